@@ -1,0 +1,7 @@
+import type { HandlerTable } from './types.ts';
+import { coreHandlers } from './core.ts';
+
+/** ONE table for both hosts. Add a domain's slice here; a channel without a handler fails to compile. */
+export const handlers: HandlerTable = {
+  ...coreHandlers,
+};

@@ -1,0 +1,84 @@
+import { open, rename, mkdir, readFile, unlink } from 'node:fs/promises';
+import { dirname, basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import { AppError } from '../../../shared/errors.ts';
+
+/** fsync a directory so a rename inside it survives a crash (no-op where directories cannot be opened, e.g. Windows). */
+export async function fsyncDir(dir: string): Promise<void> {
+  let fh;
+  try {
+    fh = await open(dir, 'r');
+    await fh.sync();
+  } catch {
+    /* Windows and some file systems refuse to open or sync directories. */
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
+}
+
+/** temp file → fsync → rename → fsync dir. Readers see the old or the new content, never a mix. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fh = await open(tmp, 'wx', mode);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } catch (err) {
+    await fh.close().catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await fh.close();
+  try {
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await fsyncDir(dir);
+}
+
+export async function writeJsonAtomic(path: string, value: unknown, mode = 0o644): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n', mode);
+}
+
+export type JsonLoad<T> = { status: 'missing' } | { status: 'ok'; value: T } | { status: 'corrupt'; reason: string; keptAs: string };
+
+/**
+ * Reads and validates a JSON file. A corrupt file is never silently replaced: it is renamed aside
+ * (`<name>.corrupt-<time>`) and reported, so the caller can tell the user what happened.
+ */
+export async function readJsonValidated<S extends z.ZodType>(path: string, schema: S, opts: { keepAside?: boolean } = {}): Promise<JsonLoad<z.output<S>>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
+    throw err;
+  }
+  let reason: string;
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    if (parsed.success) return { status: 'ok', value: parsed.data };
+    reason = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  } catch (err) {
+    reason = `not valid JSON (${(err as Error).message})`;
+  }
+  let keptAs = path;
+  if (opts.keepAside !== false) {
+    keptAs = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    await rename(path, keptAs);
+  }
+  return { status: 'corrupt', reason, keptAs };
+}
+
+/** Like readJsonValidated but throws CORRUPT_DATA / NOT_FOUND, leaving the file where it is. */
+export async function readJsonStrict<S extends z.ZodType>(path: string, schema: S, what: string): Promise<z.output<S>> {
+  const r = await readJsonValidated(path, schema, { keepAside: false });
+  if (r.status === 'missing') throw new AppError('NOT_FOUND', `${what} not found: ${path}`, { path });
+  if (r.status === 'corrupt') throw new AppError('CORRUPT_DATA', `${what} is damaged (${path}): ${r.reason}`, { path });
+  return r.value;
+}

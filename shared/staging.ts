@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/**
+ * `<staging>/<job>/seed.json`: the plain descriptor that links a staging folder to its import job.
+ * Written by the backup engine (atomically), read by Disk Prep, the datacenter check and recovery.
+ * `files` lists every file that must reach the container, each a multiple of 512 bytes long (page blobs);
+ * paths are relative to the job folder with forward slashes. Blob name = `<jobName>/<path>`.
+ */
+export const SEED_FORMAT = 'obc-seed';
+export const SEED_FORMAT_VERSION = 1;
+
+export const seedFileSchema = z.object({
+  path: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'relative path of safe characters'),
+  length: z.number().int().nonnegative().refine((n) => n % 512 === 0, 'length must be a multiple of 512'),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export const seedSchema = z.object({
+  format: z.literal(SEED_FORMAT),
+  formatVersion: z.literal(SEED_FORMAT_VERSION),
+  jobName: z.string().min(2).max(64),
+  subscriptionId: z.string().optional(),
+  resourceGroup: z.string().optional(),
+  storageAccount: z.string().optional(),
+  container: z.string().optional(),
+  blobPrefix: z.string(),
+  sourceMachine: z.string(),
+  createdAt: z.string(),
+  completedAt: z.string().optional(),
+  state: z.enum(['inProgress', 'complete']),
+  crypto: z.object({
+    kdf: z.literal('scrypt'),
+    salt: z.string(),
+    N: z.number().int(),
+    r: z.number().int(),
+    p: z.number().int(),
+    /** AES-GCM sealed known value; lets a wrong passphrase be detected before anything is read. */
+    keyCheck: z.string(),
+  }),
+  totals: z.object({
+    files: z.number().int().nonnegative(),
+    bytes: z.number().nonnegative(),
+    storedBytes: z.number().nonnegative(),
+    chunks: z.number().int().nonnegative(),
+    skipped: z.number().int().nonnegative(),
+  }),
+  files: z.array(seedFileSchema),
+});
+
+export type SeedDescriptor = z.infer<typeof seedSchema>;
+export type SeedFile = z.infer<typeof seedFileSchema>;
