@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+
+/**
+ * Each domain adds its commands in its own file (electron/cli/commands/<domain>.ts) exporting
+ * `register(program)`, and one line here.
+ */
+export function registerAll(program: Command): void {
+  void program;
+}

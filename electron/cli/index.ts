@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/**
+ * `obc`: the command line over the same services as the console.
+ * Exit codes: 0 success, 1 failure, 2 bad usage, 3 completed with warnings, 4 needs more disk capacity.
+ */
+import { Command, CommanderError } from 'commander';
+import { appVersion } from '../services/app-version.ts';
+import { registerAll } from './commands/registry.ts';
+import { EXIT, printError } from './output.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('obc')
+    .description('Offline Backup Console: seed the first Azure backup on your own disks.')
+    .version(appVersion(), '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerAll(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    printError(err, argv.includes('--json'));
+    return EXIT.failure;
+  }
+}
+
+const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

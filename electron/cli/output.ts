@@ -1,0 +1,57 @@
+import { toIpcError } from '../../shared/errors.ts';
+import type { TaskSnapshot } from '../../shared/task.ts';
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, warnings: 3, needsCapacity: 4 } as const;
+
+/** One JSON object per line on stdout (machine mode). */
+export function jsonLine(obj: unknown): void {
+  process.stdout.write(JSON.stringify(obj) + '\n');
+}
+
+export function printError(err: unknown, json: boolean): void {
+  const e = toIpcError(err);
+  if (json) jsonLine({ type: 'error', error: e });
+  else process.stderr.write(`error: ${e.message}\n`);
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+}
+
+/** Human progress on a TTY (one rewritten line), plain lines otherwise; JSON lines with --json. */
+export function taskReporter(json: boolean): (s: TaskSnapshot) => void {
+  let last = 0;
+  const tty = process.stderr.isTTY;
+  return (s) => {
+    if (json) {
+      jsonLine({ type: 'task', task: s });
+      return;
+    }
+    const now = Date.now();
+    const final = s.status !== 'running' && s.status !== 'cancelling';
+    if (!final && now - last < (tty ? 200 : 2000)) return;
+    last = now;
+    const p = s.progress;
+    const pct = p.total ? ` ${((100 * p.done) / p.total).toFixed(1)}%` : '';
+    const amount = p.unit === 'bytes' ? `${formatBytes(p.done)}${p.total ? ` of ${formatBytes(p.total)}` : ''}` : `${p.done}${p.total ? `/${p.total}` : ''}`;
+    const rate = p.rate ? ` · ${p.unit === 'bytes' ? `${formatBytes(p.rate)}/s` : `${p.rate.toFixed(1)}/s`}` : '';
+    const eta = p.etaSeconds !== undefined ? ` · ETA ${Math.ceil(p.etaSeconds)} s` : '';
+    const line = `${s.title}:${pct} ${amount}${rate}${eta}${s.message ? ` · ${s.message}` : ''}`;
+    if (tty && !final) process.stderr.write(`\r\x1b[K${line}`);
+    else process.stderr.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
+  };
+}
+
+/** Maps a finished task to the documented exit code. */
+export function exitCodeFor(s: TaskSnapshot): number {
+  if (s.status === 'succeeded') return EXIT.ok;
+  if (s.status === 'succeededWithWarnings') return EXIT.warnings;
+  return EXIT.failure;
+}

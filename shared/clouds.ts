@@ -1,0 +1,33 @@
+/**
+ * A cloud is data: endpoints, authority and (for the Local sandbox) the CA certificate to trust for this cloud's
+ * calls only. Production code never branches on "is sandbox"; it only reads these fields.
+ * Owned by the Azure layer (electron/services/azure/); the sandbox produces one for itself.
+ */
+export interface CloudDefinition {
+  /** Stable key stored in settings, e.g. 'AzurePublic', 'AzureUSGovernment', 'AzureChina', 'LocalSandbox'. */
+  name: string;
+  displayName: string;
+  /** e.g. https://login.microsoftonline.com (no trailing slash). */
+  authorityHost: string;
+  /** Tenant segment of the authority: 'organizations' for the public clouds, the sandbox's tenant id there. */
+  tenant: string;
+  /** e.g. https://management.azure.com (no trailing slash). */
+  armEndpoint: string;
+  /** e.g. https://graph.microsoft.com (no trailing slash). */
+  graphEndpoint: string;
+  /** Scope for ARM tokens, e.g. https://management.azure.com/user_impersonation or …/.default */
+  armScope: string;
+  graphScope: string;
+  /** Public client (native app) id used for interactive sign-in. */
+  clientId: string;
+  /** Passed to MSAL as knownAuthorities (hosts), needed for non-Microsoft authorities. */
+  knownAuthorities?: string[];
+  /** MSAL protocolMode: 'AAD' (default) or 'OIDC'. */
+  protocolMode?: 'AAD' | 'OIDC';
+  /** PEM of a CA to trust for this cloud's authority, ARM and Graph endpoints only (the sandbox's). */
+  caCertPem?: string;
+  /** Blob endpoint suffix, e.g. 'blob.core.windows.net'; the sandbox gives full per-account URLs through ARM. */
+  storageEndpointSuffix: string;
+  /** Marks rehearsal clouds in the UI (labels only, never a code path). */
+  rehearsal?: boolean;
+}
