@@ -1,4 +1,6 @@
 import { mkdir } from 'node:fs/promises';
+import { EventEmitter } from 'node:events';
+import type { EventMap } from '../../shared/ipc.ts';
 import { TaskManager } from './tasks/task-manager.ts';
 import { SettingsStore } from './settings/settings-store.ts';
 
@@ -9,8 +11,12 @@ export interface ServicesOptions {
   testHooks?: boolean;
 }
 
+/** Every event the hosts forward to the renderer; services emit on it (`services.events.emit('auth:changed', …)`). */
+export type ServiceEvents = EventEmitter<{ [E in keyof EventMap]: [EventMap[E]] }>;
+
 /** The composition root shared by both hosts and the CLI: one instance of every service. */
 export interface Services {
+  events: ServiceEvents;
   dataDir: string;
   testHooks: boolean;
   tasks: TaskManager;
@@ -24,7 +30,13 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const tasks = new TaskManager();
   const settings = new SettingsStore(opts.dataDir);
   await settings.load();
+  const events: ServiceEvents = new EventEmitter();
+  events.setMaxListeners(100);
+  tasks.on('updated', (s) => events.emit('task:updated', s));
+  tasks.on('removed', (r) => events.emit('task:removed', r));
+  settings.on('changed', (s) => events.emit('settings:changed', s));
   return {
+    events,
     dataDir: opts.dataDir,
     testHooks: opts.testHooks ?? process.env.OBC_TEST_HOOKS === '1',
     tasks,
