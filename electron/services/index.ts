@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { EventEmitter } from 'node:events';
-import type { EventMap } from '../../shared/ipc.ts';
+import { EventBus } from './events/event-bus.ts';
 import { TaskManager } from './tasks/task-manager.ts';
 import { SettingsStore } from './settings/settings-store.ts';
 
@@ -11,12 +10,10 @@ export interface ServicesOptions {
   testHooks?: boolean;
 }
 
-/** Every event the hosts forward to the renderer; services emit on it (`services.events.emit('auth:changed', …)`). */
-export type ServiceEvents = EventEmitter<{ [E in keyof EventMap]: [EventMap[E]] }>;
-
 /** The composition root shared by both hosts and the CLI: one instance of every service. */
 export interface Services {
-  events: ServiceEvents;
+  /** Contract events for the renderer: `services.events.publish('auth:changed', …)`; hosts forward all of them. */
+  events: EventBus;
   dataDir: string;
   testHooks: boolean;
   tasks: TaskManager;
@@ -30,11 +27,10 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const tasks = new TaskManager();
   const settings = new SettingsStore(opts.dataDir);
   await settings.load();
-  const events: ServiceEvents = new EventEmitter();
-  events.setMaxListeners(100);
-  tasks.on('updated', (s) => events.emit('task:updated', s));
-  tasks.on('removed', (r) => events.emit('task:removed', r));
-  settings.on('changed', (s) => events.emit('settings:changed', s));
+  const events = new EventBus();
+  tasks.on('updated', (s) => events.publish('task:updated', s));
+  tasks.on('removed', (r) => events.publish('task:removed', r));
+  settings.on('changed', (s) => events.publish('settings:changed', s));
   return {
     events,
     dataDir: opts.dataDir,

@@ -1,0 +1,26 @@
+import { app, session, shell, type WebContents } from 'electron';
+
+/** External links the console may open in the user's browser (documentation, portal). https only. */
+const EXTERNAL_ALLOW = [/^https:\/\/learn\.microsoft\.com\//, /^https:\/\/portal\.azure\.com\//, /^https:\/\/portal\.azure\.us\//, /^https:\/\/portal\.azure\.cn\//];
+
+export function isAllowedExternal(url: string): boolean {
+  return EXTERNAL_ALLOW.some((re) => re.test(url));
+}
+
+/** Podman Desktop's security-restrictions, in one place: no navigation, no new windows, no permissions. */
+export function applySecurityRestrictions(): void {
+  app.on('web-contents-created', (_e, contents: WebContents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (url !== contents.getURL()) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      if (isAllowedExternal(url)) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+  });
+  app.whenReady().then(() => {
+    session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
+    session.defaultSession.setPermissionCheckHandler(() => false);
+  });
+}

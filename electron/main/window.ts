@@ -1,0 +1,30 @@
+import { BrowserWindow, nativeTheme } from 'electron';
+import { join } from 'node:path';
+import { repoRoot, rendererDist } from '../services/paths.ts';
+
+/** The ONE window factory: isolation, sandbox, no Node in the page, shown when ready. */
+export function createMainWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'Offline Backup Console',
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#1f1f1f' : '#ffffff',
+    webPreferences: {
+      preload: join(repoRoot, 'out', 'preload', 'index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => {
+    if (process.env.OBC_HIDE_WINDOW !== '1') win.show();
+  });
+  void win.loadFile(join(rendererDist(), 'index.html'));
+  return win;
+}

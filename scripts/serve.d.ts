@@ -1,0 +1,1 @@
+export declare function serve(argv: string[]): Promise<void>;
