@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { ESLint } from 'eslint';
+import { repoRoot } from '../electron/services/paths.ts';
+
+/** Proves the boundary rules bite: each forbidden import, linted as if it lived in that folder, is an error. */
+describe('lint boundaries', () => {
+  const eslint = new ESLint({ cwd: repoRoot });
+  const lint = async (filePath: string, code: string) => {
+    const [res] = await eslint.lintText(code, { filePath });
+    return res.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  };
+
+  it('forbids electron in services', async () => {
+    expect(await lint('electron/services/backup/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).not.toHaveLength(0);
+  });
+  it('forbids Node and Electron in the renderer', async () => {
+    expect(await lint('renderer/src/x.ts', "import { readFile } from 'node:fs';\nexport const r = readFile;\n")).not.toHaveLength(0);
+    expect(await lint('renderer/src/y.ts', "import { ipcRenderer } from 'electron';\nexport const r = ipcRenderer;\n")).not.toHaveLength(0);
+    expect(await lint('renderer/src/z.ts', "import { handlers } from '../../electron/handlers/table.ts';\nexport const h = handlers;\n")).not.toHaveLength(0);
+  });
+  it('forbids platform imports in shared', async () => {
+    expect(await lint('shared/x.ts', "import { join } from 'node:path';\nexport const j = join;\n")).not.toHaveLength(0);
+    expect(await lint('shared/y.ts', "import React from 'react';\nexport const r = React;\n")).not.toHaveLength(0);
+  });
+  it('allows electron in the main host', async () => {
+    expect(await lint('electron/main/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toHaveLength(0);
+  });
+});
