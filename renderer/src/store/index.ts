@@ -1,0 +1,23 @@
+import { create } from 'zustand';
+import { createConnectionSlice, initConnectionState } from './slices/connection.ts';
+import { createSettingsSlice, initSettingsState } from './slices/settings.ts';
+import { createTasksSlice, initTasksState } from './slices/tasks.ts';
+import { createUiSlice, initUiState } from './slices/ui.ts';
+import type { AppStore } from './types.ts';
+
+/** The one store. Middleware (if any) goes here, never inside a slice. */
+export const useAppStore = create<AppStore>()((...a) => ({
+  ...createTasksSlice(...a),
+  ...createSettingsSlice(...a),
+  ...createUiSlice(...a),
+  ...createConnectionSlice(...a),
+}));
+
+export const getAppState = () => useAppStore.getState();
+
+/** Tests: back to a fresh state (actions kept). */
+export function resetAppStore(): void {
+  useAppStore.setState({ ...initTasksState, ...initSettingsState, ...initUiState, ...initConnectionState });
+}
+
+export type { AppStore } from './types.ts';

@@ -1,0 +1,50 @@
+import type { Settings } from '../../../../shared/contract/core.ts';
+import { api, errorMessage } from '../../api/client.ts';
+import type { AppStore, SliceCreator } from '../types.ts';
+
+export interface SettingsState {
+  /** null until settings:get answered. */
+  settings: Settings | null;
+  settingsError: string | null;
+}
+
+export interface SettingsActions {
+  loadSettings(): Promise<void>;
+  /** Persists through settings:set; the host answers with the full settings. */
+  updateSettings(patch: Partial<Settings>): Promise<void>;
+  applySettings(settings: Settings): void;
+}
+
+export type SettingsSlice = SettingsState & SettingsActions;
+
+export const initSettingsState: SettingsState = { settings: null, settingsError: null };
+
+export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, get) => ({
+  ...initSettingsState,
+  async loadSettings() {
+    try {
+      set({ settings: await api.invoke('settings:get', {}), settingsError: null });
+    } catch (err) {
+      set({ settingsError: errorMessage(err) });
+    }
+  },
+  async updateSettings(patch) {
+    const before = get().settings;
+    // Optimistic: the theme switch and the first-run dismiss react at once; rolled back on failure.
+    if (before) set({ settings: { ...before, ...patch } });
+    try {
+      set({ settings: await api.invoke('settings:set', patch), settingsError: null });
+    } catch (err) {
+      set({ settings: before, settingsError: `Could not save settings: ${errorMessage(err)}` });
+    }
+  },
+  applySettings(settings) {
+    set({ settings });
+  },
+});
+
+export const settingsSelectors = {
+  theme: (s: AppStore) => s.settings?.theme ?? 'system',
+  firstRunDismissed: (s: AppStore) => s.settings?.firstRunDismissed ?? false,
+  cloud: (s: AppStore) => s.settings?.cloud,
+};
