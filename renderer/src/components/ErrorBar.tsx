@@ -1,0 +1,44 @@
+/**
+ * A failure shown as an error MessageBar (inside a MessageBarGroup) with an optional Retry and dismiss.
+ * data-testid: error-bar, error-bar-retry, error-bar-dismiss
+ */
+import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarGroup, MessageBarTitle } from '@fluentui/react-components';
+import { DismissRegular } from '@fluentui/react-icons';
+import { AppError } from '../../../shared/errors.ts';
+
+export interface ErrorBarProps {
+  /** A message, an Error/AppError, or null (renders nothing). */
+  error: unknown;
+  title?: string;
+  onRetry?: () => void;
+  onDismiss?: () => void;
+  retryLabel?: string;
+  testId?: string;
+}
+
+export function ErrorBar({ error, title, onRetry, onDismiss, retryLabel = 'Retry', testId = 'error-bar' }: ErrorBarProps) {
+  if (error === null || error === undefined || error === '') return null;
+  const message = error instanceof Error ? error.message : String(error);
+  const code = error instanceof AppError ? error.code : undefined;
+  return (
+    <MessageBarGroup>
+      <MessageBar intent="error" data-testid={testId} data-code={code}>
+        <MessageBarBody>
+          {title && <MessageBarTitle>{title}</MessageBarTitle>}
+          {message}
+        </MessageBarBody>
+        <MessageBarActions
+          containerAction={
+            onDismiss ? <Button data-testid={`${testId}-dismiss`} appearance="transparent" icon={<DismissRegular />} aria-label="Dismiss" onClick={onDismiss} /> : undefined
+          }
+        >
+          {onRetry && (
+            <Button data-testid={`${testId}-retry`} onClick={onRetry}>
+              {retryLabel}
+            </Button>
+          )}
+        </MessageBarActions>
+      </MessageBar>
+    </MessageBarGroup>
+  );
+}

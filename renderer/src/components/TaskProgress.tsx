@@ -1,0 +1,49 @@
+/**
+ * Progress of one task: a ProgressBar labelled by a Field, with amount / rate / ETA text below it.
+ * Indeterminate while the total is unknown.
+ * data-testid: task-progress, task-progress-bar, task-progress-text, task-progress-cancel
+ */
+import { Button, Field, ProgressBar } from '@fluentui/react-components';
+import { DismissRegular } from '@fluentui/react-icons';
+import type { TaskProgress as Progress, TaskStatus } from '../../../shared/task.ts';
+import { formatProgress } from './format.ts';
+
+export interface TaskProgressProps {
+  progress: Progress;
+  label?: string;
+  status?: TaskStatus;
+  onCancel?: () => void;
+  cancelDisabled?: boolean;
+  /** Accessible name for the cancel button, e.g. "Cancel Back up C:\Data". */
+  cancelLabel?: string;
+}
+
+export function TaskProgress({ progress, label, status, onCancel, cancelDisabled, cancelLabel }: TaskProgressProps) {
+  const known = progress.total !== undefined && progress.total > 0;
+  const text = status === 'cancelling' ? `Cancelling… ${formatProgress(progress)}` : formatProgress(progress);
+  return (
+    <div data-testid="task-progress" style={{ display: 'flex', alignItems: 'flex-start', gap: 8 }}>
+      <Field label={label} validationMessage={<span data-testid="task-progress-text">{text}</span>} validationState="none" style={{ flex: 1, minWidth: 0 }}>
+        <ProgressBar
+          data-testid="task-progress-bar"
+          thickness="large"
+          max={known ? progress.total : undefined}
+          value={known ? Math.min(progress.done, progress.total ?? 0) : undefined}
+          aria-valuetext={text}
+        />
+      </Field>
+      {onCancel && (
+        <Button
+          data-testid="task-progress-cancel"
+          size="small"
+          icon={<DismissRegular />}
+          onClick={onCancel}
+          disabled={cancelDisabled || status === 'cancelling'}
+          aria-label={cancelLabel ?? 'Cancel'}
+        >
+          Cancel
+        </Button>
+      )}
+    </div>
+  );
+}

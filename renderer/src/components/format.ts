@@ -1,0 +1,70 @@
+import type { TaskProgress } from '../../../shared/task.ts';
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+
+/** 0 B · 999 B · 1.0 KiB · 12.3 MiB · 1.50 GiB (binary units, as disk tools show them). */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n) || n < 0) return '—';
+  if (n < 1024) return `${Math.round(n)} B`;
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < UNITS.length - 1) {
+    v /= 1024;
+    i += 1;
+  }
+  return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ${UNITS[i]}`;
+}
+
+/** 45 s · 3 min 05 s · 2 h 07 min · 3 d 4 h. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '—';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const pad = (x: number) => String(x).padStart(2, '0');
+  if (s < 3600) return `${Math.floor(s / 60)} min ${pad(s % 60)} s`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ${pad(Math.floor((s % 3600) / 60))} min`;
+  return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
+}
+
+export function formatCount(n: number): string {
+  return new Intl.NumberFormat('en-US').format(n);
+}
+
+export function formatAmount(n: number, unit: TaskProgress['unit']): string {
+  if (unit === 'bytes') return formatBytes(n);
+  return `${formatCount(n)} ${unit === 'files' ? (n === 1 ? 'file' : 'files') : n === 1 ? 'step' : 'steps'}`;
+}
+
+export function formatRate(rate: number, unit: TaskProgress['unit']): string {
+  if (unit === 'bytes') return `${formatBytes(rate)}/s`;
+  return `${rate >= 10 ? Math.round(rate) : rate.toFixed(1)} ${unit}/s`;
+}
+
+/** "1.20 GiB of 5.00 GiB (24%) · 80.0 MiB/s · about 1 min 02 s left" — the parts that are known. */
+export function formatProgress(p: TaskProgress): string {
+  const parts: string[] = [];
+  if (p.total !== undefined && p.total > 0) {
+    const pct = Math.min(100, Math.floor((p.done / p.total) * 100));
+    parts.push(`${formatAmount(p.done, p.unit)} of ${formatAmount(p.total, p.unit)} (${pct}%)`);
+  } else {
+    parts.push(`${formatAmount(p.done, p.unit)} so far`);
+  }
+  if (p.rate !== undefined && p.rate > 0) parts.push(formatRate(p.rate, p.unit));
+  if (p.etaSeconds !== undefined && p.total !== undefined) parts.push(`about ${formatDuration(p.etaSeconds)} left`);
+  return parts.join(' · ');
+}
+
+/** Local date and time, short: 22 Nov 2026, 04:12:09. */
+export function formatTime(iso: string | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** Seconds between two ISO times (or until now). */
+export function elapsedSeconds(startIso: string, endIso?: string, now: number = Date.now()): number {
+  const start = Date.parse(startIso);
+  const end = endIso ? Date.parse(endIso) : now;
+  return Math.max(0, (end - start) / 1000);
+}
