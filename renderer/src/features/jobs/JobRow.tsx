@@ -1,0 +1,75 @@
+/**
+ * One task in the Jobs table: Status | Time | Message | Description (title + progress or outcome) | actions.
+ * data-testid: job-row-<id> (data-status), job-status, job-time, job-message, job-description, job-dismiss;
+ *   a running task embeds TaskProgress (task-progress, task-progress-cancel)
+ */
+import { Button, TableCell, TableRow, Text, tokens } from '@fluentui/react-components';
+import { DeleteRegular } from '@fluentui/react-icons';
+import type { TaskSnapshot } from '../../../../shared/task.ts';
+import { isFinished } from '../../../../shared/task.ts';
+import { TaskProgress } from '../../components/TaskProgress.tsx';
+import { elapsedSeconds, formatAmount, formatDuration, formatTime } from '../../components/format.ts';
+import { StatusBadge } from './StatusBadge.tsx';
+
+export interface JobRowProps {
+  task: TaskSnapshot;
+  busy: boolean;
+  onCancel: (id: string) => void;
+  onDismiss: (id: string) => void;
+}
+
+function outcome(task: TaskSnapshot): string {
+  const took = task.endedAt ? ` in ${formatDuration(elapsedSeconds(task.startedAt, task.endedAt))}` : '';
+  const amount = task.progress.done > 0 ? `${formatAmount(task.progress.done, task.progress.unit)}` : '';
+  const warn = task.warnings.length ? ` · ${task.warnings.length} warning${task.warnings.length === 1 ? '' : 's'}` : '';
+  return [amount, took.trim()].filter(Boolean).join(' ') + warn;
+}
+
+export function JobRow({ task, busy, onCancel, onDismiss }: JobRowProps) {
+  const finished = isFinished(task.status);
+  const message = task.status === 'failed' && task.error ? task.error.message : (task.message ?? '');
+  return (
+    <TableRow data-testid={`job-row-${task.id}`} data-status={task.status}>
+      <TableCell>
+        <StatusBadge status={task.status} />
+      </TableCell>
+      <TableCell data-testid="job-time">
+        <Text size={200}>{formatTime(task.startedAt)}</Text>
+      </TableCell>
+      <TableCell data-testid="job-message">
+        <Text size={200} style={{ color: task.status === 'failed' ? tokens.colorPaletteRedForeground1 : undefined, wordBreak: 'break-word' }}>
+          {task.status === 'failed' && task.error ? `${task.error.code}: ${message}` : message}
+        </Text>
+      </TableCell>
+      <TableCell data-testid="job-description">
+        <div style={{ padding: '6px 0', display: 'grid', gap: 4 }}>
+          <Text weight="semibold">{task.title}</Text>
+          {finished ? (
+            <Text size={200}>{outcome(task)}</Text>
+          ) : (
+            <TaskProgress
+              progress={task.progress}
+              status={task.status}
+              onCancel={() => onCancel(task.id)}
+              cancelDisabled={busy}
+              cancelLabel={`Cancel ${task.title}`}
+            />
+          )}
+        </div>
+      </TableCell>
+      <TableCell>
+        {finished && (
+          <Button
+            data-testid="job-dismiss"
+            size="small"
+            appearance="subtle"
+            icon={<DeleteRegular />}
+            aria-label={`Remove ${task.title} from the list`}
+            disabled={busy}
+            onClick={() => onDismiss(task.id)}
+          />
+        )}
+      </TableCell>
+    </TableRow>
+  );
+}

@@ -1,0 +1,69 @@
+/**
+ * The Jobs view: every task the host knows (task:list, then task:updated / task:removed events), newest first.
+ * data-testid: jobs-view, jobs-table, jobs-empty, jobs-clear-finished, jobs-error (+ JobRow's ids)
+ */
+import { Button, Table, TableBody, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { DeleteRegular } from '@fluentui/react-icons';
+import { useShallow } from 'zustand/react/shallow';
+import { ErrorBar } from '../../components/ErrorBar.tsx';
+import { useAppStore } from '../../store/index.ts';
+import { tasksSelectors } from '../../store/slices/tasks.ts';
+import { JobRow } from './JobRow.tsx';
+
+const useStyles = makeStyles({
+  root: { display: 'grid', gap: tokens.spacingVerticalM },
+  head: { display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: tokens.spacingHorizontalM },
+  table: { tableLayout: 'fixed', minWidth: '720px' },
+  scroll: { overflowX: 'auto' },
+  empty: { padding: tokens.spacingVerticalL, color: tokens.colorNeutralForeground3 },
+});
+
+export function JobsView() {
+  const styles = useStyles();
+  const tasks = useAppStore(useShallow(tasksSelectors.list));
+  const busyIds = useAppStore((s) => s.taskBusyIds);
+  const loaded = useAppStore((s) => s.tasksLoaded);
+  const error = useAppStore((s) => s.tasksError);
+  const finished = useAppStore(tasksSelectors.finishedCount);
+  const { cancelTask, dismissTask, dismissFinishedTasks, refreshTasks } = useAppStore(
+    useShallow((s) => ({ cancelTask: s.cancelTask, dismissTask: s.dismissTask, dismissFinishedTasks: s.dismissFinishedTasks, refreshTasks: s.refreshTasks })),
+  );
+  return (
+    <section className={styles.root} data-testid="jobs-view" aria-labelledby="jobs-heading">
+      <div className={styles.head}>
+        <Text as="h2" id="jobs-heading" size={500} weight="semibold" style={{ margin: 0 }}>
+          Jobs
+        </Text>
+        <Button data-testid="jobs-clear-finished" size="small" icon={<DeleteRegular />} disabled={finished === 0} onClick={() => void dismissFinishedTasks()}>
+          Clear finished ({finished})
+        </Button>
+      </div>
+      <ErrorBar error={error} title="Jobs" testId="jobs-error" onRetry={() => void refreshTasks()} />
+      <div className={styles.scroll}>
+        <Table data-testid="jobs-table" className={styles.table} aria-labelledby="jobs-heading" size="small">
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell style={{ width: 190 }}>Status</TableHeaderCell>
+              <TableHeaderCell style={{ width: 170 }}>Time</TableHeaderCell>
+              <TableHeaderCell style={{ width: '28%' }}>Message</TableHeaderCell>
+              <TableHeaderCell>Description</TableHeaderCell>
+              <TableHeaderCell style={{ width: 48 }}>
+                <span style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>Actions</span>
+              </TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {tasks.map((t) => (
+              <JobRow key={t.id} task={t} busy={busyIds.includes(t.id)} onCancel={(id) => void cancelTask(id)} onDismiss={(id) => void dismissTask(id)} />
+            ))}
+          </TableBody>
+        </Table>
+      </div>
+      {tasks.length === 0 && (
+        <Text className={styles.empty} data-testid="jobs-empty">
+          {loaded ? 'No jobs yet. Backups, disk preparation and verification runs appear here while they run and after they finish.' : 'Loading jobs…'}
+        </Text>
+      )}
+    </section>
+  );
+}

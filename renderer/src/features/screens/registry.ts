@@ -1,0 +1,27 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import type { ScreenId } from '../../store/slices/ui.ts';
+
+export interface ScreenDef {
+  id: Exclude<ScreenId, 'console'>;
+  /** Label in the Actions pane and the screen heading. */
+  label: string;
+  description: string;
+  /** The issue that builds this screen (shown while it is not built yet). */
+  issue: number;
+  component: LazyExoticComponent<ComponentType<{ screen: ScreenDef }>>;
+}
+
+// Each screen is its own chunk, loaded when the user opens it. Replace a ComingSoon import with the real screen.
+const comingSoon = lazy(() => import('./ComingSoonScreen.tsx').then((m) => ({ default: m.ComingSoonScreen })));
+
+export const SCREENS: readonly ScreenDef[] = [
+  { id: 'scheduleBackup', label: 'Schedule Backup', description: 'Choose items, exclusions, schedule, retention and "Use your own disk" for the first backup.', issue: 7, component: comingSoon },
+  { id: 'backUpNow', label: 'Back Up Now', description: 'Run a backup to the staging location now, with progress and verify.', issue: 3, component: comingSoon },
+  { id: 'recoverData', label: 'Recover Data', description: 'Browse a backup and restore files and folders.', issue: 3, component: comingSoon },
+  { id: 'prepareDisks', label: 'Prepare Disks', description: 'Copy the staging location onto your disks with drive manifests, then create the import job.', issue: 8, component: comingSoon },
+  { id: 'importJobs', label: 'Import Jobs', description: 'Ship the disks, enter tracking numbers and follow the Azure import job.', issue: 8, component: comingSoon },
+  { id: 'changeProperties', label: 'Change Properties', description: 'Throttling, passphrase, staging location and other backup properties.', issue: 7, component: comingSoon },
+  { id: 'signIn', label: 'Sign in / out', description: 'Sign in to Azure (or the Local sandbox cloud) and pick the subscription.', issue: 5, component: comingSoon },
+];
+
+export const screenById = (id: ScreenId): ScreenDef | undefined => SCREENS.find((s) => s.id === id);
