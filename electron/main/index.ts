@@ -1,7 +1,7 @@
 import { app, BrowserWindow } from 'electron';
 import { createServices, type Services } from '../services/index.ts';
 import { resolveDataDir } from '../services/paths.ts';
-import { applySecurityRestrictions } from './security.ts';
+import { applySecurityRestrictions, isSignInUrl } from './security.ts';
 import { createMainWindow } from './window.ts';
 import { registerIpc, trustWebContents } from './ipc.ts';
 
@@ -32,7 +32,10 @@ if (!app.requestSingleInstanceLock()) {
     services = await createServices({
       dataDir: resolveDataDir(app.getPath('userData')),
       // Sign-in opens in the system browser: MSAL's loopback redirect returns there, and the page never gets Node.
-      openUrl: async (url) => shell.openExternal(url),
+      openUrl: async (url) => {
+        if (!isSignInUrl(url)) throw new Error('Refusing to open a sign-in address that is not https.');
+        await shell.openExternal(url);
+      },
     });
     registerIpc(services);
     openWindow();

@@ -7,6 +7,16 @@ export function isAllowedExternal(url: string): boolean {
   return EXTERNAL_ALLOW.some((re) => re.test(url));
 }
 
+/** Sign-in pages come from the cloud's authority: https only (the sandbox's identity server is https too). */
+export function isSignInUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' && !u.username && !u.password;
+  } catch {
+    return false;
+  }
+}
+
 /** Podman Desktop's security-restrictions, in one place: no navigation, no new windows, no permissions. */
 export function applySecurityRestrictions(): void {
   app.on('web-contents-created', (_e, contents: WebContents) => {
