@@ -1,0 +1,108 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../../../shared/errors.ts';
+import { checkPassphrase } from '../../../shared/validators/passphrase.ts';
+
+/** scrypt parameters recorded in seed.json. N=2^17, r=8 → 128 MiB, ~0.4 s: slow enough to hurt guessing. */
+export interface KdfParams {
+  N: number;
+  r: number;
+  p: number;
+}
+export const DEFAULT_KDF: KdfParams = { N: 1 << 17, r: 8, p: 1 };
+
+/** The two keys of a job: AES-256-GCM for data, HMAC-SHA256 for chunk ids (ids reveal nothing without the key). */
+export interface JobKeys {
+  enc: Buffer;
+  mac: Buffer;
+}
+
+const KEY_CHECK_PLAINTEXT = Buffer.from('obc-key-check-v1');
+const KEY_CHECK_AAD = Buffer.from('obc-key-check');
+export const NONCE_LEN = 12;
+export const TAG_LEN = 16;
+/** Bytes a sealed blob adds to its plaintext: nonce + tag. */
+export const SEAL_OVERHEAD = NONCE_LEN + TAG_LEN;
+
+export function assertPassphrase(passphrase: string): void {
+  const c = checkPassphrase(passphrase);
+  if (!c.ok) throw new AppError('VALIDATION', c.reason, { field: 'passphrase' });
+}
+
+export async function deriveKeys(passphrase: string, salt: Buffer, params: KdfParams): Promise<JobKeys> {
+  const maxmem = 128 * params.N * params.r * params.p + 32 * 1024 * 1024;
+  const out = await new Promise<Buffer>((resolve, reject) =>
+    scrypt(Buffer.from(passphrase, 'latin1'), salt, 64, { N: params.N, r: params.r, p: params.p, maxmem }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
+  );
+  return { enc: out.subarray(0, 32), mac: out.subarray(32, 64) };
+}
+
+export function newSalt(): Buffer {
+  return randomBytes(16);
+}
+
+/** AES-256-GCM: nonce ‖ ciphertext ‖ tag. The AAD binds the blob to its role (chunk id, catalog…). */
+export function seal(key: Buffer, plaintext: Uint8Array, aad: Uint8Array): Buffer {
+  const nonce = randomBytes(NONCE_LEN);
+  const c = createCipheriv('aes-256-gcm', key, nonce);
+  c.setAAD(aad);
+  const body = c.update(plaintext);
+  const fin = c.final();
+  return Buffer.concat([nonce, body, fin, c.getAuthTag()], NONCE_LEN + body.length + fin.length + TAG_LEN);
+}
+
+/** Returns the plaintext or null when the blob does not authenticate (wrong key, damage, wrong AAD). */
+export function open(key: Buffer, sealed: Uint8Array, aad: Uint8Array): Buffer | null {
+  if (sealed.length < SEAL_OVERHEAD) return null;
+  const buf = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.length);
+  try {
+    const d = createDecipheriv('aes-256-gcm', key, buf.subarray(0, NONCE_LEN));
+    d.setAAD(aad);
+    d.setAuthTag(buf.subarray(buf.length - TAG_LEN));
+    const body = d.update(buf.subarray(NONCE_LEN, buf.length - TAG_LEN));
+    const fin = d.final();
+    return fin.length ? Buffer.concat([body, fin]) : body;
+  } catch {
+    return null;
+  }
+}
+
+export function makeKeyCheck(keys: JobKeys): string {
+  return seal(keys.enc, KEY_CHECK_PLAINTEXT, KEY_CHECK_AAD).toString('base64');
+}
+
+export function keyCheckMatches(keys: JobKeys, keyCheck: string): boolean {
+  const pt = open(keys.enc, Buffer.from(keyCheck, 'base64'), KEY_CHECK_AAD);
+  return pt !== null && pt.length === KEY_CHECK_PLAINTEXT.length && timingSafeEqual(pt, KEY_CHECK_PLAINTEXT);
+}
+
+/** Keyed SHA-256 chunk id. */
+export function chunkId(mac: Buffer, data: Uint8Array): Buffer {
+  return createHmac('sha256', mac).update(data).digest();
+}
+
+export interface SeedCrypto {
+  kdf: 'scrypt';
+  salt: string;
+  N: number;
+  r: number;
+  p: number;
+  keyCheck: string;
+}
+
+export async function newJobCrypto(passphrase: string, params: KdfParams = DEFAULT_KDF): Promise<{ keys: JobKeys; crypto: SeedCrypto }> {
+  assertPassphrase(passphrase);
+  const salt = newSalt();
+  const keys = await deriveKeys(passphrase, salt, params);
+  return { keys, crypto: { kdf: 'scrypt', salt: salt.toString('base64'), ...params, keyCheck: makeKeyCheck(keys) } };
+}
+
+/** Derives the job keys and checks them against seed.json before anything else is read. */
+export async function unlockJob(passphrase: string, crypto: SeedCrypto, jobName: string): Promise<JobKeys> {
+  const keys = await deriveKeys(passphrase, Buffer.from(crypto.salt, 'base64'), { N: crypto.N, r: crypto.r, p: crypto.p });
+  if (!keyCheckMatches(keys, crypto.keyCheck)) {
+    throw new AppError('WRONG_PASSPHRASE', `The passphrase does not match the one used for backup job "${jobName}".`, { job: jobName });
+  }
+  return keys;
+}

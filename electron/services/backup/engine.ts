@@ -1,0 +1,284 @@
+import { createHash } from 'node:crypto';
+import { availableParallelism, hostname } from 'node:os';
+import { mkdir, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError } from '../../../shared/errors.ts';
+import { SEED_FORMAT, SEED_FORMAT_VERSION, type SeedDescriptor } from '../../../shared/staging.ts';
+import { writeFileAtomic } from '../store/atomic.ts';
+import { CATALOG_PATH, CATALOG_VERSION, encodeCatalog, type Catalog, type CatalogEntry, type ChunkRow } from './catalog.ts';
+import { DEFAULT_KDF, assertPassphrase, newJobCrypto, unlockJob, type JobKeys } from './crypto.ts';
+import { acquireJobLock } from './job-lock.ts';
+import { assertJobName, jobDirOf, readSeed, readState, writeSeed, writeState, STATE_FILE, type JobState } from './job-files.ts';
+import { readPackIndex } from './pack-format.ts';
+import { PackWriter } from './pack-writer.ts';
+import { freeSpace, scanItems, type SkippedItem } from './scan.ts';
+import { ProgressMeter } from './progress.ts';
+import { planUnits } from './plan.ts';
+import { runPool } from './worker-pool.ts';
+import type { BackupOptions, BackupResult } from './types.ts';
+
+export const DEFAULT_PACK_SIZE = 64 << 20;
+
+/** Staging bytes needed for a source of `bytes` in `entries` entries (no compression assumed). */
+export const requiredBytesFor = (bytes: number, entries: number): number => Math.ceil(bytes * 1.01) + entries * 256 + (1 << 20);
+
+/** Back Up Now: scan → space check → chunk/compress/seal in workers → packs → catalog → seed.json complete. */
+export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
+  const t0 = Date.now();
+  const { signal } = opts;
+  const jobName = opts.job.name;
+  assertJobName(jobName);
+  const jobDir = jobDirOf(opts.staging, jobName);
+  let seed = await readSeed(jobDir);
+  if (seed?.state === 'complete') {
+    if (!opts.overwrite) {
+      throw new AppError(
+        'CONFLICT',
+        `Job "${jobName}" already has a completed backup in ${jobDir} (finished ${seed.completedAt ?? 'earlier'}). Choose another job name, or confirm replacing it.`,
+        { path: jobDir },
+      );
+    }
+  }
+  let keys: JobKeys | null = null;
+  if (seed && seed.state === 'inProgress') keys = await unlockJob(opts.passphrase, seed.crypto, jobName);
+  else assertPassphrase(opts.passphrase);
+
+  const meter = new ProgressMeter(opts.onProgress);
+  meter.set({ phase: 'scanning' });
+  const scan = await scanItems(opts.items, opts.exclusions ?? {}, signal, (p) =>
+    meter.set({ filesScanned: p.files, bytesScanned: p.bytes, currentFile: p.current }),
+  );
+  const skipped: SkippedItem[] = [...scan.skipped];
+  scan.skipped.forEach((s) => opts.onSkip?.(s));
+  meter.set({ phase: 'checking', filesScanned: scan.files, bytesScanned: scan.bytes, filesTotal: scan.files, bytesTotal: scan.bytes, skipped: skipped.length }, true);
+  signal?.throwIfAborted();
+
+  // Space: what is already committed (resume) is on disk and will not be written again.
+  const state0 = seed?.state === 'inProgress' ? await readState(jobDir) : null;
+  const committedBytes = state0?.packs.reduce((s, p) => s + p.length, 0) ?? 0;
+  const required = Math.max(1 << 20, requiredBytesFor(scan.bytes, scan.entries.length) - committedBytes);
+  const free = await (opts.freeSpace ?? freeSpace)(opts.staging);
+  if (required > free) {
+    throw new AppError(
+      'NO_SPACE',
+      `The staging location ${opts.staging} has ${free} bytes free, but this backup needs up to ${required} bytes (${scan.files} files, ${scan.bytes} bytes; compression is not counted on). Free up space or choose a larger staging location.`,
+      { path: opts.staging, requiredBytes: required, freeBytes: free, sourceBytes: scan.bytes },
+    );
+  }
+
+  if (seed?.state === 'complete') {
+    await rm(jobDir, { recursive: true, force: true });
+    seed = null;
+  }
+  await mkdir(jobDir, { recursive: true });
+  const release = await acquireJobLock(jobDir, jobName);
+  let writer: PackWriter | null = null;
+  try {
+    let state: JobState;
+    if (!seed || !keys) {
+      const made = await newJobCrypto(opts.passphrase, opts.kdf ?? DEFAULT_KDF);
+      keys = made.keys;
+      seed = {
+        format: SEED_FORMAT,
+        formatVersion: SEED_FORMAT_VERSION,
+        jobName,
+        ...(opts.job.subscriptionId ? { subscriptionId: opts.job.subscriptionId } : {}),
+        ...(opts.job.resourceGroup ? { resourceGroup: opts.job.resourceGroup } : {}),
+        ...(opts.job.storageAccount ? { storageAccount: opts.job.storageAccount } : {}),
+        ...(opts.job.container ? { container: opts.job.container } : {}),
+        blobPrefix: `${jobName}/`,
+        sourceMachine: hostname(),
+        createdAt: new Date().toISOString(),
+        state: 'inProgress',
+        crypto: made.crypto,
+        totals: { files: 0, bytes: 0, storedBytes: 0, chunks: 0, skipped: 0 },
+        files: [],
+      };
+      state = { version: 1, jobName, packs: [], runs: 1 };
+      await writeState(jobDir, state);
+      await writeSeed(jobDir, seed);
+    } else {
+      state = state0 ?? { version: 1, jobName, packs: [], runs: 0 };
+      state.runs += 1;
+    }
+    const resumed = state.packs.length > 0;
+    const writerKeys: JobKeys = keys;
+
+    // Resume: keep committed packs that still read correctly; drop temp files and uncommitted packs.
+    const nextPack = state.packs.reduce((m, p) => Math.max(m, p.n), 0) + 1;
+    const w = new PackWriter(jobDir, writerKeys.enc, nextPack, opts.packSize ?? DEFAULT_PACK_SIZE, async (p) => {
+      state.packs.push(p);
+      await writeState(jobDir, state);
+      await opts.onPackCommitted?.(p.n);
+    });
+    writer = w;
+    const keep = new Set<string>();
+    for (const p of [...state.packs]) {
+      const full = join(jobDir, p.path);
+      const size = await stat(full).then((s) => s.size, () => -1);
+      const idx =
+        size === p.length
+          ? await readPackIndex(writerKeys.enc, p.n, size, async (o, l) => {
+              const fh = await import('node:fs/promises').then((m) => m.open(full, 'r'));
+              try {
+                const b = Buffer.alloc(l);
+                await fh.read(b, 0, l, o);
+                return b;
+              } finally {
+                await fh.close();
+              }
+            })
+          : ({ ok: false, reason: 'missing or wrong length' } as const);
+      if (!idx.ok) {
+        state.packs = state.packs.filter((q) => q !== p);
+        continue;
+      }
+      keep.add(p.path.slice('packs/'.length));
+      for (const e of idx.entries) w.stored.set(e.id.toString('hex'), { pack: p.n, offset: e.offset, length: e.length, rawLength: e.rawLength, flag: e.flag });
+    }
+    for (const name of await readdir(join(jobDir, 'packs')).catch(() => [] as string[])) {
+      if (!keep.has(name)) await unlink(join(jobDir, 'packs', name)).catch(() => undefined);
+    }
+    await writeState(jobDir, state);
+    const known = Buffer.alloc(w.stored.size * 32);
+    let k = 0;
+    for (const hex of w.stored.keys()) known.write(hex, 32 * k++, 'hex');
+
+    // Work: files in catalog order, small ones batched, big ones in segments both cores can share.
+    const plan = planUnits(scan.entries);
+    meter.set({ phase: 'backingUp' }, true);
+    const pieceChunks: string[][] = plan.pieces.map(() => []);
+    const pieceBytes: number[] = plan.pieces.map(() => 0);
+    const failedFiles = new Map<number, SkippedItem>();
+    meter.add({ filesProcessed: scan.files - plan.fileCount });
+    const piecesLeft = new Map<number, number>();
+    for (const pc of plan.pieces) piecesLeft.set(pc.file, (piecesLeft.get(pc.file) ?? 0) + 1);
+    await runPool({
+      keys: writerKeys,
+      known,
+      level: opts.compressionLevel ?? 1,
+      workers: opts.workers ?? Math.min(4, availableParallelism()),
+      units: plan.units,
+      signal,
+      handle: async (items) => {
+        for (const it of items) {
+          const fileIdx = plan.pieces[it.piece].file;
+          if (it.kind === 'chunk') {
+            const hex = Buffer.from(it.id).toString('hex');
+            pieceChunks[it.piece].push(hex);
+            if (it.sealed && (await w.add(it.id, it.flag ?? 0, it.rawLength, it.sealed))) {
+              meter.add({ compressionSavedBytes: it.rawLength - (it.sealed.length - 28) });
+            } else {
+              if (!w.has(hex)) throw new AppError('INTERNAL', `Chunk ${hex.slice(0, 12)}… was reported stored but is not in any pack.`);
+              meter.add({ dedupSavedBytes: it.rawLength });
+            }
+            meter.add({ bytesProcessed: it.rawLength });
+            meter.set({ bytesWritten: w.written, currentFile: scan.entries[fileIdx].abs });
+          } else {
+            if (it.kind === 'error' && !failedFiles.has(fileIdx)) {
+              const s = { path: scan.entries[fileIdx].abs, code: it.code, reason: skipReason(it.code, it.message) };
+              failedFiles.set(fileIdx, s);
+              opts.onSkip?.(s);
+            }
+            if (it.kind === 'done') pieceBytes[it.piece] = it.bytes;
+            const left = piecesLeft.get(fileIdx)! - 1;
+            piecesLeft.set(fileIdx, left);
+            if (left === 0) meter.add({ filesProcessed: 1 });
+          }
+        }
+      },
+    });
+    meter.set({ phase: 'finishing' }, true);
+    await w.finish();
+
+    // Catalog: entries in path order; a file's chunk list is its pieces' lists in order.
+    const chunkIndex = new Map<string, number>();
+    const rows: ChunkRow[] = [];
+    const entries: CatalogEntry[] = [];
+    const filePieces = new Map<number, number[]>();
+    plan.pieces.forEach((pc, i) => filePieces.set(pc.file, [...(filePieces.get(pc.file) ?? []), i]));
+    scan.entries.forEach((e, i) => {
+      if (failedFiles.has(i)) return;
+      const base = { path: e.path, type: e.type, size: e.size, mtimeMs: e.mtimeMs, mode: e.mode };
+      if (e.type === 'symlink') entries.push({ ...base, target: e.target ?? '' });
+      else if (e.type === 'dir') entries.push(base);
+      else {
+        const ids = (filePieces.get(i) ?? []).flatMap((p) => pieceChunks[p]);
+        const size = (filePieces.get(i) ?? []).reduce((s, p) => s + pieceBytes[p], 0);
+        const chunks = ids.map((hex) => {
+          let ci = chunkIndex.get(hex);
+          if (ci === undefined) {
+            const loc = w.stored.get(hex)!;
+            ci = rows.length;
+            chunkIndex.set(hex, ci);
+            rows.push([hex, loc.pack, loc.offset, loc.length, loc.rawLength, loc.flag]);
+          }
+          return ci;
+        });
+        entries.push({ ...base, size, chunks });
+      }
+    });
+    skipped.push(...failedFiles.values());
+    const catalog: Catalog = {
+      version: CATALOG_VERSION,
+      jobName,
+      createdAt: seed.createdAt,
+      sourceMachine: seed.sourceMachine,
+      items: opts.items,
+      entries,
+      chunks: rows,
+      packs: state.packs.map((p) => ({ n: p.n, path: p.path, length: p.length })),
+      skipped: skipped.map((s) => ({ path: s.path, reason: s.reason })),
+    };
+    const catBytes = encodeCatalog(writerKeys.enc, catalog);
+    await writeFileAtomic(join(jobDir, CATALOG_PATH), catBytes);
+    const catCheck = await readFile(join(jobDir, CATALOG_PATH));
+    if (!catCheck.equals(catBytes)) throw new AppError('IO', `The catalog ${join(jobDir, CATALOG_PATH)} did not read back intact.`);
+    const files = entries.filter((e) => e.type === 'file');
+    const bytes = files.reduce((s, e) => s + e.size, 0);
+    const storedBytes = state.packs.reduce((s, p) => s + p.length, 0) + catBytes.length;
+    const done: SeedDescriptor = {
+      ...seed,
+      state: 'complete',
+      completedAt: new Date().toISOString(),
+      totals: { files: files.length, bytes, storedBytes, chunks: rows.length, skipped: skipped.length },
+      files: [
+        ...[...state.packs].sort((a, b) => a.n - b.n).map((p) => ({ path: p.path, length: p.length, sha256: p.sha256 })),
+        { path: CATALOG_PATH, length: catBytes.length, sha256: createHash('sha256').update(catBytes).digest('hex') },
+      ],
+    };
+    await writeSeed(jobDir, done);
+    await unlink(join(jobDir, STATE_FILE)).catch(() => undefined);
+    const m = meter.snapshot();
+    meter.set({ bytesWritten: w.written + catBytes.length }, true);
+    return {
+      jobName,
+      jobDir,
+      files: files.length,
+      dirs: entries.filter((e) => e.type === 'dir').length,
+      symlinks: entries.filter((e) => e.type === 'symlink').length,
+      bytes,
+      storedBytes,
+      packs: state.packs.length,
+      chunks: rows.length,
+      dedupSavedBytes: m.dedupSavedBytes,
+      compressionSavedBytes: m.compressionSavedBytes,
+      skipped,
+      resumed,
+      seconds: (Date.now() - t0) / 1000,
+    };
+  } catch (err) {
+    await writer?.abandon();
+    if (signal?.aborted) throw new AppError('CANCELLED', `Back Up Now for job "${jobName}" was cancelled; run it again to resume from the last committed pack.`);
+    throw err;
+  } finally {
+    await release();
+  }
+}
+
+function skipReason(code: string, message: string): string {
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOENT') return 'vanished before it could be read';
+  if (code === 'EBUSY') return 'locked by another program';
+  return message;
+}

@@ -1,0 +1,151 @@
+import { chmod, lstat, mkdir, open, realpath, rename, symlink, unlink, utimes, lutimes } from 'node:fs/promises';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { AppError } from '../../../shared/errors.ts';
+import type { CatalogEntry } from './catalog.ts';
+import type { JobReader } from './reader.ts';
+import { unsafeCatalogPath } from './safe-path.ts';
+
+export type ConflictChoice = 'overwrite' | 'skip' | 'keepBoth';
+export interface RestoreOptions {
+  to: string;
+  /** Catalog paths to restore (folders include everything below); empty or absent = everything. */
+  paths?: string[];
+  conflict?: ConflictChoice;
+  platform?: NodeJS.Platform;
+  signal?: AbortSignal;
+  onProgress?: (p: { files: number; bytes: number; totalBytes: number; current: string }) => void;
+}
+export interface RestoreResult {
+  files: number;
+  dirs: number;
+  symlinks: number;
+  bytes: number;
+  skipped: Array<{ path: string; reason: string }>;
+}
+
+const ZERO = Buffer.alloc(8 << 20);
+const isZero = (b: Buffer) => b.length <= ZERO.length && b.compare(ZERO, 0, b.length) === 0;
+
+/** Restores all or selected catalog paths under `to`, never outside it. */
+export async function restoreJob(reader: JobReader, opts: RestoreOptions): Promise<RestoreResult> {
+  const to = resolve(opts.to);
+  await mkdir(to, { recursive: true });
+  const realTo = await realpath(to);
+  const conflict = opts.conflict ?? 'skip';
+  const wanted = (opts.paths ?? []).map((p) => p.replace(/\\/g, '/').replace(/^\/+|\/+$/g, '')).filter(Boolean);
+  for (const w of wanted) {
+    if (!reader.entry(w)) throw new AppError('NOT_FOUND', `"${w}" is not in the backup of job "${reader.seed.jobName}".`, { path: w });
+  }
+  const selected = reader.entries().filter((e) => wanted.length === 0 || wanted.some((w) => e.path === w || e.path.startsWith(w + '/')));
+  const result: RestoreResult = { files: 0, dirs: 0, symlinks: 0, bytes: 0, skipped: [] };
+  const totalBytes = selected.reduce((s, e) => s + (e.type === 'file' ? e.size : 0), 0);
+  const inside = (p: string) => p === realTo || p.startsWith(realTo.endsWith(sep) ? realTo : realTo + sep);
+  const dirs: Array<{ e: CatalogEntry; dest: string }> = [];
+  const links: Array<{ e: CatalogEntry; dest: string }> = [];
+  let lastReport = 0;
+
+  const target = async (e: CatalogEntry): Promise<string | null> => {
+    const why = unsafeCatalogPath(e.path, opts.platform);
+    if (why) {
+      result.skipped.push({ path: e.path, reason: `refused: ${why}` });
+      return null;
+    }
+    const dest = join(to, ...e.path.split('/'));
+    if (!dest.startsWith(to + sep)) {
+      result.skipped.push({ path: e.path, reason: 'refused: resolves outside the restore folder' });
+      return null;
+    }
+    await mkdir(dirname(dest), { recursive: true });
+    // A link restored earlier (or planted in the destination) must not lead writes elsewhere.
+    if (!inside(await realpath(dirname(dest)))) {
+      result.skipped.push({ path: e.path, reason: 'refused: its folder leads outside the restore folder' });
+      return null;
+    }
+    return dest;
+  };
+  const resolveConflict = async (dest: string, path: string): Promise<string | null> => {
+    const existing = await lstat(dest).catch(() => null);
+    if (!existing) return dest;
+    if (conflict === 'skip') {
+      result.skipped.push({ path, reason: 'already exists (skipped)' });
+      return null;
+    }
+    if (conflict === 'overwrite') return dest;
+    const ext = extname(dest);
+    for (let i = 1; ; i++) {
+      const alt = `${dest.slice(0, dest.length - ext.length)} (${i})${ext}`;
+      if (!(await lstat(alt).catch(() => null))) return alt;
+    }
+  };
+
+  for (const e of selected) {
+    opts.signal?.throwIfAborted();
+    const dest = await target(e);
+    if (!dest) continue;
+    if (e.type === 'dir') {
+      const st = await lstat(dest).catch(() => null);
+      if (st && !st.isDirectory()) {
+        result.skipped.push({ path: e.path, reason: 'a file with this name already exists where the folder goes' });
+        continue;
+      }
+      await mkdir(dest, { recursive: true });
+      dirs.push({ e, dest });
+      result.dirs++;
+    } else if (e.type === 'symlink') {
+      links.push({ e, dest });
+    } else {
+      const final = await resolveConflict(dest, e.path);
+      if (!final) continue;
+      const tmp = join(dirname(final), `.obc-restore-${randomBytes(6).toString('hex')}.tmp`);
+      const fh = await open(tmp, 'wx', 0o600);
+      try {
+        let pos = 0;
+        for await (const chunk of reader.readFile(e.path)) {
+          opts.signal?.throwIfAborted();
+          if (!isZero(chunk)) await fh.write(chunk, 0, chunk.length, pos);
+          pos += chunk.length;
+          result.bytes += chunk.length;
+          if (Date.now() - lastReport > 250) {
+            lastReport = Date.now();
+            opts.onProgress?.({ files: result.files, bytes: result.bytes, totalBytes, current: e.path });
+          }
+        }
+        await fh.truncate(pos);
+        await fh.close();
+        await chmod(tmp, e.mode & 0o7777).catch(() => undefined);
+        await utimes(tmp, e.mtimeMs / 1000, e.mtimeMs / 1000);
+        await rename(tmp, final);
+      } catch (err) {
+        await fh.close().catch(() => undefined);
+        await unlink(tmp).catch(() => undefined);
+        if (err instanceof AppError && err.code === 'CORRUPT_DATA') {
+          result.skipped.push({ path: e.path, reason: err.message });
+          continue;
+        }
+        throw err;
+      }
+      result.files++;
+    }
+  }
+  // Links last, so no write above could pass through one.
+  for (const { e, dest } of links) {
+    const final = await resolveConflict(dest, e.path);
+    if (!final) continue;
+    try {
+      if (final === dest && (await lstat(dest).catch(() => null))) await unlink(dest);
+      await symlink(e.target ?? '', final);
+      await lutimes(final, e.mtimeMs / 1000, e.mtimeMs / 1000).catch(() => undefined);
+      result.symlinks++;
+    } catch (err) {
+      result.skipped.push({ path: e.path, reason: `could not create the link: ${(err as Error).message}` });
+    }
+  }
+  // Folder times last (writing into a folder changes its mtime), deepest first.
+  for (const { e, dest } of dirs.reverse()) {
+    await chmod(dest, (e.mode & 0o7777) | 0o700).catch(() => undefined);
+    await utimes(dest, e.mtimeMs / 1000, e.mtimeMs / 1000).catch(() => undefined);
+  }
+  opts.onProgress?.({ files: result.files, bytes: result.bytes, totalBytes, current: '' });
+  return result;
+}

@@ -1,0 +1,79 @@
+import type { KdfParams } from './crypto.ts';
+import type { Exclusions, SkippedItem } from './scan.ts';
+
+export interface JobIdentity {
+  name: string;
+  subscriptionId?: string;
+  resourceGroup?: string;
+  storageAccount?: string;
+  container?: string;
+}
+
+export interface BackupProgress {
+  phase: 'scanning' | 'checking' | 'backingUp' | 'finishing';
+  filesScanned: number;
+  bytesScanned: number;
+  /** Known once the scan is done. */
+  filesTotal?: number;
+  bytesTotal?: number;
+  filesProcessed: number;
+  bytesProcessed: number;
+  bytesWritten: number;
+  /** Bytes processed per second over the last few seconds, and seconds left. */
+  rate?: number;
+  etaSeconds?: number;
+  dedupSavedBytes: number;
+  compressionSavedBytes: number;
+  skipped: number;
+  currentFile?: string;
+}
+
+export interface BackupOptions {
+  items: string[];
+  exclusions?: Exclusions;
+  staging: string;
+  job: JobIdentity;
+  passphrase: string;
+  /** Replace a completed backup of the same job (never done silently). */
+  overwrite?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: BackupProgress) => void;
+  /** Called once per skipped file (permission denied, vanished, locked…). */
+  onSkip?: (s: SkippedItem) => void;
+  // Tuning and test hooks.
+  packSize?: number;
+  workers?: number;
+  kdf?: KdfParams;
+  compressionLevel?: number;
+  freeSpace?: (dir: string) => Promise<number>;
+  /** Called after each pack commits (tests use it to stop at a given point). */
+  onPackCommitted?: (n: number) => void | Promise<void>;
+}
+
+export interface BackupResult {
+  jobName: string;
+  jobDir: string;
+  files: number;
+  dirs: number;
+  symlinks: number;
+  bytes: number;
+  storedBytes: number;
+  packs: number;
+  chunks: number;
+  dedupSavedBytes: number;
+  compressionSavedBytes: number;
+  skipped: SkippedItem[];
+  resumed: boolean;
+  seconds: number;
+}
+
+export interface EstimateResult {
+  files: number;
+  dirs: number;
+  bytes: number;
+  /** What the staging volume must hold: source bytes (compression is not assumed) plus catalog and pack overhead. */
+  requiredBytes: number;
+  freeBytes: number;
+  fits: boolean;
+  skipped: SkippedItem[];
+}

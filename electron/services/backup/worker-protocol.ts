@@ -1,0 +1,24 @@
+/** Messages between the backup engine and its chunk workers. */
+export interface WorkPiece {
+  /** Engine-wide piece number (a whole small file, or one segment of a large one). */
+  piece: number;
+  path: string;
+  start: number;
+  length: number;
+}
+
+export type OutItem =
+  | { kind: 'chunk'; piece: number; id: Uint8Array; rawLength: number; flag?: number; sealed?: Uint8Array }
+  | { kind: 'done'; piece: number; bytes: number }
+  | { kind: 'error'; piece: number; code: string; message: string };
+
+export type ToWorker =
+  | { type: 'init'; enc: Uint8Array; mac: Uint8Array; level: number; known: Uint8Array }
+  | { type: 'unit'; pieces: WorkPiece[] }
+  | { type: 'credit'; bytes: number }
+  | { type: 'stop' };
+
+export type FromWorker =
+  | { type: 'out'; items: OutItem[]; bytes: number }
+  | { type: 'unitDone' }
+  | { type: 'fatal'; message: string };
