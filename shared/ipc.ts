@@ -4,11 +4,13 @@
  */
 import type { z } from 'zod';
 import { coreInvoke, type CoreEvents } from './contract/core.ts';
+import { backupInvoke } from './contract/backup.ts';
 import type { ChannelDef } from './contract/define.ts';
 import type { IpcResult } from './result.ts';
 
 export const invokeChannels = {
   ...coreInvoke,
+  ...backupInvoke,
 };
 
 export type InvokeMap = typeof invokeChannels;

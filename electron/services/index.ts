@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { EventBus } from './events/event-bus.ts';
 import { TaskManager } from './tasks/task-manager.ts';
 import { SettingsStore } from './settings/settings-store.ts';
+import { BackupService } from './backup/service.ts';
 
 export interface ServicesOptions {
   dataDir: string;
@@ -18,6 +19,8 @@ export interface Services {
   testHooks: boolean;
   tasks: TaskManager;
   settings: SettingsStore;
+  /** Back Up Now, Verify, Recover Data. */
+  backup: BackupService;
   openUrl: (url: string) => Promise<void>;
   close(): Promise<void>;
 }
@@ -37,6 +40,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     testHooks: opts.testHooks ?? process.env.OBC_TEST_HOOKS === '1',
     tasks,
     settings,
+    backup: new BackupService(tasks),
     openUrl: opts.openUrl ?? (async () => undefined),
     async close() {
       await tasks.shutdown();
