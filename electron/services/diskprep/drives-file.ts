@@ -1,0 +1,166 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scrypt } from 'node:crypto';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { AppError, type Serializable } from '../../../shared/errors.ts';
+import { BITLOCKER_KEY_RE } from '../../../shared/disks.ts';
+import type { SeedDescriptor } from '../../../shared/staging.ts';
+import { readJsonValidated, writeJsonAtomic } from '../store/atomic.ts';
+
+/**
+ * Seals BitLocker keys in drives.json. Injected: the passphrase protector below (key derived from the backup
+ * passphrase and the job's scrypt parameters in seed.json), or the host's platform protector (Electron safeStorage).
+ * Keys are never written in the clear.
+ */
+export interface SecretProtector {
+  /** Recorded in drives.json so a reader knows what unlocks the keys. */
+  readonly description: { [k: string]: Serializable };
+  seal(plain: string, aad: string): Promise<string>;
+  open(sealed: string, aad: string): Promise<string>;
+}
+
+/** AES-256-GCM with a raw 32-byte key: nonce ‖ ciphertext ‖ tag, base64. */
+export function keyProtector(key: Buffer, description: { [k: string]: Serializable }): SecretProtector {
+  if (key.length !== 32) throw new AppError('INTERNAL', 'Protector key must be 32 bytes.');
+  return {
+    description,
+    async seal(plain, aad) {
+      const iv = randomBytes(12);
+      const c = createCipheriv('aes-256-gcm', key, iv);
+      c.setAAD(Buffer.from(aad));
+      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
+      return Buffer.concat([iv, body, c.getAuthTag()]).toString('base64');
+    },
+    async open(sealed, aad) {
+      const b = Buffer.from(sealed, 'base64');
+      try {
+        const d = createDecipheriv('aes-256-gcm', key, b.subarray(0, 12));
+        d.setAAD(Buffer.from(aad));
+        d.setAuthTag(b.subarray(b.length - 16));
+        return Buffer.concat([d.update(b.subarray(12, b.length - 16)), d.final()]).toString('utf8');
+      } catch {
+        throw new AppError('WRONG_PASSPHRASE', 'The BitLocker keys in drives.json cannot be opened with this passphrase (or the file was altered).');
+      }
+    },
+  };
+}
+
+const HKDF_INFO = 'obc/diskprep/drives.json/bitlocker-keys/v1';
+
+/**
+ * Key = HKDF-SHA256(scrypt(passphrase, seed salt, seed N/r/p), info) — the same passphrase and scrypt parameters as
+ * the backup, but a separate sub-key, so drives.json never shares a key with the backup data.
+ */
+export async function passphraseProtector(passphrase: string, crypto: SeedDescriptor['crypto']): Promise<SecretProtector> {
+  if (!passphrase) throw new AppError('VALIDATION', 'The backup passphrase is needed to protect the BitLocker keys in drives.json.', { field: 'passphrase' });
+  const maxmem = 128 * crypto.N * crypto.r * crypto.p + 32 * 1024 * 1024;
+  const master = await new Promise<Buffer>((resolve, reject) =>
+    scrypt(Buffer.from(passphrase, 'latin1'), Buffer.from(crypto.salt, 'utf8'), 32, { N: crypto.N, r: crypto.r, p: crypto.p, maxmem }, (e, k) => (e ? reject(e) : resolve(k))),
+  );
+  const key = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), HKDF_INFO, 32));
+  return keyProtector(key, { kind: 'passphrase', kdf: 'scrypt+hkdf-sha256', salt: crypto.salt, N: crypto.N, r: crypto.r, p: crypto.p, info: HKDF_INFO });
+}
+
+export const DRIVES_FILE = 'drives.json';
+
+const driveEntrySchema = z.object({
+  driveId: z.string(),
+  bitLockerKeySealed: z.string(),
+  manifestFile: z.string(),
+  manifestHash: z.string().regex(/^[0-9A-F]{32}$/),
+  bytes: z.number().nonnegative(),
+  files: z.number().int().nonnegative(),
+  rehearsal: z.boolean(),
+  verified: z.boolean(),
+  preparedAt: z.string(),
+});
+export const drivesFileSchema = z.object({
+  format: z.literal('obc-drives'),
+  formatVersion: z.literal(1),
+  jobName: z.string(),
+  container: z.string(),
+  storageAccount: z.string().optional(),
+  subscriptionId: z.string().optional(),
+  resourceGroup: z.string().optional(),
+  protection: z.record(z.string(), z.any()),
+  drives: z.array(driveEntrySchema),
+});
+export type DrivesFile = z.infer<typeof drivesFileSchema>;
+export type DriveEntry = z.infer<typeof driveEntrySchema>;
+
+/** What the ARM job's driveList[] takes (Microsoft.ImportExport DriveStatus subset). */
+export interface DriveListItem {
+  driveId: string;
+  bitLockerKey: string;
+  manifestFile: string;
+  manifestHash: string;
+  driveHeaderHash: '';
+}
+
+export function drivesPath(stateDir: string): string {
+  return join(stateDir, DRIVES_FILE);
+}
+
+export async function loadDrives(stateDir: string): Promise<DrivesFile | null> {
+  const r = await readJsonValidated(drivesPath(stateDir), drivesFileSchema, { keepAside: false });
+  if (r.status === 'missing') return null;
+  if (r.status === 'corrupt') throw new AppError('CORRUPT_DATA', `drives.json is damaged (${drivesPath(stateDir)}): ${r.reason}`, { path: drivesPath(stateDir) });
+  return r.value;
+}
+
+export async function upsertDrive(
+  stateDir: string,
+  base: Omit<DrivesFile, 'drives' | 'format' | 'formatVersion' | 'protection'>,
+  protector: SecretProtector,
+  drive: Omit<DriveEntry, 'bitLockerKeySealed'> & { bitLockerKey: string },
+): Promise<DrivesFile> {
+  if (!BITLOCKER_KEY_RE.test(drive.bitLockerKey)) throw new AppError('INTERNAL', `Disk ${drive.driveId} has no valid 48-digit BitLocker key.`);
+  const cur = (await loadDrives(stateDir)) ?? { format: 'obc-drives' as const, formatVersion: 1 as const, ...base, protection: protector.description, drives: [] };
+  const { bitLockerKey, ...rest } = drive;
+  const entry: DriveEntry = { ...rest, bitLockerKeySealed: await protector.seal(bitLockerKey, `obc-drive:${drive.driveId}`) };
+  const drives = cur.drives.filter((d) => d.driveId !== drive.driveId).concat(entry);
+  const next: DrivesFile = { ...cur, ...base, protection: protector.description, drives };
+  await writeJsonAtomic(drivesPath(stateDir), next, 0o600);
+  return next;
+}
+
+/** The driveList for job creation, keys opened with the protector. Only read-back-verified drives are listed. */
+export async function driveList(stateDir: string, protector: SecretProtector): Promise<{ file: DrivesFile; driveList: DriveListItem[] }> {
+  const file = await loadDrives(stateDir);
+  if (!file) throw new AppError('NOT_FOUND', `No prepared disks yet: ${drivesPath(stateDir)} does not exist.`, { path: drivesPath(stateDir) });
+  const list: DriveListItem[] = [];
+  for (const d of file.drives.filter((x) => x.verified)) {
+    list.push({ driveId: d.driveId, bitLockerKey: await protector.open(d.bitLockerKeySealed, `obc-drive:${d.driveId}`), manifestFile: d.manifestFile, manifestHash: d.manifestHash, driveHeaderHash: '' });
+  }
+  return { file, driveList: list };
+}
+
+/**
+ * Seam for job creation (the Azure layer's ImportJobBackend adapts to this): Disk Prep hands over the drive list
+ * and the job facts; the backend adds the return address, shipping, diagnostics path and log level.
+ */
+export interface ImportJobRequestFromDisks {
+  jobName: string;
+  container: string;
+  storageAccount?: string;
+  subscriptionId?: string;
+  resourceGroup?: string;
+  driveList: DriveListItem[];
+  /** True when any disk is a folder (rehearsal) disk: only the sandbox may accept such a job. */
+  rehearsal: boolean;
+}
+export type ImportJobCreator = (req: ImportJobRequestFromDisks) => Promise<{ [k: string]: Serializable }>;
+
+export async function createJobFromDrives(stateDir: string, protector: SecretProtector, create: ImportJobCreator): Promise<{ [k: string]: Serializable }> {
+  const { file, driveList: list } = await driveList(stateDir, protector);
+  if (!list.length) throw new AppError('CONFLICT', 'No disk of this job has passed its read-back yet; nothing to ship.');
+  if (list.length > 10) throw new AppError('CONFLICT', `An import job takes at most 10 disks; this one has ${list.length}.`);
+  return create({
+    jobName: file.jobName,
+    container: file.container,
+    ...(file.storageAccount ? { storageAccount: file.storageAccount } : {}),
+    ...(file.subscriptionId ? { subscriptionId: file.subscriptionId } : {}),
+    ...(file.resourceGroup ? { resourceGroup: file.resourceGroup } : {}),
+    driveList: list,
+    rehearsal: file.drives.some((d) => d.rehearsal),
+  });
+}

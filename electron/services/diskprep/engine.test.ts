@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { readFile, writeFile, open, mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { AppError } from '../../../shared/errors.ts';
+import { runDiskPrep, type DiskPrepOptions } from './engine.ts';
+import { FolderDiskProvider, readFolderDisk } from './folder-disk.ts';
+import { driveList } from './drives-file.ts';
+import { stateDirFor } from './session.ts';
+import { MiB, makeDisks, makeStaging, tempDir, testProtector } from './test-helpers.ts';
+
+const JOB = 'seedjob';
+const LENGTHS = [9 * MiB + 512, 6 * MiB, 3 * MiB, 512, 2 * MiB + 1024];
+
+const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex').toUpperCase();
+
+function opts(staging: string, disks: string[], extra: Partial<DiskPrepOptions> = {}): DiskPrepOptions {
+  return { staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, protector: testProtector(), hashWorkers: 2, ...extra };
+}
+
+/** Checks a manifest independently of manifest.ts: XMLParser, range rules, hashes against the bytes on the disk. */
+async function checkDisk(disk: string, staging: string): Promise<string[]> {
+  const xml = await readFile(join(disk, 'DriveManifest.xml'), 'utf8');
+  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, isArray: (n) => ['Blob', 'PageRange', 'BlobList'].includes(n) }).parse(xml);
+  const desc = await readFolderDisk(disk);
+  expect(doc.DriveManifest.Version).toBe('2014-11-01');
+  const drive = doc.DriveManifest.Drive;
+  expect(drive.DriveId).toBe(desc.serial);
+  expect(drive.StorageAccountKey).toBeUndefined();
+  expect(drive.ContainerSas).toBeUndefined();
+  expect(drive.ClientCreator).toMatch(/Offline Backup Console/);
+  expect(Object.keys(drive)).toEqual(['DriveId', 'ClientCreator', 'BlobList']);
+  const paths: string[] = [];
+  for (const b of drive.BlobList[0].Blob) {
+    expect(b.BlobPath).toMatch(new RegExp(`^seed/${JOB}/`));
+    expect(b.FilePath).toBe('\\obc-session-1\\' + JOB + '\\' + b.BlobPath.slice(`seed/${JOB}/`.length).replace(/\//g, '\\'));
+    expect(b.ImportDisposition).toBe('overwrite');
+    const len = Number(b.Length);
+    expect(len % 512).toBe(0);
+    const data = await readFile(join(disk, ...b.FilePath.split('\\').filter(Boolean)));
+    expect(data.length).toBe(len);
+    const src = await readFile(join(staging, JOB, b.BlobPath.slice(`seed/${JOB}/`.length)));
+    expect(data.equals(src)).toBe(true);
+    let expectOff = 0;
+    for (const r of b.PageRangeList?.PageRange ?? []) {
+      const off = Number(r.Offset);
+      const l = Number(r.Length);
+      expect(off % 512).toBe(0);
+      expect(l % 512).toBe(0);
+      expect(l).toBeGreaterThan(0);
+      expect(l).toBeLessThanOrEqual(4 * MiB);
+      expect(off).toBe(expectOff); // ordered, contiguous, non-overlapping
+      expect(r.Hash).toBe(md5(data.subarray(off, off + l)));
+      expectOff = off + l;
+    }
+    expect(expectOff).toBe(len);
+    paths.push(b.BlobPath.slice(`seed/${JOB}/`.length));
+  }
+  const bom = JSON.parse(await readFile(join(disk, 'obc-bom.json'), 'utf8'));
+  expect(bom.entries.map((e: { filePath: string }) => e.filePath)).toEqual(drive.BlobList[0].Blob.map((b: { FilePath: string }) => b.FilePath));
+  for (const e of bom.entries) expect(e.md5).toBe(md5(await readFile(join(disk, ...e.filePath.split('\\').filter(Boolean)))));
+  return paths;
+}
+
+describe('disk prep engine over folder disks', () => {
+  it('spans the job over three disks; manifests, BOMs, drives.json agree with the data', async () => {
+    const root = await tempDir();
+    const staging = join(root, 'staging');
+    const seed = await makeStaging(staging, JOB, LENGTHS);
+    const disks = await makeDisks(root, [12 * MiB, 12 * MiB, 12 * MiB]);
+    const phases = new Set<string>();
+    const res = await runDiskPrep(opts(staging, disks, { onProgress: (p) => phases.add(p.phase) }));
+    expect(res.drives.map((d) => d.driveId)).toEqual(['SER1', 'SER2', 'SER3']);
+    expect([...phases]).toEqual(expect.arrayContaining(['prepare', 'copy', 'manifest', 'readback', 'done']));
+    const all: string[] = [];
+    for (const d of disks) all.push(...(await checkDisk(d, staging)));
+    expect(all.sort()).toEqual(seed.files.map((f) => f.path).sort());
+    const { driveList: list } = await driveList(stateDirFor(staging, JOB), testProtector());
+    for (let i = 0; i < 3; i++) {
+      const desc = await readFolderDisk(disks[i]);
+      expect(list[i]).toEqual({ driveId: desc.serial, bitLockerKey: desc.bitLockerKey, manifestFile: '\\DriveManifest.xml', manifestHash: md5(await readFile(join(disks[i], 'DriveManifest.xml'))), driveHeaderHash: '' });
+      expect(desc.jobName).toBe(JOB);
+    }
+    const drivesText = await readFile(join(stateDirFor(staging, JOB), 'drives.json'), 'utf8');
+    for (const l of list) expect(drivesText).not.toContain(l.bitLockerKey);
+    expect(res.readBackDirect).toBe(true);
+  });
+
+  it('one disk too few: pauses with NO_SPACE and the exact capacity, then continues on an added disk', async () => {
+    const root = await tempDir();
+    const staging = join(root, 'staging');
+    await makeStaging(staging, JOB, LENGTHS);
+    const disks = await makeDisks(root, [12 * MiB, 12 * MiB]);
+    const err = await runDiskPrep(opts(staging, disks)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe('NO_SPACE');
+    const needed = (err as AppError).details!.neededBytes as number;
+    expect(needed).toBeGreaterThan(2 * MiB);
+    expect(needed).toBeLessThan(4 * MiB);
+    // The finished disks need not be attached again; only the new one is given.
+    const [extra] = await makeDisks(join(root, 'more'), [needed], 'EXTRA');
+    const res = await runDiskPrep(opts(staging, [extra]));
+    expect(res.drives.map((d) => d.driveId)).toEqual(['EXTRA1']);
+    await checkDisk(extra, staging);
+    const { driveList: list } = await driveList(stateDirFor(staging, JOB), testProtector());
+    expect(list.map((d) => d.driveId)).toEqual(['SER1', 'SER2', 'EXTRA1']);
+  });
+
+  it('a flipped byte on disk is caught by read-back and named; repair rewrites it', async () => {
+    const root = await tempDir();
+    const staging = join(root, 'staging');
+    await makeStaging(staging, JOB, [5 * MiB, 1024]);
+    const [disk] = await makeDisks(root, [32 * MiB]);
+    const victim = join(disk, 'obc-session-1', JOB, 'packs', '000001.pack');
+    const flip = async (name: string) => {
+      if (!name.startsWith('manifest-written:')) return;
+      const fh = await open(victim, 'r+');
+      const b = Buffer.alloc(1);
+      await fh.read(b, 0, 1, 4 * MiB + 100);
+      b[0] ^= 0x01;
+      await fh.write(b, 0, 1, 4 * MiB + 100);
+      await fh.close();
+    };
+    const err = (await runDiskPrep(opts(staging, [disk], { checkpoint: flip })).catch((e: unknown) => e)) as AppError;
+    expect(err.code).toBe('CORRUPT_DATA');
+    expect(err.message).toContain('SER1');
+    expect(err.message).toContain('\\obc-session-1\\seedjob\\packs\\000001.pack');
+    const m = (err.details!.mismatches as Array<{ offset: number; length: number }>)[0];
+    expect(m).toMatchObject({ offset: 4 * MiB, length: MiB });
+    const res = await runDiskPrep(opts(staging, [disk], { repair: true }));
+    expect(res.drives).toHaveLength(1);
+    await checkDisk(disk, staging);
+  });
+
+  it('refuses a disk holding staging, a disk of another job, and a non-empty disk without confirmErase', async () => {
+    const root = await tempDir();
+    const staging = join(root, 'staging');
+    await makeStaging(staging, JOB, [MiB]);
+    const inside = (await makeDisks(join(staging, 'x'), [8 * MiB], 'IN'))[0];
+    await expect(runDiskPrep(opts(staging, [inside]))).rejects.toMatchObject({ code: 'CONFLICT', details: { refusals: ['HOLDS_STAGING'] } });
+    const [other, dirty] = await makeDisks(root, [8 * MiB, 8 * MiB]);
+    const descPath = join(other, 'obc-disk.json');
+    await writeFile(descPath, JSON.stringify({ ...JSON.parse(await readFile(descPath, 'utf8')), jobName: 'another-job' }));
+    await expect(runDiskPrep(opts(staging, [other]))).rejects.toMatchObject({ code: 'CONFLICT', details: { refusals: ['IN_USE_BY_OTHER_JOB'] } });
+    await mkdir(join(dirty, 'old'));
+    await writeFile(join(dirty, 'old', 'photo.jpg'), 'x');
+    await expect(runDiskPrep(opts(staging, [dirty]))).rejects.toMatchObject({ code: 'CONFLICT', details: { needsConfirmErase: true, serial: 'SER2' } });
+    const res = await runDiskPrep({ ...opts(staging, []), disks: [{ id: dirty, confirmErase: true }] });
+    expect(res.drives).toHaveLength(1);
+    expect(await readdir(dirty)).not.toContain('old');
+  });
+
+  it('cancels within a second', async () => {
+    const root = await tempDir();
+    const staging = join(root, 'staging');
+    await makeStaging(staging, JOB, [48 * MiB, 48 * MiB]);
+    const [disk] = await makeDisks(root, [256 * MiB]);
+    const ac = new AbortController();
+    let abortedAt = 0;
+    const run = runDiskPrep(
+      opts(staging, [disk], {
+        signal: ac.signal,
+        sync: false,
+        checkpoint: async (n) => {
+          if (n.startsWith('copy-partial:') && !abortedAt) {
+            abortedAt = Date.now();
+            ac.abort(new AppError('CANCELLED', 'Cancelled by the user.'));
+          }
+        },
+      }),
+    );
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(Date.now() - abortedAt).toBeLessThan(1000);
+  });
+});

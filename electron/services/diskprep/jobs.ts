@@ -1,0 +1,93 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { AppError } from '../../../shared/errors.ts';
+import { seedSchema, type SeedDescriptor } from '../../../shared/staging.ts';
+
+export interface StagedJob {
+  jobName: string;
+  /** `<staging>/<job>` */
+  folder: string;
+  seed: SeedDescriptor;
+  files: number;
+  bytes: number;
+}
+
+export interface BrokenJob {
+  folder: string;
+  seedPath: string;
+  reason: string;
+}
+
+export interface JobDiscovery {
+  staging: string;
+  jobs: StagedJob[];
+  /** seed.json files that exist but failed their checks: named, never a crash. */
+  broken: BrokenJob[];
+}
+
+/** Lists the import jobs of a staging location from `<staging>/*\/seed.json`. */
+export async function discoverJobs(staging: string): Promise<JobDiscovery> {
+  const root = resolve(staging);
+  let entries;
+  try {
+    entries = await readdir(root, { withFileTypes: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new AppError('NOT_FOUND', `Staging location not found: ${root}`, { path: root });
+    if (code === 'ENOTDIR') throw new AppError('VALIDATION', `Staging location is not a folder: ${root}`, { path: root });
+    throw new AppError('PERMISSION_DENIED', `Cannot read the staging location ${root}: ${(err as Error).message}`, { path: root });
+  }
+  const jobs: StagedJob[] = [];
+  const broken: BrokenJob[] = [];
+  for (const e of entries.filter((x) => x.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+    const folder = join(root, e.name);
+    const seedPath = join(folder, 'seed.json');
+    let text: string;
+    try {
+      text = await readFile(seedPath, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      broken.push({ folder, seedPath, reason: `cannot be read: ${(err as Error).message}` });
+      continue;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      broken.push({ folder, seedPath, reason: `is not valid JSON (${(err as Error).message})` });
+      continue;
+    }
+    const parsed = seedSchema.safeParse(raw);
+    if (!parsed.success) {
+      broken.push({ folder, seedPath, reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).slice(0, 5).join('; ') });
+      continue;
+    }
+    const seed = parsed.data;
+    if (seed.jobName !== e.name) {
+      broken.push({ folder, seedPath, reason: `names job "${seed.jobName}" but sits in folder "${e.name}"` });
+      continue;
+    }
+    jobs.push({ jobName: seed.jobName, folder, seed, files: seed.files.length, bytes: seed.files.reduce((s, f) => s + f.length, 0) });
+  }
+  return { staging: root, jobs, broken };
+}
+
+/** Picks one job: the named one, or the only one; several without a name → CONFLICT listing them. */
+export async function findJob(staging: string, jobName?: string): Promise<StagedJob> {
+  const d = await discoverJobs(staging);
+  if (jobName) {
+    const j = d.jobs.find((x) => x.jobName === jobName);
+    if (j) return j;
+    const b = d.broken.find((x) => x.folder.endsWith(jobName));
+    if (b) throw new AppError('CORRUPT_DATA', `The seed.json of job "${jobName}" (${b.seedPath}) ${b.reason}.`, { path: b.seedPath });
+    throw new AppError('NOT_FOUND', `No import job "${jobName}" in ${d.staging} (found: ${d.jobs.map((x) => x.jobName).join(', ') || 'none'}).`);
+  }
+  if (d.jobs.length === 1) return d.jobs[0];
+  if (d.jobs.length === 0) {
+    const extra = d.broken.length ? ` Damaged: ${d.broken.map((b) => `${b.seedPath} ${b.reason}`).join('; ')}.` : '';
+    throw new AppError('NOT_FOUND', `No import job found in ${d.staging} (no <job>/seed.json).${extra}`, { path: d.staging });
+  }
+  throw new AppError('CONFLICT', `Several import jobs in ${d.staging}: ${d.jobs.map((x) => x.jobName).join(', ')}. Choose one (--job).`, {
+    jobs: d.jobs.map((x) => x.jobName),
+  });
+}

@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { AppError } from '../../../shared/errors.ts';
+import { DISK_LAYOUT } from '../../../shared/disks.ts';
+import { RANGE_SIZE } from './types.ts';
+
+export const MANIFEST_VERSION = '2014-11-01';
+/**
+ * `overwrite`: every blob lives under `<container>/<job>/` and belongs to this job alone; packs are immutable and
+ * named by the backup engine. If a disk is imported twice (re-shipped after a failed import, or the same pack on
+ * a repaired disk), `rename` would leave "000001 (2).pack" copies that no restore reads and that cost storage;
+ * `overwrite` makes a re-import idempotent (the content is the same bytes, checked by the page-range MD5s).
+ */
+export const IMPORT_DISPOSITION = 'overwrite';
+
+export interface ManifestRange {
+  offset: number;
+  length: number;
+  /** Upper-case hex MD5. */
+  hash: string;
+}
+
+export interface ManifestBlob {
+  blobPath: string;
+  /** Relative to the drive root, backslash-separated, leading backslash. */
+  filePath: string;
+  length: number;
+  ranges: ManifestRange[];
+}
+
+export interface ManifestInput {
+  driveId: string;
+  clientCreator: string;
+  blobs: ManifestBlob[];
+}
+
+/** `\obc-session-1\<job>\packs\000001.pack` for seed path `packs/000001.pack`. */
+export function filePathFor(job: string, seedPath: string): string {
+  return `\\${DISK_LAYOUT.sessionDir}\\${job}\\${seedPath.split('/').join('\\')}`;
+}
+
+/** Platform path of a seed file under the drive root. */
+export function diskRelPath(job: string, seedPath: string): string {
+  return [DISK_LAYOUT.sessionDir, job, ...seedPath.split('/')].join('/');
+}
+
+export function blobPathFor(container: string, job: string, seedPath: string): string {
+  return `${container}/${job}/${seedPath}`;
+}
+
+/** The page ranges of a file of `length` bytes: consecutive 4 MiB pieces (the last shorter), all 512-aligned. */
+export function rangeLayout(length: number): Array<{ offset: number; length: number }> {
+  const out = [];
+  for (let off = 0; off < length; off += RANGE_SIZE) out.push({ offset: off, length: Math.min(RANGE_SIZE, length - off) });
+  return out;
+}
+
+/** DriveManifest XML built with fast-xml-parser's XMLBuilder (no string concatenation of values). */
+export function buildManifest(m: ManifestInput): string {
+  const doc = {
+    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
+    DriveManifest: {
+      '@_Version': MANIFEST_VERSION,
+      Drive: {
+        DriveId: m.driveId,
+        // StorageAccountKey / ContainerSas omitted on purpose: the job authenticates with the Entra application.
+        ClientCreator: m.clientCreator,
+        BlobList: {
+          Blob: m.blobs.map((b) => ({
+            BlobPath: b.blobPath,
+            FilePath: b.filePath,
+            Length: b.length,
+            ImportDisposition: IMPORT_DISPOSITION,
+            PageRangeList: { PageRange: b.ranges.map((r) => ({ '@_Offset': r.offset, '@_Length': r.length, '@_Hash': r.hash })) },
+          })),
+        },
+      },
+    },
+  };
+  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, indentBy: '  ', suppressEmptyNode: true });
+  return builder.build(doc) as string;
+}
+
+export function md5Hex(data: string | Uint8Array): string {
+  return createHash('md5').update(data).digest('hex').toUpperCase();
+}
+
+const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** Parses a DriveManifest back into blobs (read-back checks the disk against the manifest actually written). */
+export function parseManifest(xml: string): ManifestInput & { version: string } {
+  let doc: Record<string, any>;
+  try {
+    doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, parseAttributeValue: false }).parse(xml, true);
+  } catch (err) {
+    throw new AppError('CORRUPT_DATA', `DriveManifest is not well-formed XML: ${(err as Error).message}`);
+  }
+  const dm = doc.DriveManifest;
+  const drive = dm?.Drive;
+  if (!drive?.DriveId) throw new AppError('CORRUPT_DATA', 'DriveManifest has no Drive/DriveId.');
+  const blobs: ManifestBlob[] = [];
+  for (const list of asArray(drive.BlobList)) {
+    for (const b of asArray((list as any)?.Blob)) {
+      blobs.push({
+        blobPath: String(b.BlobPath),
+        filePath: String(b.FilePath),
+        length: Number(b.Length),
+        ranges: asArray(b.PageRangeList?.PageRange).map((r: any) => ({ offset: Number(r['@_Offset']), length: Number(r['@_Length']), hash: String(r['@_Hash']) })),
+      });
+    }
+  }
+  return { version: String(dm['@_Version']), driveId: String(drive.DriveId), clientCreator: String(drive.ClientCreator ?? ''), blobs };
+}
+
+export interface BomEntry {
+  filePath: string;
+  blobPath: string;
+  length: number;
+  md5: string;
+}
+
+/** The bill of materials (obc-bom.json): deterministic, no timestamps, so a resumed run writes the same bytes. */
+export function buildBom(driveId: string, job: string, files: BomEntry[]): string {
+  return (
+    JSON.stringify(
+      { format: 'obc-bom', formatVersion: 1, driveId, jobName: job, files: files.length, bytes: files.reduce((s, f) => s + f.length, 0), entries: files },
+      null,
+      2,
+    ) + '\n'
+  );
+}
