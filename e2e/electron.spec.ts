@@ -11,6 +11,7 @@ import { buildElectron } from '../scripts/lib/build-steps.ts';
  */
 const binary = findElectronBinary();
 const repoRoot = resolve(import.meta.dirname, '..');
+if (binary.path === null) console.log(`Electron specs skipped: Electron cannot run here (${binary.reason}).`);
 
 test.describe('desktop app (Electron)', () => {
   test.skip(binary.path === null, `Electron cannot run here: ${binary.path === null ? binary.reason : ''}`);
