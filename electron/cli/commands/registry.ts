@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerBackup } from './backup.ts';
 
 /**
  * Each domain adds its commands in its own file (electron/cli/commands/<domain>.ts) exporting
@@ -6,4 +7,5 @@ import type { Command } from 'commander';
  */
 export function registerAll(program: Command): void {
   void program;
+  registerBackup(program);
 }

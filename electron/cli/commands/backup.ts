@@ -1,0 +1,176 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import { Option, type Command } from 'commander';
+import { AppError, toIpcError } from '../../../shared/errors.ts';
+import type { TaskSnapshot } from '../../../shared/task.ts';
+import { TaskManager } from '../../services/tasks/task-manager.ts';
+import { BackupService } from '../../services/backup/service.ts';
+import type { FolderRule } from '../../services/backup/scan.ts';
+import { EXIT, exitCodeFor, formatBytes, jsonLine, printError, taskReporter } from '../output.ts';
+
+/** Reads the passphrase file (one trailing newline is not part of the passphrase). */
+export async function readPassphraseFile(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new AppError('VALIDATION', `Cannot read the passphrase file ${path}: ${(err as Error).message}`, { path });
+  }
+  return text.replace(/\r?\n$/, '');
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** `--exclude /data/tmp` excludes a folder and its subfolders; `--exclude '*.mp3'` a file type. */
+function parseExcludes(list: string[]): { folders: FolderRule[]; patterns: string[] } {
+  const folders: FolderRule[] = [];
+  const patterns: string[] = [];
+  for (const x of list) {
+    if (isAbsolute(x) || /^[A-Za-z]:[\\/]/.test(x)) folders.push({ path: x, subfolders: true });
+    else patterns.push(x);
+  }
+  return { folders, patterns };
+}
+
+/** Runs one service task to its end: progress on stderr (or JSON lines), Ctrl+C cancels. */
+async function runTask(tasks: TaskManager, start: () => { taskId: string }, json: boolean): Promise<TaskSnapshot> {
+  const report = taskReporter(json);
+  const onUpdate = (s: TaskSnapshot) => report(s);
+  tasks.on('updated', onUpdate);
+  let id = '';
+  const onSig = () => {
+    if (id) tasks.cancel(id);
+  };
+  process.on('SIGINT', onSig);
+  process.on('SIGTERM', onSig);
+  try {
+    id = start().taskId;
+    return await tasks.waitFor(id);
+  } finally {
+    tasks.off('updated', onUpdate);
+    process.off('SIGINT', onSig);
+    process.off('SIGTERM', onSig);
+  }
+}
+
+function finish(s: TaskSnapshot, json: boolean, human: () => string[]): void {
+  if (json) jsonLine({ type: 'result', status: s.status, result: s.result ?? null, error: s.error ?? null });
+  else {
+    for (const line of human()) process.stdout.write(line + '\n');
+    if (s.error) process.stderr.write(`error: ${s.error.message}\n`);
+  }
+  process.exitCode = s.error?.code === 'VALIDATION' ? EXIT.usage : exitCodeFor(s);
+}
+
+async function guarded(json: boolean, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    printError(err, json);
+    process.exitCode = toIpcError(err).code === 'VALIDATION' ? EXIT.usage : EXIT.failure;
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('backup')
+    .description('Back Up Now: back up files, folders or drives into <staging>/<job> (resumes an unfinished run).')
+    .requiredOption('--items <path...>', 'files, folders or drive roots to back up')
+    .option('--exclude <pattern>', 'a folder (absolute path, with subfolders) or a file pattern like *.mp3; repeatable', collect, [])
+    .requiredOption('--staging <dir>', 'staging location')
+    .requiredOption('--job <name>', 'import job name (lowercase letters, digits, hyphens)')
+    .requiredOption('--passphrase-file <file>', 'file holding the encryption passphrase (16–256 printable ASCII characters)')
+    .option('--storage-account <name>', 'target storage account')
+    .option('--container <name>', 'target blob container')
+    .option('--subscription <id>', 'subscription id')
+    .option('--resource-group <name>', 'resource group of the import job')
+    .option('--overwrite', 'replace a completed backup of the same job')
+    .addOption(new Option('--pack-size <bytes>', 'pack size (tests)').argParser((v) => Number(v)).hideHelp())
+    .option('--json', 'JSON lines on stdout')
+    .action(async (o) => {
+      const json = !!o.json;
+      await guarded(json, async () => {
+        const passphrase = await readPassphraseFile(o.passphraseFile);
+        const tasks = new TaskManager({ minIntervalMs: 200 });
+        const svc = new BackupService(tasks, o.packSize ? { packSize: o.packSize } : {});
+        const s = await runTask(
+          tasks,
+          () =>
+            svc.start({
+              items: o.items,
+              exclusions: parseExcludes(o.exclude),
+              staging: o.staging,
+              job: {
+                name: o.job,
+                ...(o.storageAccount ? { storageAccount: o.storageAccount } : {}),
+                ...(o.container ? { container: o.container } : {}),
+                ...(o.subscription ? { subscriptionId: o.subscription } : {}),
+                ...(o.resourceGroup ? { resourceGroup: o.resourceGroup } : {}),
+              },
+              passphrase,
+              ...(o.overwrite ? { overwrite: true } : {}),
+            }),
+          json,
+        );
+        finish(s, json, () => {
+          const r = s.result as { files: number; bytes: number; storedBytes: number; packs: number; jobDir: string; skippedCount: number; skipped: Array<{ path: string; reason: string }>; seconds: number } | undefined;
+          if (!r) return [];
+          return [
+            `Backed up ${r.files} files, ${formatBytes(r.bytes)} → ${formatBytes(r.storedBytes)} in ${r.packs} packs at ${r.jobDir} (${r.seconds.toFixed(1)} s).`,
+            ...r.skipped.map((x) => `skipped: ${x.path}: ${x.reason}`),
+            ...(r.skippedCount > r.skipped.length ? [`… and ${r.skippedCount - r.skipped.length} more skipped`] : []),
+          ];
+        });
+      });
+    });
+
+  program
+    .command('verify')
+    .description('Verify a backup in a staging location: every pack, every chunk, every file (exit 0 only if intact).')
+    .requiredOption('--staging <dir>', 'staging location')
+    .requiredOption('--job <name>', 'job name')
+    .requiredOption('--passphrase-file <file>', 'file holding the passphrase')
+    .option('--json', 'JSON lines on stdout')
+    .action(async (o) => {
+      const json = !!o.json;
+      await guarded(json, async () => {
+        const passphrase = await readPassphraseFile(o.passphraseFile);
+        const tasks = new TaskManager({ minIntervalMs: 200 });
+        const svc = new BackupService(tasks);
+        const s = await runTask(tasks, () => svc.verify({ staging: o.staging, job: o.job, passphrase }), json);
+        const r = s.result as { ok: boolean; packsChecked: number; chunksChecked: number; filesChecked: number; damagedPacks: Array<{ path: string; reason: string }>; damagedFiles: Array<{ path: string; reason: string }> } | undefined;
+        finish(s, json, () =>
+          r
+            ? [
+                r.ok ? `Intact: ${r.packsChecked} packs, ${r.chunksChecked} chunks, ${r.filesChecked} files.` : 'DAMAGED:',
+                ...r.damagedPacks.map((p) => `damaged pack: ${p.path}: ${p.reason}`),
+                ...r.damagedFiles.map((f) => `damaged file: ${f.path}: ${f.reason}`),
+              ]
+            : [],
+        );
+        if (r && !r.ok) process.exitCode = EXIT.failure;
+      });
+    });
+
+  program
+    .command('restore')
+    .description('Recover data from a backup in a staging location to a folder (never outside it).')
+    .requiredOption('--staging <dir>', 'staging location')
+    .requiredOption('--job <name>', 'job name')
+    .requiredOption('--passphrase-file <file>', 'file holding the passphrase')
+    .requiredOption('--to <dir>', 'destination folder')
+    .option('--path <p>', 'catalog path to restore (folder or file); repeatable, default everything', collect, [])
+    .addOption(new Option('--conflict <choice>', 'when a file exists').choices(['overwrite', 'skip', 'keepBoth']).default('skip'))
+    .option('--json', 'JSON lines on stdout')
+    .action(async (o) => {
+      const json = !!o.json;
+      await guarded(json, async () => {
+        const passphrase = await readPassphraseFile(o.passphraseFile);
+        const tasks = new TaskManager({ minIntervalMs: 200 });
+        const svc = new BackupService(tasks);
+        const s = await runTask(tasks, () => svc.recover({ staging: o.staging, job: o.job, passphrase, to: o.to, paths: o.path, conflict: o.conflict }), json);
+        const r = s.result as { files: number; bytes: number; skipped: Array<{ path: string; reason: string }> } | undefined;
+        finish(s, json, () => (r ? [`Restored ${r.files} files (${formatBytes(r.bytes)}) to ${o.to}.`, ...r.skipped.map((x) => `skipped: ${x.path}: ${x.reason}`)] : []));
+      });
+    });
+}
