@@ -1,0 +1,259 @@
+/**
+ * The Azure layer as one service: the current cloud (from settings), its sign-in, SDK clients, Graph, and the job
+ * backends. Handlers and the CLI call this; nothing here imports 'electron'. The host injects `openUrl` (how the
+ * sign-in page is shown) and a `protector` (how secrets are kept at rest).
+ */
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { AppError } from '../../../shared/errors.ts';
+import type { CloudDefinition } from '../../../shared/clouds.ts';
+import type {
+  AuthStatus,
+  CloudInfo,
+  CreateJobInput,
+  EntraAppResult,
+  ImportJobInfo,
+  JobBackendName,
+} from '../../../shared/contract/azure.ts';
+import type { DeliveryPackageInput } from '../../../shared/validators/shipping.ts';
+import { BUILT_IN_CLOUDS, describeCloud, loadSandboxCloud, resolveCloud, type CloudChoice } from './clouds.ts';
+import { AzureClients } from './clients.ts';
+import { ensureEntraApp } from './entra-app.ts';
+import { GraphClient } from './graph.ts';
+import { CloudHttp, type CloudHttpOptions } from './http.ts';
+import { FileKeyProtector, type Protector } from './protector.ts';
+import * as res from './resources.ts';
+import { CloudAuth, toAccount, type AuthLog, type SignInOptions } from './signin.ts';
+import type { ImportJobBackend, JobBackends, JobRef, ReturnUpdate } from './jobs/backend.ts';
+import { ImportExportBackend } from './jobs/import-export.ts';
+
+export interface AzureServiceOptions {
+  dataDir: string;
+  /** Current cloud name and client id override (Settings). */
+  settings: () => { cloud: string; clientId?: string | undefined };
+  openUrl: (url: string) => Promise<void>;
+  /** Default: the owner-only key file protector in `<dataDir>/azure/secrets.key`. */
+  protector?: Protector;
+  /** Extra clouds handed over in-process (the sandbox started by a test or the `sandbox` command). */
+  extraClouds?: CloudDefinition[];
+  http?: CloudHttpOptions;
+  log?: AuthLog;
+  onAuthChanged?: (status: AuthStatus) => void;
+  /** Name recorded on this machine's Entra credential. */
+  machineName?: string;
+  /** Tuning for tests (provider registration polling, new service principal back-off). */
+  tuning?: { providerPollMs?: number; principalRetry?: { attempts: number; delayMs: number } };
+}
+
+interface Session {
+  key: string;
+  choice: CloudChoice;
+  http: CloudHttp;
+  auth: CloudAuth;
+  clients: AzureClients;
+  graph: GraphClient;
+  backends: JobBackends;
+}
+
+export function defaultProtector(dataDir: string): FileKeyProtector {
+  return new FileKeyProtector(join(dataDir, 'azure', 'secrets.key'));
+}
+
+export class AzureService {
+  readonly protector: Protector;
+  private readonly o: AzureServiceOptions;
+  private session: Session | null = null;
+  private extra: CloudDefinition[];
+
+  constructor(o: AzureServiceOptions) {
+    this.o = o;
+    this.protector = o.protector ?? defaultProtector(o.dataDir);
+    this.extra = o.extraClouds ?? [];
+  }
+
+  /** Adds or replaces a cloud (e.g. the sandbox after it started). */
+  addCloud(c: CloudDefinition): void {
+    this.extra = [...this.extra.filter((x) => x.name !== c.name), c];
+    if (this.session?.choice.cloud.name === c.name) this.closeSession();
+  }
+
+  async clouds(): Promise<CloudDefinition[]> {
+    const list = [...BUILT_IN_CLOUDS];
+    const sandbox = this.extra.find((c) => c.name === 'LocalSandbox') ?? (await loadSandboxCloud(this.o.dataDir).catch(() => null));
+    for (const c of [...(sandbox ? [sandbox] : []), ...this.extra]) if (!list.some((x) => x.name === c.name)) list.push(c);
+    return list;
+  }
+
+  async cloudInfos(): Promise<{ current: string; clouds: CloudInfo[] }> {
+    const s = this.o.settings();
+    return { current: s.cloud, clouds: (await this.clouds()).map((c) => describeCloud(resolveCloud(c.name, [c], { clientId: s.clientId }).cloud)) };
+  }
+
+  private async current(): Promise<Session> {
+    const s = this.o.settings();
+    const key = `${s.cloud}|${s.clientId ?? ''}`;
+    if (this.session?.key === key) return this.session;
+    const choice = resolveCloud(s.cloud, await this.clouds(), { clientId: s.clientId });
+    if (this.session?.key === key) return this.session;
+    this.closeSession();
+    const http = new CloudHttp(choice.cloud, this.o.http);
+    const auth = new CloudAuth({
+      cloud: choice.cloud,
+      http,
+      dataDir: this.o.dataDir,
+      protector: this.protector,
+      openUrl: this.o.openUrl,
+      ...(this.o.log ? { log: this.o.log } : {}),
+      onChange: () => void this.status().then((st) => this.o.onAuthChanged?.(st), () => undefined),
+    });
+    const clients = new AzureClients(auth, http);
+    const graph = new GraphClient(auth, http);
+    const backends: JobBackends = { ImportExport: new ImportExportBackend(clients) };
+    this.session = { key, choice, http, auth, clients, graph, backends };
+    return this.session;
+  }
+
+  private closeSession(): void {
+    this.session?.auth.cancelSignIn();
+    this.session?.http.dispose();
+    this.session = null;
+  }
+
+  async status(): Promise<AuthStatus> {
+    const s = await this.current();
+    const c = s.choice.cloud;
+    const account = c.clientId ? await s.auth.currentAccount().catch(() => null) : null;
+    const needs = s.auth.needsSignInReason ?? s.auth.cache.lastLoadProblem;
+    return {
+      cloud: c.name,
+      cloudDisplayName: c.displayName,
+      signedIn: Boolean(account) && !s.auth.needsSignInReason,
+      ...(account ? { account: toAccount(account) } : {}),
+      signInInProgress: s.auth.signInInProgress,
+      ...(needs ? { needsSignIn: needs } : {}),
+      clientIdConfigured: Boolean(c.clientId),
+      clientIdSource: s.choice.clientIdSource,
+      protection: this.protector.description,
+    };
+  }
+
+  async signIn(o: SignInOptions = {}): Promise<AuthStatus> {
+    const s = await this.current();
+    const p = s.auth.signIn(o);
+    void this.status().then((st) => this.o.onAuthChanged?.(st), () => undefined);
+    await p;
+    return this.status();
+  }
+
+  async cancelSignIn(): Promise<boolean> {
+    return (await this.current()).auth.cancelSignIn();
+  }
+
+  async signOut(): Promise<AuthStatus> {
+    await (await this.current()).auth.signOut();
+    return this.status();
+  }
+
+  /** For callers that need the raw pieces (Disk Prep's blob checks, unattended status). */
+  async session_(): Promise<Readonly<Session>> {
+    return this.current();
+  }
+
+  async subscriptions() {
+    return res.listSubscriptions((await this.current()).clients);
+  }
+
+  async storageAccounts(subscriptionId: string) {
+    return res.listStorageAccounts((await this.current()).clients, subscriptionId);
+  }
+
+  async containers(subscriptionId: string, resourceGroup: string, accountName: string) {
+    return res.listContainers((await this.current()).clients, subscriptionId, resourceGroup, accountName);
+  }
+
+  async createContainer(subscriptionId: string, resourceGroup: string, accountName: string, containerName: string) {
+    const c = (await this.current()).clients;
+    const acct = await res.getStorageAccount(c, subscriptionId, resourceGroup, accountName);
+    if (!acct.pageBlobEligible) throw new AppError('VALIDATION', `Storage account ${accountName}: ${acct.ineligibleReason}`, { accountName, kind: acct.kind });
+    return res.ensureContainer(c, subscriptionId, resourceGroup, accountName, containerName);
+  }
+
+  async providerStatus(subscriptionId: string, namespace: string) {
+    return res.providerStatus((await this.current()).clients, subscriptionId, namespace);
+  }
+
+  async registerProvider(subscriptionId: string, namespace: string, o: res.WaitOptions = {}) {
+    const pollMs = o.pollMs ?? this.o.tuning?.providerPollMs;
+    return res.registerProvider((await this.current()).clients, subscriptionId, namespace, { ...o, ...(pollMs !== undefined ? { pollMs } : {}) });
+  }
+
+  async locations() {
+    return res.listLocations((await this.current()).clients);
+  }
+
+  async ensureEntraApp(input: { subscriptionId: string; resourceGroup: string; accountName: string; jobResourceGroup?: string | undefined }): Promise<EntraAppResult> {
+    const s = await this.current();
+    return ensureEntraApp(
+      {
+        clients: s.clients,
+        graph: s.graph,
+        protector: this.protector,
+        dataDir: this.o.dataDir,
+        ...(this.o.tuning?.principalRetry ? { principalRetry: this.o.tuning.principalRetry } : {}),
+      },
+      { subscriptionId: input.subscriptionId, resourceGroup: input.resourceGroup, accountName: input.accountName, ...(input.jobResourceGroup ? { jobResourceGroup: input.jobResourceGroup } : {}) },
+      this.o.machineName ?? hostname(),
+    );
+  }
+
+  async backend(name: JobBackendName = 'ImportExport'): Promise<ImportJobBackend> {
+    const b = (await this.current()).backends[name];
+    if (!b) throw new AppError('UNSUPPORTED', `Job backend "${name}" is not available in this version; use Microsoft.ImportExport.`, { backend: name });
+    return b;
+  }
+
+  async listJobs(subscriptionId: string, resourceGroup?: string, backend?: JobBackendName): Promise<ImportJobInfo[]> {
+    return (await this.backend(backend)).list(subscriptionId, resourceGroup);
+  }
+
+  async getJob(ref: JobRef & { backend?: JobBackendName | undefined }) {
+    return (await this.backend(ref.backend)).get(ref);
+  }
+
+  async createJob(input: CreateJobInput): Promise<ImportJobInfo> {
+    const s = await this.current();
+    const { backend, ...rest } = input;
+    const account = await s.auth.currentAccount();
+    return (await this.backend(backend)).create(rest, account?.tenantId ? { clientTenantId: account.tenantId } : {});
+  }
+
+  /** Decision 11: a tracking number is used by one job only; checked across the subscription before sending. */
+  async updateShipping(ref: JobRef & { backend?: JobBackendName | undefined }, pkg: DeliveryPackageInput): Promise<ImportJobInfo> {
+    const b = await this.backend(ref.backend);
+    const others = (await b.list(ref.subscriptionId)).filter((j) => j.name !== ref.jobName || j.resourceGroup.toLowerCase() !== ref.resourceGroup.toLowerCase());
+    const clash = others.find((j) => j.deliveryPackage?.trackingNumber?.toUpperCase() === pkg.trackingNumber.toUpperCase());
+    if (clash)
+      throw new AppError('CONFLICT', `Tracking number ${pkg.trackingNumber} is already recorded for job ${clash.name} (resource group ${clash.resourceGroup}). Each job needs its own package and tracking number.`, {
+        trackingNumber: pkg.trackingNumber,
+        otherJob: clash.name,
+      });
+    return b.updateTracking(ref, pkg);
+  }
+
+  async updateReturn(ref: JobRef & { backend?: JobBackendName | undefined }, u: ReturnUpdate) {
+    return (await this.backend(ref.backend)).updateReturn(ref, u);
+  }
+
+  async cancelJob(ref: JobRef & { backend?: JobBackendName | undefined }) {
+    return (await this.backend(ref.backend)).cancel(ref);
+  }
+
+  async deleteJob(ref: JobRef & { backend?: JobBackendName | undefined }) {
+    await (await this.backend(ref.backend)).delete(ref);
+    return { deleted: true };
+  }
+
+  close(): void {
+    this.closeSession();
+  }
+}

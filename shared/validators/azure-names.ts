@@ -1,0 +1,89 @@
+/**
+ * Pure validators for the Azure names the console asks for (SPEC.md decision 10, §5 naming, §6.4).
+ * Each `check*` returns null when the value is fine, or a message for an IT admin naming the rule broken.
+ * The wizard, Disk Prep, the IPC contract and the CLI all use these, so one rule has one wording.
+ */
+import { z } from 'zod';
+
+export type Check = (value: string) => string | null;
+
+/** Import job name: lowercase letters, digits and hyphens, starts with a letter, 2–64 characters (decision 10). */
+export const checkJobName: Check = (v) => {
+  if (v.length < 2 || v.length > 64) return `Job name "${v}" must be 2 to 64 characters long (it has ${v.length}).`;
+  if (!/^[a-z]/.test(v)) return `Job name "${v}" must start with a lowercase letter.`;
+  if (!/^[a-z0-9-]+$/.test(v)) return `Job name "${v}" may contain only lowercase letters, digits and hyphens.`;
+  return null;
+};
+
+/** Storage account: 3–24 lowercase letters and digits. */
+export const checkStorageAccountName: Check = (v) => {
+  if (!/^[a-z0-9]{3,24}$/.test(v)) return `Storage account name "${v}" must be 3 to 24 lowercase letters and digits.`;
+  return null;
+};
+
+/** Container: 3–63, lowercase letters and digits, single hyphens only between them. */
+export const checkContainerName: Check = (v) => {
+  if (v.length < 3 || v.length > 63) return `Container name "${v}" must be 3 to 63 characters long (it has ${v.length}).`;
+  if (!/^[a-z0-9-]+$/.test(v)) return `Container name "${v}" may contain only lowercase letters, digits and hyphens.`;
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(v)) return `Container name "${v}" must start and end with a letter or digit and may not contain "--".`;
+  return null;
+};
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+export const checkSubscriptionId: Check = (v) =>
+  GUID.test(v) ? null : `Subscription id "${v}" is not a GUID (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).`;
+
+export const checkGuid = (what: string): Check => (v) => (GUID.test(v) ? null : `${what} "${v}" is not a GUID.`);
+
+/** Resource group: 1–90 of letters, digits, '_', '-', '.', '(', ')', not ending with '.'. */
+export const checkResourceGroupName: Check = (v) => {
+  if (v.length < 1 || v.length > 90) return `Resource group name "${v}" must be 1 to 90 characters long.`;
+  if (!/^[-\w.()]+$/u.test(v)) return `Resource group name "${v}" may contain only letters, digits, '_', '-', '.', '(' and ')'.`;
+  if (v.endsWith('.')) return `Resource group name "${v}" may not end with a period.`;
+  return null;
+};
+
+/** Carrier tracking number: 5–40 letters/digits (spaces and dashes are removed first by normalizeTrackingNumber). */
+export const checkTrackingNumber: Check = (v) => {
+  if (!/^[A-Za-z0-9]{5,40}$/.test(v))
+    return `Tracking number "${v}" must be 5 to 40 letters and digits (spaces and dashes are ignored).`;
+  return null;
+};
+export const normalizeTrackingNumber = (v: string): string => v.replace(/[\s-]/g, '').toUpperCase();
+
+/** Drive id = hardware serial number without spaces. */
+export const checkDriveId: Check = (v) =>
+  /^[A-Za-z0-9_.-]{1,64}$/.test(v) ? null : `Drive id "${v}" must be the disk's serial number: 1 to 64 letters, digits, '.', '_' or '-', no spaces.`;
+
+/** BitLocker numerical recovery password: 8 groups of 6 digits. */
+export const checkBitLockerKey: Check = (v) =>
+  /^\d{6}(-\d{6}){7}$/.test(v) ? null : 'BitLocker key must be the 48-digit recovery password (8 groups of 6 digits separated by "-").';
+
+/** Decision 7: manifest hash = upper-case hex MD5, 32 characters. */
+export const checkManifestHash: Check = (v) =>
+  /^[0-9A-F]{32}$/.test(v) ? null : `Manifest hash "${v}" must be 32 upper-case hexadecimal characters (MD5).`;
+
+/** Storage account resource id (ARM). */
+export const checkStorageAccountId: Check = (v) =>
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.(Classic)?Storage\/storageAccounts\/[a-z0-9]{3,24}$/i.test(v)
+    ? null
+    : `"${v}" is not a storage account resource id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Storage/storageAccounts/<name>).`;
+
+/** Turns a check into a zod string schema carrying the same message. */
+export function zCheck(check: Check, transform?: (v: string) => string) {
+  const base = z.string().max(2048);
+  const t = transform ? base.transform(transform) : base;
+  return t.superRefine((v, ctx) => {
+    const msg = check(v);
+    if (msg) ctx.addIssue({ code: 'custom', message: msg });
+  });
+}
+
+export const zJobName = zCheck(checkJobName);
+export const zStorageAccountName = zCheck(checkStorageAccountName);
+export const zContainerName = zCheck(checkContainerName);
+export const zSubscriptionId = zCheck(checkSubscriptionId);
+export const zResourceGroupName = zCheck(checkResourceGroupName);
+export const zTrackingNumber = zCheck(checkTrackingNumber, normalizeTrackingNumber);
+export const zStorageAccountId = zCheck(checkStorageAccountId);
