@@ -1,0 +1,3 @@
+import type { Route } from './arm.ts';
+
+export const storageRoutes: Route[] = [];

@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from '@playwright/test';
+
+/**
+ * Test helper: drives the sandbox login page with Playwright (Debian chromium, headless) so MSAL's
+ * `acquireTokenInteractive({ openBrowser })` completes without a human. Not used by the product.
+ *
+ *   const browser = await launchSignInBrowser();
+ *   const result = await pca.acquireTokenInteractive({ scopes, openBrowser: openBrowserAs(browser, user), ... });
+ */
+export const CHROMIUM_PATH = process.env.OBC_CHROMIUM ?? '/usr/bin/chromium';
+
+export interface SignInUser {
+  username: string;
+  password: string;
+}
+
+export interface SignInOptions {
+  /** On the consent page: accept (default) or cancel. */
+  consent?: 'accept' | 'cancel';
+  timeoutMs?: number;
+}
+
+export async function launchSignInBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it with 'apt-get install -y chromium' (or set OBC_CHROMIUM).`);
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/**
+ * Completes one sign-in on an already opened page: fills user name and password, accepts (or cancels) the
+ * consent page when it appears, and waits until the browser is sent to the loopback redirect (http://localhost:<port>).
+ * Throws with the page's error text when the login page answers with an error instead.
+ */
+export async function completeSignInPage(page: Page, url: string, user: SignInUser, opts: SignInOptions = {}): Promise<void> {
+  const timeout = opts.timeoutMs ?? 15_000;
+  const loopback = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//;
+  await page.goto(url, { timeout });
+  const deadline = Date.now() + timeout;
+  let loggedIn = false;
+  while (Date.now() < deadline) {
+    if (loopback.test(page.url())) return;
+    const which = await Promise.race([
+      page.waitForURL(loopback, { timeout: deadline - Date.now(), waitUntil: 'commit' }).then(() => 'done' as const),
+      page.locator('#username').waitFor({ timeout: deadline - Date.now() }).then(() => 'login' as const),
+      page.locator('#accept').waitFor({ timeout: deadline - Date.now() }).then(() => 'consent' as const),
+    ]).catch(() => 'timeout' as const);
+    if (which === 'done') return;
+    if (which === 'timeout') break;
+    if (which === 'login') {
+      if (loggedIn) {
+        const err = await page.locator('#error').textContent({ timeout: 1000 }).catch(() => null);
+        throw new Error(`Sandbox sign-in as ${user.username} failed: ${err ?? 'the login page came back'}`);
+      }
+      loggedIn = true;
+      await page.fill('#username', user.username);
+      await page.fill('#password', user.password);
+      await Promise.all([page.waitForEvent('framenavigated', { timeout: deadline - Date.now() }), page.click('#signin')]);
+      await page.waitForLoadState('domcontentloaded', { timeout: deadline - Date.now() }).catch(() => undefined);
+      if (await page.locator('#error').count()) {
+        throw new Error(`Sandbox sign-in as ${user.username} failed: ${await page.locator('#error').textContent()}`);
+      }
+      continue;
+    }
+    await page.click(opts.consent === 'cancel' ? '#cancel' : '#accept');
+    if (opts.consent === 'cancel') {
+      await page.waitForURL(loopback, { timeout: deadline - Date.now(), waitUntil: 'commit' });
+      return;
+    }
+  }
+  throw new Error(`Sandbox sign-in as ${user.username} did not reach the loopback redirect within ${timeout} ms (at ${page.url()}).`);
+}
+
+/** An MSAL `openBrowser` callback that signs in as `user` in a fresh browser context (no cookies shared). */
+export function openBrowserAs(browser: Browser, user: SignInUser, opts: SignInOptions = {}): (url: string) => Promise<void> {
+  return async (url: string) => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    try {
+      const page = await context.newPage();
+      await completeSignInPage(page, url, user, opts);
+      // Let the form_post reach MSAL's loopback listener before the context goes away.
+      await page.waitForLoadState('load', { timeout: 5000 }).catch(() => undefined);
+    } finally {
+      await context.close();
+    }
+  };
+}
