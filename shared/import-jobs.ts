@@ -1,0 +1,171 @@
+/**
+ * Pure rules of the Import Jobs screens: the tracking deadline (decision 11), the state timeline (SPEC §6.5) and
+ * which actions a job allows in its state (SPEC §6.4), each with the reason when refused.
+ */
+import { normalizeTrackingNumber } from './validators/azure-names.ts';
+
+export const DAY_MS = 86_400_000;
+/** Tracking must be entered within two weeks of job creation (SPEC decision 11, §6.4). */
+export const TRACKING_DEADLINE_DAYS = 14;
+/** The console warns from day 10 on. */
+export const TRACKING_WARN_FROM_DAY = 10;
+
+/** The happy path; a job with errors ends in Closed instead of Completed. */
+export const JOB_TIMELINE = ['Creating', 'Shipping', 'Received', 'Transferring', 'Packaging', 'Completed'] as const;
+export type TimelineState = (typeof JOB_TIMELINE)[number] | 'Closed';
+
+export interface JobLike {
+  name: string;
+  state: string;
+  createdAt?: string;
+  cancelRequested?: boolean;
+  deliveryPackage?: { carrierName?: string; trackingNumber?: string } | undefined;
+}
+
+export type DeadlineLevel = 'none' | 'ok' | 'warning' | 'overdue';
+
+export interface TrackingDeadline {
+  /** 'none': not applicable (tracking entered, job past Creating, or creation time unknown). */
+  level: DeadlineLevel;
+  /** ISO time the tracking number is due. */
+  deadline?: string;
+  /** Whole days left, rounded up (14 on the day of creation, 0 once due, negative when overdue). */
+  daysLeft?: number;
+  /** Short text for the list column. */
+  text: string;
+}
+
+const hasTracking = (j: JobLike) => !!j.deliveryPackage?.trackingNumber?.trim();
+
+/** Days left to enter the tracking number; warns from day 10 after creation, overdue after day 14. */
+export function trackingDeadline(job: JobLike, now: Date = new Date()): TrackingDeadline {
+  if (hasTracking(job)) return { level: 'none', text: 'Tracking entered' };
+  if (job.state !== 'Creating') return { level: 'none', text: '—' };
+  const created = job.createdAt ? Date.parse(job.createdAt) : Number.NaN;
+  if (Number.isNaN(created)) return { level: 'none', text: 'Unknown (creation time not reported)' };
+  const due = created + TRACKING_DEADLINE_DAYS * DAY_MS;
+  const remaining = due - now.getTime();
+  const deadline = new Date(due).toISOString();
+  if (remaining <= 0) {
+    const daysLeft = -Math.floor(-remaining / DAY_MS);
+    return { level: 'overdue', deadline, daysLeft, text: `Overdue by ${Math.max(1, -daysLeft)} day${-daysLeft > 1 ? 's' : ''}: the job may be deleted` };
+  }
+  const daysLeft = Math.ceil(remaining / DAY_MS);
+  const warnFrom = (TRACKING_DEADLINE_DAYS - TRACKING_WARN_FROM_DAY) * DAY_MS;
+  const level: DeadlineLevel = remaining <= warnFrom ? 'warning' : 'ok';
+  return { level, deadline, daysLeft, text: `${daysLeft} day${daysLeft === 1 ? '' : 's'} left` };
+}
+
+export type StepStatus = 'done' | 'current' | 'future' | 'failed' | 'skipped';
+
+export interface TimelineStep {
+  state: TimelineState | 'Canceled';
+  status: StepStatus;
+  label: string;
+}
+
+const STEP_LABEL: Record<string, string> = {
+  Creating: 'Created — awaiting shipment',
+  Shipping: 'Shipping to the datacenter',
+  Received: 'Received at the datacenter',
+  Transferring: 'Copying data to storage',
+  Packaging: 'Preparing the disks for return',
+  Completed: 'Completed',
+  Closed: 'Closed with errors',
+  Canceled: 'Canceled',
+};
+
+/**
+ * The timeline for a job's current state: earlier states done, the current one current, later ones future.
+ * Closed replaces Completed as the last step (errors); Canceled ends the line where the job stood.
+ */
+export function jobTimeline(state: string, cancelRequested = false): TimelineStep[] {
+  const s = normalizeState(state);
+  if (s === 'Canceled' || (cancelRequested && s === 'Creating')) {
+    return [
+      { state: 'Creating', status: 'done', label: STEP_LABEL.Creating },
+      { state: 'Canceled', status: s === 'Canceled' ? 'failed' : 'current', label: s === 'Canceled' ? STEP_LABEL.Canceled : 'Cancel requested' },
+    ];
+  }
+  const last: TimelineState = s === 'Closed' ? 'Closed' : 'Completed';
+  const line: TimelineState[] = [...JOB_TIMELINE.slice(0, 5), last];
+  const idx = s === 'Closed' ? 5 : line.indexOf(s as TimelineState);
+  return line.map((st, i) => ({
+    state: st,
+    label: STEP_LABEL[st],
+    status:
+      idx < 0 ? 'future'
+      : i < idx ? 'done'
+      : i > idx ? 'future'
+      : st === 'Closed' ? 'failed'
+      : st === 'Completed' ? 'done'
+      : 'current',
+  }));
+}
+
+/** Accepts the ARM spelling variants ("Cancelled", lower case) and returns the canonical state name. */
+export function normalizeState(state: string): string {
+  const known = [...JOB_TIMELINE, 'Closed', 'Canceled'];
+  const hit = known.find((k) => k.toLowerCase() === state.toLowerCase());
+  if (hit) return hit;
+  if (state.toLowerCase() === 'cancelled') return 'Canceled';
+  return state;
+}
+
+export interface ActionRule {
+  allowed: boolean;
+  /** Why not, in words an admin understands (set when not allowed). */
+  reason?: string;
+}
+
+export interface JobActionRules {
+  tracking: ActionRule;
+  editReturn: ActionRule;
+  cancel: ActionRule;
+  delete: ActionRule;
+  verify: ActionRule;
+}
+
+/** Which actions the job allows now (SPEC §6.4): cancel only before Shipping, delete only Creating/Completed. */
+export function jobActions(job: JobLike): JobActionRules {
+  const s = normalizeState(job.state);
+  const no = (reason: string): ActionRule => ({ allowed: false, reason });
+  const yes: ActionRule = { allowed: true };
+  const cancelled = s === 'Canceled' || !!job.cancelRequested;
+  return {
+    tracking:
+      cancelled ? no('The job was canceled.')
+      : s === 'Creating' || s === 'Shipping' ? yes
+      : no(`The datacenter has the disks (state ${s}); the tracking number can no longer change.`),
+    editReturn:
+      cancelled ? no('The job was canceled.')
+      : ['Creating', 'Shipping', 'Received', 'Transferring'].includes(s) ? yes
+      : no(`The return package is already being prepared or sent (state ${s}).`),
+    cancel:
+      cancelled ? no(s === 'Canceled' ? 'The job is already canceled.' : 'Cancellation was already requested.')
+      : s === 'Creating' ? yes
+      : no(`A job can be canceled only before the disks ship; this one is ${s}.`),
+    delete:
+      s === 'Creating' || s === 'Completed' ? yes
+      : no(`A job can be deleted only while Creating or once Completed; this one is ${s}.`),
+    verify:
+      s === 'Completed' || s === 'Closed' ? yes
+      : no(`Imported data can be verified once the job is Completed; this one is ${s}.`),
+  };
+}
+
+/** A tracking number already used by another job of the user (decision 11: unique across jobs), or null. */
+export function trackingNumberOwner(trackingNumber: string, jobs: readonly JobLike[], exceptJob?: string): string | null {
+  const norm = normalizeTrackingNumber;
+  const want = norm(trackingNumber);
+  if (!want) return null;
+  const other = jobs.find((j) => j.name !== exceptJob && j.deliveryPackage?.trackingNumber && norm(j.deliveryPackage.trackingNumber) === want);
+  return other ? other.name : null;
+}
+
+/** Percent complete of a job: the reported value, else the mean of its drives. */
+export function jobPercent(job: { percentComplete?: number; drives?: { percentComplete?: number }[] }): number | undefined {
+  if (typeof job.percentComplete === 'number') return job.percentComplete;
+  const ds = (job.drives ?? []).map((d) => d.percentComplete).filter((p): p is number => typeof p === 'number');
+  return ds.length ? Math.round(ds.reduce((a, b) => a + b, 0) / ds.length) : undefined;
+}
