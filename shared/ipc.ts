@@ -5,12 +5,14 @@
 import type { z } from 'zod';
 import { coreInvoke, type CoreEvents } from './contract/core.ts';
 import { backupInvoke } from './contract/backup.ts';
+import { policiesInvoke, type PoliciesEvents } from './contract/policies.ts';
 import type { ChannelDef } from './contract/define.ts';
 import type { IpcResult } from './result.ts';
 
 export const invokeChannels = {
   ...coreInvoke,
   ...backupInvoke,
+  ...policiesInvoke,
 };
 
 export type InvokeMap = typeof invokeChannels;
@@ -19,7 +21,7 @@ export type Req<C extends Channel> = InvokeMap[C] extends ChannelDef<infer S, un
 export type ParsedReq<C extends Channel> = InvokeMap[C] extends ChannelDef<infer S, unknown> ? z.output<S> : never;
 export type Res<C extends Channel> = InvokeMap[C] extends ChannelDef<z.ZodType, infer R> ? R : never;
 
-export type EventMap = CoreEvents;
+export type EventMap = CoreEvents & PoliciesEvents;
 export type EventName = keyof EventMap;
 
 export const CHANNELS = Object.keys(invokeChannels) as Channel[];

@@ -3,6 +3,9 @@ import { EventBus } from './events/event-bus.ts';
 import { TaskManager } from './tasks/task-manager.ts';
 import { SettingsStore } from './settings/settings-store.ts';
 import { BackupService } from './backup/service.ts';
+import { join } from 'node:path';
+import { PolicyService } from './policies/index.ts';
+import { FileKeyProtector } from './azure/protector.ts';
 
 export interface ServicesOptions {
   dataDir: string;
@@ -21,6 +24,8 @@ export interface Services {
   settings: SettingsStore;
   /** Back Up Now, Verify, Recover Data. */
   backup: BackupService;
+  /** Backup policy, scheduler, Change Properties. */
+  policies: PolicyService;
   openUrl: (url: string) => Promise<void>;
   close(): Promise<void>;
 }
@@ -34,6 +39,9 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   tasks.on('updated', (s) => events.publish('task:updated', s));
   tasks.on('removed', (r) => events.publish('task:removed', r));
   settings.on('changed', (s) => events.publish('settings:changed', s));
+  const policies = new PolicyService({ dataDir: opts.dataDir, protector: new FileKeyProtector(join(opts.dataDir, 'policy-secrets.key')), tasks });
+  await policies.load();
+  policies.on('changed', (v) => events.publish('policy:changed', v));
   return {
     events,
     dataDir: opts.dataDir,
@@ -41,8 +49,10 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     tasks,
     settings,
     backup: new BackupService(tasks),
+    policies,
     openUrl: opts.openUrl ?? (async () => undefined),
     async close() {
+      policies.close();
       await tasks.shutdown();
     },
   };

@@ -1,0 +1,24 @@
+import type { HandlerSlice } from './types.ts';
+
+type PoliciesChannel =
+  | 'policy:get'
+  | 'policy:save'
+  | 'policy:setState'
+  | 'policy:delete'
+  | 'policy:nextRuns'
+  | 'policy:checkStaging'
+  | 'properties:get'
+  | 'properties:set'
+  | 'properties:changePassphrase';
+
+export const policiesHandlers: HandlerSlice<PoliciesChannel> = {
+  'policy:get': async (_req, { services }) => services.policies.view(),
+  'policy:save': async ({ policy, passphrase }, { services }) => services.policies.save(policy, passphrase),
+  'policy:setState': async ({ state }, { services }) => services.policies.setState(state),
+  'policy:delete': async ({ deleteStagingData }, { services }) => services.policies.delete(deleteStagingData ?? false),
+  'policy:nextRuns': async ({ schedule, count }, { services }) => services.policies.previewRuns(schedule, count ?? 3),
+  'policy:checkStaging': async ({ path, requiredBytes }, { services }) => services.policies.checkStaging(path, requiredBytes),
+  'properties:get': async (_req, { services }) => services.policies.properties(),
+  'properties:set': async (req, { services }) => services.policies.setProperties(req),
+  'properties:changePassphrase': async ({ current, next }, { services }) => services.policies.changePassphrase(current, next),
+};

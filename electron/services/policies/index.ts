@@ -1,0 +1,174 @@
+/**
+ * Policies service: the policy store, the scheduler, the staging check and Change Properties, composed for the
+ * handlers and the CLI. Seams to other domains (backup engine runner, import job probe) are set by the composition
+ * root once those services exist.
+ */
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EventEmitter } from 'node:events';
+import { AppError } from '../../../shared/errors.ts';
+import type { PassphraseChangeResult, PolicyView } from '../../../shared/contract/policies.ts';
+import type { PolicyInput, PolicyState, PropertiesView, ProxyInput, Throttling } from '../../../shared/policy-schema.ts';
+import type { Schedule } from '../../../shared/policy.ts';
+import { nextRuns } from '../../../shared/schedule.ts';
+import { checkPassphrase } from '../../../shared/validators/passphrase.ts';
+import type { Protector } from '../azure/protector.ts';
+import { PolicyStore } from './policy-store.ts';
+import { PolicyScheduler, type Clock, type ImportJobProbe, type ScheduledBackupRunner, type TaskStarter } from './scheduler.ts';
+import { checkStaging, type StagingCheckOptions } from './staging-check.ts';
+
+export { WAITING_FOR_IMPORT } from './scheduler.ts';
+export type { ScheduledBackupRunner, ImportJobProbe, Clock } from './scheduler.ts';
+
+export interface PolicyServiceOptions {
+  dataDir: string;
+  protector: Protector;
+  tasks: TaskStarter;
+  clock?: Clock;
+  runner?: ScheduledBackupRunner;
+  probe?: ImportJobProbe;
+  freeSpace?: StagingCheckOptions['freeSpace'];
+}
+
+const sameSecret = (a: string, b: string) => {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+};
+
+export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
+  readonly store: PolicyStore;
+  readonly scheduler: PolicyScheduler;
+  private readonly clock: Clock | undefined;
+  private readonly freeSpace: StagingCheckOptions['freeSpace'];
+
+  constructor(o: PolicyServiceOptions) {
+    super();
+    this.store = new PolicyStore({ dataDir: o.dataDir, protector: o.protector, ...(o.clock ? { now: () => new Date(o.clock!.now()) } : {}) });
+    this.scheduler = new PolicyScheduler({ store: this.store, tasks: o.tasks, clock: o.clock, runner: o.runner, probe: o.probe });
+    this.clock = o.clock;
+    this.freeSpace = o.freeSpace;
+    this.store.on('changed', () => {
+      this.scheduler.reschedule();
+      this.emit('changed', this.view());
+    });
+  }
+
+  async load(): Promise<void> {
+    await this.store.load();
+    this.scheduler.start();
+  }
+
+  close(): void {
+    this.scheduler.stop();
+  }
+
+  /** Seams set by the composition root when the backup engine and the Azure layer are available. */
+  connect(seams: { runner?: ScheduledBackupRunner; probe?: ImportJobProbe }): void {
+    if (seams.runner) this.scheduler.runner = seams.runner;
+    if (seams.probe) this.scheduler.probe = seams.probe;
+  }
+
+  view(): PolicyView {
+    return {
+      policy: this.store.policy,
+      loadProblem: this.store.loadProblem,
+      nextRuns: this.scheduler.upcoming(3).map((t) => new Date(t).toISOString()),
+      passphraseSet: Boolean(this.store.passphraseSetAt),
+    };
+  }
+
+  async save(policy: PolicyInput, passphrase?: string): Promise<PolicyView> {
+    if (passphrase !== undefined) {
+      const c = checkPassphrase(passphrase);
+      if (!c.ok) throw new AppError('VALIDATION', c.reason, { field: 'passphrase' });
+    }
+    await this.store.savePolicy(policy, passphrase);
+    return this.view();
+  }
+
+  async setState(state: PolicyState): Promise<PolicyView> {
+    await this.store.setState(state);
+    return this.view();
+  }
+
+  /** Stop and delete. Staging data is removed only when asked and only the policy's own job folder (it holds seed.json). */
+  async delete(deleteStagingData = false): Promise<{ deleted: boolean; stagingDeleted: boolean; notes: string[] }> {
+    const old = await this.store.deletePolicy();
+    const notes = ['The backup schedule was deleted; no further backups will run.'];
+    let stagingDeleted = false;
+    const own = old.initialBackup.ownDisk;
+    if (deleteStagingData && own) {
+      const jobDir = join(own.stagingLocation, own.importJobName);
+      const seed = await stat(join(jobDir, 'seed.json')).catch(() => null);
+      if (seed) {
+        await rm(jobDir, { recursive: true, force: true });
+        stagingDeleted = true;
+        notes.push(`Staging data in ${jobDir} was deleted.`);
+      } else notes.push(`No staging data was found in ${jobDir}; nothing was deleted there.`);
+    } else if (own) notes.push(`Staging data in ${join(own.stagingLocation, own.importJobName)} was kept.`);
+    notes.push('Data already imported into Azure is not deleted by this console; remove it from the storage account or vault if needed.');
+    return { deleted: true, stagingDeleted, notes };
+  }
+
+  previewRuns(schedule: Schedule | undefined, count = 3): { runs: string[]; timeZone: string } {
+    const now = this.clock?.now() ?? Date.now();
+    if (!schedule) {
+      const p = this.store.policy;
+      return { runs: this.scheduler.upcoming(count).map((t) => new Date(t).toISOString()), timeZone: p?.schedule.timeZone ?? 'UTC' };
+    }
+    return { runs: nextRuns(schedule, now, count).map((t) => new Date(t).toISOString()), timeZone: schedule.timeZone };
+  }
+
+  checkStaging(path: string, requiredBytes?: number) {
+    return checkStaging(path, { ...(requiredBytes !== undefined ? { requiredBytes } : {}), ...(this.freeSpace ? { freeSpace: this.freeSpace } : {}) });
+  }
+
+  properties(): PropertiesView {
+    return {
+      proxy: this.store.proxy,
+      throttling: this.store.throttling,
+      passphraseSet: Boolean(this.store.passphraseSetAt),
+      ...(this.store.passphraseSetAt ? { passphraseSetAt: this.store.passphraseSetAt } : {}),
+      protection: this.store.protection,
+    };
+  }
+
+  async setProperties(p: { proxy?: ProxyInput; throttling?: Throttling }): Promise<PropertiesView> {
+    await this.store.setProperties(p);
+    return this.properties();
+  }
+
+  /**
+   * Change Properties → Encryption. The backup engine derives each job's keys straight from the passphrase (scrypt,
+   * salt in seed.json); there is no wrapped data key to re-wrap. So staging data written before the change stays
+   * encrypted under the previous passphrase, which is kept (protected) for those jobs; `passphraseForJob` returns it.
+   */
+  async changePassphrase(current: string, next: string): Promise<PassphraseChangeResult> {
+    const stored = await this.store.passphrase();
+    if (!stored) throw new AppError('NOT_FOUND', 'No passphrase is set on this machine yet; schedule a backup first.');
+    if (!sameSecret(stored, current)) throw new AppError('WRONG_PASSPHRASE', 'The current passphrase is not the one set on this machine.', { field: 'current' });
+    const c = checkPassphrase(next);
+    if (!c.ok) throw new AppError('VALIDATION', c.reason, { field: 'next' });
+    if (sameSecret(stored, next)) throw new AppError('VALIDATION', 'The new passphrase is the same as the current one.', { field: 'next' });
+    const jobs: string[] = [];
+    const own = this.store.policy?.initialBackup.ownDisk;
+    const claimed = new Set((await this.store.retiredPassphrases()).flatMap((r) => r.jobs));
+    if (own && !claimed.has(own.importJobName) && (await stat(join(own.stagingLocation, own.importJobName, 'seed.json')).catch(() => null)))
+      jobs.push(own.importJobName);
+    await this.store.replacePassphrase(next, jobs);
+    const notes = ['New backups use the new passphrase.'];
+    if (jobs.length)
+      notes.push(
+        `Staging data of job "${jobs.join('", "')}" was written with the previous passphrase and stays readable with it; the previous passphrase is kept protected on this machine for that job. Keep your saved copy of it too.`,
+      );
+    return { changed: true, notes };
+  }
+
+  /** The passphrase a job's staging data was written with (the retired one if the job predates a change). */
+  async passphraseForJob(jobName: string): Promise<string | null> {
+    for (const r of await this.store.retiredPassphrases()) if (r.jobs.includes(jobName)) return r.passphrase;
+    return this.store.passphrase();
+  }
+}

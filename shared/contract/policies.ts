@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { channel } from './define.ts';
+import {
+  policyInputSchema,
+  POLICY_STATES,
+  proxySchema,
+  scheduleSchema,
+  throttlingSchema,
+  type Policy,
+  type PropertiesView,
+} from '../policy-schema.ts';
+import type { StagingCheckResult } from '../policy-steps.ts';
+
+export interface PolicyView {
+  policy: Policy | null;
+  /** Set when the policy file was damaged at load: it was kept aside under `keptAs` and nothing was replaced silently. */
+  loadProblem: string | null;
+  /** Next three runs (ISO instants) while the policy is active; empty otherwise. */
+  nextRuns: string[];
+  passphraseSet: boolean;
+}
+
+export interface PassphraseChangeResult {
+  changed: boolean;
+  /** What happened to existing staging data, in plain words. */
+  notes: string[];
+}
+
+const empty = z.object({}).strict();
+const passphrase = z.string().max(256);
+
+export const policiesInvoke = {
+  'policy:get': channel<PolicyView>()(empty),
+  /** Creates or modifies the policy. `passphrase` is required (and only accepted) when none is set yet. */
+  'policy:save': channel<PolicyView>()(z.object({ policy: policyInputSchema, passphrase: passphrase.optional() }).strict()),
+  /** active = (re-)enable; paused = pause; stopped = stop but keep the stored backups. */
+  'policy:setState': channel<PolicyView>()(z.object({ state: z.enum(POLICY_STATES) }).strict()),
+  /** Stop and delete: removes the policy; the confirmation value must be the literal DELETE. */
+  'policy:delete': channel<{ deleted: boolean; stagingDeleted: boolean; notes: string[] }>()(
+    z.object({ confirm: z.literal('DELETE', { error: 'Type DELETE to confirm deleting the policy.' }), deleteStagingData: z.boolean().optional() }).strict(),
+  ),
+  /** Next runs for a draft schedule (wizard preview) or, without one, for the saved policy. */
+  'policy:nextRuns': channel<{ runs: string[]; timeZone: string }>()(
+    z.object({ schedule: scheduleSchema.optional(), count: z.number().int().min(1).max(20).optional() }).strict(),
+  ),
+  /** Exists, writable, free space against `requiredBytes` (the estimate). Never creates anything but a probe file. */
+  'policy:checkStaging': channel<StagingCheckResult>()(
+    z.object({ path: z.string().min(1, 'Staging location is required.').max(4096), requiredBytes: z.number().nonnegative().optional() }).strict(),
+  ),
+  'properties:get': channel<PropertiesView>()(empty),
+  'properties:set': channel<PropertiesView>()(z.object({ proxy: proxySchema.optional(), throttling: throttlingSchema.optional() }).strict()),
+  'properties:changePassphrase': channel<PassphraseChangeResult>()(z.object({ current: passphrase, next: passphrase }).strict()),
+};
+
+export interface PoliciesEvents {
+  'policy:changed': PolicyView;
+}

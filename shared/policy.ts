@@ -1,0 +1,307 @@
+/**
+ * The backup policy (SPEC §2.3–§2.5, decisions 9–12): what is backed up, when, how long it is kept and how the
+ * first copy reaches Azure. Pure: zod schemas and `check*` functions returning a message for an IT admin or null.
+ * The wizard's per-page rules live in policy-steps.ts; the next-run arithmetic in schedule.ts.
+ */
+import { z } from 'zod';
+import {
+  checkContainerName,
+  checkJobName,
+  checkResourceGroupName,
+  checkStorageAccountName,
+  checkSubscriptionId,
+} from './validators/azure-names.ts';
+
+export const POLICY_FILE_VERSION = 1;
+
+// ---------- items and exclusions ----------
+
+export const ITEM_KINDS = ['file', 'folder', 'drive'] as const;
+export type ItemKind = (typeof ITEM_KINDS)[number];
+
+export interface PolicyItem {
+  path: string;
+  kind: ItemKind;
+}
+
+export interface ExclusionFolderRule {
+  path: string;
+  /** true (default): the folder and everything below it; false: only the files directly inside it. */
+  subfolders: boolean;
+}
+
+export interface Exclusions {
+  folders: ExclusionFolderRule[];
+  /** File-type patterns matched against file names, case-insensitive (`*.mp3`). */
+  patterns: string[];
+}
+
+export const MAX_ITEMS = 200;
+export const MAX_EXCLUSIONS = 200;
+
+export function checkPath(v: string, what = 'Path'): string | null {
+  if (!v.trim()) return `${what} is required.`;
+  if (v.length > 4096) return `${what} is too long (${v.length} characters, at most 4096).`;
+  if (v.includes('\0')) return `${what} "${v}" contains a NUL character.`;
+  const isWinAbs = /^[A-Za-z]:[\\/]/.test(v) || /^\\\\[^\\]+\\[^\\]+/.test(v);
+  if (!v.startsWith('/') && !isWinAbs) return `${what} "${v}" must be a full path (e.g. C:\\Data, \\\\server\\share or /srv/data).`;
+  return null;
+}
+
+/** `*.mp3`, `~$*`, `thumbs.db`: a file-name pattern with `*` and `?` wildcards, no folder separators. */
+export function checkFilePattern(v: string): string | null {
+  const t = v.trim();
+  if (!t) return 'File type pattern is required (for example *.mp3).';
+  if (t.length > 255) return `File type pattern "${t}" is too long (at most 255 characters).`;
+  if (/[\\/]/.test(t)) return `File type pattern "${t}" may not contain "\\" or "/"; add a folder rule to exclude a folder.`;
+  if (/[<>:"|\0]/.test(t)) return `File type pattern "${t}" contains a character not allowed in file names (< > : " |).`;
+  if (/^\*+$/.test(t)) return `File type pattern "${t}" would exclude every file; remove the item instead.`;
+  return null;
+}
+
+/** Is `child` the same as or below `parent`? Works for Windows and POSIX spellings, case-insensitive on Windows. */
+export function isUnder(child: string, parent: string): boolean {
+  const win = /^[A-Za-z]:|^\\\\/.test(parent);
+  const norm = (p: string) => {
+    let s = win ? p.replace(/\//g, '\\').toLowerCase() : p;
+    const sep = win ? '\\' : '/';
+    while (s.length > 1 && s.endsWith(sep) && !/^[a-z]:\\$/.test(s)) s = s.slice(0, -1);
+    return s;
+  };
+  const c = norm(child);
+  const p = norm(parent);
+  if (c === p) return true;
+  const sep = win ? '\\' : '/';
+  return c.startsWith(p.endsWith(sep) ? p : p + sep);
+}
+
+export function checkItems(items: readonly PolicyItem[]): string | null {
+  if (items.length === 0) return 'Add at least one file, folder or drive to back up.';
+  if (items.length > MAX_ITEMS) return `At most ${MAX_ITEMS} items can be backed up by one policy (${items.length} selected).`;
+  for (const it of items) {
+    const p = checkPath(it.path, 'Item path');
+    if (p) return p;
+  }
+  for (let i = 0; i < items.length; i++)
+    for (let j = i + 1; j < items.length; j++) {
+      const a = items[i].path;
+      const b = items[j].path;
+      if (isUnder(a, b) && isUnder(b, a)) return `"${b}" is listed twice.`;
+      if (isUnder(a, b)) return `"${a}" is already included in "${b}"; remove one of them.`;
+      if (isUnder(b, a)) return `"${b}" is already included in "${a}"; remove one of them.`;
+    }
+  return null;
+}
+
+export function checkExclusions(ex: Exclusions, items: readonly PolicyItem[] = []): Partial<Record<string, string>> {
+  const out: Partial<Record<string, string>> = {};
+  if (ex.folders.length + ex.patterns.length > MAX_EXCLUSIONS) out.exclusions = `At most ${MAX_EXCLUSIONS} exclusion rules are allowed.`;
+  ex.folders.forEach((f, i) => {
+    const m = checkPath(f.path, 'Excluded folder');
+    if (m) out[`folders.${i}`] = m;
+    else if (items.length && !items.some((it) => isUnder(f.path, it.path)))
+      out[`folders.${i}`] = `Excluded folder "${f.path}" is not inside any selected item, so the rule would have no effect.`;
+  });
+  const seen = new Set<string>();
+  ex.patterns.forEach((p, i) => {
+    const m = checkFilePattern(p);
+    if (m) out[`patterns.${i}`] = m;
+    else if (seen.has(p.trim().toLowerCase())) out[`patterns.${i}`] = `File type pattern "${p.trim()}" is listed twice.`;
+    seen.add(p.trim().toLowerCase());
+  });
+  return out;
+}
+
+/** System and temporary locations offered as exclusions (the user chooses; nothing is excluded silently). */
+export function suggestedExclusions(items: readonly PolicyItem[]): ExclusionFolderRule[] {
+  const candidates = [
+    'C:\\Windows\\Temp',
+    'C:\\$Recycle.Bin',
+    'C:\\System Volume Information',
+    'C:\\pagefile.sys',
+    'C:\\Windows\\SoftwareDistribution\\Download',
+    '/tmp',
+    '/var/tmp',
+    '/proc',
+    '/sys',
+    '/dev',
+    '/run',
+  ];
+  const out: ExclusionFolderRule[] = [];
+  for (const c of candidates) if (items.some((it) => isUnder(c, it.path))) out.push({ path: c, subfolders: true });
+  for (const it of items) {
+    if (/^[A-Za-z]:[\\/]?$/.test(it.path) || it.kind === 'drive') {
+      const root = it.path.replace(/[\\/]+$/, '');
+      if (/^[A-Za-z]:$/.test(root)) {
+        for (const extra of ['System Volume Information', '$Recycle.Bin'])
+          if (!out.some((o) => o.path.toLowerCase() === `${root}\\${extra}`.toLowerCase())) out.push({ path: `${root}\\${extra}`, subfolders: true });
+      }
+    }
+  }
+  return out;
+}
+
+// ---------- schedule ----------
+
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+export const MAX_TIMES_PER_DAY = 3;
+
+export interface Schedule {
+  frequency: 'daily' | 'weekly';
+  /** "HH:MM", 24-hour, on 30-minute boundaries; 1–3 of them. */
+  times: string[];
+  /** Weekly only: the days backups run on. */
+  days: Weekday[];
+  /** Weekly only: every N weeks, 1–4. */
+  everyWeeks: number;
+  /** IANA zone the times are in (the user's zone when the policy was saved). */
+  timeZone: string;
+}
+
+export function checkTime(v: string): string | null {
+  const m = /^(\d{2}):(\d{2})$/.exec(v);
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return `Time "${v}" must be a time of day as HH:MM (00:00–23:30).`;
+  if (m[2] !== '00' && m[2] !== '30') return `Time ${v} is not on a 30-minute boundary; use ${m[1]}:00 or ${m[1]}:30.`;
+  return null;
+}
+
+export function checkSchedule(s: Schedule): Partial<Record<'times' | 'days' | 'everyWeeks' | 'timeZone', string>> {
+  const out: Partial<Record<'times' | 'days' | 'everyWeeks' | 'timeZone', string>> = {};
+  if (s.times.length === 0) out.times = 'Choose at least one time of day for the backup.';
+  else if (s.times.length > MAX_TIMES_PER_DAY) out.times = `At most ${MAX_TIMES_PER_DAY} backups a day are allowed (${s.times.length} times chosen).`;
+  else {
+    const bad = s.times.map(checkTime).find((m) => m);
+    if (bad) out.times = bad;
+    else if (new Set(s.times).size !== s.times.length) out.times = `Time ${s.times.find((t, i) => s.times.indexOf(t) !== i)} is chosen twice.`;
+  }
+  if (s.frequency === 'weekly') {
+    if (s.days.length === 0) out.days = 'Choose at least one day of the week.';
+    if (!Number.isInteger(s.everyWeeks) || s.everyWeeks < 1 || s.everyWeeks > 4)
+      out.everyWeeks = `"Every ${s.everyWeeks} weeks" is out of range: choose every 1 to 4 weeks.`;
+  }
+  if (!s.timeZone) out.timeZone = 'Time zone is required.';
+  return out;
+}
+
+// ---------- retention (decision 12; recovery points cap BK-SM) ----------
+
+export const RETENTION_LIMITS = {
+  daily: { min: 1, max: 9999, unit: 'days' },
+  weekly: { min: 1, max: 5163, unit: 'weeks' },
+  monthly: { min: 1, max: 1188, unit: 'months' },
+  yearly: { min: 1, max: 99, unit: 'years' },
+} as const;
+export type RetentionTier = keyof typeof RETENTION_LIMITS;
+export const RETENTION_TIERS = Object.keys(RETENTION_LIMITS) as RetentionTier[];
+export const MAX_RECOVERY_POINTS = 9999;
+
+export interface RetentionRow {
+  enabled: boolean;
+  count: number;
+}
+export type Retention = Record<RetentionTier, RetentionRow>;
+
+export function checkRetentionCount(tier: RetentionTier, n: number): string | null {
+  const l = RETENTION_LIMITS[tier];
+  const label = tier[0].toUpperCase() + tier.slice(1);
+  if (!Number.isFinite(n) || !Number.isInteger(n)) return `${label} retention must be a whole number of ${l.unit}.`;
+  if (n < l.min || n > l.max) return `${label} retention must be ${l.min} to ${l.max} ${l.unit} (got ${n}).`;
+  return null;
+}
+
+/**
+ * Recovery points the retention implies (an upper bound: points kept by two tiers are counted in each).
+ * Daily: days × backups per day (daily schedule) or × backup days per week / 7 (weekly schedule);
+ * weekly, monthly, yearly: one point per period.
+ */
+export function recoveryPoints(r: Retention, s: Pick<Schedule, 'frequency' | 'times' | 'days' | 'everyWeeks'>): number {
+  const perDay = Math.max(1, s.times.length);
+  let total = 0;
+  if (r.daily.enabled) {
+    total +=
+      s.frequency === 'daily'
+        ? r.daily.count * perDay
+        : Math.ceil((r.daily.count * perDay * Math.max(1, s.days.length)) / (7 * Math.max(1, s.everyWeeks)));
+  }
+  if (r.weekly.enabled) total += r.weekly.count;
+  if (r.monthly.enabled) total += r.monthly.count;
+  if (r.yearly.enabled) total += r.yearly.count;
+  return total;
+}
+
+export function checkRetention(r: Retention, s: Schedule): Partial<Record<RetentionTier | 'total', string>> {
+  const out: Partial<Record<RetentionTier | 'total', string>> = {};
+  for (const t of RETENTION_TIERS) {
+    if (!r[t].enabled) continue;
+    const m = checkRetentionCount(t, r[t].count);
+    if (m) out[t] = m;
+  }
+  if (!RETENTION_TIERS.some((t) => r[t].enabled)) out.total = 'Keep at least one kind of recovery point (daily, weekly, monthly or yearly).';
+  else if (!RETENTION_TIERS.some((t) => out[t])) {
+    const n = recoveryPoints(r, s);
+    if (n > MAX_RECOVERY_POINTS)
+      out.total = `This retention keeps up to ${n.toLocaleString('en-US')} recovery points; Azure Backup keeps at most ${MAX_RECOVERY_POINTS.toLocaleString('en-US')}. Shorten a row.`;
+  }
+  return out;
+}
+
+// ---------- initial backup and own disks (§2.4) ----------
+
+export const INITIAL_BACKUP_TYPES = ['online', 'ownDisks', 'dataBox'] as const;
+export type InitialBackupType = (typeof INITIAL_BACKUP_TYPES)[number];
+
+export interface OwnDiskSettings {
+  stagingLocation: string;
+  subscriptionId: string;
+  storageAccount: string;
+  /** Resource group of the storage account (filled by the picker; typed when signed out). */
+  storageAccountResourceGroup: string;
+  container: string;
+  importJobName: string;
+  /** Resource group the import job is created in (defaults to the storage account's). */
+  jobResourceGroup: string;
+}
+
+export const OWN_DISK_FIELDS = [
+  'stagingLocation',
+  'subscriptionId',
+  'storageAccount',
+  'storageAccountResourceGroup',
+  'container',
+  'importJobName',
+  'jobResourceGroup',
+] as const;
+export type OwnDiskField = (typeof OWN_DISK_FIELDS)[number];
+
+/** A staging location: a local full path or a UNC path (\\server\share\folder). */
+export function checkStagingLocation(v: string): string | null {
+  if (!v.trim()) return 'Staging location is required: a local folder or a network share (\\\\server\\share\\folder).';
+  if (v.startsWith('\\\\') && !/^\\\\[^\\/]+[\\/][^\\/]+/.test(v)) return `Staging location "${v}" is not a complete UNC path (\\\\server\\share\\folder).`;
+  return checkPath(v, 'Staging location');
+}
+
+export function checkOwnDisk(o: OwnDiskSettings, existingJobNames: readonly string[] = []): Partial<Record<OwnDiskField, string>> {
+  const out: Partial<Record<OwnDiskField, string>> = {};
+  const req = (f: OwnDiskField, label: string, check: (v: string) => string | null) => {
+    const v = o[f].trim();
+    out[f] = v ? (check(v) ?? undefined) : `${label} is required.`;
+    if (!out[f]) delete out[f];
+  };
+  const staging = checkStagingLocation(o.stagingLocation);
+  if (staging) out.stagingLocation = staging;
+  req('subscriptionId', 'Azure subscription', checkSubscriptionId);
+  req('storageAccount', 'Storage account', checkStorageAccountName);
+  req('storageAccountResourceGroup', 'Storage account resource group', checkResourceGroupName);
+  req('container', 'Storage container', checkContainerName);
+  req('importJobName', 'Import job name', checkJobName);
+  req('jobResourceGroup', 'Import job resource group', checkResourceGroupName);
+  if (!out.importJobName && existingJobNames.some((n) => n.toLowerCase() === o.importJobName.trim().toLowerCase()))
+    out.importJobName = `An import job named "${o.importJobName.trim()}" already exists in this subscription; choose another name.`;
+  return out;
+}
+
+export interface InitialBackup {
+  type: InitialBackupType;
+  ownDisk?: OwnDiskSettings;
+}
