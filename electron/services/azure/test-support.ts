@@ -1,0 +1,73 @@
+/**
+ * Test support for the Azure layer's integration tests: the real sandbox in-process (ephemeral ports), Chromium
+ * driven by the sandbox's sign-in helper, and an AzureService pointed at the sandbox cloud. Not used by the product.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from '@playwright/test';
+import type { AuthStatus } from '../../../shared/contract/azure.ts';
+import { startSandbox, type SandboxHandle, type StartSandboxOptions } from '../sandbox/index.ts';
+import { launchSignInBrowser, openBrowserAs, type SignInUser } from '../sandbox/test-signin.ts';
+import { AzureService, type AzureServiceOptions } from './azure-service.ts';
+
+export interface AzureTestEnv {
+  sb: SandboxHandle;
+  browser: Browser;
+  dirs: string[];
+  /** Who the next interactive sign-in signs in as (null = open the URL and do nothing, like a closed window). */
+  as: { user: SignInUser | null; opened: string[] };
+  service(opts?: Partial<AzureServiceOptions> & { dataDir?: string }): Promise<AzureService & { dataDir: string; events: AuthStatus[] }>;
+  close(): Promise<void>;
+}
+
+export async function startAzureTestEnv(o: StartSandboxOptions = {}): Promise<AzureTestEnv> {
+  const [sb, browser] = await Promise.all([startSandbox({ registrationDelayMs: 0, ...o }), launchSignInBrowser()]);
+  const dirs: string[] = [];
+  const services: AzureService[] = [];
+  const as: AzureTestEnv['as'] = { user: sb.users[0], opened: [] };
+  return {
+    sb,
+    browser,
+    dirs,
+    as,
+    async service(opts = {}) {
+      const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'obc-azure-')));
+      if (!opts.dataDir) dirs.push(dataDir);
+      const events: AuthStatus[] = [];
+      const svc = new AzureService({
+        dataDir,
+        settings: () => ({ cloud: 'LocalSandbox' }),
+        extraClouds: [sb.cloud],
+        openUrl: async (url) => {
+          as.opened.push(url);
+          if (as.user) await openBrowserAs(browser, as.user)(url);
+        },
+        http: { retry: { baseDelayMs: 20 } },
+        tuning: { providerPollMs: 50, principalRetry: { attempts: 3, delayMs: 50 } },
+        onAuthChanged: (s) => events.push(s),
+        ...opts,
+      });
+      services.push(svc);
+      return Object.assign(svc, { dataDir, events });
+    },
+    async close() {
+      for (const s of services) s.close();
+      await browser.close().catch(() => undefined);
+      await sb.stop();
+      for (const d of dirs) await rm(d, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Datacenter/fault admin API of the sandbox. */
+export async function sandboxAdmin(sb: SandboxHandle, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${sb.admin.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${sb.admin.token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`sandbox admin ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
