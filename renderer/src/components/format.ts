@@ -54,12 +54,21 @@ export function formatProgress(p: TaskProgress): string {
   return parts.join(' · ');
 }
 
-/** Local date and time, short: 22 Nov 2026, 04:12:09. */
-export function formatTime(iso: string | undefined): string {
+/** Local date and time, short: "Nov 22, 04:12:09" (the year only when it is not this year). */
+export function formatTime(iso: string | undefined, now: Date = new Date()): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const sameYear = d.getFullYear() === now.getFullYear();
+  return d.toLocaleString(undefined, {
+    ...(sameYear ? {} : { year: 'numeric' }),
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
 }
 
 /** Seconds between two ISO times (or until now). */

@@ -3,6 +3,8 @@ import { createConnectionSlice, initConnectionState } from './slices/connection.
 import { createSettingsSlice, initSettingsState } from './slices/settings.ts';
 import { createTasksSlice, initTasksState } from './slices/tasks.ts';
 import { createUiSlice, initUiState } from './slices/ui.ts';
+import { createBackUpNowSlice, initBackUpNowState } from './slices/back-up-now.ts';
+import { createRecoverSlice, initRecoverState } from './slices/recover.ts';
 import type { AppStore } from './types.ts';
 
 /** The one store. Middleware (if any) goes here, never inside a slice. */
@@ -11,13 +13,15 @@ export const useAppStore = create<AppStore>()((...a) => ({
   ...createSettingsSlice(...a),
   ...createUiSlice(...a),
   ...createConnectionSlice(...a),
+  ...createBackUpNowSlice(...a),
+  ...createRecoverSlice(...a),
 }));
 
 export const getAppState = () => useAppStore.getState();
 
 /** Tests: back to a fresh state (actions kept). */
 export function resetAppStore(): void {
-  useAppStore.setState({ ...initTasksState, ...initSettingsState, ...initUiState, ...initConnectionState });
+  useAppStore.setState({ ...initTasksState, ...initSettingsState, ...initUiState, ...initConnectionState, ...initBackUpNowState, ...initRecoverState });
 }
 
 export type { AppStore } from './types.ts';

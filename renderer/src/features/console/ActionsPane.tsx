@@ -28,7 +28,12 @@ const useStyles = makeStyles({
     borderLeft: `1px solid ${tokens.colorNeutralStroke2}`, backgroundColor: tokens.colorNeutralBackground2, overflowY: 'auto',
   },
   button: { justifyContent: 'flex-start', width: '100%' },
-  current: { backgroundColor: tokens.colorNeutralBackground1Selected, fontWeight: tokens.fontWeightSemibold },
+  // A bar plus weight, not only a tint, so the current screen stays visible in high contrast.
+  current: {
+    boxShadow: `inset 3px 0 0 ${tokens.colorCompoundBrandStroke}`,
+    backgroundColor: tokens.colorSubtleBackgroundSelected,
+    color: tokens.colorNeutralForeground1,
+  },
 });
 
 export function ActionsPane() {

@@ -11,12 +11,16 @@ export function ConnectionBanner() {
   const retry = useAppStore((s) => s.retryConnection);
   if (conn.state === 'connected' || conn.state === 'connecting') return null;
   const retryText = conn.retryInMs !== undefined ? ` Trying again in ${formatDuration(conn.retryInMs / 1000)}.` : '';
+  const where = location.host || 'this address';
   const [title, body] =
     conn.state === 'unauthorized'
       ? ['Not authorized', `${conn.detail ?? ''} Start the console with npm start (or npm run serve) and open the Console link it prints, including #token=….`]
       : conn.state === 'reconnecting'
-        ? ['Connection to the console host lost', `${conn.detail ?? ''} Jobs keep running on the host; this page resyncs when it is back.${retryText}`]
-        : ['Cannot reach the console host', `${conn.detail ?? ''} Make sure npm start (or npm run serve) is still running on this machine.${retryText}`];
+        ? ['Connection to the console host lost', `Jobs keep running on the host; this page resyncs when it is back.${retryText}`]
+        : [
+            'Cannot reach the console host',
+            `Nothing answers at ${where}. Make sure npm start (or npm run serve) is still running on this machine. If it was restarted, its access token changed: open the new Console link it printed.${retryText}`,
+          ];
   return (
     <MessageBarGroup>
       <MessageBar intent={conn.state === 'reconnecting' ? 'warning' : 'error'} data-testid="connection-banner" data-state={conn.state} layout="multiline">
@@ -24,11 +28,13 @@ export function ConnectionBanner() {
           <MessageBarTitle>{title}</MessageBarTitle>
           {body}
         </MessageBarBody>
-        <MessageBarActions>
-          <Button data-testid="connection-retry" onClick={retry}>
-            Retry now
-          </Button>
-        </MessageBarActions>
+        {conn.state !== 'unauthorized' && (
+          <MessageBarActions>
+            <Button data-testid="connection-retry" onClick={retry}>
+              Retry now
+            </Button>
+          </MessageBarActions>
+        )}
       </MessageBar>
     </MessageBarGroup>
   );

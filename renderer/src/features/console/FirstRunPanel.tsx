@@ -1,8 +1,8 @@
 /**
  * First-run guide: the five steps of an offline seeding, dismissed for good through settings (firstRunDismissed).
- * data-testid: first-run, first-run-dismiss, first-run-step-<n>
+ * data-testid: first-run, first-run-dismiss, first-run-step-<n>, first-run-open-<screenId>
  */
-import { Button, Card, CardHeader, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Card, CardHeader, Link, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useAppStore } from '../../store/index.ts';
 import { settingsSelectors } from '../../store/slices/settings.ts';
 import type { ScreenId } from '../../store/slices/ui.ts';
@@ -43,9 +43,9 @@ export function FirstRunPanel() {
           <li key={s.title} data-testid={`first-run-step-${i + 1}`}>
             <Text weight="semibold">
               {s.screen ? (
-                <Button appearance="transparent" size="small" style={{ padding: 0, minWidth: 0 }} onClick={() => s.screen && navigate(s.screen)}>
+                <Link as="button" data-testid={`first-run-open-${s.screen}`} onClick={() => s.screen && navigate(s.screen)} style={{ fontWeight: 'inherit' }}>
                   {s.title}
-                </Button>
+                </Link>
               ) : (
                 s.title
               )}

@@ -1,3 +1,4 @@
+import '../../test/dom-shims.ts';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -56,6 +57,10 @@ describe('JobsView', () => {
   });
 
   it('shows an indeterminate bar while the total is unknown, and an empty state', () => {
+    renderJobs();
+    expect(screen.getByTestId('jobs-empty').textContent).toContain('once the console host answers');
+    cleanup();
+    getAppState().setConnection({ state: 'connected' });
     renderJobs();
     expect(screen.getByTestId('jobs-empty').textContent).toContain('Loading jobs');
     cleanup();

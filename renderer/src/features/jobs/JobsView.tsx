@@ -24,6 +24,7 @@ export function JobsView() {
   const busyIds = useAppStore((s) => s.taskBusyIds);
   const loaded = useAppStore((s) => s.tasksLoaded);
   const error = useAppStore((s) => s.tasksError);
+  const connected = useAppStore((s) => s.connection.state === 'connected');
   const finished = useAppStore(tasksSelectors.finishedCount);
   const { cancelTask, dismissTask, dismissFinishedTasks, refreshTasks } = useAppStore(
     useShallow((s) => ({ cancelTask: s.cancelTask, dismissTask: s.dismissTask, dismissFinishedTasks: s.dismissFinishedTasks, refreshTasks: s.refreshTasks })),
@@ -43,9 +44,9 @@ export function JobsView() {
         <Table data-testid="jobs-table" className={styles.table} aria-labelledby="jobs-heading" size="small">
           <TableHeader>
             <TableRow>
-              <TableHeaderCell style={{ width: 190 }}>Status</TableHeaderCell>
-              <TableHeaderCell style={{ width: 170 }}>Time</TableHeaderCell>
-              <TableHeaderCell style={{ width: '28%' }}>Message</TableHeaderCell>
+              <TableHeaderCell style={{ width: 180 }}>Status</TableHeaderCell>
+              <TableHeaderCell style={{ width: 130 }}>Time</TableHeaderCell>
+              <TableHeaderCell style={{ width: '24%' }}>Message</TableHeaderCell>
               <TableHeaderCell>Description</TableHeaderCell>
               <TableHeaderCell style={{ width: 48 }}>
                 <span style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>Actions</span>
@@ -61,7 +62,11 @@ export function JobsView() {
       </div>
       {tasks.length === 0 && (
         <Text className={styles.empty} data-testid="jobs-empty">
-          {loaded ? 'No jobs yet. Backups, disk preparation and verification runs appear here while they run and after they finish.' : 'Loading jobs…'}
+          {loaded
+            ? 'No jobs yet. Backups, disk preparation and verification runs appear here while they run and after they finish.'
+            : connected
+              ? 'Loading jobs…'
+              : 'Jobs appear here once the console host answers.'}
         </Text>
       )}
     </section>

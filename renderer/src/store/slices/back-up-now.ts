@@ -1,0 +1,182 @@
+import type { BackupEstimate, StagingJob } from '../../../../shared/contract/backup.ts';
+import { BACKUP_STEPS, addYears, type BackupDraft, type BackupStep, type ExistingJobState } from '../../../../shared/backup-wizard.ts';
+import { api, errorMessage } from '../../api/client.ts';
+import { fetchPolicyDefaults, type PolicyDefaults } from './policy-defaults.ts';
+import type { SliceCreator } from '../types.ts';
+
+export type PolicyLoad = 'idle' | 'loading' | 'loaded' | 'none' | 'unavailable' | 'error';
+
+export interface BackUpNowState {
+  bun: {
+    draft: BackupDraft;
+    step: BackupStep;
+    reached: number;
+    policyLoad: PolicyLoad;
+    policyNote: string | null;
+    policy: PolicyDefaults | null;
+    existing: ExistingJobState;
+    existingJob: StagingJob | null;
+    estimate: BackupEstimate | null;
+    estimating: boolean;
+    estimateError: unknown;
+    starting: boolean;
+    startError: unknown;
+    taskId: string | null;
+  };
+}
+
+export interface BackUpNowActions {
+  openBackUpNow(): Promise<void>;
+  updateBackupDraft(patch: Partial<BackupDraft>): void;
+  goBackupStep(step: BackupStep): void;
+  checkBackupJob(): Promise<void>;
+  estimateBackup(): Promise<void>;
+  startBackup(): Promise<void>;
+  /** After a failed or cancelled run: back to a page to fix it, carrying the task's error there. */
+  retryBackup(step: BackupStep, error?: unknown): void;
+  resetBackUpNow(): void;
+}
+
+export type BackUpNowSlice = BackUpNowState & BackUpNowActions;
+
+export function localToday(now: Date = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
+}
+
+const emptyDraft = (): BackupDraft => ({
+  source: 'manual',
+  items: [],
+  staging: '',
+  jobName: '',
+  retainUntil: addYears(localToday(), 1),
+  passphrase: '',
+  passphraseConfirm: '',
+  overwrite: false,
+});
+
+export const initBackUpNowState: BackUpNowState = {
+  bun: {
+    draft: emptyDraft(),
+    step: 'items',
+    reached: 0,
+    policyLoad: 'idle',
+    policyNote: null,
+    policy: null,
+    existing: 'unknown',
+    existingJob: null,
+    estimate: null,
+    estimating: false,
+    estimateError: null,
+    starting: false,
+    startError: null,
+    taskId: null,
+  },
+};
+
+export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => {
+  const patch = (p: Partial<BackUpNowState['bun']>) => set((s) => ({ bun: { ...s.bun, ...p } }));
+  const selectedItems = () => get().bun.draft.items.filter((i) => i.selected).map((i) => i.path);
+  const exclusions = () => get().bun.policy?.exclusions;
+  return {
+    ...initBackUpNowState,
+    async openBackUpNow() {
+      const b = get().bun;
+      if (b.policyLoad !== 'idle' && b.policyLoad !== 'error') return;
+      patch({ policyLoad: 'loading' });
+      const r = await fetchPolicyDefaults();
+      if (r.kind === 'policy') {
+        const p = r.policy;
+        patch({
+          policyLoad: 'loaded',
+          policy: p,
+          policyNote: null,
+          draft: {
+            ...get().bun.draft,
+            source: 'policy',
+            items: p.items.map((it) => ({ ...it, selected: true })),
+            staging: p.staging || get().bun.draft.staging,
+            jobName: p.jobName || get().bun.draft.jobName,
+          },
+        });
+      } else {
+        const staging = get().bun.draft.staging || get().settings?.lastStagingLocation || '';
+        patch({ policyLoad: r.kind, policyNote: r.note, draft: { ...get().bun.draft, source: 'manual', staging } });
+      }
+    },
+    updateBackupDraft(p) {
+      const b = get().bun;
+      const draft = { ...b.draft, ...p };
+      const jobChanged = p.staging !== undefined || p.jobName !== undefined;
+      const itemsChanged = p.items !== undefined || p.staging !== undefined;
+      patch({
+        draft,
+        ...(jobChanged ? { existing: 'unknown' as const, existingJob: null } : {}),
+        ...(itemsChanged ? { estimate: null, estimateError: null } : {}),
+      });
+    },
+    goBackupStep(step) {
+      const i = BACKUP_STEPS.indexOf(step);
+      set((s) => ({ bun: { ...s.bun, step, reached: Math.max(s.bun.reached, i) } }));
+    },
+    async checkBackupJob() {
+      const { staging, jobName } = get().bun.draft;
+      try {
+        const jobs = await api.invoke('backup:jobs', { staging });
+        const job = jobs.find((j) => j.jobName === jobName) ?? null;
+        patch({ existing: job ? job.state : 'none', existingJob: job });
+      } catch (err) {
+        // A staging folder that does not exist yet simply has no jobs: the engine creates it.
+        const code = (err as { code?: string }).code;
+        patch({ existing: code === 'NOT_FOUND' ? 'none' : 'unknown', existingJob: null, ...(code === 'NOT_FOUND' ? {} : { estimateError: errorMessage(err) }) });
+      }
+    },
+    async estimateBackup() {
+      const { staging } = get().bun.draft;
+      patch({ estimating: true, estimateError: null });
+      try {
+        const ex = exclusions();
+        const estimate = await api.invoke('backup:estimate', { items: selectedItems(), staging, ...(ex ? { exclusions: ex } : {}) });
+        patch({ estimate, estimating: false });
+      } catch (err) {
+        patch({ estimate: null, estimating: false, estimateError: err });
+      }
+    },
+    async startBackup() {
+      const b = get().bun;
+      const d = b.draft;
+      patch({ starting: true, startError: null });
+      try {
+        const p = b.policy;
+        const ex = exclusions();
+        const { taskId } = await api.invoke('backup:start', {
+          items: selectedItems(),
+          staging: d.staging,
+          job: {
+            name: d.jobName,
+            ...(p?.subscriptionId ? { subscriptionId: p.subscriptionId } : {}),
+            ...(p?.resourceGroup ? { resourceGroup: p.resourceGroup } : {}),
+            ...(p?.storageAccount ? { storageAccount: p.storageAccount } : {}),
+            ...(p?.container ? { container: p.container } : {}),
+          },
+          passphrase: d.passphrase,
+          ...(ex ? { exclusions: ex } : {}),
+          ...(b.existing === 'complete' && d.overwrite ? { overwrite: true } : {}),
+        });
+        patch({ starting: false, taskId, step: 'progress', reached: BACKUP_STEPS.length - 1 });
+        if (d.source === 'manual') void get().updateSettings({ lastStagingLocation: d.staging });
+      } catch (err) {
+        patch({ starting: false, startError: err });
+      }
+    },
+    retryBackup(step, error) {
+      patch({ taskId: null, step, startError: error ?? null, estimate: null, existing: 'unknown', existingJob: null });
+      void get().checkBackupJob();
+    },
+    resetBackUpNow() {
+      const { policy, policyLoad, policyNote } = get().bun;
+      // Keep what the policy said; forget the passphrase, the task and everything typed.
+      set({ bun: { ...initBackUpNowState.bun, draft: emptyDraft(), policyLoad: policyLoad === 'loaded' ? 'idle' : policyLoad, policy, policyNote } });
+    },
+  };
+};

@@ -1,0 +1,69 @@
+import { api, errorMessage } from '../../api/client.ts';
+import type { Channel } from '../../../../shared/ipc.ts';
+
+/** What Back Up Now takes from the backup policy (Schedule Backup): items, exclusions, staging, job identity. */
+export interface PolicyDefaults {
+  items: Array<{ path: string; kind: 'file' | 'folder' | 'drive' }>;
+  exclusions?: { folders: Array<{ path: string; subfolders: boolean }>; patterns: string[] };
+  staging: string;
+  jobName: string;
+  subscriptionId?: string;
+  resourceGroup?: string;
+  storageAccount?: string;
+  container?: string;
+  passphraseSet: boolean;
+}
+
+export type PolicyFetch =
+  | { kind: 'policy'; policy: PolicyDefaults }
+  | { kind: 'none' | 'unavailable' | 'error'; note: string };
+
+interface PolicyViewLike {
+  policy: null | {
+    items: Array<{ path: string; kind: 'file' | 'folder' | 'drive' }>;
+    exclusions?: { folders: Array<{ path: string; subfolders: boolean }>; patterns: string[] };
+    initialBackup?: {
+      type: string;
+      ownDisk?: { stagingLocation?: string; importJobName?: string; subscriptionId?: string; storageAccount?: string; container?: string; jobResourceGroup?: string };
+    };
+  };
+  loadProblem?: string | null;
+  passphraseSet?: boolean;
+}
+
+/**
+ * Reads the policy through `policy:get` (the Schedule Backup domain). The channel is called by name so this screen
+ * also works in builds where backup policies are not wired yet: then the user enters everything on the first page.
+ */
+export async function fetchPolicyDefaults(): Promise<PolicyFetch> {
+  let view: PolicyViewLike;
+  try {
+    const invoke = api.invoke as unknown as (c: Channel | string, r: object) => Promise<unknown>;
+    view = (await invoke('policy:get', {})) as PolicyViewLike;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'UNKNOWN_CHANNEL')
+      return { kind: 'unavailable', note: 'Backup policies are not available in this build. Enter the items, staging location and job name here.' };
+    return { kind: 'error', note: `The backup policy could not be read (${errorMessage(err)}). Enter the items, staging location and job name here.` };
+  }
+  const p = view?.policy;
+  if (!p) {
+    const why = view?.loadProblem ? ` (${view.loadProblem})` : '';
+    return { kind: 'none', note: `No backup policy is set up yet${why}. Enter the items, staging location and job name here, or create one with Schedule Backup.` };
+  }
+  const own = p.initialBackup?.type === 'ownDisks' ? p.initialBackup.ownDisk : undefined;
+  const ex = p.exclusions && (p.exclusions.folders.length || p.exclusions.patterns.length) ? p.exclusions : undefined;
+  return {
+    kind: 'policy',
+    policy: {
+      items: p.items.map((i) => ({ path: i.path, kind: i.kind })),
+      ...(ex ? { exclusions: ex } : {}),
+      staging: own?.stagingLocation ?? '',
+      jobName: own?.importJobName ?? '',
+      ...(own?.subscriptionId ? { subscriptionId: own.subscriptionId } : {}),
+      ...(own?.jobResourceGroup ? { resourceGroup: own.jobResourceGroup } : {}),
+      ...(own?.storageAccount ? { storageAccount: own.storageAccount } : {}),
+      ...(own?.container ? { container: own.container } : {}),
+      passphraseSet: !!view.passphraseSet,
+    },
+  };
+}
