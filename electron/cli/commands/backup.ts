@@ -92,7 +92,12 @@ export function register(program: Command): void {
       await guarded(json, async () => {
         const passphrase = await readPassphraseFile(o.passphraseFile);
         const tasks = new TaskManager({ minIntervalMs: 200 });
-        const svc = new BackupService(tasks, o.packSize ? { packSize: o.packSize } : {});
+        const killAt = process.env.OBC_TEST_KILL_AT;
+        const svc = new BackupService(tasks, {
+          ...(o.packSize ? { packSize: o.packSize } : {}),
+          // Crash tests only: a real SIGKILL of this process at a named point of the engine.
+          ...(killAt ? { testHook: (point: string) => void (point === killAt && process.kill(process.pid, 'SIGKILL')) } : {}),
+        });
         const s = await runTask(
           tasks,
           () =>

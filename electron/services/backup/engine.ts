@@ -58,6 +58,7 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
   const committedBytes = state0?.packs.reduce((s, p) => s + p.length, 0) ?? 0;
   const required = Math.max(1 << 20, requiredBytesFor(scan.bytes, scan.entries.length) - committedBytes);
   const free = await (opts.freeSpace ?? freeSpace)(opts.staging);
+  await opts.testHook?.('scanned');
   if (required > free) {
     throw new AppError(
       'NO_SPACE',
@@ -97,6 +98,7 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
       state = { version: 1, jobName, packs: [], runs: 1 };
       await writeState(jobDir, state);
       await writeSeed(jobDir, seed);
+      await opts.testHook?.('seed');
     } else {
       state = state0 ?? { version: 1, jobName, packs: [], runs: 0 };
       state.runs += 1;
@@ -109,7 +111,7 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
     const w = new PackWriter(jobDir, writerKeys.enc, nextPack, opts.packSize ?? DEFAULT_PACK_SIZE, async (p) => {
       state.packs.push(p);
       await writeState(jobDir, state);
-      await opts.onPackCommitted?.(p.n);
+      await opts.testHook?.(`pack:${p.n}`);
     });
     writer = w;
     const keep = new Set<string>();
@@ -234,6 +236,7 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
     await writeFileAtomic(join(jobDir, CATALOG_PATH), catBytes);
     const catCheck = await readFile(join(jobDir, CATALOG_PATH));
     if (!catCheck.equals(catBytes)) throw new AppError('IO', `The catalog ${join(jobDir, CATALOG_PATH)} did not read back intact.`);
+    await opts.testHook?.('catalog');
     const files = entries.filter((e) => e.type === 'file');
     const bytes = files.reduce((s, e) => s + e.size, 0);
     const storedBytes = state.packs.reduce((s, p) => s + p.length, 0) + catBytes.length;

@@ -15,9 +15,7 @@ export function unsafeCatalogPath(path: string, platform: NodeJS.Platform = proc
   for (const part of parts) {
     if (part === '' ) return 'empty path component';
     if (part === '.' || part === '..') return `"${part}" component`;
-    if (win || part.includes('\\')) {
-      if (/^[A-Za-z]:/.test(part)) return 'contains a drive letter';
-    }
+    if (/^[A-Za-z]:/.test(part)) return 'contains a drive letter';
     if (win) {
       if (part.includes('\\')) return 'contains a backslash';
       if (/[<>:"|?*\x01-\x1f]/.test(part)) return `"${part}" has characters Windows does not allow`;

@@ -46,8 +46,11 @@ export interface BackupOptions {
   kdf?: KdfParams;
   compressionLevel?: number;
   freeSpace?: (dir: string) => Promise<number>;
-  /** Called after each pack commits (tests use it to stop at a given point). */
-  onPackCommitted?: (n: number) => void | Promise<void>;
+  /**
+   * Test hook at crash-relevant points: 'scanned' (before anything is written), 'seed' (job created),
+   * 'pack:<n>' (pack n committed), 'catalog' (catalog written, seed.json not yet complete).
+   */
+  testHook?: (point: string) => void | Promise<void>;
 }
 
 export interface BackupResult {
