@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { readFile, readdir, writeFile, chmod, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PolicyStore, POLICY_FILE } from './policy-store.ts';
+import { samplePolicy, tempDir, testProtector } from './test-helpers.ts';
+
+const PASS = 'correct horse battery staple';
+
+describe('PolicyStore', () => {
+  it('saves atomically, reloads validated and never writes the passphrase in clear', async () => {
+    const dir = await tempDir();
+    const a = new PolicyStore({ dataDir: dir, protector: testProtector });
+    await a.load();
+    expect(a.policy).toBeNull();
+    const saved = await a.savePolicy(samplePolicy(), PASS);
+    expect(saved.state).toBe('active');
+    const text = await readFile(join(dir, POLICY_FILE), 'utf8');
+    expect(text).not.toContain(PASS);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const b = new PolicyStore({ dataDir: dir, protector: testProtector });
+    await b.load();
+    expect(b.policy).toEqual(saved);
+    expect(await b.passphrase()).toBe(PASS);
+    expect(b.loadProblem).toBeNull();
+  });
+
+  it('requires the passphrase the first time only', async () => {
+    const s = new PolicyStore({ dataDir: await tempDir(), protector: testProtector });
+    await s.load();
+    await expect(s.savePolicy(samplePolicy())).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/passphrase is required/) });
+    await s.savePolicy(samplePolicy(), PASS);
+    const modified = await s.savePolicy(samplePolicy({ exclusions: { folders: [], patterns: ['*.mp3'] } }));
+    expect(modified.exclusions.patterns).toEqual(['*.mp3']);
+    await expect(s.savePolicy(samplePolicy(), PASS)).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('keeps a corrupt file aside, reports it and does not replace it silently', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, POLICY_FILE), '{"format":"obc-policies","formatVersion":1,"policy":{"items":[]}}');
+    const s = new PolicyStore({ dataDir: dir, protector: testProtector });
+    await s.load();
+    expect(s.policy).toBeNull();
+    expect(s.loadProblem).toMatch(/was damaged .* It was kept as .*policies\.json\.corrupt-/);
+    const files = await readdir(dir);
+    expect(files.some((f) => f.startsWith(`${POLICY_FILE}.corrupt-`))).toBe(true);
+    expect(files).not.toContain(POLICY_FILE);
+    await writeFile(join(dir, POLICY_FILE), 'not json');
+    await s.load();
+    expect(s.loadProblem).toMatch(/not valid JSON/);
+  });
+
+  it('a failed write leaves the previous file and memory untouched', async () => {
+    if (process.getuid?.() === 0) return; // root ignores directory modes
+    const dir = join(await tempDir(), 'data');
+    await mkdir(dir);
+    const s = new PolicyStore({ dataDir: dir, protector: testProtector });
+    await s.load();
+    await s.savePolicy(samplePolicy(), PASS);
+    const before = await readFile(join(dir, POLICY_FILE), 'utf8');
+    await chmod(dir, 0o500);
+    try {
+      await expect(s.setState('paused')).rejects.toBeTruthy();
+    } finally {
+      await chmod(dir, 0o700);
+    }
+    expect(await readFile(join(dir, POLICY_FILE), 'utf8')).toBe(before);
+    expect(s.policy?.state).toBe('active');
+  });
+
+  it('pause, stop and delete; properties with a protected proxy password', async () => {
+    const s = new PolicyStore({ dataDir: await tempDir(), protector: testProtector });
+    await s.load();
+    await expect(s.setState('paused')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await s.savePolicy(samplePolicy(), PASS);
+    expect((await s.setState('paused')).state).toBe('paused');
+    expect((await s.setState('stopped')).state).toBe('stopped');
+    expect((await s.deletePolicy()).id).toMatch(/^policy-/);
+    expect(s.policy).toBeNull();
+    await s.setProperties({ proxy: { mode: 'manual', host: 'proxy.local', port: 3128, username: 'u', password: 'secret-pw' } });
+    expect(s.proxy).toEqual({ mode: 'manual', host: 'proxy.local', port: 3128, username: 'u', hasPassword: true });
+    expect(await readFile(s.file, 'utf8')).not.toContain('secret-pw');
+    expect(await s.proxyPassword()).toBe('secret-pw');
+    await s.setProperties({ proxy: { mode: 'none' } });
+    expect(s.proxy.hasPassword).toBe(false);
+  });
+
+  it('serialises concurrent writes', async () => {
+    const s = new PolicyStore({ dataDir: await tempDir(), protector: testProtector });
+    await s.load();
+    await s.savePolicy(samplePolicy(), PASS);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => s.recordRun({ at: `2026-01-0${i}`, outcome: 'skipped', message: String(i) })));
+    expect(s.policy?.lastRuns.map((r) => r.message).sort()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  });
+});

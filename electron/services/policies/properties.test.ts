@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { mkdir, writeFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TaskManager } from '../tasks/task-manager.ts';
+import { PolicyService } from './index.ts';
+import { samplePolicy, tempDir, testProtector } from './test-helpers.ts';
+
+const OLD = 'old passphrase 0123456789';
+const NEW = 'new passphrase 9876543210';
+
+async function service() {
+  const dataDir = await tempDir();
+  const staging = await tempDir('obc-stg-');
+  const svc = new PolicyService({ dataDir, protector: testProtector, tasks: new TaskManager() });
+  await svc.load();
+  return { svc, staging, dataDir };
+}
+
+describe('Change Properties', () => {
+  it('changes the passphrase after checking the current one; staging data keeps its passphrase', async () => {
+    const { svc, staging } = await service();
+    await expect(svc.changePassphrase(OLD, NEW)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await svc.save(samplePolicy({}, staging), OLD);
+    await mkdir(join(staging, 'seed-2026'));
+    await writeFile(join(staging, 'seed-2026', 'seed.json'), '{}');
+    await expect(svc.changePassphrase('wrong passphrase 000000', NEW)).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    await expect(svc.changePassphrase(OLD, 'short')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/at least 16/) });
+    await expect(svc.changePassphrase(OLD, OLD)).rejects.toMatchObject({ message: 'The new passphrase is the same as the current one.' });
+    const r = await svc.changePassphrase(OLD, NEW);
+    expect(r.changed).toBe(true);
+    expect(r.notes.join(' ')).toMatch(/job "seed-2026" was written with the previous passphrase/);
+    expect(await svc.passphraseForJob('seed-2026')).toBe(OLD);
+    expect(await svc.passphraseForJob('another-job')).toBe(NEW);
+    const third = 'third passphrase 55555555';
+    await svc.changePassphrase(NEW, third);
+    expect(await svc.passphraseForJob('seed-2026')).toBe(OLD);
+    expect(svc.properties()).toMatchObject({ passphraseSet: true, protection: 'test protector' });
+  });
+
+  it('stores throttling and proxy settings in the policy file', async () => {
+    const { svc } = await service();
+    const v = await svc.setProperties({
+      throttling: { enabled: true, workDays: ['monday'], workStart: '08:00', workEnd: '17:30', workKbps: 512, nonWorkKbps: 2048 },
+      proxy: { mode: 'manual', host: '10.0.0.1', port: 8080 },
+    });
+    expect(v.throttling.workKbps).toBe(512);
+    expect(v.proxy).toEqual({ mode: 'manual', host: '10.0.0.1', port: 8080, hasPassword: false });
+    expect(JSON.parse(await readFile(svc.store.file, 'utf8')).properties.throttling.nonWorkKbps).toBe(2048);
+  });
+
+  it('delete removes staging data only when asked and only the job folder with seed.json', async () => {
+    const { svc, staging } = await service();
+    await svc.save(samplePolicy({}, staging), OLD);
+    const kept = await svc.delete(false);
+    expect(kept.notes.join(' ')).toMatch(/was kept/);
+    await svc.save(samplePolicy({}, staging));
+    await mkdir(join(staging, 'seed-2026'));
+    await writeFile(join(staging, 'seed-2026', 'seed.json'), '{}');
+    expect((await svc.delete(true)).stagingDeleted).toBe(true);
+  });
+});
