@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFile, readdir, writeFile, chmod, mkdir } from 'node:fs/promises';
+import { readFile, readdir, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PolicyStore, POLICY_FILE } from './policy-store.ts';
 import { samplePolicy, tempDir, testProtector } from './test-helpers.ts';
@@ -49,14 +49,23 @@ describe('PolicyStore', () => {
     expect(s.loadProblem).toMatch(/not valid JSON/);
   });
 
-  it('a failed write leaves the previous file and memory untouched', async () => {
-    if (process.getuid?.() === 0) return; // root ignores directory modes
-    const dir = join(await tempDir(), 'data');
-    await mkdir(dir);
-    const s = new PolicyStore({ dataDir: dir, protector: testProtector });
+  it('a failed change leaves the previous file and memory untouched', async () => {
+    const dir = await tempDir();
+    let fail = false;
+    const flaky = { ...testProtector, protect: async (b: Buffer) => (fail ? Promise.reject(new Error('keychain locked')) : testProtector.protect(b)) };
+    const s = new PolicyStore({ dataDir: dir, protector: flaky });
     await s.load();
     await s.savePolicy(samplePolicy(), PASS);
     const before = await readFile(join(dir, POLICY_FILE), 'utf8');
+    fail = true;
+    await expect(s.setProperties({ proxy: { mode: 'manual', host: 'p.local', port: 8080, password: 'pw' } })).rejects.toThrow('keychain locked');
+    await expect(s.savePolicy({ ...samplePolicy(), items: [] })).rejects.toBeTruthy();
+    expect(await readFile(join(dir, POLICY_FILE), 'utf8')).toBe(before);
+    expect(s.proxy.mode).toBe('none');
+    expect(s.policy?.items).toHaveLength(1);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    if (process.getuid?.() === 0) return; // root ignores directory modes
+    fail = false;
     await chmod(dir, 0o500);
     try {
       await expect(s.setState('paused')).rejects.toBeTruthy();
