@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { coreInvoke, type CoreEvents } from './contract/core.ts';
+import { diskprepInvoke } from './contract/diskprep.ts';
 import { backupInvoke } from './contract/backup.ts';
 import { policiesInvoke, type PoliciesEvents } from './contract/policies.ts';
 import type { ChannelDef } from './contract/define.ts';
@@ -11,6 +12,7 @@ import type { IpcResult } from './result.ts';
 
 export const invokeChannels = {
   ...coreInvoke,
+  ...diskprepInvoke,
   ...backupInvoke,
   ...policiesInvoke,
 };

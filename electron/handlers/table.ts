@@ -1,11 +1,13 @@
 import type { HandlerTable } from './types.ts';
 import { coreHandlers } from './core.ts';
+import { diskprepHandlers } from './diskprep.ts';
 import { backupHandlers } from './backup.ts';
 import { policiesHandlers } from './policies.ts';
 
 /** ONE table for both hosts. Add a domain's slice here; a channel without a handler fails to compile. */
 export const handlers: HandlerTable = {
   ...coreHandlers,
+  ...diskprepHandlers,
   ...backupHandlers,
   ...policiesHandlers,
 };

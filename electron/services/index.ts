@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { EventBus } from './events/event-bus.ts';
 import { TaskManager } from './tasks/task-manager.ts';
 import { SettingsStore } from './settings/settings-store.ts';
+import { DiskPrepService } from './diskprep/service.ts';
 import { BackupService } from './backup/service.ts';
 import { join } from 'node:path';
 import { PolicyService } from './policies/index.ts';
@@ -22,6 +23,8 @@ export interface Services {
   testHooks: boolean;
   tasks: TaskManager;
   settings: SettingsStore;
+  /** Disk Prep: jobs, disks, the copy task, drives.json. */
+  diskprep: DiskPrepService;
   /** Back Up Now, Verify, Recover Data. */
   backup: BackupService;
   /** Backup policy, scheduler, Change Properties. */
@@ -48,6 +51,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     testHooks: opts.testHooks ?? process.env.OBC_TEST_HOOKS === '1',
     tasks,
     settings,
+    diskprep: new DiskPrepService({ tasks, dataDir: opts.dataDir }),
     backup: new BackupService(tasks),
     policies,
     openUrl: opts.openUrl ?? (async () => undefined),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as registerBackup } from './backup.ts';
+import { register as registerDiskprep } from './diskprep.ts';
 
 /**
  * Each domain adds its commands in its own file (electron/cli/commands/<domain>.ts) exporting
@@ -8,4 +9,5 @@ import { register as registerBackup } from './backup.ts';
 export function registerAll(program: Command): void {
   void program;
   registerBackup(program);
+  registerDiskprep(program);
 }

@@ -1,10 +1,12 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scrypt } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError, type Serializable } from '../../../shared/errors.ts';
 import { BITLOCKER_KEY_RE } from '../../../shared/disks.ts';
 import type { SeedDescriptor } from '../../../shared/staging.ts';
+import type { DriveListItem } from '../../../shared/contract/diskprep.ts';
 import { readJsonValidated, writeJsonAtomic } from '../store/atomic.ts';
+import { unlockJob } from '../backup/crypto.ts';
 
 /**
  * Seals BitLocker keys in drives.json. Injected: the passphrase protector below (key derived from the backup
@@ -47,17 +49,15 @@ export function keyProtector(key: Buffer, description: { [k: string]: Serializab
 const HKDF_INFO = 'obc/diskprep/drives.json/bitlocker-keys/v1';
 
 /**
- * Key = HKDF-SHA256(scrypt(passphrase, seed salt, seed N/r/p), info) — the same passphrase and scrypt parameters as
- * the backup, but a separate sub-key, so drives.json never shares a key with the backup data.
+ * Key = HKDF-SHA256(backup job key, info): the backup engine's own derivation (unlockJob: scrypt with seed.json's
+ * parameters, checked against its keyCheck, so a wrong passphrase is refused up front), then a separate sub-key so
+ * drives.json never shares a key with the backup data.
  */
-export async function passphraseProtector(passphrase: string, crypto: SeedDescriptor['crypto']): Promise<SecretProtector> {
+export async function passphraseProtector(passphrase: string, seed: Pick<SeedDescriptor, 'crypto' | 'jobName'>): Promise<SecretProtector> {
   if (!passphrase) throw new AppError('VALIDATION', 'The backup passphrase is needed to protect the BitLocker keys in drives.json.', { field: 'passphrase' });
-  const maxmem = 128 * crypto.N * crypto.r * crypto.p + 32 * 1024 * 1024;
-  const master = await new Promise<Buffer>((resolve, reject) =>
-    scrypt(Buffer.from(passphrase, 'latin1'), Buffer.from(crypto.salt, 'utf8'), 32, { N: crypto.N, r: crypto.r, p: crypto.p, maxmem }, (e, k) => (e ? reject(e) : resolve(k))),
-  );
-  const key = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), HKDF_INFO, 32));
-  return keyProtector(key, { kind: 'passphrase', kdf: 'scrypt+hkdf-sha256', salt: crypto.salt, N: crypto.N, r: crypto.r, p: crypto.p, info: HKDF_INFO });
+  const keys = await unlockJob(passphrase, seed.crypto, seed.jobName);
+  const key = Buffer.from(hkdfSync('sha256', keys.enc, Buffer.alloc(0), HKDF_INFO, 32));
+  return keyProtector(key, { kind: 'passphrase', derivation: 'backup job key (scrypt, seed.json) + HKDF-SHA256', info: HKDF_INFO });
 }
 
 export const DRIVES_FILE = 'drives.json';
@@ -88,13 +88,7 @@ export type DrivesFile = z.infer<typeof drivesFileSchema>;
 export type DriveEntry = z.infer<typeof driveEntrySchema>;
 
 /** What the ARM job's driveList[] takes (Microsoft.ImportExport DriveStatus subset). */
-export interface DriveListItem {
-  driveId: string;
-  bitLockerKey: string;
-  manifestFile: string;
-  manifestHash: string;
-  driveHeaderHash: '';
-}
+export type { DriveListItem } from '../../../shared/contract/diskprep.ts';
 
 export function drivesPath(stateDir: string): string {
   return join(stateDir, DRIVES_FILE);

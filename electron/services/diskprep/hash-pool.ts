@@ -70,7 +70,6 @@ export class HashPool {
         for (const p of slot.pending.values()) p.reject(new AppError('INTERNAL', `Hash worker crashed: ${err.message}`));
         slot.pending.clear();
       });
-      worker.unref();
       return slot;
     });
   }

@@ -1,30 +1,5 @@
-export type DiskPhase = 'waiting' | 'prepare' | 'copy' | 'manifest' | 'readback' | 'done';
-
-export interface DiskProgress {
-  serial: string;
-  phase: DiskPhase;
-  /** Data bytes planned for this disk. */
-  bytes: number;
-  files: number;
-  copiedBytes: number;
-  copiedFiles: number;
-  verifiedBytes: number;
-}
-
-export interface DiskPrepProgress {
-  phase: DiskPhase | 'plan' | 'needsDisk';
-  serial?: string;
-  currentFile?: string;
-  /** Copy + read-back bytes: every data byte counts twice (written once, read back once). */
-  doneBytes: number;
-  totalBytes: number;
-  /** Bytes per second over the last ~5 s of work in this run (skipped, already-committed files excluded). */
-  rate?: number;
-  etaSeconds?: number;
-  disks: DiskProgress[];
-  /** Capacity one more disk needs when the given disks are too small (0 when everything fits). */
-  neededBytes: number;
-}
+import type { DiskPrepProgress, DiskProgress } from '../../../shared/contract/diskprep.ts';
+export type { DiskPhase, DiskPrepProgress, DiskProgress } from '../../../shared/contract/diskprep.ts';
 
 /** Keeps per-disk and overall counters and emits throttled snapshots (phase changes always go out). */
 export class ProgressTracker {

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import type { SeedDescriptor } from '../../../shared/staging.ts';
 import { initFolderDisk } from './folder-disk.ts';
 import { keyProtector } from './drives-file.ts';
+import { newJobCrypto } from '../backup/crypto.ts';
 
 export const MiB = 1024 * 1024;
 export const TEST_PASSPHRASE = 'correct horse battery staple 42';
@@ -41,7 +42,7 @@ export async function makeStaging(staging: string, job: string, lengths: number[
     createdAt: '2026-11-22T00:00:00.000Z',
     completedAt: '2026-11-22T00:10:00.000Z',
     state: 'complete',
-    crypto: { kdf: 'scrypt', salt: 'c2FsdHNhbHRzYWx0c2FsdA==', N: 1024, r: 8, p: 1, keyCheck: 'x' },
+    crypto: (await newJobCrypto(TEST_PASSPHRASE, { N: 1024, r: 8, p: 1 })).crypto,
     totals: { files: files.length, bytes: files.reduce((s, f) => s + f.length, 0), storedBytes: 0, chunks: 0, skipped: 0 },
     files,
   };

@@ -3,59 +3,8 @@
  * The engine never imports 'electron'; hosts wire it to tasks and IPC (service.ts).
  */
 
-export type DiskKind = 'folder' | 'windows';
-
-export interface DiskVolume {
-  /** Drive letter without colon (Windows) or the folder path (folder disks). */
-  mount: string;
-  fileSystem: string;
-  sizeBytes: number;
-  freeBytes: number;
-  label?: string;
-  bitLocker?: 'off' | 'on' | 'encrypting' | 'unknown';
-}
-
-/** One disk as the UI lists it. `refusals` block preparation; `warnings` need the user's attention. */
-export interface DiskInfo {
-  /** Stable handle for this machine: the folder path (folder disks) or `disk:<number>` (Windows). */
-  id: string;
-  kind: DiskKind;
-  /** Rehearsal disks (folder disks) cannot be shipped; the UI labels them. */
-  rehearsal: boolean;
-  serial: string;
-  model: string;
-  sizeBytes: number;
-  busType: string;
-  partitionStyle: string;
-  volumes: DiskVolume[];
-  isSystem: boolean;
-  isBoot: boolean;
-  readOnly: boolean;
-  holdsStaging: boolean;
-  /** Bytes already used on the disk (files present); a non-empty disk is erased only with confirmErase. */
-  usedBytes: number;
-  /** Import job that already owns the disk (set when preparation starts). */
-  jobName?: string;
-  /** Already BitLocker-encrypted disk whose key the user supplied / folder disk key. */
-  bitLockerKey?: string;
-  refusals: DiskIssue[];
-  warnings: DiskIssue[];
-}
-
-export interface DiskIssue {
-  code:
-    | 'SYSTEM_DISK'
-    | 'BOOT_DISK'
-    | 'HOLDS_STAGING'
-    | 'IN_USE_BY_OTHER_JOB'
-    | 'READ_ONLY'
-    | 'TOO_LARGE'
-    | 'USB_BUS'
-    | 'NOT_EMPTY'
-    | 'REHEARSAL'
-    | 'NOT_WINDOWS';
-  message: string;
-}
+import type { DiskInfo, DiskKind } from '../../../shared/contract/diskprep.ts';
+export type { DiskInfo, DiskIssue, DiskKind, DiskVolume } from '../../../shared/contract/diskprep.ts';
 
 /** A disk opened for writing by the engine: a root directory plus capacity rules. */
 export interface PreparedVolume {

@@ -1,0 +1,169 @@
+import { type Command } from 'commander';
+import { AppError, toIpcError } from '../../../shared/errors.ts';
+import type { DiskPrepProgress } from '../../../shared/contract/diskprep.ts';
+import { runDiskPrep, type DiskRef } from '../../services/diskprep/engine.ts';
+import { passphraseProtector } from '../../services/diskprep/drives-file.ts';
+import { FolderDiskProvider, initFolderDisk, parseSize } from '../../services/diskprep/folder-disk.ts';
+import { NOT_WINDOWS_MESSAGE, WindowsDiskProvider } from '../../services/diskprep/windows-disk.ts';
+import { EXIT, formatBytes, jsonLine, printError } from '../output.ts';
+import { readPassphraseFile } from './backup.ts';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** `s:<staging>` and `p:<publish settings>` in the original tool's form (switch letter, colon, value). */
+export function parseLegacyArgs(args: string[]): { staging?: string; publishSettings?: string; noJob: boolean } {
+  const out: { staging?: string; publishSettings?: string; noJob: boolean } = { noJob: false };
+  for (const a of args) {
+    if (a === '--no-job') {
+      out.noJob = true;
+      continue;
+    }
+    const m = /^([sSpP]):(.+)$/.exec(a);
+    if (!m) throw new AppError('VALIDATION', `Unknown argument "${a}": use s:<staging location> (and --disk, --job …).`);
+    if (m[1].toLowerCase() === 's') out.staging = m[2];
+    else out.publishSettings = m[2];
+  }
+  return out;
+}
+
+function humanProgress(p: DiskPrepProgress): string {
+  const pct = p.totalBytes ? ((100 * p.doneBytes) / p.totalBytes).toFixed(1) : '0.0';
+  const rate = p.rate ? ` · ${formatBytes(p.rate)}/s` : '';
+  const eta = p.etaSeconds !== undefined ? ` · ETA ${Math.ceil(p.etaSeconds)} s` : '';
+  return `${p.phase}${p.serial ? ` disk ${p.serial}` : ''}: ${pct}%${rate}${eta}${p.currentFile ? ` · ${p.currentFile}` : ''}`;
+}
+
+/** Test hook (OBC_TEST_HOOKS=1): OBC_DISKPREP_HALT_AT=<checkpoint> prints a line and hangs there, to be killed. */
+function haltHook(): ((name: string) => Promise<void>) | undefined {
+  const at = process.env.OBC_DISKPREP_HALT_AT;
+  if (process.env.OBC_TEST_HOOKS !== '1' || !at) return undefined;
+  return async (name) => {
+    if (name !== at) return;
+    jsonLine({ type: 'halt', at: name });
+    setInterval(() => undefined, 60_000);
+    await new Promise<void>(() => undefined);
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command('diskprep')
+    .description('Prepare disks for an offline import job from a staging location (like AzureOfflineBackupDiskPrep s:<staging>).')
+    .argument('[args...]', 's:<staging location> (required); p:<publish settings file> is accepted but obsolete')
+    .option('--job <name>', 'import job (needed when the staging location holds several)')
+    .option('--disk <letter|folder>', 'target disk: a drive letter (Windows) or a folder disk; repeatable, in order', collect, [])
+    .option('--container <name>', "container (default: seed.json's)")
+    .option('--passphrase-file <file>', 'backup passphrase (seals the BitLocker keys in drives.json); or OBC_PASSPHRASE')
+    .option('--yes', 'erase non-empty disks without asking (check the serials first)')
+    .option('--repair', 'rewrite ranges that fail read-back from staging')
+    // `--no-job` is read from the operands: commander would fold it into --job <name> (job=false).
+    .allowUnknownOption()
+    .addHelpText('after', '  --no-job  prepare the disks only; create the import job later from drives.json')
+    .option('--json', 'JSON lines on stdout')
+    .action(async (args: string[], o: { job?: string; disk: string[]; container?: string; passphraseFile?: string; yes?: boolean; repair?: boolean; json?: boolean }) => {
+      const json = o.json === true;
+      try {
+        const legacy = parseLegacyArgs(args);
+        if (!legacy.staging) throw new AppError('VALIDATION', 'The staging location is required: diskprep s:<staging location> --disk <letter|folder>.');
+        if (legacy.publishSettings) {
+          const note = `p:${legacy.publishSettings} is obsolete: publish-settings files belonged to the classic (ASM) Import/Export API retired in 2023. The job is created through your Entra sign-in; the argument is ignored.`;
+          if (json) jsonLine({ type: 'notice', message: note });
+          else process.stderr.write(`note: ${note}\n`);
+        }
+        if (!o.disk.length) throw new AppError('VALIDATION', 'Give at least one --disk (drive letter without colon, or a folder disk).');
+        const passphrase = o.passphraseFile ? await readPassphraseFile(o.passphraseFile) : process.env.OBC_PASSPHRASE;
+        if (!passphrase) throw new AppError('VALIDATION', 'The backup passphrase is needed to seal the BitLocker keys: --passphrase-file <file> or OBC_PASSPHRASE.');
+        const disks: DiskRef[] = o.disk.map((id) => ({ id, ...(o.yes ? { confirmErase: true } : {}) }));
+        const ac = new AbortController();
+        const onSig = () => ac.abort(new AppError('CANCELLED', 'Cancelled (signal).'));
+        process.once('SIGINT', onSig);
+        process.once('SIGTERM', onSig);
+        let lastLine = 0;
+        const hook = haltHook();
+        const res = await runDiskPrep({
+          staging: legacy.staging,
+          ...(o.job ? { job: o.job } : {}),
+          ...(o.container ? { container: o.container } : {}),
+          disks,
+          providers: { folder: new FolderDiskProvider(), windows: new WindowsDiskProvider() },
+          protector: (job) => passphraseProtector(passphrase, job.seed),
+          signal: ac.signal,
+          ...(o.repair ? { repair: true } : {}),
+          ...(hook ? { checkpoint: hook } : {}),
+          onProgress: (p) => {
+            if (json) jsonLine({ type: 'progress', progress: p });
+            else if (Date.now() - lastLine > 2000 || p.phase !== 'copy') {
+              lastLine = Date.now();
+              process.stderr.write(humanProgress(p) + '\n');
+            }
+          },
+        }).finally(() => {
+          process.off('SIGINT', onSig);
+          process.off('SIGTERM', onSig);
+        });
+        if (json) jsonLine({ type: 'result', status: 'succeeded', result: res });
+        else {
+          process.stdout.write(`Disks prepared for job ${res.jobName} (container ${res.container}):\n`);
+          for (const d of res.drives) process.stdout.write(`  ${d.driveId}: ${d.files} files, ${formatBytes(d.bytes)}, manifest \\DriveManifest.xml MD5 ${d.manifestHash}${d.rehearsal ? ' (rehearsal disk)' : ''}\n`);
+          process.stdout.write(`Drive list (BitLocker keys sealed): ${res.stateDir}/drives.json\n${res.readBackNote}\n`);
+        }
+        if (!legacy.noJob) {
+          const msg = 'Import job creation from the CLI is not wired in this build; create it from the console (Jobs) with the drive list in drives.json, or rerun with --no-job to silence this.';
+          if (json) jsonLine({ type: 'warning', message: msg });
+          else process.stderr.write(`warning: ${msg}\n`);
+          process.exitCode = EXIT.warnings;
+        } else process.exitCode = EXIT.ok;
+      } catch (err) {
+        const e = toIpcError(err);
+        if (e.code === 'NO_SPACE' && e.details?.neededBytes !== undefined) {
+          const needed = Number(e.details.neededBytes);
+          if (json) jsonLine({ type: 'needsDisk', neededBytes: needed, remainingFiles: e.details.remainingFiles ?? null, remainingBytes: e.details.remainingBytes ?? null, message: e.message });
+          else process.stderr.write(`${e.message}\nAttach another disk of at least ${formatBytes(needed)} (${needed} bytes) and run again with one more --disk.\n`);
+          process.exitCode = EXIT.needsCapacity;
+          return;
+        }
+        printError(err, json);
+        process.exitCode = e.code === 'VALIDATION' ? EXIT.usage : EXIT.failure;
+      }
+    });
+
+  const disks = program.command('disks').description('Disks for Disk Prep (folder disks rehearse real ones).');
+  disks
+    .command('init')
+    .description('Create a folder disk: an empty directory with a serial and a capacity enforced like a real disk.')
+    .argument('<dir>', 'directory (created if missing; must be empty)')
+    .requiredOption('--serial <s>', 'serial number (letters, digits, - and _)')
+    .requiredOption('--capacity <size>', 'capacity, e.g. 500M, 2G, 1T or bytes')
+    .option('--json', 'JSON output')
+    .action(async (dir: string, o: { serial: string; capacity: string; json?: boolean }) => {
+      try {
+        const d = await initFolderDisk(dir, o.serial, parseSize(o.capacity));
+        if (o.json) jsonLine({ type: 'result', disk: { path: dir, ...d } });
+        else process.stdout.write(`Folder disk ${d.serial} (${formatBytes(d.capacityBytes)}) ready at ${dir} — a rehearsal disk, not for shipping.\n`);
+      } catch (err) {
+        printError(err, o.json === true);
+        process.exitCode = toIpcError(err).code === 'VALIDATION' ? EXIT.usage : EXIT.failure;
+      }
+    });
+  disks
+    .command('list')
+    .description('List disks (Windows) and the folder disks under --folder-root.')
+    .option('--staging <dir>', 'staging location (the disk holding it is refused)')
+    .option('--folder-root <dir>', 'folder holding folder disks; repeatable', collect, [])
+    .option('--json', 'JSON output')
+    .action(async (o: { staging?: string; folderRoot: string[]; json?: boolean }) => {
+      try {
+        const ctx = o.staging ? { stagingPath: o.staging } : {};
+        const win = new WindowsDiskProvider();
+        const list = [...(await win.list(ctx)), ...(await new FolderDiskProvider({ searchRoots: o.folderRoot }).list(ctx))];
+        if (o.json) jsonLine({ type: 'result', disks: list, windowsAvailable: win.available });
+        else {
+          if (!win.available) process.stderr.write(`note: ${NOT_WINDOWS_MESSAGE}\n`);
+          for (const d of list) process.stdout.write(`${d.id}  ${d.serial}  ${formatBytes(d.sizeBytes)}  ${d.busType}${d.rehearsal ? '  (rehearsal)' : ''}${d.refusals.length ? `  REFUSED: ${d.refusals.map((r) => r.code).join(',')}` : ''}${d.warnings.length ? `  warn: ${d.warnings.map((w) => w.code).join(',')}` : ''}\n`);
+        }
+      } catch (err) {
+        printError(err, o.json === true);
+        process.exitCode = EXIT.failure;
+      }
+    });
+}

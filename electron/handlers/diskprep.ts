@@ -1,0 +1,22 @@
+import type { HandlerSlice } from './types.ts';
+
+type DiskprepChannel =
+  | 'diskprep:jobs'
+  | 'diskprep:disks'
+  | 'diskprep:initFolderDisk'
+  | 'diskprep:plan'
+  | 'diskprep:start'
+  | 'diskprep:addDisk'
+  | 'diskprep:status'
+  | 'diskprep:drives';
+
+export const diskprepHandlers: HandlerSlice<DiskprepChannel> = {
+  'diskprep:jobs': async ({ staging }, { services }) => services.diskprep.jobs(staging),
+  'diskprep:disks': async (req, { services }) => services.diskprep.disks(req),
+  'diskprep:initFolderDisk': async (req, { services }) => services.diskprep.initFolderDisk(req),
+  'diskprep:plan': async (req, { services }) => services.diskprep.plan(req),
+  'diskprep:start': async (req, { services }) => services.diskprep.start(req),
+  'diskprep:addDisk': async (req, { services }) => services.diskprep.addDisk(req),
+  'diskprep:status': async (req, { services }) => services.diskprep.status(req),
+  'diskprep:drives': async (req, { services }) => services.diskprep.drives(req),
+};

@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import { channel } from './define.ts';
+
+/* ---------- Types the Disk Prep screens render (the engine in electron/services/diskprep uses the same) ---------- */
+
+export type DiskKind = 'folder' | 'windows';
+
+export interface DiskVolume {
+  /** Drive letter without colon (Windows) or the folder path (folder disks). */
+  mount: string;
+  fileSystem: string;
+  sizeBytes: number;
+  freeBytes: number;
+  label?: string;
+}
+
+export type DiskIssueCode =
+  | 'SYSTEM_DISK'
+  | 'BOOT_DISK'
+  | 'HOLDS_STAGING'
+  | 'IN_USE_BY_OTHER_JOB'
+  | 'READ_ONLY'
+  | 'TOO_LARGE'
+  | 'USB_BUS'
+  | 'NOT_EMPTY'
+  | 'REHEARSAL'
+  | 'NOT_WINDOWS';
+
+export interface DiskIssue {
+  code: DiskIssueCode;
+  message: string;
+}
+
+/** One disk. `refusals` block preparation; `warnings` need attention (NOT_EMPTY: typed confirmation naming the serial). */
+export interface DiskInfo {
+  /** Folder path (folder disks) or `disk:<n>` (Windows). Pass it back as `id`. */
+  id: string;
+  kind: DiskKind;
+  /** Folder disks: label them "rehearsal disk" — they cannot be shipped. */
+  rehearsal: boolean;
+  serial: string;
+  model: string;
+  sizeBytes: number;
+  busType: string;
+  partitionStyle: string;
+  volumes: DiskVolume[];
+  isSystem: boolean;
+  isBoot: boolean;
+  readOnly: boolean;
+  holdsStaging: boolean;
+  usedBytes: number;
+  jobName?: string;
+  bitLockerKey?: string;
+  refusals: DiskIssue[];
+  warnings: DiskIssue[];
+}
+
+export type DiskPhase = 'waiting' | 'prepare' | 'copy' | 'manifest' | 'readback' | 'done';
+
+export interface DiskProgress {
+  serial: string;
+  phase: DiskPhase;
+  bytes: number;
+  files: number;
+  copiedBytes: number;
+  copiedFiles: number;
+  verifiedBytes: number;
+}
+
+/** Emitted as the task's progress (done/total bytes) and kept for `diskprep:status`. */
+export interface DiskPrepProgress {
+  phase: DiskPhase | 'plan' | 'needsDisk';
+  serial?: string;
+  currentFile?: string;
+  /** Copy + read-back: every data byte counts twice. */
+  doneBytes: number;
+  totalBytes: number;
+  rate?: number;
+  etaSeconds?: number;
+  disks: DiskProgress[];
+  /** Capacity one more disk needs (0 when the disks given are enough). */
+  neededBytes: number;
+}
+
+export interface StagedJobView {
+  jobName: string;
+  folder: string;
+  files: number;
+  bytes: number;
+  state: 'inProgress' | 'complete';
+  container?: string;
+  storageAccount?: string;
+  sourceMachine: string;
+  createdAt: string;
+}
+
+export interface JobsView {
+  staging: string;
+  jobs: StagedJobView[];
+  /** seed.json files that failed their checks, with the reason. */
+  broken: Array<{ folder: string; seedPath: string; reason: string }>;
+}
+
+export interface DisksView {
+  disks: DiskInfo[];
+  /** False off Windows: only folder (rehearsal) disks are listed; `note` says so. */
+  windowsAvailable: boolean;
+  note?: string;
+}
+
+export interface PlanView {
+  fits: boolean;
+  neededBytes: number;
+  totalBytes: number;
+  disks: Array<{ serial: string; capacityBytes: number; files: number; dataBytes: number; plannedBytes: number }>;
+  unassignedFiles: number;
+  tooManyDisks: boolean;
+  split: Array<{ part: number; disks: number; files: number; bytes: number; firstFile: string; lastFile: string }>;
+}
+
+export interface DiskStatusView {
+  serial: string;
+  id: string;
+  kind: DiskKind;
+  files: number;
+  bytes: number;
+  committedFiles: number;
+  committedBytes: number;
+  manifestHash?: string;
+  verified: boolean;
+}
+
+export interface DiskPrepStatus {
+  jobName: string;
+  stateDir: string;
+  started: boolean;
+  disks: DiskStatusView[];
+  /** Every file of the job is on a verified disk. */
+  complete: boolean;
+  /** Set while the job waits for another disk (the last run ended with NO_SPACE). */
+  needsDisk?: { neededBytes: number; remainingFiles: number; remainingBytes: number };
+  runningTaskId?: string;
+  lastProgress?: DiskPrepProgress;
+}
+
+export interface DriveListItem {
+  driveId: string;
+  bitLockerKey: string;
+  manifestFile: string;
+  manifestHash: string;
+  driveHeaderHash: '';
+}
+
+export interface DrivesView {
+  jobName: string;
+  container: string;
+  storageAccount?: string;
+  drives: Array<{ driveId: string; manifestFile: string; manifestHash: string; bytes: number; files: number; rehearsal: boolean; verified: boolean }>;
+  /** Present only with `revealKeys: true` (job creation); the keys are otherwise never sent. */
+  driveList?: DriveListItem[];
+}
+
+/* ---------- Channels ---------- */
+
+const path = z.string().min(1, 'a path is required').max(4096).refine((s) => !s.includes('\0'), 'path contains a NUL character');
+const jobName = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'job name: lowercase letters, digits and hyphens, starting with a letter');
+/** Never logged; used only to seal/open the BitLocker keys in drives.json (absent when the host has a platform protector). */
+const passphrase = z.string().min(1).max(256);
+const diskRef = z
+  .object({
+    id: z.string().min(1).max(4096),
+    /** The UI sets this only after the user typed the disk's serial. */
+    confirmErase: z.boolean().optional(),
+    existingBitLockerKey: z.string().regex(/^\d{6}(-\d{6}){7}$/).optional(),
+  })
+  .strict();
+const jobRef = z.object({ staging: path, job: jobName }).strict();
+
+export const diskprepInvoke = {
+  'diskprep:jobs': channel<JobsView>()(z.object({ staging: path }).strict()),
+  'diskprep:disks': channel<DisksView>()(z.object({ staging: path.optional(), job: jobName.optional(), folderRoots: z.array(path).max(20).optional() }).strict()),
+  /** Rehearsal: creates a folder disk (`capacity` in bytes or like "500M", "2G"). */
+  'diskprep:initFolderDisk': channel<DiskInfo>()(
+    z.object({ path, serial: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), capacity: z.union([z.number().int().positive(), z.string().max(32)]) }).strict(),
+  ),
+  'diskprep:plan': channel<PlanView>()(z.object({ staging: path, job: jobName, disks: z.array(z.string().min(1).max(4096)).max(32) }).strict()),
+  /** Starts (or resumes) the copy as a task; a NO_SPACE failure means "attach another disk" → diskprep:addDisk. */
+  'diskprep:start': channel<{ taskId: string }>()(
+    z
+      .object({
+        staging: path,
+        job: jobName,
+        container: z.string().min(3).max(63).optional(),
+        disks: z.array(diskRef).min(1).max(10),
+        passphrase: passphrase.optional(),
+        repair: z.boolean().optional(),
+      })
+      .strict(),
+  ),
+  /** Continues a job paused for capacity with one more disk. */
+  'diskprep:addDisk': channel<{ taskId: string }>()(z.object({ staging: path, job: jobName, disk: diskRef, passphrase: passphrase.optional() }).strict()),
+  'diskprep:status': channel<DiskPrepStatus>()(jobRef),
+  'diskprep:drives': channel<DrivesView>()(z.object({ staging: path, job: jobName, passphrase: passphrase.optional(), revealKeys: z.boolean().optional() }).strict()),
+};
