@@ -1,9 +1,10 @@
 /**
  * The console layout: skip link, title bar, main screen, Actions pane (right, as in the MARS console), status bar.
- * data-testid: console-shell, skip-link, main, screen-loading
+ * data-testid: console-shell, skip-link, main, screen-loading, settings-error
  */
 import { Spinner, makeStyles, tokens } from '@fluentui/react-components';
 import { Suspense, useEffect, useRef } from 'react';
+import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { FolderBrowserHost } from '../../components/FolderBrowserHost.tsx';
 import { useAppStore } from '../../store/index.ts';
 import { screenById } from '../screens/registry.ts';
@@ -27,6 +28,9 @@ const useStyles = makeStyles({
 export function ConsoleShell() {
   const styles = useStyles();
   const screen = useAppStore((s) => s.screen);
+  const settingsError = useAppStore((s) => (s.connection.state === 'connected' ? s.settingsError : null));
+  const clearSettingsError = useAppStore((s) => s.clearSettingsError);
+  const loadSettings = useAppStore((s) => s.loadSettings);
   const def = screenById(screen);
   const mainRef = useRef<HTMLElement>(null);
   const first = useRef(true);
@@ -48,6 +52,7 @@ export function ConsoleShell() {
       <div className={styles.body}>
         <main id="main" ref={mainRef} tabIndex={-1} className={styles.main} data-testid="main" aria-label={def?.label ?? 'Jobs'}>
           <ConnectionBanner />
+          <ErrorBar error={settingsError} title="Settings" testId="settings-error" onRetry={() => void loadSettings()} onDismiss={clearSettingsError} />
           {Screen && def ? (
             <Suspense fallback={<Spinner data-testid="screen-loading" label={`Loading ${def.label}…`} />}>
               <Screen screen={def} />

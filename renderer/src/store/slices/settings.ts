@@ -13,6 +13,7 @@ export interface SettingsActions {
   /** Persists through settings:set; the host answers with the full settings. */
   updateSettings(patch: Partial<Settings>): Promise<void>;
   applySettings(settings: Settings): void;
+  clearSettingsError(): void;
 }
 
 export type SettingsSlice = SettingsState & SettingsActions;
@@ -40,6 +41,9 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, get) => ({
   },
   applySettings(settings) {
     set({ settings });
+  },
+  clearSettingsError() {
+    set({ settingsError: null });
   },
 });
 
