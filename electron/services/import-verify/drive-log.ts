@@ -1,0 +1,58 @@
+/**
+ * Parses a copy log (`DriveLog` XML, SPEC §4.7) into a short summary with every status explained in plain words.
+ */
+import { XMLParser } from 'fast-xml-parser';
+import { AppError } from '../../../shared/errors.ts';
+import { explainLogStatus } from '../../../shared/drive-log.ts';
+import type { DriveLogEntry, DriveLogSummary } from '../../../shared/contract/import-verify.ts';
+
+const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const text = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : typeof v === 'object' ? String((v as Record<string, unknown>)['#text'] ?? '') : String(v));
+
+interface XmlBlob {
+  '@_Status'?: string;
+  BlobPath?: unknown;
+  PageRangeList?: { PageRange?: XmlRange | XmlRange[] };
+  BlockList?: { Block?: XmlRange | XmlRange[] };
+}
+interface XmlRange {
+  '@_Offset'?: string;
+  '@_Length'?: string;
+  '@_Status'?: string;
+}
+
+const MAX_BLOBS = 200;
+
+export function parseDriveLog(xml: string, uri: string): DriveLogSummary {
+  let doc: Record<string, unknown>;
+  try {
+    doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseAttributeValue: false, parseTagValue: false }).parse(xml) as Record<string, unknown>;
+  } catch (err) {
+    throw new AppError('CORRUPT_DATA', `The copy log ${uri} is not valid XML: ${(err as Error).message}`);
+  }
+  const root = doc.DriveLog as Record<string, unknown> | undefined;
+  if (!root) throw new AppError('CORRUPT_DATA', `The copy log ${uri} has no DriveLog element.`);
+  const status = text(root.Status);
+  const blobs: DriveLogEntry[] = [];
+  let problemCount = 0;
+  for (const b of asArray(root.Blob as XmlBlob | XmlBlob[] | undefined)) {
+    const st = b['@_Status'] ?? 'Unknown';
+    const ranges = [...asArray(b.PageRangeList?.PageRange), ...asArray(b.BlockList?.Block)];
+    const problems = ranges
+      .filter((r) => r['@_Status'] && !['Completed', 'Committed'].includes(r['@_Status']))
+      .slice(0, 20)
+      .map((r) => `bytes ${r['@_Offset'] ?? '?'}+${r['@_Length'] ?? '?'}: ${r['@_Status']} — ${explainLogStatus(r['@_Status']).text}`);
+    const bad = st !== 'Completed' || problems.length > 0;
+    if (bad) problemCount++;
+    if (blobs.length < MAX_BLOBS && (bad || blobs.length < 50))
+      blobs.push({ blobPath: text(b.BlobPath) ?? '', status: st, explanation: explainLogStatus(st).text, problems });
+  }
+  return {
+    uri,
+    ...(text(root.DriveId) ? { driveId: text(root.DriveId) } : {}),
+    ...(status ? { status } : {}),
+    explanation: explainLogStatus(status).text,
+    blobs: blobs.sort((a, b) => Number(b.status !== 'Completed') - Number(a.status !== 'Completed')),
+    problemCount,
+  };
+}
