@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { coreInvoke, type CoreEvents } from './contract/core.ts';
+import { azureInvoke, type AzureEvents } from './contract/azure.ts';
 import { diskprepInvoke } from './contract/diskprep.ts';
 import { backupInvoke } from './contract/backup.ts';
 import { policiesInvoke, type PoliciesEvents } from './contract/policies.ts';
@@ -12,6 +13,7 @@ import type { IpcResult } from './result.ts';
 
 export const invokeChannels = {
   ...coreInvoke,
+  ...azureInvoke,
   ...diskprepInvoke,
   ...backupInvoke,
   ...policiesInvoke,
@@ -23,7 +25,7 @@ export type Req<C extends Channel> = InvokeMap[C] extends ChannelDef<infer S, un
 export type ParsedReq<C extends Channel> = InvokeMap[C] extends ChannelDef<infer S, unknown> ? z.output<S> : never;
 export type Res<C extends Channel> = InvokeMap[C] extends ChannelDef<z.ZodType, infer R> ? R : never;
 
-export type EventMap = CoreEvents & PoliciesEvents;
+export type EventMap = CoreEvents & PoliciesEvents & AzureEvents;
 export type EventName = keyof EventMap;
 
 export const CHANNELS = Object.keys(invokeChannels) as Channel[];

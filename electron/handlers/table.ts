@@ -1,5 +1,6 @@
 import type { HandlerTable } from './types.ts';
 import { coreHandlers } from './core.ts';
+import { azureHandlers } from './azure.ts';
 import { diskprepHandlers } from './diskprep.ts';
 import { backupHandlers } from './backup.ts';
 import { policiesHandlers } from './policies.ts';
@@ -7,6 +8,7 @@ import { policiesHandlers } from './policies.ts';
 /** ONE table for both hosts. Add a domain's slice here; a channel without a handler fails to compile. */
 export const handlers: HandlerTable = {
   ...coreHandlers,
+  ...azureHandlers,
   ...diskprepHandlers,
   ...backupHandlers,
   ...policiesHandlers,

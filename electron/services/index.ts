@@ -2,6 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { EventBus } from './events/event-bus.ts';
 import { TaskManager } from './tasks/task-manager.ts';
 import { SettingsStore } from './settings/settings-store.ts';
+import { AzureService } from './azure/azure-service.ts';
+import type { Protector } from './azure/protector.ts';
 import { DiskPrepService } from './diskprep/service.ts';
 import { BackupService } from './backup/service.ts';
 import { join } from 'node:path';
@@ -13,6 +15,8 @@ export interface ServicesOptions {
   /** Opens a URL for the user (sign-in page): Electron's shell/auth window, the browser page, or the CLI's browser. */
   openUrl?: (url: string) => Promise<void>;
   testHooks?: boolean;
+  /** Secrets at rest (token cache, Entra key): Electron safeStorage on the desktop; default the owner-only key file. */
+  protector?: Protector;
 }
 
 /** The composition root shared by both hosts and the CLI: one instance of every service. */
@@ -23,6 +27,8 @@ export interface Services {
   testHooks: boolean;
   tasks: TaskManager;
   settings: SettingsStore;
+  /** Sign-in, subscriptions, storage, providers, Entra app, import jobs. */
+  azure: AzureService;
   /** Disk Prep: jobs, disks, the copy task, drives.json. */
   diskprep: DiskPrepService;
   /** Back Up Now, Verify, Recover Data. */
@@ -42,6 +48,14 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   tasks.on('updated', (s) => events.publish('task:updated', s));
   tasks.on('removed', (r) => events.publish('task:removed', r));
   settings.on('changed', (s) => events.publish('settings:changed', s));
+  const azure = new AzureService({
+    dataDir: opts.dataDir,
+    settings: () => settings.get(),
+    openUrl: (url) => (opts.openUrl ?? (async () => undefined))(url),
+    ...(opts.protector ? { protector: opts.protector } : {}),
+    onAuthChanged: (s) => events.publish('auth:changed', s),
+    onSignInUrl: (url) => events.publish('auth:signInUrl', { url }),
+  });
   const policies = new PolicyService({ dataDir: opts.dataDir, protector: new FileKeyProtector(join(opts.dataDir, 'policy-secrets.key')), tasks });
   await policies.load();
   policies.on('changed', (v) => events.publish('policy:changed', v));
@@ -51,11 +65,13 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     testHooks: opts.testHooks ?? process.env.OBC_TEST_HOOKS === '1',
     tasks,
     settings,
+    azure,
     diskprep: new DiskPrepService({ tasks, dataDir: opts.dataDir }),
     backup: new BackupService(tasks),
     policies,
     openUrl: opts.openUrl ?? (async () => undefined),
     async close() {
+      azure.close();
       policies.close();
       await tasks.shutdown();
     },

@@ -242,4 +242,6 @@ export const azureInvoke = {
 
 export interface AzureEvents {
   'auth:changed': AuthStatus;
+  /** The sign-in page to open (browser mode opens it in a new window; the desktop shows it as a fallback link). */
+  'auth:signInUrl': { url: string };
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerAzure } from './azure.ts';
 import { register as registerBackup } from './backup.ts';
 import { register as registerDiskprep } from './diskprep.ts';
 
@@ -8,6 +9,7 @@ import { register as registerDiskprep } from './diskprep.ts';
  */
 export function registerAll(program: Command): void {
   void program;
+  registerAzure(program);
   registerBackup(program);
   registerDiskprep(program);
 }

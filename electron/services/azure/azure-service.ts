@@ -39,6 +39,8 @@ export interface AzureServiceOptions {
   http?: CloudHttpOptions;
   log?: AuthLog;
   onAuthChanged?: (status: AuthStatus) => void;
+  /** Every sign-in page address, as it is opened (browser mode opens it from the page; desktop shows a fallback link). */
+  onSignInUrl?: (url: string) => void;
   /** Name recorded on this machine's Entra credential. */
   machineName?: string;
   /** Tuning for tests (provider registration polling, new service principal back-off). */
@@ -102,7 +104,10 @@ export class AzureService {
       http,
       dataDir: this.o.dataDir,
       protector: this.protector,
-      openUrl: this.o.openUrl,
+      openUrl: async (url) => {
+        this.o.onSignInUrl?.(url);
+        await this.o.openUrl(url);
+      },
       ...(this.o.log ? { log: this.o.log } : {}),
       onChange: () => void this.status().then((st) => this.o.onAuthChanged?.(st), () => undefined),
     });
