@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { parse } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import { assertPreparable, assessDisk } from './disk-checks.ts';
 import {
@@ -31,7 +30,7 @@ export const runPowerShell: PowerShellRunner = (script, signal) =>
 
 /** Drive letter of a path (`E:\staging` → `E`), or undefined for UNC/relative paths. */
 export function driveLetterOf(path: string): string | undefined {
-  const m = /^([A-Za-z]):/.exec(parse(path).root);
+  const m = /^([A-Za-z]):/.exec(path);
   return m ? m[1].toUpperCase() : undefined;
 }
 

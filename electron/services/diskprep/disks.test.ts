@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BITLOCKER_KEY_RE } from '../../../shared/disks.ts';
+import { assessDisk, generateRecoveryPassword } from './disk-checks.ts';
+import { FolderDiskProvider, initFolderDisk, parseSize, readFolderDisk } from './folder-disk.ts';
+import { discoverJobs, findJob } from './jobs.ts';
+import { Journal, parseJournal } from './journal.ts';
+import { makeStaging, tempDir } from './test-helpers.ts';
+
+describe('folder disks', () => {
+  it('parses sizes', () => {
+    expect(parseSize('500M')).toBe(500 * 1024 ** 2);
+    expect(parseSize('2G')).toBe(2 * 1024 ** 3);
+    expect(parseSize('1.5K')).toBe(1536);
+    expect(parseSize('4096')).toBe(4096);
+    expect(() => parseSize('lots')).toThrow(/Not a size/);
+  });
+
+  it('init refuses non-empty dirs and existing disks; enforces capacity like a full disk', async () => {
+    const root = await tempDir();
+    const dir = join(root, 'd');
+    await initFolderDisk(dir, 'S-1', 64 * 1024);
+    await expect(initFolderDisk(dir, 'S-1', 1)).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    await mkdir(join(root, 'full'));
+    await writeFile(join(root, 'full', 'x'), 'x');
+    await expect(initFolderDisk(join(root, 'full'), 'S2', 1024)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(initFolderDisk(join(root, 'bad'), 'bad serial!', 1024)).rejects.toMatchObject({ code: 'VALIDATION' });
+    const vol = await new FolderDiskProvider().prepare(dir, { jobName: 'job1', stagingPath: join(root, 'staging') });
+    expect(vol.bitLockerKey).toMatch(BITLOCKER_KEY_RE);
+    expect((await readFolderDisk(dir)).jobName).toBe('job1');
+    vol.ensureRoom('a', 60 * 1024);
+    expect(() => vol.ensureRoom('b', 8192)).toThrow(expect.objectContaining({ code: 'NO_SPACE', details: expect.objectContaining({ neededBytes: 4096 }) }));
+    vol.ensureRoom('a', 4096); // shrinking frees clusters
+    vol.ensureRoom('b', 8192);
+  });
+
+  it('assesses refusals and warnings', () => {
+    const f = { serial: 'X', sizeBytes: 1e12, busType: 'SATA', isSystem: false, isBoot: false, readOnly: true, holdsStaging: false, usedBytes: 0, rehearsal: false };
+    expect(assessDisk(f).refusals.map((r) => r.code)).toEqual(['READ_ONLY']);
+    expect(assessDisk({ ...f, readOnly: false, jobName: 'a' }, 'b').refusals.map((r) => r.code)).toEqual(['IN_USE_BY_OTHER_JOB']);
+    expect(assessDisk({ ...f, readOnly: false, jobName: 'a', usedBytes: 5 }, 'a').warnings).toEqual([]);
+    for (let i = 0; i < 20; i++) {
+      const k = generateRecoveryPassword();
+      expect(k).toMatch(BITLOCKER_KEY_RE);
+      for (const g of k.split('-')) expect(Number(g) % 11).toBe(0);
+    }
+  });
+});
+
+describe('job discovery', () => {
+  it('lists jobs from seed.json and names corrupt ones instead of crashing', async () => {
+    const staging = await tempDir();
+    await makeStaging(staging, 'job-a', [512]);
+    await makeStaging(staging, 'job-b', [1024]);
+    await mkdir(join(staging, 'broken'));
+    await writeFile(join(staging, 'broken', 'seed.json'), '{"format":"obc-seed", "files": [');
+    await mkdir(join(staging, 'odd'));
+    await writeFile(join(staging, 'odd', 'seed.json'), JSON.stringify({ format: 'obc-seed', formatVersion: 1, jobName: 'odd', files: [{ path: 'x', length: 100, sha256: 'z' }] }));
+    await mkdir(join(staging, 'not-a-job'));
+    const d = await discoverJobs(staging);
+    expect(d.jobs.map((j) => j.jobName)).toEqual(['job-a', 'job-b']);
+    expect(d.broken.map((b) => b.seedPath)).toEqual([join(staging, 'broken', 'seed.json'), join(staging, 'odd', 'seed.json')]);
+    expect(d.broken[0].reason).toMatch(/not valid JSON/);
+    expect(d.broken[1].reason).toMatch(/blobPrefix/);
+    await expect(findJob(staging)).rejects.toMatchObject({ code: 'CONFLICT', details: { jobs: ['job-a', 'job-b'] } });
+    expect((await findJob(staging, 'job-b')).files).toBe(2);
+    await expect(findJob(staging, 'broken')).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
+    await expect(discoverJobs(join(staging, 'nope'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('journal', () => {
+  it('drops a torn last line, truncates it away and mirrors the disk journal', async () => {
+    const root = await tempDir();
+    const lines = '{"t":"begin","v":1,"job":"j","serial":"S","session":"s"}\n{"t":"start","path":"a"}\n{"t":"commit","path":"a","len';
+    expect(parseJournal(lines).records).toHaveLength(2);
+    const dir = join(root, 'disk');
+    await mkdir(dir);
+    await writeFile(join(dir, 'obc-journal.json'), lines);
+    const vol = { root: dir, serial: 'S', bitLockerKey: '', capacityBytes: 1e9, ensureRoom: () => undefined, released: () => undefined };
+    const j = await Journal.open(vol, join(root, 'mirror', 'journal-S.json'));
+    expect(j.state().partial).toBe('a');
+    await j.append({ t: 'commit', path: 'a', length: 512, md5: 'X', ranges: ['X'] });
+    await j.close();
+    const { readFile } = await import('node:fs/promises');
+    const disk = await readFile(join(dir, 'obc-journal.json'), 'utf8');
+    expect(disk).toBe(await readFile(join(root, 'mirror', 'journal-S.json'), 'utf8'));
+    expect(parseJournal(disk).records).toHaveLength(3);
+  });
+});
