@@ -73,7 +73,8 @@ function compile(route: Route): Compiled {
 export const ROLE_IDS = {
   Owner: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
   Contributor: 'b24988ac-6180-42a0-ab88-20f7382dd24c',
-  Reader: 'acdd72a7-3530-4efd-a29f-03e5e3b5d1c2',
+  Reader: 'acdd72a7-3385-48ef-bd42-f6fb9462f8c7',
+  'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
 } as const;
 
 /** Roles the caller holds on `scope` (seeded role on the subscription plus role assignments on a parent scope). */
@@ -124,7 +125,8 @@ export function createEmulator(opts: {
 }): Emulator {
   const compiled = opts.routes.map(compile);
   async function run(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', opts.audience);
+    // Not `new URL(req.url, base)`: SDKs send `//subscriptions/…` for a `/{scope}` parameter, which would parse as a host.
+    const url = new URL(`${opts.audience}${(req.url ?? '/').replace(/^\/{2,}/, '/')}`);
     const fault = await opts.faults.take(opts.surface, req.method ?? 'GET', url.pathname);
     if (fault) throw fault;
     const caller = await opts.bearer.validate(req, opts.audience);
@@ -179,20 +181,21 @@ function checkSubscription(sb: SandboxContext, params: Record<string, string>): 
   }
 }
 
-/** Builds `nextLink` paging over an array: `$skiptoken` is the offset, `$top` the page size. */
-export function page<T>(ctx: RouteCtx, items: T[], defaultTop = 100, maxTop = 100): { value: T[]; nextLink?: string } {
-  const topRaw = ctx.query.get('$top');
-  let top = defaultTop;
+/** Builds `nextLink` paging over an array: `$skiptoken` is the offset, `$top` (or `topParam`) the page size. */
+export function page<T>(ctx: RouteCtx, items: T[], opts: { topParam?: string; max?: number; defaultTop?: number } = {}): { value: T[]; nextLink?: string } {
+  const topParam = opts.topParam ?? '$top';
+  const max = opts.max ?? 100;
+  const topRaw = ctx.query.get(topParam);
+  let top = opts.defaultTop ?? max;
   if (topRaw !== null) {
     top = Number(topRaw);
-    if (!Number.isInteger(top) || top < 1 || top > maxTop) {
-      throw new HttpError(400, 'InvalidQueryParameterValue', `The value '${topRaw}' of query parameter '$top' is invalid: it must be an integer from 1 to ${maxTop}.`);
+    if (!Number.isInteger(top) || top < 1 || top > max) {
+      throw new HttpError(400, 'InvalidQueryParameterValue', `The value '${topRaw}' of query parameter '${topParam}' is invalid: it must be an integer from 1 to ${max}.`);
     }
   }
   const skip = Number(ctx.query.get('$skiptoken') ?? '0') || 0;
   const value = items.slice(skip, skip + top);
   if (skip + top >= items.length) return { value };
-  const next = new URL(ctx.url.href);
-  next.searchParams.set('$skiptoken', String(skip + top));
-  return { value, nextLink: next.href };
+  const rest = ctx.url.search.replace(/^\?/, '').split('&').filter((kv) => kv && !/^(\$|%24)skiptoken=/i.test(kv));
+  return { value, nextLink: `${ctx.url.origin}${ctx.url.pathname}?${[...rest, `$skiptoken=${skip + top}`].join('&')}` };
 }
