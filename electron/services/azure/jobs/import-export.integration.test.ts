@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createJobSchema, type CreateJobInput } from '../../../../shared/contract/azure.ts';
+import { startAzureTestEnv, type AzureTestEnv } from '../test-support.ts';
+import type { AzureService } from '../azure-service.ts';
+import type { ImportJobBackend } from './backend.ts';
+
+/** Microsoft.ImportExport jobs through @azure/arm-storageimportexport against the sandbox, including its refusals. */
+let env: AzureTestEnv;
+let svc: AzureService;
+let ie: ImportJobBackend;
+let sub: string;
+const RG = 'backup-rg';
+
+const contact = {
+  contactName: 'Ada Admin',
+  phone: '+1 425 555 0100',
+  email: 'ada@example.com',
+  streetAddress1: '1 Main Street',
+  city: 'Redmond',
+  stateOrProvince: 'WA',
+  postalCode: '98052',
+  countryOrRegion: 'USA',
+};
+const drive = (n: number) => ({
+  driveId: `9CA995B${n.toString(16).toUpperCase()}`,
+  bitLockerKey: '238810-662376-448998-450120-652806-203390-606320-483076',
+  manifestFile: '\\DriveManifest.xml',
+  manifestHash: '109B21108597EF36D5785F08303F3638',
+});
+const input = (jobName: string, drives = [drive(1)]): CreateJobInput =>
+  createJobSchema.parse({
+    subscriptionId: sub,
+    resourceGroup: RG,
+    jobName,
+    location: 'West US',
+    storageAccountId: `/subscriptions/${sub}/resourceGroups/${RG}/providers/Microsoft.Storage/storageAccounts/obcseedv2`,
+    drives,
+    returnAddress: contact,
+    returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123456789' },
+  });
+const ref = (jobName: string) => ({ subscriptionId: sub, resourceGroup: RG, jobName });
+const pkg = (trackingNumber: string) => ({ carrierName: 'FedEx', trackingNumber, driveCount: 1, shipDate: new Date().toISOString().slice(0, 10) });
+
+beforeAll(async () => {
+  env = await startAzureTestEnv({ azurite: false });
+  env.as.user = env.sb.users[0];
+  svc = await env.service();
+  await svc.signIn({ timeoutMs: 30_000 });
+  sub = env.sb.subscriptionId;
+  ie = await svc.backend('ImportExport');
+});
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('import jobs (Microsoft.ImportExport)', () => {
+  it('refuses to create a job while the provider is not registered, naming the fix', async () => {
+    const err = await svc.createJob(input('seed-early')).catch((e) => e);
+    expect(err.details?.azureCode).toBe('MissingSubscriptionRegistration');
+    expect(err.message).toMatch(/Register the Microsoft.ImportExport resource provider/);
+    expect(await svc.registerProvider(sub, 'Microsoft.ImportExport')).toMatchObject({ registered: true });
+  });
+
+  it('creates, gets and lists a job with the service-side defaults the console relies on', async () => {
+    const j = await svc.createJob(input('seed-one'));
+    expect(j).toMatchObject({ backend: 'ImportExport', name: 'seed-one', resourceGroup: RG, subscriptionId: sub, state: 'Creating', jobType: 'Import', diagnosticsPath: 'waimportexport', cancelRequested: false });
+    expect(j.shipTo).toMatchObject({ city: 'Santa Clara', stateOrProvince: 'CA' });
+    expect(j.returnAddress).toMatchObject({ recipientName: 'Ada Admin', email: 'ada@example.com' });
+    expect(j.drives).toEqual([expect.objectContaining({ driveId: '9CA995B1', state: 'Specified', manifestHash: '109B21108597EF36D5785F08303F3638' })]);
+    expect((await svc.getJob(ref('seed-one'))).state).toBe('Creating');
+    expect((await svc.listJobs(sub)).map((x) => x.name)).toContain('seed-one');
+    expect((await svc.listJobs(sub, RG)).map((x) => x.name)).toContain('seed-one');
+    expect(await ie.listBitLockerKeys(ref('seed-one'))).toEqual([{ driveId: '9CA995B1', bitLockerKey: drive(1).bitLockerKey }]);
+    await expect(svc.getJob(ref('no-such-job'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('the contract refuses bad input before Azure sees it', () => {
+    expect(() => input('Bad_Name')).toThrow(/lowercase/);
+    expect(() => input('seed-many', Array.from({ length: 11 }, (_, i) => drive(i)))).toThrow(/at most 10 drives/);
+    expect(() => input('seed-none', [])).toThrow(/at least one drive/);
+    expect(() => input('seed-key', [{ ...drive(1), bitLockerKey: '1234' }])).toThrow(/48-digit recovery password/);
+  });
+
+  it.each([
+    ['InvalidResourceName', (i: CreateJobInput) => ({ ...i, jobName: 'Bad_Name' })],
+    ['TooManyDrives', (i: CreateJobInput) => ({ ...i, drives: Array.from({ length: 11 }, (_, n) => drive(n)) })],
+    ['DriveListRequired', (i: CreateJobInput) => ({ ...i, drives: [] })],
+    ['InvalidBitLockerKey', (i: CreateJobInput) => ({ ...i, drives: [{ ...drive(1), bitLockerKey: '1234' }] })],
+    ['DuplicateDriveId', (i: CreateJobInput) => ({ ...i, drives: [drive(1), drive(1)] })],
+    ['InvalidDriveId', (i: CreateJobInput) => ({ ...i, drives: [{ ...drive(1), driveId: 'WD 123' }] })],
+    ['InvalidManifestHash', (i: CreateJobInput) => ({ ...i, drives: [{ ...drive(1), manifestHash: 'not-hex' }] })],
+    ['InvalidLocation', (i: CreateJobInput) => ({ ...i, location: 'Atlantis' })],
+    ['InvalidStorageAccount', (i: CreateJobInput) => ({ ...i, storageAccountId: i.storageAccountId.replace('obcseedv2', 'nosuchaccount') })],
+  ])('the service refuses %s and the layer reports its code', async (code, tweak) => {
+    const bad = tweak(input('seed-refused'));
+    const err = await ie.create(bad).catch((e) => e);
+    expect(err).toMatchObject({ code: 'AZURE', details: expect.objectContaining({ azureCode: code, status: 400 }) });
+    expect(err.message).toMatch(/Create import job/);
+  });
+
+  it('updates the return address, records tracking (→ Shipping), and enforces unique tracking numbers', async () => {
+    const upd = await svc.updateReturn(ref('seed-one'), { returnAddress: { ...contact, streetAddress2: 'Building 4' } });
+    expect(upd.returnAddress?.streetAddress2).toBe('Building 4');
+    const shipped = await svc.updateShipping(ref('seed-one'), pkg('1Z999AA10123456784'));
+    expect(shipped).toMatchObject({ state: 'Shipping', deliveryPackage: { carrierName: 'FedEx', trackingNumber: '1Z999AA10123456784', driveCount: 1 } });
+
+    await svc.createJob(input('seed-two', [drive(2)]));
+    const mine = await svc.updateShipping(ref('seed-two'), pkg('1Z999AA10123456784')).catch((e) => e);
+    expect(mine).toMatchObject({ code: 'CONFLICT', details: { otherJob: 'seed-one' } });
+    const theirs = await ie.updateTracking(ref('seed-two'), pkg('1Z999AA10123456784')).catch((e) => e);
+    expect(theirs).toMatchObject({ code: 'CONFLICT', details: expect.objectContaining({ azureCode: 'DuplicateTrackingNumber' }) });
+    expect(theirs.message).toMatch(/own tracking number/);
+  });
+
+  it('cancel only before shipping; delete only while Creating or Completed', async () => {
+    const noCancel = await svc.cancelJob(ref('seed-one')).catch((e) => e);
+    expect(noCancel).toMatchObject({ code: 'CONFLICT', details: expect.objectContaining({ azureCode: 'CancelNotAllowed' }) });
+    expect(noCancel.message).toMatch(/only before its disks ship/);
+    const noDelete = await svc.deleteJob(ref('seed-one')).catch((e) => e);
+    expect(noDelete).toMatchObject({ code: 'CONFLICT', details: expect.objectContaining({ azureCode: 'JobCannotBeDeleted' }) });
+
+    const cancelled = await svc.cancelJob(ref('seed-two'));
+    expect(cancelled.cancelRequested).toBe(true);
+
+    await svc.createJob(input('seed-three', [drive(3)]));
+    expect(await svc.deleteJob(ref('seed-three'))).toEqual({ deleted: true });
+    await expect(svc.getJob(ref('seed-three'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('has one interface for every backend; Data Box is not available yet and says so', async () => {
+    await expect(svc.backend('DataBox')).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+  });
+});
