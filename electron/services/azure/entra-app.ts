@@ -294,10 +294,13 @@ async function addCredential(
   );
 }
 
-async function roleDefinitionId(deps: EntraDeps, subscriptionId: string, role: BuiltInRole, scope: string): Promise<string> {
+/** @azure/arm-authorization's paths are `/{scope}/providers/…`: the scope goes in without its leading slash. */
+const sdkScope = (scope: string) => scope.replace(/^\/+/, '');
+
+async function roleDefinitionId(deps: Pick<EntraDeps, 'clients'>, subscriptionId: string, role: BuiltInRole, scope: string): Promise<string> {
   const fallback = `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLES[role]}`;
   try {
-    const defs = await collect(deps.clients.authorization(subscriptionId).roleDefinitions.list(scope, { filter: `roleName eq '${role}'` }), 10);
+    const defs = await collect(deps.clients.authorization(subscriptionId).roleDefinitions.list(sdkScope(scope), { filter: `roleName eq '${role}'` }), 10);
     const hit = defs.find((d) => d.roleName === role && d.id);
     return hit?.id ?? fallback;
   } catch {
@@ -305,14 +308,24 @@ async function roleDefinitionId(deps: EntraDeps, subscriptionId: string, role: B
   }
 }
 
-async function ensureRole(deps: EntraDeps, subscriptionId: string, role: BuiltInRole, scope: string, principalId: string, upn: string, appName: string): Promise<RoleAssignmentResult> {
+/** Assigns `role` on `scope` to the principal unless it already has it (idempotent). */
+export async function ensureRole(
+  deps: Pick<EntraDeps, 'clients' | 'principalRetry'>,
+  subscriptionId: string,
+  role: BuiltInRole,
+  scope: string,
+  principalId: string,
+  upn: string,
+  appName: string,
+  principalType: 'ServicePrincipal' | 'User' | 'Group' = 'ServicePrincipal',
+): Promise<RoleAssignmentResult> {
   const client = deps.clients.authorization(subscriptionId);
   const what = `Grant ${role} on ${scope} to ${appName}`;
   const defId = await roleDefinitionId(deps, subscriptionId, role, scope);
   const guid = defId.slice(defId.lastIndexOf('/') + 1).toLowerCase();
   try {
-    const current = await collect(client.roleAssignments.listForScope(scope, { filter: `principalId eq '${principalId}'` }), 500);
-    if (current.some((a) => a.principalId === principalId && a.roleDefinitionId?.toLowerCase().endsWith(guid) && a.scope?.toLowerCase() === scope.toLowerCase()))
+    const current = await collect(client.roleAssignments.listForScope(sdkScope(scope), { filter: `principalId eq '${principalId}'` }), 500);
+    if (current.some((a) => a.principalId === principalId && a.roleDefinitionId?.toLowerCase().endsWith(guid) && sdkScope(a.scope ?? '').toLowerCase() === sdkScope(scope).toLowerCase()))
       return { role, scope, created: false };
   } catch (err) {
     const m = mapAzureError(err, what);
@@ -321,7 +334,7 @@ async function ensureRole(deps: EntraDeps, subscriptionId: string, role: BuiltIn
   const retry = deps.principalRetry ?? { attempts: 6, delayMs: 5000 };
   for (let attempt = 1; ; attempt++) {
     try {
-      await client.roleAssignments.create(scope, randomUUID(), { roleDefinitionId: defId, principalId, principalType: 'ServicePrincipal' });
+      await client.roleAssignments.create(sdkScope(scope), randomUUID(), { roleDefinitionId: defId, principalId, principalType });
       return { role, scope, created: true };
     } catch (err) {
       const m = mapAzureError(err, what);
