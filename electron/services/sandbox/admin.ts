@@ -1,19 +1,51 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
 import type { SandboxContext } from './arm.ts';
-import type { FaultInjector } from './faults.ts';
+import type { FaultInjector, FaultSpec } from './faults.ts';
 import type { BlobAccess } from './blob-access.ts';
 import { HttpError, readJson, sendAzureError, sendJson } from './http-util.ts';
+import { forceJobState, receiveDisks, transferJob } from './datacenter.ts';
+import { jobBody } from './rp-importexport.ts';
 
+/**
+ * The sandbox admin API (plain HTTP on 127.0.0.1, `Authorization: Bearer <admin token>`; not part of the Azure
+ * surface):
+ *   GET  /health
+ *   GET  /jobs                                   every job as ARM would return it
+ *   POST /jobs/{rg}/{job}/receive   { disks: [{ path, driveId? }] }   Shipping → Received (others NeverReceived)
+ *   POST /jobs/{rg}/{job}/transfer  { stopAt?: 'Transferring' }      Received → Transferring → Completed | Closed
+ *   POST /jobs/{rg}/{job}/state     { state }                        force a state (tests)
+ *   GET|POST|DELETE /faults          FaultSpec (faults.ts): throttle (429 + Retry-After), error500, error503, slow
+ */
 export function createAdmin(opts: { token: string; sb: SandboxContext; faults: FaultInjector; blob: BlobAccess }) {
+  const expected = Buffer.from(`Bearer ${opts.token}`);
   async function run(req: IncomingMessage, res: ServerResponse) {
-    if (req.headers.authorization !== `Bearer ${opts.token}`) throw new HttpError(401, 'Unauthorized', 'The sandbox admin API needs its own bearer token.');
+    const got = Buffer.from(req.headers.authorization ?? '');
+    if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
+      throw new HttpError(401, 'Unauthorized', 'The sandbox admin API needs its own bearer token (printed by `obc sandbox`, or SandboxHandle.admin.token).');
+    }
     const url = new URL(req.url ?? '/', 'http://admin');
-    if (url.pathname === '/health') return sendJson(res, 200, { ok: true });
-    if (url.pathname === '/faults' && req.method === 'POST') {
-      opts.faults.add((await readJson(req)) as never);
+    const path = decodeURIComponent(url.pathname).replace(/\/+$/, '');
+    const m = req.method ?? 'GET';
+    if (path === '/health' && m === 'GET') return sendJson(res, 200, { ok: true });
+    if (path === '/jobs' && m === 'GET') return sendJson(res, 200, { value: Object.values(opts.sb.store.state.jobs).map((j) => jobBody(opts.sb, j)) });
+    if (path === '/faults') {
+      if (m === 'POST') opts.faults.add((await readJson(req)) as FaultSpec);
+      else if (m === 'DELETE') opts.faults.clear();
       return sendJson(res, 200, { faults: opts.faults.list() });
     }
-    throw new HttpError(404, 'NotFound', `No admin endpoint ${req.method} ${url.pathname}.`);
+    const jm = /^\/jobs\/([^/]+)\/([^/]+)\/(receive|transfer|state)$/.exec(path);
+    if (jm && m === 'POST') {
+      const [, rg, job, action] = jm;
+      const body = ((await readJson(req)) ?? {}) as { disks?: Array<{ path: string; driveId?: string }>; stopAt?: 'Transferring'; state?: string };
+      if (action === 'receive') {
+        if (!Array.isArray(body.disks)) throw new HttpError(400, 'InvalidRequestContent', "receive needs { disks: [{ path, driveId? }] }.");
+        return sendJson(res, 200, await receiveDisks(opts.sb, rg, job, body.disks));
+      }
+      if (action === 'transfer') return sendJson(res, 200, await transferJob(opts.sb, opts.blob, rg, job, body.stopAt ? { stopAt: body.stopAt } : {}));
+      return sendJson(res, 200, await forceJobState(opts.sb, rg, job, String(body.state ?? '')));
+    }
+    throw new HttpError(404, 'NotFound', `No admin endpoint ${m} ${path}.`);
   }
   return { handle: (req: IncomingMessage, res: ServerResponse) => void run(req, res).catch((e) => sendAzureError(res, e)) };
 }

@@ -71,6 +71,8 @@ export interface SandboxState {
   jobs: Record<string, JobRec>;
   applications: Record<string, GraphAppRec>;
   servicePrincipals: Record<string, ServicePrincipalRec>;
+  /** Datacenter simulation: per job key, the folder disk path each received drive id arrived as. */
+  datacenter?: Record<string, Record<string, string>>;
 }
 
 export const SANDBOX_LOCATION = 'westus';

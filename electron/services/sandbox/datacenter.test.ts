@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BlobClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { FOLDER_DISK_DESCRIPTOR } from '../../../shared/disks.ts';
+import { startSandbox, type SandboxHandle } from './index.ts';
+import { caTrustingPipeline } from './blob-access.ts';
+import { mintToken } from './test-tokens.ts';
+import { sbRequest } from './test-http.ts';
+
+/** The datacenter imports a folder disk prepared by hand, and rejects corrupted data in its DriveLog. */
+let sb: SandboxHandle;
+let token: string;
+let work: string;
+let accountKey: string;
+
+const md5 = (b: Uint8Array | string) => createHash('md5').update(b).digest('hex').toUpperCase();
+const KEY_A = '111111-222222-333333-444444-555555-666666-777777-888888';
+const KEY_B = '123456-123456-123456-123456-123456-123456-123456-123456';
+
+interface PreparedDisk {
+  path: string;
+  serial: string;
+  manifestHash: string;
+  files: Array<{ blobPath: string; data: Buffer }>;
+}
+
+/** Builds a folder disk the way the spec describes it: descriptor, data under obc-session-1, DriveManifest.xml. */
+async function prepareDisk(serial: string, bitLockerKey: string, container: string, job: string): Promise<PreparedDisk> {
+  const path = join(work, serial);
+  await mkdir(join(path, 'obc-session-1', job, 'packs'), { recursive: true });
+  await writeFile(join(path, FOLDER_DISK_DESCRIPTOR), JSON.stringify({ format: 'obc-folder-disk', formatVersion: 1, serial, capacityBytes: 1 << 30, model: 'test disk', createdAt: new Date().toISOString(), bitLockerKey, jobName: job }));
+  const files = [
+    { rel: 'packs/000001.pack', data: Buffer.concat([randomBytes(1024 * 1024), randomBytes(512 * 1024)]), ranges: [[0, 1024 * 1024], [1024 * 1024, 512 * 1024]] },
+    { rel: 'catalog.bin', data: Buffer.concat([randomBytes(4096), Buffer.alloc(4096)]), ranges: [[0, 4096], [4096, 4096]] },
+  ];
+  const blobsXml = [];
+  for (const f of files) {
+    await writeFile(join(path, 'obc-session-1', job, ...f.rel.split('/')), f.data);
+    const ranges = f.ranges.map(([o, l]) => `<PageRange Offset="${o}" Length="${l}" Hash="${md5(f.data.subarray(o, o + l))}"/>`).join('');
+    blobsXml.push(`<Blob><BlobPath>${container}/${job}/${f.rel}</BlobPath><FilePath>\\obc-session-1\\${job}\\${f.rel.replace(/\//g, '\\')}</FilePath><Length>${f.data.length}</Length><ImportDisposition>overwrite</ImportDisposition><PageRangeList>${ranges}</PageRangeList></Blob>`);
+  }
+  const manifest = `<?xml version="1.0" encoding="UTF-8"?>\n<DriveManifest Version="2014-11-01"><Drive><DriveId>${serial}</DriveId><ClientCreator>hand-made test</ClientCreator><BlobList>${blobsXml.join('')}</BlobList></Drive></DriveManifest>\n`;
+  await writeFile(join(path, 'DriveManifest.xml'), manifest);
+  return { path, serial, manifestHash: md5(manifest), files: files.map((f) => ({ blobPath: `${container}/${job}/${f.rel}`, data: f.data })) };
+}
+
+const arm = (path: string, method = 'GET', body?: unknown) => sbRequest(`${sb.armUrl}${path}`, { method, body, token, ca: sb.caCertPem });
+const admin = (path: string, body?: unknown) => sbRequest(`${sb.admin.url}${path}`, { method: 'POST', body, token: sb.admin.token });
+const jobPath = (name: string) => `/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.ImportExport/jobs/${name}?api-version=2021-01-01`;
+
+async function createShippedJob(name: string, disks: Array<{ serial: string; key: string; manifestHash: string }>) {
+  const put = await arm(jobPath(name), 'PUT', {
+    location: 'West US',
+    properties: {
+      storageAccountId: `/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2`,
+      jobType: 'Import',
+      returnAddress: { recipientName: 'IT', streetAddress1: '1 Main St', city: 'Redmond', postalCode: '98052', countryOrRegion: 'USA', phone: '4250000000', email: 'it@example.com' },
+      returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123' },
+      diagnosticsPath: 'waimportexport',
+      logLevel: 'Verbose',
+      backupDriveManifest: true,
+      driveList: disks.map((d) => ({ driveId: d.serial, bitLockerKey: d.key, manifestFile: '\\DriveManifest.xml', manifestHash: d.manifestHash })),
+    },
+  });
+  expect(put.status).toBe(201);
+  const ship = await arm(jobPath(name), 'PATCH', { properties: { state: 'Shipping', deliveryPackage: { carrierName: 'FedEx', trackingNumber: `T-${name}`, driveCount: disks.length, shipDate: '2026-11-22' } } });
+  expect(ship.json.properties.state).toBe('Shipping');
+}
+
+async function download(url: string): Promise<Buffer> {
+  return new BlobClient(url, caTrustingPipeline(new StorageSharedKeyCredential('obcseedv2', accountKey), sb.caCertPem)).downloadToBuffer();
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'obc-dc-'));
+  sb = await startSandbox({ registrationDelayMs: 0 });
+  token = await mintToken(sb, sb.users[0]);
+  await arm(`/subscriptions/${sb.subscriptionId}/providers/Microsoft.ImportExport/register?api-version=2025-04-01`, 'POST');
+  accountKey = (await arm(`/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2/listKeys?api-version=2025-08-01`, 'POST')).json.keys[0].value;
+});
+afterAll(async () => {
+  await sb?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('datacenter simulation', () => {
+  it('imports a hand-prepared folder disk into page blobs and reports Completed', async () => {
+    const disk = await prepareDisk('GOODDISK01', KEY_A, 'seed', 'good-job');
+    await createShippedJob('good-job', [{ serial: disk.serial, key: KEY_A, manifestHash: disk.manifestHash }]);
+    const rec = await admin('/jobs/backup-rg/good-job/receive', { disks: [{ path: disk.path }] });
+    expect(rec.status).toBe(200);
+    expect(rec.json.properties).toMatchObject({ state: 'Received', driveList: [{ driveId: 'GOODDISK01', state: 'Received' }] });
+    const tr = await admin('/jobs/backup-rg/good-job/transfer', {});
+    expect(tr.status).toBe(200);
+    const job = (await arm(jobPath('good-job'))).json;
+    expect(job.properties.state).toBe('Completed');
+    const drive = job.properties.driveList[0];
+    const total = disk.files.reduce((s, f) => s + f.data.length, 0);
+    expect(drive).toMatchObject({ state: 'Completed', copyStatus: 'Completed', percentComplete: 100, bytesSucceeded: total });
+    expect(drive.errorLogUri).toBeUndefined();
+    expect(drive.verboseLogUri).toMatch(/\/obcseedv2\/waimportexport\/good-job_GOODDISK01_\d{8}-\d{6}-\d{3}_verbose\.xml$/);
+    expect(drive.manifestUri).toMatch(/_manifest\.xml$/);
+    for (const f of disk.files) expect(md5(await download(`${sb.blobUrl}/obcseedv2/${f.blobPath}`))).toBe(md5(f.data));
+    const verbose = (await download(drive.verboseLogUri)).toString('utf8');
+    expect(verbose).toContain('<DriveLog Version="2014-11-01">');
+    expect(verbose).toMatch(/<Status>Completed<\/Status>\s*<\/DriveLog>/);
+    // A completed job can be deleted; it could not while Shipping.
+    expect((await arm(jobPath('good-job'), 'DELETE')).status).toBe(200);
+  });
+
+  it('rejects a flipped byte (Corrupted range, CompletedWithErrors) and a tampered manifest, and closes the job', async () => {
+    const flipped = await prepareDisk('FLIPDISK01', KEY_A, 'seed', 'bad-job');
+    const pack = join(flipped.path, 'obc-session-1', 'bad-job', 'packs', '000001.pack');
+    const data = Buffer.from(flipped.files[0].data);
+    data[1024 * 1024 + 100] ^= 0x01; // in the second range
+    await writeFile(pack, data);
+    const tampered = await prepareDisk('TAMPER0001', KEY_B, 'seed', 'bad-job');
+    await writeFile(join(tampered.path, 'DriveManifest.xml'), '<DriveManifest/>');
+    const wrongKey = await prepareDisk('WRONGKEY01', KEY_A, 'seed', 'bad-job');
+    await createShippedJob('bad-job', [
+      { serial: flipped.serial, key: KEY_A, manifestHash: flipped.manifestHash },
+      { serial: tampered.serial, key: KEY_B, manifestHash: tampered.manifestHash },
+      { serial: wrongKey.serial, key: KEY_B, manifestHash: wrongKey.manifestHash },
+      { serial: 'NEVERCAME1', key: KEY_B, manifestHash: flipped.manifestHash },
+    ]);
+    await admin('/jobs/backup-rg/bad-job/receive', { disks: [{ path: flipped.path }, { path: tampered.path }, { path: wrongKey.path }] });
+    const mid = await admin('/jobs/backup-rg/bad-job/transfer', { stopAt: 'Transferring' });
+    expect(mid.json.job.properties.state).toBe('Transferring');
+    expect(mid.json.job.properties.driveList[0]).toMatchObject({ state: 'Transferring', copyStatus: 'InProgress' });
+    await admin('/jobs/backup-rg/bad-job/transfer', {});
+    const job = (await arm(jobPath('bad-job'))).json;
+    expect(job.properties.state).toBe('Closed');
+    const [d1, d2, d3, d4] = job.properties.driveList;
+    expect(d1).toMatchObject({ state: 'CompletedMoreInfo', copyStatus: 'CompletedWithErrors', bytesSucceeded: 1024 * 1024 + 8192 });
+    expect(d2).toMatchObject({ state: 'CompletedMoreInfo', copyStatus: 'ManifestCorrupted', bytesSucceeded: 0 });
+    expect(d3).toMatchObject({ state: 'CompletedMoreInfo', copyStatus: 'BitLockerKeyInvalid' });
+    expect(d4).toMatchObject({ state: 'NeverReceived' });
+
+    const log = (await download(d1.errorLogUri)).toString('utf8');
+    expect(log).toContain('<DriveId>FLIPDISK01</DriveId>');
+    expect(log).toContain('<Blob Status="CompletedWithErrors">');
+    expect(log).toContain(`<BlobPath>seed/bad-job/packs/000001.pack</BlobPath>`);
+    expect(log).toMatch(new RegExp(`<PageRange Offset="1048576" Length="524288" Hash="[0-9A-F]{32}" Status="Corrupted"`));
+    expect(log).toMatch(/<PageRange Offset="0" Length="1048576" Hash="[0-9A-F]{32}" Status="Completed"/);
+    expect(log).toMatch(/<Status>CompletedWithErrors<\/Status>\s*<\/DriveLog>/);
+    expect(log).not.toContain('catalog.bin'); // the error log lists only blobs with errors
+    expect((await download(d2.errorLogUri)).toString('utf8')).toContain('<Status>ManifestCorrupted</Status>');
+    // The corrupted range was not written: the blob holds zeros there.
+    const blob = await download(`${sb.blobUrl}/obcseedv2/seed/bad-job/packs/000001.pack`);
+    expect(blob.subarray(0, 1024 * 1024).equals(flipped.files[0].data.subarray(0, 1024 * 1024))).toBe(true);
+    expect(blob.subarray(1024 * 1024).every((b) => b === 0)).toBe(true);
+    // Closed jobs cannot be deleted (only Creating or Completed).
+    expect((await arm(jobPath('bad-job'), 'DELETE')).json.error.code).toBe('JobCannotBeDeleted');
+  });
+
+  it('refuses datacenter steps out of order', async () => {
+    const r = await admin('/jobs/backup-rg/missing/receive', { disks: [] });
+    expect(r.status).toBe(404);
+    const bad = await sbRequest(`${sb.admin.url}/jobs`, { token: 'nope' });
+    expect(bad.status).toBe(401);
+  });
+});
