@@ -36,6 +36,8 @@ export interface RecoverActions {
   loadRecoverFolder(path: string): Promise<void>;
   toggleRecoverFolder(path: string): Promise<void>;
   startRecover(): Promise<void>;
+  /** After a failed or cancelled run: back to the destination page to run it again. */
+  retryRecover(): void;
   resetRecover(): void;
 }
 
@@ -146,6 +148,9 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
       } catch (err) {
         patch({ starting: false, startError: err });
       }
+    },
+    retryRecover() {
+      patch({ taskId: null, step: 'destination' });
     },
     resetRecover() {
       set({ rec: { ...initRecoverState.rec, draft: emptyDraft() } });

@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures.ts';
+
+/**
+ * Back Up Now and Recover Data in browser mode on real temp folders: back up a mixed tree, recover it to another
+ * folder and compare every byte; and cancel a running backup.
+ */
+const PASSPHRASE = 'e2e passphrase: correct horse battery staple';
+
+async function makeSource(root: string): Promise<void> {
+  await mkdir(join(root, 'docs', 'deep', 'deeper', 'deepest'), { recursive: true });
+  await mkdir(join(root, 'empty folder'), { recursive: true });
+  await mkdir(join(root, 'Ünïcødé — 日本語'), { recursive: true });
+  await writeFile(join(root, 'readme.txt'), 'Offline Backup Console e2e\n'.repeat(500));
+  await writeFile(join(root, 'empty.txt'), '');
+  await writeFile(join(root, 'docs', 'report.csv'), Array.from({ length: 5000 }, (_, i) => `${i},row ${i},${i * 3.14}`).join('\n'));
+  await writeFile(join(root, 'docs', 'deep', 'deeper', 'deepest', 'leaf.bin'), randomBytes(300_000));
+  const big = randomBytes(3 * 1024 * 1024 + 17);
+  await writeFile(join(root, 'random.bin'), big);
+  await writeFile(join(root, 'docs', 'copy of random.bin'), big); // deduplicated
+  await writeFile(join(root, 'Ünïcødé — 日本語', 'naïve café 🎉.txt'), 'unicode names round-trip\n');
+  await writeFile(join(root, 'Ünïcødé — 日本語', 'Ωμέγα.bin'), randomBytes(4096));
+}
+
+/** Relative path → file bytes (or 'dir') for every entry below root. */
+async function snapshot(root: string, rel = ''): Promise<Map<string, Buffer | 'dir'>> {
+  const out = new Map<string, Buffer | 'dir'>();
+  for (const e of await readdir(join(root, rel), { withFileTypes: true })) {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) {
+      out.set(p, 'dir');
+      for (const [k, v] of await snapshot(root, p)) out.set(k, v);
+    } else out.set(p, await readFile(join(root, p)));
+  }
+  return out;
+}
+
+/** Adds a folder through the server-side folder browser (browser mode has no native dialog). */
+async function browseTo(page: Page, opener: string, path: string): Promise<void> {
+  await page.getByTestId(opener).click();
+  const dialog = page.getByTestId('folder-browser');
+  await expect(dialog).toBeVisible();
+  await page.getByTestId('folder-browser-path').fill(path);
+  await page.getByTestId('folder-browser-go').click();
+  await expect(page.getByTestId('folder-browser-selected')).toContainText(path);
+  await page.getByTestId('folder-browser-select').click();
+  await expect(dialog).toBeHidden();
+}
+
+async function walkBackUpNowToConfirm(page: Page, opts: { source: string; staging: string; job: string }): Promise<void> {
+  await page.getByTestId('action-backUpNow').click();
+  await expect(page.getByTestId('bun-wizard')).toBeVisible();
+  await expect(page.getByTestId('bun-source-note')).toHaveAttribute('data-source', 'manual');
+  const next = page.getByTestId('wizard-next');
+  await expect(next).toBeDisabled();
+  await browseTo(page, 'bun-add-folder', opts.source);
+  await expect(page.getByTestId('bun-item-0')).toHaveText(opts.source);
+  await browseTo(page, 'bun-staging-browse', opts.staging);
+  await expect(page.getByTestId('bun-staging')).toHaveValue(opts.staging);
+  await page.getByTestId('bun-job-name').fill('Bad_Name');
+  await page.getByTestId('bun-job-name').blur();
+  await expect(next).toBeDisabled();
+  await page.getByTestId('bun-job-name').fill(opts.job);
+  await expect(next).toBeEnabled();
+  await next.click();
+
+  await expect(page.getByTestId('bun-retain')).toBeVisible();
+  await expect(next).toBeEnabled(); // a year ahead by default
+  await next.click();
+
+  await page.getByTestId('bun-passphrase').fill('too short');
+  await expect(next).toBeDisabled();
+  await page.getByTestId('bun-passphrase').fill(PASSPHRASE);
+  await page.getByTestId('bun-passphrase-confirm').fill(PASSPHRASE);
+  await expect(next).toBeEnabled();
+  await next.click();
+
+  await expect(page.getByTestId('bun-estimate-fits')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('bun-estimate')).toHaveAttribute('data-fits', 'true');
+  await expect(page.getByTestId('bun-summary-job')).toHaveText(opts.job);
+}
+
+test('Back Up Now then Recover Data round-trips a mixed tree byte for byte', async ({ consolePage: page, host, shot }) => {
+  const source = join(host.tmpDir, 'source');
+  const staging = join(host.tmpDir, 'staging');
+  const restore = join(host.tmpDir, 'restore');
+  await makeSource(source);
+  await mkdir(staging);
+
+  await walkBackUpNowToConfirm(page, { source, staging, job: 'e2e-seed' });
+  await shot('backup-confirm');
+  await page.getByTestId('bun-start').click();
+  await expect(page.getByTestId('bun-progress')).toBeVisible();
+  await expect(page.getByTestId('bun-status')).toHaveAttribute('data-status', 'succeeded', { timeout: 60_000 });
+  await expect(page.getByTestId('bun-result')).toContainText('Backup completed');
+  await expect(page.getByTestId('bun-counter-dedupSavedBytes')).not.toHaveText('0 B');
+  await expect(page.getByTestId('bun-counter-filesProcessed')).toContainText('8');
+  await shot('backup-progress-done');
+  await page.getByTestId('wizard-next').click(); // Close
+  await expect(page.getByTestId('bun-wizard')).toBeHidden();
+
+  // Recover Data: staging folder → job + passphrase → select the source folder → destination → progress.
+  await page.getByTestId('action-recoverData').click();
+  await expect(page.getByTestId('rec-wizard')).toBeVisible();
+  await expect(page.getByTestId('rec-source-disks')).toBeDisabled();
+  await expect(page.getByTestId('rec-source-note')).toBeVisible();
+  await expect(page.getByTestId('rec-staging')).toHaveValue(staging); // remembered from Back Up Now
+  await shot('recover-source');
+  const next = page.getByTestId('wizard-next');
+  await next.click();
+
+  await expect(page.getByTestId('rec-job-e2e-seed')).toBeChecked();
+  await page.getByTestId('rec-passphrase').fill('not the passphrase at all');
+  await next.click();
+  await expect(page.getByTestId('rec-unlock-error')).toHaveAttribute('data-code', 'WRONG_PASSPHRASE');
+  await shot('recover-wrong-passphrase');
+  await page.getByTestId('rec-passphrase').fill(PASSPHRASE);
+  await next.click();
+
+  await expect(page.getByTestId('rec-tree')).toBeVisible();
+  await expect(next).toBeDisabled();
+  const catalogSource = source.replace(/^\/+/, '');
+  const parts = catalogSource.split('/');
+  for (let i = 1; i < parts.length; i++) await page.getByTestId(`rec-expand-${parts.slice(0, i).join('/')}`).click();
+  await page.getByTestId(`rec-check-${catalogSource}`).click();
+  await page.getByTestId(`rec-expand-${catalogSource}`).click();
+  await expect(page.getByTestId(`rec-row-${catalogSource}/random.bin`)).toContainText('3.00 MiB');
+  await expect(page.getByTestId(`rec-check-${catalogSource}/readme.txt`)).toBeChecked();
+  // The source is the backup's only top folder, so ticking it selects everything.
+  await expect(page.getByTestId('rec-selection')).toHaveText('Everything in the backup');
+  await page.getByTestId(`rec-check-${catalogSource}/docs`).click();
+  await expect(page.getByTestId(`rec-check-${catalogSource}/readme.txt`)).toBeChecked();
+  await expect(page.getByTestId('rec-selection')).toHaveText('5 items selected');
+  await page.getByTestId(`rec-check-${catalogSource}/docs`).click();
+  await expect(page.getByTestId('rec-selection')).toHaveText('Everything in the backup');
+  await shot('recover-browse');
+  await next.click();
+
+  await page.getByTestId('rec-destination').fill(restore);
+  await page.getByTestId('rec-conflict-skip').click();
+  await shot('recover-destination');
+  await page.getByTestId('rec-start').click();
+  await expect(page.getByTestId('rec-status')).toHaveAttribute('data-status', 'succeeded', { timeout: 60_000 });
+  await expect(page.getByTestId('rec-result')).toContainText('Recovery completed');
+  await shot('recover-done');
+
+  const want = await snapshot(source);
+  const got = await snapshot(join(restore, catalogSource));
+  expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+  for (const [p, v] of want) {
+    const g = got.get(p);
+    if (v === 'dir') expect(g, p).toBe('dir');
+    else expect(Buffer.compare(g as Buffer, v), p).toBe(0);
+  }
+  const t0 = (await stat(join(source, 'readme.txt'))).mtimeMs;
+  const t1 = (await stat(join(restore, catalogSource, 'readme.txt'))).mtimeMs;
+  expect(Math.abs(t1 - t0)).toBeLessThan(2000);
+});
+
+test('a running backup can be cancelled from the progress page', async ({ consolePage: page, host, shot }) => {
+  const source = join(host.tmpDir, 'big');
+  const staging = join(host.tmpDir, 'staging');
+  await mkdir(source);
+  await mkdir(staging);
+  // 1.5 GiB of non-zero, poorly deduplicating data: long enough to be caught running.
+  const block = randomBytes(8 * 1024 * 1024);
+  for (let f = 0; f < 3; f++) {
+    const fh = await open(join(source, `part-${f}.bin`), 'w');
+    for (let i = 0; i < 64; i++) {
+      block.writeUInt32LE(f * 64 + i, i * 4096);
+      await fh.write(block);
+    }
+    await fh.close();
+  }
+
+  await walkBackUpNowToConfirm(page, { source, staging, job: 'e2e-cancel' });
+  await page.getByTestId('bun-start').click();
+  await expect(page.getByTestId('bun-status')).toHaveAttribute('data-status', 'running');
+  await expect(page.getByTestId('bun-close-note')).toContainText('does not stop the backup');
+  await expect(page.getByTestId('bun-counter-bytesProcessed')).not.toHaveText('0 B');
+  await shot('backup-running');
+  await page.getByTestId('task-progress-cancel').click();
+  await expect(page.getByTestId('bun-status')).toHaveAttribute('data-status', 'cancelled', { timeout: 10_000 });
+  await expect(page.getByTestId('bun-result')).toContainText('resume');
+  await expect(page.getByTestId('bun-run-again')).toBeVisible();
+  await shot('backup-cancelled');
+});

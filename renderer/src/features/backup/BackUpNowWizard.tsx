@@ -1,0 +1,91 @@
+/**
+ * Back Up Now (SPEC §2.6): Select Backup Item → Retain Backup Till → Passphrase → Confirmation → Backup Progress.
+ * State lives in the bun slice, so closing the wizard and opening it again shows the running backup.
+ * data-testid: bun-wizard (plus the WizardFrame ids and each page's ids)
+ */
+import { Spinner } from '@fluentui/react-components';
+import { useEffect, useState } from 'react';
+import { BACKUP_STEPS, validateBackupStep, type BackupStep } from '../../../../shared/backup-wizard.ts';
+import { isFinished } from '../../../../shared/task.ts';
+import { WizardFrame } from '../../components/WizardFrame.tsx';
+import { useAppStore } from '../../store/index.ts';
+import { localToday } from '../../store/slices/back-up-now.ts';
+import { BackupProgressPage } from './BackupProgressPage.tsx';
+import { ConfirmPage } from './ConfirmPage.tsx';
+import { ItemsPage } from './ItemsPage.tsx';
+import { PassphrasePage, RetainPage } from './RetainPassphrasePages.tsx';
+
+const TITLES: Record<BackupStep, string> = {
+  items: 'Select Backup Item',
+  retain: 'Retain Backup Till',
+  passphrase: 'Passphrase',
+  confirm: 'Confirmation',
+  progress: 'Backup Progress',
+};
+
+export function BackUpNowWizard() {
+  const bun = useAppStore((s) => s.bun);
+  const task = useAppStore((s) => (s.bun.taskId ? s.tasks[s.bun.taskId] : undefined));
+  const openBackUpNow = useAppStore((s) => s.openBackUpNow);
+  const go = useAppStore((s) => s.goBackupStep);
+  const checkBackupJob = useAppStore((s) => s.checkBackupJob);
+  const reset = useAppStore((s) => s.resetBackUpNow);
+  const navigate = useAppStore((s) => s.navigate);
+  const [advancing, setAdvancing] = useState(false);
+
+  useEffect(() => {
+    void openBackUpNow();
+  }, [openBackUpNow]);
+
+  const running = !!task && !isFinished(task.status);
+  const ctx = { today: localToday(), existing: bun.existing, estimate: bun.estimate, running };
+  const errors = Object.fromEntries(BACKUP_STEPS.map((s) => [s, validateBackupStep(s, bun.draft, ctx)])) as Record<BackupStep, Record<string, string | undefined>>;
+  const ok = (s: BackupStep) => Object.keys(errors[s]).length === 0;
+  const canStart = ok('items') && ok('retain') && ok('passphrase') && ok('confirm') && !bun.estimating && !bun.taskId;
+  const steps = BACKUP_STEPS.map((id) => ({
+    id,
+    title: TITLES[id],
+    valid: id === 'confirm' ? !!bun.taskId : id === 'progress' ? true : ok(id),
+  }));
+  const index = BACKUP_STEPS.indexOf(bun.step);
+
+  const close = () => {
+    // Closing never stops the task; a finished (or never started) run is forgotten, a running one is kept.
+    if (!running) reset();
+    navigate('console');
+  };
+  const next = async () => {
+    if (bun.step === 'progress') return close();
+    if (bun.step === 'items') {
+      setAdvancing(true);
+      await checkBackupJob();
+      setAdvancing(false);
+    }
+    go(BACKUP_STEPS[index + 1]);
+  };
+
+  if (bun.policyLoad === 'loading' || bun.policyLoad === 'idle') return <Spinner data-testid="bun-loading" label="Reading the backup policy…" />;
+
+  return (
+    <div data-testid="bun-wizard" style={{ height: '100%', minHeight: 560 }}>
+      <WizardFrame
+        title="Back Up Now"
+        steps={steps}
+        currentId={bun.step}
+        reachedIndex={bun.taskId ? BACKUP_STEPS.length - 1 : Math.min(bun.reached, BACKUP_STEPS.indexOf('confirm'))}
+        onStepSelect={(id) => go(id as BackupStep)}
+        onBack={() => index > 0 && go(BACKUP_STEPS[index - 1])}
+        onNext={() => void next()}
+        onCancel={close}
+        finishLabel="Close"
+        busy={advancing}
+      >
+        {bun.step === 'items' && <ItemsPage errors={errors.items} />}
+        {bun.step === 'retain' && <RetainPage errors={errors.retain} />}
+        {bun.step === 'passphrase' && <PassphrasePage errors={errors.passphrase} />}
+        {bun.step === 'confirm' && <ConfirmPage errors={errors.confirm} canStart={canStart} />}
+        {bun.step === 'progress' && <BackupProgressPage />}
+      </WizardFrame>
+    </div>
+  );
+}

@@ -1,0 +1,147 @@
+/**
+ * Back Up Now, page 5: Backup Progress — the task's bar (bytes, rate, ETA), its counters, skipped-file warnings and
+ * the final state. Closing the wizard does not stop the task.
+ * data-testid: bun-progress, bun-status (data-status), bun-resume-note, bun-close-note, bun-counters,
+ *   bun-counter-<name>, bun-message, bun-warnings, bun-result, bun-failure, bun-fix-passphrase, bun-run-again
+ */
+import { Button, MessageBar, MessageBarBody, MessageBarGroup, MessageBarTitle, Text, makeStyles, tokens } from '@fluentui/react-components';
+import type { BackupSummary } from '../../../../shared/contract/backup.ts';
+import { isFinished, type TaskSnapshot } from '../../../../shared/task.ts';
+import { ErrorBar } from '../../components/ErrorBar.tsx';
+import { TaskProgress } from '../../components/TaskProgress.tsx';
+import { formatBytes, formatCount, formatDuration } from '../../components/format.ts';
+import { useAppStore } from '../../store/index.ts';
+import { AppError } from '../../../../shared/errors.ts';
+
+const useStyles = makeStyles({
+  page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '820px' },
+  grid: { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))', gap: tokens.spacingVerticalS, margin: 0 },
+  cell: { margin: 0, '& dt': { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 }, '& dd': { margin: 0, fontWeight: tokens.fontWeightSemibold } },
+  warnings: { maxHeight: '180px', overflowY: 'auto', margin: 0, paddingLeft: tokens.spacingHorizontalL, wordBreak: 'break-all' },
+});
+
+const STATUS_TEXT: Record<TaskSnapshot['status'], string> = {
+  running: 'Backing up…',
+  cancelling: 'Cancelling…',
+  cancelled: 'Cancelled',
+  succeeded: 'Completed',
+  succeededWithWarnings: 'Completed with warnings',
+  failed: 'Failed',
+};
+
+export function counterValue(t: TaskSnapshot, name: string): number | undefined {
+  return t.counters[name]?.value;
+}
+
+export function BackupProgressPage() {
+  const styles = useStyles();
+  const bun = useAppStore((s) => s.bun);
+  const task = useAppStore((s) => (s.bun.taskId ? s.tasks[s.bun.taskId] : undefined));
+  const cancelTask = useAppStore((s) => s.cancelTask);
+  const retryBackup = useAppStore((s) => s.retryBackup);
+  const busy = useAppStore((s) => (s.bun.taskId ? s.taskBusyIds.includes(s.bun.taskId) : false));
+  if (!bun.taskId) return <Text>No backup has been started from this wizard.</Text>;
+  if (!task) return <Text data-testid="bun-progress">Waiting for the backup task to report…</Text>;
+
+  const done = isFinished(task.status);
+  const summary = task.result as unknown as BackupSummary | undefined;
+  const resumed = summary?.resumed ?? bun.existing === 'inProgress';
+  const c = (n: string) => counterValue(task, n);
+  const bytes = (n: string) => (c(n) === undefined ? '—' : formatBytes(c(n)!));
+  const filesTotal = task.progress.total !== undefined ? c('filesScanned') : undefined;
+  const counters: Array<[string, string, string]> = [
+    ['filesScanned', 'Files scanned', c('filesScanned') === undefined ? '—' : formatCount(c('filesScanned')!)],
+    ['bytesScanned', 'Bytes scanned', bytes('bytesScanned')],
+    ['filesProcessed', 'Files processed', c('filesProcessed') === undefined ? '—' : `${formatCount(c('filesProcessed')!)}${filesTotal !== undefined ? ` of ${formatCount(filesTotal)}` : ''}`],
+    ['bytesProcessed', 'Bytes processed', bytes('bytesProcessed')],
+    ['bytesWritten', 'Written to staging', bytes('bytesWritten')],
+    ['rate', 'Current rate', task.progress.rate ? `${formatBytes(task.progress.rate)}/s` : '—'],
+    ['eta', 'Time left', !done && task.progress.etaSeconds !== undefined ? formatDuration(task.progress.etaSeconds) : '—'],
+    ['dedupSavedBytes', 'Saved by deduplication', bytes('dedupSavedBytes')],
+    ['compressionSavedBytes', 'Saved by compression', bytes('compressionSavedBytes')],
+  ];
+  const err = task.error ? new AppError(task.error.code, task.error.message, task.error.details) : null;
+
+  return (
+    <div className={styles.page} data-testid="bun-progress" data-status={task.status}>
+      <Text as="h3" size={400} weight="semibold" data-testid="bun-status" data-status={task.status} aria-live="polite">
+        {STATUS_TEXT[task.status]}
+      </Text>
+      {resumed && (
+        <Text data-testid="bun-resume-note">
+          {done && summary ? 'This run resumed an unfinished backup of the job from its last committed pack.' : 'Resuming the unfinished backup of this job from its last committed pack.'}
+        </Text>
+      )}
+      <TaskProgress
+        progress={task.progress}
+        status={task.status}
+        label={`Back up to ${bun.draft.staging} (job ${bun.draft.jobName})`}
+        {...(!done ? { onCancel: () => void cancelTask(task.id), cancelDisabled: busy, cancelLabel: `Cancel backup of job ${bun.draft.jobName}` } : {})}
+      />
+      {!done && (
+        <Text size={200} data-testid="bun-close-note">
+          Closing this wizard does not stop the backup. Follow it in Jobs, or open Back Up Now again to see this page.
+        </Text>
+      )}
+      {task.message && (
+        <Text size={200} data-testid="bun-message" style={{ wordBreak: 'break-all' }}>
+          {task.message}
+        </Text>
+      )}
+      <dl className={styles.grid} data-testid="bun-counters">
+        {counters.map(([id, label, value]) => (
+          <div key={id} className={styles.cell}>
+            <dt>{label}</dt>
+            <dd data-testid={`bun-counter-${id}`}>{value}</dd>
+          </div>
+        ))}
+      </dl>
+
+      {done && task.status !== 'failed' && task.status !== 'cancelled' && summary && (
+        <MessageBarGroup>
+          <MessageBar layout="multiline" intent={task.status === 'succeeded' ? 'success' : 'warning'} data-testid="bun-result" data-status={task.status}>
+            <MessageBarBody>
+              <MessageBarTitle>{task.status === 'succeeded' ? 'Backup completed' : `Completed with warnings: ${summary.skippedCount} item(s) skipped`}</MessageBarTitle>
+              {formatCount(summary.files)} files ({formatBytes(summary.bytes)}) stored as {formatBytes(summary.storedBytes)} in {formatCount(summary.packs)} packs in{' '}
+              {formatDuration(summary.seconds)}. The staging location is ready for Prepare Disks.
+            </MessageBarBody>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+      {task.status === 'cancelled' && (
+        <MessageBarGroup>
+          <MessageBar layout="multiline" intent="warning" data-testid="bun-result" data-status={task.status}>
+            <MessageBarBody>
+              <MessageBarTitle>Backup cancelled</MessageBarTitle>
+              What was committed is kept. Run Back Up Now again for job "{bun.draft.jobName}" to resume from the last committed pack.
+            </MessageBarBody>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+      {task.status === 'failed' && <ErrorBar error={err} title="The backup failed" testId="bun-failure" />}
+      {done && (task.status === 'failed' || task.status === 'cancelled') && (
+        <div style={{ display: 'flex', gap: 8 }}>
+          {err?.code === 'WRONG_PASSPHRASE' && (
+            <Button appearance="primary" data-testid="bun-fix-passphrase" onClick={() => retryBackup('passphrase', err)}>
+              Enter the passphrase again
+            </Button>
+          )}
+          <Button data-testid="bun-run-again" onClick={() => retryBackup('confirm', task.status === 'failed' ? err : null)}>
+            {task.status === 'cancelled' ? 'Resume…' : 'Back to Confirmation'}
+          </Button>
+        </div>
+      )}
+
+      {task.warnings.length > 0 && (
+        <section aria-label="Skipped files">
+          <Text weight="semibold">Skipped ({task.warnings.length})</Text>
+          <ul className={styles.warnings} data-testid="bun-warnings">
+            {task.warnings.map((w, i) => (
+              <li key={i}>{w}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,173 @@
+/**
+ * Back Up Now, page 1: Select Backup Item. With a policy: its items (clear a box to leave it out of this run).
+ * Without one: items, staging location and job name are entered here.
+ * data-testid: bun-source-note, bun-items, bun-item-<i>, bun-item-remove-<i>, bun-add-folder, bun-add-file,
+ *   bun-item-path, bun-item-add, bun-items-error, bun-staging, bun-staging-browse, bun-job-name
+ */
+import { Button, Checkbox, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { AddRegular, DeleteRegular, DocumentRegular, FolderOpenRegular, FolderRegular } from '@fluentui/react-icons';
+import { useState } from 'react';
+import type { FieldErrors } from '../../../../shared/backup-wizard.ts';
+import { pickFolder } from '../../components/pick-folder.ts';
+import { useAppStore } from '../../store/index.ts';
+
+const useStyles = makeStyles({
+  page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '760px' },
+  list: { listStyle: 'none', margin: 0, padding: 0, display: 'grid', gap: tokens.spacingVerticalXS },
+  row: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, wordBreak: 'break-all' },
+  inline: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-end', flexWrap: 'wrap' },
+  grow: { flexGrow: 1, minWidth: '260px' },
+});
+
+export function ItemsPage({ errors }: { errors: FieldErrors }) {
+  const styles = useStyles();
+  const bun = useAppStore((s) => s.bun);
+  const update = useAppStore((s) => s.updateBackupDraft);
+  const { draft, policy } = bun;
+  const [typed, setTyped] = useState('');
+  const [touched, setTouched] = useState<Record<string, boolean>>({});
+  const touch = (f: string) => setTouched((t) => ({ ...t, [f]: true }));
+  const fromPolicy = draft.source === 'policy';
+  const stagingLocked = fromPolicy && !!policy?.staging;
+  const jobLocked = fromPolicy && !!policy?.jobName;
+
+  const addItem = (path: string, kind: 'file' | 'folder') => {
+    const p = path.trim();
+    if (!p || draft.items.some((i) => i.path === p)) return;
+    update({ items: [...draft.items, { path: p, kind, selected: true }] });
+    touch('items');
+  };
+  const browse = async (kind: 'file' | 'folder') => {
+    const p = await pickFolder({ title: kind === 'file' ? 'Add a file to back up' : 'Add a folder to back up', includeFiles: kind === 'file' });
+    if (p) addItem(p, kind);
+  };
+  const show = (f: string) => (touched[f] || touched.all ? errors[f] : undefined);
+  const itemsError = draft.items.length > 0 || touched.items ? errors.items : undefined;
+
+  return (
+    <div className={styles.page}>
+      <MessageBarGroup>
+        <MessageBar layout="multiline" intent="info" data-testid="bun-source-note" data-source={draft.source}>
+          <MessageBarBody>
+            {fromPolicy
+              ? 'These are the items of your backup policy. Clear the box of any item you do not want in this backup.'
+              : (bun.policyNote ?? 'Enter the items, the staging location and the job name of this backup.')}
+          </MessageBarBody>
+        </MessageBar>
+      </MessageBarGroup>
+
+      <Field label="Items to back up" validationMessage={itemsError} validationState={itemsError ? 'error' : 'none'}>
+        <ul className={styles.list} data-testid="bun-items" aria-label="Items to back up">
+          {draft.items.length === 0 && (
+            <li>
+              <Text italic>No items yet.</Text>
+            </li>
+          )}
+          {draft.items.map((it, i) => (
+            <li key={it.path} className={styles.row}>
+              {fromPolicy ? (
+                <Checkbox
+                  data-testid={`bun-item-${i}`}
+                  checked={it.selected}
+                  label={`${it.path} (${it.kind})`}
+                  onChange={(_, d) => update({ items: draft.items.map((x, j) => (j === i ? { ...x, selected: !!d.checked } : x)) })}
+                />
+              ) : (
+                <>
+                  {it.kind === 'file' ? <DocumentRegular aria-hidden /> : <FolderRegular aria-hidden />}
+                  <Text data-testid={`bun-item-${i}`} style={{ flexGrow: 1 }}>
+                    {it.path}
+                  </Text>
+                  <Button
+                    size="small"
+                    appearance="subtle"
+                    icon={<DeleteRegular />}
+                    data-testid={`bun-item-remove-${i}`}
+                    aria-label={`Remove ${it.path}`}
+                    onClick={() => update({ items: draft.items.filter((_, j) => j !== i) })}
+                  />
+                </>
+              )}
+              {errors[`items.${i}`] && <Text style={{ color: tokens.colorPaletteRedForeground1 }}>{errors[`items.${i}`]}</Text>}
+            </li>
+          ))}
+        </ul>
+      </Field>
+
+      {!fromPolicy && (
+        <>
+          <div className={styles.inline}>
+            <Button icon={<FolderOpenRegular />} data-testid="bun-add-folder" onClick={() => void browse('folder')}>
+              Add folder…
+            </Button>
+            <Button icon={<DocumentRegular />} data-testid="bun-add-file" onClick={() => void browse('file')}>
+              Add file…
+            </Button>
+          </div>
+          <form
+            className={styles.inline}
+            onSubmit={(e) => {
+              e.preventDefault();
+              addItem(typed, 'folder');
+              setTyped('');
+            }}
+          >
+            <Field label="Or type a full path" className={styles.grow}>
+              <Input data-testid="bun-item-path" value={typed} onChange={(_, d) => setTyped(d.value)} placeholder="D:\Data or /srv/data" />
+            </Field>
+            <Button type="submit" icon={<AddRegular />} data-testid="bun-item-add" disabled={!typed.trim()}>
+              Add
+            </Button>
+          </form>
+        </>
+      )}
+
+      <div className={styles.inline}>
+        <Field
+          className={styles.grow}
+          label={stagingLocked ? 'Staging location (from the backup policy)' : 'Staging location'}
+          required
+          hint={show('staging') ? undefined : 'A local folder or network share with room for the whole backup; it is copied to disks later.'}
+          validationMessage={show('staging')}
+        >
+          <Input
+            data-testid="bun-staging"
+            value={draft.staging}
+            readOnly={stagingLocked}
+            onChange={(_, d) => update({ staging: d.value })}
+            onBlur={() => touch('staging')}
+          />
+        </Field>
+        {!stagingLocked && (
+          <Button
+            data-testid="bun-staging-browse"
+            icon={<FolderOpenRegular />}
+            onClick={async () => {
+              const p = await pickFolder({ title: 'Choose the staging location', ...(draft.staging ? { defaultPath: draft.staging } : {}) });
+              if (p) {
+                update({ staging: p });
+                touch('staging');
+              }
+            }}
+          >
+            Browse…
+          </Button>
+        )}
+      </div>
+      <Field
+        label={jobLocked ? 'Job name (from the backup policy)' : 'Job name'}
+        required
+        hint={show('jobName') ? undefined : 'The import job this backup seeds: lowercase letters, digits and hyphens. The backup goes to <staging>\\<job name>.'}
+        validationMessage={show('jobName')}
+      >
+        <Input
+          data-testid="bun-job-name"
+          value={draft.jobName}
+          readOnly={jobLocked}
+          onChange={(_, d) => update({ jobName: d.value })}
+          onBlur={() => touch('jobName')}
+        />
+      </Field>
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+/**
+ * Back Up Now, pages 2 and 3: Retain Backup Till (a calendar date) and the backup's encryption passphrase.
+ * data-testid: bun-retain, bun-retain-note, bun-passphrase, bun-passphrase-confirm, bun-passphrase-show,
+ *   bun-passphrase-note, bun-passphrase-error
+ */
+import { Checkbox, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { useState } from 'react';
+import { MAX_RETAIN_YEARS, addYears, type FieldErrors } from '../../../../shared/backup-wizard.ts';
+import { AppError } from '../../../../shared/errors.ts';
+import { ErrorBar } from '../../components/ErrorBar.tsx';
+import { localToday } from '../../store/slices/back-up-now.ts';
+import { useAppStore } from '../../store/index.ts';
+
+const useStyles = makeStyles({ page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '640px' } });
+
+export function RetainPage({ errors }: { errors: FieldErrors }) {
+  const styles = useStyles();
+  const retainUntil = useAppStore((s) => s.bun.draft.retainUntil);
+  const update = useAppStore((s) => s.updateBackupDraft);
+  const today = localToday();
+  return (
+    <div className={styles.page}>
+      <Text>Choose how long this backup is kept. After this date the recovery point it creates may be deleted.</Text>
+      <Field
+        label="Retain Backup Till"
+        required
+        validationMessage={errors.retainUntil}
+        hint={errors.retainUntil ? undefined : `A date after today, at most ${MAX_RETAIN_YEARS} years ahead.`}
+      >
+        <Input
+          type="date"
+          data-testid="bun-retain"
+          value={retainUntil}
+          min={addYears(today, 0)}
+          max={addYears(today, MAX_RETAIN_YEARS)}
+          onChange={(_, d) => update({ retainUntil: d.value })}
+        />
+      </Field>
+      <Text size={200} data-testid="bun-retain-note">
+        Note: in this build the date is shown on the confirmation page; the staging job does not record it yet.
+      </Text>
+    </div>
+  );
+}
+
+export function PassphrasePage({ errors }: { errors: FieldErrors }) {
+  const styles = useStyles();
+  const bun = useAppStore((s) => s.bun);
+  const update = useAppStore((s) => s.updateBackupDraft);
+  const [show, setShow] = useState(false);
+  const [touched, setTouched] = useState<Record<string, boolean>>({});
+  const { draft, existing } = bun;
+  const newJob = existing === 'none';
+  const wrong = bun.startError instanceof AppError && bun.startError.code === 'WRONG_PASSPHRASE' ? bun.startError : null;
+  const note =
+    existing === 'inProgress'
+      ? `An unfinished backup of job "${draft.jobName}" is in the staging location. Back Up Now resumes it: enter the passphrase it was started with; another one is refused.`
+      : existing === 'complete'
+        ? `Job "${draft.jobName}" already has a completed backup. The confirmation page asks before replacing it; the new backup uses the passphrase you enter here.`
+        : bun.policy?.passphraseSet
+          ? 'Enter the passphrase saved with your backup policy. Nothing can be restored without it.'
+          : 'Choose a passphrase of 16 to 256 printable ASCII characters and keep it safe: nothing can be restored without it.';
+  return (
+    <div className={styles.page}>
+      <MessageBarGroup>
+        <MessageBar layout="multiline" intent="info" data-testid="bun-passphrase-note" data-existing={existing}>
+          <MessageBarBody>{note}</MessageBarBody>
+        </MessageBar>
+      </MessageBarGroup>
+      <ErrorBar error={wrong} testId="bun-passphrase-error" title="Wrong passphrase" />
+      <Field
+        label="Passphrase"
+        required
+        validationMessage={touched.passphrase || draft.passphrase ? errors.passphrase : undefined}
+      >
+        <Input
+          data-testid="bun-passphrase"
+          type={show ? 'text' : 'password'}
+          autoComplete="new-password"
+          value={draft.passphrase}
+          onChange={(_, d) => update({ passphrase: d.value })}
+          onBlur={() => setTouched((t) => ({ ...t, passphrase: true }))}
+        />
+      </Field>
+      {newJob && (
+        <Field
+          label="Confirm passphrase"
+          required
+          validationMessage={touched.confirm || draft.passphraseConfirm ? errors.passphraseConfirm : undefined}
+        >
+          <Input
+            data-testid="bun-passphrase-confirm"
+            type={show ? 'text' : 'password'}
+            autoComplete="new-password"
+            value={draft.passphraseConfirm}
+            onChange={(_, d) => update({ passphraseConfirm: d.value })}
+            onBlur={() => setTouched((t) => ({ ...t, confirm: true }))}
+          />
+        </Field>
+      )}
+      <Checkbox data-testid="bun-passphrase-show" label="Show passphrase" checked={show} onChange={(_, d) => setShow(!!d.checked)} />
+    </div>
+  );
+}

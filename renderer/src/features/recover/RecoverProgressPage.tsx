@@ -1,0 +1,102 @@
+/**
+ * Recover Data, page 5: the restore task's progress and result. Closing the wizard does not stop it.
+ * data-testid: rec-progress, rec-status (data-status), rec-close-note, rec-message, rec-result, rec-failure, rec-skipped,
+ *   rec-run-again
+ */
+import { Button, MessageBar, MessageBarBody, MessageBarGroup, MessageBarTitle, Text, makeStyles, tokens } from '@fluentui/react-components';
+import type { RestoreSummary } from '../../../../shared/contract/backup.ts';
+import { AppError } from '../../../../shared/errors.ts';
+import { isFinished, type TaskSnapshot } from '../../../../shared/task.ts';
+import { ErrorBar } from '../../components/ErrorBar.tsx';
+import { TaskProgress } from '../../components/TaskProgress.tsx';
+import { formatBytes, formatCount } from '../../components/format.ts';
+import { useAppStore } from '../../store/index.ts';
+
+const useStyles = makeStyles({
+  page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '820px' },
+  list: { maxHeight: '180px', overflowY: 'auto', margin: 0, paddingLeft: tokens.spacingHorizontalL, wordBreak: 'break-all' },
+});
+
+const STATUS_TEXT: Record<TaskSnapshot['status'], string> = {
+  running: 'Recovering…',
+  cancelling: 'Cancelling…',
+  cancelled: 'Cancelled',
+  succeeded: 'Recovered',
+  succeededWithWarnings: 'Recovered with warnings',
+  failed: 'Failed',
+};
+
+export function RecoverProgressPage() {
+  const styles = useStyles();
+  const rec = useAppStore((s) => s.rec);
+  const task = useAppStore((s) => (s.rec.taskId ? s.tasks[s.rec.taskId] : undefined));
+  const cancelTask = useAppStore((s) => s.cancelTask);
+  const retryRecover = useAppStore((s) => s.retryRecover);
+  if (!rec.taskId) return <Text>Nothing has been recovered from this wizard yet.</Text>;
+  if (!task) return <Text data-testid="rec-progress">Waiting for the recovery task to report…</Text>;
+  const done = isFinished(task.status);
+  const r = task.result as unknown as RestoreSummary | undefined;
+  const err = task.error ? new AppError(task.error.code, task.error.message, task.error.details) : null;
+  const skipped = r?.skipped ?? [];
+  return (
+    <div className={styles.page} data-testid="rec-progress" data-status={task.status}>
+      <Text as="h3" size={400} weight="semibold" data-testid="rec-status" data-status={task.status} aria-live="polite">
+        {STATUS_TEXT[task.status]}
+      </Text>
+      <TaskProgress
+        progress={task.progress}
+        status={task.status}
+        label={`Recover job ${rec.draft.jobName} to ${rec.draft.destination}`}
+        {...(!done ? { onCancel: () => void cancelTask(task.id), cancelLabel: `Cancel recovery of job ${rec.draft.jobName}` } : {})}
+      />
+      {!done && (
+        <Text size={200} data-testid="rec-close-note">
+          Closing this wizard does not stop the recovery; follow it in Jobs.
+        </Text>
+      )}
+      {task.message && (
+        <Text size={200} data-testid="rec-message" style={{ wordBreak: 'break-all' }}>
+          {task.message}
+        </Text>
+      )}
+      {done && r && task.status !== 'failed' && (
+        <MessageBarGroup>
+          <MessageBar layout="multiline" intent={skipped.length === 0 && task.status === 'succeeded' ? 'success' : 'warning'} data-testid="rec-result" data-status={task.status}>
+            <MessageBarBody>
+              <MessageBarTitle>{skipped.length ? `Recovered with ${skipped.length} item(s) not recovered` : 'Recovery completed'}</MessageBarTitle>
+              {formatCount(r.files)} files ({formatBytes(r.bytes)}), {formatCount(r.dirs)} folders and {formatCount(r.symlinks)} links recovered to{' '}
+              {rec.draft.destination}.
+            </MessageBarBody>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+      {task.status === 'cancelled' && (
+        <MessageBarGroup>
+          <MessageBar layout="multiline" intent="warning" data-testid="rec-result" data-status={task.status}>
+            <MessageBarBody>Recovery cancelled. Files already written stay at the destination.</MessageBarBody>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+      {task.status === 'failed' && <ErrorBar error={err} title="Recovery failed" testId="rec-failure" />}
+      {done && task.status !== 'succeeded' && (
+        <div>
+          <Button data-testid="rec-run-again" onClick={retryRecover}>
+            Back to Destination
+          </Button>
+        </div>
+      )}
+      {skipped.length > 0 && (
+        <section aria-label="Not recovered">
+          <Text weight="semibold">Not recovered ({skipped.length})</Text>
+          <ul className={styles.list} data-testid="rec-skipped">
+            {skipped.map((s, i) => (
+              <li key={i}>
+                {s.path}: {s.reason}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}
