@@ -177,7 +177,8 @@ export function checkSchedule(s: Schedule): Partial<Record<'times' | 'days' | 'e
   }
   if (s.frequency === 'weekly') {
     if (s.days.length === 0) out.days = 'Choose at least one day of the week.';
-    if (!Number.isInteger(s.everyWeeks) || s.everyWeeks < 1 || s.everyWeeks > 4)
+    if (!Number.isFinite(s.everyWeeks)) out.everyWeeks = 'Enter how many weeks apart backups run (1 to 4).';
+    else if (!Number.isInteger(s.everyWeeks) || s.everyWeeks < 1 || s.everyWeeks > 4)
       out.everyWeeks = `"Every ${s.everyWeeks} weeks" is out of range: choose every 1 to 4 weeks.`;
   }
   if (!s.timeZone) out.timeZone = 'Time zone is required.';

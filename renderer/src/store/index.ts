@@ -5,6 +5,8 @@ import { createTasksSlice, initTasksState } from './slices/tasks.ts';
 import { createUiSlice, initUiState } from './slices/ui.ts';
 import { createBackUpNowSlice, initBackUpNowState } from './slices/back-up-now.ts';
 import { createRecoverSlice, initRecoverState } from './slices/recover.ts';
+import { createScheduleBackupSlice, initScheduleBackupState } from './slices/schedule-backup.ts';
+import { createChangePropertiesSlice, initChangePropertiesState } from './slices/change-properties.ts';
 import type { AppStore } from './types.ts';
 
 /** The one store. Middleware (if any) goes here, never inside a slice. */
@@ -15,13 +17,15 @@ export const useAppStore = create<AppStore>()((...a) => ({
   ...createConnectionSlice(...a),
   ...createBackUpNowSlice(...a),
   ...createRecoverSlice(...a),
+  ...createScheduleBackupSlice(...a),
+  ...createChangePropertiesSlice(...a),
 }));
 
 export const getAppState = () => useAppStore.getState();
 
 /** Tests: back to a fresh state (actions kept). */
 export function resetAppStore(): void {
-  useAppStore.setState({ ...initTasksState, ...initSettingsState, ...initUiState, ...initConnectionState, ...initBackUpNowState, ...initRecoverState });
+  useAppStore.setState({ ...initTasksState, ...initSettingsState, ...initUiState, ...initConnectionState, ...initBackUpNowState, ...initRecoverState, ...initScheduleBackupState, ...initChangePropertiesState });
 }
 
 export type { AppStore } from './types.ts';

@@ -5,8 +5,10 @@ import type { UiSlice } from './slices/ui.ts';
 import type { ConnectionSlice } from './slices/connection.ts';
 import type { BackUpNowSlice } from './slices/back-up-now.ts';
 import type { RecoverSlice } from './slices/recover.ts';
+import type { ScheduleBackupSlice } from './slices/schedule-backup.ts';
+import type { ChangePropertiesSlice } from './slices/change-properties.ts';
 
-export type AppStore = TasksSlice & SettingsSlice & UiSlice & ConnectionSlice & BackUpNowSlice & RecoverSlice;
+export type AppStore = TasksSlice & SettingsSlice & UiSlice & ConnectionSlice & BackUpNowSlice & RecoverSlice & ScheduleBackupSlice & ChangePropertiesSlice;
 
 /** Slices see the whole store (first parameter) and return their own part (last parameter). */
 export type SliceCreator<T> = StateCreator<AppStore, [], [], T>;

@@ -1,0 +1,71 @@
+/**
+ * Change Properties (SPEC §2.7): Throttling, Proxy Configuration and Encryption (change passphrase) tabs.
+ * data-testid: cp-screen, cp-tab-<tab>, cp-result, cp-load-error, cp-close (+ fields in the tab components)
+ */
+import { Button, MessageBar, MessageBarBody, MessageBarGroup, Spinner, Tab, TabList, Text } from '@fluentui/react-components';
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useAppStore } from '../../store/index.ts';
+import { ThrottlingTab } from './ThrottlingTab.tsx';
+import { ProxyTab } from './ProxyTab.tsx';
+import { EncryptionTab } from './EncryptionTab.tsx';
+
+type TabId = 'throttling' | 'proxy' | 'passphrase';
+
+export function ChangePropertiesScreen() {
+  const { view, loadError, result } = useAppStore(useShallow((s) => ({ view: s.cp.view, loadError: s.cp.loadError, result: s.cp.result })));
+  const load = useAppStore((s) => s.loadProperties);
+  const navigate = useAppStore((s) => s.navigate);
+  const [tab, setTab] = useState<TabId>('throttling');
+  useEffect(() => {
+    void load();
+  }, [load]);
+  return (
+    <section data-testid="cp-screen" style={{ display: 'grid', gap: 12, maxWidth: 760 }}>
+      <Text as="h2" size={600} weight="semibold">
+        Change Properties
+      </Text>
+      {loadError && (
+        <MessageBarGroup>
+          <MessageBar intent="error" data-testid="cp-load-error">
+            <MessageBarBody>The properties could not be read: {loadError}</MessageBarBody>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+      <TabList selectedValue={tab} onTabSelect={(_, d) => setTab(d.value as TabId)}>
+        <Tab value="throttling" data-testid="cp-tab-throttling">
+          Throttling
+        </Tab>
+        <Tab value="proxy" data-testid="cp-tab-proxy">
+          Proxy Configuration
+        </Tab>
+        <Tab value="passphrase" data-testid="cp-tab-passphrase">
+          Encryption
+        </Tab>
+      </TabList>
+      {!view ? (
+        !loadError && <Spinner label="Reading properties…" />
+      ) : tab === 'throttling' ? (
+        <ThrottlingTab key="t" initial={view.throttling} />
+      ) : tab === 'proxy' ? (
+        <ProxyTab key="p" initial={view.proxy} />
+      ) : (
+        <EncryptionTab key="e" view={view} />
+      )}
+      {result && result.tab === tab && (
+        <MessageBarGroup>
+          <MessageBar intent={result.ok ? 'success' : 'error'} data-testid="cp-result" data-ok={result.ok ? 'yes' : 'no'}>
+            <MessageBarBody>{result.message}</MessageBarBody>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+      <div>
+        <Button data-testid="cp-close" onClick={() => navigate('console')}>
+          Close
+        </Button>
+      </div>
+    </section>
+  );
+}
+
+export default ChangePropertiesScreen;

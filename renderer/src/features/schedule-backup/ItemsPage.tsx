@@ -1,0 +1,226 @@
+/**
+ * Page 2: Select Items to Back up, with the estimated size of each item (backup:estimate) and Exclusion Settings.
+ * data-testid: sb-items, sb-item-<i>, sb-item-size-<i>, sb-item-remove-<i>, sb-add-folder, sb-add-file, sb-item-path,
+ *   sb-item-add, sb-items-error, sb-ex-folder-<i>, sb-ex-subfolders-<i>, sb-ex-folder-remove-<i>, sb-ex-folder-path,
+ *   sb-ex-folder-add, sb-ex-folder-browse, sb-ex-pattern-<i>, sb-ex-pattern-remove-<i>, sb-ex-pattern, sb-ex-pattern-add,
+ *   sb-ex-suggest-<i>
+ */
+import { Button, Checkbox, Field, Input, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { checkFilePattern, checkPath, suggestedExclusions, type ItemKind } from '../../../../shared/policy.ts';
+import { pickFolder } from '../../components/pick-folder.ts';
+import { formatBytes, formatCount } from '../../components/format.ts';
+import { useAppStore } from '../../store/index.ts';
+import { fieldState, usePageErrors } from './use-wizard.tsx';
+
+const useStyles = makeStyles({
+  page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '800px' },
+  list: { listStyle: 'none', margin: 0, padding: 0, display: 'grid', gap: tokens.spacingVerticalXS },
+  row: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, wordBreak: 'break-all' },
+  inline: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-end', flexWrap: 'wrap' },
+  grow: { flexGrow: 1, minWidth: '260px' },
+});
+
+const kindOf = (p: string): ItemKind => (/^[A-Za-z]:[\\/]?$/.test(p) || p === '/' ? 'drive' : 'folder');
+
+export function ItemsPage() {
+  const styles = useStyles();
+  const { data, estimates } = useAppStore(useShallow((s) => ({ data: s.sb.data, estimates: s.sb.estimates })));
+  const update = useAppStore((s) => s.updateWizardData);
+  const touch = useAppStore((s) => s.touchField);
+  const estimate = useAppStore((s) => s.estimateItem);
+  const { errors, show } = usePageErrors('items');
+  const [typed, setTyped] = useState('');
+  const [typedError, setTypedError] = useState<string>();
+  const [exPath, setExPath] = useState('');
+  const [exPathError, setExPathError] = useState<string>();
+  const [pattern, setPattern] = useState('');
+  const [patternError, setPatternError] = useState<string>();
+  const { items, exclusions } = data;
+
+  useEffect(() => {
+    for (const it of items) if (!estimates[it.path]) void estimate(it.path);
+  }, [items, estimates, estimate]);
+
+  const addItem = (path: string, kind: ItemKind) => {
+    const p = path.trim();
+    const msg = checkPath(p, 'Item path');
+    if (msg) return msg;
+    if (items.some((i) => i.path === p)) return `"${p}" is already in the list.`;
+    update({ items: [...items, { path: p, kind }] });
+    touch('items');
+    return undefined;
+  };
+  const browse = async (kind: 'file' | 'folder') => {
+    const p = await pickFolder({ title: kind === 'file' ? 'Add a file to back up' : 'Add a folder or drive to back up', includeFiles: kind === 'file' });
+    if (p) setTypedError(addItem(p, kind === 'file' ? 'file' : kindOf(p)));
+  };
+  const addFolderRule = (path: string) => {
+    const p = path.trim();
+    const msg = checkPath(p, 'Excluded folder');
+    if (msg) return setExPathError(msg);
+    setExPathError(undefined);
+    update({ exclusions: { ...exclusions, folders: [...exclusions.folders, { path: p, subfolders: true }] } });
+    setExPath('');
+    touch(`folders.${exclusions.folders.length}`);
+  };
+  const addPattern = () => {
+    const msg = checkFilePattern(pattern);
+    if (msg) return setPatternError(msg);
+    setPatternError(undefined);
+    update({ exclusions: { ...exclusions, patterns: [...exclusions.patterns, pattern.trim()] } });
+    touch(`patterns.${exclusions.patterns.length}`);
+    setPattern('');
+  };
+  const suggestions = suggestedExclusions(items).filter((s) => !exclusions.folders.some((f) => f.path.toLowerCase() === s.path.toLowerCase()));
+  const itemsError = show('items');
+
+  return (
+    <div className={styles.page} data-testid="sb-items-page">
+      <Text as="h3" size={500} weight="semibold">
+        Select Items to Back up
+      </Text>
+      <Field label="Items to back up" {...fieldState(itemsError, 'sb-items')}>
+        <ul className={styles.list} data-testid="sb-items" aria-label="Items to back up">
+          {items.length === 0 && <li>No items yet.</li>}
+          {items.map((it, i) => {
+            const e = estimates[it.path];
+            return (
+              <li key={it.path} className={styles.row} data-testid={`sb-item-${i}`}>
+                <Text weight="semibold">{it.kind}</Text>
+                <Text className={styles.grow}>{it.path}</Text>
+                <Text data-testid={`sb-item-size-${i}`} data-state={e?.state ?? 'none'}>
+                  {!e || e.state === 'loading' ? 'Estimating…' : e.state === 'done' ? `${formatBytes(e.bytes)} · ${formatCount(e.files)} files` : `Size unknown: ${e.message}`}
+                </Text>
+                <Button
+                  data-testid={`sb-item-remove-${i}`}
+                  aria-label={`Remove ${it.path}`}
+                  onClick={() => {
+                    update({ items: items.filter((_, j) => j !== i) });
+                    touch('items');
+                  }}
+                >
+                  Remove
+                </Button>
+              </li>
+            );
+          })}
+        </ul>
+      </Field>
+      <div className={styles.inline}>
+        <Field label="Add a file, folder or drive by path" className={styles.grow} {...fieldState(typedError, 'sb-item-path')}>
+          <Input
+            data-testid="sb-item-path"
+            value={typed}
+            placeholder="D:\Data or /srv/data"
+            onChange={(_, d) => setTyped(d.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                const m = addItem(typed, kindOf(typed.trim()));
+                setTypedError(m);
+                if (!m) setTyped('');
+              }
+            }}
+          />
+        </Field>
+        <Button
+          data-testid="sb-item-add"
+          onClick={() => {
+            const m = addItem(typed, kindOf(typed.trim()));
+            setTypedError(m);
+            if (!m) setTyped('');
+          }}
+        >
+          Add
+        </Button>
+        <Button data-testid="sb-add-folder" onClick={() => void browse('folder')}>
+          Browse folder…
+        </Button>
+        <Button data-testid="sb-add-file" onClick={() => void browse('file')}>
+          Browse file…
+        </Button>
+      </div>
+
+      <Text as="h4" size={400} weight="semibold">
+        Exclusion Settings
+      </Text>
+      <Text size={200}>Prefer exclusions over removing items: removing a whole item and adding it again causes a new full backup.</Text>
+      <ul className={styles.list} aria-label="Excluded folders">
+        {exclusions.folders.map((f, i) => (
+          <li key={`${f.path}-${i}`} className={styles.row} data-testid={`sb-ex-folder-${i}`}>
+            <Field className={styles.grow} {...fieldState(show(`folders.${i}`), `sb-ex-folder-${i}`)}>
+              <Text>{f.path}</Text>
+            </Field>
+            <Checkbox
+              data-testid={`sb-ex-subfolders-${i}`}
+              label="Subfolders too"
+              checked={f.subfolders}
+              onChange={(_, d) => update({ exclusions: { ...exclusions, folders: exclusions.folders.map((x, j) => (j === i ? { ...x, subfolders: !!d.checked } : x)) } })}
+            />
+            <Button
+              data-testid={`sb-ex-folder-remove-${i}`}
+              aria-label={`Remove exclusion ${f.path}`}
+              onClick={() => update({ exclusions: { ...exclusions, folders: exclusions.folders.filter((_, j) => j !== i) } })}
+            >
+              Remove
+            </Button>
+          </li>
+        ))}
+      </ul>
+      <div className={styles.inline}>
+        <Field label="Exclude a folder" className={styles.grow} {...fieldState(exPathError, 'sb-ex-folder-path')}>
+          <Input data-testid="sb-ex-folder-path" value={exPath} onChange={(_, d) => setExPath(d.value)} onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), addFolderRule(exPath))} />
+        </Field>
+        <Button data-testid="sb-ex-folder-add" onClick={() => addFolderRule(exPath)}>
+          Add exclusion
+        </Button>
+        <Button
+          data-testid="sb-ex-folder-browse"
+          onClick={async () => {
+            const p = await pickFolder({ title: 'Select a folder to exclude' });
+            if (p) addFolderRule(p);
+          }}
+        >
+          Browse…
+        </Button>
+      </div>
+      {suggestions.length > 0 && (
+        <div className={styles.inline} aria-label="Suggested exclusions">
+          <Text size={200}>Suggested (system and temporary locations):</Text>
+          {suggestions.map((s, i) => (
+            <Button key={s.path} size="small" data-testid={`sb-ex-suggest-${i}`} onClick={() => addFolderRule(s.path)}>
+              + {s.path}
+            </Button>
+          ))}
+        </div>
+      )}
+      <ul className={styles.list} aria-label="Excluded file types">
+        {exclusions.patterns.map((p, i) => (
+          <li key={`${p}-${i}`} className={styles.row} data-testid={`sb-ex-pattern-${i}`}>
+            <Field className={styles.grow} {...fieldState(show(`patterns.${i}`), `sb-ex-pattern-${i}`)}>
+              <Text>{p}</Text>
+            </Field>
+            <Button
+              data-testid={`sb-ex-pattern-remove-${i}`}
+              aria-label={`Remove file type ${p}`}
+              onClick={() => update({ exclusions: { ...exclusions, patterns: exclusions.patterns.filter((_, j) => j !== i) } })}
+            >
+              Remove
+            </Button>
+          </li>
+        ))}
+      </ul>
+      <div className={styles.inline}>
+        <Field label="Exclude a file type" className={styles.grow} {...fieldState(patternError, 'sb-ex-pattern')}>
+          <Input data-testid="sb-ex-pattern" value={pattern} placeholder="*.mp3" onChange={(_, d) => setPattern(d.value)} onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), addPattern())} />
+        </Field>
+        <Button data-testid="sb-ex-pattern-add" onClick={addPattern}>
+          Add file type
+        </Button>
+      </div>
+      {errors.exclusions && <Text>{errors.exclusions}</Text>}
+    </div>
+  );
+}

@@ -1,0 +1,199 @@
+/**
+ * Page 6: Use your own disk (SPEC §2.4). Inline validation from shared validators; once signed in, subscription and
+ * storage account pickers fed from Azure (accounts that cannot hold page blobs are disabled with the reason) and the job
+ * name checked against existing jobs. The staging location is checked for existence, write access and free space.
+ * data-testid: sb-staging, sb-staging-browse, sb-staging-check, sb-staging-result, sb-staging-error, sb-subscription,
+ *   sb-subscription-error, sb-account, sb-account-error, sb-account-rg, sb-container, sb-container-note, sb-job-name,
+ *   sb-job-rg, sb-azure-signin, sb-azure-error, sb-reminder, sb-copy-reminder, sb-copy-result
+ */
+import { Button, Dropdown, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, Option, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { OwnDiskField } from '../../../../shared/policy.ts';
+import { pickFolder } from '../../components/pick-folder.ts';
+import { useAppStore } from '../../store/index.ts';
+import { fieldState, usePageErrors } from './use-wizard.tsx';
+
+const useStyles = makeStyles({
+  page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '760px' },
+  inline: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-start', flexWrap: 'wrap' },
+  grow: { flexGrow: 1, minWidth: '280px' },
+});
+
+export function OwnDiskPage() {
+  const styles = useStyles();
+  const sb = useAppStore(
+    useShallow((s) => ({
+      own: s.sb.data.ownDisk,
+      check: s.sb.data.stagingCheck,
+      checking: s.sb.checkingStaging,
+      auth: s.sb.auth,
+      subs: s.sb.subscriptions,
+      accounts: s.sb.storageAccounts,
+      containers: s.sb.containers,
+      azureError: s.sb.azureError,
+      azureBusy: s.sb.azureBusy,
+    })),
+  );
+  const update = useAppStore((s) => s.updateWizardData);
+  const touch = useAppStore((s) => s.touchField);
+  const checkStaging = useAppStore((s) => s.checkStagingLocation);
+  const signIn = useAppStore((s) => s.signInAzure);
+  const selectSub = useAppStore((s) => s.selectSubscription);
+  const selectAccount = useAppStore((s) => s.selectStorageAccount);
+  const { show } = usePageErrors('ownDisk');
+  const [copied, setCopied] = useState<string | null>(null);
+  const { own, check } = sb;
+  const signedIn = !!sb.auth?.signedIn;
+  const set = (f: OwnDiskField, v: string) => update({ ownDisk: { ...own, [f]: v } });
+  const text = (f: OwnDiskField, label: string, id: string, hint?: string) => (
+    <Field label={label} required {...(show(f) ? fieldState(show(f), id) : hint ? { hint } : {})}>
+      <Input data-testid={id} value={own[f]} onChange={(_, d) => set(f, d.value)} onBlur={() => touch(f)} />
+    </Field>
+  );
+  const stagingMsg = show('stagingLocation');
+  const stagingOk = check && check.ok && check.path === own.stagingLocation.trim();
+  const containerExists = sb.containers.some((c) => c.name === own.container.trim());
+  const reminder = `Staging location: ${own.stagingLocation.trim()}\nAzure Import Job Name: ${own.importJobName.trim()}`;
+
+  return (
+    <div className={styles.page} data-testid="sb-own-disk-page">
+      <Text as="h3" size={500} weight="semibold">
+        Use your own disk
+      </Text>
+      <div className={styles.inline}>
+        <Field
+          className={styles.grow}
+          label="Staging Location (a local folder or a network share \\server\share\folder)"
+          required
+          {...(stagingMsg ? fieldState(stagingMsg, 'sb-staging') : stagingOk ? { validationState: 'success' as const, validationMessage: <span data-testid="sb-staging-result">{check.message}</span> } : {})}
+        >
+          <Input
+            data-testid="sb-staging"
+            value={own.stagingLocation}
+            onChange={(_, d) => set('stagingLocation', d.value)}
+            onBlur={() => {
+              touch('stagingLocation');
+              if (own.stagingLocation.trim() && check?.path !== own.stagingLocation.trim()) void checkStaging();
+            }}
+          />
+        </Field>
+        <Button
+          data-testid="sb-staging-browse"
+          style={{ marginTop: 24 }}
+          onClick={async () => {
+            const p = await pickFolder({ title: 'Choose the staging location', ...(own.stagingLocation ? { defaultPath: own.stagingLocation } : {}) });
+            if (p) {
+              update({ ownDisk: { ...own, stagingLocation: p } });
+              touch('stagingLocation');
+              void checkStaging();
+            }
+          }}
+        >
+          Browse…
+        </Button>
+        <Button
+          data-testid="sb-staging-check"
+          style={{ marginTop: 24 }}
+          disabled={sb.checking || !own.stagingLocation.trim()}
+          onClick={() => {
+            touch('stagingLocation');
+            void checkStaging();
+          }}
+        >
+          {sb.checking ? 'Checking…' : 'Check'}
+        </Button>
+      </div>
+
+      {!signedIn && (
+        <div className={styles.inline}>
+          <Text size={200} className={styles.grow}>
+            Signed out: type the values below, or sign in to choose the subscription and storage account from lists.
+          </Text>
+          <Button data-testid="sb-azure-signin" disabled={sb.azureBusy === 'signIn'} onClick={() => void signIn()}>
+            {sb.azureBusy === 'signIn' ? 'Waiting for sign-in…' : 'Sign in to Azure'}
+          </Button>
+        </div>
+      )}
+      {sb.azureError && (
+        <MessageBarGroup>
+          <MessageBar intent="warning" data-testid="sb-azure-error">
+            <MessageBarBody>{sb.azureError}</MessageBarBody>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+
+      {signedIn && sb.subs.length > 0 ? (
+        <Field label="Azure Subscription" required {...fieldState(show('subscriptionId'), 'sb-subscription')}>
+          <Dropdown
+            data-testid="sb-subscription"
+            placeholder="Choose a subscription"
+            value={sb.subs.find((x) => x.subscriptionId === own.subscriptionId)?.displayName ?? own.subscriptionId}
+            selectedOptions={own.subscriptionId ? [own.subscriptionId] : []}
+            onOptionSelect={(_, d) => d.optionValue && void selectSub(d.optionValue)}
+            onBlur={() => touch('subscriptionId')}
+          >
+            {sb.subs.map((x) => (
+              <Option key={x.subscriptionId} value={x.subscriptionId} text={x.displayName}>
+                {`${x.displayName} (${x.subscriptionId})`}
+              </Option>
+            ))}
+          </Dropdown>
+        </Field>
+      ) : (
+        text('subscriptionId', 'Azure Subscription ID', 'sb-subscription')
+      )}
+
+      {signedIn && sb.accounts.length > 0 ? (
+        <Field label="Azure Resource Manager Storage Account" required {...fieldState(show('storageAccount'), 'sb-account')}>
+          <Dropdown
+            data-testid="sb-account"
+            placeholder="Choose a storage account"
+            value={own.storageAccount}
+            selectedOptions={own.storageAccount ? [own.storageAccount] : []}
+            onOptionSelect={(_, d) => d.optionValue && void selectAccount(d.optionValue)}
+            onBlur={() => touch('storageAccount')}
+          >
+            {sb.accounts.map((a) => (
+              <Option key={a.id} value={a.name} text={a.name} disabled={!a.pageBlobEligible}>
+                {a.pageBlobEligible ? `${a.name} (${a.kind}, ${a.location})` : `${a.name} — not usable: ${a.ineligibleReason ?? 'cannot hold page blobs'}`}
+              </Option>
+            ))}
+          </Dropdown>
+        </Field>
+      ) : (
+        text('storageAccount', 'Azure Resource Manager Storage Account', 'sb-account')
+      )}
+      {text('storageAccountResourceGroup', 'Resource group of the storage account', 'sb-account-rg')}
+      {text('container', 'Azure Storage Container', 'sb-container', signedIn && own.container.trim() ? (containerExists ? 'This container exists and will be used.' : 'This container will be created when you finish the wizard.') : 'Created when you finish the wizard if it does not exist.')}
+      {text('importJobName', 'Azure Import Job Name', 'sb-job-name', signedIn ? 'Checked against the import jobs in this subscription.' : 'Lowercase letters, digits and hyphens; starts with a letter.')}
+      {text('jobResourceGroup', 'Resource group for the import job', 'sb-job-rg')}
+
+      <MessageBarGroup>
+        <MessageBar intent="info" data-testid="sb-reminder">
+          <MessageBarBody>
+            Note the staging location and the import job name: Prepare Disks needs both.
+            <div style={{ marginTop: 6, display: 'flex', gap: 8, alignItems: 'center' }}>
+              <Button
+                size="small"
+                data-testid="sb-copy-reminder"
+                disabled={!own.stagingLocation.trim() || !own.importJobName.trim()}
+                onClick={async () => {
+                  try {
+                    await navigator.clipboard.writeText(reminder);
+                    setCopied('Copied to the clipboard.');
+                  } catch (err) {
+                    setCopied(`Could not copy (${(err as Error).message}); write them down.`);
+                  }
+                }}
+              >
+                Copy staging location and job name
+              </Button>
+              {copied && <span data-testid="sb-copy-result">{copied}</span>}
+            </div>
+          </MessageBarBody>
+        </MessageBar>
+      </MessageBarGroup>
+    </div>
+  );
+}

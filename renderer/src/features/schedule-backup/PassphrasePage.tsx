@@ -1,0 +1,103 @@
+/**
+ * Page 8: Encryption passphrase (first policy only): 16–256 printable ASCII, typed twice or generated; it must be saved
+ * to a file or copied before Next, since nothing can be restored without it.
+ * data-testid: sb-passphrase, sb-passphrase-error, sb-passphrase-confirm, sb-passphrase-confirm-error, sb-passphrase-show,
+ *   sb-passphrase-generate, sb-passphrase-save, sb-passphrase-copy, sb-passphrase-saved, sb-passphrase-saved-error
+ */
+import { Button, Checkbox, Field, Input, Text } from '@fluentui/react-components';
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { generatePassphrase } from '../../../../shared/validators/passphrase.ts';
+import { useAppStore } from '../../store/index.ts';
+import { fieldState, usePageErrors } from './use-wizard.tsx';
+
+export function PassphrasePage() {
+  const d = useAppStore(useShallow((s) => ({ p: s.sb.data.passphrase, c: s.sb.data.passphraseConfirm, saved: s.sb.data.passphraseSaved })));
+  const update = useAppStore((s) => s.updateWizardData);
+  const touch = useAppStore((s) => s.touchField);
+  const { errors, show } = usePageErrors('passphrase');
+  const [visible, setVisible] = useState(false);
+  const [note, setNote] = useState<string | null>(null);
+  const canKeep = !errors.passphrase && !errors.passphraseConfirm;
+
+  const saveFile = () => {
+    const blob = new Blob([`Offline Backup Console encryption passphrase\r\n${d.p}\r\n`], { type: 'text/plain' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'obc-passphrase.txt';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    update({ passphraseSaved: true });
+    setNote('Saved as obc-passphrase.txt in your downloads. Move it somewhere safe, away from this machine.');
+  };
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(d.p);
+      update({ passphraseSaved: true });
+      setNote('Copied to the clipboard. Paste it into your password manager or key vault now.');
+    } catch (err) {
+      setNote(`Could not copy (${(err as Error).message}); save it to a file instead.`);
+    }
+  };
+
+  return (
+    <div style={{ display: 'grid', gap: 12, maxWidth: 640 }} data-testid="sb-passphrase-page">
+      <Text as="h3" size={500} weight="semibold">
+        Encryption passphrase
+      </Text>
+      <Text>
+        Backups are encrypted with a key derived from this passphrase. Keep it safe and away from this machine: without it nothing
+        can be restored, and Microsoft cannot recover it. 16 to 256 characters, printable ASCII (letters, digits, spaces, punctuation).
+      </Text>
+      <Field label="Passphrase" required {...fieldState(show('passphrase'), 'sb-passphrase')}>
+        <Input
+          data-testid="sb-passphrase"
+          type={visible ? 'text' : 'password'}
+          value={d.p}
+          autoComplete="new-password"
+          onChange={(_, v) => update({ passphrase: v.value })}
+          onBlur={() => touch('passphrase')}
+        />
+      </Field>
+      <Field label="Confirm passphrase" required {...fieldState(show('passphraseConfirm'), 'sb-passphrase-confirm')}>
+        <Input
+          data-testid="sb-passphrase-confirm"
+          type={visible ? 'text' : 'password'}
+          value={d.c}
+          autoComplete="new-password"
+          onChange={(_, v) => update({ passphraseConfirm: v.value })}
+          onBlur={() => touch('passphraseConfirm')}
+        />
+      </Field>
+      <Checkbox data-testid="sb-passphrase-show" label="Show passphrase" checked={visible} onChange={(_, v) => setVisible(!!v.checked)} />
+      <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
+        <Button
+          data-testid="sb-passphrase-generate"
+          onClick={() => {
+            const p = generatePassphrase(32);
+            update({ passphrase: p, passphraseConfirm: p });
+            touch('passphrase', 'passphraseConfirm');
+            setVisible(true);
+            setNote(null);
+          }}
+        >
+          Generate passphrase
+        </Button>
+        <Button data-testid="sb-passphrase-save" disabled={!canKeep} onClick={saveFile}>
+          Save to file…
+        </Button>
+        <Button data-testid="sb-passphrase-copy" disabled={!canKeep} onClick={() => void copy()}>
+          Copy
+        </Button>
+      </div>
+      <Field {...fieldState(canKeep && !d.saved && (show('passphrase') || show('passphraseConfirm') || d.p.length > 0) ? errors.passphraseSaved : undefined, 'sb-passphrase-saved')}>
+        <Text data-testid="sb-passphrase-saved" data-saved={d.saved ? 'yes' : 'no'}>
+          {d.saved ? (note ?? 'The passphrase has been saved or copied.') : (note ?? 'Not saved yet.')}
+        </Text>
+      </Field>
+    </div>
+  );
+}

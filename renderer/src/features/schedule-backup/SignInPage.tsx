@@ -1,0 +1,89 @@
+/**
+ * Page 7: Azure sign-in — MSAL interactive sign-in (auth:signIn), the Microsoft.ImportExport provider check with
+ * one-click register, and the Entra application step with its result.
+ * data-testid: sb-signin-status, sb-signin, sb-provider-status, sb-provider-register, sb-entra-create, sb-entra-result,
+ *   sb-signin-error
+ */
+import { Button, MessageBar, MessageBarBody, MessageBarGroup, Text } from '@fluentui/react-components';
+import { useShallow } from 'zustand/react/shallow';
+import { useAppStore } from '../../store/index.ts';
+import { usePageErrors } from './use-wizard.tsx';
+
+export function SignInPage() {
+  const sb = useAppStore(
+    useShallow((s) => ({ auth: s.sb.auth, signIn: s.sb.data.signIn, busy: s.sb.azureBusy, error: s.sb.azureError, app: s.sb.entraApp, own: s.sb.data.ownDisk })),
+  );
+  const signIn = useAppStore((s) => s.signInAzure);
+  const register = useAppStore((s) => s.registerProvider);
+  const checkProvider = useAppStore((s) => s.checkProvider);
+  const ensureApp = useAppStore((s) => s.ensureEntraApp);
+  const { errors } = usePageErrors('signIn');
+  const account = sb.auth?.account;
+  return (
+    <div style={{ display: 'grid', gap: 12, maxWidth: 720 }} data-testid="sb-signin-page">
+      <Text as="h3" size={500} weight="semibold">
+        Azure sign-in
+      </Text>
+      <Text>
+        Signing in lets the console create the storage container, register the Import/Export resource provider and create the
+        Microsoft Entra application (AzureOfflineBackup_&lt;your object id&gt;) that later checks the import job and reads the imported data.
+      </Text>
+      <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+        <Text data-testid="sb-signin-status" data-signed-in={sb.signIn.signedIn ? 'yes' : 'no'}>
+          {sb.signIn.signedIn && account ? `Signed in as ${account.username} (${sb.auth?.cloudDisplayName}).` : errors.signIn}
+        </Text>
+        <Button data-testid="sb-signin" appearance={sb.signIn.signedIn ? 'secondary' : 'primary'} disabled={sb.busy === 'signIn'} onClick={() => void signIn()}>
+          {sb.busy === 'signIn' ? 'Waiting for sign-in…' : sb.signIn.signedIn ? 'Sign in with another account' : 'Sign in'}
+        </Button>
+      </div>
+      {sb.signIn.signedIn && (
+        <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+          <Text data-testid="sb-provider-status" data-registered={sb.signIn.providerRegistered ? 'yes' : 'no'}>
+            {sb.signIn.providerRegistered
+              ? `Microsoft.ImportExport is registered in subscription ${sb.own.subscriptionId}.`
+              : (errors.provider ?? 'Checking the resource provider…')}
+          </Text>
+          {!sb.signIn.providerRegistered && (
+            <>
+              <Button data-testid="sb-provider-register" appearance="primary" disabled={sb.busy === 'provider'} onClick={() => void register()}>
+                {sb.busy === 'provider' ? 'Registering…' : 'Register'}
+              </Button>
+              <Button data-testid="sb-provider-check" onClick={() => void checkProvider()}>
+                Check again
+              </Button>
+            </>
+          )}
+        </div>
+      )}
+      {sb.signIn.signedIn && sb.signIn.providerRegistered && (
+        <div style={{ display: 'grid', gap: 6 }}>
+          <div>
+            <Button data-testid="sb-entra-create" disabled={sb.busy === 'app'} onClick={() => void ensureApp()}>
+              {sb.busy === 'app' ? 'Setting up the application…' : sb.app ? 'Check the Entra application again' : 'Set up the Entra application now'}
+            </Button>
+            <Text size={200}> (otherwise it is done when you finish the wizard)</Text>
+          </div>
+          {sb.app && (
+            <MessageBarGroup>
+              <MessageBar intent="success" data-testid="sb-entra-result">
+                <MessageBarBody>
+                  {sb.app.displayName} (app id {sb.app.appId}) {sb.app.createdApplication ? 'was created' : 'already existed'};{' '}
+                  {sb.app.addedCredential ? "this machine's certificate was added" : "this machine's certificate was already registered"}
+                  {sb.app.roleAssignments.length ? `; roles: ${sb.app.roleAssignments.map((r) => `${r.role}${r.created ? ' (granted)' : ''}`).join(', ')}` : ''}.
+                  {sb.app.notes.map((n) => ` ${n}`)}
+                </MessageBarBody>
+              </MessageBar>
+            </MessageBarGroup>
+          )}
+        </div>
+      )}
+      {sb.error && (
+        <MessageBarGroup>
+          <MessageBar intent="error" data-testid="sb-signin-error">
+            <MessageBarBody>{sb.error}</MessageBarBody>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+    </div>
+  );
+}

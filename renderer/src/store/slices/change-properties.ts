@@ -1,0 +1,66 @@
+/** Change Properties (SPEC §2.7): throttling, proxy and passphrase change, through properties:* channels. */
+import type { PassphraseChangeResult } from '../../../../shared/contract/policies.ts';
+import type { PropertiesView, ProxyInput, Throttling } from '../../../../shared/policy-schema.ts';
+import { api, errorMessage } from '../../api/client.ts';
+import type { SliceCreator } from '../types.ts';
+
+export interface ChangePropertiesState {
+  cp: {
+    view: PropertiesView | null;
+    loadError: string | null;
+    saving: 'throttling' | 'proxy' | 'passphrase' | null;
+    result: { tab: 'throttling' | 'proxy' | 'passphrase'; ok: boolean; message: string } | null;
+  };
+}
+export interface ChangePropertiesActions {
+  loadProperties(): Promise<void>;
+  saveThrottling(t: Throttling): Promise<void>;
+  saveProxy(p: ProxyInput): Promise<void>;
+  changePassphrase(current: string, next: string): Promise<PassphraseChangeResult | null>;
+}
+export type ChangePropertiesSlice = ChangePropertiesState & ChangePropertiesActions;
+
+export const initChangePropertiesState: ChangePropertiesState = { cp: { view: null, loadError: null, saving: null, result: null } };
+
+export const createChangePropertiesSlice: SliceCreator<ChangePropertiesSlice> = (set) => {
+  const patch = (p: Partial<ChangePropertiesState['cp']>) => set((s) => ({ cp: { ...s.cp, ...p } }));
+  return {
+    ...initChangePropertiesState,
+    async loadProperties() {
+      try {
+        patch({ view: await api.invoke('properties:get', {}), loadError: null });
+      } catch (err) {
+        patch({ loadError: errorMessage(err) });
+      }
+    },
+    async saveThrottling(throttling) {
+      patch({ saving: 'throttling', result: null });
+      try {
+        patch({ view: await api.invoke('properties:set', { throttling }), result: { tab: 'throttling', ok: true, message: 'Throttling settings saved.' } });
+      } catch (err) {
+        patch({ result: { tab: 'throttling', ok: false, message: errorMessage(err) } });
+      }
+      patch({ saving: null });
+    },
+    async saveProxy(proxy) {
+      patch({ saving: 'proxy', result: null });
+      try {
+        patch({ view: await api.invoke('properties:set', { proxy }), result: { tab: 'proxy', ok: true, message: 'Proxy settings saved.' } });
+      } catch (err) {
+        patch({ result: { tab: 'proxy', ok: false, message: errorMessage(err) } });
+      }
+      patch({ saving: null });
+    },
+    async changePassphrase(current, next) {
+      patch({ saving: 'passphrase', result: null });
+      try {
+        const r = await api.invoke('properties:changePassphrase', { current, next });
+        patch({ saving: null, result: { tab: 'passphrase', ok: true, message: r.notes.join(' ') }, view: await api.invoke('properties:get', {}) });
+        return r;
+      } catch (err) {
+        patch({ saving: null, result: { tab: 'passphrase', ok: false, message: errorMessage(err) } });
+        return null;
+      }
+    },
+  };
+};

@@ -1,0 +1,403 @@
+/**
+ * Schedule Backup wizard state (ANCHORS §11.11): typed step data, touched fields, Azure picker data and the
+ * per-step results of the final page. Validation is the pure `validateStep` in shared/policy-steps.ts.
+ */
+import type { PolicyView } from '../../../../shared/contract/policies.ts';
+import { DEFAULT_RETENTION, type Policy, type PolicyInput } from '../../../../shared/policy-schema.ts';
+import { visibleSteps, validateStep, type WizardData, type WizardStep } from '../../../../shared/policy-steps.ts';
+import { api, errorMessage } from '../../api/client.ts';
+import { azure, type AuthStatus, type ContainerInfo, type EntraAppResult, type StorageAccountInfo, type SubscriptionInfo } from './azure-calls.ts';
+import type { SliceCreator } from '../types.ts';
+
+export type ItemEstimate = { state: 'loading' } | { state: 'done'; bytes: number; files: number } | { state: 'error'; message: string };
+export type RunStepId = 'container' | 'app' | 'policy';
+export interface RunStep {
+  id: RunStepId;
+  title: string;
+  status: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+  message?: string;
+}
+
+export interface ScheduleBackupState {
+  sb: {
+    loaded: boolean;
+    view: PolicyView | null;
+    loadError: string | null;
+    data: WizardData;
+    step: WizardStep;
+    reached: number;
+    touched: Record<string, boolean>;
+    estimates: Record<string, ItemEstimate>;
+    checkingStaging: boolean;
+    auth: AuthStatus | null;
+    azureError: string | null;
+    azureBusy: string | null;
+    subscriptions: SubscriptionInfo[];
+    storageAccounts: StorageAccountInfo[];
+    containers: ContainerInfo[];
+    entraApp: EntraAppResult | null;
+    run: RunStep[];
+    running: boolean;
+    actionMessage: string | null;
+  };
+}
+
+export interface ScheduleBackupActions {
+  openScheduleBackup(): Promise<void>;
+  updateWizardData(patch: Partial<WizardData>): void;
+  touchField(...names: string[]): void;
+  goWizardStep(step: WizardStep): void;
+  nextWizardStep(): void;
+  backWizardStep(): void;
+  estimateItem(path: string): Promise<void>;
+  checkStagingLocation(): Promise<void>;
+  signInAzure(): Promise<void>;
+  loadSubscriptions(): Promise<void>;
+  selectSubscription(id: string): Promise<void>;
+  selectStorageAccount(name: string): Promise<void>;
+  checkProvider(): Promise<void>;
+  registerProvider(): Promise<void>;
+  ensureEntraApp(): Promise<void>;
+  finishScheduleBackup(): Promise<void>;
+  setPolicyState(state: Policy['state']): Promise<void>;
+  deletePolicy(deleteStagingData: boolean): Promise<void>;
+  resetScheduleBackup(): void;
+}
+
+export type ScheduleBackupSlice = ScheduleBackupState & ScheduleBackupActions;
+
+export const localTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+export const emptyWizardData = (): WizardData => ({
+  items: [],
+  exclusions: { folders: [], patterns: [] },
+  schedule: { frequency: 'daily', times: ['21:00'], days: ['sunday'], everyWeeks: 1, timeZone: localTimeZone() },
+  retention: structuredClone(DEFAULT_RETENTION),
+  initialType: 'ownDisks',
+  ownDisk: {
+    stagingLocation: '',
+    subscriptionId: '',
+    storageAccount: '',
+    storageAccountResourceGroup: '',
+    container: '',
+    importJobName: '',
+    jobResourceGroup: '',
+  },
+  existingJobNames: [],
+  stagingCheck: null,
+  signIn: { signedIn: false, providerRegistered: false },
+  passphraseRequired: true,
+  passphrase: '',
+  passphraseConfirm: '',
+  passphraseSaved: false,
+});
+
+export const initScheduleBackupState: ScheduleBackupState = {
+  sb: {
+    loaded: false,
+    view: null,
+    loadError: null,
+    data: emptyWizardData(),
+    step: 'gettingStarted',
+    reached: 0,
+    touched: {},
+    estimates: {},
+    checkingStaging: false,
+    auth: null,
+    azureError: null,
+    azureBusy: null,
+    subscriptions: [],
+    storageAccounts: [],
+    containers: [],
+    entraApp: null,
+    run: [],
+    running: false,
+    actionMessage: null,
+  },
+};
+
+export function dataFromPolicy(p: Policy, base: WizardData): WizardData {
+  return {
+    ...base,
+    items: p.items,
+    exclusions: p.exclusions,
+    schedule: p.schedule,
+    retention: p.retention,
+    initialType: p.initialBackup.type,
+    ownDisk: p.initialBackup.ownDisk ?? base.ownDisk,
+    // The existing job is this policy's own: it is not a clash.
+    existingJobNames: [],
+  };
+}
+
+export function policyInputOf(d: WizardData): PolicyInput {
+  return {
+    items: d.items,
+    exclusions: d.exclusions,
+    schedule: d.schedule,
+    retention: d.retention,
+    initialBackup: d.initialType === 'ownDisks' ? { type: 'ownDisks', ownDisk: { ...d.ownDisk, stagingLocation: d.ownDisk.stagingLocation.trim() } } : { type: d.initialType },
+  };
+}
+
+export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set, get) => {
+  const patch = (p: Partial<ScheduleBackupState['sb']>) => set((s) => ({ sb: { ...s.sb, ...p } }));
+  const data = () => get().sb.data;
+  const setData = (p: Partial<WizardData>) => patch({ data: { ...data(), ...p } });
+  const azureFail = (err: unknown) => patch({ azureError: errorMessage(err), azureBusy: null });
+  const ownJobName = () => get().sb.view?.policy?.initialBackup.ownDisk?.importJobName;
+
+  return {
+    ...initScheduleBackupState,
+    async openScheduleBackup() {
+      try {
+        const view = await api.invoke('policy:get', {});
+        const base = { ...emptyWizardData(), passphraseRequired: !view.passphraseSet };
+        patch({ loaded: true, view, loadError: null, data: view.policy ? dataFromPolicy(view.policy, base) : base });
+      } catch (err) {
+        patch({ loaded: true, loadError: errorMessage(err) });
+      }
+      try {
+        const auth = await azure('auth:status', {});
+        patch({ auth });
+        if (auth.signedIn) {
+          setData({ signIn: { ...data().signIn, signedIn: true } });
+          void get().loadSubscriptions();
+        }
+      } catch {
+        patch({ auth: null });
+      }
+    },
+    updateWizardData(p) {
+      const next = { ...data(), ...p };
+      if (p.passphrase !== undefined && p.passphrase !== data().passphrase) next.passphraseSaved = false;
+      patch({ data: next });
+    },
+    touchField(...names) {
+      patch({ touched: { ...get().sb.touched, ...Object.fromEntries(names.map((n) => [n, true])) } });
+    },
+    goWizardStep(step) {
+      const steps = visibleSteps(data());
+      const i = steps.indexOf(step);
+      if (i < 0 || i > get().sb.reached) return;
+      patch({ step });
+    },
+    nextWizardStep() {
+      const d = data();
+      const steps = visibleSteps(d);
+      const i = steps.indexOf(get().sb.step);
+      if (Object.keys(validateStep(get().sb.step, d)).length) return;
+      const next = steps[i + 1];
+      if (!next) return;
+      if (next === 'progress') return void get().finishScheduleBackup();
+      patch({ step: next, reached: Math.max(get().sb.reached, i + 1) });
+    },
+    backWizardStep() {
+      const steps = visibleSteps(data());
+      const i = steps.indexOf(get().sb.step);
+      if (i > 0 && get().sb.step !== 'progress') patch({ step: steps[i - 1] });
+    },
+    async estimateItem(path) {
+      patch({ estimates: { ...get().sb.estimates, [path]: { state: 'loading' } } });
+      let e: ItemEstimate;
+      try {
+        const r = await api.invoke('backup:estimate', { items: [path], staging: path });
+        e = { state: 'done', bytes: r.bytes, files: r.files };
+      } catch (err) {
+        e = { state: 'error', message: errorMessage(err) };
+      }
+      patch({ estimates: { ...get().sb.estimates, [path]: e } });
+    },
+    async checkStagingLocation() {
+      const d = data();
+      const path = d.ownDisk.stagingLocation.trim();
+      if (!path) return;
+      patch({ checkingStaging: true });
+      let requiredBytes: number | undefined;
+      try {
+        if (d.items.length) {
+          const est = await api.invoke('backup:estimate', { items: d.items.map((i) => i.path), staging: path, exclusions: d.exclusions });
+          requiredBytes = est.requiredBytes;
+        }
+      } catch {
+        /* the staging check below names the problem (missing folder, no access) */
+      }
+      try {
+        const r = await api.invoke('policy:checkStaging', { path, ...(requiredBytes !== undefined ? { requiredBytes } : {}) });
+        setData({ stagingCheck: r });
+      } catch (err) {
+        setData({ stagingCheck: { path, ok: false, exists: false, writable: false, message: errorMessage(err) } });
+      }
+      patch({ checkingStaging: false });
+    },
+    async signInAzure() {
+      patch({ azureBusy: 'signIn', azureError: null });
+      try {
+        const auth = await azure('auth:signIn', {});
+        patch({ auth, azureBusy: null });
+        setData({ signIn: { ...data().signIn, signedIn: auth.signedIn } });
+        if (auth.signedIn) {
+          await get().loadSubscriptions();
+          await get().checkProvider();
+        }
+      } catch (err) {
+        azureFail(err);
+      }
+    },
+    async loadSubscriptions() {
+      try {
+        const subscriptions = await azure('azure:subscriptions', {});
+        patch({ subscriptions });
+        const current = data().ownDisk.subscriptionId;
+        if (!current && subscriptions.length === 1) await get().selectSubscription(subscriptions[0].subscriptionId);
+        else if (current) await get().selectSubscription(current);
+      } catch (err) {
+        azureFail(err);
+      }
+    },
+    async selectSubscription(id) {
+      setData({ ownDisk: { ...data().ownDisk, subscriptionId: id } });
+      patch({ storageAccounts: [], containers: [] });
+      try {
+        const [storageAccounts, jobs] = await Promise.all([azure('azure:storageAccounts', { subscriptionId: id }), azure('jobs:list', { subscriptionId: id })]);
+        const mine = ownJobName();
+        patch({ storageAccounts });
+        setData({ existingJobNames: jobs.map((j) => j.name).filter((n) => n !== mine) });
+        const acct = data().ownDisk.storageAccount;
+        if (acct && storageAccounts.some((a) => a.name === acct)) await get().selectStorageAccount(acct);
+      } catch (err) {
+        azureFail(err);
+      }
+    },
+    async selectStorageAccount(name) {
+      const acct = get().sb.storageAccounts.find((a) => a.name === name);
+      const od = data().ownDisk;
+      setData({
+        ownDisk: {
+          ...od,
+          storageAccount: name,
+          storageAccountResourceGroup: acct?.resourceGroup ?? od.storageAccountResourceGroup,
+          jobResourceGroup: od.jobResourceGroup || acct?.resourceGroup || '',
+        },
+      });
+      if (!acct) return;
+      try {
+        const containers = await azure('azure:containers', { subscriptionId: od.subscriptionId, resourceGroup: acct.resourceGroup, accountName: name });
+        patch({ containers });
+      } catch (err) {
+        azureFail(err);
+      }
+    },
+    async checkProvider() {
+      const subscriptionId = data().ownDisk.subscriptionId;
+      if (!subscriptionId) return;
+      try {
+        const st = await azure('azure:providerStatus', { subscriptionId, namespace: 'Microsoft.ImportExport' });
+        setData({ signIn: { ...data().signIn, providerRegistered: st.registered } });
+      } catch (err) {
+        azureFail(err);
+      }
+    },
+    async registerProvider() {
+      patch({ azureBusy: 'provider', azureError: null });
+      try {
+        const st = await azure('azure:registerProvider', { subscriptionId: data().ownDisk.subscriptionId, namespace: 'Microsoft.ImportExport' });
+        setData({ signIn: { ...data().signIn, providerRegistered: st.registered } });
+        patch({ azureBusy: null });
+      } catch (err) {
+        azureFail(err);
+      }
+    },
+    async ensureEntraApp() {
+      const od = data().ownDisk;
+      patch({ azureBusy: 'app', azureError: null });
+      try {
+        const entraApp = await azure('azure:ensureEntraApp', {
+          subscriptionId: od.subscriptionId,
+          resourceGroup: od.storageAccountResourceGroup,
+          accountName: od.storageAccount,
+          jobResourceGroup: od.jobResourceGroup,
+        });
+        patch({ entraApp, azureBusy: null });
+      } catch (err) {
+        azureFail(err);
+      }
+    },
+    async finishScheduleBackup() {
+      const d = data();
+      const own = d.initialType === 'ownDisks';
+      const prev = get().sb.run;
+      const keep = (id: RunStepId) => prev.find((s) => s.id === id && (s.status === 'succeeded' || s.status === 'skipped'));
+      const run: RunStep[] = [
+        keep('container') ?? { id: 'container', title: 'Create the storage container', status: own ? 'pending' : 'skipped', ...(own ? {} : { message: 'Not needed: the initial backup does not use your own disks.' }) },
+        keep('app') ?? { id: 'app', title: 'Create the Microsoft Entra application', status: own ? 'pending' : 'skipped', ...(own ? {} : { message: 'Not needed.' }) },
+        { id: 'policy', title: 'Save the backup policy', status: 'pending' },
+      ];
+      patch({ step: 'progress', reached: visibleSteps(d).length - 1, run, running: true });
+      const update = (id: RunStepId, p: Partial<RunStep>) => patch({ run: get().sb.run.map((s) => (s.id === id ? { ...s, ...p } : s)) });
+      const od = d.ownDisk;
+      const steps: [RunStepId, () => Promise<string>][] = [
+        [
+          'container',
+          async () => {
+            const c = await azure('azure:createContainer', { subscriptionId: od.subscriptionId, resourceGroup: od.storageAccountResourceGroup, accountName: od.storageAccount, containerName: od.container });
+            return c.created ? `Container "${c.name}" created in ${od.storageAccount}.` : `Container "${c.name}" already exists in ${od.storageAccount}; it will be used.`;
+          },
+        ],
+        [
+          'app',
+          async () => {
+            const existing = get().sb.entraApp;
+            const app =
+              existing ??
+              (await azure('azure:ensureEntraApp', { subscriptionId: od.subscriptionId, resourceGroup: od.storageAccountResourceGroup, accountName: od.storageAccount, jobResourceGroup: od.jobResourceGroup }));
+            patch({ entraApp: app });
+            return `${app.displayName} (app id ${app.appId}) ${app.createdApplication ? 'created' : 'already existed'}; ${app.addedCredential ? 'this machine’s certificate was added' : 'this machine’s certificate was already registered'}.`;
+          },
+        ],
+        [
+          'policy',
+          async () => {
+            const view = await api.invoke('policy:save', { policy: policyInputOf(d), ...(d.passphraseRequired ? { passphrase: d.passphrase } : {}) });
+            patch({ view });
+            setData({ passphraseRequired: false, passphrase: '', passphraseConfirm: '' });
+            return view.nextRuns.length ? `Policy saved. Next backup: ${new Date(view.nextRuns[0]).toLocaleString()}.` : 'Policy saved.';
+          },
+        ],
+      ];
+      for (const [id, fn] of steps) {
+        const s = get().sb.run.find((x) => x.id === id)!;
+        if (s.status === 'succeeded' || s.status === 'skipped') continue;
+        update(id, { status: 'running', message: undefined });
+        try {
+          update(id, { status: 'succeeded', message: await fn() });
+        } catch (err) {
+          update(id, { status: 'failed', message: errorMessage(err) });
+          break;
+        }
+      }
+      patch({ running: false });
+    },
+    async setPolicyState(state) {
+      try {
+        const view = await api.invoke('policy:setState', { state });
+        const words = { active: 'The backup schedule is active again.', paused: 'Scheduled backups are paused.', stopped: 'The backup schedule is stopped; stored backups are kept.' };
+        patch({ view, actionMessage: words[state] });
+      } catch (err) {
+        patch({ actionMessage: errorMessage(err) });
+      }
+    },
+    async deletePolicy(deleteStagingData) {
+      try {
+        const r = await api.invoke('policy:delete', { confirm: 'DELETE', deleteStagingData });
+        const view = await api.invoke('policy:get', {});
+        patch({ view, actionMessage: r.notes.join(' '), data: { ...emptyWizardData(), passphraseRequired: !view.passphraseSet } });
+      } catch (err) {
+        patch({ actionMessage: errorMessage(err) });
+      }
+    },
+    resetScheduleBackup() {
+      set({ sb: { ...initScheduleBackupState.sb, data: emptyWizardData() } });
+    },
+  };
+};
