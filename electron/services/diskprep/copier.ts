@@ -1,6 +1,6 @@
 import { open, constants, type FileHandle } from 'node:fs/promises';
 import { AppError } from '../../../shared/errors.ts';
-import { BufferPool, HashPool } from './hash-pool.ts';
+import type { BufferPool, HashPool } from './hash-pool.ts';
 import { rangeLayout } from './manifest.ts';
 import type { PreparedVolume } from './types.ts';
 
@@ -164,45 +164,42 @@ export async function openForReadBack(path: string): Promise<{ fh: FileHandle; d
   return { fh: await open(path, 'r'), direct: false };
 }
 
-/** Reads a file back and compares every range's MD5 with the expected list. */
+/**
+ * Reads a file back and compares every range's MD5 with the expected list. Several reads are in flight at once
+ * (O_DIRECT reads go to the device, so queue depth matters) and hashing runs in the workers.
+ */
 export async function verifyRanges(
   path: string,
   expected: Array<{ offset: number; length: number; hash: string }>,
-  ctx: CopyContext,
+  ctx: CopyContext & { readsInFlight?: number },
 ): Promise<{ mismatches: RangeMismatch[]; direct: boolean }> {
   const { fh, direct } = await openForReadBack(path);
   const mismatches: RangeMismatch[] = [];
-  const inflight = new Set<Promise<void>>();
-  try {
-    for (const r of expected) {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < expected.length) {
       checkAbort(ctx.signal);
+      const r = expected[next++];
       const buf = await ctx.buffers.acquire();
-      let off = 0;
-      let n: number;
       try {
+        let off = 0;
+        let n: number;
         if (direct) ({ off, n } = await readDirect(fh, buf, r.length, r.offset));
         else n = await readFull(fh, buf, 0, r.length, r.offset);
-      } catch (e) {
+        const hex = await ctx.hashes.md5(buf, off, n);
+        ctx.onBytes?.(r.length);
+        if (hex !== r.hash.toUpperCase() || n !== r.length) mismatches.push({ offset: r.offset, length: r.length, expected: r.hash.toUpperCase(), actual: n === r.length ? hex : `short read (${n} bytes)` });
+      } finally {
         ctx.buffers.release(buf);
-        throw e;
       }
-      const p = ctx.hashes.md5(buf, off, n).then(
-        (hex) => {
-          ctx.buffers.release(buf);
-          ctx.onBytes?.(r.length);
-          if (hex !== r.hash.toUpperCase() || n !== r.length) mismatches.push({ offset: r.offset, length: r.length, expected: r.hash.toUpperCase(), actual: n === r.length ? hex : `short read (${n} bytes)` });
-        },
-        (e) => {
-          ctx.buffers.release(buf);
-          throw e;
-        },
-      );
-      inflight.add(p);
-      void p.finally(() => inflight.delete(p)).catch(() => undefined);
     }
-    await Promise.all(inflight);
+  };
+  try {
+    const lanes = Math.max(1, Math.min(ctx.readsInFlight ?? 4, expected.length));
+    const results = await Promise.allSettled(Array.from({ length: lanes }, () => worker()));
+    const failed = results.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+    if (failed) throw failed.reason;
   } finally {
-    await Promise.allSettled(inflight);
     await fh.close().catch(() => undefined);
   }
   mismatches.sort((a, b) => a.offset - b.offset);

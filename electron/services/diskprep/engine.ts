@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AppError, type Serializable } from '../../../shared/errors.ts';
 import { DISK_LAYOUT } from '../../../shared/disks.ts';
@@ -180,6 +180,15 @@ export async function runDiskPrep(opts: DiskPrepOptions): Promise<DiskPrepResult
   return result;
 }
 
+async function syncFile(path: string): Promise<void> {
+  const fh = await open(path, 'r+');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {
   const out: Partial<Pick<T, K>> = {};
   for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
@@ -224,32 +233,47 @@ async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> {
     const copyCtx = { hashes: x.hashes, buffers: x.buffers, ...(x.opts.signal ? { signal: x.opts.signal } : {}), sync: x.opts.sync !== false };
     // Copy phase: committed files are skipped; a partial file (started, never committed) is copied again.
     const t0 = Date.now();
-    for (const path of d.files) {
-      const f = x.byPath.get(path)!;
-      if (st.committed.has(path)) {
-        dp.copiedBytes += f.length;
-        dp.copiedFiles++;
-        continue;
+    let pending: Promise<void> = Promise.resolve();
+    try {
+      for (const path of d.files) {
+        const f = x.byPath.get(path)!;
+        if (st.committed.has(path)) {
+          dp.copiedBytes += f.length;
+          dp.copiedFiles++;
+          continue;
+        }
+        progress.set('copy', d.serial, path);
+        const rel = diskRelPath(jobName, path);
+        const dest = join(vol.root, rel);
+        await mkdir(dirname(dest), { recursive: true });
+        await journal.append({ t: 'start', path });
+        const res = await copyAndHash(join(x.job.folder, path), dest, f.length, vol, rel, {
+          ...copyCtx,
+          sync: false,
+          onBytes: (n) => {
+            dp.copiedBytes += n;
+            x.result.copiedBytes += n;
+            progress.worked(n);
+          },
+          afterFirstRange: x.opts.checkpoint && f.length > 0 ? () => x.hook(`copy-partial:${f.index}`) : undefined,
+        });
+        // fsync + commit of this file overlap the copy of the next one (at most one file pending).
+        const prev = pending;
+        pending = (async () => {
+          await prev;
+          if (copyCtx.sync) await syncFile(dest);
+          await x.hook(`copy-written:${f.index}`);
+          await journal.append({ t: 'commit', path, length: f.length, md5: res.md5, ranges: res.ranges });
+          dp.copiedFiles++;
+          await x.hook(`committed:${f.index}`);
+        })();
+        pending.catch(() => undefined);
+        if (x.opts.checkpoint) await pending;
       }
-      progress.set('copy', d.serial, path);
-      const rel = diskRelPath(jobName, path);
-      const dest = join(vol.root, rel);
-      await mkdir(dirname(dest), { recursive: true });
-      await journal.append({ t: 'start', path });
-      const res = await copyAndHash(join(x.job.folder, path), dest, f.length, vol, rel, {
-        ...copyCtx,
-        onBytes: (n) => {
-          dp.copiedBytes += n;
-          x.result.copiedBytes += n;
-          progress.worked(n);
-        },
-        afterFirstRange: x.opts.checkpoint && f.length > 0 ? () => x.hook(`copy-partial:${f.index}`) : undefined,
-      });
-      await x.hook(`copy-written:${f.index}`);
-      await journal.append({ t: 'commit', path, length: f.length, md5: res.md5, ranges: res.ranges });
-      dp.copiedFiles++;
-      await x.hook(`committed:${f.index}`);
+    } finally {
+      await pending.catch(() => undefined); // a cancel still commits the file already copied
     }
+    await pending;
     x.result.copyMs += Date.now() - t0;
     st = journal.state();
 

@@ -113,7 +113,16 @@ export class Journal {
     return replay(this.records);
   }
 
-  async append(rec: JournalRecord): Promise<void> {
+  private chain: Promise<void> = Promise.resolve();
+
+  /** Appends are serialized (a commit may be written while the next file starts). */
+  append(rec: JournalRecord): Promise<void> {
+    const p = this.chain.then(() => this.write(rec));
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  private async write(rec: JournalRecord): Promise<void> {
     const line = Buffer.from(JSON.stringify(rec) + '\n');
     this.vol.ensureRoom(DISK_LAYOUT.journalFile, this.size + line.length);
     await this.fh!.write(line, 0, line.length, null);
@@ -125,6 +134,7 @@ export class Journal {
   }
 
   async close(): Promise<void> {
+    await this.chain;
     await this.fh?.close().catch(() => undefined);
     await this.mirror?.close().catch(() => undefined);
     this.fh = this.mirror = null;

@@ -89,23 +89,27 @@ const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Arra
 
 /** Parses a DriveManifest back into blobs (read-back checks the disk against the manifest actually written). */
 export function parseManifest(xml: string): ManifestInput & { version: string } {
-  let doc: Record<string, any>;
+  type XmlNode = { [k: string]: XmlValue };
+  type XmlValue = string | XmlNode | XmlNode[] | undefined;
+  let doc: XmlNode;
   try {
-    doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, parseAttributeValue: false }).parse(xml, true);
+    doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, parseAttributeValue: false }).parse(xml, true) as XmlNode;
   } catch (err) {
     throw new AppError('CORRUPT_DATA', `DriveManifest is not well-formed XML: ${(err as Error).message}`);
   }
-  const dm = doc.DriveManifest;
-  const drive = dm?.Drive;
-  if (!drive?.DriveId) throw new AppError('CORRUPT_DATA', 'DriveManifest has no Drive/DriveId.');
+  const node = (v: XmlValue): XmlNode => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
+  const nodes = (v: XmlValue): XmlNode[] => asArray(v as XmlNode | XmlNode[] | undefined).map(node);
+  const dm = node(doc.DriveManifest);
+  const drive = node(dm.Drive);
+  if (drive.DriveId === undefined) throw new AppError('CORRUPT_DATA', 'DriveManifest has no Drive/DriveId.');
   const blobs: ManifestBlob[] = [];
-  for (const list of asArray(drive.BlobList)) {
-    for (const b of asArray((list as any)?.Blob)) {
+  for (const list of nodes(drive.BlobList)) {
+    for (const b of nodes(list.Blob)) {
       blobs.push({
         blobPath: String(b.BlobPath),
         filePath: String(b.FilePath),
         length: Number(b.Length),
-        ranges: asArray(b.PageRangeList?.PageRange).map((r: any) => ({ offset: Number(r['@_Offset']), length: Number(r['@_Length']), hash: String(r['@_Hash']) })),
+        ranges: nodes(node(b.PageRangeList).PageRange).map((r) => ({ offset: Number(r['@_Offset']), length: Number(r['@_Length']), hash: String(r['@_Hash']) })),
       });
     }
   }

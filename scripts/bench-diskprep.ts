@@ -1,0 +1,112 @@
+/**
+ * `npm run bench -- diskprep [--size 2G] [--pack 64M] [--dir <folder on the FS to test>] [--no-sync]`
+ *
+ * Copies the same staging data onto folder disks on the same file system with Disk Prep and, in the same run,
+ * with `cp` of the same files (throughput ratio, target >= 0.9), and compares Disk Prep's read-back with `md5sum`
+ * of the same files (target >= 0.9). Prints one JSON summary line at the end.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runDiskPrep } from '../electron/services/diskprep/engine.ts';
+import { FolderDiskProvider, initFolderDisk, parseSize } from '../electron/services/diskprep/folder-disk.ts';
+import { keyProtector } from '../electron/services/diskprep/drives-file.ts';
+import { newJobCrypto } from '../electron/services/backup/crypto.ts';
+
+const args = process.argv.slice(2);
+const opt = (name: string, def: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : def;
+};
+const size = parseSize(opt('size', '2G'));
+const pack = parseSize(opt('pack', '64M'));
+const sync = !args.includes('--no-sync');
+const base = await mkdtemp(join(opt('dir', tmpdir()), 'obc-bench-diskprep-'));
+const JOB = 'benchjob';
+const MB = (n: number) => `${(n / 1e6).toFixed(0)} MB/s`;
+const log = (s: string) => process.stderr.write(s + '\n');
+
+try {
+  // Staging: random packs, each a multiple of 512 bytes.
+  const staging = join(base, 'staging');
+  const folder = join(staging, JOB);
+  await mkdir(join(folder, 'packs'), { recursive: true });
+  const files: Array<{ path: string; length: number; sha256: string }> = [];
+  const buf = Buffer.allocUnsafe(pack);
+  for (let off = 0, i = 1; off < size; off += pack, i++) {
+    const len = Math.min(pack, Math.ceil((size - off) / 512) * 512);
+    randomFillSync(buf, 0, len);
+    const path = `packs/${String(i).padStart(6, '0')}.pack`;
+    await writeFile(join(folder, path), buf.subarray(0, len));
+    files.push({ path, length: len, sha256: '0'.repeat(64) });
+  }
+  const crypto = (await newJobCrypto('benchmark passphrase 123', { N: 1024, r: 8, p: 1 })).crypto;
+  const seed = { format: 'obc-seed', formatVersion: 1, jobName: JOB, container: 'bench', blobPrefix: `${JOB}/`, sourceMachine: 'bench', createdAt: new Date().toISOString(), state: 'complete', crypto, totals: { files: files.length, bytes: size, storedBytes: size, chunks: 0, skipped: 0 }, files };
+  await writeFile(join(folder, 'seed.json'), JSON.stringify(seed));
+  execFileSync('sync');
+  log(`staging: ${files.length} packs, ${(size / 2 ** 30).toFixed(2)} GiB in ${base}`);
+  const paths = files.map((f) => join(folder, f.path));
+
+  const timeCp = async (round: number): Promise<number> => {
+    const dest = join(base, `cp-${round}`);
+    await mkdir(dest);
+    const t = performance.now();
+    const r = spawnSync('cp', [...paths, dest], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('cp failed');
+    const ms = performance.now() - t;
+    await rm(dest, { recursive: true });
+    return ms;
+  };
+  const timeMd5sum = (dir: string[]): number => {
+    const t = performance.now();
+    const r = spawnSync('md5sum', dir, { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (r.status !== 0) throw new Error('md5sum failed');
+    return performance.now() - t;
+  };
+  const timeOurs = async (round: number) => {
+    const disks = [];
+    for (let d = 0; d < 2; d++) {
+      const dir = join(base, `disk-${round}-${d}`);
+      await initFolderDisk(dir, `BENCH${round}D${d}`, Math.ceil(size / 2) + 64 * pack);
+      disks.push({ id: dir });
+    }
+    const res = await runDiskPrep({ staging, job: JOB, disks, providers: { folder: new FolderDiskProvider() }, protector: keyProtector(Buffer.alloc(32, 1), { kind: 'bench' }), sync });
+    const onDisk = disks.flatMap((d) => files.map((f) => join(d.id, 'obc-session-1', JOB, ...f.path.split('/')))).filter((p) => spawnSync('test', ['-f', p]).status === 0);
+    const md5ms = timeMd5sum(onDisk);
+    await rm(join(base, 'staging', `${JOB}.diskprep`), { recursive: true, force: true });
+    for (const d of disks) await rm(d.id, { recursive: true });
+    return { copyMs: res.copyMs, readBackMs: res.readBackMs, md5ms, direct: res.readBackDirect };
+  };
+
+  const cp: number[] = [];
+  const ours: Array<Awaited<ReturnType<typeof timeOurs>>> = [];
+  for (let round = 0; round < 2; round++) {
+    cp.push(await timeCp(round));
+    ours.push(await timeOurs(round));
+    log(`round ${round + 1}: cp ${MB(size / (cp[round] / 1000))} · Disk Prep copy ${MB(size / (ours[round].copyMs / 1000))} · read-back ${MB(size / (ours[round].readBackMs / 1000))} (${ours[round].direct ? 'O_DIRECT' : 'cached'}) · md5sum ${MB(size / (ours[round].md5ms / 1000))}`);
+  }
+  const best = (xs: number[]) => Math.min(...xs);
+  const cpMs = best(cp);
+  const copyMs = best(ours.map((o) => o.copyMs));
+  const rbMs = best(ours.map((o) => o.readBackMs));
+  const md5Ms = best(ours.map((o) => o.md5ms));
+  const summary = {
+    bench: 'diskprep',
+    bytes: size,
+    packBytes: pack,
+    fsyncPerFile: sync,
+    cpMBps: +(size / cpMs / 1000).toFixed(1),
+    copyMBps: +(size / copyMs / 1000).toFixed(1),
+    copyRatio: +(cpMs / copyMs).toFixed(3),
+    md5sumMBps: +(size / md5Ms / 1000).toFixed(1),
+    readBackMBps: +(size / rbMs / 1000).toFixed(1),
+    readBackRatio: +(md5Ms / rbMs).toFixed(3),
+    readBackDirect: ours.every((o) => o.direct),
+    targets: { copyRatio: 0.9, readBackRatio: 0.9 },
+  };
+  process.stdout.write(JSON.stringify(summary) + '\n');
+} finally {
+  await rm(base, { recursive: true, force: true });
+}
