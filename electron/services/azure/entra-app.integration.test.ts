@@ -90,6 +90,22 @@ describe('Entra application AzureOfflineBackup_<user object id>', () => {
     expect(await s.graph.getKeyCredentials((await s.graph.findApplicationByName(`AzureOfflineBackup_${owner.objectId}`))!.id)).toHaveLength(2);
   });
 
+  it('an interrupted credential upload is reported, and the next run finishes it with the same certificate', async () => {
+    const owner = env.sb.users[0];
+    env.as.user = owner;
+    const svc = await env.service({ machineName: 'server-d', http: { retry: { maxRetries: 1, baseDelayMs: 5 } } });
+    await svc.signIn({ timeoutMs: 30_000 });
+    env.sb.faults.add({ kind: 'error500', surface: 'graph', method: 'PATCH', count: 4 });
+    const err = await svc.ensureEntraApp(target()).catch((e) => e);
+    expect(err).toMatchObject({ code: 'AZURE' });
+    expect(err.message).toMatch(/Add this machine's certificate credential.*run this step again/);
+    env.sb.faults.clear();
+    const rec = (await loadCredentialRecord(credentialRecordPath(svc.dataDir, 'LocalSandbox', owner.objectId)))!;
+    expect(rec.registered).toBe(false);
+    const r = await svc.ensureEntraApp(target());
+    expect(r).toMatchObject({ addedCredential: true, keyId: rec.keyId, thumbprint: rec.thumbprint });
+  });
+
   it('a user lacking rights is told which role is missing', async () => {
     const reader = env.sb.users.find((u) => u.role === 'Reader')!;
     env.as.user = reader;

@@ -181,13 +181,12 @@ export async function ensureEntraApp(deps: EntraDeps, input: EntraInput, machine
   if (!rec || !existing.some((k) => k.keyId?.toLowerCase() === rec!.keyId.toLowerCase())) {
     // This machine has no credential on the app yet (second machine, or an earlier attempt did not finish).
     const prior = rec;
+    // An unregistered certificate saved by an interrupted run is reused; otherwise a new one is made.
     let cert: LocalCertificate | null = null;
     if (!rec || rec.registered) {
       const made = await newCredential(app.appId, app.id);
       rec = made.rec;
       cert = made.cert;
-    } else {
-      cert = null; // reuse the unregistered certificate saved by an interrupted run
     }
     rec = { ...rec, appId: app.appId, applicationObjectId: app.id, registered: false };
     await writeJsonAtomic(recPath, rec, 0o600);
@@ -199,7 +198,12 @@ export async function ensureEntraApp(deps: EntraDeps, input: EntraInput, machine
       key: der,
       displayName: `CB_AzureADCertforOfflineSeeding (${machineName})`.slice(0, 90),
     };
-    await addCredential(graph, app.id, existing, kc, prior?.registered ? prior : null, protector, displayName, upn, recPath, rec);
+    try {
+      await addCredential(graph, app.id, existing, kc, prior?.registered ? prior : null, protector, displayName, upn, recPath, rec);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code === 'CONFLICT' || err.code === 'SIGNIN_REQUIRED') throw err;
+      throw new AppError(err.code, `${err.message} This machine's new certificate (thumbprint ${rec.thumbprint}) is saved but not yet on the application; run this step again to finish.`, err.details);
+    }
     addedCredential = true;
     rec = { ...rec, registered: true };
     await writeJsonAtomic(recPath, rec, 0o600);
