@@ -130,8 +130,8 @@ export function validateBackupStep(step: BackupStep, d: BackupDraft, ctx: Backup
     const c = checkPassphrase(d.passphrase);
     if (!d.passphrase) out.passphrase = 'Enter the encryption passphrase of this backup.';
     else if (!c.ok) out.passphrase = c.reason;
-    // A new job's passphrase is typed twice; an existing job's passphrase is checked by the engine against its seed.
-    if (ctx.existing === 'none' && !out.passphrase && d.passphraseConfirm !== d.passphrase)
+    // A new passphrase is typed twice; resuming an unfinished job's passphrase is checked by the engine against its seed.
+    if (ctx.existing !== 'inProgress' && !out.passphrase && d.passphraseConfirm !== d.passphrase)
       out.passphraseConfirm = d.passphraseConfirm ? 'The two passphrases differ.' : 'Type the passphrase again to confirm it.';
   } else if (step === 'confirm') {
     if (ctx.running) out.confirm = 'A backup started from this wizard is still running; see Backup Progress.';

@@ -50,7 +50,7 @@ export function PassphrasePage({ errors }: { errors: FieldErrors }) {
   const [show, setShow] = useState(false);
   const [touched, setTouched] = useState<Record<string, boolean>>({});
   const { draft, existing } = bun;
-  const newJob = existing === 'none';
+  const newJob = existing !== 'inProgress';
   const wrong = bun.startError instanceof AppError && bun.startError.code === 'WRONG_PASSPHRASE' ? bun.startError : null;
   const note =
     existing === 'inProgress'
