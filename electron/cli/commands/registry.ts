@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { register as registerAzure } from './azure.ts';
 import { register as registerBackup } from './backup.ts';
 import { register as registerDiskprep } from './diskprep.ts';
+import { register as registerSandbox } from './sandbox.ts';
 
 /**
  * Each domain adds its commands in its own file (electron/cli/commands/<domain>.ts) exporting
@@ -12,4 +13,5 @@ export function registerAll(program: Command): void {
   registerAzure(program);
   registerBackup(program);
   registerDiskprep(program);
+  registerSandbox(program);
 }
