@@ -66,6 +66,7 @@ export class AzureService {
   private readonly o: AzureServiceOptions;
   private session: Session | null = null;
   private extra: CloudDefinition[];
+  private readonly signInWaiters = new Set<() => void>();
 
   constructor(o: AzureServiceOptions) {
     this.o = o;
@@ -109,7 +110,10 @@ export class AzureService {
         await this.o.openUrl(url);
       },
       ...(this.o.log ? { log: this.o.log } : {}),
-      onChange: () => void this.status().then((st) => this.o.onAuthChanged?.(st), () => undefined),
+      onChange: (reason) => {
+        if (reason === 'signedIn') for (const w of [...this.signInWaiters]) w();
+        void this.status().then((st) => this.o.onAuthChanged?.(st), () => undefined);
+      },
     });
     const clients = new AzureClients(auth, http);
     const graph = new GraphClient(auth, http);
@@ -258,7 +262,44 @@ export class AzureService {
     return { deleted: true };
   }
 
+  /**
+   * Runs an Azure operation; when the sign-in has expired or was revoked (SIGNIN_REQUIRED) it pauses — `onPause`
+   * tells the user "Sign in again" — and continues once a sign-in completes (up to `maxPauses` times). Cancelling
+   * `signal` or waiting longer than `maxPauseMs` ends it with the original SIGNIN_REQUIRED error.
+   */
+  async withSignIn<T>(fn: () => Promise<T>, o: { signal?: AbortSignal; onPause?: (reason: string) => void; onResume?: () => void; maxPauseMs?: number; maxPauses?: number } = {}): Promise<T> {
+    for (let pauses = 0; ; pauses++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== 'SIGNIN_REQUIRED' || pauses >= (o.maxPauses ?? 3)) throw err;
+        o.onPause?.(err.message);
+        const resumed = await this.waitForSignIn(o.signal, o.maxPauseMs ?? 30 * 60_000);
+        if (!resumed) throw err;
+        o.onResume?.();
+      }
+    }
+  }
+
+  private waitForSignIn(signal: AbortSignal | undefined, maxMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (v: boolean) => {
+        clearTimeout(t);
+        this.signInWaiters.delete(onSignedIn);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(v);
+      };
+      const onSignedIn = () => done(true);
+      const onAbort = () => done(false);
+      const t = setTimeout(() => done(false), maxMs);
+      if (signal?.aborted) return done(false);
+      this.signInWaiters.add(onSignedIn);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
   close(): void {
+    for (const w of [...this.signInWaiters]) w();
     this.closeSession();
   }
 }

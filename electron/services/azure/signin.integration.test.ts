@@ -142,9 +142,23 @@ describe('sign-in against the sandbox identity server', () => {
     expect(st.needsSignIn).toMatch(/expired or was revoked/);
     expect(svc.events.some((e) => e.needsSignIn)).toBe(true);
 
+    // A longer operation pauses on SIGNIN_REQUIRED, asks to sign in again, and continues after the sign-in.
+    const paused: string[] = [];
+    let resumed = 0;
+    const op = svc.withSignIn(() => svc.subscriptions(), { onPause: (r) => paused.push(r), onResume: () => resumed++ });
+    await until(() => paused.length === 1);
+    expect(paused[0]).toMatch(/Sign in again/);
     await svc.signIn({ timeoutMs: 30_000 });
-    expect((await svc.subscriptions()).map((s) => s.subscriptionId)).toContain(env.sb.subscriptionId);
+    expect((await op).map((s) => s.subscriptionId)).toContain(env.sb.subscriptionId);
+    expect(resumed).toBe(1);
     expect((await svc.status()).signedIn).toBe(true);
+
+    // Giving up (cancel) ends the pause with the original error.
+    const plain2 = (await svc.protector.unprotect(await readFile(auth.cache.path))).toString('utf8');
+    await revokeRefreshTokens(plain2);
+    const ac = new AbortController();
+    const op2 = svc.withSignIn(() => svc.subscriptions(), { signal: ac.signal, onPause: () => ac.abort() });
+    await expect(op2).rejects.toMatchObject({ code: 'SIGNIN_REQUIRED' });
   });
 
   it('sign-out clears the cache; later calls ask to sign in', async () => {
