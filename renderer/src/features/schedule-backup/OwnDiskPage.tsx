@@ -9,7 +9,7 @@
 import { Button, Dropdown, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, Option, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { OwnDiskField } from '../../../../shared/policy.ts';
+import { checkStagingLocation, type OwnDiskField } from '../../../../shared/policy.ts';
 import { pickFolder } from '../../components/pick-folder.ts';
 import { useAppStore } from '../../store/index.ts';
 import { fieldState, usePageErrors } from './use-wizard.tsx';
@@ -74,7 +74,7 @@ export function OwnDiskPage() {
             onChange={(_, d) => set('stagingLocation', d.value)}
             onBlur={() => {
               touch('stagingLocation');
-              if (own.stagingLocation.trim() && check?.path !== own.stagingLocation.trim()) void checkStaging();
+              if (!checkStagingLocation(own.stagingLocation) && check?.path !== own.stagingLocation.trim()) void checkStaging();
             }}
           />
         </Field>
