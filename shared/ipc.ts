@@ -8,6 +8,8 @@ import { azureInvoke, type AzureEvents } from './contract/azure.ts';
 import { diskprepInvoke } from './contract/diskprep.ts';
 import { backupInvoke } from './contract/backup.ts';
 import { policiesInvoke, type PoliciesEvents } from './contract/policies.ts';
+import { importVerifyInvoke } from './contract/import-verify.ts';
+import { shippingInvoke } from './contract/shipping.ts';
 import type { ChannelDef } from './contract/define.ts';
 import type { IpcResult } from './result.ts';
 
@@ -17,6 +19,8 @@ export const invokeChannels = {
   ...diskprepInvoke,
   ...backupInvoke,
   ...policiesInvoke,
+  ...importVerifyInvoke,
+  ...shippingInvoke,
 };
 
 export type InvokeMap = typeof invokeChannels;

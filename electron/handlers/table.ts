@@ -4,6 +4,7 @@ import { azureHandlers } from './azure.ts';
 import { diskprepHandlers } from './diskprep.ts';
 import { backupHandlers } from './backup.ts';
 import { policiesHandlers } from './policies.ts';
+import { importVerifyHandlers } from './import-verify.ts';
 
 /** ONE table for both hosts. Add a domain's slice here; a channel without a handler fails to compile. */
 export const handlers: HandlerTable = {
@@ -12,4 +13,5 @@ export const handlers: HandlerTable = {
   ...diskprepHandlers,
   ...backupHandlers,
   ...policiesHandlers,
+  ...importVerifyHandlers,
 };

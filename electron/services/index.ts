@@ -9,6 +9,7 @@ import { BackupService } from './backup/service.ts';
 import { join } from 'node:path';
 import { PolicyService } from './policies/index.ts';
 import { FileKeyProtector } from './azure/protector.ts';
+import { ImportVerifyService } from './import-verify/service.ts';
 
 export interface ServicesOptions {
   dataDir: string;
@@ -35,6 +36,8 @@ export interface Services {
   backup: BackupService;
   /** Backup policy, scheduler, Change Properties. */
   policies: PolicyService;
+  /** Verify imported data against the staged backup; staging clean-up; copy logs. */
+  importVerify: ImportVerifyService;
   openUrl: (url: string) => Promise<void>;
   close(): Promise<void>;
 }
@@ -69,6 +72,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     diskprep: new DiskPrepService({ tasks, dataDir: opts.dataDir }),
     backup: new BackupService(tasks),
     policies,
+    importVerify: new ImportVerifyService({ tasks, dataDir: opts.dataDir, storageAccess: async () => (await azure.session_()).clients }),
     openUrl: opts.openUrl ?? (async () => undefined),
     async close() {
       azure.close();

@@ -7,6 +7,8 @@ import { createBackUpNowSlice, initBackUpNowState } from './slices/back-up-now.t
 import { createRecoverSlice, initRecoverState } from './slices/recover.ts';
 import { createScheduleBackupSlice, initScheduleBackupState } from './slices/schedule-backup.ts';
 import { createChangePropertiesSlice, initChangePropertiesState } from './slices/change-properties.ts';
+import { createDiskPrepSlice, initDiskPrepState } from './slices/disk-prep.ts';
+import { createImportJobsSlice, initImportJobsState } from './slices/import-jobs.ts';
 import type { AppStore } from './types.ts';
 
 /** The one store. Middleware (if any) goes here, never inside a slice. */
@@ -19,13 +21,15 @@ export const useAppStore = create<AppStore>()((...a) => ({
   ...createRecoverSlice(...a),
   ...createScheduleBackupSlice(...a),
   ...createChangePropertiesSlice(...a),
+  ...createDiskPrepSlice(...a),
+  ...createImportJobsSlice(...a),
 }));
 
 export const getAppState = () => useAppStore.getState();
 
 /** Tests: back to a fresh state (actions kept). */
 export function resetAppStore(): void {
-  useAppStore.setState({ ...initTasksState, ...initSettingsState, ...initUiState, ...initConnectionState, ...initBackUpNowState, ...initRecoverState, ...initScheduleBackupState, ...initChangePropertiesState });
+  useAppStore.setState({ ...initTasksState, ...initSettingsState, ...initUiState, ...initConnectionState, ...initBackUpNowState, ...initRecoverState, ...initScheduleBackupState, ...initChangePropertiesState, ...initDiskPrepState, ...initImportJobsState });
 }
 
 export type { AppStore } from './types.ts';

@@ -7,8 +7,10 @@ import type { BackUpNowSlice } from './slices/back-up-now.ts';
 import type { RecoverSlice } from './slices/recover.ts';
 import type { ScheduleBackupSlice } from './slices/schedule-backup.ts';
 import type { ChangePropertiesSlice } from './slices/change-properties.ts';
+import type { DiskPrepSlice } from './slices/disk-prep.ts';
+import type { ImportJobsSlice } from './slices/import-jobs.ts';
 
-export type AppStore = TasksSlice & SettingsSlice & UiSlice & ConnectionSlice & BackUpNowSlice & RecoverSlice & ScheduleBackupSlice & ChangePropertiesSlice;
+export type AppStore = TasksSlice & SettingsSlice & UiSlice & ConnectionSlice & BackUpNowSlice & RecoverSlice & ScheduleBackupSlice & ChangePropertiesSlice & DiskPrepSlice & ImportJobsSlice;
 
 /** Slices see the whole store (first parameter) and return their own part (last parameter). */
 export type SliceCreator<T> = StateCreator<AppStore, [], [], T>;

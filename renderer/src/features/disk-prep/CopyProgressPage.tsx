@@ -1,0 +1,184 @@
+/**
+ * Step 4: the copy task. Overall progress (copy + read-back bytes, rate, ETA, current file) and one row per disk
+ * with its phase (copy → manifest → read-back → done). When the disks run out of room the task stops with
+ * NO_SPACE: the page asks for another disk and continues through diskprep:addDisk. Cancel stops the task; a
+ * stopped or failed run resumes where it stopped.
+ * data-testid: dp-copy, dp-copy-phase, dp-copy-file, dp-disk-progress-<serial> (data-phase), dp-needs-disk,
+ * dp-needs-disk-refresh, dp-copy-done, dp-copy-error, dp-copy-resume
+ */
+import { Button, Field, MessageBar, MessageBarActions, MessageBarBody, MessageBarGroup, MessageBarTitle, ProgressBar, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from '@fluentui/react-components';
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { DiskPhase, DiskProgress } from '../../../../shared/contract/diskprep.ts';
+import { isFinished } from '../../../../shared/task.ts';
+import { ErrorBar } from '../../components/ErrorBar.tsx';
+import { TaskProgress } from '../../components/TaskProgress.tsx';
+import { formatBytes } from '../../components/format.ts';
+import { useAppStore } from '../../store/index.ts';
+import { DisksTable } from './DisksTable.tsx';
+
+const PHASES: Array<{ id: DiskPhase; label: string }> = [
+  { id: 'copy', label: 'Copy' },
+  { id: 'manifest', label: 'Manifest' },
+  { id: 'readback', label: 'Read-back' },
+];
+const PHASE_TEXT: Record<string, string> = {
+  plan: 'Planning which files go to which disk',
+  prepare: 'Preparing the disk (erase, encrypt)',
+  waiting: 'Waiting',
+  copy: 'Copying',
+  manifest: 'Writing the drive manifest',
+  readback: 'Reading every byte back',
+  done: 'Done',
+  needsDisk: 'Needs another disk',
+};
+
+function PhaseTrail({ phase }: { phase: DiskPhase }) {
+  const at = phase === 'done' ? PHASES.length : PHASES.findIndex((p) => p.id === phase);
+  return (
+    <span aria-label={`Phase: ${PHASE_TEXT[phase] ?? phase}`}>
+      {PHASES.map((p, i) => (
+        <span key={p.id} style={{ fontWeight: i === at ? 700 : 400, opacity: at >= 0 && i > at ? 0.5 : 1 }}>
+          {i > 0 ? ' → ' : ''}
+          {i < at ? '✓ ' : ''}
+          {p.label}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+function DiskRowProgress({ d }: { d: DiskProgress }) {
+  const total = Math.max(1, 2 * d.bytes);
+  return (
+    <TableRow data-testid={`dp-disk-progress-${d.serial}`} data-phase={d.phase}>
+      <TableCell>{d.serial}</TableCell>
+      <TableCell>
+        <PhaseTrail phase={d.phase} />
+      </TableCell>
+      <TableCell>
+        {formatBytes(d.copiedBytes)} of {formatBytes(d.bytes)} copied · {d.copiedFiles}/{d.files} files · {formatBytes(d.verifiedBytes)} read back
+      </TableCell>
+      <TableCell style={{ minWidth: 160 }}>
+        <ProgressBar value={Math.min(total, d.copiedBytes + d.verifiedBytes)} max={total} aria-label={`Disk ${d.serial}`} />
+      </TableCell>
+    </TableRow>
+  );
+}
+
+export function CopyProgressPage() {
+  const { taskId, progress, status, startError, disks, job } = useAppStore(
+    useShallow((s) => ({ taskId: s.dp.taskId, progress: s.dp.progress, status: s.dp.status, startError: s.dp.startError, disks: s.dp.disks, job: s.dp.job })),
+  );
+  const task = useAppStore((s) => (taskId ? s.tasks[taskId] : undefined));
+  const refresh = useAppStore((s) => s.refreshDpStatus);
+  const cancel = useAppStore((s) => s.cancelTask);
+  const resume = useAppStore((s) => s.startCopy);
+  const loadDisks = useAppStore((s) => s.loadDisks);
+  const openErase = useAppStore((s) => s.openErase);
+  const running = !!task && !isFinished(task.status);
+  // Per-disk detail comes from diskprep:status (the task snapshot carries only the totals): poll while running.
+  useEffect(() => {
+    if (!taskId) return;
+    void refresh();
+    if (!running) return;
+    const t = setInterval(() => void refresh(), 700);
+    return () => clearInterval(t);
+  }, [taskId, running, refresh]);
+  const needsDisk = task?.status === 'failed' && (task.error?.code === 'NO_SPACE' || !!status?.needsDisk);
+  const used = new Set(status?.disks.map((d) => d.id) ?? []);
+  const candidates = (disks?.disks ?? []).filter((d) => !used.has(d.id) && d.refusals.length === 0);
+  const overall = progress
+    ? { done: progress.doneBytes, total: progress.totalBytes || undefined, unit: 'bytes' as const, ...(progress.rate ? { rate: progress.rate } : {}), ...(progress.etaSeconds !== undefined ? { etaSeconds: progress.etaSeconds } : {}) }
+    : task?.progress;
+  return (
+    <div data-testid="dp-copy" data-status={task?.status ?? (startError ? 'error' : 'starting')} style={{ display: 'grid', gap: 16 }}>
+      <ErrorBar error={startError} title="Disk Prep could not start" onRetry={() => void resume(true)} testId="dp-start-error" />
+      {!task && !startError && <Spinner size="tiny" label="Starting…" />}
+      {overall && (
+        <TaskProgress
+          label={`Preparing disks for ${job} (every byte is copied, then read back)`}
+          progress={overall}
+          status={task?.status}
+          {...(running && taskId ? { onCancel: () => void cancel(taskId), cancelLabel: `Cancel preparing disks for ${job}` } : {})}
+        />
+      )}
+      {progress && (
+        <Field label="Now">
+          <Text data-testid="dp-copy-phase" data-phase={progress.phase}>
+            {PHASE_TEXT[progress.phase] ?? progress.phase}
+            {progress.serial ? ` — disk ${progress.serial}` : ''}
+          </Text>
+          {progress.currentFile && (
+            <Text data-testid="dp-copy-file" size={200} font="monospace">
+              {progress.currentFile}
+            </Text>
+          )}
+        </Field>
+      )}
+      {progress && progress.disks.length > 0 && (
+        <Table size="small" aria-label="Progress per disk">
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell>Disk</TableHeaderCell>
+              <TableHeaderCell>Phase</TableHeaderCell>
+              <TableHeaderCell>Bytes</TableHeaderCell>
+              <TableHeaderCell>Progress</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {progress.disks.map((d) => (
+              <DiskRowProgress key={d.serial} d={d} />
+            ))}
+          </TableBody>
+        </Table>
+      )}
+      {needsDisk && (
+        <MessageBarGroup>
+          <MessageBar intent="warning" data-testid="dp-needs-disk">
+            <MessageBarBody>
+              <MessageBarTitle>Attach another disk</MessageBarTitle>
+              The disks are full.{' '}
+              {status?.needsDisk
+                ? `${formatBytes(status.needsDisk.neededBytes)} more capacity is needed for ${status.needsDisk.remainingFiles} remaining files (${formatBytes(status.needsDisk.remainingBytes)}).`
+                : task?.error?.message}{' '}
+              Attach a disk, refresh, and choose it below; the copy continues where it stopped.
+            </MessageBarBody>
+            <MessageBarActions>
+              <Button data-testid="dp-needs-disk-refresh" onClick={() => void loadDisks()}>
+                Refresh disks
+              </Button>
+            </MessageBarActions>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+      {needsDisk && <DisksTable disks={candidates} selected={[]} onToggle={(id) => openErase('add', [id])} />}
+      {task?.status === 'failed' && !needsDisk && (
+        <ErrorBar error={task.error?.message ?? 'Disk Prep failed.'} title="Disk Prep stopped" onRetry={() => void resume(true)} retryLabel="Resume" testId="dp-copy-error" />
+      )}
+      {task?.status === 'cancelled' && (
+        <MessageBarGroup>
+          <MessageBar intent="warning" data-testid="dp-copy-cancelled">
+            <MessageBarBody>Disk Prep was cancelled. Resume to continue where it stopped; copied files are kept.</MessageBarBody>
+            <MessageBarActions>
+              <Button data-testid="dp-copy-resume" onClick={() => void resume(true)}>
+                Resume
+              </Button>
+            </MessageBarActions>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+      {(task?.status === 'succeeded' || task?.status === 'succeededWithWarnings') && (
+        <MessageBarGroup>
+          <MessageBar intent="success" data-testid="dp-copy-done">
+            <MessageBarBody>
+              <MessageBarTitle>Disks prepared</MessageBarTitle>
+              Every byte was read back and matches the drive manifests. Next: the shipping details and the import job.
+              {task.warnings.length > 0 && ` Note: ${task.warnings.join(' ')}`}
+            </MessageBarBody>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+    </div>
+  );
+}

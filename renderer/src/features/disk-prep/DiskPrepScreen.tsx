@@ -1,0 +1,126 @@
+/**
+ * Prepare Disks: staging → disks → (erase confirmation) → sign in → copy → shipping details → result.
+ * data-testid: disk-prep-screen (data-step); the pages carry their own ids.
+ */
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { isFinished } from '../../../../shared/task.ts';
+import { WizardFrame, type WizardStepDef } from '../../components/WizardFrame.tsx';
+import { useAppStore } from '../../store/index.ts';
+import { DP_STEPS, type DpStep } from '../../store/slices/disk-prep.ts';
+import { ShippingPage } from '../shipping/ShippingPage.tsx';
+import { ShippingResult } from '../shipping/ShippingResult.tsx';
+import { CopyProgressPage } from './CopyProgressPage.tsx';
+import { DisksPage } from './DisksPage.tsx';
+import { EraseDialog } from './EraseDialog.tsx';
+import { SignInPage } from './SignInPage.tsx';
+import { StagingPage } from './StagingPage.tsx';
+import { capacitySummary } from './disk-rules.ts';
+
+const TITLES: Record<DpStep, string> = {
+  staging: 'Staging location',
+  disks: 'Disks',
+  signin: 'Sign in',
+  copy: 'Copy and verify',
+  shipping: 'Shipping details',
+  result: 'Ship the disks',
+};
+
+export function DiskPrepScreen() {
+  const dp = useAppStore(
+    useShallow((s) => ({
+      step: s.dp.step,
+      reached: s.dp.reached,
+      job: s.dp.job,
+      jobs: s.dp.jobs,
+      selected: s.dp.selected,
+      disks: s.dp.disks,
+      plan: s.dp.plan,
+      passphrase: s.dp.passphrase,
+      auth: s.dp.auth,
+      taskId: s.dp.taskId,
+      created: s.dp.created,
+      status: s.dp.status,
+      creating: s.dp.creating,
+    })),
+  );
+  const task = useAppStore((s) => (dp.taskId ? s.tasks[dp.taskId] : undefined));
+  const a = useAppStore(
+    useShallow((s) => ({
+      open: s.openDiskPrep,
+      go: s.goDpStep,
+      advance: s.advanceDpStep,
+      loadDisks: s.loadDisks,
+      openErase: s.openErase,
+      startCopy: s.startCopy,
+      openShipping: s.openShipping,
+      navigate: s.navigate,
+      reset: s.resetDiskPrep,
+    })),
+  );
+  useEffect(() => {
+    void a.open();
+  }, [a]);
+  const staged = dp.jobs?.jobs.find((j) => j.jobName === dp.job);
+  const chosen = (dp.disks?.disks ?? []).filter((d) => dp.selected.includes(d.id));
+  const cap = capacitySummary(chosen, dp.plan?.totalBytes ?? staged?.bytes ?? 0, dp.plan ? dp.plan.fits : undefined);
+  const copyDone = (task && (task.status === 'succeeded' || task.status === 'succeededWithWarnings')) || !!dp.status?.complete;
+  const valid: Record<DpStep, boolean> = {
+    staging: !!staged && staged.state === 'complete',
+    disks: chosen.length > 0 && cap.fits && !cap.tooMany && dp.passphrase.length > 0,
+    signin: !!dp.auth?.signedIn,
+    copy: !!copyDone && !(task && !isFinished(task.status)),
+    shipping: !!dp.created,
+    result: true,
+  };
+  const steps: WizardStepDef[] = DP_STEPS.map((id) => ({ id, title: TITLES[id], valid: valid[id] }));
+  const onNext = () => {
+    switch (dp.step) {
+      case 'staging':
+        a.advance('disks');
+        void a.loadDisks();
+        return;
+      case 'disks':
+        return a.openErase('start', dp.selected);
+      case 'signin':
+        return void a.startCopy();
+      case 'copy':
+        return void a.openShipping();
+      case 'shipping':
+        return a.advance('result');
+      case 'result':
+        a.reset();
+        return a.navigate('console');
+    }
+  };
+  const onBack = () => {
+    const i = DP_STEPS.indexOf(dp.step);
+    if (i > 0) a.go(DP_STEPS[i - 1]);
+  };
+  const running = !!task && !isFinished(task.status);
+  return (
+    <div data-testid="disk-prep-screen" data-step={dp.step} style={{ height: '100%', minHeight: 560 }}>
+      <WizardFrame
+        title="Prepare Disks"
+        steps={steps}
+        currentId={dp.step}
+        reachedIndex={dp.reached}
+        onStepSelect={(id) => a.go(id as DpStep)}
+        onBack={onBack}
+        onNext={onNext}
+        onCancel={() => a.navigate('console')}
+        finishLabel="Done"
+        busy={dp.creating}
+      >
+        {dp.step === 'staging' && <StagingPage />}
+        {dp.step === 'disks' && <DisksPage />}
+        {dp.step === 'signin' && <SignInPage />}
+        {dp.step === 'copy' && <CopyProgressPage />}
+        {dp.step === 'shipping' && <ShippingPage />}
+        {dp.step === 'result' && <ShippingResult />}
+        {running && dp.step !== 'copy' && <p>Disk Prep is running in the background; open “Copy and verify” to follow it.</p>}
+      </WizardFrame>
+      <EraseDialog />
+    </div>
+  );
+}

@@ -1,0 +1,141 @@
+/**
+ * Step 2: choose the disks. The table, capacity needed vs selected, a rehearsal folder disk for the sandbox, and
+ * the backup passphrase that seals the BitLocker keys in drives.json.
+ * data-testid: dp-disks-refresh, dp-capacity, dp-capacity-text, dp-add-rehearsal, dp-rehearsal-serial,
+ * dp-rehearsal-capacity, dp-rehearsal-create, dp-passphrase, dp-disks-note, dp-plan-error
+ */
+import { Button, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, MessageBarTitle, ProgressBar, Spinner, Text } from '@fluentui/react-components';
+import { AddRegular, ArrowClockwiseRegular } from '@fluentui/react-icons';
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { ErrorBar } from '../../components/ErrorBar.tsx';
+import { formatBytes } from '../../components/format.ts';
+import { useAppStore } from '../../store/index.ts';
+import { DisksTable } from './DisksTable.tsx';
+import { capacitySummary, MAX_DISKS } from './disk-rules.ts';
+
+function RehearsalDiskForm() {
+  const add = useAppStore((s) => s.addRehearsalDisk);
+  const [open, setOpen] = useState(false);
+  const [serial, setSerial] = useState('');
+  const [capacity, setCapacity] = useState('256M');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const serialOk = /^[A-Za-z0-9_-]{1,64}$/.test(serial);
+  if (!open)
+    return (
+      <div>
+        <Button data-testid="dp-add-rehearsal" icon={<AddRegular />} onClick={() => setOpen(true)}>
+          Add a rehearsal folder disk
+        </Button>
+      </div>
+    );
+  return (
+    <form
+      style={{ display: 'grid', gap: 8, maxWidth: 720 }}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(null);
+        try {
+          await add(serial, capacity);
+          setSerial('');
+          setOpen(false);
+        } catch (err) {
+          setError(err);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <Text size={200}>
+        A rehearsal disk is a folder with a declared serial and capacity. It works with the Local sandbox cloud; it cannot be shipped.
+      </Text>
+      <div style={{ display: 'flex', gap: 8, alignItems: 'flex-end' }}>
+        <Field label="Serial" validationMessage={serial && !serialOk ? 'Letters, digits, - and _ only (1–64).' : undefined}>
+          <Input data-testid="dp-rehearsal-serial" value={serial} onChange={(_, d) => setSerial(d.value)} placeholder="REHEARSAL-01" />
+        </Field>
+        <Field label="Capacity" hint="e.g. 256M, 2G">
+          <Input data-testid="dp-rehearsal-capacity" value={capacity} onChange={(_, d) => setCapacity(d.value)} />
+        </Field>
+        <Button data-testid="dp-rehearsal-create" type="submit" appearance="primary" disabled={!serialOk || !capacity.trim() || busy}>
+          Create
+        </Button>
+        <Button onClick={() => setOpen(false)}>Close</Button>
+      </div>
+      <ErrorBar error={error} title="The rehearsal disk could not be created" testId="dp-rehearsal-error" />
+    </form>
+  );
+}
+
+export function DisksPage() {
+  const { disks, disksLoading, disksError, selected, plan, planError, passphrase, job, jobs } = useAppStore(
+    useShallow((s) => ({
+      disks: s.dp.disks,
+      disksLoading: s.dp.disksLoading,
+      disksError: s.dp.disksError,
+      selected: s.dp.selected,
+      plan: s.dp.plan,
+      planError: s.dp.planError,
+      passphrase: s.dp.passphrase,
+      job: s.dp.job,
+      jobs: s.dp.jobs,
+    })),
+  );
+  const load = useAppStore((s) => s.loadDisks);
+  const toggle = useAppStore((s) => s.toggleDisk);
+  const setPassphrase = useAppStore((s) => s.setDpPassphrase);
+  useEffect(() => {
+    if (!disks && !disksLoading) void load();
+  }, [disks, disksLoading, load]);
+  const staged = jobs?.jobs.find((j) => j.jobName === job);
+  const chosen = (disks?.disks ?? []).filter((d) => selected.includes(d.id));
+  const needed = plan?.totalBytes ?? staged?.bytes ?? 0;
+  const cap = capacitySummary(chosen, needed, plan ? plan.fits : undefined);
+  const capText = chosen.length
+    ? `${formatBytes(cap.selectedBytes)} selected on ${chosen.length} disk${chosen.length > 1 ? 's' : ''} for ${formatBytes(needed)} needed${cap.fits ? ' — fits' : plan && plan.neededBytes > 0 ? ` — ${formatBytes(plan.neededBytes)} more needed` : ''}`
+    : `${formatBytes(needed)} needed; choose one or more disks`;
+  return (
+    <div style={{ display: 'grid', gap: 16 }}>
+      <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+        <Text weight="semibold">Disks for {job}</Text>
+        <Button data-testid="dp-disks-refresh" size="small" icon={<ArrowClockwiseRegular />} onClick={() => void load()} disabled={disksLoading}>
+          Refresh
+        </Button>
+        {disksLoading && <Spinner size="tiny" label="Looking for disks…" />}
+      </div>
+      {disks?.note && (
+        <MessageBarGroup>
+          <MessageBar intent="info" data-testid="dp-disks-note">
+            <MessageBarBody>{disks.note}</MessageBarBody>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+      <ErrorBar error={disksError} title="Disks could not be listed" onRetry={() => void load()} testId="dp-disks-error" />
+      {disks && <DisksTable disks={disks.disks} selected={selected} onToggle={toggle} />}
+      <RehearsalDiskForm />
+      <Field
+        label="Capacity needed vs selected"
+        validationState={cap.fits ? 'success' : 'none'}
+        validationMessage={<span data-testid="dp-capacity-text">{capText}</span>}
+      >
+        <ProgressBar data-testid="dp-capacity" thickness="large" value={cap.percent} max={100} color={cap.fits ? 'success' : chosen.length ? 'warning' : 'brand'} aria-valuetext={capText} />
+      </Field>
+      {cap.tooMany && <ErrorBar error={`One import job holds at most ${MAX_DISKS} disks; you chose ${chosen.length}.`} testId="dp-too-many" />}
+      {plan?.tooManyDisks && (
+        <MessageBarGroup>
+          <MessageBar intent="warning" data-testid="dp-split">
+            <MessageBarBody>
+              <MessageBarTitle>More than {MAX_DISKS} disks would be needed</MessageBarTitle>
+              Split the staged data into {plan.split.length} import jobs: {plan.split.map((p) => `part ${p.part}: ${p.disks} disks, ${formatBytes(p.bytes)}`).join('; ')}.
+            </MessageBarBody>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+      <ErrorBar error={planError} title="The copy could not be planned" testId="dp-plan-error" />
+      <Field label="Backup passphrase" required hint="The passphrase of this backup. It seals the disks' BitLocker keys in drives.json next to the staging folder.">
+        <Input data-testid="dp-passphrase" type="password" value={passphrase} onChange={(_, d) => setPassphrase(d.value)} autoComplete="off" />
+      </Field>
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * Destructive confirmation (modal, alert): names every disk to be erased by serial and size; the user types the
+ * job name to confirm.
+ * data-testid: dp-erase-dialog, dp-erase-disk-<serial>, dp-erase-confirm-input, dp-erase-confirm, dp-erase-cancel
+ */
+import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Text } from '@fluentui/react-components';
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { formatBytes } from '../../components/format.ts';
+import { useAppStore } from '../../store/index.ts';
+import { eraseConfirmed } from './disk-rules.ts';
+
+export function EraseDialog() {
+  const { erase, disks, job } = useAppStore(useShallow((s) => ({ erase: s.dp.erase, disks: s.dp.disks, job: s.dp.job })));
+  const close = useAppStore((s) => s.closeErase);
+  const confirm = useAppStore((s) => s.confirmErase);
+  const [typed, setTyped] = useState('');
+  const [tried, setTried] = useState(false);
+  const list = (disks?.disks ?? []).filter((d) => erase?.diskIds.includes(d.id));
+  const ok = !!job && eraseConfirmed(typed, job);
+  const onClose = () => {
+    setTyped('');
+    setTried(false);
+    close();
+  };
+  return (
+    <Dialog modalType="alert" open={!!erase} onOpenChange={(_, d) => !d.open && onClose()}>
+      <DialogSurface data-testid="dp-erase-dialog">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            setTried(true);
+            if (!ok) return;
+            setTyped('');
+            setTried(false);
+            void confirm();
+          }}
+        >
+          <DialogBody>
+            <DialogTitle>Erase {list.length === 1 ? 'this disk' : `these ${list.length} disks`}?</DialogTitle>
+            <DialogContent style={{ display: 'grid', gap: 12 }}>
+              <Text>Everything on the following disks is erased; they are then encrypted with BitLocker and receive the data of {job}:</Text>
+              <ul style={{ margin: 0 }}>
+                {list.map((d) => (
+                  <li key={d.id} data-testid={`dp-erase-disk-${d.serial}`}>
+                    <strong>{d.serial}</strong> — {formatBytes(d.sizeBytes)} ({d.model}
+                    {d.rehearsal ? ', rehearsal disk' : ''}){d.usedBytes > 0 ? ` — holds ${formatBytes(d.usedBytes)} of data now` : ''}
+                  </li>
+                ))}
+              </ul>
+              <Field
+                label={`Type the job name "${job}" to confirm`}
+                required
+                validationMessage={tried && !ok ? `Type exactly ${job}.` : undefined}
+              >
+                <Input data-testid="dp-erase-confirm-input" value={typed} onChange={(_, d) => setTyped(d.value)} autoComplete="off" />
+              </Field>
+            </DialogContent>
+            <DialogActions>
+              <Button data-testid="dp-erase-confirm" type="submit" appearance="primary" disabled={!ok}>
+                Erase and prepare
+              </Button>
+              <Button data-testid="dp-erase-cancel" onClick={onClose}>
+                Cancel
+              </Button>
+            </DialogActions>
+          </DialogBody>
+        </form>
+      </DialogSurface>
+    </Dialog>
+  );
+}

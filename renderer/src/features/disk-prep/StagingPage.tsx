@@ -1,0 +1,127 @@
+/**
+ * Step 1: the staging location (remembered; UNC paths allowed) and the import jobs found in it.
+ * data-testid: dp-staging, dp-staging-browse, dp-find-jobs, dp-jobs, dp-job-<name>, dp-jobs-broken, dp-resume
+ */
+import { Button, Field, Input, MessageBar, MessageBarActions, MessageBarBody, MessageBarGroup, MessageBarTitle, Radio, RadioGroup, Spinner, Text } from '@fluentui/react-components';
+import { FolderOpenRegular, SearchRegular } from '@fluentui/react-icons';
+import { useShallow } from 'zustand/react/shallow';
+import { ErrorBar } from '../../components/ErrorBar.tsx';
+import { formatBytes, formatCount, formatTime } from '../../components/format.ts';
+import { pickFolder } from '../../components/pick-folder.ts';
+import { useAppStore } from '../../store/index.ts';
+
+export function StagingPage() {
+  const { staging, jobs, jobsLoading, jobsError, job, status } = useAppStore(
+    useShallow((s) => ({ staging: s.dp.staging, jobs: s.dp.jobs, jobsLoading: s.dp.jobsLoading, jobsError: s.dp.jobsError, job: s.dp.job, status: s.dp.status })),
+  );
+  const setStaging = useAppStore((s) => s.setDpStaging);
+  const load = useAppStore((s) => s.loadStagingJobs);
+  const choose = useAppStore((s) => s.chooseStagedJob);
+  const resume = useAppStore((s) => s.startCopy);
+  const passphrase = useAppStore((s) => s.dp.passphrase);
+  const setPassphrase = useAppStore((s) => s.setDpPassphrase);
+  const openShipping = useAppStore((s) => s.openShipping);
+  const browse = async () => {
+    const p = await pickFolder({ title: 'Choose the staging location', ...(staging ? { defaultPath: staging } : {}) });
+    if (p) {
+      setStaging(p);
+      await load();
+    }
+  };
+  const resumable = status && status.started && !status.complete && !status.runningTaskId;
+  return (
+    <div style={{ display: 'grid', gap: 16, maxWidth: 860 }}>
+      <Text>
+        Disk Prep copies a finished backup from its staging location onto your disks, writes a drive manifest for each disk, reads every byte
+        back, and then creates the Azure import job.
+      </Text>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void load();
+        }}
+        style={{ display: 'flex', gap: 8, alignItems: 'flex-end' }}
+      >
+        <Field label="Staging location" hint="The folder or network share (\\server\share\staging) that Back Up Now wrote to." style={{ flex: 1 }}>
+          <Input data-testid="dp-staging" value={staging} onChange={(_, d) => setStaging(d.value)} placeholder="D:\Staging or \\server\share\staging" />
+        </Field>
+        <Button data-testid="dp-staging-browse" icon={<FolderOpenRegular />} onClick={() => void browse()}>
+          Browse…
+        </Button>
+        <Button data-testid="dp-find-jobs" type="submit" appearance="primary" icon={<SearchRegular />} disabled={!staging.trim() || jobsLoading}>
+          Find jobs
+        </Button>
+      </form>
+      {jobsLoading && <Spinner size="tiny" label="Reading seed.json files…" />}
+      <ErrorBar error={jobsError} title="The staging location could not be read" onRetry={() => void load()} testId="dp-jobs-error" />
+      {jobs && (
+        <Field label={`Import jobs in ${jobs.staging}`}>
+          {jobs.jobs.length === 0 ? (
+            <Text data-testid="dp-jobs-empty" italic>
+              No backup job found here (no &lt;job&gt;\seed.json). Run Back Up Now first, or pick another staging location.
+            </Text>
+          ) : (
+            <RadioGroup data-testid="dp-jobs" value={job ?? ''} onChange={(_, d) => void choose(d.value)}>
+              {jobs.jobs.map((j) => (
+                <Radio
+                  key={j.jobName}
+                  value={j.jobName}
+                  data-testid={`dp-job-${j.jobName}`}
+                  disabled={j.state !== 'complete'}
+                  label={`${j.jobName} — ${formatCount(j.files)} files, ${formatBytes(j.bytes)}, from ${j.sourceMachine}, ${formatTime(j.createdAt)}${j.storageAccount ? `, storage account ${j.storageAccount}` : ''}${j.state !== 'complete' ? ' (backup not finished: run Back Up Now to complete it)' : ''}`}
+                />
+              ))}
+            </RadioGroup>
+          )}
+        </Field>
+      )}
+      {jobs && jobs.broken.length > 0 && (
+        <MessageBarGroup>
+          <MessageBar intent="warning" data-testid="dp-jobs-broken">
+            <MessageBarBody>
+              <MessageBarTitle>Damaged job folders skipped</MessageBarTitle>
+              {jobs.broken.map((b) => `${b.seedPath} ${b.reason}`).join('; ')}
+            </MessageBarBody>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+      {job && resumable && (
+        <MessageBarGroup>
+          <MessageBar intent="info" data-testid="dp-resume">
+            <MessageBarBody>
+              <MessageBarTitle>A previous run was interrupted</MessageBarTitle>
+              {status.disks.length} disk(s) already hold {formatCount(status.disks.reduce((s, d) => s + d.committedFiles, 0))} copied files. Resume on the
+              same disks to continue where it stopped (the last partial file is checked again).
+              {status.needsDisk && ` It paused because ${formatBytes(status.needsDisk.neededBytes)} more capacity is needed.`}
+            </MessageBarBody>
+            <MessageBarActions>
+              <Input
+                data-testid="dp-resume-passphrase"
+                type="password"
+                placeholder="Backup passphrase"
+                aria-label="Backup passphrase (seals the BitLocker keys)"
+                value={passphrase}
+                onChange={(_, d) => setPassphrase(d.value)}
+              />
+              <Button data-testid="dp-resume-btn" disabled={!passphrase} onClick={() => void resume(true)}>
+                Resume
+              </Button>
+            </MessageBarActions>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+      {job && status?.complete && (
+        <MessageBarGroup>
+          <MessageBar intent="success" data-testid="dp-already-prepared">
+            <MessageBarBody>All data of {job} is already on verified disks. You can go on to the shipping details.</MessageBarBody>
+            <MessageBarActions>
+              <Button data-testid="dp-skip-to-shipping" onClick={() => void openShipping()}>
+                Shipping details
+              </Button>
+            </MessageBarActions>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,194 @@
+/**
+ * Dialogs of the job details: tracking (carrier, tracking number unique across jobs, drive count, ship date),
+ * return address/shipping (the shipping form), and a confirmation for cancel/delete.
+ * data-testid: ij-tracking-dialog, ij-track-carrier, ij-track-number, ij-track-count, ij-track-date, ij-track-save,
+ * ij-track-<field>-error, ij-return-dialog, ij-return-save, <testId>-confirm, <testId>-close
+ */
+import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Dropdown, Field, Input, Option, Text } from '@fluentui/react-components';
+import { useEffect, useState } from 'react';
+import type { ImportJobInfo } from '../../../../shared/contract/azure.ts';
+import { trackingNumberOwner } from '../../../../shared/import-jobs.ts';
+import { checkTrackingNumber, normalizeTrackingNumber } from '../../../../shared/validators/azure-names.ts';
+import { checkDriveCount, checkShipDate } from '../../../../shared/validators/shipping.ts';
+import { ErrorBar } from '../../components/ErrorBar.tsx';
+import { useAppStore } from '../../store/index.ts';
+import { locationFor } from '../../store/slices/job-target.ts';
+import { localToday } from '../../store/slices/back-up-now.ts';
+import { ShippingForm } from '../shipping/ShippingForm.tsx';
+import { toReturnAddress, toReturnShipping, validateShipping, type ShippingDraft } from '../shipping/shipping-form.ts';
+
+function useCarriers(job: ImportJobInfo): string[] {
+  const locations = useAppStore((s) => s.ij.locations);
+  const load = useAppStore((s) => s.loadJobLocations);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const listed = locationFor(job.location, locations)?.supportedCarriers ?? [];
+  const own = [job.returnShipping?.carrierName, job.deliveryPackage?.carrierName].filter((x): x is string => !!x);
+  return listed.length ? listed : [...new Set(own)];
+}
+
+export function TrackingDialog({ job, open, onClose }: { job: ImportJobInfo; open: boolean; onClose: () => void }) {
+  const carriers = useCarriers(job);
+  const jobs = useAppStore((s) => s.ij.jobs);
+  const busy = useAppStore((s) => s.ij.busy === 'tracking');
+  const error = useAppStore((s) => (s.ij.busy === null ? s.ij.actionError : null));
+  const submit = useAppStore((s) => s.submitTracking);
+  const [carrier, setCarrier] = useState('');
+  const [number, setNumber] = useState('');
+  const [count, setCount] = useState('');
+  const [date, setDate] = useState('');
+  const [tried, setTried] = useState(false);
+  useEffect(() => {
+    if (!open) return;
+    setCarrier(job.deliveryPackage?.carrierName ?? job.returnShipping?.carrierName ?? '');
+    setNumber(job.deliveryPackage?.trackingNumber ?? '');
+    setCount(String(job.deliveryPackage?.driveCount ?? job.drives.length));
+    setDate(job.deliveryPackage?.shipDate?.slice(0, 10) ?? localToday());
+    setTried(false);
+  }, [open, job]);
+  const owner = trackingNumberOwner(number, jobs, job.name);
+  const errors = {
+    carrier: carrier ? null : 'Carrier is required.',
+    number: !number.trim() ? 'Tracking number is required.' : checkTrackingNumber(normalizeTrackingNumber(number)) ?? (owner ? `Tracking number already used by job ${owner}; each job needs its own package and tracking number.` : null),
+    count: checkDriveCount(Number(count)) ?? (Number(count) !== job.drives.length ? `This job has ${job.drives.length} drive(s); ship all of them in this one package.` : null),
+    date: checkShipDate(date),
+  };
+  const ok = Object.values(errors).every((e) => !e);
+  const msg = (k: keyof typeof errors, id: string) => (tried && errors[k] ? { validationMessage: <span data-testid={`ij-track-${id}-error`}>{errors[k]}</span> } : {});
+  return (
+    <Dialog open={open} onOpenChange={(_, d) => !d.open && onClose()}>
+      <DialogSurface data-testid="ij-tracking-dialog">
+        <form
+          onSubmit={async (e) => {
+            e.preventDefault();
+            setTried(true);
+            if (!ok) return;
+            if (await submit({ carrierName: carrier, trackingNumber: normalizeTrackingNumber(number), driveCount: Number(count), shipDate: date })) onClose();
+          }}
+        >
+          <DialogBody>
+            <DialogTitle>Tracking for {job.name}</DialogTitle>
+            <DialogContent style={{ display: 'grid', gap: 12 }}>
+              <Text>Saving sets the job to Shipping. All {job.drives.length} disk(s) go in one package with this tracking number.</Text>
+              <Field label="Carrier" required {...msg('carrier', 'carrier')}>
+                <Dropdown data-testid="ij-track-carrier" value={carrier} selectedOptions={carrier ? [carrier] : []} onOptionSelect={(_, d) => setCarrier(d.optionValue ?? '')} placeholder="Choose the carrier">
+                  {carriers.map((c) => (
+                    <Option key={c} value={c}>
+                      {c}
+                    </Option>
+                  ))}
+                </Dropdown>
+              </Field>
+              <Field label="Tracking number" required {...msg('number', 'number')}>
+                <Input data-testid="ij-track-number" value={number} onChange={(_, d) => setNumber(d.value)} autoComplete="off" />
+              </Field>
+              <Field label="Number of disks in the package" required {...msg('count', 'count')}>
+                <Input data-testid="ij-track-count" type="number" value={count} onChange={(_, d) => setCount(d.value)} />
+              </Field>
+              <Field label="Ship date" required {...msg('date', 'date')}>
+                <Input data-testid="ij-track-date" type="date" value={date} onChange={(_, d) => setDate(d.value)} />
+              </Field>
+              <ErrorBar error={tried ? error : null} title="Tracking was not saved" testId="ij-track-error" />
+            </DialogContent>
+            <DialogActions>
+              <Button data-testid="ij-track-save" type="submit" appearance="primary" disabled={busy}>
+                Save tracking
+              </Button>
+              <Button onClick={onClose}>Close</Button>
+            </DialogActions>
+          </DialogBody>
+        </form>
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+const draftFromJob = (job: ImportJobInfo): ShippingDraft => ({
+  contactName: job.returnAddress?.recipientName ?? '',
+  phone: job.returnAddress?.phone ?? '',
+  email: job.returnAddress?.email ?? '',
+  streetAddress1: job.returnAddress?.streetAddress1 ?? '',
+  streetAddress2: job.returnAddress?.streetAddress2 ?? '',
+  city: job.returnAddress?.city ?? '',
+  stateOrProvince: job.returnAddress?.stateOrProvince ?? '',
+  postalCode: job.returnAddress?.postalCode ?? '',
+  countryOrRegion: job.returnAddress?.countryOrRegion ?? '',
+  carrierName: job.returnShipping?.carrierName ?? '',
+  carrierAccountNumber: job.returnShipping?.carrierAccountNumber ?? '',
+});
+
+export function ReturnDialog({ job, open, onClose }: { job: ImportJobInfo; open: boolean; onClose: () => void }) {
+  const carriers = useCarriers(job);
+  const busy = useAppStore((s) => s.ij.busy === 'return');
+  const error = useAppStore((s) => (s.ij.busy === null ? s.ij.actionError : null));
+  const submit = useAppStore((s) => s.submitReturn);
+  const [draft, setDraft] = useState<ShippingDraft>(() => draftFromJob(job));
+  const [tried, setTried] = useState(false);
+  useEffect(() => {
+    if (open) {
+      setDraft(draftFromJob(job));
+      setTried(false);
+    }
+  }, [open, job]);
+  return (
+    <Dialog open={open} onOpenChange={(_, d) => !d.open && onClose()}>
+      <DialogSurface data-testid="ij-return-dialog" style={{ maxWidth: 920 }}>
+        <form
+          onSubmit={async (e) => {
+            e.preventDefault();
+            setTried(true);
+            if (Object.keys(validateShipping(draft, carriers)).length) return;
+            if (await submit({ returnAddress: toReturnAddress(draft), returnShipping: toReturnShipping(draft) })) onClose();
+          }}
+        >
+          <DialogBody>
+            <DialogTitle>Return address and shipping for {job.name}</DialogTitle>
+            <DialogContent style={{ display: 'grid', gap: 12 }}>
+              <ShippingForm value={draft} onChange={(p) => setDraft((d) => ({ ...d, ...p }))} carriers={carriers} showAll={tried} disabled={busy} />
+              <ErrorBar error={tried ? error : null} title="The return details were not saved" testId="ij-return-error" />
+            </DialogContent>
+            <DialogActions>
+              <Button data-testid="ij-return-save" type="submit" appearance="primary" disabled={busy}>
+                Save
+              </Button>
+              <Button onClick={onClose}>Close</Button>
+            </DialogActions>
+          </DialogBody>
+        </form>
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+export function ConfirmDialog(p: { open: boolean; testId: string; title: string; text: string; confirmLabel: string; onConfirm: () => Promise<boolean>; onClose: () => void }) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <Dialog modalType="alert" open={p.open} onOpenChange={(_, d) => !d.open && p.onClose()}>
+      <DialogSurface data-testid={p.testId}>
+        <DialogBody>
+          <DialogTitle>{p.title}</DialogTitle>
+          <DialogContent>{p.text}</DialogContent>
+          <DialogActions>
+            <Button
+              data-testid={`${p.testId}-confirm`}
+              appearance="primary"
+              disabled={busy}
+              onClick={async () => {
+                setBusy(true);
+                await p.onConfirm();
+                setBusy(false);
+                p.onClose();
+              }}
+            >
+              {p.confirmLabel}
+            </Button>
+            <Button data-testid={`${p.testId}-close`} onClick={p.onClose}>
+              Keep the job
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}

@@ -1,0 +1,81 @@
+/**
+ * Step 5: where the job goes (storage account, resource group, region, datacenter) and the shipping details;
+ * "Create import job" validates every field, creates the job with the prepared drives and remembers the details.
+ * data-testid: dp-target, dp-create-job, dp-create-error, dp-target-error
+ */
+import { Button, Field, MessageBar, MessageBarBody, MessageBarGroup, Spinner, Text } from '@fluentui/react-components';
+import { useShallow } from 'zustand/react/shallow';
+import { ErrorBar } from '../../components/ErrorBar.tsx';
+import { formatBytes } from '../../components/format.ts';
+import { useAppStore } from '../../store/index.ts';
+import { AuthLine, useSignInUrl } from '../disk-prep/SignInPage.tsx';
+import { ShippingForm } from './ShippingForm.tsx';
+import { validateShipping } from './shipping-form.ts';
+
+export function ShippingPage() {
+  const { shipping, showAll, target, targetError, targetLoading, creating, createError, drives, auth, signingIn } = useAppStore(
+    useShallow((s) => ({
+      shipping: s.dp.shipping,
+      showAll: s.dp.shippingShowAll,
+      target: s.dp.target,
+      targetError: s.dp.targetError,
+      targetLoading: s.dp.targetLoading,
+      creating: s.dp.creating,
+      createError: s.dp.createError,
+      drives: s.dp.drives,
+      auth: s.dp.auth,
+      signingIn: s.dp.signingIn,
+    })),
+  );
+  const update = useAppStore((s) => s.updateShipping);
+  const create = useAppStore((s) => s.createImportJob);
+  const reload = useAppStore((s) => s.openShipping);
+  const signIn = useAppStore((s) => s.signInDp);
+  const setUrl = useAppStore((s) => s.setDpSignInUrl);
+  useSignInUrl(signingIn, setUrl);
+  const carriers = target?.location?.supportedCarriers ?? [];
+  const problems = Object.keys(validateShipping(shipping, carriers)).length;
+  const needsSignIn = (targetError as { code?: string } | null)?.code === 'SIGNIN_REQUIRED' || (auth && !auth.signedIn);
+  return (
+    <div style={{ display: 'grid', gap: 16 }}>
+      {targetLoading && <Spinner size="tiny" label="Finding the storage account and the datacenter…" />}
+      {needsSignIn && (
+        <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+          <AuthLine />
+          <Button data-testid="dp-shipping-signin" appearance="primary" disabled={signingIn} onClick={() => void signIn().then(() => reload())}>
+            Sign in
+          </Button>
+        </div>
+      )}
+      <ErrorBar error={targetError} title="Where should the job go?" onRetry={() => void reload()} testId="dp-target-error" />
+      {target && (
+        <Field label="Import job">
+          <Text data-testid="dp-target">
+            Storage account <strong>{target.storageAccount}</strong> in resource group <strong>{target.resourceGroup}</strong> (subscription{' '}
+            {target.subscriptionName}), region <strong>{target.locationName}</strong>
+            {target.location ? `, datacenter ${target.location.name}` : ' — no Import/Export datacenter serves this region'}.
+            {drives && ` ${drives.drives.length} prepared disk(s), ${formatBytes(drives.drives.reduce((s, d) => s + d.bytes, 0))}.`}
+          </Text>
+        </Field>
+      )}
+      <ShippingForm value={shipping} onChange={update} carriers={carriers} showAll={showAll} disabled={creating} />
+      {showAll && problems > 0 && (
+        <MessageBarGroup>
+          <MessageBar intent="error" data-testid="dp-shipping-invalid">
+            <MessageBarBody>
+              {problems} field{problems > 1 ? 's need' : ' needs'} attention before the job can be created.
+            </MessageBarBody>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+      <ErrorBar error={createError} title="The import job was not created" onRetry={() => void create()} testId="dp-create-error" />
+      <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+        <Button data-testid="dp-create-job" appearance="primary" disabled={creating || !target} onClick={() => void create()}>
+          Create import job
+        </Button>
+        {creating && <Spinner size="tiny" label="Creating the import job…" />}
+        <Text size={200}>The details are remembered for the next job on this machine.</Text>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,349 @@
+import type { DiskPrepProgress, DiskPrepStatus, DisksView, DrivesView, DriveListItem, JobsView, PlanView } from '../../../../shared/contract/diskprep.ts';
+import type { AuthStatus, ImportJobInfo } from '../../../../shared/contract/azure.ts';
+import { api } from '../../api/client.ts';
+import { fetchPolicyDefaults } from './policy-defaults.ts';
+import { resolveJobTarget, type JobTarget } from './job-target.ts';
+import type { SliceCreator } from '../types.ts';
+import { emptyShippingDraft, fromDefaults, toDefaults, toReturnAddress, toReturnShipping, validateShipping, type ShippingDraft } from '../../features/shipping/shipping-form.ts';
+
+export const DP_STEPS = ['staging', 'disks', 'signin', 'copy', 'shipping', 'result'] as const;
+export type DpStep = (typeof DP_STEPS)[number];
+
+export interface DiskPrepState {
+  dp: {
+    step: DpStep;
+    reached: number;
+    defaultsLoaded: boolean;
+    staging: string;
+    jobs: JobsView | null;
+    jobsLoading: boolean;
+    jobsError: unknown;
+    job: string | null;
+    /** Disk Prep state of the chosen job on disk (resume offer, needs-disk pause, complete). */
+    status: DiskPrepStatus | null;
+    disks: DisksView | null;
+    disksLoading: boolean;
+    disksError: unknown;
+    selected: string[];
+    plan: PlanView | null;
+    planError: unknown;
+    passphrase: string;
+    /** The erase dialog: for the first start, or for the disk added after a capacity pause. */
+    erase: null | { mode: 'start' | 'add'; diskIds: string[] };
+    auth: AuthStatus | null;
+    authError: unknown;
+    signingIn: boolean;
+    signInUrl: string | null;
+    taskId: string | null;
+    startError: unknown;
+    progress: DiskPrepProgress | null;
+    shipping: ShippingDraft;
+    shippingShowAll: boolean;
+    target: JobTarget | null;
+    targetError: unknown;
+    targetLoading: boolean;
+    creating: boolean;
+    createError: unknown;
+    created: ImportJobInfo | null;
+    drives: DrivesView | null;
+    /** Kept in memory only, for "show BitLocker keys" on the result page. */
+    keys: DriveListItem[] | null;
+  };
+}
+
+export interface DiskPrepActions {
+  openDiskPrep(): Promise<void>;
+  setDpStaging(path: string): void;
+  loadStagingJobs(): Promise<void>;
+  chooseStagedJob(name: string): Promise<void>;
+  loadDisks(): Promise<void>;
+  toggleDisk(id: string): void;
+  addRehearsalDisk(serial: string, capacity: string): Promise<void>;
+  setDpPassphrase(p: string): void;
+  openErase(mode: 'start' | 'add', diskIds: string[]): void;
+  closeErase(): void;
+  confirmErase(): Promise<void>;
+  checkDpAuth(): Promise<void>;
+  signInDp(): Promise<void>;
+  cancelSignInDp(): Promise<void>;
+  setDpSignInUrl(url: string | null): void;
+  startCopy(resume?: boolean): Promise<void>;
+  refreshDpStatus(): Promise<void>;
+  goDpStep(step: DpStep): void;
+  /** Moves forward (and marks the step reached). */
+  advanceDpStep(step: DpStep): void;
+  openShipping(): Promise<void>;
+  updateShipping(patch: Partial<ShippingDraft>): void;
+  createImportJob(): Promise<void>;
+  resetDiskPrep(): void;
+}
+
+export type DiskPrepSlice = DiskPrepState & DiskPrepActions;
+
+export const initDiskPrepState: DiskPrepState = {
+  dp: {
+    step: 'staging',
+    reached: 0,
+    defaultsLoaded: false,
+    staging: '',
+    jobs: null,
+    jobsLoading: false,
+    jobsError: null,
+    job: null,
+    status: null,
+    disks: null,
+    disksLoading: false,
+    disksError: null,
+    selected: [],
+    plan: null,
+    planError: null,
+    passphrase: '',
+    erase: null,
+    auth: null,
+    authError: null,
+    signingIn: false,
+    signInUrl: null,
+    taskId: null,
+    startError: null,
+    progress: null,
+    shipping: emptyShippingDraft(),
+    shippingShowAll: false,
+    target: null,
+    targetError: null,
+    targetLoading: false,
+    creating: false,
+    createError: null,
+    created: null,
+    drives: null,
+    keys: null,
+  },
+};
+
+const joinPath = (dir: string, ...parts: string[]) => {
+  const sep = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
+  return [dir.replace(/[\\/]+$/, ''), ...parts].join(sep);
+};
+
+export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
+  const dp = () => get().dp;
+  const patch = (p: Partial<DiskPrepState['dp']>) => set((s) => ({ dp: { ...s.dp, ...p } }));
+  const go = (step: DpStep) => patch({ step, reached: Math.max(dp().reached, DP_STEPS.indexOf(step)) });
+  const planFor = async (ids: string[]) => {
+    const { staging, job } = dp();
+    if (!job || !ids.length) return patch({ plan: null, planError: null });
+    try {
+      const plan = await api.invoke('diskprep:plan', { staging, job, disks: ids });
+      if (dp().selected.join('\n') === ids.join('\n')) patch({ plan, planError: null });
+    } catch (err) {
+      patch({ plan: null, planError: err });
+    }
+  };
+  return {
+    ...initDiskPrepState,
+    async openDiskPrep() {
+      if (dp().defaultsLoaded) return;
+      patch({ defaultsLoaded: true });
+      let staging = get().settings?.lastStagingLocation ?? '';
+      if (!staging) {
+        const r = await fetchPolicyDefaults();
+        if (r.kind === 'policy') staging = r.policy.staging;
+      }
+      if (staging && !dp().staging) {
+        patch({ staging });
+        await get().loadStagingJobs();
+      }
+    },
+    setDpStaging(path) {
+      patch({ staging: path, jobs: null, jobsError: null, job: null, status: null });
+    },
+    async loadStagingJobs() {
+      const staging = dp().staging.trim();
+      if (!staging) return;
+      patch({ jobsLoading: true, jobsError: null });
+      try {
+        const jobs = await api.invoke('diskprep:jobs', { staging });
+        patch({ jobs, jobsLoading: false });
+        if (get().settings && get().settings?.lastStagingLocation !== staging) void get().updateSettings({ lastStagingLocation: staging });
+        const complete = jobs.jobs.filter((j) => j.state === 'complete');
+        if (complete.length === 1 && !dp().job) patch({ job: complete[0].jobName });
+      } catch (err) {
+        patch({ jobs: null, jobsLoading: false, jobsError: err });
+      }
+    },
+    async chooseStagedJob(name) {
+      patch({ job: name, status: null, selected: [], plan: null });
+      try {
+        patch({ status: await api.invoke('diskprep:status', { staging: dp().staging, job: name }) });
+      } catch {
+        /* a job that never started has a status too; a failure here only hides the resume offer */
+      }
+    },
+    async loadDisks() {
+      const { staging, job } = dp();
+      patch({ disksLoading: true, disksError: null });
+      try {
+        const disks = await api.invoke('diskprep:disks', { staging, ...(job ? { job } : {}) });
+        const ids = new Set(disks.disks.filter((d) => d.refusals.length === 0).map((d) => d.id));
+        const selected = dp().selected.filter((id) => ids.has(id));
+        patch({ disks, disksLoading: false, selected });
+        void planFor(selected);
+      } catch (err) {
+        patch({ disksLoading: false, disksError: err });
+      }
+    },
+    toggleDisk(id) {
+      const cur = dp().selected;
+      const selected = cur.includes(id) ? cur.filter((x) => x !== id) : [...cur, id];
+      patch({ selected });
+      void planFor(selected);
+    },
+    async addRehearsalDisk(serial, capacity) {
+      let dataDir = get().appInfo?.dataDir;
+      if (!dataDir) {
+        await get().loadAppInfo();
+        dataDir = get().appInfo?.dataDir;
+      }
+      if (!dataDir) throw new Error('The data directory of the console is unknown; cannot place a rehearsal disk.');
+      const disk = await api.invoke('diskprep:initFolderDisk', { path: joinPath(dataDir, 'rehearsal-disks', serial), serial, capacity });
+      await get().loadDisks();
+      if (disk.refusals.length === 0 && !dp().selected.includes(disk.id)) get().toggleDisk(disk.id);
+    },
+    setDpPassphrase(passphrase) {
+      patch({ passphrase });
+    },
+    openErase(mode, diskIds) {
+      patch({ erase: { mode, diskIds } });
+    },
+    closeErase() {
+      patch({ erase: null });
+    },
+    async confirmErase() {
+      const e = dp().erase;
+      patch({ erase: null });
+      if (!e) return;
+      if (e.mode === 'add') {
+        const { staging, job, passphrase } = dp();
+        patch({ startError: null, progress: null });
+        try {
+          const { taskId } = await api.invoke('diskprep:addDisk', { staging, job: job!, disk: { id: e.diskIds[0], confirmErase: true }, ...(passphrase ? { passphrase } : {}) });
+          patch({ taskId, status: null });
+        } catch (err) {
+          patch({ startError: err });
+        }
+        return;
+      }
+      await get().checkDpAuth();
+      if (dp().auth?.signedIn) await get().startCopy();
+      else go('signin');
+    },
+    async checkDpAuth() {
+      try {
+        patch({ auth: await api.invoke('auth:status', {}), authError: null });
+      } catch (err) {
+        patch({ auth: null, authError: err });
+      }
+    },
+    async signInDp() {
+      patch({ signingIn: true, authError: null, signInUrl: null });
+      try {
+        patch({ auth: await api.invoke('auth:signIn', {}), signingIn: false, signInUrl: null });
+      } catch (err) {
+        patch({ signingIn: false, authError: err });
+      }
+    },
+    async cancelSignInDp() {
+      await api.invoke('auth:cancelSignIn', {}).catch(() => undefined);
+    },
+    setDpSignInUrl(url) {
+      patch({ signInUrl: url });
+    },
+    async startCopy(resume = false) {
+      const { staging, job, selected, passphrase, status } = dp();
+      if (!job) return;
+      const disks = resume && status?.disks.length ? status.disks.map((d) => ({ id: d.id })) : selected.map((id) => ({ id, confirmErase: true }));
+      patch({ startError: null, progress: null });
+      go('copy');
+      try {
+        const { taskId } = await api.invoke('diskprep:start', { staging, job, disks, ...(passphrase ? { passphrase } : {}) });
+        patch({ taskId });
+      } catch (err) {
+        patch({ startError: err });
+      }
+    },
+    async refreshDpStatus() {
+      const { staging, job } = dp();
+      if (!job) return;
+      try {
+        const status = await api.invoke('diskprep:status', { staging, job });
+        patch({ status, ...(status.lastProgress ? { progress: status.lastProgress } : {}) });
+      } catch {
+        /* transient: the next poll tries again */
+      }
+    },
+    advanceDpStep(step) {
+      go(step);
+    },
+    goDpStep(step) {
+      if (DP_STEPS.indexOf(step) <= dp().reached) patch({ step });
+    },
+    async openShipping() {
+      go('shipping');
+      const { staging, job } = dp();
+      patch({ targetLoading: true, targetError: null });
+      const [defaults, drives] = await Promise.all([
+        api.invoke('shipping:getDefaults', {}).catch(() => null),
+        api.invoke('diskprep:drives', { staging, job: job! }).catch((err: unknown) => {
+          patch({ targetError: err });
+          return null;
+        }),
+      ]);
+      const typed = Object.values(dp().shipping).some((v) => v.trim());
+      patch({ drives, ...(typed ? {} : { shipping: fromDefaults(defaults) }) });
+      try {
+        const stagedJob = dp().jobs?.jobs.find((j) => j.jobName === job);
+        const target = await resolveJobTarget({ storageAccount: drives?.storageAccount ?? stagedJob?.storageAccount });
+        patch({ target, targetLoading: false });
+      } catch (err) {
+        patch({ target: null, targetLoading: false, targetError: err });
+      }
+    },
+    updateShipping(p) {
+      patch({ shipping: { ...dp().shipping, ...p } });
+    },
+    async createImportJob() {
+      const { shipping, target, staging, job, passphrase } = dp();
+      const carriers = target?.location?.supportedCarriers ?? [];
+      if (Object.keys(validateShipping(shipping, carriers)).length || !target || !job) {
+        patch({ shippingShowAll: true });
+        return;
+      }
+      patch({ creating: true, createError: null });
+      try {
+        const drives = await api.invoke('diskprep:drives', { staging, job, revealKeys: true, ...(passphrase ? { passphrase } : {}) });
+        if (!drives.driveList?.length) throw new Error(`Disk Prep has no prepared drives for ${job}; finish preparing the disks first.`);
+        const created = await api.invoke('jobs:create', {
+          subscriptionId: target.subscriptionId,
+          resourceGroup: target.resourceGroup,
+          jobName: job,
+          location: target.locationName,
+          storageAccountId: target.storageAccountId,
+          drives: drives.driveList.map((d) => ({ driveId: d.driveId, bitLockerKey: d.bitLockerKey, manifestFile: d.manifestFile, manifestHash: d.manifestHash })),
+          returnAddress: toReturnAddress(shipping),
+          returnShipping: toReturnShipping(shipping),
+          diagnosticsPath: 'waimportexport',
+        });
+        void api.invoke('shipping:saveDefaults', toDefaults(shipping)).catch(() => undefined);
+        const { driveList, ...publicDrives } = drives;
+        patch({ creating: false, created, drives: publicDrives, keys: driveList ?? null });
+        go('result');
+      } catch (err) {
+        patch({ creating: false, createError: err });
+      }
+    },
+    resetDiskPrep() {
+      const { staging, jobs } = dp();
+      set({ dp: { ...initDiskPrepState.dp, defaultsLoaded: true, staging, jobs } });
+    },
+  };
+};
+

@@ -1,0 +1,258 @@
+import type { ImportJobInfo, ImportLocation, SubscriptionInfo } from '../../../../shared/contract/azure.ts';
+import type { CleanupResult, DriveLogSummary, ImportVerifyReport } from '../../../../shared/contract/import-verify.ts';
+import type { DeliveryPackageInput, ReturnShippingInput, ShippingContact } from '../../../../shared/validators/shipping.ts';
+import { normalizeState, trackingDeadline } from '../../../../shared/import-jobs.ts';
+import { api, errorMessage } from '../../api/client.ts';
+import type { SliceCreator } from '../types.ts';
+
+export interface JobRefKey {
+  subscriptionId: string;
+  resourceGroup: string;
+  jobName: string;
+}
+
+export interface JobNotification {
+  id: string;
+  jobName: string;
+  level: 'info' | 'warning' | 'error';
+  text: string;
+}
+
+export type JobAction = 'tracking' | 'return' | 'cancel' | 'delete';
+
+export interface ImportJobsState {
+  ij: {
+    jobs: ImportJobInfo[];
+    subscriptions: SubscriptionInfo[];
+    loaded: boolean;
+    loading: boolean;
+    error: unknown;
+    /** Consecutive failed refreshes (drives the backoff). */
+    failures: number;
+    lastRefreshed: string | null;
+    notifications: JobNotification[];
+    /** Keys already notified (state changes and deadline levels), so each is said once. */
+    notified: string[];
+    selected: JobRefKey | null;
+    busy: JobAction | null;
+    actionError: unknown;
+    locations: ImportLocation[];
+    verifyStaging: string;
+    verifyTaskId: string | null;
+    verifyError: unknown;
+    report: ImportVerifyReport | null;
+    cleanup: CleanupResult | null;
+    cleanupError: unknown;
+    driveLogs: Record<string, DriveLogSummary | { error: string }>;
+  };
+}
+
+export interface ImportJobsActions {
+  refreshImportJobs(): Promise<void>;
+  selectImportJob(ref: JobRefKey | null): void;
+  loadJobLocations(): Promise<void>;
+  submitTracking(pkg: DeliveryPackageInput): Promise<boolean>;
+  submitReturn(u: { returnAddress?: ShippingContact; returnShipping?: ReturnShippingInput }): Promise<boolean>;
+  cancelImportJob(): Promise<boolean>;
+  deleteImportJob(): Promise<boolean>;
+  dismissJobNotification(id: string): void;
+  clearJobActionError(): void;
+  setVerifyStaging(path: string): void;
+  startImportVerify(): Promise<void>;
+  loadVerifyReport(): Promise<void>;
+  cleanupStaging(confirmJobName: string): Promise<void>;
+  loadDriveLog(uri: string): Promise<void>;
+}
+
+export type ImportJobsSlice = ImportJobsState & ImportJobsActions;
+
+export const initImportJobsState: ImportJobsState = {
+  ij: {
+    jobs: [],
+    subscriptions: [],
+    loaded: false,
+    loading: false,
+    error: null,
+    failures: 0,
+    lastRefreshed: null,
+    notifications: [],
+    notified: [],
+    selected: null,
+    busy: null,
+    actionError: null,
+    locations: [],
+    verifyStaging: '',
+    verifyTaskId: null,
+    verifyError: null,
+    report: null,
+    cleanup: null,
+    cleanupError: null,
+    driveLogs: {},
+  },
+};
+
+/** Next automatic refresh: every minute when healthy; 15 s, 30 s, 1 min … up to 10 min after failures. */
+export function refreshDelayMs(failures: number): number {
+  if (failures <= 0) return 60_000;
+  return Math.min(600_000, 15_000 * 2 ** (failures - 1));
+}
+
+export const jobKey = (j: { subscriptionId: string; resourceGroup: string; name?: string; jobName?: string }) =>
+  `${j.subscriptionId}/${j.resourceGroup.toLowerCase()}/${j.name ?? j.jobName}`;
+
+/** New notifications for state changes (vs the previous list) and deadlines at warning/overdue. */
+export function jobNotifications(prev: readonly ImportJobInfo[] | null, next: readonly ImportJobInfo[], notified: ReadonlySet<string>, now = new Date()): JobNotification[] {
+  const out: JobNotification[] = [];
+  const before = new Map((prev ?? []).map((j) => [jobKey(j), j]));
+  for (const j of next) {
+    const k = jobKey(j);
+    const old = before.get(k);
+    if (prev && old && normalizeState(old.state) !== normalizeState(j.state)) {
+      const id = `${k}:state:${j.state}`;
+      if (!notified.has(id)) out.push({ id, jobName: j.name, level: j.state === 'Closed' ? 'error' : 'info', text: `Import job ${j.name} changed from ${old.state} to ${j.state}.` });
+    }
+    const d = trackingDeadline(j, now);
+    if (d.level === 'warning' || d.level === 'overdue') {
+      const id = `${k}:deadline:${d.level}`;
+      if (!notified.has(id))
+        out.push({
+          id,
+          jobName: j.name,
+          level: d.level === 'overdue' ? 'error' : 'warning',
+          text: d.level === 'overdue' ? `Import job ${j.name}: the tracking number is overdue; the job may be deleted.` : `Import job ${j.name}: enter the tracking number — ${d.text}.`,
+        });
+    }
+  }
+  return out;
+}
+
+export const createImportJobsSlice: SliceCreator<ImportJobsSlice> = (set, get) => {
+  const ij = () => get().ij;
+  const patch = (p: Partial<ImportJobsState['ij']>) => set((s) => ({ ij: { ...s.ij, ...p } }));
+  const ref = () => {
+    const r = ij().selected;
+    if (!r) throw new Error('No import job is selected.');
+    return r;
+  };
+  const replaceJob = (job: ImportJobInfo) => patch({ jobs: ij().jobs.map((j) => (jobKey(j) === jobKey(job) ? job : j)) });
+  const act = async (name: JobAction, fn: () => Promise<void>): Promise<boolean> => {
+    patch({ busy: name, actionError: null });
+    try {
+      await fn();
+      patch({ busy: null });
+      return true;
+    } catch (err) {
+      patch({ busy: null, actionError: err });
+      return false;
+    }
+  };
+  return {
+    ...initImportJobsState,
+    async refreshImportJobs() {
+      if (ij().loading) return;
+      patch({ loading: true });
+      try {
+        const subscriptions = await api.invoke('azure:subscriptions', {});
+        const lists = await Promise.all(subscriptions.map((s) => api.invoke('jobs:list', { subscriptionId: s.subscriptionId })));
+        const jobs = lists.flat().sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.name.localeCompare(b.name));
+        const notified = new Set(ij().notified);
+        const fresh = jobNotifications(ij().loaded ? ij().jobs : null, jobs, notified);
+        for (const n of fresh) notified.add(n.id);
+        patch({
+          jobs,
+          subscriptions,
+          loaded: true,
+          loading: false,
+          error: null,
+          failures: 0,
+          lastRefreshed: new Date().toISOString(),
+          notifications: [...fresh, ...ij().notifications].slice(0, 20),
+          notified: [...notified],
+        });
+      } catch (err) {
+        patch({ loading: false, error: err, failures: ij().failures + 1, lastRefreshed: new Date().toISOString() });
+      }
+    },
+    selectImportJob(r) {
+      patch({ selected: r, actionError: null, report: null, verifyTaskId: null, verifyError: null, cleanup: null, cleanupError: null });
+      if (r) {
+        void get().loadVerifyReport();
+        if (!ij().verifyStaging) patch({ verifyStaging: get().settings?.lastStagingLocation ?? '' });
+      }
+    },
+    async loadJobLocations() {
+      if (ij().locations.length) return;
+      try {
+        patch({ locations: await api.invoke('azure:locations', {}) });
+      } catch {
+        /* carriers then come from the job's own return shipping */
+      }
+    },
+    submitTracking: (pkg) => act('tracking', async () => replaceJob(await api.invoke('jobs:updateShipping', { ...ref(), deliveryPackage: pkg }))),
+    submitReturn: (u) => act('return', async () => replaceJob(await api.invoke('jobs:updateReturn', { ...ref(), ...u }))),
+    cancelImportJob: () => act('cancel', async () => replaceJob(await api.invoke('jobs:cancel', ref()))),
+    deleteImportJob: () =>
+      act('delete', async () => {
+        const r = ref();
+        await api.invoke('jobs:delete', r);
+        patch({ jobs: ij().jobs.filter((j) => jobKey(j) !== jobKey(r)), selected: null });
+      }),
+    dismissJobNotification(id) {
+      patch({ notifications: ij().notifications.filter((n) => n.id !== id) });
+    },
+    clearJobActionError() {
+      patch({ actionError: null });
+    },
+    setVerifyStaging(path) {
+      patch({ verifyStaging: path });
+    },
+    async startImportVerify() {
+      const r = ref();
+      const job = ij().jobs.find((j) => jobKey(j) === jobKey(r));
+      const account = job?.storageAccountId?.split('/').pop();
+      patch({ verifyError: null, report: null, cleanup: null, cleanupError: null });
+      try {
+        const { taskId } = await api.invoke('importVerify:start', {
+          staging: ij().verifyStaging.trim(),
+          jobName: r.jobName,
+          subscriptionId: r.subscriptionId,
+          resourceGroup: job?.storageAccountId?.split('/')[4] ?? r.resourceGroup,
+          ...(account ? { storageAccount: account } : {}),
+        });
+        patch({ verifyTaskId: taskId });
+      } catch (err) {
+        patch({ verifyError: err });
+      }
+    },
+    async loadVerifyReport() {
+      const r = ij().selected;
+      if (!r) return;
+      try {
+        const report = await api.invoke('importVerify:lastReport', { jobName: r.jobName });
+        if (ij().selected?.jobName === r.jobName) patch({ report });
+      } catch {
+        /* no report yet */
+      }
+    },
+    async cleanupStaging(confirmJobName) {
+      const r = ref();
+      patch({ cleanupError: null });
+      try {
+        patch({ cleanup: await api.invoke('importVerify:cleanupStaging', { staging: ij().verifyStaging.trim(), jobName: r.jobName, confirmJobName }) });
+      } catch (err) {
+        patch({ cleanupError: err });
+      }
+    },
+    async loadDriveLog(uri) {
+      const r = ref();
+      const job = ij().jobs.find((j) => jobKey(j) === jobKey(r));
+      const idParts = job?.storageAccountId?.split('/') ?? [];
+      try {
+        const log = await api.invoke('importVerify:driveLog', { subscriptionId: idParts[2] ?? r.subscriptionId, resourceGroup: idParts[4] ?? r.resourceGroup, storageAccount: idParts[8] ?? '', uri });
+        patch({ driveLogs: { ...ij().driveLogs, [uri]: log } });
+      } catch (err) {
+        patch({ driveLogs: { ...ij().driveLogs, [uri]: { error: errorMessage(err) } } });
+      }
+    },
+  };
+};
