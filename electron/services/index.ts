@@ -62,6 +62,15 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const policies = new PolicyService({ dataDir: opts.dataDir, protector: new FileKeyProtector(join(opts.dataDir, 'policy-secrets.key')), tasks });
   await policies.load();
   policies.on('changed', (v) => events.publish('policy:changed', v));
+  // The scheduler asks the Azure layer for the seed's import job state (own-disk policies).
+  policies.connect({
+    probe: {
+      state: async (p) => {
+        const od = p.initialBackup.ownDisk!;
+        return (await azure.getJob({ subscriptionId: od.subscriptionId, resourceGroup: od.jobResourceGroup, jobName: od.importJobName })).state;
+      },
+    },
+  });
   return {
     events,
     dataDir: opts.dataDir,

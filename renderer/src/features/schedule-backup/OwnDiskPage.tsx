@@ -12,7 +12,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { checkStagingLocation, type OwnDiskField } from '../../../../shared/policy.ts';
 import { pickFolder } from '../../components/pick-folder.ts';
 import { useAppStore } from '../../store/index.ts';
-import { fieldState, usePageErrors } from './use-wizard.tsx';
+import { fieldState, usePageErrors, useSignInUrl } from './use-wizard.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '760px' },
@@ -44,6 +44,7 @@ export function OwnDiskPage() {
   const { show } = usePageErrors('ownDisk');
   const [copied, setCopied] = useState<string | null>(null);
   const { own, check } = sb;
+  useSignInUrl(sb.azureBusy === 'signIn');
   const signedIn = !!sb.auth?.signedIn;
   const set = (f: OwnDiskField, v: string) => update({ ownDisk: { ...own, [f]: v } });
   const text = (f: OwnDiskField, label: string, id: string, hint?: string) => (

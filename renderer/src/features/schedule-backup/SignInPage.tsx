@@ -4,10 +4,10 @@
  * data-testid: sb-signin-status, sb-signin, sb-provider-status, sb-provider-register, sb-entra-create, sb-entra-result,
  *   sb-signin-error
  */
-import { Button, MessageBar, MessageBarBody, MessageBarGroup, Text } from '@fluentui/react-components';
+import { Button, Link, MessageBar, MessageBarBody, MessageBarGroup, Text } from '@fluentui/react-components';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../store/index.ts';
-import { usePageErrors } from './use-wizard.tsx';
+import { usePageErrors, useSignInUrl } from './use-wizard.tsx';
 
 export function SignInPage() {
   const sb = useAppStore(
@@ -19,6 +19,7 @@ export function SignInPage() {
   const ensureApp = useAppStore((s) => s.ensureEntraApp);
   const { errors } = usePageErrors('signIn');
   const account = sb.auth?.account;
+  const signInUrl = useSignInUrl(sb.busy === 'signIn');
   return (
     <div style={{ display: 'grid', gap: 12, maxWidth: 720 }} data-testid="sb-signin-page">
       <Text as="h3" size={500} weight="semibold">
@@ -36,6 +37,15 @@ export function SignInPage() {
           {sb.busy === 'signIn' ? 'Waiting for sign-in…' : sb.signIn.signedIn ? 'Sign in with another account' : 'Sign in'}
         </Button>
       </div>
+      {signInUrl && (
+        <Text size={200}>
+          If no sign-in window opened,{' '}
+          <Link data-testid="sb-signin-link" href={signInUrl} target="_blank" rel="noopener">
+            open the sign-in page
+          </Link>
+          .
+        </Text>
+      )}
       {sb.signIn.signedIn && (
         <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
           <Text data-testid="sb-provider-status" data-registered={sb.signIn.providerRegistered ? 'yes' : 'no'}>
