@@ -1,12 +1,12 @@
 /**
- * `npm run bench -- diskprep [--size 2G] [--pack 64M] [--dir <folder on the FS to test>] [--no-sync]`
+ * `npm run bench -- diskprep [--size 2G] [--pack 64M] [--dir <folder on the FS to test>] [--no-sync] [--no-verify-source]`
  *
  * Copies the same staging data onto folder disks on the same file system with Disk Prep and, in the same run,
  * with `cp` of the same files (throughput ratio, target >= 0.9), and compares Disk Prep's read-back with `md5sum`
  * of the same files (target >= 0.9). Prints one JSON summary line at the end.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ const opt = (name: string, def: string): string => {
 const size = parseSize(opt('size', '2G'));
 const pack = parseSize(opt('pack', '64M'));
 const sync = !args.includes('--no-sync');
+const verifySource = !args.includes('--no-verify-source');
 const base = await mkdtemp(join(opt('dir', tmpdir()), 'obc-bench-diskprep-'));
 const JOB = 'benchjob';
 const MB = (n: number) => `${(n / 1e6).toFixed(0)} MB/s`;
@@ -40,7 +41,7 @@ try {
     randomFillSync(buf, 0, len);
     const path = `packs/${String(i).padStart(6, '0')}.pack`;
     await writeFile(join(folder, path), buf.subarray(0, len));
-    files.push({ path, length: len, sha256: '0'.repeat(64) });
+    files.push({ path, length: len, sha256: verifySource ? createHash('sha256').update(buf.subarray(0, len)).digest('hex') : '0'.repeat(64) });
   }
   const crypto = (await newJobCrypto('benchmark passphrase 123', { N: 1024, r: 8, p: 1 })).crypto;
   const seed = { format: 'obc-seed', formatVersion: 1, jobName: JOB, container: 'bench', blobPrefix: `${JOB}/`, sourceMachine: 'bench', createdAt: new Date().toISOString(), state: 'complete', crypto, totals: { files: files.length, bytes: size, storedBytes: size, chunks: 0, skipped: 0 }, files };
@@ -72,7 +73,7 @@ try {
       await initFolderDisk(dir, `BENCH${round}D${d}`, Math.ceil(size / 2) + 64 * pack);
       disks.push({ id: dir });
     }
-    const res = await runDiskPrep({ staging, job: JOB, disks, providers: { folder: new FolderDiskProvider() }, protector: keyProtector(Buffer.alloc(32, 1), { kind: 'bench' }), sync });
+    const res = await runDiskPrep({ staging, job: JOB, disks, providers: { folder: new FolderDiskProvider() }, protector: keyProtector(Buffer.alloc(32, 1), { kind: 'bench' }), sync, verifySource });
     const onDisk = disks.flatMap((d) => files.map((f) => join(d.id, 'obc-session-1', JOB, ...f.path.split('/')))).filter((p) => spawnSync('test', ['-f', p]).status === 0);
     const md5ms = timeMd5sum(onDisk);
     await rm(join(base, 'staging', `${JOB}.diskprep`), { recursive: true, force: true });
@@ -97,6 +98,7 @@ try {
     bytes: size,
     packBytes: pack,
     fsyncPerFile: sync,
+    verifySourceSha256: verifySource,
     cpMBps: +(size / cpMs / 1000).toFixed(1),
     copyMBps: +(size / copyMs / 1000).toFixed(1),
     copyRatio: +(cpMs / copyMs).toFixed(3),

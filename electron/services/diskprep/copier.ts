@@ -43,6 +43,8 @@ export interface CopyContext {
   afterFirstRange?: () => Promise<void>;
   /** fsync each file before it is committed (default true; the benchmark can compare without). */
   sync?: boolean;
+  /** seed.json's SHA-256 of the staged file: checked in the same read pass (staging damage is caught before shipping). */
+  expectSha256?: string;
 }
 
 /**
@@ -60,6 +62,7 @@ export async function copyAndHash(src: string, dest: string, length: number, vol
     if (st.size !== length) throw new AppError('CORRUPT_DATA', `Staged file ${src} is ${st.size} bytes but seed.json says ${length}; the staging folder changed since the backup.`, { path: src });
     out = await open(dest, 'w');
     const whole = ctx.hashes.stream();
+    const sha = ctx.expectSha256 ? ctx.hashes.stream('sha256') : null;
     const layout = rangeLayout(length);
     const ranges = new Array<string>(layout.length);
     for (let i = 0; i < layout.length; i++) {
@@ -82,6 +85,7 @@ export async function copyAndHash(src: string, dest: string, length: number, vol
       const p: Promise<void> = Promise.all([
         writeFull(o, buf, 0, n, r.offset),
         whole.update(buf, 0, n),
+        sha ? sha.update(buf, 0, n) : undefined,
         ctx.hashes.md5(buf, 0, n, whole).then((hex) => {
           ranges[i] = hex;
         }),
@@ -106,6 +110,11 @@ export async function copyAndHash(src: string, dest: string, length: number, vol
     await Promise.all(inflight);
     if (failure) throw failure;
     const md5 = await whole.digest();
+    if (sha) {
+      const got = (await sha.digest()).toLowerCase();
+      if (got !== ctx.expectSha256!.toLowerCase())
+        throw new AppError('CORRUPT_DATA', `Staged file ${src} does not match its SHA-256 in seed.json (read ${got}); the staging copy is damaged. Run Verify on the backup before preparing disks.`, { path: src });
+    }
     if (ctx.sync !== false) await out.sync();
     return { md5, ranges };
   } finally {

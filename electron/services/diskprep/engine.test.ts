@@ -133,6 +133,18 @@ describe('disk prep engine over folder disks', () => {
     await checkDisk(disk, staging);
   });
 
+  it('catches a damaged staged file against seed.json SHA-256 while copying', async () => {
+    const root = await tempDir();
+    const staging = join(root, 'staging');
+    await makeStaging(staging, JOB, [MiB, 2048]);
+    const pack = join(staging, JOB, 'packs', '000002.pack');
+    const data = await readFile(pack);
+    data[100] ^= 0x80;
+    await writeFile(pack, data);
+    const [disk] = await makeDisks(root, [8 * MiB]);
+    await expect(runDiskPrep(opts(staging, [disk]))).rejects.toMatchObject({ code: 'CORRUPT_DATA', message: expect.stringContaining('000002.pack does not match its SHA-256') });
+  });
+
   it('refuses a disk holding staging, a disk of another job, and a non-empty disk without confirmErase', async () => {
     const root = await tempDir();
     const staging = join(root, 'staging');

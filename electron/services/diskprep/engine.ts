@@ -38,6 +38,8 @@ export interface DiskPrepOptions {
   hashWorkers?: number;
   /** fsync files before they are committed (default true). */
   sync?: boolean;
+  /** Check each staged file against seed.json's SHA-256 while copying (default true). */
+  verifySource?: boolean;
   /** Test hook: awaited at named points (`copy-partial:<i>`, `copy-written:<i>`, `committed:<i>`, `manifest-written:<serial>`, `readback:<serial>`). */
   checkpoint?: (name: string) => Promise<void>;
 }
@@ -213,7 +215,7 @@ interface OneDisk {
   job: StagedJob;
   container: string;
   stateDir: string;
-  byPath: Map<string, { path: string; length: number; index: number }>;
+  byPath: Map<string, { path: string; length: number; sha256: string; index: number }>;
   progress: ProgressTracker;
   hashes: HashPool;
   buffers: BufferPool;
@@ -255,7 +257,8 @@ async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> {
             x.result.copiedBytes += n;
             progress.worked(n);
           },
-          afterFirstRange: x.opts.checkpoint && f.length > 0 ? () => x.hook(`copy-partial:${f.index}`) : undefined,
+            afterFirstRange: x.opts.checkpoint && f.length > 0 ? () => x.hook(`copy-partial:${f.index}`) : undefined,
+          ...(x.opts.verifySource !== false ? { expectSha256: f.sha256 } : {}),
         });
         // fsync + commit of this file overlap the copy of the next one (at most one file pending).
         const prev = pending;
@@ -319,6 +322,7 @@ async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> {
       const again = await readBack(x, vol, manifestHash, dp);
       if (again.length) throw new AppError('CORRUPT_DATA', `Disk ${d.serial} still fails read-back after rewriting (${again[0].file} at ${again[0].offset}); the disk may be failing.`, { serial: d.serial });
     }
+    if (vol.finalize) await vol.finalize(x.opts.signal, (text) => (progress.currentFile = text));
     await x.hook(`readback:${d.serial}`);
     await journal.append({ t: 'verified', files: d.files.length, bytes: dp.bytes });
     return { driveId: d.serial, manifestFile: `\\${DISK_LAYOUT.manifestFile}`, manifestHash, bytes: dp.bytes, files: d.files.length, rehearsal: d.kind === 'folder' };

@@ -19,11 +19,11 @@ parentPort.on('message', (m) => {
       parentPort.postMessage({ id: m.id, hex: createHash('md5').update(new Uint8Array(m.sab, m.off, m.len)).digest('hex').toUpperCase() });
     } else if (m.op === 'update') {
       let h = streams.get(m.sid);
-      if (!h) { h = createHash('md5'); streams.set(m.sid, h); }
+      if (!h) { h = createHash(m.algo || 'md5'); streams.set(m.sid, h); }
       h.update(new Uint8Array(m.sab, m.off, m.len));
       parentPort.postMessage({ id: m.id });
     } else if (m.op === 'end') {
-      const h = streams.get(m.sid) || createHash('md5');
+      const h = streams.get(m.sid) || createHash(m.algo || 'md5');
       streams.delete(m.sid);
       parentPort.postMessage({ id: m.id, hex: h.digest('hex').toUpperCase() });
     }
@@ -104,16 +104,17 @@ export class HashPool {
     return this.post(slot, { op: 'range', ...HashPool.region(buf, off, len) });
   }
 
-  stream(): HashStream {
+  /** A whole-file hash (`md5` or `sha256`), upper-case hex; streams spread over the workers. */
+  stream(algo: 'md5' | 'sha256' = 'md5'): HashStream {
     const slot = this.slots.reduce((a, b) => (b.streams < a.streams ? b : a));
     slot.streams++;
     const sid = this.nextStream++;
     const impl: StreamImpl = {
       slot,
-      update: (buf, off, len) => this.post(slot, { op: 'update', sid, ...HashPool.region(buf, off, len) }).then(() => undefined),
+      update: (buf, off, len) => this.post(slot, { op: 'update', sid, algo, ...HashPool.region(buf, off, len) }).then(() => undefined),
       digest: () => {
         slot.streams--;
-        return this.post(slot, { op: 'end', sid });
+        return this.post(slot, { op: 'end', sid, algo });
       },
     };
     return impl;

@@ -21,6 +21,8 @@ export interface PreparedVolume {
   ensureRoom(relPath: string, newLength: number): void;
   /** Forget a file that was deleted. */
   released(relPath: string): void;
+  /** Before the disk counts as done: Windows waits until BitLocker reports FullyEncrypted. */
+  finalize?(signal?: AbortSignal, onStatus?: (text: string) => void): Promise<void>;
 }
 
 export interface PrepareOptions {

@@ -123,6 +123,17 @@ export class WindowsDiskProvider implements DiskProvider {
       capacityBytes: vol ? vol.sizeBytes : info.sizeBytes,
       ensureRoom: () => undefined, // NTFS enforces; ENOSPC surfaces as NO_SPACE
       released: () => undefined,
+      finalize: async (signal, onStatus) => {
+        for (;;) {
+          const s = parseBitLockerState(await this.run(readBitLockerKeyScript(letter), signal));
+          if (s.VolumeStatus === 'FullyEncrypted') return;
+          onStatus?.(`BitLocker on ${letter}: ${s.VolumeStatus} ${s.EncryptionPercentage.toFixed(0)}%`);
+          await new Promise<void>((resolve, reject) => {
+            const t = setTimeout(resolve, 5000);
+            signal?.addEventListener('abort', () => (clearTimeout(t), reject(new AppError('CANCELLED', 'Cancelled by the user.'))), { once: true });
+          });
+        }
+      },
     };
   }
 }
