@@ -80,6 +80,9 @@ export async function startAzurite(opts: {
     env: { ...process.env, AZURITE_ACCOUNTS: accounts },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // If this process dies without stop(), do not leave Azurite behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString('utf8')).slice(-4000);
@@ -87,6 +90,7 @@ export async function startAzurite(opts: {
   try {
     await waitForPort(port, child, 20_000);
   } catch (err) {
+    process.removeListener('exit', killOnExit);
     child.kill('SIGKILL');
     throw new Error(`${(err as Error).message}${stderr ? `: ${stderr.trim()}` : ''}`);
   }
@@ -94,6 +98,7 @@ export async function startAzurite(opts: {
     port,
     baseUrl: `https://127.0.0.1:${port}`,
     async stop() {
+      process.removeListener('exit', killOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
