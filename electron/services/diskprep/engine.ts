@@ -137,7 +137,7 @@ export async function runDiskPrep(opts: DiskPrepOptions): Promise<DiskPrepResult
   try {
     for (const d of session.disks) {
       const g = given.get(d.serial);
-      if (!g) {
+      if (!opts.repair || !g) {
         if (await diskFinished(stateDir, d)) {
           const dp = progress.disk(d.serial);
           dp.phase = 'done';
@@ -145,8 +145,8 @@ export async function runDiskPrep(opts: DiskPrepOptions): Promise<DiskPrepResult
           dp.copiedFiles = dp.files;
           continue;
         }
-        throw new AppError('CONFLICT', `Disk ${d.serial} (${d.id}) of this job is not finished; attach it and give it again to continue.`, { serial: d.serial, diskId: d.id });
       }
+      if (!g) throw new AppError('CONFLICT', `Disk ${d.serial} (${d.id}) of this job is not finished; attach it and give it again to continue.`, { serial: d.serial, diskId: d.id });
       progress.set('prepare', d.serial);
       const vol = await g.provider.prepare(g.info.id, {
         jobName,
@@ -156,13 +156,17 @@ export async function runDiskPrep(opts: DiskPrepOptions): Promise<DiskPrepResult
         ...(g.ref.existingBitLockerKey ? { existingBitLockerKey: g.ref.existingBitLockerKey } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      const summary = await prepareOneDisk({ opts, d, vol, job, container, stateDir, byPath, progress, hashes, buffers, result, hook });
-      await upsertDrive(
-        stateDir,
-        { jobName, container, ...pick(job.seed, ['storageAccount', 'subscriptionId', 'resourceGroup']) },
-        protector,
-        { ...summary, bitLockerKey: vol.bitLockerKey, verified: true, preparedAt: new Date().toISOString() },
-      );
+      // drives.json is written before the journal says "verified", so a kill in between only repeats the read-back.
+      const summary = await prepareOneDisk({
+        opts, d, vol, job, container, stateDir, byPath, progress, hashes, buffers, result, hook,
+        onVerified: (s) =>
+          upsertDrive(stateDir, { jobName, container, ...pick(job.seed, ['storageAccount', 'subscriptionId', 'resourceGroup']) }, protector, {
+            ...s,
+            bitLockerKey: vol.bitLockerKey,
+            verified: true,
+            preparedAt: new Date().toISOString(),
+          }).then(() => undefined),
+      });
       result.drives.push(summary);
       progress.set('done', d.serial);
     }
@@ -221,6 +225,7 @@ interface OneDisk {
   buffers: BufferPool;
   result: DiskPrepResult;
   hook: (name: string) => Promise<void>;
+  onVerified: (summary: PreparedDriveSummary) => Promise<void>;
 }
 
 async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> {
@@ -324,8 +329,10 @@ async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> {
     }
     if (vol.finalize) await vol.finalize(x.opts.signal, (text) => (progress.currentFile = text));
     await x.hook(`readback:${d.serial}`);
+    const summary = { driveId: d.serial, manifestFile: `\\${DISK_LAYOUT.manifestFile}`, manifestHash, bytes: dp.bytes, files: d.files.length, rehearsal: d.kind === 'folder' };
+    await x.onVerified(summary);
     await journal.append({ t: 'verified', files: d.files.length, bytes: dp.bytes });
-    return { driveId: d.serial, manifestFile: `\\${DISK_LAYOUT.manifestFile}`, manifestHash, bytes: dp.bytes, files: d.files.length, rehearsal: d.kind === 'folder' };
+    return summary;
   } finally {
     await journal.close();
   }
