@@ -1,4 +1,4 @@
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { zstdDecompressSync } from 'node:zlib';
 import { AppError } from '../../../shared/errors.ts';
@@ -17,6 +17,8 @@ export interface PackSource {
   read(path: string, offset: number, length: number): Promise<Buffer>;
   readAll(path: string): Promise<Buffer>;
   size(path: string): Promise<number>;
+  /** Releases cached handles. */
+  close?(): Promise<void>;
 }
 
 export class StagingFolderSource implements PackSource {
@@ -30,20 +32,37 @@ export class StagingFolderSource implements PackSource {
     if (path.split('/').some((c) => c === '..' || c === '') || path.includes('\\')) throw new AppError('VALIDATION', `Bad relative path ${path}`);
     return join(this.dir, ...path.split('/'));
   }
-  async read(path: string, offset: number, length: number): Promise<Buffer> {
-    const fh = await open(this.full(path), 'r');
-    try {
-      const b = Buffer.alloc(length);
-      let got = 0;
-      while (got < length) {
-        const { bytesRead } = await fh.read(b, got, length - got, offset + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
+  private handles = new Map<string, Promise<FileHandle>>();
+  /** Pack handles stay open (a few at a time): restoring many small files reads many small ranges. */
+  private handle(path: string): Promise<FileHandle> {
+    let h = this.handles.get(path);
+    if (!h) {
+      if (this.handles.size >= 8) {
+        const [oldest, fh] = this.handles.entries().next().value!;
+        this.handles.delete(oldest);
+        void fh.then((f) => f.close()).catch(() => undefined);
       }
-      return got === length ? b : b.subarray(0, got);
-    } finally {
-      await fh.close();
+      h = open(this.full(path), 'r');
+      h.catch(() => this.handles.delete(path));
+      this.handles.set(path, h);
     }
+    return h;
+  }
+  async read(path: string, offset: number, length: number): Promise<Buffer> {
+    const fh = await this.handle(path);
+    const b = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await fh.read(b, got, length - got, offset + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return got === length ? b : b.subarray(0, got);
+  }
+  async close(): Promise<void> {
+    const all = [...this.handles.values()];
+    this.handles.clear();
+    await Promise.all(all.map((h) => h.then((f) => f.close()).catch(() => undefined)));
   }
   readAll(path: string): Promise<Buffer> {
     return readFile(this.full(path));
@@ -66,6 +85,7 @@ export class JobReader {
   private readonly keys: JobKeys;
   private readonly byPath: Map<string, CatalogEntry>;
   private children: Map<string, CatalogEntry[]> | null = null;
+  private last: { index: number; data: Buffer } | null = null;
 
   constructor(seed: SeedDescriptor, catalog: Catalog, source: PackSource, keys: JobKeys) {
     this.seed = seed;
@@ -112,6 +132,8 @@ export class JobReader {
 
   /** One chunk's plaintext, authenticated. Throws CORRUPT_DATA naming the pack when it does not check out. */
   async readChunk(index: number): Promise<Buffer> {
+    // Runs of one chunk (zeros of a sparse file, repeated blocks) are decoded once.
+    if (this.last && this.last.index === index) return this.last.data;
     const row = this.catalog.chunks[index];
     if (!row) throw new AppError('CORRUPT_DATA', `The catalog refers to chunk #${index}, which it does not list.`);
     const [hex, pack, offset, length, rawLength, flag] = row;
@@ -120,6 +142,7 @@ export class JobReader {
     if (!plain) throw new AppError('CORRUPT_DATA', `Chunk ${hex.slice(0, 12)}… in ${packPath(pack)} at offset ${offset} is damaged (it does not authenticate).`, { path: packPath(pack) });
     const data = flag === FLAG_ZSTD ? zstdDecompressSync(plain) : plain;
     if (data.length !== rawLength) throw new AppError('CORRUPT_DATA', `Chunk ${hex.slice(0, 12)}… in ${packPath(pack)} has the wrong length after decompression.`, { path: packPath(pack) });
+    this.last = { index, data };
     return data;
   }
 

@@ -44,6 +44,8 @@ export async function restoreJob(reader: JobReader, opts: RestoreOptions): Promi
   const dirs: Array<{ e: CatalogEntry; dest: string }> = [];
   const links: Array<{ e: CatalogEntry; dest: string }> = [];
   let lastReport = 0;
+  // Folders already created and checked in this run (links are only created at the end).
+  const checkedDirs = new Set<string>();
 
   const target = async (e: CatalogEntry): Promise<string | null> => {
     const why = unsafeCatalogPath(e.path, opts.platform);
@@ -56,11 +58,15 @@ export async function restoreJob(reader: JobReader, opts: RestoreOptions): Promi
       result.skipped.push({ path: e.path, reason: 'refused: resolves outside the restore folder' });
       return null;
     }
-    await mkdir(dirname(dest), { recursive: true });
-    // A link restored earlier (or planted in the destination) must not lead writes elsewhere.
-    if (!inside(await realpath(dirname(dest)))) {
-      result.skipped.push({ path: e.path, reason: 'refused: its folder leads outside the restore folder' });
-      return null;
+    const parent = dirname(dest);
+    if (!checkedDirs.has(parent)) {
+      await mkdir(parent, { recursive: true });
+      // A link planted in the destination must not lead writes elsewhere.
+      if (!inside(await realpath(parent))) {
+        result.skipped.push({ path: e.path, reason: 'refused: its folder leads outside the restore folder' });
+        return null;
+      }
+      checkedDirs.add(parent);
     }
     return dest;
   };
@@ -79,7 +85,50 @@ export async function restoreJob(reader: JobReader, opts: RestoreOptions): Promi
     }
   };
 
+  const restoreFile = async (e: CatalogEntry, dest: string): Promise<void> => {
+    const final = await resolveConflict(dest, e.path);
+    if (!final) return;
+    const tmp = join(dirname(final), `.obc-restore-${randomBytes(6).toString('hex')}.tmp`);
+    const fh = await open(tmp, 'wx', 0o600);
+    try {
+      let pos = 0;
+      let end = 0;
+      for await (const chunk of reader.readFile(e.path)) {
+        opts.signal?.throwIfAborted();
+        if (!isZero(chunk)) {
+          await fh.write(chunk, 0, chunk.length, pos);
+          end = pos + chunk.length;
+        }
+        pos += chunk.length;
+        result.bytes += chunk.length;
+        if (Date.now() - lastReport > 250) {
+          lastReport = Date.now();
+          opts.onProgress?.({ files: result.files, bytes: result.bytes, totalBytes, current: e.path });
+        }
+      }
+      if (end < pos) await fh.truncate(pos);
+      await fh.chmod(e.mode & 0o7777).catch(() => undefined);
+      await fh.utimes(e.mtimeMs / 1000, e.mtimeMs / 1000);
+      await fh.close();
+      await rename(tmp, final);
+    } catch (err) {
+      await fh.close().catch(() => undefined);
+      await unlink(tmp).catch(() => undefined);
+      if (err instanceof AppError && err.code === 'CORRUPT_DATA') {
+        result.skipped.push({ path: e.path, reason: err.message });
+        return;
+      }
+      throw err;
+    }
+    result.files++;
+  };
+  // Small files are restored several at a time (file-system latency dominates); keep-both names one by one.
+  const limit = conflict === 'keepBoth' ? 1 : 8;
+  const inflight = new Set<Promise<void>>();
+  let failure: { err: unknown } | null = null;
+
   for (const e of selected) {
+    if (failure) break;
     opts.signal?.throwIfAborted();
     const dest = await target(e);
     if (!dest) continue;
@@ -90,44 +139,23 @@ export async function restoreJob(reader: JobReader, opts: RestoreOptions): Promi
         continue;
       }
       await mkdir(dest, { recursive: true });
+      if (checkedDirs.has(dirname(dest)) && !st) checkedDirs.add(dest);
       dirs.push({ e, dest });
       result.dirs++;
     } else if (e.type === 'symlink') {
       links.push({ e, dest });
     } else {
-      const final = await resolveConflict(dest, e.path);
-      if (!final) continue;
-      const tmp = join(dirname(final), `.obc-restore-${randomBytes(6).toString('hex')}.tmp`);
-      const fh = await open(tmp, 'wx', 0o600);
-      try {
-        let pos = 0;
-        for await (const chunk of reader.readFile(e.path)) {
-          opts.signal?.throwIfAborted();
-          if (!isZero(chunk)) await fh.write(chunk, 0, chunk.length, pos);
-          pos += chunk.length;
-          result.bytes += chunk.length;
-          if (Date.now() - lastReport > 250) {
-            lastReport = Date.now();
-            opts.onProgress?.({ files: result.files, bytes: result.bytes, totalBytes, current: e.path });
-          }
-        }
-        await fh.truncate(pos);
-        await fh.close();
-        await chmod(tmp, e.mode & 0o7777).catch(() => undefined);
-        await utimes(tmp, e.mtimeMs / 1000, e.mtimeMs / 1000);
-        await rename(tmp, final);
-      } catch (err) {
-        await fh.close().catch(() => undefined);
-        await unlink(tmp).catch(() => undefined);
-        if (err instanceof AppError && err.code === 'CORRUPT_DATA') {
-          result.skipped.push({ path: e.path, reason: err.message });
-          continue;
-        }
-        throw err;
-      }
-      result.files++;
+      if (inflight.size >= limit) await Promise.race(inflight);
+      if (failure) break;
+      const p: Promise<void> = restoreFile(e, dest).catch((err: unknown) => {
+        failure ??= { err };
+      });
+      const tracked = p.finally(() => inflight.delete(tracked));
+      inflight.add(tracked);
     }
   }
+  await Promise.all(inflight);
+  if (failure) throw (failure as { err: unknown }).err;
   // Links last, so no write above could pass through one.
   for (const { e, dest } of links) {
     const final = await resolveConflict(dest, e.path);
