@@ -59,6 +59,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     onAuthChanged: (s) => events.publish('auth:changed', s),
     onSignInUrl: (url) => events.publish('auth:signInUrl', { url }),
   });
+  settings.on('changed', () => void azure.status().then((st) => events.publish('auth:changed', st), () => undefined));
   const policies = new PolicyService({ dataDir: opts.dataDir, protector: new FileKeyProtector(join(opts.dataDir, 'policy-secrets.key')), tasks });
   await policies.load();
   policies.on('changed', (v) => events.publish('policy:changed', v));

@@ -144,6 +144,8 @@ export function resolveCloud(
   const base = available.find((c) => c.name === name);
   if (!base) {
     const names = available.map((c) => c.name).join(', ');
+    if (name === SANDBOX_CLOUD_NAME)
+      throw new AppError('NOT_FOUND', `The local sandbox cloud has not been started on this machine: run "npm run obc -- sandbox" (it writes its cloud definition to <data dir>/sandbox/cloud.json), or pick another cloud in Settings. Available: ${names}.`, { cloud: name });
     throw new AppError('NOT_FOUND', `Unknown cloud "${name}". Available: ${names}.`, { cloud: name });
   }
   const env = overrides.env ?? process.env;
