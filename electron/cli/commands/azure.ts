@@ -38,7 +38,11 @@ async function withService<T>(json: boolean, fn: (svc: AzureService, settings: S
   const settings = new SettingsStore(dataDir);
   await settings.load();
   const svc = new AzureService({ dataDir, settings: () => settings.get(), openUrl: cliOpenUrl });
-  const onSig = () => void svc.cancelSignIn();
+  // Ctrl+C cancels a pending sign-in (closing MSAL's loopback listener); otherwise it ends the command as usual.
+  const onSig = () =>
+    void svc.cancelSignIn().then((cancelled) => {
+      if (!cancelled) process.exit(130);
+    });
   process.on('SIGINT', onSig);
   try {
     await fn(svc, settings);
