@@ -92,7 +92,7 @@ export async function startAzurite(opts: {
   } catch (err) {
     process.removeListener('exit', killOnExit);
     child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}${stderr ? `: ${stderr.trim()}` : ''}`);
+    throw new Error(`${(err as Error).message}${stderr ? `: ${stderr.trim()}` : ''}`, { cause: err });
   }
   return {
     port,

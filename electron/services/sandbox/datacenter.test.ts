@@ -156,6 +156,42 @@ describe('datacenter simulation', () => {
     expect((await arm(jobPath('bad-job'), 'DELETE')).json.error.code).toBe('JobCannotBeDeleted');
   });
 
+  it('applies ImportDisposition (rename, no-overwrite) and imports block blobs block by block', async () => {
+    const serial = 'DISPDISK01';
+    const path = join(work, serial);
+    await mkdir(join(path, 'data'), { recursive: true });
+    await writeFile(join(path, FOLDER_DISK_DESCRIPTOR), JSON.stringify({ format: 'obc-folder-disk', formatVersion: 1, serial, capacityBytes: 1 << 30, createdAt: new Date().toISOString(), bitLockerKey: KEY_A }));
+    const a = randomBytes(1024);
+    const text = Buffer.from('hello block blob, '.repeat(100));
+    await writeFile(join(path, 'data', 'a.bin'), a);
+    await writeFile(join(path, 'data', 'b.bin'), a);
+    await writeFile(join(path, 'data', 'c.txt'), text);
+    const page = (name: string, disp: string) =>
+      `<Blob><BlobPath>seed/disp/${name}</BlobPath><FilePath>\\data\\${name}</FilePath><Length>1024</Length><ImportDisposition>${disp}</ImportDisposition><PageRangeList><PageRange Offset="0" Length="1024" Hash="${md5(a)}"/></PageRangeList></Blob>`;
+    const half = 900;
+    const block = `<Blob><BlobPath>seed/disp/c.txt</BlobPath><FilePath>\\data\\c.txt</FilePath><Length>${text.length}</Length><BlockList><Block Offset="0" Length="${half}" Hash="${md5(text.subarray(0, half))}"/><Block Offset="${half}" Length="${text.length - half}" Hash="${md5(text.subarray(half))}"/></BlockList></Blob>`;
+    const manifest = `<DriveManifest Version="2014-11-01"><Drive><DriveId>${serial}</DriveId><ClientCreator>t</ClientCreator><BlobList>${page('a.bin', 'rename')}${page('b.bin', 'no-overwrite')}${block}</BlobList></Drive></DriveManifest>`;
+    await writeFile(join(path, 'DriveManifest.xml'), manifest);
+    // a.bin and b.bin already exist in the account.
+    const cred = new StorageSharedKeyCredential('obcseedv2', accountKey);
+    for (const n of ['a.bin', 'b.bin']) {
+      const c = new BlobClient(`${sb.blobUrl}/obcseedv2/seed/disp/${n}`, caTrustingPipeline(cred, sb.caCertPem));
+      await c.getBlockBlobClient().upload('old', 3);
+    }
+    await createShippedJob('disp-job', [{ serial, key: KEY_A, manifestHash: md5(manifest) }]);
+    await admin('/jobs/backup-rg/disp-job/receive', { disks: [{ path }] });
+    const tr = await admin('/jobs/backup-rg/disp-job/transfer', {});
+    expect(tr.json.job.properties.state).toBe('Completed');
+    const log = tr.json.logs[0].verboseLog as string;
+    expect(log).toContain('<BlobPath>seed/disp/a (2).bin</BlobPath>');
+    expect(log).toContain('<ImportDisposition Status="Renamed">rename</ImportDisposition>');
+    expect(log).toContain('<ImportDisposition Status="Skipped">no-overwrite</ImportDisposition>');
+    expect(log).toMatch(/<Block Offset="900" Length="\d+" Hash="[0-9A-F]{32}" Status="Committed"/);
+    expect(md5(await download(`${sb.blobUrl}/obcseedv2/seed/disp/a (2).bin`))).toBe(md5(a));
+    expect((await download(`${sb.blobUrl}/obcseedv2/seed/disp/b.bin`)).toString()).toBe('old');
+    expect((await download(`${sb.blobUrl}/obcseedv2/seed/disp/c.txt`)).equals(text)).toBe(true);
+  });
+
   it('refuses datacenter steps out of order', async () => {
     const r = await admin('/jobs/backup-rg/missing/receive', { disks: [] });
     expect(r.status).toBe(404);

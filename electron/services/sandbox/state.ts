@@ -125,7 +125,7 @@ export class StateStore {
       state = JSON.parse(await readFile(path, 'utf8')) as SandboxState;
       if (state.version !== 1) throw new Error(`unsupported sandbox state version ${String(state.version)}`);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Sandbox state ${path} is unreadable: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Sandbox state ${path} is unreadable: ${(err as Error).message}. Move it aside to start a fresh sandbox.`, { cause: err });
       state = await freshState();
     }
     const store = new StateStore(path, state);
