@@ -38,6 +38,13 @@ async function snapshot(root: string, rel = ''): Promise<Map<string, Buffer | 'd
   return out;
 }
 
+/** "1.50 GiB" → bytes (the counters show binary units). */
+function toBytes(text: string | null): number {
+  const m = /^([\d.]+) (B|KiB|MiB|GiB|TiB)$/.exec(text ?? '');
+  if (!m) return 0;
+  return Number(m[1]) * 1024 ** ['B', 'KiB', 'MiB', 'GiB', 'TiB'].indexOf(m[2]);
+}
+
 /** Adds a folder through the server-side folder browser (browser mode has no native dialog). */
 async function browseTo(page: Page, opener: string, path: string): Promise<void> {
   await page.getByTestId(opener).click();
@@ -160,19 +167,15 @@ test('Back Up Now then Recover Data round-trips a mixed tree byte for byte', asy
   expect(Math.abs(t1 - t0)).toBeLessThan(2000);
 });
 
-test('a running backup can be cancelled from the progress page', async ({ consolePage: page, host, shot }) => {
+test('a running backup can be cancelled, then resumed after a wrong passphrase is refused', async ({ consolePage: page, host, shot }) => {
   const source = join(host.tmpDir, 'big');
   const staging = join(host.tmpDir, 'staging');
   await mkdir(source);
   await mkdir(staging);
-  // 1.5 GiB of non-zero, poorly deduplicating data: long enough to be caught running.
-  const block = randomBytes(8 * 1024 * 1024);
+  // 600 MiB of random data (no dedup, no compression): long enough to be caught running after a pack committed.
   for (let f = 0; f < 3; f++) {
     const fh = await open(join(source, `part-${f}.bin`), 'w');
-    for (let i = 0; i < 64; i++) {
-      block.writeUInt32LE(f * 64 + i, i * 4096);
-      await fh.write(block);
-    }
+    for (let i = 0; i < 25; i++) await fh.write(randomBytes(8 * 1024 * 1024));
     await fh.close();
   }
 
@@ -180,11 +183,37 @@ test('a running backup can be cancelled from the progress page', async ({ consol
   await page.getByTestId('bun-start').click();
   await expect(page.getByTestId('bun-status')).toHaveAttribute('data-status', 'running');
   await expect(page.getByTestId('bun-close-note')).toContainText('does not stop the backup');
-  await expect(page.getByTestId('bun-counter-bytesProcessed')).not.toHaveText('0 B');
+  // Past the first 64 MiB pack, so the cancelled run leaves a committed pack to resume from.
+  await expect.poll(async () => toBytes(await page.getByTestId('bun-counter-bytesWritten').textContent()), { timeout: 60_000 }).toBeGreaterThan(150 * 1024 * 1024);
   await shot('backup-running');
   await page.getByTestId('task-progress-cancel').click();
   await expect(page.getByTestId('bun-status')).toHaveAttribute('data-status', 'cancelled', { timeout: 10_000 });
   await expect(page.getByTestId('bun-result')).toContainText('resume');
-  await expect(page.getByTestId('bun-run-again')).toBeVisible();
   await shot('backup-cancelled');
+
+  // Resume with another passphrase: the engine refuses it with its own message; fix it and the run resumes.
+  await page.getByTestId('bun-run-again').click();
+  await expect(page.getByTestId('bun-existing-note')).toHaveAttribute('data-existing', 'inProgress');
+  await page.getByTestId('wizard-step-passphrase').click();
+  await expect(page.getByTestId('bun-passphrase-note')).toHaveAttribute('data-existing', 'inProgress');
+  await expect(page.getByTestId('bun-passphrase-confirm')).toHaveCount(0);
+  await page.getByTestId('bun-passphrase').fill('a different passphrase of enough length');
+  await page.getByTestId('bun-passphrase').press('Enter'); // keyboard: Enter in a valid page's field is Next
+  await expect(page.getByTestId('bun-estimate-fits')).toBeVisible({ timeout: 30_000 });
+  await page.getByTestId('bun-start').click();
+  await expect(page.getByTestId('bun-status')).toHaveAttribute('data-status', 'failed');
+  await expect(page.getByTestId('bun-failure')).toHaveAttribute('data-code', 'WRONG_PASSPHRASE');
+  await expect(page.getByTestId('bun-failure')).toContainText('does not match the one used for backup job "e2e-cancel"');
+  await shot('backup-wrong-passphrase');
+  await page.getByTestId('bun-fix-passphrase').click();
+  await expect(page.getByTestId('bun-passphrase-error')).toContainText('does not match');
+  await page.getByTestId('bun-passphrase').fill(PASSPHRASE);
+  await expect(page.getByTestId('bun-passphrase-error')).toHaveCount(0);
+  await page.getByTestId('bun-passphrase').press('Enter');
+  await expect(page.getByTestId('bun-estimate-fits')).toBeVisible({ timeout: 30_000 });
+  await page.getByTestId('bun-start').click();
+  await expect(page.getByTestId('bun-resume-note')).toBeVisible();
+  await expect(page.getByTestId('bun-status')).toHaveAttribute('data-status', 'succeeded', { timeout: 100_000 });
+  await expect(page.getByTestId('bun-resume-note')).toContainText('resumed an unfinished backup');
+  await shot('backup-resumed-done');
 });

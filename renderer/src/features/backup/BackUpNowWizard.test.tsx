@@ -89,7 +89,7 @@ describe('Back Up Now wizard', () => {
         passphraseSet: true,
       } as never,
     }));
-    t.handle('backup:jobs', () => ({ ok: true, value: [{ jobName: 'seed-job', dir: '/mnt/st/seed-job', state: 'complete', completedAt: '2026-11-20T10:00:00Z' }] }));
+    t.handle('backup:jobs', () => ({ ok: true, value: [{ jobName: 'seed-job', dir: '/mnt/st/seed-job', state: 'complete' as const, completedAt: '2026-11-20T10:00:00Z' }] }));
     t.handle('backup:estimate', () => ({ ok: true, value: estimate(true) }));
     t.handle('backup:start', () => ({ ok: true, value: { taskId: 'b1' } }));
     renderWizard();
@@ -127,7 +127,7 @@ describe('Back Up Now wizard', () => {
   });
 
   it('progress: counters, skipped files, completed with warnings; a wrong passphrase leads back to the passphrase page', async () => {
-    t.handle('backup:jobs', () => ({ ok: true, value: [{ jobName: 'seed-one', dir: '/mnt/st/seed-one', state: 'inProgress' }] }));
+    t.handle('backup:jobs', () => ({ ok: true, value: [{ jobName: 'seed-one', dir: '/mnt/st/seed-one', state: 'inProgress' as const }] }));
     act(() => {
       getAppState().updateBackupDraft({ items: [{ path: '/srv/data', kind: 'folder', selected: true }], staging: '/mnt/st', jobName: 'seed-one', passphrase: PASS });
       useStoreBun({ policyLoad: 'unavailable', existing: 'inProgress', taskId: 'b2', step: 'progress', reached: 4 });

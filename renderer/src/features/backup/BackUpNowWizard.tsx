@@ -8,6 +8,7 @@ import { useEffect, useState } from 'react';
 import { BACKUP_STEPS, validateBackupStep, type BackupStep } from '../../../../shared/backup-wizard.ts';
 import { isFinished } from '../../../../shared/task.ts';
 import { WizardFrame } from '../../components/WizardFrame.tsx';
+import { enterAdvances } from './enter-advances.ts';
 import { useAppStore } from '../../store/index.ts';
 import { localToday } from '../../store/slices/back-up-now.ts';
 import { BackupProgressPage } from './BackupProgressPage.tsx';
@@ -67,7 +68,7 @@ export function BackUpNowWizard() {
   if (bun.policyLoad === 'loading' || bun.policyLoad === 'idle') return <Spinner data-testid="bun-loading" label="Reading the backup policy…" />;
 
   return (
-    <div data-testid="bun-wizard" style={{ height: '100%', minHeight: 560 }}>
+    <div data-testid="bun-wizard" style={{ height: '100%', minHeight: 560 }} onKeyDown={(e) => enterAdvances(e, !!steps[index]?.valid && !advancing && index < steps.length - 1, () => void next())}>
       <WizardFrame
         title="Back Up Now"
         steps={steps}

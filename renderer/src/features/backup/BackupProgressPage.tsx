@@ -45,7 +45,9 @@ export function BackupProgressPage() {
 
   const done = isFinished(task.status);
   const summary = task.result as unknown as BackupSummary | undefined;
-  const resumed = summary?.resumed ?? bun.existing === 'inProgress';
+  // While running: resuming if the job folder held an unfinished run; once done, what the engine reports.
+  const resumed = done ? !!summary?.resumed : bun.existing === 'inProgress';
+  const hasCounters = Object.keys(task.counters).length > 0;
   const c = (n: string) => counterValue(task, n);
   const bytes = (n: string) => (c(n) === undefined ? '—' : formatBytes(c(n)!));
   const filesTotal = task.progress.total !== undefined ? c('filesScanned') : undefined;
@@ -69,15 +71,17 @@ export function BackupProgressPage() {
       </Text>
       {resumed && (
         <Text data-testid="bun-resume-note">
-          {done && summary ? 'This run resumed an unfinished backup of the job from its last committed pack.' : 'Resuming the unfinished backup of this job from its last committed pack.'}
+          {done ? 'This run resumed an unfinished backup of the job from its last committed pack.' : 'Resuming the unfinished backup of this job from its last committed pack.'}
         </Text>
       )}
+      {(!done || task.progress.total !== undefined) && (
       <TaskProgress
         progress={task.progress}
         status={task.status}
         label={`Back up to ${bun.draft.staging} (job ${bun.draft.jobName})`}
         {...(!done ? { onCancel: () => void cancelTask(task.id), cancelDisabled: busy, cancelLabel: `Cancel backup of job ${bun.draft.jobName}` } : {})}
       />
+      )}
       {!done && (
         <Text size={200} data-testid="bun-close-note">
           Closing this wizard does not stop the backup. Follow it in Jobs, or open Back Up Now again to see this page.
@@ -88,6 +92,7 @@ export function BackupProgressPage() {
           {task.message}
         </Text>
       )}
+      {(hasCounters || !done) && (
       <dl className={styles.grid} data-testid="bun-counters">
         {counters.map(([id, label, value]) => (
           <div key={id} className={styles.cell}>
@@ -96,6 +101,7 @@ export function BackupProgressPage() {
           </div>
         ))}
       </dl>
+      )}
 
       {done && task.status !== 'failed' && task.status !== 'cancelled' && summary && (
         <MessageBarGroup>

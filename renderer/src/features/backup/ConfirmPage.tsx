@@ -33,8 +33,7 @@ export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStar
   useEffect(() => {
     if (existing === 'unknown') void checkBackupJob();
     if (!estimate && !bun.estimating && !bun.estimateError) void estimateBackup();
-    // Run once on entering the page (and again when the estimate was invalidated).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Runs on entering the page and again when the estimate was invalidated (not on every store change).
   }, [estimate]);
 
   return (

@@ -43,12 +43,14 @@ export function RecoverProgressPage() {
       <Text as="h3" size={400} weight="semibold" data-testid="rec-status" data-status={task.status} aria-live="polite">
         {STATUS_TEXT[task.status]}
       </Text>
+      {(!done || task.progress.total !== undefined) && (
       <TaskProgress
         progress={task.progress}
         status={task.status}
         label={`Recover job ${rec.draft.jobName} to ${rec.draft.destination}`}
         {...(!done ? { onCancel: () => void cancelTask(task.id), cancelLabel: `Cancel recovery of job ${rec.draft.jobName}` } : {})}
       />
+      )}
       {!done && (
         <Text size={200} data-testid="rec-close-note">
           Closing this wizard does not stop the recovery; follow it in Jobs.

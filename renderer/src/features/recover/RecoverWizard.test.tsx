@@ -30,8 +30,8 @@ describe('Recover Data wizard', () => {
     t.handle('backup:jobs', () => ({
       ok: true,
       value: [
-        { jobName: 'half-done', dir: '/mnt/st/half-done', state: 'inProgress' },
-        { jobName: 'seed-one', dir: '/mnt/st/seed-one', state: 'complete', completedAt: '2026-11-20T10:00:00Z', totals: { files: 3, bytes: 300, storedBytes: 200, chunks: 3, skipped: 0 } },
+        { jobName: 'half-done', dir: '/mnt/st/half-done', state: 'inProgress' as const },
+        { jobName: 'seed-one', dir: '/mnt/st/seed-one', state: 'complete' as const, completedAt: '2026-11-20T10:00:00Z', totals: { files: 3, bytes: 300, storedBytes: 200, chunks: 3, skipped: 0 } },
       ],
     }));
     t.handle('recover:list', (req) => {

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { RECOVER_STEPS, validateRecoverStep, type RecoverStep } from '../../../../shared/backup-wizard.ts';
 import { isFinished } from '../../../../shared/task.ts';
 import { WizardFrame } from '../../components/WizardFrame.tsx';
+import { enterAdvances } from '../backup/enter-advances.ts';
 import { useAppStore } from '../../store/index.ts';
 import { SUPPORTED_RECOVER_SOURCES } from '../../store/slices/recover.ts';
 import { BrowsePage } from './BrowsePage.tsx';
@@ -65,7 +66,7 @@ export function RecoverWizard() {
   };
 
   return (
-    <div data-testid="rec-wizard" style={{ height: '100%', minHeight: 560 }}>
+    <div data-testid="rec-wizard" style={{ height: '100%', minHeight: 560 }} onKeyDown={(e) => enterAdvances(e, !!steps[index]?.valid && !advancing && index < steps.length - 1, () => void next())}>
       <WizardFrame
         title="Recover Data"
         steps={steps}

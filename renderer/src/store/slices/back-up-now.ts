@@ -113,6 +113,8 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
         draft,
         ...(jobChanged ? { existing: 'unknown' as const, existingJob: null } : {}),
         ...(itemsChanged ? { estimate: null, estimateError: null } : {}),
+        // A new passphrase makes the last run's wrong-passphrase message stale.
+        ...(p.passphrase !== undefined && p.passphrase !== b.draft.passphrase ? { startError: null } : {}),
       });
     },
     goBackupStep(step) {
