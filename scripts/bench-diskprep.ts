@@ -50,12 +50,15 @@ try {
   log(`staging: ${files.length} packs, ${(size / 2 ** 30).toFixed(2)} GiB in ${base}`);
   const paths = files.map((f) => join(folder, f.path));
 
-  const timeCp = async (round: number): Promise<number> => {
-    const dest = join(base, `cp-${round}`);
+  /** `cp` of the same files; with thenSync, followed by `sync` (what a durable copy costs). */
+  const timeCp = async (round: number, thenSync = false): Promise<number> => {
+    const dest = join(base, `cp-${round}-${thenSync}`);
     await mkdir(dest);
+    execFileSync('sync');
     const t = performance.now();
     const r = spawnSync('cp', [...paths, dest], { stdio: 'inherit' });
     if (r.status !== 0) throw new Error('cp failed');
+    if (thenSync) execFileSync('sync');
     const ms = performance.now() - t;
     await rm(dest, { recursive: true });
     return ms;
@@ -67,6 +70,7 @@ try {
     return performance.now() - t;
   };
   const timeOurs = async (round: number) => {
+    execFileSync('sync');
     const disks = [];
     for (let d = 0; d < 2; d++) {
       const dir = join(base, `disk-${round}-${d}`);
@@ -82,11 +86,13 @@ try {
   };
 
   const cp: number[] = [];
+  const cpSync: number[] = [];
   const ours: Array<Awaited<ReturnType<typeof timeOurs>>> = [];
   for (let round = 0; round < 2; round++) {
     cp.push(await timeCp(round));
+    cpSync.push(await timeCp(round, true));
     ours.push(await timeOurs(round));
-    log(`round ${round + 1}: cp ${MB(size / (cp[round] / 1000))} · Disk Prep copy ${MB(size / (ours[round].copyMs / 1000))} · read-back ${MB(size / (ours[round].readBackMs / 1000))} (${ours[round].direct ? 'O_DIRECT' : 'cached'}) · md5sum ${MB(size / (ours[round].md5ms / 1000))}`);
+    log(`round ${round + 1}: cp ${MB(size / (cp[round] / 1000))} · cp+sync ${MB(size / (cpSync[round] / 1000))} · Disk Prep copy ${MB(size / (ours[round].copyMs / 1000))} · read-back ${MB(size / (ours[round].readBackMs / 1000))} (${ours[round].direct ? 'O_DIRECT' : 'cached'}) · md5sum ${MB(size / (ours[round].md5ms / 1000))}`);
   }
   const best = (xs: number[]) => Math.min(...xs);
   const cpMs = best(cp);
@@ -102,6 +108,8 @@ try {
     cpMBps: +(size / cpMs / 1000).toFixed(1),
     copyMBps: +(size / copyMs / 1000).toFixed(1),
     copyRatio: +(cpMs / copyMs).toFixed(3),
+    cpSyncMBps: +(size / best(cpSync) / 1000).toFixed(1),
+    copyRatioVsCpSync: +(best(cpSync) / copyMs).toFixed(3),
     md5sumMBps: +(size / md5Ms / 1000).toFixed(1),
     readBackMBps: +(size / rbMs / 1000).toFixed(1),
     readBackRatio: +(md5Ms / rbMs).toFixed(3),

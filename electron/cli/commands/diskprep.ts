@@ -1,3 +1,5 @@
+import { createInterface } from 'node:readline/promises';
+import { resolve } from 'node:path';
 import { type Command } from 'commander';
 import { AppError, toIpcError } from '../../../shared/errors.ts';
 import type { DiskPrepProgress } from '../../../shared/contract/diskprep.ts';
@@ -9,6 +11,15 @@ import { EXIT, formatBytes, jsonLine, printError } from '../output.ts';
 import { readPassphraseFile } from './backup.ts';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+async function ask(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
 
 /** `s:<staging>` and `p:<publish settings>` in the original tool's form (switch letter, colon, value). */
 export function parseLegacyArgs(args: string[]): { staging?: string; publishSettings?: string; noJob: boolean } {
@@ -80,8 +91,9 @@ export function register(program: Command): void {
         process.once('SIGTERM', onSig);
         let lastLine = 0;
         const hook = haltHook();
-        const res = await runDiskPrep({
-          staging: legacy.staging,
+        const staging = legacy.staging;
+        const run = () => runDiskPrep({
+          staging,
           ...(o.job ? { job: o.job } : {}),
           ...(o.container ? { container: o.container } : {}),
           disks,
@@ -97,10 +109,30 @@ export function register(program: Command): void {
               process.stderr.write(humanProgress(p) + '\n');
             }
           },
-        }).finally(() => {
+        });
+        let res;
+        try {
+          for (;;) {
+            try {
+              res = await run();
+              break;
+            } catch (err) {
+              // A non-empty disk: on a terminal, ask for the typed serial (as the console does); else explain --yes.
+              const e = toIpcError(err);
+              const ref = e.details?.needsConfirmErase ? disks.find((d) => resolve(d.id) === String(e.details?.diskId) || d.id === String(e.details?.diskId)) : undefined;
+              if (!ref || json || !process.stdin.isTTY) {
+                if (e.details?.needsConfirmErase) throw new AppError('CONFLICT', `${e.message.replace(/ Confirm erasing.*$/, '')} Check it, then run again with --yes to erase it.`, e.details);
+                throw err;
+              }
+              const answer = await ask(`Disk ${String(e.details!.serial)} (${ref.id}) is not empty and will be ERASED. Type its serial to confirm: `);
+              if (answer.trim() !== String(e.details!.serial)) throw new AppError('CANCELLED', 'The serial did not match; nothing was erased.');
+              ref.confirmErase = true;
+            }
+          }
+        } finally {
           process.off('SIGINT', onSig);
           process.off('SIGTERM', onSig);
-        });
+        }
         if (json) jsonLine({ type: 'result', status: 'succeeded', result: res });
         else {
           process.stdout.write(`Disks prepared for job ${res.jobName} (container ${res.container}):\n`);
