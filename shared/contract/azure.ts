@@ -163,6 +163,8 @@ export interface ImportJobInfo {
   percentComplete?: number;
   provisioningState?: string;
   createdAt?: string;
+  /** Decision 11: tracking must be recorded within two weeks of creation (only while the job is Creating). */
+  trackingDueBy?: string;
   diagnosticsPath?: string;
   /** Datacenter address to ship to. */
   shipTo?: ImportJobAddress;

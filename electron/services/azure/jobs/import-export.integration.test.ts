@@ -65,6 +65,7 @@ describe('import jobs (Microsoft.ImportExport)', () => {
     const j = await svc.createJob(input('seed-one'));
     expect(j).toMatchObject({ backend: 'ImportExport', name: 'seed-one', resourceGroup: RG, subscriptionId: sub, state: 'Creating', jobType: 'Import', diagnosticsPath: 'waimportexport', cancelRequested: false });
     expect(j.shipTo).toMatchObject({ city: 'Santa Clara', stateOrProvince: 'CA' });
+    expect(Date.parse(j.trackingDueBy!) - Date.parse(j.createdAt!)).toBe(14 * 86_400_000);
     expect(j.returnAddress).toMatchObject({ recipientName: 'Ada Admin', email: 'ada@example.com' });
     expect(j.drives).toEqual([expect.objectContaining({ driveId: '9CA995B1', state: 'Specified', manifestHash: '109B21108597EF36D5785F08303F3638' })]);
     expect((await svc.getJob(ref('seed-one'))).state).toBe('Creating');

@@ -15,6 +15,8 @@ import { resourceGroupOf, subscriptionOf } from '../resources.ts';
 import type { DriveKey, ImportJobBackend, JobRef, ReturnUpdate } from './backend.ts';
 
 export const DIAGNOSTICS_PATH = 'waimportexport';
+/** Decision 11 / IE-STATUS: a job left in Creating without tracking is deleted after two weeks. */
+export const TRACKING_WINDOW_MS = 14 * 86_400_000;
 
 const HINTS: Array<[RegExp, string]> = [
   [/MissingSubscriptionRegistration/i, 'Register the Microsoft.ImportExport resource provider for this subscription, then try again.'],
@@ -71,6 +73,8 @@ export function toJobInfo(j: JobResponse): ImportJobInfo {
     percentComplete: p.percentComplete,
     provisioningState: p.provisioningState,
     createdAt: j.systemData?.createdAt ? new Date(j.systemData.createdAt).toISOString() : undefined,
+    trackingDueBy:
+      j.systemData?.createdAt && (p.state ?? 'Creating') === 'Creating' ? new Date(new Date(j.systemData.createdAt).getTime() + TRACKING_WINDOW_MS).toISOString() : undefined,
     diagnosticsPath: p.diagnosticsPath,
     shipTo: address(p.shippingInformation),
     returnAddress: address(p.returnAddress),
