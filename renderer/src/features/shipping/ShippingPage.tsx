@@ -3,7 +3,7 @@
  * "Create import job" validates every field, creates the job with the prepared drives and remembers the details.
  * data-testid: dp-target, dp-create-job, dp-create-error, dp-target-error
  */
-import { Button, Field, MessageBar, MessageBarBody, MessageBarGroup, Spinner, Text } from '@fluentui/react-components';
+import { Button, Field, MessageBar, MessageBarActions, MessageBarBody, MessageBarGroup, Spinner, Text } from '@fluentui/react-components';
 import { useShallow } from 'zustand/react/shallow';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { formatBytes } from '../../components/format.ts';
@@ -13,7 +13,7 @@ import { ShippingForm } from './ShippingForm.tsx';
 import { validateShipping } from './shipping-form.ts';
 
 export function ShippingPage() {
-  const { shipping, showAll, target, targetError, targetLoading, creating, createError, drives, auth, signingIn } = useAppStore(
+  const { shipping, showAll, target, targetError, targetLoading, creating, createError, drives, auth, signingIn, registering } = useAppStore(
     useShallow((s) => ({
       shipping: s.dp.shipping,
       showAll: s.dp.shippingShowAll,
@@ -25,12 +25,14 @@ export function ShippingPage() {
       drives: s.dp.drives,
       auth: s.dp.auth,
       signingIn: s.dp.signingIn,
+      registering: s.dp.registering,
     })),
   );
   const update = useAppStore((s) => s.updateShipping);
   const create = useAppStore((s) => s.createImportJob);
   const reload = useAppStore((s) => s.openShipping);
   const signIn = useAppStore((s) => s.signInDp);
+  const register = useAppStore((s) => s.registerDpProvider);
   const setUrl = useAppStore((s) => s.setDpSignInUrl);
   useSignInUrl(signingIn, setUrl);
   const carriers = target?.location?.supportedCarriers ?? [];
@@ -58,6 +60,21 @@ export function ShippingPage() {
           </Text>
         </Field>
       )}
+      {target && !target.providerRegistered && (
+        <MessageBarGroup>
+          <MessageBar intent="warning" data-testid="dp-provider">
+            <MessageBarBody>
+              The resource provider Microsoft.ImportExport is {target.providerState} on subscription {target.subscriptionName}; import jobs cannot be created
+              until it is registered.
+            </MessageBarBody>
+            <MessageBarActions>
+              <Button data-testid="dp-provider-register" disabled={registering} onClick={() => void register()}>
+                {registering ? 'Registering…' : 'Register'}
+              </Button>
+            </MessageBarActions>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
       <ShippingForm value={shipping} onChange={update} carriers={carriers} showAll={showAll} disabled={creating} />
       {showAll && problems > 0 && (
         <MessageBarGroup>
@@ -70,7 +87,7 @@ export function ShippingPage() {
       )}
       <ErrorBar error={createError} title="The import job was not created" onRetry={() => void create()} testId="dp-create-error" />
       <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
-        <Button data-testid="dp-create-job" appearance="primary" disabled={creating || !target} onClick={() => void create()}>
+        <Button data-testid="dp-create-job" appearance="primary" disabled={creating || !target || !target.providerRegistered} onClick={() => void create()}>
           Create import job
         </Button>
         {creating && <Spinner size="tiny" label="Creating the import job…" />}

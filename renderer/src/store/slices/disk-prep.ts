@@ -43,6 +43,7 @@ export interface DiskPrepState {
     targetError: unknown;
     targetLoading: boolean;
     creating: boolean;
+    registering: boolean;
     createError: unknown;
     created: ImportJobInfo | null;
     drives: DrivesView | null;
@@ -75,6 +76,7 @@ export interface DiskPrepActions {
   openShipping(): Promise<void>;
   updateShipping(patch: Partial<ShippingDraft>): void;
   createImportJob(): Promise<void>;
+  registerDpProvider(): Promise<void>;
   resetDiskPrep(): void;
 }
 
@@ -112,6 +114,7 @@ export const initDiskPrepState: DiskPrepState = {
     targetError: null,
     targetLoading: false,
     creating: false,
+    registering: false,
     createError: null,
     created: null,
     drives: null,
@@ -338,6 +341,17 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
         go('result');
       } catch (err) {
         patch({ creating: false, createError: err });
+      }
+    },
+    async registerDpProvider() {
+      const t = dp().target;
+      if (!t) return;
+      patch({ registering: true, createError: null });
+      try {
+        const st = await api.invoke('azure:registerProvider', { subscriptionId: t.subscriptionId, namespace: 'Microsoft.ImportExport' });
+        patch({ registering: false, target: { ...t, providerRegistered: st.registered, providerState: st.registrationState } });
+      } catch (err) {
+        patch({ registering: false, createError: err });
       }
     },
     resetDiskPrep() {

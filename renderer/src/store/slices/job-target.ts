@@ -12,6 +12,9 @@ export interface JobTarget {
   locationName: string;
   /** The Import/Export location serving that region: shipping address and carriers. */
   location: ImportLocation | null;
+  /** Microsoft.ImportExport is registered on the subscription (jobs cannot be created before). */
+  providerRegistered: boolean;
+  providerState: string;
 }
 
 const norm = (s: string) => s.toLowerCase().replace(/[\s_-]/g, '');
@@ -40,8 +43,13 @@ export async function resolveJobTarget(o: { storageAccount?: string | undefined;
     }
   }
   if (!found) throw new Error(`Storage account ${o.storageAccount} was not found in your subscriptions (${subs.map((s) => s.displayName).join(', ') || 'none'}).`);
-  const locations = await api.invoke('azure:locations', {});
+  const [locations, provider] = await Promise.all([
+    api.invoke('azure:locations', {}),
+    api.invoke('azure:providerStatus', { subscriptionId: found.sub.subscriptionId, namespace: 'Microsoft.ImportExport' }),
+  ]);
   return {
+    providerRegistered: provider.registered,
+    providerState: provider.registrationState,
     subscriptionId: found.sub.subscriptionId,
     subscriptionName: found.sub.displayName,
     resourceGroup: found.acct.resourceGroup,
