@@ -88,10 +88,10 @@ export function BrowsePage({ errors }: { errors: FieldErrors }) {
           <thead>
             <tr>
               <th scope="col">Name</th>
-              <th scope="col" className={styles.num}>
+              <th scope="col" className={styles.num} style={{ textAlign: 'right' }}>
                 Size
               </th>
-              <th scope="col" className={styles.num}>
+              <th scope="col" className={styles.num} style={{ textAlign: 'right' }}>
                 Modified
               </th>
             </tr>
