@@ -1,5 +1,5 @@
 import { api, errorMessage } from '../../api/client.ts';
-import type { Channel } from '../../../../shared/ipc.ts';
+import type { PolicyView } from '../../../../shared/contract/policies.ts';
 
 /** What Back Up Now takes from the backup policy (Schedule Backup): items, exclusions, staging, job identity. */
 export interface PolicyDefaults {
@@ -18,28 +18,14 @@ export type PolicyFetch =
   | { kind: 'policy'; policy: PolicyDefaults }
   | { kind: 'none' | 'unavailable' | 'error'; note: string };
 
-interface PolicyViewLike {
-  policy: null | {
-    items: Array<{ path: string; kind: 'file' | 'folder' | 'drive' }>;
-    exclusions?: { folders: Array<{ path: string; subfolders: boolean }>; patterns: string[] };
-    initialBackup?: {
-      type: string;
-      ownDisk?: { stagingLocation?: string; importJobName?: string; subscriptionId?: string; storageAccount?: string; container?: string; jobResourceGroup?: string };
-    };
-  };
-  loadProblem?: string | null;
-  passphraseSet?: boolean;
-}
-
 /**
- * Reads the policy through `policy:get` (the Schedule Backup domain). The channel is called by name so this screen
- * also works in builds where backup policies are not wired yet: then the user enters everything on the first page.
+ * Reads the policy through `policy:get` (the Schedule Backup domain). Without a policy (or without the policy
+ * service in a host) the user enters items, staging location and job name on the first page instead.
  */
 export async function fetchPolicyDefaults(): Promise<PolicyFetch> {
-  let view: PolicyViewLike;
+  let view: PolicyView;
   try {
-    const invoke = api.invoke as unknown as (c: Channel | string, r: object) => Promise<unknown>;
-    view = (await invoke('policy:get', {})) as PolicyViewLike;
+    view = await api.invoke('policy:get', {});
   } catch (err) {
     if ((err as { code?: string }).code === 'UNKNOWN_CHANNEL')
       return { kind: 'unavailable', note: 'Backup policies are not available in this build. Enter the items, staging location and job name here.' };
