@@ -4,6 +4,7 @@ import { AppError, type Serializable } from '../../../shared/errors.ts';
 import { DISK_LAYOUT } from '../../../shared/disks.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
 import { appVersion } from '../app-version.ts';
+import { acquireJobLock } from '../backup/job-lock.ts';
 import { copyAndHash, rewriteRange, verifyRanges, type RangeMismatch } from './copier.ts';
 import { upsertDrive, type SecretProtector } from './drives-file.ts';
 import { BufferPool, HashPool } from './hash-pool.ts';
@@ -86,8 +87,19 @@ export async function runDiskPrep(opts: DiskPrepOptions): Promise<DiskPrepResult
   const jobName = job.jobName;
   const container = opts.container ?? job.seed.container;
   if (!container) throw new AppError('VALIDATION', `seed.json of job ${jobName} names no container; give one (container).`, { field: 'container' });
+  if (job.seed.state !== 'complete') throw new AppError('CONFLICT', `The backup of job ${jobName} is not complete (seed.json state "${job.seed.state}"); finish Back Up Now before preparing disks.`, { job: jobName });
   const stateDir = stateDirFor(opts.staging, jobName);
   await mkdir(stateDir, { recursive: true });
+  const unlock = await acquireJobLock(stateDir, jobName); // one Disk Prep run per job (console, CLI, another window)
+  try {
+    return await runLocked(opts, job, container, stateDir);
+  } finally {
+    await unlock();
+  }
+}
+
+async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: string, stateDir: string): Promise<DiskPrepResult> {
+  const jobName = job.jobName;
   const session: Session = (await loadSession(stateDir)) ?? { format: 'obc-diskprep-session', formatVersion: 1, jobName, container, disks: [] };
   if (session.container !== container) throw new AppError('CONFLICT', `This job was started for container "${session.container}", not "${container}".`);
   const ctx = { stagingPath: opts.staging, jobName };
