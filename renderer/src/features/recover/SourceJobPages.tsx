@@ -31,7 +31,8 @@ const SOURCE_LABELS: Record<RecoverSource, string> = {
 export function SourcePage({ errors }: { errors: FieldErrors }) {
   const styles = useStyles();
   const draft = useAppStore((s) => s.rec.draft);
-  const lastStaging = useAppStore((s) => s.settings?.lastStagingLocation);
+  // The policy's staging location if Back Up Now read one, else the last one used.
+  const lastStaging = useAppStore((s) => s.bun.policy?.staging || s.settings?.lastStagingLocation);
   const update = useAppStore((s) => s.updateRecoverDraft);
   const [touched, setTouched] = useState(false);
   useEffect(() => {
