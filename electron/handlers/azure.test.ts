@@ -44,7 +44,7 @@ describe('azure IPC channels', () => {
     expect(await call('auth:status')).toMatchObject({ ok: true, value: { signedIn: false, cloud: 'LocalSandbox' } });
     const r = await call('auth:signIn', { timeoutSeconds: 60 });
     expect(r).toMatchObject({ ok: true, value: { signedIn: true, account: { username: sb.users[0].username, objectId: sb.users[0].objectId } } });
-    expect(events.some((e) => e.event === 'auth:signInUrl' && String((e.payload as { url: string }).url).startsWith(sb.cloud.authorityHost))).toBe(true);
+    expect(events.some((e) => e.event === 'auth:signInUrl' && String((e.payload as { url: string }).url).includes(`client_id=${sb.cloud.clientId}`))).toBe(true);
     expect(events.some((e) => e.event === 'auth:changed' && (e.payload as { signedIn: boolean }).signedIn)).toBe(true);
     expect(await call('auth:cancelSignIn')).toEqual({ ok: true, value: { cancelled: false } });
   });
