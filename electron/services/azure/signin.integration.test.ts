@@ -161,6 +161,17 @@ describe('sign-in against the sandbox identity server', () => {
     await expect(op2).rejects.toMatchObject({ code: 'SIGNIN_REQUIRED' });
   });
 
+  it('signing in as someone else replaces the previous account, also after a restart', async () => {
+    env.as.user = env.sb.users[0];
+    const svc = await env.service();
+    await svc.signIn({ timeoutMs: 30_000 });
+    const reader = env.sb.users.find((u) => u.role === 'Reader')!;
+    env.as.user = reader;
+    expect((await svc.signIn({ timeoutMs: 30_000 })).account?.username).toBe(reader.username);
+    const again = await env.service({ dataDir: svc.dataDir });
+    expect((await again.status()).account?.username).toBe(reader.username);
+  });
+
   it('sign-out clears the cache; later calls ask to sign in', async () => {
     env.as.user = env.sb.users[0];
     const svc = await env.service();

@@ -165,6 +165,9 @@ export class CloudAuth {
     const promise = Promise.race([msal, aborted])
       .then(async (result) => {
         if (!result?.account) throw new AppError('AZURE', 'Sign-in returned no account.');
+        // One signed-in account at a time: a sign-in as someone else replaces the previous account's tokens.
+        const cache = pca.getTokenCache();
+        for (const a of await cache.getAllAccounts()) if (a.homeAccountId !== result.account.homeAccountId) await cache.removeAccount(a);
         this.account = result.account;
         this.expiredReason = null;
         this.opts.onChange?.('signedIn');
