@@ -26,6 +26,12 @@ export interface IdentityConfig {
   signingJwk: JWK;
   cookieKeys: string[];
   ttl: IdentityTtl;
+  /**
+   * Plain-http origin (http://localhost:PORT) serving the same sign-in pages. Discovery then advertises it as the
+   * authorization endpoint, so the user's browser shows the login page without a certificate warning, while MSAL
+   * still talks to the https authority (discovery, token) trusting the sandbox CA.
+   */
+  browserBaseUrl?: string;
 }
 
 export interface IdentityServer {
@@ -178,6 +184,9 @@ export function createIdentity(cfg: IdentityConfig): IdentityServer {
       ctx.query = q;
     }
     await next();
+    if (cfg.browserBaseUrl && ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
+      ctx.body.authorization_endpoint = `${cfg.browserBaseUrl}${prefix}/auth`;
+    }
     if (ctx.oidc?.route === 'token' && ctx.body && typeof ctx.body === 'object' && 'access_token' in ctx.body) {
       // Entra's client_info lets MSAL build the home account id `<oid>.<tid>`.
       const payload = JSON.parse(Buffer.from(String(ctx.body.access_token).split('.')[1], 'base64url').toString('utf8'));

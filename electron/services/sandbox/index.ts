@@ -39,6 +39,8 @@ export interface StartSandboxOptions {
 
 export interface SandboxPorts {
   identity: number;
+  /** Plain-http copy of the sign-in pages for the user's browser (advertised as the authorization endpoint). */
+  signin: number;
   arm: number;
   graph: number;
   admin: number;
@@ -62,6 +64,8 @@ export interface SandboxHandle {
   clientId: string;
   /** https://localhost:PORT (identity server root); the authority is `${identityUrl}/${tenantId}`. */
   identityUrl: string;
+  /** http://localhost:PORT: the same sign-in pages without TLS, where the browser is sent (no certificate warning). */
+  signinUrl: string;
   authority: string;
   issuer: string;
   armUrl: string;
@@ -106,6 +110,7 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
 
   const handlers: Record<keyof SandboxPorts, Handler> = {
     identity: (_q, r) => r.writeHead(503).end(),
+    signin: (_q, r) => r.writeHead(503).end(),
     arm: (_q, r) => r.writeHead(503).end(),
     graph: (_q, r) => r.writeHead(503).end(),
     admin: (_q, r) => r.writeHead(503).end(),
@@ -125,9 +130,11 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
       servers.push(s);
       started[name] = await listen(s, opts.ports?.[name] ?? st.ports[name]);
     }
-    const adminServer = createHttpServer((q, r) => handlers.admin(q, r));
-    servers.push(adminServer);
-    started.admin = await listen(adminServer, opts.ports?.admin ?? st.ports.admin);
+    for (const name of ['admin', 'signin'] as const) {
+      const s = createHttpServer((q, r) => handlers[name](q, r));
+      servers.push(s);
+      started[name] = await listen(s, opts.ports?.[name] ?? st.ports[name] ?? 0);
+    }
 
     if (opts.azurite !== false) {
       azurite = await startAzurite({
@@ -155,8 +162,10 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
       signingJwk: st.signingJwk,
       cookieKeys: st.cookieKeys,
       ttl,
+      browserBaseUrl: `http://localhost:${started.signin}`,
     });
     handlers.identity = identity.handle;
+    handlers.signin = identity.handle;
     const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = st.signingJwk as JWK & Record<string, unknown>;
     const bearer = createBearerValidator({ jwks: { keys: [publicJwk as JWK] }, issuer: identity.issuer, authority: identity.authority });
     const faults = new FaultInjector();
@@ -200,6 +209,7 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
       subscriptionId: st.subscriptionId,
       clientId: st.clientId,
       identityUrl,
+      signinUrl: `http://localhost:${started.signin}`,
       authority: identity.authority,
       issuer: identity.issuer,
       armUrl,

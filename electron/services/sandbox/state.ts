@@ -63,7 +63,7 @@ export interface SandboxState {
   signingJwk: JWK;
   cookieKeys: string[];
   adminToken: string;
-  ports: { identity: number; arm: number; graph: number; admin: number; blob: number };
+  ports: { identity: number; signin: number; arm: number; graph: number; admin: number; blob: number };
   resourceGroups: Record<string, ResourceGroupRec>;
   providers: Record<string, ProviderRec>;
   storageAccounts: Record<string, StorageAccountRec>;
@@ -94,7 +94,7 @@ async function freshState(): Promise<SandboxState> {
     signingJwk: { ...jwk, kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' },
     cookieKeys: [randomBytes(32).toString('base64url')],
     adminToken: randomBytes(24).toString('base64url'),
-    ports: { identity: 0, arm: 0, graph: 0, admin: 0, blob: 0 },
+    ports: { identity: 0, signin: 0, arm: 0, graph: 0, admin: 0, blob: 0 },
     resourceGroups: { 'backup-rg': rg('backup-rg'), 'archive-rg': rg('archive-rg') },
     providers: {},
     storageAccounts: {

@@ -36,12 +36,18 @@ export async function launchSignInBrowser(): Promise<Browser> {
  */
 export async function completeSignInPage(page: Page, url: string, user: SignInUser, opts: SignInOptions = {}): Promise<void> {
   const timeout = opts.timeoutMs ?? 15_000;
-  const loopback = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//;
+  // MSAL's loopback listener: http://localhost:<port>/ on another origin than the sign-in pages (which may be
+  // http://localhost too, see identity.ts browserBaseUrl).
+  const signInOrigin = new URL(url).origin;
+  const loopback = (u: URL | string) => {
+    const x = typeof u === 'string' ? new URL(u) : u;
+    return x.protocol === 'http:' && (x.hostname === 'localhost' || x.hostname === '127.0.0.1') && x.origin !== signInOrigin;
+  };
   await page.goto(url, { timeout });
   const deadline = Date.now() + timeout;
   let loggedIn = false;
   while (Date.now() < deadline) {
-    if (loopback.test(page.url())) return;
+    if (loopback(page.url())) return;
     const which = await Promise.race([
       page.waitForURL(loopback, { timeout: deadline - Date.now(), waitUntil: 'commit' }).then(() => 'done' as const),
       page.locator('#username').waitFor({ timeout: deadline - Date.now() }).then(() => 'login' as const),
