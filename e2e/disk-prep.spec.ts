@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -73,23 +73,59 @@ async function admin(sb: SandboxHandle, path: string, body: unknown): Promise<un
 }
 
 /** A real backup in <work>/staging (Back Up Now's engine through the host), with the sandbox storage account. */
-async function makeBackup(page: Page, sb: SandboxHandle, work: string): Promise<{ staging: string }> {
+async function makeBackup(page: Page, sb: SandboxHandle, work: string, job = JOB, mib: [number, number] = [40, 32]): Promise<{ staging: string }> {
   const src = join(work, 'source');
   await mkdir(join(src, 'docs'), { recursive: true });
   // Packs are 64 MiB: ~72 MiB of incompressible data makes two packs, so the job spans two small disks.
-  await writeFile(join(src, 'random-a.bin'), randomBytes(40 * 1024 * 1024));
-  await writeFile(join(src, 'docs', 'random-b.bin'), randomBytes(32 * 1024 * 1024));
+  await writeFile(join(src, 'random-a.bin'), randomBytes(mib[0] * 1024 * 1024));
+  await writeFile(join(src, 'docs', 'random-b.bin'), randomBytes(mib[1] * 1024 * 1024));
   await writeFile(join(src, 'docs', 'notes.txt'), 'disk prep e2e\n'.repeat(1000));
   const staging = join(work, 'staging');
   await mkdir(staging, { recursive: true });
   const { taskId } = await invoke<{ taskId: string }>(page, 'backup:start', {
     items: [src],
     staging,
-    job: { name: JOB, subscriptionId: sb.subscriptionId, resourceGroup: 'backup-rg', storageAccount: 'obcseedv2', container: 'backups' },
+    job: { name: job, subscriptionId: sb.subscriptionId, resourceGroup: 'backup-rg', storageAccount: 'obcseedv2', container: 'backups' },
     passphrase: PASSPHRASE,
   });
-  await expect.poll(async () => (await invoke<{ status: string }>(page, 'task:get', { id: taskId })).status, { timeout: 60_000 }).toMatch(/succeeded/);
+  await waitTask(page, taskId);
   return { staging };
+}
+
+async function waitTask(page: Page, taskId: string): Promise<void> {
+  await expect.poll(async () => (await invoke<{ status: string }>(page, 'task:get', { id: taskId })).status, { timeout: 60_000 }).toMatch(/succeeded|failed|cancelled/);
+  const t = await invoke<{ status: string; error?: { message: string } }>(page, 'task:get', { id: taskId });
+  expect(t.status, t.error?.message).toMatch(/succeeded/);
+}
+
+/** auth:signIn over the page's connection; the sign-in page (from the auth:signInUrl event) is completed in a new tab. */
+async function signInThroughApi(page: Page, sb: SandboxHandle): Promise<void> {
+  const url = await page.evaluate(async () => {
+    const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(sessionStorage.getItem('obc.token') ?? '')}`);
+    await new Promise((res, rej) => {
+      ws.onopen = res;
+      ws.onerror = rej;
+    });
+    const w = window as unknown as { __signIn: Promise<boolean> };
+    let gotUrl: (u: string) => void = () => undefined;
+    const urlP = new Promise<string>((r) => (gotUrl = r));
+    w.__signIn = new Promise<boolean>((resolve) => {
+      ws.onmessage = (ev) => {
+        const msg = JSON.parse(String(ev.data));
+        if (msg.t === 'event' && msg.event === 'auth:signInUrl') gotUrl(msg.payload.url);
+        if (msg.t === 'result' && msg.id === 1) {
+          ws.close();
+          resolve(Boolean(msg.result.ok));
+        }
+      };
+    });
+    ws.send(JSON.stringify({ t: 'invoke', id: 1, channel: 'auth:signIn', payload: {} }));
+    return urlP;
+  });
+  const tab = await page.context().newPage();
+  await completeSignInPage(tab, url, sb.users[0], { timeoutMs: 60_000 });
+  await tab.close();
+  expect(await page.evaluate(() => (window as unknown as { __signIn: Promise<boolean> }).__signIn)).toBe(true);
 }
 
 test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter, verify', async ({ consolePage: page, sandbox, work, shot }) => {
@@ -146,8 +182,8 @@ test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter
   await page.getByTestId('dp-signin').click();
   const popup = await popupP;
   const signInUrl = await page.getByTestId('dp-signin-link').getAttribute('href');
-  await completeSignInPage(popup, signInUrl ?? '', sandbox.users[0]);
-  await expect(page.getByTestId('dp-auth-status')).toHaveAttribute('data-signed-in', 'true');
+  await completeSignInPage(popup, signInUrl ?? '', sandbox.users[0], { timeoutMs: 60_000 });
+  await expect(page.getByTestId('dp-auth-status')).toHaveAttribute('data-signed-in', 'true', { timeout: 60_000 });
   await next.click();
 
   // 5. Copy → manifest → read-back on both disks.
@@ -257,14 +293,72 @@ test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter
   await expect(page.getByTestId('ij-drive-E2EDISK1')).toHaveAttribute('data-percent', '100');
   await expect(page.getByTestId('ij-drive-copy-E2EDISK2')).toHaveAttribute('data-severity', 'ok');
   await expect(page.getByTestId('ij-step-Completed')).toHaveAttribute('data-status', 'done');
+  await page.getByTestId('ij-log-E2EDISK1-verbose').click();
+  await expect(page.getByTestId('ij-log-summary')).toContainText('Completed: The disk was processed without errors.');
   await shot('import-jobs-3-completed');
 
   // 10. Verify imported data against the staging folder, then clean it up.
   await expect(page.getByTestId('ij-verify-staging')).toHaveValue(staging);
   await page.getByTestId('ij-verify-start').click();
   await expect(page.getByTestId('ij-verify-report')).toHaveAttribute('data-ok', 'true', { timeout: 60_000 });
+  await page.getByTestId('ij-verify-report').scrollIntoViewIfNeeded();
   await shot('import-jobs-4-verified');
   await page.getByTestId('ij-cleanup-confirm').fill(JOB);
   await page.getByTestId('ij-cleanup').click();
   await expect(page.getByTestId('ij-cleanup-done')).toContainText(join(staging, JOB));
+});
+
+test('a byte flipped on a disk before shipping shows up as a drive error in the job details', async ({ consolePage: page, sandbox, work, shot }) => {
+  test.setTimeout(180_000);
+  const job = 'seed-flip';
+  await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
+  const { staging } = await makeBackup(page, sandbox, work, job, [2, 1]);
+  const diskPath = join(work, 'disk-flip');
+  await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'FLIP1', capacity: '64M' });
+  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { staging, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
+  await waitTask(page, taskId);
+  await signInThroughApi(page, sandbox);
+  await invoke(page, 'azure:registerProvider', { subscriptionId: sandbox.subscriptionId, namespace: 'Microsoft.ImportExport' });
+  const drives = await invoke<{ driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }> }>(page, 'diskprep:drives', { staging, job, revealKeys: true, passphrase: PASSPHRASE });
+  const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', { subscriptionId: sandbox.subscriptionId });
+  const ref = { subscriptionId: sandbox.subscriptionId, resourceGroup: 'backup-rg', jobName: job };
+  await invoke(page, 'jobs:create', {
+    ...ref,
+    location: 'westus',
+    storageAccountId: accounts.find((a) => a.name === 'obcseedv2')!.id,
+    drives: drives.driveList.map(({ driveId, bitLockerKey, manifestFile, manifestHash }) => ({ driveId, bitLockerKey, manifestFile, manifestHash })),
+    returnAddress: { contactName: 'Dana Admin', phone: '+1 425 555 0100', email: 'dana@contoso.example', streetAddress1: '1 Main Street', city: 'Redmond', stateOrProvince: 'WA', postalCode: '98052', countryOrRegion: 'United States' },
+    returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123456789' },
+    diagnosticsPath: 'waimportexport',
+  });
+  // Flip one byte in the largest data file on the disk, after read-back and before "shipping".
+  const files: Array<{ path: string; size: number }> = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (!e.name.startsWith('obc-') && e.name !== 'DriveManifest.xml') files.push({ path: p, size: (await stat(p)).size });
+    }
+  };
+  await walk(diskPath);
+  const target = files.sort((a, b) => b.size - a.size)[0];
+  const fh = await open(target.path, 'r+');
+  const b = Buffer.alloc(1);
+  await fh.read(b, 0, 1, 1000);
+  b[0] ^= 0xff;
+  await fh.write(b, 0, 1, 1000);
+  await fh.close();
+  await invoke(page, 'jobs:updateShipping', { ...ref, deliveryPackage: { carrierName: 'FedEx', trackingNumber: 'FLIP12345', driveCount: 1, shipDate: new Date().toISOString().slice(0, 10) } });
+  await admin(sandbox, `/jobs/backup-rg/${job}/receive`, { disks: [{ path: diskPath }] });
+  await admin(sandbox, `/jobs/backup-rg/${job}/transfer`, {});
+
+  await page.getByTestId('action-importJobs').click();
+  await page.getByTestId(`ij-open-${job}`).click();
+  await expect(page.getByTestId('ij-details')).toHaveAttribute('data-state', 'Closed');
+  await expect(page.getByTestId('ij-step-Closed')).toHaveAttribute('data-status', 'failed');
+  await expect(page.getByTestId('ij-drive-copy-FLIP1')).toHaveAttribute('data-severity', 'error');
+  await page.getByTestId('ij-log-FLIP1-error').click();
+  await expect(page.getByTestId('ij-log-summary')).toContainText('Corrupted');
+  await page.getByTestId('ij-log-summary').scrollIntoViewIfNeeded();
+  await shot('import-jobs-5-flipped-byte');
 });

@@ -99,7 +99,7 @@ export function DiskPrepScreen() {
   };
   const running = !!task && !isFinished(task.status);
   return (
-    <div data-testid="disk-prep-screen" data-step={dp.step} style={{ height: '100%', minHeight: 560 }}>
+    <div data-testid="disk-prep-screen" data-step={dp.step} style={{ height: '100%', minHeight: 560, minWidth: 0 }}>
       <WizardFrame
         title="Prepare Disks"
         steps={steps}

@@ -55,14 +55,14 @@ export function VerifyPanel({ job, allowed }: { job: ImportJobInfo; allowed: Act
   }, [finished, loadReport]);
   const r = v.report;
   return (
-    <section data-testid="ij-verify" style={{ display: 'grid', gap: 10, maxWidth: 900 }}>
+    <section data-testid="ij-verify" style={{ display: 'grid', gap: 10, maxWidth: 900, minWidth: 0 }}>
       <Text weight="semibold">Verify imported data</Text>
       <Text size={200}>
         Compares every blob under {job.name}/ in the storage account with the staged backup (size and SHA-256), and reports anything missing or
         different.
       </Text>
       <div style={{ display: 'flex', gap: 8, alignItems: 'flex-end' }}>
-        <Field label="Staging location of this job" style={{ flex: 1 }}>
+        <Field label="Staging location of this job" style={{ flex: 1, minWidth: 0 }}>
           <Input data-testid="ij-verify-staging" value={v.staging} onChange={(_, d) => setStaging(d.value)} placeholder="D:\Staging" />
         </Field>
         <Button
