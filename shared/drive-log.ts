@@ -95,6 +95,12 @@ export function explainDriveState(state: string | undefined): StatusExplanation 
   return DRIVE_STATES[state] ?? unknown(state);
 }
 
+/** Explains a blob entry's status of a copy log. */
+export function explainBlobStatus(code: string | undefined): StatusExplanation {
+  if (!code) return { text: 'No status.', severity: 'info' };
+  return BLOB_LOG_STATUSES[code] ?? unknown(code);
+}
+
 /** Explains a copy status / DriveLog status code; falls back to the blob and range tables. */
 export function explainLogStatus(code: string | undefined): StatusExplanation {
   if (!code) return { text: 'No copy status yet (it appears once the disk is being copied).', severity: 'info' };

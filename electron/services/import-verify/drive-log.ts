@@ -3,7 +3,7 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import { AppError } from '../../../shared/errors.ts';
-import { explainLogStatus } from '../../../shared/drive-log.ts';
+import { RANGE_LOG_STATUSES, explainBlobStatus, explainLogStatus } from '../../../shared/drive-log.ts';
 import type { DriveLogEntry, DriveLogSummary } from '../../../shared/contract/import-verify.ts';
 
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -41,11 +41,11 @@ export function parseDriveLog(xml: string, uri: string): DriveLogSummary {
     const problems = ranges
       .filter((r) => r['@_Status'] && !['Completed', 'Committed'].includes(r['@_Status']))
       .slice(0, 20)
-      .map((r) => `bytes ${r['@_Offset'] ?? '?'}+${r['@_Length'] ?? '?'}: ${r['@_Status']} — ${explainLogStatus(r['@_Status']).text}`);
+      .map((r) => `bytes ${r['@_Offset'] ?? '?'}+${r['@_Length'] ?? '?'}: ${r['@_Status']} — ${(RANGE_LOG_STATUSES[r['@_Status'] ?? ''] ?? explainLogStatus(r['@_Status'])).text}`);
     const bad = st !== 'Completed' || problems.length > 0;
     if (bad) problemCount++;
     if (blobs.length < MAX_BLOBS && (bad || blobs.length < 50))
-      blobs.push({ blobPath: text(b.BlobPath) ?? '', status: st, explanation: explainLogStatus(st).text, problems });
+      blobs.push({ blobPath: text(b.BlobPath) ?? '', status: st, explanation: explainBlobStatus(st).text, problems });
   }
   return {
     uri,
