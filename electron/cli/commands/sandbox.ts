@@ -56,7 +56,7 @@ export function register(program: Command): void {
       // The admin token goes to a private file, not to the terminal.
       const adminFile = join(dataDir, 'admin.json');
       await writeJsonAtomic(adminFile, sb.admin, 0o600);
-      const endpoints = { authority: sb.authority, identity: sb.identityUrl, arm: sb.armUrl, graph: sb.graphUrl, blob: sb.blobUrl, admin: sb.admin.url };
+      const endpoints = { authority: sb.authority, identity: sb.identityUrl, signin: sb.signinUrl, arm: sb.armUrl, graph: sb.graphUrl, blob: sb.blobUrl, admin: sb.admin.url };
       const users = sb.users.map(({ username, password, objectId, role, needsConsent }) => ({ username, password, objectId, role, needsConsent }));
       if (opts.json) {
         jsonLine({ type: 'sandbox', dataDir, subscriptionId: sb.subscriptionId, tenantId: sb.tenantId, endpoints, adminFile, users, cloud: sb.cloud });
@@ -64,6 +64,7 @@ export function register(program: Command): void {
         const w = (s = '') => process.stdout.write(`${s}\n`);
         w(`Local sandbox cloud is running (data: ${dataDir})`);
         w(`  Sign-in authority  ${sb.authority}   client id ${sb.clientId}`);
+        w(`  Sign-in pages      ${sb.signinUrl}   (plain http: the browser sees no certificate warning)`);
         w(`  Resource Manager   ${sb.armUrl}   subscription ${sb.subscriptionId}`);
         w(`  Microsoft Graph    ${sb.graphUrl}`);
         w(`  Blob storage       ${sb.blobUrl}/<account>/   (accounts: obcseedv2 StorageV2, obcclassicv1 Storage, obcblobonly BlobStorage)`);

@@ -16,6 +16,7 @@ import { jobBody } from './rp-importexport.ts';
  *   POST /jobs/{rg}/{job}/transfer  { stopAt?: 'Transferring' }      Received → Transferring → Completed | Closed
  *   POST /jobs/{rg}/{job}/state     { state }                        force a state (tests)
  *   GET|POST|DELETE /faults          FaultSpec (faults.ts): throttle (429 + Retry-After), error500, error503, slow
+ *   POST /providers/{namespace}     { state: 'NotRegistered' | 'Registering' | 'Registered' }   set a registration
  */
 export function createAdmin(opts: { token: string; sb: SandboxContext; faults: FaultInjector; blob: BlobAccess }) {
   const expected = Buffer.from(`Bearer ${opts.token}`);
@@ -33,6 +34,14 @@ export function createAdmin(opts: { token: string; sb: SandboxContext; faults: F
       if (m === 'POST') opts.faults.add((await readJson(req)) as FaultSpec);
       else if (m === 'DELETE') opts.faults.clear();
       return sendJson(res, 200, { faults: opts.faults.list() });
+    }
+    const pm = /^\/providers\/([^/]+)$/.exec(path);
+    if (pm && m === 'POST') {
+      const state = String(((await readJson(req)) as { state?: string } | undefined)?.state ?? '');
+      if (!['NotRegistered', 'Registering', 'Registered'].includes(state)) throw new HttpError(400, 'InvalidRequestContent', "state must be 'NotRegistered', 'Registering' or 'Registered'.");
+      opts.sb.store.state.providers[pm[1].toLowerCase()] = { state: state as 'Registered', changedAt: new Date().toISOString() };
+      await opts.sb.store.save();
+      return sendJson(res, 200, { namespace: pm[1], registrationState: state });
     }
     const jm = /^\/jobs\/([^/]+)\/([^/]+)\/(receive|transfer|state)$/.exec(path);
     if (jm && m === 'POST') {

@@ -84,6 +84,9 @@ describe('ARM emulator via the SDK clients', () => {
     expect((await res.providers.register('Microsoft.ImportExport')).registrationState).toBe('Registering');
     expect((await res.providers.get('Microsoft.ImportExport')).registrationState).toBe('Registered');
     expect((await res.providers.get('Microsoft.DataBox')).registrationState).toBe('NotRegistered');
+    // The admin API can put a registration back (e.g. to rehearse the registration step again).
+    await sbRequest(`${sb.admin.url}/providers/Microsoft.DataBox`, { method: 'POST', body: { state: 'Registered' }, token: sb.admin.token });
+    expect((await res.providers.get('Microsoft.DataBox')).registrationState).toBe('Registered');
   });
 
   it('creates, updates, lists (paged) and guards jobs by the §6.4 rules', async () => {
@@ -209,7 +212,10 @@ describe('ARM emulator via the SDK clients', () => {
     expect(t.json.error.code).toBe('TooManyRequests');
     await admin({ kind: 'error503' });
     expect((await sbRequest(`${u}?api-version=2025-04-01`, { token: ownerToken, ca: sb.caCertPem })).status).toBe(503);
+    await admin({ kind: 'slow', delayMs: 120 });
+    const t0 = Date.now();
     const ok = await sbRequest(`${u}?api-version=2025-04-01`, { token: ownerToken, ca: sb.caCertPem });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(100);
     expect(ok.status).toBe(200);
     expect(ok.json.value.map((r: { name: string }) => r.name)).toEqual(['archive-rg', 'backup-rg']);
   });
