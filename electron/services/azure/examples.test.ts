@@ -19,7 +19,7 @@ import { ImportExportBackend } from './jobs/import-export.ts';
 import * as res from './resources.ts';
 import type { CloudAuth } from './signin.ts';
 
-const DIR = join(repoRoot, '..', 'shared', 'azure-examples');
+const DIR = process.env.OBC_AZURE_EXAMPLES ?? join(repoRoot, '..', 'shared', 'azure-examples');
 type Example = { parameters: Record<string, unknown>; responses: Record<string, { body?: unknown }> };
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.json'));
 const load = (f: string): Example => JSON.parse(readFileSync(join(DIR, f), 'utf8'));
