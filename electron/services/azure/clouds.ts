@@ -135,7 +135,7 @@ export interface CloudChoice {
   clientIdSource: 'settings' | 'environment' | 'cloud' | 'unset';
 }
 
-/** Picks the cloud by name and applies the client id override (settings, then OBC_AZURE_CLIENT_ID). */
+/** Picks the cloud by name; for clouds without their own client id, applies Settings' clientId, then OBC_AZURE_CLIENT_ID. */
 export function resolveCloud(
   name: string,
   available: readonly CloudDefinition[],
@@ -149,9 +149,11 @@ export function resolveCloud(
     throw new AppError('NOT_FOUND', `Unknown cloud "${name}". Available: ${names}.`, { cloud: name });
   }
   const env = overrides.env ?? process.env;
+  // A cloud that brings its own client id (the sandbox) keeps it; the overrides are for the public clouds.
+  if (base.clientId) return { cloud: base, clientIdSource: 'cloud' };
   if (overrides.clientId?.trim()) return { cloud: { ...base, clientId: overrides.clientId.trim() }, clientIdSource: 'settings' };
   const fromEnv = env.OBC_AZURE_CLIENT_ID?.trim();
-  if (fromEnv && !base.caCertPem) return { cloud: { ...base, clientId: fromEnv }, clientIdSource: 'environment' };
+  if (fromEnv) return { cloud: { ...base, clientId: fromEnv }, clientIdSource: 'environment' };
   return { cloud: base, clientIdSource: base.clientId ? 'cloud' : 'unset' };
 }
 
