@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobSchema, type CreateJobInput } from '../../../../shared/contract/azure.ts';
-import { startAzureTestEnv, type AzureTestEnv } from '../test-support.ts';
+import { sandboxAdmin, startAzureTestEnv, type AzureTestEnv } from '../test-support.ts';
 import type { AzureService } from '../azure-service.ts';
 import type { ImportJobBackend } from './backend.ts';
 
@@ -126,6 +126,19 @@ describe('import jobs (Microsoft.ImportExport)', () => {
     await svc.createJob(input('seed-three', [drive(3)]));
     expect(await svc.deleteJob(ref('seed-three'))).toEqual({ deleted: true });
     await expect(svc.getJob(ref('seed-three'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('refuses changes the job state no longer allows, and allows delete once Completed', async () => {
+    // seed-two was cancelled above: it can no longer be changed.
+    const frozen = await svc.updateReturn(ref('seed-two'), { returnShipping: { carrierName: 'DHL', carrierAccountNumber: '555666' } }).catch((e) => e);
+    expect(frozen).toMatchObject({ code: 'CONFLICT', details: expect.objectContaining({ azureCode: 'JobCannotBeUpdated' }) });
+    // The datacenter received seed-one: its delivery package can no longer change.
+    await sandboxAdmin(env.sb, `/jobs/${RG}/seed-one/state`, { state: 'Received' });
+    expect((await svc.getJob(ref('seed-one'))).state).toBe('Received');
+    const late = await ie.updateTracking(ref('seed-one'), pkg('LATE12345')).catch((e) => e);
+    expect(late).toMatchObject({ code: 'CONFLICT', details: expect.objectContaining({ azureCode: 'JobCannotBeUpdated' }) });
+    await sandboxAdmin(env.sb, `/jobs/${RG}/seed-one/state`, { state: 'Completed' });
+    expect(await svc.deleteJob(ref('seed-one'))).toEqual({ deleted: true });
   });
 
   it('has one interface for every backend; Data Box is not available yet and says so', async () => {
