@@ -32,6 +32,8 @@ export interface IdentityConfig {
    * still talks to the https authority (discovery, token) trusting the sandbox CA.
    */
   browserBaseUrl?: string;
+  /** Users who accepted the consent page (kept in the sandbox state so consent is asked once). */
+  consent?: { has(objectId: string): boolean; add(objectId: string): Promise<void> };
 }
 
 export interface IdentityServer {
@@ -87,7 +89,8 @@ export function createIdentity(cfg: IdentityConfig): IdentityServer {
   const issuer = `${cfg.baseUrl}${prefix}`;
   const arm = cfg.armEndpoint;
   const graph = cfg.graphEndpoint;
-  const consented = new Set<string>();
+  const memory = new Set<string>();
+  const consented = cfg.consent ?? { has: (id: string) => memory.has(id), add: async (id: string) => void memory.add(id) };
 
   const provider = new Provider(issuer, {
     clients: [
@@ -240,7 +243,7 @@ export function createIdentity(cfg: IdentityConfig): IdentityServer {
         await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user declined the requested permissions.' }, { mergeWithLastSubmission: false });
         return;
       }
-      consented.add(user.objectId);
+      await consented.add(user.objectId);
       return finishFor(req, res, user, details.params);
     }
     sendHtml(res, 404, page('Not found', ''));

@@ -163,6 +163,13 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
       cookieKeys: st.cookieKeys,
       ttl,
       browserBaseUrl: `http://localhost:${started.signin}`,
+      consent: {
+        has: (id) => (st.consentedUsers ?? []).includes(id),
+        add: async (id) => {
+          st.consentedUsers = [...new Set([...(st.consentedUsers ?? []), id])];
+          await store.save();
+        },
+      },
     });
     handlers.identity = identity.handle;
     handlers.signin = identity.handle;

@@ -103,8 +103,12 @@ describe('sandbox identity + ARM bearer validation', () => {
 
   it('shows the consent page to the user who needs consent, and refuses a wrong password', async () => {
     const idx = sb.users.findIndex((u) => u.needsConsent);
+    await expect(signIn(msalApp(), idx, { consent: 'cancel' })).rejects.toThrow(/access_denied|declined/);
     const r = await signIn(msalApp(), idx, { consent: 'accept' });
     expect(claims(r.accessToken).oid).toBe(sb.users[idx].objectId);
+    // Consent is remembered: a second sign-in that would cancel the consent page still succeeds.
+    const again = await signIn(msalApp(), idx, { consent: 'cancel' });
+    expect(claims(again.accessToken).oid).toBe(sb.users[idx].objectId);
 
     const bad = { ...sb.users[0], password: 'wrong' };
     const context = await browser.newContext({ ignoreHTTPSErrors: true });

@@ -73,6 +73,8 @@ export interface SandboxState {
   servicePrincipals: Record<string, ServicePrincipalRec>;
   /** Datacenter simulation: per job key, the folder disk path each received drive id arrived as. */
   datacenter?: Record<string, Record<string, string>>;
+  /** Object ids of users who accepted the sign-in consent page. */
+  consentedUsers?: string[];
 }
 
 export const SANDBOX_LOCATION = 'westus';
