@@ -50,6 +50,9 @@ async function browseTo(page: Page, opener: string, path: string): Promise<void>
   await page.getByTestId(opener).click();
   const dialog = page.getByTestId('folder-browser');
   await expect(dialog).toBeVisible();
+  // Let the first listing land: it resets the path field (typing earlier would be overwritten).
+  await expect(page.getByTestId('folder-browser-selected')).toContainText('Selected: ');
+  await expect(page.getByTestId('folder-browser-go')).toBeEnabled();
   await page.getByTestId('folder-browser-path').fill(path);
   await page.getByTestId('folder-browser-go').click();
   await expect(page.getByTestId('folder-browser-selected')).toContainText(path);
