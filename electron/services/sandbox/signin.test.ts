@@ -15,7 +15,7 @@ let sb: SandboxHandle;
 let browser: Browser;
 
 beforeAll(async () => {
-  [sb, browser] = await Promise.all([startSandbox({ azurite: false, registrationDelayMs: 0 }), launchSignInBrowser()]);
+  [sb, browser] = await Promise.all([startSandbox({ azurite: false, registrationDelayMs: 0, ttl: { accessTokenSeconds: 120 } }), launchSignInBrowser()]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -81,6 +81,10 @@ describe('sandbox identity + ARM bearer validation', () => {
     // Forced refresh still works and yields a fresh ARM token.
     const again = await pca.acquireTokenSilent({ account: r.account!, scopes: [`${sb.armUrl}/.default`], forceRefresh: true });
     expect(claims(again.accessToken).aud).toBe(sb.armUrl);
+    // Short lifetimes are configurable; MSAL renews a token this close to expiry (5-minute margin) without forcing.
+    expect(at.exp - at.iat).toBe(120);
+    const renewed = await pca.acquireTokenSilent({ account: r.account!, scopes: [sb.cloud.armScope] });
+    expect(claims(renewed.accessToken).jti).not.toBe(at.jti);
 
     // Expired token: move the emulator's clock past `exp` (no sleeping).
     vi.useFakeTimers({ toFake: ['Date'], now: (at.exp + 5) * 1000 });
