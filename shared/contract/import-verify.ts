@@ -44,6 +44,8 @@ export interface CleanupResult {
   folder: string;
   removedFiles: number;
   removedBytes: number;
+  /** seed.json is kept here: Recover Data needs it to restore from the container. */
+  seedKeptAt: string;
 }
 
 export interface DriveLogEntry {

@@ -2,7 +2,7 @@
  * Verify imported data for the hosts: a task around verifyImport(), the last report per job (kept in
  * `<dataDir>/import-verify/<job>.json`), the staging clean-up it unlocks, and the copy-log reader.
  */
-import { lstat, readdir, rm } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError, type Serializable } from '../../../shared/errors.ts';
@@ -12,7 +12,8 @@ import { readJsonStrict, readJsonValidated, writeJsonAtomic } from '../store/ato
 import type { TaskManager } from '../tasks/task-manager.ts';
 import { blobOfUrl, containerBlobSource, openBlobService, type StorageAccess } from './container-source.ts';
 import { parseDriveLog } from './drive-log.ts';
-import { verifyImport, type BlobSource } from './verify.ts';
+import { blobPrefixOf, verifyImport, type BlobSource } from './verify.ts';
+import { ContainerPackSource } from './container-pack-source.ts';
 
 export interface ImportVerifyServiceOptions {
   tasks: TaskManager;
@@ -38,6 +39,29 @@ export class ImportVerifyService {
   private readonly o: ImportVerifyServiceOptions;
   constructor(o: ImportVerifyServiceOptions) {
     this.o = o;
+  }
+
+  /** The copy of seed.json kept when the staging folder is cleaned up (needed to restore from the container). */
+  seedCopyPath(jobName: string): string {
+    return join(this.o.dataDir, 'import-verify', `${jobName}.seed.json`);
+  }
+
+  /**
+   * The job's imported blobs as a PackSource for Recover Data ("restore from the container"). The seed comes from
+   * the staging folder when it still exists, else from the copy kept at clean-up.
+   */
+  async containerPackSource(t: { jobName: string; staging?: string; subscriptionId: string; resourceGroup: string; storageAccount: string; container: string }): Promise<ContainerPackSource> {
+    const svc = await openBlobService(await this.o.storageAccess(), { subscriptionId: t.subscriptionId, resourceGroup: t.resourceGroup, accountName: t.storageAccount });
+    const localSeed = async (): Promise<string | null> => {
+      for (const p of [...(t.staging ? [join(resolve(t.staging), t.jobName, 'seed.json')] : []), this.seedCopyPath(t.jobName)]) {
+        const text = await readFile(p, 'utf8').catch(() => null);
+        if (text !== null) return text;
+      }
+      return null;
+    };
+    const seedText = await localSeed();
+    const prefix = seedText ? blobPrefixOf(seedSchema.parse(JSON.parse(seedText))) : `${t.jobName}/`;
+    return new ContainerPackSource(svc.getContainerClient(t.container), prefix, localSeed);
   }
 
   private reportPath(jobName: string): string {
@@ -119,8 +143,11 @@ export class ImportVerifyService {
       }
     };
     await walk(folder);
+    // Keep seed.json (key parameters, file list; no secret): without it the container cannot be restored from.
+    await mkdir(join(this.o.dataDir, 'import-verify'), { recursive: true });
+    await copyFile(join(folder, 'seed.json'), this.seedCopyPath(req.jobName));
     await rm(folder, { recursive: true, force: false });
-    return { folder, removedFiles, removedBytes };
+    return { folder, removedFiles, removedBytes, seedKeptAt: this.seedCopyPath(req.jobName) };
   }
 
   /** Downloads a drive's error or verbose log from the job's storage account and explains it. */

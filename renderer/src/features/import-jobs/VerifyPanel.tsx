@@ -128,7 +128,8 @@ export function VerifyPanel({ job, allowed }: { job: ImportJobInfo; allowed: Act
         <MessageBarGroup>
           <MessageBar intent="success" data-testid="ij-cleanup-done">
             <MessageBarBody>
-              Deleted {v.cleanup.folder}: {formatCount(v.cleanup.removedFiles)} files, {formatBytes(v.cleanup.removedBytes)} freed.
+              Deleted {v.cleanup.folder}: {formatCount(v.cleanup.removedFiles)} files, {formatBytes(v.cleanup.removedBytes)} freed. seed.json was kept at{' '}
+              {v.cleanup.seedKeptAt} so the backup can still be restored from the container.
             </MessageBarBody>
           </MessageBar>
         </MessageBarGroup>
