@@ -16,7 +16,7 @@ const LENGTHS = [9 * MiB + 512, 6 * MiB, 3 * MiB, 512, 2 * MiB + 1024];
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex').toUpperCase();
 
 function opts(staging: string, disks: string[], extra: Partial<DiskPrepOptions> = {}): DiskPrepOptions {
-  return { staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, protector: testProtector(), hashWorkers: 2, ...extra };
+  return { staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, protector: testProtector(), workers: 2, ...extra };
 }
 
 /** Checks a manifest independently of manifest.ts: XMLParser, range rules, hashes against the bytes on the disk. */

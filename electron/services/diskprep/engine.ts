@@ -1,13 +1,13 @@
-import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AppError, type Serializable } from '../../../shared/errors.ts';
 import { DISK_LAYOUT } from '../../../shared/disks.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
 import { appVersion } from '../app-version.ts';
 import { acquireJobLock } from '../backup/job-lock.ts';
-import { copyAndHash, rewriteRange, verifyRanges, type RangeMismatch } from './copier.ts';
+import { rewriteRange, type RangeMismatch } from './copier.ts';
 import { upsertDrive, type SecretProtector } from './drives-file.ts';
-import { BufferPool, HashPool } from './hash-pool.ts';
+import { IoPool } from './io-pool.ts';
 import { findJob, type StagedJob } from './jobs.ts';
 import { Journal, parseJournal, replay } from './journal.ts';
 import { blobPathFor, buildBom, buildManifest, diskRelPath, filePathFor, md5Hex, parseManifest, rangeLayout, type ManifestBlob } from './manifest.ts';
@@ -36,7 +36,8 @@ export interface DiskPrepOptions {
   onProgress?: (p: DiskPrepProgress) => void;
   /** Rewrite ranges that fail read-back from staging, then check them again. */
   repair?: boolean;
-  hashWorkers?: number;
+  /** Worker threads for copy and read-back (default: one per CPU, at least 2). */
+  workers?: number;
   /** fsync files before they are committed (default true). */
   sync?: boolean;
   /** Check each staged file against seed.json's SHA-256 while copying (default true). */
@@ -142,8 +143,7 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
     progress.disks.push({ serial: d.serial, phase: 'waiting', bytes, files: d.files.length, copiedBytes: 0, copiedFiles: 0, verifiedBytes: 0 });
   }
   const protector = typeof opts.protector === 'function' ? await opts.protector(job) : opts.protector;
-  const hashes = new HashPool(opts.hashWorkers);
-  const buffers = new BufferPool(Math.max(4, hashes.size * 3));
+  const io = new IoPool(opts.workers, opts.signal);
   const result: DiskPrepResult = { jobName, container, stateDir, drives: [], readBackDirect: true, readBackNote: READBACK_NOTE_DIRECT, copiedBytes: 0, copyMs: 0, verifiedBytes: 0, readBackMs: 0 };
   const hook = async (name: string) => opts.checkpoint?.(name);
   try {
@@ -170,7 +170,7 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
       });
       // drives.json is written before the journal says "verified", so a kill in between only repeats the read-back.
       const summary = await prepareOneDisk({
-        opts, d, vol, job, container, stateDir, byPath, progress, hashes, buffers, result, hook,
+        opts, d, vol, job, container, stateDir, byPath, progress, io, result, hook,
         onVerified: (s) =>
           upsertDrive(stateDir, { jobName, container, ...pick(job.seed, ['storageAccount', 'subscriptionId', 'resourceGroup']) }, protector, {
             ...s,
@@ -183,7 +183,7 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
       progress.set('done', d.serial);
     }
   } finally {
-    await hashes.close();
+    await io.close();
   }
   if (!plan.fits) {
     progress.set('needsDisk');
@@ -196,15 +196,6 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
     });
   }
   return result;
-}
-
-async function syncFile(path: string): Promise<void> {
-  const fh = await open(path, 'r+');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {
@@ -233,8 +224,7 @@ interface OneDisk {
   stateDir: string;
   byPath: Map<string, { path: string; length: number; sha256: string; index: number }>;
   progress: ProgressTracker;
-  hashes: HashPool;
-  buffers: BufferPool;
+  io: IoPool;
   result: DiskPrepResult;
   hook: (name: string) => Promise<void>;
   onVerified: (summary: PreparedDriveSummary) => Promise<void>;
@@ -249,10 +239,12 @@ async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> {
     let st = journal.state();
     if (!st.begun) await journal.append({ t: 'begin', v: 1, job: jobName, serial: d.serial, session: DISK_LAYOUT.sessionDir });
     for (const e of await readdir(vol.root)) if (/^\..*\.tmp$/.test(e)) await rm(join(vol.root, e), { force: true }); // torn atomic writes
-    const copyCtx = { hashes: x.hashes, buffers: x.buffers, ...(x.opts.signal ? { signal: x.opts.signal } : {}), sync: x.opts.sync !== false };
-    // Copy phase: committed files are skipped; a partial file (started, never committed) is copied again.
+    // Copy phase: committed files are skipped; a partial file (started, never committed) is copied again. One file
+    // per worker at a time; with test checkpoints, one file at a time so the kill points are deterministic.
     const t0 = Date.now();
-    let pending: Promise<void> = Promise.resolve();
+    const lanes = x.opts.checkpoint ? 1 : x.io.size;
+    const inflight = new Set<Promise<void>>();
+    let failure: unknown = null;
     try {
       for (const path of d.files) {
         const f = x.byPath.get(path)!;
@@ -261,39 +253,43 @@ async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> {
           dp.copiedFiles++;
           continue;
         }
+        while (inflight.size >= lanes) await Promise.race(inflight);
+        if (failure) break;
+        if (x.opts.signal?.aborted) throw x.opts.signal.reason;
         progress.set('copy', d.serial, path);
         const rel = diskRelPath(jobName, path);
         const dest = join(vol.root, rel);
         await mkdir(dirname(dest), { recursive: true });
+        vol.ensureRoom(rel, f.length);
         await journal.append({ t: 'start', path });
-        const res = await copyAndHash(join(x.job.folder, path), dest, f.length, vol, rel, {
-          ...copyCtx,
-          sync: false,
-          onBytes: (n) => {
-            dp.copiedBytes += n;
-            x.result.copiedBytes += n;
-            progress.worked(n);
-          },
-            afterFirstRange: x.opts.checkpoint && f.length > 0 ? () => x.hook(`copy-partial:${f.index}`) : undefined,
-          ...(x.opts.verifySource !== false ? { expectSha256: f.sha256 } : {}),
-        });
-        // fsync + commit of this file overlap the copy of the next one (at most one file pending).
-        const prev = pending;
-        pending = (async () => {
-          await prev;
-          if (copyCtx.sync) await syncFile(dest);
-          await x.hook(`copy-written:${f.index}`);
-          await journal.append({ t: 'commit', path, length: f.length, md5: res.md5, ranges: res.ranges });
-          dp.copiedFiles++;
-          await x.hook(`committed:${f.index}`);
-        })();
-        pending.catch(() => undefined);
-        if (x.opts.checkpoint) await pending;
+        const p = x.io
+          .copy(
+            { src: join(x.job.folder, path), dest, length: f.length, sync: x.opts.sync !== false, ...(x.opts.verifySource !== false ? { expectSha256: f.sha256 } : {}) },
+            {
+              onBytes: (n) => {
+                dp.copiedBytes += n;
+                x.result.copiedBytes += n;
+                progress.worked(n);
+              },
+              ...(x.opts.checkpoint && f.length > 0 ? { onFirstRange: () => x.hook(`copy-partial:${f.index}`) } : {}),
+            },
+          )
+          .then(async (res) => {
+            await x.hook(`copy-written:${f.index}`);
+            await journal.append({ t: 'commit', path, length: f.length, md5: res.md5, ranges: res.ranges });
+            dp.copiedFiles++;
+            await x.hook(`committed:${f.index}`);
+          })
+          .catch((e: unknown) => {
+            failure ??= e;
+          });
+        const tracked: Promise<void> = p.finally(() => inflight.delete(tracked));
+        inflight.add(tracked);
       }
     } finally {
-      await pending.catch(() => undefined); // a cancel still commits the file already copied
+      await Promise.allSettled(inflight); // a cancel still commits the files already copied
     }
-    await pending;
+    if (failure) throw failure;
     x.result.copyMs += Date.now() - t0;
     st = journal.state();
 
@@ -364,21 +360,25 @@ async function readBack(x: OneDisk, vol: PreparedVolume, manifestHash: string, d
     x.progress.currentFile = path;
     const size = (await stat(abs)).size;
     if (size !== b.length) out.push({ file: b.filePath, path, offset: Math.min(size, b.length), length: Math.abs(size - b.length), expected: `${b.length} bytes`, actual: `${size} bytes` });
-    const r = await verifyRanges(abs, b.ranges, {
-      hashes: x.hashes,
-      buffers: x.buffers,
-      ...(x.opts.signal ? { signal: x.opts.signal } : {}),
-      onBytes: (n) => {
-        dp.verifiedBytes += n;
-        x.result.verifiedBytes += n;
-        x.progress.worked(n);
-      },
-    });
+    // Contiguous groups of ranges, one per worker: big files are read back in parallel too.
+    const per = Math.max(1, Math.ceil(b.ranges.length / x.io.size));
+    const groups = [];
+    for (let i = 0; i < b.ranges.length; i += per) groups.push(b.ranges.slice(i, i + per));
+    const parts = await Promise.all(
+      groups.map((g) =>
+        x.io.verify(abs, g, (n) => {
+          dp.verifiedBytes += n;
+          x.result.verifiedBytes += n;
+          x.progress.worked(n);
+        }),
+      ),
+    );
+    const r = { direct: parts.every((q) => q.direct), mismatches: parts.flatMap((q) => q.mismatches) };
     if (!r.direct) {
       x.result.readBackDirect = false;
       x.result.readBackNote = READBACK_NOTE_CACHED;
     }
     for (const m of r.mismatches) out.push({ ...m, file: b.filePath, path });
   }
-  return out;
+  return out.sort((p, q) => (p.file === q.file ? p.offset - q.offset : 0));
 }

@@ -1,0 +1,127 @@
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { AppError, isErrorCode, type Serializable } from '../../../shared/errors.ts';
+import type { ExpectedRange, FromCopyWorker, ToCopyWorker, WorkerMismatch } from './copy-protocol.ts';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export const COPY_WORKER_URL = new URL('./copy-worker.ts', import.meta.url);
+
+interface Job {
+  msg: ToCopyWorker;
+  control: Int32Array;
+  onBytes?: (n: number) => void;
+  onFirstRange?: () => Promise<void>;
+  resolve: (v: FromCopyWorker) => void;
+  reject: (e: unknown) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  job: Job | null;
+}
+
+/**
+ * Worker threads doing the byte work (copy-worker.ts), one file (or range group) each. A cancelled signal sets the
+ * shared abort flag every worker checks between 4 MiB pieces, so a cancel lands within one piece.
+ */
+export class IoPool {
+  private readonly slots: Slot[];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+  private readonly signal?: AbortSignal;
+
+  constructor(size = Math.max(2, availableParallelism()), signal?: AbortSignal) {
+    this.signal = signal;
+    this.slots = Array.from({ length: size }, () => {
+      const slot: Slot = { worker: new Worker(COPY_WORKER_URL), job: null };
+      slot.worker.on('message', (m: FromCopyWorker) => this.onMessage(slot, m));
+      slot.worker.on('error', (err) => this.finish(slot, null, new AppError('INTERNAL', `Disk Prep worker crashed: ${err.message}`)));
+      return slot;
+    });
+    signal?.addEventListener('abort', () => this.abortAll(), { once: true });
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  private abortAll(): void {
+    const reason = this.signal?.reason instanceof AppError ? this.signal.reason : new AppError('CANCELLED', 'Cancelled by the user.');
+    for (const j of this.queue.splice(0)) j.reject(reason);
+    for (const s of this.slots) {
+      if (!s.job) continue;
+      Atomics.store(s.job.control, 0, 1);
+      Atomics.store(s.job.control, 1, 1);
+      Atomics.notify(s.job.control, 1);
+    }
+  }
+
+  private onMessage(slot: Slot, m: FromCopyWorker): void {
+    const job = slot.job;
+    if (!job || job.msg.id !== m.id) return;
+    if (m.type === 'bytes') job.onBytes?.(m.n);
+    else if (m.type === 'firstRange') {
+      void (job.onFirstRange ?? (async () => undefined))().then(() => {
+        Atomics.store(job.control, 1, 1);
+        Atomics.notify(job.control, 1);
+      });
+    } else if (m.type === 'error') {
+      const code = isErrorCode(m.code) ? m.code : m.code === 'ENOSPC' ? 'NO_SPACE' : m.code === 'EACCES' || m.code === 'EPERM' ? 'PERMISSION_DENIED' : 'IO';
+      this.finish(slot, null, new AppError(code, m.message, m.details as { [k: string]: Serializable } | undefined));
+    } else this.finish(slot, m, null);
+  }
+
+  private finish(slot: Slot, result: FromCopyWorker | null, err: unknown): void {
+    const job = slot.job;
+    slot.job = null;
+    if (job) {
+      if (err) job.reject(err);
+      else job.resolve(result!);
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    for (const s of this.slots) {
+      if (s.job || !this.queue.length) continue;
+      const job = this.queue.shift()!;
+      s.job = job;
+      s.worker.postMessage(job.msg);
+    }
+  }
+
+  private run(msg: DistributiveOmit<ToCopyWorker, 'id' | 'control'>, hooks: { onBytes?: (n: number) => void; onFirstRange?: () => Promise<void> }): Promise<FromCopyWorker> {
+    if (this.closed) return Promise.reject(new AppError('CANCELLED', 'Disk Prep workers stopped.'));
+    if (this.signal?.aborted) return Promise.reject(this.signal.reason instanceof AppError ? this.signal.reason : new AppError('CANCELLED', 'Cancelled by the user.'));
+    const sab = new SharedArrayBuffer(8);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ msg: { ...msg, id: this.nextId++, control: sab } as ToCopyWorker, control: new Int32Array(sab), ...hooks, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Copies src → dest; resolves with the whole-file MD5 and the MD5 of each 4 MiB range once the file is written (and synced). */
+  async copy(
+    a: { src: string; dest: string; length: number; expectSha256?: string; sync: boolean },
+    hooks: { onBytes?: (n: number) => void; onFirstRange?: () => Promise<void> } = {},
+  ): Promise<{ md5: string; ranges: string[] }> {
+    const r = await this.run({ op: 'copy', ...a, haltAfterFirstRange: hooks.onFirstRange !== undefined }, hooks);
+    if (r.type !== 'copied') throw new AppError('INTERNAL', 'Unexpected worker reply.');
+    return { md5: r.md5, ranges: r.ranges };
+  }
+
+  /** Reads ranges of a file back and compares their MD5s. */
+  async verify(path: string, ranges: ExpectedRange[], onBytes?: (n: number) => void): Promise<{ mismatches: WorkerMismatch[]; direct: boolean }> {
+    const r = await this.run({ op: 'verify', path, ranges }, onBytes ? { onBytes } : {});
+    if (r.type !== 'verified') throw new AppError('INTERNAL', 'Unexpected worker reply.');
+    return { mismatches: r.mismatches, direct: r.direct };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.abortAll();
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}
