@@ -195,6 +195,10 @@ describe('datacenter simulation', () => {
   it('refuses datacenter steps out of order', async () => {
     const r = await admin('/jobs/backup-rg/missing/receive', { disks: [] });
     expect(r.status).toBe(404);
+    const disk = await prepareDisk('ORDERDISK1', KEY_A, 'seed', 'order-job');
+    await createShippedJob('order-job', [{ serial: disk.serial, key: KEY_A, manifestHash: disk.manifestHash }]);
+    expect((await admin('/jobs/backup-rg/order-job/transfer', {})).json.error.code).toBe('InvalidJobState'); // not received yet
+    expect((await admin('/jobs/backup-rg/order-job/receive', { disks: [{ path: join(work, 'GOODDISK01') }] })).json.error.code).toBe('DriveNotInJob');
     const bad = await sbRequest(`${sb.admin.url}/jobs`, { token: 'nope' });
     expect(bad.status).toBe(401);
   });

@@ -32,7 +32,10 @@ function diskMap(sb: SandboxContext, j: JobRec): Record<string, string> {
 
 export async function receiveDisks(sb: SandboxContext, rg: string, name: string, disks: Array<{ path: string; driveId?: string }>) {
   const j = findJob(sb, rg, name);
-  if (j.properties.state !== 'Shipping') throw new HttpError(409, 'InvalidJobState', `Job '${j.name}' is in state '${String(j.properties.state)}'; disks can only arrive for a job in state 'Shipping'.`);
+  // A drive that was NeverReceived and arrives later moves to Received (SPEC §6.5), so Received accepts more disks.
+  if (j.properties.state !== 'Shipping' && j.properties.state !== 'Received') {
+    throw new HttpError(409, 'InvalidJobState', `Job '${j.name}' is in state '${String(j.properties.state)}'; disks can only arrive for a job in state 'Shipping' (or 'Received', for late disks).`);
+  }
   const map = diskMap(sb, j);
   for (const d of disks) {
     let id = d.driveId;
