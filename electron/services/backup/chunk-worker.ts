@@ -6,7 +6,9 @@
 import { parentPort } from 'node:worker_threads';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { constants as zc, zstdCompressSync } from 'node:zlib';
-import { chunkId, seal } from './crypto.ts';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { chunkId, sealInto } from './crypto.ts';
 import { DEFAULT_CHUNK_PARAMS, nextCut } from './chunker.ts';
 import { FLAG_RAW, FLAG_ZSTD, chunkAad } from './pack-format.ts';
 import type { FromWorker, OutItem, ToWorker, WorkPiece } from './worker-protocol.ts';
@@ -15,11 +17,13 @@ const port = parentPort;
 if (!port) throw new Error('chunk-worker must run in a worker thread');
 
 const P = DEFAULT_CHUNK_PARAMS;
-const BUF_SIZE = 2 * P.max + (4 << 20);
-const BATCH_BYTES = 4 << 20;
-const CREDIT_BYTES = 32 << 20;
+const BUF_SIZE = P.max + (4 << 20);
+const BATCH_BYTES = 2 << 20;
+const CREDIT_BYTES = 8 << 20;
 const SAMPLE = 64 * 1024;
 const ZERO = Buffer.alloc(P.max);
+/** One read buffer for the worker's life: a fresh one per unit would page-fault 20 MiB each time. */
+const buf = Buffer.allocUnsafeSlow(BUF_SIZE);
 
 let enc: Buffer;
 let mac: Buffer;
@@ -31,6 +35,21 @@ let credit = CREDIT_BYTES;
 let wake: (() => void) | null = null;
 let running = false;
 let stopped = false;
+
+/**
+ * Each chunk leaves a few MiB of short-lived buffers (compressed, encrypted) outside the JS heap; V8 only collects
+ * them after tens of MiB of external growth per isolate, which shows up as RSS. A collection every ~32 MiB of
+ * input keeps the worker's footprint near its working set (a few ms each with this tiny heap).
+ */
+const collect: (() => void) | null = (() => {
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return null;
+  }
+})();
+let sinceGc = 0;
 
 let batch: OutItem[] = [];
 let batchBytes = 0;
@@ -61,13 +80,14 @@ function ownBuffer(b: Buffer): ArrayBuffer {
 
 function compress(data: Buffer): Buffer | null {
   if (level <= 0 || data.length < 64) return null;
-  const opts = { params: { [zc.ZSTD_c_compressionLevel]: level } };
+  const params = { [zc.ZSTD_c_compressionLevel]: level };
   if (data.length >= 4 * SAMPLE) {
     // Already-compressed media: a sample that does not shrink saves compressing the whole chunk.
-    const s = zstdCompressSync(data.subarray(0, SAMPLE), opts);
+    const s = zstdCompressSync(data.subarray(0, SAMPLE), { params, chunkSize: SAMPLE });
     if (s.length > SAMPLE * 0.97) return null;
   }
-  const c = zstdCompressSync(data, opts);
+  // One output chunk (the default 16 KiB output chunks cost a loop and a concat per chunk).
+  const c = zstdCompressSync(data, { params, chunkSize: Math.max(1024, data.length) });
   return c.length < data.length ? c : null;
 }
 
@@ -80,7 +100,7 @@ async function emitChunk(piece: number, data: Buffer, id: Buffer): Promise<void>
   await waitCredit();
   const c = compress(data);
   const flag = c ? FLAG_ZSTD : FLAG_RAW;
-  const sealed = seal(enc, c ?? data, chunkAad(id, flag));
+  const sealed = sealInto(enc, c ?? data, chunkAad(id, flag));
   known.add(hex);
   const ab = ownBuffer(sealed);
   transfer.push(ab);
@@ -151,6 +171,11 @@ async function processPiece(p: WorkPiece, buf: Buffer): Promise<void> {
       }
       const data = buf.subarray(cur, cur + len);
       await emitChunk(p.piece, data, id ?? chunkId(mac, data));
+      sinceGc += len;
+      if (sinceGc >= 16 << 20 && collect) {
+        sinceGc = 0;
+        collect();
+      }
       cur += len;
       total += len;
     }
@@ -167,7 +192,6 @@ async function processPiece(p: WorkPiece, buf: Buffer): Promise<void> {
 async function run(): Promise<void> {
   if (running) return;
   running = true;
-  const buf = Buffer.allocUnsafe(BUF_SIZE);
   while (queue.length > 0 && !stopped) {
     const unit = queue.shift()!;
     for (const piece of unit) {

@@ -52,6 +52,42 @@ export function seal(key: Buffer, plaintext: Uint8Array, aad: Uint8Array): Buffe
   return Buffer.concat([nonce, body, fin, c.getAuthTag()], NONCE_LEN + body.length + fin.length + TAG_LEN);
 }
 
+const SLICE = 64 * 1024;
+
+/**
+ * Like `seal`, into one exactly-sized buffer of its own (transferable), encrypting in 64 KiB slices so no second
+ * chunk-sized buffer is allocated (large short-lived allocations fragment the allocator and inflate RSS).
+ */
+export function sealInto(key: Buffer, plaintext: Uint8Array, aad: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafeSlow(plaintext.length + SEAL_OVERHEAD);
+  const nonce = randomBytes(NONCE_LEN);
+  nonce.copy(out, 0);
+  const c = createCipheriv('aes-256-gcm', key, nonce);
+  c.setAAD(aad);
+  let o = NONCE_LEN;
+  for (let i = 0; i < plaintext.length; i += SLICE) o += c.update(plaintext.subarray(i, i + SLICE)).copy(out, o);
+  o += c.final().copy(out, o);
+  c.getAuthTag().copy(out, o);
+  return out;
+}
+
+/** Authenticates a sealed blob without keeping its plaintext (decrypts in 64 KiB slices). */
+export function authenticates(key: Buffer, sealed: Uint8Array, aad: Uint8Array): boolean {
+  if (sealed.length < SEAL_OVERHEAD) return false;
+  const buf = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.length);
+  try {
+    const d = createDecipheriv('aes-256-gcm', key, buf.subarray(0, NONCE_LEN));
+    d.setAAD(aad);
+    d.setAuthTag(buf.subarray(buf.length - TAG_LEN));
+    const end = buf.length - TAG_LEN;
+    for (let i = NONCE_LEN; i < end; i += SLICE) d.update(buf.subarray(i, Math.min(end, i + SLICE)));
+    d.final();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Returns the plaintext or null when the blob does not authenticate (wrong key, damage, wrong AAD). */
 export function open(key: Buffer, sealed: Uint8Array, aad: Uint8Array): Buffer | null {
   if (sealed.length < SEAL_OVERHEAD) return null;

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import { fsyncDir } from '../store/atomic.ts';
-import { open as openSealed } from './crypto.ts';
+import { authenticates } from './crypto.ts';
 import { PACK_HEADER_LEN, chunkAad, packHeader, packPath, packTrailer, readPackIndex, type PackEntry } from './pack-format.ts';
 
 export interface ChunkLoc {
@@ -21,12 +21,51 @@ export interface CommittedPack {
   chunks: number;
 }
 
-/** Reads a pack file fully, checks header, index and every blob; returns its entries and sha256. */
-export async function checkPackBytes(enc: Buffer, n: number, bytes: Buffer): Promise<{ entries: PackEntry[]; sha256: string; bad: PackEntry[] } | { error: string }> {
-  const idx = await readPackIndex(enc, n, bytes.length, async (o, l) => bytes.subarray(o, o + l));
-  if (!idx.ok) return { error: idx.reason };
-  const bad = idx.entries.filter((e) => openSealed(enc, bytes.subarray(e.offset, e.offset + e.length), chunkAad(e.id, e.flag)) === null);
-  return { entries: idx.entries, sha256: createHash('sha256').update(bytes).digest('hex'), bad };
+/**
+ * Reads a pack file back from disk with one reusable buffer: checks header, footer and the authenticated index,
+ * authenticates every chunk, and hashes every byte (sha256 for seed.json).
+ */
+export async function checkPackFile(enc: Buffer, n: number, path: string, scratch?: Buffer): Promise<{ entries: PackEntry[]; sha256: string; bad: PackEntry[] } | { error: string }> {
+  const fh = await open(path, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    let buf = scratch ?? Buffer.allocUnsafe(1 << 20);
+    const readAt = async (o: number, l: number): Promise<Buffer> => {
+      if (buf.length < l) buf = Buffer.allocUnsafe(l);
+      let got = 0;
+      while (got < l) {
+        const { bytesRead } = await fh.read(buf, got, l - got, o + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return buf.subarray(0, got);
+    };
+    const idx = await readPackIndex(enc, n, size, async (o, l) => Buffer.from(await readAt(o, l)));
+    if (!idx.ok) return { error: idx.reason };
+    const hash = createHash('sha256');
+    const bad: PackEntry[] = [];
+    const sorted = [...idx.entries].sort((a, b) => a.offset - b.offset);
+    let pos = 0;
+    const hashTo = async (end: number) => {
+      while (pos < end) {
+        const l = Math.min(end - pos, 4 << 20);
+        hash.update(await readAt(pos, l));
+        pos += l;
+      }
+    };
+    for (const e of sorted) {
+      await hashTo(e.offset);
+      if (pos !== e.offset) return { error: 'pack index entries overlap' };
+      const bytes = await readAt(e.offset, e.length);
+      hash.update(bytes);
+      pos += e.length;
+      if (!authenticates(enc, bytes, chunkAad(e.id, e.flag))) bad.push(e);
+    }
+    await hashTo(size);
+    return { entries: idx.entries, sha256: hash.digest('hex'), bad };
+  } finally {
+    await fh.close();
+  }
 }
 
 /**
@@ -47,6 +86,7 @@ export class PackWriter {
   private readonly targetSize: number;
   private readonly onCommit: (p: CommittedPack) => Promise<void>;
   written = 0;
+  private readonly scratch = Buffer.allocUnsafeSlow(9 << 20);
 
   constructor(jobDir: string, enc: Buffer, nextPack: number, targetSize: number, onCommit: (p: CommittedPack) => Promise<void>) {
     this.jobDir = jobDir;
@@ -71,7 +111,7 @@ export class PackWriter {
     this.pos += b.length;
     this.entries.push({ id: Buffer.from(id), offset, length: b.length, rawLength, flag });
     this.stored.set(hex, { pack: this.n, offset, length: b.length, rawLength, flag });
-    if (this.pendingBytes >= 8 << 20) await this.flushPending();
+    if (this.pendingBytes >= 4 << 20) await this.flushPending();
     if (this.pos >= this.targetSize) await this.commit();
     return true;
   }
@@ -131,7 +171,7 @@ export class PackWriter {
     const final = join(this.jobDir, rel);
     await rename(this.tmpPath(), final);
     await fsyncDir(join(this.jobDir, 'packs'));
-    const check = await checkPackBytes(this.enc, n, await readFile(final));
+    const check = await checkPackFile(this.enc, n, final, this.scratch);
     if ('error' in check || check.bad.length > 0 || check.entries.length !== this.entries.length) {
       const why = 'error' in check ? check.error : `${check.bad.length} chunk(s) failed authentication`;
       throw new AppError('IO', `Pack ${rel} did not read back intact after writing (${why}); the staging disk may be failing.`, { path: final });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { decodeCatalog, CATALOG_PATH, type Catalog } from './catalog.ts';
-import { open as openSealed } from './crypto.ts';
+import { authenticates } from './crypto.ts';
 import { chunkAad, readPackIndex } from './pack-format.ts';
 import { unlockSource, type PackSource } from './reader.ts';
 
@@ -68,7 +68,7 @@ export async function verifyJob(source: PackSource, passphrase: string, signal?:
       else {
         let bad = 0;
         for (const e of idx.entries) {
-          const ok = openSealed(keys.enc, b.subarray(e.offset, e.offset + e.length), chunkAad(e.id, e.flag)) !== null;
+          const ok = authenticates(keys.enc, b.subarray(e.offset, e.offset + e.length), chunkAad(e.id, e.flag));
           map.set(e.offset, ok);
           chunksChecked++;
           if (!ok) bad++;
@@ -82,7 +82,7 @@ export async function verifyJob(source: PackSource, passphrase: string, signal?:
       const [hex, , offset, length, , flag] = catalog!.chunks[ri];
       let ok = map.get(offset);
       if (ok === undefined) {
-        ok = !!bytes && offset + length <= bytes.length && openSealed(keys.enc, bytes.subarray(offset, offset + length), chunkAad(Buffer.from(hex, 'hex'), flag)) !== null;
+        ok = !!bytes && offset + length <= bytes.length && authenticates(keys.enc, bytes.subarray(offset, offset + length), chunkAad(Buffer.from(hex, 'hex'), flag));
         chunksChecked++;
       }
       if (!ok) badChunk.add(ri);
