@@ -198,7 +198,7 @@ describe('datacenter simulation', () => {
     const disk = await prepareDisk('ORDERDISK1', KEY_A, 'seed', 'order-job');
     await createShippedJob('order-job', [{ serial: disk.serial, key: KEY_A, manifestHash: disk.manifestHash }]);
     expect((await admin('/jobs/backup-rg/order-job/transfer', {})).json.error.code).toBe('InvalidJobState'); // not received yet
-    expect((await admin('/jobs/backup-rg/order-job/receive', { disks: [{ path: join(work, 'GOODDISK01') }] })).json.error.code).toBe('DriveNotInJob');
+    expect((await admin('/jobs/backup-rg/order-job/receive', { disks: [{ path: disk.path, driveId: 'NOT-IN-JOB' }] })).json.error.code).toBe('DriveNotInJob');
     const bad = await sbRequest(`${sb.admin.url}/jobs`, { token: 'nope' });
     expect(bad.status).toBe(401);
   });
