@@ -108,6 +108,9 @@ test('Back Up Now then Recover Data round-trips a mixed tree byte for byte', asy
   await expect(page.getByTestId('bun-result')).toContainText('Backup completed');
   await expect(page.getByTestId('bun-counter-dedupSavedBytes')).not.toHaveText('0 B');
   await expect(page.getByTestId('bun-counter-filesProcessed')).toContainText('8');
+  await page.getByTestId('bun-verify').click();
+  await expect(page.getByTestId('bun-verify-result')).toContainText('The backup is intact', { timeout: 30_000 });
+  await expect(page.getByTestId('bun-verify-status')).toHaveAttribute('data-ok', 'true');
   await shot('backup-progress-done');
   await page.getByTestId('wizard-next').click(); // Close
   await expect(page.getByTestId('bun-wizard')).toBeHidden();

@@ -173,5 +173,29 @@ describe('Back Up Now wizard', () => {
     await waitFor(() => expect(screen.getByTestId('bun-passphrase-note').getAttribute('data-existing')).toBe('inProgress'));
     expect(screen.queryByTestId('bun-passphrase-confirm')).toBeNull();
   });
-});
 
+  it('verify after a finished backup names the damaged pack and the file it affects', async () => {
+    t.handle('backup:verify', () => ({ ok: true, value: { taskId: 'v1' } }));
+    act(() => {
+      getAppState().updateBackupDraft({ staging: '/mnt/st', jobName: 'seed-one', passphrase: PASS });
+      useStoreBun({ policyLoad: 'unavailable', existing: 'none', taskId: 'b4', step: 'progress', reached: 4 });
+      getAppState().upsertTask(makeTask({ id: 'b4', status: 'succeeded', result: { files: 2, bytes: 10, storedBytes: 10, packs: 1, skippedCount: 0, resumed: false, seconds: 1 } }));
+    });
+    renderWizard();
+    fireEvent.click(screen.getByTestId('bun-verify'));
+    await waitFor(() => expect(t.calls).toContainEqual({ channel: 'backup:verify', req: { staging: '/mnt/st', job: 'seed-one', passphrase: PASS } }));
+    act(() =>
+      getAppState().upsertTask(
+        makeTask({
+          id: 'v1',
+          kind: 'verify',
+          status: 'succeededWithWarnings',
+          result: { ok: false, jobName: 'seed-one', packsChecked: 1, chunksChecked: 3, filesChecked: 2, catalogOk: true, damagedPacks: [{ path: 'packs/000001.pack', reason: 'chunk 2 does not authenticate' }], damagedFiles: [{ path: 'srv/data/a.bin', reason: 'needs a damaged chunk' }] },
+        }),
+      ),
+    );
+    expect(screen.getByTestId('bun-verify-result').textContent).toMatch(/The backup is damaged/);
+    expect(screen.getByTestId('bun-verify-damaged').textContent).toMatch(/packs\/000001.pack: chunk 2 does not authenticate/);
+    expect(screen.getByTestId('bun-verify-damaged').textContent).toMatch(/srv\/data\/a.bin: needs a damaged chunk/);
+  });
+});

@@ -38,7 +38,9 @@ export function BackUpNowWizard() {
     void openBackUpNow();
   }, [openBackUpNow]);
 
+  const verifyTask = useAppStore((s) => (s.bun.verifyTaskId ? s.tasks[s.bun.verifyTaskId] : undefined));
   const running = !!task && !isFinished(task.status);
+  const verifying = !!verifyTask && !isFinished(verifyTask.status);
   const ctx = { today: localToday(), existing: bun.existing, estimate: bun.estimate, running };
   const errors = Object.fromEntries(BACKUP_STEPS.map((s) => [s, validateBackupStep(s, bun.draft, ctx)])) as Record<BackupStep, Record<string, string | undefined>>;
   const ok = (s: BackupStep) => Object.keys(errors[s]).length === 0;
@@ -52,7 +54,7 @@ export function BackUpNowWizard() {
 
   const close = () => {
     // Closing never stops the task; a finished (or never started) run is forgotten, a running one is kept.
-    if (!running) reset();
+    if (!running && !verifying) reset();
     navigate('console');
   };
   const next = async () => {

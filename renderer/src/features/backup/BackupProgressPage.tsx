@@ -2,7 +2,7 @@
  * Back Up Now, page 5: Backup Progress — the task's bar (bytes, rate, ETA), its counters, skipped-file warnings and
  * the final state. Closing the wizard does not stop the task.
  * data-testid: bun-progress, bun-status (data-status), bun-resume-note, bun-close-note, bun-counters,
- *   bun-counter-<name>, bun-message, bun-warnings, bun-result, bun-failure, bun-fix-passphrase, bun-run-again
+ *   bun-counter-<name>, bun-message, bun-warnings, bun-result, bun-failure, bun-fix-passphrase, bun-run-again (+ VerifyPanel)
  */
 import { Button, MessageBar, MessageBarBody, MessageBarGroup, MessageBarTitle, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { BackupSummary } from '../../../../shared/contract/backup.ts';
@@ -12,6 +12,7 @@ import { TaskProgress } from '../../components/TaskProgress.tsx';
 import { formatBytes, formatCount, formatDuration } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 import { AppError } from '../../../../shared/errors.ts';
+import { VerifyPanel } from './VerifyPanel.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '820px' },
@@ -114,6 +115,7 @@ export function BackupProgressPage() {
           </MessageBar>
         </MessageBarGroup>
       )}
+      {done && (task.status === 'succeeded' || task.status === 'succeededWithWarnings') && <VerifyPanel />}
       {task.status === 'cancelled' && (
         <MessageBarGroup>
           <MessageBar layout="multiline" intent="warning" data-testid="bun-result" data-status={task.status}>

@@ -22,6 +22,9 @@ export interface BackUpNowState {
     starting: boolean;
     startError: unknown;
     taskId: string | null;
+    /** backup:verify run from the finished progress page. */
+    verifyTaskId: string | null;
+    verifyError: unknown;
   };
 }
 
@@ -32,6 +35,7 @@ export interface BackUpNowActions {
   checkBackupJob(): Promise<void>;
   estimateBackup(): Promise<void>;
   startBackup(): Promise<void>;
+  verifyBackup(): Promise<void>;
   /** After a failed or cancelled run: back to a page to fix it, carrying the task's error there. */
   retryBackup(step: BackupStep, error?: unknown): void;
   resetBackUpNow(): void;
@@ -71,6 +75,8 @@ export const initBackUpNowState: BackUpNowState = {
     starting: false,
     startError: null,
     taskId: null,
+    verifyTaskId: null,
+    verifyError: null,
   },
 };
 
@@ -171,8 +177,18 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
         patch({ starting: false, startError: err });
       }
     },
+    async verifyBackup() {
+      const d = get().bun.draft;
+      patch({ verifyError: null });
+      try {
+        const { taskId } = await api.invoke('backup:verify', { staging: d.staging, job: d.jobName, passphrase: d.passphrase });
+        patch({ verifyTaskId: taskId });
+      } catch (err) {
+        patch({ verifyError: err });
+      }
+    },
     retryBackup(step, error) {
-      patch({ taskId: null, step, startError: error ?? null, estimate: null, existing: 'unknown', existingJob: null });
+      patch({ taskId: null, verifyTaskId: null, step, startError: error ?? null, estimate: null, existing: 'unknown', existingJob: null });
       void get().checkBackupJob();
     },
     resetBackUpNow() {
