@@ -49,7 +49,7 @@ describe('Back Up Now wizard', () => {
     expect(next().disabled).toBe(true);
     type('bun-job-name', 'seed-one');
     expect(next().disabled).toBe(false);
-    fireEvent.click(next());
+    fireEvent.keyDown(screen.getByTestId('bun-job-name'), { key: 'Enter' }); // keyboard: Enter in a field of a valid page is Next
 
     await screen.findByTestId('bun-retain');
     expect(t.calls).toContainEqual({ channel: 'backup:jobs', req: { staging: '/mnt/staging' } });
@@ -65,6 +65,8 @@ describe('Back Up Now wizard', () => {
     type('bun-passphrase-confirm', PASS + 'x');
     expect(screen.getByText(/The two passphrases differ/)).toBeTruthy();
     expect(next().disabled).toBe(true);
+    fireEvent.keyDown(screen.getByTestId('bun-passphrase-confirm'), { key: 'Enter' }); // invalid page: Enter stays
+    expect(screen.getByTestId('bun-passphrase-confirm')).toBeTruthy();
     type('bun-passphrase-confirm', PASS);
     expect(next().disabled).toBe(false);
     fireEvent.click(next());
