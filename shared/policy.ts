@@ -3,7 +3,6 @@
  * first copy reaches Azure. Pure: zod schemas and `check*` functions returning a message for an IT admin or null.
  * The wizard's per-page rules live in policy-steps.ts; the next-run arithmetic in schedule.ts.
  */
-import { z } from 'zod';
 import {
   checkContainerName,
   checkJobName,

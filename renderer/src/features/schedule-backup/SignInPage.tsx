@@ -5,6 +5,7 @@
  *   sb-signin-error
  */
 import { Button, Link, MessageBar, MessageBarBody, MessageBarGroup, Text } from '@fluentui/react-components';
+import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../store/index.ts';
 import { usePageErrors, useSignInUrl } from './use-wizard.tsx';
@@ -20,6 +21,10 @@ export function SignInPage() {
   const { errors } = usePageErrors('signIn');
   const account = sb.auth?.account;
   const signInUrl = useSignInUrl(sb.busy === 'signIn');
+  const needsCheck = sb.signIn.signedIn && !sb.signIn.providerRegistered;
+  useEffect(() => {
+    if (needsCheck) void checkProvider();
+  }, [needsCheck, checkProvider]);
   return (
     <div style={{ display: 'grid', gap: 12, maxWidth: 720 }} data-testid="sb-signin-page">
       <Text as="h3" size={500} weight="semibold">

@@ -39,7 +39,7 @@ export const emptyView: PolicyView = { policy: null, loadProblem: null, nextRuns
 export function fakeHost(view: PolicyView = emptyView): FakeTransport {
   const t = createFakeTransport();
   t.handle('policy:get', () => ({ ok: true, value: view }));
-  t.handle('backup:estimate', (req) => ({ ok: true, value: { files: 3, dirs: 1, bytes: 3 * 1024 * 1024, requiredBytes: 4 * 1024 * 1024, freeBytes: 1e12, fits: true, skipped: [] } } as never));
+  t.handle('backup:estimate', () => ({ ok: true, value: { files: 3, dirs: 1, bytes: 3 * 1024 * 1024, requiredBytes: 4 * 1024 * 1024, freeBytes: 1e12, fits: true, skipped: [] } } as never));
   t.handle('policy:checkStaging', (req) => ({ ok: true, value: { path: req.path, ok: true, exists: true, writable: true, freeBytes: 1e12, message: `"${req.path}" is writable.` } }));
   installTransport(() => t);
   resetAppStore();

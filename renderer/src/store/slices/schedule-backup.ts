@@ -55,6 +55,7 @@ export interface ScheduleBackupActions {
   loadSubscriptions(): Promise<void>;
   selectSubscription(id: string): Promise<void>;
   selectStorageAccount(name: string): Promise<void>;
+  loadExistingJobs(): Promise<void>;
   checkProvider(): Promise<void>;
   registerProvider(): Promise<void>;
   ensureEntraApp(): Promise<void>;
@@ -162,7 +163,9 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
         patch({ auth });
         if (auth.signedIn) {
           setData({ signIn: { ...data().signIn, signedIn: true } });
-          void get().loadSubscriptions();
+          void get()
+            .loadSubscriptions()
+            .then(() => get().checkProvider());
         }
       } catch {
         patch({ auth: null });
@@ -258,15 +261,28 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
     async selectSubscription(id) {
       setData({ ownDisk: { ...data().ownDisk, subscriptionId: id } });
       patch({ storageAccounts: [], containers: [] });
+      void get().loadExistingJobs();
       try {
-        const [storageAccounts, jobs] = await Promise.all([azure('azure:storageAccounts', { subscriptionId: id }), azure('jobs:list', { subscriptionId: id })]);
-        const mine = ownJobName();
+        const storageAccounts = await azure('azure:storageAccounts', { subscriptionId: id });
         patch({ storageAccounts });
-        setData({ existingJobNames: jobs.map((j) => j.name).filter((n) => n !== mine) });
         const acct = data().ownDisk.storageAccount;
         if (acct && storageAccounts.some((a) => a.name === acct)) await get().selectStorageAccount(acct);
       } catch (err) {
         azureFail(err);
+      }
+    },
+    async loadExistingJobs() {
+      const subscriptionId = data().ownDisk.subscriptionId;
+      if (!subscriptionId) return;
+      try {
+        const jobs = await azure('jobs:list', { subscriptionId });
+        const mine = ownJobName();
+        setData({ existingJobNames: jobs.map((j) => j.name).filter((n) => n !== mine) });
+      } catch (err) {
+        // Before Microsoft.ImportExport is registered the subscription cannot have import jobs: nothing to clash with.
+        const e = err as { message?: string; details?: { azureCode?: unknown } };
+        if (e.details?.azureCode === 'MissingSubscriptionRegistration' || /MissingSubscriptionRegistration/.test(e.message ?? '')) setData({ existingJobNames: [] });
+        else azureFail(err);
       }
     },
     async selectStorageAccount(name) {
@@ -304,6 +320,7 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
         const st = await azure('azure:registerProvider', { subscriptionId: data().ownDisk.subscriptionId, namespace: 'Microsoft.ImportExport' });
         setData({ signIn: { ...data().signIn, providerRegistered: st.registered } });
         patch({ azureBusy: null });
+        if (st.registered) void get().loadExistingJobs();
       } catch (err) {
         azureFail(err);
       }
