@@ -51,11 +51,12 @@ const arm = (path: string, method = 'GET', body?: unknown) => sbRequest(`${sb.ar
 const admin = (path: string, body?: unknown) => sbRequest(`${sb.admin.url}${path}`, { method: 'POST', body, token: sb.admin.token });
 const jobPath = (name: string) => `/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.ImportExport/jobs/${name}?api-version=2021-01-01`;
 
-async function createShippedJob(name: string, disks: Array<{ serial: string; key: string; manifestHash: string }>) {
+async function createShippedJob(name: string, disks: Array<{ serial: string; key: string; manifestHash: string }>, account = 'backup-rg/obcseedv2') {
+  const [accountRg, accountName] = account.split('/');
   const put = await arm(jobPath(name), 'PUT', {
     location: 'West US',
     properties: {
-      storageAccountId: `/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2`,
+      storageAccountId: `/subscriptions/${sb.subscriptionId}/resourceGroups/${accountRg}/providers/Microsoft.Storage/storageAccounts/${accountName}`,
       jobType: 'Import',
       returnAddress: { recipientName: 'IT', streetAddress1: '1 Main St', city: 'Redmond', postalCode: '98052', countryOrRegion: 'USA', phone: '4250000000', email: 'it@example.com' },
       returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123' },
@@ -190,6 +191,17 @@ describe('datacenter simulation', () => {
     expect(md5(await download(`${sb.blobUrl}/obcseedv2/seed/disp/a (2).bin`))).toBe(md5(a));
     expect((await download(`${sb.blobUrl}/obcseedv2/seed/disp/b.bin`)).toString()).toBe('old');
     expect((await download(`${sb.blobUrl}/obcseedv2/seed/disp/c.txt`)).equals(text)).toBe(true);
+  });
+
+  it('cannot write page blobs into a BlobStorage account (BlobRequestFailed)', async () => {
+    const disk = await prepareDisk('BLOBONLY01', KEY_A, 'seed', 'blobonly-job');
+    await createShippedJob('blobonly-job', [{ serial: disk.serial, key: KEY_A, manifestHash: disk.manifestHash }], 'archive-rg/obcblobonly');
+    await admin('/jobs/backup-rg/blobonly-job/receive', { disks: [{ path: disk.path }] });
+    const tr = await admin('/jobs/backup-rg/blobonly-job/transfer', {});
+    expect(tr.json.job.properties.state).toBe('Closed');
+    expect(tr.json.job.properties.driveList[0]).toMatchObject({ state: 'CompletedMoreInfo', copyStatus: 'CompletedWithErrors', bytesSucceeded: 0 });
+    expect(tr.json.logs[0].errorLog).toContain('<Blob Status="BlobRequestFailed">');
+    expect(tr.json.job.properties.driveList[0].errorLogUri).toContain('/obcblobonly/waimportexport/');
   });
 
   it('refuses datacenter steps out of order', async () => {

@@ -73,8 +73,10 @@ interface DriveOutcome {
   manifestXml?: string;
 }
 
-async function copyBlob(blobs: BlobAccess, account: string, root: string, b: DcBlob): Promise<{ log: LogBlob; bytes: number }> {
+async function copyBlob(blobs: BlobAccess, account: string, root: string, b: DcBlob, pageBlobsAllowed: boolean): Promise<{ log: LogBlob; bytes: number }> {
   const log: LogBlob = { status: 'Completed', blobPath: b.blobPath, filePath: b.filePath, length: b.length, kind: b.kind, ranges: [] };
+  // BlobStorage accounts hold block and append blobs only (Azurite does not enforce it; Azure does).
+  if (b.kind === 'page' && !pageBlobsAllowed) return { log: { ...log, status: 'BlobRequestFailed' }, bytes: 0 };
   const file = resolveOnDisk(root, b.filePath);
   const slash = b.blobPath.indexOf('/');
   if (!file || slash <= 0) return { log: { ...log, status: 'FileNameInvalid' }, bytes: 0 };
@@ -142,7 +144,7 @@ async function copyBlob(blobs: BlobAccess, account: string, root: string, b: DcB
   }
 }
 
-async function copyDrive(blobs: BlobAccess, account: string, drive: Obj, root: string | undefined): Promise<DriveOutcome> {
+async function copyDrive(blobs: BlobAccess, account: string, pageBlobsAllowed: boolean, drive: Obj, root: string | undefined): Promise<DriveOutcome> {
   const driveId = String(drive.driveId);
   const fail = (status: string): DriveOutcome => ({ driveId, status, bytesSucceeded: 0, blobs: [] });
   if (!root) return fail('DiskNotFound');
@@ -169,7 +171,7 @@ async function copyDrive(blobs: BlobAccess, account: string, drive: Obj, root: s
   if (manifest.driveId.toUpperCase() !== driveId.toUpperCase()) return fail('ManifestDriveIdMismatch');
   const out: DriveOutcome = { driveId, status: 'Completed', bytesSucceeded: 0, blobs: [], manifestXml: raw.toString('utf8') };
   for (const b of manifest.blobs) {
-    const { log, bytes } = await copyBlob(blobs, account, root, b);
+    const { log, bytes } = await copyBlob(blobs, account, root, b, pageBlobsAllowed);
     out.blobs.push(log);
     out.bytesSucceeded += bytes;
   }
@@ -190,6 +192,7 @@ export async function transferJob(sb: SandboxContext, blobs: BlobAccess, rg: str
   if (opts.stopAt === 'Transferring') return { job: jobBody(sb, j), logs: [] };
 
   const account = /\/storageAccounts\/([^/]+)$/i.exec(String(j.properties.storageAccountId))?.[1] ?? '';
+  const pageBlobsAllowed = sb.store.state.storageAccounts[account.toLowerCase()]?.kind !== 'BlobStorage';
   const diag = String(j.properties.diagnosticsPath || 'waimportexport').replace(/^\/+|\/+$/g, '');
   const [diagContainer, ...diagDirs] = diag.split('/');
   const diagPrefix = diagDirs.length ? `${diagDirs.join('/')}/` : '';
@@ -197,7 +200,7 @@ export async function transferJob(sb: SandboxContext, blobs: BlobAccess, rg: str
   let errors = false;
   for (const d of drives(j)) {
     if (d.state !== 'Transferring') continue;
-    const outcome = await copyDrive(blobs, account, d, map[String(d.driveId)]);
+    const outcome = await copyDrive(blobs, account, pageBlobsAllowed, d, map[String(d.driveId)]);
     const failed = outcome.status !== 'Completed';
     errors ||= failed;
     const diagC = blobs.service(account).getContainerClient(diagContainer);
