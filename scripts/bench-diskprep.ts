@@ -8,7 +8,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDiskPrep } from '../electron/services/diskprep/engine.ts';
 import { FolderDiskProvider, initFolderDisk, parseSize } from '../electron/services/diskprep/folder-disk.ts';
@@ -50,14 +50,24 @@ try {
   log(`staging: ${files.length} packs, ${(size / 2 ** 30).toFixed(2)} GiB in ${base}`);
   const paths = files.map((f) => join(folder, f.path));
 
+  /** CPU seconds (user+sys) of a child, via /usr/bin/time when present (load-independent efficiency). */
+  const timed = (cmd: string, argv: string[]): { ok: boolean; cpuS: number | null } => {
+    const useTime = spawnSync('test', ['-x', '/usr/bin/time']).status === 0;
+    const r = useTime ? spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', cmd, ...argv], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] }) : spawnSync(cmd, argv, { stdio: 'ignore' });
+    const m = useTime ? /CPU ([\d.]+) ([\d.]+)/.exec(String(r.stderr)) : null;
+    return { ok: r.status === 0, cpuS: m ? Number(m[1]) + Number(m[2]) : null };
+  };
+  const cpuCp: number[] = [];
+  const cpuMd5: number[] = [];
   /** `cp` of the same files; with thenSync, followed by `sync` (what a durable copy costs). */
   const timeCp = async (round: number, thenSync = false): Promise<number> => {
     const dest = join(base, `cp-${round}-${thenSync}`);
     await mkdir(dest);
     execFileSync('sync');
     const t = performance.now();
-    const r = spawnSync('cp', [...paths, dest], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('cp failed');
+    const r = timed('cp', [...paths, dest]);
+    if (!r.ok) throw new Error('cp failed');
+    if (!thenSync && r.cpuS !== null) cpuCp.push(r.cpuS);
     if (thenSync) execFileSync('sync');
     const ms = performance.now() - t;
     await rm(dest, { recursive: true });
@@ -65,8 +75,9 @@ try {
   };
   const timeMd5sum = (dir: string[]): number => {
     const t = performance.now();
-    const r = spawnSync('md5sum', dir, { stdio: ['ignore', 'ignore', 'inherit'] });
-    if (r.status !== 0) throw new Error('md5sum failed');
+    const r = timed('md5sum', dir);
+    if (!r.ok) throw new Error('md5sum failed');
+    if (r.cpuS !== null) cpuMd5.push(r.cpuS);
     return performance.now() - t;
   };
   const timeOurs = async (round: number) => {
@@ -77,12 +88,15 @@ try {
       await initFolderDisk(dir, `BENCH${round}D${d}`, Math.ceil(size / 2) + 64 * pack);
       disks.push({ id: dir });
     }
+    const c0 = process.cpuUsage();
     const res = await runDiskPrep({ staging, job: JOB, disks, providers: { folder: new FolderDiskProvider() }, protector: keyProtector(Buffer.alloc(32, 1), { kind: 'bench' }), sync, verifySource });
+    const c = process.cpuUsage(c0);
+    const cpuS = (c.user + c.system) / 1e6;
     const onDisk = disks.flatMap((d) => files.map((f) => join(d.id, 'obc-session-1', JOB, ...f.path.split('/')))).filter((p) => spawnSync('test', ['-f', p]).status === 0);
     const md5ms = timeMd5sum(onDisk);
     await rm(join(base, 'staging', `${JOB}.diskprep`), { recursive: true, force: true });
     for (const d of disks) await rm(d.id, { recursive: true });
-    return { copyMs: res.copyMs, readBackMs: res.readBackMs, md5ms, direct: res.readBackDirect };
+    return { copyMs: res.copyMs, readBackMs: res.readBackMs, md5ms, direct: res.readBackDirect, cpuS };
   };
 
   const cp: number[] = [];
@@ -115,6 +129,13 @@ try {
     readBackRatio: +(md5Ms / rbMs).toFixed(3),
     readBackDirect: ours.every((o) => o.direct),
     targets: { copyRatio: 0.9, readBackRatio: 0.9 },
+    /** CPU seconds per GiB (all threads): Disk Prep's copy + read-back vs cp and md5sum of the same bytes. */
+    cpuSecondsPerGiB: {
+      diskPrepCopyAndReadBack: +(best(ours.map((o) => o.cpuS)) / (size / 2 ** 30)).toFixed(2),
+      cp: cpuCp.length ? +(best(cpuCp) / (size / 2 ** 30)).toFixed(2) : null,
+      md5sum: cpuMd5.length ? +(best(cpuMd5) / (size / 2 ** 30)).toFixed(2) : null,
+    },
+    loadAverage: loadavg()[0],
   };
   process.stdout.write(JSON.stringify(summary) + '\n');
 } finally {
