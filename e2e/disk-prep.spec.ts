@@ -145,18 +145,15 @@ test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter
   await shot('disk-prep-1-staging');
   await next.click();
 
-  // 2. Disks: two rehearsal disks, each too small alone.
+  // 2. Disks: one rehearsal disk that holds only part of the job (one dock: the next disk comes later).
   await expect(page.getByTestId('disk-prep-screen')).toHaveAttribute('data-step', 'disks');
-  for (const [serial, size] of [['E2EDISK1', '70M'], ['E2EDISK2', '24M']]) {
-    await page.getByTestId('dp-add-rehearsal').click();
-    await page.getByTestId('dp-rehearsal-serial').fill(serial);
-    await page.getByTestId('dp-rehearsal-capacity').fill(size);
-    await page.getByTestId('dp-rehearsal-create').click();
-    await expect(page.getByTestId(`disk-row-${serial}`)).toHaveAttribute('data-selected', 'true');
-    await expect(page.getByTestId(`disk-rehearsal-${serial}`)).toHaveText('Rehearsal disk');
-    if (serial === 'E2EDISK1') await expect(page.getByTestId('dp-capacity-text')).toContainText('more needed');
-  }
-  await expect(page.getByTestId('dp-capacity-text')).toContainText('fits');
+  await page.getByTestId('dp-add-rehearsal').click();
+  await page.getByTestId('dp-rehearsal-serial').fill('E2EDISK1');
+  await page.getByTestId('dp-rehearsal-capacity').fill('70M');
+  await page.getByTestId('dp-rehearsal-create').click();
+  await expect(page.getByTestId('disk-row-E2EDISK1')).toHaveAttribute('data-selected', 'true');
+  await expect(page.getByTestId('disk-rehearsal-E2EDISK1')).toHaveText('Rehearsal disk');
+  await expect(page.getByTestId('dp-capacity-text')).toContainText('more needed');
   await page.getByTestId('dp-passphrase').fill(PASSPHRASE);
   await expect(next).toBeEnabled();
   await shot('disk-prep-2-disks');
@@ -166,7 +163,6 @@ test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter
   const dialog = page.getByTestId('dp-erase-dialog');
   await expect(dialog).toBeVisible();
   await expect(page.getByTestId('dp-erase-disk-E2EDISK1')).toContainText('70.0 MiB');
-  await expect(page.getByTestId('dp-erase-disk-E2EDISK2')).toBeVisible();
   await expect(page.getByTestId('dp-erase-confirm')).toBeDisabled();
   await page.getByTestId('dp-erase-confirm-input').fill('wrong-name');
   await expect(page.getByTestId('dp-erase-confirm')).toBeDisabled();
@@ -186,9 +182,18 @@ test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter
   await expect(page.getByTestId('dp-auth-status')).toHaveAttribute('data-signed-in', 'true', { timeout: 60_000 });
   await next.click();
 
-  // 5. Copy → manifest → read-back on both disks.
+  // 5. Copy → manifest → read-back fills the first disk, then asks for another one; it continues on the second.
+  await expect(page.getByTestId('dp-needs-disk')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('dp-needs-disk')).toContainText('more capacity is needed');
+  await shot('disk-prep-5-needs-disk');
+  await page.getByTestId('dp-add-rehearsal').click();
+  await page.getByTestId('dp-rehearsal-serial').fill('E2EDISK2');
+  await page.getByTestId('dp-rehearsal-capacity').fill('24M');
+  await page.getByTestId('dp-rehearsal-create').click();
+  await expect(page.getByTestId('dp-erase-disk-E2EDISK2')).toContainText('24.0 MiB');
+  await page.getByTestId('dp-erase-confirm-input').fill(JOB);
+  await page.getByTestId('dp-erase-confirm').click();
   await expect(page.getByTestId('dp-copy')).toHaveAttribute('data-status', /succeeded/, { timeout: 120_000 });
-  await expect(page.getByTestId('dp-disk-progress-E2EDISK1')).toHaveAttribute('data-phase', 'done');
   await expect(page.getByTestId('dp-disk-progress-E2EDISK2')).toHaveAttribute('data-phase', 'done');
   await shot('disk-prep-5-copy');
   await next.click();

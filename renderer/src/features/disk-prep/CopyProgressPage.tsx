@@ -16,6 +16,7 @@ import { TaskProgress } from '../../components/TaskProgress.tsx';
 import { formatBytes } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 import { DisksTable } from './DisksTable.tsx';
+import { RehearsalDiskForm } from './DisksPage.tsx';
 
 const PHASES: Array<{ id: DiskPhase; label: string }> = [
   { id: 'copy', label: 'Copy' },
@@ -153,6 +154,7 @@ export function CopyProgressPage() {
         </MessageBarGroup>
       )}
       {needsDisk && <DisksTable disks={candidates} selected={[]} onToggle={(id) => openErase('add', [id])} />}
+      {needsDisk && <RehearsalDiskForm onCreated={(d) => openErase('add', [d.id])} />}
       {task?.status === 'failed' && !needsDisk && (
         <ErrorBar error={task.error?.message ?? 'Disk Prep failed.'} title="Disk Prep stopped" onRetry={() => void resume(true)} retryLabel="Resume" testId="dp-copy-error" />
       )}

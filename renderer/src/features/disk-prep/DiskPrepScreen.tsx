@@ -67,7 +67,8 @@ export function DiskPrepScreen() {
   const copyDone = (task && (task.status === 'succeeded' || task.status === 'succeededWithWarnings')) || !!dp.status?.complete;
   const valid: Record<DpStep, boolean> = {
     staging: !!staged && staged.state === 'complete',
-    disks: chosen.length > 0 && cap.fits && !cap.tooMany && dp.passphrase.length > 0,
+    // Too little capacity is allowed: the copy fills these disks, then asks for another (one dock, disks in turn).
+    disks: chosen.length > 0 && !cap.tooMany && !dp.plan?.tooManyDisks && dp.passphrase.length > 0,
     signin: !!dp.auth?.signedIn,
     copy: !!copyDone && !(task && !isFinished(task.status)),
     shipping: !!dp.created,

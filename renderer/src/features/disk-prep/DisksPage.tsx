@@ -11,10 +11,11 @@ import { useShallow } from 'zustand/react/shallow';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { formatBytes } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
+import type { DiskInfo } from '../../../../shared/contract/diskprep.ts';
 import { DisksTable } from './DisksTable.tsx';
 import { capacitySummary, MAX_DISKS } from './disk-rules.ts';
 
-function RehearsalDiskForm() {
+export function RehearsalDiskForm({ onCreated }: { onCreated?: (disk: DiskInfo) => void }) {
   const add = useAppStore((s) => s.addRehearsalDisk);
   const [open, setOpen] = useState(false);
   const [serial, setSerial] = useState('');
@@ -38,7 +39,8 @@ function RehearsalDiskForm() {
         setBusy(true);
         setError(null);
         try {
-          await add(serial, capacity);
+          const disk = await add(serial, capacity, !onCreated);
+          onCreated?.(disk);
           setSerial('');
           setOpen(false);
         } catch (err) {
@@ -93,7 +95,7 @@ export function DisksPage() {
   const needed = plan?.totalBytes ?? staged?.bytes ?? 0;
   const cap = capacitySummary(chosen, needed, plan ? plan.fits : undefined);
   const capText = chosen.length
-    ? `${formatBytes(cap.selectedBytes)} selected on ${chosen.length} disk${chosen.length > 1 ? 's' : ''} for ${formatBytes(needed)} needed${cap.fits ? ' — fits' : plan && plan.neededBytes > 0 ? ` — ${formatBytes(plan.neededBytes)} more needed` : ''}`
+    ? `${formatBytes(cap.selectedBytes)} selected on ${chosen.length} disk${chosen.length > 1 ? 's' : ''} for ${formatBytes(needed)} needed${cap.fits ? ' — fits' : plan && plan.neededBytes > 0 ? ` — ${formatBytes(plan.neededBytes)} more needed: Disk Prep fills these disks, then asks you to attach another` : ''}`
     : `${formatBytes(needed)} needed; choose one or more disks`;
   return (
     <div style={{ display: 'grid', gap: 16 }}>

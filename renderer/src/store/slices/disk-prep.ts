@@ -1,4 +1,4 @@
-import type { DiskPrepProgress, DiskPrepStatus, DisksView, DrivesView, DriveListItem, JobsView, PlanView } from '../../../../shared/contract/diskprep.ts';
+import type { DiskInfo, DiskPrepProgress, DiskPrepStatus, DisksView, DrivesView, DriveListItem, JobsView, PlanView } from '../../../../shared/contract/diskprep.ts';
 import type { AuthStatus, ImportJobInfo } from '../../../../shared/contract/azure.ts';
 import { api } from '../../api/client.ts';
 import { fetchPolicyDefaults } from './policy-defaults.ts';
@@ -59,7 +59,8 @@ export interface DiskPrepActions {
   chooseStagedJob(name: string): Promise<void>;
   loadDisks(): Promise<void>;
   toggleDisk(id: string): void;
-  addRehearsalDisk(serial: string, capacity: string): Promise<void>;
+  /** Creates a rehearsal folder disk under the data dir; `select` adds it to the chosen disks. */
+  addRehearsalDisk(serial: string, capacity: string, select?: boolean): Promise<DiskInfo>;
   setDpPassphrase(p: string): void;
   openErase(mode: 'start' | 'add', diskIds: string[]): void;
   closeErase(): void;
@@ -200,7 +201,7 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       patch({ selected });
       void planFor(selected);
     },
-    async addRehearsalDisk(serial, capacity) {
+    async addRehearsalDisk(serial, capacity, select = true) {
       let dataDir = get().appInfo?.dataDir;
       if (!dataDir) {
         await get().loadAppInfo();
@@ -209,7 +210,8 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       if (!dataDir) throw new Error('The data directory of the console is unknown; cannot place a rehearsal disk.');
       const disk = await api.invoke('diskprep:initFolderDisk', { path: joinPath(dataDir, 'rehearsal-disks', serial), serial, capacity });
       await get().loadDisks();
-      if (disk.refusals.length === 0 && !dp().selected.includes(disk.id)) get().toggleDisk(disk.id);
+      if (select && disk.refusals.length === 0 && !dp().selected.includes(disk.id)) get().toggleDisk(disk.id);
+      return disk;
     },
     setDpPassphrase(passphrase) {
       patch({ passphrase });
