@@ -189,6 +189,13 @@ test('a running backup can be cancelled, then resumed after a wrong passphrase i
   await page.getByTestId('bun-start').click();
   await expect(page.getByTestId('bun-status')).toHaveAttribute('data-status', 'running');
   await expect(page.getByTestId('bun-close-note')).toContainText('does not stop the backup');
+  // Close the wizard: the backup keeps running in Jobs; opening Back Up Now again shows its progress.
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('bun-wizard')).toBeHidden();
+  await expect(page.locator('[data-testid^="job-row-"][data-status="running"]')).toHaveCount(1);
+  await shot('backup-running-in-jobs');
+  await page.getByTestId('action-backUpNow').click();
+  await expect(page.getByTestId('bun-status')).toHaveAttribute('data-status', 'running');
   // Past the first 64 MiB pack, so the cancelled run leaves a committed pack to resume from.
   await expect.poll(async () => toBytes(await page.getByTestId('bun-counter-bytesWritten').textContent()), { timeout: 60_000 }).toBeGreaterThan(150 * 1024 * 1024);
   await shot('backup-running');
