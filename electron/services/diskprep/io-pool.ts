@@ -35,12 +35,21 @@ export class IoPool {
   constructor(size = Math.max(2, availableParallelism()), signal?: AbortSignal) {
     this.signal = signal;
     this.slots = Array.from({ length: size }, () => {
-      const slot: Slot = { worker: new Worker(COPY_WORKER_URL), job: null };
-      slot.worker.on('message', (m: FromCopyWorker) => this.onMessage(slot, m));
-      slot.worker.on('error', (err) => this.finish(slot, null, new AppError('INTERNAL', `Disk Prep worker crashed: ${err.message}`)));
+      const slot = { job: null } as unknown as Slot;
+      this.spawn(slot);
       return slot;
     });
     signal?.addEventListener('abort', () => this.abortAll(), { once: true });
+  }
+
+  /** Starts (or, after a crash, replaces) the slot's worker. */
+  private spawn(slot: Slot): void {
+    slot.worker = new Worker(COPY_WORKER_URL);
+    slot.worker.on('message', (m: FromCopyWorker) => this.onMessage(slot, m));
+    slot.worker.on('error', (err) => {
+      if (!this.closed) this.spawn(slot);
+      this.finish(slot, null, new AppError('INTERNAL', `Disk Prep worker crashed: ${err.message}`));
+    });
   }
 
   get size(): number {
