@@ -54,7 +54,7 @@ beforeAll(async () => {
         const header = decodeProtectedHeader(assertion) as Record<string, unknown>;
         try {
           const key = await importX509(cert.certPem, String(header.alg));
-          const { payload } = await jwtVerify(assertion, key, { audience: `${origin}/${tenant}/oauth2/v2.0/token`, issuer: appId, subject: appId });
+          const { payload } = await jwtVerify(assertion, key, { audience: `${origin}/${tenant}/oauth2/v2.0/token`, issuer: appId, subject: appId, clockTolerance: 300 /* Entra allows 5 min skew */ });
           seen.push({ header, claims: payload, scope: form.get('scope') ?? '' });
           return json(200, { token_type: 'Bearer', expires_in: 3600, access_token: 'app-token-for-arm' });
         } catch (err) {
