@@ -93,7 +93,7 @@ export function CopyProgressPage() {
     ? { done: progress.doneBytes, total: progress.totalBytes || undefined, unit: 'bytes' as const, ...(progress.rate ? { rate: progress.rate } : {}), ...(progress.etaSeconds !== undefined ? { etaSeconds: progress.etaSeconds } : {}) }
     : task?.progress;
   return (
-    <div data-testid="dp-copy" data-status={task?.status ?? (startError ? 'error' : 'starting')} style={{ display: 'grid', gap: 16 }}>
+    <div data-testid="dp-copy" data-status={task?.status ?? (startError ? 'error' : 'starting')} style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16 }}>
       <ErrorBar error={startError} title="Disk Prep could not start" onRetry={() => void resume(true)} testId="dp-start-error" />
       {!task && !startError && <Spinner size="tiny" label="Starting…" />}
       {overall && (

@@ -33,7 +33,7 @@ export function RehearsalDiskForm({ onCreated }: { onCreated?: (disk: DiskInfo) 
     );
   return (
     <form
-      style={{ display: 'grid', gap: 8, maxWidth: 720 }}
+      style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 8, maxWidth: 720 }}
       onSubmit={async (e) => {
         e.preventDefault();
         setBusy(true);
@@ -98,7 +98,7 @@ export function DisksPage() {
     ? `${formatBytes(cap.selectedBytes)} selected on ${chosen.length} disk${chosen.length > 1 ? 's' : ''} for ${formatBytes(needed)} needed${cap.fits ? ' — fits' : plan && plan.neededBytes > 0 ? ` — ${formatBytes(plan.neededBytes)} more needed: Disk Prep fills these disks, then asks you to attach another` : ''}`
     : `${formatBytes(needed)} needed; choose one or more disks`;
   return (
-    <div style={{ display: 'grid', gap: 16 }}>
+    <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16 }}>
       <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
         <Text weight="semibold">Disks for {job}</Text>
         <Button data-testid="dp-disks-refresh" size="small" icon={<ArrowClockwiseRegular />} onClick={() => void load()} disabled={disksLoading}>

@@ -38,7 +38,7 @@ export function EraseDialog() {
         >
           <DialogBody>
             <DialogTitle>Erase {list.length === 1 ? 'this disk' : `these ${list.length} disks`}?</DialogTitle>
-            <DialogContent style={{ display: 'grid', gap: 12 }}>
+            <DialogContent style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 12 }}>
               <Text>Everything on the following disks is erased; they are then encrypted with BitLocker and receive the data of {job}:</Text>
               <ul style={{ margin: 0 }}>
                 {list.map((d) => (

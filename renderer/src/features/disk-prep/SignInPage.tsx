@@ -50,7 +50,7 @@ export function SignInPage() {
     if (!auth) void check();
   }, [auth, check]);
   return (
-    <div style={{ display: 'grid', gap: 16, maxWidth: 760 }}>
+    <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16, maxWidth: 760 }}>
       <Text>The import job is created in your Azure subscription once the disks are ready. Sign in now so nothing stops at the end.</Text>
       <AuthLine />
       <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>

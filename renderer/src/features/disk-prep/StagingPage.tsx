@@ -30,7 +30,7 @@ export function StagingPage() {
   };
   const resumable = status && status.started && !status.complete && !status.runningTaskId;
   return (
-    <div style={{ display: 'grid', gap: 16, maxWidth: 860 }}>
+    <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16, maxWidth: 860 }}>
       <Text>
         Disk Prep copies a finished backup from its staging location onto your disks, writes a drive manifest for each disk, reads every byte
         back, and then creates the Azure import job.

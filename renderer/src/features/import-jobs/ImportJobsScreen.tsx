@@ -59,7 +59,7 @@ export function ImportJobsScreen() {
   const multiSub = ij.subscriptions.length > 1;
   const subName = (id: string) => ij.subscriptions.find((s) => s.subscriptionId === id)?.displayName ?? id;
   return (
-    <section data-testid="import-jobs-screen" style={{ display: 'grid', gap: 16, minWidth: 0 }}>
+    <section data-testid="import-jobs-screen" style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16 }}>
       <div style={{ display: 'flex', gap: 12, alignItems: 'center' }}>
         <Text as="h2" size={600} weight="semibold">
           Import Jobs

@@ -53,7 +53,7 @@ function DriveLogView({ uri }: { uri: string }) {
   if (!log) return null;
   if ('error' in log) return <ErrorBar error={log.error} title="The copy log could not be read" testId="ij-log-error" />;
   return (
-    <div data-testid="ij-log-summary" style={{ display: 'grid', gap: 4 }}>
+    <div data-testid="ij-log-summary" style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 4 }}>
       <Text>
         <strong>{log.status ?? 'No status'}</strong>: {log.explanation} {log.problemCount ? `${log.problemCount} file(s) with problems:` : ''}
       </Text>
@@ -101,7 +101,7 @@ export function JobDetails() {
   const d = trackingDeadline(job);
   const logUris = Object.keys(driveLogs).filter((u) => job.drives.some((dr) => dr.errorLogUri === u || dr.verboseLogUri === u));
   return (
-    <section data-testid="ij-details" data-state={job.state} aria-label={`Import job ${job.name}`} style={{ display: 'grid', gap: 12, borderTop: `1px solid ${tokens.colorNeutralStroke2}`, paddingTop: 12 }}>
+    <section data-testid="ij-details" data-state={job.state} aria-label={`Import job ${job.name}`} style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 12, borderTop: `1px solid ${tokens.colorNeutralStroke2}`, paddingTop: 12 }}>
       <Text as="h3" size={500} weight="semibold">
         {job.name}
       </Text>

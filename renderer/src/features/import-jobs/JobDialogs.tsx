@@ -69,7 +69,7 @@ export function TrackingDialog({ job, open, onClose }: { job: ImportJobInfo; ope
         >
           <DialogBody>
             <DialogTitle>Tracking for {job.name}</DialogTitle>
-            <DialogContent style={{ display: 'grid', gap: 12 }}>
+            <DialogContent style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 12 }}>
               <Text>Saving sets the job to Shipping. All {job.drives.length} disk(s) go in one package with this tracking number.</Text>
               <Field label="Carrier" required {...msg('carrier', 'carrier')}>
                 <Dropdown data-testid="ij-track-carrier" value={carrier} selectedOptions={carrier ? [carrier] : []} onOptionSelect={(_, d) => setCarrier(d.optionValue ?? '')} placeholder="Choose the carrier">
@@ -144,7 +144,7 @@ export function ReturnDialog({ job, open, onClose }: { job: ImportJobInfo; open:
         >
           <DialogBody>
             <DialogTitle>Return address and shipping for {job.name}</DialogTitle>
-            <DialogContent style={{ display: 'grid', gap: 12 }}>
+            <DialogContent style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 12 }}>
               <ShippingForm value={draft} onChange={(p) => setDraft((d) => ({ ...d, ...p }))} carriers={carriers} showAll={tried} disabled={busy} />
               <ErrorBar error={tried ? error : null} title="The return details were not saved" testId="ij-return-error" />
             </DialogContent>

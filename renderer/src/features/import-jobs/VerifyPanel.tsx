@@ -55,7 +55,7 @@ export function VerifyPanel({ job, allowed }: { job: ImportJobInfo; allowed: Act
   }, [finished, loadReport]);
   const r = v.report;
   return (
-    <section data-testid="ij-verify" style={{ display: 'grid', gap: 10, maxWidth: 900, minWidth: 0 }}>
+    <section data-testid="ij-verify" style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 10, maxWidth: 900 }}>
       <Text weight="semibold">Verify imported data</Text>
       <Text size={200}>
         Compares every blob under {job.name}/ in the storage account with the staged backup (size and SHA-256), and reports anything missing or

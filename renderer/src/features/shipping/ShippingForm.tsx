@@ -47,7 +47,7 @@ export function ShippingForm({ value, onChange, carriers, showAll, disabled }: S
     return m ? { validationMessage: <span data-testid={`ship-${k}-error`}>{m}</span>, validationState: 'error' as const } : {};
   };
   return (
-    <div data-testid="shipping-form" style={{ display: 'grid', gap: 16 }}>
+    <div data-testid="shipping-form" style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16 }}>
       <fieldset className={styles.fieldset}>
         <legend className={styles.legend}>Return address (where the datacenter sends the disks back)</legend>
         <div className={styles.grid}>

@@ -39,7 +39,7 @@ export function ShippingPage() {
   const problems = Object.keys(validateShipping(shipping, carriers)).length;
   const needsSignIn = (targetError as { code?: string } | null)?.code === 'SIGNIN_REQUIRED' || (auth && !auth.signedIn);
   return (
-    <div style={{ display: 'grid', gap: 16 }}>
+    <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16 }}>
       {targetLoading && <Spinner size="tiny" label="Finding the storage account and the datacenter…" />}
       {needsSignIn && (
         <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>

@@ -48,7 +48,7 @@ export function ShippingResult() {
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   };
   return (
-    <div data-testid="dp-result" style={{ display: 'grid', gap: 16, maxWidth: 980 }}>
+    <div data-testid="dp-result" style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16, maxWidth: 980 }}>
       <style>{PRINT_CSS}</style>
       <MessageBarGroup>
         <MessageBar intent="success" data-testid="dp-result-job" data-state={created.state}>
