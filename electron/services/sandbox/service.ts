@@ -49,21 +49,25 @@ export class SandboxService {
 
   /** Starts the sandbox (idempotent; concurrent calls share one start). */
   async start(): Promise<SandboxStatus> {
-    if (!this.handle) {
-      this.starting ??= startSandbox({ ...this.startOptions, dataDir: this.dataDir });
+    if (this.handle) return this.status();
+    this.starting ??= (async () => {
       try {
-        this.handle = await this.starting;
+        const h = await startSandbox({ ...this.startOptions, dataDir: this.dataDir });
+        this.handle = h;
+        this.onStarted?.(h.cloud);
+        return h;
       } catch (err) {
         throw new AppError('INTERNAL', `The local sandbox could not start (data in ${this.dataDir}): ${(err as Error).message}`);
       } finally {
         this.starting = undefined;
       }
-      this.onStarted?.(this.handle.cloud);
-    }
+    })();
+    await this.starting;
     return this.status();
   }
 
   async stop(): Promise<void> {
+    if (this.starting) await this.starting.catch(() => undefined);
     const h = this.handle;
     this.handle = undefined;
     await h?.stop();
