@@ -4,7 +4,16 @@ import { isAbsolute, join } from 'node:path';
 import type { StagingCheckResult } from '../../../shared/policy-steps.ts';
 import { checkStagingLocation } from '../../../shared/policy.ts';
 
-const gib = (n: number) => `${(n / 1024 ** 3).toFixed(n >= 10 * 1024 ** 3 ? 0 : 1)} GiB`;
+const gib = (n: number): string => {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(v >= 10 ? 0 : 1)} ${units[i]}`;
+};
 
 export interface StagingCheckOptions {
   requiredBytes?: number;

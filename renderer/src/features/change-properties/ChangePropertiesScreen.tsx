@@ -21,13 +21,13 @@ export function ChangePropertiesScreen() {
     void load();
   }, [load]);
   return (
-    <section data-testid="cp-screen" style={{ display: 'grid', gap: 12, maxWidth: 760 }}>
+    <section data-testid="cp-screen" style={{ display: 'grid', gap: 12, maxWidth: 760, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Text as="h2" size={600} weight="semibold">
         Change Properties
       </Text>
       {loadError && (
         <MessageBarGroup>
-          <MessageBar intent="error" data-testid="cp-load-error">
+          <MessageBar layout="multiline" intent="error" data-testid="cp-load-error">
             <MessageBarBody>The properties could not be read: {loadError}</MessageBarBody>
           </MessageBar>
         </MessageBarGroup>
@@ -54,7 +54,7 @@ export function ChangePropertiesScreen() {
       )}
       {result && result.tab === tab && (
         <MessageBarGroup>
-          <MessageBar intent={result.ok ? 'success' : 'error'} data-testid="cp-result" data-ok={result.ok ? 'yes' : 'no'}>
+          <MessageBar layout="multiline" intent={result.ok ? 'success' : 'error'} data-testid="cp-result" data-ok={result.ok ? 'yes' : 'no'}>
             <MessageBarBody>{result.message}</MessageBarBody>
           </MessageBar>
         </MessageBarGroup>

@@ -29,7 +29,7 @@ export function EncryptionTab({ view }: { view: PropertiesView }) {
   const show = (f: string) => (touched[f] ? errors[f] : undefined);
   if (!view.passphraseSet) return <Text>No passphrase is set yet: it is chosen in the Schedule Backup wizard.</Text>;
   return (
-    <div style={{ display: 'grid', gap: 10, maxWidth: 560 }}>
+    <div style={{ display: 'grid', gap: 10, maxWidth: 560, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Text data-testid="cp-pass-protection" size={200}>
         Passphrase set {view.passphraseSetAt ? new Date(view.passphraseSetAt).toLocaleString() : ''}. {view.protection}
       </Text>

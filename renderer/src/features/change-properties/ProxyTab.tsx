@@ -27,7 +27,7 @@ export function ProxyTab({ initial }: { initial: ProxyView }) {
   const show = (f: string) => (touched[f] ? errors[f] : undefined);
   const touch = (f: string) => setTouched((x) => ({ ...x, [f]: true }));
   return (
-    <div style={{ display: 'grid', gap: 10, maxWidth: 520 }}>
+    <div style={{ display: 'grid', gap: 10, maxWidth: 520, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Field label="Proxy">
         <RadioGroup data-testid="cp-proxy-mode" value={mode} onChange={(_, d) => setMode(d.value as 'none' | 'manual')}>
           <Radio data-testid="cp-proxy-none" value="none" label="No proxy server" />

@@ -32,7 +32,7 @@ export function ConfirmPage() {
   const od = d.ownDisk;
   const containerState = containers.some((c) => c.name === od.container) ? 'exists' : 'will be created';
   return (
-    <div data-testid="sb-confirm" style={{ display: 'grid', gap: 10, maxWidth: 760 }}>
+    <div data-testid="sb-confirm" style={{ display: 'grid', gap: 10, maxWidth: 760, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Text as="h3" size={500} weight="semibold">
         Confirmation
       </Text>

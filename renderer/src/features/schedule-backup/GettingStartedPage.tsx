@@ -38,7 +38,7 @@ export function GettingStartedPage() {
   const confirmError = confirm === 'DELETE' ? undefined : 'Type DELETE (in capitals) to confirm.';
 
   return (
-    <div data-testid="sb-getting-started" style={{ display: 'grid', gap: 12, maxWidth: 720 }}>
+    <div data-testid="sb-getting-started" style={{ display: 'grid', gap: 12, maxWidth: 720, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Text as="h3" size={500} weight="semibold">
         Getting Started
       </Text>
@@ -50,7 +50,7 @@ export function GettingStartedPage() {
       </Text>
       {view?.loadProblem && (
         <MessageBarGroup>
-          <MessageBar intent="warning" data-testid="sb-load-problem">
+          <MessageBar layout="multiline" intent="warning" data-testid="sb-load-problem">
             <MessageBarBody>{view.loadProblem}</MessageBarBody>
           </MessageBar>
         </MessageBarGroup>
@@ -124,7 +124,7 @@ export function GettingStartedPage() {
       )}
       {actionMessage && (
         <MessageBarGroup>
-          <MessageBar intent="info" data-testid="sb-action-message">
+          <MessageBar layout="multiline" intent="info" data-testid="sb-action-message">
             <MessageBarBody>{actionMessage}</MessageBarBody>
           </MessageBar>
         </MessageBarGroup>

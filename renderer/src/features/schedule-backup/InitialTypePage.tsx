@@ -20,7 +20,7 @@ export function InitialTypePage() {
   const type = useAppStore((s) => s.sb.data.initialType);
   const update = useAppStore((s) => s.updateWizardData);
   return (
-    <div style={{ display: 'grid', gap: 12, maxWidth: 720 }} data-testid="sb-initial-type-page">
+    <div style={{ display: 'grid', gap: 12, maxWidth: 720, gridTemplateColumns: 'minmax(0, 1fr)' }} data-testid="sb-initial-type-page">
       <Text as="h3" size={500} weight="semibold">
         Choose Initial Backup Type
       </Text>
@@ -32,7 +32,7 @@ export function InitialTypePage() {
         </RadioGroup>
       </Field>
       <MessageBarGroup>
-        <MessageBar intent={type === 'ownDisks' ? 'info' : 'warning'} data-testid="sb-type-note" data-type={type}>
+        <MessageBar layout="multiline" intent={type === 'ownDisks' ? 'info' : 'warning'} data-testid="sb-type-note" data-type={type}>
           <MessageBarBody>{NOTES[type]}</MessageBarBody>
         </MessageBar>
       </MessageBarGroup>

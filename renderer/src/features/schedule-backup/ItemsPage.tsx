@@ -15,7 +15,7 @@ import { useAppStore } from '../../store/index.ts';
 import { fieldState, usePageErrors } from './use-wizard.tsx';
 
 const useStyles = makeStyles({
-  page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '800px' },
+  page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '800px', gridTemplateColumns: 'minmax(0, 1fr)' },
   list: { listStyle: 'none', margin: 0, padding: 0, display: 'grid', gap: tokens.spacingVerticalXS },
   row: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, wordBreak: 'break-all' },
   inline: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-end', flexWrap: 'wrap' },

@@ -15,7 +15,7 @@ import { useAppStore } from '../../store/index.ts';
 import { fieldState, usePageErrors, useSignInUrl } from './use-wizard.tsx';
 
 const useStyles = makeStyles({
-  page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '760px' },
+  page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '760px', gridTemplateColumns: 'minmax(0, 1fr)' },
   inline: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-start', flexWrap: 'wrap' },
   grow: { flexGrow: 1, minWidth: '280px' },
 });
@@ -126,7 +126,7 @@ export function OwnDiskPage() {
       )}
       {sb.azureError && (
         <MessageBarGroup>
-          <MessageBar intent="warning" data-testid="sb-azure-error">
+          <MessageBar layout="multiline" intent="warning" data-testid="sb-azure-error">
             <MessageBarBody>{sb.azureError}</MessageBarBody>
           </MessageBar>
         </MessageBarGroup>
@@ -179,7 +179,7 @@ export function OwnDiskPage() {
       {text('jobResourceGroup', 'Resource group for the import job', 'sb-job-rg')}
 
       <MessageBarGroup>
-        <MessageBar intent="info" data-testid="sb-reminder">
+        <MessageBar layout="multiline" intent="info" data-testid="sb-reminder">
           <MessageBarBody>
             Note the staging location and the import job name: Prepare Disks needs both.
             <div style={{ marginTop: 6, display: 'flex', gap: 8, alignItems: 'center' }}>

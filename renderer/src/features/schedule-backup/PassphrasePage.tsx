@@ -44,7 +44,7 @@ export function PassphrasePage() {
   };
 
   return (
-    <div style={{ display: 'grid', gap: 12, maxWidth: 640 }} data-testid="sb-passphrase-page">
+    <div style={{ display: 'grid', gap: 12, maxWidth: 640, gridTemplateColumns: 'minmax(0, 1fr)' }} data-testid="sb-passphrase-page">
       <Text as="h3" size={500} weight="semibold">
         Encryption passphrase
       </Text>

@@ -9,7 +9,7 @@ import { useAppStore } from '../../store/index.ts';
 const WORD = { pending: 'Waiting', running: 'Working…', succeeded: 'Done', failed: 'Failed', skipped: 'Skipped' } as const;
 
 export function ProgressPage() {
-  const { run, running } = useAppStore(useShallow((s) => ({ run: s.sb.run, running: s.sb.running })));
+  const { run, running, own } = useAppStore(useShallow((s) => ({ run: s.sb.run, running: s.sb.running, own: s.sb.data.initialType === 'ownDisks' })));
   const finish = useAppStore((s) => s.finishScheduleBackup);
   const reset = useAppStore((s) => s.resetScheduleBackup);
   const navigate = useAppStore((s) => s.navigate);
@@ -17,7 +17,7 @@ export function ProgressPage() {
   const failed = run.find((r) => r.status === 'failed');
   const allDone = done === run.length && run.length > 0;
   return (
-    <div data-testid="sb-progress" data-state={running ? 'running' : failed ? 'failed' : allDone ? 'done' : 'idle'} style={{ display: 'grid', gap: 12, maxWidth: 720 }}>
+    <div data-testid="sb-progress" data-state={running ? 'running' : failed ? 'failed' : allDone ? 'done' : 'idle'} style={{ display: 'grid', gap: 12, maxWidth: 720, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Text as="h3" size={500} weight="semibold">
         Modify Backup Progress
       </Text>
@@ -40,7 +40,7 @@ export function ProgressPage() {
       </ol>
       {failed && !running && (
         <MessageBarGroup>
-          <MessageBar intent="error">
+          <MessageBar layout="multiline" intent="error">
             <MessageBarBody>
               {failed.title} failed: {failed.message}
             </MessageBarBody>
@@ -49,8 +49,10 @@ export function ProgressPage() {
       )}
       {allDone && !running && (
         <MessageBarGroup>
-          <MessageBar intent="success">
-            <MessageBarBody>The backup schedule is saved. Next: run Back Up Now to write the initial backup to the staging location.</MessageBarBody>
+          <MessageBar layout="multiline" intent="success">
+            <MessageBarBody>
+              The backup schedule is saved.{own ? ' Next: run Back Up Now to write the initial backup to the staging location, then Prepare Disks.' : ''}
+            </MessageBarBody>
           </MessageBar>
         </MessageBarGroup>
       )}

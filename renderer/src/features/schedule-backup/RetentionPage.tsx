@@ -18,7 +18,7 @@ export function RetentionPage() {
   const { errors, show } = usePageErrors('retention');
   const points = recoveryPoints(retention, schedule);
   return (
-    <div style={{ display: 'grid', gap: 12, maxWidth: 720 }} data-testid="sb-retention-page">
+    <div style={{ display: 'grid', gap: 12, maxWidth: 720, gridTemplateColumns: 'minmax(0, 1fr)' }} data-testid="sb-retention-page">
       <Text as="h3" size={500} weight="semibold">
         Select Retention Policy
       </Text>

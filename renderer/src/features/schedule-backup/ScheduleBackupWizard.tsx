@@ -61,7 +61,7 @@ export function ScheduleBackupWizard() {
     <div data-testid="sb-wizard" data-step={step} style={{ height: '100%' }}>
       {loadError && (
         <MessageBarGroup>
-          <MessageBar intent="error" data-testid="sb-load-error">
+          <MessageBar layout="multiline" intent="error" data-testid="sb-load-error">
             <MessageBarBody>The backup policy could not be read: {loadError}</MessageBarBody>
           </MessageBar>
         </MessageBarGroup>

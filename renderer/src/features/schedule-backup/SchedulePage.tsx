@@ -22,7 +22,7 @@ export function SchedulePage() {
   const runs = Object.keys(errors).length ? [] : nextRuns(schedule, Date.now(), 3);
 
   return (
-    <div style={{ display: 'grid', gap: 12, maxWidth: 720 }} data-testid="sb-schedule-page">
+    <div style={{ display: 'grid', gap: 12, maxWidth: 720, gridTemplateColumns: 'minmax(0, 1fr)' }} data-testid="sb-schedule-page">
       <Text as="h3" size={500} weight="semibold">
         Specify Backup Schedule
       </Text>

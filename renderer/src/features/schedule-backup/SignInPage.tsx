@@ -26,7 +26,7 @@ export function SignInPage() {
     if (needsCheck) void checkProvider();
   }, [needsCheck, checkProvider]);
   return (
-    <div style={{ display: 'grid', gap: 12, maxWidth: 720 }} data-testid="sb-signin-page">
+    <div style={{ display: 'grid', gap: 12, maxWidth: 720, gridTemplateColumns: 'minmax(0, 1fr)' }} data-testid="sb-signin-page">
       <Text as="h3" size={500} weight="semibold">
         Azure sign-in
       </Text>
@@ -80,7 +80,7 @@ export function SignInPage() {
           </div>
           {sb.app && (
             <MessageBarGroup>
-              <MessageBar intent="success" data-testid="sb-entra-result">
+              <MessageBar layout="multiline" intent="success" data-testid="sb-entra-result">
                 <MessageBarBody>
                   {sb.app.displayName} (app id {sb.app.appId}) {sb.app.createdApplication ? 'was created' : 'already existed'};{' '}
                   {sb.app.addedCredential ? "this machine's certificate was added" : "this machine's certificate was already registered"}
@@ -94,7 +94,7 @@ export function SignInPage() {
       )}
       {sb.error && (
         <MessageBarGroup>
-          <MessageBar intent="error" data-testid="sb-signin-error">
+          <MessageBar layout="multiline" intent="error" data-testid="sb-signin-error">
             <MessageBarBody>{sb.error}</MessageBarBody>
           </MessageBar>
         </MessageBarGroup>
