@@ -92,6 +92,31 @@ describe('Windows disk facts → refusals and warnings', () => {
     await expect(p.prepare('E', { jobName: 'j1', stagingPath: '/s' })).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringContaining('only be prepared on Windows') });
   });
 
+  it('prepares through the scripts in order and accepts an already-encrypted disk with its key (fake PowerShell)', async () => {
+    const disk = { Number: 2, SerialNumber: 'WD123', Model: 'WD', Size: 4e12, BusType: 'SATA', PartitionStyle: 'RAW', IsSystem: false, IsBoot: false, IsReadOnly: false, Volumes: [] as unknown[] };
+    const ran: string[] = [];
+    const run = async (s: string) => {
+      if (s.includes('WindowsBuiltInRole')) return '{"Elevated":true,"User":"admin"}';
+      if (s.includes('Get-PhysicalDisk')) return JSON.stringify([disk]);
+      if (s.includes('Initialize-Disk')) {
+        ran.push('format');
+        disk.PartitionStyle = 'GPT';
+        disk.Volumes = [{ DriveLetter: 'E', FileSystem: 'NTFS', Size: 3.9e12, SizeRemaining: 3.9e12 }];
+        return '{"DriveLetter":"E","PartitionNumber":2}';
+      }
+      ran.push(s.includes('Enable-BitLocker') ? 'encrypt' : 'readKey');
+      return JSON.stringify({ RecoveryPassword: KEY, KeyProtectorId: '{k}', EncryptionMethod: 'XtsAes256', VolumeStatus: 'EncryptionInProgress', EncryptionPercentage: 1 });
+    };
+    const p = new WindowsDiskProvider({ platform: 'win32', run });
+    const vol = await p.prepare('disk:2', { jobName: 'j1', stagingPath: 'D:\\staging' });
+    expect(ran).toEqual(['format', 'encrypt']);
+    expect(vol).toMatchObject({ root: 'E:\\', serial: 'WD123', bitLockerKey: KEY, capacityBytes: 3.9e12 });
+    ran.length = 0;
+    await p.prepare('E', { jobName: 'j1', stagingPath: 'D:\\staging', existingBitLockerKey: KEY });
+    expect(ran).toEqual(['readKey']);
+    await expect(p.prepare('E', { jobName: 'j1', stagingPath: 'D:\\staging', existingBitLockerKey: KEY.replace('1', '9') })).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
   it('refuses to prepare without elevation (fake PowerShell)', async () => {
     const p = new WindowsDiskProvider({ platform: 'win32', run: async (s) => (s.includes('WindowsBuiltInRole') ? '{"Elevated":false,"User":"u"}' : '[]') });
     await expect(p.prepare('disk:1', { jobName: 'j1', stagingPath: 'C:\\s' })).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });

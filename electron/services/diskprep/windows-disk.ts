@@ -105,13 +105,16 @@ export class WindowsDiskProvider implements DiskProvider {
     const info = await this.inspect(id, { stagingPath: opts.stagingPath, jobName: opts.jobName });
     const n = Number(info.id.slice('disk:'.length));
     let letter: string;
-    if (opts.resume && info.volumes.length === 1 && /ntfs/i.test(info.volumes[0].fileSystem)) {
+    const keepVolume = (opts.resume || opts.existingBitLockerKey !== undefined) && info.volumes.length === 1 && /ntfs/i.test(info.volumes[0].fileSystem);
+    if (keepVolume) {
+      // Resume, or an already-encrypted disk accepted with its key (no format): refusals still apply.
+      assertPreparable(info, { ...opts, confirmErase: true });
       letter = normalizeLetter(info.volumes[0].mount);
     } else {
       assertPreparable(info, opts);
       letter = (JSON.parse(await this.run(prepareDiskScript(n, info.serial, `OBC ${opts.jobName}`), opts.signal)) as { DriveLetter: string }).DriveLetter;
     }
-    const state = parseBitLockerState(await this.run(opts.resume ? readBitLockerKeyScript(letter) : enableBitLockerScript(letter), opts.signal));
+    const state = parseBitLockerState(await this.run(keepVolume ? readBitLockerKeyScript(letter) : enableBitLockerScript(letter), opts.signal));
     if (opts.existingBitLockerKey && opts.existingBitLockerKey !== state.RecoveryPassword)
       throw new AppError('VALIDATION', `The BitLocker key given for disk ${info.serial} does not match the volume's recovery password.`);
     const fresh = await this.inspect(letter, { stagingPath: opts.stagingPath });
