@@ -19,7 +19,7 @@ export interface ShippingFormProps {
 }
 
 const useStyles = makeStyles({
-  grid: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(220px, 1fr))', gap: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`, maxWidth: '860px', minWidth: 0 },
+  grid: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(220px, 1fr))', gap: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`, maxWidth: '860px', minWidth: 0, alignItems: 'start' },
   wide: { gridColumn: '1 / -1' },
   legend: { fontWeight: tokens.fontWeightSemibold, padding: 0, marginBottom: tokens.spacingVerticalS },
   fieldset: { border: 'none', padding: 0, margin: 0 },
