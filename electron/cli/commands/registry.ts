@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { register as registerAzure } from './azure.ts';
 import { register as registerBackup } from './backup.ts';
 import { register as registerDiskprep } from './diskprep.ts';
+import { register as registerPolicy } from './policy.ts';
 import { register as registerSandbox } from './sandbox.ts';
 
 /**
@@ -13,5 +14,6 @@ export function registerAll(program: Command): void {
   registerAzure(program);
   registerBackup(program);
   registerDiskprep(program);
+  registerPolicy(program);
   registerSandbox(program);
 }
