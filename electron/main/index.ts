@@ -4,6 +4,7 @@ import { resolveDataDir } from '../services/paths.ts';
 import { applySecurityRestrictions, isSignInUrl } from './security.ts';
 import { createMainWindow } from './window.ts';
 import { registerIpc, trustWebContents } from './ipc.ts';
+import { createSafeStorageProtector } from './safe-storage-protector.ts';
 
 /** Desktop host: lifecycle only; everything else is in services/ and handlers/. */
 if (!app.requestSingleInstanceLock()) {
@@ -28,12 +29,15 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.whenReady().then(async () => {
-    const { shell } = await import('electron');
+    const { shell, safeStorage } = await import('electron');
+    const dataDir = resolveDataDir(app.getPath('userData'));
     services = await createServices({
-      dataDir: resolveDataDir(app.getPath('userData')),
+      dataDir,
+      // Secrets at rest (token cache, certificate key, passphrase wrap) go through the OS key store.
+      protector: createSafeStorageProtector(safeStorage, dataDir),
       // Sign-in opens in the system browser: MSAL's loopback redirect returns there, and the page never gets Node.
       openUrl: async (url) => {
-        if (!isSignInUrl(url)) throw new Error('Refusing to open a sign-in address that is not https.');
+        if (!isSignInUrl(url)) throw new Error('Refusing to open a sign-in address that is neither https nor this machine (loopback).');
         await shell.openExternal(url);
       },
     });

@@ -7,11 +7,16 @@ export function isAllowedExternal(url: string): boolean {
   return EXTERNAL_ALLOW.some((re) => re.test(url));
 }
 
-/** Sign-in pages come from the cloud's authority: https only (the sandbox's identity server is https too). */
+/**
+ * Sign-in pages come from the cloud's authority (https) or, for the Local sandbox, from a loopback page that
+ * forwards to it (http://localhost / 127.0.0.1 only). Nothing else is handed to the system browser.
+ */
 export function isSignInUrl(url: string): boolean {
   try {
     const u = new URL(url);
-    return u.protocol === 'https:' && !u.username && !u.password;
+    if (u.username || u.password) return false;
+    if (u.protocol === 'https:') return true;
+    return u.protocol === 'http:' && (u.hostname === 'localhost' || u.hostname === '127.0.0.1');
   } catch {
     return false;
   }
