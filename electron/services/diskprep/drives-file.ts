@@ -46,6 +46,30 @@ export function keyProtector(key: Buffer, description: { [k: string]: Serializab
   };
 }
 
+/**
+ * Adapter for the host's platform protector (the Azure layer's `Protector`: DPAPI/Keychain/safeStorage or a key
+ * file). Keys sealed this way open only on this machine/account — prefer the passphrase protector when drives.json
+ * must create the job from another machine.
+ */
+export function platformSecretProtector(p: { readonly description: string; protect(b: Buffer): Promise<Buffer>; unprotect(b: Buffer): Promise<Buffer> }): SecretProtector {
+  return {
+    description: { kind: 'platform', how: p.description },
+    async seal(plain, aad) {
+      return (await p.protect(Buffer.from(JSON.stringify([aad, plain]), 'utf8'))).toString('base64');
+    },
+    async open(sealed, aad) {
+      let pair: unknown;
+      try {
+        pair = JSON.parse((await p.unprotect(Buffer.from(sealed, 'base64'))).toString('utf8'));
+      } catch {
+        throw new AppError('PERMISSION_DENIED', 'The BitLocker keys in drives.json were sealed on another machine or account; open them with the backup passphrase there.');
+      }
+      if (!Array.isArray(pair) || pair[0] !== aad || typeof pair[1] !== 'string') throw new AppError('CORRUPT_DATA', 'A sealed BitLocker key in drives.json belongs to another drive.');
+      return pair[1];
+    },
+  };
+}
+
 const HKDF_INFO = 'obc/diskprep/drives.json/bitlocker-keys/v1';
 
 /**

@@ -1,0 +1,189 @@
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { AppError, type Serializable } from '../../../shared/errors.ts';
+import { DISK_LAYOUT } from '../../../shared/disks.ts';
+import { writeFileAtomic } from '../store/atomic.ts';
+import { appVersion } from '../app-version.ts';
+import { rewriteRange, type RangeMismatch } from './copier.ts';
+import type { DiskPrepOptions, DiskPrepResult, PreparedDriveSummary } from './engine.ts';
+import type { IoPool } from './io-pool.ts';
+import type { StagedJob } from './jobs.ts';
+import { Journal } from './journal.ts';
+import { blobPathFor, buildBom, buildManifest, diskRelPath, filePathFor, md5Hex, parseManifest, rangeLayout, type ManifestBlob } from './manifest.ts';
+import type { ProgressTracker } from './progress.ts';
+import { mirrorJournalPath, type SessionDisk } from './session.ts';
+import type { PreparedVolume } from './types.ts';
+
+/** One disk's run: copy (workers) → manifest + BOM → read-back (→ repair) → verified. Called by engine.ts. */
+
+export const READBACK_NOTE_DIRECT = 'Read-back used O_DIRECT: bytes came from the disk, not the page cache.';
+export const READBACK_NOTE_CACHED =
+  'Read-back went through the OS cache (O_DIRECT is unavailable here: not Linux, or the file system refuses it; Node has no posix_fadvise/F_NOCACHE). Recently written data may be served from memory, so a fault between cache and disk would not be seen.';
+
+export interface OneDisk {
+  opts: DiskPrepOptions;
+  d: SessionDisk;
+  vol: PreparedVolume;
+  job: StagedJob;
+  container: string;
+  stateDir: string;
+  byPath: Map<string, { path: string; length: number; sha256: string; index: number }>;
+  progress: ProgressTracker;
+  io: IoPool;
+  result: DiskPrepResult;
+  hook: (name: string) => Promise<void>;
+  onVerified: (summary: PreparedDriveSummary) => Promise<void>;
+}
+
+export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> {
+  const { d, vol, job, progress } = x;
+  const jobName = job.jobName;
+  const dp = progress.disk(d.serial);
+  const journal = await Journal.open(vol, mirrorJournalPath(x.stateDir, d.serial));
+  try {
+    let st = journal.state();
+    if (!st.begun) await journal.append({ t: 'begin', v: 1, job: jobName, serial: d.serial, session: DISK_LAYOUT.sessionDir });
+    for (const e of await readdir(vol.root)) if (/^\..*\.tmp$/.test(e)) await rm(join(vol.root, e), { force: true }); // torn atomic writes
+    // Copy phase: committed files are skipped; a partial file (started, never committed) is copied again. One file
+    // per worker at a time; with test checkpoints, one file at a time so the kill points are deterministic.
+    const t0 = Date.now();
+    const lanes = x.opts.checkpoint ? 1 : x.io.size;
+    const inflight = new Set<Promise<void>>();
+    let failure: unknown = null;
+    try {
+      for (const path of d.files) {
+        const f = x.byPath.get(path)!;
+        if (st.committed.has(path)) {
+          dp.copiedBytes += f.length;
+          dp.copiedFiles++;
+          continue;
+        }
+        while (inflight.size >= lanes) await Promise.race(inflight);
+        if (failure) break;
+        if (x.opts.signal?.aborted) throw x.opts.signal.reason;
+        progress.set('copy', d.serial, path);
+        const rel = diskRelPath(jobName, path);
+        const dest = join(vol.root, rel);
+        await mkdir(dirname(dest), { recursive: true });
+        vol.ensureRoom(rel, f.length);
+        await journal.append({ t: 'start', path });
+        const p = x.io
+          .copy(
+            { src: join(x.job.folder, path), dest, length: f.length, sync: x.opts.sync !== false, ...(x.opts.verifySource !== false ? { expectSha256: f.sha256 } : {}) },
+            {
+              onBytes: (n) => {
+                dp.copiedBytes += n;
+                x.result.copiedBytes += n;
+                progress.worked(n);
+              },
+              ...(x.opts.checkpoint && f.length > 0 ? { onFirstRange: () => x.hook(`copy-partial:${f.index}`) } : {}),
+            },
+          )
+          .then(async (res) => {
+            await x.hook(`copy-written:${f.index}`);
+            await journal.append({ t: 'commit', path, length: f.length, md5: res.md5, ranges: res.ranges });
+            dp.copiedFiles++;
+            await x.hook(`committed:${f.index}`);
+          })
+          .catch((e: unknown) => {
+            failure ??= e;
+          });
+        const tracked: Promise<void> = p.finally(() => inflight.delete(tracked));
+        inflight.add(tracked);
+      }
+    } finally {
+      await Promise.allSettled(inflight); // a cancel still commits the files already copied
+    }
+    if (failure) throw failure;
+    x.result.copyMs += Date.now() - t0;
+    st = journal.state();
+
+    // Manifest phase: deterministic XML and BOM from the committed entries, in plan order.
+    progress.set('manifest', d.serial);
+    const blobs: ManifestBlob[] = d.files.map((path) => {
+      const c = st.committed.get(path)!;
+      const layout = rangeLayout(c.length);
+      return { blobPath: blobPathFor(x.container, jobName, path), filePath: filePathFor(jobName, path), length: c.length, ranges: layout.map((r, i) => ({ ...r, hash: c.ranges[i] })) };
+    });
+    const xml = buildManifest({ driveId: d.serial, clientCreator: `Offline Backup Console ${appVersion()}`, blobs });
+    const manifestHash = md5Hex(xml);
+    const bom = buildBom(d.serial, jobName, d.files.map((path, i) => ({ filePath: blobs[i].filePath, blobPath: blobs[i].blobPath, length: blobs[i].length, md5: st.committed.get(path)!.md5 })));
+    const manifestPath = join(vol.root, DISK_LAYOUT.manifestFile);
+    const onDisk = await readFile(manifestPath, 'utf8').catch(() => null);
+    if (onDisk !== xml) {
+      vol.ensureRoom(DISK_LAYOUT.manifestFile, Buffer.byteLength(xml));
+      await writeFileAtomic(manifestPath, xml);
+    }
+    vol.ensureRoom(DISK_LAYOUT.bomFile, Buffer.byteLength(bom));
+    await writeFileAtomic(join(vol.root, DISK_LAYOUT.bomFile), bom);
+    await x.hook(`manifest-written:${d.serial}`);
+    if (st.manifestMd5 !== manifestHash) await journal.append({ t: 'manifest', md5: manifestHash, bytes: Buffer.byteLength(xml) });
+
+    // Read-back phase: every byte, checked against the manifest as written on the disk.
+    progress.set('readback', d.serial);
+    const t1 = Date.now();
+    const mismatches = await readBack(x, vol, manifestHash, dp);
+    x.result.readBackMs += Date.now() - t1;
+    if (mismatches.length) {
+      if (!x.opts.repair || mismatches.some((m) => m.actual.endsWith(' bytes'))) {
+        const first = mismatches[0];
+        throw new AppError('CORRUPT_DATA', `Read-back of disk ${d.serial} found ${mismatches.length} damaged range(s); first: ${first.file} bytes ${first.offset}–${first.offset + first.length - 1} (expected MD5 ${first.expected}, read ${first.actual}). Run again with repair to rewrite them from staging.`, {
+          serial: d.serial,
+          mismatches: mismatches.slice(0, 100) as unknown as Serializable,
+        });
+      }
+      for (const m of mismatches) {
+        await rewriteRange(join(x.job.folder, m.path), join(vol.root, diskRelPath(jobName, m.path)), m.offset, m.length);
+        await journal.append({ t: 'rewrite', path: m.path, offset: m.offset, length: m.length });
+      }
+      dp.verifiedBytes = 0;
+      const again = await readBack(x, vol, manifestHash, dp);
+      if (again.length) throw new AppError('CORRUPT_DATA', `Disk ${d.serial} still fails read-back after rewriting (${again[0].file} at ${again[0].offset}); the disk may be failing.`, { serial: d.serial });
+    }
+    if (vol.finalize) await vol.finalize(x.opts.signal, (text) => (progress.currentFile = text));
+    await x.hook(`readback:${d.serial}`);
+    const summary = { driveId: d.serial, manifestFile: `\\${DISK_LAYOUT.manifestFile}`, manifestHash, bytes: dp.bytes, files: d.files.length, rehearsal: d.kind === 'folder' };
+    await x.onVerified(summary);
+    await journal.append({ t: 'verified', files: d.files.length, bytes: dp.bytes });
+    return summary;
+  } finally {
+    await journal.close();
+  }
+}
+
+type NamedMismatch = RangeMismatch & { file: string; path: string };
+
+async function readBack(x: OneDisk, vol: PreparedVolume, manifestHash: string, dp: { verifiedBytes: number }): Promise<NamedMismatch[]> {
+  const xml = await readFile(join(vol.root, DISK_LAYOUT.manifestFile));
+  if (md5Hex(xml) !== manifestHash) throw new AppError('CORRUPT_DATA', `The DriveManifest on disk ${x.d.serial} does not read back as written (MD5 ${md5Hex(xml)}, expected ${manifestHash}).`, { serial: x.d.serial });
+  const manifest = parseManifest(xml.toString('utf8'));
+  const out: NamedMismatch[] = [];
+  const prefix = `${x.container}/${x.job.jobName}/`;
+  for (const b of manifest.blobs) {
+    const path = b.blobPath.slice(prefix.length);
+    const abs = join(vol.root, ...b.filePath.split('\\').filter(Boolean));
+    x.progress.currentFile = path;
+    const size = (await stat(abs)).size;
+    if (size !== b.length) out.push({ file: b.filePath, path, offset: Math.min(size, b.length), length: Math.abs(size - b.length), expected: `${b.length} bytes`, actual: `${size} bytes` });
+    // Contiguous groups of ranges, one per worker: big files are read back in parallel too.
+    const per = Math.max(1, Math.ceil(b.ranges.length / x.io.size));
+    const groups = [];
+    for (let i = 0; i < b.ranges.length; i += per) groups.push(b.ranges.slice(i, i + per));
+    const parts = await Promise.all(
+      groups.map((g) =>
+        x.io.verify(abs, g, (n) => {
+          dp.verifiedBytes += n;
+          x.result.verifiedBytes += n;
+          x.progress.worked(n);
+        }),
+      ),
+    );
+    const r = { direct: parts.every((q) => q.direct), mismatches: parts.flatMap((q) => q.mismatches) };
+    if (!r.direct) {
+      x.result.readBackDirect = false;
+      x.result.readBackNote = READBACK_NOTE_CACHED;
+    }
+    for (const m of r.mismatches) out.push({ ...m, file: b.filePath, path });
+  }
+  return out.sort((p, q) => (p.file === q.file ? p.offset - q.offset : 0));
+}
