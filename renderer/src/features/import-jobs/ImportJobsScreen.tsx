@@ -1,16 +1,12 @@
 /**
  * Import Jobs: the user's import jobs across subscriptions, refreshed every minute (with backoff after failures),
  * notifications when a job changes state or its tracking deadline nears, and the details of the selected job.
- * data-testid: import-jobs-screen, ij-refresh, ij-last-refresh, ij-notice-<n>, ij-notice-dismiss-<n>, ij-table,
+ * data-testid: import-jobs-screen, ij-refresh, ij-last-refresh, ij-notice-* (ImportJobsNotices), ij-table,
  * ij-row-<name> (data-state, data-deadline), ij-deadline-<name>, ij-empty, ij-error
  */
 import {
   Badge,
   Button,
-  MessageBar,
-  MessageBarActions,
-  MessageBarBody,
-  MessageBarGroup,
   Spinner,
   Table,
   TableBody,
@@ -20,7 +16,7 @@ import {
   TableRow,
   Text,
 } from '@fluentui/react-components';
-import { ArrowClockwiseRegular, DismissRegular } from '@fluentui/react-icons';
+import { ArrowClockwiseRegular } from '@fluentui/react-icons';
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { jobPercent, trackingDeadline } from '../../../../shared/import-jobs.ts';
@@ -28,6 +24,7 @@ import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { formatTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 import { jobKey, refreshDelayMs } from '../../store/slices/import-jobs.ts';
+import { ImportJobsNotices } from './ImportJobsNotices.tsx';
 import { JobDetails } from './JobDetails.tsx';
 
 export function ImportJobsScreen() {
@@ -39,14 +36,12 @@ export function ImportJobsScreen() {
       error: s.ij.error,
       failures: s.ij.failures,
       lastRefreshed: s.ij.lastRefreshed,
-      notifications: s.ij.notifications,
       selected: s.ij.selected,
       subscriptions: s.ij.subscriptions,
     })),
   );
   const refresh = useAppStore((s) => s.refreshImportJobs);
   const select = useAppStore((s) => s.selectImportJob);
-  const dismiss = useAppStore((s) => s.dismissJobNotification);
   // First load, then the next refresh after each one: 1 min when healthy, backing off after failures.
   useEffect(() => {
     if (!ij.lastRefreshed && !ij.loading) {
@@ -75,18 +70,7 @@ export function ImportJobsScreen() {
           </Text>
         )}
       </div>
-      {ij.notifications.length > 0 && (
-        <MessageBarGroup aria-live="polite">
-          {ij.notifications.map((n, i) => (
-            <MessageBar key={n.id} intent={n.level} data-testid={`ij-notice-${i}`} data-job={n.jobName}>
-              <MessageBarBody>{n.text}</MessageBarBody>
-              <MessageBarActions
-                containerAction={<Button data-testid={`ij-notice-dismiss-${i}`} appearance="transparent" aria-label="Dismiss" icon={<DismissRegular />} onClick={() => dismiss(n.id)} />}
-              />
-            </MessageBar>
-          ))}
-        </MessageBarGroup>
-      )}
+      <ImportJobsNotices />
       <ErrorBar error={ij.error} title="Import jobs could not be listed" onRetry={() => void refresh()} testId="ij-error" />
       {ij.loaded && ij.jobs.length === 0 && (
         <Text data-testid="ij-empty" italic>
