@@ -7,6 +7,7 @@ import { DEFAULT_RETENTION, type Policy, type PolicyInput } from '../../../../sh
 import { visibleSteps, validateStep, type WizardData, type WizardStep } from '../../../../shared/policy-steps.ts';
 import { api, errorMessage } from '../../api/client.ts';
 import { azure, type AuthStatus, type ContainerInfo, type EntraAppResult, type StorageAccountInfo, type SubscriptionInfo } from './azure-calls.ts';
+import { azureActions } from './schedule-backup-azure.ts';
 import type { SliceCreator } from '../types.ts';
 
 export type ItemEstimate = { state: 'loading' } | { state: 'done'; bytes: number; files: number } | { state: 'error'; message: string };
@@ -233,113 +234,7 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
       }
       patch({ checkingStaging: false });
     },
-    async signInAzure() {
-      patch({ azureBusy: 'signIn', azureError: null });
-      try {
-        const auth = await azure('auth:signIn', {});
-        patch({ auth, azureBusy: null });
-        setData({ signIn: { ...data().signIn, signedIn: auth.signedIn } });
-        if (auth.signedIn) {
-          await get().loadSubscriptions();
-          await get().checkProvider();
-        }
-      } catch (err) {
-        azureFail(err);
-      }
-    },
-    async loadSubscriptions() {
-      try {
-        const subscriptions = await azure('azure:subscriptions', {});
-        patch({ subscriptions });
-        const current = data().ownDisk.subscriptionId;
-        if (!current && subscriptions.length === 1) await get().selectSubscription(subscriptions[0].subscriptionId);
-        else if (current) await get().selectSubscription(current);
-      } catch (err) {
-        azureFail(err);
-      }
-    },
-    async selectSubscription(id) {
-      setData({ ownDisk: { ...data().ownDisk, subscriptionId: id } });
-      patch({ storageAccounts: [], containers: [] });
-      void get().loadExistingJobs();
-      try {
-        const storageAccounts = await azure('azure:storageAccounts', { subscriptionId: id });
-        patch({ storageAccounts });
-        const acct = data().ownDisk.storageAccount;
-        if (acct && storageAccounts.some((a) => a.name === acct)) await get().selectStorageAccount(acct);
-      } catch (err) {
-        azureFail(err);
-      }
-    },
-    async loadExistingJobs() {
-      const subscriptionId = data().ownDisk.subscriptionId;
-      if (!subscriptionId) return;
-      try {
-        const jobs = await azure('jobs:list', { subscriptionId });
-        const mine = ownJobName();
-        setData({ existingJobNames: jobs.map((j) => j.name).filter((n) => n !== mine) });
-      } catch (err) {
-        // Before Microsoft.ImportExport is registered the subscription cannot have import jobs: nothing to clash with.
-        const e = err as { message?: string; details?: { azureCode?: unknown } };
-        if (e.details?.azureCode === 'MissingSubscriptionRegistration' || /MissingSubscriptionRegistration/.test(e.message ?? '')) setData({ existingJobNames: [] });
-        else azureFail(err);
-      }
-    },
-    async selectStorageAccount(name) {
-      const acct = get().sb.storageAccounts.find((a) => a.name === name);
-      const od = data().ownDisk;
-      setData({
-        ownDisk: {
-          ...od,
-          storageAccount: name,
-          storageAccountResourceGroup: acct?.resourceGroup ?? od.storageAccountResourceGroup,
-          jobResourceGroup: od.jobResourceGroup || acct?.resourceGroup || '',
-        },
-      });
-      if (!acct) return;
-      try {
-        const containers = await azure('azure:containers', { subscriptionId: od.subscriptionId, resourceGroup: acct.resourceGroup, accountName: name });
-        patch({ containers });
-      } catch (err) {
-        azureFail(err);
-      }
-    },
-    async checkProvider() {
-      const subscriptionId = data().ownDisk.subscriptionId;
-      if (!subscriptionId) return;
-      try {
-        const st = await azure('azure:providerStatus', { subscriptionId, namespace: 'Microsoft.ImportExport' });
-        setData({ signIn: { ...data().signIn, providerRegistered: st.registered } });
-      } catch (err) {
-        azureFail(err);
-      }
-    },
-    async registerProvider() {
-      patch({ azureBusy: 'provider', azureError: null });
-      try {
-        const st = await azure('azure:registerProvider', { subscriptionId: data().ownDisk.subscriptionId, namespace: 'Microsoft.ImportExport' });
-        setData({ signIn: { ...data().signIn, providerRegistered: st.registered } });
-        patch({ azureBusy: null });
-        if (st.registered) void get().loadExistingJobs();
-      } catch (err) {
-        azureFail(err);
-      }
-    },
-    async ensureEntraApp() {
-      const od = data().ownDisk;
-      patch({ azureBusy: 'app', azureError: null });
-      try {
-        const entraApp = await azure('azure:ensureEntraApp', {
-          subscriptionId: od.subscriptionId,
-          resourceGroup: od.storageAccountResourceGroup,
-          accountName: od.storageAccount,
-          jobResourceGroup: od.jobResourceGroup,
-        });
-        patch({ entraApp, azureBusy: null });
-      } catch (err) {
-        azureFail(err);
-      }
-    },
+    ...azureActions(get, patch, setData, azureFail, ownJobName),
     async finishScheduleBackup() {
       const d = data();
       const own = d.initialType === 'ownDisks';

@@ -1,0 +1,134 @@
+/** The Schedule Backup wizard's Azure actions: sign-in, pickers, provider registration, Entra application. */
+import type { WizardData } from '../../../../shared/policy-steps.ts';
+import type { AppStore } from '../types.ts';
+import { azure } from './azure-calls.ts';
+import type { ScheduleBackupActions, ScheduleBackupState } from './schedule-backup.ts';
+
+type AzureActionNames =
+  | 'signInAzure'
+  | 'loadSubscriptions'
+  | 'selectSubscription'
+  | 'loadExistingJobs'
+  | 'selectStorageAccount'
+  | 'checkProvider'
+  | 'registerProvider'
+  | 'ensureEntraApp';
+
+export function azureActions(
+  get: () => AppStore,
+  patch: (p: Partial<ScheduleBackupState['sb']>) => void,
+  setData: (p: Partial<WizardData>) => void,
+  azureFail: (err: unknown) => void,
+  ownJobName: () => string | undefined,
+): Pick<ScheduleBackupActions, AzureActionNames> {
+  const data = () => get().sb.data;
+  return {
+    async signInAzure() {
+      patch({ azureBusy: 'signIn', azureError: null });
+      try {
+        const auth = await azure('auth:signIn', {});
+        patch({ auth, azureBusy: null });
+        setData({ signIn: { ...data().signIn, signedIn: auth.signedIn } });
+        if (auth.signedIn) {
+          await get().loadSubscriptions();
+          await get().checkProvider();
+        }
+      } catch (err) {
+        azureFail(err);
+      }
+    },
+    async loadSubscriptions() {
+      try {
+        const subscriptions = await azure('azure:subscriptions', {});
+        patch({ subscriptions });
+        const current = data().ownDisk.subscriptionId;
+        if (!current && subscriptions.length === 1) await get().selectSubscription(subscriptions[0].subscriptionId);
+        else if (current) await get().selectSubscription(current);
+      } catch (err) {
+        azureFail(err);
+      }
+    },
+    async selectSubscription(id) {
+      setData({ ownDisk: { ...data().ownDisk, subscriptionId: id } });
+      patch({ storageAccounts: [], containers: [] });
+      void get().loadExistingJobs();
+      try {
+        const storageAccounts = await azure('azure:storageAccounts', { subscriptionId: id });
+        patch({ storageAccounts });
+        const acct = data().ownDisk.storageAccount;
+        if (acct && storageAccounts.some((a) => a.name === acct)) await get().selectStorageAccount(acct);
+      } catch (err) {
+        azureFail(err);
+      }
+    },
+    async loadExistingJobs() {
+      const subscriptionId = data().ownDisk.subscriptionId;
+      if (!subscriptionId) return;
+      try {
+        const jobs = await azure('jobs:list', { subscriptionId });
+        const mine = ownJobName();
+        setData({ existingJobNames: jobs.map((j) => j.name).filter((n) => n !== mine) });
+      } catch (err) {
+        // Before Microsoft.ImportExport is registered the subscription cannot have import jobs: nothing to clash with.
+        const e = err as { message?: string; details?: { azureCode?: unknown } };
+        if (e.details?.azureCode === 'MissingSubscriptionRegistration' || /MissingSubscriptionRegistration/.test(e.message ?? '')) setData({ existingJobNames: [] });
+        else azureFail(err);
+      }
+    },
+    async selectStorageAccount(name) {
+      const acct = get().sb.storageAccounts.find((a) => a.name === name);
+      const od = data().ownDisk;
+      setData({
+        ownDisk: {
+          ...od,
+          storageAccount: name,
+          storageAccountResourceGroup: acct?.resourceGroup ?? od.storageAccountResourceGroup,
+          jobResourceGroup: od.jobResourceGroup || acct?.resourceGroup || '',
+        },
+      });
+      if (!acct) return;
+      try {
+        const containers = await azure('azure:containers', { subscriptionId: od.subscriptionId, resourceGroup: acct.resourceGroup, accountName: name });
+        patch({ containers });
+      } catch (err) {
+        azureFail(err);
+      }
+    },
+    async checkProvider() {
+      const subscriptionId = data().ownDisk.subscriptionId;
+      if (!subscriptionId) return;
+      try {
+        const st = await azure('azure:providerStatus', { subscriptionId, namespace: 'Microsoft.ImportExport' });
+        setData({ signIn: { ...data().signIn, providerRegistered: st.registered } });
+      } catch (err) {
+        azureFail(err);
+      }
+    },
+    async registerProvider() {
+      patch({ azureBusy: 'provider', azureError: null });
+      try {
+        const st = await azure('azure:registerProvider', { subscriptionId: data().ownDisk.subscriptionId, namespace: 'Microsoft.ImportExport' });
+        setData({ signIn: { ...data().signIn, providerRegistered: st.registered } });
+        patch({ azureBusy: null });
+        if (st.registered) void get().loadExistingJobs();
+      } catch (err) {
+        azureFail(err);
+      }
+    },
+    async ensureEntraApp() {
+      const od = data().ownDisk;
+      patch({ azureBusy: 'app', azureError: null });
+      try {
+        const entraApp = await azure('azure:ensureEntraApp', {
+          subscriptionId: od.subscriptionId,
+          resourceGroup: od.storageAccountResourceGroup,
+          accountName: od.storageAccount,
+          jobResourceGroup: od.jobResourceGroup,
+        });
+        patch({ entraApp, azureBusy: null });
+      } catch (err) {
+        azureFail(err);
+      }
+    },
+  };
+}
