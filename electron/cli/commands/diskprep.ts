@@ -90,6 +90,7 @@ export function register(program: Command): void {
         process.once('SIGINT', onSig);
         process.once('SIGTERM', onSig);
         let lastLine = 0;
+        let warnedShort = false;
         const hook = haltHook();
         const staging = legacy.staging;
         const run = () => runDiskPrep({
@@ -103,6 +104,12 @@ export function register(program: Command): void {
           ...(o.repair ? { repair: true } : {}),
           ...(hook ? { checkpoint: hook } : {}),
           onProgress: (p) => {
+            if (p.neededBytes > 0 && !warnedShort) {
+              warnedShort = true;
+              const msg = `The disks given are too small for the whole job: they will be filled, then another disk of at least ${formatBytes(p.neededBytes)} (${p.neededBytes} bytes) is needed (exit code 4; run again with one more --disk).`;
+              if (json) jsonLine({ type: 'notice', message: msg, neededBytes: p.neededBytes });
+              else process.stderr.write(`note: ${msg}\n`);
+            }
             if (json) jsonLine({ type: 'progress', progress: p });
             else if (Date.now() - lastLine > 2000 || p.phase !== 'copy') {
               lastLine = Date.now();
