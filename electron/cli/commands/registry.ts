@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { register as registerAzure } from './azure.ts';
 import { register as registerBackup } from './backup.ts';
 import { register as registerDiskprep } from './diskprep.ts';
+import { register as registerImportVerify } from './import-verify.ts';
 import { register as registerPolicy } from './policy.ts';
 import { register as registerSandbox } from './sandbox.ts';
 
@@ -14,6 +15,7 @@ export function registerAll(program: Command): void {
   registerAzure(program);
   registerBackup(program);
   registerDiskprep(program);
+  registerImportVerify(program);
   registerPolicy(program);
   registerSandbox(program);
 }
