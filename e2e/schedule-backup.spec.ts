@@ -344,3 +344,65 @@ test('keyboard only: the wizard completes with Tab, arrows, Space and Enter', as
   const file = JSON.parse(await readFile(join(host.dataDir, 'policies.json'), 'utf8'));
   expect(file.policy).toMatchObject({ initialBackup: { type: 'online' }, retention: { weekly: { enabled: true, count: 8 } }, exclusions: { patterns: ['*.iso'] } });
 });
+
+test('Change Properties: throttling bounds, proxy, passphrase change kept in the policy file', async ({ consolePage: page, host, shot }) => {
+  const OLD = 'old e2e passphrase 0123456789';
+  const NEW = 'new e2e passphrase 9876543210';
+  await invoke(page, 'policy:save', {
+    passphrase: OLD,
+    policy: {
+      items: [{ path: host.tmpDir, kind: 'folder' }],
+      exclusions: { folders: [], patterns: [] },
+      schedule: { frequency: 'daily', times: ['21:00'], days: [], everyWeeks: 1, timeZone: 'UTC' },
+      retention: { daily: { enabled: true, count: 30 }, weekly: { enabled: false, count: 4 }, monthly: { enabled: false, count: 12 }, yearly: { enabled: false, count: 10 } },
+      initialBackup: { type: 'online' },
+    },
+  });
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByTestId('action-changeProperties').click();
+  await page.getByTestId('cp-throttle-enabled').click();
+  const save = page.getByTestId('cp-throttle-save');
+  for (const [id, bad, msg] of [
+    ['cp-work-kbps', '511', 'Work-hours bandwidth must be 512 Kbps to 1,023 Mbps (got 511 Kbps).'],
+    ['cp-nonwork-kbps', '1047553', 'Non-work-hours bandwidth must be 512 Kbps to 1,023 Mbps (got 1047553 Kbps).'],
+    ['cp-work-start', '9', 'Time "9" must be a time of day as HH:MM (00:00–23:30).'],
+  ] as const) {
+    const f = page.getByTestId(id);
+    const before = await f.inputValue();
+    await f.fill(bad);
+    await f.blur();
+    await expect(page.getByTestId(`${id}-error`)).toHaveText(msg);
+    await expect(save).toBeDisabled();
+    await f.fill(id === 'cp-work-kbps' ? '512' : before);
+    await f.blur();
+  }
+  await shot('cp-01-throttling');
+  await save.click();
+  await expect(page.getByTestId('cp-result')).toHaveText('Throttling settings saved.');
+  await page.getByTestId('cp-tab-proxy').click();
+  await page.getByTestId('cp-proxy-manual').click();
+  await page.getByTestId('cp-proxy-host').fill('http://proxy');
+  await page.getByTestId('cp-proxy-host').blur();
+  await expect(page.getByTestId('cp-proxy-host-error')).toContainText('must be a host name or IP address');
+  await page.getByTestId('cp-proxy-host').fill('proxy.contoso.local');
+  await page.getByTestId('cp-proxy-port').fill('3128');
+  await page.getByTestId('cp-proxy-password').fill('proxy-secret');
+  await shot('cp-02-proxy');
+  await page.getByTestId('cp-proxy-save').click();
+  await expect(page.getByTestId('cp-result')).toHaveText('Proxy settings saved.');
+  await page.getByTestId('cp-tab-passphrase').click();
+  await page.getByTestId('cp-pass-current').fill('not the passphrase 000');
+  await page.getByTestId('cp-pass-new').fill(NEW);
+  await page.getByTestId('cp-pass-confirm').fill(NEW);
+  await page.getByTestId('cp-pass-copy').click();
+  await page.getByTestId('cp-pass-change').click();
+  await expect(page.getByTestId('cp-result')).toHaveText('The current passphrase is not the one set on this machine.');
+  await page.getByTestId('cp-pass-current').fill(OLD);
+  await page.getByTestId('cp-pass-change').click();
+  await expect(page.getByTestId('cp-result')).toHaveText('New backups use the new passphrase.');
+  await shot('cp-03-encryption');
+  const file = JSON.parse(await readFile(join(host.dataDir, 'policies.json'), 'utf8'));
+  expect(file.properties).toMatchObject({ throttling: { enabled: true, workKbps: 512 }, proxy: { mode: 'manual', host: 'proxy.contoso.local', port: 3128 } });
+  const text = JSON.stringify(file);
+  for (const secret of [OLD, NEW, 'proxy-secret']) expect(text).not.toContain(secret);
+});
