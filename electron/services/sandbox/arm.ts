@@ -95,11 +95,22 @@ export function rolesAt(sb: SandboxContext, objectId: string, scope: string): Se
   return roles;
 }
 
+const CONTROL_ROLES = ['Owner', 'Contributor', 'Reader'];
+
+/** True when the caller holds any role somewhere in the subscription (what ARM's subscription list shows). */
+export function hasAnyAccess(sb: SandboxContext, objectId: string): boolean {
+  if (findUserById(objectId)) return true;
+  return Object.values(sb.store.state.roleAssignments).some((ra) => ra.principalId === objectId);
+}
+
 function authorize(route: Route, caller: Caller, sb: SandboxContext, path: string): void {
-  if (route.action.endsWith('/read') || route.action === 'none') return;
+  if (route.action === 'none') return;
+  const read = route.action.endsWith('/read');
+  // Tenant-level reads (subscription list, Import/Export locations and operations) and Graph need no role.
+  if (read && !path.toLowerCase().startsWith('/subscriptions/')) return;
   const roles = rolesAt(sb, caller.objectId, path);
-  const needsOwner = route.action.startsWith('Microsoft.Authorization/');
-  const ok = roles.has('Owner') || (!needsOwner && roles.has('Contributor'));
+  const needsOwner = route.action.startsWith('Microsoft.Authorization/') && !read;
+  const ok = read ? CONTROL_ROLES.some((r) => roles.has(r)) : roles.has('Owner') || (!needsOwner && roles.has('Contributor'));
   if (!ok) {
     const scope = path.replace(/\/(listBitLockerKeys|register|listKeys)$/i, '');
     throw new HttpError(

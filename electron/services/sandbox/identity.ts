@@ -3,7 +3,7 @@ import Provider from 'oidc-provider';
 import type { JWK } from 'jose';
 import { findUserById, findUserByName, type SandboxUser } from './users.ts';
 import { readForm, sendHtml } from './http-util.ts';
-import { OidcMemoryAdapter } from './oidc-memory-adapter.ts';
+import { adapterFactory, type AppLookup } from './app-clients.ts';
 
 /**
  * The sandbox identity server: oidc-provider with an Entra-shaped issuer `https://localhost:PORT/<tenant>/v2.0`,
@@ -34,6 +34,8 @@ export interface IdentityConfig {
   browserBaseUrl?: string;
   /** Users who accepted the consent page (kept in the sandbox state so consent is asked once). */
   consent?: { has(objectId: string): boolean; add(objectId: string): Promise<void> };
+  /** Graph applications as confidential clients (client credentials + certificate), see app-clients.ts. */
+  apps?: AppLookup;
 }
 
 export interface IdentityServer {
@@ -104,7 +106,7 @@ export function createIdentity(cfg: IdentityConfig): IdentityServer {
         redirect_uris: ['http://localhost', 'http://127.0.0.1'],
       },
     ],
-    adapter: OidcMemoryAdapter,
+    adapter: adapterFactory(cfg.apps),
     jwks: { keys: [cfg.signingJwk] },
     cookies: { keys: cfg.cookieKeys },
     scopes: ['openid', 'offline_access', 'profile', 'email'],
@@ -124,15 +126,16 @@ export function createIdentity(cfg: IdentityConfig): IdentityServer {
     rotateRefreshToken: false,
     features: {
       devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
       revocation: { enabled: true },
       resourceIndicators: {
         enabled: true,
         // Authorization: every sign-in covers both resources (Entra refresh tokens are multi-resource too).
         // Token endpoint: pick the resource by the requested scope (MSAL sends scopes, never `resource`).
         defaultResource: async (ctx: { oidc: { body?: Record<string, unknown>; params?: Record<string, unknown> } }, _client: unknown, oneOf?: string[]) => {
-          if (!oneOf) return [arm, graph];
           const scope = String(ctx.oidc.body?.scope ?? ctx.oidc.params?.scope ?? '');
           const wanted = scope.split(' ').some((s) => s.startsWith(`${graph}/`)) ? graph : arm;
+          if (!oneOf) return ctx.oidc.body?.grant_type === 'client_credentials' ? wanted : [arm, graph];
           return oneOf.includes(wanted) ? wanted : oneOf[0];
         },
         useGrantedResource: async () => true,
@@ -156,7 +159,13 @@ export function createIdentity(cfg: IdentityConfig): IdentityServer {
         claims: async () => ({ sub: u.objectId, oid: u.objectId, tid: cfg.tenantId, name: u.displayName, preferred_username: u.username, upn: u.username, email: u.username }),
       };
     },
-    extraTokenClaims: async (_ctx: unknown, token: { accountId?: string; scope?: string }) => {
+    extraTokenClaims: async (_ctx: unknown, token: { accountId?: string; clientId?: string; scope?: string }) => {
+      if (!token.accountId && token.clientId && token.clientId !== cfg.clientId) {
+        // An application token (client credentials): Entra's app-only claims.
+        const app = cfg.apps?.(token.clientId);
+        if (!app) return undefined;
+        return { oid: app.principalId, tid: cfg.tenantId, appid: app.appId, azp: app.appId, idtyp: 'app', name: app.displayName };
+      }
       const u = token.accountId ? findUserById(token.accountId) : undefined;
       if (!u) return undefined;
       const scp = (token.scope ?? '').split(' ').filter((s) => s.includes('/')).map((s) => s.slice(s.lastIndexOf('/') + 1));

@@ -163,6 +163,12 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
       cookieKeys: st.cookieKeys,
       ttl,
       browserBaseUrl: `http://localhost:${started.signin}`,
+      apps: (appId) => {
+        const app = Object.values(st.applications).find((a) => a.appId === appId);
+        const sp = app && Object.values(st.servicePrincipals).find((x) => x.appId === appId);
+        if (!app || !sp) return undefined;
+        return { appId, principalId: sp.id, displayName: app.displayName, certificates: app.keyCredentials.map((k) => String(k.key ?? '')).filter(Boolean) };
+      },
       consent: {
         has: (id) => (st.consentedUsers ?? []).includes(id),
         add: async (id) => {

@@ -1,5 +1,5 @@
 import { HttpError } from './http-util.ts';
-import type { Route, RouteCtx, SandboxContext } from './arm.ts';
+import { hasAnyAccess, type Route, type RouteCtx, type SandboxContext } from './arm.ts';
 import type { RegistrationState } from './state.ts';
 
 /** Microsoft.Resources: subscriptions, resource groups, resource providers. */
@@ -107,7 +107,7 @@ function rgBody(sb: SandboxContext, key: string) {
 const SUB = '/subscriptions/{subscriptionId}';
 
 export const resourcesRoutes: Route[] = [
-  { method: 'GET', path: '/subscriptions', apiVersions: SUBS_API, action: 'Microsoft.Resources/subscriptions/read', handler: ({ sb }) => ({ status: 200, body: { value: [subscriptionBody(sb)] } }) },
+  { method: 'GET', path: '/subscriptions', apiVersions: SUBS_API, action: 'Microsoft.Resources/subscriptions/read', handler: ({ sb, caller }) => ({ status: 200, body: { value: hasAnyAccess(sb, caller.objectId) ? [subscriptionBody(sb)] : [] } }) },
   { method: 'GET', path: SUB, apiVersions: SUBS_API, action: 'Microsoft.Resources/subscriptions/read', handler: ({ sb }) => ({ status: 200, body: subscriptionBody(sb) }) },
   {
     method: 'GET',

@@ -64,7 +64,7 @@ export function createBearerValidator(opts: { jwks: JSONWebKeySet; issuer: strin
         );
       }
       const oid = String(payload.oid ?? payload.sub ?? '');
-      return { objectId: oid, tenantId: String(payload.tid ?? ''), upn: String(payload.upn ?? payload.preferred_username ?? ''), name: String(payload.name ?? ''), audience };
+      return { objectId: oid, tenantId: String(payload.tid ?? ''), upn: String(payload.upn ?? payload.preferred_username ?? payload.appid ?? ''), name: String(payload.name ?? ''), audience };
     },
   };
 }
