@@ -21,6 +21,7 @@ export function StagingPage() {
   const passphrase = useAppStore((s) => s.dp.passphrase);
   const setPassphrase = useAppStore((s) => s.setDpPassphrase);
   const openShipping = useAppStore((s) => s.openShipping);
+  const follow = useAppStore((s) => s.followCopy);
   const browse = async () => {
     const p = await pickFolder({ title: 'Choose the staging location', ...(staging ? { defaultPath: staging } : {}) });
     if (p) {
@@ -105,6 +106,18 @@ export function StagingPage() {
               />
               <Button data-testid="dp-resume-btn" disabled={!passphrase} onClick={() => void resume(true)}>
                 Resume
+              </Button>
+            </MessageBarActions>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+      {job && status?.runningTaskId && (
+        <MessageBarGroup>
+          <MessageBar intent="info" data-testid="dp-running">
+            <MessageBarBody>Disk Prep is copying {job} right now.</MessageBarBody>
+            <MessageBarActions>
+              <Button data-testid="dp-follow" onClick={() => follow(status.runningTaskId!)}>
+                Show progress
               </Button>
             </MessageBarActions>
           </MessageBar>

@@ -70,6 +70,8 @@ export interface DiskPrepActions {
   cancelSignInDp(): Promise<void>;
   setDpSignInUrl(url: string | null): void;
   startCopy(resume?: boolean): Promise<void>;
+  /** Shows the progress of a copy that is already running (e.g. after a reload). */
+  followCopy(taskId: string): void;
   refreshDpStatus(): Promise<void>;
   goDpStep(step: DpStep): void;
   /** Moves forward (and marks the step reached). */
@@ -274,6 +276,10 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       } catch (err) {
         patch({ startError: err });
       }
+    },
+    followCopy(taskId) {
+      patch({ taskId, startError: null });
+      go('copy');
     },
     async refreshDpStatus() {
       const { staging, job } = dp();

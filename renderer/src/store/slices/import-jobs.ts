@@ -153,8 +153,11 @@ export const createImportJobsSlice: SliceCreator<ImportJobsSlice> = (set, get) =
       patch({ loading: true });
       try {
         const subscriptions = await api.invoke('azure:subscriptions', {});
-        const lists = await Promise.all(subscriptions.map((s) => api.invoke('jobs:list', { subscriptionId: s.subscriptionId })));
-        const jobs = lists.flat().sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.name.localeCompare(b.name));
+        const settled = await Promise.allSettled(subscriptions.map((s) => api.invoke('jobs:list', { subscriptionId: s.subscriptionId })));
+        const failed = settled.flatMap((r, i) => (r.status === 'rejected' ? [`${subscriptions[i].displayName}: ${errorMessage(r.reason)}`] : []));
+        if (failed.length && failed.length === settled.length) throw (settled[0] as PromiseRejectedResult).reason;
+        const jobs = settled
+          .flatMap((r) => (r.status === 'fulfilled' ? r.value : [])).sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.name.localeCompare(b.name));
         const notified = new Set(ij().notified);
         const fresh = jobNotifications(ij().loaded ? ij().jobs : null, jobs, notified);
         for (const n of fresh) notified.add(n.id);
@@ -163,7 +166,8 @@ export const createImportJobsSlice: SliceCreator<ImportJobsSlice> = (set, get) =
           subscriptions,
           loaded: true,
           loading: false,
-          error: null,
+          // Jobs of the subscriptions that answered are shown; the others are named.
+          error: failed.length ? `Jobs of some subscriptions could not be listed — ${failed.join('; ')}` : null,
           failures: 0,
           lastRefreshed: new Date().toISOString(),
           notifications: [...fresh, ...ij().notifications].slice(0, 20),
