@@ -63,6 +63,8 @@ export function checkPhone(v: string): string | null {
 }
 
 export function checkEmail(v: string): string | null {
+  // Length first: the pattern backtracks quadratically on long hostile input (RFC 5321: at most 254).
+  if (v.length > 254) return `Email is too long (${v.length} characters, at most 254).`;
   return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) ? null : `Email "${v}" is not an email address.`;
 }
 
