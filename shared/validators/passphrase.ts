@@ -32,7 +32,7 @@ export const isValidPassphrase = (value: string): boolean => checkPassphrase(val
 /** Generates a random passphrase from an unambiguous printable alphabet (the wizard's "generate" button). */
 export function generatePassphrase(length = 32, random: (n: number) => Uint8Array = defaultRandom): string {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_.!#%+=';
-  const n = Math.min(PASSPHRASE_MAX, Math.max(PASSPHRASE_MIN, length));
+  const n = Math.min(PASSPHRASE_MAX, Math.max(PASSPHRASE_MIN, Number.isNaN(length) ? 32 : Math.trunc(length)));
   let out = '';
   while (out.length < n) {
     for (const b of random(n * 2)) {
