@@ -23,6 +23,10 @@ interface XmlRange {
 
 const MAX_BLOBS = 200;
 
+/** Range status in words; own keys only (codes come from a file, "constructor" must not hit Object.prototype). */
+const rangeText = (code: string | undefined): string =>
+  code && Object.prototype.hasOwnProperty.call(RANGE_LOG_STATUSES, code) ? RANGE_LOG_STATUSES[code].text : explainLogStatus(code).text;
+
 export function parseDriveLog(xml: string, uri: string): DriveLogSummary {
   let doc: Record<string, unknown>;
   try {
@@ -41,7 +45,7 @@ export function parseDriveLog(xml: string, uri: string): DriveLogSummary {
     const problems = ranges
       .filter((r) => r['@_Status'] && !['Completed', 'Committed'].includes(r['@_Status']))
       .slice(0, 20)
-      .map((r) => `bytes ${r['@_Offset'] ?? '?'}+${r['@_Length'] ?? '?'}: ${r['@_Status']} — ${(RANGE_LOG_STATUSES[r['@_Status'] ?? ''] ?? explainLogStatus(r['@_Status'])).text}`);
+      .map((r) => `bytes ${r['@_Offset'] ?? '?'}+${r['@_Length'] ?? '?'}: ${r['@_Status']} — ${rangeText(r['@_Status'])}`);
     const bad = st !== 'Completed' || problems.length > 0;
     if (bad) problemCount++;
     if (blobs.length < MAX_BLOBS && (bad || blobs.length < 50))
