@@ -159,31 +159,37 @@ async function readBack(x: OneDisk, vol: PreparedVolume, manifestHash: string, d
   const manifest = parseManifest(xml.toString('utf8'));
   const out: NamedMismatch[] = [];
   const prefix = `${x.container}/${x.job.jobName}/`;
+  const tasks: Array<Promise<void>> = [];
   for (const b of manifest.blobs) {
     const path = b.blobPath.slice(prefix.length);
     const abs = join(vol.root, ...b.filePath.split('\\').filter(Boolean));
-    x.progress.currentFile = path;
     const size = (await stat(abs)).size;
     if (size !== b.length) out.push({ file: b.filePath, path, offset: Math.min(size, b.length), length: Math.abs(size - b.length), expected: `${b.length} bytes`, actual: `${size} bytes` });
-    // Contiguous groups of ranges, one per worker: big files are read back in parallel too.
+    // Contiguous groups of ranges, one per worker; the pool queues them, so small files overlap and big ones split.
     const per = Math.max(1, Math.ceil(b.ranges.length / x.io.size));
-    const groups = [];
-    for (let i = 0; i < b.ranges.length; i += per) groups.push(b.ranges.slice(i, i + per));
-    const parts = await Promise.all(
-      groups.map((g) =>
-        x.io.verify(abs, g, (n) => {
-          dp.verifiedBytes += n;
-          x.result.verifiedBytes += n;
-          x.progress.worked(n);
-        }),
-      ),
-    );
-    const r = { direct: parts.every((q) => q.direct), mismatches: parts.flatMap((q) => q.mismatches) };
-    if (!r.direct) {
-      x.result.readBackDirect = false;
-      x.result.readBackNote = READBACK_NOTE_CACHED;
+    for (let i = 0; i < b.ranges.length; i += per) {
+      const group = b.ranges.slice(i, i + per);
+      tasks.push(
+        x.io
+          .verify(abs, group, (n) => {
+            dp.verifiedBytes += n;
+            x.result.verifiedBytes += n;
+            x.progress.currentFile = path;
+            x.progress.worked(n);
+          })
+          .then((r) => {
+            if (!r.direct) {
+              x.result.readBackDirect = false;
+              x.result.readBackNote = READBACK_NOTE_CACHED;
+            }
+            for (const m of r.mismatches) out.push({ ...m, file: b.filePath, path });
+          }),
+      );
     }
-    for (const m of r.mismatches) out.push({ ...m, file: b.filePath, path });
   }
-  return out.sort((p, q) => (p.file === q.file ? p.offset - q.offset : 0));
+  const settled = await Promise.allSettled(tasks);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const order = new Map(manifest.blobs.map((b, i) => [b.filePath, i]));
+  return out.sort((p, q) => order.get(p.file)! - order.get(q.file)! || p.offset - q.offset);
 }
