@@ -88,21 +88,25 @@ export const DISPOSITION_STATUSES: Record<string, StatusExplanation> = {
   Cancelled: { text: 'Not imported because the job was canceled.', severity: 'warning' },
 };
 
+/** Own entries only: codes come from Azure/the copy log, so "constructor" or "__proto__" must not hit Object.prototype. */
+const own = (table: Record<string, StatusExplanation>, code: string): StatusExplanation | undefined =>
+  Object.prototype.hasOwnProperty.call(table, code) ? table[code] : undefined;
+
 const unknown = (code: string): StatusExplanation => ({ text: `Status "${code}" (not documented; see the copy log).`, severity: 'warning' });
 
 export function explainDriveState(state: string | undefined): StatusExplanation {
   if (!state) return { text: 'No state reported yet.', severity: 'info' };
-  return DRIVE_STATES[state] ?? unknown(state);
+  return own(DRIVE_STATES, state) ?? unknown(state);
 }
 
 /** Explains a blob entry's status of a copy log. */
 export function explainBlobStatus(code: string | undefined): StatusExplanation {
   if (!code) return { text: 'No status.', severity: 'info' };
-  return BLOB_LOG_STATUSES[code] ?? unknown(code);
+  return own(BLOB_LOG_STATUSES, code) ?? unknown(code);
 }
 
 /** Explains a copy status / DriveLog status code; falls back to the blob and range tables. */
 export function explainLogStatus(code: string | undefined): StatusExplanation {
   if (!code) return { text: 'No copy status yet (it appears once the disk is being copied).', severity: 'info' };
-  return DRIVE_LOG_STATUSES[code] ?? BLOB_LOG_STATUSES[code] ?? RANGE_LOG_STATUSES[code] ?? unknown(code);
+  return own(DRIVE_LOG_STATUSES, code) ?? own(BLOB_LOG_STATUSES, code) ?? own(RANGE_LOG_STATUSES, code) ?? unknown(code);
 }
