@@ -44,6 +44,7 @@ export function trackingDeadline(job: JobLike, now: Date = new Date()): Tracking
   const created = job.createdAt ? Date.parse(job.createdAt) : Number.NaN;
   if (Number.isNaN(created)) return { level: 'none', text: 'Unknown (creation time not reported)' };
   const due = created + TRACKING_DEADLINE_DAYS * DAY_MS;
+  if (Number.isNaN(new Date(due).getTime())) return { level: 'none', text: `Unknown (creation time "${job.createdAt}" is out of range)` };
   const remaining = due - now.getTime();
   const deadline = new Date(due).toISOString();
   if (remaining <= 0) {
