@@ -12,11 +12,13 @@ export function wireSubscriptions(): () => void {
     void s().refreshTasks();
     void s().loadSettings();
     void s().loadAppInfo();
+    void s().loadPolicyView();
   };
   const offs = [
     api.on('task:updated', (task) => s().upsertTask(task)),
     api.on('task:removed', ({ id }) => s().removeTask(id)),
     api.on('settings:changed', (settings) => s().applySettings(settings)),
+    api.on('policy:changed', (view) => s().applyPolicyView(view)),
     api.onStatus((status) => {
       const wasConnected = s().connection.state === 'connected';
       s().setConnection(status);

@@ -64,6 +64,9 @@ export interface ScheduleBackupActions {
   setPolicyState(state: Policy['state']): Promise<void>;
   deletePolicy(deleteStagingData: boolean): Promise<void>;
   resetScheduleBackup(): void;
+  /** policy:get / policy:changed: the saved policy, its next runs and last runs (console status line). */
+  loadPolicyView(): Promise<void>;
+  applyPolicyView(view: PolicyView): void;
 }
 
 export type ScheduleBackupSlice = ScheduleBackupState & ScheduleBackupActions;
@@ -309,7 +312,18 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
       }
     },
     resetScheduleBackup() {
-      set({ sb: { ...initScheduleBackupState.sb, data: emptyWizardData() } });
+      // The saved policy stays known (the console shows its next run); everything typed is forgotten.
+      set({ sb: { ...initScheduleBackupState.sb, data: emptyWizardData(), view: get().sb.view } });
+    },
+    async loadPolicyView() {
+      try {
+        patch({ view: await api.invoke('policy:get', {}) });
+      } catch {
+        /* older hosts without policies: the console simply shows no schedule */
+      }
+    },
+    applyPolicyView(view) {
+      patch({ view });
     },
   };
 };

@@ -1,0 +1,42 @@
+import '../../test/dom-shims.ts';
+import { act, cleanup, render, screen } from '@testing-library/react';
+import { FluentProvider, webLightTheme } from '@fluentui/react-components';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PolicyView } from '../../../../shared/contract/policies.ts';
+import { wireSubscriptions } from '../../store/subscriptions.ts';
+import { emptyView, fakeHost, validData } from './test-harness.tsx';
+import { NextBackupLine } from './NextBackupLine.tsx';
+
+afterEach(cleanup);
+
+describe('NextBackupLine', () => {
+  it('follows policy:changed: next run in the policy zone, paused, last run message', async () => {
+    const t = fakeHost();
+    t.handle('task:list', () => ({ ok: true, value: [] }));
+    t.handle('settings:get', () => ({ ok: false, error: { code: 'INTERNAL', message: 'n/a' } }));
+    t.handle('app:info', () => ({ ok: false, error: { code: 'INTERNAL', message: 'n/a' } }));
+    const off = wireSubscriptions();
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <NextBackupLine />
+      </FluentProvider>,
+    );
+    expect((await screen.findByTestId('next-backup')).textContent).toBe('No backup is scheduled.');
+    const policy = {
+      ...validData(),
+      initialBackup: { type: 'ownDisks' as const, ownDisk: validData().ownDisk },
+      id: 'p',
+      createdAt: '2026-11-01T00:00:00Z',
+      updatedAt: '2026-11-01T00:00:00Z',
+      state: 'active' as const,
+      lastRuns: [{ at: '2026-11-21T21:00:00.000Z', outcome: 'waitingForImport' as const, message: 'Waiting for Azure Import Job to complete. Please check on Azure Management portal for more information on job status. Import job "seed-1": Shipping.' }],
+    };
+    const view = { ...emptyView, policy, nextRuns: ['2026-11-22T21:00:00.000Z'], passphraseSet: true } as unknown as PolicyView;
+    act(() => t.emit('policy:changed', view));
+    expect(screen.getByTestId('next-backup').textContent).toBe('Next backup: Sun, 22 Nov 2026, 21:00 (UTC)');
+    expect(screen.getByTestId('next-backup-last').textContent).toMatch(/Waiting for Azure Import Job to complete\. .*"seed-1": Shipping\.$/);
+    act(() => t.emit('policy:changed', { ...view, policy: { ...policy, state: 'paused' }, nextRuns: [] } as unknown as PolicyView));
+    expect(screen.getByTestId('next-backup').getAttribute('data-state')).toBe('paused');
+    off();
+  });
+});
