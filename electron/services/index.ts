@@ -60,7 +60,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     onSignInUrl: (url) => events.publish('auth:signInUrl', { url }),
   });
   settings.on('changed', () => void azure.status().then((st) => events.publish('auth:changed', st), () => undefined));
-  const policies = new PolicyService({ dataDir: opts.dataDir, protector: new FileKeyProtector(join(opts.dataDir, 'policy-secrets.key')), tasks });
+  const policies = new PolicyService({ dataDir: opts.dataDir, protector: opts.protector ?? new FileKeyProtector(join(opts.dataDir, 'policy-secrets.key')), tasks });
   await policies.load();
   policies.on('changed', (v) => events.publish('policy:changed', v));
   // The scheduler asks the Azure layer for the seed's import job state (own-disk policies).

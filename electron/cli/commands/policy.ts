@@ -15,7 +15,7 @@ import { EXIT, jsonLine, printError } from '../output.ts';
 
 async function open(): Promise<PolicyService> {
   const dataDir = resolveDataDir();
-  // Same key file as the hosts' composition root (electron/services/index.ts).
+  // Browser mode's key file (the desktop host may seal with safeStorage instead); these commands never read secrets.
   const svc = new PolicyService({ dataDir, protector: new FileKeyProtector(join(dataDir, 'policy-secrets.key')), tasks: new TaskManager() });
   await svc.store.load();
   return svc;
