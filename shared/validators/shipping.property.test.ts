@@ -42,9 +42,9 @@ describe('shipping checks with random and hostile values', () => {
   it('each check answers a 200,000-character value quickly (no catastrophic backtracking)', () => {
     for (const c of ['a', '.', '@', '0', '-', ' ']) {
       const v = `a@${c.repeat(200_000)}!`;
-      const t0 = performance.now();
+      const t0 = Date.now();
       for (const check of [checkPhone, checkEmail, checkPostalCode, checkCarrierAccountNumber, checkShipDate]) msgOrNull(check(v));
-      expect(performance.now() - t0, `value of "${c}"`).toBeLessThan(500);
+      expect(Date.now() - t0, `value of "${c}"`).toBeLessThan(500);
     }
   });
 
