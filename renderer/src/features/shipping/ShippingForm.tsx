@@ -86,22 +86,26 @@ export function ShippingForm({ value, onChange, carriers, showAll, disabled }: S
       <fieldset className={styles.fieldset}>
         <legend className={styles.legend}>Return shipping (your carrier account pays for the return)</legend>
         <div className={styles.grid}>
-          <Field label="Return carrier" required {...(msg('carrierName') ? fieldProps('carrierName') : { hint: carriers.length ? `Supported at this datacenter: ${carriers.join(', ')}` : 'The datacenter lists no carriers yet.' })}>
-            <Dropdown
-              data-testid="ship-carrierName"
-              placeholder="Choose a carrier"
-              value={value.carrierName}
-              selectedOptions={value.carrierName ? [value.carrierName] : []}
-              disabled={disabled}
-              onOptionSelect={(_, d) => onChange({ carrierName: d.optionValue ?? '' })}
-              onBlur={() => touch('carrierName')}
-            >
-              {carriers.map((c) => (
-                <Option key={c} value={c}>
-                  {c}
-                </Option>
-              ))}
-            </Dropdown>
+          <Field label="Return carrier" required {...(msg('carrierName') ? fieldProps('carrierName') : { hint: carriers.length ? `Supported at this datacenter: ${carriers.join(', ')}` : 'The datacenter lists no carriers: type the carrier (FedEx or DHL for most datacenters).' })}>
+            {carriers.length === 0 ? (
+              <Input data-testid="ship-carrierName" value={value.carrierName} disabled={disabled} onChange={(_, d) => onChange({ carrierName: d.value })} onBlur={() => touch('carrierName')} />
+            ) : (
+              <Dropdown
+                data-testid="ship-carrierName"
+                placeholder="Choose a carrier"
+                value={value.carrierName}
+                selectedOptions={value.carrierName ? [value.carrierName] : []}
+                disabled={disabled}
+                onOptionSelect={(_, d) => onChange({ carrierName: d.optionValue ?? '' })}
+                onBlur={() => touch('carrierName')}
+              >
+                {carriers.map((c) => (
+                  <Option key={c} value={c}>
+                    {c}
+                  </Option>
+                ))}
+              </Dropdown>
+            )}
           </Field>
           <Field label="Carrier account number" required {...fieldProps('carrierAccountNumber')}>
             <Input
