@@ -82,25 +82,26 @@ export async function makeCorpus(dir: string, total: number, seed = 20261122): P
   const share = { text: 0.3, bin: 0.2, media: 0.3, dup: 0.1, small: 0.1 };
   const originals: string[] = [];
   for (let i = 0, b = 0; b < total * share.text; i++) {
-    const n = r.int(64 << 10, 16 << 20);
+    const n = Math.max(4096, Math.min(r.int(64 << 10, 16 << 20), total * share.text - b));
     await put(`text/log-${i}.txt`, textBlock(r, n));
     originals.push(`text/log-${i}.txt`);
     b += n;
   }
   for (let i = 0, b = 0; b < total * share.bin; i++) {
-    const n = r.int(256 << 10, 32 << 20);
+    const n = Math.max(4096, Math.min(r.int(256 << 10, 32 << 20), total * share.bin - b));
     await put(`bin/prog-${i}.bin`, binaryBlock(r, n));
     originals.push(`bin/prog-${i}.bin`);
     b += n;
   }
   for (let i = 0, b = 0; b < total * share.media; i++) {
-    const n = r.int(1 << 20, 64 << 20);
+    const n = Math.max(4096, Math.min(r.int(1 << 20, 64 << 20), total * share.media - b));
     await put(`media/clip-${i}.mp4`, r.bytes(n));
     originals.push(`media/clip-${i}.mp4`);
     b += n;
   }
-  for (let i = 0, b = 0; b < total * share.dup && originals.length; i++) {
+  for (let i = 0, b = 0; b < total * share.dup && originals.length && i < 100_000; i++) {
     const from = originals[r.int(0, originals.length - 1)];
+    if ((await stat(join(dir, from))).size > total * share.dup - b + (1 << 20)) continue;
     const data = readFileSync(join(dir, from));
     // Every other duplicate is shifted by a small header, as an edited copy would be.
     const copy = i % 2 ? Buffer.concat([Buffer.from(`edited copy ${i}\n`), data]) : data;

@@ -5,10 +5,10 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { constants as zc, zstdCompressSync } from 'node:zlib';
+import { constants as zc, createZstdCompress, type ZstdCompress } from 'node:zlib';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { chunkId, sealInto } from './crypto.ts';
+import { SEAL_OVERHEAD, chunkId, sealInto } from './crypto.ts';
 import { DEFAULT_CHUNK_PARAMS, nextCut } from './chunker.ts';
 import { FLAG_RAW, FLAG_ZSTD, chunkAad } from './pack-format.ts';
 import type { FromWorker, OutItem, ToWorker, WorkPiece } from './worker-protocol.ts';
@@ -19,7 +19,6 @@ if (!port) throw new Error('chunk-worker must run in a worker thread');
 const P = DEFAULT_CHUNK_PARAMS;
 const BUF_SIZE = P.max + (4 << 20);
 const BATCH_BYTES = 2 << 20;
-const CREDIT_BYTES = 8 << 20;
 const SAMPLE = 64 * 1024;
 const ZERO = Buffer.alloc(P.max);
 /** One read buffer for the worker's life: a fresh one per unit would page-fault 20 MiB each time. */
@@ -31,7 +30,7 @@ let level = 1;
 const known = new Set<string>();
 const zeroCuts = new Map<number, { len: number; id: Buffer }>();
 const queue: WorkPiece[][] = [];
-let credit = CREDIT_BYTES;
+let credit = 0;
 let wake: (() => void) | null = null;
 let running = false;
 let stopped = false;
@@ -53,60 +52,87 @@ let sinceGc = 0;
 
 let batch: OutItem[] = [];
 let batchBytes = 0;
-let transfer: ArrayBuffer[] = [];
+let ring: Buffer = Buffer.alloc(0);
+let head = 0;
 
 function flush(): void {
   if (batch.length === 0) return;
   const msg: FromWorker = { type: 'out', items: batch, bytes: batchBytes };
-  port!.postMessage(msg, transfer);
+  port!.postMessage(msg);
   batch = [];
   batchBytes = 0;
-  transfer = [];
 }
 
-async function waitCredit(): Promise<void> {
-  while (credit <= 0 && !stopped) {
+/** Waits until `n` bytes of the shared ring are free (the main thread frees them in order, batch by batch). */
+async function waitCredit(n: number): Promise<void> {
+  while (credit < n && !stopped) {
     flush();
     await new Promise<void>((r) => (wake = r));
   }
 }
 
-function ownBuffer(b: Buffer): ArrayBuffer {
-  if (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer) return b.buffer;
-  const copy = new Uint8Array(b.length);
-  copy.set(b);
-  return copy.buffer;
+/**
+ * One long-lived zstd stream per worker; each chunk is its own frame (flush with ZSTD_e_end), so no compression
+ * context is created and dropped per chunk (that churn cost ~60 MiB of RSS per worker and time).
+ */
+let zs: ZstdCompress | null = null;
+let zparts: Buffer[] = [];
+let zfail: ((err: Error) => void) | null = null;
+function zstdFrame(data: Buffer): Promise<Buffer> {
+  if (!zs) {
+    zs = createZstdCompress({ params: { [zc.ZSTD_c_compressionLevel]: level }, chunkSize: 256 << 10 });
+    zs.on('data', (d: Buffer) => zparts.push(d));
+    zs.on('error', (err: Error) => zfail?.(err));
+  }
+  const z = zs;
+  return new Promise((resolve, reject) => {
+    zfail = reject;
+    z.write(data);
+    z.flush(zc.ZSTD_e_end, () => {
+      const out = zparts.length === 1 ? zparts[0] : Buffer.concat(zparts);
+      zparts = [];
+      zfail = null;
+      resolve(out);
+    });
+  });
 }
 
-function compress(data: Buffer): Buffer | null {
+async function compress(data: Buffer): Promise<Buffer | null> {
   if (level <= 0 || data.length < 64) return null;
-  const params = { [zc.ZSTD_c_compressionLevel]: level };
   if (data.length >= 4 * SAMPLE) {
     // Already-compressed media: a sample that does not shrink saves compressing the whole chunk.
-    const s = zstdCompressSync(data.subarray(0, SAMPLE), { params, chunkSize: SAMPLE });
+    const s = await zstdFrame(data.subarray(0, SAMPLE));
     if (s.length > SAMPLE * 0.97) return null;
   }
-  // One output chunk (the default 16 KiB output chunks cost a loop and a concat per chunk).
-  const c = zstdCompressSync(data, { params, chunkSize: Math.max(1024, data.length) });
+  const c = await zstdFrame(data);
   return c.length < data.length ? c : null;
 }
 
+/**
+ * Sealed chunks go into a ring in shared memory (no per-chunk buffer crosses threads): a chunk that does not fit
+ * before the end of the ring starts again at 0, the skipped tail counted as used.
+ */
 async function emitChunk(piece: number, data: Buffer, id: Buffer): Promise<void> {
   const hex = id.toString('hex');
   if (known.has(hex)) {
     batch.push({ kind: 'chunk', piece, id: new Uint8Array(id), rawLength: data.length });
     return;
   }
-  await waitCredit();
-  const c = compress(data);
+  const c = await compress(data);
   const flag = c ? FLAG_ZSTD : FLAG_RAW;
-  const sealed = sealInto(enc, c ?? data, chunkAad(id, flag));
+  const body = c ?? data;
+  const need = body.length + SEAL_OVERHEAD;
+  const pad = head + need > ring.length ? ring.length - head : 0;
+  await waitCredit(pad + need);
+  if (stopped) return;
+  if (pad) head = 0;
+  sealInto(enc, body, chunkAad(id, flag), ring.subarray(head, head + need));
   known.add(hex);
-  const ab = ownBuffer(sealed);
-  transfer.push(ab);
-  batch.push({ kind: 'chunk', piece, id: new Uint8Array(id), rawLength: data.length, flag, sealed: new Uint8Array(ab) });
-  batchBytes += sealed.length;
-  credit -= sealed.length;
+  batch.push({ kind: 'chunk', piece, id: new Uint8Array(id), rawLength: data.length, flag, at: head, length: need });
+  head += need;
+  if (head === ring.length) head = 0;
+  batchBytes += pad + need;
+  credit -= pad + need;
   if (batchBytes >= BATCH_BYTES) flush();
 }
 
@@ -209,6 +235,8 @@ port.on('message', (m: ToWorker) => {
     enc = Buffer.from(m.enc);
     mac = Buffer.from(m.mac);
     level = m.level;
+    ring = Buffer.from(m.ring);
+    credit = ring.length;
     for (let o = 0; o + 32 <= m.known.length; o += 32) known.add(Buffer.from(m.known.subarray(o, o + 32)).toString('hex'));
   } else if (m.type === 'unit') {
     queue.push(m.pieces);

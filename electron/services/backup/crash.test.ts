@@ -41,7 +41,7 @@ function cli(args: string[], env: Record<string, string> = {}, killWhen?: (line:
 }
 
 describe('Back Up Now survives kill -9 (CLI child process)', () => {
-  it('resumes after kills at several points and restores identical bytes', async () => {
+  it('resumes after kills at several points and restores identical bytes', { timeout: 180_000 }, async () => {
     const src = join(dir, 'src');
     await mkdir(join(src, 'docs'), { recursive: true });
     const rnd = prng(11);

@@ -55,11 +55,12 @@ export function seal(key: Buffer, plaintext: Uint8Array, aad: Uint8Array): Buffe
 const SLICE = 64 * 1024;
 
 /**
- * Like `seal`, into one exactly-sized buffer of its own (transferable), encrypting in 64 KiB slices so no second
+ * Like `seal`, into `into` (or a new exactly-sized buffer), encrypting in 64 KiB slices so no second
  * chunk-sized buffer is allocated (large short-lived allocations fragment the allocator and inflate RSS).
  */
-export function sealInto(key: Buffer, plaintext: Uint8Array, aad: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafeSlow(plaintext.length + SEAL_OVERHEAD);
+export function sealInto(key: Buffer, plaintext: Uint8Array, aad: Uint8Array, into?: Buffer): Buffer {
+  const out = into ?? Buffer.allocUnsafeSlow(plaintext.length + SEAL_OVERHEAD);
+  if (out.length !== plaintext.length + SEAL_OVERHEAD) throw new RangeError('sealInto: output buffer has the wrong length');
   const nonce = randomBytes(NONCE_LEN);
   nonce.copy(out, 0);
   const c = createCipheriv('aes-256-gcm', key, nonce);

@@ -162,14 +162,15 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
       workers: opts.workers ?? Math.min(4, availableParallelism()),
       units: plan.units,
       signal,
-      handle: async (items) => {
+      ...(opts.workerUrl ? { workerUrl: opts.workerUrl } : {}),
+      handle: async (items, ring) => {
         for (const it of items) {
           const fileIdx = plan.pieces[it.piece].file;
           if (it.kind === 'chunk') {
             const hex = Buffer.from(it.id).toString('hex');
             pieceChunks[it.piece].push(hex);
-            if (it.sealed && (await w.add(it.id, it.flag ?? 0, it.rawLength, it.sealed))) {
-              meter.add({ compressionSavedBytes: it.rawLength - (it.sealed.length - 28) });
+            if (it.length !== undefined && (await w.add(it.id, it.flag ?? 0, it.rawLength, ring.subarray(it.at!, it.at! + it.length)))) {
+              meter.add({ compressionSavedBytes: it.rawLength - (it.length - 28) });
             } else {
               if (!w.has(hex)) throw new AppError('INTERNAL', `Chunk ${hex.slice(0, 12)}… was reported stored but is not in any pack.`);
               meter.add({ dedupSavedBytes: it.rawLength });

@@ -87,6 +87,9 @@ export class PackWriter {
   private readonly onCommit: (p: CommittedPack) => Promise<void>;
   written = 0;
   private readonly scratch = Buffer.allocUnsafeSlow(9 << 20);
+  /** Sealed chunks are copied here (out of the workers' rings) and written in ~4 MiB writes. */
+  private readonly stage = Buffer.allocUnsafeSlow(12 << 20);
+  private stageLen = 0;
 
   constructor(jobDir: string, enc: Buffer, nextPack: number, targetSize: number, onCommit: (p: CommittedPack) => Promise<void>) {
     this.jobDir = jobDir;
@@ -105,12 +108,14 @@ export class PackWriter {
     if (this.stored.has(hex)) return false;
     if (!this.fh) await this.openPack();
     const offset = this.pos;
-    const b = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.length);
-    this.pending.push(b);
-    this.pendingBytes += b.length;
-    this.pos += b.length;
-    this.entries.push({ id: Buffer.from(id), offset, length: b.length, rawLength, flag });
-    this.stored.set(hex, { pack: this.n, offset, length: b.length, rawLength, flag });
+    const len = sealed.length;
+    if (this.stageLen + len > this.stage.length) await this.flushPending();
+    this.stage.set(sealed, this.stageLen);
+    this.stageLen += len;
+    this.pendingBytes += len;
+    this.pos += len;
+    this.entries.push({ id: Buffer.from(id), offset, length: len, rawLength, flag });
+    this.stored.set(hex, { pack: this.n, offset, length: len, rawLength, flag });
     if (this.pendingBytes >= 4 << 20) await this.flushPending();
     if (this.pos >= this.targetSize) await this.commit();
     return true;
@@ -136,25 +141,29 @@ export class PackWriter {
   private async openPack(): Promise<void> {
     await mkdir(join(this.jobDir, 'packs'), { recursive: true });
     this.fh = await open(this.tmpPath(), 'w', 0o644);
-    this.pending = [packHeader(this.n)];
+    this.pending = [];
+    packHeader(this.n).copy(this.stage, 0);
+    this.stageLen = PACK_HEADER_LEN;
     this.pendingBytes = PACK_HEADER_LEN;
     this.pos = PACK_HEADER_LEN;
     this.entries = [];
   }
 
   private async flushPending(): Promise<void> {
-    if (!this.fh || this.pending.length === 0) return;
-    const bufs = this.pending;
+    if (!this.fh || this.pendingBytes === 0) return;
     const start = this.pos - this.pendingBytes;
+    let off = start;
+    for (const b of [this.stage.subarray(0, this.stageLen), ...this.pending]) {
+      for (let done = 0; done < b.length; ) {
+        const { bytesWritten } = await this.fh.write(b, done, b.length - done, off);
+        done += bytesWritten;
+        off += bytesWritten;
+      }
+    }
+    this.written += this.pendingBytes;
+    this.stageLen = 0;
     this.pending = [];
     this.pendingBytes = 0;
-    let off = 0;
-    const total = bufs.reduce((s, b) => s + b.length, 0);
-    while (off < total) {
-      const { bytesWritten } = await this.fh.writev(off === 0 ? bufs : [Buffer.concat(bufs).subarray(off)], start + off);
-      off += bytesWritten;
-    }
-    this.written += total;
   }
 
   private async commit(): Promise<void> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { zstdDecompressSync } from 'node:zlib';
@@ -179,10 +180,28 @@ export async function readSeedFrom(source: PackSource): Promise<SeedDescriptor> 
   return r.data;
 }
 
+/**
+ * unlockJob, naming seed.json when the key check fails: a flipped byte in its salt or key check looks exactly like a
+ * wrong passphrase, and an admin sure of the passphrase must learn which file to suspect.
+ */
+async function unlockSeed(passphrase: string, seed: SeedDescriptor, source: PackSource): Promise<JobKeys> {
+  try {
+    return await unlockJob(passphrase, seed.crypto, seed.jobName);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'WRONG_PASSPHRASE') {
+      throw new AppError('WRONG_PASSPHRASE', `${err.message} If you are sure the passphrase is right, ${SEED_FILE} at ${source.description} has been altered (its key salt or key check no longer match).`, {
+        ...(err.details ?? {}),
+        path: source.description,
+      });
+    }
+    throw err;
+  }
+}
+
 /** Opens a job: checks the passphrase against seed.json first, then decrypts the catalog. */
 export async function openJob(source: PackSource, passphrase: string): Promise<JobReader> {
   const seed = await readSeedFrom(source);
-  const keys = await unlockJob(passphrase, seed.crypto, seed.jobName);
+  const keys = await unlockSeed(passphrase, seed, source);
   if (seed.state !== 'complete') {
     throw new AppError('CONFLICT', `The backup of job "${seed.jobName}" at ${source.description} is not complete; run Back Up Now again to finish it.`, { path: source.description });
   }
@@ -192,7 +211,17 @@ export async function openJob(source: PackSource, passphrase: string): Promise<J
   } catch (err) {
     throw new AppError('CORRUPT_DATA', `The catalog ${CATALOG_PATH} of job "${seed.jobName}" cannot be read: ${(err as Error).message}`, { path: CATALOG_PATH });
   }
-  return new JobReader(seed, decodeCatalog(keys.enc, seed.jobName, bytes), source, keys);
+  let catalog: Catalog;
+  try {
+    catalog = decodeCatalog(keys.enc, seed.jobName, bytes);
+  } catch (err) {
+    const rec = seed.files.find((f) => f.path === CATALOG_PATH);
+    if (rec && rec.length === bytes.length && createHash('sha256').update(bytes).digest('hex') === rec.sha256) {
+      throw new AppError('CORRUPT_DATA', `${SEED_FILE} at ${source.description} has been altered: ${CATALOG_PATH} is exactly as recorded there but does not open for job "${seed.jobName}".`, { path: source.description });
+    }
+    throw err;
+  }
+  return new JobReader(seed, catalog, source, keys);
 }
 
 export const openStagingJob = (staging: string, job: string, passphrase: string): Promise<JobReader> =>
@@ -201,5 +230,5 @@ export const openStagingJob = (staging: string, job: string, passphrase: string)
 /** For verify: unlock only (the catalog may be the damaged part). */
 export async function unlockSource(source: PackSource, passphrase: string): Promise<{ seed: SeedDescriptor; keys: JobKeys }> {
   const seed = await readSeedFrom(source);
-  return { seed, keys: await unlockJob(passphrase, seed.crypto, seed.jobName) };
+  return { seed, keys: await unlockSeed(passphrase, seed, source) };
 }

@@ -60,7 +60,15 @@ export async function restoreJob(reader: JobReader, opts: RestoreOptions): Promi
     }
     const parent = dirname(dest);
     if (!checkedDirs.has(parent)) {
-      await mkdir(parent, { recursive: true });
+      try {
+        await mkdir(parent, { recursive: true });
+      } catch (err) {
+        // A file restored (or already present) where a folder of this path belongs: skip this entry, keep going.
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOTDIR' && code !== 'EEXIST') throw err;
+        result.skipped.push({ path: e.path, reason: 'a file with the name of one of its folders already exists' });
+        return null;
+      }
       // A link planted in the destination must not lead writes elsewhere.
       if (!inside(await realpath(parent))) {
         result.skipped.push({ path: e.path, reason: 'refused: its folder leads outside the restore folder' });

@@ -46,6 +46,8 @@ export interface BackupOptions {
   kdf?: KdfParams;
   compressionLevel?: number;
   freeSpace?: (dir: string) => Promise<number>;
+  /** Where the chunk worker lives when the code is bundled (default: ./chunk-worker.ts next to the engine). */
+  workerUrl?: URL;
   /**
    * Test hook at crash-relevant points: 'scanned' (before anything is written), 'seed' (job created),
    * 'pack:<n>' (pack n committed), 'catalog' (catalog written, seed.json not yet complete).

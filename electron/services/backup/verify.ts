@@ -36,9 +36,16 @@ export async function verifyJob(source: PackSource, passphrase: string, signal?:
   else {
     try {
       const b = await source.readAll(CATALOG_PATH);
-      if (b.length !== catEntry.length || createHash('sha256').update(b).digest('hex') !== catEntry.sha256) damagedPacks.push({ path: CATALOG_PATH, reason: 'length or sha256 differs from seed.json' });
-      catalog = decodeCatalog(keys.enc, seed.jobName, b);
-      catalogOk = true;
+      const asRecorded = b.length === catEntry.length && createHash('sha256').update(b).digest('hex') === catEntry.sha256;
+      if (!asRecorded) damagedPacks.push({ path: CATALOG_PATH, reason: 'length or sha256 differs from seed.json' });
+      try {
+        catalog = decodeCatalog(keys.enc, seed.jobName, b);
+        catalogOk = true;
+      } catch (err) {
+        // Bytes exactly as recorded, yet they do not open: what changed is seed.json (job name or key fields).
+        if (asRecorded) damagedPacks.push({ path: 'seed.json', reason: `${CATALOG_PATH} is exactly as recorded but does not open for job "${seed.jobName}": seed.json has been altered` });
+        throw err;
+      }
     } catch (err) {
       damagedPacks.push({ path: CATALOG_PATH, reason: (err as Error).message });
     }

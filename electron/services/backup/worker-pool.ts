@@ -2,6 +2,9 @@ import { Worker } from 'node:worker_threads';
 import type { JobKeys } from './crypto.ts';
 import type { FromWorker, ToWorker, WorkPiece } from './worker-protocol.ts';
 
+/** Shared ring per worker: must hold two of the largest sealed chunks (8 MiB max) plus slack. */
+const RING_BYTES = 20 << 20;
+
 export const CHUNK_WORKER_URL = new URL('./chunk-worker.ts', import.meta.url);
 
 /**
@@ -15,7 +18,9 @@ export async function runPool(opts: {
   workers: number;
   units: WorkPiece[][];
   signal?: AbortSignal;
-  handle: (items: Extract<FromWorker, { type: 'out' }>['items']) => Promise<void>;
+  /** Handles one batch; `ring` holds the sealed chunks it points at, valid until the handler returns. */
+  handle: (items: Extract<FromWorker, { type: 'out' }>['items'], ring: Buffer) => Promise<void>;
+  ringBytes?: number;
   workerUrl?: URL;
 }): Promise<void> {
   if (opts.units.length === 0) return;
@@ -54,6 +59,8 @@ export async function runPool(opts: {
       const n = Math.max(1, Math.min(opts.workers, opts.units.length || 1));
       for (let i = 0; i < n; i++) {
         const w = new Worker(opts.workerUrl ?? CHUNK_WORKER_URL);
+        const sab = new SharedArrayBuffer(opts.ringBytes ?? RING_BYTES);
+        const ring = Buffer.from(sab);
         workers.push(w);
         w.on('error', fail);
         w.on('exit', (code) => {
@@ -64,7 +71,7 @@ export async function runPool(opts: {
           if (m.type === 'out') {
             chain = chain.then(async () => {
               if (settled) return;
-              await opts.handle(m.items);
+              await opts.handle(m.items, ring);
               w.postMessage({ type: 'credit', bytes: m.bytes } satisfies ToWorker);
             });
             chain.catch(fail);
@@ -77,7 +84,7 @@ export async function runPool(opts: {
           }
         });
         const known = n === 1 ? opts.known : opts.known.slice();
-        w.postMessage({ type: 'init', enc: opts.keys.enc, mac: opts.keys.mac, level: opts.level, known } satisfies ToWorker);
+        w.postMessage({ type: 'init', enc: opts.keys.enc, mac: opts.keys.mac, level: opts.level, known, ring: sab } satisfies ToWorker);
         feed(w);
         feed(w);
       }

@@ -8,12 +8,13 @@ export interface WorkPiece {
 }
 
 export type OutItem =
-  | { kind: 'chunk'; piece: number; id: Uint8Array; rawLength: number; flag?: number; sealed?: Uint8Array }
+  /** `at`/`length`: where the sealed chunk sits in the worker's ring (absent when the worker knows it is stored). */
+  | { kind: 'chunk'; piece: number; id: Uint8Array; rawLength: number; flag?: number; at?: number; length?: number }
   | { kind: 'done'; piece: number; bytes: number }
   | { kind: 'error'; piece: number; code: string; message: string };
 
 export type ToWorker =
-  | { type: 'init'; enc: Uint8Array; mac: Uint8Array; level: number; known: Uint8Array }
+  | { type: 'init'; enc: Uint8Array; mac: Uint8Array; level: number; known: Uint8Array; ring: SharedArrayBuffer }
   | { type: 'unit'; pieces: WorkPiece[] }
   | { type: 'credit'; bytes: number }
   | { type: 'stop' };
