@@ -126,6 +126,12 @@ export async function restoreJob(reader: JobReader, opts: RestoreOptions): Promi
         result.skipped.push({ path: e.path, reason: err.message });
         return;
       }
+      // A folder where the file goes (the catalog lists the name twice, as a file and below it): skip, keep going.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EISDIR' || code === 'ENOTDIR' || code === 'ENOTEMPTY') {
+        result.skipped.push({ path: e.path, reason: 'a folder with this name already exists where the file goes' });
+        return;
+      }
       throw err;
     }
     result.files++;
