@@ -38,19 +38,19 @@ async function snapshot(root: string, skip: string): Promise<Map<string, string>
 }
 
 /** A real backup of one file, whose catalog the test then rewrites with the job's own key (as a tampered backup). */
-async function jobWithEntries(make: (file: CatalogEntry) => CatalogEntry[]) {
+async function jobWithEntries(make: (file: CatalogEntry) => CatalogEntry[], job = 'job-a') {
   const src = join(dir, 'src');
   await mkdir(src, { recursive: true });
   await writeFile(join(src, 'f.txt'), 'payload');
-  await runBackup({ staging: join(dir, 'staging'), job: { name: 'job-a' }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [src] });
-  const jobDir = join(dir, 'staging', 'job-a');
+  await runBackup({ staging: join(dir, 'staging'), job: { name: job }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [src] });
+  const jobDir = join(dir, 'staging', job);
   const seed = (await readSeed(jobDir))!;
-  const keys = await unlockJob(PASS, seed.crypto, 'job-a');
-  const cat = decodeCatalog(keys.enc, 'job-a', await readFile(join(jobDir, CATALOG_PATH)));
+  const keys = await unlockJob(PASS, seed.crypto, job);
+  const cat = decodeCatalog(keys.enc, job, await readFile(join(jobDir, CATALOG_PATH)));
   const file = cat.entries.find((e) => e.type === 'file')!;
   cat.entries = make(file);
   await writeFile(join(jobDir, CATALOG_PATH), encodeCatalog(keys.enc, cat));
-  return openStagingJob(join(dir, 'staging'), 'job-a', PASS);
+  return openStagingJob(join(dir, 'staging'), job, PASS);
 }
 
 const HOSTILE = (abs: string): string[] => [
@@ -176,7 +176,7 @@ describe('restore never writes outside the destination, whatever the catalog say
     const hostilePath = fc.array(segment, { minLength: 1, maxLength: 5 }).map((s) => s.join(fc.sample(fc.constantFrom('/', '\\', '/'), 1)[0]));
     const paths = [...new Set(fc.sample(hostilePath, { numRuns: 400, seed: 9 }))];
     for (const platform of ['linux', 'win32'] as const) {
-      const reader = await jobWithEntries((f) => paths.map((p) => ({ ...f, path: p })));
+      const reader = await jobWithEntries((f) => paths.map((p) => ({ ...f, path: p })), `job-${platform}`);
       const out = join(dir, `out-${platform}`);
       await mkdir(out);
       const before = await snapshot(dir, out);
@@ -184,7 +184,11 @@ describe('restore never writes outside the destination, whatever the catalog say
       expect(await snapshot(dir, out)).toEqual(before);
       // Everything restored is a plain file below the destination whose catalog path passed the check.
       const inside = await snapshot(out, '');
-      for (const [rel, kind] of inside) expect(rel.startsWith('..') || rel.startsWith('/')).toBe(false), expect(kind.startsWith('link')).toBe(false);
+      for (const [rel, kind] of inside) {
+        expect(rel.split('/').includes('..') || rel.startsWith('/'), rel).toBe(false);
+        expect(kind.startsWith('link'), rel).toBe(false);
+        expect(rel, 'no temp file left behind').not.toMatch(/\.obc-restore-[0-9a-f]+\.tmp$/);
+      }
       expect(res.files + res.skipped.length).toBeGreaterThanOrEqual(paths.length - 1);
     }
   });
