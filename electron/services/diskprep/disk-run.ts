@@ -162,7 +162,9 @@ async function readBack(x: OneDisk, vol: PreparedVolume, manifestHash: string, d
   const tasks: Array<Promise<void>> = [];
   for (const b of manifest.blobs) {
     const path = b.blobPath.slice(prefix.length);
-    const abs = join(vol.root, ...b.filePath.split('\\').filter(Boolean));
+    const segs = b.filePath.split(/[\\/]+/).filter(Boolean);
+    if (!b.blobPath.startsWith(prefix) || segs.some((x) => x === '.' || x === '..')) throw new AppError('CORRUPT_DATA', `DriveManifest on disk ${x.d.serial} has an unexpected entry (${b.blobPath} → ${b.filePath}).`, { serial: x.d.serial });
+    const abs = join(vol.root, ...segs);
     const size = (await stat(abs)).size;
     if (size !== b.length) out.push({ file: b.filePath, path, offset: Math.min(size, b.length), length: Math.abs(size - b.length), expected: `${b.length} bytes`, actual: `${size} bytes` });
     // Contiguous groups of ranges, one per worker; the pool queues them, so small files overlap and big ones split.
