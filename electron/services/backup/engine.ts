@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
-import { mkdir, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import { SEED_FORMAT, SEED_FORMAT_VERSION, type SeedDescriptor } from '../../../shared/staging.ts';
@@ -121,7 +121,7 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
       const idx =
         size === p.length
           ? await readPackIndex(writerKeys.enc, p.n, size, async (o, l) => {
-              const fh = await import('node:fs/promises').then((m) => m.open(full, 'r'));
+              const fh = await open(full, 'r');
               try {
                 const b = Buffer.alloc(l);
                 await fh.read(b, 0, l, o);
