@@ -4,6 +4,7 @@ import { type Command } from 'commander';
 import { AppError, toIpcError } from '../../../shared/errors.ts';
 import type { DiskPrepProgress } from '../../../shared/contract/diskprep.ts';
 import { runDiskPrep, type DiskRef } from '../../services/diskprep/engine.ts';
+import { discoverJobs } from '../../services/diskprep/jobs.ts';
 import { passphraseProtector } from '../../services/diskprep/drives-file.ts';
 import { FolderDiskProvider, initFolderDisk, parseSize } from '../../services/diskprep/folder-disk.ts';
 import { NOT_WINDOWS_MESSAGE, WindowsDiskProvider } from '../../services/diskprep/windows-disk.ts';
@@ -42,6 +43,30 @@ function humanProgress(p: DiskPrepProgress): string {
   const rate = p.rate ? ` · ${formatBytes(p.rate)}/s` : '';
   const eta = p.etaSeconds !== undefined ? ` · ETA ${Math.ceil(p.etaSeconds)} s` : '';
   return `${p.phase}${p.serial ? ` disk ${p.serial}` : ''}: ${pct}%${rate}${eta}${p.currentFile ? ` · ${p.currentFile}` : ''}`;
+}
+
+/**
+ * Like the original tool: with one job in the staging location, show it for confirmation; with several, choose.
+ * Non-interactive runs (--json, --yes, no terminal) leave the choice to the engine (one job, or --job).
+ */
+async function chooseJob(staging: string, nonInteractive: boolean): Promise<string | undefined> {
+  if (nonInteractive || !process.stdin.isTTY) return undefined;
+  const d = await discoverJobs(staging);
+  for (const b of d.broken) process.stderr.write(`warning: ${b.seedPath} ${b.reason}\n`);
+  if (d.jobs.length === 1) {
+    const j = d.jobs[0];
+    const a = await ask(`Import job ${j.jobName}: ${j.files} files, ${formatBytes(j.bytes)}, container ${j.seed.container ?? '?'}. Prepare disks for it? [y/N] `);
+    if (!/^y(es)?$/i.test(a.trim())) throw new AppError('CANCELLED', 'Nothing was done.');
+    return j.jobName;
+  }
+  if (d.jobs.length > 1) {
+    d.jobs.forEach((j, i) => process.stderr.write(`  ${i + 1}) ${j.jobName}: ${j.files} files, ${formatBytes(j.bytes)}\n`));
+    const a = Number((await ask(`Choose a job (1-${d.jobs.length}): `)).trim());
+    const j = d.jobs[a - 1];
+    if (!j) throw new AppError('VALIDATION', 'No such job number.');
+    return j.jobName;
+  }
+  return undefined;
 }
 
 /** Test hook (OBC_TEST_HOOKS=1): OBC_DISKPREP_HALT_AT=<checkpoint> prints a line and hangs there, to be killed. */
@@ -93,9 +118,10 @@ export function register(program: Command): void {
         let warnedShort = false;
         const hook = haltHook();
         const staging = legacy.staging;
+        const jobName = o.job ?? (await chooseJob(staging, json || o.yes === true));
         const run = () => runDiskPrep({
           staging,
-          ...(o.job ? { job: o.job } : {}),
+          ...(jobName ? { job: jobName } : {}),
           ...(o.container ? { container: o.container } : {}),
           disks,
           providers: { folder: new FolderDiskProvider(), windows: new WindowsDiskProvider() },
