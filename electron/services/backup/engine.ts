@@ -274,10 +274,22 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
   } catch (err) {
     await writer?.abandon();
     if (signal?.aborted) throw new AppError('CANCELLED', `Back Up Now for job "${jobName}" was cancelled; run it again to resume from the last committed pack.`);
-    throw err;
+    throw stagingWriteError(err, jobDir);
   } finally {
     await release();
   }
+}
+
+/** A file-system error while writing the job folder, as a message an admin can act on (ENOSPC on a write names no path). */
+function stagingWriteError(err: unknown, jobDir: string): unknown {
+  const sys = (err as NodeJS.ErrnoException)?.code;
+  if (err instanceof AppError || typeof sys !== 'string' || !sys.startsWith('E')) return err;
+  const what = (err as Error).message;
+  const resume = 'Committed packs are kept: run Back Up Now again to resume from the last one.';
+  if (sys === 'ENOSPC') return new AppError('NO_SPACE', `The staging location ${jobDir} is full (${what}). Free up space there, then ${resume.charAt(0).toLowerCase()}${resume.slice(1)}`, { path: jobDir, errno: sys });
+  if (sys === 'EROFS' || sys === 'EACCES' || sys === 'EPERM') return new AppError('PERMISSION_DENIED', `The staging location ${jobDir} cannot be written (${sys === 'EROFS' ? 'read-only file system' : 'permission denied'}: ${what}). Make it writable again; ${resume}`, { path: jobDir, errno: sys });
+  if (sys === 'ENOENT' || sys === 'ENOTDIR') return new AppError('IO', `The staging folder ${jobDir} was removed or replaced while Back Up Now was writing it (${what}). Check the staging location, then run Back Up Now again.`, { path: jobDir, errno: sys });
+  return new AppError('IO', `Writing the staging folder ${jobDir} failed (${what}). ${resume}`, { path: jobDir, errno: sys });
 }
 
 function skipReason(code: string, message: string): string {

@@ -77,8 +77,11 @@ export class IoPool {
         Atomics.notify(job.control, 1);
       });
     } else if (m.type === 'error') {
-      const code = isErrorCode(m.code) ? m.code : m.code === 'ENOSPC' ? 'NO_SPACE' : m.code === 'EACCES' || m.code === 'EPERM' ? 'PERMISSION_DENIED' : 'IO';
-      this.finish(slot, null, new AppError(code, m.message, m.details as { [k: string]: Serializable } | undefined));
+      const code = isErrorCode(m.code) ? m.code : m.code === 'ENOSPC' ? 'NO_SPACE' : m.code === 'EACCES' || m.code === 'EPERM' || m.code === 'EROFS' ? 'PERMISSION_DENIED' : 'IO';
+      // A write's ENOSPC/EIO names no path: say which file on which disk.
+      const dest = 'dest' in job.msg ? String(job.msg.dest) : undefined;
+      const message = isErrorCode(m.code) || !dest ? m.message : m.code === 'ENOSPC' ? `The disk holding ${dest} is full (${m.message}); the file was not committed. Free or add capacity, then run Disk Prep again to resume.` : `Writing ${dest} failed (${m.message}); the file was not committed. Run Disk Prep again to resume.`;
+      this.finish(slot, null, new AppError(code, message, { ...(m.details as { [k: string]: Serializable } | undefined), ...(dest ? { path: dest } : {}) }));
     } else this.finish(slot, m, null);
   }
 
