@@ -9,6 +9,7 @@ import { createScheduleBackupSlice, initScheduleBackupState } from './slices/sch
 import { createChangePropertiesSlice, initChangePropertiesState } from './slices/change-properties.ts';
 import { createDiskPrepSlice, initDiskPrepState } from './slices/disk-prep.ts';
 import { createImportJobsSlice, initImportJobsState } from './slices/import-jobs.ts';
+import { createAuthSlice, initAuthState } from './slices/auth.ts';
 import type { AppStore } from './types.ts';
 
 /** The one store. Middleware (if any) goes here, never inside a slice. */
@@ -23,13 +24,14 @@ export const useAppStore = create<AppStore>()((...a) => ({
   ...createChangePropertiesSlice(...a),
   ...createDiskPrepSlice(...a),
   ...createImportJobsSlice(...a),
+  ...createAuthSlice(...a),
 }));
 
 export const getAppState = () => useAppStore.getState();
 
 /** Tests: back to a fresh state (actions kept). */
 export function resetAppStore(): void {
-  useAppStore.setState({ ...initTasksState, ...initSettingsState, ...initUiState, ...initConnectionState, ...initBackUpNowState, ...initRecoverState, ...initScheduleBackupState, ...initChangePropertiesState, ...initDiskPrepState, ...initImportJobsState });
+  useAppStore.setState({ ...initTasksState, ...initSettingsState, ...initUiState, ...initConnectionState, ...initBackUpNowState, ...initRecoverState, ...initScheduleBackupState, ...initChangePropertiesState, ...initDiskPrepState, ...initImportJobsState, ...initAuthState });
 }
 
 export type { AppStore } from './types.ts';

@@ -13,12 +13,14 @@ export function wireSubscriptions(): () => void {
     void s().loadSettings();
     void s().loadAppInfo();
     void s().loadPolicyView();
+    void s().loadAuth();
   };
   const offs = [
     api.on('task:updated', (task) => s().upsertTask(task)),
     api.on('task:removed', ({ id }) => s().removeTask(id)),
     api.on('settings:changed', (settings) => s().applySettings(settings)),
     api.on('policy:changed', (view) => s().applyPolicyView(view)),
+    api.on('auth:changed', (status) => s().applyAuth(status)),
     api.onStatus((status) => {
       const wasConnected = s().connection.state === 'connected';
       s().setConnection(status);

@@ -9,8 +9,9 @@ import type { ScheduleBackupSlice } from './slices/schedule-backup.ts';
 import type { ChangePropertiesSlice } from './slices/change-properties.ts';
 import type { DiskPrepSlice } from './slices/disk-prep.ts';
 import type { ImportJobsSlice } from './slices/import-jobs.ts';
+import type { AuthSlice } from './slices/auth.ts';
 
-export type AppStore = TasksSlice & SettingsSlice & UiSlice & ConnectionSlice & BackUpNowSlice & RecoverSlice & ScheduleBackupSlice & ChangePropertiesSlice & DiskPrepSlice & ImportJobsSlice;
+export type AppStore = TasksSlice & SettingsSlice & UiSlice & ConnectionSlice & BackUpNowSlice & RecoverSlice & ScheduleBackupSlice & ChangePropertiesSlice & DiskPrepSlice & ImportJobsSlice & AuthSlice;
 
 /** Slices see the whole store (first parameter) and return their own part (last parameter). */
 export type SliceCreator<T> = StateCreator<AppStore, [], [], T>;

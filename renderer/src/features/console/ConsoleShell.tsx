@@ -13,6 +13,8 @@ import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { ConsoleHome } from './ConsoleHome.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { TitleBar } from './TitleBar.tsx';
+import { ImportJobsNotices } from '../import-jobs/ImportJobsNotices.tsx';
+import { watchImportJobs } from '../import-jobs/watch.ts';
 
 const useStyles = makeStyles({
   shell: { display: 'grid', gridTemplateRows: 'auto 1fr auto', height: '100vh', backgroundColor: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground1 },
@@ -42,6 +44,8 @@ export function ConsoleShell() {
     }
     mainRef.current?.focus();
   }, [screen]);
+  // Import jobs are watched on every screen, so state changes and near tracking deadlines are noticed anywhere.
+  useEffect(() => watchImportJobs(), []);
   const Screen = def?.component;
   return (
     <div className={styles.shell} data-testid="console-shell">
@@ -53,6 +57,7 @@ export function ConsoleShell() {
         <main id="main" ref={mainRef} tabIndex={-1} className={styles.main} data-testid="main" aria-label={def?.label ?? 'Jobs'}>
           <ConnectionBanner />
           <ErrorBar error={settingsError} title="Settings" testId="settings-error" onRetry={() => void loadSettings()} onDismiss={clearSettingsError} />
+          {screen !== 'importJobs' && <ImportJobsNotices openButton />}
           {Screen && def ? (
             <Suspense fallback={<Spinner data-testid="screen-loading" label={`Loading ${def.label}…`} />}>
               <Screen screen={def} />

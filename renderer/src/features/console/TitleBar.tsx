@@ -4,6 +4,7 @@
  */
 import { Text, makeStyles, tokens } from '@fluentui/react-components';
 import { CloudArrowUpRegular, PersonRegular } from '@fluentui/react-icons';
+import { useAppStore } from '../../store/index.ts';
 import { ThemeSwitch } from './ThemeSwitch.tsx';
 
 const useStyles = makeStyles({
@@ -17,6 +18,15 @@ const useStyles = makeStyles({
 
 export function TitleBar() {
   const styles = useStyles();
+  const auth = useAppStore((s) => s.auth);
+  const navigate = useAppStore((s) => s.navigate);
+  const label = !auth
+    ? 'Not signed in'
+    : auth.signedIn && auth.account
+      ? `${auth.account.name ?? auth.account.username} · ${auth.cloudDisplayName}`
+      : auth.needsSignIn
+        ? `Sign in again · ${auth.cloudDisplayName}`
+        : `Not signed in · ${auth.cloudDisplayName}`;
   return (
     <header className={styles.bar} data-testid="title-bar">
       <div className={styles.name}>
@@ -25,10 +35,19 @@ export function TitleBar() {
           Offline Backup Console
         </Text>
       </div>
-      <div className={styles.account} data-testid="account-area" aria-label="Azure account">
+      <button
+        type="button"
+        className={styles.account}
+        data-testid="account-area"
+        data-signed-in={auth?.signedIn ?? false}
+        aria-label={`Azure account: ${label}. Open Sign in / out.`}
+        title={auth?.account ? `${auth.account.username} (tenant ${auth.account.tenantId})` : undefined}
+        onClick={() => navigate('signIn')}
+        style={{ background: 'none', border: 'none', cursor: 'pointer', font: 'inherit' }}
+      >
         <PersonRegular aria-hidden />
-        <Text size={200}>Not signed in</Text>
-      </div>
+        <Text size={200}>{label}</Text>
+      </button>
       <ThemeSwitch />
     </header>
   );

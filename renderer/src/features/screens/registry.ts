@@ -18,6 +18,7 @@ const changeProperties = lazy(() => import('../change-properties/ChangePropertie
 const backUpNow = lazy(() => import('../backup/BackUpNowWizard.tsx').then((m) => ({ default: m.BackUpNowWizard })));
 const recoverData = lazy(() => import('../recover/RecoverWizard.tsx').then((m) => ({ default: m.RecoverWizard })));
 const prepareDisks = lazy(() => import('../disk-prep/DiskPrepScreen.tsx').then((m) => ({ default: m.DiskPrepScreen })));
+const account = lazy(() => import('../account/AccountScreen.tsx').then((m) => ({ default: m.AccountScreen })));
 const importJobs = lazy(() => import('../import-jobs/ImportJobsScreen.tsx').then((m) => ({ default: m.ImportJobsScreen })));
 
 export const SCREENS: readonly ScreenDef[] = [
@@ -27,7 +28,7 @@ export const SCREENS: readonly ScreenDef[] = [
   { id: 'prepareDisks', label: 'Prepare Disks', description: 'Copy the staging location onto your disks with drive manifests, then create the import job.', issue: 8, component: prepareDisks },
   { id: 'importJobs', label: 'Import Jobs', description: 'Ship the disks, enter tracking numbers and follow the Azure import job.', issue: 8, component: importJobs },
   { id: 'changeProperties', label: 'Change Properties', description: 'Throttling, passphrase, staging location and other backup properties.', issue: 7, component: changeProperties },
-  { id: 'signIn', label: 'Sign in / out', description: 'Sign in to Azure (or the Local sandbox cloud) and pick the subscription.', issue: 5, component: comingSoon },
+  { id: 'signIn', label: 'Sign in / out', description: 'Sign in to Azure (or the Local sandbox cloud) and pick the subscription.', issue: 5, component: account },
 ];
 
 export const screenById = (id: ScreenId): ScreenDef | undefined => SCREENS.find((s) => s.id === id);
