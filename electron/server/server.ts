@@ -87,7 +87,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     const refuse = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    if (url.pathname !== WS_PATH) return refuse(404, 'Not Found');
+    // The raw request target must be exactly /ws[?query]: no absolute form, no dot segments, no encodings.
+    const rawPath = (req.url ?? '').split('?')[0];
+    if (rawPath !== WS_PATH || url.pathname !== WS_PATH) return refuse(404, 'Not Found');
     if (!tokenMatches(expected, url.searchParams.get('token'))) return refuse(401, 'Unauthorized');
     if (!originAllowed(req, port)) return refuse(403, 'Forbidden');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
