@@ -29,6 +29,8 @@ export const DISK_LAYOUT = {
   bomFile: 'obc-bom.json',
   /** Resume journal owned by the tool (mirrored beside the staging folder). */
   journalFile: 'obc-journal.json',
+  /** Copy of the job's seed.json (no secret: key salt/check, file list), so Recover Data can read the disks alone. */
+  seedFile: 'obc-seed.json',
   /** Data folder: `<session>/<job>/<seed file path>`; BlobPath = `<container>/<job>/<seed file path>`. */
   sessionDir: 'obc-session-1',
 } as const;

@@ -1,5 +1,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { AppError, type Serializable } from '../../../shared/errors.ts';
+import { DISK_LAYOUT } from '../../../shared/disks.ts';
+import { writeFileAtomic } from '../store/atomic.ts';
 import { acquireJobLock } from '../backup/job-lock.ts';
 import { prepareOneDisk, READBACK_NOTE_DIRECT } from './disk-run.ts';
 import { upsertDrive, type SecretProtector } from './drives-file.ts';
@@ -159,6 +162,10 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
         ...(g.ref.existingBitLockerKey ? { existingBitLockerKey: g.ref.existingBitLockerKey } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
+      // A copy of seed.json (no secret) at the disk root: Recover Data can then read the disks without staging.
+      const seedText = await readFile(join(job.folder, 'seed.json'));
+      vol.ensureRoom(DISK_LAYOUT.seedFile, seedText.length);
+      await writeFileAtomic(join(vol.root, DISK_LAYOUT.seedFile), seedText);
       // drives.json is written before the journal says "verified", so a kill in between only repeats the read-back.
       const summary = await prepareOneDisk({
         opts, d, vol, job, container, stateDir, byPath, progress, io, result, hook,
