@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { PolicyService } from './policies/index.ts';
 import { FileKeyProtector } from './azure/protector.ts';
 import { ImportVerifyService } from './import-verify/service.ts';
+import { recoverDeps } from './backup/recover-deps.ts';
 
 export interface ServicesOptions {
   dataDir: string;
@@ -72,6 +73,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       },
     },
   });
+  const importVerify = new ImportVerifyService({ tasks, dataDir: opts.dataDir, storageAccess: async () => (await azure.session_()).clients });
   return {
     events,
     dataDir: opts.dataDir,
@@ -80,9 +82,9 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     settings,
     azure,
     diskprep: new DiskPrepService({ tasks, dataDir: opts.dataDir }),
-    backup: new BackupService(tasks),
+    backup: new BackupService(tasks, {}, recoverDeps({ azure, importVerify, policies })),
     policies,
-    importVerify: new ImportVerifyService({ tasks, dataDir: opts.dataDir, storageAccess: async () => (await azure.session_()).clients }),
+    importVerify,
     openUrl: opts.openUrl ?? (async () => undefined),
     async close() {
       azure.close();

@@ -109,7 +109,64 @@ export interface RestoreSummary {
 
 export const CONFLICT_CHOICES = ['overwrite', 'skip', 'keepBoth'] as const;
 
-const jobRef = { staging, job: jobName, passphrase };
+
+/** YYYY-MM-DD (a real calendar date). */
+export const retainUntilSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'retainUntil: a date as YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'retainUntil: not a calendar date');
+
+/**
+ * Where Recover Data reads a backup from: the staging folder, the prepared disks (folder roots of the disks, each
+ * holding DriveManifest.xml, obc-bom.json and `obc-session-1/<job>/…`), or the blob container after the import.
+ */
+export const recoverSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('staging'), staging, job: jobName }).strict(),
+  z
+    .object({
+      kind: z.literal('disks'),
+      disks: z.array(pathString).min(1, 'give at least one disk folder').max(10),
+      job: jobName,
+      /** Where seed.json is read from when reachable (else the copy Disk Prep keeps on each disk). */
+      staging: staging.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('container'),
+      job: jobName,
+      subscriptionId: z.string().min(1, 'a subscription is required').max(64),
+      resourceGroup: z.string().min(1).max(90).optional(),
+      storageAccount: z.string().regex(/^[a-z0-9]{3,24}$/, 'storage account: 3–24 lowercase letters and digits'),
+      container: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'container: 3–63 lowercase letters, digits and single hyphens'),
+      staging: staging.optional(),
+    })
+    .strict(),
+]);
+export type RecoverSource = z.infer<typeof recoverSourceSchema>;
+
+/**
+ * A job to open: `source` (any kind), or the older `{ staging, job }`; the passphrase typed, or
+ * `usePolicyPassphrase: true` (the host uses the passphrase this machine's backup policy keeps protected).
+ */
+const openRef = {
+  staging: staging.optional(),
+  job: jobName.optional(),
+  source: recoverSourceSchema.optional(),
+  passphrase: passphrase.optional(),
+  usePolicyPassphrase: z.literal(true).optional(),
+};
+type OpenRefShape = { staging?: string; job?: string; source?: RecoverSource; passphrase?: string; usePolicyPassphrase?: true };
+function checkOpenRef(v: OpenRefShape, ctx: z.RefinementCtx): void {
+  if (!v.source && (!v.staging || !v.job)) ctx.addIssue({ code: 'custom', path: ['source'], message: 'give a source, or a staging folder and a job' });
+  if (v.source && (v.staging !== undefined || v.job !== undefined)) ctx.addIssue({ code: 'custom', path: ['source'], message: 'give either source or staging/job, not both' });
+  checkSecret(v, ctx);
+}
+function checkSecret(v: { passphrase?: string; usePolicyPassphrase?: true }, ctx: z.RefinementCtx): void {
+  if (!v.passphrase && !v.usePolicyPassphrase) ctx.addIssue({ code: 'custom', path: ['passphrase'], message: 'a passphrase is required (or usePolicyPassphrase)' });
+  if (v.passphrase && v.usePolicyPassphrase) ctx.addIssue({ code: 'custom', path: ['passphrase'], message: 'give a passphrase or usePolicyPassphrase, not both' });
+}
+const secretRef = { passphrase: passphrase.optional(), usePolicyPassphrase: z.literal(true).optional() };
 
 export const backupInvoke = {
   /** Starts Back Up Now (resumes an unfinished run of the same job). Progress and summary through the task. */
@@ -120,27 +177,33 @@ export const backupInvoke = {
         exclusions: exclusionsSchema.optional(),
         staging,
         job: backupJobIdentitySchema,
-        passphrase,
+        ...secretRef,
         /** Replace a completed backup of this job (the wizard asks first). */
         overwrite: z.boolean().optional(),
+        /** Retain-till date (YYYY-MM-DD), stored in seed.json. */
+        retainUntil: retainUntilSchema.optional(),
       })
-      .strict(),
+      .strict()
+      .superRefine(checkSecret),
   ),
+  /** Checks a passphrase against an existing job's seed.json (its key check) before Back Up Now continues it. */
+  'backup:checkPassphrase': channel<{ ok: true; exists: boolean }>()(z.object({ staging, job: jobName, ...secretRef }).strict().superRefine(checkSecret)),
   /** Fast scan: source size vs the staging volume's free space. */
   'backup:estimate': channel<BackupEstimate>()(z.object({ items: z.array(pathString).min(1).max(1000), exclusions: exclusionsSchema.optional(), staging }).strict()),
-  'backup:verify': channel<{ taskId: string }>()(z.object(jobRef).strict()),
+  'backup:verify': channel<{ taskId: string }>()(z.object({ staging, job: jobName, ...secretRef }).strict().superRefine(checkSecret)),
   /** Jobs found in a staging location (from their seed.json files). */
   'backup:jobs': channel<StagingJob[]>()(z.object({ staging }).strict()),
   /** Browse a backup's catalog: the children of `path` ('' or absent = top). */
-  'recover:list': channel<CatalogListing>()(z.object({ ...jobRef, path: z.string().max(4096).optional() }).strict()),
+  'recover:list': channel<CatalogListing>()(z.object({ ...openRef, path: z.string().max(4096).optional() }).strict().superRefine(checkOpenRef)),
   'recover:start': channel<{ taskId: string }>()(
     z
       .object({
-        ...jobRef,
+        ...openRef,
         to: pathString,
         paths: z.array(z.string().min(1).max(4096)).max(10000).optional(),
         conflict: z.enum(CONFLICT_CHOICES).optional(),
       })
-      .strict(),
+      .strict()
+      .superRefine(checkOpenRef),
   ),
 };

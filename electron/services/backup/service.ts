@@ -1,27 +1,55 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { TaskManager, TaskContext } from '../tasks/task-manager.ts';
-import type { BackupEstimate, BackupSummary, CatalogListing, RestoreSummary, StagingJob, VerifySummary } from '../../../shared/contract/backup.ts';
+import type { BackupEstimate, BackupSummary, CatalogListing, RecoverSource, RestoreSummary, StagingJob, VerifySummary } from '../../../shared/contract/backup.ts';
+import { AppError } from '../../../shared/errors.ts';
 import { requiredBytesFor, runBackup } from './engine.ts';
 import { listStagingJobs } from './job-files.ts';
-import { JobReader, StagingFolderSource, openJob } from './reader.ts';
+import { JobReader, StagingFolderSource, openJob, readSeedFrom, unlockSource, type PackSource } from './reader.ts';
+import { openDiskSource } from './disk-source.ts';
 import { restoreJob, type ConflictChoice } from './restore.ts';
 import { freeSpace, scanItems, type Exclusions } from './scan.ts';
 import { verifyJob } from './verify.ts';
 import type { BackupOptions, BackupProgress, JobIdentity } from './types.ts';
 
-export interface BackupStartRequest {
+/** The passphrase typed, or the one this machine's backup policy keeps (protected) for the job. */
+export interface Secret {
+  passphrase?: string;
+  usePolicyPassphrase?: true;
+}
+export interface BackupStartRequest extends Secret {
   items: string[];
   exclusions?: Exclusions;
   staging: string;
   job: JobIdentity;
-  passphrase: string;
   overwrite?: boolean;
+  /** YYYY-MM-DD, stored in seed.json. */
+  retainUntil?: string;
 }
-export interface JobRef {
+export interface StagingRef extends Secret {
   staging: string;
   job: string;
-  passphrase: string;
+}
+/** recover:list / recover:start: a source, or the older staging + job. */
+export interface JobRef extends Secret {
+  staging?: string;
+  job?: string;
+  source?: RecoverSource;
+}
+export type ContainerSourceRequest = Extract<RecoverSource, { kind: 'container' }>;
+
+/** What the service needs from the others (wired in services/index.ts). */
+export interface BackupServiceDeps {
+  /** The container as a PackSource (import-verify); throws SIGNIN_REQUIRED when nobody is signed in. */
+  containerSource?: (s: ContainerSourceRequest) => Promise<PackSource>;
+  /** The policy's stored passphrase for a job (policies.passphraseForJob), or null when none is kept. */
+  policyPassphrase?: (job: string) => Promise<string | null>;
+}
+
+export function sourceOf(ref: JobRef): RecoverSource {
+  if (ref.source) return ref.source;
+  if (!ref.staging || !ref.job) throw new AppError('VALIDATION', 'Give a recover source, or a staging folder and a job.', { field: 'source' });
+  return { kind: 'staging', staging: ref.staging, job: ref.job };
 }
 
 const MAX_LISTED = 200;
@@ -54,16 +82,45 @@ export class BackupService {
   private cached: { key: string; reader: JobReader; at: number } | null = null;
   private readonly cacheSalt = randomBytes(16);
 
-  constructor(tasks: TaskManager, tuning: Partial<BackupOptions> = {}) {
+  private readonly deps: BackupServiceDeps;
+
+  constructor(tasks: TaskManager, tuning: Partial<BackupOptions> = {}, deps: BackupServiceDeps = {}) {
     this.tasks = tasks;
     this.tuning = tuning;
+    this.deps = deps;
+  }
+
+  /** The passphrase of a request: typed, or the policy's (never logged). */
+  async passphraseFor(req: Secret, job: string): Promise<string> {
+    if (req.passphrase) return req.passphrase;
+    if (!req.usePolicyPassphrase) throw new AppError('VALIDATION', 'A passphrase is required.', { field: 'passphrase' });
+    const stored = this.deps.policyPassphrase ? await this.deps.policyPassphrase(job) : null;
+    if (!stored) throw new AppError('NOT_FOUND', `No passphrase is kept on this machine for job "${job}" (no backup policy with a passphrase); type it instead.`, { field: 'passphrase' });
+    return stored;
+  }
+
+  /** Checks a passphrase against an existing job's seed.json key check (nothing to check when the job is new). */
+  async checkPassphrase(req: StagingRef): Promise<{ ok: true; exists: boolean }> {
+    const passphrase = await this.passphraseFor(req, req.job);
+    const source = new StagingFolderSource(join(resolve(req.staging), req.job));
+    try {
+      await readSeedFrom(source);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'NOT_FOUND') return { ok: true, exists: false };
+      throw err;
+    }
+    await unlockSource(source, passphrase);
+    return { ok: true, exists: true };
   }
 
   start(req: BackupStartRequest): { taskId: string } {
+    const { usePolicyPassphrase: _u, ...rest } = req;
     const snap = this.tasks.start('backup', `Back up now: ${req.job.name}`, async (t) => {
+      const passphrase = await this.passphraseFor(req, req.job.name);
       const r = await runBackup({
         ...this.tuning,
-        ...req,
+        ...rest,
+        passphrase,
         signal: t.signal,
         onProgress: (p) => reportBackupProgress(t, p),
         onSkip: (s) => t.warn(`Skipped ${s.path}: ${s.reason}`),
@@ -82,9 +139,10 @@ export class BackupService {
     return { files: scan.files, dirs: scan.dirs, bytes: scan.bytes, requiredBytes, freeBytes, fits: requiredBytes <= freeBytes, skipped: scan.skipped.slice(0, MAX_LISTED) };
   }
 
-  verify(req: JobRef): { taskId: string } {
+  verify(req: StagingRef): { taskId: string } {
     const snap = this.tasks.start('verify', `Verify backup: ${req.job}`, async (t) => {
-      const report: VerifySummary = await verifyJob(new StagingFolderSource(join(resolve(req.staging), req.job)), req.passphrase, t.signal, (p) => {
+      const passphrase = await this.passphraseFor(req, req.job);
+      const report: VerifySummary = await verifyJob(new StagingFolderSource(join(resolve(req.staging), req.job)), passphrase, t.signal, (p) => {
         t.progress({ done: p.done, total: p.total, unit: 'bytes' });
         if (p.current) t.message(`Checking ${p.current}`);
       });
@@ -115,12 +173,31 @@ export class BackupService {
     }));
   }
 
+  /** The PackSource of a recover source: staging folder, prepared disks or the blob container. */
+  async openSource(src: RecoverSource): Promise<PackSource> {
+    if (src.kind === 'staging') return new StagingFolderSource(join(resolve(src.staging), src.job));
+    if (src.kind === 'disks') return openDiskSource({ disks: src.disks, job: src.job, ...(src.staging ? { staging: src.staging } : {}) });
+    if (!this.deps.containerSource) throw new AppError('UNSUPPORTED', 'Restoring from the blob container is not available in this host.');
+    return this.deps.containerSource(src);
+  }
+
   /** Opened catalogs are kept for a few minutes so browsing does not re-derive the key at every click. */
   private async reader(ref: JobRef): Promise<JobReader> {
-    const dir = join(resolve(ref.staging), ref.job);
-    const key = createHash('sha256').update(this.cacheSalt).update(dir).update('\0').update(ref.passphrase).digest('hex');
+    const src = sourceOf(ref);
+    const passphrase = await this.passphraseFor(ref, src.job);
+    const where = src.kind === 'staging' ? { ...src, staging: resolve(src.staging) } : src;
+    const key = createHash('sha256').update(this.cacheSalt).update(JSON.stringify(where)).update('\0').update(passphrase).digest('hex');
     if (this.cached && this.cached.key === key && Date.now() - this.cached.at < 10 * 60_000) return this.cached.reader;
-    const reader = await openJob(new StagingFolderSource(dir), ref.passphrase);
+    const source = await this.openSource(src);
+    let reader: JobReader;
+    try {
+      reader = await openJob(source, passphrase);
+      if (reader.seed.jobName !== src.job) throw new AppError('CONFLICT', `${source.description} holds job "${reader.seed.jobName}", not "${src.job}".`);
+    } catch (err) {
+      await source.close?.();
+      throw err;
+    }
+    if (this.cached && this.cached.reader.source !== source) void this.cached.reader.source.close?.();
     this.cached = { key, reader, at: Date.now() };
     return reader;
   }
@@ -130,7 +207,8 @@ export class BackupService {
   }
 
   recover(req: JobRef & { to: string; paths?: string[]; conflict?: ConflictChoice }): { taskId: string } {
-    const snap = this.tasks.start('restore', `Recover data: ${req.job}`, async (t) => {
+    const src = sourceOf(req);
+    const snap = this.tasks.start('restore', `Recover data: ${src.job}`, async (t) => {
       t.message('Opening the backup…');
       const reader = await this.reader(req);
       const r: RestoreSummary = await restoreJob(reader, {

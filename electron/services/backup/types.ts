@@ -34,6 +34,8 @@ export interface BackupOptions {
   staging: string;
   job: JobIdentity;
   passphrase: string;
+  /** Retain-till date (YYYY-MM-DD), recorded in seed.json. */
+  retainUntil?: string;
   /** Replace a completed backup of the same job (never done silently). */
   overwrite?: boolean;
   signal?: AbortSignal;

@@ -1,0 +1,39 @@
+/**
+ * Wires Recover Data's container source and the policy passphrase to the other services (composition root helper).
+ * The container needs a signed-in account; a missing resource group is looked up from the storage account list.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { AppError } from '../../../shared/errors.ts';
+import type { AzureService } from '../azure/azure-service.ts';
+import type { ImportVerifyService } from '../import-verify/service.ts';
+import type { PolicyService } from '../policies/index.ts';
+import type { BackupServiceDeps, ContainerSourceRequest } from './service.ts';
+
+export function recoverDeps(o: { azure: AzureService; importVerify: ImportVerifyService; policies: PolicyService }): BackupServiceDeps {
+  return {
+    policyPassphrase: (job) => o.policies.passphraseForJob(job),
+    containerSource: async (s: ContainerSourceRequest) => {
+      const st = await o.azure.status();
+      if (!st.signedIn) throw new AppError('SIGNIN_REQUIRED', `Sign in to read job "${s.job}" from container ${s.container} of storage account ${s.storageAccount}.`);
+      let resourceGroup = s.resourceGroup;
+      if (!resourceGroup && s.staging) {
+        const seed = await readFile(join(resolve(s.staging), s.job, 'seed.json'), 'utf8').then((t) => JSON.parse(t) as { resourceGroup?: unknown }, () => null);
+        if (typeof seed?.resourceGroup === 'string' && seed.resourceGroup) resourceGroup = seed.resourceGroup;
+      }
+      if (!resourceGroup) {
+        const acct = (await o.azure.storageAccounts(s.subscriptionId)).find((a) => a.name === s.storageAccount);
+        if (!acct) throw new AppError('NOT_FOUND', `Storage account ${s.storageAccount} was not found in subscription ${s.subscriptionId}.`, { field: 'storageAccount' });
+        resourceGroup = acct.resourceGroup;
+      }
+      return o.importVerify.containerPackSource({
+        jobName: s.job,
+        ...(s.staging ? { staging: s.staging } : {}),
+        subscriptionId: s.subscriptionId,
+        resourceGroup,
+        storageAccount: s.storageAccount,
+        container: s.container,
+      });
+    },
+  };
+}
