@@ -10,7 +10,12 @@ export const SEED_FORMAT = 'obc-seed';
 export const SEED_FORMAT_VERSION = 1;
 
 export const seedFileSchema = z.object({
-  path: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'relative path of safe characters'),
+  path: z
+    .string()
+    .max(1024)
+    .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'relative path of safe characters')
+    // "." and ".." segments would let an edited seed.json reach outside the job folder or the disk's data folder.
+    .refine((p) => !p.split('/').some((s) => s === '.' || s === '..'), 'path may not contain "." or ".." segments'),
   length: z.number().int().nonnegative().refine((n) => n % 512 === 0, 'length must be a multiple of 512'),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
