@@ -6,6 +6,13 @@ import type { TaskSnapshot } from '../../../shared/task.ts';
 import { TaskManager } from '../../services/tasks/task-manager.ts';
 import { BackupService } from '../../services/backup/service.ts';
 import type { FolderRule } from '../../services/backup/scan.ts';
+import { recoverDeps } from '../../services/backup/recover-deps.ts';
+import { recoverSourceSchema, type RecoverSource } from '../../../shared/contract/backup.ts';
+import { resolveDataDir } from '../../services/paths.ts';
+import { SettingsStore } from '../../services/settings/settings-store.ts';
+import { AzureService } from '../../services/azure/azure-service.ts';
+import { ImportVerifyService } from '../../services/import-verify/service.ts';
+import { cliOpenUrl } from './azure.ts';
 import { EXIT, exitCodeFor, formatBytes, jsonLine, printError, taskReporter } from '../output.ts';
 
 /** Reads the passphrase file (one trailing newline is not part of the passphrase). */
@@ -159,23 +166,70 @@ export function register(program: Command): void {
 
   program
     .command('restore')
-    .description('Recover data from a backup in a staging location to a folder (never outside it).')
-    .requiredOption('--staging <dir>', 'staging location')
+    .description('Recover data from a backup (staging location, prepared disks or the blob container) to a folder (never outside it).')
+    .option('--staging <dir>', 'staging location (the source; with --from-disk/--from-container only where seed.json is read from)')
     .requiredOption('--job <name>', 'job name')
     .requiredOption('--passphrase-file <file>', 'file holding the passphrase')
     .requiredOption('--to <dir>', 'destination folder')
+    .option('--from-disk <dir...>', 'read from prepared disks (their root folders; give every disk of the job)')
+    .option('--from-container', 'read from the blob container after the import (needs `obc sign-in`)')
+    .option('--subscription <id>', 'with --from-container: subscription id')
+    .option('--resource-group <name>', 'with --from-container: resource group of the storage account (looked up when absent)')
+    .option('--storage-account <name>', 'with --from-container: storage account')
+    .option('--container <name>', 'with --from-container: container')
     .option('--path <p>', 'catalog path to restore (folder or file); repeatable, default everything', collect, [])
     .addOption(new Option('--conflict <choice>', 'when a file exists').choices(['overwrite', 'skip', 'keepBoth']).default('skip'))
     .option('--json', 'JSON lines on stdout')
     .action(async (o) => {
       const json = !!o.json;
       await guarded(json, async () => {
+        const source = restoreSource(o);
         const passphrase = await readPassphraseFile(o.passphraseFile);
         const tasks = new TaskManager({ minIntervalMs: 200 });
-        const svc = new BackupService(tasks);
-        const s = await runTask(tasks, () => svc.recover({ staging: o.staging, job: o.job, passphrase, to: o.to, paths: o.path, conflict: o.conflict }), json);
-        const r = s.result as { files: number; bytes: number; skipped: Array<{ path: string; reason: string }> } | undefined;
-        finish(s, json, () => (r ? [`Restored ${r.files} files (${formatBytes(r.bytes)}) to ${o.to}.`, ...r.skipped.map((x) => `skipped: ${x.path}: ${x.reason}`)] : []));
+        const azure = source.kind === 'container' ? await cliAzure() : null;
+        try {
+          const svc = new BackupService(tasks, {}, azure ? recoverDeps({ azure: azure.azure, importVerify: azure.importVerify(tasks) }) : {});
+          const s = await runTask(tasks, () => svc.recover({ source, passphrase, to: o.to, paths: o.path, conflict: o.conflict }), json);
+          const r = s.result as { files: number; bytes: number; skipped: Array<{ path: string; reason: string }> } | undefined;
+          finish(s, json, () => (r ? [`Restored ${r.files} files (${formatBytes(r.bytes)}) from ${source.kind === 'staging' ? source.staging : source.kind === 'disks' ? `${source.disks.length} disk(s)` : `container ${source.container}`} to ${o.to}.`, ...r.skipped.map((x) => `skipped: ${x.path}: ${x.reason}`)] : []));
+        } finally {
+          azure?.azure.close();
+        }
       });
     });
+}
+
+/** The recover source of `obc restore` options; usage errors name the missing option. */
+export function restoreSource(o: { staging?: string; job: string; fromDisk?: string[]; fromContainer?: boolean; subscription?: string; resourceGroup?: string; storageAccount?: string; container?: string }): RecoverSource {
+  if (o.fromDisk && o.fromContainer) throw new AppError('VALIDATION', 'Give either --from-disk or --from-container, not both.');
+  let source: unknown;
+  if (o.fromDisk) source = { kind: 'disks', disks: o.fromDisk, job: o.job, ...(o.staging ? { staging: o.staging } : {}) };
+  else if (o.fromContainer) {
+    for (const [k, flag] of [['subscription', '--subscription'], ['storageAccount', '--storage-account'], ['container', '--container']] as const)
+      if (!o[k]) throw new AppError('VALIDATION', `--from-container needs ${flag}.`, { field: k });
+    source = {
+      kind: 'container',
+      job: o.job,
+      subscriptionId: o.subscription,
+      ...(o.resourceGroup ? { resourceGroup: o.resourceGroup } : {}),
+      storageAccount: o.storageAccount,
+      container: o.container,
+      ...(o.staging ? { staging: o.staging } : {}),
+    };
+  } else {
+    if (!o.staging) throw new AppError('VALIDATION', 'Give --staging <dir>, --from-disk <dir>... or --from-container.', { field: 'staging' });
+    source = { kind: 'staging', staging: o.staging, job: o.job };
+  }
+  const r = recoverSourceSchema.safeParse(source);
+  if (!r.success) throw new AppError('VALIDATION', `Invalid restore source: ${r.error.issues.map((i) => `${i.path.join('.') || 'source'}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+/** Azure sign-in state and the container reader for `--from-container` (the CLI's own data folder and settings). */
+async function cliAzure(): Promise<{ azure: AzureService; importVerify: (tasks: TaskManager) => ImportVerifyService }> {
+  const dataDir = resolveDataDir();
+  const settings = new SettingsStore(dataDir);
+  await settings.load();
+  const azure = new AzureService({ dataDir, settings: () => settings.get(), openUrl: cliOpenUrl });
+  return { azure, importVerify: (tasks) => new ImportVerifyService({ tasks, dataDir, storageAccess: async () => (await azure.session_()).clients }) };
 }

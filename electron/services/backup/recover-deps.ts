@@ -10,9 +10,13 @@ import type { ImportVerifyService } from '../import-verify/service.ts';
 import type { PolicyService } from '../policies/index.ts';
 import type { BackupServiceDeps, ContainerSourceRequest } from './service.ts';
 
-export function recoverDeps(o: { azure: AzureService; importVerify: ImportVerifyService; policies: PolicyService }): BackupServiceDeps {
+export function recoverDeps(o: {
+  azure: Pick<AzureService, 'status' | 'storageAccounts'>;
+  importVerify: Pick<ImportVerifyService, 'containerPackSource'>;
+  policies?: Pick<PolicyService, 'passphraseForJob'>;
+}): BackupServiceDeps {
   return {
-    policyPassphrase: (job) => o.policies.passphraseForJob(job),
+    policyPassphrase: async (job) => (o.policies ? o.policies.passphraseForJob(job) : null),
     containerSource: async (s: ContainerSourceRequest) => {
       const st = await o.azure.status();
       if (!st.signedIn) throw new AppError('SIGNIN_REQUIRED', `Sign in to read job "${s.job}" from container ${s.container} of storage account ${s.storageAccount}.`);
