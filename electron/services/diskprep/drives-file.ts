@@ -1,5 +1,8 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseJournal, replay } from './journal.ts';
+import { mirrorJournalPath } from './session.ts';
 import { z } from 'zod';
 import { AppError, type Serializable } from '../../../shared/errors.ts';
 import { BITLOCKER_KEY_RE } from '../../../shared/disks.ts';
@@ -147,6 +150,15 @@ export async function driveList(stateDir: string, protector: SecretProtector): P
   if (!file) throw new AppError('NOT_FOUND', `No prepared disks yet: ${drivesPath(stateDir)} does not exist.`, { path: drivesPath(stateDir) });
   const list: DriveListItem[] = [];
   for (const d of file.drives.filter((x) => x.verified)) {
+    // The journal mirror beside it recorded the manifest MD5 as written and read back: they must agree.
+    const journal = await readFile(mirrorJournalPath(stateDir, d.driveId), 'utf8').catch(() => null);
+    const recorded = journal === null ? undefined : replay(parseJournal(journal).records).manifestMd5;
+    if (recorded !== undefined && recorded.toUpperCase() !== d.manifestHash.toUpperCase()) {
+      throw new AppError('CORRUPT_DATA', `drives.json is damaged (${drivesPath(stateDir)}): disk ${d.driveId} lists manifest hash ${d.manifestHash}, but its journal recorded ${recorded} when the manifest was written and read back.`, {
+        path: drivesPath(stateDir),
+        driveId: d.driveId,
+      });
+    }
     list.push({ driveId: d.driveId, bitLockerKey: await protector.open(d.bitLockerKeySealed, `obc-drive:${d.driveId}`), manifestFile: d.manifestFile, manifestHash: d.manifestHash, driveHeaderHash: '' });
   }
   return { file, driveList: list };

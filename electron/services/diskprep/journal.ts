@@ -1,5 +1,6 @@
 import { open, readFile, mkdir, rename, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { AppError } from '../../../shared/errors.ts';
 import { DISK_LAYOUT } from '../../../shared/disks.ts';
 import type { PreparedVolume } from './types.ts';
 
@@ -52,7 +53,11 @@ export function replay(records: JournalRecord[]): JournalState {
   return s;
 }
 
-export function parseJournal(text: string): { records: JournalRecord[]; validBytes: number } {
+/**
+ * `damagedLine` (1-based) is set when a complete line in the middle does not parse: appends never leave that
+ * behind (a kill tears only the last line), so the journal was altered and is not to be trusted or truncated.
+ */
+export function parseJournal(text: string): { records: JournalRecord[]; validBytes: number; damagedLine?: number } {
   const records: JournalRecord[] = [];
   let pos = 0;
   while (pos < text.length) {
@@ -61,6 +66,7 @@ export function parseJournal(text: string): { records: JournalRecord[]; validByt
     try {
       records.push(JSON.parse(text.slice(pos, nl)) as JournalRecord);
     } catch {
+      if (text.indexOf('\n', nl + 1) >= 0) return { records, validBytes: Buffer.byteLength(text.slice(0, pos)), damagedLine: records.length + 1 };
       break;
     }
     pos = nl + 1;
@@ -90,7 +96,14 @@ export class Journal {
   static async open(vol: PreparedVolume, mirrorPath: string): Promise<Journal> {
     const diskPath = join(vol.root, DISK_LAYOUT.journalFile);
     const text = await readFile(diskPath, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? '' : Promise.reject(e)));
-    const { records, validBytes } = parseJournal(text);
+    const { records, validBytes, damagedLine } = parseJournal(text);
+    if (damagedLine !== undefined) {
+      throw new AppError(
+        'CORRUPT_DATA',
+        `The Disk Prep journal ${diskPath} on disk ${vol.serial} is damaged at line ${damagedLine} (not an interrupted last write), so what the disk holds cannot be trusted. Delete that file to copy this disk again from staging.`,
+        { path: diskPath, serial: vol.serial, line: damagedLine },
+      );
+    }
     const j = new Journal(vol, mirrorPath, records);
     j.fh = await open(diskPath, 'a+');
     if (validBytes !== Buffer.byteLength(text)) {
