@@ -33,6 +33,8 @@ export const seedSchema = z.object({
   createdAt: z.string(),
   completedAt: z.string().optional(),
   state: z.enum(['inProgress', 'complete']),
+  /** Retain-till date chosen in Back Up Now (YYYY-MM-DD); absent in older seeds. */
+  retainUntil: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
   crypto: z.object({
     kdf: z.literal('scrypt'),
     salt: z.string(),

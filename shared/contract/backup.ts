@@ -94,6 +94,9 @@ export interface StagingJob {
   storageAccount?: string;
   container?: string;
   subscriptionId?: string;
+  resourceGroup?: string;
+  /** Retain-till date recorded in seed.json (YYYY-MM-DD). */
+  retainUntil?: string;
   totals?: { files: number; bytes: number; storedBytes: number; chunks: number; skipped: number };
   problem?: string;
 }

@@ -91,6 +91,7 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
         sourceMachine: hostname(),
         createdAt: new Date().toISOString(),
         state: 'inProgress',
+        ...(opts.retainUntil ? { retainUntil: opts.retainUntil } : {}),
         crypto: made.crypto,
         totals: { files: 0, bytes: 0, storedBytes: 0, chunks: 0, skipped: 0 },
         files: [],
@@ -245,6 +246,7 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
       ...seed,
       state: 'complete',
       completedAt: new Date().toISOString(),
+      ...(opts.retainUntil ? { retainUntil: opts.retainUntil } : {}),
       totals: { files: files.length, bytes, storedBytes, chunks: rows.length, skipped: skipped.length },
       files: [
         ...[...state.packs].sort((a, b) => a.n - b.n).map((p) => ({ path: p.path, length: p.length, sha256: p.sha256 })),

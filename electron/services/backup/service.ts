@@ -166,6 +166,8 @@ export class BackupService {
             ...(j.seed.storageAccount ? { storageAccount: j.seed.storageAccount } : {}),
             ...(j.seed.container ? { container: j.seed.container } : {}),
             ...(j.seed.subscriptionId ? { subscriptionId: j.seed.subscriptionId } : {}),
+            ...(j.seed.resourceGroup ? { resourceGroup: j.seed.resourceGroup } : {}),
+            ...(j.seed.retainUntil ? { retainUntil: j.seed.retainUntil } : {}),
             totals: j.seed.totals,
           }
         : {}),
