@@ -144,7 +144,7 @@ describe('volume faults', () => {
     const staging = join(dir, 'st-ro');
     await mkdir(staging);
     mountTmpfs(staging, '64m');
-    const { r, fired } = await backupWithFault(staging, 'ro-job', () => remount(staging, 'ro'));
+    const { r, fired } = await backupWithFault(staging, 'ro-job', () => void remount(staging, 'ro'));
     expect(fired).toBe(true);
     const res = resultOf(r);
     expect(r.code, r.stdout.slice(-600)).toBe(1);
