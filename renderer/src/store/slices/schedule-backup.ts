@@ -151,6 +151,7 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
   const setData = (p: Partial<WizardData>) => patch({ data: { ...data(), ...p } });
   const azureFail = (err: unknown) => patch({ azureError: errorMessage(err), azureBusy: null });
   const ownJobName = () => get().sb.view?.policy?.initialBackup.ownDisk?.importJobName;
+  let viewSeq = 0;
 
   return {
     ...initScheduleBackupState,
@@ -316,13 +317,17 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
       set({ sb: { ...initScheduleBackupState.sb, data: emptyWizardData(), view: get().sb.view } });
     },
     async loadPolicyView() {
+      const seq = ++viewSeq;
       try {
-        patch({ view: await api.invoke('policy:get', {}) });
+        const view = await api.invoke('policy:get', {});
+        // A policy:changed that arrived meanwhile is newer than this answer.
+        if (seq === viewSeq) patch({ view });
       } catch {
         /* older hosts without policies: the console simply shows no schedule */
       }
     },
     applyPolicyView(view) {
+      viewSeq++;
       patch({ view });
     },
   };
