@@ -99,6 +99,7 @@ describe('schedule', () => {
     expect(checkSchedule({ ...weekly, everyWeeks: 5 }).everyWeeks).toBe('"Every 5 weeks" is out of range: choose every 1 to 4 weeks.');
     expect(checkSchedule({ ...weekly, everyWeeks: 0 }).everyWeeks).toMatch(/1 to 4/);
     expect(checkSchedule({ ...weekly, days: [] }).days).toBe('Choose at least one day of the week.');
+    expect(checkSchedule({ ...daily, timeZone: 'Mars/Olympus' }).timeZone).toMatch(/is not a time zone this system knows/);
   });
 });
 

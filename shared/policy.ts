@@ -176,6 +176,15 @@ export function checkTime(v: string): string | null {
   return null;
 }
 
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function checkSchedule(s: Schedule): Partial<Record<'times' | 'days' | 'everyWeeks' | 'timeZone', string>> {
   const out: Partial<Record<'times' | 'days' | 'everyWeeks' | 'timeZone', string>> = {};
   if (s.times.length === 0) out.times = 'Choose at least one time of day for the backup.';
@@ -192,6 +201,7 @@ export function checkSchedule(s: Schedule): Partial<Record<'times' | 'days' | 'e
       out.everyWeeks = `"Every ${s.everyWeeks} weeks" is out of range: choose every 1 to 4 weeks.`;
   }
   if (!s.timeZone) out.timeZone = 'Time zone is required.';
+  else if (!isTimeZone(s.timeZone)) out.timeZone = `"${s.timeZone}" is not a time zone this system knows (expected an IANA name such as Europe/Berlin).`;
   else if (!isKnownTimeZone(s.timeZone)) out.timeZone = `Time zone "${s.timeZone}" is not an IANA time zone (for example Europe/Berlin or UTC).`;
   return out;
 }

@@ -112,7 +112,12 @@ export class PolicyScheduler {
   private arm(): void {
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
-    const next = this.upcoming(1)[0];
+    let next: number | undefined;
+    try {
+      next = this.upcoming(1)[0];
+    } catch {
+      next = undefined; // a schedule the runtime cannot compute (unknown zone) never takes the host down
+    }
     this.dueAt = next ?? null;
     if (next === undefined || this.stopped) return;
     const wait = Math.max(0, Math.min(this.maxSleep, next - this.clock.now()));
