@@ -158,17 +158,6 @@ export interface Schedule {
   timeZone: string;
 }
 
-/** Intl knows the zone (the next-run arithmetic in schedule.ts would throw on any other). */
-function isKnownTimeZone(tz: string): boolean {
-  if (tz.length > 64) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function checkTime(v: string): string | null {
   const m = /^(\d{2}):(\d{2})$/.exec(v);
   if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return `Time "${v}" must be a time of day as HH:MM (00:00–23:30).`;
@@ -202,7 +191,6 @@ export function checkSchedule(s: Schedule): Partial<Record<'times' | 'days' | 'e
   }
   if (!s.timeZone) out.timeZone = 'Time zone is required.';
   else if (!isTimeZone(s.timeZone)) out.timeZone = `"${s.timeZone}" is not a time zone this system knows (expected an IANA name such as Europe/Berlin).`;
-  else if (!isKnownTimeZone(s.timeZone)) out.timeZone = `Time zone "${s.timeZone}" is not an IANA time zone (for example Europe/Berlin or UTC).`;
   return out;
 }
 
