@@ -90,6 +90,13 @@ describe('dispatch with payloads shaped like each request schema', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('channel values without a usable toString are UNKNOWN_CHANNEL, not INTERNAL', async () => {
+    for (const c of [Object.create(null), { toString: 1 }, { toString: () => ({}) }, Symbol('x'), [Object.create(null)]]) {
+      const r = await dispatch(recorders, c, {}, ctx);
+      expect(r).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+    }
+  });
+
   it('the shaped payloads really reach handlers for some channels (the generator is not only producing garbage)', () => {
     expect(reached).toBeGreaterThan(0);
   });

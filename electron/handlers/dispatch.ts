@@ -9,7 +9,7 @@ import type { HandlerCtx, HandlerTable } from './types.ts';
  */
 export async function dispatch(table: HandlerTable, channel: unknown, payload: unknown, ctx: HandlerCtx): Promise<IpcResult<unknown>> {
   try {
-    if (!isChannel(channel)) throw new AppError('UNKNOWN_CHANNEL', `Unknown channel: ${String(channel).slice(0, 80)}`);
+    if (!isChannel(channel)) throw new AppError('UNKNOWN_CHANNEL', `Unknown channel: ${describeChannel(channel)}`);
     if (TEST_ONLY_CHANNELS.includes(channel) && !ctx.services.testHooks) {
       throw new AppError('UNKNOWN_CHANNEL', `Unknown channel: ${channel}`);
     }
@@ -29,6 +29,15 @@ export async function dispatch(table: HandlerTable, channel: unknown, payload: u
     return { ok: true, value: value === undefined ? null : value };
   } catch (err) {
     return { ok: false, error: toIpcError(err) };
+  }
+}
+
+/** A printable name for any value sent as a channel (String() throws for objects without a usable toString). */
+function describeChannel(channel: unknown): string {
+  try {
+    return String(channel).slice(0, 80);
+  } catch {
+    return `(${typeof channel})`;
   }
 }
 
