@@ -1,11 +1,13 @@
-/** The console's home screen: the first-run guide (until dismissed) and the Jobs view. */
+/** The console's home screen: the first-run guide (until dismissed), the next scheduled backup and the Jobs view. */
 import { FirstRunPanel } from './FirstRunPanel.tsx';
 import { JobsView } from '../jobs/JobsView.tsx';
+import { NextBackupLine } from '../schedule-backup/NextBackupLine.tsx';
 
 export function ConsoleHome() {
   return (
     <div style={{ display: 'grid', gap: 20 }}>
       <FirstRunPanel />
+      <NextBackupLine />
       <JobsView />
     </div>
   );
