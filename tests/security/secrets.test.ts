@@ -16,6 +16,10 @@ import { mintToken } from '../../electron/services/sandbox/test-tokens.ts';
 import { sbRequest } from '../../electron/services/sandbox/test-http.ts';
 import { prng } from '../../electron/services/backup/test-utils.ts';
 import { main } from '../../electron/cli/index.ts';
+import WebSocket from 'ws';
+import { createServices } from '../../electron/services/index.ts';
+import { startBrowserHost } from '../../electron/server/server.ts';
+import { samplePolicy } from '../../electron/services/policies/test-helpers.ts';
 
 /**
  * Secrets never land in plain text: a realistic run with logging at its most verbose (settings logLevel 'debug',
@@ -194,4 +198,60 @@ describe('secrets never appear in plain text', () => {
     // The flow really produced output worth scanning.
     expect(out.length).toBeGreaterThan(1000);
   }, 240_000);
+
+  it('browser mode: policy passphrase, passphrase change and proxy password sent over the WebSocket at debug level', async () => {
+    const data = join(root, 'browser-data');
+    const staging = join(root, 'browser-staging');
+    await mkdir(staging, { recursive: true });
+    const services = await createServices({ dataDir: data, testHooks: false });
+    const staticRoot = join(root, 'static');
+    await mkdir(staticRoot, { recursive: true });
+    await writeFile(join(staticRoot, 'index.html'), '<!doctype html><title>t</title>');
+    const host = await startBrowserHost({ services, staticRoot, port: 0 });
+    const first = 'browser first passphrase 0001';
+    const second = 'browser second passphrase 0002';
+    const proxyPassword = 'Proxy-Pa55word-Secret!';
+    let wire = '';
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=${encodeURIComponent(host.token)}`, { origin: `http://127.0.0.1:${host.port}` });
+      await new Promise((ok, fail) => (ws.once('open', ok), ws.once('error', fail)));
+      ws.on('message', (d) => (wire += d.toString()));
+      let id = 0;
+      const call = (channel: string, payload: unknown) =>
+        new Promise<{ ok: boolean; error?: { message: string } }>((resolve) => {
+          const mine = ++id;
+          const onMsg = (d: WebSocket.RawData) => {
+            const m = JSON.parse(d.toString());
+            if (m.t === 'result' && m.id === mine) (ws.off('message', onMsg), resolve(m.result));
+          };
+          ws.on('message', onMsg);
+          ws.send(JSON.stringify({ t: 'invoke', id: mine, channel, payload }));
+        });
+      expect(await call('settings:set', { logLevel: 'debug' })).toMatchObject({ ok: true });
+      expect(await call('policy:save', { policy: samplePolicy({}, staging), passphrase: first })).toMatchObject({ ok: true });
+      // A wrong current passphrase is refused without echoing either value.
+      const wrong = await call('properties:changePassphrase', { current: 'not the passphrase 0000', next: second });
+      expect(wrong.ok).toBe(false);
+      expect(await call('properties:changePassphrase', { current: first, next: second })).toMatchObject({ ok: true });
+      const proxy = { mode: 'manual', host: 'proxy.example', port: 3128, username: 'svc-backup', password: proxyPassword };
+      expect(await call('properties:set', { proxy })).toMatchObject({ ok: true });
+      expect(await call('properties:get', {})).toMatchObject({ ok: true });
+      expect(await call('policy:get', {})).toMatchObject({ ok: true });
+      ws.close();
+    } finally {
+      await host.close();
+      await services.close();
+    }
+    const files = (await Promise.all([data, staging, tmp].map(filesUnder))).flat();
+    expect(files.length).toBeGreaterThan(2);
+    const leaks: string[] = [];
+    const secrets = [first, second, proxyPassword, 'not the passphrase 0000'];
+    for (const f of files) {
+      const text = (await readFile(f)).toString('latin1');
+      for (const v of secrets) if (text.includes(v) || text.includes(Buffer.from(v).toString('base64'))) leaks.push(`${v.slice(0, 8)}… in ${relative(root, f)}`);
+    }
+    // Nothing the server sent back (results and events) carries them either.
+    for (const v of secrets) if (wire.includes(v)) leaks.push(`${v.slice(0, 8)}… in a WebSocket message`);
+    expect(leaks).toEqual([]);
+  }, 60_000);
 });
