@@ -42,6 +42,11 @@ export function ImportJobsScreen() {
   );
   const refresh = useAppStore((s) => s.refreshImportJobs);
   const select = useAppStore((s) => s.selectImportJob);
+  // Opening the screen lists the jobs at once: the app-wide watcher's last answer may be old, or a failure (such as
+  // a provider registered since) still waiting out its backoff.
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
   // First load, then the next refresh after each one: 1 min when healthy, backing off after failures.
   useEffect(() => {
     if (!ij.lastRefreshed && !ij.loading) {
