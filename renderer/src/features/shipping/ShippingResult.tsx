@@ -76,7 +76,7 @@ export function ShippingResult() {
                   {d.rehearsal ? ' (rehearsal disk)' : ''}
                 </TableCell>
                 <TableCell>{formatBytes(d.bytes)}</TableCell>
-                <TableCell style={{ fontFamily: 'monospace' }}>{d.manifestHash}</TableCell>
+                <TableCell style={{ fontFamily: 'monospace', overflowWrap: 'anywhere' }}>{d.manifestHash}</TableCell>
                 <TableCell data-testid={`dp-key-${d.driveId}`} style={{ fontFamily: 'monospace' }}>
                   {showKeys ? (d.key ?? 'not available in this session') : '••••••'}
                 </TableCell>
