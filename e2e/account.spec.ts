@@ -1,23 +1,8 @@
-import { join } from 'node:path';
-import { startSandbox, type SandboxHandle } from '../electron/services/sandbox/index.ts';
 import { completeSignInPage } from '../electron/services/sandbox/test-signin.ts';
-import { startConsoleHost, type ConsoleHost } from './host.ts';
-import { test as base, expect } from './fixtures.ts';
+import { expect } from './fixtures.ts';
+import { sandboxTest as test } from './helpers/sandbox.ts';
 
 /** Sign in / out from the console against the Local sandbox: cloud choice, interactive sign-in, title bar, sign-out. */
-const test = base.extend<{ sandbox: SandboxHandle }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright requires an object pattern here
-  sandbox: async ({}, use) => {
-    const sb = await startSandbox({ registrationDelayMs: 0 });
-    await use(sb);
-    await sb.stop();
-  },
-  host: async ({ sandbox }, use) => {
-    const host: ConsoleHost = await startConsoleHost({ OBC_SANDBOX_CLOUD: join(sandbox.dataDir, 'cloud.json') });
-    await use(host);
-    await host.stop();
-  },
-});
 test.use({ ignoreHTTPSErrors: true });
 
 test('sign in to the Local sandbox from the console, see the account, sign out', async ({ consolePage: page, sandbox, shot }) => {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
+import { expectSameTree } from './helpers/files.ts';
 
 /**
  * Back Up Now and Recover Data in browser mode on real temp folders: back up a mixed tree, recover it to another
@@ -23,19 +24,6 @@ async function makeSource(root: string): Promise<void> {
   await writeFile(join(root, 'docs', 'copy of random.bin'), big); // deduplicated
   await writeFile(join(root, 'Ünïcødé — 日本語', 'naïve café 🎉.txt'), 'unicode names round-trip\n');
   await writeFile(join(root, 'Ünïcødé — 日本語', 'Ωμέγα.bin'), randomBytes(4096));
-}
-
-/** Relative path → file bytes (or 'dir') for every entry below root. */
-async function snapshot(root: string, rel = ''): Promise<Map<string, Buffer | 'dir'>> {
-  const out = new Map<string, Buffer | 'dir'>();
-  for (const e of await readdir(join(root, rel), { withFileTypes: true })) {
-    const p = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) {
-      out.set(p, 'dir');
-      for (const [k, v] of await snapshot(root, p)) out.set(k, v);
-    } else out.set(p, await readFile(join(root, p)));
-  }
-  return out;
 }
 
 /** "1.50 GiB" → bytes (the counters show binary units). */
@@ -160,14 +148,7 @@ test('Back Up Now then Recover Data round-trips a mixed tree byte for byte', asy
   await expect(page.getByTestId('rec-result')).toContainText('Recovery completed');
   await shot('recover-done');
 
-  const want = await snapshot(source);
-  const got = await snapshot(join(restore, catalogSource));
-  expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
-  for (const [p, v] of want) {
-    const g = got.get(p);
-    if (v === 'dir') expect(g, p).toBe('dir');
-    else expect(Buffer.compare(g as Buffer, v), p).toBe(0);
-  }
+  await expectSameTree(source, join(restore, catalogSource));
   const t0 = (await stat(join(source, 'readme.txt'))).mtimeMs;
   const t1 = (await stat(join(restore, catalogSource, 'readme.txt'))).mtimeMs;
   expect(Math.abs(t1 - t0)).toBeLessThan(2000);

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, open, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { startSandbox, type SandboxHandle } from '../electron/services/sandbox/index.ts';
+import type { SandboxHandle } from '../electron/services/sandbox/index.ts';
 import { completeSignInPage } from '../electron/services/sandbox/test-signin.ts';
-import { startConsoleHost, type ConsoleHost } from './host.ts';
-import { test as base, expect } from './fixtures.ts';
+import { expect } from './fixtures.ts';
+import { invoke, waitTask } from './helpers/ipc.ts';
+import { admin, sandboxTest as test } from './helpers/sandbox.ts';
+import { addRehearsalDisk, fillShipping } from './pages/disk-prep-page.ts';
 
 /**
  * Everything after Back Up Now, in browser mode against the Local sandbox cloud with rehearsal folder disks:
@@ -17,60 +18,8 @@ import { test as base, expect } from './fixtures.ts';
 const PASSPHRASE = 'e2e disk prep passphrase: purple monkey dishwasher';
 const JOB = 'seed-e2e';
 
-const test = base.extend<{ sandbox: SandboxHandle; work: string }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright requires an object pattern here
-  sandbox: async ({}, use) => {
-    const sb = await startSandbox({ registrationDelayMs: 0 });
-    await use(sb);
-    await sb.stop();
-  },
-  // eslint-disable-next-line no-empty-pattern -- Playwright requires an object pattern here
-  work: async ({}, use) => {
-    const dir = await mkdtemp(join(tmpdir(), 'obc-e2e-dp-'));
-    await use(dir);
-    await rm(dir, { recursive: true, force: true });
-  },
-  host: async ({ sandbox }, use) => {
-    const host: ConsoleHost = await startConsoleHost({ OBC_SANDBOX_CLOUD: join(sandbox.dataDir, 'cloud.json') });
-    await use(host);
-    await host.stop();
-  },
-});
-
 // The sign-in window shows the sandbox identity server, whose certificate comes from the sandbox's own test CA.
 test.use({ ignoreHTTPSErrors: true });
-
-/** One invoke over the page's own authenticated WebSocket (same path the renderer uses). */
-async function invoke<T>(page: Page, channel: string, payload: unknown): Promise<T> {
-  const r = await page.evaluate(
-    async ({ channel, payload }) => {
-      const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(sessionStorage.getItem('obc.token') ?? '')}`);
-      await new Promise((res, rej) => {
-        ws.onopen = res;
-        ws.onerror = rej;
-      });
-      const out = await new Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>((resolve) => {
-        ws.onmessage = (ev) => {
-          const msg = JSON.parse(String(ev.data));
-          if (msg.t === 'result' && msg.id === 1) resolve(msg.result);
-        };
-        ws.send(JSON.stringify({ t: 'invoke', id: 1, channel, payload }));
-      });
-      ws.close();
-      return out;
-    },
-    { channel, payload },
-  );
-  if (!r.ok) throw new Error(`${channel}: ${r.error?.message}`);
-  return r.value as T;
-}
-
-async function admin(sb: SandboxHandle, path: string, body: unknown): Promise<unknown> {
-  const res = await fetch(`${sb.admin.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${sb.admin.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`admin ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 /** A real backup in <work>/staging (Back Up Now's engine through the host), with the sandbox storage account. */
 async function makeBackup(page: Page, sb: SandboxHandle, work: string, job = JOB, mib: [number, number] = [40, 32]): Promise<{ staging: string }> {
@@ -90,12 +39,6 @@ async function makeBackup(page: Page, sb: SandboxHandle, work: string, job = JOB
   });
   await waitTask(page, taskId);
   return { staging };
-}
-
-async function waitTask(page: Page, taskId: string): Promise<void> {
-  await expect.poll(async () => (await invoke<{ status: string }>(page, 'task:get', { id: taskId })).status, { timeout: 60_000 }).toMatch(/succeeded|failed|cancelled/);
-  const t = await invoke<{ status: string; error?: { message: string } }>(page, 'task:get', { id: taskId });
-  expect(t.status, t.error?.message).toMatch(/succeeded/);
 }
 
 /** auth:signIn over the page's connection; the sign-in page (from the auth:signInUrl event) is completed in a new tab. */
@@ -147,10 +90,7 @@ test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter
 
   // 2. Disks: one rehearsal disk that holds only part of the job (one dock: the next disk comes later).
   await expect(page.getByTestId('disk-prep-screen')).toHaveAttribute('data-step', 'disks');
-  await page.getByTestId('dp-add-rehearsal').click();
-  await page.getByTestId('dp-rehearsal-serial').fill('E2EDISK1');
-  await page.getByTestId('dp-rehearsal-capacity').fill('70M');
-  await page.getByTestId('dp-rehearsal-create').click();
+  await addRehearsalDisk(page, 'E2EDISK1', '70M');
   await expect(page.getByTestId('disk-row-E2EDISK1')).toHaveAttribute('data-selected', 'true');
   await expect(page.getByTestId('disk-rehearsal-E2EDISK1')).toHaveText('Rehearsal disk');
   await expect(page.getByTestId('dp-capacity-text')).toContainText('more needed');
@@ -186,10 +126,7 @@ test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter
   await expect(page.getByTestId('dp-needs-disk')).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('dp-needs-disk')).toContainText('more capacity is needed');
   await shot('disk-prep-5-needs-disk');
-  await page.getByTestId('dp-add-rehearsal').click();
-  await page.getByTestId('dp-rehearsal-serial').fill('E2EDISK2');
-  await page.getByTestId('dp-rehearsal-capacity').fill('24M');
-  await page.getByTestId('dp-rehearsal-create').click();
+  await addRehearsalDisk(page, 'E2EDISK2', '24M');
   await expect(page.getByTestId('dp-erase-disk-E2EDISK2')).toContainText('24.0 MiB');
   await page.getByTestId('dp-erase-confirm-input').fill(JOB);
   await page.getByTestId('dp-erase-confirm').click();
@@ -223,23 +160,7 @@ test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter
   await expect(page.getByTestId('ship-countryOrRegion-error')).toHaveText(/Country or region is required/);
   await expect(page.getByTestId('ship-carrierName-error')).toHaveText(/Return carrier is required/);
   await shot('disk-prep-6-shipping-errors');
-  const good: Record<string, string> = {
-    contactName: 'Dana Admin',
-    phone: '+1 425 555 0100',
-    email: 'dana@contoso.example',
-    streetAddress1: '1 Main Street',
-    streetAddress2: 'Building 4',
-    city: 'Redmond',
-    stateOrProvince: 'WA',
-    postalCode: '98052',
-    carrierAccountNumber: '123456789',
-  };
-  for (const [field, value] of Object.entries(good)) await page.getByTestId(`ship-${field}`).fill(value);
-  await page.getByTestId('ship-countryOrRegion').click();
-  await page.getByRole('option', { name: 'United States' }).click();
-  await page.getByTestId('ship-carrierName').click();
-  await page.getByRole('option', { name: 'FedEx' }).click();
-  await expect(page.locator('[data-testid$="-error"]')).toHaveCount(0);
+  await fillShipping(page);
   await shot('disk-prep-6-shipping');
   await page.getByTestId('dp-create-job').click();
 

@@ -3,7 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startConsoleHost, type ConsoleHost } from './host.ts';
 
-const screensDir = resolve(import.meta.dirname, '..', 'test-results', 'screens');
+/** Where every spec's screen shots go (test-results/screens). */
+export const screensDir = resolve(import.meta.dirname, '..', 'test-results', 'screens');
 
 export interface Fixtures {
   host: ConsoleHost;
