@@ -153,7 +153,15 @@ export type ConflictChoice = 'overwrite' | 'skip' | 'keepBoth';
 
 export interface RecoverDraft {
   source: RecoverSource;
+  /** Source "staging": required; "disks"/"blob": optional (where seed.json and the job list are read from). */
   staging: string;
+  /** Source "disks": the prepared disks' root folders. */
+  disks?: string[];
+  /** Source "blob": the container of the import job. */
+  subscriptionId?: string;
+  resourceGroup?: string;
+  storageAccount?: string;
+  container?: string;
   jobName: string;
   passphrase: string;
   /** Catalog paths chosen (a folder includes everything below it). */
@@ -173,10 +181,27 @@ export function validateRecoverStep(step: RecoverStep, d: RecoverDraft, ctx: Rec
   const out: FieldErrors = {};
   if (step === 'source') {
     if (!ctx.supportedSources.includes(d.source)) out.source = 'This source cannot be read by this version of the console yet.';
-    const m = checkFullPath(d.staging, 'Staging location');
+    const m = d.source === 'staging' || d.staging ? checkFullPath(d.staging, 'Staging location') : null;
     if (m) out.staging = m;
+    if (d.source === 'disks') {
+      const disks = d.disks ?? [];
+      if (disks.length === 0) out.disks = 'Add the folder (drive root) of every prepared disk of the job.';
+      else if (disks.length > 10) out.disks = 'An import job has at most 10 disks.';
+      else for (const x of disks) {
+        const dm = checkFullPath(x, 'Disk folder');
+        if (dm) {
+          out.disks = dm;
+          break;
+        }
+      }
+    } else if (d.source === 'blob') {
+      if (!d.subscriptionId?.trim()) out.subscriptionId = 'Enter the subscription of the storage account.';
+      if (!d.storageAccount || !/^[a-z0-9]{3,24}$/.test(d.storageAccount)) out.storageAccount = 'Storage account: 3–24 lowercase letters and digits.';
+      if (!d.container || !/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(d.container)) out.container = 'Container: 3–63 lowercase letters, digits and single hyphens.';
+    }
   } else if (step === 'job') {
     if (!d.jobName) out.jobName = 'Choose the backup job to recover from.';
+    else if (!/^[a-z][a-z0-9-]{1,63}$/.test(d.jobName)) out.jobName = `Job name "${d.jobName}": 2–64 lowercase letters, digits and hyphens, starting with a letter.`;
     else if (ctx.jobState === 'inProgress') out.jobName = `The backup of job "${d.jobName}" is not complete; run Back Up Now again to finish it before recovering.`;
     else if (ctx.jobState === 'damaged') out.jobName = `The job folder "${d.jobName}" is damaged and cannot be opened.`;
     if (!d.passphrase) out.passphrase = 'Enter the passphrase the backup was made with.';
@@ -185,6 +210,7 @@ export function validateRecoverStep(step: RecoverStep, d: RecoverDraft, ctx: Rec
   } else if (step === 'destination') {
     const m = checkFullPath(d.destination, 'Destination folder');
     if (m) out.destination = m;
+    else if (d.source === 'disks' && (d.disks ?? []).some((x) => pathIsUnder(d.destination, x))) out.destination = 'Recover into a folder outside the prepared disks.';
     else if (d.staging && pathIsUnder(d.destination, d.staging)) out.destination = `Recover into a folder outside the staging location "${d.staging}".`;
     if (!d.conflict) out.conflict = 'Choose what happens when a file already exists at the destination.';
   }

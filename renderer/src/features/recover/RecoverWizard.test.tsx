@@ -7,6 +7,8 @@ import { getAppState, resetAppStore } from '../../store/index.ts';
 import { createFakeTransport, type FakeTransport } from '../../test/fake-transport.ts';
 import { makeTask } from '../../test/fixtures.ts';
 import { RecoverWizard } from './RecoverWizard.tsx';
+import type { PolicyView } from '../../../../shared/contract/policies.ts';
+import type { AuthStatus } from '../../../../shared/contract/azure.ts';
 
 let t: FakeTransport;
 beforeEach(() => {
@@ -46,10 +48,9 @@ describe('Recover Data wizard', () => {
     t.handle('recover:start', () => ({ ok: true, value: { taskId: 'r1' } }));
     renderWizard();
 
-    // Source: only the staging folder can be read in this build.
-    expect((screen.getByTestId('rec-source-disks') as HTMLInputElement).disabled).toBe(true);
-    expect((screen.getByTestId('rec-source-blob') as HTMLInputElement).disabled).toBe(true);
-    expect(screen.getByTestId('rec-source-note').textContent).toMatch(/not available in this build/);
+    // Source: all three can be read; the staging folder is the default.
+    expect((screen.getByTestId('rec-source-disks') as HTMLInputElement).disabled).toBe(false);
+    expect((screen.getByTestId('rec-source-blob') as HTMLInputElement).disabled).toBe(false);
     expect(next().disabled).toBe(true);
     type('rec-staging', 'staging');
     expect(screen.getByText(/must be a full path/)).toBeTruthy();
@@ -89,8 +90,7 @@ describe('Recover Data wizard', () => {
     fireEvent.click(screen.getByTestId('rec-start'));
     await screen.findByTestId('rec-progress');
     expect(t.calls.find((c) => c.channel === 'recover:start')?.req).toEqual({
-      staging: '/mnt/st',
-      job: 'seed-one',
+      source: { kind: 'staging', staging: '/mnt/st', job: 'seed-one' },
       passphrase: 'right',
       to: '/restore',
       paths: ['srv/b.txt'],
@@ -101,5 +101,81 @@ describe('Recover Data wizard', () => {
     expect(screen.getByTestId('rec-status').getAttribute('data-status')).toBe('succeeded');
     expect(screen.getByTestId('rec-result').textContent).toMatch(/Recovery completed/);
     expect(next().textContent).toBe('Close');
+  });
+
+  it('prepared disks: folders added through the folder dialog, a typed job name, recover:list/start with the disks source', async () => {
+    const picks = ['/media/disk1', '/media/disk2'];
+    t.handle('dialog:pickFolder', () => ({ ok: true, value: { path: picks.shift() ?? null, useBrowser: false } }));
+    t.handle('recover:list', (req) => ({ ok: true, value: { path: req.path ?? '', children: [child('srv', 'dir')] } }));
+    t.handle('recover:start', () => ({ ok: true, value: { taskId: 'r2' } }));
+    renderWizard();
+    fireEvent.click(screen.getByTestId('rec-source-disks'));
+    await waitFor(() => expect(screen.getByTestId('rec-disk-add')).toBeTruthy());
+    expect(next().disabled).toBe(true);
+    fireEvent.click(screen.getByTestId('rec-disk-add'));
+    await waitFor(() => expect((screen.getByTestId('rec-disk-0') as HTMLInputElement).value).toBe('/media/disk1'));
+    fireEvent.click(screen.getByTestId('rec-disk-add'));
+    await waitFor(() => expect((screen.getByTestId('rec-disk-1') as HTMLInputElement).value).toBe('/media/disk2'));
+    expect(next().disabled).toBe(false);
+    fireEvent.click(next());
+    await screen.findByTestId('rec-job-name');
+    type('rec-job-name', 'Bad Name');
+    expect(screen.getByText(/2–64 lowercase letters/)).toBeTruthy();
+    type('rec-job-name', 'seed-one');
+    type('rec-passphrase', 'right');
+    fireEvent.click(next());
+    await screen.findByTestId('rec-tree');
+    expect(t.calls.find((c) => c.channel === 'recover:list')?.req).toEqual({ source: { kind: 'disks', disks: ['/media/disk1', '/media/disk2'], job: 'seed-one' }, passphrase: 'right', path: '' });
+    fireEvent.click(screen.getByTestId('rec-check-srv'));
+    fireEvent.click(next());
+    type('rec-destination', '/media/disk1/out');
+    expect(screen.getByText(/outside the prepared disks/)).toBeTruthy();
+    type('rec-destination', '/restore');
+    fireEvent.click(screen.getByTestId('rec-conflict-skip'));
+    fireEvent.click(screen.getByTestId('rec-start'));
+    await screen.findByTestId('rec-progress');
+    expect(t.calls.find((c) => c.channel === 'recover:start')?.req).toMatchObject({ source: { kind: 'disks', disks: ['/media/disk1', '/media/disk2'], job: 'seed-one' }, to: '/restore' });
+  });
+
+  it('blob container: fields prefilled from the policy, SIGNIN_REQUIRED shows a sign-in prompt that opens the backup after signing in', async () => {
+    t.handle('policy:get', () => ({
+      ok: true,
+      value: {
+        policy: {
+          items: [{ path: '/srv', kind: 'folder' }],
+          initialBackup: { type: 'ownDisks', ownDisk: { stagingLocation: '/mnt/st', importJobName: 'seed-one', subscriptionId: 'sub-1', jobResourceGroup: 'rg-1', storageAccount: 'acct1', container: 'seed' } },
+        },
+      } as unknown as PolicyView,
+    }));
+    t.handle('backup:jobs', () => ({ ok: true, value: [] }));
+    let signedIn = false;
+    t.handle('auth:signIn', () => {
+      signedIn = true;
+      return { ok: true, value: { cloud: 'sandbox', cloudDisplayName: 'Local sandbox', signedIn: true } as unknown as AuthStatus };
+    });
+    t.handle('recover:list', (req) =>
+      signedIn ? { ok: true, value: { path: req.path ?? '', children: [child('srv', 'dir')] } } : { ok: false, error: { code: 'SIGNIN_REQUIRED', message: 'Sign in to read job "seed-one".' } },
+    );
+    renderWizard();
+    fireEvent.click(screen.getByTestId('rec-source-blob'));
+    await waitFor(() => expect((screen.getByTestId('rec-storage-account') as HTMLInputElement).value).toBe('acct1'));
+    expect((screen.getByTestId('rec-subscription') as HTMLInputElement).value).toBe('sub-1');
+    expect((screen.getByTestId('rec-resource-group') as HTMLInputElement).value).toBe('rg-1');
+    expect((screen.getByTestId('rec-container') as HTMLInputElement).value).toBe('seed');
+    type('rec-container', 'Bad--name');
+    expect(next().disabled).toBe(true);
+    type('rec-container', 'seed');
+    fireEvent.click(next());
+    await waitFor(() => expect((screen.getByTestId('rec-job-name') as HTMLInputElement).value).toBe('seed-one'));
+    type('rec-passphrase', 'right');
+    fireEvent.click(next());
+    await screen.findByTestId('rec-signin');
+    fireEvent.click(screen.getByTestId('rec-signin-button'));
+    await waitFor(() => expect(getAppState().rec.tree['']).toBeTruthy());
+    expect(t.calls.filter((c) => c.channel === 'recover:list').at(-1)?.req).toEqual({
+      source: { kind: 'container', job: 'seed-one', subscriptionId: 'sub-1', resourceGroup: 'rg-1', storageAccount: 'acct1', container: 'seed', staging: '/mnt/st' },
+      passphrase: 'right',
+      path: '',
+    });
   });
 });

@@ -1,13 +1,15 @@
 /**
- * Recover Data, pages 1 and 2: where the backup is (a staging folder in this build) and which job, with its passphrase.
- * data-testid: rec-source, rec-source-staging, rec-source-disks, rec-source-blob, rec-source-note, rec-staging,
- *   rec-staging-browse, rec-jobs, rec-job-<name>, rec-jobs-empty, rec-jobs-error, rec-jobs-refresh, rec-passphrase,
- *   rec-unlock-error
+ * Recover Data, pages 1 and 2: where the backup is (staging folder, prepared disks or the blob container) and which
+ * job, with its passphrase.
+ * data-testid: rec-source, rec-source-staging, rec-source-disks, rec-source-blob, rec-staging, rec-staging-browse,
+ *   rec-disks, rec-disk-<i>, rec-disk-remove-<i>, rec-disk-add, rec-disks-error, rec-subscription, rec-resource-group,
+ *   rec-storage-account, rec-container, rec-jobs, rec-job-<name>, rec-job-name, rec-jobs-empty, rec-jobs-error,
+ *   rec-jobs-refresh, rec-passphrase, rec-unlock-error, rec-signin, rec-signin-button
  */
 import {
   Button, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, Radio, RadioGroup, Spinner, Text, makeStyles, tokens,
 } from '@fluentui/react-components';
-import { ArrowClockwiseRegular, FolderOpenRegular } from '@fluentui/react-icons';
+import { AddRegular, ArrowClockwiseRegular, DismissRegular, FolderOpenRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import type { FieldErrors, RecoverSource } from '../../../../shared/backup-wizard.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
@@ -24,8 +26,8 @@ const useStyles = makeStyles({
 
 const SOURCE_LABELS: Record<RecoverSource, string> = {
   staging: 'A staging location (the folder Back Up Now wrote)',
-  disks: 'Prepared disks',
-  blob: 'The storage account blob container',
+  disks: 'Prepared disks (the disks Disk Prep wrote, before shipping or after they came back)',
+  blob: 'The storage account blob container (after the import job completed; needs sign-in)',
 };
 
 export function SourcePage({ errors }: { errors: FieldErrors }) {
@@ -34,31 +36,74 @@ export function SourcePage({ errors }: { errors: FieldErrors }) {
   // The policy's staging location if Back Up Now read one, else the last one used.
   const lastStaging = useAppStore((s) => s.bun.policy?.staging || s.settings?.lastStagingLocation);
   const update = useAppStore((s) => s.updateRecoverDraft);
+  const loadDefaults = useAppStore((s) => s.loadRecoverDefaults);
   const [touched, setTouched] = useState(false);
   useEffect(() => {
-    if (!draft.staging && lastStaging) update({ staging: lastStaging });
-  }, [draft.staging, lastStaging, update]);
-  const unsupported = (['disks', 'blob'] as const).filter((s) => !SUPPORTED_RECOVER_SOURCES.includes(s));
+    void loadDefaults();
+  }, [loadDefaults]);
+  useEffect(() => {
+    if (!draft.staging && lastStaging && draft.source === 'staging') update({ staging: lastStaging });
+  }, [draft.staging, draft.source, lastStaging, update]);
+  const disks = draft.disks ?? [];
+  const stagingOptional = draft.source !== 'staging';
   return (
     <div className={styles.page}>
-      <Field label="Recover from">
+      <Field label="Recover from" validationMessage={errors.source}>
         <RadioGroup data-testid="rec-source" value={draft.source} onChange={(_, d) => update({ source: d.value as RecoverSource })}>
           {(['staging', 'disks', 'blob'] as const).map((s) => (
             <Radio key={s} value={s} data-testid={`rec-source-${s}`} label={SOURCE_LABELS[s]} disabled={!SUPPORTED_RECOVER_SOURCES.includes(s)} />
           ))}
         </RadioGroup>
       </Field>
-      {unsupported.length > 0 && (
-        <MessageBarGroup>
-          <MessageBar layout="multiline" intent="info" data-testid="rec-source-note">
-            <MessageBarBody>
-              Recovering from prepared disks or from the blob container is not available in this build: it reads a staging folder only.
-            </MessageBarBody>
-          </MessageBar>
-        </MessageBarGroup>
+      {draft.source === 'disks' && (
+        <Field label="Prepared disks" required validationMessage={touched || disks.length ? errors.disks : undefined} hint="The folder (drive root) of every disk of the job: each holds DriveManifest.xml and obc-bom.json.">
+          <div data-testid="rec-disks" style={{ display: 'grid', gap: tokens.spacingVerticalXS }}>
+            {disks.map((d, i) => (
+              <div key={i} className={styles.inline}>
+                <Input className={styles.grow} data-testid={`rec-disk-${i}`} value={d} onChange={(_, v) => update({ disks: disks.map((x, j) => (j === i ? v.value : x)) })} />
+                <Button data-testid={`rec-disk-remove-${i}`} icon={<DismissRegular />} aria-label={`Remove disk ${d}`} onClick={() => update({ disks: disks.filter((_, j) => j !== i) })} />
+              </div>
+            ))}
+            <div>
+              <Button
+                data-testid="rec-disk-add"
+                icon={<AddRegular />}
+                onClick={async () => {
+                  setTouched(true);
+                  const p = await pickFolder({ title: 'Choose a prepared disk (its drive root)', ...(disks.length ? { defaultPath: disks[disks.length - 1] } : {}) });
+                  if (p && !disks.includes(p)) update({ disks: [...disks, p] });
+                }}
+              >
+                Add disk…
+              </Button>
+            </div>
+          </div>
+        </Field>
+      )}
+      {draft.source === 'blob' && (
+        <div className={styles.inline}>
+          <Field className={styles.grow} label="Subscription ID" required validationMessage={draft.subscriptionId !== undefined ? errors.subscriptionId : undefined}>
+            <Input data-testid="rec-subscription" value={draft.subscriptionId ?? ''} onChange={(_, d) => update({ subscriptionId: d.value.trim() })} />
+          </Field>
+          <Field className={styles.grow} label="Resource group" hint="Looked up from the storage account when empty.">
+            <Input data-testid="rec-resource-group" value={draft.resourceGroup ?? ''} onChange={(_, d) => update({ resourceGroup: d.value.trim() })} />
+          </Field>
+          <Field className={styles.grow} label="Storage account" required validationMessage={draft.storageAccount !== undefined ? errors.storageAccount : undefined}>
+            <Input data-testid="rec-storage-account" value={draft.storageAccount ?? ''} onChange={(_, d) => update({ storageAccount: d.value.trim() })} />
+          </Field>
+          <Field className={styles.grow} label="Container" required validationMessage={draft.container !== undefined ? errors.container : undefined}>
+            <Input data-testid="rec-container" value={draft.container ?? ''} onChange={(_, d) => update({ container: d.value.trim() })} />
+          </Field>
+        </div>
       )}
       <div className={styles.inline}>
-        <Field className={styles.grow} label="Staging location" required validationMessage={touched || draft.staging ? errors.staging : undefined}>
+        <Field
+          className={styles.grow}
+          label={stagingOptional ? 'Staging location (optional)' : 'Staging location'}
+          required={!stagingOptional}
+          hint={stagingOptional ? 'If the staging folder is still reachable, seed.json and the job list are read from it.' : undefined}
+          validationMessage={touched || draft.staging ? errors.staging : undefined}
+        >
           <Input data-testid="rec-staging" value={draft.staging} onChange={(_, d) => update({ staging: d.value })} onBlur={() => setTouched(true)} />
         </Field>
         <Button
@@ -73,6 +118,31 @@ export function SourcePage({ errors }: { errors: FieldErrors }) {
         </Button>
       </div>
     </div>
+  );
+}
+
+/** A SIGNIN_REQUIRED error from the container: a prompt to sign in, then open the backup again. */
+function SignInPrompt({ error }: { error: unknown }) {
+  const signIn = useAppStore((s) => s.signIn);
+  const busy = useAppStore((s) => s.authBusy);
+  const unlock = useAppStore((s) => s.unlockRecoverJob);
+  if ((error as { code?: string } | null)?.code !== 'SIGNIN_REQUIRED') return null;
+  return (
+    <MessageBarGroup>
+      <MessageBar layout="multiline" intent="warning" data-testid="rec-signin">
+        <MessageBarBody>Reading the blob container needs an Azure sign-in. Sign in, then the backup is opened again.</MessageBarBody>
+        <Button
+          data-testid="rec-signin-button"
+          disabled={busy !== null}
+          onClick={async () => {
+            await signIn();
+            await unlock();
+          }}
+        >
+          {busy === 'signIn' ? 'Signing in…' : 'Sign in'}
+        </Button>
+      </MessageBar>
+    </MessageBarGroup>
   );
 }
 
@@ -96,10 +166,15 @@ export function JobPage({ errors }: { errors: FieldErrors }) {
   };
   return (
     <div className={styles.page}>
-      <Text>Backups found in {draft.staging}:</Text>
+      {draft.staging && <Text>Backups found in {draft.staging}:</Text>}
       {rec.jobsLoading && <Spinner size="tiny" label="Reading the staging location…" />}
       <ErrorBar error={rec.jobsError} testId="rec-jobs-error" title="Could not read the staging location" onRetry={() => void loadJobs()} />
-      {jobs && jobs.length === 0 && <Text data-testid="rec-jobs-empty">No backup jobs were found in this staging location.</Text>}
+      {jobs && jobs.length === 0 && draft.staging && <Text data-testid="rec-jobs-empty">No backup jobs were found in this staging location.</Text>}
+      {draft.source !== 'staging' && (
+        <Field label="Job name" required validationMessage={draft.jobName ? errors.jobName : undefined} hint="The import job the disks or the container belong to.">
+          <Input data-testid="rec-job-name" value={draft.jobName} onChange={(_, d) => update({ jobName: d.value.trim() })} />
+        </Field>
+      )}
       {jobs && jobs.length > 0 && (
         <Field label="Backup job" required validationMessage={draft.jobName ? errors.jobName : undefined}>
           <RadioGroup data-testid="rec-jobs" value={draft.jobName} onChange={(_, d) => update({ jobName: d.value })}>
@@ -124,6 +199,7 @@ export function JobPage({ errors }: { errors: FieldErrors }) {
           onBlur={() => setTouched(true)}
         />
       </Field>
+      <SignInPrompt error={rec.unlockError} />
       <ErrorBar error={rec.unlockError} testId="rec-unlock-error" title="The backup could not be opened" />
     </div>
   );

@@ -1,10 +1,27 @@
-import type { CatalogChild, StagingJob } from '../../../../shared/contract/backup.ts';
+import type { CatalogChild, RecoverSource as ContractSource, StagingJob } from '../../../../shared/contract/backup.ts';
 import { RECOVER_STEPS, type RecoverDraft, type RecoverSource, type RecoverStep } from '../../../../shared/backup-wizard.ts';
 import { api } from '../../api/client.ts';
 import type { SliceCreator } from '../types.ts';
+import { fetchPolicyDefaults, type PolicyDefaults } from './policy-defaults.ts';
 
-/** Sources recover:start can read in this build (the contract takes a staging folder only). */
-export const SUPPORTED_RECOVER_SOURCES: readonly RecoverSource[] = ['staging'];
+/** Sources recover:start can read: the staging folder, prepared disks, the blob container (after the import). */
+export const SUPPORTED_RECOVER_SOURCES: readonly RecoverSource[] = ['staging', 'disks', 'blob'];
+
+/** The contract's source for a draft. */
+export function recoverSourceOf(d: RecoverDraft): ContractSource {
+  if (d.source === 'disks') return { kind: 'disks', disks: d.disks ?? [], job: d.jobName, ...(d.staging ? { staging: d.staging } : {}) };
+  if (d.source === 'blob')
+    return {
+      kind: 'container',
+      job: d.jobName,
+      subscriptionId: d.subscriptionId ?? '',
+      ...(d.resourceGroup ? { resourceGroup: d.resourceGroup } : {}),
+      storageAccount: d.storageAccount ?? '',
+      container: d.container ?? '',
+      ...(d.staging ? { staging: d.staging } : {}),
+    };
+  return { kind: 'staging', staging: d.staging, job: d.jobName };
+}
 
 export interface RecoverState {
   rec: {
@@ -12,6 +29,8 @@ export interface RecoverState {
     step: RecoverStep;
     reached: number;
     jobs: StagingJob[] | null;
+    /** The backup policy's staging location and import job (prefills the source fields), once read. */
+    policy: PolicyDefaults | null;
     jobsLoading: boolean;
     jobsError: unknown;
     unlocking: boolean;
@@ -31,6 +50,8 @@ export interface RecoverActions {
   updateRecoverDraft(patch: Partial<RecoverDraft>): void;
   goRecoverStep(step: RecoverStep): void;
   loadRecoverJobs(): Promise<void>;
+  /** Reads the backup policy once to prefill the staging location and the container fields. */
+  loadRecoverDefaults(): Promise<void>;
   /** Opens the catalog with the passphrase (recover:list of the top). Resolves true when it opened. */
   unlockRecoverJob(): Promise<boolean>;
   loadRecoverFolder(path: string): Promise<void>;
@@ -51,6 +72,7 @@ export const initRecoverState: RecoverState = {
     step: 'source',
     reached: 0,
     jobs: null,
+    policy: null,
     jobsLoading: false,
     jobsError: null,
     unlocking: false,
@@ -69,7 +91,7 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
   const patch = (p: Partial<RecoverState['rec']>) => set((s) => ({ rec: { ...s.rec, ...p } }));
   const ref = () => {
     const d = get().rec.draft;
-    return { staging: d.staging, job: d.jobName, passphrase: d.passphrase };
+    return { source: recoverSourceOf(d), passphrase: d.passphrase };
   };
   return {
     ...initRecoverState,
@@ -78,7 +100,8 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
       const draft = { ...r.draft, ...p };
       // Another staging folder, job or passphrase means another catalog: forget what was browsed.
       const newSource = p.staging !== undefined && p.staging !== r.draft.staging;
-      const newJob = newSource || (p.jobName !== undefined && p.jobName !== r.draft.jobName) || (p.passphrase !== undefined && p.passphrase !== r.draft.passphrase);
+      const where = (['source', 'disks', 'subscriptionId', 'resourceGroup', 'storageAccount', 'container'] as const).some((k) => p[k] !== undefined && JSON.stringify(p[k]) !== JSON.stringify(r.draft[k]));
+      const newJob = newSource || where || (p.jobName !== undefined && p.jobName !== r.draft.jobName) || (p.passphrase !== undefined && p.passphrase !== r.draft.passphrase);
       if (newSource) draft.jobName = p.jobName ?? '';
       if (newJob) draft.selected = p.selected ?? [];
       patch({
@@ -91,15 +114,41 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
       const i = RECOVER_STEPS.indexOf(step);
       set((s) => ({ rec: { ...s.rec, step, reached: Math.max(s.rec.reached, i) } }));
     },
+    async loadRecoverDefaults() {
+      let p = get().rec.policy;
+      if (!p) {
+        const r = await fetchPolicyDefaults().catch(() => null);
+        if (r?.kind !== 'policy') return;
+        p = r.policy;
+      }
+      const d = get().rec.draft;
+      const fill = <K extends 'staging' | 'subscriptionId' | 'resourceGroup' | 'storageAccount' | 'container'>(k: K, v: string | undefined) => (!d[k] && v ? { [k]: v } : {});
+      patch({
+        policy: p,
+        draft: { ...d, ...fill('staging', p.staging), ...fill('subscriptionId', p.subscriptionId), ...fill('resourceGroup', p.resourceGroup), ...fill('storageAccount', p.storageAccount), ...fill('container', p.container), ...(!d.jobName && p.jobName ? { jobName: p.jobName } : {}) },
+      });
+    },
     async loadRecoverJobs() {
+      // Disks and the container do not need a staging folder; without one there is no job list to read.
+      if (!get().rec.draft.staging) return patch({ jobs: [], jobsLoading: false, jobsError: null });
       patch({ jobsLoading: true, jobsError: null });
       try {
         const jobs = await api.invoke('backup:jobs', { staging: get().rec.draft.staging });
         const d = get().rec.draft;
         const complete = jobs.filter((j) => j.state === 'complete');
         // One finished job: choose it for the user.
-        const jobName = d.jobName && jobs.some((j) => j.jobName === d.jobName) ? d.jobName : complete.length === 1 ? complete[0].jobName : '';
-        patch({ jobs, jobsLoading: false, draft: { ...d, jobName } });
+        const jobName = d.jobName && (d.source !== 'staging' || jobs.some((j) => j.jobName === d.jobName)) ? d.jobName : complete.length === 1 ? complete[0].jobName : '';
+        // The container fields from the job's seed.json when the policy did not give them.
+        const j = jobs.find((x) => x.jobName === jobName);
+        const fromJob = d.source === 'blob' && j
+          ? {
+              ...(!d.subscriptionId && j.subscriptionId ? { subscriptionId: j.subscriptionId } : {}),
+              ...(!d.resourceGroup && j.resourceGroup ? { resourceGroup: j.resourceGroup } : {}),
+              ...(!d.storageAccount && j.storageAccount ? { storageAccount: j.storageAccount } : {}),
+              ...(!d.container && j.container ? { container: j.container } : {}),
+            }
+          : {};
+        patch({ jobs, jobsLoading: false, draft: { ...d, ...fromJob, jobName } });
       } catch (err) {
         patch({ jobs: null, jobsLoading: false, jobsError: err });
       }
@@ -153,7 +202,7 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
       patch({ taskId: null, step: 'destination' });
     },
     resetRecover() {
-      set({ rec: { ...initRecoverState.rec, draft: emptyDraft() } });
+      set((s) => ({ rec: { ...initRecoverState.rec, draft: emptyDraft(), policy: s.rec.policy } }));
     },
   };
 };
