@@ -214,7 +214,10 @@ describe('secrets never appear in plain text', () => {
     let wire = '';
     try {
       const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=${encodeURIComponent(host.token)}`, { origin: `http://127.0.0.1:${host.port}` });
-      await new Promise((ok, fail) => (ws.once('open', ok), ws.once('error', fail)));
+      await new Promise((ok, fail) => {
+        ws.once('open', ok);
+        ws.once('error', fail);
+      });
       ws.on('message', (d) => (wire += d.toString()));
       let id = 0;
       const call = (channel: string, payload: unknown) =>
@@ -222,7 +225,9 @@ describe('secrets never appear in plain text', () => {
           const mine = ++id;
           const onMsg = (d: WebSocket.RawData) => {
             const m = JSON.parse(d.toString());
-            if (m.t === 'result' && m.id === mine) (ws.off('message', onMsg), resolve(m.result));
+            if (m.t !== 'result' || m.id !== mine) return;
+            ws.off('message', onMsg);
+            resolve(m.result);
           };
           ws.on('message', onMsg);
           ws.send(JSON.stringify({ t: 'invoke', id: mine, channel, payload }));
