@@ -18,6 +18,7 @@ export function unsafeCatalogPath(path: string, platform: NodeJS.Platform = proc
     if (/^[A-Za-z]:/.test(part)) return 'contains a drive letter';
     if (win) {
       if (part.includes('\\')) return 'contains a backslash';
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what Windows refuses in names
       if (/[<>:"|?*\x01-\x1f]/.test(part)) return `"${part}" has characters Windows does not allow`;
       if (RESERVED.test(part)) return `"${part}" is a reserved Windows name`;
       if (/[. ]$/.test(part)) return `"${part}" ends with a dot or space`;
