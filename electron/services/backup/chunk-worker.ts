@@ -17,7 +17,7 @@ const port = parentPort;
 if (!port) throw new Error('chunk-worker must run in a worker thread');
 
 const P = DEFAULT_CHUNK_PARAMS;
-const BUF_SIZE = P.max + (4 << 20);
+const BUF_SIZE = P.max + (2 << 20);
 const BATCH_BYTES = 2 << 20;
 const SAMPLE = 64 * 1024;
 const ZERO = Buffer.alloc(P.max);
@@ -115,7 +115,7 @@ async function compress(data: Buffer): Promise<Buffer | null> {
 async function emitChunk(piece: number, data: Buffer, id: Buffer): Promise<void> {
   const hex = id.toString('hex');
   if (known.has(hex)) {
-    batch.push({ kind: 'chunk', piece, id: new Uint8Array(id), rawLength: data.length });
+    batch.push({ kind: 'chunk', piece, id: hex, rawLength: data.length });
     return;
   }
   const c = await compress(data);
@@ -128,7 +128,7 @@ async function emitChunk(piece: number, data: Buffer, id: Buffer): Promise<void>
   if (pad) head = 0;
   sealInto(enc, body, chunkAad(id, flag), ring.subarray(head, head + need));
   known.add(hex);
-  batch.push({ kind: 'chunk', piece, id: new Uint8Array(id), rawLength: data.length, flag, at: head, length: need });
+  batch.push({ kind: 'chunk', piece, id: hex, rawLength: data.length, flag, at: head, length: need });
   head += need;
   if (head === ring.length) head = 0;
   batchBytes += pad + need;

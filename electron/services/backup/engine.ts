@@ -168,9 +168,9 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
         for (const it of items) {
           const fileIdx = plan.pieces[it.piece].file;
           if (it.kind === 'chunk') {
-            const hex = Buffer.from(it.id).toString('hex');
+            const hex = it.id;
             pieceChunks[it.piece].push(hex);
-            if (it.length !== undefined && (await w.add(it.id, it.flag ?? 0, it.rawLength, ring.subarray(it.at!, it.at! + it.length)))) {
+            if (it.length !== undefined && (await w.add(hex, it.flag ?? 0, it.rawLength, ring.subarray(it.at!, it.at! + it.length)))) {
               meter.add({ compressionSavedBytes: it.rawLength - (it.length - 28) });
             } else {
               if (!w.has(hex)) throw new AppError('INTERNAL', `Chunk ${hex.slice(0, 12)}… was reported stored but is not in any pack.`);

@@ -86,9 +86,9 @@ export class PackWriter {
   private readonly targetSize: number;
   private readonly onCommit: (p: CommittedPack) => Promise<void>;
   written = 0;
-  private readonly scratch = Buffer.allocUnsafeSlow(9 << 20);
+  private readonly scratch = Buffer.allocUnsafeSlow(5 << 20);
   /** Sealed chunks are copied here (out of the workers' rings) and written in ~4 MiB writes. */
-  private readonly stage = Buffer.allocUnsafeSlow(12 << 20);
+  private readonly stage = Buffer.allocUnsafeSlow(6 << 20);
   private stageLen = 0;
 
   constructor(jobDir: string, enc: Buffer, nextPack: number, targetSize: number, onCommit: (p: CommittedPack) => Promise<void>) {
@@ -103,8 +103,7 @@ export class PackWriter {
     return this.stored.has(hex);
   }
 
-  async add(id: Uint8Array, flag: number, rawLength: number, sealed: Uint8Array): Promise<boolean> {
-    const hex = Buffer.from(id).toString('hex');
+  async add(hex: string, flag: number, rawLength: number, sealed: Uint8Array): Promise<boolean> {
     if (this.stored.has(hex)) return false;
     if (!this.fh) await this.openPack();
     const offset = this.pos;
@@ -114,7 +113,7 @@ export class PackWriter {
     this.stageLen += len;
     this.pendingBytes += len;
     this.pos += len;
-    this.entries.push({ id: Buffer.from(id), offset, length: len, rawLength, flag });
+    this.entries.push({ id: Buffer.from(hex, 'hex'), offset, length: len, rawLength, flag });
     this.stored.set(hex, { pack: this.n, offset, length: len, rawLength, flag });
     if (this.pendingBytes >= 4 << 20) await this.flushPending();
     if (this.pos >= this.targetSize) await this.commit();

@@ -2,8 +2,8 @@ import { Worker } from 'node:worker_threads';
 import type { JobKeys } from './crypto.ts';
 import type { FromWorker, ToWorker, WorkPiece } from './worker-protocol.ts';
 
-/** Shared ring per worker: must hold two of the largest sealed chunks (8 MiB max) plus slack. */
-const RING_BYTES = 20 << 20;
+/** Shared ring per worker: must hold two of the largest sealed chunks (4 MiB max) plus slack. */
+const RING_BYTES = 10 << 20;
 
 export const CHUNK_WORKER_URL = new URL('./chunk-worker.ts', import.meta.url);
 
@@ -58,7 +58,8 @@ export async function runPool(opts: {
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const n = Math.max(1, Math.min(opts.workers, opts.units.length || 1));
       for (let i = 0; i < n; i++) {
-        const w = new Worker(opts.workerUrl ?? CHUNK_WORKER_URL);
+        // A small young generation: the workers' JS objects are tiny and short-lived; the bytes live outside the heap.
+        const w = new Worker(opts.workerUrl ?? CHUNK_WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
         const sab = new SharedArrayBuffer(opts.ringBytes ?? RING_BYTES);
         const ring = Buffer.from(sab);
         workers.push(w);

@@ -9,7 +9,7 @@ export interface WorkPiece {
 
 export type OutItem =
   /** `at`/`length`: where the sealed chunk sits in the worker's ring (absent when the worker knows it is stored). */
-  | { kind: 'chunk'; piece: number; id: Uint8Array; rawLength: number; flag?: number; at?: number; length?: number }
+  | { kind: 'chunk'; piece: number; /** hex */ id: string; rawLength: number; flag?: number; at?: number; length?: number }
   | { kind: 'done'; piece: number; bytes: number }
   | { kind: 'error'; piece: number; code: string; message: string };
 
