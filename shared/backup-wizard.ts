@@ -28,6 +28,8 @@ export interface BackupDraft {
   retainUntil: string;
   passphrase: string;
   passphraseConfirm: string;
+  /** Use the passphrase this machine's backup policy keeps (protected) instead of typing it. */
+  usePolicyPassphrase?: boolean;
   /** Replace a completed backup of the same job (asked on the confirmation page). */
   overwrite: boolean;
 }
@@ -126,6 +128,8 @@ export function validateBackupStep(step: BackupStep, d: BackupDraft, ctx: Backup
     else if (!isValidDate(d.retainUntil)) out.retainUntil = `"${d.retainUntil}" is not a calendar date (YYYY-MM-DD).`;
     else if (d.retainUntil <= ctx.today) out.retainUntil = `Retain Backup Till must be after today (${ctx.today}).`;
     else if (d.retainUntil > addYears(ctx.today, MAX_RETAIN_YEARS)) out.retainUntil = `Retain Backup Till can be at most ${MAX_RETAIN_YEARS} years ahead (until ${addYears(ctx.today, MAX_RETAIN_YEARS)}).`;
+  } else if (step === 'passphrase' && d.usePolicyPassphrase) {
+    // The host uses the policy's stored passphrase; backup:checkPassphrase checks it against an unfinished job.
   } else if (step === 'passphrase') {
     const c = checkPassphrase(d.passphrase);
     if (!d.passphrase) out.passphrase = 'Enter the encryption passphrase of this backup.';

@@ -107,8 +107,15 @@ describe('Back Up Now wizard', () => {
     await screen.findByTestId('bun-retain');
     fireEvent.click(next());
     expect(screen.getByTestId('bun-passphrase-note').getAttribute('data-existing')).toBe('complete');
+    // The policy keeps a passphrase: used by the host unless the user chooses to type one.
+    expect((screen.getByTestId('bun-use-policy-passphrase') as HTMLInputElement).checked).toBe(true);
+    expect(screen.queryByTestId('bun-passphrase')).toBeNull();
+    fireEvent.click(screen.getByTestId('bun-use-policy-passphrase'));
+    expect(next().disabled).toBe(true);
     type('bun-passphrase', PASS);
     type('bun-passphrase-confirm', PASS);
+    fireEvent.click(screen.getByTestId('bun-use-policy-passphrase'));
+    expect(next().disabled).toBe(false);
     fireEvent.click(next());
 
     await screen.findByTestId('bun-estimate-fits');
@@ -122,7 +129,8 @@ describe('Back Up Now wizard', () => {
       items: ['/srv/a'],
       staging: '/mnt/st',
       job: { name: 'seed-job', subscriptionId: 'sub-1', resourceGroup: 'rg1', storageAccount: 'acct1', container: 'cont1' },
-      passphrase: PASS,
+      usePolicyPassphrase: true,
+      retainUntil: addYears(localToday(), 1),
       exclusions: { folders: [], patterns: ['*.tmp'] },
       overwrite: true,
     });
@@ -199,5 +207,35 @@ describe('Back Up Now wizard', () => {
     expect(screen.getByTestId('bun-verify-result').textContent).toMatch(/The backup is damaged/);
     expect(screen.getByTestId('bun-verify-damaged').textContent).toMatch(/packs\/000001.pack: chunk 2 does not authenticate/);
     expect(screen.getByTestId('bun-verify-damaged').textContent).toMatch(/srv\/data\/a.bin: needs a damaged chunk/);
+  });
+
+  it('resuming an unfinished job: a wrong passphrase is caught by backup:checkPassphrase before Next', async () => {
+    t.handle('backup:jobs', () => ({ ok: true, value: [{ jobName: 'seed-one', dir: '/mnt/st/seed-one', state: 'inProgress' as const }] }));
+    t.handle('backup:checkPassphrase', (req) =>
+      req.passphrase === PASS ? { ok: true, value: { ok: true as const, exists: true } } : { ok: false, error: { code: 'WRONG_PASSPHRASE', message: 'The passphrase does not match the one used for backup job "seed-one".' } },
+    );
+    t.handle('backup:estimate', () => ({ ok: true, value: { files: 1, dirs: 0, bytes: 10, requiredBytes: 2000, freeBytes: 1e9, fits: true, skipped: [] } }));
+    renderWizard();
+    await screen.findByTestId('bun-wizard');
+    act(() => {
+      getAppState().updateBackupDraft({ items: [{ path: '/srv/data', kind: 'folder', selected: true }], staging: '/mnt/st', jobName: 'seed-one' });
+    });
+    await act(async () => {
+      await getAppState().checkBackupJob();
+      getAppState().goBackupStep('passphrase');
+    });
+    expect(screen.getByTestId('bun-passphrase-note').getAttribute('data-existing')).toBe('inProgress');
+    type('bun-passphrase', 'a different passphrase of enough length');
+    fireEvent.click(next());
+    expect((await screen.findByTestId('bun-passphrase-error')).textContent).toMatch(/does not match/);
+    expect(getAppState().bun.step).toBe('passphrase');
+    type('bun-passphrase', PASS);
+    expect(screen.queryByTestId('bun-passphrase-error')).toBeNull();
+    fireEvent.click(next());
+    await waitFor(() => expect(getAppState().bun.step).toBe('confirm'));
+    expect(t.calls.filter((c) => c.channel === 'backup:checkPassphrase').map((c) => c.req)).toEqual([
+      { staging: '/mnt/st', job: 'seed-one', passphrase: 'a different passphrase of enough length' },
+      { staging: '/mnt/st', job: 'seed-one', passphrase: PASS },
+    ]);
   });
 });

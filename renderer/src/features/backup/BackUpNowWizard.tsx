@@ -30,6 +30,7 @@ export function BackUpNowWizard() {
   const openBackUpNow = useAppStore((s) => s.openBackUpNow);
   const go = useAppStore((s) => s.goBackupStep);
   const checkBackupJob = useAppStore((s) => s.checkBackupJob);
+  const checkPassphrase = useAppStore((s) => s.checkBackupPassphrase);
   const reset = useAppStore((s) => s.resetBackUpNow);
   const navigate = useAppStore((s) => s.navigate);
   const [advancing, setAdvancing] = useState(false);
@@ -63,6 +64,13 @@ export function BackUpNowWizard() {
       setAdvancing(true);
       await checkBackupJob();
       setAdvancing(false);
+    }
+    if (bun.step === 'passphrase') {
+      // An unfinished job's passphrase is checked against its seed.json before going on.
+      setAdvancing(true);
+      const right = await checkPassphrase();
+      setAdvancing(false);
+      if (!right) return;
     }
     go(BACKUP_STEPS[index + 1]);
   };

@@ -37,7 +37,7 @@ export function RetainPage({ errors }: { errors: FieldErrors }) {
         />
       </Field>
       <Text size={200} data-testid="bun-retain-note">
-        Note: in this build the date is shown on the confirmation page; the staging job does not record it yet.
+        The date is recorded with the backup (in the job's seed.json in the staging location) and shown on the confirmation page.
       </Text>
     </div>
   );
@@ -58,7 +58,9 @@ export function PassphrasePage({ errors }: { errors: FieldErrors }) {
       : existing === 'complete'
         ? `Job "${draft.jobName}" already has a completed backup. The confirmation page asks before replacing it; the new backup uses the passphrase you enter here.`
         : bun.policy?.passphraseSet
-          ? 'Enter the passphrase saved with your backup policy. Nothing can be restored without it.'
+          ? draft.usePolicyPassphrase
+            ? 'The passphrase saved (protected) with your backup policy is used; you do not need to type it.'
+            : 'Enter the passphrase saved with your backup policy. Nothing can be restored without it.'
           : 'Choose a passphrase of 16 to 256 printable ASCII characters and keep it safe: nothing can be restored without it.';
   return (
     <div className={styles.page}>
@@ -68,21 +70,27 @@ export function PassphrasePage({ errors }: { errors: FieldErrors }) {
         </MessageBar>
       </MessageBarGroup>
       <ErrorBar error={wrong} testId="bun-passphrase-error" title="Wrong passphrase" />
-      <Field
-        label="Passphrase"
-        required
-        validationMessage={touched.passphrase || draft.passphrase ? errors.passphrase : undefined}
-      >
-        <Input
-          data-testid="bun-passphrase"
-          type={show ? 'text' : 'password'}
-          autoComplete="new-password"
-          value={draft.passphrase}
-          onChange={(_, d) => update({ passphrase: d.value })}
-          onBlur={() => setTouched((t) => ({ ...t, passphrase: true }))}
+      {bun.policy?.passphraseSet && (
+        <Checkbox
+          data-testid="bun-use-policy-passphrase"
+          label="Use the passphrase saved with the backup policy on this machine"
+          checked={!!draft.usePolicyPassphrase}
+          onChange={(_, d) => update({ usePolicyPassphrase: !!d.checked })}
         />
-      </Field>
-      {newJob && (
+      )}
+      {!draft.usePolicyPassphrase && (
+        <Field label="Passphrase" required validationMessage={touched.passphrase || draft.passphrase ? errors.passphrase : undefined}>
+          <Input
+            data-testid="bun-passphrase"
+            type={show ? 'text' : 'password'}
+            autoComplete="new-password"
+            value={draft.passphrase}
+            onChange={(_, d) => update({ passphrase: d.value })}
+            onBlur={() => setTouched((t) => ({ ...t, passphrase: true }))}
+          />
+        </Field>
+      )}
+      {newJob && !draft.usePolicyPassphrase && (
         <Field
           label="Confirm passphrase"
           required
@@ -98,7 +106,7 @@ export function PassphrasePage({ errors }: { errors: FieldErrors }) {
           />
         </Field>
       )}
-      <Checkbox data-testid="bun-passphrase-show" label="Show passphrase" checked={show} onChange={(_, d) => setShow(!!d.checked)} />
+      {!draft.usePolicyPassphrase && <Checkbox data-testid="bun-passphrase-show" label="Show passphrase" checked={show} onChange={(_, d) => setShow(!!d.checked)} />}
     </div>
   );
 }

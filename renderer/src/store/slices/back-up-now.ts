@@ -33,6 +33,8 @@ export interface BackUpNowActions {
   updateBackupDraft(patch: Partial<BackupDraft>): void;
   goBackupStep(step: BackupStep): void;
   checkBackupJob(): Promise<void>;
+  /** backup:checkPassphrase against an unfinished job before leaving the passphrase page; false (error shown) when wrong. */
+  checkBackupPassphrase(): Promise<boolean>;
   estimateBackup(): Promise<void>;
   startBackup(): Promise<void>;
   verifyBackup(): Promise<void>;
@@ -84,6 +86,11 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
   const patch = (p: Partial<BackUpNowState['bun']>) => set((s) => ({ bun: { ...s.bun, ...p } }));
   const selectedItems = () => get().bun.draft.items.filter((i) => i.selected).map((i) => i.path);
   const exclusions = () => get().bun.policy?.exclusions;
+  /** The passphrase typed, or the policy's (the host reads it; it never reaches the renderer). */
+  const secret = (): { passphrase: string } | { usePolicyPassphrase: true } => {
+    const d = get().bun.draft;
+    return d.usePolicyPassphrase && get().bun.policy?.passphraseSet ? { usePolicyPassphrase: true } : { passphrase: d.passphrase };
+  };
   return {
     ...initBackUpNowState,
     async openBackUpNow() {
@@ -103,6 +110,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
             items: p.items.map((it) => ({ ...it, selected: true })),
             staging: p.staging || get().bun.draft.staging,
             jobName: p.jobName || get().bun.draft.jobName,
+            usePolicyPassphrase: p.passphraseSet,
           },
         });
       } else {
@@ -120,7 +128,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
         ...(jobChanged ? { existing: 'unknown' as const, existingJob: null } : {}),
         ...(itemsChanged ? { estimate: null, estimateError: null } : {}),
         // A new passphrase makes the last run's wrong-passphrase message stale.
-        ...(p.passphrase !== undefined && p.passphrase !== b.draft.passphrase ? { startError: null } : {}),
+        ...((p.passphrase !== undefined && p.passphrase !== b.draft.passphrase) || (p.usePolicyPassphrase !== undefined && p.usePolicyPassphrase !== b.draft.usePolicyPassphrase) ? { startError: null } : {}),
       });
     },
     goBackupStep(step) {
@@ -137,6 +145,18 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
         // A staging folder that does not exist yet simply has no jobs: the engine creates it.
         const code = (err as { code?: string }).code;
         patch({ existing: code === 'NOT_FOUND' ? 'none' : 'unknown', existingJob: null, ...(code === 'NOT_FOUND' ? {} : { estimateError: errorMessage(err) }) });
+      }
+    },
+    async checkBackupPassphrase() {
+      const b = get().bun;
+      const d = b.draft;
+      if (b.existing !== 'inProgress') return true;
+      try {
+        await api.invoke('backup:checkPassphrase', { staging: d.staging, job: d.jobName, ...secret() });
+        return true;
+      } catch (err) {
+        patch({ startError: err });
+        return false;
       }
     },
     async estimateBackup() {
@@ -167,7 +187,8 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
             ...(p?.storageAccount ? { storageAccount: p.storageAccount } : {}),
             ...(p?.container ? { container: p.container } : {}),
           },
-          passphrase: d.passphrase,
+          ...secret(),
+          ...(/^\d{4}-\d{2}-\d{2}$/.test(d.retainUntil) ? { retainUntil: d.retainUntil } : {}),
           ...(ex ? { exclusions: ex } : {}),
           ...(b.existing === 'complete' && d.overwrite ? { overwrite: true } : {}),
         });
@@ -181,7 +202,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       const d = get().bun.draft;
       patch({ verifyError: null });
       try {
-        const { taskId } = await api.invoke('backup:verify', { staging: d.staging, job: d.jobName, passphrase: d.passphrase });
+        const { taskId } = await api.invoke('backup:verify', { staging: d.staging, job: d.jobName, ...secret() });
         patch({ verifyTaskId: taskId });
       } catch (err) {
         patch({ verifyError: err });
