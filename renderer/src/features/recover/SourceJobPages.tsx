@@ -19,7 +19,8 @@ import { useAppStore } from '../../store/index.ts';
 import { SUPPORTED_RECOVER_SOURCES } from '../../store/slices/recover.ts';
 
 const useStyles = makeStyles({
-  page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '760px' },
+  // minmax(0, 1fr): a long error message wraps (the MessageBar goes multiline) instead of widening the page.
+  page: { display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: tokens.spacingVerticalM, maxWidth: '760px' },
   inline: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-end', flexWrap: 'wrap' },
   grow: { flexGrow: 1, minWidth: '260px' },
 });
@@ -184,11 +185,13 @@ export function JobPage({ errors }: { errors: FieldErrors }) {
           </RadioGroup>
         </Field>
       )}
-      <div>
-        <Button size="small" appearance="subtle" icon={<ArrowClockwiseRegular />} data-testid="rec-jobs-refresh" onClick={() => void loadJobs()}>
-          Look again
-        </Button>
-      </div>
+      {draft.staging && (
+        <div>
+          <Button size="small" appearance="subtle" icon={<ArrowClockwiseRegular />} data-testid="rec-jobs-refresh" onClick={() => void loadJobs()}>
+            Look again
+          </Button>
+        </div>
+      )}
       <Field label="Passphrase" required validationMessage={touched ? errors.passphrase : undefined} hint={touched && errors.passphrase ? undefined : 'The passphrase the backup was made with.'}>
         <Input
           data-testid="rec-passphrase"
