@@ -5,7 +5,7 @@ import type { BackupEstimate, BackupSummary, CatalogListing, RecoverSource, Rest
 import { AppError } from '../../../shared/errors.ts';
 import { requiredBytesFor, runBackup } from './engine.ts';
 import { listStagingJobs } from './job-files.ts';
-import { JobReader, StagingFolderSource, openJob, readSeedFrom, unlockSource, type PackSource } from './reader.ts';
+import { StagingFolderSource, openJob, readSeedFrom, unlockSource, type JobReader, type PackSource } from './reader.ts';
 import { openDiskSource } from './disk-source.ts';
 import { restoreJob, type ConflictChoice } from './restore.ts';
 import { freeSpace, scanItems, type Exclusions } from './scan.ts';
