@@ -7,7 +7,7 @@ import { TaskManager } from '../../services/tasks/task-manager.ts';
 import { BackupService } from '../../services/backup/service.ts';
 import type { FolderRule } from '../../services/backup/scan.ts';
 import { recoverDeps } from '../../services/backup/recover-deps.ts';
-import { recoverSourceSchema, type RecoverSource } from '../../../shared/contract/backup.ts';
+import { recoverSourceSchema, retainUntilSchema, type RecoverSource } from '../../../shared/contract/backup.ts';
 import { resolveDataDir } from '../../services/paths.ts';
 import { SettingsStore } from '../../services/settings/settings-store.ts';
 import { AzureService } from '../../services/azure/azure-service.ts';
@@ -92,11 +92,16 @@ export function register(program: Command): void {
     .option('--subscription <id>', 'subscription id')
     .option('--resource-group <name>', 'resource group of the import job')
     .option('--overwrite', 'replace a completed backup of the same job')
+    .option('--retain-until <date>', 'retain-till date (YYYY-MM-DD), recorded in seed.json')
     .addOption(new Option('--pack-size <bytes>', 'pack size (tests)').argParser((v) => Number(v)).hideHelp())
     .option('--json', 'JSON lines on stdout')
     .action(async (o) => {
       const json = !!o.json;
       await guarded(json, async () => {
+        if (o.retainUntil !== undefined) {
+          const r = retainUntilSchema.safeParse(o.retainUntil);
+          if (!r.success) throw new AppError('VALIDATION', `--retain-until ${o.retainUntil}: ${r.error.issues[0]?.message ?? 'not a date'}`, { field: 'retainUntil' });
+        }
         const passphrase = await readPassphraseFile(o.passphraseFile);
         const tasks = new TaskManager({ minIntervalMs: 200 });
         const killAt = process.env.OBC_TEST_KILL_AT;
@@ -121,6 +126,7 @@ export function register(program: Command): void {
               },
               passphrase,
               ...(o.overwrite ? { overwrite: true } : {}),
+              ...(o.retainUntil ? { retainUntil: o.retainUntil } : {}),
             }),
           json,
         );

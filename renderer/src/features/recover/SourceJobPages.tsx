@@ -183,6 +183,7 @@ export function JobPage({ errors }: { errors: FieldErrors }) {
     if (j.completedAt) parts.push(`finished ${formatTime(j.completedAt)}`);
     else if (j.createdAt) parts.push(`started ${formatTime(j.createdAt)}`);
     if (j.totals) parts.push(`${formatCount(j.totals.files)} files, ${formatBytes(j.totals.bytes)}`);
+    if (j.retainUntil) parts.push(`kept until ${j.retainUntil}`);
     if (j.problem) parts.push(j.problem);
     return parts.join(' · ');
   };
