@@ -35,6 +35,11 @@ export async function startConsoleHost(env: Record<string, string> = {}): Promis
     });
     child.once('exit', (code) => reject(new Error(`console host exited with ${code}: ${stderr}`)));
   });
+  // A host that dies mid-test shows only as "connection lost" in the page: say why in the test output.
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`console host exited unexpectedly (${code ?? signal}); its stderr ends with:\n${stderr.slice(-4000)}`);
+  });
   const url = new URL(consoleUrl);
   return {
     consoleUrl,
@@ -43,6 +48,7 @@ export async function startConsoleHost(env: Record<string, string> = {}): Promis
     dataDir,
     tmpDir,
     async stop() {
+      stopping = true;
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');

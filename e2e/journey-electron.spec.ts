@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { _electron as electron } from '@playwright/test';
 import { launchSignInBrowser } from '../electron/services/sandbox/test-signin.ts';
@@ -24,7 +23,6 @@ test.describe('desktop app (Electron)', () => {
   test('the whole journey in the desktop app: schedule, back up, prepare disks, ship, import, verify, recover from the container', async ({ sandbox, work }) => {
     test.setTimeout(600_000);
     await buildElectron();
-    await mkdir(screensDir, { recursive: true });
     const app = await electron.launch({
       executablePath: binary.path ?? undefined,
       args: [repoRoot],
@@ -37,9 +35,10 @@ test.describe('desktop app (Electron)', () => {
         shell.openExternal = async () => undefined;
       });
       const page = await app.firstWindow();
+      page.setDefaultTimeout(30_000); // every click and fill bounded, as in the browser journey
       await page.waitForLoadState('domcontentloaded');
       await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
-      const shot = numberedShots(async (name) => {
+      const shot = await numberedShots(async (name) => {
         await page.screenshot({ path: join(screensDir, `${name}.png`), fullPage: true });
       }, 'journey-electron');
       await runJourney({ page, sandbox, work, shot, signIn: externalSignIn(page, signInBrowser, sandbox.users[0]) });

@@ -10,9 +10,11 @@ import { popupSignIn } from './helpers/sign-in.ts';
  */
 // The sign-in window shows the sandbox identity server, whose certificate comes from the sandbox's own test CA.
 test.use({ ignoreHTTPSErrors: true });
+// Every click and fill is bounded too (a missing element fails in 30 s, not at the test timeout).
+test.use({ actionTimeout: 30_000 });
 
 test('the whole journey: schedule, back up, prepare disks, ship, import, verify, recover from the container', async ({ consolePage: page, sandbox, work, shot }) => {
   test.setTimeout(480_000);
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-  await runJourney({ page, sandbox, work, shot: numberedShots(shot, 'journey'), signIn: popupSignIn(page, sandbox.users[0]) });
+  await runJourney({ page, sandbox, work, shot: await numberedShots(shot, 'journey'), signIn: popupSignIn(page, sandbox.users[0]) });
 });

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { SandboxHandle } from '../../electron/services/sandbox/index.ts';
+import { screensDir } from '../fixtures.ts';
 import { ScheduleBackupPage } from '../pages/schedule-backup-page.ts';
 import { addRehearsalDisk, confirmErase, fillShipping } from '../pages/disk-prep-page.ts';
 import { expectSameTree } from './files.ts';
-import { invoke, waitTask } from './ipc.ts';
+import { invoke } from './ipc.ts';
 import { admin } from './sandbox.ts';
 import type { SignInDriver } from './sign-in.ts';
 
@@ -44,8 +45,14 @@ export interface JourneyPaths {
   restore: string;
 }
 
-/** Numbers the screenshots in the order the journey passes the screens: <prefix>-01-<name>, <prefix>-02-… */
-export function numberedShots(save: (name: string) => Promise<void>, prefix: string): (name: string) => Promise<void> {
+/**
+ * Numbers the screenshots in the order the journey passes the screens: <prefix>-01-<name>, <prefix>-02-…; the
+ * previous run's <prefix>-NN-* files are removed first, so the folder shows exactly one journey.
+ */
+export async function numberedShots(save: (name: string) => Promise<void>, prefix: string): Promise<(name: string) => Promise<void>> {
+  await mkdir(screensDir, { recursive: true });
+  const old = new RegExp(`^${prefix}-\\d\\d-.*\\.png$`);
+  for (const f of await readdir(screensDir)) if (old.test(f)) await rm(join(screensDir, f), { force: true });
   let n = 0;
   return (name) => save(`${prefix}-${String(++n).padStart(2, '0')}-${name}`);
 }
@@ -167,8 +174,9 @@ export async function backUpNow(j: Journey, p: JourneyPaths): Promise<void> {
   await expect(page.getByTestId('bun-retain')).toBeVisible();
   await j.shot('backup-retain');
   await next.click();
-  await page.getByTestId('bun-passphrase').fill(JOURNEY.passphrase);
-  await page.getByTestId('bun-passphrase-confirm').fill(JOURNEY.passphrase);
+  // The policy keeps the passphrase (protected on this machine): Back Up Now uses it without asking.
+  await expect(page.getByTestId('bun-use-policy-passphrase')).toBeChecked();
+  await expect(page.getByTestId('bun-passphrase')).toHaveCount(0);
   await j.shot('backup-passphrase');
   await expect(next).toBeEnabled();
   await next.click();
@@ -192,8 +200,8 @@ export async function prepareDisks(j: Journey, p: JourneyPaths): Promise<void> {
   const [d1, d2] = JOURNEY.disks;
   await page.getByTestId('action-prepareDisks').click();
   await expect(page.getByTestId('disk-prep-screen')).toBeVisible();
-  await page.getByTestId('dp-staging').fill(p.staging);
-  await page.getByTestId('dp-find-jobs').click();
+  // The staging location comes from the policy (or the last one used) and its only finished job is chosen.
+  await expect(page.getByTestId('dp-staging')).toHaveValue(p.staging);
   await page.getByTestId(`dp-job-${JOURNEY.job}`).click();
   await expect(next).toBeEnabled();
   await j.shot('diskprep-staging');
@@ -294,23 +302,47 @@ export async function verifyImportedData(j: Journey, p: JourneyPaths): Promise<v
 }
 
 /**
- * Recover Data from the blob container. The wizard has no container source yet, so this calls the contract
- * channels the wizard uses (recover:list / recover:start with `source: { kind: 'container' }`) over the page's own
- * transport, and follows the restore task in the console's Jobs view.
+ * Recover Data from the blob container only: the staging job folder is gone (cleaned up after the verify), so the
+ * packs can come from nowhere but the imported blobs; seed.json is the copy the clean-up kept.
  */
 export async function recoverFromContainer(j: Journey, p: JourneyPaths): Promise<void> {
   const { page, sandbox } = j;
-  const source = { kind: 'container', job: JOURNEY.job, subscriptionId: sandbox.subscriptionId, storageAccount: JOURNEY.storageAccount, container: JOURNEY.container };
-  const top = await invoke<{ children: Array<{ name: string }> }>(page, 'recover:list', { source, passphrase: JOURNEY.passphrase });
-  expect(top.children.length).toBeGreaterThan(0);
-  await page.getByTestId('action-console').click();
-  const { taskId } = await invoke<{ taskId: string }>(page, 'recover:start', { source, passphrase: JOURNEY.passphrase, to: p.restore, conflict: 'skip' });
-  const row = page.getByTestId(`job-row-${taskId}`);
-  await expect(row.getByTestId('job-status')).toContainText(/succeeded|completed/i, { timeout: 120_000 });
-  await j.shot('recover-from-container-done');
-  const result = await waitTask<{ files: number; skipped: unknown[] }>(page, taskId);
-  expect(result.skipped).toEqual([]);
-  await expectSameTree(p.source, join(p.restore, p.source.replace(/^\/+/, '')));
+  const next = page.getByTestId('wizard-next');
+  await page.getByTestId('action-recoverData').click();
+  await expect(page.getByTestId('rec-wizard')).toBeVisible();
+  await page.getByTestId('rec-source-blob').click();
+  await page.getByTestId('rec-subscription').fill(sandbox.subscriptionId);
+  await page.getByTestId('rec-storage-account').fill(JOURNEY.storageAccount);
+  await page.getByTestId('rec-container').fill(JOURNEY.container);
+  await page.getByTestId('rec-staging').fill('');
+  await j.shot('recover-source-container');
+  await expect(next).toBeEnabled();
+  await next.click();
+  await page.getByTestId('rec-job-name').fill(JOURNEY.job);
+  await page.getByTestId('rec-passphrase').fill(JOURNEY.passphrase);
+  await j.shot('recover-job');
+  await next.click();
+
+  // Signed in since Schedule Backup: the catalog opens straight from the container.
+  await expect(page.getByTestId('rec-tree')).toBeVisible({ timeout: 60_000 });
+  const catalogSource = p.source.replace(/^\/+/, '');
+  const parts = catalogSource.split('/');
+  for (let i = 1; i < parts.length; i++) await page.getByTestId(`rec-expand-${parts.slice(0, i).join('/')}`).click();
+  await page.getByTestId(`rec-check-${catalogSource}`).click();
+  await expect(page.getByTestId('rec-selection')).toHaveText('Everything in the backup');
+  await page.getByTestId(`rec-expand-${catalogSource}`).click();
+  await expect(page.getByTestId(`rec-row-${catalogSource}/random-a.bin`)).toContainText('40.0 MiB');
+  await j.shot('recover-browse');
+  await next.click();
+
+  await page.getByTestId('rec-destination').fill(p.restore);
+  await page.getByTestId('rec-conflict-skip').click();
+  await j.shot('recover-destination');
+  await page.getByTestId('rec-start').click();
+  await expect(page.getByTestId('rec-status')).toHaveAttribute('data-status', 'succeeded', { timeout: 120_000 });
+  await expect(page.getByTestId('rec-result')).toContainText('Recovery completed');
+  await j.shot('recover-done');
+  await expectSameTree(p.source, join(p.restore, catalogSource));
 }
 
 /** The whole journey, in order (each step reported as a Playwright step). */
