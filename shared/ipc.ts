@@ -10,6 +10,7 @@ import { backupInvoke } from './contract/backup.ts';
 import { policiesInvoke, type PoliciesEvents } from './contract/policies.ts';
 import { importVerifyInvoke } from './contract/import-verify.ts';
 import { shippingInvoke } from './contract/shipping.ts';
+import { sandboxInvoke } from './contract/sandbox.ts';
 import type { ChannelDef } from './contract/define.ts';
 import type { IpcResult } from './result.ts';
 
@@ -21,6 +22,7 @@ export const invokeChannels = {
   ...policiesInvoke,
   ...importVerifyInvoke,
   ...shippingInvoke,
+  ...sandboxInvoke,
 };
 
 export type InvokeMap = typeof invokeChannels;

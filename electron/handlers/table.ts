@@ -5,6 +5,7 @@ import { diskprepHandlers } from './diskprep.ts';
 import { backupHandlers } from './backup.ts';
 import { policiesHandlers } from './policies.ts';
 import { importVerifyHandlers } from './import-verify.ts';
+import { sandboxHandlers } from './sandbox.ts';
 
 /** ONE table for both hosts. Add a domain's slice here; a channel without a handler fails to compile. */
 export const handlers: HandlerTable = {
@@ -14,4 +15,5 @@ export const handlers: HandlerTable = {
   ...backupHandlers,
   ...policiesHandlers,
   ...importVerifyHandlers,
+  ...sandboxHandlers,
 };

@@ -11,6 +11,7 @@ import { PolicyService } from './policies/index.ts';
 import { FileKeyProtector } from './azure/protector.ts';
 import { ImportVerifyService } from './import-verify/service.ts';
 import { recoverDeps } from './backup/recover-deps.ts';
+import { SandboxService } from './sandbox/service.ts';
 
 export interface ServicesOptions {
   dataDir: string;
@@ -39,6 +40,8 @@ export interface Services {
   policies: PolicyService;
   /** Verify imported data against the staged backup; staging clean-up; copy logs. */
   importVerify: ImportVerifyService;
+  /** The Local sandbox for rehearsal: started on demand (sandbox:start), never at boot; data in <dataDir>/sandbox. */
+  sandbox: SandboxService;
   openUrl: (url: string) => Promise<void>;
   close(): Promise<void>;
 }
@@ -73,6 +76,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       },
     },
   });
+  const sandbox = new SandboxService({ dataDir: opts.dataDir, onStarted: (cloud) => azure.addCloud(cloud) });
   const importVerify = new ImportVerifyService({ tasks, dataDir: opts.dataDir, storageAccess: async () => (await azure.session_()).clients });
   return {
     events,
@@ -85,11 +89,13 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     backup: new BackupService(tasks, {}, recoverDeps({ azure, importVerify, policies })),
     policies,
     importVerify,
+    sandbox,
     openUrl: opts.openUrl ?? (async () => undefined),
     async close() {
       azure.close();
       policies.close();
       await tasks.shutdown();
+      await sandbox.stop();
     },
   };
 }

@@ -6,13 +6,14 @@ import { startSandbox, type SandboxHandle, type StartSandboxOptions } from './in
 /**
  * The sandbox as an app service (for the "Local sandbox" cloud in the console, without running `obc sandbox`
  * separately): start/stop one in-process sandbox kept in `<dataDir>/sandbox` (the same place `obc sandbox` uses
- * by default), and the datacenter steps a rehearsal needs. Not wired into services/index.ts yet (lead's call):
- *   const sandbox = new SandboxService({ dataDir, onStarted: (cloud) => azure.addCloud(cloud) });
+ * by default), and the datacenter steps a rehearsal needs. Wired in services/index.ts (`services.sandbox`, started on
+ * demand through `sandbox:start`, never at boot) and electron/handlers/sandbox.ts.
  */
 export interface SandboxStatus {
   running: boolean;
   dataDir: string;
   cloud?: CloudDefinition;
+  subscriptionId?: string;
   users?: Array<{ username: string; password: string; role: string; needsConsent: boolean }>;
   endpoints?: { authority: string; signin: string; arm: string; graph: string; blob: string };
 }
@@ -35,6 +36,11 @@ export class SandboxService {
     this.startOptions = o.startOptions ?? {};
   }
 
+  /** The running sandbox's handle (tests: tokens, admin API), or undefined. */
+  current(): SandboxHandle | undefined {
+    return this.handle;
+  }
+
   status(): SandboxStatus {
     const h = this.handle;
     if (!h) return { running: false, dataDir: this.dataDir };
@@ -42,6 +48,7 @@ export class SandboxService {
       running: true,
       dataDir: this.dataDir,
       cloud: h.cloud,
+      subscriptionId: h.subscriptionId,
       users: h.users.map(({ username, password, role, needsConsent }) => ({ username, password, role, needsConsent })),
       endpoints: { authority: h.authority, signin: h.signinUrl, arm: h.armUrl, graph: h.graphUrl, blob: h.blobUrl },
     };
