@@ -90,6 +90,8 @@ export class PackWriter {
   /** Sealed chunks are copied here (out of the workers' rings) and written in ~4 MiB writes. */
   private readonly stage = Buffer.allocUnsafeSlow(6 << 20);
   private stageLen = 0;
+  private background: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
 
   constructor(jobDir: string, enc: Buffer, nextPack: number, targetSize: number, onCommit: (p: CommittedPack) => Promise<void>) {
     this.jobDir = jobDir;
@@ -105,6 +107,7 @@ export class PackWriter {
 
   async add(hex: string, flag: number, rawLength: number, sealed: Uint8Array): Promise<boolean> {
     if (this.stored.has(hex)) return false;
+    this.throwIfFailed();
     if (!this.fh) await this.openPack();
     const offset = this.pos;
     const len = sealed.length;
@@ -123,6 +126,8 @@ export class PackWriter {
   /** Commits the open pack, if any. */
   async finish(): Promise<void> {
     if (this.fh && this.entries.length > 0) await this.commit();
+    await this.background;
+    this.throwIfFailed();
   }
 
   /** Closes without committing (cancel/failure): the temp file is removed now or at the next resume. */
@@ -131,6 +136,8 @@ export class PackWriter {
     this.fh = null;
     await fh?.close().catch(() => undefined);
     await unlink(this.tmpPath()).catch(() => undefined);
+    // A pack already being made durable either commits (and counts) or leaves a temp file for the next run.
+    await this.background;
   }
 
   private tmpPath(): string {
@@ -165,28 +172,50 @@ export class PackWriter {
     this.pendingBytes = 0;
   }
 
+  /**
+   * Seals the open pack's trailer and hands the durable part (fsync, rename, folder fsync, read-back, state) to a
+   * background step, so the workers keep filling the next pack meanwhile. One commit at a time, in order: a new
+   * one first waits for the previous one, and its failure surfaces at the next add/finish.
+   */
   private async commit(): Promise<void> {
     const n = this.n;
-    const rel = packPath(n);
-    this.pending.push(packTrailer(this.enc, n, this.entries, this.pos));
+    const entries = this.entries;
+    this.pending.push(packTrailer(this.enc, n, entries, this.pos));
     this.pendingBytes += this.pending[this.pending.length - 1].length;
     this.pos += this.pending[this.pending.length - 1].length;
     await this.flushPending();
     const fh = this.fh!;
-    await fh.sync();
-    await fh.close();
+    const length = this.pos;
+    const tmp = this.tmpPath();
     this.fh = null;
+    this.entries = [];
+    this.n++;
+    await this.background;
+    this.throwIfFailed();
+    this.background = this.makeDurable(n, fh, tmp, length, entries.length).catch((err: unknown) => {
+      this.failure = err;
+    });
+  }
+
+  private async makeDurable(n: number, fh: FileHandle, tmp: string, length: number, chunks: number): Promise<void> {
+    const rel = packPath(n);
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     const final = join(this.jobDir, rel);
-    await rename(this.tmpPath(), final);
+    await rename(tmp, final);
     await fsyncDir(join(this.jobDir, 'packs'));
     const check = await checkPackFile(this.enc, n, final, this.scratch);
-    if ('error' in check || check.bad.length > 0 || check.entries.length !== this.entries.length) {
+    if ('error' in check || check.bad.length > 0 || check.entries.length !== chunks) {
       const why = 'error' in check ? check.error : `${check.bad.length} chunk(s) failed authentication`;
       throw new AppError('IO', `Pack ${rel} did not read back intact after writing (${why}); the staging disk may be failing.`, { path: final });
     }
-    const committed: CommittedPack = { n, path: rel, length: this.pos, sha256: check.sha256, chunks: this.entries.length };
-    this.entries = [];
-    this.n++;
-    await this.onCommit(committed);
+    await this.onCommit({ n, path: rel, length, sha256: check.sha256, chunks });
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
   }
 }
