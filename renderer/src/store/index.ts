@@ -10,6 +10,7 @@ import { createChangePropertiesSlice, initChangePropertiesState } from './slices
 import { createDiskPrepSlice, initDiskPrepState } from './slices/disk-prep.ts';
 import { createImportJobsSlice, initImportJobsState } from './slices/import-jobs.ts';
 import { createAuthSlice, initAuthState } from './slices/auth.ts';
+import { createSandboxSlice, initSandboxState } from './slices/sandbox.ts';
 import type { AppStore } from './types.ts';
 
 /** The one store. Middleware (if any) goes here, never inside a slice. */
@@ -25,13 +26,14 @@ export const useAppStore = create<AppStore>()((...a) => ({
   ...createDiskPrepSlice(...a),
   ...createImportJobsSlice(...a),
   ...createAuthSlice(...a),
+  ...createSandboxSlice(...a),
 }));
 
 export const getAppState = () => useAppStore.getState();
 
 /** Tests: back to a fresh state (actions kept). */
 export function resetAppStore(): void {
-  useAppStore.setState({ ...initTasksState, ...initSettingsState, ...initUiState, ...initConnectionState, ...initBackUpNowState, ...initRecoverState, ...initScheduleBackupState, ...initChangePropertiesState, ...initDiskPrepState, ...initImportJobsState, ...initAuthState });
+  useAppStore.setState({ ...initTasksState, ...initSettingsState, ...initUiState, ...initConnectionState, ...initBackUpNowState, ...initRecoverState, ...initScheduleBackupState, ...initChangePropertiesState, ...initDiskPrepState, ...initImportJobsState, ...initAuthState, ...initSandboxState });
 }
 
 export type { AppStore } from './types.ts';

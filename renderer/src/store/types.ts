@@ -10,8 +10,9 @@ import type { ChangePropertiesSlice } from './slices/change-properties.ts';
 import type { DiskPrepSlice } from './slices/disk-prep.ts';
 import type { ImportJobsSlice } from './slices/import-jobs.ts';
 import type { AuthSlice } from './slices/auth.ts';
+import type { SandboxSlice } from './slices/sandbox.ts';
 
-export type AppStore = TasksSlice & SettingsSlice & UiSlice & ConnectionSlice & BackUpNowSlice & RecoverSlice & ScheduleBackupSlice & ChangePropertiesSlice & DiskPrepSlice & ImportJobsSlice & AuthSlice;
+export type AppStore = TasksSlice & SettingsSlice & UiSlice & ConnectionSlice & BackUpNowSlice & RecoverSlice & ScheduleBackupSlice & ChangePropertiesSlice & DiskPrepSlice & ImportJobsSlice & AuthSlice & SandboxSlice;
 
 /** Slices see the whole store (first parameter) and return their own part (last parameter). */
 export type SliceCreator<T> = StateCreator<AppStore, [], [], T>;

@@ -2,7 +2,8 @@
  * Sign in / out: the cloud (Azure, US Government, China, Local sandbox), the signed-in account, sign-in with
  * cancel, sign-out, and how the saved sign-in is protected.
  * data-testid: account-screen, account-cloud, account-cloud-option-<name>, account-status, account-signin,
- * account-cancel, account-signout, account-signin-link, account-error, account-protection
+ * account-cancel, account-signout, account-signin-link, account-error, account-protection; the Local sandbox
+ * (start/stop, seeded users) in SandboxPanel.
  */
 import { Body1, Button, Dropdown, Field, Link, Option, Spinner, Text, Title3 } from '@fluentui/react-components';
 import { PersonRegular, SignOutRegular } from '@fluentui/react-icons';
@@ -11,6 +12,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { api } from '../../api/client.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { useAppStore } from '../../store/index.ts';
+import { SandboxPanel } from './SandboxPanel.tsx';
 
 export function AccountScreen() {
   const { auth, clouds, busy, error, url } = useAppStore(
@@ -49,6 +51,7 @@ export function AccountScreen() {
           ))}
         </Dropdown>
       </Field>
+      <SandboxPanel />
       <Body1 data-testid="account-status" data-signed-in={auth?.signedIn ?? false}>
         {!auth
           ? 'Checking the sign-in…'

@@ -1,6 +1,7 @@
 /**
  * First-run guide: the five steps of an offline seeding, dismissed for good through settings (firstRunDismissed).
- * data-testid: first-run, first-run-dismiss, first-run-step-<n>, first-run-open-<screenId>
+ * data-testid: first-run, first-run-dismiss, first-run-step-<n>, first-run-open-<screenId>, first-run-rehearse (→ Sign in / out,
+ * where the Local sandbox is started)
  */
 import { Button, Card, CardHeader, Link, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useAppStore } from '../../store/index.ts';
@@ -56,8 +57,11 @@ export function FirstRunPanel() {
       </ol>
       <div className={styles.foot}>
         <Text size={200}>
-          Want to rehearse first? Choose the <b>Local sandbox</b> cloud in Sign in: a complete local Azure stand-in (sign-in, import jobs,
-          a simulated datacenter) where nothing leaves this machine.
+          Want to rehearse first? Use the <b>Local sandbox</b> cloud: a complete local Azure stand-in (sign-in, import jobs,
+          a simulated datacenter) where nothing leaves this machine.{' '}
+          <Button size="small" data-testid="first-run-rehearse" onClick={() => navigate('signIn')}>
+            Rehearse with the Local sandbox
+          </Button>
         </Text>
         <Button data-testid="first-run-dismiss" onClick={() => void update({ firstRunDismissed: true })}>
           Got it, hide this

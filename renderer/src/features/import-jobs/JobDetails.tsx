@@ -3,7 +3,7 @@
  * and the actions the state allows — each disabled with the reason otherwise.
  * data-testid: ij-details (data-state), ij-timeline, ij-step-<state> (data-status), ij-drive-<id>, ij-drive-state-<id>,
  * ij-drive-copy-<id>, ij-log-<id>-<kind>, ij-log-summary, ij-delivery, ij-return-package, ij-action-<name>,
- * ij-action-<name>-reason, ij-action-error
+ * ij-action-<name>-reason, ij-action-error; in the Local sandbox cloud only, RehearsalPanel (ij-rehearsal)
  */
 import { Button, Field, Link, MessageBar, MessageBarBody, MessageBarGroup, ProgressBar, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Tooltip, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
@@ -17,6 +17,7 @@ import { useAppStore } from '../../store/index.ts';
 import { jobKey } from '../../store/slices/import-jobs.ts';
 import { ConfirmDialog, ReturnDialog, TrackingDialog } from './JobDialogs.tsx';
 import { VerifyPanel } from './VerifyPanel.tsx';
+import { RehearsalPanel } from './RehearsalPanel.tsx';
 
 const STEP_COLOR = { done: tokens.colorPaletteGreenForeground1, current: tokens.colorBrandForeground1, future: tokens.colorNeutralForeground3, failed: tokens.colorPaletteRedForeground1, skipped: tokens.colorNeutralForeground3 };
 const MARK = { done: '✓', current: '●', future: '○', failed: '✕', skipped: '–' };
@@ -196,6 +197,7 @@ export function JobDetails() {
           </Text>
         </Field>
       )}
+      <RehearsalPanel job={job} />
       <VerifyPanel job={job} allowed={rules.verify} />
       <TrackingDialog job={job} open={dialog === 'tracking'} onClose={() => setDialog(null)} />
       <ReturnDialog job={job} open={dialog === 'return'} onClose={() => setDialog(null)} />
