@@ -168,6 +168,8 @@ export interface RecoverDraft {
   container?: string;
   jobName: string;
   passphrase: string;
+  /** Use the passphrase this machine's backup policy keeps (the host reads it) instead of typing it. */
+  usePolicyPassphrase?: boolean;
   /** Catalog paths chosen (a folder includes everything below it). */
   selected: string[];
   destination: string;
@@ -208,7 +210,7 @@ export function validateRecoverStep(step: RecoverStep, d: RecoverDraft, ctx: Rec
     else if (!/^[a-z][a-z0-9-]{1,63}$/.test(d.jobName)) out.jobName = `Job name "${d.jobName}": 2–64 lowercase letters, digits and hyphens, starting with a letter.`;
     else if (ctx.jobState === 'inProgress') out.jobName = `The backup of job "${d.jobName}" is not complete; run Back Up Now again to finish it before recovering.`;
     else if (ctx.jobState === 'damaged') out.jobName = `The job folder "${d.jobName}" is damaged and cannot be opened.`;
-    if (!d.passphrase) out.passphrase = 'Enter the passphrase the backup was made with.';
+    if (!d.passphrase && !d.usePolicyPassphrase) out.passphrase = 'Enter the passphrase the backup was made with.';
   } else if (step === 'browse') {
     if (d.selected.length === 0) out.selected = 'Select at least one file or folder to recover.';
   } else if (step === 'destination') {

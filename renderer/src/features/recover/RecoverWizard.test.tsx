@@ -179,4 +179,24 @@ describe('Recover Data wizard', () => {
       path: '',
     });
   });
+
+  it("the policy's saved passphrase: used by default (the host reads it), or typed after unticking", async () => {
+    t.handle('policy:get', () => ({
+      ok: true,
+      value: { passphraseSet: true, policy: { items: [], initialBackup: { type: 'ownDisks', ownDisk: { stagingLocation: '/mnt/st', importJobName: 'seed-one' } } } } as unknown as PolicyView,
+    }));
+    t.handle('backup:jobs', () => ({ ok: true, value: [{ jobName: 'seed-one', dir: '/mnt/st/seed-one', state: 'complete' as const }] }));
+    t.handle('recover:list', (req) => ({ ok: true, value: { path: req.path ?? '', children: [child('srv', 'dir')] } }));
+    renderWizard();
+    await waitFor(() => expect((screen.getByTestId('rec-staging') as HTMLInputElement).value).toBe('/mnt/st'));
+    fireEvent.click(next());
+    await waitFor(() => expect((screen.getByTestId('rec-use-policy-passphrase') as HTMLInputElement).checked).toBe(true));
+    expect(screen.queryByTestId('rec-passphrase')).toBeNull();
+    fireEvent.click(screen.getByTestId('rec-use-policy-passphrase'));
+    expect(next().disabled).toBe(true);
+    fireEvent.click(screen.getByTestId('rec-use-policy-passphrase'));
+    fireEvent.click(next());
+    await screen.findByTestId('rec-tree');
+    expect(t.calls.find((c) => c.channel === 'recover:list')?.req).toEqual({ source: { kind: 'staging', staging: '/mnt/st', job: 'seed-one' }, usePolicyPassphrase: true, path: '' });
+  });
 });

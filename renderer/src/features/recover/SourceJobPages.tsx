@@ -4,10 +4,10 @@
  * data-testid: rec-source, rec-source-staging, rec-source-disks, rec-source-blob, rec-staging, rec-staging-browse,
  *   rec-disks, rec-disk-<i>, rec-disk-remove-<i>, rec-disk-add, rec-disks-error, rec-subscription, rec-resource-group,
  *   rec-storage-account, rec-container, rec-jobs, rec-job-<name>, rec-job-name, rec-jobs-empty, rec-jobs-error,
- *   rec-jobs-refresh, rec-passphrase, rec-unlock-error, rec-signin, rec-signin-button
+ *   rec-jobs-refresh, rec-use-policy-passphrase, rec-passphrase, rec-unlock-error, rec-signin, rec-signin-button
  */
 import {
-  Button, Field, Input, Link, MessageBar, MessageBarBody, MessageBarGroup, Radio, RadioGroup, Spinner, Text, makeStyles, tokens,
+  Button, Checkbox, Field, Input, Link, MessageBar, MessageBarBody, MessageBarGroup, Radio, RadioGroup, Spinner, Text, makeStyles, tokens,
 } from '@fluentui/react-components';
 import { AddRegular, ArrowClockwiseRegular, DismissRegular, FolderOpenRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
@@ -214,16 +214,26 @@ export function JobPage({ errors }: { errors: FieldErrors }) {
           </Button>
         </div>
       )}
-      <Field label="Passphrase" required validationMessage={touched ? errors.passphrase : undefined} hint={touched && errors.passphrase ? undefined : 'The passphrase the backup was made with.'}>
-        <Input
-          data-testid="rec-passphrase"
-          type="password"
-          autoComplete="off"
-          value={draft.passphrase}
-          onChange={(_, d) => update({ passphrase: d.value })}
-          onBlur={() => setTouched(true)}
+      {rec.policy?.passphraseSet && (
+        <Checkbox
+          data-testid="rec-use-policy-passphrase"
+          label="Use the passphrase saved with the backup policy on this machine"
+          checked={!!draft.usePolicyPassphrase}
+          onChange={(_, d) => update({ usePolicyPassphrase: !!d.checked })}
         />
-      </Field>
+      )}
+      {!(draft.usePolicyPassphrase && rec.policy?.passphraseSet) && (
+        <Field label="Passphrase" required validationMessage={touched ? errors.passphrase : undefined} hint={touched && errors.passphrase ? undefined : 'The passphrase the backup was made with.'}>
+          <Input
+            data-testid="rec-passphrase"
+            type="password"
+            autoComplete="off"
+            value={draft.passphrase}
+            onChange={(_, d) => update({ passphrase: d.value })}
+            onBlur={() => setTouched(true)}
+          />
+        </Field>
+      )}
       <SignInPrompt error={rec.unlockError} />
       {/* A needed sign-in is the prompt above, not an error. */}
       <ErrorBar error={(rec.unlockError as { code?: string } | null)?.code === 'SIGNIN_REQUIRED' ? null : rec.unlockError} testId="rec-unlock-error" title="The backup could not be opened" />

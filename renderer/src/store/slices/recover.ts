@@ -91,7 +91,8 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
   const patch = (p: Partial<RecoverState['rec']>) => set((s) => ({ rec: { ...s.rec, ...p } }));
   const ref = () => {
     const d = get().rec.draft;
-    return { source: recoverSourceOf(d), passphrase: d.passphrase };
+    const secret = d.usePolicyPassphrase && get().rec.policy?.passphraseSet ? { usePolicyPassphrase: true as const } : { passphrase: d.passphrase };
+    return { source: recoverSourceOf(d), ...secret };
   };
   return {
     ...initRecoverState,
@@ -101,7 +102,7 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
       // Another staging folder, job or passphrase means another catalog: forget what was browsed.
       const newSource = p.staging !== undefined && p.staging !== r.draft.staging;
       const where = (['source', 'disks', 'subscriptionId', 'resourceGroup', 'storageAccount', 'container'] as const).some((k) => p[k] !== undefined && JSON.stringify(p[k]) !== JSON.stringify(r.draft[k]));
-      const newJob = newSource || where || (p.jobName !== undefined && p.jobName !== r.draft.jobName) || (p.passphrase !== undefined && p.passphrase !== r.draft.passphrase);
+      const newJob = newSource || where || (p.jobName !== undefined && p.jobName !== r.draft.jobName) || (p.passphrase !== undefined && p.passphrase !== r.draft.passphrase) || (p.usePolicyPassphrase !== undefined && p.usePolicyPassphrase !== r.draft.usePolicyPassphrase);
       if (newSource) draft.jobName = p.jobName ?? '';
       if (newJob) draft.selected = p.selected ?? [];
       patch({
@@ -125,7 +126,7 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
       const fill = <K extends 'staging' | 'subscriptionId' | 'resourceGroup' | 'storageAccount' | 'container'>(k: K, v: string | undefined) => (!d[k] && v ? { [k]: v } : {});
       patch({
         policy: p,
-        draft: { ...d, ...fill('staging', p.staging), ...fill('subscriptionId', p.subscriptionId), ...fill('resourceGroup', p.resourceGroup), ...fill('storageAccount', p.storageAccount), ...fill('container', p.container), ...(!d.jobName && p.jobName ? { jobName: p.jobName } : {}) },
+        draft: { ...d, ...fill('staging', p.staging), ...fill('subscriptionId', p.subscriptionId), ...fill('resourceGroup', p.resourceGroup), ...fill('storageAccount', p.storageAccount), ...fill('container', p.container), ...(!d.jobName && p.jobName ? { jobName: p.jobName } : {}), ...(p.passphraseSet && d.usePolicyPassphrase === undefined ? { usePolicyPassphrase: true } : {}) },
       });
     },
     async loadRecoverJobs() {
