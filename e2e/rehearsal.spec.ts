@@ -1,11 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
 import { completeSignInPage } from '../electron/services/sandbox/test-signin.ts';
+import type { SandboxStatusView } from '../shared/contract/sandbox.ts';
 import { expect, test } from './fixtures.ts';
+import { invoke, waitTask } from './helpers/ipc.ts';
+import { withWorkDir } from './helpers/sandbox.ts';
 
 /**
  * Rehearsal from inside the console: no separately started sandbox and no OBC_SANDBOX_CLOUD — the user starts the
  * Local sandbox on the Sign in / out screen (sandbox:start), reads a seeded user there, signs in on its login page.
  */
 test.use({ ignoreHTTPSErrors: true });
+
+/** Sign in / out screen → Sign in → the sandbox login page in the popup. */
+async function signIn(page: Page, username: string, password: string): Promise<void> {
+  const popupP = page.context().waitForEvent('page');
+  await page.getByTestId('account-signin').click();
+  const popup = await popupP;
+  const url = await page.getByTestId('account-signin-link').getAttribute('href');
+  await completeSignInPage(popup, url ?? '', { username, password }, { timeoutMs: 60_000 });
+  await expect(page.getByTestId('account-status')).toHaveAttribute('data-signed-in', 'true');
+}
 
 test('start the Local sandbox from the console and sign in to it with a user shown there', async ({ consolePage: page, shot }) => {
   // The newcomer's first-run panel leads to the sandbox.
@@ -28,12 +45,7 @@ test('start the Local sandbox from the console and sign in to it with a user sho
   expect(username).toMatch(/@sandbox\.obc\.local$/);
   await shot('rehearsal-sandbox-running');
 
-  const popupP = page.context().waitForEvent('page');
-  await page.getByTestId('account-signin').click();
-  const popup = await popupP;
-  const url = await page.getByTestId('account-signin-link').getAttribute('href');
-  await completeSignInPage(popup, url ?? '', { username, password }, { timeoutMs: 60_000 });
-  await expect(page.getByTestId('account-status')).toHaveAttribute('data-signed-in', 'true');
+  await signIn(page, username, password);
   await expect(page.getByTestId('account-status')).toContainText(`Signed in to Local sandbox`);
   await expect(page.getByTestId('account-status')).toContainText(username);
   await expect(page.getByTestId('account-area')).toHaveAttribute('data-signed-in', 'true');
@@ -41,4 +53,70 @@ test('start the Local sandbox from the console and sign in to it with a user sho
 
   await page.getByTestId('sandbox-stop').click();
   await expect(panel).toHaveAttribute('data-running', 'false');
+});
+
+test('play the datacenter from the job details: the prepared disk arrives, the data is copied', async ({ consolePage: page, shot }) => {
+  test.setTimeout(180_000);
+  const PASSPHRASE = 'rehearsal e2e passphrase: seven tidy otters';
+  const job = 'seed-rehearsal';
+  await withWorkDir('obc-e2e-rehearsal-', async (work) => {
+    await page.getByTestId('action-signIn').click();
+    await page.getByTestId('sandbox-start').click();
+    await expect(page.getByTestId('sandbox-panel')).toHaveAttribute('data-running', 'true', { timeout: 90_000 });
+    const sb = await invoke<SandboxStatusView>(page, 'sandbox:status', {});
+    await signIn(page, sb.users[0].username, sb.users[0].password);
+
+    // A small real backup, Disk Prep onto one folder disk, the import job created and shipped (as in disk-prep.spec).
+    const src = join(work, 'source');
+    await mkdir(src, { recursive: true });
+    await writeFile(join(src, 'random.bin'), randomBytes(2 * 1024 * 1024));
+    const staging = join(work, 'staging');
+    await mkdir(staging, { recursive: true });
+    const backup = await invoke<{ taskId: string }>(page, 'backup:start', {
+      items: [src],
+      staging,
+      job: { name: job, subscriptionId: sb.subscriptionId, resourceGroup: 'backup-rg', storageAccount: 'obcseedv2', container: 'backups' },
+      passphrase: PASSPHRASE,
+    });
+    await waitTask(page, backup.taskId);
+    const diskPath = join(work, 'disk-r1');
+    await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'REH1', capacity: '64M' });
+    const prep = await invoke<{ taskId: string }>(page, 'diskprep:start', { staging, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
+    await waitTask(page, prep.taskId);
+    await invoke(page, 'settings:set', { lastStagingLocation: staging });
+    await invoke(page, 'azure:registerProvider', { subscriptionId: sb.subscriptionId, namespace: 'Microsoft.ImportExport' });
+    const drives = await invoke<{ driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }> }>(page, 'diskprep:drives', { staging, job, revealKeys: true, passphrase: PASSPHRASE });
+    const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', { subscriptionId: sb.subscriptionId });
+    const ref = { subscriptionId: sb.subscriptionId, resourceGroup: 'backup-rg', jobName: job };
+    await invoke(page, 'jobs:create', {
+      ...ref,
+      location: 'westus',
+      storageAccountId: accounts.find((a) => a.name === 'obcseedv2')!.id,
+      drives: drives.driveList.map(({ driveId, bitLockerKey, manifestFile, manifestHash }) => ({ driveId, bitLockerKey, manifestFile, manifestHash })),
+      returnAddress: { contactName: 'Dana Admin', phone: '+1 425 555 0100', email: 'dana@contoso.example', streetAddress1: '1 Main Street', city: 'Redmond', stateOrProvince: 'WA', postalCode: '98052', countryOrRegion: 'United States' },
+      returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123456789' },
+      diagnosticsPath: 'waimportexport',
+    });
+    await invoke(page, 'jobs:updateShipping', { ...ref, deliveryPackage: { carrierName: 'FedEx', trackingNumber: 'REH12345', driveCount: 1, shipDate: new Date().toISOString().slice(0, 10) } });
+
+    // The rehearsal box plays the datacenter; the job page follows through its normal refresh.
+    await page.getByTestId('action-importJobs').click();
+    await page.getByTestId(`ij-open-${job}`).click();
+    await expect(page.getByTestId('ij-details')).toHaveAttribute('data-state', 'Shipping');
+    const box = page.getByTestId('ij-rehearsal');
+    await expect(box).toContainText('Rehearsal: play the datacenter');
+    await expect(page.getByTestId('ij-rehearsal-disk-0')).toContainText(diskPath);
+    await expect(page.getByTestId('ij-rehearsal-transfer')).toBeDisabled();
+    await box.scrollIntoViewIfNeeded();
+    await shot('rehearsal-datacenter-shipping');
+    await page.getByTestId('ij-rehearsal-receive').click();
+    await expect(page.getByTestId('ij-details')).toHaveAttribute('data-state', 'Received');
+    await expect(page.getByTestId('ij-drive-REH1')).toHaveAttribute('data-state', 'Received');
+    await page.getByTestId('ij-rehearsal-transfer').click();
+    await expect(page.getByTestId('ij-details')).toHaveAttribute('data-state', 'Completed', { timeout: 60_000 });
+    await expect(page.getByTestId('ij-drive-REH1')).toHaveAttribute('data-percent', '100');
+    await expect(page.getByTestId('ij-drive-copy-REH1')).toHaveAttribute('data-severity', 'ok');
+    await expect(page.getByTestId('ij-rehearsal-reason')).toContainText("the datacenter's part is over");
+    await shot('rehearsal-datacenter-completed');
+  });
 });
