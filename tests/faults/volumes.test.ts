@@ -61,12 +61,11 @@ const backupArgs = (staging: string, job: string) => ['backup', '--items', src, 
 
 /** Runs Back Up Now; `fault` runs once, as soon as the second pack file appears (so the first is committed in the resume state). */
 async function backupWithFault(staging: string, job: string, fault: () => void | Promise<void>) {
-  let w: FSWatcher | null = null;
   let fired = false;
   await mkdir(join(staging, job, 'packs'), { recursive: true });
-  w = watch(join(staging, job, 'packs'), () => {
+  const w: FSWatcher = watch(join(staging, job, 'packs'), () => {
     if (fired) return;
-    let names: string[] = [];
+    let names: string[];
     try {
       names = readdirSync(join(staging, job, 'packs'));
     } catch {

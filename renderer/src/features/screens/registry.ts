@@ -11,8 +11,7 @@ export interface ScreenDef {
   component: LazyExoticComponent<ComponentType<{ screen: ScreenDef }>>;
 }
 
-// Each screen is its own chunk, loaded when the user opens it. Replace a ComingSoon import with the real screen.
-const comingSoon = lazy(() => import('./ComingSoonScreen.tsx').then((m) => ({ default: m.ComingSoonScreen })));
+// Each screen is its own chunk, loaded when the user opens it.
 const scheduleBackup = lazy(() => import('../schedule-backup/ScheduleBackupWizard.tsx').then((m) => ({ default: m.ScheduleBackupWizard })));
 const changeProperties = lazy(() => import('../change-properties/ChangePropertiesScreen.tsx').then((m) => ({ default: m.ChangePropertiesScreen })));
 const backUpNow = lazy(() => import('../backup/BackUpNowWizard.tsx').then((m) => ({ default: m.BackUpNowWizard })));
