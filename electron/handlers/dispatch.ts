@@ -8,6 +8,19 @@ import type { HandlerCtx, HandlerTable } from './types.ts';
  * handler, result envelope. Never throws.
  */
 export async function dispatch(table: HandlerTable, channel: unknown, payload: unknown, ctx: HandlerCtx): Promise<IpcResult<unknown>> {
+  const started = Date.now();
+  const result = await dispatchInner(table, channel, payload, ctx);
+  // Channel, outcome and time only: payloads may carry passphrases and are never logged.
+  const log = (ctx.services as Partial<HandlerCtx['services']>).log;
+  if (log) {
+    const name = typeof channel === 'string' ? channel.slice(0, 80) : typeof channel;
+    if (result.ok) log.write('debug', 'invoke', { channel: name, host: ctx.host, ms: Date.now() - started });
+    else log.write(result.error.code === 'INTERNAL' ? 'error' : 'info', 'invoke:refused', { channel: name, host: ctx.host, code: result.error.code, message: result.error.message });
+  }
+  return result;
+}
+
+async function dispatchInner(table: HandlerTable, channel: unknown, payload: unknown, ctx: HandlerCtx): Promise<IpcResult<unknown>> {
   try {
     if (!isChannel(channel)) throw new AppError('UNKNOWN_CHANNEL', `Unknown channel: ${describeChannel(channel)}`);
     if (TEST_ONLY_CHANNELS.includes(channel) && !ctx.services.testHooks) {

@@ -12,6 +12,7 @@ import { FileKeyProtector } from './azure/protector.ts';
 import { ImportVerifyService } from './import-verify/service.ts';
 import { recoverDeps } from './backup/recover-deps.ts';
 import { SandboxService } from './sandbox/service.ts';
+import { ActivityLog } from './log/activity-log.ts';
 
 export interface ServicesOptions {
   dataDir: string;
@@ -24,6 +25,8 @@ export interface ServicesOptions {
 
 /** The composition root shared by both hosts and the CLI: one instance of every service. */
 export interface Services {
+  /** The activity log (`<dataDir>/logs`), at the level chosen in Settings; never holds secrets. */
+  log: ActivityLog;
   /** Contract events for the renderer: `services.events.publish('auth:changed', …)`; hosts forward all of them. */
   events: EventBus;
   dataDir: string;
@@ -52,6 +55,15 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const settings = new SettingsStore(opts.dataDir);
   await settings.load();
   const events = new EventBus();
+  const log = new ActivityLog(opts.dataDir, () => settings.get().logLevel);
+  const lastStatus = new Map<string, string>();
+  tasks.on('updated', (t) => {
+    if (lastStatus.get(t.id) === t.status) return;
+    lastStatus.set(t.id, t.status);
+    const level = t.status === 'failed' ? 'error' : t.status === 'succeededWithWarnings' ? 'warn' : 'info';
+    log.write(level, `task:${t.status}`, { id: t.id, kind: t.kind, title: t.title, ...(t.error ? { error: t.error } : {}), ...(t.warnings.length ? { warnings: t.warnings.length } : {}) });
+  });
+  tasks.on('removed', ({ id }) => lastStatus.delete(id));
   tasks.on('updated', (s) => events.publish('task:updated', s));
   tasks.on('removed', (r) => events.publish('task:removed', r));
   settings.on('changed', (s) => events.publish('settings:changed', s));
@@ -78,7 +90,9 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   });
   const sandbox = new SandboxService({ dataDir: opts.dataDir, onStarted: (cloud) => azure.addCloud(cloud) });
   const importVerify = new ImportVerifyService({ tasks, dataDir: opts.dataDir, storageAccess: async () => (await azure.session_()).clients });
+  log.write('info', 'services:started', { dataDir: opts.dataDir });
   return {
+    log,
     events,
     dataDir: opts.dataDir,
     testHooks: opts.testHooks ?? process.env.OBC_TEST_HOOKS === '1',
@@ -96,6 +110,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       policies.close();
       await tasks.shutdown();
       await sandbox.stop();
+      log.write('info', 'services:stopped');
+      await log.flush();
     },
   };
 }
