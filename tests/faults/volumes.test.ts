@@ -26,7 +26,24 @@ function mountTmpfs(dir: string, size: string): void {
   execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]);
   mounts.push(dir);
 }
-const remount = (dir: string, opts: string) => execFileSync('mount', ['-o', `remount,${opts}`, dir]);
+const remount = (dir: string, opts: string) => execFileSync('mount', ['-o', `remount,${opts}`, dir], { stdio: 'pipe' });
+/**
+ * `remount,ro` is refused (EBUSY) while the backup holds a file open for writing; packs are closed between writes,
+ * so poll (5 ms steps, at most 10 s) until the kernel accepts it.
+ */
+function remountReadOnly(dir: string): void {
+  const deadline = Date.now() + 10_000;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      remount(dir, 'ro');
+      return;
+    } catch (err) {
+      if (!/busy/i.test(String((err as { stderr?: unknown }).stderr ?? err)) || Date.now() > deadline) throw err;
+      Atomics.wait(pause, 0, 0, 5);
+    }
+  }
+}
 
 let canMount = false;
 let dir: string;
@@ -143,7 +160,7 @@ describe('volume faults', () => {
     const staging = join(dir, 'st-ro');
     await mkdir(staging);
     mountTmpfs(staging, '64m');
-    const { r, fired } = await backupWithFault(staging, 'ro-job', () => void remount(staging, 'ro'));
+    const { r, fired } = await backupWithFault(staging, 'ro-job', () => remountReadOnly(staging));
     expect(fired).toBe(true);
     const res = resultOf(r);
     expect(r.code, r.stdout.slice(-600)).toBe(1);
