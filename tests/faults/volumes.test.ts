@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { watch, readdirSync, writeFileSync, type FSWatcher } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile, cp } from 'node:fs/promises';
+import { watch, readdirSync, rmSync, writeFileSync, type FSWatcher } from 'node:fs';
+import { mkdir, readdir, readFile, rm, cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { diffTrees } from '../../electron/services/backup/test-utils.ts';
 import { catalogPathOf } from '../../electron/services/backup/scan.ts';
@@ -76,8 +76,12 @@ afterAll(async () => {
 
 const backupArgs = (staging: string, job: string) => ['backup', '--items', src, '--staging', staging, '--job', job, '--passphrase-file', pf, '--pack-size', String(1 << 20), '--json'];
 
-/** Runs Back Up Now; `fault` runs once, as soon as the second pack file appears (so the first is committed in the resume state). */
-async function backupWithFault(staging: string, job: string, fault: () => void | Promise<void>) {
+/**
+ * Runs Back Up Now; `fault` runs once, as soon as `afterPacks` committed pack files exist (default 1: the earliest
+ * point with something committed to resume from, leaving the most work for the fault to hit — the whole backup
+ * takes well under a second here).
+ */
+async function backupWithFault(staging: string, job: string, fault: () => void | Promise<void>, afterPacks = 1) {
   let fired = false;
   await mkdir(join(staging, job, 'packs'), { recursive: true });
   const w: FSWatcher = watch(join(staging, job, 'packs'), () => {
@@ -88,7 +92,7 @@ async function backupWithFault(staging: string, job: string, fault: () => void |
     } catch {
       return;
     }
-    if (names.filter((n) => /^pack-\d+\.bin$/.test(n)).length >= 2) {
+    if (names.filter((n) => /^pack-\d+\.bin$/.test(n)).length >= afterPacks) {
       fired = true;
       void fault();
     }
@@ -160,7 +164,16 @@ describe('volume faults', () => {
     const staging = join(dir, 'st-ro');
     await mkdir(staging);
     mountTmpfs(staging, '64m');
-    const { r, fired } = await backupWithFault(staging, 'ro-job', () => remountReadOnly(staging));
+    // The kernel accepts `remount,ro` only between pack writes and a backup here takes under a second, so the
+    // fault may land after the last write; then the run is repeated (up to 3 times) until it lands mid-run.
+    let attempt = 0;
+    let outcome = await backupWithFault(staging, 'ro-job', () => remountReadOnly(staging));
+    while (outcome.r.code === 0 && ++attempt < 3) {
+      remount(staging, 'rw');
+      await rm(join(staging, 'ro-job'), { recursive: true, force: true });
+      outcome = await backupWithFault(staging, 'ro-job', () => remountReadOnly(staging));
+    }
+    const { r, fired } = outcome;
     expect(fired).toBe(true);
     const res = resultOf(r);
     expect(r.code, r.stdout.slice(-600)).toBe(1);
@@ -175,9 +188,10 @@ describe('volume faults', () => {
   it('the staging job folder is removed mid-backup (replaced by a file): clear message naming it; a rerun after clean-up completes', async () => {
     const staging = join(dir, 'st-gone');
     const jobDir = join(staging, 'gone-job');
-    const { r, fired } = await backupWithFault(staging, 'gone-job', async () => {
-      await rm(jobDir, { recursive: true, force: true });
-      await writeFile(jobDir, 'not a folder');
+    const { r, fired } = await backupWithFault(staging, 'gone-job', () => {
+      // Synchronous, so the folder is gone before the backup can write its next pack.
+      rmSync(jobDir, { recursive: true, force: true });
+      writeFileSync(jobDir, 'not a folder');
     });
     expect(fired).toBe(true);
     const res = resultOf(r);
