@@ -1,1 +1,0 @@
-export declare function serve(argv: string[]): Promise<void>;
