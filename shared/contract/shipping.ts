@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channel } from './define.ts';
+import { shippingContactFields } from '../validators/shipping.ts';
 
 /**
  * The shipping details the user entered last time (SPEC decision 5), offered again for the next job.
@@ -7,15 +8,7 @@ import { channel } from './define.ts';
  */
 export const shippingDefaultsSchema = z
   .object({
-    contactName: z.string().max(200),
-    phone: z.string().max(200),
-    email: z.string().max(300),
-    streetAddress1: z.string().max(200),
-    streetAddress2: z.string().max(200).optional(),
-    city: z.string().max(200),
-    stateOrProvince: z.string().max(200),
-    postalCode: z.string().max(200),
-    countryOrRegion: z.string().max(200),
+    ...shippingContactFields,
     carrierName: z.string().max(60),
     carrierAccountNumber: z.string().max(60),
   })

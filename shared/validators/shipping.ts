@@ -120,18 +120,21 @@ const issues = (ctx: z.RefinementCtx, path: string, msg: string | null) => {
   if (msg) ctx.addIssue({ code: 'custom', path: [path], message: msg });
 };
 
+/** The shape of the decision-5 contact and address fields (lengths only; the rules are in the refinement below). */
+export const shippingContactFields = {
+  contactName: z.string().max(200),
+  phone: z.string().max(200),
+  email: z.string().max(300),
+  streetAddress1: z.string().max(200),
+  streetAddress2: z.string().max(200).optional(),
+  city: z.string().max(200),
+  stateOrProvince: z.string().max(200),
+  postalCode: z.string().max(200),
+  countryOrRegion: z.string().max(200),
+};
+
 export const shippingContactSchema = z
-  .object({
-    contactName: z.string().max(200),
-    phone: z.string().max(200),
-    email: z.string().max(300),
-    streetAddress1: z.string().max(200),
-    streetAddress2: z.string().max(200).optional(),
-    city: z.string().max(200),
-    stateOrProvince: z.string().max(200),
-    postalCode: z.string().max(200),
-    countryOrRegion: z.string().max(200),
-  })
+  .object(shippingContactFields)
   .strict()
   .superRefine((c, ctx) => {
     for (const [k, m] of Object.entries(checkShippingContact(c))) issues(ctx, k, m ?? null);

@@ -1,5 +1,6 @@
 import type { KdfParams } from './crypto.ts';
 import type { Exclusions, SkippedItem } from './scan.ts';
+import type { BackupSummary } from '../../../shared/contract/backup.ts';
 
 export interface JobIdentity {
   name: string;
@@ -57,22 +58,8 @@ export interface BackupOptions {
   testHook?: (point: string) => void | Promise<void>;
 }
 
-export interface BackupResult {
-  jobName: string;
-  jobDir: string;
-  files: number;
-  dirs: number;
-  symlinks: number;
-  bytes: number;
-  storedBytes: number;
-  packs: number;
-  chunks: number;
-  dedupSavedBytes: number;
-  compressionSavedBytes: number;
-  skipped: SkippedItem[];
-  resumed: boolean;
-  seconds: number;
-}
+/** What the engine returns; the task result adds `skippedCount` (BackupSummary in the contract). */
+export type BackupResult = Omit<BackupSummary, 'skipped' | 'skippedCount'> & { skipped: SkippedItem[] };
 
 export interface EstimateResult {
   files: number;
