@@ -1,26 +1,18 @@
-import { createInterface } from 'node:readline/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type Command } from 'commander';
 import { AppError, toIpcError } from '../../../shared/errors.ts';
 import type { DiskPrepProgress } from '../../../shared/contract/diskprep.ts';
-import { runDiskPrep, type DiskRef } from '../../services/diskprep/engine.ts';
-import { discoverJobs } from '../../services/diskprep/jobs.ts';
-import { passphraseProtector } from '../../services/diskprep/drives-file.ts';
+import { isWindowsDiskId, runDiskPrep, type DiskRef } from '../../services/diskprep/engine.ts';
+import { discoverJobs, findJob } from '../../services/diskprep/jobs.ts';
+import { loadDrives, passphraseProtector } from '../../services/diskprep/drives-file.ts';
 import { FolderDiskProvider, initFolderDisk, parseSize } from '../../services/diskprep/folder-disk.ts';
 import { NOT_WINDOWS_MESSAGE, WindowsDiskProvider } from '../../services/diskprep/windows-disk.ts';
 import { EXIT, formatBytes, jsonLine, printError } from '../output.ts';
+import { ask } from '../prompt.ts';
 import { readPassphraseFile } from './backup.ts';
+import { createPlannedJob, jobSummary, planJobCreation, type JobPlan } from './diskprep-job.ts';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-async function ask(question: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return await rl.question(question);
-  } finally {
-    rl.close();
-  }
-}
 
 /** `s:<staging>` and `p:<publish settings>` in the original tool's form (switch letter, colon, value). */
 export function parseLegacyArgs(args: string[]): { staging?: string; publishSettings?: string; noJob: boolean } {
@@ -92,12 +84,22 @@ export function register(program: Command): void {
     .option('--passphrase-file <file>', 'backup passphrase (seals the BitLocker keys in drives.json); or OBC_PASSPHRASE')
     .option('--yes', 'erase non-empty disks without asking (check the serials first)')
     .option('--repair', 'rewrite ranges that fail read-back from staging')
+    .option('--subscription <id>', "subscription holding the storage account (default: seed.json's, else searched)")
+    .option('--shipping <file>', 'JSON file with the return shipping details (keys as the console stores them); default: the details last used')
+    .option('--signin-timeout <seconds>', 'give up an interactive sign-in after this many seconds', '300')
     // `--no-job` is read from the operands: commander would fold it into --job <name> (job=false).
     .allowUnknownOption()
-    .addHelpText('after', '  --no-job  prepare the disks only; create the import job later from drives.json')
+    .addHelpText(
+      'after',
+      '  --no-job  prepare the disks only; create the import job later (obc diskprep again, or the console) from drives.json\n\n' +
+        'Without --no-job the command signs in (the saved sign-in, else the browser), checks the storage account, datacenter and\n' +
+        'shipping details before touching a disk, prepares the disks, then creates the import job and prints where to ship them.',
+    )
     .option('--json', 'JSON lines on stdout')
-    .action(async (args: string[], o: { job?: string; disk: string[]; container?: string; passphraseFile?: string; yes?: boolean; repair?: boolean; json?: boolean }) => {
+    .action(async (args: string[], o: { job?: string; disk: string[]; container?: string; passphraseFile?: string; yes?: boolean; repair?: boolean; json?: boolean; subscription?: string; shipping?: string; signinTimeout: string }) => {
       const json = o.json === true;
+      let plan: JobPlan | null = null;
+      let preparedList: string | null = null;
       try {
         const legacy = parseLegacyArgs(args);
         if (!legacy.staging) throw new AppError('VALIDATION', 'The staging location is required: diskprep s:<staging location> --disk <letter|folder>.');
@@ -119,6 +121,16 @@ export function register(program: Command): void {
         const hook = haltHook();
         const staging = legacy.staging;
         const jobName = o.job ?? (await chooseJob(staging, json || o.yes === true));
+        const interactive = !json && process.stdin.isTTY === true;
+        if (!/^\d+$/.test(o.signinTimeout) || Number(o.signinTimeout) < 10 || Number(o.signinTimeout) > 3600)
+          throw new AppError('VALIDATION', `--signin-timeout "${o.signinTimeout}" must be a whole number of seconds from 10 to 3600.`);
+        const signInTimeoutMs = Number(o.signinTimeout) * 1000;
+        const say = (message: string) => (json ? jsonLine({ type: 'notice', message }) : process.stderr.write(`note: ${message}\n`));
+        if (!legacy.noJob) {
+          // Sign-in, storage account, datacenter and shipping details are checked before any disk is touched.
+          const staged = await findJob(staging, jobName);
+          plan = await planJobCreation({ job: staged, subscriptionId: o.subscription, shippingFile: o.shipping, interactive, folderDisks: o.disk.some((d) => !isWindowsDiskId(d)), signInTimeoutMs, signal: ac.signal, say });
+        } else if (o.shipping || o.subscription) throw new AppError('VALIDATION', '--shipping and --subscription are for creating the import job; they cannot be combined with --no-job.');
         const run = () => runDiskPrep({
           staging,
           ...(jobName ? { job: jobName } : {}),
@@ -169,17 +181,28 @@ export function register(program: Command): void {
         if (json) jsonLine({ type: 'result', status: 'succeeded', result: res });
         else {
           process.stdout.write(`Disks prepared for job ${res.jobName} (container ${res.container}):\n`);
-          for (const d of res.drives) process.stdout.write(`  ${d.driveId}: ${d.files} files, ${formatBytes(d.bytes)}, manifest \\DriveManifest.xml MD5 ${d.manifestHash}${d.rehearsal ? ' (rehearsal disk)' : ''}\n`);
+          // Every verified disk of the job (drives.json), including disks finished in an earlier run and since detached.
+          const all = (await loadDrives(res.stateDir))?.drives.filter((d) => d.verified) ?? res.drives;
+          for (const d of all) process.stdout.write(`  ${d.driveId}: ${d.files} files, ${formatBytes(d.bytes)}, manifest ${d.manifestFile} MD5 ${d.manifestHash}${d.rehearsal ? ' (rehearsal disk)' : ''}\n`);
           process.stdout.write(`Drive list (BitLocker keys sealed): ${res.stateDir}/drives.json\n${res.readBackNote}\n`);
         }
-        if (!legacy.noJob) {
-          const msg = 'Import job creation from the CLI is not wired in this build; create it from the console (Jobs) with the drive list in drives.json, or rerun with --no-job to silence this.';
-          if (json) jsonLine({ type: 'warning', message: msg });
-          else process.stderr.write(`warning: ${msg}\n`);
-          process.exitCode = EXIT.warnings;
-        } else process.exitCode = EXIT.ok;
+        preparedList = join(res.stateDir, 'drives.json');
+        if (plan) {
+          const made = await createPlannedJob(plan, { stateDir: res.stateDir, protector: await passphraseProtector(passphrase, (await findJob(staging, res.jobName)).seed), interactive, signInTimeoutMs, signal: ac.signal, say });
+          const summary = jobSummary(made, plan);
+          if (json) jsonLine({ type: 'job', created: made.created, job: made.job, target: plan.target, carriers: plan.carriers, summary });
+          else process.stdout.write(summary.join('\n') + '\n');
+        }
+        process.exitCode = EXIT.ok;
       } catch (err) {
         const e = toIpcError(err);
+        if (preparedList) {
+          // The disks are done: say so, and how to create the job without copying again.
+          const msg = `${e.message} The disks are prepared and verified (drive list: ${preparedList}); run the same command again to create the import job (nothing is copied twice), or create it in the console.`;
+          printError(new AppError(e.code, msg, e.details), json);
+          process.exitCode = e.code === 'VALIDATION' ? EXIT.usage : EXIT.failure;
+          return;
+        }
         if (e.code === 'NO_SPACE' && e.details?.neededBytes !== undefined) {
           const needed = Number(e.details.neededBytes);
           if (json) jsonLine({ type: 'needsDisk', neededBytes: needed, remainingFiles: e.details.remainingFiles ?? null, remainingBytes: e.details.remainingBytes ?? null, message: e.message });
@@ -189,6 +212,8 @@ export function register(program: Command): void {
         }
         printError(err, json);
         process.exitCode = e.code === 'VALIDATION' ? EXIT.usage : EXIT.failure;
+      } finally {
+        plan?.svc.close();
       }
     });
 

@@ -15,7 +15,7 @@ import { useAppStore } from '../../store/index.ts';
 import { locationFor } from '../../store/slices/job-target.ts';
 import { localToday } from '../../store/slices/back-up-now.ts';
 import { ShippingForm } from '../shipping/ShippingForm.tsx';
-import { toReturnAddress, toReturnShipping, validateShipping, type ShippingDraft } from '../shipping/shipping-form.ts';
+import { toReturnAddress, toReturnShipping, validateShipping, type ShippingDraft } from '../../../../shared/shipping-draft.ts';
 
 function useCarriers(job: ImportJobInfo): string[] {
   const locations = useAppStore((s) => s.ij.locations);

@@ -4,7 +4,7 @@ import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShippingForm } from './ShippingForm.tsx';
-import { emptyShippingDraft, toDefaults, toReturnAddress, validateShipping, type ShippingDraft } from './shipping-form.ts';
+import { emptyShippingDraft, toDefaults, toReturnAddress, validateShipping, type ShippingDraft } from '../../../../shared/shipping-draft.ts';
 
 afterEach(cleanup);
 

@@ -6,7 +6,7 @@
 import { Dropdown, Field, Input, Option, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
 import { COUNTRIES } from './countries.ts';
-import { validateShipping, type ShippingDraft, type ShippingField } from './shipping-form.ts';
+import { validateShipping, type ShippingDraft, type ShippingField } from '../../../../shared/shipping-draft.ts';
 
 export interface ShippingFormProps {
   value: ShippingDraft;

@@ -10,7 +10,7 @@ import { formatBytes } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 import { AuthLine, useSignInUrl } from '../disk-prep/SignInPage.tsx';
 import { ShippingForm } from './ShippingForm.tsx';
-import { validateShipping } from './shipping-form.ts';
+import { validateShipping } from '../../../../shared/shipping-draft.ts';
 
 export function ShippingPage() {
   const { shipping, showAll, target, targetError, targetLoading, creating, createError, drives, auth, signingIn, registering } = useAppStore(

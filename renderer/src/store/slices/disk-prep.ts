@@ -4,7 +4,7 @@ import { api } from '../../api/client.ts';
 import { fetchPolicyDefaults } from './policy-defaults.ts';
 import { resolveJobTarget, type JobTarget } from './job-target.ts';
 import type { SliceCreator } from '../types.ts';
-import { emptyShippingDraft, fromDefaults, toDefaults, toReturnAddress, toReturnShipping, validateShipping, type ShippingDraft } from '../../features/shipping/shipping-form.ts';
+import { emptyShippingDraft, fromDefaults, toDefaults, toReturnAddress, toReturnShipping, validateShipping, type ShippingDraft } from '../../../../shared/shipping-draft.ts';
 
 export const DP_STEPS = ['staging', 'disks', 'signin', 'copy', 'shipping', 'result'] as const;
 export type DpStep = (typeof DP_STEPS)[number];
@@ -72,6 +72,8 @@ export interface DiskPrepActions {
   startCopy(resume?: boolean): Promise<void>;
   /** Shows the progress of a copy that is already running (e.g. after a reload). */
   followCopy(taskId: string): void;
+  /** From the Jobs view: opens the copy step of a Disk Prep task waiting for another disk (staging, job from the task). */
+  openWaitingDiskPrep(taskId: string, staging: string, job: string): Promise<void>;
   refreshDpStatus(): Promise<void>;
   goDpStep(step: DpStep): void;
   /** Moves forward (and marks the step reached). */
@@ -280,6 +282,15 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
     followCopy(taskId) {
       patch({ taskId, startError: null });
       go('copy');
+    },
+    async openWaitingDiskPrep(taskId, staging, job) {
+      if (dp().staging !== staging || dp().job !== job) {
+        patch({ defaultsLoaded: true, staging, job, status: null, selected: [], plan: null, progress: null });
+        void get().loadStagingJobs();
+      }
+      get().followCopy(taskId);
+      get().navigate('prepareDisks');
+      await Promise.all([get().refreshDpStatus(), get().loadDisks()]);
     },
     async refreshDpStatus() {
       const { staging, job } = dp();

@@ -1,5 +1,6 @@
-import { checkCarrier, checkCarrierAccountNumber, checkShippingContact, type ShippingContact } from '../../../../shared/validators/shipping.ts';
-import type { ShippingDefaults } from '../../../../shared/contract/shipping.ts';
+/** The shipping form (SPEC decision 5) as pure data: the console's Shipping page and `obc diskprep` both validate and map it. */
+import { checkCarrier, checkCarrierAccountNumber, checkShippingContact, type ShippingContact } from './validators/shipping.ts';
+import type { ShippingDefaults } from './contract/shipping.ts';
 
 /** Every field of the shipping form (SPEC decision 5) as the user types it. */
 export type ShippingDraft = Required<ShippingDefaults>;
@@ -19,6 +20,21 @@ export const SHIPPING_FIELDS: readonly ShippingField[] = [
   'carrierName',
   'carrierAccountNumber',
 ];
+
+/** Field names as the user reads them (the console's form and the CLI's prompts). */
+export const SHIPPING_LABELS: Readonly<Record<ShippingField, string>> = {
+  contactName: 'Contact name',
+  phone: 'Phone',
+  email: 'Email',
+  streetAddress1: 'Street address',
+  streetAddress2: 'Street address line 2 (optional)',
+  city: 'City',
+  stateOrProvince: 'State or province',
+  postalCode: 'Postal code',
+  countryOrRegion: 'Country or region',
+  carrierName: 'Return carrier',
+  carrierAccountNumber: 'Carrier account number',
+};
 
 export const emptyShippingDraft = (): ShippingDraft => ({
   contactName: '',

@@ -1,0 +1,246 @@
+/**
+ * `obc diskprep` without --no-job (SPEC §3.3 steps 4, 6–8): sign in and find where the job goes before any disk is
+ * touched, take the shipping details (a --shipping file, the console's remembered ones, or prompts on a terminal),
+ * then, after the copy, create the import job from drives.json and print the datacenter address and carriers.
+ */
+import { readFile } from 'node:fs/promises';
+import { AppError, toIpcError } from '../../../shared/errors.ts';
+import { createJobSchema, type ImportJobAddress, type ImportJobInfo } from '../../../shared/contract/azure.ts';
+import { shippingDefaultsSchema } from '../../../shared/contract/shipping.ts';
+import { resolveJobTarget, type JobTarget } from '../../../shared/job-target.ts';
+import { SHIPPING_FIELDS, SHIPPING_LABELS, fromDefaults, toDefaults, toReturnAddress, toReturnShipping, validateShipping, type ShippingDraft } from '../../../shared/shipping-draft.ts';
+import { AzureService } from '../../services/azure/azure-service.ts';
+import { createJobFromDrives, type SecretProtector } from '../../services/diskprep/drives-file.ts';
+import type { StagedJob } from '../../services/diskprep/jobs.ts';
+import { resolveDataDir } from '../../services/paths.ts';
+import { SettingsStore } from '../../services/settings/settings-store.ts';
+import { loadShippingDefaults, saveShippingDefaults } from '../../services/shipping/defaults.ts';
+import { ask } from '../prompt.ts';
+import { cliOpenUrl } from './azure.ts';
+
+export type Say = (message: string) => void;
+
+export interface JobPlan {
+  svc: AzureService;
+  dataDir: string;
+  target: JobTarget;
+  carriers: string[];
+  draft: ShippingDraft;
+  cloud: { name: string; displayName: string; rehearsal: boolean };
+}
+
+export interface PlanOptions {
+  job: StagedJob;
+  subscriptionId?: string | undefined;
+  shippingFile?: string | undefined;
+  /** A terminal can be asked (shipping prompts, the typed "yes"); otherwise everything must be known up front. */
+  interactive: boolean;
+  /** Any --disk is a folder (rehearsal) disk. */
+  folderDisks: boolean;
+  signInTimeoutMs: number;
+  signal: AbortSignal;
+  say: Say;
+}
+
+const fieldList = SHIPPING_FIELDS.join(', ');
+
+/** Reads a --shipping JSON file: any subset of the shipping fields, nothing else. */
+export async function readShippingFile(path: string): Promise<Partial<ShippingDraft>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new AppError('VALIDATION', `--shipping ${path} cannot be read: ${(err as Error).message}`, { path });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new AppError('VALIDATION', `--shipping ${path} is not JSON: ${(err as Error).message}`, { path });
+  }
+  const r = shippingDefaultsSchema.partial().strict().safeParse(raw);
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new AppError('VALIDATION', `--shipping ${path} is not a shipping-details object (${issues}). Keys: ${fieldList}.`, { path });
+  }
+  return r.data;
+}
+
+async function signedIn(svc: AzureService, o: { signInTimeoutMs: number; signal: AbortSignal; say: Say }, why: string): Promise<void> {
+  const st = await svc.status();
+  if (st.signedIn) return;
+  o.say(`${why} Sign in to ${st.cloudDisplayName}${st.needsSignIn ? ` (${st.needsSignIn})` : ''}.`);
+  const onAbort = () => void svc.cancelSignIn();
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await svc.signIn({ timeoutMs: o.signInTimeoutMs });
+  } finally {
+    o.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+const asAppError = (err: unknown, code: 'NOT_FOUND' | 'VALIDATION') => (err instanceof AppError ? err : new AppError(code, (err as Error).message));
+
+/** Everything that can fail before the copy does: sign-in, storage account, datacenter, provider, shipping details. */
+export async function planJobCreation(o: PlanOptions): Promise<JobPlan> {
+  const dataDir = resolveDataDir();
+  const settings = new SettingsStore(dataDir);
+  await settings.load();
+  const svc = new AzureService({ dataDir, settings: () => settings.get(), openUrl: cliOpenUrl });
+  try {
+    const infos = await svc.cloudInfos();
+    const c = infos.clouds.find((x) => x.name === infos.current);
+    const cloud = { name: infos.current, displayName: c?.displayName ?? infos.current, rehearsal: c?.rehearsal === true };
+    if (o.folderDisks && !cloud.rehearsal)
+      throw new AppError(
+        'VALIDATION',
+        `Folder disks are rehearsal disks: an import job in ${cloud.displayName} needs real disks prepared on Windows (--disk <drive letter>). Rehearse against the Local sandbox (obc sandbox, then obc signin --cloud LocalSandbox), or prepare the folder disks with --no-job.`,
+      );
+    await signedIn(svc, o, 'The import job is created after the copy, through your Azure sign-in (or run with --no-job).');
+    const target = await resolveJobTarget(
+      {
+        subscriptions: () => svc.subscriptions(),
+        storageAccounts: (id) => svc.storageAccounts(id),
+        locations: () => svc.locations(),
+        providerStatus: (id, ns) => svc.providerStatus(id, ns),
+      },
+      { storageAccount: o.job.seed.storageAccount, subscriptionId: o.subscriptionId ?? o.job.seed.subscriptionId },
+    ).catch((err: unknown) => {
+      throw asAppError(err, 'NOT_FOUND');
+    });
+    if (!target.location)
+      throw new AppError('NOT_FOUND', `No Import/Export datacenter serves region ${target.locationName} of storage account ${target.storageAccount}; disks cannot be imported into it.`);
+    if (!target.providerRegistered) {
+      o.say(`Registering the Microsoft.ImportExport resource provider on subscription ${target.subscriptionName} (${target.subscriptionId}); import jobs need it once per subscription.`);
+      await svc.registerProvider(target.subscriptionId, 'Microsoft.ImportExport');
+    }
+    const carriers = target.location.supportedCarriers;
+    const fromFile = o.shippingFile ? await readShippingFile(o.shippingFile) : {};
+    const remembered = await loadShippingDefaults(dataDir);
+    const draft: ShippingDraft = { ...fromDefaults(remembered), ...fromFile };
+    const problems = Object.entries(validateShipping(draft, carriers));
+    if (problems.length && !o.interactive)
+      throw new AppError(
+        'VALIDATION',
+        `The shipping details for import job ${o.job.jobName} are incomplete, and this run cannot ask for them: ${problems.map(([k, m]) => `${k}: ${m}`).join(' ')} Give them in a JSON file with --shipping <file> (keys: ${fieldList}); the details last used in the console are taken when present. Nothing was copied.`,
+        { fields: problems.map(([k]) => k) },
+      );
+    return { svc, dataDir, target, carriers, draft, cloud };
+  } catch (err) {
+    svc.close();
+    throw err;
+  }
+}
+
+async function promptShipping(draft: ShippingDraft, carriers: string[]): Promise<ShippingDraft> {
+  process.stderr.write('Return shipping details (Enter keeps the value in brackets; "-" clears the optional line 2):\n');
+  const d = { ...draft };
+  for (const f of SHIPPING_FIELDS) {
+    for (let tries = 1; ; tries++) {
+      const hint = f === 'carrierName' && carriers.length ? ` (${carriers.join(', ')})` : '';
+      const a = (await ask(`  ${SHIPPING_LABELS[f]}${hint}${d[f] ? ` [${d[f]}]` : ''}: `)).trim();
+      if (a === '-') d[f] = '';
+      else if (a) d[f] = a;
+      const err = validateShipping(d, carriers)[f];
+      if (!err) break;
+      if (tries >= 5) throw new AppError('VALIDATION', `${SHIPPING_LABELS[f]}: ${err}`);
+      process.stderr.write(`    ${err}\n`);
+    }
+  }
+  return d;
+}
+
+const getJobOrNull = (svc: AzureService, t: JobTarget, jobName: string) =>
+  svc.getJob({ subscriptionId: t.subscriptionId, resourceGroup: t.resourceGroup, jobName }).catch((err: unknown) => {
+    if (toIpcError(err).code === 'NOT_FOUND') return null;
+    throw err;
+  });
+
+export interface CreatedJob {
+  job: ImportJobInfo;
+  /** False when the job already existed with exactly these drives (a repeated run). */
+  created: boolean;
+}
+
+/** After the copy: shipping prompts on a terminal, then the job from drives.json; an existing job with the same drives is reported, not recreated. */
+export async function createPlannedJob(plan: JobPlan, o: { stateDir: string; protector: SecretProtector; interactive: boolean; signInTimeoutMs: number; signal: AbortSignal; say: Say }): Promise<CreatedJob> {
+  const { svc, target } = plan;
+  let out: CreatedJob | null = null;
+  await createJobFromDrives(o.stateDir, o.protector, async (req) => {
+    if (req.rehearsal && !plan.cloud.rehearsal) throw new AppError('VALIDATION', `The disks of ${req.jobName} are rehearsal (folder) disks; ${plan.cloud.displayName} cannot import them.`);
+    const ids = req.driveList.map((d) => d.driveId).sort();
+    const retry = async <T>(fn: () => Promise<T>): Promise<T> => {
+      try {
+        return await fn();
+      } catch (err) {
+        if (toIpcError(err).code !== 'SIGNIN_REQUIRED') throw err;
+        await signedIn(svc, o, `The sign-in expired during the copy (${toIpcError(err).message}).`);
+        return fn();
+      }
+    };
+    const existing = await retry(() => getJobOrNull(svc, target, req.jobName));
+    if (existing) {
+      const theirs = existing.drives.map((d) => d.driveId).sort();
+      if (theirs.join() !== ids.join())
+        throw new AppError(
+          'CONFLICT',
+          `Import job ${req.jobName} already exists in resource group ${target.resourceGroup} (state ${existing.state}) with drives ${theirs.join(', ') || 'none'}, but the disks prepared now are ${ids.join(', ')}. If it is still Creating, delete it (obc jobs delete ${req.jobName} --subscription ${target.subscriptionId} --resource-group ${target.resourceGroup}) and run again.`,
+          { jobName: req.jobName, state: existing.state },
+        );
+      out = { job: existing, created: false };
+      return { created: false };
+    }
+    let draft = plan.draft;
+    if (o.interactive) {
+      process.stderr.write(
+        `Import job ${req.jobName}: ${ids.length} disk(s) ${ids.join(', ')} → storage account ${target.storageAccount}, resource group ${target.resourceGroup}, region ${target.locationName}${target.location?.countryOrRegion ? ` (${target.location.countryOrRegion})` : ''}.\n`,
+      );
+      draft = await promptShipping(draft, plan.carriers);
+      process.stderr.write(`${SHIPPING_FIELDS.filter((f) => draft[f]).map((f) => `  ${SHIPPING_LABELS[f]}: ${draft[f]}`).join('\n')}\n`);
+      const a = await ask('Create the import job with these details? Type yes to create it: ');
+      if (a.trim().toLowerCase() !== 'yes') throw new AppError('CANCELLED', 'The import job was not created.');
+    }
+    const input = createJobSchema.safeParse({
+      subscriptionId: target.subscriptionId,
+      resourceGroup: target.resourceGroup,
+      jobName: req.jobName,
+      location: target.locationName,
+      storageAccountId: target.storageAccountId,
+      drives: req.driveList,
+      returnAddress: toReturnAddress(draft),
+      returnShipping: toReturnShipping(draft),
+      diagnosticsPath: 'waimportexport',
+    });
+    if (!input.success) throw new AppError('VALIDATION', `The import job cannot be created: ${input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const job = await retry(() => svc.createJob(input.data));
+    await saveShippingDefaults(plan.dataDir, toDefaults(draft)).catch(() => undefined);
+    out = { job, created: true };
+    return { created: true };
+  });
+  if (!out) throw new AppError('INTERNAL', 'The import job was neither created nor found.');
+  return out;
+}
+
+export function addressLines(a: ImportJobAddress | undefined): string[] {
+  if (!a) return [];
+  const cityLine = [a.city, a.stateOrProvince, a.postalCode].filter(Boolean).join(' ');
+  return [a.recipientName, a.streetAddress1, a.streetAddress2, cityLine, a.countryOrRegion, a.phone ? `Phone ${a.phone}` : undefined].filter((l): l is string => Boolean(l));
+}
+
+/** The human summary: the job, where to send the package, with which carriers, and by when. */
+export function jobSummary(r: CreatedJob, plan: JobPlan): string[] {
+  const { job, created } = r;
+  const t = plan.target;
+  const shipTo = job.shipTo ?? plan.target.location ?? undefined;
+  const lines = [
+    `${created ? 'Created' : 'Found existing'} import job ${job.name} (state ${job.state}) in resource group ${t.resourceGroup}, subscription ${t.subscriptionName}; storage account ${t.storageAccount}, region ${t.locationName}.`,
+    `Ship ${job.drives.length} disk(s) in one package to:`,
+    ...addressLines(shipTo).map((l) => `  ${l}`),
+  ];
+  if (plan.target.location?.additionalShippingInformation) lines.push(`  ${plan.target.location.additionalShippingInformation}`);
+  if (plan.carriers.length) lines.push(`Carriers this datacenter accepts: ${plan.carriers.join(', ')}.`);
+  if (job.trackingDueBy) lines.push(`Record the carrier and tracking number by ${job.trackingDueBy.slice(0, 10)} (two weeks after creation), or the job may be deleted:`);
+  else lines.push('Then record the carrier and tracking number:');
+  lines.push(`  obc jobs track ${job.name} --subscription ${t.subscriptionId} --resource-group ${t.resourceGroup} --carrier <name> --tracking <number> --drives ${job.drives.length}`);
+  return lines;
+}

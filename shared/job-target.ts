@@ -1,0 +1,69 @@
+/**
+ * Where an import job goes: the staged job's storage account (seed.json names only the account), found across the
+ * signed-in user's subscriptions, with its resource group, region and the Import/Export location serving it.
+ * Pure logic over a small port, so the console (through IPC) and `obc diskprep` (through AzureService) share it.
+ */
+import type { ImportLocation, ProviderStatus, StorageAccountInfo, SubscriptionInfo } from './contract/azure.ts';
+
+export interface JobTarget {
+  subscriptionId: string;
+  subscriptionName: string;
+  resourceGroup: string;
+  storageAccount: string;
+  storageAccountId: string;
+  /** The account's region (e.g. westus): the job's `location`. */
+  locationName: string;
+  /** The Import/Export location serving that region: shipping address and carriers. */
+  location: ImportLocation | null;
+  /** Microsoft.ImportExport is registered on the subscription (jobs cannot be created before). */
+  providerRegistered: boolean;
+  providerState: string;
+}
+
+export interface JobTargetPort {
+  subscriptions(): Promise<SubscriptionInfo[]>;
+  storageAccounts(subscriptionId: string): Promise<StorageAccountInfo[]>;
+  locations(): Promise<ImportLocation[]>;
+  providerStatus(subscriptionId: string, namespace: 'Microsoft.ImportExport'): Promise<ProviderStatus>;
+}
+
+const norm = (s: string) => s.toLowerCase().replace(/[\s_-]/g, '');
+
+/** The Import/Export location for a region: same id/name, else one listing it as an alternate. */
+export function locationFor(region: string, locations: readonly ImportLocation[]): ImportLocation | null {
+  const r = norm(region);
+  return (
+    locations.find((l) => norm(l.id.split('/').pop() ?? '') === r || norm(l.name) === r) ??
+    locations.find((l) => l.alternateLocations.some((a) => norm(a.split('/').pop() ?? '') === r)) ??
+    null
+  );
+}
+
+export async function resolveJobTarget(port: JobTargetPort, o: { storageAccount?: string | undefined; subscriptionId?: string | undefined }): Promise<JobTarget> {
+  if (!o.storageAccount) throw new Error('The staged job does not name its storage account (seed.json); run Schedule Backup with "Use your own disk" first.');
+  const all = await port.subscriptions();
+  const subs = all.filter((s) => !o.subscriptionId || s.subscriptionId.toLowerCase() === o.subscriptionId.toLowerCase());
+  if (o.subscriptionId && !subs.length)
+    throw new Error(`Subscription ${o.subscriptionId} is not among the signed-in account's subscriptions (${all.map((s) => `${s.displayName} ${s.subscriptionId}`).join(', ') || 'none'}).`);
+  let found: { sub: SubscriptionInfo; acct: StorageAccountInfo } | null = null;
+  for (const sub of subs) {
+    const acct = (await port.storageAccounts(sub.subscriptionId)).find((a) => a.name === o.storageAccount);
+    if (acct) {
+      found = { sub, acct };
+      break;
+    }
+  }
+  if (!found) throw new Error(`Storage account ${o.storageAccount} was not found in your subscriptions (${subs.map((s) => s.displayName).join(', ') || 'none'}).`);
+  const [locations, provider] = await Promise.all([port.locations(), port.providerStatus(found.sub.subscriptionId, 'Microsoft.ImportExport')]);
+  return {
+    providerRegistered: provider.registered,
+    providerState: provider.registrationState,
+    subscriptionId: found.sub.subscriptionId,
+    subscriptionName: found.sub.displayName,
+    resourceGroup: found.acct.resourceGroup,
+    storageAccount: found.acct.name,
+    storageAccountId: found.acct.id,
+    locationName: found.acct.location,
+    location: locationFor(found.acct.location, locations),
+  };
+}
