@@ -16,7 +16,7 @@ export async function tempDir(prefix = 'obc-diskprep-'): Promise<string> {
 }
 
 /** Writes `<staging>/<job>/` with random pack files of the given lengths (multiples of 512) and its seed.json. */
-export async function makeStaging(staging: string, job: string, lengths: number[], opts: { container?: string } = {}): Promise<SeedDescriptor> {
+export async function makeStaging(staging: string, job: string, lengths: number[], opts: { container?: string; storageAccount?: string } = {}): Promise<SeedDescriptor> {
   const folder = join(staging, job);
   const files = [];
   for (let i = 0; i < lengths.length; i++) {
@@ -35,7 +35,7 @@ export async function makeStaging(staging: string, job: string, lengths: number[
     format: 'obc-seed',
     formatVersion: 1,
     jobName: job,
-    storageAccount: 'obcsandbox01',
+    storageAccount: opts.storageAccount ?? 'obcsandbox01',
     container: opts.container ?? 'seed',
     blobPrefix: `${job}/`,
     sourceMachine: 'test-host',
