@@ -18,6 +18,11 @@ export interface PolicyView {
   /** Next three runs (ISO instants) while the policy is active; empty otherwise. */
   nextRuns: string[];
   passphraseSet: boolean;
+  /**
+   * Which console runs the scheduled backups: only one per data dir does (the desktop app and browser mode, or two
+   * browser-mode hosts, may share it). `owner` reads like "browser mode on build-7 (pid 4242)"; null when none does.
+   */
+  scheduler?: { runsHere: boolean; owner: string | null };
 }
 
 export interface PassphraseChangeResult {

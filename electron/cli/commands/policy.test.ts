@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FileKeyProtector } from '../../services/azure/protector.ts';
 import { PolicyService } from '../../services/policies/index.ts';
@@ -25,6 +25,10 @@ describe('obc policy', () => {
     await svc.save(samplePolicy({}, dataDir), 'a passphrase of 24 chars');
     const shown = await run(dataDir, ['show']);
     expect(shown.stdout).toMatch(/^State: active\nItems: \/srv\/data\nSchedule: daily at 21:00 \(UTC\)\nInitial backup: ownDisks → staging .*, job seed-2026\nNext: /);
+    expect(shown.stdout).toMatch(/\nRuns in: no console is running on this data folder/);
+    await svc.load(); // this process now holds the data dir's scheduler lease, as a running console would
+    expect((await run(dataDir, ['show'])).stdout).toContain(`\nRuns in: browser mode on ${hostname()} (pid ${process.pid})\n`);
+    svc.close();
     expect((await run(dataDir, ['pause'])).stdout).toBe('Policy is now paused.\n');
     const json = JSON.parse((await run(dataDir, ['show', '--json'])).stdout);
     expect(json.result).toMatchObject({ policy: { state: 'paused' }, nextRuns: [], passphraseSet: true });

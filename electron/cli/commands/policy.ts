@@ -18,6 +18,7 @@ async function open(): Promise<PolicyService> {
   // Browser mode's key file (the desktop host may seal with safeStorage instead); these commands never read secrets.
   const svc = new PolicyService({ dataDir, protector: new FileKeyProtector(join(dataDir, 'policy-secrets.key')), tasks: new TaskManager() });
   await svc.store.load();
+  await svc.lease?.peek(); // who runs the schedules (this command never takes the lease)
   return svc;
 }
 
@@ -54,6 +55,8 @@ export function register(program: Command): void {
         const own = p.initialBackup.ownDisk;
         lines.push(`Initial backup: ${p.initialBackup.type}${own ? ` → staging ${own.stagingLocation}, job ${own.importJobName}` : ''}`);
         for (const r of v.nextRuns) lines.push(`Next: ${formatRun(Date.parse(r), p.schedule.timeZone)}`);
+        if (p.state === 'active')
+          lines.push(`Runs in: ${v.scheduler?.owner ?? 'no console is running on this data folder; scheduled backups run while the desktop app or npm start runs'}`);
         for (const r of p.lastRuns.slice(0, 5)) lines.push(`Run ${r.at}: ${r.outcome} — ${r.message}`);
         return lines;
       }),

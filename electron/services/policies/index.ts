@@ -15,11 +15,13 @@ import { nextRuns } from '../../../shared/schedule.ts';
 import { checkPassphrase } from '../../../shared/validators/passphrase.ts';
 import type { Protector } from '../azure/protector.ts';
 import { PolicyStore } from './policy-store.ts';
-import { PolicyScheduler, type Clock, type ImportJobProbe, type ScheduledBackupRunner, type TaskStarter } from './scheduler.ts';
+import { PolicyScheduler, systemClock, type Clock, type ImportJobProbe, type ScheduledBackupRunner, type TaskStarter } from './scheduler.ts';
+import { SchedulerLease, type LeaseOptions } from './scheduler-lease.ts';
 import { checkStaging, type StagingCheckOptions } from './staging-check.ts';
 
 export { WAITING_FOR_IMPORT } from './scheduler.ts';
 export type { ScheduledBackupRunner, ImportJobProbe, Clock } from './scheduler.ts';
+export type { LeaseOptions } from './scheduler-lease.ts';
 
 export interface PolicyServiceOptions {
   dataDir: string;
@@ -29,7 +31,15 @@ export interface PolicyServiceOptions {
   runner?: ScheduledBackupRunner;
   probe?: ImportJobProbe;
   freeSpace?: StagingCheckOptions['freeSpace'];
+  /**
+   * The data dir's scheduler lease (scheduler-lease.ts): only its holder runs due backups. On by default; false runs
+   * the scheduler unconditionally (a caller that knows it is alone).
+   */
+  lease?: LeaseOptions | false;
 }
+
+/** What the UI calls the host this service runs in. */
+const hostLabel = () => (process.versions.electron ? 'desktop app' : 'browser mode');
 
 const sameSecret = (a: string, b: string) => {
   const ha = createHash('sha256').update(a).digest();
@@ -42,11 +52,26 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
   readonly scheduler: PolicyScheduler;
   private readonly clock: Clock | undefined;
   private readonly freeSpace: StagingCheckOptions['freeSpace'];
+  /** Null when the lease is off (the scheduler then always runs). */
+  readonly lease: SchedulerLease | null;
+  private leaseTimer: unknown = null;
+  private leaseTicking: Promise<void> = Promise.resolve();
+  private closed = false;
 
   constructor(o: PolicyServiceOptions) {
     super();
     this.store = new PolicyStore({ dataDir: o.dataDir, protector: o.protector, ...(o.clock ? { now: () => new Date(o.clock!.now()) } : {}) });
-    this.scheduler = new PolicyScheduler({ store: this.store, tasks: o.tasks, clock: o.clock, runner: o.runner, probe: o.probe });
+    const clock = o.clock ?? systemClock;
+    this.lease = o.lease === false ? null : new SchedulerLease(o.dataDir, () => clock.now(), { label: hostLabel(), ...o.lease });
+    const lease = this.lease;
+    this.scheduler = new PolicyScheduler({
+      store: this.store,
+      tasks: o.tasks,
+      clock: o.clock,
+      runner: o.runner,
+      probe: o.probe,
+      ...(lease ? { mayRun: () => lease.confirm() } : {}),
+    });
     this.clock = o.clock;
     this.freeSpace = o.freeSpace;
     this.store.on('changed', () => {
@@ -57,11 +82,43 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
 
   async load(): Promise<void> {
     await this.store.load();
-    this.scheduler.start();
+    if (this.lease) await (this.leaseTicking = this.leaseTick());
+    else this.scheduler.start();
+  }
+
+  /** Resolves when the lease check in progress (if any) is done; for tests driving a fake clock. */
+  async leaseSettled(): Promise<void> {
+    await this.leaseTicking;
+  }
+
+  /**
+   * Every lease refresh: hold (or wait for) the data dir's scheduler lease, start or stop this host's scheduler to
+   * match, and pick up policies.json changes written by the other console.
+   */
+  private async leaseTick(): Promise<void> {
+    const lease = this.lease!;
+    if (this.closed) return;
+    const was = this.scheduler.active;
+    // An unreadable data dir means: do not run schedules now, look again next time.
+    const owned = await lease.hold().catch(() => false);
+    if (this.closed) return lease.release();
+    await this.store.syncFromDisk().catch(() => false);
+    if (owned && !this.scheduler.active) this.scheduler.start();
+    else if (!owned && this.scheduler.active) this.scheduler.stop();
+    if (owned !== was) this.emit('changed', this.view());
+    const clock = this.clock ?? systemClock;
+    this.leaseTimer = clock.setTimeout(() => {
+      this.leaseTimer = null;
+      this.leaseTicking = this.leaseTick();
+    }, lease.refreshMs);
   }
 
   close(): void {
+    this.closed = true;
     this.scheduler.stop();
+    if (this.leaseTimer !== null) (this.clock ?? systemClock).clearTimeout(this.leaseTimer);
+    this.leaseTimer = null;
+    this.lease?.release();
   }
 
   /** Seams set by the composition root when the backup engine and the Azure layer are available. */
@@ -76,6 +133,7 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
       loadProblem: this.store.loadProblem,
       nextRuns: this.scheduler.upcoming(3).map((t) => new Date(t).toISOString()),
       passphraseSet: Boolean(this.store.passphraseSetAt),
+      scheduler: this.lease ? { runsHere: this.scheduler.active, owner: this.lease.holder } : { runsHere: this.scheduler.active, owner: null },
     };
   }
 

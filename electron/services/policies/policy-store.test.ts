@@ -100,4 +100,23 @@ describe('PolicyStore', () => {
     await Promise.all(Array.from({ length: 10 }, (_, i) => s.recordRun({ at: `2026-01-0${i}`, outcome: 'skipped', message: String(i) })));
     expect(s.policy?.lastRuns.map((r) => r.message).sort()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   });
+
+  it("picks up another console's write before changing the file and on syncFromDisk (no lost run record)", async () => {
+    const dir = await tempDir();
+    const a = new PolicyStore({ dataDir: dir, protector: testProtector });
+    const b = new PolicyStore({ dataDir: dir, protector: testProtector });
+    await a.load();
+    await b.load();
+    await a.savePolicy(samplePolicy(), PASS);
+    await a.recordRun({ at: '2026-11-22T21:00:00.000Z', outcome: 'waitingForImport', message: 'recorded by the scheduler of a' });
+    // b has not looked yet; its own change starts from what is on disk, so a's run record survives.
+    await b.setState('paused');
+    expect(b.policy).toMatchObject({ state: 'paused', lastRuns: [{ message: 'recorded by the scheduler of a' }] });
+    const seen: string[] = [];
+    a.on('changed', (p) => seen.push(p!.state));
+    expect(await a.syncFromDisk()).toBe(true);
+    expect(seen).toEqual(['paused']);
+    expect(await a.syncFromDisk()).toBe(false);
+    expect(await b.syncFromDisk()).toBe(false);
+  });
 });

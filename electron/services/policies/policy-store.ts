@@ -3,6 +3,7 @@
  * (passphrase, proxy password). One file, versioned, written atomically, validated on load. A damaged file is renamed
  * aside and reported through `loadProblem`; nothing is written until the user saves again.
  */
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { z } from 'zod';
@@ -77,6 +78,8 @@ export class PolicyStore extends EventEmitter<{ changed: [Policy | null] }> {
   loadProblem: string | null = null;
   private data: PolicyFile = emptyFile();
   private queue: Promise<unknown> = Promise.resolve();
+  /** inode/mtime/size of policies.json as this store last read or wrote it: another console's write changes it. */
+  private known = '';
   private readonly protector: Protector;
   private readonly now: () => Date;
   private readonly newId: () => string;
@@ -93,8 +96,16 @@ export class PolicyStore extends EventEmitter<{ changed: [Policy | null] }> {
     return this.protector.description;
   }
 
+  private async signature(): Promise<string> {
+    const st = await stat(this.file).catch(() => null);
+    return st ? `${st.ino}:${st.mtimeMs}:${st.size}` : 'missing';
+  }
+
   async load(): Promise<void> {
+    const before = await this.signature();
     const r = await readJsonValidated(this.file, policyFileSchema);
+    // A damaged file was renamed aside: remember "missing" so that is not taken for another console's write.
+    this.known = r.status === 'corrupt' ? await this.signature() : before;
     if (r.status === 'ok') this.data = r.value;
     else this.data = emptyFile();
     this.loadProblem =
@@ -116,13 +127,35 @@ export class PolicyStore extends EventEmitter<{ changed: [Policy | null] }> {
     return this.data.secrets.passphrase?.setAt;
   }
 
+  /**
+   * Another console on the same data dir (desktop app and browser mode) may have written policies.json: reload it
+   * when its inode, mtime or size differ from what this store last read or wrote. Resolves whether it reloaded
+   * (and then emits `changed`).
+   */
+  syncFromDisk(): Promise<boolean> {
+    const run = this.queue.then(() => this.reloadIfChanged());
+    this.queue = run.catch(() => undefined);
+    return run.then((changed) => {
+      if (changed) this.emit('changed', this.policy);
+      return changed;
+    });
+  }
+
+  private async reloadIfChanged(): Promise<boolean> {
+    if ((await this.signature()) === this.known) return false;
+    await this.load();
+    return true;
+  }
+
   /** Serialises every change: read-modify-write under one queue, written atomically before memory is updated. */
   private mutate<T>(fn: (draft: PolicyFile) => Promise<T> | T): Promise<T> {
     const run = this.queue.then(async () => {
+      await this.reloadIfChanged();
       const draft = structuredClone(this.data);
       const result = await fn(draft);
       const checked = policyFileSchema.parse(draft);
       await writeJsonAtomic(this.file, checked, 0o600);
+      this.known = await this.signature();
       this.data = checked;
       this.loadProblem = null;
       return result;

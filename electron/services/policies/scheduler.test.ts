@@ -75,10 +75,11 @@ describe('PolicyScheduler', () => {
   it('paused and stopped policies do not run and show no next run; long gaps sleep at most an hour at a time', async () => {
     const { clock, svc, seen } = await setup(['Shipping']);
     await svc.save(samplePolicy({ schedule: { frequency: 'weekly', times: ['21:00'], days: ['saturday'], everyWeeks: 4, timeZone: 'UTC' } }), PASS);
-    expect(clock.pending).toBe(1);
+    expect(clock.pending).toBe(2); // the next run and the scheduler lease's refresh
     await svc.setState('paused');
     expect(svc.view().nextRuns).toEqual([]);
-    expect(clock.pending).toBe(0);
+    expect(clock.pending).toBe(1);
+    expect(svc.scheduler.nextDue).toBeNull();
     clock.advanceTo(start + 30 * 86_400_000);
     expect(seen).toEqual([]);
     await svc.setState('active');

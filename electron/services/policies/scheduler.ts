@@ -51,6 +51,8 @@ export interface SchedulerOptions {
   probe?: ImportJobProbe;
   /** Longest single sleep. */
   maxSleepMs?: number;
+  /** Asked right before each due run; false skips it (another console holds the data dir's scheduler lease). */
+  mayRun?: () => Promise<boolean>;
 }
 
 const HOUR = 3_600_000;
@@ -64,6 +66,7 @@ export class PolicyScheduler {
   private running: Promise<void> | null = null;
   private stopped = true;
   private readonly maxSleep: number;
+  private readonly mayRun: (() => Promise<boolean>) | undefined;
   runner: ScheduledBackupRunner | undefined;
   probe: ImportJobProbe | undefined;
 
@@ -74,6 +77,7 @@ export class PolicyScheduler {
     this.runner = o.runner;
     this.probe = o.probe;
     this.maxSleep = o.maxSleepMs ?? HOUR;
+    this.mayRun = o.mayRun;
   }
 
   /** Next runs of the saved policy (empty unless active). */
@@ -85,6 +89,11 @@ export class PolicyScheduler {
 
   get nextDue(): number | null {
     return this.dueAt;
+  }
+
+  /** Started and not stopped: this host runs the due backups. */
+  get active(): boolean {
+    return !this.stopped;
   }
 
   start(): void {
@@ -118,7 +127,7 @@ export class PolicyScheduler {
     } catch {
       next = undefined; // a schedule the runtime cannot compute (unknown zone) never takes the host down
     }
-    this.dueAt = next ?? null;
+    this.dueAt = this.stopped ? null : (next ?? null);
     if (next === undefined || this.stopped) return;
     const wait = Math.max(0, Math.min(this.maxSleep, next - this.clock.now()));
     this.timer = this.clock.setTimeout(() => this.wake(next), wait);
@@ -129,7 +138,11 @@ export class PolicyScheduler {
     if (this.stopped) return;
     if (this.clock.now() < due) return this.arm();
     if (this.running) return this.arm();
-    this.running = this.runOnce(due)
+    const mayRun = this.mayRun;
+    this.running = (async () => {
+      if (mayRun && !(await mayRun().catch(() => false))) return;
+      if (!this.stopped) await this.runOnce(due);
+    })()
       .then(() => undefined, () => undefined)
       .finally(() => {
         this.running = null;

@@ -35,6 +35,14 @@ describe('NextBackupLine', () => {
     act(() => t.emit('policy:changed', view));
     expect(screen.getByTestId('next-backup').textContent).toBe('Next backup: Sun, 22 Nov 2026, 21:00 (UTC)');
     expect(screen.getByTestId('next-backup-last').textContent).toMatch(/Waiting for Azure Import Job to complete\. .*"seed-1": Shipping\.$/);
+    expect(screen.queryByTestId('next-backup-host')).toBeNull();
+    // Another console on the same data dir holds the scheduler lease: the line says which one runs the schedules.
+    act(() => t.emit('policy:changed', { ...view, scheduler: { runsHere: false, owner: 'desktop app on build-7 (pid 4242)' } } as unknown as PolicyView));
+    expect(screen.getByTestId('next-backup-host').textContent).toBe(
+      'Scheduled backups run in the other console using this data folder: desktop app on build-7 (pid 4242).',
+    );
+    act(() => t.emit('policy:changed', { ...view, scheduler: { runsHere: true, owner: 'browser mode on build-7 (pid 1)' } } as unknown as PolicyView));
+    expect(screen.queryByTestId('next-backup-host')).toBeNull();
     act(() => t.emit('policy:changed', { ...view, policy: { ...policy, state: 'paused' }, nextRuns: [] } as unknown as PolicyView));
     expect(screen.getByTestId('next-backup').getAttribute('data-state')).toBe('paused');
     off();
