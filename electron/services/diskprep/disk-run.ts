@@ -40,6 +40,10 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
   const jobName = job.jobName;
   const dp = progress.disk(d.serial);
   const journal = await Journal.open(vol, mirrorJournalPath(x.stateDir, d.serial));
+  for (const w of journal.warnings) {
+    x.result.warnings.push(w);
+    x.opts.onWarning?.(w);
+  }
   try {
     let st = journal.state();
     if (!st.begun) await journal.append({ t: 'begin', v: 1, job: jobName, serial: d.serial, session: DISK_LAYOUT.sessionDir });
@@ -53,7 +57,8 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
     try {
       for (const path of d.files) {
         const f = x.byPath.get(path)!;
-        if (st.committed.has(path)) {
+        const c = st.committed.get(path); // a commit whose checksum holds; its size must still match the plan
+        if (c && c.length === f.length && c.ranges.length === rangeLayout(f.length).length) {
           dp.copiedBytes += f.length;
           dp.copiedFiles++;
           continue;
@@ -98,7 +103,7 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
     x.result.copyMs += Date.now() - t0;
     st = journal.state();
 
-    // Manifest phase: deterministic XML and BOM from the committed entries, in plan order.
+    // Manifest phase: deterministic XML and BOM from the committed entries (checksummed records only), in plan order.
     progress.set('manifest', d.serial);
     const blobs: ManifestBlob[] = d.files.map((path) => {
       const c = st.committed.get(path)!;

@@ -5,7 +5,6 @@ import { BITLOCKER_KEY_RE } from '../../../shared/disks.ts';
 import { assessDisk, generateRecoveryPassword } from './disk-checks.ts';
 import { FolderDiskProvider, initFolderDisk, parseSize, readFolderDisk } from './folder-disk.ts';
 import { discoverJobs, findJob } from './jobs.ts';
-import { Journal, parseJournal } from './journal.ts';
 import { makeStaging, tempDir } from './test-helpers.ts';
 
 describe('folder disks', () => {
@@ -67,25 +66,5 @@ describe('job discovery', () => {
     expect((await findJob(staging, 'job-b')).files).toBe(2);
     await expect(findJob(staging, 'broken')).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
     await expect(discoverJobs(join(staging, 'nope'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
-  });
-});
-
-describe('journal', () => {
-  it('drops a torn last line, truncates it away and mirrors the disk journal', async () => {
-    const root = await tempDir();
-    const lines = '{"t":"begin","v":1,"job":"j","serial":"S","session":"s"}\n{"t":"start","path":"a"}\n{"t":"commit","path":"a","len';
-    expect(parseJournal(lines).records).toHaveLength(2);
-    const dir = join(root, 'disk');
-    await mkdir(dir);
-    await writeFile(join(dir, 'obc-journal.json'), lines);
-    const vol = { root: dir, serial: 'S', bitLockerKey: '', capacityBytes: 1e9, ensureRoom: () => undefined, released: () => undefined };
-    const j = await Journal.open(vol, join(root, 'mirror', 'journal-S.json'));
-    expect(j.state().partial).toBe('a');
-    await j.append({ t: 'commit', path: 'a', length: 512, md5: 'X', ranges: ['X'] });
-    await j.close();
-    const { readFile } = await import('node:fs/promises');
-    const disk = await readFile(join(dir, 'obc-journal.json'), 'utf8');
-    expect(disk).toBe(await readFile(join(root, 'mirror', 'journal-S.json'), 'utf8'));
-    expect(parseJournal(disk).records).toHaveLength(3);
   });
 });

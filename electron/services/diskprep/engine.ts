@@ -32,6 +32,8 @@ export interface DiskPrepOptions {
   protector: SecretProtector | ((job: StagedJob) => Promise<SecretProtector>);
   signal?: AbortSignal;
   onProgress?: (p: DiskPrepProgress) => void;
+  /** Problems found and handled (e.g. a damaged journal line: named with disk, path and line, and what is redone). */
+  onWarning?: (message: string) => void;
   /** Rewrite ranges that fail read-back from staging, then check them again. */
   repair?: boolean;
   /** Worker threads for copy and read-back (default: one per CPU, at least 2). */
@@ -64,6 +66,8 @@ export interface DiskPrepResult {
   copyMs: number;
   verifiedBytes: number;
   readBackMs: number;
+  /** Everything also sent to `onWarning`. */
+  warnings: string[];
 }
 
 export const isWindowsDiskId = (id: string): boolean => /^disk:\d+$/.test(id) || /^[A-Za-z]:?\\?$/.test(id);
@@ -138,7 +142,7 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
   }
   const protector = typeof opts.protector === 'function' ? await opts.protector(job) : opts.protector;
   const io = new IoPool(opts.workers, opts.signal);
-  const result: DiskPrepResult = { jobName, container, stateDir, drives: [], readBackDirect: true, readBackNote: READBACK_NOTE_DIRECT, copiedBytes: 0, copyMs: 0, verifiedBytes: 0, readBackMs: 0 };
+  const result: DiskPrepResult = { jobName, container, stateDir, drives: [], readBackDirect: true, readBackNote: READBACK_NOTE_DIRECT, copiedBytes: 0, copyMs: 0, verifiedBytes: 0, readBackMs: 0, warnings: [] };
   const hook = async (name: string) => opts.checkpoint?.(name);
   try {
     for (const d of session.disks) {
