@@ -15,7 +15,7 @@ import { findJob } from '../../electron/services/diskprep/jobs.ts';
 import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging } from '../../electron/services/diskprep/test-helpers.ts';
 import { startSandbox, type SandboxHandle } from '../../electron/services/sandbox/index.ts';
 import { mintToken } from '../../electron/services/sandbox/test-tokens.ts';
-import { SEED, rng, tempDir } from './helpers.ts';
+import { SEED, cli, resultOf, rng, tempDir } from './helpers.ts';
 import { accountKey, importThroughDatacenter } from './sandbox-import.ts';
 
 let dir: string;
@@ -167,6 +167,22 @@ describe(`corrupt Disk Prep inputs are detected and named (OBC_FAULT_SEED=${SEED
     expect(all).toMatch(new RegExp(`journal mirror ${esc(c.mirror)} is damaged at line\\(s\\) ${mirror.line};.*old mirror kept as`));
     expect(res.copiedBytes).toBe(REMAINING);
     await expectOutputsMatchStaging(c);
+  });
+
+  it('journal damage through the CLI: each finding is a warning line (JSON and text), the run completes with exit code 3', async () => {
+    for (const json of [true, false]) {
+      const c = await prepared({ haltAfterCommits: 2 });
+      for (const p of [c.jp, c.mirror]) await writeFile(p, flipValue(await readFile(p, 'utf8'), /"md5":"/).text);
+      const r = await cli(['diskprep', `s:${c.staging}`, '--job', c.job, '--disk', c.disk, '--no-job', ...(json ? ['--json'] : [])], { env: { OBC_PASSPHRASE: TEST_PASSPHRASE } });
+      expect(r.code, r.stderr).toBe(3);
+      const named = new RegExp(`Disk ${c.serial}: journal ${esc(c.jp)} line 3 fails its checksum.*copied again from staging`);
+      if (json) {
+        const warnings = r.stdout.split('\n').filter((l) => l.startsWith('{"type":"warning"')).map((l) => (JSON.parse(l) as { message: string }).message);
+        expect(warnings.join('\n')).toMatch(named);
+        expect(resultOf(r)?.status).toBe('succeeded');
+      } else expect(r.stderr).toMatch(new RegExp(`warning: ${named.source}`));
+      await expectOutputsMatchStaging(c);
+    }
   });
 
   it('journal: a flipped range MD5 with its checksum recomputed (a record the tool itself got wrong) is still caught by read-back, naming disk, file and range', async () => {

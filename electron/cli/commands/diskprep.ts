@@ -141,6 +141,8 @@ export function register(program: Command): void {
           signal: ac.signal,
           ...(o.repair ? { repair: true } : {}),
           ...(hook ? { checkpoint: hook } : {}),
+          // Handled problems (e.g. a damaged journal line: disk, path, line and what is redone): exit code 3.
+          onWarning: (msg) => (json ? jsonLine({ type: 'warning', message: msg }) : process.stderr.write(`warning: ${msg}\n`)),
           onProgress: (p) => {
             if (p.neededBytes > 0 && !warnedShort) {
               warnedShort = true;
@@ -193,7 +195,7 @@ export function register(program: Command): void {
           if (json) jsonLine({ type: 'job', created: made.created, job: made.job, target: plan.target, carriers: plan.carriers, summary });
           else process.stdout.write(summary.join('\n') + '\n');
         }
-        process.exitCode = EXIT.ok;
+        process.exitCode = res.warnings.length ? EXIT.warnings : EXIT.ok;
       } catch (err) {
         const e = toIpcError(err);
         if (preparedList) {
