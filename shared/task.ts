@@ -1,6 +1,10 @@
 import type { IpcError } from './errors.ts';
 
-export const TASK_STATUSES = ['running', 'cancelling', 'cancelled', 'succeeded', 'succeededWithWarnings', 'failed'] as const;
+/**
+ * `waiting`: the task is alive but paused until the user acts (e.g. Disk Prep filled its disks and waits for
+ * another one). It is not finished (cancel works, dismiss does not) and not a failure (never shown red).
+ */
+export const TASK_STATUSES = ['running', 'waiting', 'cancelling', 'cancelled', 'succeeded', 'succeededWithWarnings', 'failed'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export const TASK_KINDS = ['backup', 'verify', 'restore', 'estimate', 'diskprep', 'importVerify', 'demo', 'scheduled'] as const;
@@ -25,6 +29,15 @@ export interface TaskProgress {
   etaSeconds?: number;
 }
 
+/** What a `waiting` task waits for; the snapshot's `message` says it in words. */
+export interface TaskWaiting {
+  /** Machine-readable reason, e.g. 'anotherDisk'. */
+  reason: string;
+  /** Numbers behind the message (e.g. neededBytes, remainingFiles, remainingBytes). */
+  details?: Record<string, number | string | boolean>;
+  since: string;
+}
+
 export interface TaskSnapshot {
   id: string;
   kind: TaskKind;
@@ -37,11 +50,14 @@ export interface TaskSnapshot {
   /** Up to 200 warnings (skipped files and the reason). */
   warnings: string[];
   error?: IpcError;
+  /** Set while status is 'waiting'. */
+  waiting?: TaskWaiting;
   /** Plain data a finished task hands back (e.g. the backup's summary). */
   result?: Record<string, unknown>;
   startedAt: string;
   endedAt?: string;
 }
 
+/** Finished: cancelled, succeeded (with or without warnings) or failed. 'waiting' is not finished (it can be cancelled). */
 export const isFinished = (s: TaskStatus): boolean =>
   s === 'cancelled' || s === 'succeeded' || s === 'succeededWithWarnings' || s === 'failed';

@@ -1,5 +1,5 @@
 import { toIpcError } from '../../shared/errors.ts';
-import type { TaskSnapshot } from '../../shared/task.ts';
+import { isFinished, type TaskSnapshot } from '../../shared/task.ts';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, warnings: 3, needsCapacity: 4 } as const;
 
@@ -35,7 +35,7 @@ export function taskReporter(json: boolean): (s: TaskSnapshot) => void {
       return;
     }
     const now = Date.now();
-    const final = s.status !== 'running' && s.status !== 'cancelling';
+    const final = isFinished(s.status) || s.status === 'waiting'; // a waiting task's message says what it waits for
     if (!final && now - last < (tty ? 200 : 2000)) return;
     last = now;
     const p = s.progress;

@@ -61,7 +61,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     if (lastStatus.get(t.id) === t.status) return;
     lastStatus.set(t.id, t.status);
     const level = t.status === 'failed' ? 'error' : t.status === 'succeededWithWarnings' ? 'warn' : 'info';
-    log.write(level, `task:${t.status}`, { id: t.id, kind: t.kind, title: t.title, ...(t.error ? { error: t.error } : {}), ...(t.warnings.length ? { warnings: t.warnings.length } : {}) });
+    log.write(level, `task:${t.status}`, { id: t.id, kind: t.kind, title: t.title, ...(t.status === 'waiting' && t.message ? { message: t.message } : {}), ...(t.error ? { error: t.error } : {}), ...(t.warnings.length ? { warnings: t.warnings.length } : {}) });
   });
   tasks.on('removed', ({ id }) => lastStatus.delete(id));
   tasks.on('updated', (s) => events.publish('task:updated', s));

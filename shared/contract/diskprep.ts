@@ -137,9 +137,15 @@ export interface DiskPrepStatus {
   disks: DiskStatusView[];
   /** Every file of the job is on a verified disk. */
   complete: boolean;
-  /** Set while the job waits for another disk (the last run ended with NO_SPACE). */
+  /**
+   * Set while the job's disks cannot take every file: one more disk of at least `neededBytes` is needed. Worked out
+   * from session.json, so it survives a restart (then: resume, and the task waits for the disk again).
+   */
   needsDisk?: { neededBytes: number; remainingFiles: number; remainingBytes: number };
+  /** The job's task while it copies (or is cancelling). */
   runningTaskId?: string;
+  /** The job's task while it waits for another disk (task status 'waiting'): diskprep:addDisk continues it. */
+  waitingTaskId?: string;
   lastProgress?: DiskPrepProgress;
 }
 
@@ -184,7 +190,10 @@ export const diskprepInvoke = {
     z.object({ path, serial: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), capacity: z.union([z.number().int().positive(), z.string().max(32)]) }).strict(),
   ),
   'diskprep:plan': channel<PlanView>()(z.object({ staging: path, job: jobName, disks: z.array(z.string().min(1).max(4096)).max(32) }).strict()),
-  /** Starts (or resumes) the copy as a task; a NO_SPACE failure means "attach another disk" → diskprep:addDisk. */
+  /**
+   * Starts (or resumes) the copy as a task. Too little capacity is not a failure: the task fills the disks, then
+   * waits (status 'waiting', "Waiting for another disk: …") for diskprep:addDisk.
+   */
   'diskprep:start': channel<{ taskId: string }>()(
     z
       .object({
@@ -197,7 +206,7 @@ export const diskprepInvoke = {
       })
       .strict(),
   ),
-  /** Continues a job paused for capacity with one more disk. */
+  /** Continues a job paused for capacity with one more disk: the waiting task goes on (same taskId); else a new task resumes the job. */
   'diskprep:addDisk': channel<{ taskId: string }>()(z.object({ staging: path, job: jobName, disk: diskRef, passphrase: passphrase.optional() }).strict()),
   'diskprep:status': channel<DiskPrepStatus>()(jobRef),
   'diskprep:drives': channel<DrivesView>()(z.object({ staging: path, job: jobName, passphrase: passphrase.optional(), revealKeys: z.boolean().optional() }).strict()),

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors.ts';
 import type { ImportVerifyReport } from '../../../shared/contract/import-verify.ts';
-import type { TaskSnapshot } from '../../../shared/task.ts';
+import { isFinished, type TaskSnapshot } from '../../../shared/task.ts';
 import { resolveDataDir } from '../../services/paths.ts';
 import { SettingsStore } from '../../services/settings/settings-store.ts';
 import { AzureService } from '../../services/azure/azure-service.ts';
@@ -56,7 +56,7 @@ async function finished(tasks: TaskManager, id: string, report: (s: TaskSnapshot
   for (;;) {
     const s = tasks.get(id);
     report(s);
-    if (s.status !== 'running' && s.status !== 'cancelling') return s;
+    if (isFinished(s.status)) return s;
     await new Promise((r) => tasks.once('updated', r));
   }
 }

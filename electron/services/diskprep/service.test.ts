@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { DiskPrepService } from './service.ts';
@@ -8,7 +9,7 @@ import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir } from './test-he
 const JOB = 'svc-job';
 
 describe('DiskPrepService (the IPC handlers call these)', () => {
-  it('jobs → disks → plan → start task → NO_SPACE pause → addDisk → drives', async () => {
+  it('jobs → disks → plan → start task → waits for another disk → addDisk continues the same task → drives', async () => {
     const root = await tempDir();
     const staging = join(root, 'staging');
     await makeStaging(staging, JOB, [5 * MiB, 5 * MiB, 5 * MiB]);
@@ -29,17 +30,31 @@ describe('DiskPrepService (the IPC handlers call these)', () => {
 
     expect(() => svc.start({ staging, job: JOB, disks: [{ id: d1.id }] })).toThrow(/passphrase/);
     const { taskId } = svc.start({ staging, job: JOB, disks: [{ id: d1.id }], passphrase: TEST_PASSPHRASE });
-    const first = await tasks.waitFor(taskId);
-    expect(first.status).toBe('failed');
-    expect(first.error).toMatchObject({ code: 'NO_SPACE', details: { neededBytes: plan.neededBytes } });
+    // Not a failure: the first disk is completed, then the same task waits for the next one.
+    await vi.waitFor(() => expect(tasks.get(taskId).status).toBe('waiting'), { timeout: 20_000 });
+    const first = tasks.get(taskId);
+    expect(first.error).toBeUndefined();
+    expect(first.endedAt).toBeUndefined();
+    expect(first.waiting).toMatchObject({ reason: 'anotherDisk', details: { neededBytes: plan.neededBytes, remainingFiles: 1, remainingBytes: 5 * MiB, staging, job: JOB } });
+    expect(first.message).toMatch(/^Waiting for another disk: at least \d+\.\d+ MiB more \(1 file, 5\.00 MiB left\)/);
     const st = await svc.status({ staging, job: JOB });
-    expect(st).toMatchObject({ started: true, complete: false, disks: [{ serial: 'SVC1', verified: true }] });
+    expect(st).toMatchObject({ started: true, complete: false, waitingTaskId: taskId, disks: [{ serial: 'SVC1', verified: true }] });
+    expect(st.runningTaskId).toBeUndefined();
     expect(st.needsDisk).toMatchObject({ remainingFiles: 1, neededBytes: plan.neededBytes });
+    expect(() => svc.start({ staging, job: JOB, disks: [{ id: d1.id }], passphrase: TEST_PASSPHRASE })).toThrow(/waiting for another disk/);
 
+    // A disk of the job itself, or one that is not empty without confirmation, is refused at once; the task keeps waiting.
+    await expect(svc.addDisk({ staging, job: JOB, disk: { id: d1.id } })).rejects.toThrow(/already belongs to job/);
     const [extra] = await makeDisks(join(root, 'more'), [st.needsDisk!.neededBytes], 'SVCX');
-    const next = await svc.addDisk({ staging, job: JOB, disk: { id: extra } });
+    await writeFile(join(extra, 'old.txt'), 'old data');
+    await expect(svc.addDisk({ staging, job: JOB, disk: { id: extra } })).rejects.toMatchObject({ code: 'CONFLICT', details: { needsConfirmErase: true } });
+    expect(tasks.get(taskId).status).toBe('waiting');
+
+    const next = await svc.addDisk({ staging, job: JOB, disk: { id: extra, confirmErase: true } });
+    expect(next.taskId).toBe(taskId);
     const done = await tasks.waitFor(next.taskId);
     expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
+    expect(done.waiting).toBeUndefined();
     expect(done.progress.done).toBe(done.progress.total);
     const fin = await svc.status({ staging, job: JOB });
     expect(fin.complete).toBe(true);
@@ -52,5 +67,42 @@ describe('DiskPrepService (the IPC handlers call these)', () => {
     const withKeys = await svc.drives({ staging, job: JOB, passphrase: TEST_PASSPHRASE, revealKeys: true });
     expect(withKeys.driveList!.map((d) => d.driveId)).toEqual(['SVC1', 'SVCX1']);
     await expect(svc.drives({ staging, job: JOB, passphrase: 'a wrong passphrase, long enough', revealKeys: true })).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+  });
+
+  it('cancel while waiting keeps the prepared disk and journal; after a restart the job resumes and waits again', async () => {
+    const root = await tempDir();
+    const staging = join(root, 'staging');
+    await makeStaging(staging, JOB, [5 * MiB, 5 * MiB, 5 * MiB]);
+    const [d1] = await makeDisks(join(root, 'disks'), [12 * MiB], 'CAN');
+    const tasks = new TaskManager({ minIntervalMs: 10 });
+    const svc = new DiskPrepService({ tasks, dataDir: root, windows: new WindowsDiskProvider({ platform: 'linux' }) });
+    const { taskId } = svc.start({ staging, job: JOB, disks: [{ id: d1 }], passphrase: TEST_PASSPHRASE });
+    await vi.waitFor(() => expect(tasks.get(taskId).status).toBe('waiting'), { timeout: 20_000 });
+    const diskJournal = await readFile(join(d1, 'obc-journal.json'), 'utf8');
+    const manifest = await stat(join(d1, 'DriveManifest.xml'));
+
+    expect(tasks.cancel(taskId).status).toBe('cancelling');
+    const cancelled = await tasks.waitFor(taskId);
+    expect(cancelled).toMatchObject({ status: 'cancelled', message: 'Cancelled.' });
+    expect(cancelled.error).toBeUndefined();
+    expect(await readFile(join(d1, 'obc-journal.json'), 'utf8')).toBe(diskJournal);
+    expect((await stat(join(d1, 'DriveManifest.xml'))).size).toBe(manifest.size);
+    const after = await svc.status({ staging, job: JOB });
+    expect(after).toMatchObject({ started: true, complete: false, disks: [{ serial: 'CAN1', verified: true }], needsDisk: { remainingFiles: 1 } });
+    expect(after.waitingTaskId).toBeUndefined();
+
+    // A new console (restart): nothing in memory; status still says the job is resumable and needs another disk.
+    const tasks2 = new TaskManager({ minIntervalMs: 10 });
+    const svc2 = new DiskPrepService({ tasks: tasks2, dataDir: root, windows: new WindowsDiskProvider({ platform: 'linux' }) });
+    const restarted = await svc2.status({ staging, job: JOB });
+    expect(restarted).toMatchObject({ started: true, complete: false, needsDisk: after.needsDisk, disks: [{ serial: 'CAN1', verified: true }] });
+    expect(restarted.runningTaskId ?? restarted.waitingTaskId).toBeUndefined();
+    const resumed = svc2.start({ staging, job: JOB, disks: [{ id: d1 }], passphrase: TEST_PASSPHRASE });
+    await vi.waitFor(() => expect(tasks2.get(resumed.taskId).status).toBe('waiting'), { timeout: 20_000 });
+    expect(await readFile(join(d1, 'obc-journal.json'), 'utf8')).toBe(diskJournal); // the finished disk is not touched
+    const [d2] = await makeDisks(join(root, 'disks2'), [after.needsDisk!.neededBytes], 'CANX');
+    expect((await svc2.addDisk({ staging, job: JOB, disk: { id: d2 } })).taskId).toBe(resumed.taskId);
+    expect((await tasks2.waitFor(resumed.taskId)).status).toBe('succeeded');
+    expect((await svc2.status({ staging, job: JOB })).complete).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { AppError, toIpcError, type Serializable } from '../../../shared/errors.ts';
+import { AppError, type Serializable } from '../../../shared/errors.ts';
 import type { DiskInfo, DiskPrepProgress, DiskPrepStatus, DisksView, DrivesView, JobsView, PlanView } from '../../../shared/contract/diskprep.ts';
 import type { TaskManager } from '../tasks/task-manager.ts';
 import { createJobFromDrives, driveList, loadDrives, passphraseProtector, type ImportJobCreator, type SecretProtector } from './drives-file.ts';
@@ -12,6 +12,9 @@ import { planDisks, proposeSplit } from './planner.ts';
 import { loadSession, mirrorJournalPath, stateDirFor } from './session.ts';
 import { NOT_WINDOWS_MESSAGE, WindowsDiskProvider } from './windows-disk.ts';
 import type { DiskProvider } from './types.ts';
+import { assertPreparable } from './disk-checks.ts';
+import { needsDiskFromSession, needsDiskMessage, needsDiskOf, type NeedsDisk } from './needs-disk.ts';
+import { isFinished, type TaskSnapshot } from '../../../shared/task.ts';
 
 export interface DiskPrepServiceOptions {
   tasks: TaskManager;
@@ -29,7 +32,13 @@ interface Remembered {
   passphrase?: string;
   taskId?: string;
   lastProgress?: DiskPrepProgress;
-  needsDisk?: { neededBytes: number; remainingFiles: number; remainingBytes: number };
+  needsDisk?: NeedsDisk;
+}
+
+/** What diskprep:addDisk hands a waiting Disk Prep task (TaskManager.resume). */
+interface MoreDisks {
+  disks: DiskRef[];
+  passphrase?: string;
 }
 
 /** Disk Prep for the hosts: jobs, disks, plan, the copy task, status and the drive list. */
@@ -111,61 +120,97 @@ export class DiskPrepService {
     };
   }
 
-  /** Starts the copy task; the result (or a NO_SPACE pause) is remembered for addDisk/status. */
+  /** The job's task while it is not finished (running, waiting for a disk, cancelling). */
+  private activeTask(mem: Remembered | undefined): TaskSnapshot | undefined {
+    if (!mem?.taskId) return undefined;
+    const t = this.tasks.list().find((x) => x.id === mem.taskId);
+    return t && !isFinished(t.status) ? t : undefined;
+  }
+
+  /**
+   * Starts the copy task. When the disks run out of room the task does not fail: it completes the disks it has,
+   * then waits (status 'waiting', "Waiting for another disk: …") until addDisk continues it with one more disk.
+   */
   start(req: { staging: string; job: string; container?: string; disks: DiskRef[]; passphrase?: string; repair?: boolean }): { taskId: string } {
     const key = stateDirFor(req.staging, req.job);
-    const running = this.sessions.get(key)?.taskId;
-    if (running && this.tasks.get(running).status === 'running') throw new AppError('CONFLICT', `Disk Prep for job ${req.job} is already running (task ${running}).`);
+    const active = this.activeTask(this.sessions.get(key));
+    if (active?.status === 'waiting') throw new AppError('CONFLICT', `Disk Prep for job ${req.job} is waiting for another disk (task ${active.id}); add a disk to continue it, or cancel it first.`, { taskId: active.id });
+    if (active) throw new AppError('CONFLICT', `Disk Prep for job ${req.job} is already running (task ${active.id}).`, { taskId: active.id });
     if (!req.passphrase && !this.platformProtector) throw new AppError('VALIDATION', 'The backup passphrase is needed to seal the BitLocker keys in drives.json.', { field: 'passphrase' });
     const mem: Remembered = { disks: req.disks, ...(req.container ? { container: req.container } : {}), ...(req.passphrase ? { passphrase: req.passphrase } : {}) };
     this.sessions.set(key, mem);
     const snap = this.tasks.start('diskprep', `Prepare disks for ${req.job}`, async (t) => {
       t.progress({ done: 0, unit: 'bytes' });
-      try {
-        const res: DiskPrepResult = await runDiskPrep({
-          staging: req.staging,
-          job: req.job,
-          ...(req.container ? { container: req.container } : {}),
-          disks: req.disks,
-          providers: this.providers(),
-          protector: this.protectorFor(req.passphrase),
-          signal: t.signal,
-          ...(req.repair ? { repair: true } : {}),
-          onProgress: (p) => {
-            mem.lastProgress = p;
-            t.progress({ done: p.doneBytes, total: p.totalBytes, unit: 'bytes' });
-            t.message([p.phase, p.serial && `disk ${p.serial}`, p.currentFile].filter(Boolean).join(' · '));
-            for (const d of p.disks) t.counter(`disk ${d.serial}`, d.bytes ? Math.round((50 * (d.copiedBytes + d.verifiedBytes)) / d.bytes) : 100, 'percent');
-          },
-        });
+      let disks = req.disks;
+      let passphrase = req.passphrase;
+      for (;;) {
+        let res: DiskPrepResult;
+        try {
+          res = await runDiskPrep({
+            staging: req.staging,
+            job: req.job,
+            ...(req.container ? { container: req.container } : {}),
+            disks,
+            providers: this.providers(),
+            protector: this.protectorFor(passphrase),
+            signal: t.signal,
+            ...(req.repair ? { repair: true } : {}),
+            onProgress: (p) => {
+              mem.lastProgress = p;
+              t.progress({ done: p.doneBytes, total: p.totalBytes, unit: 'bytes' });
+              t.message([p.phase, p.serial && `disk ${p.serial}`, p.currentFile].filter(Boolean).join(' · '));
+              for (const d of p.disks) t.counter(`disk ${d.serial}`, d.bytes ? Math.round((50 * (d.copiedBytes + d.verifiedBytes)) / d.bytes) : 100, 'percent');
+            },
+          });
+        } catch (err) {
+          const need = needsDiskOf(err);
+          if (!need) throw err;
+          // The disks given are complete (journal, manifest, read-back); the same task waits for the next disk.
+          mem.needsDisk = need;
+          const more = await t.waitForUser<MoreDisks>(needsDiskMessage(need), { reason: 'anotherDisk', details: { ...need, staging: req.staging, job: req.job } });
+          delete mem.needsDisk;
+          disks = mem.disks = more.disks;
+          if (more.passphrase) passphrase = mem.passphrase = more.passphrase;
+          continue;
+        }
         delete mem.needsDisk;
         delete mem.passphrase;
         if (!res.readBackDirect) t.warn(res.readBackNote);
         return { ...res, drives: res.drives as unknown as Serializable } as Record<string, unknown>;
-      } catch (err) {
-        const e = toIpcError(err);
-        if (e.code === 'NO_SPACE' && e.details?.neededBytes !== undefined) {
-          mem.needsDisk = { neededBytes: Number(e.details.neededBytes), remainingFiles: Number(e.details.remainingFiles ?? 0), remainingBytes: Number(e.details.remainingBytes ?? 0) };
-        }
-        throw err;
       }
     });
     mem.taskId = snap.id;
     return { taskId: snap.id };
   }
 
-  /** Continues a paused job with one more disk (plus the disks given before, which may now be detached). */
+  /**
+   * Continues a job paused for capacity with one more disk (plus the disks given before, which may now be
+   * detached). A task still waiting for the disk continues (same task id); after a restart or a cancel, a new
+   * task resumes the job from its journals. The new disk is checked first: a refused disk is named at once and
+   * the task keeps waiting.
+   */
   async addDisk(req: { staging: string; job: string; disk: DiskRef; passphrase?: string }): Promise<{ taskId: string }> {
     const key = stateDirFor(req.staging, req.job);
     const mem = this.sessions.get(key);
     const session = await loadSession(key);
     if (!mem && !session) throw new AppError('CONFLICT', `Disk Prep has not started for job ${req.job}; start it first.`);
-    const previous = (mem?.disks ?? []).filter((d) => d.id !== req.disk.id);
+    const active = this.activeTask(mem);
+    if (active && active.status !== 'waiting') throw new AppError('CONFLICT', `Disk Prep for job ${req.job} is ${active.status === 'running' ? 'still copying' : active.status} (task ${active.id}); add a disk when it asks for one.`, { taskId: active.id });
+    const info = await providerFor(req.disk.id, this.providers()).inspect(req.disk.id, { stagingPath: req.staging, jobName: req.job });
+    const own = session?.disks.find((d) => d.serial === info.serial);
+    if (own) throw new AppError('CONFLICT', `Disk ${info.serial} (${req.disk.id}) already belongs to job ${req.job}; attach a different disk with at least the capacity asked for.`, { serial: info.serial, diskId: req.disk.id });
+    assertPreparable(info, { jobName: req.job, ...(req.disk.confirmErase ? { confirmErase: true } : {}) });
+    const previous = (mem?.disks ?? session?.disks.map((d) => ({ id: d.id })) ?? []).filter((d) => d.id !== req.disk.id);
     // Finished disks are skipped even when detached; unfinished ones must stay attached.
     const attached: DiskRef[] = [];
     for (const d of previous) if (await providerFor(d.id, this.providers()).inspect(d.id, {}).then(() => true, () => false)) attached.push({ id: d.id });
+    const disks = [...attached, req.disk];
+    if (active && mem) {
+      this.tasks.resume(active.id, { disks, ...(req.passphrase ? { passphrase: req.passphrase } : {}) } satisfies MoreDisks);
+      return { taskId: active.id };
+    }
     const passphrase = req.passphrase ?? mem?.passphrase;
-    return this.start({ staging: req.staging, job: req.job, ...(mem?.container ? { container: mem.container } : {}), disks: [...attached, req.disk], ...(passphrase ? { passphrase } : {}) });
+    return this.start({ staging: req.staging, job: req.job, ...(mem?.container ? { container: mem.container } : {}), disks, ...(passphrase ? { passphrase } : {}) });
   }
 
   async status(req: { staging: string; job: string }): Promise<DiskPrepStatus> {
@@ -191,15 +236,17 @@ export class DiskPrepService {
     }
     const placed = new Set((session?.disks ?? []).flatMap((d) => d.files));
     const complete = job.seed.files.every((f) => placed.has(f.path)) && disks.every((d) => d.verified) && disks.length > 0;
-    const running = mem?.taskId && this.tasks.list().some((t) => t.id === mem.taskId && t.status === 'running') ? mem.taskId : undefined;
+    const active = this.activeTask(mem);
+    const needsDisk = complete ? null : (mem?.needsDisk ?? needsDiskFromSession(job.seed.files, session));
     return {
       jobName: req.job,
       stateDir,
       started: session !== null,
       disks,
       complete,
-      ...(mem?.needsDisk && !complete ? { needsDisk: mem.needsDisk } : {}),
-      ...(running ? { runningTaskId: running } : {}),
+      ...(needsDisk ? { needsDisk } : {}),
+      ...(active && active.status !== 'waiting' ? { runningTaskId: active.id } : {}),
+      ...(active?.status === 'waiting' ? { waitingTaskId: active.id } : {}),
       ...(mem?.lastProgress ? { lastProgress: mem.lastProgress } : {}),
     };
   }

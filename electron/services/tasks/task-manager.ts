@@ -8,6 +8,7 @@ import {
   type TaskKind,
   type TaskProgress,
   type TaskSnapshot,
+  type TaskWaiting,
 } from '../../../shared/task.ts';
 
 /** What a running task's body can do: report, and watch for cancellation. */
@@ -19,6 +20,12 @@ export interface TaskContext {
   message(text: string): void;
   /** Records a non-fatal problem; the task ends succeededWithWarnings. */
   warn(text: string): void;
+  /**
+   * Pauses the task until the user acts: status 'waiting' with `text` as its message and `waiting` on the snapshot,
+   * until `TaskManager.resume(id, input)` resolves this with `input` (status back to 'running'). Cancel rejects it
+   * with the abort reason, so the task ends 'cancelled'.
+   */
+  waitForUser<T = unknown>(text: string, waiting: Omit<TaskWaiting, 'since'>): Promise<T>;
 }
 
 export type TaskBody = (ctx: TaskContext) => Promise<Record<string, unknown> | void>;
@@ -38,6 +45,8 @@ interface Entry {
   timer: NodeJS.Timeout | null;
   rateSamples: Array<{ t: number; done: number }>;
   warningCount: number;
+  /** Set while the task waits for the user (ctx.waitForUser). */
+  resumeWith: ((input: unknown) => void) | null;
 }
 
 const MAX_WARNINGS = 200;
@@ -77,6 +86,7 @@ export class TaskManager extends EventEmitter<{ updated: [TaskSnapshot]; removed
       timer: null,
       rateSamples: [],
       warningCount: 0,
+      resumeWith: null,
     };
     this.tasks.set(id, entry);
     this.flush(entry);
@@ -125,10 +135,25 @@ export class TaskManager extends EventEmitter<{ updated: [TaskSnapshot]; removed
     return structuredClone(this.require(id).snap);
   }
 
+  /** Continues a task that waits for the user (see TaskContext.waitForUser) with `input`. */
+  resume(id: string, input: unknown): TaskSnapshot {
+    const entry = this.require(id);
+    const go = entry.resumeWith;
+    if (entry.snap.status !== 'waiting' || !go) throw new AppError('CONFLICT', `Task "${entry.snap.title}" is ${entry.snap.status}, not waiting; there is nothing to continue.`, { id, status: entry.snap.status });
+    entry.snap.status = 'running';
+    delete entry.snap.waiting;
+    entry.snap.message = 'Continuing…';
+    entry.rateSamples = [];
+    go(input);
+    this.flush(entry);
+    return structuredClone(entry.snap);
+  }
+
   cancel(id: string): TaskSnapshot {
     const entry = this.require(id);
-    if (entry.snap.status === 'running') {
+    if (entry.snap.status === 'running' || entry.snap.status === 'waiting') {
       entry.snap.status = 'cancelling';
+      delete entry.snap.waiting;
       entry.snap.message = 'Cancelling…';
       this.flush(entry);
       entry.abort.abort(new AppError('CANCELLED', 'Cancelled by the user.'));
@@ -143,7 +168,7 @@ export class TaskManager extends EventEmitter<{ updated: [TaskSnapshot]; removed
     this.emit('removed', { id });
   }
 
-  /** Aborts every running task (host shutdown) and waits for them to settle. */
+  /** Aborts every running or waiting task (host shutdown) and waits for them to settle. */
   async shutdown(): Promise<void> {
     const running = [...this.tasks.values()].filter((e) => !isFinished(e.snap.status));
     for (const e of running) this.cancel(e.snap.id);
@@ -186,6 +211,29 @@ export class TaskManager extends EventEmitter<{ updated: [TaskSnapshot]; removed
         snap.counters.warnings = { value: entry.warningCount, unit: 'count', level: 'warning' };
         this.schedule(entry);
       },
+      waitForUser: <T,>(text: string, waiting: Omit<TaskWaiting, 'since'>) =>
+        new Promise<T>((resolve, reject) => {
+          const signal = entry.abort.signal;
+          if (signal.aborted) return reject(signal.reason);
+          if (snap.status !== 'running') return reject(new AppError('CONFLICT', `Task "${snap.title}" is ${snap.status}; it cannot wait.`));
+          const onAbort = () => {
+            entry.resumeWith = null;
+            reject(signal.reason);
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+          entry.resumeWith = (input) => {
+            signal.removeEventListener('abort', onAbort);
+            entry.resumeWith = null;
+            resolve(input as T);
+          };
+          snap.status = 'waiting';
+          snap.message = text;
+          snap.waiting = { ...waiting, since: this.now().toISOString() };
+          delete snap.progress.rate;
+          delete snap.progress.etaSeconds;
+          entry.rateSamples = [];
+          this.flush(entry);
+        }),
     };
   }
 
@@ -227,6 +275,8 @@ export class TaskManager extends EventEmitter<{ updated: [TaskSnapshot]; removed
     snap.status = status;
     snap.endedAt = this.now().toISOString();
     delete snap.progress.etaSeconds;
+    delete snap.waiting;
+    entry.resumeWith = null;
     if (error) snap.error = error;
     if (result) snap.result = result;
     if (status === 'cancelled') snap.message = 'Cancelled.';

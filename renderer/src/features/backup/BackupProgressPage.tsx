@@ -23,6 +23,7 @@ const useStyles = makeStyles({
 
 const STATUS_TEXT: Record<TaskSnapshot['status'], string> = {
   running: 'Backing up…',
+  waiting: 'Waiting for you…',
   cancelling: 'Cancelling…',
   cancelled: 'Cancelled',
   succeeded: 'Completed',

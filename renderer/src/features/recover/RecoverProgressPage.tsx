@@ -19,6 +19,7 @@ const useStyles = makeStyles({
 
 const STATUS_TEXT: Record<TaskSnapshot['status'], string> = {
   running: 'Recovering…',
+  waiting: 'Waiting for you…',
   cancelling: 'Cancelling…',
   cancelled: 'Cancelled',
   succeeded: 'Recovered',
