@@ -20,7 +20,8 @@ export interface TaskProgressProps {
 
 export function TaskProgress({ progress, label, status, onCancel, cancelDisabled, cancelLabel }: TaskProgressProps) {
   const known = progress.total !== undefined && progress.total > 0;
-  const text = status === 'cancelling' ? `Cancelling… ${formatProgress(progress)}` : formatProgress(progress);
+  const text =
+    status === 'cancelling' ? `Cancelling… ${formatProgress(progress)}` : status === 'waiting' ? `Paused · ${formatProgress(progress)}` : formatProgress(progress);
   return (
     <div data-testid="task-progress" style={{ display: 'flex', alignItems: 'flex-start', gap: 8 }}>
       <Field label={label} validationMessage={<span data-testid="task-progress-text">{text}</span>} validationState="none" style={{ flex: 1, minWidth: 0 }}>
@@ -30,6 +31,7 @@ export function TaskProgress({ progress, label, status, onCancel, cancelDisabled
           max={known ? progress.total : undefined}
           value={known ? Math.min(progress.done, progress.total ?? 0) : undefined}
           aria-valuetext={text}
+          {...(status === 'waiting' ? { color: 'warning' as const } : {})}
         />
       </Field>
       {onCancel && (

@@ -1,10 +1,13 @@
 /**
- * Bottom status area: connection state, host kind, data directory, version.
- * data-testid: status-bar, connection-status (data-state), status-data-dir, status-host
+ * Bottom status area: connection state, jobs at work / waiting for the user, host kind, data directory, version.
+ * data-testid: status-bar, connection-status (data-state), status-tasks, status-tasks-running, status-tasks-waiting,
+ * status-data-dir, status-host
  */
 import { Badge, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { HourglassRegular, PauseCircleRegular } from '@fluentui/react-icons';
 import type { ConnectionState } from '../../api/types.ts';
 import { useAppStore } from '../../store/index.ts';
+import { tasksSelectors } from '../../store/slices/tasks.ts';
 
 export const CONNECTION_LABELS: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
@@ -35,6 +38,9 @@ export function StatusBar() {
   const styles = useStyles();
   const conn = useAppStore((s) => s.connection);
   const info = useAppStore((s) => s.appInfo);
+  const running = useAppStore(tasksSelectors.runningCount);
+  const waiting = useAppStore(tasksSelectors.waitingCount);
+  const waitingMessage = useAppStore((s) => tasksSelectors.firstWaiting(s)?.message);
   return (
     <footer className={styles.bar} data-testid="status-bar">
       <span className={styles.item} role="status" aria-live="polite">
@@ -42,6 +48,21 @@ export function StatusBar() {
           {CONNECTION_LABELS[conn.state]}
         </Badge>
       </span>
+      {(running > 0 || waiting > 0) && (
+        <span className={styles.item} data-testid="status-tasks" role="status" aria-live="polite">
+          {running > 0 && (
+            <Badge data-testid="status-tasks-running" appearance="tint" color="brand" icon={<HourglassRegular />}>
+              {running} running
+            </Badge>
+          )}
+          {waiting > 0 && (
+            // A job paused for the user (e.g. another disk): attention, not the red of a failure.
+            <Badge data-testid="status-tasks-waiting" appearance="tint" color="warning" icon={<PauseCircleRegular />} title={waitingMessage}>
+              {waiting} waiting for you
+            </Badge>
+          )}
+        </span>
+      )}
       <Text size={200} className={styles.item} data-testid="status-host">
         Host: {info ? (info.host === 'electron' ? 'desktop app' : 'browser mode') + ` · ${info.platform}` : '—'}
       </Text>

@@ -1,10 +1,11 @@
 /**
  * Step 4: the copy task. Overall progress (copy + read-back bytes, rate, ETA, current file) and one row per disk
- * with its phase (copy → manifest → read-back → done). When the disks run out of room the task stops with
- * NO_SPACE: the page asks for another disk and continues through diskprep:addDisk. Cancel stops the task; a
- * stopped or failed run resumes where it stopped.
- * data-testid: dp-copy, dp-copy-phase, dp-copy-file, dp-disk-progress-<serial> (data-phase), dp-needs-disk,
- * dp-needs-disk-refresh, dp-copy-done, dp-copy-error, dp-copy-resume
+ * with its phase (copy → manifest → read-back → done). When the disks run out of room the task completes them and
+ * then waits (task status 'waiting', not a failure): the page asks for another disk and diskprep:addDisk continues
+ * the same task. Cancel works while it waits (the prepared disks and journals stay); a stopped or failed run
+ * resumes where it stopped.
+ * data-testid: dp-copy (data-status), dp-copy-phase, dp-copy-file, dp-disk-progress-<serial> (data-phase),
+ * dp-needs-disk, dp-needs-disk-refresh, dp-add-error, dp-copy-done, dp-copy-error, dp-copy-resume
  */
 import { Button, Field, MessageBar, MessageBarActions, MessageBarBody, MessageBarGroup, MessageBarTitle, ProgressBar, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from '@fluentui/react-components';
 import { useEffect } from 'react';
@@ -31,7 +32,7 @@ const PHASE_TEXT: Record<string, string> = {
   manifest: 'Writing the drive manifest',
   readback: 'Reading every byte back',
   done: 'Done',
-  needsDisk: 'Needs another disk',
+  needsDisk: 'Waiting for another disk',
 };
 
 function PhaseTrail({ phase }: { phase: DiskPhase }) {
@@ -78,15 +79,23 @@ export function CopyProgressPage() {
   const loadDisks = useAppStore((s) => s.loadDisks);
   const openErase = useAppStore((s) => s.openErase);
   const running = !!task && !isFinished(task.status);
-  // Per-disk detail comes from diskprep:status (the task snapshot carries only the totals): poll while running.
+  const waiting = task?.status === 'waiting';
+  const copying = running && !waiting;
+  // Per-disk detail comes from diskprep:status (the task snapshot carries only the totals): poll while copying.
   useEffect(() => {
     if (!taskId) return;
     void refresh();
-    if (!running) return;
+    if (!copying) return;
     const t = setInterval(() => void refresh(), 700);
     return () => clearInterval(t);
-  }, [taskId, running, refresh]);
-  const needsDisk = task?.status === 'failed' && (task.error?.code === 'NO_SPACE' || !!status?.needsDisk);
+  }, [taskId, copying, refresh]);
+  // The task waits for another disk (it did not fail): the numbers come with the task, else from diskprep:status.
+  const needsDisk = waiting;
+  const w = task?.waiting?.details;
+  const need =
+    typeof w?.neededBytes === 'number'
+      ? { neededBytes: w.neededBytes, remainingFiles: Number(w.remainingFiles ?? 0), remainingBytes: Number(w.remainingBytes ?? 0) }
+      : status?.needsDisk;
   const used = new Set(status?.disks.map((d) => d.id) ?? []);
   const candidates = (disks?.disks ?? []).filter((d) => !used.has(d.id) && d.refusals.length === 0);
   const overall = progress
@@ -94,7 +103,11 @@ export function CopyProgressPage() {
     : task?.progress;
   return (
     <div data-testid="dp-copy" data-status={task?.status ?? (startError ? 'error' : 'starting')} style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16 }}>
-      <ErrorBar error={startError} title="Disk Prep could not start" onRetry={() => void resume(true)} testId="dp-start-error" />
+      {waiting ? (
+        <ErrorBar error={startError} title="This disk cannot continue the job" testId="dp-add-error" />
+      ) : (
+        <ErrorBar error={startError} title="Disk Prep could not start" onRetry={() => void resume(true)} testId="dp-start-error" />
+      )}
       {!task && !startError && <Spinner size="tiny" label="Starting…" />}
       {overall && (
         <TaskProgress
@@ -139,11 +152,11 @@ export function CopyProgressPage() {
           <MessageBar intent="warning" data-testid="dp-needs-disk">
             <MessageBarBody>
               <MessageBarTitle>Attach another disk</MessageBarTitle>
-              The disks are full.{' '}
-              {status?.needsDisk
-                ? `${formatBytes(status.needsDisk.neededBytes)} more capacity is needed for ${status.needsDisk.remainingFiles} remaining files (${formatBytes(status.needsDisk.remainingBytes)}).`
-                : task?.error?.message}{' '}
-              Attach a disk, refresh, and choose it below; the copy continues where it stopped.
+              Disk Prep is paused: the disks given are full, copied and read back.{' '}
+              {need
+                ? `At least ${formatBytes(need.neededBytes)} more capacity is needed for ${need.remainingFiles} remaining file${need.remainingFiles === 1 ? '' : 's'} (${formatBytes(need.remainingBytes)}).`
+                : task?.message}{' '}
+              Attach a disk, refresh, and choose it below; the copy continues where it stopped. Cancel keeps the prepared disks.
             </MessageBarBody>
             <MessageBarActions>
               <Button data-testid="dp-needs-disk-refresh" onClick={() => void loadDisks()}>

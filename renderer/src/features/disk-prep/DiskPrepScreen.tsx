@@ -119,7 +119,13 @@ export function DiskPrepScreen() {
         {dp.step === 'copy' && <CopyProgressPage />}
         {dp.step === 'shipping' && <ShippingPage />}
         {dp.step === 'result' && <ShippingResult />}
-        {running && dp.step !== 'copy' && <p>Disk Prep is running in the background; open “Copy and verify” to follow it.</p>}
+        {running && dp.step !== 'copy' && (
+          <p data-testid="dp-background" data-status={task?.status}>
+            {task?.status === 'waiting'
+              ? 'Disk Prep is paused and waits for another disk; open “Copy and verify” to attach one.'
+              : 'Disk Prep is running in the background; open “Copy and verify” to follow it.'}
+          </p>
+        )}
       </WizardFrame>
       <EraseDialog />
     </div>

@@ -1,6 +1,7 @@
 /**
  * Step 1: the staging location (remembered; UNC paths allowed) and the import jobs found in it.
  * data-testid: dp-staging, dp-staging-browse, dp-find-jobs, dp-jobs, dp-job-<name>, dp-jobs-broken, dp-resume
+ * (data-needs-disk), dp-running, dp-follow, dp-waiting, dp-follow-waiting
  */
 import { Button, Field, Input, MessageBar, MessageBarActions, MessageBarBody, MessageBarGroup, MessageBarTitle, Radio, RadioGroup, Spinner, Text } from '@fluentui/react-components';
 import { FolderOpenRegular, SearchRegular } from '@fluentui/react-icons';
@@ -29,7 +30,9 @@ export function StagingPage() {
       await load();
     }
   };
-  const resumable = status && status.started && !status.complete && !status.runningTaskId;
+  const resumable = status && status.started && !status.complete && !status.runningTaskId && !status.waitingTaskId;
+  // Every disk the job has is done and files are left: it paused for another disk (e.g. before a restart).
+  const pausedForDisk = !!status?.needsDisk && !!status.disks.length && status.disks.every((d) => d.verified);
   return (
     <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16, maxWidth: 860 }}>
       <Text>
@@ -88,12 +91,14 @@ export function StagingPage() {
       )}
       {job && resumable && (
         <MessageBarGroup>
-          <MessageBar intent="info" data-testid="dp-resume">
+          <MessageBar intent={pausedForDisk ? 'warning' : 'info'} data-testid="dp-resume" data-needs-disk={pausedForDisk ? 'true' : 'false'}>
             <MessageBarBody>
-              <MessageBarTitle>A previous run was interrupted</MessageBarTitle>
-              {status.disks.length} disk(s) already hold {formatCount(status.disks.reduce((s, d) => s + d.committedFiles, 0))} copied files. Resume on the
-              same disks to continue where it stopped (the last partial file is checked again).
-              {status.needsDisk && ` It paused because ${formatBytes(status.needsDisk.neededBytes)} more capacity is needed.`}
+              <MessageBarTitle>{pausedForDisk ? 'Waiting for another disk' : 'A previous run was interrupted'}</MessageBarTitle>
+              {status.disks.length} disk(s) already hold {formatCount(status.disks.reduce((s, d) => s + d.committedFiles, 0))} copied files.{' '}
+              {pausedForDisk
+                ? `They are prepared and read back; the job needs at least ${formatBytes(status.needsDisk!.neededBytes)} more capacity for ${status.needsDisk!.remainingFiles} remaining files (${formatBytes(status.needsDisk!.remainingBytes)}). Resume, then attach another disk when asked.`
+                : 'Resume on the same disks to continue where it stopped (the last partial file is checked again).'}
+              {!pausedForDisk && status.needsDisk && ` Afterwards it needs another disk of at least ${formatBytes(status.needsDisk.neededBytes)}.`}
             </MessageBarBody>
             <MessageBarActions>
               <Input
@@ -118,6 +123,22 @@ export function StagingPage() {
             <MessageBarActions>
               <Button data-testid="dp-follow" onClick={() => follow(status.runningTaskId!)}>
                 Show progress
+              </Button>
+            </MessageBarActions>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+      {job && status?.waitingTaskId && (
+        <MessageBarGroup>
+          <MessageBar intent="warning" data-testid="dp-waiting">
+            <MessageBarBody>
+              <MessageBarTitle>Waiting for another disk</MessageBarTitle>
+              Disk Prep for {job} filled its disks and is paused
+              {status.needsDisk ? `: at least ${formatBytes(status.needsDisk.neededBytes)} more capacity is needed` : ''}.
+            </MessageBarBody>
+            <MessageBarActions>
+              <Button data-testid="dp-follow-waiting" appearance="primary" onClick={() => follow(status.waitingTaskId!)}>
+                Attach another disk
               </Button>
             </MessageBarActions>
           </MessageBar>

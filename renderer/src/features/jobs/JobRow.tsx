@@ -1,10 +1,11 @@
 /**
  * One task in the Jobs table: Status | Time | Message | Description (title + progress or outcome) | actions.
  * data-testid: job-row-<id> (data-status), job-status, job-time, job-message, job-description, job-dismiss;
- *   a running task embeds TaskProgress (task-progress, task-progress-cancel)
+ *   a running or waiting task embeds TaskProgress (task-progress, task-progress-cancel); a Disk Prep task waiting
+ *   for another disk has job-open-diskprep (opens Prepare Disks at its copy step).
  */
 import { Button, TableCell, TableRow, Text, tokens } from '@fluentui/react-components';
-import { DeleteRegular } from '@fluentui/react-icons';
+import { DeleteRegular, HardDriveRegular } from '@fluentui/react-icons';
 import type { TaskSnapshot } from '../../../../shared/task.ts';
 import { isFinished } from '../../../../shared/task.ts';
 import { TaskProgress } from '../../components/TaskProgress.tsx';
@@ -16,6 +17,8 @@ export interface JobRowProps {
   busy: boolean;
   onCancel: (id: string) => void;
   onDismiss: (id: string) => void;
+  /** A waiting Disk Prep task: open Prepare Disks to attach the next disk. */
+  onOpenDiskPrep?: (id: string) => void;
 }
 
 function outcome(task: TaskSnapshot): string {
@@ -25,7 +28,10 @@ function outcome(task: TaskSnapshot): string {
   return [amount, took.trim()].filter(Boolean).join(' ') + warn;
 }
 
-export function JobRow({ task, busy, onCancel, onDismiss }: JobRowProps) {
+const messageColor = (task: TaskSnapshot): string | undefined =>
+  task.status === 'failed' ? tokens.colorPaletteRedForeground1 : task.status === 'waiting' ? tokens.colorStatusWarningForeground3 : undefined;
+
+export function JobRow({ task, busy, onCancel, onDismiss, onOpenDiskPrep }: JobRowProps) {
   const finished = isFinished(task.status);
   const message = task.status === 'failed' && task.error ? task.error.message : (task.message ?? '');
   return (
@@ -37,7 +43,7 @@ export function JobRow({ task, busy, onCancel, onDismiss }: JobRowProps) {
         <Text size={200}>{formatTime(task.startedAt)}</Text>
       </TableCell>
       <TableCell data-testid="job-message">
-        <Text size={200} style={{ color: task.status === 'failed' ? tokens.colorPaletteRedForeground1 : undefined, wordBreak: 'break-word' }}>
+        <Text size={200} weight={task.status === 'waiting' ? 'semibold' : 'regular'} style={{ color: messageColor(task), wordBreak: 'break-word' }}>
           {task.status === 'failed' && task.error ? `${task.error.code}: ${message}` : message}
         </Text>
       </TableCell>
@@ -54,6 +60,13 @@ export function JobRow({ task, busy, onCancel, onDismiss }: JobRowProps) {
               cancelDisabled={busy}
               cancelLabel={`Cancel ${task.title}`}
             />
+          )}
+          {task.status === 'waiting' && task.kind === 'diskprep' && onOpenDiskPrep && (
+            <div>
+              <Button data-testid="job-open-diskprep" size="small" appearance="primary" icon={<HardDriveRegular />} onClick={() => onOpenDiskPrep(task.id)}>
+                Attach another disk
+              </Button>
+            </div>
           )}
         </div>
       </TableCell>

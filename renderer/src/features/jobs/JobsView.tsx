@@ -26,9 +26,20 @@ export function JobsView() {
   const error = useAppStore((s) => s.tasksError);
   const connected = useAppStore((s) => s.connection.state === 'connected');
   const finished = useAppStore(tasksSelectors.finishedCount);
-  const { cancelTask, dismissTask, dismissFinishedTasks, refreshTasks } = useAppStore(
-    useShallow((s) => ({ cancelTask: s.cancelTask, dismissTask: s.dismissTask, dismissFinishedTasks: s.dismissFinishedTasks, refreshTasks: s.refreshTasks })),
+  const { cancelTask, dismissTask, dismissFinishedTasks, refreshTasks, openWaitingDiskPrep } = useAppStore(
+    useShallow((s) => ({
+      cancelTask: s.cancelTask,
+      dismissTask: s.dismissTask,
+      dismissFinishedTasks: s.dismissFinishedTasks,
+      refreshTasks: s.refreshTasks,
+      openWaitingDiskPrep: s.openWaitingDiskPrep,
+    })),
   );
+  // A Disk Prep task waiting for another disk names its staging location and job (service.ts, waiting.details).
+  const openDiskPrep = (id: string) => {
+    const d = tasks.find((t) => t.id === id)?.waiting?.details;
+    if (typeof d?.staging === 'string' && typeof d.job === 'string') void openWaitingDiskPrep(id, d.staging, d.job);
+  };
   return (
     <section className={styles.root} data-testid="jobs-view" aria-labelledby="jobs-heading">
       <div className={styles.head}>
@@ -55,7 +66,14 @@ export function JobsView() {
           </TableHeader>
           <TableBody>
             {tasks.map((t) => (
-              <JobRow key={t.id} task={t} busy={busyIds.includes(t.id)} onCancel={(id) => void cancelTask(id)} onDismiss={(id) => void dismissTask(id)} />
+              <JobRow
+                key={t.id}
+                task={t}
+                busy={busyIds.includes(t.id)}
+                onCancel={(id) => void cancelTask(id)}
+                onDismiss={(id) => void dismissTask(id)}
+                onOpenDiskPrep={openDiskPrep}
+              />
             ))}
           </TableBody>
         </Table>
