@@ -51,6 +51,35 @@ function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ c
   });
 }
 
+/** Runs the CLI on a pseudo-terminal (util-linux `script`), answering each prompt when it appears, in order. */
+function cliOnTerminal(args: string[], answers: Array<[RegExp, string]>): Promise<{ code: number | null; text: string }> {
+  return new Promise((resolve, reject) => {
+    const e = { ...process.env, OBC_PASSPHRASE: TEST_PASSPHRASE, OBC_DATA_DIR: dataDir, TERM: 'dumb' } as Record<string, string>;
+    const cmd = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: repoRoot, env: e, stdio: ['pipe', 'pipe', 'pipe'] });
+    let text = '';
+    let from = 0;
+    const next = () => {
+      const a = answers[0];
+      if (!a || !a[0].test(text.slice(from))) return;
+      answers.shift();
+      from = text.length;
+      child.stdin.write(`${a[1]}\r`);
+      next();
+    };
+    child.stdout.on('data', (d: Buffer) => {
+      text += d.toString();
+      next();
+    });
+    child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+    child.on('error', reject);
+    // Watchdog: a prompt that never comes ends the run with the transcript instead of a silent test timeout.
+    const watchdog = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    child.on('close', () => clearTimeout(watchdog));
+    child.on('close', (code) => resolve({ code, text: answers.length ? `${text}\n[unanswered: ${answers.map((x) => x[0]).join(', ')}]` : text }));
+  });
+}
+
 const errorOf = (r: { lines: Array<Record<string, unknown>> }) => r.lines.find((l) => l.type === 'error')?.error as { code: string; message: string } | undefined;
 const untouched = async (disk: string) => expect(await readdir(disk)).toEqual(['obc-disk.json']);
 
@@ -179,5 +208,38 @@ describe('obc diskprep creates the import job', () => {
     expect(e.code).toBe('CONFLICT');
     expect(e.message).toMatch(/already exists in resource group backup-rg \(state Creating\) with drives SOMEONEELSE1, but the disks prepared now are CLASH1/);
     expect(e.message).toMatch(/The disks are prepared and verified \(drive list: .*drives\.json\); run the same command again/);
+  });
+  it('on a terminal: confirms the job, asks each shipping field (re-asking a bad one), and creates the job after a typed yes', async () => {
+    const JOB = 'cli-tty-job';
+    const staging = join(work, 'st-tty');
+    await makeStaging(staging, JOB, [1 * MiB], { storageAccount: 'obcseedv2' });
+    const [disk] = await makeDisks(join(work, 'tty-disks'), [4 * MiB], 'TTY');
+    const r = await cliOnTerminal(
+      ['diskprep', `s:${staging}`, '--disk', disk],
+      [
+        [/Prepare disks for it\? \[y\/N\]/, 'y'],
+        [/Contact name.*: $/m, 'Grace Ops'],
+        [/Phone.*: $/m, '+1 206 555 0199'],
+        [/Email.*: $/m, 'not-an-email'],
+        [/is not an email address[\s\S]*Email.*: $/m, 'grace@example.com'],
+        [/Street address( \[.*\])?: $/m, '2 Harbor Way'],
+        [/line 2.*: $/m, '-'],
+        [/City.*: $/m, 'Seattle'],
+        [/State or province.*: $/m, 'WA'],
+        [/Postal code.*: $/m, '98101'],
+        [/Country or region.*: $/m, 'USA'],
+        [/Return carrier \(FedEx, DHL\).*: $/m, 'DHL'],
+        [/Carrier account number.*: $/m, '987654321'],
+        [/Type yes to create it: $/m, 'yes'],
+      ],
+    );
+    expect(r.code, r.text).toBe(0);
+    expect(r.text).toMatch(/Import job cli-tty-job: 1 disk\(s\) TTY1 → storage account obcseedv2, resource group backup-rg, region westus \(USA\)/);
+    expect(r.text).toMatch(/Created import job cli-tty-job \(state Creating\)/);
+    const svc = await env.service({ dataDir });
+    const job = await svc.getJob({ subscriptionId: env.sb.subscriptionId, resourceGroup: 'backup-rg', jobName: JOB });
+    svc.close();
+    expect(job.returnAddress).toMatchObject({ recipientName: 'Grace Ops', email: 'grace@example.com', city: 'Seattle' });
+    expect(job.returnShipping).toMatchObject({ carrierName: 'DHL' });
   });
 });
