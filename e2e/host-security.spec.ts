@@ -7,6 +7,23 @@ test('a page without the token cannot connect and says so', async ({ page, host,
   await shot('host-no-token');
 });
 
+test('a page with a stale token (the host was restarted since) says its address is out of date, not that the host is unreachable', async ({ page, host, shot }) => {
+  // The token of an earlier run of `npm start`: the WebSocket handshake is refused (HTTP 401) by the running host.
+  await page.goto(`${host.origin}/#token=${'A'.repeat(host.token.length)}`);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'unauthorized');
+  const banner = page.getByTestId('connection-banner');
+  await expect(banner).toHaveAttribute('data-reason', 'tokenMismatch');
+  await expect(banner).toContainText(
+    'This console address is out of date (the token does not match the running host): open the address printed by npm start again.',
+  );
+  await expect(page.getByTestId('connection-retry')).toHaveCount(0);
+  await shot('host-stale-token');
+  // The address printed by this run works in the same tab.
+  await page.goto(host.consoleUrl);
+  await page.reload();
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
+});
+
 test('a bad payload gets a validation error and the server keeps serving', async ({ consolePage: page }) => {
   const result = await page.evaluate(async () => {
     const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(sessionStorage.getItem('obc.token') ?? '')}`);

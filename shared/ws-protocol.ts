@@ -6,6 +6,13 @@ import type { IpcResult } from './result.ts';
  * The server also checks the Origin header (must be the console's own origin) and the message size.
  */
 export const WS_PATH = '/ws';
+/**
+ * The page asks here whether its token is the running host's when the WebSocket handshake fails (a browser sees a
+ * refused token and a stopped host alike): POST with the token as the text/plain body, same Origin rule as /ws;
+ * the answer is only `{"valid":true|false}`.
+ */
+export const TOKEN_CHECK_PATH = '/token-check';
+export const TOKEN_CHECK_MAX_BYTES = 1024;
 export const WS_MAX_MESSAGE_BYTES = 1024 * 1024;
 
 export type ClientMessage = { t: 'invoke'; id: number; channel: string; payload: unknown };

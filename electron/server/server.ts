@@ -1,14 +1,15 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientMessage, ServerMessage } from '../../shared/ws-protocol.ts';
-import { WS_MAX_MESSAGE_BYTES, WS_PATH } from '../../shared/ws-protocol.ts';
+import { TOKEN_CHECK_PATH, WS_MAX_MESSAGE_BYTES, WS_PATH } from '../../shared/ws-protocol.ts';
 import type { Services } from '../services/index.ts';
 import { dispatch } from '../handlers/dispatch.ts';
 import { handlers } from '../handlers/table.ts';
 import type { HandlerTable } from '../handlers/types.ts';
 import { serveStatic } from './static.ts';
+import { HOST, handleTokenCheck, originAllowed, tokenMatches } from './access.ts';
 
 export interface BrowserHostOptions {
   services: Services;
@@ -28,20 +29,6 @@ export interface BrowserHost {
   /** The line `npm start` / `npm run serve` print. */
   consoleUrl: string;
   close(): Promise<void>;
-}
-
-/** Loopback only: the host refuses to bind anywhere else. */
-const HOST = '127.0.0.1';
-
-function tokenMatches(expected: Buffer, given: string | null): boolean {
-  if (!given) return false;
-  const g = Buffer.from(given);
-  return g.length === expected.length && timingSafeEqual(g, expected);
-}
-
-function originAllowed(req: IncomingMessage, port: number): boolean {
-  const origin = req.headers.origin;
-  return origin === `http://${HOST}:${port}` || origin === `http://localhost:${port}`;
 }
 
 function send(ws: WebSocket, msg: ServerMessage): void {
@@ -66,6 +53,8 @@ function parseClientMessage(data: string): ClientMessage | string {
 /**
  * Browser mode: serves the renderer and carries the contract over one WebSocket on 127.0.0.1, with a random
  * per-run token on every connection and an Origin check. Same handler table and validation as Electron.
+ * A wrong token is refused at the handshake (HTTP 401), which a page cannot tell from a stopped host; POST
+ * /token-check (access.ts) answers only whether a token is this host's, so the page can say its address is stale.
  */
 export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
   const token = opts.token ?? randomBytes(32).toString('base64url');
@@ -75,6 +64,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   let port = 0;
 
   const http: Server = createServer((req, res) => {
+    // Exactly /token-check (no query, no other spelling): tells the page whether its token is this host's.
+    if (req.url === TOKEN_CHECK_PATH) return handleTokenCheck(req, res, expected, port);
     serveStatic(opts.staticRoot, req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();

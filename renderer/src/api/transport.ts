@@ -2,7 +2,7 @@ import type { RawApi } from '../../../shared/ipc.ts';
 import { WS_PATH } from '../../../shared/ws-protocol.ts';
 import { takeToken } from './token.ts';
 import type { ConnectionStatus, Transport } from './types.ts';
-import { createWsTransport } from './ws-transport.ts';
+import { createWsTransport, tokenChecker } from './ws-transport.ts';
 
 /** Electron: the preload's window.api is always connected (the host is the same process tree). */
 export function fromPreload(raw: RawApi): Transport {
@@ -24,5 +24,5 @@ export function selectTransport(): Transport {
   const token = takeToken();
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   const url = token ? `${scheme}://${location.host}${WS_PATH}?token=${encodeURIComponent(token)}` : null;
-  return createWsTransport({ url });
+  return createWsTransport({ url, ...(token ? { checkToken: tokenChecker(token) } : {}) });
 }

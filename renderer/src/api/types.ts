@@ -16,6 +16,11 @@ export interface ConnectionStatus {
   detail?: string;
   /** Milliseconds until the next attempt, when one is scheduled. */
   retryInMs?: number;
+  /**
+   * Why `unauthorized`: no token in the page's address, a token the running host does not know (the address is
+   * out of date: the host was restarted), or a refusal the host explained with a close code.
+   */
+  reason?: 'noToken' | 'tokenMismatch' | 'refused';
 }
 
 /** A RawApi plus what the shell needs to know about the link itself. */

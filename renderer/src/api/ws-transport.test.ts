@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createWsTransport } from './ws-transport.ts';
+import { createWsTransport, STALE_TOKEN_TEXT, tokenChecker } from './ws-transport.ts';
 import type { ConnectionStatus } from './types.ts';
 
 /** Minimal stand-in for the browser WebSocket: the test drives open/close/messages. */
@@ -118,5 +118,97 @@ describe('WebSocket transport', () => {
     expect(t.status().state).toBe('unauthorized');
     vi.advanceTimersByTime(10_000);
     expect(FakeWs.all).toHaveLength(1);
+  });
+
+  describe('a failed handshake asks the host whether the token is still its own', () => {
+    /** Lets the check's promise chain settle (no timers involved). */
+    const flush = async () => {
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+    };
+    /** A token check the test answers by hand. */
+    function checker() {
+      const calls: Array<(v: boolean | null) => void> = [];
+      return { calls, fn: () => new Promise<boolean | null>((resolve) => calls.push(resolve)) };
+    }
+    const withCheck = (fn: () => Promise<boolean | null>) =>
+      createWsTransport({ url: 'ws://127.0.0.1:1/ws?token=old', WebSocketImpl: FakeWs as unknown as typeof WebSocket, backoffMs: [100, 200], checkToken: fn });
+
+    it('the host is up and does not know the token: the address is out of date, no retries, calls refused', async () => {
+      const c = checker();
+      const t = withCheck(c.fn);
+      const queued = t.invoke('app:info', {});
+      last().serverClose(1006); // what a browser reports for an HTTP 401 answer to the handshake
+      expect(c.calls).toHaveLength(1);
+      // While the host is asked, nothing else connects and the call waits.
+      t.reconnect();
+      vi.advanceTimersByTime(10_000);
+      expect(FakeWs.all).toHaveLength(1);
+      c.calls[0](false);
+      await expect(queued).resolves.toEqual({ ok: false, error: { code: 'UNAUTHORIZED', message: STALE_TOKEN_TEXT } });
+      expect(t.status()).toEqual({ state: 'unauthorized', reason: 'tokenMismatch', detail: STALE_TOKEN_TEXT });
+      expect(STALE_TOKEN_TEXT).toBe(
+        'This console address is out of date (the token does not match the running host): open the address printed by npm start again.',
+      );
+      await expect(t.invoke('app:info', {})).resolves.toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED', message: STALE_TOKEN_TEXT } });
+      vi.advanceTimersByTime(60_000);
+      t.reconnect();
+      expect(FakeWs.all).toHaveLength(1);
+    });
+
+    it('nothing answers the check (host down) or the token is valid: unreachable, retried with backoff', async () => {
+      const c = checker();
+      const t = withCheck(c.fn);
+      last().serverClose(1006);
+      c.calls[0](null);
+      await flush();
+      expect(t.status()).toMatchObject({ state: 'unreachable', retryInMs: 100, detail: expect.stringContaining('Cannot reach the console host') });
+      vi.advanceTimersByTime(100);
+      expect(FakeWs.all).toHaveLength(2);
+      last().serverClose(1006);
+      c.calls[1](true);
+      await flush();
+      expect(t.status()).toMatchObject({ state: 'unreachable', retryInMs: 200 });
+    });
+
+    it('a host restarted while the page was open (new token): reconnecting, then out of date', async () => {
+      const c = checker();
+      const t = withCheck(c.fn);
+      last().open();
+      last().serverClose(1006);
+      expect(c.calls).toHaveLength(0); // a dropped open connection is not a token question
+      expect(t.status().state).toBe('reconnecting');
+      vi.advanceTimersByTime(100);
+      last().serverClose(1006);
+      c.calls[0](false);
+      await flush();
+      expect(t.status()).toMatchObject({ state: 'unauthorized', reason: 'tokenMismatch' });
+    });
+
+    it('a check that ends after the page closed its transport changes nothing', async () => {
+      const c = checker();
+      const t = withCheck(c.fn);
+      const states: string[] = [];
+      t.onStatus((s) => states.push(s.state));
+      last().serverClose(1006);
+      t.close();
+      c.calls[0](false);
+      await flush();
+      expect(states).toEqual([]);
+    });
+  });
+
+  it('tokenChecker posts the token to /token-check and reads only a boolean "valid"', async () => {
+    const seen: Array<{ url: string; init: RequestInit }> = [];
+    const answer = (status: number, body: unknown) => (url: string, init: RequestInit) => {
+      seen.push({ url, init });
+      return Promise.resolve(new Response(typeof body === 'string' ? body : JSON.stringify(body), { status }));
+    };
+    expect(await tokenChecker('tok', answer(200, { valid: false }) as unknown as typeof fetch)()).toBe(false);
+    expect(seen[0]).toMatchObject({ url: '/token-check', init: { method: 'POST', body: 'tok', credentials: 'omit', cache: 'no-store' } });
+    expect(await tokenChecker('tok', answer(200, { valid: true }) as unknown as typeof fetch)()).toBe(true);
+    expect(await tokenChecker('tok', answer(404, 'Not found') as unknown as typeof fetch)()).toBeNull();
+    expect(await tokenChecker('tok', answer(200, { valid: 'yes' }) as unknown as typeof fetch)()).toBeNull();
+    expect(await tokenChecker('tok', answer(200, 'not json') as unknown as typeof fetch)()).toBeNull();
+    expect(await tokenChecker('tok', (() => Promise.reject(new TypeError('Failed to fetch'))) as unknown as typeof fetch)()).toBeNull();
   });
 });

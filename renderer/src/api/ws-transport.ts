@@ -1,6 +1,6 @@
 import type { Channel, EventMap, EventName, IpcResult, Req, Res } from '../../../shared/ipc.ts';
 import type { IpcError } from '../../../shared/errors.ts';
-import type { ClientMessage, ServerMessage } from '../../../shared/ws-protocol.ts';
+import { TOKEN_CHECK_PATH, type ClientMessage, type ServerMessage } from '../../../shared/ws-protocol.ts';
 import type { ConnectionStatus, Transport } from './types.ts';
 
 export interface WsTransportOptions {
@@ -9,6 +9,11 @@ export interface WsTransportOptions {
   WebSocketImpl?: typeof WebSocket;
   /** Delay before each successive retry; the last value repeats. */
   backoffMs?: readonly number[];
+  /**
+   * Asked when a connection attempt fails before opening: true/false when the host answered whether the page's token
+   * is its own (false = the address is out of date), null when that could not be learnt (host down).
+   */
+  checkToken?: () => Promise<boolean | null>;
 }
 
 const DEFAULT_BACKOFF = [500, 1000, 2000, 4000, 8000, 15000] as const;
@@ -21,6 +26,34 @@ type Pending = { channel: string; resolve: (r: IpcResult<unknown>) => void };
 // apart from a host that is down: say both.
 const unreachableText = () =>
   `Cannot reach the console host at ${location.host || 'this address'}. If it was restarted, its access token changed: open the new Console link it printed.`;
+
+/** What the page says when the host is up but does not know its token (it was restarted since the page opened). */
+export const STALE_TOKEN_TEXT =
+  'This console address is out of date (the token does not match the running host): open the address printed by npm start again.';
+
+/**
+ * Asks the page's own host (POST /token-check, same origin) whether `token` is the running host's: true/false, or
+ * null when nothing (or something else) answered.
+ */
+export function tokenChecker(token: string, fetchImpl: typeof fetch = (...a) => globalThis.fetch(...a)): () => Promise<boolean | null> {
+  return async () => {
+    try {
+      const res = await fetchImpl(TOKEN_CHECK_PATH, {
+        method: 'POST',
+        body: token,
+        headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
+        cache: 'no-store',
+        credentials: 'omit',
+        redirect: 'error',
+      });
+      if (res.status !== 200) return null;
+      const body = (await res.json()) as { valid?: unknown };
+      return typeof body?.valid === 'boolean' ? body.valid : null;
+    } catch {
+      return null;
+    }
+  };
+}
 
 const netError = (message: string): IpcResult<never> => ({ ok: false, error: { code: 'NETWORK', message } satisfies IpcError });
 
@@ -37,20 +70,22 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
   let attempt = 0;
   let everConnected = false;
   let closed = false;
+  /** A token check is under way after a failed attempt; nothing else connects meanwhile. */
+  let probing = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let status: ConnectionStatus = opts.url
     ? { state: 'connecting' }
-    : { state: 'unauthorized', detail: 'This page was opened without its access token (#token=… in the link).' };
+    : { state: 'unauthorized', reason: 'noToken', detail: 'This page was opened without its access token (#token=… in the link).' };
 
   const setStatus = (s: ConnectionStatus) => {
     status = s;
     for (const l of [...statusListeners]) l(s);
   };
 
-  const failQueued = (message: string) => {
+  const failQueued = (message: string, code: 'NETWORK' | 'UNAUTHORIZED' = 'NETWORK') => {
     const q = queued;
     queued = [];
-    for (const { pending } of q) pending.resolve(netError(message));
+    for (const { pending } of q) pending.resolve({ ok: false, error: { code, message } });
   };
 
   const schedule = () => {
@@ -119,12 +154,31 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
       }
       if (closed) return;
       if (REFUSED_CODES.has(ev.code)) {
-        failQueued('The console host refused this page’s access token.');
-        setStatus({ state: 'unauthorized', detail: `The console host refused the connection (${ev.reason || `code ${ev.code}`}). Open the link printed by npm start again.` });
+        failQueued('The console host refused this page’s access token.', 'UNAUTHORIZED');
+        setStatus({
+          state: 'unauthorized',
+          reason: 'refused',
+          detail: `The console host refused the connection (${ev.reason || `code ${ev.code}`}). Open the link printed by npm start again.`,
+        });
         return;
       }
-      if (!opened) failQueued(unreachableText());
-      schedule();
+      const retry = () => {
+        if (!opened) failQueued(unreachableText());
+        schedule();
+      };
+      // A refused token (HTTP 401) and a stopped host look alike to a page: ask the host which it is.
+      if (opened || !opts.checkToken) return retry();
+      probing = true;
+      void opts
+        .checkToken()
+        .catch(() => null)
+        .then((valid) => {
+          probing = false;
+          if (closed || socket) return;
+          if (valid !== false) return retry();
+          failQueued(STALE_TOKEN_TEXT, 'UNAUTHORIZED');
+          setStatus({ state: 'unauthorized', reason: 'tokenMismatch', detail: STALE_TOKEN_TEXT });
+        });
     };
   }
 
@@ -163,7 +217,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
       };
     },
     reconnect() {
-      if (closed || !opts.url || socket) return;
+      if (closed || !opts.url || socket || probing || status.state === 'unauthorized') return;
       if (timer) clearTimeout(timer);
       timer = null;
       attempt = 0;
