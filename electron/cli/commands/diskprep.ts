@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { type Command } from 'commander';
 import { AppError, toIpcError } from '../../../shared/errors.ts';
+import { checkBitLockerKey } from '../../../shared/validators/azure-names.ts';
 import type { DiskPrepProgress } from '../../../shared/contract/diskprep.ts';
 import { isWindowsDiskId, runDiskPrep, type DiskRef } from '../../services/diskprep/engine.ts';
 import { discoverJobs, findJob } from '../../services/diskprep/jobs.ts';
@@ -61,6 +62,26 @@ async function chooseJob(staging: string, nonInteractive: boolean): Promise<stri
   return undefined;
 }
 
+/** `--bitlocker-key E=123456-…`: the recovery password of a disk given with --disk that is already encrypted. */
+export function parseBitLockerKeys(values: string[], disks: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const v of values) {
+    const eq = v.lastIndexOf('=');
+    const disk = eq > 0 ? v.slice(0, eq) : '';
+    const key = eq > 0 ? v.slice(eq + 1).trim() : '';
+    if (!disk || !key) throw new AppError('VALIDATION', `--bitlocker-key "${v.replace(/\d{6}(-\d{6}){7}/, '<key>')}" must be <disk>=<48-digit recovery password>, e.g. E=123456-…-123456.`);
+    if (!disks.includes(disk)) throw new AppError('VALIDATION', `--bitlocker-key names disk ${disk}, which is not among the --disk values (${disks.join(', ') || 'none'}).`);
+    const problem = checkBitLockerKey(key);
+    if (problem) throw new AppError('VALIDATION', `--bitlocker-key for disk ${disk}: ${problem}`);
+    // Every block of a real recovery password is 11 × a 16-bit number: catches a mistyped digit before the disk is touched.
+    const bad = key.split('-').findIndex((b) => Number(b) % 11 !== 0 || Number(b) / 11 > 65535);
+    if (bad >= 0) throw new AppError('VALIDATION', `--bitlocker-key for disk ${disk}: group ${bad + 1} is not part of a valid BitLocker recovery password (each group is a multiple of 11 below 720896); check it for a typo.`);
+    if (out.has(disk)) throw new AppError('VALIDATION', `--bitlocker-key is given twice for disk ${disk}.`);
+    out.set(disk, key);
+  }
+  return out;
+}
+
 /** Test hook (OBC_TEST_HOOKS=1): OBC_DISKPREP_HALT_AT=<checkpoint> prints a line and hangs there, to be killed. */
 function haltHook(): ((name: string) => Promise<void>) | undefined {
   const at = process.env.OBC_DISKPREP_HALT_AT;
@@ -82,6 +103,7 @@ export function register(program: Command): void {
     .option('--disk <letter|folder>', 'target disk: a drive letter (Windows) or a folder disk; repeatable, in order', collect, [])
     .option('--container <name>', "container (default: seed.json's)")
     .option('--passphrase-file <file>', 'backup passphrase (seals the BitLocker keys in drives.json); or OBC_PASSPHRASE')
+    .option('--bitlocker-key <disk=key>', 'a disk that is already BitLocker-encrypted: its 48-digit recovery password (kept, not reformatted); repeatable', collect, [])
     .option('--yes', 'erase non-empty disks without asking (check the serials first)')
     .option('--repair', 'rewrite ranges that fail read-back from staging')
     .option('--subscription <id>', "subscription holding the storage account (default: seed.json's, else searched)")
@@ -96,7 +118,7 @@ export function register(program: Command): void {
         'shipping details before touching a disk, prepares the disks, then creates the import job and prints where to ship them.',
     )
     .option('--json', 'JSON lines on stdout')
-    .action(async (args: string[], o: { job?: string; disk: string[]; container?: string; passphraseFile?: string; yes?: boolean; repair?: boolean; json?: boolean; subscription?: string; shipping?: string; signinTimeout: string }) => {
+    .action(async (args: string[], o: { job?: string; disk: string[]; container?: string; passphraseFile?: string; yes?: boolean; repair?: boolean; json?: boolean; subscription?: string; shipping?: string; signinTimeout: string; bitlockerKey: string[] }) => {
       const json = o.json === true;
       let plan: JobPlan | null = null;
       let preparedList: string | null = null;
@@ -111,7 +133,8 @@ export function register(program: Command): void {
         if (!o.disk.length) throw new AppError('VALIDATION', 'Give at least one --disk (drive letter without colon, or a folder disk).');
         const passphrase = o.passphraseFile ? await readPassphraseFile(o.passphraseFile) : process.env.OBC_PASSPHRASE;
         if (!passphrase) throw new AppError('VALIDATION', 'The backup passphrase is needed to seal the BitLocker keys: --passphrase-file <file> or OBC_PASSPHRASE.');
-        const disks: DiskRef[] = o.disk.map((id) => ({ id, ...(o.yes ? { confirmErase: true } : {}) }));
+        const keys = parseBitLockerKeys(o.bitlockerKey, o.disk);
+        const disks: DiskRef[] = o.disk.map((id) => ({ id, ...(o.yes ? { confirmErase: true } : {}), ...(keys.has(id) ? { existingBitLockerKey: keys.get(id)! } : {}) }));
         const ac = new AbortController();
         const onSig = () => ac.abort(new AppError('CANCELLED', 'Cancelled (signal).'));
         process.once('SIGINT', onSig);

@@ -49,3 +49,30 @@ describe('obc diskprep / obc disks', () => {
     expect((await cli(['diskprep', '--disk', join(root, 'd1')])).code).toBe(2);
   });
 });
+
+describe('--bitlocker-key (a disk that is already encrypted)', () => {
+  it('takes <disk>=<recovery password> for a given disk and names every mistake', async () => {
+    const { parseBitLockerKeys } = await import('../../cli/commands/diskprep.ts');
+    const key = '238810-662376-448998-450120-652806-203390-606320-483076';
+    expect(parseBitLockerKeys([`E=${key}`], ['E', 'F'])).toEqual(new Map([['E', key]]));
+    expect(() => parseBitLockerKeys([key], ['E'])).toThrow(/must be <disk>=<48-digit recovery password>/);
+    expect(() => parseBitLockerKeys([`G=${key}`], ['E'])).toThrow(/names disk G, which is not among the --disk values \(E\)/);
+    expect(() => parseBitLockerKeys(['E=1234'], ['E'])).toThrow(/48-digit recovery password/);
+    expect(() => parseBitLockerKeys([`E=${key.replace('662376', '662377')}`], ['E'])).toThrow(/group 2 is not part of a valid BitLocker recovery password/);
+    expect(() => parseBitLockerKeys([`E=${key}`, `E=${key}`], ['E'])).toThrow(/given twice for disk E/);
+  });
+
+  it('a folder disk keeps the given key, and drives.json holds it for the job', async () => {
+    const root = await tempDir();
+    const staging = join(root, 'staging');
+    await makeStaging(staging, 'key-job', [1 * MiB]);
+    expect((await cli(['disks', 'init', join(root, 'k1'), '--serial', 'KEY1', '--capacity', '4M'])).code).toBe(0);
+    const key = '238810-662376-448998-450120-652806-203390-606320-483076';
+    const r = await cli(['diskprep', `s:${staging}`, '--disk', join(root, 'k1'), '--bitlocker-key', `${join(root, 'k1')}=${key}`, '--no-job', '--json']);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(await readFile(join(root, 'k1', 'obc-disk.json'), 'utf8'))).toMatchObject({ serial: 'KEY1', bitLockerKey: key });
+    const bad = await cli(['diskprep', `s:${staging}`, '--disk', join(root, 'k1'), '--bitlocker-key', `${join(root, 'k1')}=${key.replace('606320', '606321')}`, '--no-job', '--json']);
+    expect(bad.code).toBe(2);
+    expect(bad.lines.find((l) => l.type === 'error')).toMatchObject({ error: { code: 'VALIDATION', message: expect.stringMatching(/group 7 is not part/) } });
+  });
+});

@@ -111,6 +111,9 @@ export class FolderDiskProvider implements DiskProvider {
     assertPreparable(info, opts);
     const desc = await readFolderDisk(root);
     const resume = opts.resume === true && desc.jobName === opts.jobName && desc.bitLockerKey !== undefined;
+    // As on Windows: a key given for a disk that already has one must be that disk's key.
+    if (resume && opts.existingBitLockerKey && opts.existingBitLockerKey !== desc.bitLockerKey)
+      throw new AppError('VALIDATION', `The BitLocker key given for disk ${desc.serial} does not match the volume's recovery password.`, { serial: desc.serial });
     if (!resume) {
       // "Format": erase everything but the descriptor, then "encrypt" with a fresh recovery password.
       for (const e of await readdir(root)) if (e !== FOLDER_DISK_DESCRIPTOR) await rm(join(root, e), { recursive: true, force: true });
