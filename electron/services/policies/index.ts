@@ -99,8 +99,9 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
     const lease = this.lease!;
     if (this.closed) return;
     const was = this.scheduler.active;
-    // An unreadable data dir means: do not run schedules now, look again next time.
-    const owned = await lease.hold().catch(() => false);
+    // A read or write that failed for a moment (a file briefly locked by the other console) changes nothing; the
+    // check before each due run still decides.
+    const owned = await lease.hold().catch(() => lease.owned);
     if (this.closed) return lease.release();
     await this.store.syncFromDisk().catch(() => false);
     if (owned && !this.scheduler.active) this.scheduler.start();

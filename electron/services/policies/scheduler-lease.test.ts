@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -142,6 +142,20 @@ describe('scheduler lease: one scheduler per data dir', () => {
     // Closing does not remove the other console's lease.
     a.svc.close();
     expect(JSON.parse(await readFile(join(dir, LEASE_FILE), 'utf8')).id).toBe('new');
+  });
+
+  it('a lease check that fails for a moment (unreadable file) leaves the holder in charge', async () => {
+    const dir = await dataDir();
+    const clock = new FakeClock(start);
+    const a = await consoleOn(dir, clock, 'desktop app');
+    await rm(join(dir, LEASE_FILE));
+    await mkdir(join(dir, LEASE_FILE)); // reads fail with EISDIR
+    await advance(clock, start + REFRESH, a.svc);
+    expect(a.svc.scheduler.active).toBe(true);
+    await rm(join(dir, LEASE_FILE), { recursive: true });
+    await advance(clock, start + 2 * REFRESH, a.svc);
+    expect(a.svc.view().scheduler!.runsHere).toBe(true);
+    expect(JSON.parse(await readFile(join(dir, LEASE_FILE), 'utf8')).label).toBe('desktop app');
   });
 
   it('concurrent takers: exactly one wins a free lease and exactly one wins a stale one', async () => {
