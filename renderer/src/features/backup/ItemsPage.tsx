@@ -23,6 +23,8 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
   const styles = useStyles();
   const bun = useAppStore((s) => s.bun);
   const update = useAppStore((s) => s.updateBackupDraft);
+  // Paths as this machine writes them (the console also runs on Linux in browser mode).
+  const sep = useAppStore((s) => (s.appInfo?.platform === 'win32' ? '\\' : '/'));
   const { draft, policy } = bun;
   const [typed, setTyped] = useState('');
   const [touched, setTouched] = useState<Record<string, boolean>>({});
@@ -157,7 +159,7 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
       <Field
         label={jobLocked ? 'Job name (from the backup policy)' : 'Job name'}
         required
-        hint={show('jobName') ? undefined : 'The import job this backup seeds: lowercase letters, digits and hyphens. The backup goes to <staging>\\<job name>.'}
+        hint={show('jobName') ? undefined : `The import job this backup seeds: lowercase letters, digits and hyphens. The backup goes to <staging>${sep}<job name>.`}
         validationMessage={show('jobName')}
       >
         <Input
