@@ -36,6 +36,8 @@ describe('DiskPrepService (the IPC handlers call these)', () => {
     expect(first.error).toBeUndefined();
     expect(first.endedAt).toBeUndefined();
     expect(first.waiting).toMatchObject({ reason: 'anotherDisk', details: { neededBytes: plan.neededBytes, remainingFiles: 1, remainingBytes: 5 * MiB, staging, job: JOB } });
+    expect(first.progress.total! - first.progress.done).toBe(2 * 5 * MiB); // the file still to place counts: never "100 %" while paused
+    expect(first.progress.rate).toBeUndefined();
     expect(first.message).toMatch(/^Waiting for another disk: at least \d+\.\d+ MiB more \(1 file, 5\.00 MiB left\)/);
     const st = await svc.status({ staging, job: JOB });
     expect(st).toMatchObject({ started: true, complete: false, waitingTaskId: taskId, disks: [{ serial: 'SVC1', verified: true }] });

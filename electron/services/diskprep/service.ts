@@ -166,7 +166,15 @@ export class DiskPrepService {
           const need = needsDiskOf(err);
           if (!need) throw err;
           // The disks given are complete (journal, manifest, read-back); the same task waits for the next disk.
+          // Progress counts the files still to place (copy + read-back), so a paused job never reads as 100 %.
           mem.needsDisk = need;
+          const lp = mem.lastProgress;
+          const done = lp?.doneBytes ?? 0;
+          if (lp) {
+            const { rate: _rate, etaSeconds: _eta, ...rest } = lp;
+            mem.lastProgress = { ...rest, phase: 'needsDisk', totalBytes: done + 2 * need.remainingBytes };
+          }
+          t.progress({ done, total: done + 2 * need.remainingBytes, unit: 'bytes' });
           const more = await t.waitForUser<MoreDisks>(needsDiskMessage(need), { reason: 'anotherDisk', details: { ...need, staging: req.staging, job: req.job } });
           delete mem.needsDisk;
           disks = mem.disks = more.disks;

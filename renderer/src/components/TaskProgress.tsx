@@ -31,7 +31,6 @@ export function TaskProgress({ progress, label, status, onCancel, cancelDisabled
           max={known ? progress.total : undefined}
           value={known ? Math.min(progress.done, progress.total ?? 0) : undefined}
           aria-valuetext={text}
-          {...(status === 'waiting' ? { color: 'warning' as const } : {})}
         />
       </Field>
       {onCancel && (

@@ -2,8 +2,11 @@ import type { TaskProgress } from '../../../shared/task.ts';
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
-/** 0 B · 999 B · 1.0 KiB · 12.3 MiB · 1.50 GiB (binary units, as disk tools show them). */
-export function formatBytes(n: number): string {
+/**
+ * 0 B · 999 B · 1.0 KiB · 12.3 MiB · 1.50 GiB (binary units, as disk tools show them). `roundUp` for capacities
+ * asked for ("at least 7.57 MiB" must not read less than what is needed).
+ */
+export function formatBytes(n: number, roundUp = false): string {
   if (!Number.isFinite(n) || n < 0) return '—';
   if (n < 1024) return `${Math.round(n)} B`;
   let v = n;
@@ -12,7 +15,9 @@ export function formatBytes(n: number): string {
     v /= 1024;
     i += 1;
   }
-  return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ${UNITS[i]}`;
+  const digits = v >= 100 ? 0 : v >= 10 ? 1 : 2;
+  const f = 10 ** digits;
+  return `${(roundUp ? Math.ceil(v * f - 1e-9) / f : v).toFixed(digits)} ${UNITS[i]}`;
 }
 
 /** 45 s · 3 min 05 s · 2 h 07 min · 3 d 4 h. */

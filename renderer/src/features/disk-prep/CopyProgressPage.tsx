@@ -98,8 +98,15 @@ export function CopyProgressPage() {
       : status?.needsDisk;
   const used = new Set(status?.disks.map((d) => d.id) ?? []);
   const candidates = (disks?.disks ?? []).filter((d) => !used.has(d.id) && d.refusals.length === 0);
+  // While waiting there is no rate or ETA (nothing moves until a disk is added).
   const overall = progress
-    ? { done: progress.doneBytes, total: progress.totalBytes || undefined, unit: 'bytes' as const, ...(progress.rate ? { rate: progress.rate } : {}), ...(progress.etaSeconds !== undefined ? { etaSeconds: progress.etaSeconds } : {}) }
+    ? {
+        done: progress.doneBytes,
+        total: progress.totalBytes || undefined,
+        unit: 'bytes' as const,
+        ...(progress.rate && !waiting ? { rate: progress.rate } : {}),
+        ...(progress.etaSeconds !== undefined && !waiting ? { etaSeconds: progress.etaSeconds } : {}),
+      }
     : task?.progress;
   return (
     <div data-testid="dp-copy" data-status={task?.status ?? (startError ? 'error' : 'starting')} style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16 }}>
@@ -154,7 +161,7 @@ export function CopyProgressPage() {
               <MessageBarTitle>Attach another disk</MessageBarTitle>
               Disk Prep is paused: the disks given are full, copied and read back.{' '}
               {need
-                ? `At least ${formatBytes(need.neededBytes)} more capacity is needed for ${need.remainingFiles} remaining file${need.remainingFiles === 1 ? '' : 's'} (${formatBytes(need.remainingBytes)}).`
+                ? `At least ${formatBytes(need.neededBytes, true)} more capacity is needed for ${need.remainingFiles} remaining file${need.remainingFiles === 1 ? '' : 's'} (${formatBytes(need.remainingBytes)}).`
                 : task?.message}{' '}
               Attach a disk, refresh, and choose it below; the copy continues where it stopped. Cancel keeps the prepared disks.
             </MessageBarBody>

@@ -96,9 +96,9 @@ export function StagingPage() {
               <MessageBarTitle>{pausedForDisk ? 'Waiting for another disk' : 'A previous run was interrupted'}</MessageBarTitle>
               {status.disks.length} disk(s) already hold {formatCount(status.disks.reduce((s, d) => s + d.committedFiles, 0))} copied files.{' '}
               {pausedForDisk
-                ? `They are prepared and read back; the job needs at least ${formatBytes(status.needsDisk!.neededBytes)} more capacity for ${status.needsDisk!.remainingFiles} remaining files (${formatBytes(status.needsDisk!.remainingBytes)}). Resume, then attach another disk when asked.`
+                ? `They are prepared and read back; the job needs at least ${formatBytes(status.needsDisk!.neededBytes, true)} more capacity for ${status.needsDisk!.remainingFiles} remaining file${status.needsDisk!.remainingFiles === 1 ? '' : 's'} (${formatBytes(status.needsDisk!.remainingBytes)}). Resume, then attach another disk when asked.`
                 : 'Resume on the same disks to continue where it stopped (the last partial file is checked again).'}
-              {!pausedForDisk && status.needsDisk && ` Afterwards it needs another disk of at least ${formatBytes(status.needsDisk.neededBytes)}.`}
+              {!pausedForDisk && status.needsDisk && ` Afterwards it needs another disk of at least ${formatBytes(status.needsDisk.neededBytes, true)}.`}
             </MessageBarBody>
             <MessageBarActions>
               <Input
@@ -134,7 +134,7 @@ export function StagingPage() {
             <MessageBarBody>
               <MessageBarTitle>Waiting for another disk</MessageBarTitle>
               Disk Prep for {job} filled its disks and is paused
-              {status.needsDisk ? `: at least ${formatBytes(status.needsDisk.neededBytes)} more capacity is needed` : ''}.
+              {status.needsDisk ? `: at least ${formatBytes(status.needsDisk.neededBytes, true)} more capacity is needed` : ''}.
             </MessageBarBody>
             <MessageBarActions>
               <Button data-testid="dp-follow-waiting" appearance="primary" onClick={() => follow(status.waitingTaskId!)}>

@@ -28,8 +28,8 @@ function outcome(task: TaskSnapshot): string {
   return [amount, took.trim()].filter(Boolean).join(' ') + warn;
 }
 
-const messageColor = (task: TaskSnapshot): string | undefined =>
-  task.status === 'failed' ? tokens.colorPaletteRedForeground1 : task.status === 'waiting' ? tokens.colorStatusWarningForeground3 : undefined;
+// Failed: red. Waiting for the user: the neutral text in semibold (the badge carries the attention colour).
+const messageColor = (task: TaskSnapshot): string | undefined => (task.status === 'failed' ? tokens.colorPaletteRedForeground1 : undefined);
 
 export function JobRow({ task, busy, onCancel, onDismiss, onOpenDiskPrep }: JobRowProps) {
   const finished = isFinished(task.status);
