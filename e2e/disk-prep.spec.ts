@@ -122,15 +122,41 @@ test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter
   await expect(page.getByTestId('dp-auth-status')).toHaveAttribute('data-signed-in', 'true', { timeout: 60_000 });
   await next.click();
 
-  // 5. Copy → manifest → read-back fills the first disk, then asks for another one; it continues on the second.
+  // 5. Copy → manifest → read-back fills the first disk, then the task WAITS for another one (not a failure);
+  //    the same task continues on the second disk.
   await expect(page.getByTestId('dp-needs-disk')).toBeVisible({ timeout: 120_000 });
-  await expect(page.getByTestId('dp-needs-disk')).toContainText('more capacity is needed');
+  await expect(page.getByTestId('dp-copy')).toHaveAttribute('data-status', 'waiting');
+  await expect(page.getByTestId('dp-needs-disk')).toContainText(/At least [\d.]+ MiB more capacity is needed for 1 remaining file/);
+  await expect(page.getByTestId('dp-copy-error')).toBeHidden();
+  await expect(page.getByTestId('dp-disk-progress-E2EDISK1')).toHaveAttribute('data-phase', 'done');
+  await expect(page.getByTestId('status-tasks-waiting')).toHaveText('1 waiting for you');
   await shot('disk-prep-5-needs-disk');
+  const waitingId = (await invoke<{ waitingTaskId?: string }>(page, 'diskprep:status', { staging, job: JOB })).waitingTaskId ?? '';
+  expect(waitingId).not.toBe('');
+
+  // The Jobs view shows the same task as waiting, in the attention colour, with what it waits for.
+  await page.getByTestId('wizard-cancel').click();
+  const row = page.getByTestId(`job-row-${waitingId}`);
+  await expect(row).toHaveAttribute('data-status', 'waiting');
+  await expect(row.getByTestId('job-status')).toHaveText('Waiting for you');
+  await expect(row.getByTestId('job-message')).toContainText(/^Waiting for another disk: at least [\d.]+ MiB more \(1 file, [\d.]+ MiB left\)/);
+  await expect(row.getByTestId('task-progress-cancel')).toBeEnabled();
+  await expect(row.getByTestId('job-dismiss')).toHaveCount(0);
+  await expect(page.locator('[data-testid^="job-row-"][data-status="failed"]')).toHaveCount(0);
+  await row.scrollIntoViewIfNeeded();
+  await shot('jobs-waiting-for-disk');
+
+  // "Attach another disk" leads back to the copy step; the new disk continues the same task.
+  await row.getByTestId('job-open-diskprep').click();
+  await expect(page.getByTestId('disk-prep-screen')).toHaveAttribute('data-step', 'copy');
+  await expect(page.getByTestId('dp-needs-disk')).toBeVisible();
   await addRehearsalDisk(page, 'E2EDISK2', '24M');
   await expect(page.getByTestId('dp-erase-disk-E2EDISK2')).toContainText('24.0 MiB');
   await page.getByTestId('dp-erase-confirm-input').fill(JOB);
   await page.getByTestId('dp-erase-confirm').click();
   await expect(page.getByTestId('dp-copy')).toHaveAttribute('data-status', /succeeded/, { timeout: 120_000 });
+  expect((await invoke<{ status: string }>(page, 'task:get', { id: waitingId })).status).toMatch(/succeeded/);
+  await expect(page.getByTestId('status-tasks-waiting')).toHaveCount(0);
   await expect(page.getByTestId('dp-disk-progress-E2EDISK2')).toHaveAttribute('data-phase', 'done');
   await shot('disk-prep-5-copy');
   await next.click();

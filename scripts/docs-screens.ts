@@ -16,6 +16,7 @@ export const GUIDE_SCREENS: Record<string, string> = {
   'backup-progress-done': 'Back Up Now: completed and verified',
   'disk-prep-2-disks': 'Prepare Disks: choosing disks',
   'disk-prep-5-copy': 'Prepare Disks: copied and read back',
+  'jobs-waiting-for-disk': 'Jobs: Disk Prep waiting for another disk',
   'import-jobs-2-tracking': 'Import Jobs: entering tracking',
   'import-jobs-4-verified': 'Import Jobs: completed and verified',
   'recover-browse': 'Recover Data: choosing files',

@@ -151,6 +151,7 @@ export async function prepareDisks(j: Journey, p: JourneyPaths): Promise<void> {
   await expect(page.getByTestId('disk-prep-screen')).toHaveAttribute('data-step', 'copy');
 
   await expect(page.getByTestId('dp-needs-disk')).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByTestId('dp-copy')).toHaveAttribute('data-status', 'waiting'); // paused for the disk, not failed
   await j.shot('diskprep-needs-disk');
   await addRehearsalDisk(page, d2.serial, d2.capacity);
   await expect(page.getByTestId(`dp-erase-disk-${d2.serial}`)).toContainText('24.0 MiB');
