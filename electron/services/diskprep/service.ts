@@ -155,6 +155,7 @@ export class DiskPrepService {
             protector: this.protectorFor(passphrase),
             signal: t.signal,
             ...(req.repair ? { repair: true } : {}),
+            onWarning: (msg) => t.warn(msg), // e.g. a damaged journal line: disk, path, line, what is redone
             onProgress: (p) => {
               mem.lastProgress = p;
               t.progress({ done: p.doneBytes, total: p.totalBytes, unit: 'bytes' });
