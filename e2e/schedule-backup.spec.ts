@@ -191,6 +191,16 @@ test('every field: a bad value shows its message and blocks Next', async ({ cons
   await makeSource(source);
   const w = new ScheduleBackupPage(page);
   await w.open();
+  // Every step label starts at the same x (Fluent centres labels in a bold-width cell unless told otherwise).
+  const lefts = await page.locator('[data-testid^="wizard-step-"] .fui-Tab__content').evaluateAll((els) =>
+    els.map((e) => {
+      const r = document.createRange();
+      r.selectNodeContents(e);
+      return Math.round(r.getBoundingClientRect().left);
+    }),
+  );
+  expect(lefts.length).toBeGreaterThan(5);
+  expect(new Set(lefts).size, `step label x positions: ${lefts.join(', ')}`).toBe(1);
   await w.goNext('items');
   await expect(w.next).toBeDisabled();
   await w.fill('sb-item-path', 'relative/folder');

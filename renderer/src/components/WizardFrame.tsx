@@ -34,6 +34,8 @@ const useStyles = makeStyles({
   title: { gridColumn: '1 / span 2', padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`, borderBottom: `1px solid ${tokens.colorNeutralStroke2}` },
   steps: { padding: tokens.spacingVerticalM, borderRight: `1px solid ${tokens.colorNeutralStroke2}`, overflowY: 'auto' },
   content: { padding: tokens.spacingHorizontalL, overflowY: 'auto', minWidth: 0 },
+  // Fluent centres a tab's label in a cell as wide as its bold form: left-align so every step label starts at one x.
+  stepLabel: { justifySelf: 'start', textAlign: 'left' },
   footer: {
     gridColumn: '1 / span 2',
     display: 'flex',
@@ -66,7 +68,7 @@ export function WizardFrame(props: WizardFrameProps) {
           onTabSelect={(_, d) => onStepSelect?.(String(d.value))}
         >
           {steps.map((s, i) => (
-            <Tab key={s.id} value={s.id} data-testid={`wizard-step-${s.id}`} disabled={i > reached || busy}>
+            <Tab key={s.id} value={s.id} data-testid={`wizard-step-${s.id}`} disabled={i > reached || busy} content={{ className: styles.stepLabel }}>
               {s.title}
             </Tab>
           ))}
