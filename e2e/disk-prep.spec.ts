@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, stat, writeFile } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { SandboxHandle } from '../electron/services/sandbox/index.ts';
@@ -7,6 +6,7 @@ import { completeSignInPage } from '../electron/services/sandbox/test-signin.ts'
 import { expect } from './fixtures.ts';
 import { invoke, waitTask } from './helpers/ipc.ts';
 import { admin, sandboxTest as test } from './helpers/sandbox.ts';
+import { makeBackup as makeStagedBackup } from './helpers/staged-backup.ts';
 import { addRehearsalDisk, fillShipping } from './pages/disk-prep-page.ts';
 
 /**
@@ -21,25 +21,7 @@ const JOB = 'seed-e2e';
 // The sign-in window shows the sandbox identity server, whose certificate comes from the sandbox's own test CA.
 test.use({ ignoreHTTPSErrors: true });
 
-/** A real backup in <work>/staging (Back Up Now's engine through the host), with the sandbox storage account. */
-async function makeBackup(page: Page, sb: SandboxHandle, work: string, job = JOB, mib: [number, number] = [40, 32]): Promise<{ staging: string }> {
-  const src = join(work, 'source');
-  await mkdir(join(src, 'docs'), { recursive: true });
-  // Packs are 64 MiB: ~72 MiB of incompressible data makes two packs, so the job spans two small disks.
-  await writeFile(join(src, 'random-a.bin'), randomBytes(mib[0] * 1024 * 1024));
-  await writeFile(join(src, 'docs', 'random-b.bin'), randomBytes(mib[1] * 1024 * 1024));
-  await writeFile(join(src, 'docs', 'notes.txt'), 'disk prep e2e\n'.repeat(1000));
-  const staging = join(work, 'staging');
-  await mkdir(staging, { recursive: true });
-  const { taskId } = await invoke<{ taskId: string }>(page, 'backup:start', {
-    items: [src],
-    staging,
-    job: { name: job, subscriptionId: sb.subscriptionId, resourceGroup: 'backup-rg', storageAccount: 'obcseedv2', container: 'backups' },
-    passphrase: PASSPHRASE,
-  });
-  await waitTask(page, taskId);
-  return { staging };
-}
+const makeBackup = (page: Page, sb: SandboxHandle, work: string, job = JOB, mib: [number, number] = [40, 32]) => makeStagedBackup(page, sb, work, job, PASSPHRASE, mib);
 
 /** auth:signIn over the page's connection; the sign-in page (from the auth:signInUrl event) is completed in a new tab. */
 async function signInThroughApi(page: Page, sb: SandboxHandle): Promise<void> {

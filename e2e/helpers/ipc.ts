@@ -30,10 +30,10 @@ export async function invoke<T>(page: Page, channel: string, payload: unknown): 
   return r.value as T;
 }
 
-/** Waits until a task ends (bounded) and expects it to have succeeded; returns its result. */
+/** Waits until a task ends (bounded) and expects it to have succeeded; returns its result. A task that waits for the user (e.g. another disk) fails this at once with its message. */
 export async function waitTask<R = unknown>(page: Page, taskId: string, timeout = 60_000): Promise<R> {
-  await expect.poll(async () => (await invoke<{ status: string }>(page, 'task:get', { id: taskId })).status, { timeout }).toMatch(/succeeded|failed|cancelled/);
-  const t = await invoke<{ status: string; result?: R; error?: { message: string } }>(page, 'task:get', { id: taskId });
-  expect(t.status, t.error?.message).toBe('succeeded');
+  await expect.poll(async () => (await invoke<{ status: string }>(page, 'task:get', { id: taskId })).status, { timeout }).toMatch(/succeeded|failed|cancelled|waiting/);
+  const t = await invoke<{ status: string; result?: R; error?: { message: string }; message?: string }>(page, 'task:get', { id: taskId });
+  expect(t.status, t.error?.message ?? t.message).toBe('succeeded');
   return t.result as R;
 }

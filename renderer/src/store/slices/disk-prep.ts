@@ -173,7 +173,8 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
         patch({ jobs, jobsLoading: false });
         if (get().settings && get().settings?.lastStagingLocation !== staging) void get().updateSettings({ lastStagingLocation: staging });
         const complete = jobs.jobs.filter((j) => j.state === 'complete');
-        if (complete.length === 1 && !dp().job) patch({ job: complete[0].jobName });
+        // The one job is chosen for the user, with its Disk Prep state (resume offer, waiting for a disk, prepared).
+        if (complete.length === 1 && !dp().job) await get().chooseStagedJob(complete[0].jobName);
       } catch (err) {
         patch({ jobs: null, jobsLoading: false, jobsError: err });
       }
