@@ -5,16 +5,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import { AppError, toIpcError } from '../../../shared/errors.ts';
-import { createJobSchema, type ImportJobAddress, type ImportJobInfo } from '../../../shared/contract/azure.ts';
+import type { ImportJobAddress } from '../../../shared/contract/azure.ts';
 import { shippingDefaultsSchema } from '../../../shared/contract/shipping.ts';
-import { resolveJobTarget, type JobTarget } from '../../../shared/job-target.ts';
-import { SHIPPING_FIELDS, SHIPPING_LABELS, fromDefaults, toDefaults, toReturnAddress, toReturnShipping, validateShipping, type ShippingDraft } from '../../../shared/shipping-draft.ts';
+import type { JobTarget } from '../../../shared/job-target.ts';
+import { SHIPPING_FIELDS, SHIPPING_LABELS, fromDefaults, validateShipping, type ShippingDraft } from '../../../shared/shipping-draft.ts';
 import { AzureService } from '../../services/azure/azure-service.ts';
-import { createJobFromDrives, type SecretProtector } from '../../services/diskprep/drives-file.ts';
+import { createJobFromDisks, currentCloud, findJobTarget, rehearsalRefusal, shippingProblems, type CloudFacts, type CreatedJob } from '../../services/diskprep/create-job.ts';
+import type { SecretProtector } from '../../services/diskprep/drives-file.ts';
 import type { StagedJob } from '../../services/diskprep/jobs.ts';
 import { resolveDataDir } from '../../services/paths.ts';
 import { SettingsStore } from '../../services/settings/settings-store.ts';
-import { loadShippingDefaults, saveShippingDefaults } from '../../services/shipping/defaults.ts';
+import { loadShippingDefaults } from '../../services/shipping/defaults.ts';
 import { ask } from '../prompt.ts';
 import { cliOpenUrl } from './azure.ts';
 
@@ -26,7 +27,7 @@ export interface JobPlan {
   target: JobTarget;
   carriers: string[];
   draft: ShippingDraft;
-  cloud: { name: string; displayName: string; rehearsal: boolean };
+  cloud: CloudFacts;
 }
 
 export interface PlanOptions {
@@ -79,8 +80,6 @@ async function signedIn(svc: AzureService, o: { signInTimeoutMs: number; signal:
   }
 }
 
-const asAppError = (err: unknown, code: 'NOT_FOUND' | 'VALIDATION') => (err instanceof AppError ? err : new AppError(code, (err as Error).message));
-
 /** Everything that can fail before the copy does: sign-in, storage account, datacenter, provider, shipping details. */
 export async function planJobCreation(o: PlanOptions): Promise<JobPlan> {
   const dataDir = resolveDataDir();
@@ -88,44 +87,21 @@ export async function planJobCreation(o: PlanOptions): Promise<JobPlan> {
   await settings.load();
   const svc = new AzureService({ dataDir, settings: () => settings.get(), openUrl: cliOpenUrl });
   try {
-    const infos = await svc.cloudInfos();
-    const c = infos.clouds.find((x) => x.name === infos.current);
-    const cloud = { name: infos.current, displayName: c?.displayName ?? infos.current, rehearsal: c?.rehearsal === true };
-    if (o.folderDisks && !cloud.rehearsal)
-      throw new AppError(
-        'VALIDATION',
-        `Folder disks are rehearsal disks: an import job in ${cloud.displayName} needs real disks prepared on Windows (--disk <drive letter>). Rehearse against the Local sandbox (obc sandbox, then obc signin --cloud LocalSandbox), or prepare the folder disks with --no-job.`,
-      );
+    const cloud = await currentCloud(svc);
+    if (o.folderDisks && !cloud.rehearsal) throw rehearsalRefusal(cloud);
     await signedIn(svc, o, 'The import job is created after the copy, through your Azure sign-in (or run with --no-job).');
-    const target = await resolveJobTarget(
-      {
-        subscriptions: () => svc.subscriptions(),
-        storageAccounts: (id) => svc.storageAccounts(id),
-        locations: () => svc.locations(),
-        providerStatus: (id, ns) => svc.providerStatus(id, ns),
-      },
-      { storageAccount: o.job.seed.storageAccount, subscriptionId: o.subscriptionId ?? o.job.seed.subscriptionId },
-    ).catch((err: unknown) => {
-      throw asAppError(err, 'NOT_FOUND');
-    });
-    if (!target.location)
-      throw new AppError('NOT_FOUND', `No Import/Export datacenter serves region ${target.locationName} of storage account ${target.storageAccount}; disks cannot be imported into it.`);
-    if (!target.providerRegistered) {
-      o.say(`Registering the Microsoft.ImportExport resource provider on subscription ${target.subscriptionName} (${target.subscriptionId}); import jobs need it once per subscription.`);
-      await svc.registerProvider(target.subscriptionId, 'Microsoft.ImportExport');
-    }
-    const carriers = target.location.supportedCarriers;
+    const target = await findJobTarget(svc, o.job.seed, { subscriptionId: o.subscriptionId, say: o.say });
     const fromFile = o.shippingFile ? await readShippingFile(o.shippingFile) : {};
     const remembered = await loadShippingDefaults(dataDir);
     const draft: ShippingDraft = { ...fromDefaults(remembered), ...fromFile };
-    const problems = Object.entries(validateShipping(draft, carriers));
+    const problems = shippingProblems(draft, target);
     if (problems.length && !o.interactive)
       throw new AppError(
         'VALIDATION',
-        `The shipping details for import job ${o.job.jobName} are incomplete, and this run cannot ask for them: ${problems.map(([k, m]) => `${k}: ${m}`).join(' ')} Give them in a JSON file with --shipping <file> (keys: ${fieldList}); the details last used in the console are taken when present. Nothing was copied.`,
-        { fields: problems.map(([k]) => k) },
+        `The shipping details for import job ${o.job.jobName} are incomplete, and this run cannot ask for them: ${problems.join(' ')} Give them in a JSON file with --shipping <file> (keys: ${fieldList}); the details last used in the console are taken when present. Nothing was copied.`,
+        { fields: problems.map((p) => p.split(':')[0]) },
       );
-    return { svc, dataDir, target, carriers, draft, cloud };
+    return { svc, dataDir, target, carriers: target.location?.supportedCarriers ?? [], draft, cloud };
   } catch (err) {
     svc.close();
     throw err;
@@ -150,26 +126,17 @@ async function promptShipping(draft: ShippingDraft, carriers: string[]): Promise
   return d;
 }
 
-const getJobOrNull = (svc: AzureService, t: JobTarget, jobName: string) =>
-  svc.getJob({ subscriptionId: t.subscriptionId, resourceGroup: t.resourceGroup, jobName }).catch((err: unknown) => {
-    if (toIpcError(err).code === 'NOT_FOUND') return null;
-    throw err;
-  });
-
-export interface CreatedJob {
-  job: ImportJobInfo;
-  /** False when the job already existed with exactly these drives (a repeated run). */
-  created: boolean;
-}
-
-/** After the copy: shipping prompts on a terminal, then the job from drives.json; an existing job with the same drives is reported, not recreated. */
+/** After the copy: the job from drives.json (shared with the console); on a terminal the shipping prompts and a typed "yes" come first. */
 export async function createPlannedJob(plan: JobPlan, o: { stateDir: string; protector: SecretProtector; interactive: boolean; signInTimeoutMs: number; signal: AbortSignal; say: Say }): Promise<CreatedJob> {
   const { svc, target } = plan;
-  let out: CreatedJob | null = null;
-  await createJobFromDrives(o.stateDir, o.protector, async (req) => {
-    if (req.rehearsal && !plan.cloud.rehearsal) throw new AppError('VALIDATION', `The disks of ${req.jobName} are rehearsal (folder) disks; ${plan.cloud.displayName} cannot import them.`);
-    const ids = req.driveList.map((d) => d.driveId).sort();
-    const retry = async <T>(fn: () => Promise<T>): Promise<T> => {
+  return createJobFromDisks(svc, {
+    stateDir: o.stateDir,
+    protector: o.protector,
+    target,
+    cloud: plan.cloud,
+    shipping: plan.draft,
+    dataDir: plan.dataDir,
+    retry: async (fn) => {
       try {
         return await fn();
       } catch (err) {
@@ -177,48 +144,19 @@ export async function createPlannedJob(plan: JobPlan, o: { stateDir: string; pro
         await signedIn(svc, o, `The sign-in expired during the copy (${toIpcError(err).message}).`);
         return fn();
       }
-    };
-    const existing = await retry(() => getJobOrNull(svc, target, req.jobName));
-    if (existing) {
-      const theirs = existing.drives.map((d) => d.driveId).sort();
-      if (theirs.join() !== ids.join())
-        throw new AppError(
-          'CONFLICT',
-          `Import job ${req.jobName} already exists in resource group ${target.resourceGroup} (state ${existing.state}) with drives ${theirs.join(', ') || 'none'}, but the disks prepared now are ${ids.join(', ')}. If it is still Creating, delete it (obc jobs delete ${req.jobName} --subscription ${target.subscriptionId} --resource-group ${target.resourceGroup}) and run again.`,
-          { jobName: req.jobName, state: existing.state },
-        );
-      out = { job: existing, created: false };
-      return { created: false };
-    }
-    let draft = plan.draft;
-    if (o.interactive) {
+    },
+    beforeCreate: async ({ jobName, driveIds }) => {
+      if (!o.interactive) return;
       process.stderr.write(
-        `Import job ${req.jobName}: ${ids.length} disk(s) ${ids.join(', ')} → storage account ${target.storageAccount}, resource group ${target.resourceGroup}, region ${target.locationName}${target.location?.countryOrRegion ? ` (${target.location.countryOrRegion})` : ''}.\n`,
+        `Import job ${jobName}: ${driveIds.length} disk(s) ${driveIds.join(', ')} → storage account ${target.storageAccount}, resource group ${target.resourceGroup}, region ${target.locationName}${target.location?.countryOrRegion ? ` (${target.location.countryOrRegion})` : ''}.\n`,
       );
-      draft = await promptShipping(draft, plan.carriers);
+      const draft = await promptShipping(plan.draft, plan.carriers);
       process.stderr.write(`${SHIPPING_FIELDS.filter((f) => draft[f]).map((f) => `  ${SHIPPING_LABELS[f]}: ${draft[f]}`).join('\n')}\n`);
       const a = await ask('Create the import job with these details? Type yes to create it: ');
       if (a.trim().toLowerCase() !== 'yes') throw new AppError('CANCELLED', 'The import job was not created.');
-    }
-    const input = createJobSchema.safeParse({
-      subscriptionId: target.subscriptionId,
-      resourceGroup: target.resourceGroup,
-      jobName: req.jobName,
-      location: target.locationName,
-      storageAccountId: target.storageAccountId,
-      drives: req.driveList,
-      returnAddress: toReturnAddress(draft),
-      returnShipping: toReturnShipping(draft),
-      diagnosticsPath: 'waimportexport',
-    });
-    if (!input.success) throw new AppError('VALIDATION', `The import job cannot be created: ${input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const job = await retry(() => svc.createJob(input.data));
-    await saveShippingDefaults(plan.dataDir, toDefaults(draft)).catch(() => undefined);
-    out = { job, created: true };
-    return { created: true };
+      return draft;
+    },
   });
-  if (!out) throw new AppError('INTERNAL', 'The import job was neither created nor found.');
-  return out;
 }
 
 export function addressLines(a: ImportJobAddress | undefined): string[] {
