@@ -8,7 +8,8 @@ type DiskprepChannel =
   | 'diskprep:start'
   | 'diskprep:addDisk'
   | 'diskprep:status'
-  | 'diskprep:drives';
+  | 'diskprep:drives'
+  | 'diskprep:createJob';
 
 export const diskprepHandlers: HandlerSlice<DiskprepChannel> = {
   'diskprep:jobs': async ({ staging }, { services }) => services.diskprep.jobs(staging),
@@ -19,4 +20,5 @@ export const diskprepHandlers: HandlerSlice<DiskprepChannel> = {
   'diskprep:addDisk': async (req, { services }) => services.diskprep.addDisk(req),
   'diskprep:status': async (req, { services }) => services.diskprep.status(req),
   'diskprep:drives': async (req, { services }) => services.diskprep.drives(req),
+  'diskprep:createJob': async (req, { services }) => services.diskprep.createImportJob(req, services.azure),
 };

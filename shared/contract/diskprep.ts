@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { channel } from './define.ts';
+import type { ImportJobInfo } from './azure.ts';
+import { shippingDefaultsSchema } from './shipping.ts';
+import type { JobTarget } from '../job-target.ts';
+import { zSubscriptionId } from '../validators/azure-names.ts';
 
 /* ---------- Types the Disk Prep screens render (the engine in electron/services/diskprep uses the same) ---------- */
 
@@ -181,6 +185,16 @@ const diskRef = z
   })
   .strict();
 const jobRef = z.object({ staging: path, job: jobName }).strict();
+const createImportJobSchema = z
+  .object({ staging: path, job: jobName, passphrase: passphrase.optional(), shipping: shippingDefaultsSchema, subscriptionId: zSubscriptionId.optional() })
+  .strict();
+export type CreateImportJobRequest = z.output<typeof createImportJobSchema>;
+export interface CreateImportJobResult {
+  job: ImportJobInfo;
+  /** False when a job of that name already existed with exactly these drives. */
+  created: boolean;
+  target: JobTarget;
+}
 
 export const diskprepInvoke = {
   'diskprep:jobs': channel<JobsView>()(z.object({ staging: path }).strict()),
@@ -210,4 +224,10 @@ export const diskprepInvoke = {
   'diskprep:addDisk': channel<{ taskId: string }>()(z.object({ staging: path, job: jobName, disk: diskRef, passphrase: passphrase.optional() }).strict()),
   'diskprep:status': channel<DiskPrepStatus>()(jobRef),
   'diskprep:drives': channel<DrivesView>()(z.object({ staging: path, job: jobName, passphrase: passphrase.optional(), revealKeys: z.boolean().optional() }).strict()),
+  /**
+   * Creates the import job for the prepared (read-back-verified) disks: the staged job's storage account, region and
+   * datacenter are looked up, the shipping details checked against its carriers. The BitLocker keys stay in the
+   * main process. A job that already exists with the same drives is returned with created: false.
+   */
+  'diskprep:createJob': channel<CreateImportJobResult>()(createImportJobSchema),
 };

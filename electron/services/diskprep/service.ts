@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { AppError, type Serializable } from '../../../shared/errors.ts';
-import type { DiskInfo, DiskPrepProgress, DiskPrepStatus, DisksView, DrivesView, JobsView, PlanView } from '../../../shared/contract/diskprep.ts';
+import type { CreateImportJobRequest, CreateImportJobResult, DiskInfo, DiskPrepProgress, DiskPrepStatus, DisksView, DrivesView, JobsView, PlanView } from '../../../shared/contract/diskprep.ts';
 import type { TaskManager } from '../tasks/task-manager.ts';
-import { createJobFromDrives, driveList, loadDrives, passphraseProtector, type ImportJobCreator, type SecretProtector } from './drives-file.ts';
+import { driveList, loadDrives, passphraseProtector, type SecretProtector } from './drives-file.ts';
+import { createJobFromDisks, currentCloud, findJobTarget, type JobAzurePort } from './create-job.ts';
+import { fromDefaults } from '../../../shared/shipping-draft.ts';
 import { providerFor, runDiskPrep, usableCapacity, type DiskRef, type DiskPrepResult } from './engine.ts';
 import { FolderDiskProvider, initFolderDisk, parseSize } from './folder-disk.ts';
 import { discoverJobs, findJob, type StagedJob } from './jobs.ts';
@@ -44,6 +46,7 @@ interface MoreDisks {
 /** Disk Prep for the hosts: jobs, disks, plan, the copy task, status and the drive list. */
 export class DiskPrepService {
   private readonly tasks: TaskManager;
+  private readonly dataDir?: string;
   private readonly folder: FolderDiskProvider;
   private readonly folderRoots: string[];
   private readonly windows: DiskProvider & { available?: boolean };
@@ -52,6 +55,7 @@ export class DiskPrepService {
 
   constructor(opts: DiskPrepServiceOptions) {
     this.tasks = opts.tasks;
+    if (opts.dataDir) this.dataDir = opts.dataDir;
     this.folderRoots = [...(opts.dataDir ? [join(opts.dataDir, 'rehearsal-disks')] : []), ...(opts.folderRoots ?? [])];
     this.folder = new FolderDiskProvider({ searchRoots: this.folderRoots });
     this.windows = opts.windows ?? new WindowsDiskProvider();
@@ -278,11 +282,21 @@ export class DiskPrepService {
   }
 
   /**
-   * Job creation seam: the Azure layer passes its ImportJobBackend adapted to ImportJobCreator (it adds return
-   * address, shipping, diagnostics path and log level). Not on IPC yet — see the report.
+   * `diskprep:createJob`: the import job for the prepared disks of a staged job (create-job.ts): storage account,
+   * region, datacenter and carriers looked up through the Azure layer, the shipping details checked, the job
+   * created from drives.json. The BitLocker keys are opened here and never sent to the renderer.
    */
-  async createJob(req: { staging: string; job: string; passphrase?: string }, create: ImportJobCreator): Promise<{ [k: string]: Serializable }> {
+  async createImportJob(req: CreateImportJobRequest, azure: JobAzurePort): Promise<CreateImportJobResult> {
     const job = await findJob(req.staging, req.job);
-    return createJobFromDrives(stateDirFor(req.staging, req.job), await this.protectorFor(req.passphrase)(job), create);
+    const target = await findJobTarget(azure, job.seed, { subscriptionId: req.subscriptionId });
+    const made = await createJobFromDisks(azure, {
+      stateDir: stateDirFor(req.staging, req.job),
+      protector: await this.protectorFor(req.passphrase)(job),
+      target,
+      cloud: await currentCloud(azure),
+      shipping: fromDefaults(req.shipping),
+      ...(this.dataDir ? { dataDir: this.dataDir } : {}),
+    });
+    return { ...made, target };
   }
 }

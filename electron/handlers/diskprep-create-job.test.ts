@@ -1,0 +1,77 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from '@playwright/test';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeJsonAtomic } from '../services/store/atomic.ts';
+import { createServices, type Services } from '../services/index.ts';
+import { startSandbox, type SandboxHandle } from '../services/sandbox/index.ts';
+import { launchSignInBrowser, openBrowserAs } from '../services/sandbox/test-signin.ts';
+import { runDiskPrep } from '../services/diskprep/engine.ts';
+import { FolderDiskProvider } from '../services/diskprep/folder-disk.ts';
+import { passphraseProtector } from '../services/diskprep/drives-file.ts';
+import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging } from '../services/diskprep/test-helpers.ts';
+import { dispatch } from './dispatch.ts';
+import { handlers } from './table.ts';
+import type { HandlerCtx } from './types.ts';
+
+/** diskprep:createJob end to end: contract → handler → Disk Prep + Azure services → sandbox; keys never in the reply. */
+let sb: SandboxHandle;
+let browser: Browser;
+let dir: string;
+let services: Services;
+let ctx: HandlerCtx;
+const call = (channel: string, payload: unknown = {}) => dispatch(handlers, channel, payload, ctx);
+const SHIPPING = {
+  contactName: 'Ada Admin',
+  phone: '+1 425 555 0100',
+  email: 'ada@example.com',
+  streetAddress1: '1 Main St',
+  city: 'Redmond',
+  stateOrProvince: 'WA',
+  postalCode: '98052',
+  countryOrRegion: 'USA',
+  carrierName: 'FedEx',
+  carrierAccountNumber: '123456789',
+};
+
+beforeAll(async () => {
+  [sb, browser] = await Promise.all([startSandbox({ azurite: false, registrationDelayMs: 0 }), launchSignInBrowser()]);
+  dir = await mkdtemp(join(tmpdir(), 'obc-dp-createjob-'));
+  await writeJsonAtomic(join(dir, 'data', 'sandbox-cloud.json'), sb.cloud);
+  services = await createServices({ dataDir: join(dir, 'data'), openUrl: openBrowserAs(browser, sb.users[0]) });
+  await services.settings.set({ cloud: 'LocalSandbox' });
+  ctx = { services, host: 'browser' };
+  expect(await call('auth:signIn', { timeoutSeconds: 60 })).toMatchObject({ ok: true });
+}, 120_000);
+afterAll(async () => {
+  await services?.close();
+  await browser?.close();
+  await sb?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('diskprep:createJob', () => {
+  it('creates the job for the prepared disks (registering the provider), then finds it again; bad input is refused first', async () => {
+    const staging = join(dir, 'staging');
+    await makeStaging(staging, 'ipc-job', [2 * MiB, 1 * MiB], { storageAccount: 'obcseedv2' });
+    const disks = await makeDisks(join(dir, 'disks'), [8 * MiB], 'IPCJOB');
+    const base = { staging, job: 'ipc-job', passphrase: TEST_PASSPHRASE };
+
+    // Nothing prepared yet: named, not a crash.
+    expect(await call('diskprep:createJob', { ...base, shipping: SHIPPING })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringMatching(/No prepared disks yet/) } });
+    await runDiskPrep({ staging, job: 'ipc-job', disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, protector: (j) => passphraseProtector(TEST_PASSPHRASE, j.seed) });
+
+    expect(await call('diskprep:createJob', { ...base, shipping: { ...SHIPPING, email: 'nope' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/email: Email "nope" is not an email address/) } });
+    expect(await call('diskprep:createJob', { ...base, shipping: { ...SHIPPING, carrierName: 'Pigeon' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/carrierName/) } });
+    expect(await call('diskprep:createJob', { ...base, shipping: { ...SHIPPING, extra: 1 } })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await call('diskprep:createJob', { ...base, passphrase: 'wrong passphrase for sure', shipping: SHIPPING })).toMatchObject({ ok: false, error: { code: 'WRONG_PASSPHRASE' } });
+
+    const made = await call('diskprep:createJob', { ...base, shipping: SHIPPING });
+    expect(made).toMatchObject({ ok: true, value: { created: true, job: { name: 'ipc-job', state: 'Creating', drives: [{ driveId: 'IPCJOB1' }] }, target: { storageAccount: 'obcseedv2', resourceGroup: 'backup-rg', providerRegistered: true } } });
+    expect(JSON.stringify(made)).not.toMatch(/\d{6}(-\d{6}){7}/);
+    const again = await call('diskprep:createJob', { ...base, shipping: SHIPPING });
+    expect(again).toMatchObject({ ok: true, value: { created: false, job: { name: 'ipc-job' } } });
+    expect(await call('shipping:getDefaults')).toMatchObject({ ok: true, value: { contactName: 'Ada Admin' } });
+  });
+});
