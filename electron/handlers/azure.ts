@@ -40,7 +40,7 @@ export const azureHandlers: HandlerSlice<AzureChannel> = {
     services.azure.registerProvider(subscriptionId, namespace, { timeoutMs: (timeoutSeconds ?? 300) * 1000 }),
   'azure:locations': async (_req, { services }) => services.azure.locations(),
   'azure:ensureEntraApp': async (req, { services }) => services.azure.ensureEntraApp(req),
-  'jobs:list': async ({ subscriptionId, resourceGroup }, { services }) => services.azure.listJobs(subscriptionId, resourceGroup),
+  'jobs:list': async ({ subscriptionId, resourceGroup, backend }, { services }) => services.azure.listJobs(subscriptionId, resourceGroup, backend),
   'jobs:get': async (ref, { services }) => services.azure.getJob(ref),
   'jobs:create': async (input, { services }) => services.azure.createJob(input),
   'jobs:updateShipping': async ({ deliveryPackage, ...ref }, { services }) => services.azure.updateShipping(ref, deliveryPackage),

@@ -121,8 +121,11 @@ export interface EntraAppResult {
   notes: string[];
 }
 
-export const JOB_BACKENDS = ['ImportExport'] as const;
-export type JobBackendName = (typeof JOB_BACKENDS)[number] | 'DataBox';
+/** 'ImportExport': Microsoft.ImportExport jobs; 'DataBox': Microsoft.DataBox DataBoxCustomerDisk jobs (SPEC decision 1). */
+export const JOB_BACKENDS = ['ImportExport', 'DataBox'] as const;
+export type JobBackendName = (typeof JOB_BACKENDS)[number];
+/** The resource provider each backend needs registered. */
+export const JOB_BACKEND_NAMESPACE: Record<JobBackendName, ProviderNamespace> = { ImportExport: 'Microsoft.ImportExport', DataBox: 'Microsoft.DataBox' };
 
 export interface ImportJobDrive {
   driveId: string;
@@ -156,7 +159,10 @@ export interface ImportJobInfo {
   subscriptionId: string;
   resourceGroup: string;
   location: string;
+  /** Common words for every backend: Creating, Shipping, Received, Transferring, Packaging, Completed, Closed, Canceled. */
   state: string;
+  /** Data Box jobs: the service's own stage (e.g. ShippedToAzureDC), which `state` translates. */
+  stage?: string;
   jobType?: string;
   storageAccountId?: string;
   cancelRequested: boolean;
@@ -231,7 +237,10 @@ export const azureInvoke = {
   'azure:registerProvider': channel<ProviderStatus>()(provider.extend({ timeoutSeconds: z.number().int().min(5).max(900).optional() }).strict()),
   'azure:locations': channel<ImportLocation[]>()(empty),
   'azure:ensureEntraApp': channel<EntraAppResult>()(account.extend({ jobResourceGroup: zResourceGroupName.optional() }).strict()),
-  'jobs:list': channel<ImportJobInfo[]>()(z.object({ subscriptionId: zSubscriptionId, resourceGroup: zResourceGroupName.optional() }).strict()),
+  /** Without `backend`: the jobs of every backend (a backend whose provider is not registered has none). */
+  'jobs:list': channel<ImportJobInfo[]>()(
+    z.object({ subscriptionId: zSubscriptionId, resourceGroup: zResourceGroupName.optional(), backend: z.enum(JOB_BACKENDS).optional() }).strict(),
+  ),
   'jobs:get': channel<ImportJobInfo>()(jobRefSchema),
   'jobs:create': channel<ImportJobInfo>()(createJobSchema),
   'jobs:updateShipping': channel<ImportJobInfo>()(z.object({ ...jobRef, deliveryPackage: deliveryPackageSchema }).strict()),

@@ -26,6 +26,7 @@ import * as res from './resources.ts';
 import { CloudAuth, toAccount, type AuthLog, type SignInOptions } from './signin.ts';
 import type { ImportJobBackend, JobBackends, JobRef, ReturnUpdate } from './jobs/backend.ts';
 import { ImportExportBackend } from './jobs/import-export.ts';
+import { DataBoxBackend } from './jobs/data-box.ts';
 
 export interface AzureServiceOptions {
   dataDir: string;
@@ -117,7 +118,7 @@ export class AzureService {
     });
     const clients = new AzureClients(auth, http);
     const graph = new GraphClient(auth, http);
-    const backends: JobBackends = { ImportExport: new ImportExportBackend(clients) };
+    const backends: JobBackends = { ImportExport: new ImportExportBackend(clients), DataBox: new DataBoxBackend(clients) };
     this.session = { key, choice, http, auth, clients, graph, backends };
     return this.session;
   }
@@ -221,8 +222,19 @@ export class AzureService {
     return b;
   }
 
+  /**
+   * One backend's jobs, or (no `backend`) every backend's, each job carrying its `backend`. A backend whose
+   * provider is not registered has no jobs; when every backend fails, the first failure is thrown.
+   */
   async listJobs(subscriptionId: string, resourceGroup?: string, backend?: JobBackendName): Promise<ImportJobInfo[]> {
-    return (await this.backend(backend)).list(subscriptionId, resourceGroup);
+    if (backend) return (await this.backend(backend)).list(subscriptionId, resourceGroup);
+    const all = Object.values((await this.current()).backends);
+    const settled = await Promise.allSettled(all.map((b) => b.list(subscriptionId, resourceGroup)));
+    const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failures.length === settled.length) throw failures[0];
+    const fatal = failures.find((e) => !(e instanceof AppError && e.details?.azureCode === 'MissingSubscriptionRegistration'));
+    if (fatal) throw fatal;
+    return settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
   }
 
   async getJob(ref: JobRef & { backend?: JobBackendName | undefined }) {
@@ -239,7 +251,8 @@ export class AzureService {
   /** Decision 11: a tracking number is used by one job only; checked across the subscription before sending. */
   async updateShipping(ref: JobRef & { backend?: JobBackendName | undefined }, pkg: DeliveryPackageInput): Promise<ImportJobInfo> {
     const b = await this.backend(ref.backend);
-    const others = (await b.list(ref.subscriptionId)).filter((j) => j.name !== ref.jobName || j.resourceGroup.toLowerCase() !== ref.resourceGroup.toLowerCase());
+    // Across every backend: the console keeps tracking numbers unique over all the user's jobs.
+    const others = (await this.listJobs(ref.subscriptionId)).filter((j) => j.backend !== b.name || j.name !== ref.jobName || j.resourceGroup.toLowerCase() !== ref.resourceGroup.toLowerCase());
     const clash = others.find((j) => j.deliveryPackage?.trackingNumber?.toUpperCase() === pkg.trackingNumber.toUpperCase());
     if (clash)
       throw new AppError('CONFLICT', `Tracking number ${pkg.trackingNumber} is already recorded for job ${clash.name} (resource group ${clash.resourceGroup}). Each job needs its own package and tracking number.`, {

@@ -3,6 +3,7 @@
  * cloud's ARM endpoint and a credential that always asks for the cloud's ARM scope.
  */
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
+import { DataBoxManagementClient } from '@azure/arm-databox';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { StorageManagementClient } from '@azure/arm-storage';
 import { StorageImportExport } from '@azure/arm-storageimportexport';
@@ -49,6 +50,15 @@ export class AzureClients {
   importExport(subscriptionId: string = NO_SUBSCRIPTION): StorageImportExport {
     return new StorageImportExport(this.auth.credential('arm'), subscriptionId, {
       ...this.http.sdkOptions(),
+      credentialScopes: [this.armDefault],
+    });
+  }
+
+  /** Microsoft.DataBox (customer-disk jobs) at the SDK's default api-version (2022-12-01). */
+  dataBox(subscriptionId: string): DataBoxManagementClient {
+    return new DataBoxManagementClient(this.auth.credential('arm'), subscriptionId, {
+      ...this.http.sdkOptions(),
+      $host: this.http.cloud.armEndpoint,
       credentialScopes: [this.armDefault],
     });
   }

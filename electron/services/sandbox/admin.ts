@@ -6,12 +6,15 @@ import type { BlobAccess } from './blob-access.ts';
 import { HttpError, readJson, sendAzureError, sendJson } from './http-util.ts';
 import { forceJobState, receiveDisks, transferJob } from './datacenter.ts';
 import { jobBody } from './rp-importexport.ts';
+import { dbJobBody, dbJobs } from './rp-databox.ts';
 
 /**
  * The sandbox admin API (plain HTTP on 127.0.0.1, `Authorization: Bearer <admin token>`; not part of the Azure
  * surface):
  *   GET  /health
- *   GET  /jobs                                   every job as ARM would return it
+ *   GET  /jobs                                   every job as ARM would return it (Import/Export, then Data Box)
+ *   (the three job calls below take an optional `provider: 'ImportExport' | 'DataBox'`, needed only when both
+ *   providers have a job of that name in the group; Data Box jobs show the same steps as stages)
  *   POST /jobs/{rg}/{job}/receive   { disks: [{ path, driveId? }] }   Shipping → Received (others NeverReceived)
  *   POST /jobs/{rg}/{job}/transfer  { stopAt?: 'Transferring' }      Received → Transferring → Completed | Closed
  *   POST /jobs/{rg}/{job}/state     { state }                        force a state (tests)
@@ -29,7 +32,7 @@ export function createAdmin(opts: { token: string; sb: SandboxContext; faults: F
     const path = decodeURIComponent(url.pathname).replace(/\/+$/, '');
     const m = req.method ?? 'GET';
     if (path === '/health' && m === 'GET') return sendJson(res, 200, { ok: true });
-    if (path === '/jobs' && m === 'GET') return sendJson(res, 200, { value: Object.values(opts.sb.store.state.jobs).map((j) => jobBody(opts.sb, j)) });
+    if (path === '/jobs' && m === 'GET') return sendJson(res, 200, { value: [...Object.values(opts.sb.store.state.jobs).map((j) => jobBody(opts.sb, j)), ...Object.values(dbJobs(opts.sb)).map((j) => dbJobBody(opts.sb, j))] });
     if (path === '/faults') {
       if (m === 'POST') opts.faults.add((await readJson(req)) as FaultSpec);
       else if (m === 'DELETE') opts.faults.clear();
@@ -46,13 +49,15 @@ export function createAdmin(opts: { token: string; sb: SandboxContext; faults: F
     const jm = /^\/jobs\/([^/]+)\/([^/]+)\/(receive|transfer|state)$/.exec(path);
     if (jm && m === 'POST') {
       const [, rg, job, action] = jm;
-      const body = ((await readJson(req)) ?? {}) as { disks?: Array<{ path: string; driveId?: string }>; stopAt?: 'Transferring'; state?: string };
+      const body = ((await readJson(req)) ?? {}) as { disks?: Array<{ path: string; driveId?: string }>; stopAt?: 'Transferring'; state?: string; provider?: string };
+      if (body.provider !== undefined && body.provider !== 'ImportExport' && body.provider !== 'DataBox') throw new HttpError(400, 'InvalidRequestContent', "provider must be 'ImportExport' or 'DataBox'.");
+      const provider = body.provider as 'ImportExport' | 'DataBox' | undefined;
       if (action === 'receive') {
         if (!Array.isArray(body.disks)) throw new HttpError(400, 'InvalidRequestContent', "receive needs { disks: [{ path, driveId? }] }.");
-        return sendJson(res, 200, await receiveDisks(opts.sb, rg, job, body.disks));
+        return sendJson(res, 200, await receiveDisks(opts.sb, rg, job, body.disks, provider));
       }
-      if (action === 'transfer') return sendJson(res, 200, await transferJob(opts.sb, opts.blob, rg, job, body.stopAt ? { stopAt: body.stopAt } : {}));
-      return sendJson(res, 200, await forceJobState(opts.sb, rg, job, String(body.state ?? '')));
+      if (action === 'transfer') return sendJson(res, 200, await transferJob(opts.sb, opts.blob, rg, job, { ...(body.stopAt ? { stopAt: body.stopAt } : {}), ...(provider ? { provider } : {}) }));
+      return sendJson(res, 200, await forceJobState(opts.sb, rg, job, String(body.state ?? ''), provider));
     }
     throw new HttpError(404, 'NotFound', `No admin endpoint ${m} ${path}.`);
   }

@@ -112,7 +112,7 @@ function authorize(route: Route, caller: Caller, sb: SandboxContext, path: strin
   const needsOwner = route.action.startsWith('Microsoft.Authorization/') && !read;
   const ok = read ? CONTROL_ROLES.some((r) => roles.has(r)) : roles.has('Owner') || (!needsOwner && roles.has('Contributor'));
   if (!ok) {
-    const scope = path.replace(/\/(listBitLockerKeys|register|listKeys)$/i, '');
+    const scope = path.replace(/\/(listBitLockerKeys|register|listKeys|listCredentials|cancel|markDevicesShipped)$/i, '');
     throw new HttpError(
       403,
       'AuthorizationFailed',

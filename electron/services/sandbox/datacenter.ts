@@ -5,7 +5,8 @@ import { FOLDER_DISK_DESCRIPTOR, folderDiskSchema } from '../../../shared/disks.
 import { HttpError } from './http-util.ts';
 import type { SandboxContext } from './arm.ts';
 import type { BlobAccess } from './blob-access.ts';
-import { findJob, jobBody, jobKey } from './rp-importexport.ts';
+import { jobBody, jobKey } from './rp-importexport.ts';
+import { dataBoxDcJob } from './dc-databox.ts';
 import { ManifestProblem, buildDriveLog, parseDriveManifest, renamed, type DcBlob, type LogBlob, type LogRange } from './dc-manifest.ts';
 import type { JobRec } from './state.ts';
 
@@ -15,26 +16,86 @@ import type { JobRec } from './state.ts';
  * descriptor serial = driveId, BitLocker key = the job's, manifest MD5 = manifestHash, every range's MD5 checked
  * (Azurite does not check Content-MD5), page/block blobs written into the job's storage account, a DriveLog
  * written to the diagnostics path, per-drive state/copyStatus/percent/bytes/log URIs set.
+ *
+ * One simulation for both providers: it works on a `DcJob` view — Import/Export jobs directly (their driveList),
+ * Data Box customer-disk jobs through `dc-databox.ts`, which translates states and copy statuses both ways.
  */
 type Obj = Record<string, unknown>;
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex').toUpperCase();
 const stamp = (d = new Date()) => d.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\.(\d{3})Z$/, '-$1');
 
-function drives(j: JobRec): Obj[] {
-  return (j.properties.driveList as Obj[] | undefined) ?? [];
+export type DcProvider = 'ImportExport' | 'DataBox';
+
+/** A job as the datacenter sees it, in Import/Export's vocabulary (states Shipping … Completed/Closed, drive states). */
+export interface DcJob {
+  name: string;
+  /** Key of this job's disk map in state.datacenter. */
+  mapKey: string;
+  state: string;
+  /** Drive objects: driveId, bitLockerKey, manifestFile, manifestHash, state, copyStatus, … (mutated in place). */
+  drives: Obj[];
+  storageAccountId: string;
+  diagnosticsPath: string;
+  verbose: boolean;
+  backupManifest: boolean;
+  returnCarrier: string;
+  /** Copy finished: percent 100, final state, return package. */
+  finish(errors: boolean): void;
+  /** Writes the view back into the stored job (call before saving). */
+  commit(): void;
+  body(): unknown;
 }
 
-function diskMap(sb: SandboxContext, j: JobRec): Record<string, string> {
+function importExportDcJob(sb: SandboxContext, j: JobRec): DcJob {
+  const p = j.properties;
+  return {
+    name: j.name,
+    mapKey: jobKey(j.resourceGroup, j.name),
+    get state() {
+      return String(p.state);
+    },
+    set state(v: string) {
+      p.state = v;
+    },
+    drives: (p.driveList as Obj[] | undefined) ?? [],
+    storageAccountId: String(p.storageAccountId),
+    diagnosticsPath: String(p.diagnosticsPath || 'waimportexport'),
+    verbose: p.logLevel === 'Verbose',
+    backupManifest: p.backupDriveManifest === true,
+    returnCarrier: String((p.returnShipping as Obj | undefined)?.carrierName ?? 'FedEx'),
+    finish(errors) {
+      p.percentComplete = 100;
+      p.state = errors ? 'Closed' : 'Completed';
+      p.returnPackage = { carrierName: this.returnCarrier, trackingNumber: `RET${Date.now()}`, driveCount: this.drives.length, shipDate: new Date().toISOString() };
+    },
+    commit() {
+      j.systemData.lastModifiedAt = new Date().toISOString();
+    },
+    body: () => jobBody(sb, j),
+  };
+}
+
+/** The job `name` of either provider; `provider` decides when both have a job of that name in the group. */
+export function findDcJob(sb: SandboxContext, rg: string, name: string, provider?: DcProvider): DcJob {
+  const ie = provider === 'DataBox' ? undefined : sb.store.state.jobs[jobKey(rg, name)];
+  const db = provider === 'ImportExport' ? undefined : dataBoxDcJob(sb, rg, name);
+  if (ie && db) throw new HttpError(409, 'AmbiguousJob', `Both an Import/Export job and a Data Box job are named '${name}' in '${rg}': pass provider 'ImportExport' or 'DataBox'.`);
+  if (ie) return importExportDcJob(sb, ie);
+  if (db) return db;
+  throw new HttpError(404, 'ResourceNotFound', `No ${provider === 'DataBox' ? 'Data Box ' : provider === 'ImportExport' ? 'Import/Export ' : ''}job '${name}' in resource group '${rg}'.`);
+}
+
+function diskMap(sb: SandboxContext, j: DcJob): Record<string, string> {
   const st = sb.store.state;
   st.datacenter ??= {};
-  return (st.datacenter[jobKey(j.resourceGroup, j.name)] ??= {});
+  return (st.datacenter[j.mapKey] ??= {});
 }
 
-export async function receiveDisks(sb: SandboxContext, rg: string, name: string, disks: Array<{ path: string; driveId?: string }>) {
-  const j = findJob(sb, rg, name);
+export async function receiveDisks(sb: SandboxContext, rg: string, name: string, disks: Array<{ path: string; driveId?: string }>, provider?: DcProvider) {
+  const j = findDcJob(sb, rg, name, provider);
   // A drive that was NeverReceived and arrives later moves to Received (SPEC §6.5), so Received accepts more disks.
-  if (j.properties.state !== 'Shipping' && j.properties.state !== 'Received') {
-    throw new HttpError(409, 'InvalidJobState', `Job '${j.name}' is in state '${String(j.properties.state)}'; disks can only arrive for a job in state 'Shipping' (or 'Received', for late disks).`);
+  if (j.state !== 'Shipping' && j.state !== 'Received') {
+    throw new HttpError(409, 'InvalidJobState', `Job '${j.name}' is in state '${j.state}'; disks can only arrive for a job in state 'Shipping' (or 'Received', for late disks).`);
   }
   const map = diskMap(sb, j);
   for (const d of disks) {
@@ -46,15 +107,15 @@ export async function receiveDisks(sb: SandboxContext, rg: string, name: string,
         throw new HttpError(400, 'InvalidDisk', `Cannot read the folder disk descriptor ${join(d.path, FOLDER_DISK_DESCRIPTOR)}: ${(err as Error).message}`);
       }
     }
-    const drive = drives(j).find((x) => String(x.driveId).toUpperCase() === id!.toUpperCase());
+    const drive = j.drives.find((x) => String(x.driveId).toUpperCase() === id!.toUpperCase());
     if (!drive) throw new HttpError(400, 'DriveNotInJob', `The disk at ${d.path} (serial ${id}) is not listed in job '${j.name}'.`);
     map[String(drive.driveId)] = resolve(d.path);
   }
-  for (const dr of drives(j)) dr.state = map[String(dr.driveId)] ? 'Received' : 'NeverReceived';
-  j.properties.state = 'Received';
-  j.systemData.lastModifiedAt = new Date().toISOString();
+  for (const dr of j.drives) dr.state = map[String(dr.driveId)] ? 'Received' : 'NeverReceived';
+  j.state = 'Received';
+  j.commit();
   await sb.store.save();
-  return jobBody(sb, j);
+  return j.body();
 }
 
 /** A FilePath (`\dir\file`, relative to the drive root) → absolute path inside the disk, refusing escapes. */
@@ -180,25 +241,26 @@ async function copyDrive(blobs: BlobAccess, account: string, pageBlobsAllowed: b
 }
 
 /** Copies every received drive; `stopAt: 'Transferring'` leaves the job there (for UI/state tests). */
-export async function transferJob(sb: SandboxContext, blobs: BlobAccess, rg: string, name: string, opts: { stopAt?: 'Transferring' } = {}) {
-  const j = findJob(sb, rg, name);
-  if (j.properties.state !== 'Received' && j.properties.state !== 'Transferring') {
-    throw new HttpError(409, 'InvalidJobState', `Job '${j.name}' is in state '${String(j.properties.state)}'; the copy starts from state 'Received'.`);
+export async function transferJob(sb: SandboxContext, blobs: BlobAccess, rg: string, name: string, opts: { stopAt?: 'Transferring'; provider?: DcProvider } = {}) {
+  const j = findDcJob(sb, rg, name, opts.provider);
+  if (j.state !== 'Received' && j.state !== 'Transferring') {
+    throw new HttpError(409, 'InvalidJobState', `Job '${j.name}' is in state '${j.state}'; the copy starts from state 'Received'.`);
   }
-  j.properties.state = 'Transferring';
+  j.state = 'Transferring';
   const map = diskMap(sb, j);
-  for (const d of drives(j)) if (d.state === 'Received') Object.assign(d, { state: 'Transferring', copyStatus: 'InProgress', percentComplete: 0, bytesSucceeded: 0 });
+  for (const d of j.drives) if (d.state === 'Received') Object.assign(d, { state: 'Transferring', copyStatus: 'InProgress', percentComplete: 0, bytesSucceeded: 0 });
+  j.commit();
   await sb.store.save();
-  if (opts.stopAt === 'Transferring') return { job: jobBody(sb, j), logs: [] };
+  if (opts.stopAt === 'Transferring') return { job: j.body(), logs: [] };
 
-  const account = /\/storageAccounts\/([^/]+)$/i.exec(String(j.properties.storageAccountId))?.[1] ?? '';
+  const account = /\/storageAccounts\/([^/]+)$/i.exec(j.storageAccountId)?.[1] ?? '';
   const pageBlobsAllowed = sb.store.state.storageAccounts[account.toLowerCase()]?.kind !== 'BlobStorage';
-  const diag = String(j.properties.diagnosticsPath || 'waimportexport').replace(/^\/+|\/+$/g, '');
+  const diag = j.diagnosticsPath.replace(/^\/+|\/+$/g, '');
   const [diagContainer, ...diagDirs] = diag.split('/');
   const diagPrefix = diagDirs.length ? `${diagDirs.join('/')}/` : '';
   const logs: Array<{ driveId: string; status: string; errorLog?: string; verboseLog?: string }> = [];
   let errors = false;
-  for (const d of drives(j)) {
+  for (const d of j.drives) {
     if (d.state !== 'Transferring') continue;
     const outcome = await copyDrive(blobs, account, pageBlobsAllowed, d, map[String(d.driveId)]);
     const failed = outcome.status !== 'Completed';
@@ -216,30 +278,29 @@ export async function transferJob(sb: SandboxContext, blobs: BlobAccess, rg: str
       entry.errorLog = buildDriveLog(outcome.driveId, outcome.blobs.filter((b) => b.status !== 'Completed'), outcome.status);
       d.errorLogUri = await put('error', entry.errorLog);
     }
-    if (j.properties.logLevel === 'Verbose') {
+    if (j.verbose) {
       entry.verboseLog = buildDriveLog(outcome.driveId, outcome.blobs, outcome.status);
       d.verboseLogUri = await put('verbose', entry.verboseLog);
     }
-    if (j.properties.backupDriveManifest === true && outcome.manifestXml) d.manifestUri = await put('manifest', outcome.manifestXml);
+    if (j.backupManifest && outcome.manifestXml) d.manifestUri = await put('manifest', outcome.manifestXml);
     Object.assign(d, { state: failed ? 'CompletedMoreInfo' : 'Completed', copyStatus: outcome.status, percentComplete: 100, bytesSucceeded: outcome.bytesSucceeded });
     logs.push(entry);
   }
-  for (const d of drives(j)) if (d.state === 'NeverReceived') errors = true;
-  j.properties.percentComplete = 100;
-  j.properties.state = errors ? 'Closed' : 'Completed';
-  j.properties.returnPackage = { carrierName: (j.properties.returnShipping as Obj | undefined)?.carrierName ?? 'FedEx', trackingNumber: `RET${Date.now()}`, driveCount: drives(j).length, shipDate: new Date().toISOString() };
-  j.systemData.lastModifiedAt = new Date().toISOString();
+  for (const d of j.drives) if (d.state === 'NeverReceived') errors = true;
+  j.finish(errors);
+  j.commit();
   await sb.store.save();
-  return { job: jobBody(sb, j), logs };
+  return { job: j.body(), logs };
 }
 
 const ALL_STATES = ['Creating', 'Shipping', 'Received', 'Transferring', 'Packaging', 'Completed', 'Closed', 'Canceled'];
 
-/** Test convenience: force a job state (e.g. Completed, to exercise delete rules). */
-export async function forceJobState(sb: SandboxContext, rg: string, name: string, state: string) {
+/** Test convenience: force a job state (e.g. Completed, to exercise delete rules); Data Box jobs map it to a stage. */
+export async function forceJobState(sb: SandboxContext, rg: string, name: string, state: string, provider?: DcProvider) {
   if (!ALL_STATES.includes(state)) throw new HttpError(400, 'InvalidJobState', `Unknown job state '${state}'. Use one of ${ALL_STATES.join(', ')}.`);
-  const j = findJob(sb, rg, name);
-  j.properties.state = state;
+  const j = findDcJob(sb, rg, name, provider);
+  j.state = state;
+  j.commit();
   await sb.store.save();
-  return jobBody(sb, j);
+  return j.body();
 }

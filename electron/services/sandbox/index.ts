@@ -16,6 +16,7 @@ import { FaultInjector } from './faults.ts';
 import { resourcesRoutes } from './rp-resources.ts';
 import { storageRoutes } from './rp-storage.ts';
 import { importExportRoutes } from './rp-importexport.ts';
+import { dataBoxRoutes } from './rp-databox.ts';
 import { authorizationRoutes } from './rp-authorization.ts';
 import { graphRoutes } from './graph.ts';
 import { startAzurite, freePort, type AzuriteHandle } from './azurite.ts';
@@ -192,7 +193,7 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
       createBlobContainer: blob.createContainer,
       listBlobContainers: blob.listContainers,
     };
-    const armRoutes: Route[] = [...resourcesRoutes, ...storageRoutes, ...importExportRoutes, ...authorizationRoutes];
+    const armRoutes: Route[] = [...resourcesRoutes, ...storageRoutes, ...importExportRoutes, ...dataBoxRoutes, ...authorizationRoutes];
     handlers.arm = createEmulator({ routes: armRoutes, audience: armUrl, bearer, sb, faults, surface: 'arm' }).handle;
     handlers.graph = createEmulator({ routes: graphRoutes, audience: graphUrl, bearer, sb, faults, surface: 'graph' }).handle;
     handlers.admin = createAdmin({ token: st.adminToken, sb, faults, blob }).handle;

@@ -42,6 +42,8 @@ export interface JobRec {
   /** JobDetails as stored; bitLockerKey kept here, stripped from GET answers. */
   properties: Record<string, unknown>;
   systemData: Record<string, string>;
+  /** Microsoft.DataBox jobs only: the job's sku (`{ name: 'DataBoxCustomerDisk' }`). */
+  sku?: Record<string, unknown>;
 }
 export interface GraphAppRec {
   id: string;
@@ -69,6 +71,8 @@ export interface SandboxState {
   storageAccounts: Record<string, StorageAccountRec>;
   roleAssignments: Record<string, RoleAssignmentRec>;
   jobs: Record<string, JobRec>;
+  /** Microsoft.DataBox jobs (rp-databox.ts), keyed like `jobs`; absent in state files written before Data Box. */
+  dataBoxJobs?: Record<string, JobRec>;
   applications: Record<string, GraphAppRec>;
   servicePrincipals: Record<string, ServicePrincipalRec>;
   /** Datacenter simulation: per job key, the folder disk path each received drive id arrived as. */

@@ -141,7 +141,8 @@ describe('import jobs (Microsoft.ImportExport)', () => {
     expect(await svc.deleteJob(ref('seed-one'))).toEqual({ deleted: true });
   });
 
-  it('has one interface for every backend; Data Box is not available yet and says so', async () => {
-    await expect(svc.backend('DataBox')).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+  it('has one interface for every backend (Data Box: data-box.integration.test.ts)', async () => {
+    expect(await svc.backend('DataBox')).toMatchObject({ name: 'DataBox', providerNamespace: 'Microsoft.DataBox' });
+    expect(ie).toMatchObject({ name: 'ImportExport', providerNamespace: 'Microsoft.ImportExport' });
   });
 });
