@@ -88,6 +88,26 @@ export const DISPOSITION_STATUSES: Record<string, StatusExplanation> = {
   Cancelled: { text: 'Not imported because the job was canceled.', severity: 'warning' },
 };
 
+/** Per-disk copy status of Data Box customer-disk jobs (SPEC §6.9) where it differs from the DriveLog words. */
+export const DATA_BOX_COPY_STATUSES: Record<string, StatusExplanation> = {
+  NotStarted: { text: 'The datacenter has the disk; the copy has not started yet.', severity: 'info' },
+  InProgress: { text: 'The datacenter is copying the data from this disk.', severity: 'info' },
+  Failed: { text: 'The copy of this disk failed; read the copy log.', severity: 'error' },
+  NotReturned: { text: 'The disk was not returned.', severity: 'warning' },
+  HardwareError: { text: 'The disk has a hardware error at the datacenter.', severity: 'error' },
+  DeviceFormatted: { text: 'The disk was found formatted (no data to import).', severity: 'error' },
+  DeviceMetadataModified: { text: 'The disk metadata was modified after it was prepared.', severity: 'error' },
+  StorageAccountNotAccessible: { text: 'The datacenter could not write to the storage account (check its firewall and access).', severity: 'error' },
+  UnsupportedData: { text: 'The disk holds data the service does not import.', severity: 'error' },
+  DriveNotReceived: { text: 'This disk was not in the package the datacenter received.', severity: 'error' },
+  UnsupportedDrive: { text: 'The disk is not supported (for example no BitLocker-encrypted volume).', severity: 'error' },
+  OtherServiceError: { text: 'The copy failed on the service side; read the copy log or contact support.', severity: 'error' },
+  OtherUserError: { text: 'The disk could not be copied because of its preparation (for example a BitLocker key that does not unlock it); read the copy log.', severity: 'error' },
+  DriveNotDetected: { text: 'The datacenter could not detect this disk.', severity: 'error' },
+  DriveCorrupted: { text: 'The disk is damaged or its data is corrupted.', severity: 'error' },
+  MetadataFilesModifiedOrRemoved: { text: 'The drive manifest was changed or removed after Disk Prep (its MD5 no longer matches the job); read the copy log.', severity: 'error' },
+};
+
 /** Own entries only: codes come from Azure/the copy log, so "constructor" or "__proto__" must not hit Object.prototype. */
 const own = (table: Record<string, StatusExplanation>, code: string): StatusExplanation | undefined =>
   Object.prototype.hasOwnProperty.call(table, code) ? table[code] : undefined;
@@ -108,5 +128,5 @@ export function explainBlobStatus(code: string | undefined): StatusExplanation {
 /** Explains a copy status / DriveLog status code; falls back to the blob and range tables. */
 export function explainLogStatus(code: string | undefined): StatusExplanation {
   if (!code) return { text: 'No copy status yet (it appears once the disk is being copied).', severity: 'info' };
-  return own(DRIVE_LOG_STATUSES, code) ?? own(BLOB_LOG_STATUSES, code) ?? own(RANGE_LOG_STATUSES, code) ?? unknown(code);
+  return own(DRIVE_LOG_STATUSES, code) ?? own(BLOB_LOG_STATUSES, code) ?? own(RANGE_LOG_STATUSES, code) ?? own(DATA_BOX_COPY_STATUSES, code) ?? unknown(code);
 }

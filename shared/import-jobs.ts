@@ -17,9 +17,22 @@ export type TimelineState = (typeof JOB_TIMELINE)[number] | 'Closed';
 export interface JobLike {
   name: string;
   state: string;
+  /** 'DataBox' jobs follow Data Box's rules where they differ (return address, delete); default Import/Export. */
+  backend?: string;
   createdAt?: string;
   cancelRequested?: boolean;
   deliveryPackage?: { carrierName?: string; trackingNumber?: string } | undefined;
+}
+
+/** The job types the user picks from (SPEC decision 1), as the wizard and Import Jobs name them. */
+export const JOB_TYPE_CHOICES = [
+  { backend: 'ImportExport', label: 'Azure Import/Export job', short: 'Import/Export' },
+  { backend: 'DataBox', label: 'Azure Data Box customer-disk job', short: 'Data Box' },
+] as const;
+
+/** Short name of a job's type for lists (default Import/Export). */
+export function jobTypeLabel(backend?: string): string {
+  return JOB_TYPE_CHOICES.find((c) => c.backend === backend)?.short ?? 'Import/Export';
 }
 
 export type DeadlineLevel = 'none' | 'ok' | 'warning' | 'overdue';
@@ -127,12 +140,16 @@ export interface JobActionRules {
   verify: ActionRule;
 }
 
-/** Which actions the job allows now (SPEC §6.4): cancel only before Shipping, delete only Creating/Completed. */
+/**
+ * Which actions the job allows now (SPEC §6.4): cancel only before Shipping, delete only Creating/Completed; Data Box
+ * customer-disk jobs (§6.9) are deleted only once canceled or completed and keep their return address during the copy.
+ */
 export function jobActions(job: JobLike): JobActionRules {
   const s = normalizeState(job.state);
   const no = (reason: string): ActionRule => ({ allowed: false, reason });
   const yes: ActionRule = { allowed: true };
   const cancelled = s === 'Canceled' || !!job.cancelRequested;
+  const dataBox = job.backend === 'DataBox';
   return {
     tracking:
       cancelled ? no('The job was canceled.')
@@ -140,6 +157,7 @@ export function jobActions(job: JobLike): JobActionRules {
       : no(`The datacenter has the disks (state ${s}); the tracking number can no longer change.`),
     editReturn:
       cancelled ? no('The job was canceled.')
+      : dataBox && s === 'Transferring' ? no('A Data Box job\'s return address cannot change while its data is being copied.')
       : ['Creating', 'Shipping', 'Received', 'Transferring'].includes(s) ? yes
       : no(`The return package is already being prepared or sent (state ${s}).`),
     cancel:
@@ -147,7 +165,8 @@ export function jobActions(job: JobLike): JobActionRules {
       : s === 'Creating' ? yes
       : no(`A job can be canceled only before the disks ship; this one is ${s}.`),
     delete:
-      s === 'Creating' || s === 'Completed' ? yes
+      dataBox ? (s === 'Canceled' || s === 'Completed' || s === 'Closed' ? yes : no(`A Data Box job can be deleted only once it is canceled or completed; this one is ${s}${s === 'Creating' ? ' (cancel it first)' : ''}.`))
+      : s === 'Creating' || s === 'Completed' ? yes
       : no(`A job can be deleted only while Creating or once Completed; this one is ${s}.`),
     verify:
       s === 'Completed' || s === 'Closed' ? yes

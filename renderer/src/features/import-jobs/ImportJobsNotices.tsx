@@ -6,6 +6,7 @@
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarGroup } from '@fluentui/react-components';
 import { DismissRegular } from '@fluentui/react-icons';
 import { useAppStore } from '../../store/index.ts';
+import { jobRefOf } from '../../store/slices/import-jobs.ts';
 
 export function ImportJobsNotices({ openButton = false }: { openButton?: boolean }) {
   const notices = useAppStore((s) => s.ij.notifications);
@@ -28,7 +29,7 @@ export function ImportJobsNotices({ openButton = false }: { openButton?: boolean
                 <Button
                   data-testid={`ij-notice-open-${i}`}
                   onClick={() => {
-                    select({ subscriptionId: job.subscriptionId, resourceGroup: job.resourceGroup, jobName: job.name });
+                    select(jobRefOf(job));
                     navigate('importJobs');
                   }}
                 >

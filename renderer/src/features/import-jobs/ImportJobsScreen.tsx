@@ -2,7 +2,7 @@
  * Import Jobs: the user's import jobs across subscriptions, refreshed every minute (with backoff after failures),
  * notifications when a job changes state or its tracking deadline nears, and the details of the selected job.
  * data-testid: import-jobs-screen, ij-refresh, ij-last-refresh, ij-notice-* (ImportJobsNotices), ij-table,
- * ij-row-<name> (data-state, data-deadline), ij-deadline-<name>, ij-empty, ij-error
+ * ij-row-<name> (data-state, data-deadline), ij-type-<name>, ij-deadline-<name>, ij-empty, ij-error
  */
 import {
   Badge,
@@ -19,11 +19,11 @@ import {
 import { ArrowClockwiseRegular } from '@fluentui/react-icons';
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { jobPercent, trackingDeadline } from '../../../../shared/import-jobs.ts';
+import { jobPercent, jobTypeLabel, trackingDeadline } from '../../../../shared/import-jobs.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { formatTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
-import { jobKey, refreshDelayMs } from '../../store/slices/import-jobs.ts';
+import { jobKey, jobRefOf, refreshDelayMs } from '../../store/slices/import-jobs.ts';
 import { ImportJobsNotices } from './ImportJobsNotices.tsx';
 import { JobDetails } from './JobDetails.tsx';
 
@@ -87,6 +87,7 @@ export function ImportJobsScreen() {
           <TableHeader>
             <TableRow>
               <TableHeaderCell>Job</TableHeaderCell>
+              <TableHeaderCell>Type</TableHeaderCell>
               <TableHeaderCell>State</TableHeaderCell>
               <TableHeaderCell>Created</TableHeaderCell>
               <TableHeaderCell>Tracking deadline</TableHeaderCell>
@@ -106,7 +107,7 @@ export function ImportJobsScreen() {
                   data-state={j.state}
                   data-deadline={d.level}
                   aria-selected={isSel}
-                  onClick={() => select({ subscriptionId: j.subscriptionId, resourceGroup: j.resourceGroup, jobName: j.name })}
+                  onClick={() => select(jobRefOf(j))}
                   style={{ cursor: 'pointer', fontWeight: isSel ? 600 : undefined }}
                 >
                   <TableCell>
@@ -115,13 +116,14 @@ export function ImportJobsScreen() {
                       data-testid={`ij-open-${j.name}`}
                       onClick={(e) => {
                         e.stopPropagation();
-                        select({ subscriptionId: j.subscriptionId, resourceGroup: j.resourceGroup, jobName: j.name });
+                        select(jobRefOf(j));
                       }}
                     >
                       {j.name}
                     </Button>
                     {multiSub && <Text size={200}> {subName(j.subscriptionId)}</Text>}
                   </TableCell>
+                  <TableCell data-testid={`ij-type-${j.name}`}>{jobTypeLabel(j.backend)}</TableCell>
                   <TableCell>{j.state}{j.cancelRequested && j.state !== 'Canceled' ? ' (cancel requested)' : ''}</TableCell>
                   <TableCell>{formatTime(j.createdAt)}</TableCell>
                   <TableCell data-testid={`ij-deadline-${j.name}`}>

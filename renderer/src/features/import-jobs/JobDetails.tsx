@@ -10,7 +10,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ImportJobDrive, ImportJobInfo } from '../../../../shared/contract/azure.ts';
 import { explainDriveState, explainLogStatus } from '../../../../shared/drive-log.ts';
-import { jobActions, jobTimeline, trackingDeadline } from '../../../../shared/import-jobs.ts';
+import { JOB_TYPE_CHOICES, jobActions, jobTimeline, trackingDeadline } from '../../../../shared/import-jobs.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { formatBytes, formatTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
@@ -107,7 +107,7 @@ export function JobDetails() {
         {job.name}
       </Text>
       <Text size={200}>
-        Resource group {job.resourceGroup} · region {job.location} · storage account {job.storageAccountId?.split('/').pop() ?? '—'} · created {formatTime(job.createdAt)}
+        <span data-testid="ij-job-type">{JOB_TYPE_CHOICES.find((c) => c.backend === job.backend)?.label ?? 'Azure Import/Export job'}{job.stage ? ` (stage ${job.stage})` : ''}</span> · resource group {job.resourceGroup} · region {job.location} · storage account {job.storageAccountId?.split('/').pop() ?? '—'} · created {formatTime(job.createdAt)}
       </Text>
       <Timeline job={job} />
       {(d.level === 'warning' || d.level === 'overdue' || d.level === 'ok') && (
@@ -137,7 +137,9 @@ export function JobDetails() {
       <Field label="Package to the datacenter">
         <Text data-testid="ij-delivery">
           {job.deliveryPackage?.trackingNumber
-            ? `${job.deliveryPackage.carrierName} ${job.deliveryPackage.trackingNumber} · ${job.deliveryPackage.driveCount ?? '?'} drive(s) · shipped ${job.deliveryPackage.shipDate ?? '—'}`
+            ? job.backend === 'DataBox'
+              ? `${job.deliveryPackage.carrierName} ${job.deliveryPackage.trackingNumber}`
+              : `${job.deliveryPackage.carrierName} ${job.deliveryPackage.trackingNumber} · ${job.deliveryPackage.driveCount ?? '?'} drive(s) · shipped ${job.deliveryPackage.shipDate ?? '—'}`
             : 'No tracking number yet.'}
         </Text>
       </Field>

@@ -1,4 +1,4 @@
-import type { ImportJobInfo, ImportLocation, SubscriptionInfo } from '../../../../shared/contract/azure.ts';
+import type { ImportJobInfo, ImportLocation, JobBackendName, SubscriptionInfo } from '../../../../shared/contract/azure.ts';
 import type { CleanupResult, DriveLogSummary, ImportVerifyReport } from '../../../../shared/contract/import-verify.ts';
 import type { DeliveryPackageInput, ReturnShippingInput, ShippingContact } from '../../../../shared/validators/shipping.ts';
 import { normalizeState, trackingDeadline } from '../../../../shared/import-jobs.ts';
@@ -9,6 +9,8 @@ export interface JobRefKey {
   subscriptionId: string;
   resourceGroup: string;
   jobName: string;
+  /** Which service holds the job (default Import/Export); every job action goes to that backend. */
+  backend?: JobBackendName;
 }
 
 export interface JobNotification {
@@ -97,8 +99,12 @@ export function refreshDelayMs(failures: number): number {
   return Math.min(600_000, 15_000 * 2 ** (failures - 1));
 }
 
-export const jobKey = (j: { subscriptionId: string; resourceGroup: string; name?: string; jobName?: string }) =>
-  `${j.subscriptionId}/${j.resourceGroup.toLowerCase()}/${j.name ?? j.jobName}`;
+/** Identity of a job in the list; a Data Box job may share its name with an Import/Export job. */
+export const jobKey = (j: { subscriptionId: string; resourceGroup: string; name?: string; jobName?: string; backend?: JobBackendName | undefined }) =>
+  `${j.subscriptionId}/${j.resourceGroup.toLowerCase()}/${j.name ?? j.jobName}${j.backend && j.backend !== 'ImportExport' ? `@${j.backend}` : ''}`;
+
+/** The reference the job actions send (the backend travels with it). */
+export const jobRefOf = (j: ImportJobInfo): JobRefKey => ({ subscriptionId: j.subscriptionId, resourceGroup: j.resourceGroup, jobName: j.name, backend: j.backend });
 
 /** New notifications for state changes (vs the previous list) and deadlines at warning/overdue. */
 export function jobNotifications(prev: readonly ImportJobInfo[] | null, next: readonly ImportJobInfo[], notified: ReadonlySet<string>, now = new Date()): JobNotification[] {
