@@ -237,8 +237,22 @@ export class AzureService {
     return settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
   }
 
+  /**
+   * A job by name. Without `backend` (callers that only know the name, such as the scheduler's "waiting for the
+   * import job" check): Import/Export first, then Data Box when Import/Export has no such job; the Import/Export
+   * answer is kept when neither has it.
+   */
   async getJob(ref: JobRef & { backend?: JobBackendName | undefined }) {
-    return (await this.backend(ref.backend)).get(ref);
+    if (ref.backend) return (await this.backend(ref.backend)).get(ref);
+    try {
+      return await (await this.backend('ImportExport')).get(ref);
+    } catch (err) {
+      const missing = err instanceof AppError && (err.code === 'NOT_FOUND' || err.details?.azureCode === 'MissingSubscriptionRegistration');
+      if (!missing) throw err;
+      const other = await (await this.backend('DataBox')).get(ref).catch(() => null);
+      if (other) return other;
+      throw err;
+    }
   }
 
   async createJob(input: CreateJobInput): Promise<ImportJobInfo> {

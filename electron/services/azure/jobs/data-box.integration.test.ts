@@ -77,6 +77,8 @@ describe('import jobs (Microsoft.DataBox, DataBoxCustomerDisk)', () => {
     expect(j.drives).toEqual([{ driveId: 'DBX995B1', state: 'Specified', manifestFile: '\\DriveManifest.xml', manifestHash: '109B21108597EF36D5785F08303F3638' }]);
     expect(JSON.stringify(j)).not.toContain(drive(1).bitLockerKey);
     expect(await svc.getJob(ref('dbx-one'))).toMatchObject({ state: 'Creating', backend: 'DataBox' });
+    // A caller that knows only the name (the scheduler's import-job check) still finds it.
+    expect(await svc.getJob({ subscriptionId: sub, resourceGroup: RG, jobName: 'dbx-one' })).toMatchObject({ backend: 'DataBox', name: 'dbx-one' });
     expect((await svc.listJobs(sub, RG, 'DataBox')).map((x) => x.name)).toEqual(['dbx-one']);
     // Without a backend: every backend's jobs (Import/Export is not registered yet, so it has none).
     expect((await svc.listJobs(sub)).map((x) => `${x.backend}:${x.name}`)).toEqual(['DataBox:dbx-one']);
@@ -127,6 +129,9 @@ describe('import jobs (Microsoft.DataBox, DataBoxCustomerDisk)', () => {
     await svc.createJob({ ...input('ie-side'), backend: 'ImportExport' });
     await svc.updateShipping({ ...ref('ie-side'), backend: 'ImportExport' }, pkg('TRACK-IE-1'));
     expect(await svc.updateShipping(ref('dbx-two'), pkg('TRACK-IE-1')).catch((e) => e)).toMatchObject({ code: 'CONFLICT', details: { otherJob: 'ie-side' } });
+    expect(await svc.getJob({ subscriptionId: sub, resourceGroup: RG, jobName: 'dbx-two' })).toMatchObject({ backend: 'DataBox' });
+    expect(await svc.getJob({ subscriptionId: sub, resourceGroup: RG, jobName: 'ie-side' })).toMatchObject({ backend: 'ImportExport' });
+    await expect(svc.getJob({ subscriptionId: sub, resourceGroup: RG, jobName: 'neither' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/^Read import job neither/) });
     const both = await svc.listJobs(sub);
     expect(both.map((x) => `${x.backend}:${x.name}`).sort()).toEqual(['DataBox:dbx-one', 'DataBox:dbx-two', 'ImportExport:ie-side']);
   });
