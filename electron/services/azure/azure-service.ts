@@ -58,6 +58,9 @@ interface Session {
   backends: JobBackends;
 }
 
+/** The job is not in this backend (or its provider is not registered there). */
+const notThere = (err: unknown) => err instanceof AppError && (err.code === 'NOT_FOUND' || err.details?.azureCode === 'MissingSubscriptionRegistration');
+
 export function defaultProtector(dataDir: string): FileKeyProtector {
   return new FileKeyProtector(join(dataDir, 'azure', 'secrets.key'));
 }
@@ -247,12 +250,21 @@ export class AzureService {
     try {
       return await (await this.backend('ImportExport')).get(ref);
     } catch (err) {
-      const missing = err instanceof AppError && (err.code === 'NOT_FOUND' || err.details?.azureCode === 'MissingSubscriptionRegistration');
-      if (!missing) throw err;
-      const other = await (await this.backend('DataBox')).get(ref).catch(() => null);
+      const other = notThere(err) ? await (await this.backend('DataBox')).get(ref).catch(() => null) : null;
       if (other) return other;
       throw err;
     }
+  }
+
+  /** The backend of a job reference; name-only references (the CLI) go to Data Box when only Data Box has the job. */
+  private async backendOf(ref: JobRef & { backend?: JobBackendName | undefined }): Promise<ImportJobBackend> {
+    if (ref.backend) return this.backend(ref.backend);
+    const ie = await this.backend('ImportExport');
+    const onlyDataBox = await ie.get(ref).then(
+      () => false,
+      async (err: unknown) => notThere(err) && (await (await this.backend('DataBox')).get(ref).then(() => true, () => false)),
+    );
+    return onlyDataBox ? this.backend('DataBox') : ie;
   }
 
   async createJob(input: CreateJobInput): Promise<ImportJobInfo> {
@@ -264,7 +276,7 @@ export class AzureService {
 
   /** Decision 11: a tracking number is used by one job only; checked across the subscription before sending. */
   async updateShipping(ref: JobRef & { backend?: JobBackendName | undefined }, pkg: DeliveryPackageInput): Promise<ImportJobInfo> {
-    const b = await this.backend(ref.backend);
+    const b = await this.backendOf(ref);
     // Across every backend: the console keeps tracking numbers unique over all the user's jobs.
     const others = (await this.listJobs(ref.subscriptionId)).filter((j) => j.backend !== b.name || j.name !== ref.jobName || j.resourceGroup.toLowerCase() !== ref.resourceGroup.toLowerCase());
     const clash = others.find((j) => j.deliveryPackage?.trackingNumber?.toUpperCase() === pkg.trackingNumber.toUpperCase());
@@ -277,15 +289,15 @@ export class AzureService {
   }
 
   async updateReturn(ref: JobRef & { backend?: JobBackendName | undefined }, u: ReturnUpdate) {
-    return (await this.backend(ref.backend)).updateReturn(ref, u);
+    return (await this.backendOf(ref)).updateReturn(ref, u);
   }
 
   async cancelJob(ref: JobRef & { backend?: JobBackendName | undefined }) {
-    return (await this.backend(ref.backend)).cancel(ref);
+    return (await this.backendOf(ref)).cancel(ref);
   }
 
   async deleteJob(ref: JobRef & { backend?: JobBackendName | undefined }) {
-    await (await this.backend(ref.backend)).delete(ref);
+    await (await this.backendOf(ref)).delete(ref);
     return { deleted: true };
   }
 

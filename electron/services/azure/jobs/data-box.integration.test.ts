@@ -144,11 +144,12 @@ describe('import jobs (Microsoft.DataBox, DataBoxCustomerDisk)', () => {
     expect(noDelete).toMatchObject({ code: 'CONFLICT', details: expect.objectContaining({ azureCode: 'JobCannotBeDeleted' }) });
     expect(noDelete.message).toMatch(/cancel it first/);
 
-    const cancelled = await svc.cancelJob(ref('dbx-two'));
+    // By name only (as `obc jobs cancel` sends it): the job is found in Data Box.
+    const cancelled = await svc.cancelJob({ subscriptionId: sub, resourceGroup: RG, jobName: 'dbx-two' });
     expect(cancelled).toMatchObject({ state: 'Canceled', stage: 'Cancelled', cancelRequested: true });
     const frozen = await svc.updateReturn(ref('dbx-two'), { returnShipping: { carrierName: 'DHL', carrierAccountNumber: '555666' } }).catch((e) => e);
     expect(frozen).toMatchObject({ code: 'CONFLICT', details: expect.objectContaining({ azureCode: 'JobCannotBeUpdated' }) });
-    expect(await svc.deleteJob(ref('dbx-two'))).toEqual({ deleted: true });
+    expect(await svc.deleteJob({ subscriptionId: sub, resourceGroup: RG, jobName: 'dbx-two' })).toEqual({ deleted: true });
     await expect(svc.getJob(ref('dbx-two'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
