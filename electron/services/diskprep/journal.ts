@@ -202,15 +202,23 @@ export class Journal {
     return p;
   }
 
-  private async write(rec: JournalRecord): Promise<void> {
-    const line = Buffer.from(encodeRecord(rec));
+  /** Group commit: several records in one write and one fsync per copy (disk, mirror), queued like `append`. */
+  appendMany(recs: JournalRecord[]): Promise<void> {
+    const p = this.chain.then(() => this.write(...recs));
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  private async write(...recs: JournalRecord[]): Promise<void> {
+    if (!recs.length) return;
+    const line = Buffer.from(recs.map((r) => encodeRecord(r)).join(''));
     this.vol.ensureRoom(DISK_LAYOUT.journalFile, this.size + line.length);
     await this.fh!.write(line, 0, line.length, null);
     await this.fh!.datasync();
     this.size += line.length;
     await this.mirror!.write(line, 0, line.length, null);
     await this.mirror!.datasync();
-    this.records.push(rec);
+    this.records.push(...recs);
   }
 
   async close(): Promise<void> {
