@@ -2,10 +2,12 @@
  * Worker thread for Disk Prep's byte work: copies one staged file to a disk (sync I/O, so no thread-pool
  * hand-off per 4 MiB piece) hashing each range as it passes — page-range MD5, whole-file MD5, the seed's SHA-256 —
  * and reads files back (O_DIRECT on Linux) comparing range MD5s. Several workers run side by side (one file each).
+ * A copy does not fsync: it hands its still-open descriptor to the main thread, which fsyncs it on the libuv pool
+ * (disk-run.ts, then group commit) while this worker hashes the next file.
  * `control` (Int32Array over a SharedArrayBuffer): [0] = 1 aborts, [1] = 1 releases a halt after the first range.
  */
 import { parentPort } from 'node:worker_threads';
-import { closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fdatasyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { FromCopyWorker, ToCopyWorker } from './copy-protocol.ts';
 
@@ -69,8 +71,9 @@ function copy(m: Extract<ToCopyWorker, { op: 'copy' }>, ctl: Int32Array): void {
       if (got !== m.expectSha256!.toLowerCase())
         throw new Stop('CORRUPT_DATA', `Staged file ${m.src} does not match its SHA-256 in seed.json (read ${got}); the staging copy is damaged. Run Verify on the backup before preparing disks.`, { path: m.src });
     }
-    if (m.sync) fsyncSync(fout);
-    port!.postMessage({ id: m.id, type: 'copied', md5: whole.digest('hex').toUpperCase(), ranges } satisfies FromCopyWorker);
+    // Descriptors belong to the process: the main thread fsyncs and closes this one (no fsync on the worker's time).
+    port!.postMessage({ id: m.id, type: 'copied', md5: whole.digest('hex').toUpperCase(), ranges, fd: fout } satisfies FromCopyWorker);
+    fout = -1;
   } finally {
     closeSync(fin);
     if (fout >= 0) closeSync(fout);

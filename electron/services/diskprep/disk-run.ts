@@ -6,7 +6,8 @@ import { writeFileAtomic } from '../store/atomic.ts';
 import { appVersion } from '../app-version.ts';
 import { rewriteRange, type RangeMismatch } from './copier.ts';
 import type { DiskPrepOptions, DiskPrepResult, PreparedDriveSummary } from './engine.ts';
-import type { IoPool } from './io-pool.ts';
+import { syncAndClose, type IoPool } from './io-pool.ts';
+import { GroupCommit } from './group-commit.ts';
 import type { StagedJob } from './jobs.ts';
 import { Journal } from './journal.ts';
 import { blobPathFor, buildBom, buildManifest, diskRelPath, filePathFor, md5Hex, parseManifest, rangeLayout, type ManifestBlob } from './manifest.ts';
@@ -49,10 +50,16 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
     if (!st.begun) await journal.append({ t: 'begin', v: 1, job: jobName, serial: d.serial, session: DISK_LAYOUT.sessionDir });
     for (const e of await readdir(vol.root)) if (/^\..*\.tmp$/.test(e)) await rm(join(vol.root, e), { force: true }); // torn atomic writes
     // Copy phase: committed files are skipped; a partial file (started, never committed) is copied again. One file
-    // per worker at a time; with test checkpoints, one file at a time so the kill points are deterministic.
+    // per worker at a time; a copied file is fsynced on the main thread's I/O pool while its worker goes on with the
+    // next one, and only then committed (group commit). With test checkpoints, one file at a time so the kill
+    // points are deterministic.
     const t0 = Date.now();
     const lanes = x.opts.checkpoint ? 1 : x.io.size;
+    const depth = x.opts.checkpoint ? 1 : 2 * lanes; // files copied or syncing, not yet committed
+    const copying = new Set<Promise<void>>();
     const inflight = new Set<Promise<void>>();
+    const commits = new GroupCommit(journal);
+    const sync = x.opts.sync !== false;
     let failure: unknown = null;
     try {
       for (const path of d.files) {
@@ -63,7 +70,7 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
           dp.copiedFiles++;
           continue;
         }
-        while (inflight.size >= lanes) await Promise.race(inflight);
+        while (copying.size >= lanes || inflight.size >= depth) await Promise.race([...copying, ...inflight]);
         if (failure) break;
         if (x.opts.signal?.aborted) throw x.opts.signal.reason;
         progress.set('copy', d.serial, path);
@@ -71,22 +78,31 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
         const dest = join(vol.root, rel);
         await mkdir(dirname(dest), { recursive: true });
         vol.ensureRoom(rel, f.length);
-        await journal.append({ t: 'start', path });
-        const p = x.io
-          .copy(
-            { src: join(x.job.folder, path), dest, length: f.length, sync: x.opts.sync !== false, ...(x.opts.verifySource !== false ? { expectSha256: f.sha256 } : {}) },
-            {
-              onBytes: (n) => {
-                dp.copiedBytes += n;
-                x.result.copiedBytes += n;
-                progress.worked(n);
-              },
-              ...(x.opts.checkpoint && f.length > 0 ? { onFirstRange: () => x.hook(`copy-partial:${f.index}`) } : {}),
+        // The start record needs to be on the disk before the file's bytes change only when it replaces a commit;
+        // otherwise an uncommitted file is copied again anyway, and the commit below queues behind it.
+        const started = journal.append({ t: 'start', path });
+        started.catch(() => undefined);
+        if (c) await started;
+        const copied = x.io.copy(
+          { src: join(x.job.folder, path), dest, length: f.length, ...(x.opts.verifySource !== false ? { expectSha256: f.sha256 } : {}) },
+          {
+            onBytes: (n) => {
+              dp.copiedBytes += n;
+              x.result.copiedBytes += n;
+              progress.worked(n);
             },
-          )
+            ...(x.opts.checkpoint && f.length > 0 ? { onFirstRange: () => x.hook(`copy-partial:${f.index}`) } : {}),
+          },
+        );
+        const free = (): void => void copying.delete(worker);
+        const worker: Promise<void> = copied.then(free, free);
+        copying.add(worker);
+        const p = copied
           .then(async (res) => {
+            await syncAndClose(res.fd, sync, dest); // durable before the commit record is written
             await x.hook(`copy-written:${f.index}`);
-            await journal.append({ t: 'commit', path, length: f.length, md5: res.md5, ranges: res.ranges });
+            await started;
+            await commits.add({ t: 'commit', path, length: f.length, md5: res.md5, ranges: res.ranges });
             dp.copiedFiles++;
             await x.hook(`committed:${f.index}`);
           })

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { close, closeSync, fsync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { AppError, isErrorCode, type Serializable } from '../../../shared/errors.ts';
 import type { ExpectedRange, FromCopyWorker, ToCopyWorker, WorkerMismatch } from './copy-protocol.ts';
@@ -69,7 +70,10 @@ export class IoPool {
 
   private onMessage(slot: Slot, m: FromCopyWorker): void {
     const job = slot.job;
-    if (!job || job.msg.id !== m.id) return;
+    if (!job || job.msg.id !== m.id) {
+      if (m.type === 'copied') closeSync(m.fd); // a reply nobody waits for any more still hands over its descriptor
+      return;
+    }
     if (m.type === 'bytes') job.onBytes?.(m.n);
     else if (m.type === 'firstRange') {
       void (job.onFirstRange ?? (async () => undefined))().then(() => {
@@ -114,14 +118,17 @@ export class IoPool {
     });
   }
 
-  /** Copies src → dest; resolves with the whole-file MD5 and the MD5 of each 4 MiB range once the file is written (and synced). */
+  /**
+   * Copies src → dest; resolves with the whole-file MD5, the MD5 of each 4 MiB range and the written file's open
+   * descriptor as soon as the worker is free — NOT yet durable: pass `fd` to `syncAndClose` before committing it.
+   */
   async copy(
-    a: { src: string; dest: string; length: number; expectSha256?: string; sync: boolean },
+    a: { src: string; dest: string; length: number; expectSha256?: string },
     hooks: { onBytes?: (n: number) => void; onFirstRange?: () => Promise<void> } = {},
-  ): Promise<{ md5: string; ranges: string[] }> {
+  ): Promise<{ md5: string; ranges: string[]; fd: number }> {
     const r = await this.run({ op: 'copy', ...a, haltAfterFirstRange: hooks.onFirstRange !== undefined }, hooks);
     if (r.type !== 'copied') throw new AppError('INTERNAL', 'Unexpected worker reply.');
-    return { md5: r.md5, ranges: r.ranges };
+    return { md5: r.md5, ranges: r.ranges, fd: r.fd };
   }
 
   /** Reads ranges of a file back and compares their MD5s. */
@@ -136,4 +143,18 @@ export class IoPool {
     this.abortAll();
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
+}
+
+/** fsyncs (when `sync`) and closes a descriptor `IoPool.copy` handed over, on the libuv pool: off the workers' time. */
+export function syncAndClose(fd: number, sync: boolean, path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (syncErr: NodeJS.ErrnoException | null) =>
+      close(fd, (closeErr) => {
+        const err = syncErr ?? closeErr;
+        if (err) reject(new AppError(err.code === 'ENOSPC' ? 'NO_SPACE' : 'IO', `Flushing ${path} to the disk failed (${err.message}); the file was not committed. Run Disk Prep again to resume.`, { path }));
+        else resolve();
+      });
+    if (sync) fsync(fd, done);
+    else done(null);
+  });
 }
