@@ -15,9 +15,11 @@ import { useAppStore } from '../../store/index.ts';
 import { PRINT_CSS, PrintSummary, SHIPPING_RULES, addressLines, summaryDocument } from './PrintSummary.tsx';
 
 export function ShippingResult() {
-  const { created, drives, keys, target, shipping } = useAppStore(
-    useShallow((s) => ({ created: s.dp.created, drives: s.dp.drives, keys: s.dp.keys, target: s.dp.target, shipping: s.dp.shipping })),
+  const { created, existing, drives, keys, target, shipping } = useAppStore(
+    useShallow((s) => ({ created: s.dp.created, existing: s.dp.createdExisting, drives: s.dp.drives, keys: s.dp.keys, target: s.dp.target, shipping: s.dp.shipping })),
   );
+  const revealKeys = useAppStore((s) => s.revealDpKeys);
+  const [keysError, setKeysError] = useState<string | null>(null);
   const navigate = useAppStore((s) => s.navigate);
   const selectJob = useAppStore((s) => s.selectImportJob);
   const reset = useAppStore((s) => s.resetDiskPrep);
@@ -53,7 +55,7 @@ export function ShippingResult() {
       <MessageBarGroup>
         <MessageBar intent="success" data-testid="dp-result-job" data-state={created.state}>
           <MessageBarBody>
-            <MessageBarTitle>Import job {created.name} created</MessageBarTitle>
+            <MessageBarTitle>{existing ? `Import job ${created.name} already exists with these disks` : `Import job ${created.name} created`}</MessageBarTitle>
             State {created.state}. Storage account {target?.storageAccount}, resource group {created.resourceGroup}, region {created.location}.
           </MessageBarBody>
         </MessageBar>
@@ -86,10 +88,28 @@ export function ShippingResult() {
         </Table>
       </Field>
       <div>
-        <Button data-testid="dp-show-keys" icon={<EyeRegular />} onClick={() => setShowKeys((v) => !v)}>
+        <Button
+          data-testid="dp-show-keys"
+          icon={<EyeRegular />}
+          onClick={() => {
+            if (showKeys || keys) return setShowKeys((v) => !v);
+            setKeysError(null);
+            revealKeys().then(
+              () => setShowKeys(true),
+              (err: unknown) => setKeysError(`The keys could not be opened: ${err instanceof Error ? err.message : String(err)}`),
+            );
+          }}
+        >
           {showKeys ? 'Hide BitLocker keys' : 'Show BitLocker keys'}
         </Button>
       </div>
+      {keysError && (
+        <MessageBarGroup>
+          <MessageBar intent="error" data-testid="dp-keys-error">
+            <MessageBarBody>{keysError}</MessageBarBody>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
       {showKeys && (
         <MessageBarGroup>
           <MessageBar intent="warning" data-testid="dp-keys-warning">

@@ -4,7 +4,7 @@ import { api } from '../../api/client.ts';
 import { fetchPolicyDefaults } from './policy-defaults.ts';
 import { resolveJobTarget, type JobTarget } from './job-target.ts';
 import type { SliceCreator } from '../types.ts';
-import { emptyShippingDraft, fromDefaults, toDefaults, toReturnAddress, toReturnShipping, validateShipping, type ShippingDraft } from '../../../../shared/shipping-draft.ts';
+import { emptyShippingDraft, fromDefaults, toDefaults, validateShipping, type ShippingDraft } from '../../../../shared/shipping-draft.ts';
 
 export const DP_STEPS = ['staging', 'disks', 'signin', 'copy', 'shipping', 'result'] as const;
 export type DpStep = (typeof DP_STEPS)[number];
@@ -46,8 +46,10 @@ export interface DiskPrepState {
     registering: boolean;
     createError: unknown;
     created: ImportJobInfo | null;
+    /** The job already existed with exactly these disks (created earlier, e.g. by `obc diskprep`). */
+    createdExisting: boolean;
     drives: DrivesView | null;
-    /** Kept in memory only, for "show BitLocker keys" on the result page. */
+    /** Fetched only when the user asks to see them on the result page; kept in memory only. */
     keys: DriveListItem[] | null;
   };
 }
@@ -81,6 +83,8 @@ export interface DiskPrepActions {
   openShipping(): Promise<void>;
   updateShipping(patch: Partial<ShippingDraft>): void;
   createImportJob(): Promise<void>;
+  /** Opens the BitLocker keys of the prepared disks for display (result page, after a warning). */
+  revealDpKeys(): Promise<void>;
   registerDpProvider(): Promise<void>;
   resetDiskPrep(): void;
 }
@@ -122,6 +126,7 @@ export const initDiskPrepState: DiskPrepState = {
     registering: false,
     createError: null,
     created: null,
+    createdExisting: false,
     drives: null,
     keys: null,
   },
@@ -342,26 +347,21 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       }
       patch({ creating: true, createError: null });
       try {
-        const drives = await api.invoke('diskprep:drives', { staging, job, revealKeys: true, ...(passphrase ? { passphrase } : {}) });
-        if (!drives.driveList?.length) throw new Error(`Disk Prep has no prepared drives for ${job}; finish preparing the disks first.`);
-        const created = await api.invoke('jobs:create', {
-          subscriptionId: target.subscriptionId,
-          resourceGroup: target.resourceGroup,
-          jobName: job,
-          location: target.locationName,
-          storageAccountId: target.storageAccountId,
-          drives: drives.driveList.map((d) => ({ driveId: d.driveId, bitLockerKey: d.bitLockerKey, manifestFile: d.manifestFile, manifestHash: d.manifestHash })),
-          returnAddress: toReturnAddress(shipping),
-          returnShipping: toReturnShipping(shipping),
-          diagnosticsPath: 'waimportexport',
-        });
-        void api.invoke('shipping:saveDefaults', toDefaults(shipping)).catch(() => undefined);
-        const { driveList, ...publicDrives } = drives;
-        patch({ creating: false, created, drives: publicDrives, keys: driveList ?? null });
+        // The main process opens the BitLocker keys from drives.json and creates the job; the keys stay there.
+        const pass = passphrase ? { passphrase } : {};
+        const res = await api.invoke('diskprep:createJob', { staging, job, ...pass, shipping: toDefaults(shipping), subscriptionId: target.subscriptionId });
+        const drives = await api.invoke('diskprep:drives', { staging, job, ...pass });
+        patch({ creating: false, created: res.job, createdExisting: !res.created, target: { ...target, ...res.target }, drives, keys: null });
         go('result');
       } catch (err) {
         patch({ creating: false, createError: err });
       }
+    },
+    async revealDpKeys() {
+      const { staging, job, passphrase } = dp();
+      if (!job) return;
+      const drives = await api.invoke('diskprep:drives', { staging, job, revealKeys: true, ...(passphrase ? { passphrase } : {}) });
+      patch({ keys: drives.driveList ?? null });
     },
     async registerDpProvider() {
       const t = dp().target;
