@@ -45,7 +45,9 @@ export class IoPool {
 
   /** Starts (or, after a crash, replaces) the slot's worker. */
   private spawn(slot: Slot): void {
-    slot.worker = new Worker(COPY_WORKER_URL);
+    // A copy hands its written file's descriptor to this thread (fsync + close here): the worker must not track
+    // descriptors it opened, or it would close that number again when it exits, whatever it then belongs to.
+    slot.worker = new Worker(COPY_WORKER_URL, { trackUnmanagedFds: false });
     slot.worker.on('message', (m: FromCopyWorker) => this.onMessage(slot, m));
     slot.worker.on('error', (err) => {
       if (!this.closed) this.spawn(slot);
