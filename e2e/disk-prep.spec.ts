@@ -169,6 +169,7 @@ test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter
   await expect(page.getByTestId('ship-carrierName-error')).toHaveText(/Return carrier is required/);
   await shot('disk-prep-6-shipping-errors');
   await fillShipping(page);
+  await expect(page.getByTestId('dp-job-type')).toHaveText(/Azure Import\/Export job/);
   await shot('disk-prep-6-shipping');
   await page.getByTestId('dp-create-job').click();
 

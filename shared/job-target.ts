@@ -3,7 +3,7 @@
  * signed-in user's subscriptions, with its resource group, region and the Import/Export location serving it.
  * Pure logic over a small port, so the console (through IPC) and `obc diskprep` (through AzureService) share it.
  */
-import type { ImportLocation, ProviderStatus, StorageAccountInfo, SubscriptionInfo } from './contract/azure.ts';
+import { JOB_BACKEND_NAMESPACE, type ImportLocation, type JobBackendName, type ProviderNamespace, type ProviderStatus, type StorageAccountInfo, type SubscriptionInfo } from './contract/azure.ts';
 
 export interface JobTarget {
   subscriptionId: string;
@@ -15,7 +15,10 @@ export interface JobTarget {
   locationName: string;
   /** The Import/Export location serving that region: shipping address and carriers. */
   location: ImportLocation | null;
-  /** Microsoft.ImportExport is registered on the subscription (jobs cannot be created before). */
+  /** Which service runs the job: Microsoft.ImportExport (default) or Microsoft.DataBox customer disks. */
+  backend: JobBackendName;
+  providerNamespace: ProviderNamespace;
+  /** The job type's resource provider is registered on the subscription (jobs cannot be created before). */
   providerRegistered: boolean;
   providerState: string;
 }
@@ -24,7 +27,7 @@ export interface JobTargetPort {
   subscriptions(): Promise<SubscriptionInfo[]>;
   storageAccounts(subscriptionId: string): Promise<StorageAccountInfo[]>;
   locations(): Promise<ImportLocation[]>;
-  providerStatus(subscriptionId: string, namespace: 'Microsoft.ImportExport'): Promise<ProviderStatus>;
+  providerStatus(subscriptionId: string, namespace: ProviderNamespace): Promise<ProviderStatus>;
 }
 
 const norm = (s: string) => s.toLowerCase().replace(/[\s_-]/g, '');
@@ -39,7 +42,12 @@ export function locationFor(region: string, locations: readonly ImportLocation[]
   );
 }
 
-export async function resolveJobTarget(port: JobTargetPort, o: { storageAccount?: string | undefined; subscriptionId?: string | undefined }): Promise<JobTarget> {
+export async function resolveJobTarget(
+  port: JobTargetPort,
+  o: { storageAccount?: string | undefined; subscriptionId?: string | undefined; backend?: JobBackendName | undefined },
+): Promise<JobTarget> {
+  const backend = o.backend ?? 'ImportExport';
+  const providerNamespace = JOB_BACKEND_NAMESPACE[backend];
   if (!o.storageAccount) throw new Error('The staged job does not name its storage account (seed.json); run Schedule Backup with "Use your own disk" first.');
   const all = await port.subscriptions();
   const subs = all.filter((s) => !o.subscriptionId || s.subscriptionId.toLowerCase() === o.subscriptionId.toLowerCase());
@@ -54,8 +62,10 @@ export async function resolveJobTarget(port: JobTargetPort, o: { storageAccount?
     }
   }
   if (!found) throw new Error(`Storage account ${o.storageAccount} was not found in your subscriptions (${subs.map((s) => s.displayName).join(', ') || 'none'}).`);
-  const [locations, provider] = await Promise.all([port.locations(), port.providerStatus(found.sub.subscriptionId, 'Microsoft.ImportExport')]);
+  const [locations, provider] = await Promise.all([port.locations(), port.providerStatus(found.sub.subscriptionId, providerNamespace)]);
   return {
+    backend,
+    providerNamespace,
     providerRegistered: provider.registered,
     providerState: provider.registrationState,
     subscriptionId: found.sub.subscriptionId,

@@ -73,5 +73,9 @@ describe('diskprep:createJob', () => {
     const again = await call('diskprep:createJob', { ...base, shipping: SHIPPING });
     expect(again).toMatchObject({ ok: true, value: { created: false, job: { name: 'ipc-job' } } });
     expect(await call('shipping:getDefaults')).toMatchObject({ ok: true, value: { contactName: 'Ada Admin' } });
+    // The same disks as a Data Box customer-disk job: another service, so another job (Microsoft.DataBox registered on the way).
+    const dbx = await call('diskprep:createJob', { ...base, shipping: SHIPPING, backend: 'DataBox' });
+    expect(dbx).toMatchObject({ ok: true, value: { created: true, job: { name: 'ipc-job', backend: 'DataBox' }, target: { backend: 'DataBox', providerNamespace: 'Microsoft.DataBox', providerRegistered: true } } });
+    expect(await call('diskprep:createJob', { ...base, shipping: SHIPPING, backend: 'Pigeon' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channel } from './define.ts';
-import type { ImportJobInfo } from './azure.ts';
+import { JOB_BACKENDS, type ImportJobInfo } from './azure.ts';
 import { shippingDefaultsSchema } from './shipping.ts';
 import type { JobTarget } from '../job-target.ts';
 import { zSubscriptionId } from '../validators/azure-names.ts';
@@ -186,7 +186,15 @@ const diskRef = z
   .strict();
 const jobRef = z.object({ staging: path, job: jobName }).strict();
 const createImportJobSchema = z
-  .object({ staging: path, job: jobName, passphrase: passphrase.optional(), shipping: shippingDefaultsSchema, subscriptionId: zSubscriptionId.optional() })
+  .object({
+    staging: path,
+    job: jobName,
+    passphrase: passphrase.optional(),
+    shipping: shippingDefaultsSchema,
+    subscriptionId: zSubscriptionId.optional(),
+    /** Which service runs the job (default Import/Export; Data Box customer-disk jobs take names of at most 24 characters). */
+    backend: z.enum(JOB_BACKENDS).optional(),
+  })
   .strict();
 export type CreateImportJobRequest = z.output<typeof createImportJobSchema>;
 export interface CreateImportJobResult {

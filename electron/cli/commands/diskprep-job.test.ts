@@ -242,4 +242,23 @@ describe('obc diskprep creates the import job', () => {
     expect(job.returnAddress).toMatchObject({ recipientName: 'Grace Ops', email: 'grace@example.com', city: 'Seattle' });
     expect(job.returnShipping).toMatchObject({ carrierName: 'DHL' });
   });
+  it('--job-type data-box: a Microsoft.DataBox customer-disk job (provider registered on the way); a long job name is refused before copying', async () => {
+    const staging = join(work, 'st-dbx');
+    await makeStaging(staging, 'dbx-cli-job', [1 * MiB], { storageAccount: 'obcseedv2' });
+    await makeStaging(staging, 'dbx-name-far-too-long-for-data-box', [1 * MiB], { storageAccount: 'obcseedv2' });
+    const [disk] = await makeDisks(join(work, 'dbx-disks'), [4 * MiB], 'DBX');
+    const shipFile = join(work, 'ship-dbx.json');
+    await writeFile(shipFile, JSON.stringify(SHIPPING));
+    const long = await cli(['diskprep', `s:${staging}`, '--job', 'dbx-name-far-too-long-for-data-box', '--disk', disk, '--job-type', 'data-box', '--shipping', shipFile, '--json']);
+    expect(long.code).toBe(2);
+    expect(errorOf(long)?.message).toMatch(/cannot be a Data Box job: Data Box job names are 3 to 24/);
+    await untouched(disk);
+    expect((await cli(['diskprep', `s:${staging}`, '--disk', disk, '--job-type', 'pigeon'])).err).toMatch(/--job-type "pigeon" must be import-export or data-box/);
+
+    const r = await cli(['diskprep', `s:${staging}`, '--job', 'dbx-cli-job', '--disk', disk, '--job-type', 'data-box', '--shipping', shipFile, '--json']);
+    expect(r.code, r.err + r.out).toBe(0);
+    expect(r.lines.some((l) => l.type === 'notice' && /Registering the Microsoft.DataBox resource provider/.test(String(l.message)))).toBe(true);
+    const made = r.lines.find((l) => l.type === 'job') as { created: boolean; job: { name: string; backend: string; drives: Array<{ driveId: string }> } };
+    expect(made).toMatchObject({ created: true, job: { name: 'dbx-cli-job', backend: 'DataBox', drives: [{ driveId: 'DBX1' }] } });
+  });
 });

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { AppError, toIpcError } from '../../../shared/errors.ts';
-import type { ImportJobAddress } from '../../../shared/contract/azure.ts';
+import type { ImportJobAddress, JobBackendName } from '../../../shared/contract/azure.ts';
 import { shippingDefaultsSchema } from '../../../shared/contract/shipping.ts';
 import type { JobTarget } from '../../../shared/job-target.ts';
 import { SHIPPING_FIELDS, SHIPPING_LABELS, fromDefaults, validateShipping, type ShippingDraft } from '../../../shared/shipping-draft.ts';
@@ -33,6 +33,7 @@ export interface JobPlan {
 export interface PlanOptions {
   job: StagedJob;
   subscriptionId?: string | undefined;
+  backend?: JobBackendName | undefined;
   shippingFile?: string | undefined;
   /** A terminal can be asked (shipping prompts, the typed "yes"); otherwise everything must be known up front. */
   interactive: boolean;
@@ -90,7 +91,7 @@ export async function planJobCreation(o: PlanOptions): Promise<JobPlan> {
     const cloud = await currentCloud(svc);
     if (o.folderDisks && !cloud.rehearsal) throw rehearsalRefusal(cloud);
     await signedIn(svc, o, 'The import job is created after the copy, through your Azure sign-in (or run with --no-job).');
-    const target = await findJobTarget(svc, o.job.seed, { subscriptionId: o.subscriptionId, say: o.say });
+    const target = await findJobTarget(svc, o.job.seed, { subscriptionId: o.subscriptionId, backend: o.backend, say: o.say });
     const fromFile = o.shippingFile ? await readShippingFile(o.shippingFile) : {};
     const remembered = await loadShippingDefaults(dataDir);
     const draft: ShippingDraft = { ...fromDefaults(remembered), ...fromFile };

@@ -106,6 +106,7 @@ export function register(program: Command): void {
     .option('--bitlocker-key <disk=key>', 'a disk that is already BitLocker-encrypted: its 48-digit recovery password (kept, not reformatted); repeatable', collect, [])
     .option('--yes', 'erase non-empty disks without asking (check the serials first)')
     .option('--repair', 'rewrite ranges that fail read-back from staging')
+    .option('--job-type <type>', 'import-export (default) or data-box (a Microsoft.DataBox customer-disk job)', 'import-export')
     .option('--subscription <id>', "subscription holding the storage account (default: seed.json's, else searched)")
     .option('--shipping <file>', 'JSON file with the return shipping details (keys as the console stores them); default: the details last used')
     .option('--signin-timeout <seconds>', 'give up an interactive sign-in after this many seconds', '300')
@@ -118,7 +119,7 @@ export function register(program: Command): void {
         'shipping details before touching a disk, prepares the disks, then creates the import job and prints where to ship them.',
     )
     .option('--json', 'JSON lines on stdout')
-    .action(async (args: string[], o: { job?: string; disk: string[]; container?: string; passphraseFile?: string; yes?: boolean; repair?: boolean; json?: boolean; subscription?: string; shipping?: string; signinTimeout: string; bitlockerKey: string[] }) => {
+    .action(async (args: string[], o: { job?: string; disk: string[]; container?: string; passphraseFile?: string; yes?: boolean; repair?: boolean; json?: boolean; subscription?: string; jobType: string; shipping?: string; signinTimeout: string; bitlockerKey: string[] }) => {
       const json = o.json === true;
       let plan: JobPlan | null = null;
       let preparedList: string | null = null;
@@ -149,11 +150,14 @@ export function register(program: Command): void {
           throw new AppError('VALIDATION', `--signin-timeout "${o.signinTimeout}" must be a whole number of seconds from 10 to 3600.`);
         const signInTimeoutMs = Number(o.signinTimeout) * 1000;
         const say = (message: string) => (json ? jsonLine({ type: 'notice', message }) : process.stderr.write(`note: ${message}\n`));
+        const backend = ({ 'import-export': 'ImportExport', 'data-box': 'DataBox' } as const)[o.jobType as 'import-export' | 'data-box'];
+        if (!backend) throw new AppError('VALIDATION', `--job-type "${o.jobType}" must be import-export or data-box.`);
         if (!legacy.noJob) {
           // Sign-in, storage account, datacenter and shipping details are checked before any disk is touched.
           const staged = await findJob(staging, jobName);
-          plan = await planJobCreation({ job: staged, subscriptionId: o.subscription, shippingFile: o.shipping, interactive, folderDisks: o.disk.some((d) => !isWindowsDiskId(d)), signInTimeoutMs, signal: ac.signal, say });
-        } else if (o.shipping || o.subscription) throw new AppError('VALIDATION', '--shipping and --subscription are for creating the import job; they cannot be combined with --no-job.');
+          plan = await planJobCreation({ job: staged, subscriptionId: o.subscription, backend, shippingFile: o.shipping, interactive, folderDisks: o.disk.some((d) => !isWindowsDiskId(d)), signInTimeoutMs, signal: ac.signal, say });
+        } else if (o.shipping || o.subscription || backend !== 'ImportExport')
+          throw new AppError('VALIDATION', '--shipping, --subscription and --job-type are for creating the import job; they cannot be combined with --no-job.');
         const run = () => runDiskPrep({
           staging,
           ...(jobName ? { job: jobName } : {}),

@@ -5,7 +5,7 @@
  * exists with exactly these drives is reported (a repeated run), one with other drives is a CONFLICT.
  */
 import { AppError, toIpcError } from '../../../shared/errors.ts';
-import { createJobSchema, type CloudInfo, type CreateJobInput, type ImportJobInfo, type ProviderStatus } from '../../../shared/contract/azure.ts';
+import { createJobSchema, type CloudInfo, type CreateJobInput, type ImportJobInfo, type JobBackendName, type ProviderStatus } from '../../../shared/contract/azure.ts';
 import { resolveJobTarget, type JobTarget, type JobTargetPort } from '../../../shared/job-target.ts';
 import { toDefaults, toReturnAddress, toReturnShipping, validateShipping, type ShippingDraft } from '../../../shared/shipping-draft.ts';
 import type { SeedDescriptor } from '../../../shared/staging.ts';
@@ -16,7 +16,7 @@ import { createJobFromDrives, type SecretProtector } from './drives-file.ts';
 export interface JobAzurePort extends JobTargetPort {
   cloudInfos(): Promise<{ current: string; clouds: CloudInfo[] }>;
   registerProvider(subscriptionId: string, namespace: string): Promise<ProviderStatus>;
-  getJob(ref: { subscriptionId: string; resourceGroup: string; jobName: string }): Promise<ImportJobInfo>;
+  getJob(ref: { subscriptionId: string; resourceGroup: string; jobName: string; backend?: JobBackendName | undefined }): Promise<ImportJobInfo>;
   createJob(input: CreateJobInput): Promise<ImportJobInfo>;
 }
 
@@ -45,16 +45,29 @@ export function rehearsalRefusal(cloud: CloudFacts): AppError {
   );
 }
 
-/** The staged job's storage account, region and datacenter; registers Microsoft.ImportExport when it is missing. */
-export async function findJobTarget(azure: JobAzurePort, seed: SeedDescriptor, o: { subscriptionId?: string | undefined; say?: (message: string) => void } = {}): Promise<JobTarget> {
-  const target = await resolveJobTarget(azure, { storageAccount: seed.storageAccount, subscriptionId: o.subscriptionId ?? seed.subscriptionId }).catch((err: unknown) => {
+/** Data Box job names are 3–24 characters (the console allows 64): known before any disk is touched. */
+export function checkJobNameFor(backend: JobBackendName, jobName: string): void {
+  if (backend === 'DataBox' && !/^[-\w.]{3,24}$/.test(jobName))
+    throw new AppError('VALIDATION', `Job ${jobName} cannot be a Data Box job: Data Box job names are 3 to 24 letters, digits, hyphens, underscores or dots. Use an Import/Export job, or stage the backup under a shorter job name.`, {
+      jobName,
+    });
+}
+
+/** The staged job's storage account, region and datacenter; registers the job type's resource provider when it is missing. */
+export async function findJobTarget(
+  azure: JobAzurePort,
+  seed: SeedDescriptor,
+  o: { subscriptionId?: string | undefined; backend?: JobBackendName | undefined; say?: (message: string) => void } = {},
+): Promise<JobTarget> {
+  checkJobNameFor(o.backend ?? 'ImportExport', seed.jobName);
+  const target = await resolveJobTarget(azure, { storageAccount: seed.storageAccount, subscriptionId: o.subscriptionId ?? seed.subscriptionId, backend: o.backend }).catch((err: unknown) => {
     throw err instanceof AppError ? err : new AppError('NOT_FOUND', (err as Error).message);
   });
   if (!target.location)
     throw new AppError('NOT_FOUND', `No Import/Export datacenter serves region ${target.locationName} of storage account ${target.storageAccount}; disks cannot be imported into it.`);
   if (!target.providerRegistered) {
-    o.say?.(`Registering the Microsoft.ImportExport resource provider on subscription ${target.subscriptionName} (${target.subscriptionId}); import jobs need it once per subscription.`);
-    const st = await azure.registerProvider(target.subscriptionId, 'Microsoft.ImportExport');
+    o.say?.(`Registering the ${target.providerNamespace} resource provider on subscription ${target.subscriptionName} (${target.subscriptionId}); ${target.backend === 'DataBox' ? 'Data Box' : 'import'} jobs need it once per subscription.`);
+    const st = await azure.registerProvider(target.subscriptionId, target.providerNamespace);
     return { ...target, providerRegistered: st.registered, providerState: st.registrationState };
   }
   return target;
@@ -67,7 +80,7 @@ export function shippingProblems(draft: ShippingDraft, target: JobTarget): strin
 
 export async function existingJob(azure: JobAzurePort, target: JobTarget, jobName: string): Promise<ImportJobInfo | null> {
   try {
-    return await azure.getJob({ subscriptionId: target.subscriptionId, resourceGroup: target.resourceGroup, jobName });
+    return await azure.getJob({ subscriptionId: target.subscriptionId, resourceGroup: target.resourceGroup, jobName, backend: target.backend });
   } catch (err) {
     if (toIpcError(err).code === 'NOT_FOUND') return null;
     throw err;
@@ -119,6 +132,7 @@ export async function createJobFromDisks(azure: JobAzurePort, o: CreateFromDisks
       returnAddress: toReturnAddress(shipping),
       returnShipping: toReturnShipping(shipping),
       diagnosticsPath: 'waimportexport',
+      backend: o.target.backend,
     });
     if (!input.success) throw new AppError('VALIDATION', `The import job cannot be created: ${input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const job = await retry(() => azure.createJob(input.data));

@@ -288,7 +288,7 @@ export class DiskPrepService {
    */
   async createImportJob(req: CreateImportJobRequest, azure: JobAzurePort): Promise<CreateImportJobResult> {
     const job = await findJob(req.staging, req.job);
-    const target = await findJobTarget(azure, job.seed, { subscriptionId: req.subscriptionId });
+    const target = await findJobTarget(azure, job.seed, { subscriptionId: req.subscriptionId, backend: req.backend });
     const made = await createJobFromDisks(azure, {
       stateDir: stateDirFor(req.staging, req.job),
       protector: await this.protectorFor(req.passphrase)(job),

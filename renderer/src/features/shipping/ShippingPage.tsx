@@ -1,9 +1,9 @@
 /**
  * Step 5: where the job goes (storage account, resource group, region, datacenter) and the shipping details;
  * "Create import job" validates every field, creates the job with the prepared drives and remembers the details.
- * data-testid: dp-target, dp-create-job, dp-create-error, dp-target-error
+ * data-testid: dp-target, dp-job-type, dp-create-job, dp-create-error, dp-target-error
  */
-import { Button, Field, MessageBar, MessageBarActions, MessageBarBody, MessageBarGroup, Spinner, Text } from '@fluentui/react-components';
+import { Button, Dropdown, Field, MessageBar, MessageBarActions, MessageBarBody, MessageBarGroup, Option, Spinner, Text } from '@fluentui/react-components';
 import { useShallow } from 'zustand/react/shallow';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { formatBytes } from '../../components/format.ts';
@@ -11,9 +11,10 @@ import { useAppStore } from '../../store/index.ts';
 import { AuthLine, useSignInUrl } from '../disk-prep/SignInPage.tsx';
 import { ShippingForm } from './ShippingForm.tsx';
 import { validateShipping } from '../../../../shared/shipping-draft.ts';
+import { JOB_TYPE_CHOICES } from '../../../../shared/import-jobs.ts';
 
 export function ShippingPage() {
-  const { shipping, showAll, target, targetError, targetLoading, creating, createError, drives, auth, signingIn, registering } = useAppStore(
+  const { shipping, showAll, target, targetError, targetLoading, creating, createError, drives, auth, signingIn, registering, jobBackend } = useAppStore(
     useShallow((s) => ({
       shipping: s.dp.shipping,
       showAll: s.dp.shippingShowAll,
@@ -26,6 +27,7 @@ export function ShippingPage() {
       auth: s.dp.auth,
       signingIn: s.dp.signingIn,
       registering: s.dp.registering,
+      jobBackend: s.dp.jobBackend,
     })),
   );
   const update = useAppStore((s) => s.updateShipping);
@@ -33,6 +35,8 @@ export function ShippingPage() {
   const reload = useAppStore((s) => s.openShipping);
   const signIn = useAppStore((s) => s.signInDp);
   const register = useAppStore((s) => s.registerDpProvider);
+  const setBackend = useAppStore((s) => s.setDpJobBackend);
+  const jobType = JOB_TYPE_CHOICES.find((c) => c.backend === jobBackend) ?? JOB_TYPE_CHOICES[0];
   const setUrl = useAppStore((s) => s.setDpSignInUrl);
   useSignInUrl(signingIn, setUrl);
   const carriers = target?.location?.supportedCarriers ?? [];
@@ -60,12 +64,28 @@ export function ShippingPage() {
           </Text>
         </Field>
       )}
+      <Field label="Job type" hint={jobBackend === 'DataBox' ? 'Microsoft.DataBox customer-disk job (job names of at most 24 characters).' : 'Microsoft.ImportExport job, the classic import of your own disks.'}>
+        <Dropdown
+          data-testid="dp-job-type"
+          value={jobType.label}
+          selectedOptions={[jobBackend]}
+          disabled={creating || targetLoading}
+          onOptionSelect={(_, d) => d.optionValue && void setBackend(d.optionValue as typeof jobBackend)}
+          style={{ maxWidth: 360 }}
+        >
+          {JOB_TYPE_CHOICES.map((c) => (
+            <Option key={c.backend} value={c.backend}>
+              {c.label}
+            </Option>
+          ))}
+        </Dropdown>
+      </Field>
       {target && !target.providerRegistered && (
         <MessageBarGroup>
           <MessageBar intent="warning" data-testid="dp-provider">
             <MessageBarBody>
-              The resource provider Microsoft.ImportExport is {target.providerState} on subscription {target.subscriptionName}; import jobs cannot be created
-              until it is registered.
+              The resource provider {target.providerNamespace} is {target.providerState} on subscription {target.subscriptionName}; {jobType.short} jobs cannot be
+              created until it is registered.
             </MessageBarBody>
             <MessageBarActions>
               <Button data-testid="dp-provider-register" disabled={registering} onClick={() => void register()}>

@@ -1,5 +1,5 @@
 import type { DiskInfo, DiskPrepProgress, DiskPrepStatus, DisksView, DrivesView, DriveListItem, JobsView, PlanView } from '../../../../shared/contract/diskprep.ts';
-import type { AuthStatus, ImportJobInfo } from '../../../../shared/contract/azure.ts';
+import type { AuthStatus, ImportJobInfo, JobBackendName } from '../../../../shared/contract/azure.ts';
 import { api } from '../../api/client.ts';
 import { fetchPolicyDefaults } from './policy-defaults.ts';
 import { resolveJobTarget, type JobTarget } from './job-target.ts';
@@ -39,6 +39,8 @@ export interface DiskPrepState {
     progress: DiskPrepProgress | null;
     shipping: ShippingDraft;
     shippingShowAll: boolean;
+    /** Which service runs the job: Azure Import/Export (default) or a Data Box customer-disk job. */
+    jobBackend: JobBackendName;
     target: JobTarget | null;
     targetError: unknown;
     targetLoading: boolean;
@@ -83,6 +85,8 @@ export interface DiskPrepActions {
   openShipping(): Promise<void>;
   updateShipping(patch: Partial<ShippingDraft>): void;
   createImportJob(): Promise<void>;
+  /** Chooses the job type on the shipping step (Import/Export or Data Box customer disks). */
+  setDpJobBackend(backend: JobBackendName): Promise<void>;
   /** Opens the BitLocker keys of the prepared disks for display (result page, after a warning). */
   revealDpKeys(): Promise<void>;
   registerDpProvider(): Promise<void>;
@@ -119,6 +123,7 @@ export const initDiskPrepState: DiskPrepState = {
     progress: null,
     shipping: emptyShippingDraft(),
     shippingShowAll: false,
+    jobBackend: 'ImportExport',
     target: null,
     targetError: null,
     targetLoading: false,
@@ -329,11 +334,17 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       patch({ drives, ...(typed ? {} : { shipping: fromDefaults(defaults) }) });
       try {
         const stagedJob = dp().jobs?.jobs.find((j) => j.jobName === job);
-        const target = await resolveJobTarget({ storageAccount: drives?.storageAccount ?? stagedJob?.storageAccount });
+        const target = await resolveJobTarget({ storageAccount: drives?.storageAccount ?? stagedJob?.storageAccount, backend: dp().jobBackend });
         patch({ target, targetLoading: false });
       } catch (err) {
         patch({ target: null, targetLoading: false, targetError: err });
       }
+    },
+    async setDpJobBackend(backend) {
+      if (dp().jobBackend === backend) return;
+      // The provider to register (and its state) depends on the job type: look the target up again.
+      patch({ jobBackend: backend, createError: null });
+      await get().openShipping();
     },
     updateShipping(p) {
       patch({ shipping: { ...dp().shipping, ...p } });
@@ -349,7 +360,7 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       try {
         // The main process opens the BitLocker keys from drives.json and creates the job; the keys stay there.
         const pass = passphrase ? { passphrase } : {};
-        const res = await api.invoke('diskprep:createJob', { staging, job, ...pass, shipping: toDefaults(shipping), subscriptionId: target.subscriptionId });
+        const res = await api.invoke('diskprep:createJob', { staging, job, ...pass, shipping: toDefaults(shipping), subscriptionId: target.subscriptionId, backend: target.backend });
         const drives = await api.invoke('diskprep:drives', { staging, job, ...pass });
         patch({ creating: false, created: res.job, createdExisting: !res.created, target: { ...target, ...res.target }, drives, keys: null });
         go('result');
@@ -368,7 +379,7 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       if (!t) return;
       patch({ registering: true, createError: null });
       try {
-        const st = await api.invoke('azure:registerProvider', { subscriptionId: t.subscriptionId, namespace: 'Microsoft.ImportExport' });
+        const st = await api.invoke('azure:registerProvider', { subscriptionId: t.subscriptionId, namespace: t.providerNamespace });
         patch({ registering: false, target: { ...t, providerRegistered: st.registered, providerState: st.registrationState } });
       } catch (err) {
         patch({ registering: false, createError: err });

@@ -1,10 +1,11 @@
 import { resolveJobTarget as resolveWith, type JobTarget } from '../../../../shared/job-target.ts';
+import type { JobBackendName } from '../../../../shared/contract/azure.ts';
 import { api } from '../../api/client.ts';
 
 export { locationFor, type JobTarget } from '../../../../shared/job-target.ts';
 
 /** The shared target resolution (shared/job-target.ts) over the console's IPC. */
-export function resolveJobTarget(o: { storageAccount?: string | undefined; subscriptionId?: string | undefined }): Promise<JobTarget> {
+export function resolveJobTarget(o: { storageAccount?: string | undefined; subscriptionId?: string | undefined; backend?: JobBackendName | undefined }): Promise<JobTarget> {
   return resolveWith(
     {
       subscriptions: () => api.invoke('azure:subscriptions', {}),
