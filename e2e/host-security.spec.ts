@@ -4,6 +4,7 @@ import { test, expect } from './fixtures.ts';
 test('a page without the token cannot connect and says so', async ({ page, host, shot }) => {
   await page.goto(host.origin + '/');
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'unauthorized');
+  await expect(page.getByTestId('connection-status')).toHaveText('Not authorized');
   await shot('host-no-token');
 });
 
@@ -11,6 +12,7 @@ test('a page with a stale token (the host was restarted since) says its address 
   // The token of an earlier run of `npm start`: the WebSocket handshake is refused (HTTP 401) by the running host.
   await page.goto(`${host.origin}/#token=${'A'.repeat(host.token.length)}`);
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'unauthorized');
+  await expect(page.getByTestId('connection-status')).toHaveText('Address out of date');
   const banner = page.getByTestId('connection-banner');
   await expect(banner).toHaveAttribute('data-reason', 'tokenMismatch');
   await expect(banner).toContainText(

@@ -45,7 +45,7 @@ export function StatusBar() {
     <footer className={styles.bar} data-testid="status-bar">
       <span className={styles.item} role="status" aria-live="polite">
         <Badge data-testid="connection-status" data-state={conn.state} color={COLORS[conn.state]} appearance="tint">
-          {CONNECTION_LABELS[conn.state]}
+          {conn.state === 'unauthorized' && conn.reason === 'tokenMismatch' ? 'Address out of date' : CONNECTION_LABELS[conn.state]}
         </Badge>
       </span>
       {(running > 0 || waiting > 0) && (
