@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkContainerName, checkJobName, checkStorageAccountName, checkSubscriptionId, checkTrackingNumber, normalizeTrackingNumber, zTrackingNumber } from './azure-names.ts';
+import { checkContainerName, checkJobName, checkRecoveryPasswordTypos, checkStorageAccountName, checkSubscriptionId, checkTrackingNumber, normalizeTrackingNumber, zTrackingNumber } from './azure-names.ts';
 import { checkCarrier, checkShippingContact, deliveryPackageSchema } from './shipping.ts';
 
 describe('azure name validators', () => {
@@ -46,5 +46,17 @@ describe('shipping validators (decision 5)', () => {
     const r = deliveryPackageSchema.safeParse({ carrierName: 'FedEx', trackingNumber: '1234-5678', driveCount: 11, shipDate: '2026-11-20' });
     expect(r.success).toBe(false);
     expect(JSON.stringify(r.error?.issues)).toMatch(/1 to 10/);
+  });
+});
+
+describe('BitLocker recovery password typed by hand', () => {
+  const key = '238810-662376-448998-450120-652806-203390-606320-483076';
+  it('passes a real recovery password, names the group with a typo', () => {
+    expect(checkRecoveryPasswordTypos(key)).toBeNull();
+    expect(checkRecoveryPasswordTypos(key.replace('662376', '662377'))).toMatch(/^group 2 is not part of a valid BitLocker recovery password/);
+    // 11 × 65536 = 720896 is a multiple of 11 but above every 16-bit number.
+    expect(checkRecoveryPasswordTypos(key.replace('483076', '720896'))).toMatch(/^group 8 /);
+    expect(checkRecoveryPasswordTypos('1234')).toMatch(/48-digit recovery password/);
+    expect(checkRecoveryPasswordTypos(key.replace(/-/g, ' '))).toMatch(/8 groups of 6 digits/);
   });
 });

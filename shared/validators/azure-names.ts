@@ -60,6 +60,18 @@ export const checkDriveId: Check = (v) =>
 export const checkBitLockerKey: Check = (v) =>
   /^\d{6}(-\d{6}){7}$/.test(v) ? null : 'BitLocker key must be the 48-digit recovery password (8 groups of 6 digits separated by "-").';
 
+/**
+ * A recovery password typed by hand (CLI --bitlocker-key, the console's "Already BitLocker-encrypted…" dialog): the
+ * format, then the per-group checksum — every group of a real recovery password is 11 × a number below 65536, so a
+ * mistyped digit is caught before the disk is touched. Null when the key passes.
+ */
+export const checkRecoveryPasswordTypos: Check = (v) => {
+  const format = checkBitLockerKey(v);
+  if (format) return format;
+  const bad = v.split('-').findIndex((b) => Number(b) % 11 !== 0 || Number(b) / 11 > 65535);
+  return bad < 0 ? null : `group ${bad + 1} is not part of a valid BitLocker recovery password (each group is a multiple of 11 below 720896); check it for a typo.`;
+};
+
 /** Decision 7: manifest hash = upper-case hex MD5, 32 characters. */
 export const checkManifestHash: Check = (v) =>
   /^[0-9A-F]{32}$/.test(v) ? null : `Manifest hash "${v}" must be 32 upper-case hexadecimal characters (MD5).`;

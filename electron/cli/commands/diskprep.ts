@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { type Command } from 'commander';
 import { AppError, toIpcError } from '../../../shared/errors.ts';
-import { checkBitLockerKey } from '../../../shared/validators/azure-names.ts';
+import { checkRecoveryPasswordTypos } from '../../../shared/validators/azure-names.ts';
 import type { DiskPrepProgress } from '../../../shared/contract/diskprep.ts';
 import { isWindowsDiskId, runDiskPrep, type DiskRef } from '../../services/diskprep/engine.ts';
 import { discoverJobs, findJob } from '../../services/diskprep/jobs.ts';
@@ -71,11 +71,9 @@ export function parseBitLockerKeys(values: string[], disks: string[]): Map<strin
     const key = eq > 0 ? v.slice(eq + 1).trim() : '';
     if (!disk || !key) throw new AppError('VALIDATION', `--bitlocker-key "${v.replace(/\d{6}(-\d{6}){7}/, '<key>')}" must be <disk>=<48-digit recovery password>, e.g. E=123456-…-123456.`);
     if (!disks.includes(disk)) throw new AppError('VALIDATION', `--bitlocker-key names disk ${disk}, which is not among the --disk values (${disks.join(', ') || 'none'}).`);
-    const problem = checkBitLockerKey(key);
+    // Format and per-group checksum (shared with the console's key dialog): a mistyped digit is caught before the disk is touched.
+    const problem = checkRecoveryPasswordTypos(key);
     if (problem) throw new AppError('VALIDATION', `--bitlocker-key for disk ${disk}: ${problem}`);
-    // Every block of a real recovery password is 11 × a 16-bit number: catches a mistyped digit before the disk is touched.
-    const bad = key.split('-').findIndex((b) => Number(b) % 11 !== 0 || Number(b) / 11 > 65535);
-    if (bad >= 0) throw new AppError('VALIDATION', `--bitlocker-key for disk ${disk}: group ${bad + 1} is not part of a valid BitLocker recovery password (each group is a multiple of 11 below 720896); check it for a typo.`);
     if (out.has(disk)) throw new AppError('VALIDATION', `--bitlocker-key is given twice for disk ${disk}.`);
     out.set(disk, key);
   }
