@@ -5,10 +5,11 @@
  * the same task. Cancel works while it waits (the prepared disks and journals stay); a stopped or failed run
  * resumes where it stopped.
  * data-testid: dp-copy (data-status), dp-copy-phase, dp-copy-file, dp-disk-progress-<serial> (data-phase),
- * dp-needs-disk, dp-needs-disk-refresh, dp-add-error, dp-copy-done, dp-copy-error, dp-copy-resume
+ * dp-needs-disk, dp-needs-disk-refresh, dp-add-error, dp-copy-done, dp-copy-error (data-wrong-key when the host says a
+ * given BitLocker key is not the volume's), dp-copy-resume
  */
 import { Button, Field, MessageBar, MessageBarActions, MessageBarBody, MessageBarGroup, MessageBarTitle, ProgressBar, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from '@fluentui/react-components';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { DiskPhase, DiskProgress } from '../../../../shared/contract/diskprep.ts';
 import { isFinished } from '../../../../shared/task.ts';
@@ -16,7 +17,9 @@ import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { TaskProgress } from '../../components/TaskProgress.tsx';
 import { formatBytes } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
+import { BitLockerKeyDialog } from './BitLockerKeyDialog.tsx';
 import { DisksTable } from './DisksTable.tsx';
+import { isWrongKeyError } from './disk-rules.ts';
 import { RehearsalDiskForm } from './DisksPage.tsx';
 
 const PHASES: Array<{ id: DiskPhase; label: string }> = [
@@ -69,8 +72,8 @@ function DiskRowProgress({ d }: { d: DiskProgress }) {
 }
 
 export function CopyProgressPage() {
-  const { taskId, progress, status, startError, disks, job } = useAppStore(
-    useShallow((s) => ({ taskId: s.dp.taskId, progress: s.dp.progress, status: s.dp.status, startError: s.dp.startError, disks: s.dp.disks, job: s.dp.job })),
+  const { taskId, progress, status, startError, disks, job, bitLockerKeys } = useAppStore(
+    useShallow((s) => ({ taskId: s.dp.taskId, progress: s.dp.progress, status: s.dp.status, startError: s.dp.startError, disks: s.dp.disks, job: s.dp.job, bitLockerKeys: s.dp.bitLockerKeys })),
   );
   const task = useAppStore((s) => (taskId ? s.tasks[taskId] : undefined));
   const refresh = useAppStore((s) => s.refreshDpStatus);
@@ -78,6 +81,9 @@ export function CopyProgressPage() {
   const resume = useAppStore((s) => s.startCopy);
   const loadDisks = useAppStore((s) => s.loadDisks);
   const openErase = useAppStore((s) => s.openErase);
+  const setKey = useAppStore((s) => s.setDiskBitLockerKey);
+  const goStep = useAppStore((s) => s.goDpStep);
+  const [keyFor, setKeyFor] = useState<string | null>(null);
   const running = !!task && !isFinished(task.status);
   const waiting = task?.status === 'waiting';
   const copying = running && !waiting;
@@ -173,9 +179,35 @@ export function CopyProgressPage() {
           </MessageBar>
         </MessageBarGroup>
       )}
-      {needsDisk && <DisksTable disks={candidates} selected={[]} onToggle={(id) => openErase('add', [id])} />}
+      {needsDisk && (
+        <DisksTable disks={candidates} selected={[]} onToggle={(id) => openErase('add', [id])} bitLockerKeys={bitLockerKeys} onBitLockerKey={setKeyFor} keyActionOnAll />
+      )}
+      {/* Another disk that is already encrypted: accepting its key continues the job on it (no erase). */}
+      <BitLockerKeyDialog
+        disk={candidates.find((d) => d.id === keyFor) ?? null}
+        onAccept={(key) => {
+          if (keyFor) {
+            setKey(keyFor, key);
+            openErase('add', [keyFor]);
+          }
+          setKeyFor(null);
+        }}
+        onRemove={() => setKeyFor(null)}
+        onClose={() => setKeyFor(null)}
+      />
       {needsDisk && <RehearsalDiskForm onCreated={(d) => openErase('add', [d.id])} />}
-      {task?.status === 'failed' && !needsDisk && (
+      {task?.status === 'failed' && !needsDisk && isWrongKeyError(task.error?.message) && (
+        <div data-testid="dp-copy-error" data-wrong-key="true">
+          <ErrorBar
+            error={`${task.error?.message} Disk Prep stopped before copying anything to that disk. Go back to Disks, open "Change BitLocker key…" on the disk and enter its 48-digit recovery password (on Windows, as administrator: manage-bde -protectors -get <drive>: -Type RecoveryPassword).`}
+            title="The BitLocker key does not match"
+            onRetry={() => goStep('disks')}
+            retryLabel="Back to Disks"
+            testId="dp-wrong-key"
+          />
+        </div>
+      )}
+      {task?.status === 'failed' && !needsDisk && !isWrongKeyError(task.error?.message) && (
         <ErrorBar error={task.error?.message ?? 'Disk Prep failed.'} title="Disk Prep stopped" onRetry={() => void resume(true)} retryLabel="Resume" testId="dp-copy-error" />
       )}
       {task?.status === 'cancelled' && (

@@ -2,7 +2,8 @@
  * Step 2: choose the disks. The table, capacity needed vs selected, a rehearsal folder disk for the sandbox, and
  * the backup passphrase that seals the BitLocker keys in drives.json.
  * data-testid: dp-disks-refresh, dp-capacity, dp-capacity-text, dp-add-rehearsal, dp-rehearsal-serial,
- * dp-rehearsal-capacity, dp-rehearsal-create, dp-passphrase, dp-disks-note, dp-plan-error
+ * dp-rehearsal-capacity, dp-rehearsal-create, dp-passphrase, dp-disks-note, dp-plan-error; the BitLocker key dialog:
+ * see BitLockerKeyDialog.tsx
  */
 import { Button, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, MessageBarTitle, ProgressBar, Spinner, Text } from '@fluentui/react-components';
 import { AddRegular, ArrowClockwiseRegular } from '@fluentui/react-icons';
@@ -12,6 +13,7 @@ import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { formatBytes } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 import type { DiskInfo } from '../../../../shared/contract/diskprep.ts';
+import { BitLockerKeyDialog } from './BitLockerKeyDialog.tsx';
 import { DisksTable } from './DisksTable.tsx';
 import { capacitySummary, MAX_DISKS } from './disk-rules.ts';
 
@@ -71,7 +73,7 @@ export function RehearsalDiskForm({ onCreated }: { onCreated?: (disk: DiskInfo) 
 }
 
 export function DisksPage() {
-  const { disks, disksLoading, disksError, selected, plan, planError, passphrase, job, jobs } = useAppStore(
+  const { disks, disksLoading, disksError, selected, plan, planError, passphrase, job, jobs, bitLockerKeys } = useAppStore(
     useShallow((s) => ({
       disks: s.dp.disks,
       disksLoading: s.dp.disksLoading,
@@ -82,11 +84,15 @@ export function DisksPage() {
       passphrase: s.dp.passphrase,
       job: s.dp.job,
       jobs: s.dp.jobs,
+      bitLockerKeys: s.dp.bitLockerKeys,
     })),
   );
   const load = useAppStore((s) => s.loadDisks);
   const toggle = useAppStore((s) => s.toggleDisk);
   const setPassphrase = useAppStore((s) => s.setDpPassphrase);
+  const setKey = useAppStore((s) => s.setDiskBitLockerKey);
+  const [keyFor, setKeyFor] = useState<string | null>(null);
+  const keyDisk = disks?.disks.find((d) => d.id === keyFor) ?? null;
   useEffect(() => {
     if (!disks && !disksLoading) void load();
   }, [disks, disksLoading, load]);
@@ -114,7 +120,20 @@ export function DisksPage() {
         </MessageBarGroup>
       )}
       <ErrorBar error={disksError} title="Disks could not be listed" onRetry={() => void load()} testId="dp-disks-error" />
-      {disks && <DisksTable disks={disks.disks} selected={selected} onToggle={toggle} />}
+      {disks && <DisksTable disks={disks.disks} selected={selected} onToggle={toggle} bitLockerKeys={bitLockerKeys} onBitLockerKey={setKeyFor} />}
+      <BitLockerKeyDialog
+        disk={keyDisk}
+        {...(keyFor && bitLockerKeys[keyFor] ? { currentKey: bitLockerKeys[keyFor] } : {})}
+        onAccept={(key) => {
+          if (keyFor) setKey(keyFor, key);
+          setKeyFor(null);
+        }}
+        onRemove={() => {
+          if (keyFor) setKey(keyFor, null);
+          setKeyFor(null);
+        }}
+        onClose={() => setKeyFor(null)}
+      />
       <RehearsalDiskForm />
       <Field
         label="Capacity needed vs selected"

@@ -3,22 +3,28 @@
  * the staging disk, another job's disk, read-only) are disabled with the reason; USB and > 10 TB disks carry a
  * warning; folder disks are labelled as rehearsal disks.
  * data-testid: disks-table, disk-row-<serial> (data-selectable, data-selected), disk-select-<serial>,
- * disk-reason-<serial>, disk-warnings-<serial>, disk-rehearsal-<serial>
+ * disk-reason-<serial>, disk-warnings-<serial>, disk-rehearsal-<serial>, disk-key-<serial> (the "Already
+ * BitLocker-encrypted…" action), disk-keeps-<serial> (the disk keeps its volume: key given, shown masked)
  */
-import { Badge, Checkbox, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, tokens } from '@fluentui/react-components';
-import { WarningRegular } from '@fluentui/react-icons';
+import { Badge, Button, Checkbox, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, tokens } from '@fluentui/react-components';
+import { LockClosedRegular, WarningRegular } from '@fluentui/react-icons';
 import type { DiskInfo } from '../../../../shared/contract/diskprep.ts';
 import { formatBytes } from '../../components/format.ts';
-import { diskRow } from './disk-rules.ts';
+import { diskRow, maskRecoveryPassword } from './disk-rules.ts';
 
 export interface DisksTableProps {
   disks: readonly DiskInfo[];
   selected: readonly string[];
   onToggle: (id: string) => void;
   disabled?: boolean;
+  /** Recovery passwords given for disks that are already BitLocker-encrypted (disk id → key; shown masked). */
+  bitLockerKeys?: Readonly<Record<string, string>>;
+  /** Shows "Already BitLocker-encrypted…" on the selected disks (or on every selectable one with `keyActionOnAll`). */
+  onBitLockerKey?: (id: string) => void;
+  keyActionOnAll?: boolean;
 }
 
-export function DisksTable({ disks, selected, onToggle, disabled }: DisksTableProps) {
+export function DisksTable({ disks, selected, onToggle, disabled, bitLockerKeys, onBitLockerKey, keyActionOnAll }: DisksTableProps) {
   if (!disks.length)
     return (
       <Text data-testid="disks-empty" italic>
@@ -42,6 +48,8 @@ export function DisksTable({ disks, selected, onToggle, disabled }: DisksTablePr
         {disks.map((d) => {
           const r = diskRow(d);
           const isSel = selected.includes(d.id);
+          const key = bitLockerKeys?.[d.id];
+          const keyAction = !!onBitLockerKey && r.selectable && !disabled && (isSel || !!keyActionOnAll);
           return (
             <TableRow key={d.id} data-testid={`disk-row-${d.serial}`} data-selectable={r.selectable} data-selected={isSel} aria-disabled={!r.selectable}>
               <TableCell>
@@ -65,12 +73,24 @@ export function DisksTable({ disks, selected, onToggle, disabled }: DisksTablePr
               <TableCell>{formatBytes(d.sizeBytes)}</TableCell>
               <TableCell>{d.busType}</TableCell>
               <TableCell>
-                {r.selectable ? (
+                {r.selectable && key ? (
+                  <Text data-testid={`disk-keeps-${d.serial}`}>
+                    <LockClosedRegular aria-hidden style={{ verticalAlign: 'middle', marginRight: 4 }} />
+                    Keeps its BitLocker volume (key given, <span style={{ fontFamily: tokens.fontFamilyMonospace }}>{maskRecoveryPassword(key)}</span>)
+                  </Text>
+                ) : r.selectable ? (
                   <Text>{d.jobName ? `Prepared for ${d.jobName}` : d.usedBytes > 0 ? `${formatBytes(d.usedBytes)} in use` : 'Available'}</Text>
                 ) : (
                   <Text data-testid={`disk-reason-${d.serial}`} style={{ color: tokens.colorPaletteRedForeground1 }}>
                     Not available: {r.reason}
                   </Text>
+                )}
+                {keyAction && (
+                  <div>
+                    <Button data-testid={`disk-key-${d.serial}`} size="small" appearance="subtle" icon={<LockClosedRegular />} onClick={() => onBitLockerKey?.(d.id)}>
+                      {key ? 'Change BitLocker key…' : 'Already BitLocker-encrypted…'}
+                    </Button>
+                  </div>
                 )}
               </TableCell>
               <TableCell data-testid={`disk-warnings-${d.serial}`}>

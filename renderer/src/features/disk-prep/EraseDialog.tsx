@@ -1,7 +1,9 @@
 /**
  * Destructive confirmation (modal, alert): names every disk to be erased by serial and size; the user types the
  * job name to confirm.
- * data-testid: dp-erase-dialog, dp-erase-disk-<serial>, dp-erase-confirm-input, dp-erase-confirm, dp-erase-cancel
+ * Disks accepted with their BitLocker key are not erased; they are named as kept (dp-erase-kept-<serial>).
+ * data-testid: dp-erase-dialog, dp-erase-disk-<serial>, dp-erase-kept-<serial>, dp-erase-confirm-input, dp-erase-confirm,
+ * dp-erase-cancel
  */
 import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Text } from '@fluentui/react-components';
 import { useState } from 'react';
@@ -11,12 +13,15 @@ import { useAppStore } from '../../store/index.ts';
 import { eraseConfirmed } from './disk-rules.ts';
 
 export function EraseDialog() {
-  const { erase, disks, job } = useAppStore(useShallow((s) => ({ erase: s.dp.erase, disks: s.dp.disks, job: s.dp.job })));
+  const { erase, disks, job, selected, keys } = useAppStore(
+    useShallow((s) => ({ erase: s.dp.erase, disks: s.dp.disks, job: s.dp.job, selected: s.dp.selected, keys: s.dp.bitLockerKeys })),
+  );
   const close = useAppStore((s) => s.closeErase);
   const confirm = useAppStore((s) => s.confirmErase);
   const [typed, setTyped] = useState('');
   const [tried, setTried] = useState(false);
   const list = (disks?.disks ?? []).filter((d) => erase?.diskIds.includes(d.id));
+  const kept = erase?.mode === 'start' ? (disks?.disks ?? []).filter((d) => selected.includes(d.id) && keys[d.id] && !erase.diskIds.includes(d.id)) : [];
   const ok = !!job && eraseConfirmed(typed, job);
   const onClose = () => {
     setTyped('');
@@ -48,6 +53,18 @@ export function EraseDialog() {
                   </li>
                 ))}
               </ul>
+              {kept.length > 0 && (
+                <Text>
+                  Not erased — {kept.length === 1 ? 'this disk keeps its' : 'these disks keep their'} BitLocker volume (key given):{' '}
+                  {kept.map((d, i) => (
+                    <span key={d.id} data-testid={`dp-erase-kept-${d.serial}`}>
+                      {i > 0 ? ', ' : ''}
+                      <strong>{d.serial}</strong>
+                    </span>
+                  ))}
+                  .
+                </Text>
+              )}
               <Field
                 label={`Type the job name "${job}" to confirm`}
                 required

@@ -4,6 +4,7 @@
  * engine did not (USB bus, over 10 TB) so the table never hides them.
  */
 import type { DiskInfo, DiskIssue } from '../../../../shared/contract/diskprep.ts';
+import { checkRecoveryPasswordTypos } from '../../../../shared/validators/azure-names.ts';
 
 export const TEN_TB = 10 * 1000 ** 4;
 export const MAX_DISKS = 10;
@@ -55,3 +56,59 @@ export function capacitySummary(selected: readonly DiskInfo[], neededBytes: numb
 
 /** The erase confirmation passes when the typed text is exactly the job name (surrounding spaces ignored). */
 export const eraseConfirmed = (typed: string, jobName: string): boolean => typed.trim() === jobName;
+
+/* ---------- A disk that is already BitLocker-encrypted, accepted with its recovery password ---------- */
+
+/** Pasted forms become 8 dash-separated groups: spaces around or instead of dashes, or 48 digits in a row. */
+export function normalizeRecoveryPassword(typed: string): string {
+  const v = typed.trim().replace(/\s*-\s*|\s+/g, '-');
+  return /^\d{48}$/.test(v) ? v.match(/\d{6}/g)!.join('-') : v;
+}
+
+/**
+ * What the key field says. While typing (`final` false) only what is already wrong: a character that is not a digit,
+ * a group longer than 6 digits, a finished group that fails the checksum. On accept: the full check (format and every
+ * group), with the same words as `obc diskprep --bitlocker-key`.
+ */
+export function recoveryPasswordProblem(typed: string, final: boolean): string | null {
+  const v = normalizeRecoveryPassword(typed);
+  if (!v) return final ? 'Enter the 48-digit recovery password (8 groups of 6 digits).' : null;
+  if (/[^\d-]/.test(v)) return 'Only digits and dashes: the recovery password is 8 groups of 6 digits, like 123456-…-123456.';
+  const groups = v.split('-');
+  if (groups.length > 8) return 'Too many groups: the recovery password has 8 groups of 6 digits.';
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i];
+    if (g.length > 6) return `Group ${i + 1} has ${g.length} digits; every group has 6.`;
+    const finished = g.length === 6 && (i < groups.length - 1 || groups.length === 8 || final);
+    if (finished && (Number(g) % 11 !== 0 || Number(g) / 11 > 65535))
+      return `Group ${i + 1} (${g}) is not part of a valid BitLocker recovery password (each group is a multiple of 11 below 720896); check it for a typo.`;
+    if (g.length < 6 && (i < groups.length - 1 || final)) return `Group ${i + 1} has ${g.length} digit${g.length === 1 ? '' : 's'}; every group has 6.`;
+  }
+  if (!final) return null;
+  const p = checkRecoveryPasswordTypos(v);
+  return p ? p.charAt(0).toUpperCase() + p.slice(1) : null;
+}
+
+/** The key is shown once, while typed; afterwards only its last group. */
+export const maskRecoveryPassword = (key: string): string => `••••••-…-${key.slice(-6)}`;
+
+/** The host's answer when a given key is not the volume's (windows-disk.ts / folder-disk.ts). */
+export const isWrongKeyError = (message: string | undefined): boolean => !!message && /does not match the volume's recovery password/.test(message);
+
+/**
+ * A disk with a key keeps its volume: no erase confirmation, and diskprep:start / addDisk get the key instead of
+ * confirmErase. A rehearsal (folder) disk that holds files is still cleared — the folder stands in for the volume — so
+ * it stays in the erase confirmation.
+ */
+export const keyedDiskIsCleared = (d: DiskInfo | undefined): boolean => !!d && d.kind === 'folder' && d.usedBytes > 0;
+
+export function needsEraseConfirm(d: DiskInfo | undefined, key: string | undefined): boolean {
+  return !key || keyedDiskIsCleared(d);
+}
+
+export type DiskRefOut = { id: string; confirmErase?: boolean; existingBitLockerKey?: string };
+
+export function diskRefFor(id: string, d: DiskInfo | undefined, key: string | undefined): DiskRefOut {
+  if (!key) return { id, confirmErase: true };
+  return { id, existingBitLockerKey: key, ...(keyedDiskIsCleared(d) ? { confirmErase: true } : {}) };
+}

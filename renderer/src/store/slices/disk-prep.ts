@@ -4,6 +4,7 @@ import { api } from '../../api/client.ts';
 import { fetchPolicyDefaults } from './policy-defaults.ts';
 import { resolveJobTarget, type JobTarget } from './job-target.ts';
 import type { SliceCreator } from '../types.ts';
+import { diskRefFor, needsEraseConfirm } from '../../features/disk-prep/disk-rules.ts';
 import { emptyShippingDraft, fromDefaults, toDefaults, validateShipping, type ShippingDraft } from '../../../../shared/shipping-draft.ts';
 
 export const DP_STEPS = ['staging', 'disks', 'signin', 'copy', 'shipping', 'result'] as const;
@@ -28,6 +29,11 @@ export interface DiskPrepState {
     plan: PlanView | null;
     planError: unknown;
     passphrase: string;
+    /**
+     * Disks that are already BitLocker-encrypted, accepted with their recovery password instead of being erased
+     * (disk id → key). Memory only: sent in the diskRef of diskprep:start / addDisk, never stored or shown again.
+     */
+    bitLockerKeys: Record<string, string>;
     /** The erase dialog: for the first start, or for the disk added after a capacity pause. */
     erase: null | { mode: 'start' | 'add'; diskIds: string[] };
     auth: AuthStatus | null;
@@ -66,6 +72,8 @@ export interface DiskPrepActions {
   /** Creates a rehearsal folder disk under the data dir; `select` adds it to the chosen disks. */
   addRehearsalDisk(serial: string, capacity: string, select?: boolean): Promise<DiskInfo>;
   setDpPassphrase(p: string): void;
+  /** Accepts a disk with its recovery password (keeps its volume), or with null erases it like any other. */
+  setDiskBitLockerKey(id: string, key: string | null): void;
   openErase(mode: 'start' | 'add', diskIds: string[]): void;
   closeErase(): void;
   confirmErase(): Promise<void>;
@@ -113,6 +121,7 @@ export const initDiskPrepState: DiskPrepState = {
     plan: null,
     planError: null,
     passphrase: '',
+    bitLockerKeys: {},
     erase: null,
     auth: null,
     authError: null,
@@ -190,7 +199,7 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       }
     },
     async chooseStagedJob(name) {
-      patch({ job: name, status: null, selected: [], plan: null });
+      patch({ job: name, status: null, selected: [], plan: null, bitLockerKeys: {} });
       try {
         patch({ status: await api.invoke('diskprep:status', { staging: dp().staging, job: name }) });
       } catch {
@@ -213,7 +222,9 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
     toggleDisk(id) {
       const cur = dp().selected;
       const selected = cur.includes(id) ? cur.filter((x) => x !== id) : [...cur, id];
-      patch({ selected });
+      // A disk taken out of the selection forgets its key.
+      const { [id]: _dropped, ...kept } = dp().bitLockerKeys;
+      patch({ selected, ...(selected.includes(id) ? {} : { bitLockerKeys: kept }) });
       void planFor(selected);
     },
     async addRehearsalDisk(serial, capacity, select = true) {
@@ -231,8 +242,18 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
     setDpPassphrase(passphrase) {
       patch({ passphrase });
     },
+    setDiskBitLockerKey(id, key) {
+      const { [id]: _old, ...rest } = dp().bitLockerKeys;
+      patch({ bitLockerKeys: key ? { ...rest, [id]: key } : rest });
+    },
     openErase(mode, diskIds) {
+      // Disks accepted with their BitLocker key are not erased: only the others need the typed confirmation.
+      const { bitLockerKeys } = dp();
+      const info = (id: string) => dp().disks?.disks.find((d) => d.id === id);
+      const toErase = diskIds.filter((id) => needsEraseConfirm(info(id), bitLockerKeys[id]));
+      if (toErase.length) return patch({ erase: { mode, diskIds: toErase } });
       patch({ erase: { mode, diskIds } });
+      void get().confirmErase();
     },
     closeErase() {
       patch({ erase: null });
@@ -245,7 +266,9 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
         const { staging, job, passphrase } = dp();
         patch({ startError: null, progress: null });
         try {
-          const { taskId } = await api.invoke('diskprep:addDisk', { staging, job: job!, disk: { id: e.diskIds[0], confirmErase: true }, ...(passphrase ? { passphrase } : {}) });
+          const id = e.diskIds[0];
+          const disk = diskRefFor(id, dp().disks?.disks.find((d) => d.id === id), dp().bitLockerKeys[id]);
+          const { taskId } = await api.invoke('diskprep:addDisk', { staging, job: job!, disk, ...(passphrase ? { passphrase } : {}) });
           patch({ taskId, status: null });
         } catch (err) {
           patch({ startError: err });
@@ -278,9 +301,14 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       patch({ signInUrl: url });
     },
     async startCopy(resume = false) {
-      const { staging, job, selected, passphrase, status } = dp();
+      const { staging, job, selected, passphrase, status, bitLockerKeys: keys } = dp();
       if (!job) return;
-      const disks = resume && status?.disks.length ? status.disks.map((d) => ({ id: d.id })) : selected.map((id) => ({ id, confirmErase: true }));
+      const info = (id: string) => dp().disks?.disks.find((d) => d.id === id);
+      // A resumed disk given with a key gets it again: the host checks it against the volume (a different key is refused).
+      const disks =
+        resume && status?.disks.length
+          ? status.disks.map((d) => ({ id: d.id, ...(keys[d.id] ? { existingBitLockerKey: keys[d.id] } : {}) }))
+          : selected.map((id) => diskRefFor(id, info(id), keys[id]));
       patch({ startError: null, progress: null });
       go('copy');
       try {
