@@ -31,15 +31,18 @@ export interface RangeMismatch {
 /** Rewrites one range of dest from src (repair after a read-back mismatch), then syncs. */
 export async function rewriteRange(src: string, dest: string, offset: number, length: number): Promise<void> {
   const inp = await open(src, 'r');
-  const out = await open(dest, 'r+');
   try {
-    const buf = Buffer.allocUnsafe(length);
-    const n = await readFull(inp, buf, 0, length, offset);
-    if (n !== length) throw new AppError('CORRUPT_DATA', `Staged file ${src} is shorter than ${offset + length} bytes.`, { path: src });
-    await writeFull(out, buf, 0, length, offset);
-    await out.sync();
+    const out = await open(dest, 'r+');
+    try {
+      const buf = Buffer.allocUnsafe(length);
+      const n = await readFull(inp, buf, 0, length, offset);
+      if (n !== length) throw new AppError('CORRUPT_DATA', `Staged file ${src} is shorter than ${offset + length} bytes.`, { path: src });
+      await writeFull(out, buf, 0, length, offset);
+      await out.sync();
+    } finally {
+      await out.close();
+    }
   } finally {
     await inp.close();
-    await out.close();
   }
 }
