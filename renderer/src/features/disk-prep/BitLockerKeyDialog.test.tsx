@@ -66,6 +66,8 @@ describe('recovery password rules', () => {
     expect(diskRefFor('disk:1', disk('A'), KEY)).toEqual({ id: 'disk:1', existingBitLockerKey: KEY });
     expect(diskRefFor('disk:1', disk('A'), undefined)).toEqual({ id: 'disk:1', confirmErase: true });
     expect(diskRefFor('/f', disk('F', { kind: 'folder', usedBytes: 10 }), KEY)).toEqual({ id: '/f', existingBitLockerKey: KEY, confirmErase: true });
+    // …unless it was prepared for this job: the copy resumes on it (and the host checks the key against it).
+    expect(diskRefFor('/f', disk('F', { kind: 'folder', usedBytes: 10, jobName: 'j' }), KEY, 'j')).toEqual({ id: '/f', existingBitLockerKey: KEY });
   });
 });
 
@@ -129,8 +131,8 @@ describe('Disks step with a disk that is already encrypted', () => {
     fireEvent.click(screen.getByTestId('dp-key-accept'));
     await expect.poll(() => screen.queryByTestId('dp-key-dialog')).toBeNull();
     expect(getAppState().dp.bitLockerKeys).toEqual({ 'disk:WD1': KEY });
-    expect(screen.getByTestId('disk-keeps-WD1').textContent).toBe('Keeps its BitLocker volume (key given, ••••••-…-483076)');
-    expect(screen.getByTestId('disk-key-WD1').textContent).toBe('Change BitLocker key…');
+    expect(screen.getByTestId('disk-keeps-WD1').textContent).toBe('Keeps its BitLocker volume (key given)key ••••••-…-483076');
+    expect(screen.getByTestId('disk-key-WD1').textContent).toBe('Change key…');
     expect(document.body.textContent).not.toContain(KEY);
 
     // Next: only WD2 is erased (typed confirmation); WD1 is named as kept.

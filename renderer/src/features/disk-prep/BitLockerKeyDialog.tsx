@@ -13,6 +13,8 @@ import { keyedDiskIsCleared, maskRecoveryPassword, normalizeRecoveryPassword, re
 export interface BitLockerKeyDialogProps {
   /** The disk the key is for; null closes the dialog. */
   disk: DiskInfo | null;
+  /** The job being prepared (a rehearsal disk already prepared for it is resumed, not cleared). */
+  job?: string | null;
   /** The key already given for this disk (shown masked; typing a new one replaces it). */
   currentKey?: string;
   onAccept: (key: string) => void;
@@ -21,7 +23,7 @@ export interface BitLockerKeyDialogProps {
   onClose: () => void;
 }
 
-export function BitLockerKeyDialog({ disk, currentKey, onAccept, onRemove, onClose }: BitLockerKeyDialogProps) {
+export function BitLockerKeyDialog({ disk, job, currentKey, onAccept, onRemove, onClose }: BitLockerKeyDialogProps) {
   const [typed, setTyped] = useState('');
   const [final, setFinal] = useState(false);
   const problem = recoveryPasswordProblem(typed, final);
@@ -59,7 +61,7 @@ export function BitLockerKeyDialog({ disk, currentKey, onAccept, onRemove, onClo
                   To see it on this computer: <code>manage-bde -protectors -get {where} -Type RecoveryPassword</code> (as administrator).
                 </Text>
               )}
-              {keyedDiskIsCleared(disk ?? undefined) && (
+              {keyedDiskIsCleared(disk ?? undefined, job) && (
                 <Text size={200}>Rehearsal disk: the key is recorded as its BitLocker key; the files it holds are cleared, as for any rehearsal disk.</Text>
               )}
               {currentKey && (
@@ -87,8 +89,8 @@ export function BitLockerKeyDialog({ disk, currentKey, onAccept, onRemove, onClo
               </Field>
             </DialogContent>
             <DialogActions>
-              <Button data-testid="dp-key-accept" type="submit" appearance="primary" disabled={!typed.trim() || (final && !!problem)}>
-                Keep the volume, use this key
+              <Button data-testid="dp-key-accept" type="submit" appearance="primary" disabled={!typed.trim() || !!problem}>
+                Use this key
               </Button>
               {currentKey && (
                 <Button
@@ -99,7 +101,7 @@ export function BitLockerKeyDialog({ disk, currentKey, onAccept, onRemove, onClo
                     onRemove();
                   }}
                 >
-                  Remove the key (erase instead)
+                  Erase instead
                 </Button>
               )}
               <Button data-testid="dp-key-cancel" onClick={close}>

@@ -29,7 +29,7 @@ const PHASES: Array<{ id: DiskPhase; label: string }> = [
 ];
 const PHASE_TEXT: Record<string, string> = {
   plan: 'Planning which files go to which disk',
-  prepare: 'Preparing the disk (erase, encrypt)',
+  prepare: 'Preparing the disk (erase and encrypt, or check the BitLocker key given)',
   waiting: 'Waiting',
   copy: 'Copying',
   manifest: 'Writing the drive manifest',
@@ -184,6 +184,7 @@ export function CopyProgressPage() {
       )}
       {/* Another disk that is already encrypted: accepting its key continues the job on it (no erase). */}
       <BitLockerKeyDialog
+        job={job}
         disk={candidates.find((d) => d.id === keyFor) ?? null}
         onAccept={(key) => {
           if (keyFor) {
@@ -199,7 +200,7 @@ export function CopyProgressPage() {
       {task?.status === 'failed' && !needsDisk && isWrongKeyError(task.error?.message) && (
         <div data-testid="dp-copy-error" data-wrong-key="true">
           <ErrorBar
-            error={`${task.error?.message} Disk Prep stopped before copying anything to that disk. Go back to Disks, open "Change BitLocker key…" on the disk and enter its 48-digit recovery password (on Windows, as administrator: manage-bde -protectors -get <drive>: -Type RecoveryPassword).`}
+            error={`${task.error?.message} Disk Prep stopped before copying anything to that disk. Go back to Disks, open "Change key…" on that disk and enter its 48-digit recovery password (on Windows, as administrator: manage-bde -protectors -get <drive>: -Type RecoveryPassword).`}
             title="The BitLocker key does not match"
             onRetry={() => goStep('disks')}
             retryLabel="Back to Disks"

@@ -122,6 +122,7 @@ export function DisksPage() {
       <ErrorBar error={disksError} title="Disks could not be listed" onRetry={() => void load()} testId="dp-disks-error" />
       {disks && <DisksTable disks={disks.disks} selected={selected} onToggle={toggle} bitLockerKeys={bitLockerKeys} onBitLockerKey={setKeyFor} />}
       <BitLockerKeyDialog
+        job={job}
         disk={keyDisk}
         {...(keyFor && bitLockerKeys[keyFor] ? { currentKey: bitLockerKeys[keyFor] } : {})}
         onAccept={(key) => {

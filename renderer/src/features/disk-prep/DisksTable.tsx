@@ -39,8 +39,8 @@ export function DisksTable({ disks, selected, onToggle, disabled, bitLockerKeys,
           <TableHeaderCell>Serial</TableHeaderCell>
           <TableHeaderCell>Model</TableHeaderCell>
           <TableHeaderCell style={{ width: 96 }}>Size</TableHeaderCell>
-          <TableHeaderCell style={{ width: 80 }}>Bus</TableHeaderCell>
-          <TableHeaderCell>Status</TableHeaderCell>
+          <TableHeaderCell style={{ width: 64 }}>Bus</TableHeaderCell>
+          <TableHeaderCell style={{ width: 200 }}>Status</TableHeaderCell>
           <TableHeaderCell>Warnings</TableHeaderCell>
         </TableRow>
       </TableHeader>
@@ -76,7 +76,10 @@ export function DisksTable({ disks, selected, onToggle, disabled, bitLockerKeys,
                 {r.selectable && key ? (
                   <Text data-testid={`disk-keeps-${d.serial}`}>
                     <LockClosedRegular aria-hidden style={{ verticalAlign: 'middle', marginRight: 4 }} />
-                    Keeps its BitLocker volume (key given, <span style={{ fontFamily: tokens.fontFamilyMonospace }}>{maskRecoveryPassword(key)}</span>)
+                    Keeps its BitLocker volume (key given)
+                    <Text as="span" size={200} style={{ display: 'block', fontFamily: tokens.fontFamilyMonospace }} aria-label="Recovery password, masked">
+                      key {maskRecoveryPassword(key)}
+                    </Text>
                   </Text>
                 ) : r.selectable ? (
                   <Text>{d.jobName ? `Prepared for ${d.jobName}` : d.usedBytes > 0 ? `${formatBytes(d.usedBytes)} in use` : 'Available'}</Text>
@@ -88,7 +91,7 @@ export function DisksTable({ disks, selected, onToggle, disabled, bitLockerKeys,
                 {keyAction && (
                   <div>
                     <Button data-testid={`disk-key-${d.serial}`} size="small" appearance="subtle" icon={<LockClosedRegular />} onClick={() => onBitLockerKey?.(d.id)}>
-                      {key ? 'Change BitLocker key…' : 'Already BitLocker-encrypted…'}
+                      {key ? 'Change key…' : 'Already BitLocker-encrypted…'}
                     </Button>
                   </div>
                 )}

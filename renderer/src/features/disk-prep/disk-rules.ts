@@ -98,17 +98,17 @@ export const isWrongKeyError = (message: string | undefined): boolean => !!messa
 /**
  * A disk with a key keeps its volume: no erase confirmation, and diskprep:start / addDisk get the key instead of
  * confirmErase. A rehearsal (folder) disk that holds files is still cleared — the folder stands in for the volume — so
- * it stays in the erase confirmation.
+ * it stays in the erase confirmation, unless it was already prepared for this job (then the copy resumes on it).
  */
-export const keyedDiskIsCleared = (d: DiskInfo | undefined): boolean => !!d && d.kind === 'folder' && d.usedBytes > 0;
+export const keyedDiskIsCleared = (d: DiskInfo | undefined, job?: string | null): boolean => !!d && d.kind === 'folder' && d.usedBytes > 0 && !(job && d.jobName === job);
 
-export function needsEraseConfirm(d: DiskInfo | undefined, key: string | undefined): boolean {
-  return !key || keyedDiskIsCleared(d);
+export function needsEraseConfirm(d: DiskInfo | undefined, key: string | undefined, job?: string | null): boolean {
+  return !key || keyedDiskIsCleared(d, job);
 }
 
 export type DiskRefOut = { id: string; confirmErase?: boolean; existingBitLockerKey?: string };
 
-export function diskRefFor(id: string, d: DiskInfo | undefined, key: string | undefined): DiskRefOut {
+export function diskRefFor(id: string, d: DiskInfo | undefined, key: string | undefined, job?: string | null): DiskRefOut {
   if (!key) return { id, confirmErase: true };
-  return { id, existingBitLockerKey: key, ...(keyedDiskIsCleared(d) ? { confirmErase: true } : {}) };
+  return { id, existingBitLockerKey: key, ...(keyedDiskIsCleared(d, job) ? { confirmErase: true } : {}) };
 }

@@ -250,7 +250,7 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       // Disks accepted with their BitLocker key are not erased: only the others need the typed confirmation.
       const { bitLockerKeys } = dp();
       const info = (id: string) => dp().disks?.disks.find((d) => d.id === id);
-      const toErase = diskIds.filter((id) => needsEraseConfirm(info(id), bitLockerKeys[id]));
+      const toErase = diskIds.filter((id) => needsEraseConfirm(info(id), bitLockerKeys[id], dp().job));
       if (toErase.length) return patch({ erase: { mode, diskIds: toErase } });
       patch({ erase: { mode, diskIds } });
       void get().confirmErase();
@@ -267,7 +267,7 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
         patch({ startError: null, progress: null });
         try {
           const id = e.diskIds[0];
-          const disk = diskRefFor(id, dp().disks?.disks.find((d) => d.id === id), dp().bitLockerKeys[id]);
+          const disk = diskRefFor(id, dp().disks?.disks.find((d) => d.id === id), dp().bitLockerKeys[id], job);
           const { taskId } = await api.invoke('diskprep:addDisk', { staging, job: job!, disk, ...(passphrase ? { passphrase } : {}) });
           patch({ taskId, status: null });
         } catch (err) {
@@ -308,7 +308,7 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       const disks =
         resume && status?.disks.length
           ? status.disks.map((d) => ({ id: d.id, ...(keys[d.id] ? { existingBitLockerKey: keys[d.id] } : {}) }))
-          : selected.map((id) => diskRefFor(id, info(id), keys[id]));
+          : selected.map((id) => diskRefFor(id, info(id), keys[id], job));
       patch({ startError: null, progress: null });
       go('copy');
       try {
