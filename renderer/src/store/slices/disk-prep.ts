@@ -2,10 +2,11 @@ import type { DiskInfo, DiskPrepProgress, DiskPrepStatus, DisksView, DrivesView,
 import type { AuthStatus, ImportJobInfo, JobBackendName } from '../../../../shared/contract/azure.ts';
 import { api } from '../../api/client.ts';
 import { fetchPolicyDefaults } from './policy-defaults.ts';
-import { resolveJobTarget, type JobTarget } from './job-target.ts';
+import type { JobTarget } from './job-target.ts';
+import { shippingActions } from './disk-prep-shipping.ts';
 import type { SliceCreator } from '../types.ts';
 import { diskRefFor, needsEraseConfirm } from '../../features/disk-prep/disk-rules.ts';
-import { emptyShippingDraft, fromDefaults, toDefaults, validateShipping, type ShippingDraft } from '../../../../shared/shipping-draft.ts';
+import { emptyShippingDraft, type ShippingDraft } from '../../../../shared/shipping-draft.ts';
 
 export const DP_STEPS = ['staging', 'disks', 'signin', 'copy', 'shipping', 'result'] as const;
 export type DpStep = (typeof DP_STEPS)[number];
@@ -347,72 +348,7 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
     goDpStep(step) {
       if (DP_STEPS.indexOf(step) <= dp().reached) patch({ step });
     },
-    async openShipping() {
-      go('shipping');
-      const { staging, job } = dp();
-      patch({ targetLoading: true, targetError: null });
-      const [defaults, drives] = await Promise.all([
-        api.invoke('shipping:getDefaults', {}).catch(() => null),
-        api.invoke('diskprep:drives', { staging, job: job! }).catch((err: unknown) => {
-          patch({ targetError: err });
-          return null;
-        }),
-      ]);
-      const typed = Object.values(dp().shipping).some((v) => v.trim());
-      patch({ drives, ...(typed ? {} : { shipping: fromDefaults(defaults) }) });
-      try {
-        const stagedJob = dp().jobs?.jobs.find((j) => j.jobName === job);
-        const target = await resolveJobTarget({ storageAccount: drives?.storageAccount ?? stagedJob?.storageAccount, backend: dp().jobBackend });
-        patch({ target, targetLoading: false });
-      } catch (err) {
-        patch({ target: null, targetLoading: false, targetError: err });
-      }
-    },
-    async setDpJobBackend(backend) {
-      if (dp().jobBackend === backend) return;
-      // The provider to register (and its state) depends on the job type: look the target up again.
-      patch({ jobBackend: backend, createError: null });
-      await get().openShipping();
-    },
-    updateShipping(p) {
-      patch({ shipping: { ...dp().shipping, ...p } });
-    },
-    async createImportJob() {
-      const { shipping, target, staging, job, passphrase } = dp();
-      const carriers = target?.location?.supportedCarriers ?? [];
-      if (Object.keys(validateShipping(shipping, carriers)).length || !target || !job) {
-        patch({ shippingShowAll: true });
-        return;
-      }
-      patch({ creating: true, createError: null });
-      try {
-        // The main process opens the BitLocker keys from drives.json and creates the job; the keys stay there.
-        const pass = passphrase ? { passphrase } : {};
-        const res = await api.invoke('diskprep:createJob', { staging, job, ...pass, shipping: toDefaults(shipping), subscriptionId: target.subscriptionId, backend: target.backend });
-        const drives = await api.invoke('diskprep:drives', { staging, job, ...pass });
-        patch({ creating: false, created: res.job, createdExisting: !res.created, target: { ...target, ...res.target }, drives, keys: null });
-        go('result');
-      } catch (err) {
-        patch({ creating: false, createError: err });
-      }
-    },
-    async revealDpKeys() {
-      const { staging, job, passphrase } = dp();
-      if (!job) return;
-      const drives = await api.invoke('diskprep:drives', { staging, job, revealKeys: true, ...(passphrase ? { passphrase } : {}) });
-      patch({ keys: drives.driveList ?? null });
-    },
-    async registerDpProvider() {
-      const t = dp().target;
-      if (!t) return;
-      patch({ registering: true, createError: null });
-      try {
-        const st = await api.invoke('azure:registerProvider', { subscriptionId: t.subscriptionId, namespace: t.providerNamespace });
-        patch({ registering: false, target: { ...t, providerRegistered: st.registered, providerState: st.registrationState } });
-      } catch (err) {
-        patch({ registering: false, createError: err });
-      }
-    },
+    ...shippingActions({ get, dp, patch, go }),
     resetDiskPrep() {
       const { staging, jobs } = dp();
       set({ dp: { ...initDiskPrepState.dp, defaultsLoaded: true, staging, jobs } });
