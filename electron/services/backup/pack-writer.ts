@@ -3,6 +3,7 @@ import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import { fsyncDir } from '../store/atomic.ts';
+import { ChunkTable } from './chunk-table.ts';
 import { authenticates } from './crypto.ts';
 import { PACK_HEADER_LEN, chunkAad, packHeader, packPath, packTrailer, readPackIndex, type PackEntry } from './pack-format.ts';
 
@@ -74,7 +75,7 @@ export async function checkPackFile(enc: Buffer, n: number, path: string, scratc
  * then reports it committed. Chunks of a pack that never committed are simply absent on resume.
  */
 export class PackWriter {
-  readonly stored = new Map<string, ChunkLoc>();
+  readonly stored = new ChunkTable();
   private fh: FileHandle | null = null;
   private n: number;
   private pos = 0;

@@ -6,14 +6,13 @@ export const SEGMENT_BYTES = 64 << 20;
 const UNIT_MAX_PIECES = 256;
 const UNIT_MAX_BYTES = 16 << 20;
 
-export interface PlannedPiece {
-  file: number;
-}
-
-/** Work units for the chunk workers: small files batched together, big files split into segments. */
-export function planUnits(entries: ScanEntry[], segment = SEGMENT_BYTES): { units: WorkPiece[][]; pieces: PlannedPiece[]; fileCount: number } {
+/**
+ * Work units for the chunk workers: small files batched together, big files split into segments.
+ * `pieceFile[piece]` is the entry index of the file a piece belongs to (a typed array: one per file).
+ */
+export function planUnits(entries: ScanEntry[], segment = SEGMENT_BYTES): { units: WorkPiece[][]; pieceFile: Int32Array; fileCount: number } {
   const units: WorkPiece[][] = [];
-  const pieces: PlannedPiece[] = [];
+  const pieces: number[] = [];
   let batch: WorkPiece[] = [];
   let batchBytes = 0;
   let fileCount = 0;
@@ -27,16 +26,16 @@ export function planUnits(entries: ScanEntry[], segment = SEGMENT_BYTES): { unit
     fileCount++;
     if (e.size > segment) {
       for (let start = 0; start < e.size; start += segment) {
-        const piece = pieces.push({ file }) - 1;
+        const piece = pieces.push(file) - 1;
         units.push([{ piece, path: e.abs, start, length: Math.min(segment, e.size - start) }]);
       }
       return;
     }
-    const piece = pieces.push({ file }) - 1;
+    const piece = pieces.push(file) - 1;
     batch.push({ piece, path: e.abs, start: 0, length: e.size });
     batchBytes += e.size;
     if (batch.length >= UNIT_MAX_PIECES || batchBytes >= UNIT_MAX_BYTES) flush();
   });
   flush();
-  return { units, pieces, fileCount };
+  return { units, pieceFile: Int32Array.from(pieces), fileCount };
 }

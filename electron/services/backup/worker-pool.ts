@@ -5,11 +5,14 @@ import type { FromWorker, ToWorker, WorkPiece } from './worker-protocol.ts';
 /** Shared ring per worker: must hold two of the largest sealed chunks (4 MiB max) plus slack. */
 const RING_BYTES = 10 << 20;
 
+const HANDED_OUT: WorkPiece[] = [];
+
 export const CHUNK_WORKER_URL = new URL('./chunk-worker.ts', import.meta.url);
 
 /**
  * Hands work units to N chunk workers (two queued per worker so none idles) and funnels their output batches
  * through one sequential handler. Resolves when every unit is done and handled; rejects on the first error.
+ * Each entry of `units` is replaced by an empty list once handed to a worker.
  */
 export async function runPool(opts: {
   keys: JobKeys;
@@ -51,7 +54,10 @@ export async function runPool(opts: {
       const feed = (w: Worker) => {
         if (next < opts.units.length) {
           outstanding++;
-          w.postMessage({ type: 'unit', pieces: opts.units[next++] } satisfies ToWorker);
+          const pieces = opts.units[next];
+          // Handed out: the caller's list lets go of it (one WorkPiece per small file adds up over a long run).
+          opts.units[next++] = HANDED_OUT;
+          w.postMessage({ type: 'unit', pieces } satisfies ToWorker);
         }
       };
       onAbort = () => fail(opts.signal!.reason);
