@@ -5,21 +5,28 @@
  */
 import { Command, CommanderError } from 'commander';
 import { appVersion } from '../services/app-version.ts';
-import { registerAll } from './commands/registry.ts';
+import { registerCommands } from './commands/registry.ts';
 import { EXIT, printError } from './output.ts';
 
-export function buildProgram(): Command {
+/** The program with the commands `argv` needs (all of them for help or no command). */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('obc')
     .description('Offline Backup Console: seed the first Azure backup on your own disks.')
     .version(appVersion(), '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerAll(program);
+  await registerCommands(program, argv.find((a) => !a.startsWith('-')));
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  let program: Command;
+  try {
+    program = await buildProgram(argv);
+  } catch (err) {
+    printError(err, argv.includes('--json'));
+    return EXIT.failure;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);

@@ -10,9 +10,8 @@ import { recoverDeps } from '../../services/backup/recover-deps.ts';
 import { recoverSourceSchema, retainUntilSchema, type RecoverSource } from '../../../shared/contract/backup.ts';
 import { resolveDataDir } from '../../services/paths.ts';
 import { SettingsStore } from '../../services/settings/settings-store.ts';
-import { AzureService } from '../../services/azure/azure-service.ts';
-import { ImportVerifyService } from '../../services/import-verify/service.ts';
-import { cliOpenUrl } from './azure.ts';
+import type { AzureService } from '../../services/azure/azure-service.ts';
+import type { ImportVerifyService } from '../../services/import-verify/service.ts';
 import { EXIT, exitCodeFor, formatBytes, jsonLine, printError, taskReporter } from '../output.ts';
 
 /** Reads the passphrase file (one trailing newline is not part of the passphrase). */
@@ -236,6 +235,12 @@ async function cliAzure(): Promise<{ azure: AzureService; importVerify: (tasks: 
   const dataDir = resolveDataDir();
   const settings = new SettingsStore(dataDir);
   await settings.load();
+  // Loaded here only: a backup run does not carry the Azure SDKs in memory.
+  const [{ AzureService }, { ImportVerifyService }, { cliOpenUrl }] = await Promise.all([
+    import('../../services/azure/azure-service.ts'),
+    import('../../services/import-verify/service.ts'),
+    import('./azure.ts'),
+  ]);
   const azure = new AzureService({ dataDir, settings: () => settings.get(), openUrl: cliOpenUrl });
   return { azure, importVerify: (tasks) => new ImportVerifyService({ tasks, dataDir, storageAccess: async () => (await azure.session_()).clients }) };
 }

@@ -11,7 +11,7 @@ import { NOT_WINDOWS_MESSAGE, WindowsDiskProvider } from '../../services/diskpre
 import { EXIT, formatBytes, jsonLine, printError } from '../output.ts';
 import { ask } from '../prompt.ts';
 import { readPassphraseFile } from './backup.ts';
-import { createPlannedJob, jobSummary, planJobCreation, type JobPlan } from './diskprep-job.ts';
+import type { JobPlan } from './diskprep-job.ts';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -153,6 +153,7 @@ export function register(program: Command): void {
         if (!legacy.noJob) {
           // Sign-in, storage account, datacenter and shipping details are checked before any disk is touched.
           const staged = await findJob(staging, jobName);
+          const { planJobCreation } = await import('./diskprep-job.ts');
           plan = await planJobCreation({ job: staged, subscriptionId: o.subscription, backend, shippingFile: o.shipping, interactive, folderDisks: o.disk.some((d) => !isWindowsDiskId(d)), signInTimeoutMs, signal: ac.signal, say });
         } else if (o.shipping || o.subscription || backend !== 'ImportExport')
           throw new AppError('VALIDATION', '--shipping, --subscription and --job-type are for creating the import job; they cannot be combined with --no-job.');
@@ -215,6 +216,7 @@ export function register(program: Command): void {
         }
         preparedList = join(res.stateDir, 'drives.json');
         if (plan) {
+          const { createPlannedJob, jobSummary } = await import('./diskprep-job.ts');
           const made = await createPlannedJob(plan, { stateDir: res.stateDir, protector: await passphraseProtector(passphrase, (await findJob(staging, res.jobName)).seed), interactive, signInTimeoutMs, signal: ac.signal, say });
           const summary = jobSummary(made, plan);
           if (json) jsonLine({ type: 'job', created: made.created, job: made.job, target: plan.target, carriers: plan.carriers, summary });
