@@ -1,5 +1,5 @@
 import { HttpError } from './http-util.ts';
-import { BITLOCKER_RE, MAX_DRIVES, isObj } from './ie-validate.ts';
+import { BITLOCKER_RE, MAX_DRIVES, isObj, str } from './ie-validate.ts';
 import type { SandboxContext } from './arm.ts';
 
 /**
@@ -22,16 +22,6 @@ export function checkDbJobName(name: string): void {
   if (!DB_JOB_NAME_RE.test(name)) {
     throw bad('InvalidResourceName', `The job name '${name}' is invalid: Data Box job names are 3-24 characters of letters, digits, '-', '_' or '.'.`, 'jobName');
   }
-}
-
-function str(o: Obj, key: string, where: string, required: boolean): string | undefined {
-  const v = o[key];
-  if (v === undefined || v === null || v === '') {
-    if (required) throw bad('InvalidRequestContent', `The property '${where}.${key}' is required.`, `${where}.${key}`);
-    return undefined;
-  }
-  if (typeof v !== 'string') throw bad('InvalidRequestContent', `The property '${where}.${key}' must be a string.`, `${where}.${key}`);
-  return v;
 }
 
 export function checkContactDetails(v: unknown, where = 'properties.details.contactDetails'): void {

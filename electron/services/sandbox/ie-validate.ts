@@ -23,7 +23,8 @@ export function checkJobName(name: string): void {
   }
 }
 
-function str(o: Obj, key: string, where: string, required: boolean): string | undefined {
+/** A string property of a request body: missing/empty → undefined (or 400 when required); wrong type → 400. */
+export function str(o: Obj, key: string, where: string, required: boolean): string | undefined {
   const v = o[key];
   if (v === undefined || v === null || v === '') {
     if (required) throw bad('InvalidRequestContent', `The property '${where}.${key}' is required.`, `${where}.${key}`);
