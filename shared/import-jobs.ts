@@ -2,6 +2,7 @@
  * Pure rules of the Import Jobs screens: the tracking deadline (decision 11), the state timeline (SPEC §6.5) and
  * which actions a job allows in its state (SPEC §6.4), each with the reason when refused.
  */
+import type { ImportJobAddress } from './contract/azure.ts';
 import { normalizeTrackingNumber } from './validators/azure-names.ts';
 
 export const DAY_MS = 86_400_000;
@@ -188,4 +189,17 @@ export function jobPercent(job: { percentComplete?: number; drives?: { percentCo
   if (typeof job.percentComplete === 'number') return job.percentComplete;
   const ds = (job.drives ?? []).map((d) => d.percentComplete).filter((p): p is number => typeof p === 'number');
   return ds.length ? Math.round(ds.reduce((a, b) => a + b, 0) / ds.length) : undefined;
+}
+
+/** An address as printed lines (datacenter ship-to, return address): console result page, print summary and CLI. */
+export function addressLines(a: ImportJobAddress | undefined): string[] {
+  if (!a) return [];
+  return [
+    a.recipientName,
+    a.streetAddress1,
+    a.streetAddress2,
+    [a.postalCode, a.city, a.stateOrProvince].filter(Boolean).join(' '),
+    a.countryOrRegion,
+    a.phone ? `Phone ${a.phone}` : undefined,
+  ].filter((x): x is string => !!x && !!x.trim());
 }

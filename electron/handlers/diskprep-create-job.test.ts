@@ -10,7 +10,7 @@ import { launchSignInBrowser, openBrowserAs } from '../services/sandbox/test-sig
 import { runDiskPrep } from '../services/diskprep/engine.ts';
 import { FolderDiskProvider } from '../services/diskprep/folder-disk.ts';
 import { passphraseProtector } from '../services/diskprep/drives-file.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging } from '../services/diskprep/test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, TEST_SHIPPING, makeDisks, makeStaging } from '../services/diskprep/test-helpers.ts';
 import { dispatch } from './dispatch.ts';
 import { handlers } from './table.ts';
 import type { HandlerCtx } from './types.ts';
@@ -22,18 +22,7 @@ let dir: string;
 let services: Services;
 let ctx: HandlerCtx;
 const call = (channel: string, payload: unknown = {}) => dispatch(handlers, channel, payload, ctx);
-const SHIPPING = {
-  contactName: 'Ada Admin',
-  phone: '+1 425 555 0100',
-  email: 'ada@example.com',
-  streetAddress1: '1 Main St',
-  city: 'Redmond',
-  stateOrProvince: 'WA',
-  postalCode: '98052',
-  countryOrRegion: 'USA',
-  carrierName: 'FedEx',
-  carrierAccountNumber: '123456789',
-};
+const SHIPPING = TEST_SHIPPING;
 
 beforeAll(async () => {
   [sb, browser] = await Promise.all([startSandbox({ azurite: false, registrationDelayMs: 0 }), launchSignInBrowser()]);

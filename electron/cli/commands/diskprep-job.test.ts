@@ -10,7 +10,7 @@ import { sbRequest } from '../../services/sandbox/test-http.ts';
 import { startAzureTestEnv, sandboxAdmin, type AzureTestEnv } from '../../services/azure/test-support.ts';
 import { writeJsonAtomic } from '../../services/store/atomic.ts';
 import { SettingsStore } from '../../services/settings/settings-store.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging } from '../../services/diskprep/test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, TEST_SHIPPING, makeDisks, makeStaging } from '../../services/diskprep/test-helpers.ts';
 import { repoRoot } from '../../services/paths.ts';
 
 /**
@@ -24,18 +24,7 @@ let env: AzureTestEnv;
 let work: string;
 let dataDir: string;
 
-const SHIPPING = {
-  contactName: 'Ada Admin',
-  phone: '+1 425 555 0100',
-  email: 'ada@example.com',
-  streetAddress1: '1 Main St',
-  city: 'Redmond',
-  stateOrProvince: 'WA',
-  postalCode: '98052',
-  countryOrRegion: 'USA',
-  carrierName: 'FedEx',
-  carrierAccountNumber: '123456789',
-};
+const SHIPPING = TEST_SHIPPING;
 
 function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; lines: Array<Record<string, unknown>>; out: string; err: string }> {
   return new Promise((resolve, reject) => {

@@ -5,7 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { AppError, toIpcError } from '../../../shared/errors.ts';
-import type { ImportJobAddress, JobBackendName } from '../../../shared/contract/azure.ts';
+import type { JobBackendName } from '../../../shared/contract/azure.ts';
+import { addressLines } from '../../../shared/import-jobs.ts';
 import { shippingDefaultsSchema } from '../../../shared/contract/shipping.ts';
 import type { JobTarget } from '../../../shared/job-target.ts';
 import { SHIPPING_FIELDS, SHIPPING_LABELS, fromDefaults, validateShipping, type ShippingDraft } from '../../../shared/shipping-draft.ts';
@@ -158,12 +159,6 @@ export async function createPlannedJob(plan: JobPlan, o: { stateDir: string; pro
       return draft;
     },
   });
-}
-
-export function addressLines(a: ImportJobAddress | undefined): string[] {
-  if (!a) return [];
-  const cityLine = [a.city, a.stateOrProvince, a.postalCode].filter(Boolean).join(' ');
-  return [a.recipientName, a.streetAddress1, a.streetAddress2, cityLine, a.countryOrRegion, a.phone ? `Phone ${a.phone}` : undefined].filter((l): l is string => Boolean(l));
 }
 
 /** The human summary: the job, where to send the package, with which carriers, and by when. */

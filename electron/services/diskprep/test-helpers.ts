@@ -11,6 +11,20 @@ import { newJobCrypto } from '../backup/crypto.ts';
 export const MiB = 1024 * 1024;
 export const TEST_PASSPHRASE = 'correct horse battery staple 42';
 
+/** Return shipping details the sandbox's West US datacenter accepts (FedEx), for job-creation tests. */
+export const TEST_SHIPPING = {
+  contactName: 'Ada Admin',
+  phone: '+1 425 555 0100',
+  email: 'ada@example.com',
+  streetAddress1: '1 Main St',
+  city: 'Redmond',
+  stateOrProvince: 'WA',
+  postalCode: '98052',
+  countryOrRegion: 'USA',
+  carrierName: 'FedEx',
+  carrierAccountNumber: '123456789',
+};
+
 export async function tempDir(prefix = 'obc-diskprep-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }

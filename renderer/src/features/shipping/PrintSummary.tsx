@@ -5,6 +5,7 @@
  * data-testid: print-summary
  */
 import type { ImportJobAddress, ImportJobInfo } from '../../../../shared/contract/azure.ts';
+import { addressLines } from '../../../../shared/import-jobs.ts';
 
 export const SHIPPING_RULES: readonly string[] = [
   'Ship all disks of this job in ONE package with ONE tracking number.',
@@ -22,18 +23,6 @@ export const PRINT_CSS = `
   #obc-print-summary table { border-collapse: collapse; }
   #obc-print-summary td, #obc-print-summary th { border: 1px solid #999; padding: 2pt 6pt; text-align: left; }
 }`;
-
-export function addressLines(a: ImportJobAddress | undefined): string[] {
-  if (!a) return [];
-  return [
-    a.recipientName,
-    a.streetAddress1,
-    a.streetAddress2,
-    [a.postalCode, a.city, a.stateOrProvince].filter(Boolean).join(' '),
-    a.countryOrRegion,
-    a.phone ? `Phone ${a.phone}` : undefined,
-  ].filter((x): x is string => !!x && !!x.trim());
-}
 
 export interface SummaryData {
   job: ImportJobInfo;

@@ -12,7 +12,8 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ImportJobAddress } from '../../../../shared/contract/azure.ts';
 import { formatBytes } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
-import { PRINT_CSS, PrintSummary, SHIPPING_RULES, addressLines, summaryDocument } from './PrintSummary.tsx';
+import { PRINT_CSS, PrintSummary, SHIPPING_RULES, summaryDocument } from './PrintSummary.tsx';
+import { addressLines } from '../../../../shared/import-jobs.ts';
 
 export function ShippingResult() {
   const { created, existing, drives, keys, target, shipping } = useAppStore(
