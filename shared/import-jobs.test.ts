@@ -54,12 +54,21 @@ describe('jobTimeline', () => {
 });
 
 describe('jobActions (SPEC §6.4)', () => {
-  it('allows cancel only before Shipping and explains why not afterwards', () => {
-    expect(jobActions(job()).cancel.allowed).toBe(true);
-    const r = jobActions(job({ state: 'Shipping' })).cancel;
+  it('allows cancel until Packaging (Import/Export) and explains why not afterwards', () => {
+    for (const state of ['Creating', 'Shipping', 'Received', 'Transferring']) expect(jobActions(job({ state })).cancel.allowed, state).toBe(true);
+    const r = jobActions(job({ state: 'Packaging' })).cancel;
     expect(r.allowed).toBe(false);
-    expect(r.reason).toMatch(/only before the disks ship.*Shipping/);
+    expect(r.reason).toMatch(/before it reaches Packaging.*Packaging/);
     expect(jobActions(job({ cancelRequested: true })).cancel.reason).toMatch(/already requested/);
+    expect(jobActions(job({ backend: 'DataBox', state: 'Shipping' })).cancel.reason).toMatch(/Data Box job can be canceled only before the disks ship/);
+  });
+  it('a canceled Import/Export job reads Completed with cancelRequested: canceled timeline, deletable, nothing to verify', () => {
+    const canceled = job({ state: 'Completed', cancelRequested: true });
+    expect(jobTimeline(canceled.state, true).map((s) => `${s.state}:${s.status}`)).toEqual(['Creating:done', 'Canceled:failed']);
+    const a = jobActions(canceled);
+    expect(a.delete.allowed).toBe(true);
+    expect(a.verify).toMatchObject({ allowed: false, reason: expect.stringMatching(/canceled/) });
+    expect(a.cancel.reason).toMatch(/already canceled/);
   });
   it('allows delete only in Creating or Completed', () => {
     for (const [state, ok] of [['Creating', true], ['Shipping', false], ['Transferring', false], ['Completed', true], ['Closed', false]] as const)

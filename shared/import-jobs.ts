@@ -92,14 +92,16 @@ const STEP_LABEL: Record<string, string> = {
 
 /**
  * The timeline for a job's current state: earlier states done, the current one current, later ones future.
- * Closed replaces Completed as the last step (errors); Canceled ends the line where the job stood.
+ * Closed replaces Completed as the last step (errors); Canceled ends the line where the job stood. An Import/Export
+ * job that was canceled reads Completed with cancelRequested (the service moves a canceled job to Completed).
  */
 export function jobTimeline(state: string, cancelRequested = false): TimelineStep[] {
   const s = normalizeState(state);
-  if (s === 'Canceled' || (cancelRequested && s === 'Creating')) {
+  const ended = s === 'Canceled' || (cancelRequested && s === 'Completed');
+  if (ended || (cancelRequested && s === 'Creating')) {
     return [
       { state: 'Creating', status: 'done', label: STEP_LABEL.Creating },
-      { state: 'Canceled', status: s === 'Canceled' ? 'failed' : 'current', label: s === 'Canceled' ? STEP_LABEL.Canceled : 'Cancel requested' },
+      { state: 'Canceled', status: ended ? 'failed' : 'current', label: ended ? STEP_LABEL.Canceled : 'Cancel requested' },
     ];
   }
   const last: TimelineState = s === 'Closed' ? 'Closed' : 'Completed';
@@ -142,8 +144,10 @@ export interface JobActionRules {
 }
 
 /**
- * Which actions the job allows now (SPEC §6.4): cancel only before Shipping, delete only Creating/Completed; Data Box
- * customer-disk jobs (§6.9) are deleted only once canceled or completed and keep their return address during the copy.
+ * Which actions the job allows now. Import/Export ("Canceling and deleting Import/Export jobs"): cancel before the job
+ * is Packaging, a canceled job moves to Completed, delete while Creating or once Completed. Data Box customer-disk jobs
+ * (§6.9) are canceled only before the disks ship, deleted only once canceled or completed, and keep their return
+ * address during the copy. A canceled job never offers verification: nothing was imported to check.
  */
 export function jobActions(job: JobLike): JobActionRules {
   const s = normalizeState(job.state);
@@ -162,15 +166,17 @@ export function jobActions(job: JobLike): JobActionRules {
       : ['Creating', 'Shipping', 'Received', 'Transferring'].includes(s) ? yes
       : no(`The return package is already being prepared or sent (state ${s}).`),
     cancel:
-      cancelled ? no(s === 'Canceled' ? 'The job is already canceled.' : 'Cancellation was already requested.')
-      : s === 'Creating' ? yes
-      : no(`A job can be canceled only before the disks ship; this one is ${s}.`),
+      cancelled ? no(s === 'Canceled' || s === 'Completed' ? 'The job is already canceled.' : 'Cancellation was already requested.')
+      : dataBox ? (s === 'Creating' ? yes : no(`A Data Box job can be canceled only before the disks ship; this one is ${s}.`))
+      : ['Creating', 'Shipping', 'Received', 'Transferring'].includes(s) ? yes
+      : no(`A job can be canceled only before it reaches Packaging; this one is ${s}.`),
     delete:
       dataBox ? (s === 'Canceled' || s === 'Completed' || s === 'Closed' ? yes : no(`A Data Box job can be deleted only once it is canceled or completed; this one is ${s}${s === 'Creating' ? ' (cancel it first)' : ''}.`))
       : s === 'Creating' || s === 'Completed' ? yes
       : no(`A job can be deleted only while Creating or once Completed; this one is ${s}.`),
     verify:
-      s === 'Completed' || s === 'Closed' ? yes
+      cancelled ? no('The job was canceled: there is no imported data to verify.')
+      : s === 'Completed' || s === 'Closed' ? yes
       : no(`Imported data can be verified once the job is Completed; this one is ${s}.`),
   };
 }

@@ -83,8 +83,11 @@ describe('azure IPC channels', () => {
     const shipped = await call('jobs:updateShipping', { ...ref, deliveryPackage: { carrierName: 'FedEx', trackingNumber: '7777 8888 9999', driveCount: 1, shipDate: new Date().toISOString().slice(0, 10) } });
     expect(shipped).toMatchObject({ ok: true, value: { state: 'Shipping', deliveryPackage: { trackingNumber: '777788889999' } } });
     expect(await call('jobs:list', { subscriptionId: sub })).toMatchObject({ ok: true, value: [expect.objectContaining({ name: 'seed-ipc' })] });
+    expect(await call('jobs:delete', ref)).toMatchObject({ ok: false, error: { code: 'CONFLICT', details: { azureCode: 'JobCannotBeDeleted' } } });
+    // Canceled while Shipping (allowed until Packaging): the job moves to Completed and can then be deleted.
+    expect(await call('jobs:cancel', ref)).toMatchObject({ ok: true, value: { state: 'Completed', cancelRequested: true } });
     expect(await call('jobs:cancel', ref)).toMatchObject({ ok: false, error: { code: 'CONFLICT', details: { azureCode: 'CancelNotAllowed' } } });
-    expect(await call('jobs:delete', ref)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await call('jobs:delete', ref)).toMatchObject({ ok: true });
   });
 
   it('signs out through auth:signOut and publishes the change', async () => {

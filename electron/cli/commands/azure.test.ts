@@ -92,8 +92,11 @@ describe('obc azure commands', () => {
     expect(track.out).toMatch(/seed-cli\s+Shipping/);
     expect(track.out).toMatch(/1Z999AA1/);
     const cancel = await run('jobs', 'cancel', 'seed-cli', '--subscription', sub, '--resource-group', 'backup-rg', '--json');
-    expect(cancel.code).toBe(1);
-    expect(cancel.lines[0]).toMatchObject({ type: 'error', error: { code: 'CONFLICT' } });
+    expect(cancel.code).toBe(0);
+    expect(cancel.lines[0]).toMatchObject({ result: { name: 'seed-cli', state: 'Completed', cancelRequested: true } });
+    const again = await run('jobs', 'cancel', 'seed-cli', '--subscription', sub, '--resource-group', 'backup-rg', '--json');
+    expect(again.code).toBe(1);
+    expect(again.lines[0]).toMatchObject({ type: 'error', error: { code: 'CONFLICT' } });
   });
 
   it('signout deletes the saved sign-in', async () => {

@@ -41,6 +41,7 @@ function jobBody(drives: number, tracking?: string): PutJobParameters {
       returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123456789' },
       diagnosticsPath: 'waimportexport',
       logLevel: 'Verbose',
+      backupDriveManifest: true,
       driveList: Array.from({ length: drives }, (_, i) => ({ driveId: `DRIVE${i}${randomUUID().slice(0, 4)}`, bitLockerKey: key(i + 1), manifestFile: '\\DriveManifest.xml', manifestHash: '0123456789ABCDEF0123456789ABCDEF' })),
       ...(tracking ? { deliveryPackage: { carrierName: 'FedEx', trackingNumber: tracking, driveCount: drives, shipDate: '2026-11-22' } } : {}),
     },
@@ -101,27 +102,40 @@ describe('ARM emulator via the SDK clients', () => {
     for await (const k of ie.bitLockerKeys.list('seed-job-1', 'backup-rg')) keys.push(k);
     expect(keys.map((k) => k.bitLockerKey)).toEqual([key(1), key(2)]);
 
-    // Shipping needs a delivery package; then it can no longer be canceled or deleted.
+    // Shipping needs a delivery package; then it can no longer be deleted, but canceled until Packaging.
     expect(await azureError(ie.jobs.update('seed-job-1', 'backup-rg', { state: 'Shipping' }))).toMatchObject({ statusCode: 400, code: 'DeliveryPackageRequired' });
     const shipped = await ie.jobs.update('seed-job-1', 'backup-rg', { state: 'Shipping', deliveryPackage: { carrierName: 'FedEx', trackingNumber: 'TRK-0001', driveCount: 2, shipDate: '2026-11-22' } });
     expect(shipped.properties?.state).toBe('Shipping');
-    expect(await azureError(ie.jobs.update('seed-job-1', 'backup-rg', { cancelRequested: true }))).toMatchObject({ statusCode: 409, code: 'CancelNotAllowed' });
     expect(await azureError(ie.jobs.delete('seed-job-1', 'backup-rg'))).toMatchObject({ statusCode: 409, code: 'JobCannotBeDeleted' });
     expect(await azureError(ie.jobs.update('seed-job-1', 'backup-rg', { state: 'Received' as never }))).toMatchObject({ statusCode: 400, code: 'InvalidJobState' });
+    // Microsoft's generated clients send the swagger defaults on every PATCH: they change nothing.
+    const same = await ie.jobs.update('seed-job-1', 'backup-rg', { cancelRequested: false, backupDriveManifest: false, logLevel: 'Verbose' });
+    expect(same.properties).toMatchObject({ state: 'Shipping', cancelRequested: false, backupDriveManifest: true });
+    const canceled = await ie.jobs.update('seed-job-1', 'backup-rg', { cancelRequested: true });
+    expect(canceled.properties).toMatchObject({ state: 'Completed', cancelRequested: true });
+    expect(await azureError(ie.jobs.update('seed-job-1', 'backup-rg', { cancelRequested: true }))).toMatchObject({ statusCode: 409, code: 'CancelNotAllowed' });
+    expect(await azureError(ie.jobs.update('seed-job-1', 'backup-rg', { returnShipping: { carrierName: 'UPS', carrierAccountNumber: '1' } }))).toMatchObject({ statusCode: 409, code: 'JobCannotBeUpdated' });
+    expect((await ie.jobs.update('seed-job-1', 'backup-rg', { tags: { why: 'rehearsal' } })).tags).toEqual({ why: 'rehearsal' });
 
     // Refusals.
     expect(await azureError(ie.jobs.create('too-many', 'backup-rg', jobBody(11)))).toMatchObject({ statusCode: 400, code: 'TooManyDrives' });
     expect(await azureError(ie.jobs.create('dup-track', 'backup-rg', jobBody(1, 'TRK-0001')))).toMatchObject({ statusCode: 409, code: 'DuplicateTrackingNumber' });
     expect(await azureError(ie.jobs.create('9starts-with-digit', 'backup-rg', jobBody(1)))).toMatchObject({ statusCode: 400, code: 'InvalidResourceName' });
     expect(await azureError(ie.jobs.create('no-drives', 'backup-rg', jobBody(0)))).toMatchObject({ statusCode: 400, code: 'DriveListRequired' });
-    const noReturn = jobBody(1);
+    // The swagger requires neither returnAddress nor returnShipping at creation; Shipping needs the return address.
+    const noReturn = jobBody(1, 'TRK-NORET');
     delete noReturn.properties!.returnShipping;
-    expect(await azureError(ie.jobs.create('no-return', 'backup-rg', noReturn))).toMatchObject({ statusCode: 400, code: 'ReturnInformationRequired' });
+    delete noReturn.properties!.returnAddress;
+    delete noReturn.properties!.deliveryPackage;
+    expect((await ie.jobs.create('no-return', 'backup-rg', noReturn)).properties?.returnAddress).toBeUndefined();
+    expect(await azureError(ie.jobs.update('no-return', 'backup-rg', { state: 'Shipping', deliveryPackage: { carrierName: 'FedEx', trackingNumber: 'TRK-NORET' } }))).toMatchObject({ statusCode: 400, code: 'ReturnInformationRequired' });
+    await ie.jobs.delete('no-return', 'backup-rg');
     expect(await azureError(ie.jobs.get('missing-job', 'backup-rg'))).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
+    expect(await azureError(ie.jobs.delete('missing-job', 'backup-rg'))).toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
 
     // Cancel before shipping, delete in Creating.
     await ie.jobs.create('cancel-me', 'backup-rg', jobBody(1));
-    expect((await ie.jobs.update('cancel-me', 'backup-rg', { cancelRequested: true })).properties).toMatchObject({ cancelRequested: true, state: 'Canceled' });
+    expect((await ie.jobs.update('cancel-me', 'backup-rg', { cancelRequested: true })).properties).toMatchObject({ cancelRequested: true, state: 'Completed' });
     await ie.jobs.create('delete-me', 'backup-rg', jobBody(1));
     await ie.jobs.delete('delete-me', 'backup-rg');
     expect(await azureError(ie.jobs.get('delete-me', 'backup-rg'))).toMatchObject({ statusCode: 404 });

@@ -76,11 +76,10 @@ async function createJob(ctx: RouteCtx) {
   checkStorageAccount(ctx, p.storageAccountId);
   const jobType = p.jobType ?? 'Import';
   if (jobType !== 'Import' && jobType !== 'Export') throw new HttpError(400, 'InvalidJobType', `The job type '${String(jobType)}' is invalid: use 'Import' or 'Export'.`, {}, 'properties.jobType');
-  if (p.returnAddress === undefined || p.returnShipping === undefined) {
-    throw new HttpError(400, 'ReturnInformationRequired', "A job needs 'properties.returnAddress' and 'properties.returnShipping' so the drives can be shipped back.", {}, 'properties');
-  }
-  checkReturnAddress(p.returnAddress);
-  checkReturnShipping(p.returnShipping);
+  // The swagger marks neither returnAddress nor returnShipping required on create (JobDetails has no `required`);
+  // Jobs_Update says the return address must be there by the time the job is marked Shipping, which updateJob checks.
+  if (p.returnAddress !== undefined) checkReturnAddress(p.returnAddress);
+  if (p.returnShipping !== undefined) checkReturnShipping(p.returnShipping);
   let driveList: Obj[] | undefined;
   if (jobType === 'Import') driveList = checkDriveList(p.driveList);
   else if (p.driveList !== undefined) throw new HttpError(400, 'InvalidRequestContent', "Export jobs do not take 'properties.driveList'.", {}, 'properties.driveList');
@@ -93,8 +92,8 @@ async function createJob(ctx: RouteCtx) {
   const properties: Obj = {
     storageAccountId: p.storageAccountId,
     jobType,
-    returnAddress: p.returnAddress,
-    returnShipping: p.returnShipping,
+    ...(p.returnAddress !== undefined ? { returnAddress: p.returnAddress } : {}),
+    ...(p.returnShipping !== undefined ? { returnShipping: p.returnShipping } : {}),
     shippingInformation: { recipientName, streetAddress1, streetAddress2, city, stateOrProvince, postalCode, countryOrRegion, phone, additionalInformation: '' },
     ...(p.deliveryPackage !== undefined ? { deliveryPackage: p.deliveryPackage } : {}),
     diagnosticsPath: typeof p.diagnosticsPath === 'string' && p.diagnosticsPath ? p.diagnosticsPath : 'waimportexport',
@@ -121,26 +120,52 @@ async function createJob(ctx: RouteCtx) {
   return { status: existing ? 200 : 201, body: jobBody(ctx.sb, rec) };
 }
 
-const TERMINAL = new Set(['Completed', 'Closed', 'Canceled']);
+/**
+ * States after which nothing but tags and log level change (IE-STATUS: the drives are on their way back). A job
+ * canceled through `cancelRequested` also ends here, in Completed ("A canceled job is moved to the Completed state",
+ * Canceling and deleting Import/Export jobs); there is no separate Canceled state in the API.
+ */
+const FINISHED = new Set(['Completed', 'Closed']);
+/** "To request that a job be canceled before it is in the Packaging state, … set CancelRequested to true." */
+const CANCELLABLE = new Set(['Creating', 'Shipping', 'Received', 'Transferring']);
+
+/**
+ * The PATCH body's properties that ask for a change. UpdateJobParameters gives `cancelRequested` and
+ * `backupDriveManifest` a default of false, and Microsoft's generated clients (Python, `az`) send those defaults on
+ * every update: a value equal to the swagger's default is the same as leaving the property out (the swagger says
+ * Jobs_Update "updates specific properties of a job"), so it neither cancels nor turns a creation setting off.
+ */
+function requested(p: Obj): Obj {
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(p)) {
+    if (v === undefined || v === null) continue;
+    if ((k === 'cancelRequested' || k === 'backupDriveManifest') && v === false) continue;
+    if (k === 'state' && v === '') continue;
+    out[k] = v;
+  }
+  return out;
+}
 
 async function updateJob(ctx: RouteCtx) {
   requireRegistered(ctx.sb, NS);
   const j = findJob(ctx.sb, ctx.params.resourceGroupName, ctx.params.jobName);
   const body = ctx.body;
   if (!isObj(body)) throw new HttpError(400, 'InvalidRequestContent', 'The request body must be a JSON object.');
-  const p: Obj = isObj(body.properties) ? body.properties : {};
+  const raw: Obj = isObj(body.properties) ? body.properties : {};
+  for (const k of ['cancelRequested', 'backupDriveManifest'] as const) {
+    if (raw[k] !== undefined && raw[k] !== null && typeof raw[k] !== 'boolean') throw new HttpError(400, 'InvalidRequestContent', `'properties.${k}' must be true or false.`, {}, `properties.${k}`);
+  }
+  const p = requested(raw);
   const cur = String(j.properties.state);
   const key = jobKey(j.resourceGroup, j.name);
-  if (TERMINAL.has(cur) && Object.keys(p).some((k) => p[k] !== undefined && !(k === 'state' && p[k] === ''))) {
-    throw new HttpError(409, 'JobCannotBeUpdated', `The job '${j.name}' is in state '${cur}' and can no longer be changed.`);
+  const shippingChange = ['state', 'returnAddress', 'returnShipping', 'deliveryPackage', 'driveList'].filter((k) => p[k] !== undefined);
+  if (FINISHED.has(cur) && shippingChange.length) {
+    throw new HttpError(409, 'JobCannotBeUpdated', `The job '${j.name}' is in state '${cur}': its ${shippingChange.join(', ')} can no longer change.`);
   }
-  if (p.cancelRequested !== undefined) {
-    if (p.cancelRequested !== true) throw new HttpError(400, 'InvalidRequestContent', "'properties.cancelRequested' can only be set to true.", {}, 'properties.cancelRequested');
-    if (cur !== 'Creating') {
-      throw new HttpError(409, 'CancelNotAllowed', `The job '${j.name}' is in state '${cur}': a job can only be canceled before it is marked Shipping.`, {}, 'properties.cancelRequested');
-    }
+  if (p.cancelRequested === true && !CANCELLABLE.has(cur)) {
+    throw new HttpError(409, 'CancelNotAllowed', `The job '${j.name}' is in state '${cur}': a job can be canceled only before it reaches Packaging.`, {}, 'properties.cancelRequested');
   }
-  const newState = typeof p.state === 'string' && p.state !== '' ? p.state : undefined;
+  const newState = typeof p.state === 'string' ? p.state : undefined;
   if (newState !== undefined && newState !== 'Shipping') {
     throw new HttpError(400, 'InvalidJobState', `'properties.state' can only be set to 'Shipping' (got '${newState}').`, {}, 'properties.state');
   }
@@ -155,17 +180,17 @@ async function updateJob(ctx: RouteCtx) {
   }
   if (newState === 'Shipping') {
     if (cur !== 'Creating' && cur !== 'Shipping') throw new HttpError(409, 'InvalidJobState', `The job '${j.name}' is in state '${cur}' and cannot be marked Shipping.`, {}, 'properties.state');
-    if (!(p.returnAddress ?? j.properties.returnAddress)) throw new HttpError(400, 'ReturnInformationRequired', "Marking a job Shipping needs 'properties.returnAddress'.", {}, 'properties.returnAddress');
+    if (!(p.returnAddress ?? j.properties.returnAddress)) throw new HttpError(400, 'ReturnInformationRequired', "Marking a job Shipping needs 'properties.returnAddress' (in this request or an earlier one).", {}, 'properties.returnAddress');
     const dp = p.deliveryPackage ?? j.properties.deliveryPackage;
     if (!isObj(dp) || !dp.trackingNumber) throw new HttpError(400, 'DeliveryPackageRequired', "Marking a job Shipping needs 'properties.deliveryPackage' with the carrier and tracking number.", {}, 'properties.deliveryPackage');
   }
   const np = j.properties;
   for (const k of ['returnAddress', 'returnShipping', 'deliveryPackage', 'logLevel', 'backupDriveManifest'] as const) if (p[k] !== undefined) np[k] = p[k];
   if (driveList) np.driveList = driveList;
-  if (newState) np.state = newState;
+  if (newState && p.cancelRequested !== true) np.state = newState;
   if (p.cancelRequested === true) {
     np.cancelRequested = true;
-    np.state = 'Canceled';
+    np.state = 'Completed';
   }
   if (isObj(body.tags)) j.tags = body.tags as Record<string, string>;
   j.systemData = systemData(ctx, j.systemData);
@@ -218,8 +243,8 @@ export const importExportRoutes: Route[] = [
     handler: async (ctx) => {
       requireRegistered(ctx.sb, NS);
       const key = jobKey(ctx.params.resourceGroupName, ctx.params.jobName);
-      const j = ctx.sb.store.state.jobs[key];
-      if (!j) return { status: 204 };
+      // Jobs_Delete documents only 200 (and errors): a job that is not there is an error, not a 204.
+      const j = findJob(ctx.sb, ctx.params.resourceGroupName, ctx.params.jobName);
       const st = String(j.properties.state);
       if (st !== 'Creating' && st !== 'Completed') {
         throw new HttpError(409, 'JobCannotBeDeleted', `The job '${j.name}' is in state '${st}'; only jobs in state 'Creating' or 'Completed' can be deleted.`);

@@ -113,25 +113,39 @@ describe('import jobs (Microsoft.ImportExport)', () => {
     expect(theirs.message).toMatch(/own tracking number/);
   });
 
-  it('cancel only before shipping; delete only while Creating or Completed', async () => {
-    const noCancel = await svc.cancelJob(ref('seed-one')).catch((e) => e);
-    expect(noCancel).toMatchObject({ code: 'CONFLICT', details: expect.objectContaining({ azureCode: 'CancelNotAllowed' }) });
-    expect(noCancel.message).toMatch(/only before its disks ship/);
+  it('delete only while Creating or Completed; a job that is not there says so', async () => {
     const noDelete = await svc.deleteJob(ref('seed-one')).catch((e) => e);
     expect(noDelete).toMatchObject({ code: 'CONFLICT', details: expect.objectContaining({ azureCode: 'JobCannotBeDeleted' }) });
-
-    const cancelled = await svc.cancelJob(ref('seed-two'));
-    expect(cancelled.cancelRequested).toBe(true);
+    expect(noDelete.message).toMatch(/deleted only while it is Creating, or once it is Completed/);
 
     await svc.createJob(input('seed-three', [drive(3)]));
     expect(await svc.deleteJob(ref('seed-three'))).toEqual({ deleted: true });
     await expect(svc.getJob(ref('seed-three'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const gone = await svc.deleteJob(ref('seed-three')).catch((e) => e);
+    expect(gone).toMatchObject({ code: 'NOT_FOUND', details: expect.objectContaining({ azureCode: 'ResourceNotFound' }) });
+    expect(gone.message).toMatch(/does not exist/);
+    expect(gone.message).not.toMatch(/only while/);
+  });
+
+  it('cancels until Packaging: the canceled job reads Completed, keeps its tags and can be deleted', async () => {
+    // seed-two is Creating; cancel it (allowed in Creating, Shipping, Received and Transferring).
+    const canceled = await svc.cancelJob(ref('seed-two'));
+    expect(canceled).toMatchObject({ state: 'Completed', cancelRequested: true });
+    const again = await svc.cancelJob(ref('seed-two')).catch((e) => e);
+    expect(again).toMatchObject({ code: 'CONFLICT', details: expect.objectContaining({ azureCode: 'CancelNotAllowed' }) });
+    expect(again.message).toMatch(/before it reaches Packaging/);
+    const frozen = await svc.updateReturn(ref('seed-two'), { returnShipping: { carrierName: 'DHL', carrierAccountNumber: '555666' } }).catch((e) => e);
+    expect(frozen).toMatchObject({ code: 'CONFLICT', details: expect.objectContaining({ azureCode: 'JobCannotBeUpdated' }) });
+    expect(await svc.deleteJob(ref('seed-two'))).toEqual({ deleted: true });
+
+    // A job in Packaging can no longer be canceled.
+    await sandboxAdmin(env.sb, `/jobs/${RG}/seed-one/state`, { state: 'Packaging' });
+    const packed = await svc.cancelJob(ref('seed-one')).catch((e) => e);
+    expect(packed).toMatchObject({ code: 'CONFLICT', details: expect.objectContaining({ azureCode: 'CancelNotAllowed' }) });
+    await sandboxAdmin(env.sb, `/jobs/${RG}/seed-one/state`, { state: 'Shipping' });
   });
 
   it('refuses changes the job state no longer allows, and allows delete once Completed', async () => {
-    // seed-two was cancelled above: it can no longer be changed.
-    const frozen = await svc.updateReturn(ref('seed-two'), { returnShipping: { carrierName: 'DHL', carrierAccountNumber: '555666' } }).catch((e) => e);
-    expect(frozen).toMatchObject({ code: 'CONFLICT', details: expect.objectContaining({ azureCode: 'JobCannotBeUpdated' }) });
     // The datacenter received seed-one: its delivery package can no longer change.
     await sandboxAdmin(env.sb, `/jobs/${RG}/seed-one/state`, { state: 'Received' });
     expect((await svc.getJob(ref('seed-one'))).state).toBe('Received');

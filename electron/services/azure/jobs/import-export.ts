@@ -1,5 +1,6 @@
 /**
- * Import jobs on `Microsoft.ImportExport` through @azure/arm-storageimportexport (default api-version 2021-01-01).
+ * Import jobs on `Microsoft.ImportExport` through @azure/arm-storageimportexport at api-version 2020-08-01 (the newest
+ * stable version; the SDK's default 2021-01-01 is a preview, clients.ts).
  * Create always sends jobType Import, diagnosticsPath `waimportexport`, logLevel Verbose and backupDriveManifest
  * true (the official CreateJob example's values), so the copy logs and manifests land next to the data.
  * The service enforces its rules (name, ≤ 10 drives, state transitions, unique tracking numbers); its refusals
@@ -18,18 +19,20 @@ export const DIAGNOSTICS_PATH = 'waimportexport';
 /** Decision 11 / IE-STATUS: a job left in Creating without tracking is deleted after two weeks. */
 export const TRACKING_WINDOW_MS = 14 * 86_400_000;
 
+/** Hints by the service's error code (never by words of the message: "Delete job …: not found" is no state rule). */
 const HINTS: Array<[RegExp, string]> = [
   [/MissingSubscriptionRegistration/i, 'Register the Microsoft.ImportExport resource provider for this subscription, then try again.'],
-  [/tracking/i, 'Each job needs its own tracking number: check the number on the carrier receipt.'],
-  [/cancel/i, 'A job can be cancelled only before its disks ship (state Creating).'],
-  [/delete/i, 'A job can be deleted only while it is Creating, or once it is Completed.'],
+  [/DuplicateTrackingNumber/i, 'Each job needs its own tracking number: check the number on the carrier receipt.'],
+  [/CancelNotAllowed/i, 'A job can be canceled only before it reaches Packaging (while Creating, Shipping, Received or Transferring).'],
+  [/JobCannotBeDeleted/i, 'A job can be deleted only while it is Creating, or once it is Completed (a canceled job ends Completed).'],
+  [/ResourceNotFound|NotFound/i, 'The job does not exist (any more): it may have been deleted already, or removed by the service after its deadline.'],
 ];
 
 function hinted(err: unknown, what: string): AppError {
   const m = mapAzureError(err, what);
   if (m.code === 'SIGNIN_REQUIRED' || m.code === 'NETWORK' || m.code === 'THROTTLED') return m;
   const az = String(m.details?.azureCode ?? '');
-  const hint = HINTS.find(([re]) => re.test(az) || re.test(m.message))?.[1];
+  const hint = HINTS.find(([re]) => re.test(az))?.[1];
   return hint && !m.message.includes(hint) ? new AppError(m.code, `${m.message} ${hint}`, m.details) : m;
 }
 

@@ -124,7 +124,7 @@ export function ImportJobsScreen() {
                     {multiSub && <Text size={200}> {subName(j.subscriptionId)}</Text>}
                   </TableCell>
                   <TableCell data-testid={`ij-type-${j.name}`}>{jobTypeLabel(j.backend)}</TableCell>
-                  <TableCell>{j.state}{j.cancelRequested && j.state !== 'Canceled' ? ' (cancel requested)' : ''}</TableCell>
+                  <TableCell>{j.state}{!j.cancelRequested || j.state === 'Canceled' ? '' : j.state === 'Completed' ? ' (canceled)' : ' (cancel requested)'}</TableCell>
                   <TableCell>{formatTime(j.createdAt)}</TableCell>
                   <TableCell data-testid={`ij-deadline-${j.name}`}>
                     {d.level === 'warning' || d.level === 'overdue' ? (

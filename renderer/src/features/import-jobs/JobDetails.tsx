@@ -200,7 +200,8 @@ export function JobDetails() {
         </Field>
       )}
       <RehearsalPanel job={job} />
-      <VerifyPanel job={job} allowed={rules.verify} />
+      {/* A canceled job imported nothing: no verification is offered. */}
+      {!(job.cancelRequested || job.state === 'Canceled') && <VerifyPanel job={job} allowed={rules.verify} />}
       <TrackingDialog job={job} open={dialog === 'tracking'} onClose={() => setDialog(null)} />
       <ReturnDialog job={job} open={dialog === 'return'} onClose={() => setDialog(null)} />
       <ConfirmDialog
