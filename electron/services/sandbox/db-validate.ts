@@ -14,7 +14,6 @@ type Obj = Record<string, unknown>;
 export const DB_JOB_NAME_RE = /^[-\w.]{3,24}$/;
 export const DISK_SERIAL_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 const MD5_HEX_RE = /^[0-9A-Fa-f]{32}$/;
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const bad = (code: string, message: string, target?: string) => new HttpError(400, code, message, {}, target);
 
@@ -24,25 +23,30 @@ export function checkDbJobName(name: string): void {
   }
 }
 
+/**
+ * ContactDetails: the swagger requires contactName, phone and emailList (an array of strings); it gives no format
+ * for either, so none is checked here.
+ */
 export function checkContactDetails(v: unknown, where = 'properties.details.contactDetails'): void {
   if (!isObj(v)) throw bad('InvalidRequestContent', `The property '${where}' is required and must be an object.`, where);
   str(v, 'contactName', where, true);
   str(v, 'phone', where, true);
   const emails = v.emailList;
-  if (!Array.isArray(emails) || emails.length === 0) throw bad('InvalidRequestContent', `The property '${where}.emailList' needs at least one email address.`, `${where}.emailList`);
-  for (const e of emails) if (typeof e !== 'string' || !EMAIL_RE.test(e)) throw bad('InvalidRequestContent', `'${String(e)}' in '${where}.emailList' is not an email address.`, `${where}.emailList`);
+  if (!Array.isArray(emails)) throw bad('InvalidRequestContent', `The property '${where}.emailList' is required: a list of email addresses.`, `${where}.emailList`);
+  for (const e of emails) if (typeof e !== 'string') throw bad('InvalidRequestContent', `'${String(e)}' in '${where}.emailList' must be a string.`, `${where}.emailList`);
 }
 
+/** ShippingAddress: the swagger requires streetAddress1 and country; every other field is optional. */
 export function checkShippingAddress(v: unknown, where = 'properties.details.shippingAddress'): void {
-  if (!isObj(v)) throw bad('ReturnInformationRequired', `A customer-disk job needs '${where}' (where the disks are returned).`, where);
-  for (const k of ['streetAddress1', 'city', 'postalCode', 'country']) str(v, k, where, true);
-  for (const k of ['streetAddress2', 'streetAddress3', 'stateOrProvince', 'companyName', 'addressType']) str(v, k, where, false);
+  if (!isObj(v)) throw bad('InvalidRequestContent', `The property '${where}' must be an object.`, where);
+  for (const k of ['streetAddress1', 'country']) str(v, k, where, true);
+  for (const k of ['streetAddress2', 'streetAddress3', 'city', 'postalCode', 'zipExtendedCode', 'stateOrProvince', 'companyName', 'addressType']) str(v, k, where, false);
 }
 
+/** PackageCarrierDetails (returnToCustomerPackageDetails, required by DataBoxCustomerDiskJobDetails): every field optional. */
 export function checkReturnPackage(v: unknown, where = 'properties.details.returnToCustomerPackageDetails'): void {
-  if (!isObj(v)) throw bad('ReturnInformationRequired', `A customer-disk job needs '${where}' with the return carrier and its account number.`, where);
-  str(v, 'carrierName', where, true);
-  str(v, 'carrierAccountNumber', where, true);
+  if (!isObj(v)) throw bad('ReturnInformationRequired', `A customer-disk job needs '${where}' (the return carrier details).`, where);
+  for (const k of ['carrierName', 'carrierAccountNumber', 'trackingId']) str(v, k, where, false);
 }
 
 /** dataImportDetails: one storage account of this subscription that can hold page blobs. Returns its id. */
@@ -91,7 +95,11 @@ export function checkImportDisks(v: unknown): Record<string, Obj> {
   return out;
 }
 
-export function checkCarrierInfo(v: unknown, where: string): { carrierName: string; trackingId: string } {
-  if (!isObj(v)) throw bad('InvalidRequestContent', `The property '${where}' is required: the carrier and tracking id of the package sent to the datacenter.`, where);
-  return { carrierName: str(v, 'carrierName', where, true)!, trackingId: str(v, 'trackingId', where, true)! };
+/** MarkDevicesShippedRequest.deliverToDcPackageDetails (PackageCarrierInfo): carrierName and trackingId both optional. */
+export function checkCarrierInfo(v: unknown, where: string): { carrierName?: string; trackingId?: string } {
+  if (v === undefined) return {};
+  if (!isObj(v)) throw bad('InvalidRequestContent', `The property '${where}' must be an object.`, where);
+  const carrierName = str(v, 'carrierName', where, false);
+  const trackingId = str(v, 'trackingId', where, false);
+  return { ...(carrierName !== undefined ? { carrierName } : {}), ...(trackingId !== undefined ? { trackingId } : {}) };
 }

@@ -3,6 +3,7 @@ import { page, type Route, type RouteCtx, type SandboxContext } from './arm.ts';
 import { requireRegistered } from './rp-resources.ts';
 import { findIeLocation, IE_LOCATIONS } from './ie-locations.ts';
 import { isObj } from './ie-validate.ts';
+import { accepted, lroRoutes } from './db-lro.ts';
 import type { JobRec } from './state.ts';
 import {
   checkCarrierInfo, checkContactDetails, checkDataImport, checkDbJobName, checkImportDisks, checkReturnPackage, checkShippingAddress,
@@ -14,7 +15,11 @@ import {
  * official Data Box examples in the repo). Stages: DeviceOrdered → (markDevicesShipped) ShippedToAzureDC → (datacenter)
  * AtAzureDC → DataCopy → Completed | CompletedWithErrors; cancel (only while DeviceOrdered) → Cancelled.
  */
-export const DB_API = ['2025-02-01', '2024-03-01-preview', '2022-12-01', '2021-03-01'];
+/** Every api-version the Data Box specs' readme lists (specification/databox/…/DataBox/readme.md, tags package-2018-01 … package-2025-07). */
+export const DB_API = [
+  '2025-07-01', '2025-02-01', '2024-03-01-preview', '2024-02-01-preview', '2023-12-01', '2023-03-01', '2022-12-01', '2022-10-01', '2022-09-01',
+  '2022-02-01', '2021-12-01', '2021-08-01-preview', '2021-05-01', '2021-03-01', '2020-11-01', '2020-04-01', '2019-09-01', '2018-01-01',
+];
 const NS = 'Microsoft.DataBox';
 const JOBS_SUB = '/subscriptions/{subscriptionId}/providers/Microsoft.DataBox/jobs';
 const JOBS_RG = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.DataBox/jobs';
@@ -66,8 +71,14 @@ function jobStages(j: JobRec): Obj[] {
   }));
 }
 
-/** The job as GET returns it: BitLocker keys are never echoed (listCredentials gives them). */
-export function dbJobBody(sb: SandboxContext, j: JobRec) {
+/** `$expand=details` asks for the job's details (the swagger: "This field will only be sent for expand details filter"). */
+export const expandsDetails = (ctx: RouteCtx) => /(^|,)\s*details\s*(,|$)/i.test(ctx.query.get('$expand') ?? '');
+
+/**
+ * The job as GET returns it: `details` (disks, addresses, copy progress, stages) only when `expand` (Jobs_Get with
+ * `$expand=details`); BitLocker keys are never echoed (listCredentials gives them).
+ */
+export function dbJobBody(sb: SandboxContext, j: JobRec, o: { expand?: boolean } = { expand: true }) {
   const { _stageTimes: _t, details: d, ...props } = j.properties;
   const det = { ...(d as Obj) };
   det.importDiskDetailsCollection = Object.fromEntries(
@@ -88,7 +99,7 @@ export function dbJobBody(sb: SandboxContext, j: JobRec) {
       isShippingAddressEditable: !TERMINAL.has(status) && status !== 'DataCopy',
       isPrepareToShipEnabled: false,
       isCancellableWithoutFee: status === 'DeviceOrdered',
-      details: det,
+      ...(o.expand ? { details: det } : {}),
     },
     id: `/subscriptions/${sb.store.state.subscriptionId}/resourceGroups/${j.resourceGroup}/providers/${NS}/jobs/${j.name}`,
     name: j.name,
@@ -144,10 +155,11 @@ async function createJob(ctx: RouteCtx) {
   const d = p.details;
   if (!isObj(d) || d.jobDetailsType !== SKU) throw new HttpError(400, 'InvalidJobDetailsType', `'properties.details.jobDetailsType' must be '${SKU}' for a ${SKU} job.`, {}, 'properties.details.jobDetailsType');
   checkContactDetails(d.contactDetails);
-  checkShippingAddress(d.shippingAddress);
+  if (d.shippingAddress !== undefined) checkShippingAddress(d.shippingAddress);
   checkReturnPackage(d.returnToCustomerPackageDetails);
   const storageAccountId = checkDataImport(ctx.sb, d.dataImportDetails);
-  const disks = checkImportDisks(d.importDiskDetailsCollection);
+  // importDiskDetailsCollection is optional in the swagger: a job may be created before its disks are listed.
+  const disks = d.importDiskDetailsCollection === undefined ? {} : checkImportDisks(d.importDiskDetailsCollection);
   const di = (d.dataImportDetails as Obj[])[0];
   const rec: JobRec = {
     subscriptionId: ctx.sb.store.state.subscriptionId,
@@ -162,7 +174,7 @@ async function createJob(ctx: RouteCtx) {
       details: {
         jobDetailsType: SKU,
         contactDetails: d.contactDetails,
-        shippingAddress: d.shippingAddress,
+        ...(d.shippingAddress !== undefined ? { shippingAddress: d.shippingAddress } : {}),
         dataImportDetails: [{ accountDetails: { dataAccountType: 'StorageAccount', storageAccountId }, logCollectionLevel: di.logCollectionLevel === 'Verbose' ? 'Verbose' : 'Error' }],
         importDiskDetailsCollection: disks,
         returnToCustomerPackageDetails: d.returnToCustomerPackageDetails,
@@ -178,7 +190,8 @@ async function createJob(ctx: RouteCtx) {
   setStage(rec, 'DeviceOrdered');
   dbJobs(ctx.sb)[key] = rec;
   await ctx.sb.store.save();
-  return { status: 201, body: dbJobBody(ctx.sb, rec) };
+  // A long-running operation (202 + polling headers); its final GET, like a plain Jobs_Get, carries no details.
+  return accepted(ctx, rec.location, () => dbJobBody(ctx.sb, dbJobs(ctx.sb)[key] ?? rec, { expand: false }));
 }
 
 async function updateJob(ctx: RouteCtx) {
@@ -202,7 +215,7 @@ async function updateJob(ctx: RouteCtx) {
   if (isObj(body.tags)) j.tags = body.tags as Record<string, string>;
   j.systemData = stamp(ctx, j.systemData);
   await ctx.sb.store.save();
-  return { status: 200, body: dbJobBody(ctx.sb, j) };
+  return { status: 200, body: dbJobBody(ctx.sb, j, { expand: false }) };
 }
 
 async function markShipped(ctx: RouteCtx) {
@@ -216,12 +229,12 @@ async function markShipped(ctx: RouteCtx) {
   const self = dbKey(j.resourceGroup, j.name);
   for (const [k, o] of Object.entries(dbJobs(ctx.sb))) {
     const other = details(o).deliverToDcPackageDetails as Obj | undefined;
-    if (k !== self && other && String(other.trackingId).trim().toLowerCase() === pkg.trackingId.trim().toLowerCase()) {
+    if (k !== self && other && pkg.trackingId && String(other.trackingId).trim().toLowerCase() === pkg.trackingId.trim().toLowerCase()) {
       throw new HttpError(409, 'DuplicateTrackingNumber', `The tracking id '${pkg.trackingId}' is already used by another job in this subscription; each job needs its own tracking number.`, {}, 'deliverToDcPackageDetails.trackingId');
     }
   }
   details(j).deliverToDcPackageDetails = pkg;
-  details(j).deliveryPackage = { carrierName: pkg.carrierName, trackingId: pkg.trackingId };
+  details(j).deliveryPackage = { ...pkg };
   if (status === 'DeviceOrdered') setStage(j, 'ShippedToAzureDC');
   j.systemData = stamp(ctx, j.systemData);
   await ctx.sb.store.save();
@@ -249,13 +262,14 @@ function listJobs(ctx: RouteCtx, rg?: string) {
   const jobs = Object.values(dbJobs(ctx.sb))
     .filter((j) => !rg || j.resourceGroup.toLowerCase() === rg.toLowerCase())
     .sort((a, b) => a.systemData.createdAt.localeCompare(b.systemData.createdAt) || a.name.localeCompare(b.name))
-    .map((j) => dbJobBody(ctx.sb, j));
+    .map((j) => dbJobBody(ctx.sb, j, { expand: expandsDetails(ctx) }));
   return { status: 200, body: page(ctx, jobs) };
 }
 
 const A = (op: string) => `Microsoft.DataBox/jobs/${op}`;
 
 export const dataBoxRoutes: Route[] = [
+  ...lroRoutes(DB_API),
   { method: 'GET', path: JOBS_SUB, apiVersions: DB_API, action: A('read'), handler: (ctx) => listJobs(ctx) },
   { method: 'GET', path: JOBS_RG, apiVersions: DB_API, action: A('read'), handler: (ctx) => listJobs(ctx, ctx.params.resourceGroupName) },
   {
@@ -265,7 +279,7 @@ export const dataBoxRoutes: Route[] = [
     action: A('read'),
     handler: (ctx) => {
       requireRegistered(ctx.sb, NS);
-      return { status: 200, body: dbJobBody(ctx.sb, findDbJob(ctx.sb, ctx.params.resourceGroupName, ctx.params.jobName)) };
+      return { status: 200, body: dbJobBody(ctx.sb, findDbJob(ctx.sb, ctx.params.resourceGroupName, ctx.params.jobName), { expand: expandsDetails(ctx) }) };
     },
   },
   { method: 'PUT', path: JOB, apiVersions: DB_API, action: A('write'), handler: createJob },
@@ -279,6 +293,7 @@ export const dataBoxRoutes: Route[] = [
       requireRegistered(ctx.sb, NS);
       const key = dbKey(ctx.params.resourceGroupName, ctx.params.jobName);
       const j = dbJobs(ctx.sb)[key];
+      // Jobs_Delete (2025-07-01) documents 204 "Resource does not exist".
       if (!j) return { status: 204 };
       const st = String(j.properties.status);
       if (!TERMINAL.has(st)) {

@@ -1,6 +1,8 @@
 /**
  * Import jobs on `Microsoft.DataBox` with sku `DataBoxCustomerDisk` (SPEC decision 1, §6.9) through
- * @azure/arm-databox at its default api-version (2022-12-01). Create sends transferType ImportToAzure, the disks in
+ * @azure/arm-databox at api-version 2025-07-01 (clients.ts). The service sends a job's details (disks, addresses,
+ * copy progress, tracking) only to a Jobs_Get with `$expand=details`: creation is a long-running operation whose
+ * final GET has none, and Jobs_List never has them, so every read of a job here goes through get() with the expand. Create sends transferType ImportToAzure, the disks in
  * `importDiskDetailsCollection` keyed by serial (manifest file, Base16 MD5, BitLocker key), the contact and return
  * address, the return carrier, the storage account in `dataImportDetails` (copy logs Verbose) and
  * `enableManifestBackup: true`. Jobs come back in the same ImportJobInfo shape as Import/Export's: the Data Box stage
@@ -206,17 +208,17 @@ export class DataBoxBackend implements ImportJobBackend {
       enableManifestBackup: true,
     };
     try {
-      const res = await this.sdk(input.subscriptionId).jobs.beginCreateAndWait(input.resourceGroup, input.jobName, {
+      await this.sdk(input.subscriptionId).jobs.beginCreateAndWait(input.resourceGroup, input.jobName, {
         location: regionOf(input.location),
         ...(input.tags ? { tags: input.tags } : {}),
         sku: { name: DATA_BOX_SKU },
         transferType: 'ImportToAzure',
         details,
       });
-      return toJobInfo(res);
     } catch (err) {
       throw hinted(err, what, input);
     }
+    return this.get({ subscriptionId: input.subscriptionId, resourceGroup: input.resourceGroup, jobName: input.jobName });
   }
 
   async get(ref: JobRef): Promise<ImportJobInfo> {
@@ -231,8 +233,11 @@ export class DataBoxBackend implements ImportJobBackend {
     const jobs = this.sdk(subscriptionId).jobs;
     try {
       const all = await collect(resourceGroup ? jobs.listByResourceGroup(resourceGroup) : jobs.list());
-      return all.filter((j) => j.sku?.name === DATA_BOX_SKU).map(toJobInfo);
+      const mine = all.filter((j) => j.sku?.name === DATA_BOX_SKU);
+      // Jobs_List carries no details: read each customer-disk job with $expand=details (one GET per job).
+      return await Promise.all(mine.map((j) => this.get({ subscriptionId, resourceGroup: resourceGroupOf(j.id ?? ''), jobName: j.name ?? '' })));
     } catch (err) {
+      if (err instanceof AppError) throw err;
       throw hinted(err, `List Data Box jobs in ${resourceGroup ? `resource group ${resourceGroup}` : `subscription ${subscriptionId}`}`, resourceGroup ? { resourceGroup } : undefined);
     }
   }
@@ -250,16 +255,16 @@ export class DataBoxBackend implements ImportJobBackend {
   async updateReturn(ref: JobRef, u: ReturnUpdate): Promise<ImportJobInfo> {
     if (!u.returnAddress && !u.returnShipping) throw new AppError('VALIDATION', 'Nothing to update: give a return address, a return carrier, or both.');
     try {
-      const res = await this.sdk(ref.subscriptionId).jobs.beginUpdateAndWait(ref.resourceGroup, ref.jobName, {
+      await this.sdk(ref.subscriptionId).jobs.beginUpdateAndWait(ref.resourceGroup, ref.jobName, {
         details: {
           ...(u.returnAddress ? { contactDetails: contactOf(u.returnAddress), shippingAddress: addressOf(u.returnAddress) } : {}),
           ...(u.returnShipping ? { returnToCustomerPackageDetails: { carrierName: u.returnShipping.carrierName, carrierAccountNumber: u.returnShipping.carrierAccountNumber.trim() } } : {}),
         },
       });
-      return toJobInfo(res);
     } catch (err) {
       throw hinted(err, `Update return shipping (Data Box job ${ref.jobName})`, ref);
     }
+    return this.get(ref);
   }
 
   async cancel(ref: JobRef): Promise<ImportJobInfo> {
