@@ -17,6 +17,8 @@ export interface SandboxContext {
   blobUrl: string;
   /** Registration of a provider stays `Registering` this long before it reads `Registered`. */
   registrationDelayMs: number;
+  /** How long a Microsoft.DataBox long-running operation runs before its status reads Succeeded (db-lro.ts). */
+  lroDelayMs?: number;
   /** Creates a container for a storage account in Azurite (namespace mapping in storage-map.ts). */
   createBlobContainer(account: string, container: string): Promise<boolean>;
   listBlobContainers(account: string): Promise<Array<{ name: string; lastModified: Date; etag: string }>>;
@@ -133,6 +135,8 @@ export function createEmulator(opts: {
   sb: SandboxContext;
   faults: FaultInjector;
   surface: 'arm' | 'graph';
+  /** Answers for paths served without a bearer (ARM's /metadata/endpoints); undefined = not anonymous. */
+  anonymous?: (url: URL) => Reply | undefined;
 }): Emulator {
   const compiled = opts.routes.map(compile);
   async function run(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -140,6 +144,14 @@ export function createEmulator(opts: {
     const url = new URL(`${opts.audience}${(req.url ?? '/').replace(/^\/{2,}/, '/')}`);
     const fault = await opts.faults.take(opts.surface, req.method ?? 'GET', url.pathname);
     if (fault) throw fault;
+    // ARM serves its metadata anonymously (clients such as `az cloud register` read it before any sign-in).
+    if (opts.anonymous && req.method === 'GET') {
+      const reply = opts.anonymous(url);
+      if (reply) {
+        sendJson(res, reply.status, reply.body, reply.headers);
+        return;
+      }
+    }
     const caller = await opts.bearer.validate(req, opts.audience);
     const path = decodeURIComponent(url.pathname);
     let pathMatched = false;

@@ -23,6 +23,7 @@ import { startAzurite, freePort, type AzuriteHandle } from './azurite.ts';
 import { createBlobAccess } from './blob-access.ts';
 import { createAdmin } from './admin.ts';
 import { SEEDED_USERS, type SandboxRole } from './users.ts';
+import { armMetadata } from './arm-metadata.ts';
 
 /** The local sandbox cloud: identity server, ARM + Graph emulators, Azurite, datacenter admin API. */
 export interface StartSandboxOptions {
@@ -32,6 +33,8 @@ export interface StartSandboxOptions {
   ttl?: Partial<IdentityTtl>;
   /** How long a provider registration reads `Registering` (default 3000 ms; tests use 0). */
   registrationDelayMs?: number;
+  /** How long a Data Box long-running operation (job creation) stays InProgress (default 0 ms). */
+  lroDelayMs?: number;
   /** Start Azurite (default true). Without it, container operations answer 503. */
   azurite?: boolean;
   /** Preferred ports; default: the ones used last time with this data dir, else ephemeral. */
@@ -190,11 +193,13 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
       graphUrl,
       blobUrl,
       registrationDelayMs: opts.registrationDelayMs ?? 3000,
+      lroDelayMs: opts.lroDelayMs ?? 0,
       createBlobContainer: blob.createContainer,
       listBlobContainers: blob.listContainers,
     };
     const armRoutes: Route[] = [...resourcesRoutes, ...storageRoutes, ...importExportRoutes, ...dataBoxRoutes, ...authorizationRoutes];
-    handlers.arm = createEmulator({ routes: armRoutes, audience: armUrl, bearer, sb, faults, surface: 'arm' }).handle;
+    const metadata = armMetadata({ armUrl, graphUrl, loginEndpoint: identityUrl, tenantId: st.tenantId, blobSuffix: `127.0.0.1:${started.blob}` });
+    handlers.arm = createEmulator({ routes: armRoutes, audience: armUrl, bearer, sb, faults, surface: 'arm', anonymous: metadata }).handle;
     handlers.graph = createEmulator({ routes: graphRoutes, audience: graphUrl, bearer, sb, faults, surface: 'graph' }).handle;
     handlers.admin = createAdmin({ token: st.adminToken, sb, faults, blob }).handle;
 
