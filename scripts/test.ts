@@ -1,6 +1,7 @@
 /**
- * `npm test`: type-check the projects, lint (with the boundary rules), unit tests (Vitest), then the e2e suite
- * (Playwright, browser mode, Debian Chromium). Runs every step, prints a summary, exits non-zero if any failed.
+ * `npm test`: type-check the projects, lint (with the boundary rules), unit tests (Vitest), the conformance suite
+ * (Microsoft's Python SDK and Azure CLI against the Local sandbox, tests/conformance), then the e2e suite (Playwright,
+ * browser mode, Debian Chromium). Runs every step, prints a summary, exits non-zero if any failed.
  * `npm test -- --only unit,e2e` runs a subset.
  */
 import { spawn } from 'node:child_process';
@@ -12,6 +13,7 @@ const steps: Array<{ key: string; title: string; cmd: string; args: string[] }> 
   { key: 'types', title: 'Type-check (shared, electron, renderer, scripts, e2e)', cmd: bin('tsc'), args: ['-b'] },
   { key: 'lint', title: 'Lint (including import boundaries)', cmd: bin('eslint'), args: ['--max-warnings', '0', '.'] },
   { key: 'unit', title: 'Unit and integration tests (Vitest)', cmd: bin('vitest'), args: ['run'] },
+  { key: 'conformance', title: "Conformance (Microsoft's Python SDK and Azure CLI against the sandbox)", cmd: bin('vitest'), args: ['run', '-c', 'tests/conformance/vitest.config.ts'] },
   { key: 'e2e', title: 'End-to-end (Playwright, browser mode, Debian Chromium)', cmd: bin('playwright'), args: ['test', '-c', 'e2e/playwright.config.ts'] },
 ];
 
