@@ -13,6 +13,14 @@ import type { CloudAuth } from './signin.ts';
 /** Subscription id used for calls that are not under a subscription (Import/Export locations). */
 const NO_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
 
+/**
+ * api-versions sent (docs/ARCHITECTURE.md, "api-versions"): the newest stable version each specs readme lists, not
+ * the SDK's default when that is a preview (Import/Export: the SDK sends 2021-01-01, tag package-2021-01 is a
+ * preview) or older (Data Box: the SDK sends 2022-12-01; package-2025-07 is the readme's default tag).
+ */
+export const IMPORT_EXPORT_API_VERSION = '2020-08-01';
+export const DATA_BOX_API_VERSION = '2025-07-01';
+
 export class AzureClients {
   readonly auth: CloudAuth;
   readonly http: CloudHttp;
@@ -50,14 +58,16 @@ export class AzureClients {
   importExport(subscriptionId: string = NO_SUBSCRIPTION): StorageImportExport {
     return new StorageImportExport(this.auth.credential('arm'), subscriptionId, {
       ...this.http.sdkOptions(),
+      apiVersion: IMPORT_EXPORT_API_VERSION,
       credentialScopes: [this.armDefault],
     });
   }
 
-  /** Microsoft.DataBox (customer-disk jobs) at the SDK's default api-version (2022-12-01). */
+  /** Microsoft.DataBox (customer-disk jobs) at DATA_BOX_API_VERSION. */
   dataBox(subscriptionId: string): DataBoxManagementClient {
     return new DataBoxManagementClient(this.auth.credential('arm'), subscriptionId, {
       ...this.http.sdkOptions(),
+      apiVersion: DATA_BOX_API_VERSION,
       $host: this.http.cloud.armEndpoint,
       credentialScopes: [this.armDefault],
     });
