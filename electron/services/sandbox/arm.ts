@@ -137,8 +137,12 @@ export function createEmulator(opts: {
   surface: 'arm' | 'graph';
   /** Answers for paths served without a bearer (ARM's /metadata/endpoints); undefined = not anonymous. */
   anonymous?: (url: URL) => Reply | undefined;
+  /** Sees every request and the answer (tests: the swagger-validation contract test). */
+  onExchange?: (ex: Exchange) => void;
 }): Emulator {
   const compiled = opts.routes.map(compile);
+  /** Parsed request bodies, for onExchange when a handler refuses the request. */
+  const bodies = new WeakMap<IncomingMessage, unknown>();
   async function run(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Not `new URL(req.url, base)`: SDKs send `//subscriptions/…` for a `/{scope}` parameter, which would parse as a host.
     const url = new URL(`${opts.audience}${(req.url ?? '/').replace(/^\/{2,}/, '/')}`);
@@ -166,7 +170,9 @@ export function createEmulator(opts: {
       checkSubscription(opts.sb, params);
       authorize(c.route, caller, opts.sb, path);
       const body = ['PUT', 'PATCH', 'POST'].includes(req.method ?? '') ? await readJson(req) : undefined;
+      bodies.set(req, body);
       const reply = await c.route.handler({ params, query: url.searchParams, body, caller, sb: opts.sb, req, url });
+      opts.onExchange?.({ method: req.method ?? 'GET', path, query: url.search, requestBody: body, status: reply.status, responseBody: reply.body });
       sendJson(res, reply.status, reply.body, reply.headers);
       return;
     }
@@ -176,9 +182,26 @@ export function createEmulator(opts: {
   }
   return {
     handle(req, res) {
-      run(req, res).catch((err) => sendAzureError(res, err));
+      run(req, res).catch((err) => {
+        if (opts.onExchange && err instanceof HttpError) {
+          const url = new URL(`${opts.audience}${(req.url ?? '/').replace(/^\/{2,}/, '/')}`);
+          opts.onExchange({ method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), query: url.search, requestBody: bodies.get(req), status: err.status, responseBody: { error: { code: err.code, message: err.message, ...(err.target ? { target: err.target } : {}) } } });
+        }
+        sendAzureError(res, err);
+      });
     },
   };
+}
+
+/** One request to the emulator and its answer (the request body as parsed JSON). */
+export interface Exchange {
+  method: string;
+  path: string;
+  /** `?api-version=…&…` as sent. */
+  query: string;
+  requestBody?: unknown;
+  status: number;
+  responseBody?: unknown;
 }
 
 function checkApiVersion(url: URL, accepted: readonly string[]): void {

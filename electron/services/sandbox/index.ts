@@ -11,7 +11,7 @@ import { loadOrCreateTls } from './ca.ts';
 import { createIdentity, type IdentityTtl } from './identity.ts';
 import { createBearerValidator } from './tokens.ts';
 import { StateStore } from './state.ts';
-import { createEmulator, type Route, type SandboxContext } from './arm.ts';
+import { createEmulator, type Exchange, type Route, type SandboxContext } from './arm.ts';
 import { FaultInjector } from './faults.ts';
 import { resourcesRoutes } from './rp-resources.ts';
 import { storageRoutes } from './rp-storage.ts';
@@ -33,6 +33,8 @@ export interface StartSandboxOptions {
   ttl?: Partial<IdentityTtl>;
   /** How long a provider registration reads `Registering` (default 3000 ms; tests use 0). */
   registrationDelayMs?: number;
+  /** Sees every ARM request and its answer (tests: tests/swagger/oracle.ts validates them against the swagger). */
+  onArmExchange?: (ex: Exchange) => void;
   /** How long a Data Box long-running operation (job creation) stays InProgress (default 0 ms). */
   lroDelayMs?: number;
   /** Start Azurite (default true). Without it, container operations answer 503. */
@@ -199,7 +201,7 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
     };
     const armRoutes: Route[] = [...resourcesRoutes, ...storageRoutes, ...importExportRoutes, ...dataBoxRoutes, ...authorizationRoutes];
     const metadata = armMetadata({ armUrl, graphUrl, loginEndpoint: identityUrl, tenantId: st.tenantId, blobSuffix: `127.0.0.1:${started.blob}` });
-    handlers.arm = createEmulator({ routes: armRoutes, audience: armUrl, bearer, sb, faults, surface: 'arm', anonymous: metadata }).handle;
+    handlers.arm = createEmulator({ routes: armRoutes, audience: armUrl, bearer, sb, faults, surface: 'arm', anonymous: metadata, ...(opts.onArmExchange ? { onExchange: opts.onArmExchange } : {}) }).handle;
     handlers.graph = createEmulator({ routes: graphRoutes, audience: graphUrl, bearer, sb, faults, surface: 'graph' }).handle;
     handlers.admin = createAdmin({ token: st.adminToken, sb, faults, blob }).handle;
 

@@ -3,6 +3,8 @@ import { createJobSchema, type CreateJobInput } from '../../../../shared/contrac
 import { sandboxAdmin, startAzureTestEnv, type AzureTestEnv } from '../test-support.ts';
 import type { AzureService } from '../azure-service.ts';
 import type { ImportJobBackend } from './backend.ts';
+import type { Exchange } from '../../sandbox/arm.ts';
+import { SwaggerOracle } from '../../sandbox/swagger-oracle.ts';
 
 /** Microsoft.ImportExport jobs through @azure/arm-storageimportexport against the sandbox, including its refusals. */
 let env: AzureTestEnv;
@@ -10,6 +12,8 @@ let svc: AzureService;
 let ie: ImportJobBackend;
 let sub: string;
 const RG = 'backup-rg';
+/** Every ARM request of this file's flows and the sandbox's answer, checked against the swagger at the end. */
+const exchanges: Exchange[] = [];
 
 const contact = {
   contactName: 'Ada Admin',
@@ -42,7 +46,7 @@ const ref = (jobName: string) => ({ subscriptionId: sub, resourceGroup: RG, jobN
 const pkg = (trackingNumber: string) => ({ carrierName: 'FedEx', trackingNumber, driveCount: 1, shipDate: new Date().toISOString().slice(0, 10) });
 
 beforeAll(async () => {
-  env = await startAzureTestEnv({ azurite: false });
+  env = await startAzureTestEnv({ azurite: false, onArmExchange: (ex) => exchanges.push(ex) });
   env.as.user = env.sb.users[0];
   svc = await env.service();
   await svc.signIn({ timeoutMs: 30_000 });
@@ -153,6 +157,17 @@ describe('import jobs (Microsoft.ImportExport)', () => {
     expect(late).toMatchObject({ code: 'CONFLICT', details: expect.objectContaining({ azureCode: 'JobCannotBeUpdated' }) });
     await sandboxAdmin(env.sb, `/jobs/${RG}/seed-one/state`, { state: 'Completed' });
     expect(await svc.deleteJob(ref('seed-one'))).toEqual({ deleted: true });
+  });
+
+  it('every Import/Export request the product sent and every answer kept to the official swagger (2020-08-01)', () => {
+    const oracle = new SwaggerOracle();
+    const ie = exchanges.filter((e) => /\/providers\/Microsoft\.ImportExport\/(jobs|locations|operations)/i.test(e.path));
+    expect(new Set(ie.map((e) => new URLSearchParams(e.query).get('api-version')))).toEqual(new Set(['2020-08-01']));
+    const results = ie.map((e) => oracle.validate(e));
+    expect(results.filter((r) => !r)).toEqual([]);
+    const seen = new Set(results.map((r) => r!.operation.split(' ')[0]));
+    for (const op of ['Jobs_Create', 'Jobs_Get', 'Jobs_ListBySubscription', 'Jobs_ListByResourceGroup', 'Jobs_Update', 'Jobs_Delete']) expect(seen, op).toContain(op);
+    expect(results.flatMap((r) => r!.problems)).toEqual([]);
   });
 
   it('has one interface for every backend (Data Box: data-box.integration.test.ts)', async () => {
