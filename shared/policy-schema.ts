@@ -6,15 +6,20 @@ import { z } from 'zod';
 import {
   INITIAL_BACKUP_TYPES,
   ITEM_KINDS,
-  RETENTION_TIERS,
+  MONTHS,
   WEEKDAYS,
+  WEEKS_OF_MONTH,
   checkExclusions,
   checkItems,
   checkOwnDisk,
   checkRetention,
   checkSchedule,
   checkTime,
+  defaultRetention,
+  upgradeRetentionV1,
   type Retention,
+  type RetentionTier,
+  type Weekday,
 } from './policy.ts';
 
 const path = z.string().min(1).max(4096);
@@ -27,6 +32,7 @@ export const exclusionsSchema = z
   .object({
     folders: z.array(z.object({ path, subfolders: z.boolean() }).strict()).max(200),
     patterns: z.array(z.string().max(255)).max(200),
+    fileTypes: z.array(z.object({ folder: path, pattern: z.string().max(255), subfolders: z.boolean() }).strict()).max(200).default([]),
   })
   .strict();
 
@@ -44,8 +50,25 @@ export const scheduleSchema = z
     for (const [k, m] of Object.entries(e)) issue(ctx, [k], m);
   });
 
-const row = z.object({ enabled: z.boolean(), count: z.number() }).strict();
-export const retentionSchema = z.object({ daily: row, weekly: row, monthly: row, yearly: row }).strict();
+const enabledCount = { enabled: z.boolean(), count: z.number() };
+const times = z.array(z.string().max(5)).max(3);
+const weekdays = z.array(z.enum(WEEKDAYS)).max(7);
+const monthDay = {
+  by: z.enum(['day', 'week']),
+  daysOfMonth: z.array(z.union([z.number(), z.literal('last')])).max(29),
+  weeksOfMonth: z.array(z.enum(WEEKS_OF_MONTH)).max(5),
+  weekdays,
+  times,
+};
+/** Format 2 rows (MARS's choices). Format 1 files had `{ enabled, count }` rows: see `upgradeRetentionV1`. */
+export const retentionSchema = z
+  .object({
+    daily: z.object(enabledCount).strict(),
+    weekly: z.object({ ...enabledCount, days: weekdays, times }).strict(),
+    monthly: z.object({ ...enabledCount, ...monthDay }).strict(),
+    yearly: z.object({ ...enabledCount, ...monthDay, months: z.array(z.enum(MONTHS)).max(12) }).strict(),
+  })
+  .strict();
 
 export const ownDiskSchema = z
   .object({
@@ -79,7 +102,7 @@ type PolicyInputShape = z.output<z.ZodObject<typeof policyInputShape>>;
 function refinePolicy(p: PolicyInputShape, ctx: z.RefinementCtx): void {
   issue(ctx, ['items'], checkItems(p.items));
   for (const [k, m] of Object.entries(checkExclusions(p.exclusions, p.items))) issue(ctx, ['exclusions', ...k.split('.')], m);
-  for (const [k, m] of Object.entries(checkRetention(p.retention as Retention, p.schedule))) issue(ctx, ['retention', k], m);
+  for (const [k, m] of Object.entries(checkRetention(p.retention as Retention, p.schedule))) issue(ctx, ['retention', ...k.split('.')], m);
 }
 
 /** What the wizard sends to policy:save. */
@@ -87,14 +110,35 @@ export const policyInputSchema = z.object(policyInputShape).strict().superRefine
 export type PolicyInput = z.output<typeof policyInputSchema>;
 
 export const POLICY_STATES = ['active', 'paused', 'stopped'] as const;
+/** Scheduled runs kept in policies.json (newest first). */
+export const RUN_HISTORY_MAX = 100;
 export type PolicyState = (typeof POLICY_STATES)[number];
 
+export const RUN_OUTCOMES = ['running', 'succeeded', 'succeededWithWarnings', 'failed', 'waitingForImport', 'skipped'] as const;
+export type RunOutcome = (typeof RUN_OUTCOMES)[number];
+
+/**
+ * One scheduled run, as the Jobs view shows it after the program that ran it (a console or `obc agent`) is gone.
+ * Written once when the run starts (`running`) and replaced, under the same id, when it ends. Records of format 1
+ * have only at/outcome/message/taskId.
+ */
 export const runRecordSchema = z
   .object({
+    id: z.string().min(1).max(64).optional(),
+    /** When the run was due (the schedule's instant). */
     at: z.string(),
-    outcome: z.enum(['succeeded', 'failed', 'waitingForImport', 'skipped']),
+    outcome: z.enum(RUN_OUTCOMES),
     message: z.string().max(2000),
     taskId: z.string().optional(),
+    startedAt: z.string().max(40).optional(),
+    endedAt: z.string().max(40).optional(),
+    /** "obc agent on build-7 (pid 4242)", "browser mode on build-7 (pid 77)". */
+    ranBy: z.string().max(200).optional(),
+    /** Plain facts behind the message (import job, its state, when it was checked, bytes…). */
+    details: z.record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean()])).optional(),
+    warnings: z.array(z.string().max(1000)).max(20).optional(),
+    /** Removed from the Jobs view by the user (the record stays in the history). */
+    hidden: z.boolean().optional(),
   })
   .strict();
 export type RunRecord = z.infer<typeof runRecordSchema>;
@@ -108,11 +152,32 @@ export const policySchema = z
     state: z.enum(POLICY_STATES),
     /** Import job state as last seen by the scheduler (own disks); `completed` once it read Completed. */
     seed: z.object({ importJobState: z.string().max(64).optional(), checkedAt: z.string().optional(), completed: z.boolean() }).strict().optional(),
-    lastRuns: z.array(runRecordSchema).max(50),
+    lastRuns: z.array(runRecordSchema).max(RUN_HISTORY_MAX),
   })
   .strict()
   .superRefine(refinePolicy);
 export type Policy = z.output<typeof policySchema>;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isV1Row = (v: unknown) => isObject(v) && Object.keys(v).sort().join() === 'count,enabled';
+
+/**
+ * A policy as format 1 stored it (and as `obc policy show --json` of that build printed it): retention rows with
+ * only `{ enabled, count }` become format 2 rows (`upgradeRetentionV1`); anything else is returned unchanged for the
+ * schema to judge. Never throws.
+ */
+export function upgradePolicyV1(raw: unknown): unknown {
+  if (!isObject(raw) || !isObject(raw.retention) || !isObject(raw.schedule)) return raw;
+  const r = raw.retention;
+  const s = raw.schedule;
+  if (!['daily', 'weekly', 'monthly', 'yearly'].every((t) => isV1Row(r[t]))) return raw;
+  const schedule = {
+    frequency: s.frequency === 'weekly' ? ('weekly' as const) : ('daily' as const),
+    days: Array.isArray(s.days) ? (s.days.filter((d) => (WEEKDAYS as readonly unknown[]).includes(d)) as Weekday[]) : [],
+    times: Array.isArray(s.times) ? s.times.filter((t): t is string => typeof t === 'string') : [],
+  };
+  return { ...raw, retention: upgradeRetentionV1(r as Record<RetentionTier, { enabled: boolean; count: number }>, schedule) };
+}
 
 // ---------- Change Properties ----------
 
@@ -195,6 +260,5 @@ export interface PropertiesView {
   protection: string;
 }
 
-export const DEFAULT_RETENTION: Retention = Object.fromEntries(
-  RETENTION_TIERS.map((t) => [t, { enabled: t === 'daily', count: t === 'daily' ? 30 : t === 'weekly' ? 4 : t === 'monthly' ? 12 : 10 }]),
-) as Retention;
+/** The retention of a new policy for the wizard's default schedule (daily at 21:00); see `defaultRetention`. */
+export const DEFAULT_RETENTION: Retention = defaultRetention({ frequency: 'daily', days: [], times: ['21:00'] });

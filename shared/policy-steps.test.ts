@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { defaultRetention } from './retention-rules.ts';
 import { firstInvalidStep, validateStep, visibleSteps, type WizardData } from './policy-steps.ts';
 
 const data = (over: Partial<WizardData> = {}): WizardData => ({
   items: [{ path: '/srv/data', kind: 'folder' }],
-  exclusions: { folders: [], patterns: [] },
+  exclusions: { folders: [], patterns: [], fileTypes: [] },
   schedule: { frequency: 'daily', times: ['21:00'], days: [], everyWeeks: 1, timeZone: 'UTC' },
-  retention: { daily: { enabled: true, count: 30 }, weekly: { enabled: false, count: 4 }, monthly: { enabled: false, count: 12 }, yearly: { enabled: false, count: 10 } },
+  retention: defaultRetention({ frequency: 'daily', days: [], times: ['21:00'] }),
   initialType: 'ownDisks',
   ownDisk: {
     stagingLocation: '/stage',

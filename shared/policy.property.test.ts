@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   ITEM_KINDS,
+  MONTHS,
   RETENTION_TIERS,
   WEEKDAYS,
+  WEEKS_OF_MONTH,
   checkExclusions,
   checkFilePattern,
   checkItems,
@@ -32,6 +34,7 @@ const items = fc.array(fc.record({ path: pathLike, kind: fc.constantFrom(...ITEM
 const exclusions = fc.record({
   folders: fc.array(fc.record({ path: pathLike, subfolders: fc.boolean() }), { maxLength: 5 }),
   patterns: fc.array(hostileString, { maxLength: 5 }),
+  fileTypes: fc.array(fc.record({ folder: pathLike, pattern: hostileString, subfolders: fc.boolean() }), { maxLength: 5 }),
 });
 const schedule: fc.Arbitrary<Schedule> = fc.record({
   frequency: fc.constantFrom('daily', 'weekly'),
@@ -40,9 +43,21 @@ const schedule: fc.Arbitrary<Schedule> = fc.record({
   everyWeeks: hostileNumber,
   timeZone: fc.oneof(hostileString, fc.constantFrom('UTC', 'Europe/Berlin', 'America/St_Johns', 'Asia/Kathmandu', 'Etc/GMT+12', 'Mars/Olympus')),
 }) as fc.Arbitrary<Schedule>;
-const retention: fc.Arbitrary<Retention> = fc.record(
-  Object.fromEntries(RETENTION_TIERS.map((t) => [t, fc.record({ enabled: fc.boolean(), count: hostileNumber })])) as Record<string, fc.Arbitrary<{ enabled: boolean; count: number }>>,
-) as fc.Arbitrary<Retention>;
+const row = fc.record({ enabled: fc.boolean(), count: hostileNumber });
+const timesArb = fc.array(fc.oneof(hostileString, fc.constantFrom('00:00', '21:00', '12:15')), { maxLength: 4 });
+const monthDay = {
+  by: fc.constantFrom('day', 'week', 'x'),
+  daysOfMonth: fc.array(fc.oneof(hostileNumber, fc.constant('last')), { maxLength: 4 }),
+  weeksOfMonth: fc.array(fc.constantFrom(...WEEKS_OF_MONTH), { maxLength: 6 }),
+  weekdays: fc.array(fc.constantFrom(...WEEKDAYS), { maxLength: 8 }),
+  times: timesArb,
+};
+const retention: fc.Arbitrary<Retention> = fc.record({
+  daily: row,
+  weekly: fc.record({ enabled: fc.boolean(), count: hostileNumber, days: fc.array(fc.constantFrom(...WEEKDAYS), { maxLength: 8 }), times: timesArb }),
+  monthly: fc.record({ enabled: fc.boolean(), count: hostileNumber, ...monthDay }),
+  yearly: fc.record({ enabled: fc.boolean(), count: hostileNumber, ...monthDay, months: fc.array(fc.constantFrom(...MONTHS), { maxLength: 13 }) }),
+}) as fc.Arbitrary<Retention>;
 const ownDisk: fc.Arbitrary<OwnDiskSettings> = fc.record({
   stagingLocation: pathLike,
   subscriptionId: fc.oneof(hostileString, fc.constant('00000000-0000-0000-0000-000000000000')),

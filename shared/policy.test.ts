@@ -13,6 +13,7 @@ import {
   isUnder,
   recoveryPoints,
   suggestedExclusions,
+  upgradeRetentionV1,
   type OwnDiskSettings,
   type Retention,
   type Schedule,
@@ -20,12 +21,16 @@ import {
 import { policyInputSchema, checkBandwidth, throttlingSchema, proxySchema, DEFAULT_THROTTLING } from './policy-schema.ts';
 
 const daily: Schedule = { frequency: 'daily', times: ['21:00'], days: [], everyWeeks: 1, timeZone: 'UTC' };
-const ret = (o: Partial<Record<keyof Retention, [boolean, number]>>): Retention => ({
-  daily: { enabled: o.daily?.[0] ?? false, count: o.daily?.[1] ?? 1 },
-  weekly: { enabled: o.weekly?.[0] ?? false, count: o.weekly?.[1] ?? 1 },
-  monthly: { enabled: o.monthly?.[0] ?? false, count: o.monthly?.[1] ?? 1 },
-  yearly: { enabled: o.yearly?.[0] ?? false, count: o.yearly?.[1] ?? 1 },
-});
+const ret = (o: Partial<Record<keyof Retention, [boolean, number]>>, s: Schedule = daily): Retention =>
+  upgradeRetentionV1(
+    {
+      daily: { enabled: o.daily?.[0] ?? false, count: o.daily?.[1] ?? 1 },
+      weekly: { enabled: o.weekly?.[0] ?? false, count: o.weekly?.[1] ?? 1 },
+      monthly: { enabled: o.monthly?.[0] ?? false, count: o.monthly?.[1] ?? 1 },
+      yearly: { enabled: o.yearly?.[0] ?? false, count: o.yearly?.[1] ?? 1 },
+    },
+    s,
+  );
 const own: OwnDiskSettings = {
   stagingLocation: 'D:\\Staging',
   subscriptionId: '11111111-2222-3333-4444-555555555555',
@@ -68,9 +73,20 @@ describe('exclusions', () => {
   });
   it('folder rules must sit inside a selected item; duplicates are named', () => {
     const items = [{ path: '/data', kind: 'folder' as const }];
-    expect(checkExclusions({ folders: [{ path: '/data/tmp', subfolders: true }], patterns: ['*.tmp'] }, items)).toEqual({});
-    expect(checkExclusions({ folders: [{ path: '/other', subfolders: true }], patterns: [] }, items)['folders.0']).toMatch(/not inside any selected item/);
-    expect(checkExclusions({ folders: [], patterns: ['*.mp3', '*.MP3'] }, items)['patterns.1']).toBe('File type pattern "*.MP3" is listed twice.');
+    expect(checkExclusions({ folders: [{ path: '/data/tmp', subfolders: true }], patterns: ['*.tmp'], fileTypes: [] }, items)).toEqual({});
+    expect(checkExclusions({ folders: [{ path: '/other', subfolders: true }], patterns: [], fileTypes: [] }, items)['folders.0']).toMatch(/not inside any selected item/);
+    expect(checkExclusions({ folders: [], patterns: ['*.mp3', '*.MP3'], fileTypes: [] }, items)['patterns.1']).toBe('File type pattern "*.MP3" is listed twice.');
+  });
+  it('file-type rules scoped to a folder (MARS): a full folder path inside an item, a valid pattern, no duplicates', () => {
+    const items = [{ path: 'D:\\Data', kind: 'folder' as const }];
+    const rule = (folder: string, pattern: string, subfolders = true) => ({ folders: [], patterns: [], fileTypes: [{ folder, pattern, subfolders }] });
+    expect(checkExclusions(rule('D:\\Data\\Music', '*.mp3'), items)).toEqual({});
+    expect(checkExclusions(rule('D:\\', '*.mp3', true), items)).toEqual({}); // a rule on the volume reaches the item below it
+    expect(checkExclusions(rule('Music', '*.mp3'), items)['fileTypes.0']).toMatch(/must be a full path/);
+    expect(checkExclusions(rule('D:\\Data\\Music', 'a/b'), items)['fileTypes.0']).toMatch(/may not contain/);
+    expect(checkExclusions(rule('E:\\Other', '*.mp3'), items)['fileTypes.0']).toBe('Folder "E:\\Other" of the rule *.mp3 is not inside any selected item, so the rule would have no effect.');
+    const twice = { folders: [], patterns: [], fileTypes: [{ folder: 'D:\\Data\\M', pattern: '*.mp3', subfolders: true }, { folder: 'd:\\data\\m', pattern: '*.MP3', subfolders: false }] };
+    expect(checkExclusions(twice, items)['fileTypes.1']).toBe('File type *.MP3 in "d:\\data\\m" is listed twice.');
   });
   it('suggests system and temp locations inside the items', () => {
     expect(suggestedExclusions([{ path: 'C:\\', kind: 'drive' }]).map((s) => s.path)).toEqual(

@@ -11,7 +11,8 @@ import {
   checkSubscriptionId,
 } from './validators/azure-names.ts';
 
-export const POLICY_FILE_VERSION = 1;
+/** 2: MARS's retention choices (weekly days/times, monthly and yearly by day or week of the month) and file-type rules. */
+export const POLICY_FILE_VERSION = 2;
 
 // ---------- items and exclusions ----------
 
@@ -29,10 +30,25 @@ export interface ExclusionFolderRule {
   subfolders: boolean;
 }
 
+/**
+ * MARS's exclusion rule (MARS-MGR "Exclusion Settings"): a file type excluded in one folder, with or without its
+ * subfolders (`New-OBFileSpec -Exclude [-NonRecursive]`).
+ */
+export interface FileTypeRule {
+  /** Full path of the folder the rule applies in. */
+  folder: string;
+  /** File-name pattern with `*` and `?` (`*.mp3`), matched case-insensitively. */
+  pattern: string;
+  /** true (MARS's default): the folder and all its subfolders; false: only files directly inside the folder. */
+  subfolders: boolean;
+}
+
 export interface Exclusions {
   folders: ExclusionFolderRule[];
-  /** File-type patterns matched against file names, case-insensitive (`*.mp3`). */
+  /** File-type patterns matched against file names in every item, case-insensitive (`*.mp3`). */
   patterns: string[];
+  /** File types excluded in one folder (MARS's rules). Absent in policies saved before they existed. */
+  fileTypes: FileTypeRule[];
 }
 
 export const MAX_ITEMS = 200;
@@ -94,7 +110,8 @@ export function checkItems(items: readonly PolicyItem[]): string | null {
 
 export function checkExclusions(ex: Exclusions, items: readonly PolicyItem[] = []): Partial<Record<string, string>> {
   const out: Partial<Record<string, string>> = {};
-  if (ex.folders.length + ex.patterns.length > MAX_EXCLUSIONS) out.exclusions = `At most ${MAX_EXCLUSIONS} exclusion rules are allowed.`;
+  const fileTypes = ex.fileTypes ?? [];
+  if (ex.folders.length + ex.patterns.length + fileTypes.length > MAX_EXCLUSIONS) out.exclusions = `At most ${MAX_EXCLUSIONS} exclusion rules are allowed.`;
   ex.folders.forEach((f, i) => {
     const m = checkPath(f.path, 'Excluded folder');
     if (m) out[`folders.${i}`] = m;
@@ -107,6 +124,16 @@ export function checkExclusions(ex: Exclusions, items: readonly PolicyItem[] = [
     if (m) out[`patterns.${i}`] = m;
     else if (seen.has(p.trim().toLowerCase())) out[`patterns.${i}`] = `File type pattern "${p.trim()}" is listed twice.`;
     seen.add(p.trim().toLowerCase());
+  });
+  const seenRules = new Set<string>();
+  fileTypes.forEach((r, i) => {
+    const m = checkPath(r.folder, 'Folder of a file type rule') ?? checkFilePattern(r.pattern);
+    const key = `${r.folder.trim().toLowerCase()}\0${r.pattern.trim().toLowerCase()}`;
+    if (m) out[`fileTypes.${i}`] = m;
+    else if (items.length && !items.some((it) => isUnder(r.folder, it.path) || isUnder(it.path, r.folder)))
+      out[`fileTypes.${i}`] = `Folder "${r.folder}" of the rule ${r.pattern.trim()} is not inside any selected item, so the rule would have no effect.`;
+    else if (seenRules.has(key)) out[`fileTypes.${i}`] = `File type ${r.pattern.trim()} in "${r.folder}" is listed twice.`;
+    seenRules.add(key);
   });
   return out;
 }

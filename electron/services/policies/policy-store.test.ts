@@ -29,7 +29,7 @@ describe('PolicyStore', () => {
     await s.load();
     await expect(s.savePolicy(samplePolicy())).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/passphrase is required/) });
     await s.savePolicy(samplePolicy(), PASS);
-    const modified = await s.savePolicy(samplePolicy({ exclusions: { folders: [], patterns: ['*.mp3'] } }));
+    const modified = await s.savePolicy(samplePolicy({ exclusions: { folders: [], patterns: ['*.mp3'], fileTypes: [] } }));
     expect(modified.exclusions.patterns).toEqual(['*.mp3']);
     await expect(s.savePolicy(samplePolicy(), PASS)).rejects.toMatchObject({ code: 'CONFLICT' });
   });
@@ -47,6 +47,48 @@ describe('PolicyStore', () => {
     await writeFile(join(dir, POLICY_FILE), 'not json');
     await s.load();
     expect(s.loadProblem).toMatch(/not valid JSON/);
+  });
+
+  it('reads a policies.json of format 1 (retention rows with only enabled/count, no file-type rules) and writes format 2', async () => {
+    const dir = await tempDir();
+    const v1 = {
+      format: 'obc-policies',
+      formatVersion: 1,
+      policy: {
+        items: [{ path: '/srv/data', kind: 'folder' }],
+        exclusions: { folders: [{ path: '/srv/data/tmp', subfolders: true }], patterns: ['*.tmp'] },
+        schedule: { frequency: 'weekly', times: ['01:00', '21:30'], days: ['wednesday', 'saturday'], everyWeeks: 2, timeZone: 'Europe/Berlin' },
+        retention: { daily: { enabled: true, count: 7 }, weekly: { enabled: true, count: 4 }, monthly: { enabled: true, count: 12 }, yearly: { enabled: false, count: 10 } },
+        initialBackup: { type: 'online' },
+        id: 'policy-old',
+        createdAt: '2026-11-01T10:00:00.000Z',
+        updatedAt: '2026-11-01T10:00:00.000Z',
+        state: 'active',
+        seed: { importJobState: 'Shipping', checkedAt: '2026-11-20T21:00:00.000Z', completed: false },
+        lastRuns: [{ at: '2026-11-20T21:00:00.000Z', outcome: 'waitingForImport', message: 'Waiting…', taskId: 't1' }],
+      },
+      properties: { proxy: { mode: 'none' }, throttling: { enabled: false, workDays: ['monday'], workStart: '09:00', workEnd: '18:00', workKbps: 1024, nonWorkKbps: 2048 } },
+      secrets: { retired: [] },
+    };
+    await writeFile(join(dir, POLICY_FILE), JSON.stringify(v1));
+    const s = new PolicyStore({ dataDir: dir, protector: testProtector });
+    await s.load();
+    expect(s.loadProblem).toBeNull();
+    const p = s.policy!;
+    expect(p.exclusions.fileTypes).toEqual([]);
+    expect(p.lastRuns).toEqual(v1.policy.lastRuns);
+    // The first backup day of the weekly schedule, at all its times; monthly on its last occurrence in the month.
+    expect(p.retention).toEqual({
+      daily: { enabled: true, count: 7 },
+      weekly: { enabled: true, count: 4, days: ['wednesday'], times: ['01:00', '21:30'] },
+      monthly: { enabled: true, count: 12, by: 'week', daysOfMonth: ['last'], weeksOfMonth: ['last'], weekdays: ['wednesday'], times: ['01:00', '21:30'] },
+      yearly: { enabled: false, count: 10, by: 'week', daysOfMonth: ['last'], weeksOfMonth: ['last'], weekdays: ['wednesday'], times: ['01:00', '21:30'], months: ['december'] },
+    });
+    expect(JSON.parse(await readFile(join(dir, POLICY_FILE), 'utf8')).formatVersion).toBe(1); // reading writes nothing
+    await s.setState('paused');
+    const written = JSON.parse(await readFile(join(dir, POLICY_FILE), 'utf8'));
+    expect(written.formatVersion).toBe(2);
+    expect(written.policy.retention.weekly.days).toEqual(['wednesday']);
   });
 
   it('a failed change leaves the previous file and memory untouched', async () => {

@@ -21,6 +21,8 @@ import {
   type ProxyView,
   type RunRecord,
   type Throttling,
+  RUN_HISTORY_MAX,
+  upgradePolicyV1,
 } from '../../../shared/policy-schema.ts';
 import { POLICY_FILE_VERSION } from '../../../shared/policy.ts';
 import { readJsonValidated, writeJsonAtomic } from '../store/atomic.ts';
@@ -40,7 +42,7 @@ const storedProxySchema = z
   })
   .strict();
 
-export const policyFileSchema = z
+const policyFileShape = z
   .object({
     format: z.literal(FORMAT),
     formatVersion: z.literal(POLICY_FILE_VERSION),
@@ -56,7 +58,15 @@ export const policyFileSchema = z
       .strict(),
   })
   .strict();
-export type PolicyFile = z.output<typeof policyFileSchema>;
+
+/** Format 1 (before MARS's retention choices) is read as format 2; the next write stores format 2. */
+function upgradeFile(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || (raw as { formatVersion?: unknown }).formatVersion !== 1) return raw;
+  const f = raw as { policy?: unknown };
+  return { ...f, formatVersion: POLICY_FILE_VERSION, policy: upgradePolicyV1(f.policy ?? null) };
+}
+export const policyFileSchema = z.preprocess(upgradeFile, policyFileShape);
+export type PolicyFile = z.output<typeof policyFileShape>;
 
 const emptyFile = (): PolicyFile => ({
   format: FORMAT,
@@ -214,7 +224,7 @@ export class PolicyStore extends EventEmitter<{ changed: [Policy | null] }> {
     runRecordSchema.parse(run);
     await this.mutate((d) => {
       if (!d.policy) return;
-      d.policy.lastRuns = [run, ...d.policy.lastRuns].slice(0, 50);
+      d.policy.lastRuns = [run, ...d.policy.lastRuns].slice(0, RUN_HISTORY_MAX);
       if (seed) d.policy.seed = seed;
     });
   }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Protector } from '../azure/protector.ts';
 import type { PolicyInput } from '../../../shared/policy-schema.ts';
+import { defaultRetention } from '../../../shared/retention-rules.ts';
 import type { Clock } from './scheduler.ts';
 
 /** Reversible test protector (XOR) so tests can see that nothing is stored in clear. */
@@ -17,14 +18,9 @@ export const tempDir = (p = 'obc-pol-') => mkdtemp(join(tmpdir(), p));
 export function samplePolicy(over: Partial<PolicyInput> = {}, staging = '/tmp/staging'): PolicyInput {
   return {
     items: [{ path: '/srv/data', kind: 'folder' }],
-    exclusions: { folders: [], patterns: ['*.tmp'] },
+    exclusions: { folders: [], patterns: ['*.tmp'], fileTypes: [] },
     schedule: { frequency: 'daily', times: ['21:00'], days: [], everyWeeks: 1, timeZone: 'UTC' },
-    retention: {
-      daily: { enabled: true, count: 30 },
-      weekly: { enabled: false, count: 4 },
-      monthly: { enabled: false, count: 12 },
-      yearly: { enabled: false, count: 10 },
-    },
+    retention: defaultRetention({ frequency: 'daily', days: [], times: ['21:00'] }),
     initialBackup: {
       type: 'ownDisks',
       ownDisk: {

@@ -75,7 +75,7 @@ export const localTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions
 
 export const emptyWizardData = (): WizardData => ({
   items: [],
-  exclusions: { folders: [], patterns: [] },
+  exclusions: { folders: [], patterns: [], fileTypes: [] },
   schedule: { frequency: 'daily', times: ['21:00'], days: ['sunday'], everyWeeks: 1, timeZone: localTimeZone() },
   retention: structuredClone(DEFAULT_RETENTION),
   initialType: 'ownDisks',
