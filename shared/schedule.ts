@@ -35,7 +35,7 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
-interface Wall {
+export interface Wall {
   y: number;
   m: number;
   d: number;
@@ -66,9 +66,10 @@ export function zonedToInstant(w: Wall, tz: string): number {
   return t;
 }
 
-const dayNumber = (y: number, m: number, d: number) => Math.floor(Date.UTC(y, m - 1, d) / DAY);
+/** Days since 1970-01-01 of a calendar date. */
+export const dayNumber = (y: number, m: number, d: number) => Math.floor(Date.UTC(y, m - 1, d) / DAY);
 /** 0 = Sunday. 1970-01-01 was a Thursday. */
-const weekdayOf = (dayNum: number) => (((dayNum + 4) % 7) + 7) % 7;
+export const weekdayOf = (dayNum: number) => (((dayNum + 4) % 7) + 7) % 7;
 
 /**
  * The next `count` run instants strictly after `fromMs`. Weekly schedules with "every N weeks" count weeks
