@@ -12,6 +12,8 @@ export const exclusionsSchema = z
     folders: z.array(z.object({ path: pathString, subfolders: z.boolean() }).strict()).max(1000).optional(),
     /** File-type patterns matched against file names: `*.mp3`, `*.tmp`. */
     patterns: z.array(z.string().min(1).max(260)).max(1000).optional(),
+    /** File types excluded in one folder (and below it with `subfolders`), MARS's rules. */
+    fileTypes: z.array(z.object({ folder: pathString, pattern: z.string().min(1).max(260), subfolders: z.boolean() }).strict()).max(1000).optional(),
   })
   .strict();
 

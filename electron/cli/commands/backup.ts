@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
 import { Option, type Command } from 'commander';
 import { AppError, toIpcError } from '../../../shared/errors.ts';
 import type { TaskSnapshot } from '../../../shared/task.ts';
 import { TaskManager } from '../../services/tasks/task-manager.ts';
 import { BackupService } from '../../services/backup/service.ts';
-import type { FolderRule } from '../../services/backup/scan.ts';
+import { exclusionsFromArgs } from '../../services/backup/exclusions.ts';
 import { recoverDeps } from '../../services/backup/recover-deps.ts';
 import { recoverSourceSchema, retainUntilSchema, type RecoverSource } from '../../../shared/contract/backup.ts';
 import { resolveDataDir } from '../../services/paths.ts';
@@ -26,17 +25,6 @@ export async function readPassphraseFile(path: string): Promise<string> {
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-/** `--exclude /data/tmp` excludes a folder and its subfolders; `--exclude '*.mp3'` a file type. */
-function parseExcludes(list: string[]): { folders: FolderRule[]; patterns: string[] } {
-  const folders: FolderRule[] = [];
-  const patterns: string[] = [];
-  for (const x of list) {
-    if (isAbsolute(x) || /^[A-Za-z]:[\\/]/.test(x)) folders.push({ path: x, subfolders: true });
-    else patterns.push(x);
-  }
-  return { folders, patterns };
-}
 
 /** Runs one service task to its end: progress on stderr (or JSON lines), Ctrl+C cancels. */
 async function runTask(tasks: TaskManager, start: () => { taskId: string }, json: boolean): Promise<TaskSnapshot> {
@@ -82,7 +70,13 @@ export function register(program: Command): void {
     .command('backup')
     .description('Back Up Now: back up files, folders or drives into <staging>/<job> (resumes an unfinished run).')
     .requiredOption('--items <path...>', 'files, folders or drive roots to back up')
-    .option('--exclude <pattern>', 'a folder (absolute path, with subfolders) or a file pattern like *.mp3; repeatable', collect, [])
+    .option(
+      '--exclude <rule>',
+      'a folder with its subfolders (/srv/data/cache, D:\\Temp), a file type in a folder and its subfolders (D:\\Data\\*.mp3) or a file type everywhere (*.tmp); repeatable',
+      collect,
+      [],
+    )
+    .option('--exclude-nonrecursive <rule>', 'like --exclude, but only directly in that folder, not its subfolders (D:\\Data\\*.iso, /srv/data/cache); repeatable', collect, [])
     .requiredOption('--staging <dir>', 'staging location')
     .requiredOption('--job <name>', 'import job name (lowercase letters, digits, hyphens)')
     .requiredOption('--passphrase-file <file>', 'file holding the encryption passphrase (16–256 printable ASCII characters)')
@@ -101,6 +95,7 @@ export function register(program: Command): void {
           const r = retainUntilSchema.safeParse(o.retainUntil);
           if (!r.success) throw new AppError('VALIDATION', `--retain-until ${o.retainUntil}: ${r.error.issues[0]?.message ?? 'not a date'}`, { field: 'retainUntil' });
         }
+        const exclusions = exclusionsFromArgs(o.exclude, o.excludeNonrecursive);
         const passphrase = await readPassphraseFile(o.passphraseFile);
         const tasks = new TaskManager({ minIntervalMs: 200 });
         const killAt = process.env.OBC_TEST_KILL_AT;
@@ -114,7 +109,7 @@ export function register(program: Command): void {
           () =>
             svc.start({
               items: o.items,
-              exclusions: parseExcludes(o.exclude),
+              exclusions,
               staging: o.staging,
               job: {
                 name: o.job,

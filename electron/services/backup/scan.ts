@@ -1,17 +1,9 @@
 import { lstat, readdir, readlink, statfs } from 'node:fs/promises';
-import { dirname, join, parse, resolve, sep } from 'node:path';
+import { dirname, join, parse, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
+import { compileExclusions, type Exclusions } from './exclusions.ts';
 
-export interface FolderRule {
-  path: string;
-  /** true: the folder and everything below; false: only the files directly inside it. */
-  subfolders: boolean;
-}
-export interface Exclusions {
-  folders?: FolderRule[];
-  /** File-type patterns matched against file names, case-insensitive: `*.mp3`, `~$*`, `thumbs.db`. */
-  patterns?: string[];
-}
+export type { Exclusions, FolderRule } from './exclusions.ts';
 
 export type EntryType = 'file' | 'dir' | 'symlink';
 export interface ScanEntry {
@@ -48,16 +40,6 @@ export function catalogPathOf(abs: string): string {
   return [head, rest].filter(Boolean).join('/');
 }
 
-export function globToRegExp(pattern: string): RegExp {
-  let re = '';
-  for (const ch of pattern) {
-    if (ch === '*') re += '.*';
-    else if (ch === '?') re += '.';
-    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 'i');
-}
-
 const errText = (err: unknown): { code: string; reason: string } => {
   const e = err as NodeJS.ErrnoException;
   const code = e?.code ?? 'EIO';
@@ -75,14 +57,7 @@ const errText = (err: unknown): { code: string; reason: string } => {
 /** Walks the items without following symlinks. Entries come back sorted by catalog path, ancestors included. */
 export async function scanItems(items: string[], exclusions: Exclusions, signal?: AbortSignal, onProgress?: ScanProgress): Promise<ScanResult> {
   if (items.length === 0) throw new AppError('VALIDATION', 'Select at least one file, folder or drive to back up.', { field: 'items' });
-  const folderRules = (exclusions.folders ?? []).map((r) => ({ path: resolve(r.path), subfolders: r.subfolders }));
-  const patterns = (exclusions.patterns ?? []).filter(Boolean).map(globToRegExp);
-  const caseless = process.platform === 'win32';
-  const norm = (p: string) => (caseless ? p.toLowerCase() : p);
-  const under = (p: string, root: string) => norm(p) === norm(root) || norm(p).startsWith(norm(root.endsWith(sep) ? root : root + sep));
-  const dirExcluded = (d: string) => folderRules.some((r) => r.subfolders && under(d, r.path));
-  const fileExcluded = (f: string, name: string) =>
-    patterns.some((re) => re.test(name)) || folderRules.some((r) => (r.subfolders ? under(f, r.path) : norm(dirname(f)) === norm(r.path)));
+  const excluded = compileExclusions(exclusions);
 
   const byPath = new Map<string, ScanEntry>();
   const skipped: SkippedItem[] = [];
@@ -113,14 +88,14 @@ export async function scanItems(items: string[], exclusions: Exclusions, signal?
       return;
     }
     if (st.isSymbolicLink()) {
-      if (!isItemRoot && fileExcluded(abs, parse(abs).base)) return;
+      if (!isItemRoot && excluded.file(abs)) return;
       try {
         add(abs, st, 'symlink', await readlink(abs));
       } catch (err) {
         skipped.push({ path: abs, ...errText(err) });
       }
     } else if (st.isDirectory()) {
-      if (dirExcluded(abs)) return;
+      if (excluded.dir(abs)) return;
       let names: string[];
       try {
         names = (await readdir(abs)).sort();
@@ -134,7 +109,7 @@ export async function scanItems(items: string[], exclusions: Exclusions, signal?
         await Promise.all(names.slice(i, i + 64).map((n) => visit(join(abs, n), false)));
       }
     } else if (st.isFile()) {
-      if (!isItemRoot && fileExcluded(abs, parse(abs).base)) return;
+      if (!isItemRoot && excluded.file(abs)) return;
       add(abs, st, 'file');
     } else {
       skipped.push({ path: abs, code: 'ESPECIAL', reason: 'not a regular file, folder or link (device, socket or pipe)' });

@@ -53,7 +53,7 @@ export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStar
             <tr>
               <th scope="row">Exclusions</th>
               <td>
-                {policy.exclusions.folders.length} folder rule(s), {policy.exclusions.patterns.length} file type(s) from the policy
+                {policy.exclusions.folders.length} folder rule(s), {policy.exclusions.patterns.length + (policy.exclusions.fileTypes?.length ?? 0)} file type(s) from the policy
               </td>
             </tr>
           )}

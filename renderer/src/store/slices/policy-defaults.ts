@@ -4,7 +4,7 @@ import type { PolicyView } from '../../../../shared/contract/policies.ts';
 /** What Back Up Now takes from the backup policy (Schedule Backup): items, exclusions, staging, job identity. */
 export interface PolicyDefaults {
   items: Array<{ path: string; kind: 'file' | 'folder' | 'drive' }>;
-  exclusions?: { folders: Array<{ path: string; subfolders: boolean }>; patterns: string[] };
+  exclusions?: { folders: Array<{ path: string; subfolders: boolean }>; patterns: string[]; fileTypes?: Array<{ folder: string; pattern: string; subfolders: boolean }> };
   staging: string;
   jobName: string;
   subscriptionId?: string;
@@ -37,7 +37,7 @@ export async function fetchPolicyDefaults(): Promise<PolicyFetch> {
     return { kind: 'none', note: `No backup policy is set up yet${why}. Enter the items, staging location and job name here, or create one with Schedule Backup.` };
   }
   const own = p.initialBackup?.type === 'ownDisks' ? p.initialBackup.ownDisk : undefined;
-  const ex = p.exclusions && (p.exclusions.folders.length || p.exclusions.patterns.length) ? p.exclusions : undefined;
+  const ex = p.exclusions && (p.exclusions.folders.length || p.exclusions.patterns.length || p.exclusions.fileTypes?.length) ? p.exclusions : undefined;
   return {
     kind: 'policy',
     policy: {
