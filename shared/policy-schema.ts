@@ -151,7 +151,16 @@ export const policySchema = z
     updatedAt: z.string(),
     state: z.enum(POLICY_STATES),
     /** Import job state as last seen by the scheduler (own disks); `completed` once it read Completed. */
-    seed: z.object({ importJobState: z.string().max(64).optional(), checkedAt: z.string().optional(), completed: z.boolean() }).strict().optional(),
+    seed: z
+      .object({
+        importJobState: z.string().max(500).optional(),
+        checkedAt: z.string().optional(),
+        completed: z.boolean(),
+        /** The service that holds the job, as the scheduler's check found it. */
+        backend: z.enum(['ImportExport', 'DataBox']).optional(),
+      })
+      .strict()
+      .optional(),
     lastRuns: z.array(runRecordSchema).max(RUN_HISTORY_MAX),
   })
   .strict()

@@ -82,9 +82,10 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   // The scheduler asks the Azure layer for the seed's import job state (own-disk policies).
   policies.connect({
     probe: {
-      state: async (p) => {
+      check: async (p) => {
         const od = p.initialBackup.ownDisk!;
-        return (await azure.getJob({ subscriptionId: od.subscriptionId, resourceGroup: od.jobResourceGroup, jobName: od.importJobName })).state;
+        const job = await azure.getJob({ subscriptionId: od.subscriptionId, resourceGroup: od.jobResourceGroup, jobName: od.importJobName, backend: p.seed?.backend });
+        return { state: job.state, backend: job.backend };
       },
     },
   });

@@ -15,12 +15,16 @@ import { nextRuns } from '../../../shared/schedule.ts';
 import { checkPassphrase } from '../../../shared/validators/passphrase.ts';
 import type { Protector } from '../azure/protector.ts';
 import { PolicyStore } from './policy-store.ts';
-import { PolicyScheduler, systemClock, type Clock, type ImportJobProbe, type ScheduledBackupRunner, type TaskStarter } from './scheduler.ts';
+import { hostname } from 'node:os';
+import type { OnlineRun } from './online-run.ts';
+import { PolicyScheduler, systemClock, type Clock, type ImportJobProbe, type TaskStarter } from './scheduler.ts';
 import { SchedulerLease, type LeaseOptions } from './scheduler-lease.ts';
 import { checkStaging, type StagingCheckOptions } from './staging-check.ts';
 
-export { WAITING_FOR_IMPORT } from './scheduler.ts';
-export type { ScheduledBackupRunner, ImportJobProbe, Clock } from './scheduler.ts';
+export { WAITING_FOR_DATA_BOX, WAITING_FOR_IMPORT, waitingMessage } from './scheduler.ts';
+export type { ImportJobProbe, Clock } from './scheduler.ts';
+export { ONLINE_NOT_IN_BUILD, notInThisBuild } from './online-run.ts';
+export type { OnlineRun, OnlineRunRequest, OnlineRunResult, SeedRef } from './online-run.ts';
 export type { LeaseOptions } from './scheduler-lease.ts';
 
 export interface PolicyServiceOptions {
@@ -28,8 +32,11 @@ export interface PolicyServiceOptions {
   protector: Protector;
   tasks: TaskStarter;
   clock?: Clock;
-  runner?: ScheduledBackupRunner;
+  /** What a due run does after the seed (online-run.ts); this build's records that it has none. */
+  online?: OnlineRun;
   probe?: ImportJobProbe;
+  /** What the UI and the run records call this host ("obc agent"); default: desktop app or browser mode. */
+  hostLabel?: string;
   freeSpace?: StagingCheckOptions['freeSpace'];
   /**
    * The data dir's scheduler lease (scheduler-lease.ts): only its holder runs due backups. On by default; false runs
@@ -62,14 +69,16 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
     super();
     this.store = new PolicyStore({ dataDir: o.dataDir, protector: o.protector, ...(o.clock ? { now: () => new Date(o.clock!.now()) } : {}) });
     const clock = o.clock ?? systemClock;
-    this.lease = o.lease === false ? null : new SchedulerLease(o.dataDir, () => clock.now(), { label: hostLabel(), ...o.lease });
+    const label = o.hostLabel ?? hostLabel();
+    this.lease = o.lease === false ? null : new SchedulerLease(o.dataDir, () => clock.now(), { label, ...o.lease });
     const lease = this.lease;
     this.scheduler = new PolicyScheduler({
       store: this.store,
       tasks: o.tasks,
       clock: o.clock,
-      runner: o.runner,
+      ...(o.online ? { online: o.online } : {}),
       probe: o.probe,
+      ranBy: () => lease?.self ?? `${label} on ${hostname()} (pid ${process.pid})`,
       ...(lease ? { mayRun: () => lease.confirm() } : {}),
     });
     this.clock = o.clock;
@@ -122,10 +131,16 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
     this.lease?.release();
   }
 
-  /** Seams set by the composition root when the backup engine and the Azure layer are available. */
-  connect(seams: { runner?: ScheduledBackupRunner; probe?: ImportJobProbe }): void {
-    if (seams.runner) this.scheduler.runner = seams.runner;
+  /** Seams set by the composition root: the online backup (online-run.ts) and the Azure layer's job check. */
+  connect(seams: { online?: OnlineRun; probe?: ImportJobProbe }): void {
+    if (seams.online) this.scheduler.online = seams.online;
     if (seams.probe) this.scheduler.probe = seams.probe;
+  }
+
+  /** Removes a scheduled run from the Jobs view (kept in the history). */
+  async hideRun(id: string): Promise<PolicyView> {
+    await this.store.hideRun(id);
+    return this.view();
   }
 
   view(): PolicyView {

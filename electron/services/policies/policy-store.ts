@@ -220,12 +220,41 @@ export class PolicyStore extends EventEmitter<{ changed: [Policy | null] }> {
     });
   }
 
+  /** Adds a run record, or replaces the one with the same id (a run records itself when it starts and when it ends). */
   async recordRun(run: RunRecord, seed?: Policy['seed']): Promise<void> {
     runRecordSchema.parse(run);
     await this.mutate((d) => {
       if (!d.policy) return;
-      d.policy.lastRuns = [run, ...d.policy.lastRuns].slice(0, RUN_HISTORY_MAX);
+      const i = run.id ? d.policy.lastRuns.findIndex((r) => r.id === run.id) : -1;
+      if (i >= 0) d.policy.lastRuns[i] = run;
+      else d.policy.lastRuns = [run, ...d.policy.lastRuns].slice(0, RUN_HISTORY_MAX);
       if (seed) d.policy.seed = seed;
+    });
+  }
+
+  /** Runs still "running" when a scheduler starts were cut short (the program running them stopped): close them. */
+  async closeInterruptedRuns(at: string): Promise<number> {
+    if (!this.data.policy?.lastRuns.some((r) => r.outcome === 'running')) return 0;
+    return this.mutate((d) => {
+      let n = 0;
+      for (const r of d.policy?.lastRuns ?? []) {
+        if (r.outcome !== 'running') continue;
+        r.outcome = 'failed';
+        r.message = `The run did not finish: ${r.ranBy ?? 'the program running it'} stopped before it ended. The next scheduled run starts afresh.`;
+        r.endedAt = at;
+        n++;
+      }
+      return n;
+    });
+  }
+
+  /** Removes a run from the Jobs view (it stays in the history). */
+  async hideRun(id: string): Promise<void> {
+    await this.mutate((d) => {
+      const r = d.policy?.lastRuns.find((x) => x.id === id);
+      if (!r) throw new AppError('NOT_FOUND', 'That scheduled run is no longer in the history.', { id });
+      if (r.outcome === 'running') throw new AppError('CONFLICT', 'A run that is still running cannot be removed from the list.', { id });
+      r.hidden = true;
     });
   }
 

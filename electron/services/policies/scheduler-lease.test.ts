@@ -39,7 +39,7 @@ async function consoleOn(dir: string, clock: FakeClock, label: string, lease: Re
     protector: testProtector,
     tasks: new TaskManager(),
     clock,
-    probe: { state: async () => (probed.push(label), 'Shipping') },
+    probe: { check: async () => (probed.push(label), { state: 'Shipping' }) },
     lease: { label, refreshMs: REFRESH, staleMs: STALE, ...lease },
   });
   await svc.load();

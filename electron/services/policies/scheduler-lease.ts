@@ -105,6 +105,11 @@ export class SchedulerLease {
     return this.ownedFlag;
   }
 
+  /** This host as the lease names it: "obc agent on build-7 (pid 4242)". */
+  get self(): string {
+    return describeLease(this.record());
+  }
+
   /** Who runs the schedules, as last seen; null when nobody holds the lease. */
   get holder(): string | null {
     return this.seen ? describeLease(this.seen) : null;

@@ -1,17 +1,30 @@
 /**
- * Runs the policy's backups while the console runs. Between runs it sleeps on a timer (at most an hour at a
- * time, so clock changes and sleep are caught). A due run of an own-disk policy whose import job is not Completed
- * records a job with the original's message instead of backing up (SPEC §2.2).
+ * Runs the policy's backups while a console or `obc agent` runs. Between runs it sleeps on a timer (at most an hour at
+ * a time, so clock changes and sleep are caught). Each due run is one Jobs task and one run record in policies.json
+ * (written when it starts and replaced when it ends, so a console opened later shows runs done while it was closed):
+ * - an own-disk policy whose import job is not Completed records MARS's waiting message (SPEC §2.2);
+ * - otherwise the run is the online backup, through the `OnlineRun` seam (online-run.ts).
  */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { AppError, toIpcError } from '../../../shared/errors.ts';
 import type { Policy, RunRecord } from '../../../shared/policy-schema.ts';
 import { nextRuns } from '../../../shared/schedule.ts';
 import type { TaskContext } from '../tasks/task-manager.ts';
 import type { TaskKind, TaskSnapshot } from '../../../shared/task.ts';
+import { notInThisBuild, type JobBackendName, type OnlineRun, type OnlineRunResult, type SeedRef } from './online-run.ts';
 import type { PolicyStore } from './policy-store.ts';
 
+/** MARS's Jobs-view text while the disks are on their way or being imported (DPM-PREV, MARS-IE). */
 export const WAITING_FOR_IMPORT =
   'Waiting for Azure Import Job to complete. Please check on Azure Management portal for more information on job status';
+/** The Data Box variant (DBX-MARS). */
+export const WAITING_FOR_DATA_BOX = 'Waiting for Azure Data Box job to be completed';
 
+/** The Jobs message of a run waiting for the seed's job: MARS's words, then the job and its state. */
+export function waitingMessage(jobName: string, state: string, backend?: JobBackendName): string {
+  return backend === 'DataBox' ? `${WAITING_FOR_DATA_BOX}. Data Box job "${jobName}": ${state}.` : `${WAITING_FOR_IMPORT}. Import job "${jobName}": ${state}.`;
+}
 export interface Clock {
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;
@@ -27,14 +40,12 @@ export const systemClock: Clock = {
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
 
-/** Seam to the backup engine's service: one backup of the policy's items into its staging location. */
-export interface ScheduledBackupRunner {
-  run(req: { policy: Policy; passphrase: string; signal: AbortSignal; ctx: TaskContext }): Promise<Record<string, unknown> | void>;
-}
-
-/** Seam to the Azure layer: the current state of the seed's import job ("Creating", "Shipping", …, "Completed"). */
+/**
+ * Seam to the Azure layer: the seed's import job as it is now ("Creating", "Shipping", …, "Completed") and which
+ * service holds it (Import/Export or Data Box). Throws `NOT_FOUND` when the job does not exist (yet).
+ */
 export interface ImportJobProbe {
-  state(policy: Policy): Promise<string>;
+  check(policy: Policy): Promise<{ state: string; backend?: JobBackendName }>;
 }
 
 /** The subset of TaskManager the scheduler needs. */
@@ -47,8 +58,10 @@ export interface SchedulerOptions {
   store: PolicyStore;
   tasks: TaskStarter;
   clock?: Clock;
-  runner?: ScheduledBackupRunner;
+  online?: OnlineRun;
   probe?: ImportJobProbe;
+  /** Who runs the schedules here, for the run records: "obc agent on build-7 (pid 4242)". */
+  ranBy?: () => string;
   /** Longest single sleep. */
   maxSleepMs?: number;
   /** Asked right before each due run; false skips it (another console holds the data dir's scheduler lease). */
@@ -67,15 +80,17 @@ export class PolicyScheduler {
   private stopped = true;
   private readonly maxSleep: number;
   private readonly mayRun: (() => Promise<boolean>) | undefined;
-  runner: ScheduledBackupRunner | undefined;
+  online: OnlineRun;
   probe: ImportJobProbe | undefined;
+  private readonly ranBy: () => string;
 
   constructor(o: SchedulerOptions) {
     this.store = o.store;
     this.tasks = o.tasks;
     this.clock = o.clock ?? systemClock;
-    this.runner = o.runner;
+    this.online = o.online ?? notInThisBuild;
     this.probe = o.probe;
+    this.ranBy = o.ranBy ?? (() => `console (pid ${process.pid})`);
     this.maxSleep = o.maxSleepMs ?? HOUR;
     this.mayRun = o.mayRun;
   }
@@ -98,6 +113,8 @@ export class PolicyScheduler {
 
   start(): void {
     this.stopped = false;
+    // Runs left "running" by a program that stopped mid-run (killed, power cut) are closed as failed.
+    void this.store.closeInterruptedRuns(new Date(this.clock.now()).toISOString()).catch(() => undefined);
     this.arm();
   }
 
@@ -150,54 +167,92 @@ export class PolicyScheduler {
       });
   }
 
-  /** One due run: waits for the import job, or backs up through the engine's runner. Public for the CLI and tests. */
+  /** One due run: waits for the seed's job, or runs the online backup. Public for the CLI and tests. */
   async runOnce(dueMs: number = this.clock.now()): Promise<RunRecord | null> {
     const policy = this.store.policy;
     if (!policy || policy.state !== 'active') return null;
     const at = new Date(dueMs).toISOString();
+    const nowIso = () => new Date(this.clock.now()).toISOString();
+    const base = { id: randomUUID(), at, startedAt: nowIso(), ranBy: this.ranBy() };
+    const title = `Scheduled backup (due ${at})`;
     const own = policy.initialBackup.type === 'ownDisks' ? policy.initialBackup.ownDisk : undefined;
-    if (own && !policy.seed?.completed) {
-      let state: string;
+    let seed: Policy['seed'] | undefined;
+    let seedRef: SeedRef | null = null;
+    if (own) {
+      seedRef = {
+        jobName: own.importJobName,
+        ...(policy.seed?.backend ? { backend: policy.seed.backend } : {}),
+        subscriptionId: own.subscriptionId,
+        resourceGroup: own.jobResourceGroup,
+        storageAccount: own.storageAccount,
+        container: own.container,
+        stagingDir: join(own.stagingLocation, own.importJobName),
+      };
+    }
+    if (own && seedRef && !policy.seed?.completed) {
+      let found: { state: string; backend?: JobBackendName };
       try {
-        state = this.probe ? await this.probe.state(policy) : 'Unknown (not signed in to Azure)';
+        found = this.probe ? await this.probe.check(policy) : { state: 'Unknown (not signed in to Azure)' };
       } catch (err) {
         const e = err as { code?: string; message?: string };
-        state = e.code === 'NOT_FOUND' ? 'Not created yet' : `Unknown (${e.message ?? String(err)})`;
+        found = { state: e.code === 'NOT_FOUND' ? 'Not created yet' : `Unknown (${e.message ?? String(err)})` };
       }
-      const seed = { importJobState: state, checkedAt: new Date(this.clock.now()).toISOString(), completed: state === 'Completed' };
+      seed = { importJobState: found.state, checkedAt: nowIso(), completed: found.state === 'Completed', ...(found.backend ? { backend: found.backend } : {}) };
+      if (found.backend) seedRef.backend = found.backend;
       if (!seed.completed) {
-        const message = `${WAITING_FOR_IMPORT}. Import job "${own.importJobName}": ${state}.`;
-        const snap = this.tasks.start('scheduled', `Scheduled backup (${at})`, async (ctx) => {
+        const message = waitingMessage(own.importJobName, found.state, found.backend);
+        const details = { importJob: own.importJobName, importJobState: found.state, checkedAt: seed.checkedAt!, ...(found.backend ? { backend: found.backend } : {}) };
+        const snap = this.tasks.start('scheduled', title, async (ctx) => {
           ctx.message(message);
           ctx.warn(message);
-          return { outcome: 'waitingForImport', importJobState: state };
+          return { outcome: 'waitingForImport', ...details };
         });
-        const rec: RunRecord = { at, outcome: 'waitingForImport', message, taskId: snap.id };
+        const done = await this.tasks.waitFor(snap.id);
+        const rec: RunRecord = { ...base, outcome: 'waitingForImport', message, taskId: snap.id, endedAt: done.endedAt ?? nowIso(), details };
         await this.store.recordRun(rec, seed);
         return rec;
       }
-      await this.store.recordRun({ at, outcome: 'skipped', message: `Import job "${own.importJobName}" is Completed; online backups continue from the seed.` }, seed);
     }
-    if (!this.runner) {
-      const rec: RunRecord = { at, outcome: 'skipped', message: 'Online backups to a Recovery Services vault are not part of this build: the run was recorded and no data left this machine.' };
-      await this.store.recordRun(rec);
-      return rec;
-    }
-    const passphrase = await this.store.passphrase();
-    if (!passphrase) {
-      const rec: RunRecord = { at, outcome: 'failed', message: 'No encryption passphrase is stored on this machine; set one under Change Properties → Encryption.' };
-      await this.store.recordRun(rec);
-      return rec;
-    }
-    const runner = this.runner;
-    const snap = this.tasks.start('scheduled', `Scheduled backup (${at})`, (ctx) => runner.run({ policy, passphrase, signal: ctx.signal, ctx }));
-    const done = await this.tasks.waitFor(snap.id);
+    return this.runOnline(policy, seedRef, seed, base, title);
+  }
+
+  private async runOnline(policy: Policy, seedRef: SeedRef | null, seed: Policy['seed'] | undefined, base: Pick<RunRecord, 'id' | 'at' | 'startedAt' | 'ranBy'>, title: string): Promise<RunRecord> {
+    const nowIso = () => new Date(this.clock.now()).toISOString();
+    const seedDetails: Record<string, string> = seedRef ? { importJob: seedRef.jobName, importJobState: 'Completed' } : {};
+    const online = this.online;
+    let result: OnlineRunResult | null = null;
+    const snap = this.tasks.start('scheduled', title, async (ctx: TaskContext) => {
+      ctx.message('Starting the online backup…');
+      result = await online.run({
+        policy,
+        seed: seedRef,
+        dueAt: base.at,
+        passphrase: () => this.store.passphrase(),
+        signal: ctx.signal,
+        progress: ({ message, counters, ...p }) => {
+          if (message) ctx.message(message);
+          for (const [k, c] of Object.entries(counters ?? {})) ctx.counter(k, c.value, c.unit);
+          if (Object.keys(p).length) ctx.progress(p);
+        },
+        warn: (text) => ctx.warn(text),
+      });
+      if (result.outcome === 'failed') throw new AppError('INTERNAL', result.message);
+      ctx.message(result.message);
+      if (result.outcome === 'skipped') ctx.warn(result.message);
+      return { outcome: result.outcome, ...result.details };
+    });
+    await this.store.recordRun({ ...base, outcome: 'running', message: 'Running…', taskId: snap.id }, seed);
+    const done: TaskSnapshot = await this.tasks.waitFor(snap.id);
+    const r = result as OnlineRunResult | null;
     const failed = done.status === 'failed' || done.status === 'cancelled';
     const rec: RunRecord = {
-      at,
-      outcome: failed ? 'failed' : 'succeeded',
-      message: failed ? (done.error?.message ?? `Backup ${done.status}.`) : done.status === 'succeededWithWarnings' ? 'Backup completed with warnings.' : 'Backup completed.',
+      ...base,
+      outcome: failed ? 'failed' : r?.outcome === 'skipped' ? 'skipped' : done.status === 'succeededWithWarnings' ? 'succeededWithWarnings' : 'succeeded',
+      message: failed ? (done.status === 'cancelled' ? 'The run was cancelled.' : toIpcError(done.error ?? new Error('The run failed.')).message) : (r?.message ?? 'Backup completed.'),
       taskId: snap.id,
+      endedAt: done.endedAt ?? nowIso(),
+      details: { ...seedDetails, ...(r?.details ?? {}) },
+      ...(done.warnings.length && r?.outcome !== 'skipped' ? { warnings: done.warnings.slice(0, 20) } : {}),
     };
     await this.store.recordRun(rec);
     return rec;
