@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { AppError, toIpcError } from '../../../shared/errors.ts';
 import type { TaskSnapshot } from '../../../shared/task.ts';
@@ -12,17 +11,9 @@ import { SettingsStore } from '../../services/settings/settings-store.ts';
 import type { AzureService } from '../../services/azure/azure-service.ts';
 import type { ImportVerifyService } from '../../services/import-verify/service.ts';
 import { EXIT, exitCodeFor, formatBytes, jsonLine, printError, taskReporter } from '../output.ts';
+import { readPassphraseFile } from '../passphrase-file.ts';
 
-/** Reads the passphrase file (one trailing newline is not part of the passphrase). */
-export async function readPassphraseFile(path: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new AppError('VALIDATION', `Cannot read the passphrase file ${path}: ${(err as Error).message}`, { path });
-  }
-  return text.replace(/\r?\n$/, '');
-}
+export { readPassphraseFile } from '../passphrase-file.ts';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
