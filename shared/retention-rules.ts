@@ -169,7 +169,9 @@ function checkTimes(tier: RetentionTier, times: readonly string[], s: Pick<Sched
   if (times.length === 0) return `${label} retention: choose at least one backup time to keep.`;
   const dup = times.find((t, i) => times.indexOf(t) !== i);
   if (dup) return `${label} retention: ${dup} is chosen twice.`;
-  const foreign = times.find((t) => !s.times.includes(t));
+  // A schedule with a malformed time is reported on its own page; comparing with it would only add noise.
+  const scheduleOk = s.times.length > 0 && s.times.every((t) => /^([01]\d|2[0-3]):[03]0$/.test(t));
+  const foreign = scheduleOk ? times.find((t) => !s.times.includes(t)) : undefined;
   if (foreign) return `${label} retention: ${foreign} is not a backup time of the schedule (${s.times.join(', ') || 'none'}).`;
   return null;
 }

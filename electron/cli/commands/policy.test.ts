@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { defaultRetention } from '../../../shared/retention-rules.ts';
 import { FileKeyProtector } from '../../services/azure/protector.ts';
 import { PolicyService } from '../../services/policies/index.ts';
 import { samplePolicy } from '../../services/policies/test-helpers.ts';
@@ -24,8 +25,10 @@ describe('obc policy', () => {
     await svc.store.load();
     await svc.save(samplePolicy({}, dataDir), 'a passphrase of 24 chars');
     const shown = await run(dataDir, ['show']);
-    expect(shown.stdout).toMatch(/^State: active\nItems: \/srv\/data\nSchedule: daily at 21:00 \(UTC\)\nInitial backup: ownDisks → staging .*, job seed-2026\nNext: /);
-    expect(shown.stdout).toMatch(/\nRuns in: no console is running on this data folder/);
+    expect(shown.stdout).toMatch(
+      /^State: active\nItems: \/srv\/data\nExcluded everywhere: \*\.tmp\nSchedule: daily at 21:00 \(UTC\)\nRetention: Daily: every backup, kept 30 days\nInitial backup: ownDisks → staging .*, job seed-2026\nNext: /,
+    );
+    expect(shown.stdout).toMatch(/\nRuns in: no console or agent is running on this data folder/);
     await svc.load(); // this process now holds the data dir's scheduler lease, as a running console would
     expect((await run(dataDir, ['show'])).stdout).toContain(`\nRuns in: browser mode on ${hostname()} (pid ${process.pid})\n`);
     svc.close();
@@ -41,4 +44,77 @@ describe('obc policy', () => {
     expect((await run(dataDir, ['check-staging', dataDir])).stdout).toMatch(/is writable and has/);
     expect((await run(dataDir, ['delete', '--confirm', 'DELETE'])).stdout).toMatch(/^The backup schedule was deleted/);
   });
+});
+
+describe('obc policy set --file / show --json (policy as data)', () => {
+  it('round-trips a policy to another machine, checked like the wizard; every bad field is named and nothing is written', async () => {
+    const a = await mkdtemp(join(tmpdir(), 'obc-polset-a-'));
+    const b = await mkdtemp(join(tmpdir(), 'obc-polset-b-'));
+    const pass = join(a, 'pass.txt');
+    await writeFile(pass, 'a passphrase of 24 chars\n');
+    const staging = await mkdtemp(join(tmpdir(), 'obc-polset-stage-'));
+    const r = defaultRetention({ frequency: 'daily', days: [], times: ['21:00'] });
+    r.weekly = { ...r.weekly, enabled: true, days: ['saturday'] };
+    r.monthly = { ...r.monthly, enabled: true, by: 'day', daysOfMonth: [1, 'last'] };
+    const original = samplePolicy(
+      {
+        retention: r,
+        exclusions: { folders: [{ path: '/srv/data/cache', subfolders: false }], patterns: ['*.tmp'], fileTypes: [{ folder: '/srv/data/music', pattern: '*.mp3', subfolders: true }] },
+      },
+      staging,
+    );
+    const file = join(a, 'policy.json');
+    await writeFile(file, JSON.stringify({ policy: original }));
+    const set = await run(a, ['set', '--file', file, '--passphrase-file', pass]);
+    expect(set).toMatchObject({ code: 0, stderr: '' });
+    expect(set.stdout).toMatch(/^Policy saved \(active\)\.\nNext: /);
+    const shownA = await run(a, ['show']);
+    expect(shownA.stdout).toContain('Excluded: *.mp3 in /srv/data/music and its subfolders\n');
+    expect(shownA.stdout).toContain('Excluded: /srv/data/cache (files directly in it)\n');
+    expect(shownA.stdout).toContain('Retention: Monthly: day 1 and the last day at 21:00, kept 12 months\n');
+    // Server A's `show --json` is server B's input.
+    const exported = join(b, 'from-a.json');
+    await writeFile(exported, (await run(a, ['show', '--json'])).stdout);
+    const setB = await run(b, ['set', '--file', exported, '--passphrase-file', pass, '--json']);
+    expect(setB.code).toBe(0);
+    expect(JSON.parse(setB.stdout).result.notes).toEqual([`Not taken from ${exported} (they belong to the machine that saved it): id, createdAt, updatedAt, state, lastRuns.`]);
+    const onB = JSON.parse((await run(b, ['show', '--json'])).stdout).result.policy;
+    const pick = (p: Record<string, unknown>) => ({ items: p.items, exclusions: p.exclusions, schedule: p.schedule, retention: p.retention, initialBackup: p.initialBackup });
+    expect(pick(onB)).toEqual(pick(original as unknown as Record<string, unknown>));
+
+    // Bad fields: each one named with the wizard's words; the policy on B is unchanged.
+    const before = await readFile(join(b, 'policies.json'), 'utf8');
+    const bad = structuredClone(original) as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    bad.schedule.times = ['21:15'];
+    bad.retention.weekly.days = [];
+    bad.retention.yearly = { ...bad.retention.yearly, enabled: true, count: 100 };
+    bad.exclusions.fileTypes[0].pattern = 'music/*.mp3';
+    bad.color = 'blue';
+    await writeFile(join(b, 'bad.json'), JSON.stringify(bad));
+    const refused = await run(b, ['set', '--file', join(b, 'bad.json')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.split('\n')).toEqual([
+      `error: ${join(b, 'bad.json')} is not a valid backup policy:`,
+      '  schedule.times: Time 21:15 is not on a 30-minute boundary; use 21:00 or 21:30.',
+      '  (the policy): Unrecognized key: "color"',
+      '  exclusions.fileTypes.0: File type pattern "music/*.mp3" may not contain "\\" or "/"; add a folder rule to exclude a folder.',
+      '  retention.yearly: Yearly retention must be 1 to 99 years (got 100).',
+      '  retention.weekly.days: Weekly retention: choose at least one day of the week.',
+      '',
+    ]);
+    expect(await readFile(join(b, 'policies.json'), 'utf8')).toBe(before);
+    await writeFile(join(b, 'notjson.json'), '{ items: ');
+    expect((await run(b, ['set', '--file', join(b, 'notjson.json')])).stderr).toMatch(/notjson\.json is not valid JSON: /);
+    expect((await run(b, ['set', '--file', join(b, 'missing.json')])).stderr).toMatch(/^error: Cannot read the policy file .*missing\.json: ENOENT/);
+    // A machine without a passphrase needs one; a different one is refused.
+    const c = await mkdtemp(join(tmpdir(), 'obc-polset-c-'));
+    expect((await run(c, ['set', '--file', exported])).stderr).toBe('error: This machine has no encryption passphrase yet: give it with --passphrase-file (16–256 printable ASCII characters).\n');
+    await writeFile(join(c, 'other.txt'), 'another passphrase, also long');
+    expect((await run(b, ['set', '--file', exported, '--passphrase-file', join(c, 'other.txt')])).stderr).toMatch(/already has a different encryption passphrase/);
+    // The staging location is checked on this machine, as the wizard does.
+    const elsewhere = structuredClone(original);
+    elsewhere.initialBackup.ownDisk!.stagingLocation = join(c, 'no-such-folder');
+    await writeFile(join(c, 'elsewhere.json'), JSON.stringify(elsewhere));
+    expect((await run(b, ['set', '--file', join(c, 'elsewhere.json')])).stderr).toMatch(/initialBackup\.ownDisk\.stagingLocation: .*does not exist/);
+  }, 60_000);
 });

@@ -1,17 +1,21 @@
 /**
- * `obc policy …`: the backup policy from the command line (show, next runs, pause/resume/stop, delete, staging check).
- * Creating a policy is the Schedule Backup wizard's job; the CLI reads and changes its state.
+ * `obc policy …`: the backup policy from the command line: show (also as data), set from a file (the same checks as
+ * the wizard), pause/resume/stop, delete, staging check.
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors.ts';
 import type { PolicyState } from '../../../shared/policy-schema.ts';
+import { readPolicyDocument } from '../../../shared/policy-document.ts';
+import { describeRetention } from '../../../shared/retention-rules.ts';
 import { formatRun } from '../../../shared/schedule.ts';
 import { FileKeyProtector } from '../../services/azure/protector.ts';
 import { resolveDataDir } from '../../services/paths.ts';
 import { PolicyService } from '../../services/policies/index.ts';
 import { TaskManager } from '../../services/tasks/task-manager.ts';
 import { EXIT, jsonLine, printError } from '../output.ts';
+import { readPassphraseFile } from '../passphrase-file.ts';
 
 async function open(): Promise<PolicyService> {
   const dataDir = resolveDataDir();
@@ -42,7 +46,7 @@ export function register(program: Command): void {
 
   policy
     .command('show')
-    .description('the policy, its state, next runs and last runs')
+    .description('the policy, its state, next runs and last runs (--json: the view as data; obc policy set --file reads it back)')
     .option('--json', 'machine-readable output')
     .action((o: { json?: boolean }) =>
       action(!!o.json, async (svc) => svc.view(), (v: ReturnType<PolicyService['view']>) => {
@@ -51,15 +55,62 @@ export function register(program: Command): void {
         const p = v.policy;
         if (!p) return [...lines, 'No backup policy is set up on this machine.'];
         lines.push(`State: ${p.state}`, `Items: ${p.items.map((i) => i.path).join(', ')}`);
-        lines.push(`Schedule: ${p.schedule.frequency} at ${p.schedule.times.join(', ')} (${p.schedule.timeZone})`);
+        const ex = p.exclusions;
+        for (const f of ex.folders) lines.push(`Excluded: ${f.path}${f.subfolders ? ' (with subfolders)' : ' (files directly in it)'}`);
+        for (const t of ex.fileTypes) lines.push(`Excluded: ${t.pattern} in ${t.folder}${t.subfolders ? ' and its subfolders' : ' (not its subfolders)'}`);
+        if (ex.patterns.length) lines.push(`Excluded everywhere: ${ex.patterns.join(', ')}`);
+        const sch = p.schedule;
+        const when = sch.frequency === 'weekly' ? `weekly${sch.everyWeeks > 1 ? ` every ${sch.everyWeeks} weeks` : ''} on ${sch.days.join(', ')}` : 'daily';
+        lines.push(`Schedule: ${when} at ${sch.times.join(', ')} (${sch.timeZone})`);
+        for (const r of describeRetention(p.retention)) lines.push(`Retention: ${r}`);
         const own = p.initialBackup.ownDisk;
         lines.push(`Initial backup: ${p.initialBackup.type}${own ? ` → staging ${own.stagingLocation}, job ${own.importJobName}` : ''}`);
         for (const r of v.nextRuns) lines.push(`Next: ${formatRun(Date.parse(r), p.schedule.timeZone)}`);
         if (p.state === 'active')
-          lines.push(`Runs in: ${v.scheduler?.owner ?? 'no console is running on this data folder; scheduled backups run while the desktop app or npm start runs'}`);
-        for (const r of p.lastRuns.slice(0, 5)) lines.push(`Run ${r.at}: ${r.outcome} — ${r.message}`);
+          lines.push(`Runs in: ${v.scheduler?.owner ?? 'no console or agent is running on this data folder; scheduled backups run while the desktop app, npm start or obc agent runs'}`);
+        for (const r of p.lastRuns.slice(0, 5)) lines.push(`Run ${r.at}: ${r.outcome} — ${r.message}${r.ranBy ? ` (${r.ranBy})` : ''}`);
         return lines;
       }),
+    );
+
+  policy
+    .command('set')
+    .description('create or replace the policy from a JSON file (written by hand or by obc policy show --json elsewhere), checked like the wizard')
+    .requiredOption('--file <file>', 'the policy as JSON')
+    .option('--passphrase-file <file>', 'the encryption passphrase, needed when this machine has none yet')
+    .option('--no-staging-check', 'do not check the staging location (exists, writable) on this machine')
+    .option('--json', 'machine-readable output')
+    .action((o: { file: string; passphraseFile?: string; stagingCheck: boolean; json?: boolean }) =>
+      action(
+        !!o.json,
+        async (svc) => {
+          let text: string;
+          try {
+            text = await readFile(o.file, 'utf8');
+          } catch (err) {
+            throw new AppError('VALIDATION', `Cannot read the policy file ${o.file}: ${(err as Error).message}`, { path: o.file });
+          }
+          const doc = readPolicyDocument(text, o.file);
+          const own = doc.policy.initialBackup.type === 'ownDisks' ? doc.policy.initialBackup.ownDisk : undefined;
+          if (own && o.stagingCheck) {
+            const c = await svc.checkStaging(own.stagingLocation);
+            if (!c.ok) throw new AppError('VALIDATION', `${o.file} is not a valid backup policy on this machine:\n  initialBackup.ownDisk.stagingLocation: ${c.message}`);
+          }
+          const stored = await svc.store.passphrase();
+          const given = o.passphraseFile ? await readPassphraseFile(o.passphraseFile) : undefined;
+          if (!stored && given === undefined)
+            throw new AppError('VALIDATION', 'This machine has no encryption passphrase yet: give it with --passphrase-file (16–256 printable ASCII characters).');
+          if (stored && given !== undefined && given !== stored)
+            throw new AppError('CONFLICT', 'This machine already has a different encryption passphrase; change it in the console (Change Properties → Encryption) first, or leave out --passphrase-file.');
+          const view = await svc.save(doc.policy, stored ? undefined : given);
+          return { view, notes: doc.notes };
+        },
+        (r: { view: ReturnType<PolicyService['view']>; notes: string[] }) => [
+          ...r.notes.map((n) => `note: ${n}`),
+          `Policy saved (${r.view.policy!.state}).`,
+          ...r.view.nextRuns.slice(0, 1).map((t) => `Next: ${formatRun(Date.parse(t), r.view.policy!.schedule.timeZone)}`),
+        ],
+      ),
     );
 
   const setState = (name: string, state: PolicyState, what: string) =>
