@@ -8,6 +8,7 @@ import { DiskPrepService } from './diskprep/service.ts';
 import { BackupService } from './backup/service.ts';
 import { join } from 'node:path';
 import { PolicyService } from './policies/index.ts';
+import { connectScheduler } from './policies/connect.ts';
 import { FileKeyProtector } from './azure/protector.ts';
 import { ImportVerifyService } from './import-verify/service.ts';
 import { recoverDeps } from './backup/recover-deps.ts';
@@ -79,16 +80,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const policies = new PolicyService({ dataDir: opts.dataDir, protector: opts.protector ?? new FileKeyProtector(join(opts.dataDir, 'policy-secrets.key')), tasks });
   await policies.load();
   policies.on('changed', (v) => events.publish('policy:changed', v));
-  // The scheduler asks the Azure layer for the seed's import job state (own-disk policies).
-  policies.connect({
-    probe: {
-      check: async (p) => {
-        const od = p.initialBackup.ownDisk!;
-        const job = await azure.getJob({ subscriptionId: od.subscriptionId, resourceGroup: od.jobResourceGroup, jobName: od.importJobName, backend: p.seed?.backend });
-        return { state: job.state, backend: job.backend };
-      },
-    },
-  });
+  // The scheduler's seams (import job check, online run): the same wiring as obc agent's.
+  connectScheduler(policies, { azure: async () => azure });
   const sandbox = new SandboxService({ dataDir: opts.dataDir, onStarted: (cloud) => azure.addCloud(cloud) });
   const importVerify = new ImportVerifyService({ tasks, dataDir: opts.dataDir, storageAccess: async () => (await azure.session_()).clients });
   log.write('info', 'services:started', { dataDir: opts.dataDir });

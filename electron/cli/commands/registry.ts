@@ -18,6 +18,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   { names: ['diskprep', 'disks'], load: () => import('./diskprep.ts') },
   { names: ['verify-import', 'cleanup-staging'], load: () => import('./import-verify.ts') },
   { names: ['policy'], load: () => import('./policy.ts') },
+  { names: ['agent'], load: () => import('./agent.ts') },
   { names: ['sandbox'], load: () => import('./sandbox.ts') },
 ];
 

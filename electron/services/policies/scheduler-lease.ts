@@ -110,6 +110,11 @@ export class SchedulerLease {
     return describeLease(this.record());
   }
 
+  /** The holder's label ("obc agent", "browser mode"…), as last seen; null when nobody holds the lease. */
+  get holderLabel(): string | null {
+    return this.seen?.label ?? null;
+  }
+
   /** Who runs the schedules, as last seen; null when nobody holds the lease. */
   get holder(): string | null {
     return this.seen ? describeLease(this.seen) : null;

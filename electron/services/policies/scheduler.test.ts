@@ -121,6 +121,27 @@ describe('PolicyScheduler', () => {
     expect((await svc.scheduler.runOnce())!.message).toMatch(/Import job "seed-2026": Not created yet\.$/);
   });
 
+  it('a run cancelled (the Jobs task cancelled, or the agent stopping) is recorded as such; the seam sees the abort', async () => {
+    let aborted = false;
+    const waitForAbort: OnlineRun = {
+      run: (r) =>
+        new Promise((_, fail) =>
+          r.signal.addEventListener('abort', () => {
+            aborted = true;
+            fail(r.signal.reason);
+          }),
+        ),
+    };
+    const { svc, tasks } = await setup(['Completed'], waitForAbort);
+    await svc.save(samplePolicy(), PASS);
+    const pending = svc.scheduler.runOnce();
+    await expect.poll(() => svc.store.policy?.lastRuns[0]?.outcome).toBe('running');
+    await tasks.shutdown();
+    expect(await pending).toMatchObject({ outcome: 'failed', message: 'The run was cancelled.' });
+    expect(aborted).toBe(true);
+    expect(svc.store.policy!.lastRuns).toHaveLength(1);
+  });
+
   it('a run left "running" by a program that stopped is closed as failed when a scheduler starts; runs can be hidden', async () => {
     const dir = await tempDir();
     let release!: () => void;
