@@ -7,6 +7,10 @@ type PoliciesChannel =
   | 'policy:delete'
   | 'policy:nextRuns'
   | 'policy:checkStaging'
+  | 'policy:hideRun'
+  | 'agent:status'
+  | 'agent:install'
+  | 'agent:remove'
   | 'properties:get'
   | 'properties:set'
   | 'properties:changePassphrase';
@@ -18,6 +22,10 @@ export const policiesHandlers: HandlerSlice<PoliciesChannel> = {
   'policy:delete': async ({ deleteStagingData }, { services }) => services.policies.delete(deleteStagingData ?? false),
   'policy:nextRuns': async ({ schedule, count }, { services }) => services.policies.previewRuns(schedule, count ?? 3),
   'policy:checkStaging': async ({ path, requiredBytes }, { services }) => services.policies.checkStaging(path, requiredBytes),
+  'policy:hideRun': async ({ id }, { services }) => services.policies.hideRun(id),
+  'agent:status': async (_req, { services }) => services.agent.status(),
+  'agent:install': async (_req, { services }) => services.agent.install(),
+  'agent:remove': async (_req, { services }) => services.agent.remove(),
   'properties:get': async (_req, { services }) => services.policies.properties(),
   'properties:set': async (req, { services }) => services.policies.setProperties(req),
   'properties:changePassphrase': async ({ current, next }, { services }) => services.policies.changePassphrase(current, next),

@@ -9,6 +9,7 @@ import { BackupService } from './backup/service.ts';
 import { join } from 'node:path';
 import { PolicyService } from './policies/index.ts';
 import { connectScheduler } from './policies/connect.ts';
+import { AgentService } from './policies/agent/service.ts';
 import { FileKeyProtector } from './azure/protector.ts';
 import { ImportVerifyService } from './import-verify/service.ts';
 import { recoverDeps } from './backup/recover-deps.ts';
@@ -42,6 +43,8 @@ export interface Services {
   backup: BackupService;
   /** Backup policy, scheduler, Change Properties. */
   policies: PolicyService;
+  /** obc agent as a service of this machine: status, install, remove. */
+  agent: AgentService;
   /** Verify imported data against the staged backup; staging clean-up; copy logs. */
   importVerify: ImportVerifyService;
   /** The Local sandbox for rehearsal: started on demand (sandbox:start), never at boot; data in <dataDir>/sandbox. */
@@ -96,6 +99,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     diskprep: new DiskPrepService({ tasks, dataDir: opts.dataDir }),
     backup: new BackupService(tasks, {}, recoverDeps({ azure, importVerify, policies })),
     policies,
+    agent: new AgentService({ dataDir: opts.dataDir, policies }),
     importVerify,
     sandbox,
     openUrl: opts.openUrl ?? (async () => undefined),

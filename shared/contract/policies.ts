@@ -8,6 +8,7 @@ import {
   throttlingSchema,
   type Policy,
   type PropertiesView,
+  type RunRecord,
 } from '../policy-schema.ts';
 import type { StagingCheckResult } from '../policy-steps.ts';
 
@@ -23,6 +24,35 @@ export interface PolicyView {
    * browser-mode hosts, may share it). `owner` reads like "browser mode on build-7 (pid 4242)"; null when none does.
    */
   scheduler?: { runsHere: boolean; owner: string | null };
+}
+
+/** `obc agent` as the console sees it (agent:status). */
+export interface AgentStatus {
+  /** False when this build or system cannot install it; `reason` says why and what to do instead. */
+  supported: boolean;
+  reason?: string;
+  installed: boolean;
+  /** The unit file or the scheduled task's path. */
+  where: string | null;
+  /** What the service manager says ("active", "inactive", "Running"…), when it could be asked. */
+  managerState: string | null;
+  note?: string;
+  /** The agent holds this data folder's scheduler lease (it runs the schedules now). */
+  running: boolean;
+  /** "obc agent on build-7 (pid 4242)" while running. */
+  runningAs: string | null;
+  nextRun: string | null;
+  /** The newest run the agent did. */
+  lastRun: RunRecord | null;
+  /** What the service starts. */
+  commandLine: string | null;
+}
+
+/** What agent:install / agent:remove did and what the admin still has to do. */
+export interface AgentChange {
+  done: string[];
+  adminMust: string[];
+  status: AgentStatus;
 }
 
 export interface PassphraseChangeResult {
@@ -52,6 +82,12 @@ export const policiesInvoke = {
   'policy:checkStaging': channel<StagingCheckResult>()(
     z.object({ path: z.string().min(1, 'Staging location is required.').max(4096), requiredBytes: z.number().nonnegative().optional() }).strict(),
   ),
+  /** Removes a scheduled run from the Jobs view (it stays in the policy's run history). */
+  'policy:hideRun': channel<PolicyView>()(z.object({ id: z.string().min(1).max(64) }).strict()),
+  /** obc agent: installed (scheduled task / systemd unit), running (holds the scheduler lease), next and last runs. */
+  'agent:status': channel<AgentStatus>()(empty),
+  'agent:install': channel<AgentChange>()(empty),
+  'agent:remove': channel<AgentChange>()(empty),
   'properties:get': channel<PropertiesView>()(empty),
   'properties:set': channel<PropertiesView>()(z.object({ proxy: proxySchema.optional(), throttling: throttlingSchema.optional() }).strict()),
   'properties:changePassphrase': channel<PassphraseChangeResult>()(z.object({ current: passphrase, next: passphrase }).strict()),
