@@ -5,7 +5,7 @@
 import { Button, Text } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { recoveryPoints, RETENTION_LIMITS, RETENTION_TIERS } from '../../../../shared/policy.ts';
+import { describeRetention, recoveryPoints } from '../../../../shared/retention-rules.ts';
 import { STEP_TITLES, visibleSteps, type WizardStep } from '../../../../shared/policy-steps.ts';
 import { formatRun, nextRuns } from '../../../../shared/schedule.ts';
 import { useAppStore } from '../../store/index.ts';
@@ -46,7 +46,12 @@ export function ConfirmPage() {
             </Text>
           ))}
           <Text size={200}>
-            Excluded: {d.exclusions.folders.map((f) => `${f.path}${f.subfolders ? ' (and subfolders)' : ''}`).concat(d.exclusions.patterns).join(', ') || 'nothing'}
+            Excluded:{' '}
+            {d.exclusions.folders
+              .map((f) => `${f.path}${f.subfolders ? ' (and subfolders)' : ''}`)
+              .concat(d.exclusions.fileTypes.map((r) => `${r.pattern} in ${r.folder}${r.subfolders ? ' (and subfolders)' : ''}`))
+              .concat(d.exclusions.patterns)
+              .join(', ') || 'nothing'}
           </Text>
         </>,
       )}
@@ -62,10 +67,8 @@ export function ConfirmPage() {
       {section(
         'retention',
         <>
-          {RETENTION_TIERS.filter((t) => d.retention[t].enabled).map((t) => (
-            <Text key={t}>
-              {t}: {d.retention[t].count} {RETENTION_LIMITS[t].unit}
-            </Text>
+          {describeRetention(d.retention).map((line) => (
+            <Text key={line}>{line}</Text>
           ))}
           <Text size={200}>Up to {recoveryPoints(d.retention, s).toLocaleString('en-US')} recovery points.</Text>
         </>,

@@ -4,6 +4,7 @@
  */
 import type { PolicyView } from '../../../../shared/contract/policies.ts';
 import { DEFAULT_RETENTION, type Policy, type PolicyInput } from '../../../../shared/policy-schema.ts';
+import { fitRetentionToSchedule } from '../../../../shared/retention-rules.ts';
 import { visibleSteps, validateStep, type WizardData, type WizardStep } from '../../../../shared/policy-steps.ts';
 import { api, errorMessage } from '../../api/client.ts';
 import { azure, type AuthStatus, type ContainerInfo, type EntraAppResult, type StorageAccountInfo, type SubscriptionInfo } from './azure-calls.ts';
@@ -152,6 +153,11 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
   const azureFail = (err: unknown) => patch({ azureError: errorMessage(err), azureBusy: null });
   const ownJobName = () => get().sb.view?.policy?.initialBackup.ownDisk?.importJobName;
   let viewSeq = 0;
+  // Leaving a valid schedule page: retention rows keep only its backup times and days (they follow the schedule).
+  const fitRetention = () => {
+    const d = data();
+    if (get().sb.step === 'schedule' && Object.keys(validateStep('schedule', d)).length === 0) setData({ retention: fitRetentionToSchedule(d.retention, d.schedule) });
+  };
 
   return {
     ...initScheduleBackupState,
@@ -188,9 +194,11 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
       const steps = visibleSteps(data());
       const i = steps.indexOf(step);
       if (i < 0 || i > get().sb.reached) return;
+      fitRetention();
       patch({ step });
     },
     nextWizardStep() {
+      fitRetention();
       const d = data();
       const steps = visibleSteps(d);
       const i = steps.indexOf(get().sb.step);
