@@ -1,17 +1,17 @@
 /**
- * Page 2: Select Items to Back up, with the estimated size of each item (backup:estimate) and Exclusion Settings.
+ * Page 2: Select Items to Back up, with the estimated size of each item (backup:estimate) and Exclusion Settings
+ * (ExclusionSettings.tsx).
  * data-testid: sb-items, sb-item-<i>, sb-item-size-<i>, sb-item-remove-<i>, sb-add-folder, sb-add-file, sb-item-path,
- *   sb-item-add, sb-items-error, sb-ex-folder-<i>, sb-ex-subfolders-<i>, sb-ex-folder-remove-<i>, sb-ex-folder-path,
- *   sb-ex-folder-add, sb-ex-folder-browse, sb-ex-pattern-<i>, sb-ex-pattern-remove-<i>, sb-ex-pattern, sb-ex-pattern-add,
- *   sb-ex-suggest-<i>
+ *   sb-item-add, sb-items-error
  */
-import { Button, Checkbox, Field, Input, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Field, Input, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { checkFilePattern, checkPath, suggestedExclusions, type ItemKind } from '../../../../shared/policy.ts';
+import { checkPath, type ItemKind } from '../../../../shared/policy.ts';
 import { pickFolder } from '../../components/pick-folder.ts';
 import { formatBytes, formatCount } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
+import { ExclusionSettings } from './ExclusionSettings.tsx';
 import { fieldState, usePageErrors } from './use-wizard.tsx';
 
 const useStyles = makeStyles({
@@ -30,14 +30,10 @@ export function ItemsPage() {
   const update = useAppStore((s) => s.updateWizardData);
   const touch = useAppStore((s) => s.touchField);
   const estimate = useAppStore((s) => s.estimateItem);
-  const { errors, show } = usePageErrors('items');
+  const { show } = usePageErrors('items');
   const [typed, setTyped] = useState('');
   const [typedError, setTypedError] = useState<string>();
-  const [exPath, setExPath] = useState('');
-  const [exPathError, setExPathError] = useState<string>();
-  const [pattern, setPattern] = useState('');
-  const [patternError, setPatternError] = useState<string>();
-  const { items, exclusions } = data;
+  const { items } = data;
 
   useEffect(() => {
     for (const it of items) if (!estimates[it.path]) void estimate(it.path);
@@ -56,24 +52,6 @@ export function ItemsPage() {
     const p = await pickFolder({ title: kind === 'file' ? 'Add a file to back up' : 'Add a folder or drive to back up', includeFiles: kind === 'file' });
     if (p) setTypedError(addItem(p, kind === 'file' ? 'file' : kindOf(p)));
   };
-  const addFolderRule = (path: string) => {
-    const p = path.trim();
-    const msg = checkPath(p, 'Excluded folder');
-    if (msg) return setExPathError(msg);
-    setExPathError(undefined);
-    update({ exclusions: { ...exclusions, folders: [...exclusions.folders, { path: p, subfolders: true }] } });
-    setExPath('');
-    touch(`folders.${exclusions.folders.length}`);
-  };
-  const addPattern = () => {
-    const msg = checkFilePattern(pattern);
-    if (msg) return setPatternError(msg);
-    setPatternError(undefined);
-    update({ exclusions: { ...exclusions, patterns: [...exclusions.patterns, pattern.trim()] } });
-    touch(`patterns.${exclusions.patterns.length}`);
-    setPattern('');
-  };
-  const suggestions = suggestedExclusions(items).filter((s) => !exclusions.folders.some((f) => f.path.toLowerCase() === s.path.toLowerCase()));
   const itemsError = show('items');
 
   return (
@@ -143,84 +121,7 @@ export function ItemsPage() {
         </Button>
       </div>
 
-      <Text as="h4" size={400} weight="semibold">
-        Exclusion Settings
-      </Text>
-      <Text size={200}>Prefer exclusions over removing items: removing a whole item and adding it again causes a new full backup.</Text>
-      <ul className={styles.list} aria-label="Excluded folders">
-        {exclusions.folders.map((f, i) => (
-          <li key={`${f.path}-${i}`} className={styles.row} data-testid={`sb-ex-folder-${i}`}>
-            <Field className={styles.grow} {...fieldState(show(`folders.${i}`), `sb-ex-folder-${i}`)}>
-              <Text>{f.path}</Text>
-            </Field>
-            <Checkbox
-              data-testid={`sb-ex-subfolders-${i}`}
-              label="Subfolders too"
-              checked={f.subfolders}
-              onChange={(_, d) => update({ exclusions: { ...exclusions, folders: exclusions.folders.map((x, j) => (j === i ? { ...x, subfolders: !!d.checked } : x)) } })}
-            />
-            <Button
-              data-testid={`sb-ex-folder-remove-${i}`}
-              aria-label={`Remove exclusion ${f.path}`}
-              onClick={() => update({ exclusions: { ...exclusions, folders: exclusions.folders.filter((_, j) => j !== i) } })}
-            >
-              Remove
-            </Button>
-          </li>
-        ))}
-      </ul>
-      <div className={styles.inline}>
-        <Field label="Exclude a folder" className={styles.grow} {...fieldState(exPathError, 'sb-ex-folder-path')}>
-          <Input data-testid="sb-ex-folder-path" value={exPath} onChange={(_, d) => setExPath(d.value)} onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), addFolderRule(exPath))} />
-        </Field>
-        <Button data-testid="sb-ex-folder-add" onClick={() => addFolderRule(exPath)}>
-          Add exclusion
-        </Button>
-        <Button
-          data-testid="sb-ex-folder-browse"
-          onClick={async () => {
-            const p = await pickFolder({ title: 'Select a folder to exclude' });
-            if (p) addFolderRule(p);
-          }}
-        >
-          Browse…
-        </Button>
-      </div>
-      {suggestions.length > 0 && (
-        <div className={styles.inline} aria-label="Suggested exclusions">
-          <Text size={200}>Suggested (system and temporary locations):</Text>
-          {suggestions.map((s, i) => (
-            <Button key={s.path} size="small" data-testid={`sb-ex-suggest-${i}`} onClick={() => addFolderRule(s.path)}>
-              + {s.path}
-            </Button>
-          ))}
-        </div>
-      )}
-      <ul className={styles.list} aria-label="Excluded file types">
-        {exclusions.patterns.map((p, i) => (
-          <li key={`${p}-${i}`} className={styles.row} data-testid={`sb-ex-pattern-${i}`}>
-            <Field className={styles.grow} {...fieldState(show(`patterns.${i}`), `sb-ex-pattern-${i}`)}>
-              <Text>{p}</Text>
-            </Field>
-            <Button
-              data-testid={`sb-ex-pattern-remove-${i}`}
-              aria-label={`Remove file type ${p}`}
-              onClick={() => update({ exclusions: { ...exclusions, patterns: exclusions.patterns.filter((_, j) => j !== i) } })}
-            >
-              Remove
-            </Button>
-          </li>
-        ))}
-      </ul>
-      <div className={styles.inline}>
-        <Field label="Exclude a file type" className={styles.grow} {...fieldState(patternError, 'sb-ex-pattern')}>
-          <Input data-testid="sb-ex-pattern" value={pattern} placeholder="*.mp3" onChange={(_, d) => setPattern(d.value)} onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), addPattern())} />
-        </Field>
-        <Button data-testid="sb-ex-pattern-add" onClick={addPattern}>
-          Add file type
-        </Button>
-      </div>
-      {errors.exclusions && <Text>{errors.exclusions}</Text>}
+      <ExclusionSettings />
     </div>
   );
 }
