@@ -1,15 +1,16 @@
 /**
- * Exclusion Settings of Select Items to Back up (moved out of ItemsPage.tsx): folder rules with a Subfolders flag,
- * file-type patterns and suggested system locations.
+ * Exclusion Settings of Select Items to Back up (MARS-MGR): folder rules with a Subfolders flag, suggested system
+ * locations, and the file types (FileTypeExclusions.tsx).
  * data-testid: sb-ex-folder-<i>, sb-ex-subfolders-<i>, sb-ex-folder-remove-<i>, sb-ex-folder-path, sb-ex-folder-add,
- *   sb-ex-folder-browse, sb-ex-pattern-<i>, sb-ex-pattern-remove-<i>, sb-ex-pattern, sb-ex-pattern-add, sb-ex-suggest-<i>
+ *   sb-ex-folder-browse, sb-ex-suggest-<i>
  */
 import { Button, Checkbox, Field, Input, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { checkFilePattern, checkPath, suggestedExclusions } from '../../../../shared/policy.ts';
+import { checkPath, suggestedExclusions } from '../../../../shared/policy.ts';
 import { pickFolder } from '../../components/pick-folder.ts';
 import { useAppStore } from '../../store/index.ts';
+import { FileTypeExclusions } from './FileTypeExclusions.tsx';
 import { fieldState, usePageErrors } from './use-wizard.tsx';
 
 const useStyles = makeStyles({
@@ -27,8 +28,6 @@ export function ExclusionSettings() {
   const { errors, show } = usePageErrors('items');
   const [exPath, setExPath] = useState('');
   const [exPathError, setExPathError] = useState<string>();
-  const [pattern, setPattern] = useState('');
-  const [patternError, setPatternError] = useState<string>();
   const addFolderRule = (path: string) => {
     const p = path.trim();
     const msg = checkPath(p, 'Excluded folder');
@@ -38,96 +37,65 @@ export function ExclusionSettings() {
     setExPath('');
     touch(`folders.${exclusions.folders.length}`);
   };
-  const addPattern = () => {
-    const msg = checkFilePattern(pattern);
-    if (msg) return setPatternError(msg);
-    setPatternError(undefined);
-    update({ exclusions: { ...exclusions, patterns: [...exclusions.patterns, pattern.trim()] } });
-    touch(`patterns.${exclusions.patterns.length}`);
-    setPattern('');
-  };
   const suggestions = suggestedExclusions(items).filter((s) => !exclusions.folders.some((f) => f.path.toLowerCase() === s.path.toLowerCase()));
 
   return (
     <>
-        <Text as="h4" size={400} weight="semibold">
-          Exclusion Settings
-        </Text>
-        <Text size={200}>Prefer exclusions over removing items: removing a whole item and adding it again causes a new full backup.</Text>
-        <ul className={styles.list} aria-label="Excluded folders">
-          {exclusions.folders.map((f, i) => (
-            <li key={`${f.path}-${i}`} className={styles.row} data-testid={`sb-ex-folder-${i}`}>
-              <Field className={styles.grow} {...fieldState(show(`folders.${i}`), `sb-ex-folder-${i}`)}>
-                <Text>{f.path}</Text>
-              </Field>
-              <Checkbox
-                data-testid={`sb-ex-subfolders-${i}`}
-                label="Subfolders too"
-                checked={f.subfolders}
-                onChange={(_, d) => update({ exclusions: { ...exclusions, folders: exclusions.folders.map((x, j) => (j === i ? { ...x, subfolders: !!d.checked } : x)) } })}
-              />
-              <Button
-                data-testid={`sb-ex-folder-remove-${i}`}
-                aria-label={`Remove exclusion ${f.path}`}
-                onClick={() => update({ exclusions: { ...exclusions, folders: exclusions.folders.filter((_, j) => j !== i) } })}
-              >
-                Remove
-              </Button>
-            </li>
+      <Text as="h4" size={400} weight="semibold">
+        Exclusion Settings
+      </Text>
+      <Text size={200}>Prefer exclusions over removing items: removing a whole item and adding it again causes a new full backup.</Text>
+      <ul className={styles.list} aria-label="Excluded folders">
+        {exclusions.folders.map((f, i) => (
+          <li key={`${f.path}-${i}`} className={styles.row} data-testid={`sb-ex-folder-${i}`}>
+            <Field className={styles.grow} {...fieldState(show(`folders.${i}`), `sb-ex-folder-${i}`)}>
+              <Text>{f.path}</Text>
+            </Field>
+            <Checkbox
+              data-testid={`sb-ex-subfolders-${i}`}
+              label="Subfolders too"
+              checked={f.subfolders}
+              onChange={(_, d) => update({ exclusions: { ...exclusions, folders: exclusions.folders.map((x, j) => (j === i ? { ...x, subfolders: !!d.checked } : x)) } })}
+            />
+            <Button
+              data-testid={`sb-ex-folder-remove-${i}`}
+              aria-label={`Remove exclusion ${f.path}`}
+              onClick={() => update({ exclusions: { ...exclusions, folders: exclusions.folders.filter((_, j) => j !== i) } })}
+            >
+              Remove
+            </Button>
+          </li>
+        ))}
+      </ul>
+      <div className={styles.inline}>
+        <Field label="Exclude a folder" className={styles.grow} {...fieldState(exPathError, 'sb-ex-folder-path')}>
+          <Input data-testid="sb-ex-folder-path" value={exPath} onChange={(_, d) => setExPath(d.value)} onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), addFolderRule(exPath))} />
+        </Field>
+        <Button data-testid="sb-ex-folder-add" onClick={() => addFolderRule(exPath)}>
+          Add exclusion
+        </Button>
+        <Button
+          data-testid="sb-ex-folder-browse"
+          onClick={async () => {
+            const p = await pickFolder({ title: 'Select a folder to exclude' });
+            if (p) addFolderRule(p);
+          }}
+        >
+          Browse…
+        </Button>
+      </div>
+      {suggestions.length > 0 && (
+        <div className={styles.inline} aria-label="Suggested exclusions">
+          <Text size={200}>Suggested (system and temporary locations):</Text>
+          {suggestions.map((s, i) => (
+            <Button key={s.path} size="small" data-testid={`sb-ex-suggest-${i}`} onClick={() => addFolderRule(s.path)}>
+              + {s.path}
+            </Button>
           ))}
-        </ul>
-        <div className={styles.inline}>
-          <Field label="Exclude a folder" className={styles.grow} {...fieldState(exPathError, 'sb-ex-folder-path')}>
-            <Input data-testid="sb-ex-folder-path" value={exPath} onChange={(_, d) => setExPath(d.value)} onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), addFolderRule(exPath))} />
-          </Field>
-          <Button data-testid="sb-ex-folder-add" onClick={() => addFolderRule(exPath)}>
-            Add exclusion
-          </Button>
-          <Button
-            data-testid="sb-ex-folder-browse"
-            onClick={async () => {
-              const p = await pickFolder({ title: 'Select a folder to exclude' });
-              if (p) addFolderRule(p);
-            }}
-          >
-            Browse…
-          </Button>
         </div>
-        {suggestions.length > 0 && (
-          <div className={styles.inline} aria-label="Suggested exclusions">
-            <Text size={200}>Suggested (system and temporary locations):</Text>
-            {suggestions.map((s, i) => (
-              <Button key={s.path} size="small" data-testid={`sb-ex-suggest-${i}`} onClick={() => addFolderRule(s.path)}>
-                + {s.path}
-              </Button>
-            ))}
-          </div>
-        )}
-        <ul className={styles.list} aria-label="Excluded file types">
-          {exclusions.patterns.map((p, i) => (
-            <li key={`${p}-${i}`} className={styles.row} data-testid={`sb-ex-pattern-${i}`}>
-              <Field className={styles.grow} {...fieldState(show(`patterns.${i}`), `sb-ex-pattern-${i}`)}>
-                <Text>{p}</Text>
-              </Field>
-              <Button
-                data-testid={`sb-ex-pattern-remove-${i}`}
-                aria-label={`Remove file type ${p}`}
-                onClick={() => update({ exclusions: { ...exclusions, patterns: exclusions.patterns.filter((_, j) => j !== i) } })}
-              >
-                Remove
-              </Button>
-            </li>
-          ))}
-        </ul>
-        <div className={styles.inline}>
-          <Field label="Exclude a file type" className={styles.grow} {...fieldState(patternError, 'sb-ex-pattern')}>
-            <Input data-testid="sb-ex-pattern" value={pattern} placeholder="*.mp3" onChange={(_, d) => setPattern(d.value)} onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), addPattern())} />
-          </Field>
-          <Button data-testid="sb-ex-pattern-add" onClick={addPattern}>
-            Add file type
-          </Button>
-        </div>
-        {errors.exclusions && <Text>{errors.exclusions}</Text>}
+      )}
+      <FileTypeExclusions />
+      {errors.exclusions && <Text>{errors.exclusions}</Text>}
     </>
   );
 }

@@ -58,6 +58,40 @@ describe('Select Items to Back up', () => {
     expect((screen.getByTestId('sb-ex-subfolders-0') as HTMLInputElement).checked).toBe(false);
     expect(nextEnabled()).toBe(true);
   });
+
+  it('exclusions: a file type scoped to a folder, with or without its subfolders (MARS’s rule)', async () => {
+    fakeHost();
+    const get = await renderAt('items');
+    type('sb-ex-pattern', '*.iso');
+    type('sb-ex-type-folder', 'music');
+    fireEvent.click(screen.getByTestId('sb-ex-pattern-add'));
+    expect(msg('sb-ex-type-folder')).toBe('Folder "music" must be a full path (e.g. C:\\Data, \\\\server\\share or /srv/data).');
+    type('sb-ex-type-folder', '/srv/data/images');
+    fireEvent.click(screen.getByTestId('sb-ex-type-subfolders'));
+    fireEvent.click(screen.getByTestId('sb-ex-pattern-add'));
+    expect(screen.getByTestId('sb-ex-type-0').textContent).toContain('*.iso — in /srv/data/images');
+    expect((screen.getByTestId('sb-ex-type-subfolders-0') as HTMLInputElement).checked).toBe(false);
+    expect(get().sb.data.exclusions.fileTypes).toEqual([{ folder: '/srv/data/images', pattern: '*.iso', subfolders: false }]);
+    fireEvent.click(screen.getByTestId('sb-ex-type-subfolders-0'));
+    expect(get().sb.data.exclusions.fileTypes[0].subfolders).toBe(true);
+    // The same rule twice, and a folder outside every item, are refused with the rule's words.
+    type('sb-ex-pattern', '*.ISO');
+    fireEvent.click(screen.getByTestId('sb-ex-pattern-add'));
+    expect(msg('sb-ex-type-1')).toBe('File type *.ISO in "/srv/data/images" is listed twice.');
+    expect(nextEnabled()).toBe(false);
+    fireEvent.click(screen.getByTestId('sb-ex-type-remove-1'));
+    type('sb-ex-pattern', '*.tmp');
+    type('sb-ex-type-folder', '/other');
+    fireEvent.click(screen.getByTestId('sb-ex-pattern-add'));
+    expect(msg('sb-ex-type-1')).toBe('Folder "/other" of the rule *.tmp is not inside any selected item, so the rule would have no effect.');
+    fireEvent.click(screen.getByTestId('sb-ex-type-remove-1'));
+    // Without a folder, a file type applies in every item.
+    type('sb-ex-type-folder', '');
+    type('sb-ex-pattern', '~$*');
+    fireEvent.click(screen.getByTestId('sb-ex-pattern-add'));
+    expect(screen.getByTestId('sb-ex-pattern-0').textContent).toContain('~$* — in every item');
+    expect(nextEnabled()).toBe(true);
+  });
 });
 
 describe('Specify Backup Schedule', () => {
