@@ -1,14 +1,20 @@
 /**
- * The Jobs view: every task the host knows (task:list, then task:updated / task:removed events), newest first.
- * data-testid: jobs-view, jobs-table, jobs-empty, jobs-clear-finished, jobs-error (+ JobRow's ids)
+ * The Jobs view: every task the host knows (task:list, then task:updated / task:removed events) and every scheduled
+ * run of the policy's history (scheduled-runs.ts; also runs done by obc agent while the console was closed), newest
+ * first.
+ * data-testid: jobs-view, jobs-table, jobs-empty, jobs-clear-finished, jobs-error (+ JobRow's and ScheduledRunRow's ids)
  */
 import { Button, Table, TableBody, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { DeleteRegular } from '@fluentui/react-icons';
+import { useState } from 'react';
+import { errorMessage } from '../../api/client.ts';
 import { useShallow } from 'zustand/react/shallow';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { useAppStore } from '../../store/index.ts';
 import { tasksSelectors } from '../../store/slices/tasks.ts';
 import { JobRow } from './JobRow.tsx';
+import { ScheduledRunRow } from './ScheduledRunRow.tsx';
+import { jobsRows } from './scheduled-runs.ts';
 
 const useStyles = makeStyles({
   root: { display: 'grid', gap: tokens.spacingVerticalM },
@@ -21,6 +27,14 @@ const useStyles = makeStyles({
 export function JobsView() {
   const styles = useStyles();
   const tasks = useAppStore(useShallow(tasksSelectors.list));
+  const runs = useAppStore((s) => s.sb.view?.policy?.lastRuns);
+  const hideRun = useAppStore((s) => s.hideScheduledRun);
+  const rows = jobsRows(tasks, runs ?? []);
+  const [runError, setRunError] = useState<string | null>(null);
+  const dismissRun = (id: string) => {
+    setRunError(null);
+    hideRun(id).catch((err: unknown) => setRunError(errorMessage(err)));
+  };
   const busyIds = useAppStore((s) => s.taskBusyIds);
   const loaded = useAppStore((s) => s.tasksLoaded);
   const error = useAppStore((s) => s.tasksError);
@@ -51,6 +65,11 @@ export function JobsView() {
         </Button>
       </div>
       <ErrorBar error={error} title="Jobs" testId="jobs-error" onRetry={() => void refreshTasks()} />
+      {runError && (
+        <Text data-testid="jobs-run-error" role="alert" style={{ color: tokens.colorPaletteRedForeground1 }}>
+          {runError}
+        </Text>
+      )}
       <div className={styles.scroll}>
         <Table data-testid="jobs-table" className={styles.table} aria-labelledby="jobs-heading" size="small">
           <TableHeader>
@@ -65,20 +84,24 @@ export function JobsView() {
             </TableRow>
           </TableHeader>
           <TableBody>
-            {tasks.map((t) => (
-              <JobRow
-                key={t.id}
-                task={t}
-                busy={busyIds.includes(t.id)}
-                onCancel={(id) => void cancelTask(id)}
-                onDismiss={(id) => void dismissTask(id)}
-                onOpenDiskPrep={openDiskPrep}
-              />
-            ))}
+            {rows.map((r) =>
+              r.kind === 'run' ? (
+                <ScheduledRunRow key={`run-${r.run.id ?? r.run.at}`} run={r.run} busy={false} onDismiss={dismissRun} />
+              ) : (
+                <JobRow
+                  key={r.task.id}
+                  task={r.task}
+                  busy={busyIds.includes(r.task.id)}
+                  onCancel={(id) => void cancelTask(id)}
+                  onDismiss={(id) => void dismissTask(id)}
+                  onOpenDiskPrep={openDiskPrep}
+                />
+              ),
+            )}
           </TableBody>
         </Table>
       </div>
-      {tasks.length === 0 && (
+      {rows.length === 0 && (
         <Text className={styles.empty} data-testid="jobs-empty">
           {loaded
             ? 'No jobs yet. Backups, disk preparation and verification runs appear here while they run and after they finish.'

@@ -68,6 +68,8 @@ export interface ScheduleBackupActions {
   /** policy:get / policy:changed: the saved policy, its next runs and last runs (console status line). */
   loadPolicyView(): Promise<void>;
   applyPolicyView(view: PolicyView): void;
+  /** Takes a scheduled run off the Jobs view (policy:hideRun; it stays in the run history). */
+  hideScheduledRun(id: string): Promise<void>;
 }
 
 export type ScheduleBackupSlice = ScheduleBackupState & ScheduleBackupActions;
@@ -337,6 +339,10 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
     applyPolicyView(view) {
       viewSeq++;
       patch({ view });
+    },
+    async hideScheduledRun(id) {
+      const view = await api.invoke('policy:hideRun', { id });
+      get().applyPolicyView(view);
     },
   };
 };

@@ -1,0 +1,81 @@
+import '../../test/dom-shims.ts';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { FluentProvider, webLightTheme } from '@fluentui/react-components';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PolicyView } from '../../../../shared/contract/policies.ts';
+import type { RunRecord } from '../../../../shared/policy-schema.ts';
+import { installTransport } from '../../api/client.ts';
+import { getAppState, resetAppStore } from '../../store/index.ts';
+import { createFakeTransport, type FakeTransport } from '../../test/fake-transport.ts';
+import { makeTask } from '../../test/fixtures.ts';
+import { JobsView } from './JobsView.tsx';
+import { jobsRows } from './scheduled-runs.ts';
+
+const WAITING = 'Waiting for Azure Import Job to complete. Please check on Azure Management portal for more information on job status. Import job "seed-2026": Shipping.';
+const runs: RunRecord[] = [
+  {
+    id: 'r2',
+    at: '2026-12-05T21:00:00.000Z',
+    startedAt: '2026-12-05T21:00:00.000Z',
+    endedAt: '2026-12-05T21:00:01.000Z',
+    outcome: 'waitingForImport',
+    message: WAITING,
+    ranBy: 'obc agent on srv-01 (pid 4242)',
+    taskId: 'agent-task',
+    details: { importJob: 'seed-2026', importJobState: 'Shipping', checkedAt: '2026-12-05T21:00:00.500Z' },
+  },
+  { id: 'r1', at: '2026-12-04T21:00:00.000Z', startedAt: '2026-12-04T21:00:00.000Z', outcome: 'waitingForImport', message: 'Waiting for Azure Data Box job to be completed. Data Box job "seed-2026": Received.', details: { backend: 'DataBox' } },
+  { id: 'r0', at: '2026-12-03T21:00:00.000Z', outcome: 'failed', message: 'The run did not finish: obc agent on srv-01 (pid 4000) stopped before it ended.', hidden: true },
+];
+const viewWith = (lastRuns: RunRecord[]): PolicyView =>
+  ({ policy: { lastRuns, state: 'active', schedule: { timeZone: 'UTC' } }, loadProblem: null, nextRuns: [], passphraseSet: true }) as unknown as PolicyView;
+
+let t: FakeTransport;
+beforeEach(() => {
+  t = createFakeTransport();
+  installTransport(() => t);
+  resetAppStore();
+});
+afterEach(cleanup);
+const renderJobs = () => render(<FluentProvider theme={webLightTheme}><JobsView /></FluentProvider>);
+
+describe('Scheduled runs in the Jobs view', () => {
+  it('each run is one row with MARS’s words and its details, also runs done by obc agent while the console was closed', () => {
+    getAppState().applyPolicyView(viewWith(runs));
+    renderJobs();
+    const row = screen.getByTestId('job-run-r2');
+    expect(row.getAttribute('data-outcome')).toBe('waitingForImport');
+    expect(within(row).getByTestId('job-status').textContent).toContain('Completed with warnings');
+    expect(within(row).getByTestId('job-message').textContent).toBe(WAITING);
+    const details = within(row).getByTestId('job-run-details').textContent!;
+    for (const part of ['Run by', 'obc agent on srv-01 (pid 4242)', 'Import job', 'seed-2026', 'Job state', 'Shipping', 'Took', '1 s']) expect(details).toContain(part);
+    expect(within(screen.getByTestId('job-run-r1')).getByTestId('job-message').textContent).toMatch(/^Waiting for Azure Data Box job to be completed\./);
+    expect(screen.queryByTestId('job-run-r0')).toBeNull(); // hidden by the user
+    const order = screen.getAllByRole('row').map((r) => r.getAttribute('data-testid')).filter(Boolean);
+    expect(order).toEqual(['job-run-r2', 'job-run-r1']);
+  });
+
+  it('removing a run from the list asks the host and shows what it says when it refuses', async () => {
+    getAppState().applyPolicyView(viewWith(runs));
+    t.handle('policy:hideRun', ({ id }) => ({ ok: true, value: viewWith(runs.map((r) => (r.id === id ? { ...r, hidden: true } : r))) }));
+    renderJobs();
+    fireEvent.click(within(screen.getByTestId('job-run-r1')).getByTestId('job-run-dismiss'));
+    await expect.poll(() => screen.queryByTestId('job-run-r1')).toBeNull();
+    expect(t.calls).toContainEqual({ channel: 'policy:hideRun', req: { id: 'r1' } });
+    t.handle('policy:hideRun', () => ({ ok: false, error: { code: 'NOT_FOUND', message: 'That scheduled run is no longer in the history.' } }));
+    fireEvent.click(within(screen.getByTestId('job-run-r2')).getByTestId('job-run-dismiss'));
+    expect((await screen.findByTestId('jobs-run-error')).textContent).toBe('That scheduled run is no longer in the history.');
+  });
+
+  it('a run this console is running shows as its live task (progress, Cancel); once finished, as its record', () => {
+    const running: RunRecord = { id: 'r3', at: '2026-12-06T21:00:00.000Z', startedAt: '2026-12-06T21:00:00.000Z', outcome: 'running', message: 'Running…', taskId: 'live' };
+    const live = makeTask({ id: 'live', kind: 'scheduled', title: 'Scheduled backup (due 2026-12-06T21:00:00.000Z)', startedAt: '2026-12-06T21:00:00.000Z' });
+    expect(jobsRows([live], [running]).map((r) => r.kind)).toEqual(['task']);
+    const done = { ...live, status: 'succeededWithWarnings' as const, endedAt: '2026-12-06T21:00:02.000Z' };
+    const rec = { ...running, outcome: 'skipped' as const, message: 'Online backups … not part of this build' };
+    expect(jobsRows([done], [rec]).map((r) => r.kind)).toEqual(['run']);
+    // Other tasks stay, newest first, interleaved with runs by time.
+    const backup = makeTask({ id: 'b', startedAt: '2026-12-07T08:00:00.000Z' });
+    expect(jobsRows([backup, done], [rec, runs[1]]).map((r) => (r.kind === 'task' ? r.task.id : r.run.id))).toEqual(['b', 'r3', 'r1']);
+  });
+});
