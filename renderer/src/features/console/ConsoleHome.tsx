@@ -1,7 +1,8 @@
-/** The console's home screen: the first-run guide (until dismissed), the next scheduled backup and the Jobs view. */
+/** The console's home screen: the first-run guide (until dismissed), the next scheduled backup, the Jobs view and obc agent. */
 import { FirstRunPanel } from './FirstRunPanel.tsx';
 import { JobsView } from '../jobs/JobsView.tsx';
 import { NextBackupLine } from '../schedule-backup/NextBackupLine.tsx';
+import { AgentPanel } from '../agent/AgentPanel.tsx';
 
 export function ConsoleHome() {
   return (
@@ -9,6 +10,7 @@ export function ConsoleHome() {
       <FirstRunPanel />
       <NextBackupLine />
       <JobsView />
+      <AgentPanel />
     </div>
   );
 }
