@@ -16,10 +16,13 @@ export interface ConsoleHost {
   stop(): Promise<void>;
 }
 
-/** Starts browser mode as a real child process (`node scripts/serve.ts`) with its own data dir and test hooks on. */
-export async function startConsoleHost(env: Record<string, string> = {}): Promise<ConsoleHost> {
+/**
+ * Starts browser mode as a real child process (`node scripts/serve.ts`) with its own data dir and test hooks on.
+ * `opts.dataDir`: a data dir the test prepared (e.g. runs recorded by obc agent); the test removes it.
+ */
+export async function startConsoleHost(env: Record<string, string> = {}, opts: { dataDir?: string } = {}): Promise<ConsoleHost> {
   const tmpDir = await mkdtemp(join(tmpdir(), 'obc-e2e-'));
-  const dataDir = join(tmpDir, 'data');
+  const dataDir = opts.dataDir ?? join(tmpDir, 'data');
   const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'scripts', 'serve.ts'), '--port', '0', '--data', dataDir, '--no-build'], {
     cwd: repoRoot,
     env: { ...process.env, OBC_TEST_HOOKS: '1', ...env },
