@@ -5,6 +5,7 @@ import { test as base, expect } from './fixtures.ts';
 import { startConsoleHost, type ConsoleHost } from './host.ts';
 import { ScheduleBackupPage } from './pages/schedule-backup-page.ts';
 import { startSandbox, type SandboxHandle } from '../electron/services/sandbox/index.ts';
+import { defaultRetention } from '../shared/retention-rules.ts';
 
 /**
  * Schedule Backup wizard in browser mode: own disks against the local sandbox cloud (sign-in through the sandbox
@@ -362,9 +363,9 @@ test('Change Properties: throttling bounds, proxy, passphrase change kept in the
     passphrase: OLD,
     policy: {
       items: [{ path: host.tmpDir, kind: 'folder' }],
-      exclusions: { folders: [], patterns: [] },
+      exclusions: { folders: [], patterns: [], fileTypes: [] },
       schedule: { frequency: 'daily', times: ['21:00'], days: [], everyWeeks: 1, timeZone: 'UTC' },
-      retention: { daily: { enabled: true, count: 30 }, weekly: { enabled: false, count: 4 }, monthly: { enabled: false, count: 12 }, yearly: { enabled: false, count: 10 } },
+      retention: defaultRetention({ frequency: 'daily', days: [], times: ['21:00'] }),
       initialBackup: { type: 'online' },
     },
   });
