@@ -172,7 +172,7 @@ export function createEmulator(opts: {
       const body = ['PUT', 'PATCH', 'POST'].includes(req.method ?? '') ? await readJson(req) : undefined;
       bodies.set(req, body);
       const reply = await c.route.handler({ params, query: url.searchParams, body, caller, sb: opts.sb, req, url });
-      opts.onExchange?.({ method: req.method ?? 'GET', path, query: url.search, requestBody: body, status: reply.status, responseBody: reply.body });
+      opts.onExchange?.({ method: req.method ?? 'GET', path, query: url.search, requestBody: body, status: reply.status, responseBody: reply.body, responseHeaders: reply.headers ?? {} });
       sendJson(res, reply.status, reply.body, reply.headers);
       return;
     }
@@ -202,6 +202,8 @@ export interface Exchange {
   requestBody?: unknown;
   status: number;
   responseBody?: unknown;
+  /** The headers the handler set (polling URLs of a long-running operation); absent for refusals. */
+  responseHeaders?: Record<string, string>;
 }
 
 function checkApiVersion(url: URL, accepted: readonly string[]): void {
