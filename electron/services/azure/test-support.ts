@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Browser } from '@playwright/test';
 import type { AuthStatus } from '../../../shared/contract/azure.ts';
 import { startSandbox, type SandboxHandle, type StartSandboxOptions } from '../sandbox/index.ts';
+import type { Exchange } from '../sandbox/arm.ts';
 import { launchSignInBrowser, openBrowserAs, type SignInUser } from '../sandbox/test-signin.ts';
 import { AzureService, type AzureServiceOptions } from './azure-service.ts';
 
@@ -17,12 +18,19 @@ export interface AzureTestEnv {
   dirs: string[];
   /** Who the next interactive sign-in signs in as (null = open the URL and do nothing, like a closed window). */
   as: { user: SignInUser | null; opened: string[] };
+  /** Every ARM request the product sent and the sandbox's answer, in order (for the swagger oracle, test-swagger.ts). */
+  exchanges: Exchange[];
   service(opts?: Partial<AzureServiceOptions> & { dataDir?: string }): Promise<AzureService & { dataDir: string; events: AuthStatus[] }>;
   close(): Promise<void>;
 }
 
 export async function startAzureTestEnv(o: StartSandboxOptions = {}): Promise<AzureTestEnv> {
-  const [sb, browser] = await Promise.all([startSandbox({ registrationDelayMs: 0, ...o }), launchSignInBrowser()]);
+  const exchanges: Exchange[] = [];
+  const onArmExchange = (ex: Exchange) => {
+    exchanges.push(ex);
+    o.onArmExchange?.(ex);
+  };
+  const [sb, browser] = await Promise.all([startSandbox({ registrationDelayMs: 0, ...o, onArmExchange }), launchSignInBrowser()]);
   const dirs: string[] = [];
   const services: AzureService[] = [];
   const as: AzureTestEnv['as'] = { user: sb.users[0], opened: [] };
@@ -31,6 +39,7 @@ export async function startAzureTestEnv(o: StartSandboxOptions = {}): Promise<Az
     browser,
     dirs,
     as,
+    exchanges,
     async service(opts = {}) {
       const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'obc-azure-')));
       if (!opts.dataDir) dirs.push(dataDir);

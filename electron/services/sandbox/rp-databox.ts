@@ -76,7 +76,8 @@ export const expandsDetails = (ctx: RouteCtx) => /(^|,)\s*details\s*(,|$)/i.test
 
 /**
  * The job as GET returns it: `details` (disks, addresses, copy progress, stages) only when `expand` (Jobs_Get with
- * `$expand=details`); BitLocker keys are never echoed (listCredentials gives them).
+ * `$expand=details`); the swagger's `x-ms-secret` fields (BitLocker keys, the return carrier's account number) are
+ * never echoed (listCredentials gives them).
  */
 export function dbJobBody(sb: SandboxContext, j: JobRec, o: { expand?: boolean } = { expand: true }) {
   const { _stageTimes: _t, details: d, ...props } = j.properties;
@@ -84,6 +85,11 @@ export function dbJobBody(sb: SandboxContext, j: JobRec, o: { expand?: boolean }
   det.importDiskDetailsCollection = Object.fromEntries(
     Object.entries((det.importDiskDetailsCollection ?? {}) as Record<string, Obj>).map(([serial, { bitLockerKey: _k, ...rest }]) => [serial, rest]),
   );
+  // x-ms-secret: the return carrier's account number is read through listCredentials, never sent back by GET/PUT/PATCH.
+  if (isObj(det.returnToCustomerPackageDetails)) {
+    const { carrierAccountNumber: _a, ...ret } = det.returnToCustomerPackageDetails;
+    det.returnToCustomerPackageDetails = ret;
+  }
   det.jobStages = jobStages(j);
   const status = String(props.status);
   return {

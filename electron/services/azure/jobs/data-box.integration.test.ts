@@ -3,6 +3,7 @@ import { createJobSchema, type CreateJobInput } from '../../../../shared/contrac
 import { sandboxAdmin, startAzureTestEnv, type AzureTestEnv } from '../test-support.ts';
 import type { AzureService } from '../azure-service.ts';
 import type { ImportJobBackend } from './backend.ts';
+import { swaggerReview } from '../../sandbox/test-swagger.ts';
 
 /** Microsoft.DataBox DataBoxCustomerDisk jobs through @azure/arm-databox against the sandbox, including its refusals. */
 let env: AzureTestEnv;
@@ -73,7 +74,9 @@ describe('import jobs (Microsoft.DataBox, DataBoxCustomerDisk)', () => {
     expect(j.shipTo).toMatchObject({ city: 'Santa Clara', stateOrProvince: 'CA', streetAddress1: '2045 Lafayette Street' });
     expect(Date.parse(j.trackingDueBy!) - Date.parse(j.createdAt!)).toBe(14 * 86_400_000);
     expect(j.returnAddress).toMatchObject({ recipientName: 'Ada Admin', email: 'ada@example.com', countryOrRegion: 'US', phone: '+1 425 555 0100' });
-    expect(j.returnShipping).toEqual({ carrierName: 'FedEx', carrierAccountNumber: '123456789' });
+    // The carrier account number is an x-ms-secret of the swagger: GET never sends it back (listCredentials does).
+    expect(j.returnShipping).toEqual({ carrierName: 'FedEx' });
+    expect(JSON.stringify(j)).not.toContain('123456789');
     expect(j.drives).toEqual([{ driveId: 'DBX995B1', state: 'Specified', manifestFile: '\\DriveManifest.xml', manifestHash: '109B21108597EF36D5785F08303F3638' }]);
     expect(JSON.stringify(j)).not.toContain(drive(1).bitLockerKey);
     expect(await svc.getJob(ref('dbx-one'))).toMatchObject({ state: 'Creating', backend: 'DataBox' });
@@ -112,7 +115,7 @@ describe('import jobs (Microsoft.DataBox, DataBoxCustomerDisk)', () => {
   it('updates the return address and carrier, records tracking (→ Shipping), and keeps tracking numbers unique over both backends', async () => {
     const upd = await svc.updateReturn(ref('dbx-one'), { returnAddress: { ...contact, streetAddress2: 'Building 4' }, returnShipping: { carrierName: 'DHL', carrierAccountNumber: '555666' } });
     expect(upd.returnAddress?.streetAddress2).toBe('Building 4');
-    expect(upd.returnShipping).toEqual({ carrierName: 'DHL', carrierAccountNumber: '555666' });
+    expect(upd.returnShipping).toEqual({ carrierName: 'DHL' });
     const shipped = await svc.updateShipping(ref('dbx-one'), pkg('1Z999AA10123456784'));
     expect(shipped).toMatchObject({ state: 'Shipping', stage: 'ShippedToAzureDC', deliveryPackage: { carrierName: 'FedEx', trackingNumber: '1Z999AA10123456784' } });
     expect(shipped.trackingDueBy).toBeUndefined();
@@ -178,5 +181,15 @@ describe('import jobs (Microsoft.DataBox, DataBoxCustomerDisk)', () => {
     expect(cancel).toMatchObject({ code: 'PERMISSION_DENIED' });
     expect(cancel.message).toMatch(/Microsoft\.DataBox\/jobs\/cancel\/action/);
     await expect((await rsvc.backend('DataBox')).listBitLockerKeys(ref('dbx-reader'))).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+  });
+
+  it('every Data Box request the product sent and every answer, polls included, kept to the official swagger (2025-07-01)', () => {
+    const r = swaggerReview(env.exchanges, /\/providers\/Microsoft\.DataBox\/(jobs|locations)/i);
+    expect(r.unchecked).toEqual([]);
+    for (const op of ['Jobs_Create', 'Jobs_Get', 'Jobs_List', 'Jobs_ListByResourceGroup', 'Jobs_Update', 'Jobs_Delete', 'Jobs_Cancel', 'Jobs_MarkDevicesShipped', 'Jobs_ListCredentials']) {
+      expect(r.operations, op).toContain(`${op} @ 2025-07-01`);
+    }
+    expect(r.operations).toContain('Jobs_Create @ 2025-07-01 (Azure-AsyncOperation poll)');
+    expect(r.problems).toEqual([]);
   });
 });
