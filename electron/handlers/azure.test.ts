@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeJsonAtomic } from '../services/store/atomic.ts';
 import { createServices, type Services } from '../services/index.ts';
 import { startSandbox, type SandboxHandle } from '../services/sandbox/index.ts';
+import type { Exchange } from '../services/sandbox/arm.ts';
+import { swaggerReview } from '../services/sandbox/test-swagger.ts';
 import { launchSignInBrowser, openBrowserAs } from '../services/sandbox/test-signin.ts';
 import { dispatch } from './dispatch.ts';
 import { handlers } from './table.ts';
@@ -13,6 +15,8 @@ import type { HandlerCtx } from './types.ts';
 
 /** The Azure channels end to end: contract validation → handler → Azure service → sandbox, with the auth events. */
 let sb: SandboxHandle;
+/** Every ARM request of these flows and the sandbox's answer, for the swagger oracle. */
+const exchanges: Exchange[] = [];
 let browser: Browser;
 let dir: string;
 let services: Services;
@@ -21,7 +25,7 @@ const events: Array<{ event: string; payload: unknown }> = [];
 const call = (channel: string, payload: unknown = {}) => dispatch(handlers, channel, payload, ctx);
 
 beforeAll(async () => {
-  [sb, browser] = await Promise.all([startSandbox({ azurite: false, registrationDelayMs: 0 }), launchSignInBrowser()]);
+  [sb, browser] = await Promise.all([startSandbox({ azurite: false, registrationDelayMs: 0, onArmExchange: (ex) => exchanges.push(ex) }), launchSignInBrowser()]);
   dir = await mkdtemp(join(tmpdir(), 'obc-azure-ipc-'));
   await writeJsonAtomic(join(dir, 'sandbox-cloud.json'), sb.cloud);
   services = await createServices({ dataDir: dir, openUrl: openBrowserAs(browser, sb.users[0]) });
@@ -94,5 +98,12 @@ describe('azure IPC channels', () => {
     expect(await call('auth:signOut')).toMatchObject({ ok: true, value: { signedIn: false } });
     expect((events.at(-1)?.payload as { signedIn: boolean }).signedIn).toBe(false);
     expect(await call('azure:subscriptions')).toMatchObject({ ok: false, error: { code: 'SIGNIN_REQUIRED' } });
+  });
+
+  it('every request of these flows and every answer kept to the official swagger of its api-version', () => {
+    const r = swaggerReview(exchanges);
+    expect(r.unchecked).toEqual([]);
+    expect(r.operations).toEqual(expect.arrayContaining(['Jobs_Create @ 2020-08-01', 'Jobs_Get @ 2020-08-01']));
+    expect(r.problems).toEqual([]);
   });
 });

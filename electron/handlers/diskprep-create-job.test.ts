@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeJsonAtomic } from '../services/store/atomic.ts';
 import { createServices, type Services } from '../services/index.ts';
 import { startSandbox, type SandboxHandle } from '../services/sandbox/index.ts';
+import type { Exchange } from '../services/sandbox/arm.ts';
+import { swaggerReview } from '../services/sandbox/test-swagger.ts';
 import { launchSignInBrowser, openBrowserAs } from '../services/sandbox/test-signin.ts';
 import { runDiskPrep } from '../services/diskprep/engine.ts';
 import { FolderDiskProvider } from '../services/diskprep/folder-disk.ts';
@@ -17,6 +19,8 @@ import type { HandlerCtx } from './types.ts';
 
 /** diskprep:createJob end to end: contract → handler → Disk Prep + Azure services → sandbox; keys never in the reply. */
 let sb: SandboxHandle;
+/** Every ARM request of these flows and the sandbox's answer, for the swagger oracle. */
+const exchanges: Exchange[] = [];
 let browser: Browser;
 let dir: string;
 let services: Services;
@@ -25,7 +29,7 @@ const call = (channel: string, payload: unknown = {}) => dispatch(handlers, chan
 const SHIPPING = TEST_SHIPPING;
 
 beforeAll(async () => {
-  [sb, browser] = await Promise.all([startSandbox({ azurite: false, registrationDelayMs: 0 }), launchSignInBrowser()]);
+  [sb, browser] = await Promise.all([startSandbox({ azurite: false, registrationDelayMs: 0, onArmExchange: (ex) => exchanges.push(ex) }), launchSignInBrowser()]);
   dir = await mkdtemp(join(tmpdir(), 'obc-dp-createjob-'));
   await writeJsonAtomic(join(dir, 'data', 'sandbox-cloud.json'), sb.cloud);
   services = await createServices({ dataDir: join(dir, 'data'), openUrl: openBrowserAs(browser, sb.users[0]) });
@@ -66,5 +70,12 @@ describe('diskprep:createJob', () => {
     const dbx = await call('diskprep:createJob', { ...base, shipping: SHIPPING, backend: 'DataBox' });
     expect(dbx).toMatchObject({ ok: true, value: { created: true, job: { name: 'ipc-job', backend: 'DataBox' }, target: { backend: 'DataBox', providerNamespace: 'Microsoft.DataBox', providerRegistered: true } } });
     expect(await call('diskprep:createJob', { ...base, shipping: SHIPPING, backend: 'Pigeon' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+
+  it('every request of these flows and every answer kept to the official swagger of its api-version', () => {
+    const r = swaggerReview(exchanges);
+    expect(r.unchecked).toEqual([]);
+    expect(r.operations).toEqual(expect.arrayContaining(['Jobs_Create @ 2020-08-01', 'Jobs_Create @ 2025-07-01']));
+    expect(r.problems).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeJsonAtomic } from '../../services/store/atomic.ts';
 import { SettingsStore } from '../../services/settings/settings-store.ts';
 import { startAzureTestEnv, type AzureTestEnv } from '../../services/azure/test-support.ts';
+import { swaggerReview } from '../../services/sandbox/test-swagger.ts';
 import { main } from '../index.ts';
 
 /**
@@ -104,5 +105,12 @@ describe('obc azure commands', () => {
     const subs = await run('subscriptions', '--json');
     expect(subs.code).toBe(1);
     expect(subs.lines[0]).toMatchObject({ type: 'error', error: { code: 'SIGNIN_REQUIRED' } });
+  });
+
+  it('every request of these flows and every answer kept to the official swagger of its api-version', () => {
+    const r = swaggerReview(env.exchanges);
+    expect(r.unchecked).toEqual([]);
+    expect(r.operations).toEqual(expect.arrayContaining(['Jobs_Create @ 2020-08-01', 'Jobs_Get @ 2020-08-01']));
+    expect(r.problems).toEqual([]);
   });
 });

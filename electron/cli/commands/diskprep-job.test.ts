@@ -8,6 +8,7 @@ import { caTrustingPipeline } from '../../services/sandbox/blob-access.ts';
 import { mintToken } from '../../services/sandbox/test-tokens.ts';
 import { sbRequest } from '../../services/sandbox/test-http.ts';
 import { startAzureTestEnv, sandboxAdmin, type AzureTestEnv } from '../../services/azure/test-support.ts';
+import { swaggerReview } from '../../services/sandbox/test-swagger.ts';
 import { writeJsonAtomic } from '../../services/store/atomic.ts';
 import { SettingsStore } from '../../services/settings/settings-store.ts';
 import { MiB, TEST_PASSPHRASE, TEST_SHIPPING, makeDisks, makeStaging } from '../../services/diskprep/test-helpers.ts';
@@ -249,5 +250,12 @@ describe('obc diskprep creates the import job', () => {
     expect(r.lines.some((l) => l.type === 'notice' && /Registering the Microsoft.DataBox resource provider/.test(String(l.message)))).toBe(true);
     const made = r.lines.find((l) => l.type === 'job') as { created: boolean; job: { name: string; backend: string; drives: Array<{ driveId: string }> } };
     expect(made).toMatchObject({ created: true, job: { name: 'dbx-cli-job', backend: 'DataBox', drives: [{ driveId: 'DBX1' }] } });
+  });
+
+  it('every request of these flows and every answer kept to the official swagger of its api-version', () => {
+    const r = swaggerReview(env.exchanges);
+    expect(r.unchecked).toEqual([]);
+    expect(r.operations).toEqual(expect.arrayContaining(['Jobs_Create @ 2020-08-01', 'Jobs_Create @ 2025-07-01', 'Jobs_Get @ 2025-07-01']));
+    expect(r.problems).toEqual([]);
   });
 });

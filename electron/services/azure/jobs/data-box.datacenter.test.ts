@@ -12,6 +12,7 @@ import { findJob } from '../../diskprep/jobs.ts';
 import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir } from '../../diskprep/test-helpers.ts';
 import { sandboxAdmin, startAzureTestEnv, type AzureTestEnv } from '../test-support.ts';
 import type { AzureService } from '../azure-service.ts';
+import { swaggerReview } from '../../sandbox/test-swagger.ts';
 
 /**
  * End to end through a Data Box customer-disk job: Disk Prep's folder disks, the job created by DataBoxBackend (the
@@ -118,5 +119,12 @@ describe('Disk Prep → Data Box customer-disk job → sandbox datacenter', () =
     expect(byId.DBXBAD2).toMatchObject({ state: 'NeverReceived', copyStatus: 'DriveNotReceived' });
     const log = (await blob(byId.DBXBAD1.errorLogUri!.split('/obcseedv2/')[1]).downloadToBuffer()).toString('utf8');
     expect(log).toContain('<Status>ManifestCorrupted</Status>');
+  });
+
+  it('every request of these flows and every answer kept to the official swagger of its api-version', () => {
+    const r = swaggerReview(env.exchanges);
+    expect(r.unchecked).toEqual([]);
+    expect(r.operations).toEqual(expect.arrayContaining(['Jobs_Create @ 2025-07-01', 'Jobs_Get @ 2025-07-01', 'Jobs_MarkDevicesShipped @ 2025-07-01']));
+    expect(r.problems).toEqual([]);
   });
 });
