@@ -63,4 +63,13 @@ describe('swagger oracle: what Swagger 2.0 says beyond JSON Schema', () => {
     // A poll nobody started is not covered by any swagger: the caller sees it as unchecked.
     expect(oracle.review([status({ status: 'Succeeded' })]).unchecked).toHaveLength(1);
   });
+  it('holds Resources, Subscriptions and Authorization at the versions the product sends, with their common-types', () => {
+    expect(oracle.versions()).toEqual(expect.arrayContaining(['resources@2025-04-01', 'resources@2022-12-01', 'authorization@2022-04-01']));
+    const provider = '/subscriptions/s/providers/Microsoft.DataBox';
+    expect(oracle.validate({ method: 'GET', path: provider, query: '?api-version=2025-04-01', status: 200, responseBody: { namespace: 'Microsoft.DataBox', registrationState: 'Registered' } })).toEqual({ operation: 'Providers_Get @ 2025-04-01', problems: [] });
+    expect(problems({ method: 'GET', path: provider, query: '?api-version=2025-04-01', status: 200, responseBody: { resourceTypes: {} } })).toMatch(/resourceTypes must be array/);
+    const ra = `${RG}/providers/Microsoft.Storage/storageAccounts/acct/providers/Microsoft.Authorization/roleAssignments/1b2c`;
+    expect(problems({ method: 'PUT', path: ra, query: '?api-version=2022-04-01', requestBody: { properties: { roleDefinitionId: '/x' } }, status: 201, responseBody: {} })).toMatch(/request \/properties must have required property 'principalId'/);
+    expect(problems({ method: 'GET', path: '/subscriptions', query: '?api-version=2022-12-01', status: 200, responseBody: { value: [{ state: 'Sleeping' }] } })).toMatch(/state must be equal to one of the allowed values/);
+  });
 });

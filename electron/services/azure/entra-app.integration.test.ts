@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzureTestEnv, type AzureTestEnv } from './test-support.ts';
+import { swaggerReview } from '../sandbox/test-swagger.ts';
 import { collect } from './errors.ts';
 import { credentialRecordPath, ensureEntraApp, loadCredentialRecord, unprotectPrivateKey } from './entra-app.ts';
 import { GraphClient, type GraphKeyCredential } from './graph.ts';
@@ -116,5 +117,12 @@ describe('Entra application AzureOfflineBackup_<user object id>', () => {
     expect(err.message).toMatch(/Owner|User Access Administrator|Application Developer/);
     expect(err.message).toContain(reader.username);
     expect(err.details.missingRole).toBeTruthy();
+  });
+
+  it('every request of these flows and every answer kept to the official swagger of its api-version', () => {
+    const r = swaggerReview(env.exchanges);
+    expect(r.unchecked).toEqual([]);
+    expect(r.operations).toEqual(expect.arrayContaining(['RoleDefinitions_List @ 2022-04-01', 'RoleAssignments_Create @ 2022-04-01']));
+    expect(r.problems).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzureTestEnv, type AzureTestEnv } from './test-support.ts';
+import { swaggerReview } from '../sandbox/test-swagger.ts';
 import type { AzureService } from './azure-service.ts';
 
 /** Subscriptions, storage accounts, containers, providers, locations and throttling, against the sandbox ARM emulator. */
@@ -85,5 +86,12 @@ describe('throttling and transient faults', () => {
     expect(err).toMatchObject({ code: 'THROTTLED' });
     expect(env.sb.faults.list()[0]?.count).toBe(2); // 1 try + 2 retries consumed 3 of 5
     env.sb.faults.clear();
+  });
+
+  it('every request of these flows and every answer kept to the official swagger of its api-version', () => {
+    const r = swaggerReview(env.exchanges);
+    expect(r.unchecked).toEqual([]);
+    expect(r.operations).toEqual(expect.arrayContaining(['Subscriptions_List @ 2022-12-01', 'Providers_Get @ 2025-04-01', 'Providers_Register @ 2025-04-01']));
+    expect(r.problems).toEqual([]);
   });
 });

@@ -14,10 +14,7 @@ export const swaggerOracle = (): SwaggerOracle => (shared ??= new SwaggerOracle(
  * exchange a test records must be covered by a swagger held there, or it is reported as unchecked.
  */
 export const NOT_HELD: Array<[RegExp, string]> = [
-  [/^\/subscriptions(\/[^/]+)?$/i, 'Microsoft.Resources subscriptions'],
-  [/^\/subscriptions\/[^/]+\/(resourcegroups(\/[^/]+)?|providers(\/[^/]+(\/register)?)?)$/i, 'Microsoft.Resources resource groups and providers'],
   [/\/providers\/Microsoft\.Storage\//i, 'Microsoft.Storage'],
-  [/\/providers\/Microsoft\.Authorization\//i, 'Microsoft.Authorization'],
   [/^\/metadata\/endpoints$/i, "ARM's metadata endpoint (no swagger)"],
 ];
 
