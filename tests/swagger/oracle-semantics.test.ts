@@ -72,4 +72,17 @@ describe('swagger oracle: what Swagger 2.0 says beyond JSON Schema', () => {
     expect(problems({ method: 'PUT', path: ra, query: '?api-version=2022-04-01', requestBody: { properties: { roleDefinitionId: '/x' } }, status: 201, responseBody: {} })).toMatch(/request \/properties must have required property 'principalId'/);
     expect(problems({ method: 'GET', path: '/subscriptions', query: '?api-version=2022-12-01', status: 200, responseBody: { value: [{ state: 'Sleeping' }] } })).toMatch(/state must be equal to one of the allowed values/);
   });
+  it('holds Storage 2026-09-01 (its common-types references repointed one level up, in memory) and checks accounts and containers', () => {
+    expect(oracle.versions()).toContain('storage@2026-09-01');
+    const acct = `${RG}/providers/Microsoft.Storage/storageAccounts/acct`;
+    const sq = '?api-version=2026-09-01';
+    const account = { id: acct, name: 'acct', type: 'Microsoft.Storage/storageAccounts', location: 'westus', kind: 'StorageV2', sku: { name: 'Standard_LRS' } };
+    expect(oracle.validate({ method: 'GET', path: acct, query: sq, status: 200, responseBody: account })).toEqual({ operation: 'StorageAccounts_GetProperties @ 2026-09-01', problems: [] });
+    // TrackedResource (common-types v5) requires location: only resolvable once the reference is repointed.
+    expect(problems({ method: 'GET', path: acct, query: sq, status: 200, responseBody: { ...account, location: undefined } })).toMatch(/must have required property 'location'/);
+    expect(problems({ method: 'GET', path: acct, query: sq, status: 200, responseBody: { ...account, kind: 'Tape' } })).toMatch(/kind must be equal to one of the allowed values/);
+    expect(problems({ method: 'GET', path: `${RG}/providers/Microsoft.Storage/storageAccounts/Not_Valid`, query: sq, status: 200, responseBody: account })).toMatch(/accountName/);
+    const container = `${acct}/blobServices/default/containers/backups`;
+    expect(problems({ method: 'PUT', path: container, query: sq, requestBody: { properties: { publicAccess: 'Everyone' } }, status: 201, responseBody: {} })).toMatch(/request \/properties\/publicAccess must be equal to one of the allowed values/);
+  });
 });

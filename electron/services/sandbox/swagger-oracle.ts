@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { repoRoot } from '../paths.ts';
 import type { Exchange } from './arm.ts';
-import { applyPolymorphism, hideSecrets, SwaggerDocs, type Obj } from './swagger-poly.ts';
+import { applyPolymorphism, hideSecrets, repointCommonTypes, SwaggerDocs, type Obj } from './swagger-poly.ts';
 
 /**
  * The swagger-validation oracle (issue 14): every request the product sends and every answer the sandbox gives,
@@ -82,6 +82,8 @@ export class SwaggerOracle {
       this.docs.docs.set(rel, JSON.parse(text) as Obj);
       answers.docs.set(rel, JSON.parse(text) as Obj);
     }
+    repointCommonTypes(this.docs);
+    repointCommonTypes(answers);
     applyPolymorphism(this.docs);
     applyPolymorphism(answers);
     hideSecrets(answers);

@@ -39,6 +39,34 @@ export class SwaggerDocs {
   }
 }
 
+/**
+ * The Storage 2026-09-01 openapi.json (commit 0940ebf) moved into the new `Microsoft.Storage/Storage/stable/` folder
+ * but still writes its common-types references with five `../`, which from there land on
+ * `storage/common-types/…` instead of `common-types/…` (one level short). Such a reference, to a file no swagger
+ * here holds, is pointed at `common-types/…` below the base, in memory only (the file stays as copied). Returns the
+ * number of references repointed.
+ */
+export function repointCommonTypes(docs: SwaggerDocs): number {
+  let n = 0;
+  const visit = (file: string, o: unknown): void => {
+    if (!o || typeof o !== 'object') return;
+    if (Array.isArray(o)) return o.forEach((x) => visit(file, x));
+    const obj = o as Obj;
+    if (typeof obj.$ref === 'string' && !obj.$ref.startsWith('#')) {
+      const [url, pointer] = docs.abs(file, obj.$ref).split('#');
+      const target = url.slice(docs.base.length);
+      const at = target.indexOf('/common-types/');
+      if (url.startsWith(docs.base) && !docs.docs.has(target) && at > 0 && docs.docs.has(target.slice(at + 1))) {
+        obj.$ref = `${docs.base}${target.slice(at + 1)}${pointer === undefined ? '' : `#${pointer}`}`;
+        n++;
+      }
+    }
+    for (const v of Object.values(obj)) visit(file, v);
+  };
+  for (const [file, doc] of docs.docs) visit(file, doc);
+  return n;
+}
+
 const POLY = '__polymorphic';
 
 /**
