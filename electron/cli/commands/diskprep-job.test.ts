@@ -164,7 +164,7 @@ describe('obc diskprep creates the import job', () => {
     svc2.close();
     expect(job.state).toBe('Completed');
     const token = await mintToken(env.sb, env.sb.users[0]);
-    const listKeys = await sbRequest(`${env.sb.armUrl}/subscriptions/${sub}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2/listKeys?api-version=2025-08-01`, { method: 'POST', token, ca: env.sb.caCertPem });
+    const listKeys = await sbRequest(`${env.sb.armUrl}/subscriptions/${sub}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2/listKeys?api-version=2026-09-01`, { method: 'POST', token, ca: env.sb.caCertPem });
     const cred = new StorageSharedKeyCredential('obcseedv2', listKeys.json.keys[0].value);
     for (const f of seed.files) {
       const blob = await new BlobClient(`${env.sb.blobUrl}/obcseedv2/seed/${JOB}/${f.path}`, caTrustingPipeline(cred, env.sb.caCertPem)).downloadToBuffer();
@@ -255,7 +255,7 @@ describe('obc diskprep creates the import job', () => {
   it('every request of these flows and every answer kept to the official swagger of its api-version', () => {
     const r = swaggerReview(env.exchanges);
     expect(r.unchecked).toEqual([]);
-    expect(r.operations).toEqual(expect.arrayContaining(['Jobs_Create @ 2020-08-01', 'Jobs_Create @ 2025-07-01', 'Jobs_Get @ 2025-07-01']));
+    expect(r.operations).toEqual(expect.arrayContaining(['Jobs_Create @ 2020-08-01', 'Jobs_Create @ 2025-07-01', 'Jobs_Get @ 2025-07-01', 'StorageAccounts_ListKeys @ 2026-09-01']));
     expect(r.problems).toEqual([]);
   });
 });
