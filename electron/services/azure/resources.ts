@@ -141,9 +141,11 @@ export async function registerProvider(c: AzureClients, subscriptionId: string, 
   const pollMs = o.pollMs ?? 3000;
   const first = await providerStatus(c, subscriptionId, namespace);
   if (first.registered) return first;
-  await azureCall(`Register resource provider ${namespace} in subscription ${subscriptionId} (needs Owner or Contributor)`, () =>
+  const answer = await azureCall(`Register resource provider ${namespace} in subscription ${subscriptionId} (needs Owner or Contributor)`, () =>
     c.resources(subscriptionId).providers.register(namespace),
   );
+  // The register answer already says "Registering"; report it, since the first poll may come after it finished.
+  if (answer.registrationState) o.onState?.(answer.registrationState);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const s = await providerStatus(c, subscriptionId, namespace);
