@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { canonicalJson } from '../../../shared/canonical-json.ts';
 
 /**
  * The line format of the Disk Prep journal (`obc-journal.json` on a disk, `journal-<serial>.json` beside staging):
@@ -31,19 +32,9 @@ const RecordSchema = z.discriminatedUnion('t', [
 
 const SUM_RE = /^[0-9a-f]{16}$/;
 
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
 /** The record's own checksum: 16 hex digits of SHA-256 over its canonical JSON (without `sum`). */
 export function recordSum(rec: object): string {
-  return createHash('sha256').update(canonical(rec)).digest('hex').slice(0, 16);
+  return createHash('sha256').update(canonicalJson(rec)).digest('hex').slice(0, 16);
 }
 
 /** One journal line, newline included. */
