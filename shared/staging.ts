@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kdfProblems } from './kdf-limits.ts';
 
 /**
  * `<staging>/<job>/seed.json`: the plain descriptor that links a staging folder to its import job.
@@ -20,6 +21,24 @@ export const seedFileSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
+/**
+ * The key parameters, within the caps of shared/kdf-limits.ts (checked before scrypt runs: an altered N, r or p
+ * never costs gigabytes of memory). The message names the field and its value.
+ */
+export const seedCryptoSchema = z
+  .object({
+    kdf: z.literal('scrypt'),
+    salt: z.string().max(200),
+    N: z.number(),
+    r: z.number(),
+    p: z.number(),
+    /** AES-GCM sealed known value; lets a wrong passphrase be detected before anything is read. */
+    keyCheck: z.string().max(400),
+  })
+  .superRefine((c, ctx) => {
+    for (const m of kdfProblems(c)) ctx.addIssue({ code: 'custom', message: `${m} (caps in shared/kdf-limits.ts)` });
+  });
+
 export const seedSchema = z.object({
   format: z.literal(SEED_FORMAT),
   formatVersion: z.literal(SEED_FORMAT_VERSION),
@@ -35,15 +54,7 @@ export const seedSchema = z.object({
   state: z.enum(['inProgress', 'complete']),
   /** Retain-till date chosen in Back Up Now (YYYY-MM-DD); absent in older seeds. */
   retainUntil: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-  crypto: z.object({
-    kdf: z.literal('scrypt'),
-    salt: z.string(),
-    N: z.number().int(),
-    r: z.number().int(),
-    p: z.number().int(),
-    /** AES-GCM sealed known value; lets a wrong passphrase be detected before anything is read. */
-    keyCheck: z.string(),
-  }),
+  crypto: seedCryptoSchema,
   totals: z.object({
     files: z.number().int().nonnegative(),
     bytes: z.number().nonnegative(),
@@ -52,6 +63,12 @@ export const seedSchema = z.object({
     skipped: z.number().int().nonnegative(),
   }),
   files: z.array(seedFileSchema),
+  /**
+   * The file's own checksum: SHA-256 (hex) of the canonical JSON (shared/canonical-json.ts) of everything else in
+   * the file as written. Absent in seeds written before it existed. A flipped byte in the salt or key check then
+   * reads as "seed.json is damaged", not as a wrong passphrase.
+   */
+  sum: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 
 export type SeedDescriptor = z.infer<typeof seedSchema>;

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../../shared/errors.ts';
 import { checkPassphrase } from '../../../shared/validators/passphrase.ts';
+import { kdfCostProblems, kdfProblems } from '../../../shared/kdf-limits.ts';
 
 /** scrypt parameters recorded in seed.json. N=2^17, r=8 → 128 MiB, ~0.4 s: slow enough to hurt guessing. */
 export interface KdfParams {
@@ -29,6 +30,9 @@ export function assertPassphrase(passphrase: string): void {
 }
 
 export async function deriveKeys(passphrase: string, salt: Buffer, params: KdfParams): Promise<JobKeys> {
+  // Every caller is held to the caps (shared/kdf-limits.ts) before scrypt allocates anything.
+  const bad = kdfCostProblems(params);
+  if (bad.length) throw new AppError('CORRUPT_DATA', `The key parameters are out of bounds: ${bad.join('; ')}.`, { N: params.N, r: params.r, p: params.p });
   const maxmem = 128 * params.N * params.r * params.p + 32 * 1024 * 1024;
   const out = await new Promise<Buffer>((resolve, reject) =>
     scrypt(Buffer.from(passphrase, 'latin1'), salt, 64, { N: params.N, r: params.r, p: params.p, maxmem }, (err, key) =>
@@ -135,8 +139,18 @@ export async function newJobCrypto(passphrase: string, params: KdfParams = DEFAU
   return { keys, crypto: { kdf: 'scrypt', salt: salt.toString('base64'), ...params, keyCheck: makeKeyCheck(keys) } };
 }
 
-/** Derives the job keys and checks them against seed.json before anything else is read. */
-export async function unlockJob(passphrase: string, crypto: SeedCrypto, jobName: string): Promise<JobKeys> {
+/**
+ * Derives the job keys and checks them against seed.json before anything else is read. `where` names the file the
+ * parameters come from (seed.json, a disk's copy, the container's descriptor) in the messages.
+ */
+export async function unlockJob(passphrase: string, crypto: SeedCrypto, jobName: string, where = 'seed.json'): Promise<JobKeys> {
+  const bad = kdfProblems(crypto);
+  if (bad.length) {
+    throw new AppError('CORRUPT_DATA', `The key parameters of backup job "${jobName}" in ${where} are out of bounds, so the file has been altered or damaged: ${bad.join('; ')}. Nothing was derived.`, {
+      job: jobName,
+      path: where,
+    });
+  }
   const keys = await deriveKeys(passphrase, Buffer.from(crypto.salt, 'base64'), { N: crypto.N, r: crypto.r, p: crypto.p });
   if (!keyCheckMatches(keys, crypto.keyCheck)) {
     throw new AppError('WRONG_PASSPHRASE', `The passphrase does not match the one used for backup job "${jobName}".`, { job: jobName });

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
+import { canonicalJson } from '../../../shared/canonical-json.ts';
 import { seedSchema, type SeedDescriptor } from '../../../shared/staging.ts';
-import { readJsonStrict, readJsonValidated, writeJsonAtomic } from '../store/atomic.ts';
+import { readJsonValidated, writeJsonAtomic } from '../store/atomic.ts';
 
 export const SEED_FILE = 'seed.json';
 /** Resume state: not shipped (not in seed.files). Lists the packs that were written, read back and committed. */
@@ -31,14 +33,56 @@ export type JobState = z.infer<typeof stateSchema>;
 
 export const jobDirOf = (staging: string, job: string): string => join(resolve(staging), job);
 
-export async function readSeed(jobDir: string): Promise<SeedDescriptor | null> {
-  const r = await readJsonValidated(join(jobDir, SEED_FILE), seedSchema, { keepAside: false });
-  if (r.status === 'missing') return null;
-  if (r.status === 'corrupt') throw new AppError('CORRUPT_DATA', `${join(jobDir, SEED_FILE)} is damaged: ${r.reason}`, { path: join(jobDir, SEED_FILE) });
-  return r.value;
+/** seed.json's own checksum: SHA-256 of the canonical JSON of everything else in the file (see shared/staging.ts). */
+export function seedSum(raw: object): string {
+  const { sum: _sum, ...rest } = raw as Record<string, unknown>;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
 }
 
-export const writeSeed = (jobDir: string, seed: SeedDescriptor): Promise<void> => writeJsonAtomic(join(jobDir, SEED_FILE), seedSchema.parse(seed));
+export type SeedCheck = { ok: true; seed: SeedDescriptor } | { ok: false; reason: string };
+
+/**
+ * The one way a seed.json text is read (staging folder, a disk's copy, the data dir's copy): JSON, then the file's
+ * own checksum when it has one, then the schema (which holds the key parameters to their caps). `reason` completes
+ * "<file> …".
+ */
+export function checkSeedText(text: string): SeedCheck {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, reason: `is not valid JSON (${(err as Error).message})` };
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, reason: 'is not a JSON object' };
+  const sum = (raw as { sum?: unknown }).sum;
+  if (typeof sum === 'string') {
+    const want = seedSum(raw);
+    if (sum !== want) return { ok: false, reason: `fails its own checksum (recorded ${sum.slice(0, 12)}…, content gives ${want.slice(0, 12)}…): it was altered or damaged after it was written` };
+  }
+  const r = seedSchema.safeParse(raw);
+  if (!r.success) return { ok: false, reason: `is damaged: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };
+  return { ok: true, seed: r.data };
+}
+
+export function parseSeedText(text: string, where: string): SeedDescriptor {
+  const c = checkSeedText(text);
+  if (!c.ok) throw new AppError('CORRUPT_DATA', `${where} ${c.reason}`, { path: where });
+  return c.seed;
+}
+
+export async function readSeed(jobDir: string): Promise<SeedDescriptor | null> {
+  const path = join(jobDir, SEED_FILE);
+  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : Promise.reject(e)));
+  return text === null ? null : parseSeedText(text, path);
+}
+
+/** Written with its own checksum (over what the schema keeps). */
+export function sealSeed(seed: SeedDescriptor): SeedDescriptor {
+  const { sum: _sum, ...rest } = seedSchema.parse(seed);
+  return { ...rest, sum: seedSum(rest) };
+}
+
+export const writeSeed = (jobDir: string, seed: SeedDescriptor): Promise<void> => writeJsonAtomic(join(jobDir, SEED_FILE), sealSeed(seed));
 
 export async function readState(jobDir: string): Promise<JobState | null> {
   const r = await readJsonValidated(join(jobDir, STATE_FILE), stateSchema, { keepAside: false });
@@ -71,12 +115,9 @@ export async function listStagingJobs(staging: string): Promise<StagingJobInfo[]
     const dir = join(resolve(staging), name);
     const text = await readFile(join(dir, SEED_FILE), 'utf8').catch(() => null);
     if (text === null) continue;
-    try {
-      const seed = await readJsonStrict(join(dir, SEED_FILE), seedSchema, 'seed.json');
-      out.push({ jobName: seed.jobName, dir, state: seed.state, seed });
-    } catch (err) {
-      out.push({ jobName: name, dir, state: 'damaged', problem: (err as Error).message });
-    }
+    const c = checkSeedText(text);
+    if (c.ok) out.push({ jobName: c.seed.jobName, dir, state: c.seed.state, seed: c.seed });
+    else out.push({ jobName: name, dir, state: 'damaged', problem: `seed.json ${c.reason}` });
   }
   return out;
 }

@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
-import { seedSchema, type SeedDescriptor } from '../../../shared/staging.ts';
+import type { SeedDescriptor } from '../../../shared/staging.ts';
+import { checkSeedText } from '../backup/job-files.ts';
 
 export interface StagedJob {
   jobName: string;
@@ -50,19 +51,12 @@ export async function discoverJobs(staging: string): Promise<JobDiscovery> {
       broken.push({ folder, seedPath, reason: `cannot be read: ${(err as Error).message}` });
       continue;
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (err) {
-      broken.push({ folder, seedPath, reason: `is not valid JSON (${(err as Error).message})` });
+    const parsed = checkSeedText(text);
+    if (!parsed.ok) {
+      broken.push({ folder, seedPath, reason: parsed.reason });
       continue;
     }
-    const parsed = seedSchema.safeParse(raw);
-    if (!parsed.success) {
-      broken.push({ folder, seedPath, reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).slice(0, 5).join('; ') });
-      continue;
-    }
-    const seed = parsed.data;
+    const seed = parsed.seed;
     if (seed.jobName !== e.name) {
       broken.push({ folder, seedPath, reason: `names job "${seed.jobName}" but sits in folder "${e.name}"` });
       continue;

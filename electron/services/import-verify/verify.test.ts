@@ -25,7 +25,7 @@ function makeSeed(files: Record<string, Buffer>): SeedDescriptor {
     sourceMachine: 'host',
     createdAt: '2026-11-22T00:00:00.000Z',
     state: 'complete',
-    crypto: { kdf: 'scrypt', salt: 'x', N: 1024, r: 8, p: 1, keyCheck: 'x' },
+    crypto: { kdf: 'scrypt', salt: Buffer.alloc(16, 1).toString('base64'), N: 1024, r: 8, p: 1, keyCheck: Buffer.alloc(44, 2).toString('base64') },
     totals: { files: 1, bytes: 1, storedBytes: 1, chunks: 1, skipped: 0 },
     files: Object.entries(files).map(([path, b]) => ({ path, length: b.length, sha256: sha(b) })),
   };
