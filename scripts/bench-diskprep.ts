@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { runDiskPrep } from '../electron/services/diskprep/engine.ts';
 import { FolderDiskProvider, initFolderDisk, parseSize } from '../electron/services/diskprep/folder-disk.ts';
 import { keyProtector } from '../electron/services/diskprep/drives-file.ts';
-import { newJobCrypto } from '../electron/services/backup/crypto.ts';
+import { finishStaging } from '../electron/services/diskprep/test-helpers.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => {
@@ -26,6 +26,7 @@ const sync = !args.includes('--no-sync');
 const verifySource = !args.includes('--no-verify-source');
 const base = await mkdtemp(join(opt('dir', tmpdir()), 'obc-bench-diskprep-'));
 const JOB = 'benchjob';
+const PASSPHRASE = 'benchmark passphrase 123';
 const MB = (n: number) => `${(n / 1e6).toFixed(0)} MB/s`;
 const log = (s: string) => process.stderr.write(s + '\n');
 
@@ -41,11 +42,10 @@ try {
     randomFillSync(buf, 0, len);
     const path = `packs/${String(i).padStart(6, '0')}.pack`;
     await writeFile(join(folder, path), buf.subarray(0, len));
-    files.push({ path, length: len, sha256: verifySource ? createHash('sha256').update(buf.subarray(0, len)).digest('hex') : '0'.repeat(64) });
+    files.push({ path, length: len, sha256: createHash('sha256').update(buf.subarray(0, len)).digest('hex') });
   }
-  const crypto = (await newJobCrypto('benchmark passphrase 123', { N: 1024, r: 8, p: 1 })).crypto;
-  const seed = { format: 'obc-seed', formatVersion: 1, jobName: JOB, container: 'bench', blobPrefix: `${JOB}/`, sourceMachine: 'bench', createdAt: new Date().toISOString(), state: 'complete', crypto, totals: { files: files.length, bytes: size, storedBytes: size, chunks: 0, skipped: 0 }, files };
-  await writeFile(join(folder, 'seed.json'), JSON.stringify(seed));
+  // Catalog (listing the packs), job descriptor and seed.json as Back Up Now writes them: Disk Prep checks them.
+  await finishStaging(folder, JOB, files, { container: 'bench', passphrase: PASSPHRASE });
   execFileSync('sync');
   log(`staging: ${files.length} packs, ${(size / 2 ** 30).toFixed(2)} GiB in ${base}`);
   const paths = files.map((f) => join(folder, f.path));
@@ -100,7 +100,7 @@ try {
       last = now;
       lastPhase = p.phase;
     };
-    const res = await runDiskPrep({ staging, job: JOB, disks, providers: { folder: new FolderDiskProvider() }, protector: keyProtector(Buffer.alloc(32, 1), { kind: 'bench' }), sync, verifySource, onProgress });
+    const res = await runDiskPrep({ staging, job: JOB, disks, providers: { folder: new FolderDiskProvider() }, passphrase: PASSPHRASE, protector: keyProtector(Buffer.alloc(32, 1), { kind: 'bench' }), sync, verifySource, onProgress });
     onProgress({ phase: 'end' });
     const c = process.cpuUsage(c0);
     const cpuS = (c.user + c.system) / 1e6;

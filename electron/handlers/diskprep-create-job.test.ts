@@ -11,7 +11,6 @@ import { swaggerReview } from '../services/sandbox/test-swagger.ts';
 import { launchSignInBrowser, openBrowserAs } from '../services/sandbox/test-signin.ts';
 import { runDiskPrep } from '../services/diskprep/engine.ts';
 import { FolderDiskProvider } from '../services/diskprep/folder-disk.ts';
-import { passphraseProtector } from '../services/diskprep/drives-file.ts';
 import { MiB, TEST_PASSPHRASE, TEST_SHIPPING, makeDisks, makeStaging } from '../services/diskprep/test-helpers.ts';
 import { dispatch } from './dispatch.ts';
 import { handlers } from './table.ts';
@@ -53,7 +52,7 @@ describe('diskprep:createJob', () => {
 
     // Nothing prepared yet: named, not a crash.
     expect(await call('diskprep:createJob', { ...base, shipping: SHIPPING })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringMatching(/No prepared disks yet/) } });
-    await runDiskPrep({ staging, job: 'ipc-job', disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, protector: (j) => passphraseProtector(TEST_PASSPHRASE, j.seed) });
+    await runDiskPrep({ staging, job: 'ipc-job', disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, passphrase: TEST_PASSPHRASE });
 
     expect(await call('diskprep:createJob', { ...base, shipping: { ...SHIPPING, email: 'nope' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/email: Email "nope" is not an email address/) } });
     expect(await call('diskprep:createJob', { ...base, shipping: { ...SHIPPING, carrierName: 'Pigeon' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/carrierName/) } });

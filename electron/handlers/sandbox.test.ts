@@ -59,7 +59,7 @@ describe('sandbox IPC channels', () => {
     const staging = join(dir, 'staging');
     await makeStaging(staging, JOB, [MiB, 4096], { container: 'seed' });
     const disks = await makeDisks(dir, [4 * MiB], 'RHDISK');
-    await runDiskPrep({ staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, protector: (j) => passphraseProtector(TEST_PASSPHRASE, j.seed) });
+    await runDiskPrep({ staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, passphrase: TEST_PASSPHRASE });
     const jobPath = `/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.ImportExport/jobs/${JOB}?api-version=2021-01-01`;
     const protector = await passphraseProtector(TEST_PASSPHRASE, (await findJob(staging, JOB)).seed);
     await createJobFromDrives(stateDirFor(staging, JOB), protector, async (req) => {

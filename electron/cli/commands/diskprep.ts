@@ -163,12 +163,14 @@ export function register(program: Command): void {
           ...(o.container ? { container: o.container } : {}),
           disks,
           providers: { folder: new FolderDiskProvider(), windows: new WindowsDiskProvider() },
-          protector: (job) => passphraseProtector(passphrase, job.seed),
+          passphrase,
           signal: ac.signal,
           ...(o.repair ? { repair: true } : {}),
           ...(hook ? { checkpoint: hook } : {}),
           // Handled problems (e.g. a damaged journal line: disk, path, line and what is redone): exit code 3.
           onWarning: (msg) => (json ? jsonLine({ type: 'warning', message: msg }) : process.stderr.write(`warning: ${msg}\n`)),
+          // What the run does with each disk given (skipped, new, not needed, erased) and with state of another backup.
+          onNotice: say,
           onProgress: (p) => {
             if (p.neededBytes > 0 && !warnedShort) {
               warnedShort = true;

@@ -4,17 +4,21 @@
  * (`\obc-session-1\<job>\<seed path>`); a file is read from whichever given disk holds it, and every file seed.json
  * lists must be on one of the disks with its recorded size before anything is read.
  *
- * seed.json is not one of the copied files: it comes from the staging folder when reachable, else from the copy Disk
- * Prep writes at the root of every disk (`obc-seed.json`).
+ * seed.json is not one of the copied files. The key parameters and file list come from the job descriptor
+ * (`obc-backup.json`, one of the copied files), else from the copy of seed.json Disk Prep writes at the root of every
+ * disk (`obc-seed.json`), else from the staging folder — whichever describes the backup the disks hold (their BOMs
+ * name it): disks from different backups of the job are refused by name.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
 import { DISK_LAYOUT } from '../../../shared/disks.ts';
-import { seedSchema, type SeedDescriptor } from '../../../shared/staging.ts';
+import type { SeedDescriptor } from '../../../shared/staging.ts';
 import { readJsonStrict } from '../store/atomic.ts';
-import { SEED_FILE } from './job-files.ts';
+import { SEED_FILE, checkSeedText } from './job-files.ts';
+import { DESCRIPTOR_PATH, decodeDescriptor, seedFromDescriptor } from './descriptor.ts';
+import { describeBackup, identityOf } from './identity.ts';
 import { StagingFolderSource, type PackSource } from './reader.ts';
 
 const bomSchema = z.object({
@@ -22,6 +26,8 @@ const bomSchema = z.object({
   formatVersion: z.literal(1),
   driveId: z.string(),
   jobName: z.string(),
+  /** The backup the disk's files belong to (absent on disks prepared before it was recorded). */
+  backup: z.object({ id: z.string(), completedAt: z.string().optional() }).optional(),
   entries: z.array(z.object({ filePath: z.string(), blobPath: z.string(), length: z.number().int().nonnegative(), md5: z.string() })),
 });
 
@@ -30,6 +36,7 @@ export interface PreparedDisk {
   driveId: string;
   /** seed path → length recorded in the BOM. */
   files: Map<string, number>;
+  backup?: { id: string; completedAt?: string };
 }
 
 const exists = (p: string) => stat(p).then(() => true, () => false);
@@ -58,7 +65,7 @@ export async function readPreparedDisk(given: string, job: string): Promise<Prep
     if (!e.filePath.startsWith(prefix)) throw new AppError('CORRUPT_DATA', `${DISK_LAYOUT.bomFile} on disk ${bom.driveId} (${root}) lists ${e.filePath}, outside ${prefix}.`, { path: root });
     files.set(e.filePath.slice(prefix.length).split('\\').join('/'), e.length);
   }
-  return { root, driveId: bom.driveId, files };
+  return { root, driveId: bom.driveId, files, ...(bom.backup ? { backup: bom.backup } : {}) };
 }
 
 export class DiskPackSource implements PackSource {
@@ -98,30 +105,60 @@ export class DiskPackSource implements PackSource {
   }
 }
 
-/** seed.json text: the staging folder's when reachable, else the first disk copy that parses and names the job. */
+/**
+ * seed.json for the reader: the job descriptor the disks carry (one of the shipped files, so it is what the disks
+ * hold), else a disk's copy of seed.json (`obc-seed.json`), else the staging folder's — each only if it is the backup
+ * the disks were prepared for.
+ */
 async function findSeed(disks: PreparedDisk[], job: string, staging?: string): Promise<{ text: string; seed: SeedDescriptor; from: string }> {
-  const candidates = [...(staging ? [join(resolve(staging), job, SEED_FILE)] : []), ...disks.map((d) => join(d.root, DISK_LAYOUT.seedFile))];
+  const want = disks.find((d) => d.backup)?.backup;
   const problems: string[] = [];
-  for (const p of candidates) {
-    const text = await readFile(p, 'utf8').catch(() => null);
-    if (text === null) continue;
-    let parsed: unknown;
+  const candidates: Array<() => Promise<{ seed: SeedDescriptor; from: string } | null>> = [];
+  const holder = disks.find((d) => d.files.has(DESCRIPTOR_PATH));
+  if (holder) {
+    const p = join(holder.root, DISK_LAYOUT.sessionDir, job, DESCRIPTOR_PATH);
+    candidates.push(async () => {
+      const b = await readFile(p).catch(() => null);
+      return b && { seed: seedFromDescriptor(decodeDescriptor(b, p), b), from: p };
+    });
+  }
+  for (const p of [...disks.map((d) => join(d.root, DISK_LAYOUT.seedFile)), ...(staging ? [join(resolve(staging), job, SEED_FILE)] : [])]) {
+    candidates.push(async () => {
+      const text = await readFile(p, 'utf8').catch(() => null);
+      if (text === null) return null;
+      const r = checkSeedText(text);
+      if (!r.ok) throw new AppError('CORRUPT_DATA', `${p} ${r.reason}`);
+      return { seed: r.seed, from: p };
+    });
+  }
+  for (const c of candidates) {
+    let found: { seed: SeedDescriptor; from: string } | null;
     try {
-      parsed = JSON.parse(text);
-    } catch {
-      problems.push(`${p} is not valid JSON`);
+      found = await c();
+    } catch (err) {
+      problems.push((err as Error).message);
       continue;
     }
-    const r = seedSchema.safeParse(parsed);
-    if (!r.success) problems.push(`${p} is damaged`);
-    else if (r.data.jobName !== job) problems.push(`${p} belongs to job "${r.data.jobName}"`);
-    else return { text, seed: r.data, from: p };
+    if (!found) continue;
+    const id = identityOf(found.seed);
+    if (found.seed.jobName !== job) problems.push(`${found.from} belongs to job "${found.seed.jobName}"`);
+    else if (want && id?.id !== want.id) problems.push(`${found.from} describes ${id ? describeBackup(id) : 'an unfinished backup'}, but the disks hold ${describeBackup(want)}`);
+    else return { text: JSON.stringify(found.seed), seed: found.seed, from: found.from };
   }
   throw new AppError(
     'NOT_FOUND',
-    `seed.json of job "${job}" was found neither in the staging folder nor on the disks (${DISK_LAYOUT.seedFile}); it holds the key parameters needed to decrypt the backup.${problems.length ? ` ${problems.join('; ')}.` : ''} Give the staging folder, or prepare the disks again with this version.`,
+    `The key parameters of job "${job}" were found neither on the disks (${DESCRIPTOR_PATH}, ${DISK_LAYOUT.seedFile}) nor in the staging folder; they are needed to decrypt the backup.${problems.length ? ` ${problems.join('; ')}.` : ''} Give every disk of the job, or the staging folder.`,
     { job },
   );
+}
+
+/** All given disks must hold the same backup of the job (each disk's BOM names it). */
+function assertOneBackup(disks: PreparedDisk[], job: string): void {
+  const by = new Map<string, PreparedDisk[]>();
+  for (const d of disks) if (d.backup) by.set(d.backup.id, [...(by.get(d.backup.id) ?? []), d]);
+  if (by.size < 2) return;
+  const parts = [...by.values()].map((ds) => `${ds.map((d) => d.driveId).join(', ')} hold${ds.length === 1 ? 's' : ''} ${describeBackup(ds[0].backup!)}`);
+  throw new AppError('CONFLICT', `The disks given hold different backups of job "${job}": ${parts.join('; ')}. Give only the disks prepared for one backup (the latest Disk Prep run).`, { job });
 }
 
 /**
@@ -135,6 +172,7 @@ export async function openDiskSource(o: { disks: string[]; job: string; staging?
     if (disks.some((x) => x.root === d.root || x.driveId === d.driveId)) continue;
     disks.push(d);
   }
+  assertOneBackup(disks, o.job);
   const { text, seed } = await findSeed(disks, o.job, o.staging);
   const src = new DiskPackSource(disks, o.job, text);
   const missing: string[] = [];

@@ -3,7 +3,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
-import { SEED_FORMAT, SEED_FORMAT_VERSION, type SeedDescriptor } from '../../../shared/staging.ts';
+import { SEED_FORMAT, SEED_FORMAT_VERSION, type SeedDescriptor, type SeedFile } from '../../../shared/staging.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
 import { CATALOG_PATH, CATALOG_VERSION, encodeCatalog, type Catalog, type CatalogEntry, type ChunkRow } from './catalog.ts';
 import { DEFAULT_KDF, newJobCrypto, unlockJob, type JobKeys } from './crypto.ts';
@@ -17,6 +17,9 @@ import { planUnits } from './plan.ts';
 import { runPool } from './worker-pool.ts';
 import { PieceChunks } from './chunk-table.ts';
 import { collectGarbage } from './collect.ts';
+import { DESCRIPTOR_PATH, descriptorFor, encodeDescriptor, type JobDescriptor } from './descriptor.ts';
+import { identityOf } from './identity.ts';
+import { retireDiskPrepState } from '../diskprep/retire.ts';
 import type { BackupOptions, BackupResult } from './types.ts';
 
 export const DEFAULT_PACK_SIZE = 64 << 20;
@@ -74,6 +77,8 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
   }
 
   if (seed?.state === 'complete') {
+    // The disks prepared for the backup being replaced must never pass as this one's (issue 13 §2).
+    await retireDiskPrepState(opts.staging, jobName, `replaced-${identityOf(seed)?.id ?? 'backup'}`);
     await rm(jobDir, { recursive: true, force: true });
     seed = null;
   }
@@ -254,18 +259,21 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
     await opts.testHook?.('catalog');
     const files = entries.filter((e) => e.type === 'file');
     const bytes = files.reduce((s, e) => s + e.size, 0);
-    const storedBytes = state.packs.reduce((s, p) => s + p.length, 0) + catBytes.length;
     const done: SeedDescriptor = {
       ...seed,
       state: 'complete',
       completedAt: new Date().toISOString(),
       ...(opts.retainUntil ? { retainUntil: opts.retainUntil } : {}),
-      totals: { files: files.length, bytes, storedBytes, chunks: rows.length, skipped: skipped.length },
+      totals: { files: files.length, bytes, storedBytes: state.packs.reduce((s, p) => s + p.length, 0) + catBytes.length, chunks: rows.length, skipped: skipped.length },
       files: [
         ...[...state.packs].sort((a, b) => a.n - b.n).map((p) => ({ path: p.path, length: p.length, sha256: p.sha256 })),
         { path: CATALOG_PATH, length: catBytes.length, sha256: createHash('sha256').update(catBytes).digest('hex') },
       ],
     };
+    // The job descriptor (identity + key parameters + file list) ships with the packs: disks and container are then
+    // a complete backup on their own (issue 13 §9).
+    done.files.push(await writeDescriptor(jobDir, descriptorFor(done, done.files)));
+    const storedBytes = done.totals.storedBytes;
     await writeSeed(jobDir, done);
     await unlink(join(jobDir, STATE_FILE)).catch(() => undefined);
     const m = meter.snapshot();
@@ -293,6 +301,14 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
   } finally {
     await release();
   }
+}
+
+/** Writes the job descriptor atomically, reads it back, and returns its seed.files entry. */
+async function writeDescriptor(jobDir: string, d: JobDescriptor): Promise<SeedFile> {
+  const bytes = encodeDescriptor(d);
+  await writeFileAtomic(join(jobDir, DESCRIPTOR_PATH), bytes);
+  if (!(await readFile(join(jobDir, DESCRIPTOR_PATH))).equals(bytes)) throw new AppError('IO', `The job descriptor ${join(jobDir, DESCRIPTOR_PATH)} did not read back intact.`);
+  return { path: DESCRIPTOR_PATH, length: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
 /** A file-system error while writing the job folder, as a message an admin can act on (ENOSPC on a write names no path). */

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { backupHandlers } from '../../handlers/backup.ts';
 import { backupInvoke } from '../../../shared/contract/backup.ts';
@@ -14,6 +15,7 @@ import type { Services } from '../index.ts';
 import { runBackup } from './engine.ts';
 import { BackupService } from './service.ts';
 import { openDiskSource } from './disk-source.ts';
+import { DESCRIPTOR_PATH } from './descriptor.ts';
 import { runDiskPrep } from '../diskprep/engine.ts';
 import { FolderDiskProvider } from '../diskprep/folder-disk.ts';
 import { makeDisks, testProtector } from '../diskprep/test-helpers.ts';
@@ -41,7 +43,7 @@ beforeAll(async () => {
   staging = join(dir, 'staging');
   await runBackup({ items: [src], staging, job: { name: JOB, container: 'seed' }, passphrase: PASS, kdf: FAST_KDF, packSize: MiB });
   disks = await makeDisks(join(dir, 'disks'), [6 * MiB, 6 * MiB], 'RD');
-  await runDiskPrep({ staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, protector: testProtector(), workers: 2 });
+  await runDiskPrep({ staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, passphrase: PASS, protector: testProtector(), workers: 2 });
   tasks = new TaskManager({ minIntervalMs: 10 });
   ctx = { services: { tasks, backup: new BackupService(tasks, { kdf: FAST_KDF }) } as unknown as Services, host: 'browser' };
 }, 120_000);
@@ -100,11 +102,19 @@ describe('recover source "disks"', () => {
     }
     const copies = await Promise.all(disks.map((d) => readFile(join(d, DISK_LAYOUT.seedFile))));
     await Promise.all(disks.map((d) => rm(join(d, DISK_LAYOUT.seedFile))));
+    // Without the seed.json copies, the job descriptor the disks carry is enough (issue 13 §9).
+    await expect(openDiskSource({ disks, job: JOB })).resolves.toBeTruthy();
+    const holder = disks.find((d) => existsSync(join(d, DISK_LAYOUT.sessionDir, JOB, DESCRIPTOR_PATH)))!;
+    const descPath = join(holder, DISK_LAYOUT.sessionDir, JOB, DESCRIPTOR_PATH);
+    const desc = await readFile(descPath);
+    await rm(descPath);
     try {
-      await expect(openDiskSource({ disks, job: JOB })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/seed\.json of job "disk-rec" was found neither/) });
-      await expect(openDiskSource({ disks, job: JOB, staging })).resolves.toBeTruthy();
+      await expect(openDiskSource({ disks, job: JOB })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/key parameters of job "disk-rec" were found neither/) });
+      // The staging folder supplies the key parameters, but the descriptor is one of the job's files: still named.
+      await expect(openDiskSource({ disks, job: JOB, staging })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining(`${DESCRIPTOR_PATH} (listed on disk`) });
     } finally {
       await Promise.all(disks.map((d, i) => writeFile(join(d, DISK_LAYOUT.seedFile), copies[i])));
+      await writeFile(descPath, desc);
     }
   });
 

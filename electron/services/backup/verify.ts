@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { decodeCatalog, CATALOG_PATH, type Catalog } from './catalog.ts';
 import { authenticates } from './crypto.ts';
+import { DESCRIPTOR_PATH, descriptorProblems } from './descriptor.ts';
 import { chunkAad, readPackIndex } from './pack-format.ts';
 import { unlockSource, type PackSource } from './reader.ts';
 
@@ -29,7 +30,12 @@ export async function verifyJob(source: PackSource, passphrase: string, signal?:
   let done = 0;
   let catalog: Catalog | null = null;
   let catalogOk = false;
-  const packFiles = seed.files.filter((f) => f.path !== CATALOG_PATH);
+  const packFiles = seed.files.filter((f) => f.path !== CATALOG_PATH && f.path !== DESCRIPTOR_PATH);
+  const descEntry = seed.files.find((f) => f.path === DESCRIPTOR_PATH);
+  if (descEntry) {
+    const why = await source.readAll(DESCRIPTOR_PATH).then((b) => descriptorProblems(b, descEntry, seed), (err: Error) => [`cannot be read: ${err.message}`]);
+    if (why.length) damagedPacks.push({ path: DESCRIPTOR_PATH, reason: why.join('; ') });
+  }
   const catEntry = seed.files.find((f) => f.path === CATALOG_PATH);
   if (seed.state !== 'complete') damagedPacks.push({ path: 'seed.json', reason: 'the backup is not complete (state inProgress)' });
   if (!catEntry) damagedPacks.push({ path: CATALOG_PATH, reason: 'not listed in seed.json' });

@@ -50,7 +50,7 @@ describe('kill -9 of the CLI at several points, then resume', () => {
     const disksB = await makeDisks(join(root, 'b'), [12 * MiB, 12 * MiB, 12 * MiB]);
 
     // Reference: one uninterrupted run (engine directly).
-    await runDiskPrep({ staging: join(root, 'b', 'staging'), job: JOB, disks: disksB.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, protector: testProtector(), workers: 2 });
+    await runDiskPrep({ staging: join(root, 'b', 'staging'), job: JOB, disks: disksB.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, passphrase: TEST_PASSPHRASE, protector: testProtector(), workers: 2 });
 
     const args = ['diskprep', `s:${join(root, 'a', 'staging')}`, ...disksA.flatMap((d) => ['--disk', d]), '--no-job', '--json'];
     // Plan: SER1 takes files 0, 3 and the catalog (5); SER2 files 1, 2; SER3 file 4.

@@ -40,7 +40,7 @@ describe('Disk Prep → sandbox datacenter', () => {
     const staging = join(work, 'staging');
     const seed = await makeStaging(staging, JOB, [5 * MiB + 512, 3 * MiB, 1024, 2 * MiB], { container: 'seed' });
     const disks = await makeDisks(work, [8 * MiB, 8 * MiB], 'E2EDISK');
-    await runDiskPrep({ staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, protector: (j) => passphraseProtector(TEST_PASSPHRASE, j.seed) });
+    await runDiskPrep({ staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, passphrase: TEST_PASSPHRASE });
 
     const jobPath = `/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.ImportExport/jobs/${JOB}?api-version=2021-01-01`;
     const protector = await passphraseProtector(TEST_PASSPHRASE, (await findJob(staging, JOB)).seed);

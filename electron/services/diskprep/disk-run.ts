@@ -12,6 +12,7 @@ import type { StagedJob } from './jobs.ts';
 import { Journal } from './journal.ts';
 import { blobPathFor, buildBom, buildManifest, diskRelPath, filePathFor, md5Hex, parseManifest, rangeLayout, type ManifestBlob } from './manifest.ts';
 import type { ProgressTracker } from './progress.ts';
+import { describeBackup, type BackupIdentity } from '../backup/identity.ts';
 import { mirrorJournalPath, type SessionDisk } from './session.ts';
 import type { PreparedVolume } from './types.ts';
 
@@ -34,6 +35,8 @@ export interface OneDisk {
   result: DiskPrepResult;
   hook: (name: string) => Promise<void>;
   onVerified: (summary: PreparedDriveSummary) => Promise<void>;
+  /** The backup the disk is prepared for: named in the begin record and the BOM. */
+  backup: BackupIdentity;
 }
 
 export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> {
@@ -47,7 +50,9 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
   }
   try {
     let st = journal.state();
-    if (!st.begun) await journal.append({ t: 'begin', v: 1, job: jobName, serial: d.serial, session: DISK_LAYOUT.sessionDir });
+    // open-disk.ts refused (or erased) a disk begun for another backup; this is the backstop.
+    if (st.begun && st.backup !== x.backup.id) throw new AppError('CONFLICT', `Disk ${d.serial}: its journal was begun for ${st.backup ? `backup ${st.backup}` : 'an unidentified backup'}, not for ${describeBackup(x.backup)}; it is not reused.`, { serial: d.serial });
+    if (!st.begun) await journal.append({ t: 'begin', v: 1, job: jobName, serial: d.serial, session: DISK_LAYOUT.sessionDir, backup: x.backup.id });
     for (const e of await readdir(vol.root)) if (/^\..*\.tmp$/.test(e)) await rm(join(vol.root, e), { force: true }); // torn atomic writes
     // Copy phase: committed files are skipped; a partial file (started, never committed) is copied again. One file
     // per worker at a time; a copied file is fsynced on the main thread's I/O pool while its worker goes on with the
@@ -64,8 +69,10 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
     try {
       for (const path of d.files) {
         const f = x.byPath.get(path)!;
-        const c = st.committed.get(path); // a commit whose checksum holds; its size must still match the plan
-        if (c && c.length === f.length && c.ranges.length === rangeLayout(f.length).length) {
+        // A commit whose checksum holds counts only if the source it was checked against is still the one seed.json
+        // lists (SHA-256) and its size matches the plan; anything else is copied again.
+        const c = st.committed.get(path);
+        if (c && c.sha256 === f.sha256 && c.length === f.length && c.ranges.length === rangeLayout(f.length).length) {
           dp.copiedBytes += f.length;
           dp.copiedFiles++;
           continue;
@@ -102,7 +109,8 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
             await syncAndClose(res.fd, sync, dest); // durable before the commit record is written
             await x.hook(`copy-written:${f.index}`);
             await started;
-            await commits.add({ t: 'commit', path, length: f.length, md5: res.md5, ranges: res.ranges });
+            // sha256: the source was checked against it while copying (verifySource), so a resume can trust it.
+            await commits.add({ t: 'commit', path, length: f.length, md5: res.md5, ranges: res.ranges, ...(x.opts.verifySource !== false ? { sha256: f.sha256 } : {}) });
             dp.copiedFiles++;
             await x.hook(`committed:${f.index}`);
           })
@@ -128,7 +136,12 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
     });
     const xml = buildManifest({ driveId: d.serial, clientCreator: `Offline Backup Console ${appVersion()}`, blobs });
     const manifestHash = md5Hex(xml);
-    const bom = buildBom(d.serial, jobName, d.files.map((path, i) => ({ filePath: blobs[i].filePath, blobPath: blobs[i].blobPath, length: blobs[i].length, md5: st.committed.get(path)!.md5 })));
+    const bom = buildBom(
+      d.serial,
+      jobName,
+      d.files.map((path, i) => ({ filePath: blobs[i].filePath, blobPath: blobs[i].blobPath, length: blobs[i].length, md5: st.committed.get(path)!.md5 })),
+      { id: x.backup.id, ...(x.backup.completedAt ? { completedAt: x.backup.completedAt } : {}) },
+    );
     const manifestPath = join(vol.root, DISK_LAYOUT.manifestFile);
     const onDisk = await readFile(manifestPath, 'utf8').catch(() => null);
     if (onDisk !== xml) {

@@ -63,7 +63,7 @@ describe('job discovery', () => {
     expect(d.broken[0].reason).toMatch(/not valid JSON/);
     expect(d.broken[1].reason).toMatch(/blobPrefix/);
     await expect(findJob(staging)).rejects.toMatchObject({ code: 'CONFLICT', details: { jobs: ['job-a', 'job-b'] } });
-    expect((await findJob(staging, 'job-b')).files).toBe(2);
+    expect((await findJob(staging, 'job-b')).files).toBe(3); // the pack, the catalog, the job descriptor
     await expect(findJob(staging, 'broken')).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
     await expect(discoverJobs(join(staging, 'nope'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });

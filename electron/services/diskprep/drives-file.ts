@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseJournal, replay } from './journal.ts';
 import { mirrorJournalPath } from './session.ts';
 import { z } from 'zod';
@@ -9,7 +9,9 @@ import { BITLOCKER_KEY_RE } from '../../../shared/disks.ts';
 import type { SeedDescriptor } from '../../../shared/staging.ts';
 import type { DriveListItem } from '../../../shared/contract/diskprep.ts';
 import { readJsonValidated, writeJsonAtomic } from '../store/atomic.ts';
-import { unlockJob } from '../backup/crypto.ts';
+import { unlockJob, type JobKeys } from '../backup/crypto.ts';
+import { readSeed } from '../backup/job-files.ts';
+import { describeBackup, identityOf } from '../backup/identity.ts';
 
 /**
  * Seals BitLocker keys in drives.json. Injected: the passphrase protector below (key derived from the backup
@@ -82,7 +84,11 @@ const HKDF_INFO = 'obc/diskprep/drives.json/bitlocker-keys/v1';
  */
 export async function passphraseProtector(passphrase: string, seed: Pick<SeedDescriptor, 'crypto' | 'jobName'>): Promise<SecretProtector> {
   if (!passphrase) throw new AppError('VALIDATION', 'The backup passphrase is needed to protect the BitLocker keys in drives.json.', { field: 'passphrase' });
-  const keys = await unlockJob(passphrase, seed.crypto, seed.jobName);
+  return jobKeyProtector(await unlockJob(passphrase, seed.crypto, seed.jobName));
+}
+
+/** The same protector from job keys already derived (Disk Prep derives them once to check the catalog). */
+export function jobKeyProtector(keys: JobKeys): SecretProtector {
   const key = Buffer.from(hkdfSync('sha256', keys.enc, Buffer.alloc(0), HKDF_INFO, 32));
   return keyProtector(key, { kind: 'passphrase', derivation: 'backup job key (scrypt, seed.json) + HKDF-SHA256', info: HKDF_INFO });
 }
@@ -108,6 +114,8 @@ export const drivesFileSchema = z.object({
   storageAccount: z.string().optional(),
   subscriptionId: z.string().optional(),
   resourceGroup: z.string().optional(),
+  /** The backup the drives hold (backup/identity.ts): drives.json of another backup never creates a job. */
+  backup: z.object({ id: z.string(), salt: z.string(), catalogSha256: z.string(), completedAt: z.string().optional() }).optional(),
   protection: z.record(z.string(), z.any()),
   drives: z.array(driveEntrySchema),
 });
@@ -135,7 +143,9 @@ export async function upsertDrive(
   drive: Omit<DriveEntry, 'bitLockerKeySealed'> & { bitLockerKey: string },
 ): Promise<DrivesFile> {
   if (!BITLOCKER_KEY_RE.test(drive.bitLockerKey)) throw new AppError('INTERNAL', `Disk ${drive.driveId} has no valid 48-digit BitLocker key.`);
-  const cur = (await loadDrives(stateDir)) ?? { format: 'obc-drives' as const, formatVersion: 1 as const, ...base, protection: protector.description, drives: [] };
+  const loaded = await loadDrives(stateDir);
+  // Drives of another backup are never listed beside this one's (Disk Prep retires them first; this is the backstop).
+  const cur = loaded && loaded.backup?.id === base.backup?.id ? loaded : { format: 'obc-drives' as const, formatVersion: 1 as const, ...base, protection: protector.description, drives: [] };
   const { bitLockerKey, ...rest } = drive;
   const entry: DriveEntry = { ...rest, bitLockerKeySealed: await protector.seal(bitLockerKey, `obc-drive:${drive.driveId}`) };
   const drives = cur.drives.filter((d) => d.driveId !== drive.driveId).concat(entry);
@@ -148,11 +158,15 @@ export async function upsertDrive(
 export async function driveList(stateDir: string, protector: SecretProtector): Promise<{ file: DrivesFile; driveList: DriveListItem[] }> {
   const file = await loadDrives(stateDir);
   if (!file) throw new AppError('NOT_FOUND', `No prepared disks yet: ${drivesPath(stateDir)} does not exist.`, { path: drivesPath(stateDir) });
+  await assertSameBackup(stateDir, file);
   const list: DriveListItem[] = [];
   for (const d of file.drives.filter((x) => x.verified)) {
     // The journal mirror beside it recorded the manifest MD5 as written and read back: they must agree.
     const journal = await readFile(mirrorJournalPath(stateDir, d.driveId), 'utf8').catch(() => null);
-    const recorded = journal === null ? undefined : replay(parseJournal(journal).records).manifestMd5;
+    const st = journal === null ? undefined : replay(parseJournal(journal).records);
+    if (st && st.backup !== file.backup!.id)
+      throw new AppError('CONFLICT', `Disk ${d.driveId} in ${drivesPath(stateDir)} was prepared for ${st.backup ? `backup ${st.backup}` : 'a backup this version cannot identify'}, not for ${describeBackup(file.backup!)}; run Disk Prep again for this backup.`, { path: drivesPath(stateDir), driveId: d.driveId });
+    const recorded = st?.manifestMd5;
     if (recorded !== undefined && recorded.toUpperCase() !== d.manifestHash.toUpperCase()) {
       throw new AppError('CORRUPT_DATA', `drives.json is damaged (${drivesPath(stateDir)}): disk ${d.driveId} lists manifest hash ${d.manifestHash}, but its journal recorded ${recorded} when the manifest was written and read back.`, {
         path: drivesPath(stateDir),
@@ -162,6 +176,24 @@ export async function driveList(stateDir: string, protector: SecretProtector): P
     list.push({ driveId: d.driveId, bitLockerKey: await protector.open(d.bitLockerKeySealed, `obc-drive:${d.driveId}`), manifestFile: d.manifestFile, manifestHash: d.manifestHash, driveHeaderHash: '' });
   }
   return { file, driveList: list };
+}
+
+/**
+ * drives.json must describe the backup in the staging folder beside it (`<staging>/<job>/seed.json`, when it is still
+ * there): disks of an earlier backup of the job never reach an import job.
+ */
+async function assertSameBackup(stateDir: string, file: DrivesFile): Promise<void> {
+  if (!file.backup)
+    throw new AppError('CONFLICT', `${drivesPath(stateDir)} was written by an earlier version and does not say which backup its disks hold; run Disk Prep again to bind them to the current backup.`, { path: drivesPath(stateDir) });
+  const jobDir = join(dirname(stateDir), file.jobName);
+  const seed = await readSeed(jobDir).catch(() => null);
+  const now = seed ? identityOf(seed) : null;
+  if (seed && now?.id !== file.backup.id)
+    throw new AppError(
+      'CONFLICT',
+      `The disks in ${drivesPath(stateDir)} hold ${describeBackup(file.backup)} of job ${file.jobName}, but the staging folder now holds ${now ? describeBackup(now) : 'an unfinished backup'}. Run Disk Prep again to prepare the disks for it before creating the import job.`,
+      { path: drivesPath(stateDir), job: file.jobName },
+    );
 }
 
 /**

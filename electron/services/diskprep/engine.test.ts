@@ -8,7 +8,7 @@ import { runDiskPrep, type DiskPrepOptions } from './engine.ts';
 import { FolderDiskProvider, readFolderDisk } from './folder-disk.ts';
 import { driveList } from './drives-file.ts';
 import { stateDirFor } from './session.ts';
-import { MiB, makeDisks, makeStaging, tempDir, testProtector } from './test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testProtector } from './test-helpers.ts';
 
 const JOB = 'seedjob';
 const LENGTHS = [9 * MiB + 512, 6 * MiB, 3 * MiB, 512, 2 * MiB + 1024];
@@ -16,7 +16,7 @@ const LENGTHS = [9 * MiB + 512, 6 * MiB, 3 * MiB, 512, 2 * MiB + 1024];
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex').toUpperCase();
 
 function opts(staging: string, disks: string[], extra: Partial<DiskPrepOptions> = {}): DiskPrepOptions {
-  return { staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, protector: testProtector(), workers: 2, ...extra };
+  return { staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, passphrase: TEST_PASSPHRASE, protector: testProtector(), workers: 2, ...extra };
 }
 
 /** Checks a manifest independently of manifest.ts: XMLParser, range rules, hashes against the bytes on the disk. */

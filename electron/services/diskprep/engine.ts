@@ -1,15 +1,18 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, type Serializable } from '../../../shared/errors.ts';
-import { DISK_LAYOUT } from '../../../shared/disks.ts';
-import { writeFileAtomic } from '../store/atomic.ts';
 import { acquireJobLock } from '../backup/job-lock.ts';
+import { unlockJob, type JobKeys } from '../backup/crypto.ts';
+import { describeBackup, requireIdentity, type BackupIdentity } from '../backup/identity.ts';
 import { prepareOneDisk, READBACK_NOTE_DIRECT } from './disk-run.ts';
-import { upsertDrive, type SecretProtector } from './drives-file.ts';
+import { jobKeyProtector, upsertDrive, type SecretProtector } from './drives-file.ts';
 import { IoPool } from './io-pool.ts';
 import { findJob, type StagedJob } from './jobs.ts';
 import { parseJournal, replay } from './journal.ts';
-import { planDisks, proposeSplit, type Plan } from './planner.ts';
+import { planDisks, proposeSplit, undersizedDisks, type Plan } from './planner.ts';
+import { openDisk } from './open-disk.ts';
+import { retireStateFiles } from './retire.ts';
+import { checkSeedAgainstCatalog } from './seed-check.ts';
 import { ProgressTracker, type DiskPrepProgress } from './progress.ts';
 import { loadSession, mirrorJournalPath, saveSession, stateDirFor, type Session, type SessionDisk } from './session.ts';
 import { MAX_DISKS_PER_JOB, type DiskInfo, type DiskProvider } from './types.ts';
@@ -28,12 +31,19 @@ export interface DiskPrepOptions {
   container?: string;
   disks: DiskRef[];
   providers: { folder: DiskProvider; windows?: DiskProvider };
-  /** Seals the BitLocker keys in drives.json; may depend on the job (passphrase + seed's scrypt parameters). */
-  protector: SecretProtector | ((job: StagedJob) => Promise<SecretProtector>);
+  /**
+   * The backup passphrase: Disk Prep checks seed.json against the authenticated catalog before copying (issue 13 §3)
+   * and, by default, seals the BitLocker keys in drives.json with a key derived from it.
+   */
+  passphrase: string;
+  /** Seals the BitLocker keys in drives.json instead (a platform protector, tests); may depend on the job and its keys. */
+  protector?: SecretProtector | ((job: StagedJob, keys: JobKeys) => Promise<SecretProtector>);
   signal?: AbortSignal;
   onProgress?: (p: DiskPrepProgress) => void;
   /** Problems found and handled (e.g. a damaged journal line: named with disk, path and line, and what is redone). */
   onWarning?: (message: string) => void;
+  /** What the run does with the disks given and the state it found (skipped, new, not needed, retired): information, not a problem. */
+  onNotice?: (message: string) => void;
   /** Rewrite ranges that fail read-back from staging, then check them again. */
   repair?: boolean;
   /** Worker threads for copy and read-back (default: one per CPU, at least 2). */
@@ -68,6 +78,10 @@ export interface DiskPrepResult {
   readBackMs: number;
   /** Everything also sent to `onWarning`. */
   warnings: string[];
+  /** Everything also sent to `onNotice`. */
+  notices: string[];
+  /** The backup the disks hold (backup/identity.ts). */
+  backupId: string;
 }
 
 export const isWindowsDiskId = (id: string): boolean => /^disk:\d+$/.test(id) || /^[A-Za-z]:?\\?$/.test(id);
@@ -87,6 +101,7 @@ export async function runDiskPrep(opts: DiskPrepOptions): Promise<DiskPrepResult
   const container = opts.container ?? job.seed.container;
   if (!container) throw new AppError('VALIDATION', `seed.json of job ${jobName} names no container; give one (container).`, { field: 'container' });
   if (job.seed.state !== 'complete') throw new AppError('CONFLICT', `The backup of job ${jobName} is not complete (seed.json state "${job.seed.state}"); finish Back Up Now before preparing disks.`, { job: jobName });
+  if (!opts.passphrase) throw new AppError('VALIDATION', `The backup passphrase of job ${jobName} is needed: Disk Prep checks seed.json against the backup's catalog before copying.`, { field: 'passphrase' });
   const stateDir = stateDirFor(opts.staging, jobName);
   await mkdir(stateDir, { recursive: true });
   const unlock = await acquireJobLock(stateDir, jobName); // one Disk Prep run per job (console, CLI, another window)
@@ -99,8 +114,17 @@ export async function runDiskPrep(opts: DiskPrepOptions): Promise<DiskPrepResult
 
 async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: string, stateDir: string): Promise<DiskPrepResult> {
   const jobName = job.jobName;
-  const session: Session = (await loadSession(stateDir)) ?? { format: 'obc-diskprep-session', formatVersion: 1, jobName, container, disks: [] };
-  if (session.container !== container) throw new AppError('CONFLICT', `This job was started for container "${session.container}", not "${container}".`);
+  const notices: string[] = [];
+  const notice = (m: string) => {
+    notices.push(m);
+    opts.onNotice?.(m);
+  };
+  // The backup being prepared (salt + catalog hash), and seed.json checked against its authenticated catalog before
+  // anything is written (a wrong passphrase is refused here too).
+  const backup = requireIdentity(job.seed, `seed.json (${join(job.folder, 'seed.json')})`);
+  const keys = await unlockJob(opts.passphrase, job.seed.crypto, jobName, join(job.folder, 'seed.json'));
+  const checked = await checkSeedAgainstCatalog(job, keys);
+  const session = await boundSession(stateDir, job, container, backup, notice);
   const ctx = { stagingPath: opts.staging, jobName };
 
   // Inspect the disks given in this run; refusals stop everything before a byte is written.
@@ -129,6 +153,21 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
       neededBytes: plan.neededBytes,
     });
   }
+  // A new disk the plan would give only small files (it cannot take a pack): refused, with the size it needs.
+  const small = undersizedDisks(files, session.disks.filter((d, i) => fresh.has(d.serial) && plan.disks[i].files.length > 0), (p) => p.startsWith('packs/'));
+  if (small.length) {
+    const u = small[0];
+    throw new AppError(
+      'CONFLICT',
+      `Disk ${small.map((x) => `${x.serial} (${x.capacityBytes} bytes usable)`).join(', ')} ${small.length > 1 ? 'are' : 'is'} smaller than the smallest pack of this backup (${u.smallestPath}: ${u.smallestBytes} bytes; with the room kept for the manifest and journal a disk needs ${u.neededBytes} bytes): it could hold only the catalog and would ship no data. Use a disk of at least ${u.neededBytes} bytes.`,
+      { serial: u.serial, neededBytes: u.neededBytes, capacityBytes: u.capacityBytes },
+    );
+  }
+  for (const [i, d] of session.disks.entries()) {
+    if (!given.has(d.serial)) continue;
+    const n = plan.disks[i].files.length;
+    if (fresh.has(d.serial)) notice(n ? `Disk ${d.serial} is new to job ${jobName}: it takes ${n} file(s), ${plan.disks[i].dataBytes} bytes.` : `Disk ${d.serial} is not needed: every file of job ${jobName} is already placed on its other disks. It was not touched.`);
+  }
   session.disks = session.disks.filter((d, i) => !fresh.has(d.serial) || plan.disks[i].files.length > 0);
   for (const d of session.disks) if (fresh.has(d.serial)) d.files = plan.disks.find((p) => p.serial === d.serial)!.files;
   await saveSession(stateDir, session);
@@ -140,15 +179,20 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
     const bytes = d.files.reduce((s, p) => s + byPath.get(p)!.length, 0);
     progress.disks.push({ serial: d.serial, phase: 'waiting', bytes, files: d.files.length, copiedBytes: 0, copiedFiles: 0, verifiedBytes: 0 });
   }
-  const protector = typeof opts.protector === 'function' ? await opts.protector(job) : opts.protector;
+  const protector = typeof opts.protector === 'function' ? await opts.protector(job, keys) : (opts.protector ?? jobKeyProtector(keys));
   const io = new IoPool(opts.workers, opts.signal);
-  const result: DiskPrepResult = { jobName, container, stateDir, drives: [], readBackDirect: true, readBackNote: READBACK_NOTE_DIRECT, copiedBytes: 0, copyMs: 0, verifiedBytes: 0, readBackMs: 0, warnings: [] };
+  const result: DiskPrepResult = { jobName, container, stateDir, drives: [], readBackDirect: true, readBackNote: READBACK_NOTE_DIRECT, copiedBytes: 0, copyMs: 0, verifiedBytes: 0, readBackMs: 0, warnings: [], notices, backupId: backup.id };
+  if (checked.note) {
+    result.warnings.push(checked.note);
+    opts.onWarning?.(checked.note);
+  }
   const hook = async (name: string) => opts.checkpoint?.(name);
   try {
     for (const d of session.disks) {
       const g = given.get(d.serial);
       if (!opts.repair || !g) {
-        if (await diskFinished(stateDir, d)) {
+        if (await diskFinished(stateDir, d, backup.id)) {
+          if (g) notice(`Disk ${d.serial} is already prepared and verified for ${describeBackup(backup)}: skipped (it may be detached).`);
           const dp = progress.disk(d.serial);
           dp.phase = 'done';
           dp.copiedBytes = dp.verifiedBytes = dp.bytes;
@@ -158,23 +202,15 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
       }
       if (!g) throw new AppError('CONFLICT', `Disk ${d.serial} (${d.id}) of this job is not finished; attach it and give it again to continue.`, { serial: d.serial, diskId: d.id });
       progress.set('prepare', d.serial);
-      const vol = await g.provider.prepare(g.info.id, {
-        jobName,
-        stagingPath: opts.staging,
-        resume: !fresh.has(d.serial),
-        ...(g.ref.confirmErase ? { confirmErase: true } : {}),
-        ...(g.ref.existingBitLockerKey ? { existingBitLockerKey: g.ref.existingBitLockerKey } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      });
-      // A copy of seed.json (no secret) at the disk root: Recover Data can then read the disks without staging.
-      const seedText = await readFile(join(job.folder, 'seed.json'));
-      vol.ensureRoom(DISK_LAYOUT.seedFile, seedText.length);
-      await writeFileAtomic(join(vol.root, DISK_LAYOUT.seedFile), seedText);
+      const vol = await openDisk(
+        { serial: d.serial, info: g.info, provider: g.provider, resume: !fresh.has(d.serial), ...(g.ref.confirmErase ? { confirmErase: true } : {}), ...(g.ref.existingBitLockerKey ? { existingBitLockerKey: g.ref.existingBitLockerKey } : {}) },
+        { job, staging: opts.staging, backup, notice, ...(opts.signal ? { signal: opts.signal } : {}) },
+      );
       // drives.json is written before the journal says "verified", so a kill in between only repeats the read-back.
       const summary = await prepareOneDisk({
-        opts, d, vol, job, container, stateDir, byPath, progress, io, result, hook,
+        opts, d, vol, job, container, stateDir, byPath, progress, io, result, hook, backup,
         onVerified: (s) =>
-          upsertDrive(stateDir, { jobName, container, ...pick(job.seed, ['storageAccount', 'subscriptionId', 'resourceGroup']) }, protector, {
+          upsertDrive(stateDir, { jobName, container, ...pick(job.seed, ['storageAccount', 'subscriptionId', 'resourceGroup']), backup: { id: backup.id, salt: backup.salt, catalogSha256: backup.catalogSha256, ...(backup.completedAt ? { completedAt: backup.completedAt } : {}) } }, protector, {
             ...s,
             bitLockerKey: vol.bitLockerKey,
             verified: true,
@@ -212,8 +248,33 @@ export function usableCapacity(info: DiskInfo): number {
   return Math.max(0, Math.floor(info.sizeBytes * 0.99) - 256 * 1024 * 1024);
 }
 
-async function diskFinished(stateDir: string, d: SessionDisk): Promise<boolean> {
+/** Verified for this backup: the journal mirror ends verified and its begin record names the backup. */
+async function diskFinished(stateDir: string, d: SessionDisk, backupId: string): Promise<boolean> {
   const text = await readFile(mirrorJournalPath(stateDir, d.serial), 'utf8').catch(() => '');
-  return replay(parseJournal(text).records).verified;
+  const st = replay(parseJournal(text).records);
+  return st.verified && st.backup === backupId;
+}
+
+/**
+ * The session for this backup. One bound to another backup (a replaced backup), or to none (an older build), is
+ * retired — moved aside with its journal mirrors and drives.json — never resumed; its disks are then refused by name
+ * until their erase is confirmed (open-disk.ts).
+ */
+async function boundSession(stateDir: string, job: StagedJob, container: string, backup: BackupIdentity, notice: (m: string) => void): Promise<Session> {
+  const jobName = job.jobName;
+  const bound = { id: backup.id, salt: backup.salt, catalogSha256: backup.catalogSha256, ...(backup.completedAt ? { completedAt: backup.completedAt } : {}) };
+  let session = await loadSession(stateDir);
+  if (session && session.backup?.id !== backup.id) {
+    const to = await retireStateFiles(stateDir, session.backup?.id ?? 'unidentified');
+    notice(`The Disk Prep state of job ${jobName} was made for ${session.backup ? describeBackup(session.backup) : 'a backup an earlier version did not identify'}, but the staging folder now holds ${describeBackup(backup)}. That state (session, journal mirrors, drives.json) was moved to ${to}; the disks are prepared for the current backup.`);
+    session = null;
+  }
+  if (!session) return { format: 'obc-diskprep-session', formatVersion: 1, jobName, container, backup: bound, disks: [] };
+  if (session.container !== container) throw new AppError('CONFLICT', `This job was started for container "${session.container}", not "${container}".`);
+  const listed = new Set(job.seed.files.map((f) => f.path));
+  const unknown = session.disks.flatMap((d) => d.files).filter((p) => !listed.has(p));
+  if (unknown.length)
+    throw new AppError('CORRUPT_DATA', `The Disk Prep session ${join(stateDir, 'session.json')} places ${unknown.length} file(s) seed.json does not list (${unknown.slice(0, 5).join(', ')}); it is damaged. Move it aside and run Disk Prep again.`, { path: stateDir });
+  return session;
 }
 

@@ -10,9 +10,11 @@ import { canonicalJson } from '../../../shared/canonical-json.ts';
  * silently.
  */
 export type JournalRecord =
-  | { t: 'begin'; v: 1; job: string; serial: string; session: string }
+  /** `backup`: the identity of the backup the disk is prepared for (backup/identity.ts); absent when written by an older build. */
+  | { t: 'begin'; v: 1; job: string; serial: string; session: string; backup?: string }
   | { t: 'start'; path: string }
-  | { t: 'commit'; path: string; length: number; md5: string; ranges: string[] }
+  /** `sha256`: the source's SHA-256 checked while copying; a resumed commit counts only if seed.json still lists it. */
+  | { t: 'commit'; path: string; length: number; md5: string; ranges: string[]; sha256?: string }
   | { t: 'manifest'; md5: string; bytes: number }
   | { t: 'verified'; files: number; bytes: number }
   | { t: 'rewrite'; path: string; offset: number; length: number }
@@ -22,9 +24,9 @@ export type JournalRecord =
 const count = z.number().int().nonnegative();
 const hex = z.string().regex(/^[0-9A-Fa-f]{32}$/);
 const RecordSchema = z.discriminatedUnion('t', [
-  z.strictObject({ t: z.literal('begin'), v: z.literal(1), job: z.string(), serial: z.string(), session: z.string() }),
+  z.strictObject({ t: z.literal('begin'), v: z.literal(1), job: z.string(), serial: z.string(), session: z.string(), backup: z.string().regex(/^[0-9a-f]{16}$/).optional() }),
   z.strictObject({ t: z.literal('start'), path: z.string().min(1) }),
-  z.strictObject({ t: z.literal('commit'), path: z.string().min(1), length: count, md5: hex, ranges: z.array(hex) }),
+  z.strictObject({ t: z.literal('commit'), path: z.string().min(1), length: count, md5: hex, ranges: z.array(hex), sha256: z.string().regex(/^[0-9a-f]{64}$/).optional() }),
   z.strictObject({ t: z.literal('manifest'), md5: hex, bytes: count }),
   z.strictObject({ t: z.literal('verified'), files: count, bytes: count }),
   z.strictObject({ t: z.literal('rewrite'), path: z.string().min(1), offset: count, length: count }),

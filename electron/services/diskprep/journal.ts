@@ -19,10 +19,14 @@ export interface CommittedFile {
   md5: string;
   /** MD5 of each consecutive 4 MiB range. */
   ranges: string[];
+  /** The source's SHA-256 as checked while copying (absent: not checked, or an older build). */
+  sha256?: string;
 }
 
 export interface JournalState {
   begun: boolean;
+  /** The backup named by the begin record (undefined: none named, an older build). */
+  backup?: string;
   /** Only from records whose checksum holds. */
   committed: Map<string, CommittedFile>;
   /** A file that was started and never committed: partial on disk, copied again. */
@@ -36,14 +40,17 @@ export interface JournalState {
 export function replay(records: JournalRecord[]): JournalState {
   const s: JournalState = { begun: false, committed: new Map(), verified: false, damagedLines: [] };
   for (const r of records) {
-    if (r.t === 'begin') s.begun = true;
+    if (r.t === 'begin') {
+      s.begun = true;
+      s.backup = r.backup;
+    }
     else if (r.t === 'start') {
       s.partial = r.path;
       s.committed.delete(r.path);
       s.manifestMd5 = undefined;
       s.verified = false;
     } else if (r.t === 'commit') {
-      s.committed.set(r.path, { path: r.path, length: r.length, md5: r.md5, ranges: r.ranges });
+      s.committed.set(r.path, { path: r.path, length: r.length, md5: r.md5, ranges: r.ranges, ...(r.sha256 ? { sha256: r.sha256 } : {}) });
       if (s.partial === r.path) s.partial = undefined;
     } else if (r.t === 'manifest') s.manifestMd5 = r.md5;
     else if (r.t === 'verified') s.verified = true;

@@ -124,10 +124,11 @@ export interface BomEntry {
 }
 
 /** The bill of materials (obc-bom.json): deterministic, no timestamps, so a resumed run writes the same bytes. */
-export function buildBom(driveId: string, job: string, files: BomEntry[]): string {
+/** `backup`: the identity of the backup the files belong to (backup/identity.ts), so each disk names it. */
+export function buildBom(driveId: string, job: string, files: BomEntry[], backup?: { id: string; completedAt?: string }): string {
   return (
     JSON.stringify(
-      { format: 'obc-bom', formatVersion: 1, driveId, jobName: job, files: files.length, bytes: files.reduce((s, f) => s + f.length, 0), entries: files },
+      { format: 'obc-bom', formatVersion: 1, driveId, jobName: job, ...(backup ? { backup } : {}), files: files.length, bytes: files.reduce((s, f) => s + f.length, 0), entries: files },
       null,
       2,
     ) + '\n'

@@ -124,3 +124,27 @@ export function proposeSplit(files: PlanFile[], diskCapacity: number): SplitPart
   }
   return parts;
 }
+
+export interface UndersizedDisk {
+  serial: string;
+  capacityBytes: number;
+  /** The smallest bulk file (a pack) and what a disk needs to hold it: its clusters + the metadata reserve. */
+  smallestPath: string;
+  smallestBytes: number;
+  neededBytes: number;
+}
+
+/**
+ * Disks too small for even the smallest bulk file (a pack): such a disk could only carry the small files (the
+ * catalog, the job descriptor) and would go into the import job holding no data (issue 18). `isBulk` tells the packs
+ * from the rest; a backup without packs has no such disk.
+ */
+export function undersizedDisks(files: PlanFile[], disks: Array<{ serial: string; capacityBytes: number }>, isBulk: (path: string) => boolean): UndersizedDisk[] {
+  const bulk = files.filter((f) => isBulk(f.path));
+  if (!bulk.length) return [];
+  const smallest = bulk.reduce((a, b) => (fileCost(b) < fileCost(a) ? b : a));
+  const needed = RESERVE_BASE + fileCost(smallest);
+  return disks
+    .filter((d) => d.capacityBytes < needed)
+    .map((d) => ({ serial: d.serial, capacityBytes: d.capacityBytes, smallestPath: smallest.path, smallestBytes: smallest.length, neededBytes: needed }));
+}

@@ -17,6 +17,7 @@ import type { DiskProvider } from './types.ts';
 import { assertPreparable } from './disk-checks.ts';
 import { needsDiskFromSession, needsDiskMessage, needsDiskOf, type NeedsDisk } from './needs-disk.ts';
 import { isFinished, type TaskSnapshot } from '../../../shared/task.ts';
+import { identityOf } from '../backup/identity.ts';
 
 export interface DiskPrepServiceOptions {
   tasks: TaskManager;
@@ -140,7 +141,7 @@ export class DiskPrepService {
     const active = this.activeTask(this.sessions.get(key));
     if (active?.status === 'waiting') throw new AppError('CONFLICT', `Disk Prep for job ${req.job} is waiting for another disk (task ${active.id}); add a disk to continue it, or cancel it first.`, { taskId: active.id });
     if (active) throw new AppError('CONFLICT', `Disk Prep for job ${req.job} is already running (task ${active.id}).`, { taskId: active.id });
-    if (!req.passphrase && !this.platformProtector) throw new AppError('VALIDATION', 'The backup passphrase is needed to seal the BitLocker keys in drives.json.', { field: 'passphrase' });
+    if (!req.passphrase) throw new AppError('VALIDATION', "The backup passphrase is needed: Disk Prep checks seed.json against the backup's catalog before copying, and seals the BitLocker keys with it.", { field: 'passphrase' });
     const mem: Remembered = { disks: req.disks, ...(req.container ? { container: req.container } : {}), ...(req.passphrase ? { passphrase: req.passphrase } : {}) };
     this.sessions.set(key, mem);
     const snap = this.tasks.start('diskprep', `Prepare disks for ${req.job}`, async (t) => {
@@ -156,10 +157,11 @@ export class DiskPrepService {
             ...(req.container ? { container: req.container } : {}),
             disks,
             providers: this.providers(),
-            protector: this.protectorFor(passphrase),
+            passphrase: passphrase ?? '',
             signal: t.signal,
             ...(req.repair ? { repair: true } : {}),
             onWarning: (msg) => t.warn(msg), // e.g. a damaged journal line: disk, path, line, what is redone
+            onNotice: (msg) => t.message(msg),
             onProgress: (p) => {
               mem.lastProgress = p;
               t.progress({ done: p.doneBytes, total: p.totalBytes, unit: 'bytes' });
@@ -229,7 +231,9 @@ export class DiskPrepService {
   async status(req: { staging: string; job: string }): Promise<DiskPrepStatus> {
     const job = await findJob(req.staging, req.job);
     const stateDir = stateDirFor(req.staging, req.job);
-    const session = await loadSession(stateDir);
+    // State made for another backup of the job (replaced since) says nothing about this one: not started.
+    const loaded = await loadSession(stateDir);
+    const session = loaded && loaded.backup && loaded.backup.id === identityOf(job.seed)?.id ? loaded : null;
     const mem = this.sessions.get(stateDir);
     const lengths = new Map(job.seed.files.map((f) => [f.path, f.length]));
     const disks = [];

@@ -27,6 +27,11 @@ export const sessionSchema = z.object({
   formatVersion: z.literal(1),
   jobName: z.string(),
   container: z.string(),
+  /**
+   * The backup this session prepares disks for (backup/identity.ts). A session bound to another backup — or to none,
+   * written by an older build — is retired, never resumed (issue 13 §2).
+   */
+  backup: z.object({ id: z.string(), salt: z.string(), catalogSha256: z.string(), completedAt: z.string().optional() }).optional(),
   disks: z.array(sessionDiskSchema),
 });
 export type Session = z.infer<typeof sessionSchema>;

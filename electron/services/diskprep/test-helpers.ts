@@ -3,10 +3,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { SeedDescriptor } from '../../../shared/staging.ts';
+import type { SeedDescriptor, SeedFile } from '../../../shared/staging.ts';
 import { initFolderDisk } from './folder-disk.ts';
 import { keyProtector } from './drives-file.ts';
 import { newJobCrypto } from '../backup/crypto.ts';
+import { CATALOG_PATH, CATALOG_VERSION, encodeCatalog } from '../backup/catalog.ts';
+import { DESCRIPTOR_PATH, descriptorFor, encodeDescriptor } from '../backup/descriptor.ts';
+import { sealSeed } from '../backup/job-files.ts';
 
 export const MiB = 1024 * 1024;
 export const TEST_PASSPHRASE = 'correct horse battery staple 42';
@@ -29,22 +32,37 @@ export async function tempDir(prefix = 'obc-diskprep-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
 
-/** Writes `<staging>/<job>/` with random pack files of the given lengths (multiples of 512) and its seed.json. */
+/**
+ * Writes `<staging>/<job>/` as Back Up Now would lay it out, with random bytes standing in for the packs: pack files
+ * of the given lengths (multiples of 512), a real encrypted catalog listing them (TEST_PASSPHRASE), the job
+ * descriptor and a sealed seed.json — so Disk Prep's checks against the catalog hold.
+ */
 export async function makeStaging(staging: string, job: string, lengths: number[], opts: { container?: string; storageAccount?: string } = {}): Promise<SeedDescriptor> {
   const folder = join(staging, job);
-  const files = [];
+  const files: SeedFile[] = [];
+  const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
   for (let i = 0; i < lengths.length; i++) {
     const path = `packs/${String(i + 1).padStart(6, '0')}.pack`;
     const data = randomBytes(lengths[i]);
     await mkdir(dirname(join(folder, path)), { recursive: true });
     await writeFile(join(folder, path), data);
-    files.push({ path, length: lengths[i], sha256: createHash('sha256').update(data).digest('hex') });
+    files.push({ path, length: lengths[i], sha256: sha(data) });
   }
-  const catalog = 'catalog/catalog-000001.bin';
-  const cat = randomBytes(4096);
-  await mkdir(join(folder, 'catalog'), { recursive: true });
-  await writeFile(join(folder, catalog), cat);
-  files.push({ path: catalog, length: cat.length, sha256: createHash('sha256').update(cat).digest('hex') });
+  return finishStaging(folder, job, files, { ...opts, passphrase: TEST_PASSPHRASE });
+}
+
+/**
+ * Completes a staging job folder whose pack files are written (`files`: path, length, sha256): a real encrypted
+ * catalog listing them, the job descriptor and a sealed seed.json. Used by makeStaging and the Disk Prep bench.
+ */
+export async function finishStaging(folder: string, job: string, packs: SeedFile[], opts: { container?: string; storageAccount?: string; passphrase: string }): Promise<SeedDescriptor> {
+  const files = [...packs];
+  const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+  const { keys, crypto } = await newJobCrypto(opts.passphrase, { N: 1024, r: 8, p: 1 });
+  const base = { createdAt: '2026-11-22T00:00:00.000Z', sourceMachine: 'test-host' };
+  const cat = encodeCatalog(keys.enc, { version: CATALOG_VERSION, jobName: job, ...base, items: [], entries: [], chunks: [], packs: files.map((f, i) => ({ n: i + 1, path: f.path, length: f.length })), skipped: [] });
+  await writeFile(join(folder, CATALOG_PATH), cat);
+  files.push({ path: CATALOG_PATH, length: cat.length, sha256: sha(cat) });
   const seed: SeedDescriptor = {
     format: 'obc-seed',
     formatVersion: 1,
@@ -52,16 +70,19 @@ export async function makeStaging(staging: string, job: string, lengths: number[
     storageAccount: opts.storageAccount ?? 'obcsandbox01',
     container: opts.container ?? 'seed',
     blobPrefix: `${job}/`,
-    sourceMachine: 'test-host',
-    createdAt: '2026-11-22T00:00:00.000Z',
+    ...base,
     completedAt: '2026-11-22T00:10:00.000Z',
     state: 'complete',
-    crypto: (await newJobCrypto(TEST_PASSPHRASE, { N: 1024, r: 8, p: 1 })).crypto,
+    crypto,
     totals: { files: files.length, bytes: files.reduce((s, f) => s + f.length, 0), storedBytes: 0, chunks: 0, skipped: 0 },
     files,
   };
-  await writeFile(join(folder, 'seed.json'), JSON.stringify(seed, null, 2));
-  return seed;
+  const desc = encodeDescriptor(descriptorFor(seed, files));
+  await writeFile(join(folder, DESCRIPTOR_PATH), desc);
+  files.push({ path: DESCRIPTOR_PATH, length: desc.length, sha256: sha(desc) });
+  const sealed = sealSeed(seed);
+  await writeFile(join(folder, 'seed.json'), JSON.stringify(sealed, null, 2));
+  return sealed;
 }
 
 export async function makeDisks(root: string, capacities: number[], prefix = 'SER'): Promise<string[]> {

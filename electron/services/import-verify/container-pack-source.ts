@@ -2,13 +2,16 @@
  * The imported blobs as the backup engine's PackSource, so Recover Data can restore straight from the container
  * (`<container>/<job>/<pack file>`) once the import job completed — also after the staging folder is gone.
  *
- * seed.json is not imported (it lists the imported files, so it cannot be one of them): it comes from the first of
- * a `<job>/seed.json` blob (if someone uploaded one), the staging folder, or the copy Verify keeps in
- * `<dataDir>/import-verify/<job>.seed.json` before it cleans up the staging folder.
+ * seed.json is not imported (it lists the imported files, so it cannot be one of them). What it holds for a reader —
+ * key parameters and file list — comes from the job descriptor `<job>/obc-backup.json` that every backup ships
+ * (backup/descriptor.ts), so the container alone is enough. Backups made before the descriptor existed fall back to
+ * the staging folder's seed.json, the copy Verify keeps in `<dataDir>/import-verify/<job>.seed.json`, or a
+ * `<job>/seed.json` blob (if someone uploaded one).
  */
 import type { ContainerClient } from '@azure/storage-blob';
 import { AppError } from '../../../shared/errors.ts';
 import type { PackSource } from '../backup/reader.ts';
+import { DESCRIPTOR_PATH, decodeDescriptor, seedFromDescriptor } from '../backup/descriptor.ts';
 
 const SEED = 'seed.json';
 
@@ -50,19 +53,34 @@ export class ContainerPackSource implements PackSource {
   }
 
   async readAll(path: string): Promise<Buffer> {
-    if (path === SEED) {
-      const local = await this.localSeed();
-      if (local !== null) return Buffer.from(local, 'utf8');
-    }
+    if (path === SEED) return this.seed();
     try {
       return await this.blob(path).downloadToBuffer();
     } catch (err) {
-      if (path === SEED && (err as { statusCode?: number }).statusCode === 404)
+      this.fail(path, err);
+    }
+  }
+
+  /**
+   * seed.json for the reader: the container's own job descriptor first (it describes exactly what the container
+   * holds, and is all a new machine has), else the copy on this machine, else a `<job>/seed.json` blob.
+   */
+  private async seed(): Promise<Buffer> {
+    const desc = await this.blob(DESCRIPTOR_PATH)
+      .downloadToBuffer()
+      .catch((err: unknown) => ((err as { statusCode?: number }).statusCode === 404 ? null : this.fail(DESCRIPTOR_PATH, err)));
+    if (desc) return Buffer.from(JSON.stringify(seedFromDescriptor(decodeDescriptor(desc, `${this.description}${DESCRIPTOR_PATH}`), desc)), 'utf8');
+    const local = await this.localSeed();
+    if (local !== null) return Buffer.from(local, 'utf8');
+    try {
+      return await this.blob(SEED).downloadToBuffer();
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404)
         throw new AppError(
           'NOT_FOUND',
-          `seed.json of this job is neither in ${this.description} nor kept on this machine; it holds the key parameters needed to decrypt the backup. Point Recover Data at the staging folder, or copy seed.json back into it.`,
+          `Neither the job descriptor ${DESCRIPTOR_PATH} nor seed.json of this job is in ${this.description}, and no seed.json is kept on this machine; they hold the key parameters needed to decrypt the backup. Check the job name and container, or point Recover Data at the staging folder.`,
         );
-      this.fail(path, err);
+      this.fail(SEED, err);
     }
   }
 

@@ -34,7 +34,7 @@ async function preparedDataBoxJob(job: string, lengths: number[], diskPrefix: st
   const staging = join(work, job, 'staging');
   const seed = await makeStaging(staging, job, lengths, { container: 'seed', storageAccount: 'obcseedv2' });
   const disks = await makeDisks(join(work, job), [8 * MiB, 8 * MiB], diskPrefix);
-  await runDiskPrep({ staging, job, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, protector: (j) => passphraseProtector(TEST_PASSPHRASE, j.seed) });
+  await runDiskPrep({ staging, job, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, passphrase: TEST_PASSPHRASE });
   const protector = await passphraseProtector(TEST_PASSPHRASE, (await findJob(staging, job)).seed);
   await createJobFromDrives(stateDirFor(staging, job), protector, async (req) => {
     expect(req.rehearsal).toBe(true);

@@ -1,0 +1,117 @@
+/**
+ * Issue 13 §2 at the engine: Disk Prep state, journals, drives.json and disks are bound to the backup's identity
+ * (salt + catalog hash). Also issue 18 in this area: a disk smaller than any pack is refused with the numbers, and a
+ * rerun with other disks says what it does with each.
+ */
+import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runDiskPrep, type DiskPrepOptions } from './engine.ts';
+import { FolderDiskProvider } from './folder-disk.ts';
+import { driveList } from './drives-file.ts';
+import { stateDirFor } from './session.ts';
+import { sealSeed } from '../backup/job-files.ts';
+import { DESCRIPTOR_PATH, descriptorFor, encodeDescriptor } from '../backup/descriptor.ts';
+import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testProtector } from './test-helpers.ts';
+
+const JOB = 'idjob';
+const opts = (staging: string, disks: string[], extra: Partial<DiskPrepOptions> = {}): DiskPrepOptions => ({
+  staging,
+  job: JOB,
+  disks: disks.map((id) => ({ id })),
+  providers: { folder: new FolderDiskProvider() },
+  passphrase: TEST_PASSPHRASE,
+  protector: testProtector(),
+  workers: 2,
+  ...extra,
+});
+const errOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as { code: string; message: string; details?: Record<string, unknown> });
+/** The job folder replaced by a new backup (new salt, new catalog) without `backup --overwrite`. */
+const replaceBackup = async (staging: string, lengths: number[]) => {
+  await rm(join(staging, JOB), { recursive: true, force: true });
+  return makeStaging(staging, JOB, lengths);
+};
+
+describe('Disk Prep bound to the backup identity (issue 13 §2)', () => {
+  it('state of a replaced backup is retired; its disks are refused naming both backups, then erased on confirmation', async () => {
+    const root = await tempDir();
+    const staging = join(root, 'staging');
+    await makeStaging(staging, JOB, [2 * MiB, 1 * MiB]);
+    const disks = await makeDisks(root, [8 * MiB], 'IDA');
+    const first = await runDiskPrep(opts(staging, disks));
+    await replaceBackup(staging, [1 * MiB, 512, 2 * MiB]);
+    const notices: string[] = [];
+    const err = await errOf(runDiskPrep(opts(staging, disks, { onNotice: (m) => notices.push(m) })));
+    expect(err).toMatchObject({ code: 'CONFLICT', details: { needsConfirmErase: true, serial: 'IDA1' } });
+    expect(err!.message).toMatch(new RegExp(`prepared for backup ${first.backupId}.* now holds backup [0-9a-f]{16}.*erase it`));
+    expect(notices.join('\n')).toMatch(new RegExp(`made for backup ${first.backupId}.*moved to .*retired`));
+    expect(await readdir(join(stateDirFor(staging, JOB), 'retired'))).toHaveLength(1);
+    const again = await runDiskPrep(opts(staging, [], { disks: [{ id: disks[0], confirmErase: true }] }));
+    expect(again.backupId).not.toBe(first.backupId);
+    const bom = JSON.parse(await readFile(join(disks[0], 'obc-bom.json'), 'utf8'));
+    expect(bom.backup.id).toBe(again.backupId);
+    expect(bom.entries).toHaveLength(5); // 3 packs, catalog, descriptor: none of the earlier backup's
+  });
+
+  it('a resumed commit counts only if seed.json still lists the SHA-256 it was copied with', async () => {
+    const root = await tempDir();
+    const staging = join(root, 'staging');
+    const seed = await makeStaging(staging, JOB, [1 * MiB, 1 * MiB]);
+    const disks = await makeDisks(root, [8 * MiB], 'IDB');
+    await errOf(runDiskPrep(opts(staging, disks, { checkpoint: async (n) => void (n === 'committed:0' && (() => { throw new Error('halt'); })()) })));
+    // The first pack changes under the same name and length; seed.json and the descriptor are rewritten to match
+    // (same salt and catalog: the same backup identity). Only the SHA-256 in the commit can tell.
+    const fresh = Buffer.alloc(1 * MiB, 7);
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    await writeFile(join(staging, JOB, seed.files[0].path), fresh);
+    const files = seed.files.filter((f) => f.path !== DESCRIPTOR_PATH).map((f, i) => (i === 0 ? { ...f, sha256: sha(fresh) } : f));
+    const desc = encodeDescriptor(descriptorFor({ ...seed, files }, files));
+    await writeFile(join(staging, JOB, DESCRIPTOR_PATH), desc);
+    const next = { ...seed, files: [...files, { path: DESCRIPTOR_PATH, length: desc.length, sha256: sha(desc) }] };
+    await writeFile(join(staging, JOB, 'seed.json'), JSON.stringify(sealSeed(next)));
+    const r = await runDiskPrep(opts(staging, disks));
+    expect(r.copiedBytes).toBe(seed.files.reduce((s, f) => s + f.length, 0)); // the first pack copied again too
+    expect((await readFile(join(disks[0], 'obc-session-1', JOB, seed.files[0].path))).equals(fresh)).toBe(true);
+  });
+
+  it('drives.json of an earlier backup never reaches job creation', async () => {
+    const root = await tempDir();
+    const staging = join(root, 'staging');
+    await makeStaging(staging, JOB, [1 * MiB]);
+    const disks = await makeDisks(root, [8 * MiB], 'IDC');
+    const first = await runDiskPrep(opts(staging, disks));
+    expect((await driveList(first.stateDir, testProtector())).driveList).toHaveLength(1);
+    await replaceBackup(staging, [1 * MiB]);
+    const err = await errOf(driveList(first.stateDir, testProtector()));
+    expect(err).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(new RegExp(`hold backup ${first.backupId}.*now holds backup [0-9a-f]{16}.*Run Disk Prep again`)) });
+  });
+});
+
+describe('disks given to a run (issue 18, Disk Prep side)', () => {
+  it('a disk smaller than the smallest pack is refused with the numbers instead of carrying only the catalog', async () => {
+    const root = await tempDir();
+    const staging = join(root, 'staging');
+    // A 2 MiB disk takes no 3 MiB pack: first-fit would give it only the catalog and the descriptor.
+    await makeStaging(staging, JOB, [3 * MiB, 3 * MiB]);
+    const disks = await makeDisks(root, [2 * MiB], 'IDD');
+    const err = await errOf(runDiskPrep(opts(staging, disks)));
+    expect(err).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/Disk IDD1 \(2097152 bytes usable\) is smaller than the smallest pack of this backup \(packs\/000001\.pack: 3145728 bytes; .* needs \d+ bytes\): it could hold only the catalog/) });
+    expect(await readdir(disks[0])).toEqual(['obc-disk.json']); // refused before anything was written
+  });
+
+  it('a rerun says what it does with each disk given: skipped when verified, not needed, new', async () => {
+    const root = await tempDir();
+    const staging = join(root, 'staging');
+    await makeStaging(staging, JOB, [2 * MiB]);
+    const disks = await makeDisks(root, [8 * MiB, 8 * MiB], 'IDE');
+    await runDiskPrep(opts(staging, [disks[0]]));
+    const notices: string[] = [];
+    await runDiskPrep(opts(staging, disks, { onNotice: (m) => notices.push(m) }));
+    expect(notices).toEqual([
+      expect.stringMatching(/Disk IDE2 is not needed: every file of job idjob is already placed on its other disks\. It was not touched\./),
+      expect.stringMatching(/Disk IDE1 is already prepared and verified for backup [0-9a-f]{16}.*skipped \(it may be detached\)/),
+    ]);
+    expect(await readdir(disks[1])).toEqual(['obc-disk.json']);
+  });
+});
