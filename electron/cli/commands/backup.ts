@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { AppError, toIpcError } from '../../../shared/errors.ts';
 import type { TaskSnapshot } from '../../../shared/task.ts';
@@ -90,11 +92,17 @@ export function register(program: Command): void {
         const passphrase = await readPassphraseFile(o.passphraseFile);
         const tasks = new TaskManager({ minIntervalMs: 200 });
         const killAt = process.env.OBC_TEST_KILL_AT;
-        const svc = new BackupService(tasks, {
-          ...(o.packSize ? { packSize: o.packSize } : {}),
-          // Crash tests only: a real SIGKILL of this process at a named point of the engine.
-          ...(killAt ? { testHook: (point: string) => void (point === killAt && process.kill(process.pid, 'SIGKILL')) } : {}),
-        });
+        // One passphrase per backup: the one typed must be the policy's when the policy governs the job.
+        const bound = await policyPassphraseOf(o.job, (m) => (json ? jsonLine({ type: 'notice', message: m }) : process.stderr.write(`note: ${m}\n`)));
+        const svc = new BackupService(
+          tasks,
+          {
+            ...(o.packSize ? { packSize: o.packSize } : {}),
+            // Crash tests only: a real SIGKILL of this process at a named point of the engine.
+            ...(killAt ? { testHook: (point: string) => void (point === killAt && process.kill(process.pid, 'SIGKILL')) } : {}),
+          },
+          { policyBoundPassphrase: async () => bound },
+        );
         const s = await runTask(
           tasks,
           () =>
@@ -214,6 +222,31 @@ export function restoreSource(o: { staging?: string; job: string; fromDisk?: str
   const r = recoverSourceSchema.safeParse(source);
   if (!r.success) throw new AppError('VALIDATION', `Invalid restore source: ${r.error.issues.map((i) => `${i.path.join('.') || 'source'}: ${i.message}`).join('; ')}`);
   return r.data;
+}
+
+/**
+ * The passphrase this data dir's backup policy keeps for `job` when it governs it (policy-store.ts, sealed with the
+ * browser-mode key file), or null. A policy sealed by the desktop app (safeStorage) cannot be opened here: said once.
+ */
+async function policyPassphraseOf(job: string, note: (m: string) => void): Promise<string | null> {
+  const dataDir = resolveDataDir();
+  const keyFile = join(dataDir, 'policy-secrets.key');
+  if (!existsSync(join(dataDir, 'policies.json'))) return null;
+  const [{ PolicyStore }, { FileKeyProtector }, { policyBoundPassphrase }] = await Promise.all([
+    import('../../services/policies/policy-store.ts'),
+    import('../../services/azure/protector.ts'),
+    import('../../services/backup/one-passphrase.ts'),
+  ]);
+  const store = new PolicyStore({ dataDir, protector: new FileKeyProtector(keyFile) });
+  await store.load();
+  if (store.policy?.initialBackup.ownDisk?.importJobName !== job) return null;
+  try {
+    if (!existsSync(keyFile)) throw new Error('no key file');
+    return await policyBoundPassphrase(store, job);
+  } catch {
+    note(`The backup policy in ${dataDir} governs job "${job}", but its saved passphrase is sealed for the desktop app and cannot be read here; the passphrase given is checked only against the job's existing backup.`);
+    return null;
+  }
 }
 
 /** Azure sign-in state and the container reader for `--from-container` (the CLI's own data folder and settings). */

@@ -9,14 +9,16 @@ import type { AzureService } from '../azure/azure-service.ts';
 import type { ImportVerifyService } from '../import-verify/service.ts';
 import type { PolicyService } from '../policies/index.ts';
 import type { BackupServiceDeps, ContainerSourceRequest } from './service.ts';
+import { policyBoundPassphrase } from './one-passphrase.ts';
 
 export function recoverDeps(o: {
   azure: Pick<AzureService, 'status' | 'storageAccounts'>;
   importVerify: Pick<ImportVerifyService, 'containerPackSource'>;
-  policies?: Pick<PolicyService, 'passphraseForJob'>;
+  policies?: Pick<PolicyService, 'passphraseForJob' | 'store'>;
 }): BackupServiceDeps {
   return {
     policyPassphrase: async (job) => (o.policies ? o.policies.passphraseForJob(job) : null),
+    policyBoundPassphrase: async (job) => (o.policies?.store ? policyBoundPassphrase(o.policies.store, job) : null),
     containerSource: async (s: ContainerSourceRequest) => {
       const st = await o.azure.status();
       if (!st.signedIn) throw new AppError('SIGNIN_REQUIRED', `Sign in to read job "${s.job}" from container ${s.container} of storage account ${s.storageAccount}.`);

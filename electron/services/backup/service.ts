@@ -4,7 +4,8 @@ import type { TaskManager, TaskContext } from '../tasks/task-manager.ts';
 import type { BackupEstimate, BackupSummary, CatalogListing, RecoverSource, RestoreSummary, StagingJob, VerifySummary } from '../../../shared/contract/backup.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { requiredBytesFor, runBackup } from './engine.ts';
-import { listStagingJobs } from './job-files.ts';
+import { listStagingJobs, readSeed } from './job-files.ts';
+import { assertOnePassphrase } from './one-passphrase.ts';
 import { StagingFolderSource, openJob, readSeedFrom, unlockSource, type JobReader, type PackSource } from './reader.ts';
 import { openDiskSource } from './disk-source.ts';
 import { restoreJob, type ConflictChoice } from './restore.ts';
@@ -44,6 +45,8 @@ export interface BackupServiceDeps {
   containerSource?: (s: ContainerSourceRequest) => Promise<PackSource>;
   /** The policy's stored passphrase for a job (policies.passphraseForJob), or null when none is kept. */
   policyPassphrase?: (job: string) => Promise<string | null>;
+  /** The passphrase the policy keeps for a job it governs (one-passphrase.ts), or null: a typed one must equal it. */
+  policyBoundPassphrase?: (job: string) => Promise<string | null>;
 }
 
 export function sourceOf(ref: JobRef): RecoverSource {
@@ -99,9 +102,16 @@ export class BackupService {
     return stored;
   }
 
-  /** Checks a passphrase against an existing job's seed.json key check (nothing to check when the job is new). */
+  /**
+   * Before Back Up Now writes anything: a typed passphrase must be the backup's one (the policy's for a job it governs,
+   * else the existing seed.json's, see one-passphrase.ts); the policy's passphrase must open an existing job's seed.
+   */
   async checkPassphrase(req: StagingRef): Promise<{ ok: true; exists: boolean }> {
     const passphrase = await this.passphraseFor(req, req.job);
+    if (req.passphrase) {
+      await this.assertOnePassphrase(req.staging, req.job, passphrase, true);
+      return { ok: true, exists: (await readSeed(join(resolve(req.staging), req.job)).catch(() => null)) !== null };
+    }
     const source = new StagingFolderSource(join(resolve(req.staging), req.job));
     try {
       await readSeedFrom(source);
@@ -117,6 +127,7 @@ export class BackupService {
     const { usePolicyPassphrase: _u, ...rest } = req;
     const snap = this.tasks.start('backup', `Back up now: ${req.job.name}`, async (t) => {
       const passphrase = await this.passphraseFor(req, req.job.name);
+      if (req.passphrase) await this.assertOnePassphrase(req.staging, req.job.name, passphrase, req.overwrite === true);
       const r = await runBackup({
         ...this.tuning,
         ...rest,
@@ -130,6 +141,11 @@ export class BackupService {
       return { ...summary };
     });
     return { taskId: snap.id };
+  }
+
+  private async assertOnePassphrase(staging: string, job: string, typed: string, overwrite: boolean): Promise<void> {
+    const bound = this.deps.policyBoundPassphrase ? await this.deps.policyBoundPassphrase(job) : null;
+    await assertOnePassphrase({ staging: resolve(staging), job, typed, overwrite, bound });
   }
 
   async estimate(req: { items: string[]; exclusions?: Exclusions; staging: string }): Promise<BackupEstimate> {

@@ -209,6 +209,35 @@ describe('Back Up Now wizard', () => {
     expect(screen.getByTestId('bun-verify-damaged').textContent).toMatch(/srv\/data\/a.bin: needs a damaged chunk/);
   });
 
+  it('a typed passphrase other than the policy\'s is refused before Next (one passphrase per backup, issue 13 §8)', async () => {
+    t.handle('backup:jobs', () => ({ ok: true, value: [] }));
+    t.handle('backup:checkPassphrase', (req) =>
+      req.passphrase === PASS
+        ? { ok: true, value: { ok: true as const, exists: false } }
+        : { ok: false, error: { code: 'WRONG_PASSPHRASE', message: 'The passphrase typed is not the one saved with the backup policy for job "seed-one".' } },
+    );
+    renderWizard();
+    await screen.findByTestId('bun-wizard');
+    act(() => {
+      useStoreBun({ policy: { passphraseSet: true } as never });
+      getAppState().updateBackupDraft({ items: [{ path: '/srv/data', kind: 'folder', selected: true }], staging: '/mnt/st', jobName: 'seed-one', usePolicyPassphrase: false });
+    });
+    await act(async () => {
+      await getAppState().checkBackupJob();
+      getAppState().goBackupStep('passphrase');
+    });
+    type('bun-passphrase', 'another passphrase of enough length');
+    type('bun-passphrase-confirm', 'another passphrase of enough length');
+    fireEvent.click(next());
+    expect((await screen.findByTestId('bun-passphrase-error')).textContent).toMatch(/not the one saved with the backup policy/);
+    expect(getAppState().bun.step).toBe('passphrase');
+    type('bun-passphrase', PASS);
+    type('bun-passphrase-confirm', PASS);
+    fireEvent.click(next());
+    await waitFor(() => expect(getAppState().bun.step).toBe('confirm'));
+    expect(t.calls.filter((c) => c.channel === 'backup:checkPassphrase').length).toBe(2);
+  });
+
   it('resuming an unfinished job: a wrong passphrase is caught by backup:checkPassphrase before Next', async () => {
     t.handle('backup:jobs', () => ({ ok: true, value: [{ jobName: 'seed-one', dir: '/mnt/st/seed-one', state: 'inProgress' as const }] }));
     t.handle('backup:checkPassphrase', (req) =>

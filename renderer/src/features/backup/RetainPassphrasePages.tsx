@@ -56,11 +56,11 @@ export function PassphrasePage({ errors }: { errors: FieldErrors }) {
     existing === 'inProgress'
       ? `An unfinished backup of job "${draft.jobName}" is in the staging location. Back Up Now resumes it: enter the passphrase it was started with; another one is refused.`
       : existing === 'complete'
-        ? `Job "${draft.jobName}" already has a completed backup. The confirmation page asks before replacing it; the new backup uses the passphrase you enter here.`
+        ? `Job "${draft.jobName}" already has a completed backup. The confirmation page asks before replacing it. A backup has exactly one passphrase: the one typed here must be the one the job was backed up with (or the one saved with the policy).`
         : bun.policy?.passphraseSet
           ? draft.usePolicyPassphrase
             ? 'The passphrase saved (protected) with your backup policy is used; you do not need to type it.'
-            : 'Enter the passphrase saved with your backup policy. Nothing can be restored without it.'
+            : 'Type the passphrase saved with your backup policy: a backup has exactly one passphrase, and another one is refused. Nothing can be restored without it.'
           : 'Choose a passphrase of 16 to 256 printable ASCII characters and keep it safe: nothing can be restored without it.';
   return (
     <div className={styles.page}>

@@ -33,7 +33,7 @@ export interface BackUpNowActions {
   updateBackupDraft(patch: Partial<BackupDraft>): void;
   goBackupStep(step: BackupStep): void;
   checkBackupJob(): Promise<void>;
-  /** backup:checkPassphrase against an unfinished job before leaving the passphrase page; false (error shown) when wrong. */
+  /** backup:checkPassphrase (policy's passphrase, existing job's key check) before leaving the passphrase page; false (error shown) when wrong. */
   checkBackupPassphrase(): Promise<boolean>;
   estimateBackup(): Promise<void>;
   startBackup(): Promise<void>;
@@ -150,7 +150,10 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
     async checkBackupPassphrase() {
       const b = get().bun;
       const d = b.draft;
-      if (b.existing !== 'inProgress') return true;
+      // One passphrase per backup: a typed one is checked against the policy's saved one, or the existing job's key
+      // check (resume / replace); the policy's own is checked against an unfinished job. Nothing to check otherwise.
+      const typed = !(d.usePolicyPassphrase && b.policy?.passphraseSet);
+      if (b.existing !== 'inProgress' && !(typed && (b.existing === 'complete' || b.policy?.passphraseSet))) return true;
       try {
         await api.invoke('backup:checkPassphrase', { staging: d.staging, job: d.jobName, ...secret() });
         return true;
