@@ -137,18 +137,26 @@ export function register(program: Command): void {
 
   program
     .command('verify')
-    .description('Verify a backup in a staging location: every pack, every chunk, every file (exit 0 only if intact).')
-    .requiredOption('--staging <dir>', 'staging location')
+    .description('Verify a backup (staging location, prepared disks or the blob container): every pack, every chunk, every file (exit 0 only if intact).')
+    .option('--staging <dir>', 'staging location (the source; with --from-disk/--from-container only where seed.json is read from)')
     .requiredOption('--job <name>', 'job name')
     .requiredOption('--passphrase-file <file>', 'file holding the passphrase')
+    .option('--from-disk <dir...>', 'verify the prepared disks (their root folders; give every disk of the job)')
+    .option('--from-container', 'verify the blob container after the import (needs `obc sign-in`)')
+    .option('--subscription <id>', 'with --from-container: subscription id')
+    .option('--resource-group <name>', 'with --from-container: resource group of the storage account (looked up when absent)')
+    .option('--storage-account <name>', 'with --from-container: storage account')
+    .option('--container <name>', 'with --from-container: container')
     .option('--json', 'JSON lines on stdout')
     .action(async (o) => {
       const json = !!o.json;
       await guarded(json, async () => {
+        const source = restoreSource(o);
         const passphrase = await readPassphraseFile(o.passphraseFile);
         const tasks = new TaskManager({ minIntervalMs: 200 });
-        const svc = new BackupService(tasks);
-        const s = await runTask(tasks, () => svc.verify({ staging: o.staging, job: o.job, passphrase }), json);
+        const azure = source.kind === 'container' ? await cliAzure() : null;
+        const svc = new BackupService(tasks, {}, azure ? recoverDeps({ azure: azure.azure, importVerify: azure.importVerify(tasks) }) : {});
+        const s = await runTask(tasks, () => svc.verify({ source, passphrase }), json).finally(() => azure?.azure.close());
         const r = s.result as { ok: boolean; packsChecked: number; chunksChecked: number; filesChecked: number; damagedPacks: Array<{ path: string; reason: string }>; damagedFiles: Array<{ path: string; reason: string }> } | undefined;
         finish(s, json, () =>
           r

@@ -155,13 +155,21 @@ export class BackupService {
     return { files: scan.files, dirs: scan.dirs, bytes: scan.bytes, requiredBytes, freeBytes, fits: requiredBytes <= freeBytes, skipped: scan.skipped.slice(0, MAX_LISTED) };
   }
 
-  verify(req: StagingRef): { taskId: string } {
-    const snap = this.tasks.start('verify', `Verify backup: ${req.job}`, async (t) => {
-      const passphrase = await this.passphraseFor(req, req.job);
-      const report: VerifySummary = await verifyJob(new StagingFolderSource(join(resolve(req.staging), req.job)), passphrase, t.signal, (p) => {
-        t.progress({ done: p.done, total: p.total, unit: 'bytes' });
-        if (p.current) t.message(`Checking ${p.current}`);
-      });
+  /** Verify a backup in the staging folder, on prepared disks or in the container (a source, or staging + job). */
+  verify(req: JobRef): { taskId: string } {
+    const src = sourceOf(req);
+    const snap = this.tasks.start('verify', `Verify backup: ${src.job}`, async (t) => {
+      const passphrase = await this.passphraseFor(req, src.job);
+      const source = await this.openSource(src);
+      let report: VerifySummary;
+      try {
+        report = await verifyJob(source, passphrase, t.signal, (p) => {
+          t.progress({ done: p.done, total: p.total, unit: 'bytes' });
+          if (p.current) t.message(`Checking ${p.current}`);
+        });
+      } finally {
+        await source.close?.();
+      }
       for (const p of report.damagedPacks) t.warn(`Damaged: ${p.path}: ${p.reason}`);
       for (const f of report.damagedFiles) t.warn(`Cannot be restored intact: ${f.path}: ${f.reason}`);
       t.message(report.ok ? `All ${report.packsChecked} packs and ${report.filesChecked} files are intact.` : `${report.damagedPacks.length} damaged pack(s), ${report.damagedFiles.length} affected file(s).`);
