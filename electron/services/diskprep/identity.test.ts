@@ -5,13 +5,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runDiskPrep, type DiskPrepOptions } from './engine.ts';
 import { FolderDiskProvider } from './folder-disk.ts';
 import { driveList } from './drives-file.ts';
 import { stateDirFor } from './session.ts';
 import { sealSeed } from '../backup/job-files.ts';
+import { runBackup } from '../backup/engine.ts';
+import { FAST_KDF } from '../backup/test-utils.ts';
+import { TaskManager } from '../tasks/task-manager.ts';
+import { DiskPrepService } from './service.ts';
+import { WindowsDiskProvider } from './windows-disk.ts';
 import { DESCRIPTOR_PATH, descriptorFor, encodeDescriptor } from '../backup/descriptor.ts';
 import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testProtector } from './test-helpers.ts';
 
@@ -73,6 +78,30 @@ describe('Disk Prep bound to the backup identity (issue 13 §2)', () => {
     const r = await runDiskPrep(opts(staging, disks));
     expect(r.copiedBytes).toBe(seed.files.reduce((s, f) => s + f.length, 0)); // the first pack copied again too
     expect((await readFile(join(disks[0], 'obc-session-1', JOB, seed.files[0].path))).equals(fresh)).toBe(true);
+  });
+
+  it('backup --overwrite retires the Disk Prep state, and is refused while Disk Prep holds the job', async () => {
+    const root = await tempDir();
+    const staging = join(root, 'staging');
+    const src = join(root, 'src');
+    await mkdir(src);
+    await writeFile(join(src, 'a.bin'), Buffer.alloc(300_000, 3));
+    const backup = () => runBackup({ items: [src], staging, job: { name: JOB, container: 'seed' }, passphrase: TEST_PASSPHRASE, kdf: FAST_KDF, overwrite: true });
+    await backup();
+    const disks = await makeDisks(root, [8 * MiB], 'IDF');
+    const first = await runDiskPrep(opts(staging, disks));
+    const tasks = new TaskManager({ minIntervalMs: 10 });
+    const svc = new DiskPrepService({ tasks, dataDir: root, windows: new WindowsDiskProvider({ platform: 'linux' }) });
+    expect((await svc.status({ staging, job: JOB })).complete).toBe(true);
+    // A Disk Prep run holding the job (its lock, a live pid): the backup is not replaced under it.
+    await writeFile(join(first.stateDir, '.obc-lock'), String(process.pid));
+    await expect(backup()).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/Disk Prep is running for job "idjob"/) });
+    await rm(join(first.stateDir, '.obc-lock'));
+    await backup();
+    expect((await readdir(first.stateDir)).filter((n) => n !== 'retired')).toEqual([]);
+    expect(await readdir(join(first.stateDir, 'retired'))).toEqual([expect.stringMatching(new RegExp(`^replaced-${first.backupId}-\\d+$`))]);
+    expect(await svc.status({ staging, job: JOB })).toMatchObject({ started: false, complete: false, disks: [] });
+    await tasks.shutdown();
   });
 
   it('drives.json of an earlier backup never reaches job creation', async () => {
