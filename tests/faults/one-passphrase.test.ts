@@ -39,7 +39,7 @@ describe('one passphrase per backup (issue 13 §8)', () => {
     const before = await readFile(join(staging, 'pass-job', 'seed.json'), 'utf8');
     const r = await backup(staging, 'pass-job', pfB, ['--overwrite']);
     expect(r.code).toBe(1);
-    expect(resultOf(r)?.error).toMatchObject({ code: 'WRONG_PASSPHRASE', message: expect.stringMatching(/not the one of the backup it would replace.*exactly one passphrase/) });
+    expect(resultOf(r)?.error).toMatchObject({ code: 'WRONG_PASSPHRASE', message: expect.stringMatching(/does not match the one used for backup job "pass-job" \(the completed backup this run would replace\)\. A backup has exactly one passphrase/) });
     expect(await readFile(join(staging, 'pass-job', 'seed.json'), 'utf8')).toBe(before);
     expect((await backup(staging, 'pass-job', pfA, ['--overwrite'])).code).toBe(0);
   });

@@ -44,7 +44,7 @@ export async function assertOnePassphrase(o: { staging: string; job: string; typ
     await unlockJob(o.typed, seed.crypto, o.job, join(jobDir, SEED_FILE));
   } catch (err) {
     if (!(err instanceof AppError) || err.code !== 'WRONG_PASSPHRASE') throw err;
-    const what = seed.state === 'inProgress' ? 'the unfinished backup it would resume' : 'the backup it would replace';
-    throw new AppError('WRONG_PASSPHRASE', `The passphrase typed is not the one of ${what} (job "${o.job}"). A backup has exactly one passphrase: type that one, or choose another job name.`, { field: 'passphrase', job: o.job });
+    const what = seed.state === 'inProgress' ? 'the unfinished backup this run resumes' : 'the completed backup this run would replace';
+    throw new AppError('WRONG_PASSPHRASE', `The passphrase does not match the one used for backup job "${o.job}" (${what}). A backup has exactly one passphrase: type that one, or choose another job name.`, { field: 'passphrase', job: o.job });
   }
 }
