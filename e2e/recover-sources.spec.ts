@@ -43,20 +43,22 @@ test('Recover Data from two prepared disks alone restores byte for byte', async 
   await mkdir(join(source, 'docs', 'deep'), { recursive: true });
   await writeFile(join(source, 'readme.txt'), 'restore from disks\n'.repeat(300));
   await writeFile(join(source, 'docs', 'deep', 'leaf.bin'), randomBytes(200_000));
-  for (let i = 0; i < 3; i++) await writeFile(join(source, `part-${i}.bin`), randomBytes(3 * 1024 * 1024));
+  // 72 MiB of random data: two packs (64 MiB each at most), so that both disks below carry one.
+  for (let i = 0; i < 3; i++) await writeFile(join(source, `part-${i}.bin`), randomBytes(24 * 1024 * 1024));
   await writeFile(join(source, 'docs', 'naïve café.txt'), 'unicode\n');
   await mkdir(staging);
 
   const { taskId } = await invoke<{ taskId: string }>(page, 'backup:start', { items: [source], staging, job: { name: JOB, container: 'seed' }, passphrase: PASSPHRASE });
   await waitTask(page, taskId);
 
-  // Two rehearsal disks, 2 MiB and 12 MiB: the pack only fits the second, the catalog lands on the first (first fit),
-  // so the job's files are spread over both.
+  // Two rehearsal disks, 70 MiB and 20 MiB: the first takes the 64 MiB pack and the catalog (first fit), the second
+  // pack only fits the second disk, so the job's files are spread over both. (A disk smaller than any pack would be
+  // refused: it could carry only the catalog.)
   const cliData = join(host.tmpDir, 'cli-data');
   const passFile = join(host.tmpDir, 'pass.txt');
   await writeFile(passFile, PASSPHRASE);
   const disks = [join(host.tmpDir, 'disk1'), join(host.tmpDir, 'disk2')];
-  for (const [i, d] of disks.entries()) await obc(cliData, 'disks', 'init', d, '--serial', `E2EREC${i + 1}`, '--capacity', ['2M', '12M'][i]);
+  for (const [i, d] of disks.entries()) await obc(cliData, 'disks', 'init', d, '--serial', `E2EREC${i + 1}`, '--capacity', ['70M', '20M'][i]);
   await obc(cliData, 'diskprep', `s:${staging}`, '--job', JOB, '--disk', disks[0], '--disk', disks[1], '--passphrase-file', passFile, '--no-job');
   await rename(staging, `${staging}-shipped-away`);
 
