@@ -121,6 +121,9 @@ test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter
   await expect(page.getByTestId('dp-copy-error')).toBeHidden();
   await expect(page.getByTestId('dp-disk-progress-E2EDISK1')).toHaveAttribute('data-phase', 'done');
   await expect(page.getByTestId('status-tasks-waiting')).toHaveText('1 waiting for you');
+  // Two different actions, two different words: the copy's own button stops the copy, the footer closes the screen.
+  await expect(page.getByTestId('dp-copy').getByTestId('task-progress-cancel')).toHaveText('Stop copying');
+  await expect(page.getByTestId('wizard-cancel')).toHaveText('Close');
   await shot('disk-prep-5-needs-disk');
   const waitingId = (await invoke<{ waitingTaskId?: string }>(page, 'diskprep:status', { staging, job: JOB })).waitingTaskId ?? '';
   expect(waitingId).not.toBe('');

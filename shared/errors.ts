@@ -56,7 +56,18 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }
 
-/** Converts anything thrown into an IpcError without leaking stack traces. */
+/**
+ * Node's system errors read "ENOTDIR: not a directory, open '/srv/x/seed.json'": the words, not the errno code, reach
+ * the user ("Not a directory: /srv/x/seed.json"); the code stays in IpcError.code. Other messages pass unchanged.
+ */
+export function plainSystemMessage(message: string): string {
+  const m = /^E[A-Z]+: ([^,]+)(?:, \w+(?: '([^']*)'(?: -> '([^']*)')?)?)?$/.exec(message);
+  if (!m) return message;
+  const words = m[1].charAt(0).toUpperCase() + m[1].slice(1);
+  return m[2] ? `${words}: ${m[2]}${m[3] ? ` → ${m[3]}` : ''}` : words;
+}
+
+/** Converts anything thrown into an IpcError without leaking stack traces (or errno codes in the message). */
 export function toIpcError(err: unknown): IpcError {
   if (err instanceof AppError) return err.toJSON();
   if (err && typeof err === 'object') {
@@ -64,7 +75,7 @@ export function toIpcError(err: unknown): IpcError {
     if (e.name === 'AbortError') return { code: 'CANCELLED', message: 'Cancelled.' };
     if (isErrorCode(e.code) && typeof e.message === 'string') return { code: e.code, message: e.message };
     const sys = typeof e.code === 'string' ? e.code : '';
-    const msg = typeof e.message === 'string' ? e.message : String(err);
+    const msg = plainSystemMessage(typeof e.message === 'string' ? e.message : String(err));
     if (sys === 'ENOSPC') return { code: 'NO_SPACE', message: msg };
     if (sys === 'EACCES' || sys === 'EPERM' || sys === 'EROFS') return { code: 'PERMISSION_DENIED', message: msg };
     if (sys === 'ENOENT') return { code: 'NOT_FOUND', message: msg };

@@ -62,6 +62,7 @@ export const coreHandlers: HandlerSlice<CoreChannel> = {
     host,
     platform: process.platform,
     dataDir: services.dataDir,
+    locale: Intl.DateTimeFormat().resolvedOptions().locale,
     testHooks: services.testHooks,
   }),
   'task:list': async (_req, { services }) => services.tasks.list(),

@@ -113,6 +113,12 @@ export interface RestoreSummary {
 }
 
 export const CONFLICT_CHOICES = ['overwrite', 'skip', 'keepBoth'] as const;
+/**
+ * What Recover Data does with a file that already exists at the destination when nobody chose: keep both (the
+ * recovered copy gets a new name), as the MARS agent's "Create copies so that you have both versions". The console,
+ * `obc restore` and the backup service use this one default.
+ */
+export const DEFAULT_CONFLICT: (typeof CONFLICT_CHOICES)[number] = 'keepBoth';
 
 
 /** YYYY-MM-DD (a real calendar date). */

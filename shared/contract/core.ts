@@ -33,6 +33,8 @@ export interface AppInfo {
   host: 'electron' | 'browser';
   platform: string;
   dataDir: string;
+  /** The OS locale (BCP 47) of the host: the console writes dates in its format. */
+  locale?: string;
   /** Test-only channels are live (OBC_TEST_HOOKS=1). */
   testHooks: boolean;
 }

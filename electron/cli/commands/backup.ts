@@ -7,7 +7,7 @@ import { TaskManager } from '../../services/tasks/task-manager.ts';
 import { BackupService } from '../../services/backup/service.ts';
 import { exclusionsFromArgs } from '../../services/backup/exclusions.ts';
 import { recoverDeps } from '../../services/backup/recover-deps.ts';
-import { recoverSourceSchema, retainUntilSchema, type RecoverSource } from '../../../shared/contract/backup.ts';
+import { CONFLICT_CHOICES, DEFAULT_CONFLICT, recoverSourceSchema, retainUntilSchema, type RecoverSource } from '../../../shared/contract/backup.ts';
 import { resolveDataDir } from '../../services/paths.ts';
 import { SettingsStore } from '../../services/settings/settings-store.ts';
 import type { AzureService } from '../../services/azure/azure-service.ts';
@@ -179,13 +179,13 @@ export function register(program: Command): void {
     .requiredOption('--passphrase-file <file>', 'file holding the passphrase')
     .requiredOption('--to <dir>', 'destination folder')
     .option('--from-disk <dir...>', 'read from prepared disks (their root folders; give every disk of the job)')
-    .option('--from-container', 'read from the blob container after the import (needs `obc sign-in`)')
+    .option('--from-container', 'read from the blob container after the import (needs `obc signin` first)')
     .option('--subscription <id>', 'with --from-container: subscription id')
     .option('--resource-group <name>', 'with --from-container: resource group of the storage account (looked up when absent)')
     .option('--storage-account <name>', 'with --from-container: storage account')
     .option('--container <name>', 'with --from-container: container')
     .option('--path <p>', 'catalog path to restore (folder or file); repeatable, default everything', collect, [])
-    .addOption(new Option('--conflict <choice>', 'when a file exists').choices(['overwrite', 'skip', 'keepBoth']).default('skip'))
+    .addOption(new Option('--conflict <choice>', 'when a file exists at the destination: keepBoth (a renamed copy), skip or overwrite').choices([...CONFLICT_CHOICES]).default(DEFAULT_CONFLICT))
     .option('--json', 'JSON lines on stdout')
     .action(async (o) => {
       const json = !!o.json;

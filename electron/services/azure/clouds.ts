@@ -165,7 +165,7 @@ export function clientIdMissing(cloud: CloudDefinition): AppError {
       'tool client ids. Register a public client in your tenant (Microsoft Entra ID → App registrations → New ' +
       'registration → "Mobile and desktop applications", redirect URI http://localhost; delegated permissions: Azure ' +
       'Service Management user_impersonation, Microsoft Graph User.Read and Application.ReadWrite.All), then enter ' +
-      'its Application (client) ID in Settings → Cloud, or set OBC_AZURE_CLIENT_ID.',
+      'its Application (client) ID on the console\'s Sign in / out screen (or `obc signin --client-id <id>`), or set OBC_AZURE_CLIENT_ID.',
     { cloud: cloud.name, field: 'clientId' },
   );
 }

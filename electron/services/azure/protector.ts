@@ -28,8 +28,8 @@ export class FileKeyProtector implements Protector {
     this.keyPath = keyPath;
     this.description =
       process.platform === 'win32'
-        ? `Encrypted with AES-256-GCM using a key stored in ${keyPath}. Windows does not honour Unix file modes: protect that file with NTFS permissions; anyone who can read it can decrypt your saved sign-in.`
-        : `Encrypted with AES-256-GCM using a key stored in ${keyPath}, readable only by your user account (mode 0600). Anyone who can read that file (you, or an administrator) can decrypt your saved sign-in.`;
+        ? `Encrypted with AES-256-GCM using a key stored in ${keyPath}. Windows does not honour Unix file modes: protect that file with NTFS permissions; anyone who can read it can decrypt what it protects on this machine (the saved sign-in, the backup passphrase).`
+        : `Encrypted with AES-256-GCM using a key stored in ${keyPath}, readable only by your user account (mode 0600). Anyone who can read that file (you, or an administrator) can decrypt what it protects on this machine (the saved sign-in, the backup passphrase).`;
   }
 
   private async loadKey(): Promise<Buffer> {

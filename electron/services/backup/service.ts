@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { TaskManager, TaskContext } from '../tasks/task-manager.ts';
-import type { BackupEstimate, BackupSummary, CatalogListing, RecoverSource, RestoreSummary, StagingJob, VerifySummary } from '../../../shared/contract/backup.ts';
+import { DEFAULT_CONFLICT, type BackupEstimate, type BackupSummary, type CatalogListing, type RecoverSource, type RestoreSummary, type StagingJob, type VerifySummary } from '../../../shared/contract/backup.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { requiredBytesFor, runBackup } from './engine.ts';
 import { listStagingJobs, readSeed } from './job-files.ts';
@@ -240,7 +240,7 @@ export class BackupService {
       const r: RestoreSummary = await restoreJob(reader, {
         to: req.to,
         ...(req.paths ? { paths: req.paths } : {}),
-        conflict: req.conflict ?? 'skip',
+        conflict: req.conflict ?? DEFAULT_CONFLICT,
         signal: t.signal,
         onProgress: (p) => {
           t.progress({ done: p.bytes, total: p.totalBytes, unit: 'bytes' });

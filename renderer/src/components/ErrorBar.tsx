@@ -1,5 +1,6 @@
 /**
- * A failure shown as an error MessageBar (inside a MessageBarGroup) with an optional Retry and dismiss.
+ * A failure shown as an error MessageBar (inside a MessageBarGroup) with an optional Retry and dismiss. Long messages
+ * wrap (multiline layout; an unbroken path or URL breaks where it must) so the actions stay on screen.
  * data-testid: error-bar, error-bar-retry, error-bar-dismiss
  */
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarGroup, MessageBarTitle } from '@fluentui/react-components';
@@ -22,8 +23,8 @@ export function ErrorBar({ error, title, onRetry, onDismiss, retryLabel = 'Retry
   const code = error instanceof AppError ? error.code : undefined;
   return (
     <MessageBarGroup>
-      <MessageBar intent="error" data-testid={testId} data-code={code}>
-        <MessageBarBody>
+      <MessageBar intent="error" layout="multiline" data-testid={testId} data-code={code}>
+        <MessageBarBody style={{ overflowWrap: 'anywhere' }}>
           {title && <MessageBarTitle>{title}</MessageBarTitle>}
           {message}
         </MessageBarBody>

@@ -16,9 +16,11 @@ export interface TaskProgressProps {
   cancelDisabled?: boolean;
   /** Accessible name for the cancel button, e.g. "Cancel Back up C:\Data". */
   cancelLabel?: string;
+  /** Visible text of the cancel button (default "Cancel"), e.g. "Stop copying" where another Cancel is on screen. */
+  cancelText?: string;
 }
 
-export function TaskProgress({ progress, label, status, onCancel, cancelDisabled, cancelLabel }: TaskProgressProps) {
+export function TaskProgress({ progress, label, status, onCancel, cancelDisabled, cancelLabel, cancelText = 'Cancel' }: TaskProgressProps) {
   const known = progress.total !== undefined && progress.total > 0;
   const text =
     status === 'cancelling' ? `Cancelling… ${formatProgress(progress)}` : status === 'waiting' ? `Paused · ${formatProgress(progress)}` : formatProgress(progress);
@@ -42,7 +44,7 @@ export function TaskProgress({ progress, label, status, onCancel, cancelDisabled
           disabled={cancelDisabled || status === 'cancelling'}
           aria-label={cancelLabel ?? 'Cancel'}
         >
-          Cancel
+          {cancelText}
         </Button>
       )}
     </div>

@@ -1,6 +1,8 @@
 /**
  * Frame shared by every wizard: a vertical TabList of steps (future steps disabled, visited ones clickable),
- * the step content, and a Back / Next / Cancel footer. Next is disabled while the current step is invalid.
+ * the step content, and a Back / Next / Cancel footer. Next is disabled while the current step is invalid. The footer
+ * sticks to the bottom of the window, so Next stays in view on a long page. Once the wizard has finished
+ * (`finished`: the policy saved, the task started) Back and Cancel are disabled; Next (the finish label) closes.
  * data-testid: wizard, wizard-steps, wizard-step-<id>, wizard-content, wizard-back, wizard-next, wizard-cancel
  */
 import { Button, Spinner, Tab, TabList, Text, makeStyles, tokens } from '@fluentui/react-components';
@@ -25,6 +27,10 @@ export interface WizardFrameProps {
   onCancel: () => void;
   /** Label of Next on the last step (default "Finish"). */
   finishLabel?: string;
+  /** Label of the Cancel button (default "Cancel"; "Close" where closing stops nothing). */
+  cancelLabel?: string;
+  /** The work is done or running on its own: nothing to go back to or cancel here. */
+  finished?: boolean;
   busy?: boolean;
   children: ReactNode;
 }
@@ -43,11 +49,15 @@ const useStyles = makeStyles({
     gap: tokens.spacingHorizontalS,
     padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`,
     borderTop: `1px solid ${tokens.colorNeutralStroke2}`,
+    position: 'sticky',
+    bottom: 0,
+    zIndex: 1,
+    backgroundColor: tokens.colorNeutralBackground1,
   },
 });
 
 export function WizardFrame(props: WizardFrameProps) {
-  const { title, steps, currentId, onStepSelect, onBack, onNext, onCancel, finishLabel = 'Finish', busy, children } = props;
+  const { title, steps, currentId, onStepSelect, onBack, onNext, onCancel, finishLabel = 'Finish', cancelLabel = 'Cancel', finished, busy, children } = props;
   const styles = useStyles();
   const index = Math.max(0, steps.findIndex((s) => s.id === currentId));
   const reached = Math.max(index, props.reachedIndex ?? index);
@@ -79,14 +89,14 @@ export function WizardFrame(props: WizardFrameProps) {
       </div>
       <div className={styles.footer}>
         {busy && <Spinner size="tiny" label="Working…" />}
-        <Button data-testid="wizard-back" onClick={onBack} disabled={index === 0 || busy}>
+        <Button data-testid="wizard-back" onClick={onBack} disabled={index === 0 || busy || finished}>
           Back
         </Button>
         <Button data-testid="wizard-next" appearance="primary" onClick={onNext} disabled={!current?.valid || busy}>
           {last ? finishLabel : 'Next'}
         </Button>
-        <Button data-testid="wizard-cancel" onClick={onCancel}>
-          Cancel
+        <Button data-testid="wizard-cancel" onClick={onCancel} disabled={finished}>
+          {cancelLabel}
         </Button>
       </div>
     </section>

@@ -59,21 +59,32 @@ export function formatProgress(p: TaskProgress): string {
   return parts.join(' · ');
 }
 
-/** Local date and time, short: "Nov 22, 04:12:09" (the year only when it is not this year). */
-export function formatTime(iso: string | undefined, now: Date = new Date()): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const sameYear = d.getFullYear() === now.getFullYear();
-  return d.toLocaleString(undefined, {
-    ...(sameYear ? {} : { year: 'numeric' }),
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  });
+/**
+ * The one date format of the console: the OS locale's medium date (and short time), e.g. "Nov 22, 2026, 04:12" in
+ * en-US or "22 nov. 2026, 04:12" in fr-FR. The host tells the OS locale (app:info); until it has, the browser's.
+ */
+let osLocale: string | undefined;
+export function setDateLocale(locale: string | undefined): void {
+  osLocale = locale && Intl.DateTimeFormat.supportedLocalesOf([locale]).length ? locale : undefined;
+}
+
+const toDate = (v: string | number | Date): Date => (v instanceof Date ? v : typeof v === 'number' ? new Date(v) : /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T12:00:00`) : new Date(v));
+
+/** Date and time (minutes) in the OS locale; `timeZone` for a schedule's own zone (then named after the time). */
+export function formatDateTime(value: string | number | Date | undefined, timeZone?: string): string {
+  if (value === undefined || value === '') return '—';
+  const d = toDate(value);
+  if (Number.isNaN(d.getTime())) return typeof value === 'string' ? value : '—';
+  const text = new Intl.DateTimeFormat(osLocale, { dateStyle: 'medium', timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(d);
+  return timeZone && timeZone !== Intl.DateTimeFormat().resolvedOptions().timeZone ? `${text} (${timeZone})` : text;
+}
+
+/** A calendar date (YYYY-MM-DD or a timestamp) in the OS locale's medium date, e.g. "Nov 22, 2026". */
+export function formatDate(value: string | number | Date | undefined): string {
+  if (value === undefined || value === '') return '—';
+  const d = toDate(value);
+  if (Number.isNaN(d.getTime())) return typeof value === 'string' ? value : '—';
+  return new Intl.DateTimeFormat(osLocale, { dateStyle: 'medium' }).format(d);
 }
 
 /** Seconds between two ISO times (or until now). */

@@ -12,6 +12,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { api } from '../../api/client.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { useAppStore } from '../../store/index.ts';
+import { ClientIdPanel } from './ClientIdPanel.tsx';
 import { SandboxPanel } from './SandboxPanel.tsx';
 
 export function AccountScreen() {
@@ -61,9 +62,7 @@ export function AccountScreen() {
               ? `Sign in again to ${auth.cloudDisplayName}: ${auth.needsSignIn}`
               : `Not signed in to ${auth.cloudDisplayName}.`}
       </Body1>
-      {auth && !auth.clientIdConfigured && (
-        <Text>This cloud needs the application (client) id of your organisation's registered public client. Set it in Change Properties or with OBC_AZURE_CLIENT_ID.</Text>
-      )}
+      {auth && !auth.clientIdConfigured && <ClientIdPanel cloudName={auth.cloudDisplayName} />}
       <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
         <Button data-testid="account-signin" appearance="primary" icon={<PersonRegular />} disabled={busy !== null || !auth || (auth.signedIn && !auth.needsSignIn)} onClick={() => void signIn()}>
           {auth?.needsSignIn ? 'Sign in again' : 'Sign in'}

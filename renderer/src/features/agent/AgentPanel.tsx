@@ -9,7 +9,7 @@ import { Button, Card, Text, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useState } from 'react';
 import type { AgentChange, AgentStatus } from '../../../../shared/contract/policies.ts';
 import { api, errorMessage } from '../../api/client.ts';
-import { formatTime } from '../../components/format.ts';
+import { formatDateTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 
 export function AgentPanel() {
@@ -65,10 +65,10 @@ export function AgentPanel() {
             {s.running ? `Running: ${s.runningAs} runs the scheduled backups.` : s.installed ? 'Not running now (a console runs the schedules, or the service is stopped).' : 'Not running.'}
           </Text>
           <Text size={200} data-testid="agent-next">
-            Next run: {s.nextRun ? formatTime(s.nextRun) : 'none scheduled'}
+            Next run: {s.nextRun ? formatDateTime(s.nextRun) : 'none scheduled'}
           </Text>
           <Text size={200} data-testid="agent-last">
-            Last run by the agent: {s.lastRun ? `${formatTime(s.lastRun.at)}: ${s.lastRun.message}` : 'none yet'}
+            Last run by the agent: {s.lastRun ? `${formatDateTime(s.lastRun.at)}: ${s.lastRun.message}` : 'none yet'}
           </Text>
           {!s.supported && (
             <Text size={200} data-testid="agent-unsupported">

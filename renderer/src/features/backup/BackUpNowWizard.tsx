@@ -88,6 +88,7 @@ export function BackUpNowWizard() {
         onBack={() => index > 0 && go(BACKUP_STEPS[index - 1])}
         onNext={() => void next()}
         onCancel={close}
+        finished={!!bun.taskId}
         finishLabel="Close"
         busy={advancing}
       >

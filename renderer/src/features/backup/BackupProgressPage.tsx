@@ -18,7 +18,7 @@ const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '820px' },
   grid: { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))', gap: tokens.spacingVerticalS, margin: 0 },
   cell: { margin: 0, '& dt': { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 }, '& dd': { margin: 0, fontWeight: tokens.fontWeightSemibold } },
-  warnings: { maxHeight: '180px', overflowY: 'auto', margin: 0, paddingLeft: tokens.spacingHorizontalL, wordBreak: 'break-all' },
+  warnings: { maxHeight: '180px', overflowY: 'auto', margin: 0, paddingLeft: tokens.spacingHorizontalL, overflowWrap: 'anywhere' },
 });
 
 const STATUS_TEXT: Record<TaskSnapshot['status'], string> = {
@@ -90,7 +90,7 @@ export function BackupProgressPage() {
         </Text>
       )}
       {task.message && (
-        <Text size={200} data-testid="bun-message" style={{ wordBreak: 'break-all' }}>
+        <Text size={200} data-testid="bun-message" style={{ overflowWrap: 'anywhere' }}>
           {task.message}
         </Text>
       )}

@@ -12,12 +12,12 @@ import { ArrowClockwiseRegular, PlayRegular } from '@fluentui/react-icons';
 import { useEffect } from 'react';
 import type { FieldErrors } from '../../../../shared/backup-wizard.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
-import { formatBytes, formatCount } from '../../components/format.ts';
+import { formatBytes, formatCount, formatDate, formatDateTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '760px' },
-  table: { borderCollapse: 'collapse', '& th': { textAlign: 'left', verticalAlign: 'top', paddingRight: tokens.spacingHorizontalL, fontWeight: tokens.fontWeightSemibold, whiteSpace: 'nowrap' }, '& td': { wordBreak: 'break-all', paddingBottom: tokens.spacingVerticalXS } },
+  table: { borderCollapse: 'collapse', '& th': { textAlign: 'left', verticalAlign: 'top', paddingRight: tokens.spacingHorizontalL, fontWeight: tokens.fontWeightSemibold, whiteSpace: 'nowrap' }, '& td': { overflowWrap: 'anywhere', paddingBottom: tokens.spacingVerticalXS } },
 });
 
 export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStart: boolean }) {
@@ -75,7 +75,7 @@ export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStar
           )}
           <tr>
             <th scope="row">Retain Backup Till</th>
-            <td data-testid="bun-summary-retain">{draft.retainUntil}</td>
+            <td data-testid="bun-summary-retain">{formatDate(draft.retainUntil)}</td>
           </tr>
         </tbody>
       </table>
@@ -114,7 +114,7 @@ export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStar
           <MessageBar layout="multiline" intent="warning" data-testid="bun-existing-note" data-existing={existing}>
             <MessageBarBody>
               Job "{draft.jobName}" already has a completed backup
-              {bun.existingJob?.completedAt ? ` (finished ${bun.existingJob.completedAt})` : ''}. Backing up again replaces it.
+              {bun.existingJob?.completedAt ? ` (finished ${formatDateTime(bun.existingJob.completedAt)})` : ''}. Backing up again replaces it.
             </MessageBarBody>
           </MessageBar>
         </MessageBarGroup>

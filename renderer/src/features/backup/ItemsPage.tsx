@@ -9,12 +9,13 @@ import { AddRegular, DeleteRegular, DocumentRegular, FolderOpenRegular, FolderRe
 import { useState } from 'react';
 import type { FieldErrors } from '../../../../shared/backup-wizard.ts';
 import { pickFolder } from '../../components/pick-folder.ts';
+import { usePathWords } from '../../components/paths.ts';
 import { useAppStore } from '../../store/index.ts';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '760px' },
   list: { listStyle: 'none', margin: 0, padding: 0, display: 'grid', gap: tokens.spacingVerticalXS },
-  row: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, wordBreak: 'break-all' },
+  row: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, overflowWrap: 'anywhere' },
   inline: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-end', flexWrap: 'wrap' },
   grow: { flexGrow: 1, minWidth: '260px' },
 });
@@ -24,7 +25,7 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
   const bun = useAppStore((s) => s.bun);
   const update = useAppStore((s) => s.updateBackupDraft);
   // Paths as this machine writes them (the console also runs on Linux in browser mode).
-  const sep = useAppStore((s) => (s.appInfo?.platform === 'win32' ? '\\' : '/'));
+  const paths = usePathWords();
   const { draft, policy } = bun;
   const [typed, setTyped] = useState('');
   const [touched, setTouched] = useState<Record<string, boolean>>({});
@@ -115,7 +116,7 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
             }}
           >
             <Field label="Or type a full path" className={styles.grow}>
-              <Input data-testid="bun-item-path" value={typed} onChange={(_, d) => setTyped(d.value)} placeholder="D:\Data or /srv/data" />
+              <Input data-testid="bun-item-path" value={typed} onChange={(_, d) => setTyped(d.value)} placeholder={paths.itemExample} />
             </Field>
             <Button type="submit" icon={<AddRegular />} data-testid="bun-item-add" disabled={!typed.trim()}>
               Add
@@ -159,7 +160,7 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
       <Field
         label={jobLocked ? 'Job name (from the backup policy)' : 'Job name'}
         required
-        hint={show('jobName') ? undefined : `The import job this backup seeds: lowercase letters, digits and hyphens. The backup goes to <staging>${sep}<job name>.`}
+        hint={show('jobName') ? undefined : `The import job this backup seeds: lowercase letters, digits and hyphens. The backup goes to ${paths.join('<staging>', '<job name>')}.`}
         validationMessage={show('jobName')}
       >
         <Input

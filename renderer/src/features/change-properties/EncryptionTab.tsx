@@ -8,6 +8,7 @@ import { useState } from 'react';
 import type { PropertiesView } from '../../../../shared/policy-schema.ts';
 import { checkPassphrase, generatePassphrase } from '../../../../shared/validators/passphrase.ts';
 import { useAppStore } from '../../store/index.ts';
+import { formatDateTime } from '../../components/format.ts';
 import { fieldState } from '../schedule-backup/use-wizard.tsx';
 
 export function EncryptionTab({ view }: { view: PropertiesView }) {
@@ -31,7 +32,7 @@ export function EncryptionTab({ view }: { view: PropertiesView }) {
   return (
     <div style={{ display: 'grid', gap: 10, maxWidth: 560, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Text data-testid="cp-pass-protection" size={200}>
-        Passphrase set {view.passphraseSetAt ? new Date(view.passphraseSetAt).toLocaleString() : ''}. {view.protection}
+        The backup passphrase of this machine was set {view.passphraseSetAt ? `on ${formatDateTime(view.passphraseSetAt)}` : 'earlier'}. Scheduled backups read it from here, stored protected: {view.protection}
       </Text>
       <Field label="Current passphrase" required {...fieldState(show('current'), 'cp-pass-current')}>
         <Input data-testid="cp-pass-current" type="password" value={current} onChange={(_, d) => setCurrent(d.value)} onBlur={() => touch('current')} />

@@ -19,7 +19,8 @@ import { watchImportJobs } from '../import-jobs/watch.ts';
 const useStyles = makeStyles({
   shell: { display: 'grid', gridTemplateRows: 'auto 1fr auto', height: '100vh', backgroundColor: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground1 },
   body: { display: 'grid', gridTemplateColumns: '1fr minmax(200px, 240px)', minHeight: 0 },
-  main: { overflow: 'auto', padding: tokens.spacingHorizontalXL, display: 'grid', alignContent: 'start', gap: tokens.spacingVerticalL, outlineStyle: 'none' },
+    // minmax(0, 1fr): no child (a long message, a wide table) can widen the column past the window.
+  main: { overflow: 'auto', padding: tokens.spacingHorizontalXL, display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', alignContent: 'start', gap: tokens.spacingVerticalL, outlineStyle: 'none' },
   skip: {
     position: 'absolute', left: '8px', top: '-48px', zIndex: 1000, padding: '8px 12px',
     backgroundColor: tokens.colorNeutralBackground1, color: tokens.colorBrandForegroundLink, border: `2px solid ${tokens.colorStrokeFocus2}`,

@@ -127,7 +127,7 @@ export function CopyProgressPage() {
           label={`Preparing disks for ${job} (every byte is copied, then read back)`}
           progress={overall}
           status={task?.status}
-          {...(running && taskId ? { onCancel: () => void cancel(taskId), cancelLabel: `Cancel preparing disks for ${job}` } : {})}
+          {...(running && taskId ? { onCancel: () => void cancel(taskId), cancelLabel: `Stop preparing disks for ${job}`, cancelText: 'Stop copying' } : {})}
         />
       )}
       {progress && (

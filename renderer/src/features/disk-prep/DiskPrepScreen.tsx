@@ -110,6 +110,8 @@ export function DiskPrepScreen() {
         onBack={onBack}
         onNext={onNext}
         onCancel={() => a.navigate('console')}
+        cancelLabel="Close"
+        finished={dp.step === 'result'}
         finishLabel="Done"
         busy={dp.creating}
       >

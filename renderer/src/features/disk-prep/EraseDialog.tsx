@@ -78,7 +78,7 @@ export function EraseDialog() {
                 Erase and prepare
               </Button>
               <Button data-testid="dp-erase-cancel" onClick={onClose}>
-                Cancel
+                Do not erase
               </Button>
             </DialogActions>
           </DialogBody>

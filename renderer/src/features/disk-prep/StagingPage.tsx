@@ -7,8 +7,9 @@ import { Button, Field, Input, MessageBar, MessageBarActions, MessageBarBody, Me
 import { FolderOpenRegular, SearchRegular } from '@fluentui/react-icons';
 import { useShallow } from 'zustand/react/shallow';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
-import { formatBytes, formatCount, formatTime } from '../../components/format.ts';
+import { formatBytes, formatCount, formatDateTime } from '../../components/format.ts';
 import { pickFolder } from '../../components/pick-folder.ts';
+import { usePathWords } from '../../components/paths.ts';
 import { useAppStore } from '../../store/index.ts';
 
 export function StagingPage() {
@@ -23,6 +24,7 @@ export function StagingPage() {
   const setPassphrase = useAppStore((s) => s.setDpPassphrase);
   const openShipping = useAppStore((s) => s.openShipping);
   const follow = useAppStore((s) => s.followCopy);
+  const paths = usePathWords();
   const browse = async () => {
     const p = await pickFolder({ title: 'Choose the staging location', ...(staging ? { defaultPath: staging } : {}) });
     if (p) {
@@ -46,8 +48,8 @@ export function StagingPage() {
         }}
         style={{ display: 'flex', gap: 8, alignItems: 'flex-end' }}
       >
-        <Field label="Staging location" hint="The folder or network share (\\server\share\staging) that Back Up Now wrote to." style={{ flex: 1 }}>
-          <Input data-testid="dp-staging" value={staging} onChange={(_, d) => setStaging(d.value)} placeholder="D:\Staging or \\server\share\staging" />
+        <Field label="Staging location" hint={`The folder or network share (${paths.stagingExample}) that Back Up Now wrote to.`} style={{ flex: 1 }}>
+          <Input data-testid="dp-staging" value={staging} onChange={(_, d) => setStaging(d.value)} placeholder={paths.stagingExample} />
         </Field>
         <Button data-testid="dp-staging-browse" icon={<FolderOpenRegular />} onClick={() => void browse()}>
           Browse…
@@ -62,7 +64,7 @@ export function StagingPage() {
         <Field label={`Import jobs in ${jobs.staging}`}>
           {jobs.jobs.length === 0 ? (
             <Text data-testid="dp-jobs-empty" italic>
-              No backup job found here (no &lt;job&gt;\seed.json). Run Back Up Now first, or pick another staging location.
+              No backup job found here (no {paths.join('<job>', 'seed.json')}). Run Back Up Now first, or pick another staging location.
             </Text>
           ) : (
             <RadioGroup data-testid="dp-jobs" value={job ?? ''} onChange={(_, d) => void choose(d.value)}>
@@ -72,7 +74,7 @@ export function StagingPage() {
                   value={j.jobName}
                   data-testid={`dp-job-${j.jobName}`}
                   disabled={j.state !== 'complete'}
-                  label={`${j.jobName} — ${formatCount(j.files)} files, ${formatBytes(j.bytes)}, from ${j.sourceMachine}, ${formatTime(j.createdAt)}${j.storageAccount ? `, storage account ${j.storageAccount}` : ''}${j.state !== 'complete' ? ' (backup not finished: run Back Up Now to complete it)' : ''}`}
+                  label={`${j.jobName} — ${formatCount(j.files)} files, ${formatBytes(j.bytes)}, from ${j.sourceMachine}, ${formatDateTime(j.createdAt)}${j.storageAccount ? `, storage account ${j.storageAccount}` : ''}${j.state !== 'complete' ? ' (backup not finished: run Back Up Now to complete it)' : ''}`}
                 />
               ))}
             </RadioGroup>

@@ -21,7 +21,7 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { jobPercent, jobTypeLabel, trackingDeadline } from '../../../../shared/import-jobs.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
-import { formatTime } from '../../components/format.ts';
+import { formatDateTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 import { jobKey, jobRefOf, refreshDelayMs } from '../../store/slices/import-jobs.ts';
 import { ImportJobsNotices } from './ImportJobsNotices.tsx';
@@ -70,7 +70,7 @@ export function ImportJobsScreen() {
         {ij.loading && <Spinner size="tiny" label="Refreshing…" />}
         {ij.lastRefreshed && (
           <Text data-testid="ij-last-refresh" size={200}>
-            Updated {formatTime(ij.lastRefreshed)}
+            Updated {formatDateTime(ij.lastRefreshed)}
             {ij.failures > 0 ? ` · next try in ${Math.round(refreshDelayMs(ij.failures) / 1000)} s` : ''}
           </Text>
         )}
@@ -125,7 +125,7 @@ export function ImportJobsScreen() {
                   </TableCell>
                   <TableCell data-testid={`ij-type-${j.name}`}>{jobTypeLabel(j.backend)}</TableCell>
                   <TableCell>{j.state}{!j.cancelRequested || j.state === 'Canceled' ? '' : j.state === 'Completed' ? ' (canceled)' : ' (cancel requested)'}</TableCell>
-                  <TableCell>{formatTime(j.createdAt)}</TableCell>
+                  <TableCell>{formatDateTime(j.createdAt)}</TableCell>
                   <TableCell data-testid={`ij-deadline-${j.name}`}>
                     {d.level === 'warning' || d.level === 'overdue' ? (
                       <Badge appearance="tint" color={d.level === 'overdue' ? 'danger' : 'warning'}>

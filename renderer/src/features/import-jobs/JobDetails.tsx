@@ -12,7 +12,7 @@ import type { ImportJobDrive, ImportJobInfo } from '../../../../shared/contract/
 import { explainDriveState, explainLogStatus } from '../../../../shared/drive-log.ts';
 import { JOB_TYPE_CHOICES, jobActions, jobTimeline, trackingDeadline } from '../../../../shared/import-jobs.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
-import { formatBytes, formatTime } from '../../components/format.ts';
+import { formatBytes, formatDate, formatDateTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 import { jobKey } from '../../store/slices/import-jobs.ts';
 import { ConfirmDialog, ReturnDialog, TrackingDialog } from './JobDialogs.tsx';
@@ -107,14 +107,14 @@ export function JobDetails() {
         {job.name}
       </Text>
       <Text size={200}>
-        <span data-testid="ij-job-type">{JOB_TYPE_CHOICES.find((c) => c.backend === job.backend)?.label ?? 'Azure Import/Export job'}{job.stage ? ` (stage ${job.stage})` : ''}</span> · resource group {job.resourceGroup} · region {job.location} · storage account {job.storageAccountId?.split('/').pop() ?? '—'} · created {formatTime(job.createdAt)}
+        <span data-testid="ij-job-type">{JOB_TYPE_CHOICES.find((c) => c.backend === job.backend)?.label ?? 'Azure Import/Export job'}{job.stage ? ` (stage ${job.stage})` : ''}</span> · resource group {job.resourceGroup} · region {job.location} · storage account {job.storageAccountId?.split('/').pop() ?? '—'} · created {formatDateTime(job.createdAt)}
       </Text>
       <Timeline job={job} />
       {(d.level === 'warning' || d.level === 'overdue' || d.level === 'ok') && (
         <MessageBarGroup>
           <MessageBar intent={d.level === 'ok' ? 'info' : d.level === 'warning' ? 'warning' : 'error'} data-testid="ij-deadline-note">
             <MessageBarBody>
-              Enter the carrier and tracking number by {formatTime(d.deadline)} ({d.text}).
+              Enter the carrier and tracking number by {formatDateTime(d.deadline)} ({d.text}).
             </MessageBarBody>
           </MessageBar>
         </MessageBarGroup>
@@ -139,7 +139,7 @@ export function JobDetails() {
           {job.deliveryPackage?.trackingNumber
             ? job.backend === 'DataBox'
               ? `${job.deliveryPackage.carrierName} ${job.deliveryPackage.trackingNumber}`
-              : `${job.deliveryPackage.carrierName} ${job.deliveryPackage.trackingNumber} · ${job.deliveryPackage.driveCount ?? '?'} drive(s) · shipped ${job.deliveryPackage.shipDate ?? '—'}`
+              : `${job.deliveryPackage.carrierName} ${job.deliveryPackage.trackingNumber} · ${job.deliveryPackage.driveCount ?? '?'} drive(s) · shipped ${formatDate(job.deliveryPackage.shipDate)}`
             : 'No tracking number yet.'}
         </Text>
       </Field>
@@ -195,7 +195,7 @@ export function JobDetails() {
       {job.returnPackage && (
         <Field label="Return package">
           <Text data-testid="ij-return-package">
-            {job.returnPackage.carrierName} {job.returnPackage.trackingNumber} · {job.returnPackage.driveCount} drive(s) · shipped {job.returnPackage.shipDate}
+            {job.returnPackage.carrierName} {job.returnPackage.trackingNumber} · {job.returnPackage.driveCount} drive(s) · shipped {formatDate(job.returnPackage.shipDate)}
           </Text>
         </Field>
       )}

@@ -14,7 +14,8 @@ import type { ActionRule } from '../../../../shared/import-jobs.ts';
 import { isFinished } from '../../../../shared/task.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { TaskProgress } from '../../components/TaskProgress.tsx';
-import { formatBytes, formatCount, formatTime } from '../../components/format.ts';
+import { usePathWords } from '../../components/paths.ts';
+import { formatBytes, formatCount, formatDateTime } from '../../components/format.ts';
 import { pickFolder } from '../../components/pick-folder.ts';
 import { useAppStore } from '../../store/index.ts';
 
@@ -38,6 +39,7 @@ function DiffList({ items, count, label, testId }: { items: VerifyDifference[]; 
 }
 
 export function VerifyPanel({ job, allowed }: { job: ImportJobInfo; allowed: ActionRule }) {
+  const paths = usePathWords();
   const v = useAppStore(
     useShallow((s) => ({ staging: s.ij.verifyStaging, taskId: s.ij.verifyTaskId, error: s.ij.verifyError, report: s.ij.report, cleanup: s.ij.cleanup, cleanupError: s.ij.cleanupError })),
   );
@@ -63,7 +65,7 @@ export function VerifyPanel({ job, allowed }: { job: ImportJobInfo; allowed: Act
       </Text>
       <div style={{ display: 'flex', gap: 8, alignItems: 'flex-end' }}>
         <Field label="Staging location of this job" style={{ flex: 1, minWidth: 0 }}>
-          <Input data-testid="ij-verify-staging" value={v.staging} onChange={(_, d) => setStaging(d.value)} placeholder="D:\Staging" />
+          <Input data-testid="ij-verify-staging" value={v.staging} onChange={(_, d) => setStaging(d.value)} placeholder={paths.stagingExample} />
         </Field>
         <Button
           data-testid="ij-verify-browse"
@@ -95,7 +97,7 @@ export function VerifyPanel({ job, allowed }: { job: ImportJobInfo; allowed: Act
             <MessageBarBody>
               <MessageBarTitle>{r.ok ? 'Imported data matches the staged backup' : 'Imported data does not match'}</MessageBarTitle>
               {formatCount(r.matched)} of {formatCount(r.expectedFiles)} files ({formatBytes(r.expectedBytes)}) match in {r.location} · {formatCount(r.missingCount)} missing ·{' '}
-              {formatCount(r.differentCount)} different · {formatCount(r.extraCount)} extra · checked {formatTime(r.checkedAt)}
+              {formatCount(r.differentCount)} different · {formatCount(r.extraCount)} extra · checked {formatDateTime(r.checkedAt)}
             </MessageBarBody>
           </MessageBar>
         </MessageBarGroup>
@@ -115,7 +117,7 @@ export function VerifyPanel({ job, allowed }: { job: ImportJobInfo; allowed: Act
             void cleanup(confirm);
           }}
         >
-          <Field label={`Free the staging space: type "${job.name}" to delete ${v.staging || 'the staging folder'}\\${job.name}`} style={{ flex: 1 }}>
+          <Field label={`Free the staging space: type "${job.name}" to delete ${paths.join(v.staging || 'the staging folder', job.name)}`} style={{ flex: 1 }}>
             <Input data-testid="ij-cleanup-confirm" value={confirm} onChange={(_, d) => setConfirm(d.value)} autoComplete="off" />
           </Field>
           <Button data-testid="ij-cleanup" type="submit" disabled={confirm.trim() !== job.name}>

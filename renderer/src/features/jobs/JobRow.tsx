@@ -9,7 +9,7 @@ import { DeleteRegular, HardDriveRegular } from '@fluentui/react-icons';
 import type { TaskSnapshot } from '../../../../shared/task.ts';
 import { isFinished } from '../../../../shared/task.ts';
 import { TaskProgress } from '../../components/TaskProgress.tsx';
-import { elapsedSeconds, formatAmount, formatDuration, formatTime } from '../../components/format.ts';
+import { elapsedSeconds, formatAmount, formatDuration, formatDateTime } from '../../components/format.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 
 export interface JobRowProps {
@@ -40,11 +40,11 @@ export function JobRow({ task, busy, onCancel, onDismiss, onOpenDiskPrep }: JobR
         <StatusBadge status={task.status} />
       </TableCell>
       <TableCell data-testid="job-time">
-        <Text size={200}>{formatTime(task.startedAt)}</Text>
+        <Text size={200}>{formatDateTime(task.startedAt)}</Text>
       </TableCell>
-      <TableCell data-testid="job-message">
-        <Text size={200} weight={task.status === 'waiting' ? 'semibold' : 'regular'} style={{ color: messageColor(task), wordBreak: 'break-word' }}>
-          {task.status === 'failed' && task.error ? `${task.error.code}: ${message}` : message}
+      <TableCell data-testid="job-message" data-code={task.status === 'failed' ? task.error?.code : undefined}>
+        <Text size={200} weight={task.status === 'waiting' ? 'semibold' : 'regular'} style={{ color: messageColor(task), overflowWrap: 'anywhere' }}>
+          {message}
         </Text>
       </TableCell>
       <TableCell data-testid="job-description">

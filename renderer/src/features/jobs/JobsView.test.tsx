@@ -36,7 +36,7 @@ describe('JobsView', () => {
     expect(screen.getByTestId('job-row-run1').getAttribute('data-status')).toBe('cancelling');
   });
 
-  it('renders a failed task with its error code and message, and dismisses it', async () => {
+  it('renders a failed task with its message (the code only as data, never in the text), and dismisses it', async () => {
     getAppState().upsertTask(
       makeTask({
         id: 'bad1',
@@ -49,7 +49,8 @@ describe('JobsView', () => {
     renderJobs();
     const row = screen.getByTestId('job-row-bad1');
     expect(within(row).getByTestId('job-status').textContent).toContain('Failed');
-    expect(within(row).getByTestId('job-message').textContent).toBe('NO_SPACE: Staging volume E:\\ has 2 GiB free; the backup needs 40 GiB.');
+    expect(within(row).getByTestId('job-message').textContent).toBe('Staging volume E:\\ has 2 GiB free; the backup needs 40 GiB.');
+    expect(within(row).getByTestId('job-message').getAttribute('data-code')).toBe('NO_SPACE');
     expect(within(row).queryByTestId('task-progress')).toBeNull();
     expect(within(row).getByTestId('job-description').textContent).toContain('1 min 05 s');
     fireEvent.click(within(row).getByTestId('job-dismiss'));

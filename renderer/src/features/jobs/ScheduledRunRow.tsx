@@ -8,7 +8,7 @@
 import { Button, TableCell, TableRow, Text, tokens } from '@fluentui/react-components';
 import { DeleteRegular } from '@fluentui/react-icons';
 import type { RunRecord } from '../../../../shared/policy-schema.ts';
-import { elapsedSeconds, formatDuration, formatTime } from '../../components/format.ts';
+import { elapsedSeconds, formatDuration, formatDateTime } from '../../components/format.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 import { RUN_STATUS } from './scheduled-runs.ts';
 
@@ -23,10 +23,10 @@ export function ScheduledRunRow({ run, busy, onDismiss }: { run: RunRecord; busy
   const status = RUN_STATUS[run.outcome];
   const took = run.startedAt && run.endedAt ? formatDuration(elapsedSeconds(run.startedAt, run.endedAt)) : null;
   const facts: Array<[string, string]> = [
-    ['Due', formatTime(run.at)],
+    ['Due', formatDateTime(run.at)],
     ...(run.ranBy ? [['Run by', run.ranBy] as [string, string]] : []),
     ...(took ? [['Took', took] as [string, string]] : []),
-    ...Object.entries(run.details ?? {}).map(([k, v]) => [FACTS[k] ?? k, k === 'checkedAt' && typeof v === 'string' ? formatTime(v) : String(v)] as [string, string]),
+    ...Object.entries(run.details ?? {}).map(([k, v]) => [FACTS[k] ?? k, k === 'checkedAt' && typeof v === 'string' ? formatDateTime(v) : String(v)] as [string, string]),
   ];
   return (
     <TableRow data-testid={`job-run-${run.id ?? run.at}`} data-outcome={run.outcome} data-status={status}>
@@ -34,7 +34,7 @@ export function ScheduledRunRow({ run, busy, onDismiss }: { run: RunRecord; busy
         <StatusBadge status={status} />
       </TableCell>
       <TableCell data-testid="job-time">
-        <Text size={200}>{formatTime(run.startedAt ?? run.at)}</Text>
+        <Text size={200}>{formatDateTime(run.startedAt ?? run.at)}</Text>
       </TableCell>
       <TableCell data-testid="job-message">
         <Text size={200} style={{ wordBreak: 'break-word', color: run.outcome === 'failed' ? tokens.colorPaletteRedForeground1 : undefined }}>

@@ -9,7 +9,7 @@ import type { ReactNode } from 'react';
 import type { CatalogChild } from '../../../../shared/contract/backup.ts';
 import type { FieldErrors } from '../../../../shared/backup-wizard.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
-import { formatBytes, formatTime } from '../../components/format.ts';
+import { formatBytes, formatDateTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 import { checkState, selectionSummary, toggle } from './selection.ts';
 
@@ -21,7 +21,7 @@ const useStyles = makeStyles({
     '& td': { padding: '2px 8px', verticalAlign: 'middle' },
   },
   scroll: { maxHeight: '420px', overflow: 'auto', border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium },
-  name: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS, wordBreak: 'break-all' },
+  name: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS, overflowWrap: 'anywhere' },
   num: { textAlign: 'right', whiteSpace: 'nowrap' },
 });
 
@@ -68,7 +68,7 @@ export function BrowsePage({ errors }: { errors: FieldErrors }) {
             </div>
           </td>
           <td className={styles.num}>{c.type === 'file' ? formatBytes(c.size) : ''}</td>
-          <td className={styles.num}>{formatTime(new Date(c.mtimeMs).toISOString())}</td>
+          <td className={styles.num}>{formatDateTime(c.mtimeMs)}</td>
         </tr>
       );
       return open ? [row, ...rows(c.path, depth + 1)] : [row];

@@ -14,7 +14,7 @@ import { useAppStore } from '../../store/index.ts';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '820px' },
-  list: { maxHeight: '180px', overflowY: 'auto', margin: 0, paddingLeft: tokens.spacingHorizontalL, wordBreak: 'break-all' },
+  list: { maxHeight: '180px', overflowY: 'auto', margin: 0, paddingLeft: tokens.spacingHorizontalL, overflowWrap: 'anywhere' },
 });
 
 const STATUS_TEXT: Record<TaskSnapshot['status'], string> = {
@@ -58,7 +58,7 @@ export function RecoverProgressPage() {
         </Text>
       )}
       {task.message && (
-        <Text size={200} data-testid="rec-message" style={{ wordBreak: 'break-all' }}>
+        <Text size={200} data-testid="rec-message" style={{ overflowWrap: 'anywhere' }}>
           {task.message}
         </Text>
       )}

@@ -76,6 +76,7 @@ export function RecoverWizard() {
         onBack={() => index > 0 && go(RECOVER_STEPS[index - 1])}
         onNext={() => void next()}
         onCancel={close}
+        finished={!!rec.taskId}
         finishLabel="Close"
         busy={advancing}
       >

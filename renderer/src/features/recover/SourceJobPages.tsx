@@ -13,7 +13,7 @@ import { AddRegular, ArrowClockwiseRegular, DismissRegular, FolderOpenRegular } 
 import { useEffect, useState } from 'react';
 import type { FieldErrors, RecoverSource } from '../../../../shared/backup-wizard.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
-import { formatBytes, formatCount, formatTime } from '../../components/format.ts';
+import { formatBytes, formatCount, formatDateTime } from '../../components/format.ts';
 import { pickFolder } from '../../components/pick-folder.ts';
 import { useAppStore } from '../../store/index.ts';
 import { SUPPORTED_RECOVER_SOURCES } from '../../store/slices/recover.ts';
@@ -180,8 +180,8 @@ export function JobPage({ errors }: { errors: FieldErrors }) {
   }, [jobs, rec.jobsLoading, rec.jobsError, loadJobs]);
   const describe = (j: NonNullable<typeof jobs>[number]) => {
     const parts = [j.state === 'complete' ? 'complete' : j.state === 'inProgress' ? 'not finished' : 'damaged'];
-    if (j.completedAt) parts.push(`finished ${formatTime(j.completedAt)}`);
-    else if (j.createdAt) parts.push(`started ${formatTime(j.createdAt)}`);
+    if (j.completedAt) parts.push(`finished ${formatDateTime(j.completedAt)}`);
+    else if (j.createdAt) parts.push(`started ${formatDateTime(j.createdAt)}`);
     if (j.totals) parts.push(`${formatCount(j.totals.files)} files, ${formatBytes(j.totals.bytes)}`);
     if (j.retainUntil) parts.push(`kept until ${j.retainUntil}`);
     if (j.problem) parts.push(j.problem);

@@ -7,7 +7,8 @@ import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { describeRetention, recoveryPoints } from '../../../../shared/retention-rules.ts';
 import { STEP_TITLES, visibleSteps, type WizardStep } from '../../../../shared/policy-steps.ts';
-import { formatRun, nextRuns } from '../../../../shared/schedule.ts';
+import { nextRuns } from '../../../../shared/schedule.ts';
+import { formatDateTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 
 const TYPE = { online: 'Automatically over the network', ownDisks: 'Transfer using my own disks', dataBox: 'Transfer using Microsoft Azure Data Box disks' };
@@ -61,7 +62,7 @@ export function ConfirmPage() {
           <Text>
             {s.frequency === 'daily' ? 'Every day' : `Every ${s.everyWeeks === 1 ? '' : `${s.everyWeeks} weeks on `}${s.days.join(', ')}`} at {s.times.join(', ')} ({s.timeZone})
           </Text>
-          <Text size={200}>Next: {nextRuns(s, Date.now(), 3).map((r) => formatRun(r, s.timeZone)).join('; ')}</Text>
+          <Text size={200}>Next: {nextRuns(s, Date.now(), 3).map((r) => formatDateTime(r, s.timeZone)).join('; ')}</Text>
         </>,
       )}
       {section(

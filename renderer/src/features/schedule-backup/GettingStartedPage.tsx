@@ -23,7 +23,7 @@ import {
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { formatRun } from '../../../../shared/schedule.ts';
+import { formatDateTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 
 export function GettingStartedPage() {
@@ -59,7 +59,7 @@ export function GettingStartedPage() {
         <>
           <Text data-testid="sb-policy-state" data-state={policy.state}>
             A backup schedule exists and is <b>{policy.state}</b>.
-            {view?.nextRuns[0] ? ` Next backup: ${formatRun(Date.parse(view.nextRuns[0]), policy.schedule.timeZone)}.` : ''} Press Next to change its
+            {view?.nextRuns[0] ? ` Next backup: ${formatDateTime(Date.parse(view.nextRuns[0]), policy.schedule.timeZone)}.` : ''} Press Next to change its
             items or times, or choose:
           </Text>
           <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>

@@ -9,6 +9,7 @@ import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { checkPath, type ItemKind } from '../../../../shared/policy.ts';
 import { pickFolder } from '../../components/pick-folder.ts';
+import { usePathWords } from '../../components/paths.ts';
 import { formatBytes, formatCount } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 import { ExclusionSettings } from './ExclusionSettings.tsx';
@@ -17,7 +18,7 @@ import { fieldState, usePageErrors } from './use-wizard.tsx';
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '800px', gridTemplateColumns: 'minmax(0, 1fr)' },
   list: { listStyle: 'none', margin: 0, padding: 0, display: 'grid', gap: tokens.spacingVerticalXS },
-  row: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, wordBreak: 'break-all' },
+  row: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, overflowWrap: 'anywhere' },
   inline: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-end', flexWrap: 'wrap' },
   grow: { flexGrow: 1, minWidth: '260px' },
 });
@@ -31,6 +32,7 @@ export function ItemsPage() {
   const touch = useAppStore((s) => s.touchField);
   const estimate = useAppStore((s) => s.estimateItem);
   const { show } = usePageErrors('items');
+  const paths = usePathWords();
   const [typed, setTyped] = useState('');
   const [typedError, setTypedError] = useState<string>();
   const { items } = data;
@@ -91,7 +93,7 @@ export function ItemsPage() {
           <Input
             data-testid="sb-item-path"
             value={typed}
-            placeholder="D:\Data or /srv/data"
+            placeholder={paths.itemExample}
             onChange={(_, d) => setTyped(d.value)}
             onKeyDown={(e) => {
               if (e.key === 'Enter') {

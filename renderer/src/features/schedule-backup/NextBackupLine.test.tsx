@@ -6,6 +6,7 @@ import type { PolicyView } from '../../../../shared/contract/policies.ts';
 import { wireSubscriptions } from '../../store/subscriptions.ts';
 import { emptyView, fakeHost, validData } from './test-harness.tsx';
 import { NextBackupLine } from './NextBackupLine.tsx';
+import { setDateLocale } from '../../components/format.ts';
 
 afterEach(cleanup);
 
@@ -31,9 +32,11 @@ describe('NextBackupLine', () => {
       state: 'active' as const,
       lastRuns: [{ at: '2026-11-21T21:00:00.000Z', outcome: 'waitingForImport' as const, message: 'Waiting for Azure Import Job to complete. Please check on Azure Management portal for more information on job status. Import job "seed-1": Shipping.' }],
     };
+    setDateLocale('en-US');
     const view = { ...emptyView, policy, nextRuns: ['2026-11-22T21:00:00.000Z'], passphraseSet: true } as unknown as PolicyView;
     act(() => t.emit('policy:changed', view));
-    expect(screen.getByTestId('next-backup').textContent).toBe('Next backup: Sun, 22 Nov 2026, 21:00 (UTC)');
+    // One date format, the OS locale's (here en-US); the zone is named when it is not this machine's.
+    expect(screen.getByTestId('next-backup').textContent).toBe(`Next backup: Nov 22, 2026, 9:00 PM${Intl.DateTimeFormat().resolvedOptions().timeZone === 'UTC' ? '' : ' (UTC)'}`);
     expect(screen.getByTestId('next-backup-last').textContent).toMatch(/Waiting for Azure Import Job to complete\. .*"seed-1": Shipping\.$/);
     expect(screen.queryByTestId('next-backup-host')).toBeNull();
     // Another console on the same data dir holds the scheduler lease: the line says which one runs the schedules.

@@ -6,7 +6,7 @@
  * data-testid: next-backup (data-state: none | active | paused | stopped), next-backup-last, next-backup-host
  */
 import { Text } from '@fluentui/react-components';
-import { formatRun } from '../../../../shared/schedule.ts';
+import { formatDateTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 
 export function NextBackupLine() {
@@ -25,7 +25,7 @@ export function NextBackupLine() {
       <Text data-testid="next-backup" data-state={p.state} size={200}>
         {p.state === 'active'
           ? view.nextRuns[0]
-            ? `Next backup: ${formatRun(Date.parse(view.nextRuns[0]), p.schedule.timeZone)}`
+            ? `Next backup: ${formatDateTime(Date.parse(view.nextRuns[0]), p.schedule.timeZone)}`
             : 'No backup time is due.'
           : p.state === 'paused'
             ? 'Scheduled backups are paused.'
@@ -40,7 +40,7 @@ export function NextBackupLine() {
       )}
       {last && (
         <Text data-testid="next-backup-last" size={200}>
-          Last run {new Date(last.at).toLocaleString()}: {last.message}
+          Last run {formatDateTime(last.at)}: {last.message}
         </Text>
       )}
     </span>

@@ -11,6 +11,7 @@ import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { checkStagingLocation, type OwnDiskField } from '../../../../shared/policy.ts';
 import { pickFolder } from '../../components/pick-folder.ts';
+import { usePathWords } from '../../components/paths.ts';
 import { useAppStore } from '../../store/index.ts';
 import { fieldState, usePageErrors, useSignInUrl } from './use-wizard.tsx';
 
@@ -42,6 +43,7 @@ export function OwnDiskPage() {
   const selectSub = useAppStore((s) => s.selectSubscription);
   const selectAccount = useAppStore((s) => s.selectStorageAccount);
   const { show } = usePageErrors('ownDisk');
+  const paths = usePathWords();
   const [copied, setCopied] = useState<string | null>(null);
   const { own, check } = sb;
   useSignInUrl(sb.azureBusy === 'signIn');
@@ -73,7 +75,7 @@ export function OwnDiskPage() {
       <div className={styles.inline}>
         <Field
           className={styles.grow}
-          label="Staging Location (a local folder or a network share \\server\share\folder)"
+          label={`Staging Location (a local folder or ${paths.shareWords})`}
           required
           {...(stagingMsg ? fieldState(stagingMsg, 'sb-staging') : stagingOk ? { validationState: 'success' as const, validationMessage: <span data-testid="sb-staging-result">{check.message}</span> } : {})}
         >

@@ -75,6 +75,7 @@ export function ScheduleBackupWizard() {
         onBack={back}
         onNext={next}
         onCancel={close}
+        finished={step === 'progress'}
         finishLabel="Finish"
         busy={running}
       >

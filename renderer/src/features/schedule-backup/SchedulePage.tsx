@@ -7,7 +7,8 @@
 import { Button, Checkbox, Field, Input, Radio, RadioGroup, Text } from '@fluentui/react-components';
 import { useShallow } from 'zustand/react/shallow';
 import { MAX_TIMES_PER_DAY, WEEKDAYS } from '../../../../shared/policy.ts';
-import { formatRun, nextRuns } from '../../../../shared/schedule.ts';
+import { nextRuns } from '../../../../shared/schedule.ts';
+import { formatDateTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 import { fieldState, usePageErrors } from './use-wizard.tsx';
 
@@ -113,7 +114,7 @@ export function SchedulePage() {
         {runs.length ? (
           <ol style={{ margin: '4px 0' }}>
             {runs.map((r) => (
-              <li key={r}>{formatRun(r, schedule.timeZone)}</li>
+              <li key={r}>{formatDateTime(r, schedule.timeZone)}</li>
             ))}
           </ol>
         ) : (

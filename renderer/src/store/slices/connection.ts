@@ -1,6 +1,7 @@
 import type { AppInfo } from '../../../../shared/contract/core.ts';
 import { api, errorMessage } from '../../api/client.ts';
 import type { ConnectionStatus } from '../../api/types.ts';
+import { setDateLocale } from '../../components/format.ts';
 import type { SliceCreator } from '../types.ts';
 
 export interface ConnectionState {
@@ -26,7 +27,9 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = (set) => ({
   },
   async loadAppInfo() {
     try {
-      set({ appInfo: await api.invoke('app:info', {}), appInfoError: null });
+      const appInfo = await api.invoke('app:info', {});
+      setDateLocale(appInfo.locale);
+      set({ appInfo, appInfoError: null });
     } catch (err) {
       set({ appInfoError: errorMessage(err) });
     }

@@ -1,4 +1,4 @@
-import type { CatalogChild, RecoverSource as ContractSource, StagingJob } from '../../../../shared/contract/backup.ts';
+import { DEFAULT_CONFLICT, type CatalogChild, type RecoverSource as ContractSource, type StagingJob } from '../../../../shared/contract/backup.ts';
 import { RECOVER_STEPS, type RecoverDraft, type RecoverSource, type RecoverStep } from '../../../../shared/backup-wizard.ts';
 import { api } from '../../api/client.ts';
 import type { SliceCreator } from '../types.ts';
@@ -64,7 +64,7 @@ export interface RecoverActions {
 
 export type RecoverSlice = RecoverState & RecoverActions;
 
-const emptyDraft = (): RecoverDraft => ({ source: 'staging', staging: '', jobName: '', passphrase: '', selected: [], destination: '', conflict: 'keepBoth' });
+const emptyDraft = (): RecoverDraft => ({ source: 'staging', staging: '', jobName: '', passphrase: '', selected: [], destination: '', conflict: DEFAULT_CONFLICT });
 
 export const initRecoverState: RecoverState = {
   rec: {

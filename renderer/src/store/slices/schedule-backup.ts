@@ -7,6 +7,7 @@ import { DEFAULT_RETENTION, type Policy, type PolicyInput } from '../../../../sh
 import { fitRetentionToSchedule } from '../../../../shared/retention-rules.ts';
 import { visibleSteps, validateStep, type WizardData, type WizardStep } from '../../../../shared/policy-steps.ts';
 import { api, errorMessage } from '../../api/client.ts';
+import { formatDateTime } from '../../components/format.ts';
 import { azure, type AuthStatus, type ContainerInfo, type EntraAppResult, type StorageAccountInfo, type SubscriptionInfo } from './azure-calls.ts';
 import { azureActions } from './schedule-backup-azure.ts';
 import type { SliceCreator } from '../types.ts';
@@ -287,7 +288,7 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
             const view = await api.invoke('policy:save', { policy: policyInputOf(d), ...(d.passphraseRequired ? { passphrase: d.passphrase } : {}) });
             patch({ view });
             setData({ passphraseRequired: false, passphrase: '', passphraseConfirm: '' });
-            return view.nextRuns.length ? `Policy saved. Next backup: ${new Date(view.nextRuns[0]).toLocaleString()}.` : 'Policy saved.';
+            return view.nextRuns.length ? `Policy saved. Next backup: ${formatDateTime(view.nextRuns[0], view.policy?.schedule.timeZone)}.` : 'Policy saved.';
           },
         ],
       ];
