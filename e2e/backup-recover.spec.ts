@@ -51,6 +51,8 @@ async function browseTo(page: Page, opener: string, path: string): Promise<void>
 async function walkBackUpNowToConfirm(page: Page, opts: { source: string; staging: string; job: string }): Promise<void> {
   await page.getByTestId('action-backUpNow').click();
   await expect(page.getByTestId('bun-wizard')).toBeVisible();
+  // No schedule: Back Up Now asks for one first (as MARS does); these runs are one-off backups.
+  await page.getByTestId('bun-no-schedule-continue').click();
   await expect(page.getByTestId('bun-source-note')).toHaveAttribute('data-source', 'manual');
   const next = page.getByTestId('wizard-next');
   await expect(next).toBeDisabled();

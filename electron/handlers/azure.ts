@@ -9,6 +9,7 @@ type AzureChannel =
   | 'azure:subscriptions'
   | 'azure:storageAccounts'
   | 'azure:containers'
+  | 'azure:resourceGroup'
   | 'azure:createContainer'
   | 'azure:providerStatus'
   | 'azure:registerProvider'
@@ -32,6 +33,7 @@ export const azureHandlers: HandlerSlice<AzureChannel> = {
   'azure:clouds': async (_req, { services }) => services.azure.cloudInfos(),
   'azure:subscriptions': async (_req, { services }) => services.azure.subscriptions(),
   'azure:storageAccounts': async ({ subscriptionId }, { services }) => services.azure.storageAccounts(subscriptionId),
+  'azure:resourceGroup': async ({ subscriptionId, resourceGroup }, { services }) => services.azure.resourceGroup(subscriptionId, resourceGroup),
   'azure:containers': async ({ subscriptionId, resourceGroup, accountName }, { services }) => services.azure.containers(subscriptionId, resourceGroup, accountName),
   'azure:createContainer': async ({ subscriptionId, resourceGroup, accountName, containerName }, { services }) =>
     services.azure.createContainer(subscriptionId, resourceGroup, accountName, containerName),

@@ -213,6 +213,12 @@ export const createJobSchema = z
   .strict();
 export type CreateJobInput = z.output<typeof createJobSchema>;
 
+/** A resource group as the wizard needs it: its exact name and region. */
+export interface ResourceGroupInfo {
+  name: string;
+  location: string;
+}
+
 const empty = z.object({}).strict();
 const sub = z.object({ subscriptionId: zSubscriptionId }).strict();
 const account = z.object({ subscriptionId: zSubscriptionId, resourceGroup: zResourceGroupName, accountName: zStorageAccountName }).strict();
@@ -231,6 +237,8 @@ export const azureInvoke = {
   'azure:subscriptions': channel<SubscriptionInfo[]>()(empty),
   'azure:storageAccounts': channel<StorageAccountInfo[]>()(sub),
   'azure:containers': channel<ContainerInfo[]>()(account),
+  /** One resource group (NOT_FOUND when the subscription has none of that name): the wizard checks the job's on its page. */
+  'azure:resourceGroup': channel<ResourceGroupInfo>()(z.object({ subscriptionId: zSubscriptionId, resourceGroup: zResourceGroupName }).strict()),
   'azure:createContainer': channel<ContainerInfo & { created: boolean }>()(account.extend({ containerName: zContainerName }).strict()),
   'azure:providerStatus': channel<ProviderStatus>()(provider),
   /** Registers and waits (bounded) until Registered. */

@@ -105,10 +105,17 @@ export function checkCarrierAccountNumber(v: string): string | null {
   return /^[A-Za-z0-9-]{4,40}$/.test(v.trim()) ? null : `Carrier account number "${v}" must be 4 to 40 letters, digits or hyphens.`;
 }
 
-export function checkShipDate(v: string, now = new Date()): string | null {
+/**
+ * The day the package was handed to the carrier: a date, not in the future, and (given `jobCreatedOn`, the job's
+ * creation day as YYYY-MM-DD) not before the job existed — the disks are shipped for a job that exists.
+ */
+export function checkShipDate(v: string, now = new Date(), jobCreatedOn?: string): string | null {
+  if (!v) return 'Ship date is required: the day the package was handed to the carrier.';
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) return `Ship date "${v}" must be a date (YYYY-MM-DD).`;
   const d = Date.parse(`${v}T00:00:00Z`);
   if (d > now.getTime() + 2 * 86_400_000) return `Ship date ${v} is in the future; enter the day the package was handed to the carrier.`;
+  if (jobCreatedOn && /^\d{4}-\d{2}-\d{2}$/.test(jobCreatedOn) && v < jobCreatedOn)
+    return `Ship date ${v} is before the import job was created (${jobCreatedOn}); the disks are shipped after the job exists.`;
   return null;
 }
 

@@ -180,6 +180,10 @@ export class AzureService {
     return res.listStorageAccounts((await this.current()).clients, subscriptionId);
   }
 
+  async resourceGroup(subscriptionId: string, name: string) {
+    return res.getResourceGroup((await this.current()).clients, subscriptionId, name);
+  }
+
   async containers(subscriptionId: string, resourceGroup: string, accountName: string) {
     return res.listContainers((await this.current()).clients, subscriptionId, resourceGroup, accountName);
   }

@@ -8,7 +8,7 @@
 import type { Location as IeLocation } from '@azure/arm-storageimportexport';
 import type { StorageAccount } from '@azure/arm-storage';
 import { AppError } from '../../../shared/errors.ts';
-import type { ContainerInfo, ImportLocation, ProviderStatus, StorageAccountInfo, SubscriptionInfo } from '../../../shared/contract/azure.ts';
+import type { ContainerInfo, ImportLocation, ProviderStatus, ResourceGroupInfo, StorageAccountInfo, SubscriptionInfo } from '../../../shared/contract/azure.ts';
 import type { AzureClients } from './clients.ts';
 import { azureCall, collect, mapAzureError } from './errors.ts';
 
@@ -89,6 +89,12 @@ export async function getStorageAccount(c: AzureClients, subscriptionId: string,
     c.storage(subscriptionId).storageAccounts.getProperties(resourceGroup, accountName),
   );
   return describeStorageAccount(a);
+}
+
+/** A resource group by name; NOT_FOUND (with the subscription named) when there is none. */
+export async function getResourceGroup(c: AzureClients, subscriptionId: string, name: string): Promise<ResourceGroupInfo> {
+  const rg = await azureCall(`Read resource group ${name} in subscription ${subscriptionId}`, () => c.resources(subscriptionId).resourceGroups.get(name));
+  return { name: rg.name ?? name, location: rg.location };
 }
 
 export async function listContainers(c: AzureClients, subscriptionId: string, resourceGroup: string, accountName: string): Promise<ContainerInfo[]> {

@@ -1,4 +1,5 @@
 import { api } from '../api/client.ts';
+import { isFinished, type TaskSnapshot } from '../../../shared/task.ts';
 import { useAppStore } from './index.ts';
 
 /**
@@ -8,6 +9,17 @@ import { useAppStore } from './index.ts';
  */
 export function wireSubscriptions(): () => void {
   const s = () => useAppStore.getState();
+  /** A task ended: the screens that show what it changed read it again (events, not reloads). */
+  const afterTask = (task: TaskSnapshot) => {
+    const st = s();
+    if (task.kind === 'backup' || task.kind === 'scheduled' || task.kind === 'diskprep') {
+      // Staging jobs (a backup finished a job), the Disk Prep state of the chosen job.
+      if (st.dp.defaultsLoaded) void st.refreshDiskPrep();
+      // Back Up Now on its confirmation page: the job in the staging location may now be complete.
+      if (task.kind !== 'diskprep' && !st.bun.taskId && st.bun.step === 'confirm') void st.checkBackupJob();
+    }
+    if (task.kind === 'importVerify') void st.loadVerifyReport();
+  };
   const resync = () => {
     void s().refreshTasks();
     void s().loadSettings();
@@ -16,7 +28,11 @@ export function wireSubscriptions(): () => void {
     void s().loadAuth();
   };
   const offs = [
-    api.on('task:updated', (task) => s().upsertTask(task)),
+    api.on('task:updated', (task) => {
+      const before = s().tasks[task.id]?.status;
+      s().upsertTask(task);
+      if (isFinished(task.status) && before !== undefined && !isFinished(before)) afterTask(task);
+    }),
     api.on('task:removed', ({ id }) => s().removeTask(id)),
     api.on('settings:changed', (settings) => s().applySettings(settings)),
     api.on('policy:changed', (view) => s().applyPolicyView(view)),

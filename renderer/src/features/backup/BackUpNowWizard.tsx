@@ -11,6 +11,7 @@ import { WizardFrame } from '../../components/WizardFrame.tsx';
 import { enterAdvances } from './enter-advances.ts';
 import { useAppStore } from '../../store/index.ts';
 import { localToday } from '../../store/slices/back-up-now.ts';
+import { policyDefaultsOf } from '../../store/slices/policy-defaults.ts';
 import { BackupProgressPage } from './BackupProgressPage.tsx';
 import { ConfirmPage } from './ConfirmPage.tsx';
 import { ItemsPage } from './ItemsPage.tsx';
@@ -38,6 +39,12 @@ export function BackUpNowWizard() {
   useEffect(() => {
     void openBackUpNow();
   }, [openBackUpNow]);
+  // A policy created, changed or deleted while the wizard is open (policy:changed) is used at once.
+  const policyView = useAppStore((s) => s.sb.view);
+  const applyPolicy = useAppStore((s) => s.applyBackUpNowPolicy);
+  useEffect(() => {
+    if (policyView) applyPolicy(policyDefaultsOf(policyView));
+  }, [policyView, applyPolicy]);
 
   const verifyTask = useAppStore((s) => (s.bun.verifyTaskId ? s.tasks[s.bun.verifyTaskId] : undefined));
   const running = !!task && !isFinished(task.status);
@@ -46,10 +53,12 @@ export function BackUpNowWizard() {
   const errors = Object.fromEntries(BACKUP_STEPS.map((s) => [s, validateBackupStep(s, bun.draft, ctx)])) as Record<BackupStep, Record<string, string | undefined>>;
   const ok = (s: BackupStep) => Object.keys(errors[s]).length === 0;
   const canStart = ok('items') && ok('retain') && ok('passphrase') && ok('confirm') && !bun.estimating && !bun.taskId;
+  // No schedule yet: Back Up Now first asks for one (MARS), unless the user chose a one-off backup.
+  const gated = bun.policyLoad === 'none' && !bun.withoutSchedule;
   const steps = BACKUP_STEPS.map((id) => ({
     id,
     title: TITLES[id],
-    valid: id === 'confirm' ? !!bun.taskId : id === 'progress' ? true : ok(id),
+    valid: id === 'confirm' ? !!bun.taskId : id === 'progress' ? true : ok(id) && !(id === 'items' && gated),
   }));
   const index = BACKUP_STEPS.indexOf(bun.step);
 

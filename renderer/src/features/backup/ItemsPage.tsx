@@ -4,7 +4,7 @@
  * data-testid: bun-source-note, bun-items, bun-item-<i>, bun-item-remove-<i>, bun-add-folder, bun-add-file,
  *   bun-item-path, bun-item-add, bun-items-error, bun-staging, bun-staging-browse, bun-job-name
  */
-import { Button, Checkbox, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Checkbox, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, MessageBarTitle, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { AddRegular, DeleteRegular, DocumentRegular, FolderOpenRegular, FolderRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import type { FieldErrors } from '../../../../shared/backup-wizard.ts';
@@ -19,6 +19,49 @@ const useStyles = makeStyles({
   inline: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-end', flexWrap: 'wrap' },
   grow: { flexGrow: 1, minWidth: '260px' },
 });
+
+/**
+ * No backup schedule yet. MARS offers Back Up Now only once a schedule exists; this console asks for one first, and
+ * says plainly why a one-off backup is still possible: the seed of an offline backup can be written before the
+ * schedule is decided (its items, staging location and job name are then entered here).
+ */
+function NoSchedule() {
+  const navigate = useAppStore((s) => s.navigate);
+  const reset = useAppStore((s) => s.resetBackUpNow);
+  const goOn = useAppStore((s) => s.continueWithoutSchedule);
+  return (
+    <div style={{ display: 'grid', gap: 12, maxWidth: 760, gridTemplateColumns: 'minmax(0, 1fr)' }} data-testid="bun-no-schedule">
+      <MessageBarGroup>
+        <MessageBar layout="multiline" intent="warning">
+          <MessageBarBody>
+            <MessageBarTitle>Schedule a backup first</MessageBarTitle>
+            Back Up Now backs up the items of your backup schedule, as in the Azure Backup (MARS) agent, where it becomes available once a
+            schedule exists. No schedule is set up on this machine yet: create one with Schedule Backup, then come back here.
+          </MessageBarBody>
+        </MessageBar>
+      </MessageBarGroup>
+      <Text>
+        You can also write one backup now without a schedule, for example to seed the disks before the schedule is decided: you then enter its
+        items, staging location and job name on this page, and nothing runs again by itself.
+      </Text>
+      <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
+        <Button
+          appearance="primary"
+          data-testid="bun-no-schedule-schedule"
+          onClick={() => {
+            reset();
+            navigate('scheduleBackup');
+          }}
+        >
+          Schedule Backup…
+        </Button>
+        <Button data-testid="bun-no-schedule-continue" onClick={goOn}>
+          Back up once without a schedule
+        </Button>
+      </div>
+    </div>
+  );
+}
 
 export function ItemsPage({ errors }: { errors: FieldErrors }) {
   const styles = useStyles();
@@ -45,6 +88,7 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
     if (p) addItem(p, kind);
   };
   const show = (f: string) => (touched[f] || touched.all ? errors[f] : undefined);
+  if (bun.policyLoad === 'none' && !bun.withoutSchedule) return <NoSchedule />;
   const itemsError = draft.items.length > 0 || touched.items ? errors.items : undefined;
 
   return (

@@ -39,8 +39,9 @@ afterEach(cleanup);
 
 describe('Import Jobs with Data Box customer-disk jobs', () => {
   it('shows the type, the Data Box rules, and cancels through the Data Box backend', async () => {
-    t.handle('jobs:list', () => ({ ok: true, value: [job({ name: 'ie-one' }), dbx({ name: 'dbx-one' }), dbx({ name: 'dbx-done', state: 'Closed', stage: 'CompletedWithErrors', drives: [{ driveId: 'D2', state: 'CompletedMoreInfo', copyStatus: 'MetadataFilesModifiedOrRemoved' }] })] }));
-    t.handle('jobs:cancel', (req) => ({ ok: true, value: dbx({ name: req.jobName, state: 'Canceled', stage: 'Cancelled', cancelRequested: true }) }));
+    const jobs = [job({ name: 'ie-one' }), dbx({ name: 'dbx-one' }), dbx({ name: 'dbx-done', state: 'Closed', stage: 'CompletedWithErrors', drives: [{ driveId: 'D2', state: 'CompletedMoreInfo', copyStatus: 'MetadataFilesModifiedOrRemoved' }] })];
+    t.handle('jobs:list', () => ({ ok: true, value: jobs }));
+    t.handle('jobs:cancel', (req) => ({ ok: true, value: (jobs[1] = dbx({ name: req.jobName, state: 'Canceled', stage: 'Cancelled', cancelRequested: true })) }));
     render(<FluentProvider theme={webLightTheme}><ImportJobsScreen /></FluentProvider>);
     expect((await screen.findByTestId('ij-type-ie-one')).textContent).toBe('Import/Export');
     expect(screen.getByTestId('ij-type-dbx-one').textContent).toBe('Data Box');

@@ -64,7 +64,8 @@ describe('Import Jobs', () => {
   it('refuses a tracking number another job already uses, then saves a fresh one', async () => {
     const jobs = [job({ name: 'a', state: 'Shipping', deliveryPackage: { carrierName: 'FedEx', trackingNumber: 'TRACK11111' } }), job({ name: 'b' })];
     t.handle('jobs:list', () => ({ ok: true, value: jobs }));
-    t.handle('jobs:updateShipping', (req) => ({ ok: true, value: job({ name: 'b', state: 'Shipping', deliveryPackage: { ...req.deliveryPackage } }) }));
+    // Azure keeps the change: the list read again after saving shows it too.
+    t.handle('jobs:updateShipping', (req) => ({ ok: true, value: (jobs[1] = job({ name: 'b', state: 'Shipping', deliveryPackage: { ...req.deliveryPackage } })) }));
     renderScreen();
     fireEvent.click(await screen.findByTestId('ij-open-b'));
     fireEvent.click(screen.getByTestId('ij-action-tracking'));
@@ -76,6 +77,9 @@ describe('Import Jobs', () => {
     await expect.poll(() => screen.getByTestId('ij-details').getAttribute('data-state')).toBe('Shipping');
     const call = t.calls.find((c) => c.channel === 'jobs:updateShipping')?.req as { deliveryPackage: { trackingNumber: string; driveCount: number } };
     expect(call.deliveryPackage).toMatchObject({ trackingNumber: 'NEW22222', driveCount: 1 });
+    // Saving reads the list again: the "Updated" time is the time of that read (issue 18: it stayed old).
+    const lists = () => t.calls.filter((c) => c.channel === 'jobs:list').length;
+    await expect.poll(lists).toBeGreaterThanOrEqual(2);
   });
 
   it('notifies state changes once and backs off after failures', async () => {

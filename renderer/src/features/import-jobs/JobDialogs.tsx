@@ -4,7 +4,7 @@
  * data-testid: ij-tracking-dialog, ij-track-carrier, ij-track-number, ij-track-count, ij-track-date, ij-track-save,
  * ij-track-<field>-error, ij-return-dialog, ij-return-save, <testId>-confirm, <testId>-close
  */
-import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Dropdown, Field, Input, Option, Text } from '@fluentui/react-components';
+import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Dropdown, Field, Input, Option, Text, tokens } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import type { ImportJobInfo } from '../../../../shared/contract/azure.ts';
 import { trackingNumberOwner } from '../../../../shared/import-jobs.ts';
@@ -16,6 +16,9 @@ import { locationFor } from '../../store/slices/job-target.ts';
 import { localToday } from '../../store/slices/back-up-now.ts';
 import { ShippingForm } from '../shipping/ShippingForm.tsx';
 import { toReturnAddress, toReturnShipping, validateShipping, type ShippingDraft } from '../../../../shared/shipping-draft.ts';
+
+/** The local calendar day (YYYY-MM-DD) of an ISO time: the day the job was created, as the user's calendar shows it. */
+const localDay = (iso: string) => localToday(new Date(iso));
 
 function useCarriers(job: ImportJobInfo): string[] {
   const locations = useAppStore((s) => s.ij.locations);
@@ -34,27 +37,41 @@ export function TrackingDialog({ job, open, onClose }: { job: ImportJobInfo; ope
   const busy = useAppStore((s) => s.ij.busy === 'tracking');
   const error = useAppStore((s) => (s.ij.busy === null ? s.ij.actionError : null));
   const submit = useAppStore((s) => s.submitTracking);
-  const [carrier, setCarrier] = useState('');
-  const [number, setNumber] = useState('');
-  const [count, setCount] = useState('');
-  const [date, setDate] = useState('');
+  const clearError = useAppStore((s) => s.clearJobActionError);
+  const [carrier, setCarrierValue] = useState('');
+  const [number, setNumberValue] = useState('');
+  const [count, setCountValue] = useState('');
+  const [date, setDateValue] = useState('');
+  // Azure's answer to the last Save is about the values then: it goes as soon as a field changes.
+  const edited = <T,>(set: (v: T) => void) => (v: T) => {
+    set(v);
+    clearError();
+  };
+  const [setCarrier, setNumber, setCount, setDate] = [edited(setCarrierValue), edited(setNumberValue), edited(setCountValue), edited(setDateValue)];
   const [tried, setTried] = useState(false);
-  useEffect(() => {
-    if (!open) return;
-    setCarrier(job.deliveryPackage?.carrierName ?? job.returnShipping?.carrierName ?? '');
-    setNumber(job.deliveryPackage?.trackingNumber ?? '');
-    setCount(String(job.deliveryPackage?.driveCount ?? job.drives.length));
-    setDate(job.deliveryPackage?.shipDate?.slice(0, 10) ?? localToday());
+  // Filled from the job when the dialog opens; a refresh of the job list while it is open does not undo the typing.
+  const [openedFor, setOpenedFor] = useState<string | null>(null);
+  if (open && openedFor !== job.name) {
+    setOpenedFor(job.name);
+    setCarrierValue(job.deliveryPackage?.carrierName ?? job.returnShipping?.carrierName ?? '');
+    setNumberValue(job.deliveryPackage?.trackingNumber ?? '');
+    setCountValue(String(job.deliveryPackage?.driveCount ?? job.drives.length));
+    setDateValue(job.deliveryPackage?.shipDate?.slice(0, 10) ?? localToday());
     setTried(false);
-  }, [open, job]);
+  }
+  if (!open && openedFor !== null) setOpenedFor(null);
   const owner = trackingNumberOwner(number, jobs, job.name);
   const errors = {
     carrier: carrier ? null : 'Carrier is required.',
     number: !number.trim() ? 'Tracking number is required.' : checkTrackingNumber(normalizeTrackingNumber(number)) ?? (owner ? `Tracking number already used by job ${owner}; each job needs its own package and tracking number.` : null),
-    count: checkDriveCount(Number(count)) ?? (Number(count) !== job.drives.length ? `This job has ${job.drives.length} drive(s); ship all of them in this one package.` : null),
-    date: checkShipDate(date),
+    count: !count.trim()
+      ? 'Number of disks is required.'
+      : (checkDriveCount(Number(count)) ?? (Number(count) !== job.drives.length ? `This job has ${job.drives.length} drive(s); ship all of them in this one package.` : null)),
+    date: checkShipDate(date, new Date(), job.createdAt ? localDay(job.createdAt) : undefined),
   };
   const ok = Object.values(errors).every((e) => !e);
+  const LABELS = { carrier: 'carrier', number: 'tracking number', count: 'number of disks', date: 'ship date' } as const;
+  const missing = (Object.keys(errors) as (keyof typeof errors)[]).filter((k) => errors[k]).map((k) => LABELS[k]);
   const msg = (k: keyof typeof errors, id: string) => (tried && errors[k] ? { validationMessage: <span data-testid={`ij-track-${id}-error`}>{errors[k]}</span> } : {});
   return (
     <Dialog open={open} onOpenChange={(_, d) => !d.open && onClose()}>
@@ -89,6 +106,11 @@ export function TrackingDialog({ job, open, onClose }: { job: ImportJobInfo; ope
               <Field label="Ship date" required {...msg('date', 'date')}>
                 <Input data-testid="ij-track-date" type="date" value={date} onChange={(_, d) => setDate(d.value)} />
               </Field>
+              {tried && missing.length > 0 && (
+                <Text data-testid="ij-track-missing" role="alert" style={{ color: tokens.colorPaletteRedForeground1 }}>
+                  Nothing was saved: check the {missing.join(', ')}.
+                </Text>
+              )}
               <ErrorBar error={tried ? error : null} title="Tracking was not saved" testId="ij-track-error" />
             </DialogContent>
             <DialogActions>

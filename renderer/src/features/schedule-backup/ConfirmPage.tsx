@@ -6,7 +6,8 @@ import { Button, Text } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { describeRetention, recoveryPoints } from '../../../../shared/retention-rules.ts';
-import { STEP_TITLES, visibleSteps, type WizardStep } from '../../../../shared/policy-steps.ts';
+import { STEP_TITLES, type WizardStep } from '../../../../shared/policy-steps.ts';
+import { wizardSteps } from '../../store/slices/schedule-backup.ts';
 import { nextRuns } from '../../../../shared/schedule.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
@@ -14,9 +15,9 @@ import { useAppStore } from '../../store/index.ts';
 const TYPE = { online: 'Automatically over the network', ownDisks: 'Transfer using my own disks', dataBox: 'Transfer using Microsoft Azure Data Box disks' };
 
 export function ConfirmPage() {
-  const { d, auth, containers, app } = useAppStore(useShallow((s) => ({ d: s.sb.data, auth: s.sb.auth, containers: s.sb.containers, app: s.sb.entraApp })));
+  const { d, auth, containers, app, view } = useAppStore(useShallow((s) => ({ d: s.sb.data, auth: s.sb.auth, containers: s.sb.containers, app: s.sb.entraApp, view: s.sb.view })));
   const go = useAppStore((s) => s.goWizardStep);
-  const steps = visibleSteps(d);
+  const steps = wizardSteps({ data: d, view });
   const section = (step: WizardStep, body: ReactNode) =>
     steps.includes(step) && (
       <section data-testid={`sb-confirm-${step}`} style={{ display: 'grid', gap: 2, paddingBottom: 8, borderBottom: '1px solid #8884' }}>
@@ -98,7 +99,7 @@ export function ConfirmPage() {
           {app ? `${app.displayName} ready` : 'set up when you finish'}.
         </Text>,
       )}
-      {section('passphrase', <Text>A passphrase of {d.passphrase.length} characters is set and was saved or copied.</Text>)}
+      {section('passphrase', <Text>{d.passphraseRequired ? `A passphrase of ${d.passphrase.length} characters is set and was saved or copied.` : 'The passphrase already kept on this machine is used.'}</Text>)}
     </div>
   );
 }

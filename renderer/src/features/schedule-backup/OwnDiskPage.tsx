@@ -34,6 +34,7 @@ export function OwnDiskPage() {
       containers: s.sb.containers,
       azureError: s.sb.azureError,
       azureBusy: s.sb.azureBusy,
+      rgCheck: s.sb.jobResourceGroupCheck,
     })),
   );
   const update = useAppStore((s) => s.updateWizardData);
@@ -42,13 +43,17 @@ export function OwnDiskPage() {
   const signIn = useAppStore((s) => s.signInAzure);
   const selectSub = useAppStore((s) => s.selectSubscription);
   const selectAccount = useAppStore((s) => s.selectStorageAccount);
+  const checkRg = useAppStore((s) => s.checkJobResourceGroup);
   const { show } = usePageErrors('ownDisk');
   const paths = usePathWords();
   const [copied, setCopied] = useState<string | null>(null);
   const { own, check } = sb;
+  const signedInNow = !!sb.auth?.signedIn;
+  const checkRgNow = checkRg;
   useSignInUrl(sb.azureBusy === 'signIn');
   // Coming back to this page (or modifying a saved policy): check the staging location again without being asked.
   useEffect(() => {
+    if (signedInNow) void checkRgNow();
     const p = own.stagingLocation.trim();
     if (!checkStagingLocation(p) && (!check || check.path !== p)) {
       touch('stagingLocation');
@@ -178,7 +183,26 @@ export function OwnDiskPage() {
       {text('storageAccountResourceGroup', 'Resource group of the storage account', 'sb-account-rg')}
       {text('container', 'Azure Storage Container', 'sb-container', signedIn && own.container.trim() ? (containerExists ? 'This container exists and will be used.' : 'This container will be created when you finish the wizard.') : 'Created when you finish the wizard if it does not exist.')}
       {text('importJobName', 'Azure Import Job Name', 'sb-job-name', signedIn ? 'Checked against the import jobs in this subscription.' : 'Lowercase letters, digits and hyphens; starts with a letter.')}
-      {text('jobResourceGroup', 'Resource group for the import job', 'sb-job-rg')}
+      {(() => {
+        // Signed in: the resource group is looked up in the subscription when it is left (not a page later, as a 404).
+        const name = own.jobResourceGroup.trim();
+        const c = sb.rgCheck && sb.rgCheck.name === name ? sb.rgCheck : null;
+        const msg = show('jobResourceGroup') ?? (c?.state === 'missing' ? c.message : undefined);
+        const hint = c?.state === 'checking' ? 'Checking the resource group…' : c && c.state !== 'missing' ? c.message : signedIn ? 'Checked in the subscription when you leave the field.' : undefined;
+        return (
+          <Field label="Resource group for the import job" required {...(msg ? fieldState(msg, 'sb-job-rg') : hint ? { hint: <span data-testid="sb-job-rg-check" data-state={c?.state ?? 'none'}>{hint}</span> } : {})}>
+            <Input
+              data-testid="sb-job-rg"
+              value={own.jobResourceGroup}
+              onChange={(_, d) => set('jobResourceGroup', d.value)}
+              onBlur={() => {
+                touch('jobResourceGroup');
+                void checkRg();
+              }}
+            />
+          </Field>
+        );
+      })()}
 
       <MessageBarGroup>
         <MessageBar layout="multiline" intent="info" data-testid="sb-reminder">

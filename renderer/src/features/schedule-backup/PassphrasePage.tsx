@@ -19,6 +19,7 @@ export function PassphrasePage() {
   const [visible, setVisible] = useState(false);
   const [note, setNote] = useState<string | null>(null);
   const canKeep = !errors.passphrase && !errors.passphraseConfirm;
+  const required = useAppStore((s) => s.sb.data.passphraseRequired);
 
   const saveFile = () => {
     const blob = new Blob([`Offline Backup Console encryption passphrase\r\n${d.p}\r\n`], { type: 'text/plain' });
@@ -43,6 +44,19 @@ export function PassphrasePage() {
     }
   };
 
+  if (!required)
+    return (
+      <div style={{ display: 'grid', gap: 12, maxWidth: 640, gridTemplateColumns: 'minmax(0, 1fr)' }} data-testid="sb-passphrase-page" data-kept="yes">
+        <Text as="h3" size={500} weight="semibold">
+          Encryption passphrase
+        </Text>
+        <Text data-testid="sb-passphrase-kept">
+          This machine already has a backup passphrase: it was kept when the earlier schedule was stopped and deleted, because the backups
+          written with it can only be restored with it. The new schedule uses the same passphrase. Make sure you still have your saved copy;
+          to choose another one, change it under Change Properties → Encryption once this wizard is done.
+        </Text>
+      </div>
+    );
   return (
     <div style={{ display: 'grid', gap: 12, maxWidth: 640, gridTemplateColumns: 'minmax(0, 1fr)' }} data-testid="sb-passphrase-page">
       <Text as="h3" size={500} weight="semibold">

@@ -6,9 +6,10 @@
 import { MessageBar, MessageBarBody, MessageBarGroup, Spinner } from '@fluentui/react-components';
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { STEP_TITLES, validateStep, visibleSteps, type WizardStep } from '../../../../shared/policy-steps.ts';
+import { STEP_TITLES, validateStep, type WizardStep } from '../../../../shared/policy-steps.ts';
 import { WizardFrame } from '../../components/WizardFrame.tsx';
 import { useAppStore } from '../../store/index.ts';
+import { jobResourceGroupMissing, wizardSteps } from '../../store/slices/schedule-backup.ts';
 import { GettingStartedPage } from './GettingStartedPage.tsx';
 import { ItemsPage } from './ItemsPage.tsx';
 import { SchedulePage } from './SchedulePage.tsx';
@@ -34,8 +35,8 @@ const PAGES: Record<WizardStep, () => React.JSX.Element> = {
 };
 
 export function ScheduleBackupWizard() {
-  const { loaded, loadError, step, reached, data, running } = useAppStore(
-    useShallow((s) => ({ loaded: s.sb.loaded, loadError: s.sb.loadError, step: s.sb.step, reached: s.sb.reached, data: s.sb.data, running: s.sb.running })),
+  const { view, loaded, loadError, step, reached, data, running, rgMissing } = useAppStore(
+    useShallow((s) => ({ view: s.sb.view, loaded: s.sb.loaded, loadError: s.sb.loadError, step: s.sb.step, reached: s.sb.reached, data: s.sb.data, running: s.sb.running, rgMissing: jobResourceGroupMissing(s.sb) })),
   );
   const open = useAppStore((s) => s.openScheduleBackup);
   const next = useAppStore((s) => s.nextWizardStep);
@@ -49,9 +50,9 @@ export function ScheduleBackupWizard() {
   }, [open]);
 
   if (!loaded) return <Spinner data-testid="sb-loading" label="Reading the backup policy…" />;
-  const steps = visibleSteps(data)
+  const steps = wizardSteps({ data, view })
     .filter((id) => id !== 'progress' || step === 'progress')
-    .map((id) => ({ id, title: STEP_TITLES[id], valid: id === 'progress' ? false : Object.keys(validateStep(id, data)).length === 0 }));
+    .map((id) => ({ id, title: STEP_TITLES[id], valid: id === 'progress' ? false : Object.keys(validateStep(id, data)).length === 0 && !(id === 'ownDisk' && rgMissing) }));
   const Page = PAGES[step];
   const close = () => {
     reset();

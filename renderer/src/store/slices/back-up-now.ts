@@ -1,7 +1,7 @@
 import type { BackupEstimate, StagingJob } from '../../../../shared/contract/backup.ts';
 import { BACKUP_STEPS, addYears, type BackupDraft, type BackupStep, type ExistingJobState } from '../../../../shared/backup-wizard.ts';
 import { api, errorMessage } from '../../api/client.ts';
-import { fetchPolicyDefaults, type PolicyDefaults } from './policy-defaults.ts';
+import { fetchPolicyDefaults, type PolicyDefaults, type PolicyFetch } from './policy-defaults.ts';
 import type { SliceCreator } from '../types.ts';
 
 export type PolicyLoad = 'idle' | 'loading' | 'loaded' | 'none' | 'unavailable' | 'error';
@@ -14,6 +14,11 @@ export interface BackUpNowState {
     policyLoad: PolicyLoad;
     policyNote: string | null;
     policy: PolicyDefaults | null;
+    /**
+     * No schedule exists and the user chose a one-off backup anyway. Until then Back Up Now asks for a schedule first,
+     * as the MARS agent does (its Back Up Now is available only once a schedule exists).
+     */
+    withoutSchedule: boolean;
     existing: ExistingJobState;
     existingJob: StagingJob | null;
     estimate: BackupEstimate | null;
@@ -29,7 +34,12 @@ export interface BackUpNowState {
 }
 
 export interface BackUpNowActions {
+  /** Reads the policy again every time the wizard opens (a policy created or changed since is used at once). */
   openBackUpNow(): Promise<void>;
+  /** The policy as read now (policy:get or a policy:changed event): applied while the wizard is on its first page. */
+  applyBackUpNowPolicy(r: PolicyFetch): void;
+  /** No schedule: go on with a one-off backup whose items are typed here. */
+  continueWithoutSchedule(): void;
   updateBackupDraft(patch: Partial<BackupDraft>): void;
   goBackupStep(step: BackupStep): void;
   checkBackupJob(): Promise<void>;
@@ -69,6 +79,7 @@ export const initBackUpNowState: BackUpNowState = {
     policyLoad: 'idle',
     policyNote: null,
     policy: null,
+    withoutSchedule: false,
     existing: 'unknown',
     existingJob: null,
     estimate: null,
@@ -95,11 +106,17 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
     ...initBackUpNowState,
     async openBackUpNow() {
       const b = get().bun;
-      if (b.policyLoad !== 'idle' && b.policyLoad !== 'error') return;
-      patch({ policyLoad: 'loading' });
-      const r = await fetchPolicyDefaults();
+      // A run started from the wizard is shown as it is; otherwise the policy is read again (it may be new or changed).
+      if (b.taskId || b.policyLoad === 'loading') return;
+      if (b.policyLoad === 'idle') patch({ policyLoad: 'loading' });
+      get().applyBackUpNowPolicy(await fetchPolicyDefaults());
+    },
+    applyBackUpNowPolicy(r) {
+      const b = get().bun;
+      if (b.taskId || (b.step !== 'items' && b.policyLoad !== 'loading' && b.policyLoad !== 'idle')) return;
       if (r.kind === 'policy') {
         const p = r.policy;
+        if (b.draft.source === 'policy' && JSON.stringify(b.policy) === JSON.stringify(p) && b.policyLoad === 'loaded') return;
         patch({
           policyLoad: 'loaded',
           policy: p,
@@ -112,11 +129,21 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
             jobName: p.jobName || get().bun.draft.jobName,
             usePolicyPassphrase: p.passphraseSet,
           },
+          existing: 'unknown',
+          existingJob: null,
+          estimate: null,
+          estimateError: null,
         });
       } else {
-        const staging = get().bun.draft.staging || get().settings?.lastStagingLocation || '';
-        patch({ policyLoad: r.kind, policyNote: r.note, draft: { ...get().bun.draft, source: 'manual', staging } });
+        // No policy (any more): the items are typed here. What came from a deleted policy is not kept.
+        const fromPolicy = b.draft.source === 'policy';
+        const staging = (fromPolicy ? '' : b.draft.staging) || get().settings?.lastStagingLocation || '';
+        const draft = fromPolicy ? { ...emptyDraft(), staging } : { ...b.draft, source: 'manual' as const, staging };
+        patch({ policyLoad: r.kind, policy: null, policyNote: r.note, draft });
       }
+    },
+    continueWithoutSchedule() {
+      patch({ withoutSchedule: true });
     },
     updateBackupDraft(p) {
       const b = get().bun;
@@ -216,9 +243,8 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       void get().checkBackupJob();
     },
     resetBackUpNow() {
-      const { policy, policyLoad, policyNote } = get().bun;
-      // Keep what the policy said; forget the passphrase, the task and everything typed.
-      set({ bun: { ...initBackUpNowState.bun, draft: emptyDraft(), policyLoad: policyLoad === 'loaded' ? 'idle' : policyLoad, policy, policyNote } });
+      // Forget the passphrase, the task and everything typed; the policy is read again when the wizard opens.
+      set({ bun: { ...initBackUpNowState.bun, draft: emptyDraft() } });
     },
   };
 };

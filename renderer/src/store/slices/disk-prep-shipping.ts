@@ -43,7 +43,8 @@ export function shippingActions(ctx: {
       await get().openShipping();
     },
     updateShipping(p) {
-      patch({ shipping: { ...dp().shipping, ...p } });
+      // An error from the last attempt is about the values before this change: it goes when a field changes.
+      patch({ shipping: { ...dp().shipping, ...p }, createError: null });
     },
     async createImportJob() {
       const { shipping, target, staging, job, passphrase } = dp();

@@ -64,7 +64,10 @@ export interface DiskPrepState {
 }
 
 export interface DiskPrepActions {
+  /** First open: the staging location from the policy; every later open: refreshDiskPrep. */
   openDiskPrep(): Promise<void>;
+  /** Reads the staging jobs, the chosen job's state and the created import job again (screen reopened, a task ended). */
+  refreshDiskPrep(): Promise<void>;
   setDpStaging(path: string): void;
   loadStagingJobs(): Promise<void>;
   chooseStagedJob(name: string): Promise<void>;
@@ -169,17 +172,27 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
   return {
     ...initDiskPrepState,
     async openDiskPrep() {
-      if (dp().defaultsLoaded) return;
+      if (dp().defaultsLoaded) return get().refreshDiskPrep();
       patch({ defaultsLoaded: true });
-      let staging = get().settings?.lastStagingLocation ?? '';
-      if (!staging) {
-        const r = await fetchPolicyDefaults();
-        if (r.kind === 'policy') staging = r.policy.staging;
-      }
+      // The backup policy is where the staging location is chosen; the last one used only when there is no policy.
+      const r = await fetchPolicyDefaults();
+      const staging = (r.kind === 'policy' ? r.policy.staging : '') || get().settings?.lastStagingLocation || '';
       if (staging && !dp().staging) {
         patch({ staging });
         await get().loadStagingJobs();
       }
+    },
+    async refreshDiskPrep() {
+      // Reopened: the jobs in the staging location, the chosen job's Disk Prep state and the import job as they are now.
+      const { staging, job, created } = dp();
+      const jobs = staging.trim() ? api.invoke('diskprep:jobs', { staging: staging.trim() }).then((j) => patch({ jobs: j, jobsError: null }), () => undefined) : null;
+      const status = job ? get().refreshDpStatus() : null;
+      const imported = created
+        ? api
+            .invoke('jobs:get', { subscriptionId: created.subscriptionId, resourceGroup: created.resourceGroup, jobName: created.name, ...(created.backend ? { backend: created.backend } : {}) })
+            .then((j) => dp().created?.name === j.name && patch({ created: j }), () => undefined)
+        : null;
+      await Promise.all([jobs, status, imported]);
     },
     setDpStaging(path) {
       patch({ staging: path, jobs: null, jobsError: null, job: null, status: null });

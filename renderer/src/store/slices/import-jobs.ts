@@ -140,12 +140,15 @@ export const createImportJobsSlice: SliceCreator<ImportJobsSlice> = (set, get) =
     if (!r) throw new Error('No import job is selected.');
     return r;
   };
+  let refreshAgain = false;
   const replaceJob = (job: ImportJobInfo) => patch({ jobs: ij().jobs.map((j) => (jobKey(j) === jobKey(job) ? job : j)) });
   const act = async (name: JobAction, fn: () => Promise<void>): Promise<boolean> => {
     patch({ busy: name, actionError: null });
     try {
       await fn();
       patch({ busy: null });
+      // The whole list is read again after a change, so its "Updated" time and every row are as Azure has them now.
+      void get().refreshImportJobs();
       return true;
     } catch (err) {
       patch({ busy: null, actionError: err });
@@ -155,7 +158,11 @@ export const createImportJobsSlice: SliceCreator<ImportJobsSlice> = (set, get) =
   return {
     ...initImportJobsState,
     async refreshImportJobs() {
-      if (ij().loading) return;
+      // A refresh asked for while one runs (e.g. right after saving tracking) runs once that one is done.
+      if (ij().loading) {
+        refreshAgain = true;
+        return;
+      }
       patch({ loading: true });
       try {
         const subscriptions = await api.invoke('azure:subscriptions', {});
@@ -181,6 +188,10 @@ export const createImportJobsSlice: SliceCreator<ImportJobsSlice> = (set, get) =
         });
       } catch (err) {
         patch({ loading: false, error: err, failures: ij().failures + 1, lastRefreshed: new Date().toISOString() });
+      }
+      if (refreshAgain) {
+        refreshAgain = false;
+        await get().refreshImportJobs();
       }
     },
     selectImportJob(r) {

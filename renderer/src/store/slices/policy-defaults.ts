@@ -31,6 +31,11 @@ export async function fetchPolicyDefaults(): Promise<PolicyFetch> {
       return { kind: 'unavailable', note: 'Backup policies are not available in this build. Enter the items, staging location and job name here.' };
     return { kind: 'error', note: `The backup policy could not be read (${errorMessage(err)}). Enter the items, staging location and job name here.` };
   }
+  return policyDefaultsOf(view);
+}
+
+/** The policy view (policy:get or a policy:changed event) as what Back Up Now and Recover Data take from it. */
+export function policyDefaultsOf(view: PolicyView): PolicyFetch {
   const p = view?.policy;
   if (!p) {
     const why = view?.loadProblem ? ` (${view.loadProblem})` : '';

@@ -1,6 +1,8 @@
 /** The Schedule Backup wizard's Azure actions: sign-in, pickers, provider registration, Entra application. */
 import type { WizardData } from '../../../../shared/policy-steps.ts';
 import type { AppStore } from '../types.ts';
+import { checkResourceGroupName } from '../../../../shared/validators/azure-names.ts';
+import { errorMessage } from '../../api/client.ts';
 import { azure } from './azure-calls.ts';
 import type { ScheduleBackupActions, ScheduleBackupState } from './schedule-backup.ts';
 
@@ -12,7 +14,8 @@ type AzureActionNames =
   | 'selectStorageAccount'
   | 'checkProvider'
   | 'registerProvider'
-  | 'ensureEntraApp';
+  | 'ensureEntraApp'
+  | 'checkJobResourceGroup';
 
 export function azureActions(
   get: () => AppStore,
@@ -86,6 +89,7 @@ export function azureActions(
           jobResourceGroup: od.jobResourceGroup || acct?.resourceGroup || '',
         },
       });
+      void get().checkJobResourceGroup();
       if (!acct) return;
       try {
         const containers = await azure('azure:containers', { subscriptionId: od.subscriptionId, resourceGroup: acct.resourceGroup, accountName: name });
@@ -113,6 +117,27 @@ export function azureActions(
         if (st.registered) void get().loadExistingJobs();
       } catch (err) {
         azureFail(err);
+      }
+    },
+    async checkJobResourceGroup() {
+      const { subscriptionId, jobResourceGroup } = data().ownDisk;
+      const name = jobResourceGroup.trim();
+      if (!get().sb.auth?.signedIn || !subscriptionId || !name || checkResourceGroupName(name)) return patch({ jobResourceGroupCheck: null });
+      patch({ jobResourceGroupCheck: { name, state: 'checking' } });
+      const still = () => data().ownDisk.jobResourceGroup.trim() === name && data().ownDisk.subscriptionId === subscriptionId;
+      try {
+        const rg = await azure('azure:resourceGroup', { subscriptionId, resourceGroup: name });
+        if (still()) patch({ jobResourceGroupCheck: { name, state: 'ok', message: `Resource group ${rg.name} exists (region ${rg.location}).` } });
+      } catch (err) {
+        if (!still()) return;
+        const sub = get().sb.subscriptions.find((s) => s.subscriptionId === subscriptionId)?.displayName ?? subscriptionId;
+        const acctRg = data().ownDisk.storageAccountResourceGroup;
+        patch({
+          jobResourceGroupCheck:
+            (err as { code?: string }).code === 'NOT_FOUND'
+              ? { name, state: 'missing', message: `Resource group "${name}" does not exist in subscription ${sub}. Create it in the Azure portal, or enter an existing one${acctRg ? ` (the storage account's is "${acctRg}")` : ''}.` }
+              : { name, state: 'unknown', message: `The resource group could not be checked: ${errorMessage(err)}` },
+        });
       }
     },
     async ensureEntraApp() {

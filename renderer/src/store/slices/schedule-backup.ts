@@ -12,6 +12,9 @@ import { azure, type AuthStatus, type ContainerInfo, type EntraAppResult, type S
 import { azureActions } from './schedule-backup-azure.ts';
 import type { SliceCreator } from '../types.ts';
 
+/** The import job's resource group, looked up in the subscription once signed in (issue 18: checked on its page). */
+export type ResourceGroupCheck = { name: string; state: 'checking' } | { name: string; state: 'ok' | 'missing' | 'unknown'; message: string };
+
 export type ItemEstimate = { state: 'loading' } | { state: 'done'; bytes: number; files: number } | { state: 'error'; message: string };
 export type RunStepId = 'container' | 'app' | 'policy';
 export interface RunStep {
@@ -39,6 +42,7 @@ export interface ScheduleBackupState {
     storageAccounts: StorageAccountInfo[];
     containers: ContainerInfo[];
     entraApp: EntraAppResult | null;
+    jobResourceGroupCheck: ResourceGroupCheck | null;
     run: RunStep[];
     running: boolean;
     actionMessage: string | null;
@@ -62,6 +66,7 @@ export interface ScheduleBackupActions {
   checkProvider(): Promise<void>;
   registerProvider(): Promise<void>;
   ensureEntraApp(): Promise<void>;
+  checkJobResourceGroup(): Promise<void>;
   finishScheduleBackup(): Promise<void>;
   setPolicyState(state: Policy['state']): Promise<void>;
   deletePolicy(deleteStagingData: boolean): Promise<void>;
@@ -119,11 +124,28 @@ export const initScheduleBackupState: ScheduleBackupState = {
     storageAccounts: [],
     containers: [],
     entraApp: null,
+    jobResourceGroupCheck: null,
     run: [],
     running: false,
     actionMessage: null,
   },
 };
+
+/**
+ * The wizard's pages. A new schedule on a machine that keeps a passphrase (its earlier schedule was stopped and
+ * deleted) still shows the passphrase page: it says the kept passphrase is used, instead of skipping it silently.
+ */
+export function wizardSteps(sb: Pick<ScheduleBackupState['sb'], 'data' | 'view'>): WizardStep[] {
+  const steps = visibleSteps(sb.data);
+  if (!steps.includes('passphrase') && sb.view && !sb.view.policy && sb.view.passphraseSet) steps.splice(steps.indexOf('confirm'), 0, 'passphrase');
+  return steps;
+}
+
+/** The import job's resource group was looked up and does not exist (Next stays disabled on the own-disk page). */
+export function jobResourceGroupMissing(sb: ScheduleBackupState['sb']): boolean {
+  const c = sb.jobResourceGroupCheck;
+  return !!c && c.state === 'missing' && c.name === sb.data.ownDisk.jobResourceGroup.trim();
+}
 
 export function dataFromPolicy(p: Policy, base: WizardData): WizardData {
   return {
@@ -188,13 +210,15 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
     updateWizardData(p) {
       const next = { ...data(), ...p };
       if (p.passphrase !== undefined && p.passphrase !== data().passphrase) next.passphraseSaved = false;
-      patch({ data: next });
+      // An Azure error about a field the user has just changed is stale: it goes with the old value.
+      const ownChanged = p.ownDisk !== undefined && JSON.stringify(p.ownDisk) !== JSON.stringify(data().ownDisk);
+      patch({ data: next, ...(ownChanged ? { azureError: null } : {}) });
     },
     touchField(...names) {
       patch({ touched: { ...get().sb.touched, ...Object.fromEntries(names.map((n) => [n, true])) } });
     },
     goWizardStep(step) {
-      const steps = visibleSteps(data());
+      const steps = wizardSteps(get().sb);
       const i = steps.indexOf(step);
       if (i < 0 || i > get().sb.reached) return;
       fitRetention();
@@ -203,16 +227,17 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
     nextWizardStep() {
       fitRetention();
       const d = data();
-      const steps = visibleSteps(d);
+      const steps = wizardSteps(get().sb);
       const i = steps.indexOf(get().sb.step);
       if (Object.keys(validateStep(get().sb.step, d)).length) return;
+      if (get().sb.step === 'ownDisk' && jobResourceGroupMissing(get().sb)) return;
       const next = steps[i + 1];
       if (!next) return;
       if (next === 'progress') return void get().finishScheduleBackup();
       patch({ step: next, reached: Math.max(get().sb.reached, i + 1) });
     },
     backWizardStep() {
-      const steps = visibleSteps(data());
+      const steps = wizardSteps(get().sb);
       const i = steps.indexOf(get().sb.step);
       if (i > 0 && get().sb.step !== 'progress') patch({ step: steps[i - 1] });
     },
@@ -260,7 +285,7 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
         keep('app') ?? { id: 'app', title: 'Create the Microsoft Entra application', status: own ? 'pending' : 'skipped', ...(own ? {} : { message: 'Not needed.' }) },
         { id: 'policy', title: 'Save the backup policy', status: 'pending' },
       ];
-      patch({ step: 'progress', reached: visibleSteps(d).length - 1, run, running: true });
+      patch({ step: 'progress', reached: wizardSteps(get().sb).length - 1, run, running: true });
       const update = (id: RunStepId, p: Partial<RunStep>) => patch({ run: get().sb.run.map((s) => (s.id === id ? { ...s, ...p } : s)) });
       const od = d.ownDisk;
       const steps: [RunStepId, () => Promise<string>][] = [
