@@ -84,7 +84,7 @@ test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter
   await addRehearsalDisk(page, 'E2EDISK1', '70M');
   await expect(page.getByTestId('disk-row-E2EDISK1')).toHaveAttribute('data-selected', 'true');
   await expect(page.getByTestId('disk-rehearsal-E2EDISK1')).toHaveText('Rehearsal disk');
-  await expect(page.getByTestId('dp-capacity-text')).toContainText('more needed');
+  await expect(page.getByTestId('dp-capacity-text')).toContainText('then asks for another of at least');
   await page.getByTestId('dp-passphrase').fill(PASSPHRASE);
   await expect(next).toBeEnabled();
   await shot('disk-prep-2-disks');

@@ -2,6 +2,7 @@
  * Pure rules of the Import Jobs screens: the tracking deadline (decision 11), the state timeline (SPEC §6.5) and
  * which actions a job allows in its state (SPEC §6.4), each with the reason when refused.
  */
+import { formatAddress } from './address.ts';
 import type { ImportJobAddress } from './contract/azure.ts';
 import { normalizeTrackingNumber } from './validators/azure-names.ts';
 
@@ -200,12 +201,6 @@ export function jobPercent(job: { percentComplete?: number; drives?: { percentCo
 /** An address as printed lines (datacenter ship-to, return address): console result page, print summary and CLI. */
 export function addressLines(a: ImportJobAddress | undefined): string[] {
   if (!a) return [];
-  return [
-    a.recipientName,
-    a.streetAddress1,
-    a.streetAddress2,
-    [a.postalCode, a.city, a.stateOrProvince].filter(Boolean).join(' '),
-    a.countryOrRegion,
-    a.phone ? `Phone ${a.phone}` : undefined,
-  ].filter((x): x is string => !!x && !!x.trim());
+  // In the order and form of the address's country (shared/address.ts), e.g. "Santa Clara, CA 95050" in the US.
+  return [...formatAddress(a), ...(a.phone?.trim() ? [`Phone ${a.phone.trim()}`] : [])];
 }

@@ -52,6 +52,11 @@ export interface StagingCheckResult {
   freeBytes?: number;
   requiredBytes?: number;
   message: string;
+  /**
+   * Why it is not ok, for callers that treat problems differently (Back Up Now creates a missing folder itself but
+   * never writes onto a prepared disk or into the items it backs up).
+   */
+  problem?: 'syntax' | 'missing' | 'notFolder' | 'preparedDisk' | 'insideItems' | 'notWritable' | 'noSpace' | 'unreadable';
 }
 
 export interface WizardData {

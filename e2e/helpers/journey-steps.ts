@@ -138,7 +138,7 @@ export async function prepareDisks(j: Journey, p: JourneyPaths): Promise<void> {
   await expect(page.getByTestId('disk-prep-screen')).toHaveAttribute('data-step', 'disks');
   await addRehearsalDisk(page, d1.serial, d1.capacity);
   await expect(page.getByTestId(`disk-row-${d1.serial}`)).toHaveAttribute('data-selected', 'true');
-  await expect(page.getByTestId('dp-capacity-text')).toContainText('more needed');
+  await expect(page.getByTestId('dp-capacity-text')).toContainText('then asks for another of at least');
   await page.getByTestId('dp-passphrase').fill(JOURNEY.passphrase);
   await j.shot('diskprep-disks');
   await expect(next).toBeEnabled();

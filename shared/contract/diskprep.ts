@@ -114,8 +114,12 @@ export interface DisksView {
 
 export interface PlanView {
   fits: boolean;
+  /** Capacity one more disk needs for the files left over: their data plus room for its manifest, BOM and journal. */
   neededBytes: number;
+  /** The job's data. */
   totalBytes: number;
+  /** The largest file of the job (a pack): a disk smaller than this holds no pack at all. */
+  largestFileBytes?: number;
   disks: Array<{ serial: string; capacityBytes: number; files: number; dataBytes: number; plannedBytes: number }>;
   unassignedFiles: number;
   tooManyDisks: boolean;

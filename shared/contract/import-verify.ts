@@ -64,6 +64,8 @@ export interface DriveLogSummary {
   blobs: DriveLogEntry[];
   /** Blobs whose status is not Completed (all of them are listed in `blobs` up to 200). */
   problemCount: number;
+  /** Every Blob element in the log (`blobs` keeps the problems and the first 50 completed ones, 200 at most). */
+  blobCount?: number;
 }
 
 export const verifyTargetSchema = z

@@ -80,7 +80,14 @@ export const policiesInvoke = {
   ),
   /** Exists, writable, free space against `requiredBytes` (the estimate). Never creates anything but a probe file. */
   'policy:checkStaging': channel<StagingCheckResult>()(
-    z.object({ path: z.string().min(1, 'Staging location is required.').max(4096), requiredBytes: z.number().nonnegative().optional() }).strict(),
+    z
+      .object({
+        path: z.string().min(1, 'Staging location is required.').max(4096),
+        requiredBytes: z.number().nonnegative().optional(),
+        /** The backup items: a staging location that is one of them or inside one is refused (issue 13 §7). */
+        items: z.array(z.string().min(1).max(4096)).max(200).optional(),
+      })
+      .strict(),
   ),
   /** Removes a scheduled run from the Jobs view (it stays in the policy's run history). */
   'policy:hideRun': channel<PolicyView>()(z.object({ id: z.string().min(1).max(64) }).strict()),

@@ -4,6 +4,7 @@
  * that list comes from Azure, so `checkCarrier` takes it as an argument.
  */
 import { z } from 'zod';
+import { checkPostalCodeFor, checkStateFor } from '../address.ts';
 import { checkTrackingNumber, normalizeTrackingNumber } from './azure-names.ts';
 
 export interface ShippingContact {
@@ -90,6 +91,16 @@ export function checkShippingContact(c: Partial<ShippingContact>): Partial<Recor
     }
     const specific = key === 'phone' ? checkPhone(v) : key === 'email' ? checkEmail(v) : key === 'postalCode' ? checkPostalCode(v) : null;
     if (specific) out[key] = specific;
+  }
+  // The country's own rules: its postal code format, and its state or province where the post needs one.
+  const country = typeof c.countryOrRegion === 'string' ? c.countryOrRegion : '';
+  if (!out.postalCode && c.postalCode) {
+    const m = checkPostalCodeFor(c.postalCode, country);
+    if (m) out.postalCode = m;
+  }
+  if (!out.stateOrProvince && c.stateOrProvince) {
+    const m = checkStateFor(c.stateOrProvince, country);
+    if (m) out.stateOrProvince = m;
   }
   return out;
 }

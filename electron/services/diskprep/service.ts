@@ -110,6 +110,7 @@ export class DiskPrepService {
       fits: p.fits,
       neededBytes: p.neededBytes,
       totalBytes: p.totalBytes,
+      largestFileBytes: files.reduce((m, f) => Math.max(m, f.length), 0),
       disks: p.disks.map((d) => ({ serial: d.serial, capacityBytes: d.capacityBytes, files: d.files.length, dataBytes: d.dataBytes, plannedBytes: d.plannedBytes })),
       unassignedFiles: p.unassigned.length,
       tooManyDisks: p.tooManyDisks,

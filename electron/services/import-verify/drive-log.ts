@@ -39,7 +39,8 @@ export function parseDriveLog(xml: string, uri: string): DriveLogSummary {
   const status = text(root.Status);
   const blobs: DriveLogEntry[] = [];
   let problemCount = 0;
-  for (const b of asArray(root.Blob as XmlBlob | XmlBlob[] | undefined)) {
+  const all = asArray(root.Blob as XmlBlob | XmlBlob[] | undefined);
+  for (const b of all) {
     const st = b['@_Status'] ?? 'Unknown';
     const ranges = [...asArray(b.PageRangeList?.PageRange), ...asArray(b.BlockList?.Block)];
     const problems = ranges
@@ -58,5 +59,6 @@ export function parseDriveLog(xml: string, uri: string): DriveLogSummary {
     explanation: explainLogStatus(status).text,
     blobs: blobs.sort((a, b) => Number(b.status !== 'Completed') - Number(a.status !== 'Completed')),
     problemCount,
+    blobCount: all.length,
   };
 }

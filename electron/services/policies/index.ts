@@ -195,8 +195,8 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
     return { runs: nextRuns(schedule, now, count).map((t) => new Date(t).toISOString()), timeZone: schedule.timeZone };
   }
 
-  checkStaging(path: string, requiredBytes?: number) {
-    return checkStaging(path, { ...(requiredBytes !== undefined ? { requiredBytes } : {}), ...(this.freeSpace ? { freeSpace: this.freeSpace } : {}) });
+  checkStaging(path: string, requiredBytes?: number, items?: readonly string[]) {
+    return checkStaging(path, { ...(requiredBytes !== undefined ? { requiredBytes } : {}), ...(items ? { items } : {}), ...(this.freeSpace ? { freeSpace: this.freeSpace } : {}) });
   }
 
   properties(): PropertiesView {

@@ -31,6 +31,7 @@ export function BackUpNowWizard() {
   const openBackUpNow = useAppStore((s) => s.openBackUpNow);
   const go = useAppStore((s) => s.goBackupStep);
   const checkBackupJob = useAppStore((s) => s.checkBackupJob);
+  const checkStaging = useAppStore((s) => s.checkStagingForBackup);
   const checkPassphrase = useAppStore((s) => s.checkBackupPassphrase);
   const reset = useAppStore((s) => s.resetBackUpNow);
   const navigate = useAppStore((s) => s.navigate);
@@ -71,8 +72,9 @@ export function BackUpNowWizard() {
     if (bun.step === 'progress') return close();
     if (bun.step === 'items') {
       setAdvancing(true);
-      await checkBackupJob();
+      const [stagingOk] = await Promise.all([checkStaging(), checkBackupJob()]);
       setAdvancing(false);
+      if (!stagingOk) return;
     }
     if (bun.step === 'passphrase') {
       // An unfinished job's passphrase is checked against its seed.json before going on.

@@ -5,9 +5,9 @@
  *   bun-counter-<name>, bun-message, bun-warnings, bun-result, bun-failure, bun-fix-passphrase, bun-run-again (+ VerifyPanel)
  */
 import { Button, MessageBar, MessageBarBody, MessageBarGroup, MessageBarTitle, Text, makeStyles, tokens } from '@fluentui/react-components';
-import type { BackupSummary } from '../../../../shared/contract/backup.ts';
 import { isFinished, type TaskSnapshot } from '../../../../shared/task.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
+import { taskResult } from '../../components/task-results.ts';
 import { TaskProgress } from '../../components/TaskProgress.tsx';
 import { formatBytes, formatCount, formatDuration } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
@@ -46,7 +46,7 @@ export function BackupProgressPage() {
   if (!task) return <Text data-testid="bun-progress">Waiting for the backup task to report…</Text>;
 
   const done = isFinished(task.status);
-  const summary = task.result as unknown as BackupSummary | undefined;
+  const summary = taskResult(task, 'backup');
   // While running: resuming if the job folder held an unfinished run; once done, what the engine reports.
   const resumed = done ? !!summary?.resumed : bun.existing === 'inProgress';
   const hasCounters = Object.keys(task.counters).length > 0;

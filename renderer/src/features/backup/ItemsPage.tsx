@@ -88,6 +88,8 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
     if (p) addItem(p, kind);
   };
   const show = (f: string) => (touched[f] || touched.all ? errors[f] : undefined);
+  const refused = bun.stagingProblem && bun.stagingProblem.staging === draft.staging ? bun.stagingProblem.message : undefined;
+  const staged = show('staging') ?? refused;
   if (bun.policyLoad === 'none' && !bun.withoutSchedule) return <NoSchedule />;
   const itemsError = draft.items.length > 0 || touched.items ? errors.items : undefined;
 
@@ -174,8 +176,8 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
           className={styles.grow}
           label={stagingLocked ? 'Staging location (from the backup policy)' : 'Staging location'}
           required
-          hint={show('staging') ? undefined : 'A local folder or network share with room for the whole backup; it is copied to disks later.'}
-          validationMessage={show('staging')}
+          hint={staged ? undefined : 'A local folder or network share with room for the whole backup; it is copied to disks later.'}
+          validationMessage={staged ? <span data-testid="bun-staging-error">{staged}</span> : undefined}
         >
           <Input
             data-testid="bun-staging"

@@ -5,10 +5,10 @@
  */
 import { Button, MessageBar, MessageBarBody, MessageBarGroup, MessageBarTitle, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { ShieldCheckmarkRegular } from '@fluentui/react-icons';
-import type { VerifySummary } from '../../../../shared/contract/backup.ts';
 import { AppError } from '../../../../shared/errors.ts';
 import { isFinished } from '../../../../shared/task.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
+import { taskResult } from '../../components/task-results.ts';
 import { TaskProgress } from '../../components/TaskProgress.tsx';
 import { formatCount } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
@@ -25,7 +25,7 @@ export function VerifyPanel() {
   const verifyBackup = useAppStore((s) => s.verifyBackup);
   const cancelTask = useAppStore((s) => s.cancelTask);
   const done = task ? isFinished(task.status) : false;
-  const report = task?.result as unknown as VerifySummary | undefined;
+  const report = taskResult(task, 'verify');
   const err = task?.error ? new AppError(task.error.code, task.error.message, task.error.details) : null;
   const damaged = report ? [...report.damagedPacks, ...report.damagedFiles] : [];
   return (

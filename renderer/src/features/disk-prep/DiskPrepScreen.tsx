@@ -42,6 +42,7 @@ export function DiskPrepScreen() {
       created: s.dp.created,
       status: s.dp.status,
       creating: s.dp.creating,
+      checkingPassphrase: s.dp.checkingPassphrase,
     })),
   );
   const task = useAppStore((s) => (dp.taskId ? s.tasks[dp.taskId] : undefined));
@@ -52,6 +53,7 @@ export function DiskPrepScreen() {
       advance: s.advanceDpStep,
       loadDisks: s.loadDisks,
       openErase: s.openErase,
+      checkPassphrase: s.checkDpPassphrase,
       startCopy: s.startCopy,
       openShipping: s.openShipping,
       navigate: s.navigate,
@@ -82,7 +84,8 @@ export function DiskPrepScreen() {
         void a.loadDisks();
         return;
       case 'disks':
-        return a.openErase('start', dp.selected);
+        // The passphrase first: typing the job name to confirm erasing is asked only once it is the right one.
+        return void a.checkPassphrase().then((right) => right && a.openErase('start', dp.selected));
       case 'signin':
         return void a.startCopy();
       case 'copy':
@@ -113,7 +116,7 @@ export function DiskPrepScreen() {
         cancelLabel="Close"
         finished={dp.step === 'result'}
         finishLabel="Done"
-        busy={dp.creating}
+        busy={dp.creating || dp.checkingPassphrase}
       >
         {dp.step === 'staging' && <StagingPage />}
         {dp.step === 'disks' && <DisksPage />}

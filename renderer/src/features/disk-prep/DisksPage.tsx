@@ -9,13 +9,14 @@ import { Button, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, Mess
 import { AddRegular, ArrowClockwiseRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { errorMessage } from '../../api/client.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { formatBytes } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 import type { DiskInfo } from '../../../../shared/contract/diskprep.ts';
 import { BitLockerKeyDialog } from './BitLockerKeyDialog.tsx';
 import { DisksTable } from './DisksTable.tsx';
-import { capacitySummary, MAX_DISKS } from './disk-rules.ts';
+import { capacitySummary, capacityText, disksSmallerThanAPack, MAX_DISKS } from './disk-rules.ts';
 
 export function RehearsalDiskForm({ onCreated }: { onCreated?: (disk: DiskInfo) => void }) {
   const add = useAppStore((s) => s.addRehearsalDisk);
@@ -73,7 +74,7 @@ export function RehearsalDiskForm({ onCreated }: { onCreated?: (disk: DiskInfo) 
 }
 
 export function DisksPage() {
-  const { disks, disksLoading, disksError, selected, plan, planError, passphrase, job, jobs, bitLockerKeys } = useAppStore(
+  const { disks, disksLoading, disksError, selected, plan, planError, passphrase, job, jobs, bitLockerKeys, passphraseError } = useAppStore(
     useShallow((s) => ({
       disks: s.dp.disks,
       disksLoading: s.dp.disksLoading,
@@ -85,6 +86,7 @@ export function DisksPage() {
       job: s.dp.job,
       jobs: s.dp.jobs,
       bitLockerKeys: s.dp.bitLockerKeys,
+      passphraseError: s.dp.passphraseError,
     })),
   );
   const load = useAppStore((s) => s.loadDisks);
@@ -100,9 +102,8 @@ export function DisksPage() {
   const chosen = (disks?.disks ?? []).filter((d) => selected.includes(d.id));
   const needed = plan?.totalBytes ?? staged?.bytes ?? 0;
   const cap = capacitySummary(chosen, needed, plan ? plan.fits : undefined);
-  const capText = chosen.length
-    ? `${formatBytes(cap.selectedBytes)} selected on ${chosen.length} disk${chosen.length > 1 ? 's' : ''} for ${formatBytes(needed)} needed${cap.fits ? ' — fits' : plan && plan.neededBytes > 0 ? ` — ${formatBytes(plan.neededBytes)} more needed: Disk Prep fills these disks, then asks you to attach another` : ''}`
-    : `${formatBytes(needed)} needed; choose one or more disks`;
+  const capText = capacityText(chosen.length, cap.selectedBytes, plan, needed, formatBytes);
+  const small = disksSmallerThanAPack(plan);
   return (
     <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16 }}>
       <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
@@ -143,6 +144,16 @@ export function DisksPage() {
       >
         <ProgressBar data-testid="dp-capacity" thickness="large" value={cap.percent} max={100} color={cap.fits ? 'success' : chosen.length ? 'warning' : 'brand'} aria-valuetext={capText} />
       </Field>
+      {small.length > 0 && (
+        <MessageBarGroup>
+          <MessageBar intent="warning" layout="multiline" data-testid="dp-small-disk">
+            <MessageBarBody>
+              <MessageBarTitle>{small.length === 1 ? 'A disk is smaller than one pack' : 'Disks smaller than one pack'}</MessageBarTitle>
+              {`${small.map((d) => `${d.serial} (${formatBytes(d.capacityBytes)})`).join(', ')} ${small.length === 1 ? 'is' : 'are'} smaller than one pack of this backup (${formatBytes(plan?.largestFileBytes ?? 0)}): ${small.length === 1 ? 'it' : 'each'} would hold no pack, only the catalog or nothing. Choose disks of at least ${formatBytes((plan?.largestFileBytes ?? 0) + 1024 * 1024, true)}.`}
+            </MessageBarBody>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
       {cap.tooMany && <ErrorBar error={`One import job holds at most ${MAX_DISKS} disks; you chose ${chosen.length}.`} testId="dp-too-many" />}
       {plan?.tooManyDisks && (
         <MessageBarGroup>
@@ -155,7 +166,13 @@ export function DisksPage() {
         </MessageBarGroup>
       )}
       <ErrorBar error={planError} title="The copy could not be planned" testId="dp-plan-error" />
-      <Field label="Backup passphrase" required hint="The passphrase of this backup. It seals the disks' BitLocker keys in drives.json next to the staging folder.">
+      <Field
+        label="Backup passphrase"
+        required
+        {...(passphraseError
+          ? { validationMessage: <span data-testid="dp-passphrase-error">{errorMessage(passphraseError)}</span>, validationState: 'error' as const }
+          : { hint: "The passphrase of this backup, checked before any disk is erased. It seals the disks' BitLocker keys in drives.json next to the staging folder." })}
+      >
         <Input data-testid="dp-passphrase" type="password" value={passphrase} onChange={(_, d) => setPassphrase(d.value)} autoComplete="off" />
       </Field>
     </div>

@@ -3,7 +3,7 @@
  * needed vs selected. The engine computes refusals and warnings; these rules add the SPEC decision-6 notes if an
  * engine did not (USB bus, over 10 TB) so the table never hides them.
  */
-import type { DiskInfo, DiskIssue } from '../../../../shared/contract/diskprep.ts';
+import type { DiskInfo, DiskIssue, PlanView } from '../../../../shared/contract/diskprep.ts';
 import { checkRecoveryPasswordTypos } from '../../../../shared/validators/azure-names.ts';
 
 export const TEN_TB = 10 * 1000 ** 4;
@@ -53,6 +53,30 @@ export function capacitySummary(selected: readonly DiskInfo[], neededBytes: numb
   const percent = neededBytes <= 0 ? (selected.length ? 100 : 0) : Math.min(100, Math.floor((selectedBytes / neededBytes) * 100));
   return { neededBytes, selectedBytes, percent, fits: fits && selected.length > 0, tooMany: selected.length > MAX_DISKS };
 }
+
+/**
+ * The capacity line under the Disks table, counted from the planner's figures: what the chosen disks take of the
+ * job's data, what is left, and the size of the next disk Disk Prep will ask for (data plus room for its manifest).
+ */
+export function capacityText(chosen: number, selectedBytes: number, plan: PlanView | null, neededData: number, fmt: (n: number, up?: boolean) => string): string {
+  if (!chosen) return `${fmt(neededData)} of data to copy; choose one or more disks`;
+  const on = `${fmt(selectedBytes)} selected on ${chosen} disk${chosen > 1 ? 's' : ''} for ${fmt(plan?.totalBytes ?? neededData)} of data`;
+  if (!plan) return on;
+  if (plan.fits) return `${on} — fits`;
+  const placed = plan.disks.reduce((s, d) => s + d.dataBytes, 0);
+  const left = Math.max(0, plan.totalBytes - placed);
+  return `${on}: they take ${fmt(placed)}, ${fmt(left)} remain — Disk Prep fills these disks, then asks for another of at least ${fmt(plan.neededBytes, true)} (the data plus room for its manifest)`;
+}
+
+/** Chosen disks too small for one pack of the job: each would hold no pack, only the catalog or nothing. */
+export function disksSmallerThanAPack(plan: PlanView | null): PlanView['disks'] {
+  const pack = plan?.largestFileBytes ?? 0;
+  if (!plan || pack <= 0) return [];
+  return plan.disks.filter((d) => d.capacityBytes < pack + RESERVE_FOR_ONE_FILE);
+}
+
+/** The planner's room for a disk's manifest, BOM and journal with one file on it (planner.ts: 1 MiB + per-file). */
+const RESERVE_FOR_ONE_FILE = 1024 * 1024 + 64 * 1024;
 
 /** The erase confirmation passes when the typed text is exactly the job name (surrounding spaces ignored). */
 export const eraseConfirmed = (typed: string, jobName: string): boolean => typed.trim() === jobName;

@@ -18,6 +18,7 @@ import { jobKey } from '../../store/slices/import-jobs.ts';
 import { ConfirmDialog, ReturnDialog, TrackingDialog } from './JobDialogs.tsx';
 import { VerifyPanel } from './VerifyPanel.tsx';
 import { RehearsalPanel } from './RehearsalPanel.tsx';
+import { DriveLogView } from './DriveLogView.tsx';
 
 const STEP_COLOR = { done: tokens.colorPaletteGreenForeground1, current: tokens.colorBrandForeground1, future: tokens.colorNeutralForeground3, failed: tokens.colorPaletteRedForeground1, skipped: tokens.colorNeutralForeground3 };
 const MARK = { done: '✓', current: '●', future: '○', failed: '✕', skipped: '–' };
@@ -46,30 +47,6 @@ function LogLink({ drive, kind, uri }: { drive: ImportJobDrive; kind: 'error' | 
     <Link data-testid={`ij-log-${drive.driveId}-${kind}`} as="button" onClick={() => void load(uri)}>
       {kind === 'error' ? 'Error log' : 'Verbose log'}
     </Link>
-  );
-}
-
-function DriveLogView({ uri }: { uri: string }) {
-  const log = useAppStore((s) => s.ij.driveLogs[uri]);
-  if (!log) return null;
-  if ('error' in log) return <ErrorBar error={log.error} title="The copy log could not be read" testId="ij-log-error" />;
-  return (
-    <div data-testid="ij-log-summary" style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 4 }}>
-      <Text>
-        <strong>{log.status ?? 'No status'}</strong>: {log.explanation} {log.problemCount ? `${log.problemCount} file(s) with problems:` : ''}
-      </Text>
-      <ul style={{ margin: 0 }}>
-        {log.blobs
-          .filter((b) => b.status !== 'Completed' || b.problems.length)
-          .slice(0, 20)
-          .map((b) => (
-            <li key={b.blobPath}>
-              {b.blobPath}: {b.status} — {b.explanation}
-              {b.problems.length > 0 && <ul>{b.problems.map((p) => <li key={p}>{p}</li>)}</ul>}
-            </li>
-          ))}
-      </ul>
-    </div>
   );
 }
 
@@ -190,7 +167,7 @@ export function JobDetails() {
         </Table>
       </Field>
       {logUris.map((u) => (
-        <DriveLogView key={u} uri={u} />
+        <DriveLogView key={u} uri={u} kind={job.drives.some((dr) => dr.verboseLogUri === u) ? 'verbose' : 'error'} />
       ))}
       {job.returnPackage && (
         <Field label="Return package">

@@ -1,6 +1,6 @@
 /**
  * One task in the Jobs table: Status | Time | Message | Description (title + progress or outcome) | actions.
- * data-testid: job-row-<id> (data-status), job-status, job-time, job-message, job-description, job-dismiss;
+ * data-testid: job-row-<id> (data-status), job-status, job-time, job-message, job-description, job-details, job-dismiss;
  *   a running or waiting task embeds TaskProgress (task-progress, task-progress-cancel); a Disk Prep task waiting
  *   for another disk has job-open-diskprep (opens Prepare Disks at its copy step).
  */
@@ -19,6 +19,8 @@ export interface JobRowProps {
   onDismiss: (id: string) => void;
   /** A waiting Disk Prep task: open Prepare Disks to attach the next disk. */
   onOpenDiskPrep?: (id: string) => void;
+  /** Opens the job's details (its files and reasons). */
+  onDetails?: (id: string) => void;
 }
 
 function outcome(task: TaskSnapshot): string {
@@ -31,7 +33,7 @@ function outcome(task: TaskSnapshot): string {
 // Failed: red. Waiting for the user: the neutral text in semibold (the badge carries the attention colour).
 const messageColor = (task: TaskSnapshot): string | undefined => (task.status === 'failed' ? tokens.colorPaletteRedForeground1 : undefined);
 
-export function JobRow({ task, busy, onCancel, onDismiss, onOpenDiskPrep }: JobRowProps) {
+export function JobRow({ task, busy, onCancel, onDismiss, onOpenDiskPrep, onDetails }: JobRowProps) {
   const finished = isFinished(task.status);
   const message = task.status === 'failed' && task.error ? task.error.message : (task.message ?? '');
   return (
@@ -49,7 +51,14 @@ export function JobRow({ task, busy, onCancel, onDismiss, onOpenDiskPrep }: JobR
       </TableCell>
       <TableCell data-testid="job-description">
         <div style={{ padding: '6px 0', display: 'grid', gap: 4 }}>
-          <Text weight="semibold">{task.title}</Text>
+          <span style={{ display: 'flex', gap: 8, alignItems: 'baseline', flexWrap: 'wrap' }}>
+            <Text weight="semibold">{task.title}</Text>
+            {onDetails && (
+              <Button data-testid="job-details" size="small" appearance="transparent" onClick={() => onDetails(task.id)} aria-label={`Details of ${task.title}`}>
+                {task.warnings.length ? `Details (${task.warnings.length} file${task.warnings.length === 1 ? '' : 's'})` : 'Details'}
+              </Button>
+            )}
+          </span>
           {finished ? (
             <Text size={200}>{outcome(task)}</Text>
           ) : (

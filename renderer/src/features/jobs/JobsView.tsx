@@ -12,6 +12,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { useAppStore } from '../../store/index.ts';
 import { tasksSelectors } from '../../store/slices/tasks.ts';
+import { JobDetailsDialog } from './JobDetailsDialog.tsx';
 import { JobRow } from './JobRow.tsx';
 import { ScheduledRunRow } from './ScheduledRunRow.tsx';
 import { jobsRows } from './scheduled-runs.ts';
@@ -49,6 +50,8 @@ export function JobsView() {
       openWaitingDiskPrep: s.openWaitingDiskPrep,
     })),
   );
+  const [detailsId, setDetailsId] = useState<string | null>(null);
+  const details = tasks.find((t) => t.id === detailsId) ?? null;
   // A Disk Prep task waiting for another disk names its staging location and job (service.ts, waiting.details).
   const openDiskPrep = (id: string) => {
     const d = tasks.find((t) => t.id === id)?.waiting?.details;
@@ -95,12 +98,14 @@ export function JobsView() {
                   onCancel={(id) => void cancelTask(id)}
                   onDismiss={(id) => void dismissTask(id)}
                   onOpenDiskPrep={openDiskPrep}
+                  onDetails={setDetailsId}
                 />
               ),
             )}
           </TableBody>
         </Table>
       </div>
+      <JobDetailsDialog task={details} onClose={() => setDetailsId(null)} />
       {rows.length === 0 && (
         <Text className={styles.empty} data-testid="jobs-empty">
           {loaded

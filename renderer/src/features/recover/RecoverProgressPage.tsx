@@ -4,10 +4,10 @@
  *   rec-run-again
  */
 import { Button, MessageBar, MessageBarBody, MessageBarGroup, MessageBarTitle, Text, makeStyles, tokens } from '@fluentui/react-components';
-import type { RestoreSummary } from '../../../../shared/contract/backup.ts';
 import { AppError } from '../../../../shared/errors.ts';
 import { isFinished, type TaskSnapshot } from '../../../../shared/task.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
+import { taskResult } from '../../components/task-results.ts';
 import { TaskProgress } from '../../components/TaskProgress.tsx';
 import { formatBytes, formatCount } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
@@ -36,7 +36,7 @@ export function RecoverProgressPage() {
   if (!rec.taskId) return <Text>Nothing has been recovered from this wizard yet.</Text>;
   if (!task) return <Text data-testid="rec-progress">Waiting for the recovery task to report…</Text>;
   const done = isFinished(task.status);
-  const r = task.result as unknown as RestoreSummary | undefined;
+  const r = taskResult(task, 'restore');
   const err = task.error ? new AppError(task.error.code, task.error.message, task.error.details) : null;
   const skipped = r?.skipped ?? [];
   return (

@@ -21,6 +21,8 @@ export interface BackUpNowState {
     withoutSchedule: boolean;
     existing: ExistingJobState;
     existingJob: StagingJob | null;
+    /** What the staging check refused (a prepared disk, the items themselves…); Back Up Now creates a missing folder itself. */
+    stagingProblem: { staging: string; message: string } | null;
     estimate: BackupEstimate | null;
     estimating: boolean;
     estimateError: unknown;
@@ -42,6 +44,8 @@ export interface BackUpNowActions {
   continueWithoutSchedule(): void;
   updateBackupDraft(patch: Partial<BackupDraft>): void;
   goBackupStep(step: BackupStep): void;
+  /** The staging check before leaving the first page: false (message on the staging field) when it is refused. */
+  checkStagingForBackup(): Promise<boolean>;
   checkBackupJob(): Promise<void>;
   /** backup:checkPassphrase (policy's passphrase, existing job's key check) before leaving the passphrase page; false (error shown) when wrong. */
   checkBackupPassphrase(): Promise<boolean>;
@@ -82,6 +86,7 @@ export const initBackUpNowState: BackUpNowState = {
     withoutSchedule: false,
     existing: 'unknown',
     existingJob: null,
+    stagingProblem: null,
     estimate: null,
     estimating: false,
     estimateError: null,
@@ -153,6 +158,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       patch({
         draft,
         ...(jobChanged ? { existing: 'unknown' as const, existingJob: null } : {}),
+        ...(itemsChanged ? { stagingProblem: null } : {}),
         ...(itemsChanged ? { estimate: null, estimateError: null } : {}),
         // A new passphrase makes the last run's wrong-passphrase message stale.
         ...((p.passphrase !== undefined && p.passphrase !== b.draft.passphrase) || (p.usePolicyPassphrase !== undefined && p.usePolicyPassphrase !== b.draft.usePolicyPassphrase) ? { startError: null } : {}),
@@ -161,6 +167,19 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
     goBackupStep(step) {
       const i = BACKUP_STEPS.indexOf(step);
       set((s) => ({ bun: { ...s.bun, step, reached: Math.max(s.bun.reached, i) } }));
+    },
+    async checkStagingForBackup() {
+      const { staging } = get().bun.draft;
+      try {
+        const r = await api.invoke('policy:checkStaging', { path: staging, items: selectedItems() });
+        const refused = !r.ok && (r.problem === 'preparedDisk' || r.problem === 'insideItems' || r.problem === 'notFolder' || r.problem === 'notWritable');
+        patch({ stagingProblem: refused ? { staging, message: r.message } : null });
+        return !refused;
+      } catch {
+        // Hosts without policies: the engine's own checks still run when the backup starts.
+        patch({ stagingProblem: null });
+        return true;
+      }
     },
     async checkBackupJob() {
       const { staging, jobName } = get().bun.draft;

@@ -30,6 +30,9 @@ export interface DiskPrepState {
     plan: PlanView | null;
     planError: unknown;
     passphrase: string;
+    /** The passphrase was checked against the job's seed.json and refused (shown on the Disks page, before any erase). */
+    passphraseError: unknown;
+    checkingPassphrase: boolean;
     /**
      * Disks that are already BitLocker-encrypted, accepted with their recovery password instead of being erased
      * (disk id → key). Memory only: sent in the diskRef of diskprep:start / addDisk, never stored or shown again.
@@ -76,6 +79,8 @@ export interface DiskPrepActions {
   /** Creates a rehearsal folder disk under the data dir; `select` adds it to the chosen disks. */
   addRehearsalDisk(serial: string, capacity: string, select?: boolean): Promise<DiskInfo>;
   setDpPassphrase(p: string): void;
+  /** Checks the passphrase against the staged job before the erase confirmation; false (error on the page) when wrong. */
+  checkDpPassphrase(): Promise<boolean>;
   /** Accepts a disk with its recovery password (keeps its volume), or with null erases it like any other. */
   setDiskBitLockerKey(id: string, key: string | null): void;
   openErase(mode: 'start' | 'add', diskIds: string[]): void;
@@ -125,6 +130,8 @@ export const initDiskPrepState: DiskPrepState = {
     plan: null,
     planError: null,
     passphrase: '',
+    passphraseError: null,
+    checkingPassphrase: false,
     bitLockerKeys: {},
     erase: null,
     auth: null,
@@ -254,7 +261,21 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       return disk;
     },
     setDpPassphrase(passphrase) {
-      patch({ passphrase });
+      patch({ passphrase, passphraseError: null });
+    },
+    async checkDpPassphrase() {
+      const { staging, job, passphrase } = dp();
+      if (!job) return false;
+      patch({ checkingPassphrase: true, passphraseError: null });
+      try {
+        // The backup's own check (its seed.json's key check): a wrong passphrase is said before the erase confirmation.
+        await api.invoke('backup:checkPassphrase', { staging, job, passphrase });
+        patch({ checkingPassphrase: false });
+        return true;
+      } catch (err) {
+        patch({ checkingPassphrase: false, passphraseError: err });
+        return false;
+      }
     },
     setDiskBitLockerKey(id, key) {
       const { [id]: _old, ...rest } = dp().bitLockerKeys;

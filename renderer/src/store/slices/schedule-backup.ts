@@ -267,7 +267,7 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
         /* the staging check below names the problem (missing folder, no access) */
       }
       try {
-        const r = await api.invoke('policy:checkStaging', { path, ...(requiredBytes !== undefined ? { requiredBytes } : {}) });
+        const r = await api.invoke('policy:checkStaging', { path, items: d.items.map((i) => i.path), ...(requiredBytes !== undefined ? { requiredBytes } : {}) });
         setData({ stagingCheck: r });
       } catch (err) {
         setData({ stagingCheck: { path, ok: false, exists: false, writable: false, message: errorMessage(err) } });
