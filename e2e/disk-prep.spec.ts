@@ -8,6 +8,7 @@ import { invoke, waitTask } from './helpers/ipc.ts';
 import { admin, sandboxTest as test } from './helpers/sandbox.ts';
 import { makeBackup as makeStagedBackup } from './helpers/staged-backup.ts';
 import { addRehearsalDisk, fillShipping } from './pages/disk-prep-page.ts';
+import { signInThroughApi } from './helpers/sign-in.ts';
 
 /**
  * Everything after Back Up Now, in browser mode against the Local sandbox cloud with rehearsal folder disks:
@@ -22,45 +23,6 @@ const JOB = 'seed-e2e';
 test.use({ ignoreHTTPSErrors: true });
 
 const makeBackup = (page: Page, sb: SandboxHandle, work: string, job = JOB, mib: [number, number] = [40, 32]) => makeStagedBackup(page, sb, work, job, PASSPHRASE, mib);
-
-/** auth:signIn over the page's connection; the sign-in page (from the auth:signInUrl event) is completed in a new tab. */
-async function signInThroughApi(page: Page, sb: SandboxHandle, retry = true): Promise<void> {
-  const url = await page.evaluate(async () => {
-    const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(sessionStorage.getItem('obc.token') ?? '')}`);
-    await new Promise((res, rej) => {
-      ws.onopen = res;
-      ws.onerror = rej;
-    });
-    const w = window as unknown as { __signIn: Promise<boolean> };
-    let gotUrl: (u: string) => void = () => undefined;
-    const urlP = new Promise<string>((r) => (gotUrl = r));
-    w.__signIn = new Promise<boolean>((resolve) => {
-      ws.onmessage = (ev) => {
-        const msg = JSON.parse(String(ev.data));
-        if (msg.t === 'event' && msg.event === 'auth:signInUrl') gotUrl(msg.payload.url);
-        if (msg.t === 'result' && msg.id === 1) {
-          ws.close();
-          resolve(Boolean(msg.result.ok));
-        }
-      };
-    });
-    ws.send(JSON.stringify({ t: 'invoke', id: 1, channel: 'auth:signIn', payload: {} }));
-    return urlP;
-  });
-  const tab = await page.context().newPage();
-  await completeSignInPage(tab, url, sb.users[0], { timeoutMs: 60_000 });
-  await tab.close();
-  // Rarely (about 1 run in 8 under load) MSAL's one-shot loopback refused the redirect and the sign-in never ended:
-  // give it 45 s, then cancel it and sign in once more, as a user would.
-  const ok = await page.evaluate(() =>
-    Promise.race([(window as unknown as { __signIn: Promise<boolean> }).__signIn, new Promise<null>((r) => setTimeout(() => r(null), 45_000))]),
-  );
-  if (ok === null && retry) {
-    await invoke(page, 'auth:cancelSignIn', {});
-    return signInThroughApi(page, sb, false);
-  }
-  expect(ok).toBe(true);
-}
 
 test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter, verify', async ({ consolePage: page, sandbox, work, shot }) => {
   test.setTimeout(300_000);
