@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
 import { withWorkDir } from './helpers/sandbox.ts';
 import { invoke } from './helpers/ipc.ts';
@@ -18,7 +19,7 @@ import { startConsoleHost } from './host.ts';
 const PASSPHRASE = 'layout words passphrase 0123456789';
 
 /** Schedule Backup to the end with "over the network" (no Azure needed): items, schedule, retention, passphrase. */
-async function scheduleOnline(page: import('@playwright/test').Page, source: string): Promise<ScheduleBackupPage> {
+async function scheduleOnline(page: Page, source: string): Promise<ScheduleBackupPage> {
   const w = new ScheduleBackupPage(page);
   await w.open();
   await w.goNext('items');

@@ -6,6 +6,7 @@
 import { Button, Field, Input, MessageBar, MessageBarActions, MessageBarBody, MessageBarGroup, MessageBarTitle, Radio, RadioGroup, Spinner, Text } from '@fluentui/react-components';
 import { FolderOpenRegular, SearchRegular } from '@fluentui/react-icons';
 import { useShallow } from 'zustand/react/shallow';
+import { errorMessage } from '../../api/client.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { formatBytes, formatCount, formatDateTime } from '../../components/format.ts';
 import { pickFolder } from '../../components/pick-folder.ts';
@@ -24,6 +25,8 @@ export function StagingPage() {
   const setPassphrase = useAppStore((s) => s.setDpPassphrase);
   const openShipping = useAppStore((s) => s.openShipping);
   const follow = useAppStore((s) => s.followCopy);
+  const checkPassphrase = useAppStore((s) => s.checkDpPassphrase);
+  const passphraseError = useAppStore((s) => s.dp.passphraseError);
   const paths = usePathWords();
   const browse = async () => {
     const p = await pickFolder({ title: 'Choose the staging location', ...(staging ? { defaultPath: staging } : {}) });
@@ -149,9 +152,25 @@ export function StagingPage() {
       {job && status?.complete && (
         <MessageBarGroup>
           <MessageBar intent="success" data-testid="dp-already-prepared">
-            <MessageBarBody>All data of {job} is already on verified disks. You can go on to the shipping details.</MessageBarBody>
+            <MessageBarBody>
+              All data of {job} is already on verified disks. Enter the backup passphrase (it opens the disks' keys for the import job) and go on
+              to the shipping details.
+              {passphraseError ? (
+                <span data-testid="dp-prepared-passphrase-error" style={{ display: 'block', fontWeight: 600 }}>
+                  {errorMessage(passphraseError)}
+                </span>
+              ) : null}
+            </MessageBarBody>
             <MessageBarActions>
-              <Button data-testid="dp-skip-to-shipping" onClick={() => void openShipping()}>
+              <Input
+                data-testid="dp-prepared-passphrase"
+                type="password"
+                placeholder="Backup passphrase"
+                aria-label="Backup passphrase (opens the disks' BitLocker keys)"
+                value={passphrase}
+                onChange={(_, d) => setPassphrase(d.value)}
+              />
+              <Button data-testid="dp-skip-to-shipping" disabled={!passphrase} onClick={() => void checkPassphrase().then((right) => (right ? openShipping() : undefined))}>
                 Shipping details
               </Button>
             </MessageBarActions>

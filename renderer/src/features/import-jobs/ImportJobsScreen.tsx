@@ -69,7 +69,7 @@ export function ImportJobsScreen() {
         </Button>
         {ij.loading && <Spinner size="tiny" label="Refreshing…" />}
         {ij.lastRefreshed && (
-          <Text data-testid="ij-last-refresh" size={200}>
+          <Text data-testid="ij-last-refresh" data-at={ij.lastRefreshed} size={200}>
             Updated {formatDateTime(ij.lastRefreshed)}
             {ij.failures > 0 ? ` · next try in ${Math.round(refreshDelayMs(ij.failures) / 1000)} s` : ''}
           </Text>

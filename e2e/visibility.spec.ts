@@ -1,0 +1,105 @@
+import { mkdir, open, readdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, test as plain } from './fixtures.ts';
+import { invoke, waitTask } from './helpers/ipc.ts';
+import { admin, sandboxTest as test, withWorkDir } from './helpers/sandbox.ts';
+import { signInThroughApi } from './helpers/sign-in.ts';
+import { makeBackup } from './helpers/staged-backup.ts';
+import { shotThemes } from './helpers/themes.ts';
+
+/**
+ * Issue 18, "Visibility": a job that finished with warnings (or failed) lists its files and the reasons, as MARS
+ * shows its failed files; a drive's verbose log is read out as the files it lists with their status explained.
+ * Screens in light, dark and high contrast: test-results/screens/visibility-*.png.
+ */
+const PASSPHRASE = 'visibility e2e passphrase: eleven quiet lanterns';
+
+plain('a backup that skipped an item lists it with the reason in the job details', async ({ consolePage: page, shot }) => {
+  await withWorkDir('obc-e2e-vis-', async (work) => {
+    const src = join(work, 'source');
+    await mkdir(src);
+    await writeFile(join(src, 'a.txt'), 'kept\n');
+    const missing = join(work, 'gone folder');
+    const { taskId } = await invoke<{ taskId: string }>(page, 'backup:start', {
+      items: [src, missing],
+      staging: join(work, 'staging'),
+      job: { name: 'vis-job' },
+      passphrase: PASSPHRASE,
+    });
+    const row = page.getByTestId(`job-row-${taskId}`);
+    await expect(row).toHaveAttribute('data-status', 'succeededWithWarnings', { timeout: 60_000 });
+    await row.getByTestId('job-details').click();
+    const dialog = page.getByTestId('job-details-dialog');
+    await expect(dialog).toBeVisible();
+    await expect(page.getByTestId('job-details-status')).toHaveAttribute('data-status', 'succeededWithWarnings');
+    await expect(page.getByTestId('job-details-file-0')).toContainText(missing);
+    await expect(page.getByTestId('job-details-file-0').locator('td').nth(1)).not.toBeEmpty();
+    await expect(page.getByTestId('job-details-counters')).toBeVisible();
+    await shotThemes(page, shot, 'visibility-job-details');
+    await page.getByTestId('job-details-close').click();
+    await expect(dialog).toBeHidden();
+  });
+});
+
+// The sign-in window shows the sandbox identity server, whose certificate comes from the sandbox's own test CA.
+test.use({ ignoreHTTPSErrors: true });
+
+test('a drive\'s verbose log lists its files with their status explained, the damaged one first', async ({ consolePage: page, sandbox, work, shot }) => {
+  test.setTimeout(180_000);
+  const job = 'seed-vis';
+  await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
+  const { staging } = await makeBackup(page, sandbox, work, job, PASSPHRASE, [2, 1]);
+  const diskPath = join(work, 'disk-vis');
+  await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'VIS1', capacity: '64M' });
+  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { staging, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
+  await waitTask(page, taskId);
+  await signInThroughApi(page, sandbox);
+  await invoke(page, 'azure:registerProvider', { subscriptionId: sandbox.subscriptionId, namespace: 'Microsoft.ImportExport' });
+  const drives = await invoke<{ driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }> }>(page, 'diskprep:drives', { staging, job, revealKeys: true, passphrase: PASSPHRASE });
+  const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', { subscriptionId: sandbox.subscriptionId });
+  const ref = { subscriptionId: sandbox.subscriptionId, resourceGroup: 'backup-rg', jobName: job };
+  await invoke(page, 'jobs:create', {
+    ...ref,
+    location: 'westus',
+    storageAccountId: accounts.find((a) => a.name === 'obcseedv2')!.id,
+    drives: drives.driveList.map(({ driveId, bitLockerKey, manifestFile, manifestHash }) => ({ driveId, bitLockerKey, manifestFile, manifestHash })),
+    returnAddress: { contactName: 'Dana Admin', phone: '+1 425 555 0100', email: 'dana@contoso.example', streetAddress1: '1 Main Street', city: 'Redmond', stateOrProvince: 'WA', postalCode: '98052', countryOrRegion: 'United States' },
+    returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123456789' },
+    diagnosticsPath: 'waimportexport',
+  });
+  // One byte flipped in the largest data file after read-back: that file fails the datacenter's check.
+  const files: Array<{ path: string; size: number }> = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (!e.name.startsWith('obc-') && e.name !== 'DriveManifest.xml') files.push({ path: p, size: (await stat(p)).size });
+    }
+  };
+  await walk(diskPath);
+  const target = files.sort((a, b) => b.size - a.size)[0];
+  const fh = await open(target.path, 'r+');
+  const b = Buffer.alloc(1);
+  await fh.read(b, 0, 1, 1000);
+  b[0] ^= 0xff;
+  await fh.write(b, 0, 1, 1000);
+  await fh.close();
+  await invoke(page, 'jobs:updateShipping', { ...ref, deliveryPackage: { carrierName: 'FedEx', trackingNumber: 'VIS12345', driveCount: 1, shipDate: new Date().toISOString().slice(0, 10) } });
+  await admin(sandbox, `/jobs/backup-rg/${job}/receive`, { disks: [{ path: diskPath }] });
+  await admin(sandbox, `/jobs/backup-rg/${job}/transfer`, {});
+
+  await page.getByTestId('action-importJobs').click();
+  await page.getByTestId(`ij-open-${job}`).click();
+  await expect(page.getByTestId('ij-details')).toHaveAttribute('data-state', 'Closed');
+  await page.getByTestId('ij-log-VIS1-verbose').click();
+  const log = page.locator('[data-testid="ij-log-summary"][data-kind="verbose"]');
+  await expect(log).toBeVisible();
+  // Every data file of the disk is in the verbose log, the damaged one first with what its status means.
+  await expect(log.locator('[data-testid^="ij-log-row-"]')).toHaveCount(files.length);
+  await expect(log.getByTestId('ij-log-row-0')).not.toHaveAttribute('data-status', 'Completed');
+  await expect(log.getByTestId('ij-log-row-0')).toContainText('Corrupted');
+  await expect(log.getByTestId('ij-log-row-1')).toHaveAttribute('data-status', 'Completed');
+  await expect(log.getByTestId('ij-log-counts')).toContainText(`The log lists ${files.length} files: 1 with problems`);
+  await log.scrollIntoViewIfNeeded();
+  await shotThemes(page, shot, 'visibility-verbose-log');
+});
