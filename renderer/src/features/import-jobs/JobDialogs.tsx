@@ -77,6 +77,8 @@ export function TrackingDialog({ job, open, onClose }: { job: ImportJobInfo; ope
     <Dialog open={open} onOpenChange={(_, d) => !d.open && onClose()}>
       <DialogSurface data-testid="ij-tracking-dialog">
         <form
+          // The checks are ours (every field's message, and what is missing): the browser's own would stop the submit silently.
+          noValidate
           onSubmit={async (e) => {
             e.preventDefault();
             setTried(true);
@@ -157,6 +159,7 @@ export function ReturnDialog({ job, open, onClose }: { job: ImportJobInfo; open:
     <Dialog open={open} onOpenChange={(_, d) => !d.open && onClose()}>
       <DialogSurface data-testid="ij-return-dialog" style={{ maxWidth: 920 }}>
         <form
+          noValidate
           onSubmit={async (e) => {
             e.preventDefault();
             setTried(true);
