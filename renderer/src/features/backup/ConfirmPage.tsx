@@ -30,11 +30,14 @@ export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStar
   const { draft, estimate, policy, existing } = bun;
   const items = draft.items.filter((i) => i.selected);
 
+  // On entering the page, and again whenever the job check or the estimate was invalidated.
   useEffect(() => {
     if (existing === 'unknown') void checkBackupJob();
-    if (!estimate && !bun.estimating && !bun.estimateError) void estimateBackup();
-    // Runs on entering the page and again when the estimate was invalidated (not on every store change).
-  }, [estimate]);
+  }, [existing, checkBackupJob]);
+  const { estimating, estimateError } = bun;
+  useEffect(() => {
+    if (!estimate && !estimating && !estimateError) void estimateBackup();
+  }, [estimate, estimating, estimateError, estimateBackup]);
 
   return (
     <div className={styles.page}>

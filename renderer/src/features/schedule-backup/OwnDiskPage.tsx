@@ -7,7 +7,7 @@
  *   sb-job-rg, sb-azure-signin, sb-azure-error, sb-reminder, sb-copy-reminder, sb-copy-result
  */
 import { Button, Dropdown, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, Option, Text, makeStyles, tokens } from '@fluentui/react-components';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { checkStagingLocation, type OwnDiskField } from '../../../../shared/policy.ts';
 import { pickFolder } from '../../components/pick-folder.ts';
@@ -52,14 +52,17 @@ export function OwnDiskPage() {
   const checkRgNow = checkRg;
   useSignInUrl(sb.azureBusy === 'signIn');
   // Coming back to this page (or modifying a saved policy): check the staging location again without being asked.
+  const entered = useRef(false);
   useEffect(() => {
+    if (entered.current) return;
+    entered.current = true;
     if (signedInNow) void checkRgNow();
     const p = own.stagingLocation.trim();
     if (!checkStagingLocation(p) && (!check || check.path !== p)) {
       touch('stagingLocation');
       void checkStaging();
     }
-  }, []);
+  }, [signedInNow, checkRgNow, own.stagingLocation, check, touch, checkStaging]);
   const signedIn = !!sb.auth?.signedIn;
   const set = (f: OwnDiskField, v: string) => update({ ownDisk: { ...own, [f]: v } });
   const text = (f: OwnDiskField, label: string, id: string, hint?: string) => (

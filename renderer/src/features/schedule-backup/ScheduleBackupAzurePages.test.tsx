@@ -67,9 +67,11 @@ describe('Use your own disk', () => {
     await waitFor(() => expect(msg('sb-staging')).toBe('Staging location "/missing" does not exist. Create the folder (or connect the share) first.'));
     expect(nextEnabled()).toBe(false);
     // Opening the page re-checked the saved location; a malformed path is never sent.
+    // The items go along: a staging location inside them is refused by the check (issue 13 §7).
+    const items = validData().items.map((i) => i.path);
     expect(t.calls.filter((c) => c.channel === 'policy:checkStaging').map((c) => c.req)).toEqual([
-      { path: '/stage', requiredBytes: 4 * 1024 * 1024 },
-      { path: '/missing', requiredBytes: 4 * 1024 * 1024 },
+      { path: '/stage', items, requiredBytes: 4 * 1024 * 1024 },
+      { path: '/missing', items, requiredBytes: 4 * 1024 * 1024 },
     ]);
     t.handle('policy:checkStaging', (req) => ({ ok: true, value: { path: req.path, ok: true, exists: true, writable: true, message: `"${req.path}" is writable and has 9 GiB free.` } }));
     type('sb-staging', '/stage2');
