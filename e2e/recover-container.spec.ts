@@ -70,9 +70,9 @@ test('Recover Data from the blob container after signing in restores byte for by
   await expect(page.getByTestId('rec-signin')).toBeVisible();
   await shot('recover-container-signin');
   const popupP = page.context().waitForEvent('page');
-  await page.getByTestId('rec-signin-button').click();
+  await page.getByTestId('rec-container-signin').click();
   const popup = await popupP;
-  const url = await page.getByTestId('rec-signin-link').getAttribute('href');
+  const url = await page.getByTestId('rec-container-signin-link').getAttribute('href');
   await completeSignInPage(popup, url ?? '', sandbox.users[0], { timeoutMs: 60_000 });
   await expect(page.getByTestId('rec-tree')).toBeVisible({ timeout: 60_000 });
 

@@ -37,6 +37,7 @@ export function wireSubscriptions(): () => void {
     api.on('settings:changed', (settings) => s().applySettings(settings)),
     api.on('policy:changed', (view) => s().applyPolicyView(view)),
     api.on('auth:changed', (status) => s().applyAuth(status)),
+    api.on('auth:signInUrl', ({ url }) => s().showSignInUrl(url)),
     api.onStatus((status) => {
       const wasConnected = s().connection.state === 'connected';
       s().setConnection(status);

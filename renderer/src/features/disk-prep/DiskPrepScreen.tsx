@@ -37,7 +37,7 @@ export function DiskPrepScreen() {
       disks: s.dp.disks,
       plan: s.dp.plan,
       passphrase: s.dp.passphrase,
-      auth: s.dp.auth,
+      signedIn: !!s.auth?.signedIn,
       taskId: s.dp.taskId,
       created: s.dp.created,
       status: s.dp.status,
@@ -71,7 +71,7 @@ export function DiskPrepScreen() {
     staging: !!staged && staged.state === 'complete',
     // Too little capacity is allowed: the copy fills these disks, then asks for another (one dock, disks in turn).
     disks: chosen.length > 0 && !cap.tooMany && !dp.plan?.tooManyDisks && dp.passphrase.length > 0,
-    signin: !!dp.auth?.signedIn,
+    signin: dp.signedIn,
     copy: !!copyDone && !(task && !isFinished(task.status)),
     shipping: !!dp.created,
     result: true,

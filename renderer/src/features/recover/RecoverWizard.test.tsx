@@ -170,7 +170,7 @@ describe('Recover Data wizard', () => {
     type('rec-passphrase', 'right');
     fireEvent.click(next());
     await screen.findByTestId('rec-signin');
-    fireEvent.click(screen.getByTestId('rec-signin-button'));
+    fireEvent.click(screen.getByTestId('rec-container-signin'));
     await waitFor(() => expect(getAppState().rec.step).toBe('browse'));
     expect(getAppState().rec.tree['']).toBeTruthy();
     expect(t.calls.filter((c) => c.channel === 'recover:list').at(-1)?.req).toEqual({

@@ -7,7 +7,7 @@
  *   rec-jobs-refresh, rec-use-policy-passphrase, rec-passphrase, rec-unlock-error, rec-signin, rec-signin-button
  */
 import {
-  Button, Checkbox, Field, Input, Link, MessageBar, MessageBarBody, MessageBarGroup, Radio, RadioGroup, Spinner, Text, makeStyles, tokens,
+  Button, Checkbox, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, Radio, RadioGroup, Spinner, Text, makeStyles, tokens,
 } from '@fluentui/react-components';
 import { AddRegular, ArrowClockwiseRegular, DismissRegular, FolderOpenRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
@@ -17,7 +17,7 @@ import { formatBytes, formatCount, formatDateTime } from '../../components/forma
 import { pickFolder } from '../../components/pick-folder.ts';
 import { useAppStore } from '../../store/index.ts';
 import { SUPPORTED_RECOVER_SOURCES } from '../../store/slices/recover.ts';
-import { useSignInUrl } from '../disk-prep/SignInPage.tsx';
+import { SignInPanel } from '../../components/SignInPanel.tsx';
 
 const useStyles = makeStyles({
   // minmax(0, 1fr): a long error message wraps (the MessageBar goes multiline) instead of widening the page.
@@ -123,46 +123,18 @@ export function SourcePage({ errors }: { errors: FieldErrors }) {
   );
 }
 
-/** A SIGNIN_REQUIRED error from the container: a prompt to sign in (browser mode opens the page), then open and go on. */
+/** A SIGNIN_REQUIRED error from the container: the console's sign-in (SignInPanel), then the backup is opened and the wizard goes on. */
 function SignInPrompt({ error }: { error: unknown }) {
-  const signIn = useAppStore((s) => s.signIn);
-  const busy = useAppStore((s) => s.authBusy);
   const unlock = useAppStore((s) => s.unlockRecoverJob);
   const go = useAppStore((s) => s.goRecoverStep);
-  const [signingIn, setSigningIn] = useState(false);
-  const [url, setUrl] = useState<string | null>(null);
-  useSignInUrl(signingIn, setUrl);
   if ((error as { code?: string } | null)?.code !== 'SIGNIN_REQUIRED') return null;
   return (
     <MessageBarGroup>
       <MessageBar layout="multiline" intent="warning" data-testid="rec-signin">
-        <MessageBarBody>
+        <MessageBarBody style={{ display: 'grid', gap: 8 }}>
           Reading the blob container needs an Azure sign-in. Sign in, then the backup is opened again.
-          {signingIn && url && (
-            <>
-              {' '}If no sign-in window opened,{' '}
-              <Link data-testid="rec-signin-link" href={url} target="_blank" rel="noopener">
-                open the sign-in page
-              </Link>
-              .
-            </>
-          )}
+          <SignInPanel prefix="rec-container" statusId={null} onSignedIn={() => void unlock().then((ok) => (ok ? go('browse') : undefined))} />
         </MessageBarBody>
-        <Button
-          data-testid="rec-signin-button"
-          disabled={busy !== null}
-          onClick={async () => {
-            setSigningIn(true);
-            try {
-              await signIn();
-            } finally {
-              setSigningIn(false);
-            }
-            if (await unlock()) go('browse');
-          }}
-        >
-          {busy === 'signIn' ? 'Signing in…' : 'Sign in'}
-        </Button>
       </MessageBar>
     </MessageBarGroup>
   );

@@ -13,7 +13,8 @@ import { checkStagingLocation, type OwnDiskField } from '../../../../shared/poli
 import { pickFolder } from '../../components/pick-folder.ts';
 import { usePathWords } from '../../components/paths.ts';
 import { useAppStore } from '../../store/index.ts';
-import { fieldState, usePageErrors, useSignInUrl } from './use-wizard.tsx';
+import { ErrorBar } from '../../components/ErrorBar.tsx';
+import { fieldState, usePageErrors } from './use-wizard.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '760px', gridTemplateColumns: 'minmax(0, 1fr)' },
@@ -28,7 +29,7 @@ export function OwnDiskPage() {
       own: s.sb.data.ownDisk,
       check: s.sb.data.stagingCheck,
       checking: s.sb.checkingStaging,
-      auth: s.sb.auth,
+      auth: s.auth,
       subs: s.sb.subscriptions,
       accounts: s.sb.storageAccounts,
       containers: s.sb.containers,
@@ -41,6 +42,8 @@ export function OwnDiskPage() {
   const touch = useAppStore((s) => s.touchField);
   const checkStaging = useAppStore((s) => s.checkStagingLocation);
   const signIn = useAppStore((s) => s.signInAzure);
+  const authBusy = useAppStore((s) => s.authBusy);
+  const authError = useAppStore((s) => s.authError);
   const selectSub = useAppStore((s) => s.selectSubscription);
   const selectAccount = useAppStore((s) => s.selectStorageAccount);
   const checkRg = useAppStore((s) => s.checkJobResourceGroup);
@@ -50,7 +53,6 @@ export function OwnDiskPage() {
   const { own, check } = sb;
   const signedInNow = !!sb.auth?.signedIn;
   const checkRgNow = checkRg;
-  useSignInUrl(sb.azureBusy === 'signIn');
   // Coming back to this page (or modifying a saved policy): check the staging location again without being asked.
   const entered = useRef(false);
   useEffect(() => {
@@ -129,11 +131,12 @@ export function OwnDiskPage() {
           <Text size={200} className={styles.grow}>
             Signed out: type the values below, or sign in to choose the subscription and storage account from lists.
           </Text>
-          <Button data-testid="sb-azure-signin" disabled={sb.azureBusy === 'signIn'} onClick={() => void signIn()}>
-            {sb.azureBusy === 'signIn' ? 'Waiting for sign-in…' : 'Sign in to Azure'}
+          <Button data-testid="sb-azure-signin" disabled={authBusy === 'signIn'} onClick={() => void signIn()}>
+            {authBusy === 'signIn' ? 'Waiting for sign-in…' : 'Sign in to Azure'}
           </Button>
         </div>
       )}
+      {!signedIn && <ErrorBar error={authError} title="Sign-in did not complete" testId="sb-azure-signin-error" />}
       {sb.azureError && (
         <MessageBarGroup>
           <MessageBar layout="multiline" intent="warning" data-testid="sb-azure-error">

@@ -146,11 +146,14 @@ describe('Azure sign-in', () => {
     expect((await screen.findByTestId('sb-entra-result')).textContent).toMatch(/AzureOfflineBackup_o \(app id app-1\) was created; this machine's certificate was added; roles: Storage Blob Data Contributor \(granted\)/);
   });
 
-  it('says plainly when the Azure layer is not connected', async () => {
-    fakeHost();
+  it('a sign-in that fails says why on the page, through the console\'s one sign-in', async () => {
+    const t = fakeHost();
+    handle(t, 'auth:status', () => auth(false));
+    t.handle('auth:signIn', () => ({ ok: false, error: { code: 'SIGNIN_REQUIRED', message: 'The sign-in window was closed before it finished.' } }));
     await renderAt('signIn', validData({ signIn: { signedIn: false, providerRegistered: false } }));
     fireEvent.click(screen.getByTestId('sb-signin'));
-    expect((await screen.findByTestId('sb-signin-error')).textContent).toMatch(/Azure layer is not connected in this build \(auth:signIn is missing\)/);
+    expect((await screen.findByTestId('sb-signin-error')).textContent).toMatch(/The sign-in window was closed before it finished\./);
+    expect(getAppState().authError).toBe('The sign-in window was closed before it finished.');
   });
 });
 

@@ -48,6 +48,12 @@ export function ScheduleBackupWizard() {
   useEffect(() => {
     void open();
   }, [open]);
+  // Signed in or out anywhere (the title bar, Sign in / out, another console): the wizard's sign-in follows.
+  const signedIn = useAppStore((s) => !!s.auth?.signedIn);
+  const sync = useAppStore((s) => s.syncWizardSignIn);
+  useEffect(() => {
+    if (loaded) sync();
+  }, [signedIn, loaded, sync]);
 
   if (!loaded) return <Spinner data-testid="sb-loading" label="Reading the backup policy…" />;
   const steps = wizardSteps({ data, view })

@@ -1,26 +1,24 @@
 /**
  * Page 7: Azure sign-in — MSAL interactive sign-in (auth:signIn), the Microsoft.ImportExport provider check with
  * one-click register, and the Entra application step with its result.
- * data-testid: sb-signin-status, sb-signin, sb-provider-status, sb-provider-register, sb-entra-create, sb-entra-result,
- *   sb-signin-error
+ * data-testid: sb-signin-status, sb-signin, sb-signin-cancel, sb-signin-link, sb-signin-error (SignInPanel), sb-provider-status,
+ *   sb-provider-register, sb-entra-create, sb-entra-result, sb-azure-error
  */
-import { Button, Link, MessageBar, MessageBarBody, MessageBarGroup, Text } from '@fluentui/react-components';
+import { Button, MessageBar, MessageBarBody, MessageBarGroup, Text } from '@fluentui/react-components';
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../store/index.ts';
-import { usePageErrors, useSignInUrl } from './use-wizard.tsx';
+import { ErrorBar } from '../../components/ErrorBar.tsx';
+import { SignInPanel } from '../../components/SignInPanel.tsx';
+import { usePageErrors } from './use-wizard.tsx';
 
 export function SignInPage() {
-  const sb = useAppStore(
-    useShallow((s) => ({ auth: s.sb.auth, signIn: s.sb.data.signIn, busy: s.sb.azureBusy, error: s.sb.azureError, app: s.sb.entraApp, own: s.sb.data.ownDisk })),
-  );
-  const signIn = useAppStore((s) => s.signInAzure);
+  const sb = useAppStore(useShallow((s) => ({ signIn: s.sb.data.signIn, busy: s.sb.azureBusy, error: s.sb.azureError, app: s.sb.entraApp, own: s.sb.data.ownDisk })));
+  const sync = useAppStore((s) => s.syncWizardSignIn);
   const register = useAppStore((s) => s.registerProvider);
   const checkProvider = useAppStore((s) => s.checkProvider);
   const ensureApp = useAppStore((s) => s.ensureEntraApp);
   const { errors } = usePageErrors('signIn');
-  const account = sb.auth?.account;
-  const signInUrl = useSignInUrl(sb.busy === 'signIn');
   const needsCheck = sb.signIn.signedIn && !sb.signIn.providerRegistered;
   useEffect(() => {
     if (needsCheck) void checkProvider();
@@ -34,23 +32,12 @@ export function SignInPage() {
         Signing in lets the console create the storage container, register the Import/Export resource provider and create the
         Microsoft Entra application (AzureOfflineBackup_&lt;your object id&gt;) that later checks the import job and reads the imported data.
       </Text>
-      <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
-        <Text data-testid="sb-signin-status" data-signed-in={sb.signIn.signedIn ? 'yes' : 'no'}>
-          {sb.signIn.signedIn && account ? `Signed in as ${account.username} (${sb.auth?.cloudDisplayName}).` : errors.signIn}
-        </Text>
-        <Button data-testid="sb-signin" appearance={sb.signIn.signedIn ? 'secondary' : 'primary'} disabled={sb.busy === 'signIn'} onClick={() => void signIn()}>
-          {sb.busy === 'signIn' ? 'Waiting for sign-in…' : sb.signIn.signedIn ? 'Sign in with another account' : 'Sign in'}
-        </Button>
-      </div>
-      {signInUrl && (
-        <Text size={200}>
-          If no sign-in window opened,{' '}
-          <Link data-testid="sb-signin-link" href={signInUrl} target="_blank" rel="noopener">
-            open the sign-in page
-          </Link>
-          .
-        </Text>
-      )}
+      <SignInPanel
+        prefix="sb"
+        allowAnother
+        statusText={(auth) => (auth?.signedIn && auth.account ? `Signed in as ${auth.account.username} (${auth.cloudDisplayName}).` : (errors.signIn ?? 'Sign in to Azure to continue.'))}
+        onSignedIn={() => sync()}
+      />
       {sb.signIn.signedIn && (
         <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
           <Text data-testid="sb-provider-status" data-registered={sb.signIn.providerRegistered ? 'yes' : 'no'}>
@@ -92,13 +79,7 @@ export function SignInPage() {
           )}
         </div>
       )}
-      {sb.error && (
-        <MessageBarGroup>
-          <MessageBar layout="multiline" intent="error" data-testid="sb-signin-error">
-            <MessageBarBody>{sb.error}</MessageBarBody>
-          </MessageBar>
-        </MessageBarGroup>
-      )}
+      <ErrorBar error={sb.error} title="Azure" testId="sb-azure-error" />
     </div>
   );
 }

@@ -1,6 +1,4 @@
-import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { api } from '../../api/client.ts';
 import { validateStep, type StepErrors, type WizardStep } from '../../../../shared/policy-steps.ts';
 import { useAppStore } from '../../store/index.ts';
 
@@ -16,22 +14,3 @@ export const fieldState = (message: string | undefined, id?: string) =>
   message
     ? ({ validationMessage: id ? <span data-testid={`${id}-error`}>{message}</span> : message, validationState: 'error' } as const)
     : ({ validationState: 'none' } as const);
-
-/**
- * While an interactive sign-in runs, the host sends the sign-in page's address (auth:signInUrl). Browser mode opens
- * it in a new window (the desktop host opens the system browser itself); the page also shows it as a link.
- */
-export function useSignInUrl(active: boolean): string | null {
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    if (!active) {
-      setUrl(null);
-      return;
-    }
-    return api.on('auth:signInUrl', ({ url: u }) => {
-      setUrl(u);
-      if (api.kind !== 'electron') window.open(u, '_blank', 'noopener');
-    });
-  }, [active]);
-  return url;
-}

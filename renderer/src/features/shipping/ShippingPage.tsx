@@ -8,13 +8,13 @@ import { useShallow } from 'zustand/react/shallow';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { formatBytes } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
-import { AuthLine, useSignInUrl } from '../disk-prep/SignInPage.tsx';
+import { SignInPanel } from '../../components/SignInPanel.tsx';
 import { ShippingForm } from './ShippingForm.tsx';
 import { validateShipping } from '../../../../shared/shipping-draft.ts';
 import { JOB_TYPE_CHOICES } from '../../../../shared/import-jobs.ts';
 
 export function ShippingPage() {
-  const { shipping, showAll, target, targetError, targetLoading, creating, createError, drives, auth, signingIn, registering, jobBackend } = useAppStore(
+  const { shipping, showAll, target, targetError, targetLoading, creating, createError, drives, auth, registering, jobBackend } = useAppStore(
     useShallow((s) => ({
       shipping: s.dp.shipping,
       showAll: s.dp.shippingShowAll,
@@ -24,8 +24,7 @@ export function ShippingPage() {
       creating: s.dp.creating,
       createError: s.dp.createError,
       drives: s.dp.drives,
-      auth: s.dp.auth,
-      signingIn: s.dp.signingIn,
+      auth: s.auth,
       registering: s.dp.registering,
       jobBackend: s.dp.jobBackend,
     })),
@@ -33,12 +32,9 @@ export function ShippingPage() {
   const update = useAppStore((s) => s.updateShipping);
   const create = useAppStore((s) => s.createImportJob);
   const reload = useAppStore((s) => s.openShipping);
-  const signIn = useAppStore((s) => s.signInDp);
   const register = useAppStore((s) => s.registerDpProvider);
   const setBackend = useAppStore((s) => s.setDpJobBackend);
   const jobType = JOB_TYPE_CHOICES.find((c) => c.backend === jobBackend) ?? JOB_TYPE_CHOICES[0];
-  const setUrl = useAppStore((s) => s.setDpSignInUrl);
-  useSignInUrl(signingIn, setUrl);
   const carriers = target?.location?.supportedCarriers ?? [];
   const problems = Object.keys(validateShipping(shipping, carriers)).length;
   const needsSignIn = (targetError as { code?: string } | null)?.code === 'SIGNIN_REQUIRED' || (auth && !auth.signedIn);
@@ -46,12 +42,7 @@ export function ShippingPage() {
     <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16 }}>
       {targetLoading && <Spinner size="tiny" label="Finding the storage account and the datacenter…" />}
       {needsSignIn && (
-        <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
-          <AuthLine />
-          <Button data-testid="dp-shipping-signin" appearance="primary" disabled={signingIn} onClick={() => void signIn().then(() => reload())}>
-            Sign in
-          </Button>
-        </div>
+        <SignInPanel prefix="dp-shipping" statusId="dp-shipping-status" onSignedIn={() => void reload()} />
       )}
       <ErrorBar error={targetError} title="Where should the job go?" onRetry={() => void reload()} testId="dp-target-error" />
       {target && (

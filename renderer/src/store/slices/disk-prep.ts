@@ -1,5 +1,5 @@
 import type { DiskInfo, DiskPrepProgress, DiskPrepStatus, DisksView, DrivesView, DriveListItem, JobsView, PlanView } from '../../../../shared/contract/diskprep.ts';
-import type { AuthStatus, ImportJobInfo, JobBackendName } from '../../../../shared/contract/azure.ts';
+import type { ImportJobInfo, JobBackendName } from '../../../../shared/contract/azure.ts';
 import { api } from '../../api/client.ts';
 import { fetchPolicyDefaults } from './policy-defaults.ts';
 import type { JobTarget } from './job-target.ts';
@@ -40,10 +40,6 @@ export interface DiskPrepState {
     bitLockerKeys: Record<string, string>;
     /** The erase dialog: for the first start, or for the disk added after a capacity pause. */
     erase: null | { mode: 'start' | 'add'; diskIds: string[] };
-    auth: AuthStatus | null;
-    authError: unknown;
-    signingIn: boolean;
-    signInUrl: string | null;
     taskId: string | null;
     startError: unknown;
     progress: DiskPrepProgress | null;
@@ -86,10 +82,6 @@ export interface DiskPrepActions {
   openErase(mode: 'start' | 'add', diskIds: string[]): void;
   closeErase(): void;
   confirmErase(): Promise<void>;
-  checkDpAuth(): Promise<void>;
-  signInDp(): Promise<void>;
-  cancelSignInDp(): Promise<void>;
-  setDpSignInUrl(url: string | null): void;
   startCopy(resume?: boolean): Promise<void>;
   /** Shows the progress of a copy that is already running (e.g. after a reload). */
   followCopy(taskId: string): void;
@@ -134,10 +126,6 @@ export const initDiskPrepState: DiskPrepState = {
     checkingPassphrase: false,
     bitLockerKeys: {},
     erase: null,
-    auth: null,
-    authError: null,
-    signingIn: false,
-    signInUrl: null,
     taskId: null,
     startError: null,
     progress: null,
@@ -310,30 +298,10 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
         }
         return;
       }
-      await get().checkDpAuth();
-      if (dp().auth?.signedIn) await get().startCopy();
+      // The console's one sign-in state: signed in already, the copy starts; else the sign-in step comes first.
+      await get().loadAuth();
+      if (get().auth?.signedIn) await get().startCopy();
       else go('signin');
-    },
-    async checkDpAuth() {
-      try {
-        patch({ auth: await api.invoke('auth:status', {}), authError: null });
-      } catch (err) {
-        patch({ auth: null, authError: err });
-      }
-    },
-    async signInDp() {
-      patch({ signingIn: true, authError: null, signInUrl: null });
-      try {
-        patch({ auth: await api.invoke('auth:signIn', {}), signingIn: false, signInUrl: null });
-      } catch (err) {
-        patch({ signingIn: false, authError: err });
-      }
-    },
-    async cancelSignInDp() {
-      await api.invoke('auth:cancelSignIn', {}).catch(() => undefined);
-    },
-    setDpSignInUrl(url) {
-      patch({ signInUrl: url });
     },
     async startCopy(resume = false) {
       const { staging, job, selected, passphrase, status, bitLockerKeys: keys } = dp();

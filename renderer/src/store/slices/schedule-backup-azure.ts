@@ -3,7 +3,7 @@ import type { WizardData } from '../../../../shared/policy-steps.ts';
 import type { AppStore } from '../types.ts';
 import { checkResourceGroupName } from '../../../../shared/validators/azure-names.ts';
 import { errorMessage } from '../../api/client.ts';
-import { azure } from './azure-calls.ts';
+import { api } from '../../api/client.ts';
 import type { ScheduleBackupActions, ScheduleBackupState } from './schedule-backup.ts';
 
 type AzureActionNames =
@@ -27,22 +27,14 @@ export function azureActions(
   const data = () => get().sb.data;
   return {
     async signInAzure() {
-      patch({ azureBusy: 'signIn', azureError: null });
-      try {
-        const auth = await azure('auth:signIn', {});
-        patch({ auth, azureBusy: null });
-        setData({ signIn: { ...data().signIn, signedIn: auth.signedIn } });
-        if (auth.signedIn) {
-          await get().loadSubscriptions();
-          await get().checkProvider();
-        }
-      } catch (err) {
-        azureFail(err);
-      }
+      // The console's one sign-in (its errors show in SignInPanel); the pickers fill once signed in.
+      patch({ azureError: null });
+      await get().signIn();
+      get().syncWizardSignIn();
     },
     async loadSubscriptions() {
       try {
-        const subscriptions = await azure('azure:subscriptions', {});
+        const subscriptions = await api.invoke('azure:subscriptions', {});
         patch({ subscriptions });
         const current = data().ownDisk.subscriptionId;
         if (!current && subscriptions.length === 1) await get().selectSubscription(subscriptions[0].subscriptionId);
@@ -56,7 +48,7 @@ export function azureActions(
       patch({ storageAccounts: [], containers: [] });
       void get().loadExistingJobs();
       try {
-        const storageAccounts = await azure('azure:storageAccounts', { subscriptionId: id });
+        const storageAccounts = await api.invoke('azure:storageAccounts', { subscriptionId: id });
         patch({ storageAccounts });
         const acct = data().ownDisk.storageAccount;
         if (acct && storageAccounts.some((a) => a.name === acct)) await get().selectStorageAccount(acct);
@@ -68,7 +60,7 @@ export function azureActions(
       const subscriptionId = data().ownDisk.subscriptionId;
       if (!subscriptionId) return;
       try {
-        const jobs = await azure('jobs:list', { subscriptionId });
+        const jobs = await api.invoke('jobs:list', { subscriptionId });
         const mine = ownJobName();
         setData({ existingJobNames: jobs.map((j) => j.name).filter((n) => n !== mine) });
       } catch (err) {
@@ -92,7 +84,7 @@ export function azureActions(
       void get().checkJobResourceGroup();
       if (!acct) return;
       try {
-        const containers = await azure('azure:containers', { subscriptionId: od.subscriptionId, resourceGroup: acct.resourceGroup, accountName: name });
+        const containers = await api.invoke('azure:containers', { subscriptionId: od.subscriptionId, resourceGroup: acct.resourceGroup, accountName: name });
         patch({ containers });
       } catch (err) {
         azureFail(err);
@@ -102,7 +94,7 @@ export function azureActions(
       const subscriptionId = data().ownDisk.subscriptionId;
       if (!subscriptionId) return;
       try {
-        const st = await azure('azure:providerStatus', { subscriptionId, namespace: 'Microsoft.ImportExport' });
+        const st = await api.invoke('azure:providerStatus', { subscriptionId, namespace: 'Microsoft.ImportExport' });
         setData({ signIn: { ...data().signIn, providerRegistered: st.registered } });
       } catch (err) {
         azureFail(err);
@@ -111,7 +103,7 @@ export function azureActions(
     async registerProvider() {
       patch({ azureBusy: 'provider', azureError: null });
       try {
-        const st = await azure('azure:registerProvider', { subscriptionId: data().ownDisk.subscriptionId, namespace: 'Microsoft.ImportExport' });
+        const st = await api.invoke('azure:registerProvider', { subscriptionId: data().ownDisk.subscriptionId, namespace: 'Microsoft.ImportExport' });
         setData({ signIn: { ...data().signIn, providerRegistered: st.registered } });
         patch({ azureBusy: null });
         if (st.registered) void get().loadExistingJobs();
@@ -122,11 +114,11 @@ export function azureActions(
     async checkJobResourceGroup() {
       const { subscriptionId, jobResourceGroup } = data().ownDisk;
       const name = jobResourceGroup.trim();
-      if (!get().sb.auth?.signedIn || !subscriptionId || !name || checkResourceGroupName(name)) return patch({ jobResourceGroupCheck: null });
+      if (!get().auth?.signedIn || !subscriptionId || !name || checkResourceGroupName(name)) return patch({ jobResourceGroupCheck: null });
       patch({ jobResourceGroupCheck: { name, state: 'checking' } });
       const still = () => data().ownDisk.jobResourceGroup.trim() === name && data().ownDisk.subscriptionId === subscriptionId;
       try {
-        const rg = await azure('azure:resourceGroup', { subscriptionId, resourceGroup: name });
+        const rg = await api.invoke('azure:resourceGroup', { subscriptionId, resourceGroup: name });
         if (still()) patch({ jobResourceGroupCheck: { name, state: 'ok', message: `Resource group ${rg.name} exists (region ${rg.location}).` } });
       } catch (err) {
         if (!still()) return;
@@ -144,7 +136,7 @@ export function azureActions(
       const od = data().ownDisk;
       patch({ azureBusy: 'app', azureError: null });
       try {
-        const entraApp = await azure('azure:ensureEntraApp', {
+        const entraApp = await api.invoke('azure:ensureEntraApp', {
           subscriptionId: od.subscriptionId,
           resourceGroup: od.storageAccountResourceGroup,
           accountName: od.storageAccount,

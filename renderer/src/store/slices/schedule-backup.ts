@@ -8,7 +8,7 @@ import { fitRetentionToSchedule } from '../../../../shared/retention-rules.ts';
 import { visibleSteps, validateStep, type WizardData, type WizardStep } from '../../../../shared/policy-steps.ts';
 import { api, errorMessage } from '../../api/client.ts';
 import { formatDateTime } from '../../components/format.ts';
-import { azure, type AuthStatus, type ContainerInfo, type EntraAppResult, type StorageAccountInfo, type SubscriptionInfo } from './azure-calls.ts';
+import type { ContainerInfo, EntraAppResult, StorageAccountInfo, SubscriptionInfo } from '../../../../shared/contract/azure.ts';
 import { azureActions } from './schedule-backup-azure.ts';
 import type { SliceCreator } from '../types.ts';
 
@@ -35,7 +35,6 @@ export interface ScheduleBackupState {
     touched: Record<string, boolean>;
     estimates: Record<string, ItemEstimate>;
     checkingStaging: boolean;
-    auth: AuthStatus | null;
     azureError: string | null;
     azureBusy: string | null;
     subscriptions: SubscriptionInfo[];
@@ -51,6 +50,8 @@ export interface ScheduleBackupState {
 
 export interface ScheduleBackupActions {
   openScheduleBackup(): Promise<void>;
+  /** The wizard's sign-in page follows the console's sign-in (signed in or out anywhere, auth:changed). */
+  syncWizardSignIn(): void;
   updateWizardData(patch: Partial<WizardData>): void;
   touchField(...names: string[]): void;
   goWizardStep(step: WizardStep): void;
@@ -117,7 +118,6 @@ export const initScheduleBackupState: ScheduleBackupState = {
     touched: {},
     estimates: {},
     checkingStaging: false,
-    auth: null,
     azureError: null,
     azureBusy: null,
     subscriptions: [],
@@ -194,18 +194,19 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
       } catch (err) {
         patch({ loaded: true, loadError: errorMessage(err) });
       }
-      try {
-        const auth = await azure('auth:status', {});
-        patch({ auth });
-        if (auth.signedIn) {
-          setData({ signIn: { ...data().signIn, signedIn: true } });
-          void get()
-            .loadSubscriptions()
-            .then(() => get().checkProvider());
-        }
-      } catch {
-        patch({ auth: null });
-      }
+      // The console's one sign-in state; the wizard follows it (syncWizardSignIn) when it changes later.
+      await get().loadAuth();
+      get().syncWizardSignIn();
+    },
+    syncWizardSignIn() {
+      const signedIn = !!get().auth?.signedIn;
+      if (data().signIn.signedIn === signedIn) return;
+      setData({ signIn: { ...data().signIn, signedIn, ...(signedIn ? {} : { providerRegistered: false }) } });
+      if (signedIn)
+        void get()
+          .loadSubscriptions()
+          .then(() => get().checkProvider());
+      else patch({ subscriptions: [], storageAccounts: [], containers: [], jobResourceGroupCheck: null });
     },
     updateWizardData(p) {
       const next = { ...data(), ...p };
@@ -292,7 +293,7 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
         [
           'container',
           async () => {
-            const c = await azure('azure:createContainer', { subscriptionId: od.subscriptionId, resourceGroup: od.storageAccountResourceGroup, accountName: od.storageAccount, containerName: od.container });
+            const c = await api.invoke('azure:createContainer', { subscriptionId: od.subscriptionId, resourceGroup: od.storageAccountResourceGroup, accountName: od.storageAccount, containerName: od.container });
             return c.created ? `Container "${c.name}" created in ${od.storageAccount}.` : `Container "${c.name}" already exists in ${od.storageAccount}; it will be used.`;
           },
         ],
@@ -302,7 +303,7 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
             const existing = get().sb.entraApp;
             const app =
               existing ??
-              (await azure('azure:ensureEntraApp', { subscriptionId: od.subscriptionId, resourceGroup: od.storageAccountResourceGroup, accountName: od.storageAccount, jobResourceGroup: od.jobResourceGroup }));
+              (await api.invoke('azure:ensureEntraApp', { subscriptionId: od.subscriptionId, resourceGroup: od.storageAccountResourceGroup, accountName: od.storageAccount, jobResourceGroup: od.jobResourceGroup }));
             patch({ entraApp: app });
             return `${app.displayName} (app id ${app.appId}) ${app.createdApplication ? 'created' : 'already existed'}; ${app.addedCredential ? 'this machine’s certificate was added' : 'this machine’s certificate was already registered'}.`;
           },
