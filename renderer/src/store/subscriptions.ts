@@ -14,9 +14,9 @@ export function wireSubscriptions(): () => void {
     const st = s();
     if (task.kind === 'backup' || task.kind === 'scheduled' || task.kind === 'diskprep') {
       // Staging jobs (a backup finished a job), the Disk Prep state of the chosen job.
-      if (st.dp.defaultsLoaded) void st.refreshDiskPrep();
+      if (st.diskPrep.defaultsLoaded) void st.refreshDiskPrep();
       // Back Up Now on its confirmation page: the job in the staging location may now be complete.
-      if (task.kind !== 'diskprep' && !st.bun.taskId && st.bun.step === 'confirm') void st.checkBackupJob();
+      if (task.kind !== 'diskprep' && !st.backUpNow.taskId && st.backUpNow.step === 'confirm') void st.checkBackupJob();
     }
     if (task.kind === 'importVerify') void st.loadVerifyReport();
   };

@@ -17,7 +17,7 @@ export function AgentPanel() {
   const [busy, setBusy] = useState<'install' | 'remove' | null>(null);
   const [change, setChange] = useState<Omit<AgentChange, 'status'> | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const view = useAppStore((s) => s.sb.view);
+  const view = useAppStore((s) => s.scheduleBackup.view);
   const connected = useAppStore((s) => s.connection.state === 'connected');
 
   const refresh = useCallback(async () => {

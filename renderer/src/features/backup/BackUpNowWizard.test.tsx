@@ -26,7 +26,7 @@ const type = (id: string, value: string) => {
   fireEvent.blur(el);
 };
 /** Test set-up only: put the wizard in a given state. */
-const useStoreBun = (p: Partial<ReturnType<typeof getAppState>['bun']>) => useAppStore.setState((s) => ({ bun: { ...s.bun, ...p } }));
+const useStoreBun = (p: Partial<ReturnType<typeof getAppState>['backUpNow']>) => useAppStore.setState((s) => ({ backUpNow: { ...s.backUpNow, ...p } }));
 const next = () => screen.getByTestId('wizard-next') as HTMLButtonElement;
 const estimate = (fits: boolean) => ({ files: 3, dirs: 1, bytes: 1000, requiredBytes: 2000, freeBytes: fits ? 10_000 : 1000, fits, skipped: [] });
 
@@ -257,11 +257,11 @@ describe('Back Up Now wizard', () => {
     type('bun-passphrase', 'a different passphrase of enough length');
     fireEvent.click(next());
     expect((await screen.findByTestId('bun-passphrase-error')).textContent).toMatch(/does not match/);
-    expect(getAppState().bun.step).toBe('passphrase');
+    expect(getAppState().backUpNow.step).toBe('passphrase');
     type('bun-passphrase', PASS);
     expect(screen.queryByTestId('bun-passphrase-error')).toBeNull();
     fireEvent.click(next());
-    await waitFor(() => expect(getAppState().bun.step).toBe('confirm'));
+    await waitFor(() => expect(getAppState().backUpNow.step).toBe('confirm'));
     expect(t.calls.filter((c) => c.channel === 'backup:checkPassphrase').map((c) => c.req)).toEqual([
       { staging: '/mnt/st', job: 'seed-one', passphrase: 'a different passphrase of enough length' },
       { staging: '/mnt/st', job: 'seed-one', passphrase: PASS },

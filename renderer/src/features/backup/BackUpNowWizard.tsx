@@ -26,8 +26,8 @@ const TITLES: Record<BackupStep, string> = {
 };
 
 export function BackUpNowWizard() {
-  const bun = useAppStore((s) => s.bun);
-  const task = useAppStore((s) => (s.bun.taskId ? s.tasks[s.bun.taskId] : undefined));
+  const bun = useAppStore((s) => s.backUpNow);
+  const task = useAppStore((s) => (s.backUpNow.taskId ? s.tasks[s.backUpNow.taskId] : undefined));
   const openBackUpNow = useAppStore((s) => s.openBackUpNow);
   const go = useAppStore((s) => s.goBackupStep);
   const checkBackupJob = useAppStore((s) => s.checkBackupJob);
@@ -41,13 +41,13 @@ export function BackUpNowWizard() {
     void openBackUpNow();
   }, [openBackUpNow]);
   // A policy created, changed or deleted while the wizard is open (policy:changed) is used at once.
-  const policyView = useAppStore((s) => s.sb.view);
+  const policyView = useAppStore((s) => s.scheduleBackup.view);
   const applyPolicy = useAppStore((s) => s.applyBackUpNowPolicy);
   useEffect(() => {
     if (policyView) applyPolicy(policyDefaultsOf(policyView));
   }, [policyView, applyPolicy]);
 
-  const verifyTask = useAppStore((s) => (s.bun.verifyTaskId ? s.tasks[s.bun.verifyTaskId] : undefined));
+  const verifyTask = useAppStore((s) => (s.backUpNow.verifyTaskId ? s.tasks[s.backUpNow.verifyTaskId] : undefined));
   const running = !!task && !isFinished(task.status);
   const verifying = !!verifyTask && !isFinished(verifyTask.status);
   const ctx = { today: localToday(), existing: bun.existing, estimate: bun.estimate, running };

@@ -37,11 +37,11 @@ export function counterValue(t: TaskSnapshot, name: string): number | undefined 
 
 export function BackupProgressPage() {
   const styles = useStyles();
-  const bun = useAppStore((s) => s.bun);
-  const task = useAppStore((s) => (s.bun.taskId ? s.tasks[s.bun.taskId] : undefined));
+  const bun = useAppStore((s) => s.backUpNow);
+  const task = useAppStore((s) => (s.backUpNow.taskId ? s.tasks[s.backUpNow.taskId] : undefined));
   const cancelTask = useAppStore((s) => s.cancelTask);
   const retryBackup = useAppStore((s) => s.retryBackup);
-  const busy = useAppStore((s) => (s.bun.taskId ? s.taskBusyIds.includes(s.bun.taskId) : false));
+  const busy = useAppStore((s) => (s.backUpNow.taskId ? s.taskBusyIds.includes(s.backUpNow.taskId) : false));
   if (!bun.taskId) return <Text>No backup has been started from this wizard.</Text>;
   if (!task) return <Text data-testid="bun-progress">Waiting for the backup task to report…</Text>;
 

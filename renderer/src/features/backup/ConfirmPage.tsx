@@ -22,7 +22,7 @@ const useStyles = makeStyles({
 
 export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStart: boolean }) {
   const styles = useStyles();
-  const bun = useAppStore((s) => s.bun);
+  const bun = useAppStore((s) => s.backUpNow);
   const estimateBackup = useAppStore((s) => s.estimateBackup);
   const checkBackupJob = useAppStore((s) => s.checkBackupJob);
   const update = useAppStore((s) => s.updateBackupDraft);

@@ -65,7 +65,7 @@ function NoSchedule() {
 
 export function ItemsPage({ errors }: { errors: FieldErrors }) {
   const styles = useStyles();
-  const bun = useAppStore((s) => s.bun);
+  const bun = useAppStore((s) => s.backUpNow);
   const update = useAppStore((s) => s.updateBackupDraft);
   // Paths as this machine writes them (the console also runs on Linux in browser mode).
   const paths = usePathWords();

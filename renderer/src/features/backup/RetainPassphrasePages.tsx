@@ -15,7 +15,7 @@ const useStyles = makeStyles({ page: { display: 'grid', gap: tokens.spacingVerti
 
 export function RetainPage({ errors }: { errors: FieldErrors }) {
   const styles = useStyles();
-  const retainUntil = useAppStore((s) => s.bun.draft.retainUntil);
+  const retainUntil = useAppStore((s) => s.backUpNow.draft.retainUntil);
   const update = useAppStore((s) => s.updateBackupDraft);
   const today = localToday();
   return (
@@ -45,7 +45,7 @@ export function RetainPage({ errors }: { errors: FieldErrors }) {
 
 export function PassphrasePage({ errors }: { errors: FieldErrors }) {
   const styles = useStyles();
-  const bun = useAppStore((s) => s.bun);
+  const bun = useAppStore((s) => s.backUpNow);
   const update = useAppStore((s) => s.updateBackupDraft);
   const [show, setShow] = useState(false);
   const [touched, setTouched] = useState<Record<string, boolean>>({});

@@ -20,8 +20,8 @@ const useStyles = makeStyles({
 
 export function VerifyPanel() {
   const styles = useStyles();
-  const bun = useAppStore((s) => s.bun);
-  const task = useAppStore((s) => (s.bun.verifyTaskId ? s.tasks[s.bun.verifyTaskId] : undefined));
+  const bun = useAppStore((s) => s.backUpNow);
+  const task = useAppStore((s) => (s.backUpNow.verifyTaskId ? s.tasks[s.backUpNow.verifyTaskId] : undefined));
   const verifyBackup = useAppStore((s) => s.verifyBackup);
   const cancelTask = useAppStore((s) => s.cancelTask);
   const done = task ? isFinished(task.status) : false;

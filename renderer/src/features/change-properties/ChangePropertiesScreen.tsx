@@ -13,7 +13,7 @@ import { EncryptionTab } from './EncryptionTab.tsx';
 type TabId = 'throttling' | 'proxy' | 'passphrase';
 
 export function ChangePropertiesScreen() {
-  const { view, loadError, result } = useAppStore(useShallow((s) => ({ view: s.cp.view, loadError: s.cp.loadError, result: s.cp.result })));
+  const { view, loadError, result } = useAppStore(useShallow((s) => ({ view: s.changeProperties.view, loadError: s.changeProperties.loadError, result: s.changeProperties.result })));
   const load = useAppStore((s) => s.loadProperties);
   const navigate = useAppStore((s) => s.navigate);
   const [tab, setTab] = useState<TabId>('throttling');

@@ -18,7 +18,7 @@ export function EncryptionTab({ view }: { view: PropertiesView }) {
   const [saved, setSaved] = useState(false);
   const [touched, setTouched] = useState<Record<string, boolean>>({});
   const change = useAppStore((s) => s.changePassphrase);
-  const saving = useAppStore((s) => s.cp.saving === 'passphrase');
+  const saving = useAppStore((s) => s.changeProperties.saving === 'passphrase');
   const touch = (f: string) => setTouched((x) => ({ ...x, [f]: true }));
   const c = checkPassphrase(next);
   const errors: Record<string, string | undefined> = {

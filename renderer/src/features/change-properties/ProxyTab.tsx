@@ -16,7 +16,7 @@ export function ProxyTab({ initial }: { initial: ProxyView }) {
   const [password, setPassword] = useState('');
   const [touched, setTouched] = useState<Record<string, boolean>>({});
   const save = useAppStore((s) => s.saveProxy);
-  const saving = useAppStore((s) => s.cp.saving === 'proxy');
+  const saving = useAppStore((s) => s.changeProperties.saving === 'proxy');
   const input =
     mode === 'none'
       ? { mode }

@@ -20,7 +20,7 @@ export function ThrottlingTab({ initial }: { initial: Throttling }) {
   const [t, setT] = useState<Throttling>(initial);
   const [touched, setTouched] = useState<Record<string, boolean>>({});
   const save = useAppStore((s) => s.saveThrottling);
-  const saving = useAppStore((s) => s.cp.saving === 'throttling');
+  const saving = useAppStore((s) => s.changeProperties.saving === 'throttling');
   const errors = throttlingErrors(t);
   const show = (f: string) => (touched[f] ? errors[f] : undefined);
   const touch = (f: string) => setTouched((x) => ({ ...x, [f]: true }));

@@ -113,7 +113,7 @@ describe('Disks step with a disk that is already encrypted', () => {
     t.handle('auth:status', () => ({ ok: true, value: { signedIn: true } as never }));
     t.handle('diskprep:start', () => ({ ok: true, value: { taskId: 'dp9' } }));
     useAppStore.setState((s) => ({
-      dp: { ...s.dp, staging: STAGING, job: JOB, step: 'disks', reached: 1, passphrase: 'pp', selected: ['disk:WD1', 'disk:WD2'], disks: { disks: [disk('WD1'), disk('WD2', { volumes: [], usedBytes: 5 })], windowsAvailable: true } },
+      diskPrep: { ...s.diskPrep, staging: STAGING, job: JOB, step: 'disks', reached: 1, passphrase: 'pp', selected: ['disk:WD1', 'disk:WD2'], disks: { disks: [disk('WD1'), disk('WD2', { volumes: [], usedBytes: 5 })], windowsAvailable: true } },
     }));
   });
 
@@ -130,14 +130,14 @@ describe('Disks step with a disk that is already encrypted', () => {
     type(KEY);
     fireEvent.click(screen.getByTestId('dp-key-accept'));
     await expect.poll(() => screen.queryByTestId('dp-key-dialog')).toBeNull();
-    expect(getAppState().dp.bitLockerKeys).toEqual({ 'disk:WD1': KEY });
+    expect(getAppState().diskPrep.bitLockerKeys).toEqual({ 'disk:WD1': KEY });
     expect(screen.getByTestId('disk-keeps-WD1').textContent).toBe('Keeps its BitLocker volume (key given)key ••••••-…-483076');
     expect(screen.getByTestId('disk-key-WD1').textContent).toBe('Change key…');
     expect(document.body.textContent).not.toContain(KEY);
 
     // Next: only WD2 is erased (typed confirmation); WD1 is named as kept.
-    getAppState().openErase('start', getAppState().dp.selected);
-    expect(getAppState().dp.erase).toEqual({ mode: 'start', diskIds: ['disk:WD2'] });
+    getAppState().openErase('start', getAppState().diskPrep.selected);
+    expect(getAppState().diskPrep.erase).toEqual({ mode: 'start', diskIds: ['disk:WD2'] });
     expect((await screen.findByTestId('dp-erase-kept-WD1')).textContent).toBe('WD1');
     expect(screen.queryByTestId('dp-erase-disk-WD1')).toBeNull();
     await getAppState().confirmErase();
@@ -148,12 +148,12 @@ describe('Disks step with a disk that is already encrypted', () => {
   it('no erase confirmation when every disk keeps its volume; deselecting a disk forgets its key', async () => {
     getAppState().setDiskBitLockerKey('disk:WD1', KEY);
     getAppState().toggleDisk('disk:WD2');
-    getAppState().openErase('start', getAppState().dp.selected);
+    getAppState().openErase('start', getAppState().diskPrep.selected);
     await expect.poll(() => t.calls.some((c) => c.channel === 'diskprep:start')).toBe(true);
-    expect(getAppState().dp.erase).toBeNull();
+    expect(getAppState().diskPrep.erase).toBeNull();
     expect((t.calls.find((c) => c.channel === 'diskprep:start')?.req as { disks: unknown[] }).disks).toEqual([{ id: 'disk:WD1', existingBitLockerKey: KEY }]);
     getAppState().toggleDisk('disk:WD1');
-    expect(getAppState().dp.bitLockerKeys).toEqual({});
+    expect(getAppState().diskPrep.bitLockerKeys).toEqual({});
   });
 });
 
@@ -163,7 +163,7 @@ describe('copy step: the host says the key is not the volume’s', () => {
     installTransport(() => t);
     resetAppStore();
     t.handle('diskprep:status', () => ({ ok: true, value: { jobName: JOB, stateDir: '/s', started: true, complete: false, disks: [] } }));
-    useAppStore.setState((s) => ({ dp: { ...s.dp, staging: STAGING, job: JOB, step: 'copy', reached: 3, taskId: 'dp9', bitLockerKeys: { 'disk:WD1': KEY } } }));
+    useAppStore.setState((s) => ({ diskPrep: { ...s.diskPrep, staging: STAGING, job: JOB, step: 'copy', reached: 3, taskId: 'dp9', bitLockerKeys: { 'disk:WD1': KEY } } }));
   });
   it('shows a clear error that leads back to the Disks step, not a Resume that would fail again', () => {
     getAppState().upsertTask(
@@ -177,6 +177,6 @@ describe('copy step: the host says the key is not the volume’s', () => {
     expect(box.textContent).toContain('48-digit recovery password');
     expect(screen.queryByText('Resume')).toBeNull();
     fireEvent.click(screen.getByTestId('dp-wrong-key-retry'));
-    expect(getAppState().dp.step).toBe('disks');
+    expect(getAppState().diskPrep.step).toBe('disks');
   });
 });

@@ -67,7 +67,7 @@ beforeEach(() => {
   resetAppStore();
   t.handle('diskprep:status', () => ({ ok: true, value: status }));
   useAppStore.setState((s) => ({
-    dp: { ...s.dp, staging: STAGING, job: JOB, step: 'copy', reached: 3, taskId: 'dp1', passphrase: 'pp', disks: { disks: [disk('E2EDISK1'), disk('E2EDISK2')], windowsAvailable: false } },
+    diskPrep: { ...s.diskPrep, staging: STAGING, job: JOB, step: 'copy', reached: 3, taskId: 'dp1', passphrase: 'pp', disks: { disks: [disk('E2EDISK1'), disk('E2EDISK2')], windowsAvailable: false } },
   }));
 });
 afterEach(cleanup);
@@ -105,7 +105,7 @@ describe('CopyProgressPage while Disk Prep waits for another disk', () => {
     getAppState().openErase('add', ['/disks/E2EDISK2']);
     await getAppState().confirmErase();
     expect(t.calls.filter((c) => c.channel === 'diskprep:addDisk').at(-1)?.req).toEqual({ staging: STAGING, job: JOB, disk: { id: '/disks/E2EDISK2', confirmErase: true }, passphrase: 'pp' });
-    expect(getAppState().dp.taskId).toBe('dp1');
+    expect(getAppState().diskPrep.taskId).toBe('dp1');
     getAppState().upsertTask({ ...noWait(), status: 'running', message: 'copy · disk E2EDISK2' });
     await expect.poll(() => screen.queryByTestId('dp-needs-disk')).toBeNull();
     expect(screen.getByTestId('dp-copy').getAttribute('data-status')).toBe('running');

@@ -73,16 +73,16 @@ function DiskRowProgress({ d }: { d: DiskProgress }) {
 
 export function CopyProgressPage() {
   const { taskId, progress, status, startError, disks, job, bitLockerKeys } = useAppStore(
-    useShallow((s) => ({ taskId: s.dp.taskId, progress: s.dp.progress, status: s.dp.status, startError: s.dp.startError, disks: s.dp.disks, job: s.dp.job, bitLockerKeys: s.dp.bitLockerKeys })),
+    useShallow((s) => ({ taskId: s.diskPrep.taskId, progress: s.diskPrep.progress, status: s.diskPrep.status, startError: s.diskPrep.startError, disks: s.diskPrep.disks, job: s.diskPrep.job, bitLockerKeys: s.diskPrep.bitLockerKeys })),
   );
   const task = useAppStore((s) => (taskId ? s.tasks[taskId] : undefined));
-  const refresh = useAppStore((s) => s.refreshDpStatus);
+  const refresh = useAppStore((s) => s.refreshDiskPrepStatus);
   const cancel = useAppStore((s) => s.cancelTask);
   const resume = useAppStore((s) => s.startCopy);
   const loadDisks = useAppStore((s) => s.loadDisks);
   const openErase = useAppStore((s) => s.openErase);
   const setKey = useAppStore((s) => s.setDiskBitLockerKey);
-  const goStep = useAppStore((s) => s.goDpStep);
+  const goStep = useAppStore((s) => s.goDiskPrepStep);
   const [keyFor, setKeyFor] = useState<string | null>(null);
   const running = !!task && !isFinished(task.status);
   const waiting = task?.status === 'waiting';

@@ -7,7 +7,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { isFinished } from '../../../../shared/task.ts';
 import { WizardFrame, type WizardStepDef } from '../../components/WizardFrame.tsx';
 import { useAppStore } from '../../store/index.ts';
-import { DP_STEPS, type DpStep } from '../../store/slices/disk-prep.ts';
+import { DISK_PREP_STEPS, type DiskPrepStep } from '../../store/slices/disk-prep.ts';
 import { ShippingPage } from '../shipping/ShippingPage.tsx';
 import { ShippingResult } from '../shipping/ShippingResult.tsx';
 import { CopyProgressPage } from './CopyProgressPage.tsx';
@@ -17,7 +17,7 @@ import { SignInPage } from './SignInPage.tsx';
 import { StagingPage } from './StagingPage.tsx';
 import { capacitySummary } from './disk-rules.ts';
 
-const TITLES: Record<DpStep, string> = {
+const TITLES: Record<DiskPrepStep, string> = {
   staging: 'Staging location',
   disks: 'Disks',
   signin: 'Sign in',
@@ -29,31 +29,31 @@ const TITLES: Record<DpStep, string> = {
 export function DiskPrepScreen() {
   const dp = useAppStore(
     useShallow((s) => ({
-      step: s.dp.step,
-      reached: s.dp.reached,
-      job: s.dp.job,
-      jobs: s.dp.jobs,
-      selected: s.dp.selected,
-      disks: s.dp.disks,
-      plan: s.dp.plan,
-      passphrase: s.dp.passphrase,
+      step: s.diskPrep.step,
+      reached: s.diskPrep.reached,
+      job: s.diskPrep.job,
+      jobs: s.diskPrep.jobs,
+      selected: s.diskPrep.selected,
+      disks: s.diskPrep.disks,
+      plan: s.diskPrep.plan,
+      passphrase: s.diskPrep.passphrase,
       signedIn: !!s.auth?.signedIn,
-      taskId: s.dp.taskId,
-      created: s.dp.created,
-      status: s.dp.status,
-      creating: s.dp.creating,
-      checkingPassphrase: s.dp.checkingPassphrase,
+      taskId: s.diskPrep.taskId,
+      created: s.diskPrep.created,
+      status: s.diskPrep.status,
+      creating: s.diskPrep.creating,
+      checkingPassphrase: s.diskPrep.checkingPassphrase,
     })),
   );
   const task = useAppStore((s) => (dp.taskId ? s.tasks[dp.taskId] : undefined));
   const a = useAppStore(
     useShallow((s) => ({
       open: s.openDiskPrep,
-      go: s.goDpStep,
-      advance: s.advanceDpStep,
+      go: s.goDiskPrepStep,
+      advance: s.advanceDiskPrepStep,
       loadDisks: s.loadDisks,
       openErase: s.openErase,
-      checkPassphrase: s.checkDpPassphrase,
+      checkPassphrase: s.checkDiskPrepPassphrase,
       startCopy: s.startCopy,
       openShipping: s.openShipping,
       navigate: s.navigate,
@@ -67,7 +67,7 @@ export function DiskPrepScreen() {
   const chosen = (dp.disks?.disks ?? []).filter((d) => dp.selected.includes(d.id));
   const cap = capacitySummary(chosen, dp.plan?.totalBytes ?? staged?.bytes ?? 0, dp.plan ? dp.plan.fits : undefined);
   const copyDone = (task && (task.status === 'succeeded' || task.status === 'succeededWithWarnings')) || !!dp.status?.complete;
-  const valid: Record<DpStep, boolean> = {
+  const valid: Record<DiskPrepStep, boolean> = {
     staging: !!staged && staged.state === 'complete',
     // Too little capacity is allowed: the copy fills these disks, then asks for another (one dock, disks in turn).
     disks: chosen.length > 0 && !cap.tooMany && !dp.plan?.tooManyDisks && dp.passphrase.length > 0,
@@ -76,7 +76,7 @@ export function DiskPrepScreen() {
     shipping: !!dp.created,
     result: true,
   };
-  const steps: WizardStepDef[] = DP_STEPS.map((id) => ({ id, title: TITLES[id], valid: valid[id] }));
+  const steps: WizardStepDef[] = DISK_PREP_STEPS.map((id) => ({ id, title: TITLES[id], valid: valid[id] }));
   const onNext = () => {
     switch (dp.step) {
       case 'staging':
@@ -98,8 +98,8 @@ export function DiskPrepScreen() {
     }
   };
   const onBack = () => {
-    const i = DP_STEPS.indexOf(dp.step);
-    if (i > 0) a.go(DP_STEPS[i - 1]);
+    const i = DISK_PREP_STEPS.indexOf(dp.step);
+    if (i > 0) a.go(DISK_PREP_STEPS[i - 1]);
   };
   const running = !!task && !isFinished(task.status);
   return (
@@ -109,7 +109,7 @@ export function DiskPrepScreen() {
         steps={steps}
         currentId={dp.step}
         reachedIndex={dp.reached}
-        onStepSelect={(id) => a.go(id as DpStep)}
+        onStepSelect={(id) => a.go(id as DiskPrepStep)}
         onBack={onBack}
         onNext={onNext}
         onCancel={() => a.navigate('console')}

@@ -76,22 +76,22 @@ export function RehearsalDiskForm({ onCreated }: { onCreated?: (disk: DiskInfo) 
 export function DisksPage() {
   const { disks, disksLoading, disksError, selected, plan, planError, passphrase, job, jobs, bitLockerKeys, passphraseError } = useAppStore(
     useShallow((s) => ({
-      disks: s.dp.disks,
-      disksLoading: s.dp.disksLoading,
-      disksError: s.dp.disksError,
-      selected: s.dp.selected,
-      plan: s.dp.plan,
-      planError: s.dp.planError,
-      passphrase: s.dp.passphrase,
-      job: s.dp.job,
-      jobs: s.dp.jobs,
-      bitLockerKeys: s.dp.bitLockerKeys,
-      passphraseError: s.dp.passphraseError,
+      disks: s.diskPrep.disks,
+      disksLoading: s.diskPrep.disksLoading,
+      disksError: s.diskPrep.disksError,
+      selected: s.diskPrep.selected,
+      plan: s.diskPrep.plan,
+      planError: s.diskPrep.planError,
+      passphrase: s.diskPrep.passphrase,
+      job: s.diskPrep.job,
+      jobs: s.diskPrep.jobs,
+      bitLockerKeys: s.diskPrep.bitLockerKeys,
+      passphraseError: s.diskPrep.passphraseError,
     })),
   );
   const load = useAppStore((s) => s.loadDisks);
   const toggle = useAppStore((s) => s.toggleDisk);
-  const setPassphrase = useAppStore((s) => s.setDpPassphrase);
+  const setPassphrase = useAppStore((s) => s.setDiskPrepPassphrase);
   const setKey = useAppStore((s) => s.setDiskBitLockerKey);
   const [keyFor, setKeyFor] = useState<string | null>(null);
   const keyDisk = disks?.disks.find((d) => d.id === keyFor) ?? null;

@@ -14,7 +14,7 @@ import { eraseConfirmed } from './disk-rules.ts';
 
 export function EraseDialog() {
   const { erase, disks, job, selected, keys } = useAppStore(
-    useShallow((s) => ({ erase: s.dp.erase, disks: s.dp.disks, job: s.dp.job, selected: s.dp.selected, keys: s.dp.bitLockerKeys })),
+    useShallow((s) => ({ erase: s.diskPrep.erase, disks: s.diskPrep.disks, job: s.diskPrep.job, selected: s.diskPrep.selected, keys: s.diskPrep.bitLockerKeys })),
   );
   const close = useAppStore((s) => s.closeErase);
   const confirm = useAppStore((s) => s.confirmErase);

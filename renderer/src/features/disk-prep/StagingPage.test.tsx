@@ -26,7 +26,7 @@ beforeEach(() => {
 afterEach(cleanup);
 
 const show = (status: DiskPrepStatus) => {
-  useAppStore.setState((s) => ({ dp: { ...s.dp, staging: '/data/staging', job: JOB, status, jobs: { staging: '/data/staging', jobs: [], broken: [] } } }));
+  useAppStore.setState((s) => ({ diskPrep: { ...s.diskPrep, staging: '/data/staging', job: JOB, status, jobs: { staging: '/data/staging', jobs: [], broken: [] } } }));
   render(<FluentProvider theme={webLightTheme}><StagingPage /></FluentProvider>);
 };
 
@@ -46,7 +46,7 @@ describe('StagingPage: a job paused for another disk', () => {
     expect(screen.queryByTestId('dp-running')).toBeNull();
     expect(screen.getByTestId('dp-waiting').textContent).toContain('at least 7.57 MiB more capacity is needed');
     fireEvent.click(screen.getByTestId('dp-follow-waiting'));
-    expect(getAppState().dp).toMatchObject({ taskId: 'dp1', step: 'copy' });
+    expect(getAppState().diskPrep).toMatchObject({ taskId: 'dp1', step: 'copy' });
   });
 
   it('an interrupted copy (a disk not verified yet) is still "interrupted", with the next disk mentioned', () => {

@@ -15,18 +15,18 @@ import { useAppStore } from '../../store/index.ts';
 
 export function StagingPage() {
   const { staging, jobs, jobsLoading, jobsError, job, status } = useAppStore(
-    useShallow((s) => ({ staging: s.dp.staging, jobs: s.dp.jobs, jobsLoading: s.dp.jobsLoading, jobsError: s.dp.jobsError, job: s.dp.job, status: s.dp.status })),
+    useShallow((s) => ({ staging: s.diskPrep.staging, jobs: s.diskPrep.jobs, jobsLoading: s.diskPrep.jobsLoading, jobsError: s.diskPrep.jobsError, job: s.diskPrep.job, status: s.diskPrep.status })),
   );
-  const setStaging = useAppStore((s) => s.setDpStaging);
+  const setStaging = useAppStore((s) => s.setDiskPrepStaging);
   const load = useAppStore((s) => s.loadStagingJobs);
   const choose = useAppStore((s) => s.chooseStagedJob);
   const resume = useAppStore((s) => s.startCopy);
-  const passphrase = useAppStore((s) => s.dp.passphrase);
-  const setPassphrase = useAppStore((s) => s.setDpPassphrase);
+  const passphrase = useAppStore((s) => s.diskPrep.passphrase);
+  const setPassphrase = useAppStore((s) => s.setDiskPrepPassphrase);
   const openShipping = useAppStore((s) => s.openShipping);
   const follow = useAppStore((s) => s.followCopy);
-  const checkPassphrase = useAppStore((s) => s.checkDpPassphrase);
-  const passphraseError = useAppStore((s) => s.dp.passphraseError);
+  const checkPassphrase = useAppStore((s) => s.checkDiskPrepPassphrase);
+  const passphraseError = useAppStore((s) => s.diskPrep.passphraseError);
   const paths = usePathWords();
   const browse = async () => {
     const p = await pickFolder({ title: 'Choose the staging location', ...(staging ? { defaultPath: staging } : {}) });

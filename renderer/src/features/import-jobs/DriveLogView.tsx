@@ -10,7 +10,7 @@ import { formatCount } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 
 export function DriveLogView({ uri, kind }: { uri: string; kind: 'error' | 'verbose' }) {
-  const log = useAppStore((s) => s.ij.driveLogs[uri]);
+  const log = useAppStore((s) => s.importJobs.driveLogs[uri]);
   if (!log) return null;
   if ('error' in log) return <ErrorBar error={log.error} title="The copy log could not be read" testId="ij-log-error" />;
   const total = log.blobCount ?? log.blobs.length;

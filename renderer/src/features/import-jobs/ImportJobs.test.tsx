@@ -93,6 +93,6 @@ describe('Import Jobs', () => {
     t.handle('azure:subscriptions', () => ({ ok: false, error: { code: 'NETWORK', message: 'offline' } }));
     await act(() => getAppState().refreshImportJobs());
     await act(() => getAppState().refreshImportJobs());
-    expect(getAppState().ij.failures).toBe(2);
+    expect(getAppState().importJobs.failures).toBe(2);
   });
 });

@@ -9,8 +9,8 @@ import { useAppStore } from '../../store/index.ts';
 import { jobRefOf } from '../../store/slices/import-jobs.ts';
 
 export function ImportJobsNotices({ openButton = false }: { openButton?: boolean }) {
-  const notices = useAppStore((s) => s.ij.notifications);
-  const jobs = useAppStore((s) => s.ij.jobs);
+  const notices = useAppStore((s) => s.importJobs.notifications);
+  const jobs = useAppStore((s) => s.importJobs.jobs);
   const dismiss = useAppStore((s) => s.dismissJobNotification);
   const select = useAppStore((s) => s.selectImportJob);
   const navigate = useAppStore((s) => s.navigate);

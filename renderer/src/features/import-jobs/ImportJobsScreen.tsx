@@ -30,14 +30,14 @@ import { JobDetails } from './JobDetails.tsx';
 export function ImportJobsScreen() {
   const ij = useAppStore(
     useShallow((s) => ({
-      jobs: s.ij.jobs,
-      loaded: s.ij.loaded,
-      loading: s.ij.loading,
-      error: s.ij.error,
-      failures: s.ij.failures,
-      lastRefreshed: s.ij.lastRefreshed,
-      selected: s.ij.selected,
-      subscriptions: s.ij.subscriptions,
+      jobs: s.importJobs.jobs,
+      loaded: s.importJobs.loaded,
+      loading: s.importJobs.loading,
+      error: s.importJobs.error,
+      failures: s.importJobs.failures,
+      lastRefreshed: s.importJobs.lastRefreshed,
+      selected: s.importJobs.selected,
+      subscriptions: s.importJobs.subscriptions,
     })),
   );
   const refresh = useAppStore((s) => s.refreshImportJobs);

@@ -69,7 +69,7 @@ function ActionButton({ name, rule, onClick, children }: { name: string; rule: {
 }
 
 export function JobDetails() {
-  const { selected, jobs, actionError, driveLogs } = useAppStore(useShallow((s) => ({ selected: s.ij.selected, jobs: s.ij.jobs, actionError: s.ij.actionError, driveLogs: s.ij.driveLogs })));
+  const { selected, jobs, actionError, driveLogs } = useAppStore(useShallow((s) => ({ selected: s.importJobs.selected, jobs: s.importJobs.jobs, actionError: s.importJobs.actionError, driveLogs: s.importJobs.driveLogs })));
   const cancelJob = useAppStore((s) => s.cancelImportJob);
   const deleteJob = useAppStore((s) => s.deleteImportJob);
   const [dialog, setDialog] = useState<null | 'tracking' | 'return' | 'cancel' | 'delete'>(null);

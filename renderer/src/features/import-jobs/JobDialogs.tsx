@@ -21,7 +21,7 @@ import { toReturnAddress, toReturnShipping, validateShipping, type ShippingDraft
 const localDay = (iso: string) => localToday(new Date(iso));
 
 function useCarriers(job: ImportJobInfo): string[] {
-  const locations = useAppStore((s) => s.ij.locations);
+  const locations = useAppStore((s) => s.importJobs.locations);
   const load = useAppStore((s) => s.loadJobLocations);
   useEffect(() => {
     void load();
@@ -33,9 +33,9 @@ function useCarriers(job: ImportJobInfo): string[] {
 
 export function TrackingDialog({ job, open, onClose }: { job: ImportJobInfo; open: boolean; onClose: () => void }) {
   const carriers = useCarriers(job);
-  const jobs = useAppStore((s) => s.ij.jobs);
-  const busy = useAppStore((s) => s.ij.busy === 'tracking');
-  const error = useAppStore((s) => (s.ij.busy === null ? s.ij.actionError : null));
+  const jobs = useAppStore((s) => s.importJobs.jobs);
+  const busy = useAppStore((s) => s.importJobs.busy === 'tracking');
+  const error = useAppStore((s) => (s.importJobs.busy === null ? s.importJobs.actionError : null));
   const submit = useAppStore((s) => s.submitTracking);
   const clearError = useAppStore((s) => s.clearJobActionError);
   const [carrier, setCarrierValue] = useState('');
@@ -144,8 +144,8 @@ const draftFromJob = (job: ImportJobInfo): ShippingDraft => ({
 
 export function ReturnDialog({ job, open, onClose }: { job: ImportJobInfo; open: boolean; onClose: () => void }) {
   const carriers = useCarriers(job);
-  const busy = useAppStore((s) => s.ij.busy === 'return');
-  const error = useAppStore((s) => (s.ij.busy === null ? s.ij.actionError : null));
+  const busy = useAppStore((s) => s.importJobs.busy === 'return');
+  const error = useAppStore((s) => (s.importJobs.busy === null ? s.importJobs.actionError : null));
   const submit = useAppStore((s) => s.submitReturn);
   const [draft, setDraft] = useState<ShippingDraft>(() => draftFromJob(job));
   const [tried, setTried] = useState(false);

@@ -16,7 +16,7 @@ export function watchImportJobs(firstDelayMs = 5_000): () => void {
     } catch {
       /* not connected or not signed in: try again later */
     }
-    if (!stopped) timer = setTimeout(() => void tick(), refreshDelayMs(useAppStore.getState().ij.failures));
+    if (!stopped) timer = setTimeout(() => void tick(), refreshDelayMs(useAppStore.getState().importJobs.failures));
   };
   timer = setTimeout(() => void tick(), firstDelayMs);
   const off = api.on('auth:changed', (st) => {

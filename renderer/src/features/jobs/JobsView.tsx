@@ -28,7 +28,7 @@ const useStyles = makeStyles({
 export function JobsView() {
   const styles = useStyles();
   const tasks = useAppStore(useShallow(tasksSelectors.list));
-  const runs = useAppStore((s) => s.sb.view?.policy?.lastRuns);
+  const runs = useAppStore((s) => s.scheduleBackup.view?.policy?.lastRuns);
   const hideRun = useAppStore((s) => s.hideScheduledRun);
   const rows = jobsRows(tasks, runs ?? []);
   const [runError, setRunError] = useState<string | null>(null);

@@ -69,9 +69,9 @@ describe('a task waiting for the user', () => {
     t.handle('diskprep:jobs', () => ({ ok: true, value: { staging: '/data/staging', jobs: [], broken: [] } }));
     wrap(<JobsView />);
     fireEvent.click(screen.getByTestId('job-open-diskprep'));
-    await expect.poll(() => getAppState().dp.status?.waitingTaskId).toBe('dp1');
+    await expect.poll(() => getAppState().diskPrep.status?.waitingTaskId).toBe('dp1');
     expect(getAppState().screen).toBe('prepareDisks');
-    expect(getAppState().dp).toMatchObject({ taskId: 'dp1', step: 'copy', staging: '/data/staging', job: 'seed-e2e' });
+    expect(getAppState().diskPrep).toMatchObject({ taskId: 'dp1', step: 'copy', staging: '/data/staging', job: 'seed-e2e' });
     expect(t.calls).toContainEqual({ channel: 'diskprep:status', req: { staging: '/data/staging', job: 'seed-e2e' } });
   });
 

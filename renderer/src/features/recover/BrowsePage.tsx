@@ -27,7 +27,7 @@ const useStyles = makeStyles({
 
 export function BrowsePage({ errors }: { errors: FieldErrors }) {
   const styles = useStyles();
-  const rec = useAppStore((s) => s.rec);
+  const rec = useAppStore((s) => s.recoverData);
   const update = useAppStore((s) => s.updateRecoverDraft);
   const toggleFolder = useAppStore((s) => s.toggleRecoverFolder);
   const { tree, expanded, draft } = rec;

@@ -25,7 +25,7 @@ const CHOICES: Array<[ConflictChoice, string]> = [
 
 export function DestinationPage({ errors, canStart }: { errors: FieldErrors; canStart: boolean }) {
   const styles = useStyles();
-  const rec = useAppStore((s) => s.rec);
+  const rec = useAppStore((s) => s.recoverData);
   const update = useAppStore((s) => s.updateRecoverDraft);
   const startRecover = useAppStore((s) => s.startRecover);
   const [touched, setTouched] = useState(false);

@@ -29,8 +29,8 @@ const STATUS_TEXT: Record<TaskSnapshot['status'], string> = {
 
 export function RecoverProgressPage() {
   const styles = useStyles();
-  const rec = useAppStore((s) => s.rec);
-  const task = useAppStore((s) => (s.rec.taskId ? s.tasks[s.rec.taskId] : undefined));
+  const rec = useAppStore((s) => s.recoverData);
+  const task = useAppStore((s) => (s.recoverData.taskId ? s.tasks[s.recoverData.taskId] : undefined));
   const cancelTask = useAppStore((s) => s.cancelTask);
   const retryRecover = useAppStore((s) => s.retryRecover);
   if (!rec.taskId) return <Text>Nothing has been recovered from this wizard yet.</Text>;

@@ -171,8 +171,8 @@ describe('Recover Data wizard', () => {
     fireEvent.click(next());
     await screen.findByTestId('rec-signin');
     fireEvent.click(screen.getByTestId('rec-container-signin'));
-    await waitFor(() => expect(getAppState().rec.step).toBe('browse'));
-    expect(getAppState().rec.tree['']).toBeTruthy();
+    await waitFor(() => expect(getAppState().recoverData.step).toBe('browse'));
+    expect(getAppState().recoverData.tree['']).toBeTruthy();
     expect(t.calls.filter((c) => c.channel === 'recover:list').at(-1)?.req).toEqual({
       source: { kind: 'container', job: 'seed-one', subscriptionId: 'sub-1', resourceGroup: 'rg-1', storageAccount: 'acct1', container: 'seed', staging: '/mnt/st' },
       passphrase: 'right',

@@ -23,8 +23,8 @@ const TITLES: Record<RecoverStep, string> = {
 };
 
 export function RecoverWizard() {
-  const rec = useAppStore((s) => s.rec);
-  const task = useAppStore((s) => (s.rec.taskId ? s.tasks[s.rec.taskId] : undefined));
+  const rec = useAppStore((s) => s.recoverData);
+  const task = useAppStore((s) => (s.recoverData.taskId ? s.tasks[s.recoverData.taskId] : undefined));
   const go = useAppStore((s) => s.goRecoverStep);
   const loadJobs = useAppStore((s) => s.loadRecoverJobs);
   const unlock = useAppStore((s) => s.unlockRecoverJob);

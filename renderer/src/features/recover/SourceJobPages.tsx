@@ -34,9 +34,9 @@ const SOURCE_LABELS: Record<RecoverSource, string> = {
 
 export function SourcePage({ errors }: { errors: FieldErrors }) {
   const styles = useStyles();
-  const draft = useAppStore((s) => s.rec.draft);
+  const draft = useAppStore((s) => s.recoverData.draft);
   // The policy's staging location if Back Up Now read one, else the last one used.
-  const lastStaging = useAppStore((s) => s.bun.policy?.staging || s.settings?.lastStagingLocation);
+  const lastStaging = useAppStore((s) => s.backUpNow.policy?.staging || s.settings?.lastStagingLocation);
   const update = useAppStore((s) => s.updateRecoverDraft);
   const loadDefaults = useAppStore((s) => s.loadRecoverDefaults);
   const [touched, setTouched] = useState(false);
@@ -142,7 +142,7 @@ function SignInPrompt({ error }: { error: unknown }) {
 
 export function JobPage({ errors }: { errors: FieldErrors }) {
   const styles = useStyles();
-  const rec = useAppStore((s) => s.rec);
+  const rec = useAppStore((s) => s.recoverData);
   const update = useAppStore((s) => s.updateRecoverDraft);
   const loadJobs = useAppStore((s) => s.loadRecoverJobs);
   const [touched, setTouched] = useState(false);

@@ -15,7 +15,7 @@ import { useAppStore } from '../../store/index.ts';
 const TYPE = { online: 'Automatically over the network', ownDisks: 'Transfer using my own disks', dataBox: 'Transfer using Microsoft Azure Data Box disks' };
 
 export function ConfirmPage() {
-  const { d, auth, containers, app, view } = useAppStore(useShallow((s) => ({ d: s.sb.data, auth: s.auth, containers: s.sb.containers, app: s.sb.entraApp, view: s.sb.view })));
+  const { d, auth, containers, app, view } = useAppStore(useShallow((s) => ({ d: s.scheduleBackup.data, auth: s.auth, containers: s.scheduleBackup.containers, app: s.scheduleBackup.entraApp, view: s.scheduleBackup.view })));
   const go = useAppStore((s) => s.goWizardStep);
   const steps = wizardSteps({ data: d, view });
   const section = (step: WizardStep, body: ReactNode) =>

@@ -22,7 +22,7 @@ const useStyles = makeStyles({
 
 export function ExclusionSettings() {
   const styles = useStyles();
-  const { items, exclusions } = useAppStore(useShallow((s) => ({ items: s.sb.data.items, exclusions: s.sb.data.exclusions })));
+  const { items, exclusions } = useAppStore(useShallow((s) => ({ items: s.scheduleBackup.data.items, exclusions: s.scheduleBackup.data.exclusions })));
   const update = useAppStore((s) => s.updateWizardData);
   const touch = useAppStore((s) => s.touchField);
   const { errors, show } = usePageErrors('items');

@@ -22,7 +22,7 @@ const useStyles = makeStyles({
 
 export function FileTypeExclusions() {
   const styles = useStyles();
-  const exclusions = useAppStore(useShallow((s) => s.sb.data.exclusions));
+  const exclusions = useAppStore(useShallow((s) => s.scheduleBackup.data.exclusions));
   const update = useAppStore((s) => s.updateWizardData);
   const touch = useAppStore((s) => s.touchField);
   const { show } = usePageErrors('items');

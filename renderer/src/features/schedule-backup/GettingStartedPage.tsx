@@ -27,7 +27,7 @@ import { formatDateTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 
 export function GettingStartedPage() {
-  const { view, actionMessage } = useAppStore(useShallow((s) => ({ view: s.sb.view, actionMessage: s.sb.actionMessage })));
+  const { view, actionMessage } = useAppStore(useShallow((s) => ({ view: s.scheduleBackup.view, actionMessage: s.scheduleBackup.actionMessage })));
   const setState = useAppStore((s) => s.setPolicyState);
   const del = useAppStore((s) => s.deletePolicy);
   const [open, setOpen] = useState(false);

@@ -17,7 +17,7 @@ const NOTES: Record<InitialBackupType, string> = {
 };
 
 export function InitialTypePage() {
-  const type = useAppStore((s) => s.sb.data.initialType);
+  const type = useAppStore((s) => s.scheduleBackup.data.initialType);
   const update = useAppStore((s) => s.updateWizardData);
   return (
     <div style={{ display: 'grid', gap: 12, maxWidth: 720, gridTemplateColumns: 'minmax(0, 1fr)' }} data-testid="sb-initial-type-page">

@@ -27,7 +27,7 @@ const kindOf = (p: string): ItemKind => (/^[A-Za-z]:[\\/]?$/.test(p) || p === '/
 
 export function ItemsPage() {
   const styles = useStyles();
-  const { data, estimates } = useAppStore(useShallow((s) => ({ data: s.sb.data, estimates: s.sb.estimates })));
+  const { data, estimates } = useAppStore(useShallow((s) => ({ data: s.scheduleBackup.data, estimates: s.scheduleBackup.estimates })));
   const update = useAppStore((s) => s.updateWizardData);
   const touch = useAppStore((s) => s.touchField);
   const estimate = useAppStore((s) => s.estimateItem);

@@ -10,7 +10,7 @@ import { formatDateTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 
 export function NextBackupLine() {
-  const view = useAppStore((s) => s.sb.view);
+  const view = useAppStore((s) => s.scheduleBackup.view);
   const p = view?.policy;
   if (!p)
     return (

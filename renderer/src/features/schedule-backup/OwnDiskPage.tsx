@@ -26,16 +26,16 @@ export function OwnDiskPage() {
   const styles = useStyles();
   const sb = useAppStore(
     useShallow((s) => ({
-      own: s.sb.data.ownDisk,
-      check: s.sb.data.stagingCheck,
-      checking: s.sb.checkingStaging,
+      own: s.scheduleBackup.data.ownDisk,
+      check: s.scheduleBackup.data.stagingCheck,
+      checking: s.scheduleBackup.checkingStaging,
       auth: s.auth,
-      subs: s.sb.subscriptions,
-      accounts: s.sb.storageAccounts,
-      containers: s.sb.containers,
-      azureError: s.sb.azureError,
-      azureBusy: s.sb.azureBusy,
-      rgCheck: s.sb.jobResourceGroupCheck,
+      subs: s.scheduleBackup.subscriptions,
+      accounts: s.scheduleBackup.storageAccounts,
+      containers: s.scheduleBackup.containers,
+      azureError: s.scheduleBackup.azureError,
+      azureBusy: s.scheduleBackup.azureBusy,
+      rgCheck: s.scheduleBackup.jobResourceGroupCheck,
     })),
   );
   const update = useAppStore((s) => s.updateWizardData);

@@ -12,14 +12,14 @@ import { useAppStore } from '../../store/index.ts';
 import { fieldState, usePageErrors } from './use-wizard.tsx';
 
 export function PassphrasePage() {
-  const d = useAppStore(useShallow((s) => ({ p: s.sb.data.passphrase, c: s.sb.data.passphraseConfirm, saved: s.sb.data.passphraseSaved })));
+  const d = useAppStore(useShallow((s) => ({ p: s.scheduleBackup.data.passphrase, c: s.scheduleBackup.data.passphraseConfirm, saved: s.scheduleBackup.data.passphraseSaved })));
   const update = useAppStore((s) => s.updateWizardData);
   const touch = useAppStore((s) => s.touchField);
   const { errors, show } = usePageErrors('passphrase');
   const [visible, setVisible] = useState(false);
   const [note, setNote] = useState<string | null>(null);
   const canKeep = !errors.passphrase && !errors.passphraseConfirm;
-  const required = useAppStore((s) => s.sb.data.passphraseRequired);
+  const required = useAppStore((s) => s.scheduleBackup.data.passphraseRequired);
 
   const saveFile = () => {
     const blob = new Blob([`Offline Backup Console encryption passphrase\r\n${d.p}\r\n`], { type: 'text/plain' });

@@ -9,7 +9,7 @@ import { useAppStore } from '../../store/index.ts';
 const WORD = { pending: 'Waiting', running: 'Working…', succeeded: 'Done', failed: 'Failed', skipped: 'Skipped' } as const;
 
 export function ProgressPage() {
-  const { run, running, own } = useAppStore(useShallow((s) => ({ run: s.sb.run, running: s.sb.running, own: s.sb.data.initialType === 'ownDisks' })));
+  const { run, running, own } = useAppStore(useShallow((s) => ({ run: s.scheduleBackup.run, running: s.scheduleBackup.running, own: s.scheduleBackup.data.initialType === 'ownDisks' })));
   const finish = useAppStore((s) => s.finishScheduleBackup);
   const reset = useAppStore((s) => s.resetScheduleBackup);
   const navigate = useAppStore((s) => s.navigate);

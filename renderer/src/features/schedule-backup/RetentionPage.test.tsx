@@ -32,7 +32,7 @@ describe('Select Retention Policy: MARS’s choices', () => {
     click('sb-ret-yearly-weekday-sunday');
     click('sb-ret-yearly-weekday-saturday');
     expect(nextEnabled()).toBe(true);
-    const r = get().sb.data.retention;
+    const r = get().scheduleBackup.data.retention;
     expect(r.weekly).toEqual({ enabled: true, count: 4, days: ['saturday'], times: ['00:00', '18:00'] });
     expect(r.monthly).toMatchObject({ enabled: true, by: 'week', weeksOfMonth: ['last'], weekdays: ['saturday'] });
     expect(r.yearly).toMatchObject({ enabled: true, months: ['march'], by: 'week', weeksOfMonth: ['last'], weekdays: ['saturday'] });
@@ -49,9 +49,9 @@ describe('Select Retention Policy: MARS’s choices', () => {
     expect(screen.queryByTestId('sb-ret-monthly-dom-29')).toBeNull(); // 29–31 do not exist in every month
     click('sb-ret-monthly-dom-1');
     click('sb-ret-monthly-dom-15');
-    expect(get().sb.data.retention.monthly.daysOfMonth).toEqual([1, 15, 'last']);
+    expect(get().scheduleBackup.data.retention.monthly.daysOfMonth).toEqual([1, 15, 'last']);
     click('sb-ret-monthly-time-00:00');
-    expect(get().sb.data.retention.monthly.times).toEqual(['18:00']);
+    expect(get().scheduleBackup.data.retention.monthly.times).toEqual(['18:00']);
     click('sb-ret-monthly-time-18:00');
     expect(msg('sb-ret-monthly-times')).toBe('Monthly retention: choose at least one backup time to keep.');
     expect(nextEnabled()).toBe(false);
@@ -79,7 +79,7 @@ describe('Select Retention Policy: MARS’s choices', () => {
     click('sb-time-remove-0');
     click('wizard-next');
     expect(await screen.findByTestId('sb-retention-page')).toBeTruthy();
-    expect(get().sb.data.retention.weekly.times).toEqual(['18:00']);
+    expect(get().scheduleBackup.data.retention.weekly.times).toEqual(['18:00']);
     expect(screen.queryByTestId('sb-ret-weekly-time-00:00')).toBeNull();
     expect(nextEnabled()).toBe(true);
   });

@@ -20,7 +20,7 @@ const LABEL = { daily: 'Retain daily backups for', weekly: 'Retain weekly backup
 const HINT = { daily: 'Every backup of the schedule.', weekly: '', monthly: '', yearly: '' };
 
 export function RetentionPage() {
-  const { retention, schedule } = useAppStore(useShallow((s) => ({ retention: s.sb.data.retention, schedule: s.sb.data.schedule })));
+  const { retention, schedule } = useAppStore(useShallow((s) => ({ retention: s.scheduleBackup.data.retention, schedule: s.scheduleBackup.data.schedule })));
   const update = useAppStore((s) => s.updateWizardData);
   const touch = useAppStore((s) => s.touchField);
   const { errors, show } = usePageErrors('retention');

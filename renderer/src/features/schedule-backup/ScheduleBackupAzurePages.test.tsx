@@ -95,7 +95,7 @@ describe('Use your own disk', () => {
     });
     act(() => getAppState().goWizardStep('gettingStarted'));
     act(() => {
-      getAppState().updateWizardData({ ...validData(), existingJobNames: getAppState().sb.data.existingJobNames });
+      getAppState().updateWizardData({ ...validData(), existingJobNames: getAppState().scheduleBackup.data.existingJobNames });
       for (let i = 0; i < 5; i++) getAppState().nextWizardStep();
     });
     await waitFor(() => expect(screen.getByTestId('sb-account').tagName).toBe('BUTTON'));
@@ -181,11 +181,11 @@ describe('Encryption passphrase', () => {
     await waitFor(() => expect(nextEnabled()).toBe(true));
     expect(copied).toBe('x'.repeat(16));
     type('sb-passphrase', 'z'.repeat(16));
-    expect(getAppState().sb.data.passphraseSaved).toBe(false);
+    expect(getAppState().scheduleBackup.data.passphraseSaved).toBe(false);
     fireEvent.click(screen.getByTestId('sb-passphrase-generate'));
-    const p = getAppState().sb.data.passphrase;
+    const p = getAppState().scheduleBackup.data.passphrase;
     expect(p).toHaveLength(32);
-    expect(getAppState().sb.data.passphraseConfirm).toBe(p);
+    expect(getAppState().scheduleBackup.data.passphraseConfirm).toBe(p);
     expect(nextEnabled()).toBe(false);
   });
 });

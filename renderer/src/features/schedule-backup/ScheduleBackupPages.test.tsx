@@ -71,9 +71,9 @@ describe('Select Items to Back up', () => {
     fireEvent.click(screen.getByTestId('sb-ex-pattern-add'));
     expect(screen.getByTestId('sb-ex-type-0').textContent).toContain('*.iso — in /srv/data/images');
     expect((screen.getByTestId('sb-ex-type-subfolders-0') as HTMLInputElement).checked).toBe(false);
-    expect(get().sb.data.exclusions.fileTypes).toEqual([{ folder: '/srv/data/images', pattern: '*.iso', subfolders: false }]);
+    expect(get().scheduleBackup.data.exclusions.fileTypes).toEqual([{ folder: '/srv/data/images', pattern: '*.iso', subfolders: false }]);
     fireEvent.click(screen.getByTestId('sb-ex-type-subfolders-0'));
-    expect(get().sb.data.exclusions.fileTypes[0].subfolders).toBe(true);
+    expect(get().scheduleBackup.data.exclusions.fileTypes[0].subfolders).toBe(true);
     // The same rule twice, and a folder outside every item, are refused with the rule's words.
     type('sb-ex-pattern', '*.ISO');
     fireEvent.click(screen.getByTestId('sb-ex-pattern-add'));

@@ -36,7 +36,7 @@ const PAGES: Record<WizardStep, () => React.JSX.Element> = {
 
 export function ScheduleBackupWizard() {
   const { view, loaded, loadError, step, reached, data, running, rgMissing } = useAppStore(
-    useShallow((s) => ({ view: s.sb.view, loaded: s.sb.loaded, loadError: s.sb.loadError, step: s.sb.step, reached: s.sb.reached, data: s.sb.data, running: s.sb.running, rgMissing: jobResourceGroupMissing(s.sb) })),
+    useShallow((s) => ({ view: s.scheduleBackup.view, loaded: s.scheduleBackup.loaded, loadError: s.scheduleBackup.loadError, step: s.scheduleBackup.step, reached: s.scheduleBackup.reached, data: s.scheduleBackup.data, running: s.scheduleBackup.running, rgMissing: jobResourceGroupMissing(s.scheduleBackup) })),
   );
   const open = useAppStore((s) => s.openScheduleBackup);
   const next = useAppStore((s) => s.nextWizardStep);

@@ -15,7 +15,7 @@ import { fieldState, usePageErrors } from './use-wizard.tsx';
 const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
 
 export function SchedulePage() {
-  const schedule = useAppStore(useShallow((s) => s.sb.data.schedule));
+  const schedule = useAppStore(useShallow((s) => s.scheduleBackup.data.schedule));
   const update = useAppStore((s) => s.updateWizardData);
   const touch = useAppStore((s) => s.touchField);
   const { errors, show } = usePageErrors('schedule');

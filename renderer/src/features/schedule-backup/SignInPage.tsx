@@ -13,7 +13,7 @@ import { SignInPanel } from '../../components/SignInPanel.tsx';
 import { usePageErrors } from './use-wizard.tsx';
 
 export function SignInPage() {
-  const sb = useAppStore(useShallow((s) => ({ signIn: s.sb.data.signIn, busy: s.sb.azureBusy, error: s.sb.azureError, app: s.sb.entraApp, own: s.sb.data.ownDisk })));
+  const sb = useAppStore(useShallow((s) => ({ signIn: s.scheduleBackup.data.signIn, busy: s.scheduleBackup.azureBusy, error: s.scheduleBackup.azureError, app: s.scheduleBackup.entraApp, own: s.scheduleBackup.data.ownDisk })));
   const sync = useAppStore((s) => s.syncWizardSignIn);
   const register = useAppStore((s) => s.registerProvider);
   const checkProvider = useAppStore((s) => s.checkProvider);

@@ -58,8 +58,8 @@ export async function renderAt(step: WizardStep, dataIn: WizardData | 'loaded' =
     await Promise.resolve();
   });
   act(() => {
-    const data = dataIn === 'loaded' ? getAppState().sb.data : dataIn;
-    useAppStore.setState((s) => ({ sb: { ...s.sb, data, step, reached: Math.max(0, visibleSteps(data).indexOf(step)) } }));
+    const data = dataIn === 'loaded' ? getAppState().scheduleBackup.data : dataIn;
+    useAppStore.setState((s) => ({ scheduleBackup: { ...s.scheduleBackup, data, step, reached: Math.max(0, visibleSteps(data).indexOf(step)) } }));
   });
   return getAppState;
 }

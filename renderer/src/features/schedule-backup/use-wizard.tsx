@@ -4,7 +4,7 @@ import { useAppStore } from '../../store/index.ts';
 
 /** Errors of a page, and a `show(name)` that returns a field's message only once it was touched. */
 export function usePageErrors(step: WizardStep): { errors: StepErrors; show: (name: string) => string | undefined } {
-  const { data, touched } = useAppStore(useShallow((s) => ({ data: s.sb.data, touched: s.sb.touched })));
+  const { data, touched } = useAppStore(useShallow((s) => ({ data: s.scheduleBackup.data, touched: s.scheduleBackup.touched })));
   const errors = validateStep(step, data);
   return { errors, show: (name) => (touched[name] ? errors[name] : undefined) };
 }

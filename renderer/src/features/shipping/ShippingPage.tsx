@@ -16,24 +16,24 @@ import { JOB_TYPE_CHOICES } from '../../../../shared/import-jobs.ts';
 export function ShippingPage() {
   const { shipping, showAll, target, targetError, targetLoading, creating, createError, drives, auth, registering, jobBackend } = useAppStore(
     useShallow((s) => ({
-      shipping: s.dp.shipping,
-      showAll: s.dp.shippingShowAll,
-      target: s.dp.target,
-      targetError: s.dp.targetError,
-      targetLoading: s.dp.targetLoading,
-      creating: s.dp.creating,
-      createError: s.dp.createError,
-      drives: s.dp.drives,
+      shipping: s.diskPrep.shipping,
+      showAll: s.diskPrep.shippingShowAll,
+      target: s.diskPrep.target,
+      targetError: s.diskPrep.targetError,
+      targetLoading: s.diskPrep.targetLoading,
+      creating: s.diskPrep.creating,
+      createError: s.diskPrep.createError,
+      drives: s.diskPrep.drives,
       auth: s.auth,
-      registering: s.dp.registering,
-      jobBackend: s.dp.jobBackend,
+      registering: s.diskPrep.registering,
+      jobBackend: s.diskPrep.jobBackend,
     })),
   );
   const update = useAppStore((s) => s.updateShipping);
   const create = useAppStore((s) => s.createImportJob);
   const reload = useAppStore((s) => s.openShipping);
-  const register = useAppStore((s) => s.registerDpProvider);
-  const setBackend = useAppStore((s) => s.setDpJobBackend);
+  const register = useAppStore((s) => s.registerDiskPrepProvider);
+  const setBackend = useAppStore((s) => s.setDiskPrepJobBackend);
   const jobType = JOB_TYPE_CHOICES.find((c) => c.backend === jobBackend) ?? JOB_TYPE_CHOICES[0];
   const carriers = target?.location?.supportedCarriers ?? [];
   const problems = Object.keys(validateShipping(shipping, carriers)).length;

@@ -17,9 +17,9 @@ import { addressLines } from '../../../../shared/import-jobs.ts';
 
 export function ShippingResult() {
   const { created, existing, drives, keys, target, shipping } = useAppStore(
-    useShallow((s) => ({ created: s.dp.created, existing: s.dp.createdExisting, drives: s.dp.drives, keys: s.dp.keys, target: s.dp.target, shipping: s.dp.shipping })),
+    useShallow((s) => ({ created: s.diskPrep.created, existing: s.diskPrep.createdExisting, drives: s.diskPrep.drives, keys: s.diskPrep.keys, target: s.diskPrep.target, shipping: s.diskPrep.shipping })),
   );
-  const revealKeys = useAppStore((s) => s.revealDpKeys);
+  const revealKeys = useAppStore((s) => s.revealDiskPrepKeys);
   const [keysError, setKeysError] = useState<string | null>(null);
   const navigate = useAppStore((s) => s.navigate);
   const selectJob = useAppStore((s) => s.selectImportJob);

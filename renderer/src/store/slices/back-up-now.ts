@@ -7,7 +7,7 @@ import type { SliceCreator } from '../types.ts';
 export type PolicyLoad = 'idle' | 'loading' | 'loaded' | 'none' | 'unavailable' | 'error';
 
 export interface BackUpNowState {
-  bun: {
+  backUpNow: {
     draft: BackupDraft;
     step: BackupStep;
     reached: number;
@@ -76,7 +76,7 @@ const emptyDraft = (): BackupDraft => ({
 });
 
 export const initBackUpNowState: BackUpNowState = {
-  bun: {
+  backUpNow: {
     draft: emptyDraft(),
     step: 'items',
     reached: 0,
@@ -99,25 +99,25 @@ export const initBackUpNowState: BackUpNowState = {
 };
 
 export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => {
-  const patch = (p: Partial<BackUpNowState['bun']>) => set((s) => ({ bun: { ...s.bun, ...p } }));
-  const selectedItems = () => get().bun.draft.items.filter((i) => i.selected).map((i) => i.path);
-  const exclusions = () => get().bun.policy?.exclusions;
+  const patch = (p: Partial<BackUpNowState['backUpNow']>) => set((s) => ({ backUpNow: { ...s.backUpNow, ...p } }));
+  const selectedItems = () => get().backUpNow.draft.items.filter((i) => i.selected).map((i) => i.path);
+  const exclusions = () => get().backUpNow.policy?.exclusions;
   /** The passphrase typed, or the policy's (the host reads it; it never reaches the renderer). */
   const secret = (): { passphrase: string } | { usePolicyPassphrase: true } => {
-    const d = get().bun.draft;
-    return d.usePolicyPassphrase && get().bun.policy?.passphraseSet ? { usePolicyPassphrase: true } : { passphrase: d.passphrase };
+    const d = get().backUpNow.draft;
+    return d.usePolicyPassphrase && get().backUpNow.policy?.passphraseSet ? { usePolicyPassphrase: true } : { passphrase: d.passphrase };
   };
   return {
     ...initBackUpNowState,
     async openBackUpNow() {
-      const b = get().bun;
+      const b = get().backUpNow;
       // A run started from the wizard is shown as it is; otherwise the policy is read again (it may be new or changed).
       if (b.taskId || b.policyLoad === 'loading') return;
       if (b.policyLoad === 'idle') patch({ policyLoad: 'loading' });
       get().applyBackUpNowPolicy(await fetchPolicyDefaults());
     },
     applyBackUpNowPolicy(r) {
-      const b = get().bun;
+      const b = get().backUpNow;
       if (b.taskId || (b.step !== 'items' && b.policyLoad !== 'loading' && b.policyLoad !== 'idle')) return;
       if (r.kind === 'policy') {
         const p = r.policy;
@@ -127,11 +127,11 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
           policy: p,
           policyNote: null,
           draft: {
-            ...get().bun.draft,
+            ...get().backUpNow.draft,
             source: 'policy',
             items: p.items.map((it) => ({ ...it, selected: true })),
-            staging: p.staging || get().bun.draft.staging,
-            jobName: p.jobName || get().bun.draft.jobName,
+            staging: p.staging || get().backUpNow.draft.staging,
+            jobName: p.jobName || get().backUpNow.draft.jobName,
             usePolicyPassphrase: p.passphraseSet,
           },
           existing: 'unknown',
@@ -151,7 +151,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       patch({ withoutSchedule: true });
     },
     updateBackupDraft(p) {
-      const b = get().bun;
+      const b = get().backUpNow;
       const draft = { ...b.draft, ...p };
       const jobChanged = p.staging !== undefined || p.jobName !== undefined;
       const itemsChanged = p.items !== undefined || p.staging !== undefined;
@@ -166,10 +166,10 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
     },
     goBackupStep(step) {
       const i = BACKUP_STEPS.indexOf(step);
-      set((s) => ({ bun: { ...s.bun, step, reached: Math.max(s.bun.reached, i) } }));
+      set((s) => ({ backUpNow: { ...s.backUpNow, step, reached: Math.max(s.backUpNow.reached, i) } }));
     },
     async checkStagingForBackup() {
-      const { staging } = get().bun.draft;
+      const { staging } = get().backUpNow.draft;
       try {
         const r = await api.invoke('policy:checkStaging', { path: staging, items: selectedItems() });
         const refused = !r.ok && (r.problem === 'preparedDisk' || r.problem === 'insideItems' || r.problem === 'notFolder' || r.problem === 'notWritable');
@@ -182,7 +182,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       }
     },
     async checkBackupJob() {
-      const { staging, jobName } = get().bun.draft;
+      const { staging, jobName } = get().backUpNow.draft;
       try {
         const jobs = await api.invoke('backup:jobs', { staging });
         const job = jobs.find((j) => j.jobName === jobName) ?? null;
@@ -194,7 +194,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       }
     },
     async checkBackupPassphrase() {
-      const b = get().bun;
+      const b = get().backUpNow;
       const d = b.draft;
       // One passphrase per backup: a typed one is checked against the policy's saved one, or the existing job's key
       // check (resume / replace); the policy's own is checked against an unfinished job. Nothing to check otherwise.
@@ -209,7 +209,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       }
     },
     async estimateBackup() {
-      const { staging } = get().bun.draft;
+      const { staging } = get().backUpNow.draft;
       patch({ estimating: true, estimateError: null });
       try {
         const ex = exclusions();
@@ -220,7 +220,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       }
     },
     async startBackup() {
-      const b = get().bun;
+      const b = get().backUpNow;
       const d = b.draft;
       patch({ starting: true, startError: null });
       try {
@@ -248,7 +248,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       }
     },
     async verifyBackup() {
-      const d = get().bun.draft;
+      const d = get().backUpNow.draft;
       patch({ verifyError: null });
       try {
         const { taskId } = await api.invoke('backup:verify', { staging: d.staging, job: d.jobName, ...secret() });
@@ -263,7 +263,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
     },
     resetBackUpNow() {
       // Forget the passphrase, the task and everything typed; the policy is read again when the wizard opens.
-      set({ bun: { ...initBackUpNowState.bun, draft: emptyDraft() } });
+      set({ backUpNow: { ...initBackUpNowState.backUpNow, draft: emptyDraft() } });
     },
   };
 };

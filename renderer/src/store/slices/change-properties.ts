@@ -5,7 +5,7 @@ import { api, errorMessage } from '../../api/client.ts';
 import type { SliceCreator } from '../types.ts';
 
 export interface ChangePropertiesState {
-  cp: {
+  changeProperties: {
     view: PropertiesView | null;
     loadError: string | null;
     saving: 'throttling' | 'proxy' | 'passphrase' | null;
@@ -20,10 +20,10 @@ export interface ChangePropertiesActions {
 }
 export type ChangePropertiesSlice = ChangePropertiesState & ChangePropertiesActions;
 
-export const initChangePropertiesState: ChangePropertiesState = { cp: { view: null, loadError: null, saving: null, result: null } };
+export const initChangePropertiesState: ChangePropertiesState = { changeProperties: { view: null, loadError: null, saving: null, result: null } };
 
 export const createChangePropertiesSlice: SliceCreator<ChangePropertiesSlice> = (set) => {
-  const patch = (p: Partial<ChangePropertiesState['cp']>) => set((s) => ({ cp: { ...s.cp, ...p } }));
+  const patch = (p: Partial<ChangePropertiesState['changeProperties']>) => set((s) => ({ changeProperties: { ...s.changeProperties, ...p } }));
   return {
     ...initChangePropertiesState,
     async loadProperties() {

@@ -3,15 +3,15 @@ import { api } from '../../api/client.ts';
 import { fromDefaults, toDefaults, validateShipping } from '../../../../shared/shipping-draft.ts';
 import { resolveJobTarget } from './job-target.ts';
 import type { AppStore } from '../types.ts';
-import type { DiskPrepActions, DiskPrepState, DpStep } from './disk-prep.ts';
+import type { DiskPrepActions, DiskPrepState, DiskPrepStep } from './disk-prep.ts';
 
-type ShippingActionNames = 'openShipping' | 'setDpJobBackend' | 'updateShipping' | 'createImportJob' | 'revealDpKeys' | 'registerDpProvider';
+type ShippingActionNames = 'openShipping' | 'setDiskPrepJobBackend' | 'updateShipping' | 'createImportJob' | 'revealDiskPrepKeys' | 'registerDiskPrepProvider';
 
 export function shippingActions(ctx: {
   get: () => AppStore;
-  dp: () => DiskPrepState['dp'];
-  patch: (p: Partial<DiskPrepState['dp']>) => void;
-  go: (step: DpStep) => void;
+  dp: () => DiskPrepState['diskPrep'];
+  patch: (p: Partial<DiskPrepState['diskPrep']>) => void;
+  go: (step: DiskPrepStep) => void;
 }): Pick<DiskPrepActions, ShippingActionNames> {
   const { get, dp, patch, go } = ctx;
   return {
@@ -36,7 +36,7 @@ export function shippingActions(ctx: {
         patch({ target: null, targetLoading: false, targetError: err });
       }
     },
-    async setDpJobBackend(backend) {
+    async setDiskPrepJobBackend(backend) {
       if (dp().jobBackend === backend) return;
       // The provider to register (and its state) depends on the job type: look the target up again.
       patch({ jobBackend: backend, createError: null });
@@ -65,13 +65,13 @@ export function shippingActions(ctx: {
         patch({ creating: false, createError: err });
       }
     },
-    async revealDpKeys() {
+    async revealDiskPrepKeys() {
       const { staging, job, passphrase } = dp();
       if (!job) return;
       const drives = await api.invoke('diskprep:drives', { staging, job, revealKeys: true, ...(passphrase ? { passphrase } : {}) });
       patch({ keys: drives.driveList ?? null });
     },
-    async registerDpProvider() {
+    async registerDiskPrepProvider() {
       const t = dp().target;
       if (!t) return;
       patch({ registering: true, createError: null });

@@ -8,12 +8,12 @@ import type { SliceCreator } from '../types.ts';
 import { diskRefFor, needsEraseConfirm } from '../../features/disk-prep/disk-rules.ts';
 import { emptyShippingDraft, type ShippingDraft } from '../../../../shared/shipping-draft.ts';
 
-export const DP_STEPS = ['staging', 'disks', 'signin', 'copy', 'shipping', 'result'] as const;
-export type DpStep = (typeof DP_STEPS)[number];
+export const DISK_PREP_STEPS = ['staging', 'disks', 'signin', 'copy', 'shipping', 'result'] as const;
+export type DiskPrepStep = (typeof DISK_PREP_STEPS)[number];
 
 export interface DiskPrepState {
-  dp: {
-    step: DpStep;
+  diskPrep: {
+    step: DiskPrepStep;
     reached: number;
     defaultsLoaded: boolean;
     staging: string;
@@ -67,16 +67,16 @@ export interface DiskPrepActions {
   openDiskPrep(): Promise<void>;
   /** Reads the staging jobs, the chosen job's state and the created import job again (screen reopened, a task ended). */
   refreshDiskPrep(): Promise<void>;
-  setDpStaging(path: string): void;
+  setDiskPrepStaging(path: string): void;
   loadStagingJobs(): Promise<void>;
   chooseStagedJob(name: string): Promise<void>;
   loadDisks(): Promise<void>;
   toggleDisk(id: string): void;
   /** Creates a rehearsal folder disk under the data dir; `select` adds it to the chosen disks. */
   addRehearsalDisk(serial: string, capacity: string, select?: boolean): Promise<DiskInfo>;
-  setDpPassphrase(p: string): void;
+  setDiskPrepPassphrase(p: string): void;
   /** Checks the passphrase against the staged job before the erase confirmation; false (error on the page) when wrong. */
-  checkDpPassphrase(): Promise<boolean>;
+  checkDiskPrepPassphrase(): Promise<boolean>;
   /** Accepts a disk with its recovery password (keeps its volume), or with null erases it like any other. */
   setDiskBitLockerKey(id: string, key: string | null): void;
   openErase(mode: 'start' | 'add', diskIds: string[]): void;
@@ -87,25 +87,25 @@ export interface DiskPrepActions {
   followCopy(taskId: string): void;
   /** From the Jobs view: opens the copy step of a Disk Prep task waiting for another disk (staging, job from the task). */
   openWaitingDiskPrep(taskId: string, staging: string, job: string): Promise<void>;
-  refreshDpStatus(): Promise<void>;
-  goDpStep(step: DpStep): void;
+  refreshDiskPrepStatus(): Promise<void>;
+  goDiskPrepStep(step: DiskPrepStep): void;
   /** Moves forward (and marks the step reached). */
-  advanceDpStep(step: DpStep): void;
+  advanceDiskPrepStep(step: DiskPrepStep): void;
   openShipping(): Promise<void>;
   updateShipping(patch: Partial<ShippingDraft>): void;
   createImportJob(): Promise<void>;
   /** Chooses the job type on the shipping step (Import/Export or Data Box customer disks). */
-  setDpJobBackend(backend: JobBackendName): Promise<void>;
+  setDiskPrepJobBackend(backend: JobBackendName): Promise<void>;
   /** Opens the BitLocker keys of the prepared disks for display (result page, after a warning). */
-  revealDpKeys(): Promise<void>;
-  registerDpProvider(): Promise<void>;
+  revealDiskPrepKeys(): Promise<void>;
+  registerDiskPrepProvider(): Promise<void>;
   resetDiskPrep(): void;
 }
 
 export type DiskPrepSlice = DiskPrepState & DiskPrepActions;
 
 export const initDiskPrepState: DiskPrepState = {
-  dp: {
+  diskPrep: {
     step: 'staging',
     reached: 0,
     defaultsLoaded: false,
@@ -151,9 +151,9 @@ const joinPath = (dir: string, ...parts: string[]) => {
 };
 
 export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
-  const dp = () => get().dp;
-  const patch = (p: Partial<DiskPrepState['dp']>) => set((s) => ({ dp: { ...s.dp, ...p } }));
-  const go = (step: DpStep) => patch({ step, reached: Math.max(dp().reached, DP_STEPS.indexOf(step)) });
+  const dp = () => get().diskPrep;
+  const patch = (p: Partial<DiskPrepState['diskPrep']>) => set((s) => ({ diskPrep: { ...s.diskPrep, ...p } }));
+  const go = (step: DiskPrepStep) => patch({ step, reached: Math.max(dp().reached, DISK_PREP_STEPS.indexOf(step)) });
   const planFor = async (ids: string[]) => {
     const { staging, job } = dp();
     if (!job || !ids.length) return patch({ plan: null, planError: null });
@@ -181,7 +181,7 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       // Reopened: the jobs in the staging location, the chosen job's Disk Prep state and the import job as they are now.
       const { staging, job, created } = dp();
       const jobs = staging.trim() ? api.invoke('diskprep:jobs', { staging: staging.trim() }).then((j) => patch({ jobs: j, jobsError: null }), () => undefined) : null;
-      const status = job ? get().refreshDpStatus() : null;
+      const status = job ? get().refreshDiskPrepStatus() : null;
       const imported = created
         ? api
             .invoke('jobs:get', { subscriptionId: created.subscriptionId, resourceGroup: created.resourceGroup, jobName: created.name, ...(created.backend ? { backend: created.backend } : {}) })
@@ -189,7 +189,7 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
         : null;
       await Promise.all([jobs, status, imported]);
     },
-    setDpStaging(path) {
+    setDiskPrepStaging(path) {
       patch({ staging: path, jobs: null, jobsError: null, job: null, status: null });
     },
     async loadStagingJobs() {
@@ -248,10 +248,10 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       if (select && disk.refusals.length === 0 && !dp().selected.includes(disk.id)) get().toggleDisk(disk.id);
       return disk;
     },
-    setDpPassphrase(passphrase) {
+    setDiskPrepPassphrase(passphrase) {
       patch({ passphrase, passphraseError: null });
     },
-    async checkDpPassphrase() {
+    async checkDiskPrepPassphrase() {
       const { staging, job, passphrase } = dp();
       if (!job) return false;
       patch({ checkingPassphrase: true, passphraseError: null });
@@ -332,9 +332,9 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       }
       get().followCopy(taskId);
       get().navigate('prepareDisks');
-      await Promise.all([get().refreshDpStatus(), get().loadDisks()]);
+      await Promise.all([get().refreshDiskPrepStatus(), get().loadDisks()]);
     },
-    async refreshDpStatus() {
+    async refreshDiskPrepStatus() {
       const { staging, job } = dp();
       if (!job) return;
       try {
@@ -344,16 +344,16 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
         /* transient: the next poll tries again */
       }
     },
-    advanceDpStep(step) {
+    advanceDiskPrepStep(step) {
       go(step);
     },
-    goDpStep(step) {
-      if (DP_STEPS.indexOf(step) <= dp().reached) patch({ step });
+    goDiskPrepStep(step) {
+      if (DISK_PREP_STEPS.indexOf(step) <= dp().reached) patch({ step });
     },
     ...shippingActions({ get, dp, patch, go }),
     resetDiskPrep() {
       const { staging, jobs } = dp();
-      set({ dp: { ...initDiskPrepState.dp, defaultsLoaded: true, staging, jobs } });
+      set({ diskPrep: { ...initDiskPrepState.diskPrep, defaultsLoaded: true, staging, jobs } });
     },
   };
 };

@@ -23,7 +23,7 @@ export interface JobNotification {
 export type JobAction = 'tracking' | 'return' | 'cancel' | 'delete';
 
 export interface ImportJobsState {
-  ij: {
+  importJobs: {
     jobs: ImportJobInfo[];
     subscriptions: SubscriptionInfo[];
     loaded: boolean;
@@ -69,7 +69,7 @@ export interface ImportJobsActions {
 export type ImportJobsSlice = ImportJobsState & ImportJobsActions;
 
 export const initImportJobsState: ImportJobsState = {
-  ij: {
+  importJobs: {
     jobs: [],
     subscriptions: [],
     loaded: false,
@@ -133,8 +133,8 @@ export function jobNotifications(prev: readonly ImportJobInfo[] | null, next: re
 }
 
 export const createImportJobsSlice: SliceCreator<ImportJobsSlice> = (set, get) => {
-  const ij = () => get().ij;
-  const patch = (p: Partial<ImportJobsState['ij']>) => set((s) => ({ ij: { ...s.ij, ...p } }));
+  const ij = () => get().importJobs;
+  const patch = (p: Partial<ImportJobsState['importJobs']>) => set((s) => ({ importJobs: { ...s.importJobs, ...p } }));
   const ref = () => {
     const r = ij().selected;
     if (!r) throw new Error('No import job is selected.');

@@ -24,7 +24,7 @@ export function recoverSourceOf(d: RecoverDraft): ContractSource {
 }
 
 export interface RecoverState {
-  rec: {
+  recoverData: {
     draft: RecoverDraft;
     step: RecoverStep;
     reached: number;
@@ -67,7 +67,7 @@ export type RecoverSlice = RecoverState & RecoverActions;
 const emptyDraft = (): RecoverDraft => ({ source: 'staging', staging: '', jobName: '', passphrase: '', selected: [], destination: '', conflict: DEFAULT_CONFLICT });
 
 export const initRecoverState: RecoverState = {
-  rec: {
+  recoverData: {
     draft: emptyDraft(),
     step: 'source',
     reached: 0,
@@ -88,16 +88,16 @@ export const initRecoverState: RecoverState = {
 };
 
 export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
-  const patch = (p: Partial<RecoverState['rec']>) => set((s) => ({ rec: { ...s.rec, ...p } }));
+  const patch = (p: Partial<RecoverState['recoverData']>) => set((s) => ({ recoverData: { ...s.recoverData, ...p } }));
   const ref = () => {
-    const d = get().rec.draft;
-    const secret = d.usePolicyPassphrase && get().rec.policy?.passphraseSet ? { usePolicyPassphrase: true as const } : { passphrase: d.passphrase };
+    const d = get().recoverData.draft;
+    const secret = d.usePolicyPassphrase && get().recoverData.policy?.passphraseSet ? { usePolicyPassphrase: true as const } : { passphrase: d.passphrase };
     return { source: recoverSourceOf(d), ...secret };
   };
   return {
     ...initRecoverState,
     updateRecoverDraft(p) {
-      const r = get().rec;
+      const r = get().recoverData;
       const draft = { ...r.draft, ...p };
       // Another staging folder, job or passphrase means another catalog: forget what was browsed.
       const newSource = p.staging !== undefined && p.staging !== r.draft.staging;
@@ -113,16 +113,16 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
     },
     goRecoverStep(step) {
       const i = RECOVER_STEPS.indexOf(step);
-      set((s) => ({ rec: { ...s.rec, step, reached: Math.max(s.rec.reached, i) } }));
+      set((s) => ({ recoverData: { ...s.recoverData, step, reached: Math.max(s.recoverData.reached, i) } }));
     },
     async loadRecoverDefaults() {
-      let p = get().rec.policy;
+      let p = get().recoverData.policy;
       if (!p) {
         const r = await fetchPolicyDefaults().catch(() => null);
         if (r?.kind !== 'policy') return;
         p = r.policy;
       }
-      const d = get().rec.draft;
+      const d = get().recoverData.draft;
       const fill = <K extends 'staging' | 'subscriptionId' | 'resourceGroup' | 'storageAccount' | 'container'>(k: K, v: string | undefined) => (!d[k] && v ? { [k]: v } : {});
       patch({
         policy: p,
@@ -131,11 +131,11 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
     },
     async loadRecoverJobs() {
       // Disks and the container do not need a staging folder; without one there is no job list to read.
-      if (!get().rec.draft.staging) return patch({ jobs: [], jobsLoading: false, jobsError: null });
+      if (!get().recoverData.draft.staging) return patch({ jobs: [], jobsLoading: false, jobsError: null });
       patch({ jobsLoading: true, jobsError: null });
       try {
-        const jobs = await api.invoke('backup:jobs', { staging: get().rec.draft.staging });
-        const d = get().rec.draft;
+        const jobs = await api.invoke('backup:jobs', { staging: get().recoverData.draft.staging });
+        const d = get().recoverData.draft;
         const complete = jobs.filter((j) => j.state === 'complete');
         // One finished job: choose it for the user.
         const jobName = d.jobName && (d.source !== 'staging' || jobs.some((j) => j.jobName === d.jobName)) ? d.jobName : complete.length === 1 ? complete[0].jobName : '';
@@ -155,7 +155,7 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
       }
     },
     async unlockRecoverJob() {
-      if (get().rec.tree['']) return true;
+      if (get().recoverData.tree['']) return true;
       patch({ unlocking: true, unlockError: null });
       try {
         const top = await api.invoke('recover:list', { ...ref(), path: '' });
@@ -167,24 +167,24 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
       }
     },
     async loadRecoverFolder(path) {
-      if (get().rec.tree[path] || get().rec.loadingPaths.includes(path)) return;
-      set((s) => ({ rec: { ...s.rec, loadingPaths: [...s.rec.loadingPaths, path], treeError: null } }));
+      if (get().recoverData.tree[path] || get().recoverData.loadingPaths.includes(path)) return;
+      set((s) => ({ recoverData: { ...s.recoverData, loadingPaths: [...s.recoverData.loadingPaths, path], treeError: null } }));
       try {
         const l = await api.invoke('recover:list', { ...ref(), path });
-        set((s) => ({ rec: { ...s.rec, tree: { ...s.rec.tree, [path]: l.children } } }));
+        set((s) => ({ recoverData: { ...s.recoverData, tree: { ...s.recoverData.tree, [path]: l.children } } }));
       } catch (err) {
         patch({ treeError: err });
       } finally {
-        set((s) => ({ rec: { ...s.rec, loadingPaths: s.rec.loadingPaths.filter((p) => p !== path) } }));
+        set((s) => ({ recoverData: { ...s.recoverData, loadingPaths: s.recoverData.loadingPaths.filter((p) => p !== path) } }));
       }
     },
     async toggleRecoverFolder(path) {
-      const open = get().rec.expanded.includes(path);
-      set((s) => ({ rec: { ...s.rec, expanded: open ? s.rec.expanded.filter((p) => p !== path) : [...s.rec.expanded, path] } }));
+      const open = get().recoverData.expanded.includes(path);
+      set((s) => ({ recoverData: { ...s.recoverData, expanded: open ? s.recoverData.expanded.filter((p) => p !== path) : [...s.recoverData.expanded, path] } }));
       if (!open) await get().loadRecoverFolder(path);
     },
     async startRecover() {
-      const d = get().rec.draft;
+      const d = get().recoverData.draft;
       patch({ starting: true, startError: null });
       try {
         const all = d.selected.includes('');
@@ -203,7 +203,7 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
       patch({ taskId: null, step: 'destination' });
     },
     resetRecover() {
-      set((s) => ({ rec: { ...initRecoverState.rec, draft: emptyDraft(), policy: s.rec.policy } }));
+      set((s) => ({ recoverData: { ...initRecoverState.recoverData, draft: emptyDraft(), policy: s.recoverData.policy } }));
     },
   };
 };

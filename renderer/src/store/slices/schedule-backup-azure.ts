@@ -19,12 +19,12 @@ type AzureActionNames =
 
 export function azureActions(
   get: () => AppStore,
-  patch: (p: Partial<ScheduleBackupState['sb']>) => void,
+  patch: (p: Partial<ScheduleBackupState['scheduleBackup']>) => void,
   setData: (p: Partial<WizardData>) => void,
   azureFail: (err: unknown) => void,
   ownJobName: () => string | undefined,
 ): Pick<ScheduleBackupActions, AzureActionNames> {
-  const data = () => get().sb.data;
+  const data = () => get().scheduleBackup.data;
   return {
     async signInAzure() {
       // The console's one sign-in (its errors show in SignInPanel); the pickers fill once signed in.
@@ -71,7 +71,7 @@ export function azureActions(
       }
     },
     async selectStorageAccount(name) {
-      const acct = get().sb.storageAccounts.find((a) => a.name === name);
+      const acct = get().scheduleBackup.storageAccounts.find((a) => a.name === name);
       const od = data().ownDisk;
       setData({
         ownDisk: {
@@ -122,7 +122,7 @@ export function azureActions(
         if (still()) patch({ jobResourceGroupCheck: { name, state: 'ok', message: `Resource group ${rg.name} exists (region ${rg.location}).` } });
       } catch (err) {
         if (!still()) return;
-        const sub = get().sb.subscriptions.find((s) => s.subscriptionId === subscriptionId)?.displayName ?? subscriptionId;
+        const sub = get().scheduleBackup.subscriptions.find((s) => s.subscriptionId === subscriptionId)?.displayName ?? subscriptionId;
         const acctRg = data().ownDisk.storageAccountResourceGroup;
         patch({
           jobResourceGroupCheck:

@@ -25,7 +25,7 @@ export interface RunStep {
 }
 
 export interface ScheduleBackupState {
-  sb: {
+  scheduleBackup: {
     loaded: boolean;
     view: PolicyView | null;
     loadError: string | null;
@@ -108,7 +108,7 @@ export const emptyWizardData = (): WizardData => ({
 });
 
 export const initScheduleBackupState: ScheduleBackupState = {
-  sb: {
+  scheduleBackup: {
     loaded: false,
     view: null,
     loadError: null,
@@ -135,14 +135,14 @@ export const initScheduleBackupState: ScheduleBackupState = {
  * The wizard's pages. A new schedule on a machine that keeps a passphrase (its earlier schedule was stopped and
  * deleted) still shows the passphrase page: it says the kept passphrase is used, instead of skipping it silently.
  */
-export function wizardSteps(sb: Pick<ScheduleBackupState['sb'], 'data' | 'view'>): WizardStep[] {
+export function wizardSteps(sb: Pick<ScheduleBackupState['scheduleBackup'], 'data' | 'view'>): WizardStep[] {
   const steps = visibleSteps(sb.data);
   if (!steps.includes('passphrase') && sb.view && !sb.view.policy && sb.view.passphraseSet) steps.splice(steps.indexOf('confirm'), 0, 'passphrase');
   return steps;
 }
 
 /** The import job's resource group was looked up and does not exist (Next stays disabled on the own-disk page). */
-export function jobResourceGroupMissing(sb: ScheduleBackupState['sb']): boolean {
+export function jobResourceGroupMissing(sb: ScheduleBackupState['scheduleBackup']): boolean {
   const c = sb.jobResourceGroupCheck;
   return !!c && c.state === 'missing' && c.name === sb.data.ownDisk.jobResourceGroup.trim();
 }
@@ -172,16 +172,16 @@ export function policyInputOf(d: WizardData): PolicyInput {
 }
 
 export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set, get) => {
-  const patch = (p: Partial<ScheduleBackupState['sb']>) => set((s) => ({ sb: { ...s.sb, ...p } }));
-  const data = () => get().sb.data;
+  const patch = (p: Partial<ScheduleBackupState['scheduleBackup']>) => set((s) => ({ scheduleBackup: { ...s.scheduleBackup, ...p } }));
+  const data = () => get().scheduleBackup.data;
   const setData = (p: Partial<WizardData>) => patch({ data: { ...data(), ...p } });
   const azureFail = (err: unknown) => patch({ azureError: errorMessage(err), azureBusy: null });
-  const ownJobName = () => get().sb.view?.policy?.initialBackup.ownDisk?.importJobName;
+  const ownJobName = () => get().scheduleBackup.view?.policy?.initialBackup.ownDisk?.importJobName;
   let viewSeq = 0;
   // Leaving a valid schedule page: retention rows keep only its backup times and days (they follow the schedule).
   const fitRetention = () => {
     const d = data();
-    if (get().sb.step === 'schedule' && Object.keys(validateStep('schedule', d)).length === 0) setData({ retention: fitRetentionToSchedule(d.retention, d.schedule) });
+    if (get().scheduleBackup.step === 'schedule' && Object.keys(validateStep('schedule', d)).length === 0) setData({ retention: fitRetentionToSchedule(d.retention, d.schedule) });
   };
 
   return {
@@ -216,34 +216,34 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
       patch({ data: next, ...(ownChanged ? { azureError: null } : {}) });
     },
     touchField(...names) {
-      patch({ touched: { ...get().sb.touched, ...Object.fromEntries(names.map((n) => [n, true])) } });
+      patch({ touched: { ...get().scheduleBackup.touched, ...Object.fromEntries(names.map((n) => [n, true])) } });
     },
     goWizardStep(step) {
-      const steps = wizardSteps(get().sb);
+      const steps = wizardSteps(get().scheduleBackup);
       const i = steps.indexOf(step);
-      if (i < 0 || i > get().sb.reached) return;
+      if (i < 0 || i > get().scheduleBackup.reached) return;
       fitRetention();
       patch({ step });
     },
     nextWizardStep() {
       fitRetention();
       const d = data();
-      const steps = wizardSteps(get().sb);
-      const i = steps.indexOf(get().sb.step);
-      if (Object.keys(validateStep(get().sb.step, d)).length) return;
-      if (get().sb.step === 'ownDisk' && jobResourceGroupMissing(get().sb)) return;
+      const steps = wizardSteps(get().scheduleBackup);
+      const i = steps.indexOf(get().scheduleBackup.step);
+      if (Object.keys(validateStep(get().scheduleBackup.step, d)).length) return;
+      if (get().scheduleBackup.step === 'ownDisk' && jobResourceGroupMissing(get().scheduleBackup)) return;
       const next = steps[i + 1];
       if (!next) return;
       if (next === 'progress') return void get().finishScheduleBackup();
-      patch({ step: next, reached: Math.max(get().sb.reached, i + 1) });
+      patch({ step: next, reached: Math.max(get().scheduleBackup.reached, i + 1) });
     },
     backWizardStep() {
-      const steps = wizardSteps(get().sb);
-      const i = steps.indexOf(get().sb.step);
-      if (i > 0 && get().sb.step !== 'progress') patch({ step: steps[i - 1] });
+      const steps = wizardSteps(get().scheduleBackup);
+      const i = steps.indexOf(get().scheduleBackup.step);
+      if (i > 0 && get().scheduleBackup.step !== 'progress') patch({ step: steps[i - 1] });
     },
     async estimateItem(path) {
-      patch({ estimates: { ...get().sb.estimates, [path]: { state: 'loading' } } });
+      patch({ estimates: { ...get().scheduleBackup.estimates, [path]: { state: 'loading' } } });
       let e: ItemEstimate;
       try {
         const r = await api.invoke('backup:estimate', { items: [path], staging: path });
@@ -251,7 +251,7 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
       } catch (err) {
         e = { state: 'error', message: errorMessage(err) };
       }
-      patch({ estimates: { ...get().sb.estimates, [path]: e } });
+      patch({ estimates: { ...get().scheduleBackup.estimates, [path]: e } });
     },
     async checkStagingLocation() {
       const d = data();
@@ -279,15 +279,15 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
     async finishScheduleBackup() {
       const d = data();
       const own = d.initialType === 'ownDisks';
-      const prev = get().sb.run;
+      const prev = get().scheduleBackup.run;
       const keep = (id: RunStepId) => prev.find((s) => s.id === id && (s.status === 'succeeded' || s.status === 'skipped'));
       const run: RunStep[] = [
         keep('container') ?? { id: 'container', title: 'Create the storage container', status: own ? 'pending' : 'skipped', ...(own ? {} : { message: 'Not needed: the initial backup does not use your own disks.' }) },
         keep('app') ?? { id: 'app', title: 'Create the Microsoft Entra application', status: own ? 'pending' : 'skipped', ...(own ? {} : { message: 'Not needed.' }) },
         { id: 'policy', title: 'Save the backup policy', status: 'pending' },
       ];
-      patch({ step: 'progress', reached: wizardSteps(get().sb).length - 1, run, running: true });
-      const update = (id: RunStepId, p: Partial<RunStep>) => patch({ run: get().sb.run.map((s) => (s.id === id ? { ...s, ...p } : s)) });
+      patch({ step: 'progress', reached: wizardSteps(get().scheduleBackup).length - 1, run, running: true });
+      const update = (id: RunStepId, p: Partial<RunStep>) => patch({ run: get().scheduleBackup.run.map((s) => (s.id === id ? { ...s, ...p } : s)) });
       const od = d.ownDisk;
       const steps: [RunStepId, () => Promise<string>][] = [
         [
@@ -300,7 +300,7 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
         [
           'app',
           async () => {
-            const existing = get().sb.entraApp;
+            const existing = get().scheduleBackup.entraApp;
             const app =
               existing ??
               (await api.invoke('azure:ensureEntraApp', { subscriptionId: od.subscriptionId, resourceGroup: od.storageAccountResourceGroup, accountName: od.storageAccount, jobResourceGroup: od.jobResourceGroup }));
@@ -319,7 +319,7 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
         ],
       ];
       for (const [id, fn] of steps) {
-        const s = get().sb.run.find((x) => x.id === id)!;
+        const s = get().scheduleBackup.run.find((x) => x.id === id)!;
         if (s.status === 'succeeded' || s.status === 'skipped') continue;
         update(id, { status: 'running', message: undefined });
         try {
@@ -351,7 +351,7 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
     },
     resetScheduleBackup() {
       // The saved policy stays known (the console shows its next run); everything typed is forgotten.
-      set({ sb: { ...initScheduleBackupState.sb, data: emptyWizardData(), view: get().sb.view } });
+      set({ scheduleBackup: { ...initScheduleBackupState.scheduleBackup, data: emptyWizardData(), view: get().scheduleBackup.view } });
     },
     async loadPolicyView() {
       const seq = ++viewSeq;
