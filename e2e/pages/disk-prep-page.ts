@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 
-/** Helpers for the Disk Prep screen (renderer/src/features/disk-prep) and its shipping form. */
+/** Helpers for the Disk Prep screen (renderer/src/features/prepare-disks) and its shipping form. */
 
 /** Valid return address and carrier account values for the shipping form (field → value). */
 export const GOOD_SHIPPING: Readonly<Record<string, string>> = {

@@ -1,5 +1,5 @@
 /**
- * The one sign-in control of the console, over the one sign-in state (store/slices/auth.ts): the account line, Sign
+ * The one sign-in control of the console, over the one sign-in state (store/slices/sign-in.ts): the account line, Sign
  * in (again), Cancel while the sign-in page is open, the page's link if no window opened, and what went wrong.
  * Used by Sign in / out, Schedule Backup and Prepare Disks.
  * data-testid (prefix p): <statusId | p-signin-status> (data-signed-in), p-signin, p-signin-cancel, p-signin-link,

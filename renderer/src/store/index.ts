@@ -4,12 +4,12 @@ import { createSettingsSlice, initSettingsState } from './slices/settings.ts';
 import { createTasksSlice, initTasksState } from './slices/tasks.ts';
 import { createUiSlice, initUiState } from './slices/ui.ts';
 import { createBackUpNowSlice, initBackUpNowState } from './slices/back-up-now.ts';
-import { createRecoverSlice, initRecoverState } from './slices/recover.ts';
+import { createRecoverSlice, initRecoverState } from './slices/recover-data.ts';
 import { createScheduleBackupSlice, initScheduleBackupState } from './slices/schedule-backup.ts';
 import { createChangePropertiesSlice, initChangePropertiesState } from './slices/change-properties.ts';
 import { createDiskPrepSlice, initDiskPrepState } from './slices/disk-prep.ts';
 import { createImportJobsSlice, initImportJobsState } from './slices/import-jobs.ts';
-import { createAuthSlice, initAuthState } from './slices/auth.ts';
+import { createAuthSlice, initAuthState } from './slices/sign-in.ts';
 import { createSandboxSlice, initSandboxState } from './slices/sandbox.ts';
 import type { AppStore } from './types.ts';
 

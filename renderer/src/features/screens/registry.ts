@@ -14,10 +14,10 @@ export interface ScreenDef {
 // Each screen is its own chunk, loaded when the user opens it.
 const scheduleBackup = lazy(() => import('../schedule-backup/ScheduleBackupWizard.tsx').then((m) => ({ default: m.ScheduleBackupWizard })));
 const changeProperties = lazy(() => import('../change-properties/ChangePropertiesScreen.tsx').then((m) => ({ default: m.ChangePropertiesScreen })));
-const backUpNow = lazy(() => import('../backup/BackUpNowWizard.tsx').then((m) => ({ default: m.BackUpNowWizard })));
-const recoverData = lazy(() => import('../recover/RecoverWizard.tsx').then((m) => ({ default: m.RecoverWizard })));
-const prepareDisks = lazy(() => import('../disk-prep/DiskPrepScreen.tsx').then((m) => ({ default: m.DiskPrepScreen })));
-const account = lazy(() => import('../account/AccountScreen.tsx').then((m) => ({ default: m.AccountScreen })));
+const backUpNow = lazy(() => import('../back-up-now/BackUpNowWizard.tsx').then((m) => ({ default: m.BackUpNowWizard })));
+const recoverData = lazy(() => import('../recover-data/RecoverWizard.tsx').then((m) => ({ default: m.RecoverWizard })));
+const prepareDisks = lazy(() => import('../prepare-disks/DiskPrepScreen.tsx').then((m) => ({ default: m.DiskPrepScreen })));
+const account = lazy(() => import('../sign-in/AccountScreen.tsx').then((m) => ({ default: m.AccountScreen })));
 const importJobs = lazy(() => import('../import-jobs/ImportJobsScreen.tsx').then((m) => ({ default: m.ImportJobsScreen })));
 
 export const SCREENS: readonly ScreenDef[] = [

@@ -5,7 +5,7 @@ import { fetchPolicyDefaults } from './policy-defaults.ts';
 import type { JobTarget } from './job-target.ts';
 import { shippingActions } from './disk-prep-shipping.ts';
 import type { SliceCreator } from '../types.ts';
-import { diskRefFor, needsEraseConfirm } from '../../features/disk-prep/disk-rules.ts';
+import { diskRefFor, needsEraseConfirm } from '../../features/prepare-disks/disk-rules.ts';
 import { emptyShippingDraft, type ShippingDraft } from '../../../../shared/shipping-draft.ts';
 
 export const DISK_PREP_STEPS = ['staging', 'disks', 'signin', 'copy', 'shipping', 'result'] as const;

@@ -16,7 +16,7 @@ import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { formatBytes, formatCount, formatDateTime } from '../../components/format.ts';
 import { pickFolder } from '../../components/pick-folder.ts';
 import { useAppStore } from '../../store/index.ts';
-import { SUPPORTED_RECOVER_SOURCES } from '../../store/slices/recover.ts';
+import { SUPPORTED_RECOVER_SOURCES } from '../../store/slices/recover-data.ts';
 import { SignInPanel } from '../../components/SignInPanel.tsx';
 
 const useStyles = makeStyles({
