@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEFAULT_RETENTION } from '../shared/policy-schema.ts';
 import { expect, test as plain } from './fixtures.ts';
 import { invoke, waitTask } from './helpers/ipc.ts';
 import { admin, sandboxTest as test, withWorkDir } from './helpers/sandbox.ts';
@@ -19,7 +20,7 @@ const policyOf = (item: string) => ({
   items: [{ path: item, kind: 'folder' }],
   exclusions: { folders: [], patterns: [] },
   schedule: { frequency: 'daily', times: ['21:00'], days: ['sunday'], everyWeeks: 1, timeZone: 'UTC' },
-  retention: { daily: { enabled: true, count: 30 }, weekly: { enabled: false, count: 4 }, monthly: { enabled: false, count: 12 }, yearly: { enabled: false, count: 10 } },
+  retention: DEFAULT_RETENTION,
   initialBackup: { type: 'online' },
 });
 
