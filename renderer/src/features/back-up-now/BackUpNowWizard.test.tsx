@@ -230,11 +230,11 @@ describe('Back Up Now wizard', () => {
     type('bun-passphrase-confirm', 'another passphrase of enough length');
     fireEvent.click(next());
     expect((await screen.findByTestId('bun-passphrase-error')).textContent).toMatch(/not the one saved with the backup policy/);
-    expect(getAppState().bun.step).toBe('passphrase');
+    expect(getAppState().backUpNow.step).toBe('passphrase');
     type('bun-passphrase', PASS);
     type('bun-passphrase-confirm', PASS);
     fireEvent.click(next());
-    await waitFor(() => expect(getAppState().bun.step).toBe('confirm'));
+    await waitFor(() => expect(getAppState().backUpNow.step).toBe('confirm'));
     expect(t.calls.filter((c) => c.channel === 'backup:checkPassphrase').length).toBe(2);
   });
 
