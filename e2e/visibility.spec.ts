@@ -73,10 +73,11 @@ test('a drive\'s verbose log lists its files with their status explained, the da
     for (const e of await readdir(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
       if (e.isDirectory()) await walk(p);
-      else if (!e.name.startsWith('obc-') && e.name !== 'DriveManifest.xml') files.push({ path: p, size: (await stat(p)).size });
+      else files.push({ path: p, size: (await stat(p)).size });
     }
   };
-  await walk(diskPath);
+  // The data on the disk is what the datacenter imports: every file in the session folder (packs, catalog, descriptor).
+  await walk(join(diskPath, 'obc-session-1'));
   const target = files.sort((a, b) => b.size - a.size)[0];
   const fh = await open(target.path, 'r+');
   const b = Buffer.alloc(1);
