@@ -34,6 +34,7 @@ const COUNTER_WORDS: Record<string, string> = {
   bytesWritten: 'Written',
   dedupSavedBytes: 'Saved by deduplication',
   compressionSavedBytes: 'Saved by compression',
+  warnings: 'Warnings',
 };
 
 export function JobDetailsDialog({ task, onClose }: { task: TaskSnapshot | null; onClose: () => void }) {
