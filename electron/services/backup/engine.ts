@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { availableParallelism, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import { SEED_FORMAT, SEED_FORMAT_VERSION, type SeedDescriptor, type SeedFile } from '../../../shared/staging.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
-import { CATALOG_PATH, CATALOG_VERSION, encodeCatalog, type Catalog, type CatalogEntry, type ChunkRow } from './catalog.ts';
+import { CATALOG_PATH, CATALOG_VERSION, encodeCatalog, type Catalog } from './catalog.ts';
 import { DEFAULT_KDF, newJobCrypto, unlockJob, type JobKeys } from './crypto.ts';
 import { acquireJobLock } from './job-lock.ts';
 import { assertJobName, jobDirOf, readSeed, readState, writeSeed, writeState, STATE_FILE, type JobState } from './job-files.ts';
@@ -13,10 +13,7 @@ import { readPackIndex } from './pack-format.ts';
 import { PackWriter } from './pack-writer.ts';
 import { freeSpace, scanItems, type SkippedItem } from './scan.ts';
 import { ProgressMeter } from './progress.ts';
-import { planUnits } from './plan.ts';
-import { runPool } from './worker-pool.ts';
-import { PieceChunks } from './chunk-table.ts';
-import { collectGarbage } from './collect.ts';
+import { catalogEntries, readPass } from './read-pass.ts';
 import { DESCRIPTOR_PATH, descriptorFor, encodeDescriptor, type JobDescriptor } from './descriptor.ts';
 import { identityOf } from './identity.ts';
 import { retireDiskPrepState } from '../diskprep/retire.ts';
@@ -154,93 +151,12 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
       if (!keep.has(name)) await unlink(join(jobDir, 'packs', name)).catch(() => undefined);
     }
     await writeState(jobDir, state);
-    const known = Buffer.alloc(w.stored.size * 32);
-    let k = 0;
-    for (const hex of w.stored.keys()) known.write(hex, 32 * k++, 'hex');
-
-    // Work: files in catalog order, small ones batched, big ones in segments both cores can share.
-    const { units, pieceFile, fileCount } = planUnits(scan.entries);
-    // The scan left ~2 KiB of garbage per file (stats, path pieces, promises) in the old generation; collect it
-    // before the workers start rather than carry it (over 100 MiB with 50 000 files) through the run.
-    collectGarbage?.();
-    meter.set({ phase: 'backingUp' }, true);
-    // Per-piece and per-file state in typed arrays: with many small files (one piece and one chunk each) an object
-    // or array per file was most of the engine's heap growth.
-    const pieceChunks = new PieceChunks(pieceFile.length);
-    const pieceBytes = new Float64Array(pieceFile.length);
-    const failedFiles = new Map<number, SkippedItem>();
-    meter.add({ filesProcessed: scan.files - fileCount });
-    const piecesLeft = new Int32Array(scan.entries.length);
-    for (const f of pieceFile) piecesLeft[f]++;
-    await runPool({
-      keys: writerKeys,
-      known,
-      level: opts.compressionLevel ?? 1,
-      workers: opts.workers ?? Math.min(4, availableParallelism()),
-      units,
-      signal,
-      ...(opts.workerUrl ? { workerUrl: opts.workerUrl } : {}),
-      handle: async (items, ring) => {
-        for (const it of items) {
-          const fileIdx = pieceFile[it.piece];
-          if (it.kind === 'chunk') {
-            const hex = it.id;
-            if (it.length !== undefined && (await w.add(hex, it.flag ?? 0, it.rawLength, ring.subarray(it.at!, it.at! + it.length)))) {
-              meter.add({ compressionSavedBytes: it.rawLength - (it.length - 28) });
-            } else {
-              if (!w.has(hex)) throw new AppError('INTERNAL', `Chunk ${hex.slice(0, 12)}… was reported stored but is not in any pack.`);
-              meter.add({ dedupSavedBytes: it.rawLength });
-            }
-            pieceChunks.push(it.piece, w.stored.slot(hex)!);
-            meter.add({ bytesProcessed: it.rawLength });
-            meter.set({ bytesWritten: w.written, currentFile: scan.entries[fileIdx].abs });
-          } else {
-            if (it.kind === 'error' && !failedFiles.has(fileIdx)) {
-              const s = { path: scan.entries[fileIdx].abs, code: it.code, reason: skipReason(it.code, it.message) };
-              failedFiles.set(fileIdx, s);
-              opts.onSkip?.(s);
-            }
-            if (it.kind === 'done') pieceBytes[it.piece] = it.bytes;
-            if (--piecesLeft[fileIdx] === 0) meter.add({ filesProcessed: 1 });
-          }
-        }
-      },
-    });
+    const pass = await readPass({ entries: scan.entries, files: scan.files, writer: w, keys: writerKeys, meter, opts });
     meter.set({ phase: 'finishing' }, true);
     await w.finish();
 
-    // Catalog: entries in path order; a file's chunk list is its pieces' lists in order. A file's pieces are
-    // consecutive piece numbers, files in entry order, so one cursor walks them.
-    const rowOf = new Int32Array(w.stored.size).fill(-1);
-    const idOf = [...w.stored.keys()];
-    const rows: ChunkRow[] = [];
-    const entries: CatalogEntry[] = [];
-    let piece = 0;
-    scan.entries.forEach((e, i) => {
-      const first = piece;
-      while (piece < pieceFile.length && pieceFile[piece] === i) piece++;
-      if (failedFiles.has(i)) return;
-      const base = { path: e.path, type: e.type, size: e.size, mtimeMs: e.mtimeMs, mode: e.mode };
-      if (e.type === 'symlink') entries.push({ ...base, target: e.target ?? '' });
-      else if (e.type === 'dir') entries.push(base);
-      else {
-        const chunks: number[] = [];
-        let size = 0;
-        for (let p = first; p < piece; p++) {
-          size += pieceBytes[p];
-          pieceChunks.forEach(p, (slot) => {
-            if (rowOf[slot] < 0) {
-              const loc = w.stored.at(slot);
-              rowOf[slot] = rows.length;
-              rows.push([idOf[slot], loc.pack, loc.offset, loc.length, loc.rawLength, loc.flag]);
-            }
-            chunks.push(rowOf[slot]);
-          });
-        }
-        entries.push({ ...base, size, chunks });
-      }
-    });
-    skipped.push(...failedFiles.values());
+    const { entries, rows } = catalogEntries(scan.entries, pass, w.stored);
+    skipped.push(...pass.failed.values());
     const catalog: Catalog = {
       version: CATALOG_VERSION,
       jobName,
@@ -321,11 +237,4 @@ function stagingWriteError(err: unknown, jobDir: string): unknown {
   if (sys === 'EROFS' || sys === 'EACCES' || sys === 'EPERM') return new AppError('PERMISSION_DENIED', `The staging location ${jobDir} cannot be written (${sys === 'EROFS' ? 'read-only file system' : 'permission denied'}: ${what}). Make it writable again; ${resume}`, { path: jobDir, errno: sys });
   if (sys === 'ENOENT' || sys === 'ENOTDIR') return new AppError('IO', `The staging folder ${jobDir} was removed or replaced while Back Up Now was writing it (${what}). Check the staging location, then run Back Up Now again.`, { path: jobDir, errno: sys });
   return new AppError('IO', `Writing the staging folder ${jobDir} failed (${what}). ${resume}`, { path: jobDir, errno: sys });
-}
-
-function skipReason(code: string, message: string): string {
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENOENT') return 'vanished before it could be read';
-  if (code === 'EBUSY') return 'locked by another program';
-  return message;
 }
