@@ -3,15 +3,21 @@ import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
 import { open as openSealed, seal } from './crypto.ts';
 import { padTo512 } from './pack-format.ts';
+import { escapeName } from './names.ts';
 
 /**
  * The encrypted catalog: every entry (tree, sizes, times, modes, link targets, chunk lists) and the chunk table
  * (id → pack, offset, sealed length, raw length, flag). File: 'OBCCAT01' ‖ sealed length u32 ‖ 0 u32 ‖ sealed
  * (zstd JSON, AAD = 'obc-catalog:<job>') ‖ zero padding to 512.
+ *
+ * Version 2: paths and link targets are names as bytes in the escaped form of names.ts (`\\` for a backslash,
+ * `\xHH` for a byte that is not valid UTF-8 or a control byte); a file that kept changing while it was read has
+ * `changed: true`. Version 1 catalogs (plain text paths, written before) are still read: their paths are escaped
+ * on the way in, which changes nothing for the names version 1 could hold (see docs/backup-format.md).
  */
 export const CATALOG_PATH = 'catalog.bin';
 const MAGIC = Buffer.from('OBCCAT01');
-export const CATALOG_VERSION = 1;
+export const CATALOG_VERSION = 2;
 
 const entrySchema = z.object({
   path: z.string(),
@@ -22,6 +28,8 @@ const entrySchema = z.object({
   target: z.string().optional(),
   /** Indexes into `chunks`, in file order. */
   chunks: z.array(z.number().int().nonnegative()).optional(),
+  /** Version 2: the file kept changing while it was read (twice); its bytes may mix versions. */
+  changed: z.literal(true).optional(),
 });
 export type CatalogEntry = z.infer<typeof entrySchema>;
 
@@ -30,7 +38,7 @@ const chunkRowSchema = z.tuple([z.string().regex(/^[0-9a-f]{64}$/), z.number().i
 export type ChunkRow = z.infer<typeof chunkRowSchema>;
 
 export const catalogSchema = z.object({
-  version: z.literal(CATALOG_VERSION),
+  version: z.union([z.literal(1), z.literal(CATALOG_VERSION)]),
   jobName: z.string(),
   createdAt: z.string(),
   sourceMachine: z.string(),
@@ -68,5 +76,18 @@ export function decodeCatalog(enc: Buffer, job: string, bytes: Buffer): Catalog 
   }
   const r = catalogSchema.safeParse(parsed);
   if (!r.success) throw fail(r.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  return r.data;
+  return r.data.version === 1 ? upgradeV1(r.data) : r.data;
+}
+
+/**
+ * A version 1 catalog in version 2 terms. Version 1 kept paths and link targets as plain text (a name that was not
+ * valid UTF-8 was never backed up; on POSIX a backslash was taken for a separator), so escaping them is exact: the
+ * result names the same bytes.
+ */
+function upgradeV1(cat: Catalog): Catalog {
+  return {
+    ...cat,
+    version: CATALOG_VERSION,
+    entries: cat.entries.map((e) => ({ ...e, path: escapeName(e.path), ...(e.target !== undefined ? { target: escapeName(e.target) } : {}) })),
+  };
 }

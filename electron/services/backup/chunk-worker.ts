@@ -150,7 +150,7 @@ function zeroCut(window: number, eof: boolean): { len: number; id: Buffer } {
 async function processPiece(p: WorkPiece, buf: Buffer): Promise<void> {
   let fd: number;
   try {
-    fd = openSync(p.path, 'r');
+    fd = openSync(typeof p.path === 'string' ? p.path : Buffer.from(p.path.buffer, p.path.byteOffset, p.path.byteLength), 'r');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     batch.push({ kind: 'error', piece: p.piece, code: e.code ?? 'EIO', message: e.message });

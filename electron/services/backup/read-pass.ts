@@ -5,6 +5,7 @@ import { PieceChunks, type ChunkTable } from './chunk-table.ts';
 import { collectGarbage } from './collect.ts';
 import type { JobKeys } from './crypto.ts';
 import type { PackWriter } from './pack-writer.ts';
+import { displayPath } from './names.ts';
 import { planUnits } from './plan.ts';
 import type { ProgressMeter } from './progress.ts';
 import type { ScanEntry, SkippedItem } from './scan.ts';
@@ -62,10 +63,10 @@ export async function readPass(o: { entries: ScanEntry[]; files: number; writer:
           }
           pieceChunks.push(it.piece, w.stored.slot(hex)!);
           meter.add({ bytesProcessed: it.rawLength });
-          meter.set({ bytesWritten: w.written, currentFile: entries[fileIdx].abs });
+          meter.set({ bytesWritten: w.written, currentFile: displayPath(entries[fileIdx].abs) });
         } else {
           if (it.kind === 'error' && !failed.has(fileIdx)) {
-            const s = { path: entries[fileIdx].abs, code: it.code, reason: skipReason(it.code, it.message) };
+            const s = { path: displayPath(entries[fileIdx].abs), code: it.code, reason: skipReason(it.code, it.message) };
             failed.set(fileIdx, s);
             opts.onSkip?.(s);
           }

@@ -2,7 +2,8 @@
 export interface WorkPiece {
   /** Engine-wide piece number (a whole small file, or one segment of a large one). */
   piece: number;
-  path: string;
+  /** Text, or the raw bytes (a Buffer arrives as a Uint8Array) when a name in it is not valid UTF-8. */
+  path: string | Uint8Array;
   start: number;
   length: number;
 }
