@@ -69,14 +69,19 @@ const HOSTILE = (abs: string): string[] => [
   '\\\\?\\C:\\long.txt',
   '\\\\.\\PhysicalDrive0',
   '//srv/share/unc2.txt',
-  'C:/drive.txt',
-  'C:drive-relative.txt',
   'c:\\Windows\\win.ini',
-  'a/D:/x.txt',
   'ok/nul\0.txt',
+  // Escapes that would spell a separator, a NUL or a dot-dot name (catalog format 2).
+  'a/\\x2F..\\x2Fescaped.txt',
+  '\\x2E\\x2E/escaped.txt',
+  'a/\\x00',
   '\0',
 ];
 const WINDOWS_ONLY = [
+  // On POSIX these are ordinary names (a Wine prefix holds `dosdevices/c:`); restored inside the destination.
+  'C:/drive.txt',
+  'C:drive-relative.txt',
+  'a/D:/x.txt',
   'CON',
   'con.txt',
   'NUL',
@@ -126,13 +131,15 @@ describe('restore never writes outside the destination, whatever the catalog say
   });
 
   it('names only Windows reserves are restored as ordinary files on POSIX, inside the destination', async () => {
-    const names = ['CON', 'nul.txt', 'COM1', 'LPT1', 'trailing-dot.', 'trailing-space ', 'a\\..\\..\\b.txt'];
+    // Catalog format 2 spells a backslash in a name `\\`: the last one is the POSIX name `a\..\..\b.txt`.
+    const names = ['CON', 'nul.txt', 'COM1', 'LPT1', 'trailing-dot.', 'trailing-space ', 'C:', 'a\\\\..\\\\..\\\\b.txt'];
     const reader = await jobWithEntries((f) => names.map((p) => ({ ...f, path: p })));
     const out = join(dir, 'out');
     const before = await snapshot(dir, out);
     const res = await restoreJob(reader, { to: out, platform: 'linux' });
     expect(res.skipped).toEqual([]);
-    for (const n of names) expect(await readFile(join(out, n), 'utf8')).toBe('payload');
+    for (const n of names) expect(await readFile(join(out, n.replace(/\\\\/g, '\\')), 'utf8')).toBe('payload');
+    expect(await readFile(join(out, 'a\\..\\..\\b.txt'), 'utf8')).toBe('payload');
     expect(await snapshot(dir, out)).toEqual(before);
   });
 

@@ -1,10 +1,14 @@
-import { chmod, lstat, mkdir, open, realpath, rename, symlink, unlink, utimes, lutimes } from 'node:fs/promises';
-import { dirname, extname, join, resolve, sep } from 'node:path';
+import { chmod, lstat, mkdir, open, readlink, realpath, rename, symlink, unlink, utimes, lutimes } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../../shared/errors.ts';
 import type { CatalogEntry } from './catalog.ts';
 import type { JobReader } from './reader.ts';
 import { unsafeCatalogPath } from './safe-path.ts';
+import { catalogNames, joinFsPath, unescapeName, type FsPath } from './names.ts';
+import { windowsCaseCollisions, windowsExtendedPath } from './windows-names.ts';
+import { NAME_ERRORS, RestoreDirs, cannotHold } from './restore-dirs.ts';
+import { beginRestore, TEMP_PREFIX } from './restore-leftovers.ts';
 
 export type ConflictChoice = 'overwrite' | 'skip' | 'keepBoth';
 export interface RestoreOptions {
@@ -21,82 +25,111 @@ export interface RestoreResult {
   dirs: number;
   symlinks: number;
   bytes: number;
+  /** Files and links already in place with the backup's bytes (a rerun): left alone, not reported. */
+  unchanged: number;
   skipped: Array<{ path: string; reason: string }>;
 }
 
 const ZERO = Buffer.alloc(8 << 20);
 const isZero = (b: Buffer) => b.length <= ZERO.length && b.compare(ZERO, 0, b.length) === 0;
 
+/** `name (1).ext` for keep-both, on text or bytes. */
+function numbered(name: string | Buffer, i: number): string | Buffer {
+  const b = typeof name === 'string' ? Buffer.from(name, 'utf8') : name;
+  const dot = b.lastIndexOf(0x2e);
+  const cut = dot > 0 ? dot : b.length;
+  const out = Buffer.concat([b.subarray(0, cut), Buffer.from(` (${i})`), b.subarray(cut)]);
+  return typeof name === 'string' ? out.toString('utf8') : out;
+}
+
 /** Restores all or selected catalog paths under `to`, never outside it. */
 export async function restoreJob(reader: JobReader, opts: RestoreOptions): Promise<RestoreResult> {
+  // The naming rules of `platform` (tests apply the Windows rules here); paths are built for the real system.
+  const platform = opts.platform ?? process.platform;
+  const win = platform === 'win32';
+  const onWindows = process.platform === 'win32';
+  const sep = onWindows ? '\\' : '/';
   const to = resolve(opts.to);
   await mkdir(to, { recursive: true });
   const realTo = await realpath(to);
+  // `\\?\` lifts Windows' 260-character limit and takes names literally (the names were checked above).
+  const root = onWindows ? windowsExtendedPath(realTo) : realTo;
   const conflict = opts.conflict ?? 'skip';
-  const wanted = (opts.paths ?? []).map((p) => p.replace(/\\/g, '/').replace(/^\/+|\/+$/g, '')).filter(Boolean);
+  const wanted = (opts.paths ?? []).map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean);
   for (const w of wanted) {
     if (!reader.entry(w)) throw new AppError('NOT_FOUND', `"${w}" is not in the backup of job "${reader.seed.jobName}".`, { path: w });
   }
   const selected = reader.entries().filter((e) => wanted.length === 0 || wanted.some((w) => e.path === w || e.path.startsWith(w + '/')));
-  const result: RestoreResult = { files: 0, dirs: 0, symlinks: 0, bytes: 0, skipped: [] };
+  const result: RestoreResult = { files: 0, dirs: 0, symlinks: 0, bytes: 0, unchanged: 0, skipped: [] };
+  const skip = (path: string, reason: string) => void result.skipped.push({ path, reason });
   const totalBytes = selected.reduce((s, e) => s + (e.type === 'file' ? e.size : 0), 0);
-  const inside = (p: string) => p === realTo || p.startsWith(realTo.endsWith(sep) ? realTo : realTo + sep);
-  const dirs: Array<{ e: CatalogEntry; dest: string }> = [];
-  const links: Array<{ e: CatalogEntry; dest: string }> = [];
+  const caseTwins = win ? windowsCaseCollisions(selected.map((e) => e.path)) : new Map<string, string>();
+  const finish = await beginRestore(realTo);
+  const dirs = new RestoreDirs(root, sep);
+  const dirEntries: Array<{ e: CatalogEntry; dest: FsPath }> = [];
+  const links: Array<{ e: CatalogEntry; name: string | Buffer; parent: FsPath }> = [];
   let lastReport = 0;
-  // Folders already created and checked in this run (links are only created at the end).
-  const checkedDirs = new Set<string>();
 
-  const target = async (e: CatalogEntry): Promise<string | null> => {
-    const why = unsafeCatalogPath(e.path, opts.platform);
-    if (why) {
-      result.skipped.push({ path: e.path, reason: `refused: ${why}` });
-      return null;
-    }
-    const dest = join(to, ...e.path.split('/'));
-    if (!dest.startsWith(to + sep)) {
-      result.skipped.push({ path: e.path, reason: 'refused: resolves outside the restore folder' });
-      return null;
-    }
-    const parent = dirname(dest);
-    if (!checkedDirs.has(parent)) {
-      try {
-        await mkdir(parent, { recursive: true });
-      } catch (err) {
-        // A file restored (or already present) where a folder of this path belongs: skip this entry, keep going.
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'ENOTDIR' && code !== 'EEXIST') throw err;
-        result.skipped.push({ path: e.path, reason: 'a file with the name of one of its folders already exists' });
-        return null;
-      }
-      // A link planted in the destination must not lead writes elsewhere.
-      if (!inside(await realpath(parent))) {
-        result.skipped.push({ path: e.path, reason: 'refused: its folder leads outside the restore folder' });
-        return null;
-      }
-      checkedDirs.add(parent);
-    }
-    return dest;
+  /** The entry's folder (created name by name, never through a link) and its own name; null when refused. */
+  const place = async (e: CatalogEntry): Promise<{ parent: FsPath; name: string | Buffer } | null> => {
+    const why = unsafeCatalogPath(e.path, platform);
+    if (why) return void skip(e.path, `refused: ${why}`), null;
+    const twin = caseTwins.get(e.path);
+    if (twin !== undefined) return void skip(e.path, `not restored: Windows folders do not tell letter case apart, and "${twin}" takes this name`), null;
+    const names = catalogNames(e.path);
+    const made = await dirs.ensure(e.path, names.slice(0, -1));
+    if (!made.ok) return void skip(e.path, made.reason), null;
+    return { parent: made.path, name: names[names.length - 1] };
   };
-  const resolveConflict = async (dest: string, path: string): Promise<string | null> => {
+
+  /** Whether `dest` already holds exactly this file: same size and time, then the same bytes. */
+  const sameFile = async (dest: FsPath, e: CatalogEntry): Promise<boolean> => {
+    const st = await lstat(dest).catch(() => null);
+    if (!st?.isFile() || st.size !== e.size || Math.abs(st.mtimeMs - e.mtimeMs) > 1) return false;
+    const fh = await open(dest, 'r');
+    try {
+      let pos = 0;
+      for await (const chunk of reader.readFile(e.path)) {
+        const b = Buffer.allocUnsafe(chunk.length);
+        const { bytesRead } = await fh.read(b, 0, chunk.length, pos);
+        if (bytesRead !== chunk.length || !b.equals(chunk)) return false;
+        pos += chunk.length;
+      }
+      return true;
+    } finally {
+      await fh.close();
+    }
+  };
+  const sameLink = async (dest: FsPath, e: CatalogEntry): Promise<boolean> => {
+    const st = await lstat(dest).catch(() => null);
+    if (!st?.isSymbolicLink()) return false;
+    const want = unescapeName(e.target ?? '');
+    const have = await readlink(dest, { encoding: 'buffer' });
+    return have.equals(typeof want === 'string' ? Buffer.from(want, 'utf8') : want);
+  };
+
+  /** Where to write, given what is there: null = leave it (identical, or the user chose skip). */
+  const resolveConflict = async (parent: FsPath, name: string | Buffer, e: CatalogEntry): Promise<FsPath | null> => {
+    const dest = joinFsPath(parent, name, sep);
     const existing = await lstat(dest).catch(() => null);
     if (!existing) return dest;
-    if (conflict === 'skip') {
-      result.skipped.push({ path, reason: 'already exists (skipped)' });
+    if (e.type === 'file' ? await sameFile(dest, e) : await sameLink(dest, e)) {
+      result.unchanged++;
+      if (e.type === 'file') result.bytes += e.size;
       return null;
     }
+    if (conflict === 'skip') return void skip(e.path, 'already exists (skipped)'), null;
     if (conflict === 'overwrite') return dest;
-    const ext = extname(dest);
     for (let i = 1; ; i++) {
-      const alt = `${dest.slice(0, dest.length - ext.length)} (${i})${ext}`;
+      const alt = joinFsPath(parent, numbered(name, i), sep);
       if (!(await lstat(alt).catch(() => null))) return alt;
     }
   };
 
-  const restoreFile = async (e: CatalogEntry, dest: string): Promise<void> => {
-    const final = await resolveConflict(dest, e.path);
+  const restoreFile = async (e: CatalogEntry, parent: FsPath, name: string | Buffer): Promise<void> => {
+    const final = await resolveConflict(parent, name, e);
     if (!final) return;
-    const tmp = join(dirname(final), `.obc-restore-${randomBytes(6).toString('hex')}.tmp`);
+    const tmp = joinFsPath(parent, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}.tmp`, sep);
     const fh = await open(tmp, 'wx', 0o600);
     try {
       let pos = 0;
@@ -122,16 +155,11 @@ export async function restoreJob(reader: JobReader, opts: RestoreOptions): Promi
     } catch (err) {
       await fh.close().catch(() => undefined);
       await unlink(tmp).catch(() => undefined);
-      if (err instanceof AppError && err.code === 'CORRUPT_DATA') {
-        result.skipped.push({ path: e.path, reason: err.message });
-        return;
-      }
+      if (err instanceof AppError && err.code === 'CORRUPT_DATA') return skip(e.path, err.message);
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      if (NAME_ERRORS.has(code)) return skip(e.path, cannotHold(err));
       // A folder where the file goes (the catalog lists the name twice, as a file and below it): skip, keep going.
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EISDIR' || code === 'ENOTDIR' || code === 'ENOTEMPTY') {
-        result.skipped.push({ path: e.path, reason: 'a folder with this name already exists where the file goes' });
-        return;
-      }
+      if (code === 'EISDIR' || code === 'ENOTDIR' || code === 'ENOTEMPTY') return skip(e.path, 'a folder with this name already exists where the file goes');
       throw err;
     }
     result.files++;
@@ -144,24 +172,22 @@ export async function restoreJob(reader: JobReader, opts: RestoreOptions): Promi
   for (const e of selected) {
     if (failure) break;
     opts.signal?.throwIfAborted();
-    const dest = await target(e);
-    if (!dest) continue;
+    const at = await place(e);
+    if (!at) continue;
     if (e.type === 'dir') {
-      const st = await lstat(dest).catch(() => null);
-      if (st && !st.isDirectory()) {
-        result.skipped.push({ path: e.path, reason: 'a file with this name already exists where the folder goes' });
+      const made = await dirs.ensure(e.path, catalogNames(e.path));
+      if (!made.ok) {
+        skip(e.path, made.reason);
         continue;
       }
-      await mkdir(dest, { recursive: true });
-      if (checkedDirs.has(dirname(dest)) && !st) checkedDirs.add(dest);
-      dirs.push({ e, dest });
+      dirEntries.push({ e, dest: made.path });
       result.dirs++;
     } else if (e.type === 'symlink') {
-      links.push({ e, dest });
+      links.push({ e, ...at });
     } else {
       if (inflight.size >= limit) await Promise.race(inflight);
       if (failure) break;
-      const p: Promise<void> = restoreFile(e, dest).catch((err: unknown) => {
+      const p: Promise<void> = restoreFile(e, at.parent, at.name).catch((err: unknown) => {
         failure ??= { err };
       });
       const tracked = p.finally(() => inflight.delete(tracked));
@@ -171,23 +197,26 @@ export async function restoreJob(reader: JobReader, opts: RestoreOptions): Promi
   await Promise.all(inflight);
   if (failure) throw (failure as { err: unknown }).err;
   // Links last, so no write above could pass through one.
-  for (const { e, dest } of links) {
-    const final = await resolveConflict(dest, e.path);
+  for (const { e, name, parent } of links) {
+    const final = await resolveConflict(parent, name, e);
     if (!final) continue;
     try {
-      if (final === dest && (await lstat(dest).catch(() => null))) await unlink(dest);
-      await symlink(e.target ?? '', final);
+      // Overwrite: the link replaces what is there (keep-both picked a free name).
+      if (await lstat(final).catch(() => null)) await unlink(final);
+      await symlink(unescapeName(e.target ?? ''), final);
       await lutimes(final, e.mtimeMs / 1000, e.mtimeMs / 1000).catch(() => undefined);
       result.symlinks++;
     } catch (err) {
-      result.skipped.push({ path: e.path, reason: `could not create the link: ${(err as Error).message}` });
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      skip(e.path, NAME_ERRORS.has(code) ? cannotHold(err) : `could not create the link: ${(err as Error).message}`);
     }
   }
   // Folder times last (writing into a folder changes its mtime), deepest first.
-  for (const { e, dest } of dirs.reverse()) {
+  for (const { e, dest } of dirEntries.reverse()) {
     await chmod(dest, (e.mode & 0o7777) | 0o700).catch(() => undefined);
     await utimes(dest, e.mtimeMs / 1000, e.mtimeMs / 1000).catch(() => undefined);
   }
+  await finish();
   opts.onProgress?.({ files: result.files, bytes: result.bytes, totalBytes, current: '' });
   return result;
 }

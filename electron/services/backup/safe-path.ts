@@ -1,27 +1,30 @@
+import { isCanonicalEscape, unescapeName } from './names.ts';
+import { windowsNameProblem } from './windows-names.ts';
+
 /**
  * Catalog paths are data from a (possibly tampered or foreign) backup: before anything is written they must be
- * plain relative paths that stay inside the restore folder on this platform.
+ * plain relative paths that stay inside the restore folder on this platform. Names are in the escaped form of
+ * names.ts; on POSIX any bytes but NUL and '/' make a name (`C:`, `a\b` and `CON` are ordinary names there).
  */
-const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
 
 /** Returns why `path` cannot be restored, or null when it is safe. */
 export function unsafeCatalogPath(path: string, platform: NodeJS.Platform = process.platform): string | null {
   if (path.length === 0) return 'empty path';
   if (path.includes('\0')) return 'contains a NUL character';
-  if (path.startsWith('/') || path.startsWith('\\')) return 'absolute path';
-  if (/^[A-Za-z]:/.test(path)) return 'starts with a drive letter';
+  if (path.startsWith('/')) return 'absolute path';
   const win = platform === 'win32';
-  const parts = path.split('/');
-  for (const part of parts) {
-    if (part === '' ) return 'empty path component';
+  if (win && path.startsWith('\\')) return 'absolute path';
+  if (win && /^[A-Za-z]:/.test(path)) return 'starts with a drive letter';
+  for (const part of path.split('/')) {
+    if (part === '') return 'empty path component';
     if (part === '.' || part === '..') return `"${part}" component`;
-    if (/^[A-Za-z]:/.test(part)) return 'contains a drive letter';
+    if (!isCanonicalEscape(part)) return `"${part}" is not a well-formed name (bad escape)`;
+    const name = unescapeName(part);
+    if (typeof name === 'string' ? name.includes('\0') || name.includes('/') : name.includes(0) || name.includes(0x2f)) return `"${part}" contains a NUL or "/" byte`;
     if (win) {
-      if (part.includes('\\')) return 'contains a backslash';
-      // eslint-disable-next-line no-control-regex -- control characters are exactly what Windows refuses in names
-      if (/[<>:"|?*\x01-\x1f]/.test(part)) return `"${part}" has characters Windows does not allow`;
-      if (RESERVED.test(part)) return `"${part}" is a reserved Windows name`;
-      if (/[. ]$/.test(part)) return `"${part}" ends with a dot or space`;
+      if (typeof name === 'string' && /^[A-Za-z]:/.test(name)) return 'contains a drive letter';
+      const why = windowsNameProblem(name);
+      if (why) return why;
     }
   }
   return null;

@@ -1,8 +1,13 @@
 /** Helpers for the backup tests (temp folders, deterministic data, tree comparison). Not used at run time. */
-import { mkdtemp, open, readdir, readlink, lstat, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, readlink, lstat, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCipheriv } from 'node:crypto';
+import { CATALOG_PATH, decodeCatalog, encodeCatalog, type CatalogEntry } from './catalog.ts';
+import { unlockJob } from './crypto.ts';
+import { runBackup } from './engine.ts';
+import { readSeed } from './job-files.ts';
+import { openStagingJob, type JobReader } from './reader.ts';
 
 export const PASS = 'correct horse battery staple';
 export const FAST_KDF = { N: 1 << 12, r: 8, p: 1 };
@@ -64,4 +69,23 @@ export async function diffTrees(a: string, b: string, opts: { mtimes?: boolean }
   };
   await walk('');
   return out;
+}
+
+/**
+ * A real backup of one file (`f.txt`, "payload") whose catalog the test then rewrites with the job's own key, as a
+ * foreign or tampered backup would be; returns the opened job.
+ */
+export async function jobWithCatalogEntries(dir: string, make: (file: CatalogEntry) => CatalogEntry[], job = 'job-a'): Promise<JobReader> {
+  const src = join(dir, 'src');
+  await mkdir(src, { recursive: true });
+  await writeFile(join(src, 'f.txt'), 'payload');
+  await runBackup({ staging: join(dir, 'staging'), job: { name: job }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [src] });
+  const jobDir = join(dir, 'staging', job);
+  const seed = (await readSeed(jobDir))!;
+  const keys = await unlockJob(PASS, seed.crypto, job);
+  const cat = decodeCatalog(keys.enc, job, await readFile(join(jobDir, CATALOG_PATH)));
+  const file = cat.entries.find((e) => e.type === 'file')!;
+  cat.entries = make(file);
+  await writeFile(join(jobDir, CATALOG_PATH), encodeCatalog(keys.enc, cat));
+  return openStagingJob(join(dir, 'staging'), job, PASS);
 }
