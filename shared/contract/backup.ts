@@ -58,6 +58,10 @@ export interface BackupSummary {
   compressionSavedBytes: number;
   skippedCount: number;
   skipped: SkippedFile[];
+  /** Files that kept changing while they were read (kept as read the second time, marked in the catalog). */
+  changedWhileRead?: SkippedFile[];
+  /** Plain remarks of the run (no warnings): a folder left out because it holds the staging location, … */
+  notes?: string[];
   resumed: boolean;
   seconds: number;
 }

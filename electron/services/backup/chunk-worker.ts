@@ -4,7 +4,7 @@
  * byte credits so a slow disk cannot make memory grow.
  */
 import { parentPort } from 'node:worker_threads';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { constants as zc, createZstdCompress, type ZstdCompress } from 'node:zlib';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -157,7 +157,16 @@ async function processPiece(p: WorkPiece, buf: Buffer): Promise<void> {
     return;
   }
   let total = 0;
+  // The file must look as it did at the scan before and after this piece is read; if not, it changed meanwhile
+  // (the engine reads it again). Never more than the scanned length is read, so a growing file is cut there.
+  const [size, mtimeMs, ctimeMs, ino] = p.stat;
+  const same = () => {
+    const s = fstatSync(fd);
+    return s.size === size && s.mtimeMs === mtimeMs && s.ctimeMs === ctimeMs && s.ino === ino;
+  };
+  let changed: boolean;
   try {
+    changed = !same();
     let fill = 0; // bytes valid in buf
     let cur = 0; // next chunk start in buf
     let filePos = p.start;
@@ -205,6 +214,7 @@ async function processPiece(p: WorkPiece, buf: Buffer): Promise<void> {
       cur += len;
       total += len;
     }
+    if (!changed) changed = !same();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     batch.push({ kind: 'error', piece: p.piece, code: e.code ?? 'EIO', message: e.message });
@@ -212,7 +222,7 @@ async function processPiece(p: WorkPiece, buf: Buffer): Promise<void> {
   } finally {
     closeSync(fd);
   }
-  batch.push({ kind: 'done', piece: p.piece, bytes: total });
+  batch.push(changed ? { kind: 'done', piece: p.piece, bytes: total, changed: true } : { kind: 'done', piece: p.piece, bytes: total });
 }
 
 async function run(): Promise<void> {

@@ -13,7 +13,7 @@ import { readPackIndex } from './pack-format.ts';
 import { PackWriter } from './pack-writer.ts';
 import { freeSpace, scanItems, type SkippedItem } from './scan.ts';
 import { ProgressMeter } from './progress.ts';
-import { catalogEntries, readPass } from './read-pass.ts';
+import { catalogEntries, changedWhileRead, readFiles } from './read-pass.ts';
 import { DESCRIPTOR_PATH, descriptorFor, encodeDescriptor, type JobDescriptor } from './descriptor.ts';
 import { identityOf } from './identity.ts';
 import { retireDiskPrepState } from '../diskprep/retire.ts';
@@ -151,12 +151,14 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
       if (!keep.has(name)) await unlink(join(jobDir, 'packs', name)).catch(() => undefined);
     }
     await writeState(jobDir, state);
-    const pass = await readPass({ entries: scan.entries, files: scan.files, writer: w, keys: writerKeys, meter, opts });
+    const read = await readFiles({ entries: scan.entries, files: scan.files, writer: w, keys: writerKeys, meter, opts });
     meter.set({ phase: 'finishing' }, true);
     await w.finish();
 
-    const { entries, rows } = catalogEntries(scan.entries, pass, w.stored);
-    skipped.push(...pass.failed.values());
+    const { entries, rows } = catalogEntries(scan.entries, read, w.stored);
+    skipped.push(...read.failed.values());
+    const changed = changedWhileRead(scan.entries, read);
+    changed.forEach((c) => opts.onWarning?.(c));
     const catalog: Catalog = {
       version: CATALOG_VERSION,
       jobName,
@@ -207,6 +209,7 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
       dedupSavedBytes: m.dedupSavedBytes,
       compressionSavedBytes: m.compressionSavedBytes,
       skipped,
+      changedWhileRead: changed,
       resumed,
       seconds: (Date.now() - t0) / 1000,
     };

@@ -24,15 +24,16 @@ export function planUnits(entries: ScanEntry[], segment = SEGMENT_BYTES): { unit
   entries.forEach((e, file) => {
     if (e.type !== 'file' || e.size === 0) return;
     fileCount++;
+    const stat: WorkPiece['stat'] = [e.size, e.mtimeMs, e.ctimeMs, e.ino];
     if (e.size > segment) {
       for (let start = 0; start < e.size; start += segment) {
         const piece = pieces.push(file) - 1;
-        units.push([{ piece, path: e.abs, start, length: Math.min(segment, e.size - start) }]);
+        units.push([{ piece, path: e.abs, start, length: Math.min(segment, e.size - start), stat }]);
       }
       return;
     }
     const piece = pieces.push(file) - 1;
-    batch.push({ piece, path: e.abs, start: 0, length: e.size });
+    batch.push({ piece, path: e.abs, start: 0, length: e.size, stat });
     batchBytes += e.size;
     if (batch.length >= UNIT_MAX_PIECES || batchBytes >= UNIT_MAX_BYTES) flush();
   });

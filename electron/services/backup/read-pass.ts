@@ -1,11 +1,12 @@
+import { lstat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { AppError } from '../../../shared/errors.ts';
 import type { ChunkRow, CatalogEntry } from './catalog.ts';
 import { PieceChunks, type ChunkTable } from './chunk-table.ts';
 import { collectGarbage } from './collect.ts';
 import type { JobKeys } from './crypto.ts';
-import type { PackWriter } from './pack-writer.ts';
 import { displayPath } from './names.ts';
+import type { PackWriter } from './pack-writer.ts';
 import { planUnits } from './plan.ts';
 import type { ProgressMeter } from './progress.ts';
 import type { ScanEntry, SkippedItem } from './scan.ts';
@@ -14,15 +15,30 @@ import { runPool } from './worker-pool.ts';
 
 /** What one pass of the chunk workers over the files left: each piece's chunks and bytes, and the files that failed. */
 export interface ReadPass {
-  /** Piece → index of its file in the scan entries; a file's pieces are consecutive, files in entry order. */
+  /** Piece → index of its file in the pass's entries; a file's pieces are consecutive, files in entry order. */
   pieceFile: Int32Array;
   pieceChunks: PieceChunks;
   pieceBytes: Float64Array;
   failed: Map<number, SkippedItem>;
+  /** Files whose stat before or after a piece was read differed from the scan's. */
+  changed: Set<number>;
 }
 
+/** Both passes: every file once, then the files that changed while read once more, from a fresh stat. */
+export interface ReadResult {
+  first: ReadPass;
+  /** The second pass over the files that changed; `of[j]` is the entry index of its j-th file. */
+  second: { pass: ReadPass; of: number[] } | null;
+  /** Entry index → why it is not in the backup (either pass). */
+  failed: Map<number, SkippedItem>;
+  /** Entries that changed while read on both passes: kept as last read, marked in the catalog, warned about. */
+  changedTwice: Set<number>;
+}
+
+type PassInput = { entries: ScanEntry[]; files: number; writer: PackWriter; keys: JobKeys; meter: ProgressMeter; opts: BackupOptions; again?: true };
+
 /** Reads, chunks, compresses and seals the files' bytes in the chunk workers and stores new chunks in packs. */
-export async function readPass(o: { entries: ScanEntry[]; files: number; writer: PackWriter; keys: JobKeys; meter: ProgressMeter; opts: BackupOptions }): Promise<ReadPass> {
+export async function readPass(o: PassInput): Promise<ReadPass> {
   const { entries, writer: w, meter, opts } = o;
   const known = Buffer.alloc(w.stored.size * 32);
   let k = 0;
@@ -39,7 +55,8 @@ export async function readPass(o: { entries: ScanEntry[]; files: number; writer:
   const pieceChunks = new PieceChunks(pieceFile.length);
   const pieceBytes = new Float64Array(pieceFile.length);
   const failed = new Map<number, SkippedItem>();
-  meter.add({ filesProcessed: o.files - fileCount });
+  const changed = new Set<number>();
+  if (!o.again) meter.add({ filesProcessed: o.files - fileCount });
   const piecesLeft = new Int32Array(entries.length);
   for (const f of pieceFile) piecesLeft[f]++;
   await runPool({
@@ -70,51 +87,126 @@ export async function readPass(o: { entries: ScanEntry[]; files: number; writer:
             failed.set(fileIdx, s);
             opts.onSkip?.(s);
           }
-          if (it.kind === 'done') pieceBytes[it.piece] = it.bytes;
-          if (--piecesLeft[fileIdx] === 0) meter.add({ filesProcessed: 1 });
+          if (it.kind === 'done') {
+            pieceBytes[it.piece] = it.bytes;
+            if (it.changed) changed.add(fileIdx);
+          }
+          if (--piecesLeft[fileIdx] === 0 && !o.again) meter.add({ filesProcessed: 1 });
         }
       }
     },
   });
-  return { pieceFile, pieceChunks, pieceBytes, failed };
+  return { pieceFile, pieceChunks, pieceBytes, failed, changed };
 }
 
 /**
- * Catalog entries in path order and the chunk rows they use; a file's chunk list is its pieces' lists in order. A
- * file's pieces are consecutive piece numbers, files in entry order, so one cursor walks them.
+ * Every file once; each file that changed while it was read (its stat before or after reading differs from the
+ * scan's) is read once more from a fresh stat. One that changes again is kept as read the second time — never
+ * past the length it had then — and reported.
  */
-export function catalogEntries(entries: ScanEntry[], pass: ReadPass, stored: ChunkTable): { entries: CatalogEntry[]; rows: ChunkRow[] } {
-  const { pieceFile, pieceChunks, pieceBytes, failed } = pass;
+export async function readFiles(o: Omit<PassInput, 'again'>): Promise<ReadResult> {
+  const first = await readPass(o);
+  const failed = new Map(first.failed);
+  const changedTwice = new Set<number>();
+  if (first.changed.size === 0) return { first, second: null, failed, changedTwice };
+  const of: number[] = [];
+  const again: ScanEntry[] = [];
+  for (const i of [...first.changed].sort((a, b) => a - b)) {
+    if (failed.has(i)) continue;
+    const e = o.entries[i];
+    const st = await lstat(e.abs).catch((err: NodeJS.ErrnoException) => err);
+    const skip = (code: string, reason: string) => {
+      const s = { path: displayPath(e.abs), code, reason };
+      failed.set(i, s);
+      o.opts.onSkip?.(s);
+    };
+    if (st instanceof Error) skip(st.code ?? 'EIO', st.code === 'ENOENT' ? 'vanished while it was read' : st.message);
+    else if (!st.isFile()) skip('ECHANGED', 'replaced by a folder, link or device while it was read');
+    else {
+      Object.assign(e, { size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777, ctimeMs: st.ctimeMs, ino: st.ino });
+      of.push(i);
+      again.push(e);
+    }
+  }
+  if (again.length === 0) return { first, second: null, failed, changedTwice };
+  const pass = await readPass({ ...o, entries: again, files: again.length, again: true });
+  for (const [j, s] of pass.failed) failed.set(of[j], s);
+  for (const j of pass.changed) if (!pass.failed.has(j)) changedTwice.add(of[j]);
+  return { first, second: { pass, of }, failed, changedTwice };
+}
+
+/** Each piece's chunk-table slots, per file of the pass: file index → [slots, bytes]. */
+function filesOf(pass: ReadPass, each: (file: number, slots: number[], bytes: number) => void): void {
+  const { pieceFile, pieceChunks, pieceBytes } = pass;
+  for (let piece = 0; piece < pieceFile.length; ) {
+    const file = pieceFile[piece];
+    const slots: number[] = [];
+    let bytes = 0;
+    for (; piece < pieceFile.length && pieceFile[piece] === file; piece++) {
+      bytes += pieceBytes[piece];
+      pieceChunks.forEach(piece, (slot) => slots.push(slot));
+    }
+    each(file, slots, bytes);
+  }
+}
+
+/**
+ * Catalog entries in path order and the chunk rows they use; a file's chunk list is its pieces' lists in order
+ * (from the second pass for a file that was read again). A file's pieces are consecutive piece numbers, files in
+ * entry order, so one cursor walks them.
+ */
+export function catalogEntries(entries: ScanEntry[], read: ReadResult, stored: ChunkTable): { entries: CatalogEntry[]; rows: ChunkRow[] } {
+  const { pieceFile, pieceChunks, pieceBytes } = read.first;
   const rowOf = new Int32Array(stored.size).fill(-1);
   const idOf = [...stored.keys()];
   const rows: ChunkRow[] = [];
+  const rowFor = (slot: number): number => {
+    if (rowOf[slot] < 0) {
+      const loc = stored.at(slot);
+      rowOf[slot] = rows.length;
+      rows.push([idOf[slot], loc.pack, loc.offset, loc.length, loc.rawLength, loc.flag]);
+    }
+    return rowOf[slot];
+  };
+  const reread = new Map<number, { slots: number[]; bytes: number }>();
+  if (read.second) {
+    const { of } = read.second;
+    filesOf(read.second.pass, (j, slots, bytes) => reread.set(of[j], { slots, bytes }));
+  }
   const out: CatalogEntry[] = [];
   let piece = 0;
   entries.forEach((e, i) => {
     const first = piece;
     while (piece < pieceFile.length && pieceFile[piece] === i) piece++;
-    if (failed.has(i)) return;
+    if (read.failed.has(i)) return;
     const base = { path: e.path, type: e.type, size: e.size, mtimeMs: e.mtimeMs, mode: e.mode };
     if (e.type === 'symlink') out.push({ ...base, target: e.target ?? '' });
     else if (e.type === 'dir') out.push(base);
     else {
+      const again = reread.get(i);
+      if (again) {
+        out.push({ ...base, size: again.bytes, chunks: again.slots.map(rowFor), ...(read.changedTwice.has(i) ? { changed: true as const } : {}) });
+        return;
+      }
       const chunks: number[] = [];
       let size = 0;
       for (let p = first; p < piece; p++) {
         size += pieceBytes[p];
-        pieceChunks.forEach(p, (slot) => {
-          if (rowOf[slot] < 0) {
-            const loc = stored.at(slot);
-            rowOf[slot] = rows.length;
-            rows.push([idOf[slot], loc.pack, loc.offset, loc.length, loc.rawLength, loc.flag]);
-          }
-          chunks.push(rowOf[slot]);
-        });
+        pieceChunks.forEach(p, (slot) => chunks.push(rowFor(slot)));
       }
       out.push({ ...base, size, chunks });
     }
   });
   return { entries: out, rows };
+}
+
+/** The files that changed on both reads, as warnings (the catalog marks them `changed`). */
+export function changedWhileRead(entries: ScanEntry[], read: ReadResult): SkippedItem[] {
+  return [...read.changedTwice].map((i) => ({
+    path: displayPath(entries[i].abs),
+    code: 'ECHANGED',
+    reason: 'changed while it was read, and again when read a second time: the backup holds the second read (up to the length the file had then), which may mix versions; it is marked in the catalog',
+  }));
 }
 
 function skipReason(code: string, message: string): string {

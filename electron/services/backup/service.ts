@@ -135,8 +135,9 @@ export class BackupService {
         signal: t.signal,
         onProgress: (p) => reportBackupProgress(t, p),
         onSkip: (s) => t.warn(`Skipped ${s.path}: ${s.reason}`),
+        onWarning: (w) => t.warn(`Changed while read: ${w.path}: ${w.reason}`),
       });
-      const summary: BackupSummary = { ...r, skippedCount: r.skipped.length, skipped: r.skipped.slice(0, MAX_LISTED) };
+      const summary: BackupSummary = { ...r, skippedCount: r.skipped.length, skipped: r.skipped.slice(0, MAX_LISTED), changedWhileRead: r.changedWhileRead.slice(0, MAX_LISTED) };
       t.message(`Backed up ${r.files} files (${r.bytes} bytes) into ${r.packs} packs${r.skipped.length ? `; ${r.skipped.length} skipped` : ''}.`);
       return { ...summary };
     });

@@ -43,6 +43,8 @@ export interface BackupOptions {
   onProgress?: (p: BackupProgress) => void;
   /** Called once per skipped file (permission denied, vanished, locked…). */
   onSkip?: (s: SkippedItem) => void;
+  /** Called once per file backed up with a warning (it kept changing while it was read). */
+  onWarning?: (w: SkippedItem) => void;
   // Tuning and test hooks.
   packSize?: number;
   workers?: number;
@@ -59,7 +61,7 @@ export interface BackupOptions {
 }
 
 /** What the engine returns; the task result adds `skippedCount` (BackupSummary in the contract). */
-export type BackupResult = Omit<BackupSummary, 'skipped' | 'skippedCount'> & { skipped: SkippedItem[] };
+export type BackupResult = Omit<BackupSummary, 'skipped' | 'skippedCount' | 'changedWhileRead'> & { skipped: SkippedItem[]; changedWhileRead: SkippedItem[] };
 
 export interface EstimateResult {
   files: number;

@@ -6,12 +6,15 @@ export interface WorkPiece {
   path: string | Uint8Array;
   start: number;
   length: number;
+  /** The file's [size, mtimeMs, ctimeMs, ino] at the scan: a different stat before or after reading = changed. */
+  stat: [number, number, number, number];
 }
 
 export type OutItem =
   /** `at`/`length`: where the sealed chunk sits in the worker's ring (absent when the worker knows it is stored). */
   | { kind: 'chunk'; piece: number; /** hex */ id: string; rawLength: number; flag?: number; at?: number; length?: number }
-  | { kind: 'done'; piece: number; bytes: number }
+  /** `changed`: the file's stat before or after reading this piece differs from the scan's. */
+  | { kind: 'done'; piece: number; bytes: number; changed?: true }
   | { kind: 'error'; piece: number; code: string; message: string };
 
 export type ToWorker =
