@@ -66,3 +66,26 @@ describe('dispatch at the boundary', () => {
     expect(r).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'boom at /secret/path' } });
   });
 });
+
+describe('refused calls in the activity log', () => {
+  it('are written at debug level, one line per channel and code per window, with the count of the dropped ones', async () => {
+    const { LogRateLimit } = await import('./dispatch.ts');
+    const rl = new LogRateLimit(10_000);
+    expect(rl.take('a\0VALIDATION', 0)).toEqual({ suppressed: 0 });
+    for (let t = 1; t < 50; t++) expect(rl.take('a\0VALIDATION', t)).toBeNull();
+    expect(rl.take('b\0VALIDATION', 60)).toEqual({ suppressed: 0 });
+    expect(rl.take('a\0VALIDATION', 10_000)).toEqual({ suppressed: 49 });
+    expect(rl.take('a\0VALIDATION', 10_001)).toBeNull();
+  });
+
+  it('a page hammering a refused channel leaves one debug line, not thousands of info lines', async () => {
+    const lines: Array<{ level: string; event: string; fields: Record<string, unknown> }> = [];
+    const log = { write: (level: string, event: string, fields: Record<string, unknown> = {}) => void lines.push({ level, event, fields }) };
+    const ctx = { services: { log }, host: 'browser' } as unknown as Parameters<typeof dispatch>[3];
+    for (let i = 0; i < 500; i++) await dispatch({} as Parameters<typeof dispatch>[0], 'no:such-channel-here', {}, ctx);
+    const refused = lines.filter((l) => l.event === 'invoke:refused');
+    expect(refused.length).toBe(1);
+    expect(refused[0].level).toBe('debug');
+    expect(refused[0].fields).toMatchObject({ code: 'UNKNOWN_CHANNEL' });
+  });
+});

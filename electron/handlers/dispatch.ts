@@ -15,10 +15,39 @@ export async function dispatch(table: HandlerTable, channel: unknown, payload: u
   if (log) {
     const name = typeof channel === 'string' ? channel.slice(0, 80) : typeof channel;
     if (result.ok) log.write('debug', 'invoke', { channel: name, host: ctx.host, ms: Date.now() - started });
-    else log.write(result.error.code === 'INTERNAL' ? 'error' : 'info', 'invoke:refused', { channel: name, host: ctx.host, code: result.error.code, message: result.error.message });
+    else if (result.error.code === 'INTERNAL') log.write('error', 'invoke:failed', { channel: name, host: ctx.host, code: result.error.code, message: result.error.message });
+    else {
+      // A refused call is the caller's problem (bad payload, unknown channel, a check that said no): debug level, and
+      // a page that repeats it in a loop cannot fill the log — one line per channel and code per window.
+      const seen = refusedLog.take(`${name}\0${result.error.code}`, Date.now());
+      if (seen) log.write('debug', 'invoke:refused', { channel: name, host: ctx.host, code: result.error.code, message: result.error.message, ...(seen.suppressed ? { suppressed: seen.suppressed } : {}) });
+    }
   }
   return result;
 }
+
+/** Lets one line per key through per window; counts the others, reported with the next line let through. */
+export class LogRateLimit {
+  private readonly last = new Map<string, { at: number; suppressed: number }>();
+  private readonly windowMs: number;
+  private readonly maxKeys: number;
+  constructor(windowMs = 10_000, maxKeys = 1000) {
+    this.windowMs = windowMs;
+    this.maxKeys = maxKeys;
+  }
+  /** null: drop this line; else write it, mentioning how many were dropped since the last one. */
+  take(key: string, now: number): { suppressed: number } | null {
+    const prev = this.last.get(key);
+    if (prev && now - prev.at < this.windowMs) {
+      prev.suppressed++;
+      return null;
+    }
+    if (!prev && this.last.size >= this.maxKeys) this.last.delete(this.last.keys().next().value!);
+    this.last.set(key, { at: now, suppressed: 0 });
+    return { suppressed: prev?.suppressed ?? 0 };
+  }
+}
+const refusedLog = new LogRateLimit();
 
 async function dispatchInner(table: HandlerTable, channel: unknown, payload: unknown, ctx: HandlerCtx): Promise<IpcResult<unknown>> {
   try {
