@@ -17,6 +17,7 @@ import { catalogEntries, changedWhileRead, readFiles } from './read-pass.ts';
 import { DESCRIPTOR_PATH, descriptorFor, encodeDescriptor, type JobDescriptor } from './descriptor.ts';
 import { identityOf } from './identity.ts';
 import { retireDiskPrepState } from '../diskprep/retire.ts';
+import { neverBackedUp } from './staging-guard.ts';
 import type { BackupOptions, BackupResult } from './types.ts';
 
 export const DEFAULT_PACK_SIZE = 64 << 20;
@@ -51,9 +52,11 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
 
   const meter = new ProgressMeter(opts.onProgress);
   meter.set({ phase: 'scanning' });
-  const scan = await scanItems(opts.items, opts.exclusions ?? {}, signal, (p) =>
-    meter.set({ filesScanned: p.files, bytesScanned: p.bytes, currentFile: p.current }),
-  );
+  const scan = await scanItems(opts.items, opts.exclusions ?? {}, signal, (p) => meter.set({ filesScanned: p.files, bytesScanned: p.bytes, currentFile: p.current }), {
+    neverInclude: neverBackedUp(opts.staging, jobDir, opts.items),
+  });
+  const notes = scan.excluded.map((x) => `${x} lies inside the items and is left out: a backup never contains its own staging location or job folder.`);
+  notes.forEach((n) => opts.onNote?.(n));
   const skipped: SkippedItem[] = [...scan.skipped];
   scan.skipped.forEach((s) => opts.onSkip?.(s));
   meter.set({ phase: 'checking', filesScanned: scan.files, bytesScanned: scan.bytes, filesTotal: scan.files, bytesTotal: scan.bytes, skipped: skipped.length }, true);
@@ -210,6 +213,7 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
       compressionSavedBytes: m.compressionSavedBytes,
       skipped,
       changedWhileRead: changed,
+      notes,
       resumed,
       seconds: (Date.now() - t0) / 1000,
     };

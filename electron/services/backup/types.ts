@@ -45,6 +45,8 @@ export interface BackupOptions {
   onSkip?: (s: SkippedItem) => void;
   /** Called once per file backed up with a warning (it kept changing while it was read). */
   onWarning?: (w: SkippedItem) => void;
+  /** Plain remarks of the run, each once (a folder left out because it holds the staging location, …). */
+  onNote?: (text: string) => void;
   // Tuning and test hooks.
   packSize?: number;
   workers?: number;
