@@ -8,10 +8,31 @@ export function jsonLine(obj: unknown): void {
   process.stdout.write(JSON.stringify(obj) + '\n');
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must not reach a terminal raw
+const UNPRINTABLE = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * One line safe to print on a terminal: control characters (C0 with tab and newline, DEL, C1), bidirectional
+ * overrides and line separators are shown escaped (`\x1B`, `\u202E`), so a file name cannot move the cursor,
+ * recolour the screen, add a line or reorder what is shown. Catalog names are already escaped this way; this
+ * catches the rest (paths in system error messages, for one).
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (ch) => {
+    const c = ch.charCodeAt(0);
+    return c <= 0xff ? `\\x${c.toString(16).toUpperCase().padStart(2, '0')}` : `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;
+  });
+}
+
+/** One line for a human on stdout or stderr, escaped (printable). */
+export function humanLine(stream: NodeJS.WritableStream, text: string): void {
+  stream.write(printable(text) + '\n');
+}
+
 export function printError(err: unknown, json: boolean): void {
   const e = toIpcError(err);
   if (json) jsonLine({ type: 'error', error: e });
-  else process.stderr.write(`error: ${e.message}\n`);
+  else humanLine(process.stderr, `error: ${e.message}`);
 }
 
 export function formatBytes(n: number): string {
@@ -43,7 +64,7 @@ export function taskReporter(json: boolean): (s: TaskSnapshot) => void {
     const amount = p.unit === 'bytes' ? `${formatBytes(p.done)}${p.total ? ` of ${formatBytes(p.total)}` : ''}` : `${p.done}${p.total ? `/${p.total}` : ''}`;
     const rate = p.rate ? ` · ${p.unit === 'bytes' ? `${formatBytes(p.rate)}/s` : `${p.rate.toFixed(1)}/s`}` : '';
     const eta = p.etaSeconds !== undefined ? ` · ETA ${Math.ceil(p.etaSeconds)} s` : '';
-    const line = `${s.title}:${pct} ${amount}${rate}${eta}${s.message ? ` · ${s.message}` : ''}`;
+    const line = printable(`${s.title}:${pct} ${amount}${rate}${eta}${s.message ? ` · ${s.message}` : ''}`);
     if (tty && !final) process.stderr.write(`\r\x1b[K${line}`);
     else process.stderr.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
   };

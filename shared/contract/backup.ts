@@ -113,6 +113,8 @@ export interface RestoreSummary {
   dirs: number;
   symlinks: number;
   bytes: number;
+  /** Files and links already in place with the backup's bytes (a rerun), left alone. */
+  unchanged?: number;
   skipped: Array<{ path: string; reason: string }>;
 }
 

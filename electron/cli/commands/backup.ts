@@ -7,13 +7,14 @@ import { TaskManager } from '../../services/tasks/task-manager.ts';
 import { BackupService } from '../../services/backup/service.ts';
 import { exclusionsFromArgs } from '../../services/backup/exclusions.ts';
 import { recoverDeps } from '../../services/backup/recover-deps.ts';
-import { CONFLICT_CHOICES, DEFAULT_CONFLICT, recoverSourceSchema, retainUntilSchema, type RecoverSource } from '../../../shared/contract/backup.ts';
+import { CONFLICT_CHOICES, DEFAULT_CONFLICT, recoverSourceSchema, retainUntilSchema, type BackupSummary, type RecoverSource, type RestoreSummary } from '../../../shared/contract/backup.ts';
 import { resolveDataDir } from '../../services/paths.ts';
 import { SettingsStore } from '../../services/settings/settings-store.ts';
 import type { AzureService } from '../../services/azure/azure-service.ts';
 import type { ImportVerifyService } from '../../services/import-verify/service.ts';
-import { EXIT, exitCodeFor, formatBytes, jsonLine, printError, taskReporter } from '../output.ts';
+import { EXIT, exitCodeFor, formatBytes, humanLine, jsonLine, printError, taskReporter } from '../output.ts';
 import { readPassphraseFile } from '../passphrase-file.ts';
+import { itemHoldingStaging } from '../../services/backup/staging-guard.ts';
 
 export { readPassphraseFile } from '../passphrase-file.ts';
 
@@ -43,8 +44,8 @@ async function runTask(tasks: TaskManager, start: () => { taskId: string }, json
 function finish(s: TaskSnapshot, json: boolean, human: () => string[]): void {
   if (json) jsonLine({ type: 'result', status: s.status, result: s.result ?? null, error: s.error ?? null });
   else {
-    for (const line of human()) process.stdout.write(line + '\n');
-    if (s.error) process.stderr.write(`error: ${s.error.message}\n`);
+    for (const line of human()) humanLine(process.stdout, line);
+    if (s.error) humanLine(process.stderr, `error: ${s.error.message}`);
   }
   process.exitCode = s.error?.code === 'VALIDATION' ? EXIT.usage : exitCodeFor(s);
 }
@@ -89,6 +90,11 @@ export function register(program: Command): void {
           if (!r.success) throw new AppError('VALIDATION', `--retain-until ${o.retainUntil}: ${r.error.issues[0]?.message ?? 'not a date'}`, { field: 'retainUntil' });
         }
         const exclusions = exclusionsFromArgs(o.exclude, o.excludeNonrecursive);
+        // Before anything is written: a staging location inside the items would hold a backup of itself.
+        const holder = await itemHoldingStaging(o.staging, o.items);
+        if (holder) {
+          throw new AppError('VALIDATION', `The staging location ${o.staging} is inside the item ${holder}: the backup would contain itself. Choose a staging location outside the items.`, { field: 'staging' });
+        }
         const passphrase = await readPassphraseFile(o.passphraseFile);
         const tasks = new TaskManager({ minIntervalMs: 200 });
         const killAt = process.env.OBC_TEST_KILL_AT;
@@ -124,10 +130,12 @@ export function register(program: Command): void {
           json,
         );
         finish(s, json, () => {
-          const r = s.result as { files: number; bytes: number; storedBytes: number; packs: number; jobDir: string; skippedCount: number; skipped: Array<{ path: string; reason: string }>; seconds: number } | undefined;
+          const r = s.result as BackupSummary | undefined;
           if (!r) return [];
           return [
             `Backed up ${r.files} files, ${formatBytes(r.bytes)} → ${formatBytes(r.storedBytes)} in ${r.packs} packs at ${r.jobDir} (${r.seconds.toFixed(1)} s).`,
+            ...(r.notes ?? []).map((n) => `note: ${n}`),
+            ...(r.changedWhileRead ?? []).map((x) => `changed while read: ${x.path}: ${x.reason}`),
             ...r.skipped.map((x) => `skipped: ${x.path}: ${x.reason}`),
             ...(r.skippedCount > r.skipped.length ? [`… and ${r.skippedCount - r.skipped.length} more skipped`] : []),
           ];
@@ -197,8 +205,10 @@ export function register(program: Command): void {
         try {
           const svc = new BackupService(tasks, {}, azure ? recoverDeps({ azure: azure.azure, importVerify: azure.importVerify(tasks) }) : {});
           const s = await runTask(tasks, () => svc.recover({ source, passphrase, to: o.to, paths: o.path, conflict: o.conflict }), json);
-          const r = s.result as { files: number; bytes: number; skipped: Array<{ path: string; reason: string }> } | undefined;
-          finish(s, json, () => (r ? [`Restored ${r.files} files (${formatBytes(r.bytes)}) from ${source.kind === 'staging' ? source.staging : source.kind === 'disks' ? `${source.disks.length} disk(s)` : `container ${source.container}`} to ${o.to}.`, ...r.skipped.map((x) => `skipped: ${x.path}: ${x.reason}`)] : []));
+          const r = s.result as RestoreSummary | undefined;
+          const from = source.kind === 'staging' ? source.staging : source.kind === 'disks' ? `${source.disks.length} disk(s)` : `container ${source.container}`;
+          const already = r?.unchanged ? `; ${r.unchanged} already there with the same bytes` : '';
+          finish(s, json, () => (r ? [`Restored ${r.files} files (${formatBytes(r.bytes)}) from ${from} to ${o.to}${already}.`, ...r.skipped.map((x) => `not restored: ${x.path}: ${x.reason}`)] : []));
         } finally {
           azure?.azure.close();
         }
