@@ -3,8 +3,8 @@ import { hostname } from 'node:os';
 import { mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
-import { SEED_FORMAT, SEED_FORMAT_VERSION, type SeedDescriptor, type SeedFile } from '../../../shared/staging.ts';
-import { writeFileAtomic } from '../store/atomic.ts';
+import { SEED_FORMAT, SEED_FORMAT_VERSION, type SeedDescriptor } from '../../../shared/staging.ts';
+import { sweepAtomicTemps, writeFileAtomic } from '../store/atomic.ts';
 import { CATALOG_PATH, CATALOG_VERSION, encodeCatalog, type Catalog } from './catalog.ts';
 import { DEFAULT_KDF, newJobCrypto, unlockJob, type JobKeys } from './crypto.ts';
 import { acquireJobLock } from './job-lock.ts';
@@ -84,6 +84,8 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
   }
   await mkdir(jobDir, { recursive: true });
   const release = await acquireJobLock(jobDir, jobName);
+  // The job folder is ours now: temp files of atomic writes a killed run left (seed, state, catalog) go.
+  await sweepAtomicTemps(jobDir);
   let writer: PackWriter | null = null;
   try {
     let state: JobState;

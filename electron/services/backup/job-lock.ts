@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { link, open, readFile, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { AppError } from '../../../shared/errors.ts';
 
 const LOCK = '.obc-lock';
@@ -53,7 +54,8 @@ export function processAlive(pid: number, startTime?: string): boolean {
  * File systems without hard links get an exclusive create instead.
  */
 async function createWhole(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  // Named like an atomic write's temp file, so the sweep of a job folder takes it if a kill leaves it behind.
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   await writeFile(tmp, text, { flag: 'wx' });
   try {
     await link(tmp, path);
@@ -82,6 +84,8 @@ export async function acquireJobLock(jobDir: string, jobName: string): Promise<(
         await unlink(path).catch(() => undefined);
       };
     } catch (err) {
+      // ENOENT: the holder's sweep took our temp file between its write and the link; try again.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       // "pid start-time host" (older locks: the pid alone). An empty lock is one whose writer died before writing it.
       const [pidText, start, host] = (await readFile(path, 'utf8').catch(() => '')).trim().split(/\s+/);

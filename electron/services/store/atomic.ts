@@ -1,4 +1,4 @@
-import { open, rename, mkdir, readFile, unlink } from 'node:fs/promises';
+import { lstat, open, rename, mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
@@ -17,7 +17,32 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** temp file → fsync → rename → fsync dir. Readers see the old or the new content, never a mix. */
+const TEMP_RE = /^\.(.+)\.[0-9a-f]{12}\.tmp$/;
+/** A temp file this module may still be writing: the leftovers of other writers are only swept once this old. */
+export const ATOMIC_TEMP_GRACE_MS = 60_000;
+
+/**
+ * Removes the temp files atomic writes left in `dir` (a process killed between create and rename): those of `file`
+ * only, or all; only ones older than `olderThanMs` (another process may be writing a fresh one). Returns how many.
+ */
+export async function sweepAtomicTemps(dir: string, o: { file?: string; olderThanMs?: number } = {}): Promise<number> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  let n = 0;
+  for (const name of names) {
+    const m = TEMP_RE.exec(name);
+    if (!m || (o.file !== undefined && m[1] !== o.file)) continue;
+    const p = join(dir, name);
+    const st = await lstat(p).catch(() => null);
+    if (!st?.isFile() || Date.now() - st.mtimeMs < (o.olderThanMs ?? 0)) continue;
+    await unlink(p).then(() => n++, () => undefined);
+  }
+  return n;
+}
+
+/**
+ * temp file → fsync → rename → fsync dir. Readers see the old or the new content, never a mix. Temp files of this
+ * file left by a killed writer are swept after a successful write.
+ */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
@@ -39,6 +64,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     throw err;
   }
   await fsyncDir(dir);
+  await sweepAtomicTemps(dir, { file: basename(path), olderThanMs: ATOMIC_TEMP_GRACE_MS }).catch(() => 0);
 }
 
 export async function writeJsonAtomic(path: string, value: unknown, mode = 0o644): Promise<void> {
