@@ -62,6 +62,9 @@ export interface BackupSummary {
   changedWhileRead?: SkippedFile[];
   /** Plain remarks of the run (no warnings): a folder left out because it holds the staging location, … */
   notes?: string[];
+  /** A run that resumed a killed one: files changed, added or removed in between (first 200; the count). */
+  changedSinceInterruptedRun?: Array<{ path: string; change: 'changed' | 'added' | 'removed' }>;
+  changedSinceInterruptedRunCount?: number;
   resumed: boolean;
   seconds: number;
 }

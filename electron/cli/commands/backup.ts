@@ -135,6 +135,8 @@ export function register(program: Command): void {
           return [
             `Backed up ${r.files} files, ${formatBytes(r.bytes)} → ${formatBytes(r.storedBytes)} in ${r.packs} packs at ${r.jobDir} (${r.seconds.toFixed(1)} s).`,
             ...(r.notes ?? []).map((n) => `note: ${n}`),
+            ...(r.changedSinceInterruptedRun ?? []).map((c) => `${c.change} since the interrupted run: ${c.path}`),
+            ...((r.changedSinceInterruptedRunCount ?? 0) > (r.changedSinceInterruptedRun?.length ?? 0) ? [`… and ${r.changedSinceInterruptedRunCount! - r.changedSinceInterruptedRun!.length} more since the interrupted run`] : []),
             ...(r.changedWhileRead ?? []).map((x) => `changed while read: ${x.path}: ${x.reason}`),
             ...r.skipped.map((x) => `skipped: ${x.path}: ${x.reason}`),
             ...(r.skippedCount > r.skipped.length ? [`… and ${r.skippedCount - r.skipped.length} more skipped`] : []),

@@ -18,6 +18,7 @@ import { DESCRIPTOR_PATH, descriptorFor, encodeDescriptor, type JobDescriptor } 
 import { identityOf } from './identity.ts';
 import { retireDiskPrepState } from '../diskprep/retire.ts';
 import { neverBackedUp } from './staging-guard.ts';
+import { recordScan, removeScanRecord, sinceNote } from './scan-record.ts';
 import type { BackupOptions, BackupResult } from './types.ts';
 
 export const DEFAULT_PACK_SIZE = 64 << 20;
@@ -119,6 +120,12 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
     }
     const resumed = state.packs.length > 0;
     const writerKeys: JobKeys = keys;
+    // A rerun of a killed run: tell which files changed in between (the backup holds them as they are now).
+    const since = await recordScan(jobDir, writerKeys.enc, jobName, scan.entries, state.runs > 1);
+    if (since?.length) {
+      notes.push(sinceNote(since));
+      opts.onNote?.(notes[notes.length - 1]);
+    }
 
     // Resume: keep committed packs that still read correctly; drop temp files and uncommitted packs.
     const nextPack = state.packs.reduce((m, p) => Math.max(m, p.n), 0) + 1;
@@ -199,6 +206,7 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
     const storedBytes = done.totals.storedBytes;
     await writeSeed(jobDir, done);
     await unlink(join(jobDir, STATE_FILE)).catch(() => undefined);
+    await removeScanRecord(jobDir);
     const m = meter.snapshot();
     meter.set({ bytesWritten: w.written + catBytes.length }, true);
     return {
@@ -215,6 +223,7 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
       compressionSavedBytes: m.compressionSavedBytes,
       skipped,
       changedWhileRead: changed,
+      ...(since?.length ? { changedSinceInterruptedRun: since.slice(0, 200), changedSinceInterruptedRunCount: since.length } : {}),
       notes,
       resumed,
       seconds: (Date.now() - t0) / 1000,
