@@ -19,6 +19,7 @@ import { identityOf } from './identity.ts';
 import { retireDiskPrepState } from '../diskprep/retire.ts';
 import { neverBackedUp } from './staging-guard.ts';
 import { recordScan, removeScanRecord, sinceNote } from './scan-record.ts';
+import { openSnapshots, type Snapshots } from './vss-run.ts';
 import type { BackupOptions, BackupResult } from './types.ts';
 
 export const DEFAULT_PACK_SIZE = 64 << 20;
@@ -26,8 +27,24 @@ export const DEFAULT_PACK_SIZE = 64 << 20;
 /** Staging bytes needed for a source of `bytes` in `entries` entries (no compression assumed). */
 export const requiredBytesFor = (bytes: number, entries: number): number => Math.ceil(bytes * 1.01) + entries * 256 + (1 << 20);
 
-/** Back Up Now: scan → space check → chunk/compress/seal in workers → packs → catalog → seed.json complete. */
+/**
+ * Back Up Now: scan → space check → chunk/compress/seal in workers → packs → catalog → seed.json complete. On Windows
+ * the items are read from volume snapshots (VSS), deleted afterwards; elsewhere the run says it reads live files.
+ */
 export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
+  const snaps = opts.snapshots === false ? null : await openSnapshots(opts.items, opts.signal ? { signal: opts.signal } : {});
+  let result: BackupResult | undefined;
+  try {
+    result = await backUp(opts, snaps);
+    return result;
+  } finally {
+    const left = (await snaps?.close()) ?? [];
+    left.forEach((n) => opts.onNote?.(n));
+    if (result && left.length) result.notes = [...(result.notes ?? []), ...left];
+  }
+}
+
+async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<BackupResult> {
   const t0 = Date.now();
   const { signal } = opts;
   const jobName = opts.job.name;
@@ -55,8 +72,9 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
   meter.set({ phase: 'scanning' });
   const scan = await scanItems(opts.items, opts.exclusions ?? {}, signal, (p) => meter.set({ filesScanned: p.files, bytesScanned: p.bytes, currentFile: p.current }), {
     neverInclude: neverBackedUp(opts.staging, jobDir, opts.items),
+    ...(snaps?.readPath ? { readPath: snaps.readPath } : {}),
   });
-  const notes = scan.excluded.map((x) => `${x} lies inside the items and is left out: a backup never contains its own staging location or job folder.`);
+  const notes = [...(snaps?.notes ?? []), ...scan.excluded.map((x) => `${x} lies inside the items and is left out: a backup never contains its own staging location or job folder.`)];
   notes.forEach((n) => opts.onNote?.(n));
   const skipped: SkippedItem[] = [...scan.skipped];
   scan.skipped.forEach((s) => opts.onSkip?.(s));

@@ -11,6 +11,7 @@ import { openStagingJob } from './reader.ts';
 import { restoreJob } from './restore.ts';
 import { catalogPathOf } from './scan.ts';
 import { SCAN_RECORD } from './scan-record.ts';
+import { NO_VSS_NOTE } from './vss-run.ts';
 import { FAST_KDF, PASS, diffTrees, prng, tempDir } from './test-utils.ts';
 
 let dir: string;
@@ -54,6 +55,6 @@ describe('source changed between a killed run and its rerun', () => {
     const r = await runBackup(opts);
     expect(r.resumed).toBe(true);
     expect(r.changedSinceInterruptedRun).toBeUndefined();
-    expect(r.notes).toEqual([]);
+    expect(r.notes).toEqual([NO_VSS_NOTE]);
   });
 });

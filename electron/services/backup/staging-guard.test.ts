@@ -9,6 +9,7 @@ import { runBackup } from './engine.ts';
 import { openStagingJob } from './reader.ts';
 import { catalogPathOf } from './scan.ts';
 import { itemHoldingStaging, neverBackedUp } from './staging-guard.ts';
+import { NO_VSS_NOTE } from './vss-run.ts';
 import { FAST_KDF, PASS, prng, tempDir } from './test-utils.ts';
 
 let dir: string;
@@ -39,7 +40,7 @@ describe('staging location inside the items', () => {
     const inside = reader.entries().filter((e) => e.path.startsWith(catalogPathOf(staging)));
     expect(inside).toEqual([]);
     expect(r.files).toBe(4);
-    expect(notes).toEqual([`${staging} lies inside the items and is left out: a backup never contains its own staging location or job folder.`]);
+    expect(notes).toEqual([NO_VSS_NOTE, `${staging} lies inside the items and is left out: a backup never contains its own staging location or job folder.`]);
   });
 
   it('the job folder is always left out; the staging location too, unless an item lies inside it (its other folders are data)', async () => {

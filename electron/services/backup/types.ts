@@ -47,6 +47,8 @@ export interface BackupOptions {
   onWarning?: (w: SkippedItem) => void;
   /** Plain remarks of the run, each once (a folder left out because it holds the staging location, …). */
   onNote?: (text: string) => void;
+  /** false: read the live files without trying volume snapshots (VSS) and without saying so. Default: try them. */
+  snapshots?: false;
   // Tuning and test hooks.
   packSize?: number;
   workers?: number;
