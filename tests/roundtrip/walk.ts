@@ -3,6 +3,7 @@
  * paths): nothing here uses the engine's scan, reader or restore. Debian's /usr/bin/python3 runs it.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export interface WalkEntry {
@@ -24,6 +25,7 @@ export const PYTHON = '/usr/bin/python3';
 /** Walks each root (text, or bytes for a root that is not UTF-8). */
 export function walkTrees(roots: Array<string | Buffer>): Promise<Walk[]> {
   const args = roots.map((r) => (typeof r === 'string' ? r : `hex:${r.toString('hex')}`));
+  if (!existsSync(PYTHON)) return Promise.reject(new Error(`The round-trip oracle's tree walker needs ${PYTHON} (Debian: apt-get install -y python3).`));
   return new Promise((resolve, reject) => {
     execFile(PYTHON, [SCRIPT, ...args], { maxBuffer: 256 << 20 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${PYTHON} walk_tree.py failed: ${err.message}\n${stderr}`));
