@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { catalogNames, catalogPathOf, escapeName, isCanonicalEscape, joinFsPath, unescapeBytes, unescapeName } from './names.ts';
+import { catalogNames, catalogPathOf, displayPath, escapeName, isCanonicalEscape, joinFsPath, unescapeBytes, unescapeName } from './names.ts';
 
 const b = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
 
@@ -60,6 +60,12 @@ describe('names as bytes (catalog format 2)', () => {
     expect(isCanonicalEscape('\\xC3\\xA9')).toBe(false);
     expect(isCanonicalEscape('caf\\xE9')).toBe(true);
     expect(isCanonicalEscape('tab\there')).toBe(false);
+  });
+
+  it('paths in messages: names escaped on POSIX, only control characters on Windows (where a backslash separates)', () => {
+    expect(displayPath('/data/a\\b\x1b', 'linux')).toBe('/data/a\\\\b\\x1B');
+    expect(displayPath(b('/data/caf', [0xe9]), 'linux')).toBe('/data/caf\\xE9');
+    expect(displayPath('C:\\Users\\ann\x07', 'win32')).toBe('C:\\Users\\ann\\x07');
   });
 
   it('joins text while it can and bytes when it must', () => {

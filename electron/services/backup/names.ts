@@ -110,9 +110,15 @@ export function joinFsPath(parent: FsPath, name: string | Buffer, sep = '/'): Fs
   return Buffer.concat(needSep ? [p, Buffer.from(sep), n] : [p, n]);
 }
 
-/** A file-system path for messages: escaped the same way as catalog names (never raw control bytes). */
-export function displayPath(p: FsPath): string {
-  return escapeName(p);
+/**
+ * A file-system path for messages, never with raw control bytes: on POSIX escaped as catalog names are (a backslash
+ * there is part of a name); on Windows, where it separates names, only control characters are escaped.
+ */
+export function displayPath(p: FsPath, platform: NodeJS.Platform = process.platform): string {
+  if (platform !== 'win32') return escapeName(p);
+  const text = typeof p === 'string' ? p : escapeName(p);
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
+  return text.replace(/[\x00-\x1f\x7f]/g, (ch) => `\\x${hex2(ch.charCodeAt(0))}`);
 }
 
 /** Names of a folder listed as text, with the names that are not valid UTF-8 kept as bytes. */
