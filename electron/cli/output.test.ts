@@ -8,5 +8,7 @@ describe('terminal output', () => {
     expect(printable('del\x7f c1\u009b')).toBe('del\\x7F c1\\x9B');
     expect(printable('\u202Etxt.exe \u2066x\u2069 \u200e')).toBe('\\u202Etxt.exe \\u2066x\\u2069 \\u200E');
     expect(printable('Ünïcødé 文件 🎉 a\\\\b caf\\xE9')).toBe('Ünïcødé 文件 🎉 a\\\\b caf\\xE9');
+    // Error messages that list findings one per line keep their newlines, nothing else.
+    expect(printable('bad:\n  one\x1b[2J', { keepNewlines: true })).toBe('bad:\n  one\\x1B[2J');
   });
 });

@@ -17,8 +17,9 @@ const UNPRINTABLE = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u2
  * recolour the screen, add a line or reorder what is shown. Catalog names are already escaped this way; this
  * catches the rest (paths in system error messages, for one).
  */
-export function printable(text: string): string {
+export function printable(text: string, o: { keepNewlines?: boolean } = {}): string {
   return text.replace(UNPRINTABLE, (ch) => {
+    if (ch === '\n' && o.keepNewlines) return ch;
     const c = ch.charCodeAt(0);
     return c <= 0xff ? `\\x${c.toString(16).toUpperCase().padStart(2, '0')}` : `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;
   });
@@ -32,7 +33,8 @@ export function humanLine(stream: NodeJS.WritableStream, text: string): void {
 export function printError(err: unknown, json: boolean): void {
   const e = toIpcError(err);
   if (json) jsonLine({ type: 'error', error: e });
-  else humanLine(process.stderr, `error: ${e.message}`);
+  // Some messages list their findings one per line (a policy file's problems): those newlines stay.
+  else process.stderr.write(printable(`error: ${e.message}`, { keepNewlines: true }) + '\n');
 }
 
 export function formatBytes(n: number): string {

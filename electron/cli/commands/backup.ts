@@ -45,7 +45,7 @@ function finish(s: TaskSnapshot, json: boolean, human: () => string[]): void {
   if (json) jsonLine({ type: 'result', status: s.status, result: s.result ?? null, error: s.error ?? null });
   else {
     for (const line of human()) humanLine(process.stdout, line);
-    if (s.error) humanLine(process.stderr, `error: ${s.error.message}`);
+    if (s.error) printError(s.error, false);
   }
   process.exitCode = s.error?.code === 'VALIDATION' ? EXIT.usage : exitCodeFor(s);
 }

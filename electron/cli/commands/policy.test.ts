@@ -51,7 +51,7 @@ describe('obc policy set --file / show --json (policy as data)', () => {
     const a = await mkdtemp(join(tmpdir(), 'obc-polset-a-'));
     const b = await mkdtemp(join(tmpdir(), 'obc-polset-b-'));
     const pass = join(a, 'pass.txt');
-    await writeFile(pass, 'a passphrase of 24 chars\n');
+    await writeFile(pass, 'a passphrase of 24 chars\n', { mode: 0o600 }); // the owner's alone, or obc warns
     const staging = await mkdtemp(join(tmpdir(), 'obc-polset-stage-'));
     const r = defaultRetention({ frequency: 'daily', days: [], times: ['21:00'] });
     r.weekly = { ...r.weekly, enabled: true, days: ['saturday'] };
