@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
-import { SEED_FORMAT, SEED_FORMAT_VERSION, type SeedDescriptor } from '../../../shared/staging.ts';
+import { SEED_FORMAT, SEED_FORMAT_VERSION, type SeedDescriptor, type SeedFile } from '../../../shared/staging.ts';
 import { sweepAtomicTemps, writeFileAtomic } from '../store/atomic.ts';
 import { CATALOG_PATH, CATALOG_VERSION, encodeCatalog, type Catalog } from './catalog.ts';
 import { DEFAULT_KDF, newJobCrypto, unlockJob, type JobKeys } from './crypto.ts';
