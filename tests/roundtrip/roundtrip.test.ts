@@ -85,7 +85,7 @@ describe(`hostile trees round trip (OBC_ROUNDTRIP_SEED=${SEED})`, () => {
           counts.staging++;
           if (DISK_EVERY > 0 && i % DISK_EVERY === 0) {
             const disks = await makeDisks(join(root, 'disks'), [256 << 20], `RT${i}D`);
-            await runDiskPrep({ staging, job, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, protector: (j) => passphraseProtector(PASS, j.seed), workers: 1 });
+            await runDiskPrep({ staging, job, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, passphrase: PASS, protector: (j) => passphraseProtector(PASS, j.seed), workers: 1 });
             expect(await restoreAndCompare(await openDiskSource({ disks, job }), src, join(root, 'out-disks')), `tree ${i} from the disks`).toEqual([]);
             counts.disks++;
             if (cloud && CONTAINER_EVERY > 0 && i % CONTAINER_EVERY === 0) {
