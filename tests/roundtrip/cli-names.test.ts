@@ -6,7 +6,7 @@
  * can read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeDisks } from '../../electron/services/diskprep/test-helpers.ts';
 import { PASSPHRASE, cli, tempDir, writePassFile } from '../faults/helpers.ts';
@@ -52,13 +52,14 @@ describe('obc backup → obc diskprep → obc restore --from-disk with hostile n
     const [a, b] = await walkTrees([src, restored]);
     expect(compareWalks(a, b, { dirModeAdded: 0o700 })).toEqual([]);
     expect(Object.keys(a).length).toBe(7);
-    // A rerun over the finished restore: quiet, exit 0, every file already there.
+    // A rerun over the finished restore (default keep-both): quiet, exit 0, every file already there, no copies.
     const again = await cli(['restore', '--job', job, '--from-disk', disks[0], '--passphrase-file', pf, '--to', out]);
     expect(again.code, again.stdout).toBe(0);
     expect(again.stdout).toMatch(/Restored 0 files .*; 5 already there with the same bytes\./);
+    expect((await readdir(restored, { recursive: true })).filter((n) => n.includes(' (1)'))).toEqual([]);
     // Conflicting names are listed, escaped: the terminal never gets the raw bytes.
     await writeFile(B(restored, '/red', [0x1b], '[31malert', [0x07]), 'changed');
-    const conflict = await cli(['restore', '--job', job, '--from-disk', disks[0], '--passphrase-file', pf, '--to', out]);
+    const conflict = await cli(['restore', '--job', job, '--from-disk', disks[0], '--passphrase-file', pf, '--to', out, '--conflict', 'skip']);
     expect(conflict.code).toBe(3);
     expect(conflict.stdout).toContain('red\\x1B[31malert\\x07: already exists (skipped)');
     for (const r of [bk, dp, rs, again, conflict]) expect(hasControl(r.stdout + r.stderr), r.stdout + r.stderr).toBe(false);
