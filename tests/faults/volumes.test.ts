@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { watch, readdirSync, rmSync, writeFileSync, type FSWatcher } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { diffTrees } from '../../electron/services/backup/test-utils.ts';
@@ -77,28 +77,33 @@ afterAll(async () => {
 const backupArgs = (staging: string, job: string) => ['backup', '--items', src, '--staging', staging, '--job', job, '--passphrase-file', pf, '--pack-size', String(1 << 20), '--json'];
 
 /**
- * Runs Back Up Now; `fault` runs once, as soon as `afterPacks` committed pack files exist (default 1: the earliest
- * point with something committed to resume from, leaving the most work for the fault to hit — the whole backup
- * takes well under a second here).
+ * Runs Back Up Now and injects `fault` at the engine point `at` (default `pack:1`: one pack committed to resume
+ * from, the most work left for the fault to hit). The CLI pauses there (OBC_TEST_PAUSE_AT, electron/cli/test-hooks.ts)
+ * until the fault is in place, so the fault always lands mid-run — a watcher raced the sub-second backup and lost
+ * under load.
  */
-async function backupWithFault(staging: string, job: string, fault: () => void | Promise<void>, afterPacks = 1) {
+let pauses = 0;
+async function backupWithFault(staging: string, job: string, fault: () => void | Promise<void>, at = 'pack:1') {
+  const marker = join(dir, `pause-${++pauses}`);
   let fired = false;
-  await mkdir(join(staging, job, 'packs'), { recursive: true });
-  const w: FSWatcher = watch(join(staging, job, 'packs'), () => {
-    if (fired) return;
-    let names: string[];
-    try {
-      names = readdirSync(join(staging, job, 'packs'));
-    } catch {
-      return;
-    }
-    if (names.filter((n) => /^pack-\d+\.bin$/.test(n)).length >= afterPacks) {
-      fired = true;
-      void fault();
-    }
+  let exited = false;
+  let injected: Promise<void> = Promise.resolve();
+  const r = await cli(backupArgs(staging, job), {
+    env: { OBC_TEST_PAUSE_AT: at, OBC_TEST_PAUSE_FILE: marker },
+    onChild: (child) => {
+      child.on('exit', () => (exited = true));
+      injected = (async () => {
+        while (!existsSync(`${marker}.paused`)) {
+          if (exited) return;
+          await new Promise((res) => setTimeout(res, 10));
+        }
+        await fault();
+        fired = true;
+        writeFileSync(`${marker}.go`, '');
+      })();
+    },
   });
-  const r = await cli(backupArgs(staging, job));
-  w.close();
+  await injected;
   return { r, fired };
 }
 
@@ -146,15 +151,7 @@ describe('volume faults', () => {
         /* full */
       }
     };
-    // Under load the watcher can fire after the (sub-second) backup has finished: then repeat, up to 3 times.
-    let attempt = 0;
-    let outcome = await backupWithFault(staging, 'full-job', fill);
-    while (outcome.r.code === 0 && ++attempt < 3) {
-      await rm(filler, { force: true });
-      await rm(join(staging, 'full-job'), { recursive: true, force: true });
-      outcome = await backupWithFault(staging, 'full-job', fill);
-    }
-    const { r, fired } = outcome;
+    const { r, fired } = await backupWithFault(staging, 'full-job', fill);
     expect(fired).toBe(true);
     const res = resultOf(r);
     expect(r.code, r.stdout.slice(-600)).toBe(1);
@@ -173,16 +170,9 @@ describe('volume faults', () => {
     const staging = join(dir, 'st-ro');
     await mkdir(staging);
     mountTmpfs(staging, '64m');
-    // The kernel accepts `remount,ro` only between pack writes and a backup here takes under a second, so the
-    // fault may land after the last write; then the run is repeated (up to 3 times) until it lands mid-run.
-    let attempt = 0;
-    let outcome = await backupWithFault(staging, 'ro-job', () => remountReadOnly(staging));
-    while (outcome.r.code === 0 && ++attempt < 3) {
-      remount(staging, 'rw');
-      await rm(join(staging, 'ro-job'), { recursive: true, force: true });
-      outcome = await backupWithFault(staging, 'ro-job', () => remountReadOnly(staging));
-    }
-    const { r, fired } = outcome;
+    // The kernel refuses `remount,ro` while a file is open for writing, and at `pack:N` the next pack already is:
+    // inject it once every pack is committed and the catalog written, so completing seed.json is what fails.
+    const { r, fired } = await backupWithFault(staging, 'ro-job', () => remountReadOnly(staging), 'catalog');
     expect(fired).toBe(true);
     const res = resultOf(r);
     expect(r.code, r.stdout.slice(-600)).toBe(1);
@@ -210,14 +200,7 @@ describe('volume faults', () => {
         }
       }
     };
-    // As above: a fault that lands after the backup finished is repeated (up to 3 times) until it lands mid-run.
-    let attempt = 0;
-    let outcome = await backupWithFault(staging, 'gone-job', remove);
-    while (outcome.r.code === 0 && ++attempt < 3) {
-      await rm(jobDir, { recursive: true, force: true });
-      outcome = await backupWithFault(staging, 'gone-job', remove);
-    }
-    const { r, fired } = outcome;
+    const { r, fired } = await backupWithFault(staging, 'gone-job', remove);
     expect(fired).toBe(true);
     const res = resultOf(r);
     expect(r.code, r.stdout.slice(-600)).toBe(1);

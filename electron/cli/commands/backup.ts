@@ -15,6 +15,7 @@ import type { ImportVerifyService } from '../../services/import-verify/service.t
 import { EXIT, exitCodeFor, formatBytes, humanLine, jsonLine, printError, taskReporter } from '../output.ts';
 import { readPassphraseFile } from '../passphrase-file.ts';
 import { itemHoldingStaging } from '../../services/backup/staging-guard.ts';
+import { engineTestHook } from '../test-hooks.ts';
 
 export { readPassphraseFile } from '../passphrase-file.ts';
 
@@ -97,15 +98,15 @@ export function register(program: Command): void {
         }
         const passphrase = await readPassphraseFile(o.passphraseFile);
         const tasks = new TaskManager({ minIntervalMs: 200 });
-        const killAt = process.env.OBC_TEST_KILL_AT;
+        const testHook = engineTestHook();
         // One passphrase per backup: the one typed must be the policy's when the policy governs the job.
         const bound = await policyPassphraseOf(o.job, (m) => (json ? jsonLine({ type: 'notice', message: m }) : process.stderr.write(`note: ${m}\n`)));
         const svc = new BackupService(
           tasks,
           {
             ...(o.packSize ? { packSize: o.packSize } : {}),
-            // Crash tests only: a real SIGKILL of this process at a named point of the engine.
-            ...(killAt ? { testHook: (point: string) => void (point === killAt && process.kill(process.pid, 'SIGKILL')) } : {}),
+            // Fault tests only: a real SIGKILL, or a pause for an injected fault, at a named point of the engine.
+            ...(testHook ? { testHook } : {}),
           },
           { policyBoundPassphrase: async () => bound },
         );
