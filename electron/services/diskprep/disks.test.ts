@@ -67,4 +67,12 @@ describe('job discovery', () => {
     await expect(findJob(staging, 'broken')).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
     await expect(discoverJobs(join(staging, 'nope'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('names a damaged job only by its own folder: a broken "xjob" is not job "job"', async () => {
+    const staging = await tempDir();
+    await mkdir(join(staging, 'xjob'));
+    await writeFile(join(staging, 'xjob', 'seed.json'), '{');
+    await expect(findJob(staging, 'job')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(findJob(staging, 'xjob')).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
+  });
 });

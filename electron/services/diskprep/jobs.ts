@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import type { SeedDescriptor } from '../../../shared/staging.ts';
 import { checkSeedText } from '../backup/job-files.ts';
@@ -72,7 +72,7 @@ export async function findJob(staging: string, jobName?: string): Promise<Staged
   if (jobName) {
     const j = d.jobs.find((x) => x.jobName === jobName);
     if (j) return j;
-    const b = d.broken.find((x) => x.folder.endsWith(jobName));
+    const b = d.broken.find((x) => basename(x.folder) === jobName);
     if (b) throw new AppError('CORRUPT_DATA', `The seed.json of job "${jobName}" (${b.seedPath}) ${b.reason}.`, { path: b.seedPath });
     throw new AppError('NOT_FOUND', `No import job "${jobName}" in ${d.staging} (found: ${d.jobs.map((x) => x.jobName).join(', ') || 'none'}).`);
   }
