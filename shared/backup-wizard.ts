@@ -4,6 +4,7 @@
  * messages next to the controls; the engine checks the same things again at its boundary.
  */
 import { checkPassphrase } from './validators/passphrase.ts';
+import { checkContainerName } from './validators/azure-names.ts';
 
 export type FieldErrors = Partial<Record<string, string>>;
 
@@ -203,7 +204,8 @@ export function validateRecoverStep(step: RecoverStep, d: RecoverDraft, ctx: Rec
     } else if (d.source === 'blob') {
       if (!d.subscriptionId?.trim()) out.subscriptionId = 'Enter the subscription of the storage account.';
       if (!d.storageAccount || !/^[a-z0-9]{3,24}$/.test(d.storageAccount)) out.storageAccount = 'Storage account: 3–24 lowercase letters and digits.';
-      if (!d.container || !/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(d.container)) out.container = 'Container: 3–63 lowercase letters, digits and single hyphens.';
+      const c = d.container ? checkContainerName(d.container) : 'Enter the container the job was imported into.';
+      if (c) out.container = c;
     }
   } else if (step === 'job') {
     if (!d.jobName) out.jobName = 'Choose the backup job to recover from.';

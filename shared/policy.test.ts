@@ -149,7 +149,7 @@ describe('own disk', () => {
     expect(e.stagingLocation).toMatch(/Staging location is required/);
     expect(e.subscriptionId).toMatch(/not a GUID/);
     expect(e.storageAccount).toMatch(/3 to 24 lowercase/);
-    expect(e.container).toMatch(/may not contain "--"/);
+    expect(e.container).toMatch(/has "--": a container name is 3 to 63/);
     expect(e.importJobName).toMatch(/start with a lowercase letter/);
     expect(e.jobResourceGroup).toMatch(/may not end with a period/);
   });

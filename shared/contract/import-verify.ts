@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channel } from './define.ts';
+import { zContainerName } from '../validators/azure-names.ts';
 
 /**
  * Verify imported data (after an import job completed): the container's blobs under `<job>/` against the staged
@@ -76,7 +77,7 @@ export const verifyTargetSchema = z
     subscriptionId: z.string().max(64).optional(),
     resourceGroup: z.string().max(90).optional(),
     storageAccount: z.string().regex(/^[a-z0-9]{3,24}$/, 'storage account: 3–24 lowercase letters and digits').optional(),
-    container: z.string().min(3).max(63).optional(),
+    container: zContainerName.optional(),
   })
   .strict();
 export type VerifyTarget = z.infer<typeof verifyTargetSchema>;

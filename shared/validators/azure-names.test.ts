@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkContainerName, checkJobName, checkRecoveryPasswordTypos, checkStorageAccountName, checkSubscriptionId, checkTrackingNumber, normalizeTrackingNumber, zTrackingNumber } from './azure-names.ts';
+import { CONTAINER_NAME_RULE, checkContainerName, checkDataBoxJobName, checkJobName, checkRecoveryPasswordTypos, checkStorageAccountName, checkSubscriptionId, checkTrackingNumber, normalizeTrackingNumber, zTrackingNumber } from './azure-names.ts';
 import { checkCarrier, checkShippingContact, deliveryPackageSchema } from './shipping.ts';
 
 describe('azure name validators', () => {
@@ -20,6 +20,20 @@ describe('azure name validators', () => {
     expect(checkContainerName('ab')).toMatch(/3 to 63/);
     expect(checkSubscriptionId('291bba3f-e0a5-47bc-a099-3bdcb2a50a05')).toBeNull();
     expect(checkSubscriptionId('nope')).toMatch(/GUID/);
+  });
+  it('every refused container name quotes the whole rule (decision 10)', () => {
+    for (const [v, why] of [['Bad_Container', 'upper-case'], ['a--b', '"--"'], ['x', 'has 1 characters'], ['-ab', 'start and end'], ['ab.c', 'other than'], ['a'.repeat(64), 'has 64']] as const) {
+      const m = checkContainerName(v);
+      expect(m, v).toContain(why);
+      expect(m, v).toContain(CONTAINER_NAME_RULE);
+    }
+    expect(checkContainerName('a-b-1')).toBeNull();
+  });
+  it('Data Box job names: the console rule and the swagger\'s 3–24 characters', () => {
+    expect(checkDataBoxJobName('seed-journey')).toBeNull();
+    expect(checkDataBoxJobName('ab')).toMatch(/2 to 64|3 to 24/);
+    expect(checkDataBoxJobName('a'.repeat(25))).toMatch(/Data Box job name is 3 to 24/);
+    expect(checkDataBoxJobName('Seed')).toMatch(/lowercase/);
   });
   it('tracking numbers are normalised then checked', () => {
     expect(normalizeTrackingNumber('1234 5678-9012')).toBe('123456789012');

@@ -21,11 +21,33 @@ export const checkStorageAccountName: Check = (v) => {
   return null;
 };
 
-/** Container: 3–63, lowercase letters and digits, single hyphens only between them. */
+/** Decision 10 and NAME-RULES, in the words every refusal of a container name quotes. */
+export const CONTAINER_NAME_RULE =
+  'a container name is 3 to 63 characters of lowercase letters, digits and single hyphens, starting and ending with a letter or digit';
+
+/**
+ * Container: 3–63, lowercase letters and digits, single hyphens only between them. The one home of the rule: the
+ * wizard, the IPC contracts, seed.json, `obc backup/diskprep --container`, Disk Prep and job creation all call this,
+ * and every message names the rule.
+ */
 export const checkContainerName: Check = (v) => {
-  if (v.length < 3 || v.length > 63) return `Container name "${v}" must be 3 to 63 characters long (it has ${v.length}).`;
-  if (!/^[a-z0-9-]+$/.test(v)) return `Container name "${v}" may contain only lowercase letters, digits and hyphens.`;
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(v)) return `Container name "${v}" must start and end with a letter or digit and may not contain "--".`;
+  const bad = (why: string) => `Container name "${v}" ${why}: ${CONTAINER_NAME_RULE}.`;
+  if (v.length < 3 || v.length > 63) return bad(`has ${v.length} characters`);
+  if (/[A-Z]/.test(v)) return bad('has upper-case letters');
+  if (!/^[a-z0-9-]+$/.test(v)) return bad('has characters other than lowercase letters, digits and hyphens');
+  if (v.includes('--')) return bad('has "--"');
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(v)) return bad('does not start and end with a letter or digit');
+  return null;
+};
+
+/**
+ * A Microsoft.DataBox job name: the console's own rule (decision 10) plus the Data Box swagger's jobNameParameter
+ * (2025-02-01 and earlier: minLength 3, maxLength 24, pattern ^[-\w\.]+$), so 3–24 characters.
+ */
+export const checkDataBoxJobName: Check = (v) => {
+  const own = checkJobName(v);
+  if (own) return own;
+  if (v.length < 3 || v.length > 24) return `Job name "${v}" has ${v.length} characters; a Data Box job name is 3 to 24 characters (choose a shorter name, or an Import/Export job).`;
   return null;
 };
 

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { TaskManager, TaskContext } from '../tasks/task-manager.ts';
 import { DEFAULT_CONFLICT, type BackupEstimate, type BackupSummary, type CatalogListing, type RecoverSource, type RestoreSummary, type StagingJob, type VerifySummary } from '../../../shared/contract/backup.ts';
 import { AppError } from '../../../shared/errors.ts';
+import { checkContainerName } from '../../../shared/validators/azure-names.ts';
 import { requiredBytesFor, runBackup } from './engine.ts';
 import { listStagingJobs, readSeed } from './job-files.ts';
 import { assertOnePassphrase } from './one-passphrase.ts';
@@ -124,6 +125,9 @@ export class BackupService {
   }
 
   start(req: BackupStartRequest): { taskId: string } {
+    // Decision 10 before anything is written (the CLI reaches here without the IPC contract's check).
+    const badContainer = req.job.container === undefined ? null : checkContainerName(req.job.container);
+    if (badContainer) throw new AppError('VALIDATION', badContainer, { field: 'container' });
     const { usePolicyPassphrase: _u, ...rest } = req;
     const snap = this.tasks.start('backup', `Back up now: ${req.job.name}`, async (t) => {
       const passphrase = await this.passphraseFor(req, req.job.name);
