@@ -42,6 +42,19 @@ export function locationFor(region: string, locations: readonly ImportLocation[]
   );
 }
 
+/** A storage account by name across the signed-in user's subscriptions (or in the one given). */
+export async function findStorageAccount(port: Pick<JobTargetPort, 'subscriptions' | 'storageAccounts'>, storageAccount: string, subscriptionId?: string): Promise<{ sub: SubscriptionInfo; acct: StorageAccountInfo }> {
+  const all = await port.subscriptions();
+  const subs = all.filter((s) => !subscriptionId || s.subscriptionId.toLowerCase() === subscriptionId.toLowerCase());
+  if (subscriptionId && !subs.length)
+    throw new Error(`Subscription ${subscriptionId} is not among the signed-in account's subscriptions (${all.map((s) => `${s.displayName} ${s.subscriptionId}`).join(', ') || 'none'}).`);
+  for (const sub of subs) {
+    const acct = (await port.storageAccounts(sub.subscriptionId)).find((a) => a.name === storageAccount);
+    if (acct) return { sub, acct };
+  }
+  throw new Error(`Storage account ${storageAccount} was not found in your subscriptions (${subs.map((s) => s.displayName).join(', ') || 'none'}).`);
+}
+
 export async function resolveJobTarget(
   port: JobTargetPort,
   o: { storageAccount?: string | undefined; subscriptionId?: string | undefined; backend?: JobBackendName | undefined },
@@ -49,19 +62,7 @@ export async function resolveJobTarget(
   const backend = o.backend ?? 'ImportExport';
   const providerNamespace = JOB_BACKEND_NAMESPACE[backend];
   if (!o.storageAccount) throw new Error('The staged job does not name its storage account (seed.json); run Schedule Backup with "Use your own disk" first.');
-  const all = await port.subscriptions();
-  const subs = all.filter((s) => !o.subscriptionId || s.subscriptionId.toLowerCase() === o.subscriptionId.toLowerCase());
-  if (o.subscriptionId && !subs.length)
-    throw new Error(`Subscription ${o.subscriptionId} is not among the signed-in account's subscriptions (${all.map((s) => `${s.displayName} ${s.subscriptionId}`).join(', ') || 'none'}).`);
-  let found: { sub: SubscriptionInfo; acct: StorageAccountInfo } | null = null;
-  for (const sub of subs) {
-    const acct = (await port.storageAccounts(sub.subscriptionId)).find((a) => a.name === o.storageAccount);
-    if (acct) {
-      found = { sub, acct };
-      break;
-    }
-  }
-  if (!found) throw new Error(`Storage account ${o.storageAccount} was not found in your subscriptions (${subs.map((s) => s.displayName).join(', ') || 'none'}).`);
+  const found = await findStorageAccount(port, o.storageAccount, o.subscriptionId);
   const [locations, provider] = await Promise.all([port.locations(), port.providerStatus(found.sub.subscriptionId, providerNamespace)]);
   return {
     backend,

@@ -3,6 +3,7 @@
  * wizard (shared/policy.ts) so a rule has one wording in the UI, the IPC boundary and the file loader.
  */
 import { z } from 'zod';
+import { JOB_BACKENDS } from './contract/azure.ts';
 import {
   INITIAL_BACKUP_TYPES,
   ITEM_KINDS,
@@ -79,6 +80,8 @@ export const ownDiskSchema = z
     container: z.string().max(63),
     importJobName: z.string().max(64),
     jobResourceGroup: z.string().max(90),
+    /** Decision 1: which service holds the import job; absent in older policies (Import/Export). */
+    jobBackend: z.enum(JOB_BACKENDS).optional(),
   })
   .strict();
 

@@ -3,12 +3,14 @@
  * messages after a field is touched and enables Next only when the page's result is empty.
  */
 import { checkPassphrase } from './validators/passphrase.ts';
+import { JOB_BACKEND_NAMESPACE } from './contract/azure.ts';
 import {
   checkExclusions,
   checkItems,
   checkOwnDisk,
   checkRetention,
   checkSchedule,
+  jobBackendOfPolicy,
   type Exclusions,
   type InitialBackupType,
   type OwnDiskSettings,
@@ -120,7 +122,7 @@ export function validateStep(step: WizardStep, d: WizardData): StepErrors {
     case 'signIn': {
       const out: StepErrors = {};
       if (!d.signIn.signedIn) out.signIn = 'Sign in to Azure to continue.';
-      else if (!d.signIn.providerRegistered) out.provider = 'Register the Microsoft.ImportExport resource provider in the subscription to continue.';
+      else if (!d.signIn.providerRegistered) out.provider = `Register the ${JOB_BACKEND_NAMESPACE[jobBackendOfPolicy(d.ownDisk)]} resource provider in the subscription to continue.`;
       return out;
     }
     case 'passphrase': {

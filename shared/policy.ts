@@ -3,8 +3,10 @@
  * first copy reaches Azure. Pure: zod schemas and `check*` functions returning a message for an IT admin or null.
  * The wizard's per-page rules live in policy-steps.ts; the next-run arithmetic in schedule.ts.
  */
+import type { JobBackendName } from './contract/azure.ts';
 import {
   checkContainerName,
+  checkDataBoxJobName,
   checkJobName,
   checkResourceGroupName,
   checkStorageAccountName,
@@ -238,7 +240,15 @@ export interface OwnDiskSettings {
   importJobName: string;
   /** Resource group the import job is created in (defaults to the storage account's). */
   jobResourceGroup: string;
+  /**
+   * Which service holds the import job (decision 1, revised): 'DataBox' (Microsoft.DataBox customer disk, the
+   * wizard's default) or 'ImportExport'. Absent in policies saved before the choice existed: Import/Export.
+   */
+  jobBackend?: JobBackendName;
 }
+
+/** The job type of a policy's own-disk settings; policies saved before the choice existed used Import/Export. */
+export const jobBackendOfPolicy = (o: Pick<OwnDiskSettings, 'jobBackend'>): JobBackendName => o.jobBackend ?? 'ImportExport';
 
 export const OWN_DISK_FIELDS = [
   'stagingLocation',
@@ -271,7 +281,7 @@ export function checkOwnDisk(o: OwnDiskSettings, existingJobNames: readonly stri
   req('storageAccount', 'Storage account', checkStorageAccountName);
   req('storageAccountResourceGroup', 'Storage account resource group', checkResourceGroupName);
   req('container', 'Storage container', checkContainerName);
-  req('importJobName', 'Import job name', checkJobName);
+  req('importJobName', 'Import job name', o.jobBackend === 'DataBox' ? checkDataBoxJobName : checkJobName);
   req('jobResourceGroup', 'Import job resource group', checkResourceGroupName);
   if (!out.importJobName && existingJobNames.some((n) => n.toLowerCase() === o.importJobName.trim().toLowerCase()))
     out.importJobName = `An import job named "${o.importJobName.trim()}" already exists in this subscription; choose another name.`;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { kdfProblems } from './kdf-limits.ts';
+import { JOB_BACKENDS } from './contract/azure.ts';
+import { zContainerName } from './validators/azure-names.ts';
 
 /**
  * `<staging>/<job>/seed.json`: the plain descriptor that links a staging folder to its import job.
@@ -46,7 +48,13 @@ export const seedSchema = z.object({
   subscriptionId: z.string().optional(),
   resourceGroup: z.string().optional(),
   storageAccount: z.string().optional(),
-  container: z.string().optional(),
+  container: zContainerName.optional(),
+  /**
+   * Which service holds the import job (SPEC decision 1): Microsoft.DataBox customer-disk jobs or Microsoft.ImportExport.
+   * Written from the policy by Back Up Now; absent in seeds written before it was recorded (readers then look the
+   * job up in both services).
+   */
+  jobBackend: z.enum(JOB_BACKENDS).optional(),
   blobPrefix: z.string(),
   sourceMachine: z.string(),
   createdAt: z.string(),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { channel } from './define.ts';
+import { zContainerName } from '../validators/azure-names.ts';
+import { JOB_BACKENDS } from './azure.ts';
 
 /** Back Up Now and Recover Data channels. Passphrases travel in the payload and are never logged. */
 const pathString = z.string().min(1, 'a path is required').max(4096).refine((s) => !s.includes('\0'), 'path contains a NUL character');
@@ -23,7 +25,9 @@ export const backupJobIdentitySchema = z
     subscriptionId: z.string().max(64).optional(),
     resourceGroup: z.string().max(90).optional(),
     storageAccount: z.string().regex(/^[a-z0-9]{3,24}$/).optional(),
-    container: z.string().min(3).max(63).optional(),
+    container: zContainerName.optional(),
+    /** Which service will hold the import job (the policy's choice, decision 1); recorded in seed.json. */
+    jobBackend: z.enum(JOB_BACKENDS).optional(),
   })
   .strict();
 
@@ -158,7 +162,7 @@ export const recoverSourceSchema = z.discriminatedUnion('kind', [
       subscriptionId: z.string().min(1, 'a subscription is required').max(64),
       resourceGroup: z.string().min(1).max(90).optional(),
       storageAccount: z.string().regex(/^[a-z0-9]{3,24}$/, 'storage account: 3–24 lowercase letters and digits'),
-      container: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'container: 3–63 lowercase letters, digits and single hyphens'),
+      container: zContainerName,
       staging: staging.optional(),
     })
     .strict(),

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { channel } from './define.ts';
-import { JOB_BACKENDS, type ImportJobInfo } from './azure.ts';
+import { JOB_BACKENDS, type ImportJobInfo, type JobBackendName } from './azure.ts';
 import { shippingDefaultsSchema } from './shipping.ts';
 import type { JobTarget } from '../job-target.ts';
-import { zSubscriptionId } from '../validators/azure-names.ts';
+import { zContainerName, zSubscriptionId } from '../validators/azure-names.ts';
 
 /* ---------- Types the Disk Prep screens render (the engine in electron/services/diskprep uses the same) ---------- */
 
@@ -94,6 +94,8 @@ export interface StagedJobView {
   state: 'inProgress' | 'complete';
   container?: string;
   storageAccount?: string;
+  /** seed.json's job type (decision 1); absent in seeds written before it was recorded. */
+  jobBackend?: JobBackendName;
   sourceMachine: string;
   createdAt: string;
 }
@@ -206,6 +208,8 @@ export interface CreateImportJobResult {
   /** False when a job of that name already existed with exactly these drives. */
   created: boolean;
   target: JobTarget;
+  /** Something the user should know after all (e.g. the manifests' SAS policy could not be extended). */
+  note?: string;
 }
 
 export const diskprepInvoke = {
@@ -225,7 +229,7 @@ export const diskprepInvoke = {
       .object({
         staging: path,
         job: jobName,
-        container: z.string().min(3).max(63).optional(),
+        container: zContainerName.optional(),
         disks: z.array(diskRef).min(1).max(10),
         passphrase: passphrase.optional(),
         repair: z.boolean().optional(),

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { AppError, toIpcError } from '../../../shared/errors.ts';
+import { checkContainerName } from '../../../shared/validators/azure-names.ts';
 import type { TaskSnapshot } from '../../../shared/task.ts';
 import { TaskManager } from '../../services/tasks/task-manager.ts';
 import { BackupService } from '../../services/backup/service.ts';
@@ -76,7 +77,8 @@ export function register(program: Command): void {
     .requiredOption('--job <name>', 'import job name (lowercase letters, digits, hyphens)')
     .requiredOption('--passphrase-file <file>', 'file holding the encryption passphrase (16–256 printable ASCII characters)')
     .option('--storage-account <name>', 'target storage account')
-    .option('--container <name>', 'target blob container')
+    .option('--container <name>', 'target blob container (3–63 lowercase letters, digits and single hyphens)')
+    .option('--job-type <type>', 'data-box or import-export: which service will hold the import job (recorded in seed.json)')
     .option('--subscription <id>', 'subscription id')
     .option('--resource-group <name>', 'resource group of the import job')
     .option('--overwrite', 'replace a completed backup of the same job')
@@ -90,6 +92,11 @@ export function register(program: Command): void {
           const r = retainUntilSchema.safeParse(o.retainUntil);
           if (!r.success) throw new AppError('VALIDATION', `--retain-until ${o.retainUntil}: ${r.error.issues[0]?.message ?? 'not a date'}`, { field: 'retainUntil' });
         }
+        // Names first (decision 10): a bad container is refused with the rule before the passphrase file is read.
+        const badContainer = o.container === undefined ? null : checkContainerName(o.container);
+        if (badContainer) throw new AppError('VALIDATION', `--container: ${badContainer}`, { field: 'container' });
+        const jobBackend = o.jobType === undefined ? undefined : ({ 'data-box': 'DataBox', 'import-export': 'ImportExport' } as const)[o.jobType as 'data-box' | 'import-export'];
+        if (o.jobType !== undefined && !jobBackend) throw new AppError('VALIDATION', `--job-type "${o.jobType}" must be data-box or import-export.`);
         const exclusions = exclusionsFromArgs(o.exclude, o.excludeNonrecursive);
         // Before anything is written: a staging location inside the items would hold a backup of itself.
         const holder = await itemHoldingStaging(o.staging, o.items);
@@ -121,6 +128,7 @@ export function register(program: Command): void {
                 name: o.job,
                 ...(o.storageAccount ? { storageAccount: o.storageAccount } : {}),
                 ...(o.container ? { container: o.container } : {}),
+                ...(jobBackend ? { jobBackend } : {}),
                 ...(o.subscription ? { subscriptionId: o.subscription } : {}),
                 ...(o.resourceGroup ? { resourceGroup: o.resourceGroup } : {}),
               },

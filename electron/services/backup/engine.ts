@@ -119,6 +119,7 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
         ...(opts.job.resourceGroup ? { resourceGroup: opts.job.resourceGroup } : {}),
         ...(opts.job.storageAccount ? { storageAccount: opts.job.storageAccount } : {}),
         ...(opts.job.container ? { container: opts.job.container } : {}),
+        ...(opts.job.jobBackend ? { jobBackend: opts.job.jobBackend } : {}),
         blobPrefix: `${jobName}/`,
         sourceMachine: hostname(),
         createdAt: new Date().toISOString(),

@@ -1,6 +1,7 @@
 import type { KdfParams } from './crypto.ts';
 import type { Exclusions, SkippedItem } from './scan.ts';
 import type { BackupSummary } from '../../../shared/contract/backup.ts';
+import type { JobBackendName } from '../../../shared/contract/azure.ts';
 
 export interface JobIdentity {
   name: string;
@@ -8,6 +9,8 @@ export interface JobIdentity {
   resourceGroup?: string;
   storageAccount?: string;
   container?: string;
+  /** Which service will hold the import job (decision 1), recorded in seed.json. */
+  jobBackend?: JobBackendName;
 }
 
 export interface BackupProgress {

@@ -10,6 +10,9 @@ import { STEP_TITLES, type WizardStep } from '../../../../shared/policy-steps.ts
 import { wizardSteps } from '../../store/slices/schedule-backup.ts';
 import { nextRuns } from '../../../../shared/schedule.ts';
 import { formatDateTime } from '../../components/format.ts';
+import { JOB_BACKEND_NAMESPACE } from '../../../../shared/contract/azure.ts';
+import { jobTypeLabel } from '../../../../shared/import-jobs.ts';
+import { jobBackendOfPolicy } from '../../../../shared/policy.ts';
 import { useAppStore } from '../../store/index.ts';
 
 const TYPE = { online: 'Automatically over the network', ownDisks: 'Transfer using my own disks', dataBox: 'Transfer using Microsoft Azure Data Box disks' };
@@ -88,14 +91,14 @@ export function ConfirmPage() {
             Container: {od.container} ({containerState})
           </Text>
           <Text>
-            Import job: {od.importJobName} (resource group {od.jobResourceGroup})
+            Import job: {od.importJobName} (resource group {od.jobResourceGroup}), {jobTypeLabel(jobBackendOfPolicy(od))} job
           </Text>
         </>,
       )}
       {section(
         'signIn',
         <Text>
-          {auth?.account ? `Signed in as ${auth.account.username}` : 'Signed in'}; Microsoft.ImportExport registered; Entra application{' '}
+          {auth?.account ? `Signed in as ${auth.account.username}` : 'Signed in'}; {JOB_BACKEND_NAMESPACE[jobBackendOfPolicy(od)]} registered; Entra application{' '}
           {app ? `${app.displayName} ready` : 'set up when you finish'}.
         </Text>,
       )}

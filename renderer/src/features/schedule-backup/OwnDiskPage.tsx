@@ -4,12 +4,15 @@
  * name checked against existing jobs. The staging location is checked for existence, write access and free space.
  * data-testid: sb-staging, sb-staging-browse, sb-staging-check, sb-staging-result, sb-staging-error, sb-subscription,
  *   sb-subscription-error, sb-account, sb-account-error, sb-account-rg, sb-container, sb-container-note, sb-job-name,
- *   sb-job-rg, sb-azure-signin, sb-azure-error, sb-reminder, sb-copy-reminder, sb-copy-result
+ *   sb-job-rg, sb-job-type, sb-job-type-<DataBox|ImportExport>, sb-azure-signin, sb-azure-error, sb-reminder,
+ *   sb-copy-reminder, sb-copy-result
  */
-import { Button, Dropdown, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, Option, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Dropdown, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, Option, Radio, RadioGroup, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { checkStagingLocation, type OwnDiskField } from '../../../../shared/policy.ts';
+import type { JobBackendName } from '../../../../shared/contract/azure.ts';
+import { JOB_TYPE_CHOICES } from '../../../../shared/import-jobs.ts';
+import { checkStagingLocation, jobBackendOfPolicy, type OwnDiskField } from '../../../../shared/policy.ts';
 import { pickFolder } from '../../components/pick-folder.ts';
 import { usePathWords } from '../../components/paths.ts';
 import { useAppStore } from '../../store/index.ts';
@@ -36,6 +39,7 @@ export function OwnDiskPage() {
       azureError: s.scheduleBackup.azureError,
       azureBusy: s.scheduleBackup.azureBusy,
       rgCheck: s.scheduleBackup.jobResourceGroupCheck,
+      signInData: s.scheduleBackup.data.signIn,
     })),
   );
   const update = useAppStore((s) => s.updateWizardData);
@@ -75,6 +79,9 @@ export function OwnDiskPage() {
   const stagingMsg = show('stagingLocation');
   const stagingOk = check && check.ok && check.path === own.stagingLocation.trim();
   const containerExists = sb.containers.some((c) => c.name === own.container.trim());
+  const backend = jobBackendOfPolicy(own);
+  // Another job type needs its own resource provider: the sign-in page checks it again.
+  const setBackend = (b: JobBackendName) => update({ ownDisk: { ...own, jobBackend: b }, signIn: { ...sb.signInData, providerRegistered: false } });
   const reminder = `Staging location: ${own.stagingLocation.trim()}\nAzure Import Job Name: ${own.importJobName.trim()}`;
 
   return (
@@ -188,7 +195,14 @@ export function OwnDiskPage() {
       )}
       {text('storageAccountResourceGroup', 'Resource group of the storage account', 'sb-account-rg')}
       {text('container', 'Azure Storage Container', 'sb-container', signedIn && own.container.trim() ? (containerExists ? 'This container exists and will be used.' : 'This container will be created when you finish the wizard.') : 'Created when you finish the wizard if it does not exist.')}
-      {text('importJobName', 'Azure Import Job Name', 'sb-job-name', signedIn ? 'Checked against the import jobs in this subscription.' : 'Lowercase letters, digits and hyphens; starts with a letter.')}
+      <Field label="Import job type" hint={backend === 'DataBox' ? 'Microsoft.DataBox customer-disk job, as the MARS agent creates since 2.0.9250; job names of 3 to 24 characters.' : 'Microsoft.ImportExport job: the older API, kept for existing jobs.'}>
+        <RadioGroup data-testid="sb-job-type" layout="horizontal" value={backend} onChange={(_, d) => setBackend(d.value as JobBackendName)}>
+          {[...JOB_TYPE_CHOICES].reverse().map((c) => (
+            <Radio key={c.backend} data-testid={`sb-job-type-${c.backend}`} value={c.backend} label={c.label} />
+          ))}
+        </RadioGroup>
+      </Field>
+      {text('importJobName', 'Azure Import Job Name', 'sb-job-name', `${backend === 'DataBox' ? '3 to 24' : '2 to 64'} lowercase letters, digits and hyphens; starts with a letter.${signedIn ? ' Checked against the import jobs in this subscription.' : ''}`)}
       {(() => {
         // Signed in: the resource group is looked up in the subscription when it is left (not a page later, as a 404).
         const name = own.jobResourceGroup.trim();

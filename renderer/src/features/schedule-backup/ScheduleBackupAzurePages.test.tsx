@@ -1,6 +1,8 @@
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuthStatus } from '../../../../shared/contract/azure.ts';
+import { CONTAINER_NAME_RULE } from '../../../../shared/validators/azure-names.ts';
+import { emptyWizardData } from '../../store/slices/schedule-backup.ts';
 import { getAppState } from '../../store/index.ts';
 import { SUB, emptyView, fakeHost, nextEnabled, renderAt, validData } from './test-harness.tsx';
 
@@ -36,8 +38,12 @@ describe('Use your own disk', () => {
       ['sb-account', 'Seed_Acct', 'Storage account name "Seed_Acct" must be 3 to 24 lowercase letters and digits.'],
       ['sb-account', 'ab', 'Storage account name "ab" must be 3 to 24 lowercase letters and digits.'],
       ['sb-account-rg', 'rg.', 'Resource group name "rg." may not end with a period.'],
-      ['sb-container', 'ab', 'Container name "ab" must be 3 to 63 characters long (it has 2).'],
-      ['sb-container', 'seed--data', 'Container name "seed--data" must start and end with a letter or digit and may not contain "--".'],
+      // Decision 10, the rule in every message (shared/validators/azure-names.ts).
+      ['sb-container', 'ab', `Container name "ab" has 2 characters: ${CONTAINER_NAME_RULE}.`],
+      ['sb-container', 'x', `Container name "x" has 1 characters: ${CONTAINER_NAME_RULE}.`],
+      ['sb-container', 'Bad_Container', `Container name "Bad_Container" has upper-case letters: ${CONTAINER_NAME_RULE}.`],
+      ['sb-container', 'a--b', `Container name "a--b" has "--": ${CONTAINER_NAME_RULE}.`],
+      ['sb-container', 'seed-', `Container name "seed-" does not start and end with a letter or digit: ${CONTAINER_NAME_RULE}.`],
       ['sb-job-name', '1seed', 'Job name "1seed" must start with a lowercase letter.'],
       ['sb-job-name', 'a', 'Job name "a" must be 2 to 64 characters long (it has 1).'],
       ['sb-job-name', 'Seed_1', 'Job name "Seed_1" must start with a lowercase letter.'],
@@ -52,6 +58,21 @@ describe('Use your own disk', () => {
       expect(msg(id)).toBeNull();
     }
     expect(nextEnabled()).toBe(true);
+  });
+
+  it('the job type: Data Box by default for a new policy, its 3–24 character names checked; Import/Export selectable', async () => {
+    fakeHost();
+    const { jobBackend: _none, ...older } = validData().ownDisk;
+    await renderAt('ownDisk', validData({ ownDisk: { ...older, jobBackend: 'DataBox' } }));
+    expect((screen.getByTestId('sb-job-type-DataBox') as HTMLInputElement).checked).toBe(true);
+    type('sb-job-name', 'seed-name-longer-than-24c');
+    expect(msg('sb-job-name')).toBe('Job name "seed-name-longer-than-24c" has 25 characters; a Data Box job name is 3 to 24 characters (choose a shorter name, or an Import/Export job).');
+    expect(nextEnabled()).toBe(false);
+    fireEvent.click(screen.getByTestId('sb-job-type-ImportExport'));
+    expect(getAppState().scheduleBackup.data.ownDisk.jobBackend).toBe('ImportExport');
+    expect(msg('sb-job-name')).toBeNull();
+    expect(nextEnabled()).toBe(true);
+    expect(emptyWizardData().ownDisk.jobBackend).toBe('DataBox');
   });
 
   it('checks the staging location and shows why it is unusable', async () => {

@@ -1,5 +1,5 @@
 /**
- * Page 7: Azure sign-in — MSAL interactive sign-in (auth:signIn), the Microsoft.ImportExport provider check with
+ * Page 7: Azure sign-in — MSAL interactive sign-in (auth:signIn), the job type's resource provider check with
  * one-click register, and the Entra application step with its result.
  * data-testid: sb-signin-status, sb-signin, sb-signin-cancel, sb-signin-link, sb-signin-error (SignInPanel), sb-provider-status,
  *   sb-provider-register, sb-entra-create, sb-entra-result, sb-azure-error
@@ -7,6 +7,8 @@
 import { Button, MessageBar, MessageBarBody, MessageBarGroup, Text } from '@fluentui/react-components';
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { JOB_BACKEND_NAMESPACE } from '../../../../shared/contract/azure.ts';
+import { jobBackendOfPolicy } from '../../../../shared/policy.ts';
 import { useAppStore } from '../../store/index.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { SignInPanel } from '../../components/SignInPanel.tsx';
@@ -29,7 +31,7 @@ export function SignInPage() {
         Azure sign-in
       </Text>
       <Text>
-        Signing in lets the console create the storage container, register the Import/Export resource provider and create the
+        Signing in lets the console create the storage container, register the resource provider of the import job type and create the
         Microsoft Entra application (AzureOfflineBackup_&lt;your object id&gt;) that later checks the import job and reads the imported data.
       </Text>
       <SignInPanel
@@ -42,7 +44,7 @@ export function SignInPage() {
         <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
           <Text data-testid="sb-provider-status" data-registered={sb.signIn.providerRegistered ? 'yes' : 'no'}>
             {sb.signIn.providerRegistered
-              ? `Microsoft.ImportExport is registered in subscription ${sb.own.subscriptionId}.`
+              ? `${JOB_BACKEND_NAMESPACE[jobBackendOfPolicy(sb.own)]} is registered in subscription ${sb.own.subscriptionId}.`
               : (errors.provider ?? 'Checking the resource provider…')}
           </Text>
           {!sb.signIn.providerRegistered && (

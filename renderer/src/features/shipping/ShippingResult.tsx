@@ -153,7 +153,7 @@ export function ShippingResult() {
           data-testid="dp-track-job"
           appearance="primary"
           onClick={() => {
-            selectJob({ subscriptionId: created.subscriptionId, resourceGroup: created.resourceGroup, jobName: created.name });
+            selectJob({ subscriptionId: created.subscriptionId, resourceGroup: created.resourceGroup, jobName: created.name, backend: created.backend });
             navigate('importJobs');
           }}
         >

@@ -235,6 +235,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
             ...(p?.resourceGroup ? { resourceGroup: p.resourceGroup } : {}),
             ...(p?.storageAccount ? { storageAccount: p.storageAccount } : {}),
             ...(p?.container ? { container: p.container } : {}),
+            ...(p?.jobBackend ? { jobBackend: p.jobBackend } : {}),
           },
           ...secret(),
           ...(/^\d{4}-\d{2}-\d{2}$/.test(d.retainUntil) ? { retainUntil: d.retainUntil } : {}),

@@ -131,7 +131,8 @@ export const initDiskPrepState: DiskPrepState = {
     progress: null,
     shipping: emptyShippingDraft(),
     shippingShowAll: false,
-    jobBackend: 'ImportExport',
+    // Decision 1 (revised): Data Box customer disk unless seed.json records Import/Export (chooseStagedJob).
+    jobBackend: 'DataBox',
     target: null,
     targetError: null,
     targetLoading: false,
@@ -208,7 +209,9 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       }
     },
     async chooseStagedJob(name) {
-      patch({ job: name, status: null, selected: [], plan: null, bitLockerKeys: {} });
+      // The job type the policy recorded in seed.json (decision 1); older seeds: the new default, still changeable on Shipping.
+      const recorded = dp().jobs?.jobs.find((j) => j.jobName === name)?.jobBackend;
+      patch({ job: name, status: null, selected: [], plan: null, bitLockerKeys: {}, jobBackend: recorded ?? 'DataBox' });
       try {
         patch({ status: await api.invoke('diskprep:status', { staging: dp().staging, job: name }) });
       } catch {

@@ -1,4 +1,5 @@
 import { api, errorMessage } from '../../api/client.ts';
+import type { JobBackendName } from '../../../../shared/contract/azure.ts';
 import type { PolicyView } from '../../../../shared/contract/policies.ts';
 
 /** What Back Up Now takes from the backup policy (Schedule Backup): items, exclusions, staging, job identity. */
@@ -11,6 +12,8 @@ export interface PolicyDefaults {
   resourceGroup?: string;
   storageAccount?: string;
   container?: string;
+  /** The policy's job type, recorded in seed.json (absent in policies saved before the choice existed). */
+  jobBackend?: JobBackendName;
   passphraseSet: boolean;
 }
 
@@ -54,6 +57,7 @@ export function policyDefaultsOf(view: PolicyView): PolicyFetch {
       ...(own?.jobResourceGroup ? { resourceGroup: own.jobResourceGroup } : {}),
       ...(own?.storageAccount ? { storageAccount: own.storageAccount } : {}),
       ...(own?.container ? { container: own.container } : {}),
+      ...(own?.jobBackend ? { jobBackend: own.jobBackend } : {}),
       passphraseSet: !!view.passphraseSet,
     },
   };

@@ -1,4 +1,6 @@
 /** The Schedule Backup wizard's Azure actions: sign-in, pickers, provider registration, Entra application. */
+import { JOB_BACKEND_NAMESPACE } from '../../../../shared/contract/azure.ts';
+import { jobBackendOfPolicy } from '../../../../shared/policy.ts';
 import type { WizardData } from '../../../../shared/policy-steps.ts';
 import type { AppStore } from '../types.ts';
 import { checkResourceGroupName } from '../../../../shared/validators/azure-names.ts';
@@ -25,6 +27,8 @@ export function azureActions(
   ownJobName: () => string | undefined,
 ): Pick<ScheduleBackupActions, AzureActionNames> {
   const data = () => get().scheduleBackup.data;
+  // The resource provider of the job type chosen on the own-disk page (Microsoft.DataBox or Microsoft.ImportExport).
+  const namespace = () => JOB_BACKEND_NAMESPACE[jobBackendOfPolicy(data().ownDisk)];
   return {
     async signInAzure() {
       // The console's one sign-in (its errors show in SignInPanel); the pickers fill once signed in.
@@ -64,7 +68,7 @@ export function azureActions(
         const mine = ownJobName();
         setData({ existingJobNames: jobs.map((j) => j.name).filter((n) => n !== mine) });
       } catch (err) {
-        // Before Microsoft.ImportExport is registered the subscription cannot have import jobs: nothing to clash with.
+        // Before the job type's provider is registered the subscription cannot have such jobs: nothing to clash with.
         const e = err as { message?: string; details?: { azureCode?: unknown } };
         if (e.details?.azureCode === 'MissingSubscriptionRegistration' || /MissingSubscriptionRegistration/.test(e.message ?? '')) setData({ existingJobNames: [] });
         else azureFail(err);
@@ -94,7 +98,7 @@ export function azureActions(
       const subscriptionId = data().ownDisk.subscriptionId;
       if (!subscriptionId) return;
       try {
-        const st = await api.invoke('azure:providerStatus', { subscriptionId, namespace: 'Microsoft.ImportExport' });
+        const st = await api.invoke('azure:providerStatus', { subscriptionId, namespace: namespace() });
         setData({ signIn: { ...data().signIn, providerRegistered: st.registered } });
       } catch (err) {
         azureFail(err);
@@ -103,7 +107,7 @@ export function azureActions(
     async registerProvider() {
       patch({ azureBusy: 'provider', azureError: null });
       try {
-        const st = await api.invoke('azure:registerProvider', { subscriptionId: data().ownDisk.subscriptionId, namespace: 'Microsoft.ImportExport' });
+        const st = await api.invoke('azure:registerProvider', { subscriptionId: data().ownDisk.subscriptionId, namespace: namespace() });
         setData({ signIn: { ...data().signIn, providerRegistered: st.registered } });
         patch({ azureBusy: null });
         if (st.registered) void get().loadExistingJobs();

@@ -23,6 +23,8 @@ export const emptyWizardData = (): WizardData => ({
     container: '',
     importJobName: '',
     jobResourceGroup: '',
+    // Decision 1 (revised): new own-disk jobs are Microsoft.DataBox customer-disk jobs unless Import/Export is chosen.
+    jobBackend: 'DataBox',
   },
   existingJobNames: [],
   stagingCheck: null,
