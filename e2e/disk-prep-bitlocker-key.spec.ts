@@ -8,6 +8,7 @@ import { expect } from './fixtures.ts';
 import { invoke } from './helpers/ipc.ts';
 import { sandboxTest as test } from './helpers/sandbox.ts';
 import { makeBackup } from './helpers/staged-backup.ts';
+import { testCredential, writeSasFile } from '../electron/services/diskprep/test-helpers.ts';
 import { addRehearsalDisk } from './pages/disk-prep-page.ts';
 
 /**
@@ -39,7 +40,9 @@ async function signIn(page: Page, sandbox: SandboxHandle): Promise<void> {
 /** `obc diskprep … --bitlocker-key` stopped (kill -9) right after the first file is committed: the disk is this job's, unfinished. */
 async function cliStoppedMidCopy(dataDir: string, staging: string, job: string, disk: string, key: string): Promise<void> {
   const env = { ...process.env, OBC_DATA_DIR: dataDir, OBC_PASSPHRASE: PASSPHRASE, OBC_TEST_HOOKS: '1', OBC_DISKPREP_HALT_AT: 'committed:0' } as Record<string, string>;
-  const child = spawn(process.execPath, [CLI, 'diskprep', `s:${staging}`, '--job', job, '--disk', disk, '--bitlocker-key', `${disk}=${key}`, '--no-job', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The manifests' container SAS from a file (--no-job without a sign-in); the console's later run signs its own.
+  const sas = await writeSasFile(dataDir, testCredential, job, 'backups');
+  const child = spawn(process.execPath, [CLI, 'diskprep', `s:${staging}`, '--job', job, '--disk', disk, '--bitlocker-key', `${disk}=${key}`, '--no-job', '--container-sas', sas, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));

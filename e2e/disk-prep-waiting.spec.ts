@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect } from './fixtures.ts';
 import { startConsoleHost, type ConsoleHost } from './host.ts';
 import { invoke } from './helpers/ipc.ts';
+import { signInThroughApi } from './helpers/sign-in.ts';
 import { sandboxTest as test } from './helpers/sandbox.ts';
 import { makeBackup } from './helpers/staged-backup.ts';
 
@@ -19,6 +20,9 @@ test('waiting for another disk: cancel keeps the disk; after a restart the job r
   const { staging } = await makeBackup(page, sandbox, work, JOB, PASSPHRASE);
   const disk = join(work, 'disk-w1');
   await invoke(page, 'diskprep:initFolderDisk', { path: disk, serial: 'WAIT1', capacity: '70M' });
+  // Disk Prep signs the manifests' container SAS through the Azure layer: signed in first.
+  await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
+  await signInThroughApi(page, sandbox);
   const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { staging, job: JOB, disks: [{ id: disk, confirmErase: true }], passphrase: PASSPHRASE });
 
   // The Jobs view (console home): the task waits for the user; nothing is red.
@@ -45,6 +49,9 @@ test('waiting for another disk: cancel keeps the disk; after a restart the job r
     await host.stop();
     await page.goto(host2.consoleUrl);
     await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
+    // A new host on a new data folder: signed out, so sign in again before resuming (the SAS is signed again, the same token).
+    await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
+    await signInThroughApi(page, sandbox);
     await page.getByTestId('action-prepareDisks').click();
     await page.getByTestId('dp-staging').fill(staging);
     await page.getByTestId('dp-find-jobs').click();
@@ -59,6 +66,7 @@ test('waiting for another disk: cancel keeps the disk; after a restart the job r
     await expect(page.getByTestId('dp-copy')).toHaveAttribute('data-status', 'waiting', { timeout: 60_000 });
     await expect(page.getByTestId('dp-needs-disk')).toContainText('more capacity is needed for 1 remaining file');
     expect(await readFile(join(disk, 'obc-journal.json'), 'utf8')).toBe(journal); // the finished disk is not rewritten
+    expect(await readFile(join(disk, 'DriveManifest.xml'), 'utf8')).toBe(manifest); // same SAS token, same manifest
     await page.getByTestId('task-progress-cancel').click();
     await expect(page.getByTestId('dp-copy')).toHaveAttribute('data-status', 'cancelled');
   } finally {

@@ -143,7 +143,14 @@ test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter
   await expect(page.getByTestId('ship-carrierName-error')).toHaveText(/Return carrier is required/);
   await shot('disk-prep-6-shipping-errors');
   await fillShipping(page);
+  // seed.json records no job type: Data Box by default (decision 1); Import/Export stays selectable (the journey ships Data Box).
+  await expect(page.getByTestId('dp-job-type')).toHaveText(/Azure Data Box customer-disk job/);
+  await page.getByTestId('dp-job-type').click();
+  await page.getByRole('option', { name: 'Azure Import/Export job' }).click();
   await expect(page.getByTestId('dp-job-type')).toHaveText(/Azure Import\/Export job/);
+  // Another job type, another resource provider: Microsoft.ImportExport is registered here too.
+  await page.getByTestId('dp-provider-register').click();
+  await expect(page.getByTestId('dp-provider')).toBeHidden({ timeout: 60_000 });
   await shot('disk-prep-6-shipping');
   await page.getByTestId('dp-create-job').click();
 
@@ -226,9 +233,10 @@ test('a byte flipped on a disk before shipping shows up as a drive error in the 
   const { staging } = await makeBackup(page, sandbox, work, job, [2, 1]);
   const diskPath = join(work, 'disk-flip');
   await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'FLIP1', capacity: '64M' });
+  // Signed in first: Disk Prep signs the manifests' container SAS through the Azure layer.
+  await signInThroughApi(page, sandbox);
   const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { staging, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
   await waitTask(page, taskId);
-  await signInThroughApi(page, sandbox);
   await invoke(page, 'azure:registerProvider', { subscriptionId: sandbox.subscriptionId, namespace: 'Microsoft.ImportExport' });
   const drives = await invoke<{ driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }> }>(page, 'diskprep:drives', { staging, job, revealKeys: true, passphrase: PASSPHRASE });
   const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', { subscriptionId: sandbox.subscriptionId });

@@ -7,6 +7,7 @@ import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
 import { expectSameTree } from './helpers/files.ts';
 import { invoke, waitTask } from './helpers/ipc.ts';
+import { testCredential, writeSasFile } from '../electron/services/diskprep/test-helpers.ts';
 
 /**
  * Recover Data from prepared disks in browser mode: a real backup (backup:start in the host), prepared onto two
@@ -59,7 +60,9 @@ test('Recover Data from two prepared disks alone restores byte for byte', async 
   await writeFile(passFile, PASSPHRASE);
   const disks = [join(host.tmpDir, 'disk1'), join(host.tmpDir, 'disk2')];
   for (const [i, d] of disks.entries()) await obc(cliData, 'disks', 'init', d, '--serial', `E2EREC${i + 1}`, '--capacity', ['70M', '20M'][i]);
-  await obc(cliData, 'diskprep', `s:${staging}`, '--job', JOB, '--disk', disks[0], '--disk', disks[1], '--passphrase-file', passFile, '--no-job');
+  // No datacenter here: a container SAS of the right shape from a file instead of a sign-in.
+  const sas = await writeSasFile(host.tmpDir, testCredential, JOB, 'seed');
+  await obc(cliData, 'diskprep', `s:${staging}`, '--job', JOB, '--disk', disks[0], '--disk', disks[1], '--passphrase-file', passFile, '--no-job', '--container-sas', sas);
   await rename(staging, `${staging}-shipped-away`);
 
   await page.getByTestId('action-recoverData').click();

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { runDiskPrep } from '../electron/services/diskprep/engine.ts';
 import { FolderDiskProvider, initFolderDisk, parseSize } from '../electron/services/diskprep/folder-disk.ts';
 import { keyProtector } from '../electron/services/diskprep/drives-file.ts';
-import { finishStaging } from '../electron/services/diskprep/test-helpers.ts';
+import { finishStaging, testCredential } from '../electron/services/diskprep/test-helpers.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => {
@@ -100,7 +100,7 @@ try {
       last = now;
       lastPhase = p.phase;
     };
-    const res = await runDiskPrep({ staging, job: JOB, disks, providers: { folder: new FolderDiskProvider() }, passphrase: PASSPHRASE, protector: keyProtector(Buffer.alloc(32, 1), { kind: 'bench' }), sync, verifySource, onProgress });
+    const res = await runDiskPrep({ staging, job: JOB, disks, providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: PASSPHRASE, protector: keyProtector(Buffer.alloc(32, 1), { kind: 'bench' }), sync, verifySource, onProgress });
     onProgress({ phase: 'end' });
     const c = process.cpuUsage(c0);
     const cpuS = (c.user + c.system) / 1e6;

@@ -46,6 +46,8 @@ export async function scheduleBackup(j: Journey, p: JourneyPaths): Promise<void>
   await expect(page.getByTestId('sb-account-rg')).toHaveValue(JOURNEY.resourceGroup);
   await w.fill('sb-container', JOURNEY.container);
   await expect(page.getByText('This container will be created when you finish the wizard.')).toBeVisible();
+  // Decision 1 (revised): a Data Box customer-disk job unless Import/Export is chosen.
+  await expect(page.getByTestId('sb-job-type-DataBox')).toBeChecked();
   await w.fill('sb-job-name', JOURNEY.job);
   await w.fill('sb-staging', p.staging);
   await expect(page.getByTestId('sb-staging-result')).toContainText('is writable');

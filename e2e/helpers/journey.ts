@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { fillShipping } from '../pages/disk-prep-page.ts';
@@ -40,6 +40,7 @@ export async function enterTracking(j: Journey): Promise<void> {
   await page.getByTestId('dp-track-job').click();
   await expect(page.getByTestId('import-jobs-screen')).toBeVisible();
   await expect(page.getByTestId(`ij-row-${JOURNEY.job}`)).toHaveAttribute('data-state', 'Creating');
+  await expect(page.getByTestId(`ij-row-${JOURNEY.job}`)).toContainText('Data Box');
   await expect(page.getByTestId(`ij-deadline-${JOURNEY.job}`)).toHaveText(/14 days left/);
   await j.shot('import-job-creating');
   await page.getByTestId('ij-action-tracking').click();
@@ -57,6 +58,8 @@ export async function datacenterImport(j: Journey): Promise<void> {
   const { page, sandbox } = j;
   const { dataDir } = await invoke<{ dataDir: string }>(page, 'app:info', {});
   const disks = JOURNEY.disks.map((d) => ({ path: join(dataDir, 'rehearsal-disks', d.serial) }));
+  // Every manifest carries the container SAS the datacenter imports with (decision 14).
+  for (const d of disks) expect(await readFile(join(d.path, 'DriveManifest.xml'), 'utf8')).toMatch(new RegExp(`<ContainerSas>${JOURNEY.container}\\?(?=[^<]*\\bsr=c\\b)(?=[^<]*\\bsi=obc-${JOURNEY.job}\\b)`));
   await admin(sandbox, `/jobs/${JOURNEY.resourceGroup}/${JOURNEY.job}/receive`, { disks });
   await page.getByTestId('ij-refresh').click();
   await expect(page.getByTestId('ij-details')).toHaveAttribute('data-state', 'Received');

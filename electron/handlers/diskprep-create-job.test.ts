@@ -11,7 +11,7 @@ import { swaggerReview } from '../services/sandbox/test-swagger.ts';
 import { launchSignInBrowser, openBrowserAs } from '../services/sandbox/test-signin.ts';
 import { runDiskPrep } from '../services/diskprep/engine.ts';
 import { FolderDiskProvider } from '../services/diskprep/folder-disk.ts';
-import { MiB, TEST_PASSPHRASE, TEST_SHIPPING, makeDisks, makeStaging } from '../services/diskprep/test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, TEST_SHIPPING, makeDisks, makeStaging, testCredential } from '../services/diskprep/test-helpers.ts';
 import { dispatch } from './dispatch.ts';
 import { handlers } from './table.ts';
 import type { HandlerCtx } from './types.ts';
@@ -52,22 +52,23 @@ describe('diskprep:createJob', () => {
 
     // Nothing prepared yet: named, not a crash.
     expect(await call('diskprep:createJob', { ...base, shipping: SHIPPING })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringMatching(/No prepared disks yet/) } });
-    await runDiskPrep({ staging, job: 'ipc-job', disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, passphrase: TEST_PASSPHRASE });
+    await runDiskPrep({ staging, job: 'ipc-job', disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE });
 
     expect(await call('diskprep:createJob', { ...base, shipping: { ...SHIPPING, email: 'nope' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/email: Email "nope" is not an email address/) } });
     expect(await call('diskprep:createJob', { ...base, shipping: { ...SHIPPING, carrierName: 'Pigeon' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/carrierName/) } });
     expect(await call('diskprep:createJob', { ...base, shipping: { ...SHIPPING, extra: 1 } })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await call('diskprep:createJob', { ...base, passphrase: 'wrong passphrase for sure', shipping: SHIPPING })).toMatchObject({ ok: false, error: { code: 'WRONG_PASSPHRASE' } });
 
-    const made = await call('diskprep:createJob', { ...base, shipping: SHIPPING });
+    const made = await call('diskprep:createJob', { ...base, shipping: SHIPPING, backend: 'ImportExport' });
     expect(made).toMatchObject({ ok: true, value: { created: true, job: { name: 'ipc-job', state: 'Creating', drives: [{ driveId: 'IPCJOB1' }] }, target: { storageAccount: 'obcseedv2', resourceGroup: 'backup-rg', providerRegistered: true } } });
     expect(JSON.stringify(made)).not.toMatch(/\d{6}(-\d{6}){7}/);
-    const again = await call('diskprep:createJob', { ...base, shipping: SHIPPING });
+    const again = await call('diskprep:createJob', { ...base, shipping: SHIPPING, backend: 'ImportExport' });
     expect(again).toMatchObject({ ok: true, value: { created: false, job: { name: 'ipc-job' } } });
     expect(await call('shipping:getDefaults')).toMatchObject({ ok: true, value: { contactName: 'Ada Admin' } });
-    // The same disks as a Data Box customer-disk job: another service, so another job (Microsoft.DataBox registered on the way).
-    const dbx = await call('diskprep:createJob', { ...base, shipping: SHIPPING, backend: 'DataBox' });
-    expect(dbx).toMatchObject({ ok: true, value: { created: true, job: { name: 'ipc-job', backend: 'DataBox' }, target: { backend: 'DataBox', providerNamespace: 'Microsoft.DataBox', providerRegistered: true } } });
+    // Without a job type (seed.json records none): Data Box (decision 1), but these disks already have an Import/Export
+    // job of that name — refused, not a second job for the same disks (Microsoft.DataBox registered on the way).
+    const dbx = await call('diskprep:createJob', { ...base, shipping: SHIPPING });
+    expect(dbx).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/An Import\/Export job named ipc-job already exists in resource group backup-rg \(state Creating\); these disks belong to it/) } });
     expect(await call('diskprep:createJob', { ...base, shipping: SHIPPING, backend: 'Pigeon' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
   });
 

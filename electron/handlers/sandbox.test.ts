@@ -10,6 +10,7 @@ import { findJob } from '../services/diskprep/jobs.ts';
 import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir } from '../services/diskprep/test-helpers.ts';
 import { mintToken } from '../services/sandbox/test-tokens.ts';
 import { sbRequest } from '../services/sandbox/test-http.ts';
+import { sandboxCredential } from '../services/sandbox/test-sas.ts';
 import { dispatch } from './dispatch.ts';
 import { handlers } from './table.ts';
 import type { HandlerCtx } from './types.ts';
@@ -59,7 +60,8 @@ describe('sandbox IPC channels', () => {
     const staging = join(dir, 'staging');
     await makeStaging(staging, JOB, [MiB, 4096], { container: 'seed' });
     const disks = await makeDisks(dir, [4 * MiB], 'RHDISK');
-    await runDiskPrep({ staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, passphrase: TEST_PASSPHRASE });
+    const key = (await arm(`/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2/listKeys?api-version=2025-08-01`, 'POST')).json.keys[0].value as string;
+    await runDiskPrep({ staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: sandboxCredential(sb, key), passphrase: TEST_PASSPHRASE });
     const jobPath = `/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.ImportExport/jobs/${JOB}?api-version=2021-01-01`;
     const protector = await passphraseProtector(TEST_PASSPHRASE, (await findJob(staging, JOB)).seed);
     await createJobFromDrives(stateDirFor(staging, JOB), protector, async (req) => {

@@ -12,7 +12,7 @@ import { mirrorJournalPath, stateDirFor } from '../../electron/services/diskprep
 import { encodeRecord, type JournalRecord } from '../../electron/services/diskprep/journal.ts';
 import { md5Hex, parseManifest, rangeLayout } from '../../electron/services/diskprep/manifest.ts';
 import { findJob } from '../../electron/services/diskprep/jobs.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging } from '../../electron/services/diskprep/test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, testCredential, writeSasFile } from '../../electron/services/diskprep/test-helpers.ts';
 import { startSandbox, type SandboxHandle } from '../../electron/services/sandbox/index.ts';
 import { mintToken } from '../../electron/services/sandbox/test-tokens.ts';
 import { SEED, cli, resultOf, rng, tempDir } from './helpers.ts';
@@ -32,7 +32,7 @@ async function prepared(opts: { haltAfterCommits?: number } = {}) {
   const staging = join(root, 'staging');
   const seed = await makeStaging(staging, job, LENGTHS, { container: 'seed' });
   const disks = await makeDisks(root, [16 * MiB], `DPC${n}X`);
-  const base = (): DiskPrepOptions => ({ staging, job, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, passphrase: TEST_PASSPHRASE, workers: 2 });
+  const base = (): DiskPrepOptions => ({ staging, job, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE, workers: 2 });
   if (opts.haltAfterCommits !== undefined) {
     // Stop (like a kill) after that many files are committed: the journal holds begin/start/commit records only.
     let commits = 0;
@@ -174,7 +174,8 @@ describe(`corrupt Disk Prep inputs are detected and named (OBC_FAULT_SEED=${SEED
     for (const json of [true, false]) {
       const c = await prepared({ haltAfterCommits: 2 });
       for (const p of [c.jp, c.mirror]) await writeFile(p, flipValue(await readFile(p, 'utf8'), /"md5":"/).text);
-      const r = await cli(['diskprep', `s:${c.staging}`, '--job', c.job, '--disk', c.disk, '--no-job', ...(json ? ['--json'] : [])], { env: { OBC_PASSPHRASE: TEST_PASSPHRASE } });
+      const sas = await writeSasFile(dir, testCredential, c.job);
+      const r = await cli(['diskprep', `s:${c.staging}`, '--job', c.job, '--disk', c.disk, '--no-job', '--container-sas', sas, ...(json ? ['--json'] : [])], { env: { OBC_PASSPHRASE: TEST_PASSPHRASE } });
       expect(r.code, r.stderr).toBe(3);
       const named = new RegExp(`Disk ${c.serial}: journal ${esc(c.jp)} line 3 fails its checksum.*copied again from staging`);
       if (json) {

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../electron/services/sandbox/index.ts';
 import { mintToken } from '../../electron/services/sandbox/test-tokens.ts';
 import { parseManifest } from '../../electron/services/diskprep/manifest.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging } from '../../electron/services/diskprep/test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, writeSasFile } from '../../electron/services/diskprep/test-helpers.ts';
+import { sandboxCredential } from '../../electron/services/sandbox/test-sas.ts';
 import { SEED, cli, resultOf, rng, tempDir } from './helpers.ts';
 import { accountKey, importThroughDatacenter } from './sandbox-import.ts';
 
@@ -27,11 +28,14 @@ let cleanup: () => Promise<void>;
 let sb: SandboxHandle;
 let token: string;
 let key: string;
+/** One container SAS (a real one, for the sandbox's container seed) for every run: the datacenter checks it. */
+let sasFile: string;
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('obc-fault-dp-'));
   sb = await startSandbox({ registrationDelayMs: 0 });
   token = await mintToken(sb, sb.users[0]);
   key = await accountKey(sb, token);
+  sasFile = await writeSasFile(dir, sandboxCredential(sb, key), 'dp-faults');
 });
 afterAll(async () => {
   await sb?.stop();
@@ -72,7 +76,7 @@ async function setup(name: string): Promise<Setup> {
   const job = name;
   await makeStaging(staging, job, LENGTHS, { container: 'seed' });
   const disks = await makeDisks(root, DISK_CAPS, `${name.toUpperCase().replace(/-/g, '')}D`);
-  return { staging, job, disks, args: ['diskprep', `s:${staging}`, '--job', job, ...disks.flatMap((d) => ['--disk', d]), '--yes', '--no-job', '--json'] };
+  return { staging, job, disks, args: ['diskprep', `s:${staging}`, '--job', job, ...disks.flatMap((d) => ['--disk', d]), '--yes', '--no-job', '--container-sas', sasFile, '--json'] };
 }
 
 const env = { OBC_PASSPHRASE: TEST_PASSPHRASE };

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { diffTrees, prng } from '../../electron/services/backup/test-utils.ts';
 import { catalogPathOf } from '../../electron/services/backup/scan.ts';
 import { initFolderDisk } from '../../electron/services/diskprep/folder-disk.ts';
+import { testCredential, writeSasFile } from '../../electron/services/diskprep/test-helpers.ts';
 import { SEED, cli, resultOf, rng, tempDir, writePassFile } from './helpers.ts';
 
 const POINTS = Number(process.env.OBC_FAULT_OVERWRITE_POINTS ?? 6);
@@ -23,9 +24,12 @@ const MiB = 1 << 20;
 let dir: string;
 let cleanup: () => Promise<void>;
 let pf: string;
+/** The manifests' container SAS from a file (no datacenter import here): every run writes the same one. */
+let sas: string;
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('obc-fault-overwrite-'));
   pf = await writePassFile(dir);
+  sas = await writeSasFile(dir, testCredential, 'faults');
 });
 afterAll(async () => cleanup?.());
 
@@ -58,7 +62,7 @@ async function makeCase(name: string, diskCaps: number[]): Promise<Case> {
 const backup = (c: Case, overwrite = false) =>
   cli(['backup', '--items', c.src, '--staging', c.staging, '--job', c.job, '--passphrase-file', pf, '--container', 'seed', '--pack-size', String(MiB), '--json', ...(overwrite ? ['--overwrite'] : [])]);
 const diskprep = (c: Case, o: { yes?: boolean; haltAt?: string } = {}) =>
-  cli(['diskprep', `s:${c.staging}`, '--job', c.job, ...c.disks.flatMap((d) => ['--disk', d]), '--passphrase-file', pf, '--no-job', '--json', ...(o.yes === false ? [] : ['--yes'])], {
+  cli(['diskprep', `s:${c.staging}`, '--job', c.job, ...c.disks.flatMap((d) => ['--disk', d]), '--passphrase-file', pf, '--no-job', '--container-sas', sas, '--json', ...(o.yes === false ? [] : ['--yes'])], {
     env: { OBC_TEST_HOOKS: o.haltAt ? '1' : undefined, OBC_DISKPREP_HALT_AT: o.haltAt },
     onLine: (line, child) => {
       if (o.haltAt && line.includes(`"type":"halt","at":"${o.haltAt}"`)) child.kill('SIGKILL');
@@ -186,7 +190,7 @@ function bytesUnder(d: string): number {
 async function killedAtBytes(c: Case, threshold: number): Promise<{ killed: boolean; at: number }> {
   let at = -1;
   const watchers: FSWatcher[] = [];
-  const r = await cli(['diskprep', `s:${c.staging}`, '--job', c.job, ...c.disks.flatMap((d) => ['--disk', d]), '--passphrase-file', pf, '--no-job', '--json', '--yes'], {
+  const r = await cli(['diskprep', `s:${c.staging}`, '--job', c.job, ...c.disks.flatMap((d) => ['--disk', d]), '--passphrase-file', pf, '--no-job', '--container-sas', sas, '--json', '--yes'], {
     onChild: (child) => {
       for (const d of c.disks)
         watchers.push(

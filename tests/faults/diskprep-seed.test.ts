@@ -13,6 +13,7 @@ import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { prng } from '../../electron/services/backup/test-utils.ts';
 import { initFolderDisk } from '../../electron/services/diskprep/folder-disk.ts';
+import { testCredential, writeSasFile } from '../../electron/services/diskprep/test-helpers.ts';
 import { cli, resultOf, tempDir, writePassFile } from './helpers.ts';
 
 const JOB = 'seed-trust';
@@ -20,11 +21,14 @@ const MiB = 1 << 20;
 let dir: string;
 let cleanup: () => Promise<void>;
 let pf: string;
+/** The manifests' container SAS from a file (no datacenter import here). */
+let sas: string;
 let pristine: string;
 let n = 0;
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('obc-fault-seed-'));
   pf = await writePassFile(dir);
+  sas = await writeSasFile(dir, testCredential, 'faults');
   const src = join(dir, 'src');
   await mkdir(src);
   const rnd = prng(313);
@@ -50,7 +54,7 @@ async function edited(edit: (seed: { files: Array<{ path: string; length: number
   return { staging, disk };
 }
 
-const diskprep = (c: { staging: string; disk: string }) => cli(['diskprep', `s:${c.staging}`, '--job', JOB, '--disk', c.disk, '--passphrase-file', pf, '--no-job', '--yes', '--json']);
+const diskprep = (c: { staging: string; disk: string }) => cli(['diskprep', `s:${c.staging}`, '--job', JOB, '--disk', c.disk, '--passphrase-file', pf, '--no-job', '--container-sas', sas, '--yes', '--json']);
 const untouched = async (disk: string) => expect((await readdir(disk)).sort()).toEqual(['obc-disk.json']);
 
 describe('Disk Prep checks seed.json against the catalog before copying (issue 13 §3)', () => {

@@ -7,7 +7,7 @@ import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runDiskPrep, type DiskPrepOptions } from '../../electron/services/diskprep/engine.ts';
 import { FolderDiskProvider } from '../../electron/services/diskprep/folder-disk.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging } from '../../electron/services/diskprep/test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, testCredential } from '../../electron/services/diskprep/test-helpers.ts';
 import { tempDir } from './helpers.ts';
 
 let dir: string;
@@ -24,7 +24,7 @@ const LENGTHS = [2 * MiB, 2 * MiB + 512, 1 * MiB, 512];
 async function setup(name: string, staging: string) {
   await makeStaging(staging, name, LENGTHS, { container: 'seed' });
   const disks = await makeDisks(join(dir, name), [16 * MiB], `${name.toUpperCase().replace(/-/g, '')}D`);
-  const opts = (extra: Partial<DiskPrepOptions> = {}): DiskPrepOptions => ({ staging, job: name, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, passphrase: TEST_PASSPHRASE, workers: 2, ...extra });
+  const opts = (extra: Partial<DiskPrepOptions> = {}): DiskPrepOptions => ({ staging, job: name, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE, workers: 2, ...extra });
   return { disk: disks[0], opts };
 }
 

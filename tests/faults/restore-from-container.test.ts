@@ -20,6 +20,8 @@ import { recoverDeps } from '../../electron/services/backup/recover-deps.ts';
 import { catalogPathOf } from '../../electron/services/backup/scan.ts';
 import { diffTrees, prng } from '../../electron/services/backup/test-utils.ts';
 import { initFolderDisk } from '../../electron/services/diskprep/folder-disk.ts';
+import { writeSasFile } from '../../electron/services/diskprep/test-helpers.ts';
+import { sandboxCredential } from '../../electron/services/sandbox/test-sas.ts';
 import { PASSPHRASE, cli, tempDir, writePassFile } from './helpers.ts';
 import { ACCOUNT, accountKey, importThroughDatacenter } from './sandbox-import.ts';
 
@@ -55,7 +57,7 @@ describe('restore from the container alone (issue 13 §9)', () => {
     expect(b.code, b.stdout.slice(-400) + b.stderr).toBe(0);
     const disks = [join(dir, 'disk1'), join(dir, 'disk2')];
     for (const [i, d] of disks.entries()) await initFolderDisk(d, `CONTFRESH${i + 1}`, 4 * MiB);
-    const dp = await cli(['diskprep', `s:${staging}`, '--job', JOB, ...disks.flatMap((d) => ['--disk', d]), '--passphrase-file', pf, '--no-job', '--yes', '--json']);
+    const dp = await cli(['diskprep', `s:${staging}`, '--job', JOB, ...disks.flatMap((d) => ['--disk', d]), '--passphrase-file', pf, '--no-job', '--container-sas', await writeSasFile(dir, sandboxCredential(sb, key), JOB), '--yes', '--json']);
     expect(dp.code, dp.stdout.slice(-600) + dp.stderr).toBe(0);
     const imp = await importThroughDatacenter(sb, token, key, staging, JOB, PASSPHRASE, disks);
     expect(imp.state).toBe('Completed');

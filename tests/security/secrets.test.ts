@@ -73,7 +73,8 @@ beforeAll(async () => {
   tmp = join(root, 'tmp');
   await mkdir(dataDir);
   await mkdir(tmp);
-  env = await startAzureTestEnv({ azurite: false });
+  // With Azurite: Disk Prep signs the manifests' container SAS through the sign-in, and that token is searched for too.
+  env = await startAzureTestEnv();
   // Everything the app puts in the temp dir lands in our folder, so it is scanned too.
   savedTmp = process.env.TMPDIR;
   process.env.TMPDIR = tmp;
@@ -169,6 +170,12 @@ describe('secrets never appear in plain text', () => {
     const token = await mintToken(sb, sb.users[0]);
     const keys = await sbRequest(`${sb.armUrl}/subscriptions/${sub}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2/listKeys?api-version=2025-08-01`, { method: 'POST', token, ca: sb.caCertPem });
     for (const k of (keys.json as { keys: Array<{ value: string }> }).keys) secrets.push({ what: 'storage account key', value: k.value });
+    // The manifests' container SAS (decision 14): signed through the CLI's sign-in; it may be in the manifests only.
+    const manifestSas = /<ContainerSas>([^<]+)<\/ContainerSas>/.exec(await readFile(join(disks[0], 'DriveManifest.xml'), 'utf8'))![1].replace(/&amp;/g, '&');
+    expect(manifestSas).toMatch(/^seeds\?(?=.*\bsr=c\b)(?=.*\bsi=obc-secrets-seed\b)/);
+    secrets.push({ what: 'container SAS', value: manifestSas });
+    secrets.push({ what: 'container SAS (signature)', value: /sig=([^&]+)/.exec(manifestSas)![1] });
+    secrets.push({ what: 'container SAS (signature, decoded)', value: decodeURIComponent(/sig=([^&]+)/.exec(manifestSas)![1]) });
     // Encodings a careless logger would produce.
     for (const s of [...secrets]) {
       secrets.push({ what: `${s.what} (JSON-escaped)`, value: JSON.stringify(s.value).slice(1, -1) });
@@ -185,7 +192,9 @@ describe('secrets never appear in plain text', () => {
     for (const f of files) {
       const bytes = await readFile(f);
       const latin = bytes.toString('latin1');
-      for (const s of secrets) if (s.value.length >= 8 && latin.includes(s.value)) leaks.push(`${s.what} in ${relative(root, f)}`);
+      // The one place the container SAS belongs: the manifest on each (here: folder) disk.
+      const manifest = f.startsWith(join(root, 'disks')) && f.endsWith('DriveManifest.xml');
+      for (const s of secrets) if (s.value.length >= 8 && latin.includes(s.value) && !(manifest && s.what.startsWith('container SAS'))) leaks.push(`${s.what} in ${relative(root, f)}`);
     }
     for (const [name, text] of [['stdout', out], ['stderr', err]] as const)
       for (const s of secrets) if (s.value.length >= 8 && text.includes(s.value)) leaks.push(`${s.what} on ${name}`);

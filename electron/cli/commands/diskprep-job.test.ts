@@ -99,6 +99,8 @@ describe('obc diskprep creates the import job', () => {
     const noShip = await cli(['diskprep', `s:${staging}`, '--disk', disk, '--json']);
     expect(noShip.code, noShip.err).toBe(2);
     expect(errorOf(noShip)?.message).toMatch(/shipping details for import job refuse-job are incomplete.*contactName.*--shipping <file>.*Nothing was copied/);
+    // No --job-type and none in seed.json: a Data Box customer-disk job (decision 1), its provider registered before the copy.
+    expect(noShip.lines.some((l) => l.type === 'notice' && /Registering the Microsoft.DataBox resource provider/.test(String(l.message)))).toBe(true);
     await untouched(disk);
 
     const badFile = join(work, 'ship-bad.json');
@@ -134,7 +136,8 @@ describe('obc diskprep creates the import job', () => {
     const shipFile = join(work, 'ship-ok.json');
     await writeFile(shipFile, JSON.stringify(SHIPPING));
 
-    const r = await cli(['diskprep', `s:${staging}`, '--disk', disks[0], '--disk', disks[1], '--shipping', shipFile, '--json']);
+    // Import/Export stays selectable (decision 1); the default, a Data Box job, is the terminal test's.
+    const r = await cli(['diskprep', `s:${staging}`, '--disk', disks[0], '--disk', disks[1], '--job-type', 'import-export', '--shipping', shipFile, '--json']);
     expect(r.code, r.err + r.out).toBe(0);
     const made = r.lines.find((l) => l.type === 'job') as { created: boolean; job: { name: string; state: string; drives: Array<{ driveId: string }>; resourceGroup: string }; carriers: string[]; summary: string[] };
     expect(made.created).toBe(true);
@@ -147,7 +150,7 @@ describe('obc diskprep creates the import job', () => {
     expect(JSON.parse(await readFile(join(dataDir, 'shipping-defaults.json'), 'utf8'))).toMatchObject({ contactName: 'Ada Admin', carrierName: 'FedEx' });
 
     // Human output of a repeated run: nothing copied again, the existing job is reported.
-    const again = await cli(['diskprep', `s:${staging}`, '--disk', disks[0], '--disk', disks[1]]);
+    const again = await cli(['diskprep', `s:${staging}`, '--disk', disks[0], '--disk', disks[1], '--job-type', 'import-export']);
     expect(again.code, again.err).toBe(0);
     expect(again.out).toMatch(/ {2}CLIJOB1: \d+ files.*\n {2}CLIJOB2: \d+ files/);
     expect(again.out).toMatch(/Found existing import job cli-made-job \(state Creating\)/);
@@ -192,7 +195,11 @@ describe('obc diskprep creates the import job', () => {
     svc.close();
     const shipFile = join(work, 'ship-clash.json');
     await writeFile(shipFile, JSON.stringify(SHIPPING));
-    const r = await cli(['diskprep', `s:${staging}`, '--disk', disk, '--shipping', shipFile, '--json']);
+    // Without --job-type (seed.json records none, so Data Box): the Import/Export job of that name is found, not doubled.
+    const dflt = await cli(['diskprep', `s:${staging}`, '--disk', disk, '--shipping', shipFile, '--json']);
+    expect(dflt.code, dflt.err).toBe(1);
+    expect(errorOf(dflt)?.message).toMatch(/An Import\/Export job named cli-clash-job already exists in resource group backup-rg \(state Creating\); these disks belong to it\. Choose the Import\/Export job type \(obc diskprep --job-type import-export\)/);
+    const r = await cli(['diskprep', `s:${staging}`, '--disk', disk, '--job-type', 'import-export', '--shipping', shipFile, '--json']);
     expect(r.code, r.err).toBe(1);
     const e = errorOf(r)!;
     expect(e.code).toBe('CONFLICT');
@@ -226,9 +233,11 @@ describe('obc diskprep creates the import job', () => {
     expect(r.code, r.text).toBe(0);
     expect(r.text).toMatch(/Import job cli-tty-job: 1 disk\(s\) TTY1 → storage account obcseedv2, resource group backup-rg, region westus \(USA\)/);
     expect(r.text).toMatch(/Created import job cli-tty-job \(state Creating\)/);
+    // No --job-type and none in seed.json: a Data Box customer-disk job (decision 1).
     const svc = await env.service({ dataDir });
     const job = await svc.getJob({ subscriptionId: env.sb.subscriptionId, resourceGroup: 'backup-rg', jobName: JOB });
     svc.close();
+    expect(job.backend).toBe('DataBox');
     expect(job.returnAddress).toMatchObject({ recipientName: 'Grace Ops', email: 'grace@example.com', city: 'Seattle' });
     expect(job.returnShipping).toMatchObject({ carrierName: 'DHL' });
   });
@@ -241,13 +250,12 @@ describe('obc diskprep creates the import job', () => {
     await writeFile(shipFile, JSON.stringify(SHIPPING));
     const long = await cli(['diskprep', `s:${staging}`, '--job', 'dbx-name-far-too-long-for-data-box', '--disk', disk, '--job-type', 'data-box', '--shipping', shipFile, '--json']);
     expect(long.code).toBe(2);
-    expect(errorOf(long)?.message).toMatch(/cannot be a Data Box job: Data Box job names are 3 to 24/);
+    expect(errorOf(long)?.message).toMatch(/cannot be a Data Box job: .*a Data Box job name is 3 to 24 characters/);
     await untouched(disk);
     expect((await cli(['diskprep', `s:${staging}`, '--disk', disk, '--job-type', 'pigeon'])).err).toMatch(/--job-type "pigeon" must be import-export or data-box/);
 
     const r = await cli(['diskprep', `s:${staging}`, '--job', 'dbx-cli-job', '--disk', disk, '--job-type', 'data-box', '--shipping', shipFile, '--json']);
     expect(r.code, r.err + r.out).toBe(0);
-    expect(r.lines.some((l) => l.type === 'notice' && /Registering the Microsoft.DataBox resource provider/.test(String(l.message)))).toBe(true);
     const made = r.lines.find((l) => l.type === 'job') as { created: boolean; job: { name: string; backend: string; drives: Array<{ driveId: string }> } };
     expect(made).toMatchObject({ created: true, job: { name: 'dbx-cli-job', backend: 'DataBox', drives: [{ driveId: 'DBX1' }] } });
   });

@@ -11,6 +11,7 @@ import { shippingDefaultsSchema } from '../../../shared/contract/shipping.ts';
 import type { JobTarget } from '../../../shared/job-target.ts';
 import { SHIPPING_FIELDS, SHIPPING_LABELS, fromDefaults, validateShipping, type ShippingDraft } from '../../../shared/shipping-draft.ts';
 import { AzureService } from '../../services/azure/azure-service.ts';
+import { extendImportSas } from '../../services/diskprep/manifest-credential.ts';
 import { createJobFromDisks, currentCloud, findJobTarget, rehearsalRefusal, shippingProblems, type CloudFacts, type CreatedJob } from '../../services/diskprep/create-job.ts';
 import type { SecretProtector } from '../../services/diskprep/drives-file.ts';
 import type { StagedJob } from '../../services/diskprep/jobs.ts';
@@ -82,12 +83,32 @@ async function signedIn(svc: AzureService, o: { signInTimeoutMs: number; signal:
   }
 }
 
-/** Everything that can fail before the copy does: sign-in, storage account, datacenter, provider, shipping details. */
-export async function planJobCreation(o: PlanOptions): Promise<JobPlan> {
+/** The CLI's Azure layer on its own data folder and settings (the caller closes it). */
+export async function cliAzureService(): Promise<{ svc: AzureService; dataDir: string }> {
   const dataDir = resolveDataDir();
   const settings = new SettingsStore(dataDir);
   await settings.load();
-  const svc = new AzureService({ dataDir, settings: () => settings.get(), openUrl: cliOpenUrl });
+  return { svc: new AzureService({ dataDir, settings: () => settings.get(), openUrl: cliOpenUrl }), dataDir };
+}
+
+/**
+ * `obc diskprep --no-job` without --container-sas: the manifests still need the container SAS, so the run signs in
+ * (the saved sign-in, else the browser) before a disk is touched.
+ */
+export async function signedInForSas(o: { signInTimeoutMs: number; signal: AbortSignal; say: Say }): Promise<AzureService> {
+  const { svc } = await cliAzureService();
+  try {
+    await signedIn(svc, o, 'Every drive manifest carries a container SAS, signed through your Azure sign-in (or give one with --container-sas <file>).');
+    return svc;
+  } catch (err) {
+    svc.close();
+    throw err;
+  }
+}
+
+/** Everything that can fail before the copy does: sign-in, storage account, datacenter, provider, shipping details. */
+export async function planJobCreation(o: PlanOptions): Promise<JobPlan> {
+  const { svc, dataDir } = await cliAzureService();
   try {
     const cloud = await currentCloud(svc);
     if (o.folderDisks && !cloud.rehearsal) throw rehearsalRefusal(cloud);
@@ -138,6 +159,7 @@ export async function createPlannedJob(plan: JobPlan, o: { stateDir: string; pro
     cloud: plan.cloud,
     shipping: plan.draft,
     dataDir: plan.dataDir,
+    extendSas: extendImportSas(svc),
     retry: async (fn) => {
       try {
         return await fn();
@@ -176,5 +198,6 @@ export function jobSummary(r: CreatedJob, plan: JobPlan): string[] {
   if (job.trackingDueBy) lines.push(`Record the carrier and tracking number by ${job.trackingDueBy.slice(0, 10)} (two weeks after creation), or the job may be deleted:`);
   else lines.push('Then record the carrier and tracking number:');
   lines.push(`  obc jobs track ${job.name} --subscription ${t.subscriptionId} --resource-group ${t.resourceGroup} --carrier <name> --tracking <number> --drives ${job.drives.length}`);
+  if (r.note) lines.push(`note: ${r.note}`);
   return lines;
 }

@@ -1,11 +1,13 @@
 import { join, resolve } from 'node:path';
 import { type Command } from 'commander';
 import { AppError, toIpcError } from '../../../shared/errors.ts';
-import { checkRecoveryPasswordTypos } from '../../../shared/validators/azure-names.ts';
+import { checkContainerName, checkRecoveryPasswordTypos } from '../../../shared/validators/azure-names.ts';
 import type { DiskPrepProgress } from '../../../shared/contract/diskprep.ts';
 import { isWindowsDiskId, runDiskPrep, type DiskRef } from '../../services/diskprep/engine.ts';
 import { discoverJobs, findJob } from '../../services/diskprep/jobs.ts';
 import { loadDrives, passphraseProtector } from '../../services/diskprep/drives-file.ts';
+import { azureManifestCredential, containerSasFile, type ManifestCredentialSource } from '../../services/diskprep/manifest-credential.ts';
+import type { AzureService } from '../../services/azure/azure-service.ts';
 import { FolderDiskProvider, initFolderDisk, parseSize } from '../../services/diskprep/folder-disk.ts';
 import { NOT_WINDOWS_MESSAGE, WindowsDiskProvider } from '../../services/diskprep/windows-disk.ts';
 import { EXIT, formatBytes, jsonLine, printError } from '../output.ts';
@@ -100,11 +102,12 @@ export function register(program: Command): void {
     .option('--job <name>', 'import job (needed when the staging location holds several)')
     .option('--disk <letter|folder>', 'target disk: a drive letter (Windows) or a folder disk; repeatable, in order', collect, [])
     .option('--container <name>', "container (default: seed.json's)")
+    .option('--container-sas <file>', 'a file holding the container SAS to write into every manifest (<container>?<token>, Read+Write+Delete); default: signed through your Azure sign-in')
     .option('--passphrase-file <file>', 'backup passphrase (seals the BitLocker keys in drives.json); or OBC_PASSPHRASE')
     .option('--bitlocker-key <disk=key>', 'a disk that is already BitLocker-encrypted: its 48-digit recovery password (kept, not reformatted); repeatable', collect, [])
     .option('--yes', 'erase non-empty disks without asking (check the serials first)')
     .option('--repair', 'rewrite ranges that fail read-back from staging')
-    .option('--job-type <type>', 'import-export (default) or data-box (a Microsoft.DataBox customer-disk job)', 'import-export')
+    .option('--job-type <type>', "data-box (a Microsoft.DataBox customer-disk job) or import-export (default: seed.json's, else data-box)")
     .option('--subscription <id>', "subscription holding the storage account (default: seed.json's, else searched)")
     .option('--shipping <file>', 'JSON file with the return shipping details (keys as the console stores them); default: the details last used')
     .option('--signin-timeout <seconds>', 'give up an interactive sign-in after this many seconds', '300')
@@ -114,14 +117,20 @@ export function register(program: Command): void {
       'after',
       '  --no-job  prepare the disks only; create the import job later (obc diskprep again, or the console) from drives.json\n\n' +
         'Without --no-job the command signs in (the saved sign-in, else the browser), checks the storage account, datacenter and\n' +
-        'shipping details before touching a disk, prepares the disks, then creates the import job and prints where to ship them.',
+        'shipping details before touching a disk, prepares the disks, then creates the import job and prints where to ship them.\n' +
+        'Every manifest carries a container SAS (a stored access policy on the container, Read+Write+Delete): signed through the\n' +
+        'sign-in (also with --no-job), or taken from --container-sas <file>.',
     )
     .option('--json', 'JSON lines on stdout')
-    .action(async (args: string[], o: { job?: string; disk: string[]; container?: string; passphraseFile?: string; yes?: boolean; repair?: boolean; json?: boolean; subscription?: string; jobType: string; shipping?: string; signinTimeout: string; bitlockerKey: string[] }) => {
+    .action(async (args: string[], o: { job?: string; disk: string[]; container?: string; containerSas?: string; passphraseFile?: string; yes?: boolean; repair?: boolean; json?: boolean; subscription?: string; jobType?: string; shipping?: string; signinTimeout: string; bitlockerKey: string[] }) => {
       const json = o.json === true;
       let plan: JobPlan | null = null;
+      let sasService: AzureService | null = null;
       let preparedList: string | null = null;
       try {
+        // Decision 10 before anything else (sign-in, disks): the rule is in the message.
+        const badContainer = o.container === undefined ? null : checkContainerName(o.container);
+        if (badContainer) throw new AppError('VALIDATION', `--container: ${badContainer}`, { field: 'container' });
         const legacy = parseLegacyArgs(args);
         if (!legacy.staging) throw new AppError('VALIDATION', 'The staging location is required: diskprep s:<staging location> --disk <letter|folder>.');
         if (legacy.publishSettings) {
@@ -148,15 +157,25 @@ export function register(program: Command): void {
           throw new AppError('VALIDATION', `--signin-timeout "${o.signinTimeout}" must be a whole number of seconds from 10 to 3600.`);
         const signInTimeoutMs = Number(o.signinTimeout) * 1000;
         const say = (message: string) => (json ? jsonLine({ type: 'notice', message }) : process.stderr.write(`note: ${message}\n`));
-        const backend = ({ 'import-export': 'ImportExport', 'data-box': 'DataBox' } as const)[o.jobType as 'import-export' | 'data-box'];
-        if (!backend) throw new AppError('VALIDATION', `--job-type "${o.jobType}" must be import-export or data-box.`);
+        const chosen = o.jobType === undefined ? undefined : ({ 'import-export': 'ImportExport', 'data-box': 'DataBox' } as const)[o.jobType as 'import-export' | 'data-box'];
+        if (o.jobType !== undefined && !chosen) throw new AppError('VALIDATION', `--job-type "${o.jobType}" must be import-export or data-box.`);
         if (!legacy.noJob) {
           // Sign-in, storage account, datacenter and shipping details are checked before any disk is touched.
           const staged = await findJob(staging, jobName);
+          // Decision 1: the job type chosen here, else the one the policy recorded in seed.json, else Data Box.
+          const backend = chosen ?? staged.seed.jobBackend ?? 'DataBox';
           const { planJobCreation } = await import('./diskprep-job.ts');
           plan = await planJobCreation({ job: staged, subscriptionId: o.subscription, backend, shippingFile: o.shipping, interactive, folderDisks: o.disk.some((d) => !isWindowsDiskId(d)), signInTimeoutMs, signal: ac.signal, say });
-        } else if (o.shipping || o.subscription || backend !== 'ImportExport')
+        } else if (o.shipping || o.subscription || chosen)
           throw new AppError('VALIDATION', '--shipping, --subscription and --job-type are for creating the import job; they cannot be combined with --no-job.');
+        // The manifests' container SAS (decision 14): the user's file, or signed through the sign-in before any disk is touched.
+        let credential: ManifestCredentialSource;
+        if (o.containerSas) credential = containerSasFile(o.containerSas);
+        else {
+          const { signedInForSas } = await import('./diskprep-job.ts');
+          sasService = plan?.svc ?? (await signedInForSas({ signInTimeoutMs, signal: ac.signal, say }));
+          credential = azureManifestCredential(sasService);
+        }
         const run = () => runDiskPrep({
           staging,
           ...(jobName ? { job: jobName } : {}),
@@ -164,6 +183,7 @@ export function register(program: Command): void {
           disks,
           providers: { folder: new FolderDiskProvider(), windows: new WindowsDiskProvider() },
           passphrase,
+          credential,
           signal: ac.signal,
           ...(o.repair ? { repair: true } : {}),
           ...(hook ? { checkpoint: hook } : {}),
@@ -245,6 +265,7 @@ export function register(program: Command): void {
         process.exitCode = e.code === 'VALIDATION' ? EXIT.usage : EXIT.failure;
       } finally {
         plan?.svc.close();
+        if (sasService !== plan?.svc) sasService?.close();
       }
     });
 

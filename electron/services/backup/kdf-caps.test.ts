@@ -18,7 +18,7 @@ import { FAST_KDF, PASS, prng, tempDir } from './test-utils.ts';
 import { runDiskPrep } from '../diskprep/engine.ts';
 import { FolderDiskProvider } from '../diskprep/folder-disk.ts';
 import { discoverJobs } from '../diskprep/jobs.ts';
-import { makeDisks } from '../diskprep/test-helpers.ts';
+import { makeDisks, testCredential } from '../diskprep/test-helpers.ts';
 
 const JOB = 'kdf-job';
 const HUGE = 1 << 22;
@@ -34,7 +34,7 @@ beforeAll(async () => {
   staging = join(dir, 'staging');
   await runBackup({ items: [src], staging, job: { name: JOB, container: 'seed' }, passphrase: PASS, kdf: FAST_KDF });
   disks = await makeDisks(dir, [8 << 20], 'KDF');
-  await runDiskPrep({ staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, passphrase: PASS, workers: 2 });
+  await runDiskPrep({ staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: PASS, workers: 2 });
 });
 afterAll(async () => cleanup?.());
 

@@ -18,7 +18,7 @@ import { openDiskSource } from './disk-source.ts';
 import { DESCRIPTOR_PATH } from './descriptor.ts';
 import { runDiskPrep } from '../diskprep/engine.ts';
 import { FolderDiskProvider } from '../diskprep/folder-disk.ts';
-import { makeDisks, testProtector } from '../diskprep/test-helpers.ts';
+import { makeDisks, testCredential, testProtector } from '../diskprep/test-helpers.ts';
 import { FAST_KDF, PASS, diffTrees, prng, tempDir } from './test-utils.ts';
 
 const JOB = 'disk-rec';
@@ -43,7 +43,7 @@ beforeAll(async () => {
   staging = join(dir, 'staging');
   await runBackup({ items: [src], staging, job: { name: JOB, container: 'seed' }, passphrase: PASS, kdf: FAST_KDF, packSize: MiB });
   disks = await makeDisks(join(dir, 'disks'), [6 * MiB, 6 * MiB], 'RD');
-  await runDiskPrep({ staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, passphrase: PASS, protector: testProtector(), workers: 2 });
+  await runDiskPrep({ staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: PASS, protector: testProtector(), workers: 2 });
   tasks = new TaskManager({ minIntervalMs: 10 });
   ctx = { services: { tasks, backup: new BackupService(tasks, { kdf: FAST_KDF }) } as unknown as Services, host: 'browser' };
 }, 120_000);

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { repoRoot } from '../paths.ts';
 import { runDiskPrep } from './engine.ts';
 import { FolderDiskProvider } from './folder-disk.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testProtector } from './test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testCredential, testProtector, writeSasFile } from './test-helpers.ts';
 
 const JOB = 'killjob';
 const CLI = join(repoRoot, 'electron', 'cli', 'index.ts');
@@ -50,9 +50,11 @@ describe('kill -9 of the CLI at several points, then resume', () => {
     const disksB = await makeDisks(join(root, 'b'), [12 * MiB, 12 * MiB, 12 * MiB]);
 
     // Reference: one uninterrupted run (engine directly).
-    await runDiskPrep({ staging: join(root, 'b', 'staging'), job: JOB, disks: disksB.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, passphrase: TEST_PASSPHRASE, protector: testProtector(), workers: 2 });
+    await runDiskPrep({ staging: join(root, 'b', 'staging'), job: JOB, disks: disksB.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE, protector: testProtector(), workers: 2 });
 
-    const args = ['diskprep', `s:${join(root, 'a', 'staging')}`, ...disksA.flatMap((d) => ['--disk', d]), '--no-job', '--json'];
+    // The same container SAS as the reference run: a resumed CLI run must write byte-identical manifests.
+    const sas = await writeSasFile(root, testCredential, JOB);
+    const args = ['diskprep', `s:${join(root, 'a', 'staging')}`, ...disksA.flatMap((d) => ['--disk', d]), '--no-job', '--container-sas', sas, '--json'];
     // Plan: SER1 takes files 0, 3 and the catalog (5); SER2 files 1, 2; SER3 file 4.
     const points = ['copy-partial:0', 'copy-written:3', 'manifest-written:SER1', 'copy-partial:2', 'readback:SER2', 'committed:4'];
     for (const p of points) {

@@ -9,6 +9,8 @@ import { createJobSchema, type CloudInfo, type CreateJobInput, type ImportJobInf
 import { resolveJobTarget, type JobTarget, type JobTargetPort } from '../../../shared/job-target.ts';
 import { toDefaults, toReturnAddress, toReturnShipping, validateShipping, type ShippingDraft } from '../../../shared/shipping-draft.ts';
 import type { SeedDescriptor } from '../../../shared/staging.ts';
+import { jobTypeLabel } from '../../../shared/import-jobs.ts';
+import { checkContainerName, checkDataBoxJobName } from '../../../shared/validators/azure-names.ts';
 import { saveShippingDefaults } from '../shipping/defaults.ts';
 import { createJobFromDrives, type SecretProtector } from './drives-file.ts';
 
@@ -30,9 +32,11 @@ export interface CreatedJob {
   job: ImportJobInfo;
   /** False when the job already existed with exactly these drives (a repeated run). */
   created: boolean;
+  /** Something to tell the user after all (e.g. the SAS policy could not be extended). */
+  note?: string;
 }
 
-export async function currentCloud(azure: JobAzurePort): Promise<CloudFacts> {
+export async function currentCloud(azure: Pick<JobAzurePort, 'cloudInfos'>): Promise<CloudFacts> {
   const infos = await azure.cloudInfos();
   const c = infos.clouds.find((x) => x.name === infos.current);
   return { name: infos.current, displayName: c?.displayName ?? infos.current, rehearsal: c?.rehearsal === true };
@@ -47,10 +51,8 @@ export function rehearsalRefusal(cloud: CloudFacts): AppError {
 
 /** Data Box job names are 3–24 characters (the console allows 64): known before any disk is touched. */
 export function checkJobNameFor(backend: JobBackendName, jobName: string): void {
-  if (backend === 'DataBox' && !/^[-\w.]{3,24}$/.test(jobName))
-    throw new AppError('VALIDATION', `Job ${jobName} cannot be a Data Box job: Data Box job names are 3 to 24 letters, digits, hyphens, underscores or dots. Use an Import/Export job, or stage the backup under a shorter job name.`, {
-      jobName,
-    });
+  const problem = backend === 'DataBox' ? checkDataBoxJobName(jobName) : null;
+  if (problem) throw new AppError('VALIDATION', `Job ${jobName} cannot be a Data Box job: ${problem} Use an Import/Export job, or stage the backup under a shorter job name.`, { jobName });
 }
 
 /** The staged job's storage account, region and datacenter; registers the job type's resource provider when it is missing. */
@@ -97,6 +99,11 @@ export interface CreateFromDisksOptions {
   dataDir?: string;
   /** Runs an Azure call again after a new sign-in when the sign-in expired (hosts decide how to sign in). */
   retry?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /**
+   * After the job is created: extends the stored access policy of the manifests' container SAS to sasExpiry() from
+   * now (the tracking deadline counts from creation). Hosts pass the Azure layer's; absent in tests without storage.
+   */
+  extendSas?: (t: { jobName: string; container: string; storageAccount: string; subscriptionId: string }) => Promise<unknown>;
   /** Called once it is known that a new job will be created (the CLI asks its questions here). */
   beforeCreate?: (info: { jobName: string; driveIds: string[] }) => Promise<ShippingDraft | void>;
 }
@@ -106,6 +113,8 @@ export async function createJobFromDisks(azure: JobAzurePort, o: CreateFromDisks
   let out: CreatedJob | null = null;
   await createJobFromDrives(o.stateDir, o.protector, async (req) => {
     if (req.rehearsal && !o.cloud.rehearsal) throw rehearsalRefusal(o.cloud);
+    const badContainer = checkContainerName(req.container); // drives.json names the container the manifests point at
+    if (badContainer) throw new AppError('VALIDATION', `drives.json of job ${req.jobName}: ${badContainer}`, { field: 'container' });
     const ids = req.driveList.map((d) => d.driveId).sort();
     const existing = await retry(() => existingJob(azure, o.target, req.jobName));
     if (existing) {
@@ -116,9 +125,30 @@ export async function createJobFromDisks(azure: JobAzurePort, o: CreateFromDisks
           `Import job ${req.jobName} already exists in resource group ${o.target.resourceGroup} (state ${existing.state}) with drives ${theirs.join(', ') || 'none'}, but the disks prepared now are ${ids.join(', ')}. If it is still Creating, delete it (Import Jobs, or obc jobs delete ${req.jobName} --subscription ${o.target.subscriptionId} --resource-group ${o.target.resourceGroup}) and try again.`,
           { jobName: req.jobName, state: existing.state },
         );
+      // The job must name the manifests as they are now on the disks (a manifest rewritten later — a new container
+      // SAS — has another hash, and the datacenter would refuse the disk as ManifestCorrupted).
+      const stale = req.driveList.filter((d) => {
+        const theirs = existing.drives.find((x) => x.driveId === d.driveId)?.manifestHash;
+        return theirs !== undefined && theirs.toUpperCase() !== d.manifestHash.toUpperCase();
+      });
+      if (stale.length)
+        throw new AppError(
+          'CONFLICT',
+          `Import job ${req.jobName} lists other manifest hashes for disk(s) ${stale.map((d) => d.driveId).join(', ')} than their manifests have now (rewritten after the job was created). If it is still Creating, delete it (Import Jobs, or obc jobs delete ${req.jobName} --subscription ${o.target.subscriptionId} --resource-group ${o.target.resourceGroup}) and create it again.`,
+          { jobName: req.jobName, state: existing.state },
+        );
       out = { job: existing, created: false };
       return { created: false };
     }
+    // A job of that name in the other service (a seed.json from before the job type was recorded): never a second job.
+    const other: JobBackendName = o.target.backend === 'DataBox' ? 'ImportExport' : 'DataBox';
+    const elsewhere = await retry(() => existingJob(azure, { ...o.target, backend: other }, req.jobName)).catch(() => null);
+    if (elsewhere)
+      throw new AppError(
+        'CONFLICT',
+        `${other === 'ImportExport' ? 'An' : 'A'} ${jobTypeLabel(other)} job named ${req.jobName} already exists in resource group ${o.target.resourceGroup} (state ${elsewhere.state}); these disks belong to it. Choose the ${jobTypeLabel(other)} job type${other === 'DataBox' ? ' (obc diskprep --job-type data-box)' : ' (obc diskprep --job-type import-export)'} instead of creating a second job.`,
+        { jobName: req.jobName, backend: other },
+      );
     const shipping = (await o.beforeCreate?.({ jobName: req.jobName, driveIds: ids })) ?? o.shipping;
     const problems = shippingProblems(shipping, o.target);
     if (problems.length) throw new AppError('VALIDATION', `The shipping details are not complete: ${problems.join(' ')}`, { fields: problems.map((p) => p.split(':')[0]) });
@@ -136,8 +166,14 @@ export async function createJobFromDisks(azure: JobAzurePort, o: CreateFromDisks
     });
     if (!input.success) throw new AppError('VALIDATION', `The import job cannot be created: ${input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const job = await retry(() => azure.createJob(input.data));
+    // The tracking deadline starts now: the manifests' SAS must outlast it, transit and the datacenter (policy extended, token unchanged).
+    let note: string | undefined;
+    if (o.extendSas)
+      await retry(() => o.extendSas!({ jobName: req.jobName, container: req.container, storageAccount: o.target.storageAccount, subscriptionId: o.target.subscriptionId })).catch((err: unknown) => {
+        note = `The job was created, but the stored access policy of the manifests' container SAS could not be extended (${toIpcError(err).message}); extend it with obc jobs extend-sas ${req.jobName} before the disks reach the datacenter.`;
+      });
     if (o.dataDir) await saveShippingDefaults(o.dataDir, toDefaults(shipping)).catch(() => undefined);
-    out = { job, created: true };
+    out = { job, created: true, ...(note ? { note } : {}) };
     return { created: true };
   });
   if (!out) throw new AppError('INTERNAL', 'The import job was neither created nor found.');

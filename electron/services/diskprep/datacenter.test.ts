@@ -6,6 +6,7 @@ import { startSandbox, type SandboxHandle } from '../sandbox/index.ts';
 import { caTrustingPipeline } from '../sandbox/blob-access.ts';
 import { mintToken } from '../sandbox/test-tokens.ts';
 import { sbRequest } from '../sandbox/test-http.ts';
+import { sandboxCredential } from '../sandbox/test-sas.ts';
 import { runDiskPrep } from './engine.ts';
 import { FolderDiskProvider } from './folder-disk.ts';
 import { createJobFromDrives, passphraseProtector } from './drives-file.ts';
@@ -40,7 +41,7 @@ describe('Disk Prep → sandbox datacenter', () => {
     const staging = join(work, 'staging');
     const seed = await makeStaging(staging, JOB, [5 * MiB + 512, 3 * MiB, 1024, 2 * MiB], { container: 'seed' });
     const disks = await makeDisks(work, [8 * MiB, 8 * MiB], 'E2EDISK');
-    await runDiskPrep({ staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, passphrase: TEST_PASSPHRASE });
+    await runDiskPrep({ staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: sandboxCredential(sb, accountKey), passphrase: TEST_PASSPHRASE });
 
     const jobPath = `/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.ImportExport/jobs/${JOB}?api-version=2021-01-01`;
     const protector = await passphraseProtector(TEST_PASSPHRASE, (await findJob(staging, JOB)).seed);

@@ -28,6 +28,8 @@ export interface OneDisk {
   vol: PreparedVolume;
   job: StagedJob;
   container: string;
+  /** The manifests' ContainerSas (decision 14): in memory and in DriveManifest.xml only. */
+  containerSas: string;
   stateDir: string;
   byPath: Map<string, { path: string; length: number; sha256: string; index: number }>;
   progress: ProgressTracker;
@@ -134,7 +136,7 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
       const layout = rangeLayout(c.length);
       return { blobPath: blobPathFor(x.container, jobName, path), filePath: filePathFor(jobName, path), length: c.length, ranges: layout.map((r, i) => ({ ...r, hash: c.ranges[i] })) };
     });
-    const xml = buildManifest({ driveId: d.serial, clientCreator: `Offline Backup Console ${appVersion()}`, blobs });
+    const xml = buildManifest({ driveId: d.serial, credential: { containerSas: x.containerSas }, clientCreator: `Offline Backup Console ${appVersion()}`, blobs });
     const manifestHash = md5Hex(xml);
     const bom = buildBom(
       d.serial,

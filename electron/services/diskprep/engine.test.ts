@@ -8,7 +8,8 @@ import { runDiskPrep, type DiskPrepOptions } from './engine.ts';
 import { FolderDiskProvider, readFolderDisk } from './folder-disk.ts';
 import { driveList } from './drives-file.ts';
 import { stateDirFor } from './session.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testProtector } from './test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testCredential, testProtector } from './test-helpers.ts';
+import type { ManifestCredentialSource } from './manifest-credential.ts';
 
 const JOB = 'seedjob';
 const LENGTHS = [9 * MiB + 512, 6 * MiB, 3 * MiB, 512, 2 * MiB + 1024];
@@ -16,7 +17,7 @@ const LENGTHS = [9 * MiB + 512, 6 * MiB, 3 * MiB, 512, 2 * MiB + 1024];
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex').toUpperCase();
 
 function opts(staging: string, disks: string[], extra: Partial<DiskPrepOptions> = {}): DiskPrepOptions {
-  return { staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, passphrase: TEST_PASSPHRASE, protector: testProtector(), workers: 2, ...extra };
+  return { staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE, protector: testProtector(), workers: 2, ...extra };
 }
 
 /** Checks a manifest independently of manifest.ts: XMLParser, range rules, hashes against the bytes on the disk. */
@@ -27,10 +28,11 @@ async function checkDisk(disk: string, staging: string): Promise<string[]> {
   expect(doc.DriveManifest.Version).toBe('2014-11-01');
   const drive = doc.DriveManifest.Drive;
   expect(drive.DriveId).toBe(desc.serial);
+  // Decision 14: exactly one credential, the container SAS of the job's container (FMT-MANIFEST), right after DriveId.
   expect(drive.StorageAccountKey).toBeUndefined();
-  expect(drive.ContainerSas).toBeUndefined();
+  expect(drive.ContainerSas).toBe((await testCredential({ jobName: JOB, container: 'seed', folderDisks: true })).containerSas);
   expect(drive.ClientCreator).toMatch(/Offline Backup Console/);
-  expect(Object.keys(drive)).toEqual(['DriveId', 'ClientCreator', 'BlobList']);
+  expect(Object.keys(drive)).toEqual(['DriveId', 'ContainerSas', 'ClientCreator', 'BlobList']);
   const paths: string[] = [];
   for (const b of drive.BlobList[0].Blob) {
     expect(b.BlobPath).toMatch(new RegExp(`^seed/${JOB}/`));
@@ -85,6 +87,39 @@ describe('disk prep engine over folder disks', () => {
     const drivesText = await readFile(join(stateDirFor(staging, JOB), 'drives.json'), 'utf8');
     for (const l of list) expect(drivesText).not.toContain(l.bitLockerKey);
     expect(res.readBackDirect).toBe(true);
+    // The SAS is written into the manifests and nowhere else: no other file on the disks or beside staging holds its signature.
+    const sig = /sig=([^&]+)/.exec((await testCredential({ jobName: JOB, container: 'seed', folderDisks: true })).containerSas)![1];
+    const holders: string[] = [];
+    for (const dir of [stateDirFor(staging, JOB), ...disks])
+      for (const f of await readdir(dir, { recursive: true, withFileTypes: true }))
+        if (f.isFile() && (await readFile(join(f.parentPath, f.name), 'utf8')).includes(sig)) holders.push(join(f.parentPath, f.name));
+    expect(holders.sort()).toEqual(disks.map((d) => join(d, 'DriveManifest.xml')).sort());
+  });
+
+  it('a container SAS that changed after disks were finished (key rotated) is refused naming them; repair with them attached rewrites only their manifests', async () => {
+    const root = await tempDir();
+    const staging = join(root, 'staging');
+    await makeStaging(staging, JOB, LENGTHS);
+    const disks = await makeDisks(root, [12 * MiB, 12 * MiB, 12 * MiB]);
+    await runDiskPrep(opts(staging, disks));
+    const manifests = async () => Promise.all(disks.map((d) => readFile(join(d, 'DriveManifest.xml'), 'utf8')));
+    const before = await manifests();
+    const record = await readFile(join(stateDirFor(staging, JOB), 'container-sas.json'), 'utf8');
+    // The same credential again: nothing is rewritten (a resumed run writes the same manifests).
+    await runDiskPrep(opts(staging, disks));
+    expect(await manifests()).toEqual(before);
+    const rotated: ManifestCredentialSource = async (req) => ({ ...(await testCredential(req)), containerSas: (await testCredential(req)).containerSas.replace(/sig=[^&]+/, 'sig=ROTATED') });
+    const err = (await runDiskPrep(opts(staging, disks, { credential: rotated })).catch((e: unknown) => e)) as AppError;
+    expect(err.code).toBe('CONFLICT');
+    expect(err.message).toMatch(/changed since disk\(s\) SER1, SER2, SER3 were prepared.*run again with repair/);
+    expect(await manifests()).toEqual(before);
+    expect(await readFile(join(stateDirFor(staging, JOB), 'container-sas.json'), 'utf8')).toBe(record);
+    const res = await runDiskPrep(opts(staging, disks, { credential: rotated, repair: true }));
+    expect(res.copiedBytes).toBe(0);
+    const after = await manifests();
+    for (const m of after) expect(m).toContain('sig=ROTATED');
+    const { driveList: list } = await driveList(stateDirFor(staging, JOB), testProtector());
+    expect(list.map((l) => l.manifestHash)).toEqual(after.map((m) => md5(Buffer.from(m))));
   });
 
   it('one disk too few: pauses with NO_SPACE and the exact capacity, then continues on an added disk', async () => {

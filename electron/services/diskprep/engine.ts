@@ -1,11 +1,13 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, type Serializable } from '../../../shared/errors.ts';
+import { checkContainerName } from '../../../shared/validators/azure-names.ts';
 import { acquireJobLock } from '../backup/job-lock.ts';
 import { unlockJob, type JobKeys } from '../backup/crypto.ts';
 import { describeBackup, requireIdentity, type BackupIdentity } from '../backup/identity.ts';
 import { prepareOneDisk, READBACK_NOTE_DIRECT } from './disk-run.ts';
 import { jobKeyProtector, upsertDrive, type SecretProtector } from './drives-file.ts';
+import { credentialForRun, type ManifestCredentialSource } from './manifest-credential.ts';
 import { IoPool } from './io-pool.ts';
 import { findJob, type StagedJob } from './jobs.ts';
 import { parseJournal, replay } from './journal.ts';
@@ -31,6 +33,11 @@ export interface DiskPrepOptions {
   container?: string;
   disks: DiskRef[];
   providers: { folder: DiskProvider; windows?: DiskProvider };
+  /**
+   * The manifests' credential (decision 14): asked once per run, before any manifest is written. The console and the
+   * CLI pass the signed-in Azure layer (azureManifestCredential) or the user's SAS file (containerSasFile).
+   */
+  credential: ManifestCredentialSource;
   /**
    * The backup passphrase: Disk Prep checks seed.json against the authenticated catalog before copying (issue 13 §3)
    * and, by default, seals the BitLocker keys in drives.json with a key derived from it.
@@ -100,15 +107,24 @@ export async function runDiskPrep(opts: DiskPrepOptions): Promise<DiskPrepResult
   const jobName = job.jobName;
   const container = opts.container ?? job.seed.container;
   if (!container) throw new AppError('VALIDATION', `seed.json of job ${jobName} names no container; give one (container).`, { field: 'container' });
+  const badContainer = checkContainerName(container); // decision 10, before the state folder or a disk is touched
+  if (badContainer) throw new AppError('VALIDATION', badContainer, { field: 'container' });
   if (job.seed.state !== 'complete') throw new AppError('CONFLICT', `The backup of job ${jobName} is not complete (seed.json state "${job.seed.state}"); finish Back Up Now before preparing disks.`, { job: jobName });
   if (!opts.passphrase) throw new AppError('VALIDATION', `The backup passphrase of job ${jobName} is needed: Disk Prep checks seed.json against the backup's catalog before copying.`, { field: 'passphrase' });
   const stateDir = stateDirFor(opts.staging, jobName);
+  const fresh = !(await stat(stateDir).catch(() => null));
   await mkdir(stateDir, { recursive: true });
   const unlock = await acquireJobLock(stateDir, jobName); // one Disk Prep run per job (console, CLI, another window)
+  let failed = false;
   try {
     return await runLocked(opts, job, container, stateDir);
+  } catch (err) {
+    failed = true;
+    throw err;
   } finally {
     await unlock();
+    // A first run refused before it recorded anything (e.g. a SAS for another container) leaves no empty state folder.
+    if (failed && fresh) await rmdir(stateDir).catch(() => undefined);
   }
 }
 
@@ -170,6 +186,13 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
   }
   session.disks = session.disks.filter((d, i) => !fresh.has(d.serial) || plan.disks[i].files.length > 0);
   for (const d of session.disks) if (fresh.has(d.serial)) d.files = plan.disks.find((p) => p.serial === d.serial)!.files;
+  // The manifests' credential before anything is recorded or written (it may need a sign-in, or refuse).
+  const containerSas = await credentialForRun(
+    opts.credential,
+    stateDir,
+    { jobName, container, storageAccount: job.seed.storageAccount, subscriptionId: job.seed.subscriptionId, folderDisks: session.disks.some((d) => d.kind === 'folder') },
+    { disks: session.disks, finished: (d) => diskFinished(stateDir, d as SessionDisk, backup.id), repairing: (d) => opts.repair === true && given.has(d.serial), notice },
+  );
   await saveSession(stateDir, session);
 
   const byPath = new Map(job.seed.files.map((f, i) => [f.path, { ...f, index: i }]));
@@ -208,7 +231,7 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
       );
       // drives.json is written before the journal says "verified", so a kill in between only repeats the read-back.
       const summary = await prepareOneDisk({
-        opts, d, vol, job, container, stateDir, byPath, progress, io, result, hook, backup,
+        opts, d, vol, job, container, containerSas, stateDir, byPath, progress, io, result, hook, backup,
         onVerified: (s) =>
           upsertDrive(stateDir, { jobName, container, ...pick(job.seed, ['storageAccount', 'subscriptionId', 'resourceGroup']), backup: { id: backup.id, salt: backup.salt, catalogSha256: backup.catalogSha256, ...(backup.completedAt ? { completedAt: backup.completedAt } : {}) } }, protector, {
             ...s,

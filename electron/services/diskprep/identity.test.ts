@@ -18,7 +18,7 @@ import { TaskManager } from '../tasks/task-manager.ts';
 import { DiskPrepService } from './service.ts';
 import { WindowsDiskProvider } from './windows-disk.ts';
 import { DESCRIPTOR_PATH, descriptorFor, encodeDescriptor } from '../backup/descriptor.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testProtector } from './test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testCredential, testProtector } from './test-helpers.ts';
 
 const JOB = 'idjob';
 const opts = (staging: string, disks: string[], extra: Partial<DiskPrepOptions> = {}): DiskPrepOptions => ({
@@ -26,6 +26,7 @@ const opts = (staging: string, disks: string[], extra: Partial<DiskPrepOptions> 
   job: JOB,
   disks: disks.map((id) => ({ id })),
   providers: { folder: new FolderDiskProvider() },
+  credential: testCredential,
   passphrase: TEST_PASSPHRASE,
   protector: testProtector(),
   workers: 2,

@@ -28,8 +28,13 @@ export interface ManifestBlob {
   ranges: ManifestRange[];
 }
 
+/** FMT-MANIFEST `import-export-credential`: exactly one of the two for an import. */
+export type ManifestCredentialElement = { containerSas: string } | { storageAccountKey: string };
+
 export interface ManifestInput {
   driveId: string;
+  /** A secret: the manifest file is the only place it is written (on the BitLocker-encrypted disk). */
+  credential: ManifestCredentialElement;
   clientCreator: string;
   blobs: ManifestBlob[];
 }
@@ -63,7 +68,8 @@ export function buildManifest(m: ManifestInput): string {
       '@_Version': MANIFEST_VERSION,
       Drive: {
         DriveId: m.driveId,
-        // StorageAccountKey / ContainerSas omitted on purpose: the job authenticates with the Entra application.
+        // The grammar puts the credential right after DriveId ("DriveId … must appear before any BlobList").
+        ...('containerSas' in m.credential ? { ContainerSas: m.credential.containerSas } : { StorageAccountKey: m.credential.storageAccountKey }),
         ClientCreator: m.clientCreator,
         BlobList: {
           Blob: m.blobs.map((b) => ({
@@ -88,7 +94,7 @@ export function md5Hex(data: string | Uint8Array): string {
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** Parses a DriveManifest back into blobs (read-back checks the disk against the manifest actually written). */
-export function parseManifest(xml: string): ManifestInput & { version: string } {
+export function parseManifest(xml: string): Omit<ManifestInput, 'credential'> & { version: string; credential?: ManifestCredentialElement } {
   type XmlNode = { [k: string]: XmlValue };
   type XmlValue = string | XmlNode | XmlNode[] | undefined;
   let doc: XmlNode;
@@ -113,7 +119,8 @@ export function parseManifest(xml: string): ManifestInput & { version: string } 
       });
     }
   }
-  return { version: String(dm['@_Version']), driveId: String(drive.DriveId), clientCreator: String(drive.ClientCreator ?? ''), blobs };
+  const credential = drive.ContainerSas !== undefined ? { containerSas: String(drive.ContainerSas) } : drive.StorageAccountKey !== undefined ? { storageAccountKey: String(drive.StorageAccountKey) } : undefined;
+  return { version: String(dm['@_Version']), driveId: String(drive.DriveId), clientCreator: String(drive.ClientCreator ?? ''), blobs, ...(credential ? { credential } : {}) };
 }
 
 export interface BomEntry {

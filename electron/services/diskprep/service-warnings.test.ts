@@ -7,7 +7,7 @@ import { FolderDiskProvider } from './folder-disk.ts';
 import { DiskPrepService } from './service.ts';
 import { mirrorJournalPath, stateDirFor } from './session.ts';
 import { WindowsDiskProvider } from './windows-disk.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir } from './test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testCredential } from './test-helpers.ts';
 
 const JOB = 'warn-job';
 
@@ -18,7 +18,7 @@ describe('DiskPrepService: damaged journal lines reach the task as warnings', ()
     const seed = await makeStaging(staging, JOB, [1 * MiB, 512]);
     const [disk] = await makeDisks(root, [8 * MiB], 'SVW');
     await runDiskPrep({
-      staging, job: JOB, disks: [{ id: disk }], providers: { folder: new FolderDiskProvider() }, passphrase: TEST_PASSPHRASE, workers: 2,
+      staging, job: JOB, disks: [{ id: disk }], providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE, workers: 2,
       checkpoint: async (name) => {
         if (name.startsWith('committed:')) throw new Error('halt');
       },
@@ -29,7 +29,7 @@ describe('DiskPrepService: damaged journal lines reach the task as warnings', ()
       await writeFile(p, text.replace(/"md5":"(.)/, (_m, c: string) => `"md5":"${c === 'A' ? 'B' : 'A'}`));
     }
     const tasks = new TaskManager({ minIntervalMs: 10 });
-    const svc = new DiskPrepService({ tasks, dataDir: root, windows: new WindowsDiskProvider({ platform: 'linux' }) });
+    const svc = new DiskPrepService({ tasks, dataDir: root, windows: new WindowsDiskProvider({ platform: 'linux' }), credential: testCredential });
     const { taskId } = svc.start({ staging, job: JOB, disks: [{ id: disk }], passphrase: TEST_PASSPHRASE });
     const done = await tasks.waitFor(taskId);
     expect(done.status, JSON.stringify(done.error)).toBe('succeededWithWarnings');

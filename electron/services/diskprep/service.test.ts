@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { DiskPrepService } from './service.ts';
 import { WindowsDiskProvider } from './windows-disk.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir } from './test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testCredential } from './test-helpers.ts';
 
 const JOB = 'svc-job';
 
@@ -14,7 +14,7 @@ describe('DiskPrepService (the IPC handlers call these)', () => {
     const staging = join(root, 'staging');
     await makeStaging(staging, JOB, [5 * MiB, 5 * MiB, 5 * MiB]);
     const tasks = new TaskManager({ minIntervalMs: 10 });
-    const svc = new DiskPrepService({ tasks, dataDir: root, windows: new WindowsDiskProvider({ platform: 'linux' }) });
+    const svc = new DiskPrepService({ tasks, dataDir: root, windows: new WindowsDiskProvider({ platform: 'linux' }), credential: testCredential });
 
     expect((await svc.jobs(staging)).jobs.map((j) => j.jobName)).toEqual([JOB]);
     const d1 = await svc.initFolderDisk({ path: join(root, 'rehearsal-disks', 'a'), serial: 'SVC1', capacity: '12M' });
@@ -77,7 +77,7 @@ describe('DiskPrepService (the IPC handlers call these)', () => {
     await makeStaging(staging, JOB, [5 * MiB, 5 * MiB, 5 * MiB]);
     const [d1] = await makeDisks(join(root, 'disks'), [12 * MiB], 'CAN');
     const tasks = new TaskManager({ minIntervalMs: 10 });
-    const svc = new DiskPrepService({ tasks, dataDir: root, windows: new WindowsDiskProvider({ platform: 'linux' }) });
+    const svc = new DiskPrepService({ tasks, dataDir: root, windows: new WindowsDiskProvider({ platform: 'linux' }), credential: testCredential });
     const { taskId } = svc.start({ staging, job: JOB, disks: [{ id: d1 }], passphrase: TEST_PASSPHRASE });
     await vi.waitFor(() => expect(tasks.get(taskId).status).toBe('waiting'), { timeout: 20_000 });
     const diskJournal = await readFile(join(d1, 'obc-journal.json'), 'utf8');
@@ -95,7 +95,7 @@ describe('DiskPrepService (the IPC handlers call these)', () => {
 
     // A new console (restart): nothing in memory; status still says the job is resumable and needs another disk.
     const tasks2 = new TaskManager({ minIntervalMs: 10 });
-    const svc2 = new DiskPrepService({ tasks: tasks2, dataDir: root, windows: new WindowsDiskProvider({ platform: 'linux' }) });
+    const svc2 = new DiskPrepService({ tasks: tasks2, dataDir: root, windows: new WindowsDiskProvider({ platform: 'linux' }), credential: testCredential });
     const restarted = await svc2.status({ staging, job: JOB });
     expect(restarted).toMatchObject({ started: true, complete: false, needsDisk: after.needsDisk, disks: [{ serial: 'CAN1', verified: true }] });
     expect(restarted.runningTaskId ?? restarted.waitingTaskId).toBeUndefined();

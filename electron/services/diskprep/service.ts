@@ -4,6 +4,8 @@ import { AppError, type Serializable } from '../../../shared/errors.ts';
 import type { CreateImportJobRequest, CreateImportJobResult, DiskInfo, DiskPrepProgress, DiskPrepStatus, DisksView, DrivesView, JobsView, PlanView } from '../../../shared/contract/diskprep.ts';
 import type { TaskManager } from '../tasks/task-manager.ts';
 import { driveList, loadDrives, passphraseProtector, type SecretProtector } from './drives-file.ts';
+import { extendImportSas, type ManifestCredential, type ManifestCredentialRequest } from './manifest-credential.ts';
+import type { ImportSasPort } from '../azure/container-sas.ts';
 import { createJobFromDisks, currentCloud, findJobTarget, type JobAzurePort } from './create-job.ts';
 import { fromDefaults } from '../../../shared/shipping-draft.ts';
 import { providerFor, runDiskPrep, usableCapacity, type DiskRef, type DiskPrepResult } from './engine.ts';
@@ -27,6 +29,11 @@ export interface DiskPrepServiceOptions {
   windows?: DiskProvider & { available?: boolean };
   /** Host's platform protector (Electron safeStorage). Without it, the backup passphrase is required. */
   platformProtector?: SecretProtector;
+  /**
+   * The manifests' container SAS (decision 14), through the signed-in Azure layer; `task` lets it say that it waits
+   * for a sign-in. Without it, Disk Prep cannot write a manifest the datacenter accepts and refuses to start.
+   */
+  credential?: (req: ManifestCredentialRequest, task: { signal: AbortSignal; message(text: string): void }) => Promise<ManifestCredential>;
 }
 
 interface Remembered {
@@ -52,6 +59,7 @@ export class DiskPrepService {
   private readonly folderRoots: string[];
   private readonly windows: DiskProvider & { available?: boolean };
   private readonly platformProtector?: SecretProtector;
+  private readonly credential?: DiskPrepServiceOptions['credential'];
   private readonly sessions = new Map<string, Remembered>();
 
   constructor(opts: DiskPrepServiceOptions) {
@@ -61,6 +69,7 @@ export class DiskPrepService {
     this.folder = new FolderDiskProvider({ searchRoots: this.folderRoots });
     this.windows = opts.windows ?? new WindowsDiskProvider();
     if (opts.platformProtector) this.platformProtector = opts.platformProtector;
+    if (opts.credential) this.credential = opts.credential;
   }
 
   private providers() {
@@ -82,6 +91,7 @@ export class DiskPrepService {
         createdAt: j.seed.createdAt,
         ...(j.seed.container ? { container: j.seed.container } : {}),
         ...(j.seed.storageAccount ? { storageAccount: j.seed.storageAccount } : {}),
+        ...(j.seed.jobBackend ? { jobBackend: j.seed.jobBackend } : {}),
       })),
     };
   }
@@ -143,6 +153,8 @@ export class DiskPrepService {
     if (active?.status === 'waiting') throw new AppError('CONFLICT', `Disk Prep for job ${req.job} is waiting for another disk (task ${active.id}); add a disk to continue it, or cancel it first.`, { taskId: active.id });
     if (active) throw new AppError('CONFLICT', `Disk Prep for job ${req.job} is already running (task ${active.id}).`, { taskId: active.id });
     if (!req.passphrase) throw new AppError('VALIDATION', "The backup passphrase is needed: Disk Prep checks seed.json against the backup's catalog before copying, and seals the BitLocker keys with it.", { field: 'passphrase' });
+    const credential = this.credential;
+    if (!credential) throw new AppError('UNSUPPORTED', 'Disk Prep in this host has no Azure layer to sign the container SAS every drive manifest carries.');
     const mem: Remembered = { disks: req.disks, ...(req.container ? { container: req.container } : {}), ...(req.passphrase ? { passphrase: req.passphrase } : {}) };
     this.sessions.set(key, mem);
     const snap = this.tasks.start('diskprep', `Prepare disks for ${req.job}`, async (t) => {
@@ -159,6 +171,7 @@ export class DiskPrepService {
             disks,
             providers: this.providers(),
             passphrase: passphrase ?? '',
+            credential: (r) => credential(r, t),
             signal: t.signal,
             ...(req.repair ? { repair: true } : {}),
             onWarning: (msg) => t.warn(msg), // e.g. a damaged journal line: disk, path, line, what is redone
@@ -291,9 +304,10 @@ export class DiskPrepService {
    * region, datacenter and carriers looked up through the Azure layer, the shipping details checked, the job
    * created from drives.json. The BitLocker keys are opened here and never sent to the renderer.
    */
-  async createImportJob(req: CreateImportJobRequest, azure: JobAzurePort): Promise<CreateImportJobResult> {
+  async createImportJob(req: CreateImportJobRequest, azure: JobAzurePort & ImportSasPort): Promise<CreateImportJobResult> {
     const job = await findJob(req.staging, req.job);
-    const target = await findJobTarget(azure, job.seed, { subscriptionId: req.subscriptionId, backend: req.backend });
+    // Decision 1: the job type asked for, else the one the policy recorded in seed.json, else Data Box.
+    const target = await findJobTarget(azure, job.seed, { subscriptionId: req.subscriptionId, backend: req.backend ?? job.seed.jobBackend ?? 'DataBox' });
     const made = await createJobFromDisks(azure, {
       stateDir: stateDirFor(req.staging, req.job),
       protector: await this.protectorFor(req.passphrase)(job),
@@ -301,6 +315,7 @@ export class DiskPrepService {
       cloud: await currentCloud(azure),
       shipping: fromDefaults(req.shipping),
       ...(this.dataDir ? { dataDir: this.dataDir } : {}),
+      extendSas: extendImportSas(azure),
     });
     return { ...made, target };
   }

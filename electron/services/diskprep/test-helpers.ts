@@ -10,6 +10,7 @@ import { newJobCrypto } from '../backup/crypto.ts';
 import { CATALOG_PATH, CATALOG_VERSION, encodeCatalog } from '../backup/catalog.ts';
 import { DESCRIPTOR_PATH, descriptorFor, encodeDescriptor } from '../backup/descriptor.ts';
 import { sealSeed } from '../backup/job-files.ts';
+import type { ManifestCredentialSource } from './manifest-credential.ts';
 
 export const MiB = 1024 * 1024;
 export const TEST_PASSPHRASE = 'correct horse battery staple 42';
@@ -96,3 +97,20 @@ export async function makeDisks(root: string, capacities: number[], prefix = 'SE
 }
 
 export const testProtector = () => keyProtector(Buffer.alloc(32, 7), { kind: 'test' });
+
+/**
+ * A container SAS of the right shape for engine tests that never reach a datacenter (deterministic: the same job and
+ * container give the same token). Tests that import through the sandbox use sandboxCredential (sandbox/test-sas.ts).
+ */
+export const testCredential: ManifestCredentialSource = async (req) => ({
+  containerSas: `${req.container}?sv=2025-05-05&sr=c&si=obc-${req.jobName}&sig=${encodeURIComponent(createHash('sha256').update(`${req.container}/${req.jobName}`).digest('base64'))}`,
+  version: '2025-05-05',
+});
+
+/** Writes a credential's value to `<dir>/container-sas.txt` for `obc diskprep --container-sas` and returns the path. */
+export async function writeSasFile(dir: string, source: ManifestCredentialSource, job: string, container = 'seed'): Promise<string> {
+  const path = join(dir, `container-sas-${job}.txt`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(path, `${(await source({ jobName: job, container, folderDisks: true })).containerSas}\n`, { mode: 0o600 });
+  return path;
+}

@@ -17,7 +17,8 @@ export function connectScheduler(policies: PolicyService, deps: SchedulerDeps): 
     probe: {
       check: async (p) => {
         const od = p.initialBackup.ownDisk!;
-        const job = await (await deps.azure()).getJob({ subscriptionId: od.subscriptionId, resourceGroup: od.jobResourceGroup, jobName: od.importJobName, backend: p.seed?.backend });
+        // The service seen last, else the one the policy chose (decision 1); neither (an older policy): both are asked.
+        const job = await (await deps.azure()).getJob({ subscriptionId: od.subscriptionId, resourceGroup: od.jobResourceGroup, jobName: od.importJobName, backend: p.seed?.backend ?? od.jobBackend });
         return { state: job.state, backend: job.backend };
       },
     },

@@ -1,4 +1,4 @@
-import { BlobServiceClient, StorageSharedKeyCredential, newPipeline, type Pipeline } from '@azure/storage-blob';
+import { AnonymousCredential, BlobServiceClient, ContainerClient, StorageSharedKeyCredential, newPipeline, type Pipeline } from '@azure/storage-blob';
 import { HttpError } from './http-util.ts';
 import { createCaTrustingHttpClient } from './ca-http-client.ts';
 import type { StateStore } from './state.ts';
@@ -13,13 +13,17 @@ export interface BlobAccess {
   service(account: string): BlobServiceClient;
   createContainer(account: string, container: string): Promise<boolean>;
   listContainers(account: string): Promise<Array<{ name: string; lastModified: Date; etag: string }>>;
+  /** A container reached with nothing but a SAS token (a manifest's ContainerSas): Azurite checks it. */
+  containerWithSas(account: string, container: string, token: string): ContainerClient;
+  /** The account reached with a given key (a manifest's StorageAccountKey): Azurite checks it. */
+  serviceWithKey(account: string, key: string): BlobServiceClient;
 }
 
 /**
  * A storage-blob pipeline whose requests trust `caCertPem`. @azure/storage-blob takes only a legacy
  * (core-http-compat) httpClient option, so the core-rest-pipeline client is set on the pipeline it caches.
  */
-export function caTrustingPipeline(credential: StorageSharedKeyCredential, caCertPem: string): Pipeline {
+export function caTrustingPipeline(credential: StorageSharedKeyCredential | AnonymousCredential, caCertPem: string): Pipeline {
   const pipeline = newPipeline(credential, { retryOptions: { maxTries: 2 } });
   (pipeline as unknown as { _coreHttpClient: unknown })._coreHttpClient = createCaTrustingHttpClient(caCertPem);
   return pipeline;
@@ -50,6 +54,14 @@ export function createBlobAccess(opts: { baseUrl: string; caCertPem: string; sto
     async createContainer(account, container) {
       const res = await service(account).getContainerClient(container).createIfNotExists();
       return res.succeeded;
+    },
+    containerWithSas(account, container, token) {
+      if (!opts.baseUrl) throw new HttpError(503, 'ServiceUnavailable', 'The sandbox was started without Azurite: blob storage is unavailable.');
+      return new ContainerClient(`${accountUrl(account)}/${encodeURIComponent(container)}?${token}`, caTrustingPipeline(new AnonymousCredential(), opts.caCertPem));
+    },
+    serviceWithKey(account, key) {
+      if (!opts.baseUrl) throw new HttpError(503, 'ServiceUnavailable', 'The sandbox was started without Azurite: blob storage is unavailable.');
+      return new BlobServiceClient(accountUrl(account), caTrustingPipeline(new StorageSharedKeyCredential(account.toLowerCase(), key), opts.caCertPem));
     },
     async listContainers(account) {
       const out: Array<{ name: string; lastModified: Date; etag: string }> = [];

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BlobClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { BlobClient, ContainerClient, StorageSharedKeyCredential, generateBlobSASQueryParameters } from '@azure/storage-blob';
 import { FOLDER_DISK_DESCRIPTOR } from '../../../shared/disks.ts';
 import { startSandbox, type SandboxHandle } from './index.ts';
 import { caTrustingPipeline } from './blob-access.ts';
@@ -15,6 +15,8 @@ let sb: SandboxHandle;
 let token: string;
 let work: string;
 let accountKey: string;
+/** `<ContainerSas>` of a valid SAS for container seed (made here with the storage SDK, not with the product's code). */
+let goodSas: string;
 
 const md5 = (b: Uint8Array | string) => createHash('md5').update(b).digest('hex').toUpperCase();
 const KEY_A = '111111-222222-333333-444444-555555-666666-777777-888888';
@@ -27,8 +29,23 @@ interface PreparedDisk {
   files: Array<{ blobPath: string; data: Buffer }>;
 }
 
+const xmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+/**
+ * A stored access policy `id` on `container` of obcseedv2 (others kept) and a container SAS naming it, made with
+ * @azure/storage-blob directly — independent of the product's container-sas.ts.
+ */
+async function policySas(container: string, id: string, permissions: string, expiresOn: Date): Promise<string> {
+  const key = new StorageSharedKeyCredential('obcseedv2', accountKey);
+  const cc = new ContainerClient(`${sb.blobUrl}/obcseedv2/${container}`, caTrustingPipeline(key, sb.caCertPem));
+  await cc.createIfNotExists();
+  const now = await cc.getAccessPolicy();
+  await cc.setAccessPolicy(undefined, [...now.signedIdentifiers.filter((i) => i.id !== id), { id, accessPolicy: { permissions, expiresOn } }]);
+  return `${container}?${generateBlobSASQueryParameters({ containerName: container, identifier: id }, key).toString()}`;
+}
+
 /** Builds a folder disk the way the spec describes it: descriptor, data under obc-session-1, DriveManifest.xml. */
-async function prepareDisk(serial: string, bitLockerKey: string, container: string, job: string): Promise<PreparedDisk> {
+async function prepareDisk(serial: string, bitLockerKey: string, container: string, job: string, credential = goodSas): Promise<PreparedDisk> {
   const path = join(work, serial);
   await mkdir(join(path, 'obc-session-1', job, 'packs'), { recursive: true });
   await writeFile(join(path, FOLDER_DISK_DESCRIPTOR), JSON.stringify({ format: 'obc-folder-disk', formatVersion: 1, serial, capacityBytes: 1 << 30, model: 'test disk', createdAt: new Date().toISOString(), bitLockerKey, jobName: job }));
@@ -42,7 +59,7 @@ async function prepareDisk(serial: string, bitLockerKey: string, container: stri
     const ranges = f.ranges.map(([o, l]) => `<PageRange Offset="${o}" Length="${l}" Hash="${md5(f.data.subarray(o, o + l))}"/>`).join('');
     blobsXml.push(`<Blob><BlobPath>${container}/${job}/${f.rel}</BlobPath><FilePath>\\obc-session-1\\${job}\\${f.rel.replace(/\//g, '\\')}</FilePath><Length>${f.data.length}</Length><ImportDisposition>overwrite</ImportDisposition><PageRangeList>${ranges}</PageRangeList></Blob>`);
   }
-  const manifest = `<?xml version="1.0" encoding="UTF-8"?>\n<DriveManifest Version="2014-11-01"><Drive><DriveId>${serial}</DriveId><ClientCreator>hand-made test</ClientCreator><BlobList>${blobsXml.join('')}</BlobList></Drive></DriveManifest>\n`;
+  const manifest = `<?xml version="1.0" encoding="UTF-8"?>\n<DriveManifest Version="2014-11-01"><Drive><DriveId>${serial}</DriveId>${credential}<ClientCreator>hand-made test</ClientCreator><BlobList>${blobsXml.join('')}</BlobList></Drive></DriveManifest>\n`;
   await writeFile(join(path, 'DriveManifest.xml'), manifest);
   return { path, serial, manifestHash: md5(manifest), files: files.map((f) => ({ blobPath: `${container}/${job}/${f.rel}`, data: f.data })) };
 }
@@ -81,6 +98,7 @@ beforeAll(async () => {
   token = await mintToken(sb, sb.users[0]);
   await arm(`/subscriptions/${sb.subscriptionId}/providers/Microsoft.ImportExport/register?api-version=2025-04-01`, 'POST');
   accountKey = (await arm(`/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2/listKeys?api-version=2025-08-01`, 'POST')).json.keys[0].value;
+  goodSas = `<ContainerSas>${xmlText(await policySas('seed', 'dc-good', 'rwd', new Date(Date.now() + 86_400_000)))}</ContainerSas>`;
 });
 afterAll(async () => {
   await sb?.stop();
@@ -171,7 +189,7 @@ describe('datacenter simulation', () => {
       `<Blob><BlobPath>seed/disp/${name}</BlobPath><FilePath>\\data\\${name}</FilePath><Length>1024</Length><ImportDisposition>${disp}</ImportDisposition><PageRangeList><PageRange Offset="0" Length="1024" Hash="${md5(a)}"/></PageRangeList></Blob>`;
     const half = 900;
     const block = `<Blob><BlobPath>seed/disp/c.txt</BlobPath><FilePath>\\data\\c.txt</FilePath><Length>${text.length}</Length><BlockList><Block Offset="0" Length="${half}" Hash="${md5(text.subarray(0, half))}"/><Block Offset="${half}" Length="${text.length - half}" Hash="${md5(text.subarray(half))}"/></BlockList></Blob>`;
-    const manifest = `<DriveManifest Version="2014-11-01"><Drive><DriveId>${serial}</DriveId><ClientCreator>t</ClientCreator><BlobList>${page('a.bin', 'rename')}${page('b.bin', 'no-overwrite')}${block}</BlobList></Drive></DriveManifest>`;
+    const manifest = `<DriveManifest Version="2014-11-01"><Drive><DriveId>${serial}</DriveId>${goodSas}<ClientCreator>t</ClientCreator><BlobList>${page('a.bin', 'rename')}${page('b.bin', 'no-overwrite')}${block}</BlobList></Drive></DriveManifest>`;
     await writeFile(join(path, 'DriveManifest.xml'), manifest);
     // a.bin and b.bin already exist in the account.
     const cred = new StorageSharedKeyCredential('obcseedv2', accountKey);
@@ -202,6 +220,46 @@ describe('datacenter simulation', () => {
     expect(tr.json.job.properties.driveList[0]).toMatchObject({ state: 'CompletedMoreInfo', copyStatus: 'CompletedWithErrors', bytesSucceeded: 0 });
     expect(tr.json.logs[0].errorLog).toContain('<Blob Status="BlobRequestFailed">');
     expect(tr.json.job.properties.driveList[0].errorLogUri).toContain('/obcblobonly/waimportexport/');
+  });
+
+  it('imports with the manifest\'s credential only: none, both, another container, expired, revoked, read-only or a wrong key are refused', async () => {
+    const day = 86_400_000;
+    const sas = async (container: string, id: string, permissions: string, expiresIn: number) => `<ContainerSas>${xmlText(await policySas(container, id, permissions, new Date(Date.now() + expiresIn)))}</ContainerSas>`;
+    const revoked = await sas('seed', 'dc-revoked', 'rwd', day);
+    const cc = new ContainerClient(`${sb.blobUrl}/obcseedv2/seed`, caTrustingPipeline(new StorageSharedKeyCredential('obcseedv2', accountKey), sb.caCertPem));
+    await cc.setAccessPolicy(undefined, (await cc.getAccessPolicy()).signedIdentifiers.filter((i) => i.id !== 'dc-revoked'));
+    const otherToken = (await policySas('other-box', 'dc-other', 'rwd', new Date(Date.now() + day))).split('?')[1];
+    const wrongKey = Buffer.alloc(64, 7).toString('base64');
+    const cases: Array<[string, string, string]> = [
+      ['CRNONE0001', '', 'ManifestFormatInvalid'],
+      ['CRBOTH0001', `<StorageAccountKey>${accountKey}</StorageAccountKey>${goodSas}`, 'ManifestFormatInvalid'],
+      ['CROTHER001', await sas('other-box', 'dc-other', 'rwd', day), 'BlobRequestForbidden'], // blobs outside the SAS's container
+      ['CRSIGNED01', `<ContainerSas>seed?${xmlText(otherToken)}</ContainerSas>`, 'BlobRequestForbidden'], // a token signed for another container
+      ['CREXPIRE01', await sas('seed', 'dc-expired', 'rwd', -day), 'BlobRequestForbidden'],
+      ['CRREVOKE01', revoked, 'BlobRequestForbidden'],
+      ['CRREADONL1', await sas('seed', 'dc-readonly', 'r', day), 'BlobRequestForbidden'],
+      ['CRWRONGK01', `<StorageAccountKey>${wrongKey}</StorageAccountKey>`, 'BlobRequestForbidden'],
+      ['CRKEY00001', `<StorageAccountKey>${accountKey}</StorageAccountKey>`, 'Completed'],
+      ['CRSAS00001', goodSas, 'Completed'],
+    ];
+    const disks = [];
+    for (const [serial, credential] of cases) disks.push(await prepareDisk(serial, KEY_A, 'seed', `cred-${serial.toLowerCase()}`, credential));
+    await createShippedJob('cred-job', disks.map((d) => ({ serial: d.serial, key: KEY_A, manifestHash: d.manifestHash })));
+    await admin('/jobs/backup-rg/cred-job/receive', { disks: disks.map((d) => ({ path: d.path })) });
+    const tr = await admin('/jobs/backup-rg/cred-job/transfer', {});
+    const drives = tr.json.job.properties.driveList as Array<{ driveId: string; copyStatus: string; bytesSucceeded: number }>;
+    for (const [serial, , status] of cases) expect(drives.find((d) => d.driveId === serial), serial).toMatchObject({ copyStatus: status, ...(status === 'Completed' ? {} : { bytesSucceeded: 0 }) });
+    const forbidden = (tr.json.logs as Array<{ driveId: string; errorLog?: string }>).find((l) => l.driveId === 'CREXPIRE01')!.errorLog!;
+    expect(forbidden).toContain('<Blob Status="BlobRequestForbidden">');
+    expect(forbidden).toMatch(/<Status>BlobRequestForbidden<\/Status>\s*<\/DriveLog>/);
+    // Nothing of a refused drive reached the container; the accepted ones are there byte for byte.
+    for (const d of disks) {
+      const ok = d.serial === 'CRKEY00001' || d.serial === 'CRSAS00001';
+      for (const f of d.files) {
+        const got = await download(`${sb.blobUrl}/obcseedv2/${f.blobPath}`).catch(() => null);
+        expect(got === null ? null : md5(got), `${d.serial} ${f.blobPath}`).toBe(ok ? md5(f.data) : null);
+      }
+    }
   });
 
   it('refuses datacenter steps out of order', async () => {

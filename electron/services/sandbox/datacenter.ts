@@ -7,7 +7,8 @@ import type { SandboxContext } from './arm.ts';
 import type { BlobAccess } from './blob-access.ts';
 import { jobBody, jobKey } from './rp-importexport.ts';
 import { dataBoxDcJob } from './dc-databox.ts';
-import { ManifestProblem, buildDriveLog, parseDriveManifest, renamed, type DcBlob, type LogBlob, type LogRange } from './dc-manifest.ts';
+import type { ContainerClient } from '@azure/storage-blob';
+import { ManifestProblem, buildDriveLog, parseDriveManifest, renamed, type DcBlob, type DcCredential, type LogBlob, type LogRange } from './dc-manifest.ts';
 import type { JobRec } from './state.ts';
 
 /**
@@ -134,7 +135,23 @@ interface DriveOutcome {
   manifestXml?: string;
 }
 
-async function copyBlob(blobs: BlobAccess, account: string, root: string, b: DcBlob, pageBlobsAllowed: boolean): Promise<{ log: LogBlob; bytes: number }> {
+/**
+ * How the copy reaches the storage account: with the manifest's own credential, as the service does — a container
+ * SAS (only that container; no container creation) or the account key. Azurite checks the SAS against the account
+ * keys and the container's stored access policies (expiry, permissions; a deleted policy fails) and answers 403.
+ */
+interface BlobTarget {
+  container(name: string): ContainerClient;
+  mayCreateContainer: boolean;
+}
+
+function blobTarget(blobs: BlobAccess, account: string, cred: DcCredential): BlobTarget {
+  if (cred.kind === 'containerSas') return { container: (name) => blobs.containerWithSas(account, name, cred.token), mayCreateContainer: false };
+  const svc = blobs.serviceWithKey(account, cred.key);
+  return { container: (name) => svc.getContainerClient(name), mayCreateContainer: true };
+}
+
+async function copyBlob(target: BlobTarget, root: string, b: DcBlob, pageBlobsAllowed: boolean): Promise<{ log: LogBlob; bytes: number }> {
   const log: LogBlob = { status: 'Completed', blobPath: b.blobPath, filePath: b.filePath, length: b.length, kind: b.kind, ranges: [] };
   // BlobStorage accounts hold block and append blobs only (Azurite does not enforce it; Azure does).
   if (b.kind === 'page' && !pageBlobsAllowed) return { log: { ...log, status: 'BlobRequestFailed' }, bytes: 0 };
@@ -144,8 +161,8 @@ async function copyBlob(blobs: BlobAccess, account: string, root: string, b: DcB
   const fh = await open(file, 'r').catch(() => undefined);
   if (!fh) return { log: { ...log, status: 'FileNotFound' }, bytes: 0 };
   try {
-    const container = blobs.service(account).getContainerClient(b.blobPath.slice(0, slash));
-    await container.createIfNotExists();
+    const container = target.container(b.blobPath.slice(0, slash));
+    if (target.mayCreateContainer) await container.createIfNotExists();
     let blobName = b.blobPath.slice(slash + 1);
     let dispStatus = 'Created';
     if (await container.getBlobClient(blobName).exists()) {
@@ -198,8 +215,10 @@ async function copyBlob(blobs: BlobAccess, account: string, root: string, b: DcB
     log.ranges = ranges;
     log.status = bad ? 'CompletedWithErrors' : 'Completed';
     return { log, bytes };
-  } catch {
-    return { log: { ...log, status: 'BlobRequestFailed' }, bytes: 0 };
+  } catch (err) {
+    // FMT-LOG: BlobRequestForbidden "might be due to invalid storage account key or container SAS".
+    const forbidden = (err as { statusCode?: number }).statusCode === 403;
+    return { log: { ...log, status: forbidden ? 'BlobRequestForbidden' : 'BlobRequestFailed' }, bytes: 0 };
   } finally {
     await fh.close();
   }
@@ -231,10 +250,17 @@ async function copyDrive(blobs: BlobAccess, account: string, pageBlobsAllowed: b
   }
   if (manifest.driveId.toUpperCase() !== driveId.toUpperCase()) return fail('ManifestDriveIdMismatch');
   const out: DriveOutcome = { driveId, status: 'Completed', bytesSucceeded: 0, blobs: [], manifestXml: raw.toString('utf8') };
+  const cred = manifest.credential;
+  // WAIE-V1-PREP /csas: "all blobs to be imported or exported must be within the container specified in the shared access signature".
+  const outside = cred.kind === 'containerSas' ? manifest.blobs.find((b) => b.blobPath.slice(0, b.blobPath.indexOf('/')) !== cred.container) : undefined;
+  if (outside) return { ...out, status: 'BlobRequestForbidden', blobs: [{ status: 'BlobRequestForbidden', blobPath: outside.blobPath, filePath: outside.filePath, length: outside.length, kind: outside.kind, ranges: [] }] };
+  const target = blobTarget(blobs, account, cred);
   for (const b of manifest.blobs) {
-    const { log, bytes } = await copyBlob(blobs, account, root, b, pageBlobsAllowed);
+    const { log, bytes } = await copyBlob(target, root, b, pageBlobsAllowed);
     out.blobs.push(log);
     out.bytesSucceeded += bytes;
+    // The credential does not grant access: the drive stops there, as FMT-LOG's drive status says.
+    if (log.status === 'BlobRequestForbidden') return { ...out, status: 'BlobRequestForbidden' };
   }
   if (out.blobs.some((b) => b.status !== 'Completed')) out.status = 'CompletedWithErrors';
   return out;

@@ -35,6 +35,8 @@ export function dataBoxCopyStatus(driveStatus: string): string {
   if (driveStatus === 'DiskOperationFailed') return 'HardwareError';
   if (driveStatus === 'BitLockerVolumeNotFound') return 'UnsupportedDrive';
   if (driveStatus === 'BitLockerKeyInvalid') return 'OtherUserError';
+  // The manifest's credential does not reach the storage account (FMT-LOG BlobRequestForbidden).
+  if (driveStatus === 'BlobRequestForbidden') return 'StorageAccountNotAccessible';
   if (/Manifest|BlobList/.test(driveStatus)) return 'MetadataFilesModifiedOrRemoved';
   return 'OtherServiceError';
 }

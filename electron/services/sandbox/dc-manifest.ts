@@ -20,8 +20,12 @@ export interface DcBlob {
   ranges: DcRange[];
 }
 
+/** The manifest's import-export-credential: a container SAS (container + token) or the storage account key. */
+export type DcCredential = { kind: 'containerSas'; container: string; token: string } | { kind: 'storageAccountKey'; key: string };
+
 export interface DcManifest {
   driveId: string;
+  credential: DcCredential;
   blobs: DcBlob[];
 }
 
@@ -51,6 +55,7 @@ export function parseDriveManifest(xml: string): DcManifest {
   const drive = doc?.DriveManifest?.Drive;
   if (!drive || typeof drive !== 'object') throw new ManifestProblem('ManifestFormatInvalid', 'The manifest has no DriveManifest/Drive element.');
   if (!drive.DriveId) throw new ManifestProblem('ManifestFormatInvalid', 'The manifest has no Drive/DriveId.');
+  const credential = readCredential(drive);
   const lists = asArray(drive.BlobList);
   if (lists.length === 0) throw new ManifestProblem('BlobListFormatInvalid', 'The manifest has no BlobList.');
   const blobs: DcBlob[] = [];
@@ -74,7 +79,38 @@ export function parseDriveManifest(xml: string): DcManifest {
       blobs.push({ blobPath: String(b.BlobPath), filePath: String(b.FilePath), length: num(b.Length, 'Length'), disposition: disposition as DcBlob['disposition'], kind, ranges });
     }
   }
-  return { driveId: String(drive.DriveId), blobs };
+  return { driveId: String(drive.DriveId), credential, blobs };
+}
+
+/**
+ * FMT-MANIFEST: StorageAccountKey is "required for import jobs if and only if ContainerSas is not specified", and
+ * the other way round: none or both → the manifest does not conform (ManifestFormatInvalid). The ContainerSas value
+ * as WAImportExport's /csas: takes it (WAIE-V1-PREP: "must begin with the container name, followed by a question
+ * mark (?) and the SAS token"); the manifest document only points to Put Job for the format, so a full container
+ * URL before the "?" is accepted too. Whether the SAS is valid is the storage service's answer, not the parser's.
+ */
+function readCredential(drive: Record<string, unknown>): DcCredential {
+  const text = (v: unknown) => (typeof v === 'string' ? v.trim() : v === undefined || v === null ? undefined : String(v));
+  const key = text(drive.StorageAccountKey);
+  const sas = text(drive.ContainerSas);
+  if (key === undefined && sas === undefined) throw new ManifestProblem('ManifestFormatInvalid', 'The manifest has neither StorageAccountKey nor ContainerSas; an import manifest needs exactly one of them.');
+  if (key !== undefined && sas !== undefined) throw new ManifestProblem('ManifestFormatInvalid', 'The manifest has both StorageAccountKey and ContainerSas; an import manifest takes exactly one of them.');
+  if (key !== undefined) {
+    if (!key) throw new ManifestProblem('ManifestFormatInvalid', 'StorageAccountKey is empty.');
+    return { kind: 'storageAccountKey', key };
+  }
+  const q = sas!.indexOf('?');
+  if (q <= 0 || q === sas!.length - 1) throw new ManifestProblem('ManifestFormatInvalid', 'ContainerSas is not "<container>?<SAS token>".');
+  let container = sas!.slice(0, q);
+  if (/^https?:\/\//i.test(container)) {
+    try {
+      container = decodeURIComponent(new URL(container).pathname.split('/').filter(Boolean).pop() ?? '');
+    } catch {
+      throw new ManifestProblem('ManifestFormatInvalid', 'ContainerSas starts with a URL that does not parse.');
+    }
+  }
+  if (!container || container.includes('/')) throw new ManifestProblem('ManifestFormatInvalid', 'ContainerSas does not name a container before its "?".');
+  return { kind: 'containerSas', container, token: sas!.slice(q + 1) };
 }
 
 export interface LogRange {

@@ -5,6 +5,7 @@ import { BlobClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { createJobSchema } from '../../../../shared/contract/azure.ts';
 import { caTrustingPipeline } from '../../sandbox/blob-access.ts';
 import { runDiskPrep } from '../../diskprep/engine.ts';
+import { azureManifestCredential } from '../../diskprep/manifest-credential.ts';
 import { FolderDiskProvider } from '../../diskprep/folder-disk.ts';
 import { createJobFromDrives, passphraseProtector } from '../../diskprep/drives-file.ts';
 import { stateDirFor } from '../../diskprep/session.ts';
@@ -34,7 +35,7 @@ async function preparedDataBoxJob(job: string, lengths: number[], diskPrefix: st
   const staging = join(work, job, 'staging');
   const seed = await makeStaging(staging, job, lengths, { container: 'seed', storageAccount: 'obcseedv2' });
   const disks = await makeDisks(join(work, job), [8 * MiB, 8 * MiB], diskPrefix);
-  await runDiskPrep({ staging, job, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, passphrase: TEST_PASSPHRASE });
+  await runDiskPrep({ staging, job, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: azureManifestCredential(svc), passphrase: TEST_PASSPHRASE });
   const protector = await passphraseProtector(TEST_PASSPHRASE, (await findJob(staging, job)).seed);
   await createJobFromDrives(stateDirFor(staging, job), protector, async (req) => {
     expect(req.rehearsal).toBe(true);
