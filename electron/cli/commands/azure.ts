@@ -6,9 +6,13 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors.ts';
-import { checkJobName, checkResourceGroupName, checkSubscriptionId, normalizeTrackingNumber } from '../../../shared/validators/azure-names.ts';
+import { checkContainerName, checkJobName, checkResourceGroupName, checkStorageAccountName, checkSubscriptionId, normalizeTrackingNumber } from '../../../shared/validators/azure-names.ts';
 import { deliveryPackageSchema } from '../../../shared/validators/shipping.ts';
-import type { ImportJobInfo } from '../../../shared/contract/azure.ts';
+import type { ImportJobInfo, JobBackendName } from '../../../shared/contract/azure.ts';
+import { findStorageAccount } from '../../../shared/job-target.ts';
+import { importSasThrough, revokeImportSasThrough } from '../../services/azure/container-sas.ts';
+import { SAS_VALIDITY_TOTAL, sasExpiry } from '../../services/diskprep/manifest-credential.ts';
+import { jobDefaults } from './job-defaults.ts';
 import { resolveDataDir } from '../../services/paths.ts';
 import { SettingsStore } from '../../services/settings/settings-store.ts';
 import { AzureService } from '../../services/azure/azure-service.ts';
@@ -53,6 +57,22 @@ async function withService<T>(json: boolean, fn: (svc: AzureService, settings: S
     process.off('SIGINT', onSig);
     svc.close();
   }
+}
+
+interface JobFlags {
+  subscription?: string;
+  resourceGroup?: string;
+  jobType?: string;
+  staging?: string;
+  json?: boolean;
+}
+
+/** `--job-type data-box|import-export` → the backend; undefined when not given. */
+function jobTypeOf(v: string | undefined): JobBackendName | undefined {
+  if (v === undefined) return undefined;
+  const b = ({ 'data-box': 'DataBox', 'import-export': 'ImportExport' } as const)[v as 'data-box' | 'import-export'];
+  if (!b) throw new AppError('VALIDATION', `--job-type "${v}" must be data-box or import-export.`);
+  return b;
 }
 
 function need(check: (v: string) => string | null, v: string | undefined, flag: string): string {
@@ -148,58 +168,97 @@ export function register(program: Command): void {
       }),
     );
 
-  const jobs = program.command('jobs').description('Import jobs (Microsoft.ImportExport).');
-  const ref = (name: string, o: { subscription?: string; resourceGroup?: string }) => ({
-    jobName: need(checkJobName, name, 'job name'),
-    subscriptionId: need(checkSubscriptionId, o.subscription, '--subscription'),
-    resourceGroup: need(checkResourceGroupName, o.resourceGroup, '--resource-group'),
-  });
-  jobs
-    .command('list')
-    .requiredOption('--subscription <id>', 'subscription id')
-    .option('--resource-group <name>', 'only this resource group')
-    .option('--json', 'machine-readable output')
-    .action(async (o: { subscription: string; resourceGroup?: string; json?: boolean }) =>
-      withService(Boolean(o.json), async (svc) => {
-        const list = await svc.listJobs(need(checkSubscriptionId, o.subscription, '--subscription'), o.resourceGroup);
-        out(Boolean(o.json), list, () => (list.length ? list.flatMap(jobLines) : ['No import jobs.']));
-      }),
-    );
+  const jobs = program.command('jobs').description('Import jobs: Microsoft.DataBox customer-disk jobs and Microsoft.ImportExport jobs.');
+  const dataDir = () => resolveDataDir();
+  /** A job reference: flags first, then this machine's backup policy and the job's seed.json (job-defaults.ts). */
+  const ref = async (svc: AzureService, name: string, o: JobFlags) => {
+    const jobName = need(checkJobName, name, 'job name');
+    const d = await jobDefaults(dataDir(), jobName, { staging: o.staging });
+    const missing = (flag: string, what: string) =>
+      new AppError('VALIDATION', d.from.length ? `${flag} is required: ${d.from.join(' and ')} name(s) no ${what} for job ${jobName}.` : `${flag} is required: neither this machine's backup policy nor a seed.json (--staging <dir>) names job ${jobName}.`);
+    const subscriptionId = o.subscription ?? d.subscriptionId;
+    if (!subscriptionId) throw missing('--subscription', 'subscription');
+    let resourceGroup = o.resourceGroup ?? d.resourceGroup;
+    if (!resourceGroup && d.storageAccount)
+      resourceGroup = (
+        await findStorageAccount(svc, d.storageAccount, subscriptionId).catch((err: unknown) => {
+          throw new AppError('NOT_FOUND', `Job ${jobName}: ${(err as Error).message}`);
+        })
+      ).acct.resourceGroup;
+    if (!resourceGroup) throw missing('--resource-group', 'resource group');
+    const backend = jobTypeOf(o.jobType) ?? d.backend;
+    return { ...d, jobName, subscriptionId: need(checkSubscriptionId, subscriptionId, '--subscription'), resourceGroup: need(checkResourceGroupName, resourceGroup, '--resource-group'), ...(backend ? { backend } : {}) };
+  };
+  const withJobFlags = (c: Command) =>
+    c
+      .option('--subscription <id>', "subscription (default: the backup policy's or seed.json's)")
+      .option('--resource-group <name>', "resource group of the job (default: the policy's or seed.json's)")
+      .option('--job-type <type>', "data-box or import-export (default: the policy's or seed.json's; without either, both services are asked)")
+      .option('--staging <dir>', "staging location holding <job>/seed.json (default: the policy's)")
+      .option('--json', 'machine-readable output');
+  withJobFlags(jobs.command('list').description('List the import jobs of a subscription (both services unless --job-type).')).action(async (o: JobFlags) =>
+    withService(Boolean(o.json), async (svc) => {
+      const d = await jobDefaults(dataDir(), undefined, { staging: o.staging });
+      const sub = o.subscription ?? d.subscriptionId;
+      if (!sub) throw new AppError('VALIDATION', '--subscription is required: no backup policy on this machine names one.');
+      const list = await svc.listJobs(need(checkSubscriptionId, sub, '--subscription'), o.resourceGroup, jobTypeOf(o.jobType));
+      out(Boolean(o.json), list, () => (list.length ? list.flatMap(jobLines) : ['No import jobs.']));
+    }),
+  );
   for (const [name, desc] of [
     ['show', 'Show one import job.'],
     ['cancel', 'Request cancellation (only before the disks ship).'],
     ['delete', 'Delete the job record (only while Creating or once Completed).'],
   ] as const) {
-    jobs
-      .command(`${name} <job>`)
-      .description(desc)
-      .requiredOption('--subscription <id>', 'subscription id')
-      .requiredOption('--resource-group <name>', 'resource group of the job')
-      .option('--json', 'machine-readable output')
-      .action(async (job: string, o: { subscription: string; resourceGroup: string; json?: boolean }) =>
+    withJobFlags(jobs.command(`${name} <job>`).description(desc)).action(async (job: string, o: JobFlags) =>
+      withService(Boolean(o.json), async (svc) => {
+        const r = await ref(svc, job, o);
+        if (name === 'show') {
+          const j = await svc.getJob(r);
+          out(Boolean(o.json), j, () => jobLines(j));
+        } else if (name === 'cancel') {
+          const j = await svc.cancelJob(r);
+          out(Boolean(o.json), j, () => [`Cancellation requested for ${j.name} (state ${j.state}).`]);
+        } else out(Boolean(o.json), await svc.deleteJob(r), () => [`Deleted job ${r.jobName}.`]);
+      }),
+    );
+  }
+  for (const [name, desc] of [
+    ['extend-sas', `Extend the stored access policy of the container SAS in the job's drive manifests to ${SAS_VALIDITY_TOTAL} days from now (the disks keep working).`],
+    ['revoke-sas', "Revoke the container SAS in every drive manifest of the job (deletes its stored access policy); do it once the import is verified."],
+  ] as const) {
+    withJobFlags(jobs.command(`${name} <job>`).description(desc))
+      .option('--storage-account <name>', "storage account (default: the policy's or seed.json's)")
+      .option('--container <name>', "container (default: the policy's or seed.json's)")
+      .action(async (job: string, o: JobFlags & { storageAccount?: string; container?: string }) =>
         withService(Boolean(o.json), async (svc) => {
-          const r = ref(job, o);
-          if (name === 'show') {
-            const j = await svc.getJob(r);
-            out(Boolean(o.json), j, () => jobLines(j));
-          } else if (name === 'cancel') {
-            const j = await svc.cancelJob(r);
-            out(Boolean(o.json), j, () => [`Cancellation requested for ${j.name} (state ${j.state}).`]);
-          } else out(Boolean(o.json), await svc.deleteJob(r), () => [`Deleted job ${r.jobName}.`]);
+          const jobName = need(checkJobName, job, 'job name');
+          const d = await jobDefaults(dataDir(), jobName, { staging: o.staging });
+          const storageAccount = need(checkStorageAccountName, o.storageAccount ?? d.storageAccount, '--storage-account');
+          const container = need(checkContainerName, o.container ?? d.container, '--container');
+          const t = { jobName, storageAccount, container, subscriptionId: o.subscription ?? d.subscriptionId };
+          if (name === 'revoke-sas') {
+            const r = await revokeImportSasThrough(svc, t);
+            out(Boolean(o.json), r, () => [
+              r.revoked
+                ? `Revoked: stored access policy ${r.policyId} deleted from container ${container} of ${storageAccount}; the container SAS in the drive manifests of job ${jobName} no longer grants access.`
+                : `Container ${container} of ${storageAccount} has no stored access policy ${r.policyId} (already revoked, or never set): nothing to revoke.`,
+            ]);
+          } else {
+            const r = await importSasThrough(svc, { ...t, expiresOn: sasExpiry(), policyOnly: true });
+            out(Boolean(o.json), { policyId: r.policyId, expiresOn: r.expiresOn, changed: r.policyChanged }, () => [
+              `Stored access policy ${r.policyId} on container ${container} of ${storageAccount} is valid until ${r.expiresOn}${r.policyChanged ? '' : ' (unchanged: it already lasted that long)'}.`,
+            ]);
+          }
         }),
       );
   }
-  jobs
-    .command('track <job>')
-    .description('Record the package sent to the datacenter (moves the job to Shipping).')
-    .requiredOption('--subscription <id>', 'subscription id')
-    .requiredOption('--resource-group <name>', 'resource group of the job')
+  withJobFlags(jobs.command('track <job>').description('Record the package sent to the datacenter (moves the job to Shipping).'))
     .requiredOption('--carrier <name>', 'carrier, e.g. FedEx')
     .requiredOption('--tracking <number>', 'tracking number')
     .requiredOption('--drives <count>', 'number of drives in the package')
     .option('--ship-date <YYYY-MM-DD>', 'day the package was handed over (default today)')
-    .option('--json', 'machine-readable output')
-    .action(async (job: string, o: { subscription: string; resourceGroup: string; carrier: string; tracking: string; drives: string; shipDate?: string; json?: boolean }) =>
+    .action(async (job: string, o: JobFlags & { carrier: string; tracking: string; drives: string; shipDate?: string }) =>
       withService(Boolean(o.json), async (svc) => {
         const parsed = deliveryPackageSchema.safeParse({
           carrierName: o.carrier,
@@ -208,7 +267,7 @@ export function register(program: Command): void {
           shipDate: o.shipDate ?? new Date().toISOString().slice(0, 10),
         });
         if (!parsed.success) throw new AppError('VALIDATION', parsed.error.issues.map((i) => i.message).join(' '));
-        const j = await svc.updateShipping(ref(job, o), parsed.data);
+        const j = await svc.updateShipping(await ref(svc, job, o), parsed.data);
         out(Boolean(o.json), j, () => jobLines(j));
       }),
     );

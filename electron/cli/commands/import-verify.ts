@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors.ts';
+import { checkContainerName } from '../../../shared/validators/azure-names.ts';
 import type { ImportVerifyReport } from '../../../shared/contract/import-verify.ts';
 import { isFinished, type TaskSnapshot } from '../../../shared/task.ts';
 import { resolveDataDir } from '../../services/paths.ts';
@@ -75,6 +76,8 @@ export function register(program: Command): void {
     .action(async (o: Opts) => {
       const json = !!o.json;
       await withVerify(json, async (svc, tasks) => {
+        const badContainer = o.container === undefined ? null : checkContainerName(o.container);
+        if (badContainer) throw new AppError('VALIDATION', `--container: ${badContainer}`, { field: 'container' });
         const { taskId } = await svc.start({
           staging: o.staging,
           jobName: o.job,
@@ -86,7 +89,11 @@ export function register(program: Command): void {
         const s = await finished(tasks, taskId, taskReporter(json));
         const report = await svc.lastReport(o.job);
         if (json) jsonLine({ type: 'result', result: report, status: s.status });
-        else if (report) for (const l of reportLines(report)) process.stdout.write(`${l}\n`);
+        else if (report) {
+          for (const l of reportLines(report)) process.stdout.write(`${l}\n`);
+          // Decision 14: the disks' SAS is no longer needed once every blob is verified.
+          if (report.ok) process.stdout.write(`The drive manifests of job ${o.job} still carry a container SAS; revoke it now that the import is verified: obc jobs revoke-sas ${o.job} --staging ${o.staging}\n`);
+        }
         else if (s.error) printError(s.error, false);
         process.exitCode = report && !report.ok ? EXIT.failure : exitCodeFor(s);
       });

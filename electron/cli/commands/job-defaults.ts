@@ -1,0 +1,81 @@
+/**
+ * What `obc jobs` takes from this machine when a flag is not given (decision 1: "every later lookup knows which
+ * service holds the job"): the backup policy whose own-disk job has that name (policies.json, read only), then the
+ * job's seed.json (`--staging`, else the policy's staging location). Nothing here guesses by name: a value comes from
+ * a flag, the policy or seed.json, and says where it came from.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { JobBackendName } from '../../../shared/contract/azure.ts';
+import { AppError } from '../../../shared/errors.ts';
+import { seedSchema, type SeedDescriptor } from '../../../shared/staging.ts';
+import { POLICY_FILE, policyFileSchema } from '../../services/policies/policy-store.ts';
+import { readJsonValidated } from '../../services/store/atomic.ts';
+
+export interface JobDefaults {
+  subscriptionId?: string;
+  resourceGroup?: string;
+  backend?: JobBackendName;
+  storageAccount?: string;
+  container?: string;
+  staging?: string;
+  /** Where the values came from, for the user ("the backup policy", "<staging>/<job>/seed.json"). */
+  from: string[];
+}
+
+/** The own-disk settings of this machine's backup policy (null without one, or when it is unreadable). */
+export async function policyOwnDisk(dataDir: string) {
+  const r = await readJsonValidated(join(dataDir, POLICY_FILE), policyFileSchema, { keepAside: false });
+  const p = r.status === 'ok' ? r.value.policy : null;
+  return p?.initialBackup.type === 'ownDisks' ? (p.initialBackup.ownDisk ?? null) : null;
+}
+
+async function readSeed(staging: string, job: string): Promise<SeedDescriptor | null> {
+  const path = join(staging, job, 'seed.json');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return null;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new AppError('CORRUPT_DATA', `${path} is not JSON: ${(err as Error).message}`, { path });
+  }
+  const r = seedSchema.safeParse(raw);
+  if (!r.success) throw new AppError('CORRUPT_DATA', `${path} does not hold a valid seed.json: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { path });
+  return r.data;
+}
+
+/** The defaults for job `job` (or, without a name, the policy's job). */
+export async function jobDefaults(dataDir: string, job: string | undefined, o: { staging?: string | undefined } = {}): Promise<JobDefaults & { jobName?: string }> {
+  const out: JobDefaults & { jobName?: string } = { from: [] };
+  const own = await policyOwnDisk(dataDir);
+  if (own && (!job || own.importJobName === job)) {
+    Object.assign(out, {
+      jobName: own.importJobName,
+      subscriptionId: own.subscriptionId,
+      resourceGroup: own.jobResourceGroup,
+      storageAccount: own.storageAccount,
+      container: own.container,
+      staging: own.stagingLocation,
+      ...(own.jobBackend ? { backend: own.jobBackend } : {}),
+    });
+    out.from.push('the backup policy');
+  }
+  const staging = o.staging ?? out.staging;
+  const name = job ?? out.jobName;
+  const seed = staging && name ? await readSeed(staging, name) : null;
+  if (seed) {
+    out.subscriptionId ??= seed.subscriptionId;
+    out.resourceGroup ??= seed.resourceGroup;
+    out.storageAccount ??= seed.storageAccount;
+    out.container ??= seed.container;
+    if (seed.jobBackend) out.backend ??= seed.jobBackend;
+    out.staging = staging;
+    out.from.push(join(staging!, name!, 'seed.json'));
+  }
+  return out;
+}
