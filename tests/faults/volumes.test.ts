@@ -18,7 +18,7 @@ import { restoreJob } from '../../electron/services/backup/restore.ts';
 import { checkPackFile } from '../../electron/services/backup/pack-writer.ts';
 import { unlockJob } from '../../electron/services/backup/crypto.ts';
 import { readSeed } from '../../electron/services/backup/job-files.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging } from '../../electron/services/diskprep/test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, testCredential, writeSasFile } from '../../electron/services/diskprep/test-helpers.ts';
 import { PASSPHRASE, SEED, cli, makeCorpus, resultOf, tempDir, writePassFile } from './helpers.ts';
 
 const mounts: string[] = [];
@@ -219,7 +219,8 @@ describe('volume faults', () => {
     await mkdir(join(root, 'mnt'), { recursive: true });
     mountTmpfs(join(root, 'mnt'), '5m'); // the folder disk claims 12 MiB; the real volume holds 5
     const [disk] = await makeDisks(join(root, 'mnt'), [12 * MiB], 'FULLD');
-    const args = ['diskprep', `s:${staging}`, '--job', 'dpfull', '--disk', disk, '--yes', '--no-job', '--json'];
+    const sas = await writeSasFile(root, testCredential, 'dpfull'); // the manifests' container SAS, no sign-in
+    const args = ['diskprep', `s:${staging}`, '--job', 'dpfull', '--disk', disk, '--yes', '--no-job', '--container-sas', sas, '--json'];
     const env = { OBC_PASSPHRASE: TEST_PASSPHRASE };
     const r = await cli(args, { env });
     expect(r.code, r.stdout.slice(-800) + r.stderr).toBe(1);
