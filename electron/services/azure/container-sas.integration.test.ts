@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnonymousCredential, ContainerClient } from '@azure/storage-blob';
-import { AppError } from '../../../shared/errors.ts';
+import type { AppError } from '../../../shared/errors.ts';
 import { startSandbox, type SandboxHandle } from '../sandbox/index.ts';
 import { caTrustingPipeline } from '../sandbox/blob-access.ts';
 import { sandboxAccount } from '../sandbox/test-sas.ts';
