@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BlobClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { BlobClient, ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caTrustingPipeline } from '../../services/sandbox/blob-access.ts';
 import { mintToken } from '../../services/sandbox/test-tokens.ts';
@@ -169,6 +169,12 @@ describe('obc diskprep creates the import job', () => {
     const token = await mintToken(env.sb, env.sb.users[0]);
     const listKeys = await sbRequest(`${env.sb.armUrl}/subscriptions/${sub}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2/listKeys?api-version=2026-09-01`, { method: 'POST', token, ca: env.sb.caCertPem });
     const cred = new StorageSharedKeyCredential('obcseedv2', listKeys.json.keys[0].value);
+    // The manifests' container SAS names the stored access policy obc-<job>, extended when the job was created (58 days).
+    const policies = await new ContainerClient(`${env.sb.blobUrl}/obcseedv2/seed`, caTrustingPipeline(cred, env.sb.caCertPem)).getAccessPolicy();
+    const mine = policies.signedIdentifiers.find((i) => i.id === `obc-${JOB}`);
+    expect(mine?.accessPolicy.permissions).toBe('rwd');
+    expect(mine!.accessPolicy.expiresOn!.getTime()).toBeGreaterThan(Date.now() + 57 * 86_400_000);
+    for (const d of disks) expect(await readFile(join(d, 'DriveManifest.xml'), 'utf8')).toMatch(new RegExp(`<ContainerSas>seed\\?[^<]*\\bsi=obc-${JOB}\\b`));
     for (const f of seed.files) {
       const blob = await new BlobClient(`${env.sb.blobUrl}/obcseedv2/seed/${JOB}/${f.path}`, caTrustingPipeline(cred, env.sb.caCertPem)).downloadToBuffer();
       expect(blob.equals(await readFile(join(staging, JOB, f.path))), f.path).toBe(true);

@@ -150,7 +150,10 @@ async function promptShipping(draft: ShippingDraft, carriers: string[]): Promise
 }
 
 /** After the copy: the job from drives.json (shared with the console); on a terminal the shipping prompts and a typed "yes" come first. */
-export async function createPlannedJob(plan: JobPlan, o: { stateDir: string; protector: SecretProtector; interactive: boolean; signInTimeoutMs: number; signal: AbortSignal; say: Say }): Promise<CreatedJob> {
+export async function createPlannedJob(
+  plan: JobPlan,
+  o: { stateDir: string; protector: SecretProtector; interactive: boolean; signInTimeoutMs: number; signal: AbortSignal; say: Say; /** The manifests carry our SAS: extend its policy once the job exists (not a --container-sas file's). */ extendSas: boolean },
+): Promise<CreatedJob> {
   const { svc, target } = plan;
   return createJobFromDisks(svc, {
     stateDir: o.stateDir,
@@ -159,7 +162,7 @@ export async function createPlannedJob(plan: JobPlan, o: { stateDir: string; pro
     cloud: plan.cloud,
     shipping: plan.draft,
     dataDir: plan.dataDir,
-    extendSas: extendImportSas(svc),
+    ...(o.extendSas ? { extendSas: extendImportSas(svc) } : {}),
     retry: async (fn) => {
       try {
         return await fn();

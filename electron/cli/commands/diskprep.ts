@@ -239,7 +239,7 @@ export function register(program: Command): void {
         preparedList = join(res.stateDir, 'drives.json');
         if (plan) {
           const { createPlannedJob, jobSummary } = await import('./diskprep-job.ts');
-          const made = await createPlannedJob(plan, { stateDir: res.stateDir, protector: await passphraseProtector(passphrase, (await findJob(staging, res.jobName)).seed), interactive, signInTimeoutMs, signal: ac.signal, say });
+          const made = await createPlannedJob(plan, { stateDir: res.stateDir, protector: await passphraseProtector(passphrase, (await findJob(staging, res.jobName)).seed), interactive, signInTimeoutMs, signal: ac.signal, say, extendSas: !o.containerSas });
           const summary = jobSummary(made, plan);
           if (json) jsonLine({ type: 'job', created: made.created, job: made.job, target: plan.target, carriers: plan.carriers, summary });
           else process.stdout.write(summary.join('\n') + '\n');
