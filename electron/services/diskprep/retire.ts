@@ -16,6 +16,8 @@ const STATE_FILES = (names: string[]): string[] => [
   ...names.filter((n) => n === 'drives.json'),
   ...names.filter((n) => /^journal-.+\.json$/.test(n)),
   ...names.filter((n) => n === 'session.json'),
+  // The manifests' SAS record (fingerprint, policy; no secret): the next backup's disks start a record of their own.
+  ...names.filter((n) => n === 'container-sas.json'),
 ];
 
 /** Moves the state files of `stateDir` aside (the caller holds its lock). Returns where, or null when there were none. */
