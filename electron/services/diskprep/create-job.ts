@@ -12,7 +12,7 @@ import type { SeedDescriptor } from '../../../shared/staging.ts';
 import { jobTypeLabel } from '../../../shared/import-jobs.ts';
 import { checkContainerName, checkDataBoxJobName } from '../../../shared/validators/azure-names.ts';
 import { saveShippingDefaults } from '../shipping/defaults.ts';
-import { createJobFromDrives, type SecretProtector } from './drives-file.ts';
+import { createJobFromDrives, loadDrives, type SecretProtector } from './drives-file.ts';
 
 /** What job creation needs from the Azure layer (AzureService satisfies it). */
 export interface JobAzurePort extends JobTargetPort {
@@ -111,10 +111,12 @@ export interface CreateFromDisksOptions {
 export async function createJobFromDisks(azure: JobAzurePort, o: CreateFromDisksOptions): Promise<CreatedJob> {
   const retry = o.retry ?? (<T>(fn: () => Promise<T>) => fn());
   let out: CreatedJob | null = null;
+  // drives.json names the container the manifests point at: decision 10 before anything else is looked at.
+  const file = await loadDrives(o.stateDir);
+  const badContainer = file ? checkContainerName(file.container) : null;
+  if (file && badContainer) throw new AppError('VALIDATION', `drives.json of job ${file.jobName}: ${badContainer}`, { field: 'container' });
   await createJobFromDrives(o.stateDir, o.protector, async (req) => {
     if (req.rehearsal && !o.cloud.rehearsal) throw rehearsalRefusal(o.cloud);
-    const badContainer = checkContainerName(req.container); // drives.json names the container the manifests point at
-    if (badContainer) throw new AppError('VALIDATION', `drives.json of job ${req.jobName}: ${badContainer}`, { field: 'container' });
     const ids = req.driveList.map((d) => d.driveId).sort();
     const existing = await retry(() => existingJob(azure, o.target, req.jobName));
     if (existing) {
