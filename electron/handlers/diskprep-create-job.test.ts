@@ -70,6 +70,13 @@ describe('diskprep:createJob', () => {
     const dbx = await call('diskprep:createJob', { ...base, shipping: SHIPPING });
     expect(dbx).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/An Import\/Export job named ipc-job already exists in resource group backup-rg \(state Creating\); these disks belong to it/) } });
     expect(await call('diskprep:createJob', { ...base, shipping: SHIPPING, backend: 'Pigeon' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+
+    // Another staged job, no job type asked for and none in seed.json: a Data Box customer-disk job.
+    await makeStaging(staging, 'ipc-dbx', [1 * MiB], { storageAccount: 'obcseedv2' });
+    const dbxDisks = await makeDisks(join(dir, 'dbx-disks'), [4 * MiB], 'IPCDBX');
+    await runDiskPrep({ staging, job: 'ipc-dbx', disks: dbxDisks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE });
+    const made2 = await call('diskprep:createJob', { staging, job: 'ipc-dbx', passphrase: TEST_PASSPHRASE, shipping: SHIPPING });
+    expect(made2).toMatchObject({ ok: true, value: { created: true, job: { name: 'ipc-dbx', backend: 'DataBox', drives: [{ driveId: 'IPCDBX1' }] }, target: { backend: 'DataBox', providerNamespace: 'Microsoft.DataBox', providerRegistered: true } } });
   });
 
   it('every request of these flows and every answer kept to the official swagger of its api-version', () => {
