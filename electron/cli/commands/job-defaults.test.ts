@@ -9,6 +9,7 @@ import { PolicyService } from '../../services/policies/index.ts';
 import { samplePolicy } from '../../services/policies/test-helpers.ts';
 import { makeStaging } from '../../services/diskprep/test-helpers.ts';
 import { TaskManager } from '../../services/tasks/task-manager.ts';
+import { writeSeed } from '../../services/backup/job-files.ts';
 import { jobDefaults } from './job-defaults.ts';
 
 const cli = resolve(import.meta.dirname, '..', 'index.ts');
@@ -48,7 +49,7 @@ describe('obc jobs: subscription, resource group and job type from the policy or
     await withPolicy(dataDir, {});
     expect((await jobDefaults(dataDir, 'seed-2026')).backend).toBeUndefined();
     const seed = await makeStaging(join(dataDir, 'staging'), 'seed-2026', [512], { container: 'seed-data', storageAccount: 'seedacct01' });
-    await writeFile(join(dataDir, 'staging', 'seed-2026', 'seed.json'), JSON.stringify({ ...seed, jobBackend: 'ImportExport' }));
+    await writeSeed(join(dataDir, 'staging', 'seed-2026'), { ...seed, jobBackend: 'ImportExport' });
     const d = await jobDefaults(dataDir, 'seed-2026');
     expect(d.backend).toBe('ImportExport');
     expect(d.from).toEqual(['the backup policy', join(dataDir, 'staging', 'seed-2026', 'seed.json')]);

@@ -4,11 +4,9 @@
  * job's seed.json (`--staging`, else the policy's staging location). Nothing here guesses by name: a value comes from
  * a flag, the policy or seed.json, and says where it came from.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobBackendName } from '../../../shared/contract/azure.ts';
-import { AppError } from '../../../shared/errors.ts';
-import { seedSchema, type SeedDescriptor } from '../../../shared/staging.ts';
+import { jobDirOf, readSeed } from '../../services/backup/job-files.ts';
 import { POLICY_FILE, policyFileSchema } from '../../services/policies/policy-store.ts';
 import { readJsonValidated } from '../../services/store/atomic.ts';
 
@@ -30,25 +28,6 @@ export async function policyOwnDisk(dataDir: string) {
   return p?.initialBackup.type === 'ownDisks' ? (p.initialBackup.ownDisk ?? null) : null;
 }
 
-async function readSeed(staging: string, job: string): Promise<SeedDescriptor | null> {
-  const path = join(staging, job, 'seed.json');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return null;
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new AppError('CORRUPT_DATA', `${path} is not JSON: ${(err as Error).message}`, { path });
-  }
-  const r = seedSchema.safeParse(raw);
-  if (!r.success) throw new AppError('CORRUPT_DATA', `${path} does not hold a valid seed.json: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { path });
-  return r.data;
-}
-
 /** The defaults for job `job` (or, without a name, the policy's job). */
 export async function jobDefaults(dataDir: string, job: string | undefined, o: { staging?: string | undefined } = {}): Promise<JobDefaults & { jobName?: string }> {
   const out: JobDefaults & { jobName?: string } = { from: [] };
@@ -67,7 +46,8 @@ export async function jobDefaults(dataDir: string, job: string | undefined, o: {
   }
   const staging = o.staging ?? out.staging;
   const name = job ?? out.jobName;
-  const seed = staging && name ? await readSeed(staging, name) : null;
+  // The one reader of seed.json (its own checksum, then the schema): a damaged one is named, never half-used.
+  const seed = staging && name ? await readSeed(jobDirOf(staging, name)) : null;
   if (seed) {
     out.subscriptionId ??= seed.subscriptionId;
     out.resourceGroup ??= seed.resourceGroup;
