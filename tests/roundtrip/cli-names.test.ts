@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeDisks } from '../../electron/services/diskprep/test-helpers.ts';
+import { makeDisks, testCredential, writeSasFile } from '../../electron/services/diskprep/test-helpers.ts';
 import { PASSPHRASE, cli, tempDir, writePassFile } from '../faults/helpers.ts';
 import { compareWalks, walkTrees } from './walk.ts';
 
@@ -40,7 +40,9 @@ describe('obc backup → obc diskprep → obc restore --from-disk with hostile n
     expect(bk.code, bk.stderr).toBe(0);
     expect(bk.stdout).toMatch(/Backed up 5 files/);
     const disks = await makeDisks(join(dir, 'disks'), [64 << 20], 'NAMESD');
-    const dp = await cli(['diskprep', `s:${staging}`, '--job', job, '--disk', disks[0], '--yes', '--no-job'], { env: { OBC_PASSPHRASE: PASSPHRASE } });
+    // The manifests' container SAS from a file (no sign-in, no datacenter here).
+    const sas = await writeSasFile(dir, testCredential, job, 'seed');
+    const dp = await cli(['diskprep', `s:${staging}`, '--job', job, '--disk', disks[0], '--yes', '--no-job', '--container-sas', sas], { env: { OBC_PASSPHRASE: PASSPHRASE } });
     expect(dp.code, dp.stderr + dp.stdout).toBe(0);
     const out = join(dir, 'out');
     const rs = await cli(['restore', '--job', job, '--from-disk', disks[0], '--passphrase-file', pf, '--to', out]);

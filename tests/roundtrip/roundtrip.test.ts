@@ -23,7 +23,7 @@ import { FAST_KDF, PASS } from '../../electron/services/backup/test-utils.ts';
 import { runDiskPrep } from '../../electron/services/diskprep/engine.ts';
 import { FolderDiskProvider } from '../../electron/services/diskprep/folder-disk.ts';
 import { passphraseProtector } from '../../electron/services/diskprep/drives-file.ts';
-import { makeDisks } from '../../electron/services/diskprep/test-helpers.ts';
+import { makeDisks, testCredential } from '../../electron/services/diskprep/test-helpers.ts';
 import { tempDir } from '../faults/helpers.ts';
 import { hostileTree, writeTree } from './hostile-tree.ts';
 import { compareWalks, walkTrees } from './walk.ts';
@@ -85,7 +85,7 @@ describe(`hostile trees round trip (OBC_ROUNDTRIP_SEED=${SEED})`, () => {
           counts.staging++;
           if (DISK_EVERY > 0 && i % DISK_EVERY === 0) {
             const disks = await makeDisks(join(root, 'disks'), [256 << 20], `RT${i}D`);
-            await runDiskPrep({ staging, job, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, passphrase: PASS, protector: (j) => passphraseProtector(PASS, j.seed), workers: 1 });
+            await runDiskPrep({ staging, job, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: cloud?.credential ?? testCredential, passphrase: PASS, protector: (j) => passphraseProtector(PASS, j.seed), workers: 1 });
             expect(await restoreAndCompare(await openDiskSource({ disks, job }), src, join(root, 'out-disks')), `tree ${i} from the disks`).toEqual([]);
             counts.disks++;
             if (cloud && CONTAINER_EVERY > 0 && i % CONTAINER_EVERY === 0) {

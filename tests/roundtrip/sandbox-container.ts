@@ -12,10 +12,14 @@ import { startSandbox, type SandboxHandle } from '../../electron/services/sandbo
 import { mintToken } from '../../electron/services/sandbox/test-tokens.ts';
 import { createCaTrustingHttpClient } from '../../electron/services/sandbox/ca-http-client.ts';
 import { ACCOUNT, accountKey, importThroughDatacenter } from '../faults/sandbox-import.ts';
+import { sandboxCredential } from '../../electron/services/sandbox/test-sas.ts';
+import type { ManifestCredentialSource } from '../../electron/services/diskprep/manifest-credential.ts';
 
 export interface SandboxContainer {
   /** Imports the job's disks through the datacenter and opens the container as a pack source. */
   importAndOpen(staging: string, job: string, passphrase: string, disks: string[]): Promise<PackSource>;
+  /** The manifests' container SAS the datacenter accepts: one stored access policy for every tree's job (a container holds five). */
+  credential: ManifestCredentialSource;
   stop(): Promise<void>;
 }
 
@@ -34,7 +38,9 @@ export async function openSandboxContainer(dataDir: string): Promise<SandboxCont
     }),
   };
   const importVerify = new ImportVerifyService({ tasks, dataDir, storageAccess: async () => access });
+  const sas = sandboxCredential(sb, key, ACCOUNT);
   return {
+    credential: (req) => sas({ ...req, jobName: 'roundtrip-trees' }),
     async importAndOpen(staging, job, passphrase, disks) {
       const imported = await importThroughDatacenter(sb, token, key, staging, job, passphrase, disks);
       if (imported.bad.length) throw new Error(`datacenter import of ${job}: blobs differ from the staged files: ${imported.bad.join(', ')} (job state ${imported.state})`);
