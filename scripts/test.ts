@@ -6,10 +6,13 @@
  */
 import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { repoRoot } from '../electron/services/paths.ts';
 
 const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
+// The tools start with `#!/usr/bin/env node`: put the project's Node 22 first even when this script was started
+// outside npm (which does this itself), or they would run on the system's Node 20.
+const childPath = [join(repoRoot, 'node_modules', '.bin'), process.env.PATH].filter(Boolean).join(delimiter);
 // Vitest also writes a JSON report, so the summary at the end (all a truncated CI log may keep) names what failed.
 const reportFile = (key: string) => join(repoRoot, 'test-results', `vitest-${key}.json`);
 const vitestReport = (key: string) => ['--reporter=default', '--reporter=json', `--outputFile.json=${reportFile(key)}`];
@@ -50,7 +53,7 @@ for (const step of steps) {
   await rm(reportFile(step.key), { force: true });
   const t0 = Date.now();
   const code = await new Promise<number>((resolve) => {
-    const child = spawn(step.cmd, step.args, { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' } });
+    const child = spawn(step.cmd, step.args, { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, PATH: childPath, FORCE_COLOR: process.env.CI ? '0' : '1' } });
     child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0)));
     child.on('error', () => resolve(127));
   });
