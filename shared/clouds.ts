@@ -28,6 +28,16 @@ export interface CloudDefinition {
   caCertPem?: string;
   /** Blob endpoint suffix, e.g. 'blob.core.windows.net'; the sandbox gives full per-account URLs through ARM. */
   storageEndpointSuffix: string;
+  /**
+   * Scope of Microsoft Entra tokens for blob data (unattended runs): `https://storage.azure.com/.default` in every Azure
+   * cloud (Storage's one resource ID); the sandbox names its own. Absent: Azure's.
+   */
+  storageScope?: string;
+  /**
+   * A storage account's blob endpoint with `{account}` in it, when it is not `https://{account}.<storageEndpointSuffix>/`
+   * (the sandbox serves its accounts path-style: `https://127.0.0.1:PORT/{account}/`).
+   */
+  blobEndpointTemplate?: string;
   /** Marks rehearsal clouds in the UI (labels only, never a code path). */
   rehearsal?: boolean;
 }

@@ -77,6 +77,8 @@ export const cloudDefinitionSchema = z.object({
   protocolMode: z.enum(['AAD', 'OIDC']).optional(),
   caCertPem: z.string().optional(),
   storageEndpointSuffix: z.string(),
+  storageScope: z.string().min(1).max(300).optional(),
+  blobEndpointTemplate: httpsUrl.refine((u) => u.includes('{account}'), 'must contain {account}').optional(),
   rehearsal: z.boolean().optional(),
 });
 

@@ -77,6 +77,8 @@ export const ROLE_IDS = {
   Contributor: 'b24988ac-6180-42a0-ab88-20f7382dd24c',
   Reader: 'acdd72a7-3385-48ef-bd42-f6fb9462f8c7',
   'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+  'Storage Blob Data Owner': 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+  'Storage Blob Data Reader': '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
 } as const;
 
 /** Roles the caller holds on `scope` (seeded role on the subscription plus role assignments on a parent scope). */

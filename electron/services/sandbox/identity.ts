@@ -23,6 +23,8 @@ export interface IdentityConfig {
   clientId: string;
   armEndpoint: string;
   graphEndpoint: string;
+  /** The blob endpoint, the sandbox's storage resource (app tokens for blob data; absent without Azurite). */
+  storageEndpoint?: string;
   signingJwk: JWK;
   cookieKeys: string[];
   ttl: IdentityTtl;
@@ -46,6 +48,10 @@ export interface IdentityServer {
 
 export function armScopes(arm: string): string[] {
   return [`${arm}/user_impersonation`, `${arm}/.default`];
+}
+
+export function storageScopes(storage: string): string[] {
+  return [`${storage}/user_impersonation`, `${storage}/.default`];
 }
 
 export function graphScopes(graph: string): string[] {
@@ -91,6 +97,7 @@ export function createIdentity(cfg: IdentityConfig): IdentityServer {
   const issuer = `${cfg.baseUrl}${prefix}`;
   const arm = cfg.armEndpoint;
   const graph = cfg.graphEndpoint;
+  const storage = cfg.storageEndpoint;
   const memory = new Set<string>();
   const consented = cfg.consent ?? { has: (id: string) => memory.has(id), add: async (id: string) => void memory.add(id) };
 
@@ -116,6 +123,7 @@ export function createIdentity(cfg: IdentityConfig): IdentityServer {
     pkce: { required: () => true },
     ttl: {
       AccessToken: cfg.ttl.accessTokenSeconds,
+      ClientCredentials: cfg.ttl.accessTokenSeconds,
       IdToken: cfg.ttl.idTokenSeconds,
       RefreshToken: cfg.ttl.refreshTokenSeconds,
       AuthorizationCode: 120,
@@ -133,16 +141,16 @@ export function createIdentity(cfg: IdentityConfig): IdentityServer {
         // Authorization: every sign-in covers both resources (Entra refresh tokens are multi-resource too).
         // Token endpoint: pick the resource by the requested scope (MSAL sends scopes, never `resource`).
         defaultResource: async (ctx: { oidc: { body?: Record<string, unknown>; params?: Record<string, unknown> } }, _client: unknown, oneOf?: string[]) => {
-          const scope = String(ctx.oidc.body?.scope ?? ctx.oidc.params?.scope ?? '');
-          const wanted = scope.split(' ').some((s) => s.startsWith(`${graph}/`)) ? graph : arm;
+          const scope = String(ctx.oidc.body?.scope ?? ctx.oidc.params?.scope ?? '').split(' ');
+          const wanted = scope.some((s) => s.startsWith(`${graph}/`)) ? graph : storage && scope.some((s) => s.startsWith(`${storage}/`)) ? storage : arm;
           if (!oneOf) return ctx.oidc.body?.grant_type === 'client_credentials' ? wanted : [arm, graph];
           return oneOf.includes(wanted) ? wanted : oneOf[0];
         },
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx: unknown, resource: string) => {
-          if (resource !== arm && resource !== graph) throw new Error(`unknown resource ${resource}`);
+          if (resource !== arm && resource !== graph && resource !== storage) throw new Error(`unknown resource ${resource}`);
           return {
-            scope: (resource === arm ? armScopes(arm) : graphScopes(graph)).join(' '),
+            scope: (resource === arm ? armScopes(arm) : resource === graph ? graphScopes(graph) : storageScopes(resource)).join(' '),
             audience: resource,
             accessTokenFormat: 'jwt',
             accessTokenTTL: cfg.ttl.accessTokenSeconds,

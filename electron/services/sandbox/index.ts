@@ -21,6 +21,7 @@ import { authorizationRoutes } from './rp-authorization.ts';
 import { graphRoutes } from './graph.ts';
 import { startAzurite, freePort, type AzuriteHandle } from './azurite.ts';
 import { createBlobAccess } from './blob-access.ts';
+import { createBlobFront } from './blob-front.ts';
 import { createAdmin } from './admin.ts';
 import { SEEDED_USERS, type SandboxRole } from './users.ts';
 import { armMetadata } from './arm-metadata.ts';
@@ -76,7 +77,10 @@ export interface SandboxHandle {
   issuer: string;
   armUrl: string;
   graphUrl: string;
-  /** Azurite root; a storage account's blob endpoint is `${blobUrl}/<account>/`. */
+  /**
+   * The blob endpoint (the data-plane front before Azurite, blob-front.ts); a storage account's is `${blobUrl}/<account>/`.
+   * Also the sandbox's storage resource: Entra tokens for blob data are asked with the scope `${blobUrl}/.default`.
+   */
   blobUrl: string;
   /** Datacenter simulation and faults (plain HTTP on 127.0.0.1, bearer `token`). */
   admin: { url: string; token: string };
@@ -126,8 +130,10 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
   const servers: Server[] = [];
   const started: Partial<SandboxPorts> = {};
   let azurite: AzuriteHandle | undefined;
+  let front: { close(): void } | undefined;
   const stopAll = async () => {
     await Promise.all(servers.map(closeServer));
+    front?.close();
     await azurite?.stop();
   };
   try {
@@ -143,14 +149,16 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
     }
 
     if (opts.azurite !== false) {
+      // Azurite on a port of its own; the blob port (the one clients know) is the data-plane front's.
       azurite = await startAzurite({
         location: join(dataDir, 'azurite'),
         accounts: Object.values(st.storageAccounts).map((a) => ({ name: a.name, key: a.keys[0] })),
         certPath: join(dataDir, 'tls', 'server.pem'),
         keyPath: join(dataDir, 'tls', 'server-key.pem'),
-        port: opts.ports?.blob ?? st.ports.blob,
       });
-      started.blob = azurite.port;
+      const s = createHttpsServer(tlsOpts, (q, r) => handlers.blob(q, r)) as unknown as Server;
+      servers.push(s);
+      started.blob = await listen(s, opts.ports?.blob ?? st.ports.blob);
     } else started.blob = 0;
     st.ports = started as SandboxPorts;
     await store.save();
@@ -158,13 +166,14 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
     const identityUrl = `https://localhost:${started.identity}`;
     const armUrl = `https://127.0.0.1:${started.arm}`;
     const graphUrl = `https://127.0.0.1:${started.graph}`;
-    const blobUrl = azurite ? azurite.baseUrl : '';
+    const blobUrl = azurite ? `https://127.0.0.1:${started.blob}` : '';
     const identity = createIdentity({
       baseUrl: identityUrl,
       tenantId: st.tenantId,
       clientId: st.clientId,
       armEndpoint: armUrl,
       graphEndpoint: graphUrl,
+      ...(blobUrl ? { storageEndpoint: blobUrl } : {}),
       signingJwk: st.signingJwk,
       cookieKeys: st.cookieKeys,
       ttl,
@@ -187,6 +196,11 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
     handlers.signin = identity.handle;
     const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = st.signingJwk as JWK & Record<string, unknown>;
     const bearer = createBearerValidator({ jwks: { keys: [publicJwk as JWK] }, issuer: identity.issuer, authority: identity.authority });
+    if (azurite) {
+      const f = createBlobFront({ upstream: azurite.baseUrl, caCertPem: tls.caCertPem, store, jwks: { keys: [publicJwk as JWK] }, issuer: identity.issuer, authority: identity.authority, storageAudience: blobUrl });
+      front = f;
+      handlers.blob = f.handle;
+    }
     const faults = new FaultInjector();
     const blob = createBlobAccess({ baseUrl: blobUrl, caCertPem: tls.caCertPem, store });
     const sb: SandboxContext = {
@@ -219,6 +233,7 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
       protocolMode: 'AAD',
       caCertPem: tls.caCertPem,
       storageEndpointSuffix: `127.0.0.1:${started.blob}`,
+      ...(blobUrl ? { storageScope: `${blobUrl}/.default`, blobEndpointTemplate: `${blobUrl}/{account}/` } : {}),
       rehearsal: true,
     };
     await writeJsonAtomic(join(dataDir, 'cloud.json'), cloud);
