@@ -19,6 +19,9 @@ import type { DeliveryPackageInput } from '../../../shared/validators/shipping.t
 import { BUILT_IN_CLOUDS, describeCloud, loadSandboxCloud, resolveCloud, type CloudChoice } from './clouds.ts';
 import { AzureClients } from './clients.ts';
 import { ensureEntraApp } from './entra-app.ts';
+import { openWithApp, openWithSas, type ContainerTarget, type OpenedContainer } from './container-access.ts';
+import { findAppRecord } from './unattended.ts';
+import type { SasPurpose } from '../../../shared/validators/container-sas.ts';
 import { GraphClient } from './graph.ts';
 import { CloudHttp, type CloudHttpOptions } from './http.ts';
 import { FileKeyProtector, type Protector } from './protector.ts';
@@ -221,6 +224,27 @@ export class AzureService {
       { subscriptionId: input.subscriptionId, resourceGroup: input.resourceGroup, accountName: input.accountName, ...(input.jobResourceGroup ? { jobResourceGroup: input.jobResourceGroup } : {}) },
       this.o.machineName ?? hostname(),
     );
+  }
+
+  /**
+   * The job's container for a run nobody watches (SPEC decisions 2 and 15): through `sasUrl` when one is given,
+   * else as the Entra application with this machine's certificate (the record the Entra step saved for this
+   * cloud and storage account). Never the signed-in user, never the account key.
+   */
+  async openContainer(target: ContainerTarget, o: { sasUrl?: string | null; purpose?: SasPurpose } = {}): Promise<OpenedContainer> {
+    const s = await this.current();
+    if (o.sasUrl) return openWithSas(o.sasUrl, s.http, { ...(o.purpose ? { purpose: o.purpose } : {}), expect: target });
+    const cloud = s.choice.cloud;
+    const record = await findAppRecord(this.o.dataDir, cloud.name, target.subscriptionId, target.storageAccount);
+    if (!record)
+      throw new AppError(
+        'SIGNIN_REQUIRED',
+        `This machine has no Entra application certificate for ${cloud.displayName} to reach storage account ${target.storageAccount}: ` +
+          "run Schedule Backup's sign-in step on this machine (it creates the application, adds this machine's certificate and grants Storage Blob Data Contributor), " +
+          'or give a container SAS URL (Change Properties → Container access, or --container-url).',
+        { storageAccount: target.storageAccount, cloud: cloud.name, credential: 'entraApp' },
+      );
+    return openWithApp({ cloud, http: s.http, protector: this.protector, record }, target);
   }
 
   async backend(name: JobBackendName = 'ImportExport'): Promise<ImportJobBackend> {

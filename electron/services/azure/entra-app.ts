@@ -45,6 +45,8 @@ const recordSchema = z.object({
   protectedPrivateKey: z.string(),
   registered: z.boolean(),
   createdAt: z.string(),
+  /** `<subscription id>/<account>` (lower case) of the storage accounts its data role was granted on (unattended runs pick the record by it). */
+  storageAccounts: z.array(z.string().max(200)).max(100).optional(),
 });
 export type EntraCredentialRecord = z.infer<typeof recordSchema>;
 
@@ -227,6 +229,12 @@ export async function ensureEntraApp(deps: EntraDeps, input: EntraInput, machine
     ['Reader', rgScope],
   ] as const) {
     roleAssignments.push(await ensureRole(deps, input.subscriptionId, role, scope, sp.id, upn, displayName));
+  }
+  // Unattended runs look for the credential of the account they back up into (unattended.ts findAppRecord).
+  const granted = `${input.subscriptionId}/${input.accountName}`.toLowerCase();
+  if (!rec.storageAccounts?.includes(granted)) {
+    rec = { ...rec, storageAccounts: [...(rec.storageAccounts ?? []), granted].slice(-100) };
+    await writeJsonAtomic(recPath, rec, 0o600);
   }
   const final = await graph.getKeyCredentials(app.id).catch(() => existing);
   return {

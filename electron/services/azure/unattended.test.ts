@@ -113,7 +113,7 @@ describe('unattended application credential', () => {
     const o2 = await setup();
     const f = new FileKeyProtector(join(dir, 'k.key'));
     o2.record.protectedPrivateKey = (await f.protect(Buffer.from(other.privateKeyPem))).toString('base64');
-    await expect((await appCredential(o2)).getToken([])).rejects.toMatchObject({ code: 'SIGNIN_REQUIRED', message: expect.stringMatching(/run the Entra step again/) });
+    await expect((await appCredential(o2)).getToken([])).rejects.toMatchObject({ code: 'SIGNIN_REQUIRED', message: expect.stringMatching(/run Schedule Backup again and its Entra step/) });
     o.http.dispose();
     o2.http.dispose();
   });
