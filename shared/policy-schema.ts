@@ -263,13 +263,29 @@ export const DEFAULT_THROTTLING: Throttling = {
   nonWorkKbps: 1023 * 1024,
 };
 
+/**
+ * How scheduled runs reach the job's container (SPEC decisions 2, 15): the Entra application with this machine's
+ * certificate, or a container SAS URL entered here. The SAS itself never comes back; only what it is for.
+ */
+export interface ContainerAccessView {
+  mode: 'entraApp' | 'sas';
+  sas?: { account: string; container: string; expiresOn?: string; storedPolicy?: string; permissions?: string; setAt: string };
+}
+
+export const containerAccessInputSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('entraApp') }).strict(),
+  z.object({ mode: z.literal('sas'), sasUrl: z.string().min(1, 'Paste the container SAS URL.').max(4096) }).strict(),
+]);
+export type ContainerAccessInput = z.infer<typeof containerAccessInputSchema>;
+
 export interface PropertiesView {
   proxy: ProxyView;
   throttling: Throttling;
   passphraseSet: boolean;
   passphraseSetAt?: string;
-  /** How secrets (passphrase, proxy password) are protected at rest, in plain words. */
+  /** How secrets (passphrase, proxy password, container SAS) are protected at rest, in plain words. */
   protection: string;
+  containerAccess: ContainerAccessView;
 }
 
 /** The retention of a new policy for the wizard's default schedule (daily at 21:00); see `defaultRetention`. */

@@ -13,6 +13,7 @@ type PoliciesChannel =
   | 'agent:remove'
   | 'properties:get'
   | 'properties:set'
+  | 'properties:setContainerAccess'
   | 'properties:changePassphrase';
 
 export const policiesHandlers: HandlerSlice<PoliciesChannel> = {
@@ -28,5 +29,6 @@ export const policiesHandlers: HandlerSlice<PoliciesChannel> = {
   'agent:remove': async (_req, { services }) => services.agent.remove(),
   'properties:get': async (_req, { services }) => services.policies.properties(),
   'properties:set': async (req, { services }) => services.policies.setProperties(req),
+  'properties:setContainerAccess': async (req, { services }) => services.policies.setContainerAccess(req),
   'properties:changePassphrase': async ({ current, next }, { services }) => services.policies.changePassphrase(current, next),
 };

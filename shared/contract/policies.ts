@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from './define.ts';
 import {
+  containerAccessInputSchema,
   policyInputSchema,
   POLICY_STATES,
   proxySchema,
@@ -97,6 +98,8 @@ export const policiesInvoke = {
   'agent:remove': channel<AgentChange>()(empty),
   'properties:get': channel<PropertiesView>()(empty),
   'properties:set': channel<PropertiesView>()(z.object({ proxy: proxySchema.optional(), throttling: throttlingSchema.optional() }).strict()),
+  /** How scheduled runs reach the container: the Entra application, or a container SAS URL (write-only: never returned). */
+  'properties:setContainerAccess': channel<PropertiesView>()(containerAccessInputSchema),
   'properties:changePassphrase': channel<PassphraseChangeResult>()(z.object({ current: passphrase, next: passphrase }).strict()),
 };
 

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { AppError } from '../../../shared/errors.ts';
 import type { PassphraseChangeResult, PolicyView } from '../../../shared/contract/policies.ts';
-import type { PolicyInput, PolicyState, PropertiesView, ProxyInput, Throttling } from '../../../shared/policy-schema.ts';
+import type { ContainerAccessInput, PolicyInput, PolicyState, PropertiesView, ProxyInput, Throttling } from '../../../shared/policy-schema.ts';
+import { parseContainerSasUrl } from '../../../shared/validators/container-sas.ts';
 import type { Schedule } from '../../../shared/policy.ts';
 import { nextRuns } from '../../../shared/schedule.ts';
 import { checkPassphrase } from '../../../shared/validators/passphrase.ts';
@@ -206,7 +207,29 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
       passphraseSet: Boolean(this.store.passphraseSetAt),
       ...(this.store.passphraseSetAt ? { passphraseSetAt: this.store.passphraseSetAt } : {}),
       protection: this.store.protection,
+      containerAccess: this.store.containerSasInfo ? { mode: 'sas', sas: this.store.containerSasInfo } : { mode: 'entraApp' },
     };
+  }
+
+  /**
+   * Change Properties → Container access: a container SAS URL for scheduled runs (checked: a container SAS with rwdl,
+   * not expired, for the policy's account and container), or back to the Entra application. Stored sealed; the URL
+   * never comes back.
+   */
+  async setContainerAccess(a: ContainerAccessInput): Promise<PropertiesView> {
+    if (a.mode === 'entraApp') await this.store.setContainerSas(null);
+    else {
+      const own = this.store.policy?.initialBackup.ownDisk;
+      let info;
+      try {
+        info = parseContainerSasUrl(a.sasUrl, { purpose: 'backup', now: this.clock?.now() ?? Date.now(), ...(own ? { expect: { account: own.storageAccount, container: own.container } } : {}) });
+      } catch (err) {
+        throw new AppError('VALIDATION', (err as Error).message, { field: 'sasUrl' });
+      }
+      const { redacted: _r, accountUrl: _u, ...shown } = info;
+      await this.store.setContainerSas({ url: a.sasUrl.trim(), info: shown });
+    }
+    return this.properties();
   }
 
   async setProperties(p: { proxy?: ProxyInput; throttling?: Throttling }): Promise<PropertiesView> {

@@ -42,6 +42,17 @@ const storedProxySchema = z
   })
   .strict();
 
+const containerSasInfoSchema = z
+  .object({
+    account: z.string().max(64),
+    container: z.string().max(63),
+    expiresOn: z.string().max(40).optional(),
+    storedPolicy: z.string().max(64).optional(),
+    permissions: z.string().max(32).optional(),
+  })
+  .strict();
+export type ContainerSasInfoView = z.infer<typeof containerSasInfoSchema> & { setAt: string };
+
 const policyFileShape = z
   .object({
     format: z.literal(FORMAT),
@@ -54,6 +65,8 @@ const policyFileShape = z
         /** Passphrases replaced by a change, kept (protected) because staging data written with them still needs them. */
         retired: z.array(z.object({ sealed, retiredAt: z.string(), jobs: z.array(z.string().max(64)) }).strict()).max(50),
         proxyPassword: sealed.optional(),
+        /** The container SAS URL scheduled runs use instead of the Entra application (sealed); `info` is what the console shows. */
+        containerSas: z.object({ sealed, setAt: z.string(), info: containerSasInfoSchema }).strict().optional(),
       })
       .strict(),
   })
@@ -132,6 +145,11 @@ export class PolicyStore extends EventEmitter<{ changed: [Policy | null] }> {
   }
   get proxy(): ProxyView {
     return { ...this.data.properties.proxy, hasPassword: Boolean(this.data.secrets.proxyPassword) };
+  }
+  /** What the console may show of the stored container SAS (no signature), or null when runs use the Entra application. */
+  get containerSasInfo(): ContainerSasInfoView | null {
+    const c = this.data.secrets.containerSas;
+    return c ? { ...c.info, setAt: c.setAt } : null;
   }
   get passphraseSetAt(): string | undefined {
     return this.data.secrets.passphrase?.setAt;
@@ -216,6 +234,8 @@ export class PolicyStore extends EventEmitter<{ changed: [Policy | null] }> {
       if (!d.policy) throw new AppError('NOT_FOUND', 'No backup is scheduled, so there is nothing to delete.');
       const old = d.policy;
       d.policy = null;
+      // The container SAS was for this policy's container: it goes with it.
+      delete d.secrets.containerSas;
       return old;
     });
   }
@@ -289,6 +309,19 @@ export class PolicyStore extends EventEmitter<{ changed: [Policy | null] }> {
       if (old) d.secrets.retired = [{ sealed: old.sealed, retiredAt: this.now().toISOString(), jobs: jobsUsingOld }, ...d.secrets.retired].slice(0, 50);
       d.secrets.passphrase = { sealed: await this.seal(next), setAt: this.now().toISOString() };
     });
+  }
+
+  /** Stores (sealed) the container SAS URL scheduled runs use, with what may be shown of it; null goes back to the Entra application. */
+  async setContainerSas(v: { url: string; info: z.infer<typeof containerSasInfoSchema> } | null): Promise<void> {
+    await this.mutate(async (d) => {
+      if (!v) delete d.secrets.containerSas;
+      else d.secrets.containerSas = { sealed: await this.seal(v.url), setAt: this.now().toISOString(), info: { ...v.info } };
+    });
+  }
+
+  async containerSas(): Promise<string | null> {
+    const s = this.data.secrets.containerSas;
+    return s ? this.unseal(s.sealed) : null;
   }
 
   async proxyPassword(): Promise<string | null> {

@@ -58,4 +58,34 @@ describe('Change Properties', () => {
     await writeFile(join(staging, 'seed-2026', 'seed.json'), '{}');
     expect((await svc.delete(true)).stagingDeleted).toBe(true);
   });
+
+  it('stores a container SAS URL sealed, shows only what it is for, and goes back to the Entra application', async () => {
+    const { svc, staging } = await service();
+    await svc.save(samplePolicy({}, staging), OLD);
+    const sig = 'c2VjcmV0LXNpZ25hdHVyZS0xMjM0NTY3ODkw';
+    const url = (o: { account?: string; container?: string; sp?: string; se?: string } = {}) =>
+      `https://${o.account ?? 'seedacct01'}.blob.core.windows.net/${o.container ?? 'seed-data'}?sv=2025-11-05&sr=c&sp=${o.sp ?? 'rwdl'}&se=${o.se ?? '2099-01-01T00:00:00Z'}&sig=${encodeURIComponent(sig)}`;
+    expect(svc.properties().containerAccess).toEqual({ mode: 'entraApp' });
+    await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url({ container: 'other' }) })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/for container "other", not "seed-data"/) });
+    await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url({ account: 'elsewhere1' }) })).rejects.toMatchObject({ message: expect.stringMatching(/storage account "elsewhere1", not "seedacct01"/) });
+    await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url({ sp: 'rl' }) })).rejects.toMatchObject({ message: expect.stringMatching(/need write \(w\), delete \(d\)/) });
+    await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url({ se: '2020-01-01T00:00:00Z' }) })).rejects.toMatchObject({ message: expect.stringMatching(/expired on 2020-01-01/) });
+    expect(svc.properties().containerAccess).toEqual({ mode: 'entraApp' });
+
+    const v = await svc.setContainerAccess({ mode: 'sas', sasUrl: `  ${url()}\n` });
+    expect(v.containerAccess).toMatchObject({ mode: 'sas', sas: { account: 'seedacct01', container: 'seed-data', permissions: 'rwdl', expiresOn: '2099-01-01T00:00:00.000Z' } });
+    expect(JSON.stringify(v)).not.toContain(sig);
+    const file = await readFile(svc.store.file, 'utf8');
+    expect(file).not.toContain(sig);
+    expect(file).not.toContain('sig=');
+    expect(await svc.store.containerSas()).toBe(url());
+
+    await svc.setContainerAccess({ mode: 'entraApp' });
+    expect(svc.properties().containerAccess).toEqual({ mode: 'entraApp' });
+    expect(await svc.store.containerSas()).toBeNull();
+    // Deleting the policy drops the SAS of its container.
+    await svc.setContainerAccess({ mode: 'sas', sasUrl: url() });
+    await svc.delete(false);
+    expect(await svc.store.containerSas()).toBeNull();
+  });
 });

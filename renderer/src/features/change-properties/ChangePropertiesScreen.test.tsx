@@ -9,7 +9,7 @@ import { createFakeTransport, type FakeTransport } from '../../test/fake-transpo
 import { ChangePropertiesScreen } from './ChangePropertiesScreen.tsx';
 
 let t: FakeTransport;
-const view: PropertiesView = { proxy: { mode: 'none', hasPassword: false }, throttling: { ...DEFAULT_THROTTLING }, passphraseSet: true, passphraseSetAt: '2026-11-01T00:00:00Z', protection: 'Encrypted with a key file.' };
+const view: PropertiesView = { proxy: { mode: 'none', hasPassword: false }, throttling: { ...DEFAULT_THROTTLING }, passphraseSet: true, passphraseSetAt: '2026-11-01T00:00:00Z', protection: 'Encrypted with a key file.', containerAccess: { mode: 'entraApp' } };
 beforeEach(() => {
   t = createFakeTransport();
   t.handle('properties:get', () => ({ ok: true, value: view }));
