@@ -26,7 +26,7 @@ describe('obc policy', () => {
     await svc.save(samplePolicy({}, dataDir), 'a passphrase of 24 chars');
     const shown = await run(dataDir, ['show']);
     expect(shown.stdout).toMatch(
-      /^State: active\nItems: \/srv\/data\nExcluded everywhere: \*\.tmp\nSchedule: daily at 21:00 \(UTC\)\nRetention: Daily: every backup, kept 30 days\nInitial backup: ownDisks → staging .*, job seed-2026\nNext: /,
+      /^State: active\nItems: \/srv\/data\nExcluded everywhere: \*\.tmp\nSchedule: daily at 21:00 \(UTC\)\nRetention: Daily: every backup, kept 30 days\nInitial backup: ownDisks → staging .*, job seed-2026\nContainer access: the Entra application with this machine's certificate\nNext: /,
     );
     expect(shown.stdout).toMatch(/\nRuns in: no console or agent is running on this data folder/);
     await svc.load(); // this process now holds the data dir's scheduler lease, as a running console would
@@ -116,5 +116,34 @@ describe('obc policy set --file / show --json (policy as data)', () => {
     elsewhere.initialBackup.ownDisk!.stagingLocation = join(c, 'no-such-folder');
     await writeFile(join(c, 'elsewhere.json'), JSON.stringify(elsewhere));
     expect((await run(b, ['set', '--file', join(c, 'elsewhere.json')])).stderr).toMatch(/initialBackup\.ownDisk\.stagingLocation: .*does not exist/);
+  }, 60_000);
+});
+
+describe('obc policy container-access', () => {
+  it('stores a container SAS URL sealed from a file, shows what it is for, refuses a wrong one, and goes back', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'obc-polsas-'));
+    const none = await run(dataDir, ['container-access', '--entra-app']);
+    expect(none).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: No backup policy is set up on this machine/) });
+    const svc = new PolicyService({ dataDir, protector: new FileKeyProtector(join(dataDir, 'policy-secrets.key')), tasks: new TaskManager() });
+    await svc.store.load();
+    await svc.save(samplePolicy({}, dataDir), 'a passphrase of 24 chars');
+    svc.close();
+    const sig = 'dGhpcyBpcyB0aGUgc2lnbmF0dXJlIDEyMzQ1Ng';
+    const url = (sp = 'rwdl') => `https://seedacct01.blob.core.windows.net/seed-data?sv=2025-11-05&sr=c&sp=${sp}&se=2099-01-01T00%3A00%3A00Z&sig=${sig}`;
+    const file = join(dataDir, 'sas.txt');
+    await writeFile(file, url() + '\n', { mode: 0o644 });
+    const set = await run(dataDir, ['container-access', '--container-url-file', file]);
+    expect(set.code).toBe(0);
+    expect(set.stdout).toBe('Container access: a container SAS for seedacct01/seed-data (rwdl), valid until 2099-01-01T00:00:00.000Z, set ' + set.stdout.split(', set ')[1]);
+    expect(set.stderr).toMatch(/can be read by other users \(mode 0644\).*chmod 600/);
+    const all = [set.stdout, set.stderr, (await run(dataDir, ['show'])).stdout, (await run(dataDir, ['show', '--json'])).stdout, await readFile(join(dataDir, 'policies.json'), 'utf8')].join('\n');
+    expect(all).not.toContain(sig);
+    expect((await run(dataDir, ['show'])).stdout).toContain('\nContainer access: a container SAS for seedacct01/seed-data (rwdl)');
+    const narrow = await run(dataDir, ['container-access', '--container-url', url('rl')]);
+    expect(narrow).toMatchObject({ code: 2, stderr: expect.stringMatching(/allows "rl" only; online backups need write \(w\), delete \(d\) too/) });
+    const two = await run(dataDir, ['container-access', '--entra-app', '--container-url', url()]);
+    expect(two.stderr).toBe('error: Give one of --container-url, --container-url-file or --entra-app.\n');
+    expect(JSON.parse((await run(dataDir, ['container-access', '--json'])).stdout).result).toMatchObject({ mode: 'sas', sas: { account: 'seedacct01' } });
+    expect((await run(dataDir, ['container-access', '--entra-app'])).stdout).toBe("Container access: the Entra application with this machine's certificate\n");
   }, 60_000);
 });

@@ -2,11 +2,11 @@
  * `obc policy …`: the backup policy from the command line: show (also as data), set from a file (the same checks as
  * the wizard), pause/resume/stop, delete, staging check.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors.ts';
-import type { PolicyState } from '../../../shared/policy-schema.ts';
+import type { ContainerAccessView, PolicyState } from '../../../shared/policy-schema.ts';
 import { readPolicyDocument } from '../../../shared/policy-document.ts';
 import { describeRetention } from '../../../shared/retention-rules.ts';
 import { formatRun } from '../../../shared/schedule.ts';
@@ -14,8 +14,35 @@ import { FileKeyProtector } from '../../services/azure/protector.ts';
 import { resolveDataDir } from '../../services/paths.ts';
 import { PolicyService } from '../../services/policies/index.ts';
 import { TaskManager } from '../../services/tasks/task-manager.ts';
-import { EXIT, jsonLine, printError } from '../output.ts';
+import { EXIT, humanLine, jsonLine, printError } from '../output.ts';
 import { readPassphraseFile } from '../passphrase-file.ts';
+
+/** One line on how scheduled runs reach the container (never the SAS itself). */
+export function describeContainerAccess(a: ContainerAccessView): string {
+  if (a.mode === 'entraApp' || !a.sas) return "Container access: the Entra application with this machine's certificate";
+  const s = a.sas;
+  const until = s.expiresOn ? `, valid until ${s.expiresOn}` : '';
+  const policy = s.storedPolicy ? `, stored access policy "${s.storedPolicy}"` : '';
+  return `Container access: a container SAS for ${s.account}/${s.container}${s.permissions ? ` (${s.permissions})` : ''}${policy}${until}, set ${s.setAt}`;
+}
+
+/** The container SAS URL from a file or standard input ('-'); a file other users can read gets a warning. */
+async function readUrlFile(path: string): Promise<string> {
+  if (path === '-') {
+    const parts: Buffer[] = [];
+    for await (const c of process.stdin) parts.push(c as Buffer);
+    return Buffer.concat(parts).toString('utf8').trim();
+  }
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new AppError('VALIDATION', `Cannot read the container SAS URL file ${path}: ${(err as Error).message}`, { path });
+  }
+  const mode = process.platform === 'win32' ? 0 : ((await stat(path).catch(() => null))?.mode ?? 0) & 0o777;
+  if (mode & 0o077) humanLine(process.stderr, `warning: the file ${path} can be read by other users (mode ${mode.toString(8).padStart(4, '0')}) and its SAS opens the container: chmod 600 ${path}, or delete it now that the SAS is stored`);
+  return text.trim();
+}
 
 async function open(): Promise<PolicyService> {
   const dataDir = resolveDataDir();
@@ -49,7 +76,7 @@ export function register(program: Command): void {
     .description('the policy, its state, next runs and last runs (--json: the view as data; obc policy set --file reads it back)')
     .option('--json', 'machine-readable output')
     .action((o: { json?: boolean }) =>
-      action(!!o.json, async (svc) => svc.view(), (v: ReturnType<PolicyService['view']>) => {
+      action(!!o.json, async (svc) => ({ ...svc.view(), containerAccess: svc.properties().containerAccess }), (v: ReturnType<PolicyService['view']> & { containerAccess: ContainerAccessView }) => {
         const lines: string[] = [];
         if (v.loadProblem) lines.push(`warning: ${v.loadProblem}`);
         const p = v.policy;
@@ -65,6 +92,7 @@ export function register(program: Command): void {
         for (const r of describeRetention(p.retention)) lines.push(`Retention: ${r}`);
         const own = p.initialBackup.ownDisk;
         lines.push(`Initial backup: ${p.initialBackup.type}${own ? ` → staging ${own.stagingLocation}, job ${own.importJobName}` : ''}`);
+        if (own) lines.push(describeContainerAccess(v.containerAccess));
         for (const r of v.nextRuns) lines.push(`Next: ${formatRun(Date.parse(r), p.schedule.timeZone)}`);
         if (p.state === 'active')
           lines.push(`Runs in: ${v.scheduler?.owner ?? 'no console or agent is running on this data folder; scheduled backups run while the desktop app, npm start or obc agent runs'}`);
@@ -137,6 +165,29 @@ export function register(program: Command): void {
           return svc.delete(!!o.deleteStaging);
         },
         (r: { notes: string[] }) => r.notes,
+      ),
+    );
+
+  policy
+    .command('container-access')
+    .description("how online runs will reach the container: the Entra application with this machine's certificate (default) or a container SAS URL, stored sealed (online backups are not in this build yet)")
+    .option('--container-url <url>', 'a container SAS URL with the permissions rwdl (a command line can be seen by other users: prefer --container-url-file)')
+    .option('--container-url-file <file>', "a file holding the container SAS URL ('-': standard input)")
+    .option('--entra-app', "forget the SAS: use the Entra application with this machine's certificate")
+    .option('--json', 'machine-readable output')
+    .action((o: { containerUrl?: string; containerUrlFile?: string; entraApp?: boolean; json?: boolean }) =>
+      action(
+        !!o.json,
+        async (svc) => {
+          const given = [o.containerUrl !== undefined, o.containerUrlFile !== undefined, !!o.entraApp].filter(Boolean).length;
+          if (given > 1) throw new AppError('VALIDATION', 'Give one of --container-url, --container-url-file or --entra-app.');
+          if (!given) return svc.properties().containerAccess;
+          if (!svc.store.policy) throw new AppError('NOT_FOUND', 'No backup policy is set up on this machine: set one first (obc policy set --file), then its container access.');
+          if (o.entraApp) return (await svc.setContainerAccess({ mode: 'entraApp' })).containerAccess;
+          const url = o.containerUrl ?? (await readUrlFile(o.containerUrlFile!));
+          return (await svc.setContainerAccess({ mode: 'sas', sasUrl: url })).containerAccess;
+        },
+        (a: ContainerAccessView) => [describeContainerAccess(a)],
       ),
     );
 
