@@ -219,10 +219,14 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
   async setContainerAccess(a: ContainerAccessInput): Promise<PropertiesView> {
     if (a.mode === 'entraApp') await this.store.setContainerSas(null);
     else {
-      const own = this.store.policy?.initialBackup.ownDisk;
+      const policy = this.store.policy;
+      if (!policy) throw new AppError('NOT_FOUND', 'No backup is scheduled yet: run the Schedule Backup wizard first, then give the container SAS URL of its container.');
+      const own = policy.initialBackup.ownDisk;
+      if (!own)
+        throw new AppError('CONFLICT', "This backup's first copy does not go to a storage account container through your own disks, so there is no container for a SAS URL to open.");
       let info;
       try {
-        info = parseContainerSasUrl(a.sasUrl, { purpose: 'backup', now: this.clock?.now() ?? Date.now(), ...(own ? { expect: { account: own.storageAccount, container: own.container } } : {}) });
+        info = parseContainerSasUrl(a.sasUrl, { purpose: 'backup', now: this.clock?.now() ?? Date.now(), expect: { account: own.storageAccount, container: own.container } });
       } catch (err) {
         throw new AppError('VALIDATION', (err as Error).message, { field: 'sasUrl' });
       }

@@ -61,11 +61,14 @@ describe('Change Properties', () => {
 
   it('stores a container SAS URL sealed, shows only what it is for, and goes back to the Entra application', async () => {
     const { svc, staging } = await service();
-    await svc.save(samplePolicy({}, staging), OLD);
     const sig = 'c2VjcmV0LXNpZ25hdHVyZS0xMjM0NTY3ODkw';
     const url = (o: { account?: string; container?: string; sp?: string; se?: string } = {}) =>
       `https://${o.account ?? 'seedacct01'}.blob.core.windows.net/${o.container ?? 'seed-data'}?sv=2025-11-05&sr=c&sp=${o.sp ?? 'rwdl'}&se=${o.se ?? '2099-01-01T00:00:00Z'}&sig=${encodeURIComponent(sig)}`;
     expect(svc.properties().containerAccess).toEqual({ mode: 'entraApp' });
+    await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url() })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/No backup is scheduled yet/) });
+    await svc.save(samplePolicy({ initialBackup: { type: 'online' } }, staging), OLD);
+    await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url() })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/no container for a SAS URL to open/) });
+    await svc.save(samplePolicy({}, staging));
     await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url({ container: 'other' }) })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/for container "other", not "seed-data"/) });
     await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url({ account: 'elsewhere1' }) })).rejects.toMatchObject({ message: expect.stringMatching(/storage account "elsewhere1", not "seedacct01"/) });
     await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url({ sp: 'rl' }) })).rejects.toMatchObject({ message: expect.stringMatching(/need write \(w\), delete \(d\)/) });
