@@ -94,4 +94,32 @@ describe('Change Properties', () => {
     fireEvent.click(screen.getByTestId('cp-pass-change'));
     expect((await screen.findByTestId('cp-result')).textContent).toBe('The current passphrase is not the one set on this machine.');
   });
+
+  it('container access: a SAS URL checked as typed, sent once, never shown back; back to the Entra application', async () => {
+    const sig = 'c2lnbmF0dXJlLW9mLXRoZS1zYXM';
+    const sasView: PropertiesView = { ...view, containerAccess: { mode: 'sas', sas: { account: 'seedacct01', container: 'seed-data', permissions: 'rwdl', expiresOn: '2099-01-01T00:00:00.000Z', setAt: '2026-12-01T10:00:00Z' } } };
+    t.handle('properties:setContainerAccess', (req) => ({ ok: true, value: req.mode === 'sas' ? sasView : view }));
+    await renderIt();
+    fireEvent.click(screen.getByTestId('cp-tab-containerAccess'));
+    expect((await screen.findByTestId('cp-ca-current')).textContent).toMatch(/Entra application with this machine's certificate/);
+    expect(screen.getByTestId('cp-ca-note').textContent).toMatch(/not part of this build yet/);
+    expect((screen.getByTestId('cp-ca-save') as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByTestId('cp-ca-sas'));
+    type('cp-ca-url', `https://seedacct01.blob.core.windows.net/seed-data?sv=2025-11-05&sr=c&sp=rl&se=2099-01-01T00:00:00Z&sig=${sig}`);
+    expect(msg('cp-ca-url')).toMatch(/allows "rl" only; online backups need write \(w\), delete \(d\) too/);
+    expect((screen.getByTestId('cp-ca-save') as HTMLButtonElement).disabled).toBe(true);
+    const good = `https://seedacct01.blob.core.windows.net/seed-data?sv=2025-11-05&sr=c&sp=rwdl&se=2099-01-01T00:00:00Z&sig=${sig}`;
+    type('cp-ca-url', good);
+    expect(msg('cp-ca-url')).toBeNull();
+    fireEvent.click(screen.getByTestId('cp-ca-save'));
+    expect((await screen.findByTestId('cp-result')).textContent).toMatch(/checked and stored protected/);
+    expect(t.calls.find((c) => c.channel === 'properties:setContainerAccess')?.req).toEqual({ mode: 'sas', sasUrl: good });
+    expect(screen.getByTestId('cp-ca-current').textContent).toMatch(/A container SAS for seedacct01\/seed-data with the permissions rwdl/);
+    expect((screen.getByTestId('cp-ca-url') as HTMLInputElement).value).toBe('');
+    expect(document.body.innerHTML).not.toContain(sig);
+    fireEvent.click(screen.getByTestId('cp-ca-entra'));
+    fireEvent.click(screen.getByTestId('cp-ca-save'));
+    await waitFor(() => expect(t.calls.filter((c) => c.channel === 'properties:setContainerAccess').at(-1)?.req).toEqual({ mode: 'entraApp' }));
+    await waitFor(() => expect(screen.getByTestId('cp-ca-current').textContent).toMatch(/Entra application/));
+  });
 });

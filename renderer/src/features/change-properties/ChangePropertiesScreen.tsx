@@ -1,5 +1,5 @@
 /**
- * Change Properties (SPEC §2.7): Throttling, Proxy Configuration and Encryption (change passphrase) tabs.
+ * Change Properties (SPEC §2.7): Throttling, Proxy Configuration, Encryption (change passphrase) and Container access tabs.
  * data-testid: cp-screen, cp-tab-<tab>, cp-result, cp-load-error, cp-close (+ fields in the tab components)
  */
 import { Button, MessageBar, MessageBarBody, MessageBarGroup, Spinner, Tab, TabList, Text } from '@fluentui/react-components';
@@ -9,8 +9,10 @@ import { useAppStore } from '../../store/index.ts';
 import { ThrottlingTab } from './ThrottlingTab.tsx';
 import { ProxyTab } from './ProxyTab.tsx';
 import { EncryptionTab } from './EncryptionTab.tsx';
+import { ContainerAccessTab } from './ContainerAccessTab.tsx';
+import type { PropertiesTab } from '../../store/slices/change-properties.ts';
 
-type TabId = 'throttling' | 'proxy' | 'passphrase';
+type TabId = PropertiesTab;
 
 export function ChangePropertiesScreen() {
   const { view, loadError, result } = useAppStore(useShallow((s) => ({ view: s.changeProperties.view, loadError: s.changeProperties.loadError, result: s.changeProperties.result })));
@@ -42,6 +44,9 @@ export function ChangePropertiesScreen() {
         <Tab value="passphrase" data-testid="cp-tab-passphrase">
           Encryption
         </Tab>
+        <Tab value="containerAccess" data-testid="cp-tab-containerAccess">
+          Container access
+        </Tab>
       </TabList>
       {!view ? (
         !loadError && <Spinner label="Reading properties…" />
@@ -49,8 +54,10 @@ export function ChangePropertiesScreen() {
         <ThrottlingTab key="t" initial={view.throttling} />
       ) : tab === 'proxy' ? (
         <ProxyTab key="p" initial={view.proxy} />
-      ) : (
+      ) : tab === 'passphrase' ? (
         <EncryptionTab key="e" view={view} />
+      ) : (
+        <ContainerAccessTab key="c" view={view.containerAccess} />
       )}
       {result && result.tab === tab && (
         <MessageBarGroup>

@@ -1,15 +1,17 @@
-/** Change Properties (SPEC §2.7): throttling, proxy and passphrase change, through properties:* channels. */
+/** Change Properties (SPEC §2.7): throttling, proxy, passphrase change and container access, through properties:* channels. */
 import type { PassphraseChangeResult } from '../../../../shared/contract/policies.ts';
-import type { PropertiesView, ProxyInput, Throttling } from '../../../../shared/policy-schema.ts';
+import type { ContainerAccessInput, PropertiesView, ProxyInput, Throttling } from '../../../../shared/policy-schema.ts';
 import { api, errorMessage } from '../../api/client.ts';
 import type { SliceCreator } from '../types.ts';
+
+export type PropertiesTab = 'throttling' | 'proxy' | 'passphrase' | 'containerAccess';
 
 export interface ChangePropertiesState {
   changeProperties: {
     view: PropertiesView | null;
     loadError: string | null;
-    saving: 'throttling' | 'proxy' | 'passphrase' | null;
-    result: { tab: 'throttling' | 'proxy' | 'passphrase'; ok: boolean; message: string } | null;
+    saving: PropertiesTab | null;
+    result: { tab: PropertiesTab; ok: boolean; message: string } | null;
   };
 }
 export interface ChangePropertiesActions {
@@ -17,6 +19,8 @@ export interface ChangePropertiesActions {
   saveThrottling(t: Throttling): Promise<void>;
   saveProxy(p: ProxyInput): Promise<void>;
   changePassphrase(current: string, next: string): Promise<PassphraseChangeResult | null>;
+  /** The SAS URL goes to the main process once and is never kept here after the answer. */
+  saveContainerAccess(a: ContainerAccessInput): Promise<boolean>;
 }
 export type ChangePropertiesSlice = ChangePropertiesState & ChangePropertiesActions;
 
@@ -50,6 +54,18 @@ export const createChangePropertiesSlice: SliceCreator<ChangePropertiesSlice> = 
         patch({ result: { tab: 'proxy', ok: false, message: errorMessage(err) } });
       }
       patch({ saving: null });
+    },
+    async saveContainerAccess(a) {
+      patch({ saving: 'containerAccess', result: null });
+      try {
+        const view = await api.invoke('properties:setContainerAccess', a);
+        const message = a.mode === 'sas' ? 'The container SAS URL was checked and stored protected on this machine.' : "Runs will use the Entra application with this machine's certificate; the stored SAS was removed.";
+        patch({ saving: null, view, result: { tab: 'containerAccess', ok: true, message } });
+        return true;
+      } catch (err) {
+        patch({ saving: null, result: { tab: 'containerAccess', ok: false, message: errorMessage(err) } });
+        return false;
+      }
     },
     async changePassphrase(current, next) {
       patch({ saving: 'passphrase', result: null });
