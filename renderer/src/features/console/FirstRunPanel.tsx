@@ -1,19 +1,20 @@
 /**
  * First-run guide: the five steps of an offline seeding, dismissed for good through settings (firstRunDismissed).
- * data-testid: first-run, first-run-dismiss, first-run-step-<n>, first-run-open-<screenId>, first-run-rehearse (→ Sign in / out,
- * where the Local sandbox is started)
+ * data-testid: first-run, first-run-dismiss, first-run-step-<n>, first-run-open-<screenId>, first-run-home (where backups live),
+ * first-run-rehearse (→ Sign in / out, where the Local sandbox is started)
  */
 import { Button, Card, CardHeader, Link, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useAppStore } from '../../store/index.ts';
 import { settingsSelectors } from '../../store/slices/settings.ts';
 import type { ScreenId } from '../../store/slices/ui.ts';
+import { BACKUP_HOME, LATER_BACKUPS } from './backup-home.ts';
 
 const STEPS: { title: string; text: string; screen?: ScreenId }[] = [
   { title: 'Schedule Backup', text: 'Pick what to protect, the schedule and retention, and choose "Use your own disk" with a staging location.', screen: 'scheduleBackup' },
   { title: 'Back Up Now', text: 'Write the first full backup to the staging location — compressed, encrypted with your passphrase, verified.', screen: 'backUpNow' },
   { title: 'Prepare Disks', text: 'Copy the staging location onto your disks with drive manifests and create the Azure import job.', screen: 'prepareDisks' },
   { title: 'Ship & track', text: 'Send the disks to the Azure datacenter, enter the carrier and tracking number, follow the job.', screen: 'importJobs' },
-  { title: 'Verify & recover', text: 'When the import completes, check the data in Azure; later backups go online and only send changes.', screen: 'recoverData' },
+  { title: 'Verify & recover', text: 'When the import completes, check the data in the storage account container and recover files from it.', screen: 'recoverData' },
 ];
 
 const useStyles = makeStyles({
@@ -55,6 +56,9 @@ export function FirstRunPanel() {
           </li>
         ))}
       </ol>
+      <Text data-testid="first-run-home">
+        {BACKUP_HOME} {LATER_BACKUPS}
+      </Text>
       <div className={styles.foot}>
         <Text size={200}>
           Want to rehearse first? Use the <b>Local sandbox</b> cloud: a complete local Azure stand-in (sign-in, import jobs,

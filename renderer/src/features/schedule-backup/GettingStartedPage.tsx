@@ -25,6 +25,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatDateTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
+import { BACKUP_HOME, LATER_BACKUPS } from '../console/backup-home.ts';
 
 export function GettingStartedPage() {
   const { view, actionMessage } = useAppStore(useShallow((s) => ({ view: s.scheduleBackup.view, actionMessage: s.scheduleBackup.actionMessage })));
@@ -46,7 +47,7 @@ export function GettingStartedPage() {
         This wizard schedules backups of files, folders and drives of this machine. You choose what to back up, when, how long
         recovery points are kept and how the first (initial) backup reaches Azure. With <b>your own disks</b>, the first
         backup is written to a staging location, copied onto disks you ship to an Azure datacenter, and imported into a
-        storage container; later backups only send changes.
+        storage container. {BACKUP_HOME} {LATER_BACKUPS}
       </Text>
       {view?.loadProblem && (
         <MessageBarGroup>

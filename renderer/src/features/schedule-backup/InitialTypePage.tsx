@@ -6,12 +6,13 @@
 import { Field, MessageBar, MessageBarBody, MessageBarGroup, Radio, RadioGroup, Text } from '@fluentui/react-components';
 import type { InitialBackupType } from '../../../../shared/policy.ts';
 import { useAppStore } from '../../store/index.ts';
+import { LATER_BACKUPS } from '../console/backup-home.ts';
 
 const NOTES: Record<InitialBackupType, string> = {
   online:
     'The first backup would be sent over the network to a Recovery Services vault. This build has no vault transfer: the policy is saved and its runs are recorded in the Jobs view, but no data leaves this machine.',
   ownDisks:
-    'The first backup is written to a staging location on this machine or a network share. You copy it onto your own SATA disks with Prepare Disks, ship them to an Azure datacenter and the Import/Export service imports them into a storage container. Later backups send only changes.',
+    'The first backup is written to a staging location on this machine or a network share. You copy it onto your own SATA disks with Prepare Disks, ship them to an Azure datacenter and the Import/Export service imports them into a storage container. ' + LATER_BACKUPS,
   dataBox:
     'Azure Data Box disks are ordered and shipped by Microsoft. This build does not create Data Box orders: the policy is saved with this choice and scheduled runs are recorded, but you must order and copy Data Box disks outside this console.',
 };
