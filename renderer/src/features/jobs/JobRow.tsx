@@ -2,14 +2,16 @@
  * One task in the Jobs table: Status | Time | Message | Description (title + progress or outcome) | actions.
  * data-testid: job-row-<id> (data-status), job-status, job-time, job-message, job-description, job-details, job-dismiss;
  *   a running or waiting task embeds TaskProgress (task-progress, task-progress-cancel); a Disk Prep task waiting
- *   for another disk has job-open-diskprep (opens Prepare Disks at its copy step).
+ *   for another disk has job-open-diskprep (opens Prepare Disks at its copy step); an online run's byte counters show as
+ *   job-online-counters (scanned, new, uploaded).
  */
 import { Button, TableCell, TableRow, Text, tokens } from '@fluentui/react-components';
 import { DeleteRegular, HardDriveRegular } from '@fluentui/react-icons';
 import type { TaskSnapshot } from '../../../../shared/task.ts';
 import { isFinished } from '../../../../shared/task.ts';
 import { TaskProgress } from '../../components/TaskProgress.tsx';
-import { elapsedSeconds, formatAmount, formatDuration, formatDateTime } from '../../components/format.ts';
+import { elapsedSeconds, formatAmount, formatBytes, formatDuration, formatDateTime } from '../../components/format.ts';
+import { ONLINE_BYTE_FACTS } from '../../../../shared/online-facts.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 
 export interface JobRowProps {
@@ -28,6 +30,15 @@ function outcome(task: TaskSnapshot): string {
   const amount = task.progress.done > 0 ? `${formatAmount(task.progress.done, task.progress.unit)}` : '';
   const warn = task.warnings.length ? ` · ${task.warnings.length} warning${task.warnings.length === 1 ? '' : 's'}` : '';
   return [amount, took.trim()].filter(Boolean).join(' ') + warn;
+}
+
+/** "Scanned 1.2 GB · New 30 MB · Uploaded 12 MB" from a scheduled run's counters, or null when it reported none. */
+function onlineCounters(task: TaskSnapshot): string | null {
+  if (task.kind !== 'scheduled') return null;
+  const parts = Object.entries(ONLINE_BYTE_FACTS)
+    .filter(([k]) => task.counters[k] !== undefined)
+    .map(([k, label]) => `${label} ${formatBytes(task.counters[k].value)}`);
+  return parts.length ? parts.join(' · ') : null;
 }
 
 // Failed: red. Waiting for the user: the neutral text in semibold (the badge carries the attention colour).
@@ -59,6 +70,11 @@ export function JobRow({ task, busy, onCancel, onDismiss, onOpenDiskPrep, onDeta
               </Button>
             )}
           </span>
+          {onlineCounters(task) && (
+            <Text size={200} data-testid="job-online-counters">
+              {onlineCounters(task)}
+            </Text>
+          )}
           {finished ? (
             <Text size={200}>{outcome(task)}</Text>
           ) : (

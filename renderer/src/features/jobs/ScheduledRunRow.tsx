@@ -8,7 +8,8 @@
 import { Button, TableCell, TableRow, Text, tokens } from '@fluentui/react-components';
 import { DeleteRegular } from '@fluentui/react-icons';
 import type { RunRecord } from '../../../../shared/policy-schema.ts';
-import { elapsedSeconds, formatDuration, formatDateTime } from '../../components/format.ts';
+import { ONLINE_FACTS, BYTE_FACTS } from '../../../../shared/online-facts.ts';
+import { elapsedSeconds, formatBytes, formatDuration, formatDateTime } from '../../components/format.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 import { RUN_STATUS } from './scheduled-runs.ts';
 
@@ -17,7 +18,14 @@ const FACTS: Record<string, string> = {
   importJobState: 'Job state',
   checkedAt: 'Job state checked',
   backend: 'Service',
+  ...ONLINE_FACTS,
 };
+
+function factValue(k: string, v: string | number | boolean): string {
+  if (k === 'checkedAt' && typeof v === 'string') return formatDateTime(v);
+  if (BYTE_FACTS.has(k) && typeof v === 'number') return k === 'bytesPerSecond' ? `${formatBytes(v)}/s` : formatBytes(v);
+  return String(v);
+}
 
 export function ScheduledRunRow({ run, busy, onDismiss }: { run: RunRecord; busy: boolean; onDismiss: (id: string) => void }) {
   const status = RUN_STATUS[run.outcome];
@@ -26,7 +34,7 @@ export function ScheduledRunRow({ run, busy, onDismiss }: { run: RunRecord; busy
     ['Due', formatDateTime(run.at)],
     ...(run.ranBy ? [['Run by', run.ranBy] as [string, string]] : []),
     ...(took ? [['Took', took] as [string, string]] : []),
-    ...Object.entries(run.details ?? {}).map(([k, v]) => [FACTS[k] ?? k, k === 'checkedAt' && typeof v === 'string' ? formatDateTime(v) : String(v)] as [string, string]),
+    ...Object.entries(run.details ?? {}).map(([k, v]) => [FACTS[k] ?? k, factValue(k, v)] as [string, string]),
   ];
   return (
     <TableRow data-testid={`job-run-${run.id ?? run.at}`} data-outcome={run.outcome} data-status={status}>

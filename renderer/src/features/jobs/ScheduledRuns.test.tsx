@@ -78,4 +78,30 @@ describe('Scheduled runs in the Jobs view', () => {
     const backup = makeTask({ id: 'b', startedAt: '2026-12-07T08:00:00.000Z' });
     expect(jobsRows([backup, done], [rec, runs[1]]).map((r) => (r.kind === 'task' ? r.task.id : r.run.id))).toEqual(['b', 'r3', 'r1']);
   });
+
+  it('an online run shows scanned, new and uploaded bytes with rate and ETA while it runs, and its figures afterwards', async () => {
+    const GiB = 1024 ** 3;
+    const live = makeTask({
+      id: 'online-live',
+      kind: 'scheduled',
+      title: 'Scheduled backup (due 2026-12-08T21:00:00.000Z)',
+      progress: { done: 256 * 1024 * 1024, total: GiB, unit: 'bytes', rate: 4 * 1024 * 1024, etaSeconds: 192 },
+      counters: { bytesScanned: { value: 40 * GiB, unit: 'bytes' }, newBytes: { value: GiB, unit: 'bytes' }, uploadedBytes: { value: 256 * 1024 * 1024, unit: 'bytes' } },
+    });
+    getAppState().upsertTask(live);
+    getAppState().applyPolicyView(
+      viewWith([
+        { id: 'r4', at: '2026-12-07T21:00:00.000Z', startedAt: '2026-12-07T21:00:00.000Z', endedAt: '2026-12-07T21:10:00.000Z', outcome: 'succeeded', message: 'Restore point uploaded.', ranBy: 'obc agent on srv-01 (pid 4242)', details: { restorePoint: '20261207T210000Z-a1b2c3', bytesScanned: 40 * GiB, newBytes: 3 * 1024 * 1024, uploadedBytes: 2 * 1024 * 1024, bytesPerSecond: 512 * 1024 } },
+      ]),
+    );
+    renderJobs();
+    const row = screen.getByTestId('job-row-online-live');
+    expect(within(row).getByTestId('job-online-counters').textContent).toBe('Scanned 40.0 GiB · New 1.00 GiB · Uploaded 256 MiB');
+    expect(within(row).getByTestId('task-progress-text').textContent).toBe('256 MiB of 1.00 GiB (25%) · 4.00 MiB/s · about 3 min 12 s left');
+    const details = within(screen.getByTestId('job-run-r4')).getByTestId('job-run-details').textContent!;
+    for (const part of ['Restore point', '20261207T210000Z-a1b2c3', 'Bytes scanned', '40.0 GiB', 'New bytes', '3.00 MiB', 'Uploaded bytes', '2.00 MiB', 'Average rate', '512 KiB/s']) expect(details).toContain(part);
+    // Other kinds of task never show these.
+    getAppState().upsertTask(makeTask({ id: 'plain', counters: { newBytes: { value: 1, unit: 'bytes' } } }));
+    expect(within(await screen.findByTestId('job-row-plain')).queryByTestId('job-online-counters')).toBeNull();
+  });
 });
