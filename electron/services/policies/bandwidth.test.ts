@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_THROTTLING, type Throttling } from '../../../shared/policy-schema.ts';
 import { kbpsToBytesPerSecond, rateAt } from '../../../shared/throttling.ts';
-import { ThrottleLimiter, type LimiterClock } from './bandwidth.ts';
+import { ThrottleLimiter, limiterFor, type BandwidthLimiter, type LimiterClock } from './bandwidth.ts';
+import { TaskManager } from '../tasks/task-manager.ts';
+import { PolicyService } from './index.ts';
+import { samplePolicy, tempDir, testProtector } from './test-helpers.ts';
 
 /** A clock that jumps forward on sleep (no real waiting). */
 function fakeClock(start: number): LimiterClock & { t: number; sleeps: number } {
@@ -24,7 +27,7 @@ const TZ = 'Europe/Amsterdam';
 // Monday 2026-12-07 10:00 in Amsterdam (UTC+1).
 const MON_10 = Date.parse('2026-12-07T09:00:00Z');
 
-async function transfer(limiter: ThrottleLimiter, total: number, block: number): Promise<void> {
+async function transfer(limiter: BandwidthLimiter, total: number, block: number): Promise<void> {
   for (let sent = 0; sent < total; sent += block) await limiter.acquire(Math.min(block, total - sent));
 }
 
@@ -103,5 +106,24 @@ describe('ThrottleLimiter', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('limiterFor', () => {
+  it('limits a run of the policy by the stored throttling on the schedule’s time zone, and follows a change', async () => {
+    const svc = new PolicyService({ dataDir: await tempDir(), protector: testProtector, tasks: new TaskManager(), lease: false });
+    await svc.load();
+    const base = samplePolicy({}, await tempDir('obc-stg-'));
+    await svc.save({ ...base, schedule: { ...base.schedule, timeZone: TZ } }, 'a passphrase of 24 chars');
+    const clock = fakeClock(MON_10);
+    const l = limiterFor(svc.store, clock)(svc.store.policy!);
+    // Off by default: nothing waits.
+    await transfer(l, 10_000_000, 1024 * 1024);
+    expect(clock.t).toBe(MON_10);
+    await svc.setProperties({ throttling: ON });
+    await transfer(l, 640_000, 64_000);
+    // Monday 10:00 in Amsterdam is work time: 64,000 B/s.
+    expect((clock.t - MON_10) / 1000).toBeCloseTo(10, 0);
+    svc.close();
   });
 });

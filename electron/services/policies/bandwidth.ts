@@ -6,7 +6,7 @@
  * that; a block larger than the bucket is paid for by waiting. The throttling settings and the time zone are read
  * at every call, so a change in Change Properties applies to a run in progress.
  */
-import type { Throttling } from '../../../shared/policy-schema.ts';
+import type { Policy, Throttling } from '../../../shared/policy-schema.ts';
 import { rateAt } from '../../../shared/throttling.ts';
 
 /** What the online engine takes (the same shape as its own no-limit default). */
@@ -100,4 +100,13 @@ export class ThrottleLimiter implements BandwidthLimiter {
       this.refill(this.clock.now());
     }
   }
+}
+
+/**
+ * The limiter of each online run of a policy (the online engine's `LimiterFor` shape): this machine's throttling
+ * (Change Properties, read at every call) on the wall clock of the policy's schedule time zone. Always a
+ * ThrottleLimiter, so throttling switched on during a run applies to it.
+ */
+export function limiterFor(store: { readonly throttling: Throttling }, clock?: LimiterClock): (policy: Policy) => BandwidthLimiter {
+  return (policy) => new ThrottleLimiter({ throttling: () => store.throttling, timeZone: () => policy.schedule.timeZone, ...(clock ? { clock } : {}) });
 }
