@@ -357,7 +357,7 @@ test('keyboard only: the wizard completes with Tab, arrows, Space and Enter', as
   expect(file.policy).toMatchObject({ initialBackup: { type: 'online' }, retention: { weekly: { enabled: true, count: 8 } }, exclusions: { patterns: ['*.iso'] } });
 });
 
-test('Change Properties: throttling bounds, proxy, passphrase change kept in the policy file', async ({ consolePage: page, host, shot }) => {
+test('Change Properties: throttling bounds, proxy, passphrase change, container access; no secret in the policy file', async ({ consolePage: page, host, shot }) => {
   const OLD = 'old e2e passphrase 0123456789';
   const NEW = 'new e2e passphrase 9876543210';
   await invoke(page, 'policy:save', {
@@ -413,8 +413,18 @@ test('Change Properties: throttling bounds, proxy, passphrase change kept in the
   await page.getByTestId('cp-pass-change').click();
   await expect(page.getByTestId('cp-result')).toHaveText('New backups use the new passphrase.');
   await shot('cp-03-encryption');
+  // Container access: this policy's first backup goes over the network, so no container SAS applies (said by the host).
+  await page.getByTestId('cp-tab-containerAccess').click();
+  await expect(page.getByTestId('cp-ca-current')).toContainText("The Entra application with this machine's certificate");
+  await expect(page.getByTestId('cp-ca-note')).toContainText('not part of this build yet');
+  await page.getByTestId('cp-ca-sas').click();
+  const sasUrl = 'https://seedacct01.blob.core.windows.net/seed-data?sv=2025-11-05&sr=c&sp=rwdl&se=2099-01-01T00:00:00Z&sig=e2e-container-sas-signature';
+  await page.getByTestId('cp-ca-url').fill(sasUrl);
+  await page.getByTestId('cp-ca-save').click();
+  await expect(page.getByTestId('cp-result')).toContainText('there is no container for a SAS URL to open');
+  await expect(page.getByTestId('cp-result')).toHaveAttribute('data-ok', 'no');
   const file = JSON.parse(await readFile(join(host.dataDir, 'policies.json'), 'utf8'));
   expect(file.properties).toMatchObject({ throttling: { enabled: true, workKbps: 512 }, proxy: { mode: 'manual', host: 'proxy.contoso.local', port: 3128 } });
   const text = JSON.stringify(file);
-  for (const secret of [OLD, NEW, 'proxy-secret']) expect(text).not.toContain(secret);
+  for (const secret of [OLD, NEW, 'proxy-secret', 'e2e-container-sas-signature']) expect(text).not.toContain(secret);
 });
