@@ -130,7 +130,7 @@ describe('a container SAS URL', () => {
     expect(await roundTrip(c, 'via-policy')).toEqual(['via-policy']);
     await byKey.setAccessPolicy(undefined, []);
     const err = await c.client.getBlockBlobClient('after').upload('a', 1).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'SIGNIN_REQUIRED', details: { credential: 'sas', status: 403 } });
+    expect(err).toMatchObject({ code: 'SIGNIN_REQUIRED', details: { credential: 'sas', status: 403, azureCode: 'AuthenticationFailed' } });
     expect((err as Error).message).toContain('stored access policy "obc-online"');
     const sig = new URL(url).searchParams.get('sig')!;
     expect(JSON.stringify(err)).not.toContain(sig);
@@ -146,6 +146,7 @@ describe('a container SAS URL', () => {
     // Azurite checks the expiry against its own clock: wait for the real time to pass it.
     await new Promise((r) => setTimeout(r, expiresOn.getTime() - Date.now() + 50));
     const err = await c.client.getBlockBlobClient('late').upload('l', 1).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'SIGNIN_REQUIRED', message: expect.stringMatching(/the container SAS expired on .*enter it again/) });
+    expect(err).toMatchObject({ code: 'SIGNIN_REQUIRED', details: { azureCode: 'AuthenticationFailed' }, message: expect.stringMatching(/the container SAS expired on .*enter it again/) });
+    expect((err as Error).message).toMatch(/^Azure Storage answered 403 AuthenticationFailed/);
   });
 });

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { ContainerClient, ContainerSASPermissions, StorageSharedKeyCredential, generateBlobSASQueryParameters } from '@azure/storage-blob';
+import { caTrustingPipeline } from './blob-access.ts';
 import { request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from './index.ts';
@@ -100,5 +102,38 @@ describe('blob front', () => {
     // Azurite's own answer to an unsigned request on a private account.
     expect([401, 403]).toContain(r.status);
     expect(r.headers['x-ms-error-code']).not.toBe('AuthorizationPermissionMismatch');
+  });
+
+  it('answers a SAS Azurite cannot authenticate as Azure does: 403 AuthenticationFailed, with the time frame when expired', async () => {
+    const keys = await sbRequest(`${sb.armUrl}${sub}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/${account}/listKeys?api-version=2026-09-01`, { method: 'POST', token: await mintToken(sb, sb.users[0]), ca: sb.caCertPem });
+    const cred = new StorageSharedKeyCredential(account, keys.json.keys[0].value);
+    const byKey = new ContainerClient(`${sb.blobUrl}/${account}/front-sas`, caTrustingPipeline(cred, sb.caCertPem));
+    await byKey.create();
+    const list = async (q: string) => {
+      const r = await sbRequest(`${sb.blobUrl}/${account}/front-sas?restype=container&comp=list&${q}`, { ca: sb.caCertPem, headers: V });
+      return { status: r.status, code: r.headers['x-ms-error-code'], text: r.text };
+    };
+    const sas = (o: { expiresOn?: Date; identifier?: string }) =>
+      generateBlobSASQueryParameters({ containerName: 'front-sas', ...(o.identifier ? { identifier: o.identifier } : { permissions: ContainerSASPermissions.parse('rl'), expiresOn: o.expiresOn! }) }, cred).toString();
+    expect((await list(sas({ expiresOn: new Date(Date.now() + 3600_000) }))).status).toBe(200);
+
+    const expiresOn = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+    const expired = await list(sas({ expiresOn }));
+    expect(expired).toMatchObject({ status: 403, code: 'AuthenticationFailed' });
+    expect(expired.text).toContain('<Message>Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.');
+    expect(expired.text).toMatch(new RegExp(`<AuthenticationErrorDetail>Signature not valid in the specified time frame: Start \\[\\] - Expiry \\[${expiresOn.toUTCString()}\\] - Current \\[[^\\]]+ GMT\\]</AuthenticationErrorDetail>`));
+
+    // A stored access policy removed from the container revokes the SAS signed against it.
+    await byKey.setAccessPolicy(undefined, [{ id: 'front-policy', accessPolicy: { permissions: 'rl', expiresOn: new Date(Date.now() + 3600_000) } }]);
+    const viaPolicy = sas({ identifier: 'front-policy' });
+    expect((await list(viaPolicy)).status).toBe(200);
+    await byKey.setAccessPolicy(undefined, []);
+    const revoked = await list(viaPolicy);
+    expect(revoked).toMatchObject({ status: 403, code: 'AuthenticationFailed' });
+    expect(revoked.text).toContain('<AuthenticationErrorDetail>Signature did not match.</AuthenticationErrorDetail>');
+    // A SAS without the permission stays Azurite's (and Azure's) AuthorizationPermissionMismatch.
+    const narrow = await sbRequest(`${sb.blobUrl}/${account}/front-sas/x.txt?${generateBlobSASQueryParameters({ containerName: 'front-sas', permissions: ContainerSASPermissions.parse('r'), expiresOn: new Date(Date.now() + 3600_000) }, cred).toString()}`, { method: 'DELETE', ca: sb.caCertPem, headers: V });
+    expect(narrow.status).toBe(403);
+    expect(narrow.headers['x-ms-error-code']).toBe('AuthorizationPermissionMismatch');
   });
 });

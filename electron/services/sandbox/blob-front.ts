@@ -14,8 +14,9 @@ import { DEVSTORE_ACCOUNT, DEVSTORE_KEY } from './azurite.ts';
  * resource, `storageAudience`), expiry — and the principal's blob data role is looked up in the sandbox's role
  * assignments (blob-rbac.ts). An accepted request goes on to Azurite without the token and with a short-lived
  * account SAS of the account instead; a refused one gets Azure's answer (401 InvalidAuthenticationInfo with a
- * WWW-Authenticate challenge, 403 AuthorizationPermissionMismatch). Shared Key and SAS requests pass through
- * unchanged: Azurite checks those itself (signatures, expiry, stored access policies).
+ * WWW-Authenticate challenge, 403 AuthorizationPermissionMismatch). Shared Key and SAS requests pass through:
+ * Azurite checks those itself (signatures, expiry, stored access policies); a SAS it cannot authenticate comes back
+ * as Azure's 403 AuthenticationFailed (`sasRefused`).
  */
 export interface BlobFrontOptions {
   /** Azurite's own https origin (the sandbox CA signs both). */
@@ -52,6 +53,21 @@ function storageError(res: ServerResponse, status: number, code: string, message
 function splitPath(pathname: string): { account: string; container: string | null } {
   const [account = '', container = ''] = pathname.replace(/^\/+/, '').split('/');
   return { account: decodeURIComponent(account), container: container ? decodeURIComponent(container) : null };
+}
+
+/**
+ * Azurite refuses every SAS it cannot authenticate (bad signature, expired, stored access policy gone) with 403
+ * AuthorizationFailure; Azure answers 403 AuthenticationFailed with a detail. The expiry case says the time frame as
+ * Azure does; the others say the signature did not match (Azure adds the string to sign, which is left out here).
+ */
+function sasRefused(res: ServerResponse, q: URLSearchParams): void {
+  const http = (v: string | null) => (v && !Number.isNaN(Date.parse(v)) ? new Date(Date.parse(v)).toUTCString() : '');
+  const se = q.get('se');
+  const expired = se !== null && Date.parse(se) <= Date.now();
+  const detail = expired
+    ? `Signature not valid in the specified time frame: Start [${http(q.get('st'))}] - Expiry [${http(se)}] - Current [${new Date().toUTCString()}]`
+    : 'Signature did not match.';
+  storageError(res, 403, 'AuthenticationFailed', 'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.', detail);
 }
 
 export function createBlobFront(o: BlobFrontOptions): { handle(req: IncomingMessage, res: ServerResponse): void; close(): void } {
@@ -114,11 +130,15 @@ export function createBlobFront(o: BlobFrontOptions): { handle(req: IncomingMess
     return true;
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, path: string, dropAuthorization: boolean) => {
+  const forward = (req: IncomingMessage, res: ServerResponse, path: string, dropAuthorization: boolean, sas?: URLSearchParams) => {
     const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: up.host };
     if (dropAuthorization) delete headers.authorization;
     delete headers.connection;
     const out = httpsRequest({ protocol: up.protocol, hostname: up.hostname, port: up.port, method: req.method, path, headers, agent }, (upRes) => {
+      if (sas && upRes.statusCode === 403 && upRes.headers['x-ms-error-code'] === 'AuthorizationFailure') {
+        upRes.resume();
+        return sasRefused(res, sas);
+      }
       res.writeHead(upRes.statusCode ?? 502, upRes.headers);
       upRes.pipe(res);
       upRes.on('error', () => res.destroy());
@@ -134,7 +154,7 @@ export function createBlobFront(o: BlobFrontOptions): { handle(req: IncomingMess
   const run = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'https://front.invalid');
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!m) return forward(req, res, req.url ?? '/', false);
+    if (!m) return forward(req, res, req.url ?? '/', false, url.searchParams.has('sig') ? url.searchParams : undefined);
     const { account } = splitPath(url.pathname);
     const key = keyOf(account);
     if (!key) return storageError(res, 400, 'InvalidUri', `The storage account '${account}' does not exist in the sandbox.`);
