@@ -63,7 +63,7 @@ export interface OnlineRun {
 }
 
 export const ONLINE_NOT_IN_BUILD =
-  'Online backups to a Recovery Services vault are not part of this build: the run was recorded and no data left this machine.';
+  'Online backups to the storage account container are not part of this build: the run was recorded and no data left this machine.';
 
 /** What this build does after the seed: records the run honestly, sends nothing. */
 export const notInThisBuild: OnlineRun = {

@@ -103,7 +103,7 @@ describe('PolicyScheduler', () => {
     const { svc, tasks } = await setup(['Completed']);
     await svc.save(samplePolicy(), PASS);
     const rec = (await svc.scheduler.runOnce())!;
-    expect(rec).toMatchObject({ outcome: 'skipped', message: expect.stringMatching(/^Online backups to a Recovery Services vault are not part of this build/) });
+    expect(rec).toMatchObject({ outcome: 'skipped', message: expect.stringMatching(/^Online backups to the storage account container are not part of this build/) });
     expect(svc.store.policy!.lastRuns).toHaveLength(1);
     expect(tasks.get(rec.taskId!).status).toBe('succeededWithWarnings');
     const online = await setup([]);
