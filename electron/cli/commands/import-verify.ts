@@ -11,7 +11,9 @@ import { isFinished, type TaskSnapshot } from '../../../shared/task.ts';
 import { resolveDataDir } from '../../services/paths.ts';
 import { SettingsStore } from '../../services/settings/settings-store.ts';
 import { AzureService } from '../../services/azure/azure-service.ts';
-import { ImportVerifyService } from '../../services/import-verify/service.ts';
+import { ImportVerifyService, type ResolvedTarget } from '../../services/import-verify/service.ts';
+import { sasBlobSource } from '../../services/import-verify/container-source.ts';
+import { containerUrlOf, type ContainerUrlOptions } from '../container-url.ts';
 import { TaskManager } from '../../services/tasks/task-manager.ts';
 import { EXIT, exitCodeFor, formatBytes, jsonLine, printError, taskReporter } from '../output.ts';
 import { cliOpenUrl } from './azure.ts';
@@ -25,16 +27,21 @@ interface Opts {
   container?: string;
   confirm?: string;
   json?: boolean;
+  containerUrl?: string;
+  containerUrlFile?: string;
 }
 
-async function withVerify(json: boolean, fn: (svc: ImportVerifyService, tasks: TaskManager) => Promise<void>): Promise<void> {
+async function withVerify(json: boolean, fn: (svc: ImportVerifyService, tasks: TaskManager) => Promise<void>, urls: ContainerUrlOptions = {}): Promise<void> {
   const dataDir = resolveDataDir();
   const settings = new SettingsStore(dataDir);
   await settings.load();
   const azure = new AzureService({ dataDir, settings: () => settings.get(), openUrl: cliOpenUrl });
   const tasks = new TaskManager();
   try {
-    await fn(new ImportVerifyService({ tasks, dataDir, storageAccess: async () => (await azure.session_()).clients }), tasks);
+    const sasUrl = await containerUrlOf(urls);
+    // With a container SAS URL the container is read through it (read + list), not with the account key.
+    const sourceFor = sasUrl ? async (r: ResolvedTarget) => sasBlobSource(sasUrl, (await azure.session_()).http, r) : undefined;
+    await fn(new ImportVerifyService({ tasks, dataDir, storageAccess: async () => (await azure.session_()).clients, ...(sourceFor ? { sourceFor } : {}) }), tasks);
   } catch (err) {
     printError(err, json);
     process.exitCode = err instanceof AppError && err.code === 'VALIDATION' ? EXIT.usage : EXIT.failure;
@@ -72,6 +79,8 @@ export function register(program: Command): void {
     .option('--resource-group <name>', "storage account's resource group (default: from seed.json)")
     .option('--storage-account <name>', 'storage account (default: from seed.json)')
     .option('--container <name>', 'container (default: from seed.json)')
+    .option('--container-url-file <file>', "read the container through the container SAS URL in this file (read and list; '-': standard input) instead of the account key")
+    .option('--container-url <url>', 'the same, given on the command line (which other users can see)')
     .option('--json', 'JSON lines output')
     .action(async (o: Opts) => {
       const json = !!o.json;
@@ -96,7 +105,7 @@ export function register(program: Command): void {
         }
         else if (s.error) printError(s.error, false);
         process.exitCode = report && !report.ok ? EXIT.failure : exitCodeFor(s);
-      });
+      }, o);
     });
 
   program

@@ -2,7 +2,7 @@
  * `obc policy …`: the backup policy from the command line: show (also as data), set from a file (the same checks as
  * the wizard), pause/resume/stop, delete, staging check.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors.ts';
@@ -14,7 +14,8 @@ import { FileKeyProtector } from '../../services/azure/protector.ts';
 import { resolveDataDir } from '../../services/paths.ts';
 import { PolicyService } from '../../services/policies/index.ts';
 import { TaskManager } from '../../services/tasks/task-manager.ts';
-import { EXIT, humanLine, jsonLine, printError } from '../output.ts';
+import { EXIT, jsonLine, printError } from '../output.ts';
+import { containerUrlOf } from '../container-url.ts';
 import { readPassphraseFile } from '../passphrase-file.ts';
 
 /** One line on how scheduled runs reach the container (never the SAS itself). */
@@ -24,24 +25,6 @@ export function describeContainerAccess(a: ContainerAccessView): string {
   const until = s.expiresOn ? `, valid until ${s.expiresOn}` : '';
   const policy = s.storedPolicy ? `, stored access policy "${s.storedPolicy}"` : '';
   return `Container access: a container SAS for ${s.account}/${s.container}${s.permissions ? ` (${s.permissions})` : ''}${policy}${until}, set ${s.setAt}`;
-}
-
-/** The container SAS URL from a file or standard input ('-'); a file other users can read gets a warning. */
-async function readUrlFile(path: string): Promise<string> {
-  if (path === '-') {
-    const parts: Buffer[] = [];
-    for await (const c of process.stdin) parts.push(c as Buffer);
-    return Buffer.concat(parts).toString('utf8').trim();
-  }
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new AppError('VALIDATION', `Cannot read the container SAS URL file ${path}: ${(err as Error).message}`, { path });
-  }
-  const mode = process.platform === 'win32' ? 0 : ((await stat(path).catch(() => null))?.mode ?? 0) & 0o777;
-  if (mode & 0o077) humanLine(process.stderr, `warning: the file ${path} can be read by other users (mode ${mode.toString(8).padStart(4, '0')}) and its SAS opens the container: chmod 600 ${path}, or delete it now that the SAS is stored`);
-  return text.trim();
 }
 
 async function open(): Promise<PolicyService> {
@@ -184,7 +167,7 @@ export function register(program: Command): void {
           if (!given) return svc.properties().containerAccess;
           if (!svc.store.policy) throw new AppError('NOT_FOUND', 'No backup policy is set up on this machine: set one first (obc policy set --file), then its container access.');
           if (o.entraApp) return (await svc.setContainerAccess({ mode: 'entraApp' })).containerAccess;
-          const url = o.containerUrl ?? (await readUrlFile(o.containerUrlFile!));
+          const url = (await containerUrlOf(o))!;
           return (await svc.setContainerAccess({ mode: 'sas', sasUrl: url })).containerAccess;
         },
         (a: ContainerAccessView) => [describeContainerAccess(a)],

@@ -29,7 +29,8 @@ export class ContainerPackSource implements PackSource {
     this.cc = cc;
     this.prefix = prefix.endsWith('/') ? prefix : `${prefix}/`;
     this.localSeed = localSeed;
-    this.description = `${cc.url.replace(/\/$/, '')}/${this.prefix}`;
+    // Without the query: a container opened with a SAS URL carries its signature there.
+    this.description = `${cc.url.split('?')[0].replace(/\/$/, '')}/${this.prefix}`;
   }
 
   private blob(path: string) {

@@ -7,6 +7,7 @@ import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { AppError } from '../../../shared/errors.ts';
 import { openStorageAccount, type StorageAccess } from '../azure/storage-account.ts';
 import type { BlobItem, BlobSource } from './verify.ts';
+import { openWithSas } from '../azure/container-access.ts';
 
 export type { StorageAccess } from '../azure/storage-account.ts';
 
@@ -39,7 +40,8 @@ export function blobOfUrl(service: BlobServiceClient, url: string): { container:
 /** Listing and reading through a ContainerClient. */
 export function containerBlobSource(cc: ContainerClient): BlobSource {
   return {
-    describe: cc.url.replace(/\/$/, ''),
+    // Without the query: a container opened with a SAS URL carries its signature there.
+    describe: cc.url.split('?')[0].replace(/\/$/, ''),
     async *list(prefix: string, signal?: AbortSignal): AsyncIterable<BlobItem> {
       try {
         for await (const b of cc.listBlobsFlat({ prefix, ...(signal ? { abortSignal: signal } : {}) })) yield { name: b.name, length: b.properties.contentLength ?? 0 };
@@ -55,4 +57,12 @@ export function containerBlobSource(cc: ContainerClient): BlobSource {
       for await (const chunk of r.readableStreamBody) yield chunk as Uint8Array;
     },
   };
+}
+
+/**
+ * The container to verify through a container SAS URL (read and list) instead of the account key, for a machine or
+ * user without rights on the account (`obc verify-import --container-url-file`). Judged before any request.
+ */
+export function sasBlobSource(sasUrl: string, http: Parameters<typeof openWithSas>[1], t: { storageAccount: string; container: string }): BlobSource {
+  return containerBlobSource(openWithSas(sasUrl, http, { purpose: 'read', expect: { storageAccount: t.storageAccount, container: t.container } }).client);
 }

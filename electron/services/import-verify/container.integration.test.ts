@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { BlobServiceClient, ContainerSASPermissions, StorageSharedKeyCredential, generateBlobSASQueryParameters } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateTls } from '../sandbox/ca.ts';
 import { startAzurite, type AzuriteHandle } from '../sandbox/azurite.ts';
@@ -19,7 +19,7 @@ import { FAST_KDF, PASS, tempDir } from '../backup/test-utils.ts';
 import { TaskManager } from '../tasks/task-manager.ts';
 import type { TaskSnapshot } from '../../../shared/task.ts';
 import { ImportVerifyService } from './service.ts';
-import type { StorageAccess } from './container-source.ts';
+import { sasBlobSource, type StorageAccess } from './container-source.ts';
 
 const ACCOUNT = 'acct1';
 const KEY = randomBytes(64).toString('base64');
@@ -122,6 +122,20 @@ describe('verify and restore from a blob container (Azurite)', () => {
     await expect(svc.cleanupStaging({ staging, jobName: 'seed-az', confirmJobName: 'seed-az' })).rejects.toThrow(/kept/);
     await cc.getPageBlobClient(`seed-az/${victim.path}`).uploadPages(orig.subarray(0, 512), 0, 512);
     expect((await finished(tasks, (await svc.start({ staging, jobName: 'seed-az' })).taskId)).status).toBe('succeeded');
+
+    // The same check through a read-only container SAS (obc verify-import --container-url-file), no account key:
+    // the report and its location never carry the signature.
+    const sasUrl = `${cc.url}?${generateBlobSASQueryParameters({ containerName: 'backups', permissions: ContainerSASPermissions.parse('rl'), expiresOn: new Date(Date.now() + 3600_000) }, new StorageSharedKeyCredential(ACCOUNT, KEY)).toString()}`;
+    const noKey = async (): Promise<StorageAccess> => {
+      throw new Error('the account key must not be used with a SAS');
+    };
+    const viaSas = new ImportVerifyService({ tasks, dataDir: join(dir, 'data-sas'), storageAccess: noKey, sourceFor: async (r) => sasBlobSource(sasUrl, access.http, r) });
+    const sasRun = await finished(tasks, (await viaSas.start({ staging, jobName: 'seed-az' })).taskId);
+    expect(sasRun.status, sasRun.error?.message).toBe('succeeded');
+    const sasReport = await viaSas.lastReport('seed-az');
+    expect(sasReport).toMatchObject({ ok: true, matched: seed.files.length, location: `${cc.url}/seed-az/` });
+    expect(JSON.stringify(sasReport)).not.toContain(new URL(sasUrl).searchParams.get('sig')!);
+    expect(() => sasBlobSource(sasUrl, access.http, { storageAccount: ACCOUNT, container: 'other' })).toThrow(/for container "backups", not "other"/);
 
     const cleaned = await svc.cleanupStaging({ staging, jobName: 'seed-az', confirmJobName: 'seed-az' });
     expect(cleaned.removedFiles).toBe(seed.files.length + 1);

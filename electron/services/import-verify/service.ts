@@ -20,7 +20,7 @@ export interface ImportVerifyServiceOptions {
   dataDir: string;
   /** The Azure layer's clients for the current cloud (AzureService.session_().clients). */
   storageAccess: () => Promise<StorageAccess>;
-  /** Tests: replace the container by another BlobSource. */
+  /** Another way to the container than the account key (a container SAS: `sasBlobSource`; tests: any BlobSource). */
   sourceFor?: (t: ResolvedTarget) => Promise<BlobSource>;
 }
 
