@@ -79,6 +79,13 @@ export function explainAccessFailure(err: unknown, via: ContainerVia, t: Contain
   return new AppError('SIGNIN_REQUIRED', `${said}: the container SAS was refused.${policy} It may have been revoked or replaced (a regenerated account key revokes it too). ${renew} ${nothingLost}`, details);
 }
 
+/** Azure's `AuthenticationErrorDetail` out of an error body, as text. */
+function detailOf(body: string | undefined): string {
+  const raw = /<AuthenticationErrorDetail>([^<]*)</.exec(body ?? '')?.[1] ?? '';
+  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  return raw.replace(/&(#\d+|amp|lt|gt|quot|apos);/g, (_, e: string) => (e.startsWith('#') ? String.fromCharCode(Number(e.slice(1))) : named[e]));
+}
+
 /** A pipeline policy that turns a final 401/403 into the explained AppError (after the bearer policy's own retry). */
 function explainingPolicy(via: ContainerVia, t: ContainerTarget): PipelinePolicy {
   return {
@@ -88,11 +95,15 @@ function explainingPolicy(via: ContainerVia, t: ContainerTarget): PipelinePolicy
       try {
         res = await next(request);
       } catch (err) {
-        throw explainAccessFailure(err, via, t) ?? err;
+        // Inside the pipeline the storage error has no parsed details yet: code and detail come from the response.
+        const e = err as RestLike & { response?: { bodyAsText?: string | null; headers?: { get(name: string): string | undefined } } };
+        const code = e.details?.errorCode ?? e.response?.headers?.get('x-ms-error-code') ?? e.code ?? '';
+        const detail = e.details?.AuthenticationErrorDetail ?? e.details?.authenticationErrorDetail ?? detailOf(e.response?.bodyAsText ?? undefined);
+        throw explainAccessFailure({ statusCode: e.statusCode, code, details: { errorCode: code, AuthenticationErrorDetail: detail } }, via, t) ?? err;
       }
       if (res.status === 401 || res.status === 403) {
         const code = res.headers.get('x-ms-error-code') ?? '';
-        const detail = /<AuthenticationErrorDetail>([^<]*)</.exec(res.bodyAsText ?? '')?.[1] ?? '';
+        const detail = detailOf(res.bodyAsText ?? undefined);
         throw explainAccessFailure({ statusCode: res.status, code, details: { errorCode: code, AuthenticationErrorDetail: detail } }, via, t) ?? new AppError('AZURE', `Azure Storage answered ${res.status}.`);
       }
       return res;
