@@ -44,7 +44,17 @@ export function policyContainerOpener(deps: ContainerOpenerDeps): PolicyContaine
   return async ({ policy, seed, signal, sasUrl }) => {
     signal.throwIfAborted();
     const t = jobContainerOf(policy, seed);
-    const url = sasUrl ?? (await deps.storedSasUrl());
+    const url =
+      sasUrl ??
+      (await deps.storedSasUrl().catch((err: unknown) => {
+        throw new AppError(
+          'SIGNIN_REQUIRED',
+          `The container SAS URL stored in Change Properties cannot be opened here (${(err as Error).message}). ` +
+            "It was sealed by another program: the desktop app keeps secrets in the system's key store, which obc agent cannot read. " +
+            'Enter it again from the program that runs the schedules (obc policy container-access --container-url-file <file>), or go back to the Entra application.',
+          { credential: 'sas' },
+        );
+      }));
     const opened = await (await deps.azure()).openContainer(t, { sasUrl: url, purpose: 'backup' });
     // One listing of the job's folder: the credential, the role or SAS permission (list) and the container are proven
     // before anything is read or sent. The container client's pipeline turns 401/403 into the explained AppError.
