@@ -18,6 +18,7 @@ export const ONLINE_FACTS: Record<string, string> = {
   bytesPerSecond: 'Average rate',
   pointsPruned: 'Restore points removed by retention',
   container: 'Container',
+  skipped: 'Files skipped',
   credential: 'Container access',
 };
 
