@@ -214,7 +214,8 @@ export const backupInvoke = {
   'backup:checkPassphrase': channel<{ ok: true; exists: boolean }>()(z.object({ staging, job: jobName, ...secretRef }).strict().superRefine(checkSecret)),
   /** Fast scan: source size vs the staging volume's free space. */
   'backup:estimate': channel<BackupEstimate>()(z.object({ items: z.array(pathString).min(1).max(1000), exclusions: exclusionsSchema.optional(), staging }).strict()),
-  'backup:verify': channel<{ taskId: string }>()(z.object({ staging, job: jobName, ...secretRef }).strict().superRefine(checkSecret)),
+  /** Check a backup (every pack, chunk and file): in a staging folder (staging + job), or any recover source (Recover Data's "Check this backup"). */
+  'backup:verify': channel<{ taskId: string }>()(z.object({ ...openRef }).strict().superRefine(checkOpenRef)),
   /** Jobs found in a staging location (from their seed.json files). */
   'backup:jobs': channel<StagingJob[]>()(z.object({ staging }).strict()),
   /** Browse a backup's catalog: the children of `path` ('' or absent = top). */

@@ -57,6 +57,10 @@ describe('backup IPC handlers over the task manager', () => {
     const v = await tasks.waitFor((await backupHandlers['backup:verify'](ref, ctx)).taskId);
     expect(v.status).toBe('succeeded');
     expect(v.result).toMatchObject({ ok: true });
+    // Recover Data's "Check this backup" names any recover source; staging/job and a source are not mixed.
+    const bySource = backupInvoke['backup:verify'].req.parse({ source: { kind: 'staging', staging, job: 'svc-job' }, passphrase: PASS });
+    expect((await tasks.waitFor((await backupHandlers['backup:verify'](bySource, ctx)).taskId)).result).toMatchObject({ ok: true });
+    expect(backupInvoke['backup:verify'].req.safeParse({ source: { kind: 'staging', staging, job: 'svc-job' }, staging, job: 'svc-job', passphrase: PASS }).success).toBe(false);
 
     const out = join(dir, 'out');
     const r = await tasks.waitFor((await backupHandlers['recover:start']({ ...ref, to: out, paths: [`${catalogPathOf(src)}/docs`], conflict: 'skip' }, ctx)).taskId);

@@ -1,7 +1,7 @@
 /**
  * Recover Data, page 3: browse the backup's catalog (recover:list, one folder at a time) and tick what to recover.
  * data-testid: rec-browse, rec-select-all, rec-tree, rec-row-<path>, rec-expand-<path>, rec-check-<path>,
- *   rec-selection, rec-tree-error
+ *   rec-selection, rec-tree-error; CheckBackup (rec-check-*)
  */
 import { Button, Checkbox, Spinner, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { ChevronDownRegular, ChevronRightRegular, DocumentRegular, FolderRegular, LinkRegular } from '@fluentui/react-icons';
@@ -12,6 +12,7 @@ import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { formatBytes, formatDateTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 import { checkState, selectionSummary, toggle } from './selection.ts';
+import { CheckBackup } from './CheckBackup.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, minWidth: 0 },
@@ -104,6 +105,7 @@ export function BrowsePage({ errors }: { errors: FieldErrors }) {
         {selectionSummary(draft.selected)}
         {errors.selected && draft.selected.length === 0 ? ` — ${errors.selected}` : ''}
       </Text>
+      <CheckBackup />
     </div>
   );
 }

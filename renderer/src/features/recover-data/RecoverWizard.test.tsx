@@ -178,6 +178,22 @@ describe('Recover Data wizard', () => {
       passphrase: 'right',
       path: '',
     });
+
+    // Check this backup: verifies the same source in the container; progress, then the result.
+    t.handle('backup:verify', () => ({ ok: true, value: { taskId: 'v1' } }));
+    expect(screen.getByTestId('rec-check-note').textContent).toMatch(/from the storage account container \(it downloads the whole backup\)/);
+    fireEvent.click(screen.getByTestId('rec-check-backup'));
+    await waitFor(() => expect(getAppState().recoverData.checkTaskId).toBe('v1'));
+    expect(t.calls.find((c) => c.channel === 'backup:verify')?.req).toEqual({
+      source: { kind: 'container', job: 'seed-one', subscriptionId: 'sub-1', resourceGroup: 'rg-1', storageAccount: 'acct1', container: 'seed', staging: '/mnt/st' },
+      passphrase: 'right',
+    });
+    act(() => getAppState().upsertTask(makeTask({ id: 'v1', kind: 'verify', title: 'Verify backup: seed-one' })));
+    expect((await screen.findByTestId('rec-check-status')).getAttribute('data-status')).toBe('running');
+    expect((screen.getByTestId('rec-check-backup') as HTMLButtonElement).disabled).toBe(true);
+    act(() => getAppState().upsertTask(makeTask({ id: 'v1', kind: 'verify', status: 'succeeded', message: 'All 4 packs and 3 files are intact.', endedAt: '2026-11-22T04:01:00.000Z' })));
+    await waitFor(() => expect(screen.getByTestId('rec-check-status').textContent).toBe('All 4 packs and 3 files are intact.'));
+    expect((screen.getByTestId('rec-check-backup') as HTMLButtonElement).disabled).toBe(false);
   });
 
   it("the policy's saved passphrase: used by default (the host reads it), or typed after unticking", async () => {

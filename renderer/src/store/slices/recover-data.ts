@@ -43,6 +43,9 @@ export interface RecoverState {
     starting: boolean;
     startError: unknown;
     taskId: string | null;
+    /** "Check this backup": the verify task of the open backup, or why it could not start. */
+    checkTaskId: string | null;
+    checkError: unknown;
   };
 }
 
@@ -57,6 +60,8 @@ export interface RecoverActions {
   loadRecoverFolder(path: string): Promise<void>;
   toggleRecoverFolder(path: string): Promise<void>;
   startRecover(): Promise<void>;
+  /** Checks the open backup where it is (staging, disks or the container): a verify task, shown in Jobs too. */
+  checkRecoverBackup(): Promise<void>;
   /** After a failed or cancelled run: back to the destination page to run it again. */
   retryRecover(): void;
   resetRecover(): void;
@@ -84,6 +89,8 @@ export const initRecoverState: RecoverState = {
     starting: false,
     startError: null,
     taskId: null,
+    checkTaskId: null,
+    checkError: null,
   },
 };
 
@@ -108,7 +115,7 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
       patch({
         draft,
         ...(newSource ? { jobs: null, jobsError: null } : {}),
-        ...(newJob ? { tree: {}, expanded: [], treeError: null, unlockError: null, reached: Math.min(r.reached, RECOVER_STEPS.indexOf('job')) } : {}),
+        ...(newJob ? { tree: {}, expanded: [], treeError: null, unlockError: null, checkTaskId: null, checkError: null, reached: Math.min(r.reached, RECOVER_STEPS.indexOf('job')) } : {}),
       });
     },
     goRecoverStep(step) {
@@ -197,6 +204,15 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
         patch({ starting: false, taskId, step: 'progress', reached: RECOVER_STEPS.length - 1 });
       } catch (err) {
         patch({ starting: false, startError: err });
+      }
+    },
+    async checkRecoverBackup() {
+      patch({ checkTaskId: null, checkError: null });
+      try {
+        const { taskId } = await api.invoke('backup:verify', ref());
+        patch({ checkTaskId: taskId });
+      } catch (err) {
+        patch({ checkError: err });
       }
     },
     retryRecover() {
