@@ -1,14 +1,14 @@
 /**
  * `node scripts/bench-backup-rss.ts --corpus <dir> [--out <dir>] [--every 250] [--trace]`
  *
- * Memory profile of one `obc backup` (the CLI, as a child process) of an existing corpus (make one with
- * `npm run bench -- backup --tools obc --dir <d> --keep`, then pass `<d>/corpus`). Samples the child's
+ * Memory profile of one `obc backup` (the CLI, as a child process) of an existing folder: a generated corpus (make
+ * one with `npm run bench -- backup --tools obc --dir <d> --keep`, then pass `<d>/corpus`) or any tree. Samples the child's
  * /proc/<pid>/status (VmRSS, VmHWM) and, from inside the child, process.memoryUsage() (JS heap, external,
  * ArrayBuffers; main thread only: workers are not in these), and prints the peak of each plus the throughput. `--trace` prints every sample.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { lstat, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,15 @@ async function du(path: string): Promise<number> {
   return sum;
 }
 
+/** Regular files under `path` (links not followed) and their bytes. */
+async function treeSize(path: string): Promise<{ files: number; bytes: number }> {
+  const st = await lstat(path);
+  if (st.isFile()) return { files: 1, bytes: st.size };
+  if (!st.isDirectory()) return { files: 0, bytes: 0 };
+  const sub = await Promise.all((await readdir(path)).map((n) => treeSize(join(path, n))));
+  return { files: sub.reduce((s, x) => s + x.files, 0), bytes: sub.reduce((s, x) => s + x.bytes, 0) };
+}
+
 async function main(): Promise<void> {
   const corpus = arg('corpus');
   if (!corpus) throw new Error('--corpus <dir> is required');
@@ -46,7 +55,7 @@ async function main(): Promise<void> {
   const out = arg('out') ?? join(base, 'staging');
   const pass = join(base, 'pass.txt');
   await writeFile(pass, 'benchmark passphrase, not a secret');
-  const info = JSON.parse(readFileSync(join(corpus, '.done'), 'utf8')) as { files: number; bytes: number };
+  const info = existsSync(join(corpus, '.done')) ? (JSON.parse(readFileSync(join(corpus, '.done'), 'utf8')) as { files: number; bytes: number }) : await treeSize(corpus);
   await rm(out, { recursive: true, force: true });
   const mb = (b: number) => (b / 2 ** 20).toFixed(0).padStart(5);
   const peak = { rss: 0, hwm: 0, heap: 0, tot: 0, ext: 0, ab: 0 };

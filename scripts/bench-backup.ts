@@ -1,21 +1,26 @@
 /**
- * `npm run bench -- backup [--size 1G] [--dir <tmp>] [--keep] [--tools obc,restic,borg]`
+ * `npm run bench -- backup [--tree <dir> | --size 1G] [--rounds 1] [--tools obc,restic,borg] [--dir <tmp>] [--keep]
+ *  [--load-tolerance 1] [--max-repeats 2]`
  *
- * Generates a reproducible mixed corpus (seeded: text, binaries, already-compressed media, duplicates, many small
- * files) in a temp dir, then backs it up with this engine (the CLI, as a child process), `restic backup` and
- * `borg create` when installed (nothing is installed here: a missing peer is named and skipped). Prints MB/s, output
- * size and peak RSS per tool, then obc/restic and obc/borg ratios.
+ * Backs up one tree with this engine (the CLI, as a child process), `restic backup` and `borg create --compression
+ * zstd,3`, in interleaved rounds (the order rotates each round), each run under GNU time: wall seconds, CPU seconds
+ * (user and system), peak RSS, output size, and the 1-minute load average sampled during the run. The tree is read
+ * once before every run (tar | cat), so each tool starts with it in the page cache. The machine is shared: a round
+ * whose runs saw load averages further apart than --load-tolerance is run again (at most --max-repeats times).
+ * --tree takes any existing folder; without it a reproducible mixed corpus of --size is generated
+ * (bench-corpus.ts). Prints one line per run, the ratios per round, and one JSON summary line at the end.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeCorpus } from './bench-corpus.ts';
 
 const CLI = fileURLToPath(new URL('../electron/cli/index.ts', import.meta.url));
 const PASS = 'benchmark passphrase, not a secret';
+const GiB = 2 ** 30;
 
 function arg(name: string, def?: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,117 +32,213 @@ function parseSize(s: string): number {
   return Math.round(Number(m[1]) * 1024 ** ' KMGT'.indexOf((m[2] || ' ').toUpperCase()));
 }
 
-async function du(path: string): Promise<number> {
-  const st = await stat(path);
-  if (!st.isDirectory()) return st.size;
-  let sum = 0;
-  for (const n of await readdir(path)) sum += await du(join(path, n));
-  return sum;
+/** Apparent bytes of regular files under `path` (links not followed), and how many. */
+async function treeSize(path: string): Promise<{ files: number; bytes: number }> {
+  const st = await lstat(path);
+  if (st.isFile()) return { files: 1, bytes: st.size };
+  if (!st.isDirectory()) return { files: 0, bytes: 0 };
+  let files = 0;
+  let bytes = 0;
+  for (const n of await readdir(path)) {
+    const s = await treeSize(join(path, n));
+    files += s.files;
+    bytes += s.bytes;
+  }
+  return { files, bytes };
 }
 
-interface Measure {
+interface Run {
   tool: string;
+  round: number;
   seconds: number;
-  outBytes: number;
+  userS: number;
+  sysS: number;
   peakRssKiB: number;
+  outBytes: number;
+  /** 1-minute load average: mean of the samples taken during the run. */
+  load: number;
   ok: boolean;
   note?: string;
 }
 
-/** Runs a command under GNU time (peak RSS) when available, else polls /proc/<pid>/status VmHWM. */
-function timed(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number; seconds: number; peakRssKiB: number; stderr: string }> {
-  const gnuTime = existsSync('/usr/bin/time');
+const loadNow = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+
+/** Runs a command under GNU time (wall, user, system, peak RSS), sampling the load average every 500 ms. */
+function timed(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number; seconds: number; userS: number; sysS: number; peakRssKiB: number; load: number; stderr: string }> {
+  if (!existsSync('/usr/bin/time')) throw new Error('GNU time (/usr/bin/time, Debian package "time") is needed for CPU seconds and peak RSS.');
   const t0 = process.hrtime.bigint();
-  const child = gnuTime
-    ? spawn('/usr/bin/time', ['-f', 'OBC_PEAK_RSS=%M', cmd, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
-    : spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('/usr/bin/time', ['-f', 'OBC_TIME %U %S %M', cmd, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  let hwm = 0;
+  const loads = [loadNow()];
+  const poll = setInterval(() => loads.push(loadNow()), 500);
   child.stderr.on('data', (d) => (stderr += d));
-  const poll = gnuTime
-    ? null
-    : setInterval(() => {
-        try {
-          const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-          if (m) hwm = Math.max(hwm, Number(m[1]));
-        } catch {
-          /* exited */
-        }
-      }, 50);
-  return new Promise((resolve) => {
+  return new Promise((done) => {
     child.on('close', (code) => {
-      if (poll) clearInterval(poll);
+      clearInterval(poll);
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      const m = /OBC_PEAK_RSS=(\d+)/.exec(stderr);
-      resolve({ code: code ?? 1, seconds, peakRssKiB: m ? Number(m[1]) : hwm, stderr: stderr.replace(/OBC_PEAK_RSS=\d+\n?/, '') });
+      const m = /OBC_TIME ([\d.]+) ([\d.]+) (\d+)/.exec(stderr);
+      done({
+        code: code ?? 1,
+        seconds,
+        userS: m ? Number(m[1]) : NaN,
+        sysS: m ? Number(m[2]) : NaN,
+        peakRssKiB: m ? Number(m[3]) : NaN,
+        load: loads.reduce((s, x) => s + x, 0) / loads.length,
+        stderr: stderr.replace(/OBC_TIME .*\n?/, ''),
+      });
     });
   });
 }
 
 const has = (bin: string) => spawnSync('which', [bin], { encoding: 'utf8' }).status === 0;
 
+/** Reads every file of the tree once (through tar, as the tools would), so each run finds it in the page cache. */
+function warm(tree: string): void {
+  const r = spawnSync('sh', ['-c', 'tar -cf - -C "$1" . 2>/dev/null | cat > /dev/null', 'warm', tree], { stdio: 'ignore' });
+  if (r.status !== 0) throw new Error(`Reading ${tree} to warm the cache failed.`);
+}
+
+async function du(path: string): Promise<number> {
+  return (await treeSize(path).catch(() => ({ bytes: 0 }))).bytes;
+}
+
+interface Tool {
+  name: string;
+  out: string;
+  prepare: () => Promise<void>;
+  cmd: string;
+  args: string[];
+  env: Record<string, string>;
+  okCodes: number[];
+}
+
+function toolsFor(names: string[], base: string, tree: string, passFile: string, log: (s: string) => void): Tool[] {
+  const out: Tool[] = [];
+  if (names.includes('obc')) {
+    const staging = join(base, 'obc-staging');
+    out.push({ name: 'obc', out: staging, prepare: async () => rm(staging, { recursive: true, force: true }), cmd: process.execPath, args: [CLI, 'backup', '--items', tree, '--staging', staging, '--job', 'bench', '--passphrase-file', passFile], env: {}, okCodes: [0] });
+  }
+  if (names.includes('restic')) {
+    if (!has('restic')) log('restic: not installed (Debian package "restic"); skipped.');
+    else {
+      const repo = join(base, 'restic-repo');
+      const env = { RESTIC_PASSWORD: PASS, XDG_CACHE_HOME: join(base, 'restic-cache') };
+      out.push({
+        name: 'restic',
+        out: repo,
+        prepare: async () => {
+          await rm(repo, { recursive: true, force: true });
+          await rm(env.XDG_CACHE_HOME, { recursive: true, force: true });
+          spawnSync('restic', ['init', '--repo', repo], { env: { ...process.env, ...env }, stdio: 'ignore' });
+        },
+        cmd: 'restic',
+        args: ['backup', '--repo', repo, '--quiet', tree],
+        env,
+        okCodes: [0, 3],
+      });
+    }
+  }
+  if (names.includes('borg')) {
+    if (!has('borg')) log('borg: not installed (Debian package "borgbackup"); skipped.');
+    else {
+      const repo = join(base, 'borg-repo');
+      const env = { BORG_PASSPHRASE: PASS, BORG_BASE_DIR: join(base, 'borg-base'), BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK: 'yes' };
+      out.push({
+        name: 'borg',
+        out: repo,
+        prepare: async () => {
+          await rm(repo, { recursive: true, force: true });
+          await rm(env.BORG_BASE_DIR, { recursive: true, force: true });
+          spawnSync('borg', ['init', '--encryption=repokey', repo], { env: { ...process.env, ...env }, stdio: 'ignore' });
+        },
+        cmd: 'borg',
+        args: ['create', '--compression', 'zstd,3', `${repo}::bench`, tree],
+        env,
+        okCodes: [0, 1],
+      });
+    }
+  }
+  return out;
+}
+
+const fmt = (n: number, d = 1) => n.toFixed(d);
+
 async function main(): Promise<void> {
-  const size = parseSize(arg('size', '1G')!);
-  const tools = (arg('tools', 'obc,restic,borg') ?? '').split(',');
+  const names = (arg('tools', 'obc,restic,borg') ?? '').split(',');
+  const rounds = Number(arg('rounds', '1'));
+  const tolerance = Number(arg('load-tolerance', '1'));
+  const maxRepeats = Number(arg('max-repeats', '2'));
   const base = arg('dir') ?? (await mkdtemp(join(tmpdir(), 'obc-bench-')));
-  const corpus = join(base, 'corpus');
+  await mkdir(base, { recursive: true });
   const keep = process.argv.includes('--keep');
   const log = (s: string) => process.stdout.write(s + '\n');
+  let tree: string;
+  let info: { files: number; bytes: number };
   try {
-    let info: { files: number; bytes: number };
-    if (existsSync(join(corpus, '.done'))) info = JSON.parse(readFileSync(join(corpus, '.done'), 'utf8'));
-    else {
-      log(`Generating a ${(size / 2 ** 30).toFixed(2)} GiB mixed corpus in ${corpus} …`);
-      await rm(corpus, { recursive: true, force: true });
-      info = await makeCorpus(corpus, size);
-      await writeFile(join(corpus, '.done'), JSON.stringify(info));
+    if (arg('tree')) {
+      tree = resolve(arg('tree')!);
+      info = await treeSize(tree);
+      log(`Tree: ${tree}: ${info.files} files, ${fmt(info.bytes / 1e6, 0)} MB.`);
+    } else {
+      const size = parseSize(arg('size', '1G')!);
+      tree = join(base, 'corpus');
+      if (existsSync(join(tree, '.done'))) info = JSON.parse(readFileSync(join(tree, '.done'), 'utf8'));
+      else {
+        log(`Generating a ${fmt(size / GiB, 2)} GiB mixed corpus in ${tree} …`);
+        await rm(tree, { recursive: true, force: true });
+        info = await makeCorpus(tree, size);
+        await writeFile(join(tree, '.done'), JSON.stringify(info));
+      }
+      log(`Corpus: ${info.files} files, ${fmt(info.bytes / 1e6, 0)} MB (text 30%, binaries 20%, media 30%, duplicates 10%, small files 10%).`);
     }
-    log(`Corpus: ${info.files} files, ${(info.bytes / 1e6).toFixed(0)} MB (text 30%, binaries 20%, media 30%, duplicates 10%, small files 10%).`);
-    const results: Measure[] = [];
     const passFile = join(base, 'pass.txt');
     await writeFile(passFile, PASS);
-    const run = async (tool: string, out: string, cmd: string, args: string[], env: Record<string, string> = {}, init?: () => void) => {
-      await rm(out, { recursive: true, force: true });
-      init?.();
-      const r = await timed(cmd, args, env);
-      const m: Measure = { tool, seconds: r.seconds, outBytes: await du(out).catch(() => 0), peakRssKiB: r.peakRssKiB, ok: r.code === 0 || (tool === 'restic' && r.code === 3) || (tool === 'borg' && r.code === 1) };
-      if (!m.ok) m.note = r.stderr.trim().split('\n').slice(-3).join(' | ');
-      results.push(m);
-      log(`${tool.padEnd(7)} ${(info.bytes / 1e6 / r.seconds).toFixed(1).padStart(7)} MB/s  out ${(m.outBytes / 1e6).toFixed(1).padStart(8)} MB  peak RSS ${(r.peakRssKiB / 1024).toFixed(0).padStart(5)} MB  ${r.seconds.toFixed(1)} s${m.ok ? '' : `  FAILED: ${m.note}`}`);
-    };
-    if (tools.includes('obc')) {
-      await run('obc', join(base, 'obc-staging'), process.execPath, [CLI, 'backup', '--items', corpus, '--staging', join(base, 'obc-staging'), '--job', 'bench', '--passphrase-file', passFile]);
-    }
-    if (tools.includes('restic')) {
-      if (!has('restic')) log('restic: not installed (Debian package "restic"); skipped.');
-      else {
-        const repo = join(base, 'restic-repo');
-        const env = { RESTIC_PASSWORD: PASS, XDG_CACHE_HOME: join(base, 'restic-cache') };
-        await run('restic', repo, 'restic', ['backup', '--repo', repo, '--quiet', corpus], env, () => {
-          spawnSync('restic', ['init', '--repo', repo], { env: { ...process.env, ...env }, stdio: 'ignore' });
-        });
+    const tools = toolsFor(names, base, tree, passFile, log);
+    const gib = info.bytes / GiB;
+    const accepted: Run[][] = [];
+    for (let round = 1; round <= rounds; round++) {
+      for (let attempt = 0; ; attempt++) {
+        const order = tools.map((_, i) => tools[(i + round - 1) % tools.length]);
+        const runs: Run[] = [];
+        for (const t of order) {
+          await t.prepare();
+          warm(tree);
+          const r = await timed(t.cmd, t.args, t.env);
+          const run: Run = { tool: t.name, round, seconds: r.seconds, userS: r.userS, sysS: r.sysS, peakRssKiB: r.peakRssKiB, outBytes: await du(t.out), load: r.load, ok: t.okCodes.includes(r.code) };
+          if (!run.ok) run.note = r.stderr.trim().split('\n').slice(-3).join(' | ');
+          runs.push(run);
+          log(
+            `round ${round}${attempt ? ` (again ${attempt})` : ''} ${t.name.padEnd(6)} ${fmt(r.seconds).padStart(6)} s ${fmt(info.bytes / 1e6 / r.seconds).padStart(6)} MB/s  CPU ${fmt(r.userS)} user + ${fmt(r.sysS)} sys = ${fmt((r.userS + r.sysS) / gib, 2)} CPU-s/GiB  peak RSS ${fmt(r.peakRssKiB / 1024, 0)} MB  out ${fmt(run.outBytes / 1e6)} MB  load ${fmt(r.load, 2)}${run.ok ? '' : `  FAILED: ${run.note}`}`,
+          );
+        }
+        const loads = runs.map((r) => r.load);
+        const spread = Math.max(...loads) - Math.min(...loads);
+        if (spread <= tolerance || attempt >= maxRepeats) {
+          if (spread > tolerance) log(`round ${round}: the load still moved by ${fmt(spread, 2)} after ${maxRepeats} repeats; kept, read its ratios with care.`);
+          accepted.push(runs);
+          break;
+        }
+        log(`round ${round}: the load moved by ${fmt(spread, 2)} (> ${tolerance}) between runs: running the round again.`);
       }
     }
-    if (tools.includes('borg')) {
-      if (!has('borg')) log('borg: not installed (Debian package "borgbackup"); skipped.');
-      else {
-        const repo = join(base, 'borg-repo');
-        const env = { BORG_PASSPHRASE: PASS, BORG_BASE_DIR: join(base, 'borg-base'), BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK: 'yes' };
-        await run('borg', repo, 'borg', ['create', `${repo}::bench`, corpus], env, () => {
-          spawnSync('borg', ['init', '--encryption=repokey', repo], { env: { ...process.env, ...env }, stdio: 'ignore' });
-        });
-      }
-    }
-    const obc = results.find((r) => r.tool === 'obc');
-    for (const peer of results.filter((r) => r.tool !== 'obc')) {
-      if (!obc || !obc.ok || !peer.ok) continue;
-      log(`obc/${peer.tool}: throughput ${(peer.seconds / obc.seconds).toFixed(2)}×, size ${(obc.outBytes / peer.outBytes).toFixed(3)}×, peak RSS ${(obc.peakRssKiB / peer.peakRssKiB).toFixed(2)}×`);
-    }
-    process.exitCode = results.every((r) => r.ok) ? 0 : 1;
+    const summary = accepted.map((runs) => ratios(runs, gib));
+    for (const [i, s] of summary.entries()) for (const [peer, r] of Object.entries(s)) log(`round ${i + 1} obc/${peer}: throughput ${fmt(r.throughput, 2)}×, CPU-s/GiB ${fmt(r.cpu, 2)}×, peak RSS ${fmt(r.rss, 2)}×, output ${fmt(r.size, 3)}×`);
+    process.stdout.write(JSON.stringify({ bench: 'backup', tree, files: info.files, bytes: info.bytes, rounds: accepted, ratios: summary }) + '\n');
+    process.exitCode = accepted.flat().every((r) => r.ok) ? 0 : 1;
   } finally {
     if (!keep && !arg('dir')) await rm(base, { recursive: true, force: true });
     else log(`Kept ${base}`);
   }
+}
+
+/** obc against each peer of one round: throughput (peer time / obc time), CPU-s, peak RSS and output (obc / peer). */
+function ratios(runs: Run[], gib: number): Record<string, { throughput: number; cpu: number; rss: number; size: number }> {
+  const obc = runs.find((r) => r.tool === 'obc' && r.ok);
+  const out: Record<string, { throughput: number; cpu: number; rss: number; size: number }> = {};
+  if (!obc) return out;
+  const cpu = (r: Run) => (r.userS + r.sysS) / gib;
+  for (const p of runs.filter((r) => r.tool !== 'obc' && r.ok)) out[p.tool] = { throughput: p.seconds / obc.seconds, cpu: cpu(obc) / cpu(p), rss: obc.peakRssKiB / p.peakRssKiB, size: obc.outBytes / p.outBytes };
+  return out;
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) await main();
