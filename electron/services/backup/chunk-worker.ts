@@ -11,6 +11,7 @@ import { runInNewContext } from 'node:vm';
 import { SEAL_OVERHEAD, chunkId, sealInto } from './crypto.ts';
 import { DEFAULT_CHUNK_PARAMS, nextCut } from './chunker.ts';
 import { FLAG_RAW, FLAG_ZSTD, chunkAad } from './pack-format.ts';
+import { syncFrameCompressor, type FrameCompressor } from './zstd-frames.ts';
 import type { FromWorker, OutItem, ToWorker, WorkPiece } from './worker-protocol.ts';
 
 const port = parentPort;
@@ -72,13 +73,16 @@ async function waitCredit(n: number): Promise<void> {
 }
 
 /**
- * One long-lived zstd stream per worker; each chunk is its own frame (flush with ZSTD_e_end), so no compression
- * context is created and dropped per chunk (that churn cost ~60 MiB of RSS per worker and time).
+ * One long-lived zstd context per worker, each chunk its own frame (ZSTD_e_end): synchronous through
+ * zstd-frames.ts when this Node allows it, else through a stream (two thread-pool round trips per chunk).
  */
+let sync: FrameCompressor | null | undefined;
 let zs: ZstdCompress | null = null;
 let zparts: Buffer[] = [];
 let zfail: ((err: Error) => void) | null = null;
-function zstdFrame(data: Buffer): Promise<Buffer> {
+function zstdFrame(data: Buffer): Buffer | Promise<Buffer> {
+  if (sync === undefined) sync = syncFrameCompressor(level, P.max);
+  if (sync) return sync(data);
   if (!zs) {
     zs = createZstdCompress({ params: { [zc.ZSTD_c_compressionLevel]: level }, chunkSize: 256 << 10 });
     zs.on('data', (d: Buffer) => zparts.push(d));
@@ -97,6 +101,7 @@ function zstdFrame(data: Buffer): Promise<Buffer> {
   });
 }
 
+/** The chunk compressed, or null when that does not pay; the result is valid until the next call. */
 async function compress(data: Buffer): Promise<Buffer | null> {
   if (level <= 0 || data.length < 64) return null;
   if (data.length >= 4 * SAMPLE) {
