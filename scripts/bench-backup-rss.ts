@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const base = await mkdtemp(join(tmpdir(), 'obc-rss-'));
   const out = arg('out') ?? join(base, 'staging');
   const pass = join(base, 'pass.txt');
-  await writeFile(pass, 'benchmark passphrase, not a secret');
+  await writeFile(pass, 'benchmark passphrase, not a secret', { mode: 0o600 });
   const info = existsSync(join(corpus, '.done')) ? (JSON.parse(readFileSync(join(corpus, '.done'), 'utf8')) as { files: number; bytes: number }) : await treeSize(corpus);
   await rm(out, { recursive: true, force: true });
   const mb = (b: number) => (b / 2 ** 20).toFixed(0).padStart(5);

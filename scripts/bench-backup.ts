@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- backup [--tree <dir> | --size 1G] [--rounds 1] [--tools obc,restic,borg] [--dir <tmp>] [--keep]
- *  [--load-tolerance 1] [--max-repeats 2]`
+ *  [--load-tolerance 1] [--max-repeats 2] [--baseline <other checkout>/electron/cli/index.ts]`
  *
  * Backs up one tree with this engine (the CLI, as a child process), `restic backup` and `borg create --compression
  * zstd,3`, in interleaved rounds (the order rotates each round), each run under GNU time: wall seconds, CPU seconds
@@ -8,7 +8,7 @@
  * once before every run (tar | cat), so each tool starts with it in the page cache. The machine is shared: a round
  * whose runs saw load averages further apart than --load-tolerance is run again (at most --max-repeats times).
  * --tree takes any existing folder; without it a reproducible mixed corpus of --size is generated
- * (bench-corpus.ts). Prints one line per run, the ratios per round, and one JSON summary line at the end.
+ * (bench-corpus.ts). --baseline adds another checkout's CLI as `obc-before`. Prints one line per run, the ratios per round, and one JSON summary line at the end.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -114,10 +114,13 @@ interface Tool {
 
 function toolsFor(names: string[], base: string, tree: string, passFile: string, log: (s: string) => void): Tool[] {
   const out: Tool[] = [];
-  if (names.includes('obc')) {
-    const staging = join(base, 'obc-staging');
-    out.push({ name: 'obc', out: staging, prepare: async () => rm(staging, { recursive: true, force: true }), cmd: process.execPath, args: [CLI, 'backup', '--items', tree, '--staging', staging, '--job', 'bench', '--passphrase-file', passFile], env: {}, okCodes: [0] });
-  }
+  const obc = (name: string, cli: string) => {
+    const staging = join(base, `${name}-staging`);
+    out.push({ name, out: staging, prepare: async () => rm(staging, { recursive: true, force: true }), cmd: process.execPath, args: [cli, 'backup', '--items', tree, '--staging', staging, '--job', 'bench', '--passphrase-file', passFile], env: {}, okCodes: [0] });
+  };
+  if (names.includes('obc')) obc('obc', CLI);
+  // Another checkout's CLI (electron/cli/index.ts), run the same way: before/after figures in one run.
+  if (arg('baseline')) obc('obc-before', resolve(arg('baseline')!));
   if (names.includes('restic')) {
     if (!has('restic')) log('restic: not installed (Debian package "restic"); skipped.');
     else {
@@ -192,7 +195,7 @@ async function main(): Promise<void> {
       log(`Corpus: ${info.files} files, ${fmt(info.bytes / 1e6, 0)} MB (text 30%, binaries 20%, media 30%, duplicates 10%, small files 10%).`);
     }
     const passFile = join(base, 'pass.txt');
-    await writeFile(passFile, PASS);
+    await writeFile(passFile, PASS, { mode: 0o600 });
     const tools = toolsFor(names, base, tree, passFile, log);
     const gib = info.bytes / GiB;
     const accepted: Run[][] = [];
