@@ -30,6 +30,12 @@ const entrySchema = z.object({
   chunks: z.array(z.number().int().nonnegative()).optional(),
   /** Version 2: the file kept changing while it was read (twice); its bytes may mix versions. */
   changed: z.literal(true).optional(),
+  /**
+   * Files: change time and inode number at the scan (added with online backups; absent in older catalogs). The next
+   * online run reads a file again unless its size, mtime, ctime and inode are all the same (services/online).
+   */
+  ctimeMs: z.number().optional(),
+  ino: z.number().optional(),
 });
 export type CatalogEntry = z.infer<typeof entrySchema>;
 

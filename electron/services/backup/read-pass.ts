@@ -183,6 +183,8 @@ export function catalogEntries(entries: ScanEntry[], read: ReadResult, stored: C
     if (e.type === 'symlink') out.push({ ...base, target: e.target ?? '' });
     else if (e.type === 'dir') out.push(base);
     else {
+      // The stat an online run compares with to leave a file unread (services/online/unchanged.ts).
+      Object.assign(base, { ctimeMs: e.ctimeMs, ino: e.ino });
       const again = reread.get(i);
       if (again) {
         out.push({ ...base, size: again.bytes, chunks: again.slots.map(rowFor), ...(read.changedTwice.has(i) ? { changed: true as const } : {}) });
