@@ -76,6 +76,12 @@ export interface OnlineBackupOptions {
   workers?: number;
   /** false: read the live files without trying volume snapshots (VSS). */
   snapshots?: false;
+  /** Folders never backed up besides `workDir` (the seed's staging location when it lies inside the items). */
+  neverInclude?: string[];
+  /** Who runs it, for the container's lock ("obc agent on build-7"). */
+  label?: string;
+  /** Where the chunk worker lives when the code is bundled. */
+  workerUrl?: URL;
   testHook?: (point: string) => void | Promise<void>;
 }
 
@@ -87,3 +93,29 @@ export type ContainerOpener = (req: { policy: Policy; seed: SeedRef | null; sign
 
 /** The limiter for a run of this policy (Change Properties' throttling); absent = no limit. */
 export type LimiterFor = (policy: Policy) => BandwidthLimiter | Promise<BandwidthLimiter>;
+
+/** What an online backup run returns. */
+export interface OnlineBackupResult {
+  point: RestorePointInfo;
+  files: number;
+  dirs: number;
+  symlinks: number;
+  bytes: number;
+  /** Files read again (new or changed since the previous point) and their bytes; the rest kept their chunks. */
+  filesRead: number;
+  bytesRead: number;
+  unchangedFiles: number;
+  /** Bytes of chunks the container did not hold (before compression). */
+  newBytes: number;
+  /** Bytes sent, and bytes a killed run had already staged or committed (not sent again). */
+  uploadedBytes: number;
+  reusedBytes: number;
+  /** Packs this point added. */
+  packs: number;
+  skipped: SkippedItem[];
+  changedWhileRead: SkippedItem[];
+  notes: string[];
+  /** Continued an interrupted run's spool. */
+  resumed: boolean;
+  seconds: number;
+}

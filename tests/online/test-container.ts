@@ -1,0 +1,58 @@
+/**
+ * Test helpers (not used at run time): Azurite over TLS with its own account key, a container opened with that key
+ * through the real SDK, and an "import" that writes a staged seed into the container as the datacenter does (page
+ * blobs `<job>/<path>` of every file seed.json ships).
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BlobServiceClient, StorageSharedKeyCredential, type ContainerClient } from '@azure/storage-blob';
+import { loadOrCreateTls } from '../../electron/services/sandbox/ca.ts';
+import { startAzurite, type AzuriteHandle } from '../../electron/services/sandbox/azurite.ts';
+import { caTrustingPipeline } from '../../electron/services/sandbox/blob-access.ts';
+
+export interface TestStorage {
+  account: string;
+  key: string;
+  caCertPem: string;
+  baseUrl: string;
+  service: BlobServiceClient;
+  container(name: string): Promise<ContainerClient>;
+  stop(): Promise<void>;
+}
+
+export async function startTestStorage(dir: string, account = 'onlineacct'): Promise<TestStorage> {
+  const tls = await loadOrCreateTls(dir);
+  const key = randomBytes(64).toString('base64');
+  const azurite: AzuriteHandle = await startAzurite({
+    location: join(dir, 'azurite'),
+    accounts: [{ name: account, key }],
+    certPath: join(dir, 'tls', 'server.pem'),
+    keyPath: join(dir, 'tls', 'server-key.pem'),
+  });
+  const service = new BlobServiceClient(`${azurite.baseUrl}/${account}/`, caTrustingPipeline(new StorageSharedKeyCredential(account, key), tls.caCertPem));
+  return {
+    account,
+    key,
+    caCertPem: tls.caCertPem,
+    baseUrl: azurite.baseUrl,
+    service,
+    async container(name) {
+      const cc = service.getContainerClient(name);
+      await cc.createIfNotExists();
+      return cc;
+    },
+    stop: () => azurite.stop(),
+  };
+}
+
+/** Writes every file a complete staged job ships into the container as page blobs, as the datacenter does. */
+export async function importStagedJob(cc: ContainerClient, jobDir: string, job: string): Promise<void> {
+  const seed = JSON.parse(await readFile(join(jobDir, 'seed.json'), 'utf8')) as { files: Array<{ path: string }> };
+  for (const f of seed.files) {
+    const bytes = await readFile(join(jobDir, ...f.path.split('/')));
+    const page = cc.getPageBlobClient(`${job}/${f.path}`);
+    await page.create(bytes.length);
+    for (let o = 0; o < bytes.length; o += 4 << 20) await page.uploadPages(bytes.subarray(o, Math.min(bytes.length, o + (4 << 20))), o, Math.min(4 << 20, bytes.length - o));
+  }
+}
