@@ -164,6 +164,8 @@ export const recoverSourceSchema = z.discriminatedUnion('kind', [
       storageAccount: z.string().regex(/^[a-z0-9]{3,24}$/, 'storage account: 3–24 lowercase letters and digits'),
       container: zContainerName,
       staging: staging.optional(),
+      /** A restore point (`obc restore-points list`): `seed`, or one made online; absent = the seed as imported. */
+      restorePoint: z.string().regex(/^(seed|\d{8}T\d{6}Z-[0-9a-f]{6})$/, 'restore point: "seed" or an id as `obc restore-points list` prints it').optional(),
     })
     .strict(),
 ]);

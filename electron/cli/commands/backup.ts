@@ -166,6 +166,7 @@ export function register(program: Command): void {
     .option('--resource-group <name>', 'with --from-container: resource group of the storage account (looked up when absent)')
     .option('--storage-account <name>', 'with --from-container: storage account')
     .option('--container <name>', 'with --from-container: container')
+    .option('--restore-point <id>', 'with --from-container: a restore point as `obc restore-points list` prints it (default: the seed as imported)')
     .option('--json', 'JSON lines on stdout')
     .action(async (o) => {
       const json = !!o.json;
@@ -203,6 +204,7 @@ export function register(program: Command): void {
     .option('--resource-group <name>', 'with --from-container: resource group of the storage account (looked up when absent)')
     .option('--storage-account <name>', 'with --from-container: storage account')
     .option('--container <name>', 'with --from-container: container')
+    .option('--restore-point <id>', 'with --from-container: a restore point as `obc restore-points list` prints it (default: the seed as imported)')
     .option('--path <p>', 'catalog path to restore (folder or file); repeatable, default everything', collect, [])
     .addOption(new Option('--conflict <choice>', 'when a file exists at the destination: keepBoth (a renamed copy), skip or overwrite').choices([...CONFLICT_CHOICES]).default(DEFAULT_CONFLICT))
     .option('--json', 'JSON lines on stdout')
@@ -217,7 +219,7 @@ export function register(program: Command): void {
           const svc = new BackupService(tasks, {}, azure ? recoverDeps({ azure: azure.azure, importVerify: azure.importVerify(tasks) }) : {});
           const s = await runTask(tasks, () => svc.recover({ source, passphrase, to: o.to, paths: o.path, conflict: o.conflict }), json);
           const r = s.result as RestoreSummary | undefined;
-          const from = source.kind === 'staging' ? source.staging : source.kind === 'disks' ? `${source.disks.length} disk(s)` : `container ${source.container}`;
+          const from = source.kind === 'staging' ? source.staging : source.kind === 'disks' ? `${source.disks.length} disk(s)` : `container ${source.container}${source.restorePoint ? ` (restore point ${source.restorePoint})` : ''}`;
           const already = r?.unchanged ? `; ${r.unchanged} already there with the same bytes` : '';
           finish(s, json, () => (r ? [`Restored ${r.files} files (${formatBytes(r.bytes)}) from ${from} to ${o.to}${already}.`, ...r.skipped.map((x) => `not restored: ${x.path}: ${x.reason}`)] : []));
         } finally {
@@ -228,8 +230,9 @@ export function register(program: Command): void {
 }
 
 /** The recover source of `obc restore` options; usage errors name the missing option. */
-export function restoreSource(o: { staging?: string; job: string; fromDisk?: string[]; fromContainer?: boolean; subscription?: string; resourceGroup?: string; storageAccount?: string; container?: string }): RecoverSource {
+export function restoreSource(o: { staging?: string; job: string; fromDisk?: string[]; fromContainer?: boolean; subscription?: string; resourceGroup?: string; storageAccount?: string; container?: string; restorePoint?: string }): RecoverSource {
   if (o.fromDisk && o.fromContainer) throw new AppError('VALIDATION', 'Give either --from-disk or --from-container, not both.');
+  if (o.restorePoint && !o.fromContainer) throw new AppError('VALIDATION', '--restore-point needs --from-container: restore points live in the storage account container.', { field: 'restorePoint' });
   let source: unknown;
   if (o.fromDisk) source = { kind: 'disks', disks: o.fromDisk, job: o.job, ...(o.staging ? { staging: o.staging } : {}) };
   else if (o.fromContainer) {
@@ -243,6 +246,7 @@ export function restoreSource(o: { staging?: string; job: string; fromDisk?: str
       storageAccount: o.storageAccount,
       container: o.container,
       ...(o.staging ? { staging: o.staging } : {}),
+      ...(o.restorePoint ? { restorePoint: o.restorePoint } : {}),
     };
   } else {
     if (!o.staging) throw new AppError('VALIDATION', 'Give --staging <dir>, --from-disk <dir>... or --from-container.', { field: 'staging' });
@@ -279,7 +283,7 @@ async function policyPassphraseOf(job: string, note: (m: string) => void): Promi
 }
 
 /** Azure sign-in state and the container reader for `--from-container` (the CLI's own data folder and settings). */
-async function cliAzure(): Promise<{ azure: AzureService; importVerify: (tasks: TaskManager) => ImportVerifyService }> {
+export async function cliAzure(): Promise<{ azure: AzureService; importVerify: (tasks: TaskManager) => ImportVerifyService }> {
   const dataDir = resolveDataDir();
   const settings = new SettingsStore(dataDir);
   await settings.load();

@@ -15,6 +15,7 @@ interface CommandModule {
 export const COMMAND_MODULES: readonly CommandModule[] = [
   { names: ['signin', 'signout', 'account', 'clouds', 'subscriptions', 'storage-accounts', 'jobs'], load: () => import('./azure.ts') },
   { names: ['backup', 'verify', 'restore'], load: () => import('./backup.ts') },
+  { names: ['restore-points'], load: () => import('./restore-points.ts') },
   { names: ['diskprep', 'disks'], load: () => import('./diskprep.ts') },
   { names: ['verify-import', 'cleanup-staging'], load: () => import('./import-verify.ts') },
   { names: ['policy'], load: () => import('./policy.ts') },

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import type { AzureService } from '../azure/azure-service.ts';
 import type { ImportVerifyService } from '../import-verify/service.ts';
+import type { ContainerPackSource } from '../import-verify/container-pack-source.ts';
 import type { PolicyService } from '../policies/index.ts';
 import type { BackupServiceDeps, ContainerSourceRequest } from './service.ts';
 import { policyBoundPassphrase } from './one-passphrase.ts';
@@ -19,27 +20,37 @@ export function recoverDeps(o: {
   return {
     policyPassphrase: async (job) => (o.policies ? o.policies.passphraseForJob(job) : null),
     policyBoundPassphrase: async (job) => (o.policies?.store ? policyBoundPassphrase(o.policies.store, job) : null),
-    containerSource: async (s: ContainerSourceRequest) => {
-      const st = await o.azure.status();
-      if (!st.signedIn) throw new AppError('SIGNIN_REQUIRED', `Sign in to read job "${s.job}" from container ${s.container} of storage account ${s.storageAccount}.`);
-      let resourceGroup = s.resourceGroup;
-      if (!resourceGroup && s.staging) {
-        const seed = await readFile(join(resolve(s.staging), s.job, 'seed.json'), 'utf8').then((t) => JSON.parse(t) as { resourceGroup?: unknown }, () => null);
-        if (typeof seed?.resourceGroup === 'string' && seed.resourceGroup) resourceGroup = seed.resourceGroup;
-      }
-      if (!resourceGroup) {
-        const acct = (await o.azure.storageAccounts(s.subscriptionId)).find((a) => a.name === s.storageAccount);
-        if (!acct) throw new AppError('NOT_FOUND', `Storage account ${s.storageAccount} was not found in subscription ${s.subscriptionId}.`, { field: 'storageAccount' });
-        resourceGroup = acct.resourceGroup;
-      }
-      return o.importVerify.containerPackSource({
-        jobName: s.job,
-        ...(s.staging ? { staging: s.staging } : {}),
-        subscriptionId: s.subscriptionId,
-        resourceGroup,
-        storageAccount: s.storageAccount,
-        container: s.container,
-      });
+    containerSource: async (s: ContainerSourceRequest, passphrase: string) => {
+      const seedSource = await containerOf(o, s);
+      if (!s.restorePoint) return seedSource;
+      // A restore point (the seed or one made online) through the online engine, loaded only for it.
+      const [{ OnlineRepo }, { PointPackSource }] = await Promise.all([import('../online/repo.ts'), import('../online/point-source.ts')]);
+      const repo = await OnlineRepo.open(seedSource.container, s.job, passphrase);
+      return new PointPackSource(repo, await repo.pointHeader(s.restorePoint));
     },
   };
+}
+
+/** The job's container as Recover Data reads it (the signed-in account; a missing resource group looked up). */
+export async function containerOf(o: Pick<Parameters<typeof recoverDeps>[0], 'azure' | 'importVerify'>, s: ContainerSourceRequest): Promise<ContainerPackSource> {
+  const st = await o.azure.status();
+  if (!st.signedIn) throw new AppError('SIGNIN_REQUIRED', `Sign in to read job "${s.job}" from container ${s.container} of storage account ${s.storageAccount}.`);
+  let resourceGroup = s.resourceGroup;
+  if (!resourceGroup && s.staging) {
+    const seed = await readFile(join(resolve(s.staging), s.job, 'seed.json'), 'utf8').then((t) => JSON.parse(t) as { resourceGroup?: unknown }, () => null);
+    if (typeof seed?.resourceGroup === 'string' && seed.resourceGroup) resourceGroup = seed.resourceGroup;
+  }
+  if (!resourceGroup) {
+    const acct = (await o.azure.storageAccounts(s.subscriptionId)).find((a) => a.name === s.storageAccount);
+    if (!acct) throw new AppError('NOT_FOUND', `Storage account ${s.storageAccount} was not found in subscription ${s.subscriptionId}.`, { field: 'storageAccount' });
+    resourceGroup = acct.resourceGroup;
+  }
+  return o.importVerify.containerPackSource({
+    jobName: s.job,
+    ...(s.staging ? { staging: s.staging } : {}),
+    subscriptionId: s.subscriptionId,
+    resourceGroup,
+    storageAccount: s.storageAccount,
+    container: s.container,
+  });
 }

@@ -43,7 +43,7 @@ export type ContainerSourceRequest = Extract<RecoverSource, { kind: 'container' 
 /** What the service needs from the others (wired in services/index.ts). */
 export interface BackupServiceDeps {
   /** The container as a PackSource (import-verify); throws SIGNIN_REQUIRED when nobody is signed in. */
-  containerSource?: (s: ContainerSourceRequest) => Promise<PackSource>;
+  containerSource?: (s: ContainerSourceRequest, passphrase: string) => Promise<PackSource>;
   /** The policy's stored passphrase for a job (policies.passphraseForJob), or null when none is kept. */
   policyPassphrase?: (job: string) => Promise<string | null>;
   /** The passphrase the policy keeps for a job it governs (one-passphrase.ts), or null: a typed one must equal it. */
@@ -165,7 +165,7 @@ export class BackupService {
     const src = sourceOf(req);
     const snap = this.tasks.start('verify', `Verify backup: ${src.job}`, async (t) => {
       const passphrase = await this.passphraseFor(req, src.job);
-      const source = await this.openSource(src);
+      const source = await this.openSource(src, passphrase);
       let report: VerifySummary;
       try {
         report = await verifyJob(source, passphrase, t.signal, (p) => {
@@ -205,11 +205,11 @@ export class BackupService {
   }
 
   /** The PackSource of a recover source: staging folder, prepared disks or the blob container. */
-  async openSource(src: RecoverSource): Promise<PackSource> {
+  async openSource(src: RecoverSource, passphrase: string): Promise<PackSource> {
     if (src.kind === 'staging') return new StagingFolderSource(join(resolve(src.staging), src.job));
     if (src.kind === 'disks') return openDiskSource({ disks: src.disks, job: src.job, ...(src.staging ? { staging: src.staging } : {}) });
     if (!this.deps.containerSource) throw new AppError('UNSUPPORTED', 'Restoring from the blob container is not available in this host.');
-    return this.deps.containerSource(src);
+    return this.deps.containerSource(src, passphrase);
   }
 
   /** Opened catalogs are kept for a few minutes so browsing does not re-derive the key at every click. */
@@ -219,7 +219,7 @@ export class BackupService {
     const where = src.kind === 'staging' ? { ...src, staging: resolve(src.staging) } : src;
     const key = createHash('sha256').update(this.cacheSalt).update(JSON.stringify(where)).update('\0').update(passphrase).digest('hex');
     if (this.cached && this.cached.key === key && Date.now() - this.cached.at < 10 * 60_000) return this.cached.reader;
-    const source = await this.openSource(src);
+    const source = await this.openSource(src, passphrase);
     let reader: JobReader;
     try {
       reader = await openJob(source, passphrase);

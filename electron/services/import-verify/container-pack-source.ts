@@ -33,6 +33,11 @@ export class ContainerPackSource implements PackSource {
     this.description = `${cc.url.split('?')[0].replace(/\/$/, '')}/${this.prefix}`;
   }
 
+  /** The container read (the online engine opens restore points through it). */
+  get container(): ContainerClient {
+    return this.cc;
+  }
+
   private blob(path: string) {
     if (badPath(path)) throw new AppError('VALIDATION', `Bad relative path ${path}`);
     return this.cc.getBlobClient(`${this.prefix}${path}`);

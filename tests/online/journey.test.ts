@@ -1,0 +1,129 @@
+/**
+ * Issue 16, the whole way: `obc backup` to a staging folder, Disk Prep onto folder disks, the Local sandbox's
+ * datacenter imports them into Azurite, then three online runs with changes (add, modify, delete, rename, a growing
+ * file). A new machine — a data dir that only signed in, no staging folder, no disks, no spool — lists the restore
+ * points with `obc restore-points list`, verifies each with `obc verify --from-container --restore-point` and restores
+ * each with `obc restore --from-container --restore-point`; every restore equals the tree as it was at that run, by
+ * the independent walker of tests/roundtrip (Python's os.walk/lstat).
+ */
+import { appendFile, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BlobServiceClient, StorageSharedKeyCredential, type ContainerClient } from '@azure/storage-blob';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAzureTestEnv, type AzureTestEnv } from '../../electron/services/azure/test-support.ts';
+import { mintToken } from '../../electron/services/sandbox/test-tokens.ts';
+import { caTrustingPipeline } from '../../electron/services/sandbox/blob-access.ts';
+import { SettingsStore } from '../../electron/services/settings/settings-store.ts';
+import { writeJsonAtomic } from '../../electron/services/store/atomic.ts';
+import { catalogPathOf } from '../../electron/services/backup/scan.ts';
+import { prng } from '../../electron/services/backup/test-utils.ts';
+import { initFolderDisk } from '../../electron/services/diskprep/folder-disk.ts';
+import { runOnlineBackup } from '../../electron/services/online/incremental.ts';
+import { compareWalks, walkTree, type Walk } from '../roundtrip/walk.ts';
+import { PASSPHRASE, cli, resultOf, writePassFile } from '../faults/helpers.ts';
+import { ACCOUNT, accountKey, importThroughDatacenter } from '../faults/sandbox-import.ts';
+
+const JOB = 'online-journey';
+const MiB = 1 << 20;
+let env: AzureTestEnv;
+let dir: string;
+let newMachine: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'obc-online-journey-'));
+  env = await startAzureTestEnv({});
+  // The new machine's data dir: signed in to the sandbox cloud once (as after `obc signin`), nothing else.
+  newMachine = join(dir, 'new-machine');
+  await mkdir(newMachine);
+  await writeJsonAtomic(join(newMachine, 'sandbox-cloud.json'), env.sb.cloud);
+  const settings = new SettingsStore(newMachine);
+  await settings.load();
+  await settings.set({ cloud: 'LocalSandbox' });
+  const svc = await env.service({ dataDir: newMachine });
+  await svc.signIn({ timeoutMs: 30_000 });
+  svc.close();
+}, 120_000);
+afterAll(async () => {
+  await env?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('online restore points after a datacenter import (CLI)', () => {
+  it('each point lists, verifies and restores to its own snapshot from a new machine', { timeout: 400_000 }, async () => {
+    const sb = env.sb;
+    const token = await mintToken(sb, sb.users[0]);
+    const key = await accountKey(sb, token);
+    const src = join(dir, 'src');
+    const rnd = prng(1601);
+    await mkdir(join(src, 'docs', 'old'), { recursive: true });
+    for (let i = 0; i < 5; i++) await writeFile(join(src, 'docs', `part-${i}.bin`), rnd(MiB / 2 + 333 * i));
+    await writeFile(join(src, 'docs', 'old', 'notes.txt'), 'kept as it was\n'.repeat(2000));
+    await writeFile(join(src, 'app.log'), 'first line\n');
+    const pf = await writePassFile(dir);
+    const staging = join(dir, 'staging');
+    const b = await cli(['backup', '--items', src, '--staging', staging, '--job', JOB, '--passphrase-file', pf, '--storage-account', ACCOUNT, '--container', 'seed', '--subscription', sb.subscriptionId, '--resource-group', 'backup-rg', '--pack-size', String(MiB), '--json']);
+    expect(b.code, b.stdout.slice(-400) + b.stderr).toBe(0);
+    const disk = join(dir, 'disk1');
+    await initFolderDisk(disk, 'JOURNEY1', 8 * MiB);
+    const dp = await cli(['diskprep', `s:${staging}`, '--job', JOB, '--disk', disk, '--passphrase-file', pf, '--no-job', '--yes', '--json']);
+    expect(dp.code, dp.stdout.slice(-600) + dp.stderr).toBe(0);
+    const imp = await importThroughDatacenter(sb, token, key, staging, JOB, PASSPHRASE, [disk]);
+    expect(imp.state).toBe('Completed');
+    expect(imp.bad).toEqual([]);
+    const snaps: Array<{ id: string; walk: Walk }> = [{ id: 'seed', walk: await walkTree(src) }];
+
+    const service = new BlobServiceClient(`${sb.blobUrl}/${ACCOUNT}/`, caTrustingPipeline(new StorageSharedKeyCredential(ACCOUNT, key), sb.caCertPem));
+    const cc: ContainerClient = service.getContainerClient('seed');
+    const workDir = join(dir, 'old-machine-work');
+    const run = async (day: number) => {
+      const r = await runOnlineBackup({ container: cc, job: JOB, passphrase: PASSPHRASE, items: [src], time: `2026-12-${String(day).padStart(2, '0')}T21:00:00.000Z`, workDir, packSize: MiB, snapshots: false });
+      snaps.push({ id: r.point.id, walk: await walkTree(src) });
+      return r;
+    };
+    // 1: add, modify in place, append.
+    await writeFile(join(src, 'docs', 'new.bin'), rnd(700_000));
+    await writeFile(join(src, 'docs', 'part-1.bin'), rnd(MiB / 2 + 333));
+    await appendFile(join(src, 'app.log'), 'second line\n'.repeat(5000));
+    const r1 = await run(5);
+    expect(r1.point.id).toMatch(/^20261205T210000Z-[0-9a-f]{6}$/);
+    expect(r1.filesRead).toBe(3);
+    // 2: delete, rename (same bytes: nothing new to send), grow again.
+    await rm(join(src, 'docs', 'part-2.bin'));
+    await rename(join(src, 'docs', 'part-3.bin'), join(src, 'docs', 'renamed-3.bin'));
+    await appendFile(join(src, 'app.log'), rnd(300_000));
+    const r2 = await run(6);
+    expect(r2.newBytes).toBeLessThan(300_000 + 64 * 1024);
+    // 3: nothing changed: nothing read, only the point's own blob sent.
+    const r3 = await run(7);
+    expect(r3.filesRead).toBe(0);
+    expect(r3.packs).toBe(0);
+
+    // The old machine is gone.
+    for (const d of [staging, disk, workDir]) await rm(d, { recursive: true, force: true });
+    const env2 = { OBC_DATA_DIR: newMachine };
+    const where = ['--job', JOB, '--passphrase-file', pf, '--subscription', sb.subscriptionId, '--storage-account', ACCOUNT, '--container', 'seed'];
+    const list = await cli(['restore-points', 'list', ...where, '--json'], { env: env2 });
+    expect(list.code, list.stdout + list.stderr).toBe(0);
+    const listed = (resultOf(list)?.result as { points: Array<{ id: string; time: string; files: number }> }).points;
+    expect(listed.map((p) => p.id)).toEqual(snaps.map((s) => s.id));
+    expect(listed.slice(1).map((p) => p.time)).toEqual(['2026-12-05T21:00:00.000Z', '2026-12-06T21:00:00.000Z', '2026-12-07T21:00:00.000Z']);
+    expect(listed.map((p) => p.files)).toEqual([7, 8, 7, 7]);
+
+    for (const s of snaps) {
+      const v = await cli(['verify', '--from-container', '--restore-point', s.id, ...where, '--json'], { env: env2 });
+      expect(v.code, `${s.id}: ${v.stdout.slice(-600)}${v.stderr}`).toBe(0);
+      expect(resultOf(v)?.result).toMatchObject({ ok: true, damagedPacks: [], damagedFiles: [] });
+      const to = join(dir, `restored-${s.id}`);
+      const r = await cli(['restore', '--from-container', '--restore-point', s.id, ...where, '--to', to, '--json'], { env: env2 });
+      expect(r.code, `${s.id}: ${r.stdout.slice(-600)}${r.stderr}`).toBe(0);
+      expect(compareWalks(s.walk, await walkTree(join(to, catalogPathOf(src))), { dirModeAdded: 0o700 }), s.id).toEqual([]);
+    }
+    // A point that does not exist, and a malformed id, are named as such.
+    const missing = await cli(['restore', '--from-container', '--restore-point', '20200101T000000Z-abcdef', ...where, '--to', join(dir, 'nope'), '--json'], { env: env2 });
+    expect(resultOf(missing)?.error).toMatchObject({ code: 'NOT_FOUND' });
+    const bad = await cli(['verify', '--from-container', '--restore-point', 'latest', ...where], { env: env2 });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/restore point: "seed" or an id/);
+  });
+});
