@@ -32,19 +32,20 @@ interface Holder {
 export async function acquireContainerLock(cc: ContainerClient, job: string, where: string, label: string, signal?: AbortSignal): Promise<ContainerLock> {
   const blob = cc.getBlockBlobClient(`${job}/${LOCK_PATH}`);
   const me: Holder = { host: hostname(), pid: process.pid, ...(processStartTime(process.pid) ? { start: processStartTime(process.pid)! } : {}), label, since: new Date().toISOString() };
-  const opts = signal ? { abortSignal: signal } : {};
+  // A new object per call: the SDK adds `conditions: {}` to the options object it is given.
+  const opts = () => (signal ? { abortSignal: signal } : {});
   let lease: BlobLeaseClient | null = null;
   for (let attempt = 0; attempt < 3 && !lease; attempt++) {
     try {
-      if (!(await blob.exists(opts))) await blob.upload('{}', 2, { conditions: { ifNoneMatch: '*' }, ...opts }).catch((err: unknown) => (statusOf(err) === 409 || statusOf(err) === 412 ? undefined : Promise.reject(err)));
+      if (!(await blob.exists(opts()))) await blob.upload('{}', 2, { ...opts(), conditions: { ifNoneMatch: '*' } }).catch((err: unknown) => (statusOf(err) === 409 || statusOf(err) === 412 ? undefined : Promise.reject(err)));
       const lc = blob.getBlobLeaseClient();
-      await lc.acquireLease(LEASE_SECONDS, opts);
+      await lc.acquireLease(LEASE_SECONDS, opts());
       lease = lc;
     } catch (err) {
       if (statusOf(err) !== 409 || storageCode(err) !== 'LeaseAlreadyPresent') throw blobError(err, 'taking the lock of the job', where);
-      const holder = await blob.downloadToBuffer(0, undefined, opts).then((b) => JSON.parse(b.toString('utf8')) as Partial<Holder>, () => ({}) as Partial<Holder>);
+      const holder = await blob.downloadToBuffer(0, undefined, opts()).then((b) => JSON.parse(b.toString('utf8')) as Partial<Holder>, () => ({}) as Partial<Holder>);
       if (holder.host === me.host && holder.pid && !processAlive(holder.pid, holder.start)) {
-        await blob.getBlobLeaseClient().breakLease(0, opts).catch((e: unknown) => Promise.reject(blobError(e, 'breaking the lock of a stopped run', where)));
+        await blob.getBlobLeaseClient().breakLease(0, opts()).catch((e: unknown) => Promise.reject(blobError(e, 'breaking the lock of a stopped run', where)));
         continue;
       }
       const who = holder.host ? `${holder.label ?? 'a backup'} on ${holder.host} (pid ${holder.pid}) since ${holder.since}` : 'another program';
@@ -54,7 +55,7 @@ export async function acquireContainerLock(cc: ContainerClient, job: string, whe
   if (!lease) throw new AppError('CONFLICT', `Could not take the lock of ${where}.`, { container: where });
   const lc = lease;
   const text = JSON.stringify(me);
-  await blob.upload(text, Buffer.byteLength(text), { conditions: { leaseId: lc.leaseId }, ...opts }).catch((err: unknown) => Promise.reject(blobError(err, 'writing the lock of the job', where)));
+  await blob.upload(text, Buffer.byteLength(text), { ...opts(), conditions: { leaseId: lc.leaseId } }).catch((err: unknown) => Promise.reject(blobError(err, 'writing the lock of the job', where)));
   let lost: AppError | null = null;
   let renewing: Promise<void> = Promise.resolve();
   const renew = () => {
