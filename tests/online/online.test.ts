@@ -3,8 +3,10 @@
  * incremental restore points with adds, modifications, deletes, renames and a growing file; every point restores to
  * the tree as it was at its run, compared by the independent walker of tests/roundtrip.
  */
+import { spawn } from 'node:child_process';
 import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackup } from '../../electron/services/backup/engine.ts';
 import { restoreJob } from '../../electron/services/backup/restore.ts';
@@ -17,6 +19,20 @@ import { openRestorePoint } from '../../electron/services/online/point-source.ts
 import { importStagedJob, startTestStorage, type TestStorage } from './test-container.ts';
 
 const JOB = 'online-int';
+const RUNNER = fileURLToPath(new URL('./run-online.ts', import.meta.url));
+
+/** One online backup in a child process (killed at `killAt`'s `killNth` match); its result, or null when killed. */
+function runChild(args: Record<string, unknown>): Promise<{ signal: NodeJS.Signals | null; code: number | null; result: Record<string, unknown> | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [RUNNER, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stderr, result: out.trim() ? (JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>) : null }));
+  });
+}
 let dir: string;
 let cleanup: () => Promise<void>;
 let storage: TestStorage;
@@ -79,5 +95,53 @@ describe('online restore points (Azurite)', () => {
       const diffs = compareWalks(s.walk, await walkTree(join(to, catalogPathOf(src))), { dirModeAdded: 0o700 });
       expect(diffs, s.id).toEqual([]);
     }
+  }, 180_000);
+
+  it('a run killed mid-upload leaves no point; the rerun sends no staged block again and its point restores', async () => {
+    const job = 'online-kill';
+    const src = join(dir, 'kill-src');
+    const rnd = prng(1602);
+    await mkdir(src, { recursive: true });
+    await writeFile(join(src, 'base.bin'), rnd(400_000));
+    const staging = join(dir, 'kill-staging');
+    await runBackup({ items: [src], staging, job: { name: job }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, snapshots: false });
+    const cc = await storage.container('killed');
+    await importStagedJob(cc, join(staging, job), job);
+    // Three new packs' worth of incompressible data, sent in 256 KiB blocks.
+    for (let i = 0; i < 3; i++) await writeFile(join(src, `new-${i}.bin`), rnd(900_000));
+    const workDir = join(dir, 'kill-work');
+    const args = { baseUrl: storage.baseUrl, account: storage.account, key: storage.key, caCertPem: storage.caCertPem, container: 'killed', job, passphrase: PASS, items: [src], workDir, packSize: 1 << 20, blockSize: 256 << 10 };
+    // The seed has pack 1; killed once the second block of the second online pack (3) was staged: pack 2 is committed.
+    const killed = await runChild({ ...args, time: '2026-12-05T21:00:00Z', killAt: `^block:${job}/online/packs/pack-000003\\.bin:1$` });
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    const repo = await OnlineRepo.open(cc, job, PASS, {});
+    expect((await repo.points()).points.map((p) => p.id)).toEqual(['seed']);
+    // What the killed run left in the container: committed blocks and staged ones.
+    let left = 0;
+    const state: Record<string, string> = {};
+    for await (const b of cc.listBlobsFlat({ prefix: `${job}/online/packs/`, includeUncommitedBlobs: true })) {
+      const bl = await cc.getBlockBlobClient(b.name).getBlockList('all');
+      state[b.name.slice(b.name.lastIndexOf('/') + 1)] = `${bl.committedBlocks?.length ?? 0} committed, ${(bl.uncommittedBlocks?.length ?? 0) > 0 ? 'some' : 'no'} staged`;
+      left += [...(bl.committedBlocks ?? []), ...(bl.uncommittedBlocks ?? [])].reduce((s, x) => s + x.size, 0);
+    }
+    expect(state['pack-000002.bin']).toMatch(/^[1-9]\d* committed, no staged$/);
+    expect(state['pack-000003.bin']).toBe('0 committed, some staged');
+    expect(left).toBeGreaterThan(1 << 20);
+
+    const rerun = await runChild({ ...args, time: '2026-12-05T21:30:00Z' });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    const r = rerun.result as { resumed: boolean; uploadedBytes: number; reusedBytes: number; point: { id: string } };
+    expect(r.resumed).toBe(true);
+    expect(r.reusedBytes).toBe(left);
+    const { points } = await repo.points();
+    const point = points.find((p) => p.id === r.point.id)!;
+    const pointBlob = await cc.getBlobClient(`${job}/online/points/${point.id}.bin`).getProperties();
+    const packBytes = point.packs.filter((p) => point.addedPacks.includes(p.n)).reduce((s, p) => s + p.length, 0);
+    // Every byte of the point's packs and blob was staged exactly once over both runs.
+    expect(r.uploadedBytes + r.reusedBytes).toBe(packBytes + pointBlob.contentLength!);
+    expect(point.addedPacks).toEqual([2, 3]);
+    const to = join(dir, 'kill-restored');
+    await restoreJob(await openRestorePoint(repo, point.id), { to });
+    expect(compareWalks(await walkTree(src), await walkTree(join(to, catalogPathOf(src))), { dirModeAdded: 0o700 })).toEqual([]);
   }, 180_000);
 });

@@ -133,7 +133,9 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null, aft
         if (this.failure) throw this.failure;
       },
     };
-    m.set({ phase: 'uploading' });
+    // Packs a killed run committed count as reused: this run relies on them and sends none of their bytes.
+    reused = spool.state.packs.filter((p) => p.uploaded).reduce((s, p) => s + p.length, 0);
+    m.set({ phase: 'uploading', reusedBytes: reused });
     for (const sp of known.pending) uploads.push(sp);
 
     m.set({ phase: 'scanning' }, true);

@@ -1,0 +1,45 @@
+/**
+ * Fault tests only: one online backup in its own process, so a test can SIGKILL it at a named engine point
+ * (`block:<blob>:<index>`, `pack:N`, `uploaded:N`, `catalog`, `point`). Arguments: one JSON object (argv[2]);
+ * `killAt` is a regular expression, `killNth` which match (1-based) kills. Prints the result as one JSON line.
+ */
+import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { caTrustingPipeline } from '../../electron/services/sandbox/blob-access.ts';
+import { runOnlineBackup } from '../../electron/services/online/incremental.ts';
+
+interface Args {
+  baseUrl: string;
+  account: string;
+  key: string;
+  caCertPem: string;
+  container: string;
+  job: string;
+  passphrase: string;
+  items: string[];
+  time: string;
+  workDir: string;
+  packSize: number;
+  blockSize: number;
+  killAt?: string;
+  killNth?: number;
+}
+
+const a = JSON.parse(process.argv[2]) as Args;
+const service = new BlobServiceClient(`${a.baseUrl}/${a.account}/`, caTrustingPipeline(new StorageSharedKeyCredential(a.account, a.key), a.caCertPem));
+const re = a.killAt ? new RegExp(a.killAt) : null;
+let seen = 0;
+const r = await runOnlineBackup({
+  container: service.getContainerClient(a.container),
+  job: a.job,
+  passphrase: a.passphrase,
+  items: a.items,
+  time: a.time,
+  workDir: a.workDir,
+  packSize: a.packSize,
+  blockSize: a.blockSize,
+  snapshots: false,
+  testHook: (point) => {
+    if (re?.test(point) && ++seen === (a.killNth ?? 1)) process.kill(process.pid, 'SIGKILL');
+  },
+});
+process.stdout.write(`${JSON.stringify(r)}\n`);
