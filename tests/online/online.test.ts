@@ -3,10 +3,8 @@
  * incremental restore points with adds, modifications, deletes, renames and a growing file; every point restores to
  * the tree as it was at its run, compared by the independent walker of tests/roundtrip.
  */
-import { spawn } from 'node:child_process';
 import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackup } from '../../electron/services/backup/engine.ts';
 import { restoreJob } from '../../electron/services/backup/restore.ts';
@@ -16,23 +14,9 @@ import { compareWalks, walkTree, type Walk } from '../roundtrip/walk.ts';
 import { runOnlineBackup } from '../../electron/services/online/incremental.ts';
 import { OnlineRepo, pointInfo } from '../../electron/services/online/repo.ts';
 import { openRestorePoint } from '../../electron/services/online/point-source.ts';
-import { importStagedJob, startTestStorage, type TestStorage } from './test-container.ts';
+import { importStagedJob, runChild, startTestStorage, type TestStorage } from './test-container.ts';
 
 const JOB = 'online-int';
-const RUNNER = fileURLToPath(new URL('./run-online.ts', import.meta.url));
-
-/** One online backup in a child process (killed at `killAt`'s `killNth` match); its result, or null when killed. */
-function runChild(args: Record<string, unknown>): Promise<{ signal: NodeJS.Signals | null; code: number | null; result: Record<string, unknown> | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUNNER, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stderr, result: out.trim() ? (JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>) : null }));
-  });
-}
 let dir: string;
 let cleanup: () => Promise<void>;
 let storage: TestStorage;

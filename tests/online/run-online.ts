@@ -1,6 +1,7 @@
 /**
  * Fault tests only: one online backup in its own process, so a test can SIGKILL it at a named engine point
- * (`block:<blob>:<index>`, `pack:N`, `uploaded:N`, `catalog`, `point`). Arguments: one JSON object (argv[2]);
+ * (`block:<blob>:<index>`, `pack:N`, `uploaded:N`, `catalog`, `point`, `prune:plan`, `prune:point:<id>`,
+ * `prune:pack:<path>`). Arguments: one JSON object (argv[2]);
  * `killAt` is a regular expression, `killNth` which match (1-based) kills. Prints the result as one JSON line.
  */
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
@@ -22,6 +23,8 @@ interface Args {
   blockSize: number;
   killAt?: string;
   killNth?: number;
+  /** Restore point ids to remove after the point is committed. */
+  expireIds?: string[];
 }
 
 const a = JSON.parse(process.argv[2]) as Args;
@@ -38,6 +41,7 @@ const r = await runOnlineBackup({
   packSize: a.packSize,
   blockSize: a.blockSize,
   snapshots: false,
+  ...(a.expireIds ? { expire: () => a.expireIds! } : {}),
   testHook: (point) => {
     if (re?.test(point) && ++seen === (a.killNth ?? 1)) process.kill(process.pid, 'SIGKILL');
   },

@@ -3,9 +3,11 @@
  * through the real SDK, and an "import" that writes a staged seed into the container as the datacenter does (page
  * blobs `<job>/<path>` of every file seed.json ships).
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BlobServiceClient, StorageSharedKeyCredential, type ContainerClient } from '@azure/storage-blob';
 import { loadOrCreateTls } from '../../electron/services/sandbox/ca.ts';
 import { startAzurite, type AzuriteHandle } from '../../electron/services/sandbox/azurite.ts';
@@ -55,4 +57,19 @@ export async function importStagedJob(cc: ContainerClient, jobDir: string, job: 
     await page.create(bytes.length);
     for (let o = 0; o < bytes.length; o += 4 << 20) await page.uploadPages(bytes.subarray(o, Math.min(bytes.length, o + (4 << 20))), o, Math.min(4 << 20, bytes.length - o));
   }
+}
+
+const RUNNER = fileURLToPath(new URL('./run-online.ts', import.meta.url));
+
+/** One online backup in a child process (killed at `killAt`'s `killNth` match); its result, or null when killed. */
+export function runChild(args: Record<string, unknown>): Promise<{ signal: NodeJS.Signals | null; code: number | null; result: Record<string, unknown> | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [RUNNER, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stderr, result: out.trim() ? (JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>) : null }));
+  });
 }

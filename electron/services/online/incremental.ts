@@ -21,8 +21,9 @@ import { assemble } from './assemble.ts';
 import { NOTHING_LOST, isAbort } from './blob-errors.ts';
 import { loadKnown } from './known.ts';
 import { newPointId, onlinePackPath, pointPath } from './layout.ts';
-import { acquireContainerLock, type ContainerLock } from './lock.ts';
+import { acquireContainerLock } from './lock.ts';
 import { encodePoint, type PointHeader } from './point-format.ts';
+import { prunePoints, resumePrune } from './prune.ts';
 import { OnlineRepo, pointInfo } from './repo.ts';
 import { Spool, type SpoolPack } from './spool.ts';
 import { partition } from './unchanged.ts';
@@ -31,12 +32,12 @@ import type { OnlineBackupOptions, OnlineBackupResult, OnlineProgress } from './
 
 export const ONLINE_PACK_SIZE = 16 << 20;
 
-/** Runs one online backup; `after` (pruning) runs under the same lock once the point is committed. */
-export async function runOnlineBackup(o: OnlineBackupOptions, after?: (repo: OnlineRepo, lock: ContainerLock) => Promise<void>): Promise<OnlineBackupResult> {
+/** Runs one online backup; retention (`o.expire`) prunes under the same lock once the point is committed. */
+export async function runOnlineBackup(o: OnlineBackupOptions): Promise<OnlineBackupResult> {
   const snaps = o.snapshots === false ? null : await openSnapshots(o.items, o.signal ? { signal: o.signal } : {});
   let result: OnlineBackupResult | undefined;
   try {
-    result = await backUpOnline(o, snaps, after);
+    result = await backUpOnline(o, snaps);
     return result;
   } finally {
     const left = (await snaps?.close()) ?? [];
@@ -61,7 +62,7 @@ class Meter {
   }
 }
 
-async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null, after?: (repo: OnlineRepo, lock: ContainerLock) => Promise<void>): Promise<OnlineBackupResult> {
+async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null): Promise<OnlineBackupResult> {
   const t0 = Date.now();
   assertJobName(o.job);
   const m = new Meter(o.onProgress);
@@ -78,6 +79,9 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null, aft
       notes.push(n);
       o.onNote?.(n);
     };
+    // A prune a killed run left is finished before the chunk table is read: no new point may use a pack it removes.
+    const resumedPrune = await resumePrune(repo, lock, o.testHook);
+    if (resumedPrune) note(`Finished removing ${resumedPrune.removedPoints.length} expired restore point(s) an interrupted run had started to remove.`);
     const { points, damaged } = await repo.points();
     for (const d of damaged) note(`Restore point ${d.id} is damaged and was not used: ${d.reason}`);
     const spool = await Spool.open(o.workDir, o.job, repo.backupId);
@@ -262,11 +266,14 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null, aft
       changedWhileRead: changed,
       notes,
       resumed,
+      pruned: resumedPrune,
       seconds: 0,
     };
-    if (after) {
+    if (o.expire) {
       m.set({ phase: 'pruning' }, true);
-      await after(repo, lock);
+      const now = await repo.points();
+      const pruned = await prunePoints(repo, lock, o.expire(now.points), o.testHook);
+      result.pruned = resumedPrune ? { ...pruned, removedPoints: [...resumedPrune.removedPoints, ...pruned.removedPoints], removedPacks: resumedPrune.removedPacks + pruned.removedPacks, freedBytes: resumedPrune.freedBytes + pruned.freedBytes, resumed: true } : pruned;
     }
     m.set({ phase: 'done' }, true);
     result.seconds = (Date.now() - t0) / 1000;

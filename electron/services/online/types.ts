@@ -9,6 +9,8 @@ import type { Policy } from '../../../shared/policy-schema.ts';
 import type { SeedRef } from '../policies/online-run.ts';
 import type { Exclusions, SkippedItem } from '../backup/scan.ts';
 import type { BandwidthLimiter } from './limiter.ts';
+import type { PointHeader } from './point-format.ts';
+import type { PruneResult } from './prune.ts';
 
 export type { BandwidthLimiter } from './limiter.ts';
 
@@ -82,6 +84,11 @@ export interface OnlineBackupOptions {
   label?: string;
   /** Where the chunk worker lives when the code is bundled. */
   workerUrl?: URL;
+  /**
+   * Retention: after the point is committed, under the same lock, the ids of the points to remove (given every
+   * point, oldest first, the new one included; `retentionFor` in prune.ts applies a policy). Absent: nothing pruned.
+   */
+  expire?: (points: PointHeader[]) => string[];
   testHook?: (point: string) => void | Promise<void>;
 }
 
@@ -117,5 +124,7 @@ export interface OnlineBackupResult {
   notes: string[];
   /** Continued an interrupted run's spool. */
   resumed: boolean;
+  /** What retention removed (also a prune an interrupted run left, finished first); null: nothing to do. */
+  pruned: PruneResult | null;
   seconds: number;
 }
