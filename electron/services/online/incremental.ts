@@ -180,7 +180,9 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null): Pr
     let read: ReadResult | null = null;
     if (part.toRead.length) read = await readFiles({ entries: part.toRead, files: part.toRead.length, writer: w, keys: repo.keys, meter, opts: engineOpts });
     await w.finish();
-    m.set({ phase: 'uploading' }, true);
+    // The meter reports at most every 250 ms: take its final counts.
+    const readCounts = meter.snapshot();
+    m.set({ phase: 'uploading', bytesRead: readCounts.bytesProcessed, newBytes: readCounts.bytesProcessed - readCounts.dedupSavedBytes }, true);
     await uploads.drain();
 
     m.set({ phase: 'catalog' }, true);
