@@ -15,6 +15,9 @@ import { LOCK_PATH } from './layout.ts';
 const LEASE_SECONDS = 60;
 const RENEW_MS = 20_000;
 
+/** Jobs (`account/container/job/`) whose lock a run in this process holds now. */
+const held = new Set<string>();
+
 export interface ContainerLock {
   /** Renews the lease now; throws when it is no longer ours (then nothing may be deleted). */
   assertHeld(): Promise<void>;
@@ -44,7 +47,10 @@ export async function acquireContainerLock(cc: ContainerClient, job: string, whe
     } catch (err) {
       if (statusOf(err) !== 409 || storageCode(err) !== 'LeaseAlreadyPresent') throw blobError(err, 'taking the lock of the job', where);
       const holder = await blob.downloadToBuffer(0, undefined, opts()).then((b) => JSON.parse(b.toString('utf8')) as Partial<Holder>, () => ({}) as Partial<Holder>);
-      if (holder.host === me.host && holder.pid && !processAlive(holder.pid, holder.start)) {
+      // A holder on this machine that is gone: a dead process, or this process with no run holding it any more (a
+      // run whose credential expired could not release its lease).
+      const gone = holder.pid === process.pid ? !held.has(where) : !!holder.pid && !processAlive(holder.pid, holder.start);
+      if (holder.host === me.host && gone) {
         await blob.getBlobLeaseClient().breakLease(0, opts()).catch((e: unknown) => Promise.reject(blobError(e, 'breaking the lock of a stopped run', where)));
         continue;
       }
@@ -56,6 +62,7 @@ export async function acquireContainerLock(cc: ContainerClient, job: string, whe
   const lc = lease;
   const text = JSON.stringify(me);
   await blob.upload(text, Buffer.byteLength(text), { ...opts(), conditions: { leaseId: lc.leaseId } }).catch((err: unknown) => Promise.reject(blobError(err, 'writing the lock of the job', where)));
+  held.add(where);
   let lost: AppError | null = null;
   let renewing: Promise<void> = Promise.resolve();
   const renew = () => {
@@ -79,6 +86,7 @@ export async function acquireContainerLock(cc: ContainerClient, job: string, whe
     },
     async release() {
       clearInterval(timer);
+      held.delete(where);
       await renewing;
       await lc.releaseLease().catch(() => undefined);
     },
