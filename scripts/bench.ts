@@ -1,11 +1,11 @@
-/** `npm run bench -- <backup|diskprep> [options]`: benchmarks that print ratios against peers measured in the same run. */
+/** `npm run bench -- <backup|diskprep|incremental> [options]`: benchmarks that print ratios against peers measured in the same run. */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../electron/services/paths.ts';
 
 const [which, ...rest] = process.argv.slice(2);
-const scripts: Record<string, string> = { backup: 'bench-backup.ts', diskprep: 'bench-diskprep.ts' };
+const scripts: Record<string, string> = { backup: 'bench-backup.ts', diskprep: 'bench-diskprep.ts', incremental: 'bench-incremental.ts' };
 if (!which || !scripts[which]) {
   process.stderr.write(`usage: npm run bench -- <${Object.keys(scripts).join('|')}> [--size 1G]\n`);
   process.exit(2);
