@@ -1,10 +1,11 @@
 /**
  * Issue 16, the whole way: `obc backup` to a staging folder, Disk Prep onto folder disks, the Local sandbox's
  * datacenter imports them into Azurite, then three online runs with changes (add, modify, delete, rename, a growing
- * file). A new machine — a data dir that only signed in, no staging folder, no disks, no spool — lists the restore
- * points with `obc restore-points list`, verifies each with `obc verify --from-container --restore-point` and restores
- * each with `obc restore --from-container --restore-point`; every restore equals the tree as it was at that run, by
- * the independent walker of tests/roundtrip (Python's os.walk/lstat).
+ * file). A new machine — a data dir that only signed in, no staging folder, no disks, no spool — backs up once more
+ * with `obc backup --online`, lists the restore points with `obc restore-points list`, verifies each with
+ * `obc verify --from-container --restore-point` and restores each with `obc restore --from-container
+ * --restore-point`; every restore equals the tree as it was at that run, by the independent walker of
+ * tests/roundtrip (Python's os.walk/lstat).
  */
 import { appendFile, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -103,12 +104,18 @@ describe('online restore points after a datacenter import (CLI)', () => {
     for (const d of [staging, disk, workDir]) await rm(d, { recursive: true, force: true });
     const env2 = { OBC_DATA_DIR: newMachine };
     const where = ['--job', JOB, '--passphrase-file', pf, '--subscription', sb.subscriptionId, '--storage-account', ACCOUNT, '--container', 'seed'];
+    // Back Up Now from the new machine (`obc backup --online`, nothing changed): a point at this instant, kept till its date.
+    const now = await cli(['backup', '--online', '--items', src, '--retain-until', '2027-01-31', ...where, '--json'], { env: env2 });
+    expect(now.code, now.stdout.slice(-600) + now.stderr).toBe(0);
+    const nowPoint = resultOf(now)?.result as { point: { id: string; time: string; retainUntil: string }; filesRead: number; packs: number };
+    expect(nowPoint).toMatchObject({ filesRead: 0, packs: 0, point: { retainUntil: '2027-01-31' } });
+    snaps.splice(1, 0, { id: nowPoint.point.id, walk: await walkTree(src) });
     const list = await cli(['restore-points', 'list', ...where, '--json'], { env: env2 });
     expect(list.code, list.stdout + list.stderr).toBe(0);
     const listed = (resultOf(list)?.result as { points: Array<{ id: string; time: string; files: number }> }).points;
     expect(listed.map((p) => p.id)).toEqual(snaps.map((s) => s.id));
-    expect(listed.slice(1).map((p) => p.time)).toEqual(['2026-12-05T21:00:00.000Z', '2026-12-06T21:00:00.000Z', '2026-12-07T21:00:00.000Z']);
-    expect(listed.map((p) => p.files)).toEqual([7, 8, 7, 7]);
+    expect(listed.slice(2).map((p) => p.time)).toEqual(['2026-12-05T21:00:00.000Z', '2026-12-06T21:00:00.000Z', '2026-12-07T21:00:00.000Z']);
+    expect(listed.map((p) => p.files)).toEqual([7, 7, 8, 7, 7]);
 
     for (const s of snaps) {
       const v = await cli(['verify', '--from-container', '--restore-point', s.id, ...where, '--json'], { env: env2 });

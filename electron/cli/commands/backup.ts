@@ -73,7 +73,8 @@ export function register(program: Command): void {
       [],
     )
     .option('--exclude-nonrecursive <rule>', 'like --exclude, but only directly in that folder, not its subfolders (D:\\Data\\*.iso, /srv/data/cache); repeatable', collect, [])
-    .requiredOption('--staging <dir>', 'staging location')
+    .option('--staging <dir>', 'staging location (required unless --online)')
+    .option('--online', 'after the import: upload a restore point to the container the seed was imported into (needs `obc signin`, --subscription, --storage-account, --container)')
     .requiredOption('--job <name>', 'import job name (lowercase letters, digits, hyphens)')
     .requiredOption('--passphrase-file <file>', 'file holding the encryption passphrase (16–256 printable ASCII characters)')
     .option('--storage-account <name>', 'target storage account')
@@ -98,6 +99,12 @@ export function register(program: Command): void {
         const jobBackend = o.jobType === undefined ? undefined : ({ 'data-box': 'DataBox', 'import-export': 'ImportExport' } as const)[o.jobType as 'data-box' | 'import-export'];
         if (o.jobType !== undefined && !jobBackend) throw new AppError('VALIDATION', `--job-type "${o.jobType}" must be data-box or import-export.`);
         const exclusions = exclusionsFromArgs(o.exclude, o.excludeNonrecursive);
+        if (o.online) {
+          if (o.staging || o.overwrite) throw new AppError('VALIDATION', '--online uploads a restore point to the container: it takes no --staging or --overwrite.', { field: 'online' });
+          const { backUpOnlineFromCli } = await import('./backup-online.ts');
+          return backUpOnlineFromCli({ ...o, json }, exclusions, await readPassphraseFile(o.passphraseFile));
+        }
+        if (!o.staging) throw new AppError('VALIDATION', 'Give --staging <dir> (or --online to upload a restore point to the container).', { field: 'staging' });
         // Before anything is written: a staging location inside the items would hold a backup of itself.
         const holder = await itemHoldingStaging(o.staging, o.items);
         if (holder) {
