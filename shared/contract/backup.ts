@@ -78,6 +78,8 @@ export interface VerifySummary {
   ok: boolean;
   jobName: string;
   packsChecked: number;
+  /** With a data subset (`obc verify --read-data-subset`): packs not read. */
+  packsNotRead?: number;
   chunksChecked: number;
   filesChecked: number;
   catalogOk: boolean;

@@ -13,7 +13,9 @@ import { FAST_KDF, PASS, prng, tempDir } from '../../electron/services/backup/te
 import { compareWalks, walkTree, type Walk } from '../roundtrip/walk.ts';
 import { runOnlineBackup } from '../../electron/services/online/incremental.ts';
 import { OnlineRepo, pointInfo } from '../../electron/services/online/repo.ts';
-import { openRestorePoint } from '../../electron/services/online/point-source.ts';
+import { PointPackSource, openRestorePoint } from '../../electron/services/online/point-source.ts';
+import { verifyJob } from '../../electron/services/backup/verify.ts';
+import { packPath as packPathOf } from '../../electron/services/backup/pack-format.ts';
 import { importStagedJob, runChild, startTestStorage, type TestStorage } from './test-container.ts';
 
 const JOB = 'online-int';
@@ -82,6 +84,23 @@ describe('online restore points (Azurite)', () => {
       const diffs = compareWalks(s.walk, await walkTree(join(to, catalogPathOf(src))), { dirModeAdded: 0o700 });
       expect(diffs, s.id).toEqual([]);
     }
+
+    // verify --read-data-subset on a point: two slices read every pack once; a damaged pack is found by its slice only.
+    const last = points[points.length - 1];
+    const whole = await verifyJob(new PointPackSource(repo, last), PASS);
+    const halves = [await verifyJob(new PointPackSource(repo, last), PASS, undefined, undefined, { subset: { n: 1, m: 2 } }), await verifyJob(new PointPackSource(repo, last), PASS, undefined, undefined, { subset: { n: 2, m: 2 } })];
+    expect(whole.ok && halves.every((h) => h.ok)).toBe(true);
+    expect(halves.map((h) => h.packsChecked + h.packsNotRead!)).toEqual([whole.packsChecked, whole.packsChecked]);
+    expect(halves[0].packsChecked + halves[1].packsChecked).toBe(whole.packsChecked);
+    const victim = last.packs[1];
+    const blob = cc.getBlockBlobClient(`${JOB}/${victim.path}`);
+    const bytes = await blob.downloadToBuffer();
+    bytes[100] ^= 0xff;
+    if (victim.path.startsWith('online/')) await blob.uploadData(bytes);
+    else await cc.getPageBlobClient(`${JOB}/${victim.path}`).uploadPages(bytes.subarray(0, 512), 0, 512);
+    const after = [await verifyJob(new PointPackSource(repo, last), PASS, undefined, undefined, { subset: { n: 1, m: 2 } }), await verifyJob(new PointPackSource(repo, last), PASS, undefined, undefined, { subset: { n: 2, m: 2 } })];
+    // seed.json lists packs in header order, so pack index 1 is in the second slice.
+    expect(after.map((h) => h.damagedPacks.map((d) => d.path))).toEqual([[], [packPathOf(victim.n)]]);
   }, 180_000);
 
   it('a run killed mid-upload leaves no point; the rerun sends no staged block again and its point restores', async () => {

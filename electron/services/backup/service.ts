@@ -12,6 +12,7 @@ import { openDiskSource } from './disk-source.ts';
 import { restoreJob, type ConflictChoice } from './restore.ts';
 import { freeSpace, scanItems, type Exclusions } from './scan.ts';
 import { verifyJob } from './verify.ts';
+import type { DataSubset } from './data-subset.ts';
 import type { BackupOptions, BackupProgress, JobIdentity } from './types.ts';
 
 /** The passphrase typed, or the one this machine's backup policy keeps (protected) for the job. */
@@ -161,23 +162,29 @@ export class BackupService {
   }
 
   /** Verify a backup in the staging folder, on prepared disks or in the container (a source, or staging + job). */
-  verify(req: JobRef): { taskId: string } {
+  verify(req: JobRef & { subset?: DataSubset }): { taskId: string } {
     const src = sourceOf(req);
     const snap = this.tasks.start('verify', `Verify backup: ${src.job}`, async (t) => {
       const passphrase = await this.passphraseFor(req, src.job);
       const source = await this.openSource(src, passphrase);
       let report: VerifySummary;
       try {
-        report = await verifyJob(source, passphrase, t.signal, (p) => {
-          t.progress({ done: p.done, total: p.total, unit: 'bytes' });
-          if (p.current) t.message(`Checking ${p.current}`);
-        });
+        report = await verifyJob(
+          source,
+          passphrase,
+          t.signal,
+          (p) => {
+            t.progress({ done: p.done, total: p.total, unit: 'bytes' });
+            if (p.current) t.message(`Checking ${p.current}`);
+          },
+          req.subset ? { subset: req.subset } : {},
+        );
       } finally {
         await source.close?.();
       }
       for (const p of report.damagedPacks) t.warn(`Damaged: ${p.path}: ${p.reason}`);
       for (const f of report.damagedFiles) t.warn(`Cannot be restored intact: ${f.path}: ${f.reason}`);
-      t.message(report.ok ? `All ${report.packsChecked} packs and ${report.filesChecked} files are intact.` : `${report.damagedPacks.length} damaged pack(s), ${report.damagedFiles.length} affected file(s).`);
+      t.message(report.ok ? `All ${report.packsChecked} packs${report.packsNotRead ? ` read (of ${report.packsChecked + report.packsNotRead})` : ''} and ${report.filesChecked} files are intact.` : `${report.damagedPacks.length} damaged pack(s), ${report.damagedFiles.length} affected file(s).`);
       return { ...report };
     });
     return { taskId: snap.id };

@@ -3,6 +3,7 @@ import { decodeCatalog, CATALOG_PATH, type Catalog } from './catalog.ts';
 import { authenticates } from './crypto.ts';
 import { DESCRIPTOR_PATH, descriptorProblems } from './descriptor.ts';
 import { chunkAad, readPackIndex } from './pack-format.ts';
+import { packsToRead, type DataSubset } from './data-subset.ts';
 import { unlockSource, type PackSource } from './reader.ts';
 
 export interface VerifyProblem {
@@ -19,18 +20,22 @@ export interface VerifyReport {
   /** Files in the backup that cannot be restored intact (catalog paths). */
   damagedFiles: VerifyProblem[];
   catalogOk: boolean;
+  /** With a data subset: packs not read (their chunks not checked; files that use them not judged by their bytes). */
+  packsNotRead?: number;
 }
 export type VerifyProgress = (p: { done: number; total: number; current: string }) => void;
 
 /** Reads every file of seed.files, authenticates every chunk, and resolves every catalog file. */
-export async function verifyJob(source: PackSource, passphrase: string, signal?: AbortSignal, onProgress?: VerifyProgress): Promise<VerifyReport> {
+export async function verifyJob(source: PackSource, passphrase: string, signal?: AbortSignal, onProgress?: VerifyProgress, o: { subset?: DataSubset } = {}): Promise<VerifyReport> {
   const { seed, keys } = await unlockSource(source, passphrase);
   const damagedPacks: VerifyProblem[] = [];
-  const total = seed.files.reduce((s, f) => s + f.length, 0);
   let done = 0;
   let catalog: Catalog | null = null;
   let catalogOk = false;
   const packFiles = seed.files.filter((f) => f.path !== CATALOG_PATH && f.path !== DESCRIPTOR_PATH);
+  const chosen = o.subset ? packsToRead(o.subset, packFiles.length) : null;
+  const readFiles = chosen ? packFiles.filter((_, i) => chosen.has(i)) : packFiles;
+  const total = seed.files.filter((f) => !packFiles.includes(f) || readFiles.includes(f)).reduce((s, f) => s + f.length, 0);
   const descEntry = seed.files.find((f) => f.path === DESCRIPTOR_PATH);
   if (descEntry) {
     const why = await source.readAll(DESCRIPTOR_PATH).then((b) => descriptorProblems(b, descEntry, seed), (err: Error) => [`cannot be read: ${err.message}`]);
@@ -60,7 +65,7 @@ export async function verifyJob(source: PackSource, passphrase: string, signal?:
   const rowsByPack = new Map<number, number[]>();
   catalog?.chunks.forEach((r, i) => rowsByPack.set(r[1], [...(rowsByPack.get(r[1]) ?? []), i]));
   const badChunk = new Set<number>();
-  for (const f of packFiles) {
+  for (const f of readFiles) {
     signal?.throwIfAborted();
     onProgress?.({ done, total, current: f.path });
     const n = Number(/pack-(\d+)\.bin$/.exec(f.path)?.[1] ?? NaN);
@@ -127,7 +132,8 @@ export async function verifyJob(source: PackSource, passphrase: string, signal?:
   return {
     ok: catalogOk && damagedPacks.length === 0 && damagedFiles.length === 0,
     jobName: seed.jobName,
-    packsChecked: packFiles.length,
+    packsChecked: readFiles.length,
+    ...(chosen ? { packsNotRead: packFiles.length - readFiles.length } : {}),
     chunksChecked,
     filesChecked,
     damagedPacks,
