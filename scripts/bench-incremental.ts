@@ -133,7 +133,12 @@ try {
     await fh.close();
     changed += len;
   }
-  const inc = await timed(() => runOnlineBackup({ container: seed.cc, job: 'incr-bench', passphrase: PASS, items: [src], time: new Date().toISOString(), workDir, snapshots: false }));
+  const phases: Array<{ phase: string; at: number }> = [];
+  const onProgress = (p: { phase: string }) => {
+    if (phases.at(-1)?.phase !== p.phase) phases.push({ phase: p.phase, at: performance.now() });
+  };
+  const inc = await timed(() => runOnlineBackup({ container: seed.cc, job: 'incr-bench', passphrase: PASS, items: [src], time: new Date().toISOString(), workDir, snapshots: false, onProgress }));
+  log(`  phases: ${phases.map((p, i) => `${p.phase} ${(((phases[i + 1]?.at ?? p.at) - p.at) / 1000).toFixed(2)} s`).join(', ')}`);
   const ratio = inc.value.uploadedBytes / changed;
   log(`changed ${fmt(changed)} in ${pick} files; incremental: ${inc.seconds.toFixed(2)} s, read ${inc.value.filesRead} files, new ${fmt(inc.value.newBytes)}, uploaded ${fmt(inc.value.uploadedBytes)}`);
   log(`uploaded / changed = ${ratio.toFixed(2)} (target ≤ 1.2: ${ratio <= 1.2 ? 'met' : 'NOT met'})`);
