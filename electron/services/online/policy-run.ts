@@ -69,7 +69,8 @@ export function createOnlineRun(deps: OnlineRunDeps): OnlineRun {
         label: `scheduled backup due ${req.dueAt}`,
         ...(limiter ? { limiter } : {}),
         ...(deps.workerUrl ? { workerUrl: deps.workerUrl } : {}),
-        expire: (points) => retentionFor(policy, points, now()).expire,
+        // The "every N weeks" count starts at the policy's creation, as the scheduler counts it.
+        expire: (points) => retentionFor(policy, points, now(), Date.parse(policy.createdAt)).expire,
         onProgress: (p) =>
           req.progress({
             message: p.currentFile && (p.phase === 'reading' || p.phase === 'scanning') ? `${PHASE[p.phase]} ${p.currentFile}` : PHASE[p.phase],
