@@ -92,7 +92,8 @@ describe('OnlineRun (the scheduler seam) and credentials', () => {
     const { src, cc } = await seeded(job);
     for (let i = 0; i < 2; i++) await writeFile(join(src, `n${i}.bin`), prng(20 + i)(900_000));
     const workDir = join(dir, 'sas-work');
-    const expiresOn = new Date(Math.ceil((Date.now() + 5_000) / 1000) * 1000);
+    // Long enough for the first pack to be committed on a loaded machine; the second waits for the expiry.
+    const expiresOn = new Date(Math.ceil((Date.now() + 10_000) / 1000) * 1000);
     const short = sasContainer(job, expiresOn);
     let failure: unknown;
     try {
@@ -118,6 +119,7 @@ describe('OnlineRun (the scheduler seam) and credentials', () => {
     expect((failure as Error).message).toMatch(/expired or was revoked[\s\S]*Nothing was lost/);
     const repo = await OnlineRepo.open(cc, job, PASS);
     expect((await repo.points()).points.map((p) => p.id)).toEqual(['seed']);
+    expect(await cc.getBlobClient(`${job}/online/packs/pack-000002.bin`).exists(), 'the first pack was committed before the SAS expired').toBe(true);
 
     const fresh = sasContainer(job, new Date(Date.now() + 3_600_000));
     const r = await runOnlineBackup({ container: fresh, job, passphrase: PASS, items: [src], time: '2026-12-05T21:00:00Z', workDir, packSize: 1 << 20, snapshots: false });
