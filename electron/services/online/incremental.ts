@@ -249,6 +249,7 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null): Pr
     });
     void up;
     await o.testHook?.('point');
+    await repo.rememberCatalog(id, catBytes);
     await spool.finish();
     const header = { ...headerBase, newBytes: packBytes + probe, catalog: { length: catBytes.length, sha256: '' } };
     const result: OnlineBackupResult = {

@@ -186,6 +186,11 @@ export class OnlineRepo {
     return cat;
   }
 
+  /** Keeps the catalog of a point this machine just committed, so the next run need not download it. */
+  async rememberCatalog(id: string, catalog: Buffer): Promise<void> {
+    if (this.cacheDir) await writeFileAtomic(join(this.cacheDir, `${id}.cat`), catalog, 0o600);
+  }
+
   async catalog(h: PointHeader): Promise<Catalog> {
     return decodeCatalog(this.keys.enc, this.job, await this.catalogBytes(h));
   }
