@@ -158,7 +158,9 @@ try {
   log(`${smallFiles} small files: seed backup ${manySeed.seconds.toFixed(1)} s`);
   const manyWork = join(base, 'many-work');
   await runOnlineBackup({ container: manySeed.cc, job: 'many-bench', passphrase: PASS, items: [many], time: new Date().toISOString(), workDir: manyWork, snapshots: false });
-  const idle = await timed(() => runOnlineBackup({ container: manySeed.cc, job: 'many-bench', passphrase: PASS, items: [many], time: new Date().toISOString(), workDir: manyWork, snapshots: false }));
+  phases.length = 0;
+  const idle = await timed(() => runOnlineBackup({ container: manySeed.cc, job: 'many-bench', passphrase: PASS, items: [many], time: new Date().toISOString(), workDir: manyWork, snapshots: false, onProgress }));
+  log(`  phases: ${phases.map((p, i) => `${p.phase} ${(((phases[i + 1]?.at ?? p.at) - p.at) / 1000).toFixed(2)} s`).join(', ')}`);
   log(`nothing changed, ${smallFiles} files: ${idle.seconds.toFixed(2)} s, read ${idle.value.filesRead} files, uploaded ${fmt(idle.value.uploadedBytes)} (target < 10 s: ${idle.seconds < 10 ? 'met' : 'NOT met'})`);
 } finally {
   await azurite.stop();
