@@ -20,6 +20,8 @@ import { writeJsonAtomic } from '../../electron/services/store/atomic.ts';
 import { catalogPathOf } from '../../electron/services/backup/scan.ts';
 import { prng } from '../../electron/services/backup/test-utils.ts';
 import { initFolderDisk } from '../../electron/services/diskprep/folder-disk.ts';
+import { writeSasFile } from '../../electron/services/diskprep/test-helpers.ts';
+import { sandboxCredential } from '../../electron/services/sandbox/test-sas.ts';
 import { runOnlineBackup } from '../../electron/services/online/incremental.ts';
 import { compareWalks, walkTree, type Walk } from '../roundtrip/walk.ts';
 import { PASSPHRASE, cli, resultOf, writePassFile } from '../faults/helpers.ts';
@@ -67,7 +69,8 @@ describe('online restore points after a datacenter import (CLI)', () => {
     expect(b.code, b.stdout.slice(-400) + b.stderr).toBe(0);
     const disk = join(dir, 'disk1');
     await initFolderDisk(disk, 'JOURNEY1', 8 * MiB);
-    const dp = await cli(['diskprep', `s:${staging}`, '--job', JOB, '--disk', disk, '--passphrase-file', pf, '--no-job', '--yes', '--json']);
+    // The manifests' container SAS the sandbox datacenter imports with.
+    const dp = await cli(['diskprep', `s:${staging}`, '--job', JOB, '--disk', disk, '--passphrase-file', pf, '--no-job', '--container-sas', await writeSasFile(dir, sandboxCredential(sb, key), JOB), '--yes', '--json']);
     expect(dp.code, dp.stdout.slice(-600) + dp.stderr).toBe(0);
     const imp = await importThroughDatacenter(sb, token, key, staging, JOB, PASSPHRASE, [disk]);
     expect(imp.state).toBe('Completed');
