@@ -86,12 +86,15 @@ describe('retention pruning (Azurite)', () => {
     const cOnly = p5.point.id;
     const packsBefore = await blobNames(j.cc, 'prune-policy/online/packs/');
     expect(packsBefore.length).toBe(3); // c.bin's, d.bin's, e.txt's
+    // A pack a killed run committed and nobody continued (no point names it) goes too.
+    await j.cc.getBlockBlobClient('prune-policy/online/packs/pack-000099.bin').uploadData(Buffer.alloc(4096, 7));
     const p8 = await j.run(8, { expire: (points) => retentionFor(policy, points, Date.parse('2026-12-08T21:30:00Z')).expire });
     // Daily ×2 at 21:30 on the 8th: the 7th's and the 8th's points; the seed (no Retain Backup Till), the 5th and the 6th go.
-    expect(p8.pruned).toMatchObject({ removedPoints: ['seed', cOnly, p6.point.id], removedPacks: 1, resumed: false });
+    expect(p8.pruned).toMatchObject({ removedPoints: ['seed', cOnly, p6.point.id], removedPacks: 2, resumed: false });
     const repo = await j.repo();
     expect((await repo.points()).points.map((p) => p.id)).toEqual([p7.point.id, p8.point.id]);
-    // c.bin's pack is gone; d.bin's (used by the kept points) and the seed's (a.bin, b.txt) stay; so does the descriptor.
+    // c.bin's pack and the orphan are gone; d.bin's (used by the kept points) and the seed's (a.bin, b.txt) stay; so
+    // does the descriptor.
     const packsAfter = await blobNames(j.cc, 'prune-policy/online/packs/');
     expect(packsAfter).toEqual(packsBefore.slice(1));
     expect(await blobNames(j.cc, 'prune-policy/')).toEqual(expect.arrayContaining(['obc-backup.json', 'packs/pack-000001.bin']));

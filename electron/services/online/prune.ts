@@ -15,7 +15,7 @@ import type { Policy } from '../../../shared/policy-schema.ts';
 import { CATALOG_PATH } from '../backup/catalog.ts';
 import { open as openSealed, seal } from '../backup/crypto.ts';
 import { onBlob, statusOf } from './blob-errors.ts';
-import { PRUNE_PLAN_PATH, SEED_POINT_ID, pointPath } from './layout.ts';
+import { ONLINE_DIR, PRUNE_PLAN_PATH, SEED_POINT_ID, pointPath } from './layout.ts';
 import type { ContainerLock } from './lock.ts';
 import type { PointHeader } from './point-format.ts';
 import type { OnlineRepo } from './repo.ts';
@@ -114,12 +114,19 @@ export async function resumePrune(repo: OnlineRepo, lock: ContainerLock, testHoo
 /** Removes the points `expire` names (never the newest) and the packs only they use. */
 export async function prunePoints(repo: OnlineRepo, lock: ContainerLock, expire: string[], testHook?: (point: string) => void | Promise<void>): Promise<PruneResult> {
   const earlier = await resumePrune(repo, lock, testHook);
-  const { points } = await repo.points();
+  const { points, damaged } = await repo.points();
   const wanted = new Set(expire);
   const go = points.filter((p) => wanted.has(p.id)).map((p) => p.id); // oldest first
   if (points.length && go.includes(points[points.length - 1].id)) throw new AppError('INTERNAL', `Pruning would remove the newest restore point ${points[points.length - 1].id}; nothing was deleted.`);
-  if (!go.length) return earlier ?? { removedPoints: [], removedPacks: 0, freedBytes: 0, resumed: false };
-  const plan: PrunePlan = { format: 'obc-prune', formatVersion: 1, createdAt: new Date().toISOString(), expire: go, packs: [...unusedPacks(points, new Set(go))].map(([path, length]) => ({ path, length })) };
+  const packs = unusedPacks(points, new Set(go));
+  // Packs of runs that were killed and never continued here (no point names them). Under the lock no run is under
+  // way, and a spool that still lists one sends it again. Not while a point is unreadable: it may name them.
+  if (!damaged.length) {
+    const named = new Set(points.flatMap((p) => p.packs.map((k) => k.path)));
+    for (const b of await repo.packs()) if (b.path.startsWith(ONLINE_DIR) && !named.has(b.path)) packs.set(b.path, b.length);
+  }
+  if (!go.length && !packs.size) return earlier ?? { removedPoints: [], removedPacks: 0, freedBytes: 0, resumed: false };
+  const plan: PrunePlan = { format: 'obc-prune', formatVersion: 1, createdAt: new Date().toISOString(), expire: go, packs: [...packs].map(([path, length]) => ({ path, length })) };
   await lock.assertHeld();
   const sealed = seal(repo.keys.enc, Buffer.from(JSON.stringify(plan)), aad(repo.job));
   await onBlob('writing the pruning plan', repo.where, () => repo.cc.getBlockBlobClient(repo.blobName(PRUNE_PLAN_PATH)).uploadData(sealed));
