@@ -85,7 +85,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   await policies.load();
   policies.on('changed', (v) => events.publish('policy:changed', v));
   // The scheduler's seams (import job check, online run): the same wiring as obc agent's.
-  connectScheduler(policies, { azure: async () => azure });
+  connectScheduler(policies, { azure: async () => azure, dataDir: opts.dataDir });
   const sandbox = new SandboxService({ dataDir: opts.dataDir, onStarted: (cloud) => azure.addCloud(cloud) });
   const importVerify = new ImportVerifyService({ tasks, dataDir: opts.dataDir, storageAccess: async () => (await azure.session_()).clients });
   log.write('info', 'services:started', { dataDir: opts.dataDir });

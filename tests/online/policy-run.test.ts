@@ -142,7 +142,8 @@ describe('OnlineRun (the scheduler seam) and credentials', () => {
     await svc.load();
     connectScheduler(svc, {
       azure: async () => ({ getJob: async () => ({ state: 'Completed', backend: 'ImportExport' }) }) as never,
-      online: { dataDir, openContainer: async ({ seed }) => ({ container: cc, job: seed!.jobName }) },
+      dataDir,
+      openContainer: async ({ seed }) => ({ container: cc, job: seed!.jobName }),
     });
     const base = samplePolicy({ items: [{ path: src, kind: 'folder' }] }, stagingLocation);
     await svc.save({ ...base, initialBackup: { type: 'ownDisks', ownDisk: { ...base.initialBackup.ownDisk!, storageAccount: storage.account, container: job, importJobName: job } } }, PASS);

@@ -1,19 +1,24 @@
 /**
  * The one place that gives the scheduler its seams, for both console hosts (services/index.ts) and `obc agent`
- * (agent/run-agent.ts): the import job check (Azure layer) and what a due run does after the seed (`OnlineRun`):
- * the online engine (services/online/policy-run.ts) when the caller gives it a way to open the policy's container
- * (`online.openContainer`: the Entra application or a container SAS), else `notInThisBuild`, which sends nothing.
+ * (agent/run-agent.ts): the import job check (Azure layer) and what a due run does after the seed (`OnlineRun`): the
+ * online engine (services/online/policy-run.ts), with the policy's container opened by `policyContainerOpener` (the
+ * container SAS stored in Change Properties, else the Entra application) and Change Properties' throttling.
  */
 import type { AzureService } from '../azure/azure-service.ts';
+import type { ContainerOpener } from '../online/types.ts';
 import type { OnlineRunDeps } from '../online/policy-run.ts';
+import { limiterFor } from './bandwidth.ts';
+import { policyContainerOpener } from './container-opener.ts';
 import type { PolicyService } from './index.ts';
-import { notInThisBuild, type OnlineRun } from './online-run.ts';
+import type { OnlineRun } from './online-run.ts';
 
 export interface SchedulerDeps {
   /** The Azure layer, created on first use (the agent loads the Azure SDKs only when a run needs them). */
-  azure: () => Promise<Pick<AzureService, 'getJob'>>;
-  /** The online engine's container opener, limiter and data dir; absent: due runs after the seed send nothing. */
-  online?: OnlineRunDeps;
+  azure: () => Promise<Pick<AzureService, 'getJob' | 'openContainer'>>;
+  /** The data dir: online runs keep their spool and caches under `<dataDir>/online/`. */
+  dataDir: string;
+  /** Tests: the policy's container by other means than the Azure layer. */
+  openContainer?: ContainerOpener;
 }
 
 /** The online engine, loaded on a run's first use. */
@@ -31,6 +36,10 @@ export function connectScheduler(policies: PolicyService, deps: SchedulerDeps): 
         return { state: job.state, backend: job.backend };
       },
     },
-    online: deps.online ? engineRun(deps.online) : notInThisBuild,
+    online: engineRun({
+      dataDir: deps.dataDir,
+      openContainer: deps.openContainer ?? policyContainerOpener({ azure: deps.azure, storedSasUrl: () => policies.store.containerSas() }),
+      limiterFor: limiterFor(policies.store),
+    }),
   });
 }

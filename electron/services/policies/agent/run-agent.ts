@@ -44,6 +44,7 @@ export async function runAgent(o: AgentRunOptions): Promise<void> {
   const policies = new PolicyService({ dataDir: o.dataDir, protector: new FileKeyProtector(join(o.dataDir, 'policy-secrets.key')), tasks, clock, hostLabel: AGENT_LABEL });
   let azure: AzureService | null = null;
   connectScheduler(policies, {
+    dataDir: o.dataDir,
     // Loaded on the first check only: an agent waiting for the next run does not carry the Azure SDKs.
     azure: async () =>
       (azure ??= new (await import('../../azure/azure-service.ts')).AzureService({
