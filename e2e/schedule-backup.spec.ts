@@ -416,7 +416,7 @@ test('Change Properties: throttling bounds, proxy, passphrase change, container 
   // Container access: this policy's first backup goes over the network, so no container SAS applies (said by the host).
   await page.getByTestId('cp-tab-containerAccess').click();
   await expect(page.getByTestId('cp-ca-current')).toContainText("The Entra application with this machine's certificate");
-  await expect(page.getByTestId('cp-ca-note')).toContainText('not part of this build yet');
+  await expect(page.getByTestId('cp-ca-note')).toContainText('Scheduled runs after the import use it to upload their restore points');
   await page.getByTestId('cp-ca-sas').click();
   const sasUrl = 'https://seedacct01.blob.core.windows.net/seed-data?sv=2025-11-05&sr=c&sp=rwdl&se=2099-01-01T00:00:00Z&sig=e2e-container-sas-signature';
   await page.getByTestId('cp-ca-url').fill(sasUrl);

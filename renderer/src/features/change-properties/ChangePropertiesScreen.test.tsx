@@ -102,7 +102,7 @@ describe('Change Properties', () => {
     await renderIt();
     fireEvent.click(screen.getByTestId('cp-tab-containerAccess'));
     expect((await screen.findByTestId('cp-ca-current')).textContent).toMatch(/Entra application with this machine's certificate/);
-    expect(screen.getByTestId('cp-ca-note').textContent).toMatch(/not part of this build yet/);
+    expect(screen.getByTestId('cp-ca-note').textContent).toMatch(/Scheduled runs after the import use it to upload their restore points/);
     expect((screen.getByTestId('cp-ca-save') as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(screen.getByTestId('cp-ca-sas'));
     type('cp-ca-url', `https://seedacct01.blob.core.windows.net/seed-data?sv=2025-11-05&sr=c&sp=rl&se=2099-01-01T00:00:00Z&sig=${sig}`);

@@ -64,8 +64,8 @@ export function ContainerAccessTab({ view }: { view: ContainerAccessView }) {
         </Field>
       )}
       <Text size={200} data-testid="cp-ca-note">
-        The SAS URL is stored protected on this machine and never shown again. Online backups after the seed are not part of this build yet, so nothing uses this
-        setting until they are.
+        The SAS URL is stored protected on this machine and never shown again. Scheduled runs after the import use it to upload their restore points to the
+        container.
       </Text>
       <div>
         <Button data-testid="cp-ca-save" appearance="primary" disabled={saving || !canSave} onClick={() => void onSave()}>

@@ -5,6 +5,6 @@
 export const BACKUP_HOME =
   'Your backups live in the storage account container the seed is imported into, not in a Recovery Services vault: with that storage account and your passphrase, another machine can restore them.';
 
-/** True of this build: scheduled runs after the import are recorded in Jobs and send nothing (services/policies/online-run.ts). */
+/** What scheduled runs do once the seed is imported (services/online/policy-run.ts). */
 export const LATER_BACKUPS =
-  'Online backups of later changes to that container are not part of this build yet: scheduled runs after the import are recorded in Jobs, and no data leaves this machine.';
+  'After the import, each scheduled run uploads a restore point of the changes to that container: only new data is sent, and the retention settings decide how long each point is kept.';
