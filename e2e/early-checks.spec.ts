@@ -133,9 +133,10 @@ test('the tracking dialog says what is missing and refuses a ship date before th
   const { staging } = await makeBackup(page, sandbox, work, job, PASSPHRASE, [2, 1]);
   const diskPath = join(work, 'disk-track');
   await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'TRACK1', capacity: '64M' });
+  // Signed in first: Disk Prep signs the manifests' container SAS through the Azure layer.
+  await signInThroughApi(page, sandbox);
   const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { staging, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
   await waitTask(page, taskId);
-  await signInThroughApi(page, sandbox);
   await invoke(page, 'azure:registerProvider', { subscriptionId: sandbox.subscriptionId, namespace: 'Microsoft.ImportExport' });
   const drives = await invoke<{ driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }> }>(page, 'diskprep:drives', { staging, job, revealKeys: true, passphrase: PASSPHRASE });
   const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', { subscriptionId: sandbox.subscriptionId });

@@ -77,9 +77,10 @@ test('a reopened Prepare Disks shows the import job as it is now; Import Jobs is
   const { staging } = await makeBackup(page, sandbox, work, job, PASSPHRASE, [2, 1]);
   const diskPath = join(work, 'disk-stale');
   await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'STALE1', capacity: '64M' });
+  // Signed in first: Disk Prep signs the manifests' container SAS through the Azure layer.
+  await signInThroughApi(page, sandbox);
   const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { staging, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
   await waitTask(page, taskId);
-  await signInThroughApi(page, sandbox);
   await invoke(page, 'azure:registerProvider', { subscriptionId: sandbox.subscriptionId, namespace: 'Microsoft.ImportExport' });
 
   // Prepare Disks: the prepared job → shipping → the import job is created (Creating).
@@ -91,6 +92,9 @@ test('a reopened Prepare Disks shows the import job as it is now; Import Jobs is
   await page.getByTestId('dp-skip-to-shipping').click();
   await expect(page.getByTestId('dp-target')).toContainText('obcseedv2');
   await fillShipping(page);
+  // This test follows an Import/Export job (its states and its datacenter address); new jobs default to Data Box.
+  await page.getByTestId('dp-job-type').click();
+  await page.getByRole('option', { name: 'Azure Import/Export job' }).click();
   await page.getByTestId('dp-create-job').click();
   await expect(page.getByTestId('dp-result-job')).toHaveAttribute('data-state', 'Creating', { timeout: 60_000 });
   // The datacenter's address in the US order: "Santa Clara, CA 95050".
