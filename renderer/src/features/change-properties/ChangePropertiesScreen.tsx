@@ -10,7 +10,7 @@ import { ThrottlingTab } from './ThrottlingTab.tsx';
 import { ProxyTab } from './ProxyTab.tsx';
 import { EncryptionTab } from './EncryptionTab.tsx';
 import { ContainerAccessTab } from './ContainerAccessTab.tsx';
-import type { PropertiesTab } from '../../store/slices/change-properties.ts';
+import type { PropertiesTab } from '../../store/state/change-properties.ts';
 
 type TabId = PropertiesTab;
 

@@ -8,7 +8,7 @@ import {
 } from '@fluentui/react-icons';
 import type { JSX } from 'react';
 import { useAppStore } from '../../store/index.ts';
-import type { ScreenId } from '../../store/slices/ui.ts';
+import type { ScreenId } from '../../store/state/ui.ts';
 import { SCREENS } from '../screens/registry.ts';
 
 const ICONS: Record<ScreenId, JSX.Element> = {

@@ -6,7 +6,7 @@
 import { Button, Card, CardHeader, Link, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useAppStore } from '../../store/index.ts';
 import { settingsSelectors } from '../../store/slices/settings.ts';
-import type { ScreenId } from '../../store/slices/ui.ts';
+import type { ScreenId } from '../../store/state/ui.ts';
 import { BACKUP_HOME, LATER_BACKUPS } from './backup-home.ts';
 
 const STEPS: { title: string; text: string; screen?: ScreenId }[] = [

@@ -7,7 +7,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { isFinished } from '../../../../shared/task.ts';
 import { WizardFrame, type WizardStepDef } from '../../components/WizardFrame.tsx';
 import { useAppStore } from '../../store/index.ts';
-import { DISK_PREP_STEPS, type DiskPrepStep } from '../../store/slices/disk-prep.ts';
+import { DISK_PREP_STEPS, type DiskPrepStep } from '../../store/state/disk-prep.ts';
 import { ShippingPage } from '../shipping/ShippingPage.tsx';
 import { ShippingResult } from '../shipping/ShippingResult.tsx';
 import { CopyProgressPage } from './CopyProgressPage.tsx';

@@ -1,5 +1,5 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
-import type { ScreenId } from '../../store/slices/ui.ts';
+import type { ScreenId } from '../../store/state/ui.ts';
 
 export interface ScreenDef {
   id: Exclude<ScreenId, 'console'>;

@@ -1,28 +1,7 @@
 /** Change Properties (SPEC §2.7): throttling, proxy, passphrase change and container access, through properties:* channels. */
-import type { PassphraseChangeResult } from '../../../../shared/contract/policies.ts';
-import type { ContainerAccessInput, PropertiesView, ProxyInput, Throttling } from '../../../../shared/policy-schema.ts';
 import { api, errorMessage } from '../../api/client.ts';
 import type { SliceCreator } from '../types.ts';
-
-export type PropertiesTab = 'throttling' | 'proxy' | 'passphrase' | 'containerAccess';
-
-export interface ChangePropertiesState {
-  changeProperties: {
-    view: PropertiesView | null;
-    loadError: string | null;
-    saving: PropertiesTab | null;
-    result: { tab: PropertiesTab; ok: boolean; message: string } | null;
-  };
-}
-export interface ChangePropertiesActions {
-  loadProperties(): Promise<void>;
-  saveThrottling(t: Throttling): Promise<void>;
-  saveProxy(p: ProxyInput): Promise<void>;
-  changePassphrase(current: string, next: string): Promise<PassphraseChangeResult | null>;
-  /** The SAS URL goes to the main process once and is never kept here after the answer. */
-  saveContainerAccess(a: ContainerAccessInput): Promise<boolean>;
-}
-export type ChangePropertiesSlice = ChangePropertiesState & ChangePropertiesActions;
+import type { ChangePropertiesState, ChangePropertiesSlice } from '../state/change-properties.ts';
 
 export const initChangePropertiesState: ChangePropertiesState = { changeProperties: { view: null, loadError: null, saving: null, result: null } };
 

@@ -1,22 +1,7 @@
-import type { AppInfo } from '../../../../shared/contract/core.ts';
 import { api, errorMessage } from '../../api/client.ts';
-import type { ConnectionStatus } from '../../api/types.ts';
 import { setDateLocale } from '../../components/format.ts';
 import type { SliceCreator } from '../types.ts';
-
-export interface ConnectionState {
-  connection: ConnectionStatus;
-  appInfo: AppInfo | null;
-  appInfoError: string | null;
-}
-
-export interface ConnectionActions {
-  setConnection(status: ConnectionStatus): void;
-  loadAppInfo(): Promise<void>;
-  retryConnection(): void;
-}
-
-export type ConnectionSlice = ConnectionState & ConnectionActions;
+import type { ConnectionState, ConnectionSlice } from '../state/connection.ts';
 
 export const initConnectionState: ConnectionState = { connection: { state: 'connecting' }, appInfo: null, appInfoError: null };
 

@@ -3,7 +3,7 @@ import { api } from '../../api/client.ts';
 import { fromDefaults, toDefaults, validateShipping } from '../../../../shared/shipping-draft.ts';
 import { resolveJobTarget } from './job-target.ts';
 import type { AppStore } from '../types.ts';
-import type { DiskPrepActions, DiskPrepState, DiskPrepStep } from './disk-prep.ts';
+import type { DiskPrepActions, DiskPrepState, DiskPrepStep } from '../state/disk-prep.ts';
 
 type ShippingActionNames = 'openShipping' | 'setDiskPrepJobBackend' | 'updateShipping' | 'createImportJob' | 'revealDiskPrepKeys' | 'registerDiskPrepProvider';
 

@@ -1,8 +1,9 @@
-import { DEFAULT_CONFLICT, type CatalogChild, type RecoverSource as ContractSource, type StagingJob } from '../../../../shared/contract/backup.ts';
-import { RECOVER_STEPS, type RecoverDraft, type RecoverSource, type RecoverStep } from '../../../../shared/backup-wizard.ts';
+import { DEFAULT_CONFLICT, type RecoverSource as ContractSource } from '../../../../shared/contract/backup.ts';
+import { RECOVER_STEPS, type RecoverDraft, type RecoverSource } from '../../../../shared/backup-wizard.ts';
 import { api } from '../../api/client.ts';
 import type { SliceCreator } from '../types.ts';
-import { fetchPolicyDefaults, type PolicyDefaults } from './policy-defaults.ts';
+import { fetchPolicyDefaults } from './policy-defaults.ts';
+import type { RecoverState, RecoverSlice } from '../state/recover-data.ts';
 
 /** Sources recover:start can read: the staging folder, prepared disks, the blob container (after the import). */
 export const SUPPORTED_RECOVER_SOURCES: readonly RecoverSource[] = ['staging', 'disks', 'blob'];
@@ -22,52 +23,6 @@ export function recoverSourceOf(d: RecoverDraft): ContractSource {
     };
   return { kind: 'staging', staging: d.staging, job: d.jobName };
 }
-
-export interface RecoverState {
-  recoverData: {
-    draft: RecoverDraft;
-    step: RecoverStep;
-    reached: number;
-    jobs: StagingJob[] | null;
-    /** The backup policy's staging location and import job (prefills the source fields), once read. */
-    policy: PolicyDefaults | null;
-    jobsLoading: boolean;
-    jobsError: unknown;
-    unlocking: boolean;
-    unlockError: unknown;
-    /** Loaded catalog folders: path → children ('' = top). */
-    tree: Record<string, CatalogChild[]>;
-    expanded: string[];
-    loadingPaths: string[];
-    treeError: unknown;
-    starting: boolean;
-    startError: unknown;
-    taskId: string | null;
-    /** "Check this backup": the verify task of the open backup, or why it could not start. */
-    checkTaskId: string | null;
-    checkError: unknown;
-  };
-}
-
-export interface RecoverActions {
-  updateRecoverDraft(patch: Partial<RecoverDraft>): void;
-  goRecoverStep(step: RecoverStep): void;
-  loadRecoverJobs(): Promise<void>;
-  /** Reads the backup policy once to prefill the staging location and the container fields. */
-  loadRecoverDefaults(): Promise<void>;
-  /** Opens the catalog with the passphrase (recover:list of the top). Resolves true when it opened. */
-  unlockRecoverJob(): Promise<boolean>;
-  loadRecoverFolder(path: string): Promise<void>;
-  toggleRecoverFolder(path: string): Promise<void>;
-  startRecover(): Promise<void>;
-  /** Checks the open backup where it is (staging, disks or the container): a verify task, shown in Jobs too. */
-  checkRecoverBackup(): Promise<void>;
-  /** After a failed or cancelled run: back to the destination page to run it again. */
-  retryRecover(): void;
-  resetRecover(): void;
-}
-
-export type RecoverSlice = RecoverState & RecoverActions;
 
 const emptyDraft = (): RecoverDraft => ({ source: 'staging', staging: '', jobName: '', passphrase: '', selected: [], destination: '', conflict: DEFAULT_CONFLICT });
 

@@ -1,22 +1,6 @@
-import type { SandboxStatusView } from '../../../../shared/contract/sandbox.ts';
 import { api, errorMessage } from '../../api/client.ts';
 import type { SliceCreator } from '../types.ts';
-
-/** The Local sandbox run from inside the console (rehearsal): its status, start/stop. */
-export interface SandboxState {
-  sandbox: SandboxStatusView | null;
-  sandboxBusy: 'start' | 'stop' | null;
-  sandboxError: string | null;
-}
-
-export interface SandboxActions {
-  loadSandbox(): Promise<void>;
-  /** Starts it and switches the console to the Local sandbox cloud (starting it means: rehearse now). */
-  startSandbox(): Promise<void>;
-  stopSandbox(): Promise<void>;
-}
-
-export type SandboxSlice = SandboxState & SandboxActions;
+import type { SandboxState, SandboxSlice } from '../state/sandbox.ts';
 
 export const initSandboxState: SandboxState = { sandbox: null, sandboxBusy: null, sandboxError: null };
 

@@ -6,7 +6,7 @@ import type { AppStore } from '../types.ts';
 import { checkResourceGroupName } from '../../../../shared/validators/azure-names.ts';
 import { errorMessage } from '../../api/client.ts';
 import { api } from '../../api/client.ts';
-import type { ScheduleBackupActions, ScheduleBackupState } from './schedule-backup.ts';
+import type { ScheduleBackupActions, ScheduleBackupState } from '../state/schedule-backup.ts';
 
 type AzureActionNames =
   | 'signInAzure'

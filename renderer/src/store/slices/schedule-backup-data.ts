@@ -5,7 +5,7 @@
  */
 import { DEFAULT_RETENTION, type Policy, type PolicyInput } from '../../../../shared/policy-schema.ts';
 import { visibleSteps, type WizardData, type WizardStep } from '../../../../shared/policy-steps.ts';
-import type { ScheduleBackupState } from './schedule-backup.ts';
+import type { ScheduleBackupState } from '../state/schedule-backup.ts';
 
 export const localTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 

@@ -1,22 +1,6 @@
-import type { Settings } from '../../../../shared/contract/core.ts';
 import { api, errorMessage } from '../../api/client.ts';
 import type { AppStore, SliceCreator } from '../types.ts';
-
-export interface SettingsState {
-  /** null until settings:get answered. */
-  settings: Settings | null;
-  settingsError: string | null;
-}
-
-export interface SettingsActions {
-  loadSettings(): Promise<void>;
-  /** Persists through settings:set; the host answers with the full settings. */
-  updateSettings(patch: Partial<Settings>): Promise<void>;
-  applySettings(settings: Settings): void;
-  clearSettingsError(): void;
-}
-
-export type SettingsSlice = SettingsState & SettingsActions;
+import type { SettingsState, SettingsSlice } from '../state/settings.ts';
 
 export const initSettingsState: SettingsState = { settings: null, settingsError: null };
 

@@ -2,25 +2,7 @@ import type { TaskSnapshot } from '../../../../shared/task.ts';
 import { isFinished } from '../../../../shared/task.ts';
 import { api, errorMessage } from '../../api/client.ts';
 import type { AppStore, SliceCreator } from '../types.ts';
-
-export interface TasksState {
-  tasks: Record<string, TaskSnapshot>;
-  tasksLoaded: boolean;
-  tasksError: string | null;
-  /** Task ids with a cancel or dismiss call in flight. */
-  taskBusyIds: string[];
-}
-
-export interface TasksActions {
-  refreshTasks(): Promise<void>;
-  upsertTask(task: TaskSnapshot): void;
-  removeTask(id: string): void;
-  cancelTask(id: string): Promise<void>;
-  dismissTask(id: string): Promise<void>;
-  dismissFinishedTasks(): Promise<void>;
-}
-
-export type TasksSlice = TasksState & TasksActions;
+import type { TasksState, TasksSlice } from '../state/tasks.ts';
 
 export const initTasksState: TasksState = { tasks: {}, tasksLoaded: false, tasksError: null, taskBusyIds: [] };
 
