@@ -13,7 +13,7 @@
  * monthly or yearly row must be backup times of the schedule; with a weekly schedule the weekdays of those rows must
  * be backup days and monthly/yearly rows go by week of the month (a date may not be a backup day).
  */
-import type { Schedule, Weekday } from './policy.ts';
+import type { Schedule, Weekday } from './schedule-rules.ts';
 
 export const RETENTION_LIMITS = {
   daily: { min: 1, max: 9999, unit: 'days' },
