@@ -4,6 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 
+const noElectron = { group: ['electron', 'electron/*'], message: 'Services, handlers, the CLI and browser mode never import Electron; only electron/main and electron/preload may.' };
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'https', 'worker_threads', 'stream', 'zlib', 'url', 'util', 'events'];
 
 export default tseslint.config(
@@ -56,10 +57,28 @@ export default tseslint.config(
   },
   {
     files: ['electron/services/**/*.ts', 'electron/cli/**/*.ts', 'electron/handlers/**/*.ts', 'electron/server/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noElectron] }] },
+  },
+  {
+    // The engine is the bottom layer: hosts, handlers and the CLI call it, never the other way round. Its tests may
+    // drive it through the handlers.
+    files: ['electron/services/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['electron', 'electron/*'], message: 'Services, handlers, the CLI and browser mode never import Electron; only electron/main and electron/preload may.' }] },
+        {
+          patterns: [
+            noElectron,
+            // Matched by folder name: no folder inside electron/services/ is called handlers, cli, main, preload or server.
+            { group: ['**/handlers/**'], message: 'Services never import the handlers: a handler calls a service, not the other way round.' },
+            { group: ['**/cli/**'], message: 'Services never import the CLI: the CLI drives the services.' },
+            {
+              group: ['**/main/**', '**/preload/**', '**/server/**'],
+              message: 'Services never import a host (electron/main, electron/preload, electron/server): the hosts compose the services.',
+            },
+          ],
+        },
       ],
     },
   },
