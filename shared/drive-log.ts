@@ -79,15 +79,6 @@ export const RANGE_LOG_STATUSES: Record<string, StatusExplanation> = {
   Cancelled: { text: 'Not copied because the job was canceled.', severity: 'warning' },
 };
 
-/** Import disposition status. */
-export const DISPOSITION_STATUSES: Record<string, StatusExplanation> = {
-  Created: { text: 'A new blob was created.', severity: 'ok' },
-  Renamed: { text: 'A blob of that name existed; this one was imported under a new name.', severity: 'warning' },
-  Skipped: { text: 'A blob of that name existed and was kept; this file was skipped.', severity: 'warning' },
-  Overwritten: { text: 'An existing blob of that name was overwritten.', severity: 'info' },
-  Cancelled: { text: 'Not imported because the job was canceled.', severity: 'warning' },
-};
-
 /** Per-disk copy status of Data Box customer-disk jobs (SPEC §6.9) where it differs from the DriveLog words. */
 export const DATA_BOX_COPY_STATUSES: Record<string, StatusExplanation> = {
   NotStarted: { text: 'The datacenter has the disk; the copy has not started yet.', severity: 'info' },

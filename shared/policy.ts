@@ -235,8 +235,3 @@ export function checkOwnDisk(o: OwnDiskSettings, existingJobNames: readonly stri
     out.importJobName = `An import job named "${o.importJobName.trim()}" already exists in this subscription; choose another name.`;
   return out;
 }
-
-export interface InitialBackup {
-  type: InitialBackupType;
-  ownDisk?: OwnDiskSettings;
-}

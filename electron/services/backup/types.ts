@@ -69,14 +69,3 @@ export interface BackupOptions {
 
 /** What the engine returns; the task result adds `skippedCount` (BackupSummary in the contract). */
 export type BackupResult = Omit<BackupSummary, 'skipped' | 'skippedCount' | 'changedWhileRead'> & { skipped: SkippedItem[]; changedWhileRead: SkippedItem[] };
-
-export interface EstimateResult {
-  files: number;
-  dirs: number;
-  bytes: number;
-  /** What the staging volume must hold: source bytes (compression is not assumed) plus catalog and pack overhead. */
-  requiredBytes: number;
-  freeBytes: number;
-  fits: boolean;
-  skipped: SkippedItem[];
-}

@@ -15,7 +15,7 @@ import { describeBackup, identityOf } from '../backup/identity.ts';
 
 /**
  * Seals BitLocker keys in drives.json. Injected: the passphrase protector below (key derived from the backup
- * passphrase and the job's scrypt parameters in seed.json), or the host's platform protector (Electron safeStorage).
+ * passphrase and the job's scrypt parameters in seed.json), or a protector from the job's keys (jobKeyProtector).
  * Keys are never written in the clear.
  */
 export interface SecretProtector {
@@ -47,30 +47,6 @@ export function keyProtector(key: Buffer, description: { [k: string]: Serializab
       } catch {
         throw new AppError('WRONG_PASSPHRASE', 'The BitLocker keys in drives.json cannot be opened with this passphrase (or the file was altered).');
       }
-    },
-  };
-}
-
-/**
- * Adapter for the host's platform protector (the Azure layer's `Protector`: DPAPI/Keychain/safeStorage or a key
- * file). Keys sealed this way open only on this machine/account — prefer the passphrase protector when drives.json
- * must create the job from another machine.
- */
-export function platformSecretProtector(p: { readonly description: string; protect(b: Buffer): Promise<Buffer>; unprotect(b: Buffer): Promise<Buffer> }): SecretProtector {
-  return {
-    description: { kind: 'platform', how: p.description },
-    async seal(plain, aad) {
-      return (await p.protect(Buffer.from(JSON.stringify([aad, plain]), 'utf8'))).toString('base64');
-    },
-    async open(sealed, aad) {
-      let pair: unknown;
-      try {
-        pair = JSON.parse((await p.unprotect(Buffer.from(sealed, 'base64'))).toString('utf8'));
-      } catch {
-        throw new AppError('PERMISSION_DENIED', 'The BitLocker keys in drives.json were sealed on another machine or account; open them with the backup passphrase there.');
-      }
-      if (!Array.isArray(pair) || pair[0] !== aad || typeof pair[1] !== 'string') throw new AppError('CORRUPT_DATA', 'A sealed BitLocker key in drives.json belongs to another drive.');
-      return pair[1];
     },
   };
 }

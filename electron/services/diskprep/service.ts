@@ -27,8 +27,6 @@ export interface DiskPrepServiceOptions {
   dataDir?: string;
   folderRoots?: string[];
   windows?: DiskProvider & { available?: boolean };
-  /** Host's platform protector (Electron safeStorage). Without it, the backup passphrase is required. */
-  platformProtector?: SecretProtector;
   /**
    * The manifests' container SAS (decision 14), through the signed-in Azure layer; `task` lets it say that it waits
    * for a sign-in. Without it, Disk Prep cannot write a manifest the datacenter accepts and refuses to start.
@@ -58,7 +56,6 @@ export class DiskPrepService {
   private readonly folder: FolderDiskProvider;
   private readonly folderRoots: string[];
   private readonly windows: DiskProvider & { available?: boolean };
-  private readonly platformProtector?: SecretProtector;
   private readonly credential?: DiskPrepServiceOptions['credential'];
   private readonly sessions = new Map<string, Remembered>();
 
@@ -68,7 +65,6 @@ export class DiskPrepService {
     this.folderRoots = [...(opts.dataDir ? [join(opts.dataDir, 'rehearsal-disks')] : []), ...(opts.folderRoots ?? [])];
     this.folder = new FolderDiskProvider({ searchRoots: this.folderRoots });
     this.windows = opts.windows ?? new WindowsDiskProvider();
-    if (opts.platformProtector) this.platformProtector = opts.platformProtector;
     if (opts.credential) this.credential = opts.credential;
   }
 
@@ -131,7 +127,6 @@ export class DiskPrepService {
   private protectorFor(passphrase: string | undefined): (job: StagedJob) => Promise<SecretProtector> {
     return async (job) => {
       if (passphrase) return passphraseProtector(passphrase, job.seed);
-      if (this.platformProtector) return this.platformProtector;
       throw new AppError('VALIDATION', 'The backup passphrase is needed to seal the BitLocker keys in drives.json.', { field: 'passphrase' });
     };
   }
