@@ -1,6 +1,7 @@
 /**
  * Notifications about import jobs (state changed, tracking deadline near or passed), with "Open" and dismiss.
- * Shown on the Import Jobs screen; the shell may show it on every screen (with watchImportJobs()).
+ * Shown on the Import Jobs screen, and by the console shell on every other screen (with an Open button); the list is
+ * kept fresh by watchImportJobs(), which the shell starts.
  * data-testid: ij-notice-<n> (data-job), ij-notice-open-<n>, ij-notice-dismiss-<n>
  */
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarGroup } from '@fluentui/react-components';

@@ -4,8 +4,8 @@ import { refreshDelayMs } from '../../store/slices/import-jobs.ts';
 
 /**
  * Keeps the import job list fresh app-wide while signed in (every minute, backing off after failures), so state
- * changes and near deadlines are noticed on any screen (ImportJobsNotices shows them). Call once, e.g. from
- * wireSubscriptions(); returns the stop function.
+ * changes and near deadlines are noticed on any screen (ImportJobsNotices shows them). The console shell starts it
+ * once (ConsoleShell's effect); returns the stop function. On the Import Jobs screen the screen refreshes itself.
  */
 export function watchImportJobs(firstDelayMs = 5_000): () => void {
   let stopped = false;
