@@ -12,5 +12,7 @@ describe('formatBytes', () => {
     expect(formatBytes(12.34 * 1024 ** 2)).toBe('12.3 MiB');
     expect(formatBytes(512 * 1024 ** 3)).toBe('512 GiB');
     expect(formatBytes(-1)).toBe('—');
+    expect(formatBytes(1.5 * 1024 ** 3)).toBe('1.50 GiB');
+    expect(formatBytes(5 * 1024 ** 2 + 1, true)).toBe('5.01 MiB'); // "at least" never rounds down
   });
 });

@@ -1,5 +1,6 @@
 import { toIpcError } from '../../shared/errors.ts';
 import { isFinished, type TaskSnapshot } from '../../shared/task.ts';
+import { formatBytes } from '../../shared/format-bytes.ts';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, warnings: 3, needsCapacity: 4 } as const;
 
@@ -37,16 +38,8 @@ export function printError(err: unknown, json: boolean): void {
   else process.stderr.write(printable(`error: ${e.message}`, { keepNewlines: true }) + '\n');
 }
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
-}
+/** The console's byte formatter (shared/format-bytes.ts), so `obc` prints the figures the console shows. */
+export { formatBytes };
 
 /** Human progress on a TTY (one rewritten line), plain lines otherwise; JSON lines with --json. */
 export function taskReporter(json: boolean): (s: TaskSnapshot) => void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors.ts';
-import { formatCapacity, needsDiskFromSession, needsDiskMessage, needsDiskOf } from './needs-disk.ts';
+import { needsDiskFromSession, needsDiskMessage, needsDiskOf } from './needs-disk.ts';
 import { planDisks } from './planner.ts';
 import type { Session } from './session.ts';
 
@@ -26,9 +26,8 @@ describe('needs another disk', () => {
   });
 
   it('says how much more, how many files and how much is left', () => {
-    expect(formatCapacity(512)).toBe('512 B');
-    expect(formatCapacity(1.5 * 1024 ** 3)).toBe('1.50 GiB');
-    expect(formatCapacity(5 * MiB + 1, true)).toBe('5.01 MiB'); // "at least" never rounds down
+    // "at least" never rounds down: 5 MiB + 1 byte more is needed.
+    expect(needsDiskMessage({ neededBytes: 5 * MiB + 1, remainingFiles: 1, remainingBytes: 512 })).toMatch(/^Waiting for another disk: at least 5\.01 MiB more \(1 file, 512 B left\)/);
     expect(needsDiskMessage({ neededBytes: 3 * 1024 ** 3, remainingFiles: 2, remainingBytes: 2.5 * 1024 ** 3 })).toMatch(
       /^Waiting for another disk: at least 3\.00 GiB more \(2 files, 2\.50 GiB left\)\. Attach a disk/,
     );

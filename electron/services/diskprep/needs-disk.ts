@@ -4,6 +4,7 @@
  * view and the status bar show for the waiting task.
  */
 import { toIpcError } from '../../../shared/errors.ts';
+import { formatBytes } from '../../../shared/format-bytes.ts';
 import { planDisks } from './planner.ts';
 import type { Session } from './session.ts';
 import type { PlanFile } from './types.ts';
@@ -37,25 +38,8 @@ export function needsDiskFromSession(files: PlanFile[], session: Session | null)
   return { neededBytes: plan.neededBytes, remainingFiles: plan.unassigned.length, remainingBytes: plan.unassigned.reduce((s, f) => s + f.length, 0) };
 }
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-
-/** Binary units, rounded up for capacities ("at least"), like the console's byte figures. */
-export function formatCapacity(n: number, roundUp = false): string {
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < UNITS.length - 1) {
-    v /= 1024;
-    i += 1;
-  }
-  if (i === 0) return `${n} B`;
-  const digits = v >= 100 ? 0 : v >= 10 ? 1 : 2;
-  const f = 10 ** digits;
-  const shown = roundUp ? Math.ceil(v * f - 1e-9) / f : Math.round(v * f) / f;
-  return `${shown.toFixed(digits)} ${UNITS[i]}`;
-}
-
 /** "Waiting for another disk: at least 9.80 MiB more (1 file, 5.00 MiB left)". */
 export function needsDiskMessage(n: NeedsDisk): string {
   const files = `${n.remainingFiles} file${n.remainingFiles === 1 ? '' : 's'}`;
-  return `Waiting for another disk: at least ${formatCapacity(n.neededBytes, true)} more (${files}, ${formatCapacity(n.remainingBytes)} left). Attach a disk and add it in Prepare Disks, or cancel; the prepared disks are kept.`;
+  return `Waiting for another disk: at least ${formatBytes(n.neededBytes, true)} more (${files}, ${formatBytes(n.remainingBytes)} left). Attach a disk and add it in Prepare Disks, or cancel; the prepared disks are kept.`;
 }
