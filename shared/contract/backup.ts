@@ -2,20 +2,20 @@ import { z } from 'zod';
 import { channel } from './define.ts';
 import { zContainerName } from '../validators/azure-names.ts';
 import { JOB_BACKENDS } from './azure.ts';
+import { zPath } from '../validators/path.ts';
 
 /** Back Up Now and Recover Data channels. Passphrases travel in the payload and are never logged. */
-const pathString = z.string().min(1, 'a path is required').max(4096).refine((s) => !s.includes('\0'), 'path contains a NUL character');
 const jobName = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'job name: 2–64 lowercase letters, digits and hyphens, starting with a letter');
 const passphrase = z.string().min(1, 'a passphrase is required').max(256);
-const staging = pathString;
+const staging = zPath;
 
 export const exclusionsSchema = z
   .object({
-    folders: z.array(z.object({ path: pathString, subfolders: z.boolean() }).strict()).max(1000).optional(),
+    folders: z.array(z.object({ path: zPath, subfolders: z.boolean() }).strict()).max(1000).optional(),
     /** File-type patterns matched against file names: `*.mp3`, `*.tmp`. */
     patterns: z.array(z.string().min(1).max(260)).max(1000).optional(),
     /** File types excluded in one folder (and below it with `subfolders`), MARS's rules. */
-    fileTypes: z.array(z.object({ folder: pathString, pattern: z.string().min(1).max(260), subfolders: z.boolean() }).strict()).max(1000).optional(),
+    fileTypes: z.array(z.object({ folder: zPath, pattern: z.string().min(1).max(260), subfolders: z.boolean() }).strict()).max(1000).optional(),
   })
   .strict();
 
@@ -151,7 +151,7 @@ export const recoverSourceSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('disks'),
-      disks: z.array(pathString).min(1, 'give at least one disk folder').max(10),
+      disks: z.array(zPath).min(1, 'give at least one disk folder').max(10),
       job: jobName,
       /** Where seed.json is read from when reachable (else the copy Disk Prep keeps on each disk). */
       staging: staging.optional(),
@@ -201,7 +201,7 @@ export const backupInvoke = {
   'backup:start': channel<{ taskId: string }>()(
     z
       .object({
-        items: z.array(pathString).min(1).max(1000),
+        items: z.array(zPath).min(1).max(1000),
         exclusions: exclusionsSchema.optional(),
         staging,
         job: backupJobIdentitySchema,
@@ -217,7 +217,7 @@ export const backupInvoke = {
   /** Checks a passphrase against an existing job's seed.json (its key check) before Back Up Now continues it. */
   'backup:checkPassphrase': channel<{ ok: true; exists: boolean }>()(z.object({ staging, job: jobName, ...secretRef }).strict().superRefine(checkSecret)),
   /** Fast scan: source size vs the staging volume's free space. */
-  'backup:estimate': channel<BackupEstimate>()(z.object({ items: z.array(pathString).min(1).max(1000), exclusions: exclusionsSchema.optional(), staging }).strict()),
+  'backup:estimate': channel<BackupEstimate>()(z.object({ items: z.array(zPath).min(1).max(1000), exclusions: exclusionsSchema.optional(), staging }).strict()),
   /** Check a backup (every pack, chunk and file): in a staging folder (staging + job), or any recover source (Recover Data's "Check this backup"). */
   'backup:verify': channel<{ taskId: string }>()(z.object({ ...openRef }).strict().superRefine(checkOpenRef)),
   /** Jobs found in a staging location (from their seed.json files). */
@@ -228,7 +228,7 @@ export const backupInvoke = {
     z
       .object({
         ...openRef,
-        to: pathString,
+        to: zPath,
         paths: z.array(z.string().min(1).max(4096)).max(10000).optional(),
         conflict: z.enum(CONFLICT_CHOICES).optional(),
       })

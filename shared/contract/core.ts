@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from './define.ts';
 import type { TaskSnapshot } from '../task.ts';
+import { zPath } from '../validators/path.ts';
 
 export const THEMES = ['system', 'light', 'dark', 'highContrast'] as const;
 export type ThemeChoice = (typeof THEMES)[number];
@@ -55,7 +56,6 @@ export interface BrowseResult {
 
 const empty = z.object({}).strict();
 const taskId = z.object({ id: z.string().min(1).max(64) }).strict();
-const pathString = z.string().min(1, 'a path is required').max(4096).refine((s) => !s.includes('\0'), 'path contains a NUL character');
 
 export const coreInvoke = {
   'app:info': channel<AppInfo>()(empty),
@@ -67,11 +67,11 @@ export const coreInvoke = {
   'settings:set': channel<Settings>()(settingsSchema.partial().strict()),
   /** Desktop: native folder dialog. Browser mode: returns null and the renderer shows the server-side browser. */
   'dialog:pickFolder': channel<{ path: string | null; useBrowser: boolean }>()(
-    z.object({ title: z.string().max(200).optional(), defaultPath: pathString.optional() }).strict(),
+    z.object({ title: z.string().max(200).optional(), defaultPath: zPath.optional() }).strict(),
   ),
   /** Server-side folder browser (browser mode and the "Add items" picker). */
   'fs:browse': channel<BrowseResult>()(
-    z.object({ path: pathString.optional(), includeFiles: z.boolean().optional() }).strict(),
+    z.object({ path: zPath.optional(), includeFiles: z.boolean().optional() }).strict(),
   ),
   /** Test-only (OBC_TEST_HOOKS=1): a task that counts to `steps` every `intervalMs`. */
   'test:demoTask': channel<{ taskId: string }>()(

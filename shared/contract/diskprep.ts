@@ -4,6 +4,7 @@ import { JOB_BACKENDS, type ImportJobInfo, type JobBackendName } from './azure.t
 import { shippingDefaultsSchema } from './shipping.ts';
 import type { JobTarget } from '../job-target.ts';
 import { zContainerName, zSubscriptionId } from '../validators/azure-names.ts';
+import { zPath } from '../validators/path.ts';
 
 /* ---------- Types the Disk Prep screens render (the engine in electron/services/diskprep uses the same) ---------- */
 
@@ -178,7 +179,6 @@ export interface DrivesView {
 
 /* ---------- Channels ---------- */
 
-const path = z.string().min(1, 'a path is required').max(4096).refine((s) => !s.includes('\0'), 'path contains a NUL character');
 const jobName = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'job name: lowercase letters, digits and hyphens, starting with a letter');
 /** Never logged; used only to seal/open the BitLocker keys in drives.json (absent when the host has a platform protector). */
 const passphrase = z.string().min(1).max(256);
@@ -190,10 +190,10 @@ const diskRef = z
     existingBitLockerKey: z.string().regex(/^\d{6}(-\d{6}){7}$/).optional(),
   })
   .strict();
-const jobRef = z.object({ staging: path, job: jobName }).strict();
+const jobRef = z.object({ staging: zPath, job: jobName }).strict();
 const createImportJobSchema = z
   .object({
-    staging: path,
+    staging: zPath,
     job: jobName,
     passphrase: passphrase.optional(),
     shipping: shippingDefaultsSchema,
@@ -213,13 +213,13 @@ export interface CreateImportJobResult {
 }
 
 export const diskprepInvoke = {
-  'diskprep:jobs': channel<JobsView>()(z.object({ staging: path }).strict()),
-  'diskprep:disks': channel<DisksView>()(z.object({ staging: path.optional(), job: jobName.optional(), folderRoots: z.array(path).max(20).optional() }).strict()),
+  'diskprep:jobs': channel<JobsView>()(z.object({ staging: zPath }).strict()),
+  'diskprep:disks': channel<DisksView>()(z.object({ staging: zPath.optional(), job: jobName.optional(), folderRoots: z.array(zPath).max(20).optional() }).strict()),
   /** Rehearsal: creates a folder disk (`capacity` in bytes or like "500M", "2G"). */
   'diskprep:initFolderDisk': channel<DiskInfo>()(
-    z.object({ path, serial: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), capacity: z.union([z.number().int().positive(), z.string().max(32)]) }).strict(),
+    z.object({ path: zPath, serial: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), capacity: z.union([z.number().int().positive(), z.string().max(32)]) }).strict(),
   ),
-  'diskprep:plan': channel<PlanView>()(z.object({ staging: path, job: jobName, disks: z.array(z.string().min(1).max(4096)).max(32) }).strict()),
+  'diskprep:plan': channel<PlanView>()(z.object({ staging: zPath, job: jobName, disks: z.array(z.string().min(1).max(4096)).max(32) }).strict()),
   /**
    * Starts (or resumes) the copy as a task. Too little capacity is not a failure: the task fills the disks, then
    * waits (status 'waiting', "Waiting for another disk: …") for diskprep:addDisk.
@@ -227,7 +227,7 @@ export const diskprepInvoke = {
   'diskprep:start': channel<{ taskId: string }>()(
     z
       .object({
-        staging: path,
+        staging: zPath,
         job: jobName,
         container: zContainerName.optional(),
         disks: z.array(diskRef).min(1).max(10),
@@ -237,9 +237,9 @@ export const diskprepInvoke = {
       .strict(),
   ),
   /** Continues a job paused for capacity with one more disk: the waiting task goes on (same taskId); else a new task resumes the job. */
-  'diskprep:addDisk': channel<{ taskId: string }>()(z.object({ staging: path, job: jobName, disk: diskRef, passphrase: passphrase.optional() }).strict()),
+  'diskprep:addDisk': channel<{ taskId: string }>()(z.object({ staging: zPath, job: jobName, disk: diskRef, passphrase: passphrase.optional() }).strict()),
   'diskprep:status': channel<DiskPrepStatus>()(jobRef),
-  'diskprep:drives': channel<DrivesView>()(z.object({ staging: path, job: jobName, passphrase: passphrase.optional(), revealKeys: z.boolean().optional() }).strict()),
+  'diskprep:drives': channel<DrivesView>()(z.object({ staging: zPath, job: jobName, passphrase: passphrase.optional(), revealKeys: z.boolean().optional() }).strict()),
   /**
    * Creates the import job for the prepared (read-back-verified) disks: the staged job's storage account, region and
    * datacenter are looked up, the shipping details checked against its carriers. The BitLocker keys stay in the

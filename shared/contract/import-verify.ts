@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { channel } from './define.ts';
 import { zContainerName } from '../validators/azure-names.ts';
+import { zPath } from '../validators/path.ts';
 
 /**
  * Verify imported data (after an import job completed): the container's blobs under `<job>/` against the staged
  * seed.json (length + SHA-256 of every file), then an optional clean-up of the staging folder.
  */
-const pathString = z.string().min(1, 'a path is required').max(4096).refine((s) => !s.includes('\0'), 'path contains a NUL character');
 const jobName = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'job name: 2–64 lowercase letters, digits and hyphens, starting with a letter');
 
 export interface VerifyDifference {
@@ -71,7 +71,7 @@ export interface DriveLogSummary {
 
 export const verifyTargetSchema = z
   .object({
-    staging: pathString,
+    staging: zPath,
     jobName,
     /** Defaults come from seed.json; the job details pass what the import job says. */
     subscriptionId: z.string().max(64).optional(),
@@ -92,7 +92,7 @@ export const importVerifyInvoke = {
    * job name (typed confirmation).
    */
   'importVerify:cleanupStaging': channel<CleanupResult>()(
-    z.object({ staging: pathString, jobName, confirmJobName: z.string().max(64) }).strict(),
+    z.object({ staging: zPath, jobName, confirmJobName: z.string().max(64) }).strict(),
   ),
   /** Downloads and explains one drive copy log (error or verbose log blob of a drive). */
   'importVerify:driveLog': channel<DriveLogSummary>()(
