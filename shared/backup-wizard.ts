@@ -4,7 +4,7 @@
  * messages next to the controls; the engine checks the same things again at its boundary.
  */
 import { checkPassphrase } from './validators/passphrase.ts';
-import { checkContainerName } from './validators/azure-names.ts';
+import { checkContainerName, checkJobName } from './validators/azure-names.ts';
 
 export type FieldErrors = Partial<Record<string, string>>;
 
@@ -47,7 +47,6 @@ export interface BackupContext {
   running?: boolean;
 }
 
-export const JOB_NAME_RULE = /^[a-z][a-z0-9-]{1,63}$/;
 export const MAX_RETAIN_YEARS = 99;
 
 export function checkFullPath(v: string, what: string): string | null {
@@ -59,12 +58,9 @@ export function checkFullPath(v: string, what: string): string | null {
   return null;
 }
 
+/** A job name typed in a wizard: present, and the import job name rule (validators/azure-names.ts). */
 export function checkJobNameValue(v: string): string | null {
-  if (!v) return 'Job name is required.';
-  if (JOB_NAME_RULE.test(v)) return null;
-  if (v.length < 2 || v.length > 64) return `Job name "${v}" must be 2 to 64 characters long (it has ${v.length}).`;
-  if (!/^[a-z]/.test(v)) return `Job name "${v}" must start with a lowercase letter.`;
-  return `Job name "${v}" may contain only lowercase letters, digits and hyphens.`;
+  return v ? checkJobName(v) : 'Job name is required.';
 }
 
 const isWinPath = (p: string) => /^[A-Za-z]:|^\\\\/.test(p);
@@ -208,8 +204,9 @@ export function validateRecoverStep(step: RecoverStep, d: RecoverDraft, ctx: Rec
       if (c) out.container = c;
     }
   } else if (step === 'job') {
+    const nameProblem = d.jobName ? checkJobName(d.jobName) : null;
     if (!d.jobName) out.jobName = 'Choose the backup job to recover from.';
-    else if (!/^[a-z][a-z0-9-]{1,63}$/.test(d.jobName)) out.jobName = `Job name "${d.jobName}": 2–64 lowercase letters, digits and hyphens, starting with a letter.`;
+    else if (nameProblem) out.jobName = nameProblem;
     else if (ctx.jobState === 'inProgress') out.jobName = `The backup of job "${d.jobName}" is not complete; run Back Up Now again to finish it before recovering.`;
     else if (ctx.jobState === 'damaged') out.jobName = `The job folder "${d.jobName}" is damaged and cannot be opened.`;
     if (!d.passphrase && !d.usePolicyPassphrase) out.passphrase = 'Enter the passphrase the backup was made with.';

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { channel } from './define.ts';
-import { zContainerName } from '../validators/azure-names.ts';
+import { zContainerName, zJobName } from '../validators/azure-names.ts';
 import { JOB_BACKENDS } from './azure.ts';
 import { zPath } from '../validators/path.ts';
 
 /** Back Up Now and Recover Data channels. Passphrases travel in the payload and are never logged. */
-const jobName = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'job name: 2–64 lowercase letters, digits and hyphens, starting with a letter');
+/** The import job name rule (decision 10), in the words of shared/validators/azure-names.ts. */
+const jobName = zJobName;
 const passphrase = z.string().min(1, 'a passphrase is required').max(256);
 const staging = zPath;
 

@@ -3,7 +3,7 @@ import { channel } from './define.ts';
 import { JOB_BACKENDS, type ImportJobInfo, type JobBackendName } from './azure.ts';
 import { shippingDefaultsSchema } from './shipping.ts';
 import type { JobTarget } from '../job-target.ts';
-import { zContainerName, zSubscriptionId } from '../validators/azure-names.ts';
+import { zContainerName, zJobName, zSubscriptionId } from '../validators/azure-names.ts';
 import { zPath } from '../validators/path.ts';
 
 /* ---------- Types the Disk Prep screens render (the engine in electron/services/diskprep uses the same) ---------- */
@@ -179,7 +179,8 @@ export interface DrivesView {
 
 /* ---------- Channels ---------- */
 
-const jobName = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'job name: lowercase letters, digits and hyphens, starting with a letter');
+/** The import job name rule (decision 10), in the words of shared/validators/azure-names.ts. */
+const jobName = zJobName;
 /** Never logged; used only to seal/open the BitLocker keys in drives.json (absent when the host has a platform protector). */
 const passphrase = z.string().min(1).max(256);
 const diskRef = z

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { channel } from './define.ts';
-import { zContainerName } from '../validators/azure-names.ts';
+import { zContainerName, zJobName } from '../validators/azure-names.ts';
 import { zPath } from '../validators/path.ts';
 
 /**
  * Verify imported data (after an import job completed): the container's blobs under `<job>/` against the staged
  * seed.json (length + SHA-256 of every file), then an optional clean-up of the staging folder.
  */
-const jobName = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'job name: 2–64 lowercase letters, digits and hyphens, starting with a letter');
+/** The import job name rule (decision 10), in the words of shared/validators/azure-names.ts. */
+const jobName = zJobName;
 
 export interface VerifyDifference {
   /** Path relative to the job folder (seed.files[].path) or, for extra blobs, relative to `<job>/`. */

@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
+import { checkJobName } from '../../../shared/validators/azure-names.ts';
 import { canonicalJson } from '../../../shared/canonical-json.ts';
 import { seedSchema, type SeedDescriptor } from '../../../shared/staging.ts';
 import { readJsonValidated, writeJsonAtomic } from '../store/atomic.ts';
@@ -11,16 +12,10 @@ export const SEED_FILE = 'seed.json';
 /** Resume state: not shipped (not in seed.files). Lists the packs that were written, read back and committed. */
 export const STATE_FILE = '.obc-state.json';
 
-/** SPEC decision 10. */
-export const JOB_NAME_RE = /^[a-z][a-z0-9-]{1,63}$/;
+/** The import job name rule (SPEC decision 10, shared/validators/azure-names.ts) at the engine's boundary. */
 export function assertJobName(name: string): void {
-  if (!JOB_NAME_RE.test(name)) {
-    throw new AppError(
-      'VALIDATION',
-      `Job name "${name}" is not valid: use 2–64 lowercase letters, digits and hyphens, starting with a letter.`,
-      { field: 'job' },
-    );
-  }
+  const problem = checkJobName(name);
+  if (problem) throw new AppError('VALIDATION', problem, { field: 'job' });
 }
 
 export const stateSchema = z.object({

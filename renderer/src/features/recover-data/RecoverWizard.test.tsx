@@ -120,7 +120,7 @@ describe('Recover Data wizard', () => {
     fireEvent.click(next());
     await screen.findByTestId('rec-job-name');
     type('rec-job-name', 'Bad Name');
-    expect(screen.getByText(/2–64 lowercase letters/)).toBeTruthy();
+    expect(screen.getByText('Job name "Bad Name" must start with a lowercase letter.')).toBeTruthy();
     type('rec-job-name', 'seed-one');
     type('rec-passphrase', 'right');
     fireEvent.click(next());
