@@ -14,6 +14,7 @@ import type { DataBoxCustomerDiskJobDetails, DataBoxManagementClient, JobResourc
 import type { CreateJobInput, ImportJobAddress, ImportJobDrive, ImportJobInfo } from '../../../../shared/contract/azure.ts';
 import { AppError } from '../../../../shared/errors.ts';
 import type { DeliveryPackageInput, ShippingContact } from '../../../../shared/validators/shipping.ts';
+import { checkDataBoxJobName } from '../../../../shared/validators/azure-names.ts';
 import type { AzureClients } from '../clients.ts';
 import { collect, mapAzureError } from '../errors.ts';
 import { resourceGroupOf, subscriptionOf } from '../resources.ts';
@@ -21,8 +22,6 @@ import type { DriveKey, ImportJobBackend, JobRef, ReturnUpdate } from './backend
 import { TRACKING_WINDOW_MS } from './import-export.ts';
 
 export const DATA_BOX_SKU = 'DataBoxCustomerDisk';
-/** The Data Box API's jobName rule (3–24 letters, digits, '-', '_', '.'), stricter than the console's 64. */
-export const DATA_BOX_JOB_NAME = /^[-\w.]{3,24}$/;
 export const CANCEL_REASON = 'Cancelled from the Offline Backup Console before the disks shipped.';
 
 /** Data Box stage → the state words the console uses for every backend (shared/import-jobs.ts timeline). */
@@ -195,9 +194,9 @@ export class DataBoxBackend implements ImportJobBackend {
 
   async create(input: Omit<CreateJobInput, 'backend'>): Promise<ImportJobInfo> {
     const what = `Create Data Box job ${input.jobName} in resource group ${input.resourceGroup}`;
-    if (!DATA_BOX_JOB_NAME.test(input.jobName)) {
-      throw new AppError('VALIDATION', `${what}: the name "${input.jobName}" is too long for a Data Box job: Data Box job names are 3 to 24 characters. Choose a shorter job name.`, { jobName: input.jobName, maxLength: 24 });
-    }
+    // The Data Box job name rule (validators/azure-names.ts: the console's rule within the API's 3–24 characters).
+    const nameProblem = checkDataBoxJobName(input.jobName);
+    if (nameProblem) throw new AppError('VALIDATION', `${what}: ${nameProblem}`, { jobName: input.jobName, maxLength: 24 });
     const details: DataBoxCustomerDiskJobDetails = {
       jobDetailsType: DATA_BOX_SKU,
       contactDetails: contactOf(input.returnAddress),
