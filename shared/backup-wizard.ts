@@ -4,7 +4,7 @@
  * messages next to the controls; the engine checks the same things again at its boundary.
  */
 import { checkPassphrase } from './validators/passphrase.ts';
-import { checkContainerName, checkJobName } from './validators/azure-names.ts';
+import { checkContainerName, checkJobName, checkStorageAccountName } from './validators/azure-names.ts';
 
 export type FieldErrors = Partial<Record<string, string>>;
 
@@ -199,7 +199,8 @@ export function validateRecoverStep(step: RecoverStep, d: RecoverDraft, ctx: Rec
       }
     } else if (d.source === 'blob') {
       if (!d.subscriptionId?.trim()) out.subscriptionId = 'Enter the subscription of the storage account.';
-      if (!d.storageAccount || !/^[a-z0-9]{3,24}$/.test(d.storageAccount)) out.storageAccount = 'Storage account: 3–24 lowercase letters and digits.';
+      const a = d.storageAccount ? checkStorageAccountName(d.storageAccount) : 'Enter the storage account the job was imported into.';
+      if (a) out.storageAccount = a;
       const c = d.container ? checkContainerName(d.container) : 'Enter the container the job was imported into.';
       if (c) out.container = c;
     }

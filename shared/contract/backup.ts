@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channel } from './define.ts';
-import { zContainerName, zJobName } from '../validators/azure-names.ts';
+import { zContainerName, zJobName, zStorageAccountName } from '../validators/azure-names.ts';
 import { JOB_BACKENDS } from './azure.ts';
 import { zPath } from '../validators/path.ts';
 
@@ -25,7 +25,7 @@ export const backupJobIdentitySchema = z
     name: jobName,
     subscriptionId: z.string().max(64).optional(),
     resourceGroup: z.string().max(90).optional(),
-    storageAccount: z.string().regex(/^[a-z0-9]{3,24}$/).optional(),
+    storageAccount: zStorageAccountName.optional(),
     container: zContainerName.optional(),
     /** Which service will hold the import job (the policy's choice, decision 1); recorded in seed.json. */
     jobBackend: z.enum(JOB_BACKENDS).optional(),
@@ -164,7 +164,7 @@ export const recoverSourceSchema = z.discriminatedUnion('kind', [
       job: jobName,
       subscriptionId: z.string().min(1, 'a subscription is required').max(64),
       resourceGroup: z.string().min(1).max(90).optional(),
-      storageAccount: z.string().regex(/^[a-z0-9]{3,24}$/, 'storage account: 3–24 lowercase letters and digits'),
+      storageAccount: zStorageAccountName,
       container: zContainerName,
       staging: staging.optional(),
       /** A restore point (`obc restore-points list`): `seed`, or one made online; absent = the seed as imported. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channel } from './define.ts';
-import { zContainerName, zJobName } from '../validators/azure-names.ts';
+import { zContainerName, zJobName, zStorageAccountName } from '../validators/azure-names.ts';
 import { zPath } from '../validators/path.ts';
 
 /**
@@ -77,7 +77,7 @@ export const verifyTargetSchema = z
     /** Defaults come from seed.json; the job details pass what the import job says. */
     subscriptionId: z.string().max(64).optional(),
     resourceGroup: z.string().max(90).optional(),
-    storageAccount: z.string().regex(/^[a-z0-9]{3,24}$/, 'storage account: 3–24 lowercase letters and digits').optional(),
+    storageAccount: zStorageAccountName.optional(),
     container: zContainerName.optional(),
   })
   .strict();
@@ -101,7 +101,7 @@ export const importVerifyInvoke = {
       .object({
         subscriptionId: z.string().min(1).max(64),
         resourceGroup: z.string().min(1).max(90),
-        storageAccount: z.string().regex(/^[a-z0-9]{3,24}$/),
+        storageAccount: zStorageAccountName,
         uri: z.string().url().max(2048),
       })
       .strict(),
