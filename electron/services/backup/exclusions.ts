@@ -12,25 +12,12 @@
  */
 import { posix, win32 } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
-import { checkFilePattern, checkPath } from '../../../shared/policy.ts';
+import { checkFilePattern, checkPath, type ExclusionFolderRule, type Exclusions as PolicyExclusions, type FileTypeRule } from '../../../shared/policy.ts';
 
-export interface FolderRule {
-  path: string;
-  /** true: the folder and everything below; false: only the files directly inside it. */
-  subfolders: boolean;
-}
-export interface FileTypeRule {
-  folder: string;
-  pattern: string;
-  subfolders: boolean;
-}
-export interface Exclusions {
-  folders?: FolderRule[];
-  /** File-type patterns matched against file names in every item: `*.mp3`, `~$*`, `thumbs.db`. */
-  patterns?: string[];
-  /** File types excluded in one folder (and its subfolders when `subfolders`). */
-  fileTypes?: FileTypeRule[];
-}
+export type FolderRule = ExclusionFolderRule;
+export type { FileTypeRule };
+/** The policy's exclusions (shared/policy.ts), each list optional: a one-off backup may give none of them. */
+export type Exclusions = Partial<PolicyExclusions>;
 
 export interface ExclusionMatcher {
   /** Is this folder left out with everything below it? */

@@ -4,20 +4,10 @@ import { AppError } from '../../../shared/errors.ts';
 import { TEN_TB, type DiskInfo, type DiskIssue } from './types.ts';
 
 /** Facts about a disk from which the refusals and warnings follow (pure; unit-tested). */
-export interface DiskFacts {
-  serial: string;
-  sizeBytes: number;
-  busType: string;
-  isSystem: boolean;
-  isBoot: boolean;
-  readOnly: boolean;
-  holdsStaging: boolean;
-  usedBytes: number;
-  jobName?: string;
-  rehearsal: boolean;
+export type DiskFacts = Pick<DiskInfo, 'serial' | 'sizeBytes' | 'busType' | 'isSystem' | 'isBoot' | 'readOnly' | 'holdsStaging' | 'usedBytes' | 'jobName' | 'rehearsal'> & {
   /** Windows provider off Windows. */
   unsupportedHost?: boolean;
-}
+};
 
 export function assessDisk(f: DiskFacts, jobName?: string): { refusals: DiskIssue[]; warnings: DiskIssue[] } {
   const refusals: DiskIssue[] = [];
