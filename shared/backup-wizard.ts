@@ -4,6 +4,7 @@
  * messages next to the controls; the engine checks the same things again at its boundary.
  */
 import { checkPassphrase } from './validators/passphrase.ts';
+import { checkPath } from './policy.ts';
 import { checkContainerName, checkJobName, checkStorageAccountName } from './validators/azure-names.ts';
 
 export type FieldErrors = Partial<Record<string, string>>;
@@ -49,13 +50,9 @@ export interface BackupContext {
 
 export const MAX_RETAIN_YEARS = 99;
 
+/** A full path typed in a wizard: the policy's path rule (policy.ts checkPath), named after the field. */
 export function checkFullPath(v: string, what: string): string | null {
-  if (!v.trim()) return `${what} is required.`;
-  if (v.length > 4096) return `${what} is too long (${v.length} characters, at most 4096).`;
-  if (v.includes('\0')) return `${what} "${v}" contains a NUL character.`;
-  const win = /^[A-Za-z]:[\\/]/.test(v) || /^\\\\[^\\]+\\[^\\]+/.test(v);
-  if (!v.startsWith('/') && !win) return `${what} "${v}" must be a full path (e.g. D:\\Data, \\\\server\\share\\folder or /srv/data).`;
-  return null;
+  return checkPath(v, what);
 }
 
 /** A job name typed in a wizard: present, and the import job name rule (validators/azure-names.ts). */
