@@ -181,7 +181,7 @@ export interface DrivesView {
 
 /** The import job name rule (decision 10), in the words of shared/validators/azure-names.ts. */
 const jobName = zJobName;
-/** Never logged; used only to seal/open the BitLocker keys in drives.json (absent when the host has a platform protector). */
+/** Never logged; used only to check seed.json and to seal/open the BitLocker keys in drives.json. */
 const passphrase = z.string().min(1).max(256);
 const diskRef = z
   .object({
