@@ -194,7 +194,7 @@ export function register(program: Command): void {
           onProgress: (p) => {
             if (p.neededBytes > 0 && !warnedShort) {
               warnedShort = true;
-              const msg = `The disks given are too small for the whole job: they will be filled, then another disk of at least ${formatBytes(p.neededBytes)} (${p.neededBytes} bytes) is needed (exit code 4; run again with one more --disk).`;
+              const msg = `The disks given are too small for the whole job: they will be filled, then another disk of at least ${formatBytes(p.neededBytes, true)} (${p.neededBytes} bytes) is needed (exit code 4; run again with one more --disk).`;
               if (json) jsonLine({ type: 'notice', message: msg, neededBytes: p.neededBytes });
               else process.stderr.write(`note: ${msg}\n`);
             }
@@ -257,7 +257,7 @@ export function register(program: Command): void {
         if (e.code === 'NO_SPACE' && e.details?.neededBytes !== undefined) {
           const needed = Number(e.details.neededBytes);
           if (json) jsonLine({ type: 'needsDisk', neededBytes: needed, remainingFiles: e.details.remainingFiles ?? null, remainingBytes: e.details.remainingBytes ?? null, message: e.message });
-          else process.stderr.write(`${e.message}\nAttach another disk of at least ${formatBytes(needed)} (${needed} bytes) and run again with one more --disk.\n`);
+          else process.stderr.write(`${e.message}\nAttach another disk of at least ${formatBytes(needed, true)} (${needed} bytes) and run again with one more --disk.\n`);
           process.exitCode = EXIT.needsCapacity;
           return;
         }
