@@ -11,7 +11,7 @@ describe('checkStaging', () => {
     const dir = await tempDir();
     const r = await checkStaging(dir, { requiredBytes: 2 * GiB, freeSpace: async () => 5 * GiB });
     expect(r).toMatchObject({ ok: true, exists: true, writable: true, freeBytes: 5 * GiB, requiredBytes: 2 * GiB });
-    expect(r.message).toBe(`"${dir}" is writable and has 5.0 GiB free (the backup needs about 2.0 GiB).`);
+    expect(r.message).toBe(`"${dir}" is writable and has 5.00 GiB free (the backup needs about 2.00 GiB).`);
     expect(await readdir(dir)).toEqual([]);
   });
   it('names a missing folder, a file, and a too-small volume', async () => {
@@ -21,7 +21,7 @@ describe('checkStaging', () => {
     expect((await checkStaging(join(dir, 'f'))).message).toMatch(/is a file, not a folder/);
     const r = await checkStaging(dir, { requiredBytes: 12 * GiB, freeSpace: async () => GiB });
     expect(r).toMatchObject({ ok: false, writable: true });
-    expect(r.message).toBe(`Staging location "${dir}" has 1.0 GiB free but the backup needs about 12 GiB. Free space or choose another location.`);
+    expect(r.message).toBe(`Staging location "${dir}" has 1.00 GiB free but the backup needs about 12.0 GiB. Free space or choose another location.`);
     expect((await checkStaging('relative/dir')).message).toMatch(/must be a full path/);
   });
   it('reports a folder this account cannot write to', async () => {

@@ -4,17 +4,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { DISK_LAYOUT, FOLDER_DISK_DESCRIPTOR } from '../../../shared/disks.ts';
 import type { StagingCheckResult } from '../../../shared/policy-steps.ts';
 import { checkStagingLocation, isUnder } from '../../../shared/policy.ts';
-
-const gib = (n: number): string => {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(v >= 10 ? 0 : 1)} ${units[i]}`;
-};
+import { formatBytes } from '../../../shared/format-bytes.ts';
 
 export interface StagingCheckOptions {
   requiredBytes?: number;
@@ -117,13 +107,13 @@ export async function checkStaging(pathIn: string, opts: StagingCheckOptions = {
   const required = opts.requiredBytes;
   const res: StagingCheckResult = { ...base, exists: true, writable: true, freeBytes, ...(required !== undefined ? { requiredBytes: required } : {}) };
   if (required !== undefined && freeBytes < required)
-    return { ...res, problem: 'noSpace', message: `Staging location "${path}" has ${gib(freeBytes)} free but the backup needs about ${gib(required)}. Free space or choose another location.` };
+    return { ...res, problem: 'noSpace', message: `Staging location "${path}" has ${formatBytes(freeBytes)} free but the backup needs about ${formatBytes(required)}. Free space or choose another location.` };
   return {
     ...res,
     ok: true,
     message:
       required !== undefined
-        ? `"${path}" is writable and has ${gib(freeBytes)} free (the backup needs about ${gib(required)}).`
-        : `"${path}" is writable and has ${gib(freeBytes)} free.`,
+        ? `"${path}" is writable and has ${formatBytes(freeBytes)} free (the backup needs about ${formatBytes(required)}).`
+        : `"${path}" is writable and has ${formatBytes(freeBytes)} free.`,
   };
 }
