@@ -1,4 +1,11 @@
-import type { ChunkLoc } from './pack-writer.ts';
+/** Where a chunk is stored: its pack, offset and stored length, its raw length and flag (docs/backup-format.md). */
+export interface ChunkLoc {
+  pack: number;
+  offset: number;
+  length: number;
+  rawLength: number;
+  flag: number;
+}
 
 /**
  * Where every stored chunk is (id → pack, offset, sealed length, raw length, flag), kept compactly: one slot number

@@ -7,13 +7,6 @@ import { ChunkTable } from './chunk-table.ts';
 import { authenticates } from './crypto.ts';
 import { PACK_HEADER_LEN, chunkAad, packHeader, packPath, packTrailer, readPackIndex, type PackEntry } from './pack-format.ts';
 
-export interface ChunkLoc {
-  pack: number;
-  offset: number;
-  length: number;
-  rawLength: number;
-  flag: number;
-}
 export interface CommittedPack {
   n: number;
   path: string;
