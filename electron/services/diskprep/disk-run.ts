@@ -5,7 +5,7 @@ import { DISK_LAYOUT } from '../../../shared/disks.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
 import { appVersion } from '../app-version.ts';
 import { rewriteRange, type RangeMismatch } from './copier.ts';
-import type { DiskPrepOptions, DiskPrepResult, PreparedDriveSummary } from './engine.ts';
+import type { DiskPrepOptions, DiskPrepResult, PreparedDriveSummary } from './run-options.ts';
 import { syncAndClose, type IoPool } from './io-pool.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { StagedJob } from './jobs.ts';

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { AppError, type Serializable } from '../../../shared/errors.ts';
 import { checkContainerName } from '../../../shared/validators/azure-names.ts';
 import { acquireJobLock } from '../backup/job-lock.ts';
-import { unlockJob, type JobKeys } from '../backup/crypto.ts';
+import { unlockJob } from '../backup/crypto.ts';
 import { describeBackup, requireIdentity, type BackupIdentity } from '../backup/identity.ts';
 import { prepareOneDisk, READBACK_NOTE_DIRECT } from './disk-run.ts';
-import { jobKeyProtector, upsertDrive, type SecretProtector } from './drives-file.ts';
-import { credentialForRun, type ManifestCredentialSource } from './manifest-credential.ts';
+import { jobKeyProtector, upsertDrive } from './drives-file.ts';
+import { credentialForRun } from './manifest-credential.ts';
 import { IoPool } from './io-pool.ts';
 import { findJob, type StagedJob } from './jobs.ts';
 import { parseJournal, replay } from './journal.ts';
@@ -15,81 +15,12 @@ import { planDisks, proposeSplit, undersizedDisks, type Plan } from './planner.t
 import { openDisk } from './open-disk.ts';
 import { retireStateFiles } from './retire.ts';
 import { checkSeedAgainstCatalog } from './seed-check.ts';
-import { ProgressTracker, type DiskPrepProgress } from './progress.ts';
+import { ProgressTracker } from './progress.ts';
 import { loadSession, mirrorJournalPath, saveSession, stateDirFor, type Session, type SessionDisk } from './session.ts';
 import { MAX_DISKS_PER_JOB, type DiskInfo, type DiskProvider } from './types.ts';
+import type { DiskPrepOptions, DiskPrepResult, DiskRef } from './run-options.ts';
 
-export interface DiskRef {
-  /** Folder path (folder disk), `disk:<n>` or a drive letter (Windows). */
-  id: string;
-  confirmErase?: boolean;
-  existingBitLockerKey?: string;
-}
-
-export interface DiskPrepOptions {
-  staging: string;
-  job?: string;
-  /** Overrides seed.json's container. */
-  container?: string;
-  disks: DiskRef[];
-  providers: { folder: DiskProvider; windows?: DiskProvider };
-  /**
-   * The manifests' credential (decision 14): asked once per run, before any manifest is written. The console and the
-   * CLI pass the signed-in Azure layer (azureManifestCredential) or the user's SAS file (containerSasFile).
-   */
-  credential: ManifestCredentialSource;
-  /**
-   * The backup passphrase: Disk Prep checks seed.json against the authenticated catalog before copying (issue 13 §3)
-   * and, by default, seals the BitLocker keys in drives.json with a key derived from it.
-   */
-  passphrase: string;
-  /** Seals the BitLocker keys in drives.json instead (a platform protector, tests); may depend on the job and its keys. */
-  protector?: SecretProtector | ((job: StagedJob, keys: JobKeys) => Promise<SecretProtector>);
-  signal?: AbortSignal;
-  onProgress?: (p: DiskPrepProgress) => void;
-  /** Problems found and handled (e.g. a damaged journal line: named with disk, path and line, and what is redone). */
-  onWarning?: (message: string) => void;
-  /** What the run does with the disks given and the state it found (skipped, new, not needed, retired): information, not a problem. */
-  onNotice?: (message: string) => void;
-  /** Rewrite ranges that fail read-back from staging, then check them again. */
-  repair?: boolean;
-  /** Worker threads for copy and read-back (default: one per CPU, at least 2). */
-  workers?: number;
-  /** fsync files before they are committed (default true). */
-  sync?: boolean;
-  /** Check each staged file against seed.json's SHA-256 while copying (default true). */
-  verifySource?: boolean;
-  /** Test hook: awaited at named points (`copy-partial:<i>`, `copy-written:<i>`, `committed:<i>`, `manifest-written:<serial>`, `readback:<serial>`). */
-  checkpoint?: (name: string) => Promise<void>;
-}
-
-export interface PreparedDriveSummary {
-  driveId: string;
-  manifestFile: string;
-  manifestHash: string;
-  bytes: number;
-  files: number;
-  rehearsal: boolean;
-}
-
-export interface DiskPrepResult {
-  jobName: string;
-  container: string;
-  stateDir: string;
-  drives: PreparedDriveSummary[];
-  readBackDirect: boolean;
-  readBackNote: string;
-  copiedBytes: number;
-  copyMs: number;
-  verifiedBytes: number;
-  readBackMs: number;
-  /** Everything also sent to `onWarning`. */
-  warnings: string[];
-  /** Everything also sent to `onNotice`. */
-  notices: string[];
-  /** The backup the disks hold (backup/identity.ts). */
-  backupId: string;
-}
+export type { DiskPrepOptions, DiskPrepResult, DiskRef, PreparedDriveSummary } from './run-options.ts';
 
 export const isWindowsDiskId = (id: string): boolean => /^disk:\d+$/.test(id) || /^[A-Za-z]:?\\?$/.test(id);
 
