@@ -6,6 +6,7 @@ import type { SandboxContext } from './arm.ts';
 import type { BlobAccess } from './blob-access.ts';
 import { jobBody, jobKey } from './rp-importexport.ts';
 import { dataBoxDcJob } from './dc-databox.ts';
+import type { DcJob } from './dc-job.ts';
 import { buildDriveLog } from './dc-manifest.ts';
 import { copyDrive } from './dc-copy.ts';
 import type { JobRec } from './state.ts';
@@ -24,26 +25,6 @@ type Obj = Record<string, unknown>;
 const stamp = (d = new Date()) => d.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\.(\d{3})Z$/, '-$1');
 
 export type DcProvider = 'ImportExport' | 'DataBox';
-
-/** A job as the datacenter sees it, in Import/Export's vocabulary (states Shipping … Completed/Closed, drive states). */
-export interface DcJob {
-  name: string;
-  /** Key of this job's disk map in state.datacenter. */
-  mapKey: string;
-  state: string;
-  /** Drive objects: driveId, bitLockerKey, manifestFile, manifestHash, state, copyStatus, … (mutated in place). */
-  drives: Obj[];
-  storageAccountId: string;
-  diagnosticsPath: string;
-  verbose: boolean;
-  backupManifest: boolean;
-  returnCarrier: string;
-  /** Copy finished: percent 100, final state, return package. */
-  finish(errors: boolean): void;
-  /** Writes the view back into the stored job (call before saving). */
-  commit(): void;
-  body(): unknown;
-}
 
 function importExportDcJob(sb: SandboxContext, j: JobRec): DcJob {
   const p = j.properties;

@@ -1,5 +1,5 @@
 import type { SandboxContext } from './arm.ts';
-import type { DcJob } from './datacenter.ts';
+import type { DcJob } from './dc-job.ts';
 import { dbJobBody, dbJobs, dbKey, details, setStage } from './rp-databox.ts';
 
 /**
