@@ -10,6 +10,7 @@ import { repoRoot } from '../electron/services/paths.ts';
  * two modules share goes into a leaf file both import (store/state/, diskprep/run-options.ts, sandbox/dc-job.ts).
  * The same check by hand: `npx madge --circular --extensions ts,tsx --ts-config tsconfig.json electron shared renderer/src`.
  */
+
 /** A cycle as one string whatever file madge starts it from: rotated to begin at its smallest path. */
 function cycleKey(files: readonly string[]): string {
   const start = files.indexOf([...files].sort()[0]);

@@ -30,7 +30,7 @@ export interface DiskPrepOptions {
    * and, by default, seals the BitLocker keys in drives.json with a key derived from it.
    */
   passphrase: string;
-  /** Seals the BitLocker keys in drives.json instead (a platform protector, tests); may depend on the job and its keys. */
+  /** Seals the BitLocker keys in drives.json another way (tests); may depend on the job and its keys. */
   protector?: SecretProtector | ((job: StagedJob, keys: JobKeys) => Promise<SecretProtector>);
   signal?: AbortSignal;
   onProgress?: (p: DiskPrepProgress) => void;
