@@ -190,7 +190,6 @@ export const preparedDriveSchema = z
     driveHeaderHash: z.string().max(4096).optional(),
   })
   .strict();
-export type PreparedDrive = z.input<typeof preparedDriveSchema>;
 
 const jobRef = {
   subscriptionId: zSubscriptionId,

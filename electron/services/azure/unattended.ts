@@ -75,11 +75,6 @@ export async function appCredential(o: UnattendedOptions, resource: 'arm' | 'gra
   };
 }
 
-/** The record saved by ensureEntraApp for this user on this machine, or null. */
-export function loadAppRecord(dataDir: string, cloudName: string, userObjectId: string): Promise<EntraCredentialRecord | null> {
-  return loadCredentialRecord(credentialRecordPath(dataDir, cloudName, userObjectId));
-}
-
 /**
  * The application credential unattended runs of `cloudName` use to reach `account`: the record whose data role was
  * granted on that account (ensureEntraApp notes it), else the only registered record of the cloud. Null when this
