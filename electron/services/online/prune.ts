@@ -19,6 +19,7 @@ import { ONLINE_DIR, PRUNE_PLAN_PATH, SEED_POINT_ID, pointPath } from './layout.
 import type { ContainerLock } from './lock.ts';
 import type { PointHeader } from './point-format.ts';
 import type { OnlineRepo } from './repo.ts';
+import type { PruneResult } from './types.ts';
 
 const planSchema = z
   .object({
@@ -32,14 +33,6 @@ const planSchema = z
   })
   .strict();
 export type PrunePlan = z.infer<typeof planSchema>;
-
-export interface PruneResult {
-  removedPoints: string[];
-  removedPacks: number;
-  freedBytes: number;
-  /** A plan an interrupted prune left was finished first. */
-  resumed: boolean;
-}
 
 const aad = (job: string) => Buffer.from(`obc-prune:${job}`);
 

@@ -10,7 +10,6 @@ import type { SeedRef } from '../policies/online-run.ts';
 import type { Exclusions, SkippedItem } from '../backup/scan.ts';
 import type { BandwidthLimiter } from './limiter.ts';
 import type { PointHeader } from './point-format.ts';
-import type { PruneResult } from './prune.ts';
 
 export type { BandwidthLimiter } from './limiter.ts';
 
@@ -127,4 +126,13 @@ export interface OnlineBackupResult {
   /** What retention removed (also a prune an interrupted run left, finished first); null: nothing to do. */
   pruned: PruneResult | null;
   seconds: number;
+}
+
+/** What a prune of restore points removed (prune.ts). */
+export interface PruneResult {
+  removedPoints: string[];
+  removedPacks: number;
+  freedBytes: number;
+  /** A plan an interrupted prune left was finished first. */
+  resumed: boolean;
 }
