@@ -12,7 +12,7 @@ import { resolveDataDir } from '../../services/paths.ts';
 import { TaskManager } from '../../services/tasks/task-manager.ts';
 import { EXIT, formatBytes, humanLine, jsonLine } from '../output.ts';
 import { engineTestHook } from '../test-hooks.ts';
-import { cliAzure } from './backup.ts';
+import { cliAzure } from './cli-azure.ts';
 
 export interface OnlineBackupArgs {
   items: string[];

@@ -11,13 +11,11 @@ import { parseDataSubset } from '../../services/backup/data-subset.ts';
 import { recoverDeps } from '../../services/backup/recover-deps.ts';
 import { CONFLICT_CHOICES, DEFAULT_CONFLICT, recoverSourceSchema, retainUntilSchema, type BackupSummary, type RecoverSource, type RestoreSummary } from '../../../shared/contract/backup.ts';
 import { resolveDataDir } from '../../services/paths.ts';
-import { SettingsStore } from '../../services/settings/settings-store.ts';
-import type { AzureService } from '../../services/azure/azure-service.ts';
-import type { ImportVerifyService } from '../../services/import-verify/service.ts';
 import { EXIT, exitCodeFor, formatBytes, humanLine, jsonLine, printError, taskReporter } from '../output.ts';
 import { readPassphraseFile } from '../passphrase-file.ts';
 import { itemHoldingStaging } from '../../services/backup/staging-guard.ts';
 import { engineTestHook } from '../test-hooks.ts';
+import { cliAzure } from './cli-azure.ts';
 
 export { readPassphraseFile } from '../passphrase-file.ts';
 
@@ -291,19 +289,4 @@ async function policyPassphraseOf(job: string, note: (m: string) => void): Promi
     note(`The backup policy in ${dataDir} governs job "${job}", but its saved passphrase is sealed for the desktop app and cannot be read here; the passphrase given is checked only against the job's existing backup.`);
     return null;
   }
-}
-
-/** Azure sign-in state and the container reader for `--from-container` (the CLI's own data folder and settings). */
-export async function cliAzure(): Promise<{ azure: AzureService; importVerify: (tasks: TaskManager) => ImportVerifyService }> {
-  const dataDir = resolveDataDir();
-  const settings = new SettingsStore(dataDir);
-  await settings.load();
-  // Loaded here only: a backup run does not carry the Azure SDKs in memory.
-  const [{ AzureService }, { ImportVerifyService }, { cliOpenUrl }] = await Promise.all([
-    import('../../services/azure/azure-service.ts'),
-    import('../../services/import-verify/service.ts'),
-    import('./azure.ts'),
-  ]);
-  const azure = new AzureService({ dataDir, settings: () => settings.get(), openUrl: cliOpenUrl });
-  return { azure, importVerify: (tasks) => new ImportVerifyService({ tasks, dataDir, storageAccess: async () => (await azure.session_()).clients }) };
 }

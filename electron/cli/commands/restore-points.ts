@@ -9,7 +9,8 @@ import { containerOf } from '../../services/backup/recover-deps.ts';
 import { OnlineRepo, pointInfo } from '../../services/online/repo.ts';
 import { EXIT, formatBytes, humanLine, jsonLine, printError } from '../output.ts';
 import { readPassphraseFile } from '../passphrase-file.ts';
-import { cliAzure, restoreSource } from './backup.ts';
+import { restoreSource } from './backup.ts';
+import { cliAzure } from './cli-azure.ts';
 
 export function register(program: Command): void {
   const rp = program.command('restore-points').description('Restore points of a job in its storage account container.');
