@@ -126,6 +126,8 @@ export interface RestoreSummary {
   /** Files and links already in place with the backup's bytes (a rerun), left alone. */
   unchanged?: number;
   skipped: Array<{ path: string; reason: string }>;
+  /** The container's restore point restored (the newest when none was asked for). */
+  restorePoint?: string;
 }
 
 export const CONFLICT_CHOICES = ['overwrite', 'skip', 'keepBoth'] as const;
@@ -167,7 +169,7 @@ export const recoverSourceSchema = z.discriminatedUnion('kind', [
       storageAccount: zStorageAccountName,
       container: zContainerName,
       staging: staging.optional(),
-      /** A restore point (`obc restore-points list`): `seed`, or one made online; absent = the seed as imported. */
+      /** A restore point (`obc restore-points list`): `seed`, or one made online; absent = the newest readable one. */
       restorePoint: z.string().regex(/^(seed|\d{8}T\d{6}Z-[0-9a-f]{6})$/, 'restore point: "seed" or an id as `obc restore-points list` prints it').optional(),
     })
     .strict(),

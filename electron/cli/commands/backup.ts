@@ -172,7 +172,7 @@ export function register(program: Command): void {
     .option('--resource-group <name>', 'with --from-container: resource group of the storage account (looked up when absent)')
     .option('--storage-account <name>', 'with --from-container: storage account')
     .option('--container <name>', 'with --from-container: container')
-    .option('--restore-point <id>', 'with --from-container: a restore point as `obc restore-points list` prints it (default: the seed as imported)')
+    .option('--restore-point <id>', 'with --from-container: a restore point as `obc restore-points list` prints it (default: the newest)')
     .option('--read-data-subset <n%|n/m>', 'read only some packs (a random n%, or the n-th of m slices); the catalog and every file are still checked')
     .option('--json', 'JSON lines on stdout')
     .action(async (o) => {
@@ -185,11 +185,12 @@ export function register(program: Command): void {
         const azure = source.kind === 'container' ? await cliAzure() : null;
         const svc = new BackupService(tasks, {}, azure ? recoverDeps({ azure: azure.azure, importVerify: azure.importVerify(tasks) }) : {});
         const s = await runTask(tasks, () => svc.verify({ source, passphrase, ...(subset ? { subset } : {}) }), json).finally(() => azure?.azure.close());
-        const r = s.result as { ok: boolean; packsChecked: number; packsNotRead?: number; chunksChecked: number; filesChecked: number; damagedPacks: Array<{ path: string; reason: string }>; damagedFiles: Array<{ path: string; reason: string }> } | undefined;
+        const r = s.result as { ok: boolean; restorePoint?: string; packsChecked: number; packsNotRead?: number; chunksChecked: number; filesChecked: number; damagedPacks: Array<{ path: string; reason: string }>; damagedFiles: Array<{ path: string; reason: string }> } | undefined;
         const notRead = r?.packsNotRead ? ` (${r.packsNotRead} packs not read: --read-data-subset)` : '';
         finish(s, json, () =>
           r
             ? [
+                ...(r.restorePoint ? [`Restore point ${r.restorePoint}${source.kind === 'container' && !source.restorePoint ? ' (the newest)' : ''}:`] : []),
                 r.ok ? `Intact: ${r.packsChecked} packs, ${r.chunksChecked} chunks, ${r.filesChecked} files${notRead}.` : 'DAMAGED:',
                 ...r.damagedPacks.map((p) => `damaged pack: ${p.path}: ${p.reason}`),
                 ...r.damagedFiles.map((f) => `damaged file: ${f.path}: ${f.reason}`),
@@ -213,7 +214,7 @@ export function register(program: Command): void {
     .option('--resource-group <name>', 'with --from-container: resource group of the storage account (looked up when absent)')
     .option('--storage-account <name>', 'with --from-container: storage account')
     .option('--container <name>', 'with --from-container: container')
-    .option('--restore-point <id>', 'with --from-container: a restore point as `obc restore-points list` prints it (default: the seed as imported)')
+    .option('--restore-point <id>', 'with --from-container: a restore point as `obc restore-points list` prints it (default: the newest)')
     .option('--path <p>', 'catalog path to restore (folder or file); repeatable, default everything', collect, [])
     .addOption(new Option('--conflict <choice>', 'when a file exists at the destination: keepBoth (a renamed copy), skip or overwrite').choices([...CONFLICT_CHOICES]).default(DEFAULT_CONFLICT))
     .option('--json', 'JSON lines on stdout')
@@ -228,7 +229,8 @@ export function register(program: Command): void {
           const svc = new BackupService(tasks, {}, azure ? recoverDeps({ azure: azure.azure, importVerify: azure.importVerify(tasks) }) : {});
           const s = await runTask(tasks, () => svc.recover({ source, passphrase, to: o.to, paths: o.path, conflict: o.conflict }), json);
           const r = s.result as RestoreSummary | undefined;
-          const from = source.kind === 'staging' ? source.staging : source.kind === 'disks' ? `${source.disks.length} disk(s)` : `container ${source.container}${source.restorePoint ? ` (restore point ${source.restorePoint})` : ''}`;
+          const point = r?.restorePoint ? ` (restore point ${r.restorePoint}${source.kind === 'container' && !source.restorePoint ? ', the newest' : ''})` : '';
+          const from = source.kind === 'staging' ? source.staging : source.kind === 'disks' ? `${source.disks.length} disk(s)` : `container ${source.container}${point}`;
           const already = r?.unchanged ? `; ${r.unchanged} already there with the same bytes` : '';
           finish(s, json, () => (r ? [`Restored ${r.files} files (${formatBytes(r.bytes)}) from ${from} to ${o.to}${already}.`, ...r.skipped.map((x) => `not restored: ${x.path}: ${x.reason}`)] : []));
         } finally {

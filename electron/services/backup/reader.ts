@@ -15,6 +15,8 @@ import { SEED_FILE, checkSeedText } from './job-files.ts';
  */
 export interface PackSource {
   readonly description: string;
+  /** The restore point this source serves, when it is one of a container's (online/point-source.ts). */
+  readonly restorePoint?: string;
   read(path: string, offset: number, length: number): Promise<Buffer>;
   readAll(path: string): Promise<Buffer>;
   size(path: string): Promise<number>;

@@ -22,11 +22,14 @@ export function recoverDeps(o: {
     policyBoundPassphrase: async (job) => (o.policies?.store ? policyBoundPassphrase(o.policies.store, job) : null),
     containerSource: async (s: ContainerSourceRequest, passphrase: string) => {
       const seedSource = await containerOf(o, s);
-      if (!s.restorePoint) return seedSource;
-      // A restore point (the seed or one made online) through the online engine, loaded only for it.
-      const [{ OnlineRepo }, { PointPackSource }] = await Promise.all([import('../online/repo.ts'), import('../online/point-source.ts')]);
-      const repo = await OnlineRepo.open(seedSource.container, s.job, passphrase);
-      return new PointPackSource(repo, await repo.pointHeader(s.restorePoint));
+      // A restore point (the one asked for, else the newest: the seed while it is the only one) through the online engine.
+      const [{ OnlineRepo }, { pointSourceOf }] = await Promise.all([import('../online/repo.ts'), import('../online/point-source.ts')]);
+      const repo = await OnlineRepo.open(seedSource.container, s.job, passphrase).catch((err: unknown) => {
+        // A seed imported before job descriptors existed has no restore points: it is read as imported.
+        if (!s.restorePoint && err instanceof AppError && err.code === 'NOT_FOUND') return null;
+        throw err;
+      });
+      return repo ? pointSourceOf(repo, s.restorePoint) : seedSource;
     },
   };
 }

@@ -185,7 +185,7 @@ export class BackupService {
       for (const p of report.damagedPacks) t.warn(`Damaged: ${p.path}: ${p.reason}`);
       for (const f of report.damagedFiles) t.warn(`Cannot be restored intact: ${f.path}: ${f.reason}`);
       t.message(report.ok ? `All ${report.packsChecked} packs${report.packsNotRead ? ` read (of ${report.packsChecked + report.packsNotRead})` : ''} and ${report.filesChecked} files are intact.` : `${report.damagedPacks.length} damaged pack(s), ${report.damagedFiles.length} affected file(s).`);
-      return { ...report };
+      return { ...report, ...(source.restorePoint ? { restorePoint: source.restorePoint } : {}) };
     });
     return { taskId: snap.id };
   }
@@ -262,7 +262,7 @@ export class BackupService {
       });
       for (const s of r.skipped) t.warn(`${s.path}: ${s.reason}`);
       t.message(`Restored ${r.files} files (${r.bytes} bytes) to ${req.to}.`);
-      return { ...r, skipped: r.skipped.slice(0, MAX_LISTED) };
+      return { ...r, skipped: r.skipped.slice(0, MAX_LISTED), ...(reader.source.restorePoint ? { restorePoint: reader.source.restorePoint } : {}) };
     });
     return { taskId: snap.id };
   }

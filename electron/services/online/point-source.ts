@@ -18,6 +18,7 @@ import type { OnlineRepo } from './repo.ts';
 export class PointPackSource implements PackSource {
   readonly description: string;
   readonly header: PointHeader;
+  readonly restorePoint: string;
   private readonly repo: OnlineRepo;
   private readonly where = new Map<number, string>();
   private catalog: Buffer | null = null;
@@ -25,6 +26,7 @@ export class PointPackSource implements PackSource {
   constructor(repo: OnlineRepo, header: PointHeader) {
     this.repo = repo;
     this.header = header;
+    this.restorePoint = header.id;
     this.description = `${repo.where} (restore point ${header.id})`;
     for (const p of header.packs) this.where.set(p.n, p.path);
   }
@@ -82,4 +84,19 @@ export async function openRestorePoint(repo: OnlineRepo, id: string): Promise<Jo
   const header = await repo.pointHeader(id);
   const source = new PointPackSource(repo, header);
   return new JobReader(source.seed(), await repo.catalog(header), source, repo.keys);
+}
+
+/**
+ * The restore point `id` of the job in `repo`, or without one the newest readable point (the seed while it is the
+ * only one). When none is readable the error lists what the container holds, so the user can pick or repair one.
+ */
+export async function pointSourceOf(repo: OnlineRepo, id?: string): Promise<PointPackSource> {
+  if (id) return new PointPackSource(repo, await repo.pointHeader(id));
+  const { points, damaged } = await repo.points();
+  const newest = points.at(-1);
+  if (newest) return new PointPackSource(repo, newest);
+  const held = damaged.length ? ` It holds only damaged restore points: ${damaged.map((d) => `${d.id} (${d.reason})`).join('; ')}.` : ' It holds no restore point at all.';
+  throw new AppError('NOT_FOUND', `Job "${repo.job}" has no readable restore point in ${repo.where}: the seed's catalog is not there (retention removed it, or the import is incomplete).${held}`, {
+    damaged: damaged.map((d) => d.id),
+  });
 }
