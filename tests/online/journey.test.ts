@@ -5,12 +5,13 @@
  * with `obc backup --online`, lists the restore points with `obc restore-points list`, verifies each with
  * `obc verify --from-container --restore-point` and restores each with `obc restore --from-container
  * --restore-point`; every restore equals the tree as it was at that run, by the independent walker of
- * tests/roundtrip (Python's os.walk/lstat).
+ * tests/roundtrip (Python's os.walk/lstat). A machine never signed in lists, restores (the newest point) and verifies
+ * through a container SAS URL, whose signature appears in no output.
  */
 import { appendFile, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BlobServiceClient, StorageSharedKeyCredential, type ContainerClient } from '@azure/storage-blob';
+import { BlobServiceClient, ContainerSASPermissions, StorageSharedKeyCredential, generateBlobSASQueryParameters, type ContainerClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzureTestEnv, type AzureTestEnv } from '../../electron/services/azure/test-support.ts';
 import { mintToken } from '../../electron/services/sandbox/test-tokens.ts';
@@ -135,5 +136,49 @@ describe('online restore points after a datacenter import (CLI)', () => {
     const bad = await cli(['verify', '--from-container', '--restore-point', 'latest', ...where], { env: env2 });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/restore point: "seed" or an id/);
+
+    // A machine without Entra rights (never signed in) reads the container through a read+list container SAS URL:
+    // from a file for the list and the restore (without --restore-point: the newest), on the command line for verify.
+    const sasMachine = join(dir, 'sas-machine');
+    await mkdir(sasMachine);
+    await writeJsonAtomic(join(sasMachine, 'sandbox-cloud.json'), sb.cloud);
+    const settings = new SettingsStore(sasMachine);
+    await settings.load();
+    await settings.set({ cloud: 'LocalSandbox' });
+    const sas = generateBlobSASQueryParameters({ containerName: 'seed', permissions: ContainerSASPermissions.parse('rl'), expiresOn: new Date(Date.now() + 3_600_000) }, new StorageSharedKeyCredential(ACCOUNT, key)).toString();
+    const sasUrl = `${sb.blobUrl}/${ACCOUNT}/seed?${sas}`;
+    const sig = new URLSearchParams(sas).get('sig')!;
+    const urlFile = join(dir, 'container-url.txt');
+    await writeFile(urlFile, `${sasUrl}\n`, { mode: 0o600 });
+    const env3 = { OBC_DATA_DIR: sasMachine };
+    const bySas = ['--job', JOB, '--passphrase-file', pf];
+    const outputs: string[] = [];
+    const sasList = await cli(['restore-points', 'list', ...bySas, '--container-url-file', urlFile, '--json'], { env: env3 });
+    outputs.push(sasList.stdout, sasList.stderr);
+    expect(sasList.code, sasList.stdout + sasList.stderr).toBe(0);
+    expect((resultOf(sasList)?.result as { points: Array<{ id: string }> }).points.map((p) => p.id)).toEqual(snaps.map((s) => s.id));
+    const newest = snaps.at(-1)!;
+    const sasTo = join(dir, 'restored-by-sas');
+    const sasRestore = await cli(['restore', '--from-container', ...bySas, '--container-url-file', urlFile, '--to', sasTo], { env: env3 });
+    outputs.push(sasRestore.stdout, sasRestore.stderr);
+    expect(sasRestore.code, sasRestore.stdout + sasRestore.stderr).toBe(0);
+    expect(sasRestore.stdout).toContain(`restore point ${newest.id}, the newest`);
+    expect(compareWalks(newest.walk, await walkTree(join(sasTo, catalogPathOf(src))), { dirModeAdded: 0o700 })).toEqual([]);
+    const sasVerify = await cli(['verify', '--from-container', '--restore-point', 'seed', ...bySas, '--container-url', sasUrl, '--json'], { env: env3 });
+    outputs.push(sasVerify.stdout, sasVerify.stderr);
+    expect(sasVerify.code, sasVerify.stdout + sasVerify.stderr).toBe(0);
+    expect(resultOf(sasVerify)?.result).toMatchObject({ ok: true, restorePoint: 'seed' });
+    // A SAS for another container is refused by name; the signature is in no output, not even in that error.
+    const wrong = await cli(['verify', '--from-container', ...bySas, '--container-url', sasUrl, '--container', 'other'], { env: env3 });
+    outputs.push(wrong.stdout, wrong.stderr);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/is for container "seed", not "other"/);
+    const notFromContainer = await cli(['restore', '--staging', dir, ...bySas, '--container-url-file', urlFile, '--to', sasTo], { env: env3 });
+    expect(notFromContainer.code).toBe(2);
+    expect(notFromContainer.stderr).toMatch(/need --from-container/);
+    for (const text of outputs) {
+      expect(text).not.toContain(sig);
+      expect(text).not.toContain(encodeURIComponent(sig));
+    }
   });
 });

@@ -8,7 +8,7 @@ import { TaskManager } from '../../services/tasks/task-manager.ts';
 import { BackupService } from '../../services/backup/service.ts';
 import { exclusionsFromArgs } from '../../services/backup/exclusions.ts';
 import { parseDataSubset } from '../../services/backup/data-subset.ts';
-import { recoverDeps } from '../../services/backup/recover-deps.ts';
+import { cliContainer, containerSasOf } from '../container-source.ts';
 import { CONFLICT_CHOICES, DEFAULT_CONFLICT, recoverSourceSchema, retainUntilSchema, type BackupSummary, type RecoverSource, type RestoreSummary } from '../../../shared/contract/backup.ts';
 import { resolveDataDir } from '../../services/paths.ts';
 import { EXIT, exitCodeFor, formatBytes, humanLine, jsonLine, printError, taskReporter } from '../output.ts';
@@ -173,18 +173,21 @@ export function register(program: Command): void {
     .option('--storage-account <name>', 'with --from-container: storage account')
     .option('--container <name>', 'with --from-container: container')
     .option('--restore-point <id>', 'with --from-container: a restore point as `obc restore-points list` prints it (default: the newest)')
+    .option('--container-url-file <file>', "with --from-container: read the container through the container SAS URL in this file (read and list; '-': standard input) instead of the signed-in account")
+    .option('--container-url <url>', 'with --from-container: the same, given on the command line (which other users can see)')
     .option('--read-data-subset <n%|n/m>', 'read only some packs (a random n%, or the n-th of m slices); the catalog and every file are still checked')
     .option('--json', 'JSON lines on stdout')
     .action(async (o) => {
       const json = !!o.json;
       await guarded(json, async () => {
+        const sasUrl = await containerSasOf(o);
         const source = restoreSource(o);
         const subset = o.readDataSubset !== undefined ? parseDataSubset(o.readDataSubset) : undefined;
         const passphrase = await readPassphraseFile(o.passphraseFile);
         const tasks = new TaskManager({ minIntervalMs: 200 });
-        const azure = source.kind === 'container' ? await cliAzure() : null;
-        const svc = new BackupService(tasks, {}, azure ? recoverDeps({ azure: azure.azure, importVerify: azure.importVerify(tasks) }) : {});
-        const s = await runTask(tasks, () => svc.verify({ source, passphrase, ...(subset ? { subset } : {}) }), json).finally(() => azure?.azure.close());
+        const azure = source.kind === 'container' ? await cliContainer(tasks, sasUrl) : null;
+        const svc = new BackupService(tasks, {}, azure?.deps ?? {});
+        const s = await runTask(tasks, () => svc.verify({ source, passphrase, ...(subset ? { subset } : {}) }), json).finally(() => azure?.close());
         const r = s.result as { ok: boolean; restorePoint?: string; packsChecked: number; packsNotRead?: number; chunksChecked: number; filesChecked: number; damagedPacks: Array<{ path: string; reason: string }>; damagedFiles: Array<{ path: string; reason: string }> } | undefined;
         const notRead = r?.packsNotRead ? ` (${r.packsNotRead} packs not read: --read-data-subset)` : '';
         finish(s, json, () =>
@@ -215,18 +218,21 @@ export function register(program: Command): void {
     .option('--storage-account <name>', 'with --from-container: storage account')
     .option('--container <name>', 'with --from-container: container')
     .option('--restore-point <id>', 'with --from-container: a restore point as `obc restore-points list` prints it (default: the newest)')
+    .option('--container-url-file <file>', "with --from-container: read the container through the container SAS URL in this file (read and list; '-': standard input) instead of the signed-in account")
+    .option('--container-url <url>', 'with --from-container: the same, given on the command line (which other users can see)')
     .option('--path <p>', 'catalog path to restore (folder or file); repeatable, default everything', collect, [])
     .addOption(new Option('--conflict <choice>', 'when a file exists at the destination: keepBoth (a renamed copy), skip or overwrite').choices([...CONFLICT_CHOICES]).default(DEFAULT_CONFLICT))
     .option('--json', 'JSON lines on stdout')
     .action(async (o) => {
       const json = !!o.json;
       await guarded(json, async () => {
+        const sasUrl = await containerSasOf(o);
         const source = restoreSource(o);
         const passphrase = await readPassphraseFile(o.passphraseFile);
         const tasks = new TaskManager({ minIntervalMs: 200 });
-        const azure = source.kind === 'container' ? await cliAzure() : null;
+        const azure = source.kind === 'container' ? await cliContainer(tasks, sasUrl) : null;
         try {
-          const svc = new BackupService(tasks, {}, azure ? recoverDeps({ azure: azure.azure, importVerify: azure.importVerify(tasks) }) : {});
+          const svc = new BackupService(tasks, {}, azure?.deps ?? {});
           const s = await runTask(tasks, () => svc.recover({ source, passphrase, to: o.to, paths: o.path, conflict: o.conflict }), json);
           const r = s.result as RestoreSummary | undefined;
           const point = r?.restorePoint ? ` (restore point ${r.restorePoint}${source.kind === 'container' && !source.restorePoint ? ', the newest' : ''})` : '';
@@ -234,7 +240,7 @@ export function register(program: Command): void {
           const already = r?.unchanged ? `; ${r.unchanged} already there with the same bytes` : '';
           finish(s, json, () => (r ? [`Restored ${r.files} files (${formatBytes(r.bytes)}) from ${from} to ${o.to}${already}.`, ...r.skipped.map((x) => `not restored: ${x.path}: ${x.reason}`)] : []));
         } finally {
-          azure?.azure.close();
+          azure?.close();
         }
       });
     });

@@ -5,12 +5,11 @@
 import type { Command } from 'commander';
 import { toIpcError } from '../../../shared/errors.ts';
 import { TaskManager } from '../../services/tasks/task-manager.ts';
-import { containerOf } from '../../services/backup/recover-deps.ts';
+import { cliContainer, containerSasOf } from '../container-source.ts';
 import { OnlineRepo, pointInfo } from '../../services/online/repo.ts';
 import { EXIT, formatBytes, humanLine, jsonLine, printError } from '../output.ts';
 import { readPassphraseFile } from '../passphrase-file.ts';
 import { restoreSource } from './backup.ts';
-import { cliAzure } from './cli-azure.ts';
 
 export function register(program: Command): void {
   const rp = program.command('restore-points').description('Restore points of a job in its storage account container.');
@@ -18,21 +17,24 @@ export function register(program: Command): void {
     .description('List the restore points (the seed and every online backup): id, time, files, size, bytes each added.')
     .requiredOption('--job <name>', 'job name')
     .requiredOption('--passphrase-file <file>', 'file holding the passphrase')
-    .requiredOption('--subscription <id>', 'subscription id')
+    .option('--subscription <id>', 'subscription id (not with a container SAS URL)')
     .option('--resource-group <name>', 'resource group of the storage account (looked up when absent)')
-    .requiredOption('--storage-account <name>', 'storage account')
-    .requiredOption('--container <name>', 'container')
+    .option('--storage-account <name>', "storage account (default with a container SAS URL: the URL's)")
+    .option('--container <name>', "container (default with a container SAS URL: the URL's)")
+    .option('--container-url-file <file>', "read the container through the container SAS URL in this file (read and list; '-': standard input) instead of the signed-in account")
+    .option('--container-url <url>', 'the same, given on the command line (which other users can see)')
     .option('--json', 'JSON lines on stdout')
     .action(async (o) => {
       const json = !!o.json;
       try {
-        const source = restoreSource({ ...o, fromContainer: true });
+        const flags = { ...o, fromContainer: true };
+        const sasUrl = await containerSasOf(flags);
+        const source = restoreSource(flags);
         if (source.kind !== 'container') return;
         const passphrase = await readPassphraseFile(o.passphraseFile);
-        const azure = await cliAzure();
+        const azure = await cliContainer(new TaskManager(), sasUrl);
         try {
-          const cps = await containerOf({ azure: azure.azure, importVerify: azure.importVerify(new TaskManager()) }, source);
-          const repo = await OnlineRepo.open(cps.container, source.job, passphrase);
+          const repo = await OnlineRepo.open(await azure.open(source), source.job, passphrase);
           const { points, damaged } = await repo.points();
           const list = points.map(pointInfo);
           if (json) jsonLine({ type: 'result', status: 'succeeded', result: { points: list, damaged }, error: null });
@@ -44,7 +46,7 @@ export function register(program: Command): void {
           }
           if (damaged.length) process.exitCode = EXIT.failure;
         } finally {
-          azure.azure.close();
+          azure.close();
         }
       } catch (err) {
         printError(err, json);

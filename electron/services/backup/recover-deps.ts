@@ -3,6 +3,7 @@
  * The container needs a signed-in account; a missing resource group is looked up from the storage account list.
  */
 import { readFile } from 'node:fs/promises';
+import type { ContainerClient } from '@azure/storage-blob';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import type { AzureService } from '../azure/azure-service.ts';
@@ -10,6 +11,7 @@ import type { ImportVerifyService } from '../import-verify/service.ts';
 import type { ContainerPackSource } from '../import-verify/container-pack-source.ts';
 import type { PolicyService } from '../policies/index.ts';
 import type { BackupServiceDeps, ContainerSourceRequest } from './service.ts';
+import type { PackSource } from './reader.ts';
 import { policyBoundPassphrase } from './one-passphrase.ts';
 
 export function recoverDeps(o: {
@@ -22,16 +24,23 @@ export function recoverDeps(o: {
     policyBoundPassphrase: async (job) => (o.policies?.store ? policyBoundPassphrase(o.policies.store, job) : null),
     containerSource: async (s: ContainerSourceRequest, passphrase: string) => {
       const seedSource = await containerOf(o, s);
-      // A restore point (the one asked for, else the newest: the seed while it is the only one) through the online engine.
-      const [{ OnlineRepo }, { pointSourceOf }] = await Promise.all([import('../online/repo.ts'), import('../online/point-source.ts')]);
-      const repo = await OnlineRepo.open(seedSource.container, s.job, passphrase).catch((err: unknown) => {
-        // A seed imported before job descriptors existed has no restore points: it is read as imported.
-        if (!s.restorePoint && err instanceof AppError && err.code === 'NOT_FOUND') return null;
-        throw err;
-      });
-      return repo ? pointSourceOf(repo, s.restorePoint) : seedSource;
+      return containerPoint(seedSource.container, s, passphrase, seedSource);
     },
   };
+}
+
+/**
+ * The restore point of `s` in the job's container `cc` (the one asked for, else the newest: the seed while it is the
+ * only one), through the online engine. A seed imported before job descriptors existed has no restore points: without
+ * a point asked for, `asImported` (the seed read as the import left it) is returned.
+ */
+export async function containerPoint(cc: ContainerClient, s: ContainerSourceRequest, passphrase: string, asImported: PackSource): Promise<PackSource> {
+  const [{ OnlineRepo }, { pointSourceOf }] = await Promise.all([import('../online/repo.ts'), import('../online/point-source.ts')]);
+  const repo = await OnlineRepo.open(cc, s.job, passphrase).catch((err: unknown) => {
+    if (!s.restorePoint && err instanceof AppError && err.code === 'NOT_FOUND') return null;
+    throw err;
+  });
+  return repo ? pointSourceOf(repo, s.restorePoint) : asImported;
 }
 
 /** The job's container as Recover Data reads it (the signed-in account; a missing resource group looked up). */
