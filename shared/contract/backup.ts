@@ -130,6 +130,24 @@ export interface RestoreSummary {
   restorePoint?: string;
 }
 
+/** A restore point as listed: the seed (the imported backup) or one made online. */
+export interface RestorePointInfo {
+  /** `seed` for the imported backup; `YYYYMMDDTHHMMSSZ-xxxxxx` (its time, then 6 random hex) for one made online. */
+  id: string;
+  kind: 'seed' | 'online';
+  /** When its data was read: a scheduled run's due instant (ISO), Back Up Now's start, the seed's createdAt. */
+  time: string;
+  completedAt: string;
+  /** Files and their bytes in the point. */
+  files: number;
+  bytes: number;
+  /** Bytes this point added to the container (its new packs and its catalog). */
+  newBytes: number;
+  /** "Retain Backup Till" (YYYY-MM-DD), when set. */
+  retainUntil?: string;
+  sourceMachine: string;
+}
+
 export const CONFLICT_CHOICES = ['overwrite', 'skip', 'keepBoth'] as const;
 /**
  * What Recover Data does with a file that already exists at the destination when nobody chose: keep both (the

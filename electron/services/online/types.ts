@@ -13,23 +13,8 @@ import type { PointHeader } from './point-format.ts';
 
 export type { BandwidthLimiter } from './limiter.ts';
 
-/** A restore point as listed: the seed (the imported backup) or one made online. */
-export interface RestorePointInfo {
-  /** `seed` for the imported backup; `YYYYMMDDTHHMMSSZ-xxxxxx` (its time, then 6 random hex) for one made online. */
-  id: string;
-  kind: 'seed' | 'online';
-  /** When its data was read: a scheduled run's due instant (ISO), Back Up Now's start, the seed's createdAt. */
-  time: string;
-  completedAt: string;
-  /** Files and their bytes in the point. */
-  files: number;
-  bytes: number;
-  /** Bytes this point added to the container (its new packs and its catalog). */
-  newBytes: number;
-  /** "Retain Backup Till" (YYYY-MM-DD), when set. */
-  retainUntil?: string;
-  sourceMachine: string;
-}
+import type { RestorePointInfo } from '../../../shared/contract/backup.ts';
+export type { RestorePointInfo };
 
 export interface OnlineProgress {
   phase: 'opening' | 'scanning' | 'reading' | 'uploading' | 'catalog' | 'pruning' | 'done';
