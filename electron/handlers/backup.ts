@@ -1,6 +1,6 @@
 import type { HandlerSlice } from './types.ts';
 
-type BackupChannel = 'backup:start' | 'backup:estimate' | 'backup:verify' | 'backup:checkPassphrase' | 'backup:jobs' | 'recover:list' | 'recover:start';
+type BackupChannel = 'backup:start' | 'backup:estimate' | 'backup:verify' | 'backup:checkPassphrase' | 'backup:jobs' | 'recover:list' | 'recover:points' | 'recover:start';
 
 /** Back Up Now / Verify / Recover Data. The passphrase is passed through to the service and never logged. */
 export const backupHandlers: HandlerSlice<BackupChannel> = {
@@ -10,5 +10,6 @@ export const backupHandlers: HandlerSlice<BackupChannel> = {
   'backup:checkPassphrase': async (req, { services }) => services.backup.checkPassphrase(req),
   'backup:jobs': async ({ staging }, { services }) => services.backup.jobs(staging),
   'recover:list': async (req, { services }) => services.backup.list(req),
+  'recover:points': async (req, { services }) => services.backup.points(req),
   'recover:start': async (req, { services }) => services.backup.recover(req),
 };

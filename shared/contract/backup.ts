@@ -148,6 +148,12 @@ export interface RestorePointInfo {
   sourceMachine: string;
 }
 
+/** Task-less result of recover:points: readable restore points (oldest first) and damaged ones. */
+export interface RestorePointList {
+  points: RestorePointInfo[];
+  damaged: Array<{ id: string; reason: string }>;
+}
+
 export const CONFLICT_CHOICES = ['overwrite', 'skip', 'keepBoth'] as const;
 /**
  * What Recover Data does with a file that already exists at the destination when nobody chose: keep both (the
@@ -244,6 +250,8 @@ export const backupInvoke = {
   /** Jobs found in a staging location (from their seed.json files). */
   'backup:jobs': channel<StagingJob[]>()(z.object({ staging }).strict()),
   /** Browse a backup's catalog: the children of `path` ('' or absent = top). */
+  /** The restore points of a container source (the seed while its catalog is there, and every online one). */
+  'recover:points': channel<RestorePointList>()(z.object({ ...openRef }).strict().superRefine(checkOpenRef)),
   'recover:list': channel<CatalogListing>()(z.object({ ...openRef, path: z.string().max(4096).optional() }).strict().superRefine(checkOpenRef)),
   'recover:start': channel<{ taskId: string }>()(
     z

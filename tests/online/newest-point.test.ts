@@ -53,6 +53,7 @@ describe('no --restore-point: the newest restore point', () => {
     const verify = async () => (await tasks.waitFor(svc.verify({ source, passphrase: PASS }).taskId));
     const restore = async (to: string) => (await tasks.waitFor(svc.recover({ source, passphrase: PASS, to }).taskId));
 
+    expect((await svc.points({ source, passphrase: PASS })).points.map((p) => p.id)).toEqual(['seed']);
     const v0 = await verify();
     expect(v0.status, JSON.stringify(v0.error)).toBe('succeeded');
     expect(v0.result).toMatchObject({ ok: true, restorePoint: 'seed', filesChecked: 3 });
@@ -63,6 +64,9 @@ describe('no --restore-point: the newest restore point', () => {
     // What retention does to the seed once it has expired: its catalog goes, its packs stay (the point uses them).
     await cc.getBlobClient(`${JOB}/${CATALOG_PATH}`).delete();
 
+    // What Recover Data lists: the online point only, the seed's catalog being gone.
+    expect(await svc.points({ source, passphrase: PASS })).toEqual({ points: [expect.objectContaining({ id: run.point.id, kind: 'online', files: 4 })], damaged: [] });
+    await expect(svc.points({ staging, job: JOB, passphrase: PASS })).rejects.toThrow(/choose the container/);
     const v1 = await verify();
     expect(v1.status, JSON.stringify(v1.error)).toBe('succeeded');
     expect(v1.result).toMatchObject({ ok: true, restorePoint: run.point.id, filesChecked: 4 });
@@ -74,6 +78,7 @@ describe('no --restore-point: the newest restore point', () => {
 
     // Nothing readable: the point blob damaged too. The error names the container's damaged point.
     await cc.getBlockBlobClient(`${JOB}/${pointPath(run.point.id)}`).upload('not a point', 11);
+    expect(await svc.points({ source, passphrase: PASS })).toEqual({ points: [], damaged: [expect.objectContaining({ id: run.point.id })] });
     const v2 = await verify();
     expect(v2.status).toBe('failed');
     expect(v2.error?.code).toBe('NOT_FOUND');

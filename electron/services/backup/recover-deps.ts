@@ -26,6 +26,12 @@ export function recoverDeps(o: {
       const seedSource = await containerOf(o, s);
       return containerPoint(seedSource.container, s, passphrase, seedSource);
     },
+    containerPoints: async (s: ContainerSourceRequest, passphrase: string) => {
+      const { OnlineRepo, pointInfo } = await import('../online/repo.ts');
+      const repo = await OnlineRepo.open((await containerOf(o, s)).container, s.job, passphrase);
+      const { points, damaged } = await repo.points();
+      return { points: points.map(pointInfo), damaged };
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { TaskManager, TaskContext } from '../tasks/task-manager.ts';
-import { DEFAULT_CONFLICT, type BackupEstimate, type BackupSummary, type CatalogListing, type RecoverSource, type RestoreSummary, type StagingJob, type VerifySummary } from '../../../shared/contract/backup.ts';
+import { DEFAULT_CONFLICT, type BackupEstimate, type BackupSummary, type CatalogListing, type RecoverSource, type RestorePointList, type RestoreSummary, type StagingJob, type VerifySummary } from '../../../shared/contract/backup.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { checkContainerName } from '../../../shared/validators/azure-names.ts';
 import { requiredBytesFor, runBackup } from './engine.ts';
@@ -45,6 +45,8 @@ export type ContainerSourceRequest = Extract<RecoverSource, { kind: 'container' 
 export interface BackupServiceDeps {
   /** The container as a PackSource (import-verify); throws SIGNIN_REQUIRED when nobody is signed in. */
   containerSource?: (s: ContainerSourceRequest, passphrase: string) => Promise<PackSource>;
+  /** The restore points of the job in its container (online/repo.ts), readable ones oldest first, and the damaged ones. */
+  containerPoints?: (s: ContainerSourceRequest, passphrase: string) => Promise<RestorePointList>;
   /** The policy's stored passphrase for a job (policies.passphraseForJob), or null when none is kept. */
   policyPassphrase?: (job: string) => Promise<string | null>;
   /** The passphrase the policy keeps for a job it governs (one-passphrase.ts), or null: a typed one must equal it. */
@@ -238,6 +240,14 @@ export class BackupService {
     if (this.cached && this.cached.reader.source !== source) void this.cached.reader.source.close?.();
     this.cached = { key, reader, at: Date.now() };
     return reader;
+  }
+
+  /** recover:points: the restore points a container source holds (the passphrase opens its job descriptor). */
+  async points(ref: JobRef): Promise<RestorePointList> {
+    const src = sourceOf(ref);
+    if (src.kind !== 'container') throw new AppError('VALIDATION', 'Restore points live in the storage account container: choose the container as the source.', { field: 'source' });
+    if (!this.deps.containerPoints) throw new AppError('UNSUPPORTED', 'Restoring from the blob container is not available in this host.');
+    return this.deps.containerPoints(src, await this.passphraseFor(ref, src.job));
   }
 
   async list(ref: JobRef & { path?: string }): Promise<CatalogListing> {
