@@ -160,6 +160,8 @@ export interface RecoverDraft {
   resourceGroup?: string;
   storageAccount?: string;
   container?: string;
+  /** Source "blob": the restore point read (`recover:points`); absent = the newest. */
+  restorePoint?: string;
   jobName: string;
   passphrase: string;
   /** Use the passphrase this machine's backup policy keeps (the host reads it) instead of typing it. */

@@ -1,7 +1,7 @@
 /**
  * Recover Data, page 3: browse the backup's catalog (recover:list, one folder at a time) and tick what to recover.
  * data-testid: rec-browse, rec-select-all, rec-tree, rec-row-<path>, rec-expand-<path>, rec-check-<path>,
- *   rec-selection, rec-tree-error; CheckBackup (rec-check-*)
+ *   rec-selection, rec-tree-error; CheckBackup (rec-check-*); RestorePointPicker (rec-point*)
  */
 import { Button, Checkbox, Spinner, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { ChevronDownRegular, ChevronRightRegular, DocumentRegular, FolderRegular, LinkRegular } from '@fluentui/react-icons';
@@ -13,6 +13,7 @@ import { formatBytes, formatDateTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 import { checkState, selectionSummary, toggle } from './selection.ts';
 import { CheckBackup } from './CheckBackup.tsx';
+import { RestorePointPicker } from './RestorePointPicker.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, minWidth: 0 },
@@ -77,6 +78,7 @@ export function BrowsePage({ errors }: { errors: FieldErrors }) {
 
   return (
     <div className={styles.page} data-testid="rec-browse">
+      <RestorePointPicker />
       <Text>Select the files and folders to recover. A ticked folder includes everything in it.</Text>
       <Checkbox
         data-testid="rec-select-all"

@@ -20,6 +20,7 @@ export function recoverSourceOf(d: RecoverDraft): ContractSource {
       storageAccount: d.storageAccount ?? '',
       container: d.container ?? '',
       ...(d.staging ? { staging: d.staging } : {}),
+      ...(d.restorePoint ? { restorePoint: d.restorePoint } : {}),
     };
   return { kind: 'staging', staging: d.staging, job: d.jobName };
 }
@@ -37,6 +38,8 @@ export const initRecoverState: RecoverState = {
     jobsError: null,
     unlocking: false,
     unlockError: null,
+    points: null,
+    pointsError: null,
     tree: {},
     expanded: [],
     loadingPaths: [],
@@ -70,7 +73,7 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
       patch({
         draft,
         ...(newSource ? { jobs: null, jobsError: null } : {}),
-        ...(newJob ? { tree: {}, expanded: [], treeError: null, unlockError: null, checkTaskId: null, checkError: null, reached: Math.min(r.reached, RECOVER_STEPS.indexOf('job')) } : {}),
+        ...(newJob ? { tree: {}, expanded: [], treeError: null, unlockError: null, points: null, pointsError: null, checkTaskId: null, checkError: null, reached: Math.min(r.reached, RECOVER_STEPS.indexOf('job')) } : {}),
       });
     },
     goRecoverStep(step) {
@@ -122,11 +125,21 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
       try {
         const top = await api.invoke('recover:list', { ...ref(), path: '' });
         patch({ unlocking: false, tree: { '': top.children } });
+        if (get().recoverData.draft.source === 'blob' && !get().recoverData.points) {
+          // The points to choose from; the newest is open. Without the list the newest can still be recovered.
+          const points = await api.invoke('recover:points', ref()).catch((err: unknown) => (patch({ pointsError: err }), null));
+          if (points) patch({ points, pointsError: null });
+        }
         return true;
       } catch (err) {
         patch({ unlocking: false, unlockError: err });
         return false;
       }
+    },
+    async chooseRecoverPoint(id) {
+      const r = get().recoverData;
+      patch({ draft: { ...r.draft, restorePoint: id, selected: [] }, tree: {}, expanded: [], treeError: null, unlockError: null, checkTaskId: null, checkError: null });
+      return get().unlockRecoverJob();
     },
     async loadRecoverFolder(path) {
       if (get().recoverData.tree[path] || get().recoverData.loadingPaths.includes(path)) return;

@@ -2,7 +2,7 @@
  * State and actions of the recover-data slice (slices/recover-data.ts). Types only, importing nothing from the store, so
  * store/types.ts composes them without an import cycle.
  */
-import type { CatalogChild, StagingJob } from '../../../../shared/contract/backup.ts';
+import type { CatalogChild, RestorePointList, StagingJob } from '../../../../shared/contract/backup.ts';
 import type { RecoverDraft, RecoverStep } from '../../../../shared/backup-wizard.ts';
 import type { PolicyDefaults } from '../slices/policy-defaults.ts';
 
@@ -18,6 +18,9 @@ export interface RecoverState {
     jobsError: unknown;
     unlocking: boolean;
     unlockError: unknown;
+    /** Source "blob": the container's restore points (recover:points), read when the backup opens. */
+    points: RestorePointList | null;
+    pointsError: unknown;
     /** Loaded catalog folders: path → children ('' = top). */
     tree: Record<string, CatalogChild[]>;
     expanded: string[];
@@ -40,6 +43,8 @@ export interface RecoverActions {
   loadRecoverDefaults(): Promise<void>;
   /** Opens the catalog with the passphrase (recover:list of the top). Resolves true when it opened. */
   unlockRecoverJob(): Promise<boolean>;
+  /** Source "blob": opens another restore point (the selection is cleared: it is another catalog). */
+  chooseRecoverPoint(id: string): Promise<boolean>;
   loadRecoverFolder(path: string): Promise<void>;
   toggleRecoverFolder(path: string): Promise<void>;
   startRecover(): Promise<void>;
