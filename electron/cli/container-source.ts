@@ -12,7 +12,7 @@ import type { BackupServiceDeps, ContainerSourceRequest } from '../services/back
 import { ContainerPackSource } from '../services/import-verify/container-pack-source.ts';
 import type { TaskManager } from '../services/tasks/task-manager.ts';
 import { containerUrlOf, type ContainerUrlOptions } from './container-url.ts';
-import { cliAzure } from './commands/backup.ts';
+import { cliAzure } from './commands/cli-azure.ts';
 
 /**
  * The contract's container source names a subscription; a SAS reaches the container without one (nothing is looked

@@ -15,7 +15,6 @@ import { EXIT, exitCodeFor, formatBytes, humanLine, jsonLine, printError, taskRe
 import { readPassphraseFile } from '../passphrase-file.ts';
 import { itemHoldingStaging } from '../../services/backup/staging-guard.ts';
 import { engineTestHook } from '../test-hooks.ts';
-import { cliAzure } from './cli-azure.ts';
 
 export { readPassphraseFile } from '../passphrase-file.ts';
 
