@@ -257,11 +257,19 @@ export const backupInvoke = {
     z
       .object({
         ...openRef,
-        to: zPath,
+        /** The destination folder ("Another location"); absent with `originalLocation`. */
+        to: zPath.optional(),
+        /** Each file back to the absolute path it was backed up from ("Original location"); exclusive with `to`. */
+        originalLocation: z.literal(true).optional(),
         paths: z.array(z.string().min(1).max(4096)).max(10000).optional(),
         conflict: z.enum(CONFLICT_CHOICES).optional(),
       })
       .strict()
-      .superRefine(checkOpenRef),
+      .superRefine(checkOpenRef)
+      .superRefine((v, ctx) => {
+        if ((v.to === undefined) === (v.originalLocation === undefined)) {
+          ctx.addIssue({ code: 'custom', path: ['to'], message: 'Restore to either a destination folder (to) or the original location (originalLocation), one of the two.' });
+        }
+      }),
   ),
 };

@@ -17,10 +17,13 @@ export class RestoreDirs {
   private readonly done = new Map<string, DirResult>();
   private readonly root: FsPath;
   private readonly sep: string;
+  private readonly mayCreate: (key: string) => boolean;
 
-  constructor(root: FsPath, sep: string) {
+  /** `mayCreate(catalog folder)`: false where a missing folder is refused, not created (original location: above the items). */
+  constructor(root: FsPath, sep: string, mayCreate: (key: string) => boolean = () => true) {
     this.root = root;
     this.sep = sep;
+    this.mayCreate = mayCreate;
   }
 
   /** The folder of catalog path `catPath` whose names (unescaped) are `names`, created where missing. */
@@ -52,6 +55,7 @@ export class RestoreDirs {
       throw err;
     });
     if (st instanceof Error) return { ok: false, reason: cannotHold(st) };
+    if (!st && !this.mayCreate(key)) return { ok: false, reason: `its folder "${key}" (above the backed-up item) no longer exists; the original location creates folders only from the item down` };
     if (!st) {
       try {
         await mkdir(p);

@@ -9,10 +9,15 @@ import { catalogNames, joinFsPath, unescapeName, type FsPath } from './names.ts'
 import { windowsCaseCollisions, windowsExtendedPath } from './windows-names.ts';
 import { NAME_ERRORS, RestoreDirs, cannotHold } from './restore-dirs.ts';
 import { beginRestore, TEMP_PREFIX } from './restore-leftovers.ts';
+import { isAtOrBelowItem } from './original-location.ts';
+import { planOriginal } from './restore-original.ts';
 
 export type ConflictChoice = 'overwrite' | 'skip' | 'keepBoth';
 export interface RestoreOptions {
-  to: string;
+  /** The destination folder; absent with `originalLocation`. */
+  to?: string;
+  /** Each file back to the absolute path it was backed up from (restore-original.ts); exclusive with `to`. */
+  originalLocation?: boolean;
   /** Catalog paths to restore (folders include everything below); empty or absent = everything. */
   paths?: string[];
   conflict?: ConflictChoice;
@@ -42,18 +47,40 @@ function numbered(name: string | Buffer, i: number): string | Buffer {
   return typeof name === 'string' ? out.toString('utf8') : out;
 }
 
-/** Restores all or selected catalog paths under `to`, never outside it. */
+/**
+ * Restores all or selected catalog paths under `to`, never outside it; or, with `originalLocation`, each to the
+ * absolute path it was backed up from, creating missing folders only from an item down and leaving the folders
+ * above the items as they are (same checks: name by name with lstat, no link followed, the same conflict choices).
+ */
 export async function restoreJob(reader: JobReader, opts: RestoreOptions): Promise<RestoreResult> {
+  if ((opts.originalLocation === true) === (opts.to !== undefined)) {
+    throw new AppError('VALIDATION', 'Restore to either a destination folder or the original location (one of the two).', { field: 'to' });
+  }
+  if (!opts.originalLocation) return restoreInto(reader, opts, null);
+  const plan = await planOriginal(reader);
+  try {
+    return await restoreInto(reader, opts, plan.roots);
+  } finally {
+    await plan.putBack();
+  }
+}
+
+/** `roots` null: under `opts.to`; else the original location, with the items' catalog paths. */
+async function restoreInto(reader: JobReader, opts: RestoreOptions, roots: string[] | null): Promise<RestoreResult> {
   // The naming rules of `platform` (tests apply the Windows rules here); paths are built for the real system.
   const platform = opts.platform ?? process.platform;
   const win = platform === 'win32';
   const onWindows = process.platform === 'win32';
   const sep = onWindows ? '\\' : '/';
-  const to = resolve(opts.to);
-  await mkdir(to, { recursive: true });
-  const realTo = await realpath(to);
+  let realTo = '/';
+  if (!roots) {
+    const to = resolve(opts.to ?? '');
+    await mkdir(to, { recursive: true });
+    realTo = await realpath(to);
+  }
   // `\\?\` lifts Windows' 260-character limit and takes names literally (the names were checked above).
   const root = onWindows ? windowsExtendedPath(realTo) : realTo;
+  const inItem = (path: string) => roots === null || isAtOrBelowItem(path, roots);
   const conflict = opts.conflict ?? 'skip';
   const wanted = (opts.paths ?? []).map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean);
   for (const w of wanted) {
@@ -64,8 +91,9 @@ export async function restoreJob(reader: JobReader, opts: RestoreOptions): Promi
   const skip = (path: string, reason: string) => void result.skipped.push({ path, reason });
   const totalBytes = selected.reduce((s, e) => s + (e.type === 'file' ? e.size : 0), 0);
   const caseTwins = win ? windowsCaseCollisions(selected.map((e) => e.path)) : new Map<string, string>();
-  const finish = await beginRestore(realTo);
-  const dirs = new RestoreDirs(root, sep);
+  // The original location has no one restore folder for the unfinished-restore marker (see README: leftovers).
+  const finish = roots ? async () => undefined : await beginRestore(realTo);
+  const dirs = new RestoreDirs(root, sep, inItem);
   const dirEntries: Array<{ e: CatalogEntry; dest: FsPath }> = [];
   const links: Array<{ e: CatalogEntry; name: string | Buffer; parent: FsPath }> = [];
   let lastReport = 0;
@@ -76,6 +104,7 @@ export async function restoreJob(reader: JobReader, opts: RestoreOptions): Promi
     if (why) return void skip(e.path, `refused: ${why}`), null;
     const twin = caseTwins.get(e.path);
     if (twin !== undefined) return void skip(e.path, `not restored: Windows folders do not tell letter case apart, and "${twin}" takes this name`), null;
+    if (!inItem(e.path) && e.type !== 'dir') return void skip(e.path, 'refused: not inside any of the backed-up items'), null;
     const names = catalogNames(e.path);
     const made = await dirs.ensure(e.path, names.slice(0, -1));
     if (!made.ok) return void skip(e.path, made.reason), null;
@@ -180,6 +209,8 @@ export async function restoreJob(reader: JobReader, opts: RestoreOptions): Promi
         skip(e.path, made.reason);
         continue;
       }
+      // A folder above the items (original location): checked, never created or changed.
+      if (!inItem(e.path)) continue;
       dirEntries.push({ e, dest: made.path });
       result.dirs++;
     } else if (e.type === 'symlink') {

@@ -254,13 +254,13 @@ export class BackupService {
     return (await this.reader(ref)).list(ref.path ?? '');
   }
 
-  recover(req: JobRef & { to: string; paths?: string[]; conflict?: ConflictChoice }): { taskId: string } {
+  recover(req: JobRef & { to?: string; originalLocation?: true; paths?: string[]; conflict?: ConflictChoice }): { taskId: string } {
     const src = sourceOf(req);
     const snap = this.tasks.start('restore', `Recover data: ${src.job}`, async (t) => {
       t.message('Opening the backup…');
       const reader = await this.reader(req);
       const r: RestoreSummary = await restoreJob(reader, {
-        to: req.to,
+        ...(req.originalLocation ? { originalLocation: true } : { to: req.to }),
         ...(req.paths ? { paths: req.paths } : {}),
         conflict: req.conflict ?? DEFAULT_CONFLICT,
         signal: t.signal,
@@ -271,7 +271,7 @@ export class BackupService {
         },
       });
       for (const s of r.skipped) t.warn(`${s.path}: ${s.reason}`);
-      t.message(`Restored ${r.files} files (${r.bytes} bytes) to ${req.to}.`);
+      t.message(`Restored ${r.files} files (${r.bytes} bytes) to ${req.originalLocation ? 'their original location' : req.to}.`);
       return { ...r, skipped: r.skipped.slice(0, MAX_LISTED), ...(reader.source.restorePoint ? { restorePoint: reader.source.restorePoint } : {}) };
     });
     return { taskId: snap.id };
