@@ -205,11 +205,12 @@ export function register(program: Command): void {
 
   program
     .command('restore')
-    .description('Recover data from a backup (staging location, prepared disks or the blob container) to a folder (never outside it).')
+    .description('Recover data from a backup (staging location, prepared disks or the blob container) to a folder (never outside it) or to the original location.')
     .option('--staging <dir>', 'staging location (the source; with --from-disk/--from-container only where seed.json is read from)')
     .requiredOption('--job <name>', 'job name')
     .requiredOption('--passphrase-file <file>', 'file holding the passphrase')
-    .requiredOption('--to <dir>', 'destination folder')
+    .option('--to <dir>', 'destination folder ("another location"; or give --original-location)')
+    .option('--original-location', 'each file back to the path it was backed up from; folders above the backed-up items must exist and are left as they are')
     .option('--from-disk <dir...>', 'read from prepared disks (their root folders; give every disk of the job)')
     .option('--from-container', 'read from the blob container after the import (needs `obc signin` first)')
     .option('--subscription <id>', 'with --from-container: subscription id')
@@ -225,6 +226,7 @@ export function register(program: Command): void {
     .action(async (o) => {
       const json = !!o.json;
       await guarded(json, async () => {
+        if (!o.to === !o.originalLocation) throw new AppError('VALIDATION', 'Give either --to <dir> or --original-location (one of the two).', { field: 'to' });
         const sasUrl = await containerSasOf(o);
         const source = restoreSource(o);
         const passphrase = await readPassphraseFile(o.passphraseFile);
@@ -232,12 +234,12 @@ export function register(program: Command): void {
         const azure = source.kind === 'container' ? await cliContainer(tasks, sasUrl) : null;
         try {
           const svc = new BackupService(tasks, {}, azure?.deps ?? {});
-          const s = await runTask(tasks, () => svc.recover({ source, passphrase, to: o.to, paths: o.path, conflict: o.conflict }), json);
+          const s = await runTask(tasks, () => svc.recover({ source, passphrase, ...(o.originalLocation ? { originalLocation: true as const } : { to: o.to as string }), paths: o.path, conflict: o.conflict }), json);
           const r = s.result as RestoreSummary | undefined;
           const point = r?.restorePoint ? ` (restore point ${r.restorePoint}${source.kind === 'container' && !source.restorePoint ? ', the newest' : ''})` : '';
           const from = source.kind === 'staging' ? source.staging : source.kind === 'disks' ? `${source.disks.length} disk(s)` : `container ${source.container}${point}`;
           const already = r?.unchanged ? `; ${r.unchanged} already there with the same bytes` : '';
-          finish(s, json, () => (r ? [`Restored ${r.files} files (${formatBytes(r.bytes)}) from ${from} to ${o.to}${already}.`, ...r.skipped.map((x) => `not restored: ${x.path}: ${x.reason}`)] : []));
+          finish(s, json, () => (r ? [`Restored ${r.files} files (${formatBytes(r.bytes)}) from ${from} to ${o.originalLocation ? 'the original location' : o.to}${already}.`, ...r.skipped.map((x) => `not restored: ${x.path}: ${x.reason}`)] : []));
         } finally {
           azure?.close();
         }
