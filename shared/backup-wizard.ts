@@ -168,9 +168,13 @@ export interface RecoverDraft {
   usePolicyPassphrase?: boolean;
   /** Catalog paths chosen (a folder includes everything below it). */
   selected: string[];
+  /** MARS's recovery destination: "original" = each item back where it was backed up from; absent = "another". */
+  location?: RecoverLocation;
+  /** Location "another": the folder recovered into. */
   destination: string;
   conflict: ConflictChoice | '';
 }
+export type RecoverLocation = 'original' | 'another';
 
 export interface RecoverContext {
   /** Sources the contract can read; others are shown disabled. */
@@ -212,6 +216,8 @@ export function validateRecoverStep(step: RecoverStep, d: RecoverDraft, ctx: Rec
     if (!d.passphrase && !d.usePolicyPassphrase) out.passphrase = 'Enter the passphrase the backup was made with.';
   } else if (step === 'browse') {
     if (d.selected.length === 0) out.selected = 'Select at least one file or folder to recover.';
+  } else if (step === 'destination' && d.location === 'original') {
+    if (!d.conflict) out.conflict = 'Choose what happens when a file already exists at the destination.';
   } else if (step === 'destination') {
     const m = checkFullPath(d.destination, 'Destination folder');
     if (m) out.destination = m;

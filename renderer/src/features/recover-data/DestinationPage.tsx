@@ -1,11 +1,13 @@
 /**
- * Recover Data, page 4: an alternate location and what to do when a file is already there; the Recover button.
- * data-testid: rec-destination, rec-destination-browse, rec-conflict, rec-conflict-<choice>, rec-start, rec-start-error
+ * Recover Data, page 4: the original location or another one (MARS's words), what to do when a file is already
+ * there; the Recover button.
+ * data-testid: rec-location, rec-location-<original|another>, rec-destination, rec-destination-browse, rec-conflict,
+ * rec-conflict-<choice>, rec-start, rec-start-error
  */
 import { Button, Field, Input, Radio, RadioGroup, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { ArrowDownloadRegular, FolderOpenRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
-import type { ConflictChoice, FieldErrors } from '../../../../shared/backup-wizard.ts';
+import type { ConflictChoice, FieldErrors, RecoverLocation } from '../../../../shared/backup-wizard.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { pickFolder } from '../../components/pick-folder.ts';
 import { useAppStore } from '../../store/index.ts';
@@ -30,27 +32,43 @@ export function DestinationPage({ errors, canStart }: { errors: FieldErrors; can
   const startRecover = useAppStore((s) => s.startRecover);
   const [touched, setTouched] = useState(false);
   const { draft } = rec;
+  const original = draft.location === 'original';
   return (
     <div className={styles.page}>
-      <Text>
-        Recover {selectionSummary(draft.selected).toLowerCase()} of job "{draft.jobName}" to another location. Folders are recreated below it with
-        their full path from the backup; nothing is written outside it.
-      </Text>
-      <div className={styles.inline}>
-        <Field className={styles.grow} label="Recover to (alternate location)" required validationMessage={touched || draft.destination ? errors.destination : undefined}>
-          <Input data-testid="rec-destination" value={draft.destination} onChange={(_, d) => update({ destination: d.value })} onBlur={() => setTouched(true)} />
-        </Field>
-        <Button
-          data-testid="rec-destination-browse"
-          icon={<FolderOpenRegular />}
-          onClick={async () => {
-            const p = await pickFolder({ title: 'Choose where to recover the data', ...(draft.destination ? { defaultPath: draft.destination } : {}) });
-            if (p) update({ destination: p });
-          }}
-        >
-          Browse…
-        </Button>
-      </div>
+      <Field label="Recover to" required>
+        <RadioGroup data-testid="rec-location" value={original ? 'original' : 'another'} onChange={(_, d) => update({ location: d.value as RecoverLocation })}>
+          <Radio value="original" label="Original location" data-testid="rec-location-original" />
+          <Radio value="another" label="Another location" data-testid="rec-location-another" />
+        </RadioGroup>
+      </Field>
+      {original ? (
+        <Text data-testid="rec-location-original-note">
+          Recover {selectionSummary(draft.selected).toLowerCase()} of job "{draft.jobName}" to the paths they were backed up from. Missing folders are
+          created from each backed-up item down; the folders above the items must still exist and are left as they are.
+        </Text>
+      ) : (
+        <>
+          <Text>
+            Recover {selectionSummary(draft.selected).toLowerCase()} of job "{draft.jobName}" to another location. Folders are recreated below it with
+            their full path from the backup; nothing is written outside it.
+          </Text>
+          <div className={styles.inline}>
+            <Field className={styles.grow} label="Recover to (alternate location)" required validationMessage={touched || draft.destination ? errors.destination : undefined}>
+              <Input data-testid="rec-destination" value={draft.destination} onChange={(_, d) => update({ destination: d.value })} onBlur={() => setTouched(true)} />
+            </Field>
+            <Button
+              data-testid="rec-destination-browse"
+              icon={<FolderOpenRegular />}
+              onClick={async () => {
+                const p = await pickFolder({ title: 'Choose where to recover the data', ...(draft.destination ? { defaultPath: draft.destination } : {}) });
+                if (p) update({ destination: p });
+              }}
+            >
+              Browse…
+            </Button>
+          </div>
+        </>
+      )}
       <Field label="When a file already exists" required validationMessage={errors.conflict}>
         <RadioGroup data-testid="rec-conflict" value={draft.conflict} onChange={(_, d) => update({ conflict: d.value as ConflictChoice })}>
           {CHOICES.map(([v, label]) => (

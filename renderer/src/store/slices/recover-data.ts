@@ -165,7 +165,7 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
         const all = d.selected.includes('');
         const { taskId } = await api.invoke('recover:start', {
           ...ref(),
-          to: d.destination,
+          ...(d.location === 'original' ? { originalLocation: true as const } : { to: d.destination }),
           ...(all ? {} : { paths: d.selected }),
           ...(d.conflict ? { conflict: d.conflict } : {}),
         });
