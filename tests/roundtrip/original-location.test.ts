@@ -88,6 +88,26 @@ describe('restore to the original location', () => {
     await expect(lstat(join(t.a, 'sub', 'f2.txt'))).rejects.toThrow();
   });
 
+  it('puts a file item back into its folder and leaves that folder as it was', async () => {
+    const base = await realpath(dir);
+    const folder = join(base, 'docs');
+    await mkdir(folder);
+    const file = join(folder, 'report.txt');
+    await writeFile(file, 'v1');
+    await runBackup({ staging: join(base, 'staging'), job: { name: 'job-f' }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [file] });
+    const [before] = await walkTrees([folder]);
+    await rm(file);
+    await chmod(folder, 0o705);
+    await utimes(folder, PAST, PAST);
+    const reader = await openStagingJob(join(base, 'staging'), 'job-f', PASS);
+    const r = await restoreJob(reader, { originalLocation: true });
+    expect(r).toMatchObject({ files: 1, skipped: [] });
+    expect(compareWalks(before, (await walkTrees([folder]))[0])).toEqual([]);
+    const st = await lstat(folder);
+    expect(st.mode & 0o7777).toBe(0o705);
+    expect(st.mtimeMs).toBe(PAST * 1000);
+  });
+
   it('refuses a link planted in a folder above an item, and writes nothing through it', async () => {
     const base = await realpath(dir);
     const item = join(base, 'anc', 'real', 'item');
