@@ -153,4 +153,33 @@ describe('OnlineRun (the scheduler seam) and credentials', () => {
     expect((await repo.points()).points.map((p) => p.id)).toEqual(['seed', rec!.details!.restorePoint]);
     expect(tasks.get(rec!.taskId!)).toMatchObject({ status: 'succeeded', counters: { uploadedBytes: { unit: 'bytes' } } });
   }, 120_000);
+
+  it('connectScheduler judges retention at the scheduler’s clock (obc agent’s test clock), not the host’s', async () => {
+    const job = 'sched-prune';
+    const { src, stagingLocation, cc } = await seeded(job);
+    const dataDir = join(dir, 'prune-data');
+    await mkdir(dataDir);
+    // Runs due in 2027: at the host's own clock (now) their points would be in the future, which retention keeps.
+    const clock = new FakeClock(Date.parse('2027-01-05T21:00:00Z'));
+    const svc = new PolicyService({ dataDir, protector: testProtector, tasks: new TaskManager(), clock, hostLabel: 'test host' });
+    await svc.load();
+    connectScheduler(svc, {
+      azure: async () => ({ getJob: async () => ({ state: 'Completed', backend: 'ImportExport' }) }) as never,
+      dataDir,
+      openContainer: async ({ seed }) => ({ container: cc, job: seed!.jobName }),
+      now: () => clock.now(),
+    });
+    const base = samplePolicy({ items: [{ path: src, kind: 'folder' }] }, stagingLocation);
+    await svc.save({ ...base, retention: { ...base.retention, daily: { enabled: true, count: 1 } }, initialBackup: { type: 'ownDisks', ownDisk: { ...base.initialBackup.ownDisk!, storageAccount: storage.account, container: job, importJobName: job } } }, PASS);
+    const first = await svc.scheduler.runOnce(Date.parse('2027-01-05T21:00:00Z'));
+    expect(first?.outcome, JSON.stringify(first)).toBe('succeeded');
+    await writeFile(join(src, 'later.bin'), prng(11)(100_000));
+    clock.t = Date.parse('2027-01-06T21:00:00Z'); // without firing the scheduler's own timer (a second writer)
+    const second = await svc.scheduler.runOnce(Date.parse('2027-01-06T21:00:00Z'));
+    expect(second?.outcome, JSON.stringify(second)).toBe('succeeded');
+    const left = (await (await OnlineRepo.open(cc, job, PASS)).points()).points.map((p) => p.id);
+    expect(left).not.toContain(first!.details!.restorePoint);
+    expect(left).toContain(second!.details!.restorePoint);
+    expect(Number(second!.details!.pointsPruned)).toBeGreaterThanOrEqual(1);
+  }, 120_000);
 });

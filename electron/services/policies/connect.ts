@@ -19,6 +19,8 @@ export interface SchedulerDeps {
   dataDir: string;
   /** Tests: the policy's container by other means than the Azure layer. */
   openContainer?: ContainerOpener;
+  /** The scheduler's clock (the agent's test clock): retention judges the points at this instant, not the host's. */
+  now?: () => number;
 }
 
 /** The online engine, loaded on a run's first use. */
@@ -40,6 +42,7 @@ export function connectScheduler(policies: PolicyService, deps: SchedulerDeps): 
       dataDir: deps.dataDir,
       openContainer: deps.openContainer ?? policyContainerOpener({ azure: deps.azure, storedSasUrl: () => policies.store.containerSas() }),
       limiterFor: limiterFor(policies.store),
+      ...(deps.now ? { now: deps.now } : {}),
     }),
   });
 }

@@ -45,6 +45,7 @@ export async function runAgent(o: AgentRunOptions): Promise<void> {
   let azure: AzureService | null = null;
   connectScheduler(policies, {
     dataDir: o.dataDir,
+    now: () => clock.now(),
     // Loaded on the first check only: an agent waiting for the next run does not carry the Azure SDKs.
     azure: async () =>
       (azure ??= new (await import('../../azure/azure-service.ts')).AzureService({
