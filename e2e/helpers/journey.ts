@@ -8,7 +8,7 @@ import { JOURNEY, makeJourneySource, type Journey, type JourneyPaths } from './j
 import { backUpNow, chooseSandboxCloud, expectSignedIn, prepareDisks, scheduleBackup } from './journey-steps.ts';
 import { admin } from './sandbox.ts';
 
-export { numberedShots, type Journey } from './journey-setup.ts';
+export { numberedShots, type Journey, type JourneyPaths } from './journey-setup.ts';
 
 /**
  * The product's whole journey as steps shared by the browser and the desktop (Electron) acceptance specs:
@@ -138,8 +138,8 @@ export async function recoverFromContainer(j: Journey, p: JourneyPaths): Promise
   await expectSameTree(p.source, join(p.restore, catalogSource));
 }
 
-/** The whole journey, in order (each step reported as a Playwright step). */
-export async function runJourney(j: Journey): Promise<void> {
+/** The whole journey, in order (each step reported as a Playwright step); returns its folders. */
+export async function runJourney(j: Journey): Promise<JourneyPaths> {
   const p = await makeJourneySource(j.work);
   await test.step('Sign in / out: Local sandbox cloud', () => chooseSandboxCloud(j));
   await test.step('Schedule Backup with own disks (signs in)', () => scheduleBackup(j, p));
@@ -151,4 +151,5 @@ export async function runJourney(j: Journey): Promise<void> {
   await test.step('Sandbox datacenter: received, completed', () => datacenterImport(j));
   await test.step('Verify imported data, clean up staging', () => verifyImportedData(j, p));
   await test.step('Recover Data from the container', () => recoverFromContainer(j, p));
+  return p;
 }
