@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 // Two environments: node for electron/ and shared/, jsdom for renderer/. e2e/ belongs to Playwright.
 export default defineConfig({
   test: {
+    // Vitest's default on this 2-core CI machine is one worker (cores - 1): files then run one after another while
+    // most of them wait on child processes, local servers and disks. Two workers keep both cores busy.
+    maxWorkers: 2,
     projects: [
       {
         test: {
