@@ -24,7 +24,7 @@ import { checkStaging, type StagingCheckOptions } from './staging-check.ts';
 
 export { WAITING_FOR_DATA_BOX, WAITING_FOR_IMPORT, waitingMessage } from './scheduler.ts';
 export type { ImportJobProbe, Clock } from './scheduler.ts';
-export { ONLINE_NOT_IN_BUILD, notInThisBuild } from './online-run.ts';
+export { NO_ONLINE_ENGINE, noOnlineEngine } from './online-run.ts';
 export type { OnlineRun, OnlineRunRequest, OnlineRunResult, SeedRef } from './online-run.ts';
 export type { LeaseOptions } from './scheduler-lease.ts';
 

@@ -4,9 +4,10 @@
  * the run's Jobs task and records what it returns as the run's outcome; the console's Jobs view and `obc policy
  * show` show that record, also after the program that ran it (a console or `obc agent`) is gone.
  *
- * This build has no online backups: `notInThisBuild` records that plainly and sends nothing. The online engineer
- * replaces it by implementing `OnlineRun` and passing it to `PolicyService.connect({ online })` in the composition
- * root (electron/services/index.ts), which both hosts and `obc agent` use. docs/ARCHITECTURE.md describes the seam.
+ * The online engine's implementation (services/online/policy-run.ts) is passed to `PolicyService.connect({ online })`
+ * in the composition root (services/policies/connect.ts), which both hosts and `obc agent` use.
+ * `noOnlineEngine` is only what a scheduler built without one does (unit tests): it records the run plainly and sends
+ * nothing. docs/ARCHITECTURE.md describes the seam.
  */
 import type { CounterUnit, TaskProgress } from '../../../shared/task.ts';
 import type { Policy } from '../../../shared/policy-schema.ts';
@@ -62,12 +63,12 @@ export interface OnlineRun {
   run(req: OnlineRunRequest): Promise<OnlineRunResult>;
 }
 
-export const ONLINE_NOT_IN_BUILD =
-  'Online backups to the storage account container are not part of this build: the run was recorded and no data left this machine.';
+export const NO_ONLINE_ENGINE =
+  'No online backup engine is connected to this scheduler: the run was recorded and no data left this machine.';
 
-/** What this build does after the seed: records the run honestly, sends nothing. */
-export const notInThisBuild: OnlineRun = {
+/** A scheduler without the online engine (unit tests): records the run honestly, sends nothing. */
+export const noOnlineEngine: OnlineRun = {
   async run() {
-    return { outcome: 'skipped', message: ONLINE_NOT_IN_BUILD };
+    return { outcome: 'skipped', message: NO_ONLINE_ENGINE };
   },
 };

@@ -99,11 +99,11 @@ describe('PolicyScheduler', () => {
     expect(tasks.get(runs[0].taskId!)).toMatchObject({ status: 'succeeded', counters: { uploaded: { value: 5, unit: 'bytes' } }, progress: { done: 5, total: 10 } });
   });
 
-  it('this build’s seam records honestly that online backups are not part of it, as one warned run', async () => {
+  it('a scheduler without the online engine records honestly that nothing was sent, as one warned run', async () => {
     const { svc, tasks } = await setup(['Completed']);
     await svc.save(samplePolicy(), PASS);
     const rec = (await svc.scheduler.runOnce())!;
-    expect(rec).toMatchObject({ outcome: 'skipped', message: expect.stringMatching(/^Online backups to the storage account container are not part of this build/) });
+    expect(rec).toMatchObject({ outcome: 'skipped', message: expect.stringMatching(/^No online backup engine is connected to this scheduler/) });
     expect(svc.store.policy!.lastRuns).toHaveLength(1);
     expect(tasks.get(rec.taskId!).status).toBe('succeededWithWarnings');
     const online = await setup([]);

@@ -12,7 +12,7 @@ import type { Policy, RunRecord } from '../../../shared/policy-schema.ts';
 import { nextRuns } from '../../../shared/schedule.ts';
 import type { TaskContext } from '../tasks/task-manager.ts';
 import type { TaskKind, TaskSnapshot } from '../../../shared/task.ts';
-import { notInThisBuild, type JobBackendName, type OnlineRun, type OnlineRunResult, type SeedRef } from './online-run.ts';
+import { noOnlineEngine, type JobBackendName, type OnlineRun, type OnlineRunResult, type SeedRef } from './online-run.ts';
 import type { PolicyStore } from './policy-store.ts';
 
 /** MARS's Jobs-view text while the disks are on their way or being imported (DPM-PREV, MARS-IE). */
@@ -88,7 +88,7 @@ export class PolicyScheduler {
     this.store = o.store;
     this.tasks = o.tasks;
     this.clock = o.clock ?? systemClock;
-    this.online = o.online ?? notInThisBuild;
+    this.online = o.online ?? noOnlineEngine;
     this.probe = o.probe;
     this.ranBy = o.ranBy ?? (() => `console (pid ${process.pid})`);
     this.maxSleep = o.maxSleepMs ?? HOUR;

@@ -72,7 +72,7 @@ describe('Scheduled runs in the Jobs view', () => {
     const live = makeTask({ id: 'live', kind: 'scheduled', title: 'Scheduled backup (due 2026-12-06T21:00:00.000Z)', startedAt: '2026-12-06T21:00:00.000Z' });
     expect(jobsRows([live], [running]).map((r) => r.kind)).toEqual(['task']);
     const done = { ...live, status: 'succeededWithWarnings' as const, endedAt: '2026-12-06T21:00:02.000Z' };
-    const rec = { ...running, outcome: 'skipped' as const, message: 'Online backups … not part of this build' };
+    const rec = { ...running, outcome: 'skipped' as const, message: 'No online backup engine is connected to this scheduler…' };
     expect(jobsRows([done], [rec]).map((r) => r.kind)).toEqual(['run']);
     // Other tasks stay, newest first, interleaved with runs by time.
     const backup = makeTask({ id: 'b', startedAt: '2026-12-07T08:00:00.000Z' });
