@@ -107,6 +107,21 @@ export function decodeDescriptor(bytes: Buffer, where: string): JobDescriptor {
  * or the disks). `self` = the descriptor's own bytes, listed last as in a seed written by the engine.
  */
 export function seedFromDescriptor(d: JobDescriptor, self: Buffer): SeedDescriptor {
+  return seedOfRun(d, {
+    sourceMachine: d.sourceMachine,
+    createdAt: d.createdAt,
+    completedAt: d.completedAt,
+    ...(d.retainUntil ? { retainUntil: d.retainUntil } : {}),
+    totals: d.totals,
+    files: [...d.packs, d.catalog, { path: DESCRIPTOR_PATH, length: self.length, sha256: createHash('sha256').update(self).digest('hex') }],
+  });
+}
+
+/** One run of a job (the seed, or an online restore point) as the seed.json its readers take. */
+export function seedOfRun(
+  d: JobDescriptor,
+  run: Pick<SeedDescriptor, 'sourceMachine' | 'createdAt' | 'completedAt' | 'retainUntil' | 'totals' | 'files'>,
+): SeedDescriptor {
   return {
     format: SEED_FORMAT,
     formatVersion: SEED_FORMAT_VERSION,
@@ -114,14 +129,14 @@ export function seedFromDescriptor(d: JobDescriptor, self: Buffer): SeedDescript
     ...(d.storageAccount ? { storageAccount: d.storageAccount } : {}),
     ...(d.container ? { container: d.container } : {}),
     blobPrefix: `${d.jobName}/`,
-    sourceMachine: d.sourceMachine,
-    createdAt: d.createdAt,
-    completedAt: d.completedAt,
+    sourceMachine: run.sourceMachine,
+    createdAt: run.createdAt,
+    completedAt: run.completedAt,
     state: 'complete',
-    ...(d.retainUntil ? { retainUntil: d.retainUntil } : {}),
+    ...(run.retainUntil ? { retainUntil: run.retainUntil } : {}),
     crypto: d.crypto,
-    totals: d.totals,
-    files: [...d.packs, d.catalog, { path: DESCRIPTOR_PATH, length: self.length, sha256: createHash('sha256').update(self).digest('hex') }],
+    totals: run.totals,
+    files: run.files,
   };
 }
 

@@ -6,7 +6,8 @@
  * `online/packs/` for later ones). Nothing is read from this machine: the container and the passphrase suffice.
  */
 import { AppError } from '../../../shared/errors.ts';
-import { SEED_FORMAT, SEED_FORMAT_VERSION, type SeedDescriptor } from '../../../shared/staging.ts';
+import type { SeedDescriptor } from '../../../shared/staging.ts';
+import { seedOfRun } from '../backup/descriptor.ts';
 import { CATALOG_PATH } from '../backup/catalog.ts';
 import { SEED_FILE } from '../backup/job-files.ts';
 import { packPath } from '../backup/pack-format.ts';
@@ -33,24 +34,15 @@ export class PointPackSource implements PackSource {
 
   /** seed.json as a reader of this point needs it: the job's key parameters, the point's files. */
   seed(): SeedDescriptor {
-    const d = this.repo.descriptor;
     const h = this.header;
-    return {
-      format: SEED_FORMAT,
-      formatVersion: SEED_FORMAT_VERSION,
-      jobName: d.jobName,
-      ...(d.storageAccount ? { storageAccount: d.storageAccount } : {}),
-      ...(d.container ? { container: d.container } : {}),
-      blobPrefix: `${d.jobName}/`,
+    return seedOfRun(this.repo.descriptor, {
       sourceMachine: h.sourceMachine,
       createdAt: h.time,
       completedAt: h.completedAt,
-      state: 'complete',
       ...(h.retainUntil ? { retainUntil: h.retainUntil } : {}),
-      crypto: d.crypto,
       totals: { files: h.totals.files, bytes: h.totals.bytes, storedBytes: h.packs.reduce((s, p) => s + p.length, 0) + h.catalog.length, chunks: h.totals.chunks, skipped: h.totals.skipped },
       files: [...h.packs.map((p) => ({ path: packPath(p.n), length: p.length, sha256: p.sha256 })), { path: CATALOG_PATH, length: h.catalog.length, sha256: h.catalog.sha256 }],
-    };
+    });
   }
 
   private real(path: string): string {
