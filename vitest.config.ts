@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two environments: node for electron/ and shared/, jsdom for renderer/. e2e/ belongs to Playwright.
+// Two lanes. `unit`: pure logic and component tests (node for electron/, shared/ and scripts/, jsdom for renderer/);
+// about a minute. `integration`: everything under tests/ and every *.integration.test.ts — tests that start local
+// servers (the sandbox, Azurite), spawn the obc CLI, kill processes or write hundreds of MB. e2e/ belongs to Playwright.
+const integration = ['tests/**/*.test.ts', '**/*.integration.test.ts'];
 export default defineConfig({
   test: {
     // Vitest's default on this 2-core CI machine is one worker (cores - 1): files then run one after another while
@@ -9,11 +12,10 @@ export default defineConfig({
     projects: [
       {
         test: {
-          name: 'node',
+          name: 'unit',
           environment: 'node',
-          include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/**/*.test.ts'],
-          // Microsoft's clients against the sandbox: their own step (tests/conformance/vitest.config.ts).
-          exclude: ['tests/conformance/**', '**/node_modules/**'],
+          include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts'],
+          exclude: [...integration, '**/node_modules/**'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
@@ -24,6 +26,17 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['renderer/**/*.test.{ts,tsx}'],
           testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          environment: 'node',
+          include: integration,
+          // Microsoft's clients against the sandbox: their own step (tests/conformance/vitest.config.ts).
+          exclude: ['tests/conformance/**', '**/node_modules/**'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],

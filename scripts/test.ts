@@ -1,5 +1,5 @@
 /**
- * `npm test`: type-check the projects, lint (with the boundary rules), unit tests (Vitest), the conformance suite
+ * `npm test`: type-check the projects, lint (with the boundary rules), unit tests, integration tests (Vitest), the conformance suite
  * (Microsoft's Python SDK and Azure CLI against the Local sandbox, tests/conformance), then the e2e suite (Playwright,
  * browser mode, Debian Chromium). Runs every step, prints a summary, exits non-zero if any failed.
  * `npm test -- --only unit,e2e` runs a subset.
@@ -19,7 +19,8 @@ const vitestReport = (key: string) => ['--reporter=default', '--reporter=json', 
 const steps: Array<{ key: string; title: string; cmd: string; args: string[] }> = [
   { key: 'types', title: 'Type-check (shared, electron, renderer, scripts, e2e)', cmd: bin('tsc'), args: ['-b'] },
   { key: 'lint', title: 'Lint (including import boundaries)', cmd: bin('eslint'), args: ['--max-warnings', '0', '.'] },
-  { key: 'unit', title: 'Unit and integration tests (Vitest)', cmd: bin('vitest'), args: ['run', ...vitestReport('unit')] },
+  { key: 'unit', title: 'Unit tests: pure logic and components (Vitest)', cmd: bin('vitest'), args: ['run', '--project', 'unit', '--project', 'renderer', ...vitestReport('unit')] },
+  { key: 'integration', title: 'Integration tests: local servers, CLI, kill -9, round trips (Vitest)', cmd: bin('vitest'), args: ['run', '--project', 'integration', ...vitestReport('integration')] },
   { key: 'conformance', title: "Conformance (Microsoft's Python SDK and Azure CLI against the sandbox)", cmd: bin('vitest'), args: ['run', '-c', 'tests/conformance/vitest.config.ts', ...vitestReport('conformance')] },
   { key: 'e2e', title: 'End-to-end (Playwright, browser mode, Debian Chromium)', cmd: bin('playwright'), args: ['test', '-c', 'e2e/playwright.config.ts'] },
 ];
