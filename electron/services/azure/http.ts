@@ -19,6 +19,7 @@ import {
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import type { CloudDefinition } from '../../../shared/clouds.ts';
 import { AppError } from '../../../shared/errors.ts';
+import { sleep } from '../sleep.ts';
 
 export interface RetryOptions {
   /** Retries after the first attempt (default 4). */
@@ -59,21 +60,6 @@ export function retryAfterMs(headers: { get(name: string): string | undefined },
 export function backoffMs(attempt: number, o: RetryOptions, random = Math.random): number {
   const exp = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(exp * (0.8 + 0.4 * random()));
-}
-
-function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new DOMException('Aborted', 'AbortError'));
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason ?? new DOMException('Aborted', 'AbortError'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function replayable(req: PipelineRequest): boolean {

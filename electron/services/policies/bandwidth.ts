@@ -8,11 +8,8 @@
  */
 import type { Policy, Throttling } from '../../../shared/policy-schema.ts';
 import { rateAt } from '../../../shared/throttling.ts';
-
-/** What the online engine takes (the same shape as its own no-limit default). */
-export interface BandwidthLimiter {
-  acquire(bytes: number, signal?: AbortSignal): Promise<void>;
-}
+import type { BandwidthLimiter } from '../online/limiter.ts';
+import { sleep } from '../sleep.ts';
 
 export interface LimiterClock {
   now(): number;
@@ -20,24 +17,7 @@ export interface LimiterClock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export const realClock: LimiterClock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const t = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(t);
-        reject(signal!.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
-
-export const noLimit: BandwidthLimiter = { acquire: async () => undefined };
+export const realClock: LimiterClock = { now: () => Date.now(), sleep };
 
 export class ThrottleLimiter implements BandwidthLimiter {
   private readonly throttling: () => Throttling;
