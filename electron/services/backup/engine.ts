@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import { mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import { SEED_FORMAT, SEED_FORMAT_VERSION, type SeedDescriptor, type SeedFile } from '../../../shared/staging.ts';
@@ -9,7 +9,7 @@ import { CATALOG_PATH, CATALOG_VERSION, encodeCatalog, type Catalog } from './ca
 import { DEFAULT_KDF, newJobCrypto, unlockJob, type JobKeys } from './crypto.ts';
 import { acquireJobLock } from './job-lock.ts';
 import { assertJobName, jobDirOf, readSeed, readState, writeSeed, writeState, STATE_FILE, type JobState } from './job-files.ts';
-import { readPackIndex } from './pack-format.ts';
+import { readPackFileIndex } from './pack-format.ts';
 import { PackWriter } from './pack-writer.ts';
 import { freeSpace, scanItems, type SkippedItem } from './scan.ts';
 import { ProgressMeter } from './progress.ts';
@@ -156,21 +156,7 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
     writer = w;
     const keep = new Set<string>();
     for (const p of [...state.packs]) {
-      const full = join(jobDir, p.path);
-      const size = await stat(full).then((s) => s.size, () => -1);
-      const idx =
-        size === p.length
-          ? await readPackIndex(writerKeys.enc, p.n, size, async (o, l) => {
-              const fh = await open(full, 'r');
-              try {
-                const b = Buffer.alloc(l);
-                await fh.read(b, 0, l, o);
-                return b;
-              } finally {
-                await fh.close();
-              }
-            })
-          : ({ ok: false, reason: 'missing or wrong length' } as const);
+      const idx = await readPackFileIndex(writerKeys.enc, p.n, join(jobDir, p.path), p.length);
       if (!idx.ok) {
         state.packs = state.packs.filter((q) => q !== p);
         continue;

@@ -1,3 +1,4 @@
+import { open as openFile, stat } from 'node:fs/promises';
 import { open as openSealed, seal } from './crypto.ts';
 
 /**
@@ -100,4 +101,28 @@ export async function readPackIndex(
     entries.push(e);
   }
   return { ok: true, entries };
+}
+
+/**
+ * The index of a pack file on this machine that should be `length` bytes long (staging, or the online spool after a
+ * killed run): not ok when the file is missing, has another length, or its index does not authenticate.
+ */
+export async function readPackFileIndex(enc: Buffer, n: number, file: string, length: number): Promise<PackIndexResult> {
+  const size = await stat(file).then((s) => s.size, () => -1);
+  if (size !== length) return { ok: false, reason: size < 0 ? 'missing' : `length ${size}, expected ${length}` };
+  const fh = await openFile(file, 'r');
+  try {
+    return await readPackIndex(enc, n, size, async (offset, want) => {
+      const b = Buffer.alloc(want);
+      let got = 0;
+      while (got < want) {
+        const { bytesRead } = await fh.read(b, got, want - got, offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return b.subarray(0, got);
+    });
+  } finally {
+    await fh.close();
+  }
 }

@@ -4,9 +4,8 @@
  * authenticated index. Also the next pack number (after every number handed out: listed blobs, staged-only blobs,
  * every point's high-water mark, the spool), and which spooled packs still wait for their upload.
  */
-import { open, stat } from 'node:fs/promises';
 import { AppError } from '../../../shared/errors.ts';
-import { readPackIndex } from '../backup/pack-format.ts';
+import { readPackFileIndex } from '../backup/pack-format.ts';
 import type { PackWriter } from '../backup/pack-writer.ts';
 import { onlinePackPath } from './layout.ts';
 import type { OnlineRepo, ListedPack } from './repo.ts';
@@ -66,21 +65,7 @@ export async function loadKnown(repo: OnlineRepo, points: PointHeader[], spool: 
   if (damaged.length) notes.push(`${damaged.length} pack(s) in the container could not be read and were not used to avoid sending data again (${damaged.slice(0, 5).join(', ')}${damaged.length > 5 ? ', …' : ''}); run \`obc verify --from-container\`.`);
   // Packs committed in the spool by a killed run and not yet uploaded: kept when they read back intact.
   for (const sp of spool.state.packs.filter((p) => !p.uploaded)) {
-    const file = spool.packFile(sp.n);
-    const size = await stat(file).then((s) => s.size, () => -1);
-    const idx =
-      size === sp.length
-        ? await readPackIndex(repo.keys.enc, sp.n, size, async (o, l) => {
-            const fh = await open(file, 'r');
-            try {
-              const b = Buffer.alloc(l);
-              await fh.read(b, 0, l, o);
-              return b;
-            } finally {
-              await fh.close();
-            }
-          })
-        : ({ ok: false, reason: 'missing' } as const);
+    const idx = await readPackFileIndex(repo.keys.enc, sp.n, spool.packFile(sp.n), sp.length);
     if (!idx.ok) {
       await spool.drop(sp.n);
       continue;
