@@ -82,10 +82,8 @@ export interface ProviderStatus {
   registered: boolean;
 }
 
-export interface ImportLocation {
-  id: string;
-  /** e.g. "West US". */
-  name: string;
+/** A postal address as the Azure job APIs give it (a datacenter, a job's return or ship-to address). */
+export interface ImportJobAddress {
   recipientName?: string;
   streetAddress1?: string;
   streetAddress2?: string;
@@ -94,6 +92,13 @@ export interface ImportLocation {
   postalCode?: string;
   countryOrRegion?: string;
   phone?: string;
+  email?: string;
+}
+
+export interface ImportLocation extends Omit<ImportJobAddress, 'email'> {
+  id: string;
+  /** e.g. "West US". */
+  name: string;
   additionalShippingInformation?: string;
   supportedCarriers: string[];
   alternateLocations: string[];
@@ -138,18 +143,6 @@ export interface ImportJobDrive {
   errorLogUri?: string;
   verboseLogUri?: string;
   manifestUri?: string;
-}
-
-export interface ImportJobAddress {
-  recipientName?: string;
-  streetAddress1?: string;
-  streetAddress2?: string;
-  city?: string;
-  stateOrProvince?: string;
-  postalCode?: string;
-  countryOrRegion?: string;
-  phone?: string;
-  email?: string;
 }
 
 export interface ImportJobInfo {
