@@ -59,6 +59,21 @@ async function guarded(json: boolean, body: () => Promise<void>): Promise<void> 
   }
 }
 
+/** Where verify and restore read a backup from besides the staging location: the disks or the container. */
+function sourceOptions(verb: 'verify' | 'read from'): Option[] {
+  return [
+    new Option('--from-disk <dir...>', `${verb} the prepared disks (their root folders; give every disk of the job)`),
+    new Option('--from-container', `${verb} the blob container after the import (needs \`obc signin\` first, or a container SAS URL)`),
+    new Option('--subscription <id>', 'with --from-container: subscription id'),
+    new Option('--resource-group <name>', 'with --from-container: resource group of the storage account (looked up when absent)'),
+    new Option('--storage-account <name>', 'with --from-container: storage account'),
+    new Option('--container <name>', 'with --from-container: container'),
+    new Option('--restore-point <id>', 'with --from-container: a restore point as `obc restore-points list` prints it (default: the newest)'),
+    new Option('--container-url-file <file>', "with --from-container: read the container through the container SAS URL in this file (read and list; '-': standard input) instead of the signed-in account"),
+    new Option('--container-url <url>', 'with --from-container: the same, given on the command line (which other users can see)'),
+  ];
+}
+
 export function register(program: Command): void {
   program
     .command('backup')
@@ -159,21 +174,14 @@ export function register(program: Command): void {
       });
     });
 
-  program
+  const verify = program
     .command('verify')
     .description('Verify a backup (staging location, prepared disks or the blob container): every pack, every chunk, every file (exit 0 only if intact).')
     .option('--staging <dir>', 'staging location (the source; with --from-disk/--from-container only where seed.json is read from)')
     .requiredOption('--job <name>', 'job name')
-    .requiredOption('--passphrase-file <file>', 'file holding the passphrase')
-    .option('--from-disk <dir...>', 'verify the prepared disks (their root folders; give every disk of the job)')
-    .option('--from-container', 'verify the blob container after the import (needs `obc sign-in`)')
-    .option('--subscription <id>', 'with --from-container: subscription id')
-    .option('--resource-group <name>', 'with --from-container: resource group of the storage account (looked up when absent)')
-    .option('--storage-account <name>', 'with --from-container: storage account')
-    .option('--container <name>', 'with --from-container: container')
-    .option('--restore-point <id>', 'with --from-container: a restore point as `obc restore-points list` prints it (default: the newest)')
-    .option('--container-url-file <file>', "with --from-container: read the container through the container SAS URL in this file (read and list; '-': standard input) instead of the signed-in account")
-    .option('--container-url <url>', 'with --from-container: the same, given on the command line (which other users can see)')
+    .requiredOption('--passphrase-file <file>', 'file holding the passphrase');
+  for (const option of sourceOptions('verify')) verify.addOption(option);
+  verify
     .option('--read-data-subset <n%|n/m>', 'read only some packs (a random n%, or the n-th of m slices); the catalog and every file are still checked')
     .option('--json', 'JSON lines on stdout')
     .action(async (o) => {
@@ -203,23 +211,16 @@ export function register(program: Command): void {
       });
     });
 
-  program
+  const restore = program
     .command('restore')
     .description('Recover data from a backup (staging location, prepared disks or the blob container) to a folder (never outside it) or to the original location.')
     .option('--staging <dir>', 'staging location (the source; with --from-disk/--from-container only where seed.json is read from)')
     .requiredOption('--job <name>', 'job name')
     .requiredOption('--passphrase-file <file>', 'file holding the passphrase')
     .option('--to <dir>', 'destination folder ("another location"; or give --original-location)')
-    .option('--original-location', 'each file back to the path it was backed up from; folders above the backed-up items must exist and are left as they are')
-    .option('--from-disk <dir...>', 'read from prepared disks (their root folders; give every disk of the job)')
-    .option('--from-container', 'read from the blob container after the import (needs `obc signin` first)')
-    .option('--subscription <id>', 'with --from-container: subscription id')
-    .option('--resource-group <name>', 'with --from-container: resource group of the storage account (looked up when absent)')
-    .option('--storage-account <name>', 'with --from-container: storage account')
-    .option('--container <name>', 'with --from-container: container')
-    .option('--restore-point <id>', 'with --from-container: a restore point as `obc restore-points list` prints it (default: the newest)')
-    .option('--container-url-file <file>', "with --from-container: read the container through the container SAS URL in this file (read and list; '-': standard input) instead of the signed-in account")
-    .option('--container-url <url>', 'with --from-container: the same, given on the command line (which other users can see)')
+    .option('--original-location', 'each file back to the path it was backed up from; folders above the backed-up items must exist and are left as they are');
+  for (const option of sourceOptions('read from')) restore.addOption(option);
+  restore
     .option('--path <p>', 'catalog path to restore (folder or file); repeatable, default everything', collect, [])
     .addOption(new Option('--conflict <choice>', 'when a file exists at the destination: keepBoth (a renamed copy), skip or overwrite').choices([...CONFLICT_CHOICES]).default(DEFAULT_CONFLICT))
     .option('--json', 'JSON lines on stdout')
