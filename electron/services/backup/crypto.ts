@@ -76,14 +76,20 @@ export function sealInto(key: Buffer, plaintext: Uint8Array, aad: Uint8Array, in
   return out;
 }
 
+/** A decipher for a sealed blob (nonce ‖ ciphertext ‖ tag): the AAD and tag set, the body not yet fed. */
+function decipherOf(key: Buffer, buf: Buffer, aad: Uint8Array) {
+  const d = createDecipheriv('aes-256-gcm', key, buf.subarray(0, NONCE_LEN));
+  d.setAAD(aad);
+  d.setAuthTag(buf.subarray(buf.length - TAG_LEN));
+  return d;
+}
+
 /** Authenticates a sealed blob without keeping its plaintext (decrypts in 64 KiB slices). */
 export function authenticates(key: Buffer, sealed: Uint8Array, aad: Uint8Array): boolean {
   if (sealed.length < SEAL_OVERHEAD) return false;
   const buf = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.length);
   try {
-    const d = createDecipheriv('aes-256-gcm', key, buf.subarray(0, NONCE_LEN));
-    d.setAAD(aad);
-    d.setAuthTag(buf.subarray(buf.length - TAG_LEN));
+    const d = decipherOf(key, buf, aad);
     const end = buf.length - TAG_LEN;
     for (let i = NONCE_LEN; i < end; i += SLICE) d.update(buf.subarray(i, Math.min(end, i + SLICE)));
     d.final();
@@ -98,9 +104,7 @@ export function open(key: Buffer, sealed: Uint8Array, aad: Uint8Array): Buffer |
   if (sealed.length < SEAL_OVERHEAD) return null;
   const buf = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.length);
   try {
-    const d = createDecipheriv('aes-256-gcm', key, buf.subarray(0, NONCE_LEN));
-    d.setAAD(aad);
-    d.setAuthTag(buf.subarray(buf.length - TAG_LEN));
+    const d = decipherOf(key, buf, aad);
     const body = d.update(buf.subarray(NONCE_LEN, buf.length - TAG_LEN));
     const fin = d.final();
     return fin.length ? Buffer.concat([body, fin]) : body;

@@ -23,7 +23,7 @@ import { startAzurite, freePort, type AzuriteHandle } from './azurite.ts';
 import { createBlobAccess } from './blob-access.ts';
 import { createBlobFront } from './blob-front.ts';
 import { createAdmin } from './admin.ts';
-import { SEEDED_USERS, type SandboxRole } from './users.ts';
+import { SEEDED_USERS, type SandboxUser } from './users.ts';
 import { armMetadata } from './arm-metadata.ts';
 
 /** The local sandbox cloud: identity server, ARM + Graph emulators, Azurite, datacenter admin API. */
@@ -54,14 +54,8 @@ export interface SandboxPorts {
   blob: number;
 }
 
-export interface SandboxUserInfo {
-  username: string;
-  password: string;
-  objectId: string;
-  displayName: string;
-  role: SandboxRole;
-  needsConsent: boolean;
-}
+/** A sandbox user as tests and the CLI see it (the sandbox's own record, users.ts). */
+export type SandboxUserInfo = SandboxUser;
 
 export interface SandboxHandle {
   cloud: CloudDefinition;
