@@ -4,9 +4,8 @@
  * data-testid: folder-browser, folder-browser-path, folder-browser-go, folder-browser-up, folder-browser-root-<i>,
  *   folder-browser-entry-<name>, folder-browser-selected, folder-browser-select, folder-browser-cancel, folder-browser-error
  */
-import {
-  Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Input, Spinner, Text, makeStyles, tokens,
-} from '@fluentui/react-components';
+import { Button, Input, Spinner, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { FormDialog } from './FormDialog.tsx';
 import { ArrowUpRegular, DocumentRegular, FolderRegular, HardDriveRegular } from '@fluentui/react-icons';
 import { useCallback, useEffect, useState } from 'react';
 import type { BrowseResult, DirEntry } from '../../../shared/contract/core.ts';
@@ -70,85 +69,82 @@ export function FolderBrowserDialog({ open, title, initialPath, includeFiles, on
   const chosen = file ?? listing?.path ?? null;
 
   return (
-    <Dialog open={open} onOpenChange={(_, d) => !d.open && onCancel()}>
-      <DialogSurface data-testid="folder-browser" aria-describedby={undefined}>
-        <form
-          onSubmit={(ev) => {
-            ev.preventDefault();
-            if (chosen) onSelect(chosen);
-          }}
+    <FormDialog
+      open={open}
+      onClose={onCancel}
+      testId="folder-browser"
+      title={title}
+      describedBy={null}
+      onSubmit={() => {
+        if (chosen) onSelect(chosen);
+      }}
+      actions={
+        <>
+          <Button type="submit" appearance="primary" data-testid="folder-browser-select" disabled={!chosen || loading}>
+            {file ? 'Select file' : 'Select this folder'}
+          </Button>
+          <Button data-testid="folder-browser-cancel" onClick={onCancel}>
+            Cancel
+          </Button>
+        </>
+      }
+    >
+      <div className={styles.bar}>
+        {listing?.roots.map((r, i) => (
+          <Button key={r} size="small" icon={<HardDriveRegular />} data-testid={`folder-browser-root-${i}`} onClick={() => void browse(r)}>
+            {r}
+          </Button>
+        ))}
+        <Button
+          size="small"
+          icon={<ArrowUpRegular />}
+          data-testid="folder-browser-up"
+          disabled={!listing?.parent || loading}
+          onClick={() => listing?.parent && void browse(listing.parent)}
         >
-          <DialogBody>
-            <DialogTitle>{title}</DialogTitle>
-            <DialogContent>
-              <div className={styles.bar}>
-                {listing?.roots.map((r, i) => (
-                  <Button key={r} size="small" icon={<HardDriveRegular />} data-testid={`folder-browser-root-${i}`} onClick={() => void browse(r)}>
-                    {r}
-                  </Button>
-                ))}
-                <Button
-                  size="small"
-                  icon={<ArrowUpRegular />}
-                  data-testid="folder-browser-up"
-                  disabled={!listing?.parent || loading}
-                  onClick={() => listing?.parent && void browse(listing.parent)}
-                >
-                  Up
-                </Button>
-              </div>
-              <div className={styles.bar}>
-                <Input
-                  aria-label="Folder path"
-                  data-testid="folder-browser-path"
-                  value={typed}
-                  onChange={(_, d) => setTyped(d.value)}
-                  onKeyDown={(ev) => {
-                    if (ev.key === 'Enter') {
-                      ev.preventDefault();
-                      void browse(typed);
-                    }
-                  }}
-                  style={{ flex: 1, minWidth: 200 }}
-                />
-                <Button size="small" data-testid="folder-browser-go" onClick={() => void browse(typed)} disabled={!typed || loading}>
-                  Go
-                </Button>
-                {loading && <Spinner size="tiny" aria-label="Loading folder" />}
-              </div>
-              <ErrorBar error={error} title="Cannot open this folder" testId="folder-browser-error" onRetry={() => void browse(typed)} />
-              <ul className={styles.list} aria-label={`Contents of ${listing?.path ?? 'folder'}`}>
-                {listing && listing.entries.length === 0 && <li className={styles.empty}>This folder is empty.</li>}
-                {listing?.entries.map((e) => (
-                  <li key={e.path}>
-                    <Button
-                      appearance="subtle"
-                      className={`${styles.entry} ${e.path === file ? styles.chosen : ''}`}
-                      icon={e.kind === 'file' ? <DocumentRegular /> : <FolderRegular />}
-                      data-testid={`folder-browser-entry-${e.name}`}
-                      aria-pressed={e.kind === 'file' ? e.path === file : undefined}
-                      onClick={() => openEntry(e)}
-                    >
-                      {e.name}
-                    </Button>
-                  </li>
-                ))}
-              </ul>
-              <Text size={200} data-testid="folder-browser-selected" style={{ display: 'block', marginTop: 8, wordBreak: 'break-all' }}>
-                {chosen ? `Selected: ${chosen}` : 'Nothing selected yet.'}
-              </Text>
-            </DialogContent>
-            <DialogActions>
-              <Button type="submit" appearance="primary" data-testid="folder-browser-select" disabled={!chosen || loading}>
-                {file ? 'Select file' : 'Select this folder'}
-              </Button>
-              <Button data-testid="folder-browser-cancel" onClick={onCancel}>
-                Cancel
-              </Button>
-            </DialogActions>
-          </DialogBody>
-        </form>
-      </DialogSurface>
-    </Dialog>
+          Up
+        </Button>
+      </div>
+      <div className={styles.bar}>
+        <Input
+          aria-label="Folder path"
+          data-testid="folder-browser-path"
+          value={typed}
+          onChange={(_, d) => setTyped(d.value)}
+          onKeyDown={(ev) => {
+            if (ev.key === 'Enter') {
+              ev.preventDefault();
+              void browse(typed);
+            }
+          }}
+          style={{ flex: 1, minWidth: 200 }}
+        />
+        <Button size="small" data-testid="folder-browser-go" onClick={() => void browse(typed)} disabled={!typed || loading}>
+          Go
+        </Button>
+        {loading && <Spinner size="tiny" aria-label="Loading folder" />}
+      </div>
+      <ErrorBar error={error} title="Cannot open this folder" testId="folder-browser-error" onRetry={() => void browse(typed)} />
+      <ul className={styles.list} aria-label={`Contents of ${listing?.path ?? 'folder'}`}>
+        {listing && listing.entries.length === 0 && <li className={styles.empty}>This folder is empty.</li>}
+        {listing?.entries.map((e) => (
+          <li key={e.path}>
+            <Button
+              appearance="subtle"
+              className={`${styles.entry} ${e.path === file ? styles.chosen : ''}`}
+              icon={e.kind === 'file' ? <DocumentRegular /> : <FolderRegular />}
+              data-testid={`folder-browser-entry-${e.name}`}
+              aria-pressed={e.kind === 'file' ? e.path === file : undefined}
+              onClick={() => openEntry(e)}
+            >
+              {e.name}
+            </Button>
+          </li>
+        ))}
+      </ul>
+      <Text size={200} data-testid="folder-browser-selected" style={{ display: 'block', marginTop: 8, wordBreak: 'break-all' }}>
+        {chosen ? `Selected: ${chosen}` : 'Nothing selected yet.'}
+      </Text>
+    </FormDialog>
   );
 }

@@ -5,6 +5,7 @@
  * ij-track-<field>-error, ij-return-dialog, ij-return-save, <testId>-confirm, <testId>-close
  */
 import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Dropdown, Field, Input, Option, Text, tokens } from '@fluentui/react-components';
+import { FormDialog } from '../../components/FormDialog.tsx';
 import { useEffect, useState } from 'react';
 import type { ImportJobInfo } from '../../../../shared/contract/azure.ts';
 import { trackingNumberOwner } from '../../../../shared/import-jobs.ts';
@@ -74,57 +75,52 @@ export function TrackingDialog({ job, open, onClose }: { job: ImportJobInfo; ope
   const missing = (Object.keys(errors) as (keyof typeof errors)[]).filter((k) => errors[k]).map((k) => LABELS[k]);
   const msg = (k: keyof typeof errors, id: string) => (tried && errors[k] ? { validationMessage: <span data-testid={`ij-track-${id}-error`}>{errors[k]}</span> } : {});
   return (
-    <Dialog open={open} onOpenChange={(_, d) => !d.open && onClose()}>
-      <DialogSurface data-testid="ij-tracking-dialog">
-        <form
-          // The checks are ours (every field's message, and what is missing): the browser's own would stop the submit silently.
-          noValidate
-          onSubmit={async (e) => {
-            e.preventDefault();
-            setTried(true);
-            if (!ok) return;
-            if (await submit({ carrierName: carrier, trackingNumber: normalizeTrackingNumber(number), driveCount: Number(count), shipDate: date })) onClose();
-          }}
-        >
-          <DialogBody>
-            <DialogTitle>Tracking for {job.name}</DialogTitle>
-            <DialogContent style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 12 }}>
-              <Text>Saving sets the job to Shipping. All {job.drives.length} disk(s) go in one package with this tracking number.</Text>
-              <Field label="Carrier" required {...msg('carrier', 'carrier')}>
-                <Dropdown data-testid="ij-track-carrier" value={carrier} selectedOptions={carrier ? [carrier] : []} onOptionSelect={(_, d) => setCarrier(d.optionValue ?? '')} placeholder="Choose the carrier">
-                  {carriers.map((c) => (
-                    <Option key={c} value={c}>
-                      {c}
-                    </Option>
-                  ))}
-                </Dropdown>
-              </Field>
-              <Field label="Tracking number" required {...msg('number', 'number')}>
-                <Input data-testid="ij-track-number" value={number} onChange={(_, d) => setNumber(d.value)} autoComplete="off" />
-              </Field>
-              <Field label="Number of disks in the package" required {...msg('count', 'count')}>
-                <Input data-testid="ij-track-count" type="number" value={count} onChange={(_, d) => setCount(d.value)} />
-              </Field>
-              <Field label="Ship date" required {...msg('date', 'date')}>
-                <Input data-testid="ij-track-date" type="date" value={date} onChange={(_, d) => setDate(d.value)} />
-              </Field>
-              {tried && missing.length > 0 && (
-                <Text data-testid="ij-track-missing" role="alert" style={{ color: tokens.colorPaletteRedForeground1 }}>
-                  Nothing was saved: check the {missing.join(', ')}.
-                </Text>
-              )}
-              <ErrorBar error={tried ? error : null} title="Tracking was not saved" testId="ij-track-error" />
-            </DialogContent>
-            <DialogActions>
-              <Button data-testid="ij-track-save" type="submit" appearance="primary" disabled={busy}>
-                Save tracking
-              </Button>
-              <Button onClick={onClose}>Close</Button>
-            </DialogActions>
-          </DialogBody>
-        </form>
-      </DialogSurface>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onClose={onClose}
+      testId="ij-tracking-dialog"
+      title={<>Tracking for {job.name}</>}
+      fields
+      onSubmit={async () => {
+        setTried(true);
+        if (!ok) return;
+        if (await submit({ carrierName: carrier, trackingNumber: normalizeTrackingNumber(number), driveCount: Number(count), shipDate: date })) onClose();
+      }}
+      actions={
+        <>
+          <Button data-testid="ij-track-save" type="submit" appearance="primary" disabled={busy}>
+            Save tracking
+          </Button>
+          <Button onClick={onClose}>Close</Button>
+        </>
+      }
+    >
+      <Text>Saving sets the job to Shipping. All {job.drives.length} disk(s) go in one package with this tracking number.</Text>
+      <Field label="Carrier" required {...msg('carrier', 'carrier')}>
+        <Dropdown data-testid="ij-track-carrier" value={carrier} selectedOptions={carrier ? [carrier] : []} onOptionSelect={(_, d) => setCarrier(d.optionValue ?? '')} placeholder="Choose the carrier">
+          {carriers.map((c) => (
+            <Option key={c} value={c}>
+              {c}
+            </Option>
+          ))}
+        </Dropdown>
+      </Field>
+      <Field label="Tracking number" required {...msg('number', 'number')}>
+        <Input data-testid="ij-track-number" value={number} onChange={(_, d) => setNumber(d.value)} autoComplete="off" />
+      </Field>
+      <Field label="Number of disks in the package" required {...msg('count', 'count')}>
+        <Input data-testid="ij-track-count" type="number" value={count} onChange={(_, d) => setCount(d.value)} />
+      </Field>
+      <Field label="Ship date" required {...msg('date', 'date')}>
+        <Input data-testid="ij-track-date" type="date" value={date} onChange={(_, d) => setDate(d.value)} />
+      </Field>
+      {tried && missing.length > 0 && (
+        <Text data-testid="ij-track-missing" role="alert" style={{ color: tokens.colorPaletteRedForeground1 }}>
+          Nothing was saved: check the {missing.join(', ')}.
+        </Text>
+      )}
+      <ErrorBar error={tried ? error : null} title="Tracking was not saved" testId="ij-track-error" />
+    </FormDialog>
   );
 }
 
@@ -156,33 +152,30 @@ export function ReturnDialog({ job, open, onClose }: { job: ImportJobInfo; open:
     }
   }, [open, job]);
   return (
-    <Dialog open={open} onOpenChange={(_, d) => !d.open && onClose()}>
-      <DialogSurface data-testid="ij-return-dialog" style={{ maxWidth: 920 }}>
-        <form
-          noValidate
-          onSubmit={async (e) => {
-            e.preventDefault();
-            setTried(true);
-            if (Object.keys(validateShipping(draft, carriers)).length) return;
-            if (await submit({ returnAddress: toReturnAddress(draft), returnShipping: toReturnShipping(draft) })) onClose();
-          }}
-        >
-          <DialogBody>
-            <DialogTitle>Return address and shipping for {job.name}</DialogTitle>
-            <DialogContent style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 12 }}>
-              <ShippingForm value={draft} onChange={(p) => setDraft((d) => ({ ...d, ...p }))} carriers={carriers} showAll={tried} disabled={busy} />
-              <ErrorBar error={tried ? error : null} title="The return details were not saved" testId="ij-return-error" />
-            </DialogContent>
-            <DialogActions>
-              <Button data-testid="ij-return-save" type="submit" appearance="primary" disabled={busy}>
-                Save
-              </Button>
-              <Button onClick={onClose}>Close</Button>
-            </DialogActions>
-          </DialogBody>
-        </form>
-      </DialogSurface>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onClose={onClose}
+      testId="ij-return-dialog"
+      title={<>Return address and shipping for {job.name}</>}
+      fields
+      surfaceStyle={{ maxWidth: 920 }}
+      onSubmit={async () => {
+        setTried(true);
+        if (Object.keys(validateShipping(draft, carriers)).length) return;
+        if (await submit({ returnAddress: toReturnAddress(draft), returnShipping: toReturnShipping(draft) })) onClose();
+      }}
+      actions={
+        <>
+          <Button data-testid="ij-return-save" type="submit" appearance="primary" disabled={busy}>
+            Save
+          </Button>
+          <Button onClick={onClose}>Close</Button>
+        </>
+      }
+    >
+      <ShippingForm value={draft} onChange={(p) => setDraft((d) => ({ ...d, ...p }))} carriers={carriers} showAll={tried} disabled={busy} />
+      <ErrorBar error={tried ? error : null} title="The return details were not saved" testId="ij-return-error" />
+    </FormDialog>
   );
 }
 

@@ -5,7 +5,8 @@
  * data-testid: dp-erase-dialog, dp-erase-disk-<serial>, dp-erase-kept-<serial>, dp-erase-confirm-input, dp-erase-confirm,
  * dp-erase-cancel
  */
-import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Text } from '@fluentui/react-components';
+import { Button, Field, Input, Text } from '@fluentui/react-components';
+import { FormDialog } from '../../components/FormDialog.tsx';
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatBytes } from '../../components/format.ts';
@@ -29,61 +30,59 @@ export function EraseDialog() {
     close();
   };
   return (
-    <Dialog modalType="alert" open={!!erase} onOpenChange={(_, d) => !d.open && onClose()}>
-      <DialogSurface data-testid="dp-erase-dialog">
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            setTried(true);
-            if (!ok) return;
-            setTyped('');
-            setTried(false);
-            void confirm();
-          }}
-        >
-          <DialogBody>
-            <DialogTitle>Erase {list.length === 1 ? 'this disk' : `these ${list.length} disks`}?</DialogTitle>
-            <DialogContent style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 12 }}>
-              <Text>Everything on the following disks is erased; they are then encrypted with BitLocker and receive the data of {job}:</Text>
-              <ul style={{ margin: 0 }}>
-                {list.map((d) => (
-                  <li key={d.id} data-testid={`dp-erase-disk-${d.serial}`}>
-                    <strong>{d.serial}</strong> — {formatBytes(d.sizeBytes)} ({d.model}
-                    {d.rehearsal ? ', rehearsal disk' : ''}){d.usedBytes > 0 ? ` — holds ${formatBytes(d.usedBytes)} of data now` : ''}
-                  </li>
-                ))}
-              </ul>
-              {kept.length > 0 && (
-                <Text>
-                  Not erased — {kept.length === 1 ? 'this disk keeps its' : 'these disks keep their'} BitLocker volume (key given):{' '}
-                  {kept.map((d, i) => (
-                    <span key={d.id} data-testid={`dp-erase-kept-${d.serial}`}>
-                      {i > 0 ? ', ' : ''}
-                      <strong>{d.serial}</strong>
-                    </span>
-                  ))}
-                  .
-                </Text>
-              )}
-              <Field
-                label={`Type the job name "${job}" to confirm`}
-                required
-                validationMessage={tried && !ok ? `Type exactly ${job}.` : undefined}
-              >
-                <Input data-testid="dp-erase-confirm-input" value={typed} onChange={(_, d) => setTyped(d.value)} autoComplete="off" />
-              </Field>
-            </DialogContent>
-            <DialogActions>
-              <Button data-testid="dp-erase-confirm" type="submit" appearance="primary" disabled={!ok}>
-                Erase and prepare
-              </Button>
-              <Button data-testid="dp-erase-cancel" onClick={onClose}>
-                Do not erase
-              </Button>
-            </DialogActions>
-          </DialogBody>
-        </form>
-      </DialogSurface>
-    </Dialog>
+    <FormDialog
+      open={!!erase}
+      onClose={onClose}
+      testId="dp-erase-dialog"
+      title={<>Erase {list.length === 1 ? 'this disk' : `these ${list.length} disks`}?</>}
+      modalType="alert"
+      fields
+      onSubmit={() => {
+        setTried(true);
+        if (!ok) return;
+        setTyped('');
+        setTried(false);
+        void confirm();
+      }}
+      actions={
+        <>
+          <Button data-testid="dp-erase-confirm" type="submit" appearance="primary" disabled={!ok}>
+            Erase and prepare
+          </Button>
+          <Button data-testid="dp-erase-cancel" onClick={onClose}>
+            Do not erase
+          </Button>
+        </>
+      }
+    >
+      <Text>Everything on the following disks is erased; they are then encrypted with BitLocker and receive the data of {job}:</Text>
+      <ul style={{ margin: 0 }}>
+        {list.map((d) => (
+          <li key={d.id} data-testid={`dp-erase-disk-${d.serial}`}>
+            <strong>{d.serial}</strong> — {formatBytes(d.sizeBytes)} ({d.model}
+            {d.rehearsal ? ', rehearsal disk' : ''}){d.usedBytes > 0 ? ` — holds ${formatBytes(d.usedBytes)} of data now` : ''}
+          </li>
+        ))}
+      </ul>
+      {kept.length > 0 && (
+        <Text>
+          Not erased — {kept.length === 1 ? 'this disk keeps its' : 'these disks keep their'} BitLocker volume (key given):{' '}
+          {kept.map((d, i) => (
+            <span key={d.id} data-testid={`dp-erase-kept-${d.serial}`}>
+              {i > 0 ? ', ' : ''}
+              <strong>{d.serial}</strong>
+            </span>
+          ))}
+          .
+        </Text>
+      )}
+      <Field
+        label={`Type the job name "${job}" to confirm`}
+        required
+        validationMessage={tried && !ok ? `Type exactly ${job}.` : undefined}
+      >
+        <Input data-testid="dp-erase-confirm-input" value={typed} onChange={(_, d) => setTyped(d.value)} autoComplete="off" />
+      </Field>
+    </FormDialog>
   );
 }
