@@ -52,7 +52,7 @@ function bytesUnder(d: string): number {
 const backupArgs = (staging: string, job: string) => ['backup', '--items', src, '--staging', staging, '--job', job, '--passphrase-file', pf, '--pack-size', String(1 << 20), '--json'];
 
 /** Runs Back Up Now and kills it with SIGKILL once `threshold` bytes are in the job folder. */
-async function runKilledAt(staging: string, job: string, threshold: number): Promise<{ killed: boolean; atBytes: number; code: number | null }> {
+async function runKilledAt(staging: string, job: string, threshold: number): Promise<{ killed: boolean; atBytes: number; code: number | null; output: string }> {
   await mkdir(staging, { recursive: true });
   const jobDir = join(staging, job);
   let atBytes = -1;
@@ -70,7 +70,7 @@ async function runKilledAt(staging: string, job: string, threshold: number): Pro
     },
   });
   (w as FSWatcher | null)?.close();
-  return { killed: r.signal === 'SIGKILL', atBytes, code: r.code };
+  return { killed: r.signal === 'SIGKILL', atBytes, code: r.code, output: `${r.stderr}\n${r.stdout.slice(-2000)}` };
 }
 
 describe(`Back Up Now: kill -9 at ${POINTS} seeded points (OBC_FAULT_SEED=${SEED}), each followed by a rerun`, () => {
@@ -90,7 +90,7 @@ describe(`Back Up Now: kill -9 at ${POINTS} seeded points (OBC_FAULT_SEED=${SEED
       const threshold = Math.floor(((i + r()) / POINTS) * total); // stratified: every part of the run gets points
       const k = await runKilledAt(staging, job, threshold);
       if (k.killed) kills++;
-      else expect(k.code, `point ${i}: run ended before its kill point`).toBe(0);
+      else expect(k.code, `point ${i}: run ended before its kill point:\n${k.output}`).toBe(0);
       const killedAfterCompletion = k.killed && (await readSeed(join(staging, job)))?.state === 'complete';
       const again = await cli(backupArgs(staging, job));
       const res = resultOf(again);
