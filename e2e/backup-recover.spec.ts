@@ -48,7 +48,7 @@ async function browseTo(page: Page, opener: string, path: string): Promise<void>
   await expect(dialog).toBeHidden();
 }
 
-async function walkBackUpNowToConfirm(page: Page, opts: { source: string; staging: string; job: string }): Promise<void> {
+async function walkBackUpNowToConfirm(page: Page, opts: { source: string; stagingLocation: string; job: string }): Promise<void> {
   await page.getByTestId('action-backUpNow').click();
   await expect(page.getByTestId('bun-wizard')).toBeVisible();
   // No schedule: Back Up Now asks for one first (as MARS does); these runs are one-off backups.
@@ -58,8 +58,8 @@ async function walkBackUpNowToConfirm(page: Page, opts: { source: string; stagin
   await expect(next).toBeDisabled();
   await browseTo(page, 'bun-add-folder', opts.source);
   await expect(page.getByTestId('bun-item-0')).toHaveText(opts.source);
-  await browseTo(page, 'bun-staging-browse', opts.staging);
-  await expect(page.getByTestId('bun-staging')).toHaveValue(opts.staging);
+  await browseTo(page, 'bun-staging-browse', opts.stagingLocation);
+  await expect(page.getByTestId('bun-staging')).toHaveValue(opts.stagingLocation);
   await page.getByTestId('bun-job-name').fill('Bad_Name');
   await page.getByTestId('bun-job-name').blur();
   await expect(next).toBeDisabled();
@@ -85,12 +85,12 @@ async function walkBackUpNowToConfirm(page: Page, opts: { source: string; stagin
 
 test('Back Up Now then Recover Data round-trips a mixed tree byte for byte', async ({ consolePage: page, host, shot }) => {
   const source = join(host.tmpDir, 'source');
-  const staging = join(host.tmpDir, 'staging');
+  const stagingLocation = join(host.tmpDir, 'staging');
   const restore = join(host.tmpDir, 'restore');
   await makeSource(source);
-  await mkdir(staging);
+  await mkdir(stagingLocation);
 
-  await walkBackUpNowToConfirm(page, { source, staging, job: 'e2e-seed' });
+  await walkBackUpNowToConfirm(page, { source, stagingLocation, job: 'e2e-seed' });
   await shot('backup-confirm');
   await page.getByTestId('bun-start').click();
   await expect(page.getByTestId('bun-progress')).toBeVisible();
@@ -110,7 +110,7 @@ test('Back Up Now then Recover Data round-trips a mixed tree byte for byte', asy
   await expect(page.getByTestId('rec-wizard')).toBeVisible();
   await expect(page.getByTestId('rec-source-disks')).toBeEnabled();
   await expect(page.getByTestId('rec-source-blob')).toBeEnabled();
-  await expect(page.getByTestId('rec-staging')).toHaveValue(staging); // remembered from Back Up Now
+  await expect(page.getByTestId('rec-staging')).toHaveValue(stagingLocation); // remembered from Back Up Now
   await shot('recover-source');
   const next = page.getByTestId('wizard-next');
   await next.click();
@@ -159,9 +159,9 @@ test('Back Up Now then Recover Data round-trips a mixed tree byte for byte', asy
 test('a running backup can be cancelled, then resumed after a wrong passphrase is refused', async ({ consolePage: page, host, shot }) => {
   test.setTimeout(300_000); // two runs over 600 MiB; the engine's speed depends on the machine's load
   const source = join(host.tmpDir, 'big');
-  const staging = join(host.tmpDir, 'staging');
+  const stagingLocation = join(host.tmpDir, 'staging');
   await mkdir(source);
-  await mkdir(staging);
+  await mkdir(stagingLocation);
   // 600 MiB of random data (no dedup, no compression): long enough to be caught running after a pack committed.
   for (let f = 0; f < 3; f++) {
     const fh = await open(join(source, `part-${f}.bin`), 'w');
@@ -169,7 +169,7 @@ test('a running backup can be cancelled, then resumed after a wrong passphrase i
     await fh.close();
   }
 
-  await walkBackUpNowToConfirm(page, { source, staging, job: 'e2e-cancel' });
+  await walkBackUpNowToConfirm(page, { source, stagingLocation, job: 'e2e-cancel' });
   await page.getByTestId('bun-start').click();
   await expect(page.getByTestId('bun-status')).toHaveAttribute('data-status', 'running');
   await expect(page.getByTestId('bun-close-note')).toContainText('does not stop the backup');

@@ -38,11 +38,11 @@ async function signIn(page: Page, sandbox: SandboxHandle): Promise<void> {
 }
 
 /** `obc diskprep … --bitlocker-key` stopped (kill -9) right after the first file is committed: the disk is this job's, unfinished. */
-async function cliStoppedMidCopy(dataDir: string, staging: string, job: string, disk: string, key: string): Promise<void> {
+async function cliStoppedMidCopy(dataDir: string, stagingLocation: string, job: string, disk: string, key: string): Promise<void> {
   const env = { ...process.env, OBC_DATA_DIR: dataDir, OBC_PASSPHRASE: PASSPHRASE, OBC_TEST_HOOKS: '1', OBC_DISKPREP_HALT_AT: 'committed:0' } as Record<string, string>;
   // The manifests' container SAS from a file (--no-job without a sign-in); the console's later run signs its own.
   const sas = await writeSasFile(dataDir, testCredential, job, 'backups');
-  const child = spawn(process.execPath, [CLI, 'diskprep', `s:${staging}`, '--job', job, '--disk', disk, '--bitlocker-key', `${disk}=${key}`, '--no-job', '--container-sas', sas, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'diskprep', `s:${stagingLocation}`, '--job', job, '--disk', disk, '--bitlocker-key', `${disk}=${key}`, '--no-job', '--container-sas', sas, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -62,11 +62,11 @@ async function cliStoppedMidCopy(dataDir: string, staging: string, job: string, 
 test('a disk already BitLocker-encrypted is accepted with its recovery password instead of being erased', async ({ consolePage: page, sandbox, work, shot }) => {
   test.setTimeout(180_000);
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
-  const { staging } = await makeBackup(page, sandbox, work, JOB, PASSPHRASE, [3, 2]);
+  const { stagingLocation } = await makeBackup(page, sandbox, work, JOB, PASSPHRASE, [3, 2]);
   const next = page.getByTestId('wizard-next');
 
   await page.getByTestId('action-prepareDisks').click();
-  await page.getByTestId('dp-staging').fill(staging);
+  await page.getByTestId('dp-staging').fill(stagingLocation);
   await page.getByTestId('dp-find-jobs').click();
   await page.getByTestId(`dp-job-${JOB}`).click();
   await next.click();
@@ -110,7 +110,7 @@ test('a disk already BitLocker-encrypted is accepted with its recovery password 
   const appInfo = await invoke<{ dataDir: string }>(page, 'app:info', {});
   const desc = JSON.parse(await readFile(join(appInfo.dataDir, 'rehearsal-disks', 'KEYDISK1', 'obc-disk.json'), 'utf8')) as { bitLockerKey?: string; jobName?: string };
   expect(desc).toMatchObject({ bitLockerKey: KEY, jobName: JOB });
-  const drives = await invoke<{ driveList?: Array<{ driveId: string; bitLockerKey: string }> }>(page, 'diskprep:drives', { staging, job: JOB, passphrase: PASSPHRASE, revealKeys: true });
+  const drives = await invoke<{ driveList?: Array<{ driveId: string; bitLockerKey: string }> }>(page, 'diskprep:drives', { stagingLocation, job: JOB, passphrase: PASSPHRASE, revealKeys: true });
   expect(drives.driveList).toEqual([expect.objectContaining({ driveId: 'KEYDISK1', bitLockerKey: KEY })]);
   await shot('disk-prep-key-copied');
 });
@@ -119,15 +119,15 @@ test('a key that is not the volume’s is refused by the host and shown on the c
   test.setTimeout(180_000);
   const job = 'seed-key2';
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
-  const { staging } = await makeBackup(page, sandbox, work, job, PASSPHRASE, [3, 2]);
+  const { stagingLocation } = await makeBackup(page, sandbox, work, job, PASSPHRASE, [3, 2]);
   const appInfo = await invoke<{ dataDir: string }>(page, 'app:info', {});
   const disk = join(appInfo.dataDir, 'rehearsal-disks', 'KEYDISK2');
   await invoke(page, 'diskprep:initFolderDisk', { path: disk, serial: 'KEYDISK2', capacity: '64M' });
-  await cliStoppedMidCopy(join(work, 'cli-data'), staging, job, disk, KEY);
+  await cliStoppedMidCopy(join(work, 'cli-data'), stagingLocation, job, disk, KEY);
 
   const next = page.getByTestId('wizard-next');
   await page.getByTestId('action-prepareDisks').click();
-  await page.getByTestId('dp-staging').fill(staging);
+  await page.getByTestId('dp-staging').fill(stagingLocation);
   await page.getByTestId('dp-find-jobs').click();
   await page.getByTestId(`dp-job-${job}`).click();
   await next.click();

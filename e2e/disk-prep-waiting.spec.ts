@@ -17,13 +17,13 @@ const JOB = 'seed-wait';
 
 test('waiting for another disk: cancel keeps the disk; after a restart the job resumes and waits again', async ({ consolePage: page, sandbox, work, host, shot }) => {
   test.setTimeout(240_000);
-  const { staging } = await makeBackup(page, sandbox, work, JOB, PASSPHRASE);
+  const { stagingLocation } = await makeBackup(page, sandbox, work, JOB, PASSPHRASE);
   const disk = join(work, 'disk-w1');
   await invoke(page, 'diskprep:initFolderDisk', { path: disk, serial: 'WAIT1', capacity: '70M' });
   // Disk Prep signs the manifests' container SAS through the Azure layer: signed in first.
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
   await signInThroughApi(page, sandbox);
-  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { staging, job: JOB, disks: [{ id: disk, confirmErase: true }], passphrase: PASSPHRASE });
+  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { stagingLocation, job: JOB, disks: [{ id: disk, confirmErase: true }], passphrase: PASSPHRASE });
 
   // The Jobs view (console home): the task waits for the user; nothing is red.
   const row = page.getByTestId(`job-row-${taskId}`);
@@ -53,7 +53,7 @@ test('waiting for another disk: cancel keeps the disk; after a restart the job r
     await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
     await signInThroughApi(page, sandbox);
     await page.getByTestId('action-prepareDisks').click();
-    await page.getByTestId('dp-staging').fill(staging);
+    await page.getByTestId('dp-staging').fill(stagingLocation);
     await page.getByTestId('dp-find-jobs').click();
     await page.getByTestId(`dp-job-${JOB}`).click();
     const offer = page.getByTestId('dp-resume');

@@ -27,13 +27,13 @@ const makeBackup = (page: Page, sb: SandboxHandle, work: string, job = JOB, mib:
 test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter, verify', async ({ consolePage: page, sandbox, work, shot }) => {
   test.setTimeout(300_000);
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
-  const { staging } = await makeBackup(page, sandbox, work);
+  const { stagingLocation } = await makeBackup(page, sandbox, work);
   const next = page.getByTestId('wizard-next');
 
   // 1. Staging location → the job found in it.
   await page.getByTestId('action-prepareDisks').click();
   await expect(page.getByTestId('disk-prep-screen')).toBeVisible();
-  await page.getByTestId('dp-staging').fill(staging);
+  await page.getByTestId('dp-staging').fill(stagingLocation);
   await page.getByTestId('dp-find-jobs').click();
   await expect(page.getByTestId(`dp-job-${JOB}`)).toBeVisible();
   await page.getByTestId(`dp-job-${JOB}`).click();
@@ -87,7 +87,7 @@ test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter
   await expect(page.getByTestId('dp-copy').getByTestId('task-progress-cancel')).toHaveText('Stop copying');
   await expect(page.getByTestId('wizard-cancel')).toHaveText('Close');
   await shot('disk-prep-5-needs-disk');
-  const waitingId = (await invoke<{ waitingTaskId?: string }>(page, 'diskprep:status', { staging, job: JOB })).waitingTaskId ?? '';
+  const waitingId = (await invoke<{ waitingTaskId?: string }>(page, 'diskprep:status', { stagingLocation, job: JOB })).waitingTaskId ?? '';
   expect(waitingId).not.toBe('');
 
   // The Jobs view shows the same task as waiting, in the attention colour, with what it waits for.
@@ -216,29 +216,29 @@ test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter
   await shot('import-jobs-3-completed');
 
   // 10. Verify imported data against the staging folder, then clean it up.
-  await expect(page.getByTestId('ij-verify-staging')).toHaveValue(staging);
+  await expect(page.getByTestId('ij-verify-staging')).toHaveValue(stagingLocation);
   await page.getByTestId('ij-verify-start').click();
   await expect(page.getByTestId('ij-verify-report')).toHaveAttribute('data-ok', 'true', { timeout: 60_000 });
   await page.getByTestId('ij-verify-report').scrollIntoViewIfNeeded();
   await shot('import-jobs-4-verified');
   await page.getByTestId('ij-cleanup-confirm').fill(JOB);
   await page.getByTestId('ij-cleanup').click();
-  await expect(page.getByTestId('ij-cleanup-done')).toContainText(join(staging, JOB));
+  await expect(page.getByTestId('ij-cleanup-done')).toContainText(join(stagingLocation, JOB));
 });
 
 test('a byte flipped on a disk before shipping shows up as a drive error in the job details', async ({ consolePage: page, sandbox, work, shot }) => {
   test.setTimeout(180_000);
   const job = 'seed-flip';
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
-  const { staging } = await makeBackup(page, sandbox, work, job, [2, 1]);
+  const { stagingLocation } = await makeBackup(page, sandbox, work, job, [2, 1]);
   const diskPath = join(work, 'disk-flip');
   await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'FLIP1', capacity: '64M' });
   // Signed in first: Disk Prep signs the manifests' container SAS through the Azure layer.
   await signInThroughApi(page, sandbox);
-  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { staging, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
+  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { stagingLocation, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
   await waitTask(page, taskId);
   await invoke(page, 'azure:registerProvider', { subscriptionId: sandbox.subscriptionId, namespace: 'Microsoft.ImportExport' });
-  const drives = await invoke<{ driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }> }>(page, 'diskprep:drives', { staging, job, revealKeys: true, passphrase: PASSPHRASE });
+  const drives = await invoke<{ driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }> }>(page, 'diskprep:drives', { stagingLocation, job, revealKeys: true, passphrase: PASSPHRASE });
   const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', { subscriptionId: sandbox.subscriptionId });
   const ref = { subscriptionId: sandbox.subscriptionId, resourceGroup: 'backup-rg', jobName: job };
   await invoke(page, 'jobs:create', {

@@ -101,9 +101,9 @@ test('the import job\'s resource group is checked on its own page, and the error
 test('Disk Prep: a disk smaller than one pack is warned about, the capacity line counts right, the passphrase is checked before the erase confirmation', async ({ consolePage: page, sandbox, work, shot }) => {
   test.setTimeout(180_000);
   const job = 'seed-checks';
-  const { staging } = await makeBackup(page, sandbox, work, job, PASSPHRASE);
+  const { stagingLocation } = await makeBackup(page, sandbox, work, job, PASSPHRASE);
   await page.getByTestId('action-prepareDisks').click();
-  await page.getByTestId('dp-staging').fill(staging);
+  await page.getByTestId('dp-staging').fill(stagingLocation);
   await page.getByTestId('dp-find-jobs').click();
   await page.getByTestId(`dp-job-${job}`).click();
   await page.getByTestId('wizard-next').click();
@@ -130,15 +130,15 @@ test('the tracking dialog says what is missing and refuses a ship date before th
   test.setTimeout(180_000);
   const job = 'seed-track';
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
-  const { staging } = await makeBackup(page, sandbox, work, job, PASSPHRASE, [2, 1]);
+  const { stagingLocation } = await makeBackup(page, sandbox, work, job, PASSPHRASE, [2, 1]);
   const diskPath = join(work, 'disk-track');
   await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'TRACK1', capacity: '64M' });
   // Signed in first: Disk Prep signs the manifests' container SAS through the Azure layer.
   await signInThroughApi(page, sandbox);
-  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { staging, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
+  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { stagingLocation, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
   await waitTask(page, taskId);
   await invoke(page, 'azure:registerProvider', { subscriptionId: sandbox.subscriptionId, namespace: 'Microsoft.ImportExport' });
-  const drives = await invoke<{ driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }> }>(page, 'diskprep:drives', { staging, job, revealKeys: true, passphrase: PASSPHRASE });
+  const drives = await invoke<{ driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }> }>(page, 'diskprep:drives', { stagingLocation, job, revealKeys: true, passphrase: PASSPHRASE });
   const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', { subscriptionId: sandbox.subscriptionId });
   await invoke(page, 'jobs:create', {
     subscriptionId: sandbox.subscriptionId,

@@ -105,7 +105,7 @@ test('no word breaks in the middle at 1024 px, no error codes and no backslashes
     await writeFile(join(work, 'staging-file'), 'not a folder\n');
     const { taskId } = await invoke<{ taskId: string }>(page, 'backup:start', {
       items: [join(work, 'source')],
-      staging: join(work, 'staging-file'),
+      stagingLocation: join(work, 'staging-file'),
       job: { name: 'layout-job' },
       passphrase: PASSPHRASE,
     });

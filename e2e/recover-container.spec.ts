@@ -26,11 +26,11 @@ test('Recover Data from the blob container after signing in restores byte for by
   await mkdir(join(source, 'docs'), { recursive: true });
   await writeFile(join(source, 'random.bin'), randomBytes(2 * 1024 * 1024 + 5));
   await writeFile(join(source, 'docs', 'notes.txt'), 'restore me from the container\n'.repeat(200));
-  const staging = join(work, 'staging');
-  await mkdir(staging);
+  const stagingLocation = join(work, 'staging');
+  await mkdir(stagingLocation);
   const { taskId } = await invoke<{ taskId: string }>(page, 'backup:start', {
     items: [source],
-    staging,
+    stagingLocation,
     job: { name: JOB, subscriptionId: sandbox.subscriptionId, resourceGroup: 'backup-rg', storageAccount: ACCOUNT, container: 'backups' },
     passphrase: PASSPHRASE,
   });
@@ -41,15 +41,15 @@ test('Recover Data from the blob container after signing in restores byte for by
   const svc = new BlobServiceClient(`${sandbox.blobUrl}/${ACCOUNT}/`, caTrustingPipeline(new StorageSharedKeyCredential(ACCOUNT, state.storageAccounts[ACCOUNT].keys[0]), sandbox.caCertPem));
   const cc = svc.getContainerClient('backups');
   await cc.createIfNotExists();
-  const seed = JSON.parse(await readFile(join(staging, JOB, 'seed.json'), 'utf8')) as { files: Array<{ path: string }> };
+  const seed = JSON.parse(await readFile(join(stagingLocation, JOB, 'seed.json'), 'utf8')) as { files: Array<{ path: string }> };
   for (const f of seed.files) {
-    const bytes = await readFile(join(staging, JOB, ...f.path.split('/')));
+    const bytes = await readFile(join(stagingLocation, JOB, ...f.path.split('/')));
     const blob = cc.getPageBlobClient(`${JOB}/${f.path}`);
     await blob.create(bytes.length);
     for (let o = 0; o < bytes.length; o += 4 << 20) await blob.uploadPages(bytes.subarray(o, Math.min(bytes.length, o + (4 << 20))), o, Math.min(4 << 20, bytes.length - o));
   }
   // Only seed.json stays in the staging folder (as after Verify's clean-up the console keeps a copy of it).
-  for (const f of seed.files) await writeFile(join(staging, JOB, ...f.path.split('/')), 'gone');
+  for (const f of seed.files) await writeFile(join(stagingLocation, JOB, ...f.path.split('/')), 'gone');
 
   await page.getByTestId('action-recoverData').click();
   await page.getByTestId('rec-source-blob').click();
@@ -59,7 +59,7 @@ test('Recover Data from the blob container after signing in restores byte for by
   await page.getByTestId('rec-container').fill('Bad--Name');
   await expect(next).toBeDisabled();
   await page.getByTestId('rec-container').fill('backups');
-  await page.getByTestId('rec-staging').fill(staging);
+  await page.getByTestId('rec-staging').fill(stagingLocation);
   await shot('recover-source-container');
   await next.click();
   await page.getByTestId('rec-job-name').fill(JOB);

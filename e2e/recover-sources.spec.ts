@@ -39,7 +39,7 @@ async function browseTo(page: Page, opener: string, path: string): Promise<void>
 test('Recover Data from two prepared disks alone restores byte for byte', async ({ consolePage: page, host, shot }) => {
   test.setTimeout(240_000);
   const source = join(host.tmpDir, 'source');
-  const staging = join(host.tmpDir, 'staging');
+  const stagingLocation = join(host.tmpDir, 'staging');
   const restore = join(host.tmpDir, 'restore');
   await mkdir(join(source, 'docs', 'deep'), { recursive: true });
   await writeFile(join(source, 'readme.txt'), 'restore from disks\n'.repeat(300));
@@ -47,9 +47,9 @@ test('Recover Data from two prepared disks alone restores byte for byte', async 
   // 72 MiB of random data: two packs (64 MiB each at most), so that both disks below carry one.
   for (let i = 0; i < 3; i++) await writeFile(join(source, `part-${i}.bin`), randomBytes(24 * 1024 * 1024));
   await writeFile(join(source, 'docs', 'naïve café.txt'), 'unicode\n');
-  await mkdir(staging);
+  await mkdir(stagingLocation);
 
-  const { taskId } = await invoke<{ taskId: string }>(page, 'backup:start', { items: [source], staging, job: { name: JOB, container: 'seed' }, passphrase: PASSPHRASE });
+  const { taskId } = await invoke<{ taskId: string }>(page, 'backup:start', { items: [source], stagingLocation, job: { name: JOB, container: 'seed' }, passphrase: PASSPHRASE });
   await waitTask(page, taskId);
 
   // Two rehearsal disks, 70 MiB and 20 MiB: the first takes the 64 MiB pack and the catalog (first fit), the second
@@ -62,8 +62,8 @@ test('Recover Data from two prepared disks alone restores byte for byte', async 
   for (const [i, d] of disks.entries()) await obc(cliData, 'disks', 'init', d, '--serial', `E2EREC${i + 1}`, '--capacity', ['70M', '20M'][i]);
   // No datacenter here: a container SAS of the right shape from a file instead of a sign-in.
   const sas = await writeSasFile(host.tmpDir, testCredential, JOB, 'seed');
-  await obc(cliData, 'diskprep', `s:${staging}`, '--job', JOB, '--disk', disks[0], '--disk', disks[1], '--passphrase-file', passFile, '--no-job', '--container-sas', sas);
-  await rename(staging, `${staging}-shipped-away`);
+  await obc(cliData, 'diskprep', `s:${stagingLocation}`, '--job', JOB, '--disk', disks[0], '--disk', disks[1], '--passphrase-file', passFile, '--no-job', '--container-sas', sas);
+  await rename(stagingLocation, `${stagingLocation}-shipped-away`);
 
   await page.getByTestId('action-recoverData').click();
   await expect(page.getByTestId('rec-wizard')).toBeVisible();

@@ -70,22 +70,22 @@ test('play the datacenter from the job details: the prepared disk arrives, the d
     const src = join(work, 'source');
     await mkdir(src, { recursive: true });
     await writeFile(join(src, 'random.bin'), randomBytes(2 * 1024 * 1024));
-    const staging = join(work, 'staging');
-    await mkdir(staging, { recursive: true });
+    const stagingLocation = join(work, 'staging');
+    await mkdir(stagingLocation, { recursive: true });
     const backup = await invoke<{ taskId: string }>(page, 'backup:start', {
       items: [src],
-      staging,
+      stagingLocation,
       job: { name: job, subscriptionId: sb.subscriptionId, resourceGroup: 'backup-rg', storageAccount: 'obcseedv2', container: 'backups' },
       passphrase: PASSPHRASE,
     });
     await waitTask(page, backup.taskId);
     const diskPath = join(work, 'disk-r1');
     await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'REH1', capacity: '64M' });
-    const prep = await invoke<{ taskId: string }>(page, 'diskprep:start', { staging, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
+    const prep = await invoke<{ taskId: string }>(page, 'diskprep:start', { stagingLocation, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
     await waitTask(page, prep.taskId);
-    await invoke(page, 'settings:set', { lastStagingLocation: staging });
+    await invoke(page, 'settings:set', { lastStagingLocation: stagingLocation });
     await invoke(page, 'azure:registerProvider', { subscriptionId: sb.subscriptionId, namespace: 'Microsoft.ImportExport' });
-    const drives = await invoke<{ driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }> }>(page, 'diskprep:drives', { staging, job, revealKeys: true, passphrase: PASSPHRASE });
+    const drives = await invoke<{ driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }> }>(page, 'diskprep:drives', { stagingLocation, job, revealKeys: true, passphrase: PASSPHRASE });
     const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', { subscriptionId: sb.subscriptionId });
     const ref = { subscriptionId: sb.subscriptionId, resourceGroup: 'backup-rg', jobName: job };
     await invoke(page, 'jobs:create', {

@@ -66,9 +66,9 @@ test('own disks against the sandbox: sign in, register provider, create containe
 }) => {
   test.setTimeout(240_000);
   const source = join(host.tmpDir, 'source');
-  const staging = join(host.tmpDir, 'staging');
+  const stagingLocation = join(host.tmpDir, 'staging');
   await makeSource(source);
-  await mkdir(staging);
+  await mkdir(stagingLocation);
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto(host.consoleUrl);
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
@@ -112,7 +112,7 @@ test('own disks against the sandbox: sign in, register provider, create containe
   await w.fill('sb-container', 'seed-e2e');
   await expect(page.getByText('This container will be created when you finish the wizard.')).toBeVisible();
   await w.fill('sb-job-name', 'seed-e2e-1');
-  await w.fill('sb-staging', staging);
+  await w.fill('sb-staging', stagingLocation);
   await expect(page.getByTestId('sb-staging-result')).toContainText('is writable');
   await page.getByTestId('sb-copy-reminder').click();
   await expect(page.getByTestId('sb-copy-result')).toHaveText('Copied to the clipboard.');

@@ -44,8 +44,8 @@ async function agentRunsOnce(dataDir: string): Promise<void> {
 test('a run done by obc agent while the console was closed is one Jobs row with MARS’s words and its details', async ({ page, shot }) => {
   const tmp = await mkdtemp(join(tmpdir(), 'obc-e2e-runs-'));
   const dataDir = join(tmp, 'data');
-  const staging = join(tmp, 'staging');
-  await mkdir(staging);
+  const stagingLocation = join(tmp, 'staging');
+  await mkdir(stagingLocation);
   const r = (times: string[]) => ({ enabled: false, count: 4, days: ['sunday'], times });
   const md = { by: 'week', daysOfMonth: ['last'], weeksOfMonth: ['last'], weekdays: ['sunday'], times: ['21:00'] };
   const policy = {
@@ -55,7 +55,7 @@ test('a run done by obc agent while the console was closed is one Jobs row with 
     retention: { daily: { enabled: true, count: 30 }, weekly: r(['21:00']), monthly: { enabled: false, count: 12, ...md }, yearly: { enabled: false, count: 10, ...md, months: ['december'] } },
     initialBackup: {
       type: 'ownDisks',
-      ownDisk: { stagingLocation: staging, subscriptionId: '11111111-2222-3333-4444-555555555555', storageAccount: 'seedacct01', storageAccountResourceGroup: 'rg-seed', container: 'seed-data', importJobName: 'seed-e2e', jobResourceGroup: 'rg-seed' },
+      ownDisk: { stagingLocation: stagingLocation, subscriptionId: '11111111-2222-3333-4444-555555555555', storageAccount: 'seedacct01', storageAccountResourceGroup: 'rg-seed', container: 'seed-data', importJobName: 'seed-e2e', jobResourceGroup: 'rg-seed' },
     },
   };
   await writeFile(join(tmp, 'policy.json'), JSON.stringify(policy));

@@ -74,18 +74,18 @@ test('a reopened Prepare Disks shows the import job as it is now; Import Jobs is
   test.setTimeout(240_000);
   const job = 'seed-stale';
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
-  const { staging } = await makeBackup(page, sandbox, work, job, PASSPHRASE, [2, 1]);
+  const { stagingLocation } = await makeBackup(page, sandbox, work, job, PASSPHRASE, [2, 1]);
   const diskPath = join(work, 'disk-stale');
   await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'STALE1', capacity: '64M' });
   // Signed in first: Disk Prep signs the manifests' container SAS through the Azure layer.
   await signInThroughApi(page, sandbox);
-  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { staging, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
+  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { stagingLocation, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
   await waitTask(page, taskId);
   await invoke(page, 'azure:registerProvider', { subscriptionId: sandbox.subscriptionId, namespace: 'Microsoft.ImportExport' });
 
   // Prepare Disks: the prepared job → shipping → the import job is created (Creating).
   await page.getByTestId('action-prepareDisks').click();
-  await page.getByTestId('dp-staging').fill(staging);
+  await page.getByTestId('dp-staging').fill(stagingLocation);
   await page.getByTestId('dp-find-jobs').click();
   await expect(page.getByTestId('dp-already-prepared')).toBeVisible();
   await page.getByTestId('dp-prepared-passphrase').fill(PASSPHRASE);

@@ -22,7 +22,7 @@ plain('a backup that skipped an item lists it with the reason in the job details
     const missing = join(work, 'gone folder');
     const { taskId } = await invoke<{ taskId: string }>(page, 'backup:start', {
       items: [src, missing],
-      staging: join(work, 'staging'),
+      stagingLocation: join(work, 'staging'),
       job: { name: 'vis-job' },
       passphrase: PASSPHRASE,
     });
@@ -48,15 +48,15 @@ test('a drive\'s verbose log lists its files with their status explained, the da
   test.setTimeout(180_000);
   const job = 'seed-vis';
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
-  const { staging } = await makeBackup(page, sandbox, work, job, PASSPHRASE, [2, 1]);
+  const { stagingLocation } = await makeBackup(page, sandbox, work, job, PASSPHRASE, [2, 1]);
   const diskPath = join(work, 'disk-vis');
   await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'VIS1', capacity: '64M' });
   // Signed in first: Disk Prep signs the manifests' container SAS through the Azure layer.
   await signInThroughApi(page, sandbox);
-  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { staging, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
+  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { stagingLocation, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
   await waitTask(page, taskId);
   await invoke(page, 'azure:registerProvider', { subscriptionId: sandbox.subscriptionId, namespace: 'Microsoft.ImportExport' });
-  const drives = await invoke<{ driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }> }>(page, 'diskprep:drives', { staging, job, revealKeys: true, passphrase: PASSPHRASE });
+  const drives = await invoke<{ driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }> }>(page, 'diskprep:drives', { stagingLocation, job, revealKeys: true, passphrase: PASSPHRASE });
   const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', { subscriptionId: sandbox.subscriptionId });
   const ref = { subscriptionId: sandbox.subscriptionId, resourceGroup: 'backup-rg', jobName: job };
   await invoke(page, 'jobs:create', {

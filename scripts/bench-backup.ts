@@ -115,8 +115,8 @@ interface Tool {
 function toolsFor(names: string[], base: string, tree: string, passFile: string, log: (s: string) => void): Tool[] {
   const out: Tool[] = [];
   const obc = (name: string, cli: string) => {
-    const staging = join(base, `${name}-staging`);
-    out.push({ name, out: staging, prepare: async () => rm(staging, { recursive: true, force: true }), cmd: process.execPath, args: [cli, 'backup', '--items', tree, '--staging', staging, '--job', 'bench', '--passphrase-file', passFile], env: {}, okCodes: [0] });
+    const stagingLocation = join(base, `${name}-staging`);
+    out.push({ name, out: stagingLocation, prepare: async () => rm(stagingLocation, { recursive: true, force: true }), cmd: process.execPath, args: [cli, 'backup', '--items', tree, '--staging', stagingLocation, '--job', 'bench', '--passphrase-file', passFile], env: {}, okCodes: [0] });
   };
   if (names.includes('obc')) obc('obc', CLI);
   // Another checkout's CLI (electron/cli/index.ts), run the same way: before/after figures in one run.

@@ -32,8 +32,8 @@ const log = (s: string) => process.stderr.write(s + '\n');
 
 try {
   // Staging: random packs, each a multiple of 512 bytes.
-  const staging = join(base, 'staging');
-  const folder = join(staging, JOB);
+  const stagingLocation = join(base, 'staging');
+  const folder = join(stagingLocation, JOB);
   await mkdir(join(folder, 'packs'), { recursive: true });
   const files: Array<{ path: string; length: number; sha256: string }> = [];
   const buf = Buffer.allocUnsafe(pack);
@@ -100,7 +100,7 @@ try {
       last = now;
       lastPhase = p.phase;
     };
-    const res = await runDiskPrep({ staging, job: JOB, disks, providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: PASSPHRASE, protector: keyProtector(Buffer.alloc(32, 1), { kind: 'bench' }), sync, verifySource, onProgress });
+    const res = await runDiskPrep({ stagingLocation, job: JOB, disks, providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: PASSPHRASE, protector: keyProtector(Buffer.alloc(32, 1), { kind: 'bench' }), sync, verifySource, onProgress });
     onProgress({ phase: 'end' });
     const c = process.cpuUsage(c0);
     const cpuS = (c.user + c.system) / 1e6;

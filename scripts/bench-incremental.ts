@@ -85,12 +85,12 @@ const azurite = await startAzurite({ location: join(base, 'azurite'), accounts: 
 const service = new BlobServiceClient(`${azurite.baseUrl}/${account}/`, caTrustingPipeline(new StorageSharedKeyCredential(account, key), tls.caCertPem));
 
 async function seedJob(job: string, src: string): Promise<{ cc: ContainerClient; seconds: number }> {
-  const staging = join(base, `${job}-staging`);
-  const { seconds } = await timed(() => runBackup({ items: [src], staging, job: { name: job }, passphrase: PASS, snapshots: false }));
+  const stagingLocation = join(base, `${job}-staging`);
+  const { seconds } = await timed(() => runBackup({ items: [src], stagingLocation, job: { name: job }, passphrase: PASS, snapshots: false }));
   const cc = service.getContainerClient(job);
   await cc.createIfNotExists();
-  await importStaged(cc, join(staging, job), job);
-  await rm(staging, { recursive: true, force: true });
+  await importStaged(cc, join(stagingLocation, job), job);
+  await rm(stagingLocation, { recursive: true, force: true });
   return { cc, seconds };
 }
 

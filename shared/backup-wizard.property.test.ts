@@ -22,7 +22,7 @@ const isoDay = fc.oneof(hostileString, fc.constantFrom('2026-02-29', '2024-02-29
 const draft: fc.Arbitrary<BackupDraft> = fc.record({
   source: fc.constantFrom('policy', 'manual'),
   items: fc.array(fc.record({ path: pathLike, kind: fc.constantFrom('file', 'folder', 'drive'), selected: fc.boolean() }), { maxLength: 6 }),
-  staging: pathLike,
+  stagingLocation: pathLike,
   jobName: hostileString,
   retainUntil: isoDay,
   passphrase: hostileString,
@@ -71,7 +71,7 @@ describe('Back Up Now and Recover Data pages with random and hostile values', ()
   it('every Recover Data page returns a { field: message } map', () => {
     const rdraft: fc.Arbitrary<RecoverDraft> = fc.record({
       source: fc.constantFrom(...RECOVER_SOURCES),
-      staging: pathLike,
+      stagingLocation: pathLike,
       jobName: hostileString,
       passphrase: hostileString,
       selected: fc.array(pathLike, { maxLength: 4 }),
@@ -86,7 +86,7 @@ describe('Back Up Now and Recover Data pages with random and hostile values', ()
       fc.property(rdraft, rctx, (d, c) => {
         for (const step of RECOVER_STEPS) expect(isErrorMap(validateRecoverStep(step, d, c))).toBe(true);
         // A destination the page accepts is a full path outside the staging location.
-        if (!validateRecoverStep('destination', d, c).destination && d.staging.trim()) expect(pathIsUnder(d.destination, d.staging)).toBe(false);
+        if (!validateRecoverStep('destination', d, c).destination && d.stagingLocation.trim()) expect(pathIsUnder(d.destination, d.stagingLocation)).toBe(false);
       }),
       { numRuns: 500 },
     );

@@ -4,7 +4,7 @@ import { addYears, validateBackupStep, validateRecoverStep, type BackupDraft, ty
 const draft = (over: Partial<BackupDraft> = {}): BackupDraft => ({
   source: 'manual',
   items: [{ path: '/srv/data', kind: 'folder', selected: true }],
-  staging: '/mnt/staging',
+  stagingLocation: '/mnt/staging',
   jobName: 'seed-one',
   retainUntil: '2027-01-01',
   passphrase: 'correct horse battery staple',
@@ -22,11 +22,11 @@ describe('Back Up Now page rules', () => {
     expect(validateBackupStep('items', draft({ items: [{ path: 'rel/dir', kind: 'folder', selected: true }] }), ctx)['items.0']).toMatch(/full path/);
     const nested = draft({ items: [{ path: '/srv', kind: 'folder', selected: true }, { path: '/srv/data', kind: 'folder', selected: true }] });
     expect(validateBackupStep('items', nested, ctx).items).toMatch(/already included in "\/srv"/);
-    expect(validateBackupStep('items', draft({ staging: '/srv/data/stage' }), ctx).staging).toMatch(/would copy itself/);
-    expect(validateBackupStep('items', draft({ staging: '' }), ctx).staging).toMatch(/required/);
+    expect(validateBackupStep('items', draft({ stagingLocation: '/srv/data/stage' }), ctx).stagingLocation).toMatch(/would copy itself/);
+    expect(validateBackupStep('items', draft({ stagingLocation: '' }), ctx).stagingLocation).toMatch(/required/);
     expect(validateBackupStep('items', draft({ jobName: 'Seed' }), ctx).jobName).toMatch(/lowercase letter/);
     expect(validateBackupStep('items', draft({ jobName: 'seed_1' }), ctx).jobName).toMatch(/only lowercase/);
-    expect(validateBackupStep('items', draft({ items: [{ path: 'D:\\Data', kind: 'folder', selected: true }], staging: 'd:\\data\\x' }), ctx).staging).toMatch(/inside/);
+    expect(validateBackupStep('items', draft({ items: [{ path: 'D:\\Data', kind: 'folder', selected: true }], stagingLocation: 'd:\\data\\x' }), ctx).stagingLocation).toMatch(/inside/);
   });
 
   it('retain: a real date after today and within 99 years', () => {
@@ -57,7 +57,7 @@ describe('Back Up Now page rules', () => {
 
 const rdraft = (over: Partial<RecoverDraft> = {}): RecoverDraft => ({
   source: 'staging',
-  staging: '/mnt/staging',
+  stagingLocation: '/mnt/staging',
   jobName: 'seed-one',
   passphrase: 'p',
   selected: ['srv/data'],
@@ -71,7 +71,7 @@ describe('Recover Data page rules', () => {
   it('source, job, browse and destination', () => {
     for (const s of ['source', 'job', 'browse', 'destination'] as const) expect(validateRecoverStep(s, rdraft(), rctx)).toEqual({});
     expect(validateRecoverStep('source', rdraft({ source: 'disks' }), rctx).source).toMatch(/cannot be read/);
-    expect(validateRecoverStep('source', rdraft({ staging: 'x' }), rctx).staging).toMatch(/full path/);
+    expect(validateRecoverStep('source', rdraft({ stagingLocation: 'x' }), rctx).stagingLocation).toMatch(/full path/);
     expect(validateRecoverStep('job', rdraft({ jobName: '' }), rctx).jobName).toMatch(/Choose/);
     expect(validateRecoverStep('job', rdraft(), { ...rctx, jobState: 'inProgress' }).jobName).toMatch(/not complete/);
     expect(validateRecoverStep('job', rdraft({ passphrase: '' }), rctx).passphrase).toMatch(/passphrase/);

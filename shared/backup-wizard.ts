@@ -24,7 +24,7 @@ export interface BackupDraft {
   /** 'policy': items, staging and job come from the backup policy; 'manual': entered here (no policy yet). */
   source: 'policy' | 'manual';
   items: BackupItemChoice[];
-  staging: string;
+  stagingLocation: string;
   jobName: string;
   /** YYYY-MM-DD, local calendar date. */
   retainUntil: string;
@@ -109,11 +109,11 @@ export function validateBackupStep(step: BackupStep, d: BackupDraft, ctx: Backup
         else if (pathIsUnder(b, a)) out.items = `"${b}" is already included in "${a}"; remove one of them.`;
         if (out.items) break;
       }
-    const staging = checkFullPath(d.staging, 'Staging location');
-    if (staging) out.staging = staging;
+    const stagingLocation = checkFullPath(d.stagingLocation, 'Staging location');
+    if (stagingLocation) out.stagingLocation = stagingLocation;
     else {
-      const inside = chosen.find((it) => pathIsUnder(d.staging, it.path));
-      if (inside) out.staging = `Staging location "${d.staging}" is inside the backup item "${inside.path}"; the backup would copy itself. Choose a folder outside the items.`;
+      const inside = chosen.find((it) => pathIsUnder(d.stagingLocation, it.path));
+      if (inside) out.stagingLocation = `Staging location "${d.stagingLocation}" is inside the backup item "${inside.path}"; the backup would copy itself. Choose a folder outside the items.`;
     }
     const job = checkJobNameValue(d.jobName);
     if (job) out.jobName = job;
@@ -152,7 +152,7 @@ export type ConflictChoice = 'overwrite' | 'skip' | 'keepBoth';
 export interface RecoverDraft {
   source: RecoverSource;
   /** Source "staging": required; "disks"/"blob": optional (where seed.json and the job list are read from). */
-  staging: string;
+  stagingLocation: string;
   /** Source "disks": the prepared disks' root folders. */
   disks?: string[];
   /** Source "blob": the container of the import job. */
@@ -187,8 +187,8 @@ export function validateRecoverStep(step: RecoverStep, d: RecoverDraft, ctx: Rec
   const out: FieldErrors = {};
   if (step === 'source') {
     if (!ctx.supportedSources.includes(d.source)) out.source = 'This source cannot be read by this version of the console yet.';
-    const m = d.source === 'staging' || d.staging ? checkFullPath(d.staging, 'Staging location') : null;
-    if (m) out.staging = m;
+    const m = d.source === 'staging' || d.stagingLocation ? checkFullPath(d.stagingLocation, 'Staging location') : null;
+    if (m) out.stagingLocation = m;
     if (d.source === 'disks') {
       const disks = d.disks ?? [];
       if (disks.length === 0) out.disks = 'Add the folder (drive root) of every prepared disk of the job.';
@@ -222,7 +222,7 @@ export function validateRecoverStep(step: RecoverStep, d: RecoverDraft, ctx: Rec
     const m = checkFullPath(d.destination, 'Destination folder');
     if (m) out.destination = m;
     else if (d.source === 'disks' && (d.disks ?? []).some((x) => pathIsUnder(d.destination, x))) out.destination = 'Recover into a folder outside the prepared disks.';
-    else if (d.staging && pathIsUnder(d.destination, d.staging)) out.destination = `Recover into a folder outside the staging location "${d.staging}".`;
+    else if (d.stagingLocation && pathIsUnder(d.destination, d.stagingLocation)) out.destination = `Recover into a folder outside the staging location "${d.stagingLocation}".`;
     if (!d.conflict) out.conflict = 'Choose what happens when a file already exists at the destination.';
   }
   return out;

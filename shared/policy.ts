@@ -223,8 +223,8 @@ export function checkOwnDisk(o: OwnDiskSettings, existingJobNames: readonly stri
     out[f] = v ? (check(v) ?? undefined) : `${label} is required.`;
     if (!out[f]) delete out[f];
   };
-  const staging = checkStagingLocation(o.stagingLocation);
-  if (staging) out.stagingLocation = staging;
+  const stagingLocation = checkStagingLocation(o.stagingLocation);
+  if (stagingLocation) out.stagingLocation = stagingLocation;
   req('subscriptionId', 'Azure subscription', checkSubscriptionId);
   req('storageAccount', 'Storage account', checkStorageAccountName);
   req('storageAccountResourceGroup', 'Storage account resource group', checkResourceGroupName);

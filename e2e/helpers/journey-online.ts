@@ -88,7 +88,7 @@ async function startConsole(j: Journey, h: ConsoleHosts): Promise<void> {
 
 /** A copy of the source as it is now, to compare a restore of this run's point with. */
 async function keepCopy(p: JourneyPaths, name: string): Promise<string> {
-  const to = join(p.staging, '..', `snapshot-${name}`);
+  const to = join(p.stagingLocation, '..', `snapshot-${name}`);
   await cp(p.source, to, { recursive: true });
   return to;
 }
@@ -112,7 +112,7 @@ export async function onlineRuns(j: Journey, p: JourneyPaths, h: ConsoleHosts): 
   const shown = await policyShow(h);
   const policy = shown.policy as Record<string, unknown> & { retention: { daily: { enabled: boolean; count: number } } };
   policy.retention.daily = { ...policy.retention.daily, enabled: true, count: 2 };
-  const file = join(p.staging, '..', 'policy.json');
+  const file = join(p.stagingLocation, '..', 'policy.json');
   await writeFile(file, JSON.stringify(policy));
   await obc(h, ['policy', 'set', '--file', file, '--json']);
   const due = (await policyShow(h)).nextRuns.slice(0, 3);

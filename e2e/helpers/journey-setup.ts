@@ -30,7 +30,7 @@ export interface Journey {
 
 export interface JourneyPaths {
   source: string;
-  staging: string;
+  stagingLocation: string;
   restore: string;
 }
 
@@ -61,7 +61,7 @@ export async function makeJourneySource(work: string): Promise<JourneyPaths> {
   await writeFile(join(source, 'docs', 'deep', 'leaf.bin'), randomBytes(100_000));
   await writeFile(join(source, 'empty.txt'), '');
   await writeFile(join(source, 'Ünïcødé — 日本語', 'naïve café 🎉.txt'), 'unicode names round-trip\n');
-  const staging = join(work, 'staging');
-  await mkdir(staging, { recursive: true });
-  return { source, staging, restore: join(work, 'restore') };
+  const stagingLocation = join(work, 'staging');
+  await mkdir(stagingLocation, { recursive: true });
+  return { source, stagingLocation, restore: join(work, 'restore') };
 }

@@ -49,7 +49,7 @@ export async function scheduleBackup(j: Journey, p: JourneyPaths): Promise<void>
   // Decision 1 (revised): a Data Box customer-disk job unless Import/Export is chosen.
   await expect(page.getByTestId('sb-job-type-DataBox')).toBeChecked();
   await w.fill('sb-job-name', JOURNEY.job);
-  await w.fill('sb-staging', p.staging);
+  await w.fill('sb-staging', p.stagingLocation);
   await expect(page.getByTestId('sb-staging-result')).toContainText('is writable');
   await j.shot('schedule-own-disk');
   await w.goNext('signIn');
@@ -96,7 +96,7 @@ export async function backUpNow(j: Journey, p: JourneyPaths): Promise<void> {
   await page.getByTestId('action-backUpNow').click();
   await expect(page.getByTestId('bun-wizard')).toBeVisible();
   await expect(page.getByTestId('bun-source-note')).toHaveAttribute('data-source', 'policy');
-  await expect(page.getByTestId('bun-staging')).toHaveValue(p.staging);
+  await expect(page.getByTestId('bun-staging')).toHaveValue(p.stagingLocation);
   await expect(page.getByTestId('bun-job-name')).toHaveValue(JOURNEY.job);
   await j.shot('backup-items');
   await expect(next).toBeEnabled();
@@ -131,7 +131,7 @@ export async function prepareDisks(j: Journey, p: JourneyPaths): Promise<void> {
   await page.getByTestId('action-prepareDisks').click();
   await expect(page.getByTestId('disk-prep-screen')).toBeVisible();
   // The staging location comes from the policy (or the last one used) and its only finished job is chosen.
-  await expect(page.getByTestId('dp-staging')).toHaveValue(p.staging);
+  await expect(page.getByTestId('dp-staging')).toHaveValue(p.stagingLocation);
   await page.getByTestId(`dp-job-${JOURNEY.job}`).click();
   await expect(next).toBeEnabled();
   await j.shot('diskprep-staging');

@@ -78,16 +78,16 @@ export async function datacenterImport(j: Journey): Promise<void> {
 /** Verify the imported blobs against the staging folder, then clean the staging folder up (only the container is left). */
 export async function verifyImportedData(j: Journey, p: JourneyPaths): Promise<void> {
   const { page } = j;
-  await expect(page.getByTestId('ij-verify-staging')).toHaveValue(p.staging);
+  await expect(page.getByTestId('ij-verify-staging')).toHaveValue(p.stagingLocation);
   await page.getByTestId('ij-verify-start').click();
   await expect(page.getByTestId('ij-verify-report')).toHaveAttribute('data-ok', 'true', { timeout: 120_000 });
   await page.getByTestId('ij-verify-report').scrollIntoViewIfNeeded();
   await j.shot('import-verified');
   await page.getByTestId('ij-cleanup-confirm').fill(JOURNEY.job);
   await page.getByTestId('ij-cleanup').click();
-  await expect(page.getByTestId('ij-cleanup-done')).toContainText(join(p.staging, JOURNEY.job));
+  await expect(page.getByTestId('ij-cleanup-done')).toContainText(join(p.stagingLocation, JOURNEY.job));
   await j.shot('staging-cleaned-up');
-  await expect(access(join(p.staging, JOURNEY.job, 'seed.json'))).rejects.toThrow();
+  await expect(access(join(p.stagingLocation, JOURNEY.job, 'seed.json'))).rejects.toThrow();
 }
 
 /**

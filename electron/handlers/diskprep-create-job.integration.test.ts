@@ -45,14 +45,14 @@ afterAll(async () => {
 
 describe('diskprep:createJob', () => {
   it('creates the job for the prepared disks (registering the provider), then finds it again; bad input is refused first', async () => {
-    const staging = join(dir, 'staging');
-    await makeStaging(staging, 'ipc-job', [2 * MiB, 1 * MiB], { storageAccount: 'obcseedv2' });
+    const stagingLocation = join(dir, 'staging');
+    await makeStaging(stagingLocation, 'ipc-job', [2 * MiB, 1 * MiB], { storageAccount: 'obcseedv2' });
     const disks = await makeDisks(join(dir, 'disks'), [8 * MiB], 'IPCJOB');
-    const base = { staging, job: 'ipc-job', passphrase: TEST_PASSPHRASE };
+    const base = { stagingLocation, job: 'ipc-job', passphrase: TEST_PASSPHRASE };
 
     // Nothing prepared yet: named, not a crash.
     expect(await call('diskprep:createJob', { ...base, shipping: SHIPPING })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringMatching(/No prepared disks yet/) } });
-    await runDiskPrep({ staging, job: 'ipc-job', disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE });
+    await runDiskPrep({ stagingLocation, job: 'ipc-job', disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE });
 
     expect(await call('diskprep:createJob', { ...base, shipping: { ...SHIPPING, email: 'nope' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/email: Email "nope" is not an email address/) } });
     expect(await call('diskprep:createJob', { ...base, shipping: { ...SHIPPING, carrierName: 'Pigeon' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/carrierName/) } });
@@ -72,10 +72,10 @@ describe('diskprep:createJob', () => {
     expect(await call('diskprep:createJob', { ...base, shipping: SHIPPING, backend: 'Pigeon' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
 
     // Another staged job, no job type asked for and none in seed.json: a Data Box customer-disk job.
-    await makeStaging(staging, 'ipc-dbx', [1 * MiB], { storageAccount: 'obcseedv2' });
+    await makeStaging(stagingLocation, 'ipc-dbx', [1 * MiB], { storageAccount: 'obcseedv2' });
     const dbxDisks = await makeDisks(join(dir, 'dbx-disks'), [4 * MiB], 'IPCDBX');
-    await runDiskPrep({ staging, job: 'ipc-dbx', disks: dbxDisks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE });
-    const made2 = await call('diskprep:createJob', { staging, job: 'ipc-dbx', passphrase: TEST_PASSPHRASE, shipping: SHIPPING });
+    await runDiskPrep({ stagingLocation, job: 'ipc-dbx', disks: dbxDisks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE });
+    const made2 = await call('diskprep:createJob', { stagingLocation, job: 'ipc-dbx', passphrase: TEST_PASSPHRASE, shipping: SHIPPING });
     expect(made2).toMatchObject({ ok: true, value: { created: true, job: { name: 'ipc-dbx', backend: 'DataBox', drives: [{ driveId: 'IPCDBX1' }] }, target: { backend: 'DataBox', providerNamespace: 'Microsoft.DataBox', providerRegistered: true } } });
   });
 

@@ -12,7 +12,7 @@ type DiskprepChannel =
   | 'diskprep:createJob';
 
 export const diskprepHandlers: HandlerSlice<DiskprepChannel> = {
-  'diskprep:jobs': async ({ staging }, { services }) => services.diskprep.jobs(staging),
+  'diskprep:jobs': async ({ stagingLocation }, { services }) => services.diskprep.jobs(stagingLocation),
   'diskprep:disks': async (req, { services }) => services.diskprep.disks(req),
   'diskprep:initFolderDisk': async (req, { services }) => services.diskprep.initFolderDisk(req),
   'diskprep:plan': async (req, { services }) => services.diskprep.plan(req),

@@ -57,14 +57,14 @@ describe('sandbox IPC channels', () => {
     const arm = (path: string, method = 'GET', body?: unknown) => sbRequest(`${sb.armUrl}${path}`, { method, body, token, ca: sb.caCertPem });
     await sbRequest(`${sb.admin.url}/providers/Microsoft.ImportExport`, { method: 'POST', body: { state: 'Registered' }, token: sb.admin.token });
     const JOB = 'rehearsal-ipc';
-    const staging = join(dir, 'staging');
-    await makeStaging(staging, JOB, [MiB, 4096], { container: 'seed' });
+    const stagingLocation = join(dir, 'staging');
+    await makeStaging(stagingLocation, JOB, [MiB, 4096], { container: 'seed' });
     const disks = await makeDisks(dir, [4 * MiB], 'RHDISK');
     const key = (await arm(`/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2/listKeys?api-version=2025-08-01`, 'POST')).json.keys[0].value as string;
-    await runDiskPrep({ staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: sandboxCredential(sb, key), passphrase: TEST_PASSPHRASE });
+    await runDiskPrep({ stagingLocation, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: sandboxCredential(sb, key), passphrase: TEST_PASSPHRASE });
     const jobPath = `/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.ImportExport/jobs/${JOB}?api-version=2021-01-01`;
-    const protector = await passphraseProtector(TEST_PASSPHRASE, (await findJob(staging, JOB)).seed);
-    await createJobFromDrives(stateDirFor(staging, JOB), protector, async (req) => {
+    const protector = await passphraseProtector(TEST_PASSPHRASE, (await findJob(stagingLocation, JOB)).seed);
+    await createJobFromDrives(stateDirFor(stagingLocation, JOB), protector, async (req) => {
       const put = await arm(jobPath, 'PUT', {
         location: 'West US',
         properties: {

@@ -8,7 +8,7 @@ import { zPath } from '../validators/path.ts';
 /** The import job name rule (decision 10), in the words of shared/validators/azure-names.ts. */
 const jobName = zJobName;
 const passphrase = z.string().min(1, 'a passphrase is required').max(256);
-const staging = zPath;
+const stagingLocation = zPath;
 
 export const exclusionsSchema = z
   .object({
@@ -174,14 +174,14 @@ export const retainUntilSchema = z
  * holding DriveManifest.xml, obc-bom.json and `obc-session-1/<job>/…`), or the blob container after the import.
  */
 export const recoverSourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('staging'), staging, job: jobName }).strict(),
+  z.object({ kind: z.literal('staging'), stagingLocation, job: jobName }).strict(),
   z
     .object({
       kind: z.literal('disks'),
       disks: z.array(zPath).min(1, 'give at least one disk folder').max(10),
       job: jobName,
       /** Where seed.json is read from when reachable (else the copy Disk Prep keeps on each disk). */
-      staging: staging.optional(),
+      stagingLocation: stagingLocation.optional(),
     })
     .strict(),
   z
@@ -192,7 +192,7 @@ export const recoverSourceSchema = z.discriminatedUnion('kind', [
       resourceGroup: z.string().min(1).max(90).optional(),
       storageAccount: zStorageAccountName,
       container: zContainerName,
-      staging: staging.optional(),
+      stagingLocation: stagingLocation.optional(),
       /** A restore point (`obc restore-points list`): `seed`, or one made online; absent = the newest readable one. */
       restorePoint: z.string().regex(/^(seed|\d{8}T\d{6}Z-[0-9a-f]{6})$/, 'restore point: "seed" or an id as `obc restore-points list` prints it').optional(),
     })
@@ -205,16 +205,16 @@ export type RecoverSource = z.infer<typeof recoverSourceSchema>;
  * `usePolicyPassphrase: true` (the host uses the passphrase this machine's backup policy keeps protected).
  */
 const openRef = {
-  staging: staging.optional(),
+  stagingLocation: stagingLocation.optional(),
   job: jobName.optional(),
   source: recoverSourceSchema.optional(),
   passphrase: passphrase.optional(),
   usePolicyPassphrase: z.literal(true).optional(),
 };
-type OpenRefShape = { staging?: string; job?: string; source?: RecoverSource; passphrase?: string; usePolicyPassphrase?: true };
+type OpenRefShape = { stagingLocation?: string; job?: string; source?: RecoverSource; passphrase?: string; usePolicyPassphrase?: true };
 function checkOpenRef(v: OpenRefShape, ctx: z.RefinementCtx): void {
-  if (!v.source && (!v.staging || !v.job)) ctx.addIssue({ code: 'custom', path: ['source'], message: 'give a source, or a staging folder and a job' });
-  if (v.source && (v.staging !== undefined || v.job !== undefined)) ctx.addIssue({ code: 'custom', path: ['source'], message: 'give either source or staging/job, not both' });
+  if (!v.source && (!v.stagingLocation || !v.job)) ctx.addIssue({ code: 'custom', path: ['source'], message: 'give a source, or a stagingLocation and a job' });
+  if (v.source && (v.stagingLocation !== undefined || v.job !== undefined)) ctx.addIssue({ code: 'custom', path: ['source'], message: 'give either source or stagingLocation/job, not both' });
   checkSecret(v, ctx);
 }
 function checkSecret(v: { passphrase?: string; usePolicyPassphrase?: true }, ctx: z.RefinementCtx): void {
@@ -230,7 +230,7 @@ export const backupInvoke = {
       .object({
         items: z.array(zPath).min(1).max(1000),
         exclusions: exclusionsSchema.optional(),
-        staging,
+        stagingLocation,
         job: backupJobIdentitySchema,
         ...secretRef,
         /** Replace a completed backup of this job (the wizard asks first). */
@@ -242,13 +242,13 @@ export const backupInvoke = {
       .superRefine(checkSecret),
   ),
   /** Checks a passphrase against an existing job's seed.json (its key check) before Back Up Now continues it. */
-  'backup:checkPassphrase': channel<{ ok: true; exists: boolean }>()(z.object({ staging, job: jobName, ...secretRef }).strict().superRefine(checkSecret)),
+  'backup:checkPassphrase': channel<{ ok: true; exists: boolean }>()(z.object({ stagingLocation, job: jobName, ...secretRef }).strict().superRefine(checkSecret)),
   /** Fast scan: source size vs the staging volume's free space. */
-  'backup:estimate': channel<BackupEstimate>()(z.object({ items: z.array(zPath).min(1).max(1000), exclusions: exclusionsSchema.optional(), staging }).strict()),
+  'backup:estimate': channel<BackupEstimate>()(z.object({ items: z.array(zPath).min(1).max(1000), exclusions: exclusionsSchema.optional(), stagingLocation }).strict()),
   /** Check a backup (every pack, chunk and file): in a staging folder (staging + job), or any recover source (Recover Data's "Check this backup"). */
   'backup:verify': channel<{ taskId: string }>()(z.object({ ...openRef }).strict().superRefine(checkOpenRef)),
   /** Jobs found in a staging location (from their seed.json files). */
-  'backup:jobs': channel<StagingJob[]>()(z.object({ staging }).strict()),
+  'backup:jobs': channel<StagingJob[]>()(z.object({ stagingLocation }).strict()),
   /** Browse a backup's catalog: the children of `path` ('' or absent = top). */
   /** The restore points of a container source (the seed while its catalog is there, and every online one). */
   'recover:points': channel<RestorePointList>()(z.object({ ...openRef }).strict().superRefine(checkOpenRef)),

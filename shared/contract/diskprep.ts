@@ -102,7 +102,7 @@ export interface StagedJobView {
 }
 
 export interface JobsView {
-  staging: string;
+  stagingLocation: string;
   jobs: StagedJobView[];
   /** seed.json files that failed their checks, with the reason. */
   broken: Array<{ folder: string; seedPath: string; reason: string }>;
@@ -191,10 +191,10 @@ const diskRef = z
     existingBitLockerKey: z.string().regex(/^\d{6}(-\d{6}){7}$/).optional(),
   })
   .strict();
-const jobRef = z.object({ staging: zPath, job: jobName }).strict();
+const jobRef = z.object({ stagingLocation: zPath, job: jobName }).strict();
 const createImportJobSchema = z
   .object({
-    staging: zPath,
+    stagingLocation: zPath,
     job: jobName,
     passphrase: passphrase.optional(),
     shipping: shippingDefaultsSchema,
@@ -214,13 +214,13 @@ export interface CreateImportJobResult {
 }
 
 export const diskprepInvoke = {
-  'diskprep:jobs': channel<JobsView>()(z.object({ staging: zPath }).strict()),
-  'diskprep:disks': channel<DisksView>()(z.object({ staging: zPath.optional(), job: jobName.optional(), folderRoots: z.array(zPath).max(20).optional() }).strict()),
+  'diskprep:jobs': channel<JobsView>()(z.object({ stagingLocation: zPath }).strict()),
+  'diskprep:disks': channel<DisksView>()(z.object({ stagingLocation: zPath.optional(), job: jobName.optional(), folderRoots: z.array(zPath).max(20).optional() }).strict()),
   /** Rehearsal: creates a folder disk (`capacity` in bytes or like "500M", "2G"). */
   'diskprep:initFolderDisk': channel<DiskInfo>()(
     z.object({ path: zPath, serial: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), capacity: z.union([z.number().int().positive(), z.string().max(32)]) }).strict(),
   ),
-  'diskprep:plan': channel<PlanView>()(z.object({ staging: zPath, job: jobName, disks: z.array(z.string().min(1).max(4096)).max(32) }).strict()),
+  'diskprep:plan': channel<PlanView>()(z.object({ stagingLocation: zPath, job: jobName, disks: z.array(z.string().min(1).max(4096)).max(32) }).strict()),
   /**
    * Starts (or resumes) the copy as a task. Too little capacity is not a failure: the task fills the disks, then
    * waits (status 'waiting', "Waiting for another disk: …") for diskprep:addDisk.
@@ -228,7 +228,7 @@ export const diskprepInvoke = {
   'diskprep:start': channel<{ taskId: string }>()(
     z
       .object({
-        staging: zPath,
+        stagingLocation: zPath,
         job: jobName,
         container: zContainerName.optional(),
         disks: z.array(diskRef).min(1).max(10),
@@ -238,9 +238,9 @@ export const diskprepInvoke = {
       .strict(),
   ),
   /** Continues a job paused for capacity with one more disk: the waiting task goes on (same taskId); else a new task resumes the job. */
-  'diskprep:addDisk': channel<{ taskId: string }>()(z.object({ staging: zPath, job: jobName, disk: diskRef, passphrase: passphrase.optional() }).strict()),
+  'diskprep:addDisk': channel<{ taskId: string }>()(z.object({ stagingLocation: zPath, job: jobName, disk: diskRef, passphrase: passphrase.optional() }).strict()),
   'diskprep:status': channel<DiskPrepStatus>()(jobRef),
-  'diskprep:drives': channel<DrivesView>()(z.object({ staging: zPath, job: jobName, passphrase: passphrase.optional(), revealKeys: z.boolean().optional() }).strict()),
+  'diskprep:drives': channel<DrivesView>()(z.object({ stagingLocation: zPath, job: jobName, passphrase: passphrase.optional(), revealKeys: z.boolean().optional() }).strict()),
   /**
    * Creates the import job for the prepared (read-back-verified) disks: the staged job's storage account, region and
    * datacenter are looked up, the shipping details checked against its carriers. The BitLocker keys stay in the

@@ -72,7 +72,7 @@ export interface DriveLogSummary {
 
 export const verifyTargetSchema = z
   .object({
-    staging: zPath,
+    stagingLocation: zPath,
     jobName,
     /** Defaults come from seed.json; the job details pass what the import job says. */
     subscriptionId: z.string().max(64).optional(),
@@ -93,7 +93,7 @@ export const importVerifyInvoke = {
    * job name (typed confirmation).
    */
   'importVerify:cleanupStaging': channel<CleanupResult>()(
-    z.object({ staging: zPath, jobName, confirmJobName: z.string().max(64) }).strict(),
+    z.object({ stagingLocation: zPath, jobName, confirmJobName: z.string().max(64) }).strict(),
   ),
   /** Downloads and explains one drive copy log (error or verbose log blob of a drive). */
   'importVerify:driveLog': channel<DriveLogSummary>()(

@@ -3,7 +3,7 @@ import { backupInvoke } from './backup.ts';
 
 /** recover:start takes a destination folder or the original location: exactly one. */
 describe('recover:start request', () => {
-  const source = { kind: 'staging' as const, staging: '/mnt/st', job: 'seed-one' };
+  const source = { kind: 'staging' as const, stagingLocation: '/mnt/st', job: 'seed-one' };
   const parse = (more: Record<string, unknown>) => backupInvoke['recover:start'].req.safeParse({ source, passphrase: 'p', ...more });
 
   it('accepts `to` or `originalLocation: true`', () => {

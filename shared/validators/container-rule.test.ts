@@ -39,8 +39,8 @@ const entryPoints: Array<[string, (c: string) => string | null]> = [
   ['azure:createContainer', (c) => refusedOrNull(azureInvoke['azure:createContainer'].req, { subscriptionId: SUB, resourceGroup: 'rg', accountName: 'seedacct01', containerName: c })],
   ['backup:start job identity', (c) => refusedOrNull(backupJobIdentitySchema, { name: 'seed-job', container: c })],
   ['recover source (container)', (c) => refusedOrNull(recoverSourceSchema, { kind: 'container', job: 'seed-job', subscriptionId: SUB, storageAccount: 'seedacct01', container: c })],
-  ['importVerify:start', (c) => refusedOrNull(verifyTargetSchema, { staging: '/stage', jobName: 'seed-job', container: c })],
-  ['diskprep:start', (c) => refusedOrNull(diskprepInvoke['diskprep:start'].req, { staging: '/stage', job: 'seed-job', container: c, disks: [{ id: '/d1' }] })],
+  ['importVerify:start', (c) => refusedOrNull(verifyTargetSchema, { stagingLocation: '/stage', jobName: 'seed-job', container: c })],
+  ['diskprep:start', (c) => refusedOrNull(diskprepInvoke['diskprep:start'].req, { stagingLocation: '/stage', job: 'seed-job', container: c, disks: [{ id: '/d1' }] })],
   ['seed.json', (c) => refusedOrNull(seedSchema.shape.container, c)],
   ['policy:save (own disks)', (c) => refusedOrNull(policyInputSchema, {
     items: [{ path: '/data', kind: 'folder' }],
@@ -53,7 +53,7 @@ const entryPoints: Array<[string, (c: string) => string | null]> = [
     const errors = validateStep('ownDisk', { ownDisk: own(c), existingJobNames: [], stagingCheck: { path: '/stage', ok: true, exists: true, writable: true, message: '' } } as never);
     return errors.container ?? null;
   }],
-  ['Recover Data source page', (c) => validateRecoverStep('source', { source: 'blob', staging: '', subscriptionId: SUB, storageAccount: 'seedacct01', container: c, jobName: '', passphrase: '', selected: [], destination: '', conflict: '' }, { supportedSources: ['staging', 'disks', 'blob'] }).container ?? null],
+  ['Recover Data source page', (c) => validateRecoverStep('source', { source: 'blob', stagingLocation: '', subscriptionId: SUB, storageAccount: 'seedacct01', container: c, jobName: '', passphrase: '', selected: [], destination: '', conflict: '' }, { supportedSources: ['staging', 'disks', 'blob'] }).container ?? null],
 ];
 
 function refusedOrNull(schema: z.ZodType, value: unknown): string | null {

@@ -49,17 +49,17 @@ function bytesUnder(d: string): number {
   return n;
 }
 
-const backupArgs = (staging: string, job: string) => ['backup', '--items', src, '--staging', staging, '--job', job, '--passphrase-file', pf, '--pack-size', String(1 << 20), '--json'];
+const backupArgs = (stagingLocation: string, job: string) => ['backup', '--items', src, '--staging', stagingLocation, '--job', job, '--passphrase-file', pf, '--pack-size', String(1 << 20), '--json'];
 
 /** Runs Back Up Now and kills it with SIGKILL once `threshold` bytes are in the job folder. */
-async function runKilledAt(staging: string, job: string, threshold: number): Promise<{ killed: boolean; atBytes: number; code: number | null; output: string }> {
-  await mkdir(staging, { recursive: true });
-  const jobDir = join(staging, job);
+async function runKilledAt(stagingLocation: string, job: string, threshold: number): Promise<{ killed: boolean; atBytes: number; code: number | null; output: string }> {
+  await mkdir(stagingLocation, { recursive: true });
+  const jobDir = join(stagingLocation, job);
   let atBytes = -1;
   let w: FSWatcher | null = null;
-  const r = await cli(backupArgs(staging, job), {
+  const r = await cli(backupArgs(stagingLocation, job), {
     onChild: (child) => {
-      w = watch(staging, { recursive: true }, () => {
+      w = watch(stagingLocation, { recursive: true }, () => {
         if (atBytes >= 0 || child.exitCode !== null) return;
         const b = bytesUnder(jobDir);
         if (b >= threshold) {
@@ -84,15 +84,15 @@ describe(`Back Up Now: kill -9 at ${POINTS} seeded points (OBC_FAULT_SEED=${SEED
     const outcomes: string[] = [];
     let kills = 0;
     for (let i = 0; i < POINTS; i++) {
-      const staging = join(dir, `st-${i}`);
+      const stagingLocation = join(dir, `st-${i}`);
       const job = `kill-${i}`;
       // Spread over the whole run: early (seed/state), packs, catalog and seed.json at the end.
       const threshold = Math.floor(((i + r()) / POINTS) * total); // stratified: every part of the run gets points
-      const k = await runKilledAt(staging, job, threshold);
+      const k = await runKilledAt(stagingLocation, job, threshold);
       if (k.killed) kills++;
       else expect(k.code, `point ${i}: run ended before its kill point:\n${k.output}`).toBe(0);
-      const killedAfterCompletion = k.killed && (await readSeed(join(staging, job)))?.state === 'complete';
-      const again = await cli(backupArgs(staging, job));
+      const killedAfterCompletion = k.killed && (await readSeed(join(stagingLocation, job)))?.state === 'complete';
+      const again = await cli(backupArgs(stagingLocation, job));
       const res = resultOf(again);
       let rerun: string;
       if (!k.killed || killedAfterCompletion) {
@@ -105,10 +105,10 @@ describe(`Back Up Now: kill -9 at ${POINTS} seeded points (OBC_FAULT_SEED=${SEED
         expect(res?.status).toBe('succeeded');
         rerun = res?.result?.resumed ? 'resumed' : 'started over';
       }
-      const report = await verifyJob(new StagingFolderSource(join(staging, job)), PASSPHRASE);
+      const report = await verifyJob(new StagingFolderSource(join(stagingLocation, job)), PASSPHRASE);
       expect(report.ok, `verify after point ${i}: ${JSON.stringify(report)}`).toBe(true);
       const out = join(dir, `out-${i}`);
-      const reader = await openStagingJob(staging, job, PASSPHRASE);
+      const reader = await openStagingJob(stagingLocation, job, PASSPHRASE);
       try {
         await restoreJob(reader, { to: out });
       } finally {

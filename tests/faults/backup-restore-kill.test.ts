@@ -16,18 +16,18 @@ let dir: string;
 let cleanup: () => Promise<void>;
 let src: string;
 let pf: string;
-const staging = () => join(dir, 'staging');
+const stagingLocation = () => join(dir, 'staging');
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('obc-fault-rs-'));
   src = join(dir, 'src');
   await makeCorpus(src, SEED ^ 0x5e5, 8);
   pf = await writePassFile(dir);
-  const bk = await cli(['backup', '--items', src, '--staging', staging(), '--job', 'rs-job', '--passphrase-file', pf, '--pack-size', String(1 << 20)]);
+  const bk = await cli(['backup', '--items', src, '--staging', stagingLocation(), '--job', 'rs-job', '--passphrase-file', pf, '--pack-size', String(1 << 20)]);
   if (bk.code !== 0) throw new Error(`backup failed: ${bk.stderr}`);
 }, 120_000);
 afterAll(async () => cleanup?.());
 
-const restoreArgs = (to: string) => ['restore', '--staging', staging(), '--job', 'rs-job', '--passphrase-file', pf, '--to', to, '--json'];
+const restoreArgs = (to: string) => ['restore', '--staging', stagingLocation(), '--job', 'rs-job', '--passphrase-file', pf, '--to', to, '--json'];
 
 describe(`Recover Data: kill -9 at ${POINTS} seeded points (OBC_FAULT_SEED=${SEED}), each followed by a rerun`, () => {
   it('every rerun finishes quietly with exit 0, leaves nothing behind, and the tree equals the source', { timeout: 300_000 }, async () => {

@@ -33,7 +33,7 @@ beforeAll(async () => {
 });
 afterAll(async () => cleanup?.());
 
-const backupArgs = (src: string, staging: string, job: string) => ['backup', '--items', src, '--staging', staging, '--job', job, '--passphrase-file', pf, '--pack-size', String(1 << 20), '--json'];
+const backupArgs = (src: string, stagingLocation: string, job: string) => ['backup', '--items', src, '--staging', stagingLocation, '--job', job, '--passphrase-file', pf, '--pack-size', String(1 << 20), '--json'];
 
 describe(`Back Up Now: source changed between a kill -9 and the rerun, ${POINTS} seeded points (OBC_FAULT_SEED=${SEED})`, () => {
   it('the rerun backs up the final source and names what changed in between', { timeout: 300_000 }, async () => {
@@ -46,21 +46,21 @@ describe(`Back Up Now: source changed between a kill -9 and the rerun, ${POINTS}
     for (let i = 0; i < POINTS; i++) {
       const src = join(dir, `src-${i}`);
       await cp(corpus, src, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
-      const staging = join(dir, `st-${i}`);
+      const stagingLocation = join(dir, `st-${i}`);
       const job = `chg-${i}`;
       const threshold = Math.floor(((i + r()) / POINTS) * total * 0.9);
-      const k = await cliKilledAt(backupArgs(src, staging, job), staging, join(staging, job), threshold);
-      if (!k.killed || (await readSeed(join(staging, job)))?.state === 'complete') {
+      const k = await cliKilledAt(backupArgs(src, stagingLocation, job), stagingLocation, join(stagingLocation, job), threshold);
+      if (!k.killed || (await readSeed(join(stagingLocation, job)))?.state === 'complete') {
         outcomes.push(`#${i}: ${k.killed ? 'killed after completion' : 'completed before the kill'}; nothing to resume`);
         continue;
       }
-      const recorded = existsSync(join(staging, job, SCAN_RECORD));
+      const recorded = existsSync(join(stagingLocation, job, SCAN_RECORD));
       // Between the runs: one file rewritten (same size), one grown, one removed, one added.
       await writeFile(join(src, 'bin', 'blob-0.bin'), prng(i + 1000)(bytesUnder(join(src, 'bin', 'blob-0.bin'))));
       await writeFile(join(src, 'docs', 'note-3.txt'), `grown after the kill #${i}\n`.repeat(9000));
       await rm(join(src, 'docs', 'note-7.txt'));
       await writeFile(join(src, 'docs', 'deep', `added-${i}.txt`), 'added after the kill');
-      const again = await cli(backupArgs(src, staging, job));
+      const again = await cli(backupArgs(src, stagingLocation, job));
       const res = resultOf(again);
       expect(again.code, `point ${i}: ${again.stderr}${again.stdout.slice(-500)}`).toBe(0);
       const base = catalogPathOf(src);
@@ -74,9 +74,9 @@ describe(`Back Up Now: source changed between a kill -9 and the rerun, ${POINTS}
           { path: `${base}/docs/note-7.txt`, change: 'removed' },
         ]);
       } else expect(since, `point ${i}: no record, nothing to compare with`).toBeUndefined();
-      expect((await verifyJob(new StagingFolderSource(join(staging, job)), PASSPHRASE)).ok, `verify after point ${i}`).toBe(true);
+      expect((await verifyJob(new StagingFolderSource(join(stagingLocation, job)), PASSPHRASE)).ok, `verify after point ${i}`).toBe(true);
       const out = join(dir, `out-${i}`);
-      const reader = await openStagingJob(staging, job, PASSPHRASE);
+      const reader = await openStagingJob(stagingLocation, job, PASSPHRASE);
       try {
         expect((await restoreJob(reader, { to: out })).skipped).toEqual([]);
       } finally {

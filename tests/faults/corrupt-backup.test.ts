@@ -27,15 +27,15 @@ beforeAll(async () => {
   await makeCorpus(src, SEED + 1, 4);
   pf = await writePassFile(dir);
   pristine = join(dir, 'pristine');
-  await runBackup({ items: [src], staging: pristine, job: { name: JOB, container: 'seed' }, passphrase: PASSPHRASE, kdf: FAST_KDF, packSize: 1 << 20, workers: 2 });
+  await runBackup({ items: [src], stagingLocation: pristine, job: { name: JOB, container: 'seed' }, passphrase: PASSPHRASE, kdf: FAST_KDF, packSize: 1 << 20, workers: 2 });
 });
 afterAll(async () => cleanup?.());
 
 /** A fresh copy of the completed job to damage. */
-async function copyJob(): Promise<{ staging: string; jobDir: string }> {
-  const staging = join(dir, `case-${n++}`);
-  await cp(pristine, staging, { recursive: true });
-  return { staging, jobDir: join(staging, JOB) };
+async function copyJob(): Promise<{ stagingLocation: string; jobDir: string }> {
+  const stagingLocation = join(dir, `case-${n++}`);
+  await cp(pristine, stagingLocation, { recursive: true });
+  return { stagingLocation, jobDir: join(stagingLocation, JOB) };
 }
 
 async function flipBit(file: string, at: number, bit = 0): Promise<void> {
@@ -45,8 +45,8 @@ async function flipBit(file: string, at: number, bit = 0): Promise<void> {
 }
 
 /** What verify, restore and the CLI say about a damaged job; restore must never leave a wrong file behind. */
-async function outcome(staging: string): Promise<{ verify: string; restore: string; cli: { code: number | null; text: string } }> {
-  const jobDir = join(staging, JOB);
+async function outcome(stagingLocation: string): Promise<{ verify: string; restore: string; cli: { code: number | null; text: string } }> {
+  const jobDir = join(stagingLocation, JOB);
   let verify: string;
   try {
     const rep = await verifyJob(new StagingFolderSource(jobDir), PASSPHRASE);
@@ -55,9 +55,9 @@ async function outcome(staging: string): Promise<{ verify: string; restore: stri
     verify = `${(err as { code?: string }).code}: ${(err as Error).message}`;
   }
   let restore: string;
-  const out = join(staging, 'restored');
+  const out = join(stagingLocation, 'restored');
   try {
-    const reader = await openStagingJob(staging, JOB, PASSPHRASE);
+    const reader = await openStagingJob(stagingLocation, JOB, PASSPHRASE);
     try {
       const r = await restoreJob(reader, { to: out });
       restore = r.skipped.length ? `skipped ${JSON.stringify(r.skipped)}` : 'OK';
@@ -78,18 +78,18 @@ async function outcome(staging: string): Promise<{ verify: string; restore: stri
     }
   };
   await walk('');
-  const v = await cli(['verify', '--staging', staging, '--job', JOB, '--passphrase-file', pf]);
+  const v = await cli(['verify', '--staging', stagingLocation, '--job', JOB, '--passphrase-file', pf]);
   return { verify, restore, cli: { code: v.code, text: v.stdout + v.stderr } };
 }
 
 describe(`corrupt staging inputs are detected and named (OBC_FAULT_SEED=${SEED})`, () => {
   it('a truncated pack: verify names it, restore skips exactly the files it feeds, CLI exits 1', async () => {
-    const { staging, jobDir } = await copyJob();
+    const { stagingLocation, jobDir } = await copyJob();
     const packs = (await readdir(join(jobDir, 'packs'))).sort();
     const victim = packs[Math.floor(rng(SEED)() * packs.length)];
     const full = join(jobDir, 'packs', victim);
     await truncate(full, Math.floor((await readFile(full)).length / 2));
-    const o = await outcome(staging);
+    const o = await outcome(stagingLocation);
     expect(o.verify).toContain(victim);
     expect(o.restore).toMatch(new RegExp(`skipped .*${victim}|CORRUPT_DATA.*${victim}`));
     expect(o.cli.code).toBe(1);
@@ -100,14 +100,14 @@ describe(`corrupt staging inputs are detected and named (OBC_FAULT_SEED=${SEED})
     const r = rng(SEED ^ 0x9ac5);
     const seen: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const { staging, jobDir } = await copyJob();
+      const { stagingLocation, jobDir } = await copyJob();
       const packs = (await readdir(join(jobDir, 'packs'))).sort();
       const victim = packs[Math.floor(r() * packs.length)];
       const full = join(jobDir, 'packs', victim);
       const size = (await readFile(full)).length;
       const at = Math.floor(r() * size);
       await flipBit(full, at, Math.floor(r() * 8));
-      const o = await outcome(staging);
+      const o = await outcome(stagingLocation);
       seen.push(`${victim}@${at}: verify ${o.verify.slice(0, 160)}; restore ${o.restore.slice(0, 120)}; cli ${o.cli.code}`);
       // A flip in padding after the trailer changes only the sha256 seed.json recorded: still reported.
       expect(o.verify, seen.at(-1)).toContain(victim);
@@ -119,12 +119,12 @@ describe(`corrupt staging inputs are detected and named (OBC_FAULT_SEED=${SEED})
 
   it('a truncated or bit-flipped catalog: named by verify, restore and the CLI', async () => {
     for (const damage of ['truncate', 'flip-header', 'flip-body'] as const) {
-      const { staging, jobDir } = await copyJob();
+      const { stagingLocation, jobDir } = await copyJob();
       const cat = join(jobDir, 'catalog.bin');
       const size = (await readFile(cat)).length;
       if (damage === 'truncate') await truncate(cat, 300);
       else await flipBit(cat, damage === 'flip-header' ? 3 : 16 + Math.floor(rng(SEED + 7)() * (size - 600)), 2);
-      const o = await outcome(staging);
+      const o = await outcome(stagingLocation);
       expect(o.verify, damage).toContain('catalog.bin');
       expect(o.restore, damage).toMatch(/^CORRUPT_DATA: .*catalog\.bin/);
       expect(o.cli.code, damage).toBe(1);
@@ -136,10 +136,10 @@ describe(`corrupt staging inputs are detected and named (OBC_FAULT_SEED=${SEED})
     const r = rng(SEED ^ 0x5eed);
     const seen: string[] = [];
     {
-      const { staging, jobDir } = await copyJob();
+      const { stagingLocation, jobDir } = await copyJob();
       const f = join(jobDir, 'seed.json');
       await truncate(f, Math.floor((await readFile(f)).length * r()));
-      const o = await outcome(staging);
+      const o = await outcome(stagingLocation);
       seen.push(`truncated: verify ${o.verify}; restore ${o.restore}; cli ${o.cli.code}`);
       expect(o.verify).toMatch(/^CORRUPT_DATA: seed\.json/);
       expect(o.restore).toMatch(/^CORRUPT_DATA: seed\.json/);
@@ -157,12 +157,12 @@ describe(`corrupt staging inputs are detected and named (OBC_FAULT_SEED=${SEED})
       ['jobName', `"jobName": "${JOB}"`],
     ];
     for (const [field, value] of targets) {
-      const { staging, jobDir } = await copyJob();
+      const { stagingLocation, jobDir } = await copyJob();
       const at = text.indexOf(value) + (field.endsWith('length') ? value.length - 1 : field === 'jobName' ? value.length - 3 : Math.floor(r() * 8) + 2);
       const b = Buffer.from(text);
       b[at] = b[at] === 0x31 ? 0x32 : 0x31; // a different digit or letter, still valid JSON
       await writeFile(join(jobDir, 'seed.json'), b);
-      const o = await outcome(staging);
+      const o = await outcome(stagingLocation);
       seen.push(`${field}: verify ${o.verify.slice(0, 200)}; restore ${o.restore.slice(0, 160)}; cli ${o.cli.code}`);
       expect(o.cli.code, seen.at(-1)).not.toBe(0);
       expect(o.verify, seen.at(-1)).not.toBe('OK');

@@ -29,10 +29,10 @@ const LENGTHS = [3 * MiB, 2 * MiB + 512, 1 * MiB, 512];
 async function prepared(opts: { haltAfterCommits?: number } = {}) {
   const job = `dpc-${n}`;
   const root = join(dir, `case-${n++}`);
-  const staging = join(root, 'staging');
-  const seed = await makeStaging(staging, job, LENGTHS, { container: 'seed' });
+  const stagingLocation = join(root, 'staging');
+  const seed = await makeStaging(stagingLocation, job, LENGTHS, { container: 'seed' });
   const disks = await makeDisks(root, [16 * MiB], `DPC${n}X`);
-  const base = (): DiskPrepOptions => ({ staging, job, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE, workers: 2 });
+  const base = (): DiskPrepOptions => ({ stagingLocation, job, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE, workers: 2 });
   if (opts.haltAfterCommits !== undefined) {
     // Stop (like a kill) after that many files are committed: the journal holds begin/start/commit records only.
     let commits = 0;
@@ -43,7 +43,7 @@ async function prepared(opts: { haltAfterCommits?: number } = {}) {
       },
     }).catch((e) => expect((e as Error).message).toBe('halt'));
   } else await runDiskPrep(base());
-  const stateDir = stateDirFor(staging, job);
+  const stateDir = stateDirFor(stagingLocation, job);
   const serial = `DPC${n}X1`;
   const run = (extra: Partial<DiskPrepOptions> = {}) => runDiskPrep({ ...base(), ...extra });
   const runWithWarnings = async () => {
@@ -55,7 +55,7 @@ async function prepared(opts: { haltAfterCommits?: number } = {}) {
   // Bytes a resume copies when the first two files were committed before the halt (the packs after them, the catalog
   // and the job descriptor makeStaging adds).
   const REMAINING = seed.files.slice(2).reduce((s, f) => s + f.length, 0);
-  return { job, staging, disk: disks[0], serial, stateDir, jp: join(disks[0], 'obc-journal.json'), mirror: mirrorJournalPath(stateDir, serial), run, runWithWarnings, REMAINING };
+  return { job, stagingLocation, disk: disks[0], serial, stateDir, jp: join(disks[0], 'obc-journal.json'), mirror: mirrorJournalPath(stateDir, serial), run, runWithWarnings, REMAINING };
 }
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -72,13 +72,13 @@ function flipValue(text: string, re: RegExp, from = 0): { text: string; line: nu
 }
 
 /** obc-bom.json and DriveManifest.xml on the disk hold the true MD5s and lengths of the staged files; bytes equal. */
-async function expectOutputsMatchStaging(c: { disk: string; staging: string; job: string }) {
+async function expectOutputsMatchStaging(c: { disk: string; stagingLocation: string; job: string }) {
   const bom = JSON.parse(await readFile(join(c.disk, 'obc-bom.json'), 'utf8')) as { entries: Array<{ blobPath: string; length: number; md5: string }> };
   const manifest = parseManifest(await readFile(join(c.disk, 'DriveManifest.xml'), 'utf8'));
-  const seed = (await findJob(c.staging, c.job)).seed;
+  const seed = (await findJob(c.stagingLocation, c.job)).seed;
   expect(bom.entries).toHaveLength(seed.files.length);
   for (const [i, f] of seed.files.entries()) {
-    const data = await readFile(join(c.staging, c.job, f.path));
+    const data = await readFile(join(c.stagingLocation, c.job, f.path));
     expect((await readFile(join(c.disk, 'obc-session-1', c.job, f.path))).equals(data), f.path).toBe(true);
     expect(bom.entries[i], f.path).toMatchObject({ blobPath: `seed/${c.job}/${f.path}`, length: data.length, md5: md5Hex(data) });
     const b = manifest.blobs[i];
@@ -101,7 +101,7 @@ describe(`corrupt Disk Prep inputs are detected and named (OBC_FAULT_SEED=${SEED
     await expectOutputsMatchStaging(c);
     for (const [i] of LENGTHS.entries()) {
       const rel = `packs/${String(i + 1).padStart(6, '0')}.pack`;
-      expect((await readFile(join(c.disk, 'obc-session-1', c.job, rel))).equals(await readFile(join(c.staging, c.job, rel))), rel).toBe(true);
+      expect((await readFile(join(c.disk, 'obc-session-1', c.job, rel))).equals(await readFile(join(c.stagingLocation, c.job, rel))), rel).toBe(true);
     }
   });
 
@@ -175,7 +175,7 @@ describe(`corrupt Disk Prep inputs are detected and named (OBC_FAULT_SEED=${SEED
       const c = await prepared({ haltAfterCommits: 2 });
       for (const p of [c.jp, c.mirror]) await writeFile(p, flipValue(await readFile(p, 'utf8'), /"md5":"/).text);
       const sas = await writeSasFile(dir, testCredential, c.job);
-      const r = await cli(['diskprep', `s:${c.staging}`, '--job', c.job, '--disk', c.disk, '--no-job', '--container-sas', sas, ...(json ? ['--json'] : [])], { env: { OBC_PASSPHRASE: TEST_PASSPHRASE } });
+      const r = await cli(['diskprep', `s:${c.stagingLocation}`, '--job', c.job, '--disk', c.disk, '--no-job', '--container-sas', sas, ...(json ? ['--json'] : [])], { env: { OBC_PASSPHRASE: TEST_PASSPHRASE } });
       expect(r.code, r.stderr).toBe(3);
       const named = new RegExp(`Disk ${c.serial}: journal ${esc(c.jp)} line 3 fails its checksum.*copied again from staging`);
       if (json) {
@@ -204,7 +204,7 @@ describe(`corrupt Disk Prep inputs are detected and named (OBC_FAULT_SEED=${SEED
 
   it('drives.json: truncated → named; a flipped sealed key → named; a flipped manifest hash → named before any job is created', async () => {
     const c = await prepared();
-    const protector = await passphraseProtector(TEST_PASSPHRASE, (await findJob(c.staging, c.job)).seed);
+    const protector = await passphraseProtector(TEST_PASSPHRASE, (await findJob(c.stagingLocation, c.job)).seed);
     const dp = join(c.stateDir, 'drives.json');
     const good = await readFile(dp, 'utf8');
 
@@ -247,9 +247,9 @@ describe(`corrupt Disk Prep inputs are detected and named (OBC_FAULT_SEED=${SEED
     try {
       const token = await mintToken(sb, sb.users[0]);
       const key = await accountKey(sb, token);
-      const imp = await importThroughDatacenter(sb, token, key, c.staging, c.job, TEST_PASSPHRASE, [c.disk]);
+      const imp = await importThroughDatacenter(sb, token, key, c.stagingLocation, c.job, TEST_PASSPHRASE, [c.disk]);
       expect(JSON.stringify(imp.drives)).toMatch(/ManifestCorrupted/);
-      expect(imp.bad.length, 'nothing imported from a drive whose manifest is corrupted').toBe((await findJob(c.staging, c.job)).seed.files.length);
+      expect(imp.bad.length, 'nothing imported from a drive whose manifest is corrupted').toBe((await findJob(c.stagingLocation, c.job)).seed.files.length);
     } finally {
       await sb.stop();
     }

@@ -65,18 +65,18 @@ function bytesUnder(d: string, skip = 'disk.json'): number {
 const PHASE_RE = /"type":"progress".*?"phase":"([a-zA-Z]+)".*?"serial":"([^"]*)"/;
 
 interface Setup {
-  staging: string;
+  stagingLocation: string;
   job: string;
   disks: string[];
   args: string[];
 }
 async function setup(name: string): Promise<Setup> {
   const root = join(dir, name);
-  const staging = join(root, 'staging');
+  const stagingLocation = join(root, 'staging');
   const job = name;
-  await makeStaging(staging, job, LENGTHS, { container: 'seed' });
+  await makeStaging(stagingLocation, job, LENGTHS, { container: 'seed' });
   const disks = await makeDisks(root, DISK_CAPS, `${name.toUpperCase().replace(/-/g, '')}D`);
-  return { staging, job, disks, args: ['diskprep', `s:${staging}`, '--job', job, ...disks.flatMap((d) => ['--disk', d]), '--yes', '--no-job', '--container-sas', sasFile, '--json'] };
+  return { stagingLocation, job, disks, args: ['diskprep', `s:${stagingLocation}`, '--job', job, ...disks.flatMap((d) => ['--disk', d]), '--yes', '--no-job', '--container-sas', sasFile, '--json'] };
 }
 
 const env = { OBC_PASSPHRASE: TEST_PASSPHRASE };
@@ -121,7 +121,7 @@ async function runKilled(s: Setup, point: { bytes?: number; phaseLine?: number }
 
 /** Every staged file is on exactly one disk with the same bytes; each manifest lists what its disk holds. */
 async function checkDisks(s: Setup): Promise<void> {
-  const seed = JSON.parse(await readFile(join(s.staging, s.job, 'seed.json'), 'utf8')) as { files: Array<{ path: string; length: number }> };
+  const seed = JSON.parse(await readFile(join(s.stagingLocation, s.job, 'seed.json'), 'utf8')) as { files: Array<{ path: string; length: number }> };
   const found = new Map<string, number>();
   for (const d of s.disks) {
     const m = parseManifest(await readFile(join(d, 'DriveManifest.xml'), 'utf8'));
@@ -130,7 +130,7 @@ async function checkDisks(s: Setup): Promise<void> {
       found.set(rel, (found.get(rel) ?? 0) + 1);
       const onDisk = await readFile(join(d, ...b.filePath.split('\\').filter(Boolean)));
       expect(onDisk.length, `${d}: ${b.filePath}`).toBe(b.length);
-      expect(onDisk.equals(await readFile(join(s.staging, s.job, rel))), `${d}: ${b.filePath} equals the staged file`).toBe(true);
+      expect(onDisk.equals(await readFile(join(s.stagingLocation, s.job, rel))), `${d}: ${b.filePath} equals the staged file`).toBe(true);
     }
     const journal = await readFile(join(d, 'obc-journal.json'), 'utf8');
     expect(journal.trim().split('\n').pop(), `${d}: journal ends verified`).toMatch(/"t":"verified"/);
@@ -171,7 +171,7 @@ describe(`Disk Prep: kill -9 at ${POINTS} seeded points (OBC_FAULT_SEED=${SEED})
       await checkDisks(s);
       let dc = '';
       if (i % DC_EVERY === 0) {
-        const imp = await importThroughDatacenter(sb, token, key, s.staging, s.job, TEST_PASSPHRASE, s.disks);
+        const imp = await importThroughDatacenter(sb, token, key, s.stagingLocation, s.job, TEST_PASSPHRASE, s.disks);
         expect(imp.state, JSON.stringify(imp.drives)).toBe('Completed');
         expect(imp.bad, `point ${i}: blobs that differ from the staged packs`).toEqual([]);
         imported++;

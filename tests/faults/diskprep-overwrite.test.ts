@@ -44,7 +44,7 @@ async function corpus(src: string, seed: number, files: number): Promise<void> {
 
 interface Case {
   src: string;
-  staging: string;
+  stagingLocation: string;
   job: string;
   disks: string[];
 }
@@ -56,13 +56,13 @@ async function makeCase(name: string, diskCaps: number[]): Promise<Case> {
     await initFolderDisk(d, `${name.toUpperCase().replace(/-/g, '')}${i + 1}`, cap);
     disks.push(d);
   }
-  return { src: join(root, 'src'), staging: join(root, 'staging'), job: name, disks };
+  return { src: join(root, 'src'), stagingLocation: join(root, 'staging'), job: name, disks };
 }
 
 const backup = (c: Case, overwrite = false) =>
-  cli(['backup', '--items', c.src, '--staging', c.staging, '--job', c.job, '--passphrase-file', pf, '--container', 'seed', '--pack-size', String(MiB), '--json', ...(overwrite ? ['--overwrite'] : [])]);
+  cli(['backup', '--items', c.src, '--staging', c.stagingLocation, '--job', c.job, '--passphrase-file', pf, '--container', 'seed', '--pack-size', String(MiB), '--json', ...(overwrite ? ['--overwrite'] : [])]);
 const diskprep = (c: Case, o: { yes?: boolean; haltAt?: string } = {}) =>
-  cli(['diskprep', `s:${c.staging}`, '--job', c.job, ...c.disks.flatMap((d) => ['--disk', d]), '--passphrase-file', pf, '--no-job', '--container-sas', sas, '--json', ...(o.yes === false ? [] : ['--yes'])], {
+  cli(['diskprep', `s:${c.stagingLocation}`, '--job', c.job, ...c.disks.flatMap((d) => ['--disk', d]), '--passphrase-file', pf, '--no-job', '--container-sas', sas, '--json', ...(o.yes === false ? [] : ['--yes'])], {
     env: { OBC_TEST_HOOKS: o.haltAt ? '1' : undefined, OBC_DISKPREP_HALT_AT: o.haltAt },
     onLine: (line, child) => {
       if (o.haltAt && line.includes(`"type":"halt","at":"${o.haltAt}"`)) child.kill('SIGKILL');
@@ -71,7 +71,7 @@ const diskprep = (c: Case, o: { yes?: boolean; haltAt?: string } = {}) =>
 
 /** Restores from the disks drives.json lists (no staging folder given) and compares with the source. */
 async function restoredFromDisks(c: Case, to: string): Promise<{ code: number | null; diff: string[]; out: string }> {
-  const drives = JSON.parse(await readFile(join(c.staging, `${c.job}.diskprep`, 'drives.json'), 'utf8')) as { drives: Array<{ driveId: string }> };
+  const drives = JSON.parse(await readFile(join(c.stagingLocation, `${c.job}.diskprep`, 'drives.json'), 'utf8')) as { drives: Array<{ driveId: string }> };
   const serials = new Set(drives.drives.map((d) => d.driveId));
   const used = c.disks.filter((d, i) => serials.has(`${c.job.toUpperCase().replace(/-/g, '')}${i + 1}`));
   const r = await cli(['restore', '--from-disk', ...used, '--job', c.job, '--passphrase-file', pf, '--to', to, '--json']);
@@ -115,8 +115,8 @@ describe('Disk Prep after backup --overwrite (issue 13 §2)', () => {
     const back = await restoredFromDisks(c, join(dir, 'ow-done', 'restored'));
     expect(back.diff, back.out).toEqual([]);
     // drives.json describes the new backup only.
-    const drives = JSON.parse(await readFile(join(c.staging, `${c.job}.diskprep`, 'drives.json'), 'utf8'));
-    const seed = JSON.parse(await readFile(join(c.staging, c.job, 'seed.json'), 'utf8'));
+    const drives = JSON.parse(await readFile(join(c.stagingLocation, `${c.job}.diskprep`, 'drives.json'), 'utf8'));
+    const seed = JSON.parse(await readFile(join(c.stagingLocation, c.job, 'seed.json'), 'utf8'));
     expect(drives.backup?.salt).toBe(seed.crypto.salt);
   });
 
@@ -190,7 +190,7 @@ function bytesUnder(d: string): number {
 async function killedAtBytes(c: Case, threshold: number): Promise<{ killed: boolean; at: number }> {
   let at = -1;
   const watchers: FSWatcher[] = [];
-  const r = await cli(['diskprep', `s:${c.staging}`, '--job', c.job, ...c.disks.flatMap((d) => ['--disk', d]), '--passphrase-file', pf, '--no-job', '--container-sas', sas, '--json', '--yes'], {
+  const r = await cli(['diskprep', `s:${c.stagingLocation}`, '--job', c.job, ...c.disks.flatMap((d) => ['--disk', d]), '--passphrase-file', pf, '--no-job', '--container-sas', sas, '--json', '--yes'], {
     onChild: (child) => {
       for (const d of c.disks)
         watchers.push(

@@ -40,21 +40,21 @@ beforeAll(async () => {
 afterAll(async () => cleanup?.());
 
 /** A copy of the backup with seed.json changed by `edit` (and its own checksum dropped), plus an empty folder disk. */
-async function edited(edit: (seed: { files: Array<{ path: string; length: number }>; crypto: { N: number } }) => void): Promise<{ staging: string; disk: string }> {
+async function edited(edit: (seed: { files: Array<{ path: string; length: number }>; crypto: { N: number } }) => void): Promise<{ stagingLocation: string; disk: string }> {
   const root = join(dir, `case-${n++}`);
-  const staging = join(root, 'staging');
-  await cp(pristine, staging, { recursive: true });
-  const path = join(staging, JOB, 'seed.json');
+  const stagingLocation = join(root, 'staging');
+  await cp(pristine, stagingLocation, { recursive: true });
+  const path = join(stagingLocation, JOB, 'seed.json');
   const seed = JSON.parse(await readFile(path, 'utf8'));
   delete seed.sum;
   edit(seed);
   await writeFile(path, JSON.stringify(seed, null, 2));
   const disk = join(root, 'disk1');
   await initFolderDisk(disk, `SEEDTRUST${n}`, 16 * MiB);
-  return { staging, disk };
+  return { stagingLocation, disk };
 }
 
-const diskprep = (c: { staging: string; disk: string }) => cli(['diskprep', `s:${c.staging}`, '--job', JOB, '--disk', c.disk, '--passphrase-file', pf, '--no-job', '--container-sas', sas, '--yes', '--json']);
+const diskprep = (c: { stagingLocation: string; disk: string }) => cli(['diskprep', `s:${c.stagingLocation}`, '--job', JOB, '--disk', c.disk, '--passphrase-file', pf, '--no-job', '--container-sas', sas, '--yes', '--json']);
 const untouched = async (disk: string) => expect((await readdir(disk)).sort()).toEqual(['obc-disk.json']);
 
 describe('Disk Prep checks seed.json against the catalog before copying (issue 13 §3)', () => {
@@ -83,7 +83,7 @@ describe('an altered scrypt N is named, not derived (issue 13 §5)', () => {
   it('obc verify on a seed.json with N = 2^21 says which value is out of bounds', { timeout: 120_000 }, async () => {
     const c = await edited((s) => (s.crypto.N = 1 << 21));
     const t0 = Date.now();
-    const r = await cli(['verify', '--staging', c.staging, '--job', JOB, '--passphrase-file', pf, '--json']);
+    const r = await cli(['verify', '--staging', c.stagingLocation, '--job', JOB, '--passphrase-file', pf, '--json']);
     expect(r.code).toBe(1);
     expect(resultOf(r)?.error?.message ?? r.stdout).toMatch(/scrypt N = 2097152 \(2\^21\) is outside 2\^10…2\^20/);
     console.log(`[faults] verify with N = 2^21 refused in ${Date.now() - t0} ms (CLI start included)`);

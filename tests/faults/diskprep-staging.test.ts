@@ -21,10 +21,10 @@ afterAll(async () => {
 
 const LENGTHS = [2 * MiB, 2 * MiB + 512, 1 * MiB, 512];
 
-async function setup(name: string, staging: string) {
-  await makeStaging(staging, name, LENGTHS, { container: 'seed' });
+async function setup(name: string, stagingLocation: string) {
+  await makeStaging(stagingLocation, name, LENGTHS, { container: 'seed' });
   const disks = await makeDisks(join(dir, name), [16 * MiB], `${name.toUpperCase().replace(/-/g, '')}D`);
-  const opts = (extra: Partial<DiskPrepOptions> = {}): DiskPrepOptions => ({ staging, job: name, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE, workers: 2, ...extra });
+  const opts = (extra: Partial<DiskPrepOptions> = {}): DiskPrepOptions => ({ stagingLocation, job: name, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE, workers: 2, ...extra });
   return { disk: disks[0], opts };
 }
 
@@ -34,9 +34,9 @@ function committedPaths(journal: string): string[] {
 
 describe('Disk Prep: the staging side fails mid-copy', () => {
   it('a staged pack vanishes mid-run: the error names it, the half-copied file is not committed, resume completes once it is back', async () => {
-    const staging = join(dir, 'st-vanish');
-    const s = await setup('dps-vanish', staging);
-    const victim = join(staging, 'dps-vanish', 'packs', '000003.pack');
+    const stagingLocation = join(dir, 'st-vanish');
+    const s = await setup('dps-vanish', stagingLocation);
+    const victim = join(stagingLocation, 'dps-vanish', 'packs', '000003.pack');
     const err = await runDiskPrep(
       s.opts({
         checkpoint: async (name) => {

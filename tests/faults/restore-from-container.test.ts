@@ -52,19 +52,19 @@ describe('restore from the container alone (issue 13 §9)', () => {
     await writeFile(join(src, 'deep', 'er', 'notes.txt'), 'the container is a backup on its own\n'.repeat(400));
     await writeFile(join(src, 'empty.txt'), '');
     const pf = await writePassFile(dir);
-    const staging = join(dir, 'staging');
-    const b = await cli(['backup', '--items', src, '--staging', staging, '--job', JOB, '--passphrase-file', pf, '--storage-account', ACCOUNT, '--container', 'seed', '--subscription', sb.subscriptionId, '--resource-group', 'backup-rg', '--pack-size', String(MiB), '--json']);
+    const stagingLocation = join(dir, 'staging');
+    const b = await cli(['backup', '--items', src, '--staging', stagingLocation, '--job', JOB, '--passphrase-file', pf, '--storage-account', ACCOUNT, '--container', 'seed', '--subscription', sb.subscriptionId, '--resource-group', 'backup-rg', '--pack-size', String(MiB), '--json']);
     expect(b.code, b.stdout.slice(-400) + b.stderr).toBe(0);
     const disks = [join(dir, 'disk1'), join(dir, 'disk2')];
     for (const [i, d] of disks.entries()) await initFolderDisk(d, `CONTFRESH${i + 1}`, 4 * MiB);
-    const dp = await cli(['diskprep', `s:${staging}`, '--job', JOB, ...disks.flatMap((d) => ['--disk', d]), '--passphrase-file', pf, '--no-job', '--container-sas', await writeSasFile(dir, sandboxCredential(sb, key), JOB), '--yes', '--json']);
+    const dp = await cli(['diskprep', `s:${stagingLocation}`, '--job', JOB, ...disks.flatMap((d) => ['--disk', d]), '--passphrase-file', pf, '--no-job', '--container-sas', await writeSasFile(dir, sandboxCredential(sb, key), JOB), '--yes', '--json']);
     expect(dp.code, dp.stdout.slice(-600) + dp.stderr).toBe(0);
-    const imp = await importThroughDatacenter(sb, token, key, staging, JOB, PASSPHRASE, disks);
+    const imp = await importThroughDatacenter(sb, token, key, stagingLocation, JOB, PASSPHRASE, disks);
     expect(imp.state).toBe('Completed');
     expect(imp.bad).toEqual([]);
 
     // The old machine is gone: no staging folder (no seed.json anywhere), no disks, a data dir never used before.
-    await rm(staging, { recursive: true, force: true });
+    await rm(stagingLocation, { recursive: true, force: true });
     for (const d of disks) await rm(d, { recursive: true, force: true });
     const dataDir = join(dir, 'new-machine-data');
     await mkdir(dataDir);

@@ -21,12 +21,12 @@ export async function accountKey(sb: SandboxHandle, token: string): Promise<stri
  * Creates the import job from drives.json, ships, receives the disks and transfers; returns the paths of the staged
  * files whose blob differs from the staged bytes (empty = every blob intact) and the job's final state.
  */
-export async function importThroughDatacenter(sb: SandboxHandle, token: string, key: string, staging: string, job: string, passphrase: string, disks: string[]): Promise<{ state: string; bad: string[]; drives: unknown[] }> {
+export async function importThroughDatacenter(sb: SandboxHandle, token: string, key: string, stagingLocation: string, job: string, passphrase: string, disks: string[]): Promise<{ state: string; bad: string[]; drives: unknown[] }> {
   const arm = (path: string, method = 'GET', body?: unknown) => sbRequest(`${sb.armUrl}${path}`, { method, body, token, ca: sb.caCertPem });
   const jobPath = `/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.ImportExport/jobs/${job}?api-version=2021-01-01`;
-  const staged = await findJob(staging, job);
+  const staged = await findJob(stagingLocation, job);
   const protector = await passphraseProtector(passphrase, staged.seed);
-  await createJobFromDrives(stateDirFor(staging, job), protector, async (req) => {
+  await createJobFromDrives(stateDirFor(stagingLocation, job), protector, async (req) => {
     const put = await arm(jobPath, 'PUT', {
       location: 'West US',
       properties: {
@@ -53,7 +53,7 @@ export async function importThroughDatacenter(sb: SandboxHandle, token: string, 
     const blob = await new BlobClient(`${sb.blobUrl}/${ACCOUNT}/${staged.seed.container}/${job}/${f.path}`, caTrustingPipeline(new StorageSharedKeyCredential(ACCOUNT, key), sb.caCertPem))
       .downloadToBuffer()
       .catch(() => null);
-    if (!blob || !blob.equals(await readFile(join(staging, job, f.path)))) bad.push(f.path);
+    if (!blob || !blob.equals(await readFile(join(stagingLocation, job, f.path)))) bad.push(f.path);
   }
   return { state: info.properties.state, bad, drives: info.properties.driveList };
 }

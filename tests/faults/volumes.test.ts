@@ -74,7 +74,7 @@ afterAll(async () => {
   await cleanup?.();
 });
 
-const backupArgs = (staging: string, job: string) => ['backup', '--items', src, '--staging', staging, '--job', job, '--passphrase-file', pf, '--pack-size', String(1 << 20), '--json'];
+const backupArgs = (stagingLocation: string, job: string) => ['backup', '--items', src, '--staging', stagingLocation, '--job', job, '--passphrase-file', pf, '--pack-size', String(1 << 20), '--json'];
 
 /**
  * Runs Back Up Now and injects `fault` at the engine point `at` (default `pack:1`: one pack committed to resume
@@ -83,12 +83,12 @@ const backupArgs = (staging: string, job: string) => ['backup', '--items', src, 
  * under load.
  */
 let pauses = 0;
-async function backupWithFault(staging: string, job: string, fault: () => void | Promise<void>, at = 'pack:1') {
+async function backupWithFault(stagingLocation: string, job: string, fault: () => void | Promise<void>, at = 'pack:1') {
   const marker = join(dir, `pause-${++pauses}`);
   let fired = false;
   let exited = false;
   let injected: Promise<void> = Promise.resolve();
-  const r = await cli(backupArgs(staging, job), {
+  const r = await cli(backupArgs(stagingLocation, job), {
     env: { OBC_TEST_PAUSE_AT: at, OBC_TEST_PAUSE_FILE: marker },
     onChild: (child) => {
       child.on('exit', () => (exited = true));
@@ -121,13 +121,13 @@ async function committedPacksIntact(jobDir: string): Promise<number> {
   return state.packs.length;
 }
 
-async function finishAndCheck(staging: string, job: string): Promise<void> {
-  const again = await cli(backupArgs(staging, job));
+async function finishAndCheck(stagingLocation: string, job: string): Promise<void> {
+  const again = await cli(backupArgs(stagingLocation, job));
   expect(again.code, again.stdout.slice(-600) + again.stderr).toBe(0);
   expect(resultOf(again)?.result?.resumed).toBe(true);
-  expect((await verifyJob(new StagingFolderSource(join(staging, job)), PASSPHRASE)).ok).toBe(true);
+  expect((await verifyJob(new StagingFolderSource(join(stagingLocation, job)), PASSPHRASE)).ok).toBe(true);
   const out = join(dir, `out-${job}`);
-  const reader = await openStagingJob(staging, job, PASSPHRASE);
+  const reader = await openStagingJob(stagingLocation, job, PASSPHRASE);
   try {
     await restoreJob(reader, { to: out });
   } finally {
@@ -139,10 +139,10 @@ async function finishAndCheck(staging: string, job: string): Promise<void> {
 describe('volume faults', () => {
   it('staging volume fills up mid-backup: clear NO_SPACE/ENOSPC message naming the file, committed packs intact, resumes after space is freed', async (ctx) => {
     if (!canMount) return ctx.skip('mount -t tmpfs is not permitted here');
-    const staging = join(dir, 'st-full');
-    await mkdir(staging);
-    mountTmpfs(staging, '14m'); // passes the up-front check (~7 MiB needed), then a filler takes the rest
-    const filler = join(staging, 'filler.bin');
+    const stagingLocation = join(dir, 'st-full');
+    await mkdir(stagingLocation);
+    mountTmpfs(stagingLocation, '14m'); // passes the up-front check (~7 MiB needed), then a filler takes the rest
+    const filler = join(stagingLocation, 'filler.bin');
     const fill = () => {
       // Synchronously, so the volume is full before the backup writes its next pack; ENOSPC here is the point.
       try {
@@ -151,42 +151,42 @@ describe('volume faults', () => {
         /* full */
       }
     };
-    const { r, fired } = await backupWithFault(staging, 'full-job', fill);
+    const { r, fired } = await backupWithFault(stagingLocation, 'full-job', fill);
     expect(fired).toBe(true);
     const res = resultOf(r);
     expect(r.code, r.stdout.slice(-600)).toBe(1);
     expect(res?.error?.code).toBe('NO_SPACE');
     expect(res?.error?.message).toMatch(/full|no space|space/i);
-    expect(res?.error?.message).toContain(staging);
-    const jobDir = join(staging, 'full-job');
+    expect(res?.error?.message).toContain(stagingLocation);
+    const jobDir = join(stagingLocation, 'full-job');
     expect(await committedPacksIntact(jobDir)).toBeGreaterThan(0);
     expect((await readSeed(jobDir))?.state).toBe('inProgress');
     await rm(filler);
-    await finishAndCheck(staging, 'full-job');
+    await finishAndCheck(stagingLocation, 'full-job');
   });
 
   it('staging volume turns read-only mid-backup: clear message, resumes once writable', async (ctx) => {
     if (!canMount) return ctx.skip('mount -t tmpfs is not permitted here');
-    const staging = join(dir, 'st-ro');
-    await mkdir(staging);
-    mountTmpfs(staging, '64m');
+    const stagingLocation = join(dir, 'st-ro');
+    await mkdir(stagingLocation);
+    mountTmpfs(stagingLocation, '64m');
     // The kernel refuses `remount,ro` while a file is open for writing, and at `pack:N` the next pack already is:
     // inject it once every pack is committed and the catalog written, so completing seed.json is what fails.
-    const { r, fired } = await backupWithFault(staging, 'ro-job', () => remountReadOnly(staging), 'catalog');
+    const { r, fired } = await backupWithFault(stagingLocation, 'ro-job', () => remountReadOnly(stagingLocation), 'catalog');
     expect(fired).toBe(true);
     const res = resultOf(r);
     expect(r.code, r.stdout.slice(-600)).toBe(1);
     expect(res?.error?.message, JSON.stringify(res?.error)).toMatch(/read-only/i);
-    expect(res?.error?.message).toContain(staging);
-    remount(staging, 'rw');
-    const jobDir = join(staging, 'ro-job');
+    expect(res?.error?.message).toContain(stagingLocation);
+    remount(stagingLocation, 'rw');
+    const jobDir = join(stagingLocation, 'ro-job');
     await committedPacksIntact(jobDir);
-    await finishAndCheck(staging, 'ro-job');
+    await finishAndCheck(stagingLocation, 'ro-job');
   });
 
   it('the staging job folder is removed mid-backup (replaced by a file): clear message naming it; a rerun after clean-up completes', async () => {
-    const staging = join(dir, 'st-gone');
-    const jobDir = join(staging, 'gone-job');
+    const stagingLocation = join(dir, 'st-gone');
+    const jobDir = join(stagingLocation, 'gone-job');
     const remove = () => {
       // Synchronous, so the folder is gone before the backup can write its next pack. The backup may add a file
       // between rm's listing and its rmdir (ENOTEMPTY): take it again, a bounded number of times.
@@ -200,13 +200,13 @@ describe('volume faults', () => {
         }
       }
     };
-    const { r, fired } = await backupWithFault(staging, 'gone-job', remove);
+    const { r, fired } = await backupWithFault(stagingLocation, 'gone-job', remove);
     expect(fired).toBe(true);
     const res = resultOf(r);
     expect(r.code, r.stdout.slice(-600)).toBe(1);
     expect(res?.error?.message, JSON.stringify(res?.error)).toContain(jobDir);
     await rm(jobDir, { recursive: true, force: true });
-    const again = await cli(backupArgs(staging, 'gone-job'));
+    const again = await cli(backupArgs(stagingLocation, 'gone-job'));
     expect(again.code, again.stdout.slice(-600)).toBe(0);
     expect((await verifyJob(new StagingFolderSource(jobDir), PASSPHRASE)).ok).toBe(true);
   });
@@ -214,13 +214,13 @@ describe('volume faults', () => {
   it('a target disk fills up mid-copy: clear NO_SPACE naming the disk, the partial file is not committed, resume completes after space is added', async (ctx) => {
     if (!canMount) return ctx.skip('mount -t tmpfs is not permitted here');
     const root = join(dir, 'dp-full');
-    const staging = join(root, 'staging');
-    await makeStaging(staging, 'dpfull', [3 * MiB, 3 * MiB, 2 * MiB + 512], { container: 'seed' });
+    const stagingLocation = join(root, 'staging');
+    await makeStaging(stagingLocation, 'dpfull', [3 * MiB, 3 * MiB, 2 * MiB + 512], { container: 'seed' });
     await mkdir(join(root, 'mnt'), { recursive: true });
     mountTmpfs(join(root, 'mnt'), '5m'); // the folder disk claims 12 MiB; the real volume holds 5
     const [disk] = await makeDisks(join(root, 'mnt'), [12 * MiB], 'FULLD');
     const sas = await writeSasFile(root, testCredential, 'dpfull'); // the manifests' container SAS, no sign-in
-    const args = ['diskprep', `s:${staging}`, '--job', 'dpfull', '--disk', disk, '--yes', '--no-job', '--container-sas', sas, '--json'];
+    const args = ['diskprep', `s:${stagingLocation}`, '--job', 'dpfull', '--disk', disk, '--yes', '--no-job', '--container-sas', sas, '--json'];
     const env = { OBC_PASSPHRASE: TEST_PASSPHRASE };
     const r = await cli(args, { env });
     expect(r.code, r.stdout.slice(-800) + r.stderr).toBe(1);
@@ -234,14 +234,14 @@ describe('volume faults', () => {
     expect(started.length).toBeGreaterThan(committed.length);
     for (const c of journal.filter((x) => x.t === 'commit')) {
       const onDisk = await readFile(join(disk, 'obc-session-1', 'dpfull', ...c.path.split('/')));
-      expect(onDisk.equals(await readFile(join(staging, 'dpfull', c.path))), `${c.path} committed whole`).toBe(true);
+      expect(onDisk.equals(await readFile(join(stagingLocation, 'dpfull', c.path))), `${c.path} committed whole`).toBe(true);
     }
     remount(join(root, 'mnt'), 'size=16m');
     const again = await cli(args, { env });
     expect(again.code, again.stdout.slice(-800) + again.stderr).toBe(0);
     const last = (await readFile(join(disk, 'obc-journal.json'), 'utf8')).trim().split('\n').pop()!;
     expect(last).toMatch(/"t":"verified"/);
-    await cp(staging, join(root, 'copy-check'), { recursive: true }); // staging untouched by the fault
+    await cp(stagingLocation, join(root, 'copy-check'), { recursive: true }); // staging untouched by the fault
     expect((await readdir(join(root, 'copy-check', 'dpfull', 'packs'))).length).toBe(3);
   });
 });

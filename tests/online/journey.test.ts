@@ -65,15 +65,15 @@ describe('online restore points after a datacenter import (CLI)', () => {
     await writeFile(join(src, 'docs', 'old', 'notes.txt'), 'kept as it was\n'.repeat(2000));
     await writeFile(join(src, 'app.log'), 'first line\n');
     const pf = await writePassFile(dir);
-    const staging = join(dir, 'staging');
-    const b = await cli(['backup', '--items', src, '--staging', staging, '--job', JOB, '--passphrase-file', pf, '--storage-account', ACCOUNT, '--container', 'seed', '--subscription', sb.subscriptionId, '--resource-group', 'backup-rg', '--pack-size', String(MiB), '--json']);
+    const stagingLocation = join(dir, 'staging');
+    const b = await cli(['backup', '--items', src, '--staging', stagingLocation, '--job', JOB, '--passphrase-file', pf, '--storage-account', ACCOUNT, '--container', 'seed', '--subscription', sb.subscriptionId, '--resource-group', 'backup-rg', '--pack-size', String(MiB), '--json']);
     expect(b.code, b.stdout.slice(-400) + b.stderr).toBe(0);
     const disk = join(dir, 'disk1');
     await initFolderDisk(disk, 'JOURNEY1', 8 * MiB);
     // The manifests' container SAS the sandbox datacenter imports with.
-    const dp = await cli(['diskprep', `s:${staging}`, '--job', JOB, '--disk', disk, '--passphrase-file', pf, '--no-job', '--container-sas', await writeSasFile(dir, sandboxCredential(sb, key), JOB), '--yes', '--json']);
+    const dp = await cli(['diskprep', `s:${stagingLocation}`, '--job', JOB, '--disk', disk, '--passphrase-file', pf, '--no-job', '--container-sas', await writeSasFile(dir, sandboxCredential(sb, key), JOB), '--yes', '--json']);
     expect(dp.code, dp.stdout.slice(-600) + dp.stderr).toBe(0);
-    const imp = await importThroughDatacenter(sb, token, key, staging, JOB, PASSPHRASE, [disk]);
+    const imp = await importThroughDatacenter(sb, token, key, stagingLocation, JOB, PASSPHRASE, [disk]);
     expect(imp.state).toBe('Completed');
     expect(imp.bad).toEqual([]);
     const snaps: Array<{ id: string; walk: Walk }> = [{ id: 'seed', walk: await walkTree(src) }];
@@ -105,7 +105,7 @@ describe('online restore points after a datacenter import (CLI)', () => {
     expect(r3.packs).toBe(0);
 
     // The old machine is gone.
-    for (const d of [staging, disk, workDir]) await rm(d, { recursive: true, force: true });
+    for (const d of [stagingLocation, disk, workDir]) await rm(d, { recursive: true, force: true });
     const env2 = { OBC_DATA_DIR: newMachine };
     const where = ['--job', JOB, '--passphrase-file', pf, '--subscription', sb.subscriptionId, '--storage-account', ACCOUNT, '--container', 'seed'];
     // Back Up Now from the new machine (`obc backup --online`, nothing changed): a point at this instant, kept till its date.

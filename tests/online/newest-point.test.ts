@@ -39,10 +39,10 @@ describe('no --restore-point: the newest restore point', () => {
     const rnd = prng(77);
     await mkdir(src, { recursive: true });
     for (let i = 0; i < 3; i++) await writeFile(join(src, `f${i}.bin`), rnd(200_000 + i));
-    const staging = join(dir, 'staging');
-    await runBackup({ items: [src], staging, job: { name: JOB }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, snapshots: false });
+    const stagingLocation = join(dir, 'staging');
+    await runBackup({ items: [src], stagingLocation, job: { name: JOB }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, snapshots: false });
     const cc = await storage.container('seed');
-    await importStagedJob(cc, join(staging, JOB), JOB);
+    await importStagedJob(cc, join(stagingLocation, JOB), JOB);
 
     const tasks = new TaskManager();
     const svc = new BackupService(tasks, {}, recoverDeps({
@@ -66,7 +66,7 @@ describe('no --restore-point: the newest restore point', () => {
 
     // What Recover Data lists: the online point only, the seed's catalog being gone.
     expect(await svc.points({ source, passphrase: PASS })).toEqual({ points: [expect.objectContaining({ id: run.point.id, kind: 'online', files: 4 })], damaged: [] });
-    await expect(svc.points({ staging, job: JOB, passphrase: PASS })).rejects.toThrow(/choose the container/);
+    await expect(svc.points({ stagingLocation, job: JOB, passphrase: PASS })).rejects.toThrow(/choose the container/);
     const v1 = await verify();
     expect(v1.status, JSON.stringify(v1.error)).toBe('succeeded');
     expect(v1.result).toMatchObject({ ok: true, restorePoint: run.point.id, filesChecked: 4 });

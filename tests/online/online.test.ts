@@ -40,10 +40,10 @@ describe('online restore points (Azurite)', () => {
     for (let i = 0; i < 6; i++) await writeFile(join(src, 'sub', `f${i}.bin`), rnd(300_000 + i * 1000));
     await writeFile(join(src, 'grow.log'), 'start\n');
     await writeFile(join(src, 'keep.txt'), 'unchanged\n'.repeat(1000));
-    const staging = join(dir, 'staging');
-    await runBackup({ items: [src], staging, job: { name: JOB }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, snapshots: false });
+    const stagingLocation = join(dir, 'staging');
+    await runBackup({ items: [src], stagingLocation, job: { name: JOB }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, snapshots: false });
     const cc = await storage.container('backups');
-    await importStagedJob(cc, join(staging, JOB), JOB);
+    await importStagedJob(cc, join(stagingLocation, JOB), JOB);
     const snaps: Array<{ id: string; walk: Walk }> = [{ id: 'seed', walk: await walkTree(src) }];
 
     const workDir = join(dir, 'work');
@@ -109,10 +109,10 @@ describe('online restore points (Azurite)', () => {
     const rnd = prng(1602);
     await mkdir(src, { recursive: true });
     await writeFile(join(src, 'base.bin'), rnd(400_000));
-    const staging = join(dir, 'kill-staging');
-    await runBackup({ items: [src], staging, job: { name: job }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, snapshots: false });
+    const stagingLocation = join(dir, 'kill-staging');
+    await runBackup({ items: [src], stagingLocation, job: { name: job }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, snapshots: false });
     const cc = await storage.container('killed');
-    await importStagedJob(cc, join(staging, job), job);
+    await importStagedJob(cc, join(stagingLocation, job), job);
     // Three new packs' worth of incompressible data, sent in 256 KiB blocks.
     for (let i = 0; i < 3; i++) await writeFile(join(src, `new-${i}.bin`), rnd(900_000));
     const workDir = join(dir, 'kill-work');

@@ -43,7 +43,7 @@ async function seeded(job: string) {
   await mkdir(src, { recursive: true });
   await writeFile(join(src, 'base.bin'), prng(7)(300_000));
   const stagingLocation = join(dir, `${job}-staging`);
-  await runBackup({ items: [src], staging: stagingLocation, job: { name: job }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, snapshots: false });
+  await runBackup({ items: [src], stagingLocation: stagingLocation, job: { name: job }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, snapshots: false });
   const cc = await storage.container(job);
   await importStagedJob(cc, join(stagingLocation, job), job);
   return { src, stagingLocation, cc };

@@ -42,10 +42,10 @@ async function seeded(job: string) {
   await mkdir(src, { recursive: true });
   await writeFile(join(src, 'a.bin'), rnd(400_000));
   await writeFile(join(src, 'b.txt'), 'stays\n'.repeat(5000));
-  const staging = join(dir, `${job}-staging`);
-  await runBackup({ items: [src], staging, job: { name: job }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, snapshots: false });
+  const stagingLocation = join(dir, `${job}-staging`);
+  await runBackup({ items: [src], stagingLocation, job: { name: job }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, snapshots: false });
   const cc = await storage.container(job);
-  await importStagedJob(cc, join(staging, job), job);
+  await importStagedJob(cc, join(stagingLocation, job), job);
   const snaps = new Map<string, Walk>([['seed', await walkTree(src)]]);
   const workDir = join(dir, `${job}-work`);
   const run = async (d: number, more: Partial<Parameters<typeof runOnlineBackup>[0]> = {}): Promise<OnlineBackupResult> => {

@@ -34,15 +34,15 @@ describe('obc backup → obc diskprep → obc restore --from-disk with hostile n
     await writeFile(B(src, '/caf', [0xe9], '.txt'), 'latin-1 name\n');
     await writeFile(B(src, '/red', [0x1b], '[31malert', [0x07]), 'terminal escape in the name\n');
     await writeFile(join(src, '\u202Etxt.exe'), 'bidi override\n');
-    const staging = join(dir, 'staging');
+    const stagingLocation = join(dir, 'staging');
     const job = 'names-cli';
-    const bk = await cli(['backup', '--items', src, '--staging', staging, '--job', job, '--passphrase-file', pf, '--container', 'seed']);
+    const bk = await cli(['backup', '--items', src, '--staging', stagingLocation, '--job', job, '--passphrase-file', pf, '--container', 'seed']);
     expect(bk.code, bk.stderr).toBe(0);
     expect(bk.stdout).toMatch(/Backed up 5 files/);
     const disks = await makeDisks(join(dir, 'disks'), [64 << 20], 'NAMESD');
     // The manifests' container SAS from a file (no sign-in, no datacenter here).
     const sas = await writeSasFile(dir, testCredential, job, 'seed');
-    const dp = await cli(['diskprep', `s:${staging}`, '--job', job, '--disk', disks[0], '--yes', '--no-job', '--container-sas', sas], { env: { OBC_PASSPHRASE: PASSPHRASE } });
+    const dp = await cli(['diskprep', `s:${stagingLocation}`, '--job', job, '--disk', disks[0], '--yes', '--no-job', '--container-sas', sas], { env: { OBC_PASSPHRASE: PASSPHRASE } });
     expect(dp.code, dp.stderr + dp.stdout).toBe(0);
     const out = join(dir, 'out');
     const rs = await cli(['restore', '--job', job, '--from-disk', disks[0], '--passphrase-file', pf, '--to', out]);

@@ -25,13 +25,13 @@ describe('obc restore --original-location', () => {
     await mkdir(join(src, 'sub'), { recursive: true });
     await writeFile(join(src, 'a.txt'), 'alpha');
     await writeFile(join(src, 'sub', 'b.txt'), 'beta');
-    const staging = join(dir, 'staging');
-    const bk = await cli(['backup', '--items', src, '--staging', staging, '--job', 'orig-cli', '--passphrase-file', pf, '--container', 'seed']);
+    const stagingLocation = join(dir, 'staging');
+    const bk = await cli(['backup', '--items', src, '--staging', stagingLocation, '--job', 'orig-cli', '--passphrase-file', pf, '--container', 'seed']);
     expect(bk.code, bk.stderr).toBe(0);
     const before = await walkTree(src);
     await writeFile(join(src, 'a.txt'), 'changed after the backup');
     await rm(join(src, 'sub', 'b.txt'));
-    const rs = await cli(['restore', '--staging', staging, '--job', 'orig-cli', '--passphrase-file', pf, '--original-location', '--conflict', 'overwrite']);
+    const rs = await cli(['restore', '--staging', stagingLocation, '--job', 'orig-cli', '--passphrase-file', pf, '--original-location', '--conflict', 'overwrite']);
     expect(rs.code, rs.stderr + rs.stdout).toBe(0);
     expect(rs.stdout).toMatch(/Restored 2 files .* to the original location/);
     expect(compareWalks(before, await walkTree(src))).toEqual([]);

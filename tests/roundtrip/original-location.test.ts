@@ -31,7 +31,7 @@ async function twoItems() {
   await writeFile(join(b, 'g.txt'), 'gee');
   await symlink('f1.txt', join(a, 'link'));
   await chmod(join(a, 'sub'), 0o750);
-  await runBackup({ staging: join(base, 'staging'), job: { name: 'job-o' }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [a, b] });
+  await runBackup({ stagingLocation: join(base, 'staging'), job: { name: 'job-o' }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [a, b] });
   const [walkA, walkB] = await walkTrees([a, b]);
   // After the backup: one file changed, one deleted, one whole item deleted.
   await writeFile(join(a, 'f1.txt'), 'ONE, changed');
@@ -94,7 +94,7 @@ describe('restore to the original location', () => {
     await mkdir(folder);
     const file = join(folder, 'report.txt');
     await writeFile(file, 'v1');
-    await runBackup({ staging: join(base, 'staging'), job: { name: 'job-f' }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [file] });
+    await runBackup({ stagingLocation: join(base, 'staging'), job: { name: 'job-f' }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [file] });
     const [before] = await walkTrees([folder]);
     await rm(file);
     await chmod(folder, 0o705);
@@ -113,7 +113,7 @@ describe('restore to the original location', () => {
     const item = join(base, 'anc', 'real', 'item');
     await mkdir(item, { recursive: true });
     await writeFile(join(item, 'x.txt'), 'x');
-    await runBackup({ staging: join(base, 'staging'), job: { name: 'job-l' }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [item] });
+    await runBackup({ stagingLocation: join(base, 'staging'), job: { name: 'job-l' }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [item] });
     await rename(join(base, 'anc', 'real'), join(base, 'moved'));
     const outside = join(base, 'outside');
     await mkdir(outside);
@@ -132,7 +132,7 @@ describe('restore to the original location', () => {
     const item = join(base, 'anc', 'item');
     await mkdir(item, { recursive: true });
     await writeFile(join(item, 'x.txt'), 'x');
-    await runBackup({ staging: join(base, 'staging'), job: { name: 'job-m' }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [item] });
+    await runBackup({ stagingLocation: join(base, 'staging'), job: { name: 'job-m' }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [item] });
     await rm(join(base, 'anc'), { recursive: true });
     const reader = await openStagingJob(join(base, 'staging'), 'job-m', PASS);
     const r = await restoreJob(reader, { originalLocation: true });

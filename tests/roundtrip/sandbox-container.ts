@@ -17,7 +17,7 @@ import type { ManifestCredentialSource } from '../../electron/services/diskprep/
 
 export interface SandboxContainer {
   /** Imports the job's disks through the datacenter and opens the container as a pack source. */
-  importAndOpen(staging: string, job: string, passphrase: string, disks: string[]): Promise<PackSource>;
+  importAndOpen(stagingLocation: string, job: string, passphrase: string, disks: string[]): Promise<PackSource>;
   /** The manifests' container SAS the datacenter accepts: one stored access policy for every tree's job (a container holds five). */
   credential: ManifestCredentialSource;
   stop(): Promise<void>;
@@ -41,10 +41,10 @@ export async function openSandboxContainer(dataDir: string): Promise<SandboxCont
   const sas = sandboxCredential(sb, key, ACCOUNT);
   return {
     credential: (req) => sas({ ...req, jobName: 'roundtrip-trees' }),
-    async importAndOpen(staging, job, passphrase, disks) {
-      const imported = await importThroughDatacenter(sb, token, key, staging, job, passphrase, disks);
+    async importAndOpen(stagingLocation, job, passphrase, disks) {
+      const imported = await importThroughDatacenter(sb, token, key, stagingLocation, job, passphrase, disks);
       if (imported.bad.length) throw new Error(`datacenter import of ${job}: blobs differ from the staged files: ${imported.bad.join(', ')} (job state ${imported.state})`);
-      return importVerify.containerPackSource({ jobName: job, staging, subscriptionId: sb.subscriptionId, resourceGroup: 'backup-rg', storageAccount: ACCOUNT, container: 'roundtrip' });
+      return importVerify.containerPackSource({ jobName: job, stagingLocation, subscriptionId: sb.subscriptionId, resourceGroup: 'backup-rg', storageAccount: ACCOUNT, container: 'roundtrip' });
     },
     async stop() {
       await tasks.shutdown();

@@ -114,20 +114,20 @@ describe('secrets never appear in plain text', () => {
     const passFile = join(root, 'secret-input', 'pass.txt');
     await mkdir(join(root, 'secret-input'));
     await writeFile(passFile, PASSPHRASE + '\n', { mode: 0o600 });
-    const staging = join(root, 'staging');
+    const stagingLocation = join(root, 'staging');
     const job = 'secrets-seed';
-    const backup = await run('backup', '--items', src, '--staging', staging, '--job', job, '--passphrase-file', passFile, '--storage-account', 'obcseedv2', '--container', 'seeds', '--subscription', sub, '--resource-group', 'backup-rg', '--json');
+    const backup = await run('backup', '--items', src, '--staging', stagingLocation, '--job', job, '--passphrase-file', passFile, '--storage-account', 'obcseedv2', '--container', 'seeds', '--subscription', sub, '--resource-group', 'backup-rg', '--json');
     expect(backup.code, JSON.stringify(backup.lines.at(-1))).toBe(0);
 
     // Disk Prep onto two small folder disks, drives.json sealed with the passphrase.
     const disks = [join(root, 'disks', 'd1'), join(root, 'disks', 'd2')];
     for (const [i, d] of disks.entries()) expect((await run('disks', 'init', d, '--serial', `SECRETDISK${i}`, '--capacity', '6M', '--json')).code).toBe(0);
-    const prep = await run('diskprep', `s:${staging}`, '--no-job', '--job', job, ...disks.flatMap((d) => ['--disk', d]), '--passphrase-file', passFile, '--yes', '--json');
+    const prep = await run('diskprep', `s:${stagingLocation}`, '--no-job', '--job', job, ...disks.flatMap((d) => ['--disk', d]), '--passphrase-file', passFile, '--yes', '--json');
     expect(prep.code, JSON.stringify(prep.lines.at(-1))).toBe(0);
 
     // Import job from drives.json through the Azure layer, then tracking from the CLI.
-    const stateDir = stateDirFor(staging, job);
-    const protector = await passphraseProtector(PASSPHRASE, (await findJob(staging, job)).seed);
+    const stateDir = stateDirFor(stagingLocation, job);
+    const protector = await passphraseProtector(PASSPHRASE, (await findJob(stagingLocation, job)).seed);
     await createJobFromDrives(stateDir, protector, async (req) => {
       const j = await svc.createJob({
         subscriptionId: sub,
@@ -186,7 +186,7 @@ describe('secrets never appear in plain text', () => {
     // obc-disk.json on a folder disk stands in for BitLocker's own metadata on a real volume (see shared/disks.ts);
     // the test's own passphrase input file is the user's, not the app's.
     const exempt = (f: string) => f === passFile || (f.startsWith(join(root, 'disks')) && f.endsWith('obc-disk.json'));
-    const files = (await Promise.all([dataDir, staging, join(root, 'disks'), tmp].map(filesUnder))).flat().filter((f) => !exempt(f));
+    const files = (await Promise.all([dataDir, stagingLocation, join(root, 'disks'), tmp].map(filesUnder))).flat().filter((f) => !exempt(f));
     expect(files.length).toBeGreaterThan(10);
     const leaks: string[] = [];
     for (const f of files) {
@@ -210,8 +210,8 @@ describe('secrets never appear in plain text', () => {
 
   it('browser mode: policy passphrase, passphrase change and proxy password sent over the WebSocket at debug level', async () => {
     const data = join(root, 'browser-data');
-    const staging = join(root, 'browser-staging');
-    await mkdir(staging, { recursive: true });
+    const stagingLocation = join(root, 'browser-staging');
+    await mkdir(stagingLocation, { recursive: true });
     const services = await createServices({ dataDir: data, testHooks: false });
     const staticRoot = join(root, 'static');
     await mkdir(staticRoot, { recursive: true });
@@ -242,7 +242,7 @@ describe('secrets never appear in plain text', () => {
           ws.send(JSON.stringify({ t: 'invoke', id: mine, channel, payload }));
         });
       expect(await call('settings:set', { logLevel: 'debug' })).toMatchObject({ ok: true });
-      expect(await call('policy:save', { policy: samplePolicy({}, staging), passphrase: first })).toMatchObject({ ok: true });
+      expect(await call('policy:save', { policy: samplePolicy({}, stagingLocation), passphrase: first })).toMatchObject({ ok: true });
       // A wrong current passphrase is refused without echoing either value.
       const wrong = await call('properties:changePassphrase', { current: 'not the passphrase 0000', next: second });
       expect(wrong.ok).toBe(false);
@@ -256,7 +256,7 @@ describe('secrets never appear in plain text', () => {
       await host.close();
       await services.close();
     }
-    const files = (await Promise.all([data, staging, tmp].map(filesUnder))).flat();
+    const files = (await Promise.all([data, stagingLocation, tmp].map(filesUnder))).flat();
     expect(files.length).toBeGreaterThan(2);
     const leaks: string[] = [];
     const secrets = [first, second, proxyPassword, 'not the passphrase 0000'];

@@ -173,7 +173,7 @@ export function register(program: Command): void {
   /** A job reference: flags first, then this machine's backup policy and the job's seed.json (job-defaults.ts). */
   const ref = async (svc: AzureService, name: string, o: JobFlags) => {
     const jobName = need(checkJobName, name, 'job name');
-    const d = await jobDefaults(dataDir(), jobName, { staging: o.staging });
+    const d = await jobDefaults(dataDir(), jobName, { stagingLocation: o.staging });
     const missing = (flag: string, what: string) =>
       new AppError('VALIDATION', d.from.length ? `${flag} is required: ${d.from.join(' and ')} name(s) no ${what} for job ${jobName}.` : `${flag} is required: neither this machine's backup policy nor a seed.json (--staging <dir>) names job ${jobName}.`);
     const subscriptionId = o.subscription ?? d.subscriptionId;
@@ -198,7 +198,7 @@ export function register(program: Command): void {
       .option('--json', 'machine-readable output');
   withJobFlags(jobs.command('list').description('List the import jobs of a subscription (both services unless --job-type).')).action(async (o: JobFlags) =>
     withService(Boolean(o.json), async (svc) => {
-      const d = await jobDefaults(dataDir(), undefined, { staging: o.staging });
+      const d = await jobDefaults(dataDir(), undefined, { stagingLocation: o.staging });
       const sub = o.subscription ?? d.subscriptionId;
       if (!sub) throw new AppError('VALIDATION', '--subscription is required: no backup policy on this machine names one.');
       const list = await svc.listJobs(need(checkSubscriptionId, sub, '--subscription'), o.resourceGroup, jobTypeOf(o.jobType));
@@ -233,7 +233,7 @@ export function register(program: Command): void {
       .action(async (job: string, o: JobFlags & { storageAccount?: string; container?: string }) =>
         withService(Boolean(o.json), async (svc) => {
           const jobName = need(checkJobName, job, 'job name');
-          const d = await jobDefaults(dataDir(), jobName, { staging: o.staging });
+          const d = await jobDefaults(dataDir(), jobName, { stagingLocation: o.staging });
           const storageAccount = need(checkStorageAccountName, o.storageAccount ?? d.storageAccount, '--storage-account');
           const container = need(checkContainerName, o.container ?? d.container, '--container');
           const t = { jobName, storageAccount, container, subscriptionId: o.subscription ?? d.subscriptionId };

@@ -143,7 +143,7 @@ export function register(program: Command): void {
             svc.start({
               items: o.items,
               exclusions,
-              staging: o.staging,
+              stagingLocation: o.staging,
               job: {
                 name: o.job,
                 ...(o.storageAccount ? { storageAccount: o.storageAccount } : {}),
@@ -238,7 +238,7 @@ export function register(program: Command): void {
           const s = await runTask(tasks, () => svc.recover({ source, passphrase, ...(o.originalLocation ? { originalLocation: true as const } : { to: o.to as string }), paths: o.path, conflict: o.conflict }), json);
           const r = s.result as RestoreSummary | undefined;
           const point = r?.restorePoint ? ` (restore point ${r.restorePoint}${source.kind === 'container' && !source.restorePoint ? ', the newest' : ''})` : '';
-          const from = source.kind === 'staging' ? source.staging : source.kind === 'disks' ? `${source.disks.length} disk(s)` : `container ${source.container}${point}`;
+          const from = source.kind === 'staging' ? source.stagingLocation : source.kind === 'disks' ? `${source.disks.length} disk(s)` : `container ${source.container}${point}`;
           const already = r?.unchanged ? `; ${r.unchanged} already there with the same bytes` : '';
           finish(s, json, () => (r ? [`Restored ${r.files} files (${formatBytes(r.bytes)}) from ${from} to ${o.originalLocation ? 'the original location' : o.to}${already}.`, ...r.skipped.map((x) => `not restored: ${x.path}: ${x.reason}`)] : []));
         } finally {
@@ -253,7 +253,7 @@ export function restoreSource(o: { staging?: string; job: string; fromDisk?: str
   if (o.fromDisk && o.fromContainer) throw new AppError('VALIDATION', 'Give either --from-disk or --from-container, not both.');
   if (o.restorePoint && !o.fromContainer) throw new AppError('VALIDATION', '--restore-point needs --from-container: restore points live in the storage account container.', { field: 'restorePoint' });
   let source: unknown;
-  if (o.fromDisk) source = { kind: 'disks', disks: o.fromDisk, job: o.job, ...(o.staging ? { staging: o.staging } : {}) };
+  if (o.fromDisk) source = { kind: 'disks', disks: o.fromDisk, job: o.job, ...(o.staging ? { stagingLocation: o.staging } : {}) };
   else if (o.fromContainer) {
     for (const [k, flag] of [['subscription', '--subscription'], ['storageAccount', '--storage-account'], ['container', '--container']] as const)
       if (!o[k]) throw new AppError('VALIDATION', `--from-container needs ${flag}.`, { field: k });
@@ -264,12 +264,12 @@ export function restoreSource(o: { staging?: string; job: string; fromDisk?: str
       ...(o.resourceGroup ? { resourceGroup: o.resourceGroup } : {}),
       storageAccount: o.storageAccount,
       container: o.container,
-      ...(o.staging ? { staging: o.staging } : {}),
+      ...(o.staging ? { stagingLocation: o.staging } : {}),
       ...(o.restorePoint ? { restorePoint: o.restorePoint } : {}),
     };
   } else {
     if (!o.staging) throw new AppError('VALIDATION', 'Give --staging <dir>, --from-disk <dir>... or --from-container.', { field: 'staging' });
-    source = { kind: 'staging', staging: o.staging, job: o.job };
+    source = { kind: 'staging', stagingLocation: o.staging, job: o.job };
   }
   const r = recoverSourceSchema.safeParse(source);
   if (!r.success) throw new AppError('VALIDATION', `Invalid restore source: ${r.error.issues.map((i) => `${i.path.join('.') || 'source'}: ${i.message}`).join('; ')}`);

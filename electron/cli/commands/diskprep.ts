@@ -18,8 +18,8 @@ import type { JobPlan } from './diskprep-job.ts';
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** `s:<staging>` and `p:<publish settings>` in the original tool's form (switch letter, colon, value). */
-export function parseLegacyArgs(args: string[]): { staging?: string; publishSettings?: string; noJob: boolean } {
-  const out: { staging?: string; publishSettings?: string; noJob: boolean } = { noJob: false };
+export function parseLegacyArgs(args: string[]): { stagingLocation?: string; publishSettings?: string; noJob: boolean } {
+  const out: { stagingLocation?: string; publishSettings?: string; noJob: boolean } = { noJob: false };
   for (const a of args) {
     if (a === '--no-job') {
       out.noJob = true;
@@ -27,7 +27,7 @@ export function parseLegacyArgs(args: string[]): { staging?: string; publishSett
     }
     const m = /^([sSpP]):(.+)$/.exec(a);
     if (!m) throw new AppError('VALIDATION', `Unknown argument "${a}": use s:<staging location> (and --disk, --job …).`);
-    if (m[1].toLowerCase() === 's') out.staging = m[2];
+    if (m[1].toLowerCase() === 's') out.stagingLocation = m[2];
     else out.publishSettings = m[2];
   }
   return out;
@@ -44,9 +44,9 @@ function humanProgress(p: DiskPrepProgress): string {
  * Like the original tool: with one job in the staging location, show it for confirmation; with several, choose.
  * Non-interactive runs (--json, --yes, no terminal) leave the choice to the engine (one job, or --job).
  */
-async function chooseJob(staging: string, nonInteractive: boolean): Promise<string | undefined> {
+async function chooseJob(stagingLocation: string, nonInteractive: boolean): Promise<string | undefined> {
   if (nonInteractive || !process.stdin.isTTY) return undefined;
-  const d = await discoverJobs(staging);
+  const d = await discoverJobs(stagingLocation);
   for (const b of d.broken) process.stderr.write(`warning: ${b.seedPath} ${b.reason}\n`);
   if (d.jobs.length === 1) {
     const j = d.jobs[0];
@@ -132,7 +132,7 @@ export function register(program: Command): void {
         const badContainer = o.container === undefined ? null : checkContainerName(o.container);
         if (badContainer) throw new AppError('VALIDATION', `--container: ${badContainer}`, { field: 'container' });
         const legacy = parseLegacyArgs(args);
-        if (!legacy.staging) throw new AppError('VALIDATION', 'The staging location is required: diskprep s:<staging location> --disk <letter|folder>.');
+        if (!legacy.stagingLocation) throw new AppError('VALIDATION', 'The staging location is required: diskprep s:<staging location> --disk <letter|folder>.');
         if (legacy.publishSettings) {
           const note = `p:${legacy.publishSettings} is obsolete: publish-settings files belonged to the classic (ASM) Import/Export API retired in 2023. The job is created through your Entra sign-in; the argument is ignored.`;
           if (json) jsonLine({ type: 'notice', message: note });
@@ -150,8 +150,8 @@ export function register(program: Command): void {
         let lastLine = 0;
         let warnedShort = false;
         const hook = haltHook();
-        const staging = legacy.staging;
-        const jobName = o.job ?? (await chooseJob(staging, json || o.yes === true));
+        const stagingLocation = legacy.stagingLocation;
+        const jobName = o.job ?? (await chooseJob(stagingLocation, json || o.yes === true));
         const interactive = !json && process.stdin.isTTY === true;
         if (!/^\d+$/.test(o.signinTimeout) || Number(o.signinTimeout) < 10 || Number(o.signinTimeout) > 3600)
           throw new AppError('VALIDATION', `--signin-timeout "${o.signinTimeout}" must be a whole number of seconds from 10 to 3600.`);
@@ -161,7 +161,7 @@ export function register(program: Command): void {
         if (o.jobType !== undefined && !chosen) throw new AppError('VALIDATION', `--job-type "${o.jobType}" must be import-export or data-box.`);
         if (!legacy.noJob) {
           // Sign-in, storage account, datacenter and shipping details are checked before any disk is touched.
-          const staged = await findJob(staging, jobName);
+          const staged = await findJob(stagingLocation, jobName);
           // Decision 1: the job type chosen here, else the one the policy recorded in seed.json, else Data Box.
           const backend = chosen ?? staged.seed.jobBackend ?? 'DataBox';
           const { planJobCreation } = await import('./diskprep-job.ts');
@@ -177,7 +177,7 @@ export function register(program: Command): void {
           credential = azureManifestCredential(sasService);
         }
         const run = () => runDiskPrep({
-          staging,
+          stagingLocation,
           ...(jobName ? { job: jobName } : {}),
           ...(o.container ? { container: o.container } : {}),
           disks,
@@ -239,7 +239,7 @@ export function register(program: Command): void {
         preparedList = join(res.stateDir, 'drives.json');
         if (plan) {
           const { createPlannedJob, jobSummary } = await import('./diskprep-job.ts');
-          const made = await createPlannedJob(plan, { stateDir: res.stateDir, protector: await passphraseProtector(passphrase, (await findJob(staging, res.jobName)).seed), interactive, signInTimeoutMs, signal: ac.signal, say, extendSas: !o.containerSas });
+          const made = await createPlannedJob(plan, { stateDir: res.stateDir, protector: await passphraseProtector(passphrase, (await findJob(stagingLocation, res.jobName)).seed), interactive, signInTimeoutMs, signal: ac.signal, say, extendSas: !o.containerSas });
           const summary = jobSummary(made, plan);
           if (json) jsonLine({ type: 'job', created: made.created, job: made.job, target: plan.target, carriers: plan.carriers, summary });
           else process.stdout.write(summary.join('\n') + '\n');
@@ -295,7 +295,7 @@ export function register(program: Command): void {
     .option('--json', 'JSON output')
     .action(async (o: { staging?: string; folderRoot: string[]; json?: boolean }) => {
       try {
-        const ctx = o.staging ? { stagingPath: o.staging } : {};
+        const ctx = o.staging ? { stagingLocation: o.staging } : {};
         const win = new WindowsDiskProvider();
         const list = [...(await win.list(ctx)), ...(await new FolderDiskProvider({ searchRoots: o.folderRoot }).list(ctx))];
         if (o.json) jsonLine({ type: 'result', disks: list, windowsAvailable: win.available });

@@ -88,7 +88,7 @@ export function register(program: Command): void {
         const badContainer = o.container === undefined ? null : checkContainerName(o.container);
         if (badContainer) throw new AppError('VALIDATION', `--container: ${badContainer}`, { field: 'container' });
         const { taskId } = await svc.start({
-          staging: o.staging,
+          stagingLocation: o.staging,
           jobName: o.job,
           ...(o.subscription ? { subscriptionId: o.subscription } : {}),
           ...(o.resourceGroup ? { resourceGroup: o.resourceGroup } : {}),
@@ -118,7 +118,7 @@ export function register(program: Command): void {
     .action(async (o: Opts) => {
       const json = !!o.json;
       await withVerify(json, async (svc) => {
-        const r = await svc.cleanupStaging({ staging: o.staging, jobName: o.job, confirmJobName: o.confirm ?? '' });
+        const r = await svc.cleanupStaging({ stagingLocation: o.staging, jobName: o.job, confirmJobName: o.confirm ?? '' });
         if (json) jsonLine({ type: 'result', result: r });
         else process.stdout.write(`Deleted ${r.folder}: ${r.removedFiles} files, ${formatBytes(r.removedBytes)}. seed.json kept at ${r.seedKeptAt}.\n`);
       });

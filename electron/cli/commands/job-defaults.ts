@@ -16,7 +16,7 @@ export interface JobDefaults {
   backend?: JobBackendName;
   storageAccount?: string;
   container?: string;
-  staging?: string;
+  stagingLocation?: string;
   /** Where the values came from, for the user ("the backup policy", "<staging>/<job>/seed.json"). */
   from: string[];
 }
@@ -29,7 +29,7 @@ export async function policyOwnDisk(dataDir: string) {
 }
 
 /** The defaults for job `job` (or, without a name, the policy's job). */
-export async function jobDefaults(dataDir: string, job: string | undefined, o: { staging?: string | undefined } = {}): Promise<JobDefaults & { jobName?: string }> {
+export async function jobDefaults(dataDir: string, job: string | undefined, o: { stagingLocation?: string | undefined } = {}): Promise<JobDefaults & { jobName?: string }> {
   const out: JobDefaults & { jobName?: string } = { from: [] };
   const own = await policyOwnDisk(dataDir);
   if (own && (!job || own.importJobName === job)) {
@@ -39,23 +39,23 @@ export async function jobDefaults(dataDir: string, job: string | undefined, o: {
       resourceGroup: own.jobResourceGroup,
       storageAccount: own.storageAccount,
       container: own.container,
-      staging: own.stagingLocation,
+      stagingLocation: own.stagingLocation,
       ...(own.jobBackend ? { backend: own.jobBackend } : {}),
     });
     out.from.push('the backup policy');
   }
-  const staging = o.staging ?? out.staging;
+  const stagingLocation = o.stagingLocation ?? out.stagingLocation;
   const name = job ?? out.jobName;
   // The one reader of seed.json (its own checksum, then the schema): a damaged one is named, never half-used.
-  const seed = staging && name ? await readSeed(jobDirOf(staging, name)) : null;
+  const seed = stagingLocation && name ? await readSeed(jobDirOf(stagingLocation, name)) : null;
   if (seed) {
     out.subscriptionId ??= seed.subscriptionId;
     out.resourceGroup ??= seed.resourceGroup;
     out.storageAccount ??= seed.storageAccount;
     out.container ??= seed.container;
     if (seed.jobBackend) out.backend ??= seed.jobBackend;
-    out.staging = staging;
-    out.from.push(join(staging!, name!, 'seed.json'));
+    out.stagingLocation = stagingLocation;
+    out.from.push(join(stagingLocation!, name!, 'seed.json'));
   }
   return out;
 }

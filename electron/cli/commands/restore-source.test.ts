@@ -3,7 +3,7 @@ import { restoreSource } from './backup.ts';
 
 describe('obc restore: source options', () => {
   it('maps --staging, --from-disk and --from-container to a recover source', () => {
-    expect(restoreSource({ staging: '/st', job: 'job-a' })).toEqual({ kind: 'staging', staging: '/st', job: 'job-a' });
+    expect(restoreSource({ staging: '/st', job: 'job-a' })).toEqual({ kind: 'staging', stagingLocation: '/st', job: 'job-a' });
     expect(restoreSource({ job: 'job-a', fromDisk: ['/d1', '/d2'] })).toEqual({ kind: 'disks', disks: ['/d1', '/d2'], job: 'job-a' });
     expect(restoreSource({ job: 'job-a', fromContainer: true, subscription: 'sub', storageAccount: 'acct1', container: 'seed' })).toEqual({
       kind: 'container',

@@ -50,9 +50,9 @@ describe('Back Up Now survives kill -9 (CLI child process)', () => {
     await writeFile(join(src, 'docs', 'empty.txt'), '');
     const pf = join(dir, 'pass.txt');
     await writeFile(pf, PASS + '\n');
-    const staging = join(dir, 'staging');
-    const args = ['backup', '--items', src, '--staging', staging, '--job', 'crash-job', '--passphrase-file', pf, '--pack-size', String(1 << 20), '--json'];
-    const jobDir = join(staging, 'crash-job');
+    const stagingLocation = join(dir, 'staging');
+    const args = ['backup', '--items', src, '--staging', stagingLocation, '--job', 'crash-job', '--passphrase-file', pf, '--pack-size', String(1 << 20), '--json'];
+    const jobDir = join(stagingLocation, 'crash-job');
 
     const k1 = await cli(args, { OBC_TEST_KILL_AT: 'seed' });
     expect(k1.signal).toBe('SIGKILL');
@@ -91,10 +91,10 @@ describe('Back Up Now survives kill -9 (CLI child process)', () => {
     // Nothing stored twice: the packs hold about one copy of the (incompressible) data.
     expect(result.result.storedBytes).toBeLessThan(12 * (2 << 20) * 1.25);
 
-    const v = await cli(['verify', '--staging', staging, '--job', 'crash-job', '--passphrase-file', pf]);
+    const v = await cli(['verify', '--staging', stagingLocation, '--job', 'crash-job', '--passphrase-file', pf]);
     expect(v.code).toBe(0);
     const out = join(dir, 'out');
-    const r = await cli(['restore', '--staging', staging, '--job', 'crash-job', '--passphrase-file', pf, '--to', out]);
+    const r = await cli(['restore', '--staging', stagingLocation, '--job', 'crash-job', '--passphrase-file', pf, '--to', out]);
     expect(r.code).toBe(0);
     expect(await diffTrees(src, join(out, catalogPathOf(src)), { mtimes: true })).toEqual([]);
 
@@ -110,18 +110,18 @@ describe('Back Up Now survives kill -9 (CLI child process)', () => {
     await writeFile(join(src, 'a.txt'), 'a');
     const pf = join(dir, 'pass.txt');
     await writeFile(pf, PASS);
-    const staging = join(dir, 'staging');
-    expect((await cli(['backup', '--items', src, '--staging', staging, '--job', 'Bad_Name', '--passphrase-file', pf])).code).toBe(2);
-    expect((await cli(['backup', '--staging', staging])).code).toBe(2);
-    const missingPf = await cli(['backup', '--items', src, '--staging', staging, '--job', 'job-x', '--passphrase-file', join(dir, 'nope')]);
+    const stagingLocation = join(dir, 'staging');
+    expect((await cli(['backup', '--items', src, '--staging', stagingLocation, '--job', 'Bad_Name', '--passphrase-file', pf])).code).toBe(2);
+    expect((await cli(['backup', '--staging', stagingLocation])).code).toBe(2);
+    const missingPf = await cli(['backup', '--items', src, '--staging', stagingLocation, '--job', 'job-x', '--passphrase-file', join(dir, 'nope')]);
     expect(missingPf.code).toBe(2);
     expect(missingPf.stderr).toContain(join(dir, 'nope'));
-    const warn = await cli(['backup', '--items', src, join(dir, 'missing-item'), '--staging', staging, '--job', 'job-x', '--passphrase-file', pf]);
+    const warn = await cli(['backup', '--items', src, join(dir, 'missing-item'), '--staging', stagingLocation, '--job', 'job-x', '--passphrase-file', pf]);
     expect(warn.code).toBe(3);
     expect(warn.stdout).toContain(`skipped: ${join(dir, 'missing-item')}: vanished during the scan`);
     const bad = join(dir, 'bad.txt');
     await writeFile(bad, 'definitely the wrong passphrase');
-    const wrong = await cli(['verify', '--staging', staging, '--job', 'job-x', '--passphrase-file', bad]);
+    const wrong = await cli(['verify', '--staging', stagingLocation, '--job', 'job-x', '--passphrase-file', bad]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/passphrase does not match/);
   });

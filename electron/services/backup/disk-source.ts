@@ -110,7 +110,7 @@ export class DiskPackSource implements PackSource {
  * hold), else a disk's copy of seed.json (`obc-seed.json`), else the staging folder's — each only if it is the backup
  * the disks were prepared for.
  */
-async function findSeed(disks: PreparedDisk[], job: string, staging?: string): Promise<{ text: string; seed: SeedDescriptor; from: string }> {
+async function findSeed(disks: PreparedDisk[], job: string, stagingLocation?: string): Promise<{ text: string; seed: SeedDescriptor; from: string }> {
   const want = disks.find((d) => d.backup)?.backup;
   const problems: string[] = [];
   const candidates: Array<() => Promise<{ seed: SeedDescriptor; from: string } | null>> = [];
@@ -122,7 +122,7 @@ async function findSeed(disks: PreparedDisk[], job: string, staging?: string): P
       return b && { seed: seedFromDescriptor(decodeDescriptor(b, p), b), from: p };
     });
   }
-  for (const p of [...disks.map((d) => join(d.root, DISK_LAYOUT.seedFile)), ...(staging ? [join(resolve(staging), job, SEED_FILE)] : [])]) {
+  for (const p of [...disks.map((d) => join(d.root, DISK_LAYOUT.seedFile)), ...(stagingLocation ? [join(resolve(stagingLocation), job, SEED_FILE)] : [])]) {
     candidates.push(async () => {
       const text = await readFile(p, 'utf8').catch(() => null);
       if (text === null) return null;
@@ -165,7 +165,7 @@ function assertOneBackup(disks: PreparedDisk[], job: string): void {
  * Opens the given disks for `job`: every file seed.json lists must be on one of them, with its size. Missing files
  * are named (first 20), so the admin knows which disk is still to attach.
  */
-export async function openDiskSource(o: { disks: string[]; job: string; staging?: string }): Promise<DiskPackSource> {
+export async function openDiskSource(o: { disks: string[]; job: string; stagingLocation?: string }): Promise<DiskPackSource> {
   const disks: PreparedDisk[] = [];
   for (const g of o.disks) {
     const d = await readPreparedDisk(g, o.job);
@@ -173,7 +173,7 @@ export async function openDiskSource(o: { disks: string[]; job: string; staging?
     disks.push(d);
   }
   assertOneBackup(disks, o.job);
-  const { text, seed } = await findSeed(disks, o.job, o.staging);
+  const { text, seed } = await findSeed(disks, o.job, o.stagingLocation);
   const src = new DiskPackSource(disks, o.job, text);
   const missing: string[] = [];
   const wrongSize: string[] = [];

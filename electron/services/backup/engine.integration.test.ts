@@ -19,7 +19,7 @@ beforeEach(async () => ({ dir, cleanup } = await tempDir()));
 afterEach(async () => cleanup());
 
 const opts = (o: Partial<BackupOptions> & { items: string[] }): BackupOptions => ({
-  staging: join(dir, 'staging'),
+  stagingLocation: join(dir, 'staging'),
   job: { name: 'job-a' },
   passphrase: PASS,
   kdf: FAST_KDF,

@@ -49,7 +49,7 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
   const { signal } = opts;
   const jobName = opts.job.name;
   assertJobName(jobName);
-  const jobDir = jobDirOf(opts.staging, jobName);
+  const jobDir = jobDirOf(opts.stagingLocation, jobName);
   let seed = await readSeed(jobDir);
   if (seed?.state === 'complete') {
     if (!opts.overwrite) {
@@ -71,7 +71,7 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
   const meter = new ProgressMeter(opts.onProgress);
   meter.set({ phase: 'scanning' });
   const scan = await scanItems(opts.items, opts.exclusions ?? {}, signal, (p) => meter.set({ filesScanned: p.files, bytesScanned: p.bytes, currentFile: p.current }), {
-    neverInclude: neverBackedUp(opts.staging, jobDir, opts.items),
+    neverInclude: neverBackedUp(opts.stagingLocation, jobDir, opts.items),
     ...(snaps?.readPath ? { readPath: snaps.readPath } : {}),
   });
   const notes = [...(snaps?.notes ?? []), ...scan.excluded.map((x) => `${x} lies inside the items and is left out: a backup never contains its own staging location or job folder.`)];
@@ -85,19 +85,19 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
   const state0 = seed?.state === 'inProgress' ? await readState(jobDir) : null;
   const committedBytes = state0?.packs.reduce((s, p) => s + p.length, 0) ?? 0;
   const required = Math.max(1 << 20, requiredBytesFor(scan.bytes, scan.entries.length) - committedBytes);
-  const free = await (opts.freeSpace ?? freeSpace)(opts.staging);
+  const free = await (opts.freeSpace ?? freeSpace)(opts.stagingLocation);
   await opts.testHook?.('scanned');
   if (required > free) {
     throw new AppError(
       'NO_SPACE',
-      `The staging location ${opts.staging} has ${free} bytes free, but this backup needs up to ${required} bytes (${scan.files} files, ${scan.bytes} bytes; compression is not counted on). Free up space or choose a larger staging location.`,
-      { path: opts.staging, requiredBytes: required, freeBytes: free, sourceBytes: scan.bytes },
+      `The staging location ${opts.stagingLocation} has ${free} bytes free, but this backup needs up to ${required} bytes (${scan.files} files, ${scan.bytes} bytes; compression is not counted on). Free up space or choose a larger staging location.`,
+      { path: opts.stagingLocation, requiredBytes: required, freeBytes: free, sourceBytes: scan.bytes },
     );
   }
 
   if (seed?.state === 'complete') {
     // The disks prepared for the backup being replaced must never pass as this one's (issue 13 §2).
-    await retireDiskPrepState(opts.staging, jobName, `replaced-${identityOf(seed)?.id ?? 'backup'}`);
+    await retireDiskPrepState(opts.stagingLocation, jobName, `replaced-${identityOf(seed)?.id ?? 'backup'}`);
     await rm(jobDir, { recursive: true, force: true });
     seed = null;
   }

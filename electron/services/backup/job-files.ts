@@ -26,7 +26,7 @@ export const stateSchema = z.object({
 });
 export type JobState = z.infer<typeof stateSchema>;
 
-export const jobDirOf = (staging: string, job: string): string => join(resolve(staging), job);
+export const jobDirOf = (stagingLocation: string, job: string): string => join(resolve(stagingLocation), job);
 
 /** seed.json's own checksum: SHA-256 of the canonical JSON of everything else in the file (see shared/staging.ts). */
 export function seedSum(raw: object): string {
@@ -97,17 +97,17 @@ export interface StagingJobInfo {
 }
 
 /** Jobs found in a staging location (one folder per job, each with a seed.json). */
-export async function listStagingJobs(staging: string): Promise<StagingJobInfo[]> {
+export async function listStagingJobs(stagingLocation: string): Promise<StagingJobInfo[]> {
   let names: string[];
   try {
-    names = (await readdir(resolve(staging), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    names = (await readdir(resolve(stagingLocation), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('NOT_FOUND', `Staging location not found: ${staging}`, { path: staging });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('NOT_FOUND', `Staging location not found: ${stagingLocation}`, { path: stagingLocation });
     throw err;
   }
   const out: StagingJobInfo[] = [];
   for (const name of names) {
-    const dir = join(resolve(staging), name);
+    const dir = join(resolve(stagingLocation), name);
     const text = await readFile(join(dir, SEED_FILE), 'utf8').catch(() => null);
     if (text === null) continue;
     const c = checkSeedText(text);

@@ -24,17 +24,17 @@ const JOB = 'kdf-job';
 const HUGE = 1 << 22;
 let dir: string;
 let cleanup: () => Promise<void>;
-let staging: string;
+let stagingLocation: string;
 let disks: string[];
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('obc-kdf-'));
   const src = join(dir, 'src');
   await mkdir(src);
   await writeFile(join(src, 'a.bin'), prng(5)(300_000));
-  staging = join(dir, 'staging');
-  await runBackup({ items: [src], staging, job: { name: JOB, container: 'seed' }, passphrase: PASS, kdf: FAST_KDF });
+  stagingLocation = join(dir, 'staging');
+  await runBackup({ items: [src], stagingLocation, job: { name: JOB, container: 'seed' }, passphrase: PASS, kdf: FAST_KDF });
   disks = await makeDisks(dir, [8 << 20], 'KDF');
-  await runDiskPrep({ staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: PASS, workers: 2 });
+  await runDiskPrep({ stagingLocation, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: PASS, workers: 2 });
 });
 afterAll(async () => cleanup?.());
 
@@ -60,19 +60,19 @@ describe('scrypt parameters are capped in every reader (issue 13 §5)', () => {
   it('the engine refuses to derive with N = 2^22, naming it', async () => {
     const err = await cheaply(() => deriveKeys(PASS, Buffer.alloc(16), { N: HUGE, r: 8, p: 1 }).catch((e: unknown) => e));
     expect(err).toMatchObject({ code: 'CORRUPT_DATA', message: expect.stringMatching(/N = 4194304/) });
-    const seed = JSON.parse(await readFile(join(staging, JOB, 'seed.json'), 'utf8'));
+    const seed = JSON.parse(await readFile(join(stagingLocation, JOB, 'seed.json'), 'utf8'));
     const e2 = await cheaply(() => unlockJob(PASS, { ...seed.crypto, N: HUGE }, JOB, 'a disk copy').catch((e: unknown) => e));
     expect(e2).toMatchObject({ code: 'CORRUPT_DATA', message: expect.stringMatching(/in a disk copy are out of bounds.*N = 4194304/) });
   });
 
   it('seed.json in the staging folder: Recover Data and Disk Prep name the value', async () => {
-    const path = join(staging, JOB, 'seed.json');
+    const path = join(stagingLocation, JOB, 'seed.json');
     const good = await readFile(path, 'utf8');
     await writeFile(path, await hugeSeed(path));
     try {
-      const err = await cheaply(() => openStagingJob(staging, JOB, PASS).catch((e: unknown) => e));
+      const err = await cheaply(() => openStagingJob(stagingLocation, JOB, PASS).catch((e: unknown) => e));
       expect(err).toMatchObject({ code: 'CORRUPT_DATA', message: expect.stringMatching(/seed\.json at .* is damaged: crypto: scrypt N = 4194304/) });
-      const d = await discoverJobs(staging);
+      const d = await discoverJobs(stagingLocation);
       expect(d.broken.map((b) => b.reason).join()).toMatch(/N = 4194304 \(2\^22\)/);
     } finally {
       await writeFile(path, good);
@@ -94,7 +94,7 @@ describe('scrypt parameters are capped in every reader (issue 13 §5)', () => {
   });
 
   it("the container's (and each disk's) job descriptor, even with a checksum recomputed to match", async () => {
-    const bytes = await readFile(join(staging, JOB, DESCRIPTOR_PATH));
+    const bytes = await readFile(join(stagingLocation, JOB, DESCRIPTOR_PATH));
     const d = JSON.parse(bytes.toString('utf8'));
     d.crypto.N = HUGE;
     const { sum: _sum, ...rest } = d;

@@ -31,7 +31,7 @@ slow('backup engine, large cases [slow]', () => {
     for (const b of blocks) await fh.write(b.data, 0, b.data.length, b.at);
     await fh.truncate(size);
     await fh.close();
-    const r = await runBackup({ items: [src], staging: join(dir, 'staging'), job: { name: 'big-job' }, passphrase: PASS, kdf: FAST_KDF });
+    const r = await runBackup({ items: [src], stagingLocation: join(dir, 'staging'), job: { name: 'big-job' }, passphrase: PASS, kdf: FAST_KDF });
     expect(r.bytes).toBe(size);
     expect(r.storedBytes).toBeLessThan(16 << 20);
     const reader = await openStagingJob(join(dir, 'staging'), 'big-job', PASS);
@@ -69,7 +69,7 @@ slow('backup engine, large cases [slow]', () => {
       mkdirSync(sub, { recursive: true });
       for (let i = 0; i < 1000; i++) writeFileSync(join(sub, `f${i}.txt`), content(d, i));
     }
-    const r = await runBackup({ items: [src], staging: join(dir, 'staging'), job: { name: 'many-job' }, passphrase: PASS, kdf: FAST_KDF });
+    const r = await runBackup({ items: [src], stagingLocation: join(dir, 'staging'), job: { name: 'many-job' }, passphrase: PASS, kdf: FAST_KDF });
     expect(r.files).toBe(100_000);
     expect(r.skipped).toEqual([]);
     const reader = await openStagingJob(join(dir, 'staging'), 'many-job', PASS);

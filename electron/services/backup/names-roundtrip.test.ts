@@ -63,12 +63,12 @@ describe('names as bytes, end to end', () => {
     await symlink(B('../caf', [0xe9], '.txt'), B(src, '/link', [0xfe]));
     await symlink(B('target\\with\\backslashes'), B(src, '/link-bs'));
 
-    const staging = join(dir, 'staging');
-    const r = await runBackup({ items: [src], staging, job: { name: 'names-job' }, passphrase: PASS, kdf: FAST_KDF });
+    const stagingLocation = join(dir, 'staging');
+    const r = await runBackup({ items: [src], stagingLocation, job: { name: 'names-job' }, passphrase: PASS, kdf: FAST_KDF });
     expect(r.skipped).toEqual([]);
     expect(r.files).toBe(files.length + 1);
-    expect((await verifyJob(new StagingFolderSource(join(staging, 'names-job')), PASS)).ok).toBe(true);
-    const reader = await openStagingJob(staging, 'names-job', PASS);
+    expect((await verifyJob(new StagingFolderSource(join(stagingLocation, 'names-job')), PASS)).ok).toBe(true);
+    const reader = await openStagingJob(stagingLocation, 'names-job', PASS);
     const paths = reader.entries().map((e) => e.path);
     expect(paths).toEqual(expect.arrayContaining([expect.stringMatching(/\/a\\\\b$/), expect.stringMatching(/\/a\/b\/c$/), expect.stringMatching(/\/caf\\xE9\.txt$/)]));
     const out = join(dir, 'out');

@@ -26,7 +26,7 @@ export async function policyBoundPassphrase(store: PolicySecrets, job: string): 
 
 const same = (a: string, b: string): boolean => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
-export async function assertOnePassphrase(o: { staging: string; job: string; typed: string; overwrite?: boolean; bound: string | null }): Promise<void> {
+export async function assertOnePassphrase(o: { stagingLocation: string; job: string; typed: string; overwrite?: boolean; bound: string | null }): Promise<void> {
   if (o.bound !== null) {
     if (!same(o.bound, o.typed))
       throw new AppError(
@@ -36,7 +36,7 @@ export async function assertOnePassphrase(o: { staging: string; job: string; typ
       );
     return;
   }
-  const jobDir = join(o.staging, o.job);
+  const jobDir = join(o.stagingLocation, o.job);
   // A damaged seed.json is the engine's to report; here only a readable one is checked.
   const seed = await readSeed(jobDir).catch(() => null);
   if (!seed || (seed.state === 'complete' && !o.overwrite)) return;

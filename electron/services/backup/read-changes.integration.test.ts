@@ -28,7 +28,7 @@ describe('files that change while they are read', () => {
     const warnings: string[] = [];
     const r = await runBackup({
       items: [src],
-      staging: join(dir, 'staging'),
+      stagingLocation: join(dir, 'staging'),
       job: { name: 'chg-job' },
       passphrase: PASS,
       kdf: FAST_KDF,
@@ -58,7 +58,7 @@ describe('files that change while they are read', () => {
     const tasks = new TaskManager({ minIntervalMs: 10 });
     try {
       const svc = new BackupService(tasks, { kdf: FAST_KDF });
-      const snap = await tasks.waitFor(svc.start({ items: [src], staging: join(dir, 'staging'), job: { name: 'grow-job' }, passphrase: PASS }).taskId);
+      const snap = await tasks.waitFor(svc.start({ items: [src], stagingLocation: join(dir, 'staging'), job: { name: 'grow-job' }, passphrase: PASS }).taskId);
       writer.kill('SIGKILL');
       expect(snap.status).toBe('succeededWithWarnings');
       expect(snap.warnings.join('\n')).toMatch(/Changed while read: .*growing\.log: changed while it was read, and again/);

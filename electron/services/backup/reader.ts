@@ -210,8 +210,8 @@ export async function openJob(source: PackSource, passphrase: string): Promise<J
   return new JobReader(seed, catalog, source, keys);
 }
 
-export const openStagingJob = (staging: string, job: string, passphrase: string): Promise<JobReader> =>
-  openJob(new StagingFolderSource(join(resolve(staging), job)), passphrase);
+export const openStagingJob = (stagingLocation: string, job: string, passphrase: string): Promise<JobReader> =>
+  openJob(new StagingFolderSource(join(resolve(stagingLocation), job)), passphrase);
 
 /** For verify: unlock only (the catalog may be the damaged part). */
 export async function unlockSource(source: PackSource, passphrase: string): Promise<{ seed: SeedDescriptor; keys: JobKeys }> {

@@ -33,7 +33,7 @@ let dir: string;
 let cleanup: () => Promise<void>;
 let azurite: AzuriteHandle;
 let src: string;
-let staging: string;
+let stagingLocation: string;
 let tasks: TaskManager;
 let ctx: HandlerCtx;
 let signedIn = true;
@@ -53,13 +53,13 @@ beforeAll(async () => {
   await mkdir(join(src, 'sub'), { recursive: true });
   await writeFile(join(src, 'sub', 'one.bin'), rnd(2_500_000));
   await writeFile(join(src, 'note.txt'), 'restore me from the container\n');
-  staging = join(dir, 'staging');
-  await runBackup({ items: [src], staging, job: { name: JOB, subscriptionId: SUB, storageAccount: ACCOUNT, container: 'backups' }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20 });
-  const seed = JSON.parse(await readFile(join(staging, JOB, 'seed.json'), 'utf8')) as { files: Array<{ path: string }> };
+  stagingLocation = join(dir, 'staging');
+  await runBackup({ items: [src], stagingLocation, job: { name: JOB, subscriptionId: SUB, storageAccount: ACCOUNT, container: 'backups' }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20 });
+  const seed = JSON.parse(await readFile(join(stagingLocation, JOB, 'seed.json'), 'utf8')) as { files: Array<{ path: string }> };
   const cc = service.getContainerClient('backups');
   await cc.createIfNotExists();
   for (const f of seed.files) {
-    const bytes = await readFile(join(staging, JOB, ...f.path.split('/')));
+    const bytes = await readFile(join(stagingLocation, JOB, ...f.path.split('/')));
     const page = cc.getPageBlobClient(`${JOB}/${f.path}`);
     await page.create(bytes.length);
     for (let o = 0; o < bytes.length; o += 4 << 20) await page.uploadPages(bytes.subarray(o, Math.min(bytes.length, o + (4 << 20))), o, Math.min(4 << 20, bytes.length - o));
@@ -83,11 +83,11 @@ const top = () => src.replace(/^\/+/, '');
 
 describe('recover source "container" (Azurite)', () => {
   it('browses and restores from the container byte for byte (seed.json from staging; resource group looked up; policy passphrase)', async () => {
-    const source = { kind: 'container' as const, job: JOB, subscriptionId: SUB, storageAccount: ACCOUNT, container: 'backups', staging };
+    const source = { kind: 'container' as const, job: JOB, subscriptionId: SUB, storageAccount: ACCOUNT, container: 'backups', stagingLocation };
     const listing = await backupHandlers['recover:list'](backupInvoke['recover:list'].req.parse({ source, usePolicyPassphrase: true, path: top() }), ctx);
     expect(listing.children.map((c) => c.name).sort()).toEqual(['note.txt', 'sub']);
     // Pack and catalog bytes come from the container: move the staging packs away (seed.json stays).
-    await rename(join(staging, JOB, 'packs'), join(dir, 'packs-away'));
+    await rename(join(stagingLocation, JOB, 'packs'), join(dir, 'packs-away'));
     const to = join(dir, 'restored');
     const req = backupInvoke['recover:start'].req.parse({ source, passphrase: PASS, to });
     const snap = await tasks.waitFor((await backupHandlers['recover:start'](req, ctx)).taskId);

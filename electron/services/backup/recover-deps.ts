@@ -54,8 +54,8 @@ export async function containerOf(o: Pick<Parameters<typeof recoverDeps>[0], 'az
   const st = await o.azure.status();
   if (!st.signedIn) throw new AppError('SIGNIN_REQUIRED', `Sign in to read job "${s.job}" from container ${s.container} of storage account ${s.storageAccount}.`);
   let resourceGroup = s.resourceGroup;
-  if (!resourceGroup && s.staging) {
-    const seed = await readFile(join(resolve(s.staging), s.job, 'seed.json'), 'utf8').then((t) => JSON.parse(t) as { resourceGroup?: unknown }, () => null);
+  if (!resourceGroup && s.stagingLocation) {
+    const seed = await readFile(join(resolve(s.stagingLocation), s.job, 'seed.json'), 'utf8').then((t) => JSON.parse(t) as { resourceGroup?: unknown }, () => null);
     if (typeof seed?.resourceGroup === 'string' && seed.resourceGroup) resourceGroup = seed.resourceGroup;
   }
   if (!resourceGroup) {
@@ -65,7 +65,7 @@ export async function containerOf(o: Pick<Parameters<typeof recoverDeps>[0], 'az
   }
   return o.importVerify.containerPackSource({
     jobName: s.job,
-    ...(s.staging ? { staging: s.staging } : {}),
+    ...(s.stagingLocation ? { stagingLocation: s.stagingLocation } : {}),
     subscriptionId: s.subscriptionId,
     resourceGroup,
     storageAccount: s.storageAccount,

@@ -26,7 +26,7 @@ const MiB = 1 << 20;
 let dir: string;
 let cleanup: () => Promise<void>;
 let src: string;
-let staging: string;
+let stagingLocation: string;
 let disks: string[];
 let tasks: TaskManager;
 let ctx: HandlerCtx;
@@ -40,10 +40,10 @@ beforeAll(async () => {
   await writeFile(join(src, 'docs', 'a.txt'), 'alpha\n');
   await writeFile(join(src, 'docs', 'deep', 'empty.txt'), '');
   await writeFile(join(src, 'docs', 'ünïcode name.txt'), 'unicode\n');
-  staging = join(dir, 'staging');
-  await runBackup({ items: [src], staging, job: { name: JOB, container: 'seed' }, passphrase: PASS, kdf: FAST_KDF, packSize: MiB });
+  stagingLocation = join(dir, 'staging');
+  await runBackup({ items: [src], stagingLocation, job: { name: JOB, container: 'seed' }, passphrase: PASS, kdf: FAST_KDF, packSize: MiB });
   disks = await makeDisks(join(dir, 'disks'), [6 * MiB, 6 * MiB], 'RD');
-  await runDiskPrep({ staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: PASS, protector: testProtector(), workers: 2 });
+  await runDiskPrep({ stagingLocation, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: PASS, protector: testProtector(), workers: 2 });
   tasks = new TaskManager({ minIntervalMs: 10 });
   ctx = { services: { tasks, backup: new BackupService(tasks, { kdf: FAST_KDF }) } as unknown as Services, host: 'browser' };
 }, 120_000);
@@ -57,7 +57,7 @@ const top = () => src.replace(/^\/+/, '');
 
 describe('recover source "disks"', () => {
   it('Disk Prep keeps a copy of seed.json on every disk, and the files are spread over both disks', async () => {
-    const seed = await readFile(join(staging, JOB, 'seed.json'), 'utf8');
+    const seed = await readFile(join(stagingLocation, JOB, 'seed.json'), 'utf8');
     for (const d of disks) expect(await readFile(join(d, DISK_LAYOUT.seedFile), 'utf8')).toBe(seed);
     const s = await openDiskSource({ disks, job: JOB });
     expect(s.disks.map((d) => d.files.size).every((n) => n > 0)).toBe(true);
@@ -65,7 +65,7 @@ describe('recover source "disks"', () => {
 
   it('restores everything from the disks alone, byte for byte, through recover:list and recover:start', async () => {
     // The staging folder is out of reach: seed.json comes from the disks.
-    await rename(staging, `${staging}.away`);
+    await rename(stagingLocation, `${stagingLocation}.away`);
     try {
       const source = { kind: 'disks' as const, disks, job: JOB };
       const listReq = backupInvoke['recover:list'].req.parse({ source, passphrase: PASS, path: top() });
@@ -77,12 +77,12 @@ describe('recover source "disks"', () => {
       expect(snap.status, snap.error?.message).toBe('succeeded');
       expect(await diffTrees(src, join(to, top()), { mtimes: true })).toEqual([]);
     } finally {
-      await rename(`${staging}.away`, staging);
+      await rename(`${stagingLocation}.away`, stagingLocation);
     }
   });
 
   it('names the files that are on none of the given disks, and refuses a folder that is not a prepared disk', async () => {
-    const err = await openDiskSource({ disks: [disks[0]], job: JOB, staging }).catch((e: unknown) => e);
+    const err = await openDiskSource({ disks: [disks[0]], job: JOB, stagingLocation }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/on none of the given disks: packs\//) });
     await expect(openDiskSource({ disks: [src], job: JOB })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/not a prepared disk/) });
     await expect(openDiskSource({ disks, job: 'other-job' })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/holds job "disk-rec"/) });
@@ -111,7 +111,7 @@ describe('recover source "disks"', () => {
     try {
       await expect(openDiskSource({ disks, job: JOB })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/key parameters of job "disk-rec" were found neither/) });
       // The staging folder supplies the key parameters, but the descriptor is one of the job's files: still named.
-      await expect(openDiskSource({ disks, job: JOB, staging })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining(`${DESCRIPTOR_PATH} (listed on disk`) });
+      await expect(openDiskSource({ disks, job: JOB, stagingLocation })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining(`${DESCRIPTOR_PATH} (listed on disk`) });
     } finally {
       await Promise.all(disks.map((d, i) => writeFile(join(d, DISK_LAYOUT.seedFile), copies[i])));
       await writeFile(descPath, desc);
@@ -122,7 +122,7 @@ describe('recover source "disks"', () => {
     await expect(backupHandlers['recover:list']({ source: { kind: 'disks', disks, job: JOB }, passphrase: 'wrong wrong wrong wrong' }, ctx)).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
     expect(backupInvoke['recover:list'].req.safeParse({ passphrase: PASS }).success).toBe(false);
     expect(backupInvoke['recover:list'].req.safeParse({ source: { kind: 'disks', disks: [], job: JOB }, passphrase: PASS }).success).toBe(false);
-    expect(backupInvoke['recover:list'].req.safeParse({ staging, job: JOB }).success).toBe(false);
-    expect(backupInvoke['recover:list'].req.safeParse({ staging, job: JOB, passphrase: PASS }).success).toBe(true);
+    expect(backupInvoke['recover:list'].req.safeParse({ stagingLocation, job: JOB }).success).toBe(false);
+    expect(backupInvoke['recover:list'].req.safeParse({ stagingLocation, job: JOB, passphrase: PASS }).success).toBe(true);
   });
 });

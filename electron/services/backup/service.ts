@@ -23,19 +23,19 @@ export interface Secret {
 export interface BackupStartRequest extends Secret {
   items: string[];
   exclusions?: Exclusions;
-  staging: string;
+  stagingLocation: string;
   job: JobIdentity;
   overwrite?: boolean;
   /** YYYY-MM-DD, stored in seed.json. */
   retainUntil?: string;
 }
 export interface StagingRef extends Secret {
-  staging: string;
+  stagingLocation: string;
   job: string;
 }
 /** recover:list / recover:start: a source, or the older staging + job. */
 export interface JobRef extends Secret {
-  staging?: string;
+  stagingLocation?: string;
   job?: string;
   source?: RecoverSource;
 }
@@ -55,8 +55,8 @@ export interface BackupServiceDeps {
 
 export function sourceOf(ref: JobRef): RecoverSource {
   if (ref.source) return ref.source;
-  if (!ref.staging || !ref.job) throw new AppError('VALIDATION', 'Give a recover source, or a staging folder and a job.', { field: 'source' });
-  return { kind: 'staging', staging: ref.staging, job: ref.job };
+  if (!ref.stagingLocation || !ref.job) throw new AppError('VALIDATION', 'Give a recover source, or a staging folder and a job.', { field: 'source' });
+  return { kind: 'staging', stagingLocation: ref.stagingLocation, job: ref.job };
 }
 
 const MAX_LISTED = 200;
@@ -113,10 +113,10 @@ export class BackupService {
   async checkPassphrase(req: StagingRef): Promise<{ ok: true; exists: boolean }> {
     const passphrase = await this.passphraseFor(req, req.job);
     if (req.passphrase) {
-      await this.assertOnePassphrase(req.staging, req.job, passphrase, true);
-      return { ok: true, exists: (await readSeed(join(resolve(req.staging), req.job)).catch(() => null)) !== null };
+      await this.assertOnePassphrase(req.stagingLocation, req.job, passphrase, true);
+      return { ok: true, exists: (await readSeed(join(resolve(req.stagingLocation), req.job)).catch(() => null)) !== null };
     }
-    const source = new StagingFolderSource(join(resolve(req.staging), req.job));
+    const source = new StagingFolderSource(join(resolve(req.stagingLocation), req.job));
     try {
       await readSeedFrom(source);
     } catch (err) {
@@ -134,7 +134,7 @@ export class BackupService {
     const { usePolicyPassphrase: _u, ...rest } = req;
     const snap = this.tasks.start('backup', `Back up now: ${req.job.name}`, async (t) => {
       const passphrase = await this.passphraseFor(req, req.job.name);
-      if (req.passphrase) await this.assertOnePassphrase(req.staging, req.job.name, passphrase, req.overwrite === true);
+      if (req.passphrase) await this.assertOnePassphrase(req.stagingLocation, req.job.name, passphrase, req.overwrite === true);
       const r = await runBackup({
         ...this.tuning,
         ...rest,
@@ -151,15 +151,15 @@ export class BackupService {
     return { taskId: snap.id };
   }
 
-  private async assertOnePassphrase(staging: string, job: string, typed: string, overwrite: boolean): Promise<void> {
+  private async assertOnePassphrase(stagingLocation: string, job: string, typed: string, overwrite: boolean): Promise<void> {
     const bound = this.deps.policyBoundPassphrase ? await this.deps.policyBoundPassphrase(job) : null;
-    await assertOnePassphrase({ staging: resolve(staging), job, typed, overwrite, bound });
+    await assertOnePassphrase({ stagingLocation: resolve(stagingLocation), job, typed, overwrite, bound });
   }
 
-  async estimate(req: { items: string[]; exclusions?: Exclusions; staging: string }): Promise<BackupEstimate> {
+  async estimate(req: { items: string[]; exclusions?: Exclusions; stagingLocation: string }): Promise<BackupEstimate> {
     const scan = await scanItems(req.items, req.exclusions ?? {});
     const requiredBytes = requiredBytesFor(scan.bytes, scan.entries.length);
-    const freeBytes = await freeSpace(req.staging);
+    const freeBytes = await freeSpace(req.stagingLocation);
     return { files: scan.files, dirs: scan.dirs, bytes: scan.bytes, requiredBytes, freeBytes, fits: requiredBytes <= freeBytes, skipped: scan.skipped.slice(0, MAX_LISTED) };
   }
 
@@ -192,8 +192,8 @@ export class BackupService {
     return { taskId: snap.id };
   }
 
-  async jobs(staging: string): Promise<StagingJob[]> {
-    return (await listStagingJobs(staging)).map((j) => ({
+  async jobs(stagingLocation: string): Promise<StagingJob[]> {
+    return (await listStagingJobs(stagingLocation)).map((j) => ({
       jobName: j.jobName,
       dir: j.dir,
       state: j.state,
@@ -215,8 +215,8 @@ export class BackupService {
 
   /** The PackSource of a recover source: staging folder, prepared disks or the blob container. */
   async openSource(src: RecoverSource, passphrase: string): Promise<PackSource> {
-    if (src.kind === 'staging') return new StagingFolderSource(join(resolve(src.staging), src.job));
-    if (src.kind === 'disks') return openDiskSource({ disks: src.disks, job: src.job, ...(src.staging ? { staging: src.staging } : {}) });
+    if (src.kind === 'staging') return new StagingFolderSource(join(resolve(src.stagingLocation), src.job));
+    if (src.kind === 'disks') return openDiskSource({ disks: src.disks, job: src.job, ...(src.stagingLocation ? { stagingLocation: src.stagingLocation } : {}) });
     if (!this.deps.containerSource) throw new AppError('UNSUPPORTED', 'Restoring from the blob container is not available in this host.');
     return this.deps.containerSource(src, passphrase);
   }
@@ -225,7 +225,7 @@ export class BackupService {
   private async reader(ref: JobRef): Promise<JobReader> {
     const src = sourceOf(ref);
     const passphrase = await this.passphraseFor(ref, src.job);
-    const where = src.kind === 'staging' ? { ...src, staging: resolve(src.staging) } : src;
+    const where = src.kind === 'staging' ? { ...src, stagingLocation: resolve(src.stagingLocation) } : src;
     const key = createHash('sha256').update(this.cacheSalt).update(JSON.stringify(where)).update('\0').update(passphrase).digest('hex');
     if (this.cached && this.cached.key === key && Date.now() - this.cached.at < 10 * 60_000) return this.cached.reader;
     const source = await this.openSource(src, passphrase);

@@ -22,8 +22,8 @@ describe('staging location inside the items', () => {
     const src = join(dir, 'src');
     await mkdir(join(src, 'docs'), { recursive: true });
     for (let i = 0; i < 4; i++) await writeFile(join(src, 'docs', `f${i}.bin`), prng(i)(900_000));
-    const staging = join(src, 'backups');
-    const opts = { items: [src], staging, job: { name: 'self-job' }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, compressionLevel: 0 };
+    const stagingLocation = join(src, 'backups');
+    const opts = { items: [src], stagingLocation, job: { name: 'self-job' }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, compressionLevel: 0 };
     // First run stops after its first pack (as a crash would): the job folder now holds packs and state.
     await expect(
       runBackup({
@@ -36,11 +36,11 @@ describe('staging location inside the items', () => {
     const notes: string[] = [];
     const r = await runBackup({ ...opts, onNote: (n) => notes.push(n) });
     expect(r.resumed).toBe(true);
-    const reader = await openStagingJob(staging, 'self-job', PASS);
-    const inside = reader.entries().filter((e) => e.path.startsWith(catalogPathOf(staging)));
+    const reader = await openStagingJob(stagingLocation, 'self-job', PASS);
+    const inside = reader.entries().filter((e) => e.path.startsWith(catalogPathOf(stagingLocation)));
     expect(inside).toEqual([]);
     expect(r.files).toBe(4);
-    expect(notes).toEqual([NO_VSS_NOTE, `${staging} lies inside the items and is left out: a backup never contains its own staging location or job folder.`]);
+    expect(notes).toEqual([NO_VSS_NOTE, `${stagingLocation} lies inside the items and is left out: a backup never contains its own staging location or job folder.`]);
   });
 
   it('the job folder is always left out; the staging location too, unless an item lies inside it (its other folders are data)', async () => {

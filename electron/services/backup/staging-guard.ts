@@ -12,10 +12,10 @@ const within = (p: string, root: string, caseless: boolean, s = sep): boolean =>
  * location when it lies inside the items (backups of backups). When an item lies inside the staging location (its
  * other folders are the user's data), only the job folder is left out.
  */
-export function neverBackedUp(staging: string, jobDir: string, items: readonly string[], platform: NodeJS.Platform = process.platform): string[] {
+export function neverBackedUp(stagingLocation: string, jobDir: string, items: readonly string[], platform: NodeJS.Platform = process.platform): string[] {
   const path = platform === 'win32' ? win32 : posix;
   const caseless = platform === 'win32';
-  const st = path.resolve(staging);
+  const st = path.resolve(stagingLocation);
   const itemInsideStaging = items.some((i) => within(path.resolve(i), st, caseless, path.sep));
   return itemInsideStaging ? [path.resolve(jobDir)] : [path.resolve(jobDir), st];
 }
@@ -24,7 +24,7 @@ export function neverBackedUp(staging: string, jobDir: string, items: readonly s
  * The first item that holds the staging location (as given or through links), or null. `obc backup` refuses such
  * a run before anything is written; the engine leaves the staging location out in any case.
  */
-export async function itemHoldingStaging(staging: string, items: readonly string[], platform: NodeJS.Platform = process.platform): Promise<string | null> {
+export async function itemHoldingStaging(stagingLocation: string, items: readonly string[], platform: NodeJS.Platform = process.platform): Promise<string | null> {
   const caseless = platform === 'win32';
   const real = async (p: string) => {
     // The staging location may not exist yet: its nearest existing parent decides where it will be.
@@ -41,7 +41,7 @@ export async function itemHoldingStaging(staging: string, items: readonly string
       }
     }
   };
-  const st = [resolve(staging), await real(staging)];
+  const st = [resolve(stagingLocation), await real(stagingLocation)];
   for (const item of items) {
     const it = [resolve(item), await real(item)];
     if (it.some((i) => st.some((s) => within(s, i, caseless)))) return item;

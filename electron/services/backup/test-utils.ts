@@ -79,7 +79,7 @@ export async function jobWithCatalogEntries(dir: string, make: (file: CatalogEnt
   const src = join(dir, 'src');
   await mkdir(src, { recursive: true });
   await writeFile(join(src, 'f.txt'), 'payload');
-  await runBackup({ staging: join(dir, 'staging'), job: { name: job }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [src] });
+  await runBackup({ stagingLocation: join(dir, 'staging'), job: { name: job }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [src] });
   const jobDir = join(dir, 'staging', job);
   const seed = (await readSeed(jobDir))!;
   const keys = await unlockJob(PASS, seed.crypto, job);

@@ -35,7 +35,7 @@ export interface BackupProgress {
 export interface BackupOptions {
   items: string[];
   exclusions?: Exclusions;
-  staging: string;
+  stagingLocation: string;
   job: JobIdentity;
   passphrase: string;
   /** Retain-till date (YYYY-MM-DD), recorded in seed.json. */

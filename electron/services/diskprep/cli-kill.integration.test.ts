@@ -50,7 +50,7 @@ describe('kill -9 of the CLI at several points, then resume', () => {
     const disksB = await makeDisks(join(root, 'b'), [12 * MiB, 12 * MiB, 12 * MiB]);
 
     // Reference: one uninterrupted run (engine directly).
-    await runDiskPrep({ staging: join(root, 'b', 'staging'), job: JOB, disks: disksB.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE, protector: testProtector(), workers: 2 });
+    await runDiskPrep({ stagingLocation: join(root, 'b', 'staging'), job: JOB, disks: disksB.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE, protector: testProtector(), workers: 2 });
 
     // The same container SAS as the reference run: a resumed CLI run must write byte-identical manifests.
     const sas = await writeSasFile(root, testCredential, JOB);

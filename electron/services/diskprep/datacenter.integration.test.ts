@@ -38,15 +38,15 @@ afterAll(async () => {
 describe('Disk Prep → sandbox datacenter', () => {
   it('imports the prepared disks; the blobs equal the staged packs byte for byte', async () => {
     const JOB = 'dp-e2e-job';
-    const staging = join(work, 'staging');
-    const seed = await makeStaging(staging, JOB, [5 * MiB + 512, 3 * MiB, 1024, 2 * MiB], { container: 'seed' });
+    const stagingLocation = join(work, 'staging');
+    const seed = await makeStaging(stagingLocation, JOB, [5 * MiB + 512, 3 * MiB, 1024, 2 * MiB], { container: 'seed' });
     const disks = await makeDisks(work, [8 * MiB, 8 * MiB], 'E2EDISK');
-    await runDiskPrep({ staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: sandboxCredential(sb, accountKey), passphrase: TEST_PASSPHRASE });
+    await runDiskPrep({ stagingLocation, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: sandboxCredential(sb, accountKey), passphrase: TEST_PASSPHRASE });
 
     const jobPath = `/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.ImportExport/jobs/${JOB}?api-version=2021-01-01`;
-    const protector = await passphraseProtector(TEST_PASSPHRASE, (await findJob(staging, JOB)).seed);
+    const protector = await passphraseProtector(TEST_PASSPHRASE, (await findJob(stagingLocation, JOB)).seed);
     // The job-creation seam, with the ARM call the Azure layer will make.
-    await createJobFromDrives(stateDirFor(staging, JOB), protector, async (req) => {
+    await createJobFromDrives(stateDirFor(stagingLocation, JOB), protector, async (req) => {
       expect(req.rehearsal).toBe(true);
       const put = await arm(jobPath, 'PUT', {
         location: 'West US',
@@ -72,7 +72,7 @@ describe('Disk Prep → sandbox datacenter', () => {
     for (const d of job.properties.driveList) expect(d).toMatchObject({ state: 'Completed', copyStatus: 'Completed', percentComplete: 100 });
     for (const f of seed.files) {
       const blob = await new BlobClient(`${sb.blobUrl}/obcseedv2/seed/${JOB}/${f.path}`, caTrustingPipeline(new StorageSharedKeyCredential('obcseedv2', accountKey), sb.caCertPem)).downloadToBuffer();
-      expect(blob.equals(await readFile(join(staging, JOB, f.path))), f.path).toBe(true);
+      expect(blob.equals(await readFile(join(stagingLocation, JOB, f.path))), f.path).toBe(true);
     }
   });
 });

@@ -25,7 +25,7 @@ describe('folder disks', () => {
     await writeFile(join(root, 'full', 'x'), 'x');
     await expect(initFolderDisk(join(root, 'full'), 'S2', 1024)).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(initFolderDisk(join(root, 'bad'), 'bad serial!', 1024)).rejects.toMatchObject({ code: 'VALIDATION' });
-    const vol = await new FolderDiskProvider().prepare(dir, { jobName: 'job1', stagingPath: join(root, 'staging') });
+    const vol = await new FolderDiskProvider().prepare(dir, { jobName: 'job1', stagingLocation: join(root, 'staging') });
     expect(vol.bitLockerKey).toMatch(BITLOCKER_KEY_RE);
     expect((await readFolderDisk(dir)).jobName).toBe('job1');
     vol.ensureRoom('a', 60 * 1024);
@@ -49,30 +49,30 @@ describe('folder disks', () => {
 
 describe('job discovery', () => {
   it('lists jobs from seed.json and names corrupt ones instead of crashing', async () => {
-    const staging = await tempDir();
-    await makeStaging(staging, 'job-a', [512]);
-    await makeStaging(staging, 'job-b', [1024]);
-    await mkdir(join(staging, 'broken'));
-    await writeFile(join(staging, 'broken', 'seed.json'), '{"format":"obc-seed", "files": [');
-    await mkdir(join(staging, 'odd'));
-    await writeFile(join(staging, 'odd', 'seed.json'), JSON.stringify({ format: 'obc-seed', formatVersion: 1, jobName: 'odd', files: [{ path: 'x', length: 100, sha256: 'z' }] }));
-    await mkdir(join(staging, 'not-a-job'));
-    const d = await discoverJobs(staging);
+    const stagingLocation = await tempDir();
+    await makeStaging(stagingLocation, 'job-a', [512]);
+    await makeStaging(stagingLocation, 'job-b', [1024]);
+    await mkdir(join(stagingLocation, 'broken'));
+    await writeFile(join(stagingLocation, 'broken', 'seed.json'), '{"format":"obc-seed", "files": [');
+    await mkdir(join(stagingLocation, 'odd'));
+    await writeFile(join(stagingLocation, 'odd', 'seed.json'), JSON.stringify({ format: 'obc-seed', formatVersion: 1, jobName: 'odd', files: [{ path: 'x', length: 100, sha256: 'z' }] }));
+    await mkdir(join(stagingLocation, 'not-a-job'));
+    const d = await discoverJobs(stagingLocation);
     expect(d.jobs.map((j) => j.jobName)).toEqual(['job-a', 'job-b']);
-    expect(d.broken.map((b) => b.seedPath)).toEqual([join(staging, 'broken', 'seed.json'), join(staging, 'odd', 'seed.json')]);
+    expect(d.broken.map((b) => b.seedPath)).toEqual([join(stagingLocation, 'broken', 'seed.json'), join(stagingLocation, 'odd', 'seed.json')]);
     expect(d.broken[0].reason).toMatch(/not valid JSON/);
     expect(d.broken[1].reason).toMatch(/blobPrefix/);
-    await expect(findJob(staging)).rejects.toMatchObject({ code: 'CONFLICT', details: { jobs: ['job-a', 'job-b'] } });
-    expect((await findJob(staging, 'job-b')).files).toBe(3); // the pack, the catalog, the job descriptor
-    await expect(findJob(staging, 'broken')).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
-    await expect(discoverJobs(join(staging, 'nope'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(findJob(stagingLocation)).rejects.toMatchObject({ code: 'CONFLICT', details: { jobs: ['job-a', 'job-b'] } });
+    expect((await findJob(stagingLocation, 'job-b')).files).toBe(3); // the pack, the catalog, the job descriptor
+    await expect(findJob(stagingLocation, 'broken')).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
+    await expect(discoverJobs(join(stagingLocation, 'nope'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('names a damaged job only by its own folder: a broken "xjob" is not job "job"', async () => {
-    const staging = await tempDir();
-    await mkdir(join(staging, 'xjob'));
-    await writeFile(join(staging, 'xjob', 'seed.json'), '{');
-    await expect(findJob(staging, 'job')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(findJob(staging, 'xjob')).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
+    const stagingLocation = await tempDir();
+    await mkdir(join(stagingLocation, 'xjob'));
+    await writeFile(join(stagingLocation, 'xjob', 'seed.json'), '{');
+    await expect(findJob(stagingLocation, 'job')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(findJob(stagingLocation, 'xjob')).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
   });
 });

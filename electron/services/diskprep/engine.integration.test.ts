@@ -16,12 +16,12 @@ const LENGTHS = [9 * MiB + 512, 6 * MiB, 3 * MiB, 512, 2 * MiB + 1024];
 
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex').toUpperCase();
 
-function opts(staging: string, disks: string[], extra: Partial<DiskPrepOptions> = {}): DiskPrepOptions {
-  return { staging, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE, protector: testProtector(), workers: 2, ...extra };
+function opts(stagingLocation: string, disks: string[], extra: Partial<DiskPrepOptions> = {}): DiskPrepOptions {
+  return { stagingLocation, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE, protector: testProtector(), workers: 2, ...extra };
 }
 
 /** Checks a manifest independently of manifest.ts: XMLParser, range rules, hashes against the bytes on the disk. */
-async function checkDisk(disk: string, staging: string): Promise<string[]> {
+async function checkDisk(disk: string, stagingLocation: string): Promise<string[]> {
   const xml = await readFile(join(disk, 'DriveManifest.xml'), 'utf8');
   const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, isArray: (n) => ['Blob', 'PageRange', 'BlobList'].includes(n) }).parse(xml);
   const desc = await readFolderDisk(disk);
@@ -42,7 +42,7 @@ async function checkDisk(disk: string, staging: string): Promise<string[]> {
     expect(len % 512).toBe(0);
     const data = await readFile(join(disk, ...b.FilePath.split('\\').filter(Boolean)));
     expect(data.length).toBe(len);
-    const src = await readFile(join(staging, JOB, b.BlobPath.slice(`seed/${JOB}/`.length)));
+    const src = await readFile(join(stagingLocation, JOB, b.BlobPath.slice(`seed/${JOB}/`.length)));
     expect(data.equals(src)).toBe(true);
     let expectOff = 0;
     for (const r of b.PageRangeList?.PageRange ?? []) {
@@ -68,29 +68,29 @@ async function checkDisk(disk: string, staging: string): Promise<string[]> {
 describe('disk prep engine over folder disks', () => {
   it('spans the job over three disks; manifests, BOMs, drives.json agree with the data', async () => {
     const root = await tempDir();
-    const staging = join(root, 'staging');
-    const seed = await makeStaging(staging, JOB, LENGTHS);
+    const stagingLocation = join(root, 'staging');
+    const seed = await makeStaging(stagingLocation, JOB, LENGTHS);
     const disks = await makeDisks(root, [12 * MiB, 12 * MiB, 12 * MiB]);
     const phases = new Set<string>();
-    const res = await runDiskPrep(opts(staging, disks, { onProgress: (p) => phases.add(p.phase) }));
+    const res = await runDiskPrep(opts(stagingLocation, disks, { onProgress: (p) => phases.add(p.phase) }));
     expect(res.drives.map((d) => d.driveId)).toEqual(['SER1', 'SER2', 'SER3']);
     expect([...phases]).toEqual(expect.arrayContaining(['prepare', 'copy', 'manifest', 'readback', 'done']));
     const all: string[] = [];
-    for (const d of disks) all.push(...(await checkDisk(d, staging)));
+    for (const d of disks) all.push(...(await checkDisk(d, stagingLocation)));
     expect(all.sort()).toEqual(seed.files.map((f) => f.path).sort());
-    const { driveList: list } = await driveList(stateDirFor(staging, JOB), testProtector());
+    const { driveList: list } = await driveList(stateDirFor(stagingLocation, JOB), testProtector());
     for (let i = 0; i < 3; i++) {
       const desc = await readFolderDisk(disks[i]);
       expect(list[i]).toEqual({ driveId: desc.serial, bitLockerKey: desc.bitLockerKey, manifestFile: '\\DriveManifest.xml', manifestHash: md5(await readFile(join(disks[i], 'DriveManifest.xml'))), driveHeaderHash: '' });
       expect(desc.jobName).toBe(JOB);
     }
-    const drivesText = await readFile(join(stateDirFor(staging, JOB), 'drives.json'), 'utf8');
+    const drivesText = await readFile(join(stateDirFor(stagingLocation, JOB), 'drives.json'), 'utf8');
     for (const l of list) expect(drivesText).not.toContain(l.bitLockerKey);
     expect(res.readBackDirect).toBe(true);
     // The SAS is written into the manifests and nowhere else: no other file on the disks or beside staging holds its signature.
     const sig = /sig=([^&]+)/.exec((await testCredential({ jobName: JOB, container: 'seed', folderDisks: true })).containerSas)![1];
     const holders: string[] = [];
-    for (const dir of [stateDirFor(staging, JOB), ...disks])
+    for (const dir of [stateDirFor(stagingLocation, JOB), ...disks])
       for (const f of await readdir(dir, { recursive: true, withFileTypes: true }))
         if (f.isFile() && (await readFile(join(f.parentPath, f.name), 'utf8')).includes(sig)) holders.push(join(f.parentPath, f.name));
     expect(holders.sort()).toEqual(disks.map((d) => join(d, 'DriveManifest.xml')).sort());
@@ -98,36 +98,36 @@ describe('disk prep engine over folder disks', () => {
 
   it('a container SAS that changed after disks were finished (key rotated) is refused naming them; repair with them attached rewrites only their manifests', async () => {
     const root = await tempDir();
-    const staging = join(root, 'staging');
-    await makeStaging(staging, JOB, LENGTHS);
+    const stagingLocation = join(root, 'staging');
+    await makeStaging(stagingLocation, JOB, LENGTHS);
     const disks = await makeDisks(root, [12 * MiB, 12 * MiB, 12 * MiB]);
-    await runDiskPrep(opts(staging, disks));
+    await runDiskPrep(opts(stagingLocation, disks));
     const manifests = async () => Promise.all(disks.map((d) => readFile(join(d, 'DriveManifest.xml'), 'utf8')));
     const before = await manifests();
-    const record = await readFile(join(stateDirFor(staging, JOB), 'container-sas.json'), 'utf8');
+    const record = await readFile(join(stateDirFor(stagingLocation, JOB), 'container-sas.json'), 'utf8');
     // The same credential again: nothing is rewritten (a resumed run writes the same manifests).
-    await runDiskPrep(opts(staging, disks));
+    await runDiskPrep(opts(stagingLocation, disks));
     expect(await manifests()).toEqual(before);
     const rotated: ManifestCredentialSource = async (req) => ({ ...(await testCredential(req)), containerSas: (await testCredential(req)).containerSas.replace(/sig=[^&]+/, 'sig=ROTATED') });
-    const err = (await runDiskPrep(opts(staging, disks, { credential: rotated })).catch((e: unknown) => e)) as AppError;
+    const err = (await runDiskPrep(opts(stagingLocation, disks, { credential: rotated })).catch((e: unknown) => e)) as AppError;
     expect(err.code).toBe('CONFLICT');
     expect(err.message).toMatch(/changed since disk\(s\) SER1, SER2, SER3 were prepared.*run again with repair/);
     expect(await manifests()).toEqual(before);
-    expect(await readFile(join(stateDirFor(staging, JOB), 'container-sas.json'), 'utf8')).toBe(record);
-    const res = await runDiskPrep(opts(staging, disks, { credential: rotated, repair: true }));
+    expect(await readFile(join(stateDirFor(stagingLocation, JOB), 'container-sas.json'), 'utf8')).toBe(record);
+    const res = await runDiskPrep(opts(stagingLocation, disks, { credential: rotated, repair: true }));
     expect(res.copiedBytes).toBe(0);
     const after = await manifests();
     for (const m of after) expect(m).toContain('sig=ROTATED');
-    const { driveList: list } = await driveList(stateDirFor(staging, JOB), testProtector());
+    const { driveList: list } = await driveList(stateDirFor(stagingLocation, JOB), testProtector());
     expect(list.map((l) => l.manifestHash)).toEqual(after.map((m) => md5(Buffer.from(m))));
   });
 
   it('one disk too few: pauses with NO_SPACE and the exact capacity, then continues on an added disk', async () => {
     const root = await tempDir();
-    const staging = join(root, 'staging');
-    await makeStaging(staging, JOB, LENGTHS);
+    const stagingLocation = join(root, 'staging');
+    await makeStaging(stagingLocation, JOB, LENGTHS);
     const disks = await makeDisks(root, [12 * MiB, 12 * MiB]);
-    const err = await runDiskPrep(opts(staging, disks)).catch((e: unknown) => e);
+    const err = await runDiskPrep(opts(stagingLocation, disks)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('NO_SPACE');
     const needed = (err as AppError).details!.neededBytes as number;
@@ -135,17 +135,17 @@ describe('disk prep engine over folder disks', () => {
     expect(needed).toBeLessThan(4 * MiB);
     // The finished disks need not be attached again; only the new one is given.
     const [extra] = await makeDisks(join(root, 'more'), [needed], 'EXTRA');
-    const res = await runDiskPrep(opts(staging, [extra]));
+    const res = await runDiskPrep(opts(stagingLocation, [extra]));
     expect(res.drives.map((d) => d.driveId)).toEqual(['EXTRA1']);
-    await checkDisk(extra, staging);
-    const { driveList: list } = await driveList(stateDirFor(staging, JOB), testProtector());
+    await checkDisk(extra, stagingLocation);
+    const { driveList: list } = await driveList(stateDirFor(stagingLocation, JOB), testProtector());
     expect(list.map((d) => d.driveId)).toEqual(['SER1', 'SER2', 'EXTRA1']);
   });
 
   it('a flipped byte on disk is caught by read-back and named; repair rewrites it', async () => {
     const root = await tempDir();
-    const staging = join(root, 'staging');
-    await makeStaging(staging, JOB, [5 * MiB, 1024]);
+    const stagingLocation = join(root, 'staging');
+    await makeStaging(stagingLocation, JOB, [5 * MiB, 1024]);
     const [disk] = await makeDisks(root, [32 * MiB]);
     const victim = join(disk, 'obc-session-1', JOB, 'packs', '000001.pack');
     const flip = async (name: string) => {
@@ -157,56 +157,56 @@ describe('disk prep engine over folder disks', () => {
       await fh.write(b, 0, 1, 4 * MiB + 100);
       await fh.close();
     };
-    const err = (await runDiskPrep(opts(staging, [disk], { checkpoint: flip })).catch((e: unknown) => e)) as AppError;
+    const err = (await runDiskPrep(opts(stagingLocation, [disk], { checkpoint: flip })).catch((e: unknown) => e)) as AppError;
     expect(err.code).toBe('CORRUPT_DATA');
     expect(err.message).toContain('SER1');
     expect(err.message).toContain('\\obc-session-1\\seedjob\\packs\\000001.pack');
     const m = (err.details!.mismatches as Array<{ offset: number; length: number }>)[0];
     expect(m).toMatchObject({ offset: 4 * MiB, length: MiB });
-    const res = await runDiskPrep(opts(staging, [disk], { repair: true }));
+    const res = await runDiskPrep(opts(stagingLocation, [disk], { repair: true }));
     expect(res.drives).toHaveLength(1);
-    await checkDisk(disk, staging);
+    await checkDisk(disk, stagingLocation);
   });
 
   it('catches a damaged staged file against seed.json SHA-256 while copying', async () => {
     const root = await tempDir();
-    const staging = join(root, 'staging');
-    await makeStaging(staging, JOB, [MiB, 2048]);
-    const pack = join(staging, JOB, 'packs', '000002.pack');
+    const stagingLocation = join(root, 'staging');
+    await makeStaging(stagingLocation, JOB, [MiB, 2048]);
+    const pack = join(stagingLocation, JOB, 'packs', '000002.pack');
     const data = await readFile(pack);
     data[100] ^= 0x80;
     await writeFile(pack, data);
     const [disk] = await makeDisks(root, [8 * MiB]);
-    await expect(runDiskPrep(opts(staging, [disk]))).rejects.toMatchObject({ code: 'CORRUPT_DATA', message: expect.stringContaining('000002.pack does not match its SHA-256') });
+    await expect(runDiskPrep(opts(stagingLocation, [disk]))).rejects.toMatchObject({ code: 'CORRUPT_DATA', message: expect.stringContaining('000002.pack does not match its SHA-256') });
   });
 
   it('refuses a disk holding staging, a disk of another job, and a non-empty disk without confirmErase', async () => {
     const root = await tempDir();
-    const staging = join(root, 'staging');
-    await makeStaging(staging, JOB, [MiB]);
-    const inside = (await makeDisks(join(staging, 'x'), [8 * MiB], 'IN'))[0];
-    await expect(runDiskPrep(opts(staging, [inside]))).rejects.toMatchObject({ code: 'CONFLICT', details: { refusals: ['HOLDS_STAGING'] } });
+    const stagingLocation = join(root, 'staging');
+    await makeStaging(stagingLocation, JOB, [MiB]);
+    const inside = (await makeDisks(join(stagingLocation, 'x'), [8 * MiB], 'IN'))[0];
+    await expect(runDiskPrep(opts(stagingLocation, [inside]))).rejects.toMatchObject({ code: 'CONFLICT', details: { refusals: ['HOLDS_STAGING'] } });
     const [other, dirty] = await makeDisks(root, [8 * MiB, 8 * MiB]);
     const descPath = join(other, 'obc-disk.json');
     await writeFile(descPath, JSON.stringify({ ...JSON.parse(await readFile(descPath, 'utf8')), jobName: 'another-job' }));
-    await expect(runDiskPrep(opts(staging, [other]))).rejects.toMatchObject({ code: 'CONFLICT', details: { refusals: ['IN_USE_BY_OTHER_JOB'] } });
+    await expect(runDiskPrep(opts(stagingLocation, [other]))).rejects.toMatchObject({ code: 'CONFLICT', details: { refusals: ['IN_USE_BY_OTHER_JOB'] } });
     await mkdir(join(dirty, 'old'));
     await writeFile(join(dirty, 'old', 'photo.jpg'), 'x');
-    await expect(runDiskPrep(opts(staging, [dirty]))).rejects.toMatchObject({ code: 'CONFLICT', details: { needsConfirmErase: true, serial: 'SER2' } });
-    const res = await runDiskPrep({ ...opts(staging, []), disks: [{ id: dirty, confirmErase: true }] });
+    await expect(runDiskPrep(opts(stagingLocation, [dirty]))).rejects.toMatchObject({ code: 'CONFLICT', details: { needsConfirmErase: true, serial: 'SER2' } });
+    const res = await runDiskPrep({ ...opts(stagingLocation, []), disks: [{ id: dirty, confirmErase: true }] });
     expect(res.drives).toHaveLength(1);
     expect(await readdir(dirty)).not.toContain('old');
   });
 
   it('cancels within a second', async () => {
     const root = await tempDir();
-    const staging = join(root, 'staging');
-    await makeStaging(staging, JOB, [48 * MiB, 48 * MiB]);
+    const stagingLocation = join(root, 'staging');
+    await makeStaging(stagingLocation, JOB, [48 * MiB, 48 * MiB]);
     const [disk] = await makeDisks(root, [256 * MiB]);
     const ac = new AbortController();
     let abortedAt = 0;
     const run = runDiskPrep(
-      opts(staging, [disk], {
+      opts(stagingLocation, [disk], {
         signal: ac.signal,
         sync: false,
         checkpoint: async (n) => {

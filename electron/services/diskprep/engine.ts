@@ -34,7 +34,7 @@ export function providerFor(id: string, providers: DiskPrepOptions['providers'])
 
 /** Runs (or resumes) Disk Prep for one staging job over the given disks. */
 export async function runDiskPrep(opts: DiskPrepOptions): Promise<DiskPrepResult> {
-  const job = await findJob(opts.staging, opts.job);
+  const job = await findJob(opts.stagingLocation, opts.job);
   const jobName = job.jobName;
   const container = opts.container ?? job.seed.container;
   if (!container) throw new AppError('VALIDATION', `seed.json of job ${jobName} names no container; give one (container).`, { field: 'container' });
@@ -42,7 +42,7 @@ export async function runDiskPrep(opts: DiskPrepOptions): Promise<DiskPrepResult
   if (badContainer) throw new AppError('VALIDATION', badContainer, { field: 'container' });
   if (job.seed.state !== 'complete') throw new AppError('CONFLICT', `The backup of job ${jobName} is not complete (seed.json state "${job.seed.state}"); finish Back Up Now before preparing disks.`, { job: jobName });
   if (!opts.passphrase) throw new AppError('VALIDATION', `The backup passphrase of job ${jobName} is needed: Disk Prep checks seed.json against the backup's catalog before copying.`, { field: 'passphrase' });
-  const stateDir = stateDirFor(opts.staging, jobName);
+  const stateDir = stateDirFor(opts.stagingLocation, jobName);
   const fresh = !(await stat(stateDir).catch(() => null));
   await mkdir(stateDir, { recursive: true });
   const unlock = await acquireJobLock(stateDir, jobName); // one Disk Prep run per job (console, CLI, another window)
@@ -72,7 +72,7 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
   const keys = await unlockJob(opts.passphrase, job.seed.crypto, jobName, join(job.folder, 'seed.json'));
   const checked = await checkSeedAgainstCatalog(job, keys);
   const session = await boundSession(stateDir, job, container, backup, notice);
-  const ctx = { stagingPath: opts.staging, jobName };
+  const ctx = { stagingLocation: opts.stagingLocation, jobName };
 
   // Inspect the disks given in this run; refusals stop everything before a byte is written.
   const given = new Map<string, { ref: DiskRef; info: DiskInfo; provider: DiskProvider }>();
@@ -158,7 +158,7 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
       progress.set('prepare', d.serial);
       const vol = await openDisk(
         { serial: d.serial, info: g.info, provider: g.provider, resume: !fresh.has(d.serial), ...(g.ref.confirmErase ? { confirmErase: true } : {}), ...(g.ref.existingBitLockerKey ? { existingBitLockerKey: g.ref.existingBitLockerKey } : {}) },
-        { job, staging: opts.staging, backup, notice, ...(opts.signal ? { signal: opts.signal } : {}) },
+        { job, stagingLocation: opts.stagingLocation, backup, notice, ...(opts.signal ? { signal: opts.signal } : {}) },
       );
       // drives.json is written before the journal says "verified", so a kill in between only repeats the read-back.
       const summary = await prepareOneDisk({

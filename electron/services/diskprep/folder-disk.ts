@@ -80,7 +80,7 @@ export class FolderDiskProvider implements DiskProvider {
     let usedBytes = 0;
     for (const n of files.values()) usedBytes += roundCluster(n);
     const readOnly = await access(root, constants.W_OK).then(() => false, () => true);
-    const holdsStaging = ctx.stagingPath !== undefined && (isInside(ctx.stagingPath, root) || isInside(root, ctx.stagingPath));
+    const holdsStaging = ctx.stagingLocation !== undefined && (isInside(ctx.stagingLocation, root) || isInside(root, ctx.stagingLocation));
     const facts = { serial: desc.serial, sizeBytes: desc.capacityBytes, busType: 'Folder', isSystem: false, isBoot: false, readOnly, holdsStaging, usedBytes, jobName: desc.jobName, rehearsal: true };
     const { refusals, warnings } = assessDisk(facts, ctx.jobName);
     return {
@@ -107,7 +107,7 @@ export class FolderDiskProvider implements DiskProvider {
 
   async prepare(id: string, opts: PrepareOptions): Promise<PreparedVolume> {
     const root = resolve(id);
-    const info = await this.inspect(root, { stagingPath: opts.stagingPath, jobName: opts.jobName });
+    const info = await this.inspect(root, { stagingLocation: opts.stagingLocation, jobName: opts.jobName });
     assertPreparable(info, opts);
     const desc = await readFolderDisk(root);
     const resume = opts.resume === true && desc.jobName === opts.jobName && desc.bitLockerKey !== undefined;

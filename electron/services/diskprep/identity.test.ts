@@ -21,8 +21,8 @@ import { DESCRIPTOR_PATH, descriptorFor, encodeDescriptor } from '../backup/desc
 import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testCredential, testProtector } from './test-helpers.ts';
 
 const JOB = 'idjob';
-const opts = (staging: string, disks: string[], extra: Partial<DiskPrepOptions> = {}): DiskPrepOptions => ({
-  staging,
+const opts = (stagingLocation: string, disks: string[], extra: Partial<DiskPrepOptions> = {}): DiskPrepOptions => ({
+  stagingLocation,
   job: JOB,
   disks: disks.map((id) => ({ id })),
   providers: { folder: new FolderDiskProvider() },
@@ -34,26 +34,26 @@ const opts = (staging: string, disks: string[], extra: Partial<DiskPrepOptions> 
 });
 const errOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as { code: string; message: string; details?: Record<string, unknown> });
 /** The job folder replaced by a new backup (new salt, new catalog) without `backup --overwrite`. */
-const replaceBackup = async (staging: string, lengths: number[]) => {
-  await rm(join(staging, JOB), { recursive: true, force: true });
-  return makeStaging(staging, JOB, lengths);
+const replaceBackup = async (stagingLocation: string, lengths: number[]) => {
+  await rm(join(stagingLocation, JOB), { recursive: true, force: true });
+  return makeStaging(stagingLocation, JOB, lengths);
 };
 
 describe('Disk Prep bound to the backup identity (issue 13 §2)', () => {
   it('state of a replaced backup is retired; its disks are refused naming both backups, then erased on confirmation', async () => {
     const root = await tempDir();
-    const staging = join(root, 'staging');
-    await makeStaging(staging, JOB, [2 * MiB, 1 * MiB]);
+    const stagingLocation = join(root, 'staging');
+    await makeStaging(stagingLocation, JOB, [2 * MiB, 1 * MiB]);
     const disks = await makeDisks(root, [8 * MiB], 'IDA');
-    const first = await runDiskPrep(opts(staging, disks));
-    await replaceBackup(staging, [1 * MiB, 512, 2 * MiB]);
+    const first = await runDiskPrep(opts(stagingLocation, disks));
+    await replaceBackup(stagingLocation, [1 * MiB, 512, 2 * MiB]);
     const notices: string[] = [];
-    const err = await errOf(runDiskPrep(opts(staging, disks, { onNotice: (m) => notices.push(m) })));
+    const err = await errOf(runDiskPrep(opts(stagingLocation, disks, { onNotice: (m) => notices.push(m) })));
     expect(err).toMatchObject({ code: 'CONFLICT', details: { needsConfirmErase: true, serial: 'IDA1' } });
     expect(err!.message).toMatch(new RegExp(`prepared for backup ${first.backupId}.* now holds backup [0-9a-f]{16}.*erase it`));
     expect(notices.join('\n')).toMatch(new RegExp(`made for backup ${first.backupId}.*moved to .*retired`));
-    expect(await readdir(join(stateDirFor(staging, JOB), 'retired'))).toHaveLength(1);
-    const again = await runDiskPrep(opts(staging, [], { disks: [{ id: disks[0], confirmErase: true }] }));
+    expect(await readdir(join(stateDirFor(stagingLocation, JOB), 'retired'))).toHaveLength(1);
+    const again = await runDiskPrep(opts(stagingLocation, [], { disks: [{ id: disks[0], confirmErase: true }] }));
     expect(again.backupId).not.toBe(first.backupId);
     const bom = JSON.parse(await readFile(join(disks[0], 'obc-bom.json'), 'utf8'));
     expect(bom.backup.id).toBe(again.backupId);
@@ -62,38 +62,38 @@ describe('Disk Prep bound to the backup identity (issue 13 §2)', () => {
 
   it('a resumed commit counts only if seed.json still lists the SHA-256 it was copied with', async () => {
     const root = await tempDir();
-    const staging = join(root, 'staging');
-    const seed = await makeStaging(staging, JOB, [1 * MiB, 1 * MiB]);
+    const stagingLocation = join(root, 'staging');
+    const seed = await makeStaging(stagingLocation, JOB, [1 * MiB, 1 * MiB]);
     const disks = await makeDisks(root, [8 * MiB], 'IDB');
-    await errOf(runDiskPrep(opts(staging, disks, { checkpoint: async (n) => void (n === 'committed:0' && (() => { throw new Error('halt'); })()) })));
+    await errOf(runDiskPrep(opts(stagingLocation, disks, { checkpoint: async (n) => void (n === 'committed:0' && (() => { throw new Error('halt'); })()) })));
     // The first pack changes under the same name and length; seed.json and the descriptor are rewritten to match
     // (same salt and catalog: the same backup identity). Only the SHA-256 in the commit can tell.
     const fresh = Buffer.alloc(1 * MiB, 7);
     const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-    await writeFile(join(staging, JOB, seed.files[0].path), fresh);
+    await writeFile(join(stagingLocation, JOB, seed.files[0].path), fresh);
     const files = seed.files.filter((f) => f.path !== DESCRIPTOR_PATH).map((f, i) => (i === 0 ? { ...f, sha256: sha(fresh) } : f));
     const desc = encodeDescriptor(descriptorFor({ ...seed, files }, files));
-    await writeFile(join(staging, JOB, DESCRIPTOR_PATH), desc);
+    await writeFile(join(stagingLocation, JOB, DESCRIPTOR_PATH), desc);
     const next = { ...seed, files: [...files, { path: DESCRIPTOR_PATH, length: desc.length, sha256: sha(desc) }] };
-    await writeFile(join(staging, JOB, 'seed.json'), JSON.stringify(sealSeed(next)));
-    const r = await runDiskPrep(opts(staging, disks));
+    await writeFile(join(stagingLocation, JOB, 'seed.json'), JSON.stringify(sealSeed(next)));
+    const r = await runDiskPrep(opts(stagingLocation, disks));
     expect(r.copiedBytes).toBe(seed.files.reduce((s, f) => s + f.length, 0)); // the first pack copied again too
     expect((await readFile(join(disks[0], 'obc-session-1', JOB, seed.files[0].path))).equals(fresh)).toBe(true);
   });
 
   it('backup --overwrite retires the Disk Prep state, and is refused while Disk Prep holds the job', async () => {
     const root = await tempDir();
-    const staging = join(root, 'staging');
+    const stagingLocation = join(root, 'staging');
     const src = join(root, 'src');
     await mkdir(src);
     await writeFile(join(src, 'a.bin'), Buffer.alloc(300_000, 3));
-    const backup = () => runBackup({ items: [src], staging, job: { name: JOB, container: 'seed' }, passphrase: TEST_PASSPHRASE, kdf: FAST_KDF, overwrite: true });
+    const backup = () => runBackup({ items: [src], stagingLocation, job: { name: JOB, container: 'seed' }, passphrase: TEST_PASSPHRASE, kdf: FAST_KDF, overwrite: true });
     await backup();
     const disks = await makeDisks(root, [8 * MiB], 'IDF');
-    const first = await runDiskPrep(opts(staging, disks));
+    const first = await runDiskPrep(opts(stagingLocation, disks));
     const tasks = new TaskManager({ minIntervalMs: 10 });
     const svc = new DiskPrepService({ tasks, dataDir: root, windows: new WindowsDiskProvider({ platform: 'linux' }) });
-    expect((await svc.status({ staging, job: JOB })).complete).toBe(true);
+    expect((await svc.status({ stagingLocation, job: JOB })).complete).toBe(true);
     // A Disk Prep run holding the job (its lock, a live pid): the backup is not replaced under it.
     await writeFile(join(first.stateDir, '.obc-lock'), String(process.pid));
     await expect(backup()).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/Disk Prep is running for job "idjob"/) });
@@ -101,18 +101,18 @@ describe('Disk Prep bound to the backup identity (issue 13 §2)', () => {
     await backup();
     expect((await readdir(first.stateDir)).filter((n) => n !== 'retired')).toEqual([]);
     expect(await readdir(join(first.stateDir, 'retired'))).toEqual([expect.stringMatching(new RegExp(`^replaced-${first.backupId}-\\d+$`))]);
-    expect(await svc.status({ staging, job: JOB })).toMatchObject({ started: false, complete: false, disks: [] });
+    expect(await svc.status({ stagingLocation, job: JOB })).toMatchObject({ started: false, complete: false, disks: [] });
     await tasks.shutdown();
   });
 
   it('drives.json of an earlier backup never reaches job creation', async () => {
     const root = await tempDir();
-    const staging = join(root, 'staging');
-    await makeStaging(staging, JOB, [1 * MiB]);
+    const stagingLocation = join(root, 'staging');
+    await makeStaging(stagingLocation, JOB, [1 * MiB]);
     const disks = await makeDisks(root, [8 * MiB], 'IDC');
-    const first = await runDiskPrep(opts(staging, disks));
+    const first = await runDiskPrep(opts(stagingLocation, disks));
     expect((await driveList(first.stateDir, testProtector())).driveList).toHaveLength(1);
-    await replaceBackup(staging, [1 * MiB]);
+    await replaceBackup(stagingLocation, [1 * MiB]);
     const err = await errOf(driveList(first.stateDir, testProtector()));
     expect(err).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(new RegExp(`hold backup ${first.backupId}.*now holds backup [0-9a-f]{16}.*Run Disk Prep again`)) });
   });
@@ -121,23 +121,23 @@ describe('Disk Prep bound to the backup identity (issue 13 §2)', () => {
 describe('disks given to a run (issue 18, Disk Prep side)', () => {
   it('a disk smaller than the smallest pack is refused with the numbers instead of carrying only the catalog', async () => {
     const root = await tempDir();
-    const staging = join(root, 'staging');
+    const stagingLocation = join(root, 'staging');
     // A 2 MiB disk takes no 3 MiB pack: first-fit would give it only the catalog and the descriptor.
-    await makeStaging(staging, JOB, [3 * MiB, 3 * MiB]);
+    await makeStaging(stagingLocation, JOB, [3 * MiB, 3 * MiB]);
     const disks = await makeDisks(root, [2 * MiB], 'IDD');
-    const err = await errOf(runDiskPrep(opts(staging, disks)));
+    const err = await errOf(runDiskPrep(opts(stagingLocation, disks)));
     expect(err).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/Disk IDD1 \(2097152 bytes usable\) is smaller than the smallest pack of this backup \(packs\/000001\.pack: 3145728 bytes; .* needs \d+ bytes\): it could hold only the catalog/) });
     expect(await readdir(disks[0])).toEqual(['obc-disk.json']); // refused before anything was written
   });
 
   it('a rerun says what it does with each disk given: skipped when verified, not needed, new', async () => {
     const root = await tempDir();
-    const staging = join(root, 'staging');
-    await makeStaging(staging, JOB, [2 * MiB]);
+    const stagingLocation = join(root, 'staging');
+    await makeStaging(stagingLocation, JOB, [2 * MiB]);
     const disks = await makeDisks(root, [8 * MiB, 8 * MiB], 'IDE');
-    await runDiskPrep(opts(staging, [disks[0]]));
+    await runDiskPrep(opts(stagingLocation, [disks[0]]));
     const notices: string[] = [];
-    await runDiskPrep(opts(staging, disks, { onNotice: (m) => notices.push(m) }));
+    await runDiskPrep(opts(stagingLocation, disks, { onNotice: (m) => notices.push(m) }));
     expect(notices).toEqual([
       expect.stringMatching(/Disk IDE2 is not needed: every file of job idjob is already placed on its other disks\. It was not touched\./),
       expect.stringMatching(/Disk IDE1 is already prepared and verified for backup [0-9a-f]{16}.*skipped \(it may be detached\)/),

@@ -20,15 +20,15 @@ export interface BrokenJob {
 }
 
 export interface JobDiscovery {
-  staging: string;
+  stagingLocation: string;
   jobs: StagedJob[];
   /** seed.json files that exist but failed their checks: named, never a crash. */
   broken: BrokenJob[];
 }
 
 /** Lists the import jobs of a staging location from `<staging>/*\/seed.json`. */
-export async function discoverJobs(staging: string): Promise<JobDiscovery> {
-  const root = resolve(staging);
+export async function discoverJobs(stagingLocation: string): Promise<JobDiscovery> {
+  const root = resolve(stagingLocation);
   let entries;
   try {
     entries = await readdir(root, { withFileTypes: true });
@@ -63,25 +63,25 @@ export async function discoverJobs(staging: string): Promise<JobDiscovery> {
     }
     jobs.push({ jobName: seed.jobName, folder, seed, files: seed.files.length, bytes: seed.files.reduce((s, f) => s + f.length, 0) });
   }
-  return { staging: root, jobs, broken };
+  return { stagingLocation: root, jobs, broken };
 }
 
 /** Picks one job: the named one, or the only one; several without a name → CONFLICT listing them. */
-export async function findJob(staging: string, jobName?: string): Promise<StagedJob> {
-  const d = await discoverJobs(staging);
+export async function findJob(stagingLocation: string, jobName?: string): Promise<StagedJob> {
+  const d = await discoverJobs(stagingLocation);
   if (jobName) {
     const j = d.jobs.find((x) => x.jobName === jobName);
     if (j) return j;
     const b = d.broken.find((x) => basename(x.folder) === jobName);
     if (b) throw new AppError('CORRUPT_DATA', `The seed.json of job "${jobName}" (${b.seedPath}) ${b.reason}.`, { path: b.seedPath });
-    throw new AppError('NOT_FOUND', `No import job "${jobName}" in ${d.staging} (found: ${d.jobs.map((x) => x.jobName).join(', ') || 'none'}).`);
+    throw new AppError('NOT_FOUND', `No import job "${jobName}" in ${d.stagingLocation} (found: ${d.jobs.map((x) => x.jobName).join(', ') || 'none'}).`);
   }
   if (d.jobs.length === 1) return d.jobs[0];
   if (d.jobs.length === 0) {
     const extra = d.broken.length ? ` Damaged: ${d.broken.map((b) => `${b.seedPath} ${b.reason}`).join('; ')}.` : '';
-    throw new AppError('NOT_FOUND', `No import job found in ${d.staging} (no <job>/seed.json).${extra}`, { path: d.staging });
+    throw new AppError('NOT_FOUND', `No import job found in ${d.stagingLocation} (no <job>/seed.json).${extra}`, { path: d.stagingLocation });
   }
-  throw new AppError('CONFLICT', `Several import jobs in ${d.staging}: ${d.jobs.map((x) => x.jobName).join(', ')}. Choose one (--job).`, {
+  throw new AppError('CONFLICT', `Several import jobs in ${d.stagingLocation}: ${d.jobs.map((x) => x.jobName).join(', ')}. Choose one (--job).`, {
     jobs: d.jobs.map((x) => x.jobName),
   });
 }

@@ -22,7 +22,7 @@ export interface DiskToOpen {
   resume: boolean;
 }
 
-export async function openDisk(x: DiskToOpen, o: { job: StagedJob; staging: string; backup: BackupIdentity; signal?: AbortSignal; notice: (m: string) => void }): Promise<PreparedVolume> {
+export async function openDisk(x: DiskToOpen, o: { job: StagedJob; stagingLocation: string; backup: BackupIdentity; signal?: AbortSignal; notice: (m: string) => void }): Promise<PreparedVolume> {
   const jobName = o.job.jobName;
   const stale = async (root: string | undefined): Promise<boolean> => {
     if (!root) return false;
@@ -35,7 +35,7 @@ export async function openDisk(x: DiskToOpen, o: { job: StagedJob; staging: stri
   const prepare = (resume: boolean) =>
     x.provider.prepare(x.info.id, {
       jobName,
-      stagingPath: o.staging,
+      stagingLocation: o.stagingLocation,
       resume,
       ...(x.confirmErase ? { confirmErase: true } : {}),
       ...(x.existingBitLockerKey ? { existingBitLockerKey: x.existingBitLockerKey } : {}),

@@ -34,8 +34,8 @@ export async function retireStateFiles(stateDir: string, label: string): Promise
  * Retires the Disk Prep state of `job` for a backup that is being replaced. Refused while a Disk Prep run holds the
  * job (its lock): the backup must not change under a copy in progress.
  */
-export async function retireDiskPrepState(staging: string, job: string, label: string): Promise<string | null> {
-  const stateDir = stateDirFor(staging, job);
+export async function retireDiskPrepState(stagingLocation: string, job: string, label: string): Promise<string | null> {
+  const stateDir = stateDirFor(stagingLocation, job);
   const present = await readdir(stateDir).then(
     (n) => STATE_FILES(n).length > 0,
     () => false,

@@ -14,7 +14,7 @@ export interface DiskRef {
 }
 
 export interface DiskPrepOptions {
-  staging: string;
+  stagingLocation: string;
   job?: string;
   /** Overrides seed.json's container. */
   container?: string;

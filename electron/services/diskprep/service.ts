@@ -72,10 +72,10 @@ export class DiskPrepService {
     return { folder: this.folder, windows: this.windows };
   }
 
-  async jobs(staging: string): Promise<JobsView> {
-    const d = await discoverJobs(staging);
+  async jobs(stagingLocation: string): Promise<JobsView> {
+    const d = await discoverJobs(stagingLocation);
     return {
-      staging: d.staging,
+      stagingLocation: d.stagingLocation,
       broken: d.broken,
       jobs: d.jobs.map((j) => ({
         jobName: j.jobName,
@@ -92,8 +92,8 @@ export class DiskPrepService {
     };
   }
 
-  async disks(req: { staging?: string; job?: string; folderRoots?: string[] }): Promise<DisksView> {
-    const ctx = { ...(req.staging ? { stagingPath: req.staging } : {}), ...(req.job ? { jobName: req.job } : {}) };
+  async disks(req: { stagingLocation?: string; job?: string; folderRoots?: string[] }): Promise<DisksView> {
+    const ctx = { ...(req.stagingLocation ? { stagingLocation: req.stagingLocation } : {}), ...(req.job ? { jobName: req.job } : {}) };
     const folder = req.folderRoots ? new FolderDiskProvider({ searchRoots: req.folderRoots }) : this.folder;
     const available = this.windows.available !== false;
     const disks = [...(available ? await this.windows.list(ctx) : []), ...(await folder.list(ctx))];
@@ -106,10 +106,10 @@ export class DiskPrepService {
     return this.folder.inspect(req.path, {});
   }
 
-  async plan(req: { staging: string; job: string; disks: string[] }): Promise<PlanView> {
-    const job = await findJob(req.staging, req.job);
+  async plan(req: { stagingLocation: string; job: string; disks: string[] }): Promise<PlanView> {
+    const job = await findJob(req.stagingLocation, req.job);
     const infos = [];
-    for (const id of req.disks) infos.push(await providerFor(id, this.providers()).inspect(id, { stagingPath: req.staging, jobName: req.job }));
+    for (const id of req.disks) infos.push(await providerFor(id, this.providers()).inspect(id, { stagingLocation: req.stagingLocation, jobName: req.job }));
     const files = job.seed.files.map((f) => ({ path: f.path, length: f.length }));
     const p = planDisks(files, infos.map((i) => ({ serial: i.serial, capacityBytes: usableCapacity(i) })));
     return {
@@ -142,8 +142,8 @@ export class DiskPrepService {
    * Starts the copy task. When the disks run out of room the task does not fail: it completes the disks it has,
    * then waits (status 'waiting', "Waiting for another disk: …") until addDisk continues it with one more disk.
    */
-  start(req: { staging: string; job: string; container?: string; disks: DiskRef[]; passphrase?: string; repair?: boolean }): { taskId: string } {
-    const key = stateDirFor(req.staging, req.job);
+  start(req: { stagingLocation: string; job: string; container?: string; disks: DiskRef[]; passphrase?: string; repair?: boolean }): { taskId: string } {
+    const key = stateDirFor(req.stagingLocation, req.job);
     const active = this.activeTask(this.sessions.get(key));
     if (active?.status === 'waiting') throw new AppError('CONFLICT', `Disk Prep for job ${req.job} is waiting for another disk (task ${active.id}); add a disk to continue it, or cancel it first.`, { taskId: active.id });
     if (active) throw new AppError('CONFLICT', `Disk Prep for job ${req.job} is already running (task ${active.id}).`, { taskId: active.id });
@@ -160,7 +160,7 @@ export class DiskPrepService {
         let res: DiskPrepResult;
         try {
           res = await runDiskPrep({
-            staging: req.staging,
+            stagingLocation: req.stagingLocation,
             job: req.job,
             ...(req.container ? { container: req.container } : {}),
             disks,
@@ -191,7 +191,7 @@ export class DiskPrepService {
             mem.lastProgress = { ...rest, phase: 'needsDisk', totalBytes: done + 2 * need.remainingBytes };
           }
           t.progress({ done, total: done + 2 * need.remainingBytes, unit: 'bytes' });
-          const more = await t.waitForUser<MoreDisks>(needsDiskMessage(need), { reason: 'anotherDisk', details: { ...need, staging: req.staging, job: req.job } });
+          const more = await t.waitForUser<MoreDisks>(needsDiskMessage(need), { reason: 'anotherDisk', details: { ...need, stagingLocation: req.stagingLocation, job: req.job } });
           delete mem.needsDisk;
           disks = mem.disks = more.disks;
           if (more.passphrase) passphrase = mem.passphrase = more.passphrase;
@@ -213,14 +213,14 @@ export class DiskPrepService {
    * task resumes the job from its journals. The new disk is checked first: a refused disk is named at once and
    * the task keeps waiting.
    */
-  async addDisk(req: { staging: string; job: string; disk: DiskRef; passphrase?: string }): Promise<{ taskId: string }> {
-    const key = stateDirFor(req.staging, req.job);
+  async addDisk(req: { stagingLocation: string; job: string; disk: DiskRef; passphrase?: string }): Promise<{ taskId: string }> {
+    const key = stateDirFor(req.stagingLocation, req.job);
     const mem = this.sessions.get(key);
     const session = await loadSession(key);
     if (!mem && !session) throw new AppError('CONFLICT', `Disk Prep has not started for job ${req.job}; start it first.`);
     const active = this.activeTask(mem);
     if (active && active.status !== 'waiting') throw new AppError('CONFLICT', `Disk Prep for job ${req.job} is ${active.status === 'running' ? 'still copying' : active.status} (task ${active.id}); add a disk when it asks for one.`, { taskId: active.id });
-    const info = await providerFor(req.disk.id, this.providers()).inspect(req.disk.id, { stagingPath: req.staging, jobName: req.job });
+    const info = await providerFor(req.disk.id, this.providers()).inspect(req.disk.id, { stagingLocation: req.stagingLocation, jobName: req.job });
     const own = session?.disks.find((d) => d.serial === info.serial);
     if (own) throw new AppError('CONFLICT', `Disk ${info.serial} (${req.disk.id}) already belongs to job ${req.job}; attach a different disk with at least the capacity asked for.`, { serial: info.serial, diskId: req.disk.id });
     assertPreparable(info, { jobName: req.job, ...(req.disk.confirmErase ? { confirmErase: true } : {}) });
@@ -234,12 +234,12 @@ export class DiskPrepService {
       return { taskId: active.id };
     }
     const passphrase = req.passphrase ?? mem?.passphrase;
-    return this.start({ staging: req.staging, job: req.job, ...(mem?.container ? { container: mem.container } : {}), disks, ...(passphrase ? { passphrase } : {}) });
+    return this.start({ stagingLocation: req.stagingLocation, job: req.job, ...(mem?.container ? { container: mem.container } : {}), disks, ...(passphrase ? { passphrase } : {}) });
   }
 
-  async status(req: { staging: string; job: string }): Promise<DiskPrepStatus> {
-    const job = await findJob(req.staging, req.job);
-    const stateDir = stateDirFor(req.staging, req.job);
+  async status(req: { stagingLocation: string; job: string }): Promise<DiskPrepStatus> {
+    const job = await findJob(req.stagingLocation, req.job);
+    const stateDir = stateDirFor(req.stagingLocation, req.job);
     // State made for another backup of the job (replaced since) says nothing about this one: not started.
     const loaded = await loadSession(stateDir);
     const session = loaded && loaded.backup && loaded.backup.id === identityOf(job.seed)?.id ? loaded : null;
@@ -277,8 +277,8 @@ export class DiskPrepService {
     };
   }
 
-  async drives(req: { staging: string; job: string; passphrase?: string; revealKeys?: boolean }): Promise<DrivesView> {
-    const stateDir = stateDirFor(req.staging, req.job);
+  async drives(req: { stagingLocation: string; job: string; passphrase?: string; revealKeys?: boolean }): Promise<DrivesView> {
+    const stateDir = stateDirFor(req.stagingLocation, req.job);
     const file = await loadDrives(stateDir);
     if (!file) throw new AppError('NOT_FOUND', `No disk has been prepared for job ${req.job} yet (${join(stateDir, 'drives.json')}).`);
     const view: DrivesView = {
@@ -288,7 +288,7 @@ export class DiskPrepService {
       drives: file.drives.map(({ bitLockerKeySealed: _sealed, preparedAt: _at, ...rest }) => rest),
     };
     if (req.revealKeys) {
-      const job = await findJob(req.staging, req.job);
+      const job = await findJob(req.stagingLocation, req.job);
       view.driveList = (await driveList(stateDir, await this.protectorFor(req.passphrase)(job))).driveList;
     }
     return view;
@@ -300,11 +300,11 @@ export class DiskPrepService {
    * created from drives.json. The BitLocker keys are opened here and never sent to the renderer.
    */
   async createImportJob(req: CreateImportJobRequest, azure: JobAzurePort & ImportSasPort): Promise<CreateImportJobResult> {
-    const job = await findJob(req.staging, req.job);
+    const job = await findJob(req.stagingLocation, req.job);
     // Decision 1: the job type asked for, else the one the policy recorded in seed.json, else Data Box.
     const target = await findJobTarget(azure, job.seed, { subscriptionId: req.subscriptionId, backend: req.backend ?? job.seed.jobBackend ?? 'DataBox' });
     const made = await createJobFromDisks(azure, {
-      stateDir: stateDirFor(req.staging, req.job),
+      stateDir: stateDirFor(req.stagingLocation, req.job),
       protector: await this.protectorFor(req.passphrase)(job),
       target,
       cloud: await currentCloud(azure),

@@ -7,8 +7,8 @@ import { readJsonValidated, writeJsonAtomic } from '../store/atomic.ts';
  * `<staging>/<job>.diskprep/`: Disk Prep's state beside the staging job folder — session.json (which disk takes which
  * files), journal-<serial>.json mirrors of every disk journal, and drives.json (keys sealed).
  */
-export function stateDirFor(staging: string, job: string): string {
-  return join(resolve(staging), `${job}.diskprep`);
+export function stateDirFor(stagingLocation: string, job: string): string {
+  return join(resolve(stagingLocation), `${job}.diskprep`);
 }
 
 export function mirrorJournalPath(stateDir: string, serial: string): string {

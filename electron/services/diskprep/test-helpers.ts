@@ -38,8 +38,8 @@ export async function tempDir(prefix = 'obc-diskprep-'): Promise<string> {
  * of the given lengths (multiples of 512), a real encrypted catalog listing them (TEST_PASSPHRASE), the job
  * descriptor and a sealed seed.json — so Disk Prep's checks against the catalog hold.
  */
-export async function makeStaging(staging: string, job: string, lengths: number[], opts: { container?: string; storageAccount?: string } = {}): Promise<SeedDescriptor> {
-  const folder = join(staging, job);
+export async function makeStaging(stagingLocation: string, job: string, lengths: number[], opts: { container?: string; storageAccount?: string } = {}): Promise<SeedDescriptor> {
+  const folder = join(stagingLocation, job);
   const files: SeedFile[] = [];
   const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
   for (let i = 0; i < lengths.length; i++) {

@@ -27,7 +27,7 @@ export interface PreparedVolume {
 
 export interface PrepareOptions {
   jobName: string;
-  stagingPath: string;
+  stagingLocation: string;
   /** Required when the disk has data on it (the UI asks for typed confirmation naming the serial). */
   confirmErase?: boolean;
   /** Re-open a disk this job already owns without erasing it (resume). */
@@ -48,7 +48,7 @@ export interface DiskProvider {
 }
 
 export interface DiskContext {
-  stagingPath?: string;
+  stagingLocation?: string;
   jobName?: string;
 }
 

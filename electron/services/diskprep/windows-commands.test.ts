@@ -74,9 +74,9 @@ describe('PowerShell command texts', () => {
 describe('Windows disk facts → refusals and warnings', () => {
   const base = { Number: 0, SerialNumber: 'SYS', Model: 'NVMe', Size: 512e9, BusType: 'NVMe', PartitionStyle: 'GPT', IsSystem: true, IsBoot: true, IsReadOnly: false, Volumes: [{ DriveLetter: 'C', FileSystem: 'NTFS', Size: 500e9, SizeRemaining: 100e9 }] };
   it('refuses system/boot, the staging disk, read-only; warns on USB, >10 TB, not empty', () => {
-    const sys = toDiskInfo(base, { stagingPath: 'C:\\staging' }, 'win32');
+    const sys = toDiskInfo(base, { stagingLocation: 'C:\\staging' }, 'win32');
     expect(sys.refusals.map((r) => r.code)).toEqual(['SYSTEM_DISK', 'BOOT_DISK', 'HOLDS_STAGING']);
-    const usb = toDiskInfo({ ...base, Number: 2, SerialNumber: 'BIG', Size: 12e12, BusType: 'USB', IsSystem: false, IsBoot: false, IsReadOnly: true, Volumes: [{ DriveLetter: 'E', FileSystem: 'NTFS', Size: 12e12, SizeRemaining: 11e12 }] }, { stagingPath: 'D:\\s' }, 'win32');
+    const usb = toDiskInfo({ ...base, Number: 2, SerialNumber: 'BIG', Size: 12e12, BusType: 'USB', IsSystem: false, IsBoot: false, IsReadOnly: true, Volumes: [{ DriveLetter: 'E', FileSystem: 'NTFS', Size: 12e12, SizeRemaining: 11e12 }] }, { stagingLocation: 'D:\\s' }, 'win32');
     expect(usb.refusals.map((r) => r.code)).toEqual(['READ_ONLY']);
     expect(usb.warnings.map((w) => w.code)).toEqual(['TOO_LARGE', 'USB_BUS', 'NOT_EMPTY']);
     expect(usb.warnings[2].message).toContain('BIG');
@@ -89,7 +89,7 @@ describe('Windows disk facts → refusals and warnings', () => {
   it('says clearly that real disks need Windows', async () => {
     const p = new WindowsDiskProvider({ platform: 'linux', run: async () => '[]' });
     expect(await p.list({})).toEqual([]);
-    await expect(p.prepare('E', { jobName: 'j1', stagingPath: '/s' })).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringContaining('only be prepared on Windows') });
+    await expect(p.prepare('E', { jobName: 'j1', stagingLocation: '/s' })).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringContaining('only be prepared on Windows') });
   });
 
   it('prepares through the scripts in order and accepts an already-encrypted disk with its key (fake PowerShell)', async () => {
@@ -108,17 +108,17 @@ describe('Windows disk facts → refusals and warnings', () => {
       return JSON.stringify({ RecoveryPassword: KEY, KeyProtectorId: '{k}', EncryptionMethod: 'XtsAes256', VolumeStatus: 'EncryptionInProgress', EncryptionPercentage: 1 });
     };
     const p = new WindowsDiskProvider({ platform: 'win32', run });
-    const vol = await p.prepare('disk:2', { jobName: 'j1', stagingPath: 'D:\\staging' });
+    const vol = await p.prepare('disk:2', { jobName: 'j1', stagingLocation: 'D:\\staging' });
     expect(ran).toEqual(['format', 'encrypt']);
     expect(vol).toMatchObject({ root: 'E:\\', serial: 'WD123', bitLockerKey: KEY, capacityBytes: 3.9e12 });
     ran.length = 0;
-    await p.prepare('E', { jobName: 'j1', stagingPath: 'D:\\staging', existingBitLockerKey: KEY });
+    await p.prepare('E', { jobName: 'j1', stagingLocation: 'D:\\staging', existingBitLockerKey: KEY });
     expect(ran).toEqual(['readKey']);
-    await expect(p.prepare('E', { jobName: 'j1', stagingPath: 'D:\\staging', existingBitLockerKey: KEY.replace('1', '9') })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(p.prepare('E', { jobName: 'j1', stagingLocation: 'D:\\staging', existingBitLockerKey: KEY.replace('1', '9') })).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
   it('refuses to prepare without elevation (fake PowerShell)', async () => {
     const p = new WindowsDiskProvider({ platform: 'win32', run: async (s) => (s.includes('WindowsBuiltInRole') ? '{"Elevated":false,"User":"u"}' : '[]') });
-    await expect(p.prepare('disk:1', { jobName: 'j1', stagingPath: 'C:\\s' })).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+    await expect(p.prepare('disk:1', { jobName: 'j1', stagingLocation: 'C:\\s' })).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
   });
 });

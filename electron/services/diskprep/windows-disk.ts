@@ -36,7 +36,7 @@ export function driveLetterOf(path: string): string | undefined {
 
 export function toDiskInfo(d: RawDisk, ctx: DiskContext, host: NodeJS.Platform = process.platform): DiskInfo {
   const vols = Array.isArray(d.Volumes) ? d.Volumes : d.Volumes ? [d.Volumes] : [];
-  const stagingLetter = ctx.stagingPath ? driveLetterOf(ctx.stagingPath) : undefined;
+  const stagingLetter = ctx.stagingLocation ? driveLetterOf(ctx.stagingLocation) : undefined;
   const holdsStaging = stagingLetter !== undefined && vols.some((v) => v.DriveLetter.toUpperCase() === stagingLetter);
   const usedBytes = vols.reduce((s, v) => s + Math.max(0, v.Size - v.SizeRemaining), 0) + (d.PartitionStyle !== 'RAW' && vols.length === 0 ? 1 : 0);
   const serial = d.SerialNumber || `disk${d.Number}`;
@@ -102,7 +102,7 @@ export class WindowsDiskProvider implements DiskProvider {
   async prepare(id: string, opts: PrepareOptions): Promise<PreparedVolume> {
     this.requireWindows();
     if (!(await this.elevated())) throw new AppError('PERMISSION_DENIED', 'Preparing a disk needs an elevated (Run as administrator) console: clearing, formatting and BitLocker require it.');
-    const info = await this.inspect(id, { stagingPath: opts.stagingPath, jobName: opts.jobName });
+    const info = await this.inspect(id, { stagingLocation: opts.stagingLocation, jobName: opts.jobName });
     const n = Number(info.id.slice('disk:'.length));
     let letter: string;
     const keepVolume = (opts.resume || opts.existingBitLockerKey !== undefined) && info.volumes.length === 1 && /ntfs/i.test(info.volumes[0].fileSystem);
@@ -117,7 +117,7 @@ export class WindowsDiskProvider implements DiskProvider {
     const state = parseBitLockerState(await this.run(keepVolume ? readBitLockerKeyScript(letter) : enableBitLockerScript(letter), opts.signal));
     if (opts.existingBitLockerKey && opts.existingBitLockerKey !== state.RecoveryPassword)
       throw new AppError('VALIDATION', `The BitLocker key given for disk ${info.serial} does not match the volume's recovery password.`);
-    const fresh = await this.inspect(letter, { stagingPath: opts.stagingPath });
+    const fresh = await this.inspect(letter, { stagingLocation: opts.stagingLocation });
     const vol = fresh.volumes.find((v) => v.mount.toUpperCase() === letter);
     return {
       root: `${letter}:\\`,

@@ -83,22 +83,22 @@ describe('verify and restore from a blob container (Azurite)', () => {
     const payload = randomBytes(2_500_000);
     await writeFile(join(src, 'sub', 'one-file.bin'), payload);
     await writeFile(join(src, 'note.txt'), 'restore me from the container\n');
-    const staging = join(dir, 'staging');
+    const stagingLocation = join(dir, 'staging');
     await runBackup({
       items: [src],
-      staging,
+      stagingLocation,
       job: { name: 'seed-az', subscriptionId: SUB, resourceGroup: 'rg1', storageAccount: ACCOUNT, container: 'backups' },
       passphrase: PASS,
       kdf: FAST_KDF,
       packSize: 1 << 20,
     });
-    const seed = JSON.parse(await readFile(join(staging, 'seed-az', 'seed.json'), 'utf8')) as { files: Array<{ path: string; length: number }> };
+    const seed = JSON.parse(await readFile(join(stagingLocation, 'seed-az', 'seed.json'), 'utf8')) as { files: Array<{ path: string; length: number }> };
     expect(seed.files.length).toBeGreaterThanOrEqual(2);
     // "Import": every staged file becomes a page blob <job>/<path>, as the datacenter writes them.
     const cc = service.getContainerClient('backups');
     await cc.createIfNotExists();
     for (const f of seed.files) {
-      const bytes = await readFile(join(staging, 'seed-az', ...f.path.split('/')));
+      const bytes = await readFile(join(stagingLocation, 'seed-az', ...f.path.split('/')));
       const page = cc.getPageBlobClient(`seed-az/${f.path}`);
       await page.create(bytes.length);
       for (let o = 0; o < bytes.length; o += 4 << 20) await page.uploadPages(bytes.subarray(o, Math.min(bytes.length, o + (4 << 20))), o, Math.min(4 << 20, bytes.length - o));
@@ -106,22 +106,22 @@ describe('verify and restore from a blob container (Azurite)', () => {
     const tasks = new TaskManager({ minIntervalMs: 0 });
     const svc = new ImportVerifyService({ tasks, dataDir: join(dir, 'data'), storageAccess: async () => access });
 
-    const ok = await finished(tasks, (await svc.start({ staging, jobName: 'seed-az' })).taskId);
+    const ok = await finished(tasks, (await svc.start({ stagingLocation, jobName: 'seed-az' })).taskId);
     expect(ok.status, ok.error?.message).toBe('succeeded');
     expect(ok.result).toMatchObject({ ok: true, matched: seed.files.length, missingCount: 0, differentCount: 0 });
 
     // One byte changed in the container → reported as different, clean-up refused.
     const victim = seed.files[0];
-    const orig = await readFile(join(staging, 'seed-az', ...victim.path.split('/')));
+    const orig = await readFile(join(stagingLocation, 'seed-az', ...victim.path.split('/')));
     const bad = Buffer.from(orig.subarray(0, 512));
     bad[7] ^= 1;
     await cc.getPageBlobClient(`seed-az/${victim.path}`).uploadPages(bad, 0, 512);
-    const failed = await finished(tasks, (await svc.start({ staging, jobName: 'seed-az' })).taskId);
+    const failed = await finished(tasks, (await svc.start({ stagingLocation, jobName: 'seed-az' })).taskId);
     expect(failed.status).toBe('failed');
     expect(await svc.lastReport('seed-az')).toMatchObject({ ok: false, differentCount: 1, different: [{ path: victim.path }] });
-    await expect(svc.cleanupStaging({ staging, jobName: 'seed-az', confirmJobName: 'seed-az' })).rejects.toThrow(/kept/);
+    await expect(svc.cleanupStaging({ stagingLocation, jobName: 'seed-az', confirmJobName: 'seed-az' })).rejects.toThrow(/kept/);
     await cc.getPageBlobClient(`seed-az/${victim.path}`).uploadPages(orig.subarray(0, 512), 0, 512);
-    expect((await finished(tasks, (await svc.start({ staging, jobName: 'seed-az' })).taskId)).status).toBe('succeeded');
+    expect((await finished(tasks, (await svc.start({ stagingLocation, jobName: 'seed-az' })).taskId)).status).toBe('succeeded');
 
     // The same check through a read-only container SAS (obc verify-import --container-url-file), no account key:
     // the report and its location never carry the signature.
@@ -130,16 +130,16 @@ describe('verify and restore from a blob container (Azurite)', () => {
       throw new Error('the account key must not be used with a SAS');
     };
     const viaSas = new ImportVerifyService({ tasks, dataDir: join(dir, 'data-sas'), storageAccess: noKey, sourceFor: async (r) => sasBlobSource(sasUrl, access.http, r) });
-    const sasRun = await finished(tasks, (await viaSas.start({ staging, jobName: 'seed-az' })).taskId);
+    const sasRun = await finished(tasks, (await viaSas.start({ stagingLocation, jobName: 'seed-az' })).taskId);
     expect(sasRun.status, sasRun.error?.message).toBe('succeeded');
     const sasReport = await viaSas.lastReport('seed-az');
     expect(sasReport).toMatchObject({ ok: true, matched: seed.files.length, location: `${cc.url}/seed-az/` });
     expect(JSON.stringify(sasReport)).not.toContain(new URL(sasUrl).searchParams.get('sig')!);
     expect(() => sasBlobSource(sasUrl, access.http, { storageAccount: ACCOUNT, container: 'other' })).toThrow(/for container "backups", not "other"/);
 
-    const cleaned = await svc.cleanupStaging({ staging, jobName: 'seed-az', confirmJobName: 'seed-az' });
+    const cleaned = await svc.cleanupStaging({ stagingLocation, jobName: 'seed-az', confirmJobName: 'seed-az' });
     expect(cleaned.removedFiles).toBe(seed.files.length + 1);
-    expect(await readdir(staging)).toEqual([]);
+    expect(await readdir(stagingLocation)).toEqual([]);
 
     // Restore from the container only (the staging folder is gone; the seed copy kept at clean-up is used).
     const source = await svc.containerPackSource({ jobName: 'seed-az', subscriptionId: SUB, resourceGroup: 'rg1', storageAccount: ACCOUNT, container: 'backups' });

@@ -50,10 +50,10 @@ export class ImportVerifyService {
    * The job's imported blobs as a PackSource for Recover Data ("restore from the container"). The seed comes from
    * the staging folder when it still exists, else from the copy kept at clean-up.
    */
-  async containerPackSource(t: { jobName: string; staging?: string; subscriptionId: string; resourceGroup: string; storageAccount: string; container: string }): Promise<ContainerPackSource> {
+  async containerPackSource(t: { jobName: string; stagingLocation?: string; subscriptionId: string; resourceGroup: string; storageAccount: string; container: string }): Promise<ContainerPackSource> {
     const svc = await openBlobService(await this.o.storageAccess(), { subscriptionId: t.subscriptionId, resourceGroup: t.resourceGroup, accountName: t.storageAccount });
     const localSeed = async (): Promise<string | null> => {
-      for (const p of [...(t.staging ? [join(resolve(t.staging), t.jobName, 'seed.json')] : []), this.seedCopyPath(t.jobName)]) {
+      for (const p of [...(t.stagingLocation ? [join(resolve(t.stagingLocation), t.jobName, 'seed.json')] : []), this.seedCopyPath(t.jobName)]) {
         const text = await readFile(p, 'utf8').catch(() => null);
         if (text !== null) return text;
       }
@@ -69,7 +69,7 @@ export class ImportVerifyService {
   }
 
   async resolve(t: VerifyTarget): Promise<ResolvedTarget> {
-    const jobDir = join(resolve(t.staging), t.jobName);
+    const jobDir = join(resolve(t.stagingLocation), t.jobName);
     const seed = await readJsonStrict(join(jobDir, 'seed.json'), seedSchema, `seed.json of job ${t.jobName}`);
     const pick = (field: 'subscriptionId' | 'resourceGroup' | 'storageAccount' | 'container'): string => {
       const v = t[field] ?? seed[field];
@@ -121,13 +121,13 @@ export class ImportVerifyService {
   }
 
   /** Removes `<staging>/<job>/` after a passed verification and a typed confirmation. */
-  async cleanupStaging(req: { staging: string; jobName: string; confirmJobName: string }): Promise<CleanupResult> {
+  async cleanupStaging(req: { stagingLocation: string; jobName: string; confirmJobName: string }): Promise<CleanupResult> {
     if (req.confirmJobName.trim() !== req.jobName)
       throw new AppError('VALIDATION', `Type the job name "${req.jobName}" to confirm deleting its staging folder.`, { field: 'confirmJobName' });
     const last = await this.lastReport(req.jobName);
     if (!last) throw new AppError('CONFLICT', `Job ${req.jobName} has not been verified on this machine; verify the imported data first.`);
     if (!last.ok) throw new AppError('CONFLICT', `The last verification of ${req.jobName} found problems (${last.missingCount} missing, ${last.differentCount} different); the staging folder is kept.`);
-    const folder = join(resolve(req.staging), req.jobName);
+    const folder = join(resolve(req.stagingLocation), req.jobName);
     const seed = await readJsonStrict(join(folder, 'seed.json'), seedSchema, `seed.json of job ${req.jobName}`);
     if (seed.jobName !== req.jobName) throw new AppError('CONFLICT', `${folder} holds job ${seed.jobName}, not ${req.jobName}.`);
     let removedFiles = 0;

@@ -96,8 +96,8 @@ describe('ImportVerifyService', () => {
   afterEach(async () => rm(dir, { recursive: true, force: true }));
 
   async function stage(blobs: Record<string, Buffer>) {
-    const staging = join(dir, 'staging');
-    const jobDir = join(staging, 'seed-1');
+    const stagingLocation = join(dir, 'staging');
+    const jobDir = join(stagingLocation, 'seed-1');
     await mkdir(join(jobDir, 'packs', '00'), { recursive: true });
     for (const [p, b] of Object.entries(staged)) await writeFile(join(jobDir, p), b);
     await writeFile(join(jobDir, 'seed.json'), JSON.stringify(makeSeed(staged)));
@@ -120,38 +120,38 @@ describe('ImportVerifyService', () => {
         await new Promise((r) => tasks.once('updated', r));
       }
     };
-    return { staging, jobDir, tasks, svc, finished };
+    return { stagingLocation, jobDir, tasks, svc, finished };
   }
 
   it('verifies as a task, remembers the report, then cleans up staging only after typed confirmation', async () => {
     const good = Object.fromEntries(Object.entries(staged).map(([p, b]) => [`seed-1/${p}`, b]));
-    const { staging, svc, finished } = await stage(good);
-    await expect(svc.cleanupStaging({ staging, jobName: 'seed-1', confirmJobName: 'seed-1' })).rejects.toMatchObject({ code: 'CONFLICT' });
-    const { taskId } = await svc.start({ staging, jobName: 'seed-1' });
+    const { stagingLocation, svc, finished } = await stage(good);
+    await expect(svc.cleanupStaging({ stagingLocation, jobName: 'seed-1', confirmJobName: 'seed-1' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    const { taskId } = await svc.start({ stagingLocation, jobName: 'seed-1' });
     const snap = await finished(taskId);
     expect(snap.status).toBe('succeeded');
     expect(snap.result).toMatchObject({ ok: true, matched: 3 });
     expect(await svc.lastReport('seed-1')).toMatchObject({ ok: true });
-    await expect(svc.cleanupStaging({ staging, jobName: 'seed-1', confirmJobName: 'seed-2' })).rejects.toMatchObject({ code: 'VALIDATION' });
-    const res = await svc.cleanupStaging({ staging, jobName: 'seed-1', confirmJobName: 'seed-1' });
+    await expect(svc.cleanupStaging({ stagingLocation, jobName: 'seed-1', confirmJobName: 'seed-2' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    const res = await svc.cleanupStaging({ stagingLocation, jobName: 'seed-1', confirmJobName: 'seed-1' });
     expect(res).toMatchObject({ removedFiles: 4 });
-    expect(await readdir(staging)).toEqual([]);
+    expect(await readdir(stagingLocation)).toEqual([]);
   });
 
   it('fails the task when data is missing and keeps the staging folder', async () => {
-    const { staging, svc, finished } = await stage({});
-    const snap = await finished((await svc.start({ staging, jobName: 'seed-1' })).taskId);
+    const { stagingLocation, svc, finished } = await stage({});
+    const snap = await finished((await svc.start({ stagingLocation, jobName: 'seed-1' })).taskId);
     expect(snap.status).toBe('failed');
     expect(snap.error?.message).toMatch(/3 missing, 0 different/);
-    await expect(svc.cleanupStaging({ staging, jobName: 'seed-1', confirmJobName: 'seed-1' })).rejects.toThrow(/kept/);
+    await expect(svc.cleanupStaging({ stagingLocation, jobName: 'seed-1', confirmJobName: 'seed-1' })).rejects.toThrow(/kept/);
   });
 
   it('refuses a job whose seed lacks the storage account when none is given', async () => {
-    const { staging, jobDir, svc } = await stage({});
+    const { stagingLocation, jobDir, svc } = await stage({});
     const seed = makeSeed(staged);
     delete seed.storageAccount;
     await writeFile(join(jobDir, 'seed.json'), JSON.stringify(seed));
-    await expect(svc.start({ staging, jobName: 'seed-1' })).rejects.toThrow(/storageAccount of job seed-1 is unknown/);
+    await expect(svc.start({ stagingLocation, jobName: 'seed-1' })).rejects.toThrow(/storageAccount of job seed-1 is unknown/);
   });
 });
 

@@ -169,7 +169,7 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null): Pr
     const meter = new ProgressMeter((p) => m.set({ bytesRead: p.bytesProcessed, newBytes: p.bytesProcessed - p.dedupSavedBytes, ...(p.currentFile ? { currentFile: p.currentFile } : {}) }));
     const engineOpts: BackupOptions = {
       items: o.items,
-      staging: spool.dir,
+      stagingLocation: spool.dir,
       job: { name: o.job },
       passphrase: '',
       signal,

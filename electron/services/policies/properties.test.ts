@@ -10,19 +10,19 @@ const NEW = 'new passphrase 9876543210';
 
 async function service() {
   const dataDir = await tempDir();
-  const staging = await tempDir('obc-stg-');
+  const stagingLocation = await tempDir('obc-stg-');
   const svc = new PolicyService({ dataDir, protector: testProtector, tasks: new TaskManager() });
   await svc.load();
-  return { svc, staging, dataDir };
+  return { svc, stagingLocation, dataDir };
 }
 
 describe('Change Properties', () => {
   it('changes the passphrase after checking the current one; staging data keeps its passphrase', async () => {
-    const { svc, staging } = await service();
+    const { svc, stagingLocation } = await service();
     await expect(svc.changePassphrase(OLD, NEW)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await svc.save(samplePolicy({}, staging), OLD);
-    await mkdir(join(staging, 'seed-2026'));
-    await writeFile(join(staging, 'seed-2026', 'seed.json'), '{}');
+    await svc.save(samplePolicy({}, stagingLocation), OLD);
+    await mkdir(join(stagingLocation, 'seed-2026'));
+    await writeFile(join(stagingLocation, 'seed-2026', 'seed.json'), '{}');
     await expect(svc.changePassphrase('wrong passphrase 000000', NEW)).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
     await expect(svc.changePassphrase(OLD, 'short')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/at least 16/) });
     await expect(svc.changePassphrase(OLD, OLD)).rejects.toMatchObject({ message: 'The new passphrase is the same as the current one.' });
@@ -49,26 +49,26 @@ describe('Change Properties', () => {
   });
 
   it('delete removes staging data only when asked and only the job folder with seed.json', async () => {
-    const { svc, staging } = await service();
-    await svc.save(samplePolicy({}, staging), OLD);
+    const { svc, stagingLocation } = await service();
+    await svc.save(samplePolicy({}, stagingLocation), OLD);
     const kept = await svc.delete(false);
     expect(kept.notes.join(' ')).toMatch(/was kept/);
-    await svc.save(samplePolicy({}, staging));
-    await mkdir(join(staging, 'seed-2026'));
-    await writeFile(join(staging, 'seed-2026', 'seed.json'), '{}');
+    await svc.save(samplePolicy({}, stagingLocation));
+    await mkdir(join(stagingLocation, 'seed-2026'));
+    await writeFile(join(stagingLocation, 'seed-2026', 'seed.json'), '{}');
     expect((await svc.delete(true)).stagingDeleted).toBe(true);
   });
 
   it('stores a container SAS URL sealed, shows only what it is for, and goes back to the Entra application', async () => {
-    const { svc, staging } = await service();
+    const { svc, stagingLocation } = await service();
     const sig = 'c2VjcmV0LXNpZ25hdHVyZS0xMjM0NTY3ODkw';
     const url = (o: { account?: string; container?: string; sp?: string; se?: string } = {}) =>
       `https://${o.account ?? 'seedacct01'}.blob.core.windows.net/${o.container ?? 'seed-data'}?sv=2025-11-05&sr=c&sp=${o.sp ?? 'rwdl'}&se=${o.se ?? '2099-01-01T00:00:00Z'}&sig=${encodeURIComponent(sig)}`;
     expect(svc.properties().containerAccess).toEqual({ mode: 'entraApp' });
     await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url() })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/No backup is scheduled yet/) });
-    await svc.save(samplePolicy({ initialBackup: { type: 'online' } }, staging), OLD);
+    await svc.save(samplePolicy({ initialBackup: { type: 'online' } }, stagingLocation), OLD);
     await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url() })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/no container for a SAS URL to open/) });
-    await svc.save(samplePolicy({}, staging));
+    await svc.save(samplePolicy({}, stagingLocation));
     await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url({ container: 'other' }) })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/for container "other", not "seed-data"/) });
     await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url({ account: 'elsewhere1' }) })).rejects.toMatchObject({ message: expect.stringMatching(/storage account "elsewhere1", not "seedacct01"/) });
     await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url({ sp: 'rl' }) })).rejects.toMatchObject({ message: expect.stringMatching(/need write \(w\), delete \(d\)/) });

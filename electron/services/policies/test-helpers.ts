@@ -15,7 +15,7 @@ export const testProtector: Protector = {
 
 export const tempDir = (p = 'obc-pol-') => mkdtemp(join(tmpdir(), p));
 
-export function samplePolicy(over: Partial<PolicyInput> = {}, staging = '/tmp/staging'): PolicyInput {
+export function samplePolicy(over: Partial<PolicyInput> = {}, stagingLocation = '/tmp/staging'): PolicyInput {
   return {
     items: [{ path: '/srv/data', kind: 'folder' }],
     exclusions: { folders: [], patterns: ['*.tmp'], fileTypes: [] },
@@ -24,7 +24,7 @@ export function samplePolicy(over: Partial<PolicyInput> = {}, staging = '/tmp/st
     initialBackup: {
       type: 'ownDisks',
       ownDisk: {
-        stagingLocation: staging,
+        stagingLocation: stagingLocation,
         subscriptionId: '11111111-2222-3333-4444-555555555555',
         storageAccount: 'seedacct01',
         storageAccountResourceGroup: 'rg-seed',

@@ -32,12 +32,12 @@ const blob = (path: string) => new BlobClient(`${env.sb.blobUrl}/obcseedv2/${pat
 
 /** Disk Prep prepares `disks` folder disks for a staged job; the Data Box job is created from drives.json. */
 async function preparedDataBoxJob(job: string, lengths: number[], diskPrefix: string) {
-  const staging = join(work, job, 'staging');
-  const seed = await makeStaging(staging, job, lengths, { container: 'seed', storageAccount: 'obcseedv2' });
+  const stagingLocation = join(work, job, 'staging');
+  const seed = await makeStaging(stagingLocation, job, lengths, { container: 'seed', storageAccount: 'obcseedv2' });
   const disks = await makeDisks(join(work, job), [8 * MiB, 8 * MiB], diskPrefix);
-  await runDiskPrep({ staging, job, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: azureManifestCredential(svc), passphrase: TEST_PASSPHRASE });
-  const protector = await passphraseProtector(TEST_PASSPHRASE, (await findJob(staging, job)).seed);
-  await createJobFromDrives(stateDirFor(staging, job), protector, async (req) => {
+  await runDiskPrep({ stagingLocation, job, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: azureManifestCredential(svc), passphrase: TEST_PASSPHRASE });
+  const protector = await passphraseProtector(TEST_PASSPHRASE, (await findJob(stagingLocation, job)).seed);
+  await createJobFromDrives(stateDirFor(stagingLocation, job), protector, async (req) => {
     expect(req.rehearsal).toBe(true);
     const created = await svc.createJob(
       createJobSchema.parse({
@@ -55,7 +55,7 @@ async function preparedDataBoxJob(job: string, lengths: number[], diskPrefix: st
     expect(created.drives.map((d) => d.driveId).sort()).toEqual(req.driveList.map((d) => d.driveId).sort());
     return { created: true };
   });
-  return { staging, seed, disks };
+  return { stagingLocation, seed, disks };
 }
 
 beforeAll(async () => {
@@ -76,7 +76,7 @@ afterAll(async () => {
 describe('Disk Prep → Data Box customer-disk job → sandbox datacenter', () => {
   it('imports the prepared disks as page blobs equal to the staged packs; the job reads Completed', async () => {
     const JOB = 'dbx-e2e-job';
-    const { staging, seed, disks } = await preparedDataBoxJob(JOB, [5 * MiB + 512, 3 * MiB, 1024, 2 * MiB], 'DBXE2E');
+    const { stagingLocation, seed, disks } = await preparedDataBoxJob(JOB, [5 * MiB + 512, 3 * MiB, 1024, 2 * MiB], 'DBXE2E');
     const shipped = await svc.updateShipping(ref(JOB), { carrierName: 'FedEx', trackingNumber: 'T-DBX-E2E', driveCount: 2, shipDate: '2026-11-22' });
     expect(shipped).toMatchObject({ state: 'Shipping', stage: 'ShippedToAzureDC' });
 
@@ -100,7 +100,7 @@ describe('Disk Prep → Data Box customer-disk job → sandbox datacenter', () =
     for (const f of seed.files) {
       const b = blob(`seed/${JOB}/${f.path}`);
       expect((await b.getProperties()).blobType, f.path).toBe('PageBlob');
-      expect((await b.downloadToBuffer()).equals(await readFile(join(staging, JOB, f.path))), f.path).toBe(true);
+      expect((await b.downloadToBuffer()).equals(await readFile(join(stagingLocation, JOB, f.path))), f.path).toBe(true);
     }
   });
 

@@ -52,7 +52,7 @@ describe('Back Up Now wizard', () => {
     fireEvent.keyDown(screen.getByTestId('bun-job-name'), { key: 'Enter' }); // keyboard: Enter in a field of a valid page is Next
 
     await screen.findByTestId('bun-retain');
-    expect(t.calls).toContainEqual({ channel: 'backup:jobs', req: { staging: '/mnt/staging' } });
+    expect(t.calls).toContainEqual({ channel: 'backup:jobs', req: { stagingLocation: '/mnt/staging' } });
     type('bun-retain', localToday());
     expect(next().disabled).toBe(true);
     expect(screen.getByText(/must be after today/)).toBeTruthy();
@@ -73,7 +73,7 @@ describe('Back Up Now wizard', () => {
 
     expect((await screen.findByTestId('bun-estimate-fits')).textContent).toMatch(/Does not fit/);
     expect((screen.getByTestId('bun-start') as HTMLButtonElement).disabled).toBe(true);
-    expect(t.calls).toContainEqual({ channel: 'backup:estimate', req: { items: ['/srv/data'], staging: '/mnt/staging' } });
+    expect(t.calls).toContainEqual({ channel: 'backup:estimate', req: { items: ['/srv/data'], stagingLocation: '/mnt/staging' } });
     expect(next().disabled).toBe(true);
   });
 
@@ -127,7 +127,7 @@ describe('Back Up Now wizard', () => {
     await screen.findByTestId('bun-progress');
     expect(t.calls.find((c) => c.channel === 'backup:start')?.req).toEqual({
       items: ['/srv/a'],
-      staging: '/mnt/st',
+      stagingLocation: '/mnt/st',
       job: { name: 'seed-job', subscriptionId: 'sub-1', resourceGroup: 'rg1', storageAccount: 'acct1', container: 'cont1' },
       usePolicyPassphrase: true,
       retainUntil: addYears(localToday(), 1),
@@ -139,7 +139,7 @@ describe('Back Up Now wizard', () => {
   it('progress: counters, skipped files, completed with warnings; a wrong passphrase leads back to the passphrase page', async () => {
     t.handle('backup:jobs', () => ({ ok: true, value: [{ jobName: 'seed-one', dir: '/mnt/st/seed-one', state: 'inProgress' as const }] }));
     act(() => {
-      getAppState().updateBackupDraft({ items: [{ path: '/srv/data', kind: 'folder', selected: true }], staging: '/mnt/st', jobName: 'seed-one', passphrase: PASS });
+      getAppState().updateBackupDraft({ items: [{ path: '/srv/data', kind: 'folder', selected: true }], stagingLocation: '/mnt/st', jobName: 'seed-one', passphrase: PASS });
       useStoreBun({ policyLoad: 'unavailable', existing: 'inProgress', taskId: 'b2', step: 'progress', reached: 4 });
       getAppState().upsertTask(
         makeTask({
@@ -187,13 +187,13 @@ describe('Back Up Now wizard', () => {
   it('verify after a finished backup names the damaged pack and the file it affects', async () => {
     t.handle('backup:verify', () => ({ ok: true, value: { taskId: 'v1' } }));
     act(() => {
-      getAppState().updateBackupDraft({ staging: '/mnt/st', jobName: 'seed-one', passphrase: PASS });
+      getAppState().updateBackupDraft({ stagingLocation: '/mnt/st', jobName: 'seed-one', passphrase: PASS });
       useStoreBun({ policyLoad: 'unavailable', existing: 'none', taskId: 'b4', step: 'progress', reached: 4 });
       getAppState().upsertTask(makeTask({ id: 'b4', status: 'succeeded', result: { files: 2, bytes: 10, storedBytes: 10, packs: 1, skippedCount: 0, resumed: false, seconds: 1 } }));
     });
     renderWizard();
     fireEvent.click(screen.getByTestId('bun-verify'));
-    await waitFor(() => expect(t.calls).toContainEqual({ channel: 'backup:verify', req: { staging: '/mnt/st', job: 'seed-one', passphrase: PASS } }));
+    await waitFor(() => expect(t.calls).toContainEqual({ channel: 'backup:verify', req: { stagingLocation: '/mnt/st', job: 'seed-one', passphrase: PASS } }));
     act(() =>
       getAppState().upsertTask(
         makeTask({
@@ -220,7 +220,7 @@ describe('Back Up Now wizard', () => {
     await screen.findByTestId('bun-wizard');
     act(() => {
       useStoreBun({ policy: { passphraseSet: true } as never });
-      getAppState().updateBackupDraft({ items: [{ path: '/srv/data', kind: 'folder', selected: true }], staging: '/mnt/st', jobName: 'seed-one', usePolicyPassphrase: false });
+      getAppState().updateBackupDraft({ items: [{ path: '/srv/data', kind: 'folder', selected: true }], stagingLocation: '/mnt/st', jobName: 'seed-one', usePolicyPassphrase: false });
     });
     await act(async () => {
       await getAppState().checkBackupJob();
@@ -247,7 +247,7 @@ describe('Back Up Now wizard', () => {
     renderWizard();
     await screen.findByTestId('bun-wizard');
     act(() => {
-      getAppState().updateBackupDraft({ items: [{ path: '/srv/data', kind: 'folder', selected: true }], staging: '/mnt/st', jobName: 'seed-one' });
+      getAppState().updateBackupDraft({ items: [{ path: '/srv/data', kind: 'folder', selected: true }], stagingLocation: '/mnt/st', jobName: 'seed-one' });
     });
     await act(async () => {
       await getAppState().checkBackupJob();
@@ -263,8 +263,8 @@ describe('Back Up Now wizard', () => {
     fireEvent.click(next());
     await waitFor(() => expect(getAppState().backUpNow.step).toBe('confirm'));
     expect(t.calls.filter((c) => c.channel === 'backup:checkPassphrase').map((c) => c.req)).toEqual([
-      { staging: '/mnt/st', job: 'seed-one', passphrase: 'a different passphrase of enough length' },
-      { staging: '/mnt/st', job: 'seed-one', passphrase: PASS },
+      { stagingLocation: '/mnt/st', job: 'seed-one', passphrase: 'a different passphrase of enough length' },
+      { stagingLocation: '/mnt/st', job: 'seed-one', passphrase: PASS },
     ]);
   });
 });

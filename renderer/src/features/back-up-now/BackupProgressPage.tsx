@@ -80,7 +80,7 @@ export function BackupProgressPage() {
       <TaskProgress
         progress={task.progress}
         status={task.status}
-        label={`Back up to ${bun.draft.staging} (job ${bun.draft.jobName})`}
+        label={`Back up to ${bun.draft.stagingLocation} (job ${bun.draft.jobName})`}
         {...(!done ? { onCancel: () => void cancelTask(task.id), cancelDisabled: busy, cancelLabel: `Cancel backup of job ${bun.draft.jobName}` } : {})}
       />
       )}

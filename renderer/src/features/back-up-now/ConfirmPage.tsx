@@ -62,7 +62,7 @@ export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStar
           )}
           <tr>
             <th scope="row">Staging location</th>
-            <td data-testid="bun-summary-staging">{draft.staging}</td>
+            <td data-testid="bun-summary-staging">{draft.stagingLocation}</td>
           </tr>
           <tr>
             <th scope="row">Job name</th>

@@ -74,7 +74,7 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
   const [touched, setTouched] = useState<Record<string, boolean>>({});
   const touch = (f: string) => setTouched((t) => ({ ...t, [f]: true }));
   const fromPolicy = draft.source === 'policy';
-  const stagingLocked = fromPolicy && !!policy?.staging;
+  const stagingLocked = fromPolicy && !!policy?.stagingLocation;
   const jobLocked = fromPolicy && !!policy?.jobName;
 
   const addItem = (path: string, kind: 'file' | 'folder') => {
@@ -88,8 +88,8 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
     if (p) addItem(p, kind);
   };
   const show = (f: string) => (touched[f] || touched.all ? errors[f] : undefined);
-  const refused = bun.stagingProblem && bun.stagingProblem.staging === draft.staging ? bun.stagingProblem.message : undefined;
-  const staged = show('staging') ?? refused;
+  const refused = bun.stagingProblem && bun.stagingProblem.stagingLocation === draft.stagingLocation ? bun.stagingProblem.message : undefined;
+  const staged = show('stagingLocation') ?? refused;
   if (bun.policyLoad === 'none' && !bun.withoutSchedule) return <NoSchedule />;
   const itemsError = draft.items.length > 0 || touched.items ? errors.items : undefined;
 
@@ -181,10 +181,10 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
         >
           <Input
             data-testid="bun-staging"
-            value={draft.staging}
+            value={draft.stagingLocation}
             readOnly={stagingLocked}
-            onChange={(_, d) => update({ staging: d.value })}
-            onBlur={() => touch('staging')}
+            onChange={(_, d) => update({ stagingLocation: d.value })}
+            onBlur={() => touch('stagingLocation')}
           />
         </Field>
         {!stagingLocked && (
@@ -192,10 +192,10 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
             data-testid="bun-staging-browse"
             icon={<FolderOpenRegular />}
             onClick={async () => {
-              const p = await pickFolder({ title: 'Choose the staging location', ...(draft.staging ? { defaultPath: draft.staging } : {}) });
+              const p = await pickFolder({ title: 'Choose the staging location', ...(draft.stagingLocation ? { defaultPath: draft.stagingLocation } : {}) });
               if (p) {
-                update({ staging: p });
-                touch('staging');
+                update({ stagingLocation: p });
+                touch('stagingLocation');
               }
             }}
           >

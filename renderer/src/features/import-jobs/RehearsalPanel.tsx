@@ -23,7 +23,7 @@ export function isRehearsalJob(job: Pick<ImportJobInfo, 'subscriptionId'>, auth:
 }
 
 export function RehearsalPanel({ job }: { job: ImportJobInfo }) {
-  const { auth, clouds, sandbox, staging } = useAppStore(useShallow((s) => ({ auth: s.auth, clouds: s.clouds, sandbox: s.sandbox, staging: s.settings?.lastStagingLocation })));
+  const { auth, clouds, sandbox, stagingLocation } = useAppStore(useShallow((s) => ({ auth: s.auth, clouds: s.clouds, sandbox: s.sandbox, stagingLocation: s.settings?.lastStagingLocation })));
   const { loadSandbox, refresh, navigate } = useAppStore(useShallow((s) => ({ loadSandbox: s.loadSandbox, refresh: s.refreshImportJobs, navigate: s.navigate })));
   const visible = isRehearsalJob(job, auth, clouds, sandbox);
   const [disks, setDisks] = useState<string[]>([]);
@@ -35,16 +35,16 @@ export function RehearsalPanel({ job }: { job: ImportJobInfo }) {
   }, [visible, sandbox, loadSandbox]);
   // Prefill: the folder disks Disk Prep recorded for this job (same name) in the last staging location.
   useEffect(() => {
-    if (!visible || !staging) return;
+    if (!visible || !stagingLocation) return;
     let live = true;
-    api.invoke('diskprep:status', { staging, job: job.name }).then(
+    api.invoke('diskprep:status', { stagingLocation, job: job.name }).then(
       (st) => live && setDisks((cur) => (cur.length ? cur : st.disks.filter((d) => d.kind === 'folder').map((d) => d.id))),
       () => undefined,
     );
     return () => {
       live = false;
     };
-  }, [visible, staging, job.name]);
+  }, [visible, stagingLocation, job.name]);
   if (!visible) return null;
 
   const running = sandbox?.running ?? false;

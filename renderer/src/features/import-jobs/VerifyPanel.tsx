@@ -41,7 +41,7 @@ function DiffList({ items, count, label, testId }: { items: VerifyDifference[]; 
 export function VerifyPanel({ job, allowed }: { job: ImportJobInfo; allowed: ActionRule }) {
   const paths = usePathWords();
   const v = useAppStore(
-    useShallow((s) => ({ staging: s.importJobs.verifyStaging, taskId: s.importJobs.verifyTaskId, error: s.importJobs.verifyError, report: s.importJobs.report, cleanup: s.importJobs.cleanup, cleanupError: s.importJobs.cleanupError })),
+    useShallow((s) => ({ stagingLocation: s.importJobs.verifyStaging, taskId: s.importJobs.verifyTaskId, error: s.importJobs.verifyError, report: s.importJobs.report, cleanup: s.importJobs.cleanup, cleanupError: s.importJobs.cleanupError })),
   );
   const task = useAppStore((s) => (v.taskId ? s.tasks[v.taskId] : undefined));
   const setStaging = useAppStore((s) => s.setVerifyStaging);
@@ -65,19 +65,19 @@ export function VerifyPanel({ job, allowed }: { job: ImportJobInfo; allowed: Act
       </Text>
       <div style={{ display: 'flex', gap: 8, alignItems: 'flex-end' }}>
         <Field label="Staging location of this job" style={{ flex: 1, minWidth: 0 }}>
-          <Input data-testid="ij-verify-staging" value={v.staging} onChange={(_, d) => setStaging(d.value)} placeholder={paths.stagingExample} />
+          <Input data-testid="ij-verify-staging" value={v.stagingLocation} onChange={(_, d) => setStaging(d.value)} placeholder={paths.stagingExample} />
         </Field>
         <Button
           data-testid="ij-verify-browse"
           icon={<FolderOpenRegular />}
           onClick={async () => {
-            const p = await pickFolder({ title: 'Staging location', ...(v.staging ? { defaultPath: v.staging } : {}) });
+            const p = await pickFolder({ title: 'Staging location', ...(v.stagingLocation ? { defaultPath: v.stagingLocation } : {}) });
             if (p) setStaging(p);
           }}
         >
           Browse…
         </Button>
-        <Button data-testid="ij-verify-start" appearance="primary" icon={<ShieldCheckmarkRegular />} disabled={!allowed.allowed || !v.staging.trim() || running} onClick={() => void start()}>
+        <Button data-testid="ij-verify-start" appearance="primary" icon={<ShieldCheckmarkRegular />} disabled={!allowed.allowed || !v.stagingLocation.trim() || running} onClick={() => void start()}>
           Verify imported data
         </Button>
       </div>
@@ -117,7 +117,7 @@ export function VerifyPanel({ job, allowed }: { job: ImportJobInfo; allowed: Act
             void cleanup(confirm);
           }}
         >
-          <Field label={`Free the staging space: type "${job.name}" to delete ${paths.join(v.staging || 'the staging folder', job.name)}`} style={{ flex: 1 }}>
+          <Field label={`Free the staging space: type "${job.name}" to delete ${paths.join(v.stagingLocation || 'the staging folder', job.name)}`} style={{ flex: 1 }}>
             <Input data-testid="ij-cleanup-confirm" value={confirm} onChange={(_, d) => setConfirm(d.value)} autoComplete="off" />
           </Field>
           <Button data-testid="ij-cleanup" type="submit" disabled={confirm.trim() !== job.name}>

@@ -55,7 +55,7 @@ export function JobsView() {
   // A Disk Prep task waiting for another disk names its staging location and job (service.ts, waiting.details).
   const openDiskPrep = (id: string) => {
     const d = tasks.find((t) => t.id === id)?.waiting?.details;
-    if (typeof d?.staging === 'string' && typeof d.job === 'string') void openWaitingDiskPrep(id, d.staging, d.job);
+    if (typeof d?.stagingLocation === 'string' && typeof d.job === 'string') void openWaitingDiskPrep(id, d.stagingLocation, d.job);
   };
   return (
     <section className={styles.root} data-testid="jobs-view" aria-labelledby="jobs-heading">

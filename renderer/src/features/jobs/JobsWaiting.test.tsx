@@ -25,7 +25,7 @@ const waitingTask = () =>
     waiting: {
       reason: 'anotherDisk',
       since: '2026-11-22T04:02:00.000Z',
-      details: { neededBytes: 22.1 * MiB, remainingFiles: 1, remainingBytes: 21 * MiB, staging: '/data/staging', job: 'seed-e2e' },
+      details: { neededBytes: 22.1 * MiB, remainingFiles: 1, remainingBytes: 21 * MiB, stagingLocation: '/data/staging', job: 'seed-e2e' },
     },
   });
 
@@ -66,13 +66,13 @@ describe('a task waiting for the user', () => {
     const status: DiskPrepStatus = { jobName: 'seed-e2e', stateDir: '/data/staging/seed-e2e.diskprep', started: true, disks: [], complete: false, waitingTaskId: 'dp1' };
     t.handle('diskprep:status', () => ({ ok: true, value: status }));
     t.handle('diskprep:disks', () => ({ ok: true, value: { disks: [], windowsAvailable: false } }));
-    t.handle('diskprep:jobs', () => ({ ok: true, value: { staging: '/data/staging', jobs: [], broken: [] } }));
+    t.handle('diskprep:jobs', () => ({ ok: true, value: { stagingLocation: '/data/staging', jobs: [], broken: [] } }));
     wrap(<JobsView />);
     fireEvent.click(screen.getByTestId('job-open-diskprep'));
     await expect.poll(() => getAppState().diskPrep.status?.waitingTaskId).toBe('dp1');
     expect(getAppState().screen).toBe('prepareDisks');
-    expect(getAppState().diskPrep).toMatchObject({ taskId: 'dp1', step: 'copy', staging: '/data/staging', job: 'seed-e2e' });
-    expect(t.calls).toContainEqual({ channel: 'diskprep:status', req: { staging: '/data/staging', job: 'seed-e2e' } });
+    expect(getAppState().diskPrep).toMatchObject({ taskId: 'dp1', step: 'copy', stagingLocation: '/data/staging', job: 'seed-e2e' });
+    expect(t.calls).toContainEqual({ channel: 'diskprep:status', req: { stagingLocation: '/data/staging', job: 'seed-e2e' } });
   });
 
   it('counts in the status bar apart from running jobs, in the attention colour, with what it waits for', () => {

@@ -113,7 +113,7 @@ describe('Disks step with a disk that is already encrypted', () => {
     t.handle('auth:status', () => ({ ok: true, value: { signedIn: true } as never }));
     t.handle('diskprep:start', () => ({ ok: true, value: { taskId: 'dp9' } }));
     useAppStore.setState((s) => ({
-      diskPrep: { ...s.diskPrep, staging: STAGING, job: JOB, step: 'disks', reached: 1, passphrase: 'pp', selected: ['disk:WD1', 'disk:WD2'], disks: { disks: [disk('WD1'), disk('WD2', { volumes: [], usedBytes: 5 })], windowsAvailable: true } },
+      diskPrep: { ...s.diskPrep, stagingLocation: STAGING, job: JOB, step: 'disks', reached: 1, passphrase: 'pp', selected: ['disk:WD1', 'disk:WD2'], disks: { disks: [disk('WD1'), disk('WD2', { volumes: [], usedBytes: 5 })], windowsAvailable: true } },
     }));
   });
 
@@ -163,7 +163,7 @@ describe('copy step: the host says the key is not the volume’s', () => {
     installTransport(() => t);
     resetAppStore();
     t.handle('diskprep:status', () => ({ ok: true, value: { jobName: JOB, stateDir: '/s', started: true, complete: false, disks: [] } }));
-    useAppStore.setState((s) => ({ diskPrep: { ...s.diskPrep, staging: STAGING, job: JOB, step: 'copy', reached: 3, taskId: 'dp9', bitLockerKeys: { 'disk:WD1': KEY } } }));
+    useAppStore.setState((s) => ({ diskPrep: { ...s.diskPrep, stagingLocation: STAGING, job: JOB, step: 'copy', reached: 3, taskId: 'dp9', bitLockerKeys: { 'disk:WD1': KEY } } }));
   });
   it('shows a clear error that leads back to the Disks step, not a Resume that would fail again', () => {
     getAppState().upsertTask(

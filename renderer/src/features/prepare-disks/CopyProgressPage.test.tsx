@@ -52,7 +52,7 @@ const waiting = (): TaskSnapshot =>
     status: 'waiting',
     message: 'Waiting for another disk: at least 22.0 MiB more (1 file, 21.0 MiB left).',
     progress: { done: 120 * MiB, total: 120 * MiB, unit: 'bytes' },
-    waiting: { reason: 'anotherDisk', since: '2026-11-22T04:02:00.000Z', details: { neededBytes: 22 * MiB, remainingFiles: 1, remainingBytes: 21 * MiB, staging: STAGING, job: JOB } },
+    waiting: { reason: 'anotherDisk', since: '2026-11-22T04:02:00.000Z', details: { neededBytes: 22 * MiB, remainingFiles: 1, remainingBytes: 21 * MiB, stagingLocation: STAGING, job: JOB } },
   });
 
 const noWait = (): TaskSnapshot => {
@@ -67,7 +67,7 @@ beforeEach(() => {
   resetAppStore();
   t.handle('diskprep:status', () => ({ ok: true, value: status }));
   useAppStore.setState((s) => ({
-    diskPrep: { ...s.diskPrep, staging: STAGING, job: JOB, step: 'copy', reached: 3, taskId: 'dp1', passphrase: 'pp', disks: { disks: [disk('E2EDISK1'), disk('E2EDISK2')], windowsAvailable: false } },
+    diskPrep: { ...s.diskPrep, stagingLocation: STAGING, job: JOB, step: 'copy', reached: 3, taskId: 'dp1', passphrase: 'pp', disks: { disks: [disk('E2EDISK1'), disk('E2EDISK2')], windowsAvailable: false } },
   }));
 });
 afterEach(cleanup);
@@ -104,7 +104,7 @@ describe('CopyProgressPage while Disk Prep waits for another disk', () => {
     t.handle('diskprep:addDisk', () => ({ ok: true, value: { taskId: 'dp1' } }));
     getAppState().openErase('add', ['/disks/E2EDISK2']);
     await getAppState().confirmErase();
-    expect(t.calls.filter((c) => c.channel === 'diskprep:addDisk').at(-1)?.req).toEqual({ staging: STAGING, job: JOB, disk: { id: '/disks/E2EDISK2', confirmErase: true }, passphrase: 'pp' });
+    expect(t.calls.filter((c) => c.channel === 'diskprep:addDisk').at(-1)?.req).toEqual({ stagingLocation: STAGING, job: JOB, disk: { id: '/disks/E2EDISK2', confirmErase: true }, passphrase: 'pp' });
     expect(getAppState().diskPrep.taskId).toBe('dp1');
     getAppState().upsertTask({ ...noWait(), status: 'running', message: 'copy · disk E2EDISK2' });
     await expect.poll(() => screen.queryByTestId('dp-needs-disk')).toBeNull();

@@ -26,7 +26,7 @@ beforeEach(() => {
 afterEach(cleanup);
 
 const show = (status: DiskPrepStatus) => {
-  useAppStore.setState((s) => ({ diskPrep: { ...s.diskPrep, staging: '/data/staging', job: JOB, status, jobs: { staging: '/data/staging', jobs: [], broken: [] } } }));
+  useAppStore.setState((s) => ({ diskPrep: { ...s.diskPrep, stagingLocation: '/data/staging', job: JOB, status, jobs: { stagingLocation: '/data/staging', jobs: [], broken: [] } } }));
   render(<FluentProvider theme={webLightTheme}><StagingPage /></FluentProvider>);
 };
 

@@ -14,8 +14,8 @@ import { usePathWords } from '../../components/paths.ts';
 import { useAppStore } from '../../store/index.ts';
 
 export function StagingPage() {
-  const { staging, jobs, jobsLoading, jobsError, job, status } = useAppStore(
-    useShallow((s) => ({ staging: s.diskPrep.staging, jobs: s.diskPrep.jobs, jobsLoading: s.diskPrep.jobsLoading, jobsError: s.diskPrep.jobsError, job: s.diskPrep.job, status: s.diskPrep.status })),
+  const { stagingLocation, jobs, jobsLoading, jobsError, job, status } = useAppStore(
+    useShallow((s) => ({ stagingLocation: s.diskPrep.stagingLocation, jobs: s.diskPrep.jobs, jobsLoading: s.diskPrep.jobsLoading, jobsError: s.diskPrep.jobsError, job: s.diskPrep.job, status: s.diskPrep.status })),
   );
   const setStaging = useAppStore((s) => s.setDiskPrepStaging);
   const load = useAppStore((s) => s.loadStagingJobs);
@@ -29,7 +29,7 @@ export function StagingPage() {
   const passphraseError = useAppStore((s) => s.diskPrep.passphraseError);
   const paths = usePathWords();
   const browse = async () => {
-    const p = await pickFolder({ title: 'Choose the staging location', ...(staging ? { defaultPath: staging } : {}) });
+    const p = await pickFolder({ title: 'Choose the staging location', ...(stagingLocation ? { defaultPath: stagingLocation } : {}) });
     if (p) {
       setStaging(p);
       await load();
@@ -52,19 +52,19 @@ export function StagingPage() {
         style={{ display: 'flex', gap: 8, alignItems: 'flex-end' }}
       >
         <Field label="Staging location" hint={`The folder or network share (${paths.stagingExample}) that Back Up Now wrote to.`} style={{ flex: 1 }}>
-          <Input data-testid="dp-staging" value={staging} onChange={(_, d) => setStaging(d.value)} placeholder={paths.stagingExample} />
+          <Input data-testid="dp-staging" value={stagingLocation} onChange={(_, d) => setStaging(d.value)} placeholder={paths.stagingExample} />
         </Field>
         <Button data-testid="dp-staging-browse" icon={<FolderOpenRegular />} onClick={() => void browse()}>
           Browse…
         </Button>
-        <Button data-testid="dp-find-jobs" type="submit" appearance="primary" icon={<SearchRegular />} disabled={!staging.trim() || jobsLoading}>
+        <Button data-testid="dp-find-jobs" type="submit" appearance="primary" icon={<SearchRegular />} disabled={!stagingLocation.trim() || jobsLoading}>
           Find jobs
         </Button>
       </form>
       {jobsLoading && <Spinner size="tiny" label="Reading seed.json files…" />}
       <ErrorBar error={jobsError} title="The staging location could not be read" onRetry={() => void load()} testId="dp-jobs-error" />
       {jobs && (
-        <Field label={`Import jobs in ${jobs.staging}`}>
+        <Field label={`Import jobs in ${jobs.stagingLocation}`}>
           {jobs.jobs.length === 0 ? (
             <Text data-testid="dp-jobs-empty" italic>
               No backup job found here (no {paths.join('<job>', 'seed.json')}). Run Back Up Now first, or pick another staging location.

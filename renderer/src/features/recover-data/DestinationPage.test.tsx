@@ -17,7 +17,7 @@ beforeEach(() => {
   // The wizard at its destination page, with a job opened and a folder selected.
   const rec = getAppState().recoverData;
   useAppStore.setState({
-    recoverData: { ...rec, step: 'destination', reached: 3, draft: { ...rec.draft, staging: '/mnt/st', jobName: 'seed-one', passphrase: 'right', selected: ['home/ann'] } },
+    recoverData: { ...rec, step: 'destination', reached: 3, draft: { ...rec.draft, stagingLocation: '/mnt/st', jobName: 'seed-one', passphrase: 'right', selected: ['home/ann'] } },
   });
 });
 afterEach(cleanup);
@@ -57,7 +57,7 @@ describe('Recover Data destination: original or another location', () => {
     fireEvent.click(start());
     await screen.findByTestId('rec-progress');
     expect(t.calls.find((c) => c.channel === 'recover:start')?.req).toEqual({
-      source: { kind: 'staging', staging: '/mnt/st', job: 'seed-one' },
+      source: { kind: 'staging', stagingLocation: '/mnt/st', job: 'seed-one' },
       passphrase: 'right',
       originalLocation: true,
       paths: ['home/ann'],

@@ -90,7 +90,7 @@ describe('Recover Data wizard', () => {
     fireEvent.click(screen.getByTestId('rec-start'));
     await screen.findByTestId('rec-progress');
     expect(t.calls.find((c) => c.channel === 'recover:start')?.req).toEqual({
-      source: { kind: 'staging', staging: '/mnt/st', job: 'seed-one' },
+      source: { kind: 'staging', stagingLocation: '/mnt/st', job: 'seed-one' },
       passphrase: 'right',
       to: '/restore',
       paths: ['srv/b.txt'],
@@ -174,7 +174,7 @@ describe('Recover Data wizard', () => {
     await waitFor(() => expect(getAppState().recoverData.step).toBe('browse'));
     expect(getAppState().recoverData.tree['']).toBeTruthy();
     expect(t.calls.filter((c) => c.channel === 'recover:list').at(-1)?.req).toEqual({
-      source: { kind: 'container', job: 'seed-one', subscriptionId: 'sub-1', resourceGroup: 'rg-1', storageAccount: 'acct1', container: 'seed', staging: '/mnt/st' },
+      source: { kind: 'container', job: 'seed-one', subscriptionId: 'sub-1', resourceGroup: 'rg-1', storageAccount: 'acct1', container: 'seed', stagingLocation: '/mnt/st' },
       passphrase: 'right',
       path: '',
     });
@@ -185,7 +185,7 @@ describe('Recover Data wizard', () => {
     fireEvent.click(screen.getByTestId('rec-check-backup'));
     await waitFor(() => expect(getAppState().recoverData.checkTaskId).toBe('v1'));
     expect(t.calls.find((c) => c.channel === 'backup:verify')?.req).toEqual({
-      source: { kind: 'container', job: 'seed-one', subscriptionId: 'sub-1', resourceGroup: 'rg-1', storageAccount: 'acct1', container: 'seed', staging: '/mnt/st' },
+      source: { kind: 'container', job: 'seed-one', subscriptionId: 'sub-1', resourceGroup: 'rg-1', storageAccount: 'acct1', container: 'seed', stagingLocation: '/mnt/st' },
       passphrase: 'right',
     });
     act(() => getAppState().upsertTask(makeTask({ id: 'v1', kind: 'verify', title: 'Verify backup: seed-one' })));
@@ -213,6 +213,6 @@ describe('Recover Data wizard', () => {
     fireEvent.click(screen.getByTestId('rec-use-policy-passphrase'));
     fireEvent.click(next());
     await screen.findByTestId('rec-tree');
-    expect(t.calls.find((c) => c.channel === 'recover:list')?.req).toEqual({ source: { kind: 'staging', staging: '/mnt/st', job: 'seed-one' }, usePolicyPassphrase: true, path: '' });
+    expect(t.calls.find((c) => c.channel === 'recover:list')?.req).toEqual({ source: { kind: 'staging', stagingLocation: '/mnt/st', job: 'seed-one' }, usePolicyPassphrase: true, path: '' });
   });
 });

@@ -36,7 +36,7 @@ export function SourcePage({ errors }: { errors: FieldErrors }) {
   const styles = useStyles();
   const draft = useAppStore((s) => s.recoverData.draft);
   // The policy's staging location if Back Up Now read one, else the last one used.
-  const lastStaging = useAppStore((s) => s.backUpNow.policy?.staging || s.settings?.lastStagingLocation);
+  const lastStaging = useAppStore((s) => s.backUpNow.policy?.stagingLocation || s.settings?.lastStagingLocation);
   const update = useAppStore((s) => s.updateRecoverDraft);
   const loadDefaults = useAppStore((s) => s.loadRecoverDefaults);
   const [touched, setTouched] = useState(false);
@@ -44,8 +44,8 @@ export function SourcePage({ errors }: { errors: FieldErrors }) {
     void loadDefaults();
   }, [loadDefaults]);
   useEffect(() => {
-    if (!draft.staging && lastStaging && draft.source === 'staging') update({ staging: lastStaging });
-  }, [draft.staging, draft.source, lastStaging, update]);
+    if (!draft.stagingLocation && lastStaging && draft.source === 'staging') update({ stagingLocation: lastStaging });
+  }, [draft.stagingLocation, draft.source, lastStaging, update]);
   const disks = draft.disks ?? [];
   const stagingOptional = draft.source !== 'staging';
   return (
@@ -104,16 +104,16 @@ export function SourcePage({ errors }: { errors: FieldErrors }) {
           label={stagingOptional ? 'Staging location (optional)' : 'Staging location'}
           required={!stagingOptional}
           hint={stagingOptional ? 'If the staging folder is still reachable, seed.json and the job list are read from it.' : undefined}
-          validationMessage={touched || draft.staging ? errors.staging : undefined}
+          validationMessage={touched || draft.stagingLocation ? errors.stagingLocation : undefined}
         >
-          <Input data-testid="rec-staging" value={draft.staging} onChange={(_, d) => update({ staging: d.value })} onBlur={() => setTouched(true)} />
+          <Input data-testid="rec-staging" value={draft.stagingLocation} onChange={(_, d) => update({ stagingLocation: d.value })} onBlur={() => setTouched(true)} />
         </Field>
         <Button
           data-testid="rec-staging-browse"
           icon={<FolderOpenRegular />}
           onClick={async () => {
-            const p = await pickFolder({ title: 'Choose the staging location', ...(draft.staging ? { defaultPath: draft.staging } : {}) });
-            if (p) update({ staging: p });
+            const p = await pickFolder({ title: 'Choose the staging location', ...(draft.stagingLocation ? { defaultPath: draft.stagingLocation } : {}) });
+            if (p) update({ stagingLocation: p });
           }}
         >
           Browse…
@@ -161,10 +161,10 @@ export function JobPage({ errors }: { errors: FieldErrors }) {
   };
   return (
     <div className={styles.page}>
-      {draft.staging && <Text>Backups found in {draft.staging}:</Text>}
+      {draft.stagingLocation && <Text>Backups found in {draft.stagingLocation}:</Text>}
       {rec.jobsLoading && <Spinner size="tiny" label="Reading the staging location…" />}
       <ErrorBar error={rec.jobsError} testId="rec-jobs-error" title="Could not read the staging location" onRetry={() => void loadJobs()} />
-      {jobs && jobs.length === 0 && draft.staging && <Text data-testid="rec-jobs-empty">No backup jobs were found in this staging location.</Text>}
+      {jobs && jobs.length === 0 && draft.stagingLocation && <Text data-testid="rec-jobs-empty">No backup jobs were found in this staging location.</Text>}
       {draft.source !== 'staging' && (
         <Field label="Job name" required validationMessage={draft.jobName ? errors.jobName : undefined} hint="The import job the disks or the container belong to.">
           <Input data-testid="rec-job-name" value={draft.jobName} onChange={(_, d) => update({ jobName: d.value.trim() })} />
@@ -179,7 +179,7 @@ export function JobPage({ errors }: { errors: FieldErrors }) {
           </RadioGroup>
         </Field>
       )}
-      {draft.staging && (
+      {draft.stagingLocation && (
         <div>
           <Button size="small" appearance="subtle" icon={<ArrowClockwiseRegular />} data-testid="rec-jobs-refresh" onClick={() => void loadJobs()}>
             Look again

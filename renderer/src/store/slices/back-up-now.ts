@@ -12,7 +12,7 @@ export function localToday(now: Date = new Date()): string {
 const emptyDraft = (): BackupDraft => ({
   source: 'manual',
   items: [],
-  staging: '',
+  stagingLocation: '',
   jobName: '',
   retainUntil: addYears(localToday(), 1),
   passphrase: '',
@@ -75,7 +75,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
             ...get().backUpNow.draft,
             source: 'policy',
             items: p.items.map((it) => ({ ...it, selected: true })),
-            staging: p.staging || get().backUpNow.draft.staging,
+            stagingLocation: p.stagingLocation || get().backUpNow.draft.stagingLocation,
             jobName: p.jobName || get().backUpNow.draft.jobName,
             usePolicyPassphrase: p.passphraseSet,
           },
@@ -87,8 +87,8 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       } else {
         // No policy (any more): the items are typed here. What came from a deleted policy is not kept.
         const fromPolicy = b.draft.source === 'policy';
-        const staging = (fromPolicy ? '' : b.draft.staging) || get().settings?.lastStagingLocation || '';
-        const draft = fromPolicy ? { ...emptyDraft(), staging } : { ...b.draft, source: 'manual' as const, staging };
+        const stagingLocation = (fromPolicy ? '' : b.draft.stagingLocation) || get().settings?.lastStagingLocation || '';
+        const draft = fromPolicy ? { ...emptyDraft(), stagingLocation } : { ...b.draft, source: 'manual' as const, stagingLocation };
         patch({ policyLoad: r.kind, policy: null, policyNote: r.note, draft });
       }
     },
@@ -98,8 +98,8 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
     updateBackupDraft(p) {
       const b = get().backUpNow;
       const draft = { ...b.draft, ...p };
-      const jobChanged = p.staging !== undefined || p.jobName !== undefined;
-      const itemsChanged = p.items !== undefined || p.staging !== undefined;
+      const jobChanged = p.stagingLocation !== undefined || p.jobName !== undefined;
+      const itemsChanged = p.items !== undefined || p.stagingLocation !== undefined;
       patch({
         draft,
         ...(jobChanged ? { existing: 'unknown' as const, existingJob: null } : {}),
@@ -114,11 +114,11 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       set((s) => ({ backUpNow: { ...s.backUpNow, step, reached: Math.max(s.backUpNow.reached, i) } }));
     },
     async checkStagingForBackup() {
-      const { staging } = get().backUpNow.draft;
+      const { stagingLocation } = get().backUpNow.draft;
       try {
-        const r = await api.invoke('policy:checkStaging', { path: staging, items: selectedItems() });
+        const r = await api.invoke('policy:checkStaging', { path: stagingLocation, items: selectedItems() });
         const refused = !r.ok && (r.problem === 'preparedDisk' || r.problem === 'insideItems' || r.problem === 'notFolder' || r.problem === 'notWritable');
-        patch({ stagingProblem: refused ? { staging, message: r.message } : null });
+        patch({ stagingProblem: refused ? { stagingLocation, message: r.message } : null });
         return !refused;
       } catch {
         // Hosts without policies: the engine's own checks still run when the backup starts.
@@ -127,9 +127,9 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       }
     },
     async checkBackupJob() {
-      const { staging, jobName } = get().backUpNow.draft;
+      const { stagingLocation, jobName } = get().backUpNow.draft;
       try {
-        const jobs = await api.invoke('backup:jobs', { staging });
+        const jobs = await api.invoke('backup:jobs', { stagingLocation });
         const job = jobs.find((j) => j.jobName === jobName) ?? null;
         patch({ existing: job ? job.state : 'none', existingJob: job });
       } catch (err) {
@@ -146,7 +146,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       const typed = !(d.usePolicyPassphrase && b.policy?.passphraseSet);
       if (b.existing !== 'inProgress' && !(typed && (b.existing === 'complete' || b.policy?.passphraseSet))) return true;
       try {
-        await api.invoke('backup:checkPassphrase', { staging: d.staging, job: d.jobName, ...secret() });
+        await api.invoke('backup:checkPassphrase', { stagingLocation: d.stagingLocation, job: d.jobName, ...secret() });
         return true;
       } catch (err) {
         patch({ startError: err });
@@ -154,11 +154,11 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       }
     },
     async estimateBackup() {
-      const { staging } = get().backUpNow.draft;
+      const { stagingLocation } = get().backUpNow.draft;
       patch({ estimating: true, estimateError: null });
       try {
         const ex = exclusions();
-        const estimate = await api.invoke('backup:estimate', { items: selectedItems(), staging, ...(ex ? { exclusions: ex } : {}) });
+        const estimate = await api.invoke('backup:estimate', { items: selectedItems(), stagingLocation, ...(ex ? { exclusions: ex } : {}) });
         patch({ estimate, estimating: false });
       } catch (err) {
         patch({ estimate: null, estimating: false, estimateError: err });
@@ -173,7 +173,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
         const ex = exclusions();
         const { taskId } = await api.invoke('backup:start', {
           items: selectedItems(),
-          staging: d.staging,
+          stagingLocation: d.stagingLocation,
           job: {
             name: d.jobName,
             ...(p?.subscriptionId ? { subscriptionId: p.subscriptionId } : {}),
@@ -188,7 +188,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
           ...(b.existing === 'complete' && d.overwrite ? { overwrite: true } : {}),
         });
         patch({ starting: false, taskId, step: 'progress', reached: BACKUP_STEPS.length - 1 });
-        if (d.source === 'manual') void get().updateSettings({ lastStagingLocation: d.staging });
+        if (d.source === 'manual') void get().updateSettings({ lastStagingLocation: d.stagingLocation });
       } catch (err) {
         patch({ starting: false, startError: err });
       }
@@ -197,7 +197,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       const d = get().backUpNow.draft;
       patch({ verifyError: null });
       try {
-        const { taskId } = await api.invoke('backup:verify', { staging: d.staging, job: d.jobName, ...secret() });
+        const { taskId } = await api.invoke('backup:verify', { stagingLocation: d.stagingLocation, job: d.jobName, ...secret() });
         patch({ verifyTaskId: taskId });
       } catch (err) {
         patch({ verifyError: err });

@@ -17,11 +17,11 @@ export function shippingActions(ctx: {
   return {
     async openShipping() {
       go('shipping');
-      const { staging, job } = dp();
+      const { stagingLocation, job } = dp();
       patch({ targetLoading: true, targetError: null });
       const [defaults, drives] = await Promise.all([
         api.invoke('shipping:getDefaults', {}).catch(() => null),
-        api.invoke('diskprep:drives', { staging, job: job! }).catch((err: unknown) => {
+        api.invoke('diskprep:drives', { stagingLocation, job: job! }).catch((err: unknown) => {
           patch({ targetError: err });
           return null;
         }),
@@ -47,7 +47,7 @@ export function shippingActions(ctx: {
       patch({ shipping: { ...dp().shipping, ...p }, createError: null });
     },
     async createImportJob() {
-      const { shipping, target, staging, job, passphrase } = dp();
+      const { shipping, target, stagingLocation, job, passphrase } = dp();
       const carriers = target?.location?.supportedCarriers ?? [];
       if (Object.keys(validateShipping(shipping, carriers)).length || !target || !job) {
         patch({ shippingShowAll: true });
@@ -57,8 +57,8 @@ export function shippingActions(ctx: {
       try {
         // The main process opens the BitLocker keys from drives.json and creates the job; the keys stay there.
         const pass = passphrase ? { passphrase } : {};
-        const res = await api.invoke('diskprep:createJob', { staging, job, ...pass, shipping: toDefaults(shipping), subscriptionId: target.subscriptionId, backend: target.backend });
-        const drives = await api.invoke('diskprep:drives', { staging, job, ...pass });
+        const res = await api.invoke('diskprep:createJob', { stagingLocation, job, ...pass, shipping: toDefaults(shipping), subscriptionId: target.subscriptionId, backend: target.backend });
+        const drives = await api.invoke('diskprep:drives', { stagingLocation, job, ...pass });
         patch({ creating: false, created: res.job, createdExisting: !res.created, target: { ...target, ...res.target }, drives, keys: null });
         go('result');
       } catch (err) {
@@ -66,9 +66,9 @@ export function shippingActions(ctx: {
       }
     },
     async revealDiskPrepKeys() {
-      const { staging, job, passphrase } = dp();
+      const { stagingLocation, job, passphrase } = dp();
       if (!job) return;
-      const drives = await api.invoke('diskprep:drives', { staging, job, revealKeys: true, ...(passphrase ? { passphrase } : {}) });
+      const drives = await api.invoke('diskprep:drives', { stagingLocation, job, revealKeys: true, ...(passphrase ? { passphrase } : {}) });
       patch({ keys: drives.driveList ?? null });
     },
     async registerDiskPrepProvider() {

@@ -11,7 +11,7 @@ export const initDiskPrepState: DiskPrepState = {
     step: 'staging',
     reached: 0,
     defaultsLoaded: false,
-    staging: '',
+    stagingLocation: '',
     jobs: null,
     jobsLoading: false,
     jobsError: null,
@@ -58,10 +58,10 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
   const patch = (p: Partial<DiskPrepState['diskPrep']>) => set((s) => ({ diskPrep: { ...s.diskPrep, ...p } }));
   const go = (step: DiskPrepStep) => patch({ step, reached: Math.max(dp().reached, DISK_PREP_STEPS.indexOf(step)) });
   const planFor = async (ids: string[]) => {
-    const { staging, job } = dp();
+    const { stagingLocation, job } = dp();
     if (!job || !ids.length) return patch({ plan: null, planError: null });
     try {
-      const plan = await api.invoke('diskprep:plan', { staging, job, disks: ids });
+      const plan = await api.invoke('diskprep:plan', { stagingLocation, job, disks: ids });
       if (dp().selected.join('\n') === ids.join('\n')) patch({ plan, planError: null });
     } catch (err) {
       patch({ plan: null, planError: err });
@@ -74,16 +74,16 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       patch({ defaultsLoaded: true });
       // The backup policy is where the staging location is chosen; the last one used only when there is no policy.
       const r = await fetchPolicyDefaults();
-      const staging = (r.kind === 'policy' ? r.policy.staging : '') || get().settings?.lastStagingLocation || '';
-      if (staging && !dp().staging) {
-        patch({ staging });
+      const stagingLocation = (r.kind === 'policy' ? r.policy.stagingLocation : '') || get().settings?.lastStagingLocation || '';
+      if (stagingLocation && !dp().stagingLocation) {
+        patch({ stagingLocation });
         await get().loadStagingJobs();
       }
     },
     async refreshDiskPrep() {
       // Reopened: the jobs in the staging location, the chosen job's Disk Prep state and the import job as they are now.
-      const { staging, job, created } = dp();
-      const jobs = staging.trim() ? api.invoke('diskprep:jobs', { staging: staging.trim() }).then((j) => patch({ jobs: j, jobsError: null }), () => undefined) : null;
+      const { stagingLocation, job, created } = dp();
+      const jobs = stagingLocation.trim() ? api.invoke('diskprep:jobs', { stagingLocation: stagingLocation.trim() }).then((j) => patch({ jobs: j, jobsError: null }), () => undefined) : null;
       const status = job ? get().refreshDiskPrepStatus() : null;
       const imported = created
         ? api
@@ -93,16 +93,16 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       await Promise.all([jobs, status, imported]);
     },
     setDiskPrepStaging(path) {
-      patch({ staging: path, jobs: null, jobsError: null, job: null, status: null });
+      patch({ stagingLocation: path, jobs: null, jobsError: null, job: null, status: null });
     },
     async loadStagingJobs() {
-      const staging = dp().staging.trim();
-      if (!staging) return;
+      const stagingLocation = dp().stagingLocation.trim();
+      if (!stagingLocation) return;
       patch({ jobsLoading: true, jobsError: null });
       try {
-        const jobs = await api.invoke('diskprep:jobs', { staging });
+        const jobs = await api.invoke('diskprep:jobs', { stagingLocation });
         patch({ jobs, jobsLoading: false });
-        if (get().settings && get().settings?.lastStagingLocation !== staging) void get().updateSettings({ lastStagingLocation: staging });
+        if (get().settings && get().settings?.lastStagingLocation !== stagingLocation) void get().updateSettings({ lastStagingLocation: stagingLocation });
         const complete = jobs.jobs.filter((j) => j.state === 'complete');
         // The one job is chosen for the user, with its Disk Prep state (resume offer, waiting for a disk, prepared).
         if (complete.length === 1 && !dp().job) await get().chooseStagedJob(complete[0].jobName);
@@ -115,16 +115,16 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       const recorded = dp().jobs?.jobs.find((j) => j.jobName === name)?.jobBackend;
       patch({ job: name, status: null, selected: [], plan: null, bitLockerKeys: {}, jobBackend: recorded ?? 'DataBox' });
       try {
-        patch({ status: await api.invoke('diskprep:status', { staging: dp().staging, job: name }) });
+        patch({ status: await api.invoke('diskprep:status', { stagingLocation: dp().stagingLocation, job: name }) });
       } catch {
         /* a job that never started has a status too; a failure here only hides the resume offer */
       }
     },
     async loadDisks() {
-      const { staging, job } = dp();
+      const { stagingLocation, job } = dp();
       patch({ disksLoading: true, disksError: null });
       try {
-        const disks = await api.invoke('diskprep:disks', { staging, ...(job ? { job } : {}) });
+        const disks = await api.invoke('diskprep:disks', { stagingLocation, ...(job ? { job } : {}) });
         const ids = new Set(disks.disks.filter((d) => d.refusals.length === 0).map((d) => d.id));
         const selected = dp().selected.filter((id) => ids.has(id));
         patch({ disks, disksLoading: false, selected });
@@ -157,12 +157,12 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       patch({ passphrase, passphraseError: null });
     },
     async checkDiskPrepPassphrase() {
-      const { staging, job, passphrase } = dp();
+      const { stagingLocation, job, passphrase } = dp();
       if (!job) return false;
       patch({ checkingPassphrase: true, passphraseError: null });
       try {
         // The backup's own check (its seed.json's key check): a wrong passphrase is said before the erase confirmation.
-        await api.invoke('backup:checkPassphrase', { staging, job, passphrase });
+        await api.invoke('backup:checkPassphrase', { stagingLocation, job, passphrase });
         patch({ checkingPassphrase: false });
         return true;
       } catch (err) {
@@ -191,12 +191,12 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       patch({ erase: null });
       if (!e) return;
       if (e.mode === 'add') {
-        const { staging, job, passphrase } = dp();
+        const { stagingLocation, job, passphrase } = dp();
         patch({ startError: null, progress: null });
         try {
           const id = e.diskIds[0];
           const disk = diskRefFor(id, dp().disks?.disks.find((d) => d.id === id), dp().bitLockerKeys[id], job);
-          const { taskId } = await api.invoke('diskprep:addDisk', { staging, job: job!, disk, ...(passphrase ? { passphrase } : {}) });
+          const { taskId } = await api.invoke('diskprep:addDisk', { stagingLocation, job: job!, disk, ...(passphrase ? { passphrase } : {}) });
           patch({ taskId, status: null });
         } catch (err) {
           patch({ startError: err });
@@ -209,7 +209,7 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       else go('signin');
     },
     async startCopy(resume = false) {
-      const { staging, job, selected, passphrase, status, bitLockerKeys: keys } = dp();
+      const { stagingLocation, job, selected, passphrase, status, bitLockerKeys: keys } = dp();
       if (!job) return;
       const info = (id: string) => dp().disks?.disks.find((d) => d.id === id);
       // A resumed disk given with a key gets it again: the host checks it against the volume (a different key is refused).
@@ -220,7 +220,7 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       patch({ startError: null, progress: null });
       go('copy');
       try {
-        const { taskId } = await api.invoke('diskprep:start', { staging, job, disks, ...(passphrase ? { passphrase } : {}) });
+        const { taskId } = await api.invoke('diskprep:start', { stagingLocation, job, disks, ...(passphrase ? { passphrase } : {}) });
         patch({ taskId });
       } catch (err) {
         patch({ startError: err });
@@ -230,9 +230,9 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       patch({ taskId, startError: null });
       go('copy');
     },
-    async openWaitingDiskPrep(taskId, staging, job) {
-      if (dp().staging !== staging || dp().job !== job) {
-        patch({ defaultsLoaded: true, staging, job, status: null, selected: [], plan: null, progress: null });
+    async openWaitingDiskPrep(taskId, stagingLocation, job) {
+      if (dp().stagingLocation !== stagingLocation || dp().job !== job) {
+        patch({ defaultsLoaded: true, stagingLocation, job, status: null, selected: [], plan: null, progress: null });
         void get().loadStagingJobs();
       }
       get().followCopy(taskId);
@@ -240,10 +240,10 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       await Promise.all([get().refreshDiskPrepStatus(), get().loadDisks()]);
     },
     async refreshDiskPrepStatus() {
-      const { staging, job } = dp();
+      const { stagingLocation, job } = dp();
       if (!job) return;
       try {
-        const status = await api.invoke('diskprep:status', { staging, job });
+        const status = await api.invoke('diskprep:status', { stagingLocation, job });
         patch({ status, ...(status.lastProgress ? { progress: status.lastProgress } : {}) });
       } catch {
         /* transient: the next poll tries again */
@@ -257,8 +257,8 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
     },
     ...shippingActions({ get, dp, patch, go }),
     resetDiskPrep() {
-      const { staging, jobs } = dp();
-      set({ diskPrep: { ...initDiskPrepState.diskPrep, defaultsLoaded: true, staging, jobs } });
+      const { stagingLocation, jobs } = dp();
+      set({ diskPrep: { ...initDiskPrepState.diskPrep, defaultsLoaded: true, stagingLocation, jobs } });
     },
   };
 };

@@ -170,7 +170,7 @@ export const createImportJobsSlice: SliceCreator<ImportJobsSlice> = (set, get) =
       patch({ verifyError: null, report: null, cleanup: null, cleanupError: null });
       try {
         const { taskId } = await api.invoke('importVerify:start', {
-          staging: ij().verifyStaging.trim(),
+          stagingLocation: ij().verifyStaging.trim(),
           jobName: r.jobName,
           subscriptionId: r.subscriptionId,
           resourceGroup: job?.storageAccountId?.split('/')[4] ?? r.resourceGroup,
@@ -195,7 +195,7 @@ export const createImportJobsSlice: SliceCreator<ImportJobsSlice> = (set, get) =
       const r = ref();
       patch({ cleanupError: null });
       try {
-        patch({ cleanup: await api.invoke('importVerify:cleanupStaging', { staging: ij().verifyStaging.trim(), jobName: r.jobName, confirmJobName }) });
+        patch({ cleanup: await api.invoke('importVerify:cleanupStaging', { stagingLocation: ij().verifyStaging.trim(), jobName: r.jobName, confirmJobName }) });
       } catch (err) {
         patch({ cleanupError: err });
       }

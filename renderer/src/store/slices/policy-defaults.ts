@@ -6,7 +6,7 @@ import type { PolicyView } from '../../../../shared/contract/policies.ts';
 export interface PolicyDefaults {
   items: Array<{ path: string; kind: 'file' | 'folder' | 'drive' }>;
   exclusions?: { folders: Array<{ path: string; subfolders: boolean }>; patterns: string[]; fileTypes?: Array<{ folder: string; pattern: string; subfolders: boolean }> };
-  staging: string;
+  stagingLocation: string;
   jobName: string;
   subscriptionId?: string;
   resourceGroup?: string;
@@ -51,7 +51,7 @@ export function policyDefaultsOf(view: PolicyView): PolicyFetch {
     policy: {
       items: p.items.map((i) => ({ path: i.path, kind: i.kind })),
       ...(ex ? { exclusions: ex } : {}),
-      staging: own?.stagingLocation ?? '',
+      stagingLocation: own?.stagingLocation ?? '',
       jobName: own?.importJobName ?? '',
       ...(own?.subscriptionId ? { subscriptionId: own.subscriptionId } : {}),
       ...(own?.jobResourceGroup ? { resourceGroup: own.jobResourceGroup } : {}),

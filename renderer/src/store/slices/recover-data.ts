@@ -10,7 +10,7 @@ export const SUPPORTED_RECOVER_SOURCES: readonly RecoverSource[] = ['staging', '
 
 /** The contract's source for a draft. */
 export function recoverSourceOf(d: RecoverDraft): ContractSource {
-  if (d.source === 'disks') return { kind: 'disks', disks: d.disks ?? [], job: d.jobName, ...(d.staging ? { staging: d.staging } : {}) };
+  if (d.source === 'disks') return { kind: 'disks', disks: d.disks ?? [], job: d.jobName, ...(d.stagingLocation ? { stagingLocation: d.stagingLocation } : {}) };
   if (d.source === 'blob')
     return {
       kind: 'container',
@@ -19,13 +19,13 @@ export function recoverSourceOf(d: RecoverDraft): ContractSource {
       ...(d.resourceGroup ? { resourceGroup: d.resourceGroup } : {}),
       storageAccount: d.storageAccount ?? '',
       container: d.container ?? '',
-      ...(d.staging ? { staging: d.staging } : {}),
+      ...(d.stagingLocation ? { stagingLocation: d.stagingLocation } : {}),
       ...(d.restorePoint ? { restorePoint: d.restorePoint } : {}),
     };
-  return { kind: 'staging', staging: d.staging, job: d.jobName };
+  return { kind: 'staging', stagingLocation: d.stagingLocation, job: d.jobName };
 }
 
-const emptyDraft = (): RecoverDraft => ({ source: 'staging', staging: '', jobName: '', passphrase: '', selected: [], destination: '', conflict: DEFAULT_CONFLICT });
+const emptyDraft = (): RecoverDraft => ({ source: 'staging', stagingLocation: '', jobName: '', passphrase: '', selected: [], destination: '', conflict: DEFAULT_CONFLICT });
 
 export const initRecoverState: RecoverState = {
   recoverData: {
@@ -65,7 +65,7 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
       const r = get().recoverData;
       const draft = { ...r.draft, ...p };
       // Another staging folder, job or passphrase means another catalog: forget what was browsed.
-      const newSource = p.staging !== undefined && p.staging !== r.draft.staging;
+      const newSource = p.stagingLocation !== undefined && p.stagingLocation !== r.draft.stagingLocation;
       const where = (['source', 'disks', 'subscriptionId', 'resourceGroup', 'storageAccount', 'container'] as const).some((k) => p[k] !== undefined && JSON.stringify(p[k]) !== JSON.stringify(r.draft[k]));
       const newJob = newSource || where || (p.jobName !== undefined && p.jobName !== r.draft.jobName) || (p.passphrase !== undefined && p.passphrase !== r.draft.passphrase) || (p.usePolicyPassphrase !== undefined && p.usePolicyPassphrase !== r.draft.usePolicyPassphrase);
       if (newSource) draft.jobName = p.jobName ?? '';
@@ -88,18 +88,18 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
         p = r.policy;
       }
       const d = get().recoverData.draft;
-      const fill = <K extends 'staging' | 'subscriptionId' | 'resourceGroup' | 'storageAccount' | 'container'>(k: K, v: string | undefined) => (!d[k] && v ? { [k]: v } : {});
+      const fill = <K extends 'stagingLocation' | 'subscriptionId' | 'resourceGroup' | 'storageAccount' | 'container'>(k: K, v: string | undefined) => (!d[k] && v ? { [k]: v } : {});
       patch({
         policy: p,
-        draft: { ...d, ...fill('staging', p.staging), ...fill('subscriptionId', p.subscriptionId), ...fill('resourceGroup', p.resourceGroup), ...fill('storageAccount', p.storageAccount), ...fill('container', p.container), ...(!d.jobName && p.jobName ? { jobName: p.jobName } : {}), ...(p.passphraseSet && d.usePolicyPassphrase === undefined ? { usePolicyPassphrase: true } : {}) },
+        draft: { ...d, ...fill('stagingLocation', p.stagingLocation), ...fill('subscriptionId', p.subscriptionId), ...fill('resourceGroup', p.resourceGroup), ...fill('storageAccount', p.storageAccount), ...fill('container', p.container), ...(!d.jobName && p.jobName ? { jobName: p.jobName } : {}), ...(p.passphraseSet && d.usePolicyPassphrase === undefined ? { usePolicyPassphrase: true } : {}) },
       });
     },
     async loadRecoverJobs() {
       // Disks and the container do not need a staging folder; without one there is no job list to read.
-      if (!get().recoverData.draft.staging) return patch({ jobs: [], jobsLoading: false, jobsError: null });
+      if (!get().recoverData.draft.stagingLocation) return patch({ jobs: [], jobsLoading: false, jobsError: null });
       patch({ jobsLoading: true, jobsError: null });
       try {
-        const jobs = await api.invoke('backup:jobs', { staging: get().recoverData.draft.staging });
+        const jobs = await api.invoke('backup:jobs', { stagingLocation: get().recoverData.draft.stagingLocation });
         const d = get().recoverData.draft;
         const complete = jobs.filter((j) => j.state === 'complete');
         // One finished job: choose it for the user.

@@ -112,7 +112,7 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
       patch({ estimates: { ...get().scheduleBackup.estimates, [path]: { state: 'loading' } } });
       let e: ItemEstimate;
       try {
-        const r = await api.invoke('backup:estimate', { items: [path], staging: path });
+        const r = await api.invoke('backup:estimate', { items: [path], stagingLocation: path });
         e = { state: 'done', bytes: r.bytes, files: r.files };
       } catch (err) {
         e = { state: 'error', message: errorMessage(err) };
@@ -127,7 +127,7 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
       let requiredBytes: number | undefined;
       try {
         if (d.items.length) {
-          const est = await api.invoke('backup:estimate', { items: d.items.map((i) => i.path), staging: path, exclusions: d.exclusions });
+          const est = await api.invoke('backup:estimate', { items: d.items.map((i) => i.path), stagingLocation: path, exclusions: d.exclusions });
           requiredBytes = est.requiredBytes;
         }
       } catch {

@@ -24,7 +24,7 @@ export interface BackUpNowState {
     existing: ExistingJobState;
     existingJob: StagingJob | null;
     /** What the staging check refused (a prepared disk, the items themselves…); Back Up Now creates a missing folder itself. */
-    stagingProblem: { staging: string; message: string } | null;
+    stagingProblem: { stagingLocation: string; message: string } | null;
     estimate: BackupEstimate | null;
     estimating: boolean;
     estimateError: unknown;

@@ -15,7 +15,7 @@ export interface DiskPrepState {
     step: DiskPrepStep;
     reached: number;
     defaultsLoaded: boolean;
-    staging: string;
+    stagingLocation: string;
     jobs: JobsView | null;
     jobsLoading: boolean;
     jobsError: unknown;
@@ -85,7 +85,7 @@ export interface DiskPrepActions {
   /** Shows the progress of a copy that is already running (e.g. after a reload). */
   followCopy(taskId: string): void;
   /** From the Jobs view: opens the copy step of a Disk Prep task waiting for another disk (staging, job from the task). */
-  openWaitingDiskPrep(taskId: string, staging: string, job: string): Promise<void>;
+  openWaitingDiskPrep(taskId: string, stagingLocation: string, job: string): Promise<void>;
   refreshDiskPrepStatus(): Promise<void>;
   goDiskPrepStep(step: DiskPrepStep): void;
   /** Moves forward (and marks the step reached). */
