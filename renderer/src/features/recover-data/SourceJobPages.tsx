@@ -35,17 +35,12 @@ const SOURCE_LABELS: Record<RecoverSource, string> = {
 export function SourcePage({ errors }: { errors: FieldErrors }) {
   const styles = useStyles();
   const draft = useAppStore((s) => s.recoverData.draft);
-  // The policy's staging location if Back Up Now read one, else the last one used.
-  const lastStaging = useAppStore((s) => s.backUpNow.policy?.stagingLocation || s.settings?.lastStagingLocation);
   const update = useAppStore((s) => s.updateRecoverDraft);
   const loadDefaults = useAppStore((s) => s.loadRecoverDefaults);
   const [touched, setTouched] = useState(false);
   useEffect(() => {
     void loadDefaults();
   }, [loadDefaults]);
-  useEffect(() => {
-    if (!draft.stagingLocation && lastStaging && draft.source === 'staging') update({ stagingLocation: lastStaging });
-  }, [draft.stagingLocation, draft.source, lastStaging, update]);
   const disks = draft.disks ?? [];
   const stagingOptional = draft.source !== 'staging';
   return (

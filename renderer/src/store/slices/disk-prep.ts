@@ -12,6 +12,7 @@ export const initDiskPrepState: DiskPrepState = {
     reached: 0,
     defaultsLoaded: false,
     stagingLocation: '',
+    policyStagingLocation: '',
     jobs: null,
     jobsLoading: false,
     jobsError: null,
@@ -70,15 +71,27 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
   return {
     ...initDiskPrepState,
     async openDiskPrep() {
-      if (dp().defaultsLoaded) return get().refreshDiskPrep();
+      const first = !dp().defaultsLoaded;
       patch({ defaultsLoaded: true });
-      // The backup policy is where the staging location is chosen; the last one used only when there is no policy.
+      // The backup policy is where the staging location is chosen and stored: read at every opening, so a change made
+      // there since is taken (unless a Disk Prep runs). A folder typed here stays until the policy changes; the last
+      // folder used is offered only when no policy names one.
       const r = await fetchPolicyDefaults();
-      const stagingLocation = (r.kind === 'policy' ? r.policy.stagingLocation : '') || get().settings?.lastStagingLocation || '';
-      if (stagingLocation && !dp().stagingLocation) {
-        patch({ stagingLocation });
-        await get().loadStagingJobs();
+      const fromPolicy = r.kind === 'policy' ? r.policy.stagingLocation : '';
+      const d = dp();
+      if (fromPolicy && fromPolicy !== d.policyStagingLocation && !d.taskId) {
+        if (fromPolicy === d.stagingLocation) patch({ policyStagingLocation: fromPolicy });
+        else {
+          set({ diskPrep: { ...initDiskPrepState.diskPrep, defaultsLoaded: true, stagingLocation: fromPolicy, policyStagingLocation: fromPolicy } });
+          return get().loadStagingJobs();
+        }
       }
+      const last = get().settings?.lastStagingLocation;
+      if (first && !fromPolicy && last && !dp().stagingLocation) {
+        patch({ stagingLocation: last });
+        return get().loadStagingJobs();
+      }
+      if (!first) return get().refreshDiskPrep();
     },
     async refreshDiskPrep() {
       // Reopened: the jobs in the staging location, the chosen job's Disk Prep state and the import job as they are now.
@@ -257,8 +270,8 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
     },
     ...shippingActions({ get, dp, patch, go }),
     resetDiskPrep() {
-      const { stagingLocation, jobs } = dp();
-      set({ diskPrep: { ...initDiskPrepState.diskPrep, defaultsLoaded: true, stagingLocation, jobs } });
+      const { stagingLocation, policyStagingLocation, jobs } = dp();
+      set({ diskPrep: { ...initDiskPrepState.diskPrep, defaultsLoaded: true, stagingLocation, policyStagingLocation, jobs } });
     },
   };
 };

@@ -81,17 +81,21 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
       set((s) => ({ recoverData: { ...s.recoverData, step, reached: Math.max(s.recoverData.reached, i) } }));
     },
     async loadRecoverDefaults() {
-      let p = get().recoverData.policy;
-      if (!p) {
-        const r = await fetchPolicyDefaults().catch(() => null);
-        if (r?.kind !== 'policy') return;
-        p = r.policy;
-      }
+      // Read at every opening: the policy is the source of truth for its staging location, so a change made there
+      // since replaces the one taken before; a folder typed here stays until the policy changes. The last folder used
+      // is offered only when no policy names one.
+      const r = await fetchPolicyDefaults().catch(() => null);
+      const fromPolicy = r?.kind === 'policy' ? r.policy.stagingLocation : '';
+      const last = get().settings?.lastStagingLocation;
+      if (fromPolicy && fromPolicy !== (get().recoverData.policy?.stagingLocation ?? '')) get().updateRecoverDraft({ stagingLocation: fromPolicy });
+      else if (!fromPolicy && last && !get().recoverData.draft.stagingLocation) get().updateRecoverDraft({ stagingLocation: last });
+      if (r?.kind !== 'policy') return;
+      const p = r.policy;
       const d = get().recoverData.draft;
-      const fill = <K extends 'stagingLocation' | 'subscriptionId' | 'resourceGroup' | 'storageAccount' | 'container'>(k: K, v: string | undefined) => (!d[k] && v ? { [k]: v } : {});
+      const fill = <K extends 'subscriptionId' | 'resourceGroup' | 'storageAccount' | 'container'>(k: K, v: string | undefined) => (!d[k] && v ? { [k]: v } : {});
       patch({
         policy: p,
-        draft: { ...d, ...fill('stagingLocation', p.stagingLocation), ...fill('subscriptionId', p.subscriptionId), ...fill('resourceGroup', p.resourceGroup), ...fill('storageAccount', p.storageAccount), ...fill('container', p.container), ...(!d.jobName && p.jobName ? { jobName: p.jobName } : {}), ...(p.passphraseSet && d.usePolicyPassphrase === undefined ? { usePolicyPassphrase: true } : {}) },
+        draft: { ...d, ...fill('subscriptionId', p.subscriptionId), ...fill('resourceGroup', p.resourceGroup), ...fill('storageAccount', p.storageAccount), ...fill('container', p.container), ...(!d.jobName && p.jobName ? { jobName: p.jobName } : {}), ...(p.passphraseSet && d.usePolicyPassphrase === undefined ? { usePolicyPassphrase: true } : {}) },
       });
     },
     async loadRecoverJobs() {

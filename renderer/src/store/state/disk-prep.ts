@@ -16,6 +16,8 @@ export interface DiskPrepState {
     reached: number;
     defaultsLoaded: boolean;
     stagingLocation: string;
+    /** The policy's staging location as last taken (''): a change in the policy replaces the one shown. */
+    policyStagingLocation: string;
     jobs: JobsView | null;
     jobsLoading: boolean;
     jobsError: unknown;

@@ -39,7 +39,7 @@ export interface RecoverActions {
   updateRecoverDraft(patch: Partial<RecoverDraft>): void;
   goRecoverStep(step: RecoverStep): void;
   loadRecoverJobs(): Promise<void>;
-  /** Reads the backup policy once to prefill the staging location and the container fields. */
+  /** Reads the backup policy at every opening: its staging location (the source of truth) and the container fields. */
   loadRecoverDefaults(): Promise<void>;
   /** Opens the catalog with the passphrase (recover:list of the top). Resolves true when it opened. */
   unlockRecoverJob(): Promise<boolean>;
