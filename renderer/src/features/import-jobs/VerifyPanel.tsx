@@ -41,7 +41,7 @@ function DiffList({ items, count, label, testId }: { items: VerifyDifference[]; 
 export function VerifyPanel({ job, allowed }: { job: ImportJobInfo; allowed: ActionRule }) {
   const paths = usePathWords();
   const v = useAppStore(
-    useShallow((s) => ({ stagingLocation: s.importJobs.verifyStaging, taskId: s.importJobs.verifyTaskId, error: s.importJobs.verifyError, report: s.importJobs.report, cleanup: s.importJobs.cleanup, cleanupError: s.importJobs.cleanupError })),
+    useShallow((s) => ({ stagingLocation: s.importJobs.verifyStagingLocation, taskId: s.importJobs.verifyTaskId, error: s.importJobs.verifyError, report: s.importJobs.report, cleanup: s.importJobs.cleanup, cleanupError: s.importJobs.cleanupError })),
   );
   const task = useAppStore((s) => (v.taskId ? s.tasks[v.taskId] : undefined));
   const setStaging = useAppStore((s) => s.setVerifyStaging);

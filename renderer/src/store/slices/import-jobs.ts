@@ -19,7 +19,7 @@ export const initImportJobsState: ImportJobsState = {
     busy: null,
     actionError: null,
     locations: [],
-    verifyStaging: '',
+    verifyStagingLocation: '',
     verifyTaskId: null,
     verifyError: null,
     report: null,
@@ -134,7 +134,7 @@ export const createImportJobsSlice: SliceCreator<ImportJobsSlice> = (set, get) =
       patch({ selected: r, actionError: null, report: null, verifyTaskId: null, verifyError: null, cleanup: null, cleanupError: null });
       if (r) {
         void get().loadVerifyReport();
-        if (!ij().verifyStaging) patch({ verifyStaging: get().settings?.lastStagingLocation ?? '' });
+        if (!ij().verifyStagingLocation) patch({ verifyStagingLocation: get().settings?.lastStagingLocation ?? '' });
       }
     },
     async loadJobLocations() {
@@ -161,7 +161,7 @@ export const createImportJobsSlice: SliceCreator<ImportJobsSlice> = (set, get) =
       patch({ actionError: null });
     },
     setVerifyStaging(path) {
-      patch({ verifyStaging: path });
+      patch({ verifyStagingLocation: path });
     },
     async startImportVerify() {
       const r = ref();
@@ -170,7 +170,7 @@ export const createImportJobsSlice: SliceCreator<ImportJobsSlice> = (set, get) =
       patch({ verifyError: null, report: null, cleanup: null, cleanupError: null });
       try {
         const { taskId } = await api.invoke('importVerify:start', {
-          stagingLocation: ij().verifyStaging.trim(),
+          stagingLocation: ij().verifyStagingLocation.trim(),
           jobName: r.jobName,
           subscriptionId: r.subscriptionId,
           resourceGroup: job?.storageAccountId?.split('/')[4] ?? r.resourceGroup,
@@ -195,7 +195,7 @@ export const createImportJobsSlice: SliceCreator<ImportJobsSlice> = (set, get) =
       const r = ref();
       patch({ cleanupError: null });
       try {
-        patch({ cleanup: await api.invoke('importVerify:cleanupStaging', { stagingLocation: ij().verifyStaging.trim(), jobName: r.jobName, confirmJobName }) });
+        patch({ cleanup: await api.invoke('importVerify:cleanupStaging', { stagingLocation: ij().verifyStagingLocation.trim(), jobName: r.jobName, confirmJobName }) });
       } catch (err) {
         patch({ cleanupError: err });
       }

@@ -40,7 +40,7 @@ export interface ImportJobsState {
     busy: JobAction | null;
     actionError: unknown;
     locations: ImportLocation[];
-    verifyStaging: string;
+    verifyStagingLocation: string;
     verifyTaskId: string | null;
     verifyError: unknown;
     report: ImportVerifyReport | null;
