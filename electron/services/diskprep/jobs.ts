@@ -27,21 +27,21 @@ export interface JobDiscovery {
 }
 
 /** Lists the import jobs of a staging location from `<staging>/*\/seed.json`. */
-export async function discoverJobs(stagingLocation: string): Promise<JobDiscovery> {
-  const root = resolve(stagingLocation);
+export async function discoverJobs(given: string): Promise<JobDiscovery> {
+  const stagingLocation = resolve(given);
   let entries;
   try {
-    entries = await readdir(root, { withFileTypes: true });
+    entries = await readdir(stagingLocation, { withFileTypes: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new AppError('NOT_FOUND', `Staging location not found: ${root}`, { path: root });
-    if (code === 'ENOTDIR') throw new AppError('VALIDATION', `Staging location is not a folder: ${root}`, { path: root });
-    throw new AppError('PERMISSION_DENIED', `Cannot read the staging location ${root}: ${(err as Error).message}`, { path: root });
+    if (code === 'ENOENT') throw new AppError('NOT_FOUND', `Staging location not found: ${stagingLocation}`, { path: stagingLocation });
+    if (code === 'ENOTDIR') throw new AppError('VALIDATION', `Staging location is not a folder: ${stagingLocation}`, { path: stagingLocation });
+    throw new AppError('PERMISSION_DENIED', `Cannot read the staging location ${stagingLocation}: ${(err as Error).message}`, { path: stagingLocation });
   }
   const jobs: StagedJob[] = [];
   const broken: BrokenJob[] = [];
   for (const e of entries.filter((x) => x.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
-    const folder = join(root, e.name);
+    const folder = join(stagingLocation, e.name);
     const seedPath = join(folder, 'seed.json');
     let text: string;
     try {
@@ -63,7 +63,7 @@ export async function discoverJobs(stagingLocation: string): Promise<JobDiscover
     }
     jobs.push({ jobName: seed.jobName, folder, seed, files: seed.files.length, bytes: seed.files.reduce((s, f) => s + f.length, 0) });
   }
-  return { stagingLocation: root, jobs, broken };
+  return { stagingLocation, jobs, broken };
 }
 
 /** Picks one job: the named one, or the only one; several without a name → CONFLICT listing them. */
