@@ -1,30 +1,8 @@
 import type { HandlerSlice } from './types.ts';
-
-type AzureChannel =
-  | 'auth:status'
-  | 'auth:signIn'
-  | 'auth:cancelSignIn'
-  | 'auth:signOut'
-  | 'azure:clouds'
-  | 'azure:subscriptions'
-  | 'azure:storageAccounts'
-  | 'azure:containers'
-  | 'azure:resourceGroup'
-  | 'azure:createContainer'
-  | 'azure:providerStatus'
-  | 'azure:registerProvider'
-  | 'azure:locations'
-  | 'azure:ensureEntraApp'
-  | 'jobs:list'
-  | 'jobs:get'
-  | 'jobs:create'
-  | 'jobs:updateShipping'
-  | 'jobs:updateReturn'
-  | 'jobs:cancel'
-  | 'jobs:delete';
+import type { azureInvoke } from '../../shared/contract/azure.ts';
 
 /** Payloads arrive validated by the contract (shared/contract/azure.ts); the Azure service does the rest. */
-export const azureHandlers: HandlerSlice<AzureChannel> = {
+export const azureHandlers: HandlerSlice<keyof typeof azureInvoke> = {
   'auth:status': async (_req, { services }) => services.azure.status(),
   'auth:signIn': async ({ timeoutSeconds, loginHint }, { services }) =>
     services.azure.signIn({ timeoutMs: (timeoutSeconds ?? 300) * 1000, ...(loginHint ? { loginHint } : {}) }),

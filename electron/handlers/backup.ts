@@ -1,9 +1,8 @@
 import type { HandlerSlice } from './types.ts';
-
-type BackupChannel = 'backup:start' | 'backup:estimate' | 'backup:verify' | 'backup:checkPassphrase' | 'backup:jobs' | 'recover:list' | 'recover:points' | 'recover:start';
+import type { backupInvoke } from '../../shared/contract/backup.ts';
 
 /** Back Up Now / Verify / Recover Data. The passphrase is passed through to the service and never logged. */
-export const backupHandlers: HandlerSlice<BackupChannel> = {
+export const backupHandlers: HandlerSlice<keyof typeof backupInvoke> = {
   'backup:start': async (req, { services }) => services.backup.start(req),
   'backup:estimate': async (req, { services }) => services.backup.estimate(req),
   'backup:verify': async (req, { services }) => services.backup.verify(req),

@@ -1,17 +1,7 @@
 import type { HandlerSlice } from './types.ts';
+import type { diskprepInvoke } from '../../shared/contract/diskprep.ts';
 
-type DiskprepChannel =
-  | 'diskprep:jobs'
-  | 'diskprep:disks'
-  | 'diskprep:initFolderDisk'
-  | 'diskprep:plan'
-  | 'diskprep:start'
-  | 'diskprep:addDisk'
-  | 'diskprep:status'
-  | 'diskprep:drives'
-  | 'diskprep:createJob';
-
-export const diskprepHandlers: HandlerSlice<DiskprepChannel> = {
+export const diskprepHandlers: HandlerSlice<keyof typeof diskprepInvoke> = {
   'diskprep:jobs': async ({ stagingLocation }, { services }) => services.diskprep.jobs(stagingLocation),
   'diskprep:disks': async (req, { services }) => services.diskprep.disks(req),
   'diskprep:initFolderDisk': async (req, { services }) => services.diskprep.initFolderDisk(req),

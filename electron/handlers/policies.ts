@@ -1,22 +1,7 @@
 import type { HandlerSlice } from './types.ts';
+import type { policiesInvoke } from '../../shared/contract/policies.ts';
 
-type PoliciesChannel =
-  | 'policy:get'
-  | 'policy:save'
-  | 'policy:setState'
-  | 'policy:delete'
-  | 'policy:nextRuns'
-  | 'policy:checkStaging'
-  | 'policy:hideRun'
-  | 'agent:status'
-  | 'agent:install'
-  | 'agent:remove'
-  | 'properties:get'
-  | 'properties:set'
-  | 'properties:setContainerAccess'
-  | 'properties:changePassphrase';
-
-export const policiesHandlers: HandlerSlice<PoliciesChannel> = {
+export const policiesHandlers: HandlerSlice<keyof typeof policiesInvoke> = {
   'policy:get': async (_req, { services }) => services.policies.view(),
   'policy:save': async ({ policy, passphrase }, { services }) => services.policies.save(policy, passphrase),
   'policy:setState': async ({ state }, { services }) => services.policies.setState(state),

@@ -3,8 +3,7 @@ import type { SandboxStatusView, SandboxStepResult } from '../../shared/contract
 import type { SandboxStatus } from '../services/sandbox/service.ts';
 import type { Services } from '../services/index.ts';
 import type { HandlerSlice } from './types.ts';
-
-type SandboxChannel = 'sandbox:status' | 'sandbox:start' | 'sandbox:stop' | 'sandbox:receiveDisks' | 'sandbox:transfer';
+import type { sandboxInvoke } from '../../shared/contract/sandbox.ts';
 
 export function sandboxView(s: SandboxStatus): SandboxStatusView {
   return {
@@ -62,7 +61,7 @@ async function withHint<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** The Local sandbox, started from the console on demand, and its rehearsal datacenter. */
-export const sandboxHandlers: HandlerSlice<SandboxChannel> = {
+export const sandboxHandlers: HandlerSlice<keyof typeof sandboxInvoke> = {
   'sandbox:status': async (_req, { services }) => sandboxView(services.sandbox.status()),
   'sandbox:start': async (_req, { services }) => sandboxView(await services.sandbox.start()),
   'sandbox:stop': async (_req, { services }) => {

@@ -5,6 +5,7 @@ import { diskprepHandlers } from './diskprep.ts';
 import { backupHandlers } from './backup.ts';
 import { policiesHandlers } from './policies.ts';
 import { importVerifyHandlers } from './import-verify.ts';
+import { shippingHandlers } from './shipping.ts';
 import { sandboxHandlers } from './sandbox.ts';
 
 /** ONE table for both hosts. Add a domain's slice here; a channel without a handler fails to compile. */
@@ -15,5 +16,6 @@ export const handlers: HandlerTable = {
   ...backupHandlers,
   ...policiesHandlers,
   ...importVerifyHandlers,
+  ...shippingHandlers,
   ...sandboxHandlers,
 };
