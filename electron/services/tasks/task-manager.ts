@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { AppError, toIpcError } from '../../../shared/errors.ts';
+import type { TaskResultOf } from '../../../shared/task-results.ts';
 import {
   isFinished,
   type CounterLevel,
@@ -28,7 +29,8 @@ export interface TaskContext {
   waitForUser<T = unknown>(text: string, waiting: Omit<TaskWaiting, 'since'>): Promise<T>;
 }
 
-export type TaskBody = (ctx: TaskContext) => Promise<Record<string, unknown> | void>;
+/** A task's work; what it returns is the kind's result (shared/task-results.ts). */
+export type TaskBody<K extends TaskKind = TaskKind> = (ctx: TaskContext) => Promise<TaskResultOf<K> | void>;
 
 export interface TaskManagerOptions {
   /** Minimum time between two `updated` events of one task (status changes are always sent at once). */
@@ -68,7 +70,7 @@ export class TaskManager extends EventEmitter<{ updated: [TaskSnapshot]; removed
     this.now = opts.now ?? (() => new Date());
   }
 
-  start(kind: TaskKind, title: string, body: TaskBody): TaskSnapshot {
+  start<K extends TaskKind>(kind: K, title: string, body: TaskBody<K>): TaskSnapshot {
     const id = randomUUID();
     const entry: Entry = {
       snap: {
@@ -97,7 +99,8 @@ export class TaskManager extends EventEmitter<{ updated: [TaskSnapshot]; removed
         return body(ctx);
       })
       .then(
-        (result) => this.finish(entry, entry.warningCount > 0 ? 'succeededWithWarnings' : 'succeeded', undefined, result ?? undefined),
+        // The snapshot carries the result as plain data; its shape per kind is TaskResults (checked above, at the body).
+        (result) => this.finish(entry, entry.warningCount > 0 ? 'succeededWithWarnings' : 'succeeded', undefined, (result ?? undefined) as Record<string, unknown> | undefined),
         (err: unknown) => {
           const error = toIpcError(err);
           const cancelled = entry.abort.signal.aborted && (error.code === 'CANCELLED' || error.code === 'INTERNAL');
@@ -108,7 +111,7 @@ export class TaskManager extends EventEmitter<{ updated: [TaskSnapshot]; removed
   }
 
   /** Runs a task and resolves with its final snapshot (CLI and tests). */
-  run(kind: TaskKind, title: string, body: TaskBody): Promise<TaskSnapshot> {
+  run<K extends TaskKind>(kind: K, title: string, body: TaskBody<K>): Promise<TaskSnapshot> {
     const snap = this.start(kind, title, body);
     return this.waitFor(snap.id);
   }
