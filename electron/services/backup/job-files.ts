@@ -71,6 +71,14 @@ export async function readSeed(jobDir: string): Promise<SeedDescriptor | null> {
   return text === null ? null : parseSeedText(text, path);
 }
 
+/** seed.json of a job folder that must have one: NOT_FOUND naming `what` when it has none, CORRUPT_DATA when damaged. */
+export async function requireSeed(jobDir: string, what: string): Promise<SeedDescriptor> {
+  const seed = await readSeed(jobDir);
+  if (seed) return seed;
+  const path = join(jobDir, SEED_FILE);
+  throw new AppError('NOT_FOUND', `${what} not found: ${path}`, { path });
+}
+
 /** Written with its own checksum (over what the schema keeps). */
 export function sealSeed(seed: SeedDescriptor): SeedDescriptor {
   const { sum: _sum, ...rest } = seedSchema.parse(seed);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import type { Policy } from '../../../shared/policy-schema.ts';
 import { unlockJob } from './crypto.ts';
-import { SEED_FILE, readSeed } from './job-files.ts';
+import { SEED_FILE, jobDirOf, readSeed } from './job-files.ts';
 
 /** What this needs from the policy store (services/policies/policy-store.ts). */
 export interface PolicySecrets {
@@ -36,7 +36,7 @@ export async function assertOnePassphrase(o: { stagingLocation: string; job: str
       );
     return;
   }
-  const jobDir = join(o.stagingLocation, o.job);
+  const jobDir = jobDirOf(o.stagingLocation, o.job);
   // A damaged seed.json is the engine's to report; here only a readable one is checked.
   const seed = await readSeed(jobDir).catch(() => null);
   if (!seed || (seed.state === 'complete' && !o.overwrite)) return;

@@ -2,9 +2,7 @@
  * Wires Recover Data's container source and the policy passphrase to the other services (composition root helper).
  * The container needs a signed-in account; a missing resource group is looked up from the storage account list.
  */
-import { readFile } from 'node:fs/promises';
 import type { ContainerClient } from '@azure/storage-blob';
-import { join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import type { AzureService } from '../azure/azure-service.ts';
 import type { ImportVerifyService } from '../import-verify/service.ts';
@@ -13,6 +11,7 @@ import type { PolicyService } from '../policies/index.ts';
 import type { BackupServiceDeps, ContainerSourceRequest } from './service.ts';
 import type { PackSource } from './reader.ts';
 import { policyBoundPassphrase } from './one-passphrase.ts';
+import { jobDirOf, readSeed } from './job-files.ts';
 
 export function recoverDeps(o: {
   azure: Pick<AzureService, 'status' | 'storageAccounts'>;
@@ -55,8 +54,9 @@ export async function containerOf(o: Pick<Parameters<typeof recoverDeps>[0], 'az
   if (!st.signedIn) throw new AppError('SIGNIN_REQUIRED', `Sign in to read job "${s.job}" from container ${s.container} of storage account ${s.storageAccount}.`);
   let resourceGroup = s.resourceGroup;
   if (!resourceGroup && s.stagingLocation) {
-    const seed = await readFile(join(resolve(s.stagingLocation), s.job, 'seed.json'), 'utf8').then((t) => JSON.parse(t) as { resourceGroup?: unknown }, () => null);
-    if (typeof seed?.resourceGroup === 'string' && seed.resourceGroup) resourceGroup = seed.resourceGroup;
+    // A seed.json missing or damaged here only means the resource group is looked up below.
+    const seed = await readSeed(jobDirOf(s.stagingLocation, s.job)).catch(() => null);
+    if (seed?.resourceGroup) resourceGroup = seed.resourceGroup;
   }
   if (!resourceGroup) {
     const acct = (await o.azure.storageAccounts(s.subscriptionId)).find((a) => a.name === s.storageAccount);

@@ -3,12 +3,13 @@
  * `<dataDir>/import-verify/<job>.json`), the staging clean-up it unlocks, and the copy-log reader.
  */
 import { copyFile, lstat, mkdir, readFile, readdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError, type Serializable } from '../../../shared/errors.ts';
-import { seedSchema, type SeedDescriptor } from '../../../shared/staging.ts';
+import type { SeedDescriptor } from '../../../shared/staging.ts';
 import type { CleanupResult, DriveLogSummary, ImportVerifyReport, VerifyTarget } from '../../../shared/contract/import-verify.ts';
-import { readJsonStrict, readJsonValidated, writeJsonAtomic } from '../store/atomic.ts';
+import { readJsonValidated, writeJsonAtomic } from '../store/atomic.ts';
+import { SEED_FILE, jobDirOf, parseSeedText, requireSeed } from '../backup/job-files.ts';
 import type { TaskManager } from '../tasks/task-manager.ts';
 import { blobOfUrl, containerBlobSource, openBlobService, type StorageAccess } from './container-source.ts';
 import { parseDriveLog } from './drive-log.ts';
@@ -53,14 +54,14 @@ export class ImportVerifyService {
   async containerPackSource(t: { jobName: string; stagingLocation?: string; subscriptionId: string; resourceGroup: string; storageAccount: string; container: string }): Promise<ContainerPackSource> {
     const svc = await openBlobService(await this.o.storageAccess(), { subscriptionId: t.subscriptionId, resourceGroup: t.resourceGroup, accountName: t.storageAccount });
     const localSeed = async (): Promise<string | null> => {
-      for (const p of [...(t.stagingLocation ? [join(resolve(t.stagingLocation), t.jobName, 'seed.json')] : []), this.seedCopyPath(t.jobName)]) {
+      for (const p of [...(t.stagingLocation ? [join(jobDirOf(t.stagingLocation, t.jobName), SEED_FILE)] : []), this.seedCopyPath(t.jobName)]) {
         const text = await readFile(p, 'utf8').catch(() => null);
         if (text !== null) return text;
       }
       return null;
     };
     const seedText = await localSeed();
-    const prefix = seedText ? blobPrefixOf(seedSchema.parse(JSON.parse(seedText))) : `${t.jobName}/`;
+    const prefix = seedText ? blobPrefixOf(parseSeedText(seedText, `seed.json of job ${t.jobName}`)) : `${t.jobName}/`;
     return new ContainerPackSource(svc.getContainerClient(t.container), prefix, localSeed);
   }
 
@@ -69,8 +70,8 @@ export class ImportVerifyService {
   }
 
   async resolve(t: VerifyTarget): Promise<ResolvedTarget> {
-    const jobDir = join(resolve(t.stagingLocation), t.jobName);
-    const seed = await readJsonStrict(join(jobDir, 'seed.json'), seedSchema, `seed.json of job ${t.jobName}`);
+    const jobDir = jobDirOf(t.stagingLocation, t.jobName);
+    const seed = await requireSeed(jobDir, `seed.json of job ${t.jobName}`);
     const pick = (field: 'subscriptionId' | 'resourceGroup' | 'storageAccount' | 'container'): string => {
       const v = t[field] ?? seed[field];
       if (!v) throw new AppError('VALIDATION', `The ${field} of job ${t.jobName} is unknown: seed.json does not name it and none was given.`, { field });
@@ -127,8 +128,8 @@ export class ImportVerifyService {
     const last = await this.lastReport(req.jobName);
     if (!last) throw new AppError('CONFLICT', `Job ${req.jobName} has not been verified on this machine; verify the imported data first.`);
     if (!last.ok) throw new AppError('CONFLICT', `The last verification of ${req.jobName} found problems (${last.missingCount} missing, ${last.differentCount} different); the staging folder is kept.`);
-    const folder = join(resolve(req.stagingLocation), req.jobName);
-    const seed = await readJsonStrict(join(folder, 'seed.json'), seedSchema, `seed.json of job ${req.jobName}`);
+    const folder = jobDirOf(req.stagingLocation, req.jobName);
+    const seed = await requireSeed(folder, `seed.json of job ${req.jobName}`);
     if (seed.jobName !== req.jobName) throw new AppError('CONFLICT', `${folder} holds job ${seed.jobName}, not ${req.jobName}.`);
     let removedFiles = 0;
     let removedBytes = 0;

@@ -21,6 +21,7 @@ import type { OnlineRun } from './online-run.ts';
 import { PolicyScheduler, systemClock, type Clock, type ImportJobProbe, type TaskStarter } from './scheduler.ts';
 import { SchedulerLease, type LeaseOptions } from './scheduler-lease.ts';
 import { checkStaging, type StagingCheckOptions } from './staging-check.ts';
+import { jobDirOf } from '../backup/job-files.ts';
 
 export { WAITING_FOR_DATA_BOX, WAITING_FOR_IMPORT, waitingMessage } from './scheduler.ts';
 export type { ImportJobProbe, Clock } from './scheduler.ts';
@@ -175,14 +176,14 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
     let stagingDeleted = false;
     const own = old.initialBackup.ownDisk;
     if (deleteStagingData && own) {
-      const jobDir = join(own.stagingLocation, own.importJobName);
+      const jobDir = jobDirOf(own.stagingLocation, own.importJobName);
       const seed = await stat(join(jobDir, 'seed.json')).catch(() => null);
       if (seed) {
         await rm(jobDir, { recursive: true, force: true });
         stagingDeleted = true;
         notes.push(`Staging data in ${jobDir} was deleted.`);
       } else notes.push(`No staging data was found in ${jobDir}; nothing was deleted there.`);
-    } else if (own) notes.push(`Staging data in ${join(own.stagingLocation, own.importJobName)} was kept.`);
+    } else if (own) notes.push(`Staging data in ${jobDirOf(own.stagingLocation, own.importJobName)} was kept.`);
     notes.push('Data already imported into Azure is not deleted by this console; remove it from the storage account or vault if needed.');
     return { deleted: true, stagingDeleted, notes };
   }

@@ -6,7 +6,6 @@
  * - otherwise the run is the online backup, through the `OnlineRun` seam (online-run.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { AppError, toIpcError } from '../../../shared/errors.ts';
 import type { Policy, RunRecord } from '../../../shared/policy-schema.ts';
 import { nextRuns } from '../../../shared/schedule.ts';
@@ -14,6 +13,7 @@ import type { TaskContext } from '../tasks/task-manager.ts';
 import type { TaskKind, TaskSnapshot } from '../../../shared/task.ts';
 import { noOnlineEngine, type JobBackendName, type OnlineRun, type OnlineRunResult, type SeedRef } from './online-run.ts';
 import type { PolicyStore } from './policy-store.ts';
+import { jobDirOf } from '../backup/job-files.ts';
 
 /** MARS's Jobs-view text while the disks are on their way or being imported (DPM-PREV, MARS-IE). */
 export const WAITING_FOR_IMPORT =
@@ -186,7 +186,7 @@ export class PolicyScheduler {
         resourceGroup: own.jobResourceGroup,
         storageAccount: own.storageAccount,
         container: own.container,
-        stagingDir: join(own.stagingLocation, own.importJobName),
+        stagingDir: jobDirOf(own.stagingLocation, own.importJobName),
       };
     }
     if (own && seedRef && !policy.seed?.completed) {
