@@ -6,6 +6,7 @@
 import { checkPassphrase } from './validators/passphrase.ts';
 import { checkPath } from './policy.ts';
 import { checkContainerName, checkJobName, checkStorageAccountName } from './validators/azure-names.ts';
+import { MAX_DISKS_PER_JOB } from './disks.ts';
 
 export type FieldErrors = Partial<Record<string, string>>;
 
@@ -192,7 +193,7 @@ export function validateRecoverStep(step: RecoverStep, d: RecoverDraft, ctx: Rec
     if (d.source === 'disks') {
       const disks = d.disks ?? [];
       if (disks.length === 0) out.disks = 'Add the folder (drive root) of every prepared disk of the job.';
-      else if (disks.length > 10) out.disks = 'An import job has at most 10 disks.';
+      else if (disks.length > MAX_DISKS_PER_JOB) out.disks = `An import job has at most ${MAX_DISKS_PER_JOB} disks.`;
       else for (const x of disks) {
         const dm = checkFullPath(x, 'Disk folder');
         if (dm) {

@@ -7,15 +7,22 @@ import { z } from 'zod';
  */
 export const FOLDER_DISK_DESCRIPTOR = 'obc-disk.json';
 
+/** Disks one import job holds (Import/Export's driveList and Data Box's customer disks alike). */
+export const MAX_DISKS_PER_JOB = 10;
+/** A disk's serial as this app names it: letters, digits, - and _. */
+export const DISK_SERIAL_RE = /^[A-Za-z0-9_-]{1,64}$/;
+/** A BitLocker recovery password: 8 groups of 6 digits. */
+export const BITLOCKER_KEY_RE = /^\d{6}(-\d{6}){7}$/;
+
 export const folderDiskSchema = z.object({
   format: z.literal('obc-folder-disk'),
   formatVersion: z.literal(1),
-  serial: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'serial: letters, digits, - and _ only'),
+  serial: z.string().regex(DISK_SERIAL_RE, 'serial: letters, digits, - and _ only'),
   capacityBytes: z.number().int().positive(),
   model: z.string().default('Rehearsal folder disk'),
   createdAt: z.string(),
   /** Set when the disk is "encrypted" by Disk Prep: 8 groups of 6 digits like a BitLocker recovery password. */
-  bitLockerKey: z.string().regex(/^\d{6}(-\d{6}){7}$/).optional(),
+  bitLockerKey: z.string().regex(BITLOCKER_KEY_RE).optional(),
   /** Job that owns the disk once preparation started (a disk in use by another job is refused). */
   jobName: z.string().optional(),
 });
@@ -35,4 +42,3 @@ export const DISK_LAYOUT = {
   sessionDir: 'obc-session-1',
 } as const;
 
-export const BITLOCKER_KEY_RE = /^\d{6}(-\d{6}){7}$/;

@@ -13,6 +13,7 @@ import {
   zCheck,
 } from '../validators/azure-names.ts';
 import { deliveryPackageSchema, returnShippingSchema, shippingContactSchema } from '../validators/shipping.ts';
+import { MAX_DISKS_PER_JOB } from '../disks.ts';
 
 export interface AzureAccount {
   name: string;
@@ -196,7 +197,7 @@ export const createJobSchema = z
     ...jobRef,
     location: z.string().min(1).max(100),
     storageAccountId: zStorageAccountId,
-    drives: z.array(preparedDriveSchema).min(1, 'An import job needs at least one drive.').max(10, 'One import job holds at most 10 drives; split the disks into several jobs.'),
+    drives: z.array(preparedDriveSchema).min(1, 'An import job needs at least one drive.').max(MAX_DISKS_PER_JOB, `One import job holds at most ${MAX_DISKS_PER_JOB} drives; split the disks into several jobs.`),
     returnAddress: shippingContactSchema,
     returnShipping: returnShippingSchema,
     diagnosticsPath: z.string().min(1).max(1024).optional(),

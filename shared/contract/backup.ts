@@ -3,6 +3,7 @@ import { channel } from './define.ts';
 import { zContainerName, zJobName, zStorageAccountName } from '../validators/azure-names.ts';
 import { JOB_BACKENDS } from './azure.ts';
 import { zPath } from '../validators/path.ts';
+import { MAX_DISKS_PER_JOB } from '../disks.ts';
 
 /** Back Up Now and Recover Data channels. Passphrases travel in the payload and are never logged. */
 /** The import job name rule (decision 10), in the words of shared/validators/azure-names.ts. */
@@ -178,7 +179,7 @@ export const recoverSourceSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('disks'),
-      disks: z.array(zPath).min(1, 'give at least one disk folder').max(10),
+      disks: z.array(zPath).min(1, 'give at least one disk folder').max(MAX_DISKS_PER_JOB, `an import job has at most ${MAX_DISKS_PER_JOB} disks`),
       job: jobName,
       /** Where seed.json is read from when reachable (else the copy Disk Prep keeps on each disk). */
       stagingLocation: stagingLocation.optional(),

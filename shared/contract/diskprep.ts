@@ -5,6 +5,7 @@ import { shippingDefaultsSchema } from './shipping.ts';
 import type { JobTarget } from '../job-target.ts';
 import { zContainerName, zJobName, zSubscriptionId } from '../validators/azure-names.ts';
 import { zPath } from '../validators/path.ts';
+import { DISK_SERIAL_RE, MAX_DISKS_PER_JOB } from '../disks.ts';
 
 /* ---------- Types the Disk Prep screens render (the engine in electron/services/diskprep uses the same) ---------- */
 
@@ -218,7 +219,7 @@ export const diskprepInvoke = {
   'diskprep:disks': channel<DisksView>()(z.object({ stagingLocation: zPath.optional(), job: jobName.optional(), folderRoots: z.array(zPath).max(20).optional() }).strict()),
   /** Rehearsal: creates a folder disk (`capacity` in bytes or like "500M", "2G"). */
   'diskprep:initFolderDisk': channel<DiskInfo>()(
-    z.object({ path: zPath, serial: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), capacity: z.union([z.number().int().positive(), z.string().max(32)]) }).strict(),
+    z.object({ path: zPath, serial: z.string().regex(DISK_SERIAL_RE), capacity: z.union([z.number().int().positive(), z.string().max(32)]) }).strict(),
   ),
   'diskprep:plan': channel<PlanView>()(z.object({ stagingLocation: zPath, job: jobName, disks: z.array(z.string().min(1).max(4096)).max(32) }).strict()),
   /**
@@ -231,7 +232,7 @@ export const diskprepInvoke = {
         stagingLocation: zPath,
         job: jobName,
         container: zContainerName.optional(),
-        disks: z.array(diskRef).min(1).max(10),
+        disks: z.array(diskRef).min(1).max(MAX_DISKS_PER_JOB),
         passphrase: passphrase.optional(),
         repair: z.boolean().optional(),
       })

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { checkPostalCodeFor, checkStateFor } from '../address.ts';
 import { checkTrackingNumber, normalizeTrackingNumber } from './azure-names.ts';
+import { MAX_DISKS_PER_JOB } from '../disks.ts';
 
 export interface ShippingContact {
   contactName: string;
@@ -131,7 +132,7 @@ export function checkShipDate(v: string, now = new Date(), jobCreatedOn?: string
 }
 
 export function checkDriveCount(n: number): string | null {
-  return Number.isInteger(n) && n >= 1 && n <= 10 ? null : `Drive count ${n} must be a whole number from 1 to 10 (one job holds at most 10 disks).`;
+  return Number.isInteger(n) && n >= 1 && n <= MAX_DISKS_PER_JOB ? null : `Drive count ${n} must be a whole number from 1 to ${MAX_DISKS_PER_JOB} (one job holds at most ${MAX_DISKS_PER_JOB} disks).`;
 }
 
 const issues = (ctx: z.RefinementCtx, path: string, msg: string | null) => {

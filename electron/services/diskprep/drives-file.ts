@@ -12,6 +12,7 @@ import { readJsonValidated, writeJsonAtomic } from '../store/atomic.ts';
 import { unlockJob, type JobKeys } from '../backup/crypto.ts';
 import { readSeed } from '../backup/job-files.ts';
 import { describeBackup, identityOf } from '../backup/identity.ts';
+import { MAX_DISKS_PER_JOB } from '../../../shared/disks.ts';
 
 /**
  * Seals BitLocker keys in drives.json. Injected: the passphrase protector below (key derived from the backup
@@ -191,7 +192,7 @@ export type ImportJobCreator = (req: ImportJobRequestFromDisks) => Promise<{ [k:
 export async function createJobFromDrives(stateDir: string, protector: SecretProtector, create: ImportJobCreator): Promise<{ [k: string]: Serializable }> {
   const { file, driveList: list } = await driveList(stateDir, protector);
   if (!list.length) throw new AppError('CONFLICT', 'No disk of this job has passed its read-back yet; nothing to ship.');
-  if (list.length > 10) throw new AppError('CONFLICT', `An import job takes at most 10 disks; this one has ${list.length}.`);
+  if (list.length > MAX_DISKS_PER_JOB) throw new AppError('CONFLICT', `An import job takes at most ${MAX_DISKS_PER_JOB} disks; this one has ${list.length}.`);
   return create({
     jobName: file.jobName,
     container: file.container,

@@ -59,7 +59,7 @@ export interface PlanFile {
   length: number;
 }
 
-export const MAX_DISKS_PER_JOB = 10;
+export { MAX_DISKS_PER_JOB } from '../../../shared/disks.ts';
 export const TEN_TB = 10 * 1000 ** 4;
 /** Page range size: the maximum the manifest format allows. */
 export const RANGE_SIZE = 4 * 1024 * 1024;
