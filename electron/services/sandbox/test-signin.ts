@@ -31,8 +31,12 @@ export async function launchSignInBrowser(): Promise<Browser> {
 
 /**
  * Completes one sign-in on an already opened page: fills user name and password, accepts (or cancels) the
- * consent page when it appears, and waits until the browser is sent to the loopback redirect (http://localhost:<port>).
+ * consent page when it appears, and waits until the loopback redirect (http://localhost:<port>) has loaded.
  * Throws with the page's error text when the login page answers with an error instead.
+ *
+ * It returns only once MSAL's answer page has fired `load`, not at its commit: callers close the page next, and
+ * Chromium acknowledges a Target.closeTarget that races a navigation commit without closing anything
+ * (crbug.com/536385539, microsoft/playwright#42366), so `page.close()` then never returns.
  */
 export async function completeSignInPage(page: Page, url: string, user: SignInUser, opts: SignInOptions = {}): Promise<void> {
   const timeout = opts.timeoutMs ?? 15_000;
@@ -45,15 +49,17 @@ export async function completeSignInPage(page: Page, url: string, user: SignInUs
   };
   await page.goto(url, { timeout });
   const deadline = Date.now() + timeout;
+  // The loopback answer has committed: wait until it has loaded (see above).
+  const loaded = () => page.waitForURL(loopback, { timeout: Math.max(1, deadline - Date.now()), waitUntil: 'load' });
   let loggedIn = false;
   while (Date.now() < deadline) {
-    if (loopback(page.url())) return;
+    if (loopback(page.url())) return loaded();
     const which = await Promise.race([
       page.waitForURL(loopback, { timeout: deadline - Date.now(), waitUntil: 'commit' }).then(() => 'done' as const),
       page.locator('#username').waitFor({ timeout: deadline - Date.now() }).then(() => 'login' as const),
       page.locator('#accept').waitFor({ timeout: deadline - Date.now() }).then(() => 'consent' as const),
     ]).catch(() => 'timeout' as const);
-    if (which === 'done') return;
+    if (which === 'done') return loaded();
     if (which === 'timeout') break;
     if (which === 'login') {
       if (loggedIn) {
@@ -71,10 +77,7 @@ export async function completeSignInPage(page: Page, url: string, user: SignInUs
       continue;
     }
     await page.click(opts.consent === 'cancel' ? '#cancel' : '#accept');
-    if (opts.consent === 'cancel') {
-      await page.waitForURL(loopback, { timeout: deadline - Date.now(), waitUntil: 'commit' });
-      return;
-    }
+    if (opts.consent === 'cancel') return loaded();
   }
   throw new Error(`Sandbox sign-in as ${user.username} did not reach the loopback redirect within ${timeout} ms (at ${page.url()}).`);
 }
@@ -86,8 +89,6 @@ export function openBrowserAs(browser: Browser, user: SignInUser, opts: SignInOp
     try {
       const page = await context.newPage();
       await completeSignInPage(page, url, user, opts);
-      // Let the form_post reach MSAL's loopback listener before the context goes away.
-      await page.waitForLoadState('load', { timeout: 5000 }).catch(() => undefined);
     } finally {
       await context.close();
     }
