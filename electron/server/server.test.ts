@@ -90,6 +90,22 @@ describe('browser-mode host', () => {
     expect(await closed).toBe(1009);
   });
 
+  it('keeps every connection that carries the token: a second one (as the e2e helpers open) neither replaces nor closes the first', async () => {
+    const first = await connect();
+    const second = await connect();
+    let firstClosed = false;
+    first.once('close', () => (firstClosed = true));
+    const events = (ws: WebSocket) =>
+      new Promise<void>((resolve) => ws.on('message', (d) => (JSON.parse(d.toString()) as ServerMessage).t === 'event' && resolve()));
+    const both = Promise.all([events(first), events(second)]);
+    expect(await call(second, 'test:demoTask', { steps: 1, intervalMs: 1 })).toMatchObject({ result: { ok: true } });
+    await both;
+    second.close();
+    expect(await call(first, 'app:info', {})).toMatchObject({ result: { ok: true } });
+    expect(firstClosed).toBe(false);
+    first.close();
+  });
+
   it('pushes task events to the page', async () => {
     const ws = await connect();
     const seen: string[] = [];
