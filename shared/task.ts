@@ -1,4 +1,5 @@
 import type { IpcError } from './errors.ts';
+import type { DiskPrepTaskDetail } from './contract/diskprep.ts';
 
 /**
  * `waiting`: the task is alive but paused until the user acts (e.g. Disk Prep filled its disks and waits for
@@ -54,9 +55,14 @@ export interface TaskSnapshot {
   waiting?: TaskWaiting;
   /** Plain data a finished task hands back (e.g. the backup's summary). */
   result?: Record<string, unknown>;
+  /** Typed, per kind: what the task's own screen shows (Disk Prep: per-disk progress, rate and ETA; its result). */
+  detail?: TaskDetail;
   startedAt: string;
   endedAt?: string;
 }
+
+/** A task's typed detail, one shape per kind that has one (`kind` says which). */
+export type TaskDetail = DiskPrepTaskDetail;
 
 /** Finished: cancelled, succeeded (with or without warnings) or failed. 'waiting' is not finished (it can be cancelled). */
 export const isFinished = (s: TaskStatus): boolean =>

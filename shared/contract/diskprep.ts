@@ -63,18 +63,36 @@ export interface DiskInfo {
 
 export type DiskPhase = 'waiting' | 'prepare' | 'copy' | 'manifest' | 'readback' | 'done';
 
+/** A disk's place in a run: queued (not started), running, done (verified, or skipped as verified before), failed. */
+export type DiskState = 'queued' | 'running' | 'done' | 'failed';
+
+/** One disk of a Disk Prep run. The disks of a run are filled at the same time, so each has its own rate and ETA. */
 export interface DiskProgress {
   serial: string;
+  /** The disk as given (folder path, `disk:<n>` or drive letter): its label in the console and the CLI. */
+  id?: string;
   phase: DiskPhase;
+  state: DiskState;
   bytes: number;
   files: number;
   copiedBytes: number;
   copiedFiles: number;
   verifiedBytes: number;
+  /** Copy + read-back of this disk (every data byte counts twice): done of total. */
+  doneBytes: number;
+  totalBytes: number;
+  /** Bytes per second this disk moved over the last few seconds (copy or read-back), while it runs. */
+  rate?: number;
+  etaSeconds?: number;
+  /** The file this disk is copying or reading back. */
+  currentFile?: string;
+  /** Why the disk failed (state 'failed'): the error's message, naming the disk. */
+  error?: string;
 }
 
-/** Emitted as the task's progress (done/total bytes) and kept for `diskprep:status`. */
+/** Emitted as the task's progress (done/total bytes) and its typed detail (shared/task.ts), kept for `diskprep:status`. */
 export interface DiskPrepProgress {
+  /** The last phase change of any disk (with `serial`), or the run's own phase (plan, needsDisk). */
   phase: DiskPhase | 'plan' | 'needsDisk';
   serial?: string;
   currentFile?: string;
@@ -86,6 +104,30 @@ export interface DiskPrepProgress {
   disks: DiskProgress[];
   /** Capacity one more disk needs (0 when the disks given are enough). */
   neededBytes: number;
+}
+
+/** What a finished Disk Prep task hands back (TaskSnapshot.detail.result). */
+export interface DiskPrepTaskResult {
+  jobName: string;
+  container: string;
+  stateDir: string;
+  drives: Array<{ driveId: string; manifestFile: string; manifestHash: string; bytes: number; files: number; rehearsal: boolean }>;
+  readBackDirect: boolean;
+  readBackNote: string;
+  copiedBytes: number;
+  copyMs: number;
+  verifiedBytes: number;
+  readBackMs: number;
+  warnings: string[];
+  notices: string[];
+  backupId: string;
+}
+
+/** The Disk Prep task's typed detail on its snapshot: live per-disk progress, and the result once it succeeded. */
+export interface DiskPrepTaskDetail {
+  kind: 'diskprep';
+  progress: DiskPrepProgress;
+  result?: DiskPrepTaskResult;
 }
 
 export interface StagedJobView {

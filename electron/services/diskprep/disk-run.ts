@@ -34,6 +34,8 @@ export interface OneDisk {
   byPath: Map<string, { path: string; length: number; sha256: string; index: number }>;
   progress: ProgressTracker;
   io: IoPool;
+  /** Files this disk copies at once (its share of the workers: the run's disks copy at the same time). */
+  lanes: number;
   result: DiskPrepResult;
   hook: (name: string) => Promise<void>;
   onVerified: (summary: PreparedDriveSummary) => Promise<void>;
@@ -61,7 +63,7 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
     // next one, and only then committed (group commit). With test checkpoints, one file at a time so the kill
     // points are deterministic.
     const t0 = Date.now();
-    const lanes = x.opts.checkpoint ? 1 : x.io.size;
+    const lanes = x.opts.checkpoint ? 1 : x.lanes;
     const depth = x.opts.checkpoint ? 1 : 2 * lanes; // files copied or syncing, not yet committed
     const copying = new Set<Promise<void>>();
     const inflight = new Set<Promise<void>>();
@@ -98,10 +100,11 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
             onBytes: (n) => {
               dp.copiedBytes += n;
               x.result.copiedBytes += n;
-              progress.worked(n);
+              progress.worked(n, d.serial);
             },
             ...(x.opts.checkpoint && f.length > 0 ? { onFirstRange: () => x.hook(`copy-partial:${f.index}`) } : {}),
           },
+          d.serial,
         );
         const free = (): void => void copying.delete(worker);
         const worker: Promise<void> = copied.then(free, free);
@@ -176,7 +179,7 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
       const again = await readBack(x, vol, manifestHash, dp);
       if (again.length) throw new AppError('CORRUPT_DATA', `Disk ${d.serial} still fails read-back after rewriting (${again[0].file} at ${again[0].offset}); the disk may be failing.`, { serial: d.serial });
     }
-    if (vol.finalize) await vol.finalize(x.opts.signal, (text) => (progress.currentFile = text));
+    if (vol.finalize) await vol.finalize(x.opts.signal, (text) => progress.file(d.serial, text));
     await x.hook(`readback:${d.serial}`);
     const summary = { driveId: d.serial, manifestFile: `\\${DISK_LAYOUT.manifestFile}`, manifestHash, bytes: dp.bytes, files: d.files.length, rehearsal: d.kind === 'folder' };
     await x.onVerified(summary);
@@ -209,12 +212,17 @@ async function readBack(x: OneDisk, vol: PreparedVolume, manifestHash: string, d
       const group = b.ranges.slice(i, i + per);
       tasks.push(
         x.io
-          .verify(abs, group, (n) => {
-            dp.verifiedBytes += n;
-            x.result.verifiedBytes += n;
-            x.progress.currentFile = path;
-            x.progress.worked(n);
-          })
+          .verify(
+            abs,
+            group,
+            (n) => {
+              dp.verifiedBytes += n;
+              x.result.verifiedBytes += n;
+              x.progress.file(x.d.serial, path);
+              x.progress.worked(n, x.d.serial);
+            },
+            x.d.serial,
+          )
           .then((r) => {
             if (!r.direct) {
               x.result.readBackDirect = false;

@@ -118,6 +118,8 @@ export async function upsertDrive(
   base: Omit<DrivesFile, 'drives' | 'format' | 'formatVersion' | 'protection'>,
   protector: SecretProtector,
   drive: Omit<DriveEntry, 'bitLockerKeySealed'> & { bitLockerKey: string },
+  /** Serials in the session's order: drives are listed in it (disks verified at the same time finish in any order). */
+  order?: string[],
 ): Promise<DrivesFile> {
   if (!BITLOCKER_KEY_RE.test(drive.bitLockerKey)) throw new AppError('INTERNAL', `Disk ${drive.driveId} has no valid 48-digit BitLocker key.`);
   const loaded = await loadDrives(stateDir);
@@ -126,6 +128,10 @@ export async function upsertDrive(
   const { bitLockerKey, ...rest } = drive;
   const entry: DriveEntry = { ...rest, bitLockerKeySealed: await protector.seal(bitLockerKey, `obc-drive:${drive.driveId}`) };
   const drives = cur.drives.filter((d) => d.driveId !== drive.driveId).concat(entry);
+  if (order) {
+    const at = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length);
+    drives.sort((p, q) => at(p.driveId) - at(q.driveId)); // stable: drives the order does not name keep theirs, last
+  }
   const next: DrivesFile = { ...cur, ...base, protection: protector.description, drives };
   await writeJsonAtomic(drivesPath(stateDir), next, 0o600);
   return next;

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError, type Serializable } from '../../../shared/errors.ts';
+import { AppError, toIpcError, type Serializable } from '../../../shared/errors.ts';
 import { checkContainerName } from '../../../shared/validators/azure-names.ts';
 import { acquireJobLock } from '../backup/job-lock.ts';
 import { unlockJob } from '../backup/crypto.ts';
@@ -17,8 +17,11 @@ import { retireStateFiles } from './retire.ts';
 import { checkSeedAgainstCatalog } from './seed-check.ts';
 import { ProgressTracker } from './progress.ts';
 import { loadSession, mirrorJournalPath, saveSession, stateDirFor, type Session, type SessionDisk } from './session.ts';
-import { MAX_DISKS_PER_JOB, type DiskInfo, type DiskProvider } from './types.ts';
-import type { DiskPrepOptions, DiskPrepResult, DiskRef } from './run-options.ts';
+import { availableParallelism } from 'node:os';
+import { MAX_DISKS_PER_JOB, type DiskInfo, type DiskProvider, type PreparedVolume } from './types.ts';
+import type { DiskPrepOptions, DiskPrepResult, DiskRef, PreparedDriveSummary } from './run-options.ts';
+
+const defaultWorkers = (): number => Math.max(2, availableParallelism());
 
 export type { DiskPrepOptions, DiskPrepResult, DiskRef, PreparedDriveSummary } from './run-options.ts';
 
@@ -129,54 +132,89 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
   const byPath = new Map(job.seed.files.map((f, i) => [f.path, { ...f, index: i }]));
   const progress = new ProgressTracker(opts.onProgress);
   progress.neededBytes = plan.neededBytes;
-  for (const d of session.disks) {
-    const bytes = d.files.reduce((s, p) => s + byPath.get(p)!.length, 0);
-    progress.disks.push({ serial: d.serial, phase: 'waiting', bytes, files: d.files.length, copiedBytes: 0, copiedFiles: 0, verifiedBytes: 0 });
-  }
+  for (const d of session.disks) progress.add({ serial: d.serial, id: given.get(d.serial)?.info.id ?? d.id, bytes: d.files.reduce((s, p) => s + byPath.get(p)!.length, 0), files: d.files.length });
   const protector = typeof opts.protector === 'function' ? await opts.protector(job, keys) : (opts.protector ?? jobKeyProtector(keys));
-  const io = new IoPool(opts.workers, opts.signal);
   const result: DiskPrepResult = { jobName, container, stateDir, drives: [], readBackDirect: true, readBackNote: READBACK_NOTE_DIRECT, copiedBytes: 0, copyMs: 0, verifiedBytes: 0, readBackMs: 0, warnings: [], notices, backupId: backup.id };
   if (checked.note) {
     result.warnings.push(checked.note);
     opts.onWarning?.(checked.note);
   }
   const hook = async (name: string) => opts.checkpoint?.(name);
-  try {
-    for (const d of session.disks) {
-      const g = given.get(d.serial);
-      if (!opts.repair || !g) {
-        if (await diskFinished(stateDir, d, backup.id)) {
-          if (g) notice(`Disk ${d.serial} is already prepared and verified for ${describeBackup(backup)}: skipped (it may be detached).`);
-          const dp = progress.disk(d.serial);
-          dp.phase = 'done';
-          dp.copiedBytes = dp.verifiedBytes = dp.bytes;
-          dp.copiedFiles = dp.files;
-          continue;
-        }
-      }
-      if (!g) throw new AppError('CONFLICT', `Disk ${d.serial} (${d.id}) of this job is not finished; attach it and give it again to continue.`, { serial: d.serial, diskId: d.id });
-      progress.set('prepare', d.serial);
-      const vol = await openDisk(
+
+  // Which disks this run prepares: finished ones are skipped (they may be detached); every other one must be given.
+  const todo: SessionDisk[] = [];
+  for (const d of session.disks) {
+    const g = given.get(d.serial);
+    if ((!opts.repair || !g) && (await diskFinished(stateDir, d, backup.id))) {
+      if (g) notice(`Disk ${d.serial} is already prepared and verified for ${describeBackup(backup)}: skipped (it may be detached).`);
+      const dp = progress.disk(d.serial);
+      dp.copiedBytes = dp.verifiedBytes = dp.bytes;
+      dp.copiedFiles = dp.files;
+      progress.set('done', d.serial);
+      continue;
+    }
+    if (!g) throw new AppError('CONFLICT', `Disk ${d.serial} (${d.id}) of this job is not finished; attach it and give it again to continue.`, { serial: d.serial, diskId: d.id });
+    todo.push(d);
+  }
+  // Open every disk first (erase/encrypt, identity checks, seed copy): a refusal stops the run before any copy.
+  const volumes = new Map<string, PreparedVolume>();
+  for (const d of todo) {
+    const g = given.get(d.serial)!;
+    progress.set('prepare', d.serial);
+    volumes.set(
+      d.serial,
+      await openDisk(
         { serial: d.serial, info: g.info, provider: g.provider, resume: !fresh.has(d.serial), ...(g.ref.confirmErase ? { confirmErase: true } : {}), ...(g.ref.existingBitLockerKey ? { existingBitLockerKey: g.ref.existingBitLockerKey } : {}) },
         { job, stagingLocation: opts.stagingLocation, backup, notice, ...(opts.signal ? { signal: opts.signal } : {}) },
-      );
-      // drives.json is written before the journal says "verified", so a kill in between only repeats the read-back.
-      const summary = await prepareOneDisk({
-        opts, d, vol, job, container, containerSas, stateDir, byPath, progress, io, result, hook, backup,
-        onVerified: (s) =>
-          upsertDrive(stateDir, { jobName, container, ...pick(job.seed, ['storageAccount', 'subscriptionId', 'resourceGroup']), backup: { id: backup.id, salt: backup.salt, catalogSha256: backup.catalogSha256, ...(backup.completedAt ? { completedAt: backup.completedAt } : {}) } }, protector, {
-            ...s,
-            bitLockerKey: vol.bitLockerKey,
-            verified: true,
-            preparedAt: new Date().toISOString(),
-          }).then(() => undefined),
-      });
-      result.drives.push(summary);
-      progress.set('done', d.serial);
-    }
+      ),
+    );
+  }
+  // Then every disk at once: one writer (at least) per disk, all sharing one worker pool (README: memory bound).
+  const io = new IoPool(Math.max(opts.workers ?? defaultWorkers(), todo.length), opts.signal);
+  const lanes = Math.max(1, Math.floor(io.size / Math.max(1, todo.length)));
+  // drives.json is one file for all disks: its updates go one at a time, in the session's disk order.
+  const order = session.disks.map((d) => d.serial);
+  let drivesWrite: Promise<unknown> = Promise.resolve();
+  const done = new Map<string, PreparedDriveSummary>();
+  const failures: Array<{ serial: string; id: string; err: unknown }> = [];
+  try {
+    const runOne = async (d: SessionDisk): Promise<void> => {
+      const vol = volumes.get(d.serial)!;
+      try {
+        // drives.json is written before the journal says "verified", so a kill in between only repeats the read-back.
+        const summary = await prepareOneDisk({
+          opts, d, vol, job, container, containerSas, stateDir, byPath, progress, io, lanes, result, hook, backup,
+          onVerified: (s) => {
+            const write = drivesWrite.then(() =>
+              upsertDrive(
+                stateDir,
+                { jobName, container, ...pick(job.seed, ['storageAccount', 'subscriptionId', 'resourceGroup']), backup: { id: backup.id, salt: backup.salt, catalogSha256: backup.catalogSha256, ...(backup.completedAt ? { completedAt: backup.completedAt } : {}) } },
+                protector,
+                { ...s, bitLockerKey: vol.bitLockerKey, verified: true, preparedAt: new Date().toISOString() },
+                order,
+              ),
+            );
+            drivesWrite = write.catch(() => undefined);
+            return write.then(() => undefined);
+          },
+        });
+        done.set(d.serial, summary);
+        progress.set('done', d.serial);
+      } catch (err) {
+        failures.push({ serial: d.serial, id: given.get(d.serial)!.info.id, err });
+        if (!opts.signal?.aborted) progress.failed(d.serial, toIpcError(err).message);
+      }
+    };
+    // Test checkpoints name kill points by file and disk: one disk after the other keeps them reproducible, unless
+    // the test asks for the disks at once (checkpointsInParallel).
+    if (opts.checkpoint && !opts.checkpointsInParallel) for (const d of todo) await runOne(d);
+    else await Promise.all(todo.map(runOne));
   } finally {
     await io.close();
   }
+  result.drives = order.filter((s) => done.has(s)).map((s) => done.get(s)!);
+  if (opts.signal?.aborted) throw opts.signal.reason instanceof AppError ? opts.signal.reason : new AppError('CANCELLED', 'Cancelled by the user.');
+  if (failures.length) throw diskFailure(failures, todo.length, [...done.keys()]);
   if (!plan.fits) {
     progress.set('needsDisk');
     const remaining = plan.unassigned.reduce((s, f) => s + f.length, 0);
@@ -188,6 +226,27 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
     });
   }
   return result;
+}
+
+/**
+ * The run's error when disks failed. The other disks were not stopped: each finished (verified, listed in
+ * drives.json) or failed on its own. With one disk running, its error as it is; with several, one error naming every
+ * failed disk and what became of the others (its code and details are the first failure's).
+ */
+function diskFailure(failures: Array<{ serial: string; id: string; err: unknown }>, running: number, finished: string[]): unknown {
+  if (running === 1) return failures[0].err;
+  const first = toIpcError(failures[0].err);
+  const named = failures.map((f) => `disk ${f.serial} (${f.id}) failed: ${toIpcError(f.err).message}`).join(' ');
+  const others = finished.length ? ` ${finished.length === 1 ? 'Disk' : 'Disks'} ${finished.join(', ')} finished and verified (they may be detached).` : ' No other disk of this run finished.';
+  // A full disk carries the bytes it lacked (details.neededBytes): kept as overBytes, so no host reads it as the plan's shortfall.
+  const { neededBytes, ...details } = first.details ?? {};
+  return new AppError(first.code, `Disk Prep stopped on ${failures.length} of ${running} disks: ${named}${others} Run Disk Prep again to resume the failed ${failures.length === 1 ? 'disk' : 'disks'}; committed files are kept.`, {
+    ...details,
+    ...(neededBytes !== undefined ? { overBytes: neededBytes } : {}),
+    serial: failures[0].serial,
+    failedDisks: failures.map((f) => f.serial),
+    finishedDisks: finished,
+  });
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {

@@ -10,6 +10,7 @@ export const COPY_WORKER_URL = new URL('./copy-worker.ts', import.meta.url);
 
 interface Job {
   msg: ToCopyWorker;
+  owner: string;
   control: Int32Array;
   onBytes?: (n: number) => void;
   onFirstRange?: () => Promise<void>;
@@ -25,10 +26,15 @@ interface Slot {
 /**
  * Worker threads doing the byte work (copy-worker.ts), one file (or range group) each. A cancelled signal sets the
  * shared abort flag every worker checks between 4 MiB pieces, so a cancel lands within one piece.
+ * Work is queued per owner (a disk's serial) and a free worker takes the next owner's job in turn, so the disks of a
+ * run share the workers fairly: a disk in read-back (many range groups queued at once) never starves another one's
+ * copy. Memory: one 4 MiB buffer per worker, whatever the number of queued jobs.
  */
 export class IoPool {
   private readonly slots: Slot[];
-  private readonly queue: Job[] = [];
+  /** Queued jobs per owner; `turn` is the order in which owners get the next free worker. */
+  private readonly queues = new Map<string, Job[]>();
+  private turn: string[] = [];
   private nextId = 1;
   private closed = false;
   private readonly signal?: AbortSignal;
@@ -61,7 +67,7 @@ export class IoPool {
 
   private abortAll(): void {
     const reason = this.signal?.reason instanceof AppError ? this.signal.reason : new AppError('CANCELLED', 'Cancelled by the user.');
-    for (const j of this.queue.splice(0)) j.reject(reason);
+    for (const q of this.queues.values()) for (const j of q.splice(0)) j.reject(reason);
     for (const s of this.slots) {
       if (!s.job) continue;
       Atomics.store(s.job.control, 0, 1);
@@ -101,21 +107,38 @@ export class IoPool {
     this.pump();
   }
 
+  /** The next owner's first queued job, round robin over the owners that have one. */
+  private next(): Job | undefined {
+    for (let i = 0; i < this.turn.length; i++) {
+      const owner = this.turn.shift()!;
+      this.turn.push(owner);
+      const job = this.queues.get(owner)!.shift();
+      if (job) return job;
+    }
+    return undefined;
+  }
+
   private pump(): void {
     for (const s of this.slots) {
-      if (s.job || !this.queue.length) continue;
-      const job = this.queue.shift()!;
+      if (s.job) continue;
+      const job = this.next();
+      if (!job) return;
       s.job = job;
       s.worker.postMessage(job.msg);
     }
   }
 
-  private run(msg: DistributiveOmit<ToCopyWorker, 'id' | 'control'>, hooks: { onBytes?: (n: number) => void; onFirstRange?: () => Promise<void> }): Promise<FromCopyWorker> {
+  private run(owner: string, msg: DistributiveOmit<ToCopyWorker, 'id' | 'control'>, hooks: { onBytes?: (n: number) => void; onFirstRange?: () => Promise<void> }): Promise<FromCopyWorker> {
     if (this.closed) return Promise.reject(new AppError('CANCELLED', 'Disk Prep workers stopped.'));
     if (this.signal?.aborted) return Promise.reject(this.signal.reason instanceof AppError ? this.signal.reason : new AppError('CANCELLED', 'Cancelled by the user.'));
     const sab = new SharedArrayBuffer(8);
     return new Promise((resolve, reject) => {
-      this.queue.push({ msg: { ...msg, id: this.nextId++, control: sab } as ToCopyWorker, control: new Int32Array(sab), ...hooks, resolve, reject });
+      let q = this.queues.get(owner);
+      if (!q) {
+        this.queues.set(owner, (q = []));
+        this.turn.push(owner);
+      }
+      q.push({ msg: { ...msg, id: this.nextId++, control: sab } as ToCopyWorker, owner, control: new Int32Array(sab), ...hooks, resolve, reject });
       this.pump();
     });
   }
@@ -127,15 +150,16 @@ export class IoPool {
   async copy(
     a: { src: string; dest: string; length: number; expectSha256?: string },
     hooks: { onBytes?: (n: number) => void; onFirstRange?: () => Promise<void> } = {},
+    owner = '',
   ): Promise<{ md5: string; ranges: string[]; fd: number }> {
-    const r = await this.run({ op: 'copy', ...a, haltAfterFirstRange: hooks.onFirstRange !== undefined }, hooks);
+    const r = await this.run(owner, { op: 'copy', ...a, haltAfterFirstRange: hooks.onFirstRange !== undefined }, hooks);
     if (r.type !== 'copied') throw new AppError('INTERNAL', 'Unexpected worker reply.');
     return { md5: r.md5, ranges: r.ranges, fd: r.fd };
   }
 
   /** Reads ranges of a file back and compares their MD5s. */
-  async verify(path: string, ranges: ExpectedRange[], onBytes?: (n: number) => void): Promise<{ mismatches: WorkerMismatch[]; direct: boolean }> {
-    const r = await this.run({ op: 'verify', path, ranges }, onBytes ? { onBytes } : {});
+  async verify(path: string, ranges: ExpectedRange[], onBytes?: (n: number) => void, owner = ''): Promise<{ mismatches: WorkerMismatch[]; direct: boolean }> {
+    const r = await this.run(owner, { op: 'verify', path, ranges }, onBytes ? { onBytes } : {});
     if (r.type !== 'verified') throw new AppError('INTERNAL', 'Unexpected worker reply.');
     return { mismatches: r.mismatches, direct: r.direct };
   }

@@ -19,7 +19,8 @@ export interface NeedsDisk {
 /** The numbers of the engine's capacity pause (`AppError('NO_SPACE', …, { neededBytes, … })`), else null. */
 export function needsDiskOf(err: unknown): NeedsDisk | null {
   const e = toIpcError(err);
-  if (e.code !== 'NO_SPACE' || e.details?.neededBytes === undefined) return null;
+  // The plan's shortfall names the files left over; a full disk (folder-disk.ts: neededBytes, no remainingFiles) is a failure.
+  if (e.code !== 'NO_SPACE' || e.details?.neededBytes === undefined || e.details.remainingFiles === undefined) return null;
   return {
     neededBytes: Number(e.details.neededBytes),
     remainingFiles: Number(e.details.remainingFiles ?? 0),

@@ -48,6 +48,8 @@ export interface DiskPrepOptions {
   verifySource?: boolean;
   /** Test hook: awaited at named points (`copy-partial:<i>`, `copy-written:<i>`, `committed:<i>`, `manifest-written:<serial>`, `readback:<serial>`). */
   checkpoint?: (name: string) => Promise<void>;
+  /** Test hook: with `checkpoint`, disks run one after another (reproducible kill points) unless this is true. */
+  checkpointsInParallel?: boolean;
 }
 
 export interface PreparedDriveSummary {

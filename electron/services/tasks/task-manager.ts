@@ -7,6 +7,7 @@ import {
   type CounterLevel,
   type CounterUnit,
   type TaskKind,
+  type TaskDetail,
   type TaskProgress,
   type TaskSnapshot,
   type TaskWaiting,
@@ -19,6 +20,8 @@ export interface TaskContext {
   progress(p: Partial<TaskProgress>): void;
   counter(name: string, value: number, unit?: CounterUnit, level?: CounterLevel): void;
   message(text: string): void;
+  /** Replaces the task's typed detail (shared/task.ts TaskDetail: e.g. Disk Prep's per-disk progress); pushed like progress. */
+  detail(d: TaskDetail): void;
   /** Records a non-fatal problem; the task ends succeededWithWarnings. */
   warn(text: string): void;
   /**
@@ -205,6 +208,11 @@ export class TaskManager extends EventEmitter<{ updated: [TaskSnapshot]; removed
       message: (text) => {
         if (!live() || snap.status === 'cancelling') return;
         snap.message = text;
+        this.schedule(entry);
+      },
+      detail: (d) => {
+        if (!live()) return;
+        snap.detail = d;
         this.schedule(entry);
       },
       warn: (text) => {
