@@ -11,6 +11,10 @@ import { AppError } from '../../../shared/errors.ts';
 import { runDiskPrep, type DiskPrepOptions } from './engine.ts';
 import { FolderDiskProvider } from './folder-disk.ts';
 import { needsDiskOf } from './needs-disk.ts';
+import { DiskPrepService } from './service.ts';
+import { WindowsDiskProvider } from './windows-disk.ts';
+import { TaskManager } from '../tasks/task-manager.ts';
+import type { TaskSnapshot } from '../../../shared/task.ts';
 import type { DiskProvider, PreparedVolume } from './types.ts';
 import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testCredential, testProtector } from './test-helpers.ts';
 
@@ -138,5 +142,52 @@ describe('Disk Prep fills every disk of a run at once', () => {
     expect(notices.join('\n')).toMatch(/Disk FULL1 is already prepared and verified/);
     expect(res.drives.map((d) => d.driveId)).toEqual(['FULL2']);
     for (const d of disks) expect(await journalEnd(d)).toMatch(/"t":"verified"/);
+  });
+
+  it('the Disk Prep task pushes every disk\'s progress in its snapshot (task:updated detail) while both copy', { timeout: 60_000 }, async () => {
+    const root = await tempDir();
+    const staging = join(root, 'staging');
+    await makeStaging(staging, JOB, [6 * MiB, 6 * MiB]);
+    const disks = await makeDisks(root, [8 * MiB, 8 * MiB], 'EVT');
+    const tasks = new TaskManager({ minIntervalMs: 0 }); // every update is an event: none is coalesced away
+    const svc = new DiskPrepService({ tasks, dataDir: root, windows: new WindowsDiskProvider({ platform: 'linux' }), credential: testCredential });
+    const events: TaskSnapshot[] = [];
+    tasks.on('updated', (s) => events.push(s));
+    // Both disks halt in their first file until both are there; every event after that shows them both under way.
+    const arrived = new Set<string>();
+    let release!: () => void;
+    const all = new Promise<void>((r) => (release = r));
+    let released = -1;
+    const { taskId } = svc.start(
+      { stagingLocation: staging, job: JOB, disks: disks.map((id) => ({ id })), passphrase: TEST_PASSPHRASE },
+      {
+        checkpointsInParallel: true,
+        checkpoint: async (name) => {
+          const m = /^copy-partial:(\d+)$/.exec(name);
+          const d = m ? await diskOf(disks, Number(m[1])) : undefined;
+          if (!d || arrived.has(d)) return;
+          arrived.add(d);
+          if (arrived.size === 2) {
+            released = events.length;
+            release();
+          }
+          await all;
+        },
+      },
+    );
+    const end = await tasks.waitFor(taskId);
+    expect(end.status, JSON.stringify(end.error)).toBe('succeeded');
+    const after = events.slice(released).filter((e) => e.detail?.kind === 'diskprep');
+    const first = after.find((e) => e.detail!.progress.disks.some((d) => d.doneBytes > 0 && d.state === 'running'))!.detail!.progress;
+    expect(first.disks.map((d) => d.serial)).toEqual(['EVT1', 'EVT2']);
+    for (const d of first.disks) {
+      expect(d).toMatchObject({ id: expect.stringMatching(/disk\d$/), state: 'running', phase: 'copy', totalBytes: 2 * d.bytes });
+      expect(d.doneBytes).toBeGreaterThan(0);
+      expect(d.doneBytes).toBeLessThan(d.totalBytes);
+    }
+    // The finished task: every disk done, and the typed result (no casts) listing both drives.
+    expect(end.detail?.kind).toBe('diskprep');
+    expect(end.detail!.progress.disks.map((d) => `${d.serial}:${d.state}:${d.doneBytes === d.totalBytes}`)).toEqual(['EVT1:done:true', 'EVT2:done:true']);
+    expect(end.detail!.result?.drives.map((d) => d.driveId)).toEqual(['EVT1', 'EVT2']);
   });
 });

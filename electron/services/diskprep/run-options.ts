@@ -4,6 +4,7 @@ import type { SecretProtector } from './drives-file.ts';
 import type { ManifestCredentialSource } from './manifest-credential.ts';
 import type { StagedJob } from './jobs.ts';
 import type { DiskPrepProgress } from './progress.ts';
+import type { DiskPrepTaskResult } from '../../../shared/contract/diskprep.ts';
 import type { DiskProvider } from './types.ts';
 
 export interface DiskRef {
@@ -52,30 +53,8 @@ export interface DiskPrepOptions {
   checkpointsInParallel?: boolean;
 }
 
-export interface PreparedDriveSummary {
-  driveId: string;
-  manifestFile: string;
-  manifestHash: string;
-  bytes: number;
-  files: number;
-  rehearsal: boolean;
-}
+/** One verified disk of a run (drives.json holds the same, with its sealed BitLocker key). */
+export type PreparedDriveSummary = DiskPrepTaskResult['drives'][number];
 
-export interface DiskPrepResult {
-  jobName: string;
-  container: string;
-  stateDir: string;
-  drives: PreparedDriveSummary[];
-  readBackDirect: boolean;
-  readBackNote: string;
-  copiedBytes: number;
-  copyMs: number;
-  verifiedBytes: number;
-  readBackMs: number;
-  /** Everything also sent to `onWarning`. */
-  warnings: string[];
-  /** Everything also sent to `onNotice`. */
-  notices: string[];
-  /** The backup the disks hold (backup/identity.ts). */
-  backupId: string;
-}
+/** What a run returns: the Disk Prep task's typed result (shared/contract/diskprep.ts), one shape for both. */
+export type DiskPrepResult = DiskPrepTaskResult;

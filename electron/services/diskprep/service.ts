@@ -8,7 +8,7 @@ import { extendImportSas, type ManifestCredential, type ManifestCredentialReques
 import type { ImportSasPort } from '../azure/container-sas.ts';
 import { createJobFromDisks, currentCloud, findJobTarget, type JobAzurePort } from './create-job.ts';
 import { fromDefaults } from '../../../shared/shipping-draft.ts';
-import { providerFor, runDiskPrep, usableCapacity, type DiskRef, type DiskPrepResult } from './engine.ts';
+import { providerFor, runDiskPrep, usableCapacity, type DiskPrepOptions, type DiskRef, type DiskPrepResult } from './engine.ts';
 import { FolderDiskProvider, initFolderDisk, parseSize } from './folder-disk.ts';
 import { discoverJobs, findJob, type StagedJob } from './jobs.ts';
 import { parseJournal, replay } from './journal.ts';
@@ -41,6 +41,20 @@ interface Remembered {
   taskId?: string;
   lastProgress?: DiskPrepProgress;
   needsDisk?: NeedsDisk;
+}
+
+/**
+ * What a host adds to a run besides the request: the CLI prints notices, warnings and progress itself, fails with
+ * the engine's NO_SPACE on a shortfall (exit code 4) instead of waiting for another disk, and has test checkpoints.
+ */
+export interface DiskPrepRunHooks {
+  onProgress?: (p: DiskPrepProgress) => void;
+  onNotice?: (message: string) => void;
+  onWarning?: (message: string) => void;
+  checkpoint?: DiskPrepOptions['checkpoint'];
+  checkpointsInParallel?: boolean;
+  /** The disks given are too small: fail the task with the engine's NO_SPACE (its numbers in details) rather than wait. */
+  failOnShortfall?: boolean;
 }
 
 /** What diskprep:addDisk hands a waiting Disk Prep task (TaskManager.resume). */
@@ -142,7 +156,7 @@ export class DiskPrepService {
    * Starts the copy task. When the disks run out of room the task does not fail: it completes the disks it has,
    * then waits (status 'waiting', "Waiting for another disk: …") until addDisk continues it with one more disk.
    */
-  start(req: { stagingLocation: string; job: string; container?: string; disks: DiskRef[]; passphrase?: string; repair?: boolean }): { taskId: string } {
+  start(req: { stagingLocation: string; job: string; container?: string; disks: DiskRef[]; passphrase?: string; repair?: boolean }, hooks: DiskPrepRunHooks = {}): { taskId: string } {
     const key = stateDirFor(req.stagingLocation, req.job);
     const active = this.activeTask(this.sessions.get(key));
     if (active?.status === 'waiting') throw new AppError('CONFLICT', `Disk Prep for job ${req.job} is waiting for another disk (task ${active.id}); add a disk to continue it, or cancel it first.`, { taskId: active.id });
@@ -169,17 +183,28 @@ export class DiskPrepService {
             credential: (r) => credential(r, t),
             signal: t.signal,
             ...(req.repair ? { repair: true } : {}),
-            onWarning: (msg) => t.warn(msg), // e.g. a damaged journal line: disk, path, line, what is redone
-            onNotice: (msg) => t.message(msg),
+            ...(hooks.checkpoint ? { checkpoint: hooks.checkpoint } : {}),
+            ...(hooks.checkpointsInParallel ? { checkpointsInParallel: true } : {}),
+            onWarning: (msg) => {
+              t.warn(msg); // e.g. a damaged journal line: disk, path, line, what is redone
+              hooks.onWarning?.(msg);
+            },
+            onNotice: (msg) => {
+              t.message(msg);
+              hooks.onNotice?.(msg);
+            },
             onProgress: (p) => {
               mem.lastProgress = p;
+              // Every disk's phase, bytes, rate and ETA, pushed with the task (task:updated): the copy page polls nothing.
+              t.detail({ kind: 'diskprep', progress: p });
               t.progress({ done: p.doneBytes, total: p.totalBytes, unit: 'bytes' });
               t.message([p.phase, p.serial && `disk ${p.serial}`, p.currentFile].filter(Boolean).join(' · '));
               for (const d of p.disks) t.counter(`disk ${d.serial}`, d.bytes ? Math.round((50 * (d.copiedBytes + d.verifiedBytes)) / d.bytes) : 100, 'percent');
+              hooks.onProgress?.(p);
             },
           });
         } catch (err) {
-          const need = needsDiskOf(err);
+          const need = hooks.failOnShortfall ? null : needsDiskOf(err);
           if (!need) throw err;
           // The disks given are complete (journal, manifest, read-back); the same task waits for the next disk.
           // Progress counts the files still to place (copy + read-back), so a paused job never reads as 100 %.
@@ -191,6 +216,7 @@ export class DiskPrepService {
             mem.lastProgress = { ...rest, phase: 'needsDisk', totalBytes: done + 2 * need.remainingBytes };
           }
           t.progress({ done, total: done + 2 * need.remainingBytes, unit: 'bytes' });
+          if (mem.lastProgress) t.detail({ kind: 'diskprep', progress: mem.lastProgress });
           const more = await t.waitForUser<MoreDisks>(needsDiskMessage(need), { reason: 'anotherDisk', details: { ...need, stagingLocation: req.stagingLocation, job: req.job } });
           delete mem.needsDisk;
           disks = mem.disks = more.disks;
@@ -200,6 +226,7 @@ export class DiskPrepService {
         delete mem.needsDisk;
         delete mem.passphrase;
         if (!res.readBackDirect) t.warn(res.readBackNote);
+        if (mem.lastProgress) t.detail({ kind: 'diskprep', progress: mem.lastProgress, result: res });
         return { ...res, drives: res.drives as unknown as Serializable } as Record<string, unknown>;
       }
     });
