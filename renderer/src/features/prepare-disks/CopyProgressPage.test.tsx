@@ -2,7 +2,7 @@ import '../../test/dom-shims.ts';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DiskInfo, DiskPrepStatus } from '../../../../shared/contract/diskprep.ts';
+import type { DiskInfo, DiskPrepStatus, DiskProgress } from '../../../../shared/contract/diskprep.ts';
 import type { TaskSnapshot } from '../../../../shared/task.ts';
 import { installTransport } from '../../api/client.ts';
 import { getAppState, resetAppStore, useAppStore } from '../../store/index.ts';
@@ -118,5 +118,30 @@ describe('CopyProgressPage while Disk Prep waits for another disk', () => {
     expect(screen.getByTestId('dp-copy').getAttribute('data-status')).toBe('failed');
     expect(screen.getByTestId('dp-copy-error').textContent).toContain('Read-back of disk E2EDISK1 differs');
     expect(screen.queryByTestId('dp-needs-disk')).toBeNull();
+  });
+
+  it('a running copy shows every disk\'s live rate and ETA from the pushed task snapshot, without polling diskprep:status', async () => {
+    const disk = (serial: string, over: Partial<DiskProgress>): DiskProgress => ({ serial, id: `/disks/${serial}`, phase: 'copy', state: 'running', bytes: 60 * MiB, files: 2, copiedBytes: 0, copiedFiles: 0, verifiedBytes: 0, doneBytes: 0, totalBytes: 120 * MiB, ...over });
+    const running = (disks: DiskProgress[]): TaskSnapshot => ({
+      ...noWait(),
+      status: 'running',
+      message: 'copy · disk E2EDISK2',
+      progress: { done: 0, total: 240 * MiB, unit: 'bytes' },
+      detail: { kind: 'diskprep', progress: { phase: 'copy', serial: 'E2EDISK2', doneBytes: disks.reduce((a, d) => a + d.doneBytes, 0), totalBytes: 240 * MiB, disks, neededBytes: 0 } },
+    });
+    getAppState().upsertTask(running([disk('E2EDISK1', { copiedBytes: 30 * MiB, doneBytes: 30 * MiB, rate: 10 * MiB, etaSeconds: 9 }), disk('E2EDISK2', { copiedBytes: 12 * MiB, doneBytes: 12 * MiB, rate: 4 * MiB, etaSeconds: 27 })]));
+    renderPage();
+    expect(screen.getByTestId('dp-disk-rate-E2EDISK1').textContent).toBe('10.0 MiB/s · about 9 s left');
+    expect(screen.getByTestId('dp-disk-rate-E2EDISK2').textContent).toBe('4.00 MiB/s · about 27 s left');
+    expect(screen.getByTestId('dp-disk-progress-E2EDISK2').textContent).toContain('12.0 MiB of 60.0 MiB copied');
+    await expect.poll(() => t.calls.filter((c) => c.channel === 'diskprep:status').length).toBe(1);
+    // Later snapshots move the rows; one disk fails by name while the other goes on. No request is made for it.
+    getAppState().upsertTask(running([disk('E2EDISK1', { phase: 'readback', copiedBytes: 60 * MiB, verifiedBytes: 6 * MiB, doneBytes: 66 * MiB, rate: 20 * MiB, etaSeconds: 3 }), disk('E2EDISK2', { state: 'failed', copiedBytes: 24 * MiB, doneBytes: 24 * MiB, error: 'Disk E2EDISK2 (/disks/E2EDISK2) is full.' })]));
+    await expect.poll(() => screen.getByTestId('dp-disk-progress-E2EDISK1').getAttribute('data-phase')).toBe('readback');
+    expect(screen.getByTestId('dp-disk-rate-E2EDISK1').textContent).toBe('20.0 MiB/s · about 3 s left');
+    expect(screen.getByTestId('dp-disk-progress-E2EDISK2').getAttribute('data-state')).toBe('failed');
+    expect(screen.getByTestId('dp-disk-error-E2EDISK2').textContent).toContain('Disk E2EDISK2 (/disks/E2EDISK2) is full.');
+    expect(screen.queryByTestId('dp-disk-rate-E2EDISK2')).toBeNull();
+    expect(t.calls.filter((c) => c.channel === 'diskprep:status').length).toBe(1);
   });
 });

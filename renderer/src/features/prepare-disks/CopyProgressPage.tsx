@@ -1,10 +1,12 @@
 /**
  * Step 4: the copy task. Overall progress (copy + read-back bytes, rate, ETA, current file) and one row per disk
- * with its phase (copy → manifest → read-back → done). When the disks run out of room the task completes them and
+ * with its phase (copy → manifest → read-back → done), its own rate and ETA (the disks are filled at the same time),
+ * all from the task snapshot the host pushes (task:updated, `detail.kind === 'diskprep'`): nothing is polled. When the disks run out of room the task completes them and
  * then waits (task status 'waiting', not a failure): the page asks for another disk and diskprep:addDisk continues
  * the same task. Cancel works while it waits (the prepared disks and journals stay); a stopped or failed run
  * resumes where it stopped.
- * data-testid: dp-copy (data-status), dp-copy-phase, dp-copy-file, dp-disk-progress-<serial> (data-phase),
+ * data-testid: dp-copy (data-status), dp-copy-phase, dp-copy-file, dp-disk-progress-<serial> (data-phase, data-state),
+ * dp-disk-rate-<serial>, dp-disk-error-<serial>,
  * dp-needs-disk, dp-needs-disk-refresh, dp-add-error, dp-copy-done, dp-copy-error (data-wrong-key when the host says a
  * given BitLocker key is not the volume's), dp-copy-resume
  */
@@ -15,7 +17,7 @@ import type { DiskPhase, DiskProgress } from '../../../../shared/contract/diskpr
 import { isFinished } from '../../../../shared/task.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { TaskProgress } from '../../components/TaskProgress.tsx';
-import { formatBytes } from '../../components/format.ts';
+import { formatBytes, formatDuration } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 import { BitLockerKeyDialog } from './BitLockerKeyDialog.tsx';
 import { DisksTable } from './DisksTable.tsx';
@@ -53,16 +55,33 @@ function PhaseTrail({ phase }: { phase: DiskPhase }) {
   );
 }
 
-function DiskRowProgress({ d }: { d: DiskProgress }) {
+function DiskRowProgress({ d, live }: { d: DiskProgress; live: boolean }) {
   const total = Math.max(1, 2 * d.bytes);
   return (
-    <TableRow data-testid={`dp-disk-progress-${d.serial}`} data-phase={d.phase}>
-      <TableCell>{d.serial}</TableCell>
+    <TableRow data-testid={`dp-disk-progress-${d.serial}`} data-phase={d.phase} data-state={d.state}>
+      <TableCell>
+        {d.serial}
+        {d.id && d.id !== d.serial && (
+          <Text block size={200} font="monospace">
+            {d.id}
+          </Text>
+        )}
+      </TableCell>
       <TableCell>
         <PhaseTrail phase={d.phase} />
+        {d.state === 'failed' && (
+          <Text block data-testid={`dp-disk-error-${d.serial}`} style={{ color: 'var(--colorPaletteRedForeground1)' }}>
+            Stopped: {d.error}
+          </Text>
+        )}
       </TableCell>
       <TableCell>
         {formatBytes(d.copiedBytes)} of {formatBytes(d.bytes)} copied · {d.copiedFiles}/{d.files} files · {formatBytes(d.verifiedBytes)} read back
+        {live && d.state === 'running' && d.rate !== undefined && (
+          <Text block data-testid={`dp-disk-rate-${d.serial}`}>
+            {formatBytes(d.rate)}/s{d.etaSeconds !== undefined ? ` · about ${formatDuration(d.etaSeconds)} left` : ''}
+          </Text>
+        )}
       </TableCell>
       <TableCell style={{ minWidth: 160 }}>
         <ProgressBar value={Math.min(total, d.copiedBytes + d.verifiedBytes)} max={total} aria-label={`Disk ${d.serial}`} />
@@ -72,10 +91,12 @@ function DiskRowProgress({ d }: { d: DiskProgress }) {
 }
 
 export function CopyProgressPage() {
-  const { taskId, progress, status, startError, disks, job, bitLockerKeys } = useAppStore(
-    useShallow((s) => ({ taskId: s.diskPrep.taskId, progress: s.diskPrep.progress, status: s.diskPrep.status, startError: s.diskPrep.startError, disks: s.diskPrep.disks, job: s.diskPrep.job, bitLockerKeys: s.diskPrep.bitLockerKeys })),
+  const { taskId, stored, status, startError, disks, job, bitLockerKeys } = useAppStore(
+    useShallow((s) => ({ taskId: s.diskPrep.taskId, stored: s.diskPrep.progress, status: s.diskPrep.status, startError: s.diskPrep.startError, disks: s.diskPrep.disks, job: s.diskPrep.job, bitLockerKeys: s.diskPrep.bitLockerKeys })),
   );
   const task = useAppStore((s) => (taskId ? s.tasks[taskId] : undefined));
+  // Live from the task snapshot the host pushes; what diskprep:status kept is only for a task this window never saw.
+  const progress = task?.detail?.kind === 'diskprep' ? task.detail.progress : stored;
   const refresh = useAppStore((s) => s.refreshDiskPrepStatus);
   const cancel = useAppStore((s) => s.cancelTask);
   const resume = useAppStore((s) => s.startCopy);
@@ -86,15 +107,12 @@ export function CopyProgressPage() {
   const [keyFor, setKeyFor] = useState<string | null>(null);
   const running = !!task && !isFinished(task.status);
   const waiting = task?.status === 'waiting';
-  const copying = running && !waiting;
-  // Per-disk detail comes from diskprep:status (the task snapshot carries only the totals): poll while copying.
+  // diskprep:status (the job's disks and ids, a shortfall after a restart) when the task starts, waits or ends: the
+  // per-disk progress itself comes pushed with the task.
+  const taskStatus = task?.status;
   useEffect(() => {
-    if (!taskId) return;
-    void refresh();
-    if (!copying) return;
-    const t = setInterval(() => void refresh(), 700);
-    return () => clearInterval(t);
-  }, [taskId, copying, refresh]);
+    if (taskId) void refresh();
+  }, [taskId, taskStatus, refresh]);
   // The task waits for another disk (it did not fail): the numbers come with the task, else from diskprep:status.
   const needsDisk = waiting;
   const w = task?.waiting?.details;
@@ -155,7 +173,7 @@ export function CopyProgressPage() {
           </TableHeader>
           <TableBody>
             {progress.disks.map((d) => (
-              <DiskRowProgress key={d.serial} d={d} />
+              <DiskRowProgress key={d.serial} d={d} live={running && !waiting} />
             ))}
           </TableBody>
         </Table>
