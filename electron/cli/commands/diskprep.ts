@@ -2,13 +2,14 @@ import { join, resolve } from 'node:path';
 import { type Command } from 'commander';
 import { AppError, toIpcError } from '../../../shared/errors.ts';
 import { checkContainerName, checkRecoveryPasswordTypos } from '../../../shared/validators/azure-names.ts';
-import type { DiskPrepProgress } from '../../../shared/contract/diskprep.ts';
-import { isWindowsDiskId, runDiskPrep, type DiskRef } from '../../services/diskprep/engine.ts';
+import { isWindowsDiskId, type DiskRef } from '../../services/diskprep/engine.ts';
+import { runThroughService } from './diskprep-run.ts';
 import { discoverJobs, findJob } from '../../services/diskprep/jobs.ts';
 import { loadDrives, passphraseProtector } from '../../services/diskprep/drives-file.ts';
 import { azureManifestCredential, containerSasFile, type ManifestCredentialSource } from '../../services/diskprep/manifest-credential.ts';
 import type { AzureService } from '../../services/azure/azure-service.ts';
 import { FolderDiskProvider, initFolderDisk, parseSize } from '../../services/diskprep/folder-disk.ts';
+import { needsDiskOf } from '../../services/diskprep/needs-disk.ts';
 import { NOT_WINDOWS_MESSAGE, WindowsDiskProvider } from '../../services/diskprep/windows-disk.ts';
 import { EXIT, formatBytes, jsonLine, printError } from '../output.ts';
 import { ask } from '../prompt.ts';
@@ -31,13 +32,6 @@ export function parseLegacyArgs(args: string[]): { stagingLocation?: string; pub
     else out.publishSettings = m[2];
   }
   return out;
-}
-
-function humanProgress(p: DiskPrepProgress): string {
-  const pct = p.totalBytes ? ((100 * p.doneBytes) / p.totalBytes).toFixed(1) : '0.0';
-  const rate = p.rate ? ` · ${formatBytes(p.rate)}/s` : '';
-  const eta = p.etaSeconds !== undefined ? ` · ETA ${Math.ceil(p.etaSeconds)} s` : '';
-  return `${p.phase}${p.serial ? ` disk ${p.serial}` : ''}: ${pct}%${rate}${eta}${p.currentFile ? ` · ${p.currentFile}` : ''}`;
 }
 
 /**
@@ -80,18 +74,6 @@ export function parseBitLockerKeys(values: string[], disks: string[]): Map<strin
     out.set(disk, key);
   }
   return out;
-}
-
-/** Test hook (OBC_TEST_HOOKS=1): OBC_DISKPREP_HALT_AT=<checkpoint> prints a line and hangs there, to be killed. */
-function haltHook(): ((name: string) => Promise<void>) | undefined {
-  const at = process.env.OBC_DISKPREP_HALT_AT;
-  if (process.env.OBC_TEST_HOOKS !== '1' || !at) return undefined;
-  return async (name) => {
-    if (name !== at) return;
-    jsonLine({ type: 'halt', at: name });
-    setInterval(() => undefined, 60_000);
-    await new Promise<void>(() => undefined);
-  };
 }
 
 export function register(program: Command): void {
@@ -147,9 +129,6 @@ export function register(program: Command): void {
         const onSig = () => ac.abort(new AppError('CANCELLED', 'Cancelled (signal).'));
         process.once('SIGINT', onSig);
         process.once('SIGTERM', onSig);
-        let lastLine = 0;
-        let warnedShort = false;
-        const hook = haltHook();
         const stagingLocation = legacy.stagingLocation;
         const jobName = o.job ?? (await chooseJob(stagingLocation, json || o.yes === true));
         const interactive = !json && process.stdin.isTTY === true;
@@ -176,35 +155,15 @@ export function register(program: Command): void {
           sasService = plan?.svc ?? (await signedInForSas({ signInTimeoutMs, signal: ac.signal, say }));
           credential = azureManifestCredential(sasService);
         }
-        const run = () => runDiskPrep({
-          stagingLocation,
-          ...(jobName ? { job: jobName } : {}),
-          ...(o.container ? { container: o.container } : {}),
-          disks,
-          providers: { folder: new FolderDiskProvider(), windows: new WindowsDiskProvider() },
-          passphrase,
-          credential,
-          signal: ac.signal,
-          ...(o.repair ? { repair: true } : {}),
-          ...(hook ? { checkpoint: hook } : {}),
-          // Handled problems (e.g. a damaged journal line: disk, path, line and what is redone): exit code 3.
-          onWarning: (msg) => (json ? jsonLine({ type: 'warning', message: msg }) : process.stderr.write(`warning: ${msg}\n`)),
-          // What the run does with each disk given (skipped, new, not needed, erased) and with state of another backup.
-          onNotice: say,
-          onProgress: (p) => {
-            if (p.neededBytes > 0 && !warnedShort) {
-              warnedShort = true;
-              const msg = `The disks given are too small for the whole job: they will be filled, then another disk of at least ${formatBytes(p.neededBytes, true)} (${p.neededBytes} bytes) is needed (exit code 4; run again with one more --disk).`;
-              if (json) jsonLine({ type: 'notice', message: msg, neededBytes: p.neededBytes });
-              else process.stderr.write(`note: ${msg}\n`);
-            }
-            if (json) jsonLine({ type: 'progress', progress: p });
-            else if (Date.now() - lastLine > 2000 || p.phase !== 'copy') {
-              lastLine = Date.now();
-              process.stderr.write(humanProgress(p) + '\n');
-            }
-          },
-        });
+        const job = jobName ?? (await findJob(stagingLocation, undefined)).jobName;
+        const run = () =>
+          runThroughService({
+            request: { stagingLocation, job, ...(o.container ? { container: o.container } : {}), disks, passphrase, ...(o.repair ? { repair: true } : {}) },
+            credential,
+            json,
+            say,
+            signal: ac.signal,
+          });
         let res;
         try {
           for (;;) {
@@ -254,9 +213,10 @@ export function register(program: Command): void {
           process.exitCode = e.code === 'VALIDATION' ? EXIT.usage : EXIT.failure;
           return;
         }
-        if (e.code === 'NO_SPACE' && e.details?.neededBytes !== undefined) {
-          const needed = Number(e.details.neededBytes);
-          if (json) jsonLine({ type: 'needsDisk', neededBytes: needed, remainingFiles: e.details.remainingFiles ?? null, remainingBytes: e.details.remainingBytes ?? null, message: e.message });
+        const need = needsDiskOf(err);
+        if (need) {
+          const needed = need.neededBytes;
+          if (json) jsonLine({ type: 'needsDisk', neededBytes: needed, remainingFiles: need.remainingFiles, remainingBytes: need.remainingBytes, message: e.message });
           else process.stderr.write(`${e.message}\nAttach another disk of at least ${formatBytes(needed, true)} (${needed} bytes) and run again with one more --disk.\n`);
           process.exitCode = EXIT.needsCapacity;
           return;
