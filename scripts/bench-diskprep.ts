@@ -1,39 +1,86 @@
 /**
- * `npm run bench -- diskprep [--size 2G] [--pack 64M] [--dir <folder on the FS to test>] [--no-sync] [--no-verify-source]`
+ * `npm run bench -- diskprep [--size 1G] [--pack 64M] [--disks 1,2,3] [--rounds 1] [--dir <folder>]
+ *   [--disk-dirs <a,b,c>] [--no-sync] [--no-verify-source]`
  *
- * Copies the same staging data onto folder disks on the same file system with Disk Prep and, in the same run,
- * with `cp` of the same files (throughput ratio, target >= 0.9), and compares Disk Prep's read-back with `md5sum`
- * of the same files (target >= 0.9). Prints one JSON summary line at the end.
+ * Disk Prep onto 1, 2 and 3 folder disks (each in its own folder: under --dir, or one per --disk-dirs entry to put
+ * them on separate devices), all disks of a run filled at once, against the peer in the same run: `cp` of the same
+ * files onto the same number of folders, `sync` of them and `md5sum` of the copies, one shell per disk, all at once.
+ * Reports aggregate throughput (data bytes / wall time, copy + read-back for Disk Prep, cp + sync + md5sum for the
+ * peer), CPU seconds per GiB (all threads; the peer's children through /usr/bin/time) and what limits each run: the
+ * worker time per kind of work (staging read, disk write + fsync + read-back, hashing) and how busy the cores were.
+ * Prints one JSON summary line at the end.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDiskPrep } from '../electron/services/diskprep/engine.ts';
 import { FolderDiskProvider, initFolderDisk, parseSize } from '../electron/services/diskprep/folder-disk.ts';
 import { keyProtector } from '../electron/services/diskprep/drives-file.ts';
+import { planDisks } from '../electron/services/diskprep/planner.ts';
 import { finishStaging, testCredential } from '../electron/services/diskprep/test-helpers.ts';
+import type { DiskPrepBusy } from '../shared/contract/diskprep.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? args[i + 1] : def;
 };
-const size = parseSize(opt('size', '2G'));
+const size = parseSize(opt('size', '1G'));
 const pack = parseSize(opt('pack', '64M'));
+const counts = opt('disks', '1,2,3').split(',').map(Number);
+const rounds = Number(opt('rounds', '1'));
 const sync = !args.includes('--no-sync');
 const verifySource = !args.includes('--no-verify-source');
 const base = await mkdtemp(join(opt('dir', tmpdir()), 'obc-bench-diskprep-'));
+const diskDirs = opt('disk-dirs', '').split(',').filter(Boolean);
 const JOB = 'benchjob';
 const PASSPHRASE = 'benchmark passphrase 123';
-const MB = (n: number) => `${(n / 1e6).toFixed(0)} MB/s`;
+const GiB = 2 ** 30;
+const cores = availableParallelism();
 const log = (s: string) => process.stderr.write(s + '\n');
+const useTime = spawnSync('test', ['-x', '/usr/bin/time']).status === 0;
+
+/** Runs one shell per disk at once; resolves with the wall time and the children's CPU seconds (via /usr/bin/time). */
+async function shells(scripts: string[]): Promise<{ ms: number; cpuS: number | null }> {
+  const t = performance.now();
+  const cpu = await Promise.all(
+    scripts.map(
+      (script) =>
+        new Promise<number | null>((resolve, reject) => {
+          const child = useTime ? spawn('/usr/bin/time', ['-f', 'CPU %U %S', 'sh', '-c', script], { stdio: ['ignore', 'ignore', 'pipe'] }) : spawn('sh', ['-c', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+          let err = '';
+          child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+          child.on('error', reject);
+          child.on('close', (code) => {
+            if (code !== 0) return reject(new Error(`peer failed (${code}): ${err}`));
+            const m = /CPU ([\d.]+) ([\d.]+)/.exec(err);
+            resolve(m ? Number(m[1]) + Number(m[2]) : null);
+          });
+        }),
+    ),
+  );
+  return { ms: performance.now() - t, cpuS: cpu.every((c) => c !== null) ? cpu.reduce((a, c) => a! + c!, 0) : null };
+}
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const folderFor = (n: number, i: number, round: number, what: string) => join(diskDirs[i] ?? base, `${what}-${n}-${round}-${i}`);
+
+/** What limited the run: the cores (busy ≥ 80 %), else the kind of work the workers spent most of their time on. */
+function limit(busy: DiskPrepBusy, cpuS: number, wallS: number): { verdict: string; coreBusy: number; shares: Record<string, number> } {
+  const work = { stagingRead: busy.stagingRead, disks: busy.diskWrite + busy.fsync + busy.readBackRead, hashing: busy.copyHash + busy.readBackHash };
+  const sum = work.stagingRead + work.disks + work.hashing || 1;
+  const shares = Object.fromEntries(Object.entries(work).map(([k, v]) => [k, +(v / sum).toFixed(3)]));
+  const coreBusy = +(cpuS / (wallS * cores)).toFixed(3);
+  const top = (Object.entries(work) as Array<[string, number]>).sort((a, b) => b[1] - a[1])[0][0];
+  const verdict = coreBusy >= 0.8 ? 'CPU (cores busy)' : top === 'hashing' ? 'CPU (hashing)' : top === 'disks' ? 'the disks' : 'the staging read';
+  return { verdict, coreBusy, shares };
+}
 
 try {
-  // Staging: random packs, each a multiple of 512 bytes.
-  const stagingLocation = join(base, 'staging');
-  const folder = join(stagingLocation, JOB);
+  // Staging: random packs, each a multiple of 512 bytes, with the catalog, descriptor and seed.json Disk Prep checks.
+  const folder = join(base, 'staging', JOB);
   await mkdir(join(folder, 'packs'), { recursive: true });
   const files: Array<{ path: string; length: number; sha256: string }> = [];
   const buf = Buffer.allocUnsafe(pack);
@@ -44,114 +91,84 @@ try {
     await writeFile(join(folder, path), buf.subarray(0, len));
     files.push({ path, length: len, sha256: createHash('sha256').update(buf.subarray(0, len)).digest('hex') });
   }
-  // Catalog (listing the packs), job descriptor and seed.json as Back Up Now writes them: Disk Prep checks them.
-  await finishStaging(folder, JOB, files, { container: 'bench', passphrase: PASSPHRASE });
+  const seed = await finishStaging(folder, JOB, files, { container: 'bench', passphrase: PASSPHRASE });
   execFileSync('sync');
-  log(`staging: ${files.length} packs, ${(size / 2 ** 30).toFixed(2)} GiB in ${base}`);
-  const paths = files.map((f) => join(folder, f.path));
+  const bytes = seed.files.reduce((s, f) => s + f.length, 0);
+  log(`staging: ${seed.files.length} files, ${(bytes / GiB).toFixed(2)} GiB in ${base}; ${cores} cores; disks in ${diskDirs.length ? diskDirs.join(', ') : base}`);
 
-  /** CPU seconds (user+sys) of a child, via /usr/bin/time when present (load-independent efficiency). */
-  const timed = (cmd: string, argv: string[]): { ok: boolean; cpuS: number | null } => {
-    const useTime = spawnSync('test', ['-x', '/usr/bin/time']).status === 0;
-    const r = useTime ? spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', cmd, ...argv], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] }) : spawnSync(cmd, argv, { stdio: 'ignore' });
-    const m = useTime ? /CPU ([\d.]+) ([\d.]+)/.exec(String(r.stderr)) : null;
-    return { ok: r.status === 0, cpuS: m ? Number(m[1]) + Number(m[2]) : null };
-  };
-  const cpuCp: number[] = [];
-  const cpuMd5: number[] = [];
-  /** `cp` of the same files; with thenSync, followed by `sync` (what a durable copy costs). */
-  const timeCp = async (round: number, thenSync = false): Promise<number> => {
-    const dest = join(base, `cp-${round}-${thenSync}`);
-    await mkdir(dest);
-    execFileSync('sync');
-    const t = performance.now();
-    const r = timed('cp', [...paths, dest]);
-    if (!r.ok) throw new Error('cp failed');
-    if (!thenSync && r.cpuS !== null) cpuCp.push(r.cpuS);
-    if (thenSync) execFileSync('sync');
-    const ms = performance.now() - t;
-    await rm(dest, { recursive: true });
-    return ms;
-  };
-  const timeMd5sum = (dir: string[]): number => {
-    const t = performance.now();
-    const r = timed('md5sum', dir);
-    if (!r.ok) throw new Error('md5sum failed');
-    if (r.cpuS !== null) cpuMd5.push(r.cpuS);
-    return performance.now() - t;
-  };
-  const timeOurs = async (round: number) => {
-    execFileSync('sync');
-    const disks = [];
-    for (let d = 0; d < 2; d++) {
-      const dir = join(base, `disk-${round}-${d}`);
-      await initFolderDisk(dir, `BENCH${round}D${d}`, Math.ceil(size / 2) + 64 * pack);
-      disks.push({ id: dir });
+  const results = [];
+  for (const n of counts) {
+    // Capacity so the planner spreads the data over all n disks; the peer copies the same files onto the same disks.
+    const capacity = Math.ceil(bytes / n) + 2 * pack + 64 * 1024 * 1024;
+    const plan = planDisks(seed.files.map((f) => ({ path: f.path, length: f.length })), Array.from({ length: n }, (_, i) => ({ serial: `D${i}`, capacityBytes: capacity })));
+    if (!plan.fits) throw new Error(`plan for ${n} disks does not fit`);
+    for (let round = 0; round < rounds; round++) {
+      // Peer: cp + sync + md5sum per disk, all disks at once.
+      const dests = plan.disks.map((_, i) => folderFor(n, i, round, 'cp'));
+      for (const d of dests) await mkdir(d, { recursive: true });
+      execFileSync('sync');
+      const peer = await shells(plan.disks.map((d, i) => {
+        const src = d.files.map((p) => q(join(folder, p))).join(' ');
+        const out = d.files.map((p) => q(join(dests[i], p.split('/').pop()!))).join(' ');
+        return `cp ${src} ${q(dests[i])} && sync ${out} && md5sum ${out}`;
+      }));
+      for (const d of dests) await rm(d, { recursive: true });
+
+      // Disk Prep onto n folder disks, filled at once.
+      const disks = [];
+      for (let i = 0; i < n; i++) {
+        const dir = folderFor(n, i, round, 'disk');
+        await initFolderDisk(dir, `B${n}R${round}D${i}`, capacity);
+        disks.push({ id: dir });
+      }
+      execFileSync('sync');
+      const load = loadavg()[0];
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      const res = await runDiskPrep({ stagingLocation: join(base, 'staging'), job: JOB, disks, providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: PASSPHRASE, protector: keyProtector(Buffer.alloc(32, 1), { kind: 'bench' }), sync, verifySource });
+      const wallS = (performance.now() - t0) / 1000;
+      const c = process.cpuUsage(c0);
+      const cpuS = (c.user + c.system) / 1e6;
+      if (res.drives.length !== n) throw new Error(`Disk Prep used ${res.drives.length} of ${n} disks`);
+      await rm(join(base, 'staging', `${JOB}.diskprep`), { recursive: true, force: true });
+      for (const d of disks) await rm(d.id, { recursive: true });
+
+      const lim = limit(res.busyMs!, cpuS, wallS);
+      const row = {
+        disks: n,
+        round: round + 1,
+        loadAverage: +load.toFixed(2),
+        diskPrepMBps: +(bytes / wallS / 1e6).toFixed(1),
+        peerMBps: +(bytes / (peer.ms / 1000) / 1e6).toFixed(1),
+        ratioVsPeer: +(peer.ms / 1000 / wallS).toFixed(3),
+        diskPrepCpuSPerGiB: +(cpuS / (bytes / GiB)).toFixed(2),
+        peerCpuSPerGiB: peer.cpuS === null ? null : +(peer.cpuS / (bytes / GiB)).toFixed(2),
+        busySeconds: Object.fromEntries(Object.entries(res.busyMs!).map(([k, v]) => [k, +(v / 1000).toFixed(2)])),
+        coreBusy: lim.coreBusy,
+        workShares: lim.shares,
+        limitedBy: lim.verdict,
+        readBackDirect: res.readBackDirect,
+      };
+      results.push(row);
+      log(`${n} disk(s), round ${round + 1} (load ${row.loadAverage}): Disk Prep ${row.diskPrepMBps} MB/s, ${row.diskPrepCpuSPerGiB} CPU-s/GiB · cp+sync+md5sum ${row.peerMBps} MB/s, ${row.peerCpuSPerGiB ?? '?'} CPU-s/GiB · ratio ${row.ratioVsPeer} · cores ${Math.round(100 * lim.coreBusy)} % busy, work: staging read ${Math.round(100 * lim.shares.stagingRead)} %, disks ${Math.round(100 * lim.shares.disks)} %, hashing ${Math.round(100 * lim.shares.hashing)} % → limited by ${lim.verdict}`);
     }
-    const c0 = process.cpuUsage();
-    // CPU (all threads) per phase: load-independent, unlike wall time on a shared machine.
-    const phaseCpu = { copy: 0, readback: 0 };
-    let last = c0;
-    let lastPhase = 'plan';
-    const onProgress = (p: { phase: string }) => {
-      if (p.phase === lastPhase) return;
-      const now = process.cpuUsage();
-      if (lastPhase === 'copy' || lastPhase === 'readback') phaseCpu[lastPhase] += (now.user - last.user + now.system - last.system) / 1e6;
-      last = now;
-      lastPhase = p.phase;
-    };
-    const res = await runDiskPrep({ stagingLocation, job: JOB, disks, providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: PASSPHRASE, protector: keyProtector(Buffer.alloc(32, 1), { kind: 'bench' }), sync, verifySource, onProgress });
-    onProgress({ phase: 'end' });
-    const c = process.cpuUsage(c0);
-    const cpuS = (c.user + c.system) / 1e6;
-    const onDisk = disks.flatMap((d) => files.map((f) => join(d.id, 'obc-session-1', JOB, ...f.path.split('/')))).filter((p) => spawnSync('test', ['-f', p]).status === 0);
-    const md5ms = timeMd5sum(onDisk);
-    await rm(join(base, 'staging', `${JOB}.diskprep`), { recursive: true, force: true });
-    for (const d of disks) await rm(d.id, { recursive: true });
-    return { copyMs: res.copyMs, readBackMs: res.readBackMs, md5ms, direct: res.readBackDirect, cpuS, copyCpuS: phaseCpu.copy, readBackCpuS: phaseCpu.readback };
-  };
-
-  const cp: number[] = [];
-  const cpSync: number[] = [];
-  const ours: Array<Awaited<ReturnType<typeof timeOurs>>> = [];
-  for (let round = 0; round < 2; round++) {
-    cp.push(await timeCp(round));
-    cpSync.push(await timeCp(round, true));
-    ours.push(await timeOurs(round));
-    log(`round ${round + 1}: cp ${MB(size / (cp[round] / 1000))} · cp+sync ${MB(size / (cpSync[round] / 1000))} · Disk Prep copy ${MB(size / (ours[round].copyMs / 1000))} · read-back ${MB(size / (ours[round].readBackMs / 1000))} (${ours[round].direct ? 'O_DIRECT' : 'cached'}) · md5sum ${MB(size / (ours[round].md5ms / 1000))}`);
   }
-  const best = (xs: number[]) => Math.min(...xs);
-  const cpMs = best(cp);
-  const copyMs = best(ours.map((o) => o.copyMs));
-  const rbMs = best(ours.map((o) => o.readBackMs));
-  const md5Ms = best(ours.map((o) => o.md5ms));
-  const summary = {
-    bench: 'diskprep',
-    bytes: size,
-    packBytes: pack,
-    fsyncPerFile: sync,
-    verifySourceSha256: verifySource,
-    cpMBps: +(size / cpMs / 1000).toFixed(1),
-    copyMBps: +(size / copyMs / 1000).toFixed(1),
-    copyRatio: +(cpMs / copyMs).toFixed(3),
-    cpSyncMBps: +(size / best(cpSync) / 1000).toFixed(1),
-    copyRatioVsCpSync: +(best(cpSync) / copyMs).toFixed(3),
-    md5sumMBps: +(size / md5Ms / 1000).toFixed(1),
-    readBackMBps: +(size / rbMs / 1000).toFixed(1),
-    readBackRatio: +(md5Ms / rbMs).toFixed(3),
-    readBackDirect: ours.every((o) => o.direct),
-    targets: { copyRatio: 0.9, readBackRatio: 0.9 },
-    /** CPU seconds per GiB (all threads): Disk Prep's copy + read-back vs cp and md5sum of the same bytes. */
-    cpuSecondsPerGiB: {
-      diskPrepCopyAndReadBack: +(best(ours.map((o) => o.cpuS)) / (size / 2 ** 30)).toFixed(2),
-      diskPrepCopy: +(best(ours.map((o) => o.copyCpuS)) / (size / 2 ** 30)).toFixed(2),
-      diskPrepReadBack: +(best(ours.map((o) => o.readBackCpuS)) / (size / 2 ** 30)).toFixed(2),
-      cp: cpuCp.length ? +(best(cpuCp) / (size / 2 ** 30)).toFixed(2) : null,
-      md5sum: cpuMd5.length ? +(best(cpuMd5) / (size / 2 ** 30)).toFixed(2) : null,
-    },
-    loadAverage: loadavg()[0],
-  };
-  process.stdout.write(JSON.stringify(summary) + '\n');
+  const one = results.find((r) => r.disks === 1);
+  process.stdout.write(
+    JSON.stringify({
+      bench: 'diskprep',
+      bytes,
+      packBytes: pack,
+      cores,
+      fsyncPerFile: sync,
+      verifySourceSha256: verifySource,
+      diskDirs: diskDirs.length ? diskDirs : 'one file system',
+      results,
+      /** Aggregate throughput with n disks over the same run's 1-disk figure (1.0 = no gain from more disks). */
+      scaling: one ? Object.fromEntries(results.filter((r) => r.round === 1).map((r) => [`${r.disks}`, +(r.diskPrepMBps / one.diskPrepMBps).toFixed(3)])) : null,
+      loadAverageEnd: loadavg()[0],
+    }) + '\n',
+  );
 } finally {
   await rm(base, { recursive: true, force: true });
 }

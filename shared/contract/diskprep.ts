@@ -121,6 +121,17 @@ export interface DiskPrepTaskResult {
   warnings: string[];
   notices: string[];
   backupId: string;
+  /** Where the run's worker time went, in ms summed over the workers (the bench: staging read, disks or CPU?). */
+  busyMs?: DiskPrepBusy;
+}
+
+export interface DiskPrepBusy {
+  stagingRead: number;
+  diskWrite: number;
+  copyHash: number;
+  fsync: number;
+  readBackRead: number;
+  readBackHash: number;
 }
 
 /** The Disk Prep task's typed detail on its snapshot: live per-disk progress, and the result once it succeeded. */

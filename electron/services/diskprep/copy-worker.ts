@@ -49,16 +49,23 @@ function copy(m: Extract<ToCopyWorker, { op: 'copy' }>, ctl: Int32Array): void {
     const whole = createHash('md5');
     const sha = m.expectSha256 ? createHash('sha256') : null;
     const ranges: string[] = [];
+    const busy = { readMs: 0, writeMs: 0, hashMs: 0 };
     for (let off = 0; off < m.length; off += RANGE) {
       if (Atomics.load(ctl, 0) === 1) throw new Stop('CANCELLED', 'Cancelled by the user.');
       const len = Math.min(RANGE, m.length - off);
+      let t = performance.now();
       const n = readFull(fin, 0, len, off);
+      busy.readMs += performance.now() - t;
       if (n !== len) throw new Stop('CORRUPT_DATA', `Staged file ${m.src} ended early at ${off + n} bytes (expected ${m.length}).`, { path: m.src });
       const view = buf.subarray(0, len);
+      t = performance.now();
       for (let w = 0; w < len; ) w += writeSync(fout, view, w, len - w, off + w);
+      busy.writeMs += performance.now() - t;
+      t = performance.now();
       whole.update(view);
       sha?.update(view);
       ranges.push(createHash('md5').update(view).digest('hex').toUpperCase());
+      busy.hashMs += performance.now() - t;
       port!.postMessage({ id: m.id, type: 'bytes', n: len } satisfies FromCopyWorker);
       if (off === 0 && m.haltAfterFirstRange) {
         fdatasyncSync(fout);
@@ -72,7 +79,7 @@ function copy(m: Extract<ToCopyWorker, { op: 'copy' }>, ctl: Int32Array): void {
         throw new Stop('CORRUPT_DATA', `Staged file ${m.src} does not match its SHA-256 in seed.json (read ${got}); the staging copy is damaged. Run Verify on the backup before preparing disks.`, { path: m.src });
     }
     // Descriptors belong to the process: the main thread fsyncs and closes this one (no fsync on the worker's time).
-    port!.postMessage({ id: m.id, type: 'copied', md5: whole.digest('hex').toUpperCase(), ranges, fd: fout } satisfies FromCopyWorker);
+    port!.postMessage({ id: m.id, type: 'copied', md5: whole.digest('hex').toUpperCase(), ranges, fd: fout, busy } satisfies FromCopyWorker);
     fout = -1;
   } finally {
     closeSync(fin);
@@ -114,17 +121,22 @@ function verify(m: Extract<ToCopyWorker, { op: 'verify' }>, ctl: Int32Array): vo
   const { fd, direct } = openForRead(m.path);
   try {
     const mismatches = [];
+    const busy = { readMs: 0, writeMs: 0, hashMs: 0 };
     for (const r of m.ranges) {
       if (Atomics.load(ctl, 0) === 1) throw new Stop('CANCELLED', 'Cancelled by the user.');
       let off = 0;
       let n: number;
+      let t = performance.now();
       if (direct) ({ off, n } = readDirect(fd, r.length, r.offset));
       else n = readFull(fd, 0, r.length, r.offset);
+      busy.readMs += performance.now() - t;
+      t = performance.now();
       const hex = createHash('md5').update(buf.subarray(off, off + n)).digest('hex').toUpperCase();
+      busy.hashMs += performance.now() - t;
       if (n !== r.length || hex !== r.hash.toUpperCase()) mismatches.push({ offset: r.offset, length: r.length, expected: r.hash.toUpperCase(), actual: n === r.length ? hex : `short read (${n} bytes)` });
       port!.postMessage({ id: m.id, type: 'bytes', n: r.length } satisfies FromCopyWorker);
     }
-    port!.postMessage({ id: m.id, type: 'verified', mismatches, direct } satisfies FromCopyWorker);
+    port!.postMessage({ id: m.id, type: 'verified', mismatches, direct, busy } satisfies FromCopyWorker);
   } finally {
     closeSync(fd);
   }

@@ -111,7 +111,7 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
         copying.add(worker);
         const p = copied
           .then(async (res) => {
-            await syncAndClose(res.fd, sync, dest); // durable before the commit record is written
+            await syncAndClose(res.fd, sync, dest, x.io.busy); // durable before the commit record is written
             await x.hook(`copy-written:${f.index}`);
             await started;
             // sha256: the source was checked against it while copying (verifySource), so a resume can trust it.

@@ -211,6 +211,7 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
     else await Promise.all(todo.map(runOne));
   } finally {
     await io.close();
+    result.busyMs = { ...io.busy };
   }
   result.drives = order.filter((s) => done.has(s)).map((s) => done.get(s)!);
   if (opts.signal?.aborted) throw opts.signal.reason instanceof AppError ? opts.signal.reason : new AppError('CANCELLED', 'Cancelled by the user.');

@@ -2,7 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { close, closeSync, fsync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { AppError, isErrorCode, type Serializable } from '../../../shared/errors.ts';
-import type { ExpectedRange, FromCopyWorker, ToCopyWorker, WorkerMismatch } from './copy-protocol.ts';
+import type { ExpectedRange, FromCopyWorker, ToCopyWorker, WorkerBusy, WorkerMismatch } from './copy-protocol.ts';
+import type { DiskPrepBusy as BusyTotals } from '../../../shared/contract/diskprep.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -35,6 +36,8 @@ export class IoPool {
   /** Queued jobs per owner; `turn` is the order in which owners get the next free worker. */
   private readonly queues = new Map<string, Job[]>();
   private turn: string[] = [];
+  /** Where the workers' time went (the bench tells from it whether staging, the disks or the CPU limit a run). */
+  readonly busy: BusyTotals = { stagingRead: 0, diskWrite: 0, copyHash: 0, fsync: 0, readBackRead: 0, readBackHash: 0 };
   private nextId = 1;
   private closed = false;
   private readonly signal?: AbortSignal;
@@ -94,7 +97,18 @@ export class IoPool {
       const dest = 'dest' in job.msg ? String(job.msg.dest) : undefined;
       const message = isErrorCode(m.code) || !dest ? m.message : m.code === 'ENOSPC' ? `The disk holding ${dest} is full (${m.message}); the file was not committed. Free or add capacity, then run Disk Prep again to resume.` : `Writing ${dest} failed (${m.message}); the file was not committed. Run Disk Prep again to resume.`;
       this.finish(slot, null, new AppError(code, message, { ...(m.details as { [k: string]: Serializable } | undefined), ...(dest ? { path: dest } : {}) }));
-    } else this.finish(slot, m, null);
+    } else {
+      const b: WorkerBusy = m.busy;
+      if (m.type === 'copied') {
+        this.busy.stagingRead += b.readMs;
+        this.busy.diskWrite += b.writeMs;
+        this.busy.copyHash += b.hashMs;
+      } else {
+        this.busy.readBackRead += b.readMs;
+        this.busy.readBackHash += b.hashMs;
+      }
+      this.finish(slot, m, null);
+    }
   }
 
   private finish(slot: Slot, result: FromCopyWorker | null, err: unknown): void {
@@ -172,10 +186,12 @@ export class IoPool {
 }
 
 /** fsyncs (when `sync`) and closes a descriptor `IoPool.copy` handed over, on the libuv pool: off the workers' time. */
-export function syncAndClose(fd: number, sync: boolean, path: string): Promise<void> {
+export function syncAndClose(fd: number, sync: boolean, path: string, busy?: BusyTotals): Promise<void> {
+  const t = performance.now();
   return new Promise((resolve, reject) => {
     const done = (syncErr: NodeJS.ErrnoException | null) =>
       close(fd, (closeErr) => {
+        if (busy) busy.fsync += performance.now() - t;
         const err = syncErr ?? closeErr;
         if (err) reject(new AppError(err.code === 'ENOSPC' ? 'NO_SPACE' : 'IO', `Flushing ${path} to the disk failed (${err.message}); the file was not committed. Run Disk Prep again to resume.`, { path }));
         else resolve();
