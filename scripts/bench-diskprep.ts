@@ -68,13 +68,16 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const folderFor = (n: number, i: number, round: number, what: string) => join(diskDirs[i] ?? base, `${what}-${n}-${round}-${i}`);
 
 /** What limited the run: the cores (busy ≥ 80 %), else the kind of work the workers spent most of their time on. */
-function limit(busy: DiskPrepBusy, cpuS: number, wallS: number): { verdict: string; coreBusy: number; shares: Record<string, number> } {
+function limit(busy: DiskPrepBusy, cpuS: number, wallS: number, load: number): { verdict: string; coreBusy: number; shares: Record<string, number> } {
   const work = { stagingRead: busy.stagingRead, disks: busy.diskWrite + busy.fsync + busy.readBackRead, hashing: busy.copyHash + busy.readBackHash };
   const sum = work.stagingRead + work.disks + work.hashing || 1;
   const shares = Object.fromEntries(Object.entries(work).map(([k, v]) => [k, +(v / sum).toFixed(3)]));
   const coreBusy = +(cpuS / (wallS * cores)).toFixed(3);
   const top = (Object.entries(work) as Array<[string, number]>).sort((a, b) => b[1] - a[1])[0][0];
-  const verdict = coreBusy >= 0.8 ? 'CPU (cores busy)' : top === 'hashing' ? 'CPU (hashing)' : top === 'disks' ? 'the disks' : 'the staging read';
+  // Other work on the machine (load average above the cores) takes the CPU this run would use: the figures then say
+  // more about that share than about Disk Prep.
+  const verdict =
+    coreBusy >= 0.8 ? 'CPU (cores busy)' : top === 'hashing' ? (load >= cores ? `CPU (hashing; the machine is shared: load ${load.toFixed(1)} on ${cores} cores)` : 'CPU (hashing)') : top === 'disks' ? 'the disks' : 'the staging read';
   return { verdict, coreBusy, shares };
 }
 
@@ -99,9 +102,12 @@ try {
   const results = [];
   for (const n of counts) {
     // Capacity so the planner spreads the data over all n disks; the peer copies the same files onto the same disks.
-    const capacity = Math.ceil(bytes / n) + 2 * pack + 64 * 1024 * 1024;
-    const plan = planDisks(seed.files.map((f) => ({ path: f.path, length: f.length })), Array.from({ length: n }, (_, i) => ({ serial: `D${i}`, capacityBytes: capacity })));
-    if (!plan.fits) throw new Error(`plan for ${n} disks does not fit`);
+    // The smallest capacity (in steps of a quarter pack) that fits the job on n disks, every disk taking data.
+    const planFor = (cap: number) => planDisks(seed.files.map((f) => ({ path: f.path, length: f.length })), Array.from({ length: n }, (_, i) => ({ serial: `D${i}`, capacityBytes: cap })));
+    let capacity = Math.ceil(bytes / n) + 2 * 1024 * 1024;
+    while (!planFor(capacity).fits) capacity += Math.ceil(pack / 4);
+    const plan = planFor(capacity);
+    if (plan.disks.some((d) => d.files.length === 0)) throw new Error(`${n} disks: the data (${seed.files.length} files) does not spread over every disk; use a larger --size or a smaller --pack.`);
     for (let round = 0; round < rounds; round++) {
       // Peer: cp + sync + md5sum per disk, all disks at once.
       const dests = plan.disks.map((_, i) => folderFor(n, i, round, 'cp'));
@@ -133,7 +139,7 @@ try {
       await rm(join(base, 'staging', `${JOB}.diskprep`), { recursive: true, force: true });
       for (const d of disks) await rm(d.id, { recursive: true });
 
-      const lim = limit(res.busyMs!, cpuS, wallS);
+      const lim = limit(res.busyMs!, cpuS, wallS, Math.max(load, loadavg()[0]));
       const row = {
         disks: n,
         round: round + 1,
