@@ -115,6 +115,7 @@ export interface DiskPrepTaskResult {
   readBackDirect: boolean;
   readBackNote: string;
   copiedBytes: number;
+  /** Copy and read-back time summed over the disks (they run at the same time: more than the run's wall time). */
   copyMs: number;
   verifiedBytes: number;
   readBackMs: number;
