@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { AppError, type Serializable } from '../../../shared/errors.ts';
 import type { CreateImportJobRequest, CreateImportJobResult, DiskInfo, DiskPrepProgress, DiskPrepStatus, DisksView, DrivesView, JobsView, PlanView } from '../../../shared/contract/diskprep.ts';
 import type { TaskManager } from '../tasks/task-manager.ts';
@@ -11,15 +10,14 @@ import { fromDefaults } from '../../../shared/shipping-draft.ts';
 import { providerFor, runDiskPrep, usableCapacity, type DiskPrepOptions, type DiskRef, type DiskPrepResult } from './engine.ts';
 import { FolderDiskProvider, initFolderDisk, parseSize } from './folder-disk.ts';
 import { discoverJobs, findJob, type StagedJob } from './jobs.ts';
-import { parseJournal, replay } from './journal.ts';
 import { planDisks, proposeSplit } from './planner.ts';
-import { loadSession, mirrorJournalPath, stateDirFor } from './session.ts';
+import { loadSession, stateDirFor } from './session.ts';
 import { NOT_WINDOWS_MESSAGE, WindowsDiskProvider } from './windows-disk.ts';
 import type { DiskProvider } from './types.ts';
 import { assertPreparable } from './disk-checks.ts';
-import { needsDiskFromSession, needsDiskMessage, needsDiskOf, type NeedsDisk } from './needs-disk.ts';
+import { needsDiskMessage, needsDiskOf, type NeedsDisk } from './needs-disk.ts';
+import { statusOf } from './service-status.ts';
 import { isFinished, type TaskSnapshot } from '../../../shared/task.ts';
-import { identityOf } from '../backup/identity.ts';
 
 export interface DiskPrepServiceOptions {
   tasks: TaskManager;
@@ -265,43 +263,8 @@ export class DiskPrepService {
   }
 
   async status(req: { stagingLocation: string; job: string }): Promise<DiskPrepStatus> {
-    const job = await findJob(req.stagingLocation, req.job);
-    const stateDir = stateDirFor(req.stagingLocation, req.job);
-    // State made for another backup of the job (replaced since) says nothing about this one: not started.
-    const loaded = await loadSession(stateDir);
-    const session = loaded && loaded.backup && loaded.backup.id === identityOf(job.seed)?.id ? loaded : null;
-    const mem = this.sessions.get(stateDir);
-    const lengths = new Map(job.seed.files.map((f) => [f.path, f.length]));
-    const disks = [];
-    for (const d of session?.disks ?? []) {
-      const st = replay(parseJournal(await readFile(mirrorJournalPath(stateDir, d.serial), 'utf8').catch(() => '')).records);
-      disks.push({
-        serial: d.serial,
-        id: d.id,
-        kind: d.kind,
-        files: d.files.length,
-        bytes: d.files.reduce((s, p) => s + (lengths.get(p) ?? 0), 0),
-        committedFiles: st.committed.size,
-        committedBytes: [...st.committed.values()].reduce((s, c) => s + c.length, 0),
-        ...(st.manifestMd5 ? { manifestHash: st.manifestMd5 } : {}),
-        verified: st.verified,
-      });
-    }
-    const placed = new Set((session?.disks ?? []).flatMap((d) => d.files));
-    const complete = job.seed.files.every((f) => placed.has(f.path)) && disks.every((d) => d.verified) && disks.length > 0;
-    const active = this.activeTask(mem);
-    const needsDisk = complete ? null : (mem?.needsDisk ?? needsDiskFromSession(job.seed.files, session));
-    return {
-      jobName: req.job,
-      stateDir,
-      started: session !== null,
-      disks,
-      complete,
-      ...(needsDisk ? { needsDisk } : {}),
-      ...(active && active.status !== 'waiting' ? { runningTaskId: active.id } : {}),
-      ...(active?.status === 'waiting' ? { waitingTaskId: active.id } : {}),
-      ...(mem?.lastProgress ? { lastProgress: mem.lastProgress } : {}),
-    };
+    const mem = this.sessions.get(stateDirFor(req.stagingLocation, req.job));
+    return statusOf(req, mem, this.activeTask(mem));
   }
 
   async drives(req: { stagingLocation: string; job: string; passphrase?: string; revealKeys?: boolean }): Promise<DrivesView> {
