@@ -16,7 +16,8 @@ import { escapeName } from './names.ts';
  * on the way in, which changes nothing for the names version 1 could hold (see docs/backup-format.md).
  */
 export const CATALOG_PATH = 'catalog.bin';
-const MAGIC = Buffer.from('OBCCAT01');
+export const CATALOG_MAGIC = Buffer.from('OBCCAT01');
+const MAGIC = CATALOG_MAGIC;
 export const CATALOG_VERSION = 2;
 
 const entrySchema = z.object({
@@ -56,8 +57,10 @@ export const catalogSchema = z.object({
 });
 export type Catalog = z.infer<typeof catalogSchema>;
 
-const aad = (job: string) => Buffer.from(`obc-catalog:${job}`);
+export const catalogAad = (job: string): Buffer => Buffer.from(`obc-catalog:${job}`);
+const aad = catalogAad;
 
+/** The whole catalog in memory (the online engine's restore points); Back Up Now streams it (catalog-writer.ts). */
 export function encodeCatalog(enc: Buffer, cat: Catalog): Buffer {
   const sealed = seal(enc, zstdCompressSync(Buffer.from(JSON.stringify(cat))), aad(cat.jobName));
   const out = Buffer.alloc(padTo512(16 + sealed.length));

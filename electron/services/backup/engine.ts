@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import { SEED_FORMAT, SEED_FORMAT_VERSION, type SeedDescriptor, type SeedFile } from '../../../shared/staging.ts';
 import { sweepAtomicTemps, writeFileAtomic } from '../store/atomic.ts';
-import { CATALOG_PATH, CATALOG_VERSION, encodeCatalog, type Catalog } from './catalog.ts';
+import { CATALOG_PATH, CATALOG_VERSION, type CatalogEntry } from './catalog.ts';
+import { catalogText, writeCatalogFile, type CatalogHead } from './catalog-writer.ts';
 import { DEFAULT_KDF, newJobCrypto, unlockJob, type JobKeys } from './crypto.ts';
 import { acquireJobLock } from './job-lock.ts';
 import { assertJobName, jobDirOf, readSeed, readState, writeSeed, writeState, STATE_FILE, type JobState } from './job-files.ts';
@@ -13,12 +14,13 @@ import { readPackFileIndex } from './pack-format.ts';
 import { PackWriter } from './pack-writer.ts';
 import { freeSpace, scanItems, type SkippedItem } from './scan.ts';
 import { ProgressMeter } from './progress.ts';
-import { catalogEntries, changedWhileRead, readFiles } from './read-pass.ts';
+import { CatalogRows, catalogEntryStream, changedWhileRead, readFiles } from './read-pass.ts';
 import { DESCRIPTOR_PATH, descriptorFor, encodeDescriptor, type JobDescriptor } from './descriptor.ts';
 import { identityOf } from './identity.ts';
 import { retireDiskPrepState } from '../diskprep/retire.ts';
 import { neverBackedUp } from './staging-guard.ts';
 import { recordScan, removeScanRecord, sinceNote } from './scan-record.ts';
+import { ScanTable } from './scan-table.ts';
 import { openSnapshots, type Snapshots } from './vss-run.ts';
 import type { BackupOptions, BackupResult } from './types.ts';
 
@@ -74,6 +76,8 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
     neverInclude: neverBackedUp(opts.stagingLocation, jobDir, opts.items),
     ...(snaps?.readPath ? { readPath: snaps.readPath } : {}),
   });
+  // From here on the entries live in a compact table (scan-table.ts), not as one object per file.
+  const entries = ScanTable.take(scan.entries);
   const notes = [...(snaps?.notes ?? []), ...scan.excluded.map((x) => `${x} lies inside the items and is left out: a backup never contains its own staging location or job folder.`)];
   notes.forEach((n) => opts.onNote?.(n));
   const skipped: SkippedItem[] = [...scan.skipped];
@@ -84,7 +88,7 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
   // Space: what is already committed (resume) is on disk and will not be written again.
   const state0 = seed?.state === 'inProgress' ? await readState(jobDir) : null;
   const committedBytes = state0?.packs.reduce((s, p) => s + p.length, 0) ?? 0;
-  const required = Math.max(1 << 20, requiredBytesFor(scan.bytes, scan.entries.length) - committedBytes);
+  const required = Math.max(1 << 20, requiredBytesFor(scan.bytes, entries.length) - committedBytes);
   const free = await (opts.freeSpace ?? freeSpace)(opts.stagingLocation);
   await opts.testHook?.('scanned');
   if (required > free) {
@@ -140,7 +144,7 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
     const resumed = state.packs.length > 0;
     const writerKeys: JobKeys = keys;
     // A rerun of a killed run: tell which files changed in between (the backup holds them as they are now).
-    const since = await recordScan(jobDir, writerKeys.enc, jobName, scan.entries, state.runs > 1);
+    const since = await recordScan(jobDir, writerKeys.enc, jobName, entries, state.runs > 1);
     if (since?.length) {
       notes.push(sinceNote(since));
       opts.onNote?.(notes[notes.length - 1]);
@@ -168,41 +172,42 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
       if (!keep.has(name)) await unlink(join(jobDir, 'packs', name)).catch(() => undefined);
     }
     await writeState(jobDir, state);
-    const read = await readFiles({ entries: scan.entries, files: scan.files, writer: w, keys: writerKeys, meter, opts });
+    const read = await readFiles({ entries, files: scan.files, writer: w, keys: writerKeys, meter, opts });
     meter.set({ phase: 'finishing' }, true);
     await w.finish();
 
-    const { entries, rows } = catalogEntries(scan.entries, read, w.stored);
     skipped.push(...read.failed.values());
-    const changed = changedWhileRead(scan.entries, read);
+    const changed = changedWhileRead(entries, read);
     changed.forEach((c) => opts.onWarning?.(c));
-    const catalog: Catalog = {
-      version: CATALOG_VERSION,
-      jobName,
-      createdAt: seed.createdAt,
-      sourceMachine: seed.sourceMachine,
-      items: opts.items,
-      entries,
-      chunks: rows,
-      packs: state.packs.map((p) => ({ n: p.n, path: p.path, length: p.length })),
-      skipped: skipped.map((s) => ({ path: s.path, reason: s.reason })),
+    // The catalog is written as its entries are made (catalog-writer.ts): never the whole catalog, its JSON or its
+    // sealed bytes in memory at once (they were the last ~50 MB of the peak with 100 000 files).
+    const rows = new CatalogRows(w.stored);
+    const count = { files: 0, dirs: 0, symlinks: 0, bytes: 0 };
+    const counted = function* (all: Iterable<CatalogEntry>): Generator<CatalogEntry> {
+      for (const e of all) {
+        if (e.type === 'file') {
+          count.files++;
+          count.bytes += e.size;
+        } else if (e.type === 'dir') count.dirs++;
+        else count.symlinks++;
+        yield e;
+      }
     };
-    const catBytes = encodeCatalog(writerKeys.enc, catalog);
-    await writeFileAtomic(join(jobDir, CATALOG_PATH), catBytes);
-    const catCheck = await readFile(join(jobDir, CATALOG_PATH));
-    if (!catCheck.equals(catBytes)) throw new AppError('IO', `The catalog ${join(jobDir, CATALOG_PATH)} did not read back intact.`);
+    const head: CatalogHead = { version: CATALOG_VERSION, jobName, createdAt: seed.createdAt, sourceMachine: seed.sourceMachine, items: opts.items };
+    const packs = state.packs.map((p) => ({ n: p.n, path: p.path, length: p.length }));
+    const text = catalogText(head, counted(catalogEntryStream(entries, read, rows)), () => rows.rows(), packs, skipped.map((s) => ({ path: s.path, reason: s.reason })));
+    const cat = await writeCatalogFile(join(jobDir, CATALOG_PATH), writerKeys.enc, jobName, text);
     await opts.testHook?.('catalog');
-    const files = entries.filter((e) => e.type === 'file');
-    const bytes = files.reduce((s, e) => s + e.size, 0);
+    const bytes = count.bytes;
     const done: SeedDescriptor = {
       ...seed,
       state: 'complete',
       completedAt: new Date().toISOString(),
       ...(opts.retainUntil ? { retainUntil: opts.retainUntil } : {}),
-      totals: { files: files.length, bytes, storedBytes: state.packs.reduce((s, p) => s + p.length, 0) + catBytes.length, chunks: rows.length, skipped: skipped.length },
+      totals: { files: count.files, bytes, storedBytes: state.packs.reduce((s, p) => s + p.length, 0) + cat.length, chunks: rows.count, skipped: skipped.length },
       files: [
         ...[...state.packs].sort((a, b) => a.n - b.n).map((p) => ({ path: p.path, length: p.length, sha256: p.sha256 })),
-        { path: CATALOG_PATH, length: catBytes.length, sha256: createHash('sha256').update(catBytes).digest('hex') },
+        { path: CATALOG_PATH, length: cat.length, sha256: cat.sha256 },
       ],
     };
     // The job descriptor (identity + key parameters + file list) ships with the packs: disks and container are then
@@ -213,17 +218,17 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
     await unlink(join(jobDir, STATE_FILE)).catch(() => undefined);
     await removeScanRecord(jobDir);
     const m = meter.snapshot();
-    meter.set({ bytesWritten: w.written + catBytes.length }, true);
+    meter.set({ bytesWritten: w.written + cat.length }, true);
     return {
       jobName,
       jobDir,
-      files: files.length,
-      dirs: entries.filter((e) => e.type === 'dir').length,
-      symlinks: entries.filter((e) => e.type === 'symlink').length,
+      files: count.files,
+      dirs: count.dirs,
+      symlinks: count.symlinks,
       bytes,
       storedBytes,
       packs: state.packs.length,
-      chunks: rows.length,
+      chunks: rows.count,
       dedupSavedBytes: m.dedupSavedBytes,
       compressionSavedBytes: m.compressionSavedBytes,
       skipped,

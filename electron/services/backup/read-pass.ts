@@ -10,8 +10,17 @@ import type { PackWriter } from './pack-writer.ts';
 import { planUnits } from './plan.ts';
 import type { ProgressMeter } from './progress.ts';
 import type { ScanEntry, SkippedItem } from './scan.ts';
+import type { Restat } from './scan-table.ts';
 import type { BackupOptions } from './types.ts';
 import { runPool } from './worker-pool.ts';
+
+/** The scan's entries in path order: an array, or the compact table Back Up Now keeps them in (scan-table.ts). */
+export interface EntryList {
+  readonly length: number;
+  at(index: number): ScanEntry | undefined;
+  /** Records a file's stat as read the second time (an array's entries are simply updated in place). */
+  restat?(index: number, st: Restat): void;
+}
 
 /** What one pass of the chunk workers over the files left: each piece's chunks and bytes, and the files that failed. */
 export interface ReadPass {
@@ -35,7 +44,7 @@ export interface ReadResult {
   changedTwice: Set<number>;
 }
 
-type PassInput = { entries: ScanEntry[]; files: number; writer: PackWriter; keys: JobKeys; meter: ProgressMeter; opts: BackupOptions; again?: true };
+type PassInput = { entries: EntryList; files: number; writer: PackWriter; keys: JobKeys; meter: ProgressMeter; opts: BackupOptions; again?: true };
 
 /** Reads, chunks, compresses and seals the files' bytes in the chunk workers and stores new chunks in packs. */
 export async function readPass(o: PassInput): Promise<ReadPass> {
@@ -80,10 +89,10 @@ export async function readPass(o: PassInput): Promise<ReadPass> {
           }
           pieceChunks.push(it.piece, w.stored.slot(hex)!);
           meter.add({ bytesProcessed: it.rawLength });
-          meter.set({ bytesWritten: w.written, currentFile: displayPath(entries[fileIdx].abs) });
+          meter.set({ bytesWritten: w.written, currentFile: displayPath(entries.at(fileIdx)!.abs) });
         } else {
           if (it.kind === 'error' && !failed.has(fileIdx)) {
-            const s = { path: displayPath(entries[fileIdx].abs), code: it.code, reason: skipReason(it.code, it.message) };
+            const s = { path: displayPath(entries.at(fileIdx)!.abs), code: it.code, reason: skipReason(it.code, it.message) };
             failed.set(fileIdx, s);
             opts.onSkip?.(s);
           }
@@ -113,7 +122,7 @@ export async function readFiles(o: Omit<PassInput, 'again'>): Promise<ReadResult
   const again: ScanEntry[] = [];
   for (const i of [...first.changed].sort((a, b) => a - b)) {
     if (failed.has(i)) continue;
-    const e = o.entries[i];
+    const e = o.entries.at(i)!;
     const st = await lstat(e.abs).catch((err: NodeJS.ErrnoException) => err);
     const skip = (code: string, reason: string) => {
       const s = { path: displayPath(e.abs), code, reason };
@@ -123,7 +132,9 @@ export async function readFiles(o: Omit<PassInput, 'again'>): Promise<ReadResult
     if (st instanceof Error) skip(st.code ?? 'EIO', st.code === 'ENOENT' ? 'vanished while it was read' : st.message);
     else if (!st.isFile()) skip('ECHANGED', 'replaced by a folder, link or device while it was read');
     else {
-      Object.assign(e, { size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777, ctimeMs: st.ctimeMs, ino: st.ino });
+      const fresh: Restat = { size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777, ctimeMs: st.ctimeMs, ino: st.ino };
+      Object.assign(e, fresh);
+      o.entries.restat?.(i, fresh);
       of.push(i);
       again.push(e);
     }
@@ -151,61 +162,91 @@ function filesOf(pass: ReadPass, each: (file: number, slots: number[], bytes: nu
 }
 
 /**
- * Catalog entries in path order and the chunk rows they use; a file's chunk list is its pieces' lists in order
- * (from the second pass for a file that was read again). A file's pieces are consecutive piece numbers, files in
- * entry order, so one cursor walks them.
+ * The chunk rows a catalog's entries name, numbered in the order first named: row → chunk-table slot in a typed
+ * array, so the rows themselves are made only while they are written.
  */
-export function catalogEntries(entries: ScanEntry[], read: ReadResult, stored: ChunkTable): { entries: CatalogEntry[]; rows: ChunkRow[] } {
-  const { pieceFile, pieceChunks, pieceBytes } = read.first;
-  const rowOf = new Int32Array(stored.size).fill(-1);
-  const idOf = [...stored.keys()];
-  const rows: ChunkRow[] = [];
-  const rowFor = (slot: number): number => {
-    if (rowOf[slot] < 0) {
-      const loc = stored.at(slot);
-      rowOf[slot] = rows.length;
-      rows.push([idOf[slot], loc.pack, loc.offset, loc.length, loc.rawLength, loc.flag]);
+export class CatalogRows {
+  private readonly rowOf: Int32Array;
+  private slotOf = new Int32Array(1024);
+  count = 0;
+  private readonly stored: ChunkTable;
+  constructor(stored: ChunkTable) {
+    this.stored = stored;
+    this.rowOf = new Int32Array(stored.size).fill(-1);
+  }
+  rowFor(slot: number): number {
+    if (this.rowOf[slot] < 0) {
+      if (this.count === this.slotOf.length) {
+        const more = new Int32Array(this.count * 2);
+        more.set(this.slotOf);
+        this.slotOf = more;
+      }
+      this.slotOf[this.count] = slot;
+      this.rowOf[slot] = this.count++;
     }
-    return rowOf[slot];
-  };
+    return this.rowOf[slot];
+  }
+  *rows(): Generator<ChunkRow> {
+    const idOf = [...this.stored.keys()];
+    for (let r = 0; r < this.count; r++) {
+      const slot = this.slotOf[r];
+      const loc = this.stored.at(slot);
+      yield [idOf[slot], loc.pack, loc.offset, loc.length, loc.rawLength, loc.flag];
+    }
+  }
+}
+
+/**
+ * Catalog entries in path order, one at a time, naming their chunks by row (`rows`); a file's chunk list is its
+ * pieces' lists in order (from the second pass for a file that was read again). A file's pieces are consecutive
+ * piece numbers, files in entry order, so one cursor walks them.
+ */
+export function* catalogEntryStream(entries: EntryList, read: ReadResult, rows: CatalogRows): Generator<CatalogEntry> {
+  const { pieceFile, pieceChunks, pieceBytes } = read.first;
   const reread = new Map<number, { slots: number[]; bytes: number }>();
   if (read.second) {
     const { of } = read.second;
     filesOf(read.second.pass, (j, slots, bytes) => reread.set(of[j], { slots, bytes }));
   }
-  const out: CatalogEntry[] = [];
   let piece = 0;
-  entries.forEach((e, i) => {
+  for (let i = 0; i < entries.length; i++) {
     const first = piece;
     while (piece < pieceFile.length && pieceFile[piece] === i) piece++;
-    if (read.failed.has(i)) return;
+    if (read.failed.has(i)) continue;
+    const e = entries.at(i)!;
     const base = { path: e.path, type: e.type, size: e.size, mtimeMs: e.mtimeMs, mode: e.mode };
-    if (e.type === 'symlink') out.push({ ...base, target: e.target ?? '' });
-    else if (e.type === 'dir') out.push(base);
+    if (e.type === 'symlink') yield { ...base, target: e.target ?? '' };
+    else if (e.type === 'dir') yield base;
     else {
       // The stat an online run compares with to leave a file unread (services/online/unchanged.ts).
       Object.assign(base, { ctimeMs: e.ctimeMs, ino: e.ino });
       const again = reread.get(i);
       if (again) {
-        out.push({ ...base, size: again.bytes, chunks: again.slots.map(rowFor), ...(read.changedTwice.has(i) ? { changed: true as const } : {}) });
-        return;
+        yield { ...base, size: again.bytes, chunks: again.slots.map((s) => rows.rowFor(s)), ...(read.changedTwice.has(i) ? { changed: true as const } : {}) };
+        continue;
       }
       const chunks: number[] = [];
       let size = 0;
       for (let p = first; p < piece; p++) {
         size += pieceBytes[p];
-        pieceChunks.forEach(p, (slot) => chunks.push(rowFor(slot)));
+        pieceChunks.forEach(p, (slot) => chunks.push(rows.rowFor(slot)));
       }
-      out.push({ ...base, size, chunks });
+      yield { ...base, size, chunks };
     }
-  });
-  return { entries: out, rows };
+  }
+}
+
+/** All catalog entries and their chunk rows at once (the online engine's restore points). */
+export function catalogEntries(entries: EntryList, read: ReadResult, stored: ChunkTable): { entries: CatalogEntry[]; rows: ChunkRow[] } {
+  const rows = new CatalogRows(stored);
+  const out = [...catalogEntryStream(entries, read, rows)];
+  return { entries: out, rows: [...rows.rows()] };
 }
 
 /** The files that changed on both reads, as warnings (the catalog marks them `changed`). */
-export function changedWhileRead(entries: ScanEntry[], read: ReadResult): SkippedItem[] {
+export function changedWhileRead(entries: EntryList, read: ReadResult): SkippedItem[] {
   return [...read.changedTwice].map((i) => ({
-    path: displayPath(entries[i].abs),
+    path: displayPath(entries.at(i)!.abs),
     code: 'ECHANGED',
     reason: 'changed while it was read, and again when read a second time: the backup holds the second read (up to the length the file had then), which may mix versions; it is marked in the catalog',
   }));

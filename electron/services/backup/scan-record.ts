@@ -41,7 +41,7 @@ async function readRecord(jobDir: string, enc: Buffer, job: string): Promise<Row
  * One JSON line per file or link, compressed in frames of about 1 MiB of text (`u32 length ‖ zstd frame`), so the
  * record never needs the whole scan as one string: it is written right after the scan, when the heap is fullest.
  */
-function encodeRows(entries: readonly ScanEntry[]): Buffer {
+function encodeRows(entries: Iterable<ScanEntry>): Buffer {
   const frames: Buffer[] = [];
   let text = '';
   const flush = () => {
@@ -62,7 +62,7 @@ function encodeRows(entries: readonly ScanEntry[]): Buffer {
 }
 
 /** The differences between an earlier run's record and this scan (files and links, catalog paths), in path order. */
-function changesBetween(before: readonly Row[], now: readonly ScanEntry[]): SinceChange[] {
+function changesBetween(before: readonly Row[], now: Iterable<ScanEntry>): SinceChange[] {
   const prev = new Map(before.map((r) => [r[0], r]));
   const out: SinceChange[] = [];
   for (const e of now) {
@@ -83,7 +83,7 @@ function changesBetween(before: readonly Row[], now: readonly ScanEntry[]): Sinc
  * Records this run's scan for a later resume, and returns what changed since the interrupted run it resumes
  * (null on a first run, or when the earlier run left no readable record).
  */
-export async function recordScan(jobDir: string, enc: Buffer, job: string, entries: readonly ScanEntry[], resuming: boolean): Promise<SinceChange[] | null> {
+export async function recordScan(jobDir: string, enc: Buffer, job: string, entries: Iterable<ScanEntry>, resuming: boolean): Promise<SinceChange[] | null> {
   const before = resuming ? await readRecord(jobDir, enc, job) : null;
   await writeFileAtomic(join(jobDir, SCAN_RECORD), Buffer.concat([MAGIC, seal(enc, encodeRows(entries), aad(job))]), 0o600);
   return before ? changesBetween(before, entries) : null;

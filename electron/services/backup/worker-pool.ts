@@ -1,25 +1,24 @@
 import { Worker } from 'node:worker_threads';
 import type { JobKeys } from './crypto.ts';
-import type { FromWorker, ToWorker, WorkPiece } from './worker-protocol.ts';
+import type { UnitList } from './plan.ts';
+import type { FromWorker, ToWorker } from './worker-protocol.ts';
 
 /** Shared ring per worker: must hold two of the largest sealed chunks (4 MiB max) plus slack. */
 const RING_BYTES = 10 << 20;
-
-const HANDED_OUT: WorkPiece[] = [];
 
 export const CHUNK_WORKER_URL = new URL('./chunk-worker.ts', import.meta.url);
 
 /**
  * Hands work units to N chunk workers (two queued per worker so none idles) and funnels their output batches
  * through one sequential handler. Resolves when every unit is done and handled; rejects on the first error.
- * Each entry of `units` is replaced by an empty list once handed to a worker.
+ * Each unit is made (`units.take`) when it is handed to a worker.
  */
 export async function runPool(opts: {
   keys: JobKeys;
   known: Uint8Array;
   level: number;
   workers: number;
-  units: WorkPiece[][];
+  units: UnitList;
   signal?: AbortSignal;
   /** Handles one batch; `ring` holds the sealed chunks it points at, valid until the handler returns. */
   handle: (items: Extract<FromWorker, { type: 'out' }>['items'], ring: Buffer) => Promise<void>;
@@ -54,9 +53,7 @@ export async function runPool(opts: {
       const feed = (w: Worker) => {
         if (next < opts.units.length) {
           outstanding++;
-          const pieces = opts.units[next];
-          // Handed out: the caller's list lets go of it (one WorkPiece per small file adds up over a long run).
-          opts.units[next++] = HANDED_OUT;
+          const pieces = opts.units.take(next++);
           w.postMessage({ type: 'unit', pieces } satisfies ToWorker);
         }
       };

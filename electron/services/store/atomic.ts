@@ -1,4 +1,4 @@
-import { lstat, open, rename, mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { lstat, open, rename, mkdir, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
@@ -44,12 +44,17 @@ export async function sweepAtomicTemps(dir: string, o: { file?: string; olderTha
  * file left by a killed writer are swept after a successful write.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  await writeFileAtomicWith(path, (fh) => fh.writeFile(data), mode);
+}
+
+/** Like `writeFileAtomic`, for content written piece by piece (`write` gets the temp file's handle). */
+export async function writeFileAtomicWith(path: string, write: (fh: FileHandle) => Promise<void>, mode = 0o644): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const fh = await open(tmp, 'wx', mode);
   try {
-    await fh.writeFile(data);
+    await write(fh);
     await fh.sync();
   } catch (err) {
     await fh.close().catch(() => undefined);
