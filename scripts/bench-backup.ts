@@ -16,7 +16,7 @@ import { lstat, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeCorpus } from './bench-corpus.ts';
+import { makeCorpus, makeFileTree } from './bench-corpus.ts';
 
 const CLI = fileURLToPath(new URL('../electron/cli/index.ts', import.meta.url));
 const PASS = 'benchmark passphrase, not a secret';
@@ -182,6 +182,18 @@ async function main(): Promise<void> {
       tree = resolve(arg('tree')!);
       info = await treeSize(tree);
       log(`Tree: ${tree}: ${info.files} files, ${fmt(info.bytes / 1e6, 0)} MB.`);
+    } else if (arg('files')) {
+      const count = Number(arg('files'));
+      if (!Number.isInteger(count) || count < 1) throw new Error(`--files ${arg('files')}: give a whole number of files, e.g. 10000`);
+      tree = join(base, `files-${count}`);
+      if (existsSync(join(tree, '.done'))) info = JSON.parse(readFileSync(join(tree, '.done'), 'utf8'));
+      else {
+        log(`Generating ${count} small files in ${tree} …`);
+        await rm(tree, { recursive: true, force: true });
+        info = await makeFileTree(tree, count);
+        await writeFile(join(tree, '.done'), JSON.stringify(info));
+      }
+      log(`Small-file tree: ${info.files} files, ${fmt(info.bytes / 1e6, 0)} MB (200 B – 8 KiB each, text and binary).`);
     } else {
       const size = parseSize(arg('size', '1G')!);
       tree = join(base, 'corpus');

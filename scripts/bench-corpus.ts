@@ -92,3 +92,20 @@ export async function makeCorpus(dir: string, total: number, seed = 20261122): P
   }
   return { files, bytes };
 }
+
+/**
+ * A tree of `count` small files (200 B – 8 KiB, text and binary, ~4 KiB on average) in nested folders of about 100
+ * files, names as long as a node_modules tree's: the per-file costs (memory, hand-offs) without many bytes.
+ */
+export async function makeFileTree(dir: string, count: number, seed = 20261204): Promise<{ files: number; bytes: number }> {
+  const r = rng(seed);
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const folder = join(dir, `package-${String(Math.floor(i / 1000)).padStart(3, '0')}`, 'lib', `module-${Math.floor(i / 100) % 10}`);
+    if (i % 100 === 0) await mkdir(folder, { recursive: true });
+    const n = r.int(200, 8 << 10);
+    await writeFile(join(folder, `source-file-${String(i).padStart(7, '0')}.${i % 3 ? 'js' : 'bin'}`), i % 3 ? textBlock(r, n) : binaryBlock(r, n));
+    bytes += n;
+  }
+  return { files: count, bytes };
+}
