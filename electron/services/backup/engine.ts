@@ -12,7 +12,7 @@ import { acquireJobLock } from './job-lock.ts';
 import { assertJobName, jobDirOf, readSeed, readState, writeSeed, writeState, STATE_FILE, type JobState } from './job-files.ts';
 import { readPackFileIndex } from './pack-format.ts';
 import { PackWriter } from './pack-writer.ts';
-import { freeSpace, scanItems, type SkippedItem } from './scan.ts';
+import { freeSpace, scanTable, type SkippedItem } from './scan.ts';
 import { ProgressMeter } from './progress.ts';
 import { CatalogRows, catalogEntryStream, changedWhileRead, readFiles } from './read-pass.ts';
 import { DESCRIPTOR_PATH, descriptorFor, encodeDescriptor, type JobDescriptor } from './descriptor.ts';
@@ -20,7 +20,6 @@ import { identityOf } from './identity.ts';
 import { retireDiskPrepState } from '../diskprep/retire.ts';
 import { neverBackedUp } from './staging-guard.ts';
 import { recordScan, removeScanRecord, sinceNote } from './scan-record.ts';
-import { ScanTable } from './scan-table.ts';
 import { openSnapshots, type Snapshots } from './vss-run.ts';
 import type { BackupOptions, BackupResult } from './types.ts';
 
@@ -72,12 +71,12 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
 
   const meter = new ProgressMeter(opts.onProgress);
   meter.set({ phase: 'scanning' });
-  const scan = await scanItems(opts.items, opts.exclusions ?? {}, signal, (p) => meter.set({ filesScanned: p.files, bytesScanned: p.bytes, currentFile: p.current }), {
+  const scan = await scanTable(opts.items, opts.exclusions ?? {}, signal, (p) => meter.set({ filesScanned: p.files, bytesScanned: p.bytes, currentFile: p.current }), {
     neverInclude: neverBackedUp(opts.stagingLocation, jobDir, opts.items),
     ...(snaps?.readPath ? { readPath: snaps.readPath } : {}),
   });
-  // From here on the entries live in a compact table (scan-table.ts), not as one object per file.
-  const entries = ScanTable.take(scan.entries);
+  // The entries live in a compact table (scan-table.ts), not as one object per file.
+  const entries = scan.table;
   const notes = [...(snaps?.notes ?? []), ...scan.excluded.map((x) => `${x} lies inside the items and is left out: a backup never contains its own staging location or job folder.`)];
   notes.forEach((n) => opts.onNote?.(n));
   const skipped: SkippedItem[] = [...scan.skipped];

@@ -9,69 +9,157 @@ const wellFormed = (s: string): boolean => !LONE_SURROGATE.test(s);
 /** What a second read of a file found: its stat then (read-pass.ts). */
 export type Restat = Pick<ScanEntry, 'size' | 'mtimeMs' | 'mode' | 'ctimeMs' | 'ino'>;
 
+type Extra = { path?: string; abs?: FsPath; target?: string };
+
+/**
+ * The scan's entries as they are found, in columns (typed arrays and one string per path, no object per entry);
+ * `build` sorts them by catalog path into a ScanTable.
+ */
+export class ScanTableBuilder {
+  private paths: string[] = [];
+  private type = new Uint8Array(1024);
+  private mode = new Uint16Array(1024);
+  private num = new Float64Array(4096);
+  private readonly extra = new Map<number, Extra>();
+
+  get length(): number {
+    return this.paths.length;
+  }
+
+  add(e: ScanEntry): void {
+    const i = this.paths.length;
+    if (i === this.type.length) {
+      const grow = <T extends Uint8Array | Uint16Array | Float64Array>(a: T, make: (n: number) => T): T => {
+        const b = make(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.type = grow(this.type, (n) => new Uint8Array(n));
+      this.mode = grow(this.mode, (n) => new Uint16Array(n));
+      this.num = grow(this.num, (n) => new Float64Array(n));
+    }
+    this.paths.push(e.path);
+    this.type[i] = TYPES.indexOf(e.type);
+    this.mode[i] = e.mode;
+    this.num[4 * i] = e.size;
+    this.num[4 * i + 1] = e.mtimeMs;
+    this.num[4 * i + 2] = e.ctimeMs;
+    this.num[4 * i + 3] = e.ino;
+    const x: Extra = {};
+    if (typeof e.abs !== 'string' || e.abs !== '/' + e.path) x.abs = e.abs;
+    if (e.target !== undefined) x.target = e.target;
+    if (x.abs !== undefined || x.target !== undefined) this.extra.set(i, x);
+  }
+
+  /** Entry `i` as added. */
+  entry(i: number): ScanEntry {
+    return entryOf(this.paths[i], this.extra.get(i), this.type[i], this.mode[i], this.num, i);
+  }
+
+  /**
+   * The table, sorted by catalog path (`sorted`: already in order, kept as added). Of several entries with one path
+   * the first added is kept; each other one is passed to `duplicate` with the kept one.
+   */
+  build(sorted = false, duplicate?: (kept: ScanEntry, other: ScanEntry) => void): ScanTable {
+    const n = this.paths.length;
+    const paths = this.paths;
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    if (!sorted) order.sort((a, b) => (paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : a - b));
+    let kept = 0;
+    for (let k = 0; k < n; k++) {
+      const i = order[k];
+      if (!sorted && kept > 0 && paths[order[kept - 1]] === paths[i]) duplicate?.(this.entry(order[kept - 1]), this.entry(i));
+      else order[kept++] = i;
+    }
+    const t = new ScanTable(order.subarray(0, kept), paths, this.type, this.mode, this.num, this.extra);
+    this.paths = [];
+    this.extra.clear();
+    return t;
+  }
+}
+
+function entryOf(path: string, x: Extra | undefined, type: number, mode: number, num: Float64Array, i: number): ScanEntry {
+  const e: ScanEntry = {
+    path,
+    abs: x?.abs ?? '/' + path,
+    type: TYPES[type],
+    size: num[4 * i],
+    mtimeMs: num[4 * i + 1],
+    mode,
+    ctimeMs: num[4 * i + 2],
+    ino: num[4 * i + 3],
+  };
+  if (x?.target !== undefined) e.target = x.target;
+  return e;
+}
+
 /**
  * The scan's entries, in path order, kept compactly for the whole run: the numbers in typed arrays, the catalog
  * paths as UTF-8 bytes in one buffer, and the read path only where it is not `'/' + path` (Windows, snapshots,
  * escaped names), like link targets, in a side map. About 45 bytes plus the path's bytes per entry, outside the JS
- * heap, against ~420 bytes of heap per ScanEntry object: with 100 000 files the objects were the largest part of
+ * heap, against ~400 bytes of heap per ScanEntry object: with 100 000 files the objects were the largest part of
  * Back Up Now's memory. `at(i)` makes a ScanEntry on demand (short-lived).
  */
 export class ScanTable implements Iterable<ScanEntry> {
   readonly length: number;
+  readonly files: number;
+  readonly dirs: number;
+  /** Bytes of the files (their sizes at the scan). */
+  readonly bytes: number;
   private readonly type: Uint8Array;
   private readonly mode: Uint16Array;
   private readonly num: Float64Array;
   private readonly pathAt: Float64Array;
   private readonly paths: Buffer;
-  private readonly other = new Map<number, { path?: string; abs?: FsPath; target?: string }>();
+  private readonly other = new Map<number, Extra>();
 
-  private constructor(n: number, pathBytes: number) {
+  /** Rows `order` of the builder's columns, in that order. */
+  constructor(order: Int32Array, paths: string[], type: Uint8Array, mode: Uint16Array, num: Float64Array, extra: Map<number, Extra>) {
+    const n = order.length;
     this.length = n;
     this.type = new Uint8Array(n);
     this.mode = new Uint16Array(n);
     this.num = new Float64Array(n * 4);
     this.pathAt = new Float64Array(n + 1);
-    this.paths = Buffer.allocUnsafeSlow(pathBytes);
+    let bytes = 0;
+    for (const i of order) if (wellFormed(paths[i])) bytes += Buffer.byteLength(paths[i], 'utf8');
+    this.paths = Buffer.allocUnsafeSlow(bytes);
+    let at = 0;
+    let files = 0;
+    let dirs = 0;
+    let fileBytes = 0;
+    order.forEach((i, k) => {
+      this.type[k] = type[i];
+      this.mode[k] = mode[i];
+      this.num.set(num.subarray(4 * i, 4 * i + 4), 4 * k);
+      const x: Extra = { ...extra.get(i) };
+      if (wellFormed(paths[i])) at += this.paths.write(paths[i], at, 'utf8');
+      else x.path = paths[i];
+      this.pathAt[k + 1] = at;
+      if (x.path !== undefined || x.abs !== undefined || x.target !== undefined) this.other.set(k, x);
+      if (TYPES[type[i]] === 'file') {
+        files++;
+        fileBytes += num[4 * i];
+      } else if (TYPES[type[i]] === 'dir') dirs++;
+    });
+    this.files = files;
+    this.dirs = dirs;
+    this.bytes = fileBytes;
   }
 
-  /** The table of `entries`, which are emptied (the objects are let go as soon as they are copied). */
+  /** The table of `entries`, in their order; the array is emptied (the objects are let go as they are copied). */
   static take(entries: ScanEntry[]): ScanTable {
-    let bytes = 0;
-    for (const e of entries) if (wellFormed(e.path)) bytes += Buffer.byteLength(e.path, 'utf8');
-    const t = new ScanTable(entries.length, bytes);
-    let at = 0;
-    entries.forEach((e, i) => {
-      t.type[i] = TYPES.indexOf(e.type);
-      t.mode[i] = e.mode;
-      t.setNumbers(i, e);
-      const extra: { path?: string; abs?: FsPath; target?: string } = {};
-      if (wellFormed(e.path)) at += t.paths.write(e.path, at, 'utf8');
-      else extra.path = e.path;
-      t.pathAt[i + 1] = at;
-      if (typeof e.abs !== 'string' || e.abs !== '/' + e.path) extra.abs = e.abs;
-      if (e.target !== undefined) extra.target = e.target;
-      if (extra.path !== undefined || extra.abs !== undefined || extra.target !== undefined) t.other.set(i, extra);
-    });
+    const b = new ScanTableBuilder();
+    for (const e of entries) b.add(e);
     entries.length = 0;
-    return t;
+    return b.build(true);
   }
 
   at(i: number): ScanEntry | undefined {
     if (!(i >= 0 && i < this.length)) return undefined;
-    const extra = this.other.get(i);
-    const path = extra?.path ?? this.paths.toString('utf8', this.pathAt[i], this.pathAt[i + 1]);
-    const e: ScanEntry = {
-      path,
-      abs: extra?.abs ?? '/' + path,
-      type: TYPES[this.type[i]],
-      size: this.num[4 * i],
-      mtimeMs: this.num[4 * i + 1],
-      mode: this.mode[i],
-      ctimeMs: this.num[4 * i + 2],
-      ino: this.num[4 * i + 3],
-    };
-    if (extra?.target !== undefined) e.target = extra.target;
-    return e;
+    const x = this.other.get(i);
+    return entryOf(x?.path ?? this.paths.toString('utf8', this.pathAt[i], this.pathAt[i + 1]), x, this.type[i], this.mode[i], this.num, i);
   }
 
   /** A file's stat as read the second time: the catalog records it. */
