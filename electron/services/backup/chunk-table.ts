@@ -7,35 +7,45 @@ export interface ChunkLoc {
   flag: number;
 }
 
+const HEX_ID = /^[0-9a-f]{64}$/;
+const NOT_AN_ID = -2;
+
 /**
- * Where every stored chunk is (id → pack, offset, sealed length, raw length, flag), kept compactly: one slot number
- * per id in a Map, the locations in typed arrays indexed by slot. An object per chunk cost ~100 bytes of heap more
- * per chunk, which with many small files (one chunk each) made the engine's memory grow with the file count.
- * Pack numbers, offsets and lengths are u32 in the pack format, so Uint32Array holds them.
+ * Where every stored chunk is (id → pack, offset, sealed length, raw length, flag), kept compactly: the ids as
+ * bytes in slot order with an open-addressing index over them (Int32Array), the locations in typed arrays indexed
+ * by slot. A Map keyed by hex id cost ~110 bytes of heap per chunk, and with many small files (one chunk each) it
+ * grew with the file count; this is ~45 bytes per chunk outside the JS heap. Pack numbers, offsets and lengths are
+ * u32 in the pack format, so Uint32Array holds them.
  */
 export class ChunkTable {
-  private readonly slots = new Map<string, number>();
+  private n = 0;
+  private ids = new Uint8Array(1024 * 32);
+  /** Slot + 1 per bucket (0 = empty); buckets are a power of two, at most half full. */
+  private index = new Int32Array(2048);
   private pack = new Uint32Array(1024);
   private offset = new Uint32Array(1024);
   private length = new Uint32Array(1024);
   private rawLength = new Uint32Array(1024);
   private flag = new Uint8Array(1024);
+  /** The id being looked up, as bytes (written from hex without allocating). */
+  private readonly probe = Buffer.alloc(32);
 
   get size(): number {
-    return this.slots.size;
+    return this.n;
   }
 
   has(hex: string): boolean {
-    return this.slots.has(hex);
+    return this.find(hex) >= 0;
   }
 
   slot(hex: string): number | undefined {
-    return this.slots.get(hex);
+    const s = this.find(hex);
+    return s < 0 ? undefined : s;
   }
 
   get(hex: string): ChunkLoc | undefined {
-    const s = this.slots.get(hex);
-    return s === undefined ? undefined : this.at(s);
+    const s = this.find(hex);
+    return s < 0 ? undefined : this.at(s);
   }
 
   at(slot: number): ChunkLoc {
@@ -44,11 +54,14 @@ export class ChunkTable {
 
   /** Records (or replaces) a chunk's location; returns its slot. */
   set(hex: string, loc: ChunkLoc): number {
-    let s = this.slots.get(hex);
-    if (s === undefined) {
-      s = this.slots.size;
+    let s = this.find(hex);
+    if (s === NOT_AN_ID) throw new RangeError(`Not a chunk id: ${hex.slice(0, 70)}`);
+    if (s < 0) {
+      s = this.n++;
       if (s === this.pack.length) this.grow();
-      this.slots.set(hex, s);
+      this.ids.set(this.probe, 32 * s);
+      if (2 * this.n > this.index.length) this.rehash(this.index.length * 2);
+      else this.insert(s);
     }
     this.pack[s] = loc.pack;
     this.offset[s] = loc.offset;
@@ -58,9 +71,47 @@ export class ChunkTable {
     return s;
   }
 
-  /** Ids in slot order (the order they were first stored). */
-  keys(): IterableIterator<string> {
-    return this.slots.keys();
+  /** The id (hex) in `slot`. */
+  id(slot: number): string {
+    return Buffer.from(this.ids.buffer, this.ids.byteOffset + 32 * slot, 32).toString('hex');
+  }
+
+  /** Ids (hex) in slot order (the order they were first stored). */
+  *keys(): IterableIterator<string> {
+    for (let s = 0; s < this.n; s++) yield this.id(s);
+  }
+
+  /** The slot of `hex`, -1 when it is not stored, NOT_AN_ID; leaves its bytes in `probe`. */
+  private find(hex: string): number {
+    if (hex.length !== 64 || !HEX_ID.test(hex)) return NOT_AN_ID;
+    this.probe.write(hex, 'hex');
+    const mask = this.index.length - 1;
+    for (let b = this.probe.readUInt32LE(0) & mask; ; b = (b + 1) & mask) {
+      const v = this.index[b];
+      if (v === 0) return -1;
+      if (this.sameAsProbe(v - 1)) return v - 1;
+    }
+  }
+
+  private sameAsProbe(slot: number): boolean {
+    const ids = this.ids;
+    const p = this.probe;
+    for (let i = 0, o = 32 * slot; i < 32; i++, o++) if (ids[o] !== p[i]) return false;
+    return true;
+  }
+
+  private insert(slot: number): void {
+    const mask = this.index.length - 1;
+    const o = 32 * slot;
+    const ids = this.ids;
+    let b = (ids[o] | (ids[o + 1] << 8) | (ids[o + 2] << 16) | (ids[o + 3] << 24)) & mask;
+    while (this.index[b] !== 0) b = (b + 1) & mask;
+    this.index[b] = slot + 1;
+  }
+
+  private rehash(buckets: number): void {
+    this.index = new Int32Array(buckets);
+    for (let s = 0; s < this.n; s++) this.insert(s);
   }
 
   private grow(): void {
@@ -77,6 +128,9 @@ export class ChunkTable {
     const f = new Uint8Array(n);
     f.set(this.flag);
     this.flag = f;
+    const ids = new Uint8Array(n * 32);
+    ids.set(this.ids);
+    this.ids = ids;
   }
 }
 
