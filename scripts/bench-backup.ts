@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- backup [--tree <dir> | --size 1G] [--rounds 1] [--tools obc,restic,borg] [--dir <tmp>] [--keep]
+ * `npm run bench -- backup [--tree <dir> | --size 1G | --files 10000[,200000]] [--rounds 1] [--tools obc,restic,borg] [--dir <tmp>] [--keep]
  *  [--load-tolerance 1] [--max-repeats 2] [--baseline <other checkout>/electron/cli/index.ts]`
  *
  * Backs up one tree with this engine (the CLI, as a child process), `restic backup` and `borg create --compression
@@ -8,7 +8,8 @@
  * once before every run (tar | cat), so each tool starts with it in the page cache. The machine is shared: a round
  * whose runs saw load averages further apart than --load-tolerance is run again (at most --max-repeats times).
  * --tree takes any existing folder; without it a reproducible mixed corpus of --size is generated
- * (bench-corpus.ts). --baseline adds another checkout's CLI as `obc-before`. Prints one line per run, the ratios per round, and one JSON summary line at the end.
+ * (bench-corpus.ts); --files N generates N small files instead (a list: one bench per count, then obc's peak RSS at
+ * each and the growth between them). --baseline adds another checkout's CLI as `obc-before`. Prints one line per run, the ratios per round, and one JSON summary line at the end.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -256,4 +257,32 @@ function ratios(runs: Run[], gib: number): Record<string, { throughput: number; 
   return out;
 }
 
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) await main();
+/**
+ * `--files 10000,200000`: one bench per count (each its own generated tree, the other options passed on), then the
+ * peak RSS of obc at each count and the growth between the first and the last: flat means a few MB.
+ */
+async function perFileCount(counts: number[]): Promise<void> {
+  const rest = process.argv.slice(2).filter((a, i, all) => a !== '--files' && all[i - 1] !== '--files');
+  const peaks: Array<{ files: number; peakMB: number[] }> = [];
+  for (const n of counts) {
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...rest, '--files', String(n)], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    process.stdout.write(r.stdout);
+    const last = r.stdout.trim().split('\n').pop() ?? '';
+    const sum = last.startsWith('{') ? (JSON.parse(last) as { rounds: Run[][] }) : null;
+    peaks.push({ files: n, peakMB: (sum?.rounds.flat() ?? []).filter((x) => x.tool === 'obc' && x.ok).map((x) => x.peakRssKiB / 1024) });
+  }
+  for (const p of peaks) process.stdout.write(`obc peak RSS with ${p.files} files: ${p.peakMB.map((m) => fmt(m, 0)).join(', ') || 'no run'} MB\n`);
+  const first = peaks[0].peakMB;
+  const last = peaks[peaks.length - 1].peakMB;
+  if (first.length && last.length) {
+    const growth = Math.max(...last) - Math.min(...first);
+    process.stdout.write(`obc peak RSS growth from ${peaks[0].files} to ${peaks[peaks.length - 1].files} files: ${fmt(growth, 0)} MB (${fmt((growth * 1024 * 1024) / (peaks[peaks.length - 1].files - peaks[0].files), 0)} bytes per file)\n`);
+  }
+  process.stdout.write(JSON.stringify({ bench: 'backup-files', peaks }) + '\n');
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const counts = (arg('files') ?? '').split(',').filter(Boolean).map(Number);
+  if (counts.length > 1) await perFileCount(counts);
+  else await main();
+}
