@@ -267,8 +267,8 @@ async function perFileCount(counts: number[]): Promise<void> {
   for (const n of counts) {
     const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...rest, '--files', String(n)], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
     process.stdout.write(r.stdout);
-    const last = r.stdout.trim().split('\n').pop() ?? '';
-    const sum = last.startsWith('{') ? (JSON.parse(last) as { rounds: Run[][] }) : null;
+    const json = r.stdout.split('\n').filter((l) => l.startsWith('{"bench"')).pop();
+    const sum = json ? (JSON.parse(json) as { rounds: Run[][] }) : null;
     peaks.push({ files: n, peakMB: (sum?.rounds.flat() ?? []).filter((x) => x.tool === 'obc' && x.ok).map((x) => x.peakRssKiB / 1024) });
   }
   for (const p of peaks) process.stdout.write(`obc peak RSS with ${p.files} files: ${p.peakMB.map((m) => fmt(m, 0)).join(', ') || 'no run'} MB\n`);
