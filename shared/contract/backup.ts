@@ -242,6 +242,12 @@ export const backupInvoke = {
       .strict()
       .superRefine(checkSecret),
   ),
+  /**
+   * Back Up Now once the policy's seed is imported (issue 16): an incremental restore point uploaded to the seed's
+   * container, run by the scheduler's online run (the policy's items, exclusions and stored passphrase; the container
+   * through Change Properties → Container access) and shown in Jobs. Refused while the seed is not imported.
+   */
+  'backup:startOnline': channel<{ taskId: string; runId: string }>()(z.object({ retainUntil: retainUntilSchema.optional() }).strict()),
   /** Checks a passphrase against an existing job's seed.json (its key check) before Back Up Now continues it. */
   'backup:checkPassphrase': channel<{ ok: true; exists: boolean }>()(z.object({ stagingLocation, job: jobName, ...secretRef }).strict().superRefine(checkSecret)),
   /** Fast scan: source size vs the staging volume's free space. */

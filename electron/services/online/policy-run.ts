@@ -1,7 +1,7 @@
 /**
  * The scheduler's `OnlineRun` (services/policies/online-run.ts) as the online engine: a due run of a policy whose
- * seed is in the container makes one restore point carrying the run's due instant, then the policy's retention
- * prunes. The container comes from a `ContainerOpener` (the Entra application or a container SAS: online-console's
+ * seed is in the container (or Back Up Now in a console, `trigger: 'backUpNow'`, with its Retain Backup Till) makes one
+ * restore point carrying the run's instant, then the policy's retention prunes. The container comes from a `ContainerOpener` (the Entra application or a container SAS: online-console's
  * `policyContainerOpener`), the bandwidth limit from `LimiterFor`. Progress reports bytes scanned, new and uploaded
  * by the counter names the Jobs view shows (shared/online-facts.ts on online-console); a refused credential fails
  * with the storage error's AppError (SIGNIN_REQUIRED, `details.credential`) and nothing lost.
@@ -66,7 +66,9 @@ export function createOnlineRun(deps: OnlineRunDeps): OnlineRun {
         // The staging location (the seed's staged copy lives there) is never backed up.
         neverInclude: [dirname(seed.stagingDir)],
         signal: req.signal,
-        label: `scheduled backup due ${req.dueAt}`,
+        label: req.trigger === 'backUpNow' ? `Back Up Now at ${req.dueAt}` : `scheduled backup due ${req.dueAt}`,
+        // Back Up Now's Retain Backup Till keeps its point through that date, whatever the policy's retention.
+        ...(req.retainUntil ? { retainUntil: req.retainUntil } : {}),
         ...(limiter ? { limiter } : {}),
         ...(deps.workerUrl ? { workerUrl: deps.workerUrl } : {}),
         // The "every N weeks" count starts at the policy's creation, as the scheduler counts it.

@@ -139,6 +139,17 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
     if (seams.probe) this.scheduler.probe = seams.probe;
   }
 
+  /**
+   * Back Up Now after the seed (issue 16): one online restore point now, through the scheduler's online run (the
+   * same one `obc agent` and due runs use), recorded as a Jobs row. Resolves with its task once it has started.
+   */
+  async backUpNow(o: { retainUntil?: string } = {}): Promise<{ taskId: string; runId: string }> {
+    const { taskId, runId, finished } = await this.scheduler.startNow(o);
+    // The outcome is in the task and the run record; a failure to record it is the task's to show, not a crash here.
+    finished.catch(() => undefined);
+    return { taskId, runId };
+  }
+
   /** Removes a scheduled run from the Jobs view (kept in the history). */
   async hideRun(id: string): Promise<PolicyView> {
     await this.store.hideRun(id);

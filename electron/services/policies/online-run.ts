@@ -39,6 +39,10 @@ export interface OnlineRunRequest {
   seed: SeedRef | null;
   /** The schedule's instant this run is for (ISO); a restore point made by it should carry this time. */
   dueAt: string;
+  /** Who started it: the schedule (default), or Back Up Now in a console (then `dueAt` is when it was selected). */
+  trigger?: 'schedule' | 'backUpNow';
+  /** Back Up Now's Retain Backup Till (YYYY-MM-DD): the point is kept through that date whatever the retention. */
+  retainUntil?: string;
   /** The machine's encryption passphrase (null when none is stored: say so and fail). Never log it. */
   passphrase(): Promise<string | null>;
   /** Aborted when the user cancels the Jobs task or the program stops (SIGTERM, console closing). */

@@ -11,7 +11,7 @@ import type { Policy, RunRecord } from '../../../shared/policy-schema.ts';
 import { nextRuns } from '../../../shared/schedule.ts';
 import type { TaskContext } from '../tasks/task-manager.ts';
 import type { TaskKind, TaskSnapshot } from '../../../shared/task.ts';
-import { noOnlineEngine, type JobBackendName, type OnlineRun, type OnlineRunResult, type SeedRef } from './online-run.ts';
+import { noOnlineEngine, type JobBackendName, type OnlineRun, type OnlineRunRequest, type OnlineRunResult, type SeedRef } from './online-run.ts';
 import type { PolicyStore } from './policy-store.ts';
 import { jobDirOf } from '../backup/job-files.ts';
 
@@ -25,6 +25,21 @@ export const WAITING_FOR_DATA_BOX = 'Waiting for Azure Data Box job to be comple
 export function waitingMessage(jobName: string, state: string, backend?: JobBackendName): string {
   return backend === 'DataBox' ? `${WAITING_FOR_DATA_BOX}. Data Box job "${jobName}": ${state}.` : `${WAITING_FOR_IMPORT}. Import job "${jobName}": ${state}.`;
 }
+/** Where an own-disk policy's seed lives (its import job, account, container, staged copy); null for other policies. */
+export function seedRefOf(policy: Policy): SeedRef | null {
+  const own = policy.initialBackup.type === 'ownDisks' ? policy.initialBackup.ownDisk : undefined;
+  if (!own) return null;
+  return {
+    jobName: own.importJobName,
+    ...(policy.seed?.backend ? { backend: policy.seed.backend } : {}),
+    subscriptionId: own.subscriptionId,
+    resourceGroup: own.jobResourceGroup,
+    storageAccount: own.storageAccount,
+    container: own.container,
+    stagingDir: jobDirOf(own.stagingLocation, own.importJobName),
+  };
+}
+
 export interface Clock {
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;
@@ -83,6 +98,8 @@ export class PolicyScheduler {
   online: OnlineRun;
   probe: ImportJobProbe | undefined;
   private readonly ranBy: () => string;
+  /** A Back Up Now run in progress (recorded when it settles). */
+  private now: Promise<void> | null = null;
 
   constructor(o: SchedulerOptions) {
     this.store = o.store;
@@ -133,6 +150,7 @@ export class PolicyScheduler {
   /** Resolves when a run in progress (if any) has been recorded. */
   async idle(): Promise<void> {
     await this.running;
+    await this.now;
   }
 
   private arm(): void {
@@ -154,7 +172,7 @@ export class PolicyScheduler {
     this.timer = null;
     if (this.stopped) return;
     if (this.clock.now() < due) return this.arm();
-    if (this.running) return this.arm();
+    if (this.running || this.now) return this.arm();
     const mayRun = this.mayRun;
     this.running = (async () => {
       if (mayRun && !(await mayRun().catch(() => false))) return;
@@ -177,18 +195,7 @@ export class PolicyScheduler {
     const title = `Scheduled backup (due ${at})`;
     const own = policy.initialBackup.type === 'ownDisks' ? policy.initialBackup.ownDisk : undefined;
     let seed: Policy['seed'] | undefined;
-    let seedRef: SeedRef | null = null;
-    if (own) {
-      seedRef = {
-        jobName: own.importJobName,
-        ...(policy.seed?.backend ? { backend: policy.seed.backend } : {}),
-        subscriptionId: own.subscriptionId,
-        resourceGroup: own.jobResourceGroup,
-        storageAccount: own.storageAccount,
-        container: own.container,
-        stagingDir: jobDirOf(own.stagingLocation, own.importJobName),
-      };
-    }
+    const seedRef = seedRefOf(policy);
     if (own && seedRef && !policy.seed?.completed) {
       let found: { state: string; backend?: JobBackendName };
       try {
@@ -213,11 +220,49 @@ export class PolicyScheduler {
         return rec;
       }
     }
-    return this.runOnline(policy, seedRef, seed, base, title);
+    return (await this.startOnline(policy, seedRef, seed, base, title)).finished;
   }
 
-  private async runOnline(policy: Policy, seedRef: SeedRef | null, seed: Policy['seed'] | undefined, base: Pick<RunRecord, 'id' | 'at' | 'startedAt' | 'ranBy'>, title: string): Promise<RunRecord> {
-    const nowIso = () => new Date(this.clock.now()).toISOString();
+  /**
+   * Back Up Now once the seed is in the container (issue 16): one online run at once, through the same `OnlineRun`,
+   * Jobs task and run record as a due run; its point carries `retainUntil` (Retain Backup Till). Resolves when the
+   * run's task has started (`finished` when it is recorded). Refused, with the reason, when the policy has no seed in
+   * a container, when the scheduler has not seen its import job Completed, or when a run is in progress here.
+   */
+  async startNow(o: { retainUntil?: string } = {}): Promise<{ taskId: string; runId: string; finished: Promise<RunRecord> }> {
+    const policy = this.store.policy;
+    if (!policy) throw new AppError('NOT_FOUND', 'No backup is scheduled yet: run Schedule Backup first.');
+    const seedRef = seedRefOf(policy);
+    if (!seedRef)
+      throw new AppError('CONFLICT', "This backup's first copy does not go through your own disks, so it has no seed in a storage account container to continue online.");
+    if (!policy.seed?.completed)
+      throw new AppError(
+        'CONFLICT',
+        `The seed's import job "${seedRef.jobName}" is not known to be Completed yet (last seen: ${policy.seed?.importJobState ?? 'not checked'}): until it is, Back Up Now makes the initial backup to the staging location.`,
+        { importJob: seedRef.jobName },
+      );
+    if (this.running || this.now)
+      throw new AppError('CONFLICT', 'A backup of this policy is already running in this program: follow it in Jobs, wait for it to finish or cancel it there, then select Back Up Now again. Nothing was started.');
+    const at = new Date(this.clock.now()).toISOString();
+    const base = { id: randomUUID(), at, startedAt: at, ranBy: this.ranBy() };
+    const started = await this.startOnline(policy, seedRef, undefined, base, 'Back Up Now (online restore point)', { trigger: 'backUpNow', ...(o.retainUntil ? { retainUntil: o.retainUntil } : {}) });
+    const finished = started.finished;
+    this.now = finished.then(
+      () => undefined,
+      () => undefined,
+    );
+    void this.now.then(() => (this.now = null));
+    return { taskId: started.taskId, runId: base.id, finished };
+  }
+
+  private async startOnline(
+    policy: Policy,
+    seedRef: SeedRef | null,
+    seed: Policy['seed'] | undefined,
+    base: Pick<RunRecord, 'id' | 'at' | 'startedAt' | 'ranBy'>,
+    title: string,
+    extra: Pick<OnlineRunRequest, 'trigger' | 'retainUntil'> = {},
+  ): Promise<{ taskId: string; finished: Promise<RunRecord> }> {
     const seedDetails: Record<string, string> = seedRef ? { importJob: seedRef.jobName, importJobState: 'Completed' } : {};
     const online = this.online;
     let result: OnlineRunResult | null = null;
@@ -227,6 +272,7 @@ export class PolicyScheduler {
         policy,
         seed: seedRef,
         dueAt: base.at,
+        ...extra,
         passphrase: () => this.store.passphrase(),
         signal: ctx.signal,
         progress: ({ message, counters, ...p }) => {
@@ -241,17 +287,29 @@ export class PolicyScheduler {
       if (result.outcome === 'skipped') ctx.warn(result.message);
       return { outcome: result.outcome, ...result.details };
     });
-    await this.store.recordRun({ ...base, outcome: 'running', message: 'Running…', taskId: snap.id }, seed);
-    const done: TaskSnapshot = await this.tasks.waitFor(snap.id);
-    const r = result as OnlineRunResult | null;
+    const startedFrom: Record<string, string> = extra.trigger === 'backUpNow' ? { startedFrom: 'Back Up Now' } : {};
+    await this.store.recordRun({ ...base, outcome: 'running', message: 'Running…', taskId: snap.id, ...(extra.trigger === 'backUpNow' ? { details: startedFrom } : {}) }, seed);
+    return { taskId: snap.id, finished: this.finishOnline(snap.id, base, seedDetails, startedFrom, () => result) };
+  }
+
+  private async finishOnline(
+    taskId: string,
+    base: Pick<RunRecord, 'id' | 'at' | 'startedAt' | 'ranBy'>,
+    seedDetails: Record<string, string>,
+    startedFrom: Record<string, string>,
+    resultOf: () => OnlineRunResult | null,
+  ): Promise<RunRecord> {
+    const nowIso = () => new Date(this.clock.now()).toISOString();
+    const done: TaskSnapshot = await this.tasks.waitFor(taskId);
+    const r = resultOf();
     const failed = done.status === 'failed' || done.status === 'cancelled';
     const rec: RunRecord = {
       ...base,
       outcome: failed ? 'failed' : r?.outcome === 'skipped' ? 'skipped' : done.status === 'succeededWithWarnings' ? 'succeededWithWarnings' : 'succeeded',
       message: failed ? (done.status === 'cancelled' ? 'The run was cancelled.' : toIpcError(done.error ?? new Error('The run failed.')).message) : (r?.message ?? 'Backup completed.'),
-      taskId: snap.id,
+      taskId,
       endedAt: done.endedAt ?? nowIso(),
-      details: { ...seedDetails, ...(r?.details ?? {}) },
+      details: { ...seedDetails, ...startedFrom, ...(r?.details ?? {}) },
       ...(done.warnings.length && r?.outcome !== 'skipped' ? { warnings: done.warnings.slice(0, 20) } : {}),
     };
     await this.store.recordRun(rec);
