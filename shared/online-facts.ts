@@ -20,6 +20,7 @@ export const ONLINE_FACTS: Record<string, string> = {
   container: 'Container',
   skipped: 'Files skipped',
   credential: 'Container access',
+  startedFrom: 'Started from',
 };
 
 /** Facts whose value is a number of bytes (or bytes per second for the rate). */

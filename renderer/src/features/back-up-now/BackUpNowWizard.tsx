@@ -12,6 +12,7 @@ import { enterAdvances } from './enter-advances.ts';
 import { useAppStore } from '../../store/index.ts';
 import { localToday } from '../../store/slices/back-up-now.ts';
 import { policyDefaultsOf } from '../../store/slices/policy-defaults.ts';
+import { backUpNowTarget, onlineStepErrors } from '../../store/slices/back-up-now-target.ts';
 import { BackupProgressPage } from './BackupProgressPage.tsx';
 import { ConfirmPage } from './ConfirmPage.tsx';
 import { ItemsPage } from './ItemsPage.tsx';
@@ -51,7 +52,11 @@ export function BackUpNowWizard() {
   const running = !!task && !isFinished(task.status);
   const verifying = !!verifyTask && !isFinished(verifyTask.status);
   const ctx = { today: localToday(), existing: bun.existing, estimate: bun.estimate, running };
-  const errors = Object.fromEntries(BACKUP_STEPS.map((s) => [s, validateBackupStep(s, bun.draft, ctx)])) as Record<BackupStep, Record<string, string | undefined>>;
+  // Until the seed is imported: the initial backup to staging; after: an online restore point (its own page rules).
+  const online = bun.draft.source === 'policy' && bun.policy && backUpNowTarget(bun.policy).kind === 'online' ? bun.policy : null;
+  const errors = Object.fromEntries(
+    BACKUP_STEPS.map((s) => [s, online ? onlineStepErrors(s, online, validateBackupStep(s, bun.draft, ctx), running) : validateBackupStep(s, bun.draft, ctx)]),
+  ) as Record<BackupStep, Record<string, string | undefined>>;
   const ok = (s: BackupStep) => Object.keys(errors[s]).length === 0;
   const canStart = ok('items') && ok('retain') && ok('passphrase') && ok('confirm') && !bun.estimating && !bun.taskId;
   // No schedule yet: Back Up Now first asks for one (MARS), unless the user chose a one-off backup.

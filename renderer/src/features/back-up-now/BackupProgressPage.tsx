@@ -13,6 +13,7 @@ import { formatBytes, formatCount, formatDuration } from '../../components/forma
 import { useAppStore } from '../../store/index.ts';
 import { AppError } from '../../../../shared/errors.ts';
 import { VerifyPanel } from './VerifyPanel.tsx';
+import { OnlineProgress } from './OnlineParts.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '820px' },
@@ -44,6 +45,8 @@ export function BackupProgressPage() {
   const busy = useAppStore((s) => (s.backUpNow.taskId ? s.taskBusyIds.includes(s.backUpNow.taskId) : false));
   if (!bun.taskId) return <Text>No backup has been started from this wizard.</Text>;
   if (!task) return <Text data-testid="bun-progress">Waiting for the backup task to report…</Text>;
+  // Back Up Now after the seed runs as the scheduler's online run (a Jobs row of its own).
+  if (task.kind === 'scheduled') return <OnlineProgress task={task} />;
 
   const done = isFinished(task.status);
   const summary = taskResult(task, 'backup');

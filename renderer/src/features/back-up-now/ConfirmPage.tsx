@@ -1,6 +1,7 @@
 /**
  * Back Up Now, page 4: Confirmation — what is backed up where, the size estimate against the staging volume's free
- * space, the replace question for a completed job, and the Back Up button.
+ * space, the replace question for a completed job, and the Back Up button. Once the seed is imported: the online
+ * restore point's summary (OnlineParts) instead.
  * data-testid: bun-summary, bun-summary-items, bun-summary-staging, bun-summary-job, bun-summary-retain,
  *   bun-estimate, bun-estimate-fits, bun-estimate-refresh, bun-estimate-error, bun-existing-note, bun-overwrite,
  *   bun-start, bun-start-error
@@ -14,6 +15,8 @@ import type { FieldErrors } from '../../../../shared/backup-wizard.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { formatBytes, formatCount, formatDate, formatDateTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
+import { backUpNowTarget } from '../../store/slices/back-up-now-target.ts';
+import { OnlineConfirm, TargetNote } from './OnlineParts.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '760px' },
@@ -39,8 +42,31 @@ export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStar
     if (!estimate && !estimating && !estimateError) void estimateBackup();
   }, [estimate, estimating, estimateError, estimateBackup]);
 
+  const target = draft.source === 'policy' ? backUpNowTarget(policy) : null;
+  const start = (
+    <>
+      <ErrorBar error={bun.startError} testId="bun-start-error" title="The backup could not start" />
+      <div>
+        <Button appearance="primary" icon={<PlayRegular />} data-testid="bun-start" disabled={!canStart || bun.starting} onClick={() => void startBackup()}>
+          {bun.starting ? 'Starting…' : 'Back Up'}
+        </Button>
+      </div>
+    </>
+  );
+  if (target?.kind === 'online')
+    return (
+      <div className={styles.page}>
+        <TargetNote target={target} />
+        <Text>Review the backup, then select Back Up. You can close the wizard while it runs; the backup continues and is shown in Jobs.</Text>
+        <OnlineConfirm />
+        {errors.confirm && <Text>{errors.confirm}</Text>}
+        {start}
+      </div>
+    );
+
   return (
     <div className={styles.page}>
+      {target && <TargetNote target={target} />}
       <Text>Review the backup, then select Back Up. You can close the wizard while it runs; the backup continues.</Text>
       <table className={styles.table} data-testid="bun-summary">
         <tbody>
@@ -133,12 +159,7 @@ export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStar
       {errors.existing && <ErrorBar error={errors.existing} testId="bun-existing-error" />}
       {errors.confirm && <Text>{errors.confirm}</Text>}
 
-      <ErrorBar error={bun.startError} testId="bun-start-error" title="The backup could not start" />
-      <div>
-        <Button appearance="primary" icon={<PlayRegular />} data-testid="bun-start" disabled={!canStart || bun.starting} onClick={() => void startBackup()}>
-          {bun.starting ? 'Starting…' : 'Back Up'}
-        </Button>
-      </div>
+      {start}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 /**
  * Back Up Now, page 1: Select Backup Item. With a policy: its items (clear a box to leave it out of this run).
  * Without one: items, staging location and job name are entered here.
+ * Once the policy's seed is imported, the page says Back Up Now makes an online restore point of the policy's items.
  * data-testid: bun-source-note, bun-items, bun-item-<i>, bun-item-remove-<i>, bun-add-folder, bun-add-file,
  *   bun-item-path, bun-item-add, bun-items-error, bun-staging, bun-staging-browse, bun-job-name
  */
@@ -11,6 +12,8 @@ import type { FieldErrors } from '../../../../shared/backup-wizard.ts';
 import { pickFolder } from '../../components/pick-folder.ts';
 import { usePathWords } from '../../components/paths.ts';
 import { useAppStore } from '../../store/index.ts';
+import { backUpNowTarget } from '../../store/slices/back-up-now-target.ts';
+import { OnlineItems, TargetNote } from './OnlineParts.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '760px' },
@@ -92,9 +95,19 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
   const staged = show('stagingLocation') ?? refused;
   if (bun.policyLoad === 'none' && !bun.withoutSchedule) return <NoSchedule />;
   const itemsError = draft.items.length > 0 || touched.items ? errors.items : undefined;
+  const target = fromPolicy ? backUpNowTarget(policy) : null;
+  if (target?.kind === 'online')
+    return (
+      <div className={styles.page}>
+        <TargetNote target={target} />
+        <OnlineItems />
+        {errors.items && <Text style={{ color: tokens.colorPaletteRedForeground1 }}>{errors.items}</Text>}
+      </div>
+    );
 
   return (
     <div className={styles.page}>
+      {target && <TargetNote target={target} />}
       <MessageBarGroup>
         <MessageBar layout="multiline" intent="info" data-testid="bun-source-note" data-source={draft.source}>
           <MessageBarBody>

@@ -10,6 +10,10 @@ import { AppError } from '../../../../shared/errors.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { localToday } from '../../store/slices/back-up-now.ts';
 import { useAppStore } from '../../store/index.ts';
+import { backUpNowTarget } from '../../store/slices/back-up-now-target.ts';
+
+/** Back Up Now after the seed: an online restore point (backup-target). */
+const useOnline = () => useAppStore((s) => s.backUpNow.draft.source === 'policy' && backUpNowTarget(s.backUpNow.policy).kind === 'online');
 
 const useStyles = makeStyles({ page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '640px' } });
 
@@ -17,6 +21,7 @@ export function RetainPage({ errors }: { errors: FieldErrors }) {
   const styles = useStyles();
   const retainUntil = useAppStore((s) => s.backUpNow.draft.retainUntil);
   const update = useAppStore((s) => s.updateBackupDraft);
+  const online = useOnline();
   const today = localToday();
   return (
     <div className={styles.page}>
@@ -37,7 +42,9 @@ export function RetainPage({ errors }: { errors: FieldErrors }) {
         />
       </Field>
       <Text size={200} data-testid="bun-retain-note">
-        The date is recorded with the backup (in the job's seed.json in the staging location) and shown on the confirmation page.
+        {online
+          ? 'The date is recorded in the restore point: the policy\'s retention does not remove it before the end of that day.'
+          : "The date is recorded with the backup (in the job's seed.json in the staging location) and shown on the confirmation page."}
       </Text>
     </div>
   );
@@ -49,8 +56,22 @@ export function PassphrasePage({ errors }: { errors: FieldErrors }) {
   const update = useAppStore((s) => s.updateBackupDraft);
   const [show, setShow] = useState(false);
   const [touched, setTouched] = useState<Record<string, boolean>>({});
+  const online = useOnline();
   const { draft, existing } = bun;
   const newJob = existing !== 'inProgress';
+  if (online)
+    return (
+      <div className={styles.page}>
+        <MessageBarGroup>
+          <MessageBar layout="multiline" intent={errors.passphrase ? 'error' : 'info'} data-testid="bun-passphrase-note" data-existing="online">
+            <MessageBarBody>
+              {errors.passphrase ??
+                "The restore point is encrypted with the passphrase saved (protected) with your backup policy: the seed's passphrase. You do not need to type it; the container's key check refuses any other."}
+            </MessageBarBody>
+          </MessageBar>
+        </MessageBarGroup>
+      </div>
+    );
   const wrong = bun.startError instanceof AppError && bun.startError.code === 'WRONG_PASSPHRASE' ? bun.startError : null;
   const note =
     existing === 'inProgress'

@@ -1,5 +1,5 @@
 /**
- * One scheduled run from the policy's run history, as a Jobs row: status, time, MARS's message, and its details
+ * One scheduled run (or Back Up Now after the seed, which runs the same way) from the policy's run history, as a Jobs row: status, time, MARS's message, and its details
  * (when it was due, who ran it, the import job and its state, warnings). Runs done by `obc agent` or another console
  * show here too; they cannot be cancelled from this console, only removed from the list.
  * data-testid: job-run-<id> (data-outcome), job-status, job-time, job-message, job-description, job-run-details,
@@ -30,8 +30,10 @@ function factValue(k: string, v: string | number | boolean): string {
 export function ScheduledRunRow({ run, busy, onDismiss }: { run: RunRecord; busy: boolean; onDismiss: (id: string) => void }) {
   const status = RUN_STATUS[run.outcome];
   const took = run.startedAt && run.endedAt ? formatDuration(elapsedSeconds(run.startedAt, run.endedAt)) : null;
+  // Back Up Now after the seed runs as the scheduler's online run and is recorded the same way.
+  const backUpNow = run.details?.startedFrom === 'Back Up Now';
   const facts: Array<[string, string]> = [
-    ['Due', formatDateTime(run.at)],
+    [backUpNow ? 'Selected' : 'Due', formatDateTime(run.at)],
     ...(run.ranBy ? [['Run by', run.ranBy] as [string, string]] : []),
     ...(took ? [['Took', took] as [string, string]] : []),
     ...Object.entries(run.details ?? {}).map(([k, v]) => [FACTS[k] ?? k, factValue(k, v)] as [string, string]),
@@ -51,7 +53,7 @@ export function ScheduledRunRow({ run, busy, onDismiss }: { run: RunRecord; busy
       </TableCell>
       <TableCell data-testid="job-description">
         <div style={{ padding: '6px 0', display: 'grid', gap: 4 }}>
-          <Text weight="semibold">Scheduled backup</Text>
+          <Text weight="semibold">{backUpNow ? 'Back Up Now (online restore point)' : 'Scheduled backup'}</Text>
           <details data-testid="job-run-details">
             <summary>
               <Text size={200}>Details</Text>

@@ -1,6 +1,7 @@
 import { BACKUP_STEPS, addYears, type BackupDraft } from '../../../../shared/backup-wizard.ts';
 import { api, errorMessage } from '../../api/client.ts';
 import { fetchPolicyDefaults } from './policy-defaults.ts';
+import { backUpNowTarget } from './back-up-now-target.ts';
 import type { SliceCreator } from '../types.ts';
 import type { BackUpNowState, BackUpNowSlice } from '../state/back-up-now.ts';
 
@@ -47,6 +48,8 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
   const patch = (p: Partial<BackUpNowState['backUpNow']>) => set((s) => ({ backUpNow: { ...s.backUpNow, ...p } }));
   const selectedItems = () => get().backUpNow.draft.items.filter((i) => i.selected).map((i) => i.path);
   const exclusions = () => get().backUpNow.policy?.exclusions;
+  /** Back Up Now after the seed: an online restore point (no staging folder, job folder or size estimate involved). */
+  const online = () => get().backUpNow.draft.source === 'policy' && backUpNowTarget(get().backUpNow.policy).kind === 'online';
   /** The passphrase typed, or the policy's (the host reads it; it never reaches the renderer). */
   const secret = (): { passphrase: string } | { usePolicyPassphrase: true } => {
     const d = get().backUpNow.draft;
@@ -114,6 +117,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       set((s) => ({ backUpNow: { ...s.backUpNow, step, reached: Math.max(s.backUpNow.reached, i) } }));
     },
     async checkStagingForBackup() {
+      if (online()) return true;
       const { stagingLocation } = get().backUpNow.draft;
       try {
         const r = await api.invoke('policy:checkStaging', { path: stagingLocation, items: selectedItems() });
@@ -127,6 +131,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       }
     },
     async checkBackupJob() {
+      if (online()) return;
       const { stagingLocation, jobName } = get().backUpNow.draft;
       try {
         const jobs = await api.invoke('backup:jobs', { stagingLocation });
@@ -144,6 +149,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       // One passphrase per backup: a typed one is checked against the policy's saved one, or the existing job's key
       // check (resume / replace); the policy's own is checked against an unfinished job. Nothing to check otherwise.
       const typed = !(d.usePolicyPassphrase && b.policy?.passphraseSet);
+      if (online()) return true; // the run uses the policy's saved passphrase; the container's key check refuses another
       if (b.existing !== 'inProgress' && !(typed && (b.existing === 'complete' || b.policy?.passphraseSet))) return true;
       try {
         await api.invoke('backup:checkPassphrase', { stagingLocation: d.stagingLocation, job: d.jobName, ...secret() });
@@ -154,6 +160,7 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       }
     },
     async estimateBackup() {
+      if (online()) return;
       const { stagingLocation } = get().backUpNow.draft;
       patch({ estimating: true, estimateError: null });
       try {
@@ -168,6 +175,15 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       const b = get().backUpNow;
       const d = b.draft;
       patch({ starting: true, startError: null });
+      if (online()) {
+        try {
+          const { taskId } = await api.invoke('backup:startOnline', /^\d{4}-\d{2}-\d{2}$/.test(d.retainUntil) ? { retainUntil: d.retainUntil } : {});
+          patch({ starting: false, taskId, step: 'progress', reached: BACKUP_STEPS.length - 1 });
+        } catch (err) {
+          patch({ starting: false, startError: err });
+        }
+        return;
+      }
       try {
         const p = b.policy;
         const ex = exclusions();

@@ -15,6 +15,8 @@ export interface PolicyDefaults {
   /** The policy's job type, recorded in seed.json (absent in policies saved before the choice existed). */
   jobBackend?: JobBackendName;
   passphraseSet: boolean;
+  /** The seed's import job as the scheduler last saw it (own disks): Back Up Now goes online once it is Completed. */
+  seed?: { completed: boolean; importJobState?: string; checkedAt?: string };
 }
 
 export type PolicyFetch =
@@ -59,6 +61,9 @@ export function policyDefaultsOf(view: PolicyView): PolicyFetch {
       ...(own?.container ? { container: own.container } : {}),
       ...(own?.jobBackend ? { jobBackend: own.jobBackend } : {}),
       passphraseSet: !!view.passphraseSet,
+      ...(own && p.seed
+        ? { seed: { completed: p.seed.completed, ...(p.seed.importJobState ? { importJobState: p.seed.importJobState } : {}), ...(p.seed.checkedAt ? { checkedAt: p.seed.checkedAt } : {}) } }
+        : {}),
     },
   };
 }
