@@ -8,6 +8,7 @@
  */
 import { dirname } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
+import { onlineRunMessage } from '../../../shared/online-facts.ts';
 import type { OnlineRun, OnlineRunRequest, OnlineRunResult } from '../policies/online-run.ts';
 import { workDirFor } from './layout.ts';
 import { runOnlineBackup } from './incremental.ts';
@@ -94,7 +95,7 @@ export function createOnlineRun(deps: OnlineRunDeps): OnlineRun {
       const pruned = r.pruned?.removedPoints.length ?? 0;
       return {
         outcome: warned > 0 || r.skipped.length > 0 ? 'succeededWithWarnings' : 'succeeded',
-        message: `Restore point ${r.point.id}: ${r.files} files, ${r.filesRead} read, ${r.uploadedBytes} bytes uploaded${pruned ? `; ${pruned} expired restore point(s) removed` : ''}.`,
+        message: onlineRunMessage({ restorePoint: r.point.id, files: r.files, filesRead: r.filesRead, uploadedBytes: r.uploadedBytes, pointsPruned: pruned }),
         details: {
           restorePoint: r.point.id,
           filesScanned: r.files,

@@ -10,6 +10,7 @@ import { createFakeTransport, type FakeTransport } from '../../test/fake-transpo
 import { makeTask } from '../../test/fixtures.ts';
 import { JobsView } from './JobsView.tsx';
 import { jobsRows } from './scheduled-runs.ts';
+import { onlineRunMessage } from '../../../../shared/online-facts.ts';
 
 const WAITING = 'Waiting for Azure Import Job to complete. Please check on Azure Management portal for more information on job status. Import job "seed-2026": Shipping.';
 const runs: RunRecord[] = [
@@ -103,5 +104,18 @@ describe('Scheduled runs in the Jobs view', () => {
     // Other kinds of task never show these.
     getAppState().upsertTask(makeTask({ id: 'plain', counters: { newBytes: { value: 1, unit: 'bytes' } } }));
     expect(within(await screen.findByTestId('job-row-plain')).queryByTestId('job-online-counters')).toBeNull();
+  });
+
+  it('an online run’s message states bytes as its details do, and a Back Up Now run is named so', () => {
+    const details = { restorePoint: '20261208T101500Z-0a1b2c', filesScanned: 12, bytesScanned: 9_000_000, newBytes: 4393, uploadedBytes: 4393, bytesPerSecond: 4393, startedFrom: 'Back Up Now' };
+    const message = onlineRunMessage({ restorePoint: details.restorePoint, files: 12, filesRead: 1, uploadedBytes: 4393, pointsPruned: 0 });
+    getAppState().applyPolicyView(viewWith([{ id: 'r9', at: '2026-12-08T10:15:00.000Z', startedAt: '2026-12-08T10:15:00.000Z', endedAt: '2026-12-08T10:15:09.000Z', outcome: 'succeeded', message, details }]));
+    renderJobs();
+    const row = screen.getByTestId('job-run-r9');
+    expect(within(row).getByTestId('job-message').textContent).toBe('Restore point 20261208T101500Z-0a1b2c: 12 files, 1 read, 4.29 KiB uploaded.');
+    expect(within(row).getByTestId('job-message').textContent).not.toMatch(/\d bytes/);
+    const shown = within(row).getByTestId('job-run-details').textContent!;
+    for (const part of ['Uploaded bytes4.29 KiB', 'New bytes4.29 KiB', 'Bytes scanned8.58 MiB', 'Average rate4.29 KiB/s', 'Started fromBack Up Now', 'Selected']) expect(shown).toContain(part);
+    expect(within(row).getByTestId('job-description').textContent).toContain('Back Up Now (online restore point)');
   });
 });
