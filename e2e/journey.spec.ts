@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { startConsoleHost } from './host.ts';
-import { onlineRuns, type ConsoleHosts } from './helpers/journey-online.ts';
+import { backUpNowOnline, onlineRuns, type ConsoleHosts } from './helpers/journey-online.ts';
 import { numberedShots, runJourney } from './helpers/journey.ts';
 import { sandboxTest } from './helpers/sandbox.ts';
 import { popupSignIn } from './helpers/sign-in.ts';
@@ -11,7 +11,7 @@ import { popupSignIn } from './helpers/sign-in.ts';
  * tracking → datacenter import to Completed → verify imported data → Recover Data from the container → restored
  * files equal the source byte for byte; then (issue 16) three online runs by `obc agent` on the console's data dir
  * with changes between them, shown in Jobs, retention removing the oldest, and an older restore point restored byte
- * for byte. Screens: test-results/screens/journey-NN-<screen>.png.
+ * for byte; then Back Up Now in the console makes an incremental restore point that Recover Data lists. Screens: test-results/screens/journey-NN-<screen>.png.
  */
 // The console's data dir lives in the work folder, so that it outlives a console stopped for the agent's runs.
 const test = sandboxTest.extend<{ hosts: ConsoleHosts }>({
@@ -36,4 +36,5 @@ test('the whole journey: schedule, back up, prepare disks, ship, import, verify,
   const j = { page, sandbox, work, shot: await numberedShots(shot, 'journey'), signIn: popupSignIn(page, sandbox.users[0]) };
   const p = await runJourney(j);
   await test.step('Online runs by obc agent, Jobs, retention, restore an older point', () => onlineRuns(j, p, hosts));
+  await test.step('Back Up Now online from the console, its point in Recover Data', () => backUpNowOnline(j, p));
 });

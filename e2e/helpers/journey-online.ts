@@ -191,3 +191,60 @@ async function recoverPoint(j: Journey, p: JourneyPaths, point: string, pruned: 
   await j.shot('recover-older-point-done');
   await expectSameTree(want, join(to, catalogSource));
 }
+
+/**
+ * Back Up Now in the console after the import (issue 16): the wizard says the seed is imported and makes an
+ * incremental restore point through the scheduler's online run (progress with scanned/new/uploaded bytes), the run
+ * is a Jobs row naming Back Up Now, and Recover Data lists the new point beside the others.
+ */
+export async function backUpNowOnline(j: Journey, p: JourneyPaths): Promise<void> {
+  const { page, sandbox } = j;
+  const next = page.getByTestId('wizard-next');
+  await next.click(); // closes the finished Recover Data wizard
+  await expect(page.getByTestId('rec-wizard')).toBeHidden();
+  await writeFile(join(p.source, 'added-by-back-up-now.txt'), 'Back Up Now after the seed\n'.repeat(200));
+  await page.getByTestId('action-backUpNow').click();
+  await expect(page.getByTestId('bun-target-note')).toHaveAttribute('data-target', 'online');
+  await expect(page.getByTestId('bun-target-note')).toContainText(`import job "${JOURNEY.job}": Completed`);
+  await expect(page.getByTestId('bun-online-items')).toContainText(p.source);
+  await j.shot('backup-now-online-items');
+  await next.click();
+  await expect(page.getByTestId('bun-retain')).toBeVisible();
+  await next.click();
+  await expect(page.getByTestId('bun-passphrase-note')).toHaveAttribute('data-existing', 'online');
+  await next.click();
+  await expect(page.getByTestId('bun-online-container')).toHaveText(`${JOURNEY.storageAccount}/${JOURNEY.container}/${JOURNEY.job}/`);
+  await j.shot('backup-now-online-confirm');
+  await page.getByTestId('bun-start').click();
+  await expect(page.getByTestId('bun-online-progress')).toBeVisible();
+  await expect(page.getByTestId('bun-status')).toHaveAttribute('data-status', 'succeeded', { timeout: 120_000 });
+  const result = page.getByTestId('bun-online-result');
+  await expect(result).toContainText('Restore point created');
+  const point = /(\d{8}T\d{6}Z-[0-9a-z]+)/i.exec((await result.textContent()) ?? '')?.[1];
+  expect(point, (await result.textContent()) ?? '').toBeTruthy();
+  await expect(page.getByTestId('bun-online-counter-bytesScanned')).not.toHaveText('—');
+  await expect(page.getByTestId('bun-online-counter-uploadedBytes')).not.toHaveText('—');
+  await j.shot('backup-now-online-done');
+  await next.click(); // Close
+  await expect(page.getByTestId('bun-wizard')).toBeHidden();
+
+  // Its Jobs row: recorded like a scheduled run, named Back Up Now.
+  const row = page.locator('[data-testid^="job-run-"]').filter({ hasText: `Restore point ${point}` });
+  await expect(row).toHaveAttribute('data-outcome', 'succeeded');
+  await expect(row.getByTestId('job-description')).toContainText('Back Up Now (online restore point)');
+
+  // Recover Data lists the new point (opened from the container with a fresh session of the wizard).
+  await page.getByTestId('action-recoverData').click();
+  await page.getByTestId('rec-source-blob').click();
+  await page.getByTestId('rec-subscription').fill(sandbox.subscriptionId);
+  await page.getByTestId('rec-storage-account').fill(JOURNEY.storageAccount);
+  await page.getByTestId('rec-container').fill(JOURNEY.container);
+  await page.getByTestId('rec-staging').fill('');
+  await next.click();
+  await page.getByTestId('rec-job-name').fill(JOURNEY.job);
+  await next.click();
+  await expect(page.getByTestId('rec-tree')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId(`rec-point-${point}`)).toBeVisible();
+  await j.shot('recover-lists-back-up-now-point');
+}
+

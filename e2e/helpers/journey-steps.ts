@@ -96,6 +96,8 @@ export async function backUpNow(j: Journey, p: JourneyPaths): Promise<void> {
   await page.getByTestId('action-backUpNow').click();
   await expect(page.getByTestId('bun-wizard')).toBeVisible();
   await expect(page.getByTestId('bun-source-note')).toHaveAttribute('data-source', 'policy');
+  // Before the seed is imported, Back Up Now writes the initial backup to staging, and says so.
+  await expect(page.getByTestId('bun-target-note')).toHaveAttribute('data-target', 'staging');
   await expect(page.getByTestId('bun-staging')).toHaveValue(p.stagingLocation);
   await expect(page.getByTestId('bun-job-name')).toHaveValue(JOURNEY.job);
   await j.shot('backup-items');
