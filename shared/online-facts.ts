@@ -19,6 +19,7 @@ export const ONLINE_FACTS: Record<string, string> = {
   uploadedBytes: 'Uploaded bytes',
   bytesPerSecond: 'Average rate',
   pointsPruned: 'Restore points removed by retention',
+  packsRepacked: 'Mostly-unused packs repacked',
   container: 'Container',
   skipped: 'Files skipped',
   credential: 'Container access',

@@ -1,7 +1,7 @@
 /**
  * Fault tests only: one online backup in its own process, so a test can SIGKILL it at a named engine point
  * (`block:<blob>:<index>`, `pack:N`, `uploaded:N`, `catalog`, `point`, `prune:plan`, `prune:point:<id>`,
- * `prune:pack:<path>`). Arguments: one JSON object (argv[2]);
+ * `prune:pack:<path>`, `repack:plan`, `repack:pack:N`, `repack:point:<id>`, `repack:old:<path>`). Arguments: one JSON object (argv[2]);
  * `killAt` is a regular expression, `killNth` which match (1-based) kills. Prints the result as one JSON line.
  */
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';

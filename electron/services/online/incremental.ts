@@ -24,6 +24,7 @@ import { newPointId, onlinePackPath, pointPath } from './layout.ts';
 import { acquireContainerLock } from './lock.ts';
 import { encodePoint, type PointHeader } from './point-format.ts';
 import { prunePoints, resumePrune } from './prune.ts';
+import { repackPoints, resumeRepack } from './repack.ts';
 import { OnlineRepo, pointInfo } from './repo.ts';
 import { Spool, type SpoolPack } from './spool.ts';
 import { partition } from './unchanged.ts';
@@ -82,6 +83,8 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null): Pr
     // A prune a killed run left is finished before the chunk table is read: no new point may use a pack it removes.
     const resumedPrune = await resumePrune(repo, lock, o.testHook);
     if (resumedPrune) note(`Finished removing ${resumedPrune.removedPoints.length} expired restore point(s) an interrupted run had started to remove.`);
+    // Likewise the packs an interrupted repack wrote or left behind that no point names.
+    await resumeRepack(repo, lock, o.testHook);
     const { points, damaged } = await repo.points();
     for (const d of damaged) note(`Restore point ${d.id} is damaged and was not used: ${d.reason}`);
     const spool = await Spool.open(o.workDir, o.job, repo.backupId);
@@ -270,6 +273,7 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null): Pr
       notes,
       resumed,
       pruned: resumedPrune,
+      repacked: null,
       seconds: 0,
     };
     if (o.expire) {
@@ -277,6 +281,8 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null): Pr
       const now = await repo.points();
       const pruned = await prunePoints(repo, lock, o.expire(now.points), o.testHook);
       result.pruned = resumedPrune ? { ...pruned, removedPoints: [...resumedPrune.removedPoints, ...pruned.removedPoints], removedPacks: resumedPrune.removedPacks + pruned.removedPacks, freedBytes: resumedPrune.freedBytes + pruned.freedBytes, resumed: true } : pruned;
+      // Packs the kept points now use less than half of are rewritten (repack.ts).
+      result.repacked = await repackPoints(repo, lock, { nextPack: header.nextPack, packSize: o.packSize ?? ONLINE_PACK_SIZE, ...(o.testHook ? { testHook: o.testHook } : {}) });
     }
     m.set({ phase: 'done' }, true);
     result.seconds = (Date.now() - t0) / 1000;

@@ -15,6 +15,8 @@ export const POINTS_DIR = 'online/points/';
 export const pointPath = (id: string): string => `${POINTS_DIR}${id}.bin`;
 /** The pruning plan, present only while a prune is under way (sealed). */
 export const PRUNE_PLAN_PATH = 'online/prune.bin';
+/** The repacking plan, present only while a repack is under way (sealed). */
+export const REPACK_PLAN_PATH = 'online/repack.bin';
 /** The writer's lock: a blob leased by the run that writes, naming its machine and process. */
 export const LOCK_PATH = 'online/lock';
 /** The seed (the imported backup) as a restore point. */

@@ -106,6 +106,7 @@ export function createOnlineRun(deps: OnlineRunDeps): OnlineRun {
           pointsPruned: pruned,
           container: `${seed.storageAccount}/${seed.container}/${job}/`,
           ...(r.skipped.length ? { skipped: r.skipped.length } : {}),
+          ...(r.repacked ? { packsRepacked: r.repacked.removedPacks } : {}),
         },
       };
     },

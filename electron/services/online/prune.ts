@@ -5,8 +5,8 @@
  * deleted only when no remaining point names it, catalogs go before packs, and the next run (or prune) under the
  * lock finishes a plan it finds before it reads the container's chunk table — recomputing which packs are still
  * unused first, so a point committed since the plan was written never loses a pack. The seed's job descriptor
- * (`obc-backup.json`: the key parameters) is never deleted. Repacking mostly-unused packs is not done: a pack used
- * by any kept point stays whole.
+ * (`obc-backup.json`: the key parameters) is never deleted. Packs a kept point still uses are left whole here;
+ * repack.ts rewrites the mostly-unused ones afterwards.
  */
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';

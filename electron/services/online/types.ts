@@ -10,6 +10,7 @@ import type { SeedRef } from '../policies/online-run.ts';
 import type { Exclusions, SkippedItem } from '../backup/scan.ts';
 import type { BandwidthLimiter } from './limiter.ts';
 import type { PointHeader } from './point-format.ts';
+import type { RepackResult } from './repack.ts';
 
 export type { BandwidthLimiter } from './limiter.ts';
 
@@ -110,6 +111,8 @@ export interface OnlineBackupResult {
   resumed: boolean;
   /** What retention removed (also a prune an interrupted run left, finished first); null: nothing to do. */
   pruned: PruneResult | null;
+  /** Mostly-unused packs rewritten after retention (repack.ts); null: none. */
+  repacked: RepackResult | null;
   seconds: number;
 }
 
