@@ -9,6 +9,7 @@ export const policiesHandlers: HandlerSlice<keyof typeof policiesInvoke> = {
   'policy:nextRuns': async ({ schedule, count }, { services }) => services.policies.previewRuns(schedule, count ?? 3),
   'policy:checkStaging': async ({ path, requiredBytes, items }, { services }) => services.policies.checkStaging(path, requiredBytes, items),
   'policy:hideRun': async ({ id }, { services }) => services.policies.hideRun(id),
+  'policy:checkSeed': async (_req, { services }) => services.policies.checkSeed(),
   'agent:status': async (_req, { services }) => services.agent.status(),
   'agent:install': async (_req, { services }) => services.agent.install(),
   'agent:remove': async (_req, { services }) => services.agent.remove(),

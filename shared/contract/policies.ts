@@ -90,6 +90,8 @@ export const policiesInvoke = {
       })
       .strict(),
   ),
+  /** The seed's import job state asked now and recorded (Back Up Now goes online once it is Completed). */
+  'policy:checkSeed': channel<PolicyView>()(empty),
   /** Removes a scheduled run from the Jobs view (it stays in the policy's run history). */
   'policy:hideRun': channel<PolicyView>()(z.object({ id: z.string().min(1).max(64) }).strict()),
   /** obc agent: installed (scheduled task / systemd unit), running (holds the scheduler lease), next and last runs. */

@@ -47,8 +47,12 @@ async function setUp(job: string, opener: (cc: ContainerClient) => Partial<Param
   const tasks = new TaskManager();
   const svc = new PolicyService({ dataDir, protector: testProtector, tasks, hostLabel: 'test console', lease: false });
   await svc.load();
-  let probed = 'Shipping';
-  connectScheduler(svc, { azure: async () => ({ getJob: async () => ({ state: probed, backend: 'ImportExport' }) }) as never, dataDir, ...opener(cc) });
+  let probed: string | Error = 'Shipping';
+  const getJob = async () => {
+    if (probed instanceof Error) throw probed;
+    return { state: probed, backend: 'ImportExport' };
+  };
+  connectScheduler(svc, { azure: async () => ({ getJob }) as never, dataDir, ...opener(cc) });
   const base = samplePolicy({ items: [{ path: src, kind: 'folder' }] }, stagingLocation);
   await svc.save({ ...base, initialBackup: { type: 'ownDisks', ownDisk: { ...base.initialBackup.ownDisk!, storageAccount: storage.account, container: job, importJobName: job } } }, PASS);
   /** What the scheduler's next check of the import job finds, then that check (a due run) itself. */
@@ -56,7 +60,8 @@ async function setUp(job: string, opener: (cc: ContainerClient) => Partial<Param
     probed = state;
     return svc.scheduler.runOnce(Date.now());
   };
-  return { src, cc, svc, tasks, importJob };
+  const jobFinds = (state: string | Error) => (probed = state);
+  return { src, cc, svc, tasks, importJob, jobFinds };
 }
 
 const byKey = (cc: ContainerClient): ContainerOpener => async ({ seed }) => ({ container: cc, job: seed!.jobName });
@@ -64,11 +69,17 @@ const byKey = (cc: ContainerClient): ContainerOpener => async ({ seed }) => ({ c
 describe('Back Up Now online (PolicyService.backUpNow)', () => {
   it('is refused until the import is Completed; then makes a restore point with its Retain Backup Till and a Jobs record', async () => {
     const job = 'bun-online';
-    const { src, cc, svc, tasks, importJob } = await setUp(job, (c) => ({ openContainer: byKey(c) }));
+    const { src, cc, svc, tasks, importJob, jobFinds } = await setUp(job, (c) => ({ openContainer: byKey(c) }));
     await expect(svc.backUpNow()).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/not known to be Completed yet \(last seen: not checked\).*initial backup to the staging location/) });
     expect((await importJob('Shipping'))?.outcome).toBe('waitingForImport');
     await expect(svc.backUpNow()).rejects.toThrow(/last seen: Shipping/);
-    expect((await importJob('Completed'))?.outcome).toBe('succeeded');
+    // "Check the import job now": a check that fails records nothing; a Completed job is recorded without a due run.
+    jobFinds(new Error('socket hang up'));
+    await expect(svc.checkSeed()).rejects.toThrow(/could not be checked: Unknown \(socket hang up\)/);
+    expect(svc.store.policy!.seed).toMatchObject({ completed: false, importJobState: 'Shipping' });
+    jobFinds('Completed');
+    expect((await svc.checkSeed()).policy!.seed).toMatchObject({ completed: true, importJobState: 'Completed' });
+    expect(svc.store.policy!.lastRuns).toHaveLength(1); // the Shipping run only
 
     await writeFile(join(src, 'after-import.bin'), prng(4)(300_000));
     const { taskId, runId } = await svc.backUpNow({ retainUntil: '2099-12-31' });

@@ -150,6 +150,12 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
     return { taskId, runId };
   }
 
+  /** Back Up Now's "Check the import job now": the seed's import job state recorded at once (scheduler.checkSeed). */
+  async checkSeed(): Promise<PolicyView> {
+    await this.scheduler.checkSeed();
+    return this.view();
+  }
+
   /** Removes a scheduled run from the Jobs view (kept in the history). */
   async hideRun(id: string): Promise<PolicyView> {
     await this.store.hideRun(id);

@@ -252,6 +252,13 @@ export class PolicyStore extends EventEmitter<{ changed: [Policy | null] }> {
     });
   }
 
+  /** The seed's import job as just checked (Back Up Now's "Check the import job now"), without a run record. */
+  async recordSeed(seed: NonNullable<Policy['seed']>): Promise<void> {
+    await this.mutate((d) => {
+      if (d.policy) d.policy.seed = seed;
+    });
+  }
+
   /** Runs still "running" when a scheduler starts were cut short (the program running them stopped): close them. */
   async closeInterruptedRuns(at: string): Promise<number> {
     if (!this.data.policy?.lastRuns.some((r) => r.outcome === 'running')) return 0;

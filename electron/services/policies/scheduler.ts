@@ -197,13 +197,7 @@ export class PolicyScheduler {
     let seed: Policy['seed'] | undefined;
     const seedRef = seedRefOf(policy);
     if (own && seedRef && !policy.seed?.completed) {
-      let found: { state: string; backend?: JobBackendName };
-      try {
-        found = this.probe ? await this.probe.check(policy) : { state: 'Unknown (not signed in to Azure)' };
-      } catch (err) {
-        const e = err as { code?: string; message?: string };
-        found = { state: e.code === 'NOT_FOUND' ? 'Not created yet' : `Unknown (${e.message ?? String(err)})` };
-      }
+      const found = await this.probeSeed(policy);
       seed = { importJobState: found.state, checkedAt: nowIso(), completed: found.state === 'Completed', ...(found.backend ? { backend: found.backend } : {}) };
       if (found.backend) seedRef.backend = found.backend;
       if (!seed.completed) {
@@ -221,6 +215,32 @@ export class PolicyScheduler {
       }
     }
     return (await this.startOnline(policy, seedRef, seed, base, title)).finished;
+  }
+
+  /** The seed's import job as the Azure layer sees it now; a failed check is a state in words, never a throw. */
+  private async probeSeed(policy: Policy): Promise<{ state: string; backend?: JobBackendName; failed?: true }> {
+    try {
+      return this.probe ? await this.probe.check(policy) : { state: 'Unknown (not signed in to Azure)', failed: true };
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      return e.code === 'NOT_FOUND' ? { state: 'Not created yet' } : { state: `Unknown (${e.message ?? String(err)})`, failed: true };
+    }
+  }
+
+  /**
+   * Back Up Now's "Check the import job now": the seed's import job state asked at once and recorded in the policy
+   * (so Back Up Now goes online as soon as it is Completed, without waiting for a due run). A failed check records
+   * nothing and throws its reason.
+   */
+  async checkSeed(): Promise<NonNullable<Policy['seed']>> {
+    const policy = this.store.policy;
+    if (!policy || !seedRefOf(policy)) throw new AppError('CONFLICT', "This backup's first copy does not go through your own disks: there is no import job to check.");
+    if (policy.seed?.completed) return policy.seed;
+    const found = await this.probeSeed(policy);
+    if (found.failed) throw new AppError('AZURE', `The import job could not be checked: ${found.state}. Sign in to Azure (Sign in / out) and check again.`);
+    const seed = { importJobState: found.state, checkedAt: new Date(this.clock.now()).toISOString(), completed: found.state === 'Completed', ...(found.backend ? { backend: found.backend } : {}) };
+    await this.store.recordSeed(seed);
+    return seed;
   }
 
   /**

@@ -1,5 +1,5 @@
 import '../../test/dom-shims.ts';
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installTransport } from '../../api/client.ts';
@@ -42,6 +42,15 @@ describe('Back Up Now after the seed is imported', () => {
     expect(note.getAttribute('data-target')).toBe('staging');
     expect(note.textContent).toMatch(/Initial backup to the staging location.*not imported yet \(import job "seed-job": Shipping/);
     expect(screen.getByTestId('bun-staging')).toBeTruthy();
+    // Checking the import job now: a failure is shown; a Completed job turns the wizard into an online restore point.
+    t.handle('policy:checkSeed', () => ({ ok: false, error: { code: 'AZURE', message: 'The import job could not be checked: Unknown (not signed in to Azure). Sign in to Azure (Sign in / out) and check again.' } }));
+    fireEvent.click(screen.getByTestId('bun-check-seed'));
+    expect((await screen.findByTestId('bun-check-seed-error')).textContent).toMatch(/Sign in to Azure/);
+    t.handle('policy:checkSeed', () => policyView({ completed: true, importJobState: 'Completed' }));
+    fireEvent.click(screen.getByTestId('bun-check-seed'));
+    await waitFor(() => expect(screen.getByTestId('bun-target-note').getAttribute('data-target')).toBe('online'));
+    expect(screen.queryByTestId('bun-check-seed')).toBeNull();
+    expect(screen.queryByTestId('bun-staging')).toBeNull();
   });
 
   it('once Completed: an incremental restore point of the policy’s items through backup:startOnline, with online progress, no staging checks', async () => {

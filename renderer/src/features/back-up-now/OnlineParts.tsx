@@ -3,11 +3,11 @@
  * as they will be backed up, the confirmation of an online restore point, and its progress (scanned, new and
  * uploaded bytes, rate, ETA, cancel) and outcome. The run is the scheduler's online run (`backup:startOnline`), so it
  * is also a row in Jobs.
- * data-testid: bun-target-note (data-target), bun-online-items, bun-online-summary, bun-online-container,
+ * data-testid: bun-target-note (data-target), bun-check-seed, bun-check-seed-error, bun-online-items, bun-online-summary, bun-online-container,
  *   bun-online-progress (data-status), bun-online-counter-<name>, bun-online-result, bun-online-failure,
  *   bun-online-fix (data-fix), bun-online-run-again
  */
-import { Button, MessageBar, MessageBarBody, MessageBarGroup, MessageBarTitle, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarGroup, MessageBarTitle, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { AppError } from '../../../../shared/errors.ts';
 import { isFinished, type TaskSnapshot } from '../../../../shared/task.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
@@ -23,17 +23,33 @@ const useStyles = makeStyles({
   cell: { margin: 0, '& dt': { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 }, '& dd': { margin: 0, fontWeight: tokens.fontWeightSemibold } },
 });
 
-/** Which backup Back Up Now makes, and why (seed not imported yet / imported: incremental). */
+/**
+ * Which backup Back Up Now makes, and why (seed not yet imported / imported: incremental). While the seed is not
+ * known to be imported, the import job can be checked at once instead of waiting for the next scheduled run.
+ */
 export function TargetNote({ target }: { target: BackUpNowTarget }) {
+  const checking = useAppStore((s) => s.backUpNow.seedChecking);
+  const error = useAppStore((s) => s.backUpNow.seedCheckError);
+  const check = useAppStore((s) => s.checkSeedForBackup);
   return (
-    <MessageBarGroup>
-      <MessageBar layout="multiline" intent="info" data-testid="bun-target-note" data-target={target.kind}>
-        <MessageBarBody>
-          <MessageBarTitle>{target.title}</MessageBarTitle>
-          {target.why}
-        </MessageBarBody>
-      </MessageBar>
-    </MessageBarGroup>
+    <div style={{ display: 'grid', gap: 8 }}>
+      <MessageBarGroup>
+        <MessageBar layout="multiline" intent="info" data-testid="bun-target-note" data-target={target.kind}>
+          <MessageBarBody>
+            <MessageBarTitle>{target.title}</MessageBarTitle>
+            {target.why}
+          </MessageBarBody>
+          {target.kind === 'staging' && target.seedPending && (
+            <MessageBarActions>
+              <Button size="small" data-testid="bun-check-seed" disabled={checking} onClick={() => void check()}>
+                {checking ? 'Checking…' : 'Check the import job now'}
+              </Button>
+            </MessageBarActions>
+          )}
+        </MessageBar>
+      </MessageBarGroup>
+      <ErrorBar error={error} testId="bun-check-seed-error" title="The import job could not be checked" />
+    </div>
   );
 }
 

@@ -18,7 +18,7 @@ describe('Back Up Now: staging backup or online restore point', () => {
     expect(backUpNowTarget(policy({ storageAccount: undefined }))).toMatchObject({ kind: 'staging', why: expect.stringMatching(/names no storage account container/) });
     expect(backUpNowTarget(policy())).toMatchObject({ kind: 'staging', title: 'Initial backup to the staging location', why: expect.stringMatching(/not imported yet \(import job "seed-job": not checked yet\)/) });
     const shipping = backUpNowTarget(policy({ seed: { completed: false, importJobState: 'Shipping', checkedAt: '2026-12-04T21:00:00Z' } }));
-    expect(shipping).toMatchObject({ kind: 'staging', why: expect.stringMatching(/Shipping, checked 2026-12-04T21:00:00Z.*Once the scheduler sees the import job Completed/) });
+    expect(shipping).toMatchObject({ kind: 'staging', why: expect.stringMatching(/Shipping, checked 2026-12-04T21:00:00Z.*Once the import job is seen Completed \(by a scheduled run, or Check the import job now\)/), seedPending: true });
     const done = backUpNowTarget(policy({ seed: { completed: true, importJobState: 'Completed' } }));
     expect(done).toMatchObject({ kind: 'online', container: 'acct1/cont1/seed-job/', why: expect.stringMatching(/seed is imported.*incremental.*acct1\/cont1\/seed-job\//) });
   });

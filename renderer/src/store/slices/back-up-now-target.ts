@@ -9,7 +9,8 @@ import type { PolicyDefaults } from './policy-defaults.ts';
 
 export type BackUpNowTarget =
   | { kind: 'online'; title: string; why: string; container: string }
-  | { kind: 'staging'; title: string; why: string };
+  /** `seedPending`: the policy seeds a container and its import job is not known to be Completed (it can be checked). */
+  | { kind: 'staging'; title: string; why: string; seedPending?: true };
 
 export function backUpNowTarget(policy: PolicyDefaults | null): BackUpNowTarget {
   if (!policy) return { kind: 'staging', title: 'Backup to the staging location', why: 'No backup policy is in use: Back Up Now writes a backup to the staging location you enter.' };
@@ -28,7 +29,8 @@ export function backUpNowTarget(policy: PolicyDefaults | null): BackUpNowTarget 
   return {
     kind: 'staging',
     title: 'Initial backup to the staging location',
-    why: `The seed is not imported yet (${job}: ${seen}), so Back Up Now writes the initial backup to the staging location, for Prepare Disks. Once the scheduler sees the import job Completed, Back Up Now makes incremental restore points in the container instead.`,
+    seedPending: true,
+    why: `The seed is not imported yet (${job}: ${seen}), so Back Up Now writes the initial backup to the staging location, for Prepare Disks. Once the import job is seen Completed (by a scheduled run, or Check the import job now), Back Up Now makes incremental restore points in the container instead.`,
   };
 }
 

@@ -1,6 +1,6 @@
 import { BACKUP_STEPS, addYears, type BackupDraft } from '../../../../shared/backup-wizard.ts';
 import { api, errorMessage } from '../../api/client.ts';
-import { fetchPolicyDefaults } from './policy-defaults.ts';
+import { fetchPolicyDefaults, policyDefaultsOf } from './policy-defaults.ts';
 import { backUpNowTarget } from './back-up-now-target.ts';
 import type { SliceCreator } from '../types.ts';
 import type { BackUpNowState, BackUpNowSlice } from '../state/back-up-now.ts';
@@ -39,6 +39,8 @@ export const initBackUpNowState: BackUpNowState = {
     starting: false,
     startError: null,
     taskId: null,
+    seedChecking: false,
+    seedCheckError: null,
     verifyTaskId: null,
     verifyError: null,
   },
@@ -97,6 +99,16 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
     },
     continueWithoutSchedule() {
       patch({ withoutSchedule: true });
+    },
+    async checkSeedForBackup() {
+      patch({ seedChecking: true, seedCheckError: null });
+      try {
+        const view = await api.invoke('policy:checkSeed', {});
+        patch({ seedChecking: false });
+        get().applyBackUpNowPolicy(policyDefaultsOf(view));
+      } catch (err) {
+        patch({ seedChecking: false, seedCheckError: err });
+      }
     },
     updateBackupDraft(p) {
       const b = get().backUpNow;

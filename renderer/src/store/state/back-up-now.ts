@@ -31,6 +31,9 @@ export interface BackUpNowState {
     starting: boolean;
     startError: unknown;
     taskId: string | null;
+    /** "Check the import job now" (policy:checkSeed) in progress, and why it failed. */
+    seedChecking: boolean;
+    seedCheckError: unknown;
     /** backup:verify run from the finished progress page. */
     verifyTaskId: string | null;
     verifyError: unknown;
@@ -44,6 +47,8 @@ export interface BackUpNowActions {
   applyBackUpNowPolicy(r: PolicyFetch): void;
   /** No schedule: go on with a one-off backup whose items are typed here. */
   continueWithoutSchedule(): void;
+  /** Asks the seed's import job state now (policy:checkSeed); a Completed job turns Back Up Now into an online run. */
+  checkSeedForBackup(): Promise<void>;
   updateBackupDraft(patch: Partial<BackupDraft>): void;
   goBackupStep(step: BackupStep): void;
   /** The staging check before leaving the first page: false (message on the staging field) when it is refused. */
