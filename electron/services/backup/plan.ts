@@ -1,4 +1,4 @@
-import type { EntryList } from './read-pass.ts';
+import type { EntryList } from './scan-entry.ts';
 import type { WorkPiece } from './worker-protocol.ts';
 
 /** Files above this are cut into segments of this size (a chunk boundary is forced at each segment edge). */

@@ -9,18 +9,11 @@ import { displayPath } from './names.ts';
 import type { PackWriter } from './pack-writer.ts';
 import { planUnits } from './plan.ts';
 import type { ProgressMeter } from './progress.ts';
-import type { ScanEntry, SkippedItem } from './scan.ts';
-import type { Restat } from './scan-table.ts';
+import type { SkippedItem } from './scan.ts';
+import type { EntryList, Restat, ScanEntry } from './scan-entry.ts';
 import type { BackupOptions } from './types.ts';
 import { runPool } from './worker-pool.ts';
 
-/** The scan's entries in path order: an array, or the compact table Back Up Now keeps them in (scan-table.ts). */
-export interface EntryList {
-  readonly length: number;
-  at(index: number): ScanEntry | undefined;
-  /** Records a file's stat as read the second time (an array's entries are simply updated in place). */
-  restat?(index: number, st: Restat): void;
-}
 
 /**
  * Pieces between collections that give the main isolate's free pages back (collect.ts): the per-chunk messages'

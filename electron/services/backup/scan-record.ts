@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import { writeFileAtomic } from '../store/atomic.ts';
 import { open as openSealed, seal } from './crypto.ts';
-import type { ScanEntry } from './scan.ts';
+import type { ScanEntry } from './scan-entry.ts';
 
 /**
  * What the last run of an unfinished job saw: each file's and link's catalog path, size, mtime, mode and link

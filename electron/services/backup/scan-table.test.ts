@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ScanEntry } from './scan.ts';
+import type { ScanEntry } from './scan-entry.ts';
 import { ScanTable } from './scan-table.ts';
 
 const num = fc.double({ min: 0, max: 2 ** 53, noNaN: true });

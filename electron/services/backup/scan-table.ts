@@ -1,13 +1,11 @@
 import type { FsPath } from './names.ts';
-import type { EntryType, ScanEntry } from './scan.ts';
+import type { EntryType, Restat, ScanEntry } from './scan-entry.ts';
 
 const TYPES: EntryType[] = ['file', 'dir', 'symlink'];
 /** A lone surrogate (a Windows name that is not Unicode) would not survive UTF-8. */
 const LONE_SURROGATE = /\p{Cs}/u;
 const wellFormed = (s: string): boolean => !LONE_SURROGATE.test(s);
 
-/** What a second read of a file found: its stat then (read-pass.ts). */
-export type Restat = Pick<ScanEntry, 'size' | 'mtimeMs' | 'mode' | 'ctimeMs' | 'ino'>;
 
 type Extra = { path?: string; abs?: FsPath; target?: string };
 

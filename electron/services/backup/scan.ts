@@ -4,6 +4,7 @@ import { AppError } from '../../../shared/errors.ts';
 import { compileExclusions, type Exclusions } from './exclusions.ts';
 import { releaseMemory } from './collect.ts';
 import { ScanTableBuilder, type ScanTable } from './scan-table.ts';
+import type { EntryType, ScanEntry } from './scan-entry.ts';
 import { catalogPathOf, decodeDirNames, displayPath, escapeName, joinFsPath, type FsPath } from './names.ts';
 
 export type { Exclusions, FolderRule } from './exclusions.ts';
@@ -40,22 +41,6 @@ function limiter(n: number): <T>(call: () => Promise<T>) => Promise<T> {
   };
 }
 
-export type EntryType = 'file' | 'dir' | 'symlink';
-export interface ScanEntry {
-  /** Catalog path: the absolute source path without its root, '/'-separated, names escaped (names.ts). */
-  path: string;
-  /** Where the entry is read: text, or bytes when one of its names is not valid UTF-8. */
-  abs: FsPath;
-  type: EntryType;
-  size: number;
-  mtimeMs: number;
-  mode: number;
-  /** Change time and inode at the scan: a file whose stat differs when it is read has changed meanwhile. */
-  ctimeMs: number;
-  ino: number;
-  /** Link target, escaped like a name. */
-  target?: string;
-}
 export interface SkippedItem {
   path: string;
   code: string;

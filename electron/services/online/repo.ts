@@ -16,7 +16,7 @@ import { readPackIndex, type PackEntry } from '../backup/pack-format.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
 import { blobError, onBlob, statusOf, whereOf } from './blob-errors.ts';
 import { ONLINE_PACKS_DIR, POINTS_DIR, POINT_ID_RE, SEED_POINT_ID, packNumberOf, pointPath } from './layout.ts';
-import type { RestorePointInfo } from './types.ts';
+import type { RestorePointInfo } from '../../../shared/contract/backup.ts';
 import { POINT_HEAD_PROBE, decodePointHeader, headerLength, pointCatalogBytes, type PointHeader } from './point-format.ts';
 
 /** A pack blob as listed: committed or only staged (a killed upload), with its length. */
