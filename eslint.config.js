@@ -4,17 +4,51 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 
-const noElectron = { group: ['electron', 'electron/*'], message: 'Services, handlers, the CLI and browser mode never import Electron; only electron/main and electron/preload may.' };
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'https', 'worker_threads', 'stream', 'zlib', 'url', 'util', 'events'];
+const noElectron = {
+  group: ['electron', 'electron/*'],
+  message:
+    'Services, handlers, the CLI and browser mode never import Electron; only electron/main and electron/preload may.',
+};
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'net',
+  'http',
+  'https',
+  'worker_threads',
+  'stream',
+  'zlib',
+  'url',
+  'util',
+  'events',
+];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'release/**', 'test-results/**', 'playwright-report/**', 'coverage/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'out/**',
+      'dist/**',
+      'release/**',
+      'test-results/**',
+      'playwright-report/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-empty': ['error', { allowEmptyCatch: true }],
     },
@@ -31,9 +65,18 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['electron', 'electron/*'], message: 'The renderer never imports Electron: use window.api through renderer/src/api.' },
-            { group: nodeBuiltins, message: 'The renderer never imports Node: ask the main process through the contract.' },
-            { group: ['**/electron/**', '../electron', '../../electron'], message: 'The renderer never imports the hosts or services: go through shared/ipc.ts.' },
+            {
+              group: ['electron', 'electron/*'],
+              message: 'The renderer never imports Electron: use window.api through renderer/src/api.',
+            },
+            {
+              group: nodeBuiltins,
+              message: 'The renderer never imports Node: ask the main process through the contract.',
+            },
+            {
+              group: ['**/electron/**', '../electron', '../../electron'],
+              message: 'The renderer never imports the hosts or services: go through shared/ipc.ts.',
+            },
           ],
         },
       ],
@@ -56,7 +99,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/services/**/*.ts', 'electron/cli/**/*.ts', 'electron/handlers/**/*.ts', 'electron/server/**/*.ts'],
+    files: [
+      'electron/services/**/*.ts',
+      'electron/cli/**/*.ts',
+      'electron/handlers/**/*.ts',
+      'electron/server/**/*.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', { patterns: [noElectron] }] },
   },
   {
@@ -71,11 +119,15 @@ export default tseslint.config(
           patterns: [
             noElectron,
             // Matched by folder name: no folder inside electron/services/ is called handlers, cli, main, preload or server.
-            { group: ['**/handlers/**'], message: 'Services never import the handlers: a handler calls a service, not the other way round.' },
+            {
+              group: ['**/handlers/**'],
+              message: 'Services never import the handlers: a handler calls a service, not the other way round.',
+            },
             { group: ['**/cli/**'], message: 'Services never import the CLI: the CLI drives the services.' },
             {
               group: ['**/main/**', '**/preload/**', '**/server/**'],
-              message: 'Services never import a host (electron/main, electron/preload, electron/server): the hosts compose the services.',
+              message:
+                'Services never import a host (electron/main, electron/preload, electron/server): the hosts compose the services.',
             },
           ],
         },
@@ -87,7 +139,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/services/**', '**/handlers/**'], message: 'The preload only bridges IPC; it never loads services.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/services/**', '**/handlers/**'],
+              message: 'The preload only bridges IPC; it never loads services.',
+            },
+          ],
+        },
       ],
     },
   },

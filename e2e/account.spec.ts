@@ -5,7 +5,11 @@ import { sandboxTest as test } from './helpers/sandbox.ts';
 /** Sign in / out from the console against the Local sandbox: cloud choice, interactive sign-in, title bar, sign-out. */
 test.use({ ignoreHTTPSErrors: true });
 
-test('sign in to the Local sandbox from the console, see the account, sign out', async ({ consolePage: page, sandbox, shot }) => {
+test('sign in to the Local sandbox from the console, see the account, sign out', async ({
+  consolePage: page,
+  sandbox,
+  shot,
+}) => {
   await page.getByTestId('action-signIn').click();
   await expect(page.getByTestId('account-screen')).toBeVisible();
   await page.getByTestId('account-cloud').click();

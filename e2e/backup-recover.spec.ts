@@ -17,7 +17,10 @@ async function makeSource(root: string): Promise<void> {
   await mkdir(join(root, 'Ünïcødé — 日本語'), { recursive: true });
   await writeFile(join(root, 'readme.txt'), 'Offline Backup Console e2e\n'.repeat(500));
   await writeFile(join(root, 'empty.txt'), '');
-  await writeFile(join(root, 'docs', 'report.csv'), Array.from({ length: 5000 }, (_, i) => `${i},row ${i},${i * 3.14}`).join('\n'));
+  await writeFile(
+    join(root, 'docs', 'report.csv'),
+    Array.from({ length: 5000 }, (_, i) => `${i},row ${i},${i * 3.14}`).join('\n'),
+  );
   await writeFile(join(root, 'docs', 'deep', 'deeper', 'deepest', 'leaf.bin'), randomBytes(300_000));
   const big = randomBytes(3 * 1024 * 1024 + 17);
   await writeFile(join(root, 'random.bin'), big);
@@ -48,7 +51,10 @@ async function browseTo(page: Page, opener: string, path: string): Promise<void>
   await expect(dialog).toBeHidden();
 }
 
-async function walkBackUpNowToConfirm(page: Page, opts: { source: string; stagingLocation: string; job: string }): Promise<void> {
+async function walkBackUpNowToConfirm(
+  page: Page,
+  opts: { source: string; stagingLocation: string; job: string },
+): Promise<void> {
   await page.getByTestId('action-backUpNow').click();
   await expect(page.getByTestId('bun-wizard')).toBeVisible();
   // No schedule: Back Up Now asks for one first (as MARS does); these runs are one-off backups.
@@ -83,7 +89,11 @@ async function walkBackUpNowToConfirm(page: Page, opts: { source: string; stagin
   await expect(page.getByTestId('bun-summary-job')).toHaveText(opts.job);
 }
 
-test('Back Up Now then Recover Data round-trips a mixed tree byte for byte', async ({ consolePage: page, host, shot }) => {
+test('Back Up Now then Recover Data round-trips a mixed tree byte for byte', async ({
+  consolePage: page,
+  host,
+  shot,
+}) => {
   const source = join(host.tmpDir, 'source');
   const stagingLocation = join(host.tmpDir, 'staging');
   const restore = join(host.tmpDir, 'restore');
@@ -156,7 +166,11 @@ test('Back Up Now then Recover Data round-trips a mixed tree byte for byte', asy
   expect(Math.abs(t1 - t0)).toBeLessThan(2000);
 });
 
-test('a running backup can be cancelled, then resumed after a wrong passphrase is refused', async ({ consolePage: page, host, shot }) => {
+test('a running backup can be cancelled, then resumed after a wrong passphrase is refused', async ({
+  consolePage: page,
+  host,
+  shot,
+}) => {
   test.setTimeout(300_000); // two runs over 600 MiB; the engine's speed depends on the machine's load
   const source = join(host.tmpDir, 'big');
   const stagingLocation = join(host.tmpDir, 'staging');
@@ -182,7 +196,9 @@ test('a running backup can be cancelled, then resumed after a wrong passphrase i
   await expect(page.getByTestId('bun-status')).toHaveAttribute('data-status', 'running');
   // Into the second 64 MiB pack: the writer commits (and reads back) a full pack before it starts the next one,
   // so the cancelled run leaves a committed pack to resume from.
-  await expect.poll(async () => toBytes(await page.getByTestId('bun-counter-bytesWritten').textContent()), { timeout: 120_000 }).toBeGreaterThan(80 * 1024 * 1024);
+  await expect
+    .poll(async () => toBytes(await page.getByTestId('bun-counter-bytesWritten').textContent()), { timeout: 120_000 })
+    .toBeGreaterThan(80 * 1024 * 1024);
   await shot('backup-running');
   await page.getByTestId('task-progress-cancel').click();
   await expect(page.getByTestId('bun-status')).toHaveAttribute('data-status', 'cancelled', { timeout: 10_000 });
@@ -198,7 +214,9 @@ test('a running backup can be cancelled, then resumed after a wrong passphrase i
   await page.getByTestId('bun-passphrase').fill('a different passphrase of enough length');
   await page.getByTestId('bun-passphrase').press('Enter'); // keyboard: Enter in a valid page's field is Next
   // backup:checkPassphrase checks it against the unfinished job's seed.json before the wizard goes on.
-  await expect(page.getByTestId('bun-passphrase-error')).toContainText('does not match the one used for backup job "e2e-cancel"');
+  await expect(page.getByTestId('bun-passphrase-error')).toContainText(
+    'does not match the one used for backup job "e2e-cancel"',
+  );
   await expect(page.getByTestId('bun-passphrase')).toBeVisible();
   await shot('backup-wrong-passphrase');
   await page.getByTestId('bun-passphrase').fill(PASSPHRASE);

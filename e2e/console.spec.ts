@@ -1,7 +1,11 @@
 import { test, expect } from './fixtures.ts';
 import { ConsolePage } from './pages/console-page.ts';
 
-test('the console loads, is interactive quickly and shows the Actions pane and Jobs view', async ({ page, host, shot }) => {
+test('the console loads, is interactive quickly and shows the Actions pane and Jobs view', async ({
+  page,
+  host,
+  shot,
+}) => {
   const t0 = Date.now();
   await page.goto(host.consoleUrl);
   const c = new ConsolePage(page);

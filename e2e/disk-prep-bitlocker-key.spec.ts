@@ -38,11 +38,41 @@ async function signIn(page: Page, sandbox: SandboxHandle): Promise<void> {
 }
 
 /** `obc diskprep … --bitlocker-key` stopped (kill -9) right after the first file is committed: the disk is this job's, unfinished. */
-async function cliStoppedMidCopy(dataDir: string, stagingLocation: string, job: string, disk: string, key: string): Promise<void> {
-  const env = { ...process.env, OBC_DATA_DIR: dataDir, OBC_PASSPHRASE: PASSPHRASE, OBC_TEST_HOOKS: '1', OBC_DISKPREP_HALT_AT: 'committed:0' } as Record<string, string>;
+async function cliStoppedMidCopy(
+  dataDir: string,
+  stagingLocation: string,
+  job: string,
+  disk: string,
+  key: string,
+): Promise<void> {
+  const env = {
+    ...process.env,
+    OBC_DATA_DIR: dataDir,
+    OBC_PASSPHRASE: PASSPHRASE,
+    OBC_TEST_HOOKS: '1',
+    OBC_DISKPREP_HALT_AT: 'committed:0',
+  } as Record<string, string>;
   // The manifests' container SAS from a file (--no-job without a sign-in); the console's later run signs its own.
   const sas = await writeSasFile(dataDir, testCredential, job, 'backups');
-  const child = spawn(process.execPath, [CLI, 'diskprep', `s:${stagingLocation}`, '--job', job, '--disk', disk, '--bitlocker-key', `${disk}=${key}`, '--no-job', '--container-sas', sas, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'diskprep',
+      `s:${stagingLocation}`,
+      '--job',
+      job,
+      '--disk',
+      disk,
+      '--bitlocker-key',
+      `${disk}=${key}`,
+      '--no-job',
+      '--container-sas',
+      sas,
+      '--json',
+    ],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -59,7 +89,12 @@ async function cliStoppedMidCopy(dataDir: string, stagingLocation: string, job: 
   await gone;
 }
 
-test('a disk already BitLocker-encrypted is accepted with its recovery password instead of being erased', async ({ consolePage: page, sandbox, work, shot }) => {
+test('a disk already BitLocker-encrypted is accepted with its recovery password instead of being erased', async ({
+  consolePage: page,
+  sandbox,
+  work,
+  shot,
+}) => {
   test.setTimeout(180_000);
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
   const { stagingLocation } = await makeBackup(page, sandbox, work, JOB, PASSPHRASE, [3, 2]);
@@ -79,7 +114,9 @@ test('a disk already BitLocker-encrypted is accepted with its recovery password 
   const dialog = page.getByTestId('dp-key-dialog');
   await expect(dialog).toContainText('not erased');
   await page.getByTestId('dp-key-input').fill('238810-662377-4');
-  await expect(page.getByTestId('dp-key-message')).toContainText('Group 2 (662377) is not part of a valid BitLocker recovery password');
+  await expect(page.getByTestId('dp-key-message')).toContainText(
+    'Group 2 (662377) is not part of a valid BitLocker recovery password',
+  );
   if (SCREENS) await dialog.screenshot({ path: join(SCREENS, 'key-dialog-typo.png') });
   await shot('disk-prep-key-dialog-typo');
   // Pasted without dashes: accepted and normalized.
@@ -90,7 +127,9 @@ test('a disk already BitLocker-encrypted is accepted with its recovery password 
   await expect(dialog).toBeHidden();
 
   // The row keeps its volume; the key is masked and appears nowhere in full.
-  await expect(page.getByTestId('disk-keeps-KEYDISK1')).toHaveText('Keeps its BitLocker volume (key given)key ••••••-…-483076');
+  await expect(page.getByTestId('disk-keeps-KEYDISK1')).toHaveText(
+    'Keeps its BitLocker volume (key given)key ••••••-…-483076',
+  );
   await expect(page.getByTestId('disk-key-KEYDISK1')).toHaveText('Change key…');
   expect(await page.locator('body').innerText()).not.toContain(KEY);
   expect(await page.locator('body').innerText()).not.toContain(KEY.replace(/-/g, ''));
@@ -108,14 +147,25 @@ test('a disk already BitLocker-encrypted is accepted with its recovery password 
 
   // The rehearsal disk took the given key as its BitLocker key (the sealed drives.json holds the same one).
   const appInfo = await invoke<{ dataDir: string }>(page, 'app:info', {});
-  const desc = JSON.parse(await readFile(join(appInfo.dataDir, 'rehearsal-disks', 'KEYDISK1', 'obc-disk.json'), 'utf8')) as { bitLockerKey?: string; jobName?: string };
+  const desc = JSON.parse(
+    await readFile(join(appInfo.dataDir, 'rehearsal-disks', 'KEYDISK1', 'obc-disk.json'), 'utf8'),
+  ) as { bitLockerKey?: string; jobName?: string };
   expect(desc).toMatchObject({ bitLockerKey: KEY, jobName: JOB });
-  const drives = await invoke<{ driveList?: Array<{ driveId: string; bitLockerKey: string }> }>(page, 'diskprep:drives', { stagingLocation, job: JOB, passphrase: PASSPHRASE, revealKeys: true });
+  const drives = await invoke<{ driveList?: Array<{ driveId: string; bitLockerKey: string }> }>(
+    page,
+    'diskprep:drives',
+    { stagingLocation, job: JOB, passphrase: PASSPHRASE, revealKeys: true },
+  );
   expect(drives.driveList).toEqual([expect.objectContaining({ driveId: 'KEYDISK1', bitLockerKey: KEY })]);
   await shot('disk-prep-key-copied');
 });
 
-test('a key that is not the volume’s is refused by the host and shown on the copy step; the right key continues', async ({ consolePage: page, sandbox, work, shot }) => {
+test('a key that is not the volume’s is refused by the host and shown on the copy step; the right key continues', async ({
+  consolePage: page,
+  sandbox,
+  work,
+  shot,
+}) => {
   test.setTimeout(180_000);
   const job = 'seed-key2';
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
@@ -145,7 +195,9 @@ test('a key that is not the volume’s is refused by the host and shown on the c
   const error = page.getByTestId('dp-copy-error');
   await expect(error).toHaveAttribute('data-wrong-key', 'true', { timeout: 60_000 });
   await expect(error).toContainText('The BitLocker key does not match');
-  await expect(error).toContainText("The BitLocker key given for disk KEYDISK2 does not match the volume's recovery password.");
+  await expect(error).toContainText(
+    "The BitLocker key given for disk KEYDISK2 does not match the volume's recovery password.",
+  );
   expect(await page.locator('body').innerText()).not.toContain(OTHER_KEY);
   if (SCREENS) await page.getByTestId('dp-copy').screenshot({ path: join(SCREENS, 'copy-wrong-key.png') });
   await shot('disk-prep-key-wrong');
@@ -159,5 +211,8 @@ test('a key that is not the volume’s is refused by the host and shown on the c
   await page.getByTestId('dp-key-accept').click();
   await next.click();
   await expect(page.getByTestId('dp-copy')).toHaveAttribute('data-status', /succeeded/, { timeout: 120_000 });
-  expect(JSON.parse(await readFile(join(disk, 'obc-disk.json'), 'utf8'))).toMatchObject({ bitLockerKey: KEY, jobName: job });
+  expect(JSON.parse(await readFile(join(disk, 'obc-disk.json'), 'utf8'))).toMatchObject({
+    bitLockerKey: KEY,
+    jobName: job,
+  });
 });

@@ -15,7 +15,13 @@ import { makeBackup } from './helpers/staged-backup.ts';
 const PASSPHRASE = 'e2e disk prep passphrase: purple monkey dishwasher';
 const JOB = 'seed-wait';
 
-test('waiting for another disk: cancel keeps the disk; after a restart the job resumes and waits again', async ({ consolePage: page, sandbox, work, host, shot }) => {
+test('waiting for another disk: cancel keeps the disk; after a restart the job resumes and waits again', async ({
+  consolePage: page,
+  sandbox,
+  work,
+  host,
+  shot,
+}) => {
   test.setTimeout(240_000);
   const { stagingLocation } = await makeBackup(page, sandbox, work, JOB, PASSPHRASE);
   const disk = join(work, 'disk-w1');
@@ -23,7 +29,12 @@ test('waiting for another disk: cancel keeps the disk; after a restart the job r
   // Disk Prep signs the manifests' container SAS through the Azure layer: signed in first.
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
   await signInThroughApi(page, sandbox);
-  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { stagingLocation, job: JOB, disks: [{ id: disk, confirmErase: true }], passphrase: PASSPHRASE });
+  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', {
+    stagingLocation,
+    job: JOB,
+    disks: [{ id: disk, confirmErase: true }],
+    passphrase: PASSPHRASE,
+  });
 
   // The Jobs view (console home): the task waits for the user; nothing is red.
   const row = page.getByTestId(`job-row-${taskId}`);

@@ -22,9 +22,15 @@ const JOB = 'seed-e2e';
 // The sign-in window shows the sandbox identity server, whose certificate comes from the sandbox's own test CA.
 test.use({ ignoreHTTPSErrors: true });
 
-const makeBackup = (page: Page, sb: SandboxHandle, work: string, job = JOB, mib: [number, number] = [40, 32]) => makeStagedBackup(page, sb, work, job, PASSPHRASE, mib);
+const makeBackup = (page: Page, sb: SandboxHandle, work: string, job = JOB, mib: [number, number] = [40, 32]) =>
+  makeStagedBackup(page, sb, work, job, PASSPHRASE, mib);
 
-test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter, verify', async ({ consolePage: page, sandbox, work, shot }) => {
+test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter, verify', async ({
+  consolePage: page,
+  sandbox,
+  work,
+  shot,
+}) => {
   test.setTimeout(300_000);
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
   const { stagingLocation } = await makeBackup(page, sandbox, work);
@@ -79,7 +85,9 @@ test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter
   //    the same task continues on the second disk.
   await expect(page.getByTestId('dp-needs-disk')).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('dp-copy')).toHaveAttribute('data-status', 'waiting');
-  await expect(page.getByTestId('dp-needs-disk')).toContainText(/At least [\d.]+ MiB more capacity is needed for 1 remaining file/);
+  await expect(page.getByTestId('dp-needs-disk')).toContainText(
+    /At least [\d.]+ MiB more capacity is needed for 1 remaining file/,
+  );
   await expect(page.getByTestId('dp-copy-error')).toBeHidden();
   await expect(page.getByTestId('dp-disk-progress-E2EDISK1')).toHaveAttribute('data-phase', 'done');
   await expect(page.getByTestId('status-tasks-waiting')).toHaveText('1 waiting for you');
@@ -87,7 +95,9 @@ test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter
   await expect(page.getByTestId('dp-copy').getByTestId('task-progress-cancel')).toHaveText('Stop copying');
   await expect(page.getByTestId('wizard-cancel')).toHaveText('Close');
   await shot('disk-prep-5-needs-disk');
-  const waitingId = (await invoke<{ waitingTaskId?: string }>(page, 'diskprep:status', { stagingLocation, job: JOB })).waitingTaskId ?? '';
+  const waitingId =
+    (await invoke<{ waitingTaskId?: string }>(page, 'diskprep:status', { stagingLocation, job: JOB })).waitingTaskId ??
+    '';
   expect(waitingId).not.toBe('');
 
   // The Jobs view shows the same task as waiting, in the attention colour, with what it waits for.
@@ -95,7 +105,9 @@ test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter
   const row = page.getByTestId(`job-row-${waitingId}`);
   await expect(row).toHaveAttribute('data-status', 'waiting');
   await expect(row.getByTestId('job-status')).toHaveText('Waiting for you');
-  await expect(row.getByTestId('job-message')).toContainText(/^Waiting for another disk: at least [\d.]+ MiB more \(1 file, [\d.]+ MiB left\)/);
+  await expect(row.getByTestId('job-message')).toContainText(
+    /^Waiting for another disk: at least [\d.]+ MiB more \(1 file, [\d.]+ MiB left\)/,
+  );
   await expect(row.getByTestId('task-progress-cancel')).toBeEnabled();
   await expect(row.getByTestId('job-dismiss')).toHaveCount(0);
   await expect(page.locator('[data-testid^="job-row-"][data-status="failed"]')).toHaveCount(0);
@@ -226,7 +238,12 @@ test('prepare two rehearsal disks, ship, track, import in the sandbox datacenter
   await expect(page.getByTestId('ij-cleanup-done')).toContainText(join(stagingLocation, JOB));
 });
 
-test('a byte flipped on a disk before shipping shows up as a drive error in the job details', async ({ consolePage: page, sandbox, work, shot }) => {
+test('a byte flipped on a disk before shipping shows up as a drive error in the job details', async ({
+  consolePage: page,
+  sandbox,
+  work,
+  shot,
+}) => {
   test.setTimeout(180_000);
   const job = 'seed-flip';
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
@@ -235,18 +252,44 @@ test('a byte flipped on a disk before shipping shows up as a drive error in the 
   await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'FLIP1', capacity: '64M' });
   // Signed in first: Disk Prep signs the manifests' container SAS through the Azure layer.
   await signInThroughApi(page, sandbox);
-  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { stagingLocation, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
+  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', {
+    stagingLocation,
+    job,
+    disks: [{ id: diskPath, confirmErase: true }],
+    passphrase: PASSPHRASE,
+  });
   await waitTask(page, taskId);
-  await invoke(page, 'azure:registerProvider', { subscriptionId: sandbox.subscriptionId, namespace: 'Microsoft.ImportExport' });
-  const drives = await invoke<{ driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }> }>(page, 'diskprep:drives', { stagingLocation, job, revealKeys: true, passphrase: PASSPHRASE });
-  const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', { subscriptionId: sandbox.subscriptionId });
+  await invoke(page, 'azure:registerProvider', {
+    subscriptionId: sandbox.subscriptionId,
+    namespace: 'Microsoft.ImportExport',
+  });
+  const drives = await invoke<{
+    driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }>;
+  }>(page, 'diskprep:drives', { stagingLocation, job, revealKeys: true, passphrase: PASSPHRASE });
+  const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', {
+    subscriptionId: sandbox.subscriptionId,
+  });
   const ref = { subscriptionId: sandbox.subscriptionId, resourceGroup: 'backup-rg', jobName: job };
   await invoke(page, 'jobs:create', {
     ...ref,
     location: 'westus',
     storageAccountId: accounts.find((a) => a.name === 'obcseedv2')!.id,
-    drives: drives.driveList.map(({ driveId, bitLockerKey, manifestFile, manifestHash }) => ({ driveId, bitLockerKey, manifestFile, manifestHash })),
-    returnAddress: { contactName: 'Dana Admin', phone: '+1 425 555 0100', email: 'dana@contoso.example', streetAddress1: '1 Main Street', city: 'Redmond', stateOrProvince: 'WA', postalCode: '98052', countryOrRegion: 'United States' },
+    drives: drives.driveList.map(({ driveId, bitLockerKey, manifestFile, manifestHash }) => ({
+      driveId,
+      bitLockerKey,
+      manifestFile,
+      manifestHash,
+    })),
+    returnAddress: {
+      contactName: 'Dana Admin',
+      phone: '+1 425 555 0100',
+      email: 'dana@contoso.example',
+      streetAddress1: '1 Main Street',
+      city: 'Redmond',
+      stateOrProvince: 'WA',
+      postalCode: '98052',
+      countryOrRegion: 'United States',
+    },
     returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123456789' },
     diagnosticsPath: 'waimportexport',
   });
@@ -256,7 +299,8 @@ test('a byte flipped on a disk before shipping shows up as a drive error in the 
     for (const e of await readdir(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
       if (e.isDirectory()) await walk(p);
-      else if (!e.name.startsWith('obc-') && e.name !== 'DriveManifest.xml') files.push({ path: p, size: (await stat(p)).size });
+      else if (!e.name.startsWith('obc-') && e.name !== 'DriveManifest.xml')
+        files.push({ path: p, size: (await stat(p)).size });
     }
   };
   await walk(diskPath);
@@ -267,7 +311,15 @@ test('a byte flipped on a disk before shipping shows up as a drive error in the 
   b[0] ^= 0xff;
   await fh.write(b, 0, 1, 1000);
   await fh.close();
-  await invoke(page, 'jobs:updateShipping', { ...ref, deliveryPackage: { carrierName: 'FedEx', trackingNumber: 'FLIP12345', driveCount: 1, shipDate: new Date().toISOString().slice(0, 10) } });
+  await invoke(page, 'jobs:updateShipping', {
+    ...ref,
+    deliveryPackage: {
+      carrierName: 'FedEx',
+      trackingNumber: 'FLIP12345',
+      driveCount: 1,
+      shipDate: new Date().toISOString().slice(0, 10),
+    },
+  });
   await admin(sandbox, `/jobs/backup-rg/${job}/receive`, { disks: [{ path: diskPath }] });
   await admin(sandbox, `/jobs/backup-rg/${job}/transfer`, {});
 

@@ -15,59 +15,67 @@ import { ScheduleBackupPage } from './pages/schedule-backup-page.ts';
  */
 const PASSPHRASE = 'early checks e2e passphrase: twelve green doors';
 
-plain('the staging check refuses a prepared disk, the source folder itself and a folder inside it, and leaves no trace', async ({ consolePage: page, shot }) => {
-  await withWorkDir('obc-e2e-checks-', async (work) => {
-    const src = join(work, 'source');
-    await mkdir(join(src, 'sub'), { recursive: true });
-    await writeFile(join(src, 'a.txt'), 'a\n');
-    const disk = join(work, 'disk1');
-    await invoke(page, 'diskprep:initFolderDisk', { path: disk, serial: 'CHECK1', capacity: '64M' });
-    await mkdir(join(disk, 'staging'));
-    const good = join(work, 'staging');
-    await mkdir(good);
-    const then = new Date('2025-03-04T05:06:07Z');
-    await utimes(good, then, then);
+plain(
+  'the staging check refuses a prepared disk, the source folder itself and a folder inside it, and leaves no trace',
+  async ({ consolePage: page, shot }) => {
+    await withWorkDir('obc-e2e-checks-', async (work) => {
+      const src = join(work, 'source');
+      await mkdir(join(src, 'sub'), { recursive: true });
+      await writeFile(join(src, 'a.txt'), 'a\n');
+      const disk = join(work, 'disk1');
+      await invoke(page, 'diskprep:initFolderDisk', { path: disk, serial: 'CHECK1', capacity: '64M' });
+      await mkdir(join(disk, 'staging'));
+      const good = join(work, 'staging');
+      await mkdir(good);
+      const then = new Date('2025-03-04T05:06:07Z');
+      await utimes(good, then, then);
 
-    const w = new ScheduleBackupPage(page);
-    await w.open();
-    await w.goNext('items');
-    await w.fill('sb-item-path', src);
-    await page.getByTestId('sb-item-add').click();
-    await w.goNext('schedule');
-    await w.goNext('retention');
-    await w.goNext('initialType');
-    await w.goNext('ownDisk');
-    const error = page.getByTestId('sb-staging-error');
-    await w.fill('sb-staging', src);
-    await expect(error).toContainText('is the backup item itself');
-    await w.fill('sb-staging', join(src, 'sub'));
-    await expect(error).toContainText(`is inside the backup item "${src}"`);
-    await w.fill('sb-staging', join(disk, 'staging'));
-    await expect(error).toContainText('is on a rehearsal disk');
-    await shotThemes(page, shot, 'checks-staging-prepared-disk');
-    await w.fill('sb-staging', good);
-    await expect(page.getByTestId('sb-staging-result')).toContainText('is writable');
-    // The probe left nothing: the folder's modification time is the one it had.
-    expect((await stat(good)).mtime.getTime()).toBe(then.getTime());
-    await page.getByTestId('wizard-cancel').click();
+      const w = new ScheduleBackupPage(page);
+      await w.open();
+      await w.goNext('items');
+      await w.fill('sb-item-path', src);
+      await page.getByTestId('sb-item-add').click();
+      await w.goNext('schedule');
+      await w.goNext('retention');
+      await w.goNext('initialType');
+      await w.goNext('ownDisk');
+      const error = page.getByTestId('sb-staging-error');
+      await w.fill('sb-staging', src);
+      await expect(error).toContainText('is the backup item itself');
+      await w.fill('sb-staging', join(src, 'sub'));
+      await expect(error).toContainText(`is inside the backup item "${src}"`);
+      await w.fill('sb-staging', join(disk, 'staging'));
+      await expect(error).toContainText('is on a rehearsal disk');
+      await shotThemes(page, shot, 'checks-staging-prepared-disk');
+      await w.fill('sb-staging', good);
+      await expect(page.getByTestId('sb-staging-result')).toContainText('is writable');
+      // The probe left nothing: the folder's modification time is the one it had.
+      expect((await stat(good)).mtime.getTime()).toBe(then.getTime());
+      await page.getByTestId('wizard-cancel').click();
 
-    // Back Up Now (one-off): the same refusal before leaving its first page.
-    await page.getByTestId('action-backUpNow').click();
-    await page.getByTestId('bun-no-schedule-continue').click();
-    await page.getByTestId('bun-item-path').fill(src);
-    await page.getByTestId('bun-item-add').click();
-    await page.getByTestId('bun-staging').fill(join(disk, 'staging'));
-    await page.getByTestId('bun-job-name').fill('checks-job');
-    await page.getByTestId('wizard-next').click();
-    await expect(page.getByTestId('bun-staging-error')).toContainText('is on a rehearsal disk');
-    await expect(page.getByTestId('bun-retain')).toHaveCount(0);
-  });
-});
+      // Back Up Now (one-off): the same refusal before leaving its first page.
+      await page.getByTestId('action-backUpNow').click();
+      await page.getByTestId('bun-no-schedule-continue').click();
+      await page.getByTestId('bun-item-path').fill(src);
+      await page.getByTestId('bun-item-add').click();
+      await page.getByTestId('bun-staging').fill(join(disk, 'staging'));
+      await page.getByTestId('bun-job-name').fill('checks-job');
+      await page.getByTestId('wizard-next').click();
+      await expect(page.getByTestId('bun-staging-error')).toContainText('is on a rehearsal disk');
+      await expect(page.getByTestId('bun-retain')).toHaveCount(0);
+    });
+  },
+);
 
 // The sign-in window shows the sandbox identity server, whose certificate comes from the sandbox's own test CA.
 test.use({ ignoreHTTPSErrors: true });
 
-test('the import job\'s resource group is checked on its own page, and the error goes once the field is fixed', async ({ consolePage: page, sandbox, work, shot }) => {
+test("the import job's resource group is checked on its own page, and the error goes once the field is fixed", async ({
+  consolePage: page,
+  sandbox,
+  work,
+  shot,
+}) => {
   test.setTimeout(180_000);
   const src = join(work, 'source');
   await mkdir(src);
@@ -98,7 +106,12 @@ test('the import job\'s resource group is checked on its own page, and the error
   await expect(page.getByTestId('sb-job-rg-check')).toHaveAttribute('data-state', 'ok');
 });
 
-test('Disk Prep: a disk smaller than one pack is warned about, the capacity line counts right, the passphrase is checked before the erase confirmation', async ({ consolePage: page, sandbox, work, shot }) => {
+test('Disk Prep: a disk smaller than one pack is warned about, the capacity line counts right, the passphrase is checked before the erase confirmation', async ({
+  consolePage: page,
+  sandbox,
+  work,
+  shot,
+}) => {
   test.setTimeout(180_000);
   const job = 'seed-checks';
   const { stagingLocation } = await makeBackup(page, sandbox, work, job, PASSPHRASE);
@@ -109,11 +122,15 @@ test('Disk Prep: a disk smaller than one pack is warned about, the capacity line
   await page.getByTestId('wizard-next').click();
   await addRehearsalDisk(page, 'TINY1', '20M');
   await expect(page.getByTestId('disk-row-TINY1')).toHaveAttribute('data-selected', 'true');
-  await expect(page.getByTestId('dp-small-disk')).toContainText(/TINY1 \(20\.0 MiB\) is smaller than one pack of this backup \(6\d\.\d MiB\)/);
+  await expect(page.getByTestId('dp-small-disk')).toContainText(
+    /TINY1 \(20\.0 MiB\) is smaller than one pack of this backup \(6\d\.\d MiB\)/,
+  );
   // 72 MiB of data: the 20 MiB disk takes none of the packs; what remains and the next disk's size add up.
   const cap = page.getByTestId('dp-capacity-text');
   await expect(cap).toContainText('20.0 MiB selected on 1 disk for 72.0 MiB of data');
-  await expect(cap).toContainText(/they take [\d.]+ (B|KiB|MiB), [\d.]+ MiB remain — Disk Prep fills these disks, then asks for another of at least [\d.]+ MiB/);
+  await expect(cap).toContainText(
+    /they take [\d.]+ (B|KiB|MiB), [\d.]+ MiB remain — Disk Prep fills these disks, then asks for another of at least [\d.]+ MiB/,
+  );
   await page.getByTestId('dp-passphrase').fill('not the passphrase of this backup');
   await page.getByTestId('wizard-next').click();
   await expect(page.getByTestId('dp-passphrase-error')).toContainText(/passphrase/i);
@@ -126,7 +143,12 @@ test('Disk Prep: a disk smaller than one pack is warned about, the capacity line
   await page.getByTestId('dp-erase-cancel').click();
 });
 
-test('the tracking dialog says what is missing and refuses a ship date before the job existed; addresses follow their country', async ({ consolePage: page, sandbox, work, shot }) => {
+test('the tracking dialog says what is missing and refuses a ship date before the job existed; addresses follow their country', async ({
+  consolePage: page,
+  sandbox,
+  work,
+  shot,
+}) => {
   test.setTimeout(180_000);
   const job = 'seed-track';
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
@@ -135,19 +157,45 @@ test('the tracking dialog says what is missing and refuses a ship date before th
   await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'TRACK1', capacity: '64M' });
   // Signed in first: Disk Prep signs the manifests' container SAS through the Azure layer.
   await signInThroughApi(page, sandbox);
-  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { stagingLocation, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
+  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', {
+    stagingLocation,
+    job,
+    disks: [{ id: diskPath, confirmErase: true }],
+    passphrase: PASSPHRASE,
+  });
   await waitTask(page, taskId);
-  await invoke(page, 'azure:registerProvider', { subscriptionId: sandbox.subscriptionId, namespace: 'Microsoft.ImportExport' });
-  const drives = await invoke<{ driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }> }>(page, 'diskprep:drives', { stagingLocation, job, revealKeys: true, passphrase: PASSPHRASE });
-  const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', { subscriptionId: sandbox.subscriptionId });
+  await invoke(page, 'azure:registerProvider', {
+    subscriptionId: sandbox.subscriptionId,
+    namespace: 'Microsoft.ImportExport',
+  });
+  const drives = await invoke<{
+    driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }>;
+  }>(page, 'diskprep:drives', { stagingLocation, job, revealKeys: true, passphrase: PASSPHRASE });
+  const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', {
+    subscriptionId: sandbox.subscriptionId,
+  });
   await invoke(page, 'jobs:create', {
     subscriptionId: sandbox.subscriptionId,
     resourceGroup: 'backup-rg',
     jobName: job,
     location: 'westus',
     storageAccountId: accounts.find((a) => a.name === 'obcseedv2')!.id,
-    drives: drives.driveList.map(({ driveId, bitLockerKey, manifestFile, manifestHash }) => ({ driveId, bitLockerKey, manifestFile, manifestHash })),
-    returnAddress: { contactName: 'Dana Admin', phone: '+1 425 555 0100', email: 'dana@contoso.example', streetAddress1: '1 Main Street', city: 'Redmond', stateOrProvince: 'WA', postalCode: '98052', countryOrRegion: 'United States' },
+    drives: drives.driveList.map(({ driveId, bitLockerKey, manifestFile, manifestHash }) => ({
+      driveId,
+      bitLockerKey,
+      manifestFile,
+      manifestHash,
+    })),
+    returnAddress: {
+      contactName: 'Dana Admin',
+      phone: '+1 425 555 0100',
+      email: 'dana@contoso.example',
+      streetAddress1: '1 Main Street',
+      city: 'Redmond',
+      stateOrProvince: 'WA',
+      postalCode: '98052',
+      countryOrRegion: 'United States',
+    },
     returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123456789' },
   });
   await page.getByTestId('action-importJobs').click();
@@ -158,7 +206,9 @@ test('the tracking dialog says what is missing and refuses a ship date before th
   await page.getByTestId('ij-track-count').fill('');
   await page.getByTestId('ij-track-date').fill('');
   await page.getByTestId('ij-track-save').click();
-  await expect(page.getByTestId('ij-track-missing')).toHaveText('Nothing was saved: check the tracking number, number of disks, ship date.');
+  await expect(page.getByTestId('ij-track-missing')).toHaveText(
+    'Nothing was saved: check the tracking number, number of disks, ship date.',
+  );
   await expect(page.getByTestId('ij-track-number-error')).toHaveText('Tracking number is required.');
   await shotThemes(page, shot, 'checks-tracking-blank');
   const yesterday = new Date(Date.now() - 86_400_000);
@@ -176,7 +226,9 @@ test('the tracking dialog says what is missing and refuses a ship date before th
   await page.getByTestId('ship-postalCode').fill('ABCDE');
   await page.getByTestId('ship-stateOrProvince').fill('ZZ');
   await page.getByTestId('ij-return-save').click();
-  await expect(page.getByTestId('ship-postalCode-error')).toHaveText('Postal code "ABCDE" is not a postal code of United States.');
+  await expect(page.getByTestId('ship-postalCode-error')).toHaveText(
+    'Postal code "ABCDE" is not a postal code of United States.',
+  );
   await expect(page.getByTestId('ship-stateOrProvince-error')).toContainText('"ZZ" is not a state of United States');
   await shotThemes(page, shot, 'checks-return-address');
 });

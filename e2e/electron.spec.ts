@@ -30,7 +30,10 @@ test.describe('desktop app (Electron)', () => {
       await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
       expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
       expect(await page.evaluate(() => typeof (window as unknown as { api?: unknown }).api)).toBe('object');
-      expect(await page.evaluate(() => Object.keys((window as unknown as { api: object }).api).sort())).toEqual(['invoke', 'on']);
+      expect(await page.evaluate(() => Object.keys((window as unknown as { api: object }).api).sort())).toEqual([
+        'invoke',
+        'on',
+      ]);
       expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
       await page.screenshot({ path: join(repoRoot, 'test-results', 'screens', 'electron-console.png') });
     } finally {

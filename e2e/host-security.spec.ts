@@ -8,7 +8,11 @@ test('a page without the token cannot connect and says so', async ({ page, host,
   await shot('host-no-token');
 });
 
-test('a page with a stale token (the host was restarted since) says its address is out of date, not that the host is unreachable', async ({ page, host, shot }) => {
+test('a page with a stale token (the host was restarted since) says its address is out of date, not that the host is unreachable', async ({
+  page,
+  host,
+  shot,
+}) => {
   // The token of an earlier run of `npm start`: the WebSocket handshake is refused (HTTP 401) by the running host.
   await page.goto(`${host.origin}/#token=${'A'.repeat(host.token.length)}`);
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'unauthorized');
@@ -28,7 +32,9 @@ test('a page with a stale token (the host was restarted since) says its address 
 
 test('a bad payload gets a validation error and the server keeps serving', async ({ consolePage: page }) => {
   const result = await page.evaluate(async () => {
-    const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(sessionStorage.getItem('obc.token') ?? '')}`);
+    const ws = new WebSocket(
+      `ws://${location.host}/ws?token=${encodeURIComponent(sessionStorage.getItem('obc.token') ?? '')}`,
+    );
     await new Promise((r, j) => {
       ws.onopen = r;
       ws.onerror = j;

@@ -20,14 +20,21 @@ export interface ConsoleHost {
  * Starts browser mode as a real child process (`node scripts/serve.ts`) with its own data dir and test hooks on.
  * `opts.dataDir`: a data dir the test prepared (e.g. runs recorded by obc agent); the test removes it.
  */
-export async function startConsoleHost(env: Record<string, string> = {}, opts: { dataDir?: string } = {}): Promise<ConsoleHost> {
+export async function startConsoleHost(
+  env: Record<string, string> = {},
+  opts: { dataDir?: string } = {},
+): Promise<ConsoleHost> {
   const tmpDir = await mkdtemp(join(tmpdir(), 'obc-e2e-'));
   const dataDir = opts.dataDir ?? join(tmpDir, 'data');
-  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'scripts', 'serve.ts'), '--port', '0', '--data', dataDir, '--no-build'], {
-    cwd: repoRoot,
-    env: { ...process.env, OBC_TEST_HOOKS: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(repoRoot, 'scripts', 'serve.ts'), '--port', '0', '--data', dataDir, '--no-build'],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, OBC_TEST_HOOKS: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += String(d)));
   const consoleUrl = await new Promise<string>((resolveUrl, reject) => {
@@ -41,7 +48,10 @@ export async function startConsoleHost(env: Record<string, string> = {}, opts: {
   // A host that dies mid-test shows only as "connection lost" in the page: say why in the test output.
   let stopping = false;
   child.once('exit', (code, signal) => {
-    if (!stopping) console.error(`console host exited unexpectedly (${code ?? signal}); its stderr ends with:\n${stderr.slice(-4000)}`);
+    if (!stopping)
+      console.error(
+        `console host exited unexpectedly (${code ?? signal}); its stderr ends with:\n${stderr.slice(-4000)}`,
+      );
   });
   const url = new URL(consoleUrl);
   return {

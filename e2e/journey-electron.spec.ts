@@ -20,13 +20,21 @@ if (binary.path === null) console.log(`Electron journey skipped: Electron cannot
 test.describe('desktop app (Electron)', () => {
   test.skip(binary.path === null, `Electron cannot run here: ${binary.path === null ? binary.reason : ''}`);
 
-  test('the whole journey in the desktop app: schedule, back up, prepare disks, ship, import, verify, recover from the container', async ({ sandbox, work }) => {
+  test('the whole journey in the desktop app: schedule, back up, prepare disks, ship, import, verify, recover from the container', async ({
+    sandbox,
+    work,
+  }) => {
     test.setTimeout(600_000);
     await buildElectron();
     const app = await electron.launch({
       executablePath: binary.path ?? undefined,
       args: [repoRoot],
-      env: { ...process.env, OBC_DATA_DIR: join(work, 'data'), OBC_TEST_HOOKS: '1', OBC_SANDBOX_CLOUD: join(sandbox.dataDir, 'cloud.json') },
+      env: {
+        ...process.env,
+        OBC_DATA_DIR: join(work, 'data'),
+        OBC_TEST_HOOKS: '1',
+        OBC_SANDBOX_CLOUD: join(sandbox.dataDir, 'cloud.json'),
+      },
     });
     // The desktop host hands sign-in pages to the system browser; the test completes them in its own browser instead.
     const signInBrowser = await launchSignInBrowser();

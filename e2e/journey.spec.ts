@@ -16,7 +16,11 @@ import { popupSignIn } from './helpers/sign-in.ts';
 // The console's data dir lives in the work folder, so that it outlives a console stopped for the agent's runs.
 const test = sandboxTest.extend<{ hosts: ConsoleHosts }>({
   hosts: async ({ sandbox, work }, use) => {
-    const hosts: ConsoleHosts = { current: null, dataDir: join(work, 'data'), env: { OBC_SANDBOX_CLOUD: join(sandbox.dataDir, 'cloud.json') } };
+    const hosts: ConsoleHosts = {
+      current: null,
+      dataDir: join(work, 'data'),
+      env: { OBC_SANDBOX_CLOUD: join(sandbox.dataDir, 'cloud.json') },
+    };
     await use(hosts);
     await hosts.current?.stop();
   },
@@ -30,10 +34,22 @@ test.use({ ignoreHTTPSErrors: true });
 // Every click and fill is bounded too (a missing element fails in 30 s, not at the test timeout).
 test.use({ actionTimeout: 30_000 });
 
-test('the whole journey: schedule, back up, prepare disks, ship, import, verify, recover, then online runs and retention', async ({ consolePage: page, sandbox, work, shot, hosts }) => {
+test('the whole journey: schedule, back up, prepare disks, ship, import, verify, recover, then online runs and retention', async ({
+  consolePage: page,
+  sandbox,
+  work,
+  shot,
+  hosts,
+}) => {
   test.setTimeout(600_000);
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-  const j = { page, sandbox, work, shot: await numberedShots(shot, 'journey'), signIn: popupSignIn(page, sandbox.users[0]) };
+  const j = {
+    page,
+    sandbox,
+    work,
+    shot: await numberedShots(shot, 'journey'),
+    signIn: popupSignIn(page, sandbox.users[0]),
+  };
   const p = await runJourney(j);
   await test.step('Online runs by obc agent, Jobs, retention, restore an older point', () => onlineRuns(j, p, hosts));
   await test.step('Back Up Now online from the console, its point in Recover Data', () => backUpNowOnline(j, p));

@@ -40,7 +40,10 @@ async function scheduleOnline(page: Page, source: string): Promise<ScheduleBacku
   return w;
 }
 
-test('the sign-in error of the global cloud without a client id wraps, and the page says how to register the app', async ({ consolePage: page, shot }) => {
+test('the sign-in error of the global cloud without a client id wraps, and the page says how to register the app', async ({
+  consolePage: page,
+  shot,
+}) => {
   await page.setViewportSize({ width: 1366, height: 860 });
   await page.getByTestId('action-signIn').click();
   await expect(page.getByTestId('account-status')).toContainText('Not signed in to Azure');
@@ -55,7 +58,10 @@ test('the sign-in error of the global cloud without a client id wraps, and the p
   // One paragraph: how an organisation registers the app, where to paste its id, a link to Microsoft's steps.
   const panel = page.getByTestId('client-id-panel');
   await expect(panel).toContainText('App registrations → New registration');
-  await expect(page.getByTestId('client-id-steps-link')).toHaveAttribute('href', /^https:\/\/learn\.microsoft\.com\/.*register-app/);
+  await expect(page.getByTestId('client-id-steps-link')).toHaveAttribute(
+    'href',
+    /^https:\/\/learn\.microsoft\.com\/.*register-app/,
+  );
   await page.getByTestId('client-id-input').fill('not-a-guid');
   await page.getByTestId('client-id-save').click();
   await expect(page.getByTestId('client-id-error')).toContainText('is not an Application (client) ID');
@@ -63,10 +69,15 @@ test('the sign-in error of the global cloud without a client id wraps, and the p
   await page.getByTestId('client-id-input').fill('11111111-2222-3333-4444-555555555555');
   await page.getByTestId('client-id-save').click();
   await expect(panel).toHaveCount(0);
-  expect((await invoke<{ clientId?: string }>(page, 'settings:get', {})).clientId).toBe('11111111-2222-3333-4444-555555555555');
+  expect((await invoke<{ clientId?: string }>(page, 'settings:get', {})).clientId).toBe(
+    '11111111-2222-3333-4444-555555555555',
+  );
 });
 
-test('the wizard footer stays in view at 1400×900, Back and Cancel are disabled after Finish', async ({ consolePage: page, shot }) => {
+test('the wizard footer stays in view at 1400×900, Back and Cancel are disabled after Finish', async ({
+  consolePage: page,
+  shot,
+}) => {
   await withWorkDir('obc-e2e-layout-', async (work) => {
     const source = join(work, 'source folder');
     await mkdir(source, { recursive: true });
@@ -96,7 +107,10 @@ test('the wizard footer stays in view at 1400×900, Back and Cancel are disabled
   });
 });
 
-test('no word breaks in the middle at 1024 px, no error codes and no backslashes in the text on Linux', async ({ consolePage: page, shot }) => {
+test('no word breaks in the middle at 1024 px, no error codes and no backslashes in the text on Linux', async ({
+  consolePage: page,
+  shot,
+}) => {
   await withWorkDir('obc-e2e-layout-', async (work) => {
     await page.setViewportSize({ width: 1024, height: 768 });
     // A task that fails: the staging location is a file.
@@ -141,7 +155,10 @@ test('no word breaks in the middle at 1024 px, no error codes and no backslashes
   });
 });
 
-test('one date format, from the OS locale of the host; the Encryption tab speaks of the passphrase', async ({ browser, shot }) => {
+test('one date format, from the OS locale of the host; the Encryption tab speaks of the passphrase', async ({
+  browser,
+  shot,
+}) => {
   // The host runs in German; the browser in English: dates follow the host (the OS), not the browser.
   const host = await startConsoleHost({ LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' });
   const page = await browser.newPage();
@@ -154,8 +171,17 @@ test('one date format, from the OS locale of the host; the Encryption tab speaks
       await writeFile(join(source, 'a.txt'), 'a\n');
       await scheduleOnline(page, source);
       await page.getByTestId('sb-progress-close').click();
-      const view = await invoke<{ nextRuns: string[]; policy: { schedule: { timeZone: string } } }>(page, 'policy:get', {});
-      const de = (iso: string) => new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium', timeStyle: 'short', timeZone: view.policy.schedule.timeZone }).format(new Date(iso));
+      const view = await invoke<{ nextRuns: string[]; policy: { schedule: { timeZone: string } } }>(
+        page,
+        'policy:get',
+        {},
+      );
+      const de = (iso: string) =>
+        new Intl.DateTimeFormat('de-DE', {
+          dateStyle: 'medium',
+          timeStyle: 'short',
+          timeZone: view.policy.schedule.timeZone,
+        }).format(new Date(iso));
       await expect(page.getByTestId('next-backup')).toHaveText(`Next backup: ${de(view.nextRuns[0])}`);
       const { taskId } = await invoke<{ taskId: string }>(page, 'test:demoTask', { steps: 1, intervalMs: 1 });
       const task = await invoke<{ startedAt: string }>(page, 'task:get', { id: taskId });

@@ -19,7 +19,12 @@ const JOB = 'e2e-cont';
 const ACCOUNT = 'obcseedv2';
 test.use({ ignoreHTTPSErrors: true });
 
-test('Recover Data from the blob container after signing in restores byte for byte', async ({ consolePage: page, sandbox, work, shot }) => {
+test('Recover Data from the blob container after signing in restores byte for byte', async ({
+  consolePage: page,
+  sandbox,
+  work,
+  shot,
+}) => {
   test.setTimeout(240_000);
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
   const source = join(work, 'source');
@@ -31,22 +36,43 @@ test('Recover Data from the blob container after signing in restores byte for by
   const { taskId } = await invoke<{ taskId: string }>(page, 'backup:start', {
     items: [source],
     stagingLocation,
-    job: { name: JOB, subscriptionId: sandbox.subscriptionId, resourceGroup: 'backup-rg', storageAccount: ACCOUNT, container: 'backups' },
+    job: {
+      name: JOB,
+      subscriptionId: sandbox.subscriptionId,
+      resourceGroup: 'backup-rg',
+      storageAccount: ACCOUNT,
+      container: 'backups',
+    },
     passphrase: PASSPHRASE,
   });
   await waitTask(page, taskId);
 
   // "Import": the staged files become page blobs, written with the account key the sandbox keeps.
-  const state = JSON.parse(await readFile(join(sandbox.dataDir, 'state.json'), 'utf8')) as { storageAccounts: Record<string, { keys: string[] }> };
-  const svc = new BlobServiceClient(`${sandbox.blobUrl}/${ACCOUNT}/`, caTrustingPipeline(new StorageSharedKeyCredential(ACCOUNT, state.storageAccounts[ACCOUNT].keys[0]), sandbox.caCertPem));
+  const state = JSON.parse(await readFile(join(sandbox.dataDir, 'state.json'), 'utf8')) as {
+    storageAccounts: Record<string, { keys: string[] }>;
+  };
+  const svc = new BlobServiceClient(
+    `${sandbox.blobUrl}/${ACCOUNT}/`,
+    caTrustingPipeline(
+      new StorageSharedKeyCredential(ACCOUNT, state.storageAccounts[ACCOUNT].keys[0]),
+      sandbox.caCertPem,
+    ),
+  );
   const cc = svc.getContainerClient('backups');
   await cc.createIfNotExists();
-  const seed = JSON.parse(await readFile(join(stagingLocation, JOB, 'seed.json'), 'utf8')) as { files: Array<{ path: string }> };
+  const seed = JSON.parse(await readFile(join(stagingLocation, JOB, 'seed.json'), 'utf8')) as {
+    files: Array<{ path: string }>;
+  };
   for (const f of seed.files) {
     const bytes = await readFile(join(stagingLocation, JOB, ...f.path.split('/')));
     const blob = cc.getPageBlobClient(`${JOB}/${f.path}`);
     await blob.create(bytes.length);
-    for (let o = 0; o < bytes.length; o += 4 << 20) await blob.uploadPages(bytes.subarray(o, Math.min(bytes.length, o + (4 << 20))), o, Math.min(4 << 20, bytes.length - o));
+    for (let o = 0; o < bytes.length; o += 4 << 20)
+      await blob.uploadPages(
+        bytes.subarray(o, Math.min(bytes.length, o + (4 << 20))),
+        o,
+        Math.min(4 << 20, bytes.length - o),
+      );
   }
   // Only seed.json stays in the staging folder (as after Verify's clean-up the console keeps a copy of it).
   for (const f of seed.files) await writeFile(join(stagingLocation, JOB, ...f.path.split('/')), 'gone');

@@ -20,7 +20,11 @@ const ROOT = resolve(import.meta.dirname, '..');
 const run = promisify(execFile);
 
 async function obc(dataDir: string, ...args: string[]): Promise<void> {
-  await run(process.execPath, [join(ROOT, 'electron', 'cli', 'index.ts'), ...args], { cwd: ROOT, env: { ...process.env, OBC_DATA_DIR: dataDir }, timeout: 120_000 });
+  await run(process.execPath, [join(ROOT, 'electron', 'cli', 'index.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, OBC_DATA_DIR: dataDir },
+    timeout: 120_000,
+  });
 }
 
 async function browseTo(page: Page, opener: string, path: string): Promise<void> {
@@ -49,7 +53,12 @@ test('Recover Data from two prepared disks alone restores byte for byte', async 
   await writeFile(join(source, 'docs', 'naïve café.txt'), 'unicode\n');
   await mkdir(stagingLocation);
 
-  const { taskId } = await invoke<{ taskId: string }>(page, 'backup:start', { items: [source], stagingLocation, job: { name: JOB, container: 'seed' }, passphrase: PASSPHRASE });
+  const { taskId } = await invoke<{ taskId: string }>(page, 'backup:start', {
+    items: [source],
+    stagingLocation,
+    job: { name: JOB, container: 'seed' },
+    passphrase: PASSPHRASE,
+  });
   await waitTask(page, taskId);
 
   // Two rehearsal disks, 70 MiB and 20 MiB: the first takes the 64 MiB pack and the catalog (first fit), the second
@@ -59,10 +68,26 @@ test('Recover Data from two prepared disks alone restores byte for byte', async 
   const passFile = join(host.tmpDir, 'pass.txt');
   await writeFile(passFile, PASSPHRASE);
   const disks = [join(host.tmpDir, 'disk1'), join(host.tmpDir, 'disk2')];
-  for (const [i, d] of disks.entries()) await obc(cliData, 'disks', 'init', d, '--serial', `E2EREC${i + 1}`, '--capacity', ['70M', '20M'][i]);
+  for (const [i, d] of disks.entries())
+    await obc(cliData, 'disks', 'init', d, '--serial', `E2EREC${i + 1}`, '--capacity', ['70M', '20M'][i]);
   // No datacenter here: a container SAS of the right shape from a file instead of a sign-in.
   const sas = await writeSasFile(host.tmpDir, testCredential, JOB, 'seed');
-  await obc(cliData, 'diskprep', `s:${stagingLocation}`, '--job', JOB, '--disk', disks[0], '--disk', disks[1], '--passphrase-file', passFile, '--no-job', '--container-sas', sas);
+  await obc(
+    cliData,
+    'diskprep',
+    `s:${stagingLocation}`,
+    '--job',
+    JOB,
+    '--disk',
+    disks[0],
+    '--disk',
+    disks[1],
+    '--passphrase-file',
+    passFile,
+    '--no-job',
+    '--container-sas',
+    sas,
+  );
   await rename(stagingLocation, `${stagingLocation}-shipped-away`);
 
   await page.getByTestId('action-recoverData').click();

@@ -24,7 +24,10 @@ async function signIn(page: Page, username: string, password: string): Promise<v
   await expect(page.getByTestId('account-status')).toHaveAttribute('data-signed-in', 'true');
 }
 
-test('start the Local sandbox from the console and sign in to it with a user shown there', async ({ consolePage: page, shot }) => {
+test('start the Local sandbox from the console and sign in to it with a user shown there', async ({
+  consolePage: page,
+  shot,
+}) => {
   // The newcomer's first-run panel leads to the sandbox.
   await page.getByTestId('first-run-rehearse').click();
   await expect(page.getByTestId('account-screen')).toBeVisible();
@@ -55,7 +58,10 @@ test('start the Local sandbox from the console and sign in to it with a user sho
   await expect(panel).toHaveAttribute('data-running', 'false');
 });
 
-test('play the datacenter from the job details: the prepared disk arrives, the data is copied', async ({ consolePage: page, shot }) => {
+test('play the datacenter from the job details: the prepared disk arrives, the data is copied', async ({
+  consolePage: page,
+  shot,
+}) => {
   test.setTimeout(180_000);
   const PASSPHRASE = 'rehearsal e2e passphrase: seven tidy otters';
   const job = 'seed-rehearsal';
@@ -75,29 +81,69 @@ test('play the datacenter from the job details: the prepared disk arrives, the d
     const backup = await invoke<{ taskId: string }>(page, 'backup:start', {
       items: [src],
       stagingLocation,
-      job: { name: job, subscriptionId: sb.subscriptionId, resourceGroup: 'backup-rg', storageAccount: 'obcseedv2', container: 'backups' },
+      job: {
+        name: job,
+        subscriptionId: sb.subscriptionId,
+        resourceGroup: 'backup-rg',
+        storageAccount: 'obcseedv2',
+        container: 'backups',
+      },
       passphrase: PASSPHRASE,
     });
     await waitTask(page, backup.taskId);
     const diskPath = join(work, 'disk-r1');
     await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'REH1', capacity: '64M' });
-    const prep = await invoke<{ taskId: string }>(page, 'diskprep:start', { stagingLocation, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
+    const prep = await invoke<{ taskId: string }>(page, 'diskprep:start', {
+      stagingLocation,
+      job,
+      disks: [{ id: diskPath, confirmErase: true }],
+      passphrase: PASSPHRASE,
+    });
     await waitTask(page, prep.taskId);
     await invoke(page, 'settings:set', { lastStagingLocation: stagingLocation });
-    await invoke(page, 'azure:registerProvider', { subscriptionId: sb.subscriptionId, namespace: 'Microsoft.ImportExport' });
-    const drives = await invoke<{ driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }> }>(page, 'diskprep:drives', { stagingLocation, job, revealKeys: true, passphrase: PASSPHRASE });
-    const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', { subscriptionId: sb.subscriptionId });
+    await invoke(page, 'azure:registerProvider', {
+      subscriptionId: sb.subscriptionId,
+      namespace: 'Microsoft.ImportExport',
+    });
+    const drives = await invoke<{
+      driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }>;
+    }>(page, 'diskprep:drives', { stagingLocation, job, revealKeys: true, passphrase: PASSPHRASE });
+    const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', {
+      subscriptionId: sb.subscriptionId,
+    });
     const ref = { subscriptionId: sb.subscriptionId, resourceGroup: 'backup-rg', jobName: job };
     await invoke(page, 'jobs:create', {
       ...ref,
       location: 'westus',
       storageAccountId: accounts.find((a) => a.name === 'obcseedv2')!.id,
-      drives: drives.driveList.map(({ driveId, bitLockerKey, manifestFile, manifestHash }) => ({ driveId, bitLockerKey, manifestFile, manifestHash })),
-      returnAddress: { contactName: 'Dana Admin', phone: '+1 425 555 0100', email: 'dana@contoso.example', streetAddress1: '1 Main Street', city: 'Redmond', stateOrProvince: 'WA', postalCode: '98052', countryOrRegion: 'United States' },
+      drives: drives.driveList.map(({ driveId, bitLockerKey, manifestFile, manifestHash }) => ({
+        driveId,
+        bitLockerKey,
+        manifestFile,
+        manifestHash,
+      })),
+      returnAddress: {
+        contactName: 'Dana Admin',
+        phone: '+1 425 555 0100',
+        email: 'dana@contoso.example',
+        streetAddress1: '1 Main Street',
+        city: 'Redmond',
+        stateOrProvince: 'WA',
+        postalCode: '98052',
+        countryOrRegion: 'United States',
+      },
       returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123456789' },
       diagnosticsPath: 'waimportexport',
     });
-    await invoke(page, 'jobs:updateShipping', { ...ref, deliveryPackage: { carrierName: 'FedEx', trackingNumber: 'REH12345', driveCount: 1, shipDate: new Date().toISOString().slice(0, 10) } });
+    await invoke(page, 'jobs:updateShipping', {
+      ...ref,
+      deliveryPackage: {
+        carrierName: 'FedEx',
+        trackingNumber: 'REH12345',
+        driveCount: 1,
+        shipDate: new Date().toISOString().slice(0, 10),
+      },
+    });
 
     // The rehearsal box plays the datacenter; the job page follows through its normal refresh.
     await page.getByTestId('action-importJobs').click();

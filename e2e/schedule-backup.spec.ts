@@ -38,7 +38,9 @@ async function makeSource(root: string): Promise<void> {
 async function invoke(page: Page, channel: string, payload: unknown): Promise<unknown> {
   return page.evaluate(
     async ({ channel, payload }) => {
-      const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(sessionStorage.getItem('obc.token') ?? '')}`);
+      const ws = new WebSocket(
+        `ws://${location.host}/ws?token=${encodeURIComponent(sessionStorage.getItem('obc.token') ?? '')}`,
+      );
       await new Promise((r, j) => {
         ws.onopen = r;
         ws.onerror = j;
@@ -138,7 +140,9 @@ test('own disks against the sandbox: sign in, register provider, create containe
   expect((await download).suggestedFilename()).toBe('obc-passphrase.txt');
   await shot('sb-08-passphrase');
   await w.goNext('confirm');
-  await expect(page.getByTestId('sb-confirm-ownDisk')).toContainText('Import job: seed-e2e-1 (resource group backup-rg)');
+  await expect(page.getByTestId('sb-confirm-ownDisk')).toContainText(
+    'Import job: seed-e2e-1 (resource group backup-rg)',
+  );
   await shot('sb-09-confirm');
   await expect(w.next).toHaveText('Finish');
   await w.next.click();
@@ -150,7 +154,12 @@ test('own disks against the sandbox: sign in, register provider, create containe
   await page.getByTestId('sb-progress-close').click();
 
   const file = JSON.parse(await readFile(join(host.dataDir, 'policies.json'), 'utf8'));
-  expect(file.policy.initialBackup.ownDisk).toMatchObject({ storageAccount: 'obcseedv2', container: 'seed-e2e', importJobName: 'seed-e2e-1', jobResourceGroup: 'backup-rg' });
+  expect(file.policy.initialBackup.ownDisk).toMatchObject({
+    storageAccount: 'obcseedv2',
+    container: 'seed-e2e',
+    importJobName: 'seed-e2e-1',
+    jobResourceGroup: 'backup-rg',
+  });
   expect(file.policy.exclusions.patterns).toEqual(['*.tmp']);
   expect(JSON.stringify(file)).not.toContain('correct horse');
 
@@ -174,7 +183,9 @@ test('own disks against the sandbox: sign in, register provider, create containe
   await w.goNext('confirm');
   await w.next.click();
   await expect(page.getByTestId('sb-progress')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
-  await expect(page.getByTestId('sb-run-container-message')).toHaveText('Container "seed-e2e" already exists in obcseedv2; it will be used.');
+  await expect(page.getByTestId('sb-run-container-message')).toHaveText(
+    'Container "seed-e2e" already exists in obcseedv2; it will be used.',
+  );
   await page.getByTestId('sb-progress-close').click();
   const edited = JSON.parse(await readFile(join(host.dataDir, 'policies.json'), 'utf8'));
   expect(edited.policy.exclusions.patterns).toEqual(['*.tmp', '*.mp3']);
@@ -211,7 +222,9 @@ test('every field: a bad value shows its message and blocks Next', async ({ cons
   await page.getByTestId('sb-item-add').click();
   await w.fill('sb-item-path', join(source, 'docs'));
   await page.getByTestId('sb-item-add').click();
-  await expect(w.error('sb-items')).toHaveText(`"${join(source, 'docs')}" is already included in "${source}"; remove one of them.`);
+  await expect(w.error('sb-items')).toHaveText(
+    `"${join(source, 'docs')}" is already included in "${source}"; remove one of them.`,
+  );
   await expect(w.next).toBeDisabled();
   await page.getByTestId('sb-item-remove-1').click();
   await w.fill('sb-ex-pattern', 'a/b.mp3');
@@ -225,8 +238,20 @@ test('every field: a bad value shows its message and blocks Next', async ({ cons
   await page.getByTestId('sb-ex-folder-remove-0').click();
   await w.goNext('schedule');
 
-  await w.expectRejected('sb-time-0', '10:15', 'Time 10:15 is not on a 30-minute boundary; use 10:00 or 10:30.', '21:30', 'sb-times');
-  await w.expectRejected('sb-time-0', '9pm', 'Time "9pm" must be a time of day as HH:MM (00:00–23:30).', '21:00', 'sb-times');
+  await w.expectRejected(
+    'sb-time-0',
+    '10:15',
+    'Time 10:15 is not on a 30-minute boundary; use 10:00 or 10:30.',
+    '21:30',
+    'sb-times',
+  );
+  await w.expectRejected(
+    'sb-time-0',
+    '9pm',
+    'Time "9pm" must be a time of day as HH:MM (00:00–23:30).',
+    '21:00',
+    'sb-times',
+  );
   await page.getByTestId('sb-frequency-weekly').click();
   await page.getByTestId('sb-day-sunday').click();
   await expect(w.error('sb-days')).toHaveText('Choose at least one day of the week.');
@@ -248,7 +273,9 @@ test('every field: a bad value shows its message and blocks Next', async ({ cons
   await w.expectRejected('sb-ret-yearly', '100', 'Yearly retention must be 1 to 99 years (got 100).', '10');
   await w.fill('sb-ret-daily', '9999');
   await w.fill('sb-ret-weekly', '5163');
-  await expect(w.error('sb-ret-total')).toHaveText(/keeps up to 15,184 recovery points; Azure Backup keeps at most 9,999/);
+  await expect(w.error('sb-ret-total')).toHaveText(
+    /keeps up to 15,184 recovery points; Azure Backup keeps at most 9,999/,
+  );
   await expect(w.next).toBeDisabled();
   await shot('sb-bad-retention');
   await w.fill('sb-ret-weekly', '4');
@@ -264,11 +291,23 @@ test('every field: a bad value shows its message and blocks Next', async ({ cons
   await w.fill('sb-staging', host.tmpDir);
   await expect(page.getByTestId('sb-staging-result')).toContainText('is writable');
   await w.expectRejected('sb-subscription', 'abc', /is not a GUID/, '11111111-2222-3333-4444-555555555555');
-  await w.expectRejected('sb-account', 'Bad_Account', 'Storage account name "Bad_Account" must be 3 to 24 lowercase letters and digits.', 'seedacct01');
+  await w.expectRejected(
+    'sb-account',
+    'Bad_Account',
+    'Storage account name "Bad_Account" must be 3 to 24 lowercase letters and digits.',
+    'seedacct01',
+  );
   await w.expectRejected('sb-account-rg', 'rg.', 'Resource group name "rg." may not end with a period.', 'backup-rg');
   // Decision 10: one rule, quoted whole in every message (shared/validators/azure-names.ts).
   for (const bad of ['Bad_Container', 'a--b', 'x'])
-    await w.expectRejected('sb-container', bad, new RegExp(`^Container name "${bad}" .*: a container name is 3 to 63 characters of lowercase letters, digits and single hyphens, starting and ending with a letter or digit\\.$`), 'seed-data');
+    await w.expectRejected(
+      'sb-container',
+      bad,
+      new RegExp(
+        `^Container name "${bad}" .*: a container name is 3 to 63 characters of lowercase letters, digits and single hyphens, starting and ending with a letter or digit\\.$`,
+      ),
+      'seed-data',
+    );
   await w.expectRejected('sb-job-name', '9job', 'Job name "9job" must start with a lowercase letter.', 'seed-1');
   await w.expectRejected('sb-job-rg', '', 'Import job resource group is required.', 'backup-rg');
   await w.fill('sb-job-name', 'UPPER');
@@ -285,7 +324,12 @@ test('every field: a bad value shows its message and blocks Next', async ({ cons
   await page.getByTestId('sb-type-online').click();
   await expect(page.getByTestId('sb-type-note')).toContainText('no vault transfer');
   await w.goNext('passphrase');
-  await w.expectRejected('sb-passphrase', 'too short', 'The passphrase is 9 characters long; at least 16 are required.', 'sixteen chars ok!');
+  await w.expectRejected(
+    'sb-passphrase',
+    'too short',
+    'The passphrase is 9 characters long; at least 16 are required.',
+    'sixteen chars ok!',
+  );
   await w.fill('sb-passphrase-confirm', 'something else entirely');
   await expect(w.error('sb-passphrase-confirm')).toHaveText('The two passphrases do not match.');
   await w.fill('sb-passphrase-confirm', 'sixteen chars ok!');
@@ -294,7 +338,11 @@ test('every field: a bad value shows its message and blocks Next', async ({ cons
   await shot('sb-bad-passphrase');
 });
 
-test('keyboard only: the wizard completes with Tab, arrows, Space and Enter', async ({ consolePage: page, host, shot }) => {
+test('keyboard only: the wizard completes with Tab, arrows, Space and Enter', async ({
+  consolePage: page,
+  host,
+  shot,
+}) => {
   const source = join(host.tmpDir, 'source');
   await makeSource(source);
   const w = new ScheduleBackupPage(page);
@@ -354,10 +402,18 @@ test('keyboard only: the wizard completes with Tab, arrows, Space and Enter', as
   await page.keyboard.press('Enter');
   await expect(w.wizard).toHaveCount(0);
   const file = JSON.parse(await readFile(join(host.dataDir, 'policies.json'), 'utf8'));
-  expect(file.policy).toMatchObject({ initialBackup: { type: 'online' }, retention: { weekly: { enabled: true, count: 8 } }, exclusions: { patterns: ['*.iso'] } });
+  expect(file.policy).toMatchObject({
+    initialBackup: { type: 'online' },
+    retention: { weekly: { enabled: true, count: 8 } },
+    exclusions: { patterns: ['*.iso'] },
+  });
 });
 
-test('Change Properties: throttling bounds, proxy, passphrase change, container access; no secret in the policy file', async ({ consolePage: page, host, shot }) => {
+test('Change Properties: throttling bounds, proxy, passphrase change, container access; no secret in the policy file', async ({
+  consolePage: page,
+  host,
+  shot,
+}) => {
   const OLD = 'old e2e passphrase 0123456789';
   const NEW = 'new e2e passphrase 9876543210';
   await invoke(page, 'policy:save', {
@@ -415,16 +471,24 @@ test('Change Properties: throttling bounds, proxy, passphrase change, container 
   await shot('cp-03-encryption');
   // Container access: this policy's first backup goes over the network, so no container SAS applies (said by the host).
   await page.getByTestId('cp-tab-containerAccess').click();
-  await expect(page.getByTestId('cp-ca-current')).toContainText("The Entra application with this machine's certificate");
-  await expect(page.getByTestId('cp-ca-note')).toContainText('Scheduled runs after the import use it to upload their restore points');
+  await expect(page.getByTestId('cp-ca-current')).toContainText(
+    "The Entra application with this machine's certificate",
+  );
+  await expect(page.getByTestId('cp-ca-note')).toContainText(
+    'Scheduled runs after the import use it to upload their restore points',
+  );
   await page.getByTestId('cp-ca-sas').click();
-  const sasUrl = 'https://seedacct01.blob.core.windows.net/seed-data?sv=2025-11-05&sr=c&sp=rwdl&se=2099-01-01T00:00:00Z&sig=e2e-container-sas-signature';
+  const sasUrl =
+    'https://seedacct01.blob.core.windows.net/seed-data?sv=2025-11-05&sr=c&sp=rwdl&se=2099-01-01T00:00:00Z&sig=e2e-container-sas-signature';
   await page.getByTestId('cp-ca-url').fill(sasUrl);
   await page.getByTestId('cp-ca-save').click();
   await expect(page.getByTestId('cp-result')).toContainText('there is no container for a SAS URL to open');
   await expect(page.getByTestId('cp-result')).toHaveAttribute('data-ok', 'no');
   const file = JSON.parse(await readFile(join(host.dataDir, 'policies.json'), 'utf8'));
-  expect(file.properties).toMatchObject({ throttling: { enabled: true, workKbps: 512 }, proxy: { mode: 'manual', host: 'proxy.contoso.local', port: 3128 } });
+  expect(file.properties).toMatchObject({
+    throttling: { enabled: true, workKbps: 512 },
+    proxy: { mode: 'manual', host: 'proxy.contoso.local', port: 3128 },
+  });
   const text = JSON.stringify(file);
   for (const secret of [OLD, NEW, 'proxy-secret', 'e2e-container-sas-signature']) expect(text).not.toContain(secret);
 });

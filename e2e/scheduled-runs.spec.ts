@@ -12,12 +12,16 @@ import { startConsoleHost } from './host.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const cli = join(repoRoot, 'electron', 'cli', 'index.ts');
-const WAITING = 'Waiting for Azure Import Job to complete. Please check on Azure Management portal for more information on job status';
+const WAITING =
+  'Waiting for Azure Import Job to complete. Please check on Azure Management portal for more information on job status';
 
 const obc = (dataDir: string, args: string[]) =>
   new Promise<string>((ok, fail) =>
-    execFile(process.execPath, [cli, ...args], { cwd: repoRoot, env: { ...process.env, OBC_DATA_DIR: dataDir } }, (err, stdout, stderr) =>
-      err ? fail(new Error(`obc ${args.join(' ')}: ${stderr || err.message}`)) : ok(stdout),
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { cwd: repoRoot, env: { ...process.env, OBC_DATA_DIR: dataDir } },
+      (err, stdout, stderr) => (err ? fail(new Error(`obc ${args.join(' ')}: ${stderr || err.message}`)) : ok(stdout)),
     ),
   );
 
@@ -35,13 +39,18 @@ async function agentRunsOnce(dataDir: string): Promise<void> {
       printed.push(l);
       if (/run due 2026-12-05T21:00:00\.000Z: waitingForImport/.test(l)) ok();
     });
-    void exited.then((code) => fail(new Error(`obc agent exited (${code}) before recording the run:\n${printed.join('\n')}`)));
+    void exited.then((code) =>
+      fail(new Error(`obc agent exited (${code}) before recording the run:\n${printed.join('\n')}`)),
+    );
   });
   child.kill('SIGTERM');
   expect(await exited).toBe(0);
 }
 
-test('a run done by obc agent while the console was closed is one Jobs row with MARS’s words and its details', async ({ page, shot }) => {
+test('a run done by obc agent while the console was closed is one Jobs row with MARS’s words and its details', async ({
+  page,
+  shot,
+}) => {
   const tmp = await mkdtemp(join(tmpdir(), 'obc-e2e-runs-'));
   const dataDir = join(tmp, 'data');
   const stagingLocation = join(tmp, 'staging');
@@ -50,18 +59,47 @@ test('a run done by obc agent while the console was closed is one Jobs row with 
   const md = { by: 'week', daysOfMonth: ['last'], weeksOfMonth: ['last'], weekdays: ['sunday'], times: ['21:00'] };
   const policy = {
     items: [{ path: repoRoot, kind: 'folder' }],
-    exclusions: { folders: [], patterns: [], fileTypes: [{ folder: join(repoRoot, 'node_modules'), pattern: '*.map', subfolders: true }] },
+    exclusions: {
+      folders: [],
+      patterns: [],
+      fileTypes: [{ folder: join(repoRoot, 'node_modules'), pattern: '*.map', subfolders: true }],
+    },
     schedule: { frequency: 'daily', times: ['21:00'], days: [], everyWeeks: 1, timeZone: 'UTC' },
-    retention: { daily: { enabled: true, count: 30 }, weekly: r(['21:00']), monthly: { enabled: false, count: 12, ...md }, yearly: { enabled: false, count: 10, ...md, months: ['december'] } },
+    retention: {
+      daily: { enabled: true, count: 30 },
+      weekly: r(['21:00']),
+      monthly: { enabled: false, count: 12, ...md },
+      yearly: { enabled: false, count: 10, ...md, months: ['december'] },
+    },
     initialBackup: {
       type: 'ownDisks',
-      ownDisk: { stagingLocation: stagingLocation, subscriptionId: '11111111-2222-3333-4444-555555555555', storageAccount: 'seedacct01', storageAccountResourceGroup: 'rg-seed', container: 'seed-data', importJobName: 'seed-e2e', jobResourceGroup: 'rg-seed' },
+      ownDisk: {
+        stagingLocation: stagingLocation,
+        subscriptionId: '11111111-2222-3333-4444-555555555555',
+        storageAccount: 'seedacct01',
+        storageAccountResourceGroup: 'rg-seed',
+        container: 'seed-data',
+        importJobName: 'seed-e2e',
+        jobResourceGroup: 'rg-seed',
+      },
     },
   };
   await writeFile(join(tmp, 'policy.json'), JSON.stringify(policy));
   await writeFile(join(tmp, 'pass.txt'), 'an e2e passphrase of 32 characters');
   // The policy as an admin rolls it out (obc policy set); then the agent runs the due backup, no console open.
-  expect(JSON.parse(await obc(dataDir, ['policy', 'set', '--file', join(tmp, 'policy.json'), '--passphrase-file', join(tmp, 'pass.txt'), '--json'])).type).toBe('result');
+  expect(
+    JSON.parse(
+      await obc(dataDir, [
+        'policy',
+        'set',
+        '--file',
+        join(tmp, 'policy.json'),
+        '--passphrase-file',
+        join(tmp, 'pass.txt'),
+        '--json',
+      ]),
+    ).type,
+  ).toBe('result');
   await agentRunsOnce(dataDir);
 
   const host = await startConsoleHost({}, { dataDir });

@@ -16,7 +16,9 @@ const listen = async (server: Server): Promise<number> => {
   return (server.address() as AddressInfo).port;
 };
 
-test('completeSignInPage returns after the loopback answer has loaded, so closing the tab cannot race its commit', async ({ page }) => {
+test('completeSignInPage returns after the loopback answer has loaded, so closing the tab cannot race its commit', async ({
+  page,
+}) => {
   const loopback = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -29,13 +31,22 @@ test('completeSignInPage returns after the loopback answer has loaded, so closin
   const login = createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     if (req.method === 'GET')
-      return res.end('<form method="post" action="/login"><input id="username"><input id="password" type="password"><button id="signin">Sign in</button></form>');
+      return res.end(
+        '<form method="post" action="/login"><input id="username"><input id="password" type="password"><button id="signin">Sign in</button></form>',
+      );
     req.resume();
-    res.end(`<form method="post" action="http://localhost:${loopbackPort}/"><input type="hidden" name="code" value="c"><button id="accept">Accept</button></form>`);
+    res.end(
+      `<form method="post" action="http://localhost:${loopbackPort}/"><input type="hidden" name="code" value="c"><button id="accept">Accept</button></form>`,
+    );
   });
   const loginPort = await listen(login);
   try {
-    await completeSignInPage(page, `http://127.0.0.1:${loginPort}/`, { username: 'u', password: 'p' }, { timeoutMs: 30_000 });
+    await completeSignInPage(
+      page,
+      `http://127.0.0.1:${loginPort}/`,
+      { username: 'u', password: 'p' },
+      { timeoutMs: 30_000 },
+    );
     expect(new URL(page.url()).port).toBe(String(loopbackPort));
     expect(await page.evaluate(() => document.readyState)).toBe('complete');
     await page.close();

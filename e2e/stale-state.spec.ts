@@ -24,53 +24,61 @@ const policyOf = (item: string) => ({
   initialBackup: { type: 'online' },
 });
 
-plain('Back Up Now follows the policy without a reload; Schedule Backup after Stop and delete shows the passphrase page', async ({ consolePage: page, shot }) => {
-  await withWorkDir('obc-e2e-stale-', async (work) => {
-    const src = join(work, 'data');
-    await mkdir(src);
-    await writeFile(join(src, 'a.txt'), 'a\n');
-    // No policy: Back Up Now asks for a schedule first. Close it, create a policy elsewhere, open it again.
-    await page.getByTestId('action-backUpNow').click();
-    await expect(page.getByTestId('bun-no-schedule')).toBeVisible();
-    await shotThemes(page, shot, 'stale-backup-no-schedule');
-    await page.getByTestId('wizard-cancel').click();
-    await invoke(page, 'policy:save', { policy: policyOf(src), passphrase: PASSPHRASE });
-    await page.getByTestId('action-backUpNow').click();
-    await expect(page.getByTestId('bun-source-note')).toHaveAttribute('data-source', 'policy');
-    await expect(page.getByTestId('bun-items')).toContainText(src);
-    // Deleted while the wizard is open (policy:changed): it says so at once.
-    await invoke(page, 'policy:delete', { confirm: 'DELETE', deleteStagingData: false });
-    await expect(page.getByTestId('bun-no-schedule')).toBeVisible();
-    await page.getByTestId('wizard-cancel').click();
+plain(
+  'Back Up Now follows the policy without a reload; Schedule Backup after Stop and delete shows the passphrase page',
+  async ({ consolePage: page, shot }) => {
+    await withWorkDir('obc-e2e-stale-', async (work) => {
+      const src = join(work, 'data');
+      await mkdir(src);
+      await writeFile(join(src, 'a.txt'), 'a\n');
+      // No policy: Back Up Now asks for a schedule first. Close it, create a policy elsewhere, open it again.
+      await page.getByTestId('action-backUpNow').click();
+      await expect(page.getByTestId('bun-no-schedule')).toBeVisible();
+      await shotThemes(page, shot, 'stale-backup-no-schedule');
+      await page.getByTestId('wizard-cancel').click();
+      await invoke(page, 'policy:save', { policy: policyOf(src), passphrase: PASSPHRASE });
+      await page.getByTestId('action-backUpNow').click();
+      await expect(page.getByTestId('bun-source-note')).toHaveAttribute('data-source', 'policy');
+      await expect(page.getByTestId('bun-items')).toContainText(src);
+      // Deleted while the wizard is open (policy:changed): it says so at once.
+      await invoke(page, 'policy:delete', { confirm: 'DELETE', deleteStagingData: false });
+      await expect(page.getByTestId('bun-no-schedule')).toBeVisible();
+      await page.getByTestId('wizard-cancel').click();
 
-    // Schedule Backup again, a passphrase kept on this machine: its page says the kept one is used.
-    await invoke(page, 'policy:save', { policy: policyOf(src) });
-    const w = new ScheduleBackupPage(page);
-    await w.open();
-    await page.getByTestId('sb-delete').click();
-    await page.getByTestId('sb-delete-confirm').fill('DELETE');
-    await page.getByTestId('sb-delete-submit').click();
-    await expect(page.getByTestId('sb-action-message')).toContainText('deleted');
-    await w.goNext('items');
-    await w.fill('sb-item-path', src);
-    await page.getByTestId('sb-item-add').click();
-    await w.goNext('schedule');
-    await w.goNext('retention');
-    await w.goNext('initialType');
-    await page.getByTestId('sb-type-online').click();
-    await w.goNext('passphrase');
-    await expect(page.getByTestId('sb-passphrase-kept')).toContainText('uses the same passphrase');
-    await shotThemes(page, shot, 'stale-schedule-kept-passphrase');
-    await w.goNext('confirm');
-    await w.next.click();
-    await expect(page.getByTestId('sb-progress')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
-  });
-});
+      // Schedule Backup again, a passphrase kept on this machine: its page says the kept one is used.
+      await invoke(page, 'policy:save', { policy: policyOf(src) });
+      const w = new ScheduleBackupPage(page);
+      await w.open();
+      await page.getByTestId('sb-delete').click();
+      await page.getByTestId('sb-delete-confirm').fill('DELETE');
+      await page.getByTestId('sb-delete-submit').click();
+      await expect(page.getByTestId('sb-action-message')).toContainText('deleted');
+      await w.goNext('items');
+      await w.fill('sb-item-path', src);
+      await page.getByTestId('sb-item-add').click();
+      await w.goNext('schedule');
+      await w.goNext('retention');
+      await w.goNext('initialType');
+      await page.getByTestId('sb-type-online').click();
+      await w.goNext('passphrase');
+      await expect(page.getByTestId('sb-passphrase-kept')).toContainText('uses the same passphrase');
+      await shotThemes(page, shot, 'stale-schedule-kept-passphrase');
+      await w.goNext('confirm');
+      await w.next.click();
+      await expect(page.getByTestId('sb-progress')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+    });
+  },
+);
 
 // The sign-in window shows the sandbox identity server, whose certificate comes from the sandbox's own test CA.
 test.use({ ignoreHTTPSErrors: true });
 
-test('a reopened Prepare Disks shows the import job as it is now; Import Jobs is Updated after tracking is saved', async ({ consolePage: page, sandbox, work, shot }) => {
+test('a reopened Prepare Disks shows the import job as it is now; Import Jobs is Updated after tracking is saved', async ({
+  consolePage: page,
+  sandbox,
+  work,
+  shot,
+}) => {
   test.setTimeout(240_000);
   const job = 'seed-stale';
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
@@ -79,9 +87,17 @@ test('a reopened Prepare Disks shows the import job as it is now; Import Jobs is
   await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'STALE1', capacity: '64M' });
   // Signed in first: Disk Prep signs the manifests' container SAS through the Azure layer.
   await signInThroughApi(page, sandbox);
-  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { stagingLocation, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
+  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', {
+    stagingLocation,
+    job,
+    disks: [{ id: diskPath, confirmErase: true }],
+    passphrase: PASSPHRASE,
+  });
   await waitTask(page, taskId);
-  await invoke(page, 'azure:registerProvider', { subscriptionId: sandbox.subscriptionId, namespace: 'Microsoft.ImportExport' });
+  await invoke(page, 'azure:registerProvider', {
+    subscriptionId: sandbox.subscriptionId,
+    namespace: 'Microsoft.ImportExport',
+  });
 
   // Prepare Disks: the prepared job → shipping → the import job is created (Creating).
   await page.getByTestId('action-prepareDisks').click();

@@ -14,37 +14,45 @@ import { shotThemes } from './helpers/themes.ts';
  */
 const PASSPHRASE = 'visibility e2e passphrase: eleven quiet lanterns';
 
-plain('a backup that skipped an item lists it with the reason in the job details', async ({ consolePage: page, shot }) => {
-  await withWorkDir('obc-e2e-vis-', async (work) => {
-    const src = join(work, 'source');
-    await mkdir(src);
-    await writeFile(join(src, 'a.txt'), 'kept\n');
-    const missing = join(work, 'gone folder');
-    const { taskId } = await invoke<{ taskId: string }>(page, 'backup:start', {
-      items: [src, missing],
-      stagingLocation: join(work, 'staging'),
-      job: { name: 'vis-job' },
-      passphrase: PASSPHRASE,
+plain(
+  'a backup that skipped an item lists it with the reason in the job details',
+  async ({ consolePage: page, shot }) => {
+    await withWorkDir('obc-e2e-vis-', async (work) => {
+      const src = join(work, 'source');
+      await mkdir(src);
+      await writeFile(join(src, 'a.txt'), 'kept\n');
+      const missing = join(work, 'gone folder');
+      const { taskId } = await invoke<{ taskId: string }>(page, 'backup:start', {
+        items: [src, missing],
+        stagingLocation: join(work, 'staging'),
+        job: { name: 'vis-job' },
+        passphrase: PASSPHRASE,
+      });
+      const row = page.getByTestId(`job-row-${taskId}`);
+      await expect(row).toHaveAttribute('data-status', 'succeededWithWarnings', { timeout: 60_000 });
+      await row.getByTestId('job-details').click();
+      const dialog = page.getByTestId('job-details-dialog');
+      await expect(dialog).toBeVisible();
+      await expect(page.getByTestId('job-details-status')).toHaveAttribute('data-status', 'succeededWithWarnings');
+      await expect(page.getByTestId('job-details-file-0')).toContainText(missing);
+      await expect(page.getByTestId('job-details-file-0').locator('td').nth(1)).not.toBeEmpty();
+      await expect(page.getByTestId('job-details-counters')).toBeVisible();
+      await shotThemes(page, shot, 'visibility-job-details');
+      await page.getByTestId('job-details-close').click();
+      await expect(dialog).toBeHidden();
     });
-    const row = page.getByTestId(`job-row-${taskId}`);
-    await expect(row).toHaveAttribute('data-status', 'succeededWithWarnings', { timeout: 60_000 });
-    await row.getByTestId('job-details').click();
-    const dialog = page.getByTestId('job-details-dialog');
-    await expect(dialog).toBeVisible();
-    await expect(page.getByTestId('job-details-status')).toHaveAttribute('data-status', 'succeededWithWarnings');
-    await expect(page.getByTestId('job-details-file-0')).toContainText(missing);
-    await expect(page.getByTestId('job-details-file-0').locator('td').nth(1)).not.toBeEmpty();
-    await expect(page.getByTestId('job-details-counters')).toBeVisible();
-    await shotThemes(page, shot, 'visibility-job-details');
-    await page.getByTestId('job-details-close').click();
-    await expect(dialog).toBeHidden();
-  });
-});
+  },
+);
 
 // The sign-in window shows the sandbox identity server, whose certificate comes from the sandbox's own test CA.
 test.use({ ignoreHTTPSErrors: true });
 
-test('a drive\'s verbose log lists its files with their status explained, the damaged one first', async ({ consolePage: page, sandbox, work, shot }) => {
+test("a drive's verbose log lists its files with their status explained, the damaged one first", async ({
+  consolePage: page,
+  sandbox,
+  work,
+  shot,
+}) => {
   test.setTimeout(180_000);
   const job = 'seed-vis';
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
@@ -53,18 +61,44 @@ test('a drive\'s verbose log lists its files with their status explained, the da
   await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'VIS1', capacity: '64M' });
   // Signed in first: Disk Prep signs the manifests' container SAS through the Azure layer.
   await signInThroughApi(page, sandbox);
-  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', { stagingLocation, job, disks: [{ id: diskPath, confirmErase: true }], passphrase: PASSPHRASE });
+  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', {
+    stagingLocation,
+    job,
+    disks: [{ id: diskPath, confirmErase: true }],
+    passphrase: PASSPHRASE,
+  });
   await waitTask(page, taskId);
-  await invoke(page, 'azure:registerProvider', { subscriptionId: sandbox.subscriptionId, namespace: 'Microsoft.ImportExport' });
-  const drives = await invoke<{ driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }> }>(page, 'diskprep:drives', { stagingLocation, job, revealKeys: true, passphrase: PASSPHRASE });
-  const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', { subscriptionId: sandbox.subscriptionId });
+  await invoke(page, 'azure:registerProvider', {
+    subscriptionId: sandbox.subscriptionId,
+    namespace: 'Microsoft.ImportExport',
+  });
+  const drives = await invoke<{
+    driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }>;
+  }>(page, 'diskprep:drives', { stagingLocation, job, revealKeys: true, passphrase: PASSPHRASE });
+  const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', {
+    subscriptionId: sandbox.subscriptionId,
+  });
   const ref = { subscriptionId: sandbox.subscriptionId, resourceGroup: 'backup-rg', jobName: job };
   await invoke(page, 'jobs:create', {
     ...ref,
     location: 'westus',
     storageAccountId: accounts.find((a) => a.name === 'obcseedv2')!.id,
-    drives: drives.driveList.map(({ driveId, bitLockerKey, manifestFile, manifestHash }) => ({ driveId, bitLockerKey, manifestFile, manifestHash })),
-    returnAddress: { contactName: 'Dana Admin', phone: '+1 425 555 0100', email: 'dana@contoso.example', streetAddress1: '1 Main Street', city: 'Redmond', stateOrProvince: 'WA', postalCode: '98052', countryOrRegion: 'United States' },
+    drives: drives.driveList.map(({ driveId, bitLockerKey, manifestFile, manifestHash }) => ({
+      driveId,
+      bitLockerKey,
+      manifestFile,
+      manifestHash,
+    })),
+    returnAddress: {
+      contactName: 'Dana Admin',
+      phone: '+1 425 555 0100',
+      email: 'dana@contoso.example',
+      streetAddress1: '1 Main Street',
+      city: 'Redmond',
+      stateOrProvince: 'WA',
+      postalCode: '98052',
+      countryOrRegion: 'United States',
+    },
     returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123456789' },
     diagnosticsPath: 'waimportexport',
   });
@@ -86,7 +120,15 @@ test('a drive\'s verbose log lists its files with their status explained, the da
   b[0] ^= 0xff;
   await fh.write(b, 0, 1, 1000);
   await fh.close();
-  await invoke(page, 'jobs:updateShipping', { ...ref, deliveryPackage: { carrierName: 'FedEx', trackingNumber: 'VIS12345', driveCount: 1, shipDate: new Date().toISOString().slice(0, 10) } });
+  await invoke(page, 'jobs:updateShipping', {
+    ...ref,
+    deliveryPackage: {
+      carrierName: 'FedEx',
+      trackingNumber: 'VIS12345',
+      driveCount: 1,
+      shipDate: new Date().toISOString().slice(0, 10),
+    },
+  });
   await admin(sandbox, `/jobs/backup-rg/${job}/receive`, { disks: [{ path: diskPath }] });
   await admin(sandbox, `/jobs/backup-rg/${job}/transfer`, {});
 

@@ -21,7 +21,8 @@ type Run = (opts: Record<string, unknown>, forCli: boolean) => Promise<{ issues:
 
 // Its CLI wrapper relies on an old hoisted commander; the runner it wraps is called directly instead.
 const require = createRequire(import.meta.url);
-const loaded = require(join(repoRoot, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'runner.js')) as Run | { default: Run };
+const loaded = require(join(repoRoot, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'runner.js')) as
+  Run | { default: Run };
 const run = typeof loaded === 'function' ? loaded : loaded.default;
 
 // One scan over a copy of the three parts, so global checks (CSP) see the page and the main process together.
@@ -31,7 +32,16 @@ for (const part of ['electron/main', 'electron/preload', 'renderer/index.html'])
 }
 const justified = readFileSync(join(repoRoot, 'docs', 'SECURITY.md'), 'utf8');
 const result = await run(
-  { input: scanRoot, isSarif: false, customScan: [], excludeFromScan: [], isRelative: false, isVerbose: false, electronVersionOverride: '45.4.1', parserPlugins: [] },
+  {
+    input: scanRoot,
+    isSarif: false,
+    customScan: [],
+    excludeFromScan: [],
+    isRelative: false,
+    isVerbose: false,
+    electronVersionOverride: '45.4.1',
+    parserPlugins: [],
+  },
   false,
 );
 rmSync(scanRoot, { recursive: true, force: true });

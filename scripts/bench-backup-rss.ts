@@ -55,14 +55,33 @@ async function main(): Promise<void> {
   const out = arg('out') ?? join(base, 'staging');
   const pass = join(base, 'pass.txt');
   await writeFile(pass, 'benchmark passphrase, not a secret', { mode: 0o600 });
-  const info = existsSync(join(corpus, '.done')) ? (JSON.parse(readFileSync(join(corpus, '.done'), 'utf8')) as { files: number; bytes: number }) : await treeSize(corpus);
+  const info = existsSync(join(corpus, '.done'))
+    ? (JSON.parse(readFileSync(join(corpus, '.done'), 'utf8')) as { files: number; bytes: number })
+    : await treeSize(corpus);
   await rm(out, { recursive: true, force: true });
   const mb = (b: number) => (b / 2 ** 20).toFixed(0).padStart(5);
   const peak = { rss: 0, hwm: 0, heap: 0, tot: 0, ext: 0, ab: 0 };
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--import', probe(every), CLI, 'backup', '--items', corpus, '--staging', out, '--job', 'bench', '--passphrase-file', pass], {
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      probe(every),
+      CLI,
+      'backup',
+      '--items',
+      corpus,
+      '--staging',
+      out,
+      '--job',
+      'bench',
+      '--passphrase-file',
+      pass,
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   let last = { heap: 0, tot: 0, ext: 0, ab: 0 };
@@ -88,7 +107,9 @@ async function main(): Promise<void> {
       peak.hwm = Math.max(peak.hwm, hwm);
       if (trace) {
         const t = Number(process.hrtime.bigint() - t0) / 1e9;
-        process.stdout.write(`${t.toFixed(1).padStart(6)} s  rss ${mb(rss)}  hwm ${mb(hwm)}  heap ${mb(last.heap)}/${mb(last.tot)}  ext ${mb(last.ext)}  ab ${mb(last.ab)} MiB\n`);
+        process.stdout.write(
+          `${t.toFixed(1).padStart(6)} s  rss ${mb(rss)}  hwm ${mb(hwm)}  heap ${mb(last.heap)}/${mb(last.tot)}  ext ${mb(last.ext)}  ab ${mb(last.ab)} MiB\n`,
+        );
       }
     } catch {
       /* exited */

@@ -65,10 +65,26 @@ interface Run {
 const loadNow = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 
 /** Runs a command under GNU time (wall, user, system, peak RSS), sampling the load average every 500 ms. */
-function timed(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number; seconds: number; userS: number; sysS: number; peakRssKiB: number; load: number; stderr: string }> {
-  if (!existsSync('/usr/bin/time')) throw new Error('GNU time (/usr/bin/time, Debian package "time") is needed for CPU seconds and peak RSS.');
+function timed(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{
+  code: number;
+  seconds: number;
+  userS: number;
+  sysS: number;
+  peakRssKiB: number;
+  load: number;
+  stderr: string;
+}> {
+  if (!existsSync('/usr/bin/time'))
+    throw new Error('GNU time (/usr/bin/time, Debian package "time") is needed for CPU seconds and peak RSS.');
   const t0 = process.hrtime.bigint();
-  const child = spawn('/usr/bin/time', ['-f', 'OBC_TIME %U %S %M', cmd, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('/usr/bin/time', ['-f', 'OBC_TIME %U %S %M', cmd, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   const loads = [loadNow()];
   const poll = setInterval(() => loads.push(loadNow()), 500);
@@ -95,7 +111,9 @@ const has = (bin: string) => spawnSync('which', [bin], { encoding: 'utf8' }).sta
 
 /** Reads every file of the tree once (through tar, as the tools would), so each run finds it in the page cache. */
 function warm(tree: string): void {
-  const r = spawnSync('sh', ['-c', 'tar -cf - -C "$1" . 2>/dev/null | cat > /dev/null', 'warm', tree], { stdio: 'ignore' });
+  const r = spawnSync('sh', ['-c', 'tar -cf - -C "$1" . 2>/dev/null | cat > /dev/null', 'warm', tree], {
+    stdio: 'ignore',
+  });
   if (r.status !== 0) throw new Error(`Reading ${tree} to warm the cache failed.`);
 }
 
@@ -117,7 +135,26 @@ function toolsFor(names: string[], base: string, tree: string, passFile: string,
   const out: Tool[] = [];
   const obc = (name: string, cli: string) => {
     const stagingLocation = join(base, `${name}-staging`);
-    out.push({ name, out: stagingLocation, prepare: async () => rm(stagingLocation, { recursive: true, force: true }), cmd: process.execPath, args: [cli, 'backup', '--items', tree, '--staging', stagingLocation, '--job', 'bench', '--passphrase-file', passFile], env: {}, okCodes: [0] });
+    out.push({
+      name,
+      out: stagingLocation,
+      prepare: async () => rm(stagingLocation, { recursive: true, force: true }),
+      cmd: process.execPath,
+      args: [
+        cli,
+        'backup',
+        '--items',
+        tree,
+        '--staging',
+        stagingLocation,
+        '--job',
+        'bench',
+        '--passphrase-file',
+        passFile,
+      ],
+      env: {},
+      okCodes: [0],
+    });
   };
   if (names.includes('obc')) obc('obc', CLI);
   // Another checkout's CLI (electron/cli/index.ts), run the same way: before/after figures in one run.
@@ -146,14 +183,21 @@ function toolsFor(names: string[], base: string, tree: string, passFile: string,
     if (!has('borg')) log('borg: not installed (Debian package "borgbackup"); skipped.');
     else {
       const repo = join(base, 'borg-repo');
-      const env = { BORG_PASSPHRASE: PASS, BORG_BASE_DIR: join(base, 'borg-base'), BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK: 'yes' };
+      const env = {
+        BORG_PASSPHRASE: PASS,
+        BORG_BASE_DIR: join(base, 'borg-base'),
+        BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK: 'yes',
+      };
       out.push({
         name: 'borg',
         out: repo,
         prepare: async () => {
           await rm(repo, { recursive: true, force: true });
           await rm(env.BORG_BASE_DIR, { recursive: true, force: true });
-          spawnSync('borg', ['init', '--encryption=repokey', repo], { env: { ...process.env, ...env }, stdio: 'ignore' });
+          spawnSync('borg', ['init', '--encryption=repokey', repo], {
+            env: { ...process.env, ...env },
+            stdio: 'ignore',
+          });
         },
         cmd: 'borg',
         args: ['create', '--compression', 'zstd,3', `${repo}::bench`, tree],
@@ -185,7 +229,8 @@ async function main(): Promise<void> {
       log(`Tree: ${tree}: ${info.files} files, ${fmt(info.bytes / 1e6, 0)} MB.`);
     } else if (arg('files')) {
       const count = Number(arg('files'));
-      if (!Number.isInteger(count) || count < 1) throw new Error(`--files ${arg('files')}: give a whole number of files, e.g. 10000`);
+      if (!Number.isInteger(count) || count < 1)
+        throw new Error(`--files ${arg('files')}: give a whole number of files, e.g. 10000`);
       tree = join(base, `files-${count}`);
       if (existsSync(join(tree, '.done'))) info = JSON.parse(readFileSync(join(tree, '.done'), 'utf8'));
       else {
@@ -194,7 +239,9 @@ async function main(): Promise<void> {
         info = await makeFileTree(tree, count);
         await writeFile(join(tree, '.done'), JSON.stringify(info));
       }
-      log(`Small-file tree: ${info.files} files, ${fmt(info.bytes / 1e6, 0)} MB (200 B – 8 KiB each, text and binary).`);
+      log(
+        `Small-file tree: ${info.files} files, ${fmt(info.bytes / 1e6, 0)} MB (200 B – 8 KiB each, text and binary).`,
+      );
     } else {
       const size = parseSize(arg('size', '1G')!);
       tree = join(base, 'corpus');
@@ -205,7 +252,9 @@ async function main(): Promise<void> {
         info = await makeCorpus(tree, size);
         await writeFile(join(tree, '.done'), JSON.stringify(info));
       }
-      log(`Corpus: ${info.files} files, ${fmt(info.bytes / 1e6, 0)} MB (text 30%, binaries 20%, media 30%, duplicates 10%, small files 10%).`);
+      log(
+        `Corpus: ${info.files} files, ${fmt(info.bytes / 1e6, 0)} MB (text 30%, binaries 20%, media 30%, duplicates 10%, small files 10%).`,
+      );
     }
     const passFile = join(base, 'pass.txt');
     await writeFile(passFile, PASS, { mode: 0o600 });
@@ -220,7 +269,17 @@ async function main(): Promise<void> {
           await t.prepare();
           warm(tree);
           const r = await timed(t.cmd, t.args, t.env);
-          const run: Run = { tool: t.name, round, seconds: r.seconds, userS: r.userS, sysS: r.sysS, peakRssKiB: r.peakRssKiB, outBytes: await du(t.out), load: r.load, ok: t.okCodes.includes(r.code) };
+          const run: Run = {
+            tool: t.name,
+            round,
+            seconds: r.seconds,
+            userS: r.userS,
+            sysS: r.sysS,
+            peakRssKiB: r.peakRssKiB,
+            outBytes: await du(t.out),
+            load: r.load,
+            ok: t.okCodes.includes(r.code),
+          };
           if (!run.ok) run.note = r.stderr.trim().split('\n').slice(-3).join(' | ');
           runs.push(run);
           log(
@@ -230,16 +289,34 @@ async function main(): Promise<void> {
         const loads = runs.map((r) => r.load);
         const spread = Math.max(...loads) - Math.min(...loads);
         if (spread <= tolerance || attempt >= maxRepeats) {
-          if (spread > tolerance) log(`round ${round}: the load still moved by ${fmt(spread, 2)} after ${maxRepeats} repeats; kept, read its ratios with care.`);
+          if (spread > tolerance)
+            log(
+              `round ${round}: the load still moved by ${fmt(spread, 2)} after ${maxRepeats} repeats; kept, read its ratios with care.`,
+            );
           accepted.push(runs);
           break;
         }
-        log(`round ${round}: the load moved by ${fmt(spread, 2)} (> ${tolerance}) between runs: running the round again.`);
+        log(
+          `round ${round}: the load moved by ${fmt(spread, 2)} (> ${tolerance}) between runs: running the round again.`,
+        );
       }
     }
     const summary = accepted.map((runs) => ratios(runs, gib));
-    for (const [i, s] of summary.entries()) for (const [peer, r] of Object.entries(s)) log(`round ${i + 1} obc/${peer}: throughput ${fmt(r.throughput, 2)}×, CPU-s/GiB ${fmt(r.cpu, 2)}×, peak RSS ${fmt(r.rss, 2)}×, output ${fmt(r.size, 3)}×`);
-    process.stdout.write(JSON.stringify({ bench: 'backup', tree, files: info.files, bytes: info.bytes, rounds: accepted, ratios: summary }) + '\n');
+    for (const [i, s] of summary.entries())
+      for (const [peer, r] of Object.entries(s))
+        log(
+          `round ${i + 1} obc/${peer}: throughput ${fmt(r.throughput, 2)}×, CPU-s/GiB ${fmt(r.cpu, 2)}×, peak RSS ${fmt(r.rss, 2)}×, output ${fmt(r.size, 3)}×`,
+        );
+    process.stdout.write(
+      JSON.stringify({
+        bench: 'backup',
+        tree,
+        files: info.files,
+        bytes: info.bytes,
+        rounds: accepted,
+        ratios: summary,
+      }) + '\n',
+    );
     process.exitCode = accepted.flat().every((r) => r.ok) ? 0 : 1;
   } finally {
     if (!keep && !arg('dir')) await rm(base, { recursive: true, force: true });
@@ -248,12 +325,21 @@ async function main(): Promise<void> {
 }
 
 /** obc against each peer of one round: throughput (peer time / obc time), CPU-s, peak RSS and output (obc / peer). */
-function ratios(runs: Run[], gib: number): Record<string, { throughput: number; cpu: number; rss: number; size: number }> {
+function ratios(
+  runs: Run[],
+  gib: number,
+): Record<string, { throughput: number; cpu: number; rss: number; size: number }> {
   const obc = runs.find((r) => r.tool === 'obc' && r.ok);
   const out: Record<string, { throughput: number; cpu: number; rss: number; size: number }> = {};
   if (!obc) return out;
   const cpu = (r: Run) => (r.userS + r.sysS) / gib;
-  for (const p of runs.filter((r) => r.tool !== 'obc' && r.ok)) out[p.tool] = { throughput: p.seconds / obc.seconds, cpu: cpu(obc) / cpu(p), rss: obc.peakRssKiB / p.peakRssKiB, size: obc.outBytes / p.outBytes };
+  for (const p of runs.filter((r) => r.tool !== 'obc' && r.ok))
+    out[p.tool] = {
+      throughput: p.seconds / obc.seconds,
+      cpu: cpu(obc) / cpu(p),
+      rss: obc.peakRssKiB / p.peakRssKiB,
+      size: obc.outBytes / p.outBytes,
+    };
   return out;
 }
 
@@ -265,18 +351,32 @@ async function perFileCount(counts: number[]): Promise<void> {
   const rest = process.argv.slice(2).filter((a, i, all) => a !== '--files' && all[i - 1] !== '--files');
   const peaks: Array<{ files: number; peakMB: number[] }> = [];
   for (const n of counts) {
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...rest, '--files', String(n)], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...rest, '--files', String(n)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    });
     process.stdout.write(r.stdout);
-    const json = r.stdout.split('\n').filter((l) => l.startsWith('{"bench"')).pop();
+    const json = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{"bench"'))
+      .pop();
     const sum = json ? (JSON.parse(json) as { rounds: Run[][] }) : null;
-    peaks.push({ files: n, peakMB: (sum?.rounds.flat() ?? []).filter((x) => x.tool === 'obc' && x.ok).map((x) => x.peakRssKiB / 1024) });
+    peaks.push({
+      files: n,
+      peakMB: (sum?.rounds.flat() ?? []).filter((x) => x.tool === 'obc' && x.ok).map((x) => x.peakRssKiB / 1024),
+    });
   }
-  for (const p of peaks) process.stdout.write(`obc peak RSS with ${p.files} files: ${p.peakMB.map((m) => fmt(m, 0)).join(', ') || 'no run'} MB\n`);
+  for (const p of peaks)
+    process.stdout.write(
+      `obc peak RSS with ${p.files} files: ${p.peakMB.map((m) => fmt(m, 0)).join(', ') || 'no run'} MB\n`,
+    );
   const first = peaks[0].peakMB;
   const last = peaks[peaks.length - 1].peakMB;
   if (first.length && last.length) {
     const growth = Math.max(...last) - Math.min(...first);
-    process.stdout.write(`obc peak RSS growth from ${peaks[0].files} to ${peaks[peaks.length - 1].files} files: ${fmt(growth, 0)} MB (${fmt((growth * 1024 * 1024) / (peaks[peaks.length - 1].files - peaks[0].files), 0)} bytes per file)\n`);
+    process.stdout.write(
+      `obc peak RSS growth from ${peaks[0].files} to ${peaks[peaks.length - 1].files} files: ${fmt(growth, 0)} MB (${fmt((growth * 1024 * 1024) / (peaks[peaks.length - 1].files - peaks[0].files), 0)} bytes per file)\n`,
+    );
   }
   process.stdout.write(JSON.stringify({ bench: 'backup-files', peaks }) + '\n');
 }

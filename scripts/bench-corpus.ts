@@ -16,10 +16,17 @@ function rng(seed: number) {
   const key = Buffer.alloc(16);
   key.writeInt32LE(seed, 0);
   const ctr = createCipheriv('aes-128-ctr', key, Buffer.alloc(16));
-  return { next, int: (a: number, b: number) => a + Math.floor(next() * (b - a + 1)), bytes: (n: number) => ctr.update(Buffer.alloc(n)) };
+  return {
+    next,
+    int: (a: number, b: number) => a + Math.floor(next() * (b - a + 1)),
+    bytes: (n: number) => ctr.update(Buffer.alloc(n)),
+  };
 }
 
-const WORDS = 'backup restore azure disk import export staging pack chunk catalog server volume folder file report error warning policy retention schedule daily weekly monthly tenant subscription storage container blob page manifest journal verify encrypt passphrase the a of to and in is for on with as by at from'.split(' ');
+const WORDS =
+  'backup restore azure disk import export staging pack chunk catalog server volume folder file report error warning policy retention schedule daily weekly monthly tenant subscription storage container blob page manifest journal verify encrypt passphrase the a of to and in is for on with as by at from'.split(
+    ' ',
+  );
 
 function textBlock(r: ReturnType<typeof rng>, n: number): Buffer {
   const parts: string[] = [];
@@ -36,7 +43,7 @@ function textBlock(r: ReturnType<typeof rng>, n: number): Buffer {
 function binaryBlock(r: ReturnType<typeof rng>, n: number): Buffer {
   const out = Buffer.alloc(n);
   const table = r.bytes(4096);
-  for (let pos = 0; pos < n; ) {
+  for (let pos = 0; pos < n;) {
     const kind = r.int(0, 2);
     const len = Math.min(n - pos, r.int(256, 16384));
     if (kind === 0) r.bytes(len).copy(out, pos);
@@ -46,7 +53,11 @@ function binaryBlock(r: ReturnType<typeof rng>, n: number): Buffer {
   return out;
 }
 
-export async function makeCorpus(dir: string, total: number, seed = 20261122): Promise<{ files: number; bytes: number }> {
+export async function makeCorpus(
+  dir: string,
+  total: number,
+  seed = 20261122,
+): Promise<{ files: number; bytes: number }> {
   const r = rng(seed);
   let bytes = 0;
   let files = 0;
@@ -97,14 +108,26 @@ export async function makeCorpus(dir: string, total: number, seed = 20261122): P
  * A tree of `count` small files (200 B – 8 KiB, text and binary, ~4 KiB on average) in nested folders of about 100
  * files, names as long as a node_modules tree's: the per-file costs (memory, hand-offs) without many bytes.
  */
-export async function makeFileTree(dir: string, count: number, seed = 20261204): Promise<{ files: number; bytes: number }> {
+export async function makeFileTree(
+  dir: string,
+  count: number,
+  seed = 20261204,
+): Promise<{ files: number; bytes: number }> {
   const r = rng(seed);
   let bytes = 0;
   for (let i = 0; i < count; i++) {
-    const folder = join(dir, `package-${String(Math.floor(i / 1000)).padStart(3, '0')}`, 'lib', `module-${Math.floor(i / 100) % 10}`);
+    const folder = join(
+      dir,
+      `package-${String(Math.floor(i / 1000)).padStart(3, '0')}`,
+      'lib',
+      `module-${Math.floor(i / 100) % 10}`,
+    );
     if (i % 100 === 0) await mkdir(folder, { recursive: true });
     const n = r.int(200, 8 << 10);
-    await writeFile(join(folder, `source-file-${String(i).padStart(7, '0')}.${i % 3 ? 'js' : 'bin'}`), i % 3 ? textBlock(r, n) : binaryBlock(r, n));
+    await writeFile(
+      join(folder, `source-file-${String(i).padStart(7, '0')}.${i % 3 ? 'js' : 'bin'}`),
+      i % 3 ? textBlock(r, n) : binaryBlock(r, n),
+    );
     bytes += n;
   }
   return { files: count, bytes };

@@ -49,7 +49,9 @@ async function shells(scripts: string[]): Promise<{ ms: number; cpuS: number | n
     scripts.map(
       (script) =>
         new Promise<number | null>((resolve, reject) => {
-          const child = useTime ? spawn('/usr/bin/time', ['-f', 'CPU %U %S', 'sh', '-c', script], { stdio: ['ignore', 'ignore', 'pipe'] }) : spawn('sh', ['-c', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+          const child = useTime
+            ? spawn('/usr/bin/time', ['-f', 'CPU %U %S', 'sh', '-c', script], { stdio: ['ignore', 'ignore', 'pipe'] })
+            : spawn('sh', ['-c', script], { stdio: ['ignore', 'ignore', 'pipe'] });
           let err = '';
           child.stderr.on('data', (d: Buffer) => (err += d.toString()));
           child.on('error', reject);
@@ -65,11 +67,21 @@ async function shells(scripts: string[]): Promise<{ ms: number; cpuS: number | n
 }
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-const folderFor = (n: number, i: number, round: number, what: string) => join(diskDirs[i] ?? base, `${what}-${n}-${round}-${i}`);
+const folderFor = (n: number, i: number, round: number, what: string) =>
+  join(diskDirs[i] ?? base, `${what}-${n}-${round}-${i}`);
 
 /** What limited the run: the cores (busy ≥ 80 %), else the kind of work the workers spent most of their time on. */
-function limit(busy: DiskPrepBusy, cpuS: number, wallS: number, load: number): { verdict: string; coreBusy: number; shares: Record<string, number> } {
-  const work = { stagingRead: busy.stagingRead, disks: busy.diskWrite + busy.fsync + busy.readBackRead, hashing: busy.copyHash + busy.readBackHash };
+function limit(
+  busy: DiskPrepBusy,
+  cpuS: number,
+  wallS: number,
+  load: number,
+): { verdict: string; coreBusy: number; shares: Record<string, number> } {
+  const work = {
+    stagingRead: busy.stagingRead,
+    disks: busy.diskWrite + busy.fsync + busy.readBackRead,
+    hashing: busy.copyHash + busy.readBackHash,
+  };
   const sum = work.stagingRead + work.disks + work.hashing || 1;
   const shares = Object.fromEntries(Object.entries(work).map(([k, v]) => [k, +(v / sum).toFixed(3)]));
   const coreBusy = +(cpuS / (wallS * cores)).toFixed(3);
@@ -77,7 +89,15 @@ function limit(busy: DiskPrepBusy, cpuS: number, wallS: number, load: number): {
   // Other work on the machine (load average above the cores) takes the CPU this run would use: the figures then say
   // more about that share than about Disk Prep.
   const verdict =
-    coreBusy >= 0.8 ? 'CPU (cores busy)' : top === 'hashing' ? (load >= cores ? `CPU (hashing; the machine is shared: load ${load.toFixed(1)} on ${cores} cores)` : 'CPU (hashing)') : top === 'disks' ? 'the disks' : 'the staging read';
+    coreBusy >= 0.8
+      ? 'CPU (cores busy)'
+      : top === 'hashing'
+        ? load >= cores
+          ? `CPU (hashing; the machine is shared: load ${load.toFixed(1)} on ${cores} cores)`
+          : 'CPU (hashing)'
+        : top === 'disks'
+          ? 'the disks'
+          : 'the staging read';
   return { verdict, coreBusy, shares };
 }
 
@@ -97,27 +117,38 @@ try {
   const seed = await finishStaging(folder, JOB, files, { container: 'bench', passphrase: PASSPHRASE });
   execFileSync('sync');
   const bytes = seed.files.reduce((s, f) => s + f.length, 0);
-  log(`staging: ${seed.files.length} files, ${(bytes / GiB).toFixed(2)} GiB in ${base}; ${cores} cores; disks in ${diskDirs.length ? diskDirs.join(', ') : base}`);
+  log(
+    `staging: ${seed.files.length} files, ${(bytes / GiB).toFixed(2)} GiB in ${base}; ${cores} cores; disks in ${diskDirs.length ? diskDirs.join(', ') : base}`,
+  );
 
   const results = [];
   for (const n of counts) {
     // Capacity so the planner spreads the data over all n disks; the peer copies the same files onto the same disks.
     // The smallest capacity (in steps of a quarter pack) that fits the job on n disks, every disk taking data.
-    const planFor = (cap: number) => planDisks(seed.files.map((f) => ({ path: f.path, length: f.length })), Array.from({ length: n }, (_, i) => ({ serial: `D${i}`, capacityBytes: cap })));
+    const planFor = (cap: number) =>
+      planDisks(
+        seed.files.map((f) => ({ path: f.path, length: f.length })),
+        Array.from({ length: n }, (_, i) => ({ serial: `D${i}`, capacityBytes: cap })),
+      );
     let capacity = Math.ceil(bytes / n) + 2 * 1024 * 1024;
     while (!planFor(capacity).fits) capacity += Math.ceil(pack / 4);
     const plan = planFor(capacity);
-    if (plan.disks.some((d) => d.files.length === 0)) throw new Error(`${n} disks: the data (${seed.files.length} files) does not spread over every disk; use a larger --size or a smaller --pack.`);
+    if (plan.disks.some((d) => d.files.length === 0))
+      throw new Error(
+        `${n} disks: the data (${seed.files.length} files) does not spread over every disk; use a larger --size or a smaller --pack.`,
+      );
     for (let round = 0; round < rounds; round++) {
       // Peer: cp + sync + md5sum per disk, all disks at once.
       const dests = plan.disks.map((_, i) => folderFor(n, i, round, 'cp'));
       for (const d of dests) await mkdir(d, { recursive: true });
       execFileSync('sync');
-      const peer = await shells(plan.disks.map((d, i) => {
-        const src = d.files.map((p) => q(join(folder, p))).join(' ');
-        const out = d.files.map((p) => q(join(dests[i], p.split('/').pop()!))).join(' ');
-        return `cp ${src} ${q(dests[i])} && sync ${out} && md5sum ${out}`;
-      }));
+      const peer = await shells(
+        plan.disks.map((d, i) => {
+          const src = d.files.map((p) => q(join(folder, p))).join(' ');
+          const out = d.files.map((p) => q(join(dests[i], p.split('/').pop()!))).join(' ');
+          return `cp ${src} ${q(dests[i])} && sync ${out} && md5sum ${out}`;
+        }),
+      );
       for (const d of dests) await rm(d, { recursive: true });
 
       // Disk Prep onto n folder disks, filled at once.
@@ -131,7 +162,17 @@ try {
       const load = loadavg()[0];
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      const res = await runDiskPrep({ stagingLocation: join(base, 'staging'), job: JOB, disks, providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: PASSPHRASE, protector: keyProtector(Buffer.alloc(32, 1), { kind: 'bench' }), sync, verifySource });
+      const res = await runDiskPrep({
+        stagingLocation: join(base, 'staging'),
+        job: JOB,
+        disks,
+        providers: { folder: new FolderDiskProvider() },
+        credential: testCredential,
+        passphrase: PASSPHRASE,
+        protector: keyProtector(Buffer.alloc(32, 1), { kind: 'bench' }),
+        sync,
+        verifySource,
+      });
       const wallS = (performance.now() - t0) / 1000;
       const c = process.cpuUsage(c0);
       const cpuS = (c.user + c.system) / 1e6;
@@ -156,7 +197,9 @@ try {
         readBackDirect: res.readBackDirect,
       };
       results.push(row);
-      log(`${n} disk(s), round ${round + 1} (load ${row.loadAverage}): Disk Prep ${row.diskPrepMBps} MB/s, ${row.diskPrepCpuSPerGiB} CPU-s/GiB · cp+sync+md5sum ${row.peerMBps} MB/s, ${row.peerCpuSPerGiB ?? '?'} CPU-s/GiB · ratio ${row.ratioVsPeer} · cores ${Math.round(100 * lim.coreBusy)} % busy, work: staging read ${Math.round(100 * lim.shares.stagingRead)} %, disks ${Math.round(100 * lim.shares.disks)} %, hashing ${Math.round(100 * lim.shares.hashing)} % → limited by ${lim.verdict}`);
+      log(
+        `${n} disk(s), round ${round + 1} (load ${row.loadAverage}): Disk Prep ${row.diskPrepMBps} MB/s, ${row.diskPrepCpuSPerGiB} CPU-s/GiB · cp+sync+md5sum ${row.peerMBps} MB/s, ${row.peerCpuSPerGiB ?? '?'} CPU-s/GiB · ratio ${row.ratioVsPeer} · cores ${Math.round(100 * lim.coreBusy)} % busy, work: staging read ${Math.round(100 * lim.shares.stagingRead)} %, disks ${Math.round(100 * lim.shares.disks)} %, hashing ${Math.round(100 * lim.shares.hashing)} % → limited by ${lim.verdict}`,
+      );
     }
   }
   const one = results.find((r) => r.disks === 1);
@@ -171,7 +214,13 @@ try {
       diskDirs: diskDirs.length ? diskDirs : 'one file system',
       results,
       /** Aggregate throughput with n disks over the same run's 1-disk figure (1.0 = no gain from more disks). */
-      scaling: one ? Object.fromEntries(results.filter((r) => r.round === 1).map((r) => [`${r.disks}`, +(r.diskPrepMBps / one.diskPrepMBps).toFixed(3)])) : null,
+      scaling: one
+        ? Object.fromEntries(
+            results
+              .filter((r) => r.round === 1)
+              .map((r) => [`${r.disks}`, +(r.diskPrepMBps / one.diskPrepMBps).toFixed(3)]),
+          )
+        : null,
       loadAverageEnd: loadavg()[0],
     }) + '\n',
   );

@@ -47,7 +47,10 @@ function rng(seed: number) {
     return (s >>> 0) / 2 ** 32;
   };
   const ctr = createCipheriv('aes-128-ctr', Buffer.alloc(16, seed & 0xff), Buffer.alloc(16));
-  return { int: (a: number, b: number) => a + Math.floor(next() * (b - a + 1)), bytes: (n: number) => ctr.update(Buffer.alloc(n)) };
+  return {
+    int: (a: number, b: number) => a + Math.floor(next() * (b - a + 1)),
+    bytes: (n: number) => ctr.update(Buffer.alloc(n)),
+  };
 }
 
 async function timed<T>(f: () => Promise<T>): Promise<{ value: T; seconds: number }> {
@@ -63,7 +66,12 @@ async function importStaged(cc: ContainerClient, jobDir: string, job: string): P
     const bytes = await readFile(join(jobDir, ...f.path.split('/')));
     const page = cc.getPageBlobClient(`${job}/${f.path}`);
     await page.create(bytes.length);
-    for (let o = 0; o < bytes.length; o += 4 * MiB) await page.uploadPages(bytes.subarray(o, Math.min(bytes.length, o + 4 * MiB)), o, Math.min(4 * MiB, bytes.length - o));
+    for (let o = 0; o < bytes.length; o += 4 * MiB)
+      await page.uploadPages(
+        bytes.subarray(o, Math.min(bytes.length, o + 4 * MiB)),
+        o,
+        Math.min(4 * MiB, bytes.length - o),
+      );
   }
 }
 
@@ -81,12 +89,22 @@ const haveRestic = spawnSync('restic', ['version']).status === 0;
 const account = 'benchacct';
 const key = randomBytes(64).toString('base64');
 const tls = await loadOrCreateTls(base);
-const azurite = await startAzurite({ location: join(base, 'azurite'), accounts: [{ name: account, key }], certPath: join(base, 'tls', 'server.pem'), keyPath: join(base, 'tls', 'server-key.pem') });
-const service = new BlobServiceClient(`${azurite.baseUrl}/${account}/`, caTrustingPipeline(new StorageSharedKeyCredential(account, key), tls.caCertPem));
+const azurite = await startAzurite({
+  location: join(base, 'azurite'),
+  accounts: [{ name: account, key }],
+  certPath: join(base, 'tls', 'server.pem'),
+  keyPath: join(base, 'tls', 'server-key.pem'),
+});
+const service = new BlobServiceClient(
+  `${azurite.baseUrl}/${account}/`,
+  caTrustingPipeline(new StorageSharedKeyCredential(account, key), tls.caCertPem),
+);
 
 async function seedJob(job: string, src: string): Promise<{ cc: ContainerClient; seconds: number }> {
   const stagingLocation = join(base, `${job}-staging`);
-  const { seconds } = await timed(() => runBackup({ items: [src], stagingLocation, job: { name: job }, passphrase: PASS, snapshots: false }));
+  const { seconds } = await timed(() =>
+    runBackup({ items: [src], stagingLocation, job: { name: job }, passphrase: PASS, snapshots: false }),
+  );
   const cc = service.getContainerClient(job);
   await cc.createIfNotExists();
   await importStaged(cc, join(stagingLocation, job), job);
@@ -119,7 +137,15 @@ try {
   } else log('restic: not installed (Debian package "restic"); its comparison is skipped.');
   const workDir = join(base, 'work');
   // A first incremental records change times (the seed's catalog has them too; this keeps the timed run pure).
-  await runOnlineBackup({ container: seed.cc, job: 'incr-bench', passphrase: PASS, items: [src], time: new Date().toISOString(), workDir, snapshots: false });
+  await runOnlineBackup({
+    container: seed.cc,
+    job: 'incr-bench',
+    passphrase: PASS,
+    items: [src],
+    time: new Date().toISOString(),
+    workDir,
+    snapshots: false,
+  });
 
   // 2. 1% of the bytes across 5% of the files.
   const pick = Math.max(1, Math.round(files.length * 0.05));
@@ -137,15 +163,32 @@ try {
   const onProgress = (p: { phase: string }) => {
     if (phases.at(-1)?.phase !== p.phase) phases.push({ phase: p.phase, at: performance.now() });
   };
-  const inc = await timed(() => runOnlineBackup({ container: seed.cc, job: 'incr-bench', passphrase: PASS, items: [src], time: new Date().toISOString(), workDir, snapshots: false, onProgress }));
-  log(`  phases: ${phases.map((p, i) => `${p.phase} ${(((phases[i + 1]?.at ?? p.at) - p.at) / 1000).toFixed(2)} s`).join(', ')}`);
+  const inc = await timed(() =>
+    runOnlineBackup({
+      container: seed.cc,
+      job: 'incr-bench',
+      passphrase: PASS,
+      items: [src],
+      time: new Date().toISOString(),
+      workDir,
+      snapshots: false,
+      onProgress,
+    }),
+  );
+  log(
+    `  phases: ${phases.map((p, i) => `${p.phase} ${(((phases[i + 1]?.at ?? p.at) - p.at) / 1000).toFixed(2)} s`).join(', ')}`,
+  );
   const ratio = inc.value.uploadedBytes / changed;
-  log(`changed ${fmt(changed)} in ${pick} files; incremental: ${inc.seconds.toFixed(2)} s, read ${inc.value.filesRead} files, new ${fmt(inc.value.newBytes)}, uploaded ${fmt(inc.value.uploadedBytes)}`);
+  log(
+    `changed ${fmt(changed)} in ${pick} files; incremental: ${inc.seconds.toFixed(2)} s, read ${inc.value.filesRead} files, new ${fmt(inc.value.newBytes)}, uploaded ${fmt(inc.value.uploadedBytes)}`,
+  );
   log(`uploaded / changed = ${ratio.toFixed(2)} (target ≤ 1.2: ${ratio <= 1.2 ? 'met' : 'NOT met'})`);
   if (haveRestic) {
     const rt = restic(['backup', '--repo', repo, '--quiet', src], resticEnv);
     const x = inc.seconds / rt;
-    log(`restic backup of the change: ${rt.toFixed(2)} s; obc / restic = ${x.toFixed(2)}× (target ≤ 1.0×: ${x <= 1 ? 'met' : 'NOT met'})`);
+    log(
+      `restic backup of the change: ${rt.toFixed(2)} s; obc / restic = ${x.toFixed(2)}× (target ≤ 1.0×: ${x <= 1 ? 'met' : 'NOT met'})`,
+    );
   }
 
   // 3. Nothing changed on a tree of many small files.
@@ -157,11 +200,34 @@ try {
   const manySeed = await seedJob('many-bench', many);
   log(`${smallFiles} small files: seed backup ${manySeed.seconds.toFixed(1)} s`);
   const manyWork = join(base, 'many-work');
-  await runOnlineBackup({ container: manySeed.cc, job: 'many-bench', passphrase: PASS, items: [many], time: new Date().toISOString(), workDir: manyWork, snapshots: false });
+  await runOnlineBackup({
+    container: manySeed.cc,
+    job: 'many-bench',
+    passphrase: PASS,
+    items: [many],
+    time: new Date().toISOString(),
+    workDir: manyWork,
+    snapshots: false,
+  });
   phases.length = 0;
-  const idle = await timed(() => runOnlineBackup({ container: manySeed.cc, job: 'many-bench', passphrase: PASS, items: [many], time: new Date().toISOString(), workDir: manyWork, snapshots: false, onProgress }));
-  log(`  phases: ${phases.map((p, i) => `${p.phase} ${(((phases[i + 1]?.at ?? p.at) - p.at) / 1000).toFixed(2)} s`).join(', ')}`);
-  log(`nothing changed, ${smallFiles} files: ${idle.seconds.toFixed(2)} s, read ${idle.value.filesRead} files, uploaded ${fmt(idle.value.uploadedBytes)} (target < 10 s: ${idle.seconds < 10 ? 'met' : 'NOT met'})`);
+  const idle = await timed(() =>
+    runOnlineBackup({
+      container: manySeed.cc,
+      job: 'many-bench',
+      passphrase: PASS,
+      items: [many],
+      time: new Date().toISOString(),
+      workDir: manyWork,
+      snapshots: false,
+      onProgress,
+    }),
+  );
+  log(
+    `  phases: ${phases.map((p, i) => `${p.phase} ${(((phases[i + 1]?.at ?? p.at) - p.at) / 1000).toFixed(2)} s`).join(', ')}`,
+  );
+  log(
+    `nothing changed, ${smallFiles} files: ${idle.seconds.toFixed(2)} s, read ${idle.value.filesRead} files, uploaded ${fmt(idle.value.uploadedBytes)} (target < 10 s: ${idle.seconds < 10 ? 'met' : 'NOT met'})`,
+  );
 } finally {
   await azurite.stop();
   if (!process.argv.includes('--keep') && !arg('dir')) await rm(base, { recursive: true, force: true });

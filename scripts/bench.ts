@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { repoRoot } from '../electron/services/paths.ts';
 
 const [which, ...rest] = process.argv.slice(2);
-const scripts: Record<string, string> = { backup: 'bench-backup.ts', diskprep: 'bench-diskprep.ts', incremental: 'bench-incremental.ts' };
+const scripts: Record<string, string> = {
+  backup: 'bench-backup.ts',
+  diskprep: 'bench-diskprep.ts',
+  incremental: 'bench-incremental.ts',
+};
 if (!which || !scripts[which]) {
   process.stderr.write(`usage: npm run bench -- <${Object.keys(scripts).join('|')}> [--size 1G]\n`);
   process.exit(2);

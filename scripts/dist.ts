@@ -23,5 +23,8 @@ await buildRenderer();
 await buildElectron();
 const cli = join(repoRoot, 'node_modules', 'electron-builder', 'cli.js');
 const extra = electronDist ? [`-c.electronDist=${electronDist}`] : [];
-const r = spawnSync(process.execPath, [cli, '--config', 'electron-builder.yml', ...extra, ...args], { stdio: 'inherit', cwd: repoRoot });
+const r = spawnSync(process.execPath, [cli, '--config', 'electron-builder.yml', ...extra, ...args], {
+  stdio: 'inherit',
+  cwd: repoRoot,
+});
 process.exit(r.status ?? 1);

@@ -26,19 +26,25 @@ const from = join(repoRoot, 'test-results', 'screens');
 const to = join(repoRoot, 'docs', 'screens');
 const missing = Object.keys(GUIDE_SCREENS).filter((n) => !existsSync(join(from, `${n}.png`)));
 if (missing.length) {
-  process.stderr.write(`Missing in ${from}: ${missing.map((n) => `${n}.png`).join(', ')}. Run the e2e suite first: playwright test -c e2e/playwright.config.ts\n`);
+  process.stderr.write(
+    `Missing in ${from}: ${missing.map((n) => `${n}.png`).join(', ')}. Run the e2e suite first: playwright test -c e2e/playwright.config.ts\n`,
+  );
   process.exit(1);
 }
 mkdirSync(to, { recursive: true });
 // The first real ImageMagick (a stand-in named `convert` may shadow it on the PATH).
-const convert = ['magick', 'convert', '/usr/bin/convert'].find((c) => /ImageMagick/.test(spawnSync(c, ['-version'], { encoding: 'utf8' }).stdout ?? ''));
+const convert = ['magick', 'convert', '/usr/bin/convert'].find((c) =>
+  /ImageMagick/.test(spawnSync(c, ['-version'], { encoding: 'utf8' }).stdout ?? ''),
+);
 const hasConvert = convert !== undefined;
 let total = 0;
 for (const name of Object.keys(GUIDE_SCREENS)) {
   const src = join(from, `${name}.png`);
   const dst = join(to, `${name}.png`);
   if (hasConvert) {
-    const r = spawnSync(convert, [src, '-resize', '960x>', '-strip', '-colors', '128', `PNG8:${dst}`], { stdio: 'inherit' });
+    const r = spawnSync(convert, [src, '-resize', '960x>', '-strip', '-colors', '128', `PNG8:${dst}`], {
+      stdio: 'inherit',
+    });
     if (r.status !== 0) {
       process.stderr.write(`convert failed on ${src}; copying it as it is.\n`);
       copyFileSync(src, dst);
@@ -47,4 +53,6 @@ for (const name of Object.keys(GUIDE_SCREENS)) {
   total += statSync(dst).size;
   process.stdout.write(`${name}.png  ${(statSync(dst).size / 1024).toFixed(0)} KiB\n`);
 }
-process.stdout.write(`${Object.keys(GUIDE_SCREENS).length} screenshots in docs/screens (${(total / 1024).toFixed(0)} KiB${hasConvert ? ', downscaled' : ', as taken: ImageMagick not found'})\n`);
+process.stdout.write(
+  `${Object.keys(GUIDE_SCREENS).length} screenshots in docs/screens (${(total / 1024).toFixed(0)} KiB${hasConvert ? ', downscaled' : ', as taken: ImageMagick not found'})\n`,
+);

@@ -39,7 +39,11 @@ describe('import cycles', () => {
 
   // Parses every file of the three trees (about 480) with the TypeScript parser: some 15 s on an idle machine.
   it('finds none in electron/, shared/ and renderer/src/', { timeout: 120_000 }, async () => {
-    const res = await madge(['electron', 'shared', 'renderer/src'], { baseDir: repoRoot, fileExtensions: ['ts', 'tsx'], tsConfig: `${repoRoot}/tsconfig.json` });
+    const res = await madge(['electron', 'shared', 'renderer/src'], {
+      baseDir: repoRoot,
+      fileExtensions: ['ts', 'tsx'],
+      tsConfig: `${repoRoot}/tsconfig.json`,
+    });
     expect(res.warnings().skipped).toEqual([]);
     expect(Object.keys(res.obj()).length).toBeGreaterThan(300);
     const found = res.circular().map(cycleKey);

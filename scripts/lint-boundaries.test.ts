@@ -11,26 +11,53 @@ describe('lint boundaries', () => {
   };
 
   it('forbids electron in services', async () => {
-    expect(await lint('electron/services/backup/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).not.toHaveLength(0);
+    expect(
+      await lint('electron/services/backup/x.ts', "import { app } from 'electron';\nexport const a = app;\n"),
+    ).not.toHaveLength(0);
   });
   it('forbids Node and Electron in the renderer', async () => {
-    expect(await lint('renderer/src/x.ts', "import { readFile } from 'node:fs';\nexport const r = readFile;\n")).not.toHaveLength(0);
-    expect(await lint('renderer/src/y.ts', "import { ipcRenderer } from 'electron';\nexport const r = ipcRenderer;\n")).not.toHaveLength(0);
-    expect(await lint('renderer/src/z.ts', "import { handlers } from '../../electron/handlers/table.ts';\nexport const h = handlers;\n")).not.toHaveLength(0);
+    expect(
+      await lint('renderer/src/x.ts', "import { readFile } from 'node:fs';\nexport const r = readFile;\n"),
+    ).not.toHaveLength(0);
+    expect(
+      await lint('renderer/src/y.ts', "import { ipcRenderer } from 'electron';\nexport const r = ipcRenderer;\n"),
+    ).not.toHaveLength(0);
+    expect(
+      await lint(
+        'renderer/src/z.ts',
+        "import { handlers } from '../../electron/handlers/table.ts';\nexport const h = handlers;\n",
+      ),
+    ).not.toHaveLength(0);
   });
   it('forbids platform imports in shared', async () => {
-    expect(await lint('shared/x.ts', "import { join } from 'node:path';\nexport const j = join;\n")).not.toHaveLength(0);
+    expect(await lint('shared/x.ts', "import { join } from 'node:path';\nexport const j = join;\n")).not.toHaveLength(
+      0,
+    );
     expect(await lint('shared/y.ts', "import React from 'react';\nexport const r = React;\n")).not.toHaveLength(0);
   });
   it('forbids services to import the handlers, the CLI or a host', async () => {
     const code = (from: string) => `import { x } from '${from}';\nexport const y = x;\n`;
-    expect(await lint('electron/services/backup/x.ts', code('../../handlers/backup.ts'))).toEqual([expect.stringContaining('never import the handlers')]);
-    expect(await lint('electron/services/x.ts', code('../handlers/table.ts'))).toEqual([expect.stringContaining('never import the handlers')]);
-    expect(await lint('electron/services/backup/x.ts', code('../../cli/commands/backup.ts'))).toEqual([expect.stringContaining('never import the CLI')]);
-    expect(await lint('electron/services/policies/agent/x.ts', code('../../../main/index.ts'))).toEqual([expect.stringContaining('never import a host')]);
-    expect(await lint('electron/services/backup/x.ts', code('../../server/index.ts'))).toEqual([expect.stringContaining('never import a host')]);
-    expect(await lint('electron/services/backup/x.ts', code('../../preload/index.ts'))).toEqual([expect.stringContaining('never import a host')]);
-    expect(await lint('electron/services/backup/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toEqual([expect.stringContaining('never import Electron')]);
+    expect(await lint('electron/services/backup/x.ts', code('../../handlers/backup.ts'))).toEqual([
+      expect.stringContaining('never import the handlers'),
+    ]);
+    expect(await lint('electron/services/x.ts', code('../handlers/table.ts'))).toEqual([
+      expect.stringContaining('never import the handlers'),
+    ]);
+    expect(await lint('electron/services/backup/x.ts', code('../../cli/commands/backup.ts'))).toEqual([
+      expect.stringContaining('never import the CLI'),
+    ]);
+    expect(await lint('electron/services/policies/agent/x.ts', code('../../../main/index.ts'))).toEqual([
+      expect.stringContaining('never import a host'),
+    ]);
+    expect(await lint('electron/services/backup/x.ts', code('../../server/index.ts'))).toEqual([
+      expect.stringContaining('never import a host'),
+    ]);
+    expect(await lint('electron/services/backup/x.ts', code('../../preload/index.ts'))).toEqual([
+      expect.stringContaining('never import a host'),
+    ]);
+    expect(
+      await lint('electron/services/backup/x.ts', "import { app } from 'electron';\nexport const a = app;\n"),
+    ).toEqual([expect.stringContaining('never import Electron')]);
   });
   it('lets services import each other and shared/, and their tests drive the handlers', async () => {
     const code = (from: string) => `import { x } from '${from}';\nexport const y = x;\n`;
@@ -39,6 +66,8 @@ describe('lint boundaries', () => {
     expect(await lint('electron/services/backup/x.test.ts', code('../../handlers/backup.ts'))).toHaveLength(0);
   });
   it('allows electron in the main host', async () => {
-    expect(await lint('electron/main/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toHaveLength(0);
+    expect(await lint('electron/main/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toHaveLength(
+      0,
+    );
   });
 });

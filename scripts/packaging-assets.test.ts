@@ -21,7 +21,9 @@ const pngSize = (b: Buffer) => {
 describe('packaging assets', () => {
   it('names at least the icons of every target, and each named file exists', async () => {
     const files = await named();
-    expect(files).toEqual(expect.arrayContaining(['assets/icon.ico', 'assets/icon.icns', 'assets/icons', 'assets/installer-sidebar.bmp']));
+    expect(files).toEqual(
+      expect.arrayContaining(['assets/icon.ico', 'assets/icon.icns', 'assets/icons', 'assets/installer-sidebar.bmp']),
+    );
     for (const f of files) await expect(stat(join(repoRoot, f)), f).resolves.toBeTruthy();
   });
 

@@ -13,7 +13,12 @@ export async function serve(argv: string[]): Promise<void> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { port: { type: 'string', default: '0' }, data: { type: 'string' }, 'no-build': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        port: { type: 'string', default: '0' },
+        data: { type: 'string' },
+        'no-build': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     }));
   } catch (err) {
@@ -21,7 +26,9 @@ export async function serve(argv: string[]): Promise<void> {
     process.exit(2);
   }
   if (values.help) {
-    process.stdout.write('usage: npm run serve -- [--port N] [--data DIR] [--no-build]\n  --port N    port on 127.0.0.1 (0 = pick a free one; default 0)\n  --data DIR  data directory (default: OBC_DATA_DIR or ~/.offline-backup-console)\n');
+    process.stdout.write(
+      'usage: npm run serve -- [--port N] [--data DIR] [--no-build]\n  --port N    port on 127.0.0.1 (0 = pick a free one; default 0)\n  --data DIR  data directory (default: OBC_DATA_DIR or ~/.offline-backup-console)\n',
+    );
     return;
   }
   const port = Number(values.port);

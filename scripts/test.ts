@@ -19,10 +19,35 @@ const vitestReport = (key: string) => ['--reporter=default', '--reporter=json', 
 const steps: Array<{ key: string; title: string; cmd: string; args: string[] }> = [
   { key: 'types', title: 'Type-check (shared, electron, renderer, scripts, e2e)', cmd: bin('tsc'), args: ['-b'] },
   { key: 'lint', title: 'Lint (including import boundaries)', cmd: bin('eslint'), args: ['--max-warnings', '0', '.'] },
-  { key: 'unit', title: 'Unit tests: pure logic and components (Vitest)', cmd: bin('vitest'), args: ['run', '--project', 'unit', '--project', 'renderer', ...vitestReport('unit')] },
-  { key: 'integration', title: 'Integration tests: local servers, CLI, kill -9, round trips (Vitest)', cmd: bin('vitest'), args: ['run', '--project', 'integration', ...vitestReport('integration')] },
-  { key: 'conformance', title: "Conformance (Microsoft's Python SDK and Azure CLI against the sandbox)", cmd: bin('vitest'), args: ['run', '-c', 'tests/conformance/vitest.config.ts', ...vitestReport('conformance')] },
-  { key: 'e2e', title: 'End-to-end (Playwright, browser mode, Debian Chromium)', cmd: bin('playwright'), args: ['test', '-c', 'e2e/playwright.config.ts'] },
+  {
+    title: 'Format (Prettier, code only)',
+    cmd: bin('prettier'),
+    args: ['--check', '--log-level', 'warn', '.'],
+  },
+  {
+    key: 'unit',
+    title: 'Unit tests: pure logic and components (Vitest)',
+    cmd: bin('vitest'),
+    args: ['run', '--project', 'unit', '--project', 'renderer', ...vitestReport('unit')],
+  },
+  {
+    key: 'integration',
+    title: 'Integration tests: local servers, CLI, kill -9, round trips (Vitest)',
+    cmd: bin('vitest'),
+    args: ['run', '--project', 'integration', ...vitestReport('integration')],
+  },
+  {
+    key: 'conformance',
+    title: "Conformance (Microsoft's Python SDK and Azure CLI against the sandbox)",
+    cmd: bin('vitest'),
+    args: ['run', '-c', 'tests/conformance/vitest.config.ts', ...vitestReport('conformance')],
+  },
+  {
+    key: 'e2e',
+    title: 'End-to-end (Playwright, browser mode, Debian Chromium)',
+    cmd: bin('playwright'),
+    args: ['test', '-c', 'e2e/playwright.config.ts'],
+  },
 ];
 
 const onlyArg = process.argv.indexOf('--only');
@@ -31,7 +56,13 @@ const results: Array<{ title: string; ok: boolean; seconds: number; failures: st
 
 /** The failed tests of a Vitest step from its JSON report: file, test name, the first lines of the error. */
 async function failuresOf(key: string): Promise<string[]> {
-  let report: { testResults?: Array<{ name: string; message?: string; assertionResults?: Array<{ fullName: string; status: string; failureMessages?: string[] }> }> };
+  let report: {
+    testResults?: Array<{
+      name: string;
+      message?: string;
+      assertionResults?: Array<{ fullName: string; status: string; failureMessages?: string[] }>;
+    }>;
+  };
   try {
     report = JSON.parse(await readFile(reportFile(key), 'utf8'));
   } catch {
@@ -46,7 +77,12 @@ async function failuresOf(key: string): Promise<string[]> {
   }
   return out;
 }
-const firstLines = (text: string) => text.split('\n').slice(0, 6).map((l) => `      ${l}`).join('\n');
+const firstLines = (text: string) =>
+  text
+    .split('\n')
+    .slice(0, 6)
+    .map((l) => `      ${l}`)
+    .join('\n');
 
 for (const step of steps) {
   if (only && !only.has(step.key)) continue;
@@ -54,11 +90,20 @@ for (const step of steps) {
   await rm(reportFile(step.key), { force: true });
   const t0 = Date.now();
   const code = await new Promise<number>((resolve) => {
-    const child = spawn(step.cmd, step.args, { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, PATH: childPath, FORCE_COLOR: process.env.CI ? '0' : '1' } });
+    const child = spawn(step.cmd, step.args, {
+      cwd: repoRoot,
+      stdio: 'inherit',
+      env: { ...process.env, PATH: childPath, FORCE_COLOR: process.env.CI ? '0' : '1' },
+    });
     child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0)));
     child.on('error', () => resolve(127));
   });
-  results.push({ title: step.title, ok: code === 0, seconds: (Date.now() - t0) / 1000, failures: code === 0 ? [] : await failuresOf(step.key) });
+  results.push({
+    title: step.title,
+    ok: code === 0,
+    seconds: (Date.now() - t0) / 1000,
+    failures: code === 0 ? [] : await failuresOf(step.key),
+  });
 }
 
 process.stdout.write('\n=== Summary ===\n');

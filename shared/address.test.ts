@@ -3,11 +3,26 @@ import { checkPostalCodeFor, checkStateFor, countryCodeOf, formatAddress } from 
 import { addressLines } from './import-jobs.ts';
 import { checkShippingContact } from './validators/shipping.ts';
 
-const US = { contactName: 'Dana Admin', phone: '+1 425 555 0100', email: 'dana@contoso.example', streetAddress1: '1 Main Street', city: 'Redmond', stateOrProvince: 'WA', postalCode: '98052', countryOrRegion: 'United States' };
+const US = {
+  contactName: 'Dana Admin',
+  phone: '+1 425 555 0100',
+  email: 'dana@contoso.example',
+  streetAddress1: '1 Main Street',
+  city: 'Redmond',
+  stateOrProvince: 'WA',
+  postalCode: '98052',
+  countryOrRegion: 'United States',
+};
 
 describe('addresses per country', () => {
   it('knows the countries by name, code and the spellings Azure uses', () => {
-    expect(['United States', 'US', 'us', 'USA', 'United States of America'].map(countryCodeOf)).toEqual(['US', 'US', 'US', 'US', 'US']);
+    expect(['United States', 'US', 'us', 'USA', 'United States of America'].map(countryCodeOf)).toEqual([
+      'US',
+      'US',
+      'US',
+      'US',
+      'US',
+    ]);
     expect(countryCodeOf('Netherlands')).toBe('NL');
     expect(countryCodeOf('Atlantis')).toBeUndefined();
   });
@@ -35,10 +50,40 @@ describe('addresses per country', () => {
   });
 
   it('prints an address in its country\'s order: "Santa Clara, CA 95050", "1098 XG Amsterdam"', () => {
-    const dc = { recipientName: 'Microsoft Azure Import/Export Service', streetAddress1: '2045 Lafayette Street', city: 'Santa Clara', stateOrProvince: 'CA', postalCode: '95050', countryOrRegion: 'USA', phone: '408 352 7600' };
-    expect(addressLines(dc)).toEqual(['Microsoft Azure Import/Export Service', '2045 Lafayette Street', 'Santa Clara, CA 95050', 'USA', 'Phone 408 352 7600']);
+    const dc = {
+      recipientName: 'Microsoft Azure Import/Export Service',
+      streetAddress1: '2045 Lafayette Street',
+      city: 'Santa Clara',
+      stateOrProvince: 'CA',
+      postalCode: '95050',
+      countryOrRegion: 'USA',
+      phone: '408 352 7600',
+    };
+    expect(addressLines(dc)).toEqual([
+      'Microsoft Azure Import/Export Service',
+      '2045 Lafayette Street',
+      'Santa Clara, CA 95050',
+      'USA',
+      'Phone 408 352 7600',
+    ]);
     expect(formatAddress({ ...dc, stateOrProvince: 'California' })[2]).toBe('Santa Clara, CA 95050');
-    expect(formatAddress({ recipientName: 'IT', streetAddress1: 'Science Park 1', city: 'Amsterdam', postalCode: '1098 XG', countryOrRegion: 'Netherlands' })).toEqual(['IT', 'Science Park 1', '1098 XG Amsterdam', 'Netherlands']);
-    expect(formatAddress({ recipientName: 'IT', streetAddress1: 'Somewhere 1', city: 'Town', postalCode: '123', countryOrRegion: 'Atlantis' })).toEqual(['IT', 'Somewhere 1', '123 Town', 'Atlantis']);
+    expect(
+      formatAddress({
+        recipientName: 'IT',
+        streetAddress1: 'Science Park 1',
+        city: 'Amsterdam',
+        postalCode: '1098 XG',
+        countryOrRegion: 'Netherlands',
+      }),
+    ).toEqual(['IT', 'Science Park 1', '1098 XG Amsterdam', 'Netherlands']);
+    expect(
+      formatAddress({
+        recipientName: 'IT',
+        streetAddress1: 'Somewhere 1',
+        city: 'Town',
+        postalCode: '123',
+        countryOrRegion: 'Atlantis',
+      }),
+    ).toEqual(['IT', 'Somewhere 1', '123 Town', 'Atlantis']);
   });
 });

@@ -11,17 +11,65 @@ import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-v
 
 /** Countries and regions offered for the return address (Import/Export ships within and between these). */
 export const COUNTRY_CODES: Readonly<Record<string, string>> = {
-  Australia: 'AU', Austria: 'AT', Belgium: 'BE', Brazil: 'BR', Canada: 'CA', Chile: 'CL', China: 'CN', Czechia: 'CZ', Denmark: 'DK',
-  Finland: 'FI', France: 'FR', Germany: 'DE', Greece: 'GR', 'Hong Kong SAR': 'HK', India: 'IN', Indonesia: 'ID', Ireland: 'IE', Israel: 'IL',
-  Italy: 'IT', Japan: 'JP', Korea: 'KR', Luxembourg: 'LU', Malaysia: 'MY', Mexico: 'MX', Netherlands: 'NL', 'New Zealand': 'NZ', Norway: 'NO',
-  Poland: 'PL', Portugal: 'PT', Qatar: 'QA', 'Saudi Arabia': 'SA', Singapore: 'SG', 'South Africa': 'ZA', Spain: 'ES', Sweden: 'SE',
-  Switzerland: 'CH', Taiwan: 'TW', Thailand: 'TH', Turkey: 'TR', 'United Arab Emirates': 'AE', 'United Kingdom': 'GB', 'United States': 'US',
+  Australia: 'AU',
+  Austria: 'AT',
+  Belgium: 'BE',
+  Brazil: 'BR',
+  Canada: 'CA',
+  Chile: 'CL',
+  China: 'CN',
+  Czechia: 'CZ',
+  Denmark: 'DK',
+  Finland: 'FI',
+  France: 'FR',
+  Germany: 'DE',
+  Greece: 'GR',
+  'Hong Kong SAR': 'HK',
+  India: 'IN',
+  Indonesia: 'ID',
+  Ireland: 'IE',
+  Israel: 'IL',
+  Italy: 'IT',
+  Japan: 'JP',
+  Korea: 'KR',
+  Luxembourg: 'LU',
+  Malaysia: 'MY',
+  Mexico: 'MX',
+  Netherlands: 'NL',
+  'New Zealand': 'NZ',
+  Norway: 'NO',
+  Poland: 'PL',
+  Portugal: 'PT',
+  Qatar: 'QA',
+  'Saudi Arabia': 'SA',
+  Singapore: 'SG',
+  'South Africa': 'ZA',
+  Spain: 'ES',
+  Sweden: 'SE',
+  Switzerland: 'CH',
+  Taiwan: 'TW',
+  Thailand: 'TH',
+  Turkey: 'TR',
+  'United Arab Emirates': 'AE',
+  'United Kingdom': 'GB',
+  'United States': 'US',
 };
 
 export const COUNTRY_NAMES: readonly string[] = Object.keys(COUNTRY_CODES);
 
 /** Other spellings Azure and people use (datacenter addresses say "USA"). */
-const ALIASES: Readonly<Record<string, string>> = { usa: 'US', us: 'US', 'united states of america': 'US', uk: 'GB', 'great britain': 'GB', 'south korea': 'KR', 'republic of korea': 'KR', 'hong kong': 'HK', uae: 'AE', 'czech republic': 'CZ' };
+const ALIASES: Readonly<Record<string, string>> = {
+  usa: 'US',
+  us: 'US',
+  'united states of america': 'US',
+  uk: 'GB',
+  'great britain': 'GB',
+  'south korea': 'KR',
+  'republic of korea': 'KR',
+  'hong kong': 'HK',
+  uae: 'AE',
+  'czech republic': 'CZ',
+};
 
 /** ISO 3166-1 alpha-2 code of a country name, code or known alias; undefined when unknown. */
 export function countryCodeOf(country: string | undefined): string | undefined {
@@ -39,7 +87,13 @@ export function countryCodeOf(country: string | undefined): string | undefined {
  */
 const STATE_REQUIRED = ['US', 'CA', 'AU'] as const;
 
-const fold = (s: string) => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+const fold = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 
 /** The subdivision a state/province value names in the country: [code without the country prefix, name]; or null. */
 export function subdivisionOf(state: string, countryCode: string): { code: string; name: string } | null {
@@ -99,7 +153,12 @@ export function formatAddress(a: PostalAddress): string[] {
     const state = t(a.stateOrProvince);
     const sub = state ? subdivisionOf(state, code) : null;
     locality = addressFormatter.format(
-      { city: t(a.city), postcode: t(a.postalCode), ...(state ? { state: sub && code === 'US' ? sub.name : state } : {}), countryCode: code },
+      {
+        city: t(a.city),
+        postcode: t(a.postalCode),
+        ...(state ? { state: sub && code === 'US' ? sub.name : state } : {}),
+        countryCode: code,
+      },
       { output: 'array', abbreviate: true },
     );
   } else locality = [[t(a.postalCode), t(a.city), t(a.stateOrProvince)].filter(Boolean).join(' ')];

@@ -17,11 +17,23 @@ import {
 } from './backup-wizard.ts';
 import { hostileNumber, hostileString, isErrorMap, isMessage } from './validators/hostile-arbitraries.ts';
 
-const pathLike = fc.oneof(hostileString, fc.constantFrom('/srv/data', 'C:\\Data', '\\\\nas\\share\\x', '/srv/data/../../etc', 'D:\\restore\\..\\..'));
-const isoDay = fc.oneof(hostileString, fc.constantFrom('2026-02-29', '2024-02-29', '0000-01-01', '9999-12-31', '2026-13-01', '2026-1-1'), fc.date({ min: new Date('1900-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)));
+const pathLike = fc.oneof(
+  hostileString,
+  fc.constantFrom('/srv/data', 'C:\\Data', '\\\\nas\\share\\x', '/srv/data/../../etc', 'D:\\restore\\..\\..'),
+);
+const isoDay = fc.oneof(
+  hostileString,
+  fc.constantFrom('2026-02-29', '2024-02-29', '0000-01-01', '9999-12-31', '2026-13-01', '2026-1-1'),
+  fc
+    .date({ min: new Date('1900-01-01'), max: new Date('2200-01-01'), noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 10)),
+);
 const draft: fc.Arbitrary<BackupDraft> = fc.record({
   source: fc.constantFrom('policy', 'manual'),
-  items: fc.array(fc.record({ path: pathLike, kind: fc.constantFrom('file', 'folder', 'drive'), selected: fc.boolean() }), { maxLength: 6 }),
+  items: fc.array(
+    fc.record({ path: pathLike, kind: fc.constantFrom('file', 'folder', 'drive'), selected: fc.boolean() }),
+    { maxLength: 6 },
+  ),
   stagingLocation: pathLike,
   jobName: hostileString,
   retainUntil: isoDay,
@@ -31,7 +43,9 @@ const draft: fc.Arbitrary<BackupDraft> = fc.record({
 }) as fc.Arbitrary<BackupDraft>;
 const ctx: fc.Arbitrary<BackupContext> = fc.record(
   {
-    today: fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+    today: fc
+      .date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
+      .map((d) => d.toISOString().slice(0, 10)),
     existing: fc.constantFrom('none', 'inProgress', 'complete', 'damaged', 'unknown'),
     estimate: fc.option(fc.record({ fits: fc.boolean(), requiredBytes: hostileNumber, freeBytes: hostileNumber })),
     running: fc.boolean(),
@@ -61,7 +75,8 @@ describe('Back Up Now and Recover Data pages with random and hostile values', ()
         for (const step of BACKUP_STEPS) {
           const e = validateBackupStep(step, d, c);
           expect(isErrorMap(e)).toBe(true);
-          if (step === 'passphrase' && d.passphrase.length >= 6) for (const m of Object.values(e)) expect(m).not.toContain(d.passphrase);
+          if (step === 'passphrase' && d.passphrase.length >= 6)
+            for (const m of Object.values(e)) expect(m).not.toContain(d.passphrase);
         }
       }),
       { numRuns: 500 },
@@ -79,14 +94,18 @@ describe('Back Up Now and Recover Data pages with random and hostile values', ()
       conflict: fc.constantFrom('overwrite', 'skip', 'keepBoth', ''),
     }) as fc.Arbitrary<RecoverDraft>;
     const rctx: fc.Arbitrary<RecoverContext> = fc.record(
-      { supportedSources: fc.subarray([...RECOVER_SOURCES]), jobState: fc.constantFrom('inProgress', 'complete', 'damaged') },
+      {
+        supportedSources: fc.subarray([...RECOVER_SOURCES]),
+        jobState: fc.constantFrom('inProgress', 'complete', 'damaged'),
+      },
       { requiredKeys: ['supportedSources'] },
     ) as fc.Arbitrary<RecoverContext>;
     fc.assert(
       fc.property(rdraft, rctx, (d, c) => {
         for (const step of RECOVER_STEPS) expect(isErrorMap(validateRecoverStep(step, d, c))).toBe(true);
         // A destination the page accepts is a full path outside the staging location.
-        if (!validateRecoverStep('destination', d, c).destination && d.stagingLocation.trim()) expect(pathIsUnder(d.destination, d.stagingLocation)).toBe(false);
+        if (!validateRecoverStep('destination', d, c).destination && d.stagingLocation.trim())
+          expect(pathIsUnder(d.destination, d.stagingLocation)).toBe(false);
       }),
       { numRuns: 500 },
     );
@@ -94,9 +113,13 @@ describe('Back Up Now and Recover Data pages with random and hostile values', ()
 
   it('addYears stays a calendar date for valid days and 0–99 years', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1900-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }), fc.integer({ min: 0, max: 99 }), (d, y) => {
-        expect(addYears(d.toISOString().slice(0, 10), y)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-      }),
+      fc.property(
+        fc.date({ min: new Date('1900-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }),
+        fc.integer({ min: 0, max: 99 }),
+        (d, y) => {
+          expect(addYears(d.toISOString().slice(0, 10), y)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        },
+      ),
     );
   });
 });

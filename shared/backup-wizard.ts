@@ -95,7 +95,9 @@ export function validateBackupStep(step: BackupStep, d: BackupDraft, ctx: Backup
   const out: FieldErrors = {};
   if (step === 'items') {
     const chosen = d.items.filter((i) => i.selected);
-    if (d.items.length === 0) out.items = d.source === 'policy' ? 'The backup policy has no items.' : 'Add at least one file or folder to back up.';
+    if (d.items.length === 0)
+      out.items =
+        d.source === 'policy' ? 'The backup policy has no items.' : 'Add at least one file or folder to back up.';
     else if (chosen.length === 0) out.items = 'Select at least one item to back up.';
     d.items.forEach((it, i) => {
       const m = checkFullPath(it.path, 'Item path');
@@ -114,7 +116,8 @@ export function validateBackupStep(step: BackupStep, d: BackupDraft, ctx: Backup
     if (stagingLocation) out.stagingLocation = stagingLocation;
     else {
       const inside = chosen.find((it) => pathIsUnder(d.stagingLocation, it.path));
-      if (inside) out.stagingLocation = `Staging location "${d.stagingLocation}" is inside the backup item "${inside.path}"; the backup would copy itself. Choose a folder outside the items.`;
+      if (inside)
+        out.stagingLocation = `Staging location "${d.stagingLocation}" is inside the backup item "${inside.path}"; the backup would copy itself. Choose a folder outside the items.`;
     }
     const job = checkJobNameValue(d.jobName);
     if (job) out.jobName = job;
@@ -122,7 +125,8 @@ export function validateBackupStep(step: BackupStep, d: BackupDraft, ctx: Backup
     if (!d.retainUntil) out.retainUntil = 'Choose the date until which this backup is kept.';
     else if (!isValidDate(d.retainUntil)) out.retainUntil = `"${d.retainUntil}" is not a calendar date (YYYY-MM-DD).`;
     else if (d.retainUntil <= ctx.today) out.retainUntil = `Retain Backup Till must be after today (${ctx.today}).`;
-    else if (d.retainUntil > addYears(ctx.today, MAX_RETAIN_YEARS)) out.retainUntil = `Retain Backup Till can be at most ${MAX_RETAIN_YEARS} years ahead (until ${addYears(ctx.today, MAX_RETAIN_YEARS)}).`;
+    else if (d.retainUntil > addYears(ctx.today, MAX_RETAIN_YEARS))
+      out.retainUntil = `Retain Backup Till can be at most ${MAX_RETAIN_YEARS} years ahead (until ${addYears(ctx.today, MAX_RETAIN_YEARS)}).`;
   } else if (step === 'passphrase' && d.usePolicyPassphrase) {
     // The host uses the policy's stored passphrase; backup:checkPassphrase checks it against an unfinished job.
   } else if (step === 'passphrase') {
@@ -131,13 +135,18 @@ export function validateBackupStep(step: BackupStep, d: BackupDraft, ctx: Backup
     else if (!c.ok) out.passphrase = c.reason;
     // A new passphrase is typed twice; resuming an unfinished job's passphrase is checked by the engine against its seed.
     if (ctx.existing !== 'inProgress' && !out.passphrase && d.passphraseConfirm !== d.passphrase)
-      out.passphraseConfirm = d.passphraseConfirm ? 'The two passphrases differ.' : 'Type the passphrase again to confirm it.';
+      out.passphraseConfirm = d.passphraseConfirm
+        ? 'The two passphrases differ.'
+        : 'Type the passphrase again to confirm it.';
   } else if (step === 'confirm') {
     if (ctx.running) out.confirm = 'A backup started from this wizard is still running; see Backup Progress.';
     else if (!ctx.estimate) out.estimate = 'The size estimate is not available yet.';
-    else if (!ctx.estimate.fits) out.estimate = `The staging location has ${ctx.estimate.freeBytes} bytes free but this backup needs up to ${ctx.estimate.requiredBytes} bytes.`;
-    if (ctx.existing === 'complete' && !d.overwrite) out.overwrite = `Job "${d.jobName}" already has a completed backup in the staging location; confirm replacing it or choose another job name.`;
-    if (ctx.existing === 'damaged') out.existing = `The job folder "${d.jobName}" in the staging location is damaged; choose another job name or repair it first.`;
+    else if (!ctx.estimate.fits)
+      out.estimate = `The staging location has ${ctx.estimate.freeBytes} bytes free but this backup needs up to ${ctx.estimate.requiredBytes} bytes.`;
+    if (ctx.existing === 'complete' && !d.overwrite)
+      out.overwrite = `Job "${d.jobName}" already has a completed backup in the staging location; confirm replacing it or choose another job name.`;
+    if (ctx.existing === 'damaged')
+      out.existing = `The job folder "${d.jobName}" in the staging location is damaged; choose another job name or repair it first.`;
   }
   return out;
 }
@@ -187,23 +196,27 @@ export interface RecoverContext {
 export function validateRecoverStep(step: RecoverStep, d: RecoverDraft, ctx: RecoverContext): FieldErrors {
   const out: FieldErrors = {};
   if (step === 'source') {
-    if (!ctx.supportedSources.includes(d.source)) out.source = 'This source cannot be read by this version of the console yet.';
+    if (!ctx.supportedSources.includes(d.source))
+      out.source = 'This source cannot be read by this version of the console yet.';
     const m = d.source === 'staging' || d.stagingLocation ? checkFullPath(d.stagingLocation, 'Staging location') : null;
     if (m) out.stagingLocation = m;
     if (d.source === 'disks') {
       const disks = d.disks ?? [];
       if (disks.length === 0) out.disks = 'Add the folder (drive root) of every prepared disk of the job.';
       else if (disks.length > MAX_DISKS_PER_JOB) out.disks = `An import job has at most ${MAX_DISKS_PER_JOB} disks.`;
-      else for (const x of disks) {
-        const dm = checkFullPath(x, 'Disk folder');
-        if (dm) {
-          out.disks = dm;
-          break;
+      else
+        for (const x of disks) {
+          const dm = checkFullPath(x, 'Disk folder');
+          if (dm) {
+            out.disks = dm;
+            break;
+          }
         }
-      }
     } else if (d.source === 'blob') {
       if (!d.subscriptionId?.trim()) out.subscriptionId = 'Enter the subscription of the storage account.';
-      const a = d.storageAccount ? checkStorageAccountName(d.storageAccount) : 'Enter the storage account the job was imported into.';
+      const a = d.storageAccount
+        ? checkStorageAccountName(d.storageAccount)
+        : 'Enter the storage account the job was imported into.';
       if (a) out.storageAccount = a;
       const c = d.container ? checkContainerName(d.container) : 'Enter the container the job was imported into.';
       if (c) out.container = c;
@@ -212,7 +225,8 @@ export function validateRecoverStep(step: RecoverStep, d: RecoverDraft, ctx: Rec
     const nameProblem = d.jobName ? checkJobName(d.jobName) : null;
     if (!d.jobName) out.jobName = 'Choose the backup job to recover from.';
     else if (nameProblem) out.jobName = nameProblem;
-    else if (ctx.jobState === 'inProgress') out.jobName = `The backup of job "${d.jobName}" is not complete; run Back Up Now again to finish it before recovering.`;
+    else if (ctx.jobState === 'inProgress')
+      out.jobName = `The backup of job "${d.jobName}" is not complete; run Back Up Now again to finish it before recovering.`;
     else if (ctx.jobState === 'damaged') out.jobName = `The job folder "${d.jobName}" is damaged and cannot be opened.`;
     if (!d.passphrase && !d.usePolicyPassphrase) out.passphrase = 'Enter the passphrase the backup was made with.';
   } else if (step === 'browse') {
@@ -222,8 +236,10 @@ export function validateRecoverStep(step: RecoverStep, d: RecoverDraft, ctx: Rec
   } else if (step === 'destination') {
     const m = checkFullPath(d.destination, 'Destination folder');
     if (m) out.destination = m;
-    else if (d.source === 'disks' && (d.disks ?? []).some((x) => pathIsUnder(d.destination, x))) out.destination = 'Recover into a folder outside the prepared disks.';
-    else if (d.stagingLocation && pathIsUnder(d.destination, d.stagingLocation)) out.destination = `Recover into a folder outside the staging location "${d.stagingLocation}".`;
+    else if (d.source === 'disks' && (d.disks ?? []).some((x) => pathIsUnder(d.destination, x)))
+      out.destination = 'Recover into a folder outside the prepared disks.';
+    else if (d.stagingLocation && pathIsUnder(d.destination, d.stagingLocation))
+      out.destination = `Recover into a folder outside the staging location "${d.stagingLocation}".`;
     if (!d.conflict) out.conflict = 'Choose what happens when a file already exists at the destination.';
   }
   return out;

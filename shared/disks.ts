@@ -41,4 +41,3 @@ export const DISK_LAYOUT = {
   /** Data folder: `<session>/<job>/<seed file path>`; BlobPath = `<container>/<job>/<seed file path>`. */
   sessionDir: 'obc-session-1',
 } as const;
-

@@ -14,7 +14,10 @@ export interface StatusExplanation {
 export const DRIVE_STATES: Record<string, StatusExplanation> = {
   Specified: { text: 'Listed in the job; the datacenter has not received it yet.', severity: 'info' },
   Received: { text: 'The datacenter received the disk.', severity: 'info' },
-  NeverReceived: { text: 'The package arrived but this disk was not in it. If it arrives later it moves to Received.', severity: 'error' },
+  NeverReceived: {
+    text: 'The package arrived but this disk was not in it. If it arrives later it moves to Received.',
+    severity: 'error',
+  },
   Transferring: { text: 'The datacenter is copying the data from this disk to the storage account.', severity: 'info' },
   Completed: { text: 'All data on this disk was imported.', severity: 'ok' },
   CompletedMoreInfo: { text: 'Copy finished with remarks; read the copy log for details.', severity: 'warning' },
@@ -24,11 +27,20 @@ export const DRIVE_STATES: Record<string, StatusExplanation> = {
 /** DriveLog root `Status` (drive status codes, SPEC §4.7). */
 export const DRIVE_LOG_STATUSES: Record<string, StatusExplanation> = {
   Completed: { text: 'The disk was processed without errors.', severity: 'ok' },
-  CompletedWithWarnings: { text: 'The disk was processed; some files raised warnings (see the blob entries).', severity: 'warning' },
-  CompletedWithErrors: { text: 'The disk was processed, but some files could not be imported (see the blob entries).', severity: 'error' },
+  CompletedWithWarnings: {
+    text: 'The disk was processed; some files raised warnings (see the blob entries).',
+    severity: 'warning',
+  },
+  CompletedWithErrors: {
+    text: 'The disk was processed, but some files could not be imported (see the blob entries).',
+    severity: 'error',
+  },
   DiskNotFound: { text: 'The datacenter could not find this disk in the package.', severity: 'error' },
   VolumeNotNtfs: { text: 'The first data volume on the disk is not NTFS.', severity: 'error' },
-  DiskOperationFailed: { text: 'A disk operation failed at the datacenter (hardware or connection problem).', severity: 'error' },
+  DiskOperationFailed: {
+    text: 'A disk operation failed at the datacenter (hardware or connection problem).',
+    severity: 'error',
+  },
   BitLockerVolumeNotFound: { text: 'No BitLocker-encrypted volume was found on the disk.', severity: 'error' },
   BitLockerNotActivated: { text: 'BitLocker is not turned on for the volume.', severity: 'error' },
   BitLockerProtectorNotFound: { text: 'The volume has no recovery-password protector.', severity: 'error' },
@@ -39,9 +51,15 @@ export const DRIVE_LOG_STATUSES: Record<string, StatusExplanation> = {
   ManifestNameTooLong: { text: 'The drive manifest file name is too long.', severity: 'error' },
   ManifestNotFound: { text: 'The drive manifest file named in the job is not on the disk.', severity: 'error' },
   ManifestAccessDenied: { text: 'The drive manifest file could not be read (access denied).', severity: 'error' },
-  ManifestCorrupted: { text: "The drive manifest does not match the hash given in the job: the disk's manifest changed or is damaged.", severity: 'error' },
+  ManifestCorrupted: {
+    text: "The drive manifest does not match the hash given in the job: the disk's manifest changed or is damaged.",
+    severity: 'error',
+  },
   ManifestFormatInvalid: { text: 'The drive manifest is not in the expected format.', severity: 'error' },
-  ManifestDriveIdMismatch: { text: "The drive id in the manifest is not this disk's serial number.", severity: 'error' },
+  ManifestDriveIdMismatch: {
+    text: "The drive id in the manifest is not this disk's serial number.",
+    severity: 'error',
+  },
   ReadManifestFailed: { text: 'Reading the drive manifest failed.', severity: 'error' },
   BlobListFormatInvalid: { text: "The manifest's blob list is not valid.", severity: 'error' },
   BlobRequestForbidden: { text: 'The datacenter was not allowed to write to the storage account.', severity: 'error' },
@@ -70,7 +88,10 @@ export const RANGE_LOG_STATUSES: Record<string, StatusExplanation> = {
   Completed: { text: 'Copied.', severity: 'ok' },
   Committed: { text: 'Copied and committed.', severity: 'ok' },
   Uncommitted: { text: 'Copied but not committed.', severity: 'warning' },
-  Corrupted: { text: 'The data on the disk does not match the MD5 in the manifest (a flipped or damaged byte).', severity: 'error' },
+  Corrupted: {
+    text: 'The data on the disk does not match the MD5 in the manifest (a flipped or damaged byte).',
+    severity: 'error',
+  },
   FileUnexpectedEnd: { text: 'The file on the disk is shorter than the manifest says.', severity: 'error' },
   BlobUnexpectedEnd: { text: 'The blob ended before this range.', severity: 'error' },
   BlobRequestFailed: { text: 'Writing this range to storage failed.', severity: 'error' },
@@ -88,22 +109,40 @@ export const DATA_BOX_COPY_STATUSES: Record<string, StatusExplanation> = {
   HardwareError: { text: 'The disk has a hardware error at the datacenter.', severity: 'error' },
   DeviceFormatted: { text: 'The disk was found formatted (no data to import).', severity: 'error' },
   DeviceMetadataModified: { text: 'The disk metadata was modified after it was prepared.', severity: 'error' },
-  StorageAccountNotAccessible: { text: 'The datacenter could not write to the storage account (check its firewall and access).', severity: 'error' },
+  StorageAccountNotAccessible: {
+    text: 'The datacenter could not write to the storage account (check its firewall and access).',
+    severity: 'error',
+  },
   UnsupportedData: { text: 'The disk holds data the service does not import.', severity: 'error' },
   DriveNotReceived: { text: 'This disk was not in the package the datacenter received.', severity: 'error' },
-  UnsupportedDrive: { text: 'The disk is not supported (for example no BitLocker-encrypted volume).', severity: 'error' },
-  OtherServiceError: { text: 'The copy failed on the service side; read the copy log or contact support.', severity: 'error' },
-  OtherUserError: { text: 'The disk could not be copied because of its preparation (for example a BitLocker key that does not unlock it); read the copy log.', severity: 'error' },
+  UnsupportedDrive: {
+    text: 'The disk is not supported (for example no BitLocker-encrypted volume).',
+    severity: 'error',
+  },
+  OtherServiceError: {
+    text: 'The copy failed on the service side; read the copy log or contact support.',
+    severity: 'error',
+  },
+  OtherUserError: {
+    text: 'The disk could not be copied because of its preparation (for example a BitLocker key that does not unlock it); read the copy log.',
+    severity: 'error',
+  },
   DriveNotDetected: { text: 'The datacenter could not detect this disk.', severity: 'error' },
   DriveCorrupted: { text: 'The disk is damaged or its data is corrupted.', severity: 'error' },
-  MetadataFilesModifiedOrRemoved: { text: 'The drive manifest was changed or removed after Disk Prep (its MD5 no longer matches the job); read the copy log.', severity: 'error' },
+  MetadataFilesModifiedOrRemoved: {
+    text: 'The drive manifest was changed or removed after Disk Prep (its MD5 no longer matches the job); read the copy log.',
+    severity: 'error',
+  },
 };
 
 /** Own entries only: codes come from Azure/the copy log, so "constructor" or "__proto__" must not hit Object.prototype. */
 const own = (table: Record<string, StatusExplanation>, code: string): StatusExplanation | undefined =>
   Object.prototype.hasOwnProperty.call(table, code) ? table[code] : undefined;
 
-const unknown = (code: string): StatusExplanation => ({ text: `Status "${code}" (not documented; see the copy log).`, severity: 'warning' });
+const unknown = (code: string): StatusExplanation => ({
+  text: `Status "${code}" (not documented; see the copy log).`,
+  severity: 'warning',
+});
 
 export function explainDriveState(state: string | undefined): StatusExplanation {
   if (!state) return { text: 'No state reported yet.', severity: 'info' };
@@ -119,5 +158,11 @@ export function explainBlobStatus(code: string | undefined): StatusExplanation {
 /** Explains a copy status / DriveLog status code; falls back to the blob and range tables. */
 export function explainLogStatus(code: string | undefined): StatusExplanation {
   if (!code) return { text: 'No copy status yet (it appears once the disk is being copied).', severity: 'info' };
-  return own(DRIVE_LOG_STATUSES, code) ?? own(BLOB_LOG_STATUSES, code) ?? own(RANGE_LOG_STATUSES, code) ?? own(DATA_BOX_COPY_STATUSES, code) ?? unknown(code);
+  return (
+    own(DRIVE_LOG_STATUSES, code) ??
+    own(BLOB_LOG_STATUSES, code) ??
+    own(RANGE_LOG_STATUSES, code) ??
+    own(DATA_BOX_COPY_STATUSES, code) ??
+    unknown(code)
+  );
 }

@@ -23,13 +23,7 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export type Serializable =
-  | string
-  | number
-  | boolean
-  | null
-  | Serializable[]
-  | { [key: string]: Serializable };
+export type Serializable = string | number | boolean | null | Serializable[] | { [key: string]: Serializable };
 
 export interface IpcError {
   code: ErrorCode;
@@ -48,7 +42,9 @@ export class AppError extends Error {
     if (details) this.details = details;
   }
   toJSON(): IpcError {
-    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+    return this.details
+      ? { code: this.code, message: this.message, details: this.details }
+      : { code: this.code, message: this.message };
   }
 }
 

@@ -1,14 +1,42 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { jobActions, jobPercent, jobTimeline, normalizeState, trackingDeadline, trackingNumberOwner, type JobLike } from './import-jobs.ts';
+import {
+  jobActions,
+  jobPercent,
+  jobTimeline,
+  normalizeState,
+  trackingDeadline,
+  trackingNumberOwner,
+  type JobLike,
+} from './import-jobs.ts';
 import { explainBlobStatus, explainDriveState, explainLogStatus } from './drive-log.ts';
 import { PROTO_KEYS, hostileNumber, hostileString, isMessage } from './validators/hostile-arbitraries.ts';
 
 /** Job states, dates and copy-log codes come from Azure (or a tampered copy log): any string must be handled. */
-const state = fc.oneof(hostileString, fc.constantFrom('Creating', 'shipping', 'Received', 'Transferring', 'Packaging', 'Completed', 'Closed', 'Cancelled', 'Canceled', ...PROTO_KEYS));
+const state = fc.oneof(
+  hostileString,
+  fc.constantFrom(
+    'Creating',
+    'shipping',
+    'Received',
+    'Transferring',
+    'Packaging',
+    'Completed',
+    'Closed',
+    'Cancelled',
+    'Canceled',
+    ...PROTO_KEYS,
+  ),
+);
 const date = fc.oneof(
   hostileString,
-  fc.constantFrom('+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '2026-11-01T00:00:00Z', '9999-12-31T23:59:59Z', 'Invalid Date'),
+  fc.constantFrom(
+    '+275760-09-13T00:00:00.000Z',
+    '-271821-04-20T00:00:00.000Z',
+    '2026-11-01T00:00:00Z',
+    '9999-12-31T23:59:59Z',
+    'Invalid Date',
+  ),
   fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
 );
 const job: fc.Arbitrary<JobLike> = fc.record(
@@ -59,17 +87,26 @@ describe('import job rules with random and hostile values', () => {
 
   it('trackingNumberOwner and jobPercent never throw', () => {
     fc.assert(
-      fc.property(hostileString, fc.array(job, { maxLength: 5 }), fc.option(hostileString, { nil: undefined }), (t, jobs, except) => {
-        const o = trackingNumberOwner(t, jobs, except);
-        expect(o === null || typeof o === 'string').toBe(true);
-      }),
+      fc.property(
+        hostileString,
+        fc.array(job, { maxLength: 5 }),
+        fc.option(hostileString, { nil: undefined }),
+        (t, jobs, except) => {
+          const o = trackingNumberOwner(t, jobs, except);
+          expect(o === null || typeof o === 'string').toBe(true);
+        },
+      ),
       { numRuns: 400 },
     );
     fc.assert(
-      fc.property(fc.option(hostileNumber, { nil: undefined }), fc.array(fc.record({ percentComplete: fc.option(hostileNumber, { nil: undefined }) }), { maxLength: 4 }), (p, drives) => {
-        const v = jobPercent({ percentComplete: p, drives });
-        expect(v === undefined || typeof v === 'number').toBe(true);
-      }),
+      fc.property(
+        fc.option(hostileNumber, { nil: undefined }),
+        fc.array(fc.record({ percentComplete: fc.option(hostileNumber, { nil: undefined }) }), { maxLength: 4 }),
+        (p, drives) => {
+          const v = jobPercent({ percentComplete: p, drives });
+          expect(v === undefined || typeof v === 'number').toBe(true);
+        },
+      ),
     );
   });
 

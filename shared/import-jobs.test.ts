@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, jobActions, jobPercent, jobTimeline, normalizeState, trackingDeadline, trackingNumberOwner } from './import-jobs.ts';
+import {
+  DAY_MS,
+  jobActions,
+  jobPercent,
+  jobTimeline,
+  normalizeState,
+  trackingDeadline,
+  trackingNumberOwner,
+} from './import-jobs.ts';
 import { explainDriveState, explainLogStatus } from './drive-log.ts';
 
 const created = '2026-11-01T10:00:00.000Z';
 const at = (days: number, extraMs = 0) => new Date(Date.parse(created) + days * DAY_MS + extraMs);
-const job = (over: Partial<Parameters<typeof trackingDeadline>[0]> = {}) => ({ name: 'seed-1', state: 'Creating', createdAt: created, ...over });
+const job = (over: Partial<Parameters<typeof trackingDeadline>[0]> = {}) => ({
+  name: 'seed-1',
+  state: 'Creating',
+  createdAt: created,
+  ...over,
+});
 
 describe('trackingDeadline (decision 11: two weeks, warn from day 10)', () => {
   it('counts 14 days on the day of creation, due exactly two weeks later', () => {
@@ -27,7 +40,9 @@ describe('trackingDeadline (decision 11: two weeks, warn from day 10)', () => {
     expect(trackingDeadline(job(), at(16, 5)).text).toMatch(/Overdue by 2 days/);
   });
   it('does not apply once tracking is entered, after Creating, or without a creation time', () => {
-    expect(trackingDeadline(job({ deliveryPackage: { carrierName: 'FedEx', trackingNumber: '123456' } }), at(13)).level).toBe('none');
+    expect(
+      trackingDeadline(job({ deliveryPackage: { carrierName: 'FedEx', trackingNumber: '123456' } }), at(13)).level,
+    ).toBe('none');
     expect(trackingDeadline(job({ state: 'Transferring' }), at(13)).level).toBe('none');
     expect(trackingDeadline(job({ createdAt: undefined }), at(13)).level).toBe('none');
     expect(trackingDeadline(job({ createdAt: 'garbage' }), at(13)).text).toMatch(/Unknown/);
@@ -37,7 +52,14 @@ describe('trackingDeadline (decision 11: two weeks, warn from day 10)', () => {
 describe('jobTimeline', () => {
   it('marks earlier states done, the current one current and later ones future', () => {
     const t = jobTimeline('Received');
-    expect(t.map((s) => s.state)).toEqual(['Creating', 'Shipping', 'Received', 'Transferring', 'Packaging', 'Completed']);
+    expect(t.map((s) => s.state)).toEqual([
+      'Creating',
+      'Shipping',
+      'Received',
+      'Transferring',
+      'Packaging',
+      'Completed',
+    ]);
     expect(t.map((s) => s.status)).toEqual(['done', 'done', 'current', 'future', 'future', 'future']);
   });
   it('ends with Completed done, or Closed failed', () => {
@@ -55,23 +77,35 @@ describe('jobTimeline', () => {
 
 describe('jobActions (SPEC §6.4)', () => {
   it('allows cancel until Packaging (Import/Export) and explains why not afterwards', () => {
-    for (const state of ['Creating', 'Shipping', 'Received', 'Transferring']) expect(jobActions(job({ state })).cancel.allowed, state).toBe(true);
+    for (const state of ['Creating', 'Shipping', 'Received', 'Transferring'])
+      expect(jobActions(job({ state })).cancel.allowed, state).toBe(true);
     const r = jobActions(job({ state: 'Packaging' })).cancel;
     expect(r.allowed).toBe(false);
     expect(r.reason).toMatch(/before it reaches Packaging.*Packaging/);
     expect(jobActions(job({ cancelRequested: true })).cancel.reason).toMatch(/already requested/);
-    expect(jobActions(job({ backend: 'DataBox', state: 'Shipping' })).cancel.reason).toMatch(/Data Box job can be canceled only before the disks ship/);
+    expect(jobActions(job({ backend: 'DataBox', state: 'Shipping' })).cancel.reason).toMatch(
+      /Data Box job can be canceled only before the disks ship/,
+    );
   });
   it('a canceled Import/Export job reads Completed with cancelRequested: canceled timeline, deletable, nothing to verify', () => {
     const canceled = job({ state: 'Completed', cancelRequested: true });
-    expect(jobTimeline(canceled.state, true).map((s) => `${s.state}:${s.status}`)).toEqual(['Creating:done', 'Canceled:failed']);
+    expect(jobTimeline(canceled.state, true).map((s) => `${s.state}:${s.status}`)).toEqual([
+      'Creating:done',
+      'Canceled:failed',
+    ]);
     const a = jobActions(canceled);
     expect(a.delete.allowed).toBe(true);
     expect(a.verify).toMatchObject({ allowed: false, reason: expect.stringMatching(/canceled/) });
     expect(a.cancel.reason).toMatch(/already canceled/);
   });
   it('allows delete only in Creating or Completed', () => {
-    for (const [state, ok] of [['Creating', true], ['Shipping', false], ['Transferring', false], ['Completed', true], ['Closed', false]] as const)
+    for (const [state, ok] of [
+      ['Creating', true],
+      ['Shipping', false],
+      ['Transferring', false],
+      ['Completed', true],
+      ['Closed', false],
+    ] as const)
       expect(jobActions(job({ state })).delete.allowed, state).toBe(ok);
     expect(jobActions(job({ state: 'Received' })).delete.reason).toMatch(/Received/);
   });

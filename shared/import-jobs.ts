@@ -59,12 +59,18 @@ export function trackingDeadline(job: JobLike, now: Date = new Date()): Tracking
   const created = job.createdAt ? Date.parse(job.createdAt) : Number.NaN;
   if (Number.isNaN(created)) return { level: 'none', text: 'Unknown (creation time not reported)' };
   const due = created + TRACKING_DEADLINE_DAYS * DAY_MS;
-  if (Number.isNaN(new Date(due).getTime())) return { level: 'none', text: `Unknown (creation time "${job.createdAt}" is out of range)` };
+  if (Number.isNaN(new Date(due).getTime()))
+    return { level: 'none', text: `Unknown (creation time "${job.createdAt}" is out of range)` };
   const remaining = due - now.getTime();
   const deadline = new Date(due).toISOString();
   if (remaining <= 0) {
     const daysLeft = -Math.floor(-remaining / DAY_MS);
-    return { level: 'overdue', deadline, daysLeft, text: `Overdue by ${Math.max(1, -daysLeft)} day${-daysLeft > 1 ? 's' : ''}: the job may be deleted` };
+    return {
+      level: 'overdue',
+      deadline,
+      daysLeft,
+      text: `Overdue by ${Math.max(1, -daysLeft)} day${-daysLeft > 1 ? 's' : ''}: the job may be deleted`,
+    };
   }
   const daysLeft = Math.ceil(remaining / DAY_MS);
   const warnFrom = (TRACKING_DEADLINE_DAYS - TRACKING_WARN_FROM_DAY) * DAY_MS;
@@ -102,7 +108,11 @@ export function jobTimeline(state: string, cancelRequested = false): TimelineSte
   if (ended || (cancelRequested && s === 'Creating')) {
     return [
       { state: 'Creating', status: 'done', label: STEP_LABEL.Creating },
-      { state: 'Canceled', status: ended ? 'failed' : 'current', label: ended ? STEP_LABEL.Canceled : 'Cancel requested' },
+      {
+        state: 'Canceled',
+        status: ended ? 'failed' : 'current',
+        label: ended ? STEP_LABEL.Canceled : 'Cancel requested',
+      },
     ];
   }
   const last: TimelineState = s === 'Closed' ? 'Closed' : 'Completed';
@@ -112,12 +122,17 @@ export function jobTimeline(state: string, cancelRequested = false): TimelineSte
     state: st,
     label: STEP_LABEL[st],
     status:
-      idx < 0 ? 'future'
-      : i < idx ? 'done'
-      : i > idx ? 'future'
-      : st === 'Closed' ? 'failed'
-      : st === 'Completed' ? 'done'
-      : 'current',
+      idx < 0
+        ? 'future'
+        : i < idx
+          ? 'done'
+          : i > idx
+            ? 'future'
+            : st === 'Closed'
+              ? 'failed'
+              : st === 'Completed'
+                ? 'done'
+                : 'current',
   }));
 }
 
@@ -157,42 +172,68 @@ export function jobActions(job: JobLike): JobActionRules {
   const cancelled = s === 'Canceled' || !!job.cancelRequested;
   const dataBox = job.backend === 'DataBox';
   return {
-    tracking:
-      cancelled ? no('The job was canceled.')
-      : s === 'Creating' || s === 'Shipping' ? yes
-      : no(`The datacenter has the disks (state ${s}); the tracking number can no longer change.`),
-    editReturn:
-      cancelled ? no('The job was canceled.')
-      : dataBox && s === 'Transferring' ? no('A Data Box job\'s return address cannot change while its data is being copied.')
-      : ['Creating', 'Shipping', 'Received', 'Transferring'].includes(s) ? yes
-      : no(`The return package is already being prepared or sent (state ${s}).`),
-    cancel:
-      cancelled ? no(s === 'Canceled' || s === 'Completed' ? 'The job is already canceled.' : 'Cancellation was already requested.')
-      : dataBox ? (s === 'Creating' ? yes : no(`A Data Box job can be canceled only before the disks ship; this one is ${s}.`))
-      : ['Creating', 'Shipping', 'Received', 'Transferring'].includes(s) ? yes
-      : no(`A job can be canceled only before it reaches Packaging; this one is ${s}.`),
-    delete:
-      dataBox ? (s === 'Canceled' || s === 'Completed' || s === 'Closed' ? yes : no(`A Data Box job can be deleted only once it is canceled or completed; this one is ${s}${s === 'Creating' ? ' (cancel it first)' : ''}.`))
-      : s === 'Creating' || s === 'Completed' ? yes
-      : no(`A job can be deleted only while Creating or once Completed; this one is ${s}.`),
-    verify:
-      cancelled ? no('The job was canceled: there is no imported data to verify.')
-      : s === 'Completed' || s === 'Closed' ? yes
-      : no(`Imported data can be verified once the job is Completed; this one is ${s}.`),
+    tracking: cancelled
+      ? no('The job was canceled.')
+      : s === 'Creating' || s === 'Shipping'
+        ? yes
+        : no(`The datacenter has the disks (state ${s}); the tracking number can no longer change.`),
+    editReturn: cancelled
+      ? no('The job was canceled.')
+      : dataBox && s === 'Transferring'
+        ? no("A Data Box job's return address cannot change while its data is being copied.")
+        : ['Creating', 'Shipping', 'Received', 'Transferring'].includes(s)
+          ? yes
+          : no(`The return package is already being prepared or sent (state ${s}).`),
+    cancel: cancelled
+      ? no(
+          s === 'Canceled' || s === 'Completed'
+            ? 'The job is already canceled.'
+            : 'Cancellation was already requested.',
+        )
+      : dataBox
+        ? s === 'Creating'
+          ? yes
+          : no(`A Data Box job can be canceled only before the disks ship; this one is ${s}.`)
+        : ['Creating', 'Shipping', 'Received', 'Transferring'].includes(s)
+          ? yes
+          : no(`A job can be canceled only before it reaches Packaging; this one is ${s}.`),
+    delete: dataBox
+      ? s === 'Canceled' || s === 'Completed' || s === 'Closed'
+        ? yes
+        : no(
+            `A Data Box job can be deleted only once it is canceled or completed; this one is ${s}${s === 'Creating' ? ' (cancel it first)' : ''}.`,
+          )
+      : s === 'Creating' || s === 'Completed'
+        ? yes
+        : no(`A job can be deleted only while Creating or once Completed; this one is ${s}.`),
+    verify: cancelled
+      ? no('The job was canceled: there is no imported data to verify.')
+      : s === 'Completed' || s === 'Closed'
+        ? yes
+        : no(`Imported data can be verified once the job is Completed; this one is ${s}.`),
   };
 }
 
 /** A tracking number already used by another job of the user (decision 11: unique across jobs), or null. */
-export function trackingNumberOwner(trackingNumber: string, jobs: readonly JobLike[], exceptJob?: string): string | null {
+export function trackingNumberOwner(
+  trackingNumber: string,
+  jobs: readonly JobLike[],
+  exceptJob?: string,
+): string | null {
   const norm = normalizeTrackingNumber;
   const want = norm(trackingNumber);
   if (!want) return null;
-  const other = jobs.find((j) => j.name !== exceptJob && j.deliveryPackage?.trackingNumber && norm(j.deliveryPackage.trackingNumber) === want);
+  const other = jobs.find(
+    (j) => j.name !== exceptJob && j.deliveryPackage?.trackingNumber && norm(j.deliveryPackage.trackingNumber) === want,
+  );
   return other ? other.name : null;
 }
 
 /** Percent complete of a job: the reported value, else the mean of its drives. */
-export function jobPercent(job: { percentComplete?: number; drives?: { percentComplete?: number }[] }): number | undefined {
+export function jobPercent(job: {
+  percentComplete?: number;
+  drives?: { percentComplete?: number }[];
+}): number | undefined {
   if (typeof job.percentComplete === 'number') return job.percentComplete;
   const ds = (job.drives ?? []).map((d) => d.percentComplete).filter((p): p is number => typeof p === 'number');
   return ds.length ? Math.round(ds.reduce((a, b) => a + b, 0) / ds.length) : undefined;

@@ -3,7 +3,15 @@
  * signed-in user's subscriptions, with its resource group, region and the Import/Export location serving it.
  * Pure logic over a small port, so the console (through IPC) and `obc diskprep` (through AzureService) share it.
  */
-import { JOB_BACKEND_NAMESPACE, type ImportLocation, type JobBackendName, type ProviderNamespace, type ProviderStatus, type StorageAccountInfo, type SubscriptionInfo } from './contract/azure.ts';
+import {
+  JOB_BACKEND_NAMESPACE,
+  type ImportLocation,
+  type JobBackendName,
+  type ProviderNamespace,
+  type ProviderStatus,
+  type StorageAccountInfo,
+  type SubscriptionInfo,
+} from './contract/azure.ts';
 
 export interface JobTarget {
   subscriptionId: string;
@@ -43,16 +51,24 @@ export function locationFor(region: string, locations: readonly ImportLocation[]
 }
 
 /** A storage account by name across the signed-in user's subscriptions (or in the one given). */
-export async function findStorageAccount(port: Pick<JobTargetPort, 'subscriptions' | 'storageAccounts'>, storageAccount: string, subscriptionId?: string): Promise<{ sub: SubscriptionInfo; acct: StorageAccountInfo }> {
+export async function findStorageAccount(
+  port: Pick<JobTargetPort, 'subscriptions' | 'storageAccounts'>,
+  storageAccount: string,
+  subscriptionId?: string,
+): Promise<{ sub: SubscriptionInfo; acct: StorageAccountInfo }> {
   const all = await port.subscriptions();
   const subs = all.filter((s) => !subscriptionId || s.subscriptionId.toLowerCase() === subscriptionId.toLowerCase());
   if (subscriptionId && !subs.length)
-    throw new Error(`Subscription ${subscriptionId} is not among the signed-in account's subscriptions (${all.map((s) => `${s.displayName} ${s.subscriptionId}`).join(', ') || 'none'}).`);
+    throw new Error(
+      `Subscription ${subscriptionId} is not among the signed-in account's subscriptions (${all.map((s) => `${s.displayName} ${s.subscriptionId}`).join(', ') || 'none'}).`,
+    );
   for (const sub of subs) {
     const acct = (await port.storageAccounts(sub.subscriptionId)).find((a) => a.name === storageAccount);
     if (acct) return { sub, acct };
   }
-  throw new Error(`Storage account ${storageAccount} was not found in your subscriptions (${subs.map((s) => s.displayName).join(', ') || 'none'}).`);
+  throw new Error(
+    `Storage account ${storageAccount} was not found in your subscriptions (${subs.map((s) => s.displayName).join(', ') || 'none'}).`,
+  );
 }
 
 export async function resolveJobTarget(
@@ -61,9 +77,15 @@ export async function resolveJobTarget(
 ): Promise<JobTarget> {
   const backend = o.backend ?? 'ImportExport';
   const providerNamespace = JOB_BACKEND_NAMESPACE[backend];
-  if (!o.storageAccount) throw new Error('The staged job does not name its storage account (seed.json); run Schedule Backup with "Use your own disk" first.');
+  if (!o.storageAccount)
+    throw new Error(
+      'The staged job does not name its storage account (seed.json); run Schedule Backup with "Use your own disk" first.',
+    );
   const found = await findStorageAccount(port, o.storageAccount, o.subscriptionId);
-  const [locations, provider] = await Promise.all([port.locations(), port.providerStatus(found.sub.subscriptionId, providerNamespace)]);
+  const [locations, provider] = await Promise.all([
+    port.locations(),
+    port.providerStatus(found.sub.subscriptionId, providerNamespace),
+  ]);
   return {
     backend,
     providerNamespace,

@@ -10,7 +10,11 @@ const b64 = (n: number): string => {
   for (let i = 0; i < n; i += 3) {
     const [a, b = 0, c = 0] = bytes.slice(i, i + 3);
     const v = (a << 16) | (b << 8) | c;
-    out += ALPHA[(v >> 18) & 63] + ALPHA[(v >> 12) & 63] + (i + 1 < n ? ALPHA[(v >> 6) & 63] : '=') + (i + 2 < n ? ALPHA[v & 63] : '=');
+    out +=
+      ALPHA[(v >> 18) & 63] +
+      ALPHA[(v >> 12) & 63] +
+      (i + 1 < n ? ALPHA[(v >> 6) & 63] : '=') +
+      (i + 2 < n ? ALPHA[v & 63] : '=');
   }
   return out;
 };
@@ -31,8 +35,12 @@ describe('key-derivation caps (issue 13 §5)', () => {
     expect(kdfProblems({ ...ok, N: 1.5 }).join()).toMatch(/N = 1.5 is not a power of two/);
     expect(kdfProblems({ ...ok, r: 64 }).join()).toMatch(/r = 64 is outside 1…16/);
     expect(kdfProblems({ ...ok, p: 0 }).join()).toMatch(/p = 0 is outside 1…4/);
-    expect(kdfProblems({ ...ok, N: 1 << 20, r: 16 }).join()).toMatch(/needs 2048 MiB of memory, above the cap of 1024 MiB/);
-    expect(kdfProblems({ ...ok, N: 1 << 20, r: 8, p: 2 }).join()).toMatch(/N·r·p = 1048576·8·2 is above the cap of 2\^23/);
+    expect(kdfProblems({ ...ok, N: 1 << 20, r: 16 }).join()).toMatch(
+      /needs 2048 MiB of memory, above the cap of 1024 MiB/,
+    );
+    expect(kdfProblems({ ...ok, N: 1 << 20, r: 8, p: 2 }).join()).toMatch(
+      /N·r·p = 1048576·8·2 is above the cap of 2\^23/,
+    );
     expect(kdfProblems({ ...ok, salt: b64(4) }).join()).toMatch(/salt is 4 bytes long/);
     expect(kdfProblems({ ...ok, salt: 'not base64!' }).join()).toMatch(/salt is not base64/);
     expect(kdfProblems({ ...ok, keyCheck: b64(100_000) }).join()).toMatch(/key check is 100000 bytes long/);
@@ -45,13 +53,18 @@ describe('key-derivation caps (issue 13 §5)', () => {
 
   it('property: whatever passes costs at most the caps (memory and work)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 10 }), (logN, r, p) => {
-        const k = { ...ok, N: 2 ** logN, r, p };
-        if (kdfProblems(k).length === 0) {
-          expect(128 * k.N * k.r).toBeLessThanOrEqual(KDF_CAPS.memoryMax);
-          expect(k.N * k.r * k.p).toBeLessThanOrEqual(KDF_CAPS.workMax);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 30 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 10 }),
+        (logN, r, p) => {
+          const k = { ...ok, N: 2 ** logN, r, p };
+          if (kdfProblems(k).length === 0) {
+            expect(128 * k.N * k.r).toBeLessThanOrEqual(KDF_CAPS.memoryMax);
+            expect(k.N * k.r * k.p).toBeLessThanOrEqual(KDF_CAPS.workMax);
+          }
+        },
+      ),
     );
   });
 });

@@ -52,10 +52,12 @@ export function kdfProblems(k: KdfRecord): string[] {
   const c = KDF_CAPS;
   const salt = base64Bytes(k.salt);
   if (salt < 0) out.push(`the key salt is not base64 (${String(k.salt).length} characters)`);
-  else if (salt < c.saltBytesMin || salt > c.saltBytesMax) out.push(`the key salt is ${salt} bytes long, outside ${c.saltBytesMin}…${c.saltBytesMax}`);
+  else if (salt < c.saltBytesMin || salt > c.saltBytesMax)
+    out.push(`the key salt is ${salt} bytes long, outside ${c.saltBytesMin}…${c.saltBytesMax}`);
   const check = base64Bytes(k.keyCheck);
   if (check < 0) out.push(`the key check is not base64 (${String(k.keyCheck).length} characters)`);
-  else if (check < c.keyCheckBytesMin || check > c.keyCheckBytesMax) out.push(`the key check is ${check} bytes long, outside ${c.keyCheckBytesMin}…${c.keyCheckBytesMax}`);
+  else if (check < c.keyCheckBytesMin || check > c.keyCheckBytesMax)
+    out.push(`the key check is ${check} bytes long, outside ${c.keyCheckBytesMin}…${c.keyCheckBytesMax}`);
   return out;
 }
 
@@ -66,13 +68,18 @@ export function kdfCostProblems(k: Pick<KdfRecord, 'N' | 'r' | 'p'>): string[] {
   const int = (v: number) => typeof v === 'number' && Number.isSafeInteger(v);
   const logN = int(k.N) && k.N > 0 ? Math.log2(k.N) : NaN;
   if (!int(k.N) || !Number.isInteger(logN)) out.push(`scrypt N = ${String(k.N)} is not a power of two`);
-  else if (logN < c.logNMin || logN > c.logNMax) out.push(`scrypt N = ${k.N} (2^${logN}) is outside 2^${c.logNMin}…2^${c.logNMax}`);
+  else if (logN < c.logNMin || logN > c.logNMax)
+    out.push(`scrypt N = ${k.N} (2^${logN}) is outside 2^${c.logNMin}…2^${c.logNMax}`);
   if (!int(k.r) || k.r < 1 || k.r > c.rMax) out.push(`scrypt r = ${String(k.r)} is outside 1…${c.rMax}`);
   if (!int(k.p) || k.p < 1 || k.p > c.pMax) out.push(`scrypt p = ${String(k.p)} is outside 1…${c.pMax}`);
   if (!out.length) {
     const mem = 128 * k.N * k.r;
-    if (mem > c.memoryMax) out.push(`scrypt N = ${k.N} with r = ${k.r} needs ${Math.round(mem / MiB)} MiB of memory, above the cap of ${c.memoryMax / MiB} MiB`);
-    if (k.N * k.r * k.p > c.workMax) out.push(`scrypt N·r·p = ${k.N}·${k.r}·${k.p} is above the cap of 2^${Math.log2(c.workMax)}`);
+    if (mem > c.memoryMax)
+      out.push(
+        `scrypt N = ${k.N} with r = ${k.r} needs ${Math.round(mem / MiB)} MiB of memory, above the cap of ${c.memoryMax / MiB} MiB`,
+      );
+    if (k.N * k.r * k.p > c.workMax)
+      out.push(`scrypt N·r·p = ${k.N}·${k.r}·${k.p} is above the cap of 2^${Math.log2(c.workMax)}`);
   }
   return out;
 }

@@ -46,4 +46,3 @@ export function onlineRunMessage(r: OnlineRunSummary): string {
   const pruned = r.pointsPruned ? `; ${r.pointsPruned} expired restore point(s) removed` : '';
   return `Restore point ${r.restorePoint}: ${r.files} files, ${r.filesRead} read, ${formatBytes(r.uploadedBytes)} uploaded${pruned}.`;
 }
-

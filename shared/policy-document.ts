@@ -30,15 +30,24 @@ export function readPolicyDocument(text: string, source = 'the policy file'): Po
   if (isObject(raw) && raw.type === 'result' && isObject(raw.result)) raw = raw.result;
   if (isObject(raw) && 'policy' in raw && !('items' in raw)) raw = raw.policy;
   if (raw === null) throw new AppError('VALIDATION', `${source} holds no policy (the machine it came from had none).`);
-  if (!isObject(raw)) throw new AppError('VALIDATION', `${source} must hold a JSON object with the policy (items, exclusions, schedule, retention, initialBackup).`);
+  if (!isObject(raw))
+    throw new AppError(
+      'VALIDATION',
+      `${source} must hold a JSON object with the policy (items, exclusions, schedule, retention, initialBackup).`,
+    );
   const notes: string[] = [];
   const dropped = MACHINE_FIELDS.filter((k) => k in raw);
   const rest: Record<string, unknown> = { ...raw };
   for (const k of dropped) delete rest[k];
-  if (dropped.length) notes.push(`Not taken from ${source} (they belong to the machine that saved it): ${dropped.join(', ')}.`);
-  if (isObject(rest.exclusions) && !('fileTypes' in rest.exclusions)) rest.exclusions = { ...rest.exclusions, fileTypes: [] };
+  if (dropped.length)
+    notes.push(`Not taken from ${source} (they belong to the machine that saved it): ${dropped.join(', ')}.`);
+  if (isObject(rest.exclusions) && !('fileTypes' in rest.exclusions))
+    rest.exclusions = { ...rest.exclusions, fileTypes: [] };
   const upgraded = upgradePolicyV1(rest);
-  if (upgraded !== rest) notes.push(`${source} has retention rows of policy format 1; they were read with the defaults for its schedule (see obc policy show).`);
+  if (upgraded !== rest)
+    notes.push(
+      `${source} has retention rows of policy format 1; they were read with the defaults for its schedule (see obc policy show).`,
+    );
   const r = policyInputSchema.safeParse(upgraded);
   if (!r.success) {
     const lines = r.error.issues.map((i) => `  ${i.path.length ? i.path.join('.') : '(the policy)'}: ${i.message}`);

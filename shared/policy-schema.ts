@@ -33,7 +33,10 @@ export const exclusionsSchema = z
   .object({
     folders: z.array(z.object({ path, subfolders: z.boolean() }).strict()).max(200),
     patterns: z.array(z.string().max(255)).max(200),
-    fileTypes: z.array(z.object({ folder: path, pattern: z.string().max(255), subfolders: z.boolean() }).strict()).max(200).default([]),
+    fileTypes: z
+      .array(z.object({ folder: path, pattern: z.string().max(255), subfolders: z.boolean() }).strict())
+      .max(200)
+      .default([]),
   })
   .strict();
 
@@ -90,7 +93,8 @@ export const initialBackupSchema = z
   .strict()
   .superRefine((ib, ctx) => {
     if (ib.type !== 'ownDisks') return;
-    if (!ib.ownDisk) return issue(ctx, ['ownDisk'], 'Own-disk settings are required when the initial backup uses your own disks.');
+    if (!ib.ownDisk)
+      return issue(ctx, ['ownDisk'], 'Own-disk settings are required when the initial backup uses your own disks.');
     for (const [k, m] of Object.entries(checkOwnDisk(ib.ownDisk))) issue(ctx, ['ownDisk', k], m);
   });
 
@@ -104,8 +108,10 @@ const policyInputShape = {
 type PolicyInputShape = z.output<z.ZodObject<typeof policyInputShape>>;
 function refinePolicy(p: PolicyInputShape, ctx: z.RefinementCtx): void {
   issue(ctx, ['items'], checkItems(p.items));
-  for (const [k, m] of Object.entries(checkExclusions(p.exclusions, p.items))) issue(ctx, ['exclusions', ...k.split('.')], m);
-  for (const [k, m] of Object.entries(checkRetention(p.retention as Retention, p.schedule))) issue(ctx, ['retention', ...k.split('.')], m);
+  for (const [k, m] of Object.entries(checkExclusions(p.exclusions, p.items)))
+    issue(ctx, ['exclusions', ...k.split('.')], m);
+  for (const [k, m] of Object.entries(checkRetention(p.retention as Retention, p.schedule)))
+    issue(ctx, ['retention', ...k.split('.')], m);
 }
 
 /** What the wizard sends to policy:save. */
@@ -117,7 +123,14 @@ export const POLICY_STATES = ['active', 'paused', 'stopped'] as const;
 export const RUN_HISTORY_MAX = 100;
 export type PolicyState = (typeof POLICY_STATES)[number];
 
-export const RUN_OUTCOMES = ['running', 'succeeded', 'succeededWithWarnings', 'failed', 'waitingForImport', 'skipped'] as const;
+export const RUN_OUTCOMES = [
+  'running',
+  'succeeded',
+  'succeededWithWarnings',
+  'failed',
+  'waitingForImport',
+  'skipped',
+] as const;
 export type RunOutcome = (typeof RUN_OUTCOMES)[number];
 
 /**
@@ -185,10 +198,15 @@ export function upgradePolicyV1(raw: unknown): unknown {
   if (!['daily', 'weekly', 'monthly', 'yearly'].every((t) => isV1Row(r[t]))) return raw;
   const schedule = {
     frequency: s.frequency === 'weekly' ? ('weekly' as const) : ('daily' as const),
-    days: Array.isArray(s.days) ? (s.days.filter((d) => (WEEKDAYS as readonly unknown[]).includes(d)) as Weekday[]) : [],
+    days: Array.isArray(s.days)
+      ? (s.days.filter((d) => (WEEKDAYS as readonly unknown[]).includes(d)) as Weekday[])
+      : [],
     times: Array.isArray(s.times) ? s.times.filter((t): t is string => typeof t === 'string') : [],
   };
-  return { ...raw, retention: upgradeRetentionV1(r as Record<RetentionTier, { enabled: boolean; count: number }>, schedule) };
+  return {
+    ...raw,
+    retention: upgradeRetentionV1(r as Record<RetentionTier, { enabled: boolean; count: number }>, schedule),
+  };
 }
 
 // ---------- Change Properties ----------
@@ -227,10 +245,12 @@ export const throttlingSchema = z
     if (!t.enabled) return;
     issue(ctx, ['workKbps'], checkBandwidth(t.workKbps, 'Work-hours bandwidth'));
     issue(ctx, ['nonWorkKbps'], checkBandwidth(t.nonWorkKbps, 'Non-work-hours bandwidth'));
-    const ts = (v: string) => (/^\d{2}:\d{2}$/.test(v) && Number(v.slice(0, 2)) < 24 && Number(v.slice(3)) < 60 ? null : checkTime(v));
+    const ts = (v: string) =>
+      /^\d{2}:\d{2}$/.test(v) && Number(v.slice(0, 2)) < 24 && Number(v.slice(3)) < 60 ? null : checkTime(v);
     issue(ctx, ['workStart'], ts(t.workStart));
     issue(ctx, ['workEnd'], ts(t.workEnd));
-    if (!ts(t.workStart) && !ts(t.workEnd) && t.workStart >= t.workEnd) issue(ctx, ['workEnd'], `Work hours must end after they start (${t.workStart}–${t.workEnd}).`);
+    if (!ts(t.workStart) && !ts(t.workEnd) && t.workStart >= t.workEnd)
+      issue(ctx, ['workEnd'], `Work hours must end after they start (${t.workStart}–${t.workEnd}).`);
     if (t.workDays.length === 0) issue(ctx, ['workDays'], 'Choose at least one work day.');
   });
 export type Throttling = z.infer<typeof throttlingSchema>;
@@ -269,7 +289,14 @@ export const DEFAULT_THROTTLING: Throttling = {
  */
 export interface ContainerAccessView {
   mode: 'entraApp' | 'sas';
-  sas?: { account: string; container: string; expiresOn?: string; storedPolicy?: string; permissions?: string; setAt: string };
+  sas?: {
+    account: string;
+    container: string;
+    expiresOn?: string;
+    storedPolicy?: string;
+    permissions?: string;
+    setAt: string;
+  };
 }
 
 export const containerAccessInputSchema = z.discriminatedUnion('mode', [

@@ -58,7 +58,8 @@ export interface StagingCheckResult {
    * Why it is not ok, for callers that treat problems differently (Back Up Now creates a missing folder itself but
    * never writes onto a prepared disk or into the items it backs up).
    */
-  problem?: 'syntax' | 'missing' | 'notFolder' | 'preparedDisk' | 'insideItems' | 'notWritable' | 'noSpace' | 'unreadable';
+  problem?:
+    'syntax' | 'missing' | 'notFolder' | 'preparedDisk' | 'insideItems' | 'notWritable' | 'noSpace' | 'unreadable';
 }
 
 export interface WizardData {
@@ -114,7 +115,8 @@ export function validateStep(step: WizardStep, d: WizardData): StepErrors {
       const out: StepErrors = checkOwnDisk(d.ownDisk, d.existingJobNames);
       if (!out.stagingLocation) {
         const c = d.stagingCheck;
-        if (!c || c.path !== d.ownDisk.stagingLocation.trim()) out.stagingLocation = 'Staging location has not been checked yet (existence, write access and free space).';
+        if (!c || c.path !== d.ownDisk.stagingLocation.trim())
+          out.stagingLocation = 'Staging location has not been checked yet (existence, write access and free space).';
         else if (!c.ok) out.stagingLocation = c.message;
       }
       return out;
@@ -122,7 +124,8 @@ export function validateStep(step: WizardStep, d: WizardData): StepErrors {
     case 'signIn': {
       const out: StepErrors = {};
       if (!d.signIn.signedIn) out.signIn = 'Sign in to Azure to continue.';
-      else if (!d.signIn.providerRegistered) out.provider = `Register the ${JOB_BACKEND_NAMESPACE[jobBackendOfPolicy(d.ownDisk)]} resource provider in the subscription to continue.`;
+      else if (!d.signIn.providerRegistered)
+        out.provider = `Register the ${JOB_BACKEND_NAMESPACE[jobBackendOfPolicy(d.ownDisk)]} resource provider in the subscription to continue.`;
       return out;
     }
     case 'passphrase': {
@@ -131,7 +134,9 @@ export function validateStep(step: WizardStep, d: WizardData): StepErrors {
       const c = checkPassphrase(d.passphrase);
       if (!c.ok) out.passphrase = c.reason;
       if (d.passphraseConfirm !== d.passphrase) out.passphraseConfirm = 'The two passphrases do not match.';
-      if (!out.passphrase && !d.passphraseSaved) out.passphraseSaved = 'Save the passphrase to a file or copy it before continuing: nothing can be restored without it.';
+      if (!out.passphrase && !d.passphraseSaved)
+        out.passphraseSaved =
+          'Save the passphrase to a file or copy it before continuing: nothing can be restored without it.';
       return out;
     }
   }

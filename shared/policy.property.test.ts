@@ -23,25 +23,50 @@ import {
   type Retention,
   type Schedule,
 } from './policy.ts';
-import { checkBandwidth, checkPort, checkProxyHost, policyInputSchema, policySchema, proxySchema, throttlingSchema } from './policy-schema.ts';
+import {
+  checkBandwidth,
+  checkPort,
+  checkProxyHost,
+  policyInputSchema,
+  policySchema,
+  proxySchema,
+  throttlingSchema,
+} from './policy-schema.ts';
 import { WIZARD_STEPS, firstInvalidStep, validateStep, visibleSteps, type WizardData } from './policy-steps.ts';
 import { nextRuns } from './schedule.ts';
-import { PROTO_KEYS, hostileNumber, hostileString, isErrorMap, isMessage, prototypeUntouched } from './validators/hostile-arbitraries.ts';
+import {
+  PROTO_KEYS,
+  hostileNumber,
+  hostileString,
+  isErrorMap,
+  isMessage,
+  prototypeUntouched,
+} from './validators/hostile-arbitraries.ts';
 
 const msgOrNull = (m: unknown) => expect(m === null || isMessage(m)).toBe(true);
-const pathLike = fc.oneof(hostileString, fc.constantFrom('/srv/data', 'C:\\Data', '\\\\nas\\share\\x', '/', 'C:\\', '/srv/data/../etc'));
+const pathLike = fc.oneof(
+  hostileString,
+  fc.constantFrom('/srv/data', 'C:\\Data', '\\\\nas\\share\\x', '/', 'C:\\', '/srv/data/../etc'),
+);
 const items = fc.array(fc.record({ path: pathLike, kind: fc.constantFrom(...ITEM_KINDS) }), { maxLength: 8 });
 const exclusions = fc.record({
   folders: fc.array(fc.record({ path: pathLike, subfolders: fc.boolean() }), { maxLength: 5 }),
   patterns: fc.array(hostileString, { maxLength: 5 }),
-  fileTypes: fc.array(fc.record({ folder: pathLike, pattern: hostileString, subfolders: fc.boolean() }), { maxLength: 5 }),
+  fileTypes: fc.array(fc.record({ folder: pathLike, pattern: hostileString, subfolders: fc.boolean() }), {
+    maxLength: 5,
+  }),
 });
 const schedule: fc.Arbitrary<Schedule> = fc.record({
   frequency: fc.constantFrom('daily', 'weekly'),
-  times: fc.array(fc.oneof(hostileString, fc.constantFrom('00:00', '23:30', '12:15', '24:00', '9:00')), { maxLength: 5 }),
+  times: fc.array(fc.oneof(hostileString, fc.constantFrom('00:00', '23:30', '12:15', '24:00', '9:00')), {
+    maxLength: 5,
+  }),
   days: fc.uniqueArray(fc.constantFrom(...WEEKDAYS)),
   everyWeeks: hostileNumber,
-  timeZone: fc.oneof(hostileString, fc.constantFrom('UTC', 'Europe/Berlin', 'America/St_Johns', 'Asia/Kathmandu', 'Etc/GMT+12', 'Mars/Olympus')),
+  timeZone: fc.oneof(
+    hostileString,
+    fc.constantFrom('UTC', 'Europe/Berlin', 'America/St_Johns', 'Asia/Kathmandu', 'Etc/GMT+12', 'Mars/Olympus'),
+  ),
 }) as fc.Arbitrary<Schedule>;
 const row = fc.record({ enabled: fc.boolean(), count: hostileNumber });
 const timesArb = fc.array(fc.oneof(hostileString, fc.constantFrom('00:00', '21:00', '12:15')), { maxLength: 4 });
@@ -54,9 +79,19 @@ const monthDay = {
 };
 const retention: fc.Arbitrary<Retention> = fc.record({
   daily: row,
-  weekly: fc.record({ enabled: fc.boolean(), count: hostileNumber, days: fc.array(fc.constantFrom(...WEEKDAYS), { maxLength: 8 }), times: timesArb }),
+  weekly: fc.record({
+    enabled: fc.boolean(),
+    count: hostileNumber,
+    days: fc.array(fc.constantFrom(...WEEKDAYS), { maxLength: 8 }),
+    times: timesArb,
+  }),
   monthly: fc.record({ enabled: fc.boolean(), count: hostileNumber, ...monthDay }),
-  yearly: fc.record({ enabled: fc.boolean(), count: hostileNumber, ...monthDay, months: fc.array(fc.constantFrom(...MONTHS), { maxLength: 13 }) }),
+  yearly: fc.record({
+    enabled: fc.boolean(),
+    count: hostileNumber,
+    ...monthDay,
+    months: fc.array(fc.constantFrom(...MONTHS), { maxLength: 13 }),
+  }),
 }) as fc.Arbitrary<Retention>;
 const ownDisk: fc.Arbitrary<OwnDiskSettings> = fc.record({
   stagingLocation: pathLike,
@@ -116,15 +151,23 @@ describe('policy checks with random and hostile values', () => {
 
   it('item, exclusion, schedule, retention and own-disk checks return { field: message } maps', () => {
     fc.assert(
-      fc.property(items, exclusions, schedule, retention, ownDisk, fc.array(hostileString, { maxLength: 3 }), (it_, ex, s, r, o, names) => {
-        msgOrNull(checkItems(it_));
-        expect(isErrorMap(checkExclusions(ex, it_))).toBe(true);
-        expect(isErrorMap(checkSchedule(s))).toBe(true);
-        expect(isErrorMap(checkRetention(r, s))).toBe(true);
-        expect(isErrorMap(checkOwnDisk(o, names))).toBe(true);
-        expect(Array.isArray(suggestedExclusions(it_))).toBe(true);
-        expect(Number.isNaN(recoveryPoints(r, s)) || typeof recoveryPoints(r, s) === 'number').toBe(true);
-      }),
+      fc.property(
+        items,
+        exclusions,
+        schedule,
+        retention,
+        ownDisk,
+        fc.array(hostileString, { maxLength: 3 }),
+        (it_, ex, s, r, o, names) => {
+          msgOrNull(checkItems(it_));
+          expect(isErrorMap(checkExclusions(ex, it_))).toBe(true);
+          expect(isErrorMap(checkSchedule(s))).toBe(true);
+          expect(isErrorMap(checkRetention(r, s))).toBe(true);
+          expect(isErrorMap(checkOwnDisk(o, names))).toBe(true);
+          expect(Array.isArray(suggestedExclusions(it_))).toBe(true);
+          expect(Number.isNaN(recoveryPoints(r, s)) || typeof recoveryPoints(r, s) === 'number').toBe(true);
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -143,20 +186,47 @@ describe('policy checks with random and hostile values', () => {
 
   it('an unknown time zone is refused with a message instead of failing later', () => {
     for (const tz of ['Mars/Olympus', '../../etc/localtime', '\0', 'x'.repeat(5000), '__proto__'])
-      expect(checkSchedule({ frequency: 'daily', times: ['10:00'], days: [], everyWeeks: 1, timeZone: tz }).timeZone).toMatch(/time zone/i);
+      expect(
+        checkSchedule({ frequency: 'daily', times: ['10:00'], days: [], everyWeeks: 1, timeZone: tz }).timeZone,
+      ).toMatch(/time zone/i);
   });
 
   it('the policy, throttling and proxy schemas: safeParse of anything never throws; refusals carry messages', () => {
     const policyLike = fc.record(
-      { items, exclusions, schedule, retention, initialBackup: fc.record({ type: fc.constantFrom('online', 'ownDisks', 'dataBox', 'x'), ownDisk }, { requiredKeys: ['type'] }) },
+      {
+        items,
+        exclusions,
+        schedule,
+        retention,
+        initialBackup: fc.record(
+          { type: fc.constantFrom('online', 'ownDisks', 'dataBox', 'x'), ownDisk },
+          { requiredKeys: ['type'] },
+        ),
+      },
       { requiredKeys: [] },
     );
     const hostile = fc.oneof(
       fc.anything(),
       policyLike,
       policyLike.map((p) => ({ ...p, id: 'p1', createdAt: '', updatedAt: '', state: 'active', lastRuns: [] })),
-      fc.record({ enabled: fc.boolean(), workDays: fc.constant(['monday']), workStart: hostileString, workEnd: hostileString, workKbps: hostileNumber, nonWorkKbps: hostileNumber }),
-      fc.record({ mode: fc.constantFrom('none', 'manual'), host: hostileString, port: hostileNumber, username: hostileString, password: hostileString }, { requiredKeys: ['mode'] }),
+      fc.record({
+        enabled: fc.boolean(),
+        workDays: fc.constant(['monday']),
+        workStart: hostileString,
+        workEnd: hostileString,
+        workKbps: hostileNumber,
+        nonWorkKbps: hostileNumber,
+      }),
+      fc.record(
+        {
+          mode: fc.constantFrom('none', 'manual'),
+          host: hostileString,
+          port: hostileNumber,
+          username: hostileString,
+          password: hostileString,
+        },
+        { requiredKeys: ['mode'] },
+      ),
       fc.constantFrom(...PROTO_KEYS).map((k) => JSON.parse(`{"${k}": {"polluted": true}, "items": []}`)),
     );
     fc.assert(
@@ -180,7 +250,15 @@ describe('policy checks with random and hostile values', () => {
       initialType: fc.constantFrom('online', 'ownDisks', 'dataBox'),
       ownDisk,
       existingJobNames: fc.array(hostileString, { maxLength: 3 }),
-      stagingCheck: fc.option(fc.record({ path: hostileString, ok: fc.boolean(), exists: fc.boolean(), writable: fc.boolean(), message: hostileString })),
+      stagingCheck: fc.option(
+        fc.record({
+          path: hostileString,
+          ok: fc.boolean(),
+          exists: fc.boolean(),
+          writable: fc.boolean(),
+          message: hostileString,
+        }),
+      ),
       signIn: fc.record({ signedIn: fc.boolean(), providerRegistered: fc.boolean() }),
       passphraseRequired: fc.boolean(),
       passphrase: hostileString,
@@ -193,7 +271,8 @@ describe('policy checks with random and hostile values', () => {
         const f = firstInvalidStep(d);
         expect(f === null || visibleSteps(d).includes(f)).toBe(true);
         // The passphrase is never echoed in a page message.
-        if (d.passphrase.length >= 6) for (const m of Object.values(validateStep('passphrase', d))) expect(m).not.toContain(d.passphrase);
+        if (d.passphrase.length >= 6)
+          for (const m of Object.values(validateStep('passphrase', d))) expect(m).not.toContain(d.passphrase);
       }),
       { numRuns: 300 },
     );

@@ -18,7 +18,13 @@ import {
   type Retention,
   type Schedule,
 } from './policy.ts';
-import { policyInputSchema, checkBandwidth, throttlingSchema, proxySchema, DEFAULT_THROTTLING } from './policy-schema.ts';
+import {
+  policyInputSchema,
+  checkBandwidth,
+  throttlingSchema,
+  proxySchema,
+  DEFAULT_THROTTLING,
+} from './policy-schema.ts';
 
 const daily: Schedule = { frequency: 'daily', times: ['21:00'], days: [], everyWeeks: 1, timeZone: 'UTC' };
 const ret = (o: Partial<Record<keyof Retention, [boolean, number]>>, s: Schedule = daily): Retention =>
@@ -57,9 +63,24 @@ describe('paths and items', () => {
   });
   it('needs an item, refuses duplicates and nesting', () => {
     expect(checkItems([])).toBe('Add at least one file, folder or drive to back up.');
-    expect(checkItems([{ path: '/a', kind: 'folder' }, { path: '/a', kind: 'folder' }])).toBe('"/a" is listed twice.');
-    expect(checkItems([{ path: '/a/b', kind: 'folder' }, { path: '/a', kind: 'folder' }])).toBe('"/a/b" is already included in "/a"; remove one of them.');
-    expect(checkItems([{ path: '/a', kind: 'folder' }, { path: '/b', kind: 'file' }])).toBeNull();
+    expect(
+      checkItems([
+        { path: '/a', kind: 'folder' },
+        { path: '/a', kind: 'folder' },
+      ]),
+    ).toBe('"/a" is listed twice.');
+    expect(
+      checkItems([
+        { path: '/a/b', kind: 'folder' },
+        { path: '/a', kind: 'folder' },
+      ]),
+    ).toBe('"/a/b" is already included in "/a"; remove one of them.');
+    expect(
+      checkItems([
+        { path: '/a', kind: 'folder' },
+        { path: '/b', kind: 'file' },
+      ]),
+    ).toBeNull();
   });
 });
 
@@ -73,19 +94,43 @@ describe('exclusions', () => {
   });
   it('folder rules must sit inside a selected item; duplicates are named', () => {
     const items = [{ path: '/data', kind: 'folder' as const }];
-    expect(checkExclusions({ folders: [{ path: '/data/tmp', subfolders: true }], patterns: ['*.tmp'], fileTypes: [] }, items)).toEqual({});
-    expect(checkExclusions({ folders: [{ path: '/other', subfolders: true }], patterns: [], fileTypes: [] }, items)['folders.0']).toMatch(/not inside any selected item/);
-    expect(checkExclusions({ folders: [], patterns: ['*.mp3', '*.MP3'], fileTypes: [] }, items)['patterns.1']).toBe('File type pattern "*.MP3" is listed twice.');
+    expect(
+      checkExclusions(
+        { folders: [{ path: '/data/tmp', subfolders: true }], patterns: ['*.tmp'], fileTypes: [] },
+        items,
+      ),
+    ).toEqual({});
+    expect(
+      checkExclusions({ folders: [{ path: '/other', subfolders: true }], patterns: [], fileTypes: [] }, items)[
+        'folders.0'
+      ],
+    ).toMatch(/not inside any selected item/);
+    expect(checkExclusions({ folders: [], patterns: ['*.mp3', '*.MP3'], fileTypes: [] }, items)['patterns.1']).toBe(
+      'File type pattern "*.MP3" is listed twice.',
+    );
   });
   it('file-type rules scoped to a folder (MARS): a full folder path inside an item, a valid pattern, no duplicates', () => {
     const items = [{ path: 'D:\\Data', kind: 'folder' as const }];
-    const rule = (folder: string, pattern: string, subfolders = true) => ({ folders: [], patterns: [], fileTypes: [{ folder, pattern, subfolders }] });
+    const rule = (folder: string, pattern: string, subfolders = true) => ({
+      folders: [],
+      patterns: [],
+      fileTypes: [{ folder, pattern, subfolders }],
+    });
     expect(checkExclusions(rule('D:\\Data\\Music', '*.mp3'), items)).toEqual({});
     expect(checkExclusions(rule('D:\\', '*.mp3', true), items)).toEqual({}); // a rule on the volume reaches the item below it
     expect(checkExclusions(rule('Music', '*.mp3'), items)['fileTypes.0']).toMatch(/must be a full path/);
     expect(checkExclusions(rule('D:\\Data\\Music', 'a/b'), items)['fileTypes.0']).toMatch(/may not contain/);
-    expect(checkExclusions(rule('E:\\Other', '*.mp3'), items)['fileTypes.0']).toBe('Folder "E:\\Other" of the rule *.mp3 is not inside any selected item, so the rule would have no effect.');
-    const twice = { folders: [], patterns: [], fileTypes: [{ folder: 'D:\\Data\\M', pattern: '*.mp3', subfolders: true }, { folder: 'd:\\data\\m', pattern: '*.MP3', subfolders: false }] };
+    expect(checkExclusions(rule('E:\\Other', '*.mp3'), items)['fileTypes.0']).toBe(
+      'Folder "E:\\Other" of the rule *.mp3 is not inside any selected item, so the rule would have no effect.',
+    );
+    const twice = {
+      folders: [],
+      patterns: [],
+      fileTypes: [
+        { folder: 'D:\\Data\\M', pattern: '*.mp3', subfolders: true },
+        { folder: 'd:\\data\\m', pattern: '*.MP3', subfolders: false },
+      ],
+    };
     expect(checkExclusions(twice, items)['fileTypes.1']).toBe('File type *.MP3 in "d:\\data\\m" is listed twice.');
   });
   it('suggests system and temp locations inside the items', () => {
@@ -107,15 +152,21 @@ describe('schedule', () => {
   it('1 to 3 times, weekly needs days and 1–4 weeks', () => {
     expect(checkSchedule({ ...daily, times: [] }).times).toBe('Choose at least one time of day for the backup.');
     expect(checkSchedule({ ...daily, times: ['01:00', '02:00', '03:00'] })).toEqual({});
-    expect(checkSchedule({ ...daily, times: ['01:00', '02:00', '03:00', '04:00'] }).times).toBe('At most 3 backups a day are allowed (4 times chosen).');
+    expect(checkSchedule({ ...daily, times: ['01:00', '02:00', '03:00', '04:00'] }).times).toBe(
+      'At most 3 backups a day are allowed (4 times chosen).',
+    );
     expect(checkSchedule({ ...daily, times: ['01:00', '01:00'] }).times).toBe('Time 01:00 is chosen twice.');
     const weekly: Schedule = { ...daily, frequency: 'weekly', days: ['sunday'], everyWeeks: 1 };
     expect(checkSchedule(weekly)).toEqual({});
     expect(checkSchedule({ ...weekly, everyWeeks: 4 })).toEqual({});
-    expect(checkSchedule({ ...weekly, everyWeeks: 5 }).everyWeeks).toBe('"Every 5 weeks" is out of range: choose every 1 to 4 weeks.');
+    expect(checkSchedule({ ...weekly, everyWeeks: 5 }).everyWeeks).toBe(
+      '"Every 5 weeks" is out of range: choose every 1 to 4 weeks.',
+    );
     expect(checkSchedule({ ...weekly, everyWeeks: 0 }).everyWeeks).toMatch(/1 to 4/);
     expect(checkSchedule({ ...weekly, days: [] }).days).toBe('Choose at least one day of the week.');
-    expect(checkSchedule({ ...daily, timeZone: 'Mars/Olympus' }).timeZone).toMatch(/is not a time zone this system knows/);
+    expect(checkSchedule({ ...daily, timeZone: 'Mars/Olympus' }).timeZone).toMatch(
+      /is not a time zone this system knows/,
+    );
   });
 });
 
@@ -133,7 +184,9 @@ describe('retention', () => {
     expect(checkRetentionCount(tier, 1.5)).toMatch(/whole number/);
   });
   it('counts recovery points and caps them at 9,999', () => {
-    expect(recoveryPoints(ret({ daily: [true, 30], weekly: [true, 4] }), { ...daily, times: ['01:00', '13:00'] })).toBe(64);
+    expect(recoveryPoints(ret({ daily: [true, 30], weekly: [true, 4] }), { ...daily, times: ['01:00', '13:00'] })).toBe(
+      64,
+    );
     expect(checkRetention(ret({ daily: [true, 3333] }), { ...daily, times: ['01:00', '02:00', '03:00'] })).toEqual({});
     expect(checkRetention(ret({ daily: [true, 3334] }), { ...daily, times: ['01:00', '02:00', '03:00'] }).total).toBe(
       'This retention keeps up to 10,002 recovery points; Azure Backup keeps at most 9,999. Shorten a row.',
@@ -145,7 +198,15 @@ describe('retention', () => {
 describe('own disk', () => {
   it('accepts a complete set', () => expect(checkOwnDisk(own)).toEqual({}));
   it('names each bad field', () => {
-    const e = checkOwnDisk({ ...own, stagingLocation: '', subscriptionId: 'x', storageAccount: 'Bad_Name', container: 'a--b', importJobName: '9job', jobResourceGroup: 'rg.' });
+    const e = checkOwnDisk({
+      ...own,
+      stagingLocation: '',
+      subscriptionId: 'x',
+      storageAccount: 'Bad_Name',
+      container: 'a--b',
+      importJobName: '9job',
+      jobResourceGroup: 'rg.',
+    });
     expect(e.stagingLocation).toMatch(/Staging location is required/);
     expect(e.subscriptionId).toMatch(/not a GUID/);
     expect(e.storageAccount).toMatch(/3 to 24 lowercase/);
@@ -154,7 +215,9 @@ describe('own disk', () => {
     expect(e.jobResourceGroup).toMatch(/may not end with a period/);
   });
   it('refuses an existing job name and half UNC paths', () => {
-    expect(checkOwnDisk(own, ['SEED-2026']).importJobName).toBe('An import job named "seed-2026" already exists in this subscription; choose another name.');
+    expect(checkOwnDisk(own, ['SEED-2026']).importJobName).toBe(
+      'An import job named "seed-2026" already exists in this subscription; choose another name.',
+    );
     expect(checkStagingLocation('\\\\server')).toMatch(/not a complete UNC path/);
     expect(checkStagingLocation('\\\\server\\share')).toBeNull();
   });
@@ -183,11 +246,14 @@ describe('schemas', () => {
   it('bandwidth 512 Kbps to 1023 Mbps', () => {
     expect(checkBandwidth(512, 'X')).toBeNull();
     expect(checkBandwidth(1023 * 1024, 'X')).toBeNull();
-    expect(checkBandwidth(511, 'Work-hours bandwidth')).toBe('Work-hours bandwidth must be 512 Kbps to 1,023 Mbps (got 511 Kbps).');
-    expect(checkBandwidth(1023 * 1024 + 1, 'X')).toMatch(/got 1047553 Kbps/);
-    expect(throttlingSchema.safeParse({ ...DEFAULT_THROTTLING, enabled: true, workStart: '18:00', workEnd: '09:00' }).error?.issues[0].message).toBe(
-      'Work hours must end after they start (18:00–09:00).',
+    expect(checkBandwidth(511, 'Work-hours bandwidth')).toBe(
+      'Work-hours bandwidth must be 512 Kbps to 1,023 Mbps (got 511 Kbps).',
     );
+    expect(checkBandwidth(1023 * 1024 + 1, 'X')).toMatch(/got 1047553 Kbps/);
+    expect(
+      throttlingSchema.safeParse({ ...DEFAULT_THROTTLING, enabled: true, workStart: '18:00', workEnd: '09:00' }).error
+        ?.issues[0].message,
+    ).toBe('Work hours must end after they start (18:00–09:00).');
   });
   it('manual proxy needs host and port', () => {
     expect(proxySchema.safeParse({ mode: 'none' }).success).toBe(true);

@@ -62,7 +62,8 @@ export function checkPath(v: string, what = 'Path'): string | null {
   if (v.length > 4096) return `${what} is too long (${v.length} characters, at most 4096).`;
   if (v.includes('\0')) return `${what} "${v}" contains a NUL character.`;
   const isWinAbs = /^[A-Za-z]:[\\/]/.test(v) || /^\\\\[^\\]+\\[^\\]+/.test(v);
-  if (!v.startsWith('/') && !isWinAbs) return `${what} "${v}" must be a full path (e.g. C:\\Data, \\\\server\\share or /srv/data).`;
+  if (!v.startsWith('/') && !isWinAbs)
+    return `${what} "${v}" must be a full path (e.g. C:\\Data, \\\\server\\share or /srv/data).`;
   return null;
 }
 
@@ -71,8 +72,10 @@ export function checkFilePattern(v: string): string | null {
   const t = v.trim();
   if (!t) return 'File type pattern is required (for example *.mp3).';
   if (t.length > 255) return `File type pattern "${t}" is too long (at most 255 characters).`;
-  if (/[\\/]/.test(t)) return `File type pattern "${t}" may not contain "\\" or "/"; add a folder rule to exclude a folder.`;
-  if (/[<>:"|\0]/.test(t)) return `File type pattern "${t}" contains a character not allowed in file names (< > : " |).`;
+  if (/[\\/]/.test(t))
+    return `File type pattern "${t}" may not contain "\\" or "/"; add a folder rule to exclude a folder.`;
+  if (/[<>:"|\0]/.test(t))
+    return `File type pattern "${t}" contains a character not allowed in file names (< > : " |).`;
   if (/^\*+$/.test(t)) return `File type pattern "${t}" would exclude every file; remove the item instead.`;
   return null;
 }
@@ -95,7 +98,8 @@ export function isUnder(child: string, parent: string): boolean {
 
 export function checkItems(items: readonly PolicyItem[]): string | null {
   if (items.length === 0) return 'Add at least one file, folder or drive to back up.';
-  if (items.length > MAX_ITEMS) return `At most ${MAX_ITEMS} items can be backed up by one policy (${items.length} selected).`;
+  if (items.length > MAX_ITEMS)
+    return `At most ${MAX_ITEMS} items can be backed up by one policy (${items.length} selected).`;
   for (const it of items) {
     const p = checkPath(it.path, 'Item path');
     if (p) return p;
@@ -114,18 +118,21 @@ export function checkItems(items: readonly PolicyItem[]): string | null {
 export function checkExclusions(ex: Exclusions, items: readonly PolicyItem[] = []): Partial<Record<string, string>> {
   const out: Partial<Record<string, string>> = {};
   const fileTypes = ex.fileTypes ?? [];
-  if (ex.folders.length + ex.patterns.length + fileTypes.length > MAX_EXCLUSIONS) out.exclusions = `At most ${MAX_EXCLUSIONS} exclusion rules are allowed.`;
+  if (ex.folders.length + ex.patterns.length + fileTypes.length > MAX_EXCLUSIONS)
+    out.exclusions = `At most ${MAX_EXCLUSIONS} exclusion rules are allowed.`;
   ex.folders.forEach((f, i) => {
     const m = checkPath(f.path, 'Excluded folder');
     if (m) out[`folders.${i}`] = m;
     else if (items.length && !items.some((it) => isUnder(f.path, it.path)))
-      out[`folders.${i}`] = `Excluded folder "${f.path}" is not inside any selected item, so the rule would have no effect.`;
+      out[`folders.${i}`] =
+        `Excluded folder "${f.path}" is not inside any selected item, so the rule would have no effect.`;
   });
   const seen = new Set<string>();
   ex.patterns.forEach((p, i) => {
     const m = checkFilePattern(p);
     if (m) out[`patterns.${i}`] = m;
-    else if (seen.has(p.trim().toLowerCase())) out[`patterns.${i}`] = `File type pattern "${p.trim()}" is listed twice.`;
+    else if (seen.has(p.trim().toLowerCase()))
+      out[`patterns.${i}`] = `File type pattern "${p.trim()}" is listed twice.`;
     seen.add(p.trim().toLowerCase());
   });
   const seenRules = new Set<string>();
@@ -134,8 +141,10 @@ export function checkExclusions(ex: Exclusions, items: readonly PolicyItem[] = [
     const key = `${r.folder.trim().toLowerCase()}\0${r.pattern.trim().toLowerCase()}`;
     if (m) out[`fileTypes.${i}`] = m;
     else if (items.length && !items.some((it) => isUnder(r.folder, it.path) || isUnder(it.path, r.folder)))
-      out[`fileTypes.${i}`] = `Folder "${r.folder}" of the rule ${r.pattern.trim()} is not inside any selected item, so the rule would have no effect.`;
-    else if (seenRules.has(key)) out[`fileTypes.${i}`] = `File type ${r.pattern.trim()} in "${r.folder}" is listed twice.`;
+      out[`fileTypes.${i}`] =
+        `Folder "${r.folder}" of the rule ${r.pattern.trim()} is not inside any selected item, so the rule would have no effect.`;
+    else if (seenRules.has(key))
+      out[`fileTypes.${i}`] = `File type ${r.pattern.trim()} in "${r.folder}" is listed twice.`;
     seenRules.add(key);
   });
   return out;
@@ -163,7 +172,8 @@ export function suggestedExclusions(items: readonly PolicyItem[]): ExclusionFold
       const root = it.path.replace(/[\\/]+$/, '');
       if (/^[A-Za-z]:$/.test(root)) {
         for (const extra of ['System Volume Information', '$Recycle.Bin'])
-          if (!out.some((o) => o.path.toLowerCase() === `${root}\\${extra}`.toLowerCase())) out.push({ path: `${root}\\${extra}`, subfolders: true });
+          if (!out.some((o) => o.path.toLowerCase() === `${root}\\${extra}`.toLowerCase()))
+            out.push({ path: `${root}\\${extra}`, subfolders: true });
       }
     }
   }
@@ -196,7 +206,8 @@ export interface OwnDiskSettings {
 }
 
 /** The job type of a policy's own-disk settings; policies saved before the choice existed used Import/Export. */
-export const jobBackendOfPolicy = (o: Pick<OwnDiskSettings, 'jobBackend'>): JobBackendName => o.jobBackend ?? 'ImportExport';
+export const jobBackendOfPolicy = (o: Pick<OwnDiskSettings, 'jobBackend'>): JobBackendName =>
+  o.jobBackend ?? 'ImportExport';
 
 export const OWN_DISK_FIELDS = [
   'stagingLocation',
@@ -212,11 +223,15 @@ export type OwnDiskField = (typeof OWN_DISK_FIELDS)[number];
 /** A staging location: a local full path or a UNC path (\\server\share\folder). */
 export function checkStagingLocation(v: string): string | null {
   if (!v.trim()) return 'Staging location is required: a local folder or a network share (\\\\server\\share\\folder).';
-  if (v.startsWith('\\\\') && !/^\\\\[^\\/]+[\\/][^\\/]+/.test(v)) return `Staging location "${v}" is not a complete UNC path (\\\\server\\share\\folder).`;
+  if (v.startsWith('\\\\') && !/^\\\\[^\\/]+[\\/][^\\/]+/.test(v))
+    return `Staging location "${v}" is not a complete UNC path (\\\\server\\share\\folder).`;
   return checkPath(v, 'Staging location');
 }
 
-export function checkOwnDisk(o: OwnDiskSettings, existingJobNames: readonly string[] = []): Partial<Record<OwnDiskField, string>> {
+export function checkOwnDisk(
+  o: OwnDiskSettings,
+  existingJobNames: readonly string[] = [],
+): Partial<Record<OwnDiskField, string>> {
   const out: Partial<Record<OwnDiskField, string>> = {};
   const req = (f: OwnDiskField, label: string, check: (v: string) => string | null) => {
     const v = o[f].trim();

@@ -27,7 +27,20 @@ export const MAX_RECOVERY_POINTS = 9999;
 
 export const WEEKS_OF_MONTH = ['first', 'second', 'third', 'fourth', 'last'] as const;
 export type WeekOfMonth = (typeof WEEKS_OF_MONTH)[number];
-export const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'] as const;
+export const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+] as const;
 export type Month = (typeof MONTHS)[number];
 /** 1–28, or the last day of the month (Azure Backup's `Day { date, isLast }`; 29–31 do not exist in every month). */
 export type DayOfMonth = number | 'last';
@@ -96,11 +109,20 @@ export function firstBackupDay(s: Pick<Schedule, 'frequency' | 'days'>): Weekday
  * The retention a new policy starts with: daily 30 days; weekly (4 weeks), monthly (12 months, last <day>) and yearly
  * (10 years, last <day> of December) off, on the schedule's first backup day and at all its times.
  */
-export function defaultRetention(s: Pick<Schedule, 'frequency' | 'days' | 'times'>, enabled: Partial<Record<RetentionTier, { enabled: boolean; count: number }>> = {}): Retention {
+export function defaultRetention(
+  s: Pick<Schedule, 'frequency' | 'days' | 'times'>,
+  enabled: Partial<Record<RetentionTier, { enabled: boolean; count: number }>> = {},
+): Retention {
   const day = firstBackupDay(s);
   const times = [...s.times];
   const row = (t: RetentionTier, count: number) => enabled[t] ?? { enabled: t === 'daily', count };
-  const monthDay = (): MonthDayRule => ({ by: 'week', daysOfMonth: ['last'], weeksOfMonth: ['last'], weekdays: [day], times: [...times] });
+  const monthDay = (): MonthDayRule => ({
+    by: 'week',
+    daysOfMonth: ['last'],
+    weeksOfMonth: ['last'],
+    weekdays: [day],
+    times: [...times],
+  });
   return {
     daily: { ...row('daily', 30) },
     weekly: { ...row('weekly', 4), days: [day], times: [...times] },
@@ -113,7 +135,10 @@ export function defaultRetention(s: Pick<Schedule, 'frequency' | 'days' | 'times
  * A policy file of format 1 kept only `{ enabled, count }` per row. Version 2 reads it as the defaults of
  * `defaultRetention` for that schedule with the same enabled flags and counts.
  */
-export function upgradeRetentionV1(rows: Record<RetentionTier, { enabled: boolean; count: number }>, s: Pick<Schedule, 'frequency' | 'days' | 'times'>): Retention {
+export function upgradeRetentionV1(
+  rows: Record<RetentionTier, { enabled: boolean; count: number }>,
+  s: Pick<Schedule, 'frequency' | 'days' | 'times'>,
+): Retention {
   return defaultRetention(s, rows);
 }
 
@@ -131,7 +156,12 @@ export function fitRetentionToSchedule(r: Retention, s: Pick<Schedule, 'frequenc
     const kept = xs.filter((d) => s.days.includes(d));
     return kept.length ? kept : [firstBackupDay(s)];
   };
-  const month = <T extends MonthDayRule>(m: T): T => ({ ...m, by: s.frequency === 'weekly' ? 'week' : m.by, weekdays: days(m.weekdays), times: times(m.times) });
+  const month = <T extends MonthDayRule>(m: T): T => ({
+    ...m,
+    by: s.frequency === 'weekly' ? 'week' : m.by,
+    weekdays: days(m.weekdays),
+    times: times(m.times),
+  });
   return {
     daily: { ...r.daily },
     weekly: { ...r.weekly, days: days(r.weekly.days), times: times(r.weekly.times) },
@@ -148,7 +178,8 @@ export function fitRetentionToSchedule(r: Retention, s: Pick<Schedule, 'frequenc
 export function recoveryPoints(r: Retention, s: Pick<Schedule, 'frequency' | 'times' | 'days' | 'everyWeeks'>): number {
   const perDay = Math.max(1, s.times.length);
   const n = (xs: readonly unknown[] | undefined) => Math.max(1, xs?.length ?? 1);
-  const perMonth = (m: MonthDayRule) => (m.by === 'day' ? n(m.daysOfMonth) : n(m.weeksOfMonth) * n(m.weekdays)) * n(m.times);
+  const perMonth = (m: MonthDayRule) =>
+    (m.by === 'day' ? n(m.daysOfMonth) : n(m.weeksOfMonth) * n(m.weekdays)) * n(m.times);
   let total = 0;
   if (r.daily.enabled) {
     total +=
@@ -172,38 +203,58 @@ function checkTimes(tier: RetentionTier, times: readonly string[], s: Pick<Sched
   // A schedule with a malformed time is reported on its own page; comparing with it would only add noise.
   const scheduleOk = s.times.length > 0 && s.times.every((t) => /^([01]\d|2[0-3]):[03]0$/.test(t));
   const foreign = scheduleOk ? times.find((t) => !s.times.includes(t)) : undefined;
-  if (foreign) return `${label} retention: ${foreign} is not a backup time of the schedule (${s.times.join(', ') || 'none'}).`;
+  if (foreign)
+    return `${label} retention: ${foreign} is not a backup time of the schedule (${s.times.join(', ') || 'none'}).`;
   return null;
 }
 
-function checkDays(tier: RetentionTier, what: string, days: readonly Weekday[], s: Pick<Schedule, 'frequency' | 'days'>): string | null {
+function checkDays(
+  tier: RetentionTier,
+  what: string,
+  days: readonly Weekday[],
+  s: Pick<Schedule, 'frequency' | 'days'>,
+): string | null {
   const label = cap(tier);
   if (days.length === 0) return `${label} retention: choose at least one ${what}.`;
   const dup = days.find((d, i) => days.indexOf(d) !== i);
   if (dup) return `${label} retention: ${cap(dup)} is chosen twice.`;
   if (s.frequency === 'weekly') {
     const foreign = days.find((d) => !s.days.includes(d));
-    if (foreign) return `${label} retention: ${cap(foreign)} is not a backup day of the weekly schedule (${list(s.days) || 'none'}).`;
+    if (foreign)
+      return `${label} retention: ${cap(foreign)} is not a backup day of the weekly schedule (${list(s.days) || 'none'}).`;
   }
   return null;
 }
 
-function checkMonthDay(tier: 'monthly' | 'yearly', m: MonthDayRule, s: Pick<Schedule, 'frequency' | 'days' | 'times'>, out: RetentionErrors): void {
+function checkMonthDay(
+  tier: 'monthly' | 'yearly',
+  m: MonthDayRule,
+  s: Pick<Schedule, 'frequency' | 'days' | 'times'>,
+  out: RetentionErrors,
+): void {
   const label = cap(tier);
-  if (m.by !== 'day' && m.by !== 'week') out[`${tier}.by`] = `${label} retention must go by day of the month or by week of the month.`;
+  if (m.by !== 'day' && m.by !== 'week')
+    out[`${tier}.by`] = `${label} retention must go by day of the month or by week of the month.`;
   else if (m.by === 'day') {
     if (s.frequency === 'weekly')
-      out[`${tier}.by`] = `With a weekly schedule, ${tier} retention must use a week of the month (for example the last ${cap(firstBackupDay(s))}): a date may not be a backup day.`;
-    else if (m.daysOfMonth.length === 0) out[`${tier}.daysOfMonth`] = `${label} retention: choose at least one day of the month.`;
+      out[`${tier}.by`] =
+        `With a weekly schedule, ${tier} retention must use a week of the month (for example the last ${cap(firstBackupDay(s))}): a date may not be a backup day.`;
+    else if (m.daysOfMonth.length === 0)
+      out[`${tier}.daysOfMonth`] = `${label} retention: choose at least one day of the month.`;
     else {
       const bad = m.daysOfMonth.find((d) => d !== 'last' && !(Number.isInteger(d) && d >= 1 && d <= MAX_DAY_OF_MONTH));
       const dup = m.daysOfMonth.find((d, i) => m.daysOfMonth.indexOf(d) !== i);
-      if (bad !== undefined) out[`${tier}.daysOfMonth`] = `${label} retention: day ${String(bad)} is not 1 to ${MAX_DAY_OF_MONTH} or "last" (later dates do not exist in every month).`;
-      else if (dup !== undefined) out[`${tier}.daysOfMonth`] = `${label} retention: day ${String(dup)} is chosen twice.`;
+      if (bad !== undefined)
+        out[`${tier}.daysOfMonth`] =
+          `${label} retention: day ${String(bad)} is not 1 to ${MAX_DAY_OF_MONTH} or "last" (later dates do not exist in every month).`;
+      else if (dup !== undefined)
+        out[`${tier}.daysOfMonth`] = `${label} retention: day ${String(dup)} is chosen twice.`;
     }
   } else {
-    if (m.weeksOfMonth.length === 0) out[`${tier}.weeksOfMonth`] = `${label} retention: choose at least one week of the month (first … fourth, last).`;
-    else if (m.weeksOfMonth.some((w, i) => m.weeksOfMonth.indexOf(w) !== i)) out[`${tier}.weeksOfMonth`] = `${label} retention: a week of the month is chosen twice.`;
+    if (m.weeksOfMonth.length === 0)
+      out[`${tier}.weeksOfMonth`] = `${label} retention: choose at least one week of the month (first … fourth, last).`;
+    else if (m.weeksOfMonth.some((w, i) => m.weeksOfMonth.indexOf(w) !== i))
+      out[`${tier}.weeksOfMonth`] = `${label} retention: a week of the month is chosen twice.`;
     const d = checkDays(tier, 'day of the week', m.weekdays, s);
     if (d) out[`${tier}.weekdays`] = d;
   }
@@ -231,10 +282,12 @@ export function checkRetention(r: Retention, s: Schedule): RetentionErrors {
   if (r.monthly.enabled) checkMonthDay('monthly', r.monthly, s, out);
   if (r.yearly.enabled) {
     if (r.yearly.months.length === 0) out['yearly.months'] = 'Yearly retention: choose at least one month.';
-    else if (r.yearly.months.some((m, i) => r.yearly.months.indexOf(m) !== i)) out['yearly.months'] = 'Yearly retention: a month is chosen twice.';
+    else if (r.yearly.months.some((m, i) => r.yearly.months.indexOf(m) !== i))
+      out['yearly.months'] = 'Yearly retention: a month is chosen twice.';
     checkMonthDay('yearly', r.yearly, s, out);
   }
-  if (!RETENTION_TIERS.some((t) => r[t].enabled)) out.total = 'Keep at least one kind of recovery point (daily, weekly, monthly or yearly).';
+  if (!RETENTION_TIERS.some((t) => r[t].enabled))
+    out.total = 'Keep at least one kind of recovery point (daily, weekly, monthly or yearly).';
   else if (Object.keys(out).length === 0) {
     const n = recoveryPoints(r, s);
     if (n > MAX_RECOVERY_POINTS)
@@ -243,7 +296,13 @@ export function checkRetention(r: Retention, s: Schedule): RetentionErrors {
   return out;
 }
 
-const ordinal: Record<WeekOfMonth, string> = { first: 'first', second: 'second', third: 'third', fourth: 'fourth', last: 'last' };
+const ordinal: Record<WeekOfMonth, string> = {
+  first: 'first',
+  second: 'second',
+  third: 'third',
+  fourth: 'fourth',
+  last: 'last',
+};
 
 /** "last Saturday", "day 1 and the last day": the day part of a monthly or yearly row in words. */
 export function describeMonthDay(m: Pick<MonthDayRule, 'by' | 'daysOfMonth' | 'weeksOfMonth' | 'weekdays'>): string {
@@ -255,8 +314,15 @@ export function describeMonthDay(m: Pick<MonthDayRule, 'by' | 'daysOfMonth' | 'w
 export function describeRetention(r: Retention): string[] {
   const out: string[] = [];
   if (r.daily.enabled) out.push(`Daily: every backup, kept ${r.daily.count} days`);
-  if (r.weekly.enabled) out.push(`Weekly: ${list(r.weekly.days)} at ${r.weekly.times.join(', ')}, kept ${r.weekly.count} weeks`);
-  if (r.monthly.enabled) out.push(`Monthly: ${describeMonthDay(r.monthly)} at ${r.monthly.times.join(', ')}, kept ${r.monthly.count} months`);
-  if (r.yearly.enabled) out.push(`Yearly: ${describeMonthDay(r.yearly)} of ${list(r.yearly.months)} at ${r.yearly.times.join(', ')}, kept ${r.yearly.count} years`);
+  if (r.weekly.enabled)
+    out.push(`Weekly: ${list(r.weekly.days)} at ${r.weekly.times.join(', ')}, kept ${r.weekly.count} weeks`);
+  if (r.monthly.enabled)
+    out.push(
+      `Monthly: ${describeMonthDay(r.monthly)} at ${r.monthly.times.join(', ')}, kept ${r.monthly.count} months`,
+    );
+  if (r.yearly.enabled)
+    out.push(
+      `Yearly: ${describeMonthDay(r.yearly)} of ${list(r.yearly.months)} at ${r.yearly.times.join(', ')}, kept ${r.yearly.count} years`,
+    );
   return out;
 }

@@ -2,13 +2,29 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { WEEKDAYS, type Schedule } from './policy.ts';
 import { evaluateRetention, type RestorePointRef, type RetentionInput } from './retention.ts';
-import { MONTHS, RETENTION_LIMITS, RETENTION_TIERS, WEEKS_OF_MONTH, checkRetention, type Retention } from './retention-rules.ts';
+import {
+  MONTHS,
+  RETENTION_LIMITS,
+  RETENTION_TIERS,
+  WEEKS_OF_MONTH,
+  checkRetention,
+  type Retention,
+} from './retention-rules.ts';
 import { HALF_HOURS, nextRuns } from './schedule.ts';
 
 const H = 3_600_000;
 const DAY = 24 * H;
 // Zones with DST of one hour, of half an hour (Lord Howe), southern DST (Santiago), odd offsets (Kathmandu, Chatham).
-const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Pacific/Chatham', 'America/Santiago', 'Asia/Kathmandu'];
+const ZONES = [
+  'UTC',
+  'Europe/Berlin',
+  'America/New_York',
+  'Australia/Lord_Howe',
+  'Asia/Kolkata',
+  'Pacific/Chatham',
+  'America/Santiago',
+  'Asia/Kathmandu',
+];
 
 const scheduleArb: fc.Arbitrary<Schedule> = fc
   .record({
@@ -20,13 +36,16 @@ const scheduleArb: fc.Arbitrary<Schedule> = fc
   })
   .map((s) => ({ ...s, days: s.frequency === 'weekly' ? s.days : [] }));
 
-const subset = <T,>(xs: readonly T[]) => fc.uniqueArray(fc.constantFrom(...xs), { minLength: 1, maxLength: xs.length });
+const subset = <T>(xs: readonly T[]) => fc.uniqueArray(fc.constantFrom(...xs), { minLength: 1, maxLength: xs.length });
 
 function retentionFor(s: Schedule): fc.Arbitrary<Retention> {
   const days = s.frequency === 'weekly' ? s.days : [...WEEKDAYS];
   const monthDay = fc.record({
     by: s.frequency === 'weekly' ? fc.constant('week' as const) : fc.constantFrom('day' as const, 'week' as const),
-    daysOfMonth: fc.uniqueArray(fc.oneof(fc.integer({ min: 1, max: 28 }), fc.constant('last' as const)), { minLength: 1, maxLength: 3 }),
+    daysOfMonth: fc.uniqueArray(fc.oneof(fc.integer({ min: 1, max: 28 }), fc.constant('last' as const)), {
+      minLength: 1,
+      maxLength: 3,
+    }),
     weeksOfMonth: subset(WEEKS_OF_MONTH),
     weekdays: subset(days),
     times: subset(s.times),
@@ -34,8 +53,15 @@ function retentionFor(s: Schedule): fc.Arbitrary<Retention> {
   return fc
     .record({
       daily: fc.record({ enabled: fc.boolean(), count: fc.integer({ min: 1, max: 40 }) }),
-      weekly: fc.record({ enabled: fc.boolean(), count: fc.integer({ min: 1, max: 12 }), days: subset(days), times: subset(s.times) }),
-      monthly: fc.record({ enabled: fc.boolean(), count: fc.integer({ min: 1, max: 14 }) }).chain((r) => monthDay.map((m) => ({ ...r, ...m }))),
+      weekly: fc.record({
+        enabled: fc.boolean(),
+        count: fc.integer({ min: 1, max: 12 }),
+        days: subset(days),
+        times: subset(s.times),
+      }),
+      monthly: fc
+        .record({ enabled: fc.boolean(), count: fc.integer({ min: 1, max: 14 }) })
+        .chain((r) => monthDay.map((m) => ({ ...r, ...m }))),
       yearly: fc
         .record({ enabled: fc.boolean(), count: fc.integer({ min: 1, max: 3 }), months: subset(MONTHS) })
         .chain((r) => monthDay.map((m) => ({ ...r, ...m }))),
@@ -51,7 +77,13 @@ const caseArb: fc.Arbitrary<CaseParams> = scheduleArb.chain((schedule) =>
     from: fc.integer({ min: Date.UTC(2019, 0, 1), max: Date.UTC(2027, 0, 1) }),
     spanDays: fc.integer({ min: 1, max: 420 }),
     drop: fc.integer({ min: 0, max: 2 ** 30 }),
-    extras: fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), keepDays: fc.option(fc.integer({ min: 0, max: 400 })) }), { maxLength: 4 }),
+    extras: fc.array(
+      fc.record({
+        at: fc.double({ min: 0, max: 1, noNaN: true }),
+        keepDays: fc.option(fc.integer({ min: 0, max: 400 })),
+      }),
+      { maxLength: 4 },
+    ),
     nowAt: fc.double({ min: 0, max: 1.3, noNaN: true }),
   }),
 );
@@ -74,20 +106,35 @@ interface CaseParams {
 function build(c: CaseParams): Case {
   const to = c.from + c.spanDays * DAY;
   const runs: number[] = [];
-  for (let t = c.from - 1; ; ) {
+  for (let t = c.from - 1; ;) {
     const batch = nextRuns(c.schedule, t, 3, c.from);
     const within = batch.filter((x) => x <= to);
     runs.push(...within);
     if (within.length < batch.length || batch.length === 0) break;
     t = batch[batch.length - 1];
   }
-  const points: RestorePointRef[] = runs.filter((_, i) => ((i * 2654435761 + c.drop) >>> 0) % 7 !== 0).map((t) => ({ id: `run-${t}`, time: t }));
+  const points: RestorePointRef[] = runs
+    .filter((_, i) => ((i * 2654435761 + c.drop) >>> 0) % 7 !== 0)
+    .map((t) => ({ id: `run-${t}`, time: t }));
   c.extras.forEach((e, i) => {
     const at = Math.round(c.from + e.at * (to - c.from));
     const d = new Date(at + (e.keepDays ?? 0) * DAY).toISOString().slice(0, 10);
-    points.push({ id: `extra-${i}`, time: new Date(at).toISOString(), ...(e.keepDays !== null ? { retainUntil: d } : {}) });
+    points.push({
+      id: `extra-${i}`,
+      time: new Date(at).toISOString(),
+      ...(e.keepDays !== null ? { retainUntil: d } : {}),
+    });
   });
-  return { input: { schedule: c.schedule, retention: c.retention, points, now: Math.round(c.from + c.nowAt * (to - c.from)), anchor: c.from }, runs };
+  return {
+    input: {
+      schedule: c.schedule,
+      retention: c.retention,
+      points,
+      now: Math.round(c.from + c.nowAt * (to - c.from)),
+      anchor: c.from,
+    },
+    runs,
+  };
 }
 
 const valid = (c: Case) => Object.keys(checkRetention(c.input.retention, c.input.schedule)).length === 0;
@@ -111,12 +158,15 @@ describe('evaluateRetention properties (fast-check)', () => {
         const r = evaluateRetention(c.input);
         expect(r.decisions).toHaveLength(c.input.points.length);
         expect(new Set([...r.keep, ...r.expire]).size).toBe(c.input.points.length);
-        const newest = Math.max(...c.input.points.map((p) => (typeof p.time === 'number' ? p.time : Date.parse(p.time))));
+        const newest = Math.max(
+          ...c.input.points.map((p) => (typeof p.time === 'number' ? p.time : Date.parse(p.time))),
+        );
         for (const d of r.decisions) {
           if (Date.parse(d.time) === newest) expect(d.keep).toBe(true);
           expect(d.keep).toBe(d.reasons.length > 0);
         }
-        for (let i = 1; i < r.decisions.length; i++) expect(Date.parse(r.decisions[i - 1].time)).toBeGreaterThanOrEqual(Date.parse(r.decisions[i].time));
+        for (let i = 1; i < r.decisions.length; i++)
+          expect(Date.parse(r.decisions[i - 1].time)).toBeGreaterThanOrEqual(Date.parse(r.decisions[i].time));
       }),
       { numRuns: 80 },
     );
@@ -162,7 +212,9 @@ describe('evaluateRetention properties (fast-check)', () => {
       fc.property(caseArb, fc.integer({ min: 1, max: 800 * DAY }), (raw, later) => {
         const c = build(raw);
         fc.pre(valid(c));
-        const maxAt = Math.max(...c.input.points.map((p) => (typeof p.time === 'number' ? p.time : Date.parse(p.time))));
+        const maxAt = Math.max(
+          ...c.input.points.map((p) => (typeof p.time === 'number' ? p.time : Date.parse(p.time))),
+        );
         const now = Math.max(c.input.now, maxAt);
         const first = evaluateRetention({ ...c.input, now });
         const second = keptSet({ ...c.input, now: now + later });

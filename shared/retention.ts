@@ -22,7 +22,15 @@
  */
 import { AppError } from './errors.ts';
 import { WEEKDAYS, checkSchedule, type Schedule } from './policy.ts';
-import { MONTHS, RETENTION_LIMITS, checkRetention, describeMonthDay, type MonthDayRule, type Retention, type RetentionTier } from './retention-rules.ts';
+import {
+  MONTHS,
+  RETENTION_LIMITS,
+  checkRetention,
+  describeMonthDay,
+  type MonthDayRule,
+  type Retention,
+  type RetentionTier,
+} from './retention-rules.ts';
 import { dayNumber, wallAt, weekdayOf, zonedToInstant, type Wall } from './schedule.ts';
 
 const DAY = 86_400_000;
@@ -135,7 +143,8 @@ function slotsOf(tier: RetentionTier, inp: RetentionInput, fromDay: number, toDa
   const dates: number[] = [];
   if (tier === 'daily' || tier === 'weekly') {
     const days = new Set((tier === 'daily' ? (s.frequency === 'weekly' ? s.days : WEEKDAYS) : r.weekly.days).map(wd));
-    const every = tier === 'daily' && s.frequency === 'weekly' ? Math.min(4, Math.max(1, Math.trunc(s.everyWeeks) || 1)) : 1;
+    const every =
+      tier === 'daily' && s.frequency === 'weekly' ? Math.min(4, Math.max(1, Math.trunc(s.everyWeeks) || 1)) : 1;
     const a = wallAt(inp.anchor ?? inp.now, tz);
     const anchorDay = dayNumber(a.y, a.m, a.d);
     const anchorWeek = anchorDay - weekdayOf(anchorDay);
@@ -146,7 +155,8 @@ function slotsOf(tier: RetentionTier, inp: RetentionInput, fromDay: number, toDa
     }
   } else {
     const rule = r[tier];
-    const months = tier === 'yearly' ? new Set(r.yearly.months.map((m) => (MONTHS as readonly string[]).indexOf(m) + 1)) : null;
+    const months =
+      tier === 'yearly' ? new Set(r.yearly.months.map((m) => (MONTHS as readonly string[]).indexOf(m) + 1)) : null;
     const f = dateOf(fromDay);
     const t = dateOf(toDay);
     for (let k = f.y * 12 + f.m - 1; k <= t.y * 12 + t.m - 1; k++) {
@@ -178,11 +188,16 @@ function parsePoints(points: readonly RestorePointRef[]): { id: string; at: numb
     if (seen.has(p.id)) throw new AppError('VALIDATION', `Restore point "${p.id}" is listed twice.`, { id: p.id });
     seen.add(p.id);
     const at = typeof p.time === 'number' ? p.time : Date.parse(p.time);
-    if (!Number.isFinite(at)) throw new AppError('VALIDATION', `Restore point "${p.id}" has no valid time (${String(p.time)}).`, { id: p.id });
+    if (!Number.isFinite(at))
+      throw new AppError('VALIDATION', `Restore point "${p.id}" has no valid time (${String(p.time)}).`, { id: p.id });
     if (p.retainUntil !== undefined) {
       const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(p.retainUntil);
       if (!m || dateOf(dayNumber(+m[1], +m[2], +m[3])).d !== +m[3])
-        throw new AppError('VALIDATION', `Restore point "${p.id}" has a Retain Backup Till date that is not a date (${p.retainUntil}); expected YYYY-MM-DD.`, { id: p.id });
+        throw new AppError(
+          'VALIDATION',
+          `Restore point "${p.id}" has a Retain Backup Till date that is not a date (${p.retainUntil}); expected YYYY-MM-DD.`,
+          { id: p.id },
+        );
     }
     return { id: p.id, at, ...(p.retainUntil ? { retainUntil: p.retainUntil } : {}) };
   });
@@ -210,11 +225,20 @@ export function evaluateRetention(inp: RetentionInput): RetentionResult {
   const newestAt = points[points.length - 1].at;
   for (const p of points) {
     if (p.at === newestAt) add(p.id, { rule: 'newest', text: 'The newest restore point is always kept.' });
-    if (p.at > now) add(p.id, { rule: 'future', text: `Taken after the evaluation time (${fmt(wallAt(now, tz))} ${tz}); the clock may have been moved back, so it is kept.` });
+    if (p.at > now)
+      add(p.id, {
+        rule: 'future',
+        text: `Taken after the evaluation time (${fmt(wallAt(now, tz))} ${tz}); the clock may have been moved back, so it is kept.`,
+      });
     if (p.retainUntil) {
       const [y, m, d] = p.retainUntil.split('-').map(Number);
       const until = zonedToInstant({ ...dateOf(dayNumber(y, m, d) + 1), H: 0, M: 0 }, tz);
-      if (now < until) add(p.id, { rule: 'retainUntil', until: iso(until), text: `Retain Backup Till ${p.retainUntil} (through the end of that day, ${tz}).` });
+      if (now < until)
+        add(p.id, {
+          rule: 'retainUntil',
+          until: iso(until),
+          text: `Retain Backup Till ${p.retainUntil} (through the end of that day, ${tz}).`,
+        });
     }
   }
   const w0 = wallAt(now, tz);
@@ -257,11 +281,26 @@ export function evaluateRetention(inp: RetentionInput): RetentionResult {
   const decisions: PointDecision[] = points
     .map((p) => {
       const rs = reasons.get(p.id)!;
-      const ends = rs.map((x) => x.until).filter((u): u is string => !!u).sort();
-      const d: PointDecision = { id: p.id, time: iso(p.at), keep: rs.length > 0, reasons: rs, keptUntil: ends.length ? ends[ends.length - 1] : null };
-      if (!d.keep) d.note = 'Expires: not the newest point, no Retain Backup Till date in force, and it stands for no daily, weekly, monthly or yearly backup still within its retention.';
+      const ends = rs
+        .map((x) => x.until)
+        .filter((u): u is string => !!u)
+        .sort();
+      const d: PointDecision = {
+        id: p.id,
+        time: iso(p.at),
+        keep: rs.length > 0,
+        reasons: rs,
+        keptUntil: ends.length ? ends[ends.length - 1] : null,
+      };
+      if (!d.keep)
+        d.note =
+          'Expires: not the newest point, no Retain Backup Till date in force, and it stands for no daily, weekly, monthly or yearly backup still within its retention.';
       return d;
     })
     .reverse();
-  return { decisions, keep: decisions.filter((d) => d.keep).map((d) => d.id), expire: decisions.filter((d) => !d.keep).map((d) => d.id) };
+  return {
+    decisions,
+    keep: decisions.filter((d) => d.keep).map((d) => d.id),
+    expire: decisions.filter((d) => !d.keep).map((d) => d.id),
+  };
 }

@@ -38,11 +38,13 @@ function isTimeZone(tz: string): boolean {
 export function checkSchedule(s: Schedule): Partial<Record<'times' | 'days' | 'everyWeeks' | 'timeZone', string>> {
   const out: Partial<Record<'times' | 'days' | 'everyWeeks' | 'timeZone', string>> = {};
   if (s.times.length === 0) out.times = 'Choose at least one time of day for the backup.';
-  else if (s.times.length > MAX_TIMES_PER_DAY) out.times = `At most ${MAX_TIMES_PER_DAY} backups a day are allowed (${s.times.length} times chosen).`;
+  else if (s.times.length > MAX_TIMES_PER_DAY)
+    out.times = `At most ${MAX_TIMES_PER_DAY} backups a day are allowed (${s.times.length} times chosen).`;
   else {
     const bad = s.times.map(checkTime).find((m) => m);
     if (bad) out.times = bad;
-    else if (new Set(s.times).size !== s.times.length) out.times = `Time ${s.times.find((t, i) => s.times.indexOf(t) !== i)} is chosen twice.`;
+    else if (new Set(s.times).size !== s.times.length)
+      out.times = `Time ${s.times.find((t, i) => s.times.indexOf(t) !== i)} is chosen twice.`;
   }
   if (s.frequency === 'weekly') {
     if (s.days.length === 0) out.days = 'Choose at least one day of the week.';
@@ -51,6 +53,7 @@ export function checkSchedule(s: Schedule): Partial<Record<'times' | 'days' | 'e
       out.everyWeeks = `"Every ${s.everyWeeks} weeks" is out of range: choose every 1 to 4 weeks.`;
   }
   if (!s.timeZone) out.timeZone = 'Time zone is required.';
-  else if (!isTimeZone(s.timeZone)) out.timeZone = `"${s.timeZone}" is not a time zone this system knows (expected an IANA name such as Europe/Berlin).`;
+  else if (!isTimeZone(s.timeZone))
+    out.timeZone = `"${s.timeZone}" is not a time zone this system knows (expected an IANA name such as Europe/Berlin).`;
   return out;
 }

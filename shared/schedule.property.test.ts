@@ -4,7 +4,16 @@ import { HALF_HOURS, formatRun, isValidTimeZone, nextRuns, offsetAt, zonedToInst
 import { WEEKDAYS } from './policy.ts';
 import { hostileNumber, hostileString } from './validators/hostile-arbitraries.ts';
 
-const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'America/St_Johns', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Etc/GMT-14'];
+const ZONES = [
+  'UTC',
+  'Europe/Berlin',
+  'America/New_York',
+  'America/St_Johns',
+  'Asia/Kathmandu',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+  'Etc/GMT-14',
+];
 const instant = fc.integer({ min: 0, max: 4_102_444_800_000 }); // 1970–2100
 
 describe('schedule arithmetic with random and hostile values', () => {
@@ -46,7 +55,10 @@ describe('schedule arithmetic with random and hostile values', () => {
       fc.property(instant, fc.constantFrom(...ZONES), (ms, tz) => {
         expect(Number.isFinite(offsetAt(ms, tz))).toBe(true);
         const d = new Date(ms);
-        const t = zonedToInstant({ y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate(), H: d.getUTCHours(), M: 0 }, tz);
+        const t = zonedToInstant(
+          { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate(), H: d.getUTCHours(), M: 0 },
+          tz,
+        );
         expect(Number.isFinite(t)).toBe(true);
       }),
       { numRuns: 300 },

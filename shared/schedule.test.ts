@@ -26,11 +26,15 @@ describe('nextRuns', () => {
       '2026-11-25T21:00:00.000Z',
       '2026-12-06T21:00:00.000Z',
     ]);
-    expect(nextRuns({ ...s, everyWeeks: 4 }, at('2026-11-23T00:00:00Z'), 1, at('2026-11-22T00:00:00Z'))).toEqual([at('2026-11-25T21:00:00Z')]);
+    expect(nextRuns({ ...s, everyWeeks: 4 }, at('2026-11-23T00:00:00Z'), 1, at('2026-11-22T00:00:00Z'))).toEqual([
+      at('2026-11-25T21:00:00Z'),
+    ]);
   });
   it('a time in the spring DST gap runs after the shift; ambiguous autumn time runs once', () => {
     const tz = 'Europe/Berlin';
-    expect(new Date(zonedToInstant({ y: 2026, m: 3, d: 29, H: 2, M: 30 }, tz)).toISOString()).toBe('2026-03-29T01:30:00.000Z');
+    expect(new Date(zonedToInstant({ y: 2026, m: 3, d: 29, H: 2, M: 30 }, tz)).toISOString()).toBe(
+      '2026-03-29T01:30:00.000Z',
+    );
     const runs = nextRuns({ ...base, times: ['02:30'], timeZone: tz }, at('2026-10-24T12:00:00Z'), 2);
     expect(iso(runs)).toEqual(['2026-10-25T01:30:00.000Z', '2026-10-26T01:30:00.000Z']);
     expect(offsetAt(at('2026-07-01T00:00:00Z'), tz)).toBe(2 * 3600_000);

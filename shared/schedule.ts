@@ -75,7 +75,12 @@ export const weekdayOf = (dayNum: number) => (((dayNum + 4) % 7) + 7) % 7;
  * The next `count` run instants strictly after `fromMs`. Weekly schedules with "every N weeks" count weeks
  * (Sunday-based) from the week containing `anchorMs` (when the schedule was saved).
  */
-export function nextRuns(s: Pick<Schedule, 'frequency' | 'times' | 'days' | 'everyWeeks' | 'timeZone'>, fromMs: number, count = 3, anchorMs = fromMs): number[] {
+export function nextRuns(
+  s: Pick<Schedule, 'frequency' | 'times' | 'days' | 'everyWeeks' | 'timeZone'>,
+  fromMs: number,
+  count = 3,
+  anchorMs = fromMs,
+): number[] {
   if (!s.times.length || (s.frequency === 'weekly' && !s.days.length)) return [];
   const tz = s.timeZone;
   const times = [...new Set(s.times)]
@@ -122,4 +127,7 @@ export function formatRun(ms: number, tz: string, locale = 'en-GB'): string {
 }
 
 /** Every half hour of the day, for the time pickers. */
-export const HALF_HOURS: readonly string[] = Array.from({ length: 48 }, (_, i) => `${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`);
+export const HALF_HOURS: readonly string[] = Array.from(
+  { length: 48 },
+  (_, i) => `${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`,
+);

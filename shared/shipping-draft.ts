@@ -1,5 +1,10 @@
 /** The shipping form (SPEC decision 5) as pure data: the console's Shipping page and `obc diskprep` both validate and map it. */
-import { checkCarrier, checkCarrierAccountNumber, checkShippingContact, type ShippingContact } from './validators/shipping.ts';
+import {
+  checkCarrier,
+  checkCarrierAccountNumber,
+  checkShippingContact,
+  type ShippingContact,
+} from './validators/shipping.ts';
 import type { ShippingDefaults } from './contract/shipping.ts';
 
 /** Every field of the shipping form (SPEC decision 5) as the user types it. */
@@ -79,9 +84,16 @@ export function toReturnAddress(d: ShippingDraft): ShippingContact {
   };
 }
 
-export const toReturnShipping = (d: ShippingDraft) => ({ carrierName: d.carrierName.trim(), carrierAccountNumber: d.carrierAccountNumber.trim() });
+export const toReturnShipping = (d: ShippingDraft) => ({
+  carrierName: d.carrierName.trim(),
+  carrierAccountNumber: d.carrierAccountNumber.trim(),
+});
 
-export const fromDefaults = (x: ShippingDefaults | null): ShippingDraft => ({ ...emptyShippingDraft(), ...(x ?? {}), streetAddress2: x?.streetAddress2 ?? '' });
+export const fromDefaults = (x: ShippingDefaults | null): ShippingDraft => ({
+  ...emptyShippingDraft(),
+  ...(x ?? {}),
+  streetAddress2: x?.streetAddress2 ?? '',
+});
 
 export function toDefaults(d: ShippingDraft): ShippingDefaults {
   const { streetAddress2, ...rest } = d;

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { seedFileSchema, seedSchema } from './staging.ts';
 import { BITLOCKER_KEY_RE, folderDiskSchema } from './disks.ts';
-import { PROTO_KEYS, hostileNumber, hostileString, isMessage, prototypeUntouched } from './validators/hostile-arbitraries.ts';
+import {
+  PROTO_KEYS,
+  hostileNumber,
+  hostileString,
+  isMessage,
+  prototypeUntouched,
+} from './validators/hostile-arbitraries.ts';
 
 /** seed.json and obc-disk.json are read from disks and staging folders that anyone could have edited. */
 describe('seed.json and folder-disk descriptors with hostile content', () => {
@@ -31,7 +37,18 @@ describe('seed.json and folder-disk descriptors with hostile content', () => {
   it('whole seed descriptors and folder-disk descriptors: safeParse of anything never throws', () => {
     const hostile = fc.oneof(
       fc.anything(),
-      fc.record({ format: fc.constantFrom('obc-seed', 'obc-folder-disk', 'x'), formatVersion: hostileNumber, jobName: hostileString, serial: hostileString, capacityBytes: hostileNumber, bitLockerKey: hostileString, files: fc.array(seedFile, { maxLength: 3 }) }, { requiredKeys: [] }),
+      fc.record(
+        {
+          format: fc.constantFrom('obc-seed', 'obc-folder-disk', 'x'),
+          formatVersion: hostileNumber,
+          jobName: hostileString,
+          serial: hostileString,
+          capacityBytes: hostileNumber,
+          bitLockerKey: hostileString,
+          files: fc.array(seedFile, { maxLength: 3 }),
+        },
+        { requiredKeys: [] },
+      ),
       fc.constantFrom(...PROTO_KEYS).map((k) => JSON.parse(`{"${k}": {"polluted": true}, "format": "obc-seed"}`)),
     );
     fc.assert(

@@ -19,7 +19,11 @@ export const seedFileSchema = z.object({
     .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'relative path of safe characters')
     // "." and ".." segments would let an edited seed.json reach outside the job folder or the disk's data folder.
     .refine((p) => !p.split('/').some((s) => s === '.' || s === '..'), 'path may not contain "." or ".." segments'),
-  length: z.number().int().nonnegative().refine((n) => n % 512 === 0, 'length must be a multiple of 512'),
+  length: z
+    .number()
+    .int()
+    .nonnegative()
+    .refine((n) => n % 512 === 0, 'length must be a multiple of 512'),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
@@ -61,7 +65,10 @@ export const seedSchema = z.object({
   completedAt: z.string().optional(),
   state: z.enum(['inProgress', 'complete']),
   /** Retain-till date chosen in Back Up Now (YYYY-MM-DD); absent in older seeds. */
-  retainUntil: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  retainUntil: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
   crypto: seedCryptoSchema,
   totals: z.object({
     files: z.number().int().nonnegative(),
@@ -76,7 +83,10 @@ export const seedSchema = z.object({
    * the file as written. Absent in seeds written before it existed. A flipped byte in the salt or key check then
    * reads as "seed.json is damaged", not as a wrong passphrase.
    */
-  sum: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  sum: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 
 export type SeedDescriptor = z.infer<typeof seedSchema>;

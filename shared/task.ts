@@ -5,10 +5,27 @@ import type { DiskPrepTaskDetail } from './contract/diskprep.ts';
  * `waiting`: the task is alive but paused until the user acts (e.g. Disk Prep filled its disks and waits for
  * another one). It is not finished (cancel works, dismiss does not) and not a failure (never shown red).
  */
-export const TASK_STATUSES = ['running', 'waiting', 'cancelling', 'cancelled', 'succeeded', 'succeededWithWarnings', 'failed'] as const;
+export const TASK_STATUSES = [
+  'running',
+  'waiting',
+  'cancelling',
+  'cancelled',
+  'succeeded',
+  'succeededWithWarnings',
+  'failed',
+] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-export const TASK_KINDS = ['backup', 'verify', 'restore', 'estimate', 'diskprep', 'importVerify', 'demo', 'scheduled'] as const;
+export const TASK_KINDS = [
+  'backup',
+  'verify',
+  'restore',
+  'estimate',
+  'diskprep',
+  'importVerify',
+  'demo',
+  'scheduled',
+] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 export type CounterUnit = 'bytes' | 'files' | 'bytesPerSecond' | 'seconds' | 'count' | 'percent';

@@ -37,12 +37,25 @@ export function rateAt(t: Throttling, ms: number, timeZone: string): RateAt {
     if (!isWorkDay(day)) continue;
     const date = new Date(day * 86_400_000);
     for (const at of [start, end]) {
-      const instant = zonedToInstant({ y: date.getUTCFullYear(), m: date.getUTCMonth() + 1, d: date.getUTCDate(), H: Math.floor(at / 60), M: at % 60 }, timeZone);
+      const instant = zonedToInstant(
+        {
+          y: date.getUTCFullYear(),
+          m: date.getUTCMonth() + 1,
+          d: date.getUTCDate(),
+          H: Math.floor(at / 60),
+          M: at % 60,
+        },
+        timeZone,
+      );
       if (instant > ms) {
         until = instant;
         break;
       }
     }
   }
-  return { bytesPerSecond: kbpsToBytesPerSecond(work ? t.workKbps : t.nonWorkKbps), period: work ? 'work' : 'nonWork', until };
+  return {
+    bytesPerSecond: kbpsToBytesPerSecond(work ? t.workKbps : t.nonWorkKbps),
+    period: work ? 'work' : 'nonWork',
+    until,
+  };
 }

@@ -8,8 +8,15 @@ export async function invoke<T>(page: Page, channel: string, payload: unknown): 
   const r = await page.evaluate(
     async ({ channel, payload }) => {
       const desktop = (window as unknown as { api?: { invoke(c: string, p: unknown): Promise<unknown> } }).api;
-      if (desktop) return (await desktop.invoke(channel, payload)) as { ok: boolean; value?: unknown; error?: { message: string } };
-      const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(sessionStorage.getItem('obc.token') ?? '')}`);
+      if (desktop)
+        return (await desktop.invoke(channel, payload)) as {
+          ok: boolean;
+          value?: unknown;
+          error?: { message: string };
+        };
+      const ws = new WebSocket(
+        `ws://${location.host}/ws?token=${encodeURIComponent(sessionStorage.getItem('obc.token') ?? '')}`,
+      );
       await new Promise((res, rej) => {
         ws.onopen = res;
         ws.onerror = rej;
@@ -32,8 +39,14 @@ export async function invoke<T>(page: Page, channel: string, payload: unknown): 
 
 /** Waits until a task ends (bounded) and expects it to have succeeded; returns its result. A task that waits for the user (e.g. another disk) fails this at once with its message. */
 export async function waitTask<R = unknown>(page: Page, taskId: string, timeout = 60_000): Promise<R> {
-  await expect.poll(async () => (await invoke<{ status: string }>(page, 'task:get', { id: taskId })).status, { timeout }).toMatch(/succeeded|failed|cancelled|waiting/);
-  const t = await invoke<{ status: string; result?: R; error?: { message: string }; message?: string }>(page, 'task:get', { id: taskId });
+  await expect
+    .poll(async () => (await invoke<{ status: string }>(page, 'task:get', { id: taskId })).status, { timeout })
+    .toMatch(/succeeded|failed|cancelled|waiting/);
+  const t = await invoke<{ status: string; result?: R; error?: { message: string }; message?: string }>(
+    page,
+    'task:get',
+    { id: taskId },
+  );
   expect(t.status, t.error?.message ?? t.message).toBe('succeeded');
   return t.result as R;
 }

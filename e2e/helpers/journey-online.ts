@@ -41,18 +41,27 @@ interface PolicyShow {
 
 const obc = (h: ConsoleHosts, args: string[]) =>
   new Promise<string>((ok, fail) =>
-    execFile(process.execPath, [cli, ...args], { cwd: repoRoot, env: { ...process.env, ...h.env, OBC_DATA_DIR: h.dataDir } }, (err, stdout, stderr) =>
-      err ? fail(new Error(`obc ${args.join(' ')}: ${stderr || err.message}`)) : ok(stdout),
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { cwd: repoRoot, env: { ...process.env, ...h.env, OBC_DATA_DIR: h.dataDir } },
+      (err, stdout, stderr) => (err ? fail(new Error(`obc ${args.join(' ')}: ${stderr || err.message}`)) : ok(stdout)),
     ),
   );
 
-const policyShow = async (h: ConsoleHosts): Promise<PolicyShow> => JSON.parse(await obc(h, ['policy', 'show', '--json'])).result as PolicyShow;
+const policyShow = async (h: ConsoleHosts): Promise<PolicyShow> =>
+  JSON.parse(await obc(h, ['policy', 'show', '--json'])).result as PolicyShow;
 
 /** `obc agent run` with its clock two seconds before `due` until it has recorded that run's outcome; then SIGTERM. */
 async function agentRuns(h: ConsoleHosts, due: string): Promise<RunView> {
   const child = spawn(process.execPath, [cli, 'agent', 'run', '--data', h.dataDir], {
     cwd: repoRoot,
-    env: { ...process.env, ...h.env, OBC_TEST_HOOKS: '1', OBC_TEST_NOW: new Date(Date.parse(due) - 2000).toISOString() },
+    env: {
+      ...process.env,
+      ...h.env,
+      OBC_TEST_HOOKS: '1',
+      OBC_TEST_NOW: new Date(Date.parse(due) - 2000).toISOString(),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((ok) => child.once('exit', ok));
@@ -65,7 +74,13 @@ async function agentRuns(h: ConsoleHosts, due: string): Promise<RunView> {
       printed.push(l);
       if (line.test(l)) ok();
     });
-    void exited.then((code) => fail(new Error(`obc agent exited (${code}) before recording the run due ${due}:\n${printed.join('\n')}\n${stderr.slice(-2000)}`)));
+    void exited.then((code) =>
+      fail(
+        new Error(
+          `obc agent exited (${code}) before recording the run due ${due}:\n${printed.join('\n')}\n${stderr.slice(-2000)}`,
+        ),
+      ),
+    );
   });
   child.kill('SIGTERM');
   expect(await exited).toBe(0);
@@ -100,7 +115,8 @@ async function expectRunRow(j: Journey, run: RunView): Promise<void> {
   await expect(row.getByTestId('job-message')).toContainText(`Restore point ${run.details!.restorePoint}`);
   const details = row.getByTestId('job-run-details');
   await details.locator('summary').click();
-  for (const fact of ['Restore point', 'Bytes scanned', 'New bytes', 'Uploaded bytes']) await expect(details).toContainText(fact);
+  for (const fact of ['Restore point', 'Bytes scanned', 'New bytes', 'Uploaded bytes'])
+    await expect(details).toContainText(fact);
   await expect(details).toContainText(/Run by\s*obc agent on /);
 }
 
@@ -110,7 +126,9 @@ export async function onlineRuns(j: Journey, p: JourneyPaths, h: ConsoleHosts): 
   await stopConsole(h);
   // Retention: two daily points (the seed is kept by its own Retain Backup Till).
   const shown = await policyShow(h);
-  const policy = shown.policy as Record<string, unknown> & { retention: { daily: { enabled: boolean; count: number } } };
+  const policy = shown.policy as Record<string, unknown> & {
+    retention: { daily: { enabled: boolean; count: number } };
+  };
   policy.retention.daily = { ...policy.retention.daily, enabled: true, count: 2 };
   const file = join(p.stagingLocation, '..', 'policy.json');
   await writeFile(file, JSON.stringify(policy));
@@ -149,7 +167,9 @@ export async function onlineRuns(j: Journey, p: JourneyPaths, h: ConsoleHosts): 
 
   await startConsole(j, h);
   await expectRunRow(j, run3);
-  await expect(page.getByTestId(`job-run-${run3.id}`).getByTestId('job-run-details')).toContainText('Restore points removed by retention');
+  await expect(page.getByTestId(`job-run-${run3.id}`).getByTestId('job-run-details')).toContainText(
+    'Restore points removed by retention',
+  );
   await j.shot('jobs-retention');
   await recoverPoint(j, p, String(run2.details!.restorePoint), [String(run1.details!.restorePoint)], copy2);
 }
@@ -213,7 +233,9 @@ export async function backUpNowOnline(j: Journey, p: JourneyPaths): Promise<void
   await next.click();
   await expect(page.getByTestId('bun-passphrase-note')).toHaveAttribute('data-existing', 'online');
   await next.click();
-  await expect(page.getByTestId('bun-online-container')).toHaveText(`${JOURNEY.storageAccount}/${JOURNEY.container}/${JOURNEY.job}/`);
+  await expect(page.getByTestId('bun-online-container')).toHaveText(
+    `${JOURNEY.storageAccount}/${JOURNEY.container}/${JOURNEY.job}/`,
+  );
   await j.shot('backup-now-online-confirm');
   await page.getByTestId('bun-start').click();
   await expect(page.getByTestId('bun-online-progress')).toBeVisible();
@@ -247,4 +269,3 @@ export async function backUpNowOnline(j: Journey, p: JourneyPaths): Promise<void
   await expect(page.getByTestId(`rec-point-${point}`)).toBeVisible();
   await j.shot('recover-lists-back-up-now-point');
 }
-

@@ -38,7 +38,10 @@ export interface JourneyPaths {
  * Numbers the screenshots in the order the journey passes the screens: <prefix>-01-<name>, <prefix>-02-…; the
  * previous run's <prefix>-NN-* files are removed first, so the folder shows exactly one journey.
  */
-export async function numberedShots(save: (name: string) => Promise<void>, prefix: string): Promise<(name: string) => Promise<void>> {
+export async function numberedShots(
+  save: (name: string) => Promise<void>,
+  prefix: string,
+): Promise<(name: string) => Promise<void>> {
   await mkdir(screensDir, { recursive: true });
   const old = new RegExp(`^${prefix}-\\d\\d-.*\\.png$`);
   for (const f of await readdir(screensDir)) if (old.test(f)) await rm(join(screensDir, f), { force: true });

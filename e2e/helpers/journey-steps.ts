@@ -68,12 +68,16 @@ export async function scheduleBackup(j: Journey, p: JourneyPaths): Promise<void>
   await expect(page.getByTestId('sb-passphrase-saved')).toHaveAttribute('data-saved', 'yes');
   await j.shot('schedule-passphrase');
   await w.goNext('confirm');
-  await expect(page.getByTestId('sb-confirm-ownDisk')).toContainText(`Import job: ${JOURNEY.job} (resource group ${JOURNEY.resourceGroup})`);
+  await expect(page.getByTestId('sb-confirm-ownDisk')).toContainText(
+    `Import job: ${JOURNEY.job} (resource group ${JOURNEY.resourceGroup})`,
+  );
   await j.shot('schedule-confirm');
   await expect(w.next).toHaveText('Finish');
   await w.next.click();
   await expect(page.getByTestId('sb-progress')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
-  await expect(page.getByTestId('sb-run-container-message')).toHaveText(`Container "${JOURNEY.container}" created in ${JOURNEY.storageAccount}.`);
+  await expect(page.getByTestId('sb-run-container-message')).toHaveText(
+    `Container "${JOURNEY.container}" created in ${JOURNEY.storageAccount}.`,
+  );
   await expect(page.getByTestId('sb-run-policy-message')).toHaveText(/^Policy saved\. Next backup: /);
   await j.shot('schedule-done');
   await page.getByTestId('sb-progress-close').click();
@@ -161,7 +165,8 @@ export async function prepareDisks(j: Journey, p: JourneyPaths): Promise<void> {
   await expect(page.getByTestId(`dp-erase-disk-${d2.serial}`)).toContainText('24.0 MiB');
   await confirmErase(page, JOURNEY.job);
   await expect(page.getByTestId('dp-copy')).toHaveAttribute('data-status', /succeeded/, { timeout: 180_000 });
-  for (const d of JOURNEY.disks) await expect(page.getByTestId(`dp-disk-progress-${d.serial}`)).toHaveAttribute('data-phase', 'done');
+  for (const d of JOURNEY.disks)
+    await expect(page.getByTestId(`dp-disk-progress-${d.serial}`)).toHaveAttribute('data-phase', 'done');
   await j.shot('diskprep-copied');
   await next.click();
 }

@@ -59,7 +59,10 @@ export async function datacenterImport(j: Journey): Promise<void> {
   const { dataDir } = await invoke<{ dataDir: string }>(page, 'app:info', {});
   const disks = JOURNEY.disks.map((d) => ({ path: join(dataDir, 'rehearsal-disks', d.serial) }));
   // Every manifest carries the container SAS the datacenter imports with (decision 14).
-  for (const d of disks) expect(await readFile(join(d.path, 'DriveManifest.xml'), 'utf8')).toMatch(new RegExp(`<ContainerSas>${JOURNEY.container}\\?(?=[^<]*\\bsr=c\\b)(?=[^<]*\\bsi=obc-${JOURNEY.job}\\b)`));
+  for (const d of disks)
+    expect(await readFile(join(d.path, 'DriveManifest.xml'), 'utf8')).toMatch(
+      new RegExp(`<ContainerSas>${JOURNEY.container}\\?(?=[^<]*\\bsr=c\\b)(?=[^<]*\\bsi=obc-${JOURNEY.job}\\b)`),
+    );
   await admin(sandbox, `/jobs/${JOURNEY.resourceGroup}/${JOURNEY.job}/receive`, { disks });
   await page.getByTestId('ij-refresh').click();
   await expect(page.getByTestId('ij-details')).toHaveAttribute('data-state', 'Received');

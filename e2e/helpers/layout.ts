@@ -22,7 +22,13 @@ export async function midWordBreaks(root: Locator, maxWord = 20): Promise<string
         range.setEnd(node, i + 1);
         const r = range.getClientRects()[0];
         if (!r || r.width === 0) continue;
-        if (prevTop !== null && r.top > prevTop + r.height / 2 && letter.test(text[i]) && i > 0 && letter.test(text[i - 1])) {
+        if (
+          prevTop !== null &&
+          r.top > prevTop + r.height / 2 &&
+          letter.test(text[i]) &&
+          i > 0 &&
+          letter.test(text[i - 1])
+        ) {
           let a = i - 1;
           while (a > 0 && letter.test(text[a - 1])) a--;
           let b = i;

@@ -7,7 +7,11 @@ import { test as base } from '../fixtures.ts';
 
 /** POST to the sandbox's admin API (datacenter steps, provider registration, faults). */
 export async function admin(sb: SandboxHandle, path: string, body: unknown): Promise<unknown> {
-  const res = await fetch(`${sb.admin.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${sb.admin.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${sb.admin.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${sb.admin.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const json = await res.json();
   if (!res.ok) throw new Error(`admin ${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;

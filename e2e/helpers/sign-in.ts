@@ -16,7 +16,11 @@ export type SignInDriver = (trigger: () => Promise<void>) => Promise<void>;
 export async function closeSignInTab(tab: Page): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const stuck = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`The sign-in tab at ${tab.url()} did not close within 15 s (Chromium dropped the close).`)), 15_000);
+    timer = setTimeout(
+      () =>
+        reject(new Error(`The sign-in tab at ${tab.url()} did not close within 15 s (Chromium dropped the close).`)),
+      15_000,
+    );
   });
   try {
     await Promise.race([tab.close(), stuck]);
@@ -32,7 +36,13 @@ export function popupSignIn(page: Page, user: SignInUser): SignInDriver {
     const consoleOrigin = new URL(page.url()).origin;
     let url: string | null = null;
     const onRequest = (r: Request) => {
-      if (url === null && r.isNavigationRequest() && /^https?:/.test(r.url()) && new URL(r.url()).origin !== consoleOrigin) url = r.url();
+      if (
+        url === null &&
+        r.isNavigationRequest() &&
+        /^https?:/.test(r.url()) &&
+        new URL(r.url()).origin !== consoleOrigin
+      )
+        url = r.url();
     };
     ctx.on('request', onRequest);
     try {
@@ -55,7 +65,10 @@ export function popupSignIn(page: Page, user: SignInUser): SignInDriver {
 export function externalSignIn(page: Page, browser: Browser, user: SignInUser): SignInDriver {
   return async (trigger) => {
     await page.evaluate(() => {
-      const w = window as unknown as { api: { on(e: string, l: (p: { url: string }) => void): () => void }; __obcSignInUrl?: Promise<string> };
+      const w = window as unknown as {
+        api: { on(e: string, l: (p: { url: string }) => void): () => void };
+        __obcSignInUrl?: Promise<string>;
+      };
       w.__obcSignInUrl = new Promise<string>((resolve) => {
         const off = w.api.on('auth:signInUrl', (p) => {
           off();
@@ -80,7 +93,9 @@ export function externalSignIn(page: Page, browser: Browser, user: SignInUser): 
  */
 export async function signInThroughApi(page: Page, sb: SandboxHandle): Promise<void> {
   const url = await page.evaluate(async () => {
-    const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(sessionStorage.getItem('obc.token') ?? '')}`);
+    const ws = new WebSocket(
+      `ws://${location.host}/ws?token=${encodeURIComponent(sessionStorage.getItem('obc.token') ?? '')}`,
+    );
     await new Promise((res, rej) => {
       ws.onopen = res;
       ws.onerror = rej;

@@ -24,7 +24,9 @@ export class ConsolePage {
   async startDemoTask(steps: number, intervalMs: number): Promise<string> {
     return this.page.evaluate(
       async ({ steps, intervalMs }) => {
-        const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(sessionStorage.getItem('obc.token') ?? '')}`);
+        const ws = new WebSocket(
+          `ws://${location.host}/ws?token=${encodeURIComponent(sessionStorage.getItem('obc.token') ?? '')}`,
+        );
         await new Promise((r, j) => {
           ws.onopen = r;
           ws.onerror = j;

@@ -40,7 +40,13 @@ export class ScheduleBackupPage {
   }
 
   /** Bad value → its message and a disabled Next; then the good value clears it. */
-  async expectRejected(testId: string, bad: string, message: string | RegExp, good: string, errorOf = testId): Promise<void> {
+  async expectRejected(
+    testId: string,
+    bad: string,
+    message: string | RegExp,
+    good: string,
+    errorOf = testId,
+  ): Promise<void> {
     await this.fill(testId, bad);
     await expect(this.error(errorOf)).toHaveText(message);
     await expect(this.next).toBeDisabled();

@@ -7,7 +7,9 @@ const URL_ = `https://acct1.blob.core.windows.net/seed?sv=2022-11-02&sr=c&sp=rl&
 
 describe('--container-url with --from-container', () => {
   it('takes the storage account and container from the SAS URL; no subscription needed', async () => {
-    const o = { job: 'job-a', fromContainer: true, containerUrl: URL_ } as Parameters<typeof containerSasOf>[0] & { job: string };
+    const o = { job: 'job-a', fromContainer: true, containerUrl: URL_ } as Parameters<typeof containerSasOf>[0] & {
+      job: string;
+    };
     expect(await containerSasOf(o)).toBe(URL_);
     expect(restoreSource(o)).toMatchObject({ kind: 'container', storageAccount: 'acct1', container: 'seed' });
   });
@@ -17,7 +19,9 @@ describe('--container-url with --from-container', () => {
       containerSasOf({ containerUrl: URL_ }).catch((e: Error) => e),
       containerSasOf({ fromContainer: true, containerUrl: URL_, container: 'other' }).catch((e: Error) => e),
       containerSasOf({ fromContainer: true, containerUrl: URL_.replace('sp=rl', 'sp=r') }).catch((e: Error) => e),
-      containerSasOf({ fromContainer: true, containerUrl: URL_, containerUrlFile: '/nonexistent' }).catch((e: Error) => e),
+      containerSasOf({ fromContainer: true, containerUrl: URL_, containerUrlFile: '/nonexistent' }).catch(
+        (e: Error) => e,
+      ),
     ]);
     expect(errors.map((e) => (e as Error).message)).toEqual([
       expect.stringMatching(/need --from-container/),
@@ -25,7 +29,8 @@ describe('--container-url with --from-container', () => {
       expect.stringMatching(/list/),
       expect.stringMatching(/not both/),
     ]);
-    for (const e of errors) expect(JSON.stringify({ m: (e as Error).message, d: (e as { details?: unknown }).details })).not.toContain(SIG);
+    for (const e of errors)
+      expect(JSON.stringify({ m: (e as Error).message, d: (e as { details?: unknown }).details })).not.toContain(SIG);
     expect(await containerSasOf({ fromContainer: true })).toBeUndefined();
   });
 });

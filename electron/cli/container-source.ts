@@ -34,13 +34,27 @@ interface ContainerFlags extends ContainerUrlOptions {
 export async function containerSasOf(o: ContainerFlags): Promise<string | undefined> {
   const url = await containerUrlOf(o);
   if (url === undefined) return undefined;
-  if (!o.fromContainer) throw new AppError('VALIDATION', '--container-url and --container-url-file need --from-container: the SAS opens the storage account container.', { field: 'containerUrl' });
+  if (!o.fromContainer)
+    throw new AppError(
+      'VALIDATION',
+      '--container-url and --container-url-file need --from-container: the SAS opens the storage account container.',
+      { field: 'containerUrl' },
+    );
   let info: ReturnType<typeof parseContainerSasUrl>;
   try {
-    info = parseContainerSasUrl(url, { purpose: 'read', expect: { ...(o.storageAccount ? { account: o.storageAccount } : {}), ...(o.container ? { container: o.container } : {}) } });
+    info = parseContainerSasUrl(url, {
+      purpose: 'read',
+      expect: {
+        ...(o.storageAccount ? { account: o.storageAccount } : {}),
+        ...(o.container ? { container: o.container } : {}),
+      },
+    });
   } catch (err) {
     const message = (err as Error).message;
-    throw new AppError(/expired/.test(message) ? 'SIGNIN_REQUIRED' : 'VALIDATION', message, { field: 'containerUrl', credential: 'sas' });
+    throw new AppError(/expired/.test(message) ? 'SIGNIN_REQUIRED' : 'VALIDATION', message, {
+      field: 'containerUrl',
+      credential: 'sas',
+    });
   }
   o.storageAccount ??= info.account;
   o.container ??= info.container;
@@ -49,12 +63,20 @@ export async function containerSasOf(o: ContainerFlags): Promise<string | undefi
 }
 
 /** The Azure layer for a container source: the backup service's deps and the container itself; close() when done. */
-export async function cliContainer(tasks: TaskManager, sasUrl: string | undefined): Promise<{ deps: BackupServiceDeps; open(s: ContainerSourceRequest): Promise<ContainerClient>; close(): void }> {
+export async function cliContainer(
+  tasks: TaskManager,
+  sasUrl: string | undefined,
+): Promise<{ deps: BackupServiceDeps; open(s: ContainerSourceRequest): Promise<ContainerClient>; close(): void }> {
   const azure = await cliAzure();
   const viaAccount = { azure: azure.azure, importVerify: azure.importVerify(tasks) };
   const open = async (s: ContainerSourceRequest): Promise<ContainerClient> =>
     sasUrl
-      ? (await azure.azure.openContainer({ subscriptionId: s.subscriptionId, storageAccount: s.storageAccount, container: s.container }, { sasUrl, purpose: 'read' })).client
+      ? (
+          await azure.azure.openContainer(
+            { subscriptionId: s.subscriptionId, storageAccount: s.storageAccount, container: s.container },
+            { sasUrl, purpose: 'read' },
+          )
+        ).client
       : (await containerOf(viaAccount, s)).container;
   const deps: BackupServiceDeps = sasUrl
     ? {

@@ -15,7 +15,10 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .version(appVersion(), '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  await registerCommands(program, argv.find((a) => !a.startsWith('-')));
+  await registerCommands(
+    program,
+    argv.find((a) => !a.startsWith('-')),
+  );
   return program;
 }
 
@@ -32,7 +35,8 @@ export async function main(argv: string[]): Promise<number> {
     return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        return EXIT.ok;
       return EXIT.usage;
     }
     printError(err, argv.includes('--json'));

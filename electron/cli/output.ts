@@ -22,7 +22,9 @@ export function printable(text: string, o: { keepNewlines?: boolean } = {}): str
   return text.replace(UNPRINTABLE, (ch) => {
     if (ch === '\n' && o.keepNewlines) return ch;
     const c = ch.charCodeAt(0);
-    return c <= 0xff ? `\\x${c.toString(16).toUpperCase().padStart(2, '0')}` : `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;
+    return c <= 0xff
+      ? `\\x${c.toString(16).toUpperCase().padStart(2, '0')}`
+      : `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;
   });
 }
 
@@ -56,7 +58,10 @@ export function taskReporter(json: boolean): (s: TaskSnapshot) => void {
     last = now;
     const p = s.progress;
     const pct = p.total ? ` ${((100 * p.done) / p.total).toFixed(1)}%` : '';
-    const amount = p.unit === 'bytes' ? `${formatBytes(p.done)}${p.total ? ` of ${formatBytes(p.total)}` : ''}` : `${p.done}${p.total ? `/${p.total}` : ''}`;
+    const amount =
+      p.unit === 'bytes'
+        ? `${formatBytes(p.done)}${p.total ? ` of ${formatBytes(p.total)}` : ''}`
+        : `${p.done}${p.total ? `/${p.total}` : ''}`;
     const rate = p.rate ? ` · ${p.unit === 'bytes' ? `${formatBytes(p.rate)}/s` : `${p.rate.toFixed(1)}/s`}` : '';
     const eta = p.etaSeconds !== undefined ? ` · ETA ${Math.ceil(p.etaSeconds)} s` : '';
     const line = printable(`${s.title}:${pct} ${amount}${rate}${eta}${s.message ? ` · ${s.message}` : ''}`);

@@ -25,7 +25,10 @@ const events: Array<{ event: string; payload: unknown }> = [];
 const call = (channel: string, payload: unknown = {}) => dispatch(handlers, channel, payload, ctx);
 
 beforeAll(async () => {
-  [sb, browser] = await Promise.all([startSandbox({ azurite: false, registrationDelayMs: 0, onArmExchange: (ex) => exchanges.push(ex) }), launchSignInBrowser()]);
+  [sb, browser] = await Promise.all([
+    startSandbox({ azurite: false, registrationDelayMs: 0, onArmExchange: (ex) => exchanges.push(ex) }),
+    launchSignInBrowser(),
+  ]);
   dir = await mkdtemp(join(tmpdir(), 'obc-azure-ipc-'));
   await writeJsonAtomic(join(dir, 'sandbox-cloud.json'), sb.cloud);
   services = await createServices({ dataDir: dir, openUrl: openBrowserAs(browser, sb.users[0]) });
@@ -44,18 +47,35 @@ describe('azure IPC channels', () => {
   it('lists clouds and signs in through auth:signIn, publishing auth:signInUrl and auth:changed', async () => {
     const clouds = await call('azure:clouds');
     expect(clouds.ok && clouds.value).toMatchObject({ current: 'LocalSandbox' });
-    expect(clouds.ok && (clouds.value as { clouds: Array<{ name: string; trustsOwnCa: boolean }> }).clouds.find((c) => c.name === 'LocalSandbox')).toMatchObject({ trustsOwnCa: true });
+    expect(
+      clouds.ok &&
+        (clouds.value as { clouds: Array<{ name: string; trustsOwnCa: boolean }> }).clouds.find(
+          (c) => c.name === 'LocalSandbox',
+        ),
+    ).toMatchObject({ trustsOwnCa: true });
     expect(await call('auth:status')).toMatchObject({ ok: true, value: { signedIn: false, cloud: 'LocalSandbox' } });
     const r = await call('auth:signIn', { timeoutSeconds: 60 });
-    expect(r).toMatchObject({ ok: true, value: { signedIn: true, account: { username: sb.users[0].username, objectId: sb.users[0].objectId } } });
-    expect(events.some((e) => e.event === 'auth:signInUrl' && String((e.payload as { url: string }).url).includes(`client_id=${sb.cloud.clientId}`))).toBe(true);
+    expect(r).toMatchObject({
+      ok: true,
+      value: { signedIn: true, account: { username: sb.users[0].username, objectId: sb.users[0].objectId } },
+    });
+    expect(
+      events.some(
+        (e) =>
+          e.event === 'auth:signInUrl' &&
+          String((e.payload as { url: string }).url).includes(`client_id=${sb.cloud.clientId}`),
+      ),
+    ).toBe(true);
     expect(events.some((e) => e.event === 'auth:changed' && (e.payload as { signedIn: boolean }).signedIn)).toBe(true);
     expect(await call('auth:cancelSignIn')).toEqual({ ok: true, value: { cancelled: false } });
   });
 
   it('validates payloads with the shared validators before anything reaches Azure', async () => {
     const bad = await call('azure:storageAccounts', { subscriptionId: 'not-a-guid' });
-    expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/is not a GUID/) } });
+    expect(bad).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', message: expect.stringMatching(/is not a GUID/) },
+    });
     const track = await call('jobs:updateShipping', {
       subscriptionId: sb.subscriptionId,
       resourceGroup: 'backup-rg',
@@ -68,8 +88,16 @@ describe('azure IPC channels', () => {
 
   it('runs the job flow over the channels', async () => {
     const sub = sb.subscriptionId;
-    expect(await call('azure:providerStatus', { subscriptionId: sub, namespace: 'Microsoft.ImportExport' })).toMatchObject({ ok: true, value: { registered: false } });
-    expect(await call('azure:registerProvider', { subscriptionId: sub, namespace: 'Microsoft.ImportExport', timeoutSeconds: 30 })).toMatchObject({ ok: true, value: { registered: true } });
+    expect(
+      await call('azure:providerStatus', { subscriptionId: sub, namespace: 'Microsoft.ImportExport' }),
+    ).toMatchObject({ ok: true, value: { registered: false } });
+    expect(
+      await call('azure:registerProvider', {
+        subscriptionId: sub,
+        namespace: 'Microsoft.ImportExport',
+        timeoutSeconds: 30,
+      }),
+    ).toMatchObject({ ok: true, value: { registered: true } });
     const locs = await call('azure:locations');
     expect(locs.ok && (locs.value as unknown[]).length).toBeGreaterThan(0);
     const created = await call('jobs:create', {
@@ -78,19 +106,58 @@ describe('azure IPC channels', () => {
       jobName: 'seed-ipc',
       location: 'West US',
       storageAccountId: `/subscriptions/${sub}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2`,
-      drives: [{ driveId: 'WD123', bitLockerKey: '238810-662376-448998-450120-652806-203390-606320-483076', manifestFile: '\\DriveManifest.xml', manifestHash: '109B21108597EF36D5785F08303F3638' }],
-      returnAddress: { contactName: 'Ada', phone: '+1 425 555 0100', email: 'ada@example.com', streetAddress1: '1 Main St', city: 'Redmond', stateOrProvince: 'WA', postalCode: '98052', countryOrRegion: 'USA' },
+      drives: [
+        {
+          driveId: 'WD123',
+          bitLockerKey: '238810-662376-448998-450120-652806-203390-606320-483076',
+          manifestFile: '\\DriveManifest.xml',
+          manifestHash: '109B21108597EF36D5785F08303F3638',
+        },
+      ],
+      returnAddress: {
+        contactName: 'Ada',
+        phone: '+1 425 555 0100',
+        email: 'ada@example.com',
+        streetAddress1: '1 Main St',
+        city: 'Redmond',
+        stateOrProvince: 'WA',
+        postalCode: '98052',
+        countryOrRegion: 'USA',
+      },
       returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123456789' },
     });
     expect(created).toMatchObject({ ok: true, value: { name: 'seed-ipc', state: 'Creating' } });
     const ref = { subscriptionId: sub, resourceGroup: 'backup-rg', jobName: 'seed-ipc' };
-    const shipped = await call('jobs:updateShipping', { ...ref, deliveryPackage: { carrierName: 'FedEx', trackingNumber: '7777 8888 9999', driveCount: 1, shipDate: new Date().toISOString().slice(0, 10) } });
-    expect(shipped).toMatchObject({ ok: true, value: { state: 'Shipping', deliveryPackage: { trackingNumber: '777788889999' } } });
-    expect(await call('jobs:list', { subscriptionId: sub })).toMatchObject({ ok: true, value: [expect.objectContaining({ name: 'seed-ipc' })] });
-    expect(await call('jobs:delete', ref)).toMatchObject({ ok: false, error: { code: 'CONFLICT', details: { azureCode: 'JobCannotBeDeleted' } } });
+    const shipped = await call('jobs:updateShipping', {
+      ...ref,
+      deliveryPackage: {
+        carrierName: 'FedEx',
+        trackingNumber: '7777 8888 9999',
+        driveCount: 1,
+        shipDate: new Date().toISOString().slice(0, 10),
+      },
+    });
+    expect(shipped).toMatchObject({
+      ok: true,
+      value: { state: 'Shipping', deliveryPackage: { trackingNumber: '777788889999' } },
+    });
+    expect(await call('jobs:list', { subscriptionId: sub })).toMatchObject({
+      ok: true,
+      value: [expect.objectContaining({ name: 'seed-ipc' })],
+    });
+    expect(await call('jobs:delete', ref)).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', details: { azureCode: 'JobCannotBeDeleted' } },
+    });
     // Canceled while Shipping (allowed until Packaging): the job moves to Completed and can then be deleted.
-    expect(await call('jobs:cancel', ref)).toMatchObject({ ok: true, value: { state: 'Completed', cancelRequested: true } });
-    expect(await call('jobs:cancel', ref)).toMatchObject({ ok: false, error: { code: 'CONFLICT', details: { azureCode: 'CancelNotAllowed' } } });
+    expect(await call('jobs:cancel', ref)).toMatchObject({
+      ok: true,
+      value: { state: 'Completed', cancelRequested: true },
+    });
+    expect(await call('jobs:cancel', ref)).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', details: { azureCode: 'CancelNotAllowed' } },
+    });
     expect(await call('jobs:delete', ref)).toMatchObject({ ok: true });
   });
 

@@ -32,7 +32,10 @@ function arb(schema: unknown, depth = 0): fc.Arbitrary<unknown> {
       return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: leaf });
     }
     case 'literal':
-      return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...(d.values as unknown[])) }, { weight: 1, arbitrary: leaf });
+      return fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom(...(d.values as unknown[])) },
+        { weight: 1, arbitrary: leaf },
+      );
     case 'optional':
     case 'nullable':
     case 'default':
@@ -46,7 +49,10 @@ function arb(schema: unknown, depth = 0): fc.Arbitrary<unknown> {
     case 'lazy':
       return arb((d.getter as () => unknown)(), depth + 1);
     case 'array':
-      return fc.oneof({ weight: 4, arbitrary: fc.array(arb(d.element, depth + 1), { maxLength: 4 }) }, { weight: 1, arbitrary: leaf });
+      return fc.oneof(
+        { weight: 4, arbitrary: fc.array(arb(d.element, depth + 1), { maxLength: 4 }) },
+        { weight: 1, arbitrary: leaf },
+      );
     case 'tuple':
       return fc.tuple(...(d.items as unknown[]).map((i) => arb(i, depth + 1)));
     case 'union':
@@ -71,27 +77,38 @@ function arb(schema: unknown, depth = 0): fc.Arbitrary<unknown> {
 
 const ctx = { services: { testHooks: true }, host: 'browser' } as unknown as HandlerCtx;
 let reached = 0;
-const recorders = Object.fromEntries(CHANNELS.map((c) => [c, async () => ((reached++), null)])) as unknown as HandlerTable;
+const recorders = Object.fromEntries(
+  CHANNELS.map((c) => [c, async () => (reached++, null)]),
+) as unknown as HandlerTable;
 
 describe('dispatch with payloads shaped like each request schema', () => {
-  it.each(CHANNELS.map((c) => [c]))('%s: refusals are VALIDATION errors with a message, never INTERNAL', async (channel) => {
-    const payload = arb(invokeChannels[channel].req);
-    await fc.assert(
-      fc.asyncProperty(payload, async (p) => {
-        const r = await dispatch(recorders, channel, p, ctx);
-        if (!r.ok) {
-          expect(ERROR_CODES).toContain(r.error.code);
-          expect(r.error.code, `${channel}: ${r.error.message}`).toBe('VALIDATION');
-          expect(r.error.message.length).toBeGreaterThan(0);
-        }
-      }),
-      { numRuns: 60 },
-    );
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  });
+  it.each(CHANNELS.map((c) => [c]))(
+    '%s: refusals are VALIDATION errors with a message, never INTERNAL',
+    async (channel) => {
+      const payload = arb(invokeChannels[channel].req);
+      await fc.assert(
+        fc.asyncProperty(payload, async (p) => {
+          const r = await dispatch(recorders, channel, p, ctx);
+          if (!r.ok) {
+            expect(ERROR_CODES).toContain(r.error.code);
+            expect(r.error.code, `${channel}: ${r.error.message}`).toBe('VALIDATION');
+            expect(r.error.message.length).toBeGreaterThan(0);
+          }
+        }),
+        { numRuns: 60 },
+      );
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    },
+  );
 
   it('channel values without a usable toString are UNKNOWN_CHANNEL, not INTERNAL', async () => {
-    for (const c of [Object.create(null), { toString: 1 }, { toString: () => ({}) }, Symbol('x'), [Object.create(null)]]) {
+    for (const c of [
+      Object.create(null),
+      { toString: 1 },
+      { toString: () => ({}) },
+      Symbol('x'),
+      [Object.create(null)],
+    ]) {
       const r = await dispatch(recorders, c, {}, ctx);
       expect(r).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
     }

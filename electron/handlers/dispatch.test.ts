@@ -12,17 +12,27 @@ import type { HandlerCtx, HandlerTable } from './types.ts';
  */
 const seen: Array<{ channel: string; req: unknown }> = [];
 const recorders = Object.fromEntries(
-  CHANNELS.map((c) => [c, async (req: unknown) => {
-    seen.push({ channel: c, req });
-    return null;
-  }]),
+  CHANNELS.map((c) => [
+    c,
+    async (req: unknown) => {
+      seen.push({ channel: c, req });
+      return null;
+    },
+  ]),
 ) as unknown as HandlerTable;
 const ctx = { services: { testHooks: true }, host: 'browser' } as unknown as HandlerCtx;
 
 const hostile = fc.oneof(
   fc.anything(),
   fc.dictionary(fc.string(), fc.anything()),
-  fc.record({ path: fc.oneof(fc.string(), fc.constant('../../etc/passwd'), fc.constant('C:\\Windows\\System32'), fc.constant('a\0b')) }),
+  fc.record({
+    path: fc.oneof(
+      fc.string(),
+      fc.constant('../../etc/passwd'),
+      fc.constant('C:\\Windows\\System32'),
+      fc.constant('a\0b'),
+    ),
+  }),
   fc.constant({ __proto__: { polluted: true } }),
   fc.constant(JSON.parse('{"__proto__": {"polluted": true}}')),
   fc.string({ maxLength: 5000 }),
@@ -52,16 +62,24 @@ describe('dispatch at the boundary', () => {
 
   it('refuses unknown channels and non-string channel names', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.anything().filter((c) => !(CHANNELS as unknown[]).includes(c)), async (channel) => {
-        const r = await dispatch(recorders, channel, {}, ctx);
-        expect(r).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
-      }),
+      fc.asyncProperty(
+        fc.anything().filter((c) => !(CHANNELS as unknown[]).includes(c)),
+        async (channel) => {
+          const r = await dispatch(recorders, channel, {}, ctx);
+          expect(r).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('turns a thrown handler error into a value without a stack trace', async () => {
-    const throwing = { ...recorders, 'app:info': async () => { throw new Error('boom at /secret/path'); } } as HandlerTable;
+    const throwing = {
+      ...recorders,
+      'app:info': async () => {
+        throw new Error('boom at /secret/path');
+      },
+    } as HandlerTable;
     const r = await dispatch(throwing, 'app:info', {}, ctx);
     expect(r).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'boom at /secret/path' } });
   });
@@ -80,7 +98,10 @@ describe('refused calls in the activity log', () => {
 
   it('a page hammering a refused channel leaves one debug line, not thousands of info lines', async () => {
     const lines: Array<{ level: string; event: string; fields: Record<string, unknown> }> = [];
-    const log = { write: (level: string, event: string, fields: Record<string, unknown> = {}) => void lines.push({ level, event, fields }) };
+    const log = {
+      write: (level: string, event: string, fields: Record<string, unknown> = {}) =>
+        void lines.push({ level, event, fields }),
+    };
     const ctx = { services: { log }, host: 'browser' } as unknown as Parameters<typeof dispatch>[3];
     for (let i = 0; i < 500; i++) await dispatch({} as Parameters<typeof dispatch>[0], 'no:such-channel-here', {}, ctx);
     const refused = lines.filter((l) => l.event === 'invoke:refused');

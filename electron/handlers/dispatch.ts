@@ -7,7 +7,12 @@ import type { HandlerCtx, HandlerTable } from './types.ts';
  * The one entry both hosts call for every invoke: channel check, test-only gate, schema validation,
  * handler, result envelope. Never throws.
  */
-export async function dispatch(table: HandlerTable, channel: unknown, payload: unknown, ctx: HandlerCtx): Promise<IpcResult<unknown>> {
+export async function dispatch(
+  table: HandlerTable,
+  channel: unknown,
+  payload: unknown,
+  ctx: HandlerCtx,
+): Promise<IpcResult<unknown>> {
   const started = Date.now();
   const result = await dispatchInner(table, channel, payload, ctx);
   // Channel, outcome and time only: payloads may carry passphrases and are never logged.
@@ -15,12 +20,25 @@ export async function dispatch(table: HandlerTable, channel: unknown, payload: u
   if (log) {
     const name = typeof channel === 'string' ? channel.slice(0, 80) : typeof channel;
     if (result.ok) log.write('debug', 'invoke', { channel: name, host: ctx.host, ms: Date.now() - started });
-    else if (result.error.code === 'INTERNAL') log.write('error', 'invoke:failed', { channel: name, host: ctx.host, code: result.error.code, message: result.error.message });
+    else if (result.error.code === 'INTERNAL')
+      log.write('error', 'invoke:failed', {
+        channel: name,
+        host: ctx.host,
+        code: result.error.code,
+        message: result.error.message,
+      });
     else {
       // A refused call is the caller's problem (bad payload, unknown channel, a check that said no): debug level, and
       // a page that repeats it in a loop cannot fill the log — one line per channel and code per window.
       const seen = refusedLog.take(`${name}\0${result.error.code}`, Date.now());
-      if (seen) log.write('debug', 'invoke:refused', { channel: name, host: ctx.host, code: result.error.code, message: result.error.message, ...(seen.suppressed ? { suppressed: seen.suppressed } : {}) });
+      if (seen)
+        log.write('debug', 'invoke:refused', {
+          channel: name,
+          host: ctx.host,
+          code: result.error.code,
+          message: result.error.message,
+          ...(seen.suppressed ? { suppressed: seen.suppressed } : {}),
+        });
     }
   }
   return result;
@@ -49,7 +67,12 @@ export class LogRateLimit {
 }
 const refusedLog = new LogRateLimit();
 
-async function dispatchInner(table: HandlerTable, channel: unknown, payload: unknown, ctx: HandlerCtx): Promise<IpcResult<unknown>> {
+async function dispatchInner(
+  table: HandlerTable,
+  channel: unknown,
+  payload: unknown,
+  ctx: HandlerCtx,
+): Promise<IpcResult<unknown>> {
   try {
     if (!isChannel(channel)) throw new AppError('UNKNOWN_CHANNEL', `Unknown channel: ${describeChannel(channel)}`);
     if (TEST_ONLY_CHANNELS.includes(channel) && !ctx.services.testHooks) {

@@ -36,14 +36,20 @@ function stepResult(job: unknown, resourceGroup: string, jobName: string): Sandb
 /** Only the sandbox's own subscription has jobs the rehearsal datacenter can act on. */
 function checkRunning(services: Services, subscriptionId: string | undefined): void {
   const st = services.sandbox.status();
-  if (!st.running) throw new AppError('CONFLICT', 'The Local sandbox is not running: start it on the Sign in / out screen first.');
+  if (!st.running)
+    throw new AppError('CONFLICT', 'The Local sandbox is not running: start it on the Sign in / out screen first.');
   if (subscriptionId && st.subscriptionId && subscriptionId.toLowerCase() !== st.subscriptionId.toLowerCase()) {
-    throw new AppError('VALIDATION', `Subscription ${subscriptionId} is not the Local sandbox's (${st.subscriptionId}): the rehearsal datacenter only handles jobs of the rehearsal cloud.`, { field: 'subscriptionId' });
+    throw new AppError(
+      'VALIDATION',
+      `Subscription ${subscriptionId} is not the Local sandbox's (${st.subscriptionId}): the rehearsal datacenter only handles jobs of the rehearsal cloud.`,
+      { field: 'subscriptionId' },
+    );
   }
 }
 
 const HINT: Record<string, string> = {
-  Creating: 'Enter the carrier and tracking number first (Import Jobs → Enter tracking): that moves the job to Shipping.',
+  Creating:
+    'Enter the carrier and tracking number first (Import Jobs → Enter tracking): that moves the job to Shipping.',
   Shipping: 'Let the disks arrive first ("Disks arrive").',
 };
 
@@ -70,10 +76,18 @@ export const sandboxHandlers: HandlerSlice<keyof typeof sandboxInvoke> = {
   },
   'sandbox:receiveDisks': async ({ jobName, resourceGroup, subscriptionId, disks }, { services }) => {
     checkRunning(services, subscriptionId);
-    return stepResult((await withHint(() => services.sandbox.receiveDisks(resourceGroup, jobName, disks))).job, resourceGroup, jobName);
+    return stepResult(
+      (await withHint(() => services.sandbox.receiveDisks(resourceGroup, jobName, disks))).job,
+      resourceGroup,
+      jobName,
+    );
   },
   'sandbox:transfer': async ({ jobName, resourceGroup, subscriptionId }, { services }) => {
     checkRunning(services, subscriptionId);
-    return stepResult((await withHint(() => services.sandbox.transfer(resourceGroup, jobName))).job, resourceGroup, jobName);
+    return stepResult(
+      (await withHint(() => services.sandbox.transfer(resourceGroup, jobName))).job,
+      resourceGroup,
+      jobName,
+    );
   },
 };

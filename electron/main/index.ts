@@ -37,7 +37,8 @@ if (!app.requestSingleInstanceLock()) {
       protector: createSafeStorageProtector(safeStorage, dataDir),
       // Sign-in opens in the system browser: MSAL's loopback redirect returns there, and the page never gets Node.
       openUrl: async (url) => {
-        if (!isSignInUrl(url)) throw new Error('Refusing to open a sign-in address that is neither https nor this machine (loopback).');
+        if (!isSignInUrl(url))
+          throw new Error('Refusing to open a sign-in address that is neither https nor this machine (loopback).');
         await shell.openExternal(url);
       },
     });

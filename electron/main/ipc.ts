@@ -32,7 +32,11 @@ export function registerIpc(services: Services): () => void {
       host: 'electron',
       pickFolderNative: async ({ title, defaultPath }) => {
         const win = BrowserWindow.fromWebContents(event.sender) ?? undefined;
-        const opts = { title: title ?? 'Choose a folder', properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'>, ...(defaultPath ? { defaultPath } : {}) };
+        const opts = {
+          title: title ?? 'Choose a folder',
+          properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'>,
+          ...(defaultPath ? { defaultPath } : {}),
+        };
         const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
         return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0];
       },

@@ -29,7 +29,12 @@ export function createSafeStorageProtector(safeStorage: SafeStorageLike, dataDir
       unprotect: (d) => file.unprotect(d),
     };
   }
-  const where = process.platform === 'win32' ? 'Windows DPAPI' : process.platform === 'darwin' ? 'the macOS Keychain' : `the desktop key store (${backend ?? 'libsecret'})`;
+  const where =
+    process.platform === 'win32'
+      ? 'Windows DPAPI'
+      : process.platform === 'darwin'
+        ? 'the macOS Keychain'
+        : `the desktop key store (${backend ?? 'libsecret'})`;
   return {
     description: `Encrypted with a key held by ${where} for your user account.`,
     async protect(data) {
@@ -39,7 +44,10 @@ export function createSafeStorageProtector(safeStorage: SafeStorageLike, dataDir
       try {
         return Buffer.from(safeStorage.decryptString(data), 'base64');
       } catch (err) {
-        throw new AppError('CORRUPT_DATA', `Protected data could not be decrypted by ${where}: ${(err as Error).message}`);
+        throw new AppError(
+          'CORRUPT_DATA',
+          `Protected data could not be decrypted by ${where}: ${(err as Error).message}`,
+        );
       }
     },
   };

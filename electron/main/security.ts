@@ -1,7 +1,12 @@
 import { app, session, shell, type WebContents } from 'electron';
 
 /** External links the console may open in the user's browser (documentation, portal). https only. */
-const EXTERNAL_ALLOW = [/^https:\/\/learn\.microsoft\.com\//, /^https:\/\/portal\.azure\.com\//, /^https:\/\/portal\.azure\.us\//, /^https:\/\/portal\.azure\.cn\//];
+const EXTERNAL_ALLOW = [
+  /^https:\/\/learn\.microsoft\.com\//,
+  /^https:\/\/portal\.azure\.com\//,
+  /^https:\/\/portal\.azure\.us\//,
+  /^https:\/\/portal\.azure\.cn\//,
+];
 
 export function isAllowedExternal(url: string): boolean {
   return EXTERNAL_ALLOW.some((re) => re.test(url));

@@ -24,7 +24,13 @@ beforeAll(async () => {
   await writeFile(join(staticRoot, 'index.html'), '<!doctype html><title>t</title>');
   services = await createServices({ dataDir: join(dir, 'data'), testHooks: false });
   // A caller asking for every interface (a field the options do not have) still gets loopback.
-  host = await startBrowserHost({ services, staticRoot, port: 0, host: '0.0.0.0', hostname: '::' } as BrowserHostOptions);
+  host = await startBrowserHost({
+    services,
+    staticRoot,
+    port: 0,
+    host: '0.0.0.0',
+    hostname: '::',
+  } as BrowserHostOptions);
 });
 afterAll(async () => {
   await host?.close();
@@ -32,10 +38,17 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function open(path: string, o: { origin?: string | null; headers?: Record<string, string>; perMessageDeflate?: boolean } = {}): Promise<WebSocket> {
+function open(
+  path: string,
+  o: { origin?: string | null; headers?: Record<string, string>; perMessageDeflate?: boolean } = {},
+): Promise<WebSocket> {
   const headers: Record<string, string> = { ...o.headers };
   const origin = o.origin === undefined ? `http://127.0.0.1:${host.port}` : o.origin;
-  const ws = new WebSocket(`ws://127.0.0.1:${host.port}${path}`, { ...(origin === null ? {} : { origin }), headers, perMessageDeflate: o.perMessageDeflate ?? false });
+  const ws = new WebSocket(`ws://127.0.0.1:${host.port}${path}`, {
+    ...(origin === null ? {} : { origin }),
+    headers,
+    perMessageDeflate: o.perMessageDeflate ?? false,
+  });
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
@@ -98,7 +111,12 @@ describe('browser-mode host hardening', () => {
       await expect(open(`${p}?token=${tok()}`), p).rejects.toThrow(/HTTP (400|401|404)/);
     }
     // Absolute-form and a dot-segment request line on a raw socket, with a valid token and origin: no 101.
-    for (const line of [`GET http://evil.example/x/../../ws?token=${tok()} HTTP/1.1`, `GET /static/..%2fws?token=${tok()} HTTP/1.1`, `GET /./ws?token=${tok()} HTTP/1.1`, `GET /ws/.?token=${tok()} HTTP/1.1`]) {
+    for (const line of [
+      `GET http://evil.example/x/../../ws?token=${tok()} HTTP/1.1`,
+      `GET /static/..%2fws?token=${tok()} HTTP/1.1`,
+      `GET /./ws?token=${tok()} HTTP/1.1`,
+      `GET /ws/.?token=${tok()} HTTP/1.1`,
+    ]) {
       const res = await raw(`${line}\r\n${upgradeHeaders(`http://127.0.0.1:${host.port}`)}`);
       expect(res, line).not.toMatch(/^HTTP\/1\.1 101/);
     }
@@ -106,14 +124,34 @@ describe('browser-mode host hardening', () => {
 
   it('the token must be exact: case, padding, a second parameter or a prefix do not pass', async () => {
     const t = host.token;
-    for (const q of [`token=${encodeURIComponent(t.toUpperCase())}`, `token=${tok()}%20`, `token=${tok()}x`, `token=${encodeURIComponent(t.slice(0, -1))}`, `token=wrong&token=${tok()}`, `TOKEN=${tok()}`, `token[]=${tok()}`]) {
+    for (const q of [
+      `token=${encodeURIComponent(t.toUpperCase())}`,
+      `token=${tok()}%20`,
+      `token=${tok()}x`,
+      `token=${encodeURIComponent(t.slice(0, -1))}`,
+      `token=wrong&token=${tok()}`,
+      `TOKEN=${tok()}`,
+      `token[]=${tok()}`,
+    ]) {
       await expect(open(`/ws?${q}`), q).rejects.toThrow('HTTP 401');
     }
   });
 
   it('refuses every foreign or missing Origin', async () => {
     const p = host.port;
-    for (const origin of [null, 'null', 'file://', `https://127.0.0.1:${p}`, `http://127.0.0.1:${p + 1}`, `http://127.0.0.1:${p}.evil.example`, `http://evil.example#http://127.0.0.1:${p}`, `http://localhost.evil.example:${p}`, `http://127.0.0.2:${p}`, `http://[::1]:${p}`, `chrome-extension://abc`]) {
+    for (const origin of [
+      null,
+      'null',
+      'file://',
+      `https://127.0.0.1:${p}`,
+      `http://127.0.0.1:${p + 1}`,
+      `http://127.0.0.1:${p}.evil.example`,
+      `http://evil.example#http://127.0.0.1:${p}`,
+      `http://localhost.evil.example:${p}`,
+      `http://127.0.0.2:${p}`,
+      `http://[::1]:${p}`,
+      `chrome-extension://abc`,
+    ]) {
       await expect(open(`/ws?token=${tok()}`, { origin }), String(origin)).rejects.toThrow('HTTP 403');
     }
   });
@@ -132,7 +170,10 @@ describe('browser-mode host hardening', () => {
 
   it('malformed messages get a protocol error and the connection keeps working', async () => {
     const ws = await open(`/ws?token=${tok()}`);
-    const next = () => new Promise<ServerMessage>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()) as ServerMessage)));
+    const next = () =>
+      new Promise<ServerMessage>((resolve) =>
+        ws.once('message', (d) => resolve(JSON.parse(d.toString()) as ServerMessage)),
+      );
     const bad: Array<string | Buffer> = [
       Buffer.from([0xff, 0xfe, 0x00]),
       '',
@@ -169,14 +210,25 @@ describe('browser-mode host hardening', () => {
       expect(res, method).toMatch(/^HTTP\/1\.1 (400|405)/);
     }
     // CONNECT (a proxy tunnel) has no handler: the socket is closed without an answer.
-    expect(await raw(`CONNECT 127.0.0.1:${host.port} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`)).not.toMatch(/^HTTP\/1\.1 2/);
+    expect(await raw(`CONNECT 127.0.0.1:${host.port} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`)).not.toMatch(
+      /^HTTP\/1\.1 2/,
+    );
     const res = await fetch(host.url);
-    for (const h of ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy']) expect(res.headers.get(h), h).toBeTruthy();
+    for (const h of ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy'])
+      expect(res.headers.get(h), h).toBeTruthy();
     // Content-Length together with Transfer-Encoding (request smuggling) is rejected by Node's parser.
-    const smuggle = await raw(`POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /ws?token=${tok()} HTTP/1.1\r\n${upgradeHeaders(`http://127.0.0.1:${host.port}`)}`);
+    const smuggle = await raw(
+      `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /ws?token=${tok()} HTTP/1.1\r\n${upgradeHeaders(`http://127.0.0.1:${host.port}`)}`,
+    );
     expect(smuggle).toMatch(/^HTTP\/1\.1 400/);
     expect(smuggle).not.toMatch(/HTTP\/1\.1 101/);
-    for (const p of ['/..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/passwd', '/..\\..\\etc\\passwd', '/static/', '/%00']) {
+    for (const p of [
+      '/..%2f..%2fetc%2fpasswd',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/..\\..\\etc\\passwd',
+      '/static/',
+      '/%00',
+    ]) {
       const r = await fetch(`${host.url.slice(0, -1)}${p}`);
       expect([400, 403, 404], p).toContain(r.status);
     }

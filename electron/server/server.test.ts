@@ -96,7 +96,9 @@ describe('browser-mode host', () => {
     let firstClosed = false;
     first.once('close', () => (firstClosed = true));
     const events = (ws: WebSocket) =>
-      new Promise<void>((resolve) => ws.on('message', (d) => (JSON.parse(d.toString()) as ServerMessage).t === 'event' && resolve()));
+      new Promise<void>((resolve) =>
+        ws.on('message', (d) => (JSON.parse(d.toString()) as ServerMessage).t === 'event' && resolve()),
+      );
     const both = Promise.all([events(first), events(second)]);
     expect(await call(second, 'test:demoTask', { steps: 1, intervalMs: 1 })).toMatchObject({ result: { ok: true } });
     await both;

@@ -131,4 +131,3 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     },
   };
 }
-

@@ -56,7 +56,9 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
   if (!st || !st.isFile()) {
     const missingBuild = rel === '/index.html';
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
-    res.end(missingBuild ? 'The console has not been built: run `npm run build` (npm start does it for you).' : 'Not found');
+    res.end(
+      missingBuild ? 'The console has not been built: run `npm run build` (npm start does it for you).' : 'Not found',
+    );
     return;
   }
   const isHtml = extname(file) === '.html';

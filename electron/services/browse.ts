@@ -11,7 +11,9 @@ import type { BrowseResult, DirEntry } from '../../shared/contract/core.ts';
 async function listRoots(): Promise<string[]> {
   if (platform() !== 'win32') return ['/', homedir()];
   const letters = 'CDEFGHIJKLMNOPQRSTUVWXYZ'.split('');
-  const found = await Promise.all(letters.map(async (l) => ((await stat(`${l}:\\`).catch(() => null)) ? `${l}:\\` : null)));
+  const found = await Promise.all(
+    letters.map(async (l) => ((await stat(`${l}:\\`).catch(() => null)) ? `${l}:\\` : null)),
+  );
   return found.filter((x): x is string => x !== null);
 }
 

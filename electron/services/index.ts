@@ -66,7 +66,14 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     if (lastStatus.get(t.id) === t.status) return;
     lastStatus.set(t.id, t.status);
     const level = t.status === 'failed' ? 'error' : t.status === 'succeededWithWarnings' ? 'warn' : 'info';
-    log.write(level, `task:${t.status}`, { id: t.id, kind: t.kind, title: t.title, ...(t.status === 'waiting' && t.message ? { message: t.message } : {}), ...(t.error ? { error: t.error } : {}), ...(t.warnings.length ? { warnings: t.warnings.length } : {}) });
+    log.write(level, `task:${t.status}`, {
+      id: t.id,
+      kind: t.kind,
+      title: t.title,
+      ...(t.status === 'waiting' && t.message ? { message: t.message } : {}),
+      ...(t.error ? { error: t.error } : {}),
+      ...(t.warnings.length ? { warnings: t.warnings.length } : {}),
+    });
   });
   tasks.on('removed', ({ id }) => lastStatus.delete(id));
   tasks.on('updated', (s) => events.publish('task:updated', s));
@@ -80,14 +87,29 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     onAuthChanged: (s) => events.publish('auth:changed', s),
     onSignInUrl: (url) => events.publish('auth:signInUrl', { url }),
   });
-  settings.on('changed', () => void azure.status().then((st) => events.publish('auth:changed', st), () => undefined));
-  const policies = new PolicyService({ dataDir: opts.dataDir, protector: opts.protector ?? new FileKeyProtector(join(opts.dataDir, 'policy-secrets.key')), tasks });
+  settings.on(
+    'changed',
+    () =>
+      void azure.status().then(
+        (st) => events.publish('auth:changed', st),
+        () => undefined,
+      ),
+  );
+  const policies = new PolicyService({
+    dataDir: opts.dataDir,
+    protector: opts.protector ?? new FileKeyProtector(join(opts.dataDir, 'policy-secrets.key')),
+    tasks,
+  });
   await policies.load();
   policies.on('changed', (v) => events.publish('policy:changed', v));
   // The scheduler's seams (import job check, online run): the same wiring as obc agent's.
   connectScheduler(policies, { azure: async () => azure, dataDir: opts.dataDir });
   const sandbox = new SandboxService({ dataDir: opts.dataDir, onStarted: (cloud) => azure.addCloud(cloud) });
-  const importVerify = new ImportVerifyService({ tasks, dataDir: opts.dataDir, storageAccess: async () => (await azure.session_()).clients });
+  const importVerify = new ImportVerifyService({
+    tasks,
+    dataDir: opts.dataDir,
+    storageAccess: async () => (await azure.session_()).clients,
+  });
   log.write('info', 'services:started', { dataDir: opts.dataDir });
   return {
     log,
@@ -101,7 +123,12 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       tasks,
       dataDir: opts.dataDir,
       // The manifests' container SAS through the signed-in Azure layer; a task whose sign-in expired waits for the next one.
-      credential: (req, task) => azure.withSignIn(() => azureManifestCredential(azure)(req), { signal: task.signal, onPause: (why) => task.message(`Sign in to Azure to continue (the drive manifests need the container SAS): ${why}`) }),
+      credential: (req, task) =>
+        azure.withSignIn(() => azureManifestCredential(azure)(req), {
+          signal: task.signal,
+          onPause: (why) =>
+            task.message(`Sign in to Azure to continue (the drive manifests need the container SAS): ${why}`),
+        }),
     }),
     backup: new BackupService(tasks, {}, recoverDeps({ azure, importVerify, policies })),
     policies,

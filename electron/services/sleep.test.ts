@@ -24,7 +24,10 @@ describe('sleep', () => {
     const add = sig.addEventListener.bind(sig);
     const rem = sig.removeEventListener.bind(sig);
     sig.addEventListener = ((...a: Parameters<typeof add>) => (added++, add(...a))) as typeof sig.addEventListener;
-    sig.removeEventListener = ((...a: Parameters<typeof rem>) => (removed++, rem(...a))) as typeof sig.removeEventListener;
+    sig.removeEventListener = ((...a: Parameters<typeof rem>) => (
+      removed++,
+      rem(...a)
+    )) as typeof sig.removeEventListener;
     await sleep(1, sig);
     expect([added, removed]).toEqual([1, 1]);
   });

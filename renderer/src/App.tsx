@@ -10,7 +10,12 @@ export function App() {
   const os = useOsTheme();
   const resolved = resolveTheme(choice, os);
   return (
-    <FluentProvider theme={FLUENT_THEMES[resolved]} data-theme={resolved} data-testid="app-root" style={{ height: '100%' }}>
+    <FluentProvider
+      theme={FLUENT_THEMES[resolved]}
+      data-theme={resolved}
+      data-testid="app-root"
+      style={{ height: '100%' }}
+    >
       <ConsoleShell />
     </FluentProvider>
   );

@@ -131,7 +131,10 @@ export interface EntraAppResult {
 export const JOB_BACKENDS = ['ImportExport', 'DataBox'] as const;
 export type JobBackendName = (typeof JOB_BACKENDS)[number];
 /** The resource provider each backend needs registered. */
-export const JOB_BACKEND_NAMESPACE: Record<JobBackendName, ProviderNamespace> = { ImportExport: 'Microsoft.ImportExport', DataBox: 'Microsoft.DataBox' };
+export const JOB_BACKEND_NAMESPACE: Record<JobBackendName, ProviderNamespace> = {
+  ImportExport: 'Microsoft.ImportExport',
+  DataBox: 'Microsoft.DataBox',
+};
 
 export interface ImportJobDrive {
   driveId: string;
@@ -197,7 +200,13 @@ export const createJobSchema = z
     ...jobRef,
     location: z.string().min(1).max(100),
     storageAccountId: zStorageAccountId,
-    drives: z.array(preparedDriveSchema).min(1, 'An import job needs at least one drive.').max(MAX_DISKS_PER_JOB, `One import job holds at most ${MAX_DISKS_PER_JOB} drives; split the disks into several jobs.`),
+    drives: z
+      .array(preparedDriveSchema)
+      .min(1, 'An import job needs at least one drive.')
+      .max(
+        MAX_DISKS_PER_JOB,
+        `One import job holds at most ${MAX_DISKS_PER_JOB} drives; split the disks into several jobs.`,
+      ),
     returnAddress: shippingContactSchema,
     returnShipping: returnShippingSchema,
     diagnosticsPath: z.string().min(1).max(1024).optional(),
@@ -214,7 +223,9 @@ export interface ResourceGroupInfo {
 
 const empty = z.object({}).strict();
 const sub = z.object({ subscriptionId: zSubscriptionId }).strict();
-const account = z.object({ subscriptionId: zSubscriptionId, resourceGroup: zResourceGroupName, accountName: zStorageAccountName }).strict();
+const account = z
+  .object({ subscriptionId: zSubscriptionId, resourceGroup: zResourceGroupName, accountName: zStorageAccountName })
+  .strict();
 const provider = z.object({ subscriptionId: zSubscriptionId, namespace: z.enum(PROVIDER_NAMESPACES) }).strict();
 const jobRefSchema = z.object(jobRef).strict();
 
@@ -222,7 +233,12 @@ export const azureInvoke = {
   'auth:status': channel<AuthStatus>()(empty),
   /** Resolves when sign-in completes, or rejects SIGNIN_CANCELLED on cancel/timeout. */
   'auth:signIn': channel<AuthStatus>()(
-    z.object({ timeoutSeconds: z.number().int().min(10).max(1800).optional(), loginHint: z.string().max(320).optional() }).strict(),
+    z
+      .object({
+        timeoutSeconds: z.number().int().min(10).max(1800).optional(),
+        loginHint: z.string().max(320).optional(),
+      })
+      .strict(),
   ),
   'auth:cancelSignIn': channel<{ cancelled: boolean }>()(empty),
   'auth:signOut': channel<AuthStatus>()(empty),
@@ -231,22 +247,44 @@ export const azureInvoke = {
   'azure:storageAccounts': channel<StorageAccountInfo[]>()(sub),
   'azure:containers': channel<ContainerInfo[]>()(account),
   /** One resource group (NOT_FOUND when the subscription has none of that name): the wizard checks the job's on its page. */
-  'azure:resourceGroup': channel<ResourceGroupInfo>()(z.object({ subscriptionId: zSubscriptionId, resourceGroup: zResourceGroupName }).strict()),
-  'azure:createContainer': channel<ContainerInfo & { created: boolean }>()(account.extend({ containerName: zContainerName }).strict()),
+  'azure:resourceGroup': channel<ResourceGroupInfo>()(
+    z.object({ subscriptionId: zSubscriptionId, resourceGroup: zResourceGroupName }).strict(),
+  ),
+  'azure:createContainer': channel<ContainerInfo & { created: boolean }>()(
+    account.extend({ containerName: zContainerName }).strict(),
+  ),
   'azure:providerStatus': channel<ProviderStatus>()(provider),
   /** Registers and waits (bounded) until Registered. */
-  'azure:registerProvider': channel<ProviderStatus>()(provider.extend({ timeoutSeconds: z.number().int().min(5).max(900).optional() }).strict()),
+  'azure:registerProvider': channel<ProviderStatus>()(
+    provider.extend({ timeoutSeconds: z.number().int().min(5).max(900).optional() }).strict(),
+  ),
   'azure:locations': channel<ImportLocation[]>()(empty),
-  'azure:ensureEntraApp': channel<EntraAppResult>()(account.extend({ jobResourceGroup: zResourceGroupName.optional() }).strict()),
+  'azure:ensureEntraApp': channel<EntraAppResult>()(
+    account.extend({ jobResourceGroup: zResourceGroupName.optional() }).strict(),
+  ),
   /** Without `backend`: the jobs of every backend (a backend whose provider is not registered has none). */
   'jobs:list': channel<ImportJobInfo[]>()(
-    z.object({ subscriptionId: zSubscriptionId, resourceGroup: zResourceGroupName.optional(), backend: z.enum(JOB_BACKENDS).optional() }).strict(),
+    z
+      .object({
+        subscriptionId: zSubscriptionId,
+        resourceGroup: zResourceGroupName.optional(),
+        backend: z.enum(JOB_BACKENDS).optional(),
+      })
+      .strict(),
   ),
   'jobs:get': channel<ImportJobInfo>()(jobRefSchema),
   'jobs:create': channel<ImportJobInfo>()(createJobSchema),
-  'jobs:updateShipping': channel<ImportJobInfo>()(z.object({ ...jobRef, deliveryPackage: deliveryPackageSchema }).strict()),
+  'jobs:updateShipping': channel<ImportJobInfo>()(
+    z.object({ ...jobRef, deliveryPackage: deliveryPackageSchema }).strict(),
+  ),
   'jobs:updateReturn': channel<ImportJobInfo>()(
-    z.object({ ...jobRef, returnAddress: shippingContactSchema.optional(), returnShipping: returnShippingSchema.optional() }).strict(),
+    z
+      .object({
+        ...jobRef,
+        returnAddress: shippingContactSchema.optional(),
+        returnShipping: returnShippingSchema.optional(),
+      })
+      .strict(),
   ),
   'jobs:cancel': channel<ImportJobInfo>()(jobRefSchema),
   'jobs:delete': channel<{ deleted: boolean }>()(jobRefSchema),

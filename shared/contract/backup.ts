@@ -13,11 +13,17 @@ const stagingLocation = zPath;
 
 export const exclusionsSchema = z
   .object({
-    folders: z.array(z.object({ path: zPath, subfolders: z.boolean() }).strict()).max(1000).optional(),
+    folders: z
+      .array(z.object({ path: zPath, subfolders: z.boolean() }).strict())
+      .max(1000)
+      .optional(),
     /** File-type patterns matched against file names: `*.mp3`, `*.tmp`. */
     patterns: z.array(z.string().min(1).max(260)).max(1000).optional(),
     /** File types excluded in one folder (and below it with `subfolders`), MARS's rules. */
-    fileTypes: z.array(z.object({ folder: zPath, pattern: z.string().min(1).max(260), subfolders: z.boolean() }).strict()).max(1000).optional(),
+    fileTypes: z
+      .array(z.object({ folder: zPath, pattern: z.string().min(1).max(260), subfolders: z.boolean() }).strict())
+      .max(1000)
+      .optional(),
   })
   .strict();
 
@@ -163,12 +169,14 @@ export const CONFLICT_CHOICES = ['overwrite', 'skip', 'keepBoth'] as const;
  */
 export const DEFAULT_CONFLICT: (typeof CONFLICT_CHOICES)[number] = 'keepBoth';
 
-
 /** YYYY-MM-DD (a real calendar date). */
 export const retainUntilSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'retainUntil: a date as YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'retainUntil: not a calendar date');
+  .refine(
+    (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    'retainUntil: not a calendar date',
+  );
 
 /**
  * Where Recover Data reads a backup from: the staging folder, the prepared disks (folder roots of the disks, each
@@ -179,7 +187,10 @@ export const recoverSourceSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('disks'),
-      disks: z.array(zPath).min(1, 'give at least one disk folder').max(MAX_DISKS_PER_JOB, `an import job has at most ${MAX_DISKS_PER_JOB} disks`),
+      disks: z
+        .array(zPath)
+        .min(1, 'give at least one disk folder')
+        .max(MAX_DISKS_PER_JOB, `an import job has at most ${MAX_DISKS_PER_JOB} disks`),
       job: jobName,
       /** Where seed.json is read from when reachable (else the copy Disk Prep keeps on each disk). */
       stagingLocation: stagingLocation.optional(),
@@ -195,7 +206,13 @@ export const recoverSourceSchema = z.discriminatedUnion('kind', [
       container: zContainerName,
       stagingLocation: stagingLocation.optional(),
       /** A restore point (`obc restore-points list`): `seed`, or one made online; absent = the newest readable one. */
-      restorePoint: z.string().regex(/^(seed|\d{8}T\d{6}Z-[0-9a-f]{6})$/, 'restore point: "seed" or an id as `obc restore-points list` prints it').optional(),
+      restorePoint: z
+        .string()
+        .regex(
+          /^(seed|\d{8}T\d{6}Z-[0-9a-f]{6})$/,
+          'restore point: "seed" or an id as `obc restore-points list` prints it',
+        )
+        .optional(),
     })
     .strict(),
 ]);
@@ -212,15 +229,33 @@ const openRef = {
   passphrase: passphrase.optional(),
   usePolicyPassphrase: z.literal(true).optional(),
 };
-type OpenRefShape = { stagingLocation?: string; job?: string; source?: RecoverSource; passphrase?: string; usePolicyPassphrase?: true };
+type OpenRefShape = {
+  stagingLocation?: string;
+  job?: string;
+  source?: RecoverSource;
+  passphrase?: string;
+  usePolicyPassphrase?: true;
+};
 function checkOpenRef(v: OpenRefShape, ctx: z.RefinementCtx): void {
-  if (!v.source && (!v.stagingLocation || !v.job)) ctx.addIssue({ code: 'custom', path: ['source'], message: 'give a source, or a stagingLocation and a job' });
-  if (v.source && (v.stagingLocation !== undefined || v.job !== undefined)) ctx.addIssue({ code: 'custom', path: ['source'], message: 'give either source or stagingLocation/job, not both' });
+  if (!v.source && (!v.stagingLocation || !v.job))
+    ctx.addIssue({ code: 'custom', path: ['source'], message: 'give a source, or a stagingLocation and a job' });
+  if (v.source && (v.stagingLocation !== undefined || v.job !== undefined))
+    ctx.addIssue({ code: 'custom', path: ['source'], message: 'give either source or stagingLocation/job, not both' });
   checkSecret(v, ctx);
 }
 function checkSecret(v: { passphrase?: string; usePolicyPassphrase?: true }, ctx: z.RefinementCtx): void {
-  if (!v.passphrase && !v.usePolicyPassphrase) ctx.addIssue({ code: 'custom', path: ['passphrase'], message: 'a passphrase is required (or usePolicyPassphrase)' });
-  if (v.passphrase && v.usePolicyPassphrase) ctx.addIssue({ code: 'custom', path: ['passphrase'], message: 'give a passphrase or usePolicyPassphrase, not both' });
+  if (!v.passphrase && !v.usePolicyPassphrase)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['passphrase'],
+      message: 'a passphrase is required (or usePolicyPassphrase)',
+    });
+  if (v.passphrase && v.usePolicyPassphrase)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['passphrase'],
+      message: 'give a passphrase or usePolicyPassphrase, not both',
+    });
 }
 const secretRef = { passphrase: passphrase.optional(), usePolicyPassphrase: z.literal(true).optional() };
 
@@ -247,19 +282,45 @@ export const backupInvoke = {
    * container, run by the scheduler's online run (the policy's items, exclusions and stored passphrase; the container
    * through Change Properties → Container access) and shown in Jobs. Refused while the seed is not imported.
    */
-  'backup:startOnline': channel<{ taskId: string; runId: string }>()(z.object({ retainUntil: retainUntilSchema.optional() }).strict()),
+  'backup:startOnline': channel<{ taskId: string; runId: string }>()(
+    z.object({ retainUntil: retainUntilSchema.optional() }).strict(),
+  ),
   /** Checks a passphrase against an existing job's seed.json (its key check) before Back Up Now continues it. */
-  'backup:checkPassphrase': channel<{ ok: true; exists: boolean }>()(z.object({ stagingLocation, job: jobName, ...secretRef }).strict().superRefine(checkSecret)),
+  'backup:checkPassphrase': channel<{ ok: true; exists: boolean }>()(
+    z
+      .object({ stagingLocation, job: jobName, ...secretRef })
+      .strict()
+      .superRefine(checkSecret),
+  ),
   /** Fast scan: source size vs the staging volume's free space. */
-  'backup:estimate': channel<BackupEstimate>()(z.object({ items: z.array(zPath).min(1).max(1000), exclusions: exclusionsSchema.optional(), stagingLocation }).strict()),
+  'backup:estimate': channel<BackupEstimate>()(
+    z
+      .object({ items: z.array(zPath).min(1).max(1000), exclusions: exclusionsSchema.optional(), stagingLocation })
+      .strict(),
+  ),
   /** Check a backup (every pack, chunk and file): in a staging folder (staging + job), or any recover source (Recover Data's "Check this backup"). */
-  'backup:verify': channel<{ taskId: string }>()(z.object({ ...openRef }).strict().superRefine(checkOpenRef)),
+  'backup:verify': channel<{ taskId: string }>()(
+    z
+      .object({ ...openRef })
+      .strict()
+      .superRefine(checkOpenRef),
+  ),
   /** Jobs found in a staging location (from their seed.json files). */
   'backup:jobs': channel<StagingJob[]>()(z.object({ stagingLocation }).strict()),
   /** Browse a backup's catalog: the children of `path` ('' or absent = top). */
   /** The restore points of a container source (the seed while its catalog is there, and every online one). */
-  'recover:points': channel<RestorePointList>()(z.object({ ...openRef }).strict().superRefine(checkOpenRef)),
-  'recover:list': channel<CatalogListing>()(z.object({ ...openRef, path: z.string().max(4096).optional() }).strict().superRefine(checkOpenRef)),
+  'recover:points': channel<RestorePointList>()(
+    z
+      .object({ ...openRef })
+      .strict()
+      .superRefine(checkOpenRef),
+  ),
+  'recover:list': channel<CatalogListing>()(
+    z
+      .object({ ...openRef, path: z.string().max(4096).optional() })
+      .strict()
+      .superRefine(checkOpenRef),
+  ),
   'recover:start': channel<{ taskId: string }>()(
     z
       .object({
@@ -275,7 +336,12 @@ export const backupInvoke = {
       .superRefine(checkOpenRef)
       .superRefine((v, ctx) => {
         if ((v.to === undefined) === (v.originalLocation === undefined)) {
-          ctx.addIssue({ code: 'custom', path: ['to'], message: 'Restore to either a destination folder (to) or the original location (originalLocation), one of the two.' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['to'],
+            message:
+              'Restore to either a destination folder (to) or the original location (originalLocation), one of the two.',
+          });
         }
       }),
   ),

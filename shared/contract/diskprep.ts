@@ -111,7 +111,14 @@ export interface DiskPrepTaskResult {
   jobName: string;
   container: string;
   stateDir: string;
-  drives: Array<{ driveId: string; manifestFile: string; manifestHash: string; bytes: number; files: number; rehearsal: boolean }>;
+  drives: Array<{
+    driveId: string;
+    manifestFile: string;
+    manifestHash: string;
+    bytes: number;
+    files: number;
+    rehearsal: boolean;
+  }>;
   readBackDirect: boolean;
   readBackNote: string;
   copiedBytes: number;
@@ -227,7 +234,15 @@ export interface DrivesView {
   jobName: string;
   container: string;
   storageAccount?: string;
-  drives: Array<{ driveId: string; manifestFile: string; manifestHash: string; bytes: number; files: number; rehearsal: boolean; verified: boolean }>;
+  drives: Array<{
+    driveId: string;
+    manifestFile: string;
+    manifestHash: string;
+    bytes: number;
+    files: number;
+    rehearsal: boolean;
+    verified: boolean;
+  }>;
   /** Present only with `revealKeys: true` (job creation); the keys are otherwise never sent. */
   driveList?: DriveListItem[];
 }
@@ -243,7 +258,10 @@ const diskRef = z
     id: z.string().min(1).max(4096),
     /** The UI sets this only after the user typed the disk's serial. */
     confirmErase: z.boolean().optional(),
-    existingBitLockerKey: z.string().regex(/^\d{6}(-\d{6}){7}$/).optional(),
+    existingBitLockerKey: z
+      .string()
+      .regex(/^\d{6}(-\d{6}){7}$/)
+      .optional(),
   })
   .strict();
 const jobRef = z.object({ stagingLocation: zPath, job: jobName }).strict();
@@ -270,12 +288,28 @@ export interface CreateImportJobResult {
 
 export const diskprepInvoke = {
   'diskprep:jobs': channel<JobsView>()(z.object({ stagingLocation: zPath }).strict()),
-  'diskprep:disks': channel<DisksView>()(z.object({ stagingLocation: zPath.optional(), job: jobName.optional(), folderRoots: z.array(zPath).max(20).optional() }).strict()),
+  'diskprep:disks': channel<DisksView>()(
+    z
+      .object({
+        stagingLocation: zPath.optional(),
+        job: jobName.optional(),
+        folderRoots: z.array(zPath).max(20).optional(),
+      })
+      .strict(),
+  ),
   /** Rehearsal: creates a folder disk (`capacity` in bytes or like "500M", "2G"). */
   'diskprep:initFolderDisk': channel<DiskInfo>()(
-    z.object({ path: zPath, serial: z.string().regex(DISK_SERIAL_RE), capacity: z.union([z.number().int().positive(), z.string().max(32)]) }).strict(),
+    z
+      .object({
+        path: zPath,
+        serial: z.string().regex(DISK_SERIAL_RE),
+        capacity: z.union([z.number().int().positive(), z.string().max(32)]),
+      })
+      .strict(),
   ),
-  'diskprep:plan': channel<PlanView>()(z.object({ stagingLocation: zPath, job: jobName, disks: z.array(z.string().min(1).max(4096)).max(32) }).strict()),
+  'diskprep:plan': channel<PlanView>()(
+    z.object({ stagingLocation: zPath, job: jobName, disks: z.array(z.string().min(1).max(4096)).max(32) }).strict(),
+  ),
   /**
    * Starts (or resumes) the copy as a task. Too little capacity is not a failure: the task fills the disks, then
    * waits (status 'waiting', "Waiting for another disk: …") for diskprep:addDisk.
@@ -293,9 +327,20 @@ export const diskprepInvoke = {
       .strict(),
   ),
   /** Continues a job paused for capacity with one more disk: the waiting task goes on (same taskId); else a new task resumes the job. */
-  'diskprep:addDisk': channel<{ taskId: string }>()(z.object({ stagingLocation: zPath, job: jobName, disk: diskRef, passphrase: passphrase.optional() }).strict()),
+  'diskprep:addDisk': channel<{ taskId: string }>()(
+    z.object({ stagingLocation: zPath, job: jobName, disk: diskRef, passphrase: passphrase.optional() }).strict(),
+  ),
   'diskprep:status': channel<DiskPrepStatus>()(jobRef),
-  'diskprep:drives': channel<DrivesView>()(z.object({ stagingLocation: zPath, job: jobName, passphrase: passphrase.optional(), revealKeys: z.boolean().optional() }).strict()),
+  'diskprep:drives': channel<DrivesView>()(
+    z
+      .object({
+        stagingLocation: zPath,
+        job: jobName,
+        passphrase: passphrase.optional(),
+        revealKeys: z.boolean().optional(),
+      })
+      .strict(),
+  ),
   /**
    * Creates the import job for the prepared (read-back-verified) disks: the staged job's storage account, region and
    * datacenter are looked up, the shipping details checked against its carriers. The BitLocker keys stay in the

@@ -68,12 +68,19 @@ const passphrase = z.string().max(256);
 export const policiesInvoke = {
   'policy:get': channel<PolicyView>()(empty),
   /** Creates or modifies the policy. `passphrase` is required (and only accepted) when none is set yet. */
-  'policy:save': channel<PolicyView>()(z.object({ policy: policyInputSchema, passphrase: passphrase.optional() }).strict()),
+  'policy:save': channel<PolicyView>()(
+    z.object({ policy: policyInputSchema, passphrase: passphrase.optional() }).strict(),
+  ),
   /** active = (re-)enable; paused = pause; stopped = stop but keep the stored backups. */
   'policy:setState': channel<PolicyView>()(z.object({ state: z.enum(POLICY_STATES) }).strict()),
   /** Stop and delete: removes the policy; the confirmation value must be the literal DELETE. */
   'policy:delete': channel<{ deleted: boolean; stagingDeleted: boolean; notes: string[] }>()(
-    z.object({ confirm: z.literal('DELETE', { error: 'Type DELETE to confirm deleting the policy.' }), deleteStagingData: z.boolean().optional() }).strict(),
+    z
+      .object({
+        confirm: z.literal('DELETE', { error: 'Type DELETE to confirm deleting the policy.' }),
+        deleteStagingData: z.boolean().optional(),
+      })
+      .strict(),
   ),
   /** Next runs for a draft schedule (wizard preview) or, without one, for the saved policy. */
   'policy:nextRuns': channel<{ runs: string[]; timeZone: string }>()(
@@ -99,10 +106,14 @@ export const policiesInvoke = {
   'agent:install': channel<AgentChange>()(empty),
   'agent:remove': channel<AgentChange>()(empty),
   'properties:get': channel<PropertiesView>()(empty),
-  'properties:set': channel<PropertiesView>()(z.object({ proxy: proxySchema.optional(), throttling: throttlingSchema.optional() }).strict()),
+  'properties:set': channel<PropertiesView>()(
+    z.object({ proxy: proxySchema.optional(), throttling: throttlingSchema.optional() }).strict(),
+  ),
   /** How scheduled runs reach the container: the Entra application, or a container SAS URL (write-only: never returned). */
   'properties:setContainerAccess': channel<PropertiesView>()(containerAccessInputSchema),
-  'properties:changePassphrase': channel<PassphraseChangeResult>()(z.object({ current: passphrase, next: passphrase }).strict()),
+  'properties:changePassphrase': channel<PassphraseChangeResult>()(
+    z.object({ current: passphrase, next: passphrase }).strict(),
+  ),
 };
 
 export interface PoliciesEvents {

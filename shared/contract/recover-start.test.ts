@@ -4,7 +4,8 @@ import { backupInvoke } from './backup.ts';
 /** recover:start takes a destination folder or the original location: exactly one. */
 describe('recover:start request', () => {
   const source = { kind: 'staging' as const, stagingLocation: '/mnt/st', job: 'seed-one' };
-  const parse = (more: Record<string, unknown>) => backupInvoke['recover:start'].req.safeParse({ source, passphrase: 'p', ...more });
+  const parse = (more: Record<string, unknown>) =>
+    backupInvoke['recover:start'].req.safeParse({ source, passphrase: 'p', ...more });
 
   it('accepts `to` or `originalLocation: true`', () => {
     expect(parse({ to: '/restore' }).success).toBe(true);

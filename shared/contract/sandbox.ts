@@ -32,10 +32,16 @@ export interface SandboxStepResult {
   drives: Array<{ driveId: string; state?: string; copyStatus?: string }>;
 }
 
-const jobName = z.string().regex(/^[A-Za-z][A-Za-z0-9-]{1,63}$/, 'job name: 2–64 letters, digits and hyphens, starting with a letter');
+const jobName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9-]{1,63}$/, 'job name: 2–64 letters, digits and hyphens, starting with a letter');
 const resourceGroup = z.string().regex(/^[-\w.()]{1,90}$/, 'resource group: 1–90 letters, digits, _ - . ( )');
 const subscriptionId = z.string().regex(/^[0-9a-fA-F-]{36}$/, 'subscription id: a GUID');
-const diskPath = z.string().min(1, 'a disk folder is required').max(4096).refine((s) => !s.includes('\0'), 'path contains a NUL character');
+const diskPath = z
+  .string()
+  .min(1, 'a disk folder is required')
+  .max(4096)
+  .refine((s) => !s.includes('\0'), 'path contains a NUL character');
 const jobRef = { jobName, resourceGroup, subscriptionId: subscriptionId.optional() };
 const empty = z.object({}).strict();
 
@@ -46,7 +52,15 @@ export const sandboxInvoke = {
   'sandbox:stop': channel<SandboxStatusView>()(empty),
   /** Rehearsal datacenter: the prepared folder disks arrive; the job must be in Shipping (or Received). */
   'sandbox:receiveDisks': channel<SandboxStepResult>()(
-    z.object({ ...jobRef, disks: z.array(diskPath).min(1, 'choose at least one prepared disk folder').max(10, 'an import job has at most 10 drives') }).strict(),
+    z
+      .object({
+        ...jobRef,
+        disks: z
+          .array(diskPath)
+          .min(1, 'choose at least one prepared disk folder')
+          .max(10, 'an import job has at most 10 drives'),
+      })
+      .strict(),
   ),
   /** Rehearsal datacenter: copies the received disks into the storage account (→ Completed, or Closed with errors). */
   'sandbox:transfer': channel<SandboxStepResult>()(z.object(jobRef).strict()),

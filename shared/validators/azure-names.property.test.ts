@@ -37,7 +37,15 @@ const checks: Record<string, Check> = {
   checkStorageAccountId,
   guid: checkGuid('Tenant id'),
 };
-const schemas = { zJobName, zStorageAccountName, zContainerName, zSubscriptionId, zResourceGroupName, zTrackingNumber, zStorageAccountId };
+const schemas = {
+  zJobName,
+  zStorageAccountName,
+  zContainerName,
+  zSubscriptionId,
+  zResourceGroupName,
+  zTrackingNumber,
+  zStorageAccountId,
+};
 
 describe('Azure name checks with random and hostile values', () => {
   it.each(Object.entries(checks))('%s never throws and returns null or a message', (_, check) => {
@@ -52,7 +60,9 @@ describe('Azure name checks with random and hostile values', () => {
 
   it('nothing containing NUL, control characters, separators or "..", and nothing huge, is accepted as a name', () => {
     const bad = fc.oneof(
-      fc.tuple(hostileString, fc.constantFrom('\0', '\n', '\u001b', '/', '\\', '..', ' ', '\u202E'), hostileString).map(([a, c, b]) => a + c + b),
+      fc
+        .tuple(hostileString, fc.constantFrom('\0', '\n', '\u001b', '/', '\\', '..', ' ', '\u202E'), hostileString)
+        .map(([a, c, b]) => a + c + b),
       fc.string({ minLength: 4097, maxLength: 5000 }),
     );
     fc.assert(
@@ -60,7 +70,12 @@ describe('Azure name checks with random and hostile values', () => {
         for (const [name, check] of Object.entries(checks)) {
           if (name === 'checkTrackingNumber' && /^[\sA-Za-z0-9-]*$/.test(v)) continue;
           // Dots are legal in resource groups and drive serials (never used as a path of their own).
-          if ((name === 'checkResourceGroupName' || name === 'checkDriveId') && !['\0', '\n', '\u001b', '/', '\\', ' ', '\u202E'].some((c) => v.includes(c)) && v.length <= 90) continue;
+          if (
+            (name === 'checkResourceGroupName' || name === 'checkDriveId') &&
+            !['\0', '\n', '\u001b', '/', '\\', ' ', '\u202E'].some((c) => v.includes(c)) &&
+            v.length <= 90
+          )
+            continue;
           expect(check(v), `${name}(${JSON.stringify(v.slice(0, 40))})`).not.toBeNull();
         }
       }),

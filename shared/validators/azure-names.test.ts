@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { CONTAINER_NAME_RULE, checkContainerName, checkDataBoxJobName, checkJobName, checkRecoveryPasswordTypos, checkStorageAccountName, checkSubscriptionId, checkTrackingNumber, normalizeTrackingNumber, zTrackingNumber } from './azure-names.ts';
+import {
+  CONTAINER_NAME_RULE,
+  checkContainerName,
+  checkDataBoxJobName,
+  checkJobName,
+  checkRecoveryPasswordTypos,
+  checkStorageAccountName,
+  checkSubscriptionId,
+  checkTrackingNumber,
+  normalizeTrackingNumber,
+  zTrackingNumber,
+} from './azure-names.ts';
 import { checkCarrier, checkShippingContact, deliveryPackageSchema } from './shipping.ts';
 
 describe('azure name validators', () => {
@@ -22,14 +33,21 @@ describe('azure name validators', () => {
     expect(checkSubscriptionId('nope')).toMatch(/GUID/);
   });
   it('every refused container name quotes the whole rule (decision 10)', () => {
-    for (const [v, why] of [['Bad_Container', 'upper-case'], ['a--b', '"--"'], ['x', 'has 1 characters'], ['-ab', 'start and end'], ['ab.c', 'other than'], ['a'.repeat(64), 'has 64']] as const) {
+    for (const [v, why] of [
+      ['Bad_Container', 'upper-case'],
+      ['a--b', '"--"'],
+      ['x', 'has 1 characters'],
+      ['-ab', 'start and end'],
+      ['ab.c', 'other than'],
+      ['a'.repeat(64), 'has 64'],
+    ] as const) {
       const m = checkContainerName(v);
       expect(m, v).toContain(why);
       expect(m, v).toContain(CONTAINER_NAME_RULE);
     }
     expect(checkContainerName('a-b-1')).toBeNull();
   });
-  it('Data Box job names: the console rule and the swagger\'s 3–24 characters', () => {
+  it("Data Box job names: the console rule and the swagger's 3–24 characters", () => {
     expect(checkDataBoxJobName('seed-journey')).toBeNull();
     expect(checkDataBoxJobName('ab')).toMatch(/2 to 64|3 to 24/);
     expect(checkDataBoxJobName('a'.repeat(25))).toMatch(/Data Box job name is 3 to 24/);
@@ -44,8 +62,14 @@ describe('azure name validators', () => {
 
 describe('shipping validators (decision 5)', () => {
   const ok = {
-    contactName: 'Ada Admin', phone: '+1 425 555 0100', email: 'ada@example.com', streetAddress1: '1 Main St', city: 'Redmond',
-    stateOrProvince: 'WA', postalCode: '98052', countryOrRegion: 'USA',
+    contactName: 'Ada Admin',
+    phone: '+1 425 555 0100',
+    email: 'ada@example.com',
+    streetAddress1: '1 Main St',
+    city: 'Redmond',
+    stateOrProvince: 'WA',
+    postalCode: '98052',
+    countryOrRegion: 'USA',
   };
   it('everything but line 2 is required', () => {
     expect(checkShippingContact(ok)).toEqual({});
@@ -57,7 +81,12 @@ describe('shipping validators (decision 5)', () => {
     expect(checkCarrier('UPS', ['FedEx', 'DHL'])).toMatch(/FedEx, DHL/);
   });
   it('delivery package', () => {
-    const r = deliveryPackageSchema.safeParse({ carrierName: 'FedEx', trackingNumber: '1234-5678', driveCount: 11, shipDate: '2026-11-20' });
+    const r = deliveryPackageSchema.safeParse({
+      carrierName: 'FedEx',
+      trackingNumber: '1234-5678',
+      driveCount: 11,
+      shipDate: '2026-11-20',
+    });
     expect(r.success).toBe(false);
     expect(JSON.stringify(r.error?.issues)).toMatch(/1 to 10/);
   });
@@ -67,7 +96,9 @@ describe('BitLocker recovery password typed by hand', () => {
   const key = '238810-662376-448998-450120-652806-203390-606320-483076';
   it('passes a real recovery password, names the group with a typo', () => {
     expect(checkRecoveryPasswordTypos(key)).toBeNull();
-    expect(checkRecoveryPasswordTypos(key.replace('662376', '662377'))).toMatch(/^group 2 is not part of a valid BitLocker recovery password/);
+    expect(checkRecoveryPasswordTypos(key.replace('662376', '662377'))).toMatch(
+      /^group 2 is not part of a valid BitLocker recovery password/,
+    );
     // 11 × 65536 = 720896 is a multiple of 11 but above every 16-bit number.
     expect(checkRecoveryPasswordTypos(key.replace('483076', '720896'))).toMatch(/^group 8 /);
     expect(checkRecoveryPasswordTypos('1234')).toMatch(/48-digit recovery password/);

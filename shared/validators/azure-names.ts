@@ -47,7 +47,8 @@ export const checkContainerName: Check = (v) => {
 export const checkDataBoxJobName: Check = (v) => {
   const own = checkJobName(v);
   if (own) return own;
-  if (v.length < 3 || v.length > 24) return `Job name "${v}" has ${v.length} characters; a Data Box job name is 3 to 24 characters (choose a shorter name, or an Import/Export job).`;
+  if (v.length < 3 || v.length > 24)
+    return `Job name "${v}" has ${v.length} characters; a Data Box job name is 3 to 24 characters (choose a shorter name, or an Import/Export job).`;
   return null;
 };
 
@@ -56,12 +57,16 @@ const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 export const checkSubscriptionId: Check = (v) =>
   GUID.test(v) ? null : `Subscription id "${v}" is not a GUID (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).`;
 
-export const checkGuid = (what: string): Check => (v) => (GUID.test(v) ? null : `${what} "${v}" is not a GUID.`);
+export const checkGuid =
+  (what: string): Check =>
+  (v) =>
+    GUID.test(v) ? null : `${what} "${v}" is not a GUID.`;
 
 /** Resource group: 1–90 of letters, digits, '_', '-', '.', '(', ')', not ending with '.'. */
 export const checkResourceGroupName: Check = (v) => {
   if (v.length < 1 || v.length > 90) return `Resource group name "${v}" must be 1 to 90 characters long.`;
-  if (!/^[-\w.()]+$/u.test(v)) return `Resource group name "${v}" may contain only letters, digits, '_', '-', '.', '(' and ')'.`;
+  if (!/^[-\w.()]+$/u.test(v))
+    return `Resource group name "${v}" may contain only letters, digits, '_', '-', '.', '(' and ')'.`;
   if (v.endsWith('.')) return `Resource group name "${v}" may not end with a period.`;
   return null;
 };
@@ -76,11 +81,15 @@ export const normalizeTrackingNumber = (v: string): string => v.replace(/[\s-]/g
 
 /** Drive id = hardware serial number without spaces. */
 export const checkDriveId: Check = (v) =>
-  /^[A-Za-z0-9_.-]{1,64}$/.test(v) ? null : `Drive id "${v}" must be the disk's serial number: 1 to 64 letters, digits, '.', '_' or '-', no spaces.`;
+  /^[A-Za-z0-9_.-]{1,64}$/.test(v)
+    ? null
+    : `Drive id "${v}" must be the disk's serial number: 1 to 64 letters, digits, '.', '_' or '-', no spaces.`;
 
 /** BitLocker numerical recovery password: 8 groups of 6 digits. */
 export const checkBitLockerKey: Check = (v) =>
-  /^\d{6}(-\d{6}){7}$/.test(v) ? null : 'BitLocker key must be the 48-digit recovery password (8 groups of 6 digits separated by "-").';
+  /^\d{6}(-\d{6}){7}$/.test(v)
+    ? null
+    : 'BitLocker key must be the 48-digit recovery password (8 groups of 6 digits separated by "-").';
 
 /**
  * A recovery password typed by hand (CLI --bitlocker-key, the console's "Already BitLocker-encrypted…" dialog): the
@@ -91,7 +100,9 @@ export const checkRecoveryPasswordTypos: Check = (v) => {
   const format = checkBitLockerKey(v);
   if (format) return format;
   const bad = v.split('-').findIndex((b) => Number(b) % 11 !== 0 || Number(b) / 11 > 65535);
-  return bad < 0 ? null : `group ${bad + 1} is not part of a valid BitLocker recovery password (each group is a multiple of 11 below 720896); check it for a typo.`;
+  return bad < 0
+    ? null
+    : `group ${bad + 1} is not part of a valid BitLocker recovery password (each group is a multiple of 11 below 720896); check it for a typo.`;
 };
 
 /** Decision 7: manifest hash = upper-case hex MD5, 32 characters. */
@@ -100,7 +111,9 @@ export const checkManifestHash: Check = (v) =>
 
 /** Storage account resource id (ARM). */
 export const checkStorageAccountId: Check = (v) =>
-  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.(Classic)?Storage\/storageAccounts\/[a-z0-9]{3,24}$/i.test(v)
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.(Classic)?Storage\/storageAccounts\/[a-z0-9]{3,24}$/i.test(
+    v,
+  )
     ? null
     : `"${v}" is not a storage account resource id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Storage/storageAccounts/<name>).`;
 

@@ -36,24 +36,85 @@ const own = (container: string) => ({
 });
 
 const entryPoints: Array<[string, (c: string) => string | null]> = [
-  ['azure:createContainer', (c) => refusedOrNull(azureInvoke['azure:createContainer'].req, { subscriptionId: SUB, resourceGroup: 'rg', accountName: 'seedacct01', containerName: c })],
+  [
+    'azure:createContainer',
+    (c) =>
+      refusedOrNull(azureInvoke['azure:createContainer'].req, {
+        subscriptionId: SUB,
+        resourceGroup: 'rg',
+        accountName: 'seedacct01',
+        containerName: c,
+      }),
+  ],
   ['backup:start job identity', (c) => refusedOrNull(backupJobIdentitySchema, { name: 'seed-job', container: c })],
-  ['recover source (container)', (c) => refusedOrNull(recoverSourceSchema, { kind: 'container', job: 'seed-job', subscriptionId: SUB, storageAccount: 'seedacct01', container: c })],
-  ['importVerify:start', (c) => refusedOrNull(verifyTargetSchema, { stagingLocation: '/stage', jobName: 'seed-job', container: c })],
-  ['diskprep:start', (c) => refusedOrNull(diskprepInvoke['diskprep:start'].req, { stagingLocation: '/stage', job: 'seed-job', container: c, disks: [{ id: '/d1' }] })],
+  [
+    'recover source (container)',
+    (c) =>
+      refusedOrNull(recoverSourceSchema, {
+        kind: 'container',
+        job: 'seed-job',
+        subscriptionId: SUB,
+        storageAccount: 'seedacct01',
+        container: c,
+      }),
+  ],
+  [
+    'importVerify:start',
+    (c) => refusedOrNull(verifyTargetSchema, { stagingLocation: '/stage', jobName: 'seed-job', container: c }),
+  ],
+  [
+    'diskprep:start',
+    (c) =>
+      refusedOrNull(diskprepInvoke['diskprep:start'].req, {
+        stagingLocation: '/stage',
+        job: 'seed-job',
+        container: c,
+        disks: [{ id: '/d1' }],
+      }),
+  ],
   ['seed.json', (c) => refusedOrNull(seedSchema.shape.container, c)],
-  ['policy:save (own disks)', (c) => refusedOrNull(policyInputSchema, {
-    items: [{ path: '/data', kind: 'folder' }],
-    exclusions: { folders: [], patterns: [] },
-    schedule: { frequency: 'daily', times: ['21:00'], days: ['sunday'], everyWeeks: 1, timeZone: 'UTC' },
-    retention: DEFAULT_RETENTION,
-    initialBackup: { type: 'ownDisks', ownDisk: own(c) },
-  })],
-  ['Schedule Backup page "Use your own disk"', (c) => {
-    const errors = validateStep('ownDisk', { ownDisk: own(c), existingJobNames: [], stagingCheck: { path: '/stage', ok: true, exists: true, writable: true, message: '' } } as never);
-    return errors.container ?? null;
-  }],
-  ['Recover Data source page', (c) => validateRecoverStep('source', { source: 'blob', stagingLocation: '', subscriptionId: SUB, storageAccount: 'seedacct01', container: c, jobName: '', passphrase: '', selected: [], destination: '', conflict: '' }, { supportedSources: ['staging', 'disks', 'blob'] }).container ?? null],
+  [
+    'policy:save (own disks)',
+    (c) =>
+      refusedOrNull(policyInputSchema, {
+        items: [{ path: '/data', kind: 'folder' }],
+        exclusions: { folders: [], patterns: [] },
+        schedule: { frequency: 'daily', times: ['21:00'], days: ['sunday'], everyWeeks: 1, timeZone: 'UTC' },
+        retention: DEFAULT_RETENTION,
+        initialBackup: { type: 'ownDisks', ownDisk: own(c) },
+      }),
+  ],
+  [
+    'Schedule Backup page "Use your own disk"',
+    (c) => {
+      const errors = validateStep('ownDisk', {
+        ownDisk: own(c),
+        existingJobNames: [],
+        stagingCheck: { path: '/stage', ok: true, exists: true, writable: true, message: '' },
+      } as never);
+      return errors.container ?? null;
+    },
+  ],
+  [
+    'Recover Data source page',
+    (c) =>
+      validateRecoverStep(
+        'source',
+        {
+          source: 'blob',
+          stagingLocation: '',
+          subscriptionId: SUB,
+          storageAccount: 'seedacct01',
+          container: c,
+          jobName: '',
+          passphrase: '',
+          selected: [],
+          destination: '',
+          conflict: '',
+        },
+        { supportedSources: ['staging', 'disks', 'blob'] },
+      ).container ?? null,
+  ],
 ];
 
 function refusedOrNull(schema: z.ZodType, value: unknown): string | null {

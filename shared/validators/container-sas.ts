@@ -25,8 +25,16 @@ export interface ContainerSasInfo {
 }
 
 const NEEDS: Record<SasPurpose, Array<[string, string]>> = {
-  backup: [['r', 'read'], ['w', 'write'], ['d', 'delete'], ['l', 'list']],
-  read: [['r', 'read'], ['l', 'list']],
+  backup: [
+    ['r', 'read'],
+    ['w', 'write'],
+    ['d', 'delete'],
+    ['l', 'list'],
+  ],
+  read: [
+    ['r', 'read'],
+    ['l', 'list'],
+  ],
 };
 
 /** The URL with the value of `sig` (and any other signature-bearing field) hidden. */
@@ -43,7 +51,9 @@ const decode = (v: string) => {
 };
 
 /** scheme://host[:port]/path?query (enough for a SAS URL; shared/ has no URL class). */
-function splitUrl(text: string): { scheme: string; host: string; hostname: string; path: string; query: Map<string, string> } | null {
+function splitUrl(
+  text: string,
+): { scheme: string; host: string; hostname: string; path: string; query: Map<string, string> } | null {
   const m = /^([a-z][a-z0-9+.-]*):\/\/([^/?#\s@]+)([^?#\s]*)(?:\?([^#\s]*))?(?:#\S*)?$/i.exec(text);
   if (!m) return null;
   const host = m[2].toLowerCase();
@@ -64,30 +74,51 @@ function isIpOrLocal(host: string): boolean {
  * Parses a container SAS URL. Throws an Error whose message says what is wrong and what to give instead (never
  * showing the signature). `purpose` decides which permissions it must carry; `now` the expiry check.
  */
-export function parseContainerSasUrl(input: string, o: { purpose?: SasPurpose; now?: number; expect?: { account?: string; container?: string } } = {}): ContainerSasInfo {
+export function parseContainerSasUrl(
+  input: string,
+  o: { purpose?: SasPurpose; now?: number; expect?: { account?: string; container?: string } } = {},
+): ContainerSasInfo {
   const text = input.trim();
   const u = splitUrl(text);
-  if (!u) throw new Error('The container SAS URL is not a URL. Copy the "Blob SAS URL" of the container (https://<account>.blob.core.windows.net/<container>?sv=…&sig=…).');
+  if (!u)
+    throw new Error(
+      'The container SAS URL is not a URL. Copy the "Blob SAS URL" of the container (https://<account>.blob.core.windows.net/<container>?sv=…&sig=…).',
+    );
   const redacted = redactSasUrl(text);
-  if (u.scheme !== 'https') throw new Error(`The container SAS URL must use https (${redacted} does not): its signature would travel in the clear.`);
+  if (u.scheme !== 'https')
+    throw new Error(
+      `The container SAS URL must use https (${redacted} does not): its signature would travel in the clear.`,
+    );
   const q = u.query;
-  if (!q.get('sig')) throw new Error(`${redacted} has no signature (sig): it is a plain container address, not a SAS URL.`);
-  if (q.get('ss') || q.get('srt')) throw new Error(`${redacted} is an account SAS (it opens the whole storage account); give a SAS for the container only (signed resource "c").`);
+  if (!q.get('sig'))
+    throw new Error(`${redacted} has no signature (sig): it is a plain container address, not a SAS URL.`);
+  if (q.get('ss') || q.get('srt'))
+    throw new Error(
+      `${redacted} is an account SAS (it opens the whole storage account); give a SAS for the container only (signed resource "c").`,
+    );
   const sr = q.get('sr');
-  if (sr !== 'c') throw new Error(`${redacted} is a SAS for ${sr === 'b' ? 'one blob' : sr ? `signed resource "${sr}"` : 'an unknown resource'}, not for a container (signed resource "c"): create it on the container.`);
+  if (sr !== 'c')
+    throw new Error(
+      `${redacted} is a SAS for ${sr === 'b' ? 'one blob' : sr ? `signed resource "${sr}"` : 'an unknown resource'}, not for a container (signed resource "c"): create it on the container.`,
+    );
   const segs = u.path.split('/').filter(Boolean).map(decode);
   const pathStyle = isIpOrLocal(u.hostname);
   const account = pathStyle ? segs[0] : u.hostname.split('.')[0];
   const container = pathStyle ? segs[1] : segs[0];
   if (!account || !container || segs.length !== (pathStyle ? 2 : 1))
-    throw new Error(`${redacted} does not name exactly one container (expected ${pathStyle ? 'https://host:port/<account>/<container>' : 'https://<account>.blob.…/<container>'}?…).`);
+    throw new Error(
+      `${redacted} does not name exactly one container (expected ${pathStyle ? 'https://host:port/<account>/<container>' : 'https://<account>.blob.…/<container>'}?…).`,
+    );
   const e = o.expect ?? {};
-  if (e.account && e.account.toLowerCase() !== account.toLowerCase()) throw new Error(`${redacted} is for storage account "${account}", not "${e.account}".`);
-  if (e.container && e.container !== container) throw new Error(`${redacted} is for container "${container}", not "${e.container}".`);
+  if (e.account && e.account.toLowerCase() !== account.toLowerCase())
+    throw new Error(`${redacted} is for storage account "${account}", not "${e.account}".`);
+  if (e.container && e.container !== container)
+    throw new Error(`${redacted} is for container "${container}", not "${e.container}".`);
   const storedPolicy = q.get('si') ?? undefined;
   const sp = q.get('sp') ?? undefined;
   const se = q.get('se') ?? undefined;
-  if (!storedPolicy && (!sp || !se)) throw new Error(`${redacted} names neither its permissions and expiry (sp, se) nor a stored access policy (si).`);
+  if (!storedPolicy && (!sp || !se))
+    throw new Error(`${redacted} names neither its permissions and expiry (sp, se) nor a stored access policy (si).`);
   if (sp !== undefined) {
     const missing = NEEDS[o.purpose ?? 'backup'].filter(([c]) => !sp.includes(c));
     if (missing.length)
@@ -101,7 +132,10 @@ export function parseContainerSasUrl(input: string, o: { purpose?: SasPurpose; n
     const t = Date.parse(se);
     if (Number.isNaN(t)) throw new Error(`The expiry of ${redacted} (se=${se}) is not a date.`);
     expiresOn = new Date(t).toISOString();
-    if (t <= (o.now ?? Date.now())) throw new Error(`The container SAS expired on ${expiresOn}. Create a new one for container "${container}" and enter it again.`);
+    if (t <= (o.now ?? Date.now()))
+      throw new Error(
+        `The container SAS expired on ${expiresOn}. Create a new one for container "${container}" and enter it again.`,
+      );
   }
   const origin = `https://${u.host}`;
   return {

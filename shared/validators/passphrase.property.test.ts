@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { PASSPHRASE_MAX, PASSPHRASE_MIN, checkPassphrase, generatePassphrase, isValidPassphrase } from './passphrase.ts';
+import {
+  PASSPHRASE_MAX,
+  PASSPHRASE_MIN,
+  checkPassphrase,
+  generatePassphrase,
+  isValidPassphrase,
+} from './passphrase.ts';
 import { hostileNumber, hostileString, isMessage } from './hostile-arbitraries.ts';
 
 describe('passphrase rule with random and hostile values', () => {
@@ -31,10 +37,13 @@ describe('passphrase rule with random and hostile values', () => {
 
   it('non-string values (from a hostile IPC caller) give a typed refusal', () => {
     fc.assert(
-      fc.property(fc.anything().filter((v) => typeof v !== 'string'), (v) => {
-        const r = checkPassphrase(v as string);
-        expect(r.ok).toBe(false);
-      }),
+      fc.property(
+        fc.anything().filter((v) => typeof v !== 'string'),
+        (v) => {
+          const r = checkPassphrase(v as string);
+          expect(r.ok).toBe(false);
+        },
+      ),
     );
   });
 

@@ -10,10 +10,16 @@ export type PassphraseCheck = { ok: true } | { ok: false; reason: string };
 export function checkPassphrase(value: string): PassphraseCheck {
   if (typeof value !== 'string') return { ok: false, reason: 'The passphrase must be text.' };
   if (value.length < PASSPHRASE_MIN) {
-    return { ok: false, reason: `The passphrase is ${value.length} characters long; at least ${PASSPHRASE_MIN} are required.` };
+    return {
+      ok: false,
+      reason: `The passphrase is ${value.length} characters long; at least ${PASSPHRASE_MIN} are required.`,
+    };
   }
   if (value.length > PASSPHRASE_MAX) {
-    return { ok: false, reason: `The passphrase is ${value.length} characters long; at most ${PASSPHRASE_MAX} are allowed.` };
+    return {
+      ok: false,
+      reason: `The passphrase is ${value.length} characters long; at most ${PASSPHRASE_MAX} are allowed.`,
+    };
   }
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);

@@ -5,4 +5,8 @@
  */
 import { z } from 'zod';
 
-export const zPath = z.string().min(1, 'a path is required').max(4096).refine((s) => !s.includes('\0'), 'path contains a NUL character');
+export const zPath = z
+  .string()
+  .min(1, 'a path is required')
+  .max(4096)
+  .refine((s) => !s.includes('\0'), 'path contains a NUL character');

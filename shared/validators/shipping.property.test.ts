@@ -14,12 +14,32 @@ import {
   shippingContactSchema,
   type ShippingContact,
 } from './shipping.ts';
-import { PROTO_KEYS, hostileNumber, hostileString, isErrorMap, isMessage, prototypeUntouched } from './hostile-arbitraries.ts';
+import {
+  PROTO_KEYS,
+  hostileNumber,
+  hostileString,
+  isErrorMap,
+  isMessage,
+  prototypeUntouched,
+} from './hostile-arbitraries.ts';
 
-const FIELDS = ['contactName', 'phone', 'email', 'streetAddress1', 'streetAddress2', 'city', 'stateOrProvince', 'postalCode', 'countryOrRegion'] as const;
-const contact = fc.record(Object.fromEntries(FIELDS.map((f) => [f, hostileString])) as Record<(typeof FIELDS)[number], fc.Arbitrary<string>>, {
-  requiredKeys: [],
-});
+const FIELDS = [
+  'contactName',
+  'phone',
+  'email',
+  'streetAddress1',
+  'streetAddress2',
+  'city',
+  'stateOrProvince',
+  'postalCode',
+  'countryOrRegion',
+] as const;
+const contact = fc.record(
+  Object.fromEntries(FIELDS.map((f) => [f, hostileString])) as Record<(typeof FIELDS)[number], fc.Arbitrary<string>>,
+  {
+    requiredKeys: [],
+  },
+);
 
 const msgOrNull = (m: unknown) => expect(m === null || isMessage(m)).toBe(true);
 
@@ -43,7 +63,8 @@ describe('shipping checks with random and hostile values', () => {
     for (const c of ['a', '.', '@', '0', '-', ' ']) {
       const v = `a@${c.repeat(200_000)}!`;
       const t0 = Date.now();
-      for (const check of [checkPhone, checkEmail, checkPostalCode, checkCarrierAccountNumber, checkShipDate]) msgOrNull(check(v));
+      for (const check of [checkPhone, checkEmail, checkPostalCode, checkCarrierAccountNumber, checkShipDate])
+        msgOrNull(check(v));
       expect(Date.now() - t0, `value of "${c}"`).toBeLessThan(500);
     }
   });
@@ -74,7 +95,16 @@ describe('shipping checks with random and hostile values', () => {
     const hostileObject = fc.oneof(
       fc.anything(),
       contact,
-      fc.record({ carrierName: hostileString, carrierAccountNumber: hostileString, trackingNumber: hostileString, driveCount: hostileNumber, shipDate: hostileString }, { requiredKeys: [] }),
+      fc.record(
+        {
+          carrierName: hostileString,
+          carrierAccountNumber: hostileString,
+          trackingNumber: hostileString,
+          driveCount: hostileNumber,
+          shipDate: hostileString,
+        },
+        { requiredKeys: [] },
+      ),
       fc.constantFrom(...PROTO_KEYS).map((k) => JSON.parse(`{"${k}": {"polluted": true}, "carrierName": "x"}`)),
     );
     fc.assert(

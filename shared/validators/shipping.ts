@@ -90,7 +90,14 @@ export function checkShippingContact(c: Partial<ShippingContact>): Partial<Recor
       out[key] = `${LABELS[key]} is too long (${v.length} characters, at most ${MAX[key]}).`;
       continue;
     }
-    const specific = key === 'phone' ? checkPhone(v) : key === 'email' ? checkEmail(v) : key === 'postalCode' ? checkPostalCode(v) : null;
+    const specific =
+      key === 'phone'
+        ? checkPhone(v)
+        : key === 'email'
+          ? checkEmail(v)
+          : key === 'postalCode'
+            ? checkPostalCode(v)
+            : null;
     if (specific) out[key] = specific;
   }
   // The country's own rules: its postal code format, and its state or province where the post needs one.
@@ -114,7 +121,9 @@ export function checkCarrier(carrier: string, supported: readonly string[]): str
 }
 
 export function checkCarrierAccountNumber(v: string): string | null {
-  return /^[A-Za-z0-9-]{4,40}$/.test(v.trim()) ? null : `Carrier account number "${v}" must be 4 to 40 letters, digits or hyphens.`;
+  return /^[A-Za-z0-9-]{4,40}$/.test(v.trim())
+    ? null
+    : `Carrier account number "${v}" must be 4 to 40 letters, digits or hyphens.`;
 }
 
 /**
@@ -123,16 +132,20 @@ export function checkCarrierAccountNumber(v: string): string | null {
  */
 export function checkShipDate(v: string, now = new Date(), jobCreatedOn?: string): string | null {
   if (!v) return 'Ship date is required: the day the package was handed to the carrier.';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) return `Ship date "${v}" must be a date (YYYY-MM-DD).`;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)))
+    return `Ship date "${v}" must be a date (YYYY-MM-DD).`;
   const d = Date.parse(`${v}T00:00:00Z`);
-  if (d > now.getTime() + 2 * 86_400_000) return `Ship date ${v} is in the future; enter the day the package was handed to the carrier.`;
+  if (d > now.getTime() + 2 * 86_400_000)
+    return `Ship date ${v} is in the future; enter the day the package was handed to the carrier.`;
   if (jobCreatedOn && /^\d{4}-\d{2}-\d{2}$/.test(jobCreatedOn) && v < jobCreatedOn)
     return `Ship date ${v} is before the import job was created (${jobCreatedOn}); the disks are shipped after the job exists.`;
   return null;
 }
 
 export function checkDriveCount(n: number): string | null {
-  return Number.isInteger(n) && n >= 1 && n <= MAX_DISKS_PER_JOB ? null : `Drive count ${n} must be a whole number from 1 to ${MAX_DISKS_PER_JOB} (one job holds at most ${MAX_DISKS_PER_JOB} disks).`;
+  return Number.isInteger(n) && n >= 1 && n <= MAX_DISKS_PER_JOB
+    ? null
+    : `Drive count ${n} must be a whole number from 1 to ${MAX_DISKS_PER_JOB} (one job holds at most ${MAX_DISKS_PER_JOB} disks).`;
 }
 
 const issues = (ctx: z.RefinementCtx, path: string, msg: string | null) => {
@@ -160,7 +173,10 @@ export const shippingContactSchema = z
   });
 
 export const returnShippingSchema = z
-  .object({ carrierName: z.string().min(1, 'Return carrier is required.').max(60), carrierAccountNumber: z.string().max(60) })
+  .object({
+    carrierName: z.string().min(1, 'Return carrier is required.').max(60),
+    carrierAccountNumber: z.string().max(60),
+  })
   .strict()
   .superRefine((r, ctx) => issues(ctx, 'carrierAccountNumber', checkCarrierAccountNumber(r.carrierAccountNumber)));
 

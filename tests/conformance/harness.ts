@@ -67,7 +67,9 @@ export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeout
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${cmd} ${args.join(' ')} did not finish within ${timeoutMs} ms; stderr: ${stderr.slice(-2000)}`));
+      reject(
+        new Error(`${cmd} ${args.join(' ')} did not finish within ${timeoutMs} ms; stderr: ${stderr.slice(-2000)}`),
+      );
     }, timeoutMs);
     child.on('error', (err) => {
       clearTimeout(timer);
@@ -93,5 +95,8 @@ export interface StepRecord {
 export async function runMicrosoftClients(c: Conformance, part = 'all'): Promise<StepRecord[]> {
   const r = await run(PYTHON, [join(import.meta.dirname, 'ms_clients.py'), part], c.env);
   if (r.code !== 0) throw new Error(`ms_clients.py ${part} exited ${r.code}: ${r.stderr.slice(-3000)}`);
-  return r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as StepRecord);
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as StepRecord);
 }

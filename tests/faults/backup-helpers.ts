@@ -28,7 +28,12 @@ export function bytesUnder(d: string): number {
  * Runs the CLI with `args` and kills it with SIGKILL as soon as `threshold` bytes are below `watched` (inotify on
  * `parent`, which must exist): real progress, no timers.
  */
-export async function cliKilledAt(args: string[], parent: string, watched: string, threshold: number): Promise<{ killed: boolean; atBytes: number; code: number | null; stdout: string }> {
+export async function cliKilledAt(
+  args: string[],
+  parent: string,
+  watched: string,
+  threshold: number,
+): Promise<{ killed: boolean; atBytes: number; code: number | null; stdout: string }> {
   await mkdir(parent, { recursive: true });
   let atBytes = -1;
   let w: FSWatcher | null = null;

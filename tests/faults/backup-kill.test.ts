@@ -49,10 +49,27 @@ function bytesUnder(d: string): number {
   return n;
 }
 
-const backupArgs = (stagingLocation: string, job: string) => ['backup', '--items', src, '--staging', stagingLocation, '--job', job, '--passphrase-file', pf, '--pack-size', String(1 << 20), '--json'];
+const backupArgs = (stagingLocation: string, job: string) => [
+  'backup',
+  '--items',
+  src,
+  '--staging',
+  stagingLocation,
+  '--job',
+  job,
+  '--passphrase-file',
+  pf,
+  '--pack-size',
+  String(1 << 20),
+  '--json',
+];
 
 /** Runs Back Up Now and kills it with SIGKILL once `threshold` bytes are in the job folder. */
-async function runKilledAt(stagingLocation: string, job: string, threshold: number): Promise<{ killed: boolean; atBytes: number; code: number | null; output: string }> {
+async function runKilledAt(
+  stagingLocation: string,
+  job: string,
+  threshold: number,
+): Promise<{ killed: boolean; atBytes: number; code: number | null; output: string }> {
   await mkdir(stagingLocation, { recursive: true });
   const jobDir = join(stagingLocation, job);
   let atBytes = -1;
@@ -101,7 +118,10 @@ describe(`Back Up Now: kill -9 at ${POINTS} seeded points (OBC_FAULT_SEED=${SEED
         expect(res?.error?.message).toMatch(/already has a completed backup/);
         rerun = 'refused (already complete)';
       } else {
-        expect(again.code, `point ${i} (threshold ${threshold}/${total}): ${again.stderr}${again.stdout.slice(-400)}`).toBe(0);
+        expect(
+          again.code,
+          `point ${i} (threshold ${threshold}/${total}): ${again.stderr}${again.stdout.slice(-400)}`,
+        ).toBe(0);
         expect(res?.status).toBe('succeeded');
         rerun = res?.result?.resumed ? 'resumed' : 'started over';
       }
@@ -114,11 +134,23 @@ describe(`Back Up Now: kill -9 at ${POINTS} seeded points (OBC_FAULT_SEED=${SEED
       } finally {
         await reader.source.close?.();
       }
-      expect(await diffTrees(src, join(out, catalogPathOf(src)), { mtimes: true }), `restore after point ${i}`).toEqual([]);
-      outcomes.push(`#${i} threshold ${threshold}/${total} B → ${k.killed ? `killed at ${k.atBytes} B` : 'completed before the kill'}; rerun ${rerun}; verify ok; restore identical`);
+      expect(await diffTrees(src, join(out, catalogPathOf(src)), { mtimes: true }), `restore after point ${i}`).toEqual(
+        [],
+      );
+      outcomes.push(
+        `#${i} threshold ${threshold}/${total} B → ${k.killed ? `killed at ${k.atBytes} B` : 'completed before the kill'}; rerun ${rerun}; verify ok; restore identical`,
+      );
     }
     // The CLI's own verify, once, on the last job.
-    const v = await cli(['verify', '--staging', join(dir, `st-${POINTS - 1}`), '--job', `kill-${POINTS - 1}`, '--passphrase-file', pf]);
+    const v = await cli([
+      'verify',
+      '--staging',
+      join(dir, `st-${POINTS - 1}`),
+      '--job',
+      `kill-${POINTS - 1}`,
+      '--passphrase-file',
+      pf,
+    ]);
     expect(v.code, v.stdout + v.stderr).toBe(0);
     console.log(`[faults] backup kill -9 seed=${SEED}: ${kills}/${POINTS} killed\n  ${outcomes.join('\n  ')}`);
     expect(kills).toBeGreaterThanOrEqual(10);

@@ -33,7 +33,20 @@ beforeAll(async () => {
 });
 afterAll(async () => cleanup?.());
 
-const backupArgs = (src: string, stagingLocation: string, job: string) => ['backup', '--items', src, '--staging', stagingLocation, '--job', job, '--passphrase-file', pf, '--pack-size', String(1 << 20), '--json'];
+const backupArgs = (src: string, stagingLocation: string, job: string) => [
+  'backup',
+  '--items',
+  src,
+  '--staging',
+  stagingLocation,
+  '--job',
+  job,
+  '--passphrase-file',
+  pf,
+  '--pack-size',
+  String(1 << 20),
+  '--json',
+];
 
 describe(`Back Up Now: source changed between a kill -9 and the rerun, ${POINTS} seeded points (OBC_FAULT_SEED=${SEED})`, () => {
   it('the rerun backs up the final source and names what changed in between', { timeout: 300_000 }, async () => {
@@ -49,9 +62,16 @@ describe(`Back Up Now: source changed between a kill -9 and the rerun, ${POINTS}
       const stagingLocation = join(dir, `st-${i}`);
       const job = `chg-${i}`;
       const threshold = Math.floor(((i + r()) / POINTS) * total * 0.9);
-      const k = await cliKilledAt(backupArgs(src, stagingLocation, job), stagingLocation, join(stagingLocation, job), threshold);
+      const k = await cliKilledAt(
+        backupArgs(src, stagingLocation, job),
+        stagingLocation,
+        join(stagingLocation, job),
+        threshold,
+      );
       if (!k.killed || (await readSeed(join(stagingLocation, job)))?.state === 'complete') {
-        outcomes.push(`#${i}: ${k.killed ? 'killed after completion' : 'completed before the kill'}; nothing to resume`);
+        outcomes.push(
+          `#${i}: ${k.killed ? 'killed after completion' : 'completed before the kill'}; nothing to resume`,
+        );
         continue;
       }
       const recorded = existsSync(join(stagingLocation, job, SCAN_RECORD));
@@ -74,7 +94,10 @@ describe(`Back Up Now: source changed between a kill -9 and the rerun, ${POINTS}
           { path: `${base}/docs/note-7.txt`, change: 'removed' },
         ]);
       } else expect(since, `point ${i}: no record, nothing to compare with`).toBeUndefined();
-      expect((await verifyJob(new StagingFolderSource(join(stagingLocation, job)), PASSPHRASE)).ok, `verify after point ${i}`).toBe(true);
+      expect(
+        (await verifyJob(new StagingFolderSource(join(stagingLocation, job)), PASSPHRASE)).ok,
+        `verify after point ${i}`,
+      ).toBe(true);
       const out = join(dir, `out-${i}`);
       const reader = await openStagingJob(stagingLocation, job, PASSPHRASE);
       try {
@@ -84,9 +107,13 @@ describe(`Back Up Now: source changed between a kill -9 and the rerun, ${POINTS}
       }
       const [a, b] = await walkTrees([src, join(out, src.slice(1))]);
       expect(compareWalks(a, b, { dirModeAdded: 0o700, linkMtimes: true }), `restore after point ${i}`).toEqual([]);
-      outcomes.push(`#${i} threshold ${threshold}/${total} B → killed at ${k.atBytes} B; rerun ${res?.result?.resumed ? 'resumed' : 'started over'}; ${recorded ? 'told: 2 changed, 1 added, 1 removed' : 'no scan record yet'}; restore = final source`);
+      outcomes.push(
+        `#${i} threshold ${threshold}/${total} B → killed at ${k.atBytes} B; rerun ${res?.result?.resumed ? 'resumed' : 'started over'}; ${recorded ? 'told: 2 changed, 1 added, 1 removed' : 'no scan record yet'}; restore = final source`,
+      );
     }
-    console.log(`[faults] source changed between kill and rerun, seed=${SEED}: ${told}/${POINTS} reruns named the changes\n  ${outcomes.join('\n  ')}`);
+    console.log(
+      `[faults] source changed between kill and rerun, seed=${SEED}: ${told}/${POINTS} reruns named the changes\n  ${outcomes.join('\n  ')}`,
+    );
     expect(told).toBeGreaterThanOrEqual(Math.ceil(POINTS / 2));
   });
 });

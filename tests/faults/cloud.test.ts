@@ -36,13 +36,30 @@ const input = (jobName: string): CreateJobInput =>
     jobName,
     location: 'West US',
     storageAccountId: `/subscriptions/${sb.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.Storage/storageAccounts/obcseedv2`,
-    drives: [{ driveId: '9CA995BB', bitLockerKey: '238810-662376-448998-450120-652806-203390-606320-483076', manifestFile: '\\DriveManifest.xml', manifestHash: '109B21108597EF36D5785F08303F3638' }],
-    returnAddress: { contactName: 'Ada Admin', phone: '+1 425 555 0100', email: 'ada@example.com', streetAddress1: '1 Main Street', city: 'Redmond', stateOrProvince: 'WA', postalCode: '98052', countryOrRegion: 'USA' },
+    drives: [
+      {
+        driveId: '9CA995BB',
+        bitLockerKey: '238810-662376-448998-450120-652806-203390-606320-483076',
+        manifestFile: '\\DriveManifest.xml',
+        manifestHash: '109B21108597EF36D5785F08303F3638',
+      },
+    ],
+    returnAddress: {
+      contactName: 'Ada Admin',
+      phone: '+1 425 555 0100',
+      email: 'ada@example.com',
+      streetAddress1: '1 Main Street',
+      city: 'Redmond',
+      stateOrProvince: 'WA',
+      postalCode: '98052',
+      countryOrRegion: 'USA',
+    },
     returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123456789' },
   });
 const ref = (jobName: string) => ({ subscriptionId: sb.subscriptionId, resourceGroup: RG, jobName });
 const fault = (spec: object) => sandboxAdmin(sb, '/faults', spec);
-const clearFaults = () => fetch(`${sb.admin.url}/faults`, { method: 'DELETE', headers: { authorization: `Bearer ${sb.admin.token}` } });
+const clearFaults = () =>
+  fetch(`${sb.admin.url}/faults`, { method: 'DELETE', headers: { authorization: `Bearer ${sb.admin.token}` } });
 
 beforeAll(async () => {
   sb = await startSandbox({ registrationDelayMs: 0, azurite: false });
@@ -77,10 +94,16 @@ beforeAll(async () => {
       }),
     }),
   } as unknown as CloudAuth;
-  http = new CloudHttp(cloud, { retry: { baseDelayMs: 20, maxDelayMs: 200, maxRetries: 4 }, onRetry: (e) => retries.push(e) });
+  http = new CloudHttp(cloud, {
+    retry: { baseDelayMs: 20, maxDelayMs: 200, maxRetries: 4 },
+    onRetry: (e) => retries.push(e),
+  });
   ie = new ImportExportBackend(new AzureClients(auth, http));
   const token = await mintToken(sb, user);
-  await sbRequest(`${sb.armUrl}/subscriptions/${sb.subscriptionId}/providers/Microsoft.ImportExport/register?api-version=2025-04-01`, { method: 'POST', token, ca: sb.caCertPem });
+  await sbRequest(
+    `${sb.armUrl}/subscriptions/${sb.subscriptionId}/providers/Microsoft.ImportExport/register?api-version=2025-04-01`,
+    { method: 'POST', token, ca: sb.caCertPem },
+  );
 });
 afterAll(async () => {
   http?.dispose();
@@ -97,7 +120,14 @@ async function absent(jobName: string): Promise<void> {
 describe('cloud faults while creating the import job', () => {
   it('transient 429 (Retry-After), 500 and 503 are retried; the job is created once', async () => {
     retries.length = 0;
-    await fault({ kind: 'throttle', surface: 'arm', method: 'PUT', pathContains: '/jobs/fault-transient', retryAfterSeconds: 1, count: 1 });
+    await fault({
+      kind: 'throttle',
+      surface: 'arm',
+      method: 'PUT',
+      pathContains: '/jobs/fault-transient',
+      retryAfterSeconds: 1,
+      count: 1,
+    });
     await fault({ kind: 'error500', surface: 'arm', method: 'PUT', pathContains: '/jobs/fault-transient', count: 1 });
     await fault({ kind: 'error503', surface: 'arm', method: 'PUT', pathContains: '/jobs/fault-transient', count: 1 });
     const job = await ie.create(input('fault-transient'));
@@ -109,7 +139,14 @@ describe('cloud faults while creating the import job', () => {
 
   it('persistent 429: THROTTLED naming the operation and when to retry; nothing created; a rerun succeeds', async () => {
     retries.length = 0;
-    await fault({ kind: 'throttle', surface: 'arm', method: 'PUT', pathContains: '/jobs/fault-throttled', retryAfterSeconds: 0, count: 50 });
+    await fault({
+      kind: 'throttle',
+      surface: 'arm',
+      method: 'PUT',
+      pathContains: '/jobs/fault-throttled',
+      retryAfterSeconds: 0,
+      count: 50,
+    });
     const err = await ie.create(input('fault-throttled')).catch((e) => e);
     expect(err.code).toBe('THROTTLED');
     expect(err.message).toMatch(/Create import job fault-throttled.*throttling requests \(429/);
@@ -125,7 +162,9 @@ describe('cloud faults while creating the import job', () => {
       await fault({ kind, surface: 'arm', method: 'PUT', pathContains: `/jobs/${name}`, count: 50 });
       const err = await ie.create(input(name)).catch((e) => e);
       expect(err.code, kind).toBe('AZURE');
-      expect(err.message).toMatch(new RegExp(`Create import job ${name}.*Azure answered ${kind === 'error500' ? 500 : 503}`));
+      expect(err.message).toMatch(
+        new RegExp(`Create import job ${name}.*Azure answered ${kind === 'error500' ? 500 : 503}`),
+      );
       await clearFaults();
       await absent(name);
       expect((await ie.create(input(name))).name).toBe(name);
@@ -146,7 +185,9 @@ describe('cloud faults while creating the import job', () => {
     const err = await ie.create(input('fault-drop-always')).catch((e) => e);
     dropNext = 0;
     expect(err.code, err.message).toBe('NETWORK');
-    expect(err.message).toMatch(/Create import job fault-drop-always in resource group backup-rg: cannot reach the service \(ECONNRESET/);
+    expect(err.message).toMatch(
+      /Create import job fault-drop-always in resource group backup-rg: cannot reach the service \(ECONNRESET/,
+    );
     await absent('fault-drop-always');
     expect((await ie.create(input('fault-drop-always'))).name).toBe('fault-drop-always');
   });
@@ -155,7 +196,12 @@ describe('cloud faults while creating the import job', () => {
     tokenState = 'fresh';
     await ie.create(input('fault-token'));
     tokenState = 'expired'; // between creating the job and recording the shipment
-    const pkg = { carrierName: 'FedEx', trackingNumber: '1ZTOKEN0001', driveCount: 1, shipDate: new Date().toISOString().slice(0, 10) };
+    const pkg = {
+      carrierName: 'FedEx',
+      trackingNumber: '1ZTOKEN0001',
+      driveCount: 1,
+      shipDate: new Date().toISOString().slice(0, 10),
+    };
     const err = await ie.updateTracking(ref('fault-token'), pkg).catch((e) => e);
     expect(err.code).toBe('SIGNIN_REQUIRED');
     expect(err.message).toMatch(/refused the sign-in/i);

@@ -27,7 +27,15 @@ beforeAll(async () => {
   await makeCorpus(src, SEED + 1, 4);
   pf = await writePassFile(dir);
   pristine = join(dir, 'pristine');
-  await runBackup({ items: [src], stagingLocation: pristine, job: { name: JOB, container: 'seed' }, passphrase: PASSPHRASE, kdf: FAST_KDF, packSize: 1 << 20, workers: 2 });
+  await runBackup({
+    items: [src],
+    stagingLocation: pristine,
+    job: { name: JOB, container: 'seed' },
+    passphrase: PASSPHRASE,
+    kdf: FAST_KDF,
+    packSize: 1 << 20,
+    workers: 2,
+  });
 });
 afterAll(async () => cleanup?.());
 
@@ -45,7 +53,9 @@ async function flipBit(file: string, at: number, bit = 0): Promise<void> {
 }
 
 /** What verify, restore and the CLI say about a damaged job; restore must never leave a wrong file behind. */
-async function outcome(stagingLocation: string): Promise<{ verify: string; restore: string; cli: { code: number | null; text: string } }> {
+async function outcome(
+  stagingLocation: string,
+): Promise<{ verify: string; restore: string; cli: { code: number | null; text: string } }> {
   const jobDir = join(stagingLocation, JOB);
   let verify: string;
   try {
@@ -73,7 +83,8 @@ async function outcome(stagingLocation: string): Promise<{ verify: string; resto
     for (const e of await readdir(join(base, rel), { withFileTypes: true }).catch(() => [])) {
       const p = join(rel, e.name);
       if (e.isDirectory()) await walk(p);
-      else if (e.isFile() && !e.name.startsWith('.obc-restore-')) expect(await sameFile(join(src, p), join(base, p)), `restored ${p} equals the source`).toBe(true);
+      else if (e.isFile() && !e.name.startsWith('.obc-restore-'))
+        expect(await sameFile(join(src, p), join(base, p)), `restored ${p} equals the source`).toBe(true);
       else if (e.isFile()) throw new Error(`a restore temp file was left behind: ${p}`);
     }
   };
@@ -108,7 +119,9 @@ describe(`corrupt staging inputs are detected and named (OBC_FAULT_SEED=${SEED})
       const at = Math.floor(r() * size);
       await flipBit(full, at, Math.floor(r() * 8));
       const o = await outcome(stagingLocation);
-      seen.push(`${victim}@${at}: verify ${o.verify.slice(0, 160)}; restore ${o.restore.slice(0, 120)}; cli ${o.cli.code}`);
+      seen.push(
+        `${victim}@${at}: verify ${o.verify.slice(0, 160)}; restore ${o.restore.slice(0, 120)}; cli ${o.cli.code}`,
+      );
       // A flip in padding after the trailer changes only the sha256 seed.json recorded: still reported.
       expect(o.verify, seen.at(-1)).toContain(victim);
       expect(o.cli.code, seen.at(-1)).toBe(1);
@@ -158,7 +171,13 @@ describe(`corrupt staging inputs are detected and named (OBC_FAULT_SEED=${SEED})
     ];
     for (const [field, value] of targets) {
       const { stagingLocation, jobDir } = await copyJob();
-      const at = text.indexOf(value) + (field.endsWith('length') ? value.length - 1 : field === 'jobName' ? value.length - 3 : Math.floor(r() * 8) + 2);
+      const at =
+        text.indexOf(value) +
+        (field.endsWith('length')
+          ? value.length - 1
+          : field === 'jobName'
+            ? value.length - 3
+            : Math.floor(r() * 8) + 2);
       const b = Buffer.from(text);
       b[at] = b[at] === 0x31 ? 0x32 : 0x31; // a different digit or letter, still valid JSON
       await writeFile(join(jobDir, 'seed.json'), b);

@@ -12,7 +12,14 @@ import { mirrorJournalPath, stateDirFor } from '../../electron/services/diskprep
 import { encodeRecord, type JournalRecord } from '../../electron/services/diskprep/journal.ts';
 import { md5Hex, parseManifest, rangeLayout } from '../../electron/services/diskprep/manifest.ts';
 import { findJob } from '../../electron/services/diskprep/jobs.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, testCredential, writeSasFile } from '../../electron/services/diskprep/test-helpers.ts';
+import {
+  MiB,
+  TEST_PASSPHRASE,
+  makeDisks,
+  makeStaging,
+  testCredential,
+  writeSasFile,
+} from '../../electron/services/diskprep/test-helpers.ts';
 import { startSandbox, type SandboxHandle } from '../../electron/services/sandbox/index.ts';
 import { mintToken } from '../../electron/services/sandbox/test-tokens.ts';
 import { SEED, cli, resultOf, rng, tempDir } from './helpers.ts';
@@ -32,7 +39,15 @@ async function prepared(opts: { haltAfterCommits?: number } = {}) {
   const stagingLocation = join(root, 'staging');
   const seed = await makeStaging(stagingLocation, job, LENGTHS, { container: 'seed' });
   const disks = await makeDisks(root, [16 * MiB], `DPC${n}X`);
-  const base = (): DiskPrepOptions => ({ stagingLocation, job, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE, workers: 2 });
+  const base = (): DiskPrepOptions => ({
+    stagingLocation,
+    job,
+    disks: disks.map((id) => ({ id })),
+    providers: { folder: new FolderDiskProvider() },
+    credential: testCredential,
+    passphrase: TEST_PASSPHRASE,
+    workers: 2,
+  });
   if (opts.haltAfterCommits !== undefined) {
     // Stop (like a kill) after that many files are committed: the journal holds begin/start/commit records only.
     let commits = 0;
@@ -55,7 +70,18 @@ async function prepared(opts: { haltAfterCommits?: number } = {}) {
   // Bytes a resume copies when the first two files were committed before the halt (the packs after them, the catalog
   // and the job descriptor makeStaging adds).
   const REMAINING = seed.files.slice(2).reduce((s, f) => s + f.length, 0);
-  return { job, stagingLocation, disk: disks[0], serial, stateDir, jp: join(disks[0], 'obc-journal.json'), mirror: mirrorJournalPath(stateDir, serial), run, runWithWarnings, REMAINING };
+  return {
+    job,
+    stagingLocation,
+    disk: disks[0],
+    serial,
+    stateDir,
+    jp: join(disks[0], 'obc-journal.json'),
+    mirror: mirrorJournalPath(stateDir, serial),
+    run,
+    runWithWarnings,
+    REMAINING,
+  };
 }
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -73,21 +99,34 @@ function flipValue(text: string, re: RegExp, from = 0): { text: string; line: nu
 
 /** obc-bom.json and DriveManifest.xml on the disk hold the true MD5s and lengths of the staged files; bytes equal. */
 async function expectOutputsMatchStaging(c: { disk: string; stagingLocation: string; job: string }) {
-  const bom = JSON.parse(await readFile(join(c.disk, 'obc-bom.json'), 'utf8')) as { entries: Array<{ blobPath: string; length: number; md5: string }> };
+  const bom = JSON.parse(await readFile(join(c.disk, 'obc-bom.json'), 'utf8')) as {
+    entries: Array<{ blobPath: string; length: number; md5: string }>;
+  };
   const manifest = parseManifest(await readFile(join(c.disk, 'DriveManifest.xml'), 'utf8'));
   const seed = (await findJob(c.stagingLocation, c.job)).seed;
   expect(bom.entries).toHaveLength(seed.files.length);
   for (const [i, f] of seed.files.entries()) {
     const data = await readFile(join(c.stagingLocation, c.job, f.path));
     expect((await readFile(join(c.disk, 'obc-session-1', c.job, f.path))).equals(data), f.path).toBe(true);
-    expect(bom.entries[i], f.path).toMatchObject({ blobPath: `seed/${c.job}/${f.path}`, length: data.length, md5: md5Hex(data) });
+    expect(bom.entries[i], f.path).toMatchObject({
+      blobPath: `seed/${c.job}/${f.path}`,
+      length: data.length,
+      md5: md5Hex(data),
+    });
     const b = manifest.blobs[i];
     expect(b.length, f.path).toBe(data.length);
-    expect(b.ranges.map((r) => r.hash), f.path).toEqual(rangeLayout(data.length).map((r) => md5Hex(data.subarray(r.offset, r.offset + r.length))));
+    expect(
+      b.ranges.map((r) => r.hash),
+      f.path,
+    ).toEqual(rangeLayout(data.length).map((r) => md5Hex(data.subarray(r.offset, r.offset + r.length))));
   }
 }
 
-const errOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as { code: string; message: string });
+const errOf = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as { code: string; message: string },
+  );
 
 describe(`corrupt Disk Prep inputs are detected and named (OBC_FAULT_SEED=${SEED})`, () => {
   it('journal: a torn last line (kill mid-append) is dropped and the file copied again; the result is intact', async () => {
@@ -101,7 +140,12 @@ describe(`corrupt Disk Prep inputs are detected and named (OBC_FAULT_SEED=${SEED
     await expectOutputsMatchStaging(c);
     for (const [i] of LENGTHS.entries()) {
       const rel = `packs/${String(i + 1).padStart(6, '0')}.pack`;
-      expect((await readFile(join(c.disk, 'obc-session-1', c.job, rel))).equals(await readFile(join(c.stagingLocation, c.job, rel))), rel).toBe(true);
+      expect(
+        (await readFile(join(c.disk, 'obc-session-1', c.job, rel))).equals(
+          await readFile(join(c.stagingLocation, c.job, rel)),
+        ),
+        rel,
+      ).toBe(true);
     }
   });
 
@@ -116,7 +160,11 @@ describe(`corrupt Disk Prep inputs are detected and named (OBC_FAULT_SEED=${SEED
     lines[i] = lines[i].replace('"t":"commit"', '"t":"co\u0000mit"').slice(0, -3); // garbage, then more records follow
     await writeFile(c.jp, lines.join('\n'));
     const { res, warnings } = await c.runWithWarnings();
-    expect(warnings.join('\n')).toMatch(new RegExp(`Disk ${c.serial}: journal ${esc(c.jp)} line ${i + 1} is not valid JSON; the copy of that line in the mirror ${esc(c.mirror)} holds its checksum`));
+    expect(warnings.join('\n')).toMatch(
+      new RegExp(
+        `Disk ${c.serial}: journal ${esc(c.jp)} line ${i + 1} is not valid JSON; the copy of that line in the mirror ${esc(c.mirror)} holds its checksum`,
+      ),
+    );
     expect(res.copiedBytes, 'nothing copied again: the mirror held the commit').toBe(c.REMAINING);
     await expectOutputsMatchStaging(c);
   });
@@ -126,7 +174,11 @@ describe(`corrupt Disk Prep inputs are detected and named (OBC_FAULT_SEED=${SEED
     const { text, line } = flipValue(await readFile(c.jp, 'utf8'), /"md5":"/);
     await writeFile(c.jp, text);
     const first = await c.runWithWarnings();
-    expect(first.warnings.join('\n')).toMatch(new RegExp(`Disk ${c.serial}: journal ${esc(c.jp)} line ${line} fails its checksum.*mirror ${esc(c.mirror)} holds its checksum and is used instead`));
+    expect(first.warnings.join('\n')).toMatch(
+      new RegExp(
+        `Disk ${c.serial}: journal ${esc(c.jp)} line ${line} fails its checksum.*mirror ${esc(c.mirror)} holds its checksum and is used instead`,
+      ),
+    );
     expect(first.res.copiedBytes).toBe(c.REMAINING);
     await expectOutputsMatchStaging(c);
 
@@ -135,13 +187,20 @@ describe(`corrupt Disk Prep inputs are detected and named (OBC_FAULT_SEED=${SEED
     await writeFile(d.jp, disk.text);
     await writeFile(d.mirror, flipValue(await readFile(d.mirror, 'utf8'), /"md5":"/).text);
     const both = await d.runWithWarnings();
-    expect(both.warnings.join('\n')).toMatch(new RegExp(`Disk ${d.serial}: journal ${esc(d.jp)} line ${disk.line} fails its checksum .*the mirror ${esc(d.mirror)} has no good copy .*commit record of packs/000001\\.pack.*copied again from staging`));
+    expect(both.warnings.join('\n')).toMatch(
+      new RegExp(
+        `Disk ${d.serial}: journal ${esc(d.jp)} line ${disk.line} fails its checksum .*the mirror ${esc(d.mirror)} has no good copy .*commit record of packs/000001\\.pack.*copied again from staging`,
+      ),
+    );
     expect(both.res.copiedBytes, 'the first file is copied again').toBe(d.REMAINING + LENGTHS[0]);
     await expectOutputsMatchStaging(d);
   });
 
   it('journal: a flipped range MD5 or length in a commit record (both copies) → that file is copied again; the manifest holds the true values', async () => {
-    for (const [field, re] of [['range MD5', /"ranges":\["/], ['length', /"length":/]] as const) {
+    for (const [field, re] of [
+      ['range MD5', /"ranges":\["/],
+      ['length', /"length":/],
+    ] as const) {
       const c = await prepared({ haltAfterCommits: 2 });
       const jt = await readFile(c.jp, 'utf8');
       const last = jt.lastIndexOf('"t":"commit"'); // the second file's commit record
@@ -149,7 +208,9 @@ describe(`corrupt Disk Prep inputs are detected and named (OBC_FAULT_SEED=${SEED
       await writeFile(c.jp, disk.text);
       await writeFile(c.mirror, flipValue(await readFile(c.mirror, 'utf8'), re, last).text);
       const { res, warnings } = await c.runWithWarnings();
-      expect(warnings.join('\n'), field).toMatch(new RegExp(`journal ${esc(c.jp)} line ${disk.line} fails its checksum.*packs/000002\\.pack.*copied again`));
+      expect(warnings.join('\n'), field).toMatch(
+        new RegExp(`journal ${esc(c.jp)} line ${disk.line} fails its checksum.*packs/000002\\.pack.*copied again`),
+      );
       expect(res.copiedBytes, field).toBe(c.REMAINING + LENGTHS[1]);
       await expectOutputsMatchStaging(c);
     }
@@ -164,8 +225,12 @@ describe(`corrupt Disk Prep inputs are detected and named (OBC_FAULT_SEED=${SEED
     await writeFile(c.mirror, mirror.text);
     const { res, warnings } = await c.runWithWarnings();
     const all = warnings.join('\n');
-    expect(all).toMatch(new RegExp(`journal ${esc(c.jp)} line ${disk.line} fails its checksum.*mirror .* is used instead`));
-    expect(all).toMatch(new RegExp(`journal mirror ${esc(c.mirror)} is damaged at line\\(s\\) ${mirror.line};.*old mirror kept as`));
+    expect(all).toMatch(
+      new RegExp(`journal ${esc(c.jp)} line ${disk.line} fails its checksum.*mirror .* is used instead`),
+    );
+    expect(all).toMatch(
+      new RegExp(`journal mirror ${esc(c.mirror)} is damaged at line\\(s\\) ${mirror.line};.*old mirror kept as`),
+    );
     expect(res.copiedBytes).toBe(c.REMAINING);
     await expectOutputsMatchStaging(c);
   });
@@ -175,11 +240,30 @@ describe(`corrupt Disk Prep inputs are detected and named (OBC_FAULT_SEED=${SEED
       const c = await prepared({ haltAfterCommits: 2 });
       for (const p of [c.jp, c.mirror]) await writeFile(p, flipValue(await readFile(p, 'utf8'), /"md5":"/).text);
       const sas = await writeSasFile(dir, testCredential, c.job);
-      const r = await cli(['diskprep', `s:${c.stagingLocation}`, '--job', c.job, '--disk', c.disk, '--no-job', '--container-sas', sas, ...(json ? ['--json'] : [])], { env: { OBC_PASSPHRASE: TEST_PASSPHRASE } });
+      const r = await cli(
+        [
+          'diskprep',
+          `s:${c.stagingLocation}`,
+          '--job',
+          c.job,
+          '--disk',
+          c.disk,
+          '--no-job',
+          '--container-sas',
+          sas,
+          ...(json ? ['--json'] : []),
+        ],
+        { env: { OBC_PASSPHRASE: TEST_PASSPHRASE } },
+      );
       expect(r.code, r.stderr).toBe(3);
-      const named = new RegExp(`Disk ${c.serial}: journal ${esc(c.jp)} line 3 fails its checksum.*copied again from staging`);
+      const named = new RegExp(
+        `Disk ${c.serial}: journal ${esc(c.jp)} line 3 fails its checksum.*copied again from staging`,
+      );
       if (json) {
-        const warnings = r.stdout.split('\n').filter((l) => l.startsWith('{"type":"warning"')).map((l) => (JSON.parse(l) as { message: string }).message);
+        const warnings = r.stdout
+          .split('\n')
+          .filter((l) => l.startsWith('{"type":"warning"'))
+          .map((l) => (JSON.parse(l) as { message: string }).message);
         expect(warnings.join('\n')).toMatch(named);
         expect(resultOf(r)?.status).toBe('succeeded');
       } else expect(r.stderr).toMatch(new RegExp(`warning: ${named.source}`));
@@ -193,13 +277,18 @@ describe(`corrupt Disk Prep inputs are detected and named (OBC_FAULT_SEED=${SEED
       const text = await readFile(p, 'utf8');
       const { line } = flipValue(text, /"ranges":\["/);
       const lines = text.split('\n');
-      const { sum: _sum, ...rec } = JSON.parse(flipValue(text, /"ranges":\["/).text.split('\n')[line - 1]) as Record<string, unknown>;
+      const { sum: _sum, ...rec } = JSON.parse(flipValue(text, /"ranges":\["/).text.split('\n')[line - 1]) as Record<
+        string,
+        unknown
+      >;
       lines[line - 1] = encodeRecord(rec as unknown as JournalRecord).trimEnd();
       await writeFile(p, lines.join('\n'));
     }
     const err = await errOf(c.run());
     expect(err?.code, err?.message).toBe('CORRUPT_DATA');
-    expect(err?.message).toMatch(new RegExp(`Read-back of disk DPC\\d+X1 found 1 damaged range.*obc-session-1.*${c.job}.*packs.* bytes 0–`));
+    expect(err?.message).toMatch(
+      new RegExp(`Read-back of disk DPC\\d+X1 found 1 damaged range.*obc-session-1.*${c.job}.*packs.* bytes 0–`),
+    );
   });
 
   it('drives.json: truncated → named; a flipped sealed key → named; a flipped manifest hash → named before any job is created', async () => {
@@ -249,7 +338,9 @@ describe(`corrupt Disk Prep inputs are detected and named (OBC_FAULT_SEED=${SEED
       const key = await accountKey(sb, token);
       const imp = await importThroughDatacenter(sb, token, key, c.stagingLocation, c.job, TEST_PASSPHRASE, [c.disk]);
       expect(JSON.stringify(imp.drives)).toMatch(/ManifestCorrupted/);
-      expect(imp.bad.length, 'nothing imported from a drive whose manifest is corrupted').toBe((await findJob(c.stagingLocation, c.job)).seed.files.length);
+      expect(imp.bad.length, 'nothing imported from a drive whose manifest is corrupted').toBe(
+        (await findJob(c.stagingLocation, c.job)).seed.files.length,
+      );
     } finally {
       await sb.stop();
     }

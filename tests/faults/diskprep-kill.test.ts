@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../electron/services/sandbox/index.ts';
 import { mintToken } from '../../electron/services/sandbox/test-tokens.ts';
 import { parseManifest } from '../../electron/services/diskprep/manifest.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, writeSasFile } from '../../electron/services/diskprep/test-helpers.ts';
+import {
+  MiB,
+  TEST_PASSPHRASE,
+  makeDisks,
+  makeStaging,
+  writeSasFile,
+} from '../../electron/services/diskprep/test-helpers.ts';
 import { sandboxCredential } from '../../electron/services/sandbox/test-sas.ts';
 import { SEED, cli, resultOf, rng, tempDir } from './helpers.ts';
 import { accountKey, importThroughDatacenter } from './sandbox-import.ts';
@@ -76,13 +82,32 @@ async function setup(name: string): Promise<Setup> {
   const job = name;
   await makeStaging(stagingLocation, job, LENGTHS, { container: 'seed' });
   const disks = await makeDisks(root, DISK_CAPS, `${name.toUpperCase().replace(/-/g, '')}D`);
-  return { stagingLocation, job, disks, args: ['diskprep', `s:${stagingLocation}`, '--job', job, ...disks.flatMap((d) => ['--disk', d]), '--yes', '--no-job', '--container-sas', sasFile, '--json'] };
+  return {
+    stagingLocation,
+    job,
+    disks,
+    args: [
+      'diskprep',
+      `s:${stagingLocation}`,
+      '--job',
+      job,
+      ...disks.flatMap((d) => ['--disk', d]),
+      '--yes',
+      '--no-job',
+      '--container-sas',
+      sasFile,
+      '--json',
+    ],
+  };
 }
 
 const env = { OBC_PASSPHRASE: TEST_PASSPHRASE };
 
 /** Runs diskprep and kills it at the point: bytes on the disks ≥ `bytes`, or at the `phaseLine`-th phase change. */
-async function runKilled(s: Setup, point: { bytes?: number; phaseLine?: number }): Promise<{ killed: boolean; at: string; code: number | null; out: string }> {
+async function runKilled(
+  s: Setup,
+  point: { bytes?: number; phaseLine?: number },
+): Promise<{ killed: boolean; at: string; code: number | null; out: string }> {
   let at = '';
   const watchers: FSWatcher[] = [];
   let phases = 0;
@@ -121,7 +146,9 @@ async function runKilled(s: Setup, point: { bytes?: number; phaseLine?: number }
 
 /** Every staged file is on exactly one disk with the same bytes; each manifest lists what its disk holds. */
 async function checkDisks(s: Setup): Promise<void> {
-  const seed = JSON.parse(await readFile(join(s.stagingLocation, s.job, 'seed.json'), 'utf8')) as { files: Array<{ path: string; length: number }> };
+  const seed = JSON.parse(await readFile(join(s.stagingLocation, s.job, 'seed.json'), 'utf8')) as {
+    files: Array<{ path: string; length: number }>;
+  };
   const found = new Map<string, number>();
   for (const d of s.disks) {
     const m = parseManifest(await readFile(join(d, 'DriveManifest.xml'), 'utf8'));
@@ -130,7 +157,10 @@ async function checkDisks(s: Setup): Promise<void> {
       found.set(rel, (found.get(rel) ?? 0) + 1);
       const onDisk = await readFile(join(d, ...b.filePath.split('\\').filter(Boolean)));
       expect(onDisk.length, `${d}: ${b.filePath}`).toBe(b.length);
-      expect(onDisk.equals(await readFile(join(s.stagingLocation, s.job, rel))), `${d}: ${b.filePath} equals the staged file`).toBe(true);
+      expect(
+        onDisk.equals(await readFile(join(s.stagingLocation, s.job, rel))),
+        `${d}: ${b.filePath} equals the staged file`,
+      ).toBe(true);
     }
     const journal = await readFile(join(d, 'obc-journal.json'), 'utf8');
     expect(journal.trim().split('\n').pop(), `${d}: journal ends verified`).toMatch(/"t":"verified"/);
@@ -166,7 +196,10 @@ describe(`Disk Prep: kill -9 at ${POINTS} seeded points (OBC_FAULT_SEED=${SEED})
       if (k.killed) kills++;
       else expect(k.code, `point ${i} ended by itself: ${k.out.slice(-500)}`).toBe(0);
       const again = await cli(s.args, { env });
-      expect(again.code, `resume after point ${i} (${JSON.stringify(point)}, ${k.at}): ${again.stdout.slice(-600)}${again.stderr}`).toBe(0);
+      expect(
+        again.code,
+        `resume after point ${i} (${JSON.stringify(point)}, ${k.at}): ${again.stdout.slice(-600)}${again.stderr}`,
+      ).toBe(0);
       expect(resultOf(again)?.status).toBe('succeeded');
       await checkDisks(s);
       let dc = '';
@@ -177,9 +210,13 @@ describe(`Disk Prep: kill -9 at ${POINTS} seeded points (OBC_FAULT_SEED=${SEED})
         imported++;
         dc = '; datacenter imported every blob intact';
       }
-      outcomes.push(`#${i} ${JSON.stringify(point)} → ${k.killed ? `killed at ${k.at}` : 'completed before the kill'}; resume ok, read-back ok, disks = staging${dc}`);
+      outcomes.push(
+        `#${i} ${JSON.stringify(point)} → ${k.killed ? `killed at ${k.at}` : 'completed before the kill'}; resume ok, read-back ok, disks = staging${dc}`,
+      );
     }
-    console.log(`[faults] diskprep kill -9 seed=${SEED}: ${kills}/${POINTS} killed, ${imported} imported through the datacenter (reference: ${total} bytes, ${phaseLines} phase changes)\n  ${outcomes.join('\n  ')}`);
+    console.log(
+      `[faults] diskprep kill -9 seed=${SEED}: ${kills}/${POINTS} killed, ${imported} imported through the datacenter (reference: ${total} bytes, ${phaseLines} phase changes)\n  ${outcomes.join('\n  ')}`,
+    );
     expect(kills).toBeGreaterThanOrEqual(10);
   });
 });

@@ -60,110 +60,175 @@ async function makeCase(name: string, diskCaps: number[]): Promise<Case> {
 }
 
 const backup = (c: Case, overwrite = false) =>
-  cli(['backup', '--items', c.src, '--staging', c.stagingLocation, '--job', c.job, '--passphrase-file', pf, '--container', 'seed', '--pack-size', String(MiB), '--json', ...(overwrite ? ['--overwrite'] : [])]);
+  cli([
+    'backup',
+    '--items',
+    c.src,
+    '--staging',
+    c.stagingLocation,
+    '--job',
+    c.job,
+    '--passphrase-file',
+    pf,
+    '--container',
+    'seed',
+    '--pack-size',
+    String(MiB),
+    '--json',
+    ...(overwrite ? ['--overwrite'] : []),
+  ]);
 const diskprep = (c: Case, o: { yes?: boolean; haltAt?: string } = {}) =>
-  cli(['diskprep', `s:${c.stagingLocation}`, '--job', c.job, ...c.disks.flatMap((d) => ['--disk', d]), '--passphrase-file', pf, '--no-job', '--container-sas', sas, '--json', ...(o.yes === false ? [] : ['--yes'])], {
-    env: { OBC_TEST_HOOKS: o.haltAt ? '1' : undefined, OBC_DISKPREP_HALT_AT: o.haltAt },
-    onLine: (line, child) => {
-      if (o.haltAt && line.includes(`"type":"halt","at":"${o.haltAt}"`)) child.kill('SIGKILL');
+  cli(
+    [
+      'diskprep',
+      `s:${c.stagingLocation}`,
+      '--job',
+      c.job,
+      ...c.disks.flatMap((d) => ['--disk', d]),
+      '--passphrase-file',
+      pf,
+      '--no-job',
+      '--container-sas',
+      sas,
+      '--json',
+      ...(o.yes === false ? [] : ['--yes']),
+    ],
+    {
+      env: { OBC_TEST_HOOKS: o.haltAt ? '1' : undefined, OBC_DISKPREP_HALT_AT: o.haltAt },
+      onLine: (line, child) => {
+        if (o.haltAt && line.includes(`"type":"halt","at":"${o.haltAt}"`)) child.kill('SIGKILL');
+      },
     },
-  });
+  );
 
 /** Restores from the disks drives.json lists (no staging folder given) and compares with the source. */
 async function restoredFromDisks(c: Case, to: string): Promise<{ code: number | null; diff: string[]; out: string }> {
-  const drives = JSON.parse(await readFile(join(c.stagingLocation, `${c.job}.diskprep`, 'drives.json'), 'utf8')) as { drives: Array<{ driveId: string }> };
+  const drives = JSON.parse(await readFile(join(c.stagingLocation, `${c.job}.diskprep`, 'drives.json'), 'utf8')) as {
+    drives: Array<{ driveId: string }>;
+  };
   const serials = new Set(drives.drives.map((d) => d.driveId));
   const used = c.disks.filter((d, i) => serials.has(`${c.job.toUpperCase().replace(/-/g, '')}${i + 1}`));
-  const r = await cli(['restore', '--from-disk', ...used, '--job', c.job, '--passphrase-file', pf, '--to', to, '--json']);
+  const r = await cli([
+    'restore',
+    '--from-disk',
+    ...used,
+    '--job',
+    c.job,
+    '--passphrase-file',
+    pf,
+    '--to',
+    to,
+    '--json',
+  ]);
   if (r.code !== 0) return { code: r.code, diff: ['restore failed'], out: r.stdout.slice(-800) + r.stderr };
   return { code: r.code, diff: await diffTrees(c.src, join(to, catalogPathOf(c.src))), out: '' };
 }
 
 describe('Disk Prep after backup --overwrite (issue 13 §2)', () => {
-  it('killed Disk Prep, backup --overwrite, rerun: the disks of the earlier backup are refused by name, then re-prepared and restore the new backup', { timeout: 240_000 }, async () => {
-    const c = await makeCase('ow-kill', [5 * MiB, 5 * MiB, 5 * MiB]);
-    await corpus(c.src, 1, 6);
-    expect((await backup(c)).code).toBe(0);
-    const killed = await diskprep(c, { haltAt: 'committed:1' });
-    expect(killed.signal, killed.stdout.slice(-400) + killed.stderr).toBe('SIGKILL');
-    await corpus(c.src, 2, 6); // same number of files and sizes: same pack names and lengths, other bytes
-    const ow = await backup(c, true);
-    expect(ow.code, ow.stdout.slice(-400) + ow.stderr).toBe(0);
-
-    const refused = await diskprep(c, { yes: false });
-    expect(refused.code, refused.stdout.slice(-600)).not.toBe(0);
-    const msg = resultOf(refused)?.error?.message ?? refused.stdout + refused.stderr;
-    expect(msg).toMatch(/backup [0-9a-f]{8,}.*backup [0-9a-f]{8,}/s); // both backups named
-    expect(msg).toMatch(/--yes|erase/i); // and what to do
-
-    const again = await diskprep(c);
-    expect(again.code, again.stdout.slice(-800) + again.stderr).toBe(0);
-    const back = await restoredFromDisks(c, join(dir, 'ow-kill', 'restored'));
-    expect(back.diff, back.out).toEqual([]);
-  });
-
-  it('finished Disk Prep, backup --overwrite, Disk Prep again: the earlier disks are not kept as verified', { timeout: 240_000 }, async () => {
-    const c = await makeCase('ow-done', [8 * MiB, 8 * MiB]);
-    await corpus(c.src, 3, 5);
-    expect((await backup(c)).code).toBe(0);
-    const first = await diskprep(c);
-    expect(first.code, first.stdout.slice(-400) + first.stderr).toBe(0);
-    await corpus(c.src, 4, 5);
-    expect((await backup(c, true)).code).toBe(0);
-    const again = await diskprep(c);
-    expect(again.code, again.stdout.slice(-800) + again.stderr).toBe(0);
-    const back = await restoredFromDisks(c, join(dir, 'ow-done', 'restored'));
-    expect(back.diff, back.out).toEqual([]);
-    // drives.json describes the new backup only.
-    const drives = JSON.parse(await readFile(join(c.stagingLocation, `${c.job}.diskprep`, 'drives.json'), 'utf8'));
-    const seed = JSON.parse(await readFile(join(c.stagingLocation, c.job, 'seed.json'), 'utf8'));
-    expect(drives.backup?.salt).toBe(seed.crypto.salt);
-  });
-
-  it('backup --overwrite with another pack count between Disk Prep runs: no crash, the disks restore the new backup', { timeout: 240_000 }, async () => {
-    const c = await makeCase('ow-count', [6 * MiB, 6 * MiB, 6 * MiB]);
-    await corpus(c.src, 5, 8);
-    expect((await backup(c)).code).toBe(0);
-    const killed = await diskprep(c, { haltAt: 'committed:2' });
-    expect(killed.signal).toBe('SIGKILL');
-    await corpus(c.src, 6, 3);
-    expect((await backup(c, true)).code).toBe(0);
-    const again = await diskprep(c);
-    expect(again.code, again.stdout.slice(-800) + again.stderr).toBe(0);
-    expect(again.stderr).not.toMatch(/TypeError|Cannot read properties/);
-    const back = await restoredFromDisks(c, join(dir, 'ow-count', 'restored'));
-    expect(back.diff, back.out).toEqual([]);
-  });
-
-  it(`kill -9 of Disk Prep at ${POINTS} seeded points (OBC_FAULT_SEED=${SEED}), backup --overwrite, rerun: every time the disks restore the new backup`, { timeout: 600_000 }, async () => {
-    const ref = await makeCase('ow-ref', [5 * MiB, 5 * MiB, 5 * MiB]);
-    await corpus(ref.src, 100, 6);
-    expect((await backup(ref)).code).toBe(0);
-    expect((await diskprep(ref)).code).toBe(0);
-    const total = ref.disks.reduce((s, d) => s + bytesUnder(d), 0);
-    const r = rng(SEED ^ 0x0e71);
-    const outcomes: string[] = [];
-    let kills = 0;
-    for (let i = 0; i < POINTS; i++) {
-      const c = await makeCase(`owk-${i}`, [5 * MiB, 5 * MiB, 5 * MiB]);
-      await corpus(c.src, 200 + i, 6);
+  it(
+    'killed Disk Prep, backup --overwrite, rerun: the disks of the earlier backup are refused by name, then re-prepared and restore the new backup',
+    { timeout: 240_000 },
+    async () => {
+      const c = await makeCase('ow-kill', [5 * MiB, 5 * MiB, 5 * MiB]);
+      await corpus(c.src, 1, 6);
       expect((await backup(c)).code).toBe(0);
-      const threshold = Math.floor(r() * total);
-      const k = await killedAtBytes(c, threshold);
-      if (k.killed) kills++;
-      // The replacing backup: other bytes, and every other time another number of packs.
-      await corpus(c.src, 300 + i, i % 2 ? 4 : 6);
+      const killed = await diskprep(c, { haltAt: 'committed:1' });
+      expect(killed.signal, killed.stdout.slice(-400) + killed.stderr).toBe('SIGKILL');
+      await corpus(c.src, 2, 6); // same number of files and sizes: same pack names and lengths, other bytes
       const ow = await backup(c, true);
-      expect(ow.code, `point ${i}: ${ow.stdout.slice(-300)}${ow.stderr}`).toBe(0);
+      expect(ow.code, ow.stdout.slice(-400) + ow.stderr).toBe(0);
+
+      const refused = await diskprep(c, { yes: false });
+      expect(refused.code, refused.stdout.slice(-600)).not.toBe(0);
+      const msg = resultOf(refused)?.error?.message ?? refused.stdout + refused.stderr;
+      expect(msg).toMatch(/backup [0-9a-f]{8,}.*backup [0-9a-f]{8,}/s); // both backups named
+      expect(msg).toMatch(/--yes|erase/i); // and what to do
+
       const again = await diskprep(c);
-      expect(again.code, `point ${i} (${threshold} bytes): ${again.stdout.slice(-600)}${again.stderr}`).toBe(0);
-      const back = await restoredFromDisks(c, join(dir, `owk-${i}`, 'restored'));
-      expect(back.diff, `point ${i}: ${back.out}`).toEqual([]);
-      outcomes.push(`#${i} ${threshold} bytes → ${k.killed ? `killed at ${k.at} bytes` : 'completed before the kill'}; overwrite (${i % 2 ? 4 : 6} files); rerun ok; restore from the disks = new source`);
-    }
-    console.log(`[faults] diskprep kill -9 + backup --overwrite seed=${SEED}: ${kills}/${POINTS} killed, ${POINTS} restores compared (reference ${total} bytes)\n  ${outcomes.join('\n  ')}`);
-    expect(kills).toBeGreaterThanOrEqual(Math.ceil(POINTS / 2));
-  });
+      expect(again.code, again.stdout.slice(-800) + again.stderr).toBe(0);
+      const back = await restoredFromDisks(c, join(dir, 'ow-kill', 'restored'));
+      expect(back.diff, back.out).toEqual([]);
+    },
+  );
+
+  it(
+    'finished Disk Prep, backup --overwrite, Disk Prep again: the earlier disks are not kept as verified',
+    { timeout: 240_000 },
+    async () => {
+      const c = await makeCase('ow-done', [8 * MiB, 8 * MiB]);
+      await corpus(c.src, 3, 5);
+      expect((await backup(c)).code).toBe(0);
+      const first = await diskprep(c);
+      expect(first.code, first.stdout.slice(-400) + first.stderr).toBe(0);
+      await corpus(c.src, 4, 5);
+      expect((await backup(c, true)).code).toBe(0);
+      const again = await diskprep(c);
+      expect(again.code, again.stdout.slice(-800) + again.stderr).toBe(0);
+      const back = await restoredFromDisks(c, join(dir, 'ow-done', 'restored'));
+      expect(back.diff, back.out).toEqual([]);
+      // drives.json describes the new backup only.
+      const drives = JSON.parse(await readFile(join(c.stagingLocation, `${c.job}.diskprep`, 'drives.json'), 'utf8'));
+      const seed = JSON.parse(await readFile(join(c.stagingLocation, c.job, 'seed.json'), 'utf8'));
+      expect(drives.backup?.salt).toBe(seed.crypto.salt);
+    },
+  );
+
+  it(
+    'backup --overwrite with another pack count between Disk Prep runs: no crash, the disks restore the new backup',
+    { timeout: 240_000 },
+    async () => {
+      const c = await makeCase('ow-count', [6 * MiB, 6 * MiB, 6 * MiB]);
+      await corpus(c.src, 5, 8);
+      expect((await backup(c)).code).toBe(0);
+      const killed = await diskprep(c, { haltAt: 'committed:2' });
+      expect(killed.signal).toBe('SIGKILL');
+      await corpus(c.src, 6, 3);
+      expect((await backup(c, true)).code).toBe(0);
+      const again = await diskprep(c);
+      expect(again.code, again.stdout.slice(-800) + again.stderr).toBe(0);
+      expect(again.stderr).not.toMatch(/TypeError|Cannot read properties/);
+      const back = await restoredFromDisks(c, join(dir, 'ow-count', 'restored'));
+      expect(back.diff, back.out).toEqual([]);
+    },
+  );
+
+  it(
+    `kill -9 of Disk Prep at ${POINTS} seeded points (OBC_FAULT_SEED=${SEED}), backup --overwrite, rerun: every time the disks restore the new backup`,
+    { timeout: 600_000 },
+    async () => {
+      const ref = await makeCase('ow-ref', [5 * MiB, 5 * MiB, 5 * MiB]);
+      await corpus(ref.src, 100, 6);
+      expect((await backup(ref)).code).toBe(0);
+      expect((await diskprep(ref)).code).toBe(0);
+      const total = ref.disks.reduce((s, d) => s + bytesUnder(d), 0);
+      const r = rng(SEED ^ 0x0e71);
+      const outcomes: string[] = [];
+      let kills = 0;
+      for (let i = 0; i < POINTS; i++) {
+        const c = await makeCase(`owk-${i}`, [5 * MiB, 5 * MiB, 5 * MiB]);
+        await corpus(c.src, 200 + i, 6);
+        expect((await backup(c)).code).toBe(0);
+        const threshold = Math.floor(r() * total);
+        const k = await killedAtBytes(c, threshold);
+        if (k.killed) kills++;
+        // The replacing backup: other bytes, and every other time another number of packs.
+        await corpus(c.src, 300 + i, i % 2 ? 4 : 6);
+        const ow = await backup(c, true);
+        expect(ow.code, `point ${i}: ${ow.stdout.slice(-300)}${ow.stderr}`).toBe(0);
+        const again = await diskprep(c);
+        expect(again.code, `point ${i} (${threshold} bytes): ${again.stdout.slice(-600)}${again.stderr}`).toBe(0);
+        const back = await restoredFromDisks(c, join(dir, `owk-${i}`, 'restored'));
+        expect(back.diff, `point ${i}: ${back.out}`).toEqual([]);
+        outcomes.push(
+          `#${i} ${threshold} bytes → ${k.killed ? `killed at ${k.at} bytes` : 'completed before the kill'}; overwrite (${i % 2 ? 4 : 6} files); rerun ok; restore from the disks = new source`,
+        );
+      }
+      console.log(
+        `[faults] diskprep kill -9 + backup --overwrite seed=${SEED}: ${kills}/${POINTS} killed, ${POINTS} restores compared (reference ${total} bytes)\n  ${outcomes.join('\n  ')}`,
+      );
+      expect(kills).toBeGreaterThanOrEqual(Math.ceil(POINTS / 2));
+    },
+  );
 });
 
 function bytesUnder(d: string): number {
@@ -190,21 +255,37 @@ function bytesUnder(d: string): number {
 async function killedAtBytes(c: Case, threshold: number): Promise<{ killed: boolean; at: number }> {
   let at = -1;
   const watchers: FSWatcher[] = [];
-  const r = await cli(['diskprep', `s:${c.stagingLocation}`, '--job', c.job, ...c.disks.flatMap((d) => ['--disk', d]), '--passphrase-file', pf, '--no-job', '--container-sas', sas, '--json', '--yes'], {
-    onChild: (child) => {
-      for (const d of c.disks)
-        watchers.push(
-          watch(d, { recursive: true }, () => {
-            if (at >= 0 || child.exitCode !== null) return;
-            const b = c.disks.reduce((sum, x) => sum + bytesUnder(x), 0);
-            if (b >= threshold) {
-              at = b;
-              child.kill('SIGKILL');
-            }
-          }),
-        );
+  const r = await cli(
+    [
+      'diskprep',
+      `s:${c.stagingLocation}`,
+      '--job',
+      c.job,
+      ...c.disks.flatMap((d) => ['--disk', d]),
+      '--passphrase-file',
+      pf,
+      '--no-job',
+      '--container-sas',
+      sas,
+      '--json',
+      '--yes',
+    ],
+    {
+      onChild: (child) => {
+        for (const d of c.disks)
+          watchers.push(
+            watch(d, { recursive: true }, () => {
+              if (at >= 0 || child.exitCode !== null) return;
+              const b = c.disks.reduce((sum, x) => sum + bytesUnder(x), 0);
+              if (b >= threshold) {
+                at = b;
+                child.kill('SIGKILL');
+              }
+            }),
+          );
+      },
     },
-  });
+  );
   for (const w of watchers) w.close();
   return { killed: r.signal === 'SIGKILL', at };
 }

@@ -34,13 +34,30 @@ beforeAll(async () => {
   const rnd = prng(313);
   for (let i = 0; i < 3; i++) await writeFile(join(src, `f${i}.bin`), rnd(MiB - 100 * i));
   pristine = join(dir, 'pristine');
-  const b = await cli(['backup', '--items', src, '--staging', pristine, '--job', JOB, '--passphrase-file', pf, '--container', 'seed', '--pack-size', String(MiB), '--json']);
+  const b = await cli([
+    'backup',
+    '--items',
+    src,
+    '--staging',
+    pristine,
+    '--job',
+    JOB,
+    '--passphrase-file',
+    pf,
+    '--container',
+    'seed',
+    '--pack-size',
+    String(MiB),
+    '--json',
+  ]);
   expect(b.code, b.stdout.slice(-300) + b.stderr).toBe(0);
 }, 120_000);
 afterAll(async () => cleanup?.());
 
 /** A copy of the backup with seed.json changed by `edit` (and its own checksum dropped), plus an empty folder disk. */
-async function edited(edit: (seed: { files: Array<{ path: string; length: number }>; crypto: { N: number } }) => void): Promise<{ stagingLocation: string; disk: string }> {
+async function edited(
+  edit: (seed: { files: Array<{ path: string; length: number }>; crypto: { N: number } }) => void,
+): Promise<{ stagingLocation: string; disk: string }> {
   const root = join(dir, `case-${n++}`);
   const stagingLocation = join(root, 'staging');
   await cp(pristine, stagingLocation, { recursive: true });
@@ -54,7 +71,22 @@ async function edited(edit: (seed: { files: Array<{ path: string; length: number
   return { stagingLocation, disk };
 }
 
-const diskprep = (c: { stagingLocation: string; disk: string }) => cli(['diskprep', `s:${c.stagingLocation}`, '--job', JOB, '--disk', c.disk, '--passphrase-file', pf, '--no-job', '--container-sas', sas, '--yes', '--json']);
+const diskprep = (c: { stagingLocation: string; disk: string }) =>
+  cli([
+    'diskprep',
+    `s:${c.stagingLocation}`,
+    '--job',
+    JOB,
+    '--disk',
+    c.disk,
+    '--passphrase-file',
+    pf,
+    '--no-job',
+    '--container-sas',
+    sas,
+    '--yes',
+    '--json',
+  ]);
 const untouched = async (disk: string) => expect((await readdir(disk)).sort()).toEqual(['obc-disk.json']);
 
 describe('Disk Prep checks seed.json against the catalog before copying (issue 13 §3)', () => {
@@ -63,20 +95,28 @@ describe('Disk Prep checks seed.json against the catalog before copying (issue 1
     const r = await diskprep(c);
     expect(r.code, r.stdout.slice(-500)).toBe(1);
     const msg = resultOf(r)?.error?.message ?? r.stdout;
-    expect(msg).toMatch(/does not match the backup's catalog: \d+ pack\(s\) the catalog needs are not listed: packs\/pack-000001\.bin/);
+    expect(msg).toMatch(
+      /does not match the backup's catalog: \d+ pack\(s\) the catalog needs are not listed: packs\/pack-000001\.bin/,
+    );
     await untouched(c.disk);
   });
 
-  it('a pack length changed in seed.json: refused, naming the pack and both lengths', { timeout: 120_000 }, async () => {
-    const c = await edited((s) => {
-      const p = s.files.find((f) => f.path.startsWith('packs/'))!;
-      p.length += 512;
-    });
-    const r = await diskprep(c);
-    expect(r.code).toBe(1);
-    expect(resultOf(r)?.error?.message ?? r.stdout).toMatch(/pack\(s\) have another length: packs\/pack-000001\.bin: seed\.json says \d+ bytes, the catalog \d+/);
-    await untouched(c.disk);
-  });
+  it(
+    'a pack length changed in seed.json: refused, naming the pack and both lengths',
+    { timeout: 120_000 },
+    async () => {
+      const c = await edited((s) => {
+        const p = s.files.find((f) => f.path.startsWith('packs/'))!;
+        p.length += 512;
+      });
+      const r = await diskprep(c);
+      expect(r.code).toBe(1);
+      expect(resultOf(r)?.error?.message ?? r.stdout).toMatch(
+        /pack\(s\) have another length: packs\/pack-000001\.bin: seed\.json says \d+ bytes, the catalog \d+/,
+      );
+      await untouched(c.disk);
+    },
+  );
 });
 
 describe('an altered scrypt N is named, not derived (issue 13 §5)', () => {

@@ -7,7 +7,13 @@ import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runDiskPrep, type DiskPrepOptions } from '../../electron/services/diskprep/engine.ts';
 import { FolderDiskProvider } from '../../electron/services/diskprep/folder-disk.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, testCredential } from '../../electron/services/diskprep/test-helpers.ts';
+import {
+  MiB,
+  TEST_PASSPHRASE,
+  makeDisks,
+  makeStaging,
+  testCredential,
+} from '../../electron/services/diskprep/test-helpers.ts';
 import { tempDir } from './helpers.ts';
 
 let dir: string;
@@ -24,12 +30,26 @@ const LENGTHS = [2 * MiB, 2 * MiB + 512, 1 * MiB, 512];
 async function setup(name: string, stagingLocation: string) {
   await makeStaging(stagingLocation, name, LENGTHS, { container: 'seed' });
   const disks = await makeDisks(join(dir, name), [16 * MiB], `${name.toUpperCase().replace(/-/g, '')}D`);
-  const opts = (extra: Partial<DiskPrepOptions> = {}): DiskPrepOptions => ({ stagingLocation, job: name, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE, workers: 2, ...extra });
+  const opts = (extra: Partial<DiskPrepOptions> = {}): DiskPrepOptions => ({
+    stagingLocation,
+    job: name,
+    disks: disks.map((id) => ({ id })),
+    providers: { folder: new FolderDiskProvider() },
+    credential: testCredential,
+    passphrase: TEST_PASSPHRASE,
+    workers: 2,
+    ...extra,
+  });
   return { disk: disks[0], opts };
 }
 
 function committedPaths(journal: string): string[] {
-  return journal.trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.t === 'commit').map((r) => r.path);
+  return journal
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .filter((r) => r.t === 'commit')
+    .map((r) => r.path);
 }
 
 describe('Disk Prep: the staging side fails mid-copy', () => {
@@ -43,14 +63,21 @@ describe('Disk Prep: the staging side fails mid-copy', () => {
           if (name === 'copy-partial:1') await rename(victim, `${victim}.away`);
         },
       }),
-    ).then(() => null, (e: { code: string; message: string }) => e);
+    ).then(
+      () => null,
+      (e: { code: string; message: string }) => e,
+    );
     expect(err?.message, JSON.stringify(err)).toContain('000003.pack');
     const committed = committedPaths(await readFile(join(s.disk, 'obc-journal.json'), 'utf8'));
     expect(committed).not.toContain('packs/000003.pack');
     await rename(`${victim}.away`, victim);
     const res = await runDiskPrep(s.opts());
     expect(res.drives).toHaveLength(1);
-    expect((await readFile(join(s.disk, 'obc-session-1', 'dps-vanish', 'packs', '000003.pack'))).equals(await readFile(victim))).toBe(true);
+    expect(
+      (await readFile(join(s.disk, 'obc-session-1', 'dps-vanish', 'packs', '000003.pack'))).equals(
+        await readFile(victim),
+      ),
+    ).toBe(true);
   });
   // Not covered: making the staging volume read-only mid-copy. `mount -o remount,ro` is refused (EBUSY) while the
   // journal mirror beside staging is open for writing, which it is for the whole disk run.

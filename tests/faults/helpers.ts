@@ -39,7 +39,14 @@ export interface Run {
 }
 
 /** Runs the CLI as a child; `onLine` sees each stdout line, `onChild` gets the process (to kill it from outside). */
-export function cli(args: string[], o: { env?: Record<string, string | undefined>; onLine?: (line: string, child: ChildProcess) => void; onChild?: (c: ChildProcess) => void } = {}): Promise<Run> {
+export function cli(
+  args: string[],
+  o: {
+    env?: Record<string, string | undefined>;
+    onLine?: (line: string, child: ChildProcess) => void;
+    onChild?: (c: ChildProcess) => void;
+  } = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries({ ...process.env, ...o.env })) if (v !== undefined) env[k] = v;
@@ -58,8 +65,16 @@ export function cli(args: string[], o: { env?: Record<string, string | undefined
 }
 
 /** The last `{"type":"result"…}` line of a `--json` run. */
-export function resultOf(r: Run): { status: string; result: Record<string, unknown> | null; error: { code: string; message: string } | null } | undefined {
-  const line = r.stdout.trim().split('\n').reverse().find((l) => l.startsWith('{"type":"result"'));
+export function resultOf(
+  r: Run,
+):
+  | { status: string; result: Record<string, unknown> | null; error: { code: string; message: string } | null }
+  | undefined {
+  const line = r.stdout
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{"type":"result"'));
   return line ? JSON.parse(line) : undefined;
 }
 
@@ -71,11 +86,13 @@ export async function makeCorpus(src: string, seed: number, mib = 8): Promise<vo
   await mkdir(join(src, 'empty-dir'), { recursive: true });
   const big = Math.max(1, Math.floor(mib * 0.75));
   const r = rng(seed);
-  for (let i = 0; i < big; i++) await writeFile(join(src, 'bin', `blob-${i}.bin`), rnd((1 << 20) + Math.floor(r() * 200_000)));
+  for (let i = 0; i < big; i++)
+    await writeFile(join(src, 'bin', `blob-${i}.bin`), rnd((1 << 20) + Math.floor(r() * 200_000)));
   const dup = rnd(700_000);
   await writeFile(join(src, 'bin', 'dup-a.bin'), dup);
   await writeFile(join(src, 'bin', 'dup-b.bin'), dup);
-  for (let i = 0; i < 40; i++) await writeFile(join(src, 'docs', `note-${i}.txt`), `line ${i} of the fault corpus\n`.repeat(500 + 37 * i));
+  for (let i = 0; i < 40; i++)
+    await writeFile(join(src, 'docs', `note-${i}.txt`), `line ${i} of the fault corpus\n`.repeat(500 + 37 * i));
   await writeFile(join(src, 'docs', 'deep', 'er', 'unicodé ünïcode 文件.txt'), 'ü'.repeat(10_000));
   await writeFile(join(src, 'docs', 'empty.txt'), '');
   await symlink('../docs/note-1.txt', join(src, 'bin', 'link-to-note'));

@@ -18,7 +18,14 @@ import { restoreJob } from '../../electron/services/backup/restore.ts';
 import { checkPackFile } from '../../electron/services/backup/pack-writer.ts';
 import { unlockJob } from '../../electron/services/backup/crypto.ts';
 import { readSeed } from '../../electron/services/backup/job-files.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, testCredential, writeSasFile } from '../../electron/services/diskprep/test-helpers.ts';
+import {
+  MiB,
+  TEST_PASSPHRASE,
+  makeDisks,
+  makeStaging,
+  testCredential,
+  writeSasFile,
+} from '../../electron/services/diskprep/test-helpers.ts';
 import { PASSPHRASE, SEED, cli, makeCorpus, resultOf, tempDir, writePassFile } from './helpers.ts';
 
 const mounts: string[] = [];
@@ -74,7 +81,20 @@ afterAll(async () => {
   await cleanup?.();
 });
 
-const backupArgs = (stagingLocation: string, job: string) => ['backup', '--items', src, '--staging', stagingLocation, '--job', job, '--passphrase-file', pf, '--pack-size', String(1 << 20), '--json'];
+const backupArgs = (stagingLocation: string, job: string) => [
+  'backup',
+  '--items',
+  src,
+  '--staging',
+  stagingLocation,
+  '--job',
+  job,
+  '--passphrase-file',
+  pf,
+  '--pack-size',
+  String(1 << 20),
+  '--json',
+];
 
 /**
  * Runs Back Up Now and injects `fault` at the engine point `at` (default `pack:1`: one pack committed to resume
@@ -172,7 +192,12 @@ describe('volume faults', () => {
     mountTmpfs(stagingLocation, '64m');
     // The kernel refuses `remount,ro` while a file is open for writing, and at `pack:N` the next pack already is:
     // inject it once every pack is committed and the catalog written, so completing seed.json is what fails.
-    const { r, fired } = await backupWithFault(stagingLocation, 'ro-job', () => remountReadOnly(stagingLocation), 'catalog');
+    const { r, fired } = await backupWithFault(
+      stagingLocation,
+      'ro-job',
+      () => remountReadOnly(stagingLocation),
+      'catalog',
+    );
     expect(fired).toBe(true);
     const res = resultOf(r);
     expect(r.code, r.stdout.slice(-600)).toBe(1);
@@ -196,7 +221,8 @@ describe('volume faults', () => {
           writeFileSync(jobDir, 'not a folder');
           return;
         } catch (err) {
-          if (i >= 50 || !['ENOTEMPTY', 'EISDIR', 'EEXIST'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+          if (i >= 50 || !['ENOTEMPTY', 'EISDIR', 'EEXIST'].includes((err as NodeJS.ErrnoException).code ?? ''))
+            throw err;
         }
       }
     };
@@ -220,21 +246,45 @@ describe('volume faults', () => {
     mountTmpfs(join(root, 'mnt'), '5m'); // the folder disk claims 12 MiB; the real volume holds 5
     const [disk] = await makeDisks(join(root, 'mnt'), [12 * MiB], 'FULLD');
     const sas = await writeSasFile(root, testCredential, 'dpfull'); // the manifests' container SAS, no sign-in
-    const args = ['diskprep', `s:${stagingLocation}`, '--job', 'dpfull', '--disk', disk, '--yes', '--no-job', '--container-sas', sas, '--json'];
+    const args = [
+      'diskprep',
+      `s:${stagingLocation}`,
+      '--job',
+      'dpfull',
+      '--disk',
+      disk,
+      '--yes',
+      '--no-job',
+      '--container-sas',
+      sas,
+      '--json',
+    ];
     const env = { OBC_PASSPHRASE: TEST_PASSPHRASE };
     const r = await cli(args, { env });
     expect(r.code, r.stdout.slice(-800) + r.stderr).toBe(1);
-    const err = JSON.parse(r.stdout.trim().split('\n').filter((l) => l.includes('"type":"error"')).pop() ?? '{}').error ?? resultOf(r)?.error;
+    const err =
+      JSON.parse(
+        r.stdout
+          .trim()
+          .split('\n')
+          .filter((l) => l.includes('"type":"error"'))
+          .pop() ?? '{}',
+      ).error ?? resultOf(r)?.error;
     expect(err?.code, JSON.stringify(err)).toBe('NO_SPACE');
     expect(err?.message).toMatch(/FULLD|disk1/);
     // The journal commits only what was copied whole.
-    const journal = (await readFile(join(disk, 'obc-journal.json'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const journal = (await readFile(join(disk, 'obc-journal.json'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const committed = journal.filter((x) => x.t === 'commit').map((x) => x.path);
     const started = journal.filter((x) => x.t === 'start').map((x) => x.path);
     expect(started.length).toBeGreaterThan(committed.length);
     for (const c of journal.filter((x) => x.t === 'commit')) {
       const onDisk = await readFile(join(disk, 'obc-session-1', 'dpfull', ...c.path.split('/')));
-      expect(onDisk.equals(await readFile(join(stagingLocation, 'dpfull', c.path))), `${c.path} committed whole`).toBe(true);
+      expect(onDisk.equals(await readFile(join(stagingLocation, 'dpfull', c.path))), `${c.path} committed whole`).toBe(
+        true,
+      );
     }
     remount(join(root, 'mnt'), 'size=16m');
     const again = await cli(args, { env });

@@ -7,7 +7,12 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ContainerSASPermissions, StorageSharedKeyCredential, generateBlobSASQueryParameters, type ContainerClient } from '@azure/storage-blob';
+import {
+  ContainerSASPermissions,
+  StorageSharedKeyCredential,
+  generateBlobSASQueryParameters,
+  type ContainerClient,
+} from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackup } from '../../electron/services/backup/engine.ts';
 import { FAST_KDF, PASS, prng, tempDir } from '../../electron/services/backup/test-utils.ts';
@@ -39,7 +44,15 @@ async function setUp(job: string, opener: (cc: ContainerClient) => Partial<Param
   await mkdir(src, { recursive: true });
   await writeFile(join(src, 'base.bin'), prng(3)(200_000));
   const stagingLocation = join(dir, `${job}-staging`);
-  await runBackup({ items: [src], stagingLocation, job: { name: job }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, snapshots: false });
+  await runBackup({
+    items: [src],
+    stagingLocation,
+    job: { name: job },
+    passphrase: PASS,
+    kdf: FAST_KDF,
+    packSize: 1 << 20,
+    snapshots: false,
+  });
   const cc = await storage.container(job);
   await importStagedJob(cc, join(stagingLocation, job), job);
   const dataDir = join(dir, `${job}-data`);
@@ -54,7 +67,21 @@ async function setUp(job: string, opener: (cc: ContainerClient) => Partial<Param
   };
   connectScheduler(svc, { azure: async () => ({ getJob }) as never, dataDir, ...opener(cc) });
   const base = samplePolicy({ items: [{ path: src, kind: 'folder' }] }, stagingLocation);
-  await svc.save({ ...base, initialBackup: { type: 'ownDisks', ownDisk: { ...base.initialBackup.ownDisk!, storageAccount: storage.account, container: job, importJobName: job } } }, PASS);
+  await svc.save(
+    {
+      ...base,
+      initialBackup: {
+        type: 'ownDisks',
+        ownDisk: {
+          ...base.initialBackup.ownDisk!,
+          storageAccount: storage.account,
+          container: job,
+          importJobName: job,
+        },
+      },
+    },
+    PASS,
+  );
   /** What the scheduler's next check of the import job finds, then that check (a due run) itself. */
   const importJob = async (state: string) => {
     probed = state;
@@ -64,13 +91,20 @@ async function setUp(job: string, opener: (cc: ContainerClient) => Partial<Param
   return { src, cc, svc, tasks, importJob, jobFinds };
 }
 
-const byKey = (cc: ContainerClient): ContainerOpener => async ({ seed }) => ({ container: cc, job: seed!.jobName });
+const byKey =
+  (cc: ContainerClient): ContainerOpener =>
+  async ({ seed }) => ({ container: cc, job: seed!.jobName });
 
 describe('Back Up Now online (PolicyService.backUpNow)', () => {
   it('is refused until the import is Completed; then makes a restore point with its Retain Backup Till and a Jobs record', async () => {
     const job = 'bun-online';
     const { src, cc, svc, tasks, importJob, jobFinds } = await setUp(job, (c) => ({ openContainer: byKey(c) }));
-    await expect(svc.backUpNow()).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/not known to be Completed yet \(last seen: not checked\).*initial backup to the staging location/) });
+    await expect(svc.backUpNow()).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(
+        /not known to be Completed yet \(last seen: not checked\).*initial backup to the staging location/,
+      ),
+    });
     expect((await importJob('Shipping'))?.outcome).toBe('waitingForImport');
     await expect(svc.backUpNow()).rejects.toThrow(/last seen: Shipping/);
     // "Check the import job now": a check that fails records nothing; a Completed job is recorded without a due run.
@@ -84,14 +118,22 @@ describe('Back Up Now online (PolicyService.backUpNow)', () => {
     await writeFile(join(src, 'after-import.bin'), prng(4)(300_000));
     const { taskId, runId } = await svc.backUpNow({ retainUntil: '2099-12-31' });
     // One run at a time in this program: a second Back Up Now while the first runs is refused, nothing started.
-    await expect(svc.backUpNow()).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/already running/) });
+    await expect(svc.backUpNow()).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/already running/),
+    });
     const done = await tasks.waitFor(taskId);
     expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
     expect(done.title).toBe('Back Up Now (online restore point)');
     expect(Object.keys(done.counters)).toEqual(expect.arrayContaining(['bytesScanned', 'newBytes', 'uploadedBytes']));
     await svc.scheduler.idle();
     const rec = svc.store.policy!.lastRuns.find((r) => r.id === runId)!;
-    expect(rec).toMatchObject({ outcome: 'succeeded', taskId, ranBy: expect.stringMatching(/^test console on /), details: { startedFrom: 'Back Up Now', importJobState: 'Completed' } });
+    expect(rec).toMatchObject({
+      outcome: 'succeeded',
+      taskId,
+      ranBy: expect.stringMatching(/^test console on /),
+      details: { startedFrom: 'Back Up Now', importJobState: 'Completed' },
+    });
     const point = String(rec.details!.restorePoint);
     const repo = await OnlineRepo.open(cc, job, PASS);
     const header = await repo.pointHeader(point);
@@ -110,7 +152,10 @@ describe('Back Up Now online (PolicyService.backUpNow)', () => {
       const { taskId } = await svc.backUpNow();
       const done = await tasks.waitFor(taskId);
       expect(done.status).toBe('failed');
-      expect(done.error).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/Another backup is writing to .*obc agent \(test\).*this run sent nothing/) });
+      expect(done.error).toMatchObject({
+        code: 'CONFLICT',
+        message: expect.stringMatching(/Another backup is writing to .*obc agent \(test\).*this run sent nothing/),
+      });
     } finally {
       await lock.release();
     }
@@ -121,29 +166,52 @@ describe('Back Up Now online (PolicyService.backUpNow)', () => {
     // The console's own Azure layer, with no Entra application certificate recorded on this machine.
     const azureDir = join(dir, 'azure-none');
     await mkdir(azureDir);
-    const azure = new AzureService({ dataDir: azureDir, settings: () => ({ cloud: 'AzurePublic' }), openUrl: async () => undefined, protector: testProtector });
+    const azure = new AzureService({
+      dataDir: azureDir,
+      settings: () => ({ cloud: 'AzurePublic' }),
+      openUrl: async () => undefined,
+      protector: testProtector,
+    });
     let sasUrl: string | null = null;
     const job = 'bun-creds';
     const { svc, tasks, importJob } = await setUp(job, () => ({}));
     // The real opener (policyContainerOpener): the stored SAS when there is one, else the Entra application.
-    connectScheduler(svc, { azure: async () => Object.assign(azure, { getJob: async () => ({ state: 'Completed', backend: 'ImportExport' as const }) }) as never, dataDir: join(dir, 'bun-creds-data') });
+    connectScheduler(svc, {
+      azure: async () =>
+        Object.assign(azure, {
+          getJob: async () => ({ state: 'Completed', backend: 'ImportExport' as const }),
+        }) as never,
+      dataDir: join(dir, 'bun-creds-data'),
+    });
     (svc.store as unknown as { containerSas: () => Promise<string | null> }).containerSas = async () => sasUrl;
     expect((await importJob('Completed'))?.outcome).toBe('failed'); // the due run meets the same missing credential
     let { taskId } = await svc.backUpNow();
     let done = await tasks.waitFor(taskId);
     expect(done.status).toBe('failed');
-    expect(done.error).toMatchObject({ code: 'SIGNIN_REQUIRED', message: expect.stringMatching(/no Entra application certificate.*Change Properties → Container access/) });
+    expect(done.error).toMatchObject({
+      code: 'SIGNIN_REQUIRED',
+      message: expect.stringMatching(/no Entra application certificate.*Change Properties → Container access/),
+    });
     await svc.scheduler.idle(); // its Jobs record written
 
     const sas = generateBlobSASQueryParameters(
-      { containerName: job, permissions: ContainerSASPermissions.parse('racwdl'), startsOn: new Date(Date.now() - 7_200_000), expiresOn: new Date(Date.now() - 3_600_000) },
+      {
+        containerName: job,
+        permissions: ContainerSASPermissions.parse('racwdl'),
+        startsOn: new Date(Date.now() - 7_200_000),
+        expiresOn: new Date(Date.now() - 3_600_000),
+      },
       new StorageSharedKeyCredential(storage.account, storage.key),
     ).toString();
     sasUrl = `https://${storage.account}.blob.core.windows.net/${job}?${sas}`;
     ({ taskId } = await svc.backUpNow());
     done = await tasks.waitFor(taskId);
     expect(done.status).toBe('failed');
-    expect(done.error).toMatchObject({ code: 'SIGNIN_REQUIRED', message: expect.stringMatching(/container SAS expired on .*enter it again/), details: { credential: 'sas' } });
+    expect(done.error).toMatchObject({
+      code: 'SIGNIN_REQUIRED',
+      message: expect.stringMatching(/container SAS expired on .*enter it again/),
+      details: { credential: 'sas' },
+    });
     azure.close();
   }, 120_000);
 });

@@ -34,55 +34,93 @@ afterAll(async () => {
 });
 
 describe('no --restore-point: the newest restore point', () => {
-  it('reads the seed, then the newest online point, also after the seed catalog is gone; lists what is there when nothing is readable', { timeout: 120_000 }, async () => {
-    const src = join(dir, 'src');
-    const rnd = prng(77);
-    await mkdir(src, { recursive: true });
-    for (let i = 0; i < 3; i++) await writeFile(join(src, `f${i}.bin`), rnd(200_000 + i));
-    const stagingLocation = join(dir, 'staging');
-    await runBackup({ items: [src], stagingLocation, job: { name: JOB }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, snapshots: false });
-    const cc = await storage.container('seed');
-    await importStagedJob(cc, join(stagingLocation, JOB), JOB);
+  it(
+    'reads the seed, then the newest online point, also after the seed catalog is gone; lists what is there when nothing is readable',
+    { timeout: 120_000 },
+    async () => {
+      const src = join(dir, 'src');
+      const rnd = prng(77);
+      await mkdir(src, { recursive: true });
+      for (let i = 0; i < 3; i++) await writeFile(join(src, `f${i}.bin`), rnd(200_000 + i));
+      const stagingLocation = join(dir, 'staging');
+      await runBackup({
+        items: [src],
+        stagingLocation,
+        job: { name: JOB },
+        passphrase: PASS,
+        kdf: FAST_KDF,
+        packSize: 1 << 20,
+        snapshots: false,
+      });
+      const cc = await storage.container('seed');
+      await importStagedJob(cc, join(stagingLocation, JOB), JOB);
 
-    const tasks = new TaskManager();
-    const svc = new BackupService(tasks, {}, recoverDeps({
-      azure: { status: async () => ({ signedIn: true }) as never, storageAccounts: async () => [] },
-      importVerify: { containerPackSource: async () => new ContainerPackSource(cc, `${JOB}/`) },
-    }));
-    const source = { kind: 'container' as const, job: JOB, subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'rg', storageAccount: storage.account, container: 'seed' };
-    const verify = async () => (await tasks.waitFor(svc.verify({ source, passphrase: PASS }).taskId));
-    const restore = async (to: string) => (await tasks.waitFor(svc.recover({ source, passphrase: PASS, to }).taskId));
+      const tasks = new TaskManager();
+      const svc = new BackupService(
+        tasks,
+        {},
+        recoverDeps({
+          azure: { status: async () => ({ signedIn: true }) as never, storageAccounts: async () => [] },
+          importVerify: { containerPackSource: async () => new ContainerPackSource(cc, `${JOB}/`) },
+        }),
+      );
+      const source = {
+        kind: 'container' as const,
+        job: JOB,
+        subscriptionId: '00000000-0000-0000-0000-000000000000',
+        resourceGroup: 'rg',
+        storageAccount: storage.account,
+        container: 'seed',
+      };
+      const verify = async () => await tasks.waitFor(svc.verify({ source, passphrase: PASS }).taskId);
+      const restore = async (to: string) => await tasks.waitFor(svc.recover({ source, passphrase: PASS, to }).taskId);
 
-    expect((await svc.points({ source, passphrase: PASS })).points.map((p) => p.id)).toEqual(['seed']);
-    const v0 = await verify();
-    expect(v0.status, JSON.stringify(v0.error)).toBe('succeeded');
-    expect(v0.result).toMatchObject({ ok: true, restorePoint: 'seed', filesChecked: 3 });
+      expect((await svc.points({ source, passphrase: PASS })).points.map((p) => p.id)).toEqual(['seed']);
+      const v0 = await verify();
+      expect(v0.status, JSON.stringify(v0.error)).toBe('succeeded');
+      expect(v0.result).toMatchObject({ ok: true, restorePoint: 'seed', filesChecked: 3 });
 
-    await writeFile(join(src, 'added.txt'), 'after the seed\n');
-    const run = await runOnlineBackup({ container: cc, job: JOB, passphrase: PASS, items: [src], time: '2026-12-06T21:00:00.000Z', workDir: join(dir, 'work'), packSize: 1 << 20, snapshots: false });
-    const walk = await walkTree(src);
-    // What retention does to the seed once it has expired: its catalog goes, its packs stay (the point uses them).
-    await cc.getBlobClient(`${JOB}/${CATALOG_PATH}`).delete();
+      await writeFile(join(src, 'added.txt'), 'after the seed\n');
+      const run = await runOnlineBackup({
+        container: cc,
+        job: JOB,
+        passphrase: PASS,
+        items: [src],
+        time: '2026-12-06T21:00:00.000Z',
+        workDir: join(dir, 'work'),
+        packSize: 1 << 20,
+        snapshots: false,
+      });
+      const walk = await walkTree(src);
+      // What retention does to the seed once it has expired: its catalog goes, its packs stay (the point uses them).
+      await cc.getBlobClient(`${JOB}/${CATALOG_PATH}`).delete();
 
-    // What Recover Data lists: the online point only, the seed's catalog being gone.
-    expect(await svc.points({ source, passphrase: PASS })).toEqual({ points: [expect.objectContaining({ id: run.point.id, kind: 'online', files: 4 })], damaged: [] });
-    await expect(svc.points({ stagingLocation, job: JOB, passphrase: PASS })).rejects.toThrow(/choose the container/);
-    const v1 = await verify();
-    expect(v1.status, JSON.stringify(v1.error)).toBe('succeeded');
-    expect(v1.result).toMatchObject({ ok: true, restorePoint: run.point.id, filesChecked: 4 });
-    const to = join(dir, 'restored');
-    const r1 = await restore(to);
-    expect(r1.status, JSON.stringify(r1.error)).toBe('succeeded');
-    expect(r1.result).toMatchObject({ files: 4, restorePoint: run.point.id });
-    expect(compareWalks(walk, await walkTree(join(to, catalogPathOf(src))), { dirModeAdded: 0o700 })).toEqual([]);
+      // What Recover Data lists: the online point only, the seed's catalog being gone.
+      expect(await svc.points({ source, passphrase: PASS })).toEqual({
+        points: [expect.objectContaining({ id: run.point.id, kind: 'online', files: 4 })],
+        damaged: [],
+      });
+      await expect(svc.points({ stagingLocation, job: JOB, passphrase: PASS })).rejects.toThrow(/choose the container/);
+      const v1 = await verify();
+      expect(v1.status, JSON.stringify(v1.error)).toBe('succeeded');
+      expect(v1.result).toMatchObject({ ok: true, restorePoint: run.point.id, filesChecked: 4 });
+      const to = join(dir, 'restored');
+      const r1 = await restore(to);
+      expect(r1.status, JSON.stringify(r1.error)).toBe('succeeded');
+      expect(r1.result).toMatchObject({ files: 4, restorePoint: run.point.id });
+      expect(compareWalks(walk, await walkTree(join(to, catalogPathOf(src))), { dirModeAdded: 0o700 })).toEqual([]);
 
-    // Nothing readable: the point blob damaged too. The error names the container's damaged point.
-    await cc.getBlockBlobClient(`${JOB}/${pointPath(run.point.id)}`).upload('not a point', 11);
-    expect(await svc.points({ source, passphrase: PASS })).toEqual({ points: [], damaged: [expect.objectContaining({ id: run.point.id })] });
-    const v2 = await verify();
-    expect(v2.status).toBe('failed');
-    expect(v2.error?.code).toBe('NOT_FOUND');
-    expect(v2.error?.message).toContain('no readable restore point');
-    expect(v2.error?.message).toContain(run.point.id);
-  });
+      // Nothing readable: the point blob damaged too. The error names the container's damaged point.
+      await cc.getBlockBlobClient(`${JOB}/${pointPath(run.point.id)}`).upload('not a point', 11);
+      expect(await svc.points({ source, passphrase: PASS })).toEqual({
+        points: [],
+        damaged: [expect.objectContaining({ id: run.point.id })],
+      });
+      const v2 = await verify();
+      expect(v2.status).toBe('failed');
+      expect(v2.error?.code).toBe('NOT_FOUND');
+      expect(v2.error?.message).toContain('no readable restore point');
+      expect(v2.error?.message).toContain(run.point.id);
+    },
+  );
 });

@@ -41,14 +41,31 @@ describe('online restore points (Azurite)', () => {
     await writeFile(join(src, 'grow.log'), 'start\n');
     await writeFile(join(src, 'keep.txt'), 'unchanged\n'.repeat(1000));
     const stagingLocation = join(dir, 'staging');
-    await runBackup({ items: [src], stagingLocation, job: { name: JOB }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, snapshots: false });
+    await runBackup({
+      items: [src],
+      stagingLocation,
+      job: { name: JOB },
+      passphrase: PASS,
+      kdf: FAST_KDF,
+      packSize: 1 << 20,
+      snapshots: false,
+    });
     const cc = await storage.container('backups');
     await importStagedJob(cc, join(stagingLocation, JOB), JOB);
     const snaps: Array<{ id: string; walk: Walk }> = [{ id: 'seed', walk: await walkTree(src) }];
 
     const workDir = join(dir, 'work');
     const run = async (i: number) => {
-      const r = await runOnlineBackup({ container: cc, job: JOB, passphrase: PASS, items: [src], time: new Date(Date.UTC(2026, 11, 5 + i, 21)).toISOString(), workDir, packSize: 1 << 20, snapshots: false });
+      const r = await runOnlineBackup({
+        container: cc,
+        job: JOB,
+        passphrase: PASS,
+        items: [src],
+        time: new Date(Date.UTC(2026, 11, 5 + i, 21)).toISOString(),
+        workDir,
+        packSize: 1 << 20,
+        snapshots: false,
+      });
       snaps.push({ id: r.point.id, walk: await walkTree(src) });
       return r;
     };
@@ -88,7 +105,10 @@ describe('online restore points (Azurite)', () => {
     // verify --read-data-subset on a point: two slices read every pack once; a damaged pack is found by its slice only.
     const last = points[points.length - 1];
     const whole = await verifyJob(new PointPackSource(repo, last), PASS);
-    const halves = [await verifyJob(new PointPackSource(repo, last), PASS, undefined, undefined, { subset: { n: 1, m: 2 } }), await verifyJob(new PointPackSource(repo, last), PASS, undefined, undefined, { subset: { n: 2, m: 2 } })];
+    const halves = [
+      await verifyJob(new PointPackSource(repo, last), PASS, undefined, undefined, { subset: { n: 1, m: 2 } }),
+      await verifyJob(new PointPackSource(repo, last), PASS, undefined, undefined, { subset: { n: 2, m: 2 } }),
+    ];
     expect(whole.ok && halves.every((h) => h.ok)).toBe(true);
     expect(halves.map((h) => h.packsChecked + h.packsNotRead!)).toEqual([whole.packsChecked, whole.packsChecked]);
     expect(halves[0].packsChecked + halves[1].packsChecked).toBe(whole.packsChecked);
@@ -98,7 +118,10 @@ describe('online restore points (Azurite)', () => {
     bytes[100] ^= 0xff;
     if (victim.path.startsWith('online/')) await blob.uploadData(bytes);
     else await cc.getPageBlobClient(`${JOB}/${victim.path}`).uploadPages(bytes.subarray(0, 512), 0, 512);
-    const after = [await verifyJob(new PointPackSource(repo, last), PASS, undefined, undefined, { subset: { n: 1, m: 2 } }), await verifyJob(new PointPackSource(repo, last), PASS, undefined, undefined, { subset: { n: 2, m: 2 } })];
+    const after = [
+      await verifyJob(new PointPackSource(repo, last), PASS, undefined, undefined, { subset: { n: 1, m: 2 } }),
+      await verifyJob(new PointPackSource(repo, last), PASS, undefined, undefined, { subset: { n: 2, m: 2 } }),
+    ];
     // seed.json lists packs in header order, so pack index 1 is in the second slice.
     expect(after.map((h) => h.damagedPacks.map((d) => d.path))).toEqual([[], [packPathOf(victim.n)]]);
   }, 180_000);
@@ -110,15 +133,39 @@ describe('online restore points (Azurite)', () => {
     await mkdir(src, { recursive: true });
     await writeFile(join(src, 'base.bin'), rnd(400_000));
     const stagingLocation = join(dir, 'kill-staging');
-    await runBackup({ items: [src], stagingLocation, job: { name: job }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, snapshots: false });
+    await runBackup({
+      items: [src],
+      stagingLocation,
+      job: { name: job },
+      passphrase: PASS,
+      kdf: FAST_KDF,
+      packSize: 1 << 20,
+      snapshots: false,
+    });
     const cc = await storage.container('killed');
     await importStagedJob(cc, join(stagingLocation, job), job);
     // Three new packs' worth of incompressible data, sent in 256 KiB blocks.
     for (let i = 0; i < 3; i++) await writeFile(join(src, `new-${i}.bin`), rnd(900_000));
     const workDir = join(dir, 'kill-work');
-    const args = { baseUrl: storage.baseUrl, account: storage.account, key: storage.key, caCertPem: storage.caCertPem, container: 'killed', job, passphrase: PASS, items: [src], workDir, packSize: 1 << 20, blockSize: 256 << 10 };
+    const args = {
+      baseUrl: storage.baseUrl,
+      account: storage.account,
+      key: storage.key,
+      caCertPem: storage.caCertPem,
+      container: 'killed',
+      job,
+      passphrase: PASS,
+      items: [src],
+      workDir,
+      packSize: 1 << 20,
+      blockSize: 256 << 10,
+    };
     // The seed has pack 1; killed once the second block of the second online pack (3) was staged: pack 2 is committed.
-    const killed = await runChild({ ...args, time: '2026-12-05T21:00:00Z', killAt: `^block:${job}/online/packs/pack-000003\\.bin:1$` });
+    const killed = await runChild({
+      ...args,
+      time: '2026-12-05T21:00:00Z',
+      killAt: `^block:${job}/online/packs/pack-000003\\.bin:1$`,
+    });
     expect(killed.signal, killed.stderr).toBe('SIGKILL');
     const repo = await OnlineRepo.open(cc, job, PASS, {});
     expect((await repo.points()).points.map((p) => p.id)).toEqual(['seed']);
@@ -127,7 +174,8 @@ describe('online restore points (Azurite)', () => {
     const state: Record<string, string> = {};
     for await (const b of cc.listBlobsFlat({ prefix: `${job}/online/packs/`, includeUncommitedBlobs: true })) {
       const bl = await cc.getBlockBlobClient(b.name).getBlockList('all');
-      state[b.name.slice(b.name.lastIndexOf('/') + 1)] = `${bl.committedBlocks?.length ?? 0} committed, ${(bl.uncommittedBlocks?.length ?? 0) > 0 ? 'some' : 'no'} staged`;
+      state[b.name.slice(b.name.lastIndexOf('/') + 1)] =
+        `${bl.committedBlocks?.length ?? 0} committed, ${(bl.uncommittedBlocks?.length ?? 0) > 0 ? 'some' : 'no'} staged`;
       left += [...(bl.committedBlocks ?? []), ...(bl.uncommittedBlocks ?? [])].reduce((s, x) => s + x.size, 0);
     }
     expect(state['pack-000002.bin']).toMatch(/^[1-9]\d* committed, no staged$/);
@@ -148,6 +196,8 @@ describe('online restore points (Azurite)', () => {
     expect(point.addedPacks).toEqual([2, 3]);
     const to = join(dir, 'kill-restored');
     await restoreJob(await openRestorePoint(repo, point.id), { to });
-    expect(compareWalks(await walkTree(src), await walkTree(join(to, catalogPathOf(src))), { dirModeAdded: 0o700 })).toEqual([]);
+    expect(
+      compareWalks(await walkTree(src), await walkTree(join(to, catalogPathOf(src))), { dirModeAdded: 0o700 }),
+    ).toEqual([]);
   }, 180_000);
 });

@@ -5,7 +5,14 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AnonymousCredential, ContainerClient, ContainerSASPermissions, StorageSharedKeyCredential, generateBlobSASQueryParameters, newPipeline } from '@azure/storage-blob';
+import {
+  AnonymousCredential,
+  ContainerClient,
+  ContainerSASPermissions,
+  StorageSharedKeyCredential,
+  generateBlobSASQueryParameters,
+  newPipeline,
+} from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Policy } from '../../shared/policy-schema.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -43,7 +50,15 @@ async function seeded(job: string) {
   await mkdir(src, { recursive: true });
   await writeFile(join(src, 'base.bin'), prng(7)(300_000));
   const stagingLocation = join(dir, `${job}-staging`);
-  await runBackup({ items: [src], stagingLocation: stagingLocation, job: { name: job }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, snapshots: false });
+  await runBackup({
+    items: [src],
+    stagingLocation: stagingLocation,
+    job: { name: job },
+    passphrase: PASS,
+    kdf: FAST_KDF,
+    packSize: 1 << 20,
+    snapshots: false,
+  });
   const cc = await storage.container(job);
   await importStagedJob(cc, join(stagingLocation, job), job);
   return { src, stagingLocation, cc };
@@ -52,7 +67,12 @@ async function seeded(job: string) {
 /** The container through a container SAS (read, add, create, write, delete, list) that expires at `expiresOn`. */
 function sasContainer(container: string, expiresOn: Date): ContainerClient {
   const sas = generateBlobSASQueryParameters(
-    { containerName: container, permissions: ContainerSASPermissions.parse('racwdl'), startsOn: new Date(Date.now() - 60_000), expiresOn },
+    {
+      containerName: container,
+      permissions: ContainerSASPermissions.parse('racwdl'),
+      startsOn: new Date(Date.now() - 60_000),
+      expiresOn,
+    },
     new StorageSharedKeyCredential(storage.account, storage.key),
   ).toString();
   const pipeline = newPipeline(new AnonymousCredential(), { retryOptions: { maxTries: 1 } });
@@ -65,26 +85,67 @@ describe('OnlineRun (the scheduler seam) and credentials', () => {
     const job = 'policy-run';
     const { src, stagingLocation, cc } = await seeded(job);
     await writeFile(join(src, 'new.bin'), prng(8)(600_000));
-    const policy = { ...samplePolicy({ items: [{ path: src, kind: 'folder' }] }, stagingLocation), id: 'p1', createdAt: '2026-12-01T00:00:00Z', updatedAt: '2026-12-01T00:00:00Z', state: 'active' } as Policy;
-    const seed: SeedRef = { jobName: job, subscriptionId: 's', resourceGroup: 'rg', storageAccount: storage.account, container: job, stagingDir: join(stagingLocation, job) };
+    const policy = {
+      ...samplePolicy({ items: [{ path: src, kind: 'folder' }] }, stagingLocation),
+      id: 'p1',
+      createdAt: '2026-12-01T00:00:00Z',
+      updatedAt: '2026-12-01T00:00:00Z',
+      state: 'active',
+    } as Policy;
+    const seed: SeedRef = {
+      jobName: job,
+      subscriptionId: 's',
+      resourceGroup: 'rg',
+      storageAccount: storage.account,
+      container: job,
+      stagingDir: join(stagingLocation, job),
+    };
     const progress: OnlineRunProgress[] = [];
     const warnings: string[] = [];
     const online = createOnlineRun({ dataDir: join(dir, 'data'), openContainer: async () => ({ container: cc, job }) });
-    const res = await online.run({ policy, seed, dueAt: '2026-12-05T21:00:00.000Z', passphrase: async () => PASS, signal: new AbortController().signal, progress: (p) => progress.push(p), warn: (w) => warnings.push(w) });
+    const res = await online.run({
+      policy,
+      seed,
+      dueAt: '2026-12-05T21:00:00.000Z',
+      passphrase: async () => PASS,
+      signal: new AbortController().signal,
+      progress: (p) => progress.push(p),
+      warn: (w) => warnings.push(w),
+    });
     expect(res.outcome, `${res.message} ${warnings.join('; ')}`).toBe('succeeded');
-    expect(res.details).toMatchObject({ restorePoint: expect.stringMatching(/^20261205T210000Z-/), filesScanned: 2, bytesScanned: 900_000, pointsPruned: 0 });
+    expect(res.details).toMatchObject({
+      restorePoint: expect.stringMatching(/^20261205T210000Z-/),
+      filesScanned: 2,
+      bytesScanned: 900_000,
+      pointsPruned: 0,
+    });
     expect(Number(res.details!.newBytes)).toBeGreaterThanOrEqual(600_000);
     expect(Number(res.details!.uploadedBytes)).toBeGreaterThan(600_000);
     const last = progress.at(-1)!;
-    expect(last.counters).toMatchObject({ bytesScanned: { value: 900_000, unit: 'bytes' }, uploadedBytes: { value: res.details!.uploadedBytes } });
+    expect(last.counters).toMatchObject({
+      bytesScanned: { value: 900_000, unit: 'bytes' },
+      uploadedBytes: { value: res.details!.uploadedBytes },
+    });
     const repo = await OnlineRepo.open(cc, job, PASS);
     const h = await repo.pointHeader(String(res.details!.restorePoint));
     expect(h.time).toBe('2026-12-05T21:00:00.000Z');
     const to = join(dir, 'policy-run-out');
     await restoreJob(await openRestorePoint(repo, h.id), { to });
-    expect(compareWalks(await walkTree(src), await walkTree(join(to, catalogPathOf(src))), { dirModeAdded: 0o700 })).toEqual([]);
+    expect(
+      compareWalks(await walkTree(src), await walkTree(join(to, catalogPathOf(src))), { dirModeAdded: 0o700 }),
+    ).toEqual([]);
     // No passphrase stored: said so, nothing sent.
-    await expect(online.run({ policy, seed, dueAt: '2026-12-06T21:00:00.000Z', passphrase: async () => null, signal: new AbortController().signal, progress: () => undefined, warn: () => undefined })).rejects.toThrow(/No encryption passphrase/);
+    await expect(
+      online.run({
+        policy,
+        seed,
+        dueAt: '2026-12-06T21:00:00.000Z',
+        passphrase: async () => null,
+        signal: new AbortController().signal,
+        progress: () => undefined,
+        warn: () => undefined,
+      }),
+    ).rejects.toThrow(/No encryption passphrase/);
   }, 120_000);
 
   it('a SAS expiring mid-run fails as SIGNIN_REQUIRED with nothing lost; a new SAS continues without resending', async () => {
@@ -108,7 +169,8 @@ describe('OnlineRun (the scheduler seam) and credentials', () => {
         snapshots: false,
         // The second online pack is uploaded only after the SAS has expired.
         testHook: async (p) => {
-          if (p === 'uploaded:2') while (Date.now() < expiresOn.getTime() + 1500) await new Promise((r) => setTimeout(r, 100));
+          if (p === 'uploaded:2')
+            while (Date.now() < expiresOn.getTime() + 1500) await new Promise((r) => setTimeout(r, 100));
         },
       });
     } catch (err) {
@@ -119,16 +181,30 @@ describe('OnlineRun (the scheduler seam) and credentials', () => {
     expect((failure as Error).message).toMatch(/expired or was revoked[\s\S]*Nothing was lost/);
     const repo = await OnlineRepo.open(cc, job, PASS);
     expect((await repo.points()).points.map((p) => p.id)).toEqual(['seed']);
-    expect(await cc.getBlobClient(`${job}/online/packs/pack-000002.bin`).exists(), 'the first pack was committed before the SAS expired').toBe(true);
+    expect(
+      await cc.getBlobClient(`${job}/online/packs/pack-000002.bin`).exists(),
+      'the first pack was committed before the SAS expired',
+    ).toBe(true);
 
     const fresh = sasContainer(job, new Date(Date.now() + 3_600_000));
-    const r = await runOnlineBackup({ container: fresh, job, passphrase: PASS, items: [src], time: '2026-12-05T21:00:00Z', workDir, packSize: 1 << 20, snapshots: false });
+    const r = await runOnlineBackup({
+      container: fresh,
+      job,
+      passphrase: PASS,
+      items: [src],
+      time: '2026-12-05T21:00:00Z',
+      workDir,
+      packSize: 1 << 20,
+      snapshots: false,
+    });
     expect(r.resumed).toBe(true);
     const pack2 = (await repo.pointHeader(r.point.id)).packs.find((p) => p.n === 2)!;
     expect(r.reusedBytes).toBeGreaterThanOrEqual(pack2.length);
     const to = join(dir, 'sas-out');
     await restoreJob(await openRestorePoint(repo, r.point.id), { to });
-    expect(compareWalks(await walkTree(src), await walkTree(join(to, catalogPathOf(src))), { dirModeAdded: 0o700 })).toEqual([]);
+    expect(
+      compareWalks(await walkTree(src), await walkTree(join(to, catalogPathOf(src))), { dirModeAdded: 0o700 }),
+    ).toEqual([]);
   }, 120_000);
 
   it('connectScheduler with a container opener: a due run after the Completed import is an online restore point', async () => {
@@ -138,7 +214,13 @@ describe('OnlineRun (the scheduler seam) and credentials', () => {
     const dataDir = join(dir, 'sched-data');
     await mkdir(dataDir);
     const tasks = new TaskManager();
-    const svc = new PolicyService({ dataDir, protector: testProtector, tasks, clock: new FakeClock(Date.parse('2026-12-05T21:00:00Z')), hostLabel: 'test host' });
+    const svc = new PolicyService({
+      dataDir,
+      protector: testProtector,
+      tasks,
+      clock: new FakeClock(Date.parse('2026-12-05T21:00:00Z')),
+      hostLabel: 'test host',
+    });
     await svc.load();
     connectScheduler(svc, {
       azure: async () => ({ getJob: async () => ({ state: 'Completed', backend: 'ImportExport' }) }) as never,
@@ -146,12 +228,32 @@ describe('OnlineRun (the scheduler seam) and credentials', () => {
       openContainer: async ({ seed }) => ({ container: cc, job: seed!.jobName }),
     });
     const base = samplePolicy({ items: [{ path: src, kind: 'folder' }] }, stagingLocation);
-    await svc.save({ ...base, initialBackup: { type: 'ownDisks', ownDisk: { ...base.initialBackup.ownDisk!, storageAccount: storage.account, container: job, importJobName: job } } }, PASS);
+    await svc.save(
+      {
+        ...base,
+        initialBackup: {
+          type: 'ownDisks',
+          ownDisk: {
+            ...base.initialBackup.ownDisk!,
+            storageAccount: storage.account,
+            container: job,
+            importJobName: job,
+          },
+        },
+      },
+      PASS,
+    );
     const rec = await svc.scheduler.runOnce(Date.parse('2026-12-05T21:00:00Z'));
-    expect(rec, JSON.stringify(rec)).toMatchObject({ outcome: 'succeeded', details: { restorePoint: expect.stringMatching(/^20261205T210000Z-/), importJobState: 'Completed' } });
+    expect(rec, JSON.stringify(rec)).toMatchObject({
+      outcome: 'succeeded',
+      details: { restorePoint: expect.stringMatching(/^20261205T210000Z-/), importJobState: 'Completed' },
+    });
     const repo = await OnlineRepo.open(cc, job, PASS);
     expect((await repo.points()).points.map((p) => p.id)).toEqual(['seed', rec!.details!.restorePoint]);
-    expect(tasks.get(rec!.taskId!)).toMatchObject({ status: 'succeeded', counters: { uploadedBytes: { unit: 'bytes' } } });
+    expect(tasks.get(rec!.taskId!)).toMatchObject({
+      status: 'succeeded',
+      counters: { uploadedBytes: { unit: 'bytes' } },
+    });
   }, 120_000);
 
   it('connectScheduler judges retention at the scheduler’s clock (obc agent’s test clock), not the host’s', async () => {
@@ -161,7 +263,13 @@ describe('OnlineRun (the scheduler seam) and credentials', () => {
     await mkdir(dataDir);
     // Runs due in 2027: at the host's own clock (now) their points would be in the future, which retention keeps.
     const clock = new FakeClock(Date.parse('2027-01-05T21:00:00Z'));
-    const svc = new PolicyService({ dataDir, protector: testProtector, tasks: new TaskManager(), clock, hostLabel: 'test host' });
+    const svc = new PolicyService({
+      dataDir,
+      protector: testProtector,
+      tasks: new TaskManager(),
+      clock,
+      hostLabel: 'test host',
+    });
     await svc.load();
     connectScheduler(svc, {
       azure: async () => ({ getJob: async () => ({ state: 'Completed', backend: 'ImportExport' }) }) as never,
@@ -170,7 +278,22 @@ describe('OnlineRun (the scheduler seam) and credentials', () => {
       now: () => clock.now(),
     });
     const base = samplePolicy({ items: [{ path: src, kind: 'folder' }] }, stagingLocation);
-    await svc.save({ ...base, retention: { ...base.retention, daily: { enabled: true, count: 1 } }, initialBackup: { type: 'ownDisks', ownDisk: { ...base.initialBackup.ownDisk!, storageAccount: storage.account, container: job, importJobName: job } } }, PASS);
+    await svc.save(
+      {
+        ...base,
+        retention: { ...base.retention, daily: { enabled: true, count: 1 } },
+        initialBackup: {
+          type: 'ownDisks',
+          ownDisk: {
+            ...base.initialBackup.ownDisk!,
+            storageAccount: storage.account,
+            container: job,
+            importJobName: job,
+          },
+        },
+      },
+      PASS,
+    );
     const first = await svc.scheduler.runOnce(Date.parse('2027-01-05T21:00:00Z'));
     expect(first?.outcome, JSON.stringify(first)).toBe('succeeded');
     await writeFile(join(src, 'later.bin'), prng(11)(100_000));

@@ -43,17 +43,50 @@ async function seeded(job: string) {
   await writeFile(join(src, 'a.bin'), rnd(400_000));
   await writeFile(join(src, 'b.txt'), 'stays\n'.repeat(5000));
   const stagingLocation = join(dir, `${job}-staging`);
-  await runBackup({ items: [src], stagingLocation, job: { name: job }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, snapshots: false });
+  await runBackup({
+    items: [src],
+    stagingLocation,
+    job: { name: job },
+    passphrase: PASS,
+    kdf: FAST_KDF,
+    packSize: 1 << 20,
+    snapshots: false,
+  });
   const cc = await storage.container(job);
   await importStagedJob(cc, join(stagingLocation, job), job);
   const snaps = new Map<string, Walk>([['seed', await walkTree(src)]]);
   const workDir = join(dir, `${job}-work`);
-  const run = async (d: number, more: Partial<Parameters<typeof runOnlineBackup>[0]> = {}): Promise<OnlineBackupResult> => {
-    const r = await runOnlineBackup({ container: cc, job, passphrase: PASS, items: [src], time: day(d), workDir, packSize: 1 << 20, snapshots: false, ...more });
+  const run = async (
+    d: number,
+    more: Partial<Parameters<typeof runOnlineBackup>[0]> = {},
+  ): Promise<OnlineBackupResult> => {
+    const r = await runOnlineBackup({
+      container: cc,
+      job,
+      passphrase: PASS,
+      items: [src],
+      time: day(d),
+      workDir,
+      packSize: 1 << 20,
+      snapshots: false,
+      ...more,
+    });
     snaps.set(r.point.id, await walkTree(src));
     return r;
   };
-  const childArgs = { baseUrl: storage.baseUrl, account: storage.account, key: storage.key, caCertPem: storage.caCertPem, container: job, job, passphrase: PASS, items: [src], workDir, packSize: 1 << 20, blockSize: 4 << 20 };
+  const childArgs = {
+    baseUrl: storage.baseUrl,
+    account: storage.account,
+    key: storage.key,
+    caCertPem: storage.caCertPem,
+    container: job,
+    job,
+    passphrase: PASS,
+    items: [src],
+    workDir,
+    packSize: 1 << 20,
+    blockSize: 4 << 20,
+  };
   return { src, rnd, cc, snaps, run, childArgs, repo: () => OnlineRepo.open(cc, job, PASS, {}) };
 }
 
@@ -63,11 +96,20 @@ async function blobNames(cc: ContainerClient, prefix: string): Promise<string[]>
   return out.sort();
 }
 
-async function expectRestores(repo: OnlineRepo, src: string, snaps: Map<string, Walk>, ids: string[], to: string): Promise<void> {
+async function expectRestores(
+  repo: OnlineRepo,
+  src: string,
+  snaps: Map<string, Walk>,
+  ids: string[],
+  to: string,
+): Promise<void> {
   for (const id of ids) {
     const out = join(to, id);
     await restoreJob(await openRestorePoint(repo, id), { to: out });
-    expect(compareWalks(snaps.get(id)!, await walkTree(join(out, catalogPathOf(src))), { dirModeAdded: 0o700 }), id).toEqual([]);
+    expect(
+      compareWalks(snaps.get(id)!, await walkTree(join(out, catalogPathOf(src))), { dirModeAdded: 0o700 }),
+      id,
+    ).toEqual([]);
   }
 }
 
@@ -88,7 +130,9 @@ describe('retention pruning (Azurite)', () => {
     expect(packsBefore.length).toBe(3); // c.bin's, d.bin's, e.txt's
     // A pack a killed run committed and nobody continued (no point names it) goes too.
     await j.cc.getBlockBlobClient('prune-policy/online/packs/pack-000099.bin').uploadData(Buffer.alloc(4096, 7));
-    const p8 = await j.run(8, { expire: (points) => retentionFor(policy, points, Date.parse('2026-12-08T21:30:00Z')).expire });
+    const p8 = await j.run(8, {
+      expire: (points) => retentionFor(policy, points, Date.parse('2026-12-08T21:30:00Z')).expire,
+    });
     // Daily ×2 at 21:30 on the 8th: the 7th's and the 8th's points; the seed (no Retain Backup Till), the 5th and the 6th go.
     expect(p8.pruned).toMatchObject({ removedPoints: ['seed', cOnly, p6.point.id], removedPacks: 2, resumed: false });
     const repo = await j.repo();
@@ -97,17 +141,21 @@ describe('retention pruning (Azurite)', () => {
     // does the descriptor.
     const packsAfter = await blobNames(j.cc, 'prune-policy/online/packs/');
     expect(packsAfter).toEqual(packsBefore.slice(1));
-    expect(await blobNames(j.cc, 'prune-policy/')).toEqual(expect.arrayContaining(['obc-backup.json', 'packs/pack-000001.bin']));
+    expect(await blobNames(j.cc, 'prune-policy/')).toEqual(
+      expect.arrayContaining(['obc-backup.json', 'packs/pack-000001.bin']),
+    );
     expect(await blobNames(j.cc, 'prune-policy/')).not.toContain('catalog.bin');
     expect(await blobNames(j.cc, 'prune-policy/')).not.toContain('online/prune.bin');
     await expectRestores(repo, j.src, j.snaps, [p7.point.id, p8.point.id], join(dir, 'prune-policy-out'));
   }, 120_000);
 
-  for (const [i, [step, killAt]] of ([
-    ['after the plan is written', '^prune:plan$'],
-    ['after the first point is removed', '^prune:point:'],
-    ['after the first pack is removed', '^prune:pack:'],
-  ] as const).entries()) {
+  for (const [i, [step, killAt]] of (
+    [
+      ['after the plan is written', '^prune:plan$'],
+      ['after the first point is removed', '^prune:point:'],
+      ['after the first pack is removed', '^prune:pack:'],
+    ] as const
+  ).entries()) {
     it(`a run killed ${step} leaves every kept point whole; the next run finishes the prune`, async () => {
       const job = `prune-kill-${i}`;
       const j = await seeded(job);

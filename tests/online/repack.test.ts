@@ -51,13 +51,34 @@ async function mostlyUnused(job: string) {
   await mkdir(src, { recursive: true });
   await writeFile(join(src, 'a.bin'), rnd(300_000));
   const stagingLocation = join(dir, `${job}-staging`);
-  await runBackup({ items: [src], stagingLocation, job: { name: job }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, snapshots: false });
+  await runBackup({
+    items: [src],
+    stagingLocation,
+    job: { name: job },
+    passphrase: PASS,
+    kdf: FAST_KDF,
+    packSize: 1 << 20,
+    snapshots: false,
+  });
   const cc = await storage.container(job);
   await importStagedJob(cc, join(stagingLocation, job), job);
   const snaps = new Map<string, Walk>([['seed', await walkTree(src)]]);
   const workDir = join(dir, `${job}-work`);
-  const run = async (d: number, more: Partial<Parameters<typeof runOnlineBackup>[0]> = {}): Promise<OnlineBackupResult> => {
-    const r = await runOnlineBackup({ container: cc, job, passphrase: PASS, items: [src], time: day(d), workDir, packSize: 1 << 20, snapshots: false, ...more });
+  const run = async (
+    d: number,
+    more: Partial<Parameters<typeof runOnlineBackup>[0]> = {},
+  ): Promise<OnlineBackupResult> => {
+    const r = await runOnlineBackup({
+      container: cc,
+      job,
+      passphrase: PASS,
+      items: [src],
+      time: day(d),
+      workDir,
+      packSize: 1 << 20,
+      snapshots: false,
+      ...more,
+    });
     snaps.set(r.point.id, await walkTree(src));
     return r;
   };
@@ -71,7 +92,19 @@ async function mostlyUnused(job: string) {
   const repo = await OnlineRepo.open(cc, job, PASS, {});
   const shared = (await repo.pointHeader(p6.point.id)).packs.filter((k) => k.path.startsWith('online/'));
   expect(shared).toHaveLength(1);
-  const childArgs = { baseUrl: storage.baseUrl, account: storage.account, key: storage.key, caCertPem: storage.caCertPem, container: job, job, passphrase: PASS, items: [src], workDir, packSize: 1 << 20, blockSize: 4 << 20 };
+  const childArgs = {
+    baseUrl: storage.baseUrl,
+    account: storage.account,
+    key: storage.key,
+    caCertPem: storage.caCertPem,
+    container: job,
+    job,
+    passphrase: PASS,
+    items: [src],
+    workDir,
+    packSize: 1 << 20,
+    blockSize: 4 << 20,
+  };
   return { src, cc, snaps, run, repo, p5, p6, oldPack: shared[0].path, childArgs };
 }
 
@@ -79,10 +112,15 @@ async function expectRestores(repo: OnlineRepo, src: string, snaps: Map<string, 
   const ids = (await repo.points()).points.map((p) => p.id);
   for (const id of ids) {
     const report = await verifyJob(await pointSourceOf(repo, id), PASS);
-    expect(report.ok, `${id}: ${JSON.stringify(report.damagedPacks)} ${JSON.stringify(report.damagedFiles)}`).toBe(true);
+    expect(report.ok, `${id}: ${JSON.stringify(report.damagedPacks)} ${JSON.stringify(report.damagedFiles)}`).toBe(
+      true,
+    );
     const out = join(to, id);
     await restoreJob(await openRestorePoint(repo, id), { to: out });
-    expect(compareWalks(snaps.get(id)!, await walkTree(join(out, catalogPathOf(src))), { dirModeAdded: 0o700 }), id).toEqual([]);
+    expect(
+      compareWalks(snaps.get(id)!, await walkTree(join(out, catalogPathOf(src))), { dirModeAdded: 0o700 }),
+      id,
+    ).toEqual([]);
   }
   return ids;
 }
@@ -111,26 +149,48 @@ describe('repacking mostly-unused packs (Azurite)', () => {
 
   it('the threshold is a named share of the pack, judged on the headers, never on the seed’s packs', () => {
     expect(REPACK_BELOW).toBe(0.5);
-    const pk = (path: string, length: number, refBytes: number) => ({ n: Number(/(\d+)\.bin$/.exec(path)![1]), path, length, sha256: '0'.repeat(64), refBytes });
-    const h = (id: string, packs: ReturnType<typeof pk>[]) => ({ id, packs }) as unknown as Parameters<typeof repackCandidates>[0][number];
+    const pk = (path: string, length: number, refBytes: number) => ({
+      n: Number(/(\d+)\.bin$/.exec(path)![1]),
+      path,
+      length,
+      sha256: '0'.repeat(64),
+      refBytes,
+    });
+    const h = (id: string, packs: ReturnType<typeof pk>[]) =>
+      ({ id, packs }) as unknown as Parameters<typeof repackCandidates>[0][number];
     const online = 'online/packs/pack-000007.bin';
     // Two points use 200 + 200 KiB of 1000 KiB: under half. 300 + 300 KiB: not.
     const K = 1024;
-    expect(repackCandidates([h('p1', [pk(online, 1000 * K, 200 * K)]), h('p2', [pk(online, 1000 * K, 200 * K)])]).map((p) => p.path)).toEqual([online]);
-    expect(repackCandidates([h('p1', [pk(online, 1000 * K, 300 * K)]), h('p2', [pk(online, 1000 * K, 300 * K)])])).toEqual([]);
+    expect(
+      repackCandidates([h('p1', [pk(online, 1000 * K, 200 * K)]), h('p2', [pk(online, 1000 * K, 200 * K)])]).map(
+        (p) => p.path,
+      ),
+    ).toEqual([online]);
+    expect(
+      repackCandidates([h('p1', [pk(online, 1000 * K, 300 * K)]), h('p2', [pk(online, 1000 * K, 300 * K)])]),
+    ).toEqual([]);
     // A small pack is mostly its fixed overhead: rewriting it would free under REPACK_MIN_UNUSED, so it stays.
     expect(repackCandidates([h('p1', [pk(online, 1024, 40)])])).toEqual([]);
-    expect(repackCandidates([h('p1', [pk(online, 1000 + REPACK_MIN_UNUSED, 1000)])]).map((p) => p.path)).toEqual([online]);
+    expect(repackCandidates([h('p1', [pk(online, 1000 + REPACK_MIN_UNUSED, 1000)])]).map((p) => p.path)).toEqual([
+      online,
+    ]);
     // The seed's packs (and any pack the seed names) stay.
-    expect(repackCandidates([h('seed', [pk('packs/pack-000001.bin', 1000, 1000)]), h('p1', [pk('packs/pack-000001.bin', 1000, 10)])])).toEqual([]);
+    expect(
+      repackCandidates([
+        h('seed', [pk('packs/pack-000001.bin', 1000, 1000)]),
+        h('p1', [pk('packs/pack-000001.bin', 1000, 10)]),
+      ]),
+    ).toEqual([]);
   });
 
-  for (const [i, [step, killAt]] of ([
-    ['after the plan is written', '^repack:plan$'],
-    ['after the new pack is written', '^repack:pack:'],
-    ['after the first point is rewritten', '^repack:point:'],
-    ['after the old pack is removed', '^repack:old:'],
-  ] as const).entries()) {
+  for (const [i, [step, killAt]] of (
+    [
+      ['after the plan is written', '^repack:plan$'],
+      ['after the new pack is written', '^repack:pack:'],
+      ['after the first point is rewritten', '^repack:point:'],
+      ['after the old pack is removed', '^repack:old:'],
+    ] as const
+  ).entries()) {
     it(`a run killed ${step} leaves every kept point whole; the next run finishes`, async () => {
       const job = `repack-kill-${i}`;
       const j = await mostlyUnused(job);
@@ -140,7 +200,11 @@ describe('repacking mostly-unused packs (Azurite)', () => {
       const p7 = left.find((id) => id.startsWith('20261207'))!;
       j.snaps.set(p7, await walkTree(j.src));
       expect(await blobNames(j.cc, `${job}/online/`)).toContain('repack.bin');
-      expect(await expectRestores(j.repo, j.src, j.snaps, join(dir, `${job}-after-kill`))).toEqual(['seed', j.p6.point.id, p7]);
+      expect(await expectRestores(j.repo, j.src, j.snaps, join(dir, `${job}-after-kill`))).toEqual([
+        'seed',
+        j.p6.point.id,
+        p7,
+      ]);
 
       const next = await j.run(8, { expire: () => [] });
       expect(await blobNames(j.cc, `${job}/online/`)).not.toContain('repack.bin');
@@ -148,9 +212,15 @@ describe('repacking mostly-unused packs (Azurite)', () => {
       // Every online pack left is named by a kept point (nothing half-written stays behind).
       const heads = (await j.repo.points()).points;
       const named = new Set(heads.flatMap((h) => h.packs.map((k) => k.path)));
-      for (const name of await blobNames(j.cc, `${job}/online/packs/`)) expect(named.has(`online/packs/${name}`), name).toBe(true);
+      for (const name of await blobNames(j.cc, `${job}/online/packs/`))
+        expect(named.has(`online/packs/${name}`), name).toBe(true);
       expect(repackCandidates(heads)).toEqual([]);
-      expect(await expectRestores(j.repo, j.src, j.snaps, join(dir, `${job}-after-rerun`))).toEqual(['seed', j.p6.point.id, p7, next.point.id]);
+      expect(await expectRestores(j.repo, j.src, j.snaps, join(dir, `${job}-after-rerun`))).toEqual([
+        'seed',
+        j.p6.point.id,
+        p7,
+        next.point.id,
+      ]);
     }, 120_000);
   }
 });

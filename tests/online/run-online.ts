@@ -28,7 +28,10 @@ interface Args {
 }
 
 const a = JSON.parse(process.argv[2]) as Args;
-const service = new BlobServiceClient(`${a.baseUrl}/${a.account}/`, caTrustingPipeline(new StorageSharedKeyCredential(a.account, a.key), a.caCertPem));
+const service = new BlobServiceClient(
+  `${a.baseUrl}/${a.account}/`,
+  caTrustingPipeline(new StorageSharedKeyCredential(a.account, a.key), a.caCertPem),
+);
 const re = a.killAt ? new RegExp(a.killAt) : null;
 let seen = 0;
 const r = await runOnlineBackup({

@@ -32,7 +32,10 @@ export async function startTestStorage(dir: string, account = 'onlineacct'): Pro
     certPath: join(dir, 'tls', 'server.pem'),
     keyPath: join(dir, 'tls', 'server-key.pem'),
   });
-  const service = new BlobServiceClient(`${azurite.baseUrl}/${account}/`, caTrustingPipeline(new StorageSharedKeyCredential(account, key), tls.caCertPem));
+  const service = new BlobServiceClient(
+    `${azurite.baseUrl}/${account}/`,
+    caTrustingPipeline(new StorageSharedKeyCredential(account, key), tls.caCertPem),
+  );
   return {
     account,
     key,
@@ -55,14 +58,24 @@ export async function importStagedJob(cc: ContainerClient, jobDir: string, job: 
     const bytes = await readFile(join(jobDir, ...f.path.split('/')));
     const page = cc.getPageBlobClient(`${job}/${f.path}`);
     await page.create(bytes.length);
-    for (let o = 0; o < bytes.length; o += 4 << 20) await page.uploadPages(bytes.subarray(o, Math.min(bytes.length, o + (4 << 20))), o, Math.min(4 << 20, bytes.length - o));
+    for (let o = 0; o < bytes.length; o += 4 << 20)
+      await page.uploadPages(
+        bytes.subarray(o, Math.min(bytes.length, o + (4 << 20))),
+        o,
+        Math.min(4 << 20, bytes.length - o),
+      );
   }
 }
 
 const RUNNER = fileURLToPath(new URL('./run-online.ts', import.meta.url));
 
 /** One online backup in a child process (killed at `killAt`'s `killNth` match); its result, or null when killed. */
-export function runChild(args: Record<string, unknown>): Promise<{ signal: NodeJS.Signals | null; code: number | null; result: Record<string, unknown> | null; stderr: string }> {
+export function runChild(args: Record<string, unknown>): Promise<{
+  signal: NodeJS.Signals | null;
+  code: number | null;
+  result: Record<string, unknown> | null;
+  stderr: string;
+}> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [RUNNER, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -70,6 +83,13 @@ export function runChild(args: Record<string, unknown>): Promise<{ signal: NodeJ
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stderr, result: out.trim() ? (JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>) : null }));
+    child.on('close', (code, signal) =>
+      resolve({
+        code,
+        signal,
+        stderr,
+        result: out.trim() ? (JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>) : null,
+      }),
+    );
   });
 }

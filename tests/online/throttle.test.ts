@@ -35,7 +35,14 @@ describe('bandwidth limiter on uploads (Azurite)', () => {
     const throttling: Throttling = { ...DEFAULT_THROTTLING, enabled: true, workKbps: 2048, nonWorkKbps: 2048 };
     const limiter = new ThrottleLimiter({ throttling: () => throttling, timeZone: () => 'UTC' });
     const t0 = performance.now();
-    const r = await uploadFileResumable({ container: cc, blobName: 'job/online/packs/pack-000002.bin', file, where: 'test', blockSize: 64 << 10, limiter });
+    const r = await uploadFileResumable({
+      container: cc,
+      blobName: 'job/online/packs/pack-000002.bin',
+      file,
+      where: 'test',
+      blockSize: 64 << 10,
+      limiter,
+    });
     const seconds = (performance.now() - t0) / 1000;
     expect(r.sent).toBe(bytes.length);
     const achieved = bytes.length / seconds;

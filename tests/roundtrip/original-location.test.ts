@@ -1,5 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chmod, lstat, mkdir, readdir, readFile, realpath, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { runBackup } from '../../electron/services/backup/engine.ts';
 import { openStagingJob } from '../../electron/services/backup/reader.ts';
@@ -31,7 +43,14 @@ async function twoItems() {
   await writeFile(join(b, 'g.txt'), 'gee');
   await symlink('f1.txt', join(a, 'link'));
   await chmod(join(a, 'sub'), 0o750);
-  await runBackup({ stagingLocation: join(base, 'staging'), job: { name: 'job-o' }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [a, b] });
+  await runBackup({
+    stagingLocation: join(base, 'staging'),
+    job: { name: 'job-o' },
+    passphrase: PASS,
+    kdf: FAST_KDF,
+    packSize: 4 << 20,
+    items: [a, b],
+  });
   const [walkA, walkB] = await walkTrees([a, b]);
   // After the backup: one file changed, one deleted, one whole item deleted.
   await writeFile(join(a, 'f1.txt'), 'ONE, changed');
@@ -47,36 +66,39 @@ async function twoItems() {
 const onlyAbout = (diffs: string[], name: string) => diffs.filter((d) => !d.includes(name));
 
 describe('restore to the original location', () => {
-  it.each<[ConflictChoice]>([['overwrite'], ['skip'], ['keepBoth']])('puts both items back with conflict choice %s and leaves the folder above them alone', async (conflict) => {
-    const t = await twoItems();
-    const r = await restoreJob(t.reader, { originalLocation: true, conflict });
-    const [outA, outB] = await walkTrees([t.a, t.b]);
-    // The deleted item and the deleted file are back exactly, whatever the choice.
-    expect(compareWalks(t.walkB, outB)).toEqual([]);
-    const diffsA = compareWalks(t.walkA, outA as Walk);
-    if (conflict === 'overwrite') {
-      expect(diffsA).toEqual([]);
-      expect(r.skipped).toEqual([]);
-    } else {
-      // Only the changed file differs; it keeps the newer bytes.
-      expect(onlyAbout(diffsA, 'f1')).toEqual([]);
-      expect(diffsA.some((d) => d.startsWith('bytes differ') && d.includes('f1.txt'))).toBe(true);
-      expect(await readFile(join(t.a, 'f1.txt'), 'utf8')).toBe('ONE, changed');
-    }
-    if (conflict === 'skip') expect(r.skipped.map((s) => s.reason)).toEqual(['already exists (skipped)']);
-    if (conflict === 'keepBoth') {
-      expect(await readFile(join(t.a, 'f1 (1).txt'), 'utf8')).toBe('one');
-      expect(r.skipped).toEqual([]);
-    }
-    expect(await readFile(join(t.a, 'sub', 'f2.txt'), 'utf8')).toBe('two');
-    // The folder above the items: same mode and times (itemB was created in it).
-    const st = await lstat(t.root);
-    expect(st.mode & 0o7777).toBe(0o751);
-    expect(st.mtimeMs).toBe(PAST * 1000);
-    expect(st.atimeMs).toBe(PAST * 1000);
-    // Nothing else appeared next to the items (no marker, no temp file).
-    expect((await readdir(t.root)).sort()).toEqual(['itemA', 'itemB']);
-  });
+  it.each<[ConflictChoice]>([['overwrite'], ['skip'], ['keepBoth']])(
+    'puts both items back with conflict choice %s and leaves the folder above them alone',
+    async (conflict) => {
+      const t = await twoItems();
+      const r = await restoreJob(t.reader, { originalLocation: true, conflict });
+      const [outA, outB] = await walkTrees([t.a, t.b]);
+      // The deleted item and the deleted file are back exactly, whatever the choice.
+      expect(compareWalks(t.walkB, outB)).toEqual([]);
+      const diffsA = compareWalks(t.walkA, outA as Walk);
+      if (conflict === 'overwrite') {
+        expect(diffsA).toEqual([]);
+        expect(r.skipped).toEqual([]);
+      } else {
+        // Only the changed file differs; it keeps the newer bytes.
+        expect(onlyAbout(diffsA, 'f1')).toEqual([]);
+        expect(diffsA.some((d) => d.startsWith('bytes differ') && d.includes('f1.txt'))).toBe(true);
+        expect(await readFile(join(t.a, 'f1.txt'), 'utf8')).toBe('ONE, changed');
+      }
+      if (conflict === 'skip') expect(r.skipped.map((s) => s.reason)).toEqual(['already exists (skipped)']);
+      if (conflict === 'keepBoth') {
+        expect(await readFile(join(t.a, 'f1 (1).txt'), 'utf8')).toBe('one');
+        expect(r.skipped).toEqual([]);
+      }
+      expect(await readFile(join(t.a, 'sub', 'f2.txt'), 'utf8')).toBe('two');
+      // The folder above the items: same mode and times (itemB was created in it).
+      const st = await lstat(t.root);
+      expect(st.mode & 0o7777).toBe(0o751);
+      expect(st.mtimeMs).toBe(PAST * 1000);
+      expect(st.atimeMs).toBe(PAST * 1000);
+      // Nothing else appeared next to the items (no marker, no temp file).
+      expect((await readdir(t.root)).sort()).toEqual(['itemA', 'itemB']);
+    },
+  );
 
   it('restores only the selected paths, to the same places', async () => {
     const t = await twoItems();
@@ -94,7 +116,14 @@ describe('restore to the original location', () => {
     await mkdir(folder);
     const file = join(folder, 'report.txt');
     await writeFile(file, 'v1');
-    await runBackup({ stagingLocation: join(base, 'staging'), job: { name: 'job-f' }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [file] });
+    await runBackup({
+      stagingLocation: join(base, 'staging'),
+      job: { name: 'job-f' },
+      passphrase: PASS,
+      kdf: FAST_KDF,
+      packSize: 4 << 20,
+      items: [file],
+    });
     const [before] = await walkTrees([folder]);
     await rm(file);
     await chmod(folder, 0o705);
@@ -113,7 +142,14 @@ describe('restore to the original location', () => {
     const item = join(base, 'anc', 'real', 'item');
     await mkdir(item, { recursive: true });
     await writeFile(join(item, 'x.txt'), 'x');
-    await runBackup({ stagingLocation: join(base, 'staging'), job: { name: 'job-l' }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [item] });
+    await runBackup({
+      stagingLocation: join(base, 'staging'),
+      job: { name: 'job-l' },
+      passphrase: PASS,
+      kdf: FAST_KDF,
+      packSize: 4 << 20,
+      items: [item],
+    });
     await rename(join(base, 'anc', 'real'), join(base, 'moved'));
     const outside = join(base, 'outside');
     await mkdir(outside);
@@ -132,18 +168,29 @@ describe('restore to the original location', () => {
     const item = join(base, 'anc', 'item');
     await mkdir(item, { recursive: true });
     await writeFile(join(item, 'x.txt'), 'x');
-    await runBackup({ stagingLocation: join(base, 'staging'), job: { name: 'job-m' }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [item] });
+    await runBackup({
+      stagingLocation: join(base, 'staging'),
+      job: { name: 'job-m' },
+      passphrase: PASS,
+      kdf: FAST_KDF,
+      packSize: 4 << 20,
+      items: [item],
+    });
     await rm(join(base, 'anc'), { recursive: true });
     const reader = await openStagingJob(join(base, 'staging'), 'job-m', PASS);
     const r = await restoreJob(reader, { originalLocation: true });
     expect(r.files).toBe(0);
-    expect(r.skipped.find((s) => s.path.endsWith('item/x.txt'))?.reason).toMatch(/above the backed-up item\) no longer exists/);
+    expect(r.skipped.find((s) => s.path.endsWith('item/x.txt'))?.reason).toMatch(
+      /above the backed-up item\) no longer exists/,
+    );
     await expect(lstat(join(base, 'anc'))).rejects.toThrow();
   });
 
   it('takes a destination folder or the original location, not both or neither', async () => {
     const t = await twoItems();
-    await expect(restoreJob(t.reader, { originalLocation: true, to: join(t.base, 'out') })).rejects.toThrow(/one of the two/);
+    await expect(restoreJob(t.reader, { originalLocation: true, to: join(t.base, 'out') })).rejects.toThrow(
+      /one of the two/,
+    );
     await expect(restoreJob(t.reader, {})).rejects.toThrow(/one of the two/);
   });
 });

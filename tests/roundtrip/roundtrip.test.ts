@@ -61,49 +61,84 @@ async function restoreAndCompare(source: PackSource, src: string, out: string): 
 }
 
 describe(`hostile trees round trip (OBC_ROUNDTRIP_SEED=${SEED})`, () => {
-  it(`${TREES} generated trees: staging every tree, disks every ${DISK_EVERY}th, container every ${CONTAINER_EVERY}th`, { timeout: 1_500_000 }, async () => {
-    const t0 = Date.now();
-    const counts = { trees: 0, entries: 0, stagingLocation: 0, disks: 0, container: 0 };
-    let n = 0;
-    await fc.assert(
-      fc.asyncProperty(hostileTree, async (nodes) => {
-        const i = n++;
-        const root = join(dir, `t${i}`);
-        const src = join(root, 'src');
-        await mkdir(src, { recursive: true });
-        try {
-          counts.entries += await writeTree(Buffer.from(src), nodes);
-          counts.trees++;
-          const stagingLocation = join(root, 'staging');
-          const job = `rt-${i}`;
-          const r = await runBackup({ items: [src], stagingLocation, job: { name: job, container: CONTAINER }, passphrase: PASS, kdf: FAST_KDF, workers: 1, packSize: 1 << 20, snapshots: false });
-          expect(r.skipped, `tree ${i}: skipped`).toEqual([]);
-          expect(r.changedWhileRead, `tree ${i}`).toEqual([]);
-          const verified = await verifyJob(new StagingFolderSource(join(stagingLocation, job)), PASS);
-          expect(verified.ok, `tree ${i}: verify ${JSON.stringify(verified)}`).toBe(true);
-          expect(await restoreAndCompare(new StagingFolderSource(join(stagingLocation, job)), src, join(root, 'out-staging')), `tree ${i} from staging`).toEqual([]);
-          counts.stagingLocation++;
-          if (DISK_EVERY > 0 && i % DISK_EVERY === 0) {
-            const disks = await makeDisks(join(root, 'disks'), [256 << 20], `RT${i}D`);
-            await runDiskPrep({ stagingLocation, job, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: cloud?.credential ?? testCredential, passphrase: PASS, protector: (j) => passphraseProtector(PASS, j.seed), workers: 1 });
-            expect(await restoreAndCompare(await openDiskSource({ disks, job }), src, join(root, 'out-disks')), `tree ${i} from the disks`).toEqual([]);
-            counts.disks++;
-            if (cloud && CONTAINER_EVERY > 0 && i % CONTAINER_EVERY === 0) {
-              const source = await cloud.importAndOpen(stagingLocation, job, PASS, disks);
-              expect(await restoreAndCompare(source, src, join(root, 'out-container')), `tree ${i} from the container`).toEqual([]);
-              counts.container++;
+  it(
+    `${TREES} generated trees: staging every tree, disks every ${DISK_EVERY}th, container every ${CONTAINER_EVERY}th`,
+    { timeout: 1_500_000 },
+    async () => {
+      const t0 = Date.now();
+      const counts = { trees: 0, entries: 0, stagingLocation: 0, disks: 0, container: 0 };
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(hostileTree, async (nodes) => {
+          const i = n++;
+          const root = join(dir, `t${i}`);
+          const src = join(root, 'src');
+          await mkdir(src, { recursive: true });
+          try {
+            counts.entries += await writeTree(Buffer.from(src), nodes);
+            counts.trees++;
+            const stagingLocation = join(root, 'staging');
+            const job = `rt-${i}`;
+            const r = await runBackup({
+              items: [src],
+              stagingLocation,
+              job: { name: job, container: CONTAINER },
+              passphrase: PASS,
+              kdf: FAST_KDF,
+              workers: 1,
+              packSize: 1 << 20,
+              snapshots: false,
+            });
+            expect(r.skipped, `tree ${i}: skipped`).toEqual([]);
+            expect(r.changedWhileRead, `tree ${i}`).toEqual([]);
+            const verified = await verifyJob(new StagingFolderSource(join(stagingLocation, job)), PASS);
+            expect(verified.ok, `tree ${i}: verify ${JSON.stringify(verified)}`).toBe(true);
+            expect(
+              await restoreAndCompare(
+                new StagingFolderSource(join(stagingLocation, job)),
+                src,
+                join(root, 'out-staging'),
+              ),
+              `tree ${i} from staging`,
+            ).toEqual([]);
+            counts.stagingLocation++;
+            if (DISK_EVERY > 0 && i % DISK_EVERY === 0) {
+              const disks = await makeDisks(join(root, 'disks'), [256 << 20], `RT${i}D`);
+              await runDiskPrep({
+                stagingLocation,
+                job,
+                disks: disks.map((id) => ({ id })),
+                providers: { folder: new FolderDiskProvider() },
+                credential: cloud?.credential ?? testCredential,
+                passphrase: PASS,
+                protector: (j) => passphraseProtector(PASS, j.seed),
+                workers: 1,
+              });
+              expect(
+                await restoreAndCompare(await openDiskSource({ disks, job }), src, join(root, 'out-disks')),
+                `tree ${i} from the disks`,
+              ).toEqual([]);
+              counts.disks++;
+              if (cloud && CONTAINER_EVERY > 0 && i % CONTAINER_EVERY === 0) {
+                const source = await cloud.importAndOpen(stagingLocation, job, PASS, disks);
+                expect(
+                  await restoreAndCompare(source, src, join(root, 'out-container')),
+                  `tree ${i} from the container`,
+                ).toEqual([]);
+                counts.container++;
+              }
             }
+          } finally {
+            await rm(root, { recursive: true, force: true });
           }
-        } finally {
-          await rm(root, { recursive: true, force: true });
-        }
-      }),
-      { numRuns: TREES, seed: SEED, endOnFailure: true },
-    );
-    const seconds = (Date.now() - t0) / 1000;
-    console.log(
-      `[roundtrip] seed=${SEED}: ${counts.trees} trees (${counts.entries} entries) backed up and verified; restores compared: ${counts.stagingLocation} from staging, ${counts.disks} from disks, ${counts.container} from the container; 0 failures; ${seconds.toFixed(0)} s`,
-    );
-    expect(counts.stagingLocation).toBe(TREES);
-  });
+        }),
+        { numRuns: TREES, seed: SEED, endOnFailure: true },
+      );
+      const seconds = (Date.now() - t0) / 1000;
+      console.log(
+        `[roundtrip] seed=${SEED}: ${counts.trees} trees (${counts.entries} entries) backed up and verified; restores compared: ${counts.stagingLocation} from staging, ${counts.disks} from disks, ${counts.container} from the container; 0 failures; ${seconds.toFixed(0)} s`,
+      );
+      expect(counts.stagingLocation).toBe(TREES);
+    },
+  );
 });

@@ -43,8 +43,18 @@ export async function openSandboxContainer(dataDir: string): Promise<SandboxCont
     credential: (req) => sas({ ...req, jobName: 'roundtrip-trees' }),
     async importAndOpen(stagingLocation, job, passphrase, disks) {
       const imported = await importThroughDatacenter(sb, token, key, stagingLocation, job, passphrase, disks);
-      if (imported.bad.length) throw new Error(`datacenter import of ${job}: blobs differ from the staged files: ${imported.bad.join(', ')} (job state ${imported.state})`);
-      return importVerify.containerPackSource({ jobName: job, stagingLocation, subscriptionId: sb.subscriptionId, resourceGroup: 'backup-rg', storageAccount: ACCOUNT, container: 'roundtrip' });
+      if (imported.bad.length)
+        throw new Error(
+          `datacenter import of ${job}: blobs differ from the staged files: ${imported.bad.join(', ')} (job state ${imported.state})`,
+        );
+      return importVerify.containerPackSource({
+        jobName: job,
+        stagingLocation,
+        subscriptionId: sb.subscriptionId,
+        resourceGroup: 'backup-rg',
+        storageAccount: ACCOUNT,
+        container: 'roundtrip',
+      });
     },
     async stop() {
       await tasks.shutdown();

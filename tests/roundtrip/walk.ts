@@ -25,7 +25,10 @@ export const PYTHON = '/usr/bin/python3';
 /** Walks each root (text, or bytes for a root that is not UTF-8). */
 export function walkTrees(roots: Array<string | Buffer>): Promise<Walk[]> {
   const args = roots.map((r) => (typeof r === 'string' ? r : `hex:${r.toString('hex')}`));
-  if (!existsSync(PYTHON)) return Promise.reject(new Error(`The round-trip oracle's tree walker needs ${PYTHON} (Debian: apt-get install -y python3).`));
+  if (!existsSync(PYTHON))
+    return Promise.reject(
+      new Error(`The round-trip oracle's tree walker needs ${PYTHON} (Debian: apt-get install -y python3).`),
+    );
   return new Promise((resolve, reject) => {
     execFile(PYTHON, [SCRIPT, ...args], { maxBuffer: 256 << 20 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${PYTHON} walk_tree.py failed: ${err.message}\n${stderr}`));
@@ -67,11 +70,13 @@ export function compareWalks(src: Walk, out: Walk, rules: CompareRules = {}): st
       diffs.push(`type ${a.type} → ${b.type}: ${at}`);
       continue;
     }
-    if (a.type === 'file' && (a.size !== b.size || a.sha256 !== b.sha256)) diffs.push(`bytes differ (${a.size} → ${b.size}): ${at}`);
+    if (a.type === 'file' && (a.size !== b.size || a.sha256 !== b.sha256))
+      diffs.push(`bytes differ (${a.size} → ${b.size}): ${at}`);
     if (a.type === 'link' && a.target !== b.target) diffs.push(`link target differs: ${at}`);
     const mode = a.type === 'dir' ? a.mode | (rules.dirModeAdded ?? 0) : a.mode;
     if (a.type !== 'link' && mode !== b.mode) diffs.push(`mode ${a.mode.toString(8)} → ${b.mode.toString(8)}: ${at}`);
-    if ((a.type !== 'link' || rules.linkMtimes) && absDiff(a.mtime_ns, b.mtime_ns) > BigInt(tol)) diffs.push(`mtime ${a.mtime_ns} → ${b.mtime_ns}: ${at}`);
+    if ((a.type !== 'link' || rules.linkMtimes) && absDiff(a.mtime_ns, b.mtime_ns) > BigInt(tol))
+      diffs.push(`mtime ${a.mtime_ns} → ${b.mtime_ns}: ${at}`);
   }
   for (const [k, b] of Object.entries(out)) if (!src[k]) diffs.push(`extra: ${b.shown}`);
   return diffs;

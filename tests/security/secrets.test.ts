@@ -8,7 +8,11 @@ import { SettingsStore } from '../../electron/services/settings/settings-store.t
 import { startAzureTestEnv, type AzureTestEnv } from '../../electron/services/azure/test-support.ts';
 import { defaultProtector } from '../../electron/services/azure/azure-service.ts';
 import { tokenCachePath } from '../../electron/services/azure/token-cache.ts';
-import { credentialRecordPath, loadCredentialRecord, unprotectPrivateKey } from '../../electron/services/azure/entra-app.ts';
+import {
+  credentialRecordPath,
+  loadCredentialRecord,
+  unprotectPrivateKey,
+} from '../../electron/services/azure/entra-app.ts';
 import { createJobFromDrives, driveList, passphraseProtector } from '../../electron/services/diskprep/drives-file.ts';
 import { stateDirFor } from '../../electron/services/diskprep/session.ts';
 import { findJob } from '../../electron/services/diskprep/jobs.ts';
@@ -40,13 +44,23 @@ let err = '';
 
 async function run(...argv: string[]): Promise<{ code: number; lines: Array<Record<string, unknown>> }> {
   let o = '';
-  const w = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((o += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
+  const w = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => ((o += String(chunk)), true));
+  const e = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
   process.exitCode = undefined;
   try {
     const code = await main(argv);
     out += o;
-    return { code, lines: o.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)) };
+    return {
+      code,
+      lines: o
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l)),
+    };
   } finally {
     w.mockRestore();
     e.mockRestore();
@@ -116,13 +130,44 @@ describe('secrets never appear in plain text', () => {
     await writeFile(passFile, PASSPHRASE + '\n', { mode: 0o600 });
     const stagingLocation = join(root, 'staging');
     const job = 'secrets-seed';
-    const backup = await run('backup', '--items', src, '--staging', stagingLocation, '--job', job, '--passphrase-file', passFile, '--storage-account', 'obcseedv2', '--container', 'seeds', '--subscription', sub, '--resource-group', 'backup-rg', '--json');
+    const backup = await run(
+      'backup',
+      '--items',
+      src,
+      '--staging',
+      stagingLocation,
+      '--job',
+      job,
+      '--passphrase-file',
+      passFile,
+      '--storage-account',
+      'obcseedv2',
+      '--container',
+      'seeds',
+      '--subscription',
+      sub,
+      '--resource-group',
+      'backup-rg',
+      '--json',
+    );
     expect(backup.code, JSON.stringify(backup.lines.at(-1))).toBe(0);
 
     // Disk Prep onto two small folder disks, drives.json sealed with the passphrase.
     const disks = [join(root, 'disks', 'd1'), join(root, 'disks', 'd2')];
-    for (const [i, d] of disks.entries()) expect((await run('disks', 'init', d, '--serial', `SECRETDISK${i}`, '--capacity', '6M', '--json')).code).toBe(0);
-    const prep = await run('diskprep', `s:${stagingLocation}`, '--no-job', '--job', job, ...disks.flatMap((d) => ['--disk', d]), '--passphrase-file', passFile, '--yes', '--json');
+    for (const [i, d] of disks.entries())
+      expect((await run('disks', 'init', d, '--serial', `SECRETDISK${i}`, '--capacity', '6M', '--json')).code).toBe(0);
+    const prep = await run(
+      'diskprep',
+      `s:${stagingLocation}`,
+      '--no-job',
+      '--job',
+      job,
+      ...disks.flatMap((d) => ['--disk', d]),
+      '--passphrase-file',
+      passFile,
+      '--yes',
+      '--json',
+    );
     expect(prep.code, JSON.stringify(prep.lines.at(-1))).toBe(0);
 
     // Import job from drives.json through the Azure layer, then tracking from the CLI.
@@ -136,20 +181,53 @@ describe('secrets never appear in plain text', () => {
         location: 'West US',
         storageAccountId: `/subscriptions/${sub}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2`,
         drives: req.driveList,
-        returnAddress: { contactName: 'Ada', phone: '+1 425 555 0100', email: 'ada@example.com', streetAddress1: '1 Main St', city: 'Redmond', stateOrProvince: 'WA', postalCode: '98052', countryOrRegion: 'USA' },
+        returnAddress: {
+          contactName: 'Ada',
+          phone: '+1 425 555 0100',
+          email: 'ada@example.com',
+          streetAddress1: '1 Main St',
+          city: 'Redmond',
+          stateOrProvince: 'WA',
+          postalCode: '98052',
+          countryOrRegion: 'USA',
+        },
         returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123456789' },
       });
       return { name: j.name };
     });
-    expect((await run('jobs', 'show', job, '--subscription', sub, '--resource-group', 'backup-rg', '--json')).code).toBe(0);
-    expect((await run('jobs', 'track', job, '--subscription', sub, '--resource-group', 'backup-rg', '--carrier', 'FedEx', '--tracking', '1Z999SECRET1', '--drives', '2', '--json')).code).toBe(0);
+    expect(
+      (await run('jobs', 'show', job, '--subscription', sub, '--resource-group', 'backup-rg', '--json')).code,
+    ).toBe(0);
+    expect(
+      (
+        await run(
+          'jobs',
+          'track',
+          job,
+          '--subscription',
+          sub,
+          '--resource-group',
+          'backup-rg',
+          '--carrier',
+          'FedEx',
+          '--tracking',
+          '1Z999SECRET1',
+          '--drives',
+          '2',
+          '--json',
+        )
+      ).code,
+    ).toBe(0);
     expect((await run('jobs', 'list', '--subscription', sub, '--json')).code).toBe(0);
     svc.close();
 
     // ---- The secrets, in plain text, as the app holds them in memory. ----
     const secrets: Array<{ what: string; value: string }> = [{ what: 'passphrase', value: PASSPHRASE }];
     const cacheRaw = await readFile(tokenCachePath(dataDir, 'LocalSandbox'));
-    const cache = JSON.parse((await defaultProtector(dataDir).unprotect(cacheRaw)).toString('utf8')) as Record<string, Record<string, { secret: string }>>;
+    const cache = JSON.parse((await defaultProtector(dataDir).unprotect(cacheRaw)).toString('utf8')) as Record<
+      string,
+      Record<string, { secret: string }>
+    >;
     for (const [kind, entries] of Object.entries(cache))
       if (kind === 'AccessToken' || kind === 'RefreshToken' || kind === 'IdToken')
         for (const e of Object.values(entries)) secrets.push({ what: kind, value: e.secret });
@@ -168,14 +246,23 @@ describe('secrets never appear in plain text', () => {
     secrets.push({ what: 'certificate private key (base64 DER)', value: der.toString('base64').slice(100, 200) });
     secrets.push({ what: 'certificate private key (hex DER)', value: der.toString('hex').slice(200, 400) });
     const token = await mintToken(sb, sb.users[0]);
-    const keys = await sbRequest(`${sb.armUrl}/subscriptions/${sub}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2/listKeys?api-version=2025-08-01`, { method: 'POST', token, ca: sb.caCertPem });
-    for (const k of (keys.json as { keys: Array<{ value: string }> }).keys) secrets.push({ what: 'storage account key', value: k.value });
+    const keys = await sbRequest(
+      `${sb.armUrl}/subscriptions/${sub}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2/listKeys?api-version=2025-08-01`,
+      { method: 'POST', token, ca: sb.caCertPem },
+    );
+    for (const k of (keys.json as { keys: Array<{ value: string }> }).keys)
+      secrets.push({ what: 'storage account key', value: k.value });
     // The manifests' container SAS (decision 14): signed through the CLI's sign-in; it may be in the manifests only.
-    const manifestSas = /<ContainerSas>([^<]+)<\/ContainerSas>/.exec(await readFile(join(disks[0], 'DriveManifest.xml'), 'utf8'))![1].replace(/&amp;/g, '&');
+    const manifestSas = /<ContainerSas>([^<]+)<\/ContainerSas>/
+      .exec(await readFile(join(disks[0], 'DriveManifest.xml'), 'utf8'))![1]
+      .replace(/&amp;/g, '&');
     expect(manifestSas).toMatch(/^seeds\?(?=.*\bsr=c\b)(?=.*\bsi=obc-secrets-seed\b)/);
     secrets.push({ what: 'container SAS', value: manifestSas });
     secrets.push({ what: 'container SAS (signature)', value: /sig=([^&]+)/.exec(manifestSas)![1] });
-    secrets.push({ what: 'container SAS (signature, decoded)', value: decodeURIComponent(/sig=([^&]+)/.exec(manifestSas)![1]) });
+    secrets.push({
+      what: 'container SAS (signature, decoded)',
+      value: decodeURIComponent(/sig=([^&]+)/.exec(manifestSas)![1]),
+    });
     // Encodings a careless logger would produce.
     for (const s of [...secrets]) {
       secrets.push({ what: `${s.what} (JSON-escaped)`, value: JSON.stringify(s.value).slice(1, -1) });
@@ -186,7 +273,9 @@ describe('secrets never appear in plain text', () => {
     // obc-disk.json on a folder disk stands in for BitLocker's own metadata on a real volume (see shared/disks.ts);
     // the test's own passphrase input file is the user's, not the app's.
     const exempt = (f: string) => f === passFile || (f.startsWith(join(root, 'disks')) && f.endsWith('obc-disk.json'));
-    const files = (await Promise.all([dataDir, stagingLocation, join(root, 'disks'), tmp].map(filesUnder))).flat().filter((f) => !exempt(f));
+    const files = (await Promise.all([dataDir, stagingLocation, join(root, 'disks'), tmp].map(filesUnder)))
+      .flat()
+      .filter((f) => !exempt(f));
     expect(files.length).toBeGreaterThan(10);
     const leaks: string[] = [];
     for (const f of files) {
@@ -194,16 +283,23 @@ describe('secrets never appear in plain text', () => {
       const latin = bytes.toString('latin1');
       // The one place the container SAS belongs: the manifest on each (here: folder) disk.
       const manifest = f.startsWith(join(root, 'disks')) && f.endsWith('DriveManifest.xml');
-      for (const s of secrets) if (s.value.length >= 8 && latin.includes(s.value) && !(manifest && s.what.startsWith('container SAS'))) leaks.push(`${s.what} in ${relative(root, f)}`);
+      for (const s of secrets)
+        if (s.value.length >= 8 && latin.includes(s.value) && !(manifest && s.what.startsWith('container SAS')))
+          leaks.push(`${s.what} in ${relative(root, f)}`);
     }
-    for (const [name, text] of [['stdout', out], ['stderr', err]] as const)
+    for (const [name, text] of [
+      ['stdout', out],
+      ['stderr', err],
+    ] as const)
       for (const s of secrets) if (s.value.length >= 8 && text.includes(s.value)) leaks.push(`${s.what} on ${name}`);
     expect(leaks).toEqual([]);
     // Control: the same scan does find a planted secret (so an empty list means something).
     const refresh = secrets.find((x) => x.what === 'RefreshToken')!.value;
     await writeFile(join(tmp, 'control.log'), `debug: refresh=${refresh}\n`);
     expect((await readFile(join(tmp, 'control.log'))).toString('latin1').includes(refresh)).toBe(true);
-    console.info(`secrets scan: ${files.length} files, ${out.length + err.length} bytes of output, ${secrets.length} secret forms, no leak`);
+    console.info(
+      `secrets scan: ${files.length} files, ${out.length + err.length} bytes of output, ${secrets.length} secret forms, no leak`,
+    );
     // The flow really produced output worth scanning.
     expect(out.length).toBeGreaterThan(1000);
   }, 240_000);
@@ -222,7 +318,9 @@ describe('secrets never appear in plain text', () => {
     const proxyPassword = 'Proxy-Pa55word-Secret!';
     let wire = '';
     try {
-      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=${encodeURIComponent(host.token)}`, { origin: `http://127.0.0.1:${host.port}` });
+      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=${encodeURIComponent(host.token)}`, {
+        origin: `http://127.0.0.1:${host.port}`,
+      });
       await new Promise((ok, fail) => {
         ws.once('open', ok);
         ws.once('error', fail);
@@ -242,12 +340,20 @@ describe('secrets never appear in plain text', () => {
           ws.send(JSON.stringify({ t: 'invoke', id: mine, channel, payload }));
         });
       expect(await call('settings:set', { logLevel: 'debug' })).toMatchObject({ ok: true });
-      expect(await call('policy:save', { policy: samplePolicy({}, stagingLocation), passphrase: first })).toMatchObject({ ok: true });
+      expect(await call('policy:save', { policy: samplePolicy({}, stagingLocation), passphrase: first })).toMatchObject(
+        { ok: true },
+      );
       // A wrong current passphrase is refused without echoing either value.
       const wrong = await call('properties:changePassphrase', { current: 'not the passphrase 0000', next: second });
       expect(wrong.ok).toBe(false);
       expect(await call('properties:changePassphrase', { current: first, next: second })).toMatchObject({ ok: true });
-      const proxy = { mode: 'manual', host: 'proxy.example', port: 3128, username: 'svc-backup', password: proxyPassword };
+      const proxy = {
+        mode: 'manual',
+        host: 'proxy.example',
+        port: 3128,
+        username: 'svc-backup',
+        password: proxyPassword,
+      };
       expect(await call('properties:set', { proxy })).toMatchObject({ ok: true });
       expect(await call('properties:get', {})).toMatchObject({ ok: true });
       expect(await call('policy:get', {})).toMatchObject({ ok: true });
@@ -262,7 +368,9 @@ describe('secrets never appear in plain text', () => {
     const secrets = [first, second, proxyPassword, 'not the passphrase 0000'];
     for (const f of files) {
       const text = (await readFile(f)).toString('latin1');
-      for (const v of secrets) if (text.includes(v) || text.includes(Buffer.from(v).toString('base64'))) leaks.push(`${v.slice(0, 8)}… in ${relative(root, f)}`);
+      for (const v of secrets)
+        if (text.includes(v) || text.includes(Buffer.from(v).toString('base64')))
+          leaks.push(`${v.slice(0, 8)}… in ${relative(root, f)}`);
     }
     // Nothing the server sent back (results and events) carries them either.
     for (const v of secrets) if (wire.includes(v)) leaks.push(`${v.slice(0, 8)}… in a WebSocket message`);

@@ -13,8 +13,11 @@ import { TaskManager } from '../../services/tasks/task-manager.ts';
 const cli = resolve(import.meta.dirname, '..', 'index.ts');
 const obc = (dataDir: string, args: string[]) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((ok) =>
-    execFile(process.execPath, [cli, ...args], { env: { ...process.env, OBC_DATA_DIR: dataDir } }, (err, stdout, stderr) =>
-      ok({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { env: { ...process.env, OBC_DATA_DIR: dataDir } },
+      (err, stdout, stderr) => ok({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     ),
   );
 
@@ -39,8 +42,9 @@ function startAgent(dataDir: string, now?: string) {
   child.stderr.on('data', (d) => (stderr += String(d)));
   createInterface({ input: child.stdout }).on('line', (l) => {
     lines.push(l);
-    for (const w of waiters.splice(0)) if (w.re.test(l)) w.ok(l);
-    else waiters.push(w);
+    for (const w of waiters.splice(0))
+      if (w.re.test(l)) w.ok(l);
+      else waiters.push(w);
   });
   const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
   return {
@@ -53,7 +57,11 @@ function startAgent(dataDir: string, now?: string) {
         const seen = lines.find((l) => re.test(l));
         if (seen) return ok(seen);
         waiters.push({ re, ok });
-        void exited.then((code) => fail(new Error(`obc agent exited (${code}) before printing ${re}; it printed:\n${lines.join('\n')}\n${stderr}`)));
+        void exited.then((code) =>
+          fail(
+            new Error(`obc agent exited (${code}) before printing ${re}; it printed:\n${lines.join('\n')}\n${stderr}`),
+          ),
+        );
       }),
     stop: (sig: NodeJS.Signals) => child.kill(sig),
   };
@@ -61,7 +69,12 @@ function startAgent(dataDir: string, now?: string) {
 
 async function policyDueAt21(dataDir: string) {
   const staging = await mkdtemp(join(tmpdir(), 'obc-agent-stage-'));
-  const svc = new PolicyService({ dataDir, protector: new FileKeyProtector(join(dataDir, 'policy-secrets.key')), tasks: new TaskManager(), lease: false });
+  const svc = new PolicyService({
+    dataDir,
+    protector: new FileKeyProtector(join(dataDir, 'policy-secrets.key')),
+    tasks: new TaskManager(),
+    lease: false,
+  });
   await svc.store.load();
   await svc.save(samplePolicy({}, staging), 'a passphrase of 24 chars');
   svc.close();
@@ -82,7 +95,9 @@ describe('obc agent (child process, its clock started just before a due run)', (
     agent.stop('SIGTERM');
     expect(await agent.exited).toBe(0);
     expect(agent.lines.slice(-2)).toEqual([
-      expect.stringMatching(/obc agent: stopping \(SIGTERM\): cancelling a run in progress and releasing the scheduler lease$/),
+      expect.stringMatching(
+        /obc agent: stopping \(SIGTERM\): cancelling a run in progress and releasing the scheduler lease$/,
+      ),
       expect.stringMatching(/obc agent: stopped$/),
     ]);
     expect(existsSync(join(dataDir, 'scheduler-lease.json'))).toBe(false);
@@ -98,22 +113,35 @@ describe('obc agent (child process, its clock started just before a due run)', (
     });
     // Shown by the command line.
     const status = await obc(dataDir, ['agent', 'status']);
-    expect(status.stdout).toMatch(/^Installed: no\nRunning: no\nNext run: .*\nLast run by the agent: 2026-12-05T21:00:00\.000Z: waitingForImport — Waiting for Azure Import Job to complete\./);
-    expect((await obc(dataDir, ['policy', 'show'])).stdout).toMatch(/\nRun 2026-12-05T21:00:00\.000Z: waitingForImport — Waiting for Azure Import Job .* \(obc agent on /);
+    expect(status.stdout).toMatch(
+      /^Installed: no\nRunning: no\nNext run: .*\nLast run by the agent: 2026-12-05T21:00:00\.000Z: waitingForImport — Waiting for Azure Import Job to complete\./,
+    );
+    expect((await obc(dataDir, ['policy', 'show'])).stdout).toMatch(
+      /\nRun 2026-12-05T21:00:00\.000Z: waitingForImport — Waiting for Azure Import Job .* \(obc agent on /,
+    );
     // And in the activity log.
     const logs = await readdir(join(dataDir, 'logs'));
     const log = (await Promise.all(logs.map((f) => readFile(join(dataDir, 'logs', f), 'utf8')))).join('');
-    for (const event of ['agent:started', 'agent:lease', 'agent:run', 'agent:stopped']) expect(log).toContain(`"event":"${event}"`);
+    for (const event of ['agent:started', 'agent:lease', 'agent:run', 'agent:stopped'])
+      expect(log).toContain(`"event":"${event}"`);
   }, 60_000);
 
   it('waits while a console holds the data folder’s scheduler lease, and stops on SIGINT', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'obc-agent-'));
     await policyDueAt21(dataDir);
-    const console_ = new PolicyService({ dataDir, protector: new FileKeyProtector(join(dataDir, 'policy-secrets.key')), tasks: new TaskManager() });
+    const console_ = new PolicyService({
+      dataDir,
+      protector: new FileKeyProtector(join(dataDir, 'policy-secrets.key')),
+      tasks: new TaskManager(),
+    });
     await console_.load();
     try {
       const agent = startAgent(dataDir);
-      await agent.line(new RegExp(`waiting: scheduled backups run in browser mode on ${hostname()} \\(pid ${process.pid}\\); this agent takes over when it stops$`));
+      await agent.line(
+        new RegExp(
+          `waiting: scheduled backups run in browser mode on ${hostname()} \\(pid ${process.pid}\\); this agent takes over when it stops$`,
+        ),
+      );
       agent.stop('SIGINT');
       expect(await agent.exited).toBe(0);
       expect(agent.lines.at(-1)).toMatch(/obc agent: stopped$/);
@@ -132,8 +160,15 @@ describe('obc agent (child process, its clock started just before a due run)', (
     expect(inst.stdout).toBe(
       `Wrote the user unit ${join(unitDir, 'obc-agent.service')}.\nTo do: ${unitDir} is not where systemd reads units: copy obc-agent.service to ${join(process.env.HOME ?? '', '.config', 'systemd', 'user')}, then run "systemctl --user daemon-reload && systemctl --user enable --now obc-agent.service".\n`,
     );
-    expect((await obc(dataDir, ['agent', 'status', '--unit-dir', unitDir])).stdout).toMatch(new RegExp(`^Installed: yes \\(${join(unitDir, 'obc-agent.service')}\\)\\n`));
-    expect((await obc(dataDir, ['agent', 'remove', '--unit-dir', unitDir])).stdout).toBe(`Removed ${join(unitDir, 'obc-agent.service')}.\n`);
-    expect(await obc(dataDir, ['agent', 'install', '--user', '--system'])).toMatchObject({ code: 2, stderr: 'error: Choose --system or --user, not both.\n' });
+    expect((await obc(dataDir, ['agent', 'status', '--unit-dir', unitDir])).stdout).toMatch(
+      new RegExp(`^Installed: yes \\(${join(unitDir, 'obc-agent.service')}\\)\\n`),
+    );
+    expect((await obc(dataDir, ['agent', 'remove', '--unit-dir', unitDir])).stdout).toBe(
+      `Removed ${join(unitDir, 'obc-agent.service')}.\n`,
+    );
+    expect(await obc(dataDir, ['agent', 'install', '--user', '--system'])).toMatchObject({
+      code: 2,
+      stderr: 'error: Choose --system or --user, not both.\n',
+    });
   }, 60_000);
 });

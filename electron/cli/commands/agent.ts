@@ -7,7 +7,12 @@ import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors.ts';
 import { formatRun } from '../../../shared/schedule.ts';
 import { agentCommand, hostAgentEnv } from '../../services/policies/agent/command.ts';
-import { agentInstallation, installAgent, removeAgent, type AgentReport } from '../../services/policies/agent/installer.ts';
+import {
+  agentInstallation,
+  installAgent,
+  removeAgent,
+  type AgentReport,
+} from '../../services/policies/agent/installer.ts';
 import { AGENT_LABEL, runAgent } from '../../services/policies/agent/run-agent.ts';
 import { FileKeyProtector } from '../../services/azure/protector.ts';
 import { resolveDataDir } from '../../services/paths.ts';
@@ -45,11 +50,17 @@ function printReport(r: AgentReport, json: boolean, extra: Record<string, unknow
 }
 
 export function register(program: Command): void {
-  const agent = program.command('agent').description('run scheduled backups without the console, as a service of this machine (run, install, remove, status)');
+  const agent = program
+    .command('agent')
+    .description(
+      'run scheduled backups without the console, as a service of this machine (run, install, remove, status)',
+    );
 
   agent
     .command('run', { isDefault: true })
-    .description('run the scheduler until stopped (SIGTERM or Ctrl+C); one scheduler per data folder, shared with the consoles')
+    .description(
+      'run the scheduler until stopped (SIGTERM or Ctrl+C); one scheduler per data folder, shared with the consoles',
+    )
     .option('--data <dir>', 'data folder (default: OBC_DATA_DIR or ~/.offline-backup-console)')
     .action((o: { data?: string }) =>
       guarded(false, async () => {
@@ -64,7 +75,12 @@ export function register(program: Command): void {
         process.on('SIGTERM', onSignal);
         process.on('SIGINT', onSignal);
         try {
-          await runAgent({ dataDir: dataDirOf(o), clock: testClock(), say: (line) => process.stdout.write(`${line}\n`), stop: stop.signal });
+          await runAgent({
+            dataDir: dataDirOf(o),
+            clock: testClock(),
+            say: (line) => process.stdout.write(`${line}\n`),
+            stop: stop.signal,
+          });
         } finally {
           process.off('SIGTERM', onSignal);
           process.off('SIGINT', onSignal);
@@ -74,7 +90,9 @@ export function register(program: Command): void {
 
   agent
     .command('install')
-    .description('install the agent to start at boot, whether or not a user is logged on (Windows: a scheduled task; Linux: a systemd unit)')
+    .description(
+      'install the agent to start at boot, whether or not a user is logged on (Windows: a scheduled task; Linux: a systemd unit)',
+    )
     .option('--data <dir>', 'data folder the agent uses (default: OBC_DATA_DIR or ~/.offline-backup-console)')
     .option('--system', 'Linux: a system unit in /etc/systemd/system (needs root; default as root)')
     .option('--user', 'Linux: a user unit in ~/.config/systemd/user (default without root)')
@@ -84,7 +102,14 @@ export function register(program: Command): void {
       guarded(!!o.json, async () => {
         if (o.system && o.user) throw new AppError('VALIDATION', 'Choose --system or --user, not both.');
         const command = agentCommand(dataDirOf(o));
-        const report = await installAgent({ command, ...(o.system ? { scope: 'system' as const } : o.user ? { scope: 'user' as const } : {}), ...(o.unitDir ? { unitDir: resolve(o.unitDir) } : {}) }, hostAgentEnv());
+        const report = await installAgent(
+          {
+            command,
+            ...(o.system ? { scope: 'system' as const } : o.user ? { scope: 'user' as const } : {}),
+            ...(o.unitDir ? { unitDir: resolve(o.unitDir) } : {}),
+          },
+          hostAgentEnv(),
+        );
         printReport(report, !!o.json, { command });
       }),
     );
@@ -95,7 +120,12 @@ export function register(program: Command): void {
     .option('--unit-dir <dir>', 'Linux: remove the unit written there by install --unit-dir')
     .option('--json', 'machine-readable output')
     .action((o: { unitDir?: string; json?: boolean }) =>
-      guarded(!!o.json, async () => printReport(await removeAgent({ ...(o.unitDir ? { unitDir: resolve(o.unitDir) } : {}) }, hostAgentEnv()), !!o.json)),
+      guarded(!!o.json, async () =>
+        printReport(
+          await removeAgent({ ...(o.unitDir ? { unitDir: resolve(o.unitDir) } : {}) }, hostAgentEnv()),
+          !!o.json,
+        ),
+      ),
     );
 
   agent
@@ -107,15 +137,26 @@ export function register(program: Command): void {
     .action((o: { data?: string; unitDir?: string; json?: boolean }) =>
       guarded(!!o.json, async () => {
         const dataDir = dataDirOf(o);
-        const installation = await agentInstallation({ ...(o.unitDir ? { unitDir: resolve(o.unitDir) } : {}) }, hostAgentEnv());
-        const svc = new PolicyService({ dataDir, protector: new FileKeyProtector(join(dataDir, 'policy-secrets.key')), tasks: new TaskManager() });
+        const installation = await agentInstallation(
+          { ...(o.unitDir ? { unitDir: resolve(o.unitDir) } : {}) },
+          hostAgentEnv(),
+        );
+        const svc = new PolicyService({
+          dataDir,
+          protector: new FileKeyProtector(join(dataDir, 'policy-secrets.key')),
+          tasks: new TaskManager(),
+        });
         await svc.store.load();
         await svc.lease?.peek();
         const view = svc.view();
         const running = svc.lease?.holderLabel === AGENT_LABEL;
         const lastRun = view.policy?.lastRuns.find((r) => r.ranBy?.startsWith(`${AGENT_LABEL} `)) ?? null;
         const nextRun = view.policy?.state === 'active' ? (view.nextRuns[0] ?? null) : null;
-        if (o.json) return jsonLine({ type: 'result', result: { installation, running, runningAs: running ? view.scheduler?.owner : null, nextRun, lastRun } });
+        if (o.json)
+          return jsonLine({
+            type: 'result',
+            result: { installation, running, runningAs: running ? view.scheduler?.owner : null, nextRun, lastRun },
+          });
         const tz = view.policy?.schedule.timeZone ?? 'UTC';
         const lines = [
           `Installed: ${installation.installed ? `yes (${installation.where}${installation.managerState ? `, ${installation.managerState}` : ''})` : 'no'}`,

@@ -26,7 +26,14 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; line
   process.exitCode = undefined;
   try {
     const code = await main(argv);
-    return { code, out, lines: out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)) };
+    return {
+      code,
+      out,
+      lines: out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l)),
+    };
   } finally {
     w.mockRestore();
     e.mockRestore();
@@ -59,7 +66,10 @@ describe('obc azure commands', () => {
   it('account, clouds, subscriptions and storage-accounts', async () => {
     const acct = await run('account', '--json');
     expect(acct.code).toBe(0);
-    expect(acct.lines[0]).toMatchObject({ type: 'result', result: { signedIn: true, account: { username: env.sb.users[0].username } } });
+    expect(acct.lines[0]).toMatchObject({
+      type: 'result',
+      result: { signedIn: true, account: { username: env.sb.users[0].username } },
+    });
     const clouds = await run('clouds');
     expect(clouds.out).toMatch(/\* LocalSandbox/);
     const subs = await run('subscriptions', '--json');
@@ -79,23 +89,80 @@ describe('obc azure commands', () => {
       jobName: 'seed-cli',
       location: 'West US',
       storageAccountId: `/subscriptions/${sub}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2`,
-      drives: [{ driveId: 'WDCLI1', bitLockerKey: '238810-662376-448998-450120-652806-203390-606320-483076', manifestFile: '\\DriveManifest.xml', manifestHash: '109B21108597EF36D5785F08303F3638' }],
-      returnAddress: { contactName: 'Ada', phone: '+1 425 555 0100', email: 'ada@example.com', streetAddress1: '1 Main St', city: 'Redmond', stateOrProvince: 'WA', postalCode: '98052', countryOrRegion: 'USA' },
+      drives: [
+        {
+          driveId: 'WDCLI1',
+          bitLockerKey: '238810-662376-448998-450120-652806-203390-606320-483076',
+          manifestFile: '\\DriveManifest.xml',
+          manifestHash: '109B21108597EF36D5785F08303F3638',
+        },
+      ],
+      returnAddress: {
+        contactName: 'Ada',
+        phone: '+1 425 555 0100',
+        email: 'ada@example.com',
+        streetAddress1: '1 Main St',
+        city: 'Redmond',
+        stateOrProvince: 'WA',
+        postalCode: '98052',
+        countryOrRegion: 'USA',
+      },
       returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123456789' },
     });
     svc.close();
     const list = await run('jobs', 'list', '--subscription', sub);
     expect(list.out).toMatch(/seed-cli\s+Creating/);
-    const show = await run('jobs', 'show', 'seed-cli', '--subscription', sub, '--resource-group', 'backup-rg', '--json');
+    const show = await run(
+      'jobs',
+      'show',
+      'seed-cli',
+      '--subscription',
+      sub,
+      '--resource-group',
+      'backup-rg',
+      '--json',
+    );
     expect(show.lines[0]).toMatchObject({ result: { name: 'seed-cli', drives: [{ driveId: 'WDCLI1' }] } });
-    const track = await run('jobs', 'track', 'seed-cli', '--subscription', sub, '--resource-group', 'backup-rg', '--carrier', 'FedEx', '--tracking', '1Z 999 AA1', '--drives', '1');
+    const track = await run(
+      'jobs',
+      'track',
+      'seed-cli',
+      '--subscription',
+      sub,
+      '--resource-group',
+      'backup-rg',
+      '--carrier',
+      'FedEx',
+      '--tracking',
+      '1Z 999 AA1',
+      '--drives',
+      '1',
+    );
     expect(track.code).toBe(0);
     expect(track.out).toMatch(/seed-cli\s+Shipping/);
     expect(track.out).toMatch(/1Z999AA1/);
-    const cancel = await run('jobs', 'cancel', 'seed-cli', '--subscription', sub, '--resource-group', 'backup-rg', '--json');
+    const cancel = await run(
+      'jobs',
+      'cancel',
+      'seed-cli',
+      '--subscription',
+      sub,
+      '--resource-group',
+      'backup-rg',
+      '--json',
+    );
     expect(cancel.code).toBe(0);
     expect(cancel.lines[0]).toMatchObject({ result: { name: 'seed-cli', state: 'Completed', cancelRequested: true } });
-    const again = await run('jobs', 'cancel', 'seed-cli', '--subscription', sub, '--resource-group', 'backup-rg', '--json');
+    const again = await run(
+      'jobs',
+      'cancel',
+      'seed-cli',
+      '--subscription',
+      sub,
+      '--resource-group',
+      'backup-rg',
+      '--json',
+    );
     expect(again.code).toBe(1);
     expect(again.lines[0]).toMatchObject({ type: 'error', error: { code: 'CONFLICT' } });
   });
@@ -110,7 +177,13 @@ describe('obc azure commands', () => {
   it('every request of these flows and every answer kept to the official swagger of its api-version', () => {
     const r = swaggerReview(env.exchanges);
     expect(r.unchecked).toEqual([]);
-    expect(r.operations).toEqual(expect.arrayContaining(['Jobs_Create @ 2020-08-01', 'Jobs_Get @ 2020-08-01', 'StorageAccounts_List @ 2026-09-01']));
+    expect(r.operations).toEqual(
+      expect.arrayContaining([
+        'Jobs_Create @ 2020-08-01',
+        'Jobs_Get @ 2020-08-01',
+        'StorageAccounts_List @ 2026-09-01',
+      ]),
+    );
     expect(r.problems).toEqual([]);
   });
 });

@@ -6,7 +6,14 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors.ts';
-import { checkContainerName, checkJobName, checkResourceGroupName, checkStorageAccountName, checkSubscriptionId, normalizeTrackingNumber } from '../../../shared/validators/azure-names.ts';
+import {
+  checkContainerName,
+  checkJobName,
+  checkResourceGroupName,
+  checkStorageAccountName,
+  checkSubscriptionId,
+  normalizeTrackingNumber,
+} from '../../../shared/validators/azure-names.ts';
 import { deliveryPackageSchema } from '../../../shared/validators/shipping.ts';
 import type { ImportJobInfo, JobBackendName } from '../../../shared/contract/azure.ts';
 import { findStorageAccount } from '../../../shared/job-target.ts';
@@ -22,7 +29,11 @@ import { EXIT, jsonLine, printError } from '../output.ts';
 export async function cliOpenUrl(url: string): Promise<void> {
   process.stderr.write(`Open this address to sign in (waiting for you to finish):\n  ${url}\n`);
   const [cmd, args] =
-    process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]] : process.platform === 'darwin' ? ['open', [url]] : ['xdg-open', [url]];
+    process.platform === 'win32'
+      ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
+      : process.platform === 'darwin'
+        ? ['open', [url]]
+        : ['xdg-open', [url]];
   await new Promise<void>((resolve) => {
     try {
       const child = spawn(cmd as string, args as string[], { stdio: 'ignore', detached: true });
@@ -37,7 +48,10 @@ export async function cliOpenUrl(url: string): Promise<void> {
   });
 }
 
-async function withService<T>(json: boolean, fn: (svc: AzureService, settings: SettingsStore) => Promise<T>): Promise<void> {
+async function withService<T>(
+  json: boolean,
+  fn: (svc: AzureService, settings: SettingsStore) => Promise<T>,
+): Promise<void> {
   const dataDir = resolveDataDir();
   const settings = new SettingsStore(dataDir);
   await settings.load();
@@ -88,9 +102,17 @@ function out(json: boolean, value: unknown, human: () => string[]): void {
 }
 
 function jobLines(j: ImportJobInfo): string[] {
-  const lines = [`${j.name}  ${j.state}${j.cancelRequested ? ' (cancel requested)' : ''}  ${j.location}  rg=${j.resourceGroup}`];
-  if (j.deliveryPackage?.trackingNumber) lines.push(`  shipped: ${j.deliveryPackage.carrierName} ${j.deliveryPackage.trackingNumber} (${j.deliveryPackage.driveCount ?? '?'} drives, ${j.deliveryPackage.shipDate ?? ''})`);
-  for (const d of j.drives) lines.push(`  drive ${d.driveId}: ${d.state ?? ''}${d.percentComplete !== undefined ? ` ${d.percentComplete}%` : ''}${d.copyStatus ? ` ${d.copyStatus}` : ''}`);
+  const lines = [
+    `${j.name}  ${j.state}${j.cancelRequested ? ' (cancel requested)' : ''}  ${j.location}  rg=${j.resourceGroup}`,
+  ];
+  if (j.deliveryPackage?.trackingNumber)
+    lines.push(
+      `  shipped: ${j.deliveryPackage.carrierName} ${j.deliveryPackage.trackingNumber} (${j.deliveryPackage.driveCount ?? '?'} drives, ${j.deliveryPackage.shipDate ?? ''})`,
+    );
+  for (const d of j.drives)
+    lines.push(
+      `  drive ${d.driveId}: ${d.state ?? ''}${d.percentComplete !== undefined ? ` ${d.percentComplete}%` : ''}${d.copyStatus ? ` ${d.copyStatus}` : ''}`,
+    );
   return lines;
 }
 
@@ -106,11 +128,18 @@ export function register(program: Command): void {
       withService(Boolean(o.json), async (svc, settings) => {
         if (o.cloud || o.clientId) {
           const names = (await svc.clouds()).map((c) => c.name);
-          if (o.cloud && !names.includes(o.cloud)) throw new AppError('VALIDATION', `Unknown cloud "${o.cloud}". Available: ${names.join(', ')}.`);
-          await settings.set({ ...(o.cloud ? { cloud: o.cloud } : {}), ...(o.clientId ? { clientId: o.clientId } : {}) });
+          if (o.cloud && !names.includes(o.cloud))
+            throw new AppError('VALIDATION', `Unknown cloud "${o.cloud}". Available: ${names.join(', ')}.`);
+          await settings.set({
+            ...(o.cloud ? { cloud: o.cloud } : {}),
+            ...(o.clientId ? { clientId: o.clientId } : {}),
+          });
         }
         const st = await svc.signIn({ timeoutMs: Math.max(10, Number(o.timeout) || 300) * 1000 });
-        out(Boolean(o.json), st, () => [`Signed in to ${st.cloudDisplayName} as ${st.account?.name} <${st.account?.username}> (tenant ${st.account?.tenantId}).`, `Saved sign-in: ${st.protection}`]);
+        out(Boolean(o.json), st, () => [
+          `Signed in to ${st.cloudDisplayName} as ${st.account?.name} <${st.account?.username}> (tenant ${st.account?.tenantId}).`,
+          `Saved sign-in: ${st.protection}`,
+        ]);
       }),
     );
 
@@ -118,7 +147,11 @@ export function register(program: Command): void {
     .command('signout')
     .description('Sign out and delete the saved sign-in.')
     .option('--json', 'machine-readable output')
-    .action(async (o: { json?: boolean }) => withService(Boolean(o.json), async (svc) => out(Boolean(o.json), await svc.signOut(), () => ['Signed out; the saved sign-in was deleted.'])));
+    .action(async (o: { json?: boolean }) =>
+      withService(Boolean(o.json), async (svc) =>
+        out(Boolean(o.json), await svc.signOut(), () => ['Signed out; the saved sign-in was deleted.']),
+      ),
+    );
 
   program
     .command('account')
@@ -128,7 +161,9 @@ export function register(program: Command): void {
       withService(Boolean(o.json), async (svc) => {
         const st = await svc.status();
         out(Boolean(o.json), st, () => [
-          st.signedIn ? `${st.account?.name} <${st.account?.username}>  tenant ${st.account?.tenantId}  object id ${st.account?.objectId}` : `Not signed in${st.needsSignIn ? `: ${st.needsSignIn}` : ''}.`,
+          st.signedIn
+            ? `${st.account?.name} <${st.account?.username}>  tenant ${st.account?.tenantId}  object id ${st.account?.objectId}`
+            : `Not signed in${st.needsSignIn ? `: ${st.needsSignIn}` : ''}.`,
           `Cloud: ${st.cloudDisplayName} (${st.cloud})${st.clientIdConfigured ? '' : ' — no client id configured'}`,
         ]);
       }),
@@ -141,7 +176,12 @@ export function register(program: Command): void {
     .action(async (o: { json?: boolean }) =>
       withService(Boolean(o.json), async (svc) => {
         const r = await svc.cloudInfos();
-        out(Boolean(o.json), r, () => r.clouds.map((c) => `${c.name === r.current ? '*' : ' '} ${c.name.padEnd(18)} ${c.displayName}${c.hasClientId ? '' : ' (client id not set)'}`));
+        out(Boolean(o.json), r, () =>
+          r.clouds.map(
+            (c) =>
+              `${c.name === r.current ? '*' : ' '} ${c.name.padEnd(18)} ${c.displayName}${c.hasClientId ? '' : ' (client id not set)'}`,
+          ),
+        );
       }),
     );
 
@@ -164,18 +204,30 @@ export function register(program: Command): void {
     .action(async (o: { subscription: string; json?: boolean }) =>
       withService(Boolean(o.json), async (svc) => {
         const list = await svc.storageAccounts(need(checkSubscriptionId, o.subscription, '--subscription'));
-        out(Boolean(o.json), list, () => list.map((a) => `${a.name.padEnd(24)} ${a.kind.padEnd(12)} ${a.location.padEnd(14)} rg=${a.resourceGroup}${a.pageBlobEligible ? '' : `  NOT USABLE: ${a.ineligibleReason}`}`));
+        out(Boolean(o.json), list, () =>
+          list.map(
+            (a) =>
+              `${a.name.padEnd(24)} ${a.kind.padEnd(12)} ${a.location.padEnd(14)} rg=${a.resourceGroup}${a.pageBlobEligible ? '' : `  NOT USABLE: ${a.ineligibleReason}`}`,
+          ),
+        );
       }),
     );
 
-  const jobs = program.command('jobs').description('Import jobs: Microsoft.DataBox customer-disk jobs and Microsoft.ImportExport jobs.');
+  const jobs = program
+    .command('jobs')
+    .description('Import jobs: Microsoft.DataBox customer-disk jobs and Microsoft.ImportExport jobs.');
   const dataDir = () => resolveDataDir();
   /** A job reference: flags first, then this machine's backup policy and the job's seed.json (job-defaults.ts). */
   const ref = async (svc: AzureService, name: string, o: JobFlags) => {
     const jobName = need(checkJobName, name, 'job name');
     const d = await jobDefaults(dataDir(), jobName, { stagingLocation: o.staging });
     const missing = (flag: string, what: string) =>
-      new AppError('VALIDATION', d.from.length ? `${flag} is required: ${d.from.join(' and ')} name(s) no ${what} for job ${jobName}.` : `${flag} is required: neither this machine's backup policy nor a seed.json (--staging <dir>) names job ${jobName}.`);
+      new AppError(
+        'VALIDATION',
+        d.from.length
+          ? `${flag} is required: ${d.from.join(' and ')} name(s) no ${what} for job ${jobName}.`
+          : `${flag} is required: neither this machine's backup policy nor a seed.json (--staging <dir>) names job ${jobName}.`,
+      );
     const subscriptionId = o.subscription ?? d.subscriptionId;
     if (!subscriptionId) throw missing('--subscription', 'subscription');
     let resourceGroup = o.resourceGroup ?? d.resourceGroup;
@@ -187,21 +239,37 @@ export function register(program: Command): void {
       ).acct.resourceGroup;
     if (!resourceGroup) throw missing('--resource-group', 'resource group');
     const backend = jobTypeOf(o.jobType) ?? d.backend;
-    return { ...d, jobName, subscriptionId: need(checkSubscriptionId, subscriptionId, '--subscription'), resourceGroup: need(checkResourceGroupName, resourceGroup, '--resource-group'), ...(backend ? { backend } : {}) };
+    return {
+      ...d,
+      jobName,
+      subscriptionId: need(checkSubscriptionId, subscriptionId, '--subscription'),
+      resourceGroup: need(checkResourceGroupName, resourceGroup, '--resource-group'),
+      ...(backend ? { backend } : {}),
+    };
   };
   const withJobFlags = (c: Command) =>
     c
       .option('--subscription <id>', "subscription (default: the backup policy's or seed.json's)")
       .option('--resource-group <name>', "resource group of the job (default: the policy's or seed.json's)")
-      .option('--job-type <type>', "data-box or import-export (default: the policy's or seed.json's; without either, both services are asked)")
+      .option(
+        '--job-type <type>',
+        "data-box or import-export (default: the policy's or seed.json's; without either, both services are asked)",
+      )
       .option('--staging <dir>', "staging location holding <job>/seed.json (default: the policy's)")
       .option('--json', 'machine-readable output');
-  withJobFlags(jobs.command('list').description('List the import jobs of a subscription (both services unless --job-type).')).action(async (o: JobFlags) =>
+  withJobFlags(
+    jobs.command('list').description('List the import jobs of a subscription (both services unless --job-type).'),
+  ).action(async (o: JobFlags) =>
     withService(Boolean(o.json), async (svc) => {
       const d = await jobDefaults(dataDir(), undefined, { stagingLocation: o.staging });
       const sub = o.subscription ?? d.subscriptionId;
-      if (!sub) throw new AppError('VALIDATION', '--subscription is required: no backup policy on this machine names one.');
-      const list = await svc.listJobs(need(checkSubscriptionId, sub, '--subscription'), o.resourceGroup, jobTypeOf(o.jobType));
+      if (!sub)
+        throw new AppError('VALIDATION', '--subscription is required: no backup policy on this machine names one.');
+      const list = await svc.listJobs(
+        need(checkSubscriptionId, sub, '--subscription'),
+        o.resourceGroup,
+        jobTypeOf(o.jobType),
+      );
       out(Boolean(o.json), list, () => (list.length ? list.flatMap(jobLines) : ['No import jobs.']));
     }),
   );
@@ -224,8 +292,14 @@ export function register(program: Command): void {
     );
   }
   for (const [name, desc] of [
-    ['extend-sas', `Extend the stored access policy of the container SAS in the job's drive manifests to ${SAS_VALIDITY_TOTAL} days from now (the disks keep working).`],
-    ['revoke-sas', "Revoke the container SAS in every drive manifest of the job (deletes its stored access policy); do it once the import is verified."],
+    [
+      'extend-sas',
+      `Extend the stored access policy of the container SAS in the job's drive manifests to ${SAS_VALIDITY_TOTAL} days from now (the disks keep working).`,
+    ],
+    [
+      'revoke-sas',
+      'Revoke the container SAS in every drive manifest of the job (deletes its stored access policy); do it once the import is verified.',
+    ],
   ] as const) {
     withJobFlags(jobs.command(`${name} <job>`).description(desc))
       .option('--storage-account <name>', "storage account (default: the policy's or seed.json's)")
@@ -234,7 +308,11 @@ export function register(program: Command): void {
         withService(Boolean(o.json), async (svc) => {
           const jobName = need(checkJobName, job, 'job name');
           const d = await jobDefaults(dataDir(), jobName, { stagingLocation: o.staging });
-          const storageAccount = need(checkStorageAccountName, o.storageAccount ?? d.storageAccount, '--storage-account');
+          const storageAccount = need(
+            checkStorageAccountName,
+            o.storageAccount ?? d.storageAccount,
+            '--storage-account',
+          );
           const container = need(checkContainerName, o.container ?? d.container, '--container');
           const t = { jobName, storageAccount, container, subscriptionId: o.subscription ?? d.subscriptionId };
           if (name === 'revoke-sas') {
@@ -253,22 +331,25 @@ export function register(program: Command): void {
         }),
       );
   }
-  withJobFlags(jobs.command('track <job>').description('Record the package sent to the datacenter (moves the job to Shipping).'))
+  withJobFlags(
+    jobs.command('track <job>').description('Record the package sent to the datacenter (moves the job to Shipping).'),
+  )
     .requiredOption('--carrier <name>', 'carrier, e.g. FedEx')
     .requiredOption('--tracking <number>', 'tracking number')
     .requiredOption('--drives <count>', 'number of drives in the package')
     .option('--ship-date <YYYY-MM-DD>', 'day the package was handed over (default today)')
-    .action(async (job: string, o: JobFlags & { carrier: string; tracking: string; drives: string; shipDate?: string }) =>
-      withService(Boolean(o.json), async (svc) => {
-        const parsed = deliveryPackageSchema.safeParse({
-          carrierName: o.carrier,
-          trackingNumber: normalizeTrackingNumber(o.tracking),
-          driveCount: Number(o.drives),
-          shipDate: o.shipDate ?? new Date().toISOString().slice(0, 10),
-        });
-        if (!parsed.success) throw new AppError('VALIDATION', parsed.error.issues.map((i) => i.message).join(' '));
-        const j = await svc.updateShipping(await ref(svc, job, o), parsed.data);
-        out(Boolean(o.json), j, () => jobLines(j));
-      }),
+    .action(
+      async (job: string, o: JobFlags & { carrier: string; tracking: string; drives: string; shipDate?: string }) =>
+        withService(Boolean(o.json), async (svc) => {
+          const parsed = deliveryPackageSchema.safeParse({
+            carrierName: o.carrier,
+            trackingNumber: normalizeTrackingNumber(o.tracking),
+            driveCount: Number(o.drives),
+            shipDate: o.shipDate ?? new Date().toISOString().slice(0, 10),
+          });
+          if (!parsed.success) throw new AppError('VALIDATION', parsed.error.issues.map((i) => i.message).join(' '));
+          const j = await svc.updateShipping(await ref(svc, job, o), parsed.data);
+          out(Boolean(o.json), j, () => jobLines(j));
+        }),
     );
 }

@@ -25,12 +25,30 @@ export interface OnlineBackupArgs {
   json: boolean;
 }
 
-export async function backUpOnlineFromCli(o: OnlineBackupArgs, exclusions: Exclusions, passphrase: string): Promise<void> {
-  for (const [k, flag] of [['subscription', '--subscription'], ['storageAccount', '--storage-account'], ['container', '--container']] as const)
-    if (!o[k]) throw new AppError('VALIDATION', `--online needs ${flag}: the container the seed was imported into.`, { field: k });
+export async function backUpOnlineFromCli(
+  o: OnlineBackupArgs,
+  exclusions: Exclusions,
+  passphrase: string,
+): Promise<void> {
+  for (const [k, flag] of [
+    ['subscription', '--subscription'],
+    ['storageAccount', '--storage-account'],
+    ['container', '--container'],
+  ] as const)
+    if (!o[k])
+      throw new AppError('VALIDATION', `--online needs ${flag}: the container the seed was imported into.`, {
+        field: k,
+      });
   const azure = await cliAzure();
   try {
-    const source = { kind: 'container' as const, job: o.job, subscriptionId: o.subscription!, storageAccount: o.storageAccount!, container: o.container!, ...(o.resourceGroup ? { resourceGroup: o.resourceGroup } : {}) };
+    const source = {
+      kind: 'container' as const,
+      job: o.job,
+      subscriptionId: o.subscription!,
+      storageAccount: o.storageAccount!,
+      container: o.container!,
+      ...(o.resourceGroup ? { resourceGroup: o.resourceGroup } : {}),
+    };
     const cps = await containerOf({ azure: azure.azure, importVerify: azure.importVerify(new TaskManager()) }, source);
     const testHook = engineTestHook();
     const ac = new AbortController();
@@ -56,12 +74,27 @@ export async function backUpOnlineFromCli(o: OnlineBackupArgs, exclusions: Exclu
           else if (p.phase !== lastPhase) process.stderr.write(`${p.phase}…\n`);
           lastPhase = p.phase;
         },
-        onSkip: (s) => (o.json ? jsonLine({ type: 'warning', path: s.path, reason: s.reason }) : process.stderr.write(`skipped: ${s.path}: ${s.reason}\n`)),
-        onWarning: (s) => (o.json ? jsonLine({ type: 'warning', path: s.path, reason: s.reason }) : process.stderr.write(`changed while read: ${s.path}: ${s.reason}\n`)),
+        onSkip: (s) =>
+          o.json
+            ? jsonLine({ type: 'warning', path: s.path, reason: s.reason })
+            : process.stderr.write(`skipped: ${s.path}: ${s.reason}\n`),
+        onWarning: (s) =>
+          o.json
+            ? jsonLine({ type: 'warning', path: s.path, reason: s.reason })
+            : process.stderr.write(`changed while read: ${s.path}: ${s.reason}\n`),
       });
-      if (o.json) jsonLine({ type: 'result', status: r.skipped.length ? 'succeededWithWarnings' : 'succeeded', result: { ...r, skipped: r.skipped.slice(0, 100) }, error: null });
+      if (o.json)
+        jsonLine({
+          type: 'result',
+          status: r.skipped.length ? 'succeededWithWarnings' : 'succeeded',
+          result: { ...r, skipped: r.skipped.slice(0, 100) },
+          error: null,
+        });
       else {
-        humanLine(process.stdout, `Restore point ${r.point.id}: ${r.files} files (${formatBytes(r.bytes)}); ${r.filesRead} read, ${formatBytes(r.newBytes)} new, ${formatBytes(r.uploadedBytes)} uploaded${r.reusedBytes ? `, ${formatBytes(r.reusedBytes)} already there from an interrupted run` : ''} (${r.seconds.toFixed(1)} s).`);
+        humanLine(
+          process.stdout,
+          `Restore point ${r.point.id}: ${r.files} files (${formatBytes(r.bytes)}); ${r.filesRead} read, ${formatBytes(r.newBytes)} new, ${formatBytes(r.uploadedBytes)} uploaded${r.reusedBytes ? `, ${formatBytes(r.reusedBytes)} already there from an interrupted run` : ''} (${r.seconds.toFixed(1)} s).`,
+        );
         for (const n of r.notes) humanLine(process.stdout, `note: ${n}`);
         for (const s of r.skipped) humanLine(process.stdout, `skipped: ${s.path}: ${s.reason}`);
       }

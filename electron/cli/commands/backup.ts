@@ -9,7 +9,15 @@ import { BackupService } from '../../services/backup/service.ts';
 import { exclusionsFromArgs } from '../../services/backup/exclusions.ts';
 import { parseDataSubset } from '../../services/backup/data-subset.ts';
 import { cliContainer, containerSasOf } from '../container-source.ts';
-import { CONFLICT_CHOICES, DEFAULT_CONFLICT, recoverSourceSchema, retainUntilSchema, type BackupSummary, type RecoverSource, type RestoreSummary } from '../../../shared/contract/backup.ts';
+import {
+  CONFLICT_CHOICES,
+  DEFAULT_CONFLICT,
+  recoverSourceSchema,
+  retainUntilSchema,
+  type BackupSummary,
+  type RecoverSource,
+  type RestoreSummary,
+} from '../../../shared/contract/backup.ts';
 import { resolveDataDir } from '../../services/paths.ts';
 import { EXIT, exitCodeFor, formatBytes, humanLine, jsonLine, printError, taskReporter } from '../output.ts';
 import { readPassphraseFile } from '../passphrase-file.ts';
@@ -63,14 +71,29 @@ async function guarded(json: boolean, body: () => Promise<void>): Promise<void> 
 function sourceOptions(verb: 'verify' | 'read from'): Option[] {
   return [
     new Option('--from-disk <dir...>', `${verb} the prepared disks (their root folders; give every disk of the job)`),
-    new Option('--from-container', `${verb} the blob container after the import (needs \`obc signin\` first, or a container SAS URL)`),
+    new Option(
+      '--from-container',
+      `${verb} the blob container after the import (needs \`obc signin\` first, or a container SAS URL)`,
+    ),
     new Option('--subscription <id>', 'with --from-container: subscription id'),
-    new Option('--resource-group <name>', 'with --from-container: resource group of the storage account (looked up when absent)'),
+    new Option(
+      '--resource-group <name>',
+      'with --from-container: resource group of the storage account (looked up when absent)',
+    ),
     new Option('--storage-account <name>', 'with --from-container: storage account'),
     new Option('--container <name>', 'with --from-container: container'),
-    new Option('--restore-point <id>', 'with --from-container: a restore point as `obc restore-points list` prints it (default: the newest)'),
-    new Option('--container-url-file <file>', "with --from-container: read the container through the container SAS URL in this file (read and list; '-': standard input) instead of the signed-in account"),
-    new Option('--container-url <url>', 'with --from-container: the same, given on the command line (which other users can see)'),
+    new Option(
+      '--restore-point <id>',
+      'with --from-container: a restore point as `obc restore-points list` prints it (default: the newest)',
+    ),
+    new Option(
+      '--container-url-file <file>',
+      "with --from-container: read the container through the container SAS URL in this file (read and list; '-': standard input) instead of the signed-in account",
+    ),
+    new Option(
+      '--container-url <url>',
+      'with --from-container: the same, given on the command line (which other users can see)',
+    ),
   ];
 }
 
@@ -85,14 +108,28 @@ export function register(program: Command): void {
       collect,
       [],
     )
-    .option('--exclude-nonrecursive <rule>', 'like --exclude, but only directly in that folder, not its subfolders (D:\\Data\\*.iso, /srv/data/cache); repeatable', collect, [])
+    .option(
+      '--exclude-nonrecursive <rule>',
+      'like --exclude, but only directly in that folder, not its subfolders (D:\\Data\\*.iso, /srv/data/cache); repeatable',
+      collect,
+      [],
+    )
     .option('--staging <dir>', 'staging location (required unless --online)')
-    .option('--online', 'after the import: upload a restore point to the container the seed was imported into (needs `obc signin`, --subscription, --storage-account, --container)')
+    .option(
+      '--online',
+      'after the import: upload a restore point to the container the seed was imported into (needs `obc signin`, --subscription, --storage-account, --container)',
+    )
     .requiredOption('--job <name>', 'import job name (lowercase letters, digits, hyphens)')
-    .requiredOption('--passphrase-file <file>', 'file holding the encryption passphrase (16–256 printable ASCII characters)')
+    .requiredOption(
+      '--passphrase-file <file>',
+      'file holding the encryption passphrase (16–256 printable ASCII characters)',
+    )
     .option('--storage-account <name>', 'target storage account')
     .option('--container <name>', 'target blob container (3–63 lowercase letters, digits and single hyphens)')
-    .option('--job-type <type>', 'data-box or import-export: which service will hold the import job (recorded in seed.json)')
+    .option(
+      '--job-type <type>',
+      'data-box or import-export: which service will hold the import job (recorded in seed.json)',
+    )
     .option('--subscription <id>', 'subscription id')
     .option('--resource-group <name>', 'resource group of the import job')
     .option('--overwrite', 'replace a completed backup of the same job')
@@ -104,30 +141,57 @@ export function register(program: Command): void {
       await guarded(json, async () => {
         if (o.retainUntil !== undefined) {
           const r = retainUntilSchema.safeParse(o.retainUntil);
-          if (!r.success) throw new AppError('VALIDATION', `--retain-until ${o.retainUntil}: ${r.error.issues[0]?.message ?? 'not a date'}`, { field: 'retainUntil' });
+          if (!r.success)
+            throw new AppError(
+              'VALIDATION',
+              `--retain-until ${o.retainUntil}: ${r.error.issues[0]?.message ?? 'not a date'}`,
+              { field: 'retainUntil' },
+            );
         }
         // Names first (decision 10): a bad container is refused with the rule before the passphrase file is read.
         const badContainer = o.container === undefined ? null : checkContainerName(o.container);
         if (badContainer) throw new AppError('VALIDATION', `--container: ${badContainer}`, { field: 'container' });
-        const jobBackend = o.jobType === undefined ? undefined : ({ 'data-box': 'DataBox', 'import-export': 'ImportExport' } as const)[o.jobType as 'data-box' | 'import-export'];
-        if (o.jobType !== undefined && !jobBackend) throw new AppError('VALIDATION', `--job-type "${o.jobType}" must be data-box or import-export.`);
+        const jobBackend =
+          o.jobType === undefined
+            ? undefined
+            : ({ 'data-box': 'DataBox', 'import-export': 'ImportExport' } as const)[
+                o.jobType as 'data-box' | 'import-export'
+              ];
+        if (o.jobType !== undefined && !jobBackend)
+          throw new AppError('VALIDATION', `--job-type "${o.jobType}" must be data-box or import-export.`);
         const exclusions = exclusionsFromArgs(o.exclude, o.excludeNonrecursive);
         if (o.online) {
-          if (o.staging || o.overwrite) throw new AppError('VALIDATION', '--online uploads a restore point to the container: it takes no --staging or --overwrite.', { field: 'online' });
+          if (o.staging || o.overwrite)
+            throw new AppError(
+              'VALIDATION',
+              '--online uploads a restore point to the container: it takes no --staging or --overwrite.',
+              { field: 'online' },
+            );
           const { backUpOnlineFromCli } = await import('./backup-online.ts');
           return backUpOnlineFromCli({ ...o, json }, exclusions, await readPassphraseFile(o.passphraseFile));
         }
-        if (!o.staging) throw new AppError('VALIDATION', 'Give --staging <dir> (or --online to upload a restore point to the container).', { field: 'staging' });
+        if (!o.staging)
+          throw new AppError(
+            'VALIDATION',
+            'Give --staging <dir> (or --online to upload a restore point to the container).',
+            { field: 'staging' },
+          );
         // Before anything is written: a staging location inside the items would hold a backup of itself.
         const holder = await itemHoldingStaging(o.staging, o.items);
         if (holder) {
-          throw new AppError('VALIDATION', `The staging location ${o.staging} is inside the item ${holder}: the backup would contain itself. Choose a staging location outside the items.`, { field: 'staging' });
+          throw new AppError(
+            'VALIDATION',
+            `The staging location ${o.staging} is inside the item ${holder}: the backup would contain itself. Choose a staging location outside the items.`,
+            { field: 'staging' },
+          );
         }
         const passphrase = await readPassphraseFile(o.passphraseFile);
         const tasks = new TaskManager({ minIntervalMs: 200 });
         const testHook = engineTestHook();
         // One passphrase per backup: the one typed must be the policy's when the policy governs the job.
-        const bound = await policyPassphraseOf(o.job, (m) => (json ? jsonLine({ type: 'notice', message: m }) : process.stderr.write(`note: ${m}\n`)));
+        const bound = await policyPassphraseOf(o.job, (m) =>
+          json ? jsonLine({ type: 'notice', message: m }) : process.stderr.write(`note: ${m}\n`),
+        );
         const svc = new BackupService(
           tasks,
           {
@@ -165,7 +229,11 @@ export function register(program: Command): void {
             `Backed up ${r.files} files, ${formatBytes(r.bytes)} → ${formatBytes(r.storedBytes)} in ${r.packs} packs at ${r.jobDir} (${r.seconds.toFixed(1)} s).`,
             ...(r.notes ?? []).map((n) => `note: ${n}`),
             ...(r.changedSinceInterruptedRun ?? []).map((c) => `${c.change} since the interrupted run: ${c.path}`),
-            ...((r.changedSinceInterruptedRunCount ?? 0) > (r.changedSinceInterruptedRun?.length ?? 0) ? [`… and ${r.changedSinceInterruptedRunCount! - r.changedSinceInterruptedRun!.length} more since the interrupted run`] : []),
+            ...((r.changedSinceInterruptedRunCount ?? 0) > (r.changedSinceInterruptedRun?.length ?? 0)
+              ? [
+                  `… and ${r.changedSinceInterruptedRunCount! - r.changedSinceInterruptedRun!.length} more since the interrupted run`,
+                ]
+              : []),
             ...(r.changedWhileRead ?? []).map((x) => `changed while read: ${x.path}: ${x.reason}`),
             ...r.skipped.map((x) => `skipped: ${x.path}: ${x.reason}`),
             ...(r.skippedCount > r.skipped.length ? [`… and ${r.skippedCount - r.skipped.length} more skipped`] : []),
@@ -176,13 +244,21 @@ export function register(program: Command): void {
 
   const verify = program
     .command('verify')
-    .description('Verify a backup (staging location, prepared disks or the blob container): every pack, every chunk, every file (exit 0 only if intact).')
-    .option('--staging <dir>', 'staging location (the source; with --from-disk/--from-container only where seed.json is read from)')
+    .description(
+      'Verify a backup (staging location, prepared disks or the blob container): every pack, every chunk, every file (exit 0 only if intact).',
+    )
+    .option(
+      '--staging <dir>',
+      'staging location (the source; with --from-disk/--from-container only where seed.json is read from)',
+    )
     .requiredOption('--job <name>', 'job name')
     .requiredOption('--passphrase-file <file>', 'file holding the passphrase');
   for (const option of sourceOptions('verify')) verify.addOption(option);
   verify
-    .option('--read-data-subset <n%|n/m>', 'read only some packs (a random n%, or the n-th of m slices); the catalog and every file are still checked')
+    .option(
+      '--read-data-subset <n%|n/m>',
+      'read only some packs (a random n%, or the n-th of m slices); the catalog and every file are still checked',
+    )
     .option('--json', 'JSON lines on stdout')
     .action(async (o) => {
       const json = !!o.json;
@@ -194,14 +270,35 @@ export function register(program: Command): void {
         const tasks = new TaskManager({ minIntervalMs: 200 });
         const azure = source.kind === 'container' ? await cliContainer(tasks, sasUrl) : null;
         const svc = new BackupService(tasks, {}, azure?.deps ?? {});
-        const s = await runTask(tasks, () => svc.verify({ source, passphrase, ...(subset ? { subset } : {}) }), json).finally(() => azure?.close());
-        const r = s.result as { ok: boolean; restorePoint?: string; packsChecked: number; packsNotRead?: number; chunksChecked: number; filesChecked: number; damagedPacks: Array<{ path: string; reason: string }>; damagedFiles: Array<{ path: string; reason: string }> } | undefined;
+        const s = await runTask(
+          tasks,
+          () => svc.verify({ source, passphrase, ...(subset ? { subset } : {}) }),
+          json,
+        ).finally(() => azure?.close());
+        const r = s.result as
+          | {
+              ok: boolean;
+              restorePoint?: string;
+              packsChecked: number;
+              packsNotRead?: number;
+              chunksChecked: number;
+              filesChecked: number;
+              damagedPacks: Array<{ path: string; reason: string }>;
+              damagedFiles: Array<{ path: string; reason: string }>;
+            }
+          | undefined;
         const notRead = r?.packsNotRead ? ` (${r.packsNotRead} packs not read: --read-data-subset)` : '';
         finish(s, json, () =>
           r
             ? [
-                ...(r.restorePoint ? [`Restore point ${r.restorePoint}${source.kind === 'container' && !source.restorePoint ? ' (the newest)' : ''}:`] : []),
-                r.ok ? `Intact: ${r.packsChecked} packs, ${r.chunksChecked} chunks, ${r.filesChecked} files${notRead}.` : 'DAMAGED:',
+                ...(r.restorePoint
+                  ? [
+                      `Restore point ${r.restorePoint}${source.kind === 'container' && !source.restorePoint ? ' (the newest)' : ''}:`,
+                    ]
+                  : []),
+                r.ok
+                  ? `Intact: ${r.packsChecked} packs, ${r.chunksChecked} chunks, ${r.filesChecked} files${notRead}.`
+                  : 'DAMAGED:',
                 ...r.damagedPacks.map((p) => `damaged pack: ${p.path}: ${p.reason}`),
                 ...r.damagedFiles.map((f) => `damaged file: ${f.path}: ${f.reason}`),
               ]
@@ -213,21 +310,39 @@ export function register(program: Command): void {
 
   const restore = program
     .command('restore')
-    .description('Recover data from a backup (staging location, prepared disks or the blob container) to a folder (never outside it) or to the original location.')
-    .option('--staging <dir>', 'staging location (the source; with --from-disk/--from-container only where seed.json is read from)')
+    .description(
+      'Recover data from a backup (staging location, prepared disks or the blob container) to a folder (never outside it) or to the original location.',
+    )
+    .option(
+      '--staging <dir>',
+      'staging location (the source; with --from-disk/--from-container only where seed.json is read from)',
+    )
     .requiredOption('--job <name>', 'job name')
     .requiredOption('--passphrase-file <file>', 'file holding the passphrase')
     .option('--to <dir>', 'destination folder ("another location"; or give --original-location)')
-    .option('--original-location', 'each file back to the path it was backed up from; folders above the backed-up items must exist and are left as they are');
+    .option(
+      '--original-location',
+      'each file back to the path it was backed up from; folders above the backed-up items must exist and are left as they are',
+    );
   for (const option of sourceOptions('read from')) restore.addOption(option);
   restore
     .option('--path <p>', 'catalog path to restore (folder or file); repeatable, default everything', collect, [])
-    .addOption(new Option('--conflict <choice>', 'when a file exists at the destination: keepBoth (a renamed copy), skip or overwrite').choices([...CONFLICT_CHOICES]).default(DEFAULT_CONFLICT))
+    .addOption(
+      new Option(
+        '--conflict <choice>',
+        'when a file exists at the destination: keepBoth (a renamed copy), skip or overwrite',
+      )
+        .choices([...CONFLICT_CHOICES])
+        .default(DEFAULT_CONFLICT),
+    )
     .option('--json', 'JSON lines on stdout')
     .action(async (o) => {
       const json = !!o.json;
       await guarded(json, async () => {
-        if (!o.to === !o.originalLocation) throw new AppError('VALIDATION', 'Give either --to <dir> or --original-location (one of the two).', { field: 'to' });
+        if (!o.to === !o.originalLocation)
+          throw new AppError('VALIDATION', 'Give either --to <dir> or --original-location (one of the two).', {
+            field: 'to',
+          });
         const sasUrl = await containerSasOf(o);
         const source = restoreSource(o);
         const passphrase = await readPassphraseFile(o.passphraseFile);
@@ -235,12 +350,37 @@ export function register(program: Command): void {
         const azure = source.kind === 'container' ? await cliContainer(tasks, sasUrl) : null;
         try {
           const svc = new BackupService(tasks, {}, azure?.deps ?? {});
-          const s = await runTask(tasks, () => svc.recover({ source, passphrase, ...(o.originalLocation ? { originalLocation: true as const } : { to: o.to as string }), paths: o.path, conflict: o.conflict }), json);
+          const s = await runTask(
+            tasks,
+            () =>
+              svc.recover({
+                source,
+                passphrase,
+                ...(o.originalLocation ? { originalLocation: true as const } : { to: o.to as string }),
+                paths: o.path,
+                conflict: o.conflict,
+              }),
+            json,
+          );
           const r = s.result as RestoreSummary | undefined;
-          const point = r?.restorePoint ? ` (restore point ${r.restorePoint}${source.kind === 'container' && !source.restorePoint ? ', the newest' : ''})` : '';
-          const from = source.kind === 'staging' ? source.stagingLocation : source.kind === 'disks' ? `${source.disks.length} disk(s)` : `container ${source.container}${point}`;
+          const point = r?.restorePoint
+            ? ` (restore point ${r.restorePoint}${source.kind === 'container' && !source.restorePoint ? ', the newest' : ''})`
+            : '';
+          const from =
+            source.kind === 'staging'
+              ? source.stagingLocation
+              : source.kind === 'disks'
+                ? `${source.disks.length} disk(s)`
+                : `container ${source.container}${point}`;
           const already = r?.unchanged ? `; ${r.unchanged} already there with the same bytes` : '';
-          finish(s, json, () => (r ? [`Restored ${r.files} files (${formatBytes(r.bytes)}) from ${from} to ${o.originalLocation ? 'the original location' : o.to}${already}.`, ...r.skipped.map((x) => `not restored: ${x.path}: ${x.reason}`)] : []));
+          finish(s, json, () =>
+            r
+              ? [
+                  `Restored ${r.files} files (${formatBytes(r.bytes)}) from ${from} to ${o.originalLocation ? 'the original location' : o.to}${already}.`,
+                  ...r.skipped.map((x) => `not restored: ${x.path}: ${x.reason}`),
+                ]
+              : [],
+          );
         } finally {
           azure?.close();
         }
@@ -249,13 +389,34 @@ export function register(program: Command): void {
 }
 
 /** The recover source of `obc restore` options; usage errors name the missing option. */
-export function restoreSource(o: { staging?: string; job: string; fromDisk?: string[]; fromContainer?: boolean; subscription?: string; resourceGroup?: string; storageAccount?: string; container?: string; restorePoint?: string }): RecoverSource {
-  if (o.fromDisk && o.fromContainer) throw new AppError('VALIDATION', 'Give either --from-disk or --from-container, not both.');
-  if (o.restorePoint && !o.fromContainer) throw new AppError('VALIDATION', '--restore-point needs --from-container: restore points live in the storage account container.', { field: 'restorePoint' });
+export function restoreSource(o: {
+  staging?: string;
+  job: string;
+  fromDisk?: string[];
+  fromContainer?: boolean;
+  subscription?: string;
+  resourceGroup?: string;
+  storageAccount?: string;
+  container?: string;
+  restorePoint?: string;
+}): RecoverSource {
+  if (o.fromDisk && o.fromContainer)
+    throw new AppError('VALIDATION', 'Give either --from-disk or --from-container, not both.');
+  if (o.restorePoint && !o.fromContainer)
+    throw new AppError(
+      'VALIDATION',
+      '--restore-point needs --from-container: restore points live in the storage account container.',
+      { field: 'restorePoint' },
+    );
   let source: unknown;
-  if (o.fromDisk) source = { kind: 'disks', disks: o.fromDisk, job: o.job, ...(o.staging ? { stagingLocation: o.staging } : {}) };
+  if (o.fromDisk)
+    source = { kind: 'disks', disks: o.fromDisk, job: o.job, ...(o.staging ? { stagingLocation: o.staging } : {}) };
   else if (o.fromContainer) {
-    for (const [k, flag] of [['subscription', '--subscription'], ['storageAccount', '--storage-account'], ['container', '--container']] as const)
+    for (const [k, flag] of [
+      ['subscription', '--subscription'],
+      ['storageAccount', '--storage-account'],
+      ['container', '--container'],
+    ] as const)
       if (!o[k]) throw new AppError('VALIDATION', `--from-container needs ${flag}.`, { field: k });
     source = {
       kind: 'container',
@@ -268,11 +429,18 @@ export function restoreSource(o: { staging?: string; job: string; fromDisk?: str
       ...(o.restorePoint ? { restorePoint: o.restorePoint } : {}),
     };
   } else {
-    if (!o.staging) throw new AppError('VALIDATION', 'Give --staging <dir>, --from-disk <dir>... or --from-container.', { field: 'staging' });
+    if (!o.staging)
+      throw new AppError('VALIDATION', 'Give --staging <dir>, --from-disk <dir>... or --from-container.', {
+        field: 'staging',
+      });
     source = { kind: 'staging', stagingLocation: o.staging, job: o.job };
   }
   const r = recoverSourceSchema.safeParse(source);
-  if (!r.success) throw new AppError('VALIDATION', `Invalid restore source: ${r.error.issues.map((i) => `${i.path.join('.') || 'source'}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new AppError(
+      'VALIDATION',
+      `Invalid restore source: ${r.error.issues.map((i) => `${i.path.join('.') || 'source'}: ${i.message}`).join('; ')}`,
+    );
   return r.data;
 }
 
@@ -296,7 +464,9 @@ async function policyPassphraseOf(job: string, note: (m: string) => void): Promi
     if (!existsSync(keyFile)) throw new Error('no key file');
     return await policyBoundPassphrase(store, job);
   } catch {
-    note(`The backup policy in ${dataDir} governs job "${job}", but its saved passphrase is sealed for the desktop app and cannot be read here; the passphrase given is checked only against the job's existing backup.`);
+    note(
+      `The backup policy in ${dataDir} governs job "${job}", but its saved passphrase is sealed for the desktop app and cannot be read here; the passphrase given is checked only against the job's existing backup.`,
+    );
     return null;
   }
 }

@@ -5,7 +5,10 @@ import type { AzureService } from '../../services/azure/azure-service.ts';
 import type { ImportVerifyService } from '../../services/import-verify/service.ts';
 
 /** Azure sign-in state and the container reader for `--from-container` (the CLI's own data folder and settings). */
-export async function cliAzure(): Promise<{ azure: AzureService; importVerify: (tasks: TaskManager) => ImportVerifyService }> {
+export async function cliAzure(): Promise<{
+  azure: AzureService;
+  importVerify: (tasks: TaskManager) => ImportVerifyService;
+}> {
   const dataDir = resolveDataDir();
   const settings = new SettingsStore(dataDir);
   await settings.load();
@@ -16,5 +19,9 @@ export async function cliAzure(): Promise<{ azure: AzureService; importVerify: (
     import('./azure.ts'),
   ]);
   const azure = new AzureService({ dataDir, settings: () => settings.get(), openUrl: cliOpenUrl });
-  return { azure, importVerify: (tasks) => new ImportVerifyService({ tasks, dataDir, storageAccess: async () => (await azure.session_()).clients }) };
+  return {
+    azure,
+    importVerify: (tasks) =>
+      new ImportVerifyService({ tasks, dataDir, storageAccess: async () => (await azure.session_()).clients }),
+  };
 }

@@ -9,10 +9,24 @@ import type { JobBackendName } from '../../../shared/contract/azure.ts';
 import { addressLines } from '../../../shared/import-jobs.ts';
 import { shippingDefaultsSchema } from '../../../shared/contract/shipping.ts';
 import type { JobTarget } from '../../../shared/job-target.ts';
-import { SHIPPING_FIELDS, SHIPPING_LABELS, fromDefaults, validateShipping, type ShippingDraft } from '../../../shared/shipping-draft.ts';
+import {
+  SHIPPING_FIELDS,
+  SHIPPING_LABELS,
+  fromDefaults,
+  validateShipping,
+  type ShippingDraft,
+} from '../../../shared/shipping-draft.ts';
 import { AzureService } from '../../services/azure/azure-service.ts';
 import { extendImportSas } from '../../services/diskprep/manifest-credential.ts';
-import { createJobFromDisks, currentCloud, findJobTarget, rehearsalRefusal, shippingProblems, type CloudFacts, type CreatedJob } from '../../services/diskprep/create-job.ts';
+import {
+  createJobFromDisks,
+  currentCloud,
+  findJobTarget,
+  rehearsalRefusal,
+  shippingProblems,
+  type CloudFacts,
+  type CreatedJob,
+} from '../../services/diskprep/create-job.ts';
 import type { SecretProtector } from '../../services/diskprep/drives-file.ts';
 import type { StagedJob } from '../../services/diskprep/jobs.ts';
 import { resolveDataDir } from '../../services/paths.ts';
@@ -65,12 +79,20 @@ export async function readShippingFile(path: string): Promise<Partial<ShippingDr
   const r = shippingDefaultsSchema.partial().strict().safeParse(raw);
   if (!r.success) {
     const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new AppError('VALIDATION', `--shipping ${path} is not a shipping-details object (${issues}). Keys: ${fieldList}.`, { path });
+    throw new AppError(
+      'VALIDATION',
+      `--shipping ${path} is not a shipping-details object (${issues}). Keys: ${fieldList}.`,
+      { path },
+    );
   }
   return r.data;
 }
 
-async function signedIn(svc: AzureService, o: { signInTimeoutMs: number; signal: AbortSignal; say: Say }, why: string): Promise<void> {
+async function signedIn(
+  svc: AzureService,
+  o: { signInTimeoutMs: number; signal: AbortSignal; say: Say },
+  why: string,
+): Promise<void> {
   const st = await svc.status();
   if (st.signedIn) return;
   o.say(`${why} Sign in to ${st.cloudDisplayName}${st.needsSignIn ? ` (${st.needsSignIn})` : ''}.`);
@@ -95,10 +117,18 @@ export async function cliAzureService(): Promise<{ svc: AzureService; dataDir: s
  * `obc diskprep --no-job` without --container-sas: the manifests still need the container SAS, so the run signs in
  * (the saved sign-in, else the browser) before a disk is touched.
  */
-export async function signedInForSas(o: { signInTimeoutMs: number; signal: AbortSignal; say: Say }): Promise<AzureService> {
+export async function signedInForSas(o: {
+  signInTimeoutMs: number;
+  signal: AbortSignal;
+  say: Say;
+}): Promise<AzureService> {
   const { svc } = await cliAzureService();
   try {
-    await signedIn(svc, o, 'Every drive manifest carries a container SAS, signed through your Azure sign-in (or give one with --container-sas <file>).');
+    await signedIn(
+      svc,
+      o,
+      'Every drive manifest carries a container SAS, signed through your Azure sign-in (or give one with --container-sas <file>).',
+    );
     return svc;
   } catch (err) {
     svc.close();
@@ -112,8 +142,16 @@ export async function planJobCreation(o: PlanOptions): Promise<JobPlan> {
   try {
     const cloud = await currentCloud(svc);
     if (o.folderDisks && !cloud.rehearsal) throw rehearsalRefusal(cloud);
-    await signedIn(svc, o, 'The import job is created after the copy, through your Azure sign-in (or run with --no-job).');
-    const target = await findJobTarget(svc, o.job.seed, { subscriptionId: o.subscriptionId, backend: o.backend, say: o.say });
+    await signedIn(
+      svc,
+      o,
+      'The import job is created after the copy, through your Azure sign-in (or run with --no-job).',
+    );
+    const target = await findJobTarget(svc, o.job.seed, {
+      subscriptionId: o.subscriptionId,
+      backend: o.backend,
+      say: o.say,
+    });
     const fromFile = o.shippingFile ? await readShippingFile(o.shippingFile) : {};
     const remembered = await loadShippingDefaults(dataDir);
     const draft: ShippingDraft = { ...fromDefaults(remembered), ...fromFile };
@@ -132,7 +170,9 @@ export async function planJobCreation(o: PlanOptions): Promise<JobPlan> {
 }
 
 async function promptShipping(draft: ShippingDraft, carriers: string[]): Promise<ShippingDraft> {
-  process.stderr.write('Return shipping details (Enter keeps the value in brackets; "-" clears the optional line 2):\n');
+  process.stderr.write(
+    'Return shipping details (Enter keeps the value in brackets; "-" clears the optional line 2):\n',
+  );
   const d = { ...draft };
   for (const f of SHIPPING_FIELDS) {
     for (let tries = 1; ; tries++) {
@@ -152,7 +192,15 @@ async function promptShipping(draft: ShippingDraft, carriers: string[]): Promise
 /** After the copy: the job from drives.json (shared with the console); on a terminal the shipping prompts and a typed "yes" come first. */
 export async function createPlannedJob(
   plan: JobPlan,
-  o: { stateDir: string; protector: SecretProtector; interactive: boolean; signInTimeoutMs: number; signal: AbortSignal; say: Say; /** The manifests carry our SAS: extend its policy once the job exists (not a --container-sas file's). */ extendSas: boolean },
+  o: {
+    stateDir: string;
+    protector: SecretProtector;
+    interactive: boolean;
+    signInTimeoutMs: number;
+    signal: AbortSignal;
+    say: Say;
+    /** The manifests carry our SAS: extend its policy once the job exists (not a --container-sas file's). */ extendSas: boolean;
+  },
 ): Promise<CreatedJob> {
   const { svc, target } = plan;
   return createJobFromDisks(svc, {
@@ -178,7 +226,11 @@ export async function createPlannedJob(
         `Import job ${jobName}: ${driveIds.length} disk(s) ${driveIds.join(', ')} → storage account ${target.storageAccount}, resource group ${target.resourceGroup}, region ${target.locationName}${target.location?.countryOrRegion ? ` (${target.location.countryOrRegion})` : ''}.\n`,
       );
       const draft = await promptShipping(plan.draft, plan.carriers);
-      process.stderr.write(`${SHIPPING_FIELDS.filter((f) => draft[f]).map((f) => `  ${SHIPPING_LABELS[f]}: ${draft[f]}`).join('\n')}\n`);
+      process.stderr.write(
+        `${SHIPPING_FIELDS.filter((f) => draft[f])
+          .map((f) => `  ${SHIPPING_LABELS[f]}: ${draft[f]}`)
+          .join('\n')}\n`,
+      );
       const a = await ask('Create the import job with these details? Type yes to create it: ');
       if (a.trim().toLowerCase() !== 'yes') throw new AppError('CANCELLED', 'The import job was not created.');
       return draft;
@@ -196,11 +248,17 @@ export function jobSummary(r: CreatedJob, plan: JobPlan): string[] {
     `Ship ${job.drives.length} disk(s) in one package to:`,
     ...addressLines(shipTo).map((l) => `  ${l}`),
   ];
-  if (plan.target.location?.additionalShippingInformation) lines.push(`  ${plan.target.location.additionalShippingInformation}`);
+  if (plan.target.location?.additionalShippingInformation)
+    lines.push(`  ${plan.target.location.additionalShippingInformation}`);
   if (plan.carriers.length) lines.push(`Carriers this datacenter accepts: ${plan.carriers.join(', ')}.`);
-  if (job.trackingDueBy) lines.push(`Record the carrier and tracking number by ${job.trackingDueBy.slice(0, 10)} (two weeks after creation), or the job may be deleted:`);
+  if (job.trackingDueBy)
+    lines.push(
+      `Record the carrier and tracking number by ${job.trackingDueBy.slice(0, 10)} (two weeks after creation), or the job may be deleted:`,
+    );
   else lines.push('Then record the carrier and tracking number:');
-  lines.push(`  obc jobs track ${job.name} --subscription ${t.subscriptionId} --resource-group ${t.resourceGroup} --carrier <name> --tracking <number> --drives ${job.drives.length}`);
+  lines.push(
+    `  obc jobs track ${job.name} --subscription ${t.subscriptionId} --resource-group ${t.resourceGroup} --carrier <name> --tracking <number> --drives ${job.drives.length}`,
+  );
   if (r.note) lines.push(`note: ${r.note}`);
   return lines;
 }

@@ -3,11 +3,33 @@ import type { DiskProgress } from '../../../shared/contract/diskprep.ts';
 import { humanProgress } from './diskprep-run.ts';
 
 const MiB = 1024 * 1024;
-const disk = (serial: string, over: Partial<DiskProgress>): DiskProgress => ({ serial, phase: 'copy', state: 'running', bytes: 100 * MiB, files: 2, copiedBytes: 0, copiedFiles: 0, verifiedBytes: 0, doneBytes: 0, totalBytes: 200 * MiB, ...over });
+const disk = (serial: string, over: Partial<DiskProgress>): DiskProgress => ({
+  serial,
+  phase: 'copy',
+  state: 'running',
+  bytes: 100 * MiB,
+  files: 2,
+  copiedBytes: 0,
+  copiedFiles: 0,
+  verifiedBytes: 0,
+  doneBytes: 0,
+  totalBytes: 200 * MiB,
+  ...over,
+});
 
 describe('obc diskprep progress lines', () => {
   it('one disk: the run line as before; several: one line per disk at work with its rate and ETA, a failed one named', () => {
-    const one = { phase: 'copy' as const, serial: 'A', currentFile: 'packs/000001.pack', doneBytes: 50 * MiB, totalBytes: 200 * MiB, rate: 10 * MiB, etaSeconds: 14.2, disks: [disk('A', { doneBytes: 50 * MiB })], neededBytes: 0 };
+    const one = {
+      phase: 'copy' as const,
+      serial: 'A',
+      currentFile: 'packs/000001.pack',
+      doneBytes: 50 * MiB,
+      totalBytes: 200 * MiB,
+      rate: 10 * MiB,
+      etaSeconds: 14.2,
+      disks: [disk('A', { doneBytes: 50 * MiB })],
+      neededBytes: 0,
+    };
     expect(humanProgress(one)).toBe('copy disk A: 25.0% · 10.0 MiB/s · ETA 15 s · packs/000001.pack');
     const many = {
       ...one,

@@ -15,12 +15,16 @@ import { formatBytes, jsonLine } from '../output.ts';
 /** The run's line, then (with several disks) one line per disk at work: its phase, share done, rate and ETA. */
 export function humanProgress(p: DiskPrepProgress): string {
   const pct = (done: number, total: number) => (total ? ((100 * done) / total).toFixed(1) : '0.0');
-  const rate = (r?: number, eta?: number) => `${r ? ` · ${formatBytes(r)}/s` : ''}${eta !== undefined ? ` · ETA ${Math.ceil(eta)} s` : ''}`;
+  const rate = (r?: number, eta?: number) =>
+    `${r ? ` · ${formatBytes(r)}/s` : ''}${eta !== undefined ? ` · ETA ${Math.ceil(eta)} s` : ''}`;
   const head = `${p.phase}${p.serial ? ` disk ${p.serial}` : ''}: ${pct(p.doneBytes, p.totalBytes)}%${rate(p.rate, p.etaSeconds)}${p.currentFile ? ` · ${p.currentFile}` : ''}`;
   if (p.disks.length < 2) return head;
   const rows = p.disks
     .filter((d) => d.state === 'running' || d.state === 'failed')
-    .map((d) => `  disk ${d.serial}: ${d.state === 'failed' ? `failed: ${d.error ?? ''}` : `${d.phase} ${pct(d.doneBytes, d.totalBytes)}%${rate(d.rate, d.etaSeconds)}`}`);
+    .map(
+      (d) =>
+        `  disk ${d.serial}: ${d.state === 'failed' ? `failed: ${d.error ?? ''}` : `${d.phase} ${pct(d.doneBytes, d.totalBytes)}%${rate(d.rate, d.etaSeconds)}`}`,
+    );
   return [head, ...rows].join('\n');
 }
 
@@ -49,7 +53,14 @@ export function haltHook(): { checkpoint: (name: string) => Promise<void>; paral
 }
 
 export interface ServiceRun {
-  request: { stagingLocation: string; job: string; container?: string; disks: DiskRef[]; passphrase: string; repair?: boolean };
+  request: {
+    stagingLocation: string;
+    job: string;
+    container?: string;
+    disks: DiskRef[];
+    passphrase: string;
+    repair?: boolean;
+  };
   credential: ManifestCredentialSource;
   json: boolean;
   say: (message: string) => void;
@@ -81,7 +92,8 @@ export async function runThroughService(x: ServiceRun): Promise<DiskPrepResult> 
     failOnShortfall: true,
     ...(hook ? { checkpoint: hook.checkpoint, checkpointsInParallel: hook.parallel } : {}),
     // Handled problems (e.g. a damaged journal line: disk, path, line and what is redone): exit code 3.
-    onWarning: (msg) => (x.json ? jsonLine({ type: 'warning', message: msg }) : process.stderr.write(`warning: ${msg}\n`)),
+    onWarning: (msg) =>
+      x.json ? jsonLine({ type: 'warning', message: msg }) : process.stderr.write(`warning: ${msg}\n`),
     // What the run does with each disk given (skipped, new, not needed, erased) and with state of another backup.
     onNotice: x.say,
     onProgress,
@@ -91,8 +103,10 @@ export async function runThroughService(x: ServiceRun): Promise<DiskPrepResult> 
   x.signal.addEventListener('abort', stop, { once: true });
   const end = await tasks.waitFor(taskId);
   x.signal.removeEventListener('abort', stop);
-  if (end.status === 'cancelled') throw x.signal.reason instanceof AppError ? x.signal.reason : new AppError('CANCELLED', 'Cancelled.');
+  if (end.status === 'cancelled')
+    throw x.signal.reason instanceof AppError ? x.signal.reason : new AppError('CANCELLED', 'Cancelled.');
   if (end.error) throw new AppError(end.error.code, end.error.message, end.error.details);
-  if (end.detail?.kind !== 'diskprep' || !end.detail.result) throw new AppError('INTERNAL', `The Disk Prep task ended ${end.status} without a result.`);
+  if (end.detail?.kind !== 'diskprep' || !end.detail.result)
+    throw new AppError('INTERNAL', `The Disk Prep task ended ${end.status} without a result.`);
   return end.detail.result;
 }

@@ -31,7 +31,11 @@ interface Opts {
   containerUrlFile?: string;
 }
 
-async function withVerify(json: boolean, fn: (svc: ImportVerifyService, tasks: TaskManager) => Promise<void>, urls: ContainerUrlOptions = {}): Promise<void> {
+async function withVerify(
+  json: boolean,
+  fn: (svc: ImportVerifyService, tasks: TaskManager) => Promise<void>,
+  urls: ContainerUrlOptions = {},
+): Promise<void> {
   const dataDir = resolveDataDir();
   const settings = new SettingsStore(dataDir);
   await settings.load();
@@ -40,8 +44,18 @@ async function withVerify(json: boolean, fn: (svc: ImportVerifyService, tasks: T
   try {
     const sasUrl = await containerUrlOf(urls);
     // With a container SAS URL the container is read through it (read + list), not with the account key.
-    const sourceFor = sasUrl ? async (r: ResolvedTarget) => sasBlobSource(sasUrl, (await azure.session_()).http, r) : undefined;
-    await fn(new ImportVerifyService({ tasks, dataDir, storageAccess: async () => (await azure.session_()).clients, ...(sourceFor ? { sourceFor } : {}) }), tasks);
+    const sourceFor = sasUrl
+      ? async (r: ResolvedTarget) => sasBlobSource(sasUrl, (await azure.session_()).http, r)
+      : undefined;
+    await fn(
+      new ImportVerifyService({
+        tasks,
+        dataDir,
+        storageAccess: async () => (await azure.session_()).clients,
+        ...(sourceFor ? { sourceFor } : {}),
+      }),
+      tasks,
+    );
   } catch (err) {
     printError(err, json);
     process.exitCode = err instanceof AppError && err.code === 'VALIDATION' ? EXIT.usage : EXIT.failure;
@@ -72,40 +86,51 @@ async function finished(tasks: TaskManager, id: string, report: (s: TaskSnapshot
 export function register(program: Command): void {
   program
     .command('verify-import')
-    .description('Compare the blobs of a completed import job with the staged backup (length and SHA-256 of every file).')
+    .description(
+      'Compare the blobs of a completed import job with the staged backup (length and SHA-256 of every file).',
+    )
     .requiredOption('--staging <dir>', 'staging location of the job')
     .requiredOption('--job <name>', 'import job name')
     .option('--subscription <id>', 'subscription (default: from seed.json)')
     .option('--resource-group <name>', "storage account's resource group (default: from seed.json)")
     .option('--storage-account <name>', 'storage account (default: from seed.json)')
     .option('--container <name>', 'container (default: from seed.json)')
-    .option('--container-url-file <file>', "read the container through the container SAS URL in this file (read and list; '-': standard input) instead of the account key")
+    .option(
+      '--container-url-file <file>',
+      "read the container through the container SAS URL in this file (read and list; '-': standard input) instead of the account key",
+    )
     .option('--container-url <url>', 'the same, given on the command line (which other users can see)')
     .option('--json', 'JSON lines output')
     .action(async (o: Opts) => {
       const json = !!o.json;
-      await withVerify(json, async (svc, tasks) => {
-        const badContainer = o.container === undefined ? null : checkContainerName(o.container);
-        if (badContainer) throw new AppError('VALIDATION', `--container: ${badContainer}`, { field: 'container' });
-        const { taskId } = await svc.start({
-          stagingLocation: o.staging,
-          jobName: o.job,
-          ...(o.subscription ? { subscriptionId: o.subscription } : {}),
-          ...(o.resourceGroup ? { resourceGroup: o.resourceGroup } : {}),
-          ...(o.storageAccount ? { storageAccount: o.storageAccount } : {}),
-          ...(o.container ? { container: o.container } : {}),
-        });
-        const s = await finished(tasks, taskId, taskReporter(json));
-        const report = await svc.lastReport(o.job);
-        if (json) jsonLine({ type: 'result', result: report, status: s.status });
-        else if (report) {
-          for (const l of reportLines(report)) process.stdout.write(`${l}\n`);
-          // Decision 14: the disks' SAS is no longer needed once every blob is verified.
-          if (report.ok) process.stdout.write(`The drive manifests of job ${o.job} still carry a container SAS; revoke it now that the import is verified: obc jobs revoke-sas ${o.job} --staging ${o.staging}\n`);
-        }
-        else if (s.error) printError(s.error, false);
-        process.exitCode = report && !report.ok ? EXIT.failure : exitCodeFor(s);
-      }, o);
+      await withVerify(
+        json,
+        async (svc, tasks) => {
+          const badContainer = o.container === undefined ? null : checkContainerName(o.container);
+          if (badContainer) throw new AppError('VALIDATION', `--container: ${badContainer}`, { field: 'container' });
+          const { taskId } = await svc.start({
+            stagingLocation: o.staging,
+            jobName: o.job,
+            ...(o.subscription ? { subscriptionId: o.subscription } : {}),
+            ...(o.resourceGroup ? { resourceGroup: o.resourceGroup } : {}),
+            ...(o.storageAccount ? { storageAccount: o.storageAccount } : {}),
+            ...(o.container ? { container: o.container } : {}),
+          });
+          const s = await finished(tasks, taskId, taskReporter(json));
+          const report = await svc.lastReport(o.job);
+          if (json) jsonLine({ type: 'result', result: report, status: s.status });
+          else if (report) {
+            for (const l of reportLines(report)) process.stdout.write(`${l}\n`);
+            // Decision 14: the disks' SAS is no longer needed once every blob is verified.
+            if (report.ok)
+              process.stdout.write(
+                `The drive manifests of job ${o.job} still carry a container SAS; revoke it now that the import is verified: obc jobs revoke-sas ${o.job} --staging ${o.staging}\n`,
+              );
+          } else if (s.error) printError(s.error, false);
+          process.exitCode = report && !report.ok ? EXIT.failure : exitCodeFor(s);
+        },
+        o,
+      );
     });
 
   program
@@ -118,9 +143,16 @@ export function register(program: Command): void {
     .action(async (o: Opts) => {
       const json = !!o.json;
       await withVerify(json, async (svc) => {
-        const r = await svc.cleanupStaging({ stagingLocation: o.staging, jobName: o.job, confirmJobName: o.confirm ?? '' });
+        const r = await svc.cleanupStaging({
+          stagingLocation: o.staging,
+          jobName: o.job,
+          confirmJobName: o.confirm ?? '',
+        });
         if (json) jsonLine({ type: 'result', result: r });
-        else process.stdout.write(`Deleted ${r.folder}: ${r.removedFiles} files, ${formatBytes(r.removedBytes)}. seed.json kept at ${r.seedKeptAt}.\n`);
+        else
+          process.stdout.write(
+            `Deleted ${r.folder}: ${r.removedFiles} files, ${formatBytes(r.removedBytes)}. seed.json kept at ${r.seedKeptAt}.\n`,
+          );
       });
     });
 }

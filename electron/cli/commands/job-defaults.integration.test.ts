@@ -15,16 +15,26 @@ import { jobDefaults } from './job-defaults.ts';
 const cli = resolve(import.meta.dirname, '..', 'index.ts');
 const run = (dataDir: string, args: string[]) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((ok) =>
-    execFile(process.execPath, [cli, ...args], { env: { ...process.env, OBC_DATA_DIR: dataDir } }, (err, stdout, stderr) =>
-      ok({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { env: { ...process.env, OBC_DATA_DIR: dataDir } },
+      (err, stdout, stderr) => ok({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     ),
   );
 
 async function withPolicy(dataDir: string, ownDisk: Record<string, unknown>): Promise<void> {
-  const svc = new PolicyService({ dataDir, protector: new FileKeyProtector(join(dataDir, 'policy-secrets.key')), tasks: new TaskManager() });
+  const svc = new PolicyService({
+    dataDir,
+    protector: new FileKeyProtector(join(dataDir, 'policy-secrets.key')),
+    tasks: new TaskManager(),
+  });
   await svc.store.load();
   const p = samplePolicy({}, join(dataDir, 'staging'));
-  await svc.save({ ...p, initialBackup: { type: 'ownDisks', ownDisk: { ...p.initialBackup.ownDisk!, ...ownDisk } } }, 'a passphrase of 24 chars');
+  await svc.save(
+    { ...p, initialBackup: { type: 'ownDisks', ownDisk: { ...p.initialBackup.ownDisk!, ...ownDisk } } },
+    'a passphrase of 24 chars',
+  );
   svc.close();
 }
 
@@ -48,7 +58,10 @@ describe('obc jobs: subscription, resource group and job type from the policy or
     const dataDir = await mkdtemp(join(tmpdir(), 'obc-jobdef-'));
     await withPolicy(dataDir, {});
     expect((await jobDefaults(dataDir, 'seed-2026')).backend).toBeUndefined();
-    const seed = await makeStaging(join(dataDir, 'staging'), 'seed-2026', [512], { container: 'seed-data', storageAccount: 'seedacct01' });
+    const seed = await makeStaging(join(dataDir, 'staging'), 'seed-2026', [512], {
+      container: 'seed-data',
+      storageAccount: 'seedacct01',
+    });
     await writeSeed(join(dataDir, 'staging', 'seed-2026'), { ...seed, jobBackend: 'ImportExport' });
     const d = await jobDefaults(dataDir, 'seed-2026');
     expect(d.backend).toBe('ImportExport');
@@ -59,9 +72,27 @@ describe('obc jobs: subscription, resource group and job type from the policy or
     const dataDir = await mkdtemp(join(tmpdir(), 'obc-jobdef-'));
     const r = await run(dataDir, ['jobs', 'show', 'lost-job']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--subscription is required: neither this machine's backup policy nor a seed\.json \(--staging <dir>\) names job lost-job\./);
-    expect((await run(dataDir, ['jobs', 'list'])).stderr).toMatch(/--subscription is required: no backup policy on this machine names one/);
-    expect((await run(dataDir, ['jobs', 'show', 'x1', '--subscription', '11111111-2222-3333-4444-555555555555', '--resource-group', 'rg', '--job-type', 'pigeon'])).stderr).toMatch(/--job-type "pigeon" must be data-box or import-export/);
+    expect(r.stderr).toMatch(
+      /--subscription is required: neither this machine's backup policy nor a seed\.json \(--staging <dir>\) names job lost-job\./,
+    );
+    expect((await run(dataDir, ['jobs', 'list'])).stderr).toMatch(
+      /--subscription is required: no backup policy on this machine names one/,
+    );
+    expect(
+      (
+        await run(dataDir, [
+          'jobs',
+          'show',
+          'x1',
+          '--subscription',
+          '11111111-2222-3333-4444-555555555555',
+          '--resource-group',
+          'rg',
+          '--job-type',
+          'pigeon',
+        ])
+      ).stderr,
+    ).toMatch(/--job-type "pigeon" must be data-box or import-export/);
   });
 });
 
@@ -74,7 +105,19 @@ describe('obc backup / verify-import --container: decision 10 before anything is
     await writeFile(join(dataDir, 'src', 'a.txt'), 'a');
     await writeFile(join(dataDir, 'pass.txt'), 'a passphrase of 24 chars\n');
     for (const bad of ['Bad_Container', 'a--b', 'x']) {
-      const b = await run(dataDir, ['backup', '--items', join(dataDir, 'src'), '--staging', staging, '--job', 'name-job', '--passphrase-file', join(dataDir, 'pass.txt'), '--container', bad]);
+      const b = await run(dataDir, [
+        'backup',
+        '--items',
+        join(dataDir, 'src'),
+        '--staging',
+        staging,
+        '--job',
+        'name-job',
+        '--passphrase-file',
+        join(dataDir, 'pass.txt'),
+        '--container',
+        bad,
+      ]);
       expect(b.code, bad).toBe(2);
       expect(b.stderr).toContain(`Container name "${bad}"`);
       expect(b.stderr).toContain(CONTAINER_NAME_RULE);
@@ -83,7 +126,17 @@ describe('obc backup / verify-import --container: decision 10 before anything is
     const v = await run(dataDir, ['verify-import', '--staging', staging, '--job', 'name-job', '--container', 'a--b']);
     expect(v.code).toBe(2);
     expect(v.stderr).toContain(CONTAINER_NAME_RULE);
-    const sas = await run(dataDir, ['jobs', 'revoke-sas', 'name-job', '--storage-account', 'seedacct01', '--container', 'x', '--subscription', '11111111-2222-3333-4444-555555555555']);
+    const sas = await run(dataDir, [
+      'jobs',
+      'revoke-sas',
+      'name-job',
+      '--storage-account',
+      'seedacct01',
+      '--container',
+      'x',
+      '--subscription',
+      '11111111-2222-3333-4444-555555555555',
+    ]);
     expect(sas.code).toBe(2);
     expect(sas.stderr).toContain(CONTAINER_NAME_RULE);
     expect(await readdir(staging)).toEqual([]);

@@ -29,7 +29,11 @@ export async function policyOwnDisk(dataDir: string) {
 }
 
 /** The defaults for job `job` (or, without a name, the policy's job). */
-export async function jobDefaults(dataDir: string, job: string | undefined, o: { stagingLocation?: string | undefined } = {}): Promise<JobDefaults & { jobName?: string }> {
+export async function jobDefaults(
+  dataDir: string,
+  job: string | undefined,
+  o: { stagingLocation?: string | undefined } = {},
+): Promise<JobDefaults & { jobName?: string }> {
   const out: JobDefaults & { jobName?: string } = { from: [] };
   const own = await policyOwnDisk(dataDir);
   if (own && (!job || own.importJobName === job)) {

@@ -13,7 +13,10 @@ interface CommandModule {
  * command or no command loads them all.
  */
 export const COMMAND_MODULES: readonly CommandModule[] = [
-  { names: ['signin', 'signout', 'account', 'clouds', 'subscriptions', 'storage-accounts', 'jobs'], load: () => import('./azure.ts') },
+  {
+    names: ['signin', 'signout', 'account', 'clouds', 'subscriptions', 'storage-accounts', 'jobs'],
+    load: () => import('./azure.ts'),
+  },
   { names: ['backup', 'verify', 'restore'], load: () => import('./backup.ts') },
   { names: ['restore-points'], load: () => import('./restore-points.ts') },
   { names: ['diskprep', 'disks'], load: () => import('./diskprep.ts') },

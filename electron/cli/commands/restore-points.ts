@@ -21,7 +21,10 @@ export function register(program: Command): void {
     .option('--resource-group <name>', 'resource group of the storage account (looked up when absent)')
     .option('--storage-account <name>', "storage account (default with a container SAS URL: the URL's)")
     .option('--container <name>', "container (default with a container SAS URL: the URL's)")
-    .option('--container-url-file <file>', "read the container through the container SAS URL in this file (read and list; '-': standard input) instead of the signed-in account")
+    .option(
+      '--container-url-file <file>',
+      "read the container through the container SAS URL in this file (read and list; '-': standard input) instead of the signed-in account",
+    )
     .option('--container-url <url>', 'the same, given on the command line (which other users can see)')
     .option('--json', 'JSON lines on stdout')
     .action(async (o) => {
@@ -41,7 +44,10 @@ export function register(program: Command): void {
           else {
             if (!list.length) humanLine(process.stdout, `Job "${source.job}" has no restore point in ${repo.where}.`);
             for (const p of list)
-              humanLine(process.stdout, `${p.id.padEnd(24)} ${p.time}  ${String(p.files).padStart(8)} files  ${formatBytes(p.bytes).padStart(10)}  added ${formatBytes(p.newBytes)}${p.retainUntil ? `  kept until ${p.retainUntil}` : ''}`);
+              humanLine(
+                process.stdout,
+                `${p.id.padEnd(24)} ${p.time}  ${String(p.files).padStart(8)} files  ${formatBytes(p.bytes).padStart(10)}  added ${formatBytes(p.newBytes)}${p.retainUntil ? `  kept until ${p.retainUntil}` : ''}`,
+              );
             for (const d of damaged) humanLine(process.stdout, `DAMAGED ${d.id}: ${d.reason}`);
           }
           if (damaged.length) process.exitCode = EXIT.failure;

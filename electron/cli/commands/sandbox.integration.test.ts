@@ -12,9 +12,12 @@ describe('obc sandbox', () => {
     const dir = await mkdtemp(join(tmpdir(), 'obc-sbcli-'));
     const cli = resolve(import.meta.dirname, '..', 'index.ts');
     const run = async () => {
-      const child = spawn(process.execPath, [cli, 'sandbox', '--data', dir, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [cli, 'sandbox', '--data', dir, '--json'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const lines = createInterface({ input: child.stdout! });
-      const first = await new Promise<any>((ok, fail) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const first = await new Promise<any>((ok, fail) => {
         lines.once('line', (l) => ok(JSON.parse(l)));
         child.once('exit', (code) => fail(new Error(`sandbox exited early with ${code}`)));
       });
@@ -23,12 +26,18 @@ describe('obc sandbox', () => {
     try {
       const { child, first } = await run();
       expect(first.type).toBe('sandbox');
-      expect(first.cloud).toMatchObject({ name: 'LocalSandbox', tenant: first.tenantId, knownAuthorities: [expect.stringMatching(/^localhost:\d+$/)] });
+      expect(first.cloud).toMatchObject({
+        name: 'LocalSandbox',
+        tenant: first.tenantId,
+        knownAuthorities: [expect.stringMatching(/^localhost:\d+$/)],
+      });
       expect(JSON.parse(await readFile(join(dir, 'cloud.json'), 'utf8'))).toEqual(first.cloud);
       expect(first.users.map((u: { role: string }) => u.role)).toEqual(['Owner', 'Reader', 'Owner']);
       const admin = JSON.parse(await readFile(join(dir, 'admin.json'), 'utf8'));
       expect((await sbRequest(`${admin.url}/health`, { token: admin.token })).json).toEqual({ ok: true });
-      const noToken = await sbRequest(`${first.cloud.armEndpoint}/subscriptions?api-version=2022-12-01`, { ca: first.cloud.caCertPem });
+      const noToken = await sbRequest(`${first.cloud.armEndpoint}/subscriptions?api-version=2022-12-01`, {
+        ca: first.cloud.caCertPem,
+      });
       expect(noToken.status).toBe(401);
       const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
       child.kill('SIGTERM');

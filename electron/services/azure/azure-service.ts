@@ -62,7 +62,8 @@ interface Session {
 }
 
 /** The job is not in this backend (or its provider is not registered there). */
-const notThere = (err: unknown) => err instanceof AppError && (err.code === 'NOT_FOUND' || err.details?.azureCode === 'MissingSubscriptionRegistration');
+const notThere = (err: unknown) =>
+  err instanceof AppError && (err.code === 'NOT_FOUND' || err.details?.azureCode === 'MissingSubscriptionRegistration');
 
 export function defaultProtector(dataDir: string): FileKeyProtector {
   return new FileKeyProtector(join(dataDir, 'azure', 'secrets.key'));
@@ -89,14 +90,21 @@ export class AzureService {
 
   async clouds(): Promise<CloudDefinition[]> {
     const list = [...BUILT_IN_CLOUDS];
-    const sandbox = this.extra.find((c) => c.name === 'LocalSandbox') ?? (await loadSandboxCloud(this.o.dataDir).catch(() => null));
-    for (const c of [...(sandbox ? [sandbox] : []), ...this.extra]) if (!list.some((x) => x.name === c.name)) list.push(c);
+    const sandbox =
+      this.extra.find((c) => c.name === 'LocalSandbox') ?? (await loadSandboxCloud(this.o.dataDir).catch(() => null));
+    for (const c of [...(sandbox ? [sandbox] : []), ...this.extra])
+      if (!list.some((x) => x.name === c.name)) list.push(c);
     return list;
   }
 
   async cloudInfos(): Promise<{ current: string; clouds: CloudInfo[] }> {
     const s = this.o.settings();
-    return { current: s.cloud, clouds: (await this.clouds()).map((c) => describeCloud(resolveCloud(c.name, [c], { clientId: s.clientId }).cloud)) };
+    return {
+      current: s.cloud,
+      clouds: (await this.clouds()).map((c) =>
+        describeCloud(resolveCloud(c.name, [c], { clientId: s.clientId }).cloud),
+      ),
+    };
   }
 
   private async current(): Promise<Session> {
@@ -119,12 +127,18 @@ export class AzureService {
       ...(this.o.log ? { log: this.o.log } : {}),
       onChange: (reason) => {
         if (reason === 'signedIn') for (const w of [...this.signInWaiters]) w();
-        void this.status().then((st) => this.o.onAuthChanged?.(st), () => undefined);
+        void this.status().then(
+          (st) => this.o.onAuthChanged?.(st),
+          () => undefined,
+        );
       },
     });
     const clients = new AzureClients(auth, http);
     const graph = new GraphClient(auth, http);
-    const backends: JobBackends = { ImportExport: new ImportExportBackend(clients), DataBox: new DataBoxBackend(clients) };
+    const backends: JobBackends = {
+      ImportExport: new ImportExportBackend(clients),
+      DataBox: new DataBoxBackend(clients),
+    };
     this.session = { key, choice, http, auth, clients, graph, backends };
     return this.session;
   }
@@ -156,7 +170,10 @@ export class AzureService {
   async signIn(o: SignInOptions = {}): Promise<AuthStatus> {
     const s = await this.current();
     const p = s.auth.signIn(o);
-    void this.status().then((st) => this.o.onAuthChanged?.(st), () => undefined);
+    void this.status().then(
+      (st) => this.o.onAuthChanged?.(st),
+      () => undefined,
+    );
     await p;
     return this.status();
   }
@@ -194,7 +211,11 @@ export class AzureService {
   async createContainer(subscriptionId: string, resourceGroup: string, accountName: string, containerName: string) {
     const c = (await this.current()).clients;
     const acct = await res.getStorageAccount(c, subscriptionId, resourceGroup, accountName);
-    if (!acct.pageBlobEligible) throw new AppError('VALIDATION', `Storage account ${accountName}: ${acct.ineligibleReason}`, { accountName, kind: acct.kind });
+    if (!acct.pageBlobEligible)
+      throw new AppError('VALIDATION', `Storage account ${accountName}: ${acct.ineligibleReason}`, {
+        accountName,
+        kind: acct.kind,
+      });
     return res.ensureContainer(c, subscriptionId, resourceGroup, accountName, containerName);
   }
 
@@ -204,14 +225,22 @@ export class AzureService {
 
   async registerProvider(subscriptionId: string, namespace: string, o: res.WaitOptions = {}) {
     const pollMs = o.pollMs ?? this.o.tuning?.providerPollMs;
-    return res.registerProvider((await this.current()).clients, subscriptionId, namespace, { ...o, ...(pollMs !== undefined ? { pollMs } : {}) });
+    return res.registerProvider((await this.current()).clients, subscriptionId, namespace, {
+      ...o,
+      ...(pollMs !== undefined ? { pollMs } : {}),
+    });
   }
 
   async locations() {
     return res.listLocations((await this.current()).clients);
   }
 
-  async ensureEntraApp(input: { subscriptionId: string; resourceGroup: string; accountName: string; jobResourceGroup?: string | undefined }): Promise<EntraAppResult> {
+  async ensureEntraApp(input: {
+    subscriptionId: string;
+    resourceGroup: string;
+    accountName: string;
+    jobResourceGroup?: string | undefined;
+  }): Promise<EntraAppResult> {
     const s = await this.current();
     return ensureEntraApp(
       {
@@ -221,7 +250,12 @@ export class AzureService {
         dataDir: this.o.dataDir,
         ...(this.o.tuning?.principalRetry ? { principalRetry: this.o.tuning.principalRetry } : {}),
       },
-      { subscriptionId: input.subscriptionId, resourceGroup: input.resourceGroup, accountName: input.accountName, ...(input.jobResourceGroup ? { jobResourceGroup: input.jobResourceGroup } : {}) },
+      {
+        subscriptionId: input.subscriptionId,
+        resourceGroup: input.resourceGroup,
+        accountName: input.accountName,
+        ...(input.jobResourceGroup ? { jobResourceGroup: input.jobResourceGroup } : {}),
+      },
       this.o.machineName ?? hostname(),
     );
   }
@@ -231,9 +265,13 @@ export class AzureService {
    * else as the Entra application with this machine's certificate (the record the Entra step saved for this
    * cloud and storage account). Never the signed-in user, never the account key.
    */
-  async openContainer(target: ContainerTarget, o: { sasUrl?: string | null; purpose?: SasPurpose } = {}): Promise<OpenedContainer> {
+  async openContainer(
+    target: ContainerTarget,
+    o: { sasUrl?: string | null; purpose?: SasPurpose } = {},
+  ): Promise<OpenedContainer> {
     const s = await this.current();
-    if (o.sasUrl) return openWithSas(o.sasUrl, s.http, { ...(o.purpose ? { purpose: o.purpose } : {}), expect: target });
+    if (o.sasUrl)
+      return openWithSas(o.sasUrl, s.http, { ...(o.purpose ? { purpose: o.purpose } : {}), expect: target });
     const cloud = s.choice.cloud;
     const record = await findAppRecord(this.o.dataDir, cloud.name, target.subscriptionId, target.storageAccount);
     if (!record)
@@ -249,7 +287,12 @@ export class AzureService {
 
   async backend(name: JobBackendName = 'ImportExport'): Promise<ImportJobBackend> {
     const b = (await this.current()).backends[name];
-    if (!b) throw new AppError('UNSUPPORTED', `Job backend "${name}" is not available in this version; use Microsoft.ImportExport.`, { backend: name });
+    if (!b)
+      throw new AppError(
+        'UNSUPPORTED',
+        `Job backend "${name}" is not available in this version; use Microsoft.ImportExport.`,
+        { backend: name },
+      );
     return b;
   }
 
@@ -263,7 +306,9 @@ export class AzureService {
     const settled = await Promise.allSettled(all.map((b) => b.list(subscriptionId, resourceGroup)));
     const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (failures.length === settled.length) throw failures[0];
-    const fatal = failures.find((e) => !(e instanceof AppError && e.details?.azureCode === 'MissingSubscriptionRegistration'));
+    const fatal = failures.find(
+      (e) => !(e instanceof AppError && e.details?.azureCode === 'MissingSubscriptionRegistration'),
+    );
     if (fatal) throw fatal;
     return settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
   }
@@ -290,7 +335,12 @@ export class AzureService {
     const ie = await this.backend('ImportExport');
     const onlyDataBox = await ie.get(ref).then(
       () => false,
-      async (err: unknown) => notThere(err) && (await (await this.backend('DataBox')).get(ref).then(() => true, () => false)),
+      async (err: unknown) =>
+        notThere(err) &&
+        (await (await this.backend('DataBox')).get(ref).then(
+          () => true,
+          () => false,
+        )),
     );
     return onlyDataBox ? this.backend('DataBox') : ie;
   }
@@ -303,16 +353,30 @@ export class AzureService {
   }
 
   /** Decision 11: a tracking number is used by one job only; checked across the subscription before sending. */
-  async updateShipping(ref: JobRef & { backend?: JobBackendName | undefined }, pkg: DeliveryPackageInput): Promise<ImportJobInfo> {
+  async updateShipping(
+    ref: JobRef & { backend?: JobBackendName | undefined },
+    pkg: DeliveryPackageInput,
+  ): Promise<ImportJobInfo> {
     const b = await this.backendOf(ref);
     // Across every backend: the console keeps tracking numbers unique over all the user's jobs.
-    const others = (await this.listJobs(ref.subscriptionId)).filter((j) => j.backend !== b.name || j.name !== ref.jobName || j.resourceGroup.toLowerCase() !== ref.resourceGroup.toLowerCase());
-    const clash = others.find((j) => j.deliveryPackage?.trackingNumber?.toUpperCase() === pkg.trackingNumber.toUpperCase());
+    const others = (await this.listJobs(ref.subscriptionId)).filter(
+      (j) =>
+        j.backend !== b.name ||
+        j.name !== ref.jobName ||
+        j.resourceGroup.toLowerCase() !== ref.resourceGroup.toLowerCase(),
+    );
+    const clash = others.find(
+      (j) => j.deliveryPackage?.trackingNumber?.toUpperCase() === pkg.trackingNumber.toUpperCase(),
+    );
     if (clash)
-      throw new AppError('CONFLICT', `Tracking number ${pkg.trackingNumber} is already recorded for job ${clash.name} (resource group ${clash.resourceGroup}). Each job needs its own package and tracking number.`, {
-        trackingNumber: pkg.trackingNumber,
-        otherJob: clash.name,
-      });
+      throw new AppError(
+        'CONFLICT',
+        `Tracking number ${pkg.trackingNumber} is already recorded for job ${clash.name} (resource group ${clash.resourceGroup}). Each job needs its own package and tracking number.`,
+        {
+          trackingNumber: pkg.trackingNumber,
+          otherJob: clash.name,
+        },
+      );
     return b.updateTracking(ref, pkg);
   }
 
@@ -334,7 +398,16 @@ export class AzureService {
    * tells the user "Sign in again" — and continues once a sign-in completes (up to `maxPauses` times). Cancelling
    * `signal` or waiting longer than `maxPauseMs` ends it with the original SIGNIN_REQUIRED error.
    */
-  async withSignIn<T>(fn: () => Promise<T>, o: { signal?: AbortSignal; onPause?: (reason: string) => void; onResume?: () => void; maxPauseMs?: number; maxPauses?: number } = {}): Promise<T> {
+  async withSignIn<T>(
+    fn: () => Promise<T>,
+    o: {
+      signal?: AbortSignal;
+      onPause?: (reason: string) => void;
+      onResume?: () => void;
+      maxPauseMs?: number;
+      maxPauses?: number;
+    } = {},
+  ): Promise<T> {
     for (let pauses = 0; ; pauses++) {
       try {
         return await fn();

@@ -21,14 +21,26 @@ export interface LocalCertificate {
   notAfter: Date;
 }
 
-const ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 } as const;
+const ALG = {
+  name: 'RSASSA-PKCS1-v1_5',
+  hash: 'SHA-256',
+  publicExponent: new Uint8Array([1, 0, 1]),
+  modulusLength: 2048,
+} as const;
 
 function pem(der: ArrayBuffer, label: string): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
-export async function createLocalCertificate(label: string, now = new Date(), validityDays = 730): Promise<LocalCertificate> {
+export async function createLocalCertificate(
+  label: string,
+  now = new Date(),
+  validityDays = 730,
+): Promise<LocalCertificate> {
   const crypto = webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0];
   x509.cryptoProvider.set(crypto);
   const subtle = webcrypto.subtle;
@@ -37,7 +49,9 @@ export async function createLocalCertificate(label: string, now = new Date(), va
   const notAfter = new Date(now.getTime() + validityDays * 86_400_000);
   const subject = `CN=CB_AzureADCertforOfflineSeeding_${label}`;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(12))).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(12)))
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
     name: subject,
     notBefore,
     notAfter,

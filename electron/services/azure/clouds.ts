@@ -61,7 +61,10 @@ export const AZURE_CHINA: CloudDefinition = {
 
 export const BUILT_IN_CLOUDS: readonly CloudDefinition[] = [AZURE_PUBLIC, AZURE_US_GOVERNMENT, AZURE_CHINA];
 
-const httpsUrl = z.string().url().refine((u) => u.startsWith('https://'), 'must be an https URL');
+const httpsUrl = z
+  .string()
+  .url()
+  .refine((u) => u.startsWith('https://'), 'must be an https URL');
 
 export const cloudDefinitionSchema = z.object({
   name: z.string().min(1).max(64),
@@ -89,9 +92,13 @@ export function parseCloudDefinition(value: unknown, source: string): CloudDefin
   const r = cloudDefinitionSchema.safeParse(value);
   if (!r.success) {
     const first = r.error.issues[0];
-    throw new AppError('CORRUPT_DATA', `Cloud definition in ${source} is not valid: ${first?.path.join('.') || '(root)'}: ${first?.message}`, {
-      source,
-    });
+    throw new AppError(
+      'CORRUPT_DATA',
+      `Cloud definition in ${source} is not valid: ${first?.path.join('.') || '(root)'}: ${first?.message}`,
+      {
+        source,
+      },
+    );
   }
   const c = r.data;
   const out: CloudDefinition = {
@@ -107,8 +114,15 @@ export function parseCloudDefinition(value: unknown, source: string): CloudDefin
  * The sandbox's cloud definition: OBC_SANDBOX_CLOUD (a path), `<dataDir>/sandbox-cloud.json`, or
  * `<dataDir>/sandbox/cloud.json` (what `obc sandbox` writes into its data dir); null when none exists.
  */
-export async function loadSandboxCloud(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<CloudDefinition | null> {
-  const candidates = [env.OBC_SANDBOX_CLOUD, join(dataDir, SANDBOX_CLOUD_FILE), join(dataDir, 'sandbox', 'cloud.json')].filter((p): p is string => Boolean(p));
+export async function loadSandboxCloud(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CloudDefinition | null> {
+  const candidates = [
+    env.OBC_SANDBOX_CLOUD,
+    join(dataDir, SANDBOX_CLOUD_FILE),
+    join(dataDir, 'sandbox', 'cloud.json'),
+  ].filter((p): p is string => Boolean(p));
   let text: string | null = null;
   let path = '';
   for (const p of candidates) {
@@ -147,13 +161,18 @@ export function resolveCloud(
   if (!base) {
     const names = available.map((c) => c.name).join(', ');
     if (name === SANDBOX_CLOUD_NAME)
-      throw new AppError('NOT_FOUND', `The local sandbox cloud has not been started on this machine: run "npm run obc -- sandbox" (it writes its cloud definition to <data dir>/sandbox/cloud.json), or pick another cloud in Settings. Available: ${names}.`, { cloud: name });
+      throw new AppError(
+        'NOT_FOUND',
+        `The local sandbox cloud has not been started on this machine: run "npm run obc -- sandbox" (it writes its cloud definition to <data dir>/sandbox/cloud.json), or pick another cloud in Settings. Available: ${names}.`,
+        { cloud: name },
+      );
     throw new AppError('NOT_FOUND', `Unknown cloud "${name}". Available: ${names}.`, { cloud: name });
   }
   const env = overrides.env ?? process.env;
   // A cloud that brings its own client id (the sandbox) keeps it; the overrides are for the public clouds.
   if (base.clientId) return { cloud: base, clientIdSource: 'cloud' };
-  if (overrides.clientId?.trim()) return { cloud: { ...base, clientId: overrides.clientId.trim() }, clientIdSource: 'settings' };
+  if (overrides.clientId?.trim())
+    return { cloud: { ...base, clientId: overrides.clientId.trim() }, clientIdSource: 'settings' };
   const fromEnv = env.OBC_AZURE_CLIENT_ID?.trim();
   if (fromEnv) return { cloud: { ...base, clientId: fromEnv }, clientIdSource: 'environment' };
   return { cloud: base, clientIdSource: base.clientId ? 'cloud' : 'unset' };
@@ -167,7 +186,7 @@ export function clientIdMissing(cloud: CloudDefinition): AppError {
       'tool client ids. Register a public client in your tenant (Microsoft Entra ID → App registrations → New ' +
       'registration → "Mobile and desktop applications", redirect URI http://localhost; delegated permissions: Azure ' +
       'Service Management user_impersonation, Microsoft Graph User.Read and Application.ReadWrite.All), then enter ' +
-      'its Application (client) ID on the console\'s Sign in / out screen (or `obc signin --client-id <id>`), or set OBC_AZURE_CLIENT_ID.',
+      "its Application (client) ID on the console's Sign in / out screen (or `obc signin --client-id <id>`), or set OBC_AZURE_CLIENT_ID.",
     { cloud: cloud.name, field: 'clientId' },
   );
 }

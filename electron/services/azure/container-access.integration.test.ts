@@ -1,7 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ContainerSASPermissions, StorageSharedKeyCredential, generateBlobSASQueryParameters } from '@azure/storage-blob';
+import {
+  ContainerSASPermissions,
+  StorageSharedKeyCredential,
+  generateBlobSASQueryParameters,
+} from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../sandbox/index.ts';
 import { createBlobAccess } from '../sandbox/blob-access.ts';
@@ -30,9 +34,17 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'obc-container-access-'));
   http = new CloudHttp(sb.cloud, { retry: { maxRetries: 0 } });
   app = await createTestApp(sb, dir, { storageAccounts: [ACCOUNT] });
-  const keys = await sbRequest(`${sb.armUrl}${accountScope(sb, ACCOUNT)}/listKeys?api-version=2026-09-01`, { method: 'POST', token: await mintToken(sb, sb.users[0]), ca: sb.caCertPem });
+  const keys = await sbRequest(`${sb.armUrl}${accountScope(sb, ACCOUNT)}/listKeys?api-version=2026-09-01`, {
+    method: 'POST',
+    token: await mintToken(sb, sb.users[0]),
+    ca: sb.caCertPem,
+  });
   key = keys.json.keys[0].value;
-  const blob = createBlobAccess({ baseUrl: sb.blobUrl, caCertPem: sb.caCertPem, store: { state: { storageAccounts: { [ACCOUNT]: { keys: [key, key] } } } } as unknown as StateStore });
+  const blob = createBlobAccess({
+    baseUrl: sb.blobUrl,
+    caCertPem: sb.caCertPem,
+    store: { state: { storageAccounts: { [ACCOUNT]: { keys: [key, key] } } } } as unknown as StateStore,
+  });
   for (const c of ['seed-a', 'seed-b', 'seed-sas']) await blob.createContainer(ACCOUNT, c);
 }, 120_000);
 afterAll(async () => {
@@ -42,7 +54,8 @@ afterAll(async () => {
 });
 
 const target = (container: string) => ({ subscriptionId: sb.subscriptionId, storageAccount: ACCOUNT, container });
-const opened = (container: string) => openWithApp({ cloud: sb.cloud, http, protector: app.protector, record: app.record }, target(container));
+const opened = (container: string) =>
+  openWithApp({ cloud: sb.cloud, http, protector: app.protector, record: app.record }, target(container));
 
 async function roundTrip(c: OpenedContainer, name: string): Promise<string[]> {
   const b = c.client.getBlockBlobClient(name);
@@ -64,12 +77,26 @@ describe('the Entra application with this machine’s certificate', () => {
 
   it('is refused with AuthorizationPermissionMismatch until it holds a blob data role, then reads and writes', async () => {
     const c = await opened('seed-a');
-    const refused = await c.client.getBlockBlobClient('x').upload('x', 1).catch((e: unknown) => e);
-    expect(refused).toMatchObject({ code: 'PERMISSION_DENIED', details: { azureCode: 'AuthorizationPermissionMismatch', credential: 'entraApp', missingRole: 'Storage Blob Data Contributor' } });
+    const refused = await c.client
+      .getBlockBlobClient('x')
+      .upload('x', 1)
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({
+      code: 'PERMISSION_DENIED',
+      details: {
+        azureCode: 'AuthorizationPermissionMismatch',
+        credential: 'entraApp',
+        missingRole: 'Storage Blob Data Contributor',
+      },
+    });
     expect((refused as Error).message).toContain(`--assignee ${app.appId} --role "Storage Blob Data Contributor"`);
     // Owner of the subscription is a control-plane role: no data access either (as in Azure).
     const ownerStorage = await mintToken(sb, sb.users[0], { audience: sb.blobUrl });
-    const asOwner = await sbRequest(`${sb.blobUrl}/${ACCOUNT}/seed-a?restype=container&comp=list`, { token: ownerStorage, ca: sb.caCertPem, headers: { 'x-ms-version': '2025-11-05' } });
+    const asOwner = await sbRequest(`${sb.blobUrl}/${ACCOUNT}/seed-a?restype=container&comp=list`, {
+      token: ownerStorage,
+      ca: sb.caCertPem,
+      headers: { 'x-ms-version': '2025-11-05' },
+    });
     expect(asOwner.status).toBe(403);
     expect(asOwner.headers['x-ms-error-code']).toBe('AuthorizationPermissionMismatch');
 
@@ -84,7 +111,9 @@ describe('the Entra application with this machine’s certificate', () => {
     const containerScope = `${accountScope(sb, ACCOUNT)}/blobServices/default/containers/seed-b`;
     const ra = await app.grant('Storage Blob Data Contributor', containerScope);
     expect(await roundTrip(await opened('seed-b'), 'only-here')).toEqual(['only-here']);
-    await expect((await opened('seed-a')).client.getBlockBlobClient('z').upload('z', 1)).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+    await expect((await opened('seed-a')).client.getBlockBlobClient('z').upload('z', 1)).rejects.toMatchObject({
+      code: 'PERMISSION_DENIED',
+    });
     await app.revoke(ra, containerScope);
     const reader = await app.grant('Storage Blob Data Reader', accountScope(sb, ACCOUNT));
     const c = await opened('seed-a');
@@ -98,41 +127,79 @@ describe('the Entra application with this machine’s certificate', () => {
   it('says what to do when the certificate was removed from the application', async () => {
     const other = await createTestApp(sb, await mkdtemp(join(dir, 'other-')));
     await other.removeCertificates();
-    const c = await openWithApp({ cloud: sb.cloud, http, protector: other.protector, record: other.record }, target('seed-a'));
-    const err = await c.client.getBlockBlobClient('v').upload('v', 1).catch((e: unknown) => e);
+    const c = await openWithApp(
+      { cloud: sb.cloud, http, protector: other.protector, record: other.record },
+      target('seed-a'),
+    );
+    const err = await c.client
+      .getBlockBlobClient('v')
+      .upload('v', 1)
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'SIGNIN_REQUIRED' });
-    expect((err as Error).message).toMatch(/could not sign in with this machine's certificate .*run Schedule Backup again .*or give a container SAS URL/s);
+    expect((err as Error).message).toMatch(
+      /could not sign in with this machine's certificate .*run Schedule Backup again .*or give a container SAS URL/s,
+    );
   });
 });
 
 describe('a container SAS URL', () => {
   const sas = (perms: string, o: { expiresOn?: Date; identifier?: string } = {}) =>
     `${sb.blobUrl}/${ACCOUNT}/seed-sas?${generateBlobSASQueryParameters(
-      { containerName: 'seed-sas', ...(o.identifier ? { identifier: o.identifier } : { permissions: ContainerSASPermissions.parse(perms), expiresOn: o.expiresOn ?? new Date(Date.now() + 3600_000) }) },
+      {
+        containerName: 'seed-sas',
+        ...(o.identifier
+          ? { identifier: o.identifier }
+          : {
+              permissions: ContainerSASPermissions.parse(perms),
+              expiresOn: o.expiresOn ?? new Date(Date.now() + 3600_000),
+            }),
+      },
       new StorageSharedKeyCredential(ACCOUNT, key),
     ).toString()}`;
 
   it('opens the container, and is refused up front when too narrow, expired or for another container', async () => {
-    expect(await roundTrip(openWithSas(sas('racwdl'), http, { expect: target('seed-sas') }), 'via-sas')).toEqual(['via-sas']);
+    expect(await roundTrip(openWithSas(sas('racwdl'), http, { expect: target('seed-sas') }), 'via-sas')).toEqual([
+      'via-sas',
+    ]);
     expect(() => openWithSas(sas('rl'), http)).toThrow(/online backups need write \(w\), delete \(d\)/);
     expect(() => openWithSas(sas('rl'), http, { purpose: 'read' })).not.toThrow();
-    expect(() => openWithSas(sas('rwdl', { expiresOn: new Date(Date.now() - 60_000) }), http)).toThrow(expect.objectContaining({ code: 'SIGNIN_REQUIRED', message: expect.stringMatching(/expired on/) }));
-    expect(() => openWithSas(sas('rwdl'), http, { expect: target('seed-a') })).toThrow(/for container "seed-sas", not "seed-a"/);
+    expect(() => openWithSas(sas('rwdl', { expiresOn: new Date(Date.now() - 60_000) }), http)).toThrow(
+      expect.objectContaining({ code: 'SIGNIN_REQUIRED', message: expect.stringMatching(/expired on/) }),
+    );
+    expect(() => openWithSas(sas('rwdl'), http, { expect: target('seed-a') })).toThrow(
+      /for container "seed-sas", not "seed-a"/,
+    );
   });
 
   it('says the stored access policy was revoked, without showing the signature', async () => {
     const admin = openWithSas(sas('racwdl'), http);
     const { ContainerClient } = await import('@azure/storage-blob');
-    const byKey = new ContainerClient(`${sb.blobUrl}/${ACCOUNT}/seed-sas`, (await import('../sandbox/blob-access.ts')).caTrustingPipeline(new StorageSharedKeyCredential(ACCOUNT, key), sb.caCertPem));
-    await byKey.setAccessPolicy(undefined, [{ id: 'obc-online', accessPolicy: { permissions: 'rwdl', expiresOn: new Date(Date.now() + 3600_000) } }]);
+    const byKey = new ContainerClient(
+      `${sb.blobUrl}/${ACCOUNT}/seed-sas`,
+      (await import('../sandbox/blob-access.ts')).caTrustingPipeline(
+        new StorageSharedKeyCredential(ACCOUNT, key),
+        sb.caCertPem,
+      ),
+    );
+    await byKey.setAccessPolicy(undefined, [
+      { id: 'obc-online', accessPolicy: { permissions: 'rwdl', expiresOn: new Date(Date.now() + 3600_000) } },
+    ]);
     const url = sas('', { identifier: 'obc-online' });
     const c = openWithSas(url, http);
     expect(await roundTrip(c, 'via-policy')).toEqual(['via-policy']);
     await byKey.setAccessPolicy(undefined, []);
-    const err = await c.client.getBlockBlobClient('after').upload('a', 1).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'SIGNIN_REQUIRED', details: { credential: 'sas', status: 403, azureCode: 'AuthenticationFailed' } });
+    const err = await c.client
+      .getBlockBlobClient('after')
+      .upload('a', 1)
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'SIGNIN_REQUIRED',
+      details: { credential: 'sas', status: 403, azureCode: 'AuthenticationFailed' },
+    });
     expect((err as Error).message).toContain('stored access policy "obc-online"');
-    expect((err as Error).message).toMatch(/^Azure Storage answered 403 AuthenticationFailed \(Signature did not match\.\): the container SAS was refused\./);
+    expect((err as Error).message).toMatch(
+      /^Azure Storage answered 403 AuthenticationFailed \(Signature did not match\.\): the container SAS was refused\./,
+    );
     const sig = new URL(url).searchParams.get('sig')!;
     expect(JSON.stringify(err)).not.toContain(sig);
     expect(c.describe).not.toContain(sig);
@@ -146,8 +213,17 @@ describe('a container SAS URL', () => {
     await c.client.getBlockBlobClient('early').upload('e', 1);
     // Azurite checks the expiry against its own clock: wait for the real time to pass it.
     await new Promise((r) => setTimeout(r, expiresOn.getTime() - Date.now() + 50));
-    const err = await c.client.getBlockBlobClient('late').upload('l', 1).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'SIGNIN_REQUIRED', details: { azureCode: 'AuthenticationFailed' }, message: expect.stringMatching(/the container SAS expired on .*enter it again/) });
-    expect((err as Error).message).toMatch(/^Azure Storage answered 403 AuthenticationFailed \(Signature not valid in the specified time frame: Start \[\] - Expiry \[.* GMT\] - Current \[.* GMT\]\): the container SAS expired on /);
+    const err = await c.client
+      .getBlockBlobClient('late')
+      .upload('l', 1)
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'SIGNIN_REQUIRED',
+      details: { azureCode: 'AuthenticationFailed' },
+      message: expect.stringMatching(/the container SAS expired on .*enter it again/),
+    });
+    expect((err as Error).message).toMatch(
+      /^Azure Storage answered 403 AuthenticationFailed \(Signature not valid in the specified time frame: Start \[\] - Expiry \[.* GMT\] - Current \[.* GMT\]\): the container SAS expired on /,
+    );
   });
 });

@@ -11,7 +11,12 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { HttpClient, PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { CloudDefinition } from '../../../shared/clouds.ts';
 import { AppError } from '../../../shared/errors.ts';
-import { parseContainerSasUrl, redactSasUrl, type ContainerSasInfo, type SasPurpose } from '../../../shared/validators/container-sas.ts';
+import {
+  parseContainerSasUrl,
+  redactSasUrl,
+  type ContainerSasInfo,
+  type SasPurpose,
+} from '../../../shared/validators/container-sas.ts';
 import type { EntraCredentialRecord } from './entra-app.ts';
 import { APP_NAME_PREFIX } from './entra-app.ts';
 import { appCredential, storageScopeOf, type UnattendedOptions } from './unattended.ts';
@@ -60,30 +65,65 @@ export function explainAccessFailure(err: unknown, via: ContainerVia, t: Contain
   const code = e.details?.errorCode ?? e.code ?? '';
   const detail = e.details?.AuthenticationErrorDetail ?? e.details?.authenticationErrorDetail ?? '';
   const said = `Azure Storage answered ${status}${code ? ` ${code}` : ''}${detail ? ` (${detail})` : ''}`;
-  const details = { azureCode: code, status, credential: via.kind, storageAccount: t.storageAccount, container: t.container };
-  const nothingLost = 'Nothing was changed in the container by the refused request; the run can be repeated once access is restored.';
+  const details = {
+    azureCode: code,
+    status,
+    credential: via.kind,
+    storageAccount: t.storageAccount,
+    container: t.container,
+  };
+  const nothingLost =
+    'Nothing was changed in the container by the refused request; the run can be repeated once access is restored.';
   if (via.kind === 'entraApp') {
     const role = `grant the application ${via.appName} (app id ${via.appId}) the role "Storage Blob Data Contributor" on storage account ${t.storageAccount} (Schedule Backup's Entra step does it when run by an Owner; or an Owner runs \`az role assignment create --assignee ${via.appId} --role "Storage Blob Data Contributor" --scope <the account's resource id>\`)`;
     if (status === 403 && code === 'AuthorizationPermissionMismatch')
-      return new AppError('PERMISSION_DENIED', `${said}: the Entra application may not use ${scopeText(t)}. To fix: ${role}, or give this machine a container SAS URL. ${nothingLost}`, { ...details, missingRole: 'Storage Blob Data Contributor' });
+      return new AppError(
+        'PERMISSION_DENIED',
+        `${said}: the Entra application may not use ${scopeText(t)}. To fix: ${role}, or give this machine a container SAS URL. ${nothingLost}`,
+        { ...details, missingRole: 'Storage Blob Data Contributor' },
+      );
     if (status === 401)
-      return new AppError('SIGNIN_REQUIRED', `${said}: the token of the Entra application ${via.appName} was not accepted for ${scopeText(t)}. Run Schedule Backup's Entra step again (signed in) to renew this machine's certificate on the application, or give a container SAS URL. ${nothingLost}`, details);
-    return new AppError('PERMISSION_DENIED', `${said}: ${scopeText(t)} refused the Entra application ${via.appName}. The account's network rules may block this machine, or the application lacks a data role: ${role}. ${nothingLost}`, details);
+      return new AppError(
+        'SIGNIN_REQUIRED',
+        `${said}: the token of the Entra application ${via.appName} was not accepted for ${scopeText(t)}. Run Schedule Backup's Entra step again (signed in) to renew this machine's certificate on the application, or give a container SAS URL. ${nothingLost}`,
+        details,
+      );
+    return new AppError(
+      'PERMISSION_DENIED',
+      `${said}: ${scopeText(t)} refused the Entra application ${via.appName}. The account's network rules may block this machine, or the application lacks a data role: ${role}. ${nothingLost}`,
+      details,
+    );
   }
   const renew = `Create a new SAS for container "${t.container}" with the permissions rwdl and enter it again (Change Properties → Container access, or \`--container-url\`).`;
   if (via.expiresOn && Date.parse(via.expiresOn) <= Date.now())
-    return new AppError('SIGNIN_REQUIRED', `${said}: the container SAS expired on ${via.expiresOn}. ${renew} ${nothingLost}`, { ...details, expiresOn: via.expiresOn });
+    return new AppError(
+      'SIGNIN_REQUIRED',
+      `${said}: the container SAS expired on ${via.expiresOn}. ${renew} ${nothingLost}`,
+      { ...details, expiresOn: via.expiresOn },
+    );
   if (code === 'AuthorizationPermissionMismatch')
-    return new AppError('PERMISSION_DENIED', `${said}: the container SAS does not allow this operation. ${renew} ${nothingLost}`, details);
-  const policy = via.storedPolicy ? ` Its stored access policy "${via.storedPolicy}" may have been removed from the container or have expired.` : '';
-  return new AppError('SIGNIN_REQUIRED', `${said}: the container SAS was refused.${policy} It may have been revoked or replaced (a regenerated account key revokes it too). ${renew} ${nothingLost}`, details);
+    return new AppError(
+      'PERMISSION_DENIED',
+      `${said}: the container SAS does not allow this operation. ${renew} ${nothingLost}`,
+      details,
+    );
+  const policy = via.storedPolicy
+    ? ` Its stored access policy "${via.storedPolicy}" may have been removed from the container or have expired.`
+    : '';
+  return new AppError(
+    'SIGNIN_REQUIRED',
+    `${said}: the container SAS was refused.${policy} It may have been revoked or replaced (a regenerated account key revokes it too). ${renew} ${nothingLost}`,
+    details,
+  );
 }
 
 /** Azure's `AuthenticationErrorDetail` out of an error body, as text. */
 function detailOf(body: string | undefined): string {
   const raw = /<AuthenticationErrorDetail>([^<]*)</.exec(body ?? '')?.[1] ?? '';
   const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-  return raw.replace(/&(#\d+|amp|lt|gt|quot|apos);/g, (_, e: string) => (e.startsWith('#') ? String.fromCharCode(Number(e.slice(1))) : named[e]));
+  return raw.replace(/&(#\d+|amp|lt|gt|quot|apos);/g, (_, e: string) =>
+    e.startsWith('#') ? String.fromCharCode(Number(e.slice(1))) : named[e],
+  );
 }
 
 /** A pipeline policy that turns a final 401/403 into the explained AppError (after the bearer policy's own retry). */
@@ -96,29 +136,57 @@ function explainingPolicy(via: ContainerVia, t: ContainerTarget): PipelinePolicy
         res = await next(request);
       } catch (err) {
         // Inside the pipeline the storage error has no parsed details yet: code and detail come from the response.
-        const e = err as RestLike & { response?: { bodyAsText?: string | null; headers?: { get(name: string): string | undefined } } };
+        const e = err as RestLike & {
+          response?: { bodyAsText?: string | null; headers?: { get(name: string): string | undefined } };
+        };
         const code = e.details?.errorCode ?? e.response?.headers?.get('x-ms-error-code') ?? e.code ?? '';
-        const detail = e.details?.AuthenticationErrorDetail ?? e.details?.authenticationErrorDetail ?? detailOf(e.response?.bodyAsText ?? undefined);
-        throw explainAccessFailure({ statusCode: e.statusCode, code, details: { errorCode: code, AuthenticationErrorDetail: detail } }, via, t) ?? err;
+        const detail =
+          e.details?.AuthenticationErrorDetail ??
+          e.details?.authenticationErrorDetail ??
+          detailOf(e.response?.bodyAsText ?? undefined);
+        throw (
+          explainAccessFailure(
+            { statusCode: e.statusCode, code, details: { errorCode: code, AuthenticationErrorDetail: detail } },
+            via,
+            t,
+          ) ?? err
+        );
       }
       if (res.status === 401 || res.status === 403) {
         const code = res.headers.get('x-ms-error-code') ?? '';
         const detail = detailOf(res.bodyAsText ?? undefined);
-        throw explainAccessFailure({ statusCode: res.status, code, details: { errorCode: code, AuthenticationErrorDetail: detail } }, via, t) ?? new AppError('AZURE', `Azure Storage answered ${res.status}.`);
+        throw (
+          explainAccessFailure(
+            { statusCode: res.status, code, details: { errorCode: code, AuthenticationErrorDetail: detail } },
+            via,
+            t,
+          ) ?? new AppError('AZURE', `Azure Storage answered ${res.status}.`)
+        );
       }
       return res;
     },
   };
 }
 
-function clientWith(url: string, credential: TokenCredential | AnonymousCredential, http: HttpClient, via: ContainerVia, t: ContainerTarget, audience?: string): ContainerClient {
-  const pipeline: Pipeline = newPipeline(credential, { retryOptions: { maxTries: 1 }, ...(audience ? { audience } : {}) });
+function clientWith(
+  url: string,
+  credential: TokenCredential | AnonymousCredential,
+  http: HttpClient,
+  via: ContainerVia,
+  t: ContainerTarget,
+  audience?: string,
+): ContainerClient {
+  const pipeline: Pipeline = newPipeline(credential, {
+    retryOptions: { maxTries: 1 },
+    ...(audience ? { audience } : {}),
+  });
   // @azure/storage-blob takes only a legacy httpClient option; the core client it caches is set here so the cloud's
   // own client (CA trust for this cloud only, retries with Retry-After) serves these requests too.
   (pipeline as unknown as { _coreHttpClient: HttpClient })._coreHttpClient = http;
   const client = new ContainerClient(url, pipeline);
   const core = (pipeline as unknown as { _corePipeline?: { addPolicy(p: PipelinePolicy): void } })._corePipeline;
-  if (!core) throw new AppError('INTERNAL', 'The blob client did not build its pipeline; container access cannot be checked.');
+  if (!core)
+    throw new AppError('INTERNAL', 'The blob client did not build its pipeline; container access cannot be checked.');
   core.addPolicy(explainingPolicy(via, t));
   return client;
 }
@@ -138,16 +206,38 @@ export async function openWithApp(o: UnattendedOptions, t: ContainerTarget): Pro
 }
 
 /** The container through a SAS URL (checked first: a wrong, expired or too narrow SAS fails before any request). */
-export function openWithSas(sasUrl: string, http: HttpClient, o: { purpose?: SasPurpose; expect?: Partial<ContainerTarget> } = {}): OpenedContainer {
+export function openWithSas(
+  sasUrl: string,
+  http: HttpClient,
+  o: { purpose?: SasPurpose; expect?: Partial<ContainerTarget> } = {},
+): OpenedContainer {
   let info: ContainerSasInfo;
   try {
-    info = parseContainerSasUrl(sasUrl, { purpose: o.purpose ?? 'backup', expect: { ...(o.expect?.storageAccount ? { account: o.expect.storageAccount } : {}), ...(o.expect?.container ? { container: o.expect.container } : {}) } });
+    info = parseContainerSasUrl(sasUrl, {
+      purpose: o.purpose ?? 'backup',
+      expect: {
+        ...(o.expect?.storageAccount ? { account: o.expect.storageAccount } : {}),
+        ...(o.expect?.container ? { container: o.expect.container } : {}),
+      },
+    });
   } catch (err) {
     const expired = /expired/.test((err as Error).message);
-    throw new AppError(expired ? 'SIGNIN_REQUIRED' : 'VALIDATION', (err as Error).message, { field: 'containerUrl', credential: 'sas' });
+    throw new AppError(expired ? 'SIGNIN_REQUIRED' : 'VALIDATION', (err as Error).message, {
+      field: 'containerUrl',
+      credential: 'sas',
+    });
   }
-  const via: ContainerVia = { kind: 'sas', redacted: info.redacted, ...(info.expiresOn ? { expiresOn: info.expiresOn } : {}), ...(info.storedPolicy ? { storedPolicy: info.storedPolicy } : {}) };
-  const t: ContainerTarget = { subscriptionId: o.expect?.subscriptionId ?? '', storageAccount: info.account, container: info.container };
+  const via: ContainerVia = {
+    kind: 'sas',
+    redacted: info.redacted,
+    ...(info.expiresOn ? { expiresOn: info.expiresOn } : {}),
+    ...(info.storedPolicy ? { storedPolicy: info.storedPolicy } : {}),
+  };
+  const t: ContainerTarget = {
+    subscriptionId: o.expect?.subscriptionId ?? '',
+    storageAccount: info.account,
+    container: info.container,
+  };
   return {
     client: clientWith(sasUrl.trim(), new AnonymousCredential(), http, via, t),
     via,

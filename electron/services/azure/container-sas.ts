@@ -14,7 +14,12 @@
  * the manifests and nowhere else.
  */
 import { createHash } from 'node:crypto';
-import { StorageSharedKeyCredential, generateBlobSASQueryParameters, type ContainerClient, type SignedIdentifier } from '@azure/storage-blob';
+import {
+  StorageSharedKeyCredential,
+  generateBlobSASQueryParameters,
+  type ContainerClient,
+  type SignedIdentifier,
+} from '@azure/storage-blob';
 import { AppError } from '../../../shared/errors.ts';
 import { findStorageAccount, type JobTargetPort } from '../../../shared/job-target.ts';
 import { openStorageAccount, type OpenedAccount, type StorageAccess } from './storage-account.ts';
@@ -27,7 +32,9 @@ const MAX_POLICIES = 5;
 /** The stored access policy of a job's manifests: `obc-<job>` (an id is at most 64 characters). */
 export function importPolicyId(jobName: string): string {
   const id = `obc-${jobName}`;
-  return id.length <= 64 ? id : `obc-${jobName.slice(0, 51)}-${createHash('sha256').update(jobName).digest('hex').slice(0, 8)}`;
+  return id.length <= 64
+    ? id
+    : `obc-${jobName.slice(0, 51)}-${createHash('sha256').update(jobName).digest('hex').slice(0, 8)}`;
 }
 
 export interface ImportSas {
@@ -54,21 +61,37 @@ export interface EnsureImportSasOptions {
   policyOnly?: boolean;
 }
 
-async function readPolicies(cc: ContainerClient, account: string): Promise<{ access: 'container' | 'blob' | undefined; ids: SignedIdentifier[] }> {
+async function readPolicies(
+  cc: ContainerClient,
+  account: string,
+): Promise<{ access: 'container' | 'blob' | undefined; ids: SignedIdentifier[] }> {
   try {
     const r = await cc.getAccessPolicy();
     return { access: r.blobPublicAccess, ids: r.signedIdentifiers };
   } catch (err) {
-    throw new AppError('AZURE', `The stored access policies of container ${cc.containerName} in storage account ${account} could not be read: ${(err as Error).message}`, { container: cc.containerName });
+    throw new AppError(
+      'AZURE',
+      `The stored access policies of container ${cc.containerName} in storage account ${account} could not be read: ${(err as Error).message}`,
+      { container: cc.containerName },
+    );
   }
 }
 
 /** Set Container ACL replaces the whole list and the public access level: both are passed back unchanged but for ours. */
-async function writePolicies(cc: ContainerClient, account: string, access: 'container' | 'blob' | undefined, ids: SignedIdentifier[]): Promise<void> {
+async function writePolicies(
+  cc: ContainerClient,
+  account: string,
+  access: 'container' | 'blob' | undefined,
+  ids: SignedIdentifier[],
+): Promise<void> {
   try {
     await cc.setAccessPolicy(access, ids);
   } catch (err) {
-    throw new AppError('AZURE', `The stored access policy on container ${cc.containerName} in storage account ${account} could not be set: ${(err as Error).message}`, { container: cc.containerName });
+    throw new AppError(
+      'AZURE',
+      `The stored access policy on container ${cc.containerName} in storage account ${account} could not be set: ${(err as Error).message}`,
+      { container: cc.containerName },
+    );
   }
 }
 
@@ -82,7 +105,11 @@ export async function ensureImportSas(acct: OpenedAccount, o: EnsureImportSasOpt
   try {
     await cc.createIfNotExists();
   } catch (err) {
-    throw new AppError('AZURE', `Container ${o.container} could not be created in storage account ${acct.accountName}: ${(err as Error).message}`, { container: o.container });
+    throw new AppError(
+      'AZURE',
+      `Container ${o.container} could not be created in storage account ${acct.accountName}: ${(err as Error).message}`,
+      { container: o.container },
+    );
   }
   const policyId = importPolicyId(o.jobName);
   const { access, ids } = await readPolicies(cc, acct.accountName);
@@ -95,8 +122,10 @@ export async function ensureImportSas(acct: OpenedAccount, o: EnsureImportSasOpt
     );
   const had = mine?.accessPolicy.expiresOn?.getTime() ?? 0;
   const expiresOn = new Date(Math.max(had, Math.ceil(o.expiresOn.getTime() / 1000) * 1000));
-  const samePermissions = [...(mine?.accessPolicy.permissions ?? '')].sort().join('') === [...IMPORT_SAS_PERMISSIONS].sort().join('');
-  const policyChanged = !mine || !samePermissions || expiresOn.getTime() !== had || mine.accessPolicy.startsOn !== undefined;
+  const samePermissions =
+    [...(mine?.accessPolicy.permissions ?? '')].sort().join('') === [...IMPORT_SAS_PERMISSIONS].sort().join('');
+  const policyChanged =
+    !mine || !samePermissions || expiresOn.getTime() !== had || mine.accessPolicy.startsOn !== undefined;
   if (policyChanged) {
     const entry: SignedIdentifier = { id: policyId, accessPolicy: { permissions: IMPORT_SAS_PERMISSIONS, expiresOn } };
     await writePolicies(cc, acct.accountName, access, [...ids.filter((i) => i.id !== policyId), entry]);
@@ -104,7 +133,10 @@ export async function ensureImportSas(acct: OpenedAccount, o: EnsureImportSasOpt
   const base = { container: o.container, policyId, expiresOn: expiresOn.toISOString(), policyChanged };
   if (o.policyOnly) return { ...base, value: '', version: o.version ?? '' };
   const credential = new StorageSharedKeyCredential(acct.accountName, acct.keys[0].value);
-  const token = generateBlobSASQueryParameters({ containerName: o.container, identifier: policyId, ...(o.version ? { version: o.version } : {}) }, credential);
+  const token = generateBlobSASQueryParameters(
+    { containerName: o.container, identifier: policyId, ...(o.version ? { version: o.version } : {}) },
+    credential,
+  );
   return { ...base, value: `${o.container}?${token.toString()}`, version: token.version };
 }
 
@@ -112,15 +144,22 @@ export async function ensureImportSas(acct: OpenedAccount, o: EnsureImportSasOpt
  * Revokes every manifest's SAS of a job at once: deletes its stored access policy (other policies and the public
  * access level stay). `revoked: false` when there was none.
  */
-export async function revokeImportSas(acct: OpenedAccount, o: { container: string; jobName: string }): Promise<{ revoked: boolean; policyId: string }> {
+export async function revokeImportSas(
+  acct: OpenedAccount,
+  o: { container: string; jobName: string },
+): Promise<{ revoked: boolean; policyId: string }> {
   const cc = acct.service().getContainerClient(o.container);
   const policyId = importPolicyId(o.jobName);
   const { access, ids } = await readPolicies(cc, acct.accountName);
   if (!ids.some((i) => i.id === policyId)) return { revoked: false, policyId };
-  await writePolicies(cc, acct.accountName, access, ids.filter((i) => i.id !== policyId));
+  await writePolicies(
+    cc,
+    acct.accountName,
+    access,
+    ids.filter((i) => i.id !== policyId),
+  );
   return { revoked: true, policyId };
 }
-
 
 /** The Azure layer as these calls need it (AzureService satisfies it). */
 export interface ImportSasPort extends Pick<JobTargetPort, 'subscriptions' | 'storageAccounts'> {
@@ -135,22 +174,50 @@ export interface ImportSasTarget {
   jobName: string;
 }
 
-async function openTarget(port: ImportSasPort, t: ImportSasTarget, why: string): Promise<{ acct: OpenedAccount; subscriptionId: string; resourceGroup: string }> {
+async function openTarget(
+  port: ImportSasPort,
+  t: ImportSasTarget,
+  why: string,
+): Promise<{ acct: OpenedAccount; subscriptionId: string; resourceGroup: string }> {
   const found = await findStorageAccount(port, t.storageAccount, t.subscriptionId).catch((err: unknown) => {
-    throw err instanceof AppError ? err : new AppError('NOT_FOUND', (err as Error).message, { storageAccount: t.storageAccount });
+    throw err instanceof AppError
+      ? err
+      : new AppError('NOT_FOUND', (err as Error).message, { storageAccount: t.storageAccount });
   });
-  const ref = { subscriptionId: found.sub.subscriptionId, resourceGroup: found.acct.resourceGroup, accountName: found.acct.name };
-  return { acct: await openStorageAccount((await port.session_()).clients, ref, why), subscriptionId: ref.subscriptionId, resourceGroup: ref.resourceGroup };
+  const ref = {
+    subscriptionId: found.sub.subscriptionId,
+    resourceGroup: found.acct.resourceGroup,
+    accountName: found.acct.name,
+  };
+  return {
+    acct: await openStorageAccount((await port.session_()).clients, ref, why),
+    subscriptionId: ref.subscriptionId,
+    resourceGroup: ref.resourceGroup,
+  };
 }
 
 /** ensureImportSas on the storage account named by seed.json, reached through the signed-in Azure layer. */
-export async function importSasThrough(port: ImportSasPort, t: ImportSasTarget & Omit<EnsureImportSasOptions, 'container' | 'jobName'>): Promise<ImportSas & { subscriptionId: string; resourceGroup: string }> {
-  const { acct, subscriptionId, resourceGroup } = await openTarget(port, t, 'Signing the container SAS of the drive manifests');
+export async function importSasThrough(
+  port: ImportSasPort,
+  t: ImportSasTarget & Omit<EnsureImportSasOptions, 'container' | 'jobName'>,
+): Promise<ImportSas & { subscriptionId: string; resourceGroup: string }> {
+  const { acct, subscriptionId, resourceGroup } = await openTarget(
+    port,
+    t,
+    'Signing the container SAS of the drive manifests',
+  );
   return { ...(await ensureImportSas(acct, t)), subscriptionId, resourceGroup };
 }
 
 /** revokeImportSas on the storage account named by seed.json or the policy. */
-export async function revokeImportSasThrough(port: ImportSasPort, t: ImportSasTarget): Promise<{ revoked: boolean; policyId: string; subscriptionId: string; resourceGroup: string }> {
-  const { acct, subscriptionId, resourceGroup } = await openTarget(port, t, 'Revoking the container SAS of the drive manifests');
+export async function revokeImportSasThrough(
+  port: ImportSasPort,
+  t: ImportSasTarget,
+): Promise<{ revoked: boolean; policyId: string; subscriptionId: string; resourceGroup: string }> {
+  const { acct, subscriptionId, resourceGroup } = await openTarget(
+    port,
+    t,
+    'Revoking the container SAS of the drive manifests',
+  );
   return { ...(await revokeImportSas(acct, t)), subscriptionId, resourceGroup };
 }

@@ -28,16 +28,35 @@ describe('Entra application AzureOfflineBackup_<user object id>', () => {
     await svc.signIn({ timeoutMs: 30_000 });
     env.sb.faults.add({ kind: 'throttle', surface: 'graph', count: 1, retryAfterSeconds: 0 });
     const r = await svc.ensureEntraApp(target());
-    expect(r).toMatchObject({ displayName: `AzureOfflineBackup_${owner.objectId}`, createdApplication: true, addedCredential: true, otherCredentials: 0 });
+    expect(r).toMatchObject({
+      displayName: `AzureOfflineBackup_${owner.objectId}`,
+      createdApplication: true,
+      addedCredential: true,
+      otherCredentials: 0,
+    });
     expect(r.roleAssignments).toEqual([
-      { role: 'Storage Blob Data Contributor', scope: `/subscriptions/${sub}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2`, created: true },
+      {
+        role: 'Storage Blob Data Contributor',
+        scope: `/subscriptions/${sub}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2`,
+        created: true,
+      },
       { role: 'Reader', scope: `/subscriptions/${sub}/resourceGroups/backup-rg`, created: true },
     ]);
 
     // The role assignments really exist at ARM, for the service principal.
     const { clients } = await svc.session_();
-    const ras = await collect(clients.authorization(sub).roleAssignments.listForScope(r.roleAssignments[0].scope, { filter: `principalId eq '${r.servicePrincipalId}'` }));
-    expect(ras.some((a) => a.principalId === r.servicePrincipalId && a.roleDefinitionId?.endsWith('ba92f5b4-2d11-453d-a403-e96b0029c9fe'))).toBe(true);
+    const ras = await collect(
+      clients.authorization(sub).roleAssignments.listForScope(r.roleAssignments[0].scope, {
+        filter: `principalId eq '${r.servicePrincipalId}'`,
+      }),
+    );
+    expect(
+      ras.some(
+        (a) =>
+          a.principalId === r.servicePrincipalId &&
+          a.roleDefinitionId?.endsWith('ba92f5b4-2d11-453d-a403-e96b0029c9fe'),
+      ),
+    ).toBe(true);
 
     // The private key is kept protected on this machine and matches the certificate registered with Entra.
     const path = credentialRecordPath(svc.dataDir, 'LocalSandbox', owner.objectId);
@@ -49,7 +68,9 @@ describe('Entra application AzureOfflineBackup_<user object id>', () => {
     const pem = await unprotectPrivateKey(rec, svc.protector);
     const cert = new X509Certificate(rec.certPem);
     expect(cert.subject).toMatch(/CB_AzureADCertforOfflineSeeding_/);
-    expect(createPublicKey(createPrivateKey(pem)).export({ format: 'pem', type: 'spki' })).toBe(cert.publicKey.export({ format: 'pem', type: 'spki' }));
+    expect(createPublicKey(createPrivateKey(pem)).export({ format: 'pem', type: 'spki' })).toBe(
+      cert.publicKey.export({ format: 'pem', type: 'spki' }),
+    );
 
     const again = await svc.ensureEntraApp(target());
     expect(again).toMatchObject({ appId: r.appId, keyId: r.keyId, createdApplication: false, addedCredential: false });
@@ -83,12 +104,20 @@ describe('Entra application AzureOfflineBackup_<user object id>', () => {
       }
     }
     const graph = new KeylessGraph(s.auth, s.http);
-    const err = await ensureEntraApp({ clients: s.clients, graph, protector: svc.protector, dataDir: svc.dataDir }, target(), 'server-c').catch((e) => e);
+    const err = await ensureEntraApp(
+      { clients: s.clients, graph, protector: svc.protector, dataDir: svc.dataDir },
+      target(),
+      'server-c',
+    ).catch((e) => e);
     expect(err).toMatchObject({ code: 'CONFLICT' });
     expect(err.message).toMatch(/Update to existing credential with KeyId … is not allowed/);
     expect(err.message).toMatch(/Nothing was removed/);
     expect(await readFile(err.details.certificatePath, 'utf8')).toMatch(/BEGIN CERTIFICATE/);
-    expect(await s.graph.getKeyCredentials((await s.graph.findApplicationByName(`AzureOfflineBackup_${owner.objectId}`))!.id)).toHaveLength(2);
+    expect(
+      await s.graph.getKeyCredentials(
+        (await s.graph.findApplicationByName(`AzureOfflineBackup_${owner.objectId}`))!.id,
+      ),
+    ).toHaveLength(2);
   });
 
   it('an interrupted credential upload is reported, and the next run finishes it with the same certificate', async () => {
@@ -122,7 +151,9 @@ describe('Entra application AzureOfflineBackup_<user object id>', () => {
   it('every request of these flows and every answer kept to the official swagger of its api-version', () => {
     const r = swaggerReview(env.exchanges);
     expect(r.unchecked).toEqual([]);
-    expect(r.operations).toEqual(expect.arrayContaining(['RoleDefinitions_List @ 2022-04-01', 'RoleAssignments_Create @ 2022-04-01']));
+    expect(r.operations).toEqual(
+      expect.arrayContaining(['RoleDefinitions_List @ 2022-04-01', 'RoleAssignments_Create @ 2022-04-01']),
+    );
     expect(r.problems).toEqual([]);
   });
 });

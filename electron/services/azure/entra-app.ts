@@ -75,7 +75,11 @@ export async function loadCredentialRecord(path: string): Promise<EntraCredentia
     return recordSchema.parse(JSON.parse(await readFile(path, 'utf8')));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new AppError('CORRUPT_DATA', `The Entra credential record ${path} is damaged (${(err as Error).message}); move it aside to create a new credential.`, { path });
+    throw new AppError(
+      'CORRUPT_DATA',
+      `The Entra credential record ${path} is damaged (${(err as Error).message}); move it aside to create a new credential.`,
+      { path },
+    );
   }
 }
 
@@ -92,7 +96,10 @@ function graphFailure(err: unknown, what: string, upn: string): AppError {
         `${what}: Microsoft Entra ID refused (${err.code}). ${upn} needs the Application Developer role (or "Users can register applications" enabled for the tenant) to create app registrations, and must own ${what.includes('credential') ? 'the application' : 'the app it changes'}. ${err.message}`,
         { graphCode: err.code, missingRole: 'Application Developer' },
       );
-    return new AppError('AZURE', `${what}: Microsoft Graph answered ${err.status} ${err.code}: ${err.message}`, { graphCode: err.code, status: err.status });
+    return new AppError('AZURE', `${what}: Microsoft Graph answered ${err.status} ${err.code}: ${err.message}`, {
+      graphCode: err.code,
+      status: err.status,
+    });
   }
   return mapAzureError(err, what);
 }
@@ -142,12 +149,22 @@ export async function ensureEntraApp(deps: EntraDeps, input: EntraInput, machine
     throw graphFailure(e, `Look up application ${displayName}`, upn);
   });
   if (rec && app && rec.appId !== app.appId) {
-    notes.push(`The saved credential belonged to an older application (${rec.appId}); a new certificate is registered for ${app.appId}.`);
+    notes.push(
+      `The saved credential belonged to an older application (${rec.appId}); a new certificate is registered for ${app.appId}.`,
+    );
     rec = null;
   }
 
-  const newCredential = async (appId: string, appObjectId: string): Promise<{ rec: EntraCredentialRecord; cert: LocalCertificate }> => {
-    const cert = await createLocalCertificate(new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14));
+  const newCredential = async (
+    appId: string,
+    appObjectId: string,
+  ): Promise<{ rec: EntraCredentialRecord; cert: LocalCertificate }> => {
+    const cert = await createLocalCertificate(
+      new Date()
+        .toISOString()
+        .replace(/[-:.TZ]/g, '')
+        .slice(0, 14),
+    );
     const r: EntraCredentialRecord = {
       cloud,
       tenantId,
@@ -201,10 +218,25 @@ export async function ensureEntraApp(deps: EntraDeps, input: EntraInput, machine
       displayName: `CB_AzureADCertforOfflineSeeding (${machineName})`.slice(0, 90),
     };
     try {
-      await addCredential(graph, app.id, existing, kc, prior?.registered ? prior : null, protector, displayName, upn, recPath, rec);
+      await addCredential(
+        graph,
+        app.id,
+        existing,
+        kc,
+        prior?.registered ? prior : null,
+        protector,
+        displayName,
+        upn,
+        recPath,
+        rec,
+      );
     } catch (err) {
       if (!(err instanceof AppError) || err.code === 'CONFLICT' || err.code === 'SIGNIN_REQUIRED') throw err;
-      throw new AppError(err.code, `${err.message} This machine's new certificate (thumbprint ${rec.thumbprint}) is saved but not yet on the application; run this step again to finish.`, err.details);
+      throw new AppError(
+        err.code,
+        `${err.message} This machine's new certificate (thumbprint ${rec.thumbprint}) is saved but not yet on the application; run this step again to finish.`,
+        err.details,
+      );
     }
     addedCredential = true;
     rec = { ...rec, registered: true };
@@ -269,7 +301,8 @@ async function addCredential(
   recPath: string,
   rec: EntraCredentialRecord,
 ): Promise<void> {
-  const refused = (e: unknown) => e instanceof GraphError && /Update to existing credential with KeyId/i.test(e.message);
+  const refused = (e: unknown) =>
+    e instanceof GraphError && /Update to existing credential with KeyId/i.test(e.message);
   try {
     await graph.setKeyCredentials(appObjectId, [...existing, kc]);
     return;
@@ -309,10 +342,20 @@ async function addCredential(
 /** @azure/arm-authorization's paths are `/{scope}/providers/…`: the scope goes in without its leading slash. */
 const sdkScope = (scope: string) => scope.replace(/^\/+/, '');
 
-async function roleDefinitionId(deps: Pick<EntraDeps, 'clients'>, subscriptionId: string, role: BuiltInRole, scope: string): Promise<string> {
+async function roleDefinitionId(
+  deps: Pick<EntraDeps, 'clients'>,
+  subscriptionId: string,
+  role: BuiltInRole,
+  scope: string,
+): Promise<string> {
   const fallback = `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLES[role]}`;
   try {
-    const defs = await collect(deps.clients.authorization(subscriptionId).roleDefinitions.list(sdkScope(scope), { filter: `roleName eq '${role}'` }), 10);
+    const defs = await collect(
+      deps.clients
+        .authorization(subscriptionId)
+        .roleDefinitions.list(sdkScope(scope), { filter: `roleName eq '${role}'` }),
+      10,
+    );
     const hit = defs.find((d) => d.roleName === role && d.id);
     return hit?.id ?? fallback;
   } catch {
@@ -336,8 +379,18 @@ export async function ensureRole(
   const defId = await roleDefinitionId(deps, subscriptionId, role, scope);
   const guid = defId.slice(defId.lastIndexOf('/') + 1).toLowerCase();
   try {
-    const current = await collect(client.roleAssignments.listForScope(sdkScope(scope), { filter: `principalId eq '${principalId}'` }), 500);
-    if (current.some((a) => a.principalId === principalId && a.roleDefinitionId?.toLowerCase().endsWith(guid) && sdkScope(a.scope ?? '').toLowerCase() === sdkScope(scope).toLowerCase()))
+    const current = await collect(
+      client.roleAssignments.listForScope(sdkScope(scope), { filter: `principalId eq '${principalId}'` }),
+      500,
+    );
+    if (
+      current.some(
+        (a) =>
+          a.principalId === principalId &&
+          a.roleDefinitionId?.toLowerCase().endsWith(guid) &&
+          sdkScope(a.scope ?? '').toLowerCase() === sdkScope(scope).toLowerCase(),
+      )
+    )
       return { role, scope, created: false };
   } catch (err) {
     const m = mapAzureError(err, what);
@@ -346,7 +399,11 @@ export async function ensureRole(
   const retry = deps.principalRetry ?? { attempts: 6, delayMs: 5000 };
   for (let attempt = 1; ; attempt++) {
     try {
-      await client.roleAssignments.create(sdkScope(scope), randomUUID(), { roleDefinitionId: defId, principalId, principalType });
+      await client.roleAssignments.create(sdkScope(scope), randomUUID(), {
+        roleDefinitionId: defId,
+        principalId,
+        principalType,
+      });
       return { role, scope, created: true };
     } catch (err) {
       const m = mapAzureError(err, what);

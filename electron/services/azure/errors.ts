@@ -16,8 +16,10 @@ interface RestLike {
 }
 
 const HINTS: Record<string, string> = {
-  MissingSubscriptionRegistration: 'Register the resource provider for this subscription first (Settings → Resource providers, or the "Register" button).',
-  AuthorizationFailed: 'Your account lacks the permission; ask a subscription Owner to grant the role named above, or sign in with an account that has it.',
+  MissingSubscriptionRegistration:
+    'Register the resource provider for this subscription first (Settings → Resource providers, or the "Register" button).',
+  AuthorizationFailed:
+    'Your account lacks the permission; ask a subscription Owner to grant the role named above, or sign in with an account that has it.',
   InvalidAuthenticationTokenAudience: 'The token was issued for another service; sign out and sign in again.',
   ExpiredAuthenticationToken: 'Sign in again.',
 };
@@ -51,7 +53,11 @@ export function mapAzureError(err: unknown, what: string): AppError {
   if (status === undefined) {
     const sys = r.code ?? '';
     if (/^E[A-Z]+/.test(sys) || r.name === 'RestError' || /fetch failed|socket|certificate/i.test(serviceMsg)) {
-      return new AppError('NETWORK', `${what}: cannot reach the service (${sys || 'network error'}: ${serviceMsg}).`, details);
+      return new AppError(
+        'NETWORK',
+        `${what}: cannot reach the service (${sys || 'network error'}: ${serviceMsg}).`,
+        details,
+      );
     }
     return new AppError('INTERNAL', `${what}: ${serviceMsg}`, details);
   } else if (status === 401) code = 'SIGNIN_REQUIRED';
@@ -61,9 +67,14 @@ export function mapAzureError(err: unknown, what: string): AppError {
   else if (status === 429) {
     const ra = r.response?.headers?.get('retry-after');
     if (ra) details.retryAfterSeconds = Number(ra) || ra.length;
-    return new AppError('THROTTLED', `${what}: Azure is throttling requests (429 ${azureCode}); the console retried and gave up. Try again${ra ? ` in ${ra} s` : ' later'}.`, details);
+    return new AppError(
+      'THROTTLED',
+      `${what}: Azure is throttling requests (429 ${azureCode}); the console retried and gave up. Try again${ra ? ` in ${ra} s` : ' later'}.`,
+      details,
+    );
   } else code = 'AZURE';
-  const prefix = status === 401 ? 'Azure refused the sign-in' : `Azure answered ${status}${azureCode ? ` ${azureCode}` : ''}`;
+  const prefix =
+    status === 401 ? 'Azure refused the sign-in' : `Azure answered ${status}${azureCode ? ` ${azureCode}` : ''}`;
   return new AppError(code, `${what}: ${prefix}: ${serviceMsg}${hint}`, details);
 }
 

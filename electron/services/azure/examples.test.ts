@@ -30,7 +30,8 @@ const ex = (suffix: string, folder = ''): [string, Example] => {
   covered.add(f);
   return [f, load(f)];
 };
-const all = (suffix: string): Array<[string, Example]> => FILES.filter((f) => f.endsWith(suffix)).map((f) => (covered.add(f), [f, load(f)]));
+const all = (suffix: string): Array<[string, Example]> =>
+  FILES.filter((f) => f.endsWith(suffix)).map((f) => (covered.add(f), [f, load(f)]));
 
 interface Seen {
   method: string;
@@ -51,7 +52,12 @@ beforeAll(async () => {
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
       const u = new URL(`${origin}${req.url ?? '/'}`);
-      seen.push({ method: req.method ?? '', path: decodeURIComponent(u.pathname), query: u.searchParams, body: raw ? JSON.parse(raw) : undefined });
+      seen.push({
+        method: req.method ?? '',
+        path: decodeURIComponent(u.pathname),
+        query: u.searchParams,
+        body: raw ? JSON.parse(raw) : undefined,
+      });
       const next = queue.shift() ?? { status: 200, body: { value: [] } };
       let text = next.body === undefined ? '' : JSON.stringify(next.body);
       text = text.replace(/"nextLink":"https:\/\/[^/"]+/g, `"nextLink":"${origin}`);
@@ -60,7 +66,13 @@ beforeAll(async () => {
   }) as unknown as Server;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const cloud = { ...AZURE_PUBLIC, name: 'Replay', armEndpoint: origin, graphEndpoint: origin, caCertPem: tls.caCertPem };
+  const cloud = {
+    ...AZURE_PUBLIC,
+    name: 'Replay',
+    armEndpoint: origin,
+    graphEndpoint: origin,
+    caCertPem: tls.caCertPem,
+  };
   const http = new CloudHttp(cloud, { retry: { maxRetries: 0 } });
   const token = async () => ({ token: 'replay-token', expiresOnTimestamp: Date.now() + 3_600_000 });
   const auth = { credential: () => ({ getToken: token }), getToken: token } as unknown as CloudAuth;
@@ -89,8 +101,19 @@ describe('official examples through the Azure layer', () => {
     const [, e] = ex('GetSubscriptions.json');
     serve(body200(e));
     const subs = await res.listSubscriptions(clients);
-    const value = (e.responses['200'].body as { value: Array<{ subscriptionId: string; displayName: string; state: string; tenantId: string }> }).value;
-    expect(subs).toEqual(value.map((s) => ({ subscriptionId: s.subscriptionId, displayName: s.displayName, state: s.state, tenantId: s.tenantId })));
+    const value = (
+      e.responses['200'].body as {
+        value: Array<{ subscriptionId: string; displayName: string; state: string; tenantId: string }>;
+      }
+    ).value;
+    expect(subs).toEqual(
+      value.map((s) => ({
+        subscriptionId: s.subscriptionId,
+        displayName: s.displayName,
+        state: s.state,
+        tenantId: s.tenantId,
+      })),
+    );
     expect(seen).toHaveLength(1); // "http://nextlink" is not on the ARM endpoint: not followed
     expect(seen[0]).toMatchObject({ method: 'GET', path: '/subscriptions' });
     expect(seen[0].query.get('api-version')).toBe(e.parameters['api-version']);
@@ -105,10 +128,17 @@ describe('official examples through the Azure layer', () => {
     expect(list.map((a) => a.name).sort()).toEqual(value.map((v) => v.name).sort());
     for (const v of value) {
       const a = list.find((x) => x.name === v.name)!;
-      expect(a).toMatchObject({ kind: v.kind, location: v.location, pageBlobEligible: v.kind === 'StorageV2' || v.kind === 'Storage' });
+      expect(a).toMatchObject({
+        kind: v.kind,
+        location: v.location,
+        pageBlobEligible: v.kind === 'StorageV2' || v.kind === 'Storage',
+      });
       expect(a.resourceGroup).not.toBe('');
     }
-    expect(seen[0]).toMatchObject({ method: 'GET', path: `/subscriptions/${sub}/providers/Microsoft.Storage/storageAccounts` });
+    expect(seen[0]).toMatchObject({
+      method: 'GET',
+      path: `/subscriptions/${sub}/providers/Microsoft.Storage/storageAccounts`,
+    });
     // @azure/arm-storage 21 sends its own newer api-version (2026-09-01); the example documents 2025-08-01.
     expect(seen[0].query.get('api-version')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
@@ -118,22 +148,40 @@ describe('official examples through the Azure layer', () => {
     serve(body200(e), { status: 200, body: { value: [] } });
     const p = e.parameters as Record<string, string>;
     const list = await res.listContainers(clients, p.subscriptionId, p.resourceGroupName, p.accountName);
-    expect(list.map((c) => c.name).sort()).toEqual((e.responses['200'].body as { value: Array<{ name: string }> }).value.map((v) => v.name).sort());
+    expect(list.map((c) => c.name).sort()).toEqual(
+      (e.responses['200'].body as { value: Array<{ name: string }> }).value.map((v) => v.name).sort(),
+    );
     expect(seen).toHaveLength(2);
-    expect(seen[0].path).toBe(`/subscriptions/${p.subscriptionId}/resourceGroups/${p.resourceGroupName}/providers/Microsoft.Storage/storageAccounts/${p.accountName}/blobServices/default/containers`);
+    expect(seen[0].path).toBe(
+      `/subscriptions/${p.subscriptionId}/resourceGroups/${p.resourceGroupName}/providers/Microsoft.Storage/storageAccounts/${p.accountName}/blobServices/default/containers`,
+    );
     expect(seen[0].query.get('api-version')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
   it('BlobContainers_Create (BlobContainersPut) after a 404 on get', async () => {
     const [, e] = ex('BlobContainersPut.json');
     const p = e.parameters as Record<string, string>;
-    serve({ status: 404, body: { error: { code: 'ContainerNotFound', message: 'The specified container does not exist.' } } }, { status: 201, body: e.responses['201'].body });
-    const made = await res.ensureContainer(clients, p.subscriptionId, p.resourceGroupName, p.accountName, p.containerName);
+    serve(
+      {
+        status: 404,
+        body: { error: { code: 'ContainerNotFound', message: 'The specified container does not exist.' } },
+      },
+      { status: 201, body: e.responses['201'].body },
+    );
+    const made = await res.ensureContainer(
+      clients,
+      p.subscriptionId,
+      p.resourceGroupName,
+      p.accountName,
+      p.containerName,
+    );
     expect(made).toEqual({ name: p.containerName, created: true });
     expect(seen[1]).toMatchObject({ method: 'PUT', body: e.parameters.blobContainer });
     expect(seen[1].path.endsWith(`/containers/${p.containerName}`)).toBe(true);
     serve({ status: 200, body: e.responses['200'].body });
-    expect(await res.ensureContainer(clients, p.subscriptionId, p.resourceGroupName, p.accountName, p.containerName)).toEqual({ name: p.containerName, created: false });
+    expect(
+      await res.ensureContainer(clients, p.subscriptionId, p.resourceGroupName, p.accountName, p.containerName),
+    ).toEqual({ name: p.containerName, created: false });
   });
 
   it('Providers_Get (GetProvider)', async () => {
@@ -142,21 +190,41 @@ describe('official examples through the Azure layer', () => {
     const p = e.parameters as Record<string, string>;
     const st = await res.providerStatus(clients, p.subscriptionId, p.resourceProviderNamespace);
     expect(st).toEqual({ namespace: p.resourceProviderNamespace, registrationState: 'Registering', registered: false });
-    expect(seen[0]).toMatchObject({ method: 'GET', path: `/subscriptions/${p.subscriptionId}/providers/${p.resourceProviderNamespace}` });
+    expect(seen[0]).toMatchObject({
+      method: 'GET',
+      path: `/subscriptions/${p.subscriptionId}/providers/${p.resourceProviderNamespace}`,
+    });
     expect(seen[0].query.get('api-version')).toBe(p['api-version']);
   });
 
   it('RoleAssignments_Create (RoleAssignments_CreateForResource)', async () => {
     const [, e] = ex('RoleAssignments_CreateForResource.json');
-    const p = e.parameters as { scope: string; parameters: { properties: { roleDefinitionId: string; principalId: string; principalType: 'User' } } };
+    const p = e.parameters as {
+      scope: string;
+      parameters: { properties: { roleDefinitionId: string; principalId: string; principalType: 'User' } };
+    };
     const sub = /subscriptions\/([^/]+)/.exec(p.scope)![1];
     const scope = `/${p.scope}`;
     serve(
-      { status: 200, body: { value: [{ id: p.parameters.properties.roleDefinitionId, name: 'x', properties: { roleName: 'Reader' } }] } },
+      {
+        status: 200,
+        body: {
+          value: [{ id: p.parameters.properties.roleDefinitionId, name: 'x', properties: { roleName: 'Reader' } }],
+        },
+      },
       { status: 200, body: { value: [] } },
       { status: 201, body: e.responses['201'].body },
     );
-    const r = await ensureRole({ clients }, sub, 'Reader', scope, p.parameters.properties.principalId, 'user', 'app', 'User');
+    const r = await ensureRole(
+      { clients },
+      sub,
+      'Reader',
+      scope,
+      p.parameters.properties.principalId,
+      'user',
+      'app',
+      'User',
+    );
     expect(r).toEqual({ role: 'Reader', scope, created: true });
     const put = seen.find((s) => s.method === 'PUT')!;
     expect(put.path).toMatch(new RegExp(`^${scope}/providers/Microsoft.Authorization/roleAssignments/[0-9a-f-]{36}$`));
@@ -167,49 +235,117 @@ describe('official examples through the Azure layer', () => {
   it.each(all('ListLocations.json'))('Locations_List (%s)', async (_f, e) => {
     serve(body200(e));
     const locs = await res.listLocations(clients);
-    const value = (e.responses['200'].body as { value: Array<{ id: string; name: string; properties: { supportedCarriers: string[]; alternateLocations: string[]; phone: string; city: string } }> }).value;
+    const value = (
+      e.responses['200'].body as {
+        value: Array<{
+          id: string;
+          name: string;
+          properties: { supportedCarriers: string[]; alternateLocations: string[]; phone: string; city: string };
+        }>;
+      }
+    ).value;
     expect(locs.map((l) => l.id)).toEqual(value.map((v) => v.id));
-    for (const [i, v] of value.entries()) expect(locs[i]).toMatchObject({ name: v.name, city: v.properties.city, phone: v.properties.phone, supportedCarriers: v.properties.supportedCarriers, alternateLocations: v.properties.alternateLocations });
+    for (const [i, v] of value.entries())
+      expect(locs[i]).toMatchObject({
+        name: v.name,
+        city: v.properties.city,
+        phone: v.properties.phone,
+        supportedCarriers: v.properties.supportedCarriers,
+        alternateLocations: v.properties.alternateLocations,
+      });
     expect(seen[0]).toMatchObject({ method: 'GET', path: '/providers/Microsoft.ImportExport/locations' });
   });
 
   it.each(all('GetLocation.json'))('Locations_Get (%s)', async (_f, e) => {
     serve(body200(e));
     const l = await res.getLocation(clients, String(e.parameters.locationName));
-    const b = e.responses['200'].body as { id: string; name: string; properties: { supportedCarriers: string[]; streetAddress1: string } };
-    expect(l).toMatchObject({ id: b.id, name: b.name, streetAddress1: b.properties.streetAddress1, supportedCarriers: b.properties.supportedCarriers });
+    const b = e.responses['200'].body as {
+      id: string;
+      name: string;
+      properties: { supportedCarriers: string[]; streetAddress1: string };
+    };
+    expect(l).toMatchObject({
+      id: b.id,
+      name: b.name,
+      streetAddress1: b.properties.streetAddress1,
+      supportedCarriers: b.properties.supportedCarriers,
+    });
     expect(seen[0].path).toBe(`/providers/Microsoft.ImportExport/locations/${e.parameters.locationName}`);
   });
 
   const backend = () => new ImportExportBackend(clients);
-  const jobRef = (e: Example) => ({ subscriptionId: String(e.parameters.subscriptionId), resourceGroup: String(e.parameters.resourceGroupName), jobName: String(e.parameters.jobName ?? '') });
-  type JobBody = { name: string; location: string; properties: { state: string; storageAccountId: string; driveList?: Array<{ driveId: string; state: string }>; deliveryPackage?: { trackingNumber: string } } };
+  const jobRef = (e: Example) => ({
+    subscriptionId: String(e.parameters.subscriptionId),
+    resourceGroup: String(e.parameters.resourceGroupName),
+    jobName: String(e.parameters.jobName ?? ''),
+  });
+  type JobBody = {
+    name: string;
+    location: string;
+    properties: {
+      state: string;
+      storageAccountId: string;
+      driveList?: Array<{ driveId: string; state: string }>;
+      deliveryPackage?: { trackingNumber: string };
+    };
+  };
   const expectJob = (j: Awaited<ReturnType<ImportExportBackend['get']>>, b: JobBody) => {
-    expect(j).toMatchObject({ name: b.name, location: b.location, state: b.properties.state, storageAccountId: b.properties.storageAccountId });
-    expect(j.drives.map((d) => [d.driveId, d.state])).toEqual((b.properties.driveList ?? []).map((d) => [d.driveId, d.state]));
-    if (b.properties.deliveryPackage) expect(j.deliveryPackage?.trackingNumber).toBe(b.properties.deliveryPackage.trackingNumber);
+    expect(j).toMatchObject({
+      name: b.name,
+      location: b.location,
+      state: b.properties.state,
+      storageAccountId: b.properties.storageAccountId,
+    });
+    expect(j.drives.map((d) => [d.driveId, d.state])).toEqual(
+      (b.properties.driveList ?? []).map((d) => [d.driveId, d.state]),
+    );
+    if (b.properties.deliveryPackage)
+      expect(j.deliveryPackage?.trackingNumber).toBe(b.properties.deliveryPackage.trackingNumber);
   };
 
   it.each(all('GetJob.json'))('Jobs_Get (%s)', async (_f, e) => {
     serve(body200(e));
     const r = jobRef(e);
     expectJob(await backend().get(r), e.responses['200'].body as JobBody);
-    expect(seen[0].path).toBe(`/subscriptions/${r.subscriptionId}/resourceGroups/${r.resourceGroup}/providers/Microsoft.ImportExport/jobs/${r.jobName}`);
+    expect(seen[0].path).toBe(
+      `/subscriptions/${r.subscriptionId}/resourceGroups/${r.resourceGroup}/providers/Microsoft.ImportExport/jobs/${r.jobName}`,
+    );
   });
 
-  it.each([...all('ListJobsInResourceGroup.json'), ...all('ListJobsInSubscription.json')])('Jobs_List (%s)', async (f, e) => {
-    serve(body200(e));
-    const r = jobRef(e);
-    const inRg = f.endsWith('ListJobsInResourceGroup.json');
-    const jobs = await backend().list(r.subscriptionId, inRg ? r.resourceGroup : undefined);
-    const value = (e.responses['200'].body as { value: JobBody[] }).value;
-    expect(jobs).toHaveLength(value.length);
-    value.forEach((v, i) => expectJob(jobs[i], v));
-    expect(seen[0].path).toBe(inRg ? `/subscriptions/${r.subscriptionId}/resourceGroups/${r.resourceGroup}/providers/Microsoft.ImportExport/jobs` : `/subscriptions/${r.subscriptionId}/providers/Microsoft.ImportExport/jobs`);
-  });
+  it.each([...all('ListJobsInResourceGroup.json'), ...all('ListJobsInSubscription.json')])(
+    'Jobs_List (%s)',
+    async (f, e) => {
+      serve(body200(e));
+      const r = jobRef(e);
+      const inRg = f.endsWith('ListJobsInResourceGroup.json');
+      const jobs = await backend().list(r.subscriptionId, inRg ? r.resourceGroup : undefined);
+      const value = (e.responses['200'].body as { value: JobBody[] }).value;
+      expect(jobs).toHaveLength(value.length);
+      value.forEach((v, i) => expectJob(jobs[i], v));
+      expect(seen[0].path).toBe(
+        inRg
+          ? `/subscriptions/${r.subscriptionId}/resourceGroups/${r.resourceGroup}/providers/Microsoft.ImportExport/jobs`
+          : `/subscriptions/${r.subscriptionId}/providers/Microsoft.ImportExport/jobs`,
+      );
+    },
+  );
 
   it.each(all('CreateJob.json'))('Jobs_Create (%s): the layer sends exactly the example body', async (_f, e) => {
-    const body = e.parameters.body as { location: string; properties: { storageAccountId: string; returnAddress: Record<string, string>; returnShipping: { carrierName: string; carrierAccountNumber: string }; driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string; driveHeaderHash: string }> } };
+    const body = e.parameters.body as {
+      location: string;
+      properties: {
+        storageAccountId: string;
+        returnAddress: Record<string, string>;
+        returnShipping: { carrierName: string; carrierAccountNumber: string };
+        driveList: Array<{
+          driveId: string;
+          bitLockerKey: string;
+          manifestFile: string;
+          manifestHash: string;
+          driveHeaderHash: string;
+        }>;
+      };
+    };
     const status = e.responses['201'] ? 201 : 200;
     serve({ status, body: e.responses[String(status)].body });
     const r = jobRef(e);
@@ -219,10 +355,23 @@ describe('official examples through the Azure layer', () => {
       location: body.location,
       storageAccountId: body.properties.storageAccountId,
       drives: body.properties.driveList,
-      returnAddress: { contactName: a.recipientName, streetAddress1: a.streetAddress1, streetAddress2: a.streetAddress2, city: a.city, stateOrProvince: a.stateOrProvince, postalCode: a.postalCode, countryOrRegion: a.countryOrRegion, phone: a.phone, email: a.email },
+      returnAddress: {
+        contactName: a.recipientName,
+        streetAddress1: a.streetAddress1,
+        streetAddress2: a.streetAddress2,
+        city: a.city,
+        stateOrProvince: a.stateOrProvince,
+        postalCode: a.postalCode,
+        countryOrRegion: a.countryOrRegion,
+        phone: a.phone,
+        email: a.email,
+      },
       returnShipping: body.properties.returnShipping,
     });
-    expect(seen[0]).toMatchObject({ method: 'PUT', path: `/subscriptions/${r.subscriptionId}/resourceGroups/${r.resourceGroup}/providers/Microsoft.ImportExport/jobs/${r.jobName}` });
+    expect(seen[0]).toMatchObject({
+      method: 'PUT',
+      path: `/subscriptions/${r.subscriptionId}/resourceGroups/${r.resourceGroup}/providers/Microsoft.ImportExport/jobs/${r.jobName}`,
+    });
     expect(seen[0].body).toEqual(body);
     expectJob(job, e.responses[String(status)].body as JobBody);
   });
@@ -230,23 +379,44 @@ describe('official examples through the Azure layer', () => {
   it.each(all('UpdateJob.json'))('Jobs_Update (%s): response parsed after a tracking update', async (_f, e) => {
     serve(body200(e));
     const r = jobRef(e);
-    const job = await backend().updateTracking(r, { carrierName: 'FedEx', trackingNumber: '123456789', driveCount: 1, shipDate: '2026-11-20' });
+    const job = await backend().updateTracking(r, {
+      carrierName: 'FedEx',
+      trackingNumber: '123456789',
+      driveCount: 1,
+      shipDate: '2026-11-20',
+    });
     expectJob(job, e.responses['200'].body as JobBody);
     // The example PATCH sets logLevel/backupDriveManifest; the console only ever PATCHes tracking, return details or cancel.
-    expect(seen[0]).toMatchObject({ method: 'PATCH', body: { properties: { state: 'Shipping', deliveryPackage: { carrierName: 'FedEx', trackingNumber: '123456789', driveCount: 1, shipDate: '2026-11-20' } } } });
+    expect(seen[0]).toMatchObject({
+      method: 'PATCH',
+      body: {
+        properties: {
+          state: 'Shipping',
+          deliveryPackage: { carrierName: 'FedEx', trackingNumber: '123456789', driveCount: 1, shipDate: '2026-11-20' },
+        },
+      },
+    });
   });
 
   it.each(all('DeleteJob.json'))('Jobs_Delete (%s)', async (_f, e) => {
     serve({ status: 200 });
     const r = jobRef(e);
     await backend().delete(r);
-    expect(seen[0]).toMatchObject({ method: 'DELETE', path: `/subscriptions/${r.subscriptionId}/resourceGroups/${r.resourceGroup}/providers/Microsoft.ImportExport/jobs/${r.jobName}` });
+    expect(seen[0]).toMatchObject({
+      method: 'DELETE',
+      path: `/subscriptions/${r.subscriptionId}/resourceGroups/${r.resourceGroup}/providers/Microsoft.ImportExport/jobs/${r.jobName}`,
+    });
   });
 
   it.each(all('ListBitLockerKeys.json'))('BitLockerKeys_List (%s)', async (_f, e) => {
     serve(body200(e));
     const keys = await backend().listBitLockerKeys(jobRef(e));
-    expect(keys).toEqual((e.responses['200'].body as { value: Array<{ driveId: string; bitLockerKey: string }> }).value.map((k) => ({ driveId: k.driveId, bitLockerKey: k.bitLockerKey })));
+    expect(keys).toEqual(
+      (e.responses['200'].body as { value: Array<{ driveId: string; bitLockerKey: string }> }).value.map((k) => ({
+        driveId: k.driveId,
+        bitLockerKey: k.bitLockerKey,
+      })),
+    );
     expect(seen[0]).toMatchObject({ method: 'POST' });
     expect(seen[0].path.endsWith('/listBitLockerKeys')).toBe(true);
   });

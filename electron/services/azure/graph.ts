@@ -59,12 +59,19 @@ export class GraphClient {
 
   private async call<T>(method: HttpMethods, path: string, body?: unknown): Promise<T> {
     const token = (await this.auth.getToken('graph')).token;
-    const res = await this.http.json<T & { error?: { code?: string; message?: string } }>(method, `${this.http.cloud.graphEndpoint}/v1.0${path}`, {
-      token,
-      ...(body !== undefined ? { body } : {}),
-    });
+    const res = await this.http.json<T & { error?: { code?: string; message?: string } }>(
+      method,
+      `${this.http.cloud.graphEndpoint}/v1.0${path}`,
+      {
+        token,
+        ...(body !== undefined ? { body } : {}),
+      },
+    );
     if (res.status === 401) {
-      throw new AppError('SIGNIN_REQUIRED', `Microsoft Graph refused the sign-in (${res.body?.error?.code ?? '401'}): ${res.body?.error?.message ?? ''} Sign in again.`);
+      throw new AppError(
+        'SIGNIN_REQUIRED',
+        `Microsoft Graph refused the sign-in (${res.body?.error?.code ?? '401'}): ${res.body?.error?.message ?? ''} Sign in again.`,
+      );
     }
     if (res.status >= 400) {
       const e = res.body?.error ?? {};
@@ -85,7 +92,10 @@ export class GraphClient {
 
   /** Graph returns keyCredentials[].key only with $select on a single application. */
   async getKeyCredentials(appObjectId: string): Promise<GraphKeyCredential[]> {
-    const r = await this.call<{ keyCredentials?: GraphKeyCredential[] }>('GET', `/applications/${appObjectId}?$select=keyCredentials`);
+    const r = await this.call<{ keyCredentials?: GraphKeyCredential[] }>(
+      'GET',
+      `/applications/${appObjectId}?$select=keyCredentials`,
+    );
     return r.keyCredentials ?? [];
   }
 
@@ -93,7 +103,8 @@ export class GraphClient {
     return this.call<GraphApplication>('POST', '/applications', {
       displayName,
       signInAudience: 'AzureADMyOrg',
-      description: 'Created by the Offline Backup Console: lets unattended runs on the machines holding its certificates check import jobs and read the imported data.',
+      description:
+        'Created by the Offline Backup Console: lets unattended runs on the machines holding its certificates check import jobs and read the imported data.',
       keyCredentials: [keyCredential],
     });
   }
@@ -103,7 +114,11 @@ export class GraphClient {
   }
 
   async addKey(appObjectId: string, keyCredential: GraphKeyCredential, proof: string): Promise<GraphKeyCredential> {
-    return this.call<GraphKeyCredential>('POST', `/applications/${appObjectId}/addKey`, { keyCredential, passwordCredential: null, proof });
+    return this.call<GraphKeyCredential>('POST', `/applications/${appObjectId}/addKey`, {
+      keyCredential,
+      passwordCredential: null,
+      proof,
+    });
   }
 
   async findServicePrincipal(appId: string): Promise<GraphServicePrincipal | null> {

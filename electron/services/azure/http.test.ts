@@ -10,7 +10,15 @@ import { CloudHttp, backoffMs, retryAfterMs, DEFAULT_RETRY } from './http.ts';
 
 const servers: Server[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); })));
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise<void>((r) => {
+          s.closeAllConnections();
+          s.close(() => r());
+        }),
+    ),
+  );
 });
 
 async function listen(s: Server): Promise<string> {
@@ -42,19 +50,43 @@ describe('retry rules', () => {
     );
     const events: number[] = [];
     const http = new CloudHttp(AZURE_PUBLIC, { retry: { baseDelayMs: 5 }, onRetry: (e) => events.push(e.status ?? 0) });
-    const r = await http.sendRequest(createPipelineRequest({ url: `http://${host}/x?sig=secret`, method: 'GET', allowInsecureConnection: true }));
+    const r = await http.sendRequest(
+      createPipelineRequest({ url: `http://${host}/x?sig=secret`, method: 'GET', allowInsecureConnection: true }),
+    );
     expect(r.status).toBe(200);
     expect(events).toEqual([429, 503]);
 
     n = 0;
-    const always = await listen(createHttp((_q, res) => { n++; res.writeHead(500).end('{}'); }));
+    const always = await listen(
+      createHttp((_q, res) => {
+        n++;
+        res.writeHead(500).end('{}');
+      }),
+    );
     const h2 = new CloudHttp(AZURE_PUBLIC, { retry: { maxRetries: 2, baseDelayMs: 1 } });
-    expect((await h2.sendRequest(createPipelineRequest({ url: `http://${always}/`, method: 'GET', allowInsecureConnection: true }))).status).toBe(500);
+    expect(
+      (
+        await h2.sendRequest(
+          createPipelineRequest({ url: `http://${always}/`, method: 'GET', allowInsecureConnection: true }),
+        )
+      ).status,
+    ).toBe(500);
     expect(n).toBe(3);
 
     n = 0;
-    const long = await listen(createHttp((_q, res) => { n++; res.writeHead(429, { 'retry-after': '3600' }).end('{}'); }));
-    expect((await h2.sendRequest(createPipelineRequest({ url: `http://${long}/`, method: 'GET', allowInsecureConnection: true }))).status).toBe(429);
+    const long = await listen(
+      createHttp((_q, res) => {
+        n++;
+        res.writeHead(429, { 'retry-after': '3600' }).end('{}');
+      }),
+    );
+    expect(
+      (
+        await h2.sendRequest(
+          createPipelineRequest({ url: `http://${long}/`, method: 'GET', allowInsecureConnection: true }),
+        )
+      ).status,
+    ).toBe(429);
     expect(n).toBe(1);
   });
 });
@@ -62,18 +94,26 @@ describe('retry rules', () => {
 describe('per-cloud CA trust', () => {
   it('trusts the cloud CA for its own client only, never process-wide', async () => {
     const tls = await createSandboxTls();
-    const s = createHttps({ cert: tls.certPem, key: tls.keyPem }, (_q, res) => res.writeHead(200).end('{"hello":1}')) as unknown as Server;
+    const s = createHttps({ cert: tls.certPem, key: tls.keyPem }, (_q, res) =>
+      res.writeHead(200).end('{"hello":1}'),
+    ) as unknown as Server;
     const host = await listen(s);
     const url = `https://${host}/`;
     const sandboxHttp = new CloudHttp({ ...AZURE_PUBLIC, name: 'LocalSandbox', caCertPem: tls.caCertPem });
-    const r = await sandboxHttp.sendRequest(createPipelineRequest({ url, method: 'GET', allowInsecureConnection: true }));
+    const r = await sandboxHttp.sendRequest(
+      createPipelineRequest({ url, method: 'GET', allowInsecureConnection: true }),
+    );
     expect(r.status).toBe(200);
     const net = sandboxHttp.msalNetworkModule();
     expect((await net.sendGetRequestAsync<{ hello: number }>(url)).body.hello).toBe(1);
     sandboxHttp.dispose();
     // The public cloud's client and plain Node https do not trust the sandbox CA.
     const publicHttp = new CloudHttp(AZURE_PUBLIC, { retry: { maxRetries: 0 } });
-    await expect(publicHttp.sendRequest(createPipelineRequest({ url, method: 'GET', allowInsecureConnection: true }))).rejects.toThrow(/certificate|self.signed|issuer/i);
-    await expect(new Promise((resolve, reject) => httpsGet(url, resolve).on('error', reject))).rejects.toThrow(/certificate|self.signed|issuer/i);
+    await expect(
+      publicHttp.sendRequest(createPipelineRequest({ url, method: 'GET', allowInsecureConnection: true })),
+    ).rejects.toThrow(/certificate|self.signed|issuer/i);
+    await expect(new Promise((resolve, reject) => httpsGet(url, resolve).on('error', reject))).rejects.toThrow(
+      /certificate|self.signed|issuer/i,
+    );
   });
 });

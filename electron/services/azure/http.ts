@@ -32,7 +32,12 @@ export interface RetryOptions {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetryOptions = { maxRetries: 4, baseDelayMs: 500, maxDelayMs: 20_000, maxRetryAfterMs: 60_000 };
+export const DEFAULT_RETRY: RetryOptions = {
+  maxRetries: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 20_000,
+  maxRetryAfterMs: 60_000,
+};
 
 export interface RetryEvent {
   attempt: number;
@@ -64,7 +69,14 @@ export function backoffMs(attempt: number, o: RetryOptions, random = Math.random
 
 function replayable(req: PipelineRequest): boolean {
   const b = req.body;
-  return b === undefined || b === null || typeof b === 'string' || b instanceof Uint8Array || b instanceof ArrayBuffer || ArrayBuffer.isView(b);
+  return (
+    b === undefined ||
+    b === null ||
+    typeof b === 'string' ||
+    b instanceof Uint8Array ||
+    b instanceof ArrayBuffer ||
+    ArrayBuffer.isView(b)
+  );
 }
 
 export interface CloudHttpOptions {
@@ -122,8 +134,18 @@ export class CloudHttp implements HttpClient {
 
   /** MSAL's network module over the same client (same CA, same retries). */
   msalNetworkModule(): INetworkModule {
-    const send = async <T>(method: HttpMethods, url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> => {
-      const req = createPipelineRequest({ url, method, headers: createHttpHeaders(options?.headers ?? {}), ...(timeout ? { timeout } : {}) });
+    const send = async <T>(
+      method: HttpMethods,
+      url: string,
+      options?: NetworkRequestOptions,
+      timeout?: number,
+    ): Promise<NetworkResponse<T>> => {
+      const req = createPipelineRequest({
+        url,
+        method,
+        headers: createHttpHeaders(options?.headers ?? {}),
+        ...(timeout ? { timeout } : {}),
+      });
       if (method === 'POST') req.body = options?.body ?? '';
       const res = await this.sendRequest(req);
       const headers: Record<string, string> = {};
@@ -132,7 +154,10 @@ export class CloudHttp implements HttpClient {
       try {
         body = res.bodyAsText ? JSON.parse(res.bodyAsText) : {};
       } catch {
-        throw new AppError('NETWORK', `The sign-in server ${new URL(url).host} answered ${res.status} with a body that is not JSON.`);
+        throw new AppError(
+          'NETWORK',
+          `The sign-in server ${new URL(url).host} answered ${res.status} with a body that is not JSON.`,
+        );
       }
       return { headers, body: body as T, status: res.status };
     };
@@ -143,11 +168,19 @@ export class CloudHttp implements HttpClient {
   }
 
   /** JSON request with a bearer token (Graph, and ARM calls no installed SDK covers). */
-  async json<T>(method: HttpMethods, url: string, opts: { token: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string> }): Promise<{ status: number; body: T; headers: Record<string, string> }> {
+  async json<T>(
+    method: HttpMethods,
+    url: string,
+    opts: { token: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: T; headers: Record<string, string> }> {
     const req = createPipelineRequest({
       url,
       method,
-      headers: createHttpHeaders({ authorization: `Bearer ${opts.token}`, accept: 'application/json', ...(opts.headers ?? {}) }),
+      headers: createHttpHeaders({
+        authorization: `Bearer ${opts.token}`,
+        accept: 'application/json',
+        ...(opts.headers ?? {}),
+      }),
       ...(opts.signal ? { abortSignal: opts.signal } : {}),
     });
     if (opts.body !== undefined) {

@@ -50,7 +50,12 @@ export class FileKeyProtector implements Protector {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const key = await readFile(this.keyPath);
-    if (key.length !== 32) throw new AppError('CORRUPT_DATA', `Key file ${this.keyPath} is damaged (expected 32 bytes, found ${key.length}).`, { path: this.keyPath });
+    if (key.length !== 32)
+      throw new AppError(
+        'CORRUPT_DATA',
+        `Key file ${this.keyPath} is damaged (expected 32 bytes, found ${key.length}).`,
+        { path: this.keyPath },
+      );
     if (process.platform !== 'win32') {
       const st = await stat(this.keyPath);
       if ((st.mode & 0o077) !== 0) await chmod(this.keyPath, 0o600);
@@ -78,7 +83,10 @@ export class FileKeyProtector implements Protector {
     try {
       return Buffer.concat([d.update(data.subarray(MAGIC.length + 28)), d.final()]);
     } catch {
-      throw new AppError('CORRUPT_DATA', `Protected data could not be decrypted with the key in ${this.keyPath} (the key changed or the data is damaged).`);
+      throw new AppError(
+        'CORRUPT_DATA',
+        `Protected data could not be decrypted with the key in ${this.keyPath} (the key changed or the data is damaged).`,
+      );
     }
   }
 }

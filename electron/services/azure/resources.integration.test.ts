@@ -33,13 +33,19 @@ describe('resources through the SDK packages', () => {
     expect(by.obcclassicv1).toMatchObject({ kind: 'Storage', pageBlobEligible: true });
     expect(by.obcblobonly).toMatchObject({ kind: 'BlobStorage', resourceGroup: 'archive-rg', pageBlobEligible: false });
     expect(by.obcblobonly.ineligibleReason).toMatch(/page blobs/);
-    await expect(svc.createContainer(sub, 'archive-rg', 'obcblobonly', 'seed')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/BlobStorage/) });
+    await expect(svc.createContainer(sub, 'archive-rg', 'obcblobonly', 'seed')).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/BlobStorage/),
+    });
   });
 
   it('lists and creates containers (idempotent)', async () => {
     const made = await svc.createContainer(sub, 'backup-rg', 'obcseedv2', 'seed-data');
     expect(made).toEqual({ name: 'seed-data', created: true });
-    expect(await svc.createContainer(sub, 'backup-rg', 'obcseedv2', 'seed-data')).toEqual({ name: 'seed-data', created: false });
+    expect(await svc.createContainer(sub, 'backup-rg', 'obcseedv2', 'seed-data')).toEqual({
+      name: 'seed-data',
+      created: false,
+    });
     expect((await svc.containers(sub, 'backup-rg', 'obcseedv2')).map((c) => c.name)).toContain('seed-data');
     await expect(svc.containers(sub, 'backup-rg', 'nosuchacct')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
@@ -69,7 +75,13 @@ describe('resources through the SDK packages', () => {
 
 describe('throttling and transient faults', () => {
   it('retries 429 (honouring Retry-After) and 500/503, then succeeds', async () => {
-    env.sb.faults.add({ kind: 'throttle', surface: 'arm', pathContains: 'storageAccounts', count: 1, retryAfterSeconds: 1 });
+    env.sb.faults.add({
+      kind: 'throttle',
+      surface: 'arm',
+      pathContains: 'storageAccounts',
+      count: 1,
+      retryAfterSeconds: 1,
+    });
     env.sb.faults.add({ kind: 'error503', surface: 'arm', pathContains: 'storageAccounts', count: 1 });
     env.sb.faults.add({ kind: 'error500', surface: 'arm', pathContains: 'storageAccounts', count: 1 });
     const t0 = Date.now();
@@ -80,8 +92,17 @@ describe('throttling and transient faults', () => {
   });
 
   it('gives up after a bounded number of retries with THROTTLED', async () => {
-    const impatient = await env.service({ dataDir: (svc as AzureService & { dataDir: string }).dataDir, http: { retry: { maxRetries: 2, baseDelayMs: 10 } } });
-    env.sb.faults.add({ kind: 'throttle', surface: 'arm', pathContains: '/subscriptions', count: 5, retryAfterSeconds: 0 });
+    const impatient = await env.service({
+      dataDir: (svc as AzureService & { dataDir: string }).dataDir,
+      http: { retry: { maxRetries: 2, baseDelayMs: 10 } },
+    });
+    env.sb.faults.add({
+      kind: 'throttle',
+      surface: 'arm',
+      pathContains: '/subscriptions',
+      count: 5,
+      retryAfterSeconds: 0,
+    });
     const err = await impatient.subscriptions().catch((e) => e);
     expect(err).toMatchObject({ code: 'THROTTLED' });
     expect(env.sb.faults.list()[0]?.count).toBe(2); // 1 try + 2 retries consumed 3 of 5

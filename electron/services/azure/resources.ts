@@ -8,7 +8,14 @@
 import type { Location as IeLocation } from '@azure/arm-storageimportexport';
 import type { StorageAccount } from '@azure/arm-storage';
 import { AppError } from '../../../shared/errors.ts';
-import type { ContainerInfo, ImportLocation, ProviderStatus, ResourceGroupInfo, StorageAccountInfo, SubscriptionInfo } from '../../../shared/contract/azure.ts';
+import type {
+  ContainerInfo,
+  ImportLocation,
+  ProviderStatus,
+  ResourceGroupInfo,
+  StorageAccountInfo,
+  SubscriptionInfo,
+} from '../../../shared/contract/azure.ts';
 import type { AzureClients } from './clients.ts';
 import { azureCall, collect, mapAzureError } from './errors.ts';
 
@@ -30,7 +37,10 @@ export async function listSubscriptions(c: AzureClients, signal?: AbortSignal): 
   let url: string | undefined = `${c.http.cloud.armEndpoint}/subscriptions?api-version=${SUBSCRIPTIONS_API_VERSION}`;
   const out: SubscriptionInfo[] = [];
   for (let page = 0; url && page < 100; page++) {
-    type Page = { value?: { subscriptionId: string; displayName?: string; state?: string; tenantId?: string }[]; nextLink?: string };
+    type Page = {
+      value?: { subscriptionId: string; displayName?: string; state?: string; tenantId?: string }[];
+      nextLink?: string;
+    };
     let res;
     try {
       res = await c.http.json<Page>('GET', url, { token, ...(signal ? { signal } : {}) });
@@ -39,7 +49,12 @@ export async function listSubscriptions(c: AzureClients, signal?: AbortSignal): 
     }
     if (res.status !== 200) throw httpError(what, res.status, res.body);
     for (const s of res.body?.value ?? [])
-      out.push({ subscriptionId: s.subscriptionId, displayName: s.displayName ?? s.subscriptionId, state: s.state ?? 'Unknown', ...(s.tenantId ? { tenantId: s.tenantId } : {}) });
+      out.push({
+        subscriptionId: s.subscriptionId,
+        displayName: s.displayName ?? s.subscriptionId,
+        state: s.state ?? 'Unknown',
+        ...(s.tenantId ? { tenantId: s.tenantId } : {}),
+      });
     const next: string | undefined = res.body?.nextLink ?? undefined;
     // Only follow links on this cloud's ARM endpoint (the official example's "http://nextlink" is a placeholder).
     url = next && next.startsWith(`${c.http.cloud.armEndpoint}/`) ? next : undefined;
@@ -56,15 +71,18 @@ export function httpError(what: string, status: number, body: unknown): AppError
 const INELIGIBLE: Record<string, string> = {
   BlobStorage:
     'BlobStorage accounts hold only block and append blobs, and the console imports its staging data as page blobs. Choose a general-purpose v2 (StorageV2) or v1 (Storage) account.',
-  BlockBlobStorage: 'Premium block blob (BlockBlobStorage) accounts cannot hold page blobs. Choose a general-purpose v2 (StorageV2) account.',
+  BlockBlobStorage:
+    'Premium block blob (BlockBlobStorage) accounts cannot hold page blobs. Choose a general-purpose v2 (StorageV2) account.',
   FileStorage: 'FileStorage accounts hold Azure Files shares only. Choose a general-purpose v2 (StorageV2) account.',
 };
 
 export function describeStorageAccount(a: StorageAccount): StorageAccountInfo {
   const kind = a.kind ?? 'Unknown';
   let reason = INELIGIBLE[kind];
-  if (!reason && a.enableNfsV3) reason = 'Accounts with NFS 3.0 enabled are not supported by the Import/Export service.';
-  if (!reason && kind !== 'StorageV2' && kind !== 'Storage') reason = `Storage account kind "${kind}" is not known to hold page blobs.`;
+  if (!reason && a.enableNfsV3)
+    reason = 'Accounts with NFS 3.0 enabled are not supported by the Import/Export service.';
+  if (!reason && kind !== 'StorageV2' && kind !== 'Storage')
+    reason = `Storage account kind "${kind}" is not known to hold page blobs.`;
   const id = a.id ?? '';
   return {
     id,
@@ -80,11 +98,18 @@ export function describeStorageAccount(a: StorageAccount): StorageAccountInfo {
 }
 
 export async function listStorageAccounts(c: AzureClients, subscriptionId: string): Promise<StorageAccountInfo[]> {
-  const list = await azureCall(`List storage accounts in subscription ${subscriptionId}`, () => collect(c.storage(subscriptionId).storageAccounts.list()));
+  const list = await azureCall(`List storage accounts in subscription ${subscriptionId}`, () =>
+    collect(c.storage(subscriptionId).storageAccounts.list()),
+  );
   return list.map(describeStorageAccount).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export async function getStorageAccount(c: AzureClients, subscriptionId: string, resourceGroup: string, accountName: string): Promise<StorageAccountInfo> {
+export async function getStorageAccount(
+  c: AzureClients,
+  subscriptionId: string,
+  resourceGroup: string,
+  accountName: string,
+): Promise<StorageAccountInfo> {
   const a = await azureCall(`Read storage account ${accountName} in resource group ${resourceGroup}`, () =>
     c.storage(subscriptionId).storageAccounts.getProperties(resourceGroup, accountName),
   );
@@ -92,17 +117,31 @@ export async function getStorageAccount(c: AzureClients, subscriptionId: string,
 }
 
 /** A resource group by name; NOT_FOUND (with the subscription named) when there is none. */
-export async function getResourceGroup(c: AzureClients, subscriptionId: string, name: string): Promise<ResourceGroupInfo> {
-  const rg = await azureCall(`Read resource group ${name} in subscription ${subscriptionId}`, () => c.resources(subscriptionId).resourceGroups.get(name));
+export async function getResourceGroup(
+  c: AzureClients,
+  subscriptionId: string,
+  name: string,
+): Promise<ResourceGroupInfo> {
+  const rg = await azureCall(`Read resource group ${name} in subscription ${subscriptionId}`, () =>
+    c.resources(subscriptionId).resourceGroups.get(name),
+  );
   return { name: rg.name ?? name, location: rg.location };
 }
 
-export async function listContainers(c: AzureClients, subscriptionId: string, resourceGroup: string, accountName: string): Promise<ContainerInfo[]> {
+export async function listContainers(
+  c: AzureClients,
+  subscriptionId: string,
+  resourceGroup: string,
+  accountName: string,
+): Promise<ContainerInfo[]> {
   const items = await azureCall(`List containers of storage account ${accountName}`, () =>
     collect(c.storage(subscriptionId).blobContainers.list(resourceGroup, accountName)),
   );
   return items
-    .map((i) => ({ name: i.name ?? '', ...(i.lastModifiedTime ? { lastModified: new Date(i.lastModifiedTime).toISOString() } : {}) }))
+    .map((i) => ({
+      name: i.name ?? '',
+      ...(i.lastModifiedTime ? { lastModified: new Date(i.lastModifiedTime).toISOString() } : {}),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -128,8 +167,14 @@ export async function ensureContainer(
   return { name: made.name ?? containerName, created: true };
 }
 
-export async function providerStatus(c: AzureClients, subscriptionId: string, namespace: string): Promise<ProviderStatus> {
-  const p = await azureCall(`Read resource provider ${namespace} in subscription ${subscriptionId}`, () => c.resources(subscriptionId).providers.get(namespace));
+export async function providerStatus(
+  c: AzureClients,
+  subscriptionId: string,
+  namespace: string,
+): Promise<ProviderStatus> {
+  const p = await azureCall(`Read resource provider ${namespace} in subscription ${subscriptionId}`, () =>
+    c.resources(subscriptionId).providers.get(namespace),
+  );
   const state = p.registrationState ?? 'Unknown';
   return { namespace: p.namespace ?? namespace, registrationState: state, registered: state === 'Registered' };
 }
@@ -142,13 +187,19 @@ export interface WaitOptions {
 }
 
 /** Registers the provider and waits until Registered (Azure takes seconds to minutes). */
-export async function registerProvider(c: AzureClients, subscriptionId: string, namespace: string, o: WaitOptions = {}): Promise<ProviderStatus> {
+export async function registerProvider(
+  c: AzureClients,
+  subscriptionId: string,
+  namespace: string,
+  o: WaitOptions = {},
+): Promise<ProviderStatus> {
   const timeoutMs = o.timeoutMs ?? 5 * 60_000;
   const pollMs = o.pollMs ?? 3000;
   const first = await providerStatus(c, subscriptionId, namespace);
   if (first.registered) return first;
-  const answer = await azureCall(`Register resource provider ${namespace} in subscription ${subscriptionId} (needs Owner or Contributor)`, () =>
-    c.resources(subscriptionId).providers.register(namespace),
+  const answer = await azureCall(
+    `Register resource provider ${namespace} in subscription ${subscriptionId} (needs Owner or Contributor)`,
+    () => c.resources(subscriptionId).providers.register(namespace),
   );
   // The register answer already says "Registering"; report it, since the first poll may come after it finished.
   if (answer.registrationState) o.onState?.(answer.registrationState);
@@ -158,16 +209,24 @@ export async function registerProvider(c: AzureClients, subscriptionId: string, 
     o.onState?.(s.registrationState);
     if (s.registered) return s;
     if (Date.now() + pollMs > deadline)
-      throw new AppError('AZURE', `Resource provider ${namespace} is still "${s.registrationState}" after ${Math.round(timeoutMs / 1000)} s; Azure sometimes takes several minutes. Check again later.`, {
-        namespace,
-        registrationState: s.registrationState,
-      });
+      throw new AppError(
+        'AZURE',
+        `Resource provider ${namespace} is still "${s.registrationState}" after ${Math.round(timeoutMs / 1000)} s; Azure sometimes takes several minutes. Check again later.`,
+        {
+          namespace,
+          registrationState: s.registrationState,
+        },
+      );
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(resolve, pollMs);
-      o.signal?.addEventListener('abort', () => {
-        clearTimeout(t);
-        reject(new AppError('CANCELLED', `Stopped waiting for ${namespace} registration.`));
-      }, { once: true });
+      o.signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t);
+          reject(new AppError('CANCELLED', `Stopped waiting for ${namespace} registration.`));
+        },
+        { once: true },
+      );
     });
   }
 }
@@ -197,5 +256,7 @@ export async function listLocations(c: AzureClients): Promise<ImportLocation[]> 
 }
 
 export async function getLocation(c: AzureClients, name: string): Promise<ImportLocation> {
-  return toImportLocation(await azureCall(`Read Import/Export location ${name}`, () => c.importExport().locations.get(name)));
+  return toImportLocation(
+    await azureCall(`Read Import/Export location ${name}`, () => c.importExport().locations.get(name)),
+  );
 }

@@ -44,12 +44,22 @@ async function revokeRefreshTokens(cacheJson: string): Promise<number> {
   const cache = JSON.parse(cacheJson) as { RefreshToken?: Record<string, { secret: string }> };
   const tokens = Object.values(cache.RefreshToken ?? {}).map((t) => t.secret);
   for (const token of tokens) {
-    const body = new URLSearchParams({ token, token_type_hint: 'refresh_token', client_id: env.sb.clientId }).toString();
+    const body = new URLSearchParams({
+      token,
+      token_type_hint: 'refresh_token',
+      client_id: env.sb.clientId,
+    }).toString();
     await new Promise<void>((resolve, reject) => {
-      const req = httpsRequest(`${env.sb.issuer}/token/revocation`, { method: 'POST', ca: env.sb.caCertPem, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`revocation answered ${res.statusCode}`))));
-      });
+      const req = httpsRequest(
+        `${env.sb.issuer}/token/revocation`,
+        { method: 'POST', ca: env.sb.caCertPem, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve() : reject(new Error(`revocation answered ${res.statusCode}`)),
+          );
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -64,7 +74,12 @@ describe('sign-in against the sandbox identity server', () => {
     const svc = await env.service();
     const st = await svc.signIn({ timeoutMs: 30_000 });
     expect(st.signedIn).toBe(true);
-    expect(st.account).toMatchObject({ username: owner.username, name: owner.displayName, objectId: owner.objectId, tenantId: env.sb.tenantId });
+    expect(st.account).toMatchObject({
+      username: owner.username,
+      name: owner.displayName,
+      objectId: owner.objectId,
+      tenantId: env.sb.tenantId,
+    });
     expect(st.protection).toMatch(/0600|NTFS/);
     expect(svc.events.some((e) => e.signedIn)).toBe(true);
 
@@ -118,7 +133,10 @@ describe('sign-in against the sandbox identity server', () => {
     const p = svc.signIn({ timeoutMs: 1500 });
     p.catch(() => undefined);
     const url = await until(() => env.as.opened[before]);
-    await expect(p).rejects.toMatchObject({ code: 'SIGNIN_CANCELLED', message: expect.stringMatching(/did not finish within 2 seconds|within 1 seconds|within/) });
+    await expect(p).rejects.toMatchObject({
+      code: 'SIGNIN_CANCELLED',
+      message: expect.stringMatching(/did not finish within 2 seconds|within 1 seconds|within/),
+    });
     const port = loopbackPort(url);
     const end = Date.now() + 5000;
     while ((await portOpen(port)) && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
@@ -184,7 +202,10 @@ describe('sign-in against the sandbox identity server', () => {
 
   it('a public cloud without a configured client id refuses with the explanation', async () => {
     const svc = await env.service({ settings: () => ({ cloud: 'AzurePublic' }) });
-    await expect(svc.signIn()).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/Application \(client\) ID/) });
+    await expect(svc.signIn()).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/Application \(client\) ID/),
+    });
     const st = await svc.status();
     expect(st).toMatchObject({ clientIdConfigured: false, clientIdSource: 'unset', signedIn: false });
   });

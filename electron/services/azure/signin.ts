@@ -12,7 +12,13 @@
  * conditional-access device state apply); browser mode opens a new window; the CLI prints the URL.
  */
 import { request as httpRequest } from 'node:http';
-import { InteractionRequiredAuthError, LogLevel, PublicClientApplication, type AccountInfo, type Configuration } from '@azure/msal-node';
+import {
+  InteractionRequiredAuthError,
+  LogLevel,
+  PublicClientApplication,
+  type AccountInfo,
+  type Configuration,
+} from '@azure/msal-node';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import type { CloudDefinition } from '../../../shared/clouds.ts';
 import { AppError } from '../../../shared/errors.ts';
@@ -47,7 +53,16 @@ export interface CloudAuthOptions {
   onChange?: (reason: 'signedIn' | 'signedOut' | 'expired') => void;
 }
 
-const SIGNIN_ERRORS = new Set(['invalid_grant', 'interaction_required', 'login_required', 'consent_required', 'no_tokens_found', 'no_account_found', 'bad_token', 'token_refresh_required']);
+const SIGNIN_ERRORS = new Set([
+  'invalid_grant',
+  'interaction_required',
+  'login_required',
+  'consent_required',
+  'no_tokens_found',
+  'no_account_found',
+  'bad_token',
+  'token_refresh_required',
+]);
 
 export function toAccount(a: AccountInfo): AzureAccount {
   const claims = (a.idTokenClaims ?? {}) as Record<string, unknown>;
@@ -126,15 +141,24 @@ export class CloudAuth {
   }
 
   signIn(o: SignInOptions = {}): Promise<AzureAccount> {
-    if (this.pending) this.pending.controller.abort(new AppError('SIGNIN_CANCELLED', 'A new sign-in replaced this one.'));
+    if (this.pending)
+      this.pending.controller.abort(new AppError('SIGNIN_CANCELLED', 'A new sign-in replaced this one.'));
     const pca = this.client();
     const controller = new AbortController();
     const timeoutMs = o.timeoutMs ?? 5 * 60_000;
     const timer = setTimeout(
-      () => controller.abort(new AppError('SIGNIN_CANCELLED', `Sign-in did not finish within ${Math.round(timeoutMs / 1000)} seconds; try again.`, { reason: 'timeout' })),
+      () =>
+        controller.abort(
+          new AppError(
+            'SIGNIN_CANCELLED',
+            `Sign-in did not finish within ${Math.round(timeoutMs / 1000)} seconds; try again.`,
+            { reason: 'timeout' },
+          ),
+        ),
       timeoutMs,
     );
-    const onOuterAbort = () => controller.abort(new AppError('SIGNIN_CANCELLED', 'Sign-in was cancelled.', { reason: 'cancelled' }));
+    const onOuterAbort = () =>
+      controller.abort(new AppError('SIGNIN_CANCELLED', 'Sign-in was cancelled.', { reason: 'cancelled' }));
     if (o.signal?.aborted) onOuterAbort();
     o.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
@@ -167,7 +191,8 @@ export class CloudAuth {
         if (!result?.account) throw new AppError('AZURE', 'Sign-in returned no account.');
         // One signed-in account at a time: a sign-in as someone else replaces the previous account's tokens.
         const cache = pca.getTokenCache();
-        for (const a of await cache.getAllAccounts()) if (a.homeAccountId !== result.account.homeAccountId) await cache.removeAccount(a);
+        for (const a of await cache.getAllAccounts())
+          if (a.homeAccountId !== result.account.homeAccountId) await cache.removeAccount(a);
         this.account = result.account;
         this.expiredReason = null;
         this.opts.onChange?.('signedIn');
@@ -206,11 +231,22 @@ export class CloudAuth {
   /** Silent token from the cache, renewed with the refresh token when needed. Never interactive. */
   async getToken(kind: TokenKind, o: { forceRefresh?: boolean; signal?: AbortSignal } = {}): Promise<AccessToken> {
     const account = await this.currentAccount();
-    if (!account) throw new AppError('SIGNIN_REQUIRED', `Not signed in to ${this.cloud.displayName}. Sign in to continue.`, { cloud: this.cloud.name });
+    if (!account)
+      throw new AppError('SIGNIN_REQUIRED', `Not signed in to ${this.cloud.displayName}. Sign in to continue.`, {
+        cloud: this.cloud.name,
+      });
     try {
-      const r = await this.client().acquireTokenSilent({ account, scopes: [this.scopeFor(kind)], forceRefresh: o.forceRefresh ?? false });
+      const r = await this.client().acquireTokenSilent({
+        account,
+        scopes: [this.scopeFor(kind)],
+        forceRefresh: o.forceRefresh ?? false,
+      });
       if (!r?.accessToken) throw new AppError('SIGNIN_REQUIRED', 'No token was returned; sign in again.');
-      return { token: r.accessToken, expiresOnTimestamp: (r.expiresOn ?? new Date(Date.now() + 60_000)).getTime(), tokenType: 'Bearer' };
+      return {
+        token: r.accessToken,
+        expiresOnTimestamp: (r.expiresOn ?? new Date(Date.now() + 60_000)).getTime(),
+        tokenType: 'Bearer',
+      };
     } catch (err) {
       const mapped = mapMsalError(err, this.cloud);
       if (mapped.code === 'SIGNIN_REQUIRED') {
@@ -242,10 +278,21 @@ async function releaseLoopback(authUrl: string): Promise<void> {
     return;
   }
   if (!state || (redirect.hostname !== 'localhost' && redirect.hostname !== '127.0.0.1')) return;
-  const body = new URLSearchParams({ error: 'access_denied', error_description: 'Cancelled in the Offline Backup Console', state }).toString();
+  const body = new URLSearchParams({
+    error: 'access_denied',
+    error_description: 'Cancelled in the Offline Backup Console',
+    state,
+  }).toString();
   await new Promise<void>((resolve) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port: Number(redirect.port), path: '/', method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }, timeout: 5000 },
+      {
+        host: '127.0.0.1',
+        port: Number(redirect.port),
+        path: '/',
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
+        timeout: 5000,
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve());
@@ -263,9 +310,24 @@ export function mapMsalError(err: unknown, cloud: CloudDefinition): AppError {
   const code = e.errorCode ?? '';
   const msg = (e.errorMessage || e.message || String(err)).split('\n')[0].slice(0, 400);
   if (err instanceof InteractionRequiredAuthError || SIGNIN_ERRORS.has(code) || SIGNIN_ERRORS.has(e.subError ?? ''))
-    return new AppError('SIGNIN_REQUIRED', `Your sign-in to ${cloud.displayName} has expired or was revoked (${code || 'interaction required'}). Sign in again to continue.`, { cloud: cloud.name, msalCode: code });
-  if (code === 'access_denied') return new AppError('SIGNIN_CANCELLED', `Sign-in was refused or cancelled: ${msg}`, { msalCode: code });
-  if (code === 'network_error' || code === 'endpoints_resolution_error' || /ECONNREFUSED|ENOTFOUND|certificate|self.signed/i.test(msg))
-    return new AppError('NETWORK', `Cannot reach the sign-in service ${cloud.authorityHost}: ${msg}`, { cloud: cloud.name, msalCode: code });
-  return new AppError('AZURE', `Sign-in failed (${code || e.name || 'error'}): ${msg}`, { cloud: cloud.name, msalCode: code });
+    return new AppError(
+      'SIGNIN_REQUIRED',
+      `Your sign-in to ${cloud.displayName} has expired or was revoked (${code || 'interaction required'}). Sign in again to continue.`,
+      { cloud: cloud.name, msalCode: code },
+    );
+  if (code === 'access_denied')
+    return new AppError('SIGNIN_CANCELLED', `Sign-in was refused or cancelled: ${msg}`, { msalCode: code });
+  if (
+    code === 'network_error' ||
+    code === 'endpoints_resolution_error' ||
+    /ECONNREFUSED|ENOTFOUND|certificate|self.signed/i.test(msg)
+  )
+    return new AppError('NETWORK', `Cannot reach the sign-in service ${cloud.authorityHost}: ${msg}`, {
+      cloud: cloud.name,
+      msalCode: code,
+    });
+  return new AppError('AZURE', `Sign-in failed (${code || e.name || 'error'}): ${msg}`, {
+    cloud: cloud.name,
+    msalCode: code,
+  });
 }

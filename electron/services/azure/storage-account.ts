@@ -49,28 +49,56 @@ export function pipelineOn(http: HttpClient, credential: StorageSharedKeyCredent
 }
 
 /** Reads the account's blob endpoint and keys; `why` ends the permission message ("Verifying imported data", …). */
-export async function openStorageAccount(access: StorageAccess, ref: StorageAccountRef, why: string): Promise<OpenedAccount> {
+export async function openStorageAccount(
+  access: StorageAccess,
+  ref: StorageAccountRef,
+  why: string,
+): Promise<OpenedAccount> {
   const sa = access.storage(ref.subscriptionId).storageAccounts;
   let endpoint: string | undefined;
   try {
     endpoint = (await sa.getProperties(ref.resourceGroup, ref.accountName)).primaryEndpoints?.blob;
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw new AppError('AZURE', `Storage account ${ref.accountName} (resource group ${ref.resourceGroup}) could not be read: ${azureMessage(err)}`, { accountName: ref.accountName });
+    throw new AppError(
+      'AZURE',
+      `Storage account ${ref.accountName} (resource group ${ref.resourceGroup}) could not be read: ${azureMessage(err)}`,
+      { accountName: ref.accountName },
+    );
   }
-  if (!endpoint) throw new AppError('AZURE', `Storage account ${ref.accountName} reports no blob endpoint.`, { accountName: ref.accountName });
+  if (!endpoint)
+    throw new AppError('AZURE', `Storage account ${ref.accountName} reports no blob endpoint.`, {
+      accountName: ref.accountName,
+    });
   let keys: Array<{ name: string; value: string }>;
   try {
-    keys = ((await sa.listKeys(ref.resourceGroup, ref.accountName)).keys ?? []).flatMap((k, i) => (k.value ? [{ name: k.keyName ?? `key${i + 1}`, value: k.value }] : []));
+    keys = ((await sa.listKeys(ref.resourceGroup, ref.accountName)).keys ?? []).flatMap((k, i) =>
+      k.value ? [{ name: k.keyName ?? `key${i + 1}`, value: k.value }] : [],
+    );
   } catch (err) {
     if (err instanceof AppError) throw err;
     const status = (err as { statusCode?: number }).statusCode;
     if (status === 403)
-      throw new AppError('PERMISSION_DENIED', `Reading the keys of storage account ${ref.accountName} was refused. ${why} needs the "listKeys" permission on the account (roles Contributor or Storage Account Key Operator Service Role).`, { accountName: ref.accountName });
-    throw new AppError('AZURE', `Listing the keys of storage account ${ref.accountName} failed: ${azureMessage(err)}`, { accountName: ref.accountName });
+      throw new AppError(
+        'PERMISSION_DENIED',
+        `Reading the keys of storage account ${ref.accountName} was refused. ${why} needs the "listKeys" permission on the account (roles Contributor or Storage Account Key Operator Service Role).`,
+        { accountName: ref.accountName },
+      );
+    throw new AppError('AZURE', `Listing the keys of storage account ${ref.accountName} failed: ${azureMessage(err)}`, {
+      accountName: ref.accountName,
+    });
   }
-  if (!keys.length) throw new AppError('AZURE', `Storage account ${ref.accountName} returned no access key.`, { accountName: ref.accountName });
+  if (!keys.length)
+    throw new AppError('AZURE', `Storage account ${ref.accountName} returned no access key.`, {
+      accountName: ref.accountName,
+    });
   const url = endpoint;
   const pipeline = () => pipelineOn(access.http, new StorageSharedKeyCredential(ref.accountName, keys[0].value));
-  return { accountName: ref.accountName, endpoint: url, keys, pipeline, service: () => new BlobServiceClient(url, pipeline()) };
+  return {
+    accountName: ref.accountName,
+    endpoint: url,
+    keys,
+    pipeline,
+    service: () => new BlobServiceClient(url, pipeline()),
+  };
 }

@@ -38,14 +38,25 @@ export function accountScope(sb: SandboxHandle, account: string, rg = 'backup-rg
 }
 
 /** An app with this machine's certificate, its service principal and its record in `<dataDir>/azure/entra/`. */
-export async function createTestApp(sb: SandboxHandle, dataDir: string, opts: { storageAccounts?: string[] } = {}): Promise<TestApp> {
+export async function createTestApp(
+  sb: SandboxHandle,
+  dataDir: string,
+  opts: { storageAccounts?: string[] } = {},
+): Promise<TestApp> {
   const owner = sb.users[0];
   const graphToken = await mintToken(sb, owner, { audience: sb.graphUrl });
-  const graph = (path: string, method = 'GET', body?: unknown) => sbRequest(`${sb.graphUrl}/v1.0${path}`, { method, body, token: graphToken, ca: sb.caCertPem });
-  const arm = async (path: string, method = 'GET', body?: unknown) => sbRequest(`${sb.armUrl}${path}`, { method, body, token: await mintToken(sb, owner), ca: sb.caCertPem });
+  const graph = (path: string, method = 'GET', body?: unknown) =>
+    sbRequest(`${sb.graphUrl}/v1.0${path}`, { method, body, token: graphToken, ca: sb.caCertPem });
+  const arm = async (path: string, method = 'GET', body?: unknown) =>
+    sbRequest(`${sb.armUrl}${path}`, { method, body, token: await mintToken(sb, owner), ca: sb.caCertPem });
   const cert = await createLocalCertificate('test');
   const keyId = randomUUID();
-  const app = (await graph('/applications', 'POST', { displayName: `${APP_NAME_PREFIX}${owner.objectId}`, keyCredentials: [{ keyId, type: 'AsymmetricX509Cert', usage: 'Verify', key: cert.certDerBase64 }] })).json;
+  const app = (
+    await graph('/applications', 'POST', {
+      displayName: `${APP_NAME_PREFIX}${owner.objectId}`,
+      keyCredentials: [{ keyId, type: 'AsymmetricX509Cert', usage: 'Verify', key: cert.certDerBase64 }],
+    })
+  ).json;
   const sp = (await graph('/servicePrincipals', 'POST', { appId: app.appId })).json;
   const protector = new FileKeyProtector(join(dataDir, 'azure', 'secrets.key'));
   const record: EntraCredentialRecord = {
@@ -60,7 +71,9 @@ export async function createTestApp(sb: SandboxHandle, dataDir: string, opts: { 
     protectedPrivateKey: (await protector.protect(Buffer.from(cert.privateKeyPem))).toString('base64'),
     registered: true,
     createdAt: new Date().toISOString(),
-    ...(opts.storageAccounts ? { storageAccounts: opts.storageAccounts.map((a) => `${sb.subscriptionId}/${a}`.toLowerCase()) } : {}),
+    ...(opts.storageAccounts
+      ? { storageAccounts: opts.storageAccounts.map((a) => `${sb.subscriptionId}/${a}`.toLowerCase()) }
+      : {}),
   };
   await writeJsonAtomic(credentialRecordPath(dataDir, sb.cloud.name, owner.objectId), record, 0o600);
   return {
@@ -71,14 +84,25 @@ export async function createTestApp(sb: SandboxHandle, dataDir: string, opts: { 
     protector,
     async grant(role, scope) {
       const name = randomUUID();
-      const r = await arm(`${scope}/providers/Microsoft.Authorization/roleAssignments/${name}?api-version=2022-04-01`, 'PUT', {
-        properties: { roleDefinitionId: `/subscriptions/${sb.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLE[role]}`, principalId: sp.id, principalType: 'ServicePrincipal' },
-      });
+      const r = await arm(
+        `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}?api-version=2022-04-01`,
+        'PUT',
+        {
+          properties: {
+            roleDefinitionId: `/subscriptions/${sb.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLE[role]}`,
+            principalId: sp.id,
+            principalType: 'ServicePrincipal',
+          },
+        },
+      );
       if (r.status !== 201) throw new Error(`role assignment failed: ${r.status} ${r.text}`);
       return name;
     },
     async revoke(assignment, scope) {
-      const r = await arm(`${scope}/providers/Microsoft.Authorization/roleAssignments/${assignment}?api-version=2022-04-01`, 'DELETE');
+      const r = await arm(
+        `${scope}/providers/Microsoft.Authorization/roleAssignments/${assignment}?api-version=2022-04-01`,
+        'DELETE',
+      );
       if (r.status !== 200) throw new Error(`role removal failed: ${r.status} ${r.text}`);
     },
     async removeCertificates() {

@@ -20,7 +20,9 @@ export interface AzureTestEnv {
   as: { user: SignInUser | null; opened: string[] };
   /** Every ARM request the product sent and the sandbox's answer, in order (for the swagger oracle, test-swagger.ts). */
   exchanges: Exchange[];
-  service(opts?: Partial<AzureServiceOptions> & { dataDir?: string }): Promise<AzureService & { dataDir: string; events: AuthStatus[] }>;
+  service(
+    opts?: Partial<AzureServiceOptions> & { dataDir?: string },
+  ): Promise<AzureService & { dataDir: string; events: AuthStatus[] }>;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,10 @@ export async function startAzureTestEnv(o: StartSandboxOptions = {}): Promise<Az
     exchanges.push(ex);
     o.onArmExchange?.(ex);
   };
-  const [sb, browser] = await Promise.all([startSandbox({ registrationDelayMs: 0, ...o, onArmExchange }), launchSignInBrowser()]);
+  const [sb, browser] = await Promise.all([
+    startSandbox({ registrationDelayMs: 0, ...o, onArmExchange }),
+    launchSignInBrowser(),
+  ]);
   const dirs: string[] = [];
   const services: AzureService[] = [];
   const as: AzureTestEnv['as'] = { user: sb.users[0], opened: [] };

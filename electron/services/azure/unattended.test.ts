@@ -37,7 +37,8 @@ beforeAll(async () => {
     req.on('data', (c) => (raw += c));
     req.on('end', async () => {
       const url = req.url ?? '';
-      const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      const json = (status: number, body: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       if (url.startsWith(`/${tenant}/v2.0/.well-known/openid-configuration`)) {
         return json(200, {
           issuer: `${origin}/${tenant}/v2.0`,
@@ -54,7 +55,12 @@ beforeAll(async () => {
         const header = decodeProtectedHeader(assertion) as Record<string, unknown>;
         try {
           const key = await importX509(cert.certPem, String(header.alg));
-          const { payload } = await jwtVerify(assertion, key, { audience: `${origin}/${tenant}/oauth2/v2.0/token`, issuer: appId, subject: appId, clockTolerance: 300 /* Entra allows 5 min skew */ });
+          const { payload } = await jwtVerify(assertion, key, {
+            audience: `${origin}/${tenant}/oauth2/v2.0/token`,
+            issuer: appId,
+            subject: appId,
+            clockTolerance: 300 /* Entra allows 5 min skew */,
+          });
           seen.push({ header, claims: payload, scope: form.get('scope') ?? '' });
           return json(200, { token_type: 'Bearer', expires_in: 3600, access_token: 'app-token-for-arm' });
         } catch (err) {
@@ -77,7 +83,15 @@ afterAll(async () => {
 });
 
 async function setup(registered = true) {
-  const cloud = { ...AZURE_PUBLIC, name: 'T', authorityHost: origin, tenant, knownAuthorities: [new URL(origin).host], caCertPem, armEndpoint: 'https://management.example' };
+  const cloud = {
+    ...AZURE_PUBLIC,
+    name: 'T',
+    authorityHost: origin,
+    tenant,
+    knownAuthorities: [new URL(origin).host],
+    caCertPem,
+    armEndpoint: 'https://management.example',
+  };
   const protector = new FileKeyProtector(join(dir, 'k.key'));
   const record: EntraCredentialRecord = {
     cloud: 'T',
@@ -113,7 +127,10 @@ describe('unattended application credential', () => {
     const o2 = await setup();
     const f = new FileKeyProtector(join(dir, 'k.key'));
     o2.record.protectedPrivateKey = (await f.protect(Buffer.from(other.privateKeyPem))).toString('base64');
-    await expect((await appCredential(o2)).getToken([])).rejects.toMatchObject({ code: 'SIGNIN_REQUIRED', message: expect.stringMatching(/run Schedule Backup again and its Entra step/) });
+    await expect((await appCredential(o2)).getToken([])).rejects.toMatchObject({
+      code: 'SIGNIN_REQUIRED',
+      message: expect.stringMatching(/run Schedule Backup again and its Entra step/),
+    });
     o.http.dispose();
     o2.http.dispose();
   });

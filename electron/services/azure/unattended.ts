@@ -11,7 +11,12 @@ import { ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import type { CloudDefinition } from '../../../shared/clouds.ts';
 import { AppError } from '../../../shared/errors.ts';
-import { credentialRecordPath, loadCredentialRecord, unprotectPrivateKey, type EntraCredentialRecord } from './entra-app.ts';
+import {
+  credentialRecordPath,
+  loadCredentialRecord,
+  unprotectPrivateKey,
+  type EntraCredentialRecord,
+} from './entra-app.ts';
 import type { CloudHttp } from './http.ts';
 import type { Protector } from './protector.ts';
 
@@ -28,19 +33,30 @@ export function storageScopeOf(cloud: CloudDefinition): string {
 }
 
 const scopeOf = (cloud: CloudDefinition, resource: 'arm' | 'graph' | 'storage') =>
-  resource === 'arm' ? `${cloud.armEndpoint}/.default` : resource === 'graph' ? `${cloud.graphEndpoint}/.default` : storageScopeOf(cloud);
+  resource === 'arm'
+    ? `${cloud.armEndpoint}/.default`
+    : resource === 'graph'
+      ? `${cloud.graphEndpoint}/.default`
+      : storageScopeOf(cloud);
 
 /** A TokenCredential for the application (ARM scope of the cloud by default; `graph` for Graph, `storage` for blob data). */
-export async function appCredential(o: UnattendedOptions, resource: 'arm' | 'graph' | 'storage' = 'arm'): Promise<TokenCredential> {
+export async function appCredential(
+  o: UnattendedOptions,
+  resource: 'arm' | 'graph' | 'storage' = 'arm',
+): Promise<TokenCredential> {
   const { cloud, record } = o;
   if (!record.registered)
-    throw new AppError('CONFLICT', `This machine's certificate for ${record.appId} was never added to the application; run the Entra step again first.`, { appId: record.appId });
+    throw new AppError(
+      'CONFLICT',
+      `This machine's certificate for ${record.appId} was never added to the application; run the Entra step again first.`,
+      { appId: record.appId },
+    );
   const privateKey = await unprotectPrivateKey(record, o.protector).catch((err: unknown) => {
     throw new AppError(
       'SIGNIN_REQUIRED',
       `This machine's certificate key for the ${record.appId} application cannot be opened here (${(err as Error).message}). ` +
         'It was saved by another program or user (the desktop app keeps it in the system key store, which `obc agent` cannot read); ' +
-        'run Schedule Backup\'s Entra step from the program that runs the schedules, or give a container SAS URL instead.',
+        "run Schedule Backup's Entra step from the program that runs the schedules, or give a container SAS URL instead.",
       { appId: record.appId },
     );
   });
@@ -52,7 +68,10 @@ export async function appCredential(o: UnattendedOptions, resource: 'arm' | 'gra
       ...(cloud.knownAuthorities?.length ? { knownAuthorities: cloud.knownAuthorities } : {}),
       clientCertificate: { thumbprintSha256, privateKey, x5c: record.certPem },
     },
-    system: { networkClient: o.http.msalNetworkModule(), loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => undefined } },
+    system: {
+      networkClient: o.http.msalNetworkModule(),
+      loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => undefined },
+    },
   });
   const scope = scopeOf(cloud, resource);
   return {
@@ -60,14 +79,18 @@ export async function appCredential(o: UnattendedOptions, resource: 'arm' | 'gra
       try {
         const r = await cca.acquireTokenByClientCredential({ scopes: [scope] });
         if (!r?.accessToken) throw new Error('no access token returned');
-        return { token: r.accessToken, expiresOnTimestamp: (r.expiresOn ?? new Date(Date.now() + 60_000)).getTime(), tokenType: 'Bearer' };
+        return {
+          token: r.accessToken,
+          expiresOnTimestamp: (r.expiresOn ?? new Date(Date.now() + 60_000)).getTime(),
+          tokenType: 'Bearer',
+        };
       } catch (err) {
         if (err instanceof AppError) throw err;
         const e = err as { errorCode?: string; errorMessage?: string; message?: string };
         throw new AppError(
           'SIGNIN_REQUIRED',
           `The ${record.appId} application could not sign in with this machine's certificate (thumbprint ${record.thumbprint}; ${e.errorCode || 'error'}: ${(e.errorMessage || e.message || '').split('\n')[0]}). ` +
-            'The certificate may have been removed from the application or expired: run Schedule Backup again and its Entra step (signed in as an owner of the application) to add this machine\'s certificate again, or give a container SAS URL instead.',
+            "The certificate may have been removed from the application or expired: run Schedule Backup again and its Entra step (signed in as an owner of the application) to add this machine's certificate again, or give a container SAS URL instead.",
           { appId: record.appId, thumbprint: record.thumbprint },
         );
       }
@@ -80,7 +103,12 @@ export async function appCredential(o: UnattendedOptions, resource: 'arm' | 'gra
  * granted on that account (ensureEntraApp notes it), else the only registered record of the cloud. Null when this
  * machine has none; an error naming the candidates when several could be meant.
  */
-export async function findAppRecord(dataDir: string, cloudName: string, subscriptionId: string, account: string): Promise<EntraCredentialRecord | null> {
+export async function findAppRecord(
+  dataDir: string,
+  cloudName: string,
+  subscriptionId: string,
+  account: string,
+): Promise<EntraCredentialRecord | null> {
   const dir = dirname(credentialRecordPath(dataDir, cloudName, 'x'));
   const prefix = `${cloudName.replace(/[^A-Za-z0-9_-]/g, '_')}-`;
   const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {

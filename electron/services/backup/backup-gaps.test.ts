@@ -35,27 +35,51 @@ describe('Back Up Now: retainUntil, usePolicyPassphrase, checkPassphrase', () =>
     await writeFile(join(src, 'a.txt'), 'alpha');
     const stagingLocation = join(dir, 'staging');
     const check = (passphrase?: string) =>
-      backupHandlers['backup:checkPassphrase'](backupInvoke['backup:checkPassphrase'].req.parse({ stagingLocation, job: 'gap-job', ...(passphrase ? { passphrase } : { usePolicyPassphrase: true }) }), ctx);
+      backupHandlers['backup:checkPassphrase'](
+        backupInvoke['backup:checkPassphrase'].req.parse({
+          stagingLocation,
+          job: 'gap-job',
+          ...(passphrase ? { passphrase } : { usePolicyPassphrase: true }),
+        }),
+        ctx,
+      );
     expect(await check('anything at all here')).toEqual({ ok: true, exists: false });
 
-    const req = backupInvoke['backup:start'].req.parse({ items: [src], stagingLocation, job: { name: 'gap-job' }, usePolicyPassphrase: true, retainUntil: '2031-02-28' });
+    const req = backupInvoke['backup:start'].req.parse({
+      items: [src],
+      stagingLocation,
+      job: { name: 'gap-job' },
+      usePolicyPassphrase: true,
+      retainUntil: '2031-02-28',
+    });
     const snap = await tasks.waitFor((await backupHandlers['backup:start'](req, ctx)).taskId);
     expect(snap.status, snap.error?.message).toBe('succeeded');
     const seed = seedSchema.parse(JSON.parse(await readFile(join(stagingLocation, 'gap-job', 'seed.json'), 'utf8')));
     expect(seed.retainUntil).toBe('2031-02-28');
-    expect(await backupHandlers['backup:jobs']({ stagingLocation }, ctx)).toMatchObject([{ jobName: 'gap-job', retainUntil: '2031-02-28' }]);
+    expect(await backupHandlers['backup:jobs']({ stagingLocation }, ctx)).toMatchObject([
+      { jobName: 'gap-job', retainUntil: '2031-02-28' },
+    ]);
 
     expect(await check(PASS)).toEqual({ ok: true, exists: true });
     expect(await check()).toEqual({ ok: true, exists: true });
     await expect(check('not the passphrase at all')).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
 
-    const v = await tasks.waitFor((await backupHandlers['backup:verify']({ stagingLocation, job: 'gap-job', usePolicyPassphrase: true }, ctx)).taskId);
+    const v = await tasks.waitFor(
+      (await backupHandlers['backup:verify']({ stagingLocation, job: 'gap-job', usePolicyPassphrase: true }, ctx))
+        .taskId,
+    );
     expect(v.status).toBe('succeeded');
-    const listing = await backupHandlers['recover:list']({ stagingLocation, job: 'gap-job', usePolicyPassphrase: true }, ctx);
+    const listing = await backupHandlers['recover:list'](
+      { stagingLocation, job: 'gap-job', usePolicyPassphrase: true },
+      ctx,
+    );
     expect(listing.children.length).toBe(1);
 
     stored = null;
-    await expect(check()).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/No passphrase is kept/) });
+    await expect(check()).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/No passphrase is kept/),
+    });
   });
 
   it('the contract: retainUntil must be a calendar date; a passphrase or usePolicyPassphrase, not both, not neither', () => {

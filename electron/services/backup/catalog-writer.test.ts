@@ -13,8 +13,21 @@ const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 const entry = fc.oneof(
-  fc.record({ path: fc.string(), type: fc.constant('dir' as const), size: fc.constant(0), mtimeMs: fc.double({ min: 0, max: 2e12, noNaN: true }), mode: fc.integer({ min: 0, max: 0o7777 }) }),
-  fc.record({ path: fc.string(), type: fc.constant('symlink' as const), size: fc.constant(0), mtimeMs: fc.double({ min: 0, max: 2e12, noNaN: true }), mode: fc.integer({ min: 0, max: 0o7777 }), target: fc.string() }),
+  fc.record({
+    path: fc.string(),
+    type: fc.constant('dir' as const),
+    size: fc.constant(0),
+    mtimeMs: fc.double({ min: 0, max: 2e12, noNaN: true }),
+    mode: fc.integer({ min: 0, max: 0o7777 }),
+  }),
+  fc.record({
+    path: fc.string(),
+    type: fc.constant('symlink' as const),
+    size: fc.constant(0),
+    mtimeMs: fc.double({ min: 0, max: 2e12, noNaN: true }),
+    mode: fc.integer({ min: 0, max: 0o7777 }),
+    target: fc.string(),
+  }),
   fc.record(
     {
       path: fc.string({ unit: 'binary' }),
@@ -30,7 +43,14 @@ const entry = fc.oneof(
     { requiredKeys: ['path', 'type', 'size', 'mtimeMs', 'mode', 'ctimeMs', 'ino', 'chunks'] },
   ),
 );
-const row = fc.tuple(fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex')), fc.nat(), fc.nat(), fc.nat(), fc.nat(), fc.integer({ min: 0, max: 1 }));
+const row = fc.tuple(
+  fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex')),
+  fc.nat(),
+  fc.nat(),
+  fc.nat(),
+  fc.nat(),
+  fc.integer({ min: 0, max: 1 }),
+);
 const catalog: fc.Arbitrary<Catalog> = fc.record({
   version: fc.constant(CATALOG_VERSION),
   jobName: fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
@@ -74,8 +94,27 @@ describe('the streamed catalog (catalog-writer.ts)', () => {
     const dir = await mkdtemp(join(tmpdir(), 'obc-catw-'));
     dirs.push(dir);
     const enc = randomBytes(32);
-    const entries = Array.from({ length: 20_000 }, (_, i) => ({ path: `home/ann/folder-${i % 97}/file-${i}.txt`, type: 'file' as const, size: i, mtimeMs: 1.7e12 + i / 3, mode: 0o644, ctimeMs: 1.7e12, ino: i, chunks: [i] }));
-    const c: Catalog = { version: CATALOG_VERSION, jobName: 'big', createdAt: new Date(0).toISOString(), sourceMachine: 'm', items: ['/home/ann'], entries, chunks: [], packs: [], skipped: [] };
+    const entries = Array.from({ length: 20_000 }, (_, i) => ({
+      path: `home/ann/folder-${i % 97}/file-${i}.txt`,
+      type: 'file' as const,
+      size: i,
+      mtimeMs: 1.7e12 + i / 3,
+      mode: 0o644,
+      ctimeMs: 1.7e12,
+      ino: i,
+      chunks: [i],
+    }));
+    const c: Catalog = {
+      version: CATALOG_VERSION,
+      jobName: 'big',
+      createdAt: new Date(0).toISOString(),
+      sourceMachine: 'm',
+      items: ['/home/ann'],
+      entries,
+      chunks: [],
+      packs: [],
+      skipped: [],
+    };
     const pieces = [...textOf(c)];
     expect(pieces.length).toBeGreaterThan(4);
     const path = join(dir, 'catalog.bin');

@@ -26,7 +26,13 @@ export function* catalogText(
   packs: Catalog['packs'],
   skipped: Catalog['skipped'],
 ): Generator<string> {
-  const h: CatalogHead = { version: head.version, jobName: head.jobName, createdAt: head.createdAt, sourceMachine: head.sourceMachine, items: head.items };
+  const h: CatalogHead = {
+    version: head.version,
+    jobName: head.jobName,
+    createdAt: head.createdAt,
+    sourceMachine: head.sourceMachine,
+    items: head.items,
+  };
   let text = JSON.stringify(h).slice(0, -1) + ',"entries":[';
   const list = function* (items: Iterable<unknown>): Generator<string> {
     let first = true;
@@ -55,7 +61,12 @@ export function* catalogText(
  * format is unchanged. The file is then read back: its header must be the one written and the bytes after it must
  * hash to what was written. Returns its length and SHA-256 (for seed.json).
  */
-export async function writeCatalogFile(path: string, enc: Buffer, job: string, text: Iterable<string>): Promise<{ length: number; sha256: string }> {
+export async function writeCatalogFile(
+  path: string,
+  enc: Buffer,
+  job: string,
+  text: Iterable<string>,
+): Promise<{ length: number; sha256: string }> {
   const header = Buffer.alloc(16);
   const body = createHash('sha256');
   let length = 0;
@@ -71,9 +82,11 @@ export async function writeCatalogFile(path: string, enc: Buffer, job: string, t
     cipher.setAAD(catalogAad(job));
     await put(nonce);
     await pipeline(
-      Readable.from((function* () {
-        for (const t of text) yield Buffer.from(t, 'utf8');
-      })()),
+      Readable.from(
+        (function* () {
+          for (const t of text) yield Buffer.from(t, 'utf8');
+        })(),
+      ),
       createZstdCompress(),
       async (compressed: AsyncIterable<Buffer>) => {
         for await (const z of compressed) await put(cipher.update(z));
@@ -82,7 +95,11 @@ export async function writeCatalogFile(path: string, enc: Buffer, job: string, t
     await put(cipher.final());
     await put(cipher.getAuthTag());
     const sealedLength = pos - 16;
-    if (sealedLength > 0xffffffff) throw new AppError('INTERNAL', `The catalog of job "${job}" is over 4 GiB sealed, more than its format can hold.`);
+    if (sealedLength > 0xffffffff)
+      throw new AppError(
+        'INTERNAL',
+        `The catalog of job "${job}" is over 4 GiB sealed, more than its format can hold.`,
+      );
     length = padTo512(pos);
     if (length > pos) await put(Buffer.alloc(length - pos));
     CATALOG_MAGIC.copy(header, 0);
@@ -97,7 +114,7 @@ export async function writeCatalogFile(path: string, enc: Buffer, job: string, t
 }
 
 async function writeAll(fh: FileHandle, b: Buffer, at: number): Promise<void> {
-  for (let done = 0; done < b.length; ) done += (await fh.write(b, done, b.length - done, at + done)).bytesWritten;
+  for (let done = 0; done < b.length;) done += (await fh.write(b, done, b.length - done, at + done)).bytesWritten;
 }
 
 /** A file read back in 1 MiB pieces: its length, first 16 bytes, SHA-256 of the bytes after them and of all. */

@@ -41,7 +41,14 @@ const entrySchema = z.object({
 export type CatalogEntry = z.infer<typeof entrySchema>;
 
 /** [id hex, pack number, offset, sealed length, raw length, flag] */
-const chunkRowSchema = z.tuple([z.string().regex(/^[0-9a-f]{64}$/), z.number().int(), z.number().int(), z.number().int(), z.number().int(), z.number().int()]);
+const chunkRowSchema = z.tuple([
+  z.string().regex(/^[0-9a-f]{64}$/),
+  z.number().int(),
+  z.number().int(),
+  z.number().int(),
+  z.number().int(),
+  z.number().int(),
+]);
 export type ChunkRow = z.infer<typeof chunkRowSchema>;
 
 export const catalogSchema = z.object({
@@ -71,7 +78,10 @@ export function encodeCatalog(enc: Buffer, cat: Catalog): Buffer {
 }
 
 export function decodeCatalog(enc: Buffer, job: string, bytes: Buffer): Catalog {
-  const fail = (why: string) => new AppError('CORRUPT_DATA', `The catalog of job "${job}" (${CATALOG_PATH}) is damaged: ${why}.`, { path: CATALOG_PATH });
+  const fail = (why: string) =>
+    new AppError('CORRUPT_DATA', `The catalog of job "${job}" (${CATALOG_PATH}) is damaged: ${why}.`, {
+      path: CATALOG_PATH,
+    });
   if (bytes.length < 16 || !bytes.subarray(0, 8).equals(MAGIC)) throw fail('bad header');
   const len = bytes.readUInt32BE(8);
   if (16 + len > bytes.length) throw fail('truncated');
@@ -84,7 +94,13 @@ export function decodeCatalog(enc: Buffer, job: string, bytes: Buffer): Catalog 
     throw fail(`cannot be decoded (${(err as Error).message})`);
   }
   const r = catalogSchema.safeParse(parsed);
-  if (!r.success) throw fail(r.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!r.success)
+    throw fail(
+      r.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; '),
+    );
   return r.data.version === 1 ? upgradeV1(r.data) : r.data;
 }
 
@@ -97,6 +113,10 @@ function upgradeV1(cat: Catalog): Catalog {
   return {
     ...cat,
     version: CATALOG_VERSION,
-    entries: cat.entries.map((e) => ({ ...e, path: escapeName(e.path), ...(e.target !== undefined ? { target: escapeName(e.target) } : {}) })),
+    entries: cat.entries.map((e) => ({
+      ...e,
+      path: escapeName(e.path),
+      ...(e.target !== undefined ? { target: escapeName(e.target) } : {}),
+    })),
   };
 }

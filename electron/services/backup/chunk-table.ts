@@ -49,7 +49,13 @@ export class ChunkTable {
   }
 
   at(slot: number): ChunkLoc {
-    return { pack: this.pack[slot], offset: this.offset[slot], length: this.length[slot], rawLength: this.rawLength[slot], flag: this.flag[slot] };
+    return {
+      pack: this.pack[slot],
+      offset: this.offset[slot],
+      length: this.length[slot],
+      rawLength: this.rawLength[slot],
+      flag: this.flag[slot],
+    };
   }
 
   /** Records (or replaces) a chunk's location; returns its slot. */

@@ -158,7 +158,10 @@ function zeroCut(window: number, eof: boolean): { len: number; id: Buffer } {
 async function processPiece(p: WorkPiece, buf: Buffer): Promise<void> {
   let fd: number;
   try {
-    fd = openSync(typeof p.path === 'string' ? p.path : Buffer.from(p.path.buffer, p.path.byteOffset, p.path.byteLength), 'r');
+    fd = openSync(
+      typeof p.path === 'string' ? p.path : Buffer.from(p.path.buffer, p.path.byteOffset, p.path.byteLength),
+      'r',
+    );
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     batch.push({ kind: 'error', piece: p.piece, code: e.code ?? 'EIO', message: e.message });
@@ -218,7 +221,8 @@ async function processPiece(p: WorkPiece, buf: Buffer): Promise<void> {
       if (sinceGc >= 16 << 20 && collect) {
         sinceGc = 0;
         // Every 16th time, V8's "last resort" collection, which also gives the isolate's free pages back.
-        if (++gcs % 16 === 0) (collect as unknown as (o: object) => void)({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+        if (++gcs % 16 === 0)
+          (collect as unknown as (o: object) => void)({ type: 'major', execution: 'sync', flavor: 'last-resort' });
         else collect();
       }
       cur += len;
@@ -232,7 +236,11 @@ async function processPiece(p: WorkPiece, buf: Buffer): Promise<void> {
   } finally {
     closeSync(fd);
   }
-  batch.push(changed ? { kind: 'done', piece: p.piece, bytes: total, changed: true } : { kind: 'done', piece: p.piece, bytes: total });
+  batch.push(
+    changed
+      ? { kind: 'done', piece: p.piece, bytes: total, changed: true }
+      : { kind: 'done', piece: p.piece, bytes: total },
+  );
 }
 
 async function run(): Promise<void> {
@@ -257,10 +265,13 @@ port.on('message', (m: ToWorker) => {
     level = m.level;
     ring = Buffer.from(m.ring);
     credit = ring.length;
-    for (let o = 0; o + 32 <= m.known.length; o += 32) known.add(Buffer.from(m.known.subarray(o, o + 32)).toString('latin1'));
+    for (let o = 0; o + 32 <= m.known.length; o += 32)
+      known.add(Buffer.from(m.known.subarray(o, o + 32)).toString('latin1'));
   } else if (m.type === 'unit') {
     queue.push(m.pieces);
-    void run().catch((err: unknown) => port.postMessage({ type: 'fatal', message: (err as Error).message } satisfies FromWorker));
+    void run().catch((err: unknown) =>
+      port.postMessage({ type: 'fatal', message: (err as Error).message } satisfies FromWorker),
+    );
   } else if (m.type === 'credit') {
     credit += m.bytes;
     const w = wake;

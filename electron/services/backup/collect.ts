@@ -22,5 +22,10 @@ export const collectGarbage: (() => void) | null = (() => {
  * the RSS stays at the heap's high-water mark for the rest of the run. Null when the runtime exposes no gc.
  */
 export const releaseMemory: (() => void) | null = collectGarbage
-  ? () => (collectGarbage as unknown as (o: { type: string; execution: string; flavor: string }) => void)({ type: 'major', execution: 'sync', flavor: 'last-resort' })
+  ? () =>
+      (collectGarbage as unknown as (o: { type: string; execution: string; flavor: string }) => void)({
+        type: 'major',
+        execution: 'sync',
+        flavor: 'last-resort',
+      })
   : null;

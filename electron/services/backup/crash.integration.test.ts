@@ -24,9 +24,17 @@ interface Run {
 }
 
 /** Runs the CLI; `killWhen` sees each JSON line and may ask for a SIGKILL from outside. */
-function cli(args: string[], env: Record<string, string> = {}, killWhen?: (line: Record<string, unknown>) => boolean, onChild?: (c: ReturnType<typeof spawn>) => void): Promise<Run> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+  killWhen?: (line: Record<string, unknown>) => boolean,
+  onChild?: (c: ReturnType<typeof spawn>) => void,
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     onChild?.(child);
     let stdout = '';
     let stderr = '';
@@ -51,7 +59,20 @@ describe('Back Up Now survives kill -9 (CLI child process)', () => {
     const pf = join(dir, 'pass.txt');
     await writeFile(pf, PASS + '\n');
     const stagingLocation = join(dir, 'staging');
-    const args = ['backup', '--items', src, '--staging', stagingLocation, '--job', 'crash-job', '--passphrase-file', pf, '--pack-size', String(1 << 20), '--json'];
+    const args = [
+      'backup',
+      '--items',
+      src,
+      '--staging',
+      stagingLocation,
+      '--job',
+      'crash-job',
+      '--passphrase-file',
+      pf,
+      '--pack-size',
+      String(1 << 20),
+      '--json',
+    ];
     const jobDir = join(stagingLocation, 'crash-job');
 
     const k1 = await cli(args, { OBC_TEST_KILL_AT: 'seed' });
@@ -94,7 +115,17 @@ describe('Back Up Now survives kill -9 (CLI child process)', () => {
     const v = await cli(['verify', '--staging', stagingLocation, '--job', 'crash-job', '--passphrase-file', pf]);
     expect(v.code).toBe(0);
     const out = join(dir, 'out');
-    const r = await cli(['restore', '--staging', stagingLocation, '--job', 'crash-job', '--passphrase-file', pf, '--to', out]);
+    const r = await cli([
+      'restore',
+      '--staging',
+      stagingLocation,
+      '--job',
+      'crash-job',
+      '--passphrase-file',
+      pf,
+      '--to',
+      out,
+    ]);
     expect(r.code).toBe(0);
     expect(await diffTrees(src, join(out, catalogPathOf(src)), { mtimes: true })).toEqual([]);
 
@@ -111,12 +142,47 @@ describe('Back Up Now survives kill -9 (CLI child process)', () => {
     const pf = join(dir, 'pass.txt');
     await writeFile(pf, PASS);
     const stagingLocation = join(dir, 'staging');
-    expect((await cli(['backup', '--items', src, '--staging', stagingLocation, '--job', 'Bad_Name', '--passphrase-file', pf])).code).toBe(2);
+    expect(
+      (
+        await cli([
+          'backup',
+          '--items',
+          src,
+          '--staging',
+          stagingLocation,
+          '--job',
+          'Bad_Name',
+          '--passphrase-file',
+          pf,
+        ])
+      ).code,
+    ).toBe(2);
     expect((await cli(['backup', '--staging', stagingLocation])).code).toBe(2);
-    const missingPf = await cli(['backup', '--items', src, '--staging', stagingLocation, '--job', 'job-x', '--passphrase-file', join(dir, 'nope')]);
+    const missingPf = await cli([
+      'backup',
+      '--items',
+      src,
+      '--staging',
+      stagingLocation,
+      '--job',
+      'job-x',
+      '--passphrase-file',
+      join(dir, 'nope'),
+    ]);
     expect(missingPf.code).toBe(2);
     expect(missingPf.stderr).toContain(join(dir, 'nope'));
-    const warn = await cli(['backup', '--items', src, join(dir, 'missing-item'), '--staging', stagingLocation, '--job', 'job-x', '--passphrase-file', pf]);
+    const warn = await cli([
+      'backup',
+      '--items',
+      src,
+      join(dir, 'missing-item'),
+      '--staging',
+      stagingLocation,
+      '--job',
+      'job-x',
+      '--passphrase-file',
+      pf,
+    ]);
     expect(warn.code).toBe(3);
     expect(warn.stdout).toContain(`skipped: ${join(dir, 'missing-item')}: vanished during the scan`);
     const bad = join(dir, 'bad.txt');

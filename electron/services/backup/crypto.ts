@@ -32,11 +32,20 @@ export function assertPassphrase(passphrase: string): void {
 export async function deriveKeys(passphrase: string, salt: Buffer, params: KdfParams): Promise<JobKeys> {
   // Every caller is held to the caps (shared/kdf-limits.ts) before scrypt allocates anything.
   const bad = kdfCostProblems(params);
-  if (bad.length) throw new AppError('CORRUPT_DATA', `The key parameters are out of bounds: ${bad.join('; ')}.`, { N: params.N, r: params.r, p: params.p });
+  if (bad.length)
+    throw new AppError('CORRUPT_DATA', `The key parameters are out of bounds: ${bad.join('; ')}.`, {
+      N: params.N,
+      r: params.r,
+      p: params.p,
+    });
   const maxmem = 128 * params.N * params.r * params.p + 32 * 1024 * 1024;
   const out = await new Promise<Buffer>((resolve, reject) =>
-    scrypt(Buffer.from(passphrase, 'latin1'), salt, 64, { N: params.N, r: params.r, p: params.p, maxmem }, (err, key) =>
-      err ? reject(err) : resolve(key),
+    scrypt(
+      Buffer.from(passphrase, 'latin1'),
+      salt,
+      64,
+      { N: params.N, r: params.r, p: params.p, maxmem },
+      (err, key) => (err ? reject(err) : resolve(key)),
     ),
   );
   return { enc: out.subarray(0, 32), mac: out.subarray(32, 64) };
@@ -64,7 +73,8 @@ const SLICE = 64 * 1024;
  */
 export function sealInto(key: Buffer, plaintext: Uint8Array, aad: Uint8Array, into?: Buffer): Buffer {
   const out = into ?? Buffer.allocUnsafeSlow(plaintext.length + SEAL_OVERHEAD);
-  if (out.length !== plaintext.length + SEAL_OVERHEAD) throw new RangeError('sealInto: output buffer has the wrong length');
+  if (out.length !== plaintext.length + SEAL_OVERHEAD)
+    throw new RangeError('sealInto: output buffer has the wrong length');
   const nonce = randomBytes(NONCE_LEN);
   nonce.copy(out, 0);
   const c = createCipheriv('aes-256-gcm', key, nonce);
@@ -136,7 +146,10 @@ export interface SeedCrypto {
   keyCheck: string;
 }
 
-export async function newJobCrypto(passphrase: string, params: KdfParams = DEFAULT_KDF): Promise<{ keys: JobKeys; crypto: SeedCrypto }> {
+export async function newJobCrypto(
+  passphrase: string,
+  params: KdfParams = DEFAULT_KDF,
+): Promise<{ keys: JobKeys; crypto: SeedCrypto }> {
   assertPassphrase(passphrase);
   const salt = newSalt();
   const keys = await deriveKeys(passphrase, salt, params);
@@ -147,17 +160,32 @@ export async function newJobCrypto(passphrase: string, params: KdfParams = DEFAU
  * Derives the job keys and checks them against seed.json before anything else is read. `where` names the file the
  * parameters come from (seed.json, a disk's copy, the container's descriptor) in the messages.
  */
-export async function unlockJob(passphrase: string, crypto: SeedCrypto, jobName: string, where = 'seed.json'): Promise<JobKeys> {
+export async function unlockJob(
+  passphrase: string,
+  crypto: SeedCrypto,
+  jobName: string,
+  where = 'seed.json',
+): Promise<JobKeys> {
   const bad = kdfProblems(crypto);
   if (bad.length) {
-    throw new AppError('CORRUPT_DATA', `The key parameters of backup job "${jobName}" in ${where} are out of bounds, so the file has been altered or damaged: ${bad.join('; ')}. Nothing was derived.`, {
-      job: jobName,
-      path: where,
-    });
+    throw new AppError(
+      'CORRUPT_DATA',
+      `The key parameters of backup job "${jobName}" in ${where} are out of bounds, so the file has been altered or damaged: ${bad.join('; ')}. Nothing was derived.`,
+      {
+        job: jobName,
+        path: where,
+      },
+    );
   }
-  const keys = await deriveKeys(passphrase, Buffer.from(crypto.salt, 'base64'), { N: crypto.N, r: crypto.r, p: crypto.p });
+  const keys = await deriveKeys(passphrase, Buffer.from(crypto.salt, 'base64'), {
+    N: crypto.N,
+    r: crypto.r,
+    p: crypto.p,
+  });
   if (!keyCheckMatches(keys, crypto.keyCheck)) {
-    throw new AppError('WRONG_PASSPHRASE', `The passphrase does not match the one used for backup job "${jobName}".`, { job: jobName });
+    throw new AppError('WRONG_PASSPHRASE', `The passphrase does not match the one used for backup job "${jobName}".`, {
+      job: jobName,
+    });
   }
   return keys;
 }

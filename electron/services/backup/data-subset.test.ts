@@ -6,7 +6,8 @@ describe('--read-data-subset', () => {
     expect(parseDataSubset('10%')).toEqual({ percent: 10 });
     expect(parseDataSubset('2.5%')).toEqual({ percent: 2.5 });
     expect(parseDataSubset('2/5')).toEqual({ n: 2, m: 5 });
-    for (const bad of ['0%', '101%', '0/3', '4/3', '1/0', 'half', '']) expect(() => parseDataSubset(bad), bad).toThrow(/--read-data-subset/);
+    for (const bad of ['0%', '101%', '0/3', '4/3', '1/0', 'half', ''])
+      expect(() => parseDataSubset(bad), bad).toThrow(/--read-data-subset/);
   });
 
   it('slices 1/M … M/M read every pack exactly once', () => {

@@ -20,7 +20,11 @@ export function parseDataSubset(text: string): DataSubset {
     const m = Number(frac[2]);
     if (m >= 1 && n >= 1 && n <= m) return { n, m };
   }
-  throw new AppError('VALIDATION', `--read-data-subset ${text}: give a percentage (10%) or a slice N/M with 1 ≤ N ≤ M (2/5).`, { field: 'readDataSubset' });
+  throw new AppError(
+    'VALIDATION',
+    `--read-data-subset ${text}: give a percentage (10%) or a slice N/M with 1 ≤ N ≤ M (2/5).`,
+    { field: 'readDataSubset' },
+  );
 }
 
 /** Which of `count` packs to read (indexes in the order verify lists them); `random` in [0, 1). */

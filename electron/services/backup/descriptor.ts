@@ -13,7 +13,14 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
 import { canonicalJson } from '../../../shared/canonical-json.ts';
-import { SEED_FORMAT, SEED_FORMAT_VERSION, seedCryptoSchema, seedFileSchema, type SeedDescriptor, type SeedFile } from '../../../shared/staging.ts';
+import {
+  SEED_FORMAT,
+  SEED_FORMAT_VERSION,
+  seedCryptoSchema,
+  seedFileSchema,
+  type SeedDescriptor,
+  type SeedFile,
+} from '../../../shared/staging.ts';
 import { CATALOG_PATH } from './catalog.ts';
 import { backupIdOf } from './identity.ts';
 
@@ -35,7 +42,13 @@ export const descriptorSchema = z.object({
   storageAccount: z.string().optional(),
   container: z.string().optional(),
   crypto: seedCryptoSchema,
-  totals: z.object({ files: z.number().int().nonnegative(), bytes: z.number().nonnegative(), storedBytes: z.number().nonnegative(), chunks: z.number().int().nonnegative(), skipped: z.number().int().nonnegative() }),
+  totals: z.object({
+    files: z.number().int().nonnegative(),
+    bytes: z.number().nonnegative(),
+    storedBytes: z.number().nonnegative(),
+    chunks: z.number().int().nonnegative(),
+    skipped: z.number().int().nonnegative(),
+  }),
   catalog: seedFileSchema,
   packs: z.array(seedFileSchema),
   sum: z.string().regex(/^[0-9a-f]{64}$/),
@@ -50,7 +63,8 @@ const sumOf = (raw: object): string => {
 /** The descriptor of a complete seed whose files are the packs and the catalog (the descriptor not yet among them). */
 export function descriptorFor(seed: SeedDescriptor, files: SeedFile[]): JobDescriptor {
   const catalog = files.find((f) => f.path === CATALOG_PATH);
-  if (!catalog) throw new AppError('INTERNAL', `The descriptor of job ${seed.jobName} needs ${CATALOG_PATH} among the files.`);
+  if (!catalog)
+    throw new AppError('INTERNAL', `The descriptor of job ${seed.jobName} needs ${CATALOG_PATH} among the files.`);
   const body = {
     format: DESCRIPTOR_FORMAT,
     formatVersion: 1 as const,
@@ -83,7 +97,8 @@ export function decodeDescriptor(bytes: Buffer, where: string): JobDescriptor {
   const fail = (why: string): never => {
     throw new AppError('CORRUPT_DATA', `The job descriptor ${where} ${why}.`, { path: where });
   };
-  if (bytes.length > DESCRIPTOR_MAX_BYTES) fail(`is ${bytes.length} bytes long, above the ${DESCRIPTOR_MAX_BYTES}-byte limit`);
+  if (bytes.length > DESCRIPTOR_MAX_BYTES)
+    fail(`is ${bytes.length} bytes long, above the ${DESCRIPTOR_MAX_BYTES}-byte limit`);
   let raw: unknown;
   try {
     raw = JSON.parse(bytes.toString('utf8'));
@@ -94,11 +109,21 @@ export function decodeDescriptor(bytes: Buffer, where: string): JobDescriptor {
   const sum = (raw as { sum?: unknown }).sum;
   if (typeof sum !== 'string') fail('carries no checksum');
   const want = sumOf(raw as object);
-  if (sum !== want) fail(`fails its own checksum (recorded ${String(sum).slice(0, 12)}…, content gives ${want.slice(0, 12)}…): it was altered or damaged after it was written`);
+  if (sum !== want)
+    fail(
+      `fails its own checksum (recorded ${String(sum).slice(0, 12)}…, content gives ${want.slice(0, 12)}…): it was altered or damaged after it was written`,
+    );
   const r = descriptorSchema.safeParse(raw);
-  if (!r.success) fail(`is damaged: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    fail(
+      `is damaged: ${r.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ')}`,
+    );
   const d = r.data!;
-  if (d.backupId !== backupIdOf(d.crypto.salt, d.catalog.sha256)) fail(`names backup ${d.backupId}, which is not the identity of its own salt and catalog`);
+  if (d.backupId !== backupIdOf(d.crypto.salt, d.catalog.sha256))
+    fail(`names backup ${d.backupId}, which is not the identity of its own salt and catalog`);
   return d;
 }
 
@@ -113,7 +138,11 @@ export function seedFromDescriptor(d: JobDescriptor, self: Buffer): SeedDescript
     completedAt: d.completedAt,
     ...(d.retainUntil ? { retainUntil: d.retainUntil } : {}),
     totals: d.totals,
-    files: [...d.packs, d.catalog, { path: DESCRIPTOR_PATH, length: self.length, sha256: createHash('sha256').update(self).digest('hex') }],
+    files: [
+      ...d.packs,
+      d.catalog,
+      { path: DESCRIPTOR_PATH, length: self.length, sha256: createHash('sha256').update(self).digest('hex') },
+    ],
   });
 }
 

@@ -28,7 +28,9 @@ const bomSchema = z.object({
   jobName: z.string(),
   /** The backup the disk's files belong to (absent on disks prepared before it was recorded). */
   backup: z.object({ id: z.string(), completedAt: z.string().optional() }).optional(),
-  entries: z.array(z.object({ filePath: z.string(), blobPath: z.string(), length: z.number().int().nonnegative(), md5: z.string() })),
+  entries: z.array(
+    z.object({ filePath: z.string(), blobPath: z.string(), length: z.number().int().nonnegative(), md5: z.string() }),
+  ),
 });
 
 export interface PreparedDisk {
@@ -39,7 +41,11 @@ export interface PreparedDisk {
   backup?: { id: string; completedAt?: string };
 }
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /** The disk root for a given folder: the root itself, or a folder below it (`obc-session-1`, `obc-session-1/<job>`). */
 async function diskRoot(given: string): Promise<string> {
@@ -50,19 +56,33 @@ async function diskRoot(given: string): Promise<string> {
     if (up === p) break;
     p = up;
   }
-  if (!(await exists(given))) throw new AppError('NOT_FOUND', `Disk folder ${given} does not exist (is the disk attached?).`, { path: given });
-  throw new AppError('NOT_FOUND', `${given} is not a prepared disk: ${DISK_LAYOUT.bomFile} is missing at its root. Give the folder (drive root) Disk Prep wrote to.`, { path: given });
+  if (!(await exists(given)))
+    throw new AppError('NOT_FOUND', `Disk folder ${given} does not exist (is the disk attached?).`, { path: given });
+  throw new AppError(
+    'NOT_FOUND',
+    `${given} is not a prepared disk: ${DISK_LAYOUT.bomFile} is missing at its root. Give the folder (drive root) Disk Prep wrote to.`,
+    { path: given },
+  );
 }
 
 /** Reads a disk's BOM and keeps the entries of `job`. */
 export async function readPreparedDisk(given: string, job: string): Promise<PreparedDisk> {
   const root = await diskRoot(given);
   const bom = await readJsonStrict(join(root, DISK_LAYOUT.bomFile), bomSchema, `Bill of materials of disk ${root}`);
-  if (bom.jobName !== job) throw new AppError('CONFLICT', `Disk ${bom.driveId} (${root}) holds job "${bom.jobName}", not "${job}".`, { path: root, job: bom.jobName });
+  if (bom.jobName !== job)
+    throw new AppError('CONFLICT', `Disk ${bom.driveId} (${root}) holds job "${bom.jobName}", not "${job}".`, {
+      path: root,
+      job: bom.jobName,
+    });
   const prefix = `\\${DISK_LAYOUT.sessionDir}\\${job}\\`;
   const files = new Map<string, number>();
   for (const e of bom.entries) {
-    if (!e.filePath.startsWith(prefix)) throw new AppError('CORRUPT_DATA', `${DISK_LAYOUT.bomFile} on disk ${bom.driveId} (${root}) lists ${e.filePath}, outside ${prefix}.`, { path: root });
+    if (!e.filePath.startsWith(prefix))
+      throw new AppError(
+        'CORRUPT_DATA',
+        `${DISK_LAYOUT.bomFile} on disk ${bom.driveId} (${root}) lists ${e.filePath}, outside ${prefix}.`,
+        { path: root },
+      );
     files.set(e.filePath.slice(prefix.length).split('\\').join('/'), e.length);
   }
   return { root, driveId: bom.driveId, files, ...(bom.backup ? { backup: bom.backup } : {}) };
@@ -110,7 +130,11 @@ export class DiskPackSource implements PackSource {
  * hold), else a disk's copy of seed.json (`obc-seed.json`), else the staging folder's — each only if it is the backup
  * the disks were prepared for.
  */
-async function findSeed(disks: PreparedDisk[], job: string, stagingLocation?: string): Promise<{ text: string; seed: SeedDescriptor; from: string }> {
+async function findSeed(
+  disks: PreparedDisk[],
+  job: string,
+  stagingLocation?: string,
+): Promise<{ text: string; seed: SeedDescriptor; from: string }> {
   const want = disks.find((d) => d.backup)?.backup;
   const problems: string[] = [];
   const candidates: Array<() => Promise<{ seed: SeedDescriptor; from: string } | null>> = [];
@@ -122,7 +146,10 @@ async function findSeed(disks: PreparedDisk[], job: string, stagingLocation?: st
       return b && { seed: seedFromDescriptor(decodeDescriptor(b, p), b), from: p };
     });
   }
-  for (const p of [...disks.map((d) => join(d.root, DISK_LAYOUT.seedFile)), ...(stagingLocation ? [join(resolve(stagingLocation), job, SEED_FILE)] : [])]) {
+  for (const p of [
+    ...disks.map((d) => join(d.root, DISK_LAYOUT.seedFile)),
+    ...(stagingLocation ? [join(resolve(stagingLocation), job, SEED_FILE)] : []),
+  ]) {
     candidates.push(async () => {
       const text = await readFile(p, 'utf8').catch(() => null);
       if (text === null) return null;
@@ -142,7 +169,10 @@ async function findSeed(disks: PreparedDisk[], job: string, stagingLocation?: st
     if (!found) continue;
     const id = identityOf(found.seed);
     if (found.seed.jobName !== job) problems.push(`${found.from} belongs to job "${found.seed.jobName}"`);
-    else if (want && id?.id !== want.id) problems.push(`${found.from} describes ${id ? describeBackup(id) : 'an unfinished backup'}, but the disks hold ${describeBackup(want)}`);
+    else if (want && id?.id !== want.id)
+      problems.push(
+        `${found.from} describes ${id ? describeBackup(id) : 'an unfinished backup'}, but the disks hold ${describeBackup(want)}`,
+      );
     else return { text: JSON.stringify(found.seed), seed: found.seed, from: found.from };
   }
   throw new AppError(
@@ -157,15 +187,25 @@ function assertOneBackup(disks: PreparedDisk[], job: string): void {
   const by = new Map<string, PreparedDisk[]>();
   for (const d of disks) if (d.backup) by.set(d.backup.id, [...(by.get(d.backup.id) ?? []), d]);
   if (by.size < 2) return;
-  const parts = [...by.values()].map((ds) => `${ds.map((d) => d.driveId).join(', ')} hold${ds.length === 1 ? 's' : ''} ${describeBackup(ds[0].backup!)}`);
-  throw new AppError('CONFLICT', `The disks given hold different backups of job "${job}": ${parts.join('; ')}. Give only the disks prepared for one backup (the latest Disk Prep run).`, { job });
+  const parts = [...by.values()].map(
+    (ds) => `${ds.map((d) => d.driveId).join(', ')} hold${ds.length === 1 ? 's' : ''} ${describeBackup(ds[0].backup!)}`,
+  );
+  throw new AppError(
+    'CONFLICT',
+    `The disks given hold different backups of job "${job}": ${parts.join('; ')}. Give only the disks prepared for one backup (the latest Disk Prep run).`,
+    { job },
+  );
 }
 
 /**
  * Opens the given disks for `job`: every file seed.json lists must be on one of them, with its size. Missing files
  * are named (first 20), so the admin knows which disk is still to attach.
  */
-export async function openDiskSource(o: { disks: string[]; job: string; stagingLocation?: string }): Promise<DiskPackSource> {
+export async function openDiskSource(o: {
+  disks: string[];
+  job: string;
+  stagingLocation?: string;
+}): Promise<DiskPackSource> {
   const disks: PreparedDisk[] = [];
   for (const g of o.disks) {
     const d = await readPreparedDisk(g, o.job);
@@ -183,14 +223,27 @@ export async function openDiskSource(o: { disks: string[]; job: string; stagingL
       missing.push(f.path);
       continue;
     }
-    const size = await stat(join(holder.root, DISK_LAYOUT.sessionDir, o.job, ...f.path.split('/'))).then((s) => s.size, () => -1);
+    const size = await stat(join(holder.root, DISK_LAYOUT.sessionDir, o.job, ...f.path.split('/'))).then(
+      (s) => s.size,
+      () => -1,
+    );
     if (size < 0) missing.push(`${f.path} (listed on disk ${holder.driveId}, but absent)`);
-    else if (size !== f.length || holder.files.get(f.path) !== f.length) wrongSize.push(`${f.path} on disk ${holder.driveId}: ${size} bytes, expected ${f.length}`);
+    else if (size !== f.length || holder.files.get(f.path) !== f.length)
+      wrongSize.push(`${f.path} on disk ${holder.driveId}: ${size} bytes, expected ${f.length}`);
   }
   if (missing.length)
-    throw new AppError('NOT_FOUND', `${missing.length} file(s) of job "${o.job}" are on none of the given disks: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', …' : ''}. Attach and give every disk of the job.`, {
-      missing: missing.slice(0, 100),
-    });
-  if (wrongSize.length) throw new AppError('CORRUPT_DATA', `${wrongSize.length} file(s) of job "${o.job}" have the wrong size: ${wrongSize.slice(0, 20).join('; ')}.`, { wrongSize: wrongSize.slice(0, 100) });
+    throw new AppError(
+      'NOT_FOUND',
+      `${missing.length} file(s) of job "${o.job}" are on none of the given disks: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', …' : ''}. Attach and give every disk of the job.`,
+      {
+        missing: missing.slice(0, 100),
+      },
+    );
+  if (wrongSize.length)
+    throw new AppError(
+      'CORRUPT_DATA',
+      `${wrongSize.length} file(s) of job "${o.job}" have the wrong size: ${wrongSize.slice(0, 20).join('; ')}.`,
+      { wrongSize: wrongSize.slice(0, 100) },
+    );
   return src;
 }

@@ -42,7 +42,10 @@ async function hardCaseTree(root: string): Promise<void> {
   const big = rnd(9 << 20);
   await writeFile(join(root, 'random.bin'), big);
   await writeFile(join(root, 'nested/copy-of-random.bin'), big);
-  await writeFile(join(root, 'text.log'), Array.from({ length: 200_000 }, (_, i) => `line ${i} of a compressible log\n`).join(''));
+  await writeFile(
+    join(root, 'text.log'),
+    Array.from({ length: 200_000 }, (_, i) => `line ${i} of a compressible log\n`).join(''),
+  );
   await symlink('text.log', join(root, 'link-to-log'));
   await symlink('/nonexistent/target', join(root, 'dangling-link'));
   await chmod(join(root, 'nested/deeper/deepest/small.txt'), 0o640);
@@ -70,7 +73,8 @@ describe('backup engine round trip', () => {
     }
     expect(seed.files.map((f) => f.path)).toContain(CATALOG_PATH);
     // The catalog and the packs hold no plain text of the source.
-    for (const f of seed.files) expect((await readFile(join(dir, 'staging', 'job-a', f.path))).includes('compressible log')).toBe(false);
+    for (const f of seed.files)
+      expect((await readFile(join(dir, 'staging', 'job-a', f.path))).includes('compressible log')).toBe(false);
 
     const report = await verifyJob(new StagingFolderSource(join(dir, 'staging', 'job-a')), PASS);
     expect(report).toMatchObject({ ok: true, damagedPacks: [], damagedFiles: [] });
@@ -92,16 +96,35 @@ describe('backup engine round trip', () => {
   it('applies exclusions: folder with subfolders, folder without subfolders, file patterns', async () => {
     const src = join(dir, 'src');
     for (const d of ['keep/sub', 'skipall/sub', 'filesonly/sub']) await mkdir(join(src, d), { recursive: true });
-    for (const f of ['keep/a.txt', 'keep/song.MP3', 'keep/sub/b.txt', 'skipall/c.txt', 'skipall/sub/d.txt', 'filesonly/e.txt', 'filesonly/sub/f.txt']) await writeFile(join(src, f), f);
+    for (const f of [
+      'keep/a.txt',
+      'keep/song.MP3',
+      'keep/sub/b.txt',
+      'skipall/c.txt',
+      'skipall/sub/d.txt',
+      'filesonly/e.txt',
+      'filesonly/sub/f.txt',
+    ])
+      await writeFile(join(src, f), f);
     await runBackup(
       opts({
         items: [src],
-        exclusions: { folders: [{ path: join(src, 'skipall'), subfolders: true }, { path: join(src, 'filesonly'), subfolders: false }], patterns: ['*.mp3'] },
+        exclusions: {
+          folders: [
+            { path: join(src, 'skipall'), subfolders: true },
+            { path: join(src, 'filesonly'), subfolders: false },
+          ],
+          patterns: ['*.mp3'],
+        },
       }),
     );
     const reader = await openStagingJob(join(dir, 'staging'), 'job-a', PASS);
     const base = catalogPathOf(src);
-    const files = reader.entries().filter((e) => e.type === 'file').map((e) => e.path.slice(base.length + 1)).sort();
+    const files = reader
+      .entries()
+      .filter((e) => e.type === 'file')
+      .map((e) => e.path.slice(base.length + 1))
+      .sort();
     expect(files).toEqual(['filesonly/sub/f.txt', 'keep/a.txt', 'keep/sub/b.txt']);
   });
 
@@ -167,13 +190,19 @@ describe('backup engine refusals and failures', () => {
     await mkdir(src);
     await writeFile(join(src, 'f.txt'), 'x');
     await runBackup(opts({ items: [src] }));
-    await expect(openStagingJob(join(dir, 'staging'), 'job-a', 'this is the wrong passphrase')).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
-    await expect(verifyJob(new StagingFolderSource(join(dir, 'staging', 'job-a')), 'this is the wrong passphrase')).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    await expect(openStagingJob(join(dir, 'staging'), 'job-a', 'this is the wrong passphrase')).rejects.toMatchObject({
+      code: 'WRONG_PASSPHRASE',
+    });
+    await expect(
+      verifyJob(new StagingFolderSource(join(dir, 'staging', 'job-a')), 'this is the wrong passphrase'),
+    ).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
   });
 
   it('refuses a passphrase that breaks the rule and an invalid job name', async () => {
     await expect(runBackup(opts({ items: [dir], passphrase: 'short' }))).rejects.toMatchObject({ code: 'VALIDATION' });
-    await expect(runBackup(opts({ items: [dir], job: { name: 'Bad_Name' } }))).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(runBackup(opts({ items: [dir], job: { name: 'Bad_Name' } }))).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
   });
 
   it('refuses a staging location that is too small before writing anything, with the numbers', async () => {

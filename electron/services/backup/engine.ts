@@ -9,7 +9,16 @@ import { CATALOG_PATH, CATALOG_VERSION, type CatalogEntry } from './catalog.ts';
 import { catalogText, writeCatalogFile, type CatalogHead } from './catalog-writer.ts';
 import { DEFAULT_KDF, newJobCrypto, unlockJob, type JobKeys } from './crypto.ts';
 import { acquireJobLock } from './job-lock.ts';
-import { assertJobName, jobDirOf, readSeed, readState, writeSeed, writeState, STATE_FILE, type JobState } from './job-files.ts';
+import {
+  assertJobName,
+  jobDirOf,
+  readSeed,
+  readState,
+  writeSeed,
+  writeState,
+  STATE_FILE,
+  type JobState,
+} from './job-files.ts';
 import { readPackFileIndex } from './pack-format.ts';
 import { PackWriter } from './pack-writer.ts';
 import { freeSpace, scanTable, type SkippedItem } from './scan.ts';
@@ -26,14 +35,16 @@ import type { BackupOptions, BackupResult } from './types.ts';
 export const DEFAULT_PACK_SIZE = 64 << 20;
 
 /** Staging bytes needed for a source of `bytes` in `entries` entries (no compression assumed). */
-export const requiredBytesFor = (bytes: number, entries: number): number => Math.ceil(bytes * 1.01) + entries * 256 + (1 << 20);
+export const requiredBytesFor = (bytes: number, entries: number): number =>
+  Math.ceil(bytes * 1.01) + entries * 256 + (1 << 20);
 
 /**
  * Back Up Now: scan → space check → chunk/compress/seal in workers → packs → catalog → seed.json complete. On Windows
  * the items are read from volume snapshots (VSS), deleted afterwards; elsewhere the run says it reads live files.
  */
 export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
-  const snaps = opts.snapshots === false ? null : await openSnapshots(opts.items, opts.signal ? { signal: opts.signal } : {});
+  const snaps =
+    opts.snapshots === false ? null : await openSnapshots(opts.items, opts.signal ? { signal: opts.signal } : {});
   let result: BackupResult | undefined;
   try {
     result = await backUp(opts, snaps);
@@ -71,17 +82,39 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
 
   const meter = new ProgressMeter(opts.onProgress);
   meter.set({ phase: 'scanning' });
-  const scan = await scanTable(opts.items, opts.exclusions ?? {}, signal, (p) => meter.set({ filesScanned: p.files, bytesScanned: p.bytes, currentFile: p.current }), {
-    neverInclude: neverBackedUp(opts.stagingLocation, jobDir, opts.items),
-    ...(snaps?.readPath ? { readPath: snaps.readPath } : {}),
-  });
+  const scan = await scanTable(
+    opts.items,
+    opts.exclusions ?? {},
+    signal,
+    (p) => meter.set({ filesScanned: p.files, bytesScanned: p.bytes, currentFile: p.current }),
+    {
+      neverInclude: neverBackedUp(opts.stagingLocation, jobDir, opts.items),
+      ...(snaps?.readPath ? { readPath: snaps.readPath } : {}),
+    },
+  );
   // The entries live in a compact table (scan-table.ts), not as one object per file.
   const entries = scan.table;
-  const notes = [...(snaps?.notes ?? []), ...scan.excluded.map((x) => `${x} lies inside the items and is left out: a backup never contains its own staging location or job folder.`)];
+  const notes = [
+    ...(snaps?.notes ?? []),
+    ...scan.excluded.map(
+      (x) =>
+        `${x} lies inside the items and is left out: a backup never contains its own staging location or job folder.`,
+    ),
+  ];
   notes.forEach((n) => opts.onNote?.(n));
   const skipped: SkippedItem[] = [...scan.skipped];
   scan.skipped.forEach((s) => opts.onSkip?.(s));
-  meter.set({ phase: 'checking', filesScanned: scan.files, bytesScanned: scan.bytes, filesTotal: scan.files, bytesTotal: scan.bytes, skipped: skipped.length }, true);
+  meter.set(
+    {
+      phase: 'checking',
+      filesScanned: scan.files,
+      bytesScanned: scan.bytes,
+      filesTotal: scan.files,
+      bytesTotal: scan.bytes,
+      skipped: skipped.length,
+    },
+    true,
+  );
   signal?.throwIfAborted();
 
   // Space: what is already committed (resume) is on disk and will not be written again.
@@ -165,7 +198,14 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
         continue;
       }
       keep.add(p.path.slice('packs/'.length));
-      for (const e of idx.entries) w.stored.set(e.id.toString('hex'), { pack: p.n, offset: e.offset, length: e.length, rawLength: e.rawLength, flag: e.flag });
+      for (const e of idx.entries)
+        w.stored.set(e.id.toString('hex'), {
+          pack: p.n,
+          offset: e.offset,
+          length: e.length,
+          rawLength: e.rawLength,
+          flag: e.flag,
+        });
     }
     for (const name of await readdir(join(jobDir, 'packs')).catch(() => [] as string[])) {
       if (!keep.has(name)) await unlink(join(jobDir, 'packs', name)).catch(() => undefined);
@@ -192,9 +232,21 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
         yield e;
       }
     };
-    const head: CatalogHead = { version: CATALOG_VERSION, jobName, createdAt: seed.createdAt, sourceMachine: seed.sourceMachine, items: opts.items };
+    const head: CatalogHead = {
+      version: CATALOG_VERSION,
+      jobName,
+      createdAt: seed.createdAt,
+      sourceMachine: seed.sourceMachine,
+      items: opts.items,
+    };
     const packs = state.packs.map((p) => ({ n: p.n, path: p.path, length: p.length }));
-    const text = catalogText(head, counted(catalogEntryStream(entries, read, rows)), () => rows.rows(), packs, skipped.map((s) => ({ path: s.path, reason: s.reason })));
+    const text = catalogText(
+      head,
+      counted(catalogEntryStream(entries, read, rows)),
+      () => rows.rows(),
+      packs,
+      skipped.map((s) => ({ path: s.path, reason: s.reason })),
+    );
     const cat = await writeCatalogFile(join(jobDir, CATALOG_PATH), writerKeys.enc, jobName, text);
     await opts.testHook?.('catalog');
     const bytes = count.bytes;
@@ -203,9 +255,17 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
       state: 'complete',
       completedAt: new Date().toISOString(),
       ...(opts.retainUntil ? { retainUntil: opts.retainUntil } : {}),
-      totals: { files: count.files, bytes, storedBytes: state.packs.reduce((s, p) => s + p.length, 0) + cat.length, chunks: rows.count, skipped: skipped.length },
+      totals: {
+        files: count.files,
+        bytes,
+        storedBytes: state.packs.reduce((s, p) => s + p.length, 0) + cat.length,
+        chunks: rows.count,
+        skipped: skipped.length,
+      },
       files: [
-        ...[...state.packs].sort((a, b) => a.n - b.n).map((p) => ({ path: p.path, length: p.length, sha256: p.sha256 })),
+        ...[...state.packs]
+          .sort((a, b) => a.n - b.n)
+          .map((p) => ({ path: p.path, length: p.length, sha256: p.sha256 })),
         { path: CATALOG_PATH, length: cat.length, sha256: cat.sha256 },
       ],
     };
@@ -232,14 +292,20 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
       compressionSavedBytes: m.compressionSavedBytes,
       skipped,
       changedWhileRead: changed,
-      ...(since?.length ? { changedSinceInterruptedRun: since.slice(0, 200), changedSinceInterruptedRunCount: since.length } : {}),
+      ...(since?.length
+        ? { changedSinceInterruptedRun: since.slice(0, 200), changedSinceInterruptedRunCount: since.length }
+        : {}),
       notes,
       resumed,
       seconds: (Date.now() - t0) / 1000,
     };
   } catch (err) {
     await writer?.abandon();
-    if (signal?.aborted) throw new AppError('CANCELLED', `Back Up Now for job "${jobName}" was cancelled; run it again to resume from the last committed pack.`);
+    if (signal?.aborted)
+      throw new AppError(
+        'CANCELLED',
+        `Back Up Now for job "${jobName}" was cancelled; run it again to resume from the last committed pack.`,
+      );
     throw stagingWriteError(err, jobDir);
   } finally {
     await release();
@@ -250,7 +316,8 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
 async function writeDescriptor(jobDir: string, d: JobDescriptor): Promise<SeedFile> {
   const bytes = encodeDescriptor(d);
   await writeFileAtomic(join(jobDir, DESCRIPTOR_PATH), bytes);
-  if (!(await readFile(join(jobDir, DESCRIPTOR_PATH))).equals(bytes)) throw new AppError('IO', `The job descriptor ${join(jobDir, DESCRIPTOR_PATH)} did not read back intact.`);
+  if (!(await readFile(join(jobDir, DESCRIPTOR_PATH))).equals(bytes))
+    throw new AppError('IO', `The job descriptor ${join(jobDir, DESCRIPTOR_PATH)} did not read back intact.`);
   return { path: DESCRIPTOR_PATH, length: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
@@ -260,8 +327,26 @@ function stagingWriteError(err: unknown, jobDir: string): unknown {
   if (err instanceof AppError || typeof sys !== 'string' || !sys.startsWith('E')) return err;
   const what = (err as Error).message;
   const resume = 'Committed packs are kept: run Back Up Now again to resume from the last one.';
-  if (sys === 'ENOSPC') return new AppError('NO_SPACE', `The staging location ${jobDir} is full (${what}). Free up space there, then ${resume.charAt(0).toLowerCase()}${resume.slice(1)}`, { path: jobDir, errno: sys });
-  if (sys === 'EROFS' || sys === 'EACCES' || sys === 'EPERM') return new AppError('PERMISSION_DENIED', `The staging location ${jobDir} cannot be written (${sys === 'EROFS' ? 'read-only file system' : 'permission denied'}: ${what}). Make it writable again; ${resume}`, { path: jobDir, errno: sys });
-  if (sys === 'ENOENT' || sys === 'ENOTDIR') return new AppError('IO', `The staging folder ${jobDir} was removed or replaced while Back Up Now was writing it (${what}). Check the staging location, then run Back Up Now again.`, { path: jobDir, errno: sys });
-  return new AppError('IO', `Writing the staging folder ${jobDir} failed (${what}). ${resume}`, { path: jobDir, errno: sys });
+  if (sys === 'ENOSPC')
+    return new AppError(
+      'NO_SPACE',
+      `The staging location ${jobDir} is full (${what}). Free up space there, then ${resume.charAt(0).toLowerCase()}${resume.slice(1)}`,
+      { path: jobDir, errno: sys },
+    );
+  if (sys === 'EROFS' || sys === 'EACCES' || sys === 'EPERM')
+    return new AppError(
+      'PERMISSION_DENIED',
+      `The staging location ${jobDir} cannot be written (${sys === 'EROFS' ? 'read-only file system' : 'permission denied'}: ${what}). Make it writable again; ${resume}`,
+      { path: jobDir, errno: sys },
+    );
+  if (sys === 'ENOENT' || sys === 'ENOTDIR')
+    return new AppError(
+      'IO',
+      `The staging folder ${jobDir} was removed or replaced while Back Up Now was writing it (${what}). Check the staging location, then run Back Up Now again.`,
+      { path: jobDir, errno: sys },
+    );
+  return new AppError('IO', `Writing the staging folder ${jobDir} failed (${what}). ${resume}`, {
+    path: jobDir,
+    errno: sys,
+  });
 }

@@ -62,7 +62,13 @@ describe('compileExclusions', () => {
   });
 
   it('POSIX: paths compare exactly (case matters), patterns still ignore case', () => {
-    const px = compileExclusions({ folders: [{ path: '/srv/data/cache/', subfolders: true }], fileTypes: [{ folder: '/srv/data/music', pattern: '*.mp3', subfolders: true }] }, 'posix');
+    const px = compileExclusions(
+      {
+        folders: [{ path: '/srv/data/cache/', subfolders: true }],
+        fileTypes: [{ folder: '/srv/data/music', pattern: '*.mp3', subfolders: true }],
+      },
+      'posix',
+    );
     expect(px.dir('/srv/data/cache')).toBe(true);
     expect(px.dir('/srv/data/Cache')).toBe(false);
     expect(px.file('/srv/data/music/x.MP3')).toBe(true);
@@ -74,8 +80,12 @@ describe('compileExclusions', () => {
 describe('obc backup --exclude / --exclude-nonrecursive arguments', () => {
   it('a folder, a file type in a folder, a file type everywhere', () => {
     expect(parseExcludeArg('D:\\Temp', true)).toEqual({ folder: { path: 'D:\\Temp', subfolders: true } });
-    expect(parseExcludeArg('D:\\Data\\*.mp3', true)).toEqual({ fileType: { folder: 'D:\\Data', pattern: '*.mp3', subfolders: true } });
-    expect(parseExcludeArg('/srv/data/*.iso', false)).toEqual({ fileType: { folder: '/srv/data', pattern: '*.iso', subfolders: false } });
+    expect(parseExcludeArg('D:\\Data\\*.mp3', true)).toEqual({
+      fileType: { folder: 'D:\\Data', pattern: '*.mp3', subfolders: true },
+    });
+    expect(parseExcludeArg('/srv/data/*.iso', false)).toEqual({
+      fileType: { folder: '/srv/data', pattern: '*.iso', subfolders: false },
+    });
     expect(parseExcludeArg('*.tmp', true)).toEqual({ pattern: '*.tmp' });
     expect(exclusionsFromArgs(['*.tmp', '/srv/cache'], ['/srv/inbox'])).toEqual({
       folders: [
@@ -87,9 +97,15 @@ describe('obc backup --exclude / --exclude-nonrecursive arguments', () => {
     });
   });
   it('clear refusals', () => {
-    expect(() => parseExcludeArg('*.tmp', false)).toThrow('--exclude-nonrecursive *.tmp: a file type without a folder applies in every folder; give the folder too (for example /srv/data/*.tmp).');
-    expect(() => parseExcludeArg('music/*.mp3', true)).toThrow(/--exclude music\/\*\.mp3: File type pattern "music\/\*\.mp3" may not contain/);
-    expect(() => parseExcludeArg('/srv/*/cache/*.tmp', true)).toThrow('--exclude /srv/*/cache/*.tmp: only the last part may hold * or ?; folders are given in full.');
+    expect(() => parseExcludeArg('*.tmp', false)).toThrow(
+      '--exclude-nonrecursive *.tmp: a file type without a folder applies in every folder; give the folder too (for example /srv/data/*.tmp).',
+    );
+    expect(() => parseExcludeArg('music/*.mp3', true)).toThrow(
+      /--exclude music\/\*\.mp3: File type pattern "music\/\*\.mp3" may not contain/,
+    );
+    expect(() => parseExcludeArg('/srv/*/cache/*.tmp', true)).toThrow(
+      '--exclude /srv/*/cache/*.tmp: only the last part may hold * or ?; folders are given in full.',
+    );
     expect(() => parseExcludeArg('/srv/data/*', true)).toThrow(/would exclude every file/);
     expect(() => parseExcludeArg('', true)).toThrow(/File type pattern is required/);
   });
@@ -105,10 +121,19 @@ describe('the scan with exclusions agrees with find(1)', () => {
   it('on random trees and rules', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.uniqueArray(fc.tuple(fc.constantFrom('', ...DIRS), fc.constantFrom(...NAMES)), { minLength: 1, maxLength: 25 }),
+        fc.uniqueArray(fc.tuple(fc.constantFrom('', ...DIRS), fc.constantFrom(...NAMES)), {
+          minLength: 1,
+          maxLength: 25,
+        }),
         fc.record({
           folder: fc.option(fc.record({ dir: fc.constantFrom(...DIRS), subfolders: fc.boolean() })),
-          type: fc.option(fc.record({ dir: fc.constantFrom('', ...DIRS), pattern: fc.constantFrom('*.mp3', '*.iso', 'c.*', '?.txt'), subfolders: fc.boolean() })),
+          type: fc.option(
+            fc.record({
+              dir: fc.constantFrom('', ...DIRS),
+              pattern: fc.constantFrom('*.mp3', '*.iso', 'c.*', '?.txt'),
+              subfolders: fc.boolean(),
+            }),
+          ),
           everywhere: fc.option(fc.constantFrom('thumbs.db', '*.txt')),
         }),
         async (files, rule) => {
@@ -127,7 +152,18 @@ describe('the scan with exclusions agrees with find(1)', () => {
             if (rule.type) {
               const p = join(root, rule.type.dir);
               ex.fileTypes!.push({ folder: p, pattern: rule.type.pattern, subfolders: rule.type.subfolders });
-              find.push('(', '-path', `${p}/*`, ...(rule.type.subfolders ? [] : ['!', '-path', `${p}/*/*`]), '-type', 'f', '-iname', rule.type.pattern, ')', '-o');
+              find.push(
+                '(',
+                '-path',
+                `${p}/*`,
+                ...(rule.type.subfolders ? [] : ['!', '-path', `${p}/*/*`]),
+                '-type',
+                'f',
+                '-iname',
+                rule.type.pattern,
+                ')',
+                '-o',
+              );
             }
             if (rule.everywhere) {
               ex.patterns!.push(rule.everywhere);
@@ -136,7 +172,10 @@ describe('the scan with exclusions agrees with find(1)', () => {
             find.push('-type', 'f', '-print');
             const expected = execFileSync('find', find, { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
             const scan = await scanItems([root], ex);
-            const got = scan.entries.filter((e) => e.type === 'file').map((e) => e.abs).sort();
+            const got = scan.entries
+              .filter((e) => e.type === 'file')
+              .map((e) => e.abs)
+              .sort();
             expect(got).toEqual(expected);
           } finally {
             await rm(root, { recursive: true, force: true });

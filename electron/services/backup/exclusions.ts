@@ -12,7 +12,13 @@
  */
 import { posix, win32 } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
-import { checkFilePattern, checkPath, type ExclusionFolderRule, type Exclusions as PolicyExclusions, type FileTypeRule } from '../../../shared/policy.ts';
+import {
+  checkFilePattern,
+  checkPath,
+  type ExclusionFolderRule,
+  type Exclusions as PolicyExclusions,
+  type FileTypeRule,
+} from '../../../shared/policy.ts';
 
 export type FolderRule = ExclusionFolderRule;
 export type { FileTypeRule };
@@ -31,7 +37,8 @@ const hostFlavour = (): PathFlavour => (process.platform === 'win32' ? 'win32' :
 
 /** `*` any run of characters, `?` one character, case-insensitive; a trailing `.*` may match no extension. */
 export function globToRegExp(pattern: string): RegExp {
-  const body = (p: string) => [...p].map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+  const body = (p: string) =>
+    [...p].map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
   if (pattern.endsWith('.*') && pattern.length > 2) return new RegExp(`^${body(pattern.slice(0, -2))}(\\..*)?$`, 'is');
   return new RegExp(`^${body(pattern)}$`, 'is');
 }
@@ -45,7 +52,11 @@ export function compileExclusions(ex: Exclusions, flavour: PathFlavour = hostFla
   const under = (x: string, root: string) => x === root || x.startsWith(root.endsWith(p.sep) ? root : root + p.sep);
   const folders = (ex.folders ?? []).map((r) => ({ path: norm(r.path), subfolders: r.subfolders }));
   const everywhere = (ex.patterns ?? []).filter(Boolean).map(globToRegExp);
-  const typed = (ex.fileTypes ?? []).map((r) => ({ folder: norm(r.folder), re: globToRegExp(r.pattern), subfolders: r.subfolders }));
+  const typed = (ex.fileTypes ?? []).map((r) => ({
+    folder: norm(r.folder),
+    re: globToRegExp(r.pattern),
+    subfolders: r.subfolders,
+  }));
   return {
     dir: (abs) => {
       const d = norm(abs);
@@ -68,7 +79,10 @@ export function compileExclusions(ex: Exclusions, flavour: PathFlavour = hostFla
  * - a full path ending in a pattern with `*` or `?`: that file type in that folder (`D:\Data\*.mp3`);
  * - a bare pattern: that file type in every item (`*.tmp`; recursive only).
  */
-export function parseExcludeArg(arg: string, recursive: boolean): { folder: FolderRule } | { fileType: FileTypeRule } | { pattern: string } {
+export function parseExcludeArg(
+  arg: string,
+  recursive: boolean,
+): { folder: FolderRule } | { fileType: FileTypeRule } | { pattern: string } {
   const x = arg.trim();
   const flag = recursive ? '--exclude' : '--exclude-nonrecursive';
   const win = /^[A-Za-z]:[\\/]|^\\\\/.test(x);
@@ -77,7 +91,11 @@ export function parseExcludeArg(arg: string, recursive: boolean): { folder: Fold
     const m = checkFilePattern(x);
     if (m) throw new AppError('VALIDATION', `${flag} ${arg}: ${m}`, { arg });
     if (!recursive)
-      throw new AppError('VALIDATION', `${flag} ${arg}: a file type without a folder applies in every folder; give the folder too (for example /srv/data/${x}).`, { arg });
+      throw new AppError(
+        'VALIDATION',
+        `${flag} ${arg}: a file type without a folder applies in every folder; give the folder too (for example /srv/data/${x}).`,
+        { arg },
+      );
     return { pattern: x };
   }
   const base = p.basename(x);
@@ -85,7 +103,12 @@ export function parseExcludeArg(arg: string, recursive: boolean): { folder: Fold
     const folder = p.dirname(x);
     const m = checkPath(folder, 'Folder') ?? checkFilePattern(base);
     if (m) throw new AppError('VALIDATION', `${flag} ${arg}: ${m}`, { arg });
-    if (/[*?]/.test(folder)) throw new AppError('VALIDATION', `${flag} ${arg}: only the last part may hold * or ?; folders are given in full.`, { arg });
+    if (/[*?]/.test(folder))
+      throw new AppError(
+        'VALIDATION',
+        `${flag} ${arg}: only the last part may hold * or ?; folders are given in full.`,
+        { arg },
+      );
     return { fileType: { folder, pattern: base, subfolders: recursive } };
   }
   const m = checkPath(x, 'Excluded folder');
@@ -94,7 +117,10 @@ export function parseExcludeArg(arg: string, recursive: boolean): { folder: Fold
 }
 
 /** The exclusions of a list of `--exclude` and `--exclude-nonrecursive` arguments. */
-export function exclusionsFromArgs(recursive: readonly string[], nonRecursive: readonly string[] = []): Required<Exclusions> {
+export function exclusionsFromArgs(
+  recursive: readonly string[],
+  nonRecursive: readonly string[] = [],
+): Required<Exclusions> {
   const out: Required<Exclusions> = { folders: [], patterns: [], fileTypes: [] };
   const take = (arg: string, rec: boolean) => {
     const r = parseExcludeArg(arg, rec);

@@ -23,19 +23,38 @@ export function backupIdOf(salt: string, catalogSha256: string): string {
 }
 
 /** The identity of a complete backup; null while it is in progress (it has no catalog yet). */
-export function identityOf(seed: Pick<SeedDescriptor, 'state' | 'crypto' | 'files' | 'completedAt' | 'jobName'>): BackupIdentity | null {
+export function identityOf(
+  seed: Pick<SeedDescriptor, 'state' | 'crypto' | 'files' | 'completedAt' | 'jobName'>,
+): BackupIdentity | null {
   if (seed.state !== 'complete') return null;
   const cat = seed.files.find((f) => f.path === CATALOG_PATH);
   if (!cat) return null;
-  return { id: backupIdOf(seed.crypto.salt, cat.sha256), salt: seed.crypto.salt, catalogSha256: cat.sha256, ...(seed.completedAt ? { completedAt: seed.completedAt } : {}) };
+  return {
+    id: backupIdOf(seed.crypto.salt, cat.sha256),
+    salt: seed.crypto.salt,
+    catalogSha256: cat.sha256,
+    ...(seed.completedAt ? { completedAt: seed.completedAt } : {}),
+  };
 }
 
 /** Like identityOf, for callers that need a complete backup: names what is missing. */
-export function requireIdentity(seed: Pick<SeedDescriptor, 'state' | 'crypto' | 'files' | 'completedAt' | 'jobName'>, where: string): BackupIdentity {
+export function requireIdentity(
+  seed: Pick<SeedDescriptor, 'state' | 'crypto' | 'files' | 'completedAt' | 'jobName'>,
+  where: string,
+): BackupIdentity {
   const b = identityOf(seed);
   if (b) return b;
-  if (seed.state !== 'complete') throw new AppError('CONFLICT', `The backup of job ${seed.jobName} is not complete (${where} state "${seed.state}"); finish Back Up Now first.`, { job: seed.jobName });
-  throw new AppError('CORRUPT_DATA', `${where} of job ${seed.jobName} lists no ${CATALOG_PATH}; without it the backup cannot be read.`, { job: seed.jobName, path: where });
+  if (seed.state !== 'complete')
+    throw new AppError(
+      'CONFLICT',
+      `The backup of job ${seed.jobName} is not complete (${where} state "${seed.state}"); finish Back Up Now first.`,
+      { job: seed.jobName },
+    );
+  throw new AppError(
+    'CORRUPT_DATA',
+    `${where} of job ${seed.jobName} lists no ${CATALOG_PATH}; without it the backup cannot be read.`,
+    { job: seed.jobName, path: where },
+  );
 }
 
 /** "backup 3f09c2a1b4d5e6f7 (completed 2026-12-04T10:00:00Z)" */

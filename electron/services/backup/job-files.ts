@@ -21,7 +21,15 @@ export function assertJobName(name: string): void {
 export const stateSchema = z.object({
   version: z.literal(1),
   jobName: z.string(),
-  packs: z.array(z.object({ n: z.number().int().positive(), path: z.string(), length: z.number().int(), sha256: z.string(), chunks: z.number().int() })),
+  packs: z.array(
+    z.object({
+      n: z.number().int().positive(),
+      path: z.string(),
+      length: z.number().int(),
+      sha256: z.string(),
+      chunks: z.number().int(),
+    }),
+  ),
   runs: z.number().int(),
 });
 export type JobState = z.infer<typeof stateSchema>;
@@ -48,14 +56,26 @@ export function checkSeedText(text: string): SeedCheck {
   } catch (err) {
     return { ok: false, reason: `is not valid JSON (${(err as Error).message})` };
   }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, reason: 'is not a JSON object' };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    return { ok: false, reason: 'is not a JSON object' };
   const sum = (raw as { sum?: unknown }).sum;
   if (typeof sum === 'string') {
     const want = seedSum(raw);
-    if (sum !== want) return { ok: false, reason: `fails its own checksum (recorded ${sum.slice(0, 12)}…, content gives ${want.slice(0, 12)}…): it was altered or damaged after it was written` };
+    if (sum !== want)
+      return {
+        ok: false,
+        reason: `fails its own checksum (recorded ${sum.slice(0, 12)}…, content gives ${want.slice(0, 12)}…): it was altered or damaged after it was written`,
+      };
   }
   const r = seedSchema.safeParse(raw);
-  if (!r.success) return { ok: false, reason: `is damaged: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };
+  if (!r.success)
+    return {
+      ok: false,
+      reason: `is damaged: ${r.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ')}`,
+    };
   return { ok: true, seed: r.data };
 }
 
@@ -67,7 +87,9 @@ export function parseSeedText(text: string, where: string): SeedDescriptor {
 
 export async function readSeed(jobDir: string): Promise<SeedDescriptor | null> {
   const path = join(jobDir, SEED_FILE);
-  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : Promise.reject(e)));
+  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) =>
+    e.code === 'ENOENT' ? null : Promise.reject(e),
+  );
   return text === null ? null : parseSeedText(text, path);
 }
 
@@ -85,16 +107,21 @@ export function sealSeed(seed: SeedDescriptor): SeedDescriptor {
   return { ...rest, sum: seedSum(rest) };
 }
 
-export const writeSeed = (jobDir: string, seed: SeedDescriptor): Promise<void> => writeJsonAtomic(join(jobDir, SEED_FILE), sealSeed(seed));
+export const writeSeed = (jobDir: string, seed: SeedDescriptor): Promise<void> =>
+  writeJsonAtomic(join(jobDir, SEED_FILE), sealSeed(seed));
 
 export async function readState(jobDir: string): Promise<JobState | null> {
   const r = await readJsonValidated(join(jobDir, STATE_FILE), stateSchema, { keepAside: false });
   if (r.status === 'missing') return null;
-  if (r.status === 'corrupt') throw new AppError('CORRUPT_DATA', `Resume state ${join(jobDir, STATE_FILE)} is damaged: ${r.reason}`, { path: join(jobDir, STATE_FILE) });
+  if (r.status === 'corrupt')
+    throw new AppError('CORRUPT_DATA', `Resume state ${join(jobDir, STATE_FILE)} is damaged: ${r.reason}`, {
+      path: join(jobDir, STATE_FILE),
+    });
   return r.value;
 }
 
-export const writeState = (jobDir: string, state: JobState): Promise<void> => writeJsonAtomic(join(jobDir, STATE_FILE), state);
+export const writeState = (jobDir: string, state: JobState): Promise<void> =>
+  writeJsonAtomic(join(jobDir, STATE_FILE), state);
 
 export interface StagingJobInfo {
   jobName: string;
@@ -108,9 +135,13 @@ export interface StagingJobInfo {
 export async function listStagingJobs(stagingLocation: string): Promise<StagingJobInfo[]> {
   let names: string[];
   try {
-    names = (await readdir(resolve(stagingLocation), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    names = (await readdir(resolve(stagingLocation), { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('NOT_FOUND', `Staging location not found: ${stagingLocation}`, { path: stagingLocation });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new AppError('NOT_FOUND', `Staging location not found: ${stagingLocation}`, { path: stagingLocation });
     throw err;
   }
   const out: StagingJobInfo[] = [];

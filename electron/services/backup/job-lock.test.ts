@@ -17,9 +17,14 @@ describe('job lock', () => {
     const release = await acquireJobLock(dir, 'job-a');
     const [pid, start, host] = (await readFile(join(dir, '.obc-lock'), 'utf8')).trim().split(' ');
     expect([Number(pid), start, host]).toEqual([process.pid, processStartTime(process.pid) ?? '-', hostname()]);
-    await expect(acquireJobLock(dir, 'job-a')).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/being written by another process/) });
+    await expect(acquireJobLock(dir, 'job-a')).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/being written by another process/),
+    });
     await release();
-    await (await acquireJobLock(dir, 'job-a'))();
+    await (
+      await acquireJobLock(dir, 'job-a')
+    )();
   });
 
   it('taken over from a writer killed with SIGKILL and not yet reaped (a zombie still answers signal 0)', async () => {
@@ -28,13 +33,23 @@ describe('job lock', () => {
     const script = `${process.execPath} -e "require('fs').writeFileSync(process.argv[1], String(process.pid)); setInterval(() => {}, 1000)" ${join(dir, '.obc-lock')} & echo $!; exec sleep 30`;
     const sh = spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
-      const childPid = await new Promise<number>((resolve) => sh.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
-      for (let i = 0; i < 200 && !(await readFile(join(dir, '.obc-lock'), 'utf8').catch(() => '')); i++) await new Promise((r) => setTimeout(r, 25));
+      const childPid = await new Promise<number>((resolve) =>
+        sh.stdout.once('data', (d) => resolve(Number(String(d).trim()))),
+      );
+      for (let i = 0; i < 200 && !(await readFile(join(dir, '.obc-lock'), 'utf8').catch(() => '')); i++)
+        await new Promise((r) => setTimeout(r, 25));
       process.kill(childPid, 'SIGKILL');
-      for (let i = 0; i < 200 && processAlive(childPid) && !(await readFile(`/proc/${childPid}/stat`, 'utf8')).includes(') Z'); i++) await new Promise((r) => setTimeout(r, 25));
+      for (
+        let i = 0;
+        i < 200 && processAlive(childPid) && !(await readFile(`/proc/${childPid}/stat`, 'utf8')).includes(') Z');
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 25));
       expect(() => process.kill(childPid, 0)).not.toThrow(); // still there, as a zombie
       expect(processAlive(childPid)).toBe(false);
-      await (await acquireJobLock(dir, 'job-a'))();
+      await (
+        await acquireJobLock(dir, 'job-a')
+      )();
     } finally {
       sh.kill('SIGKILL');
     }
@@ -42,15 +57,24 @@ describe('job lock', () => {
 
   it('taken over when the pid now belongs to another process (start time differs), or the lock is empty or old-style dead', async () => {
     await writeFile(join(dir, '.obc-lock'), `${process.pid} 1 ${hostname()}\n`);
-    await (await acquireJobLock(dir, 'job-a'))();
+    await (
+      await acquireJobLock(dir, 'job-a')
+    )();
     await writeFile(join(dir, '.obc-lock'), '');
-    await (await acquireJobLock(dir, 'job-a'))();
+    await (
+      await acquireJobLock(dir, 'job-a')
+    )();
     await writeFile(join(dir, '.obc-lock'), '999999999');
-    await (await acquireJobLock(dir, 'job-a'))();
+    await (
+      await acquireJobLock(dir, 'job-a')
+    )();
   });
 
   it('a lock from another machine is not guessed at: the message names the machine and the file to delete', async () => {
     await writeFile(join(dir, '.obc-lock'), '1234 99 other-host\n');
-    await expect(acquireJobLock(dir, 'job-a')).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/machine "other-host".*delete .*\.obc-lock/) });
+    await expect(acquireJobLock(dir, 'job-a')).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/machine "other-host".*delete .*\.obc-lock/),
+    });
   });
 });

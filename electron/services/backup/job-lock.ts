@@ -98,7 +98,11 @@ export async function acquireJobLock(jobDir: string, jobName: string): Promise<(
         );
       }
       if (pid && processAlive(pid, start && start !== '-' ? start : undefined)) {
-        throw new AppError('CONFLICT', `Job "${jobName}" is being written by another process (pid ${pid}); wait for it to finish or cancel it.`, { path: jobDir });
+        throw new AppError(
+          'CONFLICT',
+          `Job "${jobName}" is being written by another process (pid ${pid}); wait for it to finish or cancel it.`,
+          { path: jobDir },
+        );
       }
       await unlink(path).catch(() => undefined);
     }

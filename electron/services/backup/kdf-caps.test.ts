@@ -32,9 +32,23 @@ beforeAll(async () => {
   await mkdir(src);
   await writeFile(join(src, 'a.bin'), prng(5)(300_000));
   stagingLocation = join(dir, 'staging');
-  await runBackup({ items: [src], stagingLocation, job: { name: JOB, container: 'seed' }, passphrase: PASS, kdf: FAST_KDF });
+  await runBackup({
+    items: [src],
+    stagingLocation,
+    job: { name: JOB, container: 'seed' },
+    passphrase: PASS,
+    kdf: FAST_KDF,
+  });
   disks = await makeDisks(dir, [8 << 20], 'KDF');
-  await runDiskPrep({ stagingLocation, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: PASS, workers: 2 });
+  await runDiskPrep({
+    stagingLocation,
+    job: JOB,
+    disks: disks.map((id) => ({ id })),
+    providers: { folder: new FolderDiskProvider() },
+    credential: testCredential,
+    passphrase: PASS,
+    workers: 2,
+  });
 });
 afterAll(async () => cleanup?.());
 
@@ -58,11 +72,18 @@ async function cheaply<T>(fn: () => Promise<T>): Promise<T> {
 
 describe('scrypt parameters are capped in every reader (issue 13 §5)', () => {
   it('the engine refuses to derive with N = 2^22, naming it', async () => {
-    const err = await cheaply(() => deriveKeys(PASS, Buffer.alloc(16), { N: HUGE, r: 8, p: 1 }).catch((e: unknown) => e));
+    const err = await cheaply(() =>
+      deriveKeys(PASS, Buffer.alloc(16), { N: HUGE, r: 8, p: 1 }).catch((e: unknown) => e),
+    );
     expect(err).toMatchObject({ code: 'CORRUPT_DATA', message: expect.stringMatching(/N = 4194304/) });
     const seed = JSON.parse(await readFile(join(stagingLocation, JOB, 'seed.json'), 'utf8'));
-    const e2 = await cheaply(() => unlockJob(PASS, { ...seed.crypto, N: HUGE }, JOB, 'a disk copy').catch((e: unknown) => e));
-    expect(e2).toMatchObject({ code: 'CORRUPT_DATA', message: expect.stringMatching(/in a disk copy are out of bounds.*N = 4194304/) });
+    const e2 = await cheaply(() =>
+      unlockJob(PASS, { ...seed.crypto, N: HUGE }, JOB, 'a disk copy').catch((e: unknown) => e),
+    );
+    expect(e2).toMatchObject({
+      code: 'CORRUPT_DATA',
+      message: expect.stringMatching(/in a disk copy are out of bounds.*N = 4194304/),
+    });
   });
 
   it('seed.json in the staging folder: Recover Data and Disk Prep name the value', async () => {
@@ -71,7 +92,10 @@ describe('scrypt parameters are capped in every reader (issue 13 §5)', () => {
     await writeFile(path, await hugeSeed(path));
     try {
       const err = await cheaply(() => openStagingJob(stagingLocation, JOB, PASS).catch((e: unknown) => e));
-      expect(err).toMatchObject({ code: 'CORRUPT_DATA', message: expect.stringMatching(/seed\.json at .* is damaged: crypto: scrypt N = 4194304/) });
+      expect(err).toMatchObject({
+        code: 'CORRUPT_DATA',
+        message: expect.stringMatching(/seed\.json at .* is damaged: crypto: scrypt N = 4194304/),
+      });
       const d = await discoverJobs(stagingLocation);
       expect(d.broken.map((b) => b.reason).join()).toMatch(/N = 4194304 \(2\^22\)/);
     } finally {
@@ -87,7 +111,9 @@ describe('scrypt parameters are capped in every reader (issue 13 §5)', () => {
     await rm(desc);
     try {
       const err = await cheaply(() => openDiskSource({ disks, job: JOB }).catch((e: unknown) => e));
-      expect(err).toMatchObject({ message: expect.stringMatching(/obc-seed\.json is damaged: crypto: scrypt N = 4194304/) });
+      expect(err).toMatchObject({
+        message: expect.stringMatching(/obc-seed\.json is damaged: crypto: scrypt N = 4194304/),
+      });
     } finally {
       await Promise.all([writeFile(copy, goodCopy), writeFile(desc, goodDesc)]);
     }
@@ -106,6 +132,9 @@ describe('scrypt parameters are capped in every reader (issue 13 §5)', () => {
         return e;
       }
     });
-    expect(err).toMatchObject({ code: 'CORRUPT_DATA', message: expect.stringMatching(/obc-backup\.json is damaged: crypto: scrypt N = 4194304/) });
+    expect(err).toMatchObject({
+      code: 'CORRUPT_DATA',
+      message: expect.stringMatching(/obc-backup\.json is damaged: crypto: scrypt N = 4194304/),
+    });
   });
 });

@@ -24,11 +24,36 @@ describe('leftovers of a killed backup', () => {
     const src = join(dir, 'src');
     await mkdir(src);
     for (let i = 0; i < 3; i++) await writeFile(join(src, `f${i}.bin`), prng(i)(700_000));
-    const opts = { items: [src], stagingLocation: join(dir, 'staging'), job: { name: 'left-job' }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, compressionLevel: 0 };
-    await expect(runBackup({ ...opts, testHook: (p) => void (p === 'pack:1' && (() => { throw new Error('killed'); })()) })).rejects.toThrow('killed');
+    const opts = {
+      items: [src],
+      stagingLocation: join(dir, 'staging'),
+      job: { name: 'left-job' },
+      passphrase: PASS,
+      kdf: FAST_KDF,
+      packSize: 1 << 20,
+      compressionLevel: 0,
+    };
+    await expect(
+      runBackup({
+        ...opts,
+        testHook: (p) =>
+          void (
+            p === 'pack:1' &&
+            (() => {
+              throw new Error('killed');
+            })()
+          ),
+      }),
+    ).rejects.toThrow('killed');
     const jobDir = join(dir, 'staging', 'left-job');
     // What a kill -9 between an atomic write's create and its rename leaves behind.
-    for (const n of ['.seed.json.0123456789ab.tmp', '..obc-state.json.0123456789ab.tmp', '.catalog.bin.0123456789ab.tmp', '..obc-lock.0123456789ab.tmp', 'packs/.pack-000009.tmp']) {
+    for (const n of [
+      '.seed.json.0123456789ab.tmp',
+      '..obc-state.json.0123456789ab.tmp',
+      '.catalog.bin.0123456789ab.tmp',
+      '..obc-lock.0123456789ab.tmp',
+      'packs/.pack-000009.tmp',
+    ]) {
       await writeFile(join(jobDir, n), 'left by a killed run');
     }
     const r = await runBackup(opts);

@@ -18,7 +18,8 @@ let cleanup: () => Promise<void>;
 beforeEach(async () => ({ dir, cleanup } = await tempDir('obc-names-')));
 afterEach(async () => cleanup());
 
-const B = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
+const B = (...parts: Array<string | number[]>) =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
 
 /** Every entry below `root` as raw bytes: relative path (hex) → type + content or link target. */
 async function rawTree(root: Buffer): Promise<Map<string, string>> {
@@ -29,7 +30,8 @@ async function rawTree(root: Buffer): Promise<Map<string, string>> {
       const r = Buffer.concat([rel, Buffer.from('/'), n]);
       const p = Buffer.concat([root, r]);
       const st = await lstat(p);
-      if (st.isSymbolicLink()) out.set(r.toString('hex'), `link:${(await readlink(p, { encoding: 'buffer' })).toString('hex')}`);
+      if (st.isSymbolicLink())
+        out.set(r.toString('hex'), `link:${(await readlink(p, { encoding: 'buffer' })).toString('hex')}`);
       else if (st.isDirectory()) {
         out.set(r.toString('hex'), 'dir');
         await walk(r);
@@ -64,13 +66,25 @@ describe('names as bytes, end to end', () => {
     await symlink(B('target\\with\\backslashes'), B(src, '/link-bs'));
 
     const stagingLocation = join(dir, 'staging');
-    const r = await runBackup({ items: [src], stagingLocation, job: { name: 'names-job' }, passphrase: PASS, kdf: FAST_KDF });
+    const r = await runBackup({
+      items: [src],
+      stagingLocation,
+      job: { name: 'names-job' },
+      passphrase: PASS,
+      kdf: FAST_KDF,
+    });
     expect(r.skipped).toEqual([]);
     expect(r.files).toBe(files.length + 1);
     expect((await verifyJob(new StagingFolderSource(join(stagingLocation, 'names-job')), PASS)).ok).toBe(true);
     const reader = await openStagingJob(stagingLocation, 'names-job', PASS);
     const paths = reader.entries().map((e) => e.path);
-    expect(paths).toEqual(expect.arrayContaining([expect.stringMatching(/\/a\\\\b$/), expect.stringMatching(/\/a\/b\/c$/), expect.stringMatching(/\/caf\\xE9\.txt$/)]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\/a\\\\b$/),
+        expect.stringMatching(/\/a\/b\/c$/),
+        expect.stringMatching(/\/caf\\xE9\.txt$/),
+      ]),
+    );
     const out = join(dir, 'out');
     const res = await restoreJob(reader, { to: out });
     expect(res.skipped).toEqual([]);

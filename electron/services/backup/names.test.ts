@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { catalogNames, catalogPathOf, displayPath, escapeName, isCanonicalEscape, joinFsPath, unescapeBytes, unescapeName } from './names.ts';
+import {
+  catalogNames,
+  catalogPathOf,
+  displayPath,
+  escapeName,
+  isCanonicalEscape,
+  joinFsPath,
+  unescapeBytes,
+  unescapeName,
+} from './names.ts';
 
-const b = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
+const b = (...parts: Array<string | number[]>) =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
 
 describe('names as bytes (catalog format 2)', () => {
   it('keeps valid UTF-8 as text and escapes backslashes, control bytes and bytes that are not UTF-8', () => {

@@ -35,7 +35,8 @@ function utf8SeqLength(b: Uint8Array, i: number): number {
   return 0;
 }
 
-const escapeText = (s: string): string => (NEEDS_ESCAPE.test(s) ? s.replace(ESCAPE_CHARS, (ch) => (ch === '\\' ? '\\\\' : `\\x${hex2(ch.charCodeAt(0))}`)) : s);
+const escapeText = (s: string): string =>
+  NEEDS_ESCAPE.test(s) ? s.replace(ESCAPE_CHARS, (ch) => (ch === '\\' ? '\\\\' : `\\x${hex2(ch.charCodeAt(0))}`)) : s;
 
 /** The catalog (and display) form of a name or link target given as text or as raw bytes. */
 export function escapeName(name: string | Uint8Array): string {
@@ -43,7 +44,7 @@ export function escapeName(name: string | Uint8Array): string {
   const buf = Buffer.isBuffer(name) ? name : Buffer.from(name.buffer, name.byteOffset, name.byteLength);
   if (isUtf8(buf)) return escapeText(buf.toString('utf8'));
   let out = '';
-  for (let i = 0; i < buf.length; ) {
+  for (let i = 0; i < buf.length;) {
     const n = utf8SeqLength(buf, i);
     if (n === 0) {
       out += `\\x${hex2(buf[i])}`;
@@ -103,7 +104,8 @@ export function isCanonicalEscape(s: string): boolean {
 
 /** `parent` + separator + `name`; a string as long as both are strings, else bytes. */
 export function joinFsPath(parent: FsPath, name: string | Buffer, sep = '/'): FsPath {
-  if (typeof parent === 'string' && typeof name === 'string') return parent.endsWith(sep) ? parent + name : parent + sep + name;
+  if (typeof parent === 'string' && typeof name === 'string')
+    return parent.endsWith(sep) ? parent + name : parent + sep + name;
   const p = typeof parent === 'string' ? Buffer.from(parent, 'utf8') : parent;
   const n = typeof name === 'string' ? Buffer.from(name, 'utf8') : name;
   const needSep = p.length > 0 && p[p.length - 1] !== sep.charCodeAt(0);
@@ -147,7 +149,11 @@ export function catalogPathOf(abs: string, platform: NodeJS.Platform = process.p
     head = ['UNC', server, share].filter(Boolean).map(escapeName).join('/');
     rest = more.join('/');
   }
-  const tail = rest.split(/[\\/]+/).filter(Boolean).map(escapeName).join('/');
+  const tail = rest
+    .split(/[\\/]+/)
+    .filter(Boolean)
+    .map(escapeName)
+    .join('/');
   return [head, tail].filter(Boolean).join('/');
 }
 

@@ -24,9 +24,16 @@ export async function policyBoundPassphrase(store: PolicySecrets, job: string): 
   return store.policy?.initialBackup.ownDisk?.importJobName === job ? store.passphrase() : null;
 }
 
-const same = (a: string, b: string): boolean => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+const same = (a: string, b: string): boolean =>
+  timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
-export async function assertOnePassphrase(o: { stagingLocation: string; job: string; typed: string; overwrite?: boolean; bound: string | null }): Promise<void> {
+export async function assertOnePassphrase(o: {
+  stagingLocation: string;
+  job: string;
+  typed: string;
+  overwrite?: boolean;
+  bound: string | null;
+}): Promise<void> {
   if (o.bound !== null) {
     if (!same(o.bound, o.typed))
       throw new AppError(
@@ -44,7 +51,14 @@ export async function assertOnePassphrase(o: { stagingLocation: string; job: str
     await unlockJob(o.typed, seed.crypto, o.job, join(jobDir, SEED_FILE));
   } catch (err) {
     if (!(err instanceof AppError) || err.code !== 'WRONG_PASSPHRASE') throw err;
-    const what = seed.state === 'inProgress' ? 'the unfinished backup this run resumes' : 'the completed backup this run would replace';
-    throw new AppError('WRONG_PASSPHRASE', `The passphrase does not match the one used for backup job "${o.job}" (${what}). A backup has exactly one passphrase: type that one, or choose another job name.`, { field: 'passphrase', job: o.job });
+    const what =
+      seed.state === 'inProgress'
+        ? 'the unfinished backup this run resumes'
+        : 'the completed backup this run would replace';
+    throw new AppError(
+      'WRONG_PASSPHRASE',
+      `The passphrase does not match the one used for backup job "${o.job}" (${what}). A backup has exactly one passphrase: type that one, or choose another job name.`,
+      { field: 'passphrase', job: o.job },
+    );
   }
 }

@@ -17,13 +17,19 @@ describe('original location mapping', () => {
     expect(originalPathOf('UNC/srv/share/dir/f', 'win32')).toBe('\\\\srv\\share\\dir\\f');
     expect(originalPathOf('UNC/srv/share', 'win32')).toBe('\\\\srv\\share');
     expect(originalRootOf('C/Users/x', 'win32')).toEqual({ root: 'C:\\', names: ['Users', 'x'], rootParts: 1 });
-    expect(originalRootOf('UNC/srv/share/x', 'win32')).toEqual({ root: '\\\\srv\\share\\', names: ['x'], rootParts: 3 });
+    expect(originalRootOf('UNC/srv/share/x', 'win32')).toEqual({
+      root: '\\\\srv\\share\\',
+      names: ['x'],
+      rootParts: 3,
+    });
     expect(() => originalPathOf('home/ann', 'win32')).toThrow(/not a Windows catalog path/);
     expect(() => originalRootOf('UNC/srv', 'win32')).toThrow(/not a Windows catalog path/);
   });
 
   it('is the inverse of catalogPathOf for Windows paths (generated)', () => {
-    const name = fc.stringMatching(/^[A-Za-z0-9 ._-]{1,12}$/).filter((n) => n !== '.' && n !== '..' && !/^[ .]|[ .]$/.test(n));
+    const name = fc
+      .stringMatching(/^[A-Za-z0-9 ._-]{1,12}$/)
+      .filter((n) => n !== '.' && n !== '..' && !/^[ .]|[ .]$/.test(n));
     const drive = fc.constantFrom('C', 'D', 'Z').map((d) => `${d}:\\`);
     const share = fc.tuple(name, name).map(([s, h]) => `\\\\${s}\\${h}\\`);
     fc.assert(

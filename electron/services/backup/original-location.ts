@@ -21,7 +21,8 @@ export function originalPathOf(catPath: string, platform: NodeJS.Platform): stri
   const parts = catPath.split('/');
   if (platform !== 'win32') return '/' + parts.join('/');
   if (/^[A-Z]$/.test(parts[0])) return `${parts[0]}:\\` + parts.slice(1).join('\\');
-  if (parts[0] === 'UNC' && parts.length >= 3) return `\\\\${parts[1]}\\${parts[2]}` + (parts.length > 3 ? '\\' + parts.slice(3).join('\\') : '');
+  if (parts[0] === 'UNC' && parts.length >= 3)
+    return `\\\\${parts[1]}\\${parts[2]}` + (parts.length > 3 ? '\\' + parts.slice(3).join('\\') : '');
   throw new Error(`"${catPath}" is not a Windows catalog path (it starts with neither a drive letter nor UNC)`);
 }
 
@@ -29,12 +30,16 @@ export function originalPathOf(catPath: string, platform: NodeJS.Platform): stri
  * Where the original-location restore starts and the names it walks from there: on POSIX `/` and every name; on
  * Windows the drive (`C:\`) or share (`\\srv\share\`) root and the names below it.
  */
-export function originalRootOf(catPath: string, platform: NodeJS.Platform): { root: string; names: Array<string | Buffer>; rootParts: number } {
+export function originalRootOf(
+  catPath: string,
+  platform: NodeJS.Platform,
+): { root: string; names: Array<string | Buffer>; rootParts: number } {
   const names = catalogNames(catPath);
   if (platform !== 'win32') return { root: '/', names, rootParts: 0 };
   const parts = catPath.split('/');
   if (/^[A-Z]$/.test(parts[0])) return { root: `${parts[0]}:\\`, names: names.slice(1), rootParts: 1 };
-  if (parts[0] === 'UNC' && parts.length >= 3) return { root: `\\\\${parts[1]}\\${parts[2]}\\`, names: names.slice(3), rootParts: 3 };
+  if (parts[0] === 'UNC' && parts.length >= 3)
+    return { root: `\\\\${parts[1]}\\${parts[2]}\\`, names: names.slice(3), rootParts: 3 };
   throw new Error(`"${catPath}" is not a Windows catalog path (it starts with neither a drive letter nor UNC)`);
 }
 

@@ -77,15 +77,18 @@ export async function readPackIndex(
   size: number,
   read: (offset: number, length: number) => Promise<Buffer>,
 ): Promise<PackIndexResult> {
-  if (size < PACK_HEADER_LEN + PACK_FOOTER_LEN || size % 512 !== 0) return { ok: false, reason: `length ${size} is not a whole pack` };
+  if (size < PACK_HEADER_LEN + PACK_FOOTER_LEN || size % 512 !== 0)
+    return { ok: false, reason: `length ${size} is not a whole pack` };
   const header = await read(0, PACK_HEADER_LEN);
   if (!header.subarray(0, 8).equals(PACK_MAGIC)) return { ok: false, reason: 'pack header is damaged' };
-  if (header.readUInt32BE(8) !== n) return { ok: false, reason: `pack header names pack ${header.readUInt32BE(8)}, expected ${n}` };
+  if (header.readUInt32BE(8) !== n)
+    return { ok: false, reason: `pack header names pack ${header.readUInt32BE(8)}, expected ${n}` };
   const footer = await read(size - PACK_FOOTER_LEN, PACK_FOOTER_LEN);
   if (!footer.subarray(0, 8).equals(PACK_END)) return { ok: false, reason: 'pack footer is damaged' };
   const off = footer.readUInt32BE(8);
   const len = footer.readUInt32BE(12);
-  if (off < PACK_HEADER_LEN || off + len > size - PACK_FOOTER_LEN) return { ok: false, reason: 'pack footer points outside the pack' };
+  if (off < PACK_HEADER_LEN || off + len > size - PACK_FOOTER_LEN)
+    return { ok: false, reason: 'pack footer points outside the pack' };
   const plain = openSealed(enc, await read(off, len), indexAad(n));
   if (!plain || plain.length % ENTRY_LEN !== 0) return { ok: false, reason: 'pack index does not authenticate' };
   const entries: PackEntry[] = [];
@@ -97,7 +100,8 @@ export async function readPackIndex(
       rawLength: plain.readUInt32BE(o + 40),
       flag: plain[o + 44],
     };
-    if (e.offset < PACK_HEADER_LEN || e.offset + e.length > off) return { ok: false, reason: 'pack index entry points outside the pack' };
+    if (e.offset < PACK_HEADER_LEN || e.offset + e.length > off)
+      return { ok: false, reason: 'pack index entry points outside the pack' };
     entries.push(e);
   }
   return { ok: true, entries };
@@ -107,8 +111,16 @@ export async function readPackIndex(
  * The index of a pack file on this machine that should be `length` bytes long (staging, or the online spool after a
  * killed run): not ok when the file is missing, has another length, or its index does not authenticate.
  */
-export async function readPackFileIndex(enc: Buffer, n: number, file: string, length: number): Promise<PackIndexResult> {
-  const size = await stat(file).then((s) => s.size, () => -1);
+export async function readPackFileIndex(
+  enc: Buffer,
+  n: number,
+  file: string,
+  length: number,
+): Promise<PackIndexResult> {
+  const size = await stat(file).then(
+    (s) => s.size,
+    () => -1,
+  );
   if (size !== length) return { ok: false, reason: size < 0 ? 'missing' : `length ${size}, expected ${length}` };
   const fh = await openFile(file, 'r');
   try {

@@ -5,7 +5,15 @@ import { AppError } from '../../../shared/errors.ts';
 import { fsyncDir } from '../store/atomic.ts';
 import { ChunkTable } from './chunk-table.ts';
 import { authenticates } from './crypto.ts';
-import { PACK_HEADER_LEN, chunkAad, packHeader, packPath, packTrailer, readPackIndex, type PackEntry } from './pack-format.ts';
+import {
+  PACK_HEADER_LEN,
+  chunkAad,
+  packHeader,
+  packPath,
+  packTrailer,
+  readPackIndex,
+  type PackEntry,
+} from './pack-format.ts';
 
 export interface CommittedPack {
   n: number;
@@ -19,7 +27,12 @@ export interface CommittedPack {
  * Reads a pack file back from disk with one reusable buffer: checks header, footer and the authenticated index,
  * authenticates every chunk, and hashes every byte (sha256 for seed.json).
  */
-export async function checkPackFile(enc: Buffer, n: number, path: string, scratch?: Buffer): Promise<{ entries: PackEntry[]; sha256: string; bad: PackEntry[] } | { error: string }> {
+export async function checkPackFile(
+  enc: Buffer,
+  n: number,
+  path: string,
+  scratch?: Buffer,
+): Promise<{ entries: PackEntry[]; sha256: string; bad: PackEntry[] } | { error: string }> {
   const fh = await open(path, 'r');
   try {
     const size = (await fh.stat()).size;
@@ -87,7 +100,13 @@ export class PackWriter {
   private background: Promise<void> = Promise.resolve();
   private failure: unknown = null;
 
-  constructor(jobDir: string, enc: Buffer, nextPack: number, targetSize: number, onCommit: (p: CommittedPack) => Promise<void>) {
+  constructor(
+    jobDir: string,
+    enc: Buffer,
+    nextPack: number,
+    targetSize: number,
+    onCommit: (p: CommittedPack) => Promise<void>,
+  ) {
     this.jobDir = jobDir;
     this.enc = enc;
     this.n = nextPack;
@@ -154,7 +173,7 @@ export class PackWriter {
     const start = this.pos - this.pendingBytes;
     let off = start;
     for (const b of [this.stage.subarray(0, this.stageLen), ...this.pending]) {
-      for (let done = 0; done < b.length; ) {
+      for (let done = 0; done < b.length;) {
         const { bytesWritten } = await this.fh.write(b, done, b.length - done, off);
         done += bytesWritten;
         off += bytesWritten;
@@ -204,7 +223,11 @@ export class PackWriter {
     const check = await checkPackFile(this.enc, n, final, this.scratch);
     if ('error' in check || check.bad.length > 0 || check.entries.length !== chunks) {
       const why = 'error' in check ? check.error : `${check.bad.length} chunk(s) failed authentication`;
-      throw new AppError('IO', `Pack ${rel} did not read back intact after writing (${why}); the staging disk may be failing.`, { path: final });
+      throw new AppError(
+        'IO',
+        `Pack ${rel} did not read back intact after writing (${why}); the staging disk may be failing.`,
+        { path: final },
+      );
     }
     await this.onCommit({ n, path: rel, length, sha256: check.sha256, chunks });
   }

@@ -18,7 +18,10 @@ export interface UnitList {
  * numbers are planned here; a unit's WorkPieces (path, stat) are made from the entries when it is handed out, so a
  * run never holds one object per file for all files at once.
  */
-export function planUnits(entries: EntryList, segment = SEGMENT_BYTES): { units: UnitList; pieceFile: Int32Array; fileCount: number } {
+export function planUnits(
+  entries: EntryList,
+  segment = SEGMENT_BYTES,
+): { units: UnitList; pieceFile: Int32Array; fileCount: number } {
   const pieces: number[] = [];
   const starts: number[] = [];
   const unitStart: number[] = [];
@@ -60,7 +63,13 @@ export function planUnits(entries: EntryList, segment = SEGMENT_BYTES): { units:
       for (let piece = bounds[u]; piece < bounds[u + 1]; piece++) {
         const e = entries.at(pieceFile[piece])!;
         const start = pieceStart[piece];
-        out.push({ piece, path: e.abs, start, length: Math.min(segment, e.size - start), stat: [e.size, e.mtimeMs, e.ctimeMs, e.ino] });
+        out.push({
+          piece,
+          path: e.abs,
+          start,
+          length: Math.min(segment, e.size - start),
+          stat: [e.size, e.mtimeMs, e.ctimeMs, e.ino],
+        });
       }
       return out;
     },

@@ -28,7 +28,11 @@ export class ProgressMeter {
     this.emit(force);
   }
 
-  add(delta: Partial<Record<'filesProcessed' | 'bytesProcessed' | 'dedupSavedBytes' | 'compressionSavedBytes' | 'skipped', number>>): void {
+  add(
+    delta: Partial<
+      Record<'filesProcessed' | 'bytesProcessed' | 'dedupSavedBytes' | 'compressionSavedBytes' | 'skipped', number>
+    >,
+  ): void {
     for (const [k, v] of Object.entries(delta) as Array<[keyof typeof delta, number]>) this.p[k] += v;
     this.emit(false);
   }
@@ -49,7 +53,8 @@ export class ProgressMeter {
       const dt = (t - first.t) / 1000;
       if (dt >= 0.5) {
         this.p.rate = (this.p.bytesProcessed - first.b) / dt;
-        if (this.p.bytesTotal !== undefined && this.p.rate > 0) this.p.etaSeconds = Math.max(0, (this.p.bytesTotal - this.p.bytesProcessed) / this.p.rate);
+        if (this.p.bytesTotal !== undefined && this.p.rate > 0)
+          this.p.etaSeconds = Math.max(0, (this.p.bytesTotal - this.p.bytesProcessed) / this.p.rate);
       }
     }
     this.cb({ ...this.p });

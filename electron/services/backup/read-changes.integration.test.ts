@@ -53,15 +53,28 @@ describe('files that change while they are read', () => {
     const log = join(src, 'growing.log');
     await writeFile(log, prng(3)(6 << 20));
     // Another process appends to the file without pause for the whole backup.
-    const writer = spawn(process.execPath, ['-e', `const fs=require('fs');const fd=fs.openSync(process.argv[1],'a');process.stdout.write('go\\n');for(;;)fs.writeSync(fd,'line of the growing log\\n')`, log], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const writer = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const fs=require('fs');const fd=fs.openSync(process.argv[1],'a');process.stdout.write('go\\n');for(;;)fs.writeSync(fd,'line of the growing log\\n')`,
+        log,
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     await new Promise((resolve) => writer.stdout.once('data', resolve));
     const tasks = new TaskManager({ minIntervalMs: 10 });
     try {
       const svc = new BackupService(tasks, { kdf: FAST_KDF });
-      const snap = await tasks.waitFor(svc.start({ items: [src], stagingLocation: join(dir, 'staging'), job: { name: 'grow-job' }, passphrase: PASS }).taskId);
+      const snap = await tasks.waitFor(
+        svc.start({ items: [src], stagingLocation: join(dir, 'staging'), job: { name: 'grow-job' }, passphrase: PASS })
+          .taskId,
+      );
       writer.kill('SIGKILL');
       expect(snap.status).toBe('succeededWithWarnings');
-      expect(snap.warnings.join('\n')).toMatch(/Changed while read: .*growing\.log: changed while it was read, and again/);
+      expect(snap.warnings.join('\n')).toMatch(
+        /Changed while read: .*growing\.log: changed while it was read, and again/,
+      );
       const result = snap.result as { changedWhileRead: Array<{ path: string }> };
       expect(result.changedWhileRead.map((c) => c.path)).toEqual([log]);
       const reader = await openStagingJob(join(dir, 'staging'), 'grow-job', PASS);

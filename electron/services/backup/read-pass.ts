@@ -14,7 +14,6 @@ import type { EntryList, Restat, ScanEntry } from './scan-entry.ts';
 import type { BackupOptions } from './types.ts';
 import { runPool } from './worker-pool.ts';
 
-
 /**
  * Pieces between collections that give the main isolate's free pages back (collect.ts): the per-chunk messages'
  * garbage otherwise left V8 holding ~90 MiB more pages by the end of a 200 000-file run.
@@ -43,7 +42,15 @@ export interface ReadResult {
   changedTwice: Set<number>;
 }
 
-type PassInput = { entries: EntryList; files: number; writer: PackWriter; keys: JobKeys; meter: ProgressMeter; opts: BackupOptions; again?: true };
+type PassInput = {
+  entries: EntryList;
+  files: number;
+  writer: PackWriter;
+  keys: JobKeys;
+  meter: ProgressMeter;
+  opts: BackupOptions;
+  again?: true;
+};
 
 /** Reads, chunks, compresses and seals the files' bytes in the chunk workers and stores new chunks in packs. */
 export async function readPass(o: PassInput): Promise<ReadPass> {
@@ -82,10 +89,14 @@ export async function readPass(o: PassInput): Promise<ReadPass> {
         const fileIdx = pieceFile[it.piece];
         if (it.kind === 'chunk') {
           const hex = it.id;
-          if (it.length !== undefined && (await w.add(hex, it.flag ?? 0, it.rawLength, ring.subarray(it.at!, it.at! + it.length)))) {
+          if (
+            it.length !== undefined &&
+            (await w.add(hex, it.flag ?? 0, it.rawLength, ring.subarray(it.at!, it.at! + it.length)))
+          ) {
             meter.add({ compressionSavedBytes: it.rawLength - (it.length - 28) });
           } else {
-            if (!w.has(hex)) throw new AppError('INTERNAL', `Chunk ${hex.slice(0, 12)}… was reported stored but is not in any pack.`);
+            if (!w.has(hex))
+              throw new AppError('INTERNAL', `Chunk ${hex.slice(0, 12)}… was reported stored but is not in any pack.`);
             meter.add({ dedupSavedBytes: it.rawLength });
           }
           pieceChunks.push(it.piece, w.stored.slot(hex)!);
@@ -93,7 +104,11 @@ export async function readPass(o: PassInput): Promise<ReadPass> {
           last = fileIdx;
         } else {
           if (it.kind === 'error' && !failed.has(fileIdx)) {
-            const s = { path: displayPath(entries.at(fileIdx)!.abs), code: it.code, reason: skipReason(it.code, it.message) };
+            const s = {
+              path: displayPath(entries.at(fileIdx)!.abs),
+              code: it.code,
+              reason: skipReason(it.code, it.message),
+            };
             failed.set(fileIdx, s);
             opts.onSkip?.(s);
           }
@@ -136,7 +151,13 @@ export async function readFiles(o: Omit<PassInput, 'again'>): Promise<ReadResult
     if (st instanceof Error) skip(st.code ?? 'EIO', st.code === 'ENOENT' ? 'vanished while it was read' : st.message);
     else if (!st.isFile()) skip('ECHANGED', 'replaced by a folder, link or device while it was read');
     else {
-      const fresh: Restat = { size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777, ctimeMs: st.ctimeMs, ino: st.ino };
+      const fresh: Restat = {
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+        mode: st.mode & 0o7777,
+        ctimeMs: st.ctimeMs,
+        ino: st.ino,
+      };
       Object.assign(e, fresh);
       o.entries.restat?.(i, fresh);
       of.push(i);
@@ -153,7 +174,7 @@ export async function readFiles(o: Omit<PassInput, 'again'>): Promise<ReadResult
 /** Each piece's chunk-table slots, per file of the pass: file index → [slots, bytes]. */
 function filesOf(pass: ReadPass, each: (file: number, slots: number[], bytes: number) => void): void {
   const { pieceFile, pieceChunks, pieceBytes } = pass;
-  for (let piece = 0; piece < pieceFile.length; ) {
+  for (let piece = 0; piece < pieceFile.length;) {
     const file = pieceFile[piece];
     const slots: number[] = [];
     let bytes = 0;
@@ -225,7 +246,12 @@ export function* catalogEntryStream(entries: EntryList, read: ReadResult, rows: 
       Object.assign(base, { ctimeMs: e.ctimeMs, ino: e.ino });
       const again = reread.get(i);
       if (again) {
-        yield { ...base, size: again.bytes, chunks: again.slots.map((s) => rows.rowFor(s)), ...(read.changedTwice.has(i) ? { changed: true as const } : {}) };
+        yield {
+          ...base,
+          size: again.bytes,
+          chunks: again.slots.map((s) => rows.rowFor(s)),
+          ...(read.changedTwice.has(i) ? { changed: true as const } : {}),
+        };
         continue;
       }
       const chunks: number[] = [];
@@ -240,7 +266,11 @@ export function* catalogEntryStream(entries: EntryList, read: ReadResult, rows: 
 }
 
 /** All catalog entries and their chunk rows at once (the online engine's restore points). */
-export function catalogEntries(entries: EntryList, read: ReadResult, stored: ChunkTable): { entries: CatalogEntry[]; rows: ChunkRow[] } {
+export function catalogEntries(
+  entries: EntryList,
+  read: ReadResult,
+  stored: ChunkTable,
+): { entries: CatalogEntry[]; rows: ChunkRow[] } {
   const rows = new CatalogRows(stored);
   const out = [...catalogEntryStream(entries, read, rows)];
   return { entries: out, rows: [...rows.rows()] };
@@ -251,7 +281,8 @@ export function changedWhileRead(entries: EntryList, read: ReadResult): SkippedI
   return [...read.changedTwice].map((i) => ({
     path: displayPath(entries.at(i)!.abs),
     code: 'ECHANGED',
-    reason: 'changed while it was read, and again when read a second time: the backup holds the second read (up to the length the file had then), which may mix versions; it is marked in the catalog',
+    reason:
+      'changed while it was read, and again when read a second time: the backup holds the second read (up to the length the file had then), which may mix versions; it is marked in the catalog',
   }));
 }
 

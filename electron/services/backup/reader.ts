@@ -32,7 +32,8 @@ export class StagingFolderSource implements PackSource {
     this.description = this.dir;
   }
   private full(path: string): string {
-    if (path.split('/').some((c) => c === '..' || c === '') || path.includes('\\')) throw new AppError('VALIDATION', `Bad relative path ${path}`);
+    if (path.split('/').some((c) => c === '..' || c === '') || path.includes('\\'))
+      throw new AppError('VALIDATION', `Bad relative path ${path}`);
     return join(this.dir, ...path.split('/'));
   }
   private handles = new Map<string, Promise<FileHandle>>();
@@ -77,7 +78,14 @@ export class StagingFolderSource implements PackSource {
 
 export interface CatalogListing {
   path: string;
-  children: Array<{ name: string; path: string; type: CatalogEntry['type']; size: number; mtimeMs: number; target?: string }>;
+  children: Array<{
+    name: string;
+    path: string;
+    type: CatalogEntry['type'];
+    size: number;
+    mtimeMs: number;
+    target?: string;
+  }>;
 }
 
 /** An opened backup job: seed, catalog and the keys to read chunks. */
@@ -119,7 +127,8 @@ export class JobReader {
       }
     }
     const p = path.replace(/^\/+|\/+$/g, '');
-    if (p !== '' && this.byPath.get(p)?.type !== 'dir') throw new AppError('NOT_FOUND', `No folder "${p}" in the backup of job "${this.seed.jobName}".`);
+    if (p !== '' && this.byPath.get(p)?.type !== 'dir')
+      throw new AppError('NOT_FOUND', `No folder "${p}" in the backup of job "${this.seed.jobName}".`);
     return {
       path: p,
       children: (this.children.get(p) ?? []).map((e) => ({
@@ -141,10 +150,21 @@ export class JobReader {
     if (!row) throw new AppError('CORRUPT_DATA', `The catalog refers to chunk #${index}, which it does not list.`);
     const [hex, pack, offset, length, rawLength, flag] = row;
     const sealed = await this.source.read(packPath(pack), offset, length);
-    const plain = sealed.length === length ? openSealed(this.keys.enc, sealed, chunkAad(Buffer.from(hex, 'hex'), flag)) : null;
-    if (!plain) throw new AppError('CORRUPT_DATA', `Chunk ${hex.slice(0, 12)}… in ${packPath(pack)} at offset ${offset} is damaged (it does not authenticate).`, { path: packPath(pack) });
+    const plain =
+      sealed.length === length ? openSealed(this.keys.enc, sealed, chunkAad(Buffer.from(hex, 'hex'), flag)) : null;
+    if (!plain)
+      throw new AppError(
+        'CORRUPT_DATA',
+        `Chunk ${hex.slice(0, 12)}… in ${packPath(pack)} at offset ${offset} is damaged (it does not authenticate).`,
+        { path: packPath(pack) },
+      );
     const data = flag === FLAG_ZSTD ? zstdDecompressSync(plain) : plain;
-    if (data.length !== rawLength) throw new AppError('CORRUPT_DATA', `Chunk ${hex.slice(0, 12)}… in ${packPath(pack)} has the wrong length after decompression.`, { path: packPath(pack) });
+    if (data.length !== rawLength)
+      throw new AppError(
+        'CORRUPT_DATA',
+        `Chunk ${hex.slice(0, 12)}… in ${packPath(pack)} has the wrong length after decompression.`,
+        { path: packPath(pack) },
+      );
     this.last = { index, data };
     return data;
   }
@@ -152,7 +172,8 @@ export class JobReader {
   /** A file's bytes, chunk by chunk. */
   async *readFile(path: string): AsyncGenerator<Buffer> {
     const e = this.entry(path);
-    if (!e || e.type !== 'file') throw new AppError('NOT_FOUND', `No file "${path}" in the backup of job "${this.seed.jobName}".`);
+    if (!e || e.type !== 'file')
+      throw new AppError('NOT_FOUND', `No file "${path}" in the backup of job "${this.seed.jobName}".`);
     for (const c of e.chunks ?? []) yield await this.readChunk(c);
   }
 
@@ -168,11 +189,15 @@ export async function readSeedFrom(source: PackSource): Promise<SeedDescriptor> 
   try {
     text = (await source.readAll(SEED_FILE)).toString('utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('NOT_FOUND', `No backup job found at ${source.description} (seed.json is missing).`, { path: source.description });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new AppError('NOT_FOUND', `No backup job found at ${source.description} (seed.json is missing).`, {
+        path: source.description,
+      });
     throw err;
   }
   const c = checkSeedText(text);
-  if (!c.ok) throw new AppError('CORRUPT_DATA', `seed.json at ${source.description} ${c.reason}`, { path: source.description });
+  if (!c.ok)
+    throw new AppError('CORRUPT_DATA', `seed.json at ${source.description} ${c.reason}`, { path: source.description });
   return c.seed;
 }
 
@@ -189,13 +214,21 @@ export async function openJob(source: PackSource, passphrase: string): Promise<J
   const seed = await readSeedFrom(source);
   const keys = await unlockSeed(passphrase, seed, source);
   if (seed.state !== 'complete') {
-    throw new AppError('CONFLICT', `The backup of job "${seed.jobName}" at ${source.description} is not complete; run Back Up Now again to finish it.`, { path: source.description });
+    throw new AppError(
+      'CONFLICT',
+      `The backup of job "${seed.jobName}" at ${source.description} is not complete; run Back Up Now again to finish it.`,
+      { path: source.description },
+    );
   }
   let bytes: Buffer;
   try {
     bytes = await source.readAll(CATALOG_PATH);
   } catch (err) {
-    throw new AppError('CORRUPT_DATA', `The catalog ${CATALOG_PATH} of job "${seed.jobName}" cannot be read: ${(err as Error).message}`, { path: CATALOG_PATH });
+    throw new AppError(
+      'CORRUPT_DATA',
+      `The catalog ${CATALOG_PATH} of job "${seed.jobName}" cannot be read: ${(err as Error).message}`,
+      { path: CATALOG_PATH },
+    );
   }
   let catalog: Catalog;
   try {
@@ -203,7 +236,11 @@ export async function openJob(source: PackSource, passphrase: string): Promise<J
   } catch (err) {
     const rec = seed.files.find((f) => f.path === CATALOG_PATH);
     if (rec && rec.length === bytes.length && createHash('sha256').update(bytes).digest('hex') === rec.sha256) {
-      throw new AppError('CORRUPT_DATA', `${SEED_FILE} at ${source.description} has been altered: ${CATALOG_PATH} is exactly as recorded there but does not open for job "${seed.jobName}".`, { path: source.description });
+      throw new AppError(
+        'CORRUPT_DATA',
+        `${SEED_FILE} at ${source.description} has been altered: ${CATALOG_PATH} is exactly as recorded there but does not open for job "${seed.jobName}".`,
+        { path: source.description },
+      );
     }
     throw err;
   }
@@ -214,7 +251,10 @@ export const openStagingJob = (stagingLocation: string, job: string, passphrase:
   openJob(new StagingFolderSource(join(resolve(stagingLocation), job)), passphrase);
 
 /** For verify: unlock only (the catalog may be the damaged part). */
-export async function unlockSource(source: PackSource, passphrase: string): Promise<{ seed: SeedDescriptor; keys: JobKeys }> {
+export async function unlockSource(
+  source: PackSource,
+  passphrase: string,
+): Promise<{ seed: SeedDescriptor; keys: JobKeys }> {
   const seed = await readSeedFrom(source);
   return { seed, keys: await unlockSeed(passphrase, seed, source) };
 }

@@ -39,8 +39,16 @@ export function recoverDeps(o: {
  * only one), through the online engine. A seed imported before job descriptors existed has no restore points: without
  * a point asked for, `asImported` (the seed read as the import left it) is returned.
  */
-export async function containerPoint(cc: ContainerClient, s: ContainerSourceRequest, passphrase: string, asImported: PackSource): Promise<PackSource> {
-  const [{ OnlineRepo }, { pointSourceOf }] = await Promise.all([import('../online/repo.ts'), import('../online/point-source.ts')]);
+export async function containerPoint(
+  cc: ContainerClient,
+  s: ContainerSourceRequest,
+  passphrase: string,
+  asImported: PackSource,
+): Promise<PackSource> {
+  const [{ OnlineRepo }, { pointSourceOf }] = await Promise.all([
+    import('../online/repo.ts'),
+    import('../online/point-source.ts'),
+  ]);
   const repo = await OnlineRepo.open(cc, s.job, passphrase).catch((err: unknown) => {
     if (!s.restorePoint && err instanceof AppError && err.code === 'NOT_FOUND') return null;
     throw err;
@@ -49,9 +57,16 @@ export async function containerPoint(cc: ContainerClient, s: ContainerSourceRequ
 }
 
 /** The job's container as Recover Data reads it (the signed-in account; a missing resource group looked up). */
-export async function containerOf(o: Pick<Parameters<typeof recoverDeps>[0], 'azure' | 'importVerify'>, s: ContainerSourceRequest): Promise<ContainerPackSource> {
+export async function containerOf(
+  o: Pick<Parameters<typeof recoverDeps>[0], 'azure' | 'importVerify'>,
+  s: ContainerSourceRequest,
+): Promise<ContainerPackSource> {
   const st = await o.azure.status();
-  if (!st.signedIn) throw new AppError('SIGNIN_REQUIRED', `Sign in to read job "${s.job}" from container ${s.container} of storage account ${s.storageAccount}.`);
+  if (!st.signedIn)
+    throw new AppError(
+      'SIGNIN_REQUIRED',
+      `Sign in to read job "${s.job}" from container ${s.container} of storage account ${s.storageAccount}.`,
+    );
   let resourceGroup = s.resourceGroup;
   if (!resourceGroup && s.stagingLocation) {
     // A seed.json missing or damaged here only means the resource group is looked up below.
@@ -60,7 +75,12 @@ export async function containerOf(o: Pick<Parameters<typeof recoverDeps>[0], 'az
   }
   if (!resourceGroup) {
     const acct = (await o.azure.storageAccounts(s.subscriptionId)).find((a) => a.name === s.storageAccount);
-    if (!acct) throw new AppError('NOT_FOUND', `Storage account ${s.storageAccount} was not found in subscription ${s.subscriptionId}.`, { field: 'storageAccount' });
+    if (!acct)
+      throw new AppError(
+        'NOT_FOUND',
+        `Storage account ${s.storageAccount} was not found in subscription ${s.subscriptionId}.`,
+        { field: 'storageAccount' },
+      );
     resourceGroup = acct.resourceGroup;
   }
   return o.importVerify.containerPackSource({

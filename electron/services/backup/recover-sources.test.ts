@@ -41,11 +41,30 @@ beforeAll(async () => {
   await writeFile(join(src, 'docs', 'deep', 'empty.txt'), '');
   await writeFile(join(src, 'docs', 'ünïcode name.txt'), 'unicode\n');
   stagingLocation = join(dir, 'staging');
-  await runBackup({ items: [src], stagingLocation, job: { name: JOB, container: 'seed' }, passphrase: PASS, kdf: FAST_KDF, packSize: MiB });
+  await runBackup({
+    items: [src],
+    stagingLocation,
+    job: { name: JOB, container: 'seed' },
+    passphrase: PASS,
+    kdf: FAST_KDF,
+    packSize: MiB,
+  });
   disks = await makeDisks(join(dir, 'disks'), [6 * MiB, 6 * MiB], 'RD');
-  await runDiskPrep({ stagingLocation, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: PASS, protector: testProtector(), workers: 2 });
+  await runDiskPrep({
+    stagingLocation,
+    job: JOB,
+    disks: disks.map((id) => ({ id })),
+    providers: { folder: new FolderDiskProvider() },
+    credential: testCredential,
+    passphrase: PASS,
+    protector: testProtector(),
+    workers: 2,
+  });
   tasks = new TaskManager({ minIntervalMs: 10 });
-  ctx = { services: { tasks, backup: new BackupService(tasks, { kdf: FAST_KDF }) } as unknown as Services, host: 'browser' };
+  ctx = {
+    services: { tasks, backup: new BackupService(tasks, { kdf: FAST_KDF }) } as unknown as Services,
+    host: 'browser',
+  };
 }, 120_000);
 afterAll(async () => {
   await tasks?.shutdown();
@@ -70,7 +89,13 @@ describe('recover source "disks"', () => {
       const source = { kind: 'disks' as const, disks, job: JOB };
       const listReq = backupInvoke['recover:list'].req.parse({ source, passphrase: PASS, path: top() });
       const listing = await backupHandlers['recover:list'](listReq, ctx);
-      expect(listing.children.map((c) => c.name).sort()).toEqual(['big-0.bin', 'big-1.bin', 'big-2.bin', 'big-3.bin', 'docs']);
+      expect(listing.children.map((c) => c.name).sort()).toEqual([
+        'big-0.bin',
+        'big-1.bin',
+        'big-2.bin',
+        'big-3.bin',
+        'docs',
+      ]);
       const to = join(dir, 'restored');
       const req = backupInvoke['recover:start'].req.parse({ source, passphrase: PASS, to, conflict: 'overwrite' });
       const snap = await tasks.waitFor((await backupHandlers['recover:start'](req, ctx)).taskId);
@@ -83,20 +108,34 @@ describe('recover source "disks"', () => {
 
   it('names the files that are on none of the given disks, and refuses a folder that is not a prepared disk', async () => {
     const err = await openDiskSource({ disks: [disks[0]], job: JOB, stagingLocation }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/on none of the given disks: packs\//) });
-    await expect(openDiskSource({ disks: [src], job: JOB })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/not a prepared disk/) });
-    await expect(openDiskSource({ disks, job: 'other-job' })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/holds job "disk-rec"/) });
+    expect(err).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/on none of the given disks: packs\//),
+    });
+    await expect(openDiskSource({ disks: [src], job: JOB })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/not a prepared disk/),
+    });
+    await expect(openDiskSource({ disks, job: 'other-job' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/holds job "disk-rec"/),
+    });
   });
 
   it('accepts a folder below the disk root, checks sizes, and explains a missing seed.json', async () => {
-    await expect(openDiskSource({ disks: [join(disks[0], DISK_LAYOUT.sessionDir, JOB), disks[1]], job: JOB })).resolves.toBeTruthy();
+    await expect(
+      openDiskSource({ disks: [join(disks[0], DISK_LAYOUT.sessionDir, JOB), disks[1]], job: JOB }),
+    ).resolves.toBeTruthy();
     const s = await openDiskSource({ disks, job: JOB });
     const victim = [...s.disks[1].files.keys()][0];
     const path = join(disks[1], DISK_LAYOUT.sessionDir, JOB, ...victim.split('/'));
     const bytes = await readFile(path);
     await writeFile(path, bytes.subarray(0, bytes.length - 512));
     try {
-      await expect(openDiskSource({ disks, job: JOB })).rejects.toMatchObject({ code: 'CORRUPT_DATA', message: expect.stringContaining(victim) });
+      await expect(openDiskSource({ disks, job: JOB })).rejects.toMatchObject({
+        code: 'CORRUPT_DATA',
+        message: expect.stringContaining(victim),
+      });
     } finally {
       await writeFile(path, bytes);
     }
@@ -109,9 +148,15 @@ describe('recover source "disks"', () => {
     const desc = await readFile(descPath);
     await rm(descPath);
     try {
-      await expect(openDiskSource({ disks, job: JOB })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/key parameters of job "disk-rec" were found neither/) });
+      await expect(openDiskSource({ disks, job: JOB })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+        message: expect.stringMatching(/key parameters of job "disk-rec" were found neither/),
+      });
       // The staging folder supplies the key parameters, but the descriptor is one of the job's files: still named.
-      await expect(openDiskSource({ disks, job: JOB, stagingLocation })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining(`${DESCRIPTOR_PATH} (listed on disk`) });
+      await expect(openDiskSource({ disks, job: JOB, stagingLocation })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+        message: expect.stringContaining(`${DESCRIPTOR_PATH} (listed on disk`),
+      });
     } finally {
       await Promise.all(disks.map((d, i) => writeFile(join(d, DISK_LAYOUT.seedFile), copies[i])));
       await writeFile(descPath, desc);
@@ -119,10 +164,20 @@ describe('recover source "disks"', () => {
   });
 
   it('a wrong passphrase is refused on the disks too; the contract wants a source or staging+job', async () => {
-    await expect(backupHandlers['recover:list']({ source: { kind: 'disks', disks, job: JOB }, passphrase: 'wrong wrong wrong wrong' }, ctx)).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    await expect(
+      backupHandlers['recover:list'](
+        { source: { kind: 'disks', disks, job: JOB }, passphrase: 'wrong wrong wrong wrong' },
+        ctx,
+      ),
+    ).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
     expect(backupInvoke['recover:list'].req.safeParse({ passphrase: PASS }).success).toBe(false);
-    expect(backupInvoke['recover:list'].req.safeParse({ source: { kind: 'disks', disks: [], job: JOB }, passphrase: PASS }).success).toBe(false);
+    expect(
+      backupInvoke['recover:list'].req.safeParse({ source: { kind: 'disks', disks: [], job: JOB }, passphrase: PASS })
+        .success,
+    ).toBe(false);
     expect(backupInvoke['recover:list'].req.safeParse({ stagingLocation, job: JOB }).success).toBe(false);
-    expect(backupInvoke['recover:list'].req.safeParse({ stagingLocation, job: JOB, passphrase: PASS }).success).toBe(true);
+    expect(backupInvoke['recover:list'].req.safeParse({ stagingLocation, job: JOB, passphrase: PASS }).success).toBe(
+      true,
+    );
   });
 });

@@ -55,7 +55,11 @@ export class RestoreDirs {
       throw err;
     });
     if (st instanceof Error) return { ok: false, reason: cannotHold(st) };
-    if (!st && !this.mayCreate(key)) return { ok: false, reason: `its folder "${key}" (above the backed-up item) no longer exists; the original location creates folders only from the item down` };
+    if (!st && !this.mayCreate(key))
+      return {
+        ok: false,
+        reason: `its folder "${key}" (above the backed-up item) no longer exists; the original location creates folders only from the item down`,
+      };
     if (!st) {
       try {
         await mkdir(p);
@@ -67,7 +71,11 @@ export class RestoreDirs {
         st = await lstat(p);
       }
     }
-    if (st.isSymbolicLink()) return { ok: false, reason: `refused: its folder "${key}" is a link in the restore folder (links there are not followed)` };
+    if (st.isSymbolicLink())
+      return {
+        ok: false,
+        reason: `refused: its folder "${key}" is a link in the restore folder (links there are not followed)`,
+      };
     if (!st.isDirectory()) return { ok: false, reason: `a file with the name of its folder "${key}" already exists` };
     return { ok: true, path: p };
   }

@@ -50,11 +50,16 @@ describe('restore: planted and dangling links, names the destination cannot hold
     await expect(lstat(join(dir, 'nowhere'))).rejects.toThrow();
     expect(await readFile(join(out, 'fine/ok.txt'), 'utf8')).toBe('payload');
     const why = Object.fromEntries(res.skipped.map((s) => [s.path, s.reason]));
-    expect(Object.keys(why).sort()).toEqual(['dangling/deep/z.txt', 'dangling/y.txt', 'planted/made-dir', 'planted/sub/deeper/x.txt']);
+    expect(Object.keys(why).sort()).toEqual([
+      'dangling/deep/z.txt',
+      'dangling/y.txt',
+      'planted/made-dir',
+      'planted/sub/deeper/x.txt',
+    ]);
     for (const r of Object.values(why)) expect(r).toMatch(/is a link in the restore folder/);
   });
 
-  it('a name the file system cannot hold (over 255 bytes) is that entry\'s error; everything else is restored', async () => {
+  it("a name the file system cannot hold (over 255 bytes) is that entry's error; everything else is restored", async () => {
     const long = 'n'.repeat(300);
     const reader = await jobWithCatalogEntries(dir, (f) => [
       { ...f, path: `top/${long}.txt` },
@@ -65,7 +70,9 @@ describe('restore: planted and dangling links, names the destination cannot hold
     ]);
     const out = join(dir, 'out');
     const res = await restoreJob(reader, { to: out });
-    expect(res.skipped.map((s) => s.path).sort()).toEqual([`top/${long}`, `top/${long}.txt`, `top/${long}/below.txt`, `top/link-${long}`].sort());
+    expect(res.skipped.map((s) => s.path).sort()).toEqual(
+      [`top/${long}`, `top/${long}.txt`, `top/${long}/below.txt`, `top/link-${long}`].sort(),
+    );
     for (const s of res.skipped) expect(s.reason).toMatch(/cannot hold this name \(ENAMETOOLONG/);
     expect(await readFile(join(out, 'top/short.txt'), 'utf8')).toBe('payload');
     expect(res.files).toBe(1);

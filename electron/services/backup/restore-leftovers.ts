@@ -18,7 +18,10 @@ export async function sweepRestoreTemps(dir: FsPath): Promise<number> {
       const p = joinFsPath(d, ent.name);
       if (ent.isDirectory()) await walk(p);
       else if (ent.isFile() && TEMP_RE.test(ent.name.toString('latin1'))) {
-        await unlink(p).then(() => n++, () => undefined);
+        await unlink(p).then(
+          () => n++,
+          () => undefined,
+        );
       }
     }
   };

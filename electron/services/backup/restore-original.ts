@@ -14,15 +14,26 @@ export interface OriginalPlan {
   putBack: () => Promise<void>;
 }
 
-export async function planOriginal(reader: JobReader, hostPlatform: NodeJS.Platform = process.platform): Promise<OriginalPlan> {
+export async function planOriginal(
+  reader: JobReader,
+  hostPlatform: NodeJS.Platform = process.platform,
+): Promise<OriginalPlan> {
   const job = reader.seed.jobName;
   if (hostPlatform === 'win32') {
-    throw new AppError('VALIDATION', `Restoring to the original location is not available on Windows yet: restore job "${job}" to another location.`, { field: 'originalLocation' });
+    throw new AppError(
+      'VALIDATION',
+      `Restoring to the original location is not available on Windows yet: restore job "${job}" to another location.`,
+      { field: 'originalLocation' },
+    );
   }
   const from = sourcePlatformOf(reader.catalog.items);
   if (from !== 'posix') {
     const what = from === 'win32' ? 'Windows paths (drive letters or shares)' : 'paths this system cannot place';
-    throw new AppError('VALIDATION', `Job "${job}" was backed up from ${what}: it cannot go back to its original location here. Restore it to another location.`, { field: 'originalLocation' });
+    throw new AppError(
+      'VALIDATION',
+      `Job "${job}" was backed up from ${what}: it cannot go back to its original location here. Restore it to another location.`,
+      { field: 'originalLocation' },
+    );
   }
   const roots = itemRoots(reader.catalog.items, 'linux');
   const saved: Array<{ path: string; atimeMs: number; mtimeMs: number }> = [];
@@ -39,7 +50,8 @@ export async function planOriginal(reader: JobReader, hostPlatform: NodeJS.Platf
     putBack: async () => {
       for (const s of saved) {
         const st = await lstat(s.path).catch(() => null);
-        if (st?.isDirectory() && st.mtimeMs !== s.mtimeMs) await lutimes(s.path, s.atimeMs / 1000, s.mtimeMs / 1000).catch(() => undefined);
+        if (st?.isDirectory() && st.mtimeMs !== s.mtimeMs)
+          await lutimes(s.path, s.atimeMs / 1000, s.mtimeMs / 1000).catch(() => undefined);
       }
     },
   };

@@ -42,7 +42,14 @@ async function jobWithEntries(make: (file: CatalogEntry) => CatalogEntry[], job 
   const src = join(dir, 'src');
   await mkdir(src, { recursive: true });
   await writeFile(join(src, 'f.txt'), 'payload');
-  await runBackup({ stagingLocation: join(dir, 'staging'), job: { name: job }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [src] });
+  await runBackup({
+    stagingLocation: join(dir, 'staging'),
+    job: { name: job },
+    passphrase: PASS,
+    kdf: FAST_KDF,
+    packSize: 4 << 20,
+    items: [src],
+  });
   const jobDir = join(dir, 'staging', job);
   const seed = (await readSeed(jobDir))!;
   const keys = await unlockJob(PASS, seed.crypto, job);
@@ -132,7 +139,16 @@ describe('restore never writes outside the destination, whatever the catalog say
 
   it('names only Windows reserves are restored as ordinary files on POSIX, inside the destination', async () => {
     // Catalog format 2 spells a backslash in a name `\\`: the last one is the POSIX name `a\..\..\b.txt`.
-    const names = ['CON', 'nul.txt', 'COM1', 'LPT1', 'trailing-dot.', 'trailing-space ', 'C:', 'a\\\\..\\\\..\\\\b.txt'];
+    const names = [
+      'CON',
+      'nul.txt',
+      'COM1',
+      'LPT1',
+      'trailing-dot.',
+      'trailing-space ',
+      'C:',
+      'a\\\\..\\\\..\\\\b.txt',
+    ];
     const reader = await jobWithEntries((f) => names.map((p) => ({ ...f, path: p })));
     const out = join(dir, 'out');
     const before = await snapshot(dir, out);
@@ -164,7 +180,9 @@ describe('restore never writes outside the destination, whatever the catalog say
     for (const conflict of ['overwrite', 'keepBoth', 'skip'] as const) {
       const res = await restoreJob(reader, { to: out, conflict });
       expect(await snapshot(dir, out)).toEqual(before);
-      expect(res.skipped.map((s) => s.path)).toEqual(expect.arrayContaining(['planted-dir/secret.txt', 'planted-dir/new.txt']));
+      expect(res.skipped.map((s) => s.path)).toEqual(
+        expect.arrayContaining(['planted-dir/secret.txt', 'planted-dir/new.txt']),
+      );
     }
     expect(await readFile(join(outside, 'secret.txt'), 'utf8')).toBe('untouched');
     // Overwrite replaced the planted link by a regular file instead of writing into its target.
@@ -176,11 +194,32 @@ describe('restore never writes outside the destination, whatever the catalog say
 
   it('random paths built from hostile segments (fast-check, seeded): nothing lands outside, on either platform', async () => {
     const segment = fc.oneof(
-      fc.constantFrom('..', '.', '', 'CON', 'nul.txt', 'x.', 'y ', 'C:', 'c:\\', '\\\\srv', '..\\..', 'a\0b', '/', '~', '$HOME', '%TEMP%', '…', '\u202E'),
+      fc.constantFrom(
+        '..',
+        '.',
+        '',
+        'CON',
+        'nul.txt',
+        'x.',
+        'y ',
+        'C:',
+        'c:\\',
+        '\\\\srv',
+        '..\\..',
+        'a\0b',
+        '/',
+        '~',
+        '$HOME',
+        '%TEMP%',
+        '…',
+        '\u202E',
+      ),
       fc.string({ maxLength: 6 }),
       fc.string({ unit: 'binary', maxLength: 4 }),
     );
-    const hostilePath = fc.array(segment, { minLength: 1, maxLength: 5 }).map((s) => s.join(fc.sample(fc.constantFrom('/', '\\', '/'), 1)[0]));
+    const hostilePath = fc
+      .array(segment, { minLength: 1, maxLength: 5 })
+      .map((s) => s.join(fc.sample(fc.constantFrom('/', '\\', '/'), 1)[0]));
     const paths = [...new Set(fc.sample(hostilePath, { numRuns: 400, seed: 9 }))];
     for (const platform of ['linux', 'win32'] as const) {
       const reader = await jobWithEntries((f) => paths.map((p) => ({ ...f, path: p })), `job-${platform}`);

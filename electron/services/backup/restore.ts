@@ -1,4 +1,16 @@
-import { chmod, lstat, mkdir, open, readlink, realpath, rename, symlink, unlink, utimes, lutimes } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  open,
+  readlink,
+  realpath,
+  rename,
+  symlink,
+  unlink,
+  utimes,
+  lutimes,
+} from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../../shared/errors.ts';
@@ -54,7 +66,11 @@ function numbered(name: string | Buffer, i: number): string | Buffer {
  */
 export async function restoreJob(reader: JobReader, opts: RestoreOptions): Promise<RestoreResult> {
   if ((opts.originalLocation === true) === (opts.to !== undefined)) {
-    throw new AppError('VALIDATION', 'Restore to either a destination folder or the original location (one of the two).', { field: 'to' });
+    throw new AppError(
+      'VALIDATION',
+      'Restore to either a destination folder or the original location (one of the two).',
+      { field: 'to' },
+    );
   }
   if (!opts.originalLocation) return restoreInto(reader, opts, null);
   const plan = await planOriginal(reader);
@@ -84,9 +100,12 @@ async function restoreInto(reader: JobReader, opts: RestoreOptions, roots: strin
   const conflict = opts.conflict ?? 'skip';
   const wanted = (opts.paths ?? []).map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean);
   for (const w of wanted) {
-    if (!reader.entry(w)) throw new AppError('NOT_FOUND', `"${w}" is not in the backup of job "${reader.seed.jobName}".`, { path: w });
+    if (!reader.entry(w))
+      throw new AppError('NOT_FOUND', `"${w}" is not in the backup of job "${reader.seed.jobName}".`, { path: w });
   }
-  const selected = reader.entries().filter((e) => wanted.length === 0 || wanted.some((w) => e.path === w || e.path.startsWith(w + '/')));
+  const selected = reader
+    .entries()
+    .filter((e) => wanted.length === 0 || wanted.some((w) => e.path === w || e.path.startsWith(w + '/')));
   const result: RestoreResult = { files: 0, dirs: 0, symlinks: 0, bytes: 0, unchanged: 0, skipped: [] };
   const skip = (path: string, reason: string) => void result.skipped.push({ path, reason });
   const totalBytes = selected.reduce((s, e) => s + (e.type === 'file' ? e.size : 0), 0);
@@ -101,13 +120,18 @@ async function restoreInto(reader: JobReader, opts: RestoreOptions, roots: strin
   /** The entry's folder (created name by name, never through a link) and its own name; null when refused. */
   const place = async (e: CatalogEntry): Promise<{ parent: FsPath; name: string | Buffer } | null> => {
     const why = unsafeCatalogPath(e.path, platform);
-    if (why) return void skip(e.path, `refused: ${why}`), null;
+    if (why) return (void skip(e.path, `refused: ${why}`), null);
     const twin = caseTwins.get(e.path);
-    if (twin !== undefined) return void skip(e.path, `not restored: Windows folders do not tell letter case apart, and "${twin}" takes this name`), null;
-    if (!inItem(e.path) && e.type !== 'dir') return void skip(e.path, 'refused: not inside any of the backed-up items'), null;
+    if (twin !== undefined)
+      return (
+        void skip(e.path, `not restored: Windows folders do not tell letter case apart, and "${twin}" takes this name`),
+        null
+      );
+    if (!inItem(e.path) && e.type !== 'dir')
+      return (void skip(e.path, 'refused: not inside any of the backed-up items'), null);
     const names = catalogNames(e.path);
     const made = await dirs.ensure(e.path, names.slice(0, -1));
-    if (!made.ok) return void skip(e.path, made.reason), null;
+    if (!made.ok) return (void skip(e.path, made.reason), null);
     return { parent: made.path, name: names[names.length - 1] };
   };
 
@@ -147,7 +171,7 @@ async function restoreInto(reader: JobReader, opts: RestoreOptions, roots: strin
       if (e.type === 'file') result.bytes += e.size;
       return null;
     }
-    if (conflict === 'skip') return void skip(e.path, 'already exists (skipped)'), null;
+    if (conflict === 'skip') return (void skip(e.path, 'already exists (skipped)'), null);
     if (conflict === 'overwrite') return dest;
     for (let i = 1; ; i++) {
       const alt = joinFsPath(parent, numbered(name, i), sep);
@@ -188,7 +212,8 @@ async function restoreInto(reader: JobReader, opts: RestoreOptions, roots: strin
       const code = (err as NodeJS.ErrnoException).code ?? '';
       if (NAME_ERRORS.has(code)) return skip(e.path, cannotHold(err));
       // A folder where the file goes (the catalog lists the name twice, as a file and below it): skip, keep going.
-      if (code === 'EISDIR' || code === 'ENOTDIR' || code === 'ENOTEMPTY') return skip(e.path, 'a folder with this name already exists where the file goes');
+      if (code === 'EISDIR' || code === 'ENOTDIR' || code === 'ENOTEMPTY')
+        return skip(e.path, 'a folder with this name already exists where the file goes');
       throw err;
     }
     result.files++;

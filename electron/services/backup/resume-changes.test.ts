@@ -26,8 +26,27 @@ describe('source changed between a killed run and its rerun', () => {
     for (let i = 0; i < 5; i++) await writeFile(join(src, `f${i}.bin`), prng(i)(600_000));
     await writeFile(join(src, 'sub', 'same.txt'), 'unchanged');
     const stagingLocation = join(dir, 'staging');
-    const opts = { items: [src], stagingLocation, job: { name: 'since-job' }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, compressionLevel: 0 };
-    await expect(runBackup({ ...opts, testHook: (p) => void (p === 'pack:1' && (() => { throw new Error('killed'); })()) })).rejects.toThrow('killed');
+    const opts = {
+      items: [src],
+      stagingLocation,
+      job: { name: 'since-job' },
+      passphrase: PASS,
+      kdf: FAST_KDF,
+      packSize: 1 << 20,
+      compressionLevel: 0,
+    };
+    await expect(
+      runBackup({
+        ...opts,
+        testHook: (p) =>
+          void (
+            p === 'pack:1' &&
+            (() => {
+              throw new Error('killed');
+            })()
+          ),
+      }),
+    ).rejects.toThrow('killed');
     await writeFile(join(src, 'f1.bin'), prng(99)(600_000)); // same size, other bytes, new mtime
     await rm(join(src, 'f3.bin'));
     await writeFile(join(src, 'sub', 'new.txt'), 'added after the kill');
@@ -39,7 +58,9 @@ describe('source changed between a killed run and its rerun', () => {
       { path: `${base}/f3.bin`, change: 'removed' },
       { path: `${base}/sub/new.txt`, change: 'added' },
     ]);
-    expect(notes.join('\n')).toMatch(/Since the interrupted run, files were changed, added or removed \(1 changed, 1 added, 1 removed\)/);
+    expect(notes.join('\n')).toMatch(
+      /Since the interrupted run, files were changed, added or removed \(1 changed, 1 added, 1 removed\)/,
+    );
     expect(await readdir(join(stagingLocation, 'since-job'))).not.toContain(SCAN_RECORD);
     const reader = await openStagingJob(stagingLocation, 'since-job', PASS);
     await restoreJob(reader, { to: join(dir, 'out') });
@@ -50,8 +71,27 @@ describe('source changed between a killed run and its rerun', () => {
     const src = join(dir, 'src');
     await mkdir(src);
     for (let i = 0; i < 3; i++) await writeFile(join(src, `f${i}.bin`), prng(i)(700_000));
-    const opts = { items: [src], stagingLocation: join(dir, 'staging'), job: { name: 'quiet-job' }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, compressionLevel: 0 };
-    await expect(runBackup({ ...opts, testHook: (p) => void (p === 'pack:1' && (() => { throw new Error('killed'); })()) })).rejects.toThrow('killed');
+    const opts = {
+      items: [src],
+      stagingLocation: join(dir, 'staging'),
+      job: { name: 'quiet-job' },
+      passphrase: PASS,
+      kdf: FAST_KDF,
+      packSize: 1 << 20,
+      compressionLevel: 0,
+    };
+    await expect(
+      runBackup({
+        ...opts,
+        testHook: (p) =>
+          void (
+            p === 'pack:1' &&
+            (() => {
+              throw new Error('killed');
+            })()
+          ),
+      }),
+    ).rejects.toThrow('killed');
     const r = await runBackup(opts);
     expect(r.resumed).toBe(true);
     expect(r.changedSinceInterruptedRun).toBeUndefined();

@@ -20,11 +20,31 @@ describe('catalog path safety', () => {
     expect(unsafeCatalogPath(p, 'linux')).toContain(why);
     expect(unsafeCatalogPath(p, 'win32')).not.toBeNull();
   });
-  it.each(['data/CON', 'data/nul.txt', 'data/com1', 'LPT9.log', 'a/b\\\\c', 'a/b:c', 'trailing.', 'x/y ', 'C:/Windows', 'a/C:evil', '\\\\srv'])('refuses %j on Windows', (p) => {
+  it.each([
+    'data/CON',
+    'data/nul.txt',
+    'data/com1',
+    'LPT9.log',
+    'a/b\\\\c',
+    'a/b:c',
+    'trailing.',
+    'x/y ',
+    'C:/Windows',
+    'a/C:evil',
+    '\\\\srv',
+  ])('refuses %j on Windows', (p) => {
     expect(unsafeCatalogPath(p, 'win32')).not.toBeNull();
   });
   it('on POSIX every byte but NUL and "/" is a name: drive-letter look-alikes, backslashes, bytes that are not UTF-8', () => {
-    for (const p of ['C:/Windows', 'home/ann/.wine/dosdevices/c:', 'a/b\\\\c', 'data/caf\\xE9', 'data/\\x01bell', 'data/CON']) expect(unsafeCatalogPath(p, 'linux'), p).toBeNull();
+    for (const p of [
+      'C:/Windows',
+      'home/ann/.wine/dosdevices/c:',
+      'a/b\\\\c',
+      'data/caf\\xE9',
+      'data/\\x01bell',
+      'data/CON',
+    ])
+      expect(unsafeCatalogPath(p, 'linux'), p).toBeNull();
   });
   it.each([
     ['a/b\\q', 'bad escape'],

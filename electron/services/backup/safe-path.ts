@@ -20,7 +20,8 @@ export function unsafeCatalogPath(path: string, platform: NodeJS.Platform = proc
     if (part === '.' || part === '..') return `"${part}" component`;
     if (!isCanonicalEscape(part)) return `"${part}" is not a well-formed name (bad escape)`;
     const name = unescapeName(part);
-    if (typeof name === 'string' ? name.includes('\0') || name.includes('/') : name.includes(0) || name.includes(0x2f)) return `"${part}" contains a NUL or "/" byte`;
+    if (typeof name === 'string' ? name.includes('\0') || name.includes('/') : name.includes(0) || name.includes(0x2f))
+      return `"${part}" contains a NUL or "/" byte`;
     if (win) {
       if (typeof name === 'string' && /^[A-Za-z]:/.test(name)) return 'contains a drive letter';
       const why = windowsNameProblem(name);

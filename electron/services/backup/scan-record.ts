@@ -25,7 +25,7 @@ async function readRecord(jobDir: string, enc: Buffer, job: string): Promise<Row
   if (!plain) return null;
   try {
     const rows: Row[] = [];
-    for (let at = 0; at < plain.length; ) {
+    for (let at = 0; at < plain.length;) {
       const len = plain.readUInt32BE(at);
       const text = zstdDecompressSync(plain.subarray(at + 4, at + 4 + len)).toString('utf8');
       for (const line of text.split('\n')) if (line) rows.push(JSON.parse(line) as Row);
@@ -53,7 +53,10 @@ function encodeRows(entries: Iterable<ScanEntry>): Buffer {
   };
   for (const e of entries) {
     if (e.type === 'dir') continue;
-    const row: Row = e.type === 'symlink' ? [e.path, 'l', 0, e.mtimeMs, e.mode, e.target ?? ''] : [e.path, 'f', e.size, e.mtimeMs, e.mode];
+    const row: Row =
+      e.type === 'symlink'
+        ? [e.path, 'l', 0, e.mtimeMs, e.mode, e.target ?? '']
+        : [e.path, 'f', e.size, e.mtimeMs, e.mode];
     text += JSON.stringify(row) + '\n';
     if (text.length >= 1 << 20) flush();
   }
@@ -71,7 +74,14 @@ function changesBetween(before: readonly Row[], now: Iterable<ScanEntry>): Since
     if (!p) out.push({ path: e.path, change: 'added' });
     else {
       const kind = e.type === 'symlink' ? 'l' : 'f';
-      if (p[1] !== kind || p[2] !== (kind === 'l' ? 0 : e.size) || p[3] !== e.mtimeMs || p[4] !== e.mode || (p[5] ?? '') !== (e.target ?? '')) out.push({ path: e.path, change: 'changed' });
+      if (
+        p[1] !== kind ||
+        p[2] !== (kind === 'l' ? 0 : e.size) ||
+        p[3] !== e.mtimeMs ||
+        p[4] !== e.mode ||
+        (p[5] ?? '') !== (e.target ?? '')
+      )
+        out.push({ path: e.path, change: 'changed' });
       prev.delete(e.path);
     }
   }
@@ -83,13 +93,24 @@ function changesBetween(before: readonly Row[], now: Iterable<ScanEntry>): Since
  * Records this run's scan for a later resume, and returns what changed since the interrupted run it resumes
  * (null on a first run, or when the earlier run left no readable record).
  */
-export async function recordScan(jobDir: string, enc: Buffer, job: string, entries: Iterable<ScanEntry>, resuming: boolean): Promise<SinceChange[] | null> {
+export async function recordScan(
+  jobDir: string,
+  enc: Buffer,
+  job: string,
+  entries: Iterable<ScanEntry>,
+  resuming: boolean,
+): Promise<SinceChange[] | null> {
   const before = resuming ? await readRecord(jobDir, enc, job) : null;
-  await writeFileAtomic(join(jobDir, SCAN_RECORD), Buffer.concat([MAGIC, seal(enc, encodeRows(entries), aad(job))]), 0o600);
+  await writeFileAtomic(
+    join(jobDir, SCAN_RECORD),
+    Buffer.concat([MAGIC, seal(enc, encodeRows(entries), aad(job))]),
+    0o600,
+  );
   return before ? changesBetween(before, entries) : null;
 }
 
-export const removeScanRecord = (jobDir: string): Promise<void> => unlink(join(jobDir, SCAN_RECORD)).catch(() => undefined);
+export const removeScanRecord = (jobDir: string): Promise<void> =>
+  unlink(join(jobDir, SCAN_RECORD)).catch(() => undefined);
 
 /** One note for the user: how many changed, and the first few paths. */
 export function sinceNote(changes: readonly SinceChange[]): string {

@@ -20,7 +20,10 @@ const entry: fc.Arbitrary<ScanEntry> = fc
     target: fc.option(fc.string(), { nil: undefined }),
   })
   .map(({ absKind, abs, bytes, target, ...e }) => {
-    const out: ScanEntry = { ...e, abs: absKind === 'derived' ? '/' + e.path : absKind === 'text' ? abs : Buffer.from(bytes) };
+    const out: ScanEntry = {
+      ...e,
+      abs: absKind === 'derived' ? '/' + e.path : absKind === 'text' ? abs : Buffer.from(bytes),
+    };
     if (target !== undefined) out.target = target;
     return out;
   });

@@ -6,7 +6,6 @@ const TYPES: EntryType[] = ['file', 'dir', 'symlink'];
 const LONE_SURROGATE = /\p{Cs}/u;
 const wellFormed = (s: string): boolean => !LONE_SURROGATE.test(s);
 
-
 type Extra = { path?: string; abs?: FsPath; target?: string };
 
 /**
@@ -67,7 +66,8 @@ export class ScanTableBuilder {
     let kept = 0;
     for (let k = 0; k < n; k++) {
       const i = order[k];
-      if (!sorted && kept > 0 && paths[order[kept - 1]] === paths[i]) duplicate?.(this.entry(order[kept - 1]), this.entry(i));
+      if (!sorted && kept > 0 && paths[order[kept - 1]] === paths[i])
+        duplicate?.(this.entry(order[kept - 1]), this.entry(i));
       else order[kept++] = i;
     }
     const t = new ScanTable(order.subarray(0, kept), paths, this.type, this.mode, this.num, this.extra);
@@ -77,7 +77,14 @@ export class ScanTableBuilder {
   }
 }
 
-function entryOf(path: string, x: Extra | undefined, type: number, mode: number, num: Float64Array, i: number): ScanEntry {
+function entryOf(
+  path: string,
+  x: Extra | undefined,
+  type: number,
+  mode: number,
+  num: Float64Array,
+  i: number,
+): ScanEntry {
   const e: ScanEntry = {
     path,
     abs: x?.abs ?? '/' + path,
@@ -113,7 +120,14 @@ export class ScanTable implements Iterable<ScanEntry> {
   private readonly other = new Map<number, Extra>();
 
   /** Rows `order` of the builder's columns, in that order. */
-  constructor(order: Int32Array, paths: string[], type: Uint8Array, mode: Uint16Array, num: Float64Array, extra: Map<number, Extra>) {
+  constructor(
+    order: Int32Array,
+    paths: string[],
+    type: Uint8Array,
+    mode: Uint16Array,
+    num: Float64Array,
+    extra: Map<number, Extra>,
+  ) {
     const n = order.length;
     this.length = n;
     this.type = new Uint8Array(n);
@@ -157,7 +171,14 @@ export class ScanTable implements Iterable<ScanEntry> {
   at(i: number): ScanEntry | undefined {
     if (!(i >= 0 && i < this.length)) return undefined;
     const x = this.other.get(i);
-    return entryOf(x?.path ?? this.paths.toString('utf8', this.pathAt[i], this.pathAt[i + 1]), x, this.type[i], this.mode[i], this.num, i);
+    return entryOf(
+      x?.path ?? this.paths.toString('utf8', this.pathAt[i], this.pathAt[i + 1]),
+      x,
+      this.type[i],
+      this.mode[i],
+      this.num,
+      i,
+    );
   }
 
   /** A file's stat as read the second time: the catalog records it. */

@@ -97,21 +97,38 @@ async function neverIncludeOf(dirs: string[], cat: (abs: string) => string): Pro
 }
 
 const sameFsPath = (a: FsPath, b: FsPath, caseless: boolean): boolean =>
-  typeof a === 'string' && typeof b === 'string' ? (caseless ? a.toLowerCase() === b.toLowerCase() : a === b) : Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+  typeof a === 'string' && typeof b === 'string'
+    ? caseless
+      ? a.toLowerCase() === b.toLowerCase()
+      : a === b
+    : Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 
 /**
  * Walks the items without following symlinks. Entries come back sorted by catalog path, ancestors included. Names
  * are read as bytes where they are not valid UTF-8 (never skipped as "vanished"); two different sources that would
  * share one catalog path are an error for the second (listed in `skipped`, never dropped silently).
  */
-export async function scanItems(items: string[], exclusions: Exclusions, signal?: AbortSignal, onProgress?: ScanProgress, more: ScanOptions = {}): Promise<ScanResult> {
+export async function scanItems(
+  items: string[],
+  exclusions: Exclusions,
+  signal?: AbortSignal,
+  onProgress?: ScanProgress,
+  more: ScanOptions = {},
+): Promise<ScanResult> {
   const { table, ...rest } = await scanTable(items, exclusions, signal, onProgress, more);
   return { ...rest, entries: [...table] };
 }
 
 /** `scanItems` with the entries in a compact table (scan-table.ts) rather than one object each: Back Up Now's. */
-export async function scanTable(items: string[], exclusions: Exclusions, signal?: AbortSignal, onProgress?: ScanProgress, more: ScanOptions = {}): Promise<Omit<ScanResult, 'entries'> & { table: ScanTable }> {
-  if (items.length === 0) throw new AppError('VALIDATION', 'Select at least one file, folder or drive to back up.', { field: 'items' });
+export async function scanTable(
+  items: string[],
+  exclusions: Exclusions,
+  signal?: AbortSignal,
+  onProgress?: ScanProgress,
+  more: ScanOptions = {},
+): Promise<Omit<ScanResult, 'entries'> & { table: ScanTable }> {
+  if (items.length === 0)
+    throw new AppError('VALIDATION', 'Select at least one file, folder or drive to back up.', { field: 'items' });
   const platform = more.platform ?? process.platform;
   const caseless = platform === 'win32';
   const readPath = more.readPath ?? ((p: string) => p);
@@ -121,14 +138,22 @@ export async function scanTable(items: string[], exclusions: Exclusions, signal?
   // with a name that is not UTF-8 is matched in its text form (such a name cannot be typed in a rule anyway).
   const excluded = compileExclusions({
     ...exclusions,
-    ...(exclusions.folders ? { folders: exclusions.folders.map((r) => ({ ...r, path: readPath(resolve(r.path)) })) } : {}),
-    ...(exclusions.fileTypes ? { fileTypes: exclusions.fileTypes.map((r) => ({ ...r, folder: readPath(resolve(r.folder)) })) } : {}),
+    ...(exclusions.folders
+      ? { folders: exclusions.folders.map((r) => ({ ...r, path: readPath(resolve(r.path)) })) }
+      : {}),
+    ...(exclusions.fileTypes
+      ? { fileTypes: exclusions.fileTypes.map((r) => ({ ...r, folder: readPath(resolve(r.folder)) })) }
+      : {}),
   });
   const text = (p: FsPath) => (typeof p === 'string' ? p : p.toString('utf8'));
   const never = await neverIncludeOf(more.neverInclude ?? [], cat);
   const neverPaths = new Map(never.flatMap((n) => n.paths.map((p) => [norm(p), n] as const)));
   const leftOut = new Set<string>();
-  const neverHit = async (abs: FsPath, path: string, st: { dev: number; ino: number }): Promise<NeverInclude | null> => {
+  const neverHit = async (
+    abs: FsPath,
+    path: string,
+    st: { dev: number; ino: number },
+  ): Promise<NeverInclude | null> => {
     const byPath = neverPaths.get(norm(path));
     if (byPath) return byPath;
     for (const n of never) {
@@ -194,9 +219,12 @@ export async function scanTable(items: string[], exclusions: Exclusions, signal?
       }
       let names: Array<string | Buffer>;
       try {
-        names = await io<Array<string | Buffer>>(() => (typeof abs === 'string' ? readdir(abs) : readdir(abs, { encoding: 'buffer' })));
+        names = await io<Array<string | Buffer>>(() =>
+          typeof abs === 'string' ? readdir(abs) : readdir(abs, { encoding: 'buffer' }),
+        );
         // A name that is not valid UTF-8 comes back with U+FFFD in it: read this folder's names as bytes.
-        if (typeof abs === 'string' && names.some((x) => (x as string).includes('\uFFFD'))) names = decodeDirNames(await io(() => readdir(abs, { encoding: 'buffer' })));
+        if (typeof abs === 'string' && names.some((x) => (x as string).includes('\uFFFD')))
+          names = decodeDirNames(await io(() => readdir(abs, { encoding: 'buffer' })));
         else if (typeof abs !== 'string') names = decodeDirNames(names as Buffer[]);
       } catch (err) {
         skipped.push({ path: displayPath(abs), ...errText(err) });
@@ -214,14 +242,20 @@ export async function scanTable(items: string[], exclusions: Exclusions, signal?
       if (!isItemRoot && excluded.file(text(abs))) return;
       add(abs, path, st, 'file');
     } else {
-      skipped.push({ path: displayPath(abs), code: 'ESPECIAL', reason: 'not a regular file, folder or link (device, socket or pipe)' });
+      skipped.push({
+        path: displayPath(abs),
+        code: 'ESPECIAL',
+        reason: 'not a regular file, folder or link (device, socket or pipe)',
+      });
     }
   };
   for (const item of items) {
     const abs = resolve(item);
     const path = cat(abs);
     // An item inside a folder that is never backed up (the job folder, the staging location) is left out whole.
-    const inside = never.find((n) => n.paths.some((p) => norm(path) === norm(p) || norm(path).startsWith(norm(p) + '/')));
+    const inside = never.find((n) =>
+      n.paths.some((p) => norm(path) === norm(p) || norm(path).startsWith(norm(p) + '/')),
+    );
     if (inside) {
       leftOut.add(inside.shown);
       continue;
@@ -239,7 +273,12 @@ export async function scanTable(items: string[], exclusions: Exclusions, signal?
   }
   // The same source reached twice (items that overlap) is one entry; two sources on one path is an error.
   const table = found.build(false, (had, dup) => {
-    if (!sameFsPath(had.abs, dup.abs, caseless)) skipped.push({ path: displayPath(dup.abs), code: 'ECOLLISION', reason: `not backed up: its catalog path "${dup.path}" is already the path of ${displayPath(had.abs)}` });
+    if (!sameFsPath(had.abs, dup.abs, caseless))
+      skipped.push({
+        path: displayPath(dup.abs),
+        code: 'ECOLLISION',
+        reason: `not backed up: its catalog path "${dup.path}" is already the path of ${displayPath(had.abs)}`,
+      });
   });
   onProgress?.({ files: table.files, bytes: table.bytes, current: '' });
   return { table, skipped, files: table.files, dirs: table.dirs, bytes: table.bytes, excluded: [...leftOut] };

@@ -1,7 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { TaskManager, TaskContext } from '../tasks/task-manager.ts';
-import { DEFAULT_CONFLICT, type BackupEstimate, type BackupSummary, type CatalogListing, type RecoverSource, type RestorePointList, type RestoreSummary, type StagingJob, type VerifySummary } from '../../../shared/contract/backup.ts';
+import {
+  DEFAULT_CONFLICT,
+  type BackupEstimate,
+  type BackupSummary,
+  type CatalogListing,
+  type RecoverSource,
+  type RestorePointList,
+  type RestoreSummary,
+  type StagingJob,
+  type VerifySummary,
+} from '../../../shared/contract/backup.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { checkContainerName } from '../../../shared/validators/azure-names.ts';
 import { requiredBytesFor, runBackup } from './engine.ts';
@@ -55,7 +65,8 @@ export interface BackupServiceDeps {
 
 export function sourceOf(ref: JobRef): RecoverSource {
   if (ref.source) return ref.source;
-  if (!ref.stagingLocation || !ref.job) throw new AppError('VALIDATION', 'Give a recover source, or a staging folder and a job.', { field: 'source' });
+  if (!ref.stagingLocation || !ref.job)
+    throw new AppError('VALIDATION', 'Give a recover source, or a staging folder and a job.', { field: 'source' });
   return { kind: 'staging', stagingLocation: ref.stagingLocation, job: ref.job };
 }
 
@@ -69,7 +80,13 @@ export function reportBackupProgress(t: TaskContext, p: BackupProgress): void {
     t.counter('bytesScanned', p.bytesScanned, 'bytes');
     return;
   }
-  t.progress({ done: p.bytesProcessed, ...(p.bytesTotal !== undefined ? { total: p.bytesTotal } : {}), unit: 'bytes', ...(p.rate !== undefined ? { rate: p.rate } : {}), ...(p.etaSeconds !== undefined ? { etaSeconds: p.etaSeconds } : {}) });
+  t.progress({
+    done: p.bytesProcessed,
+    ...(p.bytesTotal !== undefined ? { total: p.bytesTotal } : {}),
+    unit: 'bytes',
+    ...(p.rate !== undefined ? { rate: p.rate } : {}),
+    ...(p.etaSeconds !== undefined ? { etaSeconds: p.etaSeconds } : {}),
+  });
   t.counter('filesScanned', p.filesScanned, 'files');
   t.counter('bytesScanned', p.bytesScanned, 'bytes');
   t.counter('filesProcessed', p.filesProcessed, 'files');
@@ -100,9 +117,15 @@ export class BackupService {
   /** The passphrase of a request: typed, or the policy's (never logged). */
   async passphraseFor(req: Secret, job: string): Promise<string> {
     if (req.passphrase) return req.passphrase;
-    if (!req.usePolicyPassphrase) throw new AppError('VALIDATION', 'A passphrase is required.', { field: 'passphrase' });
+    if (!req.usePolicyPassphrase)
+      throw new AppError('VALIDATION', 'A passphrase is required.', { field: 'passphrase' });
     const stored = this.deps.policyPassphrase ? await this.deps.policyPassphrase(job) : null;
-    if (!stored) throw new AppError('NOT_FOUND', `No passphrase is kept on this machine for job "${job}" (no backup policy with a passphrase); type it instead.`, { field: 'passphrase' });
+    if (!stored)
+      throw new AppError(
+        'NOT_FOUND',
+        `No passphrase is kept on this machine for job "${job}" (no backup policy with a passphrase); type it instead.`,
+        { field: 'passphrase' },
+      );
     return stored;
   }
 
@@ -114,7 +137,10 @@ export class BackupService {
     const passphrase = await this.passphraseFor(req, req.job);
     if (req.passphrase) {
       await this.assertOnePassphrase(req.stagingLocation, req.job, passphrase, true);
-      return { ok: true, exists: (await readSeed(join(resolve(req.stagingLocation), req.job)).catch(() => null)) !== null };
+      return {
+        ok: true,
+        exists: (await readSeed(join(resolve(req.stagingLocation), req.job)).catch(() => null)) !== null,
+      };
     }
     const source = new StagingFolderSource(join(resolve(req.stagingLocation), req.job));
     try {
@@ -134,7 +160,8 @@ export class BackupService {
     const { usePolicyPassphrase: _u, ...rest } = req;
     const snap = this.tasks.start('backup', `Back up now: ${req.job.name}`, async (t) => {
       const passphrase = await this.passphraseFor(req, req.job.name);
-      if (req.passphrase) await this.assertOnePassphrase(req.stagingLocation, req.job.name, passphrase, req.overwrite === true);
+      if (req.passphrase)
+        await this.assertOnePassphrase(req.stagingLocation, req.job.name, passphrase, req.overwrite === true);
       const r = await runBackup({
         ...this.tuning,
         ...rest,
@@ -144,14 +171,26 @@ export class BackupService {
         onSkip: (s) => t.warn(`Skipped ${s.path}: ${s.reason}`),
         onWarning: (w) => t.warn(`Changed while read: ${w.path}: ${w.reason}`),
       });
-      const summary: BackupSummary = { ...r, skippedCount: r.skipped.length, skipped: r.skipped.slice(0, MAX_LISTED), changedWhileRead: r.changedWhileRead.slice(0, MAX_LISTED) };
-      t.message(`Backed up ${r.files} files (${r.bytes} bytes) into ${r.packs} packs${r.skipped.length ? `; ${r.skipped.length} skipped` : ''}.`);
+      const summary: BackupSummary = {
+        ...r,
+        skippedCount: r.skipped.length,
+        skipped: r.skipped.slice(0, MAX_LISTED),
+        changedWhileRead: r.changedWhileRead.slice(0, MAX_LISTED),
+      };
+      t.message(
+        `Backed up ${r.files} files (${r.bytes} bytes) into ${r.packs} packs${r.skipped.length ? `; ${r.skipped.length} skipped` : ''}.`,
+      );
       return { ...summary };
     });
     return { taskId: snap.id };
   }
 
-  private async assertOnePassphrase(stagingLocation: string, job: string, typed: string, overwrite: boolean): Promise<void> {
+  private async assertOnePassphrase(
+    stagingLocation: string,
+    job: string,
+    typed: string,
+    overwrite: boolean,
+  ): Promise<void> {
     const bound = this.deps.policyBoundPassphrase ? await this.deps.policyBoundPassphrase(job) : null;
     await assertOnePassphrase({ stagingLocation: resolve(stagingLocation), job, typed, overwrite, bound });
   }
@@ -160,7 +199,15 @@ export class BackupService {
     const scan = await scanItems(req.items, req.exclusions ?? {});
     const requiredBytes = requiredBytesFor(scan.bytes, scan.entries.length);
     const freeBytes = await freeSpace(req.stagingLocation);
-    return { files: scan.files, dirs: scan.dirs, bytes: scan.bytes, requiredBytes, freeBytes, fits: requiredBytes <= freeBytes, skipped: scan.skipped.slice(0, MAX_LISTED) };
+    return {
+      files: scan.files,
+      dirs: scan.dirs,
+      bytes: scan.bytes,
+      requiredBytes,
+      freeBytes,
+      fits: requiredBytes <= freeBytes,
+      skipped: scan.skipped.slice(0, MAX_LISTED),
+    };
   }
 
   /** Verify a backup in the staging folder, on prepared disks or in the container (a source, or staging + job). */
@@ -186,7 +233,11 @@ export class BackupService {
       }
       for (const p of report.damagedPacks) t.warn(`Damaged: ${p.path}: ${p.reason}`);
       for (const f of report.damagedFiles) t.warn(`Cannot be restored intact: ${f.path}: ${f.reason}`);
-      t.message(report.ok ? `All ${report.packsChecked} packs${report.packsNotRead ? ` read (of ${report.packsChecked + report.packsNotRead})` : ''} and ${report.filesChecked} files are intact.` : `${report.damagedPacks.length} damaged pack(s), ${report.damagedFiles.length} affected file(s).`);
+      t.message(
+        report.ok
+          ? `All ${report.packsChecked} packs${report.packsNotRead ? ` read (of ${report.packsChecked + report.packsNotRead})` : ''} and ${report.filesChecked} files are intact.`
+          : `${report.damagedPacks.length} damaged pack(s), ${report.damagedFiles.length} affected file(s).`,
+      );
       return { ...report, ...(source.restorePoint ? { restorePoint: source.restorePoint } : {}) };
     });
     return { taskId: snap.id };
@@ -216,8 +267,14 @@ export class BackupService {
   /** The PackSource of a recover source: staging folder, prepared disks or the blob container. */
   async openSource(src: RecoverSource, passphrase: string): Promise<PackSource> {
     if (src.kind === 'staging') return new StagingFolderSource(join(resolve(src.stagingLocation), src.job));
-    if (src.kind === 'disks') return openDiskSource({ disks: src.disks, job: src.job, ...(src.stagingLocation ? { stagingLocation: src.stagingLocation } : {}) });
-    if (!this.deps.containerSource) throw new AppError('UNSUPPORTED', 'Restoring from the blob container is not available in this host.');
+    if (src.kind === 'disks')
+      return openDiskSource({
+        disks: src.disks,
+        job: src.job,
+        ...(src.stagingLocation ? { stagingLocation: src.stagingLocation } : {}),
+      });
+    if (!this.deps.containerSource)
+      throw new AppError('UNSUPPORTED', 'Restoring from the blob container is not available in this host.');
     return this.deps.containerSource(src, passphrase);
   }
 
@@ -226,13 +283,19 @@ export class BackupService {
     const src = sourceOf(ref);
     const passphrase = await this.passphraseFor(ref, src.job);
     const where = src.kind === 'staging' ? { ...src, stagingLocation: resolve(src.stagingLocation) } : src;
-    const key = createHash('sha256').update(this.cacheSalt).update(JSON.stringify(where)).update('\0').update(passphrase).digest('hex');
+    const key = createHash('sha256')
+      .update(this.cacheSalt)
+      .update(JSON.stringify(where))
+      .update('\0')
+      .update(passphrase)
+      .digest('hex');
     if (this.cached && this.cached.key === key && Date.now() - this.cached.at < 10 * 60_000) return this.cached.reader;
     const source = await this.openSource(src, passphrase);
     let reader: JobReader;
     try {
       reader = await openJob(source, passphrase);
-      if (reader.seed.jobName !== src.job) throw new AppError('CONFLICT', `${source.description} holds job "${reader.seed.jobName}", not "${src.job}".`);
+      if (reader.seed.jobName !== src.job)
+        throw new AppError('CONFLICT', `${source.description} holds job "${reader.seed.jobName}", not "${src.job}".`);
     } catch (err) {
       await source.close?.();
       throw err;
@@ -245,8 +308,14 @@ export class BackupService {
   /** recover:points: the restore points a container source holds (the passphrase opens its job descriptor). */
   async points(ref: JobRef): Promise<RestorePointList> {
     const src = sourceOf(ref);
-    if (src.kind !== 'container') throw new AppError('VALIDATION', 'Restore points live in the storage account container: choose the container as the source.', { field: 'source' });
-    if (!this.deps.containerPoints) throw new AppError('UNSUPPORTED', 'Restoring from the blob container is not available in this host.');
+    if (src.kind !== 'container')
+      throw new AppError(
+        'VALIDATION',
+        'Restore points live in the storage account container: choose the container as the source.',
+        { field: 'source' },
+      );
+    if (!this.deps.containerPoints)
+      throw new AppError('UNSUPPORTED', 'Restoring from the blob container is not available in this host.');
     return this.deps.containerPoints(src, await this.passphraseFor(ref, src.job));
   }
 
@@ -254,7 +323,9 @@ export class BackupService {
     return (await this.reader(ref)).list(ref.path ?? '');
   }
 
-  recover(req: JobRef & { to?: string; originalLocation?: true; paths?: string[]; conflict?: ConflictChoice }): { taskId: string } {
+  recover(req: JobRef & { to?: string; originalLocation?: true; paths?: string[]; conflict?: ConflictChoice }): {
+    taskId: string;
+  } {
     const src = sourceOf(req);
     const snap = this.tasks.start('restore', `Recover data: ${src.job}`, async (t) => {
       t.message('Opening the backup…');
@@ -271,8 +342,14 @@ export class BackupService {
         },
       });
       for (const s of r.skipped) t.warn(`${s.path}: ${s.reason}`);
-      t.message(`Restored ${r.files} files (${r.bytes} bytes) to ${req.originalLocation ? 'their original location' : req.to}.`);
-      return { ...r, skipped: r.skipped.slice(0, MAX_LISTED), ...(reader.source.restorePoint ? { restorePoint: reader.source.restorePoint } : {}) };
+      t.message(
+        `Restored ${r.files} files (${r.bytes} bytes) to ${req.originalLocation ? 'their original location' : req.to}.`,
+      );
+      return {
+        ...r,
+        skipped: r.skipped.slice(0, MAX_LISTED),
+        ...(reader.source.restorePoint ? { restorePoint: reader.source.restorePoint } : {}),
+      };
     });
     return { taskId: snap.id };
   }

@@ -23,7 +23,15 @@ describe('staging location inside the items', () => {
     await mkdir(join(src, 'docs'), { recursive: true });
     for (let i = 0; i < 4; i++) await writeFile(join(src, 'docs', `f${i}.bin`), prng(i)(900_000));
     const stagingLocation = join(src, 'backups');
-    const opts = { items: [src], stagingLocation, job: { name: 'self-job' }, passphrase: PASS, kdf: FAST_KDF, packSize: 1 << 20, compressionLevel: 0 };
+    const opts = {
+      items: [src],
+      stagingLocation,
+      job: { name: 'self-job' },
+      passphrase: PASS,
+      kdf: FAST_KDF,
+      packSize: 1 << 20,
+      compressionLevel: 0,
+    };
     // First run stops after its first pack (as a crash would): the job folder now holds packs and state.
     await expect(
       runBackup({
@@ -40,7 +48,10 @@ describe('staging location inside the items', () => {
     const inside = reader.entries().filter((e) => e.path.startsWith(catalogPathOf(stagingLocation)));
     expect(inside).toEqual([]);
     expect(r.files).toBe(4);
-    expect(notes).toEqual([NO_VSS_NOTE, `${stagingLocation} lies inside the items and is left out: a backup never contains its own staging location or job folder.`]);
+    expect(notes).toEqual([
+      NO_VSS_NOTE,
+      `${stagingLocation} lies inside the items and is left out: a backup never contains its own staging location or job folder.`,
+    ]);
   });
 
   it('the job folder is always left out; the staging location too, unless an item lies inside it (its other folders are data)', async () => {

@@ -12,7 +12,12 @@ const within = (p: string, root: string, caseless: boolean, s = sep): boolean =>
  * location when it lies inside the items (backups of backups). When an item lies inside the staging location (its
  * other folders are the user's data), only the job folder is left out.
  */
-export function neverBackedUp(stagingLocation: string, jobDir: string, items: readonly string[], platform: NodeJS.Platform = process.platform): string[] {
+export function neverBackedUp(
+  stagingLocation: string,
+  jobDir: string,
+  items: readonly string[],
+  platform: NodeJS.Platform = process.platform,
+): string[] {
   const path = platform === 'win32' ? win32 : posix;
   const caseless = platform === 'win32';
   const st = path.resolve(stagingLocation);
@@ -24,7 +29,11 @@ export function neverBackedUp(stagingLocation: string, jobDir: string, items: re
  * The first item that holds the staging location (as given or through links), or null. `obc backup` refuses such
  * a run before anything is written; the engine leaves the staging location out in any case.
  */
-export async function itemHoldingStaging(stagingLocation: string, items: readonly string[], platform: NodeJS.Platform = process.platform): Promise<string | null> {
+export async function itemHoldingStaging(
+  stagingLocation: string,
+  items: readonly string[],
+  platform: NodeJS.Platform = process.platform,
+): Promise<string | null> {
   const caseless = platform === 'win32';
   const real = async (p: string) => {
     // The staging location may not exist yet: its nearest existing parent decides where it will be.

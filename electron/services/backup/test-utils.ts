@@ -36,7 +36,8 @@ export async function sameFile(a: string, b: string): Promise<boolean> {
     const bb = Buffer.alloc(8 << 20);
     for (let pos = 0; pos < sa.size; pos += ba.length) {
       const [ra, rb] = await Promise.all([fa.read(ba, 0, ba.length, pos), fb.read(bb, 0, bb.length, pos)]);
-      if (ra.bytesRead !== rb.bytesRead || !ba.subarray(0, ra.bytesRead).equals(bb.subarray(0, rb.bytesRead))) return false;
+      if (ra.bytesRead !== rb.bytesRead || !ba.subarray(0, ra.bytesRead).equals(bb.subarray(0, rb.bytesRead)))
+        return false;
     }
     return true;
   } finally {
@@ -53,7 +54,8 @@ export async function diffTrees(a: string, b: string, opts: { mtimes?: boolean }
     const pb = join(b, rel);
     const [sa, sb] = await Promise.all([lstat(pa), lstat(pb).catch(() => null)]);
     if (!sb) return void out.push(`missing: ${rel}`);
-    if (sa.isDirectory() !== sb.isDirectory() || sa.isSymbolicLink() !== sb.isSymbolicLink()) return void out.push(`type differs: ${rel}`);
+    if (sa.isDirectory() !== sb.isDirectory() || sa.isSymbolicLink() !== sb.isSymbolicLink())
+      return void out.push(`type differs: ${rel}`);
     if (sa.isSymbolicLink()) {
       if ((await readlink(pa)) !== (await readlink(pb))) out.push(`link target differs: ${rel}`);
       return;
@@ -65,7 +67,8 @@ export async function diffTrees(a: string, b: string, opts: { mtimes?: boolean }
       return;
     }
     if (!(await sameFile(pa, pb))) out.push(`content differs: ${rel}`);
-    if (opts.mtimes && Math.abs(sa.mtimeMs - sb.mtimeMs) > 1) out.push(`mtime differs: ${rel} (${sa.mtimeMs} vs ${sb.mtimeMs})`);
+    if (opts.mtimes && Math.abs(sa.mtimeMs - sb.mtimeMs) > 1)
+      out.push(`mtime differs: ${rel} (${sa.mtimeMs} vs ${sb.mtimeMs})`);
   };
   await walk('');
   return out;
@@ -75,11 +78,22 @@ export async function diffTrees(a: string, b: string, opts: { mtimes?: boolean }
  * A real backup of one file (`f.txt`, "payload") whose catalog the test then rewrites with the job's own key, as a
  * foreign or tampered backup would be; returns the opened job.
  */
-export async function jobWithCatalogEntries(dir: string, make: (file: CatalogEntry) => CatalogEntry[], job = 'job-a'): Promise<JobReader> {
+export async function jobWithCatalogEntries(
+  dir: string,
+  make: (file: CatalogEntry) => CatalogEntry[],
+  job = 'job-a',
+): Promise<JobReader> {
   const src = join(dir, 'src');
   await mkdir(src, { recursive: true });
   await writeFile(join(src, 'f.txt'), 'payload');
-  await runBackup({ stagingLocation: join(dir, 'staging'), job: { name: job }, passphrase: PASS, kdf: FAST_KDF, packSize: 4 << 20, items: [src] });
+  await runBackup({
+    stagingLocation: join(dir, 'staging'),
+    job: { name: job },
+    passphrase: PASS,
+    kdf: FAST_KDF,
+    packSize: 4 << 20,
+    items: [src],
+  });
   const jobDir = join(dir, 'staging', job);
   const seed = (await readSeed(jobDir))!;
   const keys = await unlockJob(PASS, seed.crypto, job);

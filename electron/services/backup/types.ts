@@ -68,4 +68,7 @@ export interface BackupOptions {
 }
 
 /** What the engine returns; the task result adds `skippedCount` (BackupSummary in the contract). */
-export type BackupResult = Omit<BackupSummary, 'skipped' | 'skippedCount' | 'changedWhileRead'> & { skipped: SkippedItem[]; changedWhileRead: SkippedItem[] };
+export type BackupResult = Omit<BackupSummary, 'skipped' | 'skippedCount' | 'changedWhileRead'> & {
+  skipped: SkippedItem[];
+  changedWhileRead: SkippedItem[];
+};

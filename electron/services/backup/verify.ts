@@ -26,7 +26,13 @@ export interface VerifyReport {
 export type VerifyProgress = (p: { done: number; total: number; current: string }) => void;
 
 /** Reads every file of seed.files, authenticates every chunk, and resolves every catalog file. */
-export async function verifyJob(source: PackSource, passphrase: string, signal?: AbortSignal, onProgress?: VerifyProgress, o: { subset?: DataSubset } = {}): Promise<VerifyReport> {
+export async function verifyJob(
+  source: PackSource,
+  passphrase: string,
+  signal?: AbortSignal,
+  onProgress?: VerifyProgress,
+  o: { subset?: DataSubset } = {},
+): Promise<VerifyReport> {
   const { seed, keys } = await unlockSource(source, passphrase);
   const damagedPacks: VerifyProblem[] = [];
   let done = 0;
@@ -35,26 +41,37 @@ export async function verifyJob(source: PackSource, passphrase: string, signal?:
   const packFiles = seed.files.filter((f) => f.path !== CATALOG_PATH && f.path !== DESCRIPTOR_PATH);
   const chosen = o.subset ? packsToRead(o.subset, packFiles.length) : null;
   const readFiles = chosen ? packFiles.filter((_, i) => chosen.has(i)) : packFiles;
-  const total = seed.files.filter((f) => !packFiles.includes(f) || readFiles.includes(f)).reduce((s, f) => s + f.length, 0);
+  const total = seed.files
+    .filter((f) => !packFiles.includes(f) || readFiles.includes(f))
+    .reduce((s, f) => s + f.length, 0);
   const descEntry = seed.files.find((f) => f.path === DESCRIPTOR_PATH);
   if (descEntry) {
-    const why = await source.readAll(DESCRIPTOR_PATH).then((b) => descriptorProblems(b, descEntry, seed), (err: Error) => [`cannot be read: ${err.message}`]);
+    const why = await source.readAll(DESCRIPTOR_PATH).then(
+      (b) => descriptorProblems(b, descEntry, seed),
+      (err: Error) => [`cannot be read: ${err.message}`],
+    );
     if (why.length) damagedPacks.push({ path: DESCRIPTOR_PATH, reason: why.join('; ') });
   }
   const catEntry = seed.files.find((f) => f.path === CATALOG_PATH);
-  if (seed.state !== 'complete') damagedPacks.push({ path: 'seed.json', reason: 'the backup is not complete (state inProgress)' });
+  if (seed.state !== 'complete')
+    damagedPacks.push({ path: 'seed.json', reason: 'the backup is not complete (state inProgress)' });
   if (!catEntry) damagedPacks.push({ path: CATALOG_PATH, reason: 'not listed in seed.json' });
   else {
     try {
       const b = await source.readAll(CATALOG_PATH);
-      const asRecorded = b.length === catEntry.length && createHash('sha256').update(b).digest('hex') === catEntry.sha256;
+      const asRecorded =
+        b.length === catEntry.length && createHash('sha256').update(b).digest('hex') === catEntry.sha256;
       if (!asRecorded) damagedPacks.push({ path: CATALOG_PATH, reason: 'length or sha256 differs from seed.json' });
       try {
         catalog = decodeCatalog(keys.enc, seed.jobName, b);
         catalogOk = true;
       } catch (err) {
         // Bytes exactly as recorded, yet they do not open: what changed is seed.json (job name or key fields).
-        if (asRecorded) damagedPacks.push({ path: 'seed.json', reason: `${CATALOG_PATH} is exactly as recorded but does not open for job "${seed.jobName}": seed.json has been altered` });
+        if (asRecorded)
+          damagedPacks.push({
+            path: 'seed.json',
+            reason: `${CATALOG_PATH} is exactly as recorded but does not open for job "${seed.jobName}": seed.json has been altered`,
+          });
         throw err;
       }
     } catch (err) {
@@ -79,7 +96,8 @@ export async function verifyJob(source: PackSource, passphrase: string, signal?:
     if (bytes) {
       const reasons: string[] = [];
       if (bytes.length !== f.length) reasons.push(`length ${bytes.length}, expected ${f.length}`);
-      else if (createHash('sha256').update(bytes).digest('hex') !== f.sha256) reasons.push('sha256 differs from seed.json');
+      else if (createHash('sha256').update(bytes).digest('hex') !== f.sha256)
+        reasons.push('sha256 differs from seed.json');
       const b = bytes;
       const idx = await readPackIndex(keys.enc, n, b.length, async (o, l) => b.subarray(o, o + l));
       if (!idx.ok) reasons.push(idx.reason);
@@ -100,7 +118,10 @@ export async function verifyJob(source: PackSource, passphrase: string, signal?:
       const [hex, , offset, length, , flag] = catalog!.chunks[ri];
       let ok = map.get(offset);
       if (ok === undefined) {
-        ok = !!bytes && offset + length <= bytes.length && authenticates(keys.enc, bytes.subarray(offset, offset + length), chunkAad(Buffer.from(hex, 'hex'), flag));
+        ok =
+          !!bytes &&
+          offset + length <= bytes.length &&
+          authenticates(keys.enc, bytes.subarray(offset, offset + length), chunkAad(Buffer.from(hex, 'hex'), flag));
         chunksChecked++;
       }
       if (!ok) badChunk.add(ri);

@@ -20,7 +20,10 @@ export interface Snapshots {
 export const NO_VSS_NOTE =
   'No volume snapshot on this system (VSS is Windows-only): files are read live; a file that changes while it is read is read again, and reported if it keeps changing.';
 
-export async function openSnapshots(items: readonly string[], o: { platform?: NodeJS.Platform; run?: PowerShellRunner; signal?: AbortSignal } = {}): Promise<Snapshots> {
+export async function openSnapshots(
+  items: readonly string[],
+  o: { platform?: NodeJS.Platform; run?: PowerShellRunner; signal?: AbortSignal } = {},
+): Promise<Snapshots> {
   const platform = o.platform ?? process.platform;
   if (platform !== 'win32') return { notes: [NO_VSS_NOTE], close: async () => [] };
   // Loaded on Windows only: other systems never carry the PowerShell runner.
@@ -29,7 +32,8 @@ export async function openSnapshots(items: readonly string[], o: { platform?: No
   const roots = new Map<string, string>();
   const ids: Array<{ id: string; volume: string }> = [];
   const volumes = [...new Set(items.map((i) => volumeOf(i)))];
-  if (volumes.includes(null)) notes.push('Items on network shares are read live: VSS snapshots exist only for local volumes.');
+  if (volumes.includes(null))
+    notes.push('Items on network shares are read live: VSS snapshots exist only for local volumes.');
   for (const volume of volumes) {
     if (!volume) continue;
     let made: ReturnType<typeof parseVssCreate>;
@@ -39,13 +43,16 @@ export async function openSnapshots(items: readonly string[], o: { platform?: No
       made = { error: (err as Error).message };
     }
     if ('error' in made) {
-      notes.push(`No snapshot of ${volume} (${made.error}): its files are read live; a file that changes while it is read is read again, and reported if it keeps changing.`);
+      notes.push(
+        `No snapshot of ${volume} (${made.error}): its files are read live; a file that changes while it is read is read again, and reported if it keeps changing.`,
+      );
       continue;
     }
     ids.push({ id: made.id, volume });
     roots.set(volume, exposedRoot(made.device));
   }
-  if (roots.size) notes.push(`Read from volume snapshots (VSS) of ${[...roots.keys()].join(', ')}, deleted after the backup.`);
+  if (roots.size)
+    notes.push(`Read from volume snapshots (VSS) of ${[...roots.keys()].join(', ')}, deleted after the backup.`);
   return {
     ...(roots.size ? { readPath: (abs: string) => snapshotReadPath(abs, roots) } : {}),
     notes,
@@ -55,7 +62,9 @@ export async function openSnapshots(items: readonly string[], o: { platform?: No
         try {
           await run(vssDeleteScript(id));
         } catch (err) {
-          left.push(`The snapshot ${id} of ${volume} could not be deleted (${(err as Error).message}); delete it with "vssadmin delete shadows /shadow=${id}".`);
+          left.push(
+            `The snapshot ${id} of ${volume} could not be deleted (${(err as Error).message}); delete it with "vssadmin delete shadows /shadow=${id}".`,
+          );
         }
       }
       return left;

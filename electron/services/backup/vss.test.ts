@@ -16,7 +16,7 @@ describe('VSS scripts and parsing', () => {
       "$ErrorActionPreference = 'Stop'\n$ProgressPreference = 'SilentlyContinue'\n" +
         "$r = Invoke-CimMethod -ClassName Win32_ShadowCopy -MethodName Create -Arguments @{ Volume = 'C:\\'; Context = 'ClientAccessible' }\n" +
         'if ($r.ReturnValue -ne 0) { ConvertTo-Json -Compress -InputObject ([pscustomobject]@{ error = [int]$r.ReturnValue }); exit 0 }\n' +
-        "$s = Get-CimInstance -ClassName Win32_ShadowCopy -Filter (\"ID='\" + $r.ShadowID + \"'\")\n" +
+        '$s = Get-CimInstance -ClassName Win32_ShadowCopy -Filter ("ID=\'" + $r.ShadowID + "\'")\n' +
         'ConvertTo-Json -Compress -InputObject ([pscustomobject]@{ id = [string]$r.ShadowID; device = [string]$s.DeviceObject })\n',
     );
     expect(() => vssCreateScript("C:\\'; Remove-Item x")).toThrow(/Not a volume root/);
@@ -39,7 +39,9 @@ describe('VSS scripts and parsing', () => {
     expect(parseVssCreate('{"error":1}')).toEqual({ error: 'access denied (run as administrator)' });
     expect(parseVssCreate('{"error":42}')).toEqual({ error: 'Win32_ShadowCopy.Create returned 42' });
     expect(parseVssCreate('oops')).toMatchObject({ error: expect.stringMatching(/unexpected answer/) });
-    expect(parseVssCreate(JSON.stringify({ id: ID, device: 'C:\\' }))).toMatchObject({ error: expect.stringMatching(/unexpected shadow copy device/) });
+    expect(parseVssCreate(JSON.stringify({ id: ID, device: 'C:\\' }))).toMatchObject({
+      error: expect.stringMatching(/unexpected shadow copy device/),
+    });
   });
 
   it('maps item paths into the exposed snapshot root; network paths and volumes without one stay live', () => {
@@ -72,7 +74,10 @@ describe('VSS for a run (stand-in for powershell.exe)', () => {
       if (script.includes('Remove-CimInstance')) throw new Error('VSS service stopped');
       throw new Error('unexpected script');
     };
-    const s = await openSnapshots(['C:\\Users\\ann', 'c:\\data', 'E:\\media', '\\\\srv\\share'], { platform: 'win32', run });
+    const s = await openSnapshots(['C:\\Users\\ann', 'c:\\data', 'E:\\media', '\\\\srv\\share'], {
+      platform: 'win32',
+      run,
+    });
     expect(ran.filter((x) => x.includes('Create')).length).toBe(2);
     expect(s.readPath?.('C:\\data\\a.txt')).toBe(`${DEVICE}\\data\\a.txt`);
     expect(s.readPath?.('E:\\media\\b.mp4')).toBe('E:\\media\\b.mp4');
@@ -81,7 +86,9 @@ describe('VSS for a run (stand-in for powershell.exe)', () => {
       'No snapshot of E:\\ (access denied (run as administrator)): its files are read live; a file that changes while it is read is read again, and reported if it keeps changing.',
       'Read from volume snapshots (VSS) of C:\\, deleted after the backup.',
     ]);
-    expect(await s.close()).toEqual([`The snapshot ${ID} of C:\\ could not be deleted (VSS service stopped); delete it with "vssadmin delete shadows /shadow=${ID}".`]);
+    expect(await s.close()).toEqual([
+      `The snapshot ${ID} of C:\\ could not be deleted (VSS service stopped); delete it with "vssadmin delete shadows /shadow=${ID}".`,
+    ]);
     expect(ran.at(-1)).toContain(`ID=''${ID}''`);
     expect(await s.close()).toEqual([]); // deleted (or reported) once
   });

@@ -57,9 +57,12 @@ export function parseVssCreate(stdout: string): { id: string; device: string } |
   } catch {
     return { error: `unexpected answer from Win32_ShadowCopy.Create: ${stdout.trim().slice(0, 200)}` };
   }
-  if (typeof v.error === 'number') return { error: CREATE_ERRORS[v.error] ?? `Win32_ShadowCopy.Create returned ${v.error}` };
-  if (typeof v.id !== 'string' || !SHADOW_ID.test(v.id)) return { error: `unexpected shadow copy id ${JSON.stringify(v.id)}` };
-  if (typeof v.device !== 'string' || !SHADOW_DEVICE.test(v.device)) return { error: `unexpected shadow copy device ${JSON.stringify(v.device)}` };
+  if (typeof v.error === 'number')
+    return { error: CREATE_ERRORS[v.error] ?? `Win32_ShadowCopy.Create returned ${v.error}` };
+  if (typeof v.id !== 'string' || !SHADOW_ID.test(v.id))
+    return { error: `unexpected shadow copy id ${JSON.stringify(v.id)}` };
+  if (typeof v.device !== 'string' || !SHADOW_DEVICE.test(v.device))
+    return { error: `unexpected shadow copy device ${JSON.stringify(v.device)}` };
   return { id: v.id, device: v.device };
 }
 
@@ -85,6 +88,10 @@ export function snapshotReadPath(abs: string, roots: ReadonlyMap<string, string>
   const vol = volumeOf(abs);
   const root = vol ? roots.get(vol) : undefined;
   if (!vol || !root) return abs;
-  const rest = abs.replace(/^\\\\\?\\/, '').slice(vol.length).replace(/\//g, '\\').replace(/^\\+/, '');
+  const rest = abs
+    .replace(/^\\\\\?\\/, '')
+    .slice(vol.length)
+    .replace(/\//g, '\\')
+    .replace(/^\\+/, '');
   return root + rest;
 }

@@ -22,16 +22,33 @@ describe('what a Windows file system can hold', () => {
     expect(windowsNameProblem(name)).toMatch(why);
   });
   it('accepts ordinary names, including ones that only look reserved', () => {
-    for (const n of ['CONSOLE', 'aux-files', 'com10', 'report.CON.txt', 'x'.repeat(255), 'Ünïcødé 文件', '.hidden']) expect(windowsNameProblem(n), n).toBeNull();
+    for (const n of ['CONSOLE', 'aux-files', 'com10', 'report.CON.txt', 'x'.repeat(255), 'Ünïcødé 文件', '.hidden'])
+      expect(windowsNameProblem(n), n).toBeNull();
   });
   it('names that are not valid UTF-8 cannot become UTF-16 names', () => {
     expect(windowsNameProblem(Buffer.from([0x66, 0xff]))).toMatch(/not valid Unicode/);
   });
 
   it('case twins: the later one (and everything below a twin folder) lands on the earlier one', () => {
-    const paths = ['C/Docs', 'C/Docs/a.txt', 'C/README', 'C/docs', 'C/docs/b.txt', 'C/readme', 'C/straße', 'C/STRASSE', 'C/ǅ', 'C/ǆ'];
+    const paths = [
+      'C/Docs',
+      'C/Docs/a.txt',
+      'C/README',
+      'C/docs',
+      'C/docs/b.txt',
+      'C/readme',
+      'C/straße',
+      'C/STRASSE',
+      'C/ǅ',
+      'C/ǆ',
+    ];
     const hits = windowsCaseCollisions(paths);
-    expect(Object.fromEntries(hits)).toEqual({ 'C/docs': 'C/Docs', 'C/docs/b.txt': 'C/Docs', 'C/readme': 'C/README', 'C/ǆ': 'C/ǅ' });
+    expect(Object.fromEntries(hits)).toEqual({
+      'C/docs': 'C/Docs',
+      'C/docs/b.txt': 'C/Docs',
+      'C/readme': 'C/README',
+      'C/ǆ': 'C/ǅ',
+    });
     // NTFS upper-cases one unit to one unit: ß stays ß (not SS), so these two can share a folder.
     expect(windowsCaseKey('straße')).toBe('STRAßE');
   });

@@ -88,7 +88,14 @@ export async function runPool(opts: {
           }
         });
         const known = n === 1 ? opts.known : opts.known.slice();
-        w.postMessage({ type: 'init', enc: opts.keys.enc, mac: opts.keys.mac, level: opts.level, known, ring: sab } satisfies ToWorker);
+        w.postMessage({
+          type: 'init',
+          enc: opts.keys.enc,
+          mac: opts.keys.mac,
+          level: opts.level,
+          known,
+          ring: sab,
+        } satisfies ToWorker);
         feed(w);
         feed(w);
       }

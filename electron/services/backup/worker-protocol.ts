@@ -12,7 +12,15 @@ export interface WorkPiece {
 
 export type OutItem =
   /** `at`/`length`: where the sealed chunk sits in the worker's ring (absent when the worker knows it is stored). */
-  | { kind: 'chunk'; piece: number; /** hex */ id: string; rawLength: number; flag?: number; at?: number; length?: number }
+  | {
+      kind: 'chunk';
+      piece: number;
+      /** hex */ id: string;
+      rawLength: number;
+      flag?: number;
+      at?: number;
+      length?: number;
+    }
   /** `changed`: the file's stat before or after reading this piece differs from the scan's. */
   | { kind: 'done'; piece: number; bytes: number; changed?: true }
   | { kind: 'error'; piece: number; code: string; message: string };
@@ -24,6 +32,4 @@ export type ToWorker =
   | { type: 'stop' };
 
 export type FromWorker =
-  | { type: 'out'; items: OutItem[]; bytes: number }
-  | { type: 'unitDone' }
-  | { type: 'fatal'; message: string };
+  { type: 'out'; items: OutItem[]; bytes: number } | { type: 'unitDone' } | { type: 'fatal'; message: string };

@@ -12,11 +12,21 @@ describe('syncFrameCompressor', () => {
   it('emits independent frames that Node’s own zstd decoder reads back byte for byte', () => {
     const frame = syncFrameCompressor(1, 1 << 20)!;
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.uint8Array({ maxLength: 70_000 }), fc.string({ maxLength: 20_000 }).map((t) => new TextEncoder().encode(t.repeat(3)))), { minLength: 1, maxLength: 6 }), (inputs) => {
-        // Each frame must stand alone: decoded in any order, not only after the one before it.
-        const frames = inputs.map((d) => Buffer.from(frame(d)));
-        for (let i = inputs.length - 1; i >= 0; i--) expect(zstdDecompressSync(frames[i]).equals(Buffer.from(inputs[i]))).toBe(true);
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 70_000 }),
+            fc.string({ maxLength: 20_000 }).map((t) => new TextEncoder().encode(t.repeat(3))),
+          ),
+          { minLength: 1, maxLength: 6 },
+        ),
+        (inputs) => {
+          // Each frame must stand alone: decoded in any order, not only after the one before it.
+          const frames = inputs.map((d) => Buffer.from(frame(d)));
+          for (let i = inputs.length - 1; i >= 0; i--)
+            expect(zstdDecompressSync(frames[i]).equals(Buffer.from(inputs[i]))).toBe(true);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -31,9 +41,13 @@ describe('syncFrameCompressor', () => {
 
   it('compresses a 4 MiB chunk as small as Node’s one-shot zstd at the same level', () => {
     const frame = syncFrameCompressor(1, 4 << 20)!;
-    const text = Buffer.from(Array.from({ length: 120_000 }, (_, i) => `line ${i} of a log, value ${(i * 7919) % 10007}\n`).join('')).subarray(0, 4 << 20);
+    const text = Buffer.from(
+      Array.from({ length: 120_000 }, (_, i) => `line ${i} of a log, value ${(i * 7919) % 10007}\n`).join(''),
+    ).subarray(0, 4 << 20);
     const c = Buffer.from(frame(text));
     expect(zstdDecompressSync(c).equals(text)).toBe(true);
-    expect(c.length).toBeLessThanOrEqual(zstdCompressSync(text, { params: { [zc.ZSTD_c_compressionLevel]: 1 } }).length * 1.01);
+    expect(c.length).toBeLessThanOrEqual(
+      zstdCompressSync(text, { params: { [zc.ZSTD_c_compressionLevel]: 1 } }).length * 1.01,
+    );
   });
 });

@@ -2,7 +2,15 @@ import { constants as zc, createZstdCompress, zstdDecompressSync } from 'node:zl
 
 /** The native half of a zlib stream object: one call compresses what fits and reports what is left in `state`. */
 interface NativeHandle {
-  writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
+  writeSync(
+    flush: number,
+    input: Uint8Array,
+    inOff: number,
+    inLen: number,
+    out: Uint8Array,
+    outOff: number,
+    outLen: number,
+  ): void;
   /** Drops a half-made frame: the next call starts a new one. */
   reset(): void;
 }
@@ -21,14 +29,24 @@ export type FrameCompressor = (data: Uint8Array) => Buffer;
  * Returns null when this Node does not expose that handle or a probe frame does not read back: the caller then
  * uses the stream (slower, same bytes on disk).
  */
-export function syncFrameCompressor(level: number, maxInput: number, outBytes = maxInput + (maxInput >> 7) + (128 << 10)): FrameCompressor | null {
+export function syncFrameCompressor(
+  level: number,
+  maxInput: number,
+  outBytes = maxInput + (maxInput >> 7) + (128 << 10),
+): FrameCompressor | null {
   const s = createZstdCompress({ params: { [zc.ZSTD_c_compressionLevel]: level } });
   let failed = false;
   s.on('error', () => (failed = true));
   const inner = s as unknown as { _handle?: NativeHandle | null; _writeState?: Uint32Array };
   const handle = inner._handle;
   const state = inner._writeState;
-  if (!handle || typeof handle.writeSync !== 'function' || typeof handle.reset !== 'function' || !(state instanceof Uint32Array) || state.length < 2) {
+  if (
+    !handle ||
+    typeof handle.writeSync !== 'function' ||
+    typeof handle.reset !== 'function' ||
+    !(state instanceof Uint32Array) ||
+    state.length < 2
+  ) {
     s.destroy();
     return null;
   }

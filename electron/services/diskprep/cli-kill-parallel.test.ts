@@ -10,7 +10,16 @@ import { join, relative } from 'node:path';
 import { repoRoot } from '../paths.ts';
 import { runDiskPrep } from './engine.ts';
 import { FolderDiskProvider } from './folder-disk.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testCredential, testProtector, writeSasFile } from './test-helpers.ts';
+import {
+  MiB,
+  TEST_PASSPHRASE,
+  makeDisks,
+  makeStaging,
+  tempDir,
+  testCredential,
+  testProtector,
+  writeSasFile,
+} from './test-helpers.ts';
 
 const JOB = 'pkilljob';
 const CLI = join(repoRoot, 'electron', 'cli', 'index.ts');
@@ -35,45 +44,90 @@ function runCli(args: string[], haltAt?: string): Promise<{ code: number | null;
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.push(relative(dir, join(e.parentPath, e.name)));
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) out.push(relative(dir, join(e.parentPath, e.name)));
   return out.sort();
 }
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 describe('kill -9 of the CLI while every disk is being filled, then resume', () => {
-  it('ends with the same manifests, BOMs, data and drives.json as an uninterrupted run', { timeout: 180_000 }, async () => {
-    const root = await tempDir();
-    await makeStaging(join(root, 'a', 'staging'), JOB, [9 * MiB + 512, 6 * MiB, 3 * MiB, 512, 2 * MiB + 1024]);
-    await cp(join(root, 'a', 'staging'), join(root, 'b', 'staging'), { recursive: true });
-    const disksA = await makeDisks(join(root, 'a'), [12 * MiB, 12 * MiB, 12 * MiB]);
-    const disksB = await makeDisks(join(root, 'b'), [12 * MiB, 12 * MiB, 12 * MiB]);
-    await runDiskPrep({ stagingLocation: join(root, 'b', 'staging'), job: JOB, disks: disksB.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE, protector: testProtector(), workers: 2 });
+  it(
+    'ends with the same manifests, BOMs, data and drives.json as an uninterrupted run',
+    { timeout: 180_000 },
+    async () => {
+      const root = await tempDir();
+      await makeStaging(join(root, 'a', 'staging'), JOB, [9 * MiB + 512, 6 * MiB, 3 * MiB, 512, 2 * MiB + 1024]);
+      await cp(join(root, 'a', 'staging'), join(root, 'b', 'staging'), { recursive: true });
+      const disksA = await makeDisks(join(root, 'a'), [12 * MiB, 12 * MiB, 12 * MiB]);
+      const disksB = await makeDisks(join(root, 'b'), [12 * MiB, 12 * MiB, 12 * MiB]);
+      await runDiskPrep({
+        stagingLocation: join(root, 'b', 'staging'),
+        job: JOB,
+        disks: disksB.map((id) => ({ id })),
+        providers: { folder: new FolderDiskProvider() },
+        credential: testCredential,
+        passphrase: TEST_PASSPHRASE,
+        protector: testProtector(),
+        workers: 2,
+      });
 
-    const sas = await writeSasFile(root, testCredential, JOB);
-    const args = ['diskprep', `s:${join(root, 'a', 'staging')}`, ...disksA.flatMap((d) => ['--disk', d]), '--no-job', '--container-sas', sas, '--json'];
-    // Plan: SER1 takes files 0, 3 and the catalog; SER2 files 1, 2; SER3 file 4.
-    // 1) Every disk holds the first range of its first file, none has a manifest.
-    const first = await runCli(args, 'copy-partial:0+copy-partial:1+copy-partial:4');
-    expect(first.signal, first.out.slice(-500)).toBe('SIGKILL');
-    for (const [i, f] of [[0, '000001'], [1, '000002'], [2, '000005']] as const) {
-      expect(await exists(join(disksA[i], 'obc-session-1', JOB, 'packs', `${f}.pack`)), `disk ${i + 1} holds bytes`).toBe(true);
-      expect(await exists(join(disksA[i], 'DriveManifest.xml')), `disk ${i + 1} has no manifest yet`).toBe(false);
-    }
-    // 2) SER1 has committed its first file, SER2 has its manifest and is in read-back; SER3 ran on to the end.
-    const second = await runCli(args, 'committed:0+manifest-written:SER2');
-    expect(second.signal, second.out.slice(-500)).toBe('SIGKILL');
-    const final = await runCli(args);
-    expect(final.code, final.out.slice(-800)).toBe(0);
+      const sas = await writeSasFile(root, testCredential, JOB);
+      const args = [
+        'diskprep',
+        `s:${join(root, 'a', 'staging')}`,
+        ...disksA.flatMap((d) => ['--disk', d]),
+        '--no-job',
+        '--container-sas',
+        sas,
+        '--json',
+      ];
+      // Plan: SER1 takes files 0, 3 and the catalog; SER2 files 1, 2; SER3 file 4.
+      // 1) Every disk holds the first range of its first file, none has a manifest.
+      const first = await runCli(args, 'copy-partial:0+copy-partial:1+copy-partial:4');
+      expect(first.signal, first.out.slice(-500)).toBe('SIGKILL');
+      for (const [i, f] of [
+        [0, '000001'],
+        [1, '000002'],
+        [2, '000005'],
+      ] as const) {
+        expect(
+          await exists(join(disksA[i], 'obc-session-1', JOB, 'packs', `${f}.pack`)),
+          `disk ${i + 1} holds bytes`,
+        ).toBe(true);
+        expect(await exists(join(disksA[i], 'DriveManifest.xml')), `disk ${i + 1} has no manifest yet`).toBe(false);
+      }
+      // 2) SER1 has committed its first file, SER2 has its manifest and is in read-back; SER3 ran on to the end.
+      const second = await runCli(args, 'committed:0+manifest-written:SER2');
+      expect(second.signal, second.out.slice(-500)).toBe('SIGKILL');
+      const final = await runCli(args);
+      expect(final.code, final.out.slice(-800)).toBe(0);
 
-    for (let i = 0; i < 3; i++) {
-      for (const f of ['DriveManifest.xml', 'obc-bom.json']) expect((await readFile(join(disksA[i], f))).equals(await readFile(join(disksB[i], f))), `${f} of disk ${i + 1}`).toBe(true);
-      const fa = await listFiles(disksA[i]);
-      expect(fa).toEqual(await listFiles(disksB[i]));
-      for (const f of fa.filter((x) => x.startsWith('obc-session-1'))) expect((await readFile(join(disksA[i], f))).equals(await readFile(join(disksB[i], f))), f).toBe(true);
-      expect((await readFile(join(disksA[i], 'obc-journal.json'), 'utf8')).trim().split('\n').pop()).toMatch(/"t":"verified"/);
-    }
-    const drives = async (side: string) => (JSON.parse(await readFile(join(root, side, 'staging', `${JOB}.diskprep`, 'drives.json'), 'utf8')) as { drives: Array<{ driveId: string; manifestHash: string }> }).drives.map((d) => `${d.driveId}:${d.manifestHash}`);
-    expect(await drives('a')).toEqual(await drives('b'));
-  });
+      for (let i = 0; i < 3; i++) {
+        for (const f of ['DriveManifest.xml', 'obc-bom.json'])
+          expect(
+            (await readFile(join(disksA[i], f))).equals(await readFile(join(disksB[i], f))),
+            `${f} of disk ${i + 1}`,
+          ).toBe(true);
+        const fa = await listFiles(disksA[i]);
+        expect(fa).toEqual(await listFiles(disksB[i]));
+        for (const f of fa.filter((x) => x.startsWith('obc-session-1')))
+          expect((await readFile(join(disksA[i], f))).equals(await readFile(join(disksB[i], f))), f).toBe(true);
+        expect((await readFile(join(disksA[i], 'obc-journal.json'), 'utf8')).trim().split('\n').pop()).toMatch(
+          /"t":"verified"/,
+        );
+      }
+      const drives = async (side: string) =>
+        (
+          JSON.parse(await readFile(join(root, side, 'staging', `${JOB}.diskprep`, 'drives.json'), 'utf8')) as {
+            drives: Array<{ driveId: string; manifestHash: string }>;
+          }
+        ).drives.map((d) => `${d.driveId}:${d.manifestHash}`);
+      expect(await drives('a')).toEqual(await drives('b'));
+    },
+  );
 });

@@ -5,7 +5,16 @@ import { join, relative } from 'node:path';
 import { repoRoot } from '../paths.ts';
 import { runDiskPrep } from './engine.ts';
 import { FolderDiskProvider } from './folder-disk.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testCredential, testProtector, writeSasFile } from './test-helpers.ts';
+import {
+  MiB,
+  TEST_PASSPHRASE,
+  makeDisks,
+  makeStaging,
+  tempDir,
+  testCredential,
+  testProtector,
+  writeSasFile,
+} from './test-helpers.ts';
 
 const JOB = 'killjob';
 const CLI = join(repoRoot, 'electron', 'cli', 'index.ts');
@@ -50,13 +59,37 @@ describe('kill -9 of the CLI at several points, then resume', () => {
     const disksB = await makeDisks(join(root, 'b'), [12 * MiB, 12 * MiB, 12 * MiB]);
 
     // Reference: one uninterrupted run (engine directly).
-    await runDiskPrep({ stagingLocation: join(root, 'b', 'staging'), job: JOB, disks: disksB.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE, protector: testProtector(), workers: 2 });
+    await runDiskPrep({
+      stagingLocation: join(root, 'b', 'staging'),
+      job: JOB,
+      disks: disksB.map((id) => ({ id })),
+      providers: { folder: new FolderDiskProvider() },
+      credential: testCredential,
+      passphrase: TEST_PASSPHRASE,
+      protector: testProtector(),
+      workers: 2,
+    });
 
     // The same container SAS as the reference run: a resumed CLI run must write byte-identical manifests.
     const sas = await writeSasFile(root, testCredential, JOB);
-    const args = ['diskprep', `s:${join(root, 'a', 'staging')}`, ...disksA.flatMap((d) => ['--disk', d]), '--no-job', '--container-sas', sas, '--json'];
+    const args = [
+      'diskprep',
+      `s:${join(root, 'a', 'staging')}`,
+      ...disksA.flatMap((d) => ['--disk', d]),
+      '--no-job',
+      '--container-sas',
+      sas,
+      '--json',
+    ];
     // Plan: SER1 takes files 0, 3 and the catalog (5); SER2 files 1, 2; SER3 file 4.
-    const points = ['copy-partial:0', 'copy-written:3', 'manifest-written:SER1', 'copy-partial:2', 'readback:SER2', 'committed:4'];
+    const points = [
+      'copy-partial:0',
+      'copy-written:3',
+      'manifest-written:SER1',
+      'copy-partial:2',
+      'readback:SER2',
+      'committed:4',
+    ];
     for (const p of points) {
       const r = await runCli(args, p);
       expect(r.signal, `${p}: ${r.out.slice(-500)}`).toBe('SIGKILL');
@@ -67,13 +100,17 @@ describe('kill -9 of the CLI at several points, then resume', () => {
     for (let i = 0; i < 3; i++) {
       const a = disksA[i];
       const b = disksB[i];
-      for (const f of ['DriveManifest.xml', 'obc-bom.json']) expect((await readFile(join(a, f))).equals(await readFile(join(b, f))), `${f} of disk ${i + 1}`).toBe(true);
+      for (const f of ['DriveManifest.xml', 'obc-bom.json'])
+        expect((await readFile(join(a, f))).equals(await readFile(join(b, f))), `${f} of disk ${i + 1}`).toBe(true);
       const fa = await listFiles(a);
       expect(fa).toEqual(await listFiles(b));
-      for (const f of fa.filter((x) => x.startsWith('obc-session-1'))) expect((await readFile(join(a, f))).equals(await readFile(join(b, f))), f).toBe(true);
+      for (const f of fa.filter((x) => x.startsWith('obc-session-1')))
+        expect((await readFile(join(a, f))).equals(await readFile(join(b, f))), f).toBe(true);
     }
     const drivesA = JSON.parse(await readFile(join(root, 'a', 'staging', `${JOB}.diskprep`, 'drives.json'), 'utf8'));
     const drivesB = JSON.parse(await readFile(join(root, 'b', 'staging', `${JOB}.diskprep`, 'drives.json'), 'utf8'));
-    expect(drivesA.drives.map((d: { manifestHash: string }) => d.manifestHash)).toEqual(drivesB.drives.map((d: { manifestHash: string }) => d.manifestHash));
+    expect(drivesA.drives.map((d: { manifestHash: string }) => d.manifestHash)).toEqual(
+      drivesB.drives.map((d: { manifestHash: string }) => d.manifestHash),
+    );
   });
 });

@@ -19,7 +19,14 @@ function cli(args: string[]): Promise<{ code: number | null; lines: Array<Record
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
     child.on('close', (code) =>
-      resolve({ code, err, lines: out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>) }),
+      resolve({
+        code,
+        err,
+        lines: out
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+      }),
     );
   });
 }
@@ -31,11 +38,24 @@ describe('obc diskprep / obc disks', () => {
     await makeStaging(stagingLocation, 'cli-job', [5 * MiB, 5 * MiB]);
     const init = await cli(['disks', 'init', join(root, 'd1'), '--serial', 'CLI1', '--capacity', '8M', '--json']);
     expect(init.code).toBe(0);
-    expect(JSON.parse(await readFile(join(root, 'd1', 'obc-disk.json'), 'utf8'))).toMatchObject({ serial: 'CLI1', capacityBytes: 8 * MiB });
+    expect(JSON.parse(await readFile(join(root, 'd1', 'obc-disk.json'), 'utf8'))).toMatchObject({
+      serial: 'CLI1',
+      capacityBytes: 8 * MiB,
+    });
     expect((await cli(['disks', 'init', join(root, 'd2'), '--serial', 'CLI2', '--capacity', 'huge'])).code).toBe(2);
 
     const sas = await writeSasFile(root, testCredential, 'cli-job');
-    const short = await cli(['diskprep', `s:${stagingLocation}`, 'p:C:\\old\\account.publishsettings', '--disk', join(root, 'd1'), '--no-job', '--container-sas', sas, '--json']);
+    const short = await cli([
+      'diskprep',
+      `s:${stagingLocation}`,
+      'p:C:\\old\\account.publishsettings',
+      '--disk',
+      join(root, 'd1'),
+      '--no-job',
+      '--container-sas',
+      sas,
+      '--json',
+    ]);
     expect(short.code, short.err).toBe(4);
     expect(short.lines.find((l) => l.type === 'notice' && String(l.message).includes('obsolete'))).toBeDefined();
     const needs = short.lines.find((l) => l.type === 'needsDisk')!;
@@ -43,7 +63,18 @@ describe('obc diskprep / obc disks', () => {
     expect(Number(needs.neededBytes)).toBeGreaterThan(6 * MiB);
 
     expect((await cli(['disks', 'init', join(root, 'd2'), '--serial', 'CLI2', '--capacity', '7M'])).code).toBe(0);
-    const done = await cli(['diskprep', `s:${stagingLocation}`, '--disk', join(root, 'd1'), '--disk', join(root, 'd2'), '--no-job', '--container-sas', sas, '--json']);
+    const done = await cli([
+      'diskprep',
+      `s:${stagingLocation}`,
+      '--disk',
+      join(root, 'd1'),
+      '--disk',
+      join(root, 'd2'),
+      '--no-job',
+      '--container-sas',
+      sas,
+      '--json',
+    ]);
     expect(done.code, done.err).toBe(0);
     const result = done.lines.find((l) => l.type === 'result') as { result: { drives: Array<{ driveId: string }> } };
     expect(result.result.drives.map((d) => d.driveId)).toEqual(['CLI2']);
@@ -58,9 +89,13 @@ describe('--bitlocker-key (a disk that is already encrypted)', () => {
     const key = '238810-662376-448998-450120-652806-203390-606320-483076';
     expect(parseBitLockerKeys([`E=${key}`], ['E', 'F'])).toEqual(new Map([['E', key]]));
     expect(() => parseBitLockerKeys([key], ['E'])).toThrow(/must be <disk>=<48-digit recovery password>/);
-    expect(() => parseBitLockerKeys([`G=${key}`], ['E'])).toThrow(/names disk G, which is not among the --disk values \(E\)/);
+    expect(() => parseBitLockerKeys([`G=${key}`], ['E'])).toThrow(
+      /names disk G, which is not among the --disk values \(E\)/,
+    );
     expect(() => parseBitLockerKeys(['E=1234'], ['E'])).toThrow(/48-digit recovery password/);
-    expect(() => parseBitLockerKeys([`E=${key.replace('662376', '662377')}`], ['E'])).toThrow(/group 2 is not part of a valid BitLocker recovery password/);
+    expect(() => parseBitLockerKeys([`E=${key.replace('662376', '662377')}`], ['E'])).toThrow(
+      /group 2 is not part of a valid BitLocker recovery password/,
+    );
     expect(() => parseBitLockerKeys([`E=${key}`, `E=${key}`], ['E'])).toThrow(/given twice for disk E/);
   });
 
@@ -71,12 +106,39 @@ describe('--bitlocker-key (a disk that is already encrypted)', () => {
     expect((await cli(['disks', 'init', join(root, 'k1'), '--serial', 'KEY1', '--capacity', '4M'])).code).toBe(0);
     const key = '238810-662376-448998-450120-652806-203390-606320-483076';
     const sas = await writeSasFile(root, testCredential, 'key-job');
-    const r = await cli(['diskprep', `s:${stagingLocation}`, '--disk', join(root, 'k1'), '--bitlocker-key', `${join(root, 'k1')}=${key}`, '--no-job', '--container-sas', sas, '--json']);
+    const r = await cli([
+      'diskprep',
+      `s:${stagingLocation}`,
+      '--disk',
+      join(root, 'k1'),
+      '--bitlocker-key',
+      `${join(root, 'k1')}=${key}`,
+      '--no-job',
+      '--container-sas',
+      sas,
+      '--json',
+    ]);
     expect(r.code, r.err).toBe(0);
-    expect(JSON.parse(await readFile(join(root, 'k1', 'obc-disk.json'), 'utf8'))).toMatchObject({ serial: 'KEY1', bitLockerKey: key });
-    const bad = await cli(['diskprep', `s:${stagingLocation}`, '--disk', join(root, 'k1'), '--bitlocker-key', `${join(root, 'k1')}=${key.replace('606320', '606321')}`, '--no-job', '--container-sas', sas, '--json']);
+    expect(JSON.parse(await readFile(join(root, 'k1', 'obc-disk.json'), 'utf8'))).toMatchObject({
+      serial: 'KEY1',
+      bitLockerKey: key,
+    });
+    const bad = await cli([
+      'diskprep',
+      `s:${stagingLocation}`,
+      '--disk',
+      join(root, 'k1'),
+      '--bitlocker-key',
+      `${join(root, 'k1')}=${key.replace('606320', '606321')}`,
+      '--no-job',
+      '--container-sas',
+      sas,
+      '--json',
+    ]);
     expect(bad.code).toBe(2);
-    expect(bad.lines.find((l) => l.type === 'error')).toMatchObject({ error: { code: 'VALIDATION', message: expect.stringMatching(/group 7 is not part/) } });
+    expect(bad.lines.find((l) => l.type === 'error')).toMatchObject({
+      error: { code: 'VALIDATION', message: expect.stringMatching(/group 7 is not part/) },
+    });
   });
 });
 
@@ -88,9 +150,23 @@ describe('checked before anything is written', () => {
     expect((await cli(['disks', 'init', join(root, 'n1'), '--serial', 'NAME1', '--capacity', '4M'])).code).toBe(0);
     const sas = await writeSasFile(root, testCredential, 'name-job');
     for (const bad of ['Bad_Container', 'a--b', 'x']) {
-      const r = await cli(['diskprep', `s:${stagingLocation}`, '--disk', join(root, 'n1'), '--container', bad, '--no-job', '--container-sas', sas, '--json']);
+      const r = await cli([
+        'diskprep',
+        `s:${stagingLocation}`,
+        '--disk',
+        join(root, 'n1'),
+        '--container',
+        bad,
+        '--no-job',
+        '--container-sas',
+        sas,
+        '--json',
+      ]);
       expect(r.code, bad).toBe(2);
-      expect(r.lines.find((l) => l.type === 'error'), bad).toMatchObject({ error: { code: 'VALIDATION', message: expect.stringContaining(CONTAINER_NAME_RULE) } });
+      expect(
+        r.lines.find((l) => l.type === 'error'),
+        bad,
+      ).toMatchObject({ error: { code: 'VALIDATION', message: expect.stringContaining(CONTAINER_NAME_RULE) } });
     }
     expect(await readdir(stagingLocation)).toEqual(['name-job']);
     expect(await readdir(join(root, 'n1'))).toEqual(['obc-disk.json']);
@@ -104,10 +180,24 @@ describe('checked before anything is written', () => {
     const other = await writeSasFile(root, testCredential, 'sas-job', 'other');
     const expired = join(root, 'expired.txt');
     await writeFile(expired, 'seed?sv=2025-05-05&sr=c&sp=rwd&se=2020-01-01T00%3A00%3A00Z&sig=abc\n');
-    for (const [file, why] of [[other, /for container "other", but this job's blobs go to container "seed"/], [expired, /expired at 2020-01-01/]] as const) {
-      const r = await cli(['diskprep', `s:${stagingLocation}`, '--disk', join(root, 's1'), '--no-job', '--container-sas', file, '--json']);
+    for (const [file, why] of [
+      [other, /for container "other", but this job's blobs go to container "seed"/],
+      [expired, /expired at 2020-01-01/],
+    ] as const) {
+      const r = await cli([
+        'diskprep',
+        `s:${stagingLocation}`,
+        '--disk',
+        join(root, 's1'),
+        '--no-job',
+        '--container-sas',
+        file,
+        '--json',
+      ]);
       expect(r.code).toBe(2);
-      expect(String((r.lines.find((l) => l.type === 'error') as { error: { message: string } }).error.message)).toMatch(why);
+      expect(String((r.lines.find((l) => l.type === 'error') as { error: { message: string } }).error.message)).toMatch(
+        why,
+      );
       // The token itself is never echoed.
       expect(r.err + JSON.stringify(r.lines)).not.toContain('sig=');
     }

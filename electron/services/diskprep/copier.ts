@@ -36,7 +36,10 @@ export async function rewriteRange(src: string, dest: string, offset: number, le
     try {
       const buf = Buffer.allocUnsafe(length);
       const n = await readFull(inp, buf, 0, length, offset);
-      if (n !== length) throw new AppError('CORRUPT_DATA', `Staged file ${src} is shorter than ${offset + length} bytes.`, { path: src });
+      if (n !== length)
+        throw new AppError('CORRUPT_DATA', `Staged file ${src} is shorter than ${offset + length} bytes.`, {
+          path: src,
+        });
       await writeFull(out, buf, 0, length, offset);
       await out.sync();
     } finally {

@@ -6,7 +6,16 @@ export interface ExpectedRange {
 }
 
 export type ToCopyWorker =
-  | { op: 'copy'; id: number; control: SharedArrayBuffer; src: string; dest: string; length: number; expectSha256?: string; haltAfterFirstRange: boolean }
+  | {
+      op: 'copy';
+      id: number;
+      control: SharedArrayBuffer;
+      src: string;
+      dest: string;
+      length: number;
+      expectSha256?: string;
+      haltAfterFirstRange: boolean;
+    }
   | { op: 'verify'; id: number; control: SharedArrayBuffer; path: string; ranges: ExpectedRange[] };
 
 export interface WorkerMismatch {
@@ -29,6 +38,13 @@ export interface WorkerBusy {
 export type FromCopyWorker =
   | { id: number; type: 'bytes'; n: number }
   | { id: number; type: 'firstRange' }
-  | { id: number; type: 'copied'; md5: string; ranges: string[]; /** the written file, still open: the receiver fsyncs and closes it */ fd: number; busy: WorkerBusy }
+  | {
+      id: number;
+      type: 'copied';
+      md5: string;
+      ranges: string[];
+      /** the written file, still open: the receiver fsyncs and closes it */ fd: number;
+      busy: WorkerBusy;
+    }
   | { id: number; type: 'verified'; mismatches: WorkerMismatch[]; direct: boolean; busy: WorkerBusy }
   | { id: number; type: 'error'; code: string; message: string; details?: Record<string, string> };

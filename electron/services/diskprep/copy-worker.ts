@@ -44,7 +44,12 @@ function copy(m: Extract<ToCopyWorker, { op: 'copy' }>, ctl: Int32Array): void {
   let fout = -1;
   try {
     const size = fstatSync(fin).size;
-    if (size !== m.length) throw new Stop('CORRUPT_DATA', `Staged file ${m.src} is ${size} bytes but seed.json says ${m.length}; the staging folder changed since the backup.`, { path: m.src });
+    if (size !== m.length)
+      throw new Stop(
+        'CORRUPT_DATA',
+        `Staged file ${m.src} is ${size} bytes but seed.json says ${m.length}; the staging folder changed since the backup.`,
+        { path: m.src },
+      );
     fout = openSync(m.dest, 'w');
     const whole = createHash('md5');
     const sha = m.expectSha256 ? createHash('sha256') : null;
@@ -56,10 +61,13 @@ function copy(m: Extract<ToCopyWorker, { op: 'copy' }>, ctl: Int32Array): void {
       let t = performance.now();
       const n = readFull(fin, 0, len, off);
       busy.readMs += performance.now() - t;
-      if (n !== len) throw new Stop('CORRUPT_DATA', `Staged file ${m.src} ended early at ${off + n} bytes (expected ${m.length}).`, { path: m.src });
+      if (n !== len)
+        throw new Stop('CORRUPT_DATA', `Staged file ${m.src} ended early at ${off + n} bytes (expected ${m.length}).`, {
+          path: m.src,
+        });
       const view = buf.subarray(0, len);
       t = performance.now();
-      for (let w = 0; w < len; ) w += writeSync(fout, view, w, len - w, off + w);
+      for (let w = 0; w < len;) w += writeSync(fout, view, w, len - w, off + w);
       busy.writeMs += performance.now() - t;
       t = performance.now();
       whole.update(view);
@@ -76,10 +84,21 @@ function copy(m: Extract<ToCopyWorker, { op: 'copy' }>, ctl: Int32Array): void {
     if (sha) {
       const got = sha.digest('hex');
       if (got !== m.expectSha256!.toLowerCase())
-        throw new Stop('CORRUPT_DATA', `Staged file ${m.src} does not match its SHA-256 in seed.json (read ${got}); the staging copy is damaged. Run Verify on the backup before preparing disks.`, { path: m.src });
+        throw new Stop(
+          'CORRUPT_DATA',
+          `Staged file ${m.src} does not match its SHA-256 in seed.json (read ${got}); the staging copy is damaged. Run Verify on the backup before preparing disks.`,
+          { path: m.src },
+        );
     }
     // Descriptors belong to the process: the main thread fsyncs and closes this one (no fsync on the worker's time).
-    port!.postMessage({ id: m.id, type: 'copied', md5: whole.digest('hex').toUpperCase(), ranges, fd: fout, busy } satisfies FromCopyWorker);
+    port!.postMessage({
+      id: m.id,
+      type: 'copied',
+      md5: whole.digest('hex').toUpperCase(),
+      ranges,
+      fd: fout,
+      busy,
+    } satisfies FromCopyWorker);
     fout = -1;
   } finally {
     closeSync(fin);
@@ -131,9 +150,18 @@ function verify(m: Extract<ToCopyWorker, { op: 'verify' }>, ctl: Int32Array): vo
       else n = readFull(fd, 0, r.length, r.offset);
       busy.readMs += performance.now() - t;
       t = performance.now();
-      const hex = createHash('md5').update(buf.subarray(off, off + n)).digest('hex').toUpperCase();
+      const hex = createHash('md5')
+        .update(buf.subarray(off, off + n))
+        .digest('hex')
+        .toUpperCase();
       busy.hashMs += performance.now() - t;
-      if (n !== r.length || hex !== r.hash.toUpperCase()) mismatches.push({ offset: r.offset, length: r.length, expected: r.hash.toUpperCase(), actual: n === r.length ? hex : `short read (${n} bytes)` });
+      if (n !== r.length || hex !== r.hash.toUpperCase())
+        mismatches.push({
+          offset: r.offset,
+          length: r.length,
+          expected: r.hash.toUpperCase(),
+          actual: n === r.length ? hex : `short read (${n} bytes)`,
+        });
       port!.postMessage({ id: m.id, type: 'bytes', n: r.length } satisfies FromCopyWorker);
     }
     port!.postMessage({ id: m.id, type: 'verified', mismatches, direct, busy } satisfies FromCopyWorker);
@@ -148,7 +176,14 @@ port.on('message', (m: ToCopyWorker) => {
     if (m.op === 'copy') copy(m, ctl);
     else verify(m, ctl);
   } catch (err) {
-    if (err instanceof Stop) port.postMessage({ id: m.id, type: 'error', code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } satisfies FromCopyWorker);
+    if (err instanceof Stop)
+      port.postMessage({
+        id: m.id,
+        type: 'error',
+        code: err.code,
+        message: err.message,
+        ...(err.details ? { details: err.details } : {}),
+      } satisfies FromCopyWorker);
     else {
       const e = err as NodeJS.ErrnoException;
       port.postMessage({ id: m.id, type: 'error', code: e.code ?? 'IO', message: e.message } satisfies FromCopyWorker);

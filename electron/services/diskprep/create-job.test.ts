@@ -12,7 +12,19 @@ describe('job creation from drives.json', () => {
   it('refuses a container that breaks the rule (Bad_Container, a--b, x) before asking Azure anything', async () => {
     const calls: string[] = [];
     const azure = new Proxy({}, { get: (_t, k) => async () => void calls.push(String(k)) }) as unknown as JobAzurePort;
-    const target = { subscriptionId: 's', subscriptionName: 's', resourceGroup: 'rg', storageAccount: 'seedacct01', storageAccountId: '/x', locationName: 'westus', location: null, backend: 'DataBox', providerNamespace: 'Microsoft.DataBox', providerRegistered: true, providerState: 'Registered' } satisfies JobTarget;
+    const target = {
+      subscriptionId: 's',
+      subscriptionName: 's',
+      resourceGroup: 'rg',
+      storageAccount: 'seedacct01',
+      storageAccountId: '/x',
+      locationName: 'westus',
+      location: null,
+      backend: 'DataBox',
+      providerNamespace: 'Microsoft.DataBox',
+      providerRegistered: true,
+      providerState: 'Registered',
+    } satisfies JobTarget;
     for (const bad of ['Bad_Container', 'a--b', 'x']) {
       const stateDir = await tempDir();
       await upsertDrive(stateDir, { jobName: 'name-job', container: bad }, testProtector(), {
@@ -26,7 +38,13 @@ describe('job creation from drives.json', () => {
         verified: true,
         preparedAt: '2026-12-04T00:00:00.000Z',
       });
-      const err = (await createJobFromDisks(azure, { stateDir, protector: testProtector(), target, cloud: { name: 'LocalSandbox', displayName: 'Local sandbox', rehearsal: true }, shipping: fromDefaults(TEST_SHIPPING) }).catch((e: unknown) => e)) as AppError;
+      const err = (await createJobFromDisks(azure, {
+        stateDir,
+        protector: testProtector(),
+        target,
+        cloud: { name: 'LocalSandbox', displayName: 'Local sandbox', rehearsal: true },
+        shipping: fromDefaults(TEST_SHIPPING),
+      }).catch((e: unknown) => e)) as AppError;
       expect(err.code, bad).toBe('VALIDATION');
       expect(err.message).toContain(`Container name "${bad}"`);
       expect(err.message).toContain(CONTAINER_NAME_RULE);

@@ -5,9 +5,22 @@
  * exists with exactly these drives is reported (a repeated run), one with other drives is a CONFLICT.
  */
 import { AppError, toIpcError } from '../../../shared/errors.ts';
-import { createJobSchema, type CloudInfo, type CreateJobInput, type ImportJobInfo, type JobBackendName, type ProviderStatus } from '../../../shared/contract/azure.ts';
+import {
+  createJobSchema,
+  type CloudInfo,
+  type CreateJobInput,
+  type ImportJobInfo,
+  type JobBackendName,
+  type ProviderStatus,
+} from '../../../shared/contract/azure.ts';
 import { resolveJobTarget, type JobTarget, type JobTargetPort } from '../../../shared/job-target.ts';
-import { toDefaults, toReturnAddress, toReturnShipping, validateShipping, type ShippingDraft } from '../../../shared/shipping-draft.ts';
+import {
+  toDefaults,
+  toReturnAddress,
+  toReturnShipping,
+  validateShipping,
+  type ShippingDraft,
+} from '../../../shared/shipping-draft.ts';
 import type { SeedDescriptor } from '../../../shared/staging.ts';
 import { jobTypeLabel } from '../../../shared/import-jobs.ts';
 import { checkContainerName, checkDataBoxJobName } from '../../../shared/validators/azure-names.ts';
@@ -18,7 +31,12 @@ import { createJobFromDrives, loadDrives, type SecretProtector } from './drives-
 export interface JobAzurePort extends JobTargetPort {
   cloudInfos(): Promise<{ current: string; clouds: CloudInfo[] }>;
   registerProvider(subscriptionId: string, namespace: string): Promise<ProviderStatus>;
-  getJob(ref: { subscriptionId: string; resourceGroup: string; jobName: string; backend?: JobBackendName | undefined }): Promise<ImportJobInfo>;
+  getJob(ref: {
+    subscriptionId: string;
+    resourceGroup: string;
+    jobName: string;
+    backend?: JobBackendName | undefined;
+  }): Promise<ImportJobInfo>;
   createJob(input: CreateJobInput): Promise<ImportJobInfo>;
 }
 
@@ -52,23 +70,41 @@ export function rehearsalRefusal(cloud: CloudFacts): AppError {
 /** Data Box job names are 3–24 characters (the console allows 64): known before any disk is touched. */
 export function checkJobNameFor(backend: JobBackendName, jobName: string): void {
   const problem = backend === 'DataBox' ? checkDataBoxJobName(jobName) : null;
-  if (problem) throw new AppError('VALIDATION', `Job ${jobName} cannot be a Data Box job: ${problem} Use an Import/Export job, or stage the backup under a shorter job name.`, { jobName });
+  if (problem)
+    throw new AppError(
+      'VALIDATION',
+      `Job ${jobName} cannot be a Data Box job: ${problem} Use an Import/Export job, or stage the backup under a shorter job name.`,
+      { jobName },
+    );
 }
 
 /** The staged job's storage account, region and datacenter; registers the job type's resource provider when it is missing. */
 export async function findJobTarget(
   azure: JobAzurePort,
   seed: SeedDescriptor,
-  o: { subscriptionId?: string | undefined; backend?: JobBackendName | undefined; say?: (message: string) => void } = {},
+  o: {
+    subscriptionId?: string | undefined;
+    backend?: JobBackendName | undefined;
+    say?: (message: string) => void;
+  } = {},
 ): Promise<JobTarget> {
   checkJobNameFor(o.backend ?? 'ImportExport', seed.jobName);
-  const target = await resolveJobTarget(azure, { storageAccount: seed.storageAccount, subscriptionId: o.subscriptionId ?? seed.subscriptionId, backend: o.backend }).catch((err: unknown) => {
+  const target = await resolveJobTarget(azure, {
+    storageAccount: seed.storageAccount,
+    subscriptionId: o.subscriptionId ?? seed.subscriptionId,
+    backend: o.backend,
+  }).catch((err: unknown) => {
     throw err instanceof AppError ? err : new AppError('NOT_FOUND', (err as Error).message);
   });
   if (!target.location)
-    throw new AppError('NOT_FOUND', `No Import/Export datacenter serves region ${target.locationName} of storage account ${target.storageAccount}; disks cannot be imported into it.`);
+    throw new AppError(
+      'NOT_FOUND',
+      `No Import/Export datacenter serves region ${target.locationName} of storage account ${target.storageAccount}; disks cannot be imported into it.`,
+    );
   if (!target.providerRegistered) {
-    o.say?.(`Registering the ${target.providerNamespace} resource provider on subscription ${target.subscriptionName} (${target.subscriptionId}); ${target.backend === 'DataBox' ? 'Data Box' : 'import'} jobs need it once per subscription.`);
+    o.say?.(
+      `Registering the ${target.providerNamespace} resource provider on subscription ${target.subscriptionName} (${target.subscriptionId}); ${target.backend === 'DataBox' ? 'Data Box' : 'import'} jobs need it once per subscription.`,
+    );
     const st = await azure.registerProvider(target.subscriptionId, target.providerNamespace);
     return { ...target, providerRegistered: st.registered, providerState: st.registrationState };
   }
@@ -77,12 +113,23 @@ export async function findJobTarget(
 
 /** Field problems of the shipping details against the datacenter's carriers, as "field: message" strings. */
 export function shippingProblems(draft: ShippingDraft, target: JobTarget): string[] {
-  return Object.entries(validateShipping(draft, target.location?.supportedCarriers ?? [])).map(([k, m]) => `${k}: ${m}`);
+  return Object.entries(validateShipping(draft, target.location?.supportedCarriers ?? [])).map(
+    ([k, m]) => `${k}: ${m}`,
+  );
 }
 
-export async function existingJob(azure: JobAzurePort, target: JobTarget, jobName: string): Promise<ImportJobInfo | null> {
+export async function existingJob(
+  azure: JobAzurePort,
+  target: JobTarget,
+  jobName: string,
+): Promise<ImportJobInfo | null> {
   try {
-    return await azure.getJob({ subscriptionId: target.subscriptionId, resourceGroup: target.resourceGroup, jobName, backend: target.backend });
+    return await azure.getJob({
+      subscriptionId: target.subscriptionId,
+      resourceGroup: target.resourceGroup,
+      jobName,
+      backend: target.backend,
+    });
   } catch (err) {
     if (toIpcError(err).code === 'NOT_FOUND') return null;
     throw err;
@@ -103,7 +150,12 @@ export interface CreateFromDisksOptions {
    * After the job is created: extends the stored access policy of the manifests' container SAS to sasExpiry() from
    * now (the tracking deadline counts from creation). Hosts pass the Azure layer's; absent in tests without storage.
    */
-  extendSas?: (t: { jobName: string; container: string; storageAccount: string; subscriptionId: string }) => Promise<unknown>;
+  extendSas?: (t: {
+    jobName: string;
+    container: string;
+    storageAccount: string;
+    subscriptionId: string;
+  }) => Promise<unknown>;
   /** Called once it is known that a new job will be created (the CLI asks its questions here). */
   beforeCreate?: (info: { jobName: string; driveIds: string[] }) => Promise<ShippingDraft | void>;
 }
@@ -114,7 +166,8 @@ export async function createJobFromDisks(azure: JobAzurePort, o: CreateFromDisks
   // drives.json names the container the manifests point at: decision 10 before anything else is looked at.
   const file = await loadDrives(o.stateDir);
   const badContainer = file ? checkContainerName(file.container) : null;
-  if (file && badContainer) throw new AppError('VALIDATION', `drives.json of job ${file.jobName}: ${badContainer}`, { field: 'container' });
+  if (file && badContainer)
+    throw new AppError('VALIDATION', `drives.json of job ${file.jobName}: ${badContainer}`, { field: 'container' });
   await createJobFromDrives(o.stateDir, o.protector, async (req) => {
     if (req.rehearsal && !o.cloud.rehearsal) throw rehearsalRefusal(o.cloud);
     const ids = req.driveList.map((d) => d.driveId).sort();
@@ -144,7 +197,9 @@ export async function createJobFromDisks(azure: JobAzurePort, o: CreateFromDisks
     }
     // A job of that name in the other service (a seed.json from before the job type was recorded): never a second job.
     const other: JobBackendName = o.target.backend === 'DataBox' ? 'ImportExport' : 'DataBox';
-    const elsewhere = await retry(() => existingJob(azure, { ...o.target, backend: other }, req.jobName)).catch(() => null);
+    const elsewhere = await retry(() => existingJob(azure, { ...o.target, backend: other }, req.jobName)).catch(
+      () => null,
+    );
     if (elsewhere)
       throw new AppError(
         'CONFLICT',
@@ -153,7 +208,10 @@ export async function createJobFromDisks(azure: JobAzurePort, o: CreateFromDisks
       );
     const shipping = (await o.beforeCreate?.({ jobName: req.jobName, driveIds: ids })) ?? o.shipping;
     const problems = shippingProblems(shipping, o.target);
-    if (problems.length) throw new AppError('VALIDATION', `The shipping details are not complete: ${problems.join(' ')}`, { fields: problems.map((p) => p.split(':')[0]) });
+    if (problems.length)
+      throw new AppError('VALIDATION', `The shipping details are not complete: ${problems.join(' ')}`, {
+        fields: problems.map((p) => p.split(':')[0]),
+      });
     const input = createJobSchema.safeParse({
       subscriptionId: o.target.subscriptionId,
       resourceGroup: o.target.resourceGroup,
@@ -166,12 +224,23 @@ export async function createJobFromDisks(azure: JobAzurePort, o: CreateFromDisks
       diagnosticsPath: 'waimportexport',
       backend: o.target.backend,
     });
-    if (!input.success) throw new AppError('VALIDATION', `The import job cannot be created: ${input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!input.success)
+      throw new AppError(
+        'VALIDATION',
+        `The import job cannot be created: ${input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     const job = await retry(() => azure.createJob(input.data));
     // The tracking deadline starts now: the manifests' SAS must outlast it, transit and the datacenter (policy extended, token unchanged).
     let note: string | undefined;
     if (o.extendSas)
-      await retry(() => o.extendSas!({ jobName: req.jobName, container: req.container, storageAccount: o.target.storageAccount, subscriptionId: o.target.subscriptionId })).catch((err: unknown) => {
+      await retry(() =>
+        o.extendSas!({
+          jobName: req.jobName,
+          container: req.container,
+          storageAccount: o.target.storageAccount,
+          subscriptionId: o.target.subscriptionId,
+        }),
+      ).catch((err: unknown) => {
         note = `The job was created, but the stored access policy of the manifests' container SAS could not be extended (${toIpcError(err).message}); extend it with obc jobs extend-sas ${req.jobName} before the disks reach the datacenter.`;
       });
     if (o.dataDir) await saveShippingDefaults(o.dataDir, toDefaults(shipping)).catch(() => undefined);

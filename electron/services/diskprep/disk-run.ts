@@ -10,7 +10,17 @@ import { syncAndClose, type IoPool } from './io-pool.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { StagedJob } from './jobs.ts';
 import { Journal } from './journal.ts';
-import { blobPathFor, buildBom, buildManifest, diskRelPath, filePathFor, md5Hex, parseManifest, rangeLayout, type ManifestBlob } from './manifest.ts';
+import {
+  blobPathFor,
+  buildBom,
+  buildManifest,
+  diskRelPath,
+  filePathFor,
+  md5Hex,
+  parseManifest,
+  rangeLayout,
+  type ManifestBlob,
+} from './manifest.ts';
 import type { ProgressTracker } from './progress.ts';
 import { describeBackup, type BackupIdentity } from '../backup/identity.ts';
 import { mirrorJournalPath, type SessionDisk } from './session.ts';
@@ -55,8 +65,21 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
   try {
     let st = journal.state();
     // open-disk.ts refused (or erased) a disk begun for another backup; this is the backstop.
-    if (st.begun && st.backup !== x.backup.id) throw new AppError('CONFLICT', `Disk ${d.serial}: its journal was begun for ${st.backup ? `backup ${st.backup}` : 'an unidentified backup'}, not for ${describeBackup(x.backup)}; it is not reused.`, { serial: d.serial });
-    if (!st.begun) await journal.append({ t: 'begin', v: 1, job: jobName, serial: d.serial, session: DISK_LAYOUT.sessionDir, backup: x.backup.id });
+    if (st.begun && st.backup !== x.backup.id)
+      throw new AppError(
+        'CONFLICT',
+        `Disk ${d.serial}: its journal was begun for ${st.backup ? `backup ${st.backup}` : 'an unidentified backup'}, not for ${describeBackup(x.backup)}; it is not reused.`,
+        { serial: d.serial },
+      );
+    if (!st.begun)
+      await journal.append({
+        t: 'begin',
+        v: 1,
+        job: jobName,
+        serial: d.serial,
+        session: DISK_LAYOUT.sessionDir,
+        backup: x.backup.id,
+      });
     for (const e of await readdir(vol.root)) if (/^\..*\.tmp$/.test(e)) await rm(join(vol.root, e), { force: true }); // torn atomic writes
     // Copy phase: committed files are skipped; a partial file (started, never committed) is copied again. One file
     // per worker at a time; a copied file is fsynced on the main thread's I/O pool while its worker goes on with the
@@ -95,7 +118,12 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
         started.catch(() => undefined);
         if (c) await started;
         const copied = x.io.copy(
-          { src: join(x.job.folder, path), dest, length: f.length, ...(x.opts.verifySource !== false ? { expectSha256: f.sha256 } : {}) },
+          {
+            src: join(x.job.folder, path),
+            dest,
+            length: f.length,
+            ...(x.opts.verifySource !== false ? { expectSha256: f.sha256 } : {}),
+          },
           {
             onBytes: (n) => {
               dp.copiedBytes += n;
@@ -115,7 +143,14 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
             await x.hook(`copy-written:${f.index}`);
             await started;
             // sha256: the source was checked against it while copying (verifySource), so a resume can trust it.
-            await commits.add({ t: 'commit', path, length: f.length, md5: res.md5, ranges: res.ranges, ...(x.opts.verifySource !== false ? { sha256: f.sha256 } : {}) });
+            await commits.add({
+              t: 'commit',
+              path,
+              length: f.length,
+              md5: res.md5,
+              ranges: res.ranges,
+              ...(x.opts.verifySource !== false ? { sha256: f.sha256 } : {}),
+            });
             dp.copiedFiles++;
             await x.hook(`committed:${f.index}`);
           })
@@ -137,14 +172,29 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
     const blobs: ManifestBlob[] = d.files.map((path) => {
       const c = st.committed.get(path)!;
       const layout = rangeLayout(c.length);
-      return { blobPath: blobPathFor(x.container, jobName, path), filePath: filePathFor(jobName, path), length: c.length, ranges: layout.map((r, i) => ({ ...r, hash: c.ranges[i] })) };
+      return {
+        blobPath: blobPathFor(x.container, jobName, path),
+        filePath: filePathFor(jobName, path),
+        length: c.length,
+        ranges: layout.map((r, i) => ({ ...r, hash: c.ranges[i] })),
+      };
     });
-    const xml = buildManifest({ driveId: d.serial, credential: { containerSas: x.containerSas }, clientCreator: `Offline Backup Console ${appVersion()}`, blobs });
+    const xml = buildManifest({
+      driveId: d.serial,
+      credential: { containerSas: x.containerSas },
+      clientCreator: `Offline Backup Console ${appVersion()}`,
+      blobs,
+    });
     const manifestHash = md5Hex(xml);
     const bom = buildBom(
       d.serial,
       jobName,
-      d.files.map((path, i) => ({ filePath: blobs[i].filePath, blobPath: blobs[i].blobPath, length: blobs[i].length, md5: st.committed.get(path)!.md5 })),
+      d.files.map((path, i) => ({
+        filePath: blobs[i].filePath,
+        blobPath: blobs[i].blobPath,
+        length: blobs[i].length,
+        md5: st.committed.get(path)!.md5,
+      })),
       { id: x.backup.id, ...(x.backup.completedAt ? { completedAt: x.backup.completedAt } : {}) },
     );
     const manifestPath = join(vol.root, DISK_LAYOUT.manifestFile);
@@ -156,7 +206,8 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
     vol.ensureRoom(DISK_LAYOUT.bomFile, Buffer.byteLength(bom));
     await writeFileAtomic(join(vol.root, DISK_LAYOUT.bomFile), bom);
     await x.hook(`manifest-written:${d.serial}`);
-    if (st.manifestMd5 !== manifestHash) await journal.append({ t: 'manifest', md5: manifestHash, bytes: Buffer.byteLength(xml) });
+    if (st.manifestMd5 !== manifestHash)
+      await journal.append({ t: 'manifest', md5: manifestHash, bytes: Buffer.byteLength(xml) });
 
     // Read-back phase: every byte, checked against the manifest as written on the disk.
     progress.set('readback', d.serial);
@@ -166,22 +217,43 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
     if (mismatches.length) {
       if (!x.opts.repair || mismatches.some((m) => m.actual.endsWith(' bytes'))) {
         const first = mismatches[0];
-        throw new AppError('CORRUPT_DATA', `Read-back of disk ${d.serial} found ${mismatches.length} damaged range(s); first: ${first.file} bytes ${first.offset}–${first.offset + first.length - 1} (expected MD5 ${first.expected}, read ${first.actual}). Run again with repair to rewrite them from staging.`, {
-          serial: d.serial,
-          mismatches: mismatches.slice(0, 100) as unknown as Serializable,
-        });
+        throw new AppError(
+          'CORRUPT_DATA',
+          `Read-back of disk ${d.serial} found ${mismatches.length} damaged range(s); first: ${first.file} bytes ${first.offset}–${first.offset + first.length - 1} (expected MD5 ${first.expected}, read ${first.actual}). Run again with repair to rewrite them from staging.`,
+          {
+            serial: d.serial,
+            mismatches: mismatches.slice(0, 100) as unknown as Serializable,
+          },
+        );
       }
       for (const m of mismatches) {
-        await rewriteRange(join(x.job.folder, m.path), join(vol.root, diskRelPath(jobName, m.path)), m.offset, m.length);
+        await rewriteRange(
+          join(x.job.folder, m.path),
+          join(vol.root, diskRelPath(jobName, m.path)),
+          m.offset,
+          m.length,
+        );
         await journal.append({ t: 'rewrite', path: m.path, offset: m.offset, length: m.length });
       }
       dp.verifiedBytes = 0;
       const again = await readBack(x, vol, manifestHash, dp);
-      if (again.length) throw new AppError('CORRUPT_DATA', `Disk ${d.serial} still fails read-back after rewriting (${again[0].file} at ${again[0].offset}); the disk may be failing.`, { serial: d.serial });
+      if (again.length)
+        throw new AppError(
+          'CORRUPT_DATA',
+          `Disk ${d.serial} still fails read-back after rewriting (${again[0].file} at ${again[0].offset}); the disk may be failing.`,
+          { serial: d.serial },
+        );
     }
     if (vol.finalize) await vol.finalize(x.opts.signal, (text) => progress.file(d.serial, text));
     await x.hook(`readback:${d.serial}`);
-    const summary = { driveId: d.serial, manifestFile: `\\${DISK_LAYOUT.manifestFile}`, manifestHash, bytes: dp.bytes, files: d.files.length, rehearsal: d.kind === 'folder' };
+    const summary = {
+      driveId: d.serial,
+      manifestFile: `\\${DISK_LAYOUT.manifestFile}`,
+      manifestHash,
+      bytes: dp.bytes,
+      files: d.files.length,
+      rehearsal: d.kind === 'folder',
+    };
     await x.onVerified(summary);
     await journal.append({ t: 'verified', files: d.files.length, bytes: dp.bytes });
     return summary;
@@ -192,9 +264,19 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
 
 type NamedMismatch = RangeMismatch & { file: string; path: string };
 
-async function readBack(x: OneDisk, vol: PreparedVolume, manifestHash: string, dp: { verifiedBytes: number }): Promise<NamedMismatch[]> {
+async function readBack(
+  x: OneDisk,
+  vol: PreparedVolume,
+  manifestHash: string,
+  dp: { verifiedBytes: number },
+): Promise<NamedMismatch[]> {
   const xml = await readFile(join(vol.root, DISK_LAYOUT.manifestFile));
-  if (md5Hex(xml) !== manifestHash) throw new AppError('CORRUPT_DATA', `The DriveManifest on disk ${x.d.serial} does not read back as written (MD5 ${md5Hex(xml)}, expected ${manifestHash}).`, { serial: x.d.serial });
+  if (md5Hex(xml) !== manifestHash)
+    throw new AppError(
+      'CORRUPT_DATA',
+      `The DriveManifest on disk ${x.d.serial} does not read back as written (MD5 ${md5Hex(xml)}, expected ${manifestHash}).`,
+      { serial: x.d.serial },
+    );
   const manifest = parseManifest(xml.toString('utf8'));
   const out: NamedMismatch[] = [];
   const prefix = `${x.container}/${x.job.jobName}/`;
@@ -202,10 +284,23 @@ async function readBack(x: OneDisk, vol: PreparedVolume, manifestHash: string, d
   for (const b of manifest.blobs) {
     const path = b.blobPath.slice(prefix.length);
     const segs = b.filePath.split(/[\\/]+/).filter(Boolean);
-    if (!b.blobPath.startsWith(prefix) || segs.some((x) => x === '.' || x === '..')) throw new AppError('CORRUPT_DATA', `DriveManifest on disk ${x.d.serial} has an unexpected entry (${b.blobPath} → ${b.filePath}).`, { serial: x.d.serial });
+    if (!b.blobPath.startsWith(prefix) || segs.some((x) => x === '.' || x === '..'))
+      throw new AppError(
+        'CORRUPT_DATA',
+        `DriveManifest on disk ${x.d.serial} has an unexpected entry (${b.blobPath} → ${b.filePath}).`,
+        { serial: x.d.serial },
+      );
     const abs = join(vol.root, ...segs);
     const size = (await stat(abs)).size;
-    if (size !== b.length) out.push({ file: b.filePath, path, offset: Math.min(size, b.length), length: Math.abs(size - b.length), expected: `${b.length} bytes`, actual: `${size} bytes` });
+    if (size !== b.length)
+      out.push({
+        file: b.filePath,
+        path,
+        offset: Math.min(size, b.length),
+        length: Math.abs(size - b.length),
+        expected: `${b.length} bytes`,
+        actual: `${size} bytes`,
+      });
     // Contiguous groups of ranges, one per worker; the pool queues them, so small files overlap and big ones split.
     const per = Math.max(1, Math.ceil(b.ranges.length / x.io.size));
     for (let i = 0; i < b.ranges.length; i += per) {

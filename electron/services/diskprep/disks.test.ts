@@ -25,19 +25,36 @@ describe('folder disks', () => {
     await writeFile(join(root, 'full', 'x'), 'x');
     await expect(initFolderDisk(join(root, 'full'), 'S2', 1024)).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(initFolderDisk(join(root, 'bad'), 'bad serial!', 1024)).rejects.toMatchObject({ code: 'VALIDATION' });
-    const vol = await new FolderDiskProvider().prepare(dir, { jobName: 'job1', stagingLocation: join(root, 'staging') });
+    const vol = await new FolderDiskProvider().prepare(dir, {
+      jobName: 'job1',
+      stagingLocation: join(root, 'staging'),
+    });
     expect(vol.bitLockerKey).toMatch(BITLOCKER_KEY_RE);
     expect((await readFolderDisk(dir)).jobName).toBe('job1');
     vol.ensureRoom('a', 60 * 1024);
-    expect(() => vol.ensureRoom('b', 8192)).toThrow(expect.objectContaining({ code: 'NO_SPACE', details: expect.objectContaining({ neededBytes: 4096 }) }));
+    expect(() => vol.ensureRoom('b', 8192)).toThrow(
+      expect.objectContaining({ code: 'NO_SPACE', details: expect.objectContaining({ neededBytes: 4096 }) }),
+    );
     vol.ensureRoom('a', 4096); // shrinking frees clusters
     vol.ensureRoom('b', 8192);
   });
 
   it('assesses refusals and warnings', () => {
-    const f = { serial: 'X', sizeBytes: 1e12, busType: 'SATA', isSystem: false, isBoot: false, readOnly: true, holdsStaging: false, usedBytes: 0, rehearsal: false };
+    const f = {
+      serial: 'X',
+      sizeBytes: 1e12,
+      busType: 'SATA',
+      isSystem: false,
+      isBoot: false,
+      readOnly: true,
+      holdsStaging: false,
+      usedBytes: 0,
+      rehearsal: false,
+    };
     expect(assessDisk(f).refusals.map((r) => r.code)).toEqual(['READ_ONLY']);
-    expect(assessDisk({ ...f, readOnly: false, jobName: 'a' }, 'b').refusals.map((r) => r.code)).toEqual(['IN_USE_BY_OTHER_JOB']);
+    expect(assessDisk({ ...f, readOnly: false, jobName: 'a' }, 'b').refusals.map((r) => r.code)).toEqual([
+      'IN_USE_BY_OTHER_JOB',
+    ]);
     expect(assessDisk({ ...f, readOnly: false, jobName: 'a', usedBytes: 5 }, 'a').warnings).toEqual([]);
     for (let i = 0; i < 20; i++) {
       const k = generateRecoveryPassword();
@@ -55,14 +72,28 @@ describe('job discovery', () => {
     await mkdir(join(stagingLocation, 'broken'));
     await writeFile(join(stagingLocation, 'broken', 'seed.json'), '{"format":"obc-seed", "files": [');
     await mkdir(join(stagingLocation, 'odd'));
-    await writeFile(join(stagingLocation, 'odd', 'seed.json'), JSON.stringify({ format: 'obc-seed', formatVersion: 1, jobName: 'odd', files: [{ path: 'x', length: 100, sha256: 'z' }] }));
+    await writeFile(
+      join(stagingLocation, 'odd', 'seed.json'),
+      JSON.stringify({
+        format: 'obc-seed',
+        formatVersion: 1,
+        jobName: 'odd',
+        files: [{ path: 'x', length: 100, sha256: 'z' }],
+      }),
+    );
     await mkdir(join(stagingLocation, 'not-a-job'));
     const d = await discoverJobs(stagingLocation);
     expect(d.jobs.map((j) => j.jobName)).toEqual(['job-a', 'job-b']);
-    expect(d.broken.map((b) => b.seedPath)).toEqual([join(stagingLocation, 'broken', 'seed.json'), join(stagingLocation, 'odd', 'seed.json')]);
+    expect(d.broken.map((b) => b.seedPath)).toEqual([
+      join(stagingLocation, 'broken', 'seed.json'),
+      join(stagingLocation, 'odd', 'seed.json'),
+    ]);
     expect(d.broken[0].reason).toMatch(/not valid JSON/);
     expect(d.broken[1].reason).toMatch(/blobPrefix/);
-    await expect(findJob(stagingLocation)).rejects.toMatchObject({ code: 'CONFLICT', details: { jobs: ['job-a', 'job-b'] } });
+    await expect(findJob(stagingLocation)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { jobs: ['job-a', 'job-b'] },
+    });
     expect((await findJob(stagingLocation, 'job-b')).files).toBe(3); // the pack, the catalog, the job descriptor
     await expect(findJob(stagingLocation, 'broken')).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
     await expect(discoverJobs(join(stagingLocation, 'nope'))).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -46,7 +46,10 @@ export function keyProtector(key: Buffer, description: { [k: string]: Serializab
         d.setAuthTag(b.subarray(b.length - 16));
         return Buffer.concat([d.update(b.subarray(12, b.length - 16)), d.final()]).toString('utf8');
       } catch {
-        throw new AppError('WRONG_PASSPHRASE', 'The BitLocker keys in drives.json cannot be opened with this passphrase (or the file was altered).');
+        throw new AppError(
+          'WRONG_PASSPHRASE',
+          'The BitLocker keys in drives.json cannot be opened with this passphrase (or the file was altered).',
+        );
       }
     },
   };
@@ -59,15 +62,25 @@ const HKDF_INFO = 'obc/diskprep/drives.json/bitlocker-keys/v1';
  * parameters, checked against its keyCheck, so a wrong passphrase is refused up front), then a separate sub-key so
  * drives.json never shares a key with the backup data.
  */
-export async function passphraseProtector(passphrase: string, seed: Pick<SeedDescriptor, 'crypto' | 'jobName'>): Promise<SecretProtector> {
-  if (!passphrase) throw new AppError('VALIDATION', 'The backup passphrase is needed to protect the BitLocker keys in drives.json.', { field: 'passphrase' });
+export async function passphraseProtector(
+  passphrase: string,
+  seed: Pick<SeedDescriptor, 'crypto' | 'jobName'>,
+): Promise<SecretProtector> {
+  if (!passphrase)
+    throw new AppError('VALIDATION', 'The backup passphrase is needed to protect the BitLocker keys in drives.json.', {
+      field: 'passphrase',
+    });
   return jobKeyProtector(await unlockJob(passphrase, seed.crypto, seed.jobName));
 }
 
 /** The same protector from job keys already derived (Disk Prep derives them once to check the catalog). */
 export function jobKeyProtector(keys: JobKeys): SecretProtector {
   const key = Buffer.from(hkdfSync('sha256', keys.enc, Buffer.alloc(0), HKDF_INFO, 32));
-  return keyProtector(key, { kind: 'passphrase', derivation: 'backup job key (scrypt, seed.json) + HKDF-SHA256', info: HKDF_INFO });
+  return keyProtector(key, {
+    kind: 'passphrase',
+    derivation: 'backup job key (scrypt, seed.json) + HKDF-SHA256',
+    info: HKDF_INFO,
+  });
 }
 
 export const DRIVES_FILE = 'drives.json';
@@ -92,7 +105,9 @@ export const drivesFileSchema = z.object({
   subscriptionId: z.string().optional(),
   resourceGroup: z.string().optional(),
   /** The backup the drives hold (backup/identity.ts): drives.json of another backup never creates a job. */
-  backup: z.object({ id: z.string(), salt: z.string(), catalogSha256: z.string(), completedAt: z.string().optional() }).optional(),
+  backup: z
+    .object({ id: z.string(), salt: z.string(), catalogSha256: z.string(), completedAt: z.string().optional() })
+    .optional(),
   protection: z.record(z.string(), z.any()),
   drives: z.array(driveEntrySchema),
 });
@@ -109,7 +124,10 @@ export function drivesPath(stateDir: string): string {
 export async function loadDrives(stateDir: string): Promise<DrivesFile | null> {
   const r = await readJsonValidated(drivesPath(stateDir), drivesFileSchema, { keepAside: false });
   if (r.status === 'missing') return null;
-  if (r.status === 'corrupt') throw new AppError('CORRUPT_DATA', `drives.json is damaged (${drivesPath(stateDir)}): ${r.reason}`, { path: drivesPath(stateDir) });
+  if (r.status === 'corrupt')
+    throw new AppError('CORRUPT_DATA', `drives.json is damaged (${drivesPath(stateDir)}): ${r.reason}`, {
+      path: drivesPath(stateDir),
+    });
   return r.value;
 }
 
@@ -121,12 +139,25 @@ export async function upsertDrive(
   /** Serials in the session's order: drives are listed in it (disks verified at the same time finish in any order). */
   order?: string[],
 ): Promise<DrivesFile> {
-  if (!BITLOCKER_KEY_RE.test(drive.bitLockerKey)) throw new AppError('INTERNAL', `Disk ${drive.driveId} has no valid 48-digit BitLocker key.`);
+  if (!BITLOCKER_KEY_RE.test(drive.bitLockerKey))
+    throw new AppError('INTERNAL', `Disk ${drive.driveId} has no valid 48-digit BitLocker key.`);
   const loaded = await loadDrives(stateDir);
   // Drives of another backup are never listed beside this one's (Disk Prep retires them first; this is the backstop).
-  const cur = loaded && loaded.backup?.id === base.backup?.id ? loaded : { format: 'obc-drives' as const, formatVersion: 1 as const, ...base, protection: protector.description, drives: [] };
+  const cur =
+    loaded && loaded.backup?.id === base.backup?.id
+      ? loaded
+      : {
+          format: 'obc-drives' as const,
+          formatVersion: 1 as const,
+          ...base,
+          protection: protector.description,
+          drives: [],
+        };
   const { bitLockerKey, ...rest } = drive;
-  const entry: DriveEntry = { ...rest, bitLockerKeySealed: await protector.seal(bitLockerKey, `obc-drive:${drive.driveId}`) };
+  const entry: DriveEntry = {
+    ...rest,
+    bitLockerKeySealed: await protector.seal(bitLockerKey, `obc-drive:${drive.driveId}`),
+  };
   const drives = cur.drives.filter((d) => d.driveId !== drive.driveId).concat(entry);
   if (order) {
     const at = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length);
@@ -138,9 +169,15 @@ export async function upsertDrive(
 }
 
 /** The driveList for job creation, keys opened with the protector. Only read-back-verified drives are listed. */
-export async function driveList(stateDir: string, protector: SecretProtector): Promise<{ file: DrivesFile; driveList: DriveListItem[] }> {
+export async function driveList(
+  stateDir: string,
+  protector: SecretProtector,
+): Promise<{ file: DrivesFile; driveList: DriveListItem[] }> {
   const file = await loadDrives(stateDir);
-  if (!file) throw new AppError('NOT_FOUND', `No prepared disks yet: ${drivesPath(stateDir)} does not exist.`, { path: drivesPath(stateDir) });
+  if (!file)
+    throw new AppError('NOT_FOUND', `No prepared disks yet: ${drivesPath(stateDir)} does not exist.`, {
+      path: drivesPath(stateDir),
+    });
   await assertSameBackup(stateDir, file);
   const list: DriveListItem[] = [];
   for (const d of file.drives.filter((x) => x.verified)) {
@@ -148,15 +185,29 @@ export async function driveList(stateDir: string, protector: SecretProtector): P
     const journal = await readFile(mirrorJournalPath(stateDir, d.driveId), 'utf8').catch(() => null);
     const st = journal === null ? undefined : replay(parseJournal(journal).records);
     if (st && st.backup !== file.backup!.id)
-      throw new AppError('CONFLICT', `Disk ${d.driveId} in ${drivesPath(stateDir)} was prepared for ${st.backup ? `backup ${st.backup}` : 'a backup this version cannot identify'}, not for ${describeBackup(file.backup!)}; run Disk Prep again for this backup.`, { path: drivesPath(stateDir), driveId: d.driveId });
+      throw new AppError(
+        'CONFLICT',
+        `Disk ${d.driveId} in ${drivesPath(stateDir)} was prepared for ${st.backup ? `backup ${st.backup}` : 'a backup this version cannot identify'}, not for ${describeBackup(file.backup!)}; run Disk Prep again for this backup.`,
+        { path: drivesPath(stateDir), driveId: d.driveId },
+      );
     const recorded = st?.manifestMd5;
     if (recorded !== undefined && recorded.toUpperCase() !== d.manifestHash.toUpperCase()) {
-      throw new AppError('CORRUPT_DATA', `drives.json is damaged (${drivesPath(stateDir)}): disk ${d.driveId} lists manifest hash ${d.manifestHash}, but its journal recorded ${recorded} when the manifest was written and read back.`, {
-        path: drivesPath(stateDir),
-        driveId: d.driveId,
-      });
+      throw new AppError(
+        'CORRUPT_DATA',
+        `drives.json is damaged (${drivesPath(stateDir)}): disk ${d.driveId} lists manifest hash ${d.manifestHash}, but its journal recorded ${recorded} when the manifest was written and read back.`,
+        {
+          path: drivesPath(stateDir),
+          driveId: d.driveId,
+        },
+      );
     }
-    list.push({ driveId: d.driveId, bitLockerKey: await protector.open(d.bitLockerKeySealed, `obc-drive:${d.driveId}`), manifestFile: d.manifestFile, manifestHash: d.manifestHash, driveHeaderHash: '' });
+    list.push({
+      driveId: d.driveId,
+      bitLockerKey: await protector.open(d.bitLockerKeySealed, `obc-drive:${d.driveId}`),
+      manifestFile: d.manifestFile,
+      manifestHash: d.manifestHash,
+      driveHeaderHash: '',
+    });
   }
   return { file, driveList: list };
 }
@@ -167,7 +218,11 @@ export async function driveList(stateDir: string, protector: SecretProtector): P
  */
 async function assertSameBackup(stateDir: string, file: DrivesFile): Promise<void> {
   if (!file.backup)
-    throw new AppError('CONFLICT', `${drivesPath(stateDir)} was written by an earlier version and does not say which backup its disks hold; run Disk Prep again to bind them to the current backup.`, { path: drivesPath(stateDir) });
+    throw new AppError(
+      'CONFLICT',
+      `${drivesPath(stateDir)} was written by an earlier version and does not say which backup its disks hold; run Disk Prep again to bind them to the current backup.`,
+      { path: drivesPath(stateDir) },
+    );
   const jobDir = join(dirname(stateDir), file.jobName);
   const seed = await readSeed(jobDir).catch(() => null);
   const now = seed ? identityOf(seed) : null;
@@ -195,10 +250,19 @@ export interface ImportJobRequestFromDisks {
 }
 export type ImportJobCreator = (req: ImportJobRequestFromDisks) => Promise<{ [k: string]: Serializable }>;
 
-export async function createJobFromDrives(stateDir: string, protector: SecretProtector, create: ImportJobCreator): Promise<{ [k: string]: Serializable }> {
+export async function createJobFromDrives(
+  stateDir: string,
+  protector: SecretProtector,
+  create: ImportJobCreator,
+): Promise<{ [k: string]: Serializable }> {
   const { file, driveList: list } = await driveList(stateDir, protector);
-  if (!list.length) throw new AppError('CONFLICT', 'No disk of this job has passed its read-back yet; nothing to ship.');
-  if (list.length > MAX_DISKS_PER_JOB) throw new AppError('CONFLICT', `An import job takes at most ${MAX_DISKS_PER_JOB} disks; this one has ${list.length}.`);
+  if (!list.length)
+    throw new AppError('CONFLICT', 'No disk of this job has passed its read-back yet; nothing to ship.');
+  if (list.length > MAX_DISKS_PER_JOB)
+    throw new AppError(
+      'CONFLICT',
+      `An import job takes at most ${MAX_DISKS_PER_JOB} disks; this one has ${list.length}.`,
+    );
   return create({
     jobName: file.jobName,
     container: file.container,

@@ -8,7 +8,15 @@ import { runDiskPrep, type DiskPrepOptions } from './engine.ts';
 import { FolderDiskProvider, readFolderDisk } from './folder-disk.ts';
 import { driveList } from './drives-file.ts';
 import { stateDirFor } from './session.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testCredential, testProtector } from './test-helpers.ts';
+import {
+  MiB,
+  TEST_PASSPHRASE,
+  makeDisks,
+  makeStaging,
+  tempDir,
+  testCredential,
+  testProtector,
+} from './test-helpers.ts';
 import type { ManifestCredentialSource } from './manifest-credential.ts';
 
 const JOB = 'seedjob';
@@ -17,26 +25,45 @@ const LENGTHS = [9 * MiB + 512, 6 * MiB, 3 * MiB, 512, 2 * MiB + 1024];
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex').toUpperCase();
 
 function opts(stagingLocation: string, disks: string[], extra: Partial<DiskPrepOptions> = {}): DiskPrepOptions {
-  return { stagingLocation, job: JOB, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: testCredential, passphrase: TEST_PASSPHRASE, protector: testProtector(), workers: 2, ...extra };
+  return {
+    stagingLocation,
+    job: JOB,
+    disks: disks.map((id) => ({ id })),
+    providers: { folder: new FolderDiskProvider() },
+    credential: testCredential,
+    passphrase: TEST_PASSPHRASE,
+    protector: testProtector(),
+    workers: 2,
+    ...extra,
+  };
 }
 
 /** Checks a manifest independently of manifest.ts: XMLParser, range rules, hashes against the bytes on the disk. */
 async function checkDisk(disk: string, stagingLocation: string): Promise<string[]> {
   const xml = await readFile(join(disk, 'DriveManifest.xml'), 'utf8');
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, isArray: (n) => ['Blob', 'PageRange', 'BlobList'].includes(n) }).parse(xml);
+  const doc = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    parseTagValue: false,
+    isArray: (n) => ['Blob', 'PageRange', 'BlobList'].includes(n),
+  }).parse(xml);
   const desc = await readFolderDisk(disk);
   expect(doc.DriveManifest.Version).toBe('2014-11-01');
   const drive = doc.DriveManifest.Drive;
   expect(drive.DriveId).toBe(desc.serial);
   // Decision 14: exactly one credential, the container SAS of the job's container (FMT-MANIFEST), right after DriveId.
   expect(drive.StorageAccountKey).toBeUndefined();
-  expect(drive.ContainerSas).toBe((await testCredential({ jobName: JOB, container: 'seed', folderDisks: true })).containerSas);
+  expect(drive.ContainerSas).toBe(
+    (await testCredential({ jobName: JOB, container: 'seed', folderDisks: true })).containerSas,
+  );
   expect(drive.ClientCreator).toMatch(/Offline Backup Console/);
   expect(Object.keys(drive)).toEqual(['DriveId', 'ContainerSas', 'ClientCreator', 'BlobList']);
   const paths: string[] = [];
   for (const b of drive.BlobList[0].Blob) {
     expect(b.BlobPath).toMatch(new RegExp(`^seed/${JOB}/`));
-    expect(b.FilePath).toBe('\\obc-session-1\\' + JOB + '\\' + b.BlobPath.slice(`seed/${JOB}/`.length).replace(/\//g, '\\'));
+    expect(b.FilePath).toBe(
+      '\\obc-session-1\\' + JOB + '\\' + b.BlobPath.slice(`seed/${JOB}/`.length).replace(/\//g, '\\'),
+    );
     expect(b.ImportDisposition).toBe('overwrite');
     const len = Number(b.Length);
     expect(len % 512).toBe(0);
@@ -60,8 +87,11 @@ async function checkDisk(disk: string, stagingLocation: string): Promise<string[
     paths.push(b.BlobPath.slice(`seed/${JOB}/`.length));
   }
   const bom = JSON.parse(await readFile(join(disk, 'obc-bom.json'), 'utf8'));
-  expect(bom.entries.map((e: { filePath: string }) => e.filePath)).toEqual(drive.BlobList[0].Blob.map((b: { FilePath: string }) => b.FilePath));
-  for (const e of bom.entries) expect(e.md5).toBe(md5(await readFile(join(disk, ...e.filePath.split('\\').filter(Boolean)))));
+  expect(bom.entries.map((e: { filePath: string }) => e.filePath)).toEqual(
+    drive.BlobList[0].Blob.map((b: { FilePath: string }) => b.FilePath),
+  );
+  for (const e of bom.entries)
+    expect(e.md5).toBe(md5(await readFile(join(disk, ...e.filePath.split('\\').filter(Boolean)))));
   return paths;
 }
 
@@ -81,18 +111,27 @@ describe('disk prep engine over folder disks', () => {
     const { driveList: list } = await driveList(stateDirFor(stagingLocation, JOB), testProtector());
     for (let i = 0; i < 3; i++) {
       const desc = await readFolderDisk(disks[i]);
-      expect(list[i]).toEqual({ driveId: desc.serial, bitLockerKey: desc.bitLockerKey, manifestFile: '\\DriveManifest.xml', manifestHash: md5(await readFile(join(disks[i], 'DriveManifest.xml'))), driveHeaderHash: '' });
+      expect(list[i]).toEqual({
+        driveId: desc.serial,
+        bitLockerKey: desc.bitLockerKey,
+        manifestFile: '\\DriveManifest.xml',
+        manifestHash: md5(await readFile(join(disks[i], 'DriveManifest.xml'))),
+        driveHeaderHash: '',
+      });
       expect(desc.jobName).toBe(JOB);
     }
     const drivesText = await readFile(join(stateDirFor(stagingLocation, JOB), 'drives.json'), 'utf8');
     for (const l of list) expect(drivesText).not.toContain(l.bitLockerKey);
     expect(res.readBackDirect).toBe(true);
     // The SAS is written into the manifests and nowhere else: no other file on the disks or beside staging holds its signature.
-    const sig = /sig=([^&]+)/.exec((await testCredential({ jobName: JOB, container: 'seed', folderDisks: true })).containerSas)![1];
+    const sig = /sig=([^&]+)/.exec(
+      (await testCredential({ jobName: JOB, container: 'seed', folderDisks: true })).containerSas,
+    )![1];
     const holders: string[] = [];
     for (const dir of [stateDirFor(stagingLocation, JOB), ...disks])
       for (const f of await readdir(dir, { recursive: true, withFileTypes: true }))
-        if (f.isFile() && (await readFile(join(f.parentPath, f.name), 'utf8')).includes(sig)) holders.push(join(f.parentPath, f.name));
+        if (f.isFile() && (await readFile(join(f.parentPath, f.name), 'utf8')).includes(sig))
+          holders.push(join(f.parentPath, f.name));
     expect(holders.sort()).toEqual(disks.map((d) => join(d, 'DriveManifest.xml')).sort());
   });
 
@@ -108,8 +147,13 @@ describe('disk prep engine over folder disks', () => {
     // The same credential again: nothing is rewritten (a resumed run writes the same manifests).
     await runDiskPrep(opts(stagingLocation, disks));
     expect(await manifests()).toEqual(before);
-    const rotated: ManifestCredentialSource = async (req) => ({ ...(await testCredential(req)), containerSas: (await testCredential(req)).containerSas.replace(/sig=[^&]+/, 'sig=ROTATED') });
-    const err = (await runDiskPrep(opts(stagingLocation, disks, { credential: rotated })).catch((e: unknown) => e)) as AppError;
+    const rotated: ManifestCredentialSource = async (req) => ({
+      ...(await testCredential(req)),
+      containerSas: (await testCredential(req)).containerSas.replace(/sig=[^&]+/, 'sig=ROTATED'),
+    });
+    const err = (await runDiskPrep(opts(stagingLocation, disks, { credential: rotated })).catch(
+      (e: unknown) => e,
+    )) as AppError;
     expect(err.code).toBe('CONFLICT');
     expect(err.message).toMatch(/changed since disk\(s\) SER1, SER2, SER3 were prepared.*run again with repair/);
     expect(await manifests()).toEqual(before);
@@ -157,7 +201,9 @@ describe('disk prep engine over folder disks', () => {
       await fh.write(b, 0, 1, 4 * MiB + 100);
       await fh.close();
     };
-    const err = (await runDiskPrep(opts(stagingLocation, [disk], { checkpoint: flip })).catch((e: unknown) => e)) as AppError;
+    const err = (await runDiskPrep(opts(stagingLocation, [disk], { checkpoint: flip })).catch(
+      (e: unknown) => e,
+    )) as AppError;
     expect(err.code).toBe('CORRUPT_DATA');
     expect(err.message).toContain('SER1');
     expect(err.message).toContain('\\obc-session-1\\seedjob\\packs\\000001.pack');
@@ -177,7 +223,10 @@ describe('disk prep engine over folder disks', () => {
     data[100] ^= 0x80;
     await writeFile(pack, data);
     const [disk] = await makeDisks(root, [8 * MiB]);
-    await expect(runDiskPrep(opts(stagingLocation, [disk]))).rejects.toMatchObject({ code: 'CORRUPT_DATA', message: expect.stringContaining('000002.pack does not match its SHA-256') });
+    await expect(runDiskPrep(opts(stagingLocation, [disk]))).rejects.toMatchObject({
+      code: 'CORRUPT_DATA',
+      message: expect.stringContaining('000002.pack does not match its SHA-256'),
+    });
   });
 
   it('refuses a disk holding staging, a disk of another job, and a non-empty disk without confirmErase', async () => {
@@ -185,14 +234,26 @@ describe('disk prep engine over folder disks', () => {
     const stagingLocation = join(root, 'staging');
     await makeStaging(stagingLocation, JOB, [MiB]);
     const inside = (await makeDisks(join(stagingLocation, 'x'), [8 * MiB], 'IN'))[0];
-    await expect(runDiskPrep(opts(stagingLocation, [inside]))).rejects.toMatchObject({ code: 'CONFLICT', details: { refusals: ['HOLDS_STAGING'] } });
+    await expect(runDiskPrep(opts(stagingLocation, [inside]))).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { refusals: ['HOLDS_STAGING'] },
+    });
     const [other, dirty] = await makeDisks(root, [8 * MiB, 8 * MiB]);
     const descPath = join(other, 'obc-disk.json');
-    await writeFile(descPath, JSON.stringify({ ...JSON.parse(await readFile(descPath, 'utf8')), jobName: 'another-job' }));
-    await expect(runDiskPrep(opts(stagingLocation, [other]))).rejects.toMatchObject({ code: 'CONFLICT', details: { refusals: ['IN_USE_BY_OTHER_JOB'] } });
+    await writeFile(
+      descPath,
+      JSON.stringify({ ...JSON.parse(await readFile(descPath, 'utf8')), jobName: 'another-job' }),
+    );
+    await expect(runDiskPrep(opts(stagingLocation, [other]))).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { refusals: ['IN_USE_BY_OTHER_JOB'] },
+    });
     await mkdir(join(dirty, 'old'));
     await writeFile(join(dirty, 'old', 'photo.jpg'), 'x');
-    await expect(runDiskPrep(opts(stagingLocation, [dirty]))).rejects.toMatchObject({ code: 'CONFLICT', details: { needsConfirmErase: true, serial: 'SER2' } });
+    await expect(runDiskPrep(opts(stagingLocation, [dirty]))).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { needsConfirmErase: true, serial: 'SER2' },
+    });
     const res = await runDiskPrep({ ...opts(stagingLocation, []), disks: [{ id: dirty, confirmErase: true }] });
     expect(res.drives).toHaveLength(1);
     expect(await readdir(dirty)).not.toContain('old');

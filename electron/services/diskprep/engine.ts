@@ -29,7 +29,11 @@ export const isWindowsDiskId = (id: string): boolean => /^disk:\d+$/.test(id) ||
 
 export function providerFor(id: string, providers: DiskPrepOptions['providers']): DiskProvider {
   if (isWindowsDiskId(id)) {
-    if (!providers.windows) throw new AppError('UNSUPPORTED', `Disk ${id} looks like a Windows disk, but no Windows disk provider is available here.`);
+    if (!providers.windows)
+      throw new AppError(
+        'UNSUPPORTED',
+        `Disk ${id} looks like a Windows disk, but no Windows disk provider is available here.`,
+      );
     return providers.windows;
   }
   return providers.folder;
@@ -40,11 +44,24 @@ export async function runDiskPrep(opts: DiskPrepOptions): Promise<DiskPrepResult
   const job = await findJob(opts.stagingLocation, opts.job);
   const jobName = job.jobName;
   const container = opts.container ?? job.seed.container;
-  if (!container) throw new AppError('VALIDATION', `seed.json of job ${jobName} names no container; give one (container).`, { field: 'container' });
+  if (!container)
+    throw new AppError('VALIDATION', `seed.json of job ${jobName} names no container; give one (container).`, {
+      field: 'container',
+    });
   const badContainer = checkContainerName(container); // decision 10, before the state folder or a disk is touched
   if (badContainer) throw new AppError('VALIDATION', badContainer, { field: 'container' });
-  if (job.seed.state !== 'complete') throw new AppError('CONFLICT', `The backup of job ${jobName} is not complete (seed.json state "${job.seed.state}"); finish Back Up Now before preparing disks.`, { job: jobName });
-  if (!opts.passphrase) throw new AppError('VALIDATION', `The backup passphrase of job ${jobName} is needed: Disk Prep checks seed.json against the backup's catalog before copying.`, { field: 'passphrase' });
+  if (job.seed.state !== 'complete')
+    throw new AppError(
+      'CONFLICT',
+      `The backup of job ${jobName} is not complete (seed.json state "${job.seed.state}"); finish Back Up Now before preparing disks.`,
+      { job: jobName },
+    );
+  if (!opts.passphrase)
+    throw new AppError(
+      'VALIDATION',
+      `The backup passphrase of job ${jobName} is needed: Disk Prep checks seed.json against the backup's catalog before copying.`,
+      { field: 'passphrase' },
+    );
   const stateDir = stateDirFor(opts.stagingLocation, jobName);
   const fresh = !(await stat(stateDir).catch(() => null));
   await mkdir(stateDir, { recursive: true });
@@ -62,7 +79,12 @@ export async function runDiskPrep(opts: DiskPrepOptions): Promise<DiskPrepResult
   }
 }
 
-async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: string, stateDir: string): Promise<DiskPrepResult> {
+async function runLocked(
+  opts: DiskPrepOptions,
+  job: StagedJob,
+  container: string,
+  stateDir: string,
+): Promise<DiskPrepResult> {
   const jobName = job.jobName;
   const notices: string[] = [];
   const notice = (m: string) => {
@@ -82,7 +104,12 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
   for (const ref of opts.disks) {
     const provider = providerFor(ref.id, opts.providers);
     const info = await provider.inspect(ref.id, ctx);
-    if (info.refusals.length) throw new AppError('CONFLICT', info.refusals.map((r) => r.message).join(' '), { diskId: info.id, serial: info.serial, refusals: info.refusals.map((r) => r.code) });
+    if (info.refusals.length)
+      throw new AppError('CONFLICT', info.refusals.map((r) => r.message).join(' '), {
+        diskId: info.id,
+        serial: info.serial,
+        refusals: info.refusals.map((r) => r.code),
+      });
     if (given.has(info.serial)) throw new AppError('VALIDATION', `Disk ${info.serial} was given twice.`);
     given.set(info.serial, { ref, info, provider });
   }
@@ -90,21 +117,43 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
   for (const [serial, g] of given) {
     const existing = session.disks.find((d) => d.serial === serial);
     if (existing) existing.id = g.info.id;
-    else session.disks.push({ serial, id: g.info.id, kind: g.info.kind, capacityBytes: usableCapacity(g.info), files: [] });
+    else
+      session.disks.push({
+        serial,
+        id: g.info.id,
+        kind: g.info.kind,
+        capacityBytes: usableCapacity(g.info),
+        files: [],
+      });
   }
   const fresh = new Set(session.disks.filter((d) => !known.has(d.serial)).map((d) => d.serial));
   const files = job.seed.files.map((f) => ({ path: f.path, length: f.length }));
-  const plan: Plan = planDisks(files, session.disks.map((d) => ({ serial: d.serial, capacityBytes: d.capacityBytes, ...(fresh.has(d.serial) ? {} : { assigned: d.files }) })));
+  const plan: Plan = planDisks(
+    files,
+    session.disks.map((d) => ({
+      serial: d.serial,
+      capacityBytes: d.capacityBytes,
+      ...(fresh.has(d.serial) ? {} : { assigned: d.files }),
+    })),
+  );
   if (plan.tooManyDisks) {
     const cap = Math.max(...session.disks.map((d) => d.capacityBytes));
     const parts = proposeSplit(files, cap);
-    throw new AppError('CONFLICT', `This job needs more than ${MAX_DISKS_PER_JOB} disks; an import job takes at most ${MAX_DISKS_PER_JOB}. Split the staged data into ${parts.length} import jobs (proposal in details).`, {
-      split: parts as unknown as Serializable,
-      neededBytes: plan.neededBytes,
-    });
+    throw new AppError(
+      'CONFLICT',
+      `This job needs more than ${MAX_DISKS_PER_JOB} disks; an import job takes at most ${MAX_DISKS_PER_JOB}. Split the staged data into ${parts.length} import jobs (proposal in details).`,
+      {
+        split: parts as unknown as Serializable,
+        neededBytes: plan.neededBytes,
+      },
+    );
   }
   // A new disk the plan would give only small files (it cannot take a pack): refused, with the size it needs.
-  const small = undersizedDisks(files, session.disks.filter((d, i) => fresh.has(d.serial) && plan.disks[i].files.length > 0), (p) => p.startsWith('packs/'));
+  const small = undersizedDisks(
+    files,
+    session.disks.filter((d, i) => fresh.has(d.serial) && plan.disks[i].files.length > 0),
+    (p) => p.startsWith('packs/'),
+  );
   if (small.length) {
     const u = small[0];
     throw new AppError(
@@ -116,25 +165,63 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
   for (const [i, d] of session.disks.entries()) {
     if (!given.has(d.serial)) continue;
     const n = plan.disks[i].files.length;
-    if (fresh.has(d.serial)) notice(n ? `Disk ${d.serial} is new to job ${jobName}: it takes ${n} file(s), ${plan.disks[i].dataBytes} bytes.` : `Disk ${d.serial} is not needed: every file of job ${jobName} is already placed on its other disks. It was not touched.`);
+    if (fresh.has(d.serial))
+      notice(
+        n
+          ? `Disk ${d.serial} is new to job ${jobName}: it takes ${n} file(s), ${plan.disks[i].dataBytes} bytes.`
+          : `Disk ${d.serial} is not needed: every file of job ${jobName} is already placed on its other disks. It was not touched.`,
+      );
   }
   session.disks = session.disks.filter((d, i) => !fresh.has(d.serial) || plan.disks[i].files.length > 0);
-  for (const d of session.disks) if (fresh.has(d.serial)) d.files = plan.disks.find((p) => p.serial === d.serial)!.files;
+  for (const d of session.disks)
+    if (fresh.has(d.serial)) d.files = plan.disks.find((p) => p.serial === d.serial)!.files;
   // The manifests' credential before anything is recorded or written (it may need a sign-in, or refuse).
   const containerSas = await credentialForRun(
     opts.credential,
     stateDir,
-    { jobName, container, storageAccount: job.seed.storageAccount, subscriptionId: job.seed.subscriptionId, folderDisks: session.disks.some((d) => d.kind === 'folder') },
-    { disks: session.disks, finished: (d) => diskFinished(stateDir, d as SessionDisk, backup.id), repairing: (d) => opts.repair === true && given.has(d.serial), notice },
+    {
+      jobName,
+      container,
+      storageAccount: job.seed.storageAccount,
+      subscriptionId: job.seed.subscriptionId,
+      folderDisks: session.disks.some((d) => d.kind === 'folder'),
+    },
+    {
+      disks: session.disks,
+      finished: (d) => diskFinished(stateDir, d as SessionDisk, backup.id),
+      repairing: (d) => opts.repair === true && given.has(d.serial),
+      notice,
+    },
   );
   await saveSession(stateDir, session);
 
   const byPath = new Map(job.seed.files.map((f, i) => [f.path, { ...f, index: i }]));
   const progress = new ProgressTracker(opts.onProgress);
   progress.neededBytes = plan.neededBytes;
-  for (const d of session.disks) progress.add({ serial: d.serial, id: given.get(d.serial)?.info.id ?? d.id, bytes: d.files.reduce((s, p) => s + byPath.get(p)!.length, 0), files: d.files.length });
-  const protector = typeof opts.protector === 'function' ? await opts.protector(job, keys) : (opts.protector ?? jobKeyProtector(keys));
-  const result: DiskPrepResult = { jobName, container, stateDir, drives: [], readBackDirect: true, readBackNote: READBACK_NOTE_DIRECT, copiedBytes: 0, copyMs: 0, verifiedBytes: 0, readBackMs: 0, warnings: [], notices, backupId: backup.id };
+  for (const d of session.disks)
+    progress.add({
+      serial: d.serial,
+      id: given.get(d.serial)?.info.id ?? d.id,
+      bytes: d.files.reduce((s, p) => s + byPath.get(p)!.length, 0),
+      files: d.files.length,
+    });
+  const protector =
+    typeof opts.protector === 'function' ? await opts.protector(job, keys) : (opts.protector ?? jobKeyProtector(keys));
+  const result: DiskPrepResult = {
+    jobName,
+    container,
+    stateDir,
+    drives: [],
+    readBackDirect: true,
+    readBackNote: READBACK_NOTE_DIRECT,
+    copiedBytes: 0,
+    copyMs: 0,
+    verifiedBytes: 0,
+    readBackMs: 0,
+    warnings: [],
+    notices,
+    backupId: backup.id,
+  };
   if (checked.note) {
     result.warnings.push(checked.note);
     opts.onWarning?.(checked.note);
@@ -146,14 +233,22 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
   for (const d of session.disks) {
     const g = given.get(d.serial);
     if ((!opts.repair || !g) && (await diskFinished(stateDir, d, backup.id))) {
-      if (g) notice(`Disk ${d.serial} is already prepared and verified for ${describeBackup(backup)}: skipped (it may be detached).`);
+      if (g)
+        notice(
+          `Disk ${d.serial} is already prepared and verified for ${describeBackup(backup)}: skipped (it may be detached).`,
+        );
       const dp = progress.disk(d.serial);
       dp.copiedBytes = dp.verifiedBytes = dp.bytes;
       dp.copiedFiles = dp.files;
       progress.set('done', d.serial);
       continue;
     }
-    if (!g) throw new AppError('CONFLICT', `Disk ${d.serial} (${d.id}) of this job is not finished; attach it and give it again to continue.`, { serial: d.serial, diskId: d.id });
+    if (!g)
+      throw new AppError(
+        'CONFLICT',
+        `Disk ${d.serial} (${d.id}) of this job is not finished; attach it and give it again to continue.`,
+        { serial: d.serial, diskId: d.id },
+      );
     todo.push(d);
   }
   // Open every disk first (erase/encrypt, identity checks, seed copy): a refusal stops the run before any copy.
@@ -164,7 +259,14 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
     volumes.set(
       d.serial,
       await openDisk(
-        { serial: d.serial, info: g.info, provider: g.provider, resume: !fresh.has(d.serial), ...(g.ref.confirmErase ? { confirmErase: true } : {}), ...(g.ref.existingBitLockerKey ? { existingBitLockerKey: g.ref.existingBitLockerKey } : {}) },
+        {
+          serial: d.serial,
+          info: g.info,
+          provider: g.provider,
+          resume: !fresh.has(d.serial),
+          ...(g.ref.confirmErase ? { confirmErase: true } : {}),
+          ...(g.ref.existingBitLockerKey ? { existingBitLockerKey: g.ref.existingBitLockerKey } : {}),
+        },
         { job, stagingLocation: opts.stagingLocation, backup, notice, ...(opts.signal ? { signal: opts.signal } : {}) },
       ),
     );
@@ -183,12 +285,35 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
       try {
         // drives.json is written before the journal says "verified", so a kill in between only repeats the read-back.
         const summary = await prepareOneDisk({
-          opts, d, vol, job, container, containerSas, stateDir, byPath, progress, io, lanes, result, hook, backup,
+          opts,
+          d,
+          vol,
+          job,
+          container,
+          containerSas,
+          stateDir,
+          byPath,
+          progress,
+          io,
+          lanes,
+          result,
+          hook,
+          backup,
           onVerified: (s) => {
             const write = drivesWrite.then(() =>
               upsertDrive(
                 stateDir,
-                { jobName, container, ...pick(job.seed, ['storageAccount', 'subscriptionId', 'resourceGroup']), backup: { id: backup.id, salt: backup.salt, catalogSha256: backup.catalogSha256, ...(backup.completedAt ? { completedAt: backup.completedAt } : {}) } },
+                {
+                  jobName,
+                  container,
+                  ...pick(job.seed, ['storageAccount', 'subscriptionId', 'resourceGroup']),
+                  backup: {
+                    id: backup.id,
+                    salt: backup.salt,
+                    catalogSha256: backup.catalogSha256,
+                    ...(backup.completedAt ? { completedAt: backup.completedAt } : {}),
+                  },
+                },
                 protector,
                 { ...s, bitLockerKey: vol.bitLockerKey, verified: true, preparedAt: new Date().toISOString() },
                 order,
@@ -214,17 +339,24 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
     result.busyMs = { ...io.busy };
   }
   result.drives = order.filter((s) => done.has(s)).map((s) => done.get(s)!);
-  if (opts.signal?.aborted) throw opts.signal.reason instanceof AppError ? opts.signal.reason : new AppError('CANCELLED', 'Cancelled by the user.');
+  if (opts.signal?.aborted)
+    throw opts.signal.reason instanceof AppError
+      ? opts.signal.reason
+      : new AppError('CANCELLED', 'Cancelled by the user.');
   if (failures.length) throw diskFailure(failures, todo.length, [...done.keys()]);
   if (!plan.fits) {
     progress.set('needsDisk');
     const remaining = plan.unassigned.reduce((s, f) => s + f.length, 0);
-    throw new AppError('NO_SPACE', `The disks given hold only part of job ${jobName}: ${plan.unassigned.length} files (${remaining} bytes) remain. Attach another disk of at least ${plan.neededBytes} bytes and continue.`, {
-      neededBytes: plan.neededBytes,
-      remainingFiles: plan.unassigned.length,
-      remainingBytes: remaining,
-      preparedDisks: session.disks.length,
-    });
+    throw new AppError(
+      'NO_SPACE',
+      `The disks given hold only part of job ${jobName}: ${plan.unassigned.length} files (${remaining} bytes) remain. Attach another disk of at least ${plan.neededBytes} bytes and continue.`,
+      {
+        neededBytes: plan.neededBytes,
+        remainingFiles: plan.unassigned.length,
+        remainingBytes: remaining,
+        preparedDisks: session.disks.length,
+      },
+    );
   }
   return result;
 }
@@ -234,20 +366,30 @@ async function runLocked(opts: DiskPrepOptions, job: StagedJob, container: strin
  * drives.json) or failed on its own. With one disk running, its error as it is; with several, one error naming every
  * failed disk and what became of the others (its code and details are the first failure's).
  */
-function diskFailure(failures: Array<{ serial: string; id: string; err: unknown }>, running: number, finished: string[]): unknown {
+function diskFailure(
+  failures: Array<{ serial: string; id: string; err: unknown }>,
+  running: number,
+  finished: string[],
+): unknown {
   if (running === 1) return failures[0].err;
   const first = toIpcError(failures[0].err);
   const named = failures.map((f) => `disk ${f.serial} (${f.id}) failed: ${toIpcError(f.err).message}`).join(' ');
-  const others = finished.length ? ` ${finished.length === 1 ? 'Disk' : 'Disks'} ${finished.join(', ')} finished and verified (they may be detached).` : ' No other disk of this run finished.';
+  const others = finished.length
+    ? ` ${finished.length === 1 ? 'Disk' : 'Disks'} ${finished.join(', ')} finished and verified (they may be detached).`
+    : ' No other disk of this run finished.';
   // A full disk carries the bytes it lacked (details.neededBytes): kept as overBytes, so no host reads it as the plan's shortfall.
   const { neededBytes, ...details } = first.details ?? {};
-  return new AppError(first.code, `Disk Prep stopped on ${failures.length} of ${running} disks: ${named}${others} Run Disk Prep again to resume the failed ${failures.length === 1 ? 'disk' : 'disks'}; committed files are kept.`, {
-    ...details,
-    ...(neededBytes !== undefined ? { overBytes: neededBytes } : {}),
-    serial: failures[0].serial,
-    failedDisks: failures.map((f) => f.serial),
-    finishedDisks: finished,
-  });
+  return new AppError(
+    first.code,
+    `Disk Prep stopped on ${failures.length} of ${running} disks: ${named}${others} Run Disk Prep again to resume the failed ${failures.length === 1 ? 'disk' : 'disks'}; committed files are kept.`,
+    {
+      ...details,
+      ...(neededBytes !== undefined ? { overBytes: neededBytes } : {}),
+      serial: failures[0].serial,
+      failedDisks: failures.map((f) => f.serial),
+      finishedDisks: finished,
+    },
+  );
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {
@@ -274,21 +416,39 @@ async function diskFinished(stateDir: string, d: SessionDisk, backupId: string):
  * retired — moved aside with its journal mirrors and drives.json — never resumed; its disks are then refused by name
  * until their erase is confirmed (open-disk.ts).
  */
-async function boundSession(stateDir: string, job: StagedJob, container: string, backup: BackupIdentity, notice: (m: string) => void): Promise<Session> {
+async function boundSession(
+  stateDir: string,
+  job: StagedJob,
+  container: string,
+  backup: BackupIdentity,
+  notice: (m: string) => void,
+): Promise<Session> {
   const jobName = job.jobName;
-  const bound = { id: backup.id, salt: backup.salt, catalogSha256: backup.catalogSha256, ...(backup.completedAt ? { completedAt: backup.completedAt } : {}) };
+  const bound = {
+    id: backup.id,
+    salt: backup.salt,
+    catalogSha256: backup.catalogSha256,
+    ...(backup.completedAt ? { completedAt: backup.completedAt } : {}),
+  };
   let session = await loadSession(stateDir);
   if (session && session.backup?.id !== backup.id) {
     const to = await retireStateFiles(stateDir, session.backup?.id ?? 'unidentified');
-    notice(`The Disk Prep state of job ${jobName} was made for ${session.backup ? describeBackup(session.backup) : 'a backup an earlier version did not identify'}, but the staging folder now holds ${describeBackup(backup)}. That state (session, journal mirrors, drives.json) was moved to ${to}; the disks are prepared for the current backup.`);
+    notice(
+      `The Disk Prep state of job ${jobName} was made for ${session.backup ? describeBackup(session.backup) : 'a backup an earlier version did not identify'}, but the staging folder now holds ${describeBackup(backup)}. That state (session, journal mirrors, drives.json) was moved to ${to}; the disks are prepared for the current backup.`,
+    );
     session = null;
   }
-  if (!session) return { format: 'obc-diskprep-session', formatVersion: 1, jobName, container, backup: bound, disks: [] };
-  if (session.container !== container) throw new AppError('CONFLICT', `This job was started for container "${session.container}", not "${container}".`);
+  if (!session)
+    return { format: 'obc-diskprep-session', formatVersion: 1, jobName, container, backup: bound, disks: [] };
+  if (session.container !== container)
+    throw new AppError('CONFLICT', `This job was started for container "${session.container}", not "${container}".`);
   const listed = new Set(job.seed.files.map((f) => f.path));
   const unknown = session.disks.flatMap((d) => d.files).filter((p) => !listed.has(p));
   if (unknown.length)
-    throw new AppError('CORRUPT_DATA', `The Disk Prep session ${join(stateDir, 'session.json')} places ${unknown.length} file(s) seed.json does not list (${unknown.slice(0, 5).join(', ')}); it is damaged. Move it aside and run Disk Prep again.`, { path: stateDir });
+    throw new AppError(
+      'CORRUPT_DATA',
+      `The Disk Prep session ${join(stateDir, 'session.json')} places ${unknown.length} file(s) seed.json does not list (${unknown.slice(0, 5).join(', ')}); it is damaged. Move it aside and run Disk Prep again.`,
+      { path: stateDir },
+    );
   return session;
 }
-

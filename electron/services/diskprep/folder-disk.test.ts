@@ -11,10 +11,29 @@ describe('folder disk: a disk that is already "encrypted"', () => {
     const p = new FolderDiskProvider();
     const key = '238810-662376-448998-450120-652806-203390-606320-483076';
     const stagingLocation = join(root, 'staging');
-    expect((await p.prepare(disk, { jobName: 'fd-job', stagingLocation: stagingLocation, existingBitLockerKey: key })).bitLockerKey).toBe(key);
-    expect((await p.prepare(disk, { jobName: 'fd-job', stagingLocation: stagingLocation, resume: true, confirmErase: true, existingBitLockerKey: key })).bitLockerKey).toBe(key);
+    expect(
+      (await p.prepare(disk, { jobName: 'fd-job', stagingLocation: stagingLocation, existingBitLockerKey: key }))
+        .bitLockerKey,
+    ).toBe(key);
+    expect(
+      (
+        await p.prepare(disk, {
+          jobName: 'fd-job',
+          stagingLocation: stagingLocation,
+          resume: true,
+          confirmErase: true,
+          existingBitLockerKey: key,
+        })
+      ).bitLockerKey,
+    ).toBe(key);
     await expect(
-      p.prepare(disk, { jobName: 'fd-job', stagingLocation: stagingLocation, resume: true, confirmErase: true, existingBitLockerKey: key.replace('606320', '606331') }),
+      p.prepare(disk, {
+        jobName: 'fd-job',
+        stagingLocation: stagingLocation,
+        resume: true,
+        confirmErase: true,
+        existingBitLockerKey: key.replace('606320', '606331'),
+      }),
     ).rejects.toThrow(/BitLocker key given for disk FD1 does not match/);
   });
 });

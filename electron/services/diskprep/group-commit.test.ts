@@ -15,7 +15,13 @@ function fakeJournal() {
   return { journal, batches, release: () => pending.shift()?.() };
 }
 
-const commit = (path: string): JournalRecord => ({ t: 'commit', path, length: 512, md5: '0'.repeat(32), ranges: ['0'.repeat(32)] });
+const commit = (path: string): JournalRecord => ({
+  t: 'commit',
+  path,
+  length: 512,
+  md5: '0'.repeat(32),
+  ranges: ['0'.repeat(32)],
+});
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('GroupCommit', () => {
@@ -42,7 +48,9 @@ describe('GroupCommit', () => {
 
   it('a failed write rejects the records of that batch only', async () => {
     let n = 0;
-    const journal = { appendMany: () => (++n === 1 ? Promise.reject(new Error('EIO')) : Promise.resolve()) } as unknown as Journal;
+    const journal = {
+      appendMany: () => (++n === 1 ? Promise.reject(new Error('EIO')) : Promise.resolve()),
+    } as unknown as Journal;
     const g = new GroupCommit(journal);
     await expect(g.add(commit('a'))).rejects.toThrow('EIO');
     await expect(g.add(commit('b'))).resolves.toBeUndefined();

@@ -18,7 +18,15 @@ import { TaskManager } from '../tasks/task-manager.ts';
 import { DiskPrepService } from './service.ts';
 import { WindowsDiskProvider } from './windows-disk.ts';
 import { DESCRIPTOR_PATH, descriptorFor, encodeDescriptor } from '../backup/descriptor.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testCredential, testProtector } from './test-helpers.ts';
+import {
+  MiB,
+  TEST_PASSPHRASE,
+  makeDisks,
+  makeStaging,
+  tempDir,
+  testCredential,
+  testProtector,
+} from './test-helpers.ts';
 
 const JOB = 'idjob';
 const opts = (stagingLocation: string, disks: string[], extra: Partial<DiskPrepOptions> = {}): DiskPrepOptions => ({
@@ -32,7 +40,11 @@ const opts = (stagingLocation: string, disks: string[], extra: Partial<DiskPrepO
   workers: 2,
   ...extra,
 });
-const errOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as { code: string; message: string; details?: Record<string, unknown> });
+const errOf = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as { code: string; message: string; details?: Record<string, unknown> },
+  );
 /** The job folder replaced by a new backup (new salt, new catalog) without `backup --overwrite`. */
 const replaceBackup = async (stagingLocation: string, lengths: number[]) => {
   await rm(join(stagingLocation, JOB), { recursive: true, force: true });
@@ -50,7 +62,9 @@ describe('Disk Prep bound to the backup identity (issue 13 §2)', () => {
     const notices: string[] = [];
     const err = await errOf(runDiskPrep(opts(stagingLocation, disks, { onNotice: (m) => notices.push(m) })));
     expect(err).toMatchObject({ code: 'CONFLICT', details: { needsConfirmErase: true, serial: 'IDA1' } });
-    expect(err!.message).toMatch(new RegExp(`prepared for backup ${first.backupId}.* now holds backup [0-9a-f]{16}.*erase it`));
+    expect(err!.message).toMatch(
+      new RegExp(`prepared for backup ${first.backupId}.* now holds backup [0-9a-f]{16}.*erase it`),
+    );
     expect(notices.join('\n')).toMatch(new RegExp(`made for backup ${first.backupId}.*moved to .*retired`));
     expect(await readdir(join(stateDirFor(stagingLocation, JOB), 'retired'))).toHaveLength(1);
     const again = await runDiskPrep(opts(stagingLocation, [], { disks: [{ id: disks[0], confirmErase: true }] }));
@@ -65,13 +79,27 @@ describe('Disk Prep bound to the backup identity (issue 13 §2)', () => {
     const stagingLocation = join(root, 'staging');
     const seed = await makeStaging(stagingLocation, JOB, [1 * MiB, 1 * MiB]);
     const disks = await makeDisks(root, [8 * MiB], 'IDB');
-    await errOf(runDiskPrep(opts(stagingLocation, disks, { checkpoint: async (n) => void (n === 'committed:0' && (() => { throw new Error('halt'); })()) })));
+    await errOf(
+      runDiskPrep(
+        opts(stagingLocation, disks, {
+          checkpoint: async (n) =>
+            void (
+              n === 'committed:0' &&
+              (() => {
+                throw new Error('halt');
+              })()
+            ),
+        }),
+      ),
+    );
     // The first pack changes under the same name and length; seed.json and the descriptor are rewritten to match
     // (same salt and catalog: the same backup identity). Only the SHA-256 in the commit can tell.
     const fresh = Buffer.alloc(1 * MiB, 7);
     const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
     await writeFile(join(stagingLocation, JOB, seed.files[0].path), fresh);
-    const files = seed.files.filter((f) => f.path !== DESCRIPTOR_PATH).map((f, i) => (i === 0 ? { ...f, sha256: sha(fresh) } : f));
+    const files = seed.files
+      .filter((f) => f.path !== DESCRIPTOR_PATH)
+      .map((f, i) => (i === 0 ? { ...f, sha256: sha(fresh) } : f));
     const desc = encodeDescriptor(descriptorFor({ ...seed, files }, files));
     await writeFile(join(stagingLocation, JOB, DESCRIPTOR_PATH), desc);
     const next = { ...seed, files: [...files, { path: DESCRIPTOR_PATH, length: desc.length, sha256: sha(desc) }] };
@@ -87,7 +115,15 @@ describe('Disk Prep bound to the backup identity (issue 13 §2)', () => {
     const src = join(root, 'src');
     await mkdir(src);
     await writeFile(join(src, 'a.bin'), Buffer.alloc(300_000, 3));
-    const backup = () => runBackup({ items: [src], stagingLocation, job: { name: JOB, container: 'seed' }, passphrase: TEST_PASSPHRASE, kdf: FAST_KDF, overwrite: true });
+    const backup = () =>
+      runBackup({
+        items: [src],
+        stagingLocation,
+        job: { name: JOB, container: 'seed' },
+        passphrase: TEST_PASSPHRASE,
+        kdf: FAST_KDF,
+        overwrite: true,
+      });
     await backup();
     const disks = await makeDisks(root, [8 * MiB], 'IDF');
     const first = await runDiskPrep(opts(stagingLocation, disks));
@@ -96,12 +132,21 @@ describe('Disk Prep bound to the backup identity (issue 13 §2)', () => {
     expect((await svc.status({ stagingLocation, job: JOB })).complete).toBe(true);
     // A Disk Prep run holding the job (its lock, a live pid): the backup is not replaced under it.
     await writeFile(join(first.stateDir, '.obc-lock'), String(process.pid));
-    await expect(backup()).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/Disk Prep is running for job "idjob"/) });
+    await expect(backup()).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/Disk Prep is running for job "idjob"/),
+    });
     await rm(join(first.stateDir, '.obc-lock'));
     await backup();
     expect((await readdir(first.stateDir)).filter((n) => n !== 'retired')).toEqual([]);
-    expect(await readdir(join(first.stateDir, 'retired'))).toEqual([expect.stringMatching(new RegExp(`^replaced-${first.backupId}-\\d+$`))]);
-    expect(await svc.status({ stagingLocation, job: JOB })).toMatchObject({ started: false, complete: false, disks: [] });
+    expect(await readdir(join(first.stateDir, 'retired'))).toEqual([
+      expect.stringMatching(new RegExp(`^replaced-${first.backupId}-\\d+$`)),
+    ]);
+    expect(await svc.status({ stagingLocation, job: JOB })).toMatchObject({
+      started: false,
+      complete: false,
+      disks: [],
+    });
     await tasks.shutdown();
   });
 
@@ -114,7 +159,12 @@ describe('Disk Prep bound to the backup identity (issue 13 §2)', () => {
     expect((await driveList(first.stateDir, testProtector())).driveList).toHaveLength(1);
     await replaceBackup(stagingLocation, [1 * MiB]);
     const err = await errOf(driveList(first.stateDir, testProtector()));
-    expect(err).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(new RegExp(`hold backup ${first.backupId}.*now holds backup [0-9a-f]{16}.*Run Disk Prep again`)) });
+    expect(err).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(
+        new RegExp(`hold backup ${first.backupId}.*now holds backup [0-9a-f]{16}.*Run Disk Prep again`),
+      ),
+    });
   });
 });
 
@@ -126,7 +176,12 @@ describe('disks given to a run (issue 18, Disk Prep side)', () => {
     await makeStaging(stagingLocation, JOB, [3 * MiB, 3 * MiB]);
     const disks = await makeDisks(root, [2 * MiB], 'IDD');
     const err = await errOf(runDiskPrep(opts(stagingLocation, disks)));
-    expect(err).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/Disk IDD1 \(2097152 bytes usable\) is smaller than the smallest pack of this backup \(packs\/000001\.pack: 3145728 bytes; .* needs \d+ bytes\): it could hold only the catalog/) });
+    expect(err).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(
+        /Disk IDD1 \(2097152 bytes usable\) is smaller than the smallest pack of this backup \(packs\/000001\.pack: 3145728 bytes; .* needs \d+ bytes\): it could hold only the catalog/,
+      ),
+    });
     expect(await readdir(disks[0])).toEqual(['obc-disk.json']); // refused before anything was written
   });
 
@@ -139,8 +194,12 @@ describe('disks given to a run (issue 18, Disk Prep side)', () => {
     const notices: string[] = [];
     await runDiskPrep(opts(stagingLocation, disks, { onNotice: (m) => notices.push(m) }));
     expect(notices).toEqual([
-      expect.stringMatching(/Disk IDE2 is not needed: every file of job idjob is already placed on its other disks\. It was not touched\./),
-      expect.stringMatching(/Disk IDE1 is already prepared and verified for backup [0-9a-f]{16}.*skipped \(it may be detached\)/),
+      expect.stringMatching(
+        /Disk IDE2 is not needed: every file of job idjob is already placed on its other disks\. It was not touched\./,
+      ),
+      expect.stringMatching(
+        /Disk IDE1 is already prepared and verified for backup [0-9a-f]{16}.*skipped \(it may be detached\)/,
+      ),
     ]);
     expect(await readdir(disks[1])).toEqual(['obc-disk.json']);
   });

@@ -69,7 +69,10 @@ export class IoPool {
   }
 
   private abortAll(): void {
-    const reason = this.signal?.reason instanceof AppError ? this.signal.reason : new AppError('CANCELLED', 'Cancelled by the user.');
+    const reason =
+      this.signal?.reason instanceof AppError
+        ? this.signal.reason
+        : new AppError('CANCELLED', 'Cancelled by the user.');
     for (const q of this.queues.values()) for (const j of q.splice(0)) j.reject(reason);
     for (const s of this.slots) {
       if (!s.job) continue;
@@ -92,11 +95,29 @@ export class IoPool {
         Atomics.notify(job.control, 1);
       });
     } else if (m.type === 'error') {
-      const code = isErrorCode(m.code) ? m.code : m.code === 'ENOSPC' ? 'NO_SPACE' : m.code === 'EACCES' || m.code === 'EPERM' || m.code === 'EROFS' ? 'PERMISSION_DENIED' : 'IO';
+      const code = isErrorCode(m.code)
+        ? m.code
+        : m.code === 'ENOSPC'
+          ? 'NO_SPACE'
+          : m.code === 'EACCES' || m.code === 'EPERM' || m.code === 'EROFS'
+            ? 'PERMISSION_DENIED'
+            : 'IO';
       // A write's ENOSPC/EIO names no path: say which file on which disk.
       const dest = 'dest' in job.msg ? String(job.msg.dest) : undefined;
-      const message = isErrorCode(m.code) || !dest ? m.message : m.code === 'ENOSPC' ? `The disk holding ${dest} is full (${m.message}); the file was not committed. Free or add capacity, then run Disk Prep again to resume.` : `Writing ${dest} failed (${m.message}); the file was not committed. Run Disk Prep again to resume.`;
-      this.finish(slot, null, new AppError(code, message, { ...(m.details as { [k: string]: Serializable } | undefined), ...(dest ? { path: dest } : {}) }));
+      const message =
+        isErrorCode(m.code) || !dest
+          ? m.message
+          : m.code === 'ENOSPC'
+            ? `The disk holding ${dest} is full (${m.message}); the file was not committed. Free or add capacity, then run Disk Prep again to resume.`
+            : `Writing ${dest} failed (${m.message}); the file was not committed. Run Disk Prep again to resume.`;
+      this.finish(
+        slot,
+        null,
+        new AppError(code, message, {
+          ...(m.details as { [k: string]: Serializable } | undefined),
+          ...(dest ? { path: dest } : {}),
+        }),
+      );
     } else {
       const b: WorkerBusy = m.busy;
       if (m.type === 'copied') {
@@ -142,9 +163,18 @@ export class IoPool {
     }
   }
 
-  private run(owner: string, msg: DistributiveOmit<ToCopyWorker, 'id' | 'control'>, hooks: { onBytes?: (n: number) => void; onFirstRange?: () => Promise<void> }): Promise<FromCopyWorker> {
+  private run(
+    owner: string,
+    msg: DistributiveOmit<ToCopyWorker, 'id' | 'control'>,
+    hooks: { onBytes?: (n: number) => void; onFirstRange?: () => Promise<void> },
+  ): Promise<FromCopyWorker> {
     if (this.closed) return Promise.reject(new AppError('CANCELLED', 'Disk Prep workers stopped.'));
-    if (this.signal?.aborted) return Promise.reject(this.signal.reason instanceof AppError ? this.signal.reason : new AppError('CANCELLED', 'Cancelled by the user.'));
+    if (this.signal?.aborted)
+      return Promise.reject(
+        this.signal.reason instanceof AppError
+          ? this.signal.reason
+          : new AppError('CANCELLED', 'Cancelled by the user.'),
+      );
     const sab = new SharedArrayBuffer(8);
     return new Promise((resolve, reject) => {
       let q = this.queues.get(owner);
@@ -152,7 +182,14 @@ export class IoPool {
         this.queues.set(owner, (q = []));
         this.turn.push(owner);
       }
-      q.push({ msg: { ...msg, id: this.nextId++, control: sab } as ToCopyWorker, owner, control: new Int32Array(sab), ...hooks, resolve, reject });
+      q.push({
+        msg: { ...msg, id: this.nextId++, control: sab } as ToCopyWorker,
+        owner,
+        control: new Int32Array(sab),
+        ...hooks,
+        resolve,
+        reject,
+      });
       this.pump();
     });
   }
@@ -172,7 +209,12 @@ export class IoPool {
   }
 
   /** Reads ranges of a file back and compares their MD5s. */
-  async verify(path: string, ranges: ExpectedRange[], onBytes?: (n: number) => void, owner = ''): Promise<{ mismatches: WorkerMismatch[]; direct: boolean }> {
+  async verify(
+    path: string,
+    ranges: ExpectedRange[],
+    onBytes?: (n: number) => void,
+    owner = '',
+  ): Promise<{ mismatches: WorkerMismatch[]; direct: boolean }> {
     const r = await this.run(owner, { op: 'verify', path, ranges }, onBytes ? { onBytes } : {});
     if (r.type !== 'verified') throw new AppError('INTERNAL', 'Unexpected worker reply.');
     return { mismatches: r.mismatches, direct: r.direct };
@@ -193,7 +235,14 @@ export function syncAndClose(fd: number, sync: boolean, path: string, busy?: Bus
       close(fd, (closeErr) => {
         if (busy) busy.fsync += performance.now() - t;
         const err = syncErr ?? closeErr;
-        if (err) reject(new AppError(err.code === 'ENOSPC' ? 'NO_SPACE' : 'IO', `Flushing ${path} to the disk failed (${err.message}); the file was not committed. Run Disk Prep again to resume.`, { path }));
+        if (err)
+          reject(
+            new AppError(
+              err.code === 'ENOSPC' ? 'NO_SPACE' : 'IO',
+              `Flushing ${path} to the disk failed (${err.message}); the file was not committed. Run Disk Prep again to resume.`,
+              { path },
+            ),
+          );
         else resolve();
       });
     if (sync) fsync(fd, done);

@@ -34,9 +34,17 @@ export async function discoverJobs(given: string): Promise<JobDiscovery> {
     entries = await readdir(stagingLocation, { withFileTypes: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new AppError('NOT_FOUND', `Staging location not found: ${stagingLocation}`, { path: stagingLocation });
-    if (code === 'ENOTDIR') throw new AppError('VALIDATION', `Staging location is not a folder: ${stagingLocation}`, { path: stagingLocation });
-    throw new AppError('PERMISSION_DENIED', `Cannot read the staging location ${stagingLocation}: ${(err as Error).message}`, { path: stagingLocation });
+    if (code === 'ENOENT')
+      throw new AppError('NOT_FOUND', `Staging location not found: ${stagingLocation}`, { path: stagingLocation });
+    if (code === 'ENOTDIR')
+      throw new AppError('VALIDATION', `Staging location is not a folder: ${stagingLocation}`, {
+        path: stagingLocation,
+      });
+    throw new AppError(
+      'PERMISSION_DENIED',
+      `Cannot read the staging location ${stagingLocation}: ${(err as Error).message}`,
+      { path: stagingLocation },
+    );
   }
   const jobs: StagedJob[] = [];
   const broken: BrokenJob[] = [];
@@ -61,7 +69,13 @@ export async function discoverJobs(given: string): Promise<JobDiscovery> {
       broken.push({ folder, seedPath, reason: `names job "${seed.jobName}" but sits in folder "${e.name}"` });
       continue;
     }
-    jobs.push({ jobName: seed.jobName, folder, seed, files: seed.files.length, bytes: seed.files.reduce((s, f) => s + f.length, 0) });
+    jobs.push({
+      jobName: seed.jobName,
+      folder,
+      seed,
+      files: seed.files.length,
+      bytes: seed.files.reduce((s, f) => s + f.length, 0),
+    });
   }
   return { stagingLocation, jobs, broken };
 }
@@ -73,15 +87,27 @@ export async function findJob(stagingLocation: string, jobName?: string): Promis
     const j = d.jobs.find((x) => x.jobName === jobName);
     if (j) return j;
     const b = d.broken.find((x) => basename(x.folder) === jobName);
-    if (b) throw new AppError('CORRUPT_DATA', `The seed.json of job "${jobName}" (${b.seedPath}) ${b.reason}.`, { path: b.seedPath });
-    throw new AppError('NOT_FOUND', `No import job "${jobName}" in ${d.stagingLocation} (found: ${d.jobs.map((x) => x.jobName).join(', ') || 'none'}).`);
+    if (b)
+      throw new AppError('CORRUPT_DATA', `The seed.json of job "${jobName}" (${b.seedPath}) ${b.reason}.`, {
+        path: b.seedPath,
+      });
+    throw new AppError(
+      'NOT_FOUND',
+      `No import job "${jobName}" in ${d.stagingLocation} (found: ${d.jobs.map((x) => x.jobName).join(', ') || 'none'}).`,
+    );
   }
   if (d.jobs.length === 1) return d.jobs[0];
   if (d.jobs.length === 0) {
     const extra = d.broken.length ? ` Damaged: ${d.broken.map((b) => `${b.seedPath} ${b.reason}`).join('; ')}.` : '';
-    throw new AppError('NOT_FOUND', `No import job found in ${d.stagingLocation} (no <job>/seed.json).${extra}`, { path: d.stagingLocation });
+    throw new AppError('NOT_FOUND', `No import job found in ${d.stagingLocation} (no <job>/seed.json).${extra}`, {
+      path: d.stagingLocation,
+    });
   }
-  throw new AppError('CONFLICT', `Several import jobs in ${d.stagingLocation}: ${d.jobs.map((x) => x.jobName).join(', ')}. Choose one (--job).`, {
-    jobs: d.jobs.map((x) => x.jobName),
-  });
+  throw new AppError(
+    'CONFLICT',
+    `Several import jobs in ${d.stagingLocation}: ${d.jobs.map((x) => x.jobName).join(', ')}. Choose one (--job).`,
+    {
+      jobs: d.jobs.map((x) => x.jobName),
+    },
+  );
 }

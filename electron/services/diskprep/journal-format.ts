@@ -24,9 +24,29 @@ export type JournalRecord =
 const count = z.number().int().nonnegative();
 const hex = z.string().regex(/^[0-9A-Fa-f]{32}$/);
 const RecordSchema = z.discriminatedUnion('t', [
-  z.strictObject({ t: z.literal('begin'), v: z.literal(1), job: z.string(), serial: z.string(), session: z.string(), backup: z.string().regex(/^[0-9a-f]{16}$/).optional() }),
+  z.strictObject({
+    t: z.literal('begin'),
+    v: z.literal(1),
+    job: z.string(),
+    serial: z.string(),
+    session: z.string(),
+    backup: z
+      .string()
+      .regex(/^[0-9a-f]{16}$/)
+      .optional(),
+  }),
   z.strictObject({ t: z.literal('start'), path: z.string().min(1) }),
-  z.strictObject({ t: z.literal('commit'), path: z.string().min(1), length: count, md5: hex, ranges: z.array(hex), sha256: z.string().regex(/^[0-9a-f]{64}$/).optional() }),
+  z.strictObject({
+    t: z.literal('commit'),
+    path: z.string().min(1),
+    length: count,
+    md5: hex,
+    ranges: z.array(hex),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+  }),
   z.strictObject({ t: z.literal('manifest'), md5: hex, bytes: count }),
   z.strictObject({ t: z.literal('verified'), files: count, bytes: count }),
   z.strictObject({ t: z.literal('rewrite'), path: z.string().min(1), offset: count, length: count }),
@@ -58,11 +78,16 @@ export function decodeLine(line: string): DecodedLine {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return { ok: false, reason: 'is not a JSON object' };
   const { sum, ...rest } = v as Record<string, unknown>;
   if (sum === undefined) return { ok: false, reason: 'carries no checksum (written by an older build, or altered)' };
-  if (typeof sum !== 'string' || !SUM_RE.test(sum)) return { ok: false, reason: `has a malformed checksum (${JSON.stringify(sum).slice(0, 40)})` };
+  if (typeof sum !== 'string' || !SUM_RE.test(sum))
+    return { ok: false, reason: `has a malformed checksum (${JSON.stringify(sum).slice(0, 40)})` };
   const want = recordSum(rest);
   if (want !== sum) return { ok: false, reason: `fails its checksum (recorded ${sum}, content gives ${want})` };
   const parsed = RecordSchema.safeParse(rest);
-  if (!parsed.success) return { ok: false, reason: `holds its checksum but is not a known record (${parsed.error.issues[0]?.message ?? 'invalid'})` };
+  if (!parsed.success)
+    return {
+      ok: false,
+      reason: `holds its checksum but is not a known record (${parsed.error.issues[0]?.message ?? 'invalid'})`,
+    };
   return { ok: true, rec: parsed.data as JournalRecord };
 }
 

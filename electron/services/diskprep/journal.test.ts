@@ -16,13 +16,25 @@ const REC: JournalRecord[] = [
 const text = (recs: JournalRecord[]) => recs.map(encodeRecord).join('');
 /** Flips one character of a line's value (valid JSON still): `field` names which value. */
 function flip(line: string, field: 'md5' | 'ranges' | 'length'): string {
-  const m = field === 'ranges' ? /"ranges":\["(.)/.exec(line)! : field === 'md5' ? /"md5":"(.)/.exec(line)! : /"length":(\d)/.exec(line)!;
+  const m =
+    field === 'ranges'
+      ? /"ranges":\["(.)/.exec(line)!
+      : field === 'md5'
+        ? /"md5":"(.)/.exec(line)!
+        : /"length":(\d)/.exec(line)!;
   const at = m.index + m[0].length - 1;
   const c = line[at] === 'A' || line[at] === '1' ? (field === 'length' ? '2' : 'B') : field === 'length' ? '1' : 'A';
   return line.slice(0, at) + c + line.slice(at + 1);
 }
 const lines = (t: string) => t.split('\n').slice(0, -1);
-const vol = (root: string) => ({ root, serial: 'S', bitLockerKey: '', capacityBytes: 1e9, ensureRoom: () => undefined, released: () => undefined });
+const vol = (root: string) => ({
+  root,
+  serial: 'S',
+  bitLockerKey: '',
+  capacityBytes: 1e9,
+  ensureRoom: () => undefined,
+  released: () => undefined,
+});
 
 describe('journal record format', () => {
   it('each line carries a 16-hex SHA-256 of the canonical record (key order does not matter) and decodes back', () => {
@@ -44,11 +56,17 @@ describe('journal record format', () => {
     }
     const { sum: _sum, ...bare } = JSON.parse(line) as Record<string, unknown>;
     expect(decodeLine(JSON.stringify(bare))).toMatchObject({ ok: false, reason: expect.stringMatching(/no checksum/) });
-    expect(decodeLine(line.replace(/"sum":"(.)/, (_m, c: string) => `"sum":"${c === '0' ? '1' : '0'}`))).toMatchObject({ ok: false, reason: expect.stringMatching(/fails its checksum/) });
+    expect(decodeLine(line.replace(/"sum":"(.)/, (_m, c: string) => `"sum":"${c === '0' ? '1' : '0'}`))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/fails its checksum/),
+    });
     expect(decodeLine('{"t":"co\u0000mit"')).toMatchObject({ ok: false, reason: 'is not valid JSON' });
     // A record that holds its sum but is not a known shape (only a bug writes that) is not trusted either.
     const odd = { t: 'commit', path: 'x', length: -1, md5: H('A'), ranges: [] };
-    expect(decodeLine(JSON.stringify({ ...odd, sum: recordSum(odd) }))).toMatchObject({ ok: false, reason: expect.stringMatching(/not a known record/) });
+    expect(decodeLine(JSON.stringify({ ...odd, sum: recordSum(odd) }))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/not a known record/),
+    });
   });
 
   it('splitJournal leaves out a torn tail (in bytes, even with invalid UTF-8 before it)', () => {
@@ -64,7 +82,13 @@ describe('journal record format', () => {
 
 describe('replay and parseJournal: only checksummed records count', () => {
   it('a commit whose line fails its checksum is not committed; a damaged line undoes "verified" until a later one', () => {
-    const ls = lines(text([...REC, { t: 'manifest', md5: H('F'), bytes: 100 }, { t: 'verified', files: 2, bytes: 4 * 1024 * 1024 + 1024 }]));
+    const ls = lines(
+      text([
+        ...REC,
+        { t: 'manifest', md5: H('F'), bytes: 100 },
+        { t: 'verified', files: 2, bytes: 4 * 1024 * 1024 + 1024 },
+      ]),
+    );
     ls[2] = flip(ls[2], 'md5');
     const p = parseJournal(ls.join('\n') + '\n');
     expect(p.damagedLines).toEqual([3]);
@@ -179,8 +203,14 @@ describe('Journal.open', () => {
     await j.close();
     expect([...j.state().committed.keys()]).toEqual(['packs/a']);
     expect(j.state().damagedLines).toEqual([5]);
-    expect(j.warnings.join('\n')).toMatch(new RegExp(`Disk S: journal .*obc-journal\\.json line 5 fails its checksum \\(recorded \\w+, content gives \\w+\\), and the mirror .* has no good copy \\(its line 5 fails its checksum\\)\\. The record is not trusted \\(it looks like the commit record of packs/b.*copied again from staging`));
-    expect(j.warnings.join('\n')).toMatch(/the journal mirror .* is damaged at line\(s\) 2; .*old mirror kept as .*replaced-/);
+    expect(j.warnings.join('\n')).toMatch(
+      new RegExp(
+        `Disk S: journal .*obc-journal\\.json line 5 fails its checksum \\(recorded \\w+, content gives \\w+\\), and the mirror .* has no good copy \\(its line 5 fails its checksum\\)\\. The record is not trusted \\(it looks like the commit record of packs/b.*copied again from staging`,
+      ),
+    );
+    expect(j.warnings.join('\n')).toMatch(
+      /the journal mirror .* is damaged at line\(s\) 2; .*old mirror kept as .*replaced-/,
+    );
     expect((await readdir(join(s.root, 'state'))).filter((f) => f.includes('.replaced-'))).toHaveLength(1);
   });
 });

@@ -43,14 +43,19 @@ export function replay(records: JournalRecord[]): JournalState {
     if (r.t === 'begin') {
       s.begun = true;
       s.backup = r.backup;
-    }
-    else if (r.t === 'start') {
+    } else if (r.t === 'start') {
       s.partial = r.path;
       s.committed.delete(r.path);
       s.manifestMd5 = undefined;
       s.verified = false;
     } else if (r.t === 'commit') {
-      s.committed.set(r.path, { path: r.path, length: r.length, md5: r.md5, ranges: r.ranges, ...(r.sha256 ? { sha256: r.sha256 } : {}) });
+      s.committed.set(r.path, {
+        path: r.path,
+        length: r.length,
+        md5: r.md5,
+        ranges: r.ranges,
+        ...(r.sha256 ? { sha256: r.sha256 } : {}),
+      });
       if (s.partial === r.path) s.partial = undefined;
     } else if (r.t === 'manifest') s.manifestMd5 = r.md5;
     else if (r.t === 'verified') s.verified = true;
@@ -69,7 +74,11 @@ export function replay(records: JournalRecord[]): JournalState {
  * One journal file on its own (the mirror beside staging, read by status / drives.json checks): the records whose
  * checksum holds, with a `damaged` marker where a complete line does not. The torn tail is left out.
  */
-export function parseJournal(text: string | Buffer): { records: JournalRecord[]; validBytes: number; damagedLines: number[] } {
+export function parseJournal(text: string | Buffer): {
+  records: JournalRecord[];
+  validBytes: number;
+  damagedLines: number[];
+} {
   const { lines, validBytes } = splitJournal(text);
   const records = lines.map((l): JournalRecord => (l.decoded.ok ? l.decoded.rec : { t: 'damaged', line: l.no }));
   return { records, validBytes, damagedLines: lines.filter((l) => !l.decoded.ok).map((l) => l.no) };
@@ -90,7 +99,10 @@ export type JournalIssue =
  * lines — only when the mirror agrees with the disk on every line where both hold their checksums (the mirror is
  * written right after the disk, line for line). Mirror lines past the disk's end are ignored.
  */
-export function mergeJournals(disk: JournalLine[], mirror: JournalLine[]): { records: JournalRecord[]; lines: string[]; issues: JournalIssue[] } {
+export function mergeJournals(
+  disk: JournalLine[],
+  mirror: JournalLine[],
+): { records: JournalRecord[]; lines: string[]; issues: JournalIssue[] } {
   const issues: JournalIssue[] = [];
   let differsAt: number | undefined;
   for (let i = 0; i < Math.min(disk.length, mirror.length); i++) {
@@ -115,7 +127,11 @@ export function mergeJournals(disk: JournalLine[], mirror: JournalLine[]): { rec
     } else {
       records.push({ t: 'damaged', line: d.no });
       lines.push(d.raw);
-      const mirrorReason = m ? `its line ${m.no} ${m.decoded.ok ? 'is unusable' : m.decoded.reason.replace(/ \(.*\)$/, '')}` : differsAt !== undefined ? 'it differs from the disk' : 'it has no such line';
+      const mirrorReason = m
+        ? `its line ${m.no} ${m.decoded.ok ? 'is unusable' : m.decoded.reason.replace(/ \(.*\)$/, '')}`
+        : differsAt !== undefined
+          ? 'it differs from the disk'
+          : 'it has no such line';
       issues.push({ kind: 'lost', line: d.no, reason: d.decoded.reason, mirrorReason, hint: hintOf(d.raw) });
     }
   }
@@ -125,22 +141,42 @@ export function mergeJournals(disk: JournalLine[], mirror: JournalLine[]): { rec
 const MAX_MESSAGES = 10;
 
 /** Messages for IT admins (progress warnings / log): disk serial, journal path and line, and what happens next. */
-export function describeIssues(serial: string, diskPath: string, mirrorPath: string, issues: JournalIssue[], keptAs?: string): string[] {
+export function describeIssues(
+  serial: string,
+  diskPath: string,
+  mirrorPath: string,
+  issues: JournalIssue[],
+  keptAs?: string,
+): string[] {
   const out: string[] = [];
   const mirrorLines: number[] = [];
   for (const x of issues) {
-    if (x.kind === 'fromMirror') out.push(`Disk ${serial}: journal ${diskPath} line ${x.line} ${x.reason}; the copy of that line in the mirror ${mirrorPath} holds its checksum and is used instead.`);
+    if (x.kind === 'fromMirror')
+      out.push(
+        `Disk ${serial}: journal ${diskPath} line ${x.line} ${x.reason}; the copy of that line in the mirror ${mirrorPath} holds its checksum and is used instead.`,
+      );
     else if (x.kind === 'lost')
-      out.push(`Disk ${serial}: journal ${diskPath} line ${x.line} ${x.reason}, and the mirror ${mirrorPath} has no good copy (${x.mirrorReason}). The record is not trusted${x.hint}: a file it may have committed is copied again from staging, and the disk is read back again.`);
+      out.push(
+        `Disk ${serial}: journal ${diskPath} line ${x.line} ${x.reason}, and the mirror ${mirrorPath} has no good copy (${x.mirrorReason}). The record is not trusted${x.hint}: a file it may have committed is copied again from staging, and the disk is read back again.`,
+      );
     else if (x.kind === 'mirrorDamaged') mirrorLines.push(x.line);
-    else out.push(`Disk ${serial}: the journal mirror ${mirrorPath} differs from the disk's journal ${diskPath} at line ${x.line} (both hold their checksums); the disk's journal is used${keptAs ? ` and the old mirror is kept as ${keptAs}` : ''}.`);
+    else
+      out.push(
+        `Disk ${serial}: the journal mirror ${mirrorPath} differs from the disk's journal ${diskPath} at line ${x.line} (both hold their checksums); the disk's journal is used${keptAs ? ` and the old mirror is kept as ${keptAs}` : ''}.`,
+      );
   }
   if (mirrorLines.length) {
-    const list = mirrorLines.slice(0, 20).join(', ') + (mirrorLines.length > 20 ? ` and ${mirrorLines.length - 20} more` : '');
-    out.push(`Disk ${serial}: the journal mirror ${mirrorPath} is damaged at line(s) ${list}; the disk's journal ${diskPath} holds them and the mirror is rewritten from it${keptAs ? ` (old mirror kept as ${keptAs})` : ''}.`);
+    const list =
+      mirrorLines.slice(0, 20).join(', ') + (mirrorLines.length > 20 ? ` and ${mirrorLines.length - 20} more` : '');
+    out.push(
+      `Disk ${serial}: the journal mirror ${mirrorPath} is damaged at line(s) ${list}; the disk's journal ${diskPath} holds them and the mirror is rewritten from it${keptAs ? ` (old mirror kept as ${keptAs})` : ''}.`,
+    );
   }
   if (out.length <= MAX_MESSAGES) return out;
-  return [...out.slice(0, MAX_MESSAGES - 1), `Disk ${serial}: ${out.length - MAX_MESSAGES + 1} more journal problems in ${diskPath} (see above); every untrusted record is redone.`];
+  return [
+    ...out.slice(0, MAX_MESSAGES - 1),
+    `Disk ${serial}: ${out.length - MAX_MESSAGES + 1} more journal problems in ${diskPath} (see above); every untrusted record is redone.`,
+  ];
 }
 
 export class Journal {
@@ -170,7 +206,9 @@ export class Journal {
    */
   static async open(vol: PreparedVolume, mirrorPath: string): Promise<Journal> {
     const diskPath = join(vol.root, DISK_LAYOUT.journalFile);
-    const bytes = await readFile(diskPath).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? Buffer.alloc(0) : Promise.reject(e)));
+    const bytes = await readFile(diskPath).catch((e: NodeJS.ErrnoException) =>
+      e.code === 'ENOENT' ? Buffer.alloc(0) : Promise.reject(e),
+    );
     const old = await readFile(mirrorPath).catch(() => null);
     const disk = splitJournal(bytes);
     const merged = mergeJournals(disk.lines, old ? splitJournal(old).lines : []);

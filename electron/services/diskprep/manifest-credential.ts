@@ -59,7 +59,8 @@ export type ManifestCredentialSource = (req: ManifestCredentialRequest) => Promi
 /** A ContainerSas value as a manifest may carry it: null when fine, else what is wrong (never echoing the token). */
 export function checkContainerSas(value: string, container: string, now = Date.now()): string | null {
   const q = value.indexOf('?');
-  if (q <= 0) return 'The container SAS must be the container name, a "?" and the SAS token (WAImportExport /csas: form), e.g. mycontainer?sv=…&sr=c&si=…&sig=….';
+  if (q <= 0)
+    return 'The container SAS must be the container name, a "?" and the SAS token (WAImportExport /csas: form), e.g. mycontainer?sv=…&sr=c&si=…&sig=….';
   const head = value.slice(0, q);
   let named = head;
   if (/^https:\/\//i.test(head)) {
@@ -69,15 +70,19 @@ export function checkContainerSas(value: string, container: string, now = Date.n
       return 'The container SAS does not start with a valid container URL.';
     }
   }
-  if (named !== container) return `The container SAS is for container "${named}", but this job's blobs go to container "${container}".`;
+  if (named !== container)
+    return `The container SAS is for container "${named}", but this job's blobs go to container "${container}".`;
   const p = new URLSearchParams(value.slice(q + 1));
-  if (p.get('sr') !== 'c') return `The SAS token is not a container SAS (sr=${p.get('sr') ?? 'missing'}; a container SAS has sr=c).`;
+  if (p.get('sr') !== 'c')
+    return `The SAS token is not a container SAS (sr=${p.get('sr') ?? 'missing'}; a container SAS has sr=c).`;
   if (!p.get('sig') || !p.get('sv')) return 'The SAS token has no signature (sig) or service version (sv).';
   const sp = p.get('sp');
-  if (sp && !['r', 'w', 'd'].every((c) => sp.includes(c))) return `The SAS token grants "${sp}"; an import needs Read, Write and Delete (rwd).`;
+  if (sp && !['r', 'w', 'd'].every((c) => sp.includes(c)))
+    return `The SAS token grants "${sp}"; an import needs Read, Write and Delete (rwd).`;
   const se = p.get('se');
   if (se && !(Date.parse(se) > now)) return `The SAS token expired at ${se}.`;
-  if (!p.get('si') && !(sp && se)) return 'The SAS token names neither a stored access policy (si) nor its own permissions and expiry (sp, se).';
+  if (!p.get('si') && !(sp && se))
+    return 'The SAS token names neither a stored access policy (si) nor its own permissions and expiry (sp, se).';
   return null;
 }
 
@@ -126,7 +131,12 @@ export async function loadSasRecord(stateDir: string): Promise<SasRecord | null>
   const path = join(stateDir, SAS_RECORD_FILE);
   const r = await readJsonValidated(path, recordSchema, { keepAside: false });
   if (r.status === 'missing') return null;
-  if (r.status === 'corrupt') throw new AppError('CORRUPT_DATA', `${path} is damaged: ${r.reason}. Delete it only if no disk of this job has been prepared yet.`, { path });
+  if (r.status === 'corrupt')
+    throw new AppError(
+      'CORRUPT_DATA',
+      `${path} is damaged: ${r.reason}. Delete it only if no disk of this job has been prepared yet.`,
+      { path },
+    );
   return r.value;
 }
 
@@ -141,10 +151,15 @@ export async function resolveManifestCredential(
   req: Omit<ManifestCredentialRequest, 'version'>,
 ): Promise<{ value: string; changed: boolean; note?: string; commit: () => Promise<void> }> {
   const rec = await loadSasRecord(stateDir);
-  if (rec && rec.container !== req.container) throw new AppError('CONFLICT', `${join(stateDir, SAS_RECORD_FILE)} is for container "${rec.container}", not "${req.container}".`);
+  if (rec && rec.container !== req.container)
+    throw new AppError(
+      'CONFLICT',
+      `${join(stateDir, SAS_RECORD_FILE)} is for container "${rec.container}", not "${req.container}".`,
+    );
   const cred = await source({ ...req, ...(rec?.version ? { version: rec.version } : {}) });
   const problem = checkContainerSas(cred.containerSas, req.container);
-  if (problem) throw new AppError('INTERNAL', `The container SAS for job ${req.jobName} cannot go into a manifest: ${problem}`);
+  if (problem)
+    throw new AppError('INTERNAL', `The container SAS for job ${req.jobName} cannot go into a manifest: ${problem}`);
   const fingerprint = sasFingerprint(cred.containerSas);
   const next: SasRecord = {
     format: 'obc-container-sas',
@@ -176,7 +191,12 @@ export async function credentialForRun(
   source: ManifestCredentialSource,
   stateDir: string,
   req: Omit<ManifestCredentialRequest, 'version'>,
-  o: { disks: Array<{ serial: string; id: string }>; finished(d: { serial: string }): Promise<boolean>; repairing(d: { serial: string }): boolean; notice(m: string): void },
+  o: {
+    disks: Array<{ serial: string; id: string }>;
+    finished(d: { serial: string }): Promise<boolean>;
+    repairing(d: { serial: string }): boolean;
+    notice(m: string): void;
+  },
 ): Promise<string> {
   const cred = await resolveManifestCredential(source, stateDir, req);
   if (cred.changed) {
@@ -200,11 +220,17 @@ export async function credentialForRun(
  * to `sasExpiry()`, the token signed with the account key. A real cloud's SAS never goes onto a folder disk, which is
  * not encrypted.
  */
-export function azureManifestCredential(port: ImportSasPort & { cloudInfos(): Promise<{ current: string; clouds: CloudInfo[] }> }): ManifestCredentialSource {
+export function azureManifestCredential(
+  port: ImportSasPort & { cloudInfos(): Promise<{ current: string; clouds: CloudInfo[] }> },
+): ManifestCredentialSource {
   return async (req) => {
     const cloud = await currentCloud(port);
     if (req.folderDisks && !cloud.rehearsal) throw rehearsalRefusal(cloud);
-    if (!req.storageAccount) throw new AppError('VALIDATION', `seed.json of job ${req.jobName} names no storage account: the manifests' container SAS cannot be signed. Back the job up again from a policy with "Use your own disk".`);
+    if (!req.storageAccount)
+      throw new AppError(
+        'VALIDATION',
+        `seed.json of job ${req.jobName} names no storage account: the manifests' container SAS cannot be signed. Back the job up again from a policy with "Use your own disk".`,
+      );
     const sas = await importSasThrough(port, {
       storageAccount: req.storageAccount,
       subscriptionId: req.subscriptionId,
@@ -218,6 +244,8 @@ export function azureManifestCredential(port: ImportSasPort & { cloudInfos(): Pr
 }
 
 /** What job creation calls once the job exists: the policy extended to sasExpiry() from now; the token is unchanged. */
-export function extendImportSas(port: ImportSasPort): (t: { jobName: string; container: string; storageAccount: string; subscriptionId: string }) => Promise<unknown> {
+export function extendImportSas(
+  port: ImportSasPort,
+): (t: { jobName: string; container: string; storageAccount: string; subscriptionId: string }) => Promise<unknown> {
   return (t) => importSasThrough(port, { ...t, expiresOn: sasExpiry(), policyOnly: true });
 }

@@ -56,7 +56,8 @@ export function blobPathFor(container: string, job: string, seedPath: string): s
 /** The page ranges of a file of `length` bytes: consecutive 4 MiB pieces (the last shorter), all 512-aligned. */
 export function rangeLayout(length: number): Array<{ offset: number; length: number }> {
   const out = [];
-  for (let off = 0; off < length; off += RANGE_SIZE) out.push({ offset: off, length: Math.min(RANGE_SIZE, length - off) });
+  for (let off = 0; off < length; off += RANGE_SIZE)
+    out.push({ offset: off, length: Math.min(RANGE_SIZE, length - off) });
   return out;
 }
 
@@ -69,7 +70,9 @@ export function buildManifest(m: ManifestInput): string {
       Drive: {
         DriveId: m.driveId,
         // The grammar puts the credential right after DriveId ("DriveId … must appear before any BlobList").
-        ...('containerSas' in m.credential ? { ContainerSas: m.credential.containerSas } : { StorageAccountKey: m.credential.storageAccountKey }),
+        ...('containerSas' in m.credential
+          ? { ContainerSas: m.credential.containerSas }
+          : { StorageAccountKey: m.credential.storageAccountKey }),
         ClientCreator: m.clientCreator,
         BlobList: {
           Blob: m.blobs.map((b) => ({
@@ -77,13 +80,21 @@ export function buildManifest(m: ManifestInput): string {
             FilePath: b.filePath,
             Length: b.length,
             ImportDisposition: IMPORT_DISPOSITION,
-            PageRangeList: { PageRange: b.ranges.map((r) => ({ '@_Offset': r.offset, '@_Length': r.length, '@_Hash': r.hash })) },
+            PageRangeList: {
+              PageRange: b.ranges.map((r) => ({ '@_Offset': r.offset, '@_Length': r.length, '@_Hash': r.hash })),
+            },
           })),
         },
       },
     },
   };
-  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, indentBy: '  ', suppressEmptyNode: true });
+  const builder = new XMLBuilder({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    format: true,
+    indentBy: '  ',
+    suppressEmptyNode: true,
+  });
   return builder.build(doc) as string;
 }
 
@@ -94,12 +105,19 @@ export function md5Hex(data: string | Uint8Array): string {
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** Parses a DriveManifest back into blobs (read-back checks the disk against the manifest actually written). */
-export function parseManifest(xml: string): Omit<ManifestInput, 'credential'> & { version: string; credential?: ManifestCredentialElement } {
+export function parseManifest(
+  xml: string,
+): Omit<ManifestInput, 'credential'> & { version: string; credential?: ManifestCredentialElement } {
   type XmlNode = { [k: string]: XmlValue };
   type XmlValue = string | XmlNode | XmlNode[] | undefined;
   let doc: XmlNode;
   try {
-    doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, parseAttributeValue: false }).parse(xml, true) as XmlNode;
+    doc = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '@_',
+      parseTagValue: false,
+      parseAttributeValue: false,
+    }).parse(xml, true) as XmlNode;
   } catch (err) {
     throw new AppError('CORRUPT_DATA', `DriveManifest is not well-formed XML: ${(err as Error).message}`);
   }
@@ -115,12 +133,27 @@ export function parseManifest(xml: string): Omit<ManifestInput, 'credential'> & 
         blobPath: String(b.BlobPath),
         filePath: String(b.FilePath),
         length: Number(b.Length),
-        ranges: nodes(node(b.PageRangeList).PageRange).map((r) => ({ offset: Number(r['@_Offset']), length: Number(r['@_Length']), hash: String(r['@_Hash']) })),
+        ranges: nodes(node(b.PageRangeList).PageRange).map((r) => ({
+          offset: Number(r['@_Offset']),
+          length: Number(r['@_Length']),
+          hash: String(r['@_Hash']),
+        })),
       });
     }
   }
-  const credential = drive.ContainerSas !== undefined ? { containerSas: String(drive.ContainerSas) } : drive.StorageAccountKey !== undefined ? { storageAccountKey: String(drive.StorageAccountKey) } : undefined;
-  return { version: String(dm['@_Version']), driveId: String(drive.DriveId), clientCreator: String(drive.ClientCreator ?? ''), blobs, ...(credential ? { credential } : {}) };
+  const credential =
+    drive.ContainerSas !== undefined
+      ? { containerSas: String(drive.ContainerSas) }
+      : drive.StorageAccountKey !== undefined
+        ? { storageAccountKey: String(drive.StorageAccountKey) }
+        : undefined;
+  return {
+    version: String(dm['@_Version']),
+    driveId: String(drive.DriveId),
+    clientCreator: String(drive.ClientCreator ?? ''),
+    blobs,
+    ...(credential ? { credential } : {}),
+  };
 }
 
 export interface BomEntry {
@@ -132,10 +165,24 @@ export interface BomEntry {
 
 /** The bill of materials (obc-bom.json): deterministic, no timestamps, so a resumed run writes the same bytes. */
 /** `backup`: the identity of the backup the files belong to (backup/identity.ts), so each disk names it. */
-export function buildBom(driveId: string, job: string, files: BomEntry[], backup?: { id: string; completedAt?: string }): string {
+export function buildBom(
+  driveId: string,
+  job: string,
+  files: BomEntry[],
+  backup?: { id: string; completedAt?: string },
+): string {
   return (
     JSON.stringify(
-      { format: 'obc-bom', formatVersion: 1, driveId, jobName: job, ...(backup ? { backup } : {}), files: files.length, bytes: files.reduce((s, f) => s + f.length, 0), entries: files },
+      {
+        format: 'obc-bom',
+        formatVersion: 1,
+        driveId,
+        jobName: job,
+        ...(backup ? { backup } : {}),
+        files: files.length,
+        bytes: files.reduce((s, f) => s + f.length, 0),
+        entries: files,
+      },
       null,
       2,
     ) + '\n'

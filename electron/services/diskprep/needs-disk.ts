@@ -20,7 +20,8 @@ export interface NeedsDisk {
 export function needsDiskOf(err: unknown): NeedsDisk | null {
   const e = toIpcError(err);
   // The plan's shortfall names the files left over; a full disk (folder-disk.ts: neededBytes, no remainingFiles) is a failure.
-  if (e.code !== 'NO_SPACE' || e.details?.neededBytes === undefined || e.details.remainingFiles === undefined) return null;
+  if (e.code !== 'NO_SPACE' || e.details?.neededBytes === undefined || e.details.remainingFiles === undefined)
+    return null;
   return {
     neededBytes: Number(e.details.neededBytes),
     remainingFiles: Number(e.details.remainingFiles ?? 0),
@@ -34,9 +35,16 @@ export function needsDiskOf(err: unknown): NeedsDisk | null {
  */
 export function needsDiskFromSession(files: PlanFile[], session: Session | null): NeedsDisk | null {
   if (!session || session.disks.length === 0) return null;
-  const plan = planDisks(files, session.disks.map((d) => ({ serial: d.serial, capacityBytes: d.capacityBytes, assigned: d.files })));
+  const plan = planDisks(
+    files,
+    session.disks.map((d) => ({ serial: d.serial, capacityBytes: d.capacityBytes, assigned: d.files })),
+  );
   if (plan.fits) return null;
-  return { neededBytes: plan.neededBytes, remainingFiles: plan.unassigned.length, remainingBytes: plan.unassigned.reduce((s, f) => s + f.length, 0) };
+  return {
+    neededBytes: plan.neededBytes,
+    remainingFiles: plan.unassigned.length,
+    remainingBytes: plan.unassigned.reduce((s, f) => s + f.length, 0),
+  };
 }
 
 /** "Waiting for another disk: at least 9.80 MiB more (1 file, 5.00 MiB left)". */

@@ -22,14 +22,25 @@ export interface DiskToOpen {
   resume: boolean;
 }
 
-export async function openDisk(x: DiskToOpen, o: { job: StagedJob; stagingLocation: string; backup: BackupIdentity; signal?: AbortSignal; notice: (m: string) => void }): Promise<PreparedVolume> {
+export async function openDisk(
+  x: DiskToOpen,
+  o: {
+    job: StagedJob;
+    stagingLocation: string;
+    backup: BackupIdentity;
+    signal?: AbortSignal;
+    notice: (m: string) => void;
+  },
+): Promise<PreparedVolume> {
   const jobName = o.job.jobName;
   const stale = async (root: string | undefined): Promise<boolean> => {
     if (!root) return false;
     const held = await diskBackupAt(root);
     if (!held || held.id === o.backup.id) return false;
     if (!x.confirmErase) throw staleDiskError({ serial: x.serial, id: x.info.id }, jobName, held, o.backup);
-    o.notice(`Disk ${x.serial} held ${describeDiskBackup(held)} of job ${jobName}; as confirmed, it is erased and prepared for ${describeBackup(o.backup)}.`);
+    o.notice(
+      `Disk ${x.serial} held ${describeDiskBackup(held)} of job ${jobName}; as confirmed, it is erased and prepared for ${describeBackup(o.backup)}.`,
+    );
     return true;
   };
   const prepare = (resume: boolean) =>

@@ -6,7 +6,10 @@ const files = (ls: number[]) => ls.map((length, i) => ({ path: `p/${i}`, length 
 
 describe('planner', () => {
   it('fills disks first-fit in order and keeps room for manifest/BOM/journal', () => {
-    const p = planDisks(files([5 * MiB, 5 * MiB, 5 * MiB]), [{ serial: 'A', capacityBytes: 12 * MiB }, { serial: 'B', capacityBytes: 12 * MiB }]);
+    const p = planDisks(files([5 * MiB, 5 * MiB, 5 * MiB]), [
+      { serial: 'A', capacityBytes: 12 * MiB },
+      { serial: 'B', capacityBytes: 12 * MiB },
+    ]);
     expect(p.disks.map((d) => d.files)).toEqual([['p/0', 'p/1'], ['p/2']]);
     expect(p.fits).toBe(true);
     for (const d of p.disks) expect(d.plannedBytes).toBeLessThanOrEqual(d.capacityBytes);
@@ -19,10 +22,18 @@ describe('planner', () => {
     expect(p.fits).toBe(false);
     expect(p.unassigned.map((x) => x.path)).toEqual(['p/2']);
     expect(p.neededBytes).toBe(RESERVE_BASE + fileCost(f[2]));
-    const more = planDisks(f, [{ serial: 'A', capacityBytes: 12 * MiB, assigned: p.disks[0].files }, { serial: 'B', capacityBytes: p.neededBytes }]);
+    const more = planDisks(f, [
+      { serial: 'A', capacityBytes: 12 * MiB, assigned: p.disks[0].files },
+      { serial: 'B', capacityBytes: p.neededBytes },
+    ]);
     expect(more.fits).toBe(true);
     expect(more.disks[0].files).toEqual(p.disks[0].files);
-    expect(planDisks(f, [{ serial: 'A', capacityBytes: 12 * MiB, assigned: p.disks[0].files }, { serial: 'B', capacityBytes: p.neededBytes - 1 }]).fits).toBe(false);
+    expect(
+      planDisks(f, [
+        { serial: 'A', capacityBytes: 12 * MiB, assigned: p.disks[0].files },
+        { serial: 'B', capacityBytes: p.neededBytes - 1 },
+      ]).fits,
+    ).toBe(false);
   });
 
   it('never plans more than 10 disks; proposes a split', () => {

@@ -60,7 +60,13 @@ export interface Plan {
  */
 export function planDisks(files: PlanFile[], disks: PlanDiskInput[]): Plan {
   const byPath = new Map(files.map((f) => [f.path, f]));
-  const planned: PlannedDisk[] = disks.map((d) => ({ serial: d.serial, capacityBytes: d.capacityBytes, files: [], dataBytes: 0, plannedBytes: RESERVE_BASE }));
+  const planned: PlannedDisk[] = disks.map((d) => ({
+    serial: d.serial,
+    capacityBytes: d.capacityBytes,
+    files: [],
+    dataBytes: 0,
+    plannedBytes: RESERVE_BASE,
+  }));
   const placed = new Set<string>();
   disks.forEach((d, i) => {
     for (const p of d.assigned ?? []) {
@@ -139,12 +145,22 @@ export interface UndersizedDisk {
  * catalog, the job descriptor) and would go into the import job holding no data (issue 18). `isBulk` tells the packs
  * from the rest; a backup without packs has no such disk.
  */
-export function undersizedDisks(files: PlanFile[], disks: Array<{ serial: string; capacityBytes: number }>, isBulk: (path: string) => boolean): UndersizedDisk[] {
+export function undersizedDisks(
+  files: PlanFile[],
+  disks: Array<{ serial: string; capacityBytes: number }>,
+  isBulk: (path: string) => boolean,
+): UndersizedDisk[] {
   const bulk = files.filter((f) => isBulk(f.path));
   if (!bulk.length) return [];
   const smallest = bulk.reduce((a, b) => (fileCost(b) < fileCost(a) ? b : a));
   const needed = RESERVE_BASE + fileCost(smallest);
   return disks
     .filter((d) => d.capacityBytes < needed)
-    .map((d) => ({ serial: d.serial, capacityBytes: d.capacityBytes, smallestPath: smallest.path, smallestBytes: smallest.length, neededBytes: needed }));
+    .map((d) => ({
+      serial: d.serial,
+      capacityBytes: d.capacityBytes,
+      smallestPath: smallest.path,
+      smallestBytes: smallest.length,
+      neededBytes: needed,
+    }));
 }

@@ -8,7 +8,11 @@ describe('ProgressTracker: every disk of a run with its own rate and ETA', () =>
   it('rates and ETAs per disk from the bytes each disk moved; phase changes go out at once, files do not move the phase', () => {
     let t = 1_000_000;
     const out: DiskPrepProgress[] = [];
-    const p = new ProgressTracker((s) => out.push(s), 200, () => t);
+    const p = new ProgressTracker(
+      (s) => out.push(s),
+      200,
+      () => t,
+    );
     p.add({ serial: 'A', id: '/disks/a', bytes: 100 * MB, files: 2 });
     p.add({ serial: 'B', id: '/disks/b', bytes: 50 * MB, files: 1 });
     p.set('copy', 'A', 'packs/1');
@@ -27,7 +31,15 @@ describe('ProgressTracker: every disk of a run with its own rate and ETA', () =>
     expect(out.at(-1)!.serial).toBe('B');
     const s = p.snapshot();
     const [a, b] = s.disks;
-    expect(a).toMatchObject({ serial: 'A', id: '/disks/a', state: 'running', phase: 'copy', doneBytes: 40 * MB, totalBytes: 200 * MB, currentFile: 'packs/2' });
+    expect(a).toMatchObject({
+      serial: 'A',
+      id: '/disks/a',
+      state: 'running',
+      phase: 'copy',
+      doneBytes: 40 * MB,
+      totalBytes: 200 * MB,
+      currentFile: 'packs/2',
+    });
     expect(a.rate).toBeCloseTo(40 * MB, -3);
     expect(a.etaSeconds).toBeCloseTo(160 / 40, 1);
     expect(b.rate).toBeCloseTo(10 * MB, -3);

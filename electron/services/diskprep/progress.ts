@@ -40,7 +40,19 @@ export class ProgressTracker {
   }
 
   add(d: Pick<DiskProgress, 'serial' | 'bytes' | 'files'> & { id?: string }): void {
-    this.disks.push({ serial: d.serial, ...(d.id ? { id: d.id } : {}), phase: 'waiting', state: 'queued', bytes: d.bytes, files: d.files, copiedBytes: 0, copiedFiles: 0, verifiedBytes: 0, doneBytes: 0, totalBytes: 2 * d.bytes });
+    this.disks.push({
+      serial: d.serial,
+      ...(d.id ? { id: d.id } : {}),
+      phase: 'waiting',
+      state: 'queued',
+      bytes: d.bytes,
+      files: d.files,
+      copiedBytes: 0,
+      copiedFiles: 0,
+      verifiedBytes: 0,
+      doneBytes: 0,
+      totalBytes: 2 * d.bytes,
+    });
     this.perDisk.set(d.serial, new Rate());
   }
 

@@ -46,7 +46,11 @@ export async function retireDiskPrepState(stagingLocation: string, job: string, 
     unlock = await acquireJobLock(stateDir, job);
   } catch (err) {
     if (err instanceof AppError && err.code === 'CONFLICT')
-      throw new AppError('CONFLICT', `Disk Prep is running for job "${job}" (${stateDir}); let it finish or cancel it before replacing the backup.`, { path: stateDir, job });
+      throw new AppError(
+        'CONFLICT',
+        `Disk Prep is running for job "${job}" (${stateDir}); let it finish or cancel it before replacing the backup.`,
+        { path: stateDir, job },
+      );
     throw err;
   }
   try {

@@ -13,7 +13,8 @@ import { DESCRIPTOR_PATH, descriptorProblems } from '../backup/descriptor.ts';
 import type { StagedJob } from './jobs.ts';
 
 const MAX_LISTED = 20;
-const list = (xs: string[]) => xs.slice(0, MAX_LISTED).join(', ') + (xs.length > MAX_LISTED ? ` and ${xs.length - MAX_LISTED} more` : '');
+const list = (xs: string[]) =>
+  xs.slice(0, MAX_LISTED).join(', ') + (xs.length > MAX_LISTED ? ` and ${xs.length - MAX_LISTED} more` : '');
 
 /**
  * Throws CORRUPT_DATA naming what is missing or different; returns a note when the backup predates the job
@@ -23,18 +24,26 @@ export async function checkSeedAgainstCatalog(job: StagedJob, keys: JobKeys): Pr
   const { seed, folder, jobName } = job;
   const seedPath = join(folder, 'seed.json');
   const refuse = (what: string): never => {
-    throw new AppError('CORRUPT_DATA', `seed.json of job ${jobName} (${seedPath}) does not match the backup's catalog: ${what}. Nothing was copied. Run Back Up Now again for this job (replacing it), or put back the seed.json it wrote.`, {
-      path: seedPath,
-      job: jobName,
-    });
+    throw new AppError(
+      'CORRUPT_DATA',
+      `seed.json of job ${jobName} (${seedPath}) does not match the backup's catalog: ${what}. Nothing was copied. Run Back Up Now again for this job (replacing it), or put back the seed.json it wrote.`,
+      {
+        path: seedPath,
+        job: jobName,
+      },
+    );
   };
   const catEntry = seed.files.find((f) => f.path === CATALOG_PATH);
   if (!catEntry) refuse(`it does not list ${CATALOG_PATH}`);
   const catPath = join(folder, CATALOG_PATH);
-  const bytes = await readFile(catPath).catch((err: Error) => refuse(`${CATALOG_PATH} cannot be read (${err.message})`));
+  const bytes = await readFile(catPath).catch((err: Error) =>
+    refuse(`${CATALOG_PATH} cannot be read (${err.message})`),
+  );
   const sha = createHash('sha256').update(bytes).digest('hex');
   if (bytes.length !== catEntry!.length || sha !== catEntry!.sha256)
-    refuse(`${CATALOG_PATH} is ${bytes.length} bytes with SHA-256 ${sha.slice(0, 16)}…, seed.json records ${catEntry!.length} bytes with ${catEntry!.sha256.slice(0, 16)}…`);
+    refuse(
+      `${CATALOG_PATH} is ${bytes.length} bytes with SHA-256 ${sha.slice(0, 16)}…, seed.json records ${catEntry!.length} bytes with ${catEntry!.sha256.slice(0, 16)}…`,
+    );
   // Authenticated with the passphrase: what the catalog says is what the backup wrote.
   const catalog = decodeCatalog(keys.enc, jobName, bytes);
 
@@ -45,23 +54,32 @@ export async function checkSeedAgainstCatalog(job: StagedJob, keys: JobKeys): Pr
   for (const p of catalog.packs) {
     const f = listed.get(p.path);
     if (!f) missing.push(`${p.path} (${p.length} bytes)`);
-    else if (f.length !== p.length) different.push(`${p.path}: seed.json says ${f.length} bytes, the catalog ${p.length}`);
+    else if (f.length !== p.length)
+      different.push(`${p.path}: seed.json says ${f.length} bytes, the catalog ${p.length}`);
   }
   const packNumbers = new Set(catalog.packs.map((p) => p.n));
   const unlisted = [...new Set(catalog.chunks.map((c) => c[1]).filter((n) => !packNumbers.has(n)))];
-  const extra = seed.files.map((f) => f.path).filter((p) => p !== CATALOG_PATH && p !== DESCRIPTOR_PATH && !inCatalog.has(p));
+  const extra = seed.files
+    .map((f) => f.path)
+    .filter((p) => p !== CATALOG_PATH && p !== DESCRIPTOR_PATH && !inCatalog.has(p));
   const problems = [
     ...(missing.length ? [`${missing.length} pack(s) the catalog needs are not listed: ${list(missing)}`] : []),
     ...(different.length ? [`${different.length} pack(s) have another length: ${list(different)}`] : []),
-    ...(unlisted.length ? [`the catalog refers to pack number(s) ${list(unlisted.map(String))} that it does not list`] : []),
+    ...(unlisted.length
+      ? [`the catalog refers to pack number(s) ${list(unlisted.map(String))} that it does not list`]
+      : []),
     ...(extra.length ? [`it lists ${extra.length} file(s) the backup does not contain: ${list(extra)}`] : []),
   ];
   if (problems.length) refuse(problems.join('; '));
 
   const descEntry = listed.get(DESCRIPTOR_PATH);
   if (!descEntry)
-    return { note: `The backup of job ${jobName} was made before backups carried their job descriptor (${DESCRIPTOR_PATH}): the disks and the container will not hold its key parameters, so keep seed.json (or the staging folder) to restore from them. Back Up Now again makes a backup that carries it.` };
-  const desc = await readFile(join(folder, DESCRIPTOR_PATH)).catch((err: Error) => refuse(`${DESCRIPTOR_PATH} cannot be read (${err.message})`));
+    return {
+      note: `The backup of job ${jobName} was made before backups carried their job descriptor (${DESCRIPTOR_PATH}): the disks and the container will not hold its key parameters, so keep seed.json (or the staging folder) to restore from them. Back Up Now again makes a backup that carries it.`,
+    };
+  const desc = await readFile(join(folder, DESCRIPTOR_PATH)).catch((err: Error) =>
+    refuse(`${DESCRIPTOR_PATH} cannot be read (${err.message})`),
+  );
   const why = descriptorProblems(desc, descEntry, seed);
   if (why.length) refuse(`${DESCRIPTOR_PATH}: ${why.join('; ')}`);
   return {};

@@ -14,7 +14,11 @@ export interface RememberedRun {
   needsDisk?: NeedsDisk;
 }
 
-export async function statusOf(req: { stagingLocation: string; job: string }, mem: RememberedRun | undefined, active: TaskSnapshot | undefined): Promise<DiskPrepStatus> {
+export async function statusOf(
+  req: { stagingLocation: string; job: string },
+  mem: RememberedRun | undefined,
+  active: TaskSnapshot | undefined,
+): Promise<DiskPrepStatus> {
   const job = await findJob(req.stagingLocation, req.job);
   const stateDir = stateDirFor(req.stagingLocation, req.job);
   // State made for another backup of the job (replaced since) says nothing about this one: not started.
@@ -23,7 +27,9 @@ export async function statusOf(req: { stagingLocation: string; job: string }, me
   const lengths = new Map(job.seed.files.map((f) => [f.path, f.length]));
   const disks = [];
   for (const d of session?.disks ?? []) {
-    const st = replay(parseJournal(await readFile(mirrorJournalPath(stateDir, d.serial), 'utf8').catch(() => '')).records);
+    const st = replay(
+      parseJournal(await readFile(mirrorJournalPath(stateDir, d.serial), 'utf8').catch(() => '')).records,
+    );
     disks.push({
       serial: d.serial,
       id: d.id,
@@ -37,7 +43,8 @@ export async function statusOf(req: { stagingLocation: string; job: string }, me
     });
   }
   const placed = new Set((session?.disks ?? []).flatMap((d) => d.files));
-  const complete = job.seed.files.every((f) => placed.has(f.path)) && disks.every((d) => d.verified) && disks.length > 0;
+  const complete =
+    job.seed.files.every((f) => placed.has(f.path)) && disks.every((d) => d.verified) && disks.length > 0;
   const needsDisk = complete ? null : (mem?.needsDisk ?? needsDiskFromSession(job.seed.files, session));
   return {
     jobName: req.job,

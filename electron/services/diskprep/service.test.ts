@@ -14,7 +14,12 @@ describe('DiskPrepService (the IPC handlers call these)', () => {
     const stagingLocation = join(root, 'staging');
     await makeStaging(stagingLocation, JOB, [5 * MiB, 5 * MiB, 5 * MiB]);
     const tasks = new TaskManager({ minIntervalMs: 10 });
-    const svc = new DiskPrepService({ tasks, dataDir: root, windows: new WindowsDiskProvider({ platform: 'linux' }), credential: testCredential });
+    const svc = new DiskPrepService({
+      tasks,
+      dataDir: root,
+      windows: new WindowsDiskProvider({ platform: 'linux' }),
+      credential: testCredential,
+    });
 
     expect((await svc.jobs(stagingLocation)).jobs.map((j) => j.jobName)).toEqual([JOB]);
     const d1 = await svc.initFolderDisk({ path: join(root, 'rehearsal-disks', 'a'), serial: 'SVC1', capacity: '12M' });
@@ -35,21 +40,36 @@ describe('DiskPrepService (the IPC handlers call these)', () => {
     const first = tasks.get(taskId);
     expect(first.error).toBeUndefined();
     expect(first.endedAt).toBeUndefined();
-    expect(first.waiting).toMatchObject({ reason: 'anotherDisk', details: { neededBytes: plan.neededBytes, remainingFiles: 1, remainingBytes: 5 * MiB, stagingLocation, job: JOB } });
+    expect(first.waiting).toMatchObject({
+      reason: 'anotherDisk',
+      details: { neededBytes: plan.neededBytes, remainingFiles: 1, remainingBytes: 5 * MiB, stagingLocation, job: JOB },
+    });
     expect(first.progress.total! - first.progress.done).toBe(2 * 5 * MiB); // the file still to place counts: never "100 %" while paused
     expect(first.progress.rate).toBeUndefined();
     expect(first.message).toMatch(/^Waiting for another disk: at least \d+\.\d+ MiB more \(1 file, 5\.00 MiB left\)/);
     const st = await svc.status({ stagingLocation, job: JOB });
-    expect(st).toMatchObject({ started: true, complete: false, waitingTaskId: taskId, disks: [{ serial: 'SVC1', verified: true }] });
+    expect(st).toMatchObject({
+      started: true,
+      complete: false,
+      waitingTaskId: taskId,
+      disks: [{ serial: 'SVC1', verified: true }],
+    });
     expect(st.runningTaskId).toBeUndefined();
     expect(st.needsDisk).toMatchObject({ remainingFiles: 1, neededBytes: plan.neededBytes });
-    expect(() => svc.start({ stagingLocation, job: JOB, disks: [{ id: d1.id }], passphrase: TEST_PASSPHRASE })).toThrow(/waiting for another disk/);
+    expect(() => svc.start({ stagingLocation, job: JOB, disks: [{ id: d1.id }], passphrase: TEST_PASSPHRASE })).toThrow(
+      /waiting for another disk/,
+    );
 
     // A disk of the job itself, or one that is not empty without confirmation, is refused at once; the task keeps waiting.
-    await expect(svc.addDisk({ stagingLocation, job: JOB, disk: { id: d1.id } })).rejects.toThrow(/already belongs to job/);
+    await expect(svc.addDisk({ stagingLocation, job: JOB, disk: { id: d1.id } })).rejects.toThrow(
+      /already belongs to job/,
+    );
     const [extra] = await makeDisks(join(root, 'more'), [st.needsDisk!.neededBytes], 'SVCX');
     await writeFile(join(extra, 'old.txt'), 'old data');
-    await expect(svc.addDisk({ stagingLocation, job: JOB, disk: { id: extra } })).rejects.toMatchObject({ code: 'CONFLICT', details: { needsConfirmErase: true } });
+    await expect(svc.addDisk({ stagingLocation, job: JOB, disk: { id: extra } })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { needsConfirmErase: true },
+    });
     expect(tasks.get(taskId).status).toBe('waiting');
 
     const next = await svc.addDisk({ stagingLocation, job: JOB, disk: { id: extra, confirmErase: true } });
@@ -68,7 +88,9 @@ describe('DiskPrepService (the IPC handlers call these)', () => {
     expect(JSON.stringify(view)).not.toMatch(/\d{6}-\d{6}-\d{6}/);
     const withKeys = await svc.drives({ stagingLocation, job: JOB, passphrase: TEST_PASSPHRASE, revealKeys: true });
     expect(withKeys.driveList!.map((d) => d.driveId)).toEqual(['SVC1', 'SVCX1']);
-    await expect(svc.drives({ stagingLocation, job: JOB, passphrase: 'a wrong passphrase, long enough', revealKeys: true })).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    await expect(
+      svc.drives({ stagingLocation, job: JOB, passphrase: 'a wrong passphrase, long enough', revealKeys: true }),
+    ).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
   });
 
   it('cancel while waiting keeps the prepared disk and journal; after a restart the job resumes and waits again', async () => {
@@ -77,7 +99,12 @@ describe('DiskPrepService (the IPC handlers call these)', () => {
     await makeStaging(stagingLocation, JOB, [5 * MiB, 5 * MiB, 5 * MiB]);
     const [d1] = await makeDisks(join(root, 'disks'), [12 * MiB], 'CAN');
     const tasks = new TaskManager({ minIntervalMs: 10 });
-    const svc = new DiskPrepService({ tasks, dataDir: root, windows: new WindowsDiskProvider({ platform: 'linux' }), credential: testCredential });
+    const svc = new DiskPrepService({
+      tasks,
+      dataDir: root,
+      windows: new WindowsDiskProvider({ platform: 'linux' }),
+      credential: testCredential,
+    });
     const { taskId } = svc.start({ stagingLocation, job: JOB, disks: [{ id: d1 }], passphrase: TEST_PASSPHRASE });
     await vi.waitFor(() => expect(tasks.get(taskId).status).toBe('waiting'), { timeout: 20_000 });
     const diskJournal = await readFile(join(d1, 'obc-journal.json'), 'utf8');
@@ -90,14 +117,29 @@ describe('DiskPrepService (the IPC handlers call these)', () => {
     expect(await readFile(join(d1, 'obc-journal.json'), 'utf8')).toBe(diskJournal);
     expect((await stat(join(d1, 'DriveManifest.xml'))).size).toBe(manifest.size);
     const after = await svc.status({ stagingLocation, job: JOB });
-    expect(after).toMatchObject({ started: true, complete: false, disks: [{ serial: 'CAN1', verified: true }], needsDisk: { remainingFiles: 1 } });
+    expect(after).toMatchObject({
+      started: true,
+      complete: false,
+      disks: [{ serial: 'CAN1', verified: true }],
+      needsDisk: { remainingFiles: 1 },
+    });
     expect(after.waitingTaskId).toBeUndefined();
 
     // A new console (restart): nothing in memory; status still says the job is resumable and needs another disk.
     const tasks2 = new TaskManager({ minIntervalMs: 10 });
-    const svc2 = new DiskPrepService({ tasks: tasks2, dataDir: root, windows: new WindowsDiskProvider({ platform: 'linux' }), credential: testCredential });
+    const svc2 = new DiskPrepService({
+      tasks: tasks2,
+      dataDir: root,
+      windows: new WindowsDiskProvider({ platform: 'linux' }),
+      credential: testCredential,
+    });
     const restarted = await svc2.status({ stagingLocation, job: JOB });
-    expect(restarted).toMatchObject({ started: true, complete: false, needsDisk: after.needsDisk, disks: [{ serial: 'CAN1', verified: true }] });
+    expect(restarted).toMatchObject({
+      started: true,
+      complete: false,
+      needsDisk: after.needsDisk,
+      disks: [{ serial: 'CAN1', verified: true }],
+    });
     expect(restarted.runningTaskId ?? restarted.waitingTaskId).toBeUndefined();
     const resumed = svc2.start({ stagingLocation, job: JOB, disks: [{ id: d1 }], passphrase: TEST_PASSPHRASE });
     await vi.waitFor(() => expect(tasks2.get(resumed.taskId).status).toBe('waiting'), { timeout: 20_000 });

@@ -1,13 +1,30 @@
 import { join } from 'node:path';
 import { AppError, type Serializable } from '../../../shared/errors.ts';
-import type { CreateImportJobRequest, CreateImportJobResult, DiskInfo, DiskPrepProgress, DiskPrepStatus, DisksView, DrivesView, JobsView, PlanView } from '../../../shared/contract/diskprep.ts';
+import type {
+  CreateImportJobRequest,
+  CreateImportJobResult,
+  DiskInfo,
+  DiskPrepProgress,
+  DiskPrepStatus,
+  DisksView,
+  DrivesView,
+  JobsView,
+  PlanView,
+} from '../../../shared/contract/diskprep.ts';
 import type { TaskManager } from '../tasks/task-manager.ts';
 import { driveList, loadDrives, passphraseProtector, type SecretProtector } from './drives-file.ts';
 import { extendImportSas, type ManifestCredential, type ManifestCredentialRequest } from './manifest-credential.ts';
 import type { ImportSasPort } from '../azure/container-sas.ts';
 import { createJobFromDisks, currentCloud, findJobTarget, type JobAzurePort } from './create-job.ts';
 import { fromDefaults } from '../../../shared/shipping-draft.ts';
-import { providerFor, runDiskPrep, usableCapacity, type DiskPrepOptions, type DiskRef, type DiskPrepResult } from './engine.ts';
+import {
+  providerFor,
+  runDiskPrep,
+  usableCapacity,
+  type DiskPrepOptions,
+  type DiskRef,
+  type DiskPrepResult,
+} from './engine.ts';
 import { FolderDiskProvider, initFolderDisk, parseSize } from './folder-disk.ts';
 import { discoverJobs, findJob, type StagedJob } from './jobs.ts';
 import { planDisks, proposeSplit } from './planner.ts';
@@ -29,7 +46,10 @@ export interface DiskPrepServiceOptions {
    * The manifests' container SAS (decision 14), through the signed-in Azure layer; `task` lets it say that it waits
    * for a sign-in. Without it, Disk Prep cannot write a manifest the datacenter accepts and refuses to start.
    */
-  credential?: (req: ManifestCredentialRequest, task: { signal: AbortSignal; message(text: string): void }) => Promise<ManifestCredential>;
+  credential?: (
+    req: ManifestCredentialRequest,
+    task: { signal: AbortSignal; message(text: string): void },
+  ) => Promise<ManifestCredential>;
 }
 
 interface Remembered {
@@ -105,7 +125,10 @@ export class DiskPrepService {
   }
 
   async disks(req: { stagingLocation?: string; job?: string; folderRoots?: string[] }): Promise<DisksView> {
-    const ctx = { ...(req.stagingLocation ? { stagingLocation: req.stagingLocation } : {}), ...(req.job ? { jobName: req.job } : {}) };
+    const ctx = {
+      ...(req.stagingLocation ? { stagingLocation: req.stagingLocation } : {}),
+      ...(req.job ? { jobName: req.job } : {}),
+    };
     const folder = req.folderRoots ? new FolderDiskProvider({ searchRoots: req.folderRoots }) : this.folder;
     const available = this.windows.available !== false;
     const disks = [...(available ? await this.windows.list(ctx) : []), ...(await folder.list(ctx))];
@@ -121,15 +144,27 @@ export class DiskPrepService {
   async plan(req: { stagingLocation: string; job: string; disks: string[] }): Promise<PlanView> {
     const job = await findJob(req.stagingLocation, req.job);
     const infos = [];
-    for (const id of req.disks) infos.push(await providerFor(id, this.providers()).inspect(id, { stagingLocation: req.stagingLocation, jobName: req.job }));
+    for (const id of req.disks)
+      infos.push(
+        await providerFor(id, this.providers()).inspect(id, { stagingLocation: req.stagingLocation, jobName: req.job }),
+      );
     const files = job.seed.files.map((f) => ({ path: f.path, length: f.length }));
-    const p = planDisks(files, infos.map((i) => ({ serial: i.serial, capacityBytes: usableCapacity(i) })));
+    const p = planDisks(
+      files,
+      infos.map((i) => ({ serial: i.serial, capacityBytes: usableCapacity(i) })),
+    );
     return {
       fits: p.fits,
       neededBytes: p.neededBytes,
       totalBytes: p.totalBytes,
       largestFileBytes: files.reduce((m, f) => Math.max(m, f.length), 0),
-      disks: p.disks.map((d) => ({ serial: d.serial, capacityBytes: d.capacityBytes, files: d.files.length, dataBytes: d.dataBytes, plannedBytes: d.plannedBytes })),
+      disks: p.disks.map((d) => ({
+        serial: d.serial,
+        capacityBytes: d.capacityBytes,
+        files: d.files.length,
+        dataBytes: d.dataBytes,
+        plannedBytes: d.plannedBytes,
+      })),
       unassignedFiles: p.unassigned.length,
       tooManyDisks: p.tooManyDisks,
       split: p.tooManyDisks && infos.length ? proposeSplit(files, Math.max(...infos.map(usableCapacity))) : [],
@@ -139,7 +174,9 @@ export class DiskPrepService {
   private protectorFor(passphrase: string | undefined): (job: StagedJob) => Promise<SecretProtector> {
     return async (job) => {
       if (passphrase) return passphraseProtector(passphrase, job.seed);
-      throw new AppError('VALIDATION', 'The backup passphrase is needed to seal the BitLocker keys in drives.json.', { field: 'passphrase' });
+      throw new AppError('VALIDATION', 'The backup passphrase is needed to seal the BitLocker keys in drives.json.', {
+        field: 'passphrase',
+      });
     };
   }
 
@@ -154,15 +191,46 @@ export class DiskPrepService {
    * Starts the copy task. When the disks run out of room the task does not fail: it completes the disks it has,
    * then waits (status 'waiting', "Waiting for another disk: …") until addDisk continues it with one more disk.
    */
-  start(req: { stagingLocation: string; job: string; container?: string; disks: DiskRef[]; passphrase?: string; repair?: boolean }, hooks: DiskPrepRunHooks = {}): { taskId: string } {
+  start(
+    req: {
+      stagingLocation: string;
+      job: string;
+      container?: string;
+      disks: DiskRef[];
+      passphrase?: string;
+      repair?: boolean;
+    },
+    hooks: DiskPrepRunHooks = {},
+  ): { taskId: string } {
     const key = stateDirFor(req.stagingLocation, req.job);
     const active = this.activeTask(this.sessions.get(key));
-    if (active?.status === 'waiting') throw new AppError('CONFLICT', `Disk Prep for job ${req.job} is waiting for another disk (task ${active.id}); add a disk to continue it, or cancel it first.`, { taskId: active.id });
-    if (active) throw new AppError('CONFLICT', `Disk Prep for job ${req.job} is already running (task ${active.id}).`, { taskId: active.id });
-    if (!req.passphrase) throw new AppError('VALIDATION', "The backup passphrase is needed: Disk Prep checks seed.json against the backup's catalog before copying, and seals the BitLocker keys with it.", { field: 'passphrase' });
+    if (active?.status === 'waiting')
+      throw new AppError(
+        'CONFLICT',
+        `Disk Prep for job ${req.job} is waiting for another disk (task ${active.id}); add a disk to continue it, or cancel it first.`,
+        { taskId: active.id },
+      );
+    if (active)
+      throw new AppError('CONFLICT', `Disk Prep for job ${req.job} is already running (task ${active.id}).`, {
+        taskId: active.id,
+      });
+    if (!req.passphrase)
+      throw new AppError(
+        'VALIDATION',
+        "The backup passphrase is needed: Disk Prep checks seed.json against the backup's catalog before copying, and seals the BitLocker keys with it.",
+        { field: 'passphrase' },
+      );
     const credential = this.credential;
-    if (!credential) throw new AppError('UNSUPPORTED', 'Disk Prep in this host has no Azure layer to sign the container SAS every drive manifest carries.');
-    const mem: Remembered = { disks: req.disks, ...(req.container ? { container: req.container } : {}), ...(req.passphrase ? { passphrase: req.passphrase } : {}) };
+    if (!credential)
+      throw new AppError(
+        'UNSUPPORTED',
+        'Disk Prep in this host has no Azure layer to sign the container SAS every drive manifest carries.',
+      );
+    const mem: Remembered = {
+      disks: req.disks,
+      ...(req.container ? { container: req.container } : {}),
+      ...(req.passphrase ? { passphrase: req.passphrase } : {}),
+    };
     this.sessions.set(key, mem);
     const snap = this.tasks.start('diskprep', `Prepare disks for ${req.job}`, async (t) => {
       t.progress({ done: 0, unit: 'bytes' });
@@ -197,7 +265,12 @@ export class DiskPrepService {
               t.detail({ kind: 'diskprep', progress: p });
               t.progress({ done: p.doneBytes, total: p.totalBytes, unit: 'bytes' });
               t.message([p.phase, p.serial && `disk ${p.serial}`, p.currentFile].filter(Boolean).join(' · '));
-              for (const d of p.disks) t.counter(`disk ${d.serial}`, d.bytes ? Math.round((50 * (d.copiedBytes + d.verifiedBytes)) / d.bytes) : 100, 'percent');
+              for (const d of p.disks)
+                t.counter(
+                  `disk ${d.serial}`,
+                  d.bytes ? Math.round((50 * (d.copiedBytes + d.verifiedBytes)) / d.bytes) : 100,
+                  'percent',
+                );
               hooks.onProgress?.(p);
             },
           });
@@ -215,7 +288,10 @@ export class DiskPrepService {
           }
           t.progress({ done, total: done + 2 * need.remainingBytes, unit: 'bytes' });
           if (mem.lastProgress) t.detail({ kind: 'diskprep', progress: mem.lastProgress });
-          const more = await t.waitForUser<MoreDisks>(needsDiskMessage(need), { reason: 'anotherDisk', details: { ...need, stagingLocation: req.stagingLocation, job: req.job } });
+          const more = await t.waitForUser<MoreDisks>(needsDiskMessage(need), {
+            reason: 'anotherDisk',
+            details: { ...need, stagingLocation: req.stagingLocation, job: req.job },
+          });
           delete mem.needsDisk;
           disks = mem.disks = more.disks;
           if (more.passphrase) passphrase = mem.passphrase = more.passphrase;
@@ -238,28 +314,67 @@ export class DiskPrepService {
    * task resumes the job from its journals. The new disk is checked first: a refused disk is named at once and
    * the task keeps waiting.
    */
-  async addDisk(req: { stagingLocation: string; job: string; disk: DiskRef; passphrase?: string }): Promise<{ taskId: string }> {
+  async addDisk(req: {
+    stagingLocation: string;
+    job: string;
+    disk: DiskRef;
+    passphrase?: string;
+  }): Promise<{ taskId: string }> {
     const key = stateDirFor(req.stagingLocation, req.job);
     const mem = this.sessions.get(key);
     const session = await loadSession(key);
-    if (!mem && !session) throw new AppError('CONFLICT', `Disk Prep has not started for job ${req.job}; start it first.`);
+    if (!mem && !session)
+      throw new AppError('CONFLICT', `Disk Prep has not started for job ${req.job}; start it first.`);
     const active = this.activeTask(mem);
-    if (active && active.status !== 'waiting') throw new AppError('CONFLICT', `Disk Prep for job ${req.job} is ${active.status === 'running' ? 'still copying' : active.status} (task ${active.id}); add a disk when it asks for one.`, { taskId: active.id });
-    const info = await providerFor(req.disk.id, this.providers()).inspect(req.disk.id, { stagingLocation: req.stagingLocation, jobName: req.job });
+    if (active && active.status !== 'waiting')
+      throw new AppError(
+        'CONFLICT',
+        `Disk Prep for job ${req.job} is ${active.status === 'running' ? 'still copying' : active.status} (task ${active.id}); add a disk when it asks for one.`,
+        { taskId: active.id },
+      );
+    const info = await providerFor(req.disk.id, this.providers()).inspect(req.disk.id, {
+      stagingLocation: req.stagingLocation,
+      jobName: req.job,
+    });
     const own = session?.disks.find((d) => d.serial === info.serial);
-    if (own) throw new AppError('CONFLICT', `Disk ${info.serial} (${req.disk.id}) already belongs to job ${req.job}; attach a different disk with at least the capacity asked for.`, { serial: info.serial, diskId: req.disk.id });
+    if (own)
+      throw new AppError(
+        'CONFLICT',
+        `Disk ${info.serial} (${req.disk.id}) already belongs to job ${req.job}; attach a different disk with at least the capacity asked for.`,
+        { serial: info.serial, diskId: req.disk.id },
+      );
     assertPreparable(info, { jobName: req.job, ...(req.disk.confirmErase ? { confirmErase: true } : {}) });
-    const previous = (mem?.disks ?? session?.disks.map((d) => ({ id: d.id })) ?? []).filter((d) => d.id !== req.disk.id);
+    const previous = (mem?.disks ?? session?.disks.map((d) => ({ id: d.id })) ?? []).filter(
+      (d) => d.id !== req.disk.id,
+    );
     // Finished disks are skipped even when detached; unfinished ones must stay attached.
     const attached: DiskRef[] = [];
-    for (const d of previous) if (await providerFor(d.id, this.providers()).inspect(d.id, {}).then(() => true, () => false)) attached.push({ id: d.id });
+    for (const d of previous)
+      if (
+        await providerFor(d.id, this.providers())
+          .inspect(d.id, {})
+          .then(
+            () => true,
+            () => false,
+          )
+      )
+        attached.push({ id: d.id });
     const disks = [...attached, req.disk];
     if (active && mem) {
-      this.tasks.resume(active.id, { disks, ...(req.passphrase ? { passphrase: req.passphrase } : {}) } satisfies MoreDisks);
+      this.tasks.resume(active.id, {
+        disks,
+        ...(req.passphrase ? { passphrase: req.passphrase } : {}),
+      } satisfies MoreDisks);
       return { taskId: active.id };
     }
     const passphrase = req.passphrase ?? mem?.passphrase;
-    return this.start({ stagingLocation: req.stagingLocation, job: req.job, ...(mem?.container ? { container: mem.container } : {}), disks, ...(passphrase ? { passphrase } : {}) });
+    return this.start({
+      stagingLocation: req.stagingLocation,
+      job: req.job,
+      ...(mem?.container ? { container: mem.container } : {}),
+      disks,
+      ...(passphrase ? { passphrase } : {}),
+    });
   }
 
   async status(req: { stagingLocation: string; job: string }): Promise<DiskPrepStatus> {
@@ -267,10 +382,19 @@ export class DiskPrepService {
     return statusOf(req, mem, this.activeTask(mem));
   }
 
-  async drives(req: { stagingLocation: string; job: string; passphrase?: string; revealKeys?: boolean }): Promise<DrivesView> {
+  async drives(req: {
+    stagingLocation: string;
+    job: string;
+    passphrase?: string;
+    revealKeys?: boolean;
+  }): Promise<DrivesView> {
     const stateDir = stateDirFor(req.stagingLocation, req.job);
     const file = await loadDrives(stateDir);
-    if (!file) throw new AppError('NOT_FOUND', `No disk has been prepared for job ${req.job} yet (${join(stateDir, 'drives.json')}).`);
+    if (!file)
+      throw new AppError(
+        'NOT_FOUND',
+        `No disk has been prepared for job ${req.job} yet (${join(stateDir, 'drives.json')}).`,
+      );
     const view: DrivesView = {
       jobName: file.jobName,
       container: file.container,
@@ -289,10 +413,16 @@ export class DiskPrepService {
    * region, datacenter and carriers looked up through the Azure layer, the shipping details checked, the job
    * created from drives.json. The BitLocker keys are opened here and never sent to the renderer.
    */
-  async createImportJob(req: CreateImportJobRequest, azure: JobAzurePort & ImportSasPort): Promise<CreateImportJobResult> {
+  async createImportJob(
+    req: CreateImportJobRequest,
+    azure: JobAzurePort & ImportSasPort,
+  ): Promise<CreateImportJobResult> {
     const job = await findJob(req.stagingLocation, req.job);
     // Decision 1: the job type asked for, else the one the policy recorded in seed.json, else Data Box.
-    const target = await findJobTarget(azure, job.seed, { subscriptionId: req.subscriptionId, backend: req.backend ?? job.seed.jobBackend ?? 'DataBox' });
+    const target = await findJobTarget(azure, job.seed, {
+      subscriptionId: req.subscriptionId,
+      backend: req.backend ?? job.seed.jobBackend ?? 'DataBox',
+    });
     const made = await createJobFromDisks(azure, {
       stateDir: stateDirFor(req.stagingLocation, req.job),
       protector: await this.protectorFor(req.passphrase)(job),

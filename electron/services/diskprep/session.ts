@@ -31,7 +31,9 @@ export const sessionSchema = z.object({
    * The backup this session prepares disks for (backup/identity.ts). A session bound to another backup — or to none,
    * written by an older build — is retired, never resumed (issue 13 §2).
    */
-  backup: z.object({ id: z.string(), salt: z.string(), catalogSha256: z.string(), completedAt: z.string().optional() }).optional(),
+  backup: z
+    .object({ id: z.string(), salt: z.string(), catalogSha256: z.string(), completedAt: z.string().optional() })
+    .optional(),
   disks: z.array(sessionDiskSchema),
 });
 export type Session = z.infer<typeof sessionSchema>;
@@ -41,7 +43,8 @@ export async function loadSession(stateDir: string): Promise<Session | null> {
   const path = join(stateDir, 'session.json');
   const r = await readJsonValidated(path, sessionSchema, { keepAside: false });
   if (r.status === 'missing') return null;
-  if (r.status === 'corrupt') throw new AppError('CORRUPT_DATA', `Disk Prep session file is damaged (${path}): ${r.reason}`, { path });
+  if (r.status === 'corrupt')
+    throw new AppError('CORRUPT_DATA', `Disk Prep session file is damaged (${path}): ${r.reason}`, { path });
   return r.value;
 }
 

@@ -38,7 +38,12 @@ export async function tempDir(prefix = 'obc-diskprep-'): Promise<string> {
  * of the given lengths (multiples of 512), a real encrypted catalog listing them (TEST_PASSPHRASE), the job
  * descriptor and a sealed seed.json — so Disk Prep's checks against the catalog hold.
  */
-export async function makeStaging(stagingLocation: string, job: string, lengths: number[], opts: { container?: string; storageAccount?: string } = {}): Promise<SeedDescriptor> {
+export async function makeStaging(
+  stagingLocation: string,
+  job: string,
+  lengths: number[],
+  opts: { container?: string; storageAccount?: string } = {},
+): Promise<SeedDescriptor> {
   const folder = join(stagingLocation, job);
   const files: SeedFile[] = [];
   const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -56,12 +61,26 @@ export async function makeStaging(stagingLocation: string, job: string, lengths:
  * Completes a staging job folder whose pack files are written (`files`: path, length, sha256): a real encrypted
  * catalog listing them, the job descriptor and a sealed seed.json. Used by makeStaging and the Disk Prep bench.
  */
-export async function finishStaging(folder: string, job: string, packs: SeedFile[], opts: { container?: string; storageAccount?: string; passphrase: string }): Promise<SeedDescriptor> {
+export async function finishStaging(
+  folder: string,
+  job: string,
+  packs: SeedFile[],
+  opts: { container?: string; storageAccount?: string; passphrase: string },
+): Promise<SeedDescriptor> {
   const files = [...packs];
   const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
   const { keys, crypto } = await newJobCrypto(opts.passphrase, { N: 1024, r: 8, p: 1 });
   const base = { createdAt: '2026-11-22T00:00:00.000Z', sourceMachine: 'test-host' };
-  const cat = encodeCatalog(keys.enc, { version: CATALOG_VERSION, jobName: job, ...base, items: [], entries: [], chunks: [], packs: files.map((f, i) => ({ n: i + 1, path: f.path, length: f.length })), skipped: [] });
+  const cat = encodeCatalog(keys.enc, {
+    version: CATALOG_VERSION,
+    jobName: job,
+    ...base,
+    items: [],
+    entries: [],
+    chunks: [],
+    packs: files.map((f, i) => ({ n: i + 1, path: f.path, length: f.length })),
+    skipped: [],
+  });
   await writeFile(join(folder, CATALOG_PATH), cat);
   files.push({ path: CATALOG_PATH, length: cat.length, sha256: sha(cat) });
   const seed: SeedDescriptor = {
@@ -75,7 +94,13 @@ export async function finishStaging(folder: string, job: string, packs: SeedFile
     completedAt: '2026-11-22T00:10:00.000Z',
     state: 'complete',
     crypto,
-    totals: { files: files.length, bytes: files.reduce((s, f) => s + f.length, 0), storedBytes: 0, chunks: 0, skipped: 0 },
+    totals: {
+      files: files.length,
+      bytes: files.reduce((s, f) => s + f.length, 0),
+      storedBytes: 0,
+      chunks: 0,
+      skipped: 0,
+    },
     files,
   };
   const desc = encodeDescriptor(descriptorFor(seed, files));
@@ -108,9 +133,16 @@ export const testCredential: ManifestCredentialSource = async (req) => ({
 });
 
 /** Writes a credential's value to `<dir>/container-sas.txt` for `obc diskprep --container-sas` and returns the path. */
-export async function writeSasFile(dir: string, source: ManifestCredentialSource, job: string, container = 'seed'): Promise<string> {
+export async function writeSasFile(
+  dir: string,
+  source: ManifestCredentialSource,
+  job: string,
+  container = 'seed',
+): Promise<string> {
   const path = join(dir, `container-sas-${job}.txt`);
   await mkdir(dir, { recursive: true });
-  await writeFile(path, `${(await source({ jobName: job, container, folderDisks: true })).containerSas}\n`, { mode: 0o600 });
+  await writeFile(path, `${(await source({ jobName: job, container, folderDisks: true })).containerSas}\n`, {
+    mode: 0o600,
+  });
   return path;
 }

@@ -19,7 +19,12 @@ export function assertDiskNumber(n: number): number {
 
 export function normalizeLetter(letter: string): string {
   const m = /^([A-Za-z]):?\\?$/.exec(letter.trim());
-  if (!m) throw new AppError('VALIDATION', `Invalid drive letter "${letter}": give one letter, without a trailing colon (e.g. E).`, { value: letter });
+  if (!m)
+    throw new AppError(
+      'VALIDATION',
+      `Invalid drive letter "${letter}": give one letter, without a trailing colon (e.g. E).`,
+      { value: letter },
+    );
   return m[1].toUpperCase();
 }
 
@@ -27,7 +32,14 @@ const HEADER = "$ErrorActionPreference = 'Stop'\n$ProgressPreference = 'Silently
 
 /** Process arguments for powershell.exe: -EncodedCommand takes base64 of UTF-16LE, so no quoting issues. */
 export function powershellArgs(script: string): string[] {
-  return ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand', Buffer.from(script, 'utf16le').toString('base64')];
+  return [
+    '-NoProfile',
+    '-NonInteractive',
+    '-ExecutionPolicy',
+    'Bypass',
+    '-EncodedCommand',
+    Buffer.from(script, 'utf16le').toString('base64'),
+  ];
 }
 
 export function elevationCheckScript(): string {
@@ -114,10 +126,26 @@ function readKeyBody(): string {
   );
 }
 
-export interface RawVolume { DriveLetter: string; FileSystem: string; Size: number; SizeRemaining: number; Label?: string }
+export interface RawVolume {
+  DriveLetter: string;
+  FileSystem: string;
+  Size: number;
+  SizeRemaining: number;
+  Label?: string;
+}
 export interface RawDisk {
-  Number: number; SerialNumber: string; Model: string; Size: number; BusType: string; MediaType?: string; PartitionStyle: string;
-  IsSystem: boolean; IsBoot: boolean; IsReadOnly: boolean; IsOffline?: boolean; Volumes: RawVolume[] | RawVolume | null;
+  Number: number;
+  SerialNumber: string;
+  Model: string;
+  Size: number;
+  BusType: string;
+  MediaType?: string;
+  PartitionStyle: string;
+  IsSystem: boolean;
+  IsBoot: boolean;
+  IsReadOnly: boolean;
+  IsOffline?: boolean;
+  Volumes: RawVolume[] | RawVolume | null;
 }
 
 /** ConvertTo-Json output → records (a single object or array; `Volumes` may be one object or null). */
@@ -129,14 +157,28 @@ export function parseDiskList(json: string): RawDisk[] {
     throw new AppError('INTERNAL', `Could not parse the disk list from PowerShell: ${(err as Error).message}`);
   }
   const arr = (Array.isArray(v) ? v : [v]) as RawDisk[];
-  return arr.map((d) => ({ ...d, Volumes: d.Volumes == null ? [] : Array.isArray(d.Volumes) ? d.Volumes : [d.Volumes] }));
+  return arr.map((d) => ({
+    ...d,
+    Volumes: d.Volumes == null ? [] : Array.isArray(d.Volumes) ? d.Volumes : [d.Volumes],
+  }));
 }
 
-export interface BitLockerState { RecoveryPassword: string; KeyProtectorId: string; EncryptionMethod: string; VolumeStatus: string; EncryptionPercentage: number }
+export interface BitLockerState {
+  RecoveryPassword: string;
+  KeyProtectorId: string;
+  EncryptionMethod: string;
+  VolumeStatus: string;
+  EncryptionPercentage: number;
+}
 
 export function parseBitLockerState(json: string): BitLockerState {
   const s = JSON.parse(json.replace(/^\uFEFF/, '').trim()) as BitLockerState;
-  if (!BITLOCKER_KEY_RE.test(s.RecoveryPassword ?? '')) throw new AppError('INTERNAL', 'BitLocker did not report a 48-digit recovery password for the volume.');
-  if (!/aes256/i.test(s.EncryptionMethod ?? '')) throw new AppError('CONFLICT', `The volume is encrypted with ${s.EncryptionMethod}; the Import/Export service needs AES-256. Decrypt it and prepare again.`);
+  if (!BITLOCKER_KEY_RE.test(s.RecoveryPassword ?? ''))
+    throw new AppError('INTERNAL', 'BitLocker did not report a 48-digit recovery password for the volume.');
+  if (!/aes256/i.test(s.EncryptionMethod ?? ''))
+    throw new AppError(
+      'CONFLICT',
+      `The volume is encrypted with ${s.EncryptionMethod}; the Import/Export service needs AES-256. Decrypt it and prepare again.`,
+    );
   return s;
 }

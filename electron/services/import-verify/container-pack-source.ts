@@ -45,7 +45,8 @@ export class ContainerPackSource implements PackSource {
 
   private fail(path: string, err: unknown): never {
     const status = (err as { statusCode?: number }).statusCode;
-    if (status === 404) throw new AppError('NOT_FOUND', `${this.description}${path} is not in the container.`, { path });
+    if (status === 404)
+      throw new AppError('NOT_FOUND', `${this.description}${path} is not in the container.`, { path });
     if (err instanceof AppError) throw err;
     throw new AppError('AZURE', `Reading ${this.description}${path} failed: ${(err as Error).message}`, { path });
   }
@@ -74,8 +75,14 @@ export class ContainerPackSource implements PackSource {
   private async seed(): Promise<Buffer> {
     const desc = await this.blob(DESCRIPTOR_PATH)
       .downloadToBuffer()
-      .catch((err: unknown) => ((err as { statusCode?: number }).statusCode === 404 ? null : this.fail(DESCRIPTOR_PATH, err)));
-    if (desc) return Buffer.from(JSON.stringify(seedFromDescriptor(decodeDescriptor(desc, `${this.description}${DESCRIPTOR_PATH}`), desc)), 'utf8');
+      .catch((err: unknown) =>
+        (err as { statusCode?: number }).statusCode === 404 ? null : this.fail(DESCRIPTOR_PATH, err),
+      );
+    if (desc)
+      return Buffer.from(
+        JSON.stringify(seedFromDescriptor(decodeDescriptor(desc, `${this.description}${DESCRIPTOR_PATH}`), desc)),
+        'utf8',
+      );
     const local = await this.localSeed();
     if (local !== null) return Buffer.from(local, 'utf8');
     try {

@@ -19,7 +19,10 @@ export interface ContainerRef {
 }
 
 /** Opens the account's blob service, with the account key fetched through ARM. */
-export async function openBlobService(access: StorageAccess, ref: Omit<ContainerRef, 'container'>): Promise<BlobServiceClient> {
+export async function openBlobService(
+  access: StorageAccess,
+  ref: Omit<ContainerRef, 'container'>,
+): Promise<BlobServiceClient> {
   return (await openStorageAccount(access, ref, 'Verifying imported data')).service();
 }
 
@@ -44,10 +47,14 @@ export function containerBlobSource(cc: ContainerClient): BlobSource {
     describe: cc.url.split('?')[0].replace(/\/$/, ''),
     async *list(prefix: string, signal?: AbortSignal): AsyncIterable<BlobItem> {
       try {
-        for await (const b of cc.listBlobsFlat({ prefix, ...(signal ? { abortSignal: signal } : {}) })) yield { name: b.name, length: b.properties.contentLength ?? 0 };
+        for await (const b of cc.listBlobsFlat({ prefix, ...(signal ? { abortSignal: signal } : {}) }))
+          yield { name: b.name, length: b.properties.contentLength ?? 0 };
       } catch (err) {
         const status = (err as { statusCode?: number }).statusCode;
-        if (status === 404) throw new AppError('NOT_FOUND', `Container ${cc.containerName} does not exist in ${cc.accountName}.`, { container: cc.containerName });
+        if (status === 404)
+          throw new AppError('NOT_FOUND', `Container ${cc.containerName} does not exist in ${cc.accountName}.`, {
+            container: cc.containerName,
+          });
         throw err;
       }
     },
@@ -63,6 +70,13 @@ export function containerBlobSource(cc: ContainerClient): BlobSource {
  * The container to verify through a container SAS URL (read and list) instead of the account key, for a machine or
  * user without rights on the account (`obc verify-import --container-url-file`). Judged before any request.
  */
-export function sasBlobSource(sasUrl: string, http: Parameters<typeof openWithSas>[1], t: { storageAccount: string; container: string }): BlobSource {
-  return containerBlobSource(openWithSas(sasUrl, http, { purpose: 'read', expect: { storageAccount: t.storageAccount, container: t.container } }).client);
+export function sasBlobSource(
+  sasUrl: string,
+  http: Parameters<typeof openWithSas>[1],
+  t: { storageAccount: string; container: string },
+): BlobSource {
+  return containerBlobSource(
+    openWithSas(sasUrl, http, { purpose: 'read', expect: { storageAccount: t.storageAccount, container: t.container } })
+      .client,
+  );
 }

@@ -6,7 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BlobServiceClient, ContainerSASPermissions, StorageSharedKeyCredential, generateBlobSASQueryParameters } from '@azure/storage-blob';
+import {
+  BlobServiceClient,
+  ContainerSASPermissions,
+  StorageSharedKeyCredential,
+  generateBlobSASQueryParameters,
+} from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateTls } from '../sandbox/ca.ts';
 import { startAzurite, type AzuriteHandle } from '../sandbox/azurite.ts';
@@ -40,7 +45,10 @@ beforeAll(async () => {
     keyPath: join(dir, 'tls', 'server-key.pem'),
   });
   const endpoint = `${azurite.baseUrl}/${ACCOUNT}/`;
-  service = new BlobServiceClient(endpoint, caTrustingPipeline(new StorageSharedKeyCredential(ACCOUNT, KEY), tls.caCertPem));
+  service = new BlobServiceClient(
+    endpoint,
+    caTrustingPipeline(new StorageSharedKeyCredential(ACCOUNT, KEY), tls.caCertPem),
+  );
   access = {
     http: createCaTrustingHttpClient(tls.caCertPem),
     storage: () => ({
@@ -87,12 +95,20 @@ describe('verify and restore from a blob container (Azurite)', () => {
     await runBackup({
       items: [src],
       stagingLocation,
-      job: { name: 'seed-az', subscriptionId: SUB, resourceGroup: 'rg1', storageAccount: ACCOUNT, container: 'backups' },
+      job: {
+        name: 'seed-az',
+        subscriptionId: SUB,
+        resourceGroup: 'rg1',
+        storageAccount: ACCOUNT,
+        container: 'backups',
+      },
       passphrase: PASS,
       kdf: FAST_KDF,
       packSize: 1 << 20,
     });
-    const seed = JSON.parse(await readFile(join(stagingLocation, 'seed-az', 'seed.json'), 'utf8')) as { files: Array<{ path: string; length: number }> };
+    const seed = JSON.parse(await readFile(join(stagingLocation, 'seed-az', 'seed.json'), 'utf8')) as {
+      files: Array<{ path: string; length: number }>;
+    };
     expect(seed.files.length).toBeGreaterThanOrEqual(2);
     // "Import": every staged file becomes a page blob <job>/<path>, as the datacenter writes them.
     const cc = service.getContainerClient('backups');
@@ -101,7 +117,12 @@ describe('verify and restore from a blob container (Azurite)', () => {
       const bytes = await readFile(join(stagingLocation, 'seed-az', ...f.path.split('/')));
       const page = cc.getPageBlobClient(`seed-az/${f.path}`);
       await page.create(bytes.length);
-      for (let o = 0; o < bytes.length; o += 4 << 20) await page.uploadPages(bytes.subarray(o, Math.min(bytes.length, o + (4 << 20))), o, Math.min(4 << 20, bytes.length - o));
+      for (let o = 0; o < bytes.length; o += 4 << 20)
+        await page.uploadPages(
+          bytes.subarray(o, Math.min(bytes.length, o + (4 << 20))),
+          o,
+          Math.min(4 << 20, bytes.length - o),
+        );
     }
     const tasks = new TaskManager({ minIntervalMs: 0 });
     const svc = new ImportVerifyService({ tasks, dataDir: join(dir, 'data'), storageAccess: async () => access });
@@ -118,10 +139,18 @@ describe('verify and restore from a blob container (Azurite)', () => {
     await cc.getPageBlobClient(`seed-az/${victim.path}`).uploadPages(bad, 0, 512);
     const failed = await finished(tasks, (await svc.start({ stagingLocation, jobName: 'seed-az' })).taskId);
     expect(failed.status).toBe('failed');
-    expect(await svc.lastReport('seed-az')).toMatchObject({ ok: false, differentCount: 1, different: [{ path: victim.path }] });
-    await expect(svc.cleanupStaging({ stagingLocation, jobName: 'seed-az', confirmJobName: 'seed-az' })).rejects.toThrow(/kept/);
+    expect(await svc.lastReport('seed-az')).toMatchObject({
+      ok: false,
+      differentCount: 1,
+      different: [{ path: victim.path }],
+    });
+    await expect(
+      svc.cleanupStaging({ stagingLocation, jobName: 'seed-az', confirmJobName: 'seed-az' }),
+    ).rejects.toThrow(/kept/);
     await cc.getPageBlobClient(`seed-az/${victim.path}`).uploadPages(orig.subarray(0, 512), 0, 512);
-    expect((await finished(tasks, (await svc.start({ stagingLocation, jobName: 'seed-az' })).taskId)).status).toBe('succeeded');
+    expect((await finished(tasks, (await svc.start({ stagingLocation, jobName: 'seed-az' })).taskId)).status).toBe(
+      'succeeded',
+    );
 
     // The same check through a read-only container SAS (obc verify-import --container-url-file), no account key:
     // the report and its location never carry the signature.
@@ -129,20 +158,33 @@ describe('verify and restore from a blob container (Azurite)', () => {
     const noKey = async (): Promise<StorageAccess> => {
       throw new Error('the account key must not be used with a SAS');
     };
-    const viaSas = new ImportVerifyService({ tasks, dataDir: join(dir, 'data-sas'), storageAccess: noKey, sourceFor: async (r) => sasBlobSource(sasUrl, access.http, r) });
+    const viaSas = new ImportVerifyService({
+      tasks,
+      dataDir: join(dir, 'data-sas'),
+      storageAccess: noKey,
+      sourceFor: async (r) => sasBlobSource(sasUrl, access.http, r),
+    });
     const sasRun = await finished(tasks, (await viaSas.start({ stagingLocation, jobName: 'seed-az' })).taskId);
     expect(sasRun.status, sasRun.error?.message).toBe('succeeded');
     const sasReport = await viaSas.lastReport('seed-az');
     expect(sasReport).toMatchObject({ ok: true, matched: seed.files.length, location: `${cc.url}/seed-az/` });
     expect(JSON.stringify(sasReport)).not.toContain(new URL(sasUrl).searchParams.get('sig')!);
-    expect(() => sasBlobSource(sasUrl, access.http, { storageAccount: ACCOUNT, container: 'other' })).toThrow(/for container "backups", not "other"/);
+    expect(() => sasBlobSource(sasUrl, access.http, { storageAccount: ACCOUNT, container: 'other' })).toThrow(
+      /for container "backups", not "other"/,
+    );
 
     const cleaned = await svc.cleanupStaging({ stagingLocation, jobName: 'seed-az', confirmJobName: 'seed-az' });
     expect(cleaned.removedFiles).toBe(seed.files.length + 1);
     expect(await readdir(stagingLocation)).toEqual([]);
 
     // Restore from the container only (the staging folder is gone; the seed copy kept at clean-up is used).
-    const source = await svc.containerPackSource({ jobName: 'seed-az', subscriptionId: SUB, resourceGroup: 'rg1', storageAccount: ACCOUNT, container: 'backups' });
+    const source = await svc.containerPackSource({
+      jobName: 'seed-az',
+      subscriptionId: SUB,
+      resourceGroup: 'rg1',
+      storageAccount: ACCOUNT,
+      container: 'backups',
+    });
     const reader = await openJob(source, PASS);
     const to = join(dir, 'restored');
     await restoreJob(reader, { to });

@@ -7,7 +7,12 @@ import { RANGE_LOG_STATUSES, explainBlobStatus, explainLogStatus } from '../../.
 import type { DriveLogEntry, DriveLogSummary } from '../../../shared/contract/import-verify.ts';
 
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-const text = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : typeof v === 'object' ? String((v as Record<string, unknown>)['#text'] ?? '') : String(v));
+const text = (v: unknown): string | undefined =>
+  v === undefined || v === null
+    ? undefined
+    : typeof v === 'object'
+      ? String((v as Record<string, unknown>)['#text'] ?? '')
+      : String(v);
 
 interface XmlBlob {
   '@_Status'?: string;
@@ -25,12 +30,19 @@ const MAX_BLOBS = 200;
 
 /** Range status in words; own keys only (codes come from a file, "constructor" must not hit Object.prototype). */
 const rangeText = (code: string | undefined): string =>
-  code && Object.prototype.hasOwnProperty.call(RANGE_LOG_STATUSES, code) ? RANGE_LOG_STATUSES[code].text : explainLogStatus(code).text;
+  code && Object.prototype.hasOwnProperty.call(RANGE_LOG_STATUSES, code)
+    ? RANGE_LOG_STATUSES[code].text
+    : explainLogStatus(code).text;
 
 export function parseDriveLog(xml: string, uri: string): DriveLogSummary {
   let doc: Record<string, unknown>;
   try {
-    doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseAttributeValue: false, parseTagValue: false }).parse(xml) as Record<string, unknown>;
+    doc = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '@_',
+      parseAttributeValue: false,
+      parseTagValue: false,
+    }).parse(xml) as Record<string, unknown>;
   } catch (err) {
     throw new AppError('CORRUPT_DATA', `The copy log ${uri} is not valid XML: ${(err as Error).message}`);
   }
@@ -46,7 +58,9 @@ export function parseDriveLog(xml: string, uri: string): DriveLogSummary {
     const problems = ranges
       .filter((r) => r['@_Status'] && !['Completed', 'Committed'].includes(r['@_Status']))
       .slice(0, 20)
-      .map((r) => `bytes ${r['@_Offset'] ?? '?'}+${r['@_Length'] ?? '?'}: ${r['@_Status']} — ${rangeText(r['@_Status'])}`);
+      .map(
+        (r) => `bytes ${r['@_Offset'] ?? '?'}+${r['@_Length'] ?? '?'}: ${r['@_Status']} — ${rangeText(r['@_Status'])}`,
+      );
     const bad = st !== 'Completed' || problems.length > 0;
     if (bad) problemCount++;
     if (blobs.length < MAX_BLOBS && (bad || blobs.length < 50))

@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError, type Serializable } from '../../../shared/errors.ts';
 import type { SeedDescriptor } from '../../../shared/staging.ts';
-import type { CleanupResult, DriveLogSummary, ImportVerifyReport, VerifyTarget } from '../../../shared/contract/import-verify.ts';
+import type {
+  CleanupResult,
+  DriveLogSummary,
+  ImportVerifyReport,
+  VerifyTarget,
+} from '../../../shared/contract/import-verify.ts';
 import { readJsonValidated, writeJsonAtomic } from '../store/atomic.ts';
 import { SEED_FILE, jobDirOf, parseSeedText, requireSeed } from '../backup/job-files.ts';
 import type { TaskManager } from '../tasks/task-manager.ts';
@@ -51,10 +56,24 @@ export class ImportVerifyService {
    * The job's imported blobs as a PackSource for Recover Data ("restore from the container"). The seed comes from
    * the staging folder when it still exists, else from the copy kept at clean-up.
    */
-  async containerPackSource(t: { jobName: string; stagingLocation?: string; subscriptionId: string; resourceGroup: string; storageAccount: string; container: string }): Promise<ContainerPackSource> {
-    const svc = await openBlobService(await this.o.storageAccess(), { subscriptionId: t.subscriptionId, resourceGroup: t.resourceGroup, accountName: t.storageAccount });
+  async containerPackSource(t: {
+    jobName: string;
+    stagingLocation?: string;
+    subscriptionId: string;
+    resourceGroup: string;
+    storageAccount: string;
+    container: string;
+  }): Promise<ContainerPackSource> {
+    const svc = await openBlobService(await this.o.storageAccess(), {
+      subscriptionId: t.subscriptionId,
+      resourceGroup: t.resourceGroup,
+      accountName: t.storageAccount,
+    });
     const localSeed = async (): Promise<string | null> => {
-      for (const p of [...(t.stagingLocation ? [join(jobDirOf(t.stagingLocation, t.jobName), SEED_FILE)] : []), this.seedCopyPath(t.jobName)]) {
+      for (const p of [
+        ...(t.stagingLocation ? [join(jobDirOf(t.stagingLocation, t.jobName), SEED_FILE)] : []),
+        this.seedCopyPath(t.jobName),
+      ]) {
         const text = await readFile(p, 'utf8').catch(() => null);
         if (text !== null) return text;
       }
@@ -74,15 +93,31 @@ export class ImportVerifyService {
     const seed = await requireSeed(jobDir, `seed.json of job ${t.jobName}`);
     const pick = (field: 'subscriptionId' | 'resourceGroup' | 'storageAccount' | 'container'): string => {
       const v = t[field] ?? seed[field];
-      if (!v) throw new AppError('VALIDATION', `The ${field} of job ${t.jobName} is unknown: seed.json does not name it and none was given.`, { field });
+      if (!v)
+        throw new AppError(
+          'VALIDATION',
+          `The ${field} of job ${t.jobName} is unknown: seed.json does not name it and none was given.`,
+          { field },
+        );
       return v;
     };
-    return { seed, jobDir, subscriptionId: pick('subscriptionId'), resourceGroup: pick('resourceGroup'), storageAccount: pick('storageAccount'), container: pick('container') };
+    return {
+      seed,
+      jobDir,
+      subscriptionId: pick('subscriptionId'),
+      resourceGroup: pick('resourceGroup'),
+      storageAccount: pick('storageAccount'),
+      container: pick('container'),
+    };
   }
 
   private async source(r: ResolvedTarget): Promise<BlobSource> {
     if (this.o.sourceFor) return this.o.sourceFor(r);
-    const svc = await openBlobService(await this.o.storageAccess(), { subscriptionId: r.subscriptionId, resourceGroup: r.resourceGroup, accountName: r.storageAccount });
+    const svc = await openBlobService(await this.o.storageAccess(), {
+      subscriptionId: r.subscriptionId,
+      resourceGroup: r.resourceGroup,
+      accountName: r.storageAccount,
+    });
     return containerBlobSource(svc.getContainerClient(r.container));
   }
 
@@ -107,10 +142,15 @@ export class ImportVerifyService {
       ctx.counter('extra', report.extraCount, 'files', report.extraCount ? 'warning' : 'info');
       await writeJsonAtomic(this.reportPath(t.jobName), report, 0o600);
       if (!report.ok)
-        throw new AppError('CORRUPT_DATA', `Imported data of ${t.jobName} does not match the staged backup: ${report.missingCount} missing, ${report.differentCount} different.`, {
-          report: report as unknown as Serializable,
-        });
-      if (report.extraCount) ctx.warn(`${report.extraCount} blob(s) under ${r.seed.jobName}/ are not part of the staged backup.`);
+        throw new AppError(
+          'CORRUPT_DATA',
+          `Imported data of ${t.jobName} does not match the staged backup: ${report.missingCount} missing, ${report.differentCount} different.`,
+          {
+            report: report as unknown as Serializable,
+          },
+        );
+      if (report.extraCount)
+        ctx.warn(`${report.extraCount} blob(s) under ${r.seed.jobName}/ are not part of the staged backup.`);
       return report as unknown as Record<string, unknown>;
     });
     return { taskId: snap.id };
@@ -122,15 +162,30 @@ export class ImportVerifyService {
   }
 
   /** Removes `<staging>/<job>/` after a passed verification and a typed confirmation. */
-  async cleanupStaging(req: { stagingLocation: string; jobName: string; confirmJobName: string }): Promise<CleanupResult> {
+  async cleanupStaging(req: {
+    stagingLocation: string;
+    jobName: string;
+    confirmJobName: string;
+  }): Promise<CleanupResult> {
     if (req.confirmJobName.trim() !== req.jobName)
-      throw new AppError('VALIDATION', `Type the job name "${req.jobName}" to confirm deleting its staging folder.`, { field: 'confirmJobName' });
+      throw new AppError('VALIDATION', `Type the job name "${req.jobName}" to confirm deleting its staging folder.`, {
+        field: 'confirmJobName',
+      });
     const last = await this.lastReport(req.jobName);
-    if (!last) throw new AppError('CONFLICT', `Job ${req.jobName} has not been verified on this machine; verify the imported data first.`);
-    if (!last.ok) throw new AppError('CONFLICT', `The last verification of ${req.jobName} found problems (${last.missingCount} missing, ${last.differentCount} different); the staging folder is kept.`);
+    if (!last)
+      throw new AppError(
+        'CONFLICT',
+        `Job ${req.jobName} has not been verified on this machine; verify the imported data first.`,
+      );
+    if (!last.ok)
+      throw new AppError(
+        'CONFLICT',
+        `The last verification of ${req.jobName} found problems (${last.missingCount} missing, ${last.differentCount} different); the staging folder is kept.`,
+      );
     const folder = jobDirOf(req.stagingLocation, req.jobName);
     const seed = await requireSeed(folder, `seed.json of job ${req.jobName}`);
-    if (seed.jobName !== req.jobName) throw new AppError('CONFLICT', `${folder} holds job ${seed.jobName}, not ${req.jobName}.`);
+    if (seed.jobName !== req.jobName)
+      throw new AppError('CONFLICT', `${folder} holds job ${seed.jobName}, not ${req.jobName}.`);
     let removedFiles = 0;
     let removedBytes = 0;
     const walk = async (dir: string): Promise<void> => {
@@ -152,17 +207,38 @@ export class ImportVerifyService {
   }
 
   /** Downloads a drive's error or verbose log from the job's storage account and explains it. */
-  async driveLog(req: { subscriptionId: string; resourceGroup: string; storageAccount: string; uri: string }): Promise<DriveLogSummary> {
-    const svc = await openBlobService(await this.o.storageAccess(), { subscriptionId: req.subscriptionId, resourceGroup: req.resourceGroup, accountName: req.storageAccount });
+  async driveLog(req: {
+    subscriptionId: string;
+    resourceGroup: string;
+    storageAccount: string;
+    uri: string;
+  }): Promise<DriveLogSummary> {
+    const svc = await openBlobService(await this.o.storageAccess(), {
+      subscriptionId: req.subscriptionId,
+      resourceGroup: req.resourceGroup,
+      accountName: req.storageAccount,
+    });
     const loc = blobOfUrl(svc, req.uri);
-    if (!loc) throw new AppError('VALIDATION', `The log ${req.uri} is not in storage account ${req.storageAccount} (${svc.url}).`, { uri: req.uri });
+    if (!loc)
+      throw new AppError(
+        'VALIDATION',
+        `The log ${req.uri} is not in storage account ${req.storageAccount} (${svc.url}).`,
+        { uri: req.uri },
+      );
     let body: Buffer;
     try {
       body = await svc.getContainerClient(loc.container).getBlobClient(loc.blob).downloadToBuffer();
     } catch (err) {
       const status = (err as { statusCode?: number }).statusCode;
-      if (status === 404) throw new AppError('NOT_FOUND', `The copy log ${loc.container}/${loc.blob} does not exist (yet).`, { uri: req.uri });
-      throw new AppError('AZURE', `Downloading the copy log ${loc.container}/${loc.blob} failed: ${(err as Error).message}`, { uri: req.uri });
+      if (status === 404)
+        throw new AppError('NOT_FOUND', `The copy log ${loc.container}/${loc.blob} does not exist (yet).`, {
+          uri: req.uri,
+        });
+      throw new AppError(
+        'AZURE',
+        `Downloading the copy log ${loc.container}/${loc.blob} failed: ${(err as Error).message}`,
+        { uri: req.uri },
+      );
     }
     return parseDriveLog(body.toString('utf8'), req.uri);
   }

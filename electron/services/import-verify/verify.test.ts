@@ -25,7 +25,14 @@ function makeSeed(files: Record<string, Buffer>): SeedDescriptor {
     sourceMachine: 'host',
     createdAt: '2026-11-22T00:00:00.000Z',
     state: 'complete',
-    crypto: { kdf: 'scrypt', salt: Buffer.alloc(16, 1).toString('base64'), N: 1024, r: 8, p: 1, keyCheck: Buffer.alloc(44, 2).toString('base64') },
+    crypto: {
+      kdf: 'scrypt',
+      salt: Buffer.alloc(16, 1).toString('base64'),
+      N: 1024,
+      r: 8,
+      p: 1,
+      keyCheck: Buffer.alloc(44, 2).toString('base64'),
+    },
     totals: { files: 1, bytes: 1, storedBytes: 1, chunks: 1, skipped: 0 },
     files: Object.entries(files).map(([path, b]) => ({ path, length: b.length, sha256: sha(b) })),
   };
@@ -45,15 +52,32 @@ function memorySource(blobs: Record<string, Buffer>): BlobSource {
   };
 }
 
-const staged = { 'catalog.bin': bytes(1024, 1), 'packs/00/p1.pack': bytes(4096, 2), 'packs/00/p2.pack': bytes(2048, 3) };
+const staged = {
+  'catalog.bin': bytes(1024, 1),
+  'packs/00/p1.pack': bytes(4096, 2),
+  'packs/00/p2.pack': bytes(2048, 3),
+};
 
 describe('verifyImport', () => {
   it('passes when every staged file is in the container with the same bytes', async () => {
     const seed = makeSeed(staged);
     const blobs = Object.fromEntries(Object.entries(staged).map(([p, b]) => [`seed-1/${p}`, b]));
     const seen: number[] = [];
-    const r = await verifyImport({ seed, source: memorySource(blobs), container: 'backups', onProgress: (p) => seen.push(p.doneBytes) });
-    expect(r).toMatchObject({ ok: true, matched: 3, missingCount: 0, differentCount: 0, extraCount: 0, expectedBytes: 7168, location: 'mem://acct1/backups/seed-1/' });
+    const r = await verifyImport({
+      seed,
+      source: memorySource(blobs),
+      container: 'backups',
+      onProgress: (p) => seen.push(p.doneBytes),
+    });
+    expect(r).toMatchObject({
+      ok: true,
+      matched: 3,
+      missingCount: 0,
+      differentCount: 0,
+      extraCount: 0,
+      expectedBytes: 7168,
+      location: 'mem://acct1/backups/seed-1/',
+    });
     expect(seen.at(-1)).toBe(7168);
     expect(seen.every((v, i) => i === 0 || v >= seen[i - 1])).toBe(true);
   });
@@ -84,7 +108,9 @@ describe('verifyImport', () => {
     const ac = new AbortController();
     ac.abort();
     const seed = makeSeed(staged);
-    await expect(verifyImport({ seed, source: memorySource({}), container: 'c', signal: ac.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(
+      verifyImport({ seed, source: memorySource({}), container: 'c', signal: ac.signal }),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 });
 
@@ -126,13 +152,17 @@ describe('ImportVerifyService', () => {
   it('verifies as a task, remembers the report, then cleans up staging only after typed confirmation', async () => {
     const good = Object.fromEntries(Object.entries(staged).map(([p, b]) => [`seed-1/${p}`, b]));
     const { stagingLocation, svc, finished } = await stage(good);
-    await expect(svc.cleanupStaging({ stagingLocation, jobName: 'seed-1', confirmJobName: 'seed-1' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(
+      svc.cleanupStaging({ stagingLocation, jobName: 'seed-1', confirmJobName: 'seed-1' }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
     const { taskId } = await svc.start({ stagingLocation, jobName: 'seed-1' });
     const snap = await finished(taskId);
     expect(snap.status).toBe('succeeded');
     expect(snap.result).toMatchObject({ ok: true, matched: 3 });
     expect(await svc.lastReport('seed-1')).toMatchObject({ ok: true });
-    await expect(svc.cleanupStaging({ stagingLocation, jobName: 'seed-1', confirmJobName: 'seed-2' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(
+      svc.cleanupStaging({ stagingLocation, jobName: 'seed-1', confirmJobName: 'seed-2' }),
+    ).rejects.toMatchObject({ code: 'VALIDATION' });
     const res = await svc.cleanupStaging({ stagingLocation, jobName: 'seed-1', confirmJobName: 'seed-1' });
     expect(res).toMatchObject({ removedFiles: 4 });
     expect(await readdir(stagingLocation)).toEqual([]);
@@ -143,7 +173,9 @@ describe('ImportVerifyService', () => {
     const snap = await finished((await svc.start({ stagingLocation, jobName: 'seed-1' })).taskId);
     expect(snap.status).toBe('failed');
     expect(snap.error?.message).toMatch(/3 missing, 0 different/);
-    await expect(svc.cleanupStaging({ stagingLocation, jobName: 'seed-1', confirmJobName: 'seed-1' })).rejects.toThrow(/kept/);
+    await expect(svc.cleanupStaging({ stagingLocation, jobName: 'seed-1', confirmJobName: 'seed-1' })).rejects.toThrow(
+      /kept/,
+    );
   });
 
   it('refuses a job whose seed lacks the storage account when none is given', async () => {
@@ -151,7 +183,9 @@ describe('ImportVerifyService', () => {
     const seed = makeSeed(staged);
     delete seed.storageAccount;
     await writeFile(join(jobDir, 'seed.json'), JSON.stringify(seed));
-    await expect(svc.start({ stagingLocation, jobName: 'seed-1' })).rejects.toThrow(/storageAccount of job seed-1 is unknown/);
+    await expect(svc.start({ stagingLocation, jobName: 'seed-1' })).rejects.toThrow(
+      /storageAccount of job seed-1 is unknown/,
+    );
   });
 });
 

@@ -46,7 +46,12 @@ export function blobPrefixOf(seed: SeedDescriptor): string {
   return p.endsWith('/') ? p : `${p}/`;
 }
 
-async function sha256Of(source: BlobSource, name: string, signal: AbortSignal | undefined, onBytes: (n: number) => void): Promise<{ hex: string; bytes: number }> {
+async function sha256Of(
+  source: BlobSource,
+  name: string,
+  signal: AbortSignal | undefined,
+  onBytes: (n: number) => void,
+): Promise<{ hex: string; bytes: number }> {
   const h = createHash('sha256');
   let bytes = 0;
   for await (const chunk of source.read(name, signal)) {
@@ -68,7 +73,11 @@ export async function verifyImport(o: VerifyOptions): Promise<ImportVerifyReport
     for await (const b of source.list(prefix, signal)) blobs.set(b.name, b);
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw new AppError('AZURE', `Listing the blobs under ${source.describe}/${prefix} failed: ${(err as Error).message}`, { prefix });
+    throw new AppError(
+      'AZURE',
+      `Listing the blobs under ${source.describe}/${prefix} failed: ${(err as Error).message}`,
+      { prefix },
+    );
   }
   const totalBytes = seed.files.reduce((s, f) => s + f.length, 0);
   const progress: VerifyProgress = { doneBytes: 0, totalBytes, doneFiles: 0, totalFiles: seed.files.length };
@@ -87,11 +96,23 @@ export async function verifyImport(o: VerifyOptions): Promise<ImportVerifyReport
     const blob = blobs.get(name);
     if (!blob) {
       missingCount++;
-      if (missing.length < limit) missing.push({ path: f.path, blobName: name, expectedLength: f.length, reason: 'No blob of this name in the container.' });
+      if (missing.length < limit)
+        missing.push({
+          path: f.path,
+          blobName: name,
+          expectedLength: f.length,
+          reason: 'No blob of this name in the container.',
+        });
     } else if (blob.length !== f.length) {
       differentCount++;
       if (different.length < limit)
-        different.push({ path: f.path, blobName: name, expectedLength: f.length, actualLength: blob.length, reason: `Length differs: the blob has ${blob.length} bytes, the staged file ${f.length}.` });
+        different.push({
+          path: f.path,
+          blobName: name,
+          expectedLength: f.length,
+          actualLength: blob.length,
+          reason: `Length differs: the blob has ${blob.length} bytes, the staged file ${f.length}.`,
+        });
     } else {
       const before = progress.doneBytes;
       const got = await sha256Of(source, name, signal, (n) => {
@@ -102,7 +123,13 @@ export async function verifyImport(o: VerifyOptions): Promise<ImportVerifyReport
       if (got.hex !== f.sha256) {
         differentCount++;
         if (different.length < limit)
-          different.push({ path: f.path, blobName: name, expectedLength: f.length, actualLength: got.bytes, reason: `Content differs: SHA-256 ${got.hex.slice(0, 16)}… instead of ${f.sha256.slice(0, 16)}….` });
+          different.push({
+            path: f.path,
+            blobName: name,
+            expectedLength: f.length,
+            actualLength: got.bytes,
+            reason: `Content differs: SHA-256 ${got.hex.slice(0, 16)}… instead of ${f.sha256.slice(0, 16)}….`,
+          });
       } else matched++;
     }
     if (blob?.length !== f.length || !blob) progress.doneBytes += f.length;
@@ -114,7 +141,13 @@ export async function verifyImport(o: VerifyOptions): Promise<ImportVerifyReport
   for (const b of blobs.values()) {
     if (expected.has(b.name)) continue;
     extraCount++;
-    if (extra.length < limit) extra.push({ path: b.name.slice(prefix.length), blobName: b.name, actualLength: b.length, reason: 'In the container but not in the staged backup.' });
+    if (extra.length < limit)
+      extra.push({
+        path: b.name.slice(prefix.length),
+        blobName: b.name,
+        actualLength: b.length,
+        reason: 'In the container but not in the staged backup.',
+      });
   }
   return {
     jobName: seed.jobName,

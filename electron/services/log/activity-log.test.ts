@@ -10,17 +10,28 @@ describe('ActivityLog', () => {
     let level: LogLevel = 'info';
     const log = new ActivityLog(dir, () => level);
     log.write('debug', 'hidden');
-    log.write('info', 'backup:start', { job: 'seed-1', passphrase: 'correct horse battery staple!', nested: { accessToken: 'eyJ', bitLockerKey: '1-2' } });
+    log.write('info', 'backup:start', {
+      job: 'seed-1',
+      passphrase: 'correct horse battery staple!',
+      nested: { accessToken: 'eyJ', bitLockerKey: '1-2' },
+    });
     level = 'debug';
     log.write('debug', 'shown');
     await log.flush();
     const [file] = await readdir(join(dir, 'logs'));
     const text = await readFile(join(dir, 'logs', file), 'utf8');
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.event)).toEqual(['backup:start', 'shown']);
     expect(text).not.toContain('correct horse');
     expect(text).not.toContain('eyJ');
-    expect(lines[0]).toMatchObject({ job: 'seed-1', passphrase: '[redacted]', nested: { accessToken: '[redacted]', bitLockerKey: '[redacted]' } });
+    expect(lines[0]).toMatchObject({
+      job: 'seed-1',
+      passphrase: '[redacted]',
+      nested: { accessToken: '[redacted]', bitLockerKey: '[redacted]' },
+    });
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -8,7 +8,7 @@ import { AppError } from '../../../shared/errors.ts';
 import type { CatalogEntry, ChunkRow } from '../backup/catalog.ts';
 import type { ChunkTable } from '../backup/chunk-table.ts';
 import { catalogEntries, type ReadResult } from '../backup/read-pass.ts';
-import type { ScanEntry } from '../backup/scan.ts';
+import type { ScanEntry } from '../backup/scan-entry.ts';
 
 export interface Assembled {
   entries: CatalogEntry[];
@@ -17,7 +17,13 @@ export interface Assembled {
   refBytes: Map<number, number>;
 }
 
-export function assemble(o: { entries: ScanEntry[]; reuse: Map<number, string[]>; toRead: ScanEntry[]; read: ReadResult | null; stored: ChunkTable }): Assembled {
+export function assemble(o: {
+  entries: ScanEntry[];
+  reuse: Map<number, string[]>;
+  toRead: ScanEntry[];
+  read: ReadResult | null;
+  stored: ChunkTable;
+}): Assembled {
   const readEntries = o.read ? catalogEntries(o.toRead, o.read, o.stored) : { entries: [], rows: [] };
   const readByPath = new Map(readEntries.entries.map((e) => [e.path, e]));
   const rows: ChunkRow[] = [];
@@ -27,7 +33,11 @@ export function assemble(o: { entries: ScanEntry[]; reuse: Map<number, string[]>
     let r = rowOf.get(hex);
     if (r === undefined) {
       const loc = o.stored.get(hex);
-      if (!loc) throw new AppError('INTERNAL', `Chunk ${hex.slice(0, 12)}… is used by the new restore point but is in no pack.`);
+      if (!loc)
+        throw new AppError(
+          'INTERNAL',
+          `Chunk ${hex.slice(0, 12)}… is used by the new restore point but is in no pack.`,
+        );
       r = rows.length;
       rows.push([hex, loc.pack, loc.offset, loc.length, loc.rawLength, loc.flag]);
       rowOf.set(hex, r);

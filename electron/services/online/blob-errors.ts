@@ -17,7 +17,17 @@ interface StorageErrorShape {
   details?: { errorCode?: string; authenticationErrorDetail?: string };
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'REQUEST_SEND_ERROR']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'REQUEST_SEND_ERROR',
+]);
 
 export function isAbort(err: unknown): boolean {
   const e = err as StorageErrorShape | null;
@@ -44,7 +54,9 @@ export function blobError(err: unknown, what: string, where: string): AppError {
   // Azure answers an expired or revoked SAS with 403 AuthenticationFailed and an expired token with 401
   // InvalidAuthenticationInfo; Azurite answers an expired SAS with 403 AuthorizationFailure and the same words
   // ("Server failed to authenticate the request"), so the words count too.
-  const refused = /^(AuthenticationFailed|InvalidAuthenticationInfo|NoAuthenticationInformation)$/.test(code) || /failed to authenticate the request/i.test(e.message ?? '');
+  const refused =
+    /^(AuthenticationFailed|InvalidAuthenticationInfo|NoAuthenticationInformation)$/.test(code) ||
+    /failed to authenticate the request/i.test(e.message ?? '');
   if (status === 401 || (status === 403 && refused)) {
     return new AppError(
       'SIGNIN_REQUIRED',
@@ -59,11 +71,28 @@ export function blobError(err: unknown, what: string, where: string): AppError {
       { ...base, credential: 'notAllowed' },
     );
   }
-  if (status === 404 && code === 'ContainerNotFound') return new AppError('NOT_FOUND', `The container ${where} does not exist (${what}).`, base);
-  if (status === 429 || status === 503 || code === 'ServerBusy') return new AppError('THROTTLED', `The storage account is busy (${code || status}) while ${what}; the run stopped after the SDK's retries. ${NOTHING_LOST}`, base);
-  if ((e.code && NETWORK_CODES.has(e.code)) || (!status && /ECONN|ENOTFOUND|ETIMEDOUT|socket hang up|network/i.test(e.message ?? '')))
-    return new AppError('NETWORK', `The storage account cannot be reached while ${what} (${e.code ?? 'network error'}: ${detail}). ${NOTHING_LOST}`, base);
-  return new AppError('AZURE', `The container ${where} failed while ${what} (${[status, code].filter(Boolean).join(' ') || 'error'}: ${detail}). ${NOTHING_LOST}`, base);
+  if (status === 404 && code === 'ContainerNotFound')
+    return new AppError('NOT_FOUND', `The container ${where} does not exist (${what}).`, base);
+  if (status === 429 || status === 503 || code === 'ServerBusy')
+    return new AppError(
+      'THROTTLED',
+      `The storage account is busy (${code || status}) while ${what}; the run stopped after the SDK's retries. ${NOTHING_LOST}`,
+      base,
+    );
+  if (
+    (e.code && NETWORK_CODES.has(e.code)) ||
+    (!status && /ECONN|ENOTFOUND|ETIMEDOUT|socket hang up|network/i.test(e.message ?? ''))
+  )
+    return new AppError(
+      'NETWORK',
+      `The storage account cannot be reached while ${what} (${e.code ?? 'network error'}: ${detail}). ${NOTHING_LOST}`,
+      base,
+    );
+  return new AppError(
+    'AZURE',
+    `The container ${where} failed while ${what} (${[status, code].filter(Boolean).join(' ') || 'error'}: ${detail}). ${NOTHING_LOST}`,
+    base,
+  );
 }
 
 /** Runs a storage call, turning its failure into `blobError`. */

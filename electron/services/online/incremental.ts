@@ -48,7 +48,18 @@ export async function runOnlineBackup(o: OnlineBackupOptions): Promise<OnlineBac
 }
 
 class Meter {
-  readonly p: OnlineProgress = { phase: 'opening', filesScanned: 0, bytesScanned: 0, filesToRead: 0, bytesToRead: 0, bytesRead: 0, newBytes: 0, uploadedBytes: 0, reusedBytes: 0, bytesToUpload: 0 };
+  readonly p: OnlineProgress = {
+    phase: 'opening',
+    filesScanned: 0,
+    bytesScanned: 0,
+    filesToRead: 0,
+    bytesToRead: 0,
+    bytesRead: 0,
+    newBytes: 0,
+    uploadedBytes: 0,
+    reusedBytes: 0,
+    bytesToUpload: 0,
+  };
   private last = 0;
   private readonly cb: ((p: OnlineProgress) => void) | undefined;
   constructor(cb?: (p: OnlineProgress) => void) {
@@ -68,8 +79,17 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null): Pr
   assertJobName(o.job);
   const m = new Meter(o.onProgress);
   m.set({ phase: 'opening' }, true);
-  const repo = await OnlineRepo.open(o.container, o.job, o.passphrase, { workDir: o.workDir, ...(o.signal ? { signal: o.signal } : {}) });
-  const lock = await acquireContainerLock(o.container, o.job, repo.where, o.label ?? `online backup on ${hostname()}`, o.signal);
+  const repo = await OnlineRepo.open(o.container, o.job, o.passphrase, {
+    workDir: o.workDir,
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  const lock = await acquireContainerLock(
+    o.container,
+    o.job,
+    repo.where,
+    o.label ?? `online backup on ${hostname()}`,
+    o.signal,
+  );
   // Reading stops at once when an upload fails (an expired credential), not only when the user cancels.
   const stop = new AbortController();
   const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
@@ -82,7 +102,10 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null): Pr
     };
     // A prune a killed run left is finished before the chunk table is read: no new point may use a pack it removes.
     const resumedPrune = await resumePrune(repo, lock, o.testHook);
-    if (resumedPrune) note(`Finished removing ${resumedPrune.removedPoints.length} expired restore point(s) an interrupted run had started to remove.`);
+    if (resumedPrune)
+      note(
+        `Finished removing ${resumedPrune.removedPoints.length} expired restore point(s) an interrupted run had started to remove.`,
+      );
     // Likewise the packs an interrupted repack wrote or left behind that no point names.
     await resumeRepack(repo, lock, o.testHook);
     const { points, damaged } = await repo.points();
@@ -126,7 +149,12 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null): Pr
               onSent: (b) => m.set({ uploadedBytes: (sent += b) }),
               onReused: (b) => m.set({ reusedBytes: (reused += b) }),
             });
-            if (r.sha256 !== sp.sha256) throw new AppError('IO', `The spooled pack ${spool.packFile(sp.n)} changed after it was written and checked; it was not used.`, { path: spool.packFile(sp.n) });
+            if (r.sha256 !== sp.sha256)
+              throw new AppError(
+                'IO',
+                `The spooled pack ${spool.packFile(sp.n)} changed after it was written and checked; it was not used.`,
+                { path: spool.packFile(sp.n) },
+              );
             await spool.markUploaded(sp.n);
             await o.testHook?.(`uploaded:${sp.n}`);
           } catch (err) {
@@ -146,11 +174,21 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null): Pr
     for (const sp of known.pending) uploads.push(sp);
 
     m.set({ phase: 'scanning' }, true);
-    const scan = await scanItems(o.items, o.exclusions ?? {}, signal, (p) => m.set({ filesScanned: p.files, bytesScanned: p.bytes, currentFile: p.current }), {
-      neverInclude: [o.workDir, ...(o.neverInclude ?? [])],
-      ...(snaps?.readPath ? { readPath: snaps.readPath } : {}),
-    });
-    scan.excluded.forEach((x) => note(`${x} lies inside the items and is left out: a backup never contains this program's working folder or the seed's staging location.`));
+    const scan = await scanItems(
+      o.items,
+      o.exclusions ?? {},
+      signal,
+      (p) => m.set({ filesScanned: p.files, bytesScanned: p.bytes, currentFile: p.current }),
+      {
+        neverInclude: [o.workDir, ...(o.neverInclude ?? [])],
+        ...(snaps?.readPath ? { readPath: snaps.readPath } : {}),
+      },
+    );
+    scan.excluded.forEach((x) =>
+      note(
+        `${x} lies inside the items and is left out: a backup never contains this program's working folder or the seed's staging location.`,
+      ),
+    );
     scan.skipped.forEach((s) => o.onSkip?.(s));
     m.set({ filesScanned: scan.files, bytesScanned: scan.bytes }, true);
 
@@ -161,15 +199,25 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null): Pr
         parentCatalog = await repo.catalog(parent);
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'CORRUPT_DATA') throw err;
-        note(`The catalog of restore point ${parent.id} could not be read (${err.message}); every file was read again.`);
+        note(
+          `The catalog of restore point ${parent.id} could not be read (${err.message}); every file was read again.`,
+        );
       }
     }
     if (parentCatalog && !parentCatalog.entries.some((e) => e.type === 'file' && e.ctimeMs !== undefined))
-      note(`Restore point ${parent!.id} records no change times (it was made before they were kept): every file was read once more; only new data was sent.`);
+      note(
+        `Restore point ${parent!.id} records no change times (it was made before they were kept): every file was read once more; only new data was sent.`,
+      );
     const part = partition(scan.entries, parentCatalog, (hex) => w.stored.has(hex));
     m.set({ phase: 'reading', filesToRead: part.toRead.length, bytesToRead: part.toReadBytes }, true);
 
-    const meter = new ProgressMeter((p) => m.set({ bytesRead: p.bytesProcessed, newBytes: p.bytesProcessed - p.dedupSavedBytes, ...(p.currentFile ? { currentFile: p.currentFile } : {}) }));
+    const meter = new ProgressMeter((p) =>
+      m.set({
+        bytesRead: p.bytesProcessed,
+        newBytes: p.bytesProcessed - p.dedupSavedBytes,
+        ...(p.currentFile ? { currentFile: p.currentFile } : {}),
+      }),
+    );
     const engineOpts: BackupOptions = {
       items: o.items,
       stagingLocation: spool.dir,
@@ -181,11 +229,26 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null): Pr
       ...(o.workerUrl ? { workerUrl: o.workerUrl } : {}),
     };
     let read: ReadResult | null = null;
-    if (part.toRead.length) read = await readFiles({ entries: part.toRead, files: part.toRead.length, writer: w, keys: repo.keys, meter, opts: engineOpts });
+    if (part.toRead.length)
+      read = await readFiles({
+        entries: part.toRead,
+        files: part.toRead.length,
+        writer: w,
+        keys: repo.keys,
+        meter,
+        opts: engineOpts,
+      });
     await w.finish();
     // The meter reports at most every 250 ms: take its final counts.
     const readCounts = meter.snapshot();
-    m.set({ phase: 'uploading', bytesRead: readCounts.bytesProcessed, newBytes: readCounts.bytesProcessed - readCounts.dedupSavedBytes }, true);
+    m.set(
+      {
+        phase: 'uploading',
+        bytesRead: readCounts.bytesProcessed,
+        newBytes: readCounts.bytesProcessed - readCounts.dedupSavedBytes,
+      },
+      true,
+    );
     await uploads.drain();
 
     m.set({ phase: 'catalog' }, true);
@@ -194,11 +257,13 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null): Pr
     const changed = read ? changedWhileRead(part.toRead, read) : [];
     changed.forEach((c) => o.onWarning?.(c));
     const createdAt = new Date(t0).toISOString();
-    const packList = [...asm.refBytes].sort((a, b) => a[0] - b[0]).map(([n, refBytes]) => {
-      const info = known.packs.get(n);
-      if (!info) throw new AppError('INTERNAL', `Pack ${n} is used by the new restore point but was never recorded.`);
-      return { n, path: info.path, length: info.length, sha256: info.sha256, refBytes };
-    });
+    const packList = [...asm.refBytes]
+      .sort((a, b) => a[0] - b[0])
+      .map(([n, refBytes]) => {
+        const info = known.packs.get(n);
+        if (!info) throw new AppError('INTERNAL', `Pack ${n} is used by the new restore point but was never recorded.`);
+        return { n, path: info.path, length: info.length, sha256: info.sha256, refBytes };
+      });
     const catalog: Catalog = {
       version: CATALOG_VERSION,
       jobName: o.job,
@@ -226,7 +291,12 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null): Pr
       sourceMachine: hostname(),
       ...(o.retainUntil ? { retainUntil: o.retainUntil } : {}),
       parent: parent?.id ?? null,
-      totals: { files: files.length, bytes: files.reduce((s, e) => s + e.size, 0), chunks: asm.rows.length, skipped: skipped.length },
+      totals: {
+        files: files.length,
+        bytes: files.reduce((s, e) => s + e.size, 0),
+        chunks: asm.rows.length,
+        skipped: skipped.length,
+      },
       addedPacks: added,
       packs: packList,
       nextPack: Math.max(known.nextPack, ...added.map((n) => n + 1)),
@@ -280,9 +350,21 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null): Pr
       m.set({ phase: 'pruning' }, true);
       const now = await repo.points();
       const pruned = await prunePoints(repo, lock, o.expire(now.points), o.testHook);
-      result.pruned = resumedPrune ? { ...pruned, removedPoints: [...resumedPrune.removedPoints, ...pruned.removedPoints], removedPacks: resumedPrune.removedPacks + pruned.removedPacks, freedBytes: resumedPrune.freedBytes + pruned.freedBytes, resumed: true } : pruned;
+      result.pruned = resumedPrune
+        ? {
+            ...pruned,
+            removedPoints: [...resumedPrune.removedPoints, ...pruned.removedPoints],
+            removedPacks: resumedPrune.removedPacks + pruned.removedPacks,
+            freedBytes: resumedPrune.freedBytes + pruned.freedBytes,
+            resumed: true,
+          }
+        : pruned;
       // Packs the kept points now use less than half of are rewritten (repack.ts).
-      result.repacked = await repackPoints(repo, lock, { nextPack: header.nextPack, packSize: o.packSize ?? ONLINE_PACK_SIZE, ...(o.testHook ? { testHook: o.testHook } : {}) });
+      result.repacked = await repackPoints(repo, lock, {
+        nextPack: header.nextPack,
+        packSize: o.packSize ?? ONLINE_PACK_SIZE,
+        ...(o.testHook ? { testHook: o.testHook } : {}),
+      });
     }
     m.set({ phase: 'done' }, true);
     result.seconds = (Date.now() - t0) / 1000;

@@ -28,7 +28,12 @@ export interface Known {
 }
 
 /** Fills `writer.stored` with the container's chunks and returns what the run needs to know about packs. */
-export async function loadKnown(repo: OnlineRepo, points: PointHeader[], spool: Spool, writerFor: (nextPack: number) => PackWriter): Promise<{ known: Known; writer: PackWriter }> {
+export async function loadKnown(
+  repo: OnlineRepo,
+  points: PointHeader[],
+  spool: Spool,
+  writerFor: (nextPack: number) => PackWriter,
+): Promise<{ known: Known; writer: PackWriter }> {
   const listed: ListedPack[] = await repo.packs(true);
   const committed = new Map(listed.filter((p) => p.committed).map((p) => [p.n, p]));
   const packs = new Map<number, PackInfo>();
@@ -37,7 +42,8 @@ export async function loadKnown(repo: OnlineRepo, points: PointHeader[], spool: 
     const n = Number(/pack-(\d+)\.bin$/.exec(p.path)?.[1]);
     if (n) packs.set(n, { path: p.path, length: p.length, sha256: p.sha256 });
   }
-  for (const sp of spool.state.packs) packs.set(sp.n, { path: onlinePackPath(sp.n), length: sp.length, sha256: sp.sha256 });
+  for (const sp of spool.state.packs)
+    packs.set(sp.n, { path: onlinePackPath(sp.n), length: sp.length, sha256: sp.sha256 });
   const highest = Math.max(0, ...listed.map((p) => p.n), ...points.map((h) => h.nextPack - 1), ...packs.keys());
   const writer = writerFor(highest + 1);
   const notes: string[] = [];
@@ -53,16 +59,25 @@ export async function loadKnown(repo: OnlineRepo, points: PointHeader[], spool: 
       continue;
     }
     try {
-      for (const e of await repo.packIndex({ n, path: info.path, length: info.length, ...(there.etag ? { etag: there.etag } : {}) })) {
+      for (const e of await repo.packIndex({
+        n,
+        path: info.path,
+        length: info.length,
+        ...(there.etag ? { etag: there.etag } : {}),
+      })) {
         const hex = e.id.toString('hex');
-        if (!writer.stored.has(hex)) writer.stored.set(hex, { pack: n, offset: e.offset, length: e.length, rawLength: e.rawLength, flag: e.flag });
+        if (!writer.stored.has(hex))
+          writer.stored.set(hex, { pack: n, offset: e.offset, length: e.length, rawLength: e.rawLength, flag: e.flag });
       }
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'CORRUPT_DATA') throw err;
       damaged.push(info.path);
     }
   }
-  if (damaged.length) notes.push(`${damaged.length} pack(s) in the container could not be read and were not used to avoid sending data again (${damaged.slice(0, 5).join(', ')}${damaged.length > 5 ? ', …' : ''}); run \`obc verify --from-container\`.`);
+  if (damaged.length)
+    notes.push(
+      `${damaged.length} pack(s) in the container could not be read and were not used to avoid sending data again (${damaged.slice(0, 5).join(', ')}${damaged.length > 5 ? ', …' : ''}); run \`obc verify --from-container\`.`,
+    );
   // Packs committed in the spool by a killed run and not yet uploaded: kept when they read back intact.
   for (const sp of spool.state.packs.filter((p) => !p.uploaded)) {
     const idx = await readPackFileIndex(repo.keys.enc, sp.n, spool.packFile(sp.n), sp.length);
@@ -72,7 +87,14 @@ export async function loadKnown(repo: OnlineRepo, points: PointHeader[], spool: 
     }
     for (const e of idx.entries) {
       const hex = e.id.toString('hex');
-      if (!writer.stored.has(hex)) writer.stored.set(hex, { pack: sp.n, offset: e.offset, length: e.length, rawLength: e.rawLength, flag: e.flag });
+      if (!writer.stored.has(hex))
+        writer.stored.set(hex, {
+          pack: sp.n,
+          offset: e.offset,
+          length: e.length,
+          rawLength: e.rawLength,
+          flag: e.flag,
+        });
     }
     pending.push(sp);
   }

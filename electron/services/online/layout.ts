@@ -28,12 +28,19 @@ export const POINT_ID_RE = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/;
 export function newPointId(time: string, random: string): string {
   const t = new Date(time);
   if (Number.isNaN(t.getTime())) throw new AppError('VALIDATION', `The restore point time "${time}" is not a date.`);
-  return `${t.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}-${random}`;
+  return `${t
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')}-${random}`;
 }
 
 export function assertPointId(id: string): void {
   if (id !== SEED_POINT_ID && !POINT_ID_RE.test(id)) {
-    throw new AppError('VALIDATION', `"${id}" is not a restore point id: use "seed" or an id as \`obc restore-points list\` prints it (20261204T210000Z-3fa9c1).`, { field: 'restorePoint' });
+    throw new AppError(
+      'VALIDATION',
+      `"${id}" is not a restore point id: use "seed" or an id as \`obc restore-points list\` prints it (20261204T210000Z-3fa9c1).`,
+      { field: 'restorePoint' },
+    );
   }
 }
 
@@ -45,8 +52,13 @@ export function packNumberOf(path: string): number | null {
 
 /** This machine's working folder for one job of one container: spool and caches, never needed to restore. */
 export function workDirFor(dataDir: string, account: string, container: string, job: string): string {
-  for (const [what, v] of [['account', account], ['container', container], ['job', job]] as const) {
-    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(v)) throw new AppError('VALIDATION', `The storage ${what} name "${v}" cannot name a folder here.`);
+  for (const [what, v] of [
+    ['account', account],
+    ['container', container],
+    ['job', job],
+  ] as const) {
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(v))
+      throw new AppError('VALIDATION', `The storage ${what} name "${v}" cannot name a folder here.`);
   }
   return join(dataDir, 'online', account, container, job);
 }

@@ -32,36 +32,67 @@ interface Holder {
   since: string;
 }
 
-export async function acquireContainerLock(cc: ContainerClient, job: string, where: string, label: string, signal?: AbortSignal): Promise<ContainerLock> {
+export async function acquireContainerLock(
+  cc: ContainerClient,
+  job: string,
+  where: string,
+  label: string,
+  signal?: AbortSignal,
+): Promise<ContainerLock> {
   const blob = cc.getBlockBlobClient(`${job}/${LOCK_PATH}`);
-  const me: Holder = { host: hostname(), pid: process.pid, ...(processStartTime(process.pid) ? { start: processStartTime(process.pid)! } : {}), label, since: new Date().toISOString() };
+  const me: Holder = {
+    host: hostname(),
+    pid: process.pid,
+    ...(processStartTime(process.pid) ? { start: processStartTime(process.pid)! } : {}),
+    label,
+    since: new Date().toISOString(),
+  };
   // A new object per call: the SDK adds `conditions: {}` to the options object it is given.
   const opts = () => (signal ? { abortSignal: signal } : {});
   let lease: BlobLeaseClient | null = null;
   for (let attempt = 0; attempt < 3 && !lease; attempt++) {
     try {
-      if (!(await blob.exists(opts()))) await blob.upload('{}', 2, { ...opts(), conditions: { ifNoneMatch: '*' } }).catch((err: unknown) => (statusOf(err) === 409 || statusOf(err) === 412 ? undefined : Promise.reject(err)));
+      if (!(await blob.exists(opts())))
+        await blob
+          .upload('{}', 2, { ...opts(), conditions: { ifNoneMatch: '*' } })
+          .catch((err: unknown) => (statusOf(err) === 409 || statusOf(err) === 412 ? undefined : Promise.reject(err)));
       const lc = blob.getBlobLeaseClient();
       await lc.acquireLease(LEASE_SECONDS, opts());
       lease = lc;
     } catch (err) {
-      if (statusOf(err) !== 409 || storageCode(err) !== 'LeaseAlreadyPresent') throw blobError(err, 'taking the lock of the job', where);
-      const holder = await blob.downloadToBuffer(0, undefined, opts()).then((b) => JSON.parse(b.toString('utf8')) as Partial<Holder>, () => ({}) as Partial<Holder>);
+      if (statusOf(err) !== 409 || storageCode(err) !== 'LeaseAlreadyPresent')
+        throw blobError(err, 'taking the lock of the job', where);
+      const holder = await blob.downloadToBuffer(0, undefined, opts()).then(
+        (b) => JSON.parse(b.toString('utf8')) as Partial<Holder>,
+        () => ({}) as Partial<Holder>,
+      );
       // A holder on this machine that is gone: a dead process, or this process with no run holding it any more (a
       // run whose credential expired could not release its lease).
-      const gone = holder.pid === process.pid ? !held.has(where) : !!holder.pid && !processAlive(holder.pid, holder.start);
+      const gone =
+        holder.pid === process.pid ? !held.has(where) : !!holder.pid && !processAlive(holder.pid, holder.start);
       if (holder.host === me.host && gone) {
-        await blob.getBlobLeaseClient().breakLease(0, opts()).catch((e: unknown) => Promise.reject(blobError(e, 'breaking the lock of a stopped run', where)));
+        await blob
+          .getBlobLeaseClient()
+          .breakLease(0, opts())
+          .catch((e: unknown) => Promise.reject(blobError(e, 'breaking the lock of a stopped run', where)));
         continue;
       }
-      const who = holder.host ? `${holder.label ?? 'a backup'} on ${holder.host} (pid ${holder.pid}) since ${holder.since}` : 'another program';
-      throw new AppError('CONFLICT', `Another backup is writing to ${where}: ${who}. Only one writes at a time; this run sent nothing. If that program is gone, its lock lapses within a minute.`, { container: where });
+      const who = holder.host
+        ? `${holder.label ?? 'a backup'} on ${holder.host} (pid ${holder.pid}) since ${holder.since}`
+        : 'another program';
+      throw new AppError(
+        'CONFLICT',
+        `Another backup is writing to ${where}: ${who}. Only one writes at a time; this run sent nothing. If that program is gone, its lock lapses within a minute.`,
+        { container: where },
+      );
     }
   }
   if (!lease) throw new AppError('CONFLICT', `Could not take the lock of ${where}.`, { container: where });
   const lc = lease;
   const text = JSON.stringify(me);
-  await blob.upload(text, Buffer.byteLength(text), { ...opts(), conditions: { leaseId: lc.leaseId } }).catch((err: unknown) => Promise.reject(blobError(err, 'writing the lock of the job', where)));
+  await blob
+    .upload(text, Buffer.byteLength(text), { ...opts(), conditions: { leaseId: lc.leaseId } })
+    .catch((err: unknown) => Promise.reject(blobError(err, 'writing the lock of the job', where)));
   held.add(where);
   let lost: AppError | null = null;
   let renewing: Promise<void> = Promise.resolve();
@@ -82,7 +113,12 @@ export async function acquireContainerLock(cc: ContainerClient, job: string, whe
     async assertHeld() {
       await renewing;
       await renew();
-      if (lost) throw new AppError(lost.code, `The run lost its lock on ${where} and stops before deleting anything: ${lost.message}`, lost.details);
+      if (lost)
+        throw new AppError(
+          lost.code,
+          `The run lost its lock on ${where} and stops before deleting anything: ${lost.message}`,
+          lost.details,
+        );
     },
     async release() {
       clearInterval(timer);

@@ -48,10 +48,20 @@ export const pointHeaderSchema = z
     createdAt: z.string(),
     completedAt: z.string(),
     sourceMachine: z.string(),
-    retainUntil: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    retainUntil: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
     /** The point this one was compared with (unchanged files reuse its chunk lists); null: none. */
     parent: z.string().nullable(),
-    totals: z.object({ files: z.number().int().nonnegative(), bytes: z.number().nonnegative(), chunks: z.number().int().nonnegative(), skipped: z.number().int().nonnegative() }).strict(),
+    totals: z
+      .object({
+        files: z.number().int().nonnegative(),
+        bytes: z.number().nonnegative(),
+        chunks: z.number().int().nonnegative(),
+        skipped: z.number().int().nonnegative(),
+      })
+      .strict(),
     /** Bytes this point added to the container: its new packs and this blob. */
     newBytes: z.number().nonnegative(),
     /** Packs made by this point's run (repacks made later are listed in `packs` only). */
@@ -67,7 +77,10 @@ export type PointHeader = z.infer<typeof pointHeaderSchema>;
 const aad = (job: string, id: string) => Buffer.from(`obc-point:${job}:${id}`);
 
 export function encodePoint(enc: Buffer, header: Omit<PointHeader, 'catalog'>, catalog: Buffer): Buffer {
-  const full: PointHeader = { ...header, catalog: { length: catalog.length, sha256: createHash('sha256').update(catalog).digest('hex') } };
+  const full: PointHeader = {
+    ...header,
+    catalog: { length: catalog.length, sha256: createHash('sha256').update(catalog).digest('hex') },
+  };
   const sealed = seal(enc, Buffer.from(JSON.stringify(full)), aad(header.jobName, header.id));
   const prefix = Buffer.alloc(PREFIX_LEN);
   POINT_MAGIC.copy(prefix, 0);
@@ -77,7 +90,8 @@ export function encodePoint(enc: Buffer, header: Omit<PointHeader, 'catalog'>, c
 
 /** Bytes of the blob the header needs (prefix + sealed header), from the first bytes of the blob. */
 export function headerLength(first: Buffer, where: string): number {
-  if (first.length < PREFIX_LEN || !first.subarray(0, 8).equals(POINT_MAGIC)) throw damaged(where, 'it does not start like a restore point');
+  if (first.length < PREFIX_LEN || !first.subarray(0, 8).equals(POINT_MAGIC))
+    throw damaged(where, 'it does not start like a restore point');
   return PREFIX_LEN + first.readUInt32BE(8);
 }
 
@@ -94,8 +108,16 @@ export function decodePointHeader(enc: Buffer, job: string, id: string, bytes: B
     throw damaged(where, `its header is not JSON (${(err as Error).message})`);
   }
   const r = pointHeaderSchema.safeParse(raw);
-  if (!r.success) throw damaged(where, `its header is not a format ${POINT_FORMAT_VERSION} header: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-  if (r.data.id !== id || r.data.jobName !== job) throw damaged(where, `its header names point ${r.data.id} of job "${r.data.jobName}"`);
+  if (!r.success)
+    throw damaged(
+      where,
+      `its header is not a format ${POINT_FORMAT_VERSION} header: ${r.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ')}`,
+    );
+  if (r.data.id !== id || r.data.jobName !== job)
+    throw damaged(where, `its header names point ${r.data.id} of job "${r.data.jobName}"`);
   return r.data;
 }
 
@@ -103,8 +125,10 @@ export function decodePointHeader(enc: Buffer, job: string, id: string, bytes: B
 export function pointCatalogBytes(header: PointHeader, blob: Buffer, where: string): Buffer {
   const start = headerLength(blob, where);
   const cat = blob.subarray(start);
-  if (cat.length !== header.catalog.length) throw damaged(where, `its catalog is ${cat.length} bytes, the header says ${header.catalog.length}`);
-  if (createHash('sha256').update(cat).digest('hex') !== header.catalog.sha256) throw damaged(where, 'its catalog differs from the one its header names');
+  if (cat.length !== header.catalog.length)
+    throw damaged(where, `its catalog is ${cat.length} bytes, the header says ${header.catalog.length}`);
+  if (createHash('sha256').update(cat).digest('hex') !== header.catalog.sha256)
+    throw damaged(where, 'its catalog differs from the one its header names');
   return cat;
 }
 

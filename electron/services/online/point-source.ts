@@ -40,8 +40,17 @@ export class PointPackSource implements PackSource {
       createdAt: h.time,
       completedAt: h.completedAt,
       ...(h.retainUntil ? { retainUntil: h.retainUntil } : {}),
-      totals: { files: h.totals.files, bytes: h.totals.bytes, storedBytes: h.packs.reduce((s, p) => s + p.length, 0) + h.catalog.length, chunks: h.totals.chunks, skipped: h.totals.skipped },
-      files: [...h.packs.map((p) => ({ path: packPath(p.n), length: p.length, sha256: p.sha256 })), { path: CATALOG_PATH, length: h.catalog.length, sha256: h.catalog.sha256 }],
+      totals: {
+        files: h.totals.files,
+        bytes: h.totals.bytes,
+        storedBytes: h.packs.reduce((s, p) => s + p.length, 0) + h.catalog.length,
+        chunks: h.totals.chunks,
+        skipped: h.totals.skipped,
+      },
+      files: [
+        ...h.packs.map((p) => ({ path: packPath(p.n), length: p.length, sha256: p.sha256 })),
+        { path: CATALOG_PATH, length: h.catalog.length, sha256: h.catalog.sha256 },
+      ],
     });
   }
 
@@ -87,8 +96,14 @@ export async function pointSourceOf(repo: OnlineRepo, id?: string): Promise<Poin
   const { points, damaged } = await repo.points();
   const newest = points.at(-1);
   if (newest) return new PointPackSource(repo, newest);
-  const held = damaged.length ? ` It holds only damaged restore points: ${damaged.map((d) => `${d.id} (${d.reason})`).join('; ')}.` : ' It holds no restore point at all.';
-  throw new AppError('NOT_FOUND', `Job "${repo.job}" has no readable restore point in ${repo.where}: the seed's catalog is not there (retention removed it, or the import is incomplete).${held}`, {
-    damaged: damaged.map((d) => d.id),
-  });
+  const held = damaged.length
+    ? ` It holds only damaged restore points: ${damaged.map((d) => `${d.id} (${d.reason})`).join('; ')}.`
+    : ' It holds no restore point at all.';
+  throw new AppError(
+    'NOT_FOUND',
+    `Job "${repo.job}" has no readable restore point in ${repo.where}: the seed's catalog is not there (retention removed it, or the import is incomplete).${held}`,
+    {
+      damaged: damaged.map((d) => d.id),
+    },
+  );
 }

@@ -47,7 +47,12 @@ export function createOnlineRun(deps: OnlineRunDeps): OnlineRun {
             'This policy has no seed in a storage account container: online restore points continue a backup imported from your own disks or a Data Box, and a first backup over the network is not supported. Nothing was sent.',
         };
       const passphrase = await req.passphrase();
-      if (!passphrase) throw new AppError('VALIDATION', 'No encryption passphrase is stored on this machine for this policy: set it in Change Properties, then run the backup again. Nothing was sent.', { field: 'passphrase' });
+      if (!passphrase)
+        throw new AppError(
+          'VALIDATION',
+          'No encryption passphrase is stored on this machine for this policy: set it in Change Properties, then run the backup again. Nothing was sent.',
+          { field: 'passphrase' },
+        );
       const { container, job } = await deps.openContainer({ policy, seed, signal: req.signal });
       const limiter = deps.limiterFor ? await deps.limiterFor(policy) : undefined;
       const t0 = now();
@@ -76,8 +81,13 @@ export function createOnlineRun(deps: OnlineRunDeps): OnlineRun {
         expire: (points) => retentionFor(policy, points, now(), Date.parse(policy.createdAt)).expire,
         onProgress: (p) =>
           req.progress({
-            message: p.currentFile && (p.phase === 'reading' || p.phase === 'scanning') ? `${PHASE[p.phase]} ${p.currentFile}` : PHASE[p.phase],
-            ...(p.phase === 'uploading' || p.phase === 'catalog' ? { done: p.uploadedBytes + p.reusedBytes, total: p.bytesToUpload, unit: 'bytes' as const } : { done: p.bytesRead, total: p.bytesToRead, unit: 'bytes' as const }),
+            message:
+              p.currentFile && (p.phase === 'reading' || p.phase === 'scanning')
+                ? `${PHASE[p.phase]} ${p.currentFile}`
+                : PHASE[p.phase],
+            ...(p.phase === 'uploading' || p.phase === 'catalog'
+              ? { done: p.uploadedBytes + p.reusedBytes, total: p.bytesToUpload, unit: 'bytes' as const }
+              : { done: p.bytesRead, total: p.bytesToRead, unit: 'bytes' as const }),
             counters: {
               filesScanned: { value: p.filesScanned, unit: 'files' },
               bytesScanned: { value: p.bytesScanned, unit: 'bytes' },
@@ -95,7 +105,13 @@ export function createOnlineRun(deps: OnlineRunDeps): OnlineRun {
       const pruned = r.pruned?.removedPoints.length ?? 0;
       return {
         outcome: warned > 0 || r.skipped.length > 0 ? 'succeededWithWarnings' : 'succeeded',
-        message: onlineRunMessage({ restorePoint: r.point.id, files: r.files, filesRead: r.filesRead, uploadedBytes: r.uploadedBytes, pointsPruned: pruned }),
+        message: onlineRunMessage({
+          restorePoint: r.point.id,
+          files: r.files,
+          filesRead: r.filesRead,
+          uploadedBytes: r.uploadedBytes,
+          pointsPruned: pruned,
+        }),
         details: {
           restorePoint: r.point.id,
           filesScanned: r.files,

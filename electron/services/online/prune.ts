@@ -29,7 +29,14 @@ const planSchema = z
     /** Restore point ids to remove (`seed` = the seed's catalog). */
     expire: z.array(z.string()),
     /** Pack paths (relative to the job folder) that only those points use, as the plan was written. */
-    packs: z.array(z.object({ path: z.string().regex(/^(online\/)?packs\/pack-\d{6,10}\.bin$/), length: z.number().int().nonnegative() }).strict()),
+    packs: z.array(
+      z
+        .object({
+          path: z.string().regex(/^(online\/)?packs\/pack-\d{6,10}\.bin$/),
+          length: z.number().int().nonnegative(),
+        })
+        .strict(),
+    ),
   })
   .strict();
 export type PrunePlan = z.infer<typeof planSchema>;
@@ -37,7 +44,12 @@ export type PrunePlan = z.infer<typeof planSchema>;
 const aad = (job: string) => Buffer.from(`obc-prune:${job}`);
 
 /** Which points the policy's retention keeps at `now` (the seed with its Retain Backup Till). Pure. */
-export function retentionFor(policy: Pick<Policy, 'schedule' | 'retention'>, points: PointHeader[], now: number, anchor?: number): RetentionResult {
+export function retentionFor(
+  policy: Pick<Policy, 'schedule' | 'retention'>,
+  points: PointHeader[],
+  now: number,
+  anchor?: number,
+): RetentionResult {
   return evaluateRetention({
     schedule: policy.schedule,
     retention: policy.retention,
@@ -57,7 +69,12 @@ async function readPlan(repo: OnlineRepo): Promise<PrunePlan | null> {
   }
   const plain = openSealed(repo.keys.enc, bytes, aad(repo.job));
   const parsed = plain ? planSchema.safeParse(JSON.parse(plain.toString('utf8'))) : null;
-  if (!parsed?.success) throw new AppError('CORRUPT_DATA', `The pruning plan ${repo.where}${PRUNE_PLAN_PATH} is damaged; nothing was deleted. Remove it only after \`obc verify --from-container\` of every restore point.`, { path: PRUNE_PLAN_PATH });
+  if (!parsed?.success)
+    throw new AppError(
+      'CORRUPT_DATA',
+      `The pruning plan ${repo.where}${PRUNE_PLAN_PATH} is damaged; nothing was deleted. Remove it only after \`obc verify --from-container\` of every restore point.`,
+      { path: PRUNE_PLAN_PATH },
+    );
   return parsed.data;
 }
 
@@ -66,17 +83,25 @@ function unusedPacks(points: PointHeader[], expire: Set<string>): Map<string, nu
   const kept = new Set<string>();
   for (const p of points) if (!expire.has(p.id)) for (const k of p.packs) kept.add(k.path);
   const out = new Map<string, number>();
-  for (const p of points) if (expire.has(p.id)) for (const k of p.packs) if (!kept.has(k.path)) out.set(k.path, k.length);
+  for (const p of points)
+    if (expire.has(p.id)) for (const k of p.packs) if (!kept.has(k.path)) out.set(k.path, k.length);
   return out;
 }
 
-async function carryOut(repo: OnlineRepo, lock: ContainerLock, plan: PrunePlan, testHook?: (point: string) => void | Promise<void>): Promise<Omit<PruneResult, 'resumed'>> {
+async function carryOut(
+  repo: OnlineRepo,
+  lock: ContainerLock,
+  plan: PrunePlan,
+  testHook?: (point: string) => void | Promise<void>,
+): Promise<Omit<PruneResult, 'resumed'>> {
   const expire = new Set(plan.expire);
   await lock.assertHeld();
   const removedPoints: string[] = [];
   for (const id of plan.expire) {
     const rel = id === SEED_POINT_ID ? CATALOG_PATH : pointPath(id);
-    const gone = await onBlob(`removing restore point ${id}`, repo.where, () => repo.cc.getBlobClient(repo.blobName(rel)).deleteIfExists());
+    const gone = await onBlob(`removing restore point ${id}`, repo.where, () =>
+      repo.cc.getBlobClient(repo.blobName(rel)).deleteIfExists(),
+    );
     if (gone.succeeded) removedPoints.push(id);
     await testHook?.(`prune:point:${id}`);
   }
@@ -87,42 +112,69 @@ async function carryOut(repo: OnlineRepo, lock: ContainerLock, plan: PrunePlan, 
   for (const { path, length } of plan.packs) {
     if (points.some((p) => !expire.has(p.id) && p.packs.some((k) => k.path === path))) continue;
     await lock.assertHeld();
-    const gone = await onBlob(`removing pack ${path}`, repo.where, () => repo.cc.getBlobClient(repo.blobName(path)).deleteIfExists());
+    const gone = await onBlob(`removing pack ${path}`, repo.where, () =>
+      repo.cc.getBlobClient(repo.blobName(path)).deleteIfExists(),
+    );
     if (gone.succeeded) {
       removedPacks++;
       freedBytes += length;
     }
     await testHook?.(`prune:pack:${path}`);
   }
-  await onBlob('removing the pruning plan', repo.where, () => repo.cc.getBlobClient(repo.blobName(PRUNE_PLAN_PATH)).deleteIfExists());
+  await onBlob('removing the pruning plan', repo.where, () =>
+    repo.cc.getBlobClient(repo.blobName(PRUNE_PLAN_PATH)).deleteIfExists(),
+  );
   return { removedPoints, removedPacks, freedBytes };
 }
 
 /** Finishes a plan an interrupted prune left (call under the lock before reading the chunk table). */
-export async function resumePrune(repo: OnlineRepo, lock: ContainerLock, testHook?: (point: string) => void | Promise<void>): Promise<PruneResult | null> {
+export async function resumePrune(
+  repo: OnlineRepo,
+  lock: ContainerLock,
+  testHook?: (point: string) => void | Promise<void>,
+): Promise<PruneResult | null> {
   const plan = await readPlan(repo);
   return plan ? { ...(await carryOut(repo, lock, plan, testHook)), resumed: true } : null;
 }
 
 /** Removes the points `expire` names (never the newest) and the packs only they use. */
-export async function prunePoints(repo: OnlineRepo, lock: ContainerLock, expire: string[], testHook?: (point: string) => void | Promise<void>): Promise<PruneResult> {
+export async function prunePoints(
+  repo: OnlineRepo,
+  lock: ContainerLock,
+  expire: string[],
+  testHook?: (point: string) => void | Promise<void>,
+): Promise<PruneResult> {
   const earlier = await resumePrune(repo, lock, testHook);
   const { points, damaged } = await repo.points();
   const wanted = new Set(expire);
   const go = points.filter((p) => wanted.has(p.id)).map((p) => p.id); // oldest first
-  if (points.length && go.includes(points[points.length - 1].id)) throw new AppError('INTERNAL', `Pruning would remove the newest restore point ${points[points.length - 1].id}; nothing was deleted.`);
+  if (points.length && go.includes(points[points.length - 1].id))
+    throw new AppError(
+      'INTERNAL',
+      `Pruning would remove the newest restore point ${points[points.length - 1].id}; nothing was deleted.`,
+    );
   const packs = unusedPacks(points, new Set(go));
   // Packs of runs that were killed and never continued here (no point names them). Under the lock no run is under
   // way, and a spool that still lists one sends it again. Not while a point is unreadable: it may name them.
   if (!damaged.length) {
     const named = new Set(points.flatMap((p) => p.packs.map((k) => k.path)));
-    for (const b of await repo.packs()) if (b.path.startsWith(ONLINE_DIR) && !named.has(b.path)) packs.set(b.path, b.length);
+    for (const b of await repo.packs())
+      if (b.path.startsWith(ONLINE_DIR) && !named.has(b.path)) packs.set(b.path, b.length);
   }
-  if (!go.length && !packs.size) return earlier ?? { removedPoints: [], removedPacks: 0, freedBytes: 0, resumed: false };
-  const plan: PrunePlan = { format: 'obc-prune', formatVersion: 1, createdAt: new Date().toISOString(), expire: go, packs: [...packs].map(([path, length]) => ({ path, length })) };
+  if (!go.length && !packs.size)
+    return earlier ?? { removedPoints: [], removedPacks: 0, freedBytes: 0, resumed: false };
+  const plan: PrunePlan = {
+    format: 'obc-prune',
+    formatVersion: 1,
+    createdAt: new Date().toISOString(),
+    expire: go,
+    packs: [...packs].map(([path, length]) => ({ path, length })),
+  };
   await lock.assertHeld();
   const sealed = seal(repo.keys.enc, Buffer.from(JSON.stringify(plan)), aad(repo.job));
-  await onBlob('writing the pruning plan', repo.where, () => repo.cc.getBlockBlobClient(repo.blobName(PRUNE_PLAN_PATH)).uploadData(sealed));
+  await onBlob('writing the pruning plan', repo.where, () =>
+    repo.cc.getBlockBlobClient(repo.blobName(PRUNE_PLAN_PATH)).uploadData(sealed),
+  );
   await testHook?.('prune:plan');
   const r = await carryOut(repo, lock, plan, testHook);
   return { ...r, removedPoints: [...(earlier?.removedPoints ?? []), ...r.removedPoints], resumed: !!earlier };

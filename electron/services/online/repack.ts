@@ -34,9 +34,17 @@ export const REPACK_MIN_UNUSED = 64 * 1024;
 /** New packs are filled up to this many bytes (the online runs' pack size). */
 export const REPACK_PACK_SIZE = 16 << 20;
 
-const packRef = z.object({ n: z.number().int().positive(), path: z.string().regex(/^online\/packs\/pack-\d{6,10}\.bin$/) }).strict();
+const packRef = z
+  .object({ n: z.number().int().positive(), path: z.string().regex(/^online\/packs\/pack-\d{6,10}\.bin$/) })
+  .strict();
 const planSchema = z
-  .object({ format: z.literal('obc-repack'), formatVersion: z.literal(1), createdAt: z.string(), old: z.array(packRef), new: z.array(packRef) })
+  .object({
+    format: z.literal('obc-repack'),
+    formatVersion: z.literal(1),
+    createdAt: z.string(),
+    old: z.array(packRef),
+    new: z.array(packRef),
+  })
   .strict();
 type RepackPlan = z.infer<typeof planSchema>;
 
@@ -62,7 +70,13 @@ export function repackCandidates(points: PointHeader[], below = REPACK_BELOW): P
       used.set(k.path, u);
     }
   return [...used.values()]
-    .filter((u) => u.pack.path.startsWith(ONLINE_PACKS_DIR) && !pinned.has(u.pack.path) && u.bytes < below * u.pack.length && u.pack.length - u.bytes >= REPACK_MIN_UNUSED)
+    .filter(
+      (u) =>
+        u.pack.path.startsWith(ONLINE_PACKS_DIR) &&
+        !pinned.has(u.pack.path) &&
+        u.bytes < below * u.pack.length &&
+        u.pack.length - u.bytes >= REPACK_MIN_UNUSED,
+    )
     .map((u) => u.pack);
 }
 
@@ -76,12 +90,23 @@ async function readPlan(repo: OnlineRepo): Promise<RepackPlan | null> {
   }
   const plain = openSealed(repo.keys.enc, bytes, aad(repo.job));
   const parsed = plain ? planSchema.safeParse(JSON.parse(plain.toString('utf8'))) : null;
-  if (!parsed?.success) throw new AppError('CORRUPT_DATA', `The repacking plan ${repo.where}${REPACK_PLAN_PATH} is damaged; nothing was deleted. Remove it only after \`obc verify --from-container\` of every restore point.`, { path: REPACK_PLAN_PATH });
+  if (!parsed?.success)
+    throw new AppError(
+      'CORRUPT_DATA',
+      `The repacking plan ${repo.where}${REPACK_PLAN_PATH} is damaged; nothing was deleted. Remove it only after \`obc verify --from-container\` of every restore point.`,
+      { path: REPACK_PLAN_PATH },
+    );
   return parsed.data;
 }
 
 /** Deletes the packs of `paths` no point names (re-read now), under the lock. */
-async function deleteUnnamed(repo: OnlineRepo, lock: ContainerLock, paths: string[], hook: Hook, tag: string): Promise<{ removed: number; freed: number }> {
+async function deleteUnnamed(
+  repo: OnlineRepo,
+  lock: ContainerLock,
+  paths: string[],
+  hook: Hook,
+  tag: string,
+): Promise<{ removed: number; freed: number }> {
   const { points, damaged } = await repo.points();
   if (damaged.length) return { removed: 0, freed: 0 }; // a damaged point may name them
   const named = new Set(points.flatMap((p) => p.packs.map((k) => k.path)));
@@ -91,7 +116,10 @@ async function deleteUnnamed(repo: OnlineRepo, lock: ContainerLock, paths: strin
     if (named.has(path)) continue;
     await lock.assertHeld();
     const blob = repo.cc.getBlobClient(repo.blobName(path));
-    const len = await blob.getProperties().then((p) => p.contentLength ?? 0, () => 0);
+    const len = await blob.getProperties().then(
+      (p) => p.contentLength ?? 0,
+      () => 0,
+    );
     const gone = await onBlob(`removing pack ${path}`, repo.where, () => blob.deleteIfExists());
     if (gone.succeeded) {
       removed++;
@@ -103,16 +131,32 @@ async function deleteUnnamed(repo: OnlineRepo, lock: ContainerLock, paths: strin
 }
 
 /** Cleans up after a repack a killed run left (before the run reads the chunk table): its unnamed packs, the plan. */
-export async function resumeRepack(repo: OnlineRepo, lock: ContainerLock, hook?: Hook): Promise<{ removedPacks: number } | null> {
+export async function resumeRepack(
+  repo: OnlineRepo,
+  lock: ContainerLock,
+  hook?: Hook,
+): Promise<{ removedPacks: number } | null> {
   const plan = await readPlan(repo);
   if (!plan) return null;
-  const r = await deleteUnnamed(repo, lock, [...plan.new, ...plan.old].map((p) => p.path), hook, 'resume');
-  await onBlob('removing the repacking plan', repo.where, () => repo.cc.getBlobClient(repo.blobName(REPACK_PLAN_PATH)).deleteIfExists());
+  const r = await deleteUnnamed(
+    repo,
+    lock,
+    [...plan.new, ...plan.old].map((p) => p.path),
+    hook,
+    'resume',
+  );
+  await onBlob('removing the repacking plan', repo.where, () =>
+    repo.cc.getBlobClient(repo.blobName(REPACK_PLAN_PATH)).deleteIfExists(),
+  );
   return { removedPacks: r.removed };
 }
 
 /** Rewrites the mostly-unused online packs of the kept points (call under the lock, after pruning). */
-export async function repackPoints(repo: OnlineRepo, lock: ContainerLock, o: { nextPack: number; packSize?: number; below?: number; testHook?: Hook }): Promise<RepackResult | null> {
+export async function repackPoints(
+  repo: OnlineRepo,
+  lock: ContainerLock,
+  o: { nextPack: number; packSize?: number; below?: number; testHook?: Hook },
+): Promise<RepackResult | null> {
   const { points, damaged } = await repo.points();
   if (damaged.length) return null;
   const old = repackCandidates(points, o.below);
@@ -122,7 +166,8 @@ export async function repackPoints(repo: OnlineRepo, lock: ContainerLock, o: { n
   // The chunks of the old packs the users' catalogs still read, in pack and offset order.
   const catalogs = new Map(await Promise.all(users.map(async (h) => [h.id, await repo.catalog(h)] as const)));
   const moving = new Map<string, ChunkRow>();
-  for (const cat of catalogs.values()) for (const row of cat.chunks) if (oldByN.has(row[1]) && !moving.has(row[0])) moving.set(row[0], row);
+  for (const cat of catalogs.values())
+    for (const row of cat.chunks) if (oldByN.has(row[1]) && !moving.has(row[0])) moving.set(row[0], row);
   const rows = [...moving.values()].sort((a, b) => a[1] - b[1] || a[2] - b[2]);
   // New packs: numbered after every number handed out (points' high-water marks, every blob listed, the caller's).
   const listed = await repo.packs(true);
@@ -139,10 +184,18 @@ export async function repackPoints(repo: OnlineRepo, lock: ContainerLock, o: { n
     layout.at(-1)!.rows.push(row);
     fill += row[3];
   }
-  const plan: RepackPlan = { format: 'obc-repack', formatVersion: 1, createdAt: new Date().toISOString(), old: old.map((p) => ({ n: p.n, path: p.path })), new: layout.map((p) => ({ n: p.n, path: p.path })) };
+  const plan: RepackPlan = {
+    format: 'obc-repack',
+    formatVersion: 1,
+    createdAt: new Date().toISOString(),
+    old: old.map((p) => ({ n: p.n, path: p.path })),
+    new: layout.map((p) => ({ n: p.n, path: p.path })),
+  };
   await lock.assertHeld();
   const sealed = seal(repo.keys.enc, Buffer.from(JSON.stringify(plan)), aad(repo.job));
-  await onBlob('writing the repacking plan', repo.where, () => repo.cc.getBlockBlobClient(repo.blobName(REPACK_PLAN_PATH)).uploadData(sealed));
+  await onBlob('writing the repacking plan', repo.where, () =>
+    repo.cc.getBlockBlobClient(repo.blobName(REPACK_PLAN_PATH)).uploadData(sealed),
+  );
   await o.testHook?.('repack:plan');
 
   // 2. The new packs: the sealed chunk bytes copied as they are (their AAD is the chunk id and flag, not the pack).
@@ -162,8 +215,16 @@ export async function repackPoints(repo: OnlineRepo, lock: ContainerLock, o: { n
     parts.push(packTrailer(repo.keys.enc, p.n, entries, pos));
     const bytes = Buffer.concat(parts);
     await lock.assertHeld();
-    await onBlob(`writing pack ${p.path}`, repo.where, () => repo.cc.getBlockBlobClient(repo.blobName(p.path)).uploadData(bytes));
-    written.set(p.n, { n: p.n, path: p.path, length: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), refBytes: 0 });
+    await onBlob(`writing pack ${p.path}`, repo.where, () =>
+      repo.cc.getBlockBlobClient(repo.blobName(p.path)).uploadData(bytes),
+    );
+    written.set(p.n, {
+      n: p.n,
+      path: p.path,
+      length: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      refBytes: 0,
+    });
     await o.testHook?.(`repack:pack:${p.n}`);
   }
 
@@ -177,18 +238,37 @@ export async function repackPoints(repo: OnlineRepo, lock: ContainerLock, o: { n
     const kept = h.packs.filter((k) => !oldByN.has(k.n) && ref.has(k.n));
     const added = [...written.values()].filter((k) => ref.has(k.n)).map((k) => ({ ...k, refBytes: ref.get(k.n)! }));
     const packs = [...kept, ...added].sort((a, b) => a.n - b.n);
-    const catBytes = encodeCatalog(repo.keys.enc, { ...cat, chunks, packs: packs.map((k) => ({ n: k.n, path: k.path, length: k.length })) });
+    const catBytes = encodeCatalog(repo.keys.enc, {
+      ...cat,
+      chunks,
+      packs: packs.map((k) => ({ n: k.n, path: k.path, length: k.length })),
+    });
     const { catalog: _c, ...base } = h;
     const blob = encodePoint(repo.keys.enc, { ...base, packs, nextPack: Math.max(h.nextPack, nextPack) }, catBytes);
     await lock.assertHeld();
-    await onBlob(`rewriting restore point ${h.id}`, repo.where, () => repo.cc.getBlockBlobClient(repo.blobName(pointPath(h.id))).uploadData(blob));
+    await onBlob(`rewriting restore point ${h.id}`, repo.where, () =>
+      repo.cc.getBlockBlobClient(repo.blobName(pointPath(h.id))).uploadData(blob),
+    );
     await repo.rememberCatalog(h.id, catBytes);
     await o.testHook?.(`repack:point:${h.id}`);
   }
 
   // 4–5. The old packs no point names any more, then the plan.
-  const gone = await deleteUnnamed(repo, lock, old.map((p) => p.path), o.testHook, 'old');
-  await onBlob('removing the repacking plan', repo.where, () => repo.cc.getBlobClient(repo.blobName(REPACK_PLAN_PATH)).deleteIfExists());
+  const gone = await deleteUnnamed(
+    repo,
+    lock,
+    old.map((p) => p.path),
+    o.testHook,
+    'old',
+  );
+  await onBlob('removing the repacking plan', repo.where, () =>
+    repo.cc.getBlobClient(repo.blobName(REPACK_PLAN_PATH)).deleteIfExists(),
+  );
   const newBytes = [...written.values()].reduce((s, p) => s + p.length, 0);
-  return { removedPacks: gone.removed, newPacks: written.size, rewrittenPoints: users.map((h) => h.id), freedBytes: Math.max(0, gone.freed - newBytes) };
+  return {
+    removedPacks: gone.removed,
+    newPacks: written.size,
+    rewrittenPoints: users.map((h) => h.id),
+    freedBytes: Math.max(0, gone.freed - newBytes),
+  };
 }

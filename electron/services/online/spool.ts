@@ -54,10 +54,16 @@ export class Spool {
       await s.save();
       return s;
     }
-    if (loaded.status === 'ok') discarded = `The spool of an interrupted run belonged to another backup (${loaded.value.backupId}) and was discarded.`;
-    if (loaded.status === 'corrupt') discarded = `The spool state of an interrupted run was damaged (${loaded.reason}; kept as ${loaded.keptAs}); its packs will be sent again if needed.`;
+    if (loaded.status === 'ok')
+      discarded = `The spool of an interrupted run belonged to another backup (${loaded.value.backupId}) and was discarded.`;
+    if (loaded.status === 'corrupt')
+      discarded = `The spool state of an interrupted run was damaged (${loaded.reason}; kept as ${loaded.keptAs}); its packs will be sent again if needed.`;
     await Spool.clearPacks(dir, new Set());
-    const s = new Spool(dir, { version: 1, jobName, backupId, startedAt: new Date().toISOString(), runs: 1, packs: [] }, discarded);
+    const s = new Spool(
+      dir,
+      { version: 1, jobName, backupId, startedAt: new Date().toISOString(), runs: 1, packs: [] },
+      discarded,
+    );
     await s.save();
     return s;
   }
@@ -93,11 +99,15 @@ export class Spool {
 
   /** Removes pack files (and the pack writer's temp files) the state does not list as waiting for upload. */
   async sweep(): Promise<void> {
-    await Spool.clearPacks(this.dir, new Set(this.state.packs.filter((p) => !p.uploaded).map((p) => packPath(p.n).slice('packs/'.length))));
+    await Spool.clearPacks(
+      this.dir,
+      new Set(this.state.packs.filter((p) => !p.uploaded).map((p) => packPath(p.n).slice('packs/'.length))),
+    );
   }
 
   private static async clearPacks(dir: string, keep: Set<string>): Promise<void> {
-    for (const name of await readdir(join(dir, 'packs')).catch(() => [] as string[])) if (!keep.has(name)) await unlink(join(dir, 'packs', name)).catch(() => undefined);
+    for (const name of await readdir(join(dir, 'packs')).catch(() => [] as string[]))
+      if (!keep.has(name)) await unlink(join(dir, 'packs', name)).catch(() => undefined);
   }
 
   /** The run's point is committed: nothing here is needed any more. */

@@ -81,7 +81,11 @@ export interface OnlineBackupOptions {
  * How the scheduler (and Back Up Now online) gets the container of a policy: the Entra application's certificate or
  * a container SAS URL (online-console's credentials), or the signed-in user's account key as a fallback.
  */
-export type ContainerOpener = (req: { policy: Policy; seed: SeedRef | null; signal: AbortSignal }) => Promise<{ container: ContainerClient; job: string }>;
+export type ContainerOpener = (req: {
+  policy: Policy;
+  seed: SeedRef | null;
+  signal: AbortSignal;
+}) => Promise<{ container: ContainerClient; job: string }>;
 
 /** The limiter for a run of this policy (Change Properties' throttling); absent = no limit. */
 export type LimiterFor = (policy: Policy) => BandwidthLimiter | Promise<BandwidthLimiter>;

@@ -6,7 +6,7 @@
  * then sends only what is new. Pure.
  */
 import type { Catalog } from '../backup/catalog.ts';
-import type { ScanEntry } from '../backup/scan.ts';
+import type { ScanEntry } from '../backup/scan-entry.ts';
 
 export interface Partition {
   /** Entry index → chunk ids (hex) of the files kept from the previous point. */
@@ -39,7 +39,12 @@ export function partition(entries: ScanEntry[], parent: Catalog | null, has: (he
   return { reuse, toRead, unchangedBytes, toReadBytes };
 }
 
-function sameFile(e: ScanEntry, p: Catalog['entries'][number], parent: Catalog, has: (hex: string) => boolean): string[] | null {
+function sameFile(
+  e: ScanEntry,
+  p: Catalog['entries'][number],
+  parent: Catalog,
+  has: (hex: string) => boolean,
+): string[] | null {
   if (p.changed || p.ctimeMs === undefined || p.ino === undefined) return null;
   if (p.size !== e.size || p.mtimeMs !== e.mtimeMs || p.ctimeMs !== e.ctimeMs || p.ino !== e.ino) return null;
   const ids: string[] = [];

@@ -48,7 +48,10 @@ interface Block {
   md5: Buffer;
 }
 
-async function planBlocks(file: string, blockSize: number): Promise<{ blocks: Block[]; length: number; md5: Buffer; sha256: string }> {
+async function planBlocks(
+  file: string,
+  blockSize: number,
+): Promise<{ blocks: Block[]; length: number; md5: Buffer; sha256: string }> {
   const fh = await open(file, 'r');
   try {
     const length = (await fh.stat()).size;
@@ -62,7 +65,12 @@ async function planBlocks(file: string, blockSize: number): Promise<{ blocks: Bl
       whole.update(b);
       wholeSha.update(b);
       const sha = createHash('sha256').update(b).digest('hex');
-      blocks.push({ id: Buffer.from(`obc1-${String(i).padStart(6, '0')}-${sha.slice(0, 40)}`).toString('base64'), offset, length: len, md5: createHash('md5').update(b).digest() });
+      blocks.push({
+        id: Buffer.from(`obc1-${String(i).padStart(6, '0')}-${sha.slice(0, 40)}`).toString('base64'),
+        offset,
+        length: len,
+        md5: createHash('md5').update(b).digest(),
+      });
     }
     return { blocks, length, md5: whole.digest(), sha256: wholeSha.digest('hex') };
   } finally {
@@ -70,18 +78,28 @@ async function planBlocks(file: string, blockSize: number): Promise<{ blocks: Bl
   }
 }
 
-async function readExactly(fh: Awaited<ReturnType<typeof open>>, buf: Buffer, len: number, at: number, file: string): Promise<Buffer> {
+async function readExactly(
+  fh: Awaited<ReturnType<typeof open>>,
+  buf: Buffer,
+  len: number,
+  at: number,
+  file: string,
+): Promise<Buffer> {
   let got = 0;
   while (got < len) {
     const { bytesRead } = await fh.read(buf, got, len - got, at + got);
-    if (bytesRead === 0) throw new AppError('IO', `${file} is shorter than expected (it changed while it was uploaded).`, { path: file });
+    if (bytesRead === 0)
+      throw new AppError('IO', `${file} is shorter than expected (it changed while it was uploaded).`, { path: file });
     got += bytesRead;
   }
   return buf.subarray(0, len);
 }
 
 /** Block ids the blob already has: committed (in order) and uncommitted (name → size). None when it does not exist. */
-async function blocksThere(blob: BlockBlobClient, signal: AbortSignal | undefined): Promise<{ committed: string[]; uncommitted: Map<string, number> }> {
+async function blocksThere(
+  blob: BlockBlobClient,
+  signal: AbortSignal | undefined,
+): Promise<{ committed: string[]; uncommitted: Map<string, number> }> {
   try {
     const r = await blob.getBlockList('all', signal ? { abortSignal: signal } : {});
     return {
@@ -89,7 +107,8 @@ async function blocksThere(blob: BlockBlobClient, signal: AbortSignal | undefine
       uncommitted: new Map((r.uncommittedBlocks ?? []).map((b) => [b.name, b.size])),
     };
   } catch (err) {
-    if (statusOf(err) === 404 && /^(BlobNotFound|)$/.test(storageCode(err))) return { committed: [], uncommitted: new Map() };
+    if (statusOf(err) === 404 && /^(BlobNotFound|)$/.test(storageCode(err)))
+      return { committed: [], uncommitted: new Map() };
     throw err;
   }
 }
@@ -132,9 +151,13 @@ export async function uploadFileResumable(o: UploadOptions): Promise<UploadResul
         o.signal?.throwIfAborted();
         await limiter.acquire(b.length, o.signal);
         const bytes = await readExactly(fh, buf, b.length, b.offset, o.file);
-        if (!createHash('md5').update(bytes).digest().equals(b.md5)) throw new AppError('IO', `${o.file} changed while it was uploaded (block at ${b.offset}).`, { path: o.file });
+        if (!createHash('md5').update(bytes).digest().equals(b.md5))
+          throw new AppError('IO', `${o.file} changed while it was uploaded (block at ${b.offset}).`, { path: o.file });
         try {
-          await blob.stageBlock(b.id, bytes, b.length, { transactionalContentMD5: b.md5, ...(o.signal ? { abortSignal: o.signal } : {}) });
+          await blob.stageBlock(b.id, bytes, b.length, {
+            transactionalContentMD5: b.md5,
+            ...(o.signal ? { abortSignal: o.signal } : {}),
+          });
         } catch (err) {
           throw blobError(err, what('uploading'), o.where);
         }
@@ -148,9 +171,17 @@ export async function uploadFileResumable(o: UploadOptions): Promise<UploadResul
     await fh.close();
   }
   try {
-    await blob.commitBlockList(ids, { blobHTTPHeaders: { blobContentMD5: plan.md5, blobContentType: 'application/octet-stream' }, ...(o.signal ? { abortSignal: o.signal } : {}) });
+    await blob.commitBlockList(ids, {
+      blobHTTPHeaders: { blobContentMD5: plan.md5, blobContentType: 'application/octet-stream' },
+      ...(o.signal ? { abortSignal: o.signal } : {}),
+    });
     const props = await blob.getProperties(o.signal ? { abortSignal: o.signal } : {});
-    if (props.contentLength !== plan.length) throw new AppError('AZURE', `${o.blobName} is ${props.contentLength} bytes after its commit, expected ${plan.length}.`, { path: o.blobName });
+    if (props.contentLength !== plan.length)
+      throw new AppError(
+        'AZURE',
+        `${o.blobName} is ${props.contentLength} bytes after its commit, expected ${plan.length}.`,
+        { path: o.blobName },
+      );
   } catch (err) {
     throw blobError(err, what('committing'), o.where);
   }

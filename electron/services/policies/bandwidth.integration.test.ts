@@ -25,11 +25,18 @@ afterAll(async () => {
 });
 
 it('holds an upload to the throttling rate within 10 %', async () => {
-  const key = JSON.parse(await readFile(join(sb.dataDir, 'state.json'), 'utf8')).storageAccounts.obcseedv2.keys[0] as string;
-  const cc = new ContainerClient(`${sb.blobUrl}/obcseedv2/throttled`, caTrustingPipeline(new StorageSharedKeyCredential('obcseedv2', key), sb.caCertPem));
+  const key = JSON.parse(await readFile(join(sb.dataDir, 'state.json'), 'utf8')).storageAccounts.obcseedv2
+    .keys[0] as string;
+  const cc = new ContainerClient(
+    `${sb.blobUrl}/obcseedv2/throttled`,
+    caTrustingPipeline(new StorageSharedKeyCredential('obcseedv2', key), sb.caCertPem),
+  );
   await cc.createIfNotExists();
   const kbps = 4000;
-  const limiter = new ThrottleLimiter({ throttling: () => ({ ...DEFAULT_THROTTLING, enabled: true, workKbps: kbps, nonWorkKbps: kbps }), timeZone: () => 'UTC' });
+  const limiter = new ThrottleLimiter({
+    throttling: () => ({ ...DEFAULT_THROTTLING, enabled: true, workKbps: kbps, nonWorkKbps: kbps }),
+    timeZone: () => 'UTC',
+  });
   const block = 100_000;
   const blocks = 15;
   const blob = cc.getBlockBlobClient('pack.bin');

@@ -23,7 +23,15 @@ function fakeClock(start: number): LimiterClock & { t: number; sleeps: number } 
   return c;
 }
 
-const ON: Throttling = { ...DEFAULT_THROTTLING, enabled: true, workDays: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], workStart: '09:00', workEnd: '18:00', workKbps: 512, nonWorkKbps: 8192 };
+const ON: Throttling = {
+  ...DEFAULT_THROTTLING,
+  enabled: true,
+  workDays: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
+  workStart: '09:00',
+  workEnd: '18:00',
+  workKbps: 512,
+  nonWorkKbps: 8192,
+};
 const TZ = 'Europe/Amsterdam';
 // Monday 2026-12-07 10:00 in Amsterdam (UTC+1).
 const MON_10 = Date.parse('2026-12-07T09:00:00Z');
@@ -34,10 +42,21 @@ async function transfer(limiter: BandwidthLimiter, total: number, block: number)
 
 describe('throttling schedule', () => {
   it('is the work rate on work days in work hours, the non-work rate otherwise, in the policy’s zone', () => {
-    expect(rateAt(ON, MON_10, TZ)).toMatchObject({ period: 'work', bytesPerSecond: 64_000, until: Date.parse('2026-12-07T17:00:00Z') });
-    expect(rateAt(ON, Date.parse('2026-12-07T17:00:00Z'), TZ)).toMatchObject({ period: 'nonWork', bytesPerSecond: 1_024_000, until: Date.parse('2026-12-08T08:00:00Z') });
+    expect(rateAt(ON, MON_10, TZ)).toMatchObject({
+      period: 'work',
+      bytesPerSecond: 64_000,
+      until: Date.parse('2026-12-07T17:00:00Z'),
+    });
+    expect(rateAt(ON, Date.parse('2026-12-07T17:00:00Z'), TZ)).toMatchObject({
+      period: 'nonWork',
+      bytesPerSecond: 1_024_000,
+      until: Date.parse('2026-12-08T08:00:00Z'),
+    });
     // Saturday: non-work all day, next change Monday 09:00.
-    expect(rateAt(ON, Date.parse('2026-12-12T12:00:00Z'), TZ)).toMatchObject({ period: 'nonWork', until: Date.parse('2026-12-14T08:00:00Z') });
+    expect(rateAt(ON, Date.parse('2026-12-12T12:00:00Z'), TZ)).toMatchObject({
+      period: 'nonWork',
+      until: Date.parse('2026-12-14T08:00:00Z'),
+    });
     expect(rateAt({ ...ON, enabled: false }, MON_10, TZ)).toEqual({ bytesPerSecond: null, period: 'off', until: null });
     expect(kbpsToBytesPerSecond(512)).toBe(64_000);
   });
@@ -91,20 +110,25 @@ describe('ThrottleLimiter', () => {
 
   it('never lets any transfer run more than 10 % (plus one bucket) above the rate (generated rates and blocks)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 512, max: 100_000 }), fc.integer({ min: 1, max: 8 * 1024 * 1024 }), fc.integer({ min: 2, max: 40 }), async (kbps, block, blocks) => {
-        const clock = fakeClock(MON_10);
-        const t = { ...ON, workKbps: kbps };
-        const l = new ThrottleLimiter({ throttling: () => t, timeZone: () => TZ, clock });
-        const total = block * blocks;
-        const rate = kbpsToBytesPerSecond(kbps);
-        // Keep inside work hours (the rate must not change during this check).
-        fc.pre(total / rate < 7 * 3600);
-        await transfer(l, total, block);
-        const seconds = (clock.t - MON_10) / 1000;
-        // The first block is paid for too (the bucket starts empty): the time is at least total / rate.
-        expect(seconds * 1000).toBeGreaterThanOrEqual((total / rate) * 1000 - blocks);
-        expect(seconds).toBeLessThanOrEqual((total / rate) * 1.1 + 0.01);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 512, max: 100_000 }),
+        fc.integer({ min: 1, max: 8 * 1024 * 1024 }),
+        fc.integer({ min: 2, max: 40 }),
+        async (kbps, block, blocks) => {
+          const clock = fakeClock(MON_10);
+          const t = { ...ON, workKbps: kbps };
+          const l = new ThrottleLimiter({ throttling: () => t, timeZone: () => TZ, clock });
+          const total = block * blocks;
+          const rate = kbpsToBytesPerSecond(kbps);
+          // Keep inside work hours (the rate must not change during this check).
+          fc.pre(total / rate < 7 * 3600);
+          await transfer(l, total, block);
+          const seconds = (clock.t - MON_10) / 1000;
+          // The first block is paid for too (the bucket starts empty): the time is at least total / rate.
+          expect(seconds * 1000).toBeGreaterThanOrEqual((total / rate) * 1000 - blocks);
+          expect(seconds).toBeLessThanOrEqual((total / rate) * 1.1 + 0.01);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -112,7 +136,12 @@ describe('ThrottleLimiter', () => {
 
 describe('limiterFor', () => {
   it('limits a run of the policy by the stored throttling on the schedule’s time zone, and follows a change', async () => {
-    const svc = new PolicyService({ dataDir: await tempDir(), protector: testProtector, tasks: new TaskManager(), lease: false });
+    const svc = new PolicyService({
+      dataDir: await tempDir(),
+      protector: testProtector,
+      tasks: new TaskManager(),
+      lease: false,
+    });
     await svc.load();
     const base = samplePolicy({}, await tempDir('obc-stg-'));
     await svc.save({ ...base, schedule: { ...base.schedule, timeZone: TZ } }, 'a passphrase of 24 chars');

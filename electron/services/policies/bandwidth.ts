@@ -48,7 +48,10 @@ export class ThrottleLimiter implements BandwidthLimiter {
         break;
       }
       const end = Math.min(now, r.until ?? now);
-      this.tokens = Math.min(ThrottleLimiter.capacity(r.bytesPerSecond), this.tokens + ((end - t) / 1000) * r.bytesPerSecond);
+      this.tokens = Math.min(
+        ThrottleLimiter.capacity(r.bytesPerSecond),
+        this.tokens + ((end - t) / 1000) * r.bytesPerSecond,
+      );
       if (end <= t) break;
       t = end;
     }
@@ -87,6 +90,14 @@ export class ThrottleLimiter implements BandwidthLimiter {
  * (Change Properties, read at every call) on the wall clock of the policy's schedule time zone. Always a
  * ThrottleLimiter, so throttling switched on during a run applies to it.
  */
-export function limiterFor(store: { readonly throttling: Throttling }, clock?: LimiterClock): (policy: Policy) => BandwidthLimiter {
-  return (policy) => new ThrottleLimiter({ throttling: () => store.throttling, timeZone: () => policy.schedule.timeZone, ...(clock ? { clock } : {}) });
+export function limiterFor(
+  store: { readonly throttling: Throttling },
+  clock?: LimiterClock,
+): (policy: Policy) => BandwidthLimiter {
+  return (policy) =>
+    new ThrottleLimiter({
+      throttling: () => store.throttling,
+      timeZone: () => policy.schedule.timeZone,
+      ...(clock ? { clock } : {}),
+    });
 }

@@ -34,13 +34,22 @@ export function connectScheduler(policies: PolicyService, deps: SchedulerDeps): 
       check: async (p) => {
         const od = p.initialBackup.ownDisk!;
         // The service seen last, else the one the policy chose (decision 1); neither (an older policy): both are asked.
-        const job = await (await deps.azure()).getJob({ subscriptionId: od.subscriptionId, resourceGroup: od.jobResourceGroup, jobName: od.importJobName, backend: p.seed?.backend ?? od.jobBackend });
+        const job = await (
+          await deps.azure()
+        ).getJob({
+          subscriptionId: od.subscriptionId,
+          resourceGroup: od.jobResourceGroup,
+          jobName: od.importJobName,
+          backend: p.seed?.backend ?? od.jobBackend,
+        });
         return { state: job.state, backend: job.backend };
       },
     },
     online: engineRun({
       dataDir: deps.dataDir,
-      openContainer: deps.openContainer ?? policyContainerOpener({ azure: deps.azure, storedSasUrl: () => policies.store.containerSas() }),
+      openContainer:
+        deps.openContainer ??
+        policyContainerOpener({ azure: deps.azure, storedSasUrl: () => policies.store.containerSas() }),
       limiterFor: limiterFor(policies.store),
       ...(deps.now ? { now: deps.now } : {}),
     }),

@@ -29,15 +29,35 @@ export interface OpenedJobContainer {
   describe: string;
 }
 
-export type PolicyContainerOpener = (req: { policy: Policy; seed: SeedRef | null; signal: AbortSignal; sasUrl?: string | null }) => Promise<OpenedJobContainer>;
+export type PolicyContainerOpener = (req: {
+  policy: Policy;
+  seed: SeedRef | null;
+  signal: AbortSignal;
+  sasUrl?: string | null;
+}) => Promise<OpenedJobContainer>;
 
 /** Where the policy's backups live: the seed's account and container, else those the policy names. */
 export function jobContainerOf(policy: Policy, seed: SeedRef | null): ContainerTarget & { job: string } {
-  if (seed) return { subscriptionId: seed.subscriptionId, storageAccount: seed.storageAccount, container: seed.container, job: seed.jobName };
+  if (seed)
+    return {
+      subscriptionId: seed.subscriptionId,
+      storageAccount: seed.storageAccount,
+      container: seed.container,
+      job: seed.jobName,
+    };
   const od = policy.initialBackup.ownDisk;
   if (!od)
-    throw new AppError('CONFLICT', 'This backup policy names no storage account container (its first backup does not use your own disks), so there is no container to open.', {});
-  return { subscriptionId: od.subscriptionId, storageAccount: od.storageAccount, container: od.container, job: od.importJobName };
+    throw new AppError(
+      'CONFLICT',
+      'This backup policy names no storage account container (its first backup does not use your own disks), so there is no container to open.',
+      {},
+    );
+  return {
+    subscriptionId: od.subscriptionId,
+    storageAccount: od.storageAccount,
+    container: od.container,
+    job: od.importJobName,
+  };
 }
 
 export function policyContainerOpener(deps: ContainerOpenerDeps): PolicyContainerOpener {
@@ -59,7 +79,10 @@ export function policyContainerOpener(deps: ContainerOpenerDeps): PolicyContaine
     // One listing of the job's folder: the credential, the role or SAS permission (list) and the container are proven
     // before anything is read or sent. The container client's pipeline turns 401/403 into the explained AppError.
     try {
-      await opened.client.listBlobsFlat({ prefix: `${t.job}/` }).byPage({ maxPageSize: 1 }).next();
+      await opened.client
+        .listBlobsFlat({ prefix: `${t.job}/` })
+        .byPage({ maxPageSize: 1 })
+        .next();
     } catch (err) {
       const e = err as { statusCode?: number; code?: string; details?: { errorCode?: string } };
       if (e.statusCode === 404 && (e.details?.errorCode ?? e.code) === 'ContainerNotFound')

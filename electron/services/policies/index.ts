@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { AppError } from '../../../shared/errors.ts';
 import type { PassphraseChangeResult, PolicyView } from '../../../shared/contract/policies.ts';
-import type { ContainerAccessInput, PolicyInput, PolicyState, PropertiesView, ProxyInput, Throttling } from '../../../shared/policy-schema.ts';
+import type {
+  ContainerAccessInput,
+  PolicyInput,
+  PolicyState,
+  PropertiesView,
+  ProxyInput,
+  Throttling,
+} from '../../../shared/policy-schema.ts';
 import { parseContainerSasUrl } from '../../../shared/validators/container-sas.ts';
 import type { Schedule } from '../../../shared/policy.ts';
 import { nextRuns } from '../../../shared/schedule.ts';
@@ -69,7 +76,11 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
 
   constructor(o: PolicyServiceOptions) {
     super();
-    this.store = new PolicyStore({ dataDir: o.dataDir, protector: o.protector, ...(o.clock ? { now: () => new Date(o.clock!.now()) } : {}) });
+    this.store = new PolicyStore({
+      dataDir: o.dataDir,
+      protector: o.protector,
+      ...(o.clock ? { now: () => new Date(o.clock!.now()) } : {}),
+    });
     const clock = o.clock ?? systemClock;
     const label = o.hostLabel ?? hostLabel();
     this.lease = o.lease === false ? null : new SchedulerLease(o.dataDir, () => clock.now(), { label, ...o.lease });
@@ -168,7 +179,9 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
       loadProblem: this.store.loadProblem,
       nextRuns: this.scheduler.upcoming(3).map((t) => new Date(t).toISOString()),
       passphraseSet: Boolean(this.store.passphraseSetAt),
-      scheduler: this.lease ? { runsHere: this.scheduler.active, owner: this.lease.holder } : { runsHere: this.scheduler.active, owner: null },
+      scheduler: this.lease
+        ? { runsHere: this.scheduler.active, owner: this.lease.holder }
+        : { runsHere: this.scheduler.active, owner: null },
     };
   }
 
@@ -201,7 +214,9 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
         notes.push(`Staging data in ${jobDir} was deleted.`);
       } else notes.push(`No staging data was found in ${jobDir}; nothing was deleted there.`);
     } else if (own) notes.push(`Staging data in ${jobDirOf(own.stagingLocation, own.importJobName)} was kept.`);
-    notes.push('Data already imported into Azure is not deleted by this console; remove it from the storage account or vault if needed.');
+    notes.push(
+      'Data already imported into Azure is not deleted by this console; remove it from the storage account or vault if needed.',
+    );
     return { deleted: true, stagingDeleted, notes };
   }
 
@@ -209,13 +224,20 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
     const now = this.clock?.now() ?? Date.now();
     if (!schedule) {
       const p = this.store.policy;
-      return { runs: this.scheduler.upcoming(count).map((t) => new Date(t).toISOString()), timeZone: p?.schedule.timeZone ?? 'UTC' };
+      return {
+        runs: this.scheduler.upcoming(count).map((t) => new Date(t).toISOString()),
+        timeZone: p?.schedule.timeZone ?? 'UTC',
+      };
     }
     return { runs: nextRuns(schedule, now, count).map((t) => new Date(t).toISOString()), timeZone: schedule.timeZone };
   }
 
   checkStaging(path: string, requiredBytes?: number, items?: readonly string[]) {
-    return checkStaging(path, { ...(requiredBytes !== undefined ? { requiredBytes } : {}), ...(items ? { items } : {}), ...(this.freeSpace ? { freeSpace: this.freeSpace } : {}) });
+    return checkStaging(path, {
+      ...(requiredBytes !== undefined ? { requiredBytes } : {}),
+      ...(items ? { items } : {}),
+      ...(this.freeSpace ? { freeSpace: this.freeSpace } : {}),
+    });
   }
 
   properties(): PropertiesView {
@@ -225,7 +247,9 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
       passphraseSet: Boolean(this.store.passphraseSetAt),
       ...(this.store.passphraseSetAt ? { passphraseSetAt: this.store.passphraseSetAt } : {}),
       protection: this.store.protection,
-      containerAccess: this.store.containerSasInfo ? { mode: 'sas', sas: this.store.containerSasInfo } : { mode: 'entraApp' },
+      containerAccess: this.store.containerSasInfo
+        ? { mode: 'sas', sas: this.store.containerSasInfo }
+        : { mode: 'entraApp' },
     };
   }
 
@@ -238,13 +262,24 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
     if (a.mode === 'entraApp') await this.store.setContainerSas(null);
     else {
       const policy = this.store.policy;
-      if (!policy) throw new AppError('NOT_FOUND', 'No backup is scheduled yet: run the Schedule Backup wizard first, then give the container SAS URL of its container.');
+      if (!policy)
+        throw new AppError(
+          'NOT_FOUND',
+          'No backup is scheduled yet: run the Schedule Backup wizard first, then give the container SAS URL of its container.',
+        );
       const own = policy.initialBackup.ownDisk;
       if (!own)
-        throw new AppError('CONFLICT', "This backup's first copy does not go to a storage account container through your own disks, so there is no container for a SAS URL to open.");
+        throw new AppError(
+          'CONFLICT',
+          "This backup's first copy does not go to a storage account container through your own disks, so there is no container for a SAS URL to open.",
+        );
       let info;
       try {
-        info = parseContainerSasUrl(a.sasUrl, { purpose: 'backup', now: this.clock?.now() ?? Date.now(), expect: { account: own.storageAccount, container: own.container } });
+        info = parseContainerSasUrl(a.sasUrl, {
+          purpose: 'backup',
+          now: this.clock?.now() ?? Date.now(),
+          expect: { account: own.storageAccount, container: own.container },
+        });
       } catch (err) {
         throw new AppError('VALIDATION', (err as Error).message, { field: 'sasUrl' });
       }
@@ -267,14 +302,22 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
   async changePassphrase(current: string, next: string): Promise<PassphraseChangeResult> {
     const stored = await this.store.passphrase();
     if (!stored) throw new AppError('NOT_FOUND', 'No passphrase is set on this machine yet; schedule a backup first.');
-    if (!sameSecret(stored, current)) throw new AppError('WRONG_PASSPHRASE', 'The current passphrase is not the one set on this machine.', { field: 'current' });
+    if (!sameSecret(stored, current))
+      throw new AppError('WRONG_PASSPHRASE', 'The current passphrase is not the one set on this machine.', {
+        field: 'current',
+      });
     const c = checkPassphrase(next);
     if (!c.ok) throw new AppError('VALIDATION', c.reason, { field: 'next' });
-    if (sameSecret(stored, next)) throw new AppError('VALIDATION', 'The new passphrase is the same as the current one.', { field: 'next' });
+    if (sameSecret(stored, next))
+      throw new AppError('VALIDATION', 'The new passphrase is the same as the current one.', { field: 'next' });
     const jobs: string[] = [];
     const own = this.store.policy?.initialBackup.ownDisk;
     const claimed = new Set((await this.store.retiredPassphrases()).flatMap((r) => r.jobs));
-    if (own && !claimed.has(own.importJobName) && (await stat(join(own.stagingLocation, own.importJobName, 'seed.json')).catch(() => null)))
+    if (
+      own &&
+      !claimed.has(own.importJobName) &&
+      (await stat(join(own.stagingLocation, own.importJobName, 'seed.json')).catch(() => null))
+    )
       jobs.push(own.importJobName);
     await this.store.replacePassphrase(next, jobs);
     const notes = ['New backups use the new passphrase.'];

@@ -27,9 +27,14 @@ describe('PolicyStore', () => {
   it('requires the passphrase the first time only', async () => {
     const s = new PolicyStore({ dataDir: await tempDir(), protector: testProtector });
     await s.load();
-    await expect(s.savePolicy(samplePolicy())).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/passphrase is required/) });
+    await expect(s.savePolicy(samplePolicy())).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/passphrase is required/),
+    });
     await s.savePolicy(samplePolicy(), PASS);
-    const modified = await s.savePolicy(samplePolicy({ exclusions: { folders: [], patterns: ['*.mp3'], fileTypes: [] } }));
+    const modified = await s.savePolicy(
+      samplePolicy({ exclusions: { folders: [], patterns: ['*.mp3'], fileTypes: [] } }),
+    );
     expect(modified.exclusions.patterns).toEqual(['*.mp3']);
     await expect(s.savePolicy(samplePolicy(), PASS)).rejects.toMatchObject({ code: 'CONFLICT' });
   });
@@ -57,8 +62,19 @@ describe('PolicyStore', () => {
       policy: {
         items: [{ path: '/srv/data', kind: 'folder' }],
         exclusions: { folders: [{ path: '/srv/data/tmp', subfolders: true }], patterns: ['*.tmp'] },
-        schedule: { frequency: 'weekly', times: ['01:00', '21:30'], days: ['wednesday', 'saturday'], everyWeeks: 2, timeZone: 'Europe/Berlin' },
-        retention: { daily: { enabled: true, count: 7 }, weekly: { enabled: true, count: 4 }, monthly: { enabled: true, count: 12 }, yearly: { enabled: false, count: 10 } },
+        schedule: {
+          frequency: 'weekly',
+          times: ['01:00', '21:30'],
+          days: ['wednesday', 'saturday'],
+          everyWeeks: 2,
+          timeZone: 'Europe/Berlin',
+        },
+        retention: {
+          daily: { enabled: true, count: 7 },
+          weekly: { enabled: true, count: 4 },
+          monthly: { enabled: true, count: 12 },
+          yearly: { enabled: false, count: 10 },
+        },
         initialBackup: { type: 'online' },
         id: 'policy-old',
         createdAt: '2026-11-01T10:00:00.000Z',
@@ -67,7 +83,17 @@ describe('PolicyStore', () => {
         seed: { importJobState: 'Shipping', checkedAt: '2026-11-20T21:00:00.000Z', completed: false },
         lastRuns: [{ at: '2026-11-20T21:00:00.000Z', outcome: 'waitingForImport', message: 'Waiting…', taskId: 't1' }],
       },
-      properties: { proxy: { mode: 'none' }, throttling: { enabled: false, workDays: ['monday'], workStart: '09:00', workEnd: '18:00', workKbps: 1024, nonWorkKbps: 2048 } },
+      properties: {
+        proxy: { mode: 'none' },
+        throttling: {
+          enabled: false,
+          workDays: ['monday'],
+          workStart: '09:00',
+          workEnd: '18:00',
+          workKbps: 1024,
+          nonWorkKbps: 2048,
+        },
+      },
       secrets: { retired: [] },
     };
     await writeFile(join(dir, POLICY_FILE), JSON.stringify(v1));
@@ -81,8 +107,25 @@ describe('PolicyStore', () => {
     expect(p.retention).toEqual({
       daily: { enabled: true, count: 7 },
       weekly: { enabled: true, count: 4, days: ['wednesday'], times: ['01:00', '21:30'] },
-      monthly: { enabled: true, count: 12, by: 'week', daysOfMonth: ['last'], weeksOfMonth: ['last'], weekdays: ['wednesday'], times: ['01:00', '21:30'] },
-      yearly: { enabled: false, count: 10, by: 'week', daysOfMonth: ['last'], weeksOfMonth: ['last'], weekdays: ['wednesday'], times: ['01:00', '21:30'], months: ['december'] },
+      monthly: {
+        enabled: true,
+        count: 12,
+        by: 'week',
+        daysOfMonth: ['last'],
+        weeksOfMonth: ['last'],
+        weekdays: ['wednesday'],
+        times: ['01:00', '21:30'],
+      },
+      yearly: {
+        enabled: false,
+        count: 10,
+        by: 'week',
+        daysOfMonth: ['last'],
+        weeksOfMonth: ['last'],
+        weekdays: ['wednesday'],
+        times: ['01:00', '21:30'],
+        months: ['december'],
+      },
     });
     expect(JSON.parse(await readFile(join(dir, POLICY_FILE), 'utf8')).formatVersion).toBe(1); // reading writes nothing
     await s.setState('paused');
@@ -94,13 +137,18 @@ describe('PolicyStore', () => {
   it('a failed change leaves the previous file and memory untouched', async () => {
     const dir = await tempDir();
     let fail = false;
-    const flaky = { ...testProtector, protect: async (b: Buffer) => (fail ? Promise.reject(new Error('keychain locked')) : testProtector.protect(b)) };
+    const flaky = {
+      ...testProtector,
+      protect: async (b: Buffer) => (fail ? Promise.reject(new Error('keychain locked')) : testProtector.protect(b)),
+    };
     const s = new PolicyStore({ dataDir: dir, protector: flaky });
     await s.load();
     await s.savePolicy(samplePolicy(), PASS);
     const before = await readFile(join(dir, POLICY_FILE), 'utf8');
     fail = true;
-    await expect(s.setProperties({ proxy: { mode: 'manual', host: 'p.local', port: 8080, password: 'pw' } })).rejects.toThrow('keychain locked');
+    await expect(
+      s.setProperties({ proxy: { mode: 'manual', host: 'p.local', port: 8080, password: 'pw' } }),
+    ).rejects.toThrow('keychain locked');
     await expect(s.savePolicy({ ...samplePolicy(), items: [] })).rejects.toBeTruthy();
     expect(await readFile(join(dir, POLICY_FILE), 'utf8')).toBe(before);
     expect(s.proxy.mode).toBe('none');
@@ -127,7 +175,9 @@ describe('PolicyStore', () => {
     expect((await s.setState('stopped')).state).toBe('stopped');
     expect((await s.deletePolicy()).id).toMatch(/^policy-/);
     expect(s.policy).toBeNull();
-    await s.setProperties({ proxy: { mode: 'manual', host: 'proxy.local', port: 3128, username: 'u', password: 'secret-pw' } });
+    await s.setProperties({
+      proxy: { mode: 'manual', host: 'proxy.local', port: 3128, username: 'u', password: 'secret-pw' },
+    });
     expect(s.proxy).toEqual({ mode: 'manual', host: 'proxy.local', port: 3128, username: 'u', hasPassword: true });
     expect(await readFile(s.file, 'utf8')).not.toContain('secret-pw');
     expect(await s.proxyPassword()).toBe('secret-pw');
@@ -139,7 +189,11 @@ describe('PolicyStore', () => {
     const s = new PolicyStore({ dataDir: await tempDir(), protector: testProtector });
     await s.load();
     await s.savePolicy(samplePolicy(), PASS);
-    await Promise.all(Array.from({ length: 10 }, (_, i) => s.recordRun({ at: `2026-01-0${i}`, outcome: 'skipped', message: String(i) })));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        s.recordRun({ at: `2026-01-0${i}`, outcome: 'skipped', message: String(i) }),
+      ),
+    );
     expect(s.policy?.lastRuns.map((r) => r.message).sort()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   });
 
@@ -150,7 +204,11 @@ describe('PolicyStore', () => {
     await a.load();
     await b.load();
     await a.savePolicy(samplePolicy(), PASS);
-    await a.recordRun({ at: '2026-11-22T21:00:00.000Z', outcome: 'waitingForImport', message: 'recorded by the scheduler of a' });
+    await a.recordRun({
+      at: '2026-11-22T21:00:00.000Z',
+      outcome: 'waitingForImport',
+      message: 'recorded by the scheduler of a',
+    });
     // b has not looked yet; its own change starts from what is on disk, so a's run record survives.
     await b.setState('paused');
     expect(b.policy).toMatchObject({ state: 'paused', lastRuns: [{ message: 'recorded by the scheduler of a' }] });

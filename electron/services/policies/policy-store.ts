@@ -63,7 +63,9 @@ const policyFileShape = z
       .object({
         passphrase: z.object({ sealed, setAt: z.string() }).strict().optional(),
         /** Passphrases replaced by a change, kept (protected) because staging data written with them still needs them. */
-        retired: z.array(z.object({ sealed, retiredAt: z.string(), jobs: z.array(z.string().max(64)) }).strict()).max(50),
+        retired: z
+          .array(z.object({ sealed, retiredAt: z.string(), jobs: z.array(z.string().max(64)) }).strict())
+          .max(50),
         proxyPassword: sealed.optional(),
         /** The container SAS URL scheduled runs use instead of the Entra application (sealed); `info` is what the console shows. */
         containerSas: z.object({ sealed, setAt: z.string(), info: containerSasInfoSchema }).strict().optional(),
@@ -198,14 +200,23 @@ export class PolicyStore extends EventEmitter<{ changed: [Policy | null] }> {
   async savePolicy(input: PolicyInput, passphrase?: string): Promise<Policy> {
     return this.mutate(async (d) => {
       if (!d.secrets.passphrase && !passphrase)
-        throw new AppError('VALIDATION', 'An encryption passphrase is required for the first backup policy of this machine.', { field: 'passphrase' });
+        throw new AppError(
+          'VALIDATION',
+          'An encryption passphrase is required for the first backup policy of this machine.',
+          { field: 'passphrase' },
+        );
       if (d.secrets.passphrase && passphrase)
-        throw new AppError('CONFLICT', 'A passphrase is already set for this machine; change it under Change Properties → Encryption.', { field: 'passphrase' });
+        throw new AppError(
+          'CONFLICT',
+          'A passphrase is already set for this machine; change it under Change Properties → Encryption.',
+          { field: 'passphrase' },
+        );
       if (passphrase) d.secrets.passphrase = { sealed: await this.seal(passphrase), setAt: this.now().toISOString() };
       const nowIso = this.now().toISOString();
       const prev = d.policy;
       const sameSeed =
-        prev?.initialBackup.ownDisk?.importJobName === input.initialBackup.ownDisk?.importJobName && prev?.initialBackup.type === input.initialBackup.type;
+        prev?.initialBackup.ownDisk?.importJobName === input.initialBackup.ownDisk?.importJobName &&
+        prev?.initialBackup.type === input.initialBackup.type;
       d.policy = {
         ...input,
         id: prev?.id ?? this.newId(),
@@ -222,7 +233,8 @@ export class PolicyStore extends EventEmitter<{ changed: [Policy | null] }> {
   async setState(state: PolicyState): Promise<Policy> {
     if (!POLICY_STATES.includes(state)) throw new AppError('VALIDATION', `Unknown policy state "${state}".`);
     return this.mutate((d) => {
-      if (!d.policy) throw new AppError('NOT_FOUND', 'No backup is scheduled yet; run the Schedule Backup wizard first.');
+      if (!d.policy)
+        throw new AppError('NOT_FOUND', 'No backup is scheduled yet; run the Schedule Backup wizard first.');
       d.policy.state = state;
       d.policy.updatedAt = this.now().toISOString();
       return structuredClone(d.policy);
@@ -280,7 +292,8 @@ export class PolicyStore extends EventEmitter<{ changed: [Policy | null] }> {
     await this.mutate((d) => {
       const r = d.policy?.lastRuns.find((x) => x.id === id);
       if (!r) throw new AppError('NOT_FOUND', 'That scheduled run is no longer in the history.', { id });
-      if (r.outcome === 'running') throw new AppError('CONFLICT', 'A run that is still running cannot be removed from the list.', { id });
+      if (r.outcome === 'running')
+        throw new AppError('CONFLICT', 'A run that is still running cannot be removed from the list.', { id });
       r.hidden = true;
     });
   }
@@ -307,13 +320,19 @@ export class PolicyStore extends EventEmitter<{ changed: [Policy | null] }> {
 
   /** Passphrases in force before changes, newest first, with the staging jobs written under them. */
   async retiredPassphrases(): Promise<{ passphrase: string; jobs: string[] }[]> {
-    return Promise.all(this.data.secrets.retired.map(async (r) => ({ passphrase: await this.unseal(r.sealed), jobs: r.jobs })));
+    return Promise.all(
+      this.data.secrets.retired.map(async (r) => ({ passphrase: await this.unseal(r.sealed), jobs: r.jobs })),
+    );
   }
 
   async replacePassphrase(next: string, jobsUsingOld: string[]): Promise<void> {
     await this.mutate(async (d) => {
       const old = d.secrets.passphrase;
-      if (old) d.secrets.retired = [{ sealed: old.sealed, retiredAt: this.now().toISOString(), jobs: jobsUsingOld }, ...d.secrets.retired].slice(0, 50);
+      if (old)
+        d.secrets.retired = [
+          { sealed: old.sealed, retiredAt: this.now().toISOString(), jobs: jobsUsingOld },
+          ...d.secrets.retired,
+        ].slice(0, 50);
       d.secrets.passphrase = { sealed: await this.seal(next), setAt: this.now().toISOString() };
     });
   }
@@ -322,7 +341,12 @@ export class PolicyStore extends EventEmitter<{ changed: [Policy | null] }> {
   async setContainerSas(v: { url: string; info: z.infer<typeof containerSasInfoSchema> } | null): Promise<void> {
     await this.mutate(async (d) => {
       if (!v) delete d.secrets.containerSas;
-      else d.secrets.containerSas = { sealed: await this.seal(v.url), setAt: this.now().toISOString(), info: { ...v.info } };
+      else
+        d.secrets.containerSas = {
+          sealed: await this.seal(v.url),
+          setAt: this.now().toISOString(),
+          info: { ...v.info },
+        };
     });
   }
 

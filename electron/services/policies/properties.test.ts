@@ -23,9 +23,16 @@ describe('Change Properties', () => {
     await svc.save(samplePolicy({}, stagingLocation), OLD);
     await mkdir(join(stagingLocation, 'seed-2026'));
     await writeFile(join(stagingLocation, 'seed-2026', 'seed.json'), '{}');
-    await expect(svc.changePassphrase('wrong passphrase 000000', NEW)).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
-    await expect(svc.changePassphrase(OLD, 'short')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/at least 16/) });
-    await expect(svc.changePassphrase(OLD, OLD)).rejects.toMatchObject({ message: 'The new passphrase is the same as the current one.' });
+    await expect(svc.changePassphrase('wrong passphrase 000000', NEW)).rejects.toMatchObject({
+      code: 'WRONG_PASSPHRASE',
+    });
+    await expect(svc.changePassphrase(OLD, 'short')).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/at least 16/),
+    });
+    await expect(svc.changePassphrase(OLD, OLD)).rejects.toMatchObject({
+      message: 'The new passphrase is the same as the current one.',
+    });
     const r = await svc.changePassphrase(OLD, NEW);
     expect(r.changed).toBe(true);
     expect(r.notes.join(' ')).toMatch(/job "seed-2026" was written with the previous passphrase/);
@@ -40,7 +47,14 @@ describe('Change Properties', () => {
   it('stores throttling and proxy settings in the policy file', async () => {
     const { svc } = await service();
     const v = await svc.setProperties({
-      throttling: { enabled: true, workDays: ['monday'], workStart: '08:00', workEnd: '17:30', workKbps: 512, nonWorkKbps: 2048 },
+      throttling: {
+        enabled: true,
+        workDays: ['monday'],
+        workStart: '08:00',
+        workEnd: '17:30',
+        workKbps: 512,
+        nonWorkKbps: 2048,
+      },
       proxy: { mode: 'manual', host: '10.0.0.1', port: 8080 },
     });
     expect(v.throttling.workKbps).toBe(512);
@@ -65,18 +79,41 @@ describe('Change Properties', () => {
     const url = (o: { account?: string; container?: string; sp?: string; se?: string } = {}) =>
       `https://${o.account ?? 'seedacct01'}.blob.core.windows.net/${o.container ?? 'seed-data'}?sv=2025-11-05&sr=c&sp=${o.sp ?? 'rwdl'}&se=${o.se ?? '2099-01-01T00:00:00Z'}&sig=${encodeURIComponent(sig)}`;
     expect(svc.properties().containerAccess).toEqual({ mode: 'entraApp' });
-    await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url() })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/No backup is scheduled yet/) });
+    await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url() })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/No backup is scheduled yet/),
+    });
     await svc.save(samplePolicy({ initialBackup: { type: 'online' } }, stagingLocation), OLD);
-    await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url() })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/no container for a SAS URL to open/) });
+    await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url() })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/no container for a SAS URL to open/),
+    });
     await svc.save(samplePolicy({}, stagingLocation));
-    await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url({ container: 'other' }) })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/for container "other", not "seed-data"/) });
-    await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url({ account: 'elsewhere1' }) })).rejects.toMatchObject({ message: expect.stringMatching(/storage account "elsewhere1", not "seedacct01"/) });
-    await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url({ sp: 'rl' }) })).rejects.toMatchObject({ message: expect.stringMatching(/need write \(w\), delete \(d\)/) });
-    await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url({ se: '2020-01-01T00:00:00Z' }) })).rejects.toMatchObject({ message: expect.stringMatching(/expired on 2020-01-01/) });
+    await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url({ container: 'other' }) })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/for container "other", not "seed-data"/),
+    });
+    await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url({ account: 'elsewhere1' }) })).rejects.toMatchObject(
+      { message: expect.stringMatching(/storage account "elsewhere1", not "seedacct01"/) },
+    );
+    await expect(svc.setContainerAccess({ mode: 'sas', sasUrl: url({ sp: 'rl' }) })).rejects.toMatchObject({
+      message: expect.stringMatching(/need write \(w\), delete \(d\)/),
+    });
+    await expect(
+      svc.setContainerAccess({ mode: 'sas', sasUrl: url({ se: '2020-01-01T00:00:00Z' }) }),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/expired on 2020-01-01/) });
     expect(svc.properties().containerAccess).toEqual({ mode: 'entraApp' });
 
     const v = await svc.setContainerAccess({ mode: 'sas', sasUrl: `  ${url()}\n` });
-    expect(v.containerAccess).toMatchObject({ mode: 'sas', sas: { account: 'seedacct01', container: 'seed-data', permissions: 'rwdl', expiresOn: '2099-01-01T00:00:00.000Z' } });
+    expect(v.containerAccess).toMatchObject({
+      mode: 'sas',
+      sas: {
+        account: 'seedacct01',
+        container: 'seed-data',
+        permissions: 'rwdl',
+        expiresOn: '2099-01-01T00:00:00.000Z',
+      },
+    });
     expect(JSON.stringify(v)).not.toContain(sig);
     const file = await readFile(svc.store.file, 'utf8');
     expect(file).not.toContain(sig);

@@ -59,9 +59,19 @@ describe('scheduler lease: one scheduler per data dir', () => {
     const clock = new FakeClock(start);
     const a = await consoleOn(dir, clock, 'desktop app');
     const b = await consoleOn(dir, clock, 'browser mode');
-    expect(a.svc.view().scheduler).toEqual({ runsHere: true, owner: `desktop app on ${hostname()} (pid ${process.pid})` });
-    expect(b.svc.view().scheduler).toEqual({ runsHere: false, owner: `desktop app on ${hostname()} (pid ${process.pid})` });
-    expect(JSON.parse(await readFile(join(dir, LEASE_FILE), 'utf8'))).toMatchObject({ pid: process.pid, host: hostname(), label: 'desktop app' });
+    expect(a.svc.view().scheduler).toEqual({
+      runsHere: true,
+      owner: `desktop app on ${hostname()} (pid ${process.pid})`,
+    });
+    expect(b.svc.view().scheduler).toEqual({
+      runsHere: false,
+      owner: `desktop app on ${hostname()} (pid ${process.pid})`,
+    });
+    expect(JSON.parse(await readFile(join(dir, LEASE_FILE), 'utf8'))).toMatchObject({
+      pid: process.pid,
+      host: hostname(),
+      label: 'desktop app',
+    });
 
     // The policy is saved in the console that does not run schedules; the holder picks it up from disk.
     await b.svc.save(samplePolicy(), PASS);
@@ -100,7 +110,15 @@ describe('scheduler lease: one scheduler per data dir', () => {
   it('a lease left by a process that is gone (same machine) is taken over at once', async () => {
     const dir = await dataDir();
     const clock = new FakeClock(start);
-    const left = { format: 'obc-scheduler-lease', id: 'old', pid: 999_999, host: hostname(), label: 'desktop app', startedAt: '2026-11-22T19:00:00.000Z', refreshedAt: start };
+    const left = {
+      format: 'obc-scheduler-lease',
+      id: 'old',
+      pid: 999_999,
+      host: hostname(),
+      label: 'desktop app',
+      startedAt: '2026-11-22T19:00:00.000Z',
+      refreshedAt: start,
+    };
     await writeFile(join(dir, LEASE_FILE), JSON.stringify(left));
     const b = await consoleOn(dir, clock, 'browser mode', { isAlive: (pid: number) => pid !== 999_999 });
     expect(b.svc.view().scheduler!.runsHere).toBe(true);
@@ -111,7 +129,15 @@ describe('scheduler lease: one scheduler per data dir', () => {
     const dir = await dataDir();
     const clock = new FakeClock(start);
     // Its clock is ahead of ours: refreshedAt alone would never look stale; unchanged content for staleMs does.
-    const other = { format: 'obc-scheduler-lease', id: 'far', pid: 1, host: 'other-host', label: 'browser mode', startedAt: '2026-11-22T19:00:00.000Z', refreshedAt: start + 3_600_000 };
+    const other = {
+      format: 'obc-scheduler-lease',
+      id: 'far',
+      pid: 1,
+      host: 'other-host',
+      label: 'browser mode',
+      startedAt: '2026-11-22T19:00:00.000Z',
+      refreshedAt: start + 3_600_000,
+    };
     await writeFile(join(dir, LEASE_FILE), JSON.stringify(other));
     const b = await consoleOn(dir, clock, 'browser mode');
     expect(b.svc.view().scheduler).toEqual({ runsHere: false, owner: 'browser mode on other-host (pid 1)' });
@@ -132,7 +158,15 @@ describe('scheduler lease: one scheduler per data dir', () => {
     await a.svc.save(samplePolicy(), PASS);
     await advance(clock, due - 1, a.svc);
     // Another console judged it stale and took over (its file now names someone else).
-    const usurper = { format: 'obc-scheduler-lease', id: 'new', pid: 2, host: 'other-host', label: 'browser mode', startedAt: '2026-11-22T20:59:00.000Z', refreshedAt: due };
+    const usurper = {
+      format: 'obc-scheduler-lease',
+      id: 'new',
+      pid: 2,
+      host: 'other-host',
+      label: 'browser mode',
+      startedAt: '2026-11-22T20:59:00.000Z',
+      refreshedAt: due,
+    };
     await writeFile(join(dir, LEASE_FILE), JSON.stringify(usurper));
     await advance(clock, due, a.svc);
     expect(a.probed).toEqual([]);
@@ -162,7 +196,10 @@ describe('scheduler lease: one scheduler per data dir', () => {
     for (let round = 0; round < 10; round++) {
       const dir = await dataDir();
       let t = start;
-      const leases = Array.from({ length: 4 }, (_, i) => new SchedulerLease(dir, () => t, { label: `c${i}`, staleMs: STALE, isAlive: () => true }));
+      const leases = Array.from(
+        { length: 4 },
+        (_, i) => new SchedulerLease(dir, () => t, { label: `c${i}`, staleMs: STALE, isAlive: () => true }),
+      );
       const free = await Promise.all(leases.map((l) => l.hold()));
       expect(free.filter(Boolean)).toHaveLength(1);
       // Everyone looks once, then the holder falls silent for longer than staleMs.

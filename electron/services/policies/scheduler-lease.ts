@@ -121,7 +121,15 @@ export class SchedulerLease {
   }
 
   private record(): LeaseRecord {
-    return { format: FORMAT, id: this.id, pid: this.pid, host: this.host, label: this.label, startedAt: this.startedAt, refreshedAt: this.now() };
+    return {
+      format: FORMAT,
+      id: this.id,
+      pid: this.pid,
+      host: this.host,
+      label: this.label,
+      startedAt: this.startedAt,
+      refreshedAt: this.now(),
+    };
   }
 
   private async read(): Promise<string | null> {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors.ts';
 import { TaskManager } from '../tasks/task-manager.ts';
-import { PolicyService, WAITING_FOR_DATA_BOX, WAITING_FOR_IMPORT, type OnlineRun, type OnlineRunRequest } from './index.ts';
+import {
+  PolicyService,
+  WAITING_FOR_DATA_BOX,
+  WAITING_FOR_IMPORT,
+  type OnlineRun,
+  type OnlineRunRequest,
+} from './index.ts';
 import { FakeClock, samplePolicy, tempDir, testProtector } from './test-helpers.ts';
 
 const PASS = 'correct horse battery staple';
@@ -37,9 +43,15 @@ async function setup(probeStates: Array<string | Found> | Error, online?: Online
 describe('PolicyScheduler', () => {
   it('waits for the import job: one run record with MARS’s message, the job state and a Jobs task', async () => {
     const calls: OnlineRunRequest[] = [];
-    const { clock, tasks, svc, seen } = await setup(['Shipping', 'Received'], { run: async (r) => (calls.push(r), { outcome: 'succeeded', message: 'x' }) });
+    const { clock, tasks, svc, seen } = await setup(['Shipping', 'Received'], {
+      run: async (r) => (calls.push(r), { outcome: 'succeeded', message: 'x' }),
+    });
     await svc.save(samplePolicy(), PASS);
-    expect(svc.view().nextRuns).toEqual(['2026-11-22T21:00:00.000Z', '2026-11-23T21:00:00.000Z', '2026-11-24T21:00:00.000Z']);
+    expect(svc.view().nextRuns).toEqual([
+      '2026-11-22T21:00:00.000Z',
+      '2026-11-23T21:00:00.000Z',
+      '2026-11-24T21:00:00.000Z',
+    ]);
     clock.advanceTo(Date.parse('2026-11-22T21:00:00Z'));
     await svc.scheduler.idle();
     expect(seen).toEqual(['Shipping']);
@@ -56,7 +68,12 @@ describe('PolicyScheduler', () => {
     });
     expect(runs[0].id).toMatch(/^[0-9a-f-]{36}$/);
     const task = tasks.get(runs[0].taskId!);
-    expect(task).toMatchObject({ kind: 'scheduled', title: 'Scheduled backup (due 2026-11-22T21:00:00.000Z)', status: 'succeededWithWarnings', message: runs[0].message });
+    expect(task).toMatchObject({
+      kind: 'scheduled',
+      title: 'Scheduled backup (due 2026-11-22T21:00:00.000Z)',
+      status: 'succeededWithWarnings',
+      message: runs[0].message,
+    });
     expect(svc.store.policy!.seed).toMatchObject({ importJobState: 'Shipping', completed: false });
     expect(svc.scheduler.nextDue).toBe(Date.parse('2026-11-23T21:00:00Z'));
     clock.advanceTo(Date.parse('2026-11-23T21:00:00Z'));
@@ -67,7 +84,10 @@ describe('PolicyScheduler', () => {
   it('a Data Box job gets the Data Box wording', async () => {
     const { svc } = await setup([{ state: 'Shipping', backend: 'DataBox' }]);
     await svc.save(samplePolicy(), PASS);
-    expect((await svc.scheduler.runOnce())!).toMatchObject({ message: `${WAITING_FOR_DATA_BOX}. Data Box job "seed-2026": Shipping.`, details: { backend: 'DataBox' } });
+    expect((await svc.scheduler.runOnce())!).toMatchObject({
+      message: `${WAITING_FOR_DATA_BOX}. Data Box job "seed-2026": Shipping.`,
+      details: { backend: 'DataBox' },
+    });
     expect(svc.store.policy!.seed).toMatchObject({ backend: 'DataBox' });
   });
 
@@ -76,9 +96,19 @@ describe('PolicyScheduler', () => {
     const online: OnlineRun = {
       async run(r) {
         calls.push(r);
-        r.progress({ message: 'Uploading new packs', done: 5, total: 10, unit: 'bytes', counters: { uploaded: { value: 5, unit: 'bytes' } } });
+        r.progress({
+          message: 'Uploading new packs',
+          done: 5,
+          total: 10,
+          unit: 'bytes',
+          counters: { uploaded: { value: 5, unit: 'bytes' } },
+        });
         expect(await r.passphrase()).toBe(PASS);
-        return { outcome: 'succeeded', message: 'Restore point rp-1 uploaded.', details: { restorePoint: 'rp-1', uploadedBytes: 5 } };
+        return {
+          outcome: 'succeeded',
+          message: 'Restore point rp-1 uploaded.',
+          details: { restorePoint: 'rp-1', uploadedBytes: 5 },
+        };
       },
     };
     const { clock, tasks, svc } = await setup(['Completed'], online);
@@ -88,22 +118,40 @@ describe('PolicyScheduler', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({
       dueAt: '2026-11-22T21:00:00.000Z',
-      seed: { jobName: 'seed-2026', subscriptionId: '11111111-2222-3333-4444-555555555555', resourceGroup: 'rg-seed', storageAccount: 'seedacct01', container: 'seed-data', stagingDir: '/tmp/staging/seed-2026' },
+      seed: {
+        jobName: 'seed-2026',
+        subscriptionId: '11111111-2222-3333-4444-555555555555',
+        resourceGroup: 'rg-seed',
+        storageAccount: 'seedacct01',
+        container: 'seed-data',
+        stagingDir: '/tmp/staging/seed-2026',
+      },
       policy: { id: svc.store.policy!.id },
     });
     expect(calls[0].signal).toBeInstanceOf(AbortSignal);
     expect(svc.store.policy!.seed?.completed).toBe(true);
     const runs = svc.store.policy!.lastRuns;
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ outcome: 'succeeded', message: 'Restore point rp-1 uploaded.', details: { importJob: 'seed-2026', importJobState: 'Completed', restorePoint: 'rp-1', uploadedBytes: 5 } });
-    expect(tasks.get(runs[0].taskId!)).toMatchObject({ status: 'succeeded', counters: { uploaded: { value: 5, unit: 'bytes' } }, progress: { done: 5, total: 10 } });
+    expect(runs[0]).toMatchObject({
+      outcome: 'succeeded',
+      message: 'Restore point rp-1 uploaded.',
+      details: { importJob: 'seed-2026', importJobState: 'Completed', restorePoint: 'rp-1', uploadedBytes: 5 },
+    });
+    expect(tasks.get(runs[0].taskId!)).toMatchObject({
+      status: 'succeeded',
+      counters: { uploaded: { value: 5, unit: 'bytes' } },
+      progress: { done: 5, total: 10 },
+    });
   });
 
   it('a scheduler without the online engine records honestly that nothing was sent, as one warned run', async () => {
     const { svc, tasks } = await setup(['Completed']);
     await svc.save(samplePolicy(), PASS);
     const rec = (await svc.scheduler.runOnce())!;
-    expect(rec).toMatchObject({ outcome: 'skipped', message: expect.stringMatching(/^No online backup engine is connected to this scheduler/) });
+    expect(rec).toMatchObject({
+      outcome: 'skipped',
+      message: expect.stringMatching(/^No online backup engine is connected to this scheduler/),
+    });
     expect(svc.store.policy!.lastRuns).toHaveLength(1);
     expect(tasks.get(rec.taskId!).status).toBe('succeededWithWarnings');
     const online = await setup([]);
@@ -112,9 +160,15 @@ describe('PolicyScheduler', () => {
   });
 
   it('a failing or throwing online run is recorded failed with its message; a job not created yet is said so', async () => {
-    const boom = await setup(['Completed'], { run: async () => Promise.reject(new AppError('SIGNIN_REQUIRED', 'The application credential expired on 2027-01-01.')) });
+    const boom = await setup(['Completed'], {
+      run: async () =>
+        Promise.reject(new AppError('SIGNIN_REQUIRED', 'The application credential expired on 2027-01-01.')),
+    });
     await boom.svc.save(samplePolicy(), PASS);
-    expect((await boom.svc.scheduler.runOnce())!).toMatchObject({ outcome: 'failed', message: 'The application credential expired on 2027-01-01.' });
+    expect((await boom.svc.scheduler.runOnce())!).toMatchObject({
+      outcome: 'failed',
+      message: 'The application credential expired on 2027-01-01.',
+    });
     const nf = Object.assign(new Error('no such job'), { code: 'NOT_FOUND' });
     const { svc } = await setup(nf);
     await svc.save(samplePolicy(), PASS);
@@ -145,7 +199,9 @@ describe('PolicyScheduler', () => {
   it('a run left "running" by a program that stopped is closed as failed when a scheduler starts; runs can be hidden', async () => {
     const dir = await tempDir();
     let release!: () => void;
-    const hang: OnlineRun = { run: () => new Promise((ok) => (release = () => ok({ outcome: 'succeeded', message: 'done' }))) };
+    const hang: OnlineRun = {
+      run: () => new Promise((ok) => (release = () => ok({ outcome: 'succeeded', message: 'done' }))),
+    };
     const a = await setup(['Completed'], hang, dir);
     await a.svc.save(samplePolicy(), PASS);
     const pending = a.svc.scheduler.runOnce();
@@ -156,7 +212,9 @@ describe('PolicyScheduler', () => {
     a.svc.close();
     const b = await setup(['Completed'], undefined, dir);
     await expect.poll(() => b.svc.store.policy?.lastRuns[0]?.outcome).toBe('failed');
-    expect(b.svc.store.policy!.lastRuns[0].message).toMatch(/^The run did not finish: test host on .+ stopped before it ended\./);
+    expect(b.svc.store.policy!.lastRuns[0].message).toMatch(
+      /^The run did not finish: test host on .+ stopped before it ended\./,
+    );
     await b.svc.hideRun(id);
     expect(b.svc.store.policy!.lastRuns[0].hidden).toBe(true);
     await expect(b.svc.hideRun('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -167,7 +225,12 @@ describe('PolicyScheduler', () => {
 
   it('paused and stopped policies do not run and show no next run; long gaps sleep at most an hour at a time', async () => {
     const { clock, svc, seen } = await setup(['Shipping']);
-    await svc.save(samplePolicy({ schedule: { frequency: 'weekly', times: ['21:00'], days: ['saturday'], everyWeeks: 4, timeZone: 'UTC' } }), PASS);
+    await svc.save(
+      samplePolicy({
+        schedule: { frequency: 'weekly', times: ['21:00'], days: ['saturday'], everyWeeks: 4, timeZone: 'UTC' },
+      }),
+      PASS,
+    );
     expect(clock.pending).toBe(2); // the next run and the scheduler lease's refresh
     await svc.setState('paused');
     expect(svc.view().nextRuns).toEqual([]);

@@ -11,7 +11,14 @@ import type { Policy, RunRecord } from '../../../shared/policy-schema.ts';
 import { nextRuns } from '../../../shared/schedule.ts';
 import type { TaskContext } from '../tasks/task-manager.ts';
 import type { TaskKind, TaskSnapshot } from '../../../shared/task.ts';
-import { noOnlineEngine, type JobBackendName, type OnlineRun, type OnlineRunRequest, type OnlineRunResult, type SeedRef } from './online-run.ts';
+import {
+  noOnlineEngine,
+  type JobBackendName,
+  type OnlineRun,
+  type OnlineRunRequest,
+  type OnlineRunResult,
+  type SeedRef,
+} from './online-run.ts';
 import type { PolicyStore } from './policy-store.ts';
 import { jobDirOf } from '../backup/job-files.ts';
 
@@ -23,7 +30,9 @@ export const WAITING_FOR_DATA_BOX = 'Waiting for Azure Data Box job to be comple
 
 /** The Jobs message of a run waiting for the seed's job: MARS's words, then the job and its state. */
 export function waitingMessage(jobName: string, state: string, backend?: JobBackendName): string {
-  return backend === 'DataBox' ? `${WAITING_FOR_DATA_BOX}. Data Box job "${jobName}": ${state}.` : `${WAITING_FOR_IMPORT}. Import job "${jobName}": ${state}.`;
+  return backend === 'DataBox'
+    ? `${WAITING_FOR_DATA_BOX}. Data Box job "${jobName}": ${state}.`
+    : `${WAITING_FOR_IMPORT}. Import job "${jobName}": ${state}.`;
 }
 /** Where an own-disk policy's seed lives (its import job, account, container, staged copy); null for other policies. */
 export function seedRefOf(policy: Policy): SeedRef | null {
@@ -65,7 +74,11 @@ export interface ImportJobProbe {
 
 /** The subset of TaskManager the scheduler needs. */
 export interface TaskStarter {
-  start(kind: TaskKind, title: string, body: (ctx: TaskContext) => Promise<Record<string, unknown> | void>): TaskSnapshot;
+  start(
+    kind: TaskKind,
+    title: string,
+    body: (ctx: TaskContext) => Promise<Record<string, unknown> | void>,
+  ): TaskSnapshot;
   waitFor(id: string): Promise<TaskSnapshot>;
 }
 
@@ -178,7 +191,10 @@ export class PolicyScheduler {
       if (mayRun && !(await mayRun().catch(() => false))) return;
       if (!this.stopped) await this.runOnce(due);
     })()
-      .then(() => undefined, () => undefined)
+      .then(
+        () => undefined,
+        () => undefined,
+      )
       .finally(() => {
         this.running = null;
         this.arm();
@@ -198,18 +214,35 @@ export class PolicyScheduler {
     const seedRef = seedRefOf(policy);
     if (own && seedRef && !policy.seed?.completed) {
       const found = await this.probeSeed(policy);
-      seed = { importJobState: found.state, checkedAt: nowIso(), completed: found.state === 'Completed', ...(found.backend ? { backend: found.backend } : {}) };
+      seed = {
+        importJobState: found.state,
+        checkedAt: nowIso(),
+        completed: found.state === 'Completed',
+        ...(found.backend ? { backend: found.backend } : {}),
+      };
       if (found.backend) seedRef.backend = found.backend;
       if (!seed.completed) {
         const message = waitingMessage(own.importJobName, found.state, found.backend);
-        const details = { importJob: own.importJobName, importJobState: found.state, checkedAt: seed.checkedAt!, ...(found.backend ? { backend: found.backend } : {}) };
+        const details = {
+          importJob: own.importJobName,
+          importJobState: found.state,
+          checkedAt: seed.checkedAt!,
+          ...(found.backend ? { backend: found.backend } : {}),
+        };
         const snap = this.tasks.start('scheduled', title, async (ctx) => {
           ctx.message(message);
           ctx.warn(message);
           return { outcome: 'waitingForImport', ...details };
         });
         const done = await this.tasks.waitFor(snap.id);
-        const rec: RunRecord = { ...base, outcome: 'waitingForImport', message, taskId: snap.id, endedAt: done.endedAt ?? nowIso(), details };
+        const rec: RunRecord = {
+          ...base,
+          outcome: 'waitingForImport',
+          message,
+          taskId: snap.id,
+          endedAt: done.endedAt ?? nowIso(),
+          details,
+        };
         await this.store.recordRun(rec, seed);
         return rec;
       }
@@ -223,7 +256,9 @@ export class PolicyScheduler {
       return this.probe ? await this.probe.check(policy) : { state: 'Unknown (not signed in to Azure)', failed: true };
     } catch (err) {
       const e = err as { code?: string; message?: string };
-      return e.code === 'NOT_FOUND' ? { state: 'Not created yet' } : { state: `Unknown (${e.message ?? String(err)})`, failed: true };
+      return e.code === 'NOT_FOUND'
+        ? { state: 'Not created yet' }
+        : { state: `Unknown (${e.message ?? String(err)})`, failed: true };
     }
   }
 
@@ -234,11 +269,24 @@ export class PolicyScheduler {
    */
   async checkSeed(): Promise<NonNullable<Policy['seed']>> {
     const policy = this.store.policy;
-    if (!policy || !seedRefOf(policy)) throw new AppError('CONFLICT', "This backup's first copy does not go through your own disks: there is no import job to check.");
+    if (!policy || !seedRefOf(policy))
+      throw new AppError(
+        'CONFLICT',
+        "This backup's first copy does not go through your own disks: there is no import job to check.",
+      );
     if (policy.seed?.completed) return policy.seed;
     const found = await this.probeSeed(policy);
-    if (found.failed) throw new AppError('AZURE', `The import job could not be checked: ${found.state}. Sign in to Azure (Sign in / out) and check again.`);
-    const seed = { importJobState: found.state, checkedAt: new Date(this.clock.now()).toISOString(), completed: found.state === 'Completed', ...(found.backend ? { backend: found.backend } : {}) };
+    if (found.failed)
+      throw new AppError(
+        'AZURE',
+        `The import job could not be checked: ${found.state}. Sign in to Azure (Sign in / out) and check again.`,
+      );
+    const seed = {
+      importJobState: found.state,
+      checkedAt: new Date(this.clock.now()).toISOString(),
+      completed: found.state === 'Completed',
+      ...(found.backend ? { backend: found.backend } : {}),
+    };
     await this.store.recordSeed(seed);
     return seed;
   }
@@ -249,12 +297,17 @@ export class PolicyScheduler {
    * run's task has started (`finished` when it is recorded). Refused, with the reason, when the policy has no seed in
    * a container, when the scheduler has not seen its import job Completed, or when a run is in progress here.
    */
-  async startNow(o: { retainUntil?: string } = {}): Promise<{ taskId: string; runId: string; finished: Promise<RunRecord> }> {
+  async startNow(
+    o: { retainUntil?: string } = {},
+  ): Promise<{ taskId: string; runId: string; finished: Promise<RunRecord> }> {
     const policy = this.store.policy;
     if (!policy) throw new AppError('NOT_FOUND', 'No backup is scheduled yet: run Schedule Backup first.');
     const seedRef = seedRefOf(policy);
     if (!seedRef)
-      throw new AppError('CONFLICT', "This backup's first copy does not go through your own disks, so it has no seed in a storage account container to continue online.");
+      throw new AppError(
+        'CONFLICT',
+        "This backup's first copy does not go through your own disks, so it has no seed in a storage account container to continue online.",
+      );
     if (!policy.seed?.completed)
       throw new AppError(
         'CONFLICT',
@@ -262,10 +315,16 @@ export class PolicyScheduler {
         { importJob: seedRef.jobName },
       );
     if (this.running || this.now)
-      throw new AppError('CONFLICT', 'A backup of this policy is already running in this program: follow it in Jobs, wait for it to finish or cancel it there, then select Back Up Now again. Nothing was started.');
+      throw new AppError(
+        'CONFLICT',
+        'A backup of this policy is already running in this program: follow it in Jobs, wait for it to finish or cancel it there, then select Back Up Now again. Nothing was started.',
+      );
     const at = new Date(this.clock.now()).toISOString();
     const base = { id: randomUUID(), at, startedAt: at, ranBy: this.ranBy() };
-    const started = await this.startOnline(policy, seedRef, undefined, base, 'Back Up Now (online restore point)', { trigger: 'backUpNow', ...(o.retainUntil ? { retainUntil: o.retainUntil } : {}) });
+    const started = await this.startOnline(policy, seedRef, undefined, base, 'Back Up Now (online restore point)', {
+      trigger: 'backUpNow',
+      ...(o.retainUntil ? { retainUntil: o.retainUntil } : {}),
+    });
     const finished = started.finished;
     this.now = finished.then(
       () => undefined,
@@ -283,7 +342,9 @@ export class PolicyScheduler {
     title: string,
     extra: Pick<OnlineRunRequest, 'trigger' | 'retainUntil'> = {},
   ): Promise<{ taskId: string; finished: Promise<RunRecord> }> {
-    const seedDetails: Record<string, string> = seedRef ? { importJob: seedRef.jobName, importJobState: 'Completed' } : {};
+    const seedDetails: Record<string, string> = seedRef
+      ? { importJob: seedRef.jobName, importJobState: 'Completed' }
+      : {};
     const online = this.online;
     let result: OnlineRunResult | null = null;
     const snap = this.tasks.start('scheduled', title, async (ctx: TaskContext) => {
@@ -308,7 +369,16 @@ export class PolicyScheduler {
       return { outcome: result.outcome, ...result.details };
     });
     const startedFrom: Record<string, string> = extra.trigger === 'backUpNow' ? { startedFrom: 'Back Up Now' } : {};
-    await this.store.recordRun({ ...base, outcome: 'running', message: 'Running…', taskId: snap.id, ...(extra.trigger === 'backUpNow' ? { details: startedFrom } : {}) }, seed);
+    await this.store.recordRun(
+      {
+        ...base,
+        outcome: 'running',
+        message: 'Running…',
+        taskId: snap.id,
+        ...(extra.trigger === 'backUpNow' ? { details: startedFrom } : {}),
+      },
+      seed,
+    );
     return { taskId: snap.id, finished: this.finishOnline(snap.id, base, seedDetails, startedFrom, () => result) };
   }
 
@@ -325,8 +395,18 @@ export class PolicyScheduler {
     const failed = done.status === 'failed' || done.status === 'cancelled';
     const rec: RunRecord = {
       ...base,
-      outcome: failed ? 'failed' : r?.outcome === 'skipped' ? 'skipped' : done.status === 'succeededWithWarnings' ? 'succeededWithWarnings' : 'succeeded',
-      message: failed ? (done.status === 'cancelled' ? 'The run was cancelled.' : toIpcError(done.error ?? new Error('The run failed.')).message) : (r?.message ?? 'Backup completed.'),
+      outcome: failed
+        ? 'failed'
+        : r?.outcome === 'skipped'
+          ? 'skipped'
+          : done.status === 'succeededWithWarnings'
+            ? 'succeededWithWarnings'
+            : 'succeeded',
+      message: failed
+        ? done.status === 'cancelled'
+          ? 'The run was cancelled.'
+          : toIpcError(done.error ?? new Error('The run failed.')).message
+        : (r?.message ?? 'Backup completed.'),
       taskId,
       endedAt: done.endedAt ?? nowIso(),
       details: { ...seedDetails, ...startedFrom, ...(r?.details ?? {}) },

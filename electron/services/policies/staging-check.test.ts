@@ -21,7 +21,9 @@ describe('checkStaging', () => {
     expect((await checkStaging(join(dir, 'f'))).message).toMatch(/is a file, not a folder/);
     const r = await checkStaging(dir, { requiredBytes: 12 * GiB, freeSpace: async () => GiB });
     expect(r).toMatchObject({ ok: false, writable: true });
-    expect(r.message).toBe(`Staging location "${dir}" has 1.00 GiB free but the backup needs about 12.0 GiB. Free space or choose another location.`);
+    expect(r.message).toBe(
+      `Staging location "${dir}" has 1.00 GiB free but the backup needs about 12.0 GiB. Free space or choose another location.`,
+    );
     expect((await checkStaging('relative/dir')).message).toMatch(/must be a full path/);
   });
   it('reports a folder this account cannot write to', async () => {
@@ -55,7 +57,9 @@ describe('checkStaging', () => {
     expect(same).toMatchObject({ ok: false, problem: 'insideItems' });
     expect(same.message).toMatch(/is the backup item itself; the backup would copy itself/);
     const inside = await checkStaging(join(dir, 'data', 'staging'), { items });
-    expect(inside.message).toBe(`Staging location "${join(dir, 'data', 'staging')}" is inside the backup item "${join(dir, 'data')}"; the backup would copy itself. Choose a folder outside the items.`);
+    expect(inside.message).toBe(
+      `Staging location "${join(dir, 'data', 'staging')}" is inside the backup item "${join(dir, 'data')}"; the backup would copy itself. Choose a folder outside the items.`,
+    );
     // Next to the items is fine (and a folder named like an item's prefix is not inside it).
     await mkdir(join(dir, 'data-staging'));
     expect((await checkStaging(join(dir, 'data-staging'), { items, freeSpace: async () => GiB })).ok).toBe(true);

@@ -19,7 +19,11 @@ async function defaultFreeSpace(dir: string): Promise<number> {
   return Number(s.bavail) * Number(s.bsize);
 }
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * The disk the path is on, if it is one Disk Prep prepares or prepared: a rehearsal folder disk (its descriptor in
@@ -28,7 +32,8 @@ const exists = (p: string) => stat(p).then(() => true, () => false);
 async function preparedDiskAbove(path: string): Promise<string | null> {
   for (let dir = resolve(path); ; dir = dirname(dir)) {
     if (await exists(join(dir, FOLDER_DISK_DESCRIPTOR))) return `a rehearsal disk (${dir})`;
-    if ((await exists(join(dir, DISK_LAYOUT.manifestFile))) && (await exists(join(dir, DISK_LAYOUT.journalFile)))) return `a disk prepared for an import job (${dir})`;
+    if ((await exists(join(dir, DISK_LAYOUT.manifestFile))) && (await exists(join(dir, DISK_LAYOUT.journalFile))))
+      return `a disk prepared for an import job (${dir})`;
     if (dirname(dir) === dir) return null;
   }
 }
@@ -66,7 +71,8 @@ export async function checkStaging(pathIn: string, opts: StagingCheckOptions = {
   const base: StagingCheckResult = { path, ok: false, exists: false, writable: false, message: '' };
   const syntax = checkStagingLocation(path);
   if (syntax) return { ...base, problem: 'syntax', message: syntax };
-  if (!isAbsolute(path) && !path.startsWith('\\\\')) return { ...base, problem: 'syntax', message: `Staging location "${path}" must be a full path on this machine.` };
+  if (!isAbsolute(path) && !path.startsWith('\\\\'))
+    return { ...base, problem: 'syntax', message: `Staging location "${path}" must be a full path on this machine.` };
   const item = (opts.items ?? []).find((i) => isUnder(path, i));
   if (item !== undefined)
     return {
@@ -77,10 +83,16 @@ export async function checkStaging(pathIn: string, opts: StagingCheckOptions = {
         : `Staging location "${path}" is inside the backup item "${item}"; the backup would copy itself. Choose a folder outside the items.`,
     };
   const disk = await preparedDiskAbove(path);
-  if (disk) return { ...base, problem: 'preparedDisk', message: `Staging location "${path}" is on ${disk}. Disk Prep erases and fills such disks; keep the staging location on another disk.` };
+  if (disk)
+    return {
+      ...base,
+      problem: 'preparedDisk',
+      message: `Staging location "${path}" is on ${disk}. Disk Prep erases and fills such disks; keep the staging location on another disk.`,
+    };
   try {
     const st = await stat(path);
-    if (!st.isDirectory()) return { ...base, problem: 'notFolder', message: `Staging location "${path}" is a file, not a folder.` };
+    if (!st.isDirectory())
+      return { ...base, problem: 'notFolder', message: `Staging location "${path}" is a file, not a folder.` };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return {
@@ -96,18 +108,39 @@ export async function checkStaging(pathIn: string, opts: StagingCheckOptions = {
     await probeWrite(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { ...base, exists: true, problem: 'notWritable', message: `This account cannot write to staging location "${path}" (${code ?? (err as Error).message}). Choose a folder you can write to.` };
+    return {
+      ...base,
+      exists: true,
+      problem: 'notWritable',
+      message: `This account cannot write to staging location "${path}" (${code ?? (err as Error).message}). Choose a folder you can write to.`,
+    };
   }
   let freeBytes: number;
   try {
     freeBytes = await (opts.freeSpace ?? defaultFreeSpace)(path);
   } catch (err) {
-    return { ...base, exists: true, writable: true, problem: 'unreadable', message: `Free space of "${path}" could not be read (${(err as Error).message}).` };
+    return {
+      ...base,
+      exists: true,
+      writable: true,
+      problem: 'unreadable',
+      message: `Free space of "${path}" could not be read (${(err as Error).message}).`,
+    };
   }
   const required = opts.requiredBytes;
-  const res: StagingCheckResult = { ...base, exists: true, writable: true, freeBytes, ...(required !== undefined ? { requiredBytes: required } : {}) };
+  const res: StagingCheckResult = {
+    ...base,
+    exists: true,
+    writable: true,
+    freeBytes,
+    ...(required !== undefined ? { requiredBytes: required } : {}),
+  };
   if (required !== undefined && freeBytes < required)
-    return { ...res, problem: 'noSpace', message: `Staging location "${path}" has ${formatBytes(freeBytes)} free but the backup needs about ${formatBytes(required)}. Free space or choose another location.` };
+    return {
+      ...res,
+      problem: 'noSpace',
+      message: `Staging location "${path}" has ${formatBytes(freeBytes)} free but the backup needs about ${formatBytes(required)}. Free space or choose another location.`,
+    };
   return {
     ...res,
     ok: true,

@@ -26,13 +26,23 @@ export function createAdmin(opts: { token: string; sb: SandboxContext; faults: F
   async function run(req: IncomingMessage, res: ServerResponse) {
     const got = Buffer.from(req.headers.authorization ?? '');
     if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
-      throw new HttpError(401, 'Unauthorized', 'The sandbox admin API needs its own bearer token (printed by `obc sandbox`, or SandboxHandle.admin.token).');
+      throw new HttpError(
+        401,
+        'Unauthorized',
+        'The sandbox admin API needs its own bearer token (printed by `obc sandbox`, or SandboxHandle.admin.token).',
+      );
     }
     const url = new URL(req.url ?? '/', 'http://admin');
     const path = decodeURIComponent(url.pathname).replace(/\/+$/, '');
     const m = req.method ?? 'GET';
     if (path === '/health' && m === 'GET') return sendJson(res, 200, { ok: true });
-    if (path === '/jobs' && m === 'GET') return sendJson(res, 200, { value: [...Object.values(opts.sb.store.state.jobs).map((j) => jobBody(opts.sb, j)), ...Object.values(dbJobs(opts.sb)).map((j) => dbJobBody(opts.sb, j))] });
+    if (path === '/jobs' && m === 'GET')
+      return sendJson(res, 200, {
+        value: [
+          ...Object.values(opts.sb.store.state.jobs).map((j) => jobBody(opts.sb, j)),
+          ...Object.values(dbJobs(opts.sb)).map((j) => dbJobBody(opts.sb, j)),
+        ],
+      });
     if (path === '/faults') {
       if (m === 'POST') opts.faults.add((await readJson(req)) as FaultSpec);
       else if (m === 'DELETE') opts.faults.clear();
@@ -41,25 +51,50 @@ export function createAdmin(opts: { token: string; sb: SandboxContext; faults: F
     const pm = /^\/providers\/([^/]+)$/.exec(path);
     if (pm && m === 'POST') {
       const state = String(((await readJson(req)) as { state?: string } | undefined)?.state ?? '');
-      if (!['NotRegistered', 'Registering', 'Registered'].includes(state)) throw new HttpError(400, 'InvalidRequestContent', "state must be 'NotRegistered', 'Registering' or 'Registered'.");
-      opts.sb.store.state.providers[pm[1].toLowerCase()] = { state: state as 'Registered', changedAt: new Date().toISOString() };
+      if (!['NotRegistered', 'Registering', 'Registered'].includes(state))
+        throw new HttpError(
+          400,
+          'InvalidRequestContent',
+          "state must be 'NotRegistered', 'Registering' or 'Registered'.",
+        );
+      opts.sb.store.state.providers[pm[1].toLowerCase()] = {
+        state: state as 'Registered',
+        changedAt: new Date().toISOString(),
+      };
       await opts.sb.store.save();
       return sendJson(res, 200, { namespace: pm[1], registrationState: state });
     }
     const jm = /^\/jobs\/([^/]+)\/([^/]+)\/(receive|transfer|state)$/.exec(path);
     if (jm && m === 'POST') {
       const [, rg, job, action] = jm;
-      const body = ((await readJson(req)) ?? {}) as { disks?: Array<{ path: string; driveId?: string }>; stopAt?: 'Transferring'; state?: string; provider?: string };
-      if (body.provider !== undefined && body.provider !== 'ImportExport' && body.provider !== 'DataBox') throw new HttpError(400, 'InvalidRequestContent', "provider must be 'ImportExport' or 'DataBox'.");
+      const body = ((await readJson(req)) ?? {}) as {
+        disks?: Array<{ path: string; driveId?: string }>;
+        stopAt?: 'Transferring';
+        state?: string;
+        provider?: string;
+      };
+      if (body.provider !== undefined && body.provider !== 'ImportExport' && body.provider !== 'DataBox')
+        throw new HttpError(400, 'InvalidRequestContent', "provider must be 'ImportExport' or 'DataBox'.");
       const provider = body.provider as 'ImportExport' | 'DataBox' | undefined;
       if (action === 'receive') {
-        if (!Array.isArray(body.disks)) throw new HttpError(400, 'InvalidRequestContent', "receive needs { disks: [{ path, driveId? }] }.");
+        if (!Array.isArray(body.disks))
+          throw new HttpError(400, 'InvalidRequestContent', 'receive needs { disks: [{ path, driveId? }] }.');
         return sendJson(res, 200, await receiveDisks(opts.sb, rg, job, body.disks, provider));
       }
-      if (action === 'transfer') return sendJson(res, 200, await transferJob(opts.sb, opts.blob, rg, job, { ...(body.stopAt ? { stopAt: body.stopAt } : {}), ...(provider ? { provider } : {}) }));
+      if (action === 'transfer')
+        return sendJson(
+          res,
+          200,
+          await transferJob(opts.sb, opts.blob, rg, job, {
+            ...(body.stopAt ? { stopAt: body.stopAt } : {}),
+            ...(provider ? { provider } : {}),
+          }),
+        );
       return sendJson(res, 200, await forceJobState(opts.sb, rg, job, String(body.state ?? ''), provider));
     }
     throw new HttpError(404, 'NotFound', `No admin endpoint ${m} ${path}.`);
   }
-  return { handle: (req: IncomingMessage, res: ServerResponse) => void run(req, res).catch((e) => sendAzureError(res, e)) };
+  return {
+    handle: (req: IncomingMessage, res: ServerResponse) => void run(req, res).catch((e) => sendAzureError(res, e)),
+  };
 }

@@ -7,7 +7,13 @@ import type { Reply } from './arm.ts';
  * api-version 2015-01-01 (what `az` 2.45 asks for) or none → the original single-cloud object; later versions
  * (2019-05-01, 2020-06-01, 2022-09-01) → the array of cloud objects.
  */
-export function armMetadata(o: { armUrl: string; graphUrl: string; loginEndpoint: string; tenantId: string; blobSuffix: string }): (url: URL) => Reply | undefined {
+export function armMetadata(o: {
+  armUrl: string;
+  graphUrl: string;
+  loginEndpoint: string;
+  tenantId: string;
+  blobSuffix: string;
+}): (url: URL) => Reply | undefined {
   return (url) => {
     if (url.pathname.replace(/\/+$/, '').toLowerCase() !== '/metadata/endpoints') return undefined;
     const v = url.searchParams.get('api-version');
@@ -15,7 +21,12 @@ export function armMetadata(o: { armUrl: string; graphUrl: string; loginEndpoint
     if (!v || v === '2015-01-01') {
       return {
         status: 200,
-        body: { galleryEndpoint: '', graphEndpoint: `${o.graphUrl}/`, portalEndpoint: '', authentication: { loginEndpoint: `${o.loginEndpoint}/`, audiences } },
+        body: {
+          galleryEndpoint: '',
+          graphEndpoint: `${o.graphUrl}/`,
+          portalEndpoint: '',
+          authentication: { loginEndpoint: `${o.loginEndpoint}/`, audiences },
+        },
       };
     }
     return {
@@ -24,7 +35,12 @@ export function armMetadata(o: { armUrl: string; graphUrl: string; loginEndpoint
         {
           name: 'LocalSandbox',
           portal: '',
-          authentication: { loginEndpoint: `${o.loginEndpoint}/`, audiences, tenant: o.tenantId, identityProvider: 'AAD' },
+          authentication: {
+            loginEndpoint: `${o.loginEndpoint}/`,
+            audiences,
+            tenant: o.tenantId,
+            identityProvider: 'AAD',
+          },
           media: '',
           graphAudience: `${o.graphUrl}/`,
           graph: `${o.graphUrl}/`,

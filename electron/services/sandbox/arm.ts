@@ -114,9 +114,14 @@ function authorize(route: Route, caller: Caller, sb: SandboxContext, path: strin
   if (read && !path.toLowerCase().startsWith('/subscriptions/')) return;
   const roles = rolesAt(sb, caller.objectId, path);
   const needsOwner = route.action.startsWith('Microsoft.Authorization/') && !read;
-  const ok = read ? CONTROL_ROLES.some((r) => roles.has(r)) : roles.has('Owner') || (!needsOwner && roles.has('Contributor'));
+  const ok = read
+    ? CONTROL_ROLES.some((r) => roles.has(r))
+    : roles.has('Owner') || (!needsOwner && roles.has('Contributor'));
   if (!ok) {
-    const scope = path.replace(/\/(listBitLockerKeys|register|listKeys|listCredentials|cancel|markDevicesShipped)$/i, '');
+    const scope = path.replace(
+      /\/(listBitLockerKeys|register|listKeys|listCredentials|cancel|markDevicesShipped)$/i,
+      '',
+    );
     throw new HttpError(
       403,
       'AuthorizationFailed',
@@ -174,20 +179,43 @@ export function createEmulator(opts: {
       const body = ['PUT', 'PATCH', 'POST'].includes(req.method ?? '') ? await readJson(req) : undefined;
       bodies.set(req, body);
       const reply = await c.route.handler({ params, query: url.searchParams, body, caller, sb: opts.sb, req, url });
-      opts.onExchange?.({ method: req.method ?? 'GET', path, query: url.search, requestBody: body, status: reply.status, responseBody: reply.body, responseHeaders: reply.headers ?? {} });
+      opts.onExchange?.({
+        method: req.method ?? 'GET',
+        path,
+        query: url.search,
+        requestBody: body,
+        status: reply.status,
+        responseBody: reply.body,
+        responseHeaders: reply.headers ?? {},
+      });
       sendJson(res, reply.status, reply.body, reply.headers);
       return;
     }
-    if (pathMatched) throw new HttpError(405, 'MethodNotAllowed', `The method '${req.method}' is not allowed on '${path}'.`);
-    if (opts.surface === 'graph') throw new HttpError(400, 'BadRequest', `Resource not found for the segment '${path.split('/').pop()}'.`);
-    throw new HttpError(404, 'NoRegisteredProviderFound', `No registered resource provider found for path '${path}' and api-version '${url.searchParams.get('api-version') ?? ''}' (local sandbox).`);
+    if (pathMatched)
+      throw new HttpError(405, 'MethodNotAllowed', `The method '${req.method}' is not allowed on '${path}'.`);
+    if (opts.surface === 'graph')
+      throw new HttpError(400, 'BadRequest', `Resource not found for the segment '${path.split('/').pop()}'.`);
+    throw new HttpError(
+      404,
+      'NoRegisteredProviderFound',
+      `No registered resource provider found for path '${path}' and api-version '${url.searchParams.get('api-version') ?? ''}' (local sandbox).`,
+    );
   }
   return {
     handle(req, res) {
       run(req, res).catch((err) => {
         if (opts.onExchange && err instanceof HttpError) {
           const url = new URL(`${opts.audience}${(req.url ?? '/').replace(/^\/{2,}/, '/')}`);
-          opts.onExchange({ method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), query: url.search, requestBody: bodies.get(req), status: err.status, responseBody: { error: { code: err.code, message: err.message, ...(err.target ? { target: err.target } : {}) } } });
+          opts.onExchange({
+            method: req.method ?? 'GET',
+            path: decodeURIComponent(url.pathname),
+            query: url.search,
+            requestBody: bodies.get(req),
+            status: err.status,
+            responseBody: {
+              error: { code: err.code, message: err.message, ...(err.target ? { target: err.target } : {}) },
+            },
+          });
         }
         sendAzureError(res, err);
       });
@@ -210,7 +238,12 @@ export interface Exchange {
 
 function checkApiVersion(url: URL, accepted: readonly string[]): void {
   const v = url.searchParams.get('api-version');
-  if (!v) throw new HttpError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
+  if (!v)
+    throw new HttpError(
+      400,
+      'MissingApiVersionParameter',
+      'The api-version query parameter (?api-version=) is required for all requests.',
+    );
   if (!accepted.includes(v)) {
     throw new HttpError(
       400,
@@ -232,7 +265,11 @@ function checkSubscription(sb: SandboxContext, params: Record<string, string>): 
 }
 
 /** Builds `nextLink` paging over an array: `$skiptoken` is the offset, `$top` (or `topParam`) the page size. */
-export function page<T>(ctx: RouteCtx, items: T[], opts: { topParam?: string; max?: number; defaultTop?: number } = {}): { value: T[]; nextLink?: string } {
+export function page<T>(
+  ctx: RouteCtx,
+  items: T[],
+  opts: { topParam?: string; max?: number; defaultTop?: number } = {},
+): { value: T[]; nextLink?: string } {
   const topParam = opts.topParam ?? '$top';
   const max = opts.max ?? 100;
   const topRaw = ctx.query.get(topParam);
@@ -240,12 +277,19 @@ export function page<T>(ctx: RouteCtx, items: T[], opts: { topParam?: string; ma
   if (topRaw !== null) {
     top = Number(topRaw);
     if (!Number.isInteger(top) || top < 1 || top > max) {
-      throw new HttpError(400, 'InvalidQueryParameterValue', `The value '${topRaw}' of query parameter '${topParam}' is invalid: it must be an integer from 1 to ${max}.`);
+      throw new HttpError(
+        400,
+        'InvalidQueryParameterValue',
+        `The value '${topRaw}' of query parameter '${topParam}' is invalid: it must be an integer from 1 to ${max}.`,
+      );
     }
   }
   const skip = Number(ctx.query.get('$skiptoken') ?? '0') || 0;
   const value = items.slice(skip, skip + top);
   if (skip + top >= items.length) return { value };
-  const rest = ctx.url.search.replace(/^\?/, '').split('&').filter((kv) => kv && !/^(\$|%24)skiptoken=/i.test(kv));
+  const rest = ctx.url.search
+    .replace(/^\?/, '')
+    .split('&')
+    .filter((kv) => kv && !/^(\$|%24)skiptoken=/i.test(kv));
   return { value, nextLink: `${ctx.url.origin}${ctx.url.pathname}?${[...rest, `$skiptoken=${skip + top}`].join('&')}` };
 }

@@ -70,11 +70,25 @@ export async function startAzurite(opts: {
   const req = createRequire(import.meta.url);
   const main = join(dirname(req.resolve('azurite/package.json')), 'dist', 'src', 'blob', 'main.js');
   const port = await freePort(opts.port ?? 0);
-  const accounts = [{ name: DEVSTORE_ACCOUNT, key: DEVSTORE_KEY }, ...opts.accounts].map((a) => `${a.name}:${a.key}`).join(';');
+  const accounts = [{ name: DEVSTORE_ACCOUNT, key: DEVSTORE_KEY }, ...opts.accounts]
+    .map((a) => `${a.name}:${a.key}`)
+    .join(';');
   const args = [
-    main, '--silent', '--loose', '--skipApiVersionCheck', '--disableTelemetry',
-    '--blobHost', '127.0.0.1', '--blobPort', String(port), '--location', opts.location,
-    '--cert', opts.certPath, '--key', opts.keyPath,
+    main,
+    '--silent',
+    '--loose',
+    '--skipApiVersionCheck',
+    '--disableTelemetry',
+    '--blobHost',
+    '127.0.0.1',
+    '--blobPort',
+    String(port),
+    '--location',
+    opts.location,
+    '--cert',
+    opts.certPath,
+    '--key',
+    opts.keyPath,
   ];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, AZURITE_ACCOUNTS: accounts },

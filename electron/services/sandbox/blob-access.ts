@@ -1,4 +1,11 @@
-import { AnonymousCredential, BlobServiceClient, ContainerClient, StorageSharedKeyCredential, newPipeline, type Pipeline } from '@azure/storage-blob';
+import {
+  AnonymousCredential,
+  BlobServiceClient,
+  ContainerClient,
+  StorageSharedKeyCredential,
+  newPipeline,
+  type Pipeline,
+} from '@azure/storage-blob';
 import { HttpError } from './http-util.ts';
 import { createCaTrustingHttpClient } from './ca-http-client.ts';
 import type { StateStore } from './state.ts';
@@ -23,7 +30,10 @@ export interface BlobAccess {
  * A storage-blob pipeline whose requests trust `caCertPem`. @azure/storage-blob takes only a legacy
  * (core-http-compat) httpClient option, so the core-rest-pipeline client is set on the pipeline it caches.
  */
-export function caTrustingPipeline(credential: StorageSharedKeyCredential | AnonymousCredential, caCertPem: string): Pipeline {
+export function caTrustingPipeline(
+  credential: StorageSharedKeyCredential | AnonymousCredential,
+  caCertPem: string,
+): Pipeline {
   const pipeline = newPipeline(credential, { retryOptions: { maxTries: 2 } });
   (pipeline as unknown as { _coreHttpClient: unknown })._coreHttpClient = createCaTrustingHttpClient(caCertPem);
   return pipeline;
@@ -39,11 +49,19 @@ export function createBlobAccess(opts: { baseUrl: string; caCertPem: string; sto
   };
   const accountUrl = (account: string) => `${opts.baseUrl}/${account.toLowerCase()}`;
   const service = (account: string) => {
-    if (!opts.baseUrl) throw new HttpError(503, 'ServiceUnavailable', 'The sandbox was started without Azurite: blob storage is unavailable.');
+    if (!opts.baseUrl)
+      throw new HttpError(
+        503,
+        'ServiceUnavailable',
+        'The sandbox was started without Azurite: blob storage is unavailable.',
+      );
     const a = account.toLowerCase();
     let c = clients.get(a);
     if (!c) {
-      c = new BlobServiceClient(accountUrl(a), caTrustingPipeline(new StorageSharedKeyCredential(a, keyOf(a)), opts.caCertPem));
+      c = new BlobServiceClient(
+        accountUrl(a),
+        caTrustingPipeline(new StorageSharedKeyCredential(a, keyOf(a)), opts.caCertPem),
+      );
       clients.set(a, c);
     }
     return c;
@@ -56,16 +74,33 @@ export function createBlobAccess(opts: { baseUrl: string; caCertPem: string; sto
       return res.succeeded;
     },
     containerWithSas(account, container, token) {
-      if (!opts.baseUrl) throw new HttpError(503, 'ServiceUnavailable', 'The sandbox was started without Azurite: blob storage is unavailable.');
-      return new ContainerClient(`${accountUrl(account)}/${encodeURIComponent(container)}?${token}`, caTrustingPipeline(new AnonymousCredential(), opts.caCertPem));
+      if (!opts.baseUrl)
+        throw new HttpError(
+          503,
+          'ServiceUnavailable',
+          'The sandbox was started without Azurite: blob storage is unavailable.',
+        );
+      return new ContainerClient(
+        `${accountUrl(account)}/${encodeURIComponent(container)}?${token}`,
+        caTrustingPipeline(new AnonymousCredential(), opts.caCertPem),
+      );
     },
     serviceWithKey(account, key) {
-      if (!opts.baseUrl) throw new HttpError(503, 'ServiceUnavailable', 'The sandbox was started without Azurite: blob storage is unavailable.');
-      return new BlobServiceClient(accountUrl(account), caTrustingPipeline(new StorageSharedKeyCredential(account.toLowerCase(), key), opts.caCertPem));
+      if (!opts.baseUrl)
+        throw new HttpError(
+          503,
+          'ServiceUnavailable',
+          'The sandbox was started without Azurite: blob storage is unavailable.',
+        );
+      return new BlobServiceClient(
+        accountUrl(account),
+        caTrustingPipeline(new StorageSharedKeyCredential(account.toLowerCase(), key), opts.caCertPem),
+      );
     },
     async listContainers(account) {
       const out: Array<{ name: string; lastModified: Date; etag: string }> = [];
-      for await (const c of service(account).listContainers()) out.push({ name: c.name, lastModified: c.properties.lastModified, etag: c.properties.etag });
+      for await (const c of service(account).listContainers())
+        out.push({ name: c.name, lastModified: c.properties.lastModified, etag: c.properties.etag });
       return out;
     },
   };

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
-import { AccountSASPermissions, AccountSASResourceTypes, AccountSASServices, StorageSharedKeyCredential, generateAccountSASQueryParameters } from '@azure/storage-blob';
+import {
+  AccountSASPermissions,
+  AccountSASResourceTypes,
+  AccountSASServices,
+  StorageSharedKeyCredential,
+  generateAccountSASQueryParameters,
+} from '@azure/storage-blob';
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose';
 import { accessOf, blobScope, dataAccessAllowed } from './blob-rbac.ts';
 import type { StateStore } from './state.ts';
@@ -34,7 +40,14 @@ export interface BlobFrontOptions {
 const XML_HEAD = '<?xml version="1.0" encoding="utf-8"?>';
 const esc = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function storageError(res: ServerResponse, status: number, code: string, message: string, detail?: string, headers: Record<string, string> = {}): void {
+function storageError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  detail?: string,
+  headers: Record<string, string> = {},
+): void {
   const requestId = randomUUID();
   const body =
     `${XML_HEAD}<Error><Code>${code}</Code><Message>${esc(message)}\nRequestId:${requestId}\nTime:${new Date().toISOString()}</Message>` +
@@ -67,10 +80,19 @@ function sasRefused(res: ServerResponse, q: URLSearchParams): void {
   const detail = expired
     ? `Signature not valid in the specified time frame: Start [${http(q.get('st'))}] - Expiry [${http(se)}] - Current [${new Date().toUTCString()}]`
     : 'Signature did not match.';
-  storageError(res, 403, 'AuthenticationFailed', 'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.', detail);
+  storageError(
+    res,
+    403,
+    'AuthenticationFailed',
+    'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',
+    detail,
+  );
 }
 
-export function createBlobFront(o: BlobFrontOptions): { handle(req: IncomingMessage, res: ServerResponse): void; close(): void } {
+export function createBlobFront(o: BlobFrontOptions): {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  close(): void;
+} {
   const keys = createLocalJWKSet(o.jwks);
   const agent = new Agent({ ca: o.caCertPem, keepAlive: true });
   const up = new URL(o.upstream);
@@ -108,41 +130,64 @@ export function createBlobFront(o: BlobFrontOptions): { handle(req: IncomingMess
   /** Checks the bearer token and the principal's data role; answers and returns null when refused. */
   const authorize = async (req: IncomingMessage, res: ServerResponse, token: string, url: URL): Promise<boolean> => {
     const refuse401 = (detail: string) =>
-      storageError(res, 401, 'InvalidAuthenticationInfo', 'Server failed to authenticate the request. Please refer to the information in the www-authenticate header.', detail, challenge('invalid_token', detail));
+      storageError(
+        res,
+        401,
+        'InvalidAuthenticationInfo',
+        'Server failed to authenticate the request. Please refer to the information in the www-authenticate header.',
+        detail,
+        challenge('invalid_token', detail),
+      );
     let claims: Record<string, unknown>;
     try {
       ({ payload: claims } = await jwtVerify(token, keys, { issuer: o.issuer, clockTolerance: 0 }));
     } catch (err) {
-      if (err instanceof joseErrors.JWTExpired) return refuse401('Lifetime validation failed. The token is expired.'), false;
-      if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'iss') return refuse401('Issuer validation failed. Issuer did not match.'), false;
-      return refuse401(`Signature validation failed. ${(err as Error).message}`), false;
+      if (err instanceof joseErrors.JWTExpired)
+        return (refuse401('Lifetime validation failed. The token is expired.'), false);
+      if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'iss')
+        return (refuse401('Issuer validation failed. Issuer did not match.'), false);
+      return (refuse401(`Signature validation failed. ${(err as Error).message}`), false);
     }
     const aud = (Array.isArray(claims.aud) ? claims.aud : [claims.aud]).map((a) => String(a ?? '').replace(/\/+$/, ''));
-    if (!aud.includes(audience)) return refuse401('Audience validation failed. Audience did not match.'), false;
+    if (!aud.includes(audience)) return (refuse401('Audience validation failed. Audience did not match.'), false);
     const { account, container } = splitPath(url.pathname);
     const scope = blobScope(o.store.state, account, container);
     const principal = String(claims.oid ?? '');
     const access = accessOf(req.method ?? 'GET', url.searchParams);
     if (!scope || !principal || !dataAccessAllowed(o.store.state, principal, scope, access)) {
-      storageError(res, 403, 'AuthorizationPermissionMismatch', 'This request is not authorized to perform this operation using this permission.');
+      storageError(
+        res,
+        403,
+        'AuthorizationPermissionMismatch',
+        'This request is not authorized to perform this operation using this permission.',
+      );
       return false;
     }
     return true;
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, path: string, dropAuthorization: boolean, sas?: URLSearchParams) => {
+  const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    dropAuthorization: boolean,
+    sas?: URLSearchParams,
+  ) => {
     const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: up.host };
     if (dropAuthorization) delete headers.authorization;
     delete headers.connection;
-    const out = httpsRequest({ protocol: up.protocol, hostname: up.hostname, port: up.port, method: req.method, path, headers, agent }, (upRes) => {
-      if (sas && upRes.statusCode === 403 && upRes.headers['x-ms-error-code'] === 'AuthorizationFailure') {
-        upRes.resume();
-        return sasRefused(res, sas);
-      }
-      res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-      upRes.pipe(res);
-      upRes.on('error', () => res.destroy());
-    });
+    const out = httpsRequest(
+      { protocol: up.protocol, hostname: up.hostname, port: up.port, method: req.method, path, headers, agent },
+      (upRes) => {
+        if (sas && upRes.statusCode === 403 && upRes.headers['x-ms-error-code'] === 'AuthorizationFailure') {
+          upRes.resume();
+          return sasRefused(res, sas);
+        }
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        upRes.pipe(res);
+        upRes.on('error', () => res.destroy());
+      },
+    );
     out.on('error', (err) => {
       if (res.headersSent) res.destroy();
       else storageError(res, 503, 'ServerBusy', `The sandbox's storage (Azurite) did not answer: ${err.message}`);
@@ -157,7 +202,8 @@ export function createBlobFront(o: BlobFrontOptions): { handle(req: IncomingMess
     if (!m) return forward(req, res, req.url ?? '/', false, url.searchParams.has('sig') ? url.searchParams : undefined);
     const { account } = splitPath(url.pathname);
     const key = keyOf(account);
-    if (!key) return storageError(res, 400, 'InvalidUri', `The storage account '${account}' does not exist in the sandbox.`);
+    if (!key)
+      return storageError(res, 400, 'InvalidUri', `The storage account '${account}' does not exist in the sandbox.`);
     // Drain nothing yet: the body streams on to Azurite once the token is accepted.
     req.pause();
     if (!(await authorize(req, res, m[1], url))) return void req.resume();

@@ -34,7 +34,12 @@ export function blobScope(state: SandboxState, account: string, container: strin
 }
 
 /** Whether the principal holds a data role granting `access` at `scope` or above it. */
-export function dataAccessAllowed(state: SandboxState, principalId: string, scope: string, access: BlobAccess): boolean {
+export function dataAccessAllowed(
+  state: SandboxState,
+  principalId: string,
+  scope: string,
+  access: BlobAccess,
+): boolean {
   const s = scope.toLowerCase();
   return Object.values(state.roleAssignments).some((ra) => {
     if (ra.principalId.toLowerCase() !== principalId.toLowerCase()) return false;

@@ -19,7 +19,10 @@ export interface SandboxTls {
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
 function toPem(der: ArrayBuffer, label: string): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
@@ -66,7 +69,11 @@ export async function createSandboxTls(now = new Date()): Promise<SandboxTls> {
     ],
   });
   const keyDer = await crypto.subtle.exportKey('pkcs8', leafKeys.privateKey);
-  return { caCertPem: ca.toString('pem') + '\n', certPem: leaf.toString('pem') + '\n', keyPem: toPem(keyDer, 'PRIVATE KEY') };
+  return {
+    caCertPem: ca.toString('pem') + '\n',
+    certPem: leaf.toString('pem') + '\n',
+    keyPem: toPem(keyDer, 'PRIVATE KEY'),
+  };
 }
 
 /** Loads the CA and server certificate kept in `<dataDir>/tls/`, creating them on first use (or when expired). */

@@ -24,24 +24,47 @@ import type { Exchange } from './arm.ts';
  * so (3) runs each request on a customer-disk job and `optional` names the device-only fields, each with its reason.
  */
 type Params = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-interface Example { parameters: Params; responses: Record<string, { body?: unknown; headers?: Record<string, string> }> }
+interface Example {
+  parameters: Params;
+  responses: Record<string, { body?: unknown; headers?: Record<string, string> }>;
+}
 const DIR = join(repoRoot, 'tests', 'swagger', 'examples', 'databox', '2025-07-01');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const load = (f: string) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Example;
 const V = '2025-07-01';
-const JOB = (p: Params, name = p.jobName) => `/subscriptions/${p.subscriptionId}/resourceGroups/${p.resourceGroupName}/providers/Microsoft.DataBox/jobs/${name}`;
+const JOB = (p: Params, name = p.jobName) =>
+  `/subscriptions/${p.subscriptionId}/resourceGroups/${p.resourceGroupName}/providers/Microsoft.DataBox/jobs/${name}`;
 // The wire body (`properties` bag) as the SDK's flattened model takes it.
 const flat = ({ properties, ...rest }: Params) => ({ ...rest, ...properties });
-const first = async <T,>(it: { byPage(): AsyncIterableIterator<T[]> }) => (await it.byPage().next()).value as T[];
+const first = async <T>(it: { byPage(): AsyncIterableIterator<T[]> }) => (await it.byPage().next()).value as T[];
 const DEVICE_DETAILS = [
   // Notification preferences the product never sets, the device's return label, and the packages: the example's are
   // empty strings before anything shipped, the sandbox sends a package once there is one.
-  '$.properties.details.contactDetails.notificationPreference', '$.properties.details.reverseShipmentLabelSasKey',
-  '$.properties.details.deliveryPackage', '$.properties.details.returnPackage',
+  '$.properties.details.contactDetails.notificationPreference',
+  '$.properties.details.reverseShipmentLabelSasKey',
+  '$.properties.details.deliveryPackage',
+  '$.properties.details.returnPackage',
 ];
 // Device scheduling (deliveryType/deliveryInfo), a lost device, a system-assigned identity the product never asks for,
 // the service's own cancellation of a stale order, the device generation (sku.model), and a second page.
-const DEVICE_PROPS = ['$.identity', '$.value[].identity.principalId', '$.value[].identity.tenantId', '$.properties.deliveryInfo', '$.properties.deliveryType', '$.properties.allDevicesLost', '$.properties.cancellationReason', '$.value[].identity', '$.value[].properties.deliveryInfo', '$.value[].properties.deliveryType', '$.value[].properties.cancellationReason', '$.sku.model', '$.value[].sku.model', '$.nextLink'];
+const DEVICE_PROPS = [
+  '$.identity',
+  '$.value[].identity.principalId',
+  '$.value[].identity.tenantId',
+  '$.properties.deliveryInfo',
+  '$.properties.deliveryType',
+  '$.properties.allDevicesLost',
+  '$.properties.cancellationReason',
+  '$.value[].identity',
+  '$.value[].properties.deliveryInfo',
+  '$.value[].properties.deliveryType',
+  '$.value[].properties.cancellationReason',
+  '$.sku.model',
+  '$.value[].sku.model',
+  '$.nextLink',
+];
 
 interface Case {
   method: string;
@@ -52,58 +75,101 @@ interface Case {
   /** Fields @azure/arm-databox 5.0.0 (models of 2022-12-01) does not know: it drops them, with the reason. */
   sdkUnknown?: string[];
   /** Sandbox side: the request sent (on a customer-disk job `job`), and fields the sandbox may lack. */
-  sandbox: { path: (job: string) => string; body?: (p: Params) => unknown; state?: 'cancelled' | 'none'; optional?: string[]; refused?: { status: number; code: string; why: string } };
+  sandbox: {
+    path: (job: string) => string;
+    body?: (p: Params) => unknown;
+    state?: 'cancelled' | 'none';
+    optional?: string[];
+    refused?: { status: number; code: string; why: string };
+  };
 }
 
 const CASES: Record<string, Case> = {
   'JobsCreate.json': {
-    method: 'PUT', path: (p) => JOB(p), body: 'jobResource',
+    method: 'PUT',
+    path: (p) => JOB(p),
+    body: 'jobResource',
     sdk: (c, p) => c.jobs.beginCreateAndWait(p.resourceGroupName, p.jobName, flat(p.jobResource) as never),
     // sku.model (2025-02-01) names a Data Box device generation; a customer-disk job has none and the product sends none.
     sdkUnknown: ['$.sku.model'],
-    sandbox: { path: (j) => j, body: (p) => p.jobResource, state: 'none', refused: { status: 400, code: 'InvalidSku', why: 'a Data Box device order: the sandbox serves DataBoxCustomerDisk jobs only' } },
+    sandbox: {
+      path: (j) => j,
+      body: (p) => p.jobResource,
+      state: 'none',
+      refused: {
+        status: 400,
+        code: 'InvalidSku',
+        why: 'a Data Box device order: the sandbox serves DataBoxCustomerDisk jobs only',
+      },
+    },
   },
   'JobsGet.json': {
-    method: 'GET', path: (p) => `${JOB(p)}?$expand=details`,
+    method: 'GET',
+    path: (p) => `${JOB(p)}?$expand=details`,
     sdk: (c, p) => c.jobs.get(p.resourceGroupName, p.jobName, { expand: p.$expand }),
     // allDevicesLost (2025-02-01) is about Data Box devices; the product reads neither it nor sku.model.
     sdkUnknown: ['$.(flattened)properties.allDevicesLost'],
-    sandbox: { path: (j) => `${j}?$expand=details`, optional: [...DEVICE_PROPS, ...DEVICE_DETAILS, '$.properties.details.copyProgress[]', '$.properties.details.copyLogDetails[]'] },
+    sandbox: {
+      path: (j) => `${j}?$expand=details`,
+      optional: [
+        ...DEVICE_PROPS,
+        ...DEVICE_DETAILS,
+        '$.properties.details.copyProgress[]',
+        '$.properties.details.copyLogDetails[]',
+      ],
+    },
   },
   'JobsList.json': {
-    method: 'GET', path: (p) => `/subscriptions/${p.subscriptionId}/providers/Microsoft.DataBox/jobs`,
+    method: 'GET',
+    path: (p) => `/subscriptions/${p.subscriptionId}/providers/Microsoft.DataBox/jobs`,
     sdk: (c) => first(c.jobs.list()),
-    sandbox: { path: (j) => j.replace(/\/resourceGroups\/.*$/, '/providers/Microsoft.DataBox/jobs'), optional: DEVICE_PROPS },
+    sandbox: {
+      path: (j) => j.replace(/\/resourceGroups\/.*$/, '/providers/Microsoft.DataBox/jobs'),
+      optional: DEVICE_PROPS,
+    },
   },
   'JobsListByResourceGroup.json': {
-    method: 'GET', path: (p) => `/subscriptions/${p.subscriptionId}/resourceGroups/${p.resourceGroupName}/providers/Microsoft.DataBox/jobs`,
+    method: 'GET',
+    path: (p) =>
+      `/subscriptions/${p.subscriptionId}/resourceGroups/${p.resourceGroupName}/providers/Microsoft.DataBox/jobs`,
     sdk: (c, p) => first(c.jobs.listByResourceGroup(p.resourceGroupName)),
     sandbox: { path: (j) => j.slice(0, j.lastIndexOf('/')), optional: DEVICE_PROPS },
   },
   'JobsPatch.json': {
-    method: 'PATCH', path: (p) => JOB(p), body: 'jobResourceUpdateParameter',
+    method: 'PATCH',
+    path: (p) => JOB(p),
+    body: 'jobResourceUpdateParameter',
     sdk: (c, p) => c.jobs.beginUpdateAndWait(p.resourceGroupName, p.jobName, flat(p.jobResourceUpdateParameter)),
     sandbox: { path: (j) => j, body: (p) => p.jobResourceUpdateParameter, optional: ['$.sku.model'] },
   },
   'JobsCancelPost.json': {
-    method: 'POST', path: (p) => `${JOB(p)}/cancel`, body: 'cancellationReason',
+    method: 'POST',
+    path: (p) => `${JOB(p)}/cancel`,
+    body: 'cancellationReason',
     sdk: (c, p) => c.jobs.cancel(p.resourceGroupName, p.jobName, p.cancellationReason),
     sandbox: { path: (j) => `${j}/cancel`, body: (p) => p.cancellationReason },
   },
   'JobsDelete.json': {
-    method: 'DELETE', path: (p) => JOB(p),
+    method: 'DELETE',
+    path: (p) => JOB(p),
     sdk: (c, p) => c.jobs.beginDeleteAndWait(p.resourceGroupName, p.jobName),
     sandbox: { path: (j) => j, state: 'cancelled' },
   },
   'JobsListCredentials.json': {
-    method: 'POST', path: (p) => `${JOB(p)}/listCredentials`,
+    method: 'POST',
+    path: (p) => `${JOB(p)}/listCredentials`,
     sdk: (c, p) => first(c.jobs.listCredentials(p.resourceGroupName, p.jobName)),
     // A device's pod secrets (device password, share credentials) have no customer-disk counterpart: its secrets are
     // each disk's BitLocker key (diskSecrets) and the return carrier's account number.
-    sandbox: { path: (j) => `${j}/listCredentials`, optional: ['$.value[].jobSecrets.podSecrets', '$.value[].jobSecrets.dcAccessSecurityCode'] },
+    sandbox: {
+      path: (j) => `${j}/listCredentials`,
+      optional: ['$.value[].jobSecrets.podSecrets', '$.value[].jobSecrets.dcAccessSecurityCode'],
+    },
   },
   'MarkDevicesShipped.json': {
-    method: 'POST', path: (p) => `${JOB(p)}/markDevicesShipped`, body: 'markDevicesShippedRequest',
+    method: 'POST',
+    path: (p) => `${JOB(p)}/markDevicesShipped`,
+    body: 'markDevicesShippedRequest',
     sdk: (c, p) => c.jobs.markDevicesShipped(p.jobName, p.resourceGroupName, p.markDevicesShippedRequest),
     sandbox: { path: (j) => `${j}/markDevicesShipped`, body: (p) => p.markDevicesShippedRequest },
   },
@@ -120,7 +186,15 @@ describe('Data Box 2025-07-01 examples', () => {
       const c = CASES[f];
       const [path, query = ''] = c.path(ex.parameters).split('?');
       for (const [code, r] of Object.entries(ex.responses)) {
-        const exchange: Exchange = { method: c.method, path, query: `?api-version=${V}${query ? `&${query}` : ''}`, requestBody: c.body ? ex.parameters[c.body] : undefined, status: Number(code), responseBody: r.body, responseHeaders: r.headers ?? {} };
+        const exchange: Exchange = {
+          method: c.method,
+          path,
+          query: `?api-version=${V}${query ? `&${query}` : ''}`,
+          requestBody: c.body ? ex.parameters[c.body] : undefined,
+          status: Number(code),
+          responseBody: r.body,
+          responseHeaders: r.headers ?? {},
+        };
         expect(swaggerOracle().validate(exchange)?.problems, `${f} ${code}`).toEqual([]);
       }
     });
@@ -153,8 +227,17 @@ describe('Data Box 2025-07-01 examples through @azure/arm-databox', () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   const client = (sub: string) => {
-    const credential: TokenCredential = { getToken: async () => ({ token: 't', expiresOnTimestamp: Date.now() + 3600_000 }) };
-    return new DataBoxManagementClient(credential, sub, { $host: base, endpoint: base, apiVersion: V, httpClient: createCaTrustingHttpClient(ca), retryOptions: { maxRetries: 0 }, credentialScopes: [`${base}/.default`] });
+    const credential: TokenCredential = {
+      getToken: async () => ({ token: 't', expiresOnTimestamp: Date.now() + 3600_000 }),
+    };
+    return new DataBoxManagementClient(credential, sub, {
+      $host: base,
+      endpoint: base,
+      apiVersion: V,
+      httpClient: createCaTrustingHttpClient(ca),
+      retryOptions: { maxRetries: 0 },
+      credentialScopes: [`${base}/.default`],
+    });
   };
 
   for (const f of files) {
@@ -169,7 +252,11 @@ describe('Data Box 2025-07-01 examples through @azure/arm-databox', () => {
         expect(sent?.url.split('?')[0]).toBe(c.path(ex.parameters).split('?')[0]);
         expect(new URLSearchParams(sent?.url.split('?')[1]).get('api-version')).toBe(V);
         const known = (lost: string[]) => lost.filter((l) => !(c.sdkUnknown ?? []).includes(l));
-        if (c.body) expect(known(lostLeaves(ex.parameters[c.body], sent?.body)), `${f}: request fields the SDK did not send`).toEqual([]);
+        if (c.body)
+          expect(
+            known(lostLeaves(ex.parameters[c.body], sent?.body)),
+            `${f}: request fields the SDK did not send`,
+          ).toEqual([]);
         const want = (r.body as Params | undefined)?.value ?? r.body;
         if (want) expect(known(lostLeaves(want, got)), `${f} ${code}: fields lost by the SDK`).toEqual([]);
       }
@@ -180,7 +267,13 @@ describe('Data Box 2025-07-01 examples through @azure/arm-databox', () => {
 let sb: SandboxHandle;
 let token: string;
 let n = 0;
-const call = (method: string, path: string, body?: unknown) => sbRequest(`${sb.armUrl}${path}${path.includes('?') ? '&' : '?'}api-version=${V}`, { method, body, token, ca: sb.caCertPem });
+const call = (method: string, path: string, body?: unknown) =>
+  sbRequest(`${sb.armUrl}${path}${path.includes('?') ? '&' : '?'}api-version=${V}`, {
+    method,
+    body,
+    token,
+    ca: sb.caCertPem,
+  });
 
 /** A customer-disk job of the sandbox (the examples' requests are run on it). */
 async function customerDiskJob(state?: 'cancelled' | 'none'): Promise<string> {
@@ -189,12 +282,38 @@ async function customerDiskJob(state?: 'cancelled' | 'none'): Promise<string> {
   const details = {
     jobDetailsType: 'DataBoxCustomerDisk',
     contactDetails: { contactName: 'IT', phone: '4250000000', phoneExtension: '', emailList: ['it@example.com'] },
-    shippingAddress: { streetAddress1: '1 Main St', streetAddress2: 'Bldg 4', city: 'Redmond', stateOrProvince: 'WA', postalCode: '98052', country: 'US', companyName: 'Contoso', addressType: 'Commercial' },
-    dataImportDetails: [{ accountDetails: { dataAccountType: 'StorageAccount', storageAccountId: `/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2` } }],
-    importDiskDetailsCollection: { [`EXSER${n}`]: { manifestFile: '\\DriveManifest.xml', manifestHash: '00112233445566778899AABBCCDDEEFF', bitLockerKey: '111111-222222-333333-444444-555555-666666-777777-888888' } },
+    shippingAddress: {
+      streetAddress1: '1 Main St',
+      streetAddress2: 'Bldg 4',
+      city: 'Redmond',
+      stateOrProvince: 'WA',
+      postalCode: '98052',
+      country: 'US',
+      companyName: 'Contoso',
+      addressType: 'Commercial',
+    },
+    dataImportDetails: [
+      {
+        accountDetails: {
+          dataAccountType: 'StorageAccount',
+          storageAccountId: `/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2`,
+        },
+      },
+    ],
+    importDiskDetailsCollection: {
+      [`EXSER${n}`]: {
+        manifestFile: '\\DriveManifest.xml',
+        manifestHash: '00112233445566778899AABBCCDDEEFF',
+        bitLockerKey: '111111-222222-333333-444444-555555-666666-777777-888888',
+      },
+    },
     returnToCustomerPackageDetails: { carrierName: 'FedEx', carrierAccountNumber: '123' },
   };
-  const r = await call('PUT', path, { location: 'westus', sku: { name: 'DataBoxCustomerDisk' }, properties: { transferType: 'ImportToAzure', details } });
+  const r = await call('PUT', path, {
+    location: 'westus',
+    sku: { name: 'DataBoxCustomerDisk' },
+    properties: { transferType: 'ImportToAzure', details },
+  });
   if (r.status !== 202) throw new Error(`setup: ${r.status} ${r.text}`);
   if (state === 'cancelled') await call('POST', `${path}/cancel`, { reason: 'example setup' });
   return path;
@@ -205,7 +324,10 @@ describe('Data Box 2025-07-01 examples against the sandbox', () => {
   beforeAll(async () => {
     sb = await startSandbox({ azurite: false, registrationDelayMs: 0, onArmExchange: (e) => exchanges.push(e) });
     token = await mintToken(sb, sb.users[0]);
-    await sbRequest(`${sb.armUrl}/subscriptions/${sb.subscriptionId}/providers/Microsoft.DataBox/register?api-version=2025-04-01`, { method: 'POST', token, ca: sb.caCertPem });
+    await sbRequest(
+      `${sb.armUrl}/subscriptions/${sb.subscriptionId}/providers/Microsoft.DataBox/register?api-version=2025-04-01`,
+      { method: 'POST', token, ca: sb.caCertPem },
+    );
   });
   afterAll(async () => sb?.stop());
 
@@ -215,7 +337,10 @@ describe('Data Box 2025-07-01 examples against the sandbox', () => {
       const c = CASES[f].sandbox;
       const res = await call(CASES[f].method, c.path(await customerDiskJob(c.state)), c.body?.(ex.parameters));
       if (c.refused) {
-        expect({ status: res.status, code: res.json?.error?.code }, c.refused.why).toEqual({ status: c.refused.status, code: c.refused.code });
+        expect({ status: res.status, code: res.json?.error?.code }, c.refused.why).toEqual({
+          status: c.refused.status,
+          code: c.refused.code,
+        });
         return;
       }
       expect(Object.keys(ex.responses), res.text).toContain(String(res.status));

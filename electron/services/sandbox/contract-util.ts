@@ -37,7 +37,8 @@ export function lostLeaves(ex: J, got: J, path = '$'): string[] {
     const out: string[] = [];
     for (const [k, v] of Object.entries(ex)) {
       if (k in got) out.push(...lostLeaves(v, got[k], `${path}.${k}`));
-      else if (CLIENT_NAMES[k] && CLIENT_NAMES[k] in got) out.push(...lostLeaves(v, got[CLIENT_NAMES[k]], `${path}.${k}(as ${CLIENT_NAMES[k]})`));
+      else if (CLIENT_NAMES[k] && CLIENT_NAMES[k] in got)
+        out.push(...lostLeaves(v, got[CLIENT_NAMES[k]], `${path}.${k}(as ${CLIENT_NAMES[k]})`));
       else if (FLATTENED.has(k) && isObj(v)) out.push(...lostLeaves(v, got, `${path}.(flattened)${k}`));
       else out.push(`${path}.${k}`);
     }
@@ -59,7 +60,8 @@ export function shapeGaps(ex: J, got: J, optional: readonly string[] = [], path 
   if (typeOf(ex) !== typeOf(got)) return [`${generic}: example ${typeOf(ex)}, emulator ${typeOf(got)}`];
   if (Array.isArray(ex)) {
     const arr = got as J[];
-    if (ex.length && !arr.length) return optional.includes(`${generic}[]`) ? [] : [`${generic}: emulator array is empty`];
+    if (ex.length && !arr.length)
+      return optional.includes(`${generic}[]`) ? [] : [`${generic}: emulator array is empty`];
     return ex.flatMap((e) => {
       let best: string[] | undefined;
       for (const g of arr) {
@@ -71,7 +73,12 @@ export function shapeGaps(ex: J, got: J, optional: readonly string[] = [], path 
     });
   }
   // `tags` is a free-form dictionary: its keys are the user's, only its type matters.
-  if (isObj(ex)) return Object.entries(ex).flatMap(([k, v]) => (k === 'tags' ? shapeGaps({}, (got as Record<string, J>)[k], optional, `${path}.${k}`) : shapeGaps(v, (got as Record<string, J>)[k], optional, `${path}.${k}`)));
+  if (isObj(ex))
+    return Object.entries(ex).flatMap(([k, v]) =>
+      k === 'tags'
+        ? shapeGaps({}, (got as Record<string, J>)[k], optional, `${path}.${k}`)
+        : shapeGaps(v, (got as Record<string, J>)[k], optional, `${path}.${k}`),
+    );
   return [];
 }
 

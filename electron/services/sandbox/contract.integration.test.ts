@@ -21,9 +21,23 @@ import { EMULATOR_CASES, runEmulatorCase, setupEmulator, teardownEmulator } from
  * with the same JSON types (contract-emulator.ts).
  */
 const haveExamples = existsSync(EXAMPLES_DIR);
-const files = haveExamples ? readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort() : [];
-const load = (f: string) => JSON.parse(readFileSync(join(EXAMPLES_DIR, f), 'utf8')) as { parameters: Record<string, any>; responses: Record<string, { body?: any }> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-const op = (f: string) => f.split('__').pop()!.replace(/\.json$/, '');
+const files = haveExamples
+  ? readdirSync(EXAMPLES_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : [];
+const load = (f: string) =>
+  JSON.parse(readFileSync(join(EXAMPLES_DIR, f), 'utf8')) as {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    parameters: Record<string, any>;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    responses: Record<string, { body?: any }>;
+  };
+const op = (f: string) =>
+  f
+    .split('__')
+    .pop()!
+    .replace(/\.json$/, '');
 
 let server: Server;
 let base: string;
@@ -49,7 +63,9 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
 function clients() {
-  const credential: TokenCredential = { getToken: async () => ({ token: 'contract-test', expiresOnTimestamp: Date.now() + 3600_000 }) };
+  const credential: TokenCredential = {
+    getToken: async () => ({ token: 'contract-test', expiresOnTimestamp: Date.now() + 3600_000 }),
+  };
   const o = { endpoint: base, httpClient: createCaTrustingHttpClient(ca), retryOptions: { maxRetries: 0 } };
   const scopes = [`${base}/.default`];
   const sub = '00000000-0000-0000-0000-000000000000';
@@ -69,28 +85,60 @@ async function firstPage<T>(it: { byPage(): AsyncIterableIterator<T[]> }): Promi
 
 /** For each example operation: the SDK call, and which part of the response body it returns. */
 type Sdk = ReturnType<typeof clients>;
-const SDK_CALLS: Record<string, { call: (c: Sdk, p: Record<string, any>) => Promise<unknown>; part: (body: any) => unknown }> = { // eslint-disable-line @typescript-eslint/no-explicit-any
-  RoleAssignments_CreateForResource: { call: (c, p) => c.auth.roleAssignments.create(p.scope, p.roleAssignmentName, p.parameters.properties), part: (b) => b },
+const SDK_CALLS: Record<
+  string,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  { call: (c: Sdk, p: Record<string, any>) => Promise<unknown>; part: (body: any) => unknown }
+> = {
+  RoleAssignments_CreateForResource: {
+    call: (c, p) => c.auth.roleAssignments.create(p.scope, p.roleAssignmentName, p.parameters.properties),
+    part: (b) => b,
+  },
   GetProvider: { call: (c, p) => c.res.providers.get(p.resourceProviderNamespace), part: (b) => b },
   ResourceGroups_Get: { call: (c, p) => c.res.resourceGroups.get(p.resourceGroupName), part: (b) => b },
   // No Subscriptions SDK in this project: the console lists subscriptions through its own pipeline (raw JSON).
   GetSubscriptions: {
-    call: async (c) => JSON.parse((await c.raw.sendRequest(createPipelineRequest({ url: `${base}/subscriptions?api-version=2022-12-01` }))).bodyAsText ?? ''),
+    call: async (c) =>
+      JSON.parse(
+        (await c.raw.sendRequest(createPipelineRequest({ url: `${base}/subscriptions?api-version=2022-12-01` })))
+          .bodyAsText ?? '',
+      ),
     part: (b) => b,
   },
-  BlobContainersList: { call: (c, p) => firstPage(c.st.blobContainers.list(p.resourceGroupName, p.accountName)), part: (b) => b.value },
-  BlobContainersPut: { call: (c, p) => c.st.blobContainers.create(p.resourceGroupName, p.accountName, p.containerName, p.blobContainer), part: (b) => b },
+  BlobContainersList: {
+    call: (c, p) => firstPage(c.st.blobContainers.list(p.resourceGroupName, p.accountName)),
+    part: (b) => b.value,
+  },
+  BlobContainersPut: {
+    call: (c, p) => c.st.blobContainers.create(p.resourceGroupName, p.accountName, p.containerName, p.blobContainer),
+    part: (b) => b,
+  },
   StorageAccountList: { call: (c) => firstPage(c.st.storageAccounts.list()), part: (b) => b.value },
-  StorageAccountListKeys: { call: (c, p) => c.st.storageAccounts.listKeys(p.resourceGroupName, p.accountName), part: (b) => b },
+  StorageAccountListKeys: {
+    call: (c, p) => c.st.storageAccounts.listKeys(p.resourceGroupName, p.accountName),
+    part: (b) => b,
+  },
   CreateJob: { call: (c, p) => c.ie.jobs.create(p.jobName, p.resourceGroupName, p.body), part: (b) => b },
   GetJob: { call: (c, p) => c.ie.jobs.get(p.jobName, p.resourceGroupName), part: (b) => b },
-  UpdateJob: { call: (c, p) => c.ie.jobs.update(p.jobName, p.resourceGroupName, { ...p.body.properties, tags: p.body.tags }), part: (b) => b },
-  DeleteJob: { call: async (c, p) => (await c.ie.jobs.delete(p.jobName, p.resourceGroupName)) ?? null, part: () => null },
-  ListJobsInResourceGroup: { call: (c, p) => firstPage(c.ie.jobs.listByResourceGroup(p.resourceGroupName)), part: (b) => b.value },
+  UpdateJob: {
+    call: (c, p) => c.ie.jobs.update(p.jobName, p.resourceGroupName, { ...p.body.properties, tags: p.body.tags }),
+    part: (b) => b,
+  },
+  DeleteJob: {
+    call: async (c, p) => (await c.ie.jobs.delete(p.jobName, p.resourceGroupName)) ?? null,
+    part: () => null,
+  },
+  ListJobsInResourceGroup: {
+    call: (c, p) => firstPage(c.ie.jobs.listByResourceGroup(p.resourceGroupName)),
+    part: (b) => b.value,
+  },
   ListJobsInSubscription: { call: (c) => firstPage(c.ie.jobs.listBySubscription()), part: (b) => b.value },
   ListLocations: { call: (c) => firstPage(c.ie.locations.list()), part: (b) => b.value },
   GetLocation: { call: (c, p) => c.ie.locations.get(p.locationName), part: (b) => b },
-  ListBitLockerKeys: { call: (c, p) => firstPage(c.ie.bitLockerKeys.list(p.jobName, p.resourceGroupName)), part: (b) => b.value },
+  ListBitLockerKeys: {
+    call: (c, p) => firstPage(c.ie.bitLockerKeys.list(p.jobName, p.resourceGroupName)),
+    part: (b) => b.value,
+  },
   ListOperations: { call: (c) => firstPage(c.ie.operations.list()), part: (b) => b.value },
 };
 

@@ -3,7 +3,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BlobClient, ContainerClient, StorageSharedKeyCredential, generateBlobSASQueryParameters } from '@azure/storage-blob';
+import {
+  BlobClient,
+  ContainerClient,
+  StorageSharedKeyCredential,
+  generateBlobSASQueryParameters,
+} from '@azure/storage-blob';
 import { FOLDER_DISK_DESCRIPTOR } from '../../../shared/disks.ts';
 import { startSandbox, type SandboxHandle } from './index.ts';
 import { caTrustingPipeline } from './blob-access.ts';
@@ -40,64 +45,149 @@ async function policySas(container: string, id: string, permissions: string, exp
   const cc = new ContainerClient(`${sb.blobUrl}/obcseedv2/${container}`, caTrustingPipeline(key, sb.caCertPem));
   await cc.createIfNotExists();
   const now = await cc.getAccessPolicy();
-  await cc.setAccessPolicy(undefined, [...now.signedIdentifiers.filter((i) => i.id !== id), { id, accessPolicy: { permissions, expiresOn } }]);
+  await cc.setAccessPolicy(undefined, [
+    ...now.signedIdentifiers.filter((i) => i.id !== id),
+    { id, accessPolicy: { permissions, expiresOn } },
+  ]);
   return `${container}?${generateBlobSASQueryParameters({ containerName: container, identifier: id }, key).toString()}`;
 }
 
 /** Builds a folder disk the way the spec describes it: descriptor, data under obc-session-1, DriveManifest.xml. */
-async function prepareDisk(serial: string, bitLockerKey: string, container: string, job: string, credential = goodSas): Promise<PreparedDisk> {
+async function prepareDisk(
+  serial: string,
+  bitLockerKey: string,
+  container: string,
+  job: string,
+  credential = goodSas,
+): Promise<PreparedDisk> {
   const path = join(work, serial);
   await mkdir(join(path, 'obc-session-1', job, 'packs'), { recursive: true });
-  await writeFile(join(path, FOLDER_DISK_DESCRIPTOR), JSON.stringify({ format: 'obc-folder-disk', formatVersion: 1, serial, capacityBytes: 1 << 30, model: 'test disk', createdAt: new Date().toISOString(), bitLockerKey, jobName: job }));
+  await writeFile(
+    join(path, FOLDER_DISK_DESCRIPTOR),
+    JSON.stringify({
+      format: 'obc-folder-disk',
+      formatVersion: 1,
+      serial,
+      capacityBytes: 1 << 30,
+      model: 'test disk',
+      createdAt: new Date().toISOString(),
+      bitLockerKey,
+      jobName: job,
+    }),
+  );
   const files = [
-    { rel: 'packs/000001.pack', data: Buffer.concat([randomBytes(1024 * 1024), randomBytes(512 * 1024)]), ranges: [[0, 1024 * 1024], [1024 * 1024, 512 * 1024]] },
-    { rel: 'catalog.bin', data: Buffer.concat([randomBytes(4096), Buffer.alloc(4096)]), ranges: [[0, 4096], [4096, 4096]] },
+    {
+      rel: 'packs/000001.pack',
+      data: Buffer.concat([randomBytes(1024 * 1024), randomBytes(512 * 1024)]),
+      ranges: [
+        [0, 1024 * 1024],
+        [1024 * 1024, 512 * 1024],
+      ],
+    },
+    {
+      rel: 'catalog.bin',
+      data: Buffer.concat([randomBytes(4096), Buffer.alloc(4096)]),
+      ranges: [
+        [0, 4096],
+        [4096, 4096],
+      ],
+    },
   ];
   const blobsXml = [];
   for (const f of files) {
     await writeFile(join(path, 'obc-session-1', job, ...f.rel.split('/')), f.data);
-    const ranges = f.ranges.map(([o, l]) => `<PageRange Offset="${o}" Length="${l}" Hash="${md5(f.data.subarray(o, o + l))}"/>`).join('');
-    blobsXml.push(`<Blob><BlobPath>${container}/${job}/${f.rel}</BlobPath><FilePath>\\obc-session-1\\${job}\\${f.rel.replace(/\//g, '\\')}</FilePath><Length>${f.data.length}</Length><ImportDisposition>overwrite</ImportDisposition><PageRangeList>${ranges}</PageRangeList></Blob>`);
+    const ranges = f.ranges
+      .map(([o, l]) => `<PageRange Offset="${o}" Length="${l}" Hash="${md5(f.data.subarray(o, o + l))}"/>`)
+      .join('');
+    blobsXml.push(
+      `<Blob><BlobPath>${container}/${job}/${f.rel}</BlobPath><FilePath>\\obc-session-1\\${job}\\${f.rel.replace(/\//g, '\\')}</FilePath><Length>${f.data.length}</Length><ImportDisposition>overwrite</ImportDisposition><PageRangeList>${ranges}</PageRangeList></Blob>`,
+    );
   }
   const manifest = `<?xml version="1.0" encoding="UTF-8"?>\n<DriveManifest Version="2014-11-01"><Drive><DriveId>${serial}</DriveId>${credential}<ClientCreator>hand-made test</ClientCreator><BlobList>${blobsXml.join('')}</BlobList></Drive></DriveManifest>\n`;
   await writeFile(join(path, 'DriveManifest.xml'), manifest);
-  return { path, serial, manifestHash: md5(manifest), files: files.map((f) => ({ blobPath: `${container}/${job}/${f.rel}`, data: f.data })) };
+  return {
+    path,
+    serial,
+    manifestHash: md5(manifest),
+    files: files.map((f) => ({ blobPath: `${container}/${job}/${f.rel}`, data: f.data })),
+  };
 }
 
-const arm = (path: string, method = 'GET', body?: unknown) => sbRequest(`${sb.armUrl}${path}`, { method, body, token, ca: sb.caCertPem });
-const admin = (path: string, body?: unknown) => sbRequest(`${sb.admin.url}${path}`, { method: 'POST', body, token: sb.admin.token });
-const jobPath = (name: string) => `/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.ImportExport/jobs/${name}?api-version=2021-01-01`;
+const arm = (path: string, method = 'GET', body?: unknown) =>
+  sbRequest(`${sb.armUrl}${path}`, { method, body, token, ca: sb.caCertPem });
+const admin = (path: string, body?: unknown) =>
+  sbRequest(`${sb.admin.url}${path}`, { method: 'POST', body, token: sb.admin.token });
+const jobPath = (name: string) =>
+  `/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.ImportExport/jobs/${name}?api-version=2021-01-01`;
 
-async function createShippedJob(name: string, disks: Array<{ serial: string; key: string; manifestHash: string }>, account = 'backup-rg/obcseedv2') {
+async function createShippedJob(
+  name: string,
+  disks: Array<{ serial: string; key: string; manifestHash: string }>,
+  account = 'backup-rg/obcseedv2',
+) {
   const [accountRg, accountName] = account.split('/');
   const put = await arm(jobPath(name), 'PUT', {
     location: 'West US',
     properties: {
       storageAccountId: `/subscriptions/${sb.subscriptionId}/resourceGroups/${accountRg}/providers/Microsoft.Storage/storageAccounts/${accountName}`,
       jobType: 'Import',
-      returnAddress: { recipientName: 'IT', streetAddress1: '1 Main St', city: 'Redmond', postalCode: '98052', countryOrRegion: 'USA', phone: '4250000000', email: 'it@example.com' },
+      returnAddress: {
+        recipientName: 'IT',
+        streetAddress1: '1 Main St',
+        city: 'Redmond',
+        postalCode: '98052',
+        countryOrRegion: 'USA',
+        phone: '4250000000',
+        email: 'it@example.com',
+      },
       returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123' },
       diagnosticsPath: 'waimportexport',
       logLevel: 'Verbose',
       backupDriveManifest: true,
-      driveList: disks.map((d) => ({ driveId: d.serial, bitLockerKey: d.key, manifestFile: '\\DriveManifest.xml', manifestHash: d.manifestHash })),
+      driveList: disks.map((d) => ({
+        driveId: d.serial,
+        bitLockerKey: d.key,
+        manifestFile: '\\DriveManifest.xml',
+        manifestHash: d.manifestHash,
+      })),
     },
   });
   expect(put.status).toBe(201);
-  const ship = await arm(jobPath(name), 'PATCH', { properties: { state: 'Shipping', deliveryPackage: { carrierName: 'FedEx', trackingNumber: `T-${name}`, driveCount: disks.length, shipDate: '2026-11-22' } } });
+  const ship = await arm(jobPath(name), 'PATCH', {
+    properties: {
+      state: 'Shipping',
+      deliveryPackage: {
+        carrierName: 'FedEx',
+        trackingNumber: `T-${name}`,
+        driveCount: disks.length,
+        shipDate: '2026-11-22',
+      },
+    },
+  });
   expect(ship.json.properties.state).toBe('Shipping');
 }
 
 async function download(url: string): Promise<Buffer> {
-  return new BlobClient(url, caTrustingPipeline(new StorageSharedKeyCredential('obcseedv2', accountKey), sb.caCertPem)).downloadToBuffer();
+  return new BlobClient(
+    url,
+    caTrustingPipeline(new StorageSharedKeyCredential('obcseedv2', accountKey), sb.caCertPem),
+  ).downloadToBuffer();
 }
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'obc-dc-'));
   sb = await startSandbox({ registrationDelayMs: 0 });
   token = await mintToken(sb, sb.users[0]);
-  await arm(`/subscriptions/${sb.subscriptionId}/providers/Microsoft.ImportExport/register?api-version=2025-04-01`, 'POST');
-  accountKey = (await arm(`/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2/listKeys?api-version=2025-08-01`, 'POST')).json.keys[0].value;
+  await arm(
+    `/subscriptions/${sb.subscriptionId}/providers/Microsoft.ImportExport/register?api-version=2025-04-01`,
+    'POST',
+  );
+  accountKey = (
+    await arm(
+      `/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2/listKeys?api-version=2025-08-01`,
+      'POST',
+    )
+  ).json.keys[0].value;
   goodSas = `<ContainerSas>${xmlText(await policySas('seed', 'dc-good', 'rwd', new Date(Date.now() + 86_400_000)))}</ContainerSas>`;
 });
 afterAll(async () => {
@@ -111,16 +201,26 @@ describe('datacenter simulation', () => {
     await createShippedJob('good-job', [{ serial: disk.serial, key: KEY_A, manifestHash: disk.manifestHash }]);
     const rec = await admin('/jobs/backup-rg/good-job/receive', { disks: [{ path: disk.path }] });
     expect(rec.status).toBe(200);
-    expect(rec.json.properties).toMatchObject({ state: 'Received', driveList: [{ driveId: 'GOODDISK01', state: 'Received' }] });
+    expect(rec.json.properties).toMatchObject({
+      state: 'Received',
+      driveList: [{ driveId: 'GOODDISK01', state: 'Received' }],
+    });
     const tr = await admin('/jobs/backup-rg/good-job/transfer', {});
     expect(tr.status).toBe(200);
     const job = (await arm(jobPath('good-job'))).json;
     expect(job.properties.state).toBe('Completed');
     const drive = job.properties.driveList[0];
     const total = disk.files.reduce((s, f) => s + f.data.length, 0);
-    expect(drive).toMatchObject({ state: 'Completed', copyStatus: 'Completed', percentComplete: 100, bytesSucceeded: total });
+    expect(drive).toMatchObject({
+      state: 'Completed',
+      copyStatus: 'Completed',
+      percentComplete: 100,
+      bytesSucceeded: total,
+    });
     expect(drive.errorLogUri).toBeUndefined();
-    expect(drive.verboseLogUri).toMatch(/\/obcseedv2\/waimportexport\/good-job_GOODDISK01_\d{8}-\d{6}-\d{3}_verbose\.xml$/);
+    expect(drive.verboseLogUri).toMatch(
+      /\/obcseedv2\/waimportexport\/good-job_GOODDISK01_\d{8}-\d{6}-\d{3}_verbose\.xml$/,
+    );
     expect(drive.manifestUri).toMatch(/_manifest\.xml$/);
     for (const f of disk.files) expect(md5(await download(`${sb.blobUrl}/obcseedv2/${f.blobPath}`))).toBe(md5(f.data));
     const verbose = (await download(drive.verboseLogUri)).toString('utf8');
@@ -145,7 +245,9 @@ describe('datacenter simulation', () => {
       { serial: wrongKey.serial, key: KEY_B, manifestHash: wrongKey.manifestHash },
       { serial: 'NEVERCAME1', key: KEY_B, manifestHash: flipped.manifestHash },
     ]);
-    await admin('/jobs/backup-rg/bad-job/receive', { disks: [{ path: flipped.path }, { path: tampered.path }, { path: wrongKey.path }] });
+    await admin('/jobs/backup-rg/bad-job/receive', {
+      disks: [{ path: flipped.path }, { path: tampered.path }, { path: wrongKey.path }],
+    });
     const mid = await admin('/jobs/backup-rg/bad-job/transfer', { stopAt: 'Transferring' });
     expect(mid.json.job.properties.state).toBe('Transferring');
     expect(mid.json.job.properties.driveList[0]).toMatchObject({ state: 'Transferring', copyStatus: 'InProgress' });
@@ -153,7 +255,11 @@ describe('datacenter simulation', () => {
     const job = (await arm(jobPath('bad-job'))).json;
     expect(job.properties.state).toBe('Closed');
     const [d1, d2, d3, d4] = job.properties.driveList;
-    expect(d1).toMatchObject({ state: 'CompletedMoreInfo', copyStatus: 'CompletedWithErrors', bytesSucceeded: 1024 * 1024 + 8192 });
+    expect(d1).toMatchObject({
+      state: 'CompletedMoreInfo',
+      copyStatus: 'CompletedWithErrors',
+      bytesSucceeded: 1024 * 1024 + 8192,
+    });
     expect(d2).toMatchObject({ state: 'CompletedMoreInfo', copyStatus: 'ManifestCorrupted', bytesSucceeded: 0 });
     expect(d3).toMatchObject({ state: 'CompletedMoreInfo', copyStatus: 'BitLockerKeyInvalid' });
     expect(d4).toMatchObject({ state: 'NeverReceived' });
@@ -162,7 +268,9 @@ describe('datacenter simulation', () => {
     expect(log).toContain('<DriveId>FLIPDISK01</DriveId>');
     expect(log).toContain('<Blob Status="CompletedWithErrors">');
     expect(log).toContain(`<BlobPath>seed/bad-job/packs/000001.pack</BlobPath>`);
-    expect(log).toMatch(new RegExp(`<PageRange Offset="1048576" Length="524288" Hash="[0-9A-F]{32}" Status="Corrupted"`));
+    expect(log).toMatch(
+      new RegExp(`<PageRange Offset="1048576" Length="524288" Hash="[0-9A-F]{32}" Status="Corrupted"`),
+    );
     expect(log).toMatch(/<PageRange Offset="0" Length="1048576" Hash="[0-9A-F]{32}" Status="Completed"/);
     expect(log).toMatch(/<Status>CompletedWithErrors<\/Status>\s*<\/DriveLog>/);
     expect(log).not.toContain('catalog.bin'); // the error log lists only blobs with errors
@@ -179,7 +287,17 @@ describe('datacenter simulation', () => {
     const serial = 'DISPDISK01';
     const path = join(work, serial);
     await mkdir(join(path, 'data'), { recursive: true });
-    await writeFile(join(path, FOLDER_DISK_DESCRIPTOR), JSON.stringify({ format: 'obc-folder-disk', formatVersion: 1, serial, capacityBytes: 1 << 30, createdAt: new Date().toISOString(), bitLockerKey: KEY_A }));
+    await writeFile(
+      join(path, FOLDER_DISK_DESCRIPTOR),
+      JSON.stringify({
+        format: 'obc-folder-disk',
+        formatVersion: 1,
+        serial,
+        capacityBytes: 1 << 30,
+        createdAt: new Date().toISOString(),
+        bitLockerKey: KEY_A,
+      }),
+    );
     const a = randomBytes(1024);
     const text = Buffer.from('hello block blob, '.repeat(100));
     await writeFile(join(path, 'data', 'a.bin'), a);
@@ -213,21 +331,36 @@ describe('datacenter simulation', () => {
 
   it('cannot write page blobs into a BlobStorage account (BlobRequestFailed)', async () => {
     const disk = await prepareDisk('BLOBONLY01', KEY_A, 'seed', 'blobonly-job');
-    await createShippedJob('blobonly-job', [{ serial: disk.serial, key: KEY_A, manifestHash: disk.manifestHash }], 'archive-rg/obcblobonly');
+    await createShippedJob(
+      'blobonly-job',
+      [{ serial: disk.serial, key: KEY_A, manifestHash: disk.manifestHash }],
+      'archive-rg/obcblobonly',
+    );
     await admin('/jobs/backup-rg/blobonly-job/receive', { disks: [{ path: disk.path }] });
     const tr = await admin('/jobs/backup-rg/blobonly-job/transfer', {});
     expect(tr.json.job.properties.state).toBe('Closed');
-    expect(tr.json.job.properties.driveList[0]).toMatchObject({ state: 'CompletedMoreInfo', copyStatus: 'CompletedWithErrors', bytesSucceeded: 0 });
+    expect(tr.json.job.properties.driveList[0]).toMatchObject({
+      state: 'CompletedMoreInfo',
+      copyStatus: 'CompletedWithErrors',
+      bytesSucceeded: 0,
+    });
     expect(tr.json.logs[0].errorLog).toContain('<Blob Status="BlobRequestFailed">');
     expect(tr.json.job.properties.driveList[0].errorLogUri).toContain('/obcblobonly/waimportexport/');
   });
 
-  it('imports with the manifest\'s credential only: none, both, another container, expired, revoked, read-only or a wrong key are refused', async () => {
+  it("imports with the manifest's credential only: none, both, another container, expired, revoked, read-only or a wrong key are refused", async () => {
     const day = 86_400_000;
-    const sas = async (container: string, id: string, permissions: string, expiresIn: number) => `<ContainerSas>${xmlText(await policySas(container, id, permissions, new Date(Date.now() + expiresIn)))}</ContainerSas>`;
+    const sas = async (container: string, id: string, permissions: string, expiresIn: number) =>
+      `<ContainerSas>${xmlText(await policySas(container, id, permissions, new Date(Date.now() + expiresIn)))}</ContainerSas>`;
     const revoked = await sas('seed', 'dc-revoked', 'rwd', day);
-    const cc = new ContainerClient(`${sb.blobUrl}/obcseedv2/seed`, caTrustingPipeline(new StorageSharedKeyCredential('obcseedv2', accountKey), sb.caCertPem));
-    await cc.setAccessPolicy(undefined, (await cc.getAccessPolicy()).signedIdentifiers.filter((i) => i.id !== 'dc-revoked'));
+    const cc = new ContainerClient(
+      `${sb.blobUrl}/obcseedv2/seed`,
+      caTrustingPipeline(new StorageSharedKeyCredential('obcseedv2', accountKey), sb.caCertPem),
+    );
+    await cc.setAccessPolicy(
+      undefined,
+      (await cc.getAccessPolicy()).signedIdentifiers.filter((i) => i.id !== 'dc-revoked'),
+    );
     const otherToken = (await policySas('other-box', 'dc-other', 'rwd', new Date(Date.now() + day))).split('?')[1];
     const wrongKey = Buffer.alloc(64, 7).toString('base64');
     const cases: Array<[string, string, string]> = [
@@ -243,13 +376,27 @@ describe('datacenter simulation', () => {
       ['CRSAS00001', goodSas, 'Completed'],
     ];
     const disks = [];
-    for (const [serial, credential] of cases) disks.push(await prepareDisk(serial, KEY_A, 'seed', `cred-${serial.toLowerCase()}`, credential));
-    await createShippedJob('cred-job', disks.map((d) => ({ serial: d.serial, key: KEY_A, manifestHash: d.manifestHash })));
+    for (const [serial, credential] of cases)
+      disks.push(await prepareDisk(serial, KEY_A, 'seed', `cred-${serial.toLowerCase()}`, credential));
+    await createShippedJob(
+      'cred-job',
+      disks.map((d) => ({ serial: d.serial, key: KEY_A, manifestHash: d.manifestHash })),
+    );
     await admin('/jobs/backup-rg/cred-job/receive', { disks: disks.map((d) => ({ path: d.path })) });
     const tr = await admin('/jobs/backup-rg/cred-job/transfer', {});
-    const drives = tr.json.job.properties.driveList as Array<{ driveId: string; copyStatus: string; bytesSucceeded: number }>;
-    for (const [serial, , status] of cases) expect(drives.find((d) => d.driveId === serial), serial).toMatchObject({ copyStatus: status, ...(status === 'Completed' ? {} : { bytesSucceeded: 0 }) });
-    const forbidden = (tr.json.logs as Array<{ driveId: string; errorLog?: string }>).find((l) => l.driveId === 'CREXPIRE01')!.errorLog!;
+    const drives = tr.json.job.properties.driveList as Array<{
+      driveId: string;
+      copyStatus: string;
+      bytesSucceeded: number;
+    }>;
+    for (const [serial, , status] of cases)
+      expect(
+        drives.find((d) => d.driveId === serial),
+        serial,
+      ).toMatchObject({ copyStatus: status, ...(status === 'Completed' ? {} : { bytesSucceeded: 0 }) });
+    const forbidden = (tr.json.logs as Array<{ driveId: string; errorLog?: string }>).find(
+      (l) => l.driveId === 'CREXPIRE01',
+    )!.errorLog!;
     expect(forbidden).toContain('<Blob Status="BlobRequestForbidden">');
     expect(forbidden).toMatch(/<Status>BlobRequestForbidden<\/Status>\s*<\/DriveLog>/);
     // Nothing of a refused drive reached the container; the accepted ones are there byte for byte.
@@ -268,7 +415,10 @@ describe('datacenter simulation', () => {
     const disk = await prepareDisk('ORDERDISK1', KEY_A, 'seed', 'order-job');
     await createShippedJob('order-job', [{ serial: disk.serial, key: KEY_A, manifestHash: disk.manifestHash }]);
     expect((await admin('/jobs/backup-rg/order-job/transfer', {})).json.error.code).toBe('InvalidJobState'); // not received yet
-    expect((await admin('/jobs/backup-rg/order-job/receive', { disks: [{ path: disk.path, driveId: 'NOT-IN-JOB' }] })).json.error.code).toBe('DriveNotInJob');
+    expect(
+      (await admin('/jobs/backup-rg/order-job/receive', { disks: [{ path: disk.path, driveId: 'NOT-IN-JOB' }] })).json
+        .error.code,
+    ).toBe('DriveNotInJob');
     const bad = await sbRequest(`${sb.admin.url}/jobs`, { token: 'nope' });
     expect(bad.status).toBe(401);
   });

@@ -22,7 +22,12 @@ import type { JobRec } from './state.ts';
  * Data Box customer-disk jobs through `dc-databox.ts`, which translates states and copy statuses both ways.
  */
 type Obj = Record<string, unknown>;
-const stamp = (d = new Date()) => d.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\.(\d{3})Z$/, '-$1');
+const stamp = (d = new Date()) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace('T', '-')
+    .replace(/\.(\d{3})Z$/, '-$1');
 
 export type DcProvider = 'ImportExport' | 'DataBox';
 
@@ -46,7 +51,12 @@ function importExportDcJob(sb: SandboxContext, j: JobRec): DcJob {
     finish(errors) {
       p.percentComplete = 100;
       p.state = errors ? 'Closed' : 'Completed';
-      p.returnPackage = { carrierName: this.returnCarrier, trackingNumber: `RET${Date.now()}`, driveCount: this.drives.length, shipDate: new Date().toISOString() };
+      p.returnPackage = {
+        carrierName: this.returnCarrier,
+        trackingNumber: `RET${Date.now()}`,
+        driveCount: this.drives.length,
+        shipDate: new Date().toISOString(),
+      };
     },
     commit() {
       j.systemData.lastModifiedAt = new Date().toISOString();
@@ -59,10 +69,19 @@ function importExportDcJob(sb: SandboxContext, j: JobRec): DcJob {
 export function findDcJob(sb: SandboxContext, rg: string, name: string, provider?: DcProvider): DcJob {
   const ie = provider === 'DataBox' ? undefined : sb.store.state.jobs[jobKey(rg, name)];
   const db = provider === 'ImportExport' ? undefined : dataBoxDcJob(sb, rg, name);
-  if (ie && db) throw new HttpError(409, 'AmbiguousJob', `Both an Import/Export job and a Data Box job are named '${name}' in '${rg}': pass provider 'ImportExport' or 'DataBox'.`);
+  if (ie && db)
+    throw new HttpError(
+      409,
+      'AmbiguousJob',
+      `Both an Import/Export job and a Data Box job are named '${name}' in '${rg}': pass provider 'ImportExport' or 'DataBox'.`,
+    );
   if (ie) return importExportDcJob(sb, ie);
   if (db) return db;
-  throw new HttpError(404, 'ResourceNotFound', `No ${provider === 'DataBox' ? 'Data Box ' : provider === 'ImportExport' ? 'Import/Export ' : ''}job '${name}' in resource group '${rg}'.`);
+  throw new HttpError(
+    404,
+    'ResourceNotFound',
+    `No ${provider === 'DataBox' ? 'Data Box ' : provider === 'ImportExport' ? 'Import/Export ' : ''}job '${name}' in resource group '${rg}'.`,
+  );
 }
 
 function diskMap(sb: SandboxContext, j: DcJob): Record<string, string> {
@@ -71,11 +90,21 @@ function diskMap(sb: SandboxContext, j: DcJob): Record<string, string> {
   return (st.datacenter[j.mapKey] ??= {});
 }
 
-export async function receiveDisks(sb: SandboxContext, rg: string, name: string, disks: Array<{ path: string; driveId?: string }>, provider?: DcProvider) {
+export async function receiveDisks(
+  sb: SandboxContext,
+  rg: string,
+  name: string,
+  disks: Array<{ path: string; driveId?: string }>,
+  provider?: DcProvider,
+) {
   const j = findDcJob(sb, rg, name, provider);
   // A drive that was NeverReceived and arrives later moves to Received (SPEC §6.5), so Received accepts more disks.
   if (j.state !== 'Shipping' && j.state !== 'Received') {
-    throw new HttpError(409, 'InvalidJobState', `Job '${j.name}' is in state '${j.state}'; disks can only arrive for a job in state 'Shipping' (or 'Received', for late disks).`);
+    throw new HttpError(
+      409,
+      'InvalidJobState',
+      `Job '${j.name}' is in state '${j.state}'; disks can only arrive for a job in state 'Shipping' (or 'Received', for late disks).`,
+    );
   }
   const map = diskMap(sb, j);
   for (const d of disks) {
@@ -84,11 +113,20 @@ export async function receiveDisks(sb: SandboxContext, rg: string, name: string,
       try {
         id = folderDiskSchema.parse(JSON.parse(await readFile(join(d.path, FOLDER_DISK_DESCRIPTOR), 'utf8'))).serial;
       } catch (err) {
-        throw new HttpError(400, 'InvalidDisk', `Cannot read the folder disk descriptor ${join(d.path, FOLDER_DISK_DESCRIPTOR)}: ${(err as Error).message}`);
+        throw new HttpError(
+          400,
+          'InvalidDisk',
+          `Cannot read the folder disk descriptor ${join(d.path, FOLDER_DISK_DESCRIPTOR)}: ${(err as Error).message}`,
+        );
       }
     }
     const drive = j.drives.find((x) => String(x.driveId).toUpperCase() === id!.toUpperCase());
-    if (!drive) throw new HttpError(400, 'DriveNotInJob', `The disk at ${d.path} (serial ${id}) is not listed in job '${j.name}'.`);
+    if (!drive)
+      throw new HttpError(
+        400,
+        'DriveNotInJob',
+        `The disk at ${d.path} (serial ${id}) is not listed in job '${j.name}'.`,
+      );
     map[String(drive.driveId)] = resolve(d.path);
   }
   for (const dr of j.drives) dr.state = map[String(dr.driveId)] ? 'Received' : 'NeverReceived';
@@ -99,14 +137,26 @@ export async function receiveDisks(sb: SandboxContext, rg: string, name: string,
 }
 
 /** Copies every received drive; `stopAt: 'Transferring'` leaves the job there (for UI/state tests). */
-export async function transferJob(sb: SandboxContext, blobs: BlobAccess, rg: string, name: string, opts: { stopAt?: 'Transferring'; provider?: DcProvider } = {}) {
+export async function transferJob(
+  sb: SandboxContext,
+  blobs: BlobAccess,
+  rg: string,
+  name: string,
+  opts: { stopAt?: 'Transferring'; provider?: DcProvider } = {},
+) {
   const j = findDcJob(sb, rg, name, opts.provider);
   if (j.state !== 'Received' && j.state !== 'Transferring') {
-    throw new HttpError(409, 'InvalidJobState', `Job '${j.name}' is in state '${j.state}'; the copy starts from state 'Received'.`);
+    throw new HttpError(
+      409,
+      'InvalidJobState',
+      `Job '${j.name}' is in state '${j.state}'; the copy starts from state 'Received'.`,
+    );
   }
   j.state = 'Transferring';
   const map = diskMap(sb, j);
-  for (const d of j.drives) if (d.state === 'Received') Object.assign(d, { state: 'Transferring', copyStatus: 'InProgress', percentComplete: 0, bytesSucceeded: 0 });
+  for (const d of j.drives)
+    if (d.state === 'Received')
+      Object.assign(d, { state: 'Transferring', copyStatus: 'InProgress', percentComplete: 0, bytesSucceeded: 0 });
   j.commit();
   await sb.store.save();
   if (opts.stopAt === 'Transferring') return { job: j.body(), logs: [] };
@@ -133,7 +183,11 @@ export async function transferJob(sb: SandboxContext, blobs: BlobAccess, rg: str
     };
     const entry: (typeof logs)[number] = { driveId: outcome.driveId, status: outcome.status };
     if (failed) {
-      entry.errorLog = buildDriveLog(outcome.driveId, outcome.blobs.filter((b) => b.status !== 'Completed'), outcome.status);
+      entry.errorLog = buildDriveLog(
+        outcome.driveId,
+        outcome.blobs.filter((b) => b.status !== 'Completed'),
+        outcome.status,
+      );
       d.errorLogUri = await put('error', entry.errorLog);
     }
     if (j.verbose) {
@@ -141,7 +195,12 @@ export async function transferJob(sb: SandboxContext, blobs: BlobAccess, rg: str
       d.verboseLogUri = await put('verbose', entry.verboseLog);
     }
     if (j.backupManifest && outcome.manifestXml) d.manifestUri = await put('manifest', outcome.manifestXml);
-    Object.assign(d, { state: failed ? 'CompletedMoreInfo' : 'Completed', copyStatus: outcome.status, percentComplete: 100, bytesSucceeded: outcome.bytesSucceeded });
+    Object.assign(d, {
+      state: failed ? 'CompletedMoreInfo' : 'Completed',
+      copyStatus: outcome.status,
+      percentComplete: 100,
+      bytesSucceeded: outcome.bytesSucceeded,
+    });
     logs.push(entry);
   }
   for (const d of j.drives) if (d.state === 'NeverReceived') errors = true;
@@ -154,8 +213,15 @@ export async function transferJob(sb: SandboxContext, blobs: BlobAccess, rg: str
 const ALL_STATES = ['Creating', 'Shipping', 'Received', 'Transferring', 'Packaging', 'Completed', 'Closed', 'Canceled'];
 
 /** Test convenience: force a job state (e.g. Completed, to exercise delete rules); Data Box jobs map it to a stage. */
-export async function forceJobState(sb: SandboxContext, rg: string, name: string, state: string, provider?: DcProvider) {
-  if (!ALL_STATES.includes(state)) throw new HttpError(400, 'InvalidJobState', `Unknown job state '${state}'. Use one of ${ALL_STATES.join(', ')}.`);
+export async function forceJobState(
+  sb: SandboxContext,
+  rg: string,
+  name: string,
+  state: string,
+  provider?: DcProvider,
+) {
+  if (!ALL_STATES.includes(state))
+    throw new HttpError(400, 'InvalidJobState', `Unknown job state '${state}'. Use one of ${ALL_STATES.join(', ')}.`);
   const j = findDcJob(sb, rg, name, provider);
   j.state = state;
   j.commit();

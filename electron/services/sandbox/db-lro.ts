@@ -29,7 +29,12 @@ const OPS_BASE = '/subscriptions/{subscriptionId}/providers/Microsoft.DataBox/lo
 
 /** Starts an operation for `location` and returns the 202 reply with its polling headers. */
 export function accepted(ctx: RouteCtx, location: string, result: () => unknown): Reply {
-  const op: Op = { id: randomUUID(), startTime: new Date().toISOString(), doneAt: Date.now() + (ctx.sb.lroDelayMs ?? 0), result };
+  const op: Op = {
+    id: randomUUID(),
+    startTime: new Date().toISOString(),
+    doneAt: Date.now() + (ctx.sb.lroDelayMs ?? 0),
+    result,
+  };
   ops(ctx.sb).set(op.id, op);
   const base = `${ctx.sb.armUrl}/subscriptions/${ctx.sb.store.state.subscriptionId}/providers/Microsoft.DataBox/locations/${location}`;
   const v = encodeURIComponent(ctx.query.get('api-version') ?? '');
@@ -62,7 +67,13 @@ export function lroRoutes(apiVersions: readonly string[]): Route[] {
         return {
           status: 200,
           headers: done ? {} : ({ 'retry-after': '1' } as Record<string, string>),
-          body: { id: `${ctx.url.pathname}`, name: op.id, status: done ? 'Succeeded' : 'InProgress', startTime: op.startTime, ...(done ? { endTime: new Date(op.doneAt).toISOString() } : {}) },
+          body: {
+            id: `${ctx.url.pathname}`,
+            name: op.id,
+            status: done ? 'Succeeded' : 'InProgress',
+            startTime: op.startTime,
+            ...(done ? { endTime: new Date(op.doneAt).toISOString() } : {}),
+          },
         };
       },
     },

@@ -4,7 +4,15 @@ import { join, resolve, sep } from 'node:path';
 import type { ContainerClient } from '@azure/storage-blob';
 import { FOLDER_DISK_DESCRIPTOR, folderDiskSchema } from '../../../shared/disks.ts';
 import type { BlobAccess } from './blob-access.ts';
-import { ManifestProblem, parseDriveManifest, renamed, type DcBlob, type DcCredential, type LogBlob, type LogRange } from './dc-manifest.ts';
+import {
+  ManifestProblem,
+  parseDriveManifest,
+  renamed,
+  type DcBlob,
+  type DcCredential,
+  type LogBlob,
+  type LogRange,
+} from './dc-manifest.ts';
 
 /**
  * The copy of one drive, as the service does it (datacenter.ts drives the job around it): descriptor, BitLocker key,
@@ -40,13 +48,26 @@ interface BlobTarget {
 }
 
 function blobTarget(blobs: BlobAccess, account: string, cred: DcCredential): BlobTarget {
-  if (cred.kind === 'containerSas') return { container: (name) => blobs.containerWithSas(account, name, cred.token), mayCreateContainer: false };
+  if (cred.kind === 'containerSas')
+    return { container: (name) => blobs.containerWithSas(account, name, cred.token), mayCreateContainer: false };
   const svc = blobs.serviceWithKey(account, cred.key);
   return { container: (name) => svc.getContainerClient(name), mayCreateContainer: true };
 }
 
-async function copyBlob(target: BlobTarget, root: string, b: DcBlob, pageBlobsAllowed: boolean): Promise<{ log: LogBlob; bytes: number }> {
-  const log: LogBlob = { status: 'Completed', blobPath: b.blobPath, filePath: b.filePath, length: b.length, kind: b.kind, ranges: [] };
+async function copyBlob(
+  target: BlobTarget,
+  root: string,
+  b: DcBlob,
+  pageBlobsAllowed: boolean,
+): Promise<{ log: LogBlob; bytes: number }> {
+  const log: LogBlob = {
+    status: 'Completed',
+    blobPath: b.blobPath,
+    filePath: b.filePath,
+    length: b.length,
+    kind: b.kind,
+    ranges: [],
+  };
   // BlobStorage accounts hold block and append blobs only (Azurite does not enforce it; Azure does).
   if (b.kind === 'page' && !pageBlobsAllowed) return { log: { ...log, status: 'BlobRequestFailed' }, bytes: 0 };
   const file = resolveOnDisk(root, b.filePath);
@@ -60,7 +81,11 @@ async function copyBlob(target: BlobTarget, root: string, b: DcBlob, pageBlobsAl
     let blobName = b.blobPath.slice(slash + 1);
     let dispStatus = 'Created';
     if (await container.getBlobClient(blobName).exists()) {
-      if (b.disposition === 'no-overwrite') return { log: { ...log, status: 'Completed', disposition: { value: b.disposition, status: 'Skipped' } }, bytes: 0 };
+      if (b.disposition === 'no-overwrite')
+        return {
+          log: { ...log, status: 'Completed', disposition: { value: b.disposition, status: 'Skipped' } },
+          bytes: 0,
+        };
       if (b.disposition === 'overwrite') dispStatus = 'Overwritten';
       else {
         let n = 2;
@@ -80,11 +105,17 @@ async function copyBlob(target: BlobTarget, root: string, b: DcBlob, pageBlobsAl
       const { bytesRead } = await fh.read(buf, 0, r.length, r.offset);
       let status = 'Completed';
       if (bytesRead < r.length) status = 'FileUnexpectedEnd';
-      else if (b.kind === 'page' && (r.offset % 512 !== 0 || r.length % 512 !== 0 || r.length > 4 * 1024 * 1024)) status = 'Failed';
+      else if (b.kind === 'page' && (r.offset % 512 !== 0 || r.length % 512 !== 0 || r.length > 4 * 1024 * 1024))
+        status = 'Failed';
       else if (md5(buf).toUpperCase() !== r.hash.toUpperCase()) status = 'Corrupted';
       if (status === 'Completed') good.push({ r, buf });
       else bad++;
-      ranges.push({ offset: r.offset, length: r.length, hash: r.hash, status: b.kind === 'block' && status === 'Completed' ? 'Committed' : status });
+      ranges.push({
+        offset: r.offset,
+        length: r.length,
+        hash: r.hash,
+        status: b.kind === 'block' && status === 'Completed' ? 'Committed' : status,
+      });
     }
     if (b.kind === 'page') {
       if (b.length % 512 !== 0) return { log: { ...log, status: 'Failed', ranges }, bytes: 0 };
@@ -118,7 +149,13 @@ async function copyBlob(target: BlobTarget, root: string, b: DcBlob, pageBlobsAl
   }
 }
 
-export async function copyDrive(blobs: BlobAccess, account: string, pageBlobsAllowed: boolean, drive: Obj, root: string | undefined): Promise<DriveOutcome> {
+export async function copyDrive(
+  blobs: BlobAccess,
+  account: string,
+  pageBlobsAllowed: boolean,
+  drive: Obj,
+  root: string | undefined,
+): Promise<DriveOutcome> {
   const driveId = String(drive.driveId);
   const fail = (status: string): DriveOutcome => ({ driveId, status, bytesSucceeded: 0, blobs: [] });
   if (!root) return fail('DiskNotFound');
@@ -143,11 +180,34 @@ export async function copyDrive(blobs: BlobAccess, account: string, pageBlobsAll
     return fail(err instanceof ManifestProblem ? err.status : 'ReadManifestFailed');
   }
   if (manifest.driveId.toUpperCase() !== driveId.toUpperCase()) return fail('ManifestDriveIdMismatch');
-  const out: DriveOutcome = { driveId, status: 'Completed', bytesSucceeded: 0, blobs: [], manifestXml: raw.toString('utf8') };
+  const out: DriveOutcome = {
+    driveId,
+    status: 'Completed',
+    bytesSucceeded: 0,
+    blobs: [],
+    manifestXml: raw.toString('utf8'),
+  };
   const cred = manifest.credential;
   // WAIE-V1-PREP /csas: "all blobs to be imported or exported must be within the container specified in the shared access signature".
-  const outside = cred.kind === 'containerSas' ? manifest.blobs.find((b) => b.blobPath.slice(0, b.blobPath.indexOf('/')) !== cred.container) : undefined;
-  if (outside) return { ...out, status: 'BlobRequestForbidden', blobs: [{ status: 'BlobRequestForbidden', blobPath: outside.blobPath, filePath: outside.filePath, length: outside.length, kind: outside.kind, ranges: [] }] };
+  const outside =
+    cred.kind === 'containerSas'
+      ? manifest.blobs.find((b) => b.blobPath.slice(0, b.blobPath.indexOf('/')) !== cred.container)
+      : undefined;
+  if (outside)
+    return {
+      ...out,
+      status: 'BlobRequestForbidden',
+      blobs: [
+        {
+          status: 'BlobRequestForbidden',
+          blobPath: outside.blobPath,
+          filePath: outside.filePath,
+          length: outside.length,
+          kind: outside.kind,
+          ranges: [],
+        },
+      ],
+    };
   const target = blobTarget(blobs, account, cred);
   for (const b of manifest.blobs) {
     const { log, bytes } = await copyBlob(target, root, b, pageBlobsAllowed);

@@ -23,9 +23,24 @@ const STATE_OF: Record<string, string> = Object.fromEntries(Object.entries(STAGE
 
 /** Data Box CopyStatus values (SPEC §6.9, the SDK's KnownCopyStatus). */
 export const DB_COPY_STATUSES = [
-  'NotStarted', 'InProgress', 'Completed', 'CompletedWithErrors', 'Failed', 'NotReturned', 'HardwareError', 'DeviceFormatted', 'DeviceMetadataModified',
-  'StorageAccountNotAccessible', 'UnsupportedData', 'DriveNotReceived', 'UnsupportedDrive', 'OtherServiceError', 'OtherUserError', 'DriveNotDetected',
-  'DriveCorrupted', 'MetadataFilesModifiedOrRemoved',
+  'NotStarted',
+  'InProgress',
+  'Completed',
+  'CompletedWithErrors',
+  'Failed',
+  'NotReturned',
+  'HardwareError',
+  'DeviceFormatted',
+  'DeviceMetadataModified',
+  'StorageAccountNotAccessible',
+  'UnsupportedData',
+  'DriveNotReceived',
+  'UnsupportedDrive',
+  'OtherServiceError',
+  'OtherUserError',
+  'DriveNotDetected',
+  'DriveCorrupted',
+  'MetadataFilesModifiedOrRemoved',
 ];
 
 /** A finished drive's outcome (the DriveLog status) in Data Box's CopyStatus words. */
@@ -41,7 +56,11 @@ export function dataBoxCopyStatus(driveStatus: string): string {
   return 'OtherServiceError';
 }
 
-const COPY_OF_DRIVE_STATE: Record<string, string> = { Received: 'NotStarted', NeverReceived: 'DriveNotReceived', Transferring: 'InProgress' };
+const COPY_OF_DRIVE_STATE: Record<string, string> = {
+  Received: 'NotStarted',
+  NeverReceived: 'DriveNotReceived',
+  Transferring: 'InProgress',
+};
 
 export function dataBoxDcJob(sb: SandboxContext, rg: string, name: string): DcJob | undefined {
   const j = dbJobs(sb)[dbKey(rg, name)];
@@ -50,11 +69,23 @@ export function dataBoxDcJob(sb: SandboxContext, rg: string, name: string): DcJo
   const disks = (det.importDiskDetailsCollection ?? {}) as Record<string, Obj>;
   const progress = new Map(((det.copyProgress ?? []) as Obj[]).map((c) => [String(c.serialNumber), c]));
   const logs = new Map(((det.copyLogDetails ?? []) as Obj[]).map((c) => [String(c.serialNumber), c]));
-  const storageAccountId = String((((det.dataImportDetails as Obj[] | undefined)?.[0]?.accountDetails ?? {}) as Obj).storageAccountId ?? '');
+  const storageAccountId = String(
+    (((det.dataImportDetails as Obj[] | undefined)?.[0]?.accountDetails ?? {}) as Obj).storageAccountId ?? '',
+  );
   const drives: Obj[] = Object.entries(disks).map(([serial, d]) => {
     const c = progress.get(serial);
     const cs = c ? String(c.copyStatus) : undefined;
-    const state = !cs ? 'Specified' : cs === 'NotStarted' ? 'Received' : cs === 'DriveNotReceived' ? 'NeverReceived' : cs === 'InProgress' ? 'Transferring' : cs === 'Completed' ? 'Completed' : 'CompletedMoreInfo';
+    const state = !cs
+      ? 'Specified'
+      : cs === 'NotStarted'
+        ? 'Received'
+        : cs === 'DriveNotReceived'
+          ? 'NeverReceived'
+          : cs === 'InProgress'
+            ? 'Transferring'
+            : cs === 'Completed'
+              ? 'Completed'
+              : 'CompletedMoreInfo';
     const l = logs.get(serial);
     return {
       driveId: serial,
@@ -111,8 +142,14 @@ export function dataBoxDcJob(sb: SandboxContext, rg: string, name: string): DcJo
         });
       det.copyLogDetails = drives
         .filter((d) => d.errorLogUri || d.verboseLogUri)
-        .map((d) => ({ copyLogDetailsType: 'DataBoxCustomerDisk', serialNumber: d.driveId, ...(d.errorLogUri ? { errorLogLink: d.errorLogUri } : {}), ...(d.verboseLogUri ? { verboseLogLink: d.verboseLogUri } : {}) }));
-      for (const d of drives) if (d.manifestUri && disks[String(d.driveId)]) disks[String(d.driveId)].backupManifestCloudPath = d.manifestUri;
+        .map((d) => ({
+          copyLogDetailsType: 'DataBoxCustomerDisk',
+          serialNumber: d.driveId,
+          ...(d.errorLogUri ? { errorLogLink: d.errorLogUri } : {}),
+          ...(d.verboseLogUri ? { verboseLogLink: d.verboseLogUri } : {}),
+        }));
+      for (const d of drives)
+        if (d.manifestUri && disks[String(d.driveId)]) disks[String(d.driveId)].backupManifestCloudPath = d.manifestUri;
       j.systemData.lastModifiedAt = new Date().toISOString();
     },
     body: () => dbJobBody(sb, j),

@@ -21,7 +21,8 @@ export class FaultInjector {
   private faults: Array<FaultSpec & { left: number }> = [];
 
   add(spec: FaultSpec): void {
-    if (!['throttle', 'error500', 'error503', 'slow'].includes(spec.kind)) throw new Error(`unknown fault kind '${String(spec.kind)}'`);
+    if (!['throttle', 'error500', 'error503', 'slow'].includes(spec.kind))
+      throw new Error(`unknown fault kind '${String(spec.kind)}'`);
     this.faults.push({ ...spec, left: spec.count ?? 1 });
   }
 
@@ -50,12 +51,22 @@ export class FaultInjector {
         return undefined;
       case 'throttle': {
         const s = f.retryAfterSeconds ?? 1;
-        return new HttpError(429, 'TooManyRequests', `The request is being throttled (local sandbox fault). Retry after ${s} seconds.`, { 'retry-after': String(s) });
+        return new HttpError(
+          429,
+          'TooManyRequests',
+          `The request is being throttled (local sandbox fault). Retry after ${s} seconds.`,
+          { 'retry-after': String(s) },
+        );
       }
       case 'error500':
         return new HttpError(500, 'InternalServerError', 'Encountered an internal server error (local sandbox fault).');
       case 'error503':
-        return new HttpError(503, 'ServiceUnavailable', 'The service is temporarily unavailable (local sandbox fault).', { 'retry-after': '1' });
+        return new HttpError(
+          503,
+          'ServiceUnavailable',
+          'The service is temporarily unavailable (local sandbox fault).',
+          { 'retry-after': '1' },
+        );
     }
   }
 }

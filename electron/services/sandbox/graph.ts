@@ -23,14 +23,19 @@ function appBody(a: GraphAppRec, withKeys: boolean) {
     displayName: a.displayName,
     createdDateTime: a.createdDateTime,
     signInAudience: a.signInAudience,
-    keyCredentials: a.keyCredentials.map((k) => ({ ...k, key: withKeys ? k.key ?? null : null })),
+    keyCredentials: a.keyCredentials.map((k) => ({ ...k, key: withKeys ? (k.key ?? null) : null })),
     passwordCredentials: [],
   };
 }
 
 function findApp(ctx: RouteCtx): GraphAppRec {
   const a = ctx.sb.store.state.applications[ctx.params.id.toLowerCase()];
-  if (!a) throw new HttpError(404, 'Request_ResourceNotFound', `Resource '${ctx.params.id}' does not exist or one of its queried reference-property objects are not present.`);
+  if (!a)
+    throw new HttpError(
+      404,
+      'Request_ResourceNotFound',
+      `Resource '${ctx.params.id}' does not exist or one of its queried reference-property objects are not present.`,
+    );
   return a;
 }
 
@@ -38,14 +43,34 @@ function filterEq(ctx: RouteCtx, field: string): string | undefined {
   const f = ctx.query.get('$filter');
   if (!f) return undefined;
   const m = new RegExp(`^\\s*${field}\\s+eq\\s+'((?:[^']|'')*)'\\s*$`, 'i').exec(f);
-  if (!m) throw new HttpError(400, 'Request_UnsupportedQuery', `Unsupported query: '${f}' (the sandbox supports ${field} eq '…').`);
+  if (!m)
+    throw new HttpError(
+      400,
+      'Request_UnsupportedQuery',
+      `Unsupported query: '${f}' (the sandbox supports ${field} eq '…').`,
+    );
   return m[1].replace(/''/g, "'");
 }
 
 function normalizeKey(k: Obj, now: string): Obj {
-  if (k.type !== 'AsymmetricX509Cert') throw new HttpError(400, 'Request_BadRequest', `keyCredentials: only type 'AsymmetricX509Cert' is supported (got '${String(k.type)}').`);
-  if (k.usage !== 'Verify') throw new HttpError(400, 'Request_BadRequest', `keyCredentials: usage must be 'Verify' for certificates (got '${String(k.usage)}').`);
-  if (typeof k.key !== 'string' || !k.key) throw new HttpError(400, 'Request_BadRequest', 'keyCredentials: key (base64 DER certificate) is required for a new credential.');
+  if (k.type !== 'AsymmetricX509Cert')
+    throw new HttpError(
+      400,
+      'Request_BadRequest',
+      `keyCredentials: only type 'AsymmetricX509Cert' is supported (got '${String(k.type)}').`,
+    );
+  if (k.usage !== 'Verify')
+    throw new HttpError(
+      400,
+      'Request_BadRequest',
+      `keyCredentials: usage must be 'Verify' for certificates (got '${String(k.usage)}').`,
+    );
+  if (typeof k.key !== 'string' || !k.key)
+    throw new HttpError(
+      400,
+      'Request_BadRequest',
+      'keyCredentials: key (base64 DER certificate) is required for a new credential.',
+    );
   return {
     customKeyIdentifier: k.customKeyIdentifier ?? null,
     displayName: k.displayName ?? null,
@@ -65,7 +90,12 @@ function mergeKeys(a: GraphAppRec, sent: unknown): Obj[] {
   return sent.map((k: Obj) => {
     const old = typeof k.keyId === 'string' ? a.keyCredentials.find((x) => x.keyId === k.keyId) : undefined;
     if (old) {
-      if (k.key !== old.key) throw new HttpError(400, 'Request_BadRequest', `Update to existing credential with KeyId '${String(k.keyId)}' is not allowed.`);
+      if (k.key !== old.key)
+        throw new HttpError(
+          400,
+          'Request_BadRequest',
+          `Update to existing credential with KeyId '${String(k.keyId)}' is not allowed.`,
+        );
       return old;
     }
     return normalizeKey(k, now);
@@ -73,7 +103,8 @@ function mergeKeys(a: GraphAppRec, sent: unknown): Obj[] {
 }
 
 async function verifyProof(a: GraphAppRec, proof: unknown): Promise<void> {
-  if (typeof proof !== 'string' || !proof) throw new HttpError(400, 'Request_BadRequest', 'addKey needs a proof-of-possession token (proof).');
+  if (typeof proof !== 'string' || !proof)
+    throw new HttpError(400, 'Request_BadRequest', 'addKey needs a proof-of-possession token (proof).');
   for (const k of a.keyCredentials) {
     const der = String(k.key ?? '');
     if (!der) continue;
@@ -86,7 +117,11 @@ async function verifyProof(a: GraphAppRec, proof: unknown): Promise<void> {
       /* try the next certificate */
     }
   }
-  throw new HttpError(401, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation: the proof is not signed by one of the application\'s current certificates.');
+  throw new HttpError(
+    401,
+    'Authorization_RequestDenied',
+    "Insufficient privileges to complete the operation: the proof is not signed by one of the application's current certificates.",
+  );
 }
 
 export const graphRoutes: Route[] = [
@@ -121,8 +156,13 @@ export const graphRoutes: Route[] = [
     action: 'Graph/applications/read',
     handler: (ctx) => {
       const name = filterEq(ctx, 'displayName');
-      const apps = Object.values(ctx.sb.store.state.applications).filter((a) => name === undefined || a.displayName === name);
-      return { status: 200, body: { '@odata.context': ctxUrl(ctx, 'applications'), value: apps.map((a) => appBody(a, false)) } };
+      const apps = Object.values(ctx.sb.store.state.applications).filter(
+        (a) => name === undefined || a.displayName === name,
+      );
+      return {
+        status: 200,
+        body: { '@odata.context': ctxUrl(ctx, 'applications'), value: apps.map((a) => appBody(a, false)) },
+      };
     },
   },
   {
@@ -131,7 +171,8 @@ export const graphRoutes: Route[] = [
     action: 'none',
     handler: async (ctx) => {
       const b = (ctx.body ?? {}) as Obj;
-      if (typeof b.displayName !== 'string' || !b.displayName.trim()) throw new HttpError(400, 'Request_BadRequest', "The property 'displayName' is required.");
+      if (typeof b.displayName !== 'string' || !b.displayName.trim())
+        throw new HttpError(400, 'Request_BadRequest', "The property 'displayName' is required.");
       const now = new Date().toISOString();
       const a: GraphAppRec = {
         id: randomUUID(),
@@ -197,7 +238,8 @@ export const graphRoutes: Route[] = [
       const a = findApp(ctx);
       const b = (ctx.body ?? {}) as Obj;
       await verifyProof(a, b.proof);
-      if (typeof b.keyCredential !== 'object' || b.keyCredential === null) throw new HttpError(400, 'Request_BadRequest', 'addKey needs keyCredential.');
+      if (typeof b.keyCredential !== 'object' || b.keyCredential === null)
+        throw new HttpError(400, 'Request_BadRequest', 'addKey needs keyCredential.');
       const k = normalizeKey(b.keyCredential as Obj, new Date().toISOString());
       a.keyCredentials.push(k);
       await ctx.sb.store.save();
@@ -210,7 +252,9 @@ export const graphRoutes: Route[] = [
     action: 'Graph/servicePrincipals/read',
     handler: (ctx) => {
       const appId = filterEq(ctx, 'appId');
-      const sps = Object.values(ctx.sb.store.state.servicePrincipals).filter((s) => appId === undefined || s.appId === appId);
+      const sps = Object.values(ctx.sb.store.state.servicePrincipals).filter(
+        (s) => appId === undefined || s.appId === appId,
+      );
       return { status: 200, body: { '@odata.context': ctxUrl(ctx, 'servicePrincipals'), value: sps } };
     },
   },
@@ -221,11 +265,26 @@ export const graphRoutes: Route[] = [
     handler: async (ctx) => {
       const appId = String((ctx.body as Obj | undefined)?.appId ?? '');
       const app = Object.values(ctx.sb.store.state.applications).find((a) => a.appId === appId);
-      if (!app) throw new HttpError(400, 'Request_BadRequest', `The appId '${appId}' of the service principal does not reference a valid application object.`);
+      if (!app)
+        throw new HttpError(
+          400,
+          'Request_BadRequest',
+          `The appId '${appId}' of the service principal does not reference a valid application object.`,
+        );
       if (Object.values(ctx.sb.store.state.servicePrincipals).some((s) => s.appId === appId)) {
-        throw new HttpError(409, 'Request_MultipleObjectsWithSameKeyValue', 'The service principal cannot be created, updated, or restored because the service principal name is already in use.');
+        throw new HttpError(
+          409,
+          'Request_MultipleObjectsWithSameKeyValue',
+          'The service principal cannot be created, updated, or restored because the service principal name is already in use.',
+        );
       }
-      const sp = { id: randomUUID(), appId, displayName: app.displayName, servicePrincipalType: 'Application', accountEnabled: true };
+      const sp = {
+        id: randomUUID(),
+        appId,
+        displayName: app.displayName,
+        servicePrincipalType: 'Application',
+        accountEnabled: true,
+      };
       ctx.sb.store.state.servicePrincipals[sp.id] = sp;
       await ctx.sb.store.save();
       return { status: 201, body: { '@odata.context': ctxUrl(ctx, 'servicePrincipals/$entity'), ...sp } };

@@ -8,7 +8,8 @@ export async function readBody(req: IncomingMessage, limit = 4 * 1024 * 1024): P
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > limit) throw new HttpError(413, 'RequestEntityTooLarge', `The request body is larger than ${limit} bytes.`);
+    if (size > limit)
+      throw new HttpError(413, 'RequestEntityTooLarge', `The request body is larger than ${limit} bytes.`);
     chunks.push(c as Buffer);
   }
   return Buffer.concat(chunks);
@@ -25,7 +26,11 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(buf.toString('utf8'));
   } catch (err) {
-    throw new HttpError(400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: ${(err as Error).message}`);
+    throw new HttpError(
+      400,
+      'InvalidRequestContent',
+      `The request content was invalid and could not be deserialized: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -34,7 +39,12 @@ export function sendHtml(res: ServerResponse, status: number, html: string): voi
   res.end(html);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, {
     ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}),
@@ -67,8 +77,15 @@ export function sendAzureError(res: ServerResponse, err: unknown): void {
     return;
   }
   if (err instanceof HttpError) {
-    sendJson(res, err.status, { error: { code: err.code, message: err.message, ...(err.target ? { target: err.target } : {}) } }, err.headers);
+    sendJson(
+      res,
+      err.status,
+      { error: { code: err.code, message: err.message, ...(err.target ? { target: err.target } : {}) } },
+      err.headers,
+    );
     return;
   }
-  sendJson(res, 500, { error: { code: 'InternalServerError', message: `The sandbox failed: ${(err as Error)?.message ?? String(err)}` } });
+  sendJson(res, 500, {
+    error: { code: 'InternalServerError', message: `The sandbox failed: ${(err as Error)?.message ?? String(err)}` },
+  });
 }

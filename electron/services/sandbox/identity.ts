@@ -99,7 +99,10 @@ export function createIdentity(cfg: IdentityConfig): IdentityServer {
   const graph = cfg.graphEndpoint;
   const storage = cfg.storageEndpoint;
   const memory = new Set<string>();
-  const consented = cfg.consent ?? { has: (id: string) => memory.has(id), add: async (id: string) => void memory.add(id) };
+  const consented = cfg.consent ?? {
+    has: (id: string) => memory.has(id),
+    add: async (id: string) => void memory.add(id),
+  };
 
   const provider = new Provider(issuer, {
     clients: [
@@ -140,17 +143,31 @@ export function createIdentity(cfg: IdentityConfig): IdentityServer {
         enabled: true,
         // Authorization: every sign-in covers both resources (Entra refresh tokens are multi-resource too).
         // Token endpoint: pick the resource by the requested scope (MSAL sends scopes, never `resource`).
-        defaultResource: async (ctx: { oidc: { body?: Record<string, unknown>; params?: Record<string, unknown> } }, _client: unknown, oneOf?: string[]) => {
+        defaultResource: async (
+          ctx: { oidc: { body?: Record<string, unknown>; params?: Record<string, unknown> } },
+          _client: unknown,
+          oneOf?: string[],
+        ) => {
           const scope = String(ctx.oidc.body?.scope ?? ctx.oidc.params?.scope ?? '').split(' ');
-          const wanted = scope.some((s) => s.startsWith(`${graph}/`)) ? graph : storage && scope.some((s) => s.startsWith(`${storage}/`)) ? storage : arm;
+          const wanted = scope.some((s) => s.startsWith(`${graph}/`))
+            ? graph
+            : storage && scope.some((s) => s.startsWith(`${storage}/`))
+              ? storage
+              : arm;
           if (!oneOf) return ctx.oidc.body?.grant_type === 'client_credentials' ? wanted : [arm, graph];
           return oneOf.includes(wanted) ? wanted : oneOf[0];
         },
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx: unknown, resource: string) => {
-          if (resource !== arm && resource !== graph && resource !== storage) throw new Error(`unknown resource ${resource}`);
+          if (resource !== arm && resource !== graph && resource !== storage)
+            throw new Error(`unknown resource ${resource}`);
           return {
-            scope: (resource === arm ? armScopes(arm) : resource === graph ? graphScopes(graph) : storageScopes(resource)).join(' '),
+            scope: (resource === arm
+              ? armScopes(arm)
+              : resource === graph
+                ? graphScopes(graph)
+                : storageScopes(resource)
+            ).join(' '),
             audience: resource,
             accessTokenFormat: 'jwt',
             accessTokenTTL: cfg.ttl.accessTokenSeconds,
@@ -164,7 +181,15 @@ export function createIdentity(cfg: IdentityConfig): IdentityServer {
       if (!u) return undefined;
       return {
         accountId: id,
-        claims: async () => ({ sub: u.objectId, oid: u.objectId, tid: cfg.tenantId, name: u.displayName, preferred_username: u.username, upn: u.username, email: u.username }),
+        claims: async () => ({
+          sub: u.objectId,
+          oid: u.objectId,
+          tid: cfg.tenantId,
+          name: u.displayName,
+          preferred_username: u.username,
+          upn: u.username,
+          email: u.username,
+        }),
       };
     },
     extraTokenClaims: async (_ctx: unknown, token: { accountId?: string; clientId?: string; scope?: string }) => {
@@ -172,68 +197,129 @@ export function createIdentity(cfg: IdentityConfig): IdentityServer {
         // An application token (client credentials): Entra's app-only claims.
         const app = cfg.apps?.(token.clientId);
         if (!app) return undefined;
-        return { oid: app.principalId, tid: cfg.tenantId, appid: app.appId, azp: app.appId, idtyp: 'app', name: app.displayName };
+        return {
+          oid: app.principalId,
+          tid: cfg.tenantId,
+          appid: app.appId,
+          azp: app.appId,
+          idtyp: 'app',
+          name: app.displayName,
+        };
       }
       const u = token.accountId ? findUserById(token.accountId) : undefined;
       if (!u) return undefined;
-      const scp = (token.scope ?? '').split(' ').filter((s) => s.includes('/')).map((s) => s.slice(s.lastIndexOf('/') + 1));
-      return { oid: u.objectId, tid: cfg.tenantId, upn: u.username, preferred_username: u.username, name: u.displayName, scp: scp.join(' ') };
+      const scp = (token.scope ?? '')
+        .split(' ')
+        .filter((s) => s.includes('/'))
+        .map((s) => s.slice(s.lastIndexOf('/') + 1));
+      return {
+        oid: u.objectId,
+        tid: cfg.tenantId,
+        upn: u.username,
+        preferred_username: u.username,
+        name: u.displayName,
+        scp: scp.join(' '),
+      };
     },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     renderError: async (ctx: { type: string; body: string }, out: Record<string, string>) => {
       ctx.type = 'html';
-      ctx.body = page('Sign-in error', `<p class="err" id="error">${esc(out.error ?? 'error')}: ${esc(out.error_description ?? '')}</p>`);
+      ctx.body = page(
+        'Sign-in error',
+        `<p class="err" id="error">${esc(out.error ?? 'error')}: ${esc(out.error_description ?? '')}</p>`,
+      );
     },
   });
   provider.proxy = false;
 
   // Sandbox-only adjustments (see ENVIRONMENT.md): MSAL never sends `prompt`, and oidc-provider drops
   // offline_access (no refresh token) unless consent is prompted; the sign-in also asks for both resources' scopes.
-  provider.use(async (ctx: { mountPath?: string; path: string; method: string; query: Record<string, string>; body?: Record<string, unknown>; oidc?: { route?: string; entities?: { Account?: { accountId: string } } } }, next: () => Promise<void>) => {
-    ctx.mountPath = prefix; // as koa-mount would: URLs the provider builds keep the /<tenant>/v2.0 prefix
-    if (ctx.path === '/auth' && ctx.method === 'GET') {
-      const q = { ...ctx.query };
-      const prompts = new Set(String(q.prompt ?? '').split(' ').filter(Boolean));
-      if (prompts.delete('select_account')) prompts.add('login');
-      prompts.delete('none');
-      prompts.add('consent');
-      q.prompt = [...prompts].join(' ');
-      const scopes = new Set(String(q.scope ?? '').split(' ').filter(Boolean));
-      for (const s of [...OIDC_SCOPES.split(' '), ...armScopes(arm), ...graphScopes(graph)]) scopes.add(s);
-      q.scope = [...scopes].join(' ');
-      ctx.query = q;
-    }
-    await next();
-    if (cfg.browserBaseUrl && ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
-      ctx.body.authorization_endpoint = `${cfg.browserBaseUrl}${prefix}/auth`;
-    }
-    if (ctx.oidc?.route === 'token' && ctx.body && typeof ctx.body === 'object' && 'access_token' in ctx.body) {
-      // Entra's client_info lets MSAL build the home account id `<oid>.<tid>`.
-      const payload = JSON.parse(Buffer.from(String(ctx.body.access_token).split('.')[1], 'base64url').toString('utf8'));
-      if (payload.oid) ctx.body.client_info = Buffer.from(JSON.stringify({ uid: payload.oid, utid: cfg.tenantId })).toString('base64url');
-    }
-  });
+  provider.use(
+    async (
+      ctx: {
+        mountPath?: string;
+        path: string;
+        method: string;
+        query: Record<string, string>;
+        body?: Record<string, unknown>;
+        oidc?: { route?: string; entities?: { Account?: { accountId: string } } };
+      },
+      next: () => Promise<void>,
+    ) => {
+      ctx.mountPath = prefix; // as koa-mount would: URLs the provider builds keep the /<tenant>/v2.0 prefix
+      if (ctx.path === '/auth' && ctx.method === 'GET') {
+        const q = { ...ctx.query };
+        const prompts = new Set(
+          String(q.prompt ?? '')
+            .split(' ')
+            .filter(Boolean),
+        );
+        if (prompts.delete('select_account')) prompts.add('login');
+        prompts.delete('none');
+        prompts.add('consent');
+        q.prompt = [...prompts].join(' ');
+        const scopes = new Set(
+          String(q.scope ?? '')
+            .split(' ')
+            .filter(Boolean),
+        );
+        for (const s of [...OIDC_SCOPES.split(' '), ...armScopes(arm), ...graphScopes(graph)]) scopes.add(s);
+        q.scope = [...scopes].join(' ');
+        ctx.query = q;
+      }
+      await next();
+      if (cfg.browserBaseUrl && ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
+        ctx.body.authorization_endpoint = `${cfg.browserBaseUrl}${prefix}/auth`;
+      }
+      if (ctx.oidc?.route === 'token' && ctx.body && typeof ctx.body === 'object' && 'access_token' in ctx.body) {
+        // Entra's client_info lets MSAL build the home account id `<oid>.<tid>`.
+        const payload = JSON.parse(
+          Buffer.from(String(ctx.body.access_token).split('.')[1], 'base64url').toString('utf8'),
+        );
+        if (payload.oid)
+          ctx.body.client_info = Buffer.from(JSON.stringify({ uid: payload.oid, utid: cfg.tenantId })).toString(
+            'base64url',
+          );
+      }
+    },
+  );
 
   const callback = provider.callback();
 
-  async function finishFor(req: IncomingMessage, res: ServerResponse, user: SandboxUser, params: { client_id: string }): Promise<void> {
+  async function finishFor(
+    req: IncomingMessage,
+    res: ServerResponse,
+    user: SandboxUser,
+    params: { client_id: string },
+  ): Promise<void> {
     const grant = new provider.Grant({ accountId: user.objectId, clientId: params.client_id });
     grant.addOIDCScope(OIDC_SCOPES);
     grant.addOIDCClaims(['sub', 'oid', 'tid', 'name', 'preferred_username', 'upn', 'email']);
     grant.addResourceScope(arm, armScopes(arm).join(' '));
     grant.addResourceScope(graph, graphScopes(graph).join(' '));
     const grantId = await grant.save();
-    await provider.interactionFinished(req, res, { login: { accountId: user.objectId }, consent: { grantId } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: user.objectId }, consent: { grantId } },
+      { mergeWithLastSubmission: false },
+    );
   }
 
-  async function interaction(req: IncomingMessage, res: ServerResponse, uid: string, action: string | undefined): Promise<void> {
+  async function interaction(
+    req: IncomingMessage,
+    res: ServerResponse,
+    uid: string,
+    action: string | undefined,
+  ): Promise<void> {
     const details = await provider.interactionDetails(req, res);
     if (details.uid !== uid) throw new Error('interaction mismatch');
     if (!action && req.method === 'GET') {
       const accountId = details.session?.accountId as string | undefined;
       const user = accountId ? findUserById(accountId) : undefined;
       if (user && details.prompt.name !== 'login') {
-        if (user.needsConsent && !consented.has(user.objectId)) return sendHtml(res, 200, consentPage(uid, user, details.params.client_id));
+        if (user.needsConsent && !consented.has(user.objectId))
+          return sendHtml(res, 200, consentPage(uid, user, details.params.client_id));
         return finishFor(req, res, user, details.params);
       }
       return sendHtml(res, 200, loginPage(uid));
@@ -246,18 +332,29 @@ export function createIdentity(cfg: IdentityConfig): IdentityServer {
       }
       if (user.needsConsent && !consented.has(user.objectId)) {
         // Remember who signed in; the consent page finishes the interaction.
-        await provider.interactionResult(req, res, { login: { accountId: user.objectId } }, { mergeWithLastSubmission: false });
+        await provider.interactionResult(
+          req,
+          res,
+          { login: { accountId: user.objectId } },
+          { mergeWithLastSubmission: false },
+        );
         pendingConsent.set(uid, user);
         return sendHtml(res, 200, consentPage(uid, user, details.params.client_id));
       }
       return finishFor(req, res, user, details.params);
     }
     if (action === 'consent') {
-      const user = pendingConsent.get(uid) ?? (details.session?.accountId ? findUserById(details.session.accountId) : undefined);
+      const user =
+        pendingConsent.get(uid) ?? (details.session?.accountId ? findUserById(details.session.accountId) : undefined);
       if (!user) return sendHtml(res, 200, loginPage(uid, 'Sign in first.'));
       pendingConsent.delete(uid);
       if (form.decision !== 'accept') {
-        await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user declined the requested permissions.' }, { mergeWithLastSubmission: false });
+        await provider.interactionFinished(
+          req,
+          res,
+          { error: 'access_denied', error_description: 'The user declined the requested permissions.' },
+          { mergeWithLastSubmission: false },
+        );
         return;
       }
       await consented.add(user.objectId);
@@ -272,7 +369,8 @@ export function createIdentity(cfg: IdentityConfig): IdentityServer {
     const m = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|consent))?\/?(?:\?.*)?$/.exec(url);
     if (m) {
       interaction(req, res, m[1], m[2]).catch((err: Error) => {
-        if (!res.headersSent) sendHtml(res, 400, page('Sign-in error', `<p class="err" id="error">${esc(err.message)}</p>`));
+        if (!res.headersSent)
+          sendHtml(res, 400, page('Sign-in error', `<p class="err" id="error">${esc(err.message)}</p>`));
       });
       return;
     }
@@ -282,7 +380,14 @@ export function createIdentity(cfg: IdentityConfig): IdentityServer {
       callback(req, res);
       return;
     }
-    sendHtml(res, 404, page('Not found', `<p>${esc(url)} is not a sandbox identity endpoint. Authority: ${esc(`${cfg.baseUrl}/${cfg.tenantId}`)}</p>`));
+    sendHtml(
+      res,
+      404,
+      page(
+        'Not found',
+        `<p>${esc(url)} is not a sandbox identity endpoint. Authority: ${esc(`${cfg.baseUrl}/${cfg.tenantId}`)}</p>`,
+      ),
+    );
   }
 
   return { issuer, authority: `${cfg.baseUrl}/${cfg.tenantId}`, handle };

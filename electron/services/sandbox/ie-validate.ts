@@ -19,7 +19,11 @@ export function isObj(v: unknown): v is Obj {
 
 export function checkJobName(name: string): void {
   if (!JOB_NAME_RE.test(name)) {
-    throw bad('InvalidResourceName', `The job name '${name}' is invalid: it must be 2-64 letters, digits or hyphens and start with a letter.`, 'jobName');
+    throw bad(
+      'InvalidResourceName',
+      `The job name '${name}' is invalid: it must be 2-64 letters, digits or hyphens and start with a letter.`,
+      'jobName',
+    );
   }
 }
 
@@ -30,64 +34,126 @@ export function str(o: Obj, key: string, where: string, required: boolean): stri
     if (required) throw bad('InvalidRequestContent', `The property '${where}.${key}' is required.`, `${where}.${key}`);
     return undefined;
   }
-  if (typeof v !== 'string') throw bad('InvalidRequestContent', `The property '${where}.${key}' must be a string.`, `${where}.${key}`);
+  if (typeof v !== 'string')
+    throw bad('InvalidRequestContent', `The property '${where}.${key}' must be a string.`, `${where}.${key}`);
   return v;
 }
 
 export function checkReturnAddress(v: unknown): void {
-  if (!isObj(v)) throw bad('InvalidRequestContent', "The property 'properties.returnAddress' must be an object.", 'properties.returnAddress');
-  for (const k of ['recipientName', 'streetAddress1', 'city', 'postalCode', 'countryOrRegion', 'phone', 'email']) str(v, k, 'properties.returnAddress', true);
+  if (!isObj(v))
+    throw bad(
+      'InvalidRequestContent',
+      "The property 'properties.returnAddress' must be an object.",
+      'properties.returnAddress',
+    );
+  for (const k of ['recipientName', 'streetAddress1', 'city', 'postalCode', 'countryOrRegion', 'phone', 'email'])
+    str(v, k, 'properties.returnAddress', true);
   for (const k of ['streetAddress2', 'stateOrProvince']) str(v, k, 'properties.returnAddress', false);
 }
 
 export function checkReturnShipping(v: unknown): void {
-  if (!isObj(v)) throw bad('InvalidRequestContent', "The property 'properties.returnShipping' must be an object.", 'properties.returnShipping');
+  if (!isObj(v))
+    throw bad(
+      'InvalidRequestContent',
+      "The property 'properties.returnShipping' must be an object.",
+      'properties.returnShipping',
+    );
   str(v, 'carrierName', 'properties.returnShipping', true);
   str(v, 'carrierAccountNumber', 'properties.returnShipping', true);
 }
 
 export function checkDeliveryPackage(v: unknown): void {
-  if (!isObj(v)) throw bad('InvalidRequestContent', "The property 'properties.deliveryPackage' must be an object.", 'properties.deliveryPackage');
+  if (!isObj(v))
+    throw bad(
+      'InvalidRequestContent',
+      "The property 'properties.deliveryPackage' must be an object.",
+      'properties.deliveryPackage',
+    );
   str(v, 'carrierName', 'properties.deliveryPackage', true);
   str(v, 'trackingNumber', 'properties.deliveryPackage', true);
   if (v.driveCount !== undefined && (!Number.isInteger(v.driveCount) || (v.driveCount as number) < 0)) {
-    throw bad('InvalidRequestContent', "The property 'properties.deliveryPackage.driveCount' must be a non-negative integer.", 'properties.deliveryPackage.driveCount');
+    throw bad(
+      'InvalidRequestContent',
+      "The property 'properties.deliveryPackage.driveCount' must be a non-negative integer.",
+      'properties.deliveryPackage.driveCount',
+    );
   }
 }
 
 /** Validates a driveList and returns the stored form (state Specified, keys kept for listBitLockerKeys). */
 export function checkDriveList(v: unknown): Obj[] {
   if (!Array.isArray(v) || v.length === 0) {
-    throw bad('DriveListRequired', "An import job needs 'properties.driveList' with 1 to 10 drives.", 'properties.driveList');
+    throw bad(
+      'DriveListRequired',
+      "An import job needs 'properties.driveList' with 1 to 10 drives.",
+      'properties.driveList',
+    );
   }
   if (v.length > MAX_DRIVES) {
-    throw bad('TooManyDrives', `The job lists ${v.length} drives; an Import/Export job can have at most ${MAX_DRIVES} drives.`, 'properties.driveList');
+    throw bad(
+      'TooManyDrives',
+      `The job lists ${v.length} drives; an Import/Export job can have at most ${MAX_DRIVES} drives.`,
+      'properties.driveList',
+    );
   }
   const seen = new Set<string>();
   return v.map((d, i) => {
     const where = `properties.driveList[${i}]`;
     if (!isObj(d)) throw bad('InvalidRequestContent', `'${where}' must be an object.`, where);
     const driveId = str(d, 'driveId', where, true)!;
-    if (/\s/.test(driveId)) throw bad('InvalidDriveId', `The drive id '${driveId}' in '${where}' must be the drive's serial number without spaces.`, `${where}.driveId`);
-    if (seen.has(driveId.toUpperCase())) throw bad('DuplicateDriveId', `The drive id '${driveId}' appears more than once in the job.`, `${where}.driveId`);
+    if (/\s/.test(driveId))
+      throw bad(
+        'InvalidDriveId',
+        `The drive id '${driveId}' in '${where}' must be the drive's serial number without spaces.`,
+        `${where}.driveId`,
+      );
+    if (seen.has(driveId.toUpperCase()))
+      throw bad('DuplicateDriveId', `The drive id '${driveId}' appears more than once in the job.`, `${where}.driveId`);
     seen.add(driveId.toUpperCase());
     const key = str(d, 'bitLockerKey', where, true)!;
-    if (!BITLOCKER_RE.test(key)) throw bad('InvalidBitLockerKey', `The BitLocker key of drive '${driveId}' is not a recovery password (8 groups of 6 digits separated by '-').`, `${where}.bitLockerKey`);
+    if (!BITLOCKER_RE.test(key))
+      throw bad(
+        'InvalidBitLockerKey',
+        `The BitLocker key of drive '${driveId}' is not a recovery password (8 groups of 6 digits separated by '-').`,
+        `${where}.bitLockerKey`,
+      );
     const manifestFile = str(d, 'manifestFile', where, true)!;
     const manifestHash = str(d, 'manifestHash', where, true)!;
-    if (!HEX_RE.test(manifestHash)) throw bad('InvalidManifestHash', `The manifest hash of drive '${driveId}' must be hexadecimal (Base16 MD5).`, `${where}.manifestHash`);
+    if (!HEX_RE.test(manifestHash))
+      throw bad(
+        'InvalidManifestHash',
+        `The manifest hash of drive '${driveId}' must be hexadecimal (Base16 MD5).`,
+        `${where}.manifestHash`,
+      );
     const driveHeaderHash = str(d, 'driveHeaderHash', where, false);
-    return { driveId, bitLockerKey: key, manifestFile, manifestHash, ...(driveHeaderHash !== undefined ? { driveHeaderHash } : {}), state: 'Specified' };
+    return {
+      driveId,
+      bitLockerKey: key,
+      manifestFile,
+      manifestHash,
+      ...(driveHeaderHash !== undefined ? { driveHeaderHash } : {}),
+      state: 'Specified',
+    };
   });
 }
 
 /** Tracking numbers must be unique per subscription (each job its own tracking number). */
-export function checkTrackingUnique(jobs: Array<{ key: string; properties: Obj }>, selfKey: string, tracking: string): void {
+export function checkTrackingUnique(
+  jobs: Array<{ key: string; properties: Obj }>,
+  selfKey: string,
+  tracking: string,
+): void {
   for (const j of jobs) {
     if (j.key === selfKey) continue;
     const dp = j.properties.deliveryPackage;
     if (isObj(dp) && String(dp.trackingNumber).trim().toLowerCase() === tracking.trim().toLowerCase()) {
-      throw new HttpError(409, 'DuplicateTrackingNumber', `The tracking number '${tracking}' is already used by another job in this subscription; each job needs its own tracking number.`, {}, 'properties.deliveryPackage.trackingNumber');
+      throw new HttpError(
+        409,
+        'DuplicateTrackingNumber',
+        `The tracking number '${tracking}' is already used by another job in this subscription; each job needs its own tracking number.`,
+        {},
+        'properties.deliveryPackage.trackingNumber',
+      );
     }
   }
 }

@@ -84,7 +84,11 @@ export interface SandboxHandle {
   stop(): Promise<void>;
 }
 
-const DEFAULT_TTL: IdentityTtl = { accessTokenSeconds: 3600, idTokenSeconds: 3600, refreshTokenSeconds: 14 * 24 * 3600 };
+const DEFAULT_TTL: IdentityTtl = {
+  accessTokenSeconds: 3600,
+  idTokenSeconds: 3600,
+  refreshTokenSeconds: 14 * 24 * 3600,
+};
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -176,7 +180,12 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
         const app = Object.values(st.applications).find((a) => a.appId === appId);
         const sp = app && Object.values(st.servicePrincipals).find((x) => x.appId === appId);
         if (!app || !sp) return undefined;
-        return { appId, principalId: sp.id, displayName: app.displayName, certificates: app.keyCredentials.map((k) => String(k.key ?? '')).filter(Boolean) };
+        return {
+          appId,
+          principalId: sp.id,
+          displayName: app.displayName,
+          certificates: app.keyCredentials.map((k) => String(k.key ?? '')).filter(Boolean),
+        };
       },
       consent: {
         has: (id) => (st.consentedUsers ?? []).includes(id),
@@ -188,10 +197,30 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
     });
     handlers.identity = identity.handle;
     handlers.signin = identity.handle;
-    const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = st.signingJwk as JWK & Record<string, unknown>;
-    const bearer = createBearerValidator({ jwks: { keys: [publicJwk as JWK] }, issuer: identity.issuer, authority: identity.authority });
+    const {
+      d: _d,
+      p: _p,
+      q: _q,
+      dp: _dp,
+      dq: _dq,
+      qi: _qi,
+      ...publicJwk
+    } = st.signingJwk as JWK & Record<string, unknown>;
+    const bearer = createBearerValidator({
+      jwks: { keys: [publicJwk as JWK] },
+      issuer: identity.issuer,
+      authority: identity.authority,
+    });
     if (azurite) {
-      const f = createBlobFront({ upstream: azurite.baseUrl, caCertPem: tls.caCertPem, store, jwks: { keys: [publicJwk as JWK] }, issuer: identity.issuer, authority: identity.authority, storageAudience: blobUrl });
+      const f = createBlobFront({
+        upstream: azurite.baseUrl,
+        caCertPem: tls.caCertPem,
+        store,
+        jwks: { keys: [publicJwk as JWK] },
+        issuer: identity.issuer,
+        authority: identity.authority,
+        storageAudience: blobUrl,
+      });
       front = f;
       handlers.blob = f.handle;
     }
@@ -207,10 +236,38 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
       createBlobContainer: blob.createContainer,
       listBlobContainers: blob.listContainers,
     };
-    const armRoutes: Route[] = [...resourcesRoutes, ...storageRoutes, ...importExportRoutes, ...dataBoxRoutes, ...authorizationRoutes];
-    const metadata = armMetadata({ armUrl, graphUrl, loginEndpoint: identityUrl, tenantId: st.tenantId, blobSuffix: `127.0.0.1:${started.blob}` });
-    handlers.arm = createEmulator({ routes: armRoutes, audience: armUrl, bearer, sb, faults, surface: 'arm', anonymous: metadata, ...(opts.onArmExchange ? { onExchange: opts.onArmExchange } : {}) }).handle;
-    handlers.graph = createEmulator({ routes: graphRoutes, audience: graphUrl, bearer, sb, faults, surface: 'graph' }).handle;
+    const armRoutes: Route[] = [
+      ...resourcesRoutes,
+      ...storageRoutes,
+      ...importExportRoutes,
+      ...dataBoxRoutes,
+      ...authorizationRoutes,
+    ];
+    const metadata = armMetadata({
+      armUrl,
+      graphUrl,
+      loginEndpoint: identityUrl,
+      tenantId: st.tenantId,
+      blobSuffix: `127.0.0.1:${started.blob}`,
+    });
+    handlers.arm = createEmulator({
+      routes: armRoutes,
+      audience: armUrl,
+      bearer,
+      sb,
+      faults,
+      surface: 'arm',
+      anonymous: metadata,
+      ...(opts.onArmExchange ? { onExchange: opts.onArmExchange } : {}),
+    }).handle;
+    handlers.graph = createEmulator({
+      routes: graphRoutes,
+      audience: graphUrl,
+      bearer,
+      sb,
+      faults,
+      surface: 'graph',
+    }).handle;
     handlers.admin = createAdmin({ token: st.adminToken, sb, faults, blob }).handle;
 
     const cloud: CloudDefinition = {

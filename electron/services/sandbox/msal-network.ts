@@ -7,7 +7,12 @@ import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@az
  */
 export function createCaTrustingNetworkClient(caCertPem: string): INetworkModule {
   const agent = new Agent({ ca: caCertPem, keepAlive: true });
-  function send<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+  function send<T>(
+    method: 'GET' | 'POST',
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
     return new Promise((resolve, reject) => {
       const body = options?.body;
       const req = httpsRequest(
@@ -15,7 +20,10 @@ export function createCaTrustingNetworkClient(caCertPem: string): INetworkModule
         {
           method,
           agent,
-          headers: { ...(options?.headers ?? {}), ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
+          headers: {
+            ...(options?.headers ?? {}),
+            ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+          },
           ...(timeout ? { timeout } : {}),
         },
         (res) => {
@@ -31,7 +39,8 @@ export function createCaTrustingNetworkClient(caCertPem: string): INetworkModule
               /* not JSON: MSAL reports it */
             }
             const headers: Record<string, string> = {};
-            for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+            for (const [k, v] of Object.entries(res.headers))
+              if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
             resolve({ headers, body: parsed as T, status: res.statusCode ?? 0 });
           });
         },

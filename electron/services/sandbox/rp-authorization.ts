@@ -15,10 +15,15 @@ function normScope(ctx: RouteCtx): string {
   const scope = `/${ctx.params.scope.replace(/^\/+|\/+$/g, '')}`;
   const sub = ctx.sb.store.state.subscriptionId.toLowerCase();
   if (!scope.toLowerCase().startsWith(`/subscriptions/${sub}`)) {
-    throw new HttpError(404, 'SubscriptionNotFound', `The scope '${scope}' is not in the sandbox subscription '${ctx.sb.store.state.subscriptionId}'.`);
+    throw new HttpError(
+      404,
+      'SubscriptionNotFound',
+      `The scope '${scope}' is not in the sandbox subscription '${ctx.sb.store.state.subscriptionId}'.`,
+    );
   }
   const rg = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)/i.exec(scope);
-  if (rg && !ctx.sb.store.state.resourceGroups[rg[1].toLowerCase()]) throw new HttpError(404, 'ResourceGroupNotFound', `Resource group '${rg[1]}' could not be found.`);
+  if (rg && !ctx.sb.store.state.resourceGroups[rg[1].toLowerCase()])
+    throw new HttpError(404, 'ResourceGroupNotFound', `Resource group '${rg[1]}' could not be found.`);
   return scope;
 }
 
@@ -64,7 +69,13 @@ function roleDefinition(sub: string, name: string, id: string) {
     id: `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${id}`,
     name: id,
     type: 'Microsoft.Authorization/roleDefinitions',
-    properties: { roleName: name, type: 'BuiltInRole', description: `${name} (sandbox built-in role)`, assignableScopes: ['/'], permissions: [] },
+    properties: {
+      roleName: name,
+      type: 'BuiltInRole',
+      description: `${name} (sandbox built-in role)`,
+      assignableScopes: ['/'],
+      permissions: [],
+    },
   };
 }
 
@@ -77,24 +88,50 @@ export const authorizationRoutes: Route[] = [
     handler: async (ctx) => {
       const scope = normScope(ctx);
       const name = ctx.params.roleAssignmentName;
-      if (!GUID_RE.test(name)) throw new HttpError(400, 'InvalidRoleAssignmentId', `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`);
+      if (!GUID_RE.test(name))
+        throw new HttpError(
+          400,
+          'InvalidRoleAssignmentId',
+          `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`,
+        );
       const p = (ctx.body as { properties?: Record<string, unknown> } | undefined)?.properties;
       const roleDefinitionId = typeof p?.roleDefinitionId === 'string' ? p.roleDefinitionId : '';
       const principalId = typeof p?.principalId === 'string' ? p.principalId : '';
-      if (!roleDefinitionId || !principalId) throw new HttpError(400, 'InvalidRequestContent', "The role assignment needs 'properties.roleDefinitionId' and 'properties.principalId'.");
+      if (!roleDefinitionId || !principalId)
+        throw new HttpError(
+          400,
+          'InvalidRequestContent',
+          "The role assignment needs 'properties.roleDefinitionId' and 'properties.principalId'.",
+        );
       const roleGuid = roleDefinitionId.slice(roleDefinitionId.lastIndexOf('/') + 1);
-      if (!GUID_RE.test(roleGuid)) throw new HttpError(400, 'InvalidRoleDefinitionId', `The role definition ID '${roleDefinitionId}' is not valid.`);
-      if (!GUID_RE.test(principalId)) throw new HttpError(400, 'InvalidPrincipalId', `A valid principal ID must be provided for role assignment (got '${principalId}').`);
+      if (!GUID_RE.test(roleGuid))
+        throw new HttpError(
+          400,
+          'InvalidRoleDefinitionId',
+          `The role definition ID '${roleDefinitionId}' is not valid.`,
+        );
+      if (!GUID_RE.test(principalId))
+        throw new HttpError(
+          400,
+          'InvalidPrincipalId',
+          `A valid principal ID must be provided for role assignment (got '${principalId}').`,
+        );
       const existing = ctx.sb.store.state.roleAssignments[name.toLowerCase()];
       const dup = allAssignments(ctx).find(
-        (ra) => ra.name.toLowerCase() !== name.toLowerCase() && ra.principalId === principalId && ra.scope.toLowerCase() === scope.toLowerCase() && ra.roleDefinitionId.toLowerCase().endsWith(roleGuid.toLowerCase()),
+        (ra) =>
+          ra.name.toLowerCase() !== name.toLowerCase() &&
+          ra.principalId === principalId &&
+          ra.scope.toLowerCase() === scope.toLowerCase() &&
+          ra.roleDefinitionId.toLowerCase().endsWith(roleGuid.toLowerCase()),
       );
       if (dup) throw new HttpError(409, 'RoleAssignmentExists', 'The role assignment already exists.');
       const ra: RoleAssignmentRec = {
         id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
         name,
         scope,
-        roleDefinitionId: roleDefinitionId.startsWith('/subscriptions/') ? `/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}` : roleDefinitionId,
+        roleDefinitionId: roleDefinitionId.startsWith('/subscriptions/')
+          ? `/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`
+          : roleDefinitionId,
         principalId,
         principalType: typeof p?.principalType === 'string' ? p.principalType : 'User',
         createdBy: ctx.caller.objectId,
@@ -113,7 +150,12 @@ export const authorizationRoutes: Route[] = [
     handler: (ctx) => {
       normScope(ctx);
       const ra = allAssignments(ctx).find((r) => r.name.toLowerCase() === ctx.params.roleAssignmentName.toLowerCase());
-      if (!ra) throw new HttpError(404, 'RoleAssignmentNotFound', `The role assignment '${ctx.params.roleAssignmentName}' is not found.`);
+      if (!ra)
+        throw new HttpError(
+          404,
+          'RoleAssignmentNotFound',
+          `The role assignment '${ctx.params.roleAssignmentName}' is not found.`,
+        );
       return { status: 200, body: body(ra) };
     },
   },
@@ -161,7 +203,9 @@ export const authorizationRoutes: Route[] = [
       normScope(ctx);
       const want = /roleName\s+eq\s+'([^']+)'/i.exec(ctx.query.get('$filter') ?? '')?.[1];
       const sub = ctx.sb.store.state.subscriptionId;
-      const defs = Object.entries(ROLE_IDS).filter(([n]) => !want || n.toLowerCase() === want.toLowerCase()).map(([n, id]) => roleDefinition(sub, n, id));
+      const defs = Object.entries(ROLE_IDS)
+        .filter(([n]) => !want || n.toLowerCase() === want.toLowerCase())
+        .map(([n, id]) => roleDefinition(sub, n, id));
       return { status: 200, body: { value: defs } };
     },
   },

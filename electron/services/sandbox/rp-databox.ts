@@ -6,7 +6,13 @@ import { isObj } from './ie-validate.ts';
 import { accepted, lroRoutes } from './db-lro.ts';
 import type { JobRec } from './state.ts';
 import {
-  checkCarrierInfo, checkContactDetails, checkDataImport, checkDbJobName, checkImportDisks, checkReturnPackage, checkShippingAddress,
+  checkCarrierInfo,
+  checkContactDetails,
+  checkDataImport,
+  checkDbJobName,
+  checkImportDisks,
+  checkReturnPackage,
+  checkShippingAddress,
 } from './db-validate.ts';
 
 /**
@@ -17,8 +23,24 @@ import {
  */
 /** Every api-version the Data Box specs' readme lists (specification/databox/…/DataBox/readme.md, tags package-2018-01 … package-2025-07). */
 export const DB_API = [
-  '2025-07-01', '2025-02-01', '2024-03-01-preview', '2024-02-01-preview', '2023-12-01', '2023-03-01', '2022-12-01', '2022-10-01', '2022-09-01',
-  '2022-02-01', '2021-12-01', '2021-08-01-preview', '2021-05-01', '2021-03-01', '2020-11-01', '2020-04-01', '2019-09-01', '2018-01-01',
+  '2025-07-01',
+  '2025-02-01',
+  '2024-03-01-preview',
+  '2024-02-01-preview',
+  '2023-12-01',
+  '2023-03-01',
+  '2022-12-01',
+  '2022-10-01',
+  '2022-09-01',
+  '2022-02-01',
+  '2021-12-01',
+  '2021-08-01-preview',
+  '2021-05-01',
+  '2021-03-01',
+  '2020-11-01',
+  '2020-04-01',
+  '2019-09-01',
+  '2018-01-01',
 ];
 const NS = 'Microsoft.DataBox';
 const JOBS_SUB = '/subscriptions/{subscriptionId}/providers/Microsoft.DataBox/jobs';
@@ -60,13 +82,25 @@ function jobStages(j: JobRec): Obj[] {
       { stageName: 'Cancelled', displayName: 'Canceled', stageStatus: 'Cancelled', ...at('Cancelled') },
     ];
   }
-  const last = status === 'CompletedWithErrors' ? (['CompletedWithErrors', 'Completed with errors'] as [string, string]) : STAGES[4];
+  const last =
+    status === 'CompletedWithErrors'
+      ? (['CompletedWithErrors', 'Completed with errors'] as [string, string])
+      : STAGES[4];
   const line = [...STAGES.slice(0, 4), last];
   const idx = line.findIndex(([s]) => s === status);
   return line.map(([stageName, displayName], i) => ({
     stageName,
     displayName,
-    stageStatus: idx < 0 || i > idx ? 'None' : i < idx ? 'Succeeded' : stageName === 'CompletedWithErrors' ? 'SucceededWithErrors' : stageName === 'Completed' ? 'Succeeded' : 'InProgress',
+    stageStatus:
+      idx < 0 || i > idx
+        ? 'None'
+        : i < idx
+          ? 'Succeeded'
+          : stageName === 'CompletedWithErrors'
+            ? 'SucceededWithErrors'
+            : stageName === 'Completed'
+              ? 'Succeeded'
+              : 'InProgress',
     ...at(stageName),
   }));
 }
@@ -83,7 +117,9 @@ export function dbJobBody(sb: SandboxContext, j: JobRec, o: { expand?: boolean }
   const { _stageTimes: _t, details: d, ...props } = j.properties;
   const det = { ...(d as Obj) };
   det.importDiskDetailsCollection = Object.fromEntries(
-    Object.entries((det.importDiskDetailsCollection ?? {}) as Record<string, Obj>).map(([serial, { bitLockerKey: _k, ...rest }]) => [serial, rest]),
+    Object.entries((det.importDiskDetailsCollection ?? {}) as Record<string, Obj>).map(
+      ([serial, { bitLockerKey: _k, ...rest }]) => [serial, rest],
+    ),
   );
   // x-ms-secret: the return carrier's account number is read through listCredentials, never sent back by GET/PUT/PATCH.
   if (isObj(det.returnToCustomerPackageDetails)) {
@@ -115,14 +151,26 @@ export function dbJobBody(sb: SandboxContext, j: JobRec, o: { expand?: boolean }
 
 export function findDbJob(sb: SandboxContext, rg: string, name: string): JobRec {
   const j = dbJobs(sb)[dbKey(rg, name)];
-  if (!j) throw new HttpError(404, 'ResourceNotFound', `The Resource '${NS}/jobs/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+  if (!j)
+    throw new HttpError(
+      404,
+      'ResourceNotFound',
+      `The Resource '${NS}/jobs/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    );
   return j;
 }
 
 function stamp(ctx: RouteCtx, prev?: Record<string, string>): Record<string, string> {
   const now = new Date().toISOString();
   const by = ctx.caller.upn || ctx.caller.objectId;
-  return { createdBy: prev?.createdBy ?? by, createdByType: prev?.createdByType ?? 'User', createdAt: prev?.createdAt ?? now, lastModifiedBy: by, lastModifiedByType: 'User', lastModifiedAt: now };
+  return {
+    createdBy: prev?.createdBy ?? by,
+    createdByType: prev?.createdByType ?? 'User',
+    createdAt: prev?.createdAt ?? now,
+    lastModifiedBy: by,
+    lastModifiedByType: 'User',
+    lastModifiedAt: now,
+  };
 }
 
 function datacenterAddress(location: string): Obj {
@@ -149,17 +197,51 @@ async function createJob(ctx: RouteCtx) {
   const { jobName, resourceGroupName } = ctx.params;
   checkDbJobName(jobName);
   const body = ctx.body;
-  if (!isObj(body) || !isObj(body.properties)) throw new HttpError(400, 'InvalidRequestContent', "The request body needs 'location', 'sku' and 'properties'.");
+  if (!isObj(body) || !isObj(body.properties))
+    throw new HttpError(400, 'InvalidRequestContent', "The request body needs 'location', 'sku' and 'properties'.");
   const key = dbKey(resourceGroupName, jobName);
-  if (dbJobs(ctx.sb)[key]) throw new HttpError(409, 'JobAlreadyExists', `The job '${jobName}' already exists; an existing job cannot be replaced, use PATCH to update it.`);
+  if (dbJobs(ctx.sb)[key])
+    throw new HttpError(
+      409,
+      'JobAlreadyExists',
+      `The job '${jobName}' already exists; an existing job cannot be replaced, use PATCH to update it.`,
+    );
   const location = typeof body.location === 'string' ? findIeLocation(body.location) : undefined;
-  if (!location) throw new HttpError(400, 'InvalidLocation', `The location '${String(body.location ?? '')}' has no datacenter accepting customer disks. Known: ${IE_LOCATIONS.map((l) => l.id.split('/').pop()).join(', ')}.`, {}, 'location');
+  if (!location)
+    throw new HttpError(
+      400,
+      'InvalidLocation',
+      `The location '${String(body.location ?? '')}' has no datacenter accepting customer disks. Known: ${IE_LOCATIONS.map((l) => l.id.split('/').pop()).join(', ')}.`,
+      {},
+      'location',
+    );
   const sku = isObj(body.sku) ? body.sku.name : undefined;
-  if (sku !== SKU) throw new HttpError(400, 'InvalidSku', `The sku '${String(sku ?? '')}' is not supported here: the sandbox offers only '${SKU}' (jobs that import your own disks).`, {}, 'sku.name');
+  if (sku !== SKU)
+    throw new HttpError(
+      400,
+      'InvalidSku',
+      `The sku '${String(sku ?? '')}' is not supported here: the sandbox offers only '${SKU}' (jobs that import your own disks).`,
+      {},
+      'sku.name',
+    );
   const p = body.properties;
-  if (p.transferType !== 'ImportToAzure') throw new HttpError(400, 'InvalidTransferType', `The transfer type '${String(p.transferType ?? '')}' is not supported for ${SKU} jobs here: use 'ImportToAzure'.`, {}, 'properties.transferType');
+  if (p.transferType !== 'ImportToAzure')
+    throw new HttpError(
+      400,
+      'InvalidTransferType',
+      `The transfer type '${String(p.transferType ?? '')}' is not supported for ${SKU} jobs here: use 'ImportToAzure'.`,
+      {},
+      'properties.transferType',
+    );
   const d = p.details;
-  if (!isObj(d) || d.jobDetailsType !== SKU) throw new HttpError(400, 'InvalidJobDetailsType', `'properties.details.jobDetailsType' must be '${SKU}' for a ${SKU} job.`, {}, 'properties.details.jobDetailsType');
+  if (!isObj(d) || d.jobDetailsType !== SKU)
+    throw new HttpError(
+      400,
+      'InvalidJobDetailsType',
+      `'properties.details.jobDetailsType' must be '${SKU}' for a ${SKU} job.`,
+      {},
+      'properties.details.jobDetailsType',
+    );
   checkContactDetails(d.contactDetails);
   if (d.shippingAddress !== undefined) checkShippingAddress(d.shippingAddress);
   checkReturnPackage(d.returnToCustomerPackageDetails);
@@ -181,7 +263,12 @@ async function createJob(ctx: RouteCtx) {
         jobDetailsType: SKU,
         contactDetails: d.contactDetails,
         ...(d.shippingAddress !== undefined ? { shippingAddress: d.shippingAddress } : {}),
-        dataImportDetails: [{ accountDetails: { dataAccountType: 'StorageAccount', storageAccountId }, logCollectionLevel: di.logCollectionLevel === 'Verbose' ? 'Verbose' : 'Error' }],
+        dataImportDetails: [
+          {
+            accountDetails: { dataAccountType: 'StorageAccount', storageAccountId },
+            logCollectionLevel: di.logCollectionLevel === 'Verbose' ? 'Verbose' : 'Error',
+          },
+        ],
         importDiskDetailsCollection: disks,
         returnToCustomerPackageDetails: d.returnToCustomerPackageDetails,
         enableManifestBackup: d.enableManifestBackup === true,
@@ -206,18 +293,42 @@ async function updateJob(ctx: RouteCtx) {
   const body = ctx.body;
   if (!isObj(body)) throw new HttpError(400, 'InvalidRequestContent', 'The request body must be a JSON object.');
   const status = String(j.properties.status);
-  const d: Obj = isObj(body.details) ? body.details : isObj(body.properties) && isObj(body.properties.details) ? body.properties.details : {};
+  const d: Obj = isObj(body.details)
+    ? body.details
+    : isObj(body.properties) && isObj(body.properties.details)
+      ? body.properties.details
+      : {};
   if (TERMINAL.has(status) && Object.values(d).some((v) => v !== undefined)) {
-    throw new HttpError(409, 'JobCannotBeUpdated', `The job '${j.name}' is in stage '${status}' and can no longer be changed.`);
+    throw new HttpError(
+      409,
+      'JobCannotBeUpdated',
+      `The job '${j.name}' is in stage '${status}' and can no longer be changed.`,
+    );
   }
   if (d.contactDetails !== undefined) checkContactDetails(d.contactDetails, 'details.contactDetails');
   if (d.shippingAddress !== undefined) {
-    if (status === 'DataCopy') throw new HttpError(409, 'JobCannotBeUpdated', `The return address of job '${j.name}' cannot change while its data is being copied.`, {}, 'details.shippingAddress');
+    if (status === 'DataCopy')
+      throw new HttpError(
+        409,
+        'JobCannotBeUpdated',
+        `The return address of job '${j.name}' cannot change while its data is being copied.`,
+        {},
+        'details.shippingAddress',
+      );
     checkShippingAddress(d.shippingAddress, 'details.shippingAddress');
   }
-  if (d.returnToCustomerPackageDetails !== undefined) checkReturnPackage(d.returnToCustomerPackageDetails, 'details.returnToCustomerPackageDetails');
+  if (d.returnToCustomerPackageDetails !== undefined)
+    checkReturnPackage(d.returnToCustomerPackageDetails, 'details.returnToCustomerPackageDetails');
   const det = details(j);
-  for (const k of ['contactDetails', 'shippingAddress', 'returnToCustomerPackageDetails', 'preferences', 'keyEncryptionKey', 'reverseShippingDetails'] as const) if (d[k] !== undefined) det[k] = d[k];
+  for (const k of [
+    'contactDetails',
+    'shippingAddress',
+    'returnToCustomerPackageDetails',
+    'preferences',
+    'keyEncryptionKey',
+    'reverseShippingDetails',
+  ] as const)
+    if (d[k] !== undefined) det[k] = d[k];
   if (isObj(body.tags)) j.tags = body.tags as Record<string, string>;
   j.systemData = stamp(ctx, j.systemData);
   await ctx.sb.store.save();
@@ -227,16 +338,36 @@ async function updateJob(ctx: RouteCtx) {
 async function markShipped(ctx: RouteCtx) {
   requireRegistered(ctx.sb, NS);
   const j = findDbJob(ctx.sb, ctx.params.resourceGroupName, ctx.params.jobName);
-  const pkg = checkCarrierInfo(isObj(ctx.body) ? ctx.body.deliverToDcPackageDetails : undefined, 'deliverToDcPackageDetails');
+  const pkg = checkCarrierInfo(
+    isObj(ctx.body) ? ctx.body.deliverToDcPackageDetails : undefined,
+    'deliverToDcPackageDetails',
+  );
   const status = String(j.properties.status);
   if (status !== 'DeviceOrdered' && status !== 'ShippedToAzureDC') {
-    throw new HttpError(409, 'JobCannotBeUpdated', `The job '${j.name}' is in stage '${status}': the package to the datacenter can only be recorded before the datacenter receives it.`, {}, 'deliverToDcPackageDetails');
+    throw new HttpError(
+      409,
+      'JobCannotBeUpdated',
+      `The job '${j.name}' is in stage '${status}': the package to the datacenter can only be recorded before the datacenter receives it.`,
+      {},
+      'deliverToDcPackageDetails',
+    );
   }
   const self = dbKey(j.resourceGroup, j.name);
   for (const [k, o] of Object.entries(dbJobs(ctx.sb))) {
     const other = details(o).deliverToDcPackageDetails as Obj | undefined;
-    if (k !== self && other && pkg.trackingId && String(other.trackingId).trim().toLowerCase() === pkg.trackingId.trim().toLowerCase()) {
-      throw new HttpError(409, 'DuplicateTrackingNumber', `The tracking id '${pkg.trackingId}' is already used by another job in this subscription; each job needs its own tracking number.`, {}, 'deliverToDcPackageDetails.trackingId');
+    if (
+      k !== self &&
+      other &&
+      pkg.trackingId &&
+      String(other.trackingId).trim().toLowerCase() === pkg.trackingId.trim().toLowerCase()
+    ) {
+      throw new HttpError(
+        409,
+        'DuplicateTrackingNumber',
+        `The tracking id '${pkg.trackingId}' is already used by another job in this subscription; each job needs its own tracking number.`,
+        {},
+        'deliverToDcPackageDetails.trackingId',
+      );
     }
   }
   details(j).deliverToDcPackageDetails = pkg;
@@ -251,10 +382,21 @@ async function cancelJob(ctx: RouteCtx) {
   requireRegistered(ctx.sb, NS);
   const j = findDbJob(ctx.sb, ctx.params.resourceGroupName, ctx.params.jobName);
   const reason = isObj(ctx.body) && typeof ctx.body.reason === 'string' ? ctx.body.reason.trim() : '';
-  if (!reason) throw new HttpError(400, 'InvalidRequestContent', "The property 'reason' is required to cancel a job.", {}, 'reason');
+  if (!reason)
+    throw new HttpError(
+      400,
+      'InvalidRequestContent',
+      "The property 'reason' is required to cancel a job.",
+      {},
+      'reason',
+    );
   const status = String(j.properties.status);
   if (status !== 'DeviceOrdered') {
-    throw new HttpError(409, 'CancelNotAllowed', `The job '${j.name}' is in stage '${status}': a customer-disk job can only be canceled before its disks are marked shipped.`);
+    throw new HttpError(
+      409,
+      'CancelNotAllowed',
+      `The job '${j.name}' is in stage '${status}': a customer-disk job can only be canceled before its disks are marked shipped.`,
+    );
   }
   j.properties.cancellationReason = reason;
   setStage(j, 'Cancelled');
@@ -277,7 +419,13 @@ const A = (op: string) => `Microsoft.DataBox/jobs/${op}`;
 export const dataBoxRoutes: Route[] = [
   ...lroRoutes(DB_API),
   { method: 'GET', path: JOBS_SUB, apiVersions: DB_API, action: A('read'), handler: (ctx) => listJobs(ctx) },
-  { method: 'GET', path: JOBS_RG, apiVersions: DB_API, action: A('read'), handler: (ctx) => listJobs(ctx, ctx.params.resourceGroupName) },
+  {
+    method: 'GET',
+    path: JOBS_RG,
+    apiVersions: DB_API,
+    action: A('read'),
+    handler: (ctx) => listJobs(ctx, ctx.params.resourceGroupName),
+  },
   {
     method: 'GET',
     path: JOB,
@@ -285,7 +433,12 @@ export const dataBoxRoutes: Route[] = [
     action: A('read'),
     handler: (ctx) => {
       requireRegistered(ctx.sb, NS);
-      return { status: 200, body: dbJobBody(ctx.sb, findDbJob(ctx.sb, ctx.params.resourceGroupName, ctx.params.jobName), { expand: expandsDetails(ctx) }) };
+      return {
+        status: 200,
+        body: dbJobBody(ctx.sb, findDbJob(ctx.sb, ctx.params.resourceGroupName, ctx.params.jobName), {
+          expand: expandsDetails(ctx),
+        }),
+      };
     },
   },
   { method: 'PUT', path: JOB, apiVersions: DB_API, action: A('write'), handler: createJob },
@@ -303,7 +456,11 @@ export const dataBoxRoutes: Route[] = [
       if (!j) return { status: 204 };
       const st = String(j.properties.status);
       if (!TERMINAL.has(st)) {
-        throw new HttpError(409, 'JobCannotBeDeleted', `The job '${j.name}' is in stage '${st}'; only canceled or completed jobs can be deleted (cancel it first while it is still ordered).`);
+        throw new HttpError(
+          409,
+          'JobCannotBeDeleted',
+          `The job '${j.name}' is in stage '${st}'; only canceled or completed jobs can be deleted (cancel it first while it is still ordered).`,
+        );
       }
       delete dbJobs(ctx.sb)[key];
       delete ctx.sb.store.state.datacenter?.[`databox:${key}`];
@@ -311,7 +468,13 @@ export const dataBoxRoutes: Route[] = [
       return { status: 200 };
     },
   },
-  { method: 'POST', path: `${JOB}/markDevicesShipped`, apiVersions: DB_API, action: A('markDevicesAsShipped/action'), handler: markShipped },
+  {
+    method: 'POST',
+    path: `${JOB}/markDevicesShipped`,
+    apiVersions: DB_API,
+    action: A('markDevicesAsShipped/action'),
+    handler: markShipped,
+  },
   { method: 'POST', path: `${JOB}/cancel`, apiVersions: DB_API, action: A('cancel/action'), handler: cancelJob },
   {
     method: 'POST',
@@ -331,7 +494,10 @@ export const dataBoxRoutes: Route[] = [
               jobName: j.name,
               jobSecrets: {
                 jobSecretsType: SKU,
-                diskSecrets: Object.entries(disks).map(([diskSerialNumber, d]) => ({ diskSerialNumber, bitLockerKey: d.bitLockerKey })),
+                diskSecrets: Object.entries(disks).map(([diskSerialNumber, d]) => ({
+                  diskSerialNumber,
+                  bitLockerKey: d.bitLockerKey,
+                })),
                 carrierAccountNumber: ret?.carrierAccountNumber,
               },
             },

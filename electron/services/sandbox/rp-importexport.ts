@@ -4,14 +4,21 @@ import { requireRegistered } from './rp-resources.ts';
 import { IE_LOCATIONS, IE_OPERATIONS, findIeLocation } from './ie-locations.ts';
 import type { JobRec } from './state.ts';
 import {
-  checkDeliveryPackage, checkDriveList, checkJobName, checkReturnAddress, checkReturnShipping, checkTrackingUnique, isObj,
+  checkDeliveryPackage,
+  checkDriveList,
+  checkJobName,
+  checkReturnAddress,
+  checkReturnShipping,
+  checkTrackingUnique,
+  isObj,
 } from './ie-validate.ts';
 
 /** Microsoft.ImportExport: locations, jobs (create/get/update/delete/list), listBitLockerKeys, operations. */
 const API = ['2016-11-01', '2020-08-01', '2021-01-01'];
 const NS = 'Microsoft.ImportExport';
 const JOBS_SUB = '/subscriptions/{subscriptionId}/providers/Microsoft.ImportExport/jobs';
-const JOBS_RG = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ImportExport/jobs';
+const JOBS_RG =
+  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ImportExport/jobs';
 const JOB = `${JOBS_RG}/{jobName}`;
 
 type Obj = Record<string, unknown>;
@@ -21,7 +28,8 @@ export const jobKey = (rg: string, name: string) => `${rg.toLowerCase()}/${name.
 /** The job as GET returns it: BitLocker keys are never echoed (listBitLockerKeys gives them). */
 export function jobBody(sb: SandboxContext, j: JobRec) {
   const props = { ...j.properties };
-  if (Array.isArray(props.driveList)) props.driveList = (props.driveList as Obj[]).map(({ bitLockerKey: _k, ...d }) => d);
+  if (Array.isArray(props.driveList))
+    props.driveList = (props.driveList as Obj[]).map(({ bitLockerKey: _k, ...d }) => d);
   return {
     systemData: j.systemData,
     properties: props,
@@ -36,7 +44,12 @@ export function jobBody(sb: SandboxContext, j: JobRec) {
 
 export function findJob(sb: SandboxContext, rg: string, name: string): JobRec {
   const j = sb.store.state.jobs[jobKey(rg, name)];
-  if (!j) throw new HttpError(404, 'ResourceNotFound', `The Resource '${NS}/jobs/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+  if (!j)
+    throw new HttpError(
+      404,
+      'ResourceNotFound',
+      `The Resource '${NS}/jobs/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    );
   return j;
 }
 
@@ -45,18 +58,46 @@ function allJobs(sb: SandboxContext) {
 }
 
 function checkStorageAccount(ctx: RouteCtx, id: unknown): void {
-  if (typeof id !== 'string' || !id) throw new HttpError(400, 'InvalidRequestContent', "The property 'properties.storageAccountId' is required.", {}, 'properties.storageAccountId');
-  const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.(Classic)?Storage\/storageAccounts\/([^/]+)$/i.exec(id);
+  if (typeof id !== 'string' || !id)
+    throw new HttpError(
+      400,
+      'InvalidRequestContent',
+      "The property 'properties.storageAccountId' is required.",
+      {},
+      'properties.storageAccountId',
+    );
+  const m =
+    /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.(Classic)?Storage\/storageAccounts\/([^/]+)$/i.exec(
+      id,
+    );
   const a = m ? ctx.sb.store.state.storageAccounts[m[4].toLowerCase()] : undefined;
-  if (!m || !a || m[1].toLowerCase() !== ctx.sb.store.state.subscriptionId.toLowerCase() || a.resourceGroup.toLowerCase() !== m[2].toLowerCase()) {
-    throw new HttpError(400, 'InvalidStorageAccount', `The storage account '${id}' does not exist in this subscription.`, {}, 'properties.storageAccountId');
+  if (
+    !m ||
+    !a ||
+    m[1].toLowerCase() !== ctx.sb.store.state.subscriptionId.toLowerCase() ||
+    a.resourceGroup.toLowerCase() !== m[2].toLowerCase()
+  ) {
+    throw new HttpError(
+      400,
+      'InvalidStorageAccount',
+      `The storage account '${id}' does not exist in this subscription.`,
+      {},
+      'properties.storageAccountId',
+    );
   }
 }
 
 function systemData(ctx: RouteCtx, prev?: Record<string, string>): Record<string, string> {
   const now = new Date().toISOString();
   const by = ctx.caller.upn || ctx.caller.objectId;
-  return { createdBy: prev?.createdBy ?? by, createdByType: prev?.createdByType ?? 'User', createdAt: prev?.createdAt ?? now, lastModifiedBy: by, lastModifiedByType: 'User', lastModifiedAt: now };
+  return {
+    createdBy: prev?.createdBy ?? by,
+    createdByType: prev?.createdByType ?? 'User',
+    createdAt: prev?.createdAt ?? now,
+    lastModifiedBy: by,
+    lastModifiedByType: 'User',
+    lastModifiedAt: now,
+  };
 }
 
 async function createJob(ctx: RouteCtx) {
@@ -64,37 +105,81 @@ async function createJob(ctx: RouteCtx) {
   const { jobName, resourceGroupName } = ctx.params;
   checkJobName(jobName);
   const body = ctx.body;
-  if (!isObj(body) || !isObj(body.properties)) throw new HttpError(400, 'InvalidRequestContent', "The request body needs 'location' and 'properties'.");
+  if (!isObj(body) || !isObj(body.properties))
+    throw new HttpError(400, 'InvalidRequestContent', "The request body needs 'location' and 'properties'.");
   const location = typeof body.location === 'string' ? findIeLocation(body.location) : undefined;
-  if (!location) throw new HttpError(400, 'InvalidLocation', `The location '${String(body.location ?? '')}' is not an Import/Export location. Known: ${IE_LOCATIONS.map((l) => l.name).join(', ')}.`, {}, 'location');
+  if (!location)
+    throw new HttpError(
+      400,
+      'InvalidLocation',
+      `The location '${String(body.location ?? '')}' is not an Import/Export location. Known: ${IE_LOCATIONS.map((l) => l.name).join(', ')}.`,
+      {},
+      'location',
+    );
   const p = body.properties;
   const key = jobKey(resourceGroupName, jobName);
   const existing = ctx.sb.store.state.jobs[key];
   if (existing && existing.properties.state !== 'Creating') {
-    throw new HttpError(409, 'JobCannotBeUpdated', `The job '${jobName}' is in state '${String(existing.properties.state)}'; only jobs in state 'Creating' can be replaced.`);
+    throw new HttpError(
+      409,
+      'JobCannotBeUpdated',
+      `The job '${jobName}' is in state '${String(existing.properties.state)}'; only jobs in state 'Creating' can be replaced.`,
+    );
   }
   checkStorageAccount(ctx, p.storageAccountId);
   const jobType = p.jobType ?? 'Import';
-  if (jobType !== 'Import' && jobType !== 'Export') throw new HttpError(400, 'InvalidJobType', `The job type '${String(jobType)}' is invalid: use 'Import' or 'Export'.`, {}, 'properties.jobType');
+  if (jobType !== 'Import' && jobType !== 'Export')
+    throw new HttpError(
+      400,
+      'InvalidJobType',
+      `The job type '${String(jobType)}' is invalid: use 'Import' or 'Export'.`,
+      {},
+      'properties.jobType',
+    );
   // The swagger marks neither returnAddress nor returnShipping required on create (JobDetails has no `required`);
   // Jobs_Update says the return address must be there by the time the job is marked Shipping, which updateJob checks.
   if (p.returnAddress !== undefined) checkReturnAddress(p.returnAddress);
   if (p.returnShipping !== undefined) checkReturnShipping(p.returnShipping);
   let driveList: Obj[] | undefined;
   if (jobType === 'Import') driveList = checkDriveList(p.driveList);
-  else if (p.driveList !== undefined) throw new HttpError(400, 'InvalidRequestContent', "Export jobs do not take 'properties.driveList'.", {}, 'properties.driveList');
-  else if (!isObj(p.export)) throw new HttpError(400, 'InvalidRequestContent', "An export job needs 'properties.export'.", {}, 'properties.export');
+  else if (p.driveList !== undefined)
+    throw new HttpError(
+      400,
+      'InvalidRequestContent',
+      "Export jobs do not take 'properties.driveList'.",
+      {},
+      'properties.driveList',
+    );
+  else if (!isObj(p.export))
+    throw new HttpError(
+      400,
+      'InvalidRequestContent',
+      "An export job needs 'properties.export'.",
+      {},
+      'properties.export',
+    );
   if (p.deliveryPackage !== undefined) {
     checkDeliveryPackage(p.deliveryPackage);
     checkTrackingUnique(allJobs(ctx.sb), key, String((p.deliveryPackage as Obj).trackingNumber));
   }
-  const { recipientName, streetAddress1, streetAddress2, city, stateOrProvince, postalCode, countryOrRegion, phone } = location.properties;
+  const { recipientName, streetAddress1, streetAddress2, city, stateOrProvince, postalCode, countryOrRegion, phone } =
+    location.properties;
   const properties: Obj = {
     storageAccountId: p.storageAccountId,
     jobType,
     ...(p.returnAddress !== undefined ? { returnAddress: p.returnAddress } : {}),
     ...(p.returnShipping !== undefined ? { returnShipping: p.returnShipping } : {}),
-    shippingInformation: { recipientName, streetAddress1, streetAddress2, city, stateOrProvince, postalCode, countryOrRegion, phone, additionalInformation: '' },
+    shippingInformation: {
+      recipientName,
+      streetAddress1,
+      streetAddress2,
+      city,
+      stateOrProvince,
+      postalCode,
+      countryOrRegion,
+      phone,
+      additionalInformation: '',
+    },
     ...(p.deliveryPackage !== undefined ? { deliveryPackage: p.deliveryPackage } : {}),
     diagnosticsPath: typeof p.diagnosticsPath === 'string' && p.diagnosticsPath ? p.diagnosticsPath : 'waimportexport',
     logLevel: p.logLevel === 'Verbose' ? 'Verbose' : 'Error',
@@ -153,39 +238,100 @@ async function updateJob(ctx: RouteCtx) {
   if (!isObj(body)) throw new HttpError(400, 'InvalidRequestContent', 'The request body must be a JSON object.');
   const raw: Obj = isObj(body.properties) ? body.properties : {};
   for (const k of ['cancelRequested', 'backupDriveManifest'] as const) {
-    if (raw[k] !== undefined && raw[k] !== null && typeof raw[k] !== 'boolean') throw new HttpError(400, 'InvalidRequestContent', `'properties.${k}' must be true or false.`, {}, `properties.${k}`);
+    if (raw[k] !== undefined && raw[k] !== null && typeof raw[k] !== 'boolean')
+      throw new HttpError(
+        400,
+        'InvalidRequestContent',
+        `'properties.${k}' must be true or false.`,
+        {},
+        `properties.${k}`,
+      );
   }
   const p = requested(raw);
   const cur = String(j.properties.state);
   const key = jobKey(j.resourceGroup, j.name);
-  const shippingChange = ['state', 'returnAddress', 'returnShipping', 'deliveryPackage', 'driveList'].filter((k) => p[k] !== undefined);
+  const shippingChange = ['state', 'returnAddress', 'returnShipping', 'deliveryPackage', 'driveList'].filter(
+    (k) => p[k] !== undefined,
+  );
   if (FINISHED.has(cur) && shippingChange.length) {
-    throw new HttpError(409, 'JobCannotBeUpdated', `The job '${j.name}' is in state '${cur}': its ${shippingChange.join(', ')} can no longer change.`);
+    throw new HttpError(
+      409,
+      'JobCannotBeUpdated',
+      `The job '${j.name}' is in state '${cur}': its ${shippingChange.join(', ')} can no longer change.`,
+    );
   }
   if (p.cancelRequested === true && !CANCELLABLE.has(cur)) {
-    throw new HttpError(409, 'CancelNotAllowed', `The job '${j.name}' is in state '${cur}': a job can be canceled only before it reaches Packaging.`, {}, 'properties.cancelRequested');
+    throw new HttpError(
+      409,
+      'CancelNotAllowed',
+      `The job '${j.name}' is in state '${cur}': a job can be canceled only before it reaches Packaging.`,
+      {},
+      'properties.cancelRequested',
+    );
   }
   const newState = typeof p.state === 'string' ? p.state : undefined;
   if (newState !== undefined && newState !== 'Shipping') {
-    throw new HttpError(400, 'InvalidJobState', `'properties.state' can only be set to 'Shipping' (got '${newState}').`, {}, 'properties.state');
+    throw new HttpError(
+      400,
+      'InvalidJobState',
+      `'properties.state' can only be set to 'Shipping' (got '${newState}').`,
+      {},
+      'properties.state',
+    );
   }
-  if (p.driveList !== undefined && cur !== 'Creating') throw new HttpError(409, 'JobCannotBeUpdated', `The drive list of job '${j.name}' can only change in state 'Creating' (it is '${cur}').`, {}, 'properties.driveList');
+  if (p.driveList !== undefined && cur !== 'Creating')
+    throw new HttpError(
+      409,
+      'JobCannotBeUpdated',
+      `The drive list of job '${j.name}' can only change in state 'Creating' (it is '${cur}').`,
+      {},
+      'properties.driveList',
+    );
   const driveList = p.driveList !== undefined ? checkDriveList(p.driveList) : undefined;
   if (p.returnAddress !== undefined) checkReturnAddress(p.returnAddress);
   if (p.returnShipping !== undefined) checkReturnShipping(p.returnShipping);
   if (p.deliveryPackage !== undefined) {
-    if (cur !== 'Creating' && cur !== 'Shipping') throw new HttpError(409, 'JobCannotBeUpdated', `The delivery package of job '${j.name}' can only change before the datacenter receives it (state is '${cur}').`, {}, 'properties.deliveryPackage');
+    if (cur !== 'Creating' && cur !== 'Shipping')
+      throw new HttpError(
+        409,
+        'JobCannotBeUpdated',
+        `The delivery package of job '${j.name}' can only change before the datacenter receives it (state is '${cur}').`,
+        {},
+        'properties.deliveryPackage',
+      );
     checkDeliveryPackage(p.deliveryPackage);
     checkTrackingUnique(allJobs(ctx.sb), key, String((p.deliveryPackage as Obj).trackingNumber));
   }
   if (newState === 'Shipping') {
-    if (cur !== 'Creating' && cur !== 'Shipping') throw new HttpError(409, 'InvalidJobState', `The job '${j.name}' is in state '${cur}' and cannot be marked Shipping.`, {}, 'properties.state');
-    if (!(p.returnAddress ?? j.properties.returnAddress)) throw new HttpError(400, 'ReturnInformationRequired', "Marking a job Shipping needs 'properties.returnAddress' (in this request or an earlier one).", {}, 'properties.returnAddress');
+    if (cur !== 'Creating' && cur !== 'Shipping')
+      throw new HttpError(
+        409,
+        'InvalidJobState',
+        `The job '${j.name}' is in state '${cur}' and cannot be marked Shipping.`,
+        {},
+        'properties.state',
+      );
+    if (!(p.returnAddress ?? j.properties.returnAddress))
+      throw new HttpError(
+        400,
+        'ReturnInformationRequired',
+        "Marking a job Shipping needs 'properties.returnAddress' (in this request or an earlier one).",
+        {},
+        'properties.returnAddress',
+      );
     const dp = p.deliveryPackage ?? j.properties.deliveryPackage;
-    if (!isObj(dp) || !dp.trackingNumber) throw new HttpError(400, 'DeliveryPackageRequired', "Marking a job Shipping needs 'properties.deliveryPackage' with the carrier and tracking number.", {}, 'properties.deliveryPackage');
+    if (!isObj(dp) || !dp.trackingNumber)
+      throw new HttpError(
+        400,
+        'DeliveryPackageRequired',
+        "Marking a job Shipping needs 'properties.deliveryPackage' with the carrier and tracking number.",
+        {},
+        'properties.deliveryPackage',
+      );
   }
   const np = j.properties;
-  for (const k of ['returnAddress', 'returnShipping', 'deliveryPackage', 'logLevel', 'backupDriveManifest'] as const) if (p[k] !== undefined) np[k] = p[k];
+  for (const k of ['returnAddress', 'returnShipping', 'deliveryPackage', 'logLevel', 'backupDriveManifest'] as const)
+    if (p[k] !== undefined) np[k] = p[k];
   if (driveList) np.driveList = driveList;
   if (newState && p.cancelRequested !== true) np.state = newState;
   if (p.cancelRequested === true) {
@@ -208,7 +354,13 @@ function listJobs(ctx: RouteCtx, rg?: string) {
 }
 
 export const importExportRoutes: Route[] = [
-  { method: 'GET', path: '/providers/Microsoft.ImportExport/locations', apiVersions: API, action: 'Microsoft.ImportExport/locations/read', handler: () => ({ status: 200, body: { value: IE_LOCATIONS } }) },
+  {
+    method: 'GET',
+    path: '/providers/Microsoft.ImportExport/locations',
+    apiVersions: API,
+    action: 'Microsoft.ImportExport/locations/read',
+    handler: () => ({ status: 200, body: { value: IE_LOCATIONS } }),
+  },
   {
     method: 'GET',
     path: '/providers/Microsoft.ImportExport/locations/{locationName}',
@@ -216,13 +368,36 @@ export const importExportRoutes: Route[] = [
     action: 'Microsoft.ImportExport/locations/read',
     handler: ({ params }) => {
       const l = findIeLocation(params.locationName);
-      if (!l) throw new HttpError(404, 'LocationNotFound', `The Import/Export location '${params.locationName}' does not exist.`);
+      if (!l)
+        throw new HttpError(
+          404,
+          'LocationNotFound',
+          `The Import/Export location '${params.locationName}' does not exist.`,
+        );
       return { status: 200, body: l };
     },
   },
-  { method: 'GET', path: '/providers/Microsoft.ImportExport/operations', apiVersions: API, action: 'Microsoft.ImportExport/operations/read', handler: () => ({ status: 200, body: { value: IE_OPERATIONS } }) },
-  { method: 'GET', path: JOBS_SUB, apiVersions: API, action: 'Microsoft.ImportExport/jobs/read', handler: (ctx) => listJobs(ctx) },
-  { method: 'GET', path: JOBS_RG, apiVersions: API, action: 'Microsoft.ImportExport/jobs/read', handler: (ctx) => listJobs(ctx, ctx.params.resourceGroupName) },
+  {
+    method: 'GET',
+    path: '/providers/Microsoft.ImportExport/operations',
+    apiVersions: API,
+    action: 'Microsoft.ImportExport/operations/read',
+    handler: () => ({ status: 200, body: { value: IE_OPERATIONS } }),
+  },
+  {
+    method: 'GET',
+    path: JOBS_SUB,
+    apiVersions: API,
+    action: 'Microsoft.ImportExport/jobs/read',
+    handler: (ctx) => listJobs(ctx),
+  },
+  {
+    method: 'GET',
+    path: JOBS_RG,
+    apiVersions: API,
+    action: 'Microsoft.ImportExport/jobs/read',
+    handler: (ctx) => listJobs(ctx, ctx.params.resourceGroupName),
+  },
   {
     method: 'GET',
     path: JOB,
@@ -247,7 +422,11 @@ export const importExportRoutes: Route[] = [
       const j = findJob(ctx.sb, ctx.params.resourceGroupName, ctx.params.jobName);
       const st = String(j.properties.state);
       if (st !== 'Creating' && st !== 'Completed') {
-        throw new HttpError(409, 'JobCannotBeDeleted', `The job '${j.name}' is in state '${st}'; only jobs in state 'Creating' or 'Completed' can be deleted.`);
+        throw new HttpError(
+          409,
+          'JobCannotBeDeleted',
+          `The job '${j.name}' is in state '${st}'; only jobs in state 'Creating' or 'Completed' can be deleted.`,
+        );
       }
       delete ctx.sb.store.state.jobs[key];
       await ctx.sb.store.save();
@@ -263,7 +442,10 @@ export const importExportRoutes: Route[] = [
       requireRegistered(ctx.sb, NS);
       const j = findJob(ctx.sb, ctx.params.resourceGroupName, ctx.params.jobName);
       const drives = (j.properties.driveList as Obj[] | undefined) ?? [];
-      return { status: 200, body: { value: drives.map((d) => ({ driveId: d.driveId, bitLockerKey: d.bitLockerKey })) } };
+      return {
+        status: 200,
+        body: { value: drives.map((d) => ({ driveId: d.driveId, bitLockerKey: d.bitLockerKey })) },
+      };
     },
   },
 ];

@@ -4,10 +4,22 @@ import type { RegistrationState } from './state.ts';
 
 /** Microsoft.Resources: subscriptions, resource groups, resource providers. */
 const SUBS_API = ['2016-06-01', '2019-11-01', '2020-01-01', '2021-01-01', '2022-12-01'];
-const RES_API = ['2019-10-01', '2020-06-01', '2021-04-01', '2022-09-01', '2024-03-01', '2024-07-01', '2025-03-01', '2025-04-01'];
+const RES_API = [
+  '2019-10-01',
+  '2020-06-01',
+  '2021-04-01',
+  '2022-09-01',
+  '2024-03-01',
+  '2024-07-01',
+  '2025-03-01',
+  '2025-04-01',
+];
 
 /** Providers known to the sandbox and their resource types; ImportExport and DataBox start unregistered. */
-const PROVIDERS: Record<string, { namespace: string; initial: RegistrationState; types: Array<{ resourceType: string; apiVersions: string[] }> }> = {
+const PROVIDERS: Record<
+  string,
+  { namespace: string; initial: RegistrationState; types: Array<{ resourceType: string; apiVersions: string[] }> }
+> = {
   'microsoft.importexport': {
     namespace: 'Microsoft.ImportExport',
     initial: 'NotRegistered',
@@ -25,14 +37,23 @@ const PROVIDERS: Record<string, { namespace: string; initial: RegistrationState;
   'microsoft.storage': {
     namespace: 'Microsoft.Storage',
     initial: 'Registered',
-    types: [{ resourceType: 'storageAccounts', apiVersions: ['2026-09-01', '2025-08-01', '2025-06-01', '2025-01-01', '2023-05-01'] }],
+    types: [
+      {
+        resourceType: 'storageAccounts',
+        apiVersions: ['2026-09-01', '2025-08-01', '2025-06-01', '2025-01-01', '2023-05-01'],
+      },
+    ],
   },
   'microsoft.authorization': {
     namespace: 'Microsoft.Authorization',
     initial: 'Registered',
     types: [{ resourceType: 'roleAssignments', apiVersions: ['2022-04-01', '2020-10-01-preview', '2015-07-01'] }],
   },
-  'microsoft.resources': { namespace: 'Microsoft.Resources', initial: 'Registered', types: [{ resourceType: 'resourceGroups', apiVersions: RES_API }] },
+  'microsoft.resources': {
+    namespace: 'Microsoft.Resources',
+    initial: 'Registered',
+    types: [{ resourceType: 'resourceGroups', apiVersions: RES_API }],
+  },
 };
 
 /** Current registration state, advancing Registering → Registered after the configured delay. */
@@ -70,7 +91,11 @@ function subscriptionBody(sb: SandboxContext) {
     tenantId: s.tenantId,
     displayName: 'Local sandbox subscription',
     state: 'Enabled',
-    subscriptionPolicies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'PayAsYouGo_2014-09-01', spendingLimit: 'Off' },
+    subscriptionPolicies: {
+      locationPlacementId: 'Public_2014-09-01',
+      quotaId: 'PayAsYouGo_2014-09-01',
+      spendingLimit: 'Off',
+    },
     tags: {},
   };
 }
@@ -82,13 +107,23 @@ function providerBody(sb: SandboxContext, key: string) {
     namespace: def.namespace,
     registrationPolicy: 'RegistrationRequired',
     registrationState: providerState(sb, key),
-    resourceTypes: def.types.map((t) => ({ resourceType: t.resourceType, locations: ['West US', 'East US', 'West Europe'], apiVersions: t.apiVersions, capabilities: 'SupportsTags, SupportsLocation' })),
+    resourceTypes: def.types.map((t) => ({
+      resourceType: t.resourceType,
+      locations: ['West US', 'East US', 'West Europe'],
+      apiVersions: t.apiVersions,
+      capabilities: 'SupportsTags, SupportsLocation',
+    })),
   };
 }
 
 function providerKey(ctx: RouteCtx): string {
   const key = ctx.params.providerNamespace.toLowerCase();
-  if (!PROVIDERS[key]) throw new HttpError(404, 'InvalidResourceNamespace', `The resource namespace '${ctx.params.providerNamespace}' is invalid.`);
+  if (!PROVIDERS[key])
+    throw new HttpError(
+      404,
+      'InvalidResourceNamespace',
+      `The resource namespace '${ctx.params.providerNamespace}' is invalid.`,
+    );
   return key;
 }
 
@@ -107,14 +142,36 @@ function rgBody(sb: SandboxContext, key: string) {
 const SUB = '/subscriptions/{subscriptionId}';
 
 export const resourcesRoutes: Route[] = [
-  { method: 'GET', path: '/subscriptions', apiVersions: SUBS_API, action: 'Microsoft.Resources/subscriptions/read', handler: ({ sb, caller }) => ({ status: 200, body: { value: hasAnyAccess(sb, caller.objectId) ? [subscriptionBody(sb)] : [] } }) },
-  { method: 'GET', path: SUB, apiVersions: SUBS_API, action: 'Microsoft.Resources/subscriptions/read', handler: ({ sb }) => ({ status: 200, body: subscriptionBody(sb) }) },
+  {
+    method: 'GET',
+    path: '/subscriptions',
+    apiVersions: SUBS_API,
+    action: 'Microsoft.Resources/subscriptions/read',
+    handler: ({ sb, caller }) => ({
+      status: 200,
+      body: { value: hasAnyAccess(sb, caller.objectId) ? [subscriptionBody(sb)] : [] },
+    }),
+  },
+  {
+    method: 'GET',
+    path: SUB,
+    apiVersions: SUBS_API,
+    action: 'Microsoft.Resources/subscriptions/read',
+    handler: ({ sb }) => ({ status: 200, body: subscriptionBody(sb) }),
+  },
   {
     method: 'GET',
     path: `${SUB}/resourcegroups`,
     apiVersions: RES_API,
     action: 'Microsoft.Resources/subscriptions/resourceGroups/read',
-    handler: ({ sb }) => ({ status: 200, body: { value: Object.keys(sb.store.state.resourceGroups).sort().map((k) => rgBody(sb, k)) } }),
+    handler: ({ sb }) => ({
+      status: 200,
+      body: {
+        value: Object.keys(sb.store.state.resourceGroups)
+          .sort()
+          .map((k) => rgBody(sb, k)),
+      },
+    }),
   },
   {
     method: 'GET',
@@ -131,13 +188,23 @@ export const resourcesRoutes: Route[] = [
     handler: async ({ sb, params, body }) => {
       const name = params.rgName;
       if (!/^[-\w._()]{1,90}$/.test(name) || name.endsWith('.')) {
-        throw new HttpError(400, 'InvalidResourceGroup', `The provided resource group name '${name}' has these invalid characters or length: it must be 1-90 letters, digits, '_', '-', '.', '(' or ')' and not end with '.'.`);
+        throw new HttpError(
+          400,
+          'InvalidResourceGroup',
+          `The provided resource group name '${name}' has these invalid characters or length: it must be 1-90 letters, digits, '_', '-', '.', '(' or ')' and not end with '.'.`,
+        );
       }
       const b = (body ?? {}) as { location?: string; tags?: Record<string, string> };
-      if (!b.location) throw new HttpError(400, 'LocationRequired', 'The location property is required for this definition.');
+      if (!b.location)
+        throw new HttpError(400, 'LocationRequired', 'The location property is required for this definition.');
       const key = name.toLowerCase();
       const existed = !!sb.store.state.resourceGroups[key];
-      sb.store.state.resourceGroups[key] = { name: existed ? sb.store.state.resourceGroups[key].name : name, location: b.location, ...(b.tags ? { tags: b.tags } : {}), createdAt: new Date().toISOString() };
+      sb.store.state.resourceGroups[key] = {
+        name: existed ? sb.store.state.resourceGroups[key].name : name,
+        location: b.location,
+        ...(b.tags ? { tags: b.tags } : {}),
+        createdAt: new Date().toISOString(),
+      };
       await sb.store.save();
       return { status: existed ? 200 : 201, body: rgBody(sb, key) };
     },

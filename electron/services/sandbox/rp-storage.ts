@@ -7,7 +7,18 @@ import type { StorageAccountRec } from './state.ts';
  * create, really created in Azurite). Each account's blob endpoint is `${blobUrl}/<account>/` (an Azurite account
  * of the same name, path-style), so `<container>/<blob>` paths are the same as in Azure.
  */
-const API = ['2021-09-01', '2022-09-01', '2023-01-01', '2023-05-01', '2025-01-01', '2025-06-01', '2025-08-01', '2026-04-01', '2026-06-01', '2026-09-01'];
+const API = [
+  '2021-09-01',
+  '2022-09-01',
+  '2023-01-01',
+  '2023-05-01',
+  '2025-01-01',
+  '2025-06-01',
+  '2025-08-01',
+  '2026-04-01',
+  '2026-06-01',
+  '2026-09-01',
+];
 const SUB = '/subscriptions/{subscriptionId}';
 const ACCOUNT = `${SUB}/resourceGroups/{resourceGroupName}/providers/Microsoft.Storage/storageAccounts/{accountName}`;
 const CONTAINERS = `${ACCOUNT}/blobServices/default/containers`;
@@ -38,21 +49,37 @@ export function accountBody(ctx: { sb: RouteCtx['sb'] }, a: StorageAccountRec) {
       ...(a.kind === 'Storage' ? {} : { accessTier: 'Hot' }),
       encryption: {
         keySource: 'Microsoft.Storage',
-        services: { blob: { enabled: true, keyType: 'Account', lastEnabledTime: a.createdAt }, file: { enabled: true, keyType: 'Account', lastEnabledTime: a.createdAt } },
+        services: {
+          blob: { enabled: true, keyType: 'Account', lastEnabledTime: a.createdAt },
+          file: { enabled: true, keyType: 'Account', lastEnabledTime: a.createdAt },
+        },
       },
     },
   };
 }
 
-export function findAccount(ctx: RouteCtx, name = ctx.params.accountName, rg = ctx.params.resourceGroupName): StorageAccountRec {
+export function findAccount(
+  ctx: RouteCtx,
+  name = ctx.params.accountName,
+  rg = ctx.params.resourceGroupName,
+): StorageAccountRec {
   const a = ctx.sb.store.state.storageAccounts[name.toLowerCase()];
   if (!a || (rg && a.resourceGroup.toLowerCase() !== rg.toLowerCase())) {
-    throw new HttpError(404, 'ResourceNotFound', `The Resource 'Microsoft.Storage/storageAccounts/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+    throw new HttpError(
+      404,
+      'ResourceNotFound',
+      `The Resource 'Microsoft.Storage/storageAccounts/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    );
   }
   return a;
 }
 
-function containerBody(ctx: RouteCtx, a: StorageAccountRec, c: { name: string; lastModified?: Date; etag?: string }, full: boolean) {
+function containerBody(
+  ctx: RouteCtx,
+  a: StorageAccountRec,
+  c: { name: string; lastModified?: Date; etag?: string },
+  full: boolean,
+) {
   const sub = ctx.sb.store.state.subscriptionId;
   const base = {
     id: `/subscriptions/${sub}/resourceGroups/${a.resourceGroup}/providers/Microsoft.Storage/storageAccounts/${a.name}/blobServices/default/containers/${c.name}`,
@@ -82,7 +109,13 @@ function accounts(ctx: RouteCtx, rg?: string) {
 }
 
 export const storageRoutes: Route[] = [
-  { method: 'GET', path: `${SUB}/providers/Microsoft.Storage/storageAccounts`, apiVersions: API, action: 'Microsoft.Storage/storageAccounts/read', handler: (ctx) => ({ status: 200, body: { value: accounts(ctx) } }) },
+  {
+    method: 'GET',
+    path: `${SUB}/providers/Microsoft.Storage/storageAccounts`,
+    apiVersions: API,
+    action: 'Microsoft.Storage/storageAccounts/read',
+    handler: (ctx) => ({ status: 200, body: { value: accounts(ctx) } }),
+  },
   {
     method: 'GET',
     path: `${SUB}/resourceGroups/{resourceGroupName}/providers/Microsoft.Storage/storageAccounts`,
@@ -90,7 +123,13 @@ export const storageRoutes: Route[] = [
     action: 'Microsoft.Storage/storageAccounts/read',
     handler: (ctx) => ({ status: 200, body: { value: accounts(ctx, ctx.params.resourceGroupName) } }),
   },
-  { method: 'GET', path: ACCOUNT, apiVersions: API, action: 'Microsoft.Storage/storageAccounts/read', handler: (ctx) => ({ status: 200, body: accountBody(ctx, findAccount(ctx)) }) },
+  {
+    method: 'GET',
+    path: ACCOUNT,
+    apiVersions: API,
+    action: 'Microsoft.Storage/storageAccounts/read',
+    handler: (ctx) => ({ status: 200, body: accountBody(ctx, findAccount(ctx)) }),
+  },
   {
     method: 'POST',
     path: `${ACCOUNT}/listKeys`,
@@ -99,7 +138,12 @@ export const storageRoutes: Route[] = [
     handler: (ctx) => {
       const a = findAccount(ctx);
       const t = a.createdAt;
-      return { status: 200, body: { keys: a.keys.map((value, i) => ({ creationTime: t, keyName: `key${i + 1}`, permissions: 'Full', value })) } };
+      return {
+        status: 200,
+        body: {
+          keys: a.keys.map((value, i) => ({ creationTime: t, keyName: `key${i + 1}`, permissions: 'Full', value })),
+        },
+      };
     },
   },
   {
@@ -110,7 +154,14 @@ export const storageRoutes: Route[] = [
     handler: async (ctx) => {
       const a = findAccount(ctx);
       const list = (await ctx.sb.listBlobContainers(a.name)).sort((x, y) => x.name.localeCompare(y.name));
-      return { status: 200, body: page(ctx, list.map((c) => containerBody(ctx, a, c, true)), { topParam: '$maxpagesize', max: 5000 }) };
+      return {
+        status: 200,
+        body: page(
+          ctx,
+          list.map((c) => containerBody(ctx, a, c, true)),
+          { topParam: '$maxpagesize', max: 5000 },
+        ),
+      };
     },
   },
   {
@@ -121,7 +172,12 @@ export const storageRoutes: Route[] = [
     handler: async (ctx) => {
       const a = findAccount(ctx);
       const c = (await ctx.sb.listBlobContainers(a.name)).find((x) => x.name === ctx.params.containerName);
-      if (!c) throw new HttpError(404, 'ContainerNotFound', `The specified container '${ctx.params.containerName}' does not exist.`);
+      if (!c)
+        throw new HttpError(
+          404,
+          'ContainerNotFound',
+          `The specified container '${ctx.params.containerName}' does not exist.`,
+        );
       return { status: 200, body: containerBody(ctx, a, c, true) };
     },
   },

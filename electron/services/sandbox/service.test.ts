@@ -9,7 +9,11 @@ describe('SandboxService', () => {
   it('starts once, hands the cloud over, maps datacenter refusals to AppErrors, stops', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'obc-sbsvc-'));
     const handed: CloudDefinition[] = [];
-    const svc = new SandboxService({ dataDir: dir, onStarted: (c) => handed.push(c), startOptions: { azurite: false, registrationDelayMs: 0 } });
+    const svc = new SandboxService({
+      dataDir: dir,
+      onStarted: (c) => handed.push(c),
+      startOptions: { azurite: false, registrationDelayMs: 0 },
+    });
     try {
       expect(svc.status().running).toBe(false);
       const [a, b] = await Promise.all([svc.start(), svc.start()]);

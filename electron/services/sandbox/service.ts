@@ -30,7 +30,11 @@ export class SandboxService {
   private handle: SandboxHandle | undefined;
   private starting: Promise<SandboxHandle> | undefined;
 
-  constructor(o: { dataDir: string; onStarted?: (cloud: CloudDefinition) => void; startOptions?: Omit<StartSandboxOptions, 'dataDir'> }) {
+  constructor(o: {
+    dataDir: string;
+    onStarted?: (cloud: CloudDefinition) => void;
+    startOptions?: Omit<StartSandboxOptions, 'dataDir'>;
+  }) {
     this.dataDir = join(o.dataDir, 'sandbox');
     if (o.onStarted) this.onStarted = o.onStarted;
     this.startOptions = o.startOptions ?? {};
@@ -64,7 +68,10 @@ export class SandboxService {
         this.onStarted?.(h.cloud);
         return h;
       } catch (err) {
-        throw new AppError('INTERNAL', `The local sandbox could not start (data in ${this.dataDir}): ${(err as Error).message}`);
+        throw new AppError(
+          'INTERNAL',
+          `The local sandbox could not start (data in ${this.dataDir}): ${(err as Error).message}`,
+        );
       } finally {
         this.starting = undefined;
       }
@@ -91,14 +98,18 @@ export class SandboxService {
     const json = (await res.json()) as { error?: { code: string; message: string } } & Record<string, unknown>;
     if (!res.ok) {
       const code = res.status === 404 ? 'NOT_FOUND' : res.status === 409 ? 'CONFLICT' : 'VALIDATION';
-      throw new AppError(code, json.error?.message ?? `Sandbox datacenter answered ${res.status}.`, { azureCode: json.error?.code ?? '' });
+      throw new AppError(code, json.error?.message ?? `Sandbox datacenter answered ${res.status}.`, {
+        azureCode: json.error?.code ?? '',
+      });
     }
     return path.endsWith('/receive') ? { job: json } : (json as unknown as DatacenterResult);
   }
 
   /** Rehearsal: the folder disks arrive at the datacenter (job Shipping → Received). */
   receiveDisks(resourceGroup: string, jobName: string, diskPaths: string[]): Promise<DatacenterResult> {
-    return this.admin(`/jobs/${encodeURIComponent(resourceGroup)}/${encodeURIComponent(jobName)}/receive`, { disks: diskPaths.map((path) => ({ path })) });
+    return this.admin(`/jobs/${encodeURIComponent(resourceGroup)}/${encodeURIComponent(jobName)}/receive`, {
+      disks: diskPaths.map((path) => ({ path })),
+    });
   }
 
   /** Rehearsal: the datacenter copies the received disks (→ Completed or Closed, with copy logs). */

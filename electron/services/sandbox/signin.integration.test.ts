@@ -15,7 +15,10 @@ let sb: SandboxHandle;
 let browser: Browser;
 
 beforeAll(async () => {
-  [sb, browser] = await Promise.all([startSandbox({ azurite: false, registrationDelayMs: 0, ttl: { accessTokenSeconds: 120 } }), launchSignInBrowser()]);
+  [sb, browser] = await Promise.all([
+    startSandbox({ azurite: false, registrationDelayMs: 0, ttl: { accessTokenSeconds: 120 } }),
+    launchSignInBrowser(),
+  ]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -34,7 +37,11 @@ function msalApp(): PublicClientApplication {
   });
 }
 
-async function signIn(pca: PublicClientApplication, userIndex: number, opts: SignInOptions = {}): Promise<AuthenticationResult> {
+async function signIn(
+  pca: PublicClientApplication,
+  userIndex: number,
+  opts: SignInOptions = {},
+): Promise<AuthenticationResult> {
   const user = sb.users[userIndex];
   // acquireTokenInteractive has no timeout of its own: impose one.
   let timer: NodeJS.Timeout | undefined;
@@ -43,7 +50,12 @@ async function signIn(pca: PublicClientApplication, userIndex: number, opts: Sig
   });
   try {
     return await Promise.race([
-      pca.acquireTokenInteractive({ scopes: [sb.cloud.armScope], openBrowser: openBrowserAs(browser, user, opts), successTemplate: 'Signed in.', errorTemplate: 'Sign-in failed: {{error}}' }),
+      pca.acquireTokenInteractive({
+        scopes: [sb.cloud.armScope],
+        openBrowser: openBrowserAs(browser, user, opts),
+        successTemplate: 'Signed in.',
+        errorTemplate: 'Sign-in failed: {{error}}',
+      }),
       timeout,
     ]);
   } finally {
@@ -61,16 +73,28 @@ describe('sandbox identity + ARM bearer validation', () => {
     expect(r.account?.username).toBe(owner.username);
     expect(r.account?.homeAccountId).toBe(`${owner.objectId}.${sb.tenantId}`);
     const at = claims(r.accessToken);
-    expect(at).toMatchObject({ aud: sb.armUrl, oid: owner.objectId, tid: sb.tenantId, upn: owner.username, iss: sb.issuer });
+    expect(at).toMatchObject({
+      aud: sb.armUrl,
+      oid: owner.objectId,
+      tid: sb.tenantId,
+      upn: owner.username,
+      iss: sb.issuer,
+    });
 
-    const ok = await sbRequest(`${sb.armUrl}/subscriptions?api-version=2022-12-01`, { token: r.accessToken, ca: sb.caCertPem });
+    const ok = await sbRequest(`${sb.armUrl}/subscriptions?api-version=2022-12-01`, {
+      token: r.accessToken,
+      ca: sb.caCertPem,
+    });
     expect(ok.status).toBe(200);
     expect(ok.json.value[0].subscriptionId).toBe(sb.subscriptionId);
 
     // Refresh token → Graph token (multi-resource refresh, as with Entra).
     const g = await pca.acquireTokenSilent({ account: r.account!, scopes: [sb.cloud.graphScope] });
     expect(claims(g.accessToken).aud).toBe(sb.graphUrl);
-    const wrongAud = await sbRequest(`${sb.armUrl}/subscriptions?api-version=2022-12-01`, { token: g.accessToken, ca: sb.caCertPem });
+    const wrongAud = await sbRequest(`${sb.armUrl}/subscriptions?api-version=2022-12-01`, {
+      token: g.accessToken,
+      ca: sb.caCertPem,
+    });
     expect(wrongAud.status).toBe(401);
     expect(wrongAud.json.error.code).toBe('InvalidAuthenticationTokenAudience');
     expect(String(wrongAud.headers['www-authenticate'])).toContain(`authorization_uri="${sb.authority}"`);
@@ -79,7 +103,11 @@ describe('sandbox identity + ARM bearer validation', () => {
     expect(me.json.userPrincipalName).toBe(owner.username);
 
     // Forced refresh still works and yields a fresh ARM token.
-    const again = await pca.acquireTokenSilent({ account: r.account!, scopes: [`${sb.armUrl}/.default`], forceRefresh: true });
+    const again = await pca.acquireTokenSilent({
+      account: r.account!,
+      scopes: [`${sb.armUrl}/.default`],
+      forceRefresh: true,
+    });
     expect(claims(again.accessToken).aud).toBe(sb.armUrl);
     // Short lifetimes are configurable; MSAL renews a token this close to expiry (5-minute margin) without forcing.
     expect(at.exp - at.iat).toBe(120);
@@ -89,7 +117,10 @@ describe('sandbox identity + ARM bearer validation', () => {
     // Expired token: move the emulator's clock past `exp` (no sleeping).
     vi.useFakeTimers({ toFake: ['Date'], now: (at.exp + 5) * 1000 });
     try {
-      const expired = await sbRequest(`${sb.armUrl}/subscriptions?api-version=2022-12-01`, { token: r.accessToken, ca: sb.caCertPem });
+      const expired = await sbRequest(`${sb.armUrl}/subscriptions?api-version=2022-12-01`, {
+        token: r.accessToken,
+        ca: sb.caCertPem,
+      });
       expect(expired.status).toBe(401);
       expect(expired.json.error.code).toBe('ExpiredAuthenticationToken');
       expect(String(expired.headers['www-authenticate'])).toContain('error="invalid_token"');
@@ -100,7 +131,10 @@ describe('sandbox identity + ARM bearer validation', () => {
     const none = await sbRequest(`${sb.armUrl}/subscriptions?api-version=2022-12-01`, { ca: sb.caCertPem });
     expect(none.status).toBe(401);
     expect(none.json.error.code).toBe('AuthenticationFailed');
-    const tampered = await sbRequest(`${sb.armUrl}/subscriptions?api-version=2022-12-01`, { token: r.accessToken.slice(0, -4) + 'AAAA', ca: sb.caCertPem });
+    const tampered = await sbRequest(`${sb.armUrl}/subscriptions?api-version=2022-12-01`, {
+      token: r.accessToken.slice(0, -4) + 'AAAA',
+      ca: sb.caCertPem,
+    });
     expect(tampered.status).toBe(401);
     expect(tampered.json.error.code).toBe('InvalidAuthenticationToken');
   });
@@ -126,7 +160,9 @@ describe('sandbox identity + ARM bearer validation', () => {
         codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
         codeChallengeMethod: 'S256',
       });
-      await expect(completeSignInPage(page, url, bad, { timeoutMs: 10_000 })).rejects.toThrow(/user name or password is incorrect/);
+      await expect(completeSignInPage(page, url, bad, { timeoutMs: 10_000 })).rejects.toThrow(
+        /user name or password is incorrect/,
+      );
     } finally {
       await context.close();
     }
@@ -138,7 +174,10 @@ describe('sandbox identity + ARM bearer validation', () => {
     // The credential the app hands to SDK clients: silent MSAL calls for the requested scope.
     const credential: TokenCredential = {
       getToken: async (scopes) => {
-        const t = await pca.acquireTokenSilent({ account: r.account!, scopes: Array.isArray(scopes) ? scopes : [scopes] });
+        const t = await pca.acquireTokenSilent({
+          account: r.account!,
+          scopes: Array.isArray(scopes) ? scopes : [scopes],
+        });
         return { token: t.accessToken, expiresOnTimestamp: t.expiresOn!.getTime() };
       },
     };
@@ -155,13 +194,31 @@ describe('sandbox identity + ARM bearer validation', () => {
       properties: {
         storageAccountId: `/subscriptions/${sb.subscriptionId}/resourceGroups/backup-rg/providers/Microsoft.Storage/storageAccounts/obcseedv2`,
         jobType: 'Import',
-        returnAddress: { recipientName: 'IT', streetAddress1: '1 Main St', city: 'Redmond', postalCode: '98052', countryOrRegion: 'USA', phone: '4250000000', email: 'it@example.com' },
+        returnAddress: {
+          recipientName: 'IT',
+          streetAddress1: '1 Main St',
+          city: 'Redmond',
+          postalCode: '98052',
+          countryOrRegion: 'USA',
+          phone: '4250000000',
+          email: 'it@example.com',
+        },
         returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123' },
-        driveList: [{ driveId: 'SIGNEDIN1', bitLockerKey: '111111-222222-333333-444444-555555-666666-777777-888888', manifestFile: '\\DriveManifest.xml', manifestHash: '0123456789ABCDEF0123456789ABCDEF' }],
+        driveList: [
+          {
+            driveId: 'SIGNEDIN1',
+            bitLockerKey: '111111-222222-333333-444444-555555-666666-777777-888888',
+            manifestFile: '\\DriveManifest.xml',
+            manifestHash: '0123456789ABCDEF0123456789ABCDEF',
+          },
+        ],
       },
     });
     expect(job.systemData?.createdBy).toBe(sb.users[0].username);
-    const updated = await ie.jobs.update('signed-in-job', 'backup-rg', { state: 'Shipping', deliveryPackage: { carrierName: 'FedEx', trackingNumber: 'SIGNED-1', driveCount: 1, shipDate: '2026-11-22' } });
+    const updated = await ie.jobs.update('signed-in-job', 'backup-rg', {
+      state: 'Shipping',
+      deliveryPackage: { carrierName: 'FedEx', trackingNumber: 'SIGNED-1', driveCount: 1, shipDate: '2026-11-22' },
+    });
     expect(updated.properties?.state).toBe('Shipping');
     const names = [];
     for await (const j of ie.jobs.listByResourceGroup('backup-rg')) names.push(j.name);

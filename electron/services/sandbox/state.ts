@@ -11,8 +11,16 @@ import { writeJsonAtomic } from '../store/atomic.ts';
  */
 export type RegistrationState = 'NotRegistered' | 'Registering' | 'Registered' | 'Unregistering';
 
-export interface ResourceGroupRec { name: string; location: string; tags?: Record<string, string>; createdAt: string }
-export interface ProviderRec { state: RegistrationState; changedAt: string }
+export interface ResourceGroupRec {
+  name: string;
+  location: string;
+  tags?: Record<string, string>;
+  createdAt: string;
+}
+export interface ProviderRec {
+  state: RegistrationState;
+  changedAt: string;
+}
 export interface StorageAccountRec {
   name: string;
   resourceGroup: string;
@@ -55,7 +63,13 @@ export interface GraphAppRec {
   passwordCredentials: Array<Record<string, unknown>>;
   ownerId: string;
 }
-export interface ServicePrincipalRec { id: string; appId: string; displayName: string; servicePrincipalType: string; accountEnabled: boolean }
+export interface ServicePrincipalRec {
+  id: string;
+  appId: string;
+  displayName: string;
+  servicePrincipalType: string;
+  accountEnabled: boolean;
+}
 
 export interface SandboxState {
   version: 1;
@@ -88,8 +102,18 @@ async function freshState(): Promise<SandboxState> {
   const jwk = await exportJWK(privateKey);
   const now = new Date().toISOString();
   const rg = (name: string): ResourceGroupRec => ({ name, location: SANDBOX_LOCATION, createdAt: now });
-  const sa = (name: string, resourceGroup: string, kind: StorageAccountRec['kind'], skuName: string): StorageAccountRec => ({
-    name, resourceGroup, location: SANDBOX_LOCATION, kind, skuName, createdAt: now,
+  const sa = (
+    name: string,
+    resourceGroup: string,
+    kind: StorageAccountRec['kind'],
+    skuName: string,
+  ): StorageAccountRec => ({
+    name,
+    resourceGroup,
+    location: SANDBOX_LOCATION,
+    kind,
+    skuName,
+    createdAt: now,
     keys: [randomBytes(64).toString('base64'), randomBytes(64).toString('base64')],
   });
   return {
@@ -131,7 +155,11 @@ export class StateStore {
       state = JSON.parse(await readFile(path, 'utf8')) as SandboxState;
       if (state.version !== 1) throw new Error(`unsupported sandbox state version ${String(state.version)}`);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Sandbox state ${path} is unreadable: ${(err as Error).message}. Move it aside to start a fresh sandbox.`, { cause: err });
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new Error(
+          `Sandbox state ${path} is unreadable: ${(err as Error).message}. Move it aside to start a fresh sandbox.`,
+          { cause: err },
+        );
       state = await freshState();
     }
     const store = new StateStore(path, state);

@@ -65,8 +65,10 @@ function walk(dir: string): string[] {
   });
 }
 
-const ptr = (...segs: Array<string | number>) => `#/${segs.map((s) => encodeURIComponent(String(s).replace(/~/g, '~0').replace(/\//g, '~1'))).join('/')}`;
-const header = (ex: Exchange, name: string) => Object.entries(ex.responseHeaders ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
+const ptr = (...segs: Array<string | number>) =>
+  `#/${segs.map((s) => encodeURIComponent(String(s).replace(/~/g, '~0').replace(/\//g, '~1'))).join('/')}`;
+const header = (ex: Exchange, name: string) =>
+  Object.entries(ex.responseHeaders ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
 const pathOf = (url: string) => decodeURIComponent(new URL(url, 'https://x.invalid').pathname).toLowerCase();
 
 export class SwaggerOracle {
@@ -91,7 +93,8 @@ export class SwaggerOracle {
     for (const [rel, doc] of this.docs.docs) {
       this.ajv.addSchema(doc, BASE + rel);
       for (const [template, item] of Object.entries((doc.paths ?? {}) as Obj)) {
-        for (const [method, op] of Object.entries(item as Obj)) if (METHODS.has(method)) this.ops.push(this.operation(rel, doc, template, item as Obj, method, op as Obj));
+        for (const [method, op] of Object.entries(item as Obj))
+          if (METHODS.has(method)) this.ops.push(this.operation(rel, doc, template, item as Obj, method, op as Obj));
       }
     }
     this.ops.sort((a, b) => b.literal - a.literal);
@@ -102,15 +105,27 @@ export class SwaggerOracle {
       ...((item.parameters ?? []) as Obj[]).map((p, i) => ({ p, at: ptr('paths', template, 'parameters', i) })),
       ...((op.parameters ?? []) as Obj[]).map((p, i) => ({ p, at: ptr('paths', template, method, 'parameters', i) })),
     ];
-    const params = raw.map(({ p, at }) => (p.$ref ? { param: this.docs.param(file, p), at: this.docs.abs(file, String(p.$ref)) } : { param: p, at: BASE + file + at }));
+    const params = raw.map(({ p, at }) =>
+      p.$ref
+        ? { param: this.docs.param(file, p), at: this.docs.abs(file, String(p.$ref)) }
+        : { param: p, at: BASE + file + at },
+    );
     const body = params.find((x) => x.param.in === 'body');
     const skip = new Set(params.filter((x) => x.param['x-ms-skip-url-encoding']).map((x) => x.param.name));
     const parts = template.split(/\{([^}]+)\}/);
-    const src = parts.map((s, i) => (i % 2 ? (skip.has(s) ? '(.+?)' : '([^/]+)') : s.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))).join('');
+    const src = parts
+      .map((s, i) => (i % 2 ? (skip.has(s) ? '(.+?)' : '([^/]+)') : s.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
+      .join('');
     // POST actions (listCredentials, listKeys) are where secrets are read; every other answer is checked without them.
     const view = method === 'post' ? BASE : ANSWER;
     const responses = Object.fromEntries(
-      Object.entries((op.responses ?? {}) as Obj).map(([code, r]) => [code, { ...(r.schema ? { ref: view + file + ptr('paths', template, method, 'responses', code, 'schema') } : {}), headers: r.headers }]),
+      Object.entries((op.responses ?? {}) as Obj).map(([code, r]) => [
+        code,
+        {
+          ...(r.schema ? { ref: view + file + ptr('paths', template, method, 'responses', code, 'schema') } : {}),
+          headers: r.headers,
+        },
+      ]),
     );
     const finalSchema = op['x-ms-long-running-operation-options']?.['final-state-schema'];
     return {
@@ -126,7 +141,11 @@ export class SwaggerOracle {
       ...(body?.param.schema ? { body: { ref: `${body.at}/schema`, required: body.param.required === true } } : {}),
       responses,
       lro: op['x-ms-long-running-operation'] === true,
-      ...(finalSchema ? { finalRef: new URL(String(finalSchema), ANSWER + file).href } : responses['200']?.ref ? { finalRef: responses['200'].ref } : {}),
+      ...(finalSchema
+        ? { finalRef: new URL(String(finalSchema), ANSWER + file).href }
+        : responses['200']?.ref
+          ? { finalRef: responses['200'].ref }
+          : {}),
     };
   }
 
@@ -143,7 +162,11 @@ export class SwaggerOracle {
   private check(ref: string, data: unknown): string[] {
     let v = this.compiled.get(ref);
     if (!v) this.compiled.set(ref, (v = this.ajv.compile({ $ref: ref })));
-    return v(data) ? [] : (v.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
+    return v(data)
+      ? []
+      : (v.errors ?? [])
+          .filter((e) => e.keyword !== 'if')
+          .map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
   }
 
   private paramProblems(op: Op, ex: Exchange): string[] {
@@ -153,7 +176,8 @@ export class SwaggerOracle {
     for (const p of op.params) {
       let value: string | null | undefined;
       if (p.in === 'path') value = m?.[op.names.indexOf(p.name) + 1];
-      else if (p.in === 'query') value = [...query].find(([k]) => k.toLowerCase() === String(p.name).toLowerCase())?.[1] ?? null;
+      else if (p.in === 'query')
+        value = [...query].find(([k]) => k.toLowerCase() === String(p.name).toLowerCase())?.[1] ?? null;
       else continue;
       if (value === null || value === undefined) {
         if (p.required) out.push(`request: the ${p.in} parameter '${p.name}' the operation requires is missing`);
@@ -161,9 +185,17 @@ export class SwaggerOracle {
       }
       const schema: Obj = { type: p.type === 'integer' || p.type === 'number' ? 'string' : (p.type ?? 'string') };
       for (const k of ['pattern', 'minLength', 'maxLength', 'enum']) if (p[k] !== undefined) schema[k] = p[k];
-      if (p.type === 'integer' && !/^-?\d+$/.test(value)) out.push(`request: ${p.in} parameter '${p.name}' = '${value}' is not an integer`);
-      else if (p.type !== 'integer' && p.type !== 'number' && p.type !== 'boolean' && !this.ajv.validate(schema, value)) {
-        out.push(`request: ${p.in} parameter '${p.name}' = '${value}' ${this.ajv.errorsText(this.ajv.errors, { dataVar: '' }).trim()}`);
+      if (p.type === 'integer' && !/^-?\d+$/.test(value))
+        out.push(`request: ${p.in} parameter '${p.name}' = '${value}' is not an integer`);
+      else if (
+        p.type !== 'integer' &&
+        p.type !== 'number' &&
+        p.type !== 'boolean' &&
+        !this.ajv.validate(schema, value)
+      ) {
+        out.push(
+          `request: ${p.in} parameter '${p.name}' = '${value}' ${this.ajv.errorsText(this.ajv.errors, { dataVar: '' }).trim()}`,
+        );
       }
     }
     return out;
@@ -172,12 +204,16 @@ export class SwaggerOracle {
   private responseProblems(op: Op, status: number, body: unknown, label = ''): string[] {
     const out: string[] = [];
     const documented = op.responses[String(status)];
-    if (!documented && status < 400) out.push(`status ${status}${label} is not among the documented ${Object.keys(op.responses).join('/')}`);
+    if (!documented && status < 400)
+      out.push(`status ${status}${label} is not among the documented ${Object.keys(op.responses).join('/')}`);
     const response = documented ?? (status >= 400 ? op.responses.default : undefined);
     if (status >= 400 && !response) out.push(`status ${status}${label}: the swagger documents no error response`);
-    if (response?.ref && body !== undefined) out.push(...this.check(response.ref, body).map((p) => `response ${status}${label} ${p}`));
-    if (response?.ref && body === undefined && status !== 202 && status !== 204) out.push(`response ${status}${label} has no body where the swagger documents one`);
-    if (response && !response.ref && body !== undefined) out.push(`response ${status}${label} has a body where the swagger documents none`);
+    if (response?.ref && body !== undefined)
+      out.push(...this.check(response.ref, body).map((p) => `response ${status}${label} ${p}`));
+    if (response?.ref && body === undefined && status !== 202 && status !== 204)
+      out.push(`response ${status}${label} has no body where the swagger documents one`);
+    if (response && !response.ref && body !== undefined)
+      out.push(`response ${status}${label} has a body where the swagger documents none`);
     return out;
   }
 
@@ -186,14 +222,25 @@ export class SwaggerOracle {
     const op = this.find(ex);
     if (!op) return undefined;
     const problems = this.paramProblems(op, ex);
-    if (op.body && ex.requestBody !== undefined) problems.push(...this.check(op.body.ref, ex.requestBody).map((p) => `request ${p}`));
+    if (op.body && ex.requestBody !== undefined)
+      problems.push(...this.check(op.body.ref, ex.requestBody).map((p) => `request ${p}`));
     // A refusal before the body was read (authorization, api-version, unregistered provider) has no body to check.
-    if (op.body?.required && ex.requestBody === undefined && ex.status < 400) problems.push('request: the body the operation requires is missing');
+    if (op.body?.required && ex.requestBody === undefined && ex.status < 400)
+      problems.push('request: the body the operation requires is missing');
     problems.push(...this.responseProblems(op, ex.status, ex.responseBody));
-    if (op.lro && (ex.status === 201 || ex.status === 202) && ex.responseHeaders && !header(ex, 'location') && !header(ex, 'azure-asyncoperation')) {
+    if (
+      op.lro &&
+      (ex.status === 201 || ex.status === 202) &&
+      ex.responseHeaders &&
+      !header(ex, 'location') &&
+      !header(ex, 'azure-asyncoperation')
+    ) {
       problems.push(`long-running ${ex.status} without a Location or Azure-AsyncOperation header to poll`);
     }
-    return { operation: `${op.operationId} @ ${op.apiVersion}`, problems: problems.map((p) => `${ex.method} ${ex.path}: ${p}`) };
+    return {
+      operation: `${op.operationId} @ ${op.apiVersion}`,
+      problems: problems.map((p) => `${ex.method} ${ex.path}: ${p}`),
+    };
   }
 
   /** A poll of a long-running operation's Location (final state) or Azure-AsyncOperation (status resource) URL. */
@@ -202,12 +249,19 @@ export class SwaggerOracle {
     if (ex.status >= 400) return this.responseProblems(op, ex.status, ex.responseBody, ` (${kind} poll)`);
     if (kind === 'Azure-AsyncOperation') {
       if (ex.status !== 200) return [`${kind} poll answered ${ex.status}: the operation-status resource answers 200`];
-      return ex.responseBody === undefined ? [`${kind} poll answered no operation status`] : this.check(OPERATION_STATUS, ex.responseBody).map((p) => `${kind} poll ${p}`);
+      return ex.responseBody === undefined
+        ? [`${kind} poll answered no operation status`]
+        : this.check(OPERATION_STATUS, ex.responseBody).map((p) => `${kind} poll ${p}`);
     }
     if (ex.status === 202) return [];
-    if (ex.status === 204 || (ex.status === 200 && !op.finalRef)) return ex.responseBody === undefined ? [] : [`${kind} poll ${ex.status} has a body where the operation's final state has none`];
+    if (ex.status === 204 || (ex.status === 200 && !op.finalRef))
+      return ex.responseBody === undefined
+        ? []
+        : [`${kind} poll ${ex.status} has a body where the operation's final state has none`];
     if (ex.status !== 200) return [`${kind} poll answered ${ex.status}`];
-    return ex.responseBody === undefined ? [`${kind} poll 200 has no body where the final state is ${op.finalRef}`] : this.check(op.finalRef!, ex.responseBody).map((p) => `${kind} poll 200 ${p}`);
+    return ex.responseBody === undefined
+      ? [`${kind} poll 200 has no body where the final state is ${op.finalRef}`]
+      : this.check(op.finalRef!, ex.responseBody).map((p) => `${kind} poll 200 ${p}`);
   }
 
   /** Every exchange in order, following long-running operations to their polling URLs. */
@@ -230,9 +284,18 @@ export class SwaggerOracle {
       const poll = polls.get(ex.path.toLowerCase());
       if (poll) {
         const problems = this.pollProblems(poll.op, poll.kind, ex).map((p) => `${ex.method} ${ex.path}: ${p}`);
-        checked.push({ exchange: ex, operation: `${poll.op.operationId} @ ${poll.op.apiVersion} (${poll.kind} poll)`, problems });
+        checked.push({
+          exchange: ex,
+          operation: `${poll.op.operationId} @ ${poll.op.apiVersion} (${poll.kind} poll)`,
+          problems,
+        });
       } else unchecked.push(ex);
     }
-    return { checked, unchecked, operations: [...new Set(checked.map((c) => c.operation))].sort(), problems: checked.flatMap((c) => c.problems) };
+    return {
+      checked,
+      unchecked,
+      operations: [...new Set(checked.map((c) => c.operation))].sort(),
+      problems: checked.flatMap((c) => c.problems),
+    };
   }
 }

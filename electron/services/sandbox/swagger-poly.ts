@@ -78,7 +78,8 @@ export function applyPolymorphism(docs: SwaggerDocs): number {
   const bases = new Map<string, { file: string; name: string; prop: string }>();
   for (const [file, doc] of docs.docs) {
     for (const [name, def] of Object.entries((doc.definitions ?? {}) as Obj)) {
-      if (typeof def?.discriminator === 'string') bases.set(docs.abs(file, `#/definitions/${name}`), { file, name, prop: def.discriminator });
+      if (typeof def?.discriminator === 'string')
+        bases.set(docs.abs(file, `#/definitions/${name}`), { file, name, prop: def.discriminator });
     }
   }
   if (!bases.size) return 0;
@@ -89,7 +90,10 @@ export function applyPolymorphism(docs: SwaggerDocs): number {
     for (const [name, def] of Object.entries((doc.definitions ?? {}) as Obj)) {
       const key = docs.abs(file, `#/definitions/${name}`);
       names.set(key, { file, name, def });
-      parents.set(key, ((def?.allOf ?? []) as Obj[]).filter((a) => a?.$ref).map((a) => docs.abs(file, String(a.$ref))));
+      parents.set(
+        key,
+        ((def?.allOf ?? []) as Obj[]).filter((a) => a?.$ref).map((a) => docs.abs(file, String(a.$ref))),
+      );
     }
   }
   const extendsBase = (key: string, base: string, seen = new Set<string>()): boolean =>
@@ -101,7 +105,10 @@ export function applyPolymorphism(docs: SwaggerDocs): number {
       allOf: [
         { $ref: `#/definitions/${b.name}` },
         ...subs.map(([key, s]) => ({
-          if: { properties: { [b.prop]: { const: String(s.def['x-ms-discriminator-value'] ?? s.name) } }, required: [b.prop] },
+          if: {
+            properties: { [b.prop]: { const: String(s.def['x-ms-discriminator-value'] ?? s.name) } },
+            required: [b.prop],
+          },
           then: { $ref: key },
         })),
       ],

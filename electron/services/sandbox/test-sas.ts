@@ -14,13 +14,24 @@ import type { SandboxHandle } from './index.ts';
 export function sandboxAccount(sb: SandboxHandle, key: string, name = 'obcseedv2'): OpenedAccount {
   const pipeline = () => caTrustingPipeline(new StorageSharedKeyCredential(name, key), sb.caCertPem);
   const endpoint = `${sb.blobUrl}/${name}`;
-  return { accountName: name, endpoint, keys: [{ name: 'key1', value: key }], pipeline, service: () => new BlobServiceClient(endpoint, pipeline()) };
+  return {
+    accountName: name,
+    endpoint,
+    keys: [{ name: 'key1', value: key }],
+    pipeline,
+    service: () => new BlobServiceClient(endpoint, pipeline()),
+  };
 }
 
 /** A ManifestCredentialSource signing real SAS tokens for the sandbox account (what the datacenter accepts). */
 export function sandboxCredential(sb: SandboxHandle, key: string, name = 'obcseedv2'): ManifestCredentialSource {
   return async (req) => {
-    const sas = await ensureImportSas(sandboxAccount(sb, key, name), { container: req.container, jobName: req.jobName, expiresOn: sasExpiry(), version: req.version });
+    const sas = await ensureImportSas(sandboxAccount(sb, key, name), {
+      container: req.container,
+      jobName: req.jobName,
+      expiresOn: sasExpiry(),
+      version: req.version,
+    });
     return { containerSas: sas.value, version: sas.version, policyId: sas.policyId, expiresOn: sas.expiresOn };
   };
 }

@@ -22,10 +22,21 @@ export interface SignInOptions {
 }
 
 export async function launchSignInBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it with 'apt-get install -y chromium' (or set OBC_CHROMIUM).`);
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: install it with 'apt-get install -y chromium' (or set OBC_CHROMIUM).`,
+    );
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -38,14 +49,21 @@ export async function launchSignInBrowser(): Promise<Browser> {
  * Chromium acknowledges a Target.closeTarget that races a navigation commit without closing anything
  * (crbug.com/536385539, microsoft/playwright#42366), so `page.close()` then never returns.
  */
-export async function completeSignInPage(page: Page, url: string, user: SignInUser, opts: SignInOptions = {}): Promise<void> {
+export async function completeSignInPage(
+  page: Page,
+  url: string,
+  user: SignInUser,
+  opts: SignInOptions = {},
+): Promise<void> {
   const timeout = opts.timeoutMs ?? 15_000;
   // MSAL's loopback listener: http://localhost:<port>/ on another origin than the sign-in pages (which may be
   // http://localhost too, see identity.ts browserBaseUrl).
   const signInOrigin = new URL(url).origin;
   const loopback = (u: URL | string) => {
     const x = typeof u === 'string' ? new URL(u) : u;
-    return x.protocol === 'http:' && (x.hostname === 'localhost' || x.hostname === '127.0.0.1') && x.origin !== signInOrigin;
+    return (
+      x.protocol === 'http:' && (x.hostname === 'localhost' || x.hostname === '127.0.0.1') && x.origin !== signInOrigin
+    );
   };
   await page.goto(url, { timeout });
   const deadline = Date.now() + timeout;
@@ -56,20 +74,32 @@ export async function completeSignInPage(page: Page, url: string, user: SignInUs
     if (loopback(page.url())) return loaded();
     const which = await Promise.race([
       page.waitForURL(loopback, { timeout: deadline - Date.now(), waitUntil: 'commit' }).then(() => 'done' as const),
-      page.locator('#username').waitFor({ timeout: deadline - Date.now() }).then(() => 'login' as const),
-      page.locator('#accept').waitFor({ timeout: deadline - Date.now() }).then(() => 'consent' as const),
+      page
+        .locator('#username')
+        .waitFor({ timeout: deadline - Date.now() })
+        .then(() => 'login' as const),
+      page
+        .locator('#accept')
+        .waitFor({ timeout: deadline - Date.now() })
+        .then(() => 'consent' as const),
     ]).catch(() => 'timeout' as const);
     if (which === 'done') return loaded();
     if (which === 'timeout') break;
     if (which === 'login') {
       if (loggedIn) {
-        const err = await page.locator('#error').textContent({ timeout: 1000 }).catch(() => null);
+        const err = await page
+          .locator('#error')
+          .textContent({ timeout: 1000 })
+          .catch(() => null);
         throw new Error(`Sandbox sign-in as ${user.username} failed: ${err ?? 'the login page came back'}`);
       }
       loggedIn = true;
       await page.fill('#username', user.username);
       await page.fill('#password', user.password);
-      await Promise.all([page.waitForEvent('framenavigated', { timeout: deadline - Date.now() }), page.click('#signin')]);
+      await Promise.all([
+        page.waitForEvent('framenavigated', { timeout: deadline - Date.now() }),
+        page.click('#signin'),
+      ]);
       await page.waitForLoadState('domcontentloaded', { timeout: deadline - Date.now() }).catch(() => undefined);
       if (await page.locator('#error').count()) {
         throw new Error(`Sandbox sign-in as ${user.username} failed: ${await page.locator('#error').textContent()}`);
@@ -79,11 +109,17 @@ export async function completeSignInPage(page: Page, url: string, user: SignInUs
     await page.click(opts.consent === 'cancel' ? '#cancel' : '#accept');
     if (opts.consent === 'cancel') return loaded();
   }
-  throw new Error(`Sandbox sign-in as ${user.username} did not reach the loopback redirect within ${timeout} ms (at ${page.url()}).`);
+  throw new Error(
+    `Sandbox sign-in as ${user.username} did not reach the loopback redirect within ${timeout} ms (at ${page.url()}).`,
+  );
 }
 
 /** An MSAL `openBrowser` callback that signs in as `user` in a fresh browser context (no cookies shared). */
-export function openBrowserAs(browser: Browser, user: SignInUser, opts: SignInOptions = {}): (url: string) => Promise<void> {
+export function openBrowserAs(
+  browser: Browser,
+  user: SignInUser,
+  opts: SignInOptions = {},
+): (url: string) => Promise<void> {
   return async (url: string) => {
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
     try {

@@ -13,9 +13,7 @@ export const swaggerOracle = (): SwaggerOracle => (shared ??= new SwaggerOracle(
  * ARM calls whose official swagger is not kept in tests/swagger (its README says which and why). Every other
  * exchange a test records must be covered by a swagger held there, or it is reported as unchecked.
  */
-export const NOT_HELD: Array<[RegExp, string]> = [
-  [/^\/metadata\/endpoints$/i, "ARM's metadata endpoint (no swagger)"],
-];
+export const NOT_HELD: Array<[RegExp, string]> = [[/^\/metadata\/endpoints$/i, "ARM's metadata endpoint (no swagger)"]];
 
 export interface SwaggerSummary {
   /** `operationId @ api-version` of every checked exchange (polls marked). */
@@ -28,7 +26,8 @@ export interface SwaggerSummary {
   notHeld: string[];
 }
 
-const describeEx = (e: Exchange) => `${e.method} ${e.path} ${new URLSearchParams(e.query).get('api-version') ?? ''}`.trim();
+const describeEx = (e: Exchange) =>
+  `${e.method} ${e.path} ${new URLSearchParams(e.query).get('api-version') ?? ''}`.trim();
 
 /** Reviews the exchanges (those whose path matches `paths`, when given) in the order they happened. */
 export function swaggerReview(exchanges: readonly Exchange[], paths?: RegExp): SwaggerSummary {

@@ -15,7 +15,15 @@ export async function mintToken(
   const state = JSON.parse(await readFile(join(sb.dataDir, 'state.json'), 'utf8')) as { signingJwk: JWK };
   const key = await importJWK(state.signingJwk, 'RS256');
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ oid: user.objectId, tid: sb.tenantId, upn: user.username, preferred_username: user.username, name: user.displayName, scp: 'user_impersonation', client_id: sb.clientId })
+  return new SignJWT({
+    oid: user.objectId,
+    tid: sb.tenantId,
+    upn: user.username,
+    preferred_username: user.username,
+    name: user.displayName,
+    scp: 'user_impersonation',
+    client_id: sb.clientId,
+  })
     .setProtectedHeader({ alg: 'RS256', kid: state.signingJwk.kid, typ: 'at+jwt' })
     .setSubject(user.objectId)
     .setIssuer(opts.issuer ?? sb.issuer)

@@ -21,7 +21,11 @@ export interface BearerValidator {
  * ARM's error codes (AuthenticationFailed, InvalidAuthenticationToken, InvalidAuthenticationTokenAudience,
  * ExpiredAuthenticationToken) and a WWW-Authenticate challenge naming the authority.
  */
-export function createBearerValidator(opts: { jwks: JSONWebKeySet; issuer: string; authority: string }): BearerValidator {
+export function createBearerValidator(opts: {
+  jwks: JSONWebKeySet;
+  issuer: string;
+  authority: string;
+}): BearerValidator {
   const keySet = createLocalJWKSet(opts.jwks);
   return {
     async validate(req, audience) {
@@ -31,9 +35,14 @@ export function createBearerValidator(opts: { jwks: JSONWebKeySet; issuer: strin
       const header = req.headers.authorization ?? '';
       const m = /^Bearer\s+(\S+)$/i.exec(header);
       if (!m) {
-        throw new HttpError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.", {
-          'www-authenticate': `Bearer authorization_uri="${opts.authority}", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."`,
-        });
+        throw new HttpError(
+          401,
+          'AuthenticationFailed',
+          "Authentication failed. The 'Authorization' header is missing.",
+          {
+            'www-authenticate': `Bearer authorization_uri="${opts.authority}", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."`,
+          },
+        );
       }
       let payload: JWTPayload;
       try {
@@ -49,9 +58,19 @@ export function createBearerValidator(opts: { jwks: JSONWebKeySet; issuer: strin
           );
         }
         if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'iss') {
-          throw new HttpError(401, 'InvalidAuthenticationTokenTenant', `The access token is from the wrong issuer '${String(err.payload.iss)}'. It must match '${opts.issuer}'.`, challenge('invalid_token', 'The access token is from the wrong issuer.'));
+          throw new HttpError(
+            401,
+            'InvalidAuthenticationTokenTenant',
+            `The access token is from the wrong issuer '${String(err.payload.iss)}'. It must match '${opts.issuer}'.`,
+            challenge('invalid_token', 'The access token is from the wrong issuer.'),
+          );
         }
-        throw new HttpError(401, 'InvalidAuthenticationToken', `The access token is invalid: ${(err as Error).message}.`, challenge('invalid_token', 'The access token is invalid.'));
+        throw new HttpError(
+          401,
+          'InvalidAuthenticationToken',
+          `The access token is invalid: ${(err as Error).message}.`,
+          challenge('invalid_token', 'The access token is invalid.'),
+        );
       }
       const aud = Array.isArray(payload.aud) ? payload.aud : payload.aud ? [payload.aud] : [];
       const norm = (s: string) => s.replace(/\/+$/, '');
@@ -64,7 +83,13 @@ export function createBearerValidator(opts: { jwks: JSONWebKeySet; issuer: strin
         );
       }
       const oid = String(payload.oid ?? payload.sub ?? '');
-      return { objectId: oid, tenantId: String(payload.tid ?? ''), upn: String(payload.upn ?? payload.preferred_username ?? payload.appid ?? ''), name: String(payload.name ?? ''), audience };
+      return {
+        objectId: oid,
+        tenantId: String(payload.tid ?? ''),
+        upn: String(payload.upn ?? payload.preferred_username ?? payload.appid ?? ''),
+        name: String(payload.name ?? ''),
+        audience,
+      };
     },
   };
 }

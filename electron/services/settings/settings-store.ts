@@ -18,7 +18,8 @@ export class SettingsStore extends EventEmitter<{ changed: [Settings] }> {
   async load(): Promise<Settings> {
     const r = await readJsonValidated(this.file, settingsSchema.partial());
     if (r.status === 'ok') this.current = { ...DEFAULT_SETTINGS, ...r.value };
-    if (r.status === 'corrupt') this.loadProblem = `Settings file was damaged (${r.reason}); kept as ${r.keptAs} and defaults are used.`;
+    if (r.status === 'corrupt')
+      this.loadProblem = `Settings file was damaged (${r.reason}); kept as ${r.keptAs} and defaults are used.`;
     return this.get();
   }
 

@@ -34,7 +34,10 @@ export async function sweepAtomicTemps(dir: string, o: { file?: string; olderTha
     const p = join(dir, name);
     const st = await lstat(p).catch(() => null);
     if (!st?.isFile() || Date.now() - st.mtimeMs < (o.olderThanMs ?? 0)) continue;
-    await unlink(p).then(() => n++, () => undefined);
+    await unlink(p).then(
+      () => n++,
+      () => undefined,
+    );
   }
   return n;
 }
@@ -48,7 +51,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
 }
 
 /** Like `writeFileAtomic`, for content written piece by piece (`write` gets the temp file's handle). */
-export async function writeFileAtomicWith(path: string, write: (fh: FileHandle) => Promise<void>, mode = 0o644): Promise<void> {
+export async function writeFileAtomicWith(
+  path: string,
+  write: (fh: FileHandle) => Promise<void>,
+  mode = 0o644,
+): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
@@ -76,13 +83,18 @@ export async function writeJsonAtomic(path: string, value: unknown, mode = 0o644
   await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n', mode);
 }
 
-export type JsonLoad<T> = { status: 'missing' } | { status: 'ok'; value: T } | { status: 'corrupt'; reason: string; keptAs: string };
+export type JsonLoad<T> =
+  { status: 'missing' } | { status: 'ok'; value: T } | { status: 'corrupt'; reason: string; keptAs: string };
 
 /**
  * Reads and validates a JSON file. A corrupt file is never silently replaced: it is renamed aside
  * (`<name>.corrupt-<time>`) and reported, so the caller can tell the user what happened.
  */
-export async function readJsonValidated<S extends z.ZodType>(path: string, schema: S, opts: { keepAside?: boolean } = {}): Promise<JsonLoad<z.output<S>>> {
+export async function readJsonValidated<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  opts: { keepAside?: boolean } = {},
+): Promise<JsonLoad<z.output<S>>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

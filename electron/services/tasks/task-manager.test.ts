@@ -33,7 +33,11 @@ describe('TaskManager', () => {
 
   it('cancels through the AbortSignal', async () => {
     const tm = new TaskManager();
-    const started = tm.start('demo', 'x', (t) => new Promise((_res, rej) => t.signal.addEventListener('abort', () => rej(t.signal.reason))));
+    const started = tm.start(
+      'demo',
+      'x',
+      (t) => new Promise((_res, rej) => t.signal.addEventListener('abort', () => rej(t.signal.reason))),
+    );
     expect(tm.cancel(started.id).status).toBe('cancelling');
     const done = await tm.waitFor(started.id);
     expect(done.status).toBe('cancelled');
@@ -46,13 +50,19 @@ describe('TaskManager', () => {
     tm.on('updated', (s) => events.push(s));
     const started = tm.start('demo', 'x', async (t) => {
       t.progress({ done: 5, total: 10, unit: 'steps', rate: 2, etaSeconds: 3 });
-      const more = await t.waitForUser<{ n: number }>('Waiting for another disk', { reason: 'anotherDisk', details: { neededBytes: 7 } });
+      const more = await t.waitForUser<{ n: number }>('Waiting for another disk', {
+        reason: 'anotherDisk',
+        details: { neededBytes: 7 },
+      });
       t.progress({ done: 10 });
       return { n: more.n };
     });
     await vi.waitFor(() => expect(tm.get(started.id).status).toBe('waiting'));
     const waiting = tm.get(started.id);
-    expect(waiting).toMatchObject({ message: 'Waiting for another disk', waiting: { reason: 'anotherDisk', details: { neededBytes: 7 } } });
+    expect(waiting).toMatchObject({
+      message: 'Waiting for another disk',
+      waiting: { reason: 'anotherDisk', details: { neededBytes: 7 } },
+    });
     expect(waiting.progress).toEqual({ done: 5, total: 10, unit: 'steps' });
     expect(waiting.endedAt).toBeUndefined();
     expect(events.at(-1)?.status).toBe('waiting'); // status changes are sent at once despite minIntervalMs

@@ -103,11 +103,21 @@ export class TaskManager extends EventEmitter<{ updated: [TaskSnapshot]; removed
       })
       .then(
         // The snapshot carries the result as plain data; its shape per kind is TaskResults (checked above, at the body).
-        (result) => this.finish(entry, entry.warningCount > 0 ? 'succeededWithWarnings' : 'succeeded', undefined, (result ?? undefined) as Record<string, unknown> | undefined),
+        (result) =>
+          this.finish(
+            entry,
+            entry.warningCount > 0 ? 'succeededWithWarnings' : 'succeeded',
+            undefined,
+            (result ?? undefined) as Record<string, unknown> | undefined,
+          ),
         (err: unknown) => {
           const error = toIpcError(err);
           const cancelled = entry.abort.signal.aborted && (error.code === 'CANCELLED' || error.code === 'INTERNAL');
-          this.finish(entry, cancelled || error.code === 'CANCELLED' ? 'cancelled' : 'failed', cancelled ? undefined : error);
+          this.finish(
+            entry,
+            cancelled || error.code === 'CANCELLED' ? 'cancelled' : 'failed',
+            cancelled ? undefined : error,
+          );
         },
       );
     return structuredClone(entry.snap);
@@ -145,7 +155,12 @@ export class TaskManager extends EventEmitter<{ updated: [TaskSnapshot]; removed
   resume(id: string, input: unknown): TaskSnapshot {
     const entry = this.require(id);
     const go = entry.resumeWith;
-    if (entry.snap.status !== 'waiting' || !go) throw new AppError('CONFLICT', `Task "${entry.snap.title}" is ${entry.snap.status}, not waiting; there is nothing to continue.`, { id, status: entry.snap.status });
+    if (entry.snap.status !== 'waiting' || !go)
+      throw new AppError(
+        'CONFLICT',
+        `Task "${entry.snap.title}" is ${entry.snap.status}, not waiting; there is nothing to continue.`,
+        { id, status: entry.snap.status },
+      );
     entry.snap.status = 'running';
     delete entry.snap.waiting;
     entry.snap.message = 'Continuing…';
@@ -169,7 +184,8 @@ export class TaskManager extends EventEmitter<{ updated: [TaskSnapshot]; removed
 
   dismiss(id: string): void {
     const entry = this.require(id);
-    if (!isFinished(entry.snap.status)) throw new AppError('CONFLICT', 'A running task cannot be dismissed; cancel it first.');
+    if (!isFinished(entry.snap.status))
+      throw new AppError('CONFLICT', 'A running task cannot be dismissed; cancel it first.');
     this.tasks.delete(id);
     this.emit('removed', { id });
   }
@@ -222,11 +238,12 @@ export class TaskManager extends EventEmitter<{ updated: [TaskSnapshot]; removed
         snap.counters.warnings = { value: entry.warningCount, unit: 'count', level: 'warning' };
         this.schedule(entry);
       },
-      waitForUser: <T,>(text: string, waiting: Omit<TaskWaiting, 'since'>) =>
+      waitForUser: <T>(text: string, waiting: Omit<TaskWaiting, 'since'>) =>
         new Promise<T>((resolve, reject) => {
           const signal = entry.abort.signal;
           if (signal.aborted) return reject(signal.reason);
-          if (snap.status !== 'running') return reject(new AppError('CONFLICT', `Task "${snap.title}" is ${snap.status}; it cannot wait.`));
+          if (snap.status !== 'running')
+            return reject(new AppError('CONFLICT', `Task "${snap.title}" is ${snap.status}; it cannot wait.`));
           const onAbort = () => {
             entry.resumeWith = null;
             reject(signal.reason);
@@ -281,7 +298,12 @@ export class TaskManager extends EventEmitter<{ updated: [TaskSnapshot]; removed
     this.emit('updated', structuredClone(entry.snap));
   }
 
-  private finish(entry: Entry, status: TaskSnapshot['status'], error?: TaskSnapshot['error'], result?: Record<string, unknown>): void {
+  private finish(
+    entry: Entry,
+    status: TaskSnapshot['status'],
+    error?: TaskSnapshot['error'],
+    result?: Record<string, unknown>,
+  ): void {
     const snap = entry.snap;
     snap.status = status;
     snap.endedAt = this.now().toISOString();

@@ -13,8 +13,13 @@ describe('api client envelope handling', () => {
 
   it('throws an AppError carrying the code, message and details of an error envelope', async () => {
     const t = createFakeTransport();
-    t.handle('task:cancel', () => ({ ok: false, error: { code: 'NOT_FOUND', message: 'No task with id x.', details: { id: 'x' } } }));
-    const err = await createApiClient(t).invoke('task:cancel', { id: 'x' }).catch((e: unknown) => e);
+    t.handle('task:cancel', () => ({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'No task with id x.', details: { id: 'x' } },
+    }));
+    const err = await createApiClient(t)
+      .invoke('task:cancel', { id: 'x' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ code: 'NOT_FOUND', message: 'No task with id x.', details: { id: 'x' } });
   });
@@ -24,7 +29,10 @@ describe('api client envelope handling', () => {
     t.handle('app:info', () => ({ ok: false, error: { code: 'BOGUS' as never, message: 'odd' } }));
     await expect(createApiClient(t).invoke('app:info', {})).rejects.toMatchObject({ code: 'INTERNAL', message: 'odd' });
     t.handle('app:info', () => 'nonsense' as never);
-    await expect(createApiClient(t).invoke('app:info', {})).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('app:info') });
+    await expect(createApiClient(t).invoke('app:info', {})).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringContaining('app:info'),
+    });
   });
 
   it('turns a throwing bridge into an AppError', async () => {
@@ -32,7 +40,10 @@ describe('api client envelope handling', () => {
     t.handle('settings:get', () => {
       throw new Error('bridge broke');
     });
-    await expect(createApiClient(t).invoke('settings:get', {})).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('bridge broke') });
+    await expect(createApiClient(t).invoke('settings:get', {})).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringContaining('bridge broke'),
+    });
   });
 
   it('passes events through and unsubscribes', () => {

@@ -21,14 +21,21 @@ export function createApiClient(transport: Transport): ApiClient {
         result = await transport.invoke(channel, req);
       } catch (err) {
         // The bridge itself failed (should not happen: hosts return envelopes).
-        throw new AppError('INTERNAL', `Calling ${channel} failed: ${err instanceof Error ? err.message : String(err)}`);
+        throw new AppError(
+          'INTERNAL',
+          `Calling ${channel} failed: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
       if (!result || typeof result !== 'object' || typeof result.ok !== 'boolean') {
         throw new AppError('INTERNAL', `The host answered ${channel} with something that is not a result envelope.`);
       }
       if (result.ok) return result.value;
       const e = result.error;
-      throw new AppError(isErrorCode(e?.code) ? e.code : 'INTERNAL', e?.message || `${channel} failed without a message.`, e?.details);
+      throw new AppError(
+        isErrorCode(e?.code) ? e.code : 'INTERNAL',
+        e?.message || `${channel} failed without a message.`,
+        e?.details,
+      );
     },
     on: (event, listener) => transport.on(event, listener),
     status: () => transport.status(),

@@ -81,7 +81,10 @@ describe('WebSocket transport', () => {
     last().open();
     const p = t.invoke('task:list', {});
     last().serverClose(1006);
-    await expect(p).resolves.toMatchObject({ ok: false, error: { code: 'NETWORK', message: expect.stringContaining('task:list') } });
+    await expect(p).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'NETWORK', message: expect.stringContaining('task:list') },
+    });
     expect(t.status()).toMatchObject({ state: 'reconnecting', retryInMs: 100 });
     expect(FakeWs.all).toHaveLength(1);
     vi.advanceTimersByTime(100);
@@ -131,7 +134,12 @@ describe('WebSocket transport', () => {
       return { calls, fn: () => new Promise<boolean | null>((resolve) => calls.push(resolve)) };
     }
     const withCheck = (fn: () => Promise<boolean | null>) =>
-      createWsTransport({ url: 'ws://127.0.0.1:1/ws?token=old', WebSocketImpl: FakeWs as unknown as typeof WebSocket, backoffMs: [100, 200], checkToken: fn });
+      createWsTransport({
+        url: 'ws://127.0.0.1:1/ws?token=old',
+        WebSocketImpl: FakeWs as unknown as typeof WebSocket,
+        backoffMs: [100, 200],
+        checkToken: fn,
+      });
 
     it('the host is up and does not know the token: the address is out of date, no retries, calls refused', async () => {
       const c = checker();
@@ -149,7 +157,10 @@ describe('WebSocket transport', () => {
       expect(STALE_TOKEN_TEXT).toBe(
         'This console address is out of date (the token does not match the running host): open the address printed by npm start again.',
       );
-      await expect(t.invoke('app:info', {})).resolves.toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED', message: STALE_TOKEN_TEXT } });
+      await expect(t.invoke('app:info', {})).resolves.toMatchObject({
+        ok: false,
+        error: { code: 'UNAUTHORIZED', message: STALE_TOKEN_TEXT },
+      });
       vi.advanceTimersByTime(60_000);
       t.reconnect();
       expect(FakeWs.all).toHaveLength(1);
@@ -161,7 +172,11 @@ describe('WebSocket transport', () => {
       last().serverClose(1006);
       c.calls[0](null);
       await flush();
-      expect(t.status()).toMatchObject({ state: 'unreachable', retryInMs: 100, detail: expect.stringContaining('Cannot reach the console host') });
+      expect(t.status()).toMatchObject({
+        state: 'unreachable',
+        retryInMs: 100,
+        detail: expect.stringContaining('Cannot reach the console host'),
+      });
       vi.advanceTimersByTime(100);
       expect(FakeWs.all).toHaveLength(2);
       last().serverClose(1006);
@@ -204,11 +219,16 @@ describe('WebSocket transport', () => {
       return Promise.resolve(new Response(typeof body === 'string' ? body : JSON.stringify(body), { status }));
     };
     expect(await tokenChecker('tok', answer(200, { valid: false }) as unknown as typeof fetch)()).toBe(false);
-    expect(seen[0]).toMatchObject({ url: '/token-check', init: { method: 'POST', body: 'tok', credentials: 'omit', cache: 'no-store' } });
+    expect(seen[0]).toMatchObject({
+      url: '/token-check',
+      init: { method: 'POST', body: 'tok', credentials: 'omit', cache: 'no-store' },
+    });
     expect(await tokenChecker('tok', answer(200, { valid: true }) as unknown as typeof fetch)()).toBe(true);
     expect(await tokenChecker('tok', answer(404, 'Not found') as unknown as typeof fetch)()).toBeNull();
     expect(await tokenChecker('tok', answer(200, { valid: 'yes' }) as unknown as typeof fetch)()).toBeNull();
     expect(await tokenChecker('tok', answer(200, 'not json') as unknown as typeof fetch)()).toBeNull();
-    expect(await tokenChecker('tok', (() => Promise.reject(new TypeError('Failed to fetch'))) as unknown as typeof fetch)()).toBeNull();
+    expect(
+      await tokenChecker('tok', (() => Promise.reject(new TypeError('Failed to fetch'))) as unknown as typeof fetch)(),
+    ).toBeNull();
   });
 });

@@ -35,7 +35,10 @@ export const STALE_TOKEN_TEXT =
  * Asks the page's own host (POST /token-check, same origin) whether `token` is the running host's: true/false, or
  * null when nothing (or something else) answered.
  */
-export function tokenChecker(token: string, fetchImpl: typeof fetch = (...a) => globalThis.fetch(...a)): () => Promise<boolean | null> {
+export function tokenChecker(
+  token: string,
+  fetchImpl: typeof fetch = (...a) => globalThis.fetch(...a),
+): () => Promise<boolean | null> {
   return async () => {
     try {
       const res = await fetchImpl(TOKEN_CHECK_PATH, {
@@ -55,7 +58,10 @@ export function tokenChecker(token: string, fetchImpl: typeof fetch = (...a) => 
   };
 }
 
-const netError = (message: string): IpcResult<never> => ({ ok: false, error: { code: 'NETWORK', message } satisfies IpcError });
+const netError = (message: string): IpcResult<never> => ({
+  ok: false,
+  error: { code: 'NETWORK', message } satisfies IpcError,
+});
 
 /** RawApi over the browser-mode WebSocket (shared/ws-protocol.ts), with reconnect and backoff. */
 export function createWsTransport(opts: WsTransportOptions): Transport {
@@ -75,7 +81,11 @@ export function createWsTransport(opts: WsTransportOptions): Transport {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let status: ConnectionStatus = opts.url
     ? { state: 'connecting' }
-    : { state: 'unauthorized', reason: 'noToken', detail: 'This page was opened without its access token (#token=… in the link).' };
+    : {
+        state: 'unauthorized',
+        reason: 'noToken',
+        detail: 'This page was opened without its access token (#token=… in the link).',
+      };
 
   const setStatus = (s: ConnectionStatus) => {
     status = s;

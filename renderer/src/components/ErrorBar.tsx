@@ -3,7 +3,14 @@
  * wrap (multiline layout; an unbroken path or URL breaks where it must) so the actions stay on screen.
  * data-testid: error-bar, error-bar-retry, error-bar-dismiss
  */
-import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarGroup, MessageBarTitle } from '@fluentui/react-components';
+import {
+  Button,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarGroup,
+  MessageBarTitle,
+} from '@fluentui/react-components';
 import { DismissRegular } from '@fluentui/react-icons';
 import { AppError } from '../../../shared/errors.ts';
 
@@ -17,7 +24,14 @@ export interface ErrorBarProps {
   testId?: string;
 }
 
-export function ErrorBar({ error, title, onRetry, onDismiss, retryLabel = 'Retry', testId = 'error-bar' }: ErrorBarProps) {
+export function ErrorBar({
+  error,
+  title,
+  onRetry,
+  onDismiss,
+  retryLabel = 'Retry',
+  testId = 'error-bar',
+}: ErrorBarProps) {
   if (error === null || error === undefined || error === '') return null;
   const message = error instanceof Error ? error.message : String(error);
   const code = error instanceof AppError ? error.code : undefined;
@@ -30,7 +44,15 @@ export function ErrorBar({ error, title, onRetry, onDismiss, retryLabel = 'Retry
         </MessageBarBody>
         <MessageBarActions
           containerAction={
-            onDismiss ? <Button data-testid={`${testId}-dismiss`} appearance="transparent" icon={<DismissRegular />} aria-label="Dismiss" onClick={onDismiss} /> : undefined
+            onDismiss ? (
+              <Button
+                data-testid={`${testId}-dismiss`}
+                appearance="transparent"
+                icon={<DismissRegular />}
+                aria-label="Dismiss"
+                onClick={onDismiss}
+              />
+            ) : undefined
           }
         >
           {onRetry && (

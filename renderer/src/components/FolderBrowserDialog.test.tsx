@@ -11,7 +11,12 @@ import { pickFolder } from './pick-folder.ts';
 
 const tree: Record<string, BrowseResult> = {
   '/': { path: '/', parent: null, roots: ['/'], entries: [{ name: 'srv', path: '/srv', kind: 'dir' }] },
-  '/srv': { path: '/srv', parent: '/', roots: ['/'], entries: [{ name: 'staging', path: '/srv/staging', kind: 'dir' }] },
+  '/srv': {
+    path: '/srv',
+    parent: '/',
+    roots: ['/'],
+    entries: [{ name: 'staging', path: '/srv/staging', kind: 'dir' }],
+  },
   '/srv/staging': { path: '/srv/staging', parent: '/srv', roots: ['/'], entries: [] },
 };
 
@@ -19,7 +24,9 @@ let t: FakeTransport;
 beforeEach(() => {
   t = createFakeTransport();
   t.handle('fs:browse', ({ path }) =>
-    tree[path ?? '/'] ? { ok: true, value: tree[path ?? '/'] } : { ok: false, error: { code: 'NOT_FOUND', message: `Folder ${path} does not exist.` } },
+    tree[path ?? '/']
+      ? { ok: true, value: tree[path ?? '/'] }
+      : { ok: false, error: { code: 'NOT_FOUND', message: `Folder ${path} does not exist.` } },
   );
   installTransport(() => t);
   resetAppStore();
@@ -34,7 +41,11 @@ describe('pickFolder', () => {
 
   it('falls back to the server-side browser: navigate, see errors, select', async () => {
     t.handle('dialog:pickFolder', () => ({ ok: true, value: { path: null, useBrowser: true } }));
-    render(<FluentProvider theme={webLightTheme}><FolderBrowserHost /></FluentProvider>);
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <FolderBrowserHost />
+      </FluentProvider>,
+    );
     let picked: Promise<string | null> = Promise.resolve(null);
     await act(async () => {
       picked = pickFolder({ title: 'Choose the staging location' });

@@ -22,17 +22,35 @@ export interface FolderBrowserDialogProps {
 }
 
 const useStyles = makeStyles({
-  bar: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap', marginBottom: tokens.spacingVerticalS },
+  bar: {
+    display: 'flex',
+    gap: tokens.spacingHorizontalS,
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    marginBottom: tokens.spacingVerticalS,
+  },
   list: {
-    listStyle: 'none', margin: 0, padding: 0, height: '300px', overflowY: 'auto',
-    border: `1px solid ${tokens.colorNeutralStroke1}`, borderRadius: tokens.borderRadiusMedium,
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+    height: '300px',
+    overflowY: 'auto',
+    border: `1px solid ${tokens.colorNeutralStroke1}`,
+    borderRadius: tokens.borderRadiusMedium,
   },
   entry: { width: '100%', justifyContent: 'flex-start', fontWeight: tokens.fontWeightRegular },
   chosen: { backgroundColor: tokens.colorNeutralBackground1Selected },
   empty: { padding: tokens.spacingHorizontalM, color: tokens.colorNeutralForeground3 },
 });
 
-export function FolderBrowserDialog({ open, title, initialPath, includeFiles, onSelect, onCancel }: FolderBrowserDialogProps) {
+export function FolderBrowserDialog({
+  open,
+  title,
+  initialPath,
+  includeFiles,
+  onSelect,
+  onCancel,
+}: FolderBrowserDialogProps) {
   const styles = useStyles();
   const [listing, setListing] = useState<BrowseResult | null>(null);
   const [typed, setTyped] = useState(initialPath ?? '');
@@ -45,7 +63,10 @@ export function FolderBrowserDialog({ open, title, initialPath, includeFiles, on
       setLoading(true);
       setError(null);
       try {
-        const res = await api.invoke('fs:browse', { ...(path ? { path } : {}), ...(includeFiles ? { includeFiles: true } : {}) });
+        const res = await api.invoke('fs:browse', {
+          ...(path ? { path } : {}),
+          ...(includeFiles ? { includeFiles: true } : {}),
+        });
         setListing(res);
         setTyped(res.path);
         setFile(null);
@@ -91,7 +112,13 @@ export function FolderBrowserDialog({ open, title, initialPath, includeFiles, on
     >
       <div className={styles.bar}>
         {listing?.roots.map((r, i) => (
-          <Button key={r} size="small" icon={<HardDriveRegular />} data-testid={`folder-browser-root-${i}`} onClick={() => void browse(r)}>
+          <Button
+            key={r}
+            size="small"
+            icon={<HardDriveRegular />}
+            data-testid={`folder-browser-root-${i}`}
+            onClick={() => void browse(r)}
+          >
             {r}
           </Button>
         ))}
@@ -119,12 +146,22 @@ export function FolderBrowserDialog({ open, title, initialPath, includeFiles, on
           }}
           style={{ flex: 1, minWidth: 200 }}
         />
-        <Button size="small" data-testid="folder-browser-go" onClick={() => void browse(typed)} disabled={!typed || loading}>
+        <Button
+          size="small"
+          data-testid="folder-browser-go"
+          onClick={() => void browse(typed)}
+          disabled={!typed || loading}
+        >
           Go
         </Button>
         {loading && <Spinner size="tiny" aria-label="Loading folder" />}
       </div>
-      <ErrorBar error={error} title="Cannot open this folder" testId="folder-browser-error" onRetry={() => void browse(typed)} />
+      <ErrorBar
+        error={error}
+        title="Cannot open this folder"
+        testId="folder-browser-error"
+        onRetry={() => void browse(typed)}
+      />
       <ul className={styles.list} aria-label={`Contents of ${listing?.path ?? 'folder'}`}>
         {listing && listing.entries.length === 0 && <li className={styles.empty}>This folder is empty.</li>}
         {listing?.entries.map((e) => (
@@ -142,7 +179,11 @@ export function FolderBrowserDialog({ open, title, initialPath, includeFiles, on
           </li>
         ))}
       </ul>
-      <Text size={200} data-testid="folder-browser-selected" style={{ display: 'block', marginTop: 8, wordBreak: 'break-all' }}>
+      <Text
+        size={200}
+        data-testid="folder-browser-selected"
+        style={{ display: 'block', marginTop: 8, wordBreak: 'break-all' }}
+      >
         {chosen ? `Selected: ${chosen}` : 'Nothing selected yet.'}
       </Text>
     </FormDialog>

@@ -4,7 +4,14 @@
  * so the browser's validation is off: it would stop a submit silently.
  */
 import type { CSSProperties, ReactNode } from 'react';
-import { Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle } from '@fluentui/react-components';
+import {
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+} from '@fluentui/react-components';
 
 export interface FormDialogProps {
   open: boolean;
@@ -29,7 +36,11 @@ const FIELDS: CSSProperties = { display: 'grid', gridTemplateColumns: 'minmax(0,
 export function FormDialog(p: FormDialogProps) {
   return (
     <Dialog modalType={p.modalType ?? 'modal'} open={p.open} onOpenChange={(_, d) => !d.open && p.onClose()}>
-      <DialogSurface data-testid={p.testId} style={p.surfaceStyle} {...(p.describedBy !== undefined ? { 'aria-describedby': p.describedBy ?? undefined } : {})}>
+      <DialogSurface
+        data-testid={p.testId}
+        style={p.surfaceStyle}
+        {...(p.describedBy !== undefined ? { 'aria-describedby': p.describedBy ?? undefined } : {})}
+      >
         <form
           noValidate
           onSubmit={(e) => {

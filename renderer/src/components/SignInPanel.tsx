@@ -36,9 +36,20 @@ export interface SignInPanelProps {
   children?: ReactNode;
 }
 
-export function SignInPanel({ prefix, statusId, statusText = authLine, onSignedIn, allowAnother, children }: SignInPanelProps) {
-  const { auth, busy, error, url } = useAppStore(useShallow((s) => ({ auth: s.auth, busy: s.authBusy, error: s.authError, url: s.authSignInUrl })));
-  const { signIn, cancelSignIn, loadAuth } = useAppStore(useShallow((s) => ({ signIn: s.signIn, cancelSignIn: s.cancelSignIn, loadAuth: s.loadAuth })));
+export function SignInPanel({
+  prefix,
+  statusId,
+  statusText = authLine,
+  onSignedIn,
+  allowAnother,
+  children,
+}: SignInPanelProps) {
+  const { auth, busy, error, url } = useAppStore(
+    useShallow((s) => ({ auth: s.auth, busy: s.authBusy, error: s.authError, url: s.authSignInUrl })),
+  );
+  const { signIn, cancelSignIn, loadAuth } = useAppStore(
+    useShallow((s) => ({ signIn: s.signIn, cancelSignIn: s.cancelSignIn, loadAuth: s.loadAuth })),
+  );
   // Shown before the status is known (e.g. a wizard opened right after start): ask for it once.
   useEffect(() => {
     if (!auth) void loadAuth();
@@ -64,7 +75,13 @@ export function SignInPanel({ prefix, statusId, statusText = authLine, onSignedI
           disabled={busy !== null || (signedIn && !allowAnother)}
           onClick={start}
         >
-          {busy === 'signIn' ? 'Waiting for sign-in…' : auth?.needsSignIn ? 'Sign in again' : signedIn ? 'Sign in with another account' : 'Sign in'}
+          {busy === 'signIn'
+            ? 'Waiting for sign-in…'
+            : auth?.needsSignIn
+              ? 'Sign in again'
+              : signedIn
+                ? 'Sign in with another account'
+                : 'Sign in'}
         </Button>
         {busy === 'signIn' && (
           <>
@@ -85,7 +102,12 @@ export function SignInPanel({ prefix, statusId, statusText = authLine, onSignedI
           .
         </Text>
       )}
-      <ErrorBar error={error} title="Sign-in did not complete" testId={`${prefix}-signin-error`} onRetry={busy === null ? start : undefined} />
+      <ErrorBar
+        error={error}
+        title="Sign-in did not complete"
+        testId={`${prefix}-signin-error`}
+        onRetry={busy === null ? start : undefined}
+      />
     </div>
   );
 }

@@ -20,13 +20,30 @@ export interface TaskProgressProps {
   cancelText?: string;
 }
 
-export function TaskProgress({ progress, label, status, onCancel, cancelDisabled, cancelLabel, cancelText = 'Cancel' }: TaskProgressProps) {
+export function TaskProgress({
+  progress,
+  label,
+  status,
+  onCancel,
+  cancelDisabled,
+  cancelLabel,
+  cancelText = 'Cancel',
+}: TaskProgressProps) {
   const known = progress.total !== undefined && progress.total > 0;
   const text =
-    status === 'cancelling' ? `Cancelling… ${formatProgress(progress)}` : status === 'waiting' ? `Paused · ${formatProgress(progress)}` : formatProgress(progress);
+    status === 'cancelling'
+      ? `Cancelling… ${formatProgress(progress)}`
+      : status === 'waiting'
+        ? `Paused · ${formatProgress(progress)}`
+        : formatProgress(progress);
   return (
     <div data-testid="task-progress" style={{ display: 'flex', alignItems: 'flex-start', gap: 8 }}>
-      <Field label={label} validationMessage={<span data-testid="task-progress-text">{text}</span>} validationState="none" style={{ flex: 1, minWidth: 0 }}>
+      <Field
+        label={label}
+        validationMessage={<span data-testid="task-progress-text">{text}</span>}
+        validationState="none"
+        style={{ flex: 1, minWidth: 0 }}
+      >
         <ProgressBar
           data-testid="task-progress-bar"
           thickness="large"

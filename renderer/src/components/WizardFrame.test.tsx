@@ -23,7 +23,11 @@ function Harness({ onFinish }: { onFinish: () => void }) {
         onNext={() => (step === steps.length - 1 ? onFinish() : setStep((s) => s + 1))}
         onCancel={() => {}}
       >
-        {step === 0 ? <input aria-label="Job name" value={name} onChange={(e) => setName(e.target.value)} /> : <p>Ready: {name}</p>}
+        {step === 0 ? (
+          <input aria-label="Job name" value={name} onChange={(e) => setName(e.target.value)} />
+        ) : (
+          <p>Ready: {name}</p>
+        )}
       </WizardFrame>
     </FluentProvider>
   );
@@ -40,7 +44,7 @@ describe('WizardFrame', () => {
     expect((screen.getByTestId('wizard-back') as HTMLButtonElement).disabled).toBe(true);
     expect((screen.getByTestId('wizard-step-confirm') as HTMLButtonElement).disabled).toBe(true);
 
-    fireEvent.change(screen.getByLabelText("Job name"), { target: { value: 'Nightly' } });
+    fireEvent.change(screen.getByLabelText('Job name'), { target: { value: 'Nightly' } });
     expect(next.disabled).toBe(false);
     fireEvent.click(next);
     expect(screen.getByText('Ready: Nightly')).toBeTruthy();
@@ -48,7 +52,7 @@ describe('WizardFrame', () => {
     expect((screen.getByTestId('wizard-back') as HTMLButtonElement).disabled).toBe(false);
 
     fireEvent.click(screen.getByTestId('wizard-step-name'));
-    expect(screen.getByLabelText("Job name")).toBeTruthy();
+    expect(screen.getByLabelText('Job name')).toBeTruthy();
     fireEvent.click(screen.getByTestId('wizard-next'));
     fireEvent.click(screen.getByTestId('wizard-next'));
     expect(onFinish).toHaveBeenCalledTimes(1);

@@ -36,9 +36,23 @@ export interface WizardFrameProps {
 }
 
 const useStyles = makeStyles({
-  root: { display: 'grid', gridTemplateColumns: 'minmax(180px, 220px) 1fr', gridTemplateRows: 'auto 1fr auto', height: '100%', minHeight: 0 },
-  title: { gridColumn: '1 / span 2', padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`, borderBottom: `1px solid ${tokens.colorNeutralStroke2}` },
-  steps: { padding: tokens.spacingVerticalM, borderRight: `1px solid ${tokens.colorNeutralStroke2}`, overflowY: 'auto' },
+  root: {
+    display: 'grid',
+    gridTemplateColumns: 'minmax(180px, 220px) 1fr',
+    gridTemplateRows: 'auto 1fr auto',
+    height: '100%',
+    minHeight: 0,
+  },
+  title: {
+    gridColumn: '1 / span 2',
+    padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`,
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+  },
+  steps: {
+    padding: tokens.spacingVerticalM,
+    borderRight: `1px solid ${tokens.colorNeutralStroke2}`,
+    overflowY: 'auto',
+  },
   content: { padding: tokens.spacingHorizontalL, overflowY: 'auto', minWidth: 0 },
   // Fluent centres a tab's label in a cell as wide as its bold form: left-align so every step label starts at one x.
   stepLabel: { justifySelf: 'start', textAlign: 'left' },
@@ -57,9 +71,25 @@ const useStyles = makeStyles({
 });
 
 export function WizardFrame(props: WizardFrameProps) {
-  const { title, steps, currentId, onStepSelect, onBack, onNext, onCancel, finishLabel = 'Finish', cancelLabel = 'Cancel', finished, busy, children } = props;
+  const {
+    title,
+    steps,
+    currentId,
+    onStepSelect,
+    onBack,
+    onNext,
+    onCancel,
+    finishLabel = 'Finish',
+    cancelLabel = 'Cancel',
+    finished,
+    busy,
+    children,
+  } = props;
   const styles = useStyles();
-  const index = Math.max(0, steps.findIndex((s) => s.id === currentId));
+  const index = Math.max(
+    0,
+    steps.findIndex((s) => s.id === currentId),
+  );
   const reached = Math.max(index, props.reachedIndex ?? index);
   const current = steps[index];
   const last = index === steps.length - 1;
@@ -78,7 +108,13 @@ export function WizardFrame(props: WizardFrameProps) {
           onTabSelect={(_, d) => onStepSelect?.(String(d.value))}
         >
           {steps.map((s, i) => (
-            <Tab key={s.id} value={s.id} data-testid={`wizard-step-${s.id}`} disabled={i > reached || busy} content={{ className: styles.stepLabel }}>
+            <Tab
+              key={s.id}
+              value={s.id}
+              data-testid={`wizard-step-${s.id}`}
+              disabled={i > reached || busy}
+              content={{ className: styles.stepLabel }}
+            >
               {s.title}
             </Tab>
           ))}

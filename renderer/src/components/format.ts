@@ -51,14 +51,25 @@ export function setDateLocale(locale: string | undefined): void {
   osLocale = locale && Intl.DateTimeFormat.supportedLocalesOf([locale]).length ? locale : undefined;
 }
 
-const toDate = (v: string | number | Date): Date => (v instanceof Date ? v : typeof v === 'number' ? new Date(v) : /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T12:00:00`) : new Date(v));
+const toDate = (v: string | number | Date): Date =>
+  v instanceof Date
+    ? v
+    : typeof v === 'number'
+      ? new Date(v)
+      : /^\d{4}-\d{2}-\d{2}$/.test(v)
+        ? new Date(`${v}T12:00:00`)
+        : new Date(v);
 
 /** Date and time (minutes) in the OS locale; `timeZone` for a schedule's own zone (then named after the time). */
 export function formatDateTime(value: string | number | Date | undefined, timeZone?: string): string {
   if (value === undefined || value === '') return '—';
   const d = toDate(value);
   if (Number.isNaN(d.getTime())) return typeof value === 'string' ? value : '—';
-  const text = new Intl.DateTimeFormat(osLocale, { dateStyle: 'medium', timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(d);
+  const text = new Intl.DateTimeFormat(osLocale, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    ...(timeZone ? { timeZone } : {}),
+  }).format(d);
   return timeZone && timeZone !== Intl.DateTimeFormat().resolvedOptions().timeZone ? `${text} (${timeZone})` : text;
 }
 

@@ -18,10 +18,16 @@ export function pathWordsFor(platform: string | undefined): PathWords {
   const sep = win ? '\\' : '/';
   return {
     sep,
-    join: (...parts) => parts.map((p, i) => (i === 0 ? p.replace(/[\\/]+$/, '') : p.replace(/^[\\/]+|[\\/]+$/g, ''))).filter(Boolean).join(sep),
+    join: (...parts) =>
+      parts
+        .map((p, i) => (i === 0 ? p.replace(/[\\/]+$/, '') : p.replace(/^[\\/]+|[\\/]+$/g, '')))
+        .filter(Boolean)
+        .join(sep),
     stagingExample: win ? 'D:\\Staging or \\\\server\\share\\staging' : '/srv/staging or /mnt/share/staging',
     itemExample: win ? 'D:\\Data' : '/srv/data',
-    shareWords: win ? 'a network share such as \\\\server\\share\\folder' : 'a mounted network share such as /mnt/share/folder',
+    shareWords: win
+      ? 'a network share such as \\\\server\\share\\folder'
+      : 'a mounted network share such as /mnt/share/folder',
   };
 }
 

@@ -16,10 +16,15 @@ export interface PickFolderOptions {
 export async function pickFolder(opts: PickFolderOptions = {}): Promise<string | null> {
   const title = opts.title ?? 'Choose a folder';
   if (!opts.includeFiles) {
-    const res = await api.invoke('dialog:pickFolder', { title, ...(opts.defaultPath ? { defaultPath: opts.defaultPath } : {}) });
+    const res = await api.invoke('dialog:pickFolder', {
+      title,
+      ...(opts.defaultPath ? { defaultPath: opts.defaultPath } : {}),
+    });
     if (!res.useBrowser) return res.path;
   }
   return new Promise((resolve) => {
-    useAppStore.getState().openFolderBrowser({ title, defaultPath: opts.defaultPath, includeFiles: opts.includeFiles, resolve });
+    useAppStore
+      .getState()
+      .openFolderBrowser({ title, defaultPath: opts.defaultPath, includeFiles: opts.includeFiles, resolve });
   });
 }

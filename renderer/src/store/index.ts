@@ -33,7 +33,20 @@ export const getAppState = () => useAppStore.getState();
 
 /** Tests: back to a fresh state (actions kept). */
 export function resetAppStore(): void {
-  useAppStore.setState({ ...initTasksState, ...initSettingsState, ...initUiState, ...initConnectionState, ...initBackUpNowState, ...initRecoverState, ...initScheduleBackupState, ...initChangePropertiesState, ...initDiskPrepState, ...initImportJobsState, ...initAuthState, ...initSandboxState });
+  useAppStore.setState({
+    ...initTasksState,
+    ...initSettingsState,
+    ...initUiState,
+    ...initConnectionState,
+    ...initBackUpNowState,
+    ...initRecoverState,
+    ...initScheduleBackupState,
+    ...initChangePropertiesState,
+    ...initDiskPrepState,
+    ...initImportJobsState,
+    ...initAuthState,
+    ...initSandboxState,
+  });
 }
 
 export type { AppStore } from './types.ts';

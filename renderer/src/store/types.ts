@@ -12,7 +12,18 @@ import type { ImportJobsSlice } from './state/import-jobs.ts';
 import type { AuthSlice } from './state/sign-in.ts';
 import type { SandboxSlice } from './state/sandbox.ts';
 
-export type AppStore = TasksSlice & SettingsSlice & UiSlice & ConnectionSlice & BackUpNowSlice & RecoverSlice & ScheduleBackupSlice & ChangePropertiesSlice & DiskPrepSlice & ImportJobsSlice & AuthSlice & SandboxSlice;
+export type AppStore = TasksSlice &
+  SettingsSlice &
+  UiSlice &
+  ConnectionSlice &
+  BackUpNowSlice &
+  RecoverSlice &
+  ScheduleBackupSlice &
+  ChangePropertiesSlice &
+  DiskPrepSlice &
+  ImportJobsSlice &
+  AuthSlice &
+  SandboxSlice;
 
 /** Slices see the whole store (first parameter) and return their own part (last parameter). */
 export type SliceCreator<T> = StateCreator<AppStore, [], [], T>;

@@ -23,7 +23,11 @@ export function createFakeTransport(initial: ConnectionStatus = { state: 'connec
     async invoke<C extends Channel>(channel: C, req: Req<C>) {
       calls.push({ channel, req });
       const h = handlers.get(channel);
-      if (!h) return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `no fake handler for ${channel}` } } as IpcResult<Res<C>>;
+      if (!h)
+        return {
+          ok: false,
+          error: { code: 'UNKNOWN_CHANNEL', message: `no fake handler for ${channel}` },
+        } as IpcResult<Res<C>>;
       return (await h(req)) as IpcResult<Res<C>>;
     },
     on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) {

@@ -22,7 +22,8 @@ export const FLUENT_THEMES: Record<ResolvedTheme, Theme> = {
   highContrast: teamsHighContrastTheme,
 };
 
-const query = (q: string): MediaQueryList | null => (typeof window.matchMedia === 'function' ? window.matchMedia(q) : null);
+const query = (q: string): MediaQueryList | null =>
+  typeof window.matchMedia === 'function' ? window.matchMedia(q) : null;
 
 /** Live OS preferences (prefers-color-scheme, forced-colors). */
 export function useOsTheme(): OsTheme {
@@ -32,7 +33,9 @@ export function useOsTheme(): OsTheme {
   });
   const [os, setOs] = useState(read);
   useEffect(() => {
-    const lists = [query('(prefers-color-scheme: dark)'), query('(forced-colors: active)')].filter((x): x is MediaQueryList => !!x);
+    const lists = [query('(prefers-color-scheme: dark)'), query('(forced-colors: active)')].filter(
+      (x): x is MediaQueryList => !!x,
+    );
     const onChange = () => setOs(read());
     for (const l of lists) l.addEventListener('change', onChange);
     return () => {

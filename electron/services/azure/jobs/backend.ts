@@ -6,7 +6,11 @@
  * manifest file and hash; return address; return carrier; tracking of the package sent to the datacenter).
  */
 import type { CreateJobInput, ImportJobInfo, JobBackendName } from '../../../../shared/contract/azure.ts';
-import type { DeliveryPackageInput, ReturnShippingInput, ShippingContact } from '../../../../shared/validators/shipping.ts';
+import type {
+  DeliveryPackageInput,
+  ReturnShippingInput,
+  ShippingContact,
+} from '../../../../shared/validators/shipping.ts';
 
 export interface JobRef {
   subscriptionId: string;

@@ -26,16 +26,41 @@ let work: string;
 let accountKey: string;
 const RG = 'backup-rg';
 
-const contact = { contactName: 'Ada Admin', phone: '+1 425 555 0100', email: 'ada@example.com', streetAddress1: '1 Main Street', city: 'Redmond', stateOrProvince: 'WA', postalCode: '98052', countryOrRegion: 'US' };
-const ref = (jobName: string) => ({ subscriptionId: env.sb.subscriptionId, resourceGroup: RG, jobName, backend: 'DataBox' as const });
-const blob = (path: string) => new BlobClient(`${env.sb.blobUrl}/obcseedv2/${path}`, caTrustingPipeline(new StorageSharedKeyCredential('obcseedv2', accountKey), env.sb.caCertPem));
+const contact = {
+  contactName: 'Ada Admin',
+  phone: '+1 425 555 0100',
+  email: 'ada@example.com',
+  streetAddress1: '1 Main Street',
+  city: 'Redmond',
+  stateOrProvince: 'WA',
+  postalCode: '98052',
+  countryOrRegion: 'US',
+};
+const ref = (jobName: string) => ({
+  subscriptionId: env.sb.subscriptionId,
+  resourceGroup: RG,
+  jobName,
+  backend: 'DataBox' as const,
+});
+const blob = (path: string) =>
+  new BlobClient(
+    `${env.sb.blobUrl}/obcseedv2/${path}`,
+    caTrustingPipeline(new StorageSharedKeyCredential('obcseedv2', accountKey), env.sb.caCertPem),
+  );
 
 /** Disk Prep prepares `disks` folder disks for a staged job; the Data Box job is created from drives.json. */
 async function preparedDataBoxJob(job: string, lengths: number[], diskPrefix: string) {
   const stagingLocation = join(work, job, 'staging');
   const seed = await makeStaging(stagingLocation, job, lengths, { container: 'seed', storageAccount: 'obcseedv2' });
   const disks = await makeDisks(join(work, job), [8 * MiB, 8 * MiB], diskPrefix);
-  await runDiskPrep({ stagingLocation, job, disks: disks.map((id) => ({ id })), providers: { folder: new FolderDiskProvider() }, credential: azureManifestCredential(svc), passphrase: TEST_PASSPHRASE });
+  await runDiskPrep({
+    stagingLocation,
+    job,
+    disks: disks.map((id) => ({ id })),
+    providers: { folder: new FolderDiskProvider() },
+    credential: azureManifestCredential(svc),
+    passphrase: TEST_PASSPHRASE,
+  });
   const protector = await passphraseProtector(TEST_PASSPHRASE, (await findJob(stagingLocation, job)).seed);
   await createJobFromDrives(stateDirFor(stagingLocation, job), protector, async (req) => {
     expect(req.rehearsal).toBe(true);
@@ -65,7 +90,11 @@ beforeAll(async () => {
   svc = await env.service();
   await svc.signIn({ timeoutMs: 30_000 });
   await svc.registerProvider(env.sb.subscriptionId, 'Microsoft.DataBox');
-  const keys = await (await svc.session_()).clients.storage(env.sb.subscriptionId).storageAccounts.listKeys(RG, 'obcseedv2');
+  const keys = await (
+    await svc.session_()
+  ).clients
+    .storage(env.sb.subscriptionId)
+    .storageAccounts.listKeys(RG, 'obcseedv2');
   accountKey = keys.keys![0].value!;
 });
 afterAll(async () => {
@@ -76,8 +105,17 @@ afterAll(async () => {
 describe('Disk Prep → Data Box customer-disk job → sandbox datacenter', () => {
   it('imports the prepared disks as page blobs equal to the staged packs; the job reads Completed', async () => {
     const JOB = 'dbx-e2e-job';
-    const { stagingLocation, seed, disks } = await preparedDataBoxJob(JOB, [5 * MiB + 512, 3 * MiB, 1024, 2 * MiB], 'DBXE2E');
-    const shipped = await svc.updateShipping(ref(JOB), { carrierName: 'FedEx', trackingNumber: 'T-DBX-E2E', driveCount: 2, shipDate: '2026-11-22' });
+    const { stagingLocation, seed, disks } = await preparedDataBoxJob(
+      JOB,
+      [5 * MiB + 512, 3 * MiB, 1024, 2 * MiB],
+      'DBXE2E',
+    );
+    const shipped = await svc.updateShipping(ref(JOB), {
+      carrierName: 'FedEx',
+      trackingNumber: 'T-DBX-E2E',
+      driveCount: 2,
+      shipDate: '2026-11-22',
+    });
     expect(shipped).toMatchObject({ state: 'Shipping', stage: 'ShippedToAzureDC' });
 
     // The console's rehearsal box calls the same admin API without naming the provider.
@@ -100,14 +138,21 @@ describe('Disk Prep → Data Box customer-disk job → sandbox datacenter', () =
     for (const f of seed.files) {
       const b = blob(`seed/${JOB}/${f.path}`);
       expect((await b.getProperties()).blobType, f.path).toBe('PageBlob');
-      expect((await b.downloadToBuffer()).equals(await readFile(join(stagingLocation, JOB, f.path))), f.path).toBe(true);
+      expect((await b.downloadToBuffer()).equals(await readFile(join(stagingLocation, JOB, f.path))), f.path).toBe(
+        true,
+      );
     }
   });
 
   it('a tampered manifest and a disk that never arrives end the job Closed with Data Box copy statuses and an error log', async () => {
     const JOB = 'dbx-bad-job';
     const { disks } = await preparedDataBoxJob(JOB, [6 * MiB, 5 * MiB], 'DBXBAD');
-    await svc.updateShipping(ref(JOB), { carrierName: 'FedEx', trackingNumber: 'T-DBX-BAD', driveCount: 2, shipDate: '2026-11-22' });
+    await svc.updateShipping(ref(JOB), {
+      carrierName: 'FedEx',
+      trackingNumber: 'T-DBX-BAD',
+      driveCount: 2,
+      shipDate: '2026-11-22',
+    });
     // Only the first disk arrives, and its manifest was edited after Disk Prep (MD5 no longer matches the job).
     const manifest = join(disks[0], 'DriveManifest.xml');
     await writeFile(manifest, `${await readFile(manifest, 'utf8')}<!-- edited -->`);
@@ -116,7 +161,11 @@ describe('Disk Prep → Data Box customer-disk job → sandbox datacenter', () =
     const job = await svc.getJob(ref(JOB));
     expect(job).toMatchObject({ state: 'Closed', stage: 'CompletedWithErrors' });
     const byId = Object.fromEntries(job.drives.map((d) => [d.driveId, d]));
-    expect(byId.DBXBAD1).toMatchObject({ state: 'CompletedMoreInfo', copyStatus: 'MetadataFilesModifiedOrRemoved', bytesSucceeded: 0 });
+    expect(byId.DBXBAD1).toMatchObject({
+      state: 'CompletedMoreInfo',
+      copyStatus: 'MetadataFilesModifiedOrRemoved',
+      bytesSucceeded: 0,
+    });
     expect(byId.DBXBAD2).toMatchObject({ state: 'NeverReceived', copyStatus: 'DriveNotReceived' });
     const log = (await blob(byId.DBXBAD1.errorLogUri!.split('/obcseedv2/')[1]).downloadToBuffer()).toString('utf8');
     expect(log).toContain('<Status>ManifestCorrupted</Status>');
@@ -126,7 +175,12 @@ describe('Disk Prep → Data Box customer-disk job → sandbox datacenter', () =
     const r = swaggerReview(env.exchanges);
     expect(r.unchecked).toEqual([]);
     expect(r.operations).toEqual(
-      expect.arrayContaining(['Jobs_Create @ 2025-07-01', 'Jobs_Get @ 2025-07-01', 'Jobs_MarkDevicesShipped @ 2025-07-01', 'StorageAccounts_ListKeys @ 2026-09-01']),
+      expect.arrayContaining([
+        'Jobs_Create @ 2025-07-01',
+        'Jobs_Get @ 2025-07-01',
+        'Jobs_MarkDevicesShipped @ 2025-07-01',
+        'StorageAccounts_ListKeys @ 2026-09-01',
+      ]),
     );
     expect(r.problems).toEqual([]);
   });

@@ -10,8 +10,23 @@
  * to the datacenter (`deliverToDcPackageDetails`, recorded with markDevicesShipped) to `deliveryPackage`, per-disk
  * `copyProgress` / `copyLogDetails` to the drives (copyStatus keeps the Data Box words).
  */
-import type { DataBoxCustomerDiskJobDetails, DataBoxManagementClient, JobResource, ShippingAddress, ContactDetails, CustomerDiskJobSecrets, DataBoxCustomerDiskCopyLogDetails, DatacenterAddressLocationResponse, StorageAccountDetails } from '@azure/arm-databox';
-import type { CreateJobInput, ImportJobAddress, ImportJobDrive, ImportJobInfo } from '../../../../shared/contract/azure.ts';
+import type {
+  DataBoxCustomerDiskJobDetails,
+  DataBoxManagementClient,
+  JobResource,
+  ShippingAddress,
+  ContactDetails,
+  CustomerDiskJobSecrets,
+  DataBoxCustomerDiskCopyLogDetails,
+  DatacenterAddressLocationResponse,
+  StorageAccountDetails,
+} from '@azure/arm-databox';
+import type {
+  CreateJobInput,
+  ImportJobAddress,
+  ImportJobDrive,
+  ImportJobInfo,
+} from '../../../../shared/contract/azure.ts';
 import { AppError } from '../../../../shared/errors.ts';
 import type { DeliveryPackageInput, ShippingContact } from '../../../../shared/validators/shipping.ts';
 import { checkDataBoxJobName } from '../../../../shared/validators/azure-names.ts';
@@ -64,10 +79,19 @@ function driveState(copyStatus: string | undefined): string {
 }
 
 const HINTS: Array<[RegExp, string]> = [
-  [/MissingSubscriptionRegistration/i, 'Register the Microsoft.DataBox resource provider for this subscription, then try again.'],
-  [/DuplicateTrackingNumber|tracking/i, 'Each job needs its own tracking number: check the number on the carrier receipt.'],
+  [
+    /MissingSubscriptionRegistration/i,
+    'Register the Microsoft.DataBox resource provider for this subscription, then try again.',
+  ],
+  [
+    /DuplicateTrackingNumber|tracking/i,
+    'Each job needs its own tracking number: check the number on the carrier receipt.',
+  ],
   [/CancelNotAllowed/i, 'A Data Box customer-disk job can be cancelled only before its disks are marked shipped.'],
-  [/JobCannotBeDeleted/i, 'A Data Box job can be deleted only once it is cancelled or completed: cancel it first (before the disks ship).'],
+  [
+    /JobCannotBeDeleted/i,
+    'A Data Box job can be deleted only once it is cancelled or completed: cancel it first (before the disks ship).',
+  ],
   [/InvalidResourceName/i, 'Data Box job names are 3 to 24 letters, digits, hyphens, underscores or dots.'],
 ];
 
@@ -103,7 +127,8 @@ function addressOf(c: ShippingContact): ShippingAddress {
   };
 }
 
-const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+const defined = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 function returnAddress(d: DataBoxCustomerDiskJobDetails): ImportJobAddress | undefined {
   const a = d.shippingAddress;
@@ -124,7 +149,16 @@ function returnAddress(d: DataBoxCustomerDiskJobDetails): ImportJobAddress | und
 function shipTo(d: DataBoxCustomerDiskJobDetails): ImportJobAddress | undefined {
   const a = d.datacenterAddress as DatacenterAddressLocationResponse | undefined;
   if (!a || a.datacenterAddressType !== 'DatacenterAddressLocation') return undefined;
-  return defined({ recipientName: a.contactPersonName, streetAddress1: a.street1, streetAddress2: a.street2 || undefined, city: a.city, stateOrProvince: a.state, postalCode: a.zip, countryOrRegion: a.country, phone: a.phone });
+  return defined({
+    recipientName: a.contactPersonName,
+    streetAddress1: a.street1,
+    streetAddress2: a.street2 || undefined,
+    city: a.city,
+    stateOrProvince: a.state,
+    postalCode: a.zip,
+    countryOrRegion: a.country,
+    phone: a.phone,
+  });
 }
 
 export function toJobInfo(j: JobResource): ImportJobInfo {
@@ -133,7 +167,9 @@ export function toJobInfo(j: JobResource): ImportJobInfo {
   const state = stateOfStage(j.status);
   const created = j.systemData?.createdAt ?? j.startTime;
   const progress = new Map((d.copyProgress ?? []).map((c) => [c.serialNumber ?? '', c]));
-  const logs = new Map(((d.copyLogDetails ?? []) as DataBoxCustomerDiskCopyLogDetails[]).map((c) => [c.serialNumber ?? '', c]));
+  const logs = new Map(
+    ((d.copyLogDetails ?? []) as DataBoxCustomerDiskCopyLogDetails[]).map((c) => [c.serialNumber ?? '', c]),
+  );
   const drives: ImportJobDrive[] = Object.entries(d.importDiskDetailsCollection ?? {}).map(([serial, disk]) => {
     const c = progress.get(serial);
     const l = logs.get(serial);
@@ -143,7 +179,13 @@ export function toJobInfo(j: JobResource): ImportJobInfo {
       driveId: serial,
       state: ds,
       copyStatus: c?.copyStatus,
-      percentComplete: finished ? 100 : c?.totalBytesToProcess ? Math.floor((100 * (c.bytesProcessed ?? 0)) / c.totalBytesToProcess) : c ? 0 : undefined,
+      percentComplete: finished
+        ? 100
+        : c?.totalBytesToProcess
+          ? Math.floor((100 * (c.bytesProcessed ?? 0)) / c.totalBytesToProcess)
+          : c
+            ? 0
+            : undefined,
       bytesSucceeded: c?.bytesProcessed,
       manifestFile: disk.manifestFile,
       manifestHash: disk.manifestHash,
@@ -163,18 +205,32 @@ export function toJobInfo(j: JobResource): ImportJobInfo {
     state,
     stage: j.status,
     jobType: j.transferType === 'ImportToAzure' ? 'Import' : j.transferType,
-    storageAccountId: account?.dataAccountType === 'StorageAccount' ? (account as StorageAccountDetails).storageAccountId : undefined,
+    storageAccountId:
+      account?.dataAccountType === 'StorageAccount' ? (account as StorageAccountDetails).storageAccountId : undefined,
     cancelRequested: j.status === 'Cancelled' || Boolean(j.cancellationReason),
     percentComplete: state === 'Completed' || state === 'Closed' ? 100 : undefined,
     createdAt: created ? new Date(created).toISOString() : undefined,
-    trackingDueBy: created && state === 'Creating' ? new Date(new Date(created).getTime() + TRACKING_WINDOW_MS).toISOString() : undefined,
+    trackingDueBy:
+      created && state === 'Creating'
+        ? new Date(new Date(created).getTime() + TRACKING_WINDOW_MS).toISOString()
+        : undefined,
     shipTo: shipTo(d),
     returnAddress: returnAddress(d),
     returnShipping: d.returnToCustomerPackageDetails
-      ? defined({ carrierName: d.returnToCustomerPackageDetails.carrierName, carrierAccountNumber: d.returnToCustomerPackageDetails.carrierAccountNumber })
+      ? defined({
+          carrierName: d.returnToCustomerPackageDetails.carrierName,
+          carrierAccountNumber: d.returnToCustomerPackageDetails.carrierAccountNumber,
+        })
       : undefined,
-    deliveryPackage: d.deliverToDcPackageDetails ? defined({ carrierName: d.deliverToDcPackageDetails.carrierName, trackingNumber: d.deliverToDcPackageDetails.trackingId }) : undefined,
-    returnPackage: d.returnPackage?.trackingId ? defined({ carrierName: d.returnPackage.carrierName, trackingNumber: d.returnPackage.trackingId }) : undefined,
+    deliveryPackage: d.deliverToDcPackageDetails
+      ? defined({
+          carrierName: d.deliverToDcPackageDetails.carrierName,
+          trackingNumber: d.deliverToDcPackageDetails.trackingId,
+        })
+      : undefined,
+    returnPackage: d.returnPackage?.trackingId
+      ? defined({ carrierName: d.returnPackage.carrierName, trackingNumber: d.returnPackage.trackingId })
+      : undefined,
     drives,
   });
 }
@@ -196,14 +252,28 @@ export class DataBoxBackend implements ImportJobBackend {
     const what = `Create Data Box job ${input.jobName} in resource group ${input.resourceGroup}`;
     // The Data Box job name rule (validators/azure-names.ts: the console's rule within the API's 3–24 characters).
     const nameProblem = checkDataBoxJobName(input.jobName);
-    if (nameProblem) throw new AppError('VALIDATION', `${what}: ${nameProblem}`, { jobName: input.jobName, maxLength: 24 });
+    if (nameProblem)
+      throw new AppError('VALIDATION', `${what}: ${nameProblem}`, { jobName: input.jobName, maxLength: 24 });
     const details: DataBoxCustomerDiskJobDetails = {
       jobDetailsType: DATA_BOX_SKU,
       contactDetails: contactOf(input.returnAddress),
       shippingAddress: addressOf(input.returnAddress),
-      dataImportDetails: [{ accountDetails: { dataAccountType: 'StorageAccount', storageAccountId: input.storageAccountId }, logCollectionLevel: 'Verbose' }],
-      importDiskDetailsCollection: Object.fromEntries(input.drives.map((d) => [d.driveId, { manifestFile: d.manifestFile, manifestHash: d.manifestHash, bitLockerKey: d.bitLockerKey }])),
-      returnToCustomerPackageDetails: { carrierName: input.returnShipping.carrierName, carrierAccountNumber: input.returnShipping.carrierAccountNumber.trim() },
+      dataImportDetails: [
+        {
+          accountDetails: { dataAccountType: 'StorageAccount', storageAccountId: input.storageAccountId },
+          logCollectionLevel: 'Verbose',
+        },
+      ],
+      importDiskDetailsCollection: Object.fromEntries(
+        input.drives.map((d) => [
+          d.driveId,
+          { manifestFile: d.manifestFile, manifestHash: d.manifestHash, bitLockerKey: d.bitLockerKey },
+        ]),
+      ),
+      returnToCustomerPackageDetails: {
+        carrierName: input.returnShipping.carrierName,
+        carrierAccountNumber: input.returnShipping.carrierAccountNumber.trim(),
+      },
       enableManifestBackup: true,
     };
     try {
@@ -217,12 +287,18 @@ export class DataBoxBackend implements ImportJobBackend {
     } catch (err) {
       throw hinted(err, what, input);
     }
-    return this.get({ subscriptionId: input.subscriptionId, resourceGroup: input.resourceGroup, jobName: input.jobName });
+    return this.get({
+      subscriptionId: input.subscriptionId,
+      resourceGroup: input.resourceGroup,
+      jobName: input.jobName,
+    });
   }
 
   async get(ref: JobRef): Promise<ImportJobInfo> {
     try {
-      return toJobInfo(await this.sdk(ref.subscriptionId).jobs.get(ref.resourceGroup, ref.jobName, { expand: 'details' }));
+      return toJobInfo(
+        await this.sdk(ref.subscriptionId).jobs.get(ref.resourceGroup, ref.jobName, { expand: 'details' }),
+      );
     } catch (err) {
       throw hinted(err, `Read Data Box job ${ref.jobName} in resource group ${ref.resourceGroup}`, ref);
     }
@@ -234,17 +310,27 @@ export class DataBoxBackend implements ImportJobBackend {
       const all = await collect(resourceGroup ? jobs.listByResourceGroup(resourceGroup) : jobs.list());
       const mine = all.filter((j) => j.sku?.name === DATA_BOX_SKU);
       // Jobs_List carries no details: read each customer-disk job with $expand=details (one GET per job).
-      return await Promise.all(mine.map((j) => this.get({ subscriptionId, resourceGroup: resourceGroupOf(j.id ?? ''), jobName: j.name ?? '' })));
+      return await Promise.all(
+        mine.map((j) =>
+          this.get({ subscriptionId, resourceGroup: resourceGroupOf(j.id ?? ''), jobName: j.name ?? '' }),
+        ),
+      );
     } catch (err) {
       if (err instanceof AppError) throw err;
-      throw hinted(err, `List Data Box jobs in ${resourceGroup ? `resource group ${resourceGroup}` : `subscription ${subscriptionId}`}`, resourceGroup ? { resourceGroup } : undefined);
+      throw hinted(
+        err,
+        `List Data Box jobs in ${resourceGroup ? `resource group ${resourceGroup}` : `subscription ${subscriptionId}`}`,
+        resourceGroup ? { resourceGroup } : undefined,
+      );
     }
   }
 
   /** The disks are on their way: markDevicesShipped records the carrier and tracking id (the API has no drive count or ship date). */
   async updateTracking(ref: JobRef, pkg: DeliveryPackageInput): Promise<ImportJobInfo> {
     try {
-      await this.sdk(ref.subscriptionId).jobs.markDevicesShipped(ref.jobName, ref.resourceGroup, { deliverToDcPackageDetails: { carrierName: pkg.carrierName, trackingId: pkg.trackingNumber } });
+      await this.sdk(ref.subscriptionId).jobs.markDevicesShipped(ref.jobName, ref.resourceGroup, {
+        deliverToDcPackageDetails: { carrierName: pkg.carrierName, trackingId: pkg.trackingNumber },
+      });
     } catch (err) {
       throw hinted(err, `Record shipment tracking (Data Box job ${ref.jobName})`, ref);
     }
@@ -252,12 +338,22 @@ export class DataBoxBackend implements ImportJobBackend {
   }
 
   async updateReturn(ref: JobRef, u: ReturnUpdate): Promise<ImportJobInfo> {
-    if (!u.returnAddress && !u.returnShipping) throw new AppError('VALIDATION', 'Nothing to update: give a return address, a return carrier, or both.');
+    if (!u.returnAddress && !u.returnShipping)
+      throw new AppError('VALIDATION', 'Nothing to update: give a return address, a return carrier, or both.');
     try {
       await this.sdk(ref.subscriptionId).jobs.beginUpdateAndWait(ref.resourceGroup, ref.jobName, {
         details: {
-          ...(u.returnAddress ? { contactDetails: contactOf(u.returnAddress), shippingAddress: addressOf(u.returnAddress) } : {}),
-          ...(u.returnShipping ? { returnToCustomerPackageDetails: { carrierName: u.returnShipping.carrierName, carrierAccountNumber: u.returnShipping.carrierAccountNumber.trim() } } : {}),
+          ...(u.returnAddress
+            ? { contactDetails: contactOf(u.returnAddress), shippingAddress: addressOf(u.returnAddress) }
+            : {}),
+          ...(u.returnShipping
+            ? {
+                returnToCustomerPackageDetails: {
+                  carrierName: u.returnShipping.carrierName,
+                  carrierAccountNumber: u.returnShipping.carrierAccountNumber.trim(),
+                },
+              }
+            : {}),
         },
       });
     } catch (err) {
@@ -289,7 +385,12 @@ export class DataBoxBackend implements ImportJobBackend {
       const creds = await collect(this.sdk(ref.subscriptionId).jobs.listCredentials(ref.resourceGroup, ref.jobName));
       return creds.flatMap((c) => {
         const s = c.jobSecrets as CustomerDiskJobSecrets | undefined;
-        return s?.jobSecretsType === DATA_BOX_SKU ? (s.diskSecrets ?? []).map((k) => ({ driveId: k.diskSerialNumber ?? '', bitLockerKey: k.bitLockerKey ?? '' })) : [];
+        return s?.jobSecretsType === DATA_BOX_SKU
+          ? (s.diskSecrets ?? []).map((k) => ({
+              driveId: k.diskSerialNumber ?? '',
+              bitLockerKey: k.bitLockerKey ?? '',
+            }))
+          : [];
       });
     } catch (err) {
       throw hinted(err, `List BitLocker keys of Data Box job ${ref.jobName}`, ref);

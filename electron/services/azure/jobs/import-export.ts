@@ -21,11 +21,23 @@ export const TRACKING_WINDOW_MS = 14 * 86_400_000;
 
 /** Hints by the service's error code (never by words of the message: "Delete job …: not found" is no state rule). */
 const HINTS: Array<[RegExp, string]> = [
-  [/MissingSubscriptionRegistration/i, 'Register the Microsoft.ImportExport resource provider for this subscription, then try again.'],
+  [
+    /MissingSubscriptionRegistration/i,
+    'Register the Microsoft.ImportExport resource provider for this subscription, then try again.',
+  ],
   [/DuplicateTrackingNumber/i, 'Each job needs its own tracking number: check the number on the carrier receipt.'],
-  [/CancelNotAllowed/i, 'A job can be canceled only before it reaches Packaging (while Creating, Shipping, Received or Transferring).'],
-  [/JobCannotBeDeleted/i, 'A job can be deleted only while it is Creating, or once it is Completed (a canceled job ends Completed).'],
-  [/ResourceNotFound|NotFound/i, 'The job does not exist (any more): it may have been deleted already, or removed by the service after its deadline.'],
+  [
+    /CancelNotAllowed/i,
+    'A job can be canceled only before it reaches Packaging (while Creating, Shipping, Received or Transferring).',
+  ],
+  [
+    /JobCannotBeDeleted/i,
+    'A job can be deleted only while it is Creating, or once it is Completed (a canceled job ends Completed).',
+  ],
+  [
+    /ResourceNotFound|NotFound/i,
+    'The job does not exist (any more): it may have been deleted already, or removed by the service after its deadline.',
+  ],
 ];
 
 function hinted(err: unknown, what: string): AppError {
@@ -57,7 +69,8 @@ function address(a: object | undefined): ImportJobAddress | undefined {
   return out as ImportJobAddress;
 }
 
-const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+const defined = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 export function toJobInfo(j: JobResponse): ImportJobInfo {
   const p = j.properties ?? {};
@@ -77,11 +90,18 @@ export function toJobInfo(j: JobResponse): ImportJobInfo {
     provisioningState: p.provisioningState,
     createdAt: j.systemData?.createdAt ? new Date(j.systemData.createdAt).toISOString() : undefined,
     trackingDueBy:
-      j.systemData?.createdAt && (p.state ?? 'Creating') === 'Creating' ? new Date(new Date(j.systemData.createdAt).getTime() + TRACKING_WINDOW_MS).toISOString() : undefined,
+      j.systemData?.createdAt && (p.state ?? 'Creating') === 'Creating'
+        ? new Date(new Date(j.systemData.createdAt).getTime() + TRACKING_WINDOW_MS).toISOString()
+        : undefined,
     diagnosticsPath: p.diagnosticsPath,
     shipTo: address(p.shippingInformation),
     returnAddress: address(p.returnAddress),
-    returnShipping: p.returnShipping ? defined({ carrierName: p.returnShipping.carrierName, carrierAccountNumber: p.returnShipping.carrierAccountNumber }) : undefined,
+    returnShipping: p.returnShipping
+      ? defined({
+          carrierName: p.returnShipping.carrierName,
+          carrierAccountNumber: p.returnShipping.carrierAccountNumber,
+        })
+      : undefined,
     deliveryPackage: p.deliveryPackage ? defined({ ...p.deliveryPackage }) : undefined,
     returnPackage: p.returnPackage ? defined({ ...p.returnPackage }) : undefined,
     drives: (p.driveList ?? []).map((d) =>
@@ -127,7 +147,10 @@ export class ImportExportBackend implements ImportJobBackend {
             storageAccountId: input.storageAccountId,
             jobType: 'Import',
             returnAddress: toReturnAddress(input.returnAddress),
-            returnShipping: { carrierName: input.returnShipping.carrierName, carrierAccountNumber: input.returnShipping.carrierAccountNumber.trim() },
+            returnShipping: {
+              carrierName: input.returnShipping.carrierName,
+              carrierAccountNumber: input.returnShipping.carrierAccountNumber.trim(),
+            },
             diagnosticsPath: input.diagnosticsPath ?? DIAGNOSTICS_PATH,
             logLevel: 'Verbose',
             backupDriveManifest: true,
@@ -159,14 +182,23 @@ export class ImportExportBackend implements ImportJobBackend {
   async list(subscriptionId: string, resourceGroup?: string): Promise<ImportJobInfo[]> {
     const jobs = this.sdk(subscriptionId).jobs;
     try {
-      const all = await collect(resourceGroup ? jobs.listByResourceGroup(resourceGroup, { top: 100 }) : jobs.listBySubscription({ top: 100 }));
+      const all = await collect(
+        resourceGroup ? jobs.listByResourceGroup(resourceGroup, { top: 100 }) : jobs.listBySubscription({ top: 100 }),
+      );
       return all.map(toJobInfo);
     } catch (err) {
-      throw hinted(err, `List import jobs in ${resourceGroup ? `resource group ${resourceGroup}` : `subscription ${subscriptionId}`}`);
+      throw hinted(
+        err,
+        `List import jobs in ${resourceGroup ? `resource group ${resourceGroup}` : `subscription ${subscriptionId}`}`,
+      );
     }
   }
 
-  private async update(ref: JobRef, body: Parameters<StorageImportExport['jobs']['update']>[2], what: string): Promise<ImportJobInfo> {
+  private async update(
+    ref: JobRef,
+    body: Parameters<StorageImportExport['jobs']['update']>[2],
+    what: string,
+  ): Promise<ImportJobInfo> {
     try {
       return toJobInfo(await this.sdk(ref.subscriptionId).jobs.update(ref.jobName, ref.resourceGroup, body));
     } catch (err) {
@@ -174,21 +206,40 @@ export class ImportExportBackend implements ImportJobBackend {
     }
   }
 
-  updateTracking(ref: JobRef, pkg: { carrierName: string; trackingNumber: string; driveCount: number; shipDate: string }): Promise<ImportJobInfo> {
+  updateTracking(
+    ref: JobRef,
+    pkg: { carrierName: string; trackingNumber: string; driveCount: number; shipDate: string },
+  ): Promise<ImportJobInfo> {
     return this.update(
       ref,
-      { deliveryPackage: { carrierName: pkg.carrierName, trackingNumber: pkg.trackingNumber, driveCount: pkg.driveCount, shipDate: pkg.shipDate }, state: 'Shipping' },
+      {
+        deliveryPackage: {
+          carrierName: pkg.carrierName,
+          trackingNumber: pkg.trackingNumber,
+          driveCount: pkg.driveCount,
+          shipDate: pkg.shipDate,
+        },
+        state: 'Shipping',
+      },
       'Record shipment tracking',
     );
   }
 
   updateReturn(ref: JobRef, u: ReturnUpdate): Promise<ImportJobInfo> {
-    if (!u.returnAddress && !u.returnShipping) throw new AppError('VALIDATION', 'Nothing to update: give a return address, a return carrier, or both.');
+    if (!u.returnAddress && !u.returnShipping)
+      throw new AppError('VALIDATION', 'Nothing to update: give a return address, a return carrier, or both.');
     return this.update(
       ref,
       {
         ...(u.returnAddress ? { returnAddress: toReturnAddress(u.returnAddress) } : {}),
-        ...(u.returnShipping ? { returnShipping: { carrierName: u.returnShipping.carrierName, carrierAccountNumber: u.returnShipping.carrierAccountNumber.trim() } } : {}),
+        ...(u.returnShipping
+          ? {
+              returnShipping: {
+                carrierName: u.returnShipping.carrierName,
+                carrierAccountNumber: u.returnShipping.carrierAccountNumber.trim(),
+              },
+            }
+          : {}),
       },
       'Update return shipping',
     );

@@ -15,15 +15,25 @@ import type { AgentCommand } from './unit-text.ts';
  * installation with the Node it runs on (under Electron: the Node 22 of node_modules). A build without the command
  * line's sources (the packaged desktop app) cannot install it, and says so.
  */
-export function agentCommand(dataDir: string, o: { root?: string; execPath?: string; electron?: boolean } = {}): AgentCommand {
+export function agentCommand(
+  dataDir: string,
+  o: { root?: string; execPath?: string; electron?: boolean } = {},
+): AgentCommand {
   const root = o.root ?? repoRoot;
   const cli = join(root, 'electron', 'cli', 'index.ts');
   if (!existsSync(cli))
-    throw new AppError('UNSUPPORTED', `The agent runs this installation's command line (${cli}), which this build does not include. Install it from a source checkout: npm run obc -- agent install`);
+    throw new AppError(
+      'UNSUPPORTED',
+      `The agent runs this installation's command line (${cli}), which this build does not include. Install it from a source checkout: npm run obc -- agent install`,
+    );
   let exec = o.execPath ?? process.execPath;
   if (o.electron ?? Boolean(process.versions.electron)) {
     exec = join(root, 'node_modules', 'node', 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
-    if (!existsSync(exec)) throw new AppError('UNSUPPORTED', `The agent needs Node 22 (${exec}), which this installation does not have. Install it from a source checkout: npm run obc -- agent install`);
+    if (!existsSync(exec))
+      throw new AppError(
+        'UNSUPPORTED',
+        `The agent needs Node 22 (${exec}), which this installation does not have. Install it from a source checkout: npm run obc -- agent install`,
+      );
   }
   return { exec, args: [cli, 'agent', 'run', '--data', dataDir] };
 }
@@ -36,13 +46,19 @@ export function hostAgentEnv(): AgentEnv {
       new Promise((resolve) => {
         execFile(file, args, { windowsHide: true, maxBuffer: 4 << 20 }, (err, stdout, stderr) => {
           const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
-          resolve({ code: e ? (e.code === 'ENOENT' ? 127 : typeof e.code === 'number' ? e.code : 1) : 0, stdout: String(stdout), stderr: e?.code === 'ENOENT' ? `${file} is not installed` : String(stderr) });
+          resolve({
+            code: e ? (e.code === 'ENOENT' ? 127 : typeof e.code === 'number' ? e.code : 1) : 0,
+            stdout: String(stdout),
+            stderr: e?.code === 'ENOENT' ? `${file} is not installed` : String(stderr),
+          });
         });
       }),
     isRoot,
     user: (isRoot && process.env.SUDO_USER) || userInfo().username,
     home: homedir(),
     systemdRunning: existsSync('/run/systemd/system'),
-    ...(process.platform === 'win32' ? { windowsUserId: `${process.env.USERDOMAIN ?? '.'}\\${process.env.USERNAME ?? userInfo().username}` } : {}),
+    ...(process.platform === 'win32'
+      ? { windowsUserId: `${process.env.USERDOMAIN ?? '.'}\\${process.env.USERNAME ?? userInfo().username}` }
+      : {}),
   };
 }

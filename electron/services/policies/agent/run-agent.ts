@@ -41,7 +41,13 @@ export async function runAgent(o: AgentRunOptions): Promise<void> {
     log.write(event === 'agent:run-failed' ? 'error' : 'info', event, { text, ...fields });
   };
   const tasks = new TaskManager();
-  const policies = new PolicyService({ dataDir: o.dataDir, protector: new FileKeyProtector(join(o.dataDir, 'policy-secrets.key')), tasks, clock, hostLabel: AGENT_LABEL });
+  const policies = new PolicyService({
+    dataDir: o.dataDir,
+    protector: new FileKeyProtector(join(o.dataDir, 'policy-secrets.key')),
+    tasks,
+    clock,
+    hostLabel: AGENT_LABEL,
+  });
   let azure: AzureService | null = null;
   connectScheduler(policies, {
     dataDir: o.dataDir,
@@ -52,7 +58,10 @@ export async function runAgent(o: AgentRunOptions): Promise<void> {
         dataDir: o.dataDir,
         settings: () => settings.get(),
         openUrl: async () => {
-          throw new AppError('SIGNIN_REQUIRED', 'obc agent cannot open a sign-in page; sign in from the console or with obc signin.');
+          throw new AppError(
+            'SIGNIN_REQUIRED',
+            'obc agent cannot open a sign-in page; sign in from the console or with obc signin.',
+          );
         },
       })),
   });
@@ -66,15 +75,30 @@ export async function runAgent(o: AgentRunOptions): Promise<void> {
     const owner = v.scheduler?.owner ?? null;
     const policy = p ? `${p.state}` : 'none';
     if (policy !== last.policy)
-      say('agent:policy', p ? `backup policy ${p.id} is ${p.state} (${p.schedule.frequency} at ${p.schedule.times.join(', ')}, ${p.schedule.timeZone})` : 'no backup policy on this data folder yet; waiting for one');
+      say(
+        'agent:policy',
+        p
+          ? `backup policy ${p.id} is ${p.state} (${p.schedule.frequency} at ${p.schedule.times.join(', ')}, ${p.schedule.timeZone})`
+          : 'no backup policy on this data folder yet; waiting for one',
+      );
     if (runsHere !== last.runsHere || (!runsHere && owner !== last.owner))
-      say('agent:lease', runsHere ? 'holds the scheduler lease: scheduled backups run here' : `waiting: scheduled backups run in ${owner ?? 'another program'}; this agent takes over when it stops`);
+      say(
+        'agent:lease',
+        runsHere
+          ? 'holds the scheduler lease: scheduled backups run here'
+          : `waiting: scheduled backups run in ${owner ?? 'another program'}; this agent takes over when it stops`,
+      );
     const next = runsHere && p?.state === 'active' ? v.nextRuns[0] : undefined;
-    if (next && next !== last.next) say('agent:next', `next run: ${formatRun(Date.parse(next), p!.schedule.timeZone)}`, { next });
+    if (next && next !== last.next)
+      say('agent:next', `next run: ${formatRun(Date.parse(next), p!.schedule.timeZone)}`, { next });
     for (const r of p?.lastRuns ?? []) {
       if (!r.id || outcomes.get(r.id) === r.outcome) continue;
       outcomes.set(r.id, r.outcome);
-      if (!first) say(r.outcome === 'failed' ? 'agent:run-failed' : 'agent:run', `run due ${r.at}: ${r.outcome} — ${r.message}`, { id: r.id, outcome: r.outcome });
+      if (!first)
+        say(r.outcome === 'failed' ? 'agent:run-failed' : 'agent:run', `run due ${r.at}: ${r.outcome} — ${r.message}`, {
+          id: r.id,
+          outcome: r.outcome,
+        });
     }
     first = false;
     last = { runsHere, owner, policy, ...(next ? { next } : {}) };
@@ -86,8 +110,12 @@ export async function runAgent(o: AgentRunOptions): Promise<void> {
   // The scheduler's timers do not keep Node alive (a console must be able to exit); the agent's process must.
   const alive = setInterval(() => undefined, 1 << 30);
   try {
-    if (!o.stop.aborted) await new Promise<void>((resolve) => o.stop.addEventListener('abort', () => resolve(), { once: true }));
-    say('agent:stopping', `stopping (${String(o.stop.reason ?? 'stop requested')}): cancelling a run in progress and releasing the scheduler lease`);
+    if (!o.stop.aborted)
+      await new Promise<void>((resolve) => o.stop.addEventListener('abort', () => resolve(), { once: true }));
+    say(
+      'agent:stopping',
+      `stopping (${String(o.stop.reason ?? 'stop requested')}): cancelling a run in progress and releasing the scheduler lease`,
+    );
     policies.scheduler.stop(); // no new run starts; the lease is kept until the run in progress is recorded
     await tasks.shutdown();
     await policies.scheduler.idle();

@@ -37,8 +37,14 @@ export class AgentService {
     } catch (err) {
       reason = (err as Error).message;
     }
-    if (env.platform !== 'linux' && env.platform !== 'win32') reason ??= `Installing the agent as a service is done on Windows and Linux; on ${env.platform} start "obc agent run" with the system's own service manager.`;
-    const installation = await agentInstallation({}, env).catch((err: Error) => ({ installed: false, where: null, managerState: null, note: `Could not ask the service manager: ${err.message}` }));
+    if (env.platform !== 'linux' && env.platform !== 'win32')
+      reason ??= `Installing the agent as a service is done on Windows and Linux; on ${env.platform} start "obc agent run" with the system's own service manager.`;
+    const installation = await agentInstallation({}, env).catch((err: Error) => ({
+      installed: false,
+      where: null,
+      managerState: null,
+      note: `Could not ask the service manager: ${err.message}`,
+    }));
     const lease = this.o.policies.lease;
     await lease?.peek();
     const view = this.o.policies.view();
@@ -65,7 +71,8 @@ export class AgentService {
 
   async remove(): Promise<AgentChange> {
     const st = await this.status();
-    if (!st.installed) throw new AppError('NOT_FOUND', 'The agent is not installed as a service on this machine; nothing to remove.');
+    if (!st.installed)
+      throw new AppError('NOT_FOUND', 'The agent is not installed as a service on this machine; nothing to remove.');
     const r = await removeAgent({}, (this.o.env ?? hostAgentEnv)());
     return { ...r, status: await this.status() };
   }

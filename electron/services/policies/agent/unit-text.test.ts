@@ -5,9 +5,21 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { powershellArgs, psQuote, systemdQuote, systemdUnit, windowsArg, windowsInstallScript, windowsRemoveScript, windowsStatusScript } from './unit-text.ts';
+import {
+  powershellArgs,
+  psQuote,
+  systemdQuote,
+  systemdUnit,
+  windowsArg,
+  windowsInstallScript,
+  windowsRemoveScript,
+  windowsStatusScript,
+} from './unit-text.ts';
 
-const cmd = { exec: '/opt/obc/node_modules/node/bin/node', args: ['/opt/obc/electron/cli/index.ts', 'agent', 'run', '--data', '/home/ann/.offline-backup-console'] };
+const cmd = {
+  exec: '/opt/obc/node_modules/node/bin/node',
+  args: ['/opt/obc/electron/cli/index.ts', 'agent', 'run', '--data', '/home/ann/.offline-backup-console'],
+};
 
 describe('systemd unit', () => {
   it('a user unit, exactly', () => {
@@ -41,8 +53,12 @@ describe('systemd unit', () => {
     expect(text).toContain('\nUser=backup-admin\n');
     expect(text).toContain('\nWantedBy=multi-user.target\n');
     expect(() => systemdUnit({ command: cmd, scope: 'system' })).toThrow('A system unit needs the account it runs as.');
-    expect(() => systemdUnit({ command: cmd, scope: 'system', user: 'ann smith' })).toThrow(/is not an account name systemd accepts/);
-    expect(() => systemdUnit({ command: { ...cmd, exec: 'node' }, scope: 'user' })).toThrow('The agent\'s program must be an absolute path (got "node").');
+    expect(() => systemdUnit({ command: cmd, scope: 'system', user: 'ann smith' })).toThrow(
+      /is not an account name systemd accepts/,
+    );
+    expect(() => systemdUnit({ command: { ...cmd, exec: 'node' }, scope: 'user' })).toThrow(
+      'The agent\'s program must be an absolute path (got "node").',
+    );
   });
 
   it('quotes paths with spaces, quotes, backslashes, % and $ so systemd reads them back literally', () => {
@@ -53,22 +69,37 @@ describe('systemd unit', () => {
   });
 
   const analyze = spawnSync('systemd-analyze', ['--version']);
-  it.skipIf(analyze.status !== 0)('systemd-analyze verify accepts the units (skipped where systemd-analyze is not installed)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'obc-unit-'));
-    const odd = { exec: process.execPath, args: ['/srv/My "odd" dir\\x', '100%', '$HOME', 'agent', 'run'] };
-    for (const [i, text] of [systemdUnit({ command: odd, scope: 'user' }), systemdUnit({ command: odd, scope: 'system', user: 'root' })].entries()) {
-      const file = join(dir, `obc-agent-${i}.service`);
-      await writeFile(file, text);
-      const r = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8' });
-      expect(r.stderr).toBe('');
-      expect(r.status).toBe(0);
-    }
-  });
+  it.skipIf(analyze.status !== 0)(
+    'systemd-analyze verify accepts the units (skipped where systemd-analyze is not installed)',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'obc-unit-'));
+      const odd = { exec: process.execPath, args: ['/srv/My "odd" dir\\x', '100%', '$HOME', 'agent', 'run'] };
+      for (const [i, text] of [
+        systemdUnit({ command: odd, scope: 'user' }),
+        systemdUnit({ command: odd, scope: 'system', user: 'root' }),
+      ].entries()) {
+        const file = join(dir, `obc-agent-${i}.service`);
+        await writeFile(file, text);
+        const r = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8' });
+        expect(r.stderr).toBe('');
+        expect(r.status).toBe(0);
+      }
+    },
+  );
 });
 
 describe('Windows scheduled task', () => {
   const win = {
-    command: { exec: 'C:\\Program Files\\obc\\node_modules\\node\\bin\\node.exe', args: ['C:\\Program Files\\obc\\electron\\cli\\index.ts', 'agent', 'run', '--data', "C:\\Users\\O'Brien\\.offline-backup-console"] },
+    command: {
+      exec: 'C:\\Program Files\\obc\\node_modules\\node\\bin\\node.exe',
+      args: [
+        'C:\\Program Files\\obc\\electron\\cli\\index.ts',
+        'agent',
+        'run',
+        '--data',
+        "C:\\Users\\O'Brien\\.offline-backup-console",
+      ],
+    },
     userId: 'CONTOSO\\ann',
     workingDirectory: 'C:\\Users\\ann',
   };
@@ -84,7 +115,9 @@ describe('Windows scheduled task', () => {
       "Start-ScheduledTask -TaskName 'Offline Backup Console agent' -TaskPath '\\Offline Backup Console\\'",
       '',
     ]);
-    expect(windowsRemoveScript()).toContain("Unregister-ScheduledTask -TaskName 'Offline Backup Console agent' -TaskPath '\\Offline Backup Console\\' -Confirm:$false");
+    expect(windowsRemoveScript()).toContain(
+      "Unregister-ScheduledTask -TaskName 'Offline Backup Console agent' -TaskPath '\\Offline Backup Console\\' -Confirm:$false",
+    );
     expect(windowsStatusScript()).toContain('ConvertTo-Json -Compress');
   });
 
@@ -98,18 +131,28 @@ describe('Windows scheduled task', () => {
     expect(() => windowsArg('a\r\nb')).toThrow(/control character/);
   });
 
-  it.skipIf(!existsSync('/usr/bin/python3'))('agrees with Python’s subprocess.list2cmdline (Microsoft’s C runtime rules) on arguments without quotes (skipped without /usr/bin/python3)', () => {
-    const args = fc.array(fc.stringMatching(/^[a-zA-Z0-9 \\:._-]{0,12}$/), { minLength: 1, maxLength: 6 });
-    const samples = fc.sample(args, 200);
-    const theirs = JSON.parse(
-      execFileSync('/usr/bin/python3', ['-c', 'import json,subprocess,sys; print(json.dumps([subprocess.list2cmdline(a) for a in json.load(sys.stdin)]))'], { input: JSON.stringify(samples), encoding: 'utf8' }),
-    ) as string[];
-    samples.forEach((a, i) => expect(a.map(windowsArg).join(' ')).toBe(theirs[i]));
-  });
+  it.skipIf(!existsSync('/usr/bin/python3'))(
+    'agrees with Python’s subprocess.list2cmdline (Microsoft’s C runtime rules) on arguments without quotes (skipped without /usr/bin/python3)',
+    () => {
+      const args = fc.array(fc.stringMatching(/^[a-zA-Z0-9 \\:._-]{0,12}$/), { minLength: 1, maxLength: 6 });
+      const samples = fc.sample(args, 200);
+      const theirs = JSON.parse(
+        execFileSync(
+          '/usr/bin/python3',
+          [
+            '-c',
+            'import json,subprocess,sys; print(json.dumps([subprocess.list2cmdline(a) for a in json.load(sys.stdin)]))',
+          ],
+          { input: JSON.stringify(samples), encoding: 'utf8' },
+        ),
+      ) as string[];
+      samples.forEach((a, i) => expect(a.map(windowsArg).join(' ')).toBe(theirs[i]));
+    },
+  );
 
   it('runs through -EncodedCommand (UTF-16LE, base64), so the script needs no further quoting', () => {
-    const a = powershellArgs("'é' \"x\"");
+    const a = powershellArgs('\'é\' "x"');
     expect(a.slice(0, 5)).toEqual(['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand']);
-    expect(Buffer.from(a[5], 'base64').toString('utf16le')).toBe("'é' \"x\"");
+    expect(Buffer.from(a[5], 'base64').toString('utf16le')).toBe('\'é\' "x"');
   });
 });

@@ -19,7 +19,11 @@ const DESCRIPTION = 'Offline Backup Console agent: runs the scheduled backups of
 
 function refuseControl(what: string, v: string): void {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  if (/[\u0000-\u001f\u007f]/.test(v)) throw new AppError('VALIDATION', `${what} "${v.replace(/[\r\n]/g, ' ')}" contains a line break or control character; it cannot be written into a service definition.`);
+  if (/[\u0000-\u001f\u007f]/.test(v))
+    throw new AppError(
+      'VALIDATION',
+      `${what} "${v.replace(/[\r\n]/g, ' ')}" contains a line break or control character; it cannot be written into a service definition.`,
+    );
 }
 
 // ---------- systemd (systemd.service(5), systemd.syntax(7)) ----------
@@ -42,11 +46,13 @@ export interface SystemdUnitOptions {
 }
 
 export function systemdUnit(o: SystemdUnitOptions): string {
-  if (!o.command.exec.startsWith('/')) throw new AppError('VALIDATION', `The agent's program must be an absolute path (got "${o.command.exec}").`);
+  if (!o.command.exec.startsWith('/'))
+    throw new AppError('VALIDATION', `The agent's program must be an absolute path (got "${o.command.exec}").`);
   if (o.scope === 'system') {
     if (!o.user) throw new AppError('VALIDATION', 'A system unit needs the account it runs as.');
     refuseControl('User', o.user);
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(o.user)) throw new AppError('VALIDATION', `"${o.user}" is not an account name systemd accepts in User=.`);
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(o.user))
+      throw new AppError('VALIDATION', `"${o.user}" is not an account name systemd accepts in User=.`);
   }
   return [
     '# Written by obc agent install; obc agent remove removes it.',
@@ -148,5 +154,12 @@ export function windowsStatusScript(): string {
 
 /** `powershell.exe` arguments running `script` with no quoting left to get wrong (-EncodedCommand: UTF-16LE, base64). */
 export function powershellArgs(script: string): string[] {
-  return ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand', Buffer.from(script, 'utf16le').toString('base64')];
+  return [
+    '-NoProfile',
+    '-NonInteractive',
+    '-ExecutionPolicy',
+    'Bypass',
+    '-EncodedCommand',
+    Buffer.from(script, 'utf16le').toString('base64'),
+  ];
 }

@@ -49,7 +49,12 @@ export function AgentPanel() {
 
   const s = status;
   return (
-    <Card data-testid="agent-panel" data-installed={s ? String(s.installed) : 'unknown'} data-running={s ? String(s.running) : 'unknown'} aria-labelledby="agent-heading">
+    <Card
+      data-testid="agent-panel"
+      data-installed={s ? String(s.installed) : 'unknown'}
+      data-running={s ? String(s.running) : 'unknown'}
+      aria-labelledby="agent-heading"
+    >
       <Text as="h2" id="agent-heading" size={400} weight="semibold" style={{ margin: 0 }}>
         Scheduled backups without the console (obc agent)
       </Text>
@@ -58,11 +63,17 @@ export function AgentPanel() {
       ) : (
         <div style={{ display: 'grid', gap: 4 }}>
           <Text size={200} data-testid="agent-installed">
-            {s.installed ? `Installed as a service: ${s.where}${s.managerState ? ` (${s.managerState})` : ''}.` : 'Not installed as a service: scheduled backups run only while a console runs.'}
+            {s.installed
+              ? `Installed as a service: ${s.where}${s.managerState ? ` (${s.managerState})` : ''}.`
+              : 'Not installed as a service: scheduled backups run only while a console runs.'}
             {s.note ? ` ${s.note}` : ''}
           </Text>
           <Text size={200} data-testid="agent-running">
-            {s.running ? `Running: ${s.runningAs} runs the scheduled backups.` : s.installed ? 'Not running now (a console runs the schedules, or the service is stopped).' : 'Not running.'}
+            {s.running
+              ? `Running: ${s.runningAs} runs the scheduled backups.`
+              : s.installed
+                ? 'Not running now (a console runs the schedules, or the service is stopped).'
+                : 'Not running.'}
           </Text>
           <Text size={200} data-testid="agent-next">
             Next run: {s.nextRun ? formatDateTime(s.nextRun) : 'none scheduled'}
@@ -78,7 +89,12 @@ export function AgentPanel() {
         </div>
       )}
       <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
-        <Button data-testid="agent-install" appearance="primary" disabled={!s?.supported || busy !== null} onClick={() => void act('install')}>
+        <Button
+          data-testid="agent-install"
+          appearance="primary"
+          disabled={!s?.supported || busy !== null}
+          onClick={() => void act('install')}
+        >
           {busy === 'install' ? 'Installing…' : s?.installed ? 'Reinstall' : 'Install the agent'}
         </Button>
         <Button data-testid="agent-remove" disabled={!s?.installed || busy !== null} onClick={() => void act('remove')}>
@@ -103,7 +119,12 @@ export function AgentPanel() {
         </div>
       )}
       {error && s && (
-        <Text size={200} role="alert" data-testid="agent-error" style={{ color: tokens.colorPaletteRedForeground1, wordBreak: 'break-word' }}>
+        <Text
+          size={200}
+          role="alert"
+          data-testid="agent-error"
+          style={{ color: tokens.colorPaletteRedForeground1, wordBreak: 'break-word' }}
+        >
           {error}
         </Text>
       )}

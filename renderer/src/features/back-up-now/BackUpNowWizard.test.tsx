@@ -19,16 +19,30 @@ beforeEach(() => {
 afterEach(cleanup);
 
 const PASS = 'a long enough passphrase';
-const renderWizard = () => render(<FluentProvider theme={webLightTheme}><BackUpNowWizard /></FluentProvider>);
+const renderWizard = () =>
+  render(
+    <FluentProvider theme={webLightTheme}>
+      <BackUpNowWizard />
+    </FluentProvider>,
+  );
 const type = (id: string, value: string) => {
   const el = screen.getByTestId(id);
   fireEvent.change(el, { target: { value } });
   fireEvent.blur(el);
 };
 /** Test set-up only: put the wizard in a given state. */
-const useStoreBun = (p: Partial<ReturnType<typeof getAppState>['backUpNow']>) => useAppStore.setState((s) => ({ backUpNow: { ...s.backUpNow, ...p } }));
+const useStoreBun = (p: Partial<ReturnType<typeof getAppState>['backUpNow']>) =>
+  useAppStore.setState((s) => ({ backUpNow: { ...s.backUpNow, ...p } }));
 const next = () => screen.getByTestId('wizard-next') as HTMLButtonElement;
-const estimate = (fits: boolean) => ({ files: 3, dirs: 1, bytes: 1000, requiredBytes: 2000, freeBytes: fits ? 10_000 : 1000, fits, skipped: [] });
+const estimate = (fits: boolean) => ({
+  files: 3,
+  dirs: 1,
+  bytes: 1000,
+  requiredBytes: 2000,
+  freeBytes: fits ? 10_000 : 1000,
+  fits,
+  skipped: [],
+});
 
 describe('Back Up Now wizard', () => {
   it('without a policy: validates items, staging, job name, date and passphrase before Next, and refuses a backup that does not fit', async () => {
@@ -73,7 +87,10 @@ describe('Back Up Now wizard', () => {
 
     expect((await screen.findByTestId('bun-estimate-fits')).textContent).toMatch(/Does not fit/);
     expect((screen.getByTestId('bun-start') as HTMLButtonElement).disabled).toBe(true);
-    expect(t.calls).toContainEqual({ channel: 'backup:estimate', req: { items: ['/srv/data'], stagingLocation: '/mnt/staging' } });
+    expect(t.calls).toContainEqual({
+      channel: 'backup:estimate',
+      req: { items: ['/srv/data'], stagingLocation: '/mnt/staging' },
+    });
     expect(next().disabled).toBe(true);
   });
 
@@ -82,16 +99,40 @@ describe('Back Up Now wizard', () => {
       ok: true,
       value: {
         policy: {
-          items: [{ path: '/srv/a', kind: 'folder' }, { path: '/srv/b', kind: 'folder' }],
+          items: [
+            { path: '/srv/a', kind: 'folder' },
+            { path: '/srv/b', kind: 'folder' },
+          ],
           exclusions: { folders: [], patterns: ['*.tmp'] },
-          initialBackup: { type: 'ownDisks', ownDisk: { stagingLocation: '/mnt/st', importJobName: 'seed-job', subscriptionId: 'sub-1', storageAccount: 'acct1', container: 'cont1', jobResourceGroup: 'rg1', storageAccountResourceGroup: 'rg1' } },
+          initialBackup: {
+            type: 'ownDisks',
+            ownDisk: {
+              stagingLocation: '/mnt/st',
+              importJobName: 'seed-job',
+              subscriptionId: 'sub-1',
+              storageAccount: 'acct1',
+              container: 'cont1',
+              jobResourceGroup: 'rg1',
+              storageAccountResourceGroup: 'rg1',
+            },
+          },
         },
         loadProblem: null,
         nextRuns: [],
         passphraseSet: true,
       } as never,
     }));
-    t.handle('backup:jobs', () => ({ ok: true, value: [{ jobName: 'seed-job', dir: '/mnt/st/seed-job', state: 'complete' as const, completedAt: '2026-11-20T10:00:00Z' }] }));
+    t.handle('backup:jobs', () => ({
+      ok: true,
+      value: [
+        {
+          jobName: 'seed-job',
+          dir: '/mnt/st/seed-job',
+          state: 'complete' as const,
+          completedAt: '2026-11-20T10:00:00Z',
+        },
+      ],
+    }));
     t.handle('backup:estimate', () => ({ ok: true, value: estimate(true) }));
     t.handle('backup:start', () => ({ ok: true, value: { taskId: 'b1' } }));
     renderWizard();
@@ -128,7 +169,13 @@ describe('Back Up Now wizard', () => {
     expect(t.calls.find((c) => c.channel === 'backup:start')?.req).toEqual({
       items: ['/srv/a'],
       stagingLocation: '/mnt/st',
-      job: { name: 'seed-job', subscriptionId: 'sub-1', resourceGroup: 'rg1', storageAccount: 'acct1', container: 'cont1' },
+      job: {
+        name: 'seed-job',
+        subscriptionId: 'sub-1',
+        resourceGroup: 'rg1',
+        storageAccount: 'acct1',
+        container: 'cont1',
+      },
       usePolicyPassphrase: true,
       retainUntil: addYears(localToday(), 1),
       exclusions: { folders: [], patterns: ['*.tmp'] },
@@ -137,15 +184,29 @@ describe('Back Up Now wizard', () => {
   });
 
   it('progress: counters, skipped files, completed with warnings; a wrong passphrase leads back to the passphrase page', async () => {
-    t.handle('backup:jobs', () => ({ ok: true, value: [{ jobName: 'seed-one', dir: '/mnt/st/seed-one', state: 'inProgress' as const }] }));
+    t.handle('backup:jobs', () => ({
+      ok: true,
+      value: [{ jobName: 'seed-one', dir: '/mnt/st/seed-one', state: 'inProgress' as const }],
+    }));
     act(() => {
-      getAppState().updateBackupDraft({ items: [{ path: '/srv/data', kind: 'folder', selected: true }], stagingLocation: '/mnt/st', jobName: 'seed-one', passphrase: PASS });
+      getAppState().updateBackupDraft({
+        items: [{ path: '/srv/data', kind: 'folder', selected: true }],
+        stagingLocation: '/mnt/st',
+        jobName: 'seed-one',
+        passphrase: PASS,
+      });
       useStoreBun({ policyLoad: 'unavailable', existing: 'inProgress', taskId: 'b2', step: 'progress', reached: 4 });
       getAppState().upsertTask(
         makeTask({
           id: 'b2',
           status: 'running',
-          counters: { filesScanned: { value: 10 }, filesProcessed: { value: 4 }, bytesWritten: { value: 2048 }, dedupSavedBytes: { value: 1024 }, compressionSavedBytes: { value: 512 } },
+          counters: {
+            filesScanned: { value: 10 },
+            filesProcessed: { value: 4 },
+            bytesWritten: { value: 2048 },
+            dedupSavedBytes: { value: 1024 },
+            compressionSavedBytes: { value: 512 },
+          },
           warnings: ['Skipped /srv/data/locked.db: permission denied'],
         }),
       );
@@ -165,7 +226,10 @@ describe('Back Up Now wizard', () => {
         makeTask({
           id: 'b2',
           status: 'succeededWithWarnings',
-          warnings: ['Skipped /srv/data/locked.db: permission denied', 'Skipped /srv/data/gone.txt: vanished during the scan'],
+          warnings: [
+            'Skipped /srv/data/locked.db: permission denied',
+            'Skipped /srv/data/gone.txt: vanished during the scan',
+          ],
           result: { files: 8, bytes: 4096, storedBytes: 2048, packs: 1, skippedCount: 2, resumed: true, seconds: 3 },
         }),
       );
@@ -174,13 +238,26 @@ describe('Back Up Now wizard', () => {
     expect(screen.getByTestId('bun-resume-note').textContent).toMatch(/resumed an unfinished backup/);
 
     act(() => {
-      getAppState().upsertTask(makeTask({ id: 'b3', status: 'failed', error: { code: 'WRONG_PASSPHRASE', message: 'The passphrase does not match the one used for backup job "seed-one".' } }));
+      getAppState().upsertTask(
+        makeTask({
+          id: 'b3',
+          status: 'failed',
+          error: {
+            code: 'WRONG_PASSPHRASE',
+            message: 'The passphrase does not match the one used for backup job "seed-one".',
+          },
+        }),
+      );
       useStoreBun({ taskId: 'b3' });
     });
-    expect(screen.getByTestId('bun-failure').textContent).toMatch(/does not match the one used for backup job "seed-one"/);
+    expect(screen.getByTestId('bun-failure').textContent).toMatch(
+      /does not match the one used for backup job "seed-one"/,
+    );
     fireEvent.click(screen.getByTestId('bun-fix-passphrase'));
     expect(screen.getByTestId('bun-passphrase-error').textContent).toMatch(/does not match/);
-    await waitFor(() => expect(screen.getByTestId('bun-passphrase-note').getAttribute('data-existing')).toBe('inProgress'));
+    await waitFor(() =>
+      expect(screen.getByTestId('bun-passphrase-note').getAttribute('data-existing')).toBe('inProgress'),
+    );
     expect(screen.queryByTestId('bun-passphrase-confirm')).toBeNull();
   });
 
@@ -189,38 +266,71 @@ describe('Back Up Now wizard', () => {
     act(() => {
       getAppState().updateBackupDraft({ stagingLocation: '/mnt/st', jobName: 'seed-one', passphrase: PASS });
       useStoreBun({ policyLoad: 'unavailable', existing: 'none', taskId: 'b4', step: 'progress', reached: 4 });
-      getAppState().upsertTask(makeTask({ id: 'b4', status: 'succeeded', result: { files: 2, bytes: 10, storedBytes: 10, packs: 1, skippedCount: 0, resumed: false, seconds: 1 } }));
+      getAppState().upsertTask(
+        makeTask({
+          id: 'b4',
+          status: 'succeeded',
+          result: { files: 2, bytes: 10, storedBytes: 10, packs: 1, skippedCount: 0, resumed: false, seconds: 1 },
+        }),
+      );
     });
     renderWizard();
     fireEvent.click(screen.getByTestId('bun-verify'));
-    await waitFor(() => expect(t.calls).toContainEqual({ channel: 'backup:verify', req: { stagingLocation: '/mnt/st', job: 'seed-one', passphrase: PASS } }));
+    await waitFor(() =>
+      expect(t.calls).toContainEqual({
+        channel: 'backup:verify',
+        req: { stagingLocation: '/mnt/st', job: 'seed-one', passphrase: PASS },
+      }),
+    );
     act(() =>
       getAppState().upsertTask(
         makeTask({
           id: 'v1',
           kind: 'verify',
           status: 'succeededWithWarnings',
-          result: { ok: false, jobName: 'seed-one', packsChecked: 1, chunksChecked: 3, filesChecked: 2, catalogOk: true, damagedPacks: [{ path: 'packs/000001.pack', reason: 'chunk 2 does not authenticate' }], damagedFiles: [{ path: 'srv/data/a.bin', reason: 'needs a damaged chunk' }] },
+          result: {
+            ok: false,
+            jobName: 'seed-one',
+            packsChecked: 1,
+            chunksChecked: 3,
+            filesChecked: 2,
+            catalogOk: true,
+            damagedPacks: [{ path: 'packs/000001.pack', reason: 'chunk 2 does not authenticate' }],
+            damagedFiles: [{ path: 'srv/data/a.bin', reason: 'needs a damaged chunk' }],
+          },
         }),
       ),
     );
     expect(screen.getByTestId('bun-verify-result').textContent).toMatch(/The backup is damaged/);
-    expect(screen.getByTestId('bun-verify-damaged').textContent).toMatch(/packs\/000001.pack: chunk 2 does not authenticate/);
+    expect(screen.getByTestId('bun-verify-damaged').textContent).toMatch(
+      /packs\/000001.pack: chunk 2 does not authenticate/,
+    );
     expect(screen.getByTestId('bun-verify-damaged').textContent).toMatch(/srv\/data\/a.bin: needs a damaged chunk/);
   });
 
-  it('a typed passphrase other than the policy\'s is refused before Next (one passphrase per backup, issue 13 §8)', async () => {
+  it("a typed passphrase other than the policy's is refused before Next (one passphrase per backup, issue 13 §8)", async () => {
     t.handle('backup:jobs', () => ({ ok: true, value: [] }));
     t.handle('backup:checkPassphrase', (req) =>
       req.passphrase === PASS
         ? { ok: true, value: { ok: true as const, exists: false } }
-        : { ok: false, error: { code: 'WRONG_PASSPHRASE', message: 'The passphrase typed is not the one saved with the backup policy for job "seed-one".' } },
+        : {
+            ok: false,
+            error: {
+              code: 'WRONG_PASSPHRASE',
+              message: 'The passphrase typed is not the one saved with the backup policy for job "seed-one".',
+            },
+          },
     );
     renderWizard();
     await screen.findByTestId('bun-wizard');
     act(() => {
       useStoreBun({ policy: { passphraseSet: true } as never });
-      getAppState().updateBackupDraft({ items: [{ path: '/srv/data', kind: 'folder', selected: true }], stagingLocation: '/mnt/st', jobName: 'seed-one', usePolicyPassphrase: false });
+      getAppState().updateBackupDraft({
+        items: [{ path: '/srv/data', kind: 'folder', selected: true }],
+        stagingLocation: '/mnt/st',
+        jobName: 'seed-one',
+        usePolicyPassphrase: false,
+      });
     });
     await act(async () => {
       await getAppState().checkBackupJob();
@@ -229,7 +339,9 @@ describe('Back Up Now wizard', () => {
     type('bun-passphrase', 'another passphrase of enough length');
     type('bun-passphrase-confirm', 'another passphrase of enough length');
     fireEvent.click(next());
-    expect((await screen.findByTestId('bun-passphrase-error')).textContent).toMatch(/not the one saved with the backup policy/);
+    expect((await screen.findByTestId('bun-passphrase-error')).textContent).toMatch(
+      /not the one saved with the backup policy/,
+    );
     expect(getAppState().backUpNow.step).toBe('passphrase');
     type('bun-passphrase', PASS);
     type('bun-passphrase-confirm', PASS);
@@ -239,15 +351,33 @@ describe('Back Up Now wizard', () => {
   });
 
   it('resuming an unfinished job: a wrong passphrase is caught by backup:checkPassphrase before Next', async () => {
-    t.handle('backup:jobs', () => ({ ok: true, value: [{ jobName: 'seed-one', dir: '/mnt/st/seed-one', state: 'inProgress' as const }] }));
+    t.handle('backup:jobs', () => ({
+      ok: true,
+      value: [{ jobName: 'seed-one', dir: '/mnt/st/seed-one', state: 'inProgress' as const }],
+    }));
     t.handle('backup:checkPassphrase', (req) =>
-      req.passphrase === PASS ? { ok: true, value: { ok: true as const, exists: true } } : { ok: false, error: { code: 'WRONG_PASSPHRASE', message: 'The passphrase does not match the one used for backup job "seed-one".' } },
+      req.passphrase === PASS
+        ? { ok: true, value: { ok: true as const, exists: true } }
+        : {
+            ok: false,
+            error: {
+              code: 'WRONG_PASSPHRASE',
+              message: 'The passphrase does not match the one used for backup job "seed-one".',
+            },
+          },
     );
-    t.handle('backup:estimate', () => ({ ok: true, value: { files: 1, dirs: 0, bytes: 10, requiredBytes: 2000, freeBytes: 1e9, fits: true, skipped: [] } }));
+    t.handle('backup:estimate', () => ({
+      ok: true,
+      value: { files: 1, dirs: 0, bytes: 10, requiredBytes: 2000, freeBytes: 1e9, fits: true, skipped: [] },
+    }));
     renderWizard();
     await screen.findByTestId('bun-wizard');
     act(() => {
-      getAppState().updateBackupDraft({ items: [{ path: '/srv/data', kind: 'folder', selected: true }], stagingLocation: '/mnt/st', jobName: 'seed-one' });
+      getAppState().updateBackupDraft({
+        items: [{ path: '/srv/data', kind: 'folder', selected: true }],
+        stagingLocation: '/mnt/st',
+        jobName: 'seed-one',
+      });
     });
     await act(async () => {
       await getAppState().checkBackupJob();

@@ -53,9 +53,15 @@ export function BackUpNowWizard() {
   const verifying = !!verifyTask && !isFinished(verifyTask.status);
   const ctx = { today: localToday(), existing: bun.existing, estimate: bun.estimate, running };
   // Until the seed is imported: the initial backup to staging; after: an online restore point (its own page rules).
-  const online = bun.draft.source === 'policy' && bun.policy && backUpNowTarget(bun.policy).kind === 'online' ? bun.policy : null;
+  const online =
+    bun.draft.source === 'policy' && bun.policy && backUpNowTarget(bun.policy).kind === 'online' ? bun.policy : null;
   const errors = Object.fromEntries(
-    BACKUP_STEPS.map((s) => [s, online ? onlineStepErrors(s, online, validateBackupStep(s, bun.draft, ctx), running) : validateBackupStep(s, bun.draft, ctx)]),
+    BACKUP_STEPS.map((s) => [
+      s,
+      online
+        ? onlineStepErrors(s, online, validateBackupStep(s, bun.draft, ctx), running)
+        : validateBackupStep(s, bun.draft, ctx),
+    ]),
   ) as Record<BackupStep, Record<string, string | undefined>>;
   const ok = (s: BackupStep) => Object.keys(errors[s]).length === 0;
   const canStart = ok('items') && ok('retain') && ok('passphrase') && ok('confirm') && !bun.estimating && !bun.taskId;
@@ -91,10 +97,17 @@ export function BackUpNowWizard() {
     go(BACKUP_STEPS[index + 1]);
   };
 
-  if (bun.policyLoad === 'loading' || bun.policyLoad === 'idle') return <Spinner data-testid="bun-loading" label="Reading the backup policy…" />;
+  if (bun.policyLoad === 'loading' || bun.policyLoad === 'idle')
+    return <Spinner data-testid="bun-loading" label="Reading the backup policy…" />;
 
   return (
-    <div data-testid="bun-wizard" style={{ height: '100%', minHeight: 560 }} onKeyDown={(e) => enterAdvances(e, !!steps[index]?.valid && !advancing && index < steps.length - 1, () => void next())}>
+    <div
+      data-testid="bun-wizard"
+      style={{ height: '100%', minHeight: 560 }}
+      onKeyDown={(e) =>
+        enterAdvances(e, !!steps[index]?.valid && !advancing && index < steps.length - 1, () => void next())
+      }
+    >
       <WizardFrame
         title="Back Up Now"
         steps={steps}

@@ -4,7 +4,16 @@
  * data-testid: bun-progress, bun-status (data-status), bun-resume-note, bun-close-note, bun-counters,
  *   bun-counter-<name>, bun-message, bun-warnings, bun-result, bun-failure, bun-fix-passphrase, bun-run-again (+ VerifyPanel)
  */
-import { Button, MessageBar, MessageBarBody, MessageBarGroup, MessageBarTitle, Text, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  MessageBar,
+  MessageBarBody,
+  MessageBarGroup,
+  MessageBarTitle,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { isFinished, type TaskSnapshot } from '../../../../shared/task.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { taskResult } from '../../components/task-results.ts';
@@ -17,9 +26,24 @@ import { OnlineProgress } from './OnlineParts.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '820px' },
-  grid: { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))', gap: tokens.spacingVerticalS, margin: 0 },
-  cell: { margin: 0, '& dt': { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 }, '& dd': { margin: 0, fontWeight: tokens.fontWeightSemibold } },
-  warnings: { maxHeight: '180px', overflowY: 'auto', margin: 0, paddingLeft: tokens.spacingHorizontalL, overflowWrap: 'anywhere' },
+  grid: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))',
+    gap: tokens.spacingVerticalS,
+    margin: 0,
+  },
+  cell: {
+    margin: 0,
+    '& dt': { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
+    '& dd': { margin: 0, fontWeight: tokens.fontWeightSemibold },
+  },
+  warnings: {
+    maxHeight: '180px',
+    overflowY: 'auto',
+    margin: 0,
+    paddingLeft: tokens.spacingHorizontalL,
+    overflowWrap: 'anywhere',
+  },
 });
 
 const STATUS_TEXT: Record<TaskSnapshot['status'], string> = {
@@ -59,11 +83,21 @@ export function BackupProgressPage() {
   const counters: Array<[string, string, string]> = [
     ['filesScanned', 'Files scanned', c('filesScanned') === undefined ? '—' : formatCount(c('filesScanned')!)],
     ['bytesScanned', 'Bytes scanned', bytes('bytesScanned')],
-    ['filesProcessed', 'Files processed', c('filesProcessed') === undefined ? '—' : `${formatCount(c('filesProcessed')!)}${filesTotal !== undefined ? ` of ${formatCount(filesTotal)}` : ''}`],
+    [
+      'filesProcessed',
+      'Files processed',
+      c('filesProcessed') === undefined
+        ? '—'
+        : `${formatCount(c('filesProcessed')!)}${filesTotal !== undefined ? ` of ${formatCount(filesTotal)}` : ''}`,
+    ],
     ['bytesProcessed', 'Bytes processed', bytes('bytesProcessed')],
     ['bytesWritten', 'Written to staging', bytes('bytesWritten')],
     ['rate', 'Current rate', task.progress.rate ? `${formatBytes(task.progress.rate)}/s` : '—'],
-    ['eta', 'Time left', !done && task.progress.etaSeconds !== undefined ? formatDuration(task.progress.etaSeconds) : '—'],
+    [
+      'eta',
+      'Time left',
+      !done && task.progress.etaSeconds !== undefined ? formatDuration(task.progress.etaSeconds) : '—',
+    ],
     ['dedupSavedBytes', 'Saved by deduplication', bytes('dedupSavedBytes')],
     ['compressionSavedBytes', 'Saved by compression', bytes('compressionSavedBytes')],
   ];
@@ -76,16 +110,24 @@ export function BackupProgressPage() {
       </Text>
       {resumed && (
         <Text data-testid="bun-resume-note">
-          {done ? 'This run resumed an unfinished backup of the job from its last committed pack.' : 'Resuming the unfinished backup of this job from its last committed pack.'}
+          {done
+            ? 'This run resumed an unfinished backup of the job from its last committed pack.'
+            : 'Resuming the unfinished backup of this job from its last committed pack.'}
         </Text>
       )}
       {(!done || task.progress.total !== undefined) && (
-      <TaskProgress
-        progress={task.progress}
-        status={task.status}
-        label={`Back up to ${bun.draft.stagingLocation} (job ${bun.draft.jobName})`}
-        {...(!done ? { onCancel: () => void cancelTask(task.id), cancelDisabled: busy, cancelLabel: `Cancel backup of job ${bun.draft.jobName}` } : {})}
-      />
+        <TaskProgress
+          progress={task.progress}
+          status={task.status}
+          label={`Back up to ${bun.draft.stagingLocation} (job ${bun.draft.jobName})`}
+          {...(!done
+            ? {
+                onCancel: () => void cancelTask(task.id),
+                cancelDisabled: busy,
+                cancelLabel: `Cancel backup of job ${bun.draft.jobName}`,
+              }
+            : {})}
+        />
       )}
       {!done && (
         <Text size={200} data-testid="bun-close-note">
@@ -98,22 +140,32 @@ export function BackupProgressPage() {
         </Text>
       )}
       {(hasCounters || !done) && (
-      <dl className={styles.grid} data-testid="bun-counters">
-        {counters.map(([id, label, value]) => (
-          <div key={id} className={styles.cell}>
-            <dt>{label}</dt>
-            <dd data-testid={`bun-counter-${id}`}>{value}</dd>
-          </div>
-        ))}
-      </dl>
+        <dl className={styles.grid} data-testid="bun-counters">
+          {counters.map(([id, label, value]) => (
+            <div key={id} className={styles.cell}>
+              <dt>{label}</dt>
+              <dd data-testid={`bun-counter-${id}`}>{value}</dd>
+            </div>
+          ))}
+        </dl>
       )}
 
       {done && task.status !== 'failed' && task.status !== 'cancelled' && summary && (
         <MessageBarGroup>
-          <MessageBar layout="multiline" intent={task.status === 'succeeded' ? 'success' : 'warning'} data-testid="bun-result" data-status={task.status}>
+          <MessageBar
+            layout="multiline"
+            intent={task.status === 'succeeded' ? 'success' : 'warning'}
+            data-testid="bun-result"
+            data-status={task.status}
+          >
             <MessageBarBody>
-              <MessageBarTitle>{task.status === 'succeeded' ? 'Backup completed' : `Completed with warnings: ${summary.skippedCount} item(s) skipped`}</MessageBarTitle>
-              {formatCount(summary.files)} files ({formatBytes(summary.bytes)}) stored as {formatBytes(summary.storedBytes)} in {formatCount(summary.packs)} packs in{' '}
+              <MessageBarTitle>
+                {task.status === 'succeeded'
+                  ? 'Backup completed'
+                  : `Completed with warnings: ${summary.skippedCount} item(s) skipped`}
+              </MessageBarTitle>
+              {formatCount(summary.files)} files ({formatBytes(summary.bytes)}) stored as{' '}
+              {formatBytes(summary.storedBytes)} in {formatCount(summary.packs)} packs in{' '}
               {formatDuration(summary.seconds)}. The staging location is ready for Prepare Disks.
             </MessageBarBody>
           </MessageBar>
@@ -125,7 +177,8 @@ export function BackupProgressPage() {
           <MessageBar layout="multiline" intent="warning" data-testid="bun-result" data-status={task.status}>
             <MessageBarBody>
               <MessageBarTitle>Backup cancelled</MessageBarTitle>
-              What was committed is kept. Run Back Up Now again for job "{bun.draft.jobName}" to resume from the last committed pack.
+              What was committed is kept. Run Back Up Now again for job "{bun.draft.jobName}" to resume from the last
+              committed pack.
             </MessageBarBody>
           </MessageBar>
         </MessageBarGroup>
@@ -134,11 +187,18 @@ export function BackupProgressPage() {
       {done && (task.status === 'failed' || task.status === 'cancelled') && (
         <div style={{ display: 'flex', gap: 8 }}>
           {err?.code === 'WRONG_PASSPHRASE' && (
-            <Button appearance="primary" data-testid="bun-fix-passphrase" onClick={() => retryBackup('passphrase', err)}>
+            <Button
+              appearance="primary"
+              data-testid="bun-fix-passphrase"
+              onClick={() => retryBackup('passphrase', err)}
+            >
               Enter the passphrase again
             </Button>
           )}
-          <Button data-testid="bun-run-again" onClick={() => retryBackup('confirm', task.status === 'failed' ? err : null)}>
+          <Button
+            data-testid="bun-run-again"
+            onClick={() => retryBackup('confirm', task.status === 'failed' ? err : null)}
+          >
             {task.status === 'cancelled' ? 'Resume…' : 'Back to Confirmation'}
           </Button>
         </div>

@@ -7,7 +7,16 @@
  *   bun-start, bun-start-error
  */
 import {
-  Button, Checkbox, MessageBar, MessageBarBody, MessageBarGroup, MessageBarTitle, Spinner, Text, makeStyles, tokens,
+  Button,
+  Checkbox,
+  MessageBar,
+  MessageBarBody,
+  MessageBarGroup,
+  MessageBarTitle,
+  Spinner,
+  Text,
+  makeStyles,
+  tokens,
 } from '@fluentui/react-components';
 import { ArrowClockwiseRegular, PlayRegular } from '@fluentui/react-icons';
 import { useEffect } from 'react';
@@ -20,7 +29,17 @@ import { OnlineConfirm, TargetNote } from './OnlineParts.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '760px' },
-  table: { borderCollapse: 'collapse', '& th': { textAlign: 'left', verticalAlign: 'top', paddingRight: tokens.spacingHorizontalL, fontWeight: tokens.fontWeightSemibold, whiteSpace: 'nowrap' }, '& td': { overflowWrap: 'anywhere', paddingBottom: tokens.spacingVerticalXS } },
+  table: {
+    borderCollapse: 'collapse',
+    '& th': {
+      textAlign: 'left',
+      verticalAlign: 'top',
+      paddingRight: tokens.spacingHorizontalL,
+      fontWeight: tokens.fontWeightSemibold,
+      whiteSpace: 'nowrap',
+    },
+    '& td': { overflowWrap: 'anywhere', paddingBottom: tokens.spacingVerticalXS },
+  },
 });
 
 export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStart: boolean }) {
@@ -47,7 +66,13 @@ export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStar
     <>
       <ErrorBar error={bun.startError} testId="bun-start-error" title="The backup could not start" />
       <div>
-        <Button appearance="primary" icon={<PlayRegular />} data-testid="bun-start" disabled={!canStart || bun.starting} onClick={() => void startBackup()}>
+        <Button
+          appearance="primary"
+          icon={<PlayRegular />}
+          data-testid="bun-start"
+          disabled={!canStart || bun.starting}
+          onClick={() => void startBackup()}
+        >
           {bun.starting ? 'Starting…' : 'Back Up'}
         </Button>
       </div>
@@ -57,7 +82,10 @@ export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStar
     return (
       <div className={styles.page}>
         <TargetNote target={target} />
-        <Text>Review the backup, then select Back Up. You can close the wizard while it runs; the backup continues and is shown in Jobs.</Text>
+        <Text>
+          Review the backup, then select Back Up. You can close the wizard while it runs; the backup continues and is
+          shown in Jobs.
+        </Text>
         <OnlineConfirm />
         {errors.confirm && <Text>{errors.confirm}</Text>}
         {start}
@@ -82,7 +110,9 @@ export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStar
             <tr>
               <th scope="row">Exclusions</th>
               <td>
-                {policy.exclusions.folders.length} folder rule(s), {policy.exclusions.patterns.length + (policy.exclusions.fileTypes?.length ?? 0)} file type(s) from the policy
+                {policy.exclusions.folders.length} folder rule(s),{' '}
+                {policy.exclusions.patterns.length + (policy.exclusions.fileTypes?.length ?? 0)} file type(s) from the
+                policy
               </td>
             </tr>
           )}
@@ -115,17 +145,32 @@ export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStar
           <MessageBarGroup>
             <MessageBar layout="multiline" intent={estimate.fits ? 'success' : 'error'} data-testid="bun-estimate-fits">
               <MessageBarBody>
-                <MessageBarTitle>{estimate.fits ? 'Fits in the staging location' : 'Does not fit in the staging location'}</MessageBarTitle>
-                Estimated size {formatBytes(estimate.bytes)} in {formatCount(estimate.files)} files and {formatCount(estimate.dirs)} folders; needs up to{' '}
-                {formatBytes(estimate.requiredBytes)}, {formatBytes(estimate.freeBytes)} free.
-                {estimate.skipped.length > 0 && ` ${estimate.skipped.length} item(s) cannot be read and will be skipped.`}
+                <MessageBarTitle>
+                  {estimate.fits ? 'Fits in the staging location' : 'Does not fit in the staging location'}
+                </MessageBarTitle>
+                Estimated size {formatBytes(estimate.bytes)} in {formatCount(estimate.files)} files and{' '}
+                {formatCount(estimate.dirs)} folders; needs up to {formatBytes(estimate.requiredBytes)},{' '}
+                {formatBytes(estimate.freeBytes)} free.
+                {estimate.skipped.length > 0 &&
+                  ` ${estimate.skipped.length} item(s) cannot be read and will be skipped.`}
               </MessageBarBody>
             </MessageBar>
           </MessageBarGroup>
         )}
-        <ErrorBar error={bun.estimateError} testId="bun-estimate-error" title="Could not estimate the size" onRetry={() => void estimateBackup()} />
+        <ErrorBar
+          error={bun.estimateError}
+          testId="bun-estimate-error"
+          title="Could not estimate the size"
+          onRetry={() => void estimateBackup()}
+        />
         {!bun.estimating && (
-          <Button size="small" appearance="subtle" icon={<ArrowClockwiseRegular />} data-testid="bun-estimate-refresh" onClick={() => void estimateBackup()}>
+          <Button
+            size="small"
+            appearance="subtle"
+            icon={<ArrowClockwiseRegular />}
+            data-testid="bun-estimate-refresh"
+            onClick={() => void estimateBackup()}
+          >
             Estimate again
           </Button>
         )}
@@ -134,7 +179,9 @@ export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStar
       {existing === 'inProgress' && (
         <MessageBarGroup>
           <MessageBar layout="multiline" intent="info" data-testid="bun-existing-note" data-existing={existing}>
-            <MessageBarBody>An unfinished backup of this job exists; Back Up Now resumes it from its last committed pack.</MessageBarBody>
+            <MessageBarBody>
+              An unfinished backup of this job exists; Back Up Now resumes it from its last committed pack.
+            </MessageBarBody>
           </MessageBar>
         </MessageBarGroup>
       )}
@@ -143,7 +190,8 @@ export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStar
           <MessageBar layout="multiline" intent="warning" data-testid="bun-existing-note" data-existing={existing}>
             <MessageBarBody>
               Job "{draft.jobName}" already has a completed backup
-              {bun.existingJob?.completedAt ? ` (finished ${formatDateTime(bun.existingJob.completedAt)})` : ''}. Backing up again replaces it.
+              {bun.existingJob?.completedAt ? ` (finished ${formatDateTime(bun.existingJob.completedAt)})` : ''}.
+              Backing up again replaces it.
             </MessageBarBody>
           </MessageBar>
         </MessageBarGroup>

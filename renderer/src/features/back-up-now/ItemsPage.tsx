@@ -5,7 +5,19 @@
  * data-testid: bun-source-note, bun-items, bun-item-<i>, bun-item-remove-<i>, bun-add-folder, bun-add-file,
  *   bun-item-path, bun-item-add, bun-items-error, bun-staging, bun-staging-browse, bun-job-name
  */
-import { Button, Checkbox, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, MessageBarTitle, Text, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  Checkbox,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  MessageBarGroup,
+  MessageBarTitle,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { AddRegular, DeleteRegular, DocumentRegular, FolderOpenRegular, FolderRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import type { FieldErrors } from '../../../../shared/backup-wizard.ts';
@@ -33,19 +45,23 @@ function NoSchedule() {
   const reset = useAppStore((s) => s.resetBackUpNow);
   const goOn = useAppStore((s) => s.continueWithoutSchedule);
   return (
-    <div style={{ display: 'grid', gap: 12, maxWidth: 760, gridTemplateColumns: 'minmax(0, 1fr)' }} data-testid="bun-no-schedule">
+    <div
+      style={{ display: 'grid', gap: 12, maxWidth: 760, gridTemplateColumns: 'minmax(0, 1fr)' }}
+      data-testid="bun-no-schedule"
+    >
       <MessageBarGroup>
         <MessageBar layout="multiline" intent="warning">
           <MessageBarBody>
             <MessageBarTitle>Schedule a backup first</MessageBarTitle>
-            Back Up Now backs up the items of your backup schedule, as in the Azure Backup (MARS) agent, where it becomes available once a
-            schedule exists. No schedule is set up on this machine yet: create one with Schedule Backup, then come back here.
+            Back Up Now backs up the items of your backup schedule, as in the Azure Backup (MARS) agent, where it
+            becomes available once a schedule exists. No schedule is set up on this machine yet: create one with
+            Schedule Backup, then come back here.
           </MessageBarBody>
         </MessageBar>
       </MessageBarGroup>
       <Text>
-        You can also write one backup now without a schedule, for example to seed the disks before the schedule is decided: you then enter its
-        items, staging location and job name on this page, and nothing runs again by itself.
+        You can also write one backup now without a schedule, for example to seed the disks before the schedule is
+        decided: you then enter its items, staging location and job name on this page, and nothing runs again by itself.
       </Text>
       <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
         <Button
@@ -87,11 +103,17 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
     touch('items');
   };
   const browse = async (kind: 'file' | 'folder') => {
-    const p = await pickFolder({ title: kind === 'file' ? 'Add a file to back up' : 'Add a folder to back up', includeFiles: kind === 'file' });
+    const p = await pickFolder({
+      title: kind === 'file' ? 'Add a file to back up' : 'Add a folder to back up',
+      includeFiles: kind === 'file',
+    });
     if (p) addItem(p, kind);
   };
   const show = (f: string) => (touched[f] || touched.all ? errors[f] : undefined);
-  const refused = bun.stagingProblem && bun.stagingProblem.stagingLocation === draft.stagingLocation ? bun.stagingProblem.message : undefined;
+  const refused =
+    bun.stagingProblem && bun.stagingProblem.stagingLocation === draft.stagingLocation
+      ? bun.stagingProblem.message
+      : undefined;
   const staged = show('stagingLocation') ?? refused;
   if (bun.policyLoad === 'none' && !bun.withoutSchedule) return <NoSchedule />;
   const itemsError = draft.items.length > 0 || touched.items ? errors.items : undefined;
@@ -132,7 +154,9 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
                   data-testid={`bun-item-${i}`}
                   checked={it.selected}
                   label={`${it.path} (${it.kind})`}
-                  onChange={(_, d) => update({ items: draft.items.map((x, j) => (j === i ? { ...x, selected: !!d.checked } : x)) })}
+                  onChange={(_, d) =>
+                    update({ items: draft.items.map((x, j) => (j === i ? { ...x, selected: !!d.checked } : x)) })
+                  }
                 />
               ) : (
                 <>
@@ -150,7 +174,9 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
                   />
                 </>
               )}
-              {errors[`items.${i}`] && <Text style={{ color: tokens.colorPaletteRedForeground1 }}>{errors[`items.${i}`]}</Text>}
+              {errors[`items.${i}`] && (
+                <Text style={{ color: tokens.colorPaletteRedForeground1 }}>{errors[`items.${i}`]}</Text>
+              )}
             </li>
           ))}
         </ul>
@@ -175,7 +201,12 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
             }}
           >
             <Field label="Or type a full path" className={styles.grow}>
-              <Input data-testid="bun-item-path" value={typed} onChange={(_, d) => setTyped(d.value)} placeholder={paths.itemExample} />
+              <Input
+                data-testid="bun-item-path"
+                value={typed}
+                onChange={(_, d) => setTyped(d.value)}
+                placeholder={paths.itemExample}
+              />
             </Field>
             <Button type="submit" icon={<AddRegular />} data-testid="bun-item-add" disabled={!typed.trim()}>
               Add
@@ -189,7 +220,11 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
           className={styles.grow}
           label={stagingLocked ? 'Staging location (from the backup policy)' : 'Staging location'}
           required
-          hint={staged ? undefined : 'A local folder or network share with room for the whole backup; it is copied to disks later.'}
+          hint={
+            staged
+              ? undefined
+              : 'A local folder or network share with room for the whole backup; it is copied to disks later.'
+          }
           validationMessage={staged ? <span data-testid="bun-staging-error">{staged}</span> : undefined}
         >
           <Input
@@ -205,7 +240,10 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
             data-testid="bun-staging-browse"
             icon={<FolderOpenRegular />}
             onClick={async () => {
-              const p = await pickFolder({ title: 'Choose the staging location', ...(draft.stagingLocation ? { defaultPath: draft.stagingLocation } : {}) });
+              const p = await pickFolder({
+                title: 'Choose the staging location',
+                ...(draft.stagingLocation ? { defaultPath: draft.stagingLocation } : {}),
+              });
               if (p) {
                 update({ stagingLocation: p });
                 touch('stagingLocation');
@@ -219,7 +257,11 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
       <Field
         label={jobLocked ? 'Job name (from the backup policy)' : 'Job name'}
         required
-        hint={show('jobName') ? undefined : `The import job this backup seeds: lowercase letters, digits and hyphens. The backup goes to ${paths.join('<staging>', '<job name>')}.`}
+        hint={
+          show('jobName')
+            ? undefined
+            : `The import job this backup seeds: lowercase letters, digits and hyphens. The backup goes to ${paths.join('<staging>', '<job name>')}.`
+        }
         validationMessage={show('jobName')}
       >
         <Input

@@ -7,7 +7,17 @@
  *   bun-online-progress (data-status), bun-online-counter-<name>, bun-online-result, bun-online-failure,
  *   bun-online-fix (data-fix), bun-online-run-again
  */
-import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarGroup, MessageBarTitle, Text, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarGroup,
+  MessageBarTitle,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { AppError } from '../../../../shared/errors.ts';
 import { isFinished, type TaskSnapshot } from '../../../../shared/task.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
@@ -18,9 +28,28 @@ import type { BackUpNowTarget } from '../../store/slices/back-up-now-target.ts';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '820px' },
-  table: { borderCollapse: 'collapse', '& th': { textAlign: 'left', verticalAlign: 'top', paddingRight: tokens.spacingHorizontalL, fontWeight: tokens.fontWeightSemibold, whiteSpace: 'nowrap' }, '& td': { overflowWrap: 'anywhere', paddingBottom: tokens.spacingVerticalXS } },
-  grid: { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))', gap: tokens.spacingVerticalS, margin: 0 },
-  cell: { margin: 0, '& dt': { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 }, '& dd': { margin: 0, fontWeight: tokens.fontWeightSemibold } },
+  table: {
+    borderCollapse: 'collapse',
+    '& th': {
+      textAlign: 'left',
+      verticalAlign: 'top',
+      paddingRight: tokens.spacingHorizontalL,
+      fontWeight: tokens.fontWeightSemibold,
+      whiteSpace: 'nowrap',
+    },
+    '& td': { overflowWrap: 'anywhere', paddingBottom: tokens.spacingVerticalXS },
+  },
+  grid: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))',
+    gap: tokens.spacingVerticalS,
+    margin: 0,
+  },
+  cell: {
+    margin: 0,
+    '& dt': { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
+    '& dd': { margin: 0, fontWeight: tokens.fontWeightSemibold },
+  },
 });
 
 /**
@@ -67,8 +96,8 @@ export function OnlineItems() {
         ))}
       </ul>
       <Text size={200}>
-        A restore point holds every item of the policy, with its exclusions, so that each point restores the whole backup. Change the items in
-        Schedule Backup.
+        A restore point holds every item of the policy, with its exclusions, so that each point restores the whole
+        backup. Change the items in Schedule Backup.
       </Text>
     </div>
   );
@@ -94,7 +123,9 @@ export function OnlineConfirm() {
           <tr>
             <th scope="row">Exclusions</th>
             <td>
-              {policy.exclusions.folders.length} folder rule(s), {policy.exclusions.patterns.length + (policy.exclusions.fileTypes?.length ?? 0)} file type(s) from the policy
+              {policy.exclusions.folders.length} folder rule(s),{' '}
+              {policy.exclusions.patterns.length + (policy.exclusions.fileTypes?.length ?? 0)} file type(s) from the
+              policy
             </td>
           </tr>
         )}
@@ -106,11 +137,17 @@ export function OnlineConfirm() {
         </tr>
         <tr>
           <th scope="row">Backup</th>
-          <td>Incremental restore point: only data the container does not hold yet is sent, encrypted with the policy&apos;s passphrase.</td>
+          <td>
+            Incremental restore point: only data the container does not hold yet is sent, encrypted with the
+            policy&apos;s passphrase.
+          </td>
         </tr>
         <tr>
           <th scope="row">Access</th>
-          <td>As for scheduled runs: the container SAS of Change Properties → Container access when one is set, else this machine&apos;s Entra application certificate.</td>
+          <td>
+            As for scheduled runs: the container SAS of Change Properties → Container access when one is set, else this
+            machine&apos;s Entra application certificate.
+          </td>
         </tr>
         <tr>
           <th scope="row">Retain Backup Till</th>
@@ -124,7 +161,9 @@ export function OnlineConfirm() {
 /** What the user can do about a failed online run: the credential lives in Change Properties → Container access. */
 export function onlineFix(err: AppError | null): 'containerAccess' | null {
   if (!err) return null;
-  return err.code === 'SIGNIN_REQUIRED' || err.code === 'PERMISSION_DENIED' || err.details?.credential !== undefined ? 'containerAccess' : null;
+  return err.code === 'SIGNIN_REQUIRED' || err.code === 'PERMISSION_DENIED' || err.details?.credential !== undefined
+    ? 'containerAccess'
+    : null;
 }
 
 const STATUS_TEXT: Record<TaskSnapshot['status'], string> = {
@@ -153,7 +192,11 @@ export function OnlineProgress({ task }: { task: TaskSnapshot }) {
     ['newBytes', 'New bytes', bytes('newBytes')],
     ['uploadedBytes', 'Uploaded', bytes('uploadedBytes')],
     ['rate', 'Current rate', task.progress.rate ? `${formatBytes(task.progress.rate)}/s` : '—'],
-    ['eta', 'Time left', !done && task.progress.etaSeconds !== undefined ? formatDuration(task.progress.etaSeconds) : '—'],
+    [
+      'eta',
+      'Time left',
+      !done && task.progress.etaSeconds !== undefined ? formatDuration(task.progress.etaSeconds) : '—',
+    ],
   ];
   const err = task.error ? new AppError(task.error.code, task.error.message, task.error.details) : null;
   const fix = task.status === 'failed' ? onlineFix(err) : null;
@@ -193,9 +236,18 @@ export function OnlineProgress({ task }: { task: TaskSnapshot }) {
       </dl>
       {(task.status === 'succeeded' || task.status === 'succeededWithWarnings') && (
         <MessageBarGroup>
-          <MessageBar layout="multiline" intent={task.status === 'succeeded' ? 'success' : 'warning'} data-testid="bun-online-result" data-status={task.status}>
+          <MessageBar
+            layout="multiline"
+            intent={task.status === 'succeeded' ? 'success' : 'warning'}
+            data-testid="bun-online-result"
+            data-status={task.status}
+          >
             <MessageBarBody>
-              <MessageBarTitle>{task.status === 'succeeded' ? 'Restore point created' : `Restore point created with ${task.warnings.length} warning(s)`}</MessageBarTitle>
+              <MessageBarTitle>
+                {task.status === 'succeeded'
+                  ? 'Restore point created'
+                  : `Restore point created with ${task.warnings.length} warning(s)`}
+              </MessageBarTitle>
               {String(task.result?.restorePoint ?? '')} is in {where}; Recover Data lists it.
             </MessageBarBody>
           </MessageBar>
@@ -206,7 +258,8 @@ export function OnlineProgress({ task }: { task: TaskSnapshot }) {
           <MessageBar layout="multiline" intent="warning" data-testid="bun-online-result" data-status={task.status}>
             <MessageBarBody>
               <MessageBarTitle>Backup cancelled</MessageBarTitle>
-              No restore point was made. Restore points already in the container are untouched, and packs already sent are kept: the next run does not send them again.
+              No restore point was made. Restore points already in the container are untouched, and packs already sent
+              are kept: the next run does not send them again.
             </MessageBarBody>
           </MessageBar>
         </MessageBarGroup>
@@ -215,7 +268,12 @@ export function OnlineProgress({ task }: { task: TaskSnapshot }) {
       {done && (task.status === 'failed' || task.status === 'cancelled') && (
         <div style={{ display: 'flex', gap: 8 }}>
           {fix === 'containerAccess' && (
-            <Button appearance="primary" data-testid="bun-online-fix" data-fix={fix} onClick={() => navigate('changeProperties')}>
+            <Button
+              appearance="primary"
+              data-testid="bun-online-fix"
+              data-fix={fix}
+              onClick={() => navigate('changeProperties')}
+            >
               Open Change Properties (Container access)…
             </Button>
           )}
@@ -227,7 +285,10 @@ export function OnlineProgress({ task }: { task: TaskSnapshot }) {
       {task.warnings.length > 0 && (
         <section aria-label="Warnings">
           <Text weight="semibold">Warnings ({task.warnings.length})</Text>
-          <ul style={{ maxHeight: 180, overflowY: 'auto', margin: 0, overflowWrap: 'anywhere' }} data-testid="bun-warnings">
+          <ul
+            style={{ maxHeight: 180, overflowY: 'auto', margin: 0, overflowWrap: 'anywhere' }}
+            data-testid="bun-warnings"
+          >
             {task.warnings.map((w, i) => (
               <li key={i}>{w}</li>
             ))}

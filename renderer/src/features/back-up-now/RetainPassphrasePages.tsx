@@ -3,7 +3,17 @@
  * data-testid: bun-retain, bun-retain-note, bun-passphrase, bun-passphrase-confirm, bun-passphrase-show,
  *   bun-passphrase-note, bun-passphrase-error
  */
-import { Checkbox, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, Text, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Checkbox,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  MessageBarGroup,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { useState } from 'react';
 import { MAX_RETAIN_YEARS, addYears, type FieldErrors } from '../../../../shared/backup-wizard.ts';
 import { AppError } from '../../../../shared/errors.ts';
@@ -13,7 +23,8 @@ import { useAppStore } from '../../store/index.ts';
 import { backUpNowTarget } from '../../store/slices/back-up-now-target.ts';
 
 /** Back Up Now after the seed: an online restore point (backup-target). */
-const useOnline = () => useAppStore((s) => s.backUpNow.draft.source === 'policy' && backUpNowTarget(s.backUpNow.policy).kind === 'online');
+const useOnline = () =>
+  useAppStore((s) => s.backUpNow.draft.source === 'policy' && backUpNowTarget(s.backUpNow.policy).kind === 'online');
 
 const useStyles = makeStyles({ page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '640px' } });
 
@@ -43,7 +54,7 @@ export function RetainPage({ errors }: { errors: FieldErrors }) {
       </Field>
       <Text size={200} data-testid="bun-retain-note">
         {online
-          ? 'The date is recorded in the restore point: the policy\'s retention does not remove it before the end of that day.'
+          ? "The date is recorded in the restore point: the policy's retention does not remove it before the end of that day."
           : "The date is recorded with the backup (in the job's seed.json in the staging location) and shown on the confirmation page."}
       </Text>
     </div>
@@ -63,7 +74,12 @@ export function PassphrasePage({ errors }: { errors: FieldErrors }) {
     return (
       <div className={styles.page}>
         <MessageBarGroup>
-          <MessageBar layout="multiline" intent={errors.passphrase ? 'error' : 'info'} data-testid="bun-passphrase-note" data-existing="online">
+          <MessageBar
+            layout="multiline"
+            intent={errors.passphrase ? 'error' : 'info'}
+            data-testid="bun-passphrase-note"
+            data-existing="online"
+          >
             <MessageBarBody>
               {errors.passphrase ??
                 "The restore point is encrypted with the passphrase saved (protected) with your backup policy: the seed's passphrase. You do not need to type it; the container's key check refuses any other."}
@@ -72,7 +88,8 @@ export function PassphrasePage({ errors }: { errors: FieldErrors }) {
         </MessageBarGroup>
       </div>
     );
-  const wrong = bun.startError instanceof AppError && bun.startError.code === 'WRONG_PASSPHRASE' ? bun.startError : null;
+  const wrong =
+    bun.startError instanceof AppError && bun.startError.code === 'WRONG_PASSPHRASE' ? bun.startError : null;
   const note =
     existing === 'inProgress'
       ? `An unfinished backup of job "${draft.jobName}" is in the staging location. Back Up Now resumes it: enter the passphrase it was started with; another one is refused.`
@@ -100,7 +117,11 @@ export function PassphrasePage({ errors }: { errors: FieldErrors }) {
         />
       )}
       {!draft.usePolicyPassphrase && (
-        <Field label="Passphrase" required validationMessage={touched.passphrase || draft.passphrase ? errors.passphrase : undefined}>
+        <Field
+          label="Passphrase"
+          required
+          validationMessage={touched.passphrase || draft.passphrase ? errors.passphrase : undefined}
+        >
           <Input
             data-testid="bun-passphrase"
             type={show ? 'text' : 'password'}
@@ -127,7 +148,14 @@ export function PassphrasePage({ errors }: { errors: FieldErrors }) {
           />
         </Field>
       )}
-      {!draft.usePolicyPassphrase && <Checkbox data-testid="bun-passphrase-show" label="Show passphrase" checked={show} onChange={(_, d) => setShow(!!d.checked)} />}
+      {!draft.usePolicyPassphrase && (
+        <Checkbox
+          data-testid="bun-passphrase-show"
+          label="Show passphrase"
+          checked={show}
+          onChange={(_, d) => setShow(!!d.checked)}
+        />
+      )}
     </div>
   );
 }

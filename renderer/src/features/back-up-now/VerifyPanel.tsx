@@ -3,7 +3,16 @@
  * and show exactly what is damaged, if anything.
  * data-testid: bun-verify, bun-verify-status (data-status, data-ok), bun-verify-result, bun-verify-damaged, bun-verify-error
  */
-import { Button, MessageBar, MessageBarBody, MessageBarGroup, MessageBarTitle, Text, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  MessageBar,
+  MessageBarBody,
+  MessageBarGroup,
+  MessageBarTitle,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { ShieldCheckmarkRegular } from '@fluentui/react-icons';
 import { AppError } from '../../../../shared/errors.ts';
 import { isFinished } from '../../../../shared/task.ts';
@@ -15,7 +24,13 @@ import { useAppStore } from '../../store/index.ts';
 
 const useStyles = makeStyles({
   root: { display: 'grid', gap: tokens.spacingVerticalS },
-  list: { maxHeight: '160px', overflowY: 'auto', margin: 0, paddingLeft: tokens.spacingHorizontalL, overflowWrap: 'anywhere' },
+  list: {
+    maxHeight: '160px',
+    overflowY: 'auto',
+    margin: 0,
+    paddingLeft: tokens.spacingHorizontalL,
+    overflowWrap: 'anywhere',
+  },
 });
 
 export function VerifyPanel() {
@@ -39,12 +54,23 @@ export function VerifyPanel() {
       )}
       <ErrorBar error={bun.verifyError} testId="bun-verify-error" title="Verify could not start" />
       {task && (
-        <Text size={200} data-testid="bun-verify-status" data-status={task.status} data-ok={report ? String(report.ok) : undefined}>
+        <Text
+          size={200}
+          data-testid="bun-verify-status"
+          data-status={task.status}
+          data-ok={report ? String(report.ok) : undefined}
+        >
           {done ? 'Verify finished.' : 'Verifying: reading every pack and checking every chunk…'}
         </Text>
       )}
       {task && !done && (
-        <TaskProgress progress={task.progress} status={task.status} label="Verify" onCancel={() => void cancelTask(task.id)} cancelLabel="Cancel verify" />
+        <TaskProgress
+          progress={task.progress}
+          status={task.status}
+          label="Verify"
+          onCancel={() => void cancelTask(task.id)}
+          cancelLabel="Cancel verify"
+        />
       )}
       {report && (
         <MessageBarGroup>

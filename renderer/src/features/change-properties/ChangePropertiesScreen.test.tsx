@@ -9,11 +9,21 @@ import { createFakeTransport, type FakeTransport } from '../../test/fake-transpo
 import { ChangePropertiesScreen } from './ChangePropertiesScreen.tsx';
 
 let t: FakeTransport;
-const view: PropertiesView = { proxy: { mode: 'none', hasPassword: false }, throttling: { ...DEFAULT_THROTTLING }, passphraseSet: true, passphraseSetAt: '2026-11-01T00:00:00Z', protection: 'Encrypted with a key file.', containerAccess: { mode: 'entraApp' } };
+const view: PropertiesView = {
+  proxy: { mode: 'none', hasPassword: false },
+  throttling: { ...DEFAULT_THROTTLING },
+  passphraseSet: true,
+  passphraseSetAt: '2026-11-01T00:00:00Z',
+  protection: 'Encrypted with a key file.',
+  containerAccess: { mode: 'entraApp' },
+};
 beforeEach(() => {
   t = createFakeTransport();
   t.handle('properties:get', () => ({ ok: true, value: view }));
-  t.handle('properties:set', (req) => ({ ok: true, value: { ...view, ...(req.throttling ? { throttling: req.throttling } : {}) } as PropertiesView }));
+  t.handle('properties:set', (req) => ({
+    ok: true,
+    value: { ...view, ...(req.throttling ? { throttling: req.throttling } : {}) } as PropertiesView,
+  }));
   installTransport(() => t);
   resetAppStore();
 });
@@ -61,7 +71,9 @@ describe('Change Properties', () => {
     fireEvent.click(screen.getByTestId('cp-tab-proxy'));
     fireEvent.click(await screen.findByTestId('cp-proxy-manual'));
     type('cp-proxy-host', 'http://proxy:8080');
-    expect(msg('cp-proxy-host')).toBe('Proxy address "http://proxy:8080" must be a host name or IP address (no scheme, no port).');
+    expect(msg('cp-proxy-host')).toBe(
+      'Proxy address "http://proxy:8080" must be a host name or IP address (no scheme, no port).',
+    );
     type('cp-proxy-port', '70000');
     expect(msg('cp-proxy-port')).toBe('Port 70000 must be a whole number from 1 to 65535.');
     type('cp-proxy-host', 'proxy.contoso.local');
@@ -69,11 +81,16 @@ describe('Change Properties', () => {
     type('cp-proxy-password', 'pw');
     fireEvent.click(screen.getByTestId('cp-proxy-save'));
     await waitFor(() => expect(t.calls.some((c) => c.channel === 'properties:set')).toBe(true));
-    expect(t.calls.find((c) => c.channel === 'properties:set')?.req).toEqual({ proxy: { mode: 'manual', host: 'proxy.contoso.local', port: 3128, password: 'pw' } });
+    expect(t.calls.find((c) => c.channel === 'properties:set')?.req).toEqual({
+      proxy: { mode: 'manual', host: 'proxy.contoso.local', port: 3128, password: 'pw' },
+    });
   });
 
   it('passphrase change: rules, save before change, server answer shown', async () => {
-    t.handle('properties:changePassphrase', () => ({ ok: false, error: { code: 'WRONG_PASSPHRASE', message: 'The current passphrase is not the one set on this machine.' } }));
+    t.handle('properties:changePassphrase', () => ({
+      ok: false,
+      error: { code: 'WRONG_PASSPHRASE', message: 'The current passphrase is not the one set on this machine.' },
+    }));
     await renderIt();
     fireEvent.click(screen.getByTestId('cp-tab-passphrase'));
     type('cp-pass-current', '');
@@ -92,20 +109,41 @@ describe('Change Properties', () => {
     fireEvent.click(screen.getByTestId('cp-pass-copy'));
     await waitFor(() => expect((screen.getByTestId('cp-pass-change') as HTMLButtonElement).disabled).toBe(false));
     fireEvent.click(screen.getByTestId('cp-pass-change'));
-    expect((await screen.findByTestId('cp-result')).textContent).toBe('The current passphrase is not the one set on this machine.');
+    expect((await screen.findByTestId('cp-result')).textContent).toBe(
+      'The current passphrase is not the one set on this machine.',
+    );
   });
 
   it('container access: a SAS URL checked as typed, sent once, never shown back; back to the Entra application', async () => {
     const sig = 'c2lnbmF0dXJlLW9mLXRoZS1zYXM';
-    const sasView: PropertiesView = { ...view, containerAccess: { mode: 'sas', sas: { account: 'seedacct01', container: 'seed-data', permissions: 'rwdl', expiresOn: '2099-01-01T00:00:00.000Z', setAt: '2026-12-01T10:00:00Z' } } };
+    const sasView: PropertiesView = {
+      ...view,
+      containerAccess: {
+        mode: 'sas',
+        sas: {
+          account: 'seedacct01',
+          container: 'seed-data',
+          permissions: 'rwdl',
+          expiresOn: '2099-01-01T00:00:00.000Z',
+          setAt: '2026-12-01T10:00:00Z',
+        },
+      },
+    };
     t.handle('properties:setContainerAccess', (req) => ({ ok: true, value: req.mode === 'sas' ? sasView : view }));
     await renderIt();
     fireEvent.click(screen.getByTestId('cp-tab-containerAccess'));
-    expect((await screen.findByTestId('cp-ca-current')).textContent).toMatch(/Entra application with this machine's certificate/);
-    expect(screen.getByTestId('cp-ca-note').textContent).toMatch(/Scheduled runs after the import use it to upload their restore points/);
+    expect((await screen.findByTestId('cp-ca-current')).textContent).toMatch(
+      /Entra application with this machine's certificate/,
+    );
+    expect(screen.getByTestId('cp-ca-note').textContent).toMatch(
+      /Scheduled runs after the import use it to upload their restore points/,
+    );
     expect((screen.getByTestId('cp-ca-save') as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(screen.getByTestId('cp-ca-sas'));
-    type('cp-ca-url', `https://seedacct01.blob.core.windows.net/seed-data?sv=2025-11-05&sr=c&sp=rl&se=2099-01-01T00:00:00Z&sig=${sig}`);
+    type(
+      'cp-ca-url',
+      `https://seedacct01.blob.core.windows.net/seed-data?sv=2025-11-05&sr=c&sp=rl&se=2099-01-01T00:00:00Z&sig=${sig}`,
+    );
     expect(msg('cp-ca-url')).toMatch(/allows "rl" only; online backups need write \(w\), delete \(d\) too/);
     expect((screen.getByTestId('cp-ca-save') as HTMLButtonElement).disabled).toBe(true);
     const good = `https://seedacct01.blob.core.windows.net/seed-data?sv=2025-11-05&sr=c&sp=rwdl&se=2099-01-01T00:00:00Z&sig=${sig}`;
@@ -113,13 +151,22 @@ describe('Change Properties', () => {
     expect(msg('cp-ca-url')).toBeNull();
     fireEvent.click(screen.getByTestId('cp-ca-save'));
     expect((await screen.findByTestId('cp-result')).textContent).toMatch(/checked and stored protected/);
-    expect(t.calls.find((c) => c.channel === 'properties:setContainerAccess')?.req).toEqual({ mode: 'sas', sasUrl: good });
-    expect(screen.getByTestId('cp-ca-current').textContent).toMatch(/A container SAS for seedacct01\/seed-data with the permissions rwdl/);
+    expect(t.calls.find((c) => c.channel === 'properties:setContainerAccess')?.req).toEqual({
+      mode: 'sas',
+      sasUrl: good,
+    });
+    expect(screen.getByTestId('cp-ca-current').textContent).toMatch(
+      /A container SAS for seedacct01\/seed-data with the permissions rwdl/,
+    );
     expect((screen.getByTestId('cp-ca-url') as HTMLInputElement).value).toBe('');
     expect(document.body.innerHTML).not.toContain(sig);
     fireEvent.click(screen.getByTestId('cp-ca-entra'));
     fireEvent.click(screen.getByTestId('cp-ca-save'));
-    await waitFor(() => expect(t.calls.filter((c) => c.channel === 'properties:setContainerAccess').at(-1)?.req).toEqual({ mode: 'entraApp' }));
+    await waitFor(() =>
+      expect(t.calls.filter((c) => c.channel === 'properties:setContainerAccess').at(-1)?.req).toEqual({
+        mode: 'entraApp',
+      }),
+    );
     await waitFor(() => expect(screen.getByTestId('cp-ca-current').textContent).toMatch(/Entra application/));
   });
 });

@@ -2,7 +2,16 @@
  * Change Properties (SPEC §2.7): Throttling, Proxy Configuration, Encryption (change passphrase) and Container access tabs.
  * data-testid: cp-screen, cp-tab-<tab>, cp-result, cp-load-error, cp-close (+ fields in the tab components)
  */
-import { Button, MessageBar, MessageBarBody, MessageBarGroup, Spinner, Tab, TabList, Text } from '@fluentui/react-components';
+import {
+  Button,
+  MessageBar,
+  MessageBarBody,
+  MessageBarGroup,
+  Spinner,
+  Tab,
+  TabList,
+  Text,
+} from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../store/index.ts';
@@ -15,7 +24,13 @@ import type { PropertiesTab } from '../../store/state/change-properties.ts';
 type TabId = PropertiesTab;
 
 export function ChangePropertiesScreen() {
-  const { view, loadError, result } = useAppStore(useShallow((s) => ({ view: s.changeProperties.view, loadError: s.changeProperties.loadError, result: s.changeProperties.result })));
+  const { view, loadError, result } = useAppStore(
+    useShallow((s) => ({
+      view: s.changeProperties.view,
+      loadError: s.changeProperties.loadError,
+      result: s.changeProperties.result,
+    })),
+  );
   const load = useAppStore((s) => s.loadProperties);
   const navigate = useAppStore((s) => s.navigate);
   const [tab, setTab] = useState<TabId>('throttling');
@@ -23,7 +38,10 @@ export function ChangePropertiesScreen() {
     void load();
   }, [load]);
   return (
-    <section data-testid="cp-screen" style={{ display: 'grid', gap: 12, maxWidth: 760, gridTemplateColumns: 'minmax(0, 1fr)' }}>
+    <section
+      data-testid="cp-screen"
+      style={{ display: 'grid', gap: 12, maxWidth: 760, gridTemplateColumns: 'minmax(0, 1fr)' }}
+    >
       <Text as="h2" size={600} weight="semibold">
         Change Properties
       </Text>
@@ -61,7 +79,12 @@ export function ChangePropertiesScreen() {
       )}
       {result && result.tab === tab && (
         <MessageBarGroup>
-          <MessageBar layout="multiline" intent={result.ok ? 'success' : 'error'} data-testid="cp-result" data-ok={result.ok ? 'yes' : 'no'}>
+          <MessageBar
+            layout="multiline"
+            intent={result.ok ? 'success' : 'error'}
+            data-testid="cp-result"
+            data-ok={result.ok ? 'yes' : 'no'}
+          >
             <MessageBarBody>{result.message}</MessageBarBody>
           </MessageBar>
         </MessageBarGroup>

@@ -13,7 +13,8 @@ import { useAppStore } from '../../store/index.ts';
 import { fieldState } from '../schedule-backup/use-wizard.tsx';
 
 export function describeAccess(a: ContainerAccessView): string {
-  if (a.mode !== 'sas' || !a.sas) return "The Entra application with this machine's certificate (a token for Azure Storage; not your sign-in, not the account key).";
+  if (a.mode !== 'sas' || !a.sas)
+    return "The Entra application with this machine's certificate (a token for Azure Storage; not your sign-in, not the account key).";
   const s = a.sas;
   return (
     `A container SAS for ${s.account}/${s.container}` +
@@ -50,25 +51,43 @@ export function ContainerAccessTab({ view }: { view: ContainerAccessView }) {
       <Text data-testid="cp-ca-current">Now: {describeAccess(view)}</Text>
       <Field label="Runs nobody watches reach the storage account container with">
         <RadioGroup data-testid="cp-ca-mode" value={mode} onChange={(_, d) => setMode(d.value as 'entraApp' | 'sas')}>
-          <Radio data-testid="cp-ca-entra" value="entraApp" label="The Entra application with this machine's certificate (Schedule Backup's Entra step grants it Storage Blob Data Contributor)" />
+          <Radio
+            data-testid="cp-ca-entra"
+            value="entraApp"
+            label="The Entra application with this machine's certificate (Schedule Backup's Entra step grants it Storage Blob Data Contributor)"
+          />
           <Radio data-testid="cp-ca-sas" value="sas" label="A container SAS URL (for a machine without Entra rights)" />
         </RadioGroup>
       </Field>
       {mode === 'sas' && (
         <Field
-          label={view.mode === 'sas' ? 'New container SAS URL (leave empty to keep the stored one)' : 'Container SAS URL'}
+          label={
+            view.mode === 'sas' ? 'New container SAS URL (leave empty to keep the stored one)' : 'Container SAS URL'
+          }
           hint="The container's SAS with read, write, delete and list (rwdl), for the account and container of this backup."
           {...fieldState(touched ? error : undefined, 'cp-ca-url')}
         >
-          <Input data-testid="cp-ca-url" type="password" value={url} placeholder="https://<account>.blob.core.windows.net/<container>?sv=…&sig=…" onChange={(_, d) => setUrl(d.value)} onBlur={() => setTouched(true)} />
+          <Input
+            data-testid="cp-ca-url"
+            type="password"
+            value={url}
+            placeholder="https://<account>.blob.core.windows.net/<container>?sv=…&sig=…"
+            onChange={(_, d) => setUrl(d.value)}
+            onBlur={() => setTouched(true)}
+          />
         </Field>
       )}
       <Text size={200} data-testid="cp-ca-note">
-        The SAS URL is stored protected on this machine and never shown again. Scheduled runs after the import use it to upload their restore points to the
-        container.
+        The SAS URL is stored protected on this machine and never shown again. Scheduled runs after the import use it to
+        upload their restore points to the container.
       </Text>
       <div>
-        <Button data-testid="cp-ca-save" appearance="primary" disabled={saving || !canSave} onClick={() => void onSave()}>
+        <Button
+          data-testid="cp-ca-save"
+          appearance="primary"
+          disabled={saving || !canSave}
+          onClick={() => void onSave()}
+        >
           Save container access
         </Button>
       </div>

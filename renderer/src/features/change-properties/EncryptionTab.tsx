@@ -32,16 +32,36 @@ export function EncryptionTab({ view }: { view: PropertiesView }) {
   return (
     <div style={{ display: 'grid', gap: 10, maxWidth: 560, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Text data-testid="cp-pass-protection" size={200}>
-        The backup passphrase of this machine was set {view.passphraseSetAt ? `on ${formatDateTime(view.passphraseSetAt)}` : 'earlier'}. Scheduled backups read it from here, stored protected: {view.protection}
+        The backup passphrase of this machine was set{' '}
+        {view.passphraseSetAt ? `on ${formatDateTime(view.passphraseSetAt)}` : 'earlier'}. Scheduled backups read it
+        from here, stored protected: {view.protection}
       </Text>
       <Field label="Current passphrase" required {...fieldState(show('current'), 'cp-pass-current')}>
-        <Input data-testid="cp-pass-current" type="password" value={current} onChange={(_, d) => setCurrent(d.value)} onBlur={() => touch('current')} />
+        <Input
+          data-testid="cp-pass-current"
+          type="password"
+          value={current}
+          onChange={(_, d) => setCurrent(d.value)}
+          onBlur={() => touch('current')}
+        />
       </Field>
       <Field label="New passphrase (16–256 printable ASCII)" required {...fieldState(show('next'), 'cp-pass-new')}>
-        <Input data-testid="cp-pass-new" type="password" value={next} onChange={(_, d) => (setNext(d.value), setSaved(false))} onBlur={() => touch('next')} />
+        <Input
+          data-testid="cp-pass-new"
+          type="password"
+          value={next}
+          onChange={(_, d) => (setNext(d.value), setSaved(false))}
+          onBlur={() => touch('next')}
+        />
       </Field>
       <Field label="Confirm new passphrase" required {...fieldState(show('confirm'), 'cp-pass-confirm')}>
-        <Input data-testid="cp-pass-confirm" type="password" value={confirm} onChange={(_, d) => setConfirm(d.value)} onBlur={() => touch('confirm')} />
+        <Input
+          data-testid="cp-pass-confirm"
+          type="password"
+          value={confirm}
+          onChange={(_, d) => setConfirm(d.value)}
+          onBlur={() => touch('confirm')}
+        />
       </Field>
       <div style={{ display: 'flex', gap: 8 }}>
         <Button
@@ -73,7 +93,9 @@ export function EncryptionTab({ view }: { view: PropertiesView }) {
           data-testid="cp-pass-save-file"
           disabled={!valid}
           onClick={() => {
-            const url = URL.createObjectURL(new Blob([`Offline Backup Console encryption passphrase\r\n${next}\r\n`], { type: 'text/plain' }));
+            const url = URL.createObjectURL(
+              new Blob([`Offline Backup Console encryption passphrase\r\n${next}\r\n`], { type: 'text/plain' }),
+            );
             const a = Object.assign(document.createElement('a'), { href: url, download: 'obc-passphrase.txt' });
             document.body.appendChild(a);
             a.click();

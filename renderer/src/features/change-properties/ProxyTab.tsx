@@ -20,7 +20,13 @@ export function ProxyTab({ initial }: { initial: ProxyView }) {
   const input =
     mode === 'none'
       ? { mode }
-      : { mode, host: host.trim(), port: Number(port) || 0, ...(user ? { username: user } : {}), ...(password ? { password } : {}) };
+      : {
+          mode,
+          host: host.trim(),
+          port: Number(port) || 0,
+          ...(user ? { username: user } : {}),
+          ...(password ? { password } : {}),
+        };
   const r = proxySchema.safeParse(input);
   const errors: Record<string, string> = {};
   if (!r.success) for (const i of r.error.issues) errors[String(i.path[0])] ??= i.message;
@@ -37,22 +43,44 @@ export function ProxyTab({ initial }: { initial: ProxyView }) {
       {mode === 'manual' && (
         <>
           <Field label="Address" required {...fieldState(show('host'), 'cp-proxy-host')}>
-            <Input data-testid="cp-proxy-host" value={host} placeholder="proxy.contoso.local" onChange={(_, d) => setHost(d.value)} onBlur={() => touch('host')} />
+            <Input
+              data-testid="cp-proxy-host"
+              value={host}
+              placeholder="proxy.contoso.local"
+              onChange={(_, d) => setHost(d.value)}
+              onBlur={() => touch('host')}
+            />
           </Field>
           <Field label="Port" required {...fieldState(show('port'), 'cp-proxy-port')}>
-            <Input data-testid="cp-proxy-port" type="number" value={port} onChange={(_, d) => setPort(d.value)} onBlur={() => touch('port')} />
+            <Input
+              data-testid="cp-proxy-port"
+              type="number"
+              value={port}
+              onChange={(_, d) => setPort(d.value)}
+              onBlur={() => touch('port')}
+            />
           </Field>
           <Field label="User name (optional)">
             <Input data-testid="cp-proxy-user" value={user} onChange={(_, d) => setUser(d.value)} />
           </Field>
           <Field label={initial.hasPassword ? 'Password (leave empty to keep the saved one)' : 'Password (optional)'}>
-            <Input data-testid="cp-proxy-password" type="password" value={password} onChange={(_, d) => setPassword(d.value)} />
+            <Input
+              data-testid="cp-proxy-password"
+              type="password"
+              value={password}
+              onChange={(_, d) => setPassword(d.value)}
+            />
           </Field>
         </>
       )}
       <Text size={200}>The password is stored protected on this machine and never shown again.</Text>
       <div>
-        <Button data-testid="cp-proxy-save" appearance="primary" disabled={saving || !r.success} onClick={() => r.success && void save(r.data)}>
+        <Button
+          data-testid="cp-proxy-save"
+          appearance="primary"
+          disabled={saving || !r.success}
+          onClick={() => r.success && void save(r.data)}
+        >
           Save proxy settings
         </Button>
       </div>

@@ -10,7 +10,11 @@ import { useAppStore } from '../../store/index.ts';
 import { fieldState } from '../schedule-backup/use-wizard.tsx';
 
 export function throttlingErrors(t: Throttling): Record<string, string> {
-  const r = throttlingSchema.safeParse({ ...t, workKbps: Number.isFinite(t.workKbps) ? t.workKbps : 0, nonWorkKbps: Number.isFinite(t.nonWorkKbps) ? t.nonWorkKbps : 0 });
+  const r = throttlingSchema.safeParse({
+    ...t,
+    workKbps: Number.isFinite(t.workKbps) ? t.workKbps : 0,
+    nonWorkKbps: Number.isFinite(t.nonWorkKbps) ? t.nonWorkKbps : 0,
+  });
   const out: Record<string, string> = {};
   if (!r.success) for (const i of r.error.issues) out[String(i.path[0] ?? 'form')] ??= i.message;
   return out;
@@ -56,7 +60,12 @@ export function ThrottlingTab({ initial }: { initial: Throttling }) {
               label={d.slice(0, 3)}
               checked={t.workDays.includes(d)}
               onChange={(_, v) => {
-                setT({ ...t, workDays: v.checked ? WEEKDAYS.filter((x) => x === d || t.workDays.includes(x)) : t.workDays.filter((x) => x !== d) });
+                setT({
+                  ...t,
+                  workDays: v.checked
+                    ? WEEKDAYS.filter((x) => x === d || t.workDays.includes(x))
+                    : t.workDays.filter((x) => x !== d),
+                });
                 touch('workDays');
               }}
             />
@@ -65,16 +74,33 @@ export function ThrottlingTab({ initial }: { initial: Throttling }) {
       </Field>
       <div style={{ display: 'flex', gap: 12 }}>
         <Field label="Work hours start (HH:MM)" {...fieldState(show('workStart'), 'cp-work-start')}>
-          <Input data-testid="cp-work-start" disabled={!t.enabled} value={t.workStart} onChange={(_, d) => setT({ ...t, workStart: d.value })} onBlur={() => touch('workStart')} />
+          <Input
+            data-testid="cp-work-start"
+            disabled={!t.enabled}
+            value={t.workStart}
+            onChange={(_, d) => setT({ ...t, workStart: d.value })}
+            onBlur={() => touch('workStart')}
+          />
         </Field>
         <Field label="Work hours end (HH:MM)" {...fieldState(show('workEnd'), 'cp-work-end')}>
-          <Input data-testid="cp-work-end" disabled={!t.enabled} value={t.workEnd} onChange={(_, d) => setT({ ...t, workEnd: d.value })} onBlur={() => touch('workEnd')} />
+          <Input
+            data-testid="cp-work-end"
+            disabled={!t.enabled}
+            value={t.workEnd}
+            onChange={(_, d) => setT({ ...t, workEnd: d.value })}
+            onBlur={() => touch('workEnd')}
+          />
         </Field>
       </div>
       {num('workKbps', 'Work hours bandwidth', 'cp-work-kbps')}
       {num('nonWorkKbps', 'Non-work hours bandwidth', 'cp-nonwork-kbps')}
       <div>
-        <Button data-testid="cp-throttle-save" appearance="primary" disabled={saving || Object.keys(errors).length > 0} onClick={() => void save(t)}>
+        <Button
+          data-testid="cp-throttle-save"
+          appearance="primary"
+          disabled={saving || Object.keys(errors).length > 0}
+          onClick={() => void save(t)}
+        >
           Save throttling
         </Button>
       </div>

@@ -4,7 +4,14 @@
  */
 import { Text, Toolbar, ToolbarButton, makeStyles, tokens } from '@fluentui/react-components';
 import {
-  ArrowDownloadRegular, BoxRegular, CalendarClockRegular, HardDriveRegular, ListRegular, PersonRegular, PlayRegular, SettingsRegular,
+  ArrowDownloadRegular,
+  BoxRegular,
+  CalendarClockRegular,
+  HardDriveRegular,
+  ListRegular,
+  PersonRegular,
+  PlayRegular,
+  SettingsRegular,
 } from '@fluentui/react-icons';
 import type { JSX } from 'react';
 import { useAppStore } from '../../store/index.ts';
@@ -24,8 +31,13 @@ const ICONS: Record<ScreenId, JSX.Element> = {
 
 const useStyles = makeStyles({
   pane: {
-    display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, padding: tokens.spacingHorizontalM,
-    borderLeft: `1px solid ${tokens.colorNeutralStroke2}`, backgroundColor: tokens.colorNeutralBackground2, overflowY: 'auto',
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
+    padding: tokens.spacingHorizontalM,
+    borderLeft: `1px solid ${tokens.colorNeutralStroke2}`,
+    backgroundColor: tokens.colorNeutralBackground2,
+    overflowY: 'auto',
   },
   button: { justifyContent: 'flex-start', width: '100%' },
   // A bar plus weight, not only a tint, so the current screen stays visible in high contrast.
@@ -40,7 +52,10 @@ export function ActionsPane() {
   const styles = useStyles();
   const screen = useAppStore((s) => s.screen);
   const navigate = useAppStore((s) => s.navigate);
-  const items: { id: ScreenId; label: string }[] = [{ id: 'console', label: 'Jobs' }, ...SCREENS.map((s) => ({ id: s.id, label: s.label }))];
+  const items: { id: ScreenId; label: string }[] = [
+    { id: 'console', label: 'Jobs' },
+    ...SCREENS.map((s) => ({ id: s.id, label: s.label })),
+  ];
   return (
     <aside className={styles.pane} aria-labelledby="actions-heading" data-testid="actions-pane">
       <Text as="h2" id="actions-heading" size={400} weight="semibold" style={{ margin: 0 }}>

@@ -71,7 +71,9 @@ describe('ConnectionBanner', () => {
     const banner = screen.getByTestId('connection-banner');
     expect(banner.getAttribute('data-state')).toBe('unauthorized');
     expect(banner.getAttribute('data-reason')).toBe('tokenMismatch');
-    expect(banner.textContent).toBe(`Reopen the console from its new address${STALE_TOKEN_TEXT} It is the "Console:" line, ending in #token=….`);
+    expect(banner.textContent).toBe(
+      `Reopen the console from its new address${STALE_TOKEN_TEXT} It is the "Console:" line, ending in #token=….`,
+    );
     expect(banner.textContent).not.toMatch(/Cannot reach/);
     // No retry button: the same token will never be accepted again.
     expect(screen.queryByTestId('connection-retry')).toBeNull();

@@ -17,13 +17,33 @@ import { ImportJobsNotices } from '../import-jobs/ImportJobsNotices.tsx';
 import { watchImportJobs } from '../import-jobs/watch.ts';
 
 const useStyles = makeStyles({
-  shell: { display: 'grid', gridTemplateRows: 'auto 1fr auto', height: '100vh', backgroundColor: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground1 },
+  shell: {
+    display: 'grid',
+    gridTemplateRows: 'auto 1fr auto',
+    height: '100vh',
+    backgroundColor: tokens.colorNeutralBackground1,
+    color: tokens.colorNeutralForeground1,
+  },
   body: { display: 'grid', gridTemplateColumns: '1fr minmax(200px, 240px)', minHeight: 0 },
-    // minmax(0, 1fr): no child (a long message, a wide table) can widen the column past the window.
-  main: { overflow: 'auto', padding: tokens.spacingHorizontalXL, display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', alignContent: 'start', gap: tokens.spacingVerticalL, outlineStyle: 'none' },
+  // minmax(0, 1fr): no child (a long message, a wide table) can widen the column past the window.
+  main: {
+    overflow: 'auto',
+    padding: tokens.spacingHorizontalXL,
+    display: 'grid',
+    gridTemplateColumns: 'minmax(0, 1fr)',
+    alignContent: 'start',
+    gap: tokens.spacingVerticalL,
+    outlineStyle: 'none',
+  },
   skip: {
-    position: 'absolute', left: '8px', top: '-48px', zIndex: 1000, padding: '8px 12px',
-    backgroundColor: tokens.colorNeutralBackground1, color: tokens.colorBrandForegroundLink, border: `2px solid ${tokens.colorStrokeFocus2}`,
+    position: 'absolute',
+    left: '8px',
+    top: '-48px',
+    zIndex: 1000,
+    padding: '8px 12px',
+    backgroundColor: tokens.colorNeutralBackground1,
+    color: tokens.colorBrandForegroundLink,
+    border: `2px solid ${tokens.colorStrokeFocus2}`,
     ':focus': { top: '8px' },
   },
 });
@@ -50,14 +70,35 @@ export function ConsoleShell() {
   const Screen = def?.component;
   return (
     <div className={styles.shell} data-testid="console-shell">
-      <a href="#main" className={styles.skip} data-testid="skip-link" onClick={(e) => { e.preventDefault(); mainRef.current?.focus(); }}>
+      <a
+        href="#main"
+        className={styles.skip}
+        data-testid="skip-link"
+        onClick={(e) => {
+          e.preventDefault();
+          mainRef.current?.focus();
+        }}
+      >
         Skip to main content
       </a>
       <TitleBar />
       <div className={styles.body}>
-        <main id="main" ref={mainRef} tabIndex={-1} className={styles.main} data-testid="main" aria-label={def?.label ?? 'Jobs'}>
+        <main
+          id="main"
+          ref={mainRef}
+          tabIndex={-1}
+          className={styles.main}
+          data-testid="main"
+          aria-label={def?.label ?? 'Jobs'}
+        >
           <ConnectionBanner />
-          <ErrorBar error={settingsError} title="Settings" testId="settings-error" onRetry={() => void loadSettings()} onDismiss={clearSettingsError} />
+          <ErrorBar
+            error={settingsError}
+            title="Settings"
+            testId="settings-error"
+            onRetry={() => void loadSettings()}
+            onDismiss={clearSettingsError}
+          />
           {screen !== 'importJobs' && <ImportJobsNotices openButton />}
           {Screen && def ? (
             <Suspense fallback={<Spinner data-testid="screen-loading" label={`Loading ${def.label}…`} />}>

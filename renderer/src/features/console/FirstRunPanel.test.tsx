@@ -23,9 +23,15 @@ describe('FirstRunPanel', () => {
       </FluentProvider>,
     );
     const text = screen.getByTestId('first-run').textContent ?? '';
-    expect(screen.getByTestId('first-run-home').textContent).toMatch(/live in the storage account container the seed is imported into, not in a Recovery Services vault/);
-    expect(text).toMatch(/After the import, each scheduled run uploads a restore point of the changes to that container/);
+    expect(screen.getByTestId('first-run-home').textContent).toMatch(
+      /live in the storage account container the seed is imported into, not in a Recovery Services vault/,
+    );
+    expect(text).toMatch(
+      /After the import, each scheduled run uploads a restore point of the changes to that container/,
+    );
     expect(text).not.toMatch(/only send changes|send only changes|go online/);
-    expect(screen.getByTestId('first-run-step-5').textContent).toMatch(/check the data in the storage account container/);
+    expect(screen.getByTestId('first-run-step-5').textContent).toMatch(
+      /check the data in the storage account container/,
+    );
   });
 });

@@ -10,17 +10,43 @@ import type { ScreenId } from '../../store/state/ui.ts';
 import { BACKUP_HOME, LATER_BACKUPS } from './backup-home.ts';
 
 const STEPS: { title: string; text: string; screen?: ScreenId }[] = [
-  { title: 'Schedule Backup', text: 'Pick what to protect, the schedule and retention, and choose "Use your own disk" with a staging location.', screen: 'scheduleBackup' },
-  { title: 'Back Up Now', text: 'Write the first full backup to the staging location — compressed, encrypted with your passphrase, verified.', screen: 'backUpNow' },
-  { title: 'Prepare Disks', text: 'Copy the staging location onto your disks with drive manifests and create the Azure import job.', screen: 'prepareDisks' },
-  { title: 'Ship & track', text: 'Send the disks to the Azure datacenter, enter the carrier and tracking number, follow the job.', screen: 'importJobs' },
-  { title: 'Verify & recover', text: 'When the import completes, check the data in the storage account container and recover files from it.', screen: 'recoverData' },
+  {
+    title: 'Schedule Backup',
+    text: 'Pick what to protect, the schedule and retention, and choose "Use your own disk" with a staging location.',
+    screen: 'scheduleBackup',
+  },
+  {
+    title: 'Back Up Now',
+    text: 'Write the first full backup to the staging location — compressed, encrypted with your passphrase, verified.',
+    screen: 'backUpNow',
+  },
+  {
+    title: 'Prepare Disks',
+    text: 'Copy the staging location onto your disks with drive manifests and create the Azure import job.',
+    screen: 'prepareDisks',
+  },
+  {
+    title: 'Ship & track',
+    text: 'Send the disks to the Azure datacenter, enter the carrier and tracking number, follow the job.',
+    screen: 'importJobs',
+  },
+  {
+    title: 'Verify & recover',
+    text: 'When the import completes, check the data in the storage account container and recover files from it.',
+    screen: 'recoverData',
+  },
 ];
 
 const useStyles = makeStyles({
   card: { maxWidth: '960px' },
   steps: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: 'grid', gap: tokens.spacingVerticalS },
-  foot: { display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+  foot: {
+    display: 'flex',
+    justifyContent: 'space-between',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalM,
+    flexWrap: 'wrap',
+  },
 });
 
 export function FirstRunPanel() {
@@ -45,7 +71,12 @@ export function FirstRunPanel() {
           <li key={s.title} data-testid={`first-run-step-${i + 1}`}>
             <Text weight="semibold">
               {s.screen ? (
-                <Link as="button" data-testid={`first-run-open-${s.screen}`} onClick={() => s.screen && navigate(s.screen)} style={{ fontWeight: 'inherit' }}>
+                <Link
+                  as="button"
+                  data-testid={`first-run-open-${s.screen}`}
+                  onClick={() => s.screen && navigate(s.screen)}
+                  style={{ fontWeight: 'inherit' }}
+                >
                   {s.title}
                 </Link>
               ) : (
@@ -61,8 +92,8 @@ export function FirstRunPanel() {
       </Text>
       <div className={styles.foot}>
         <Text size={200}>
-          Want to rehearse first? Use the <b>Local sandbox</b> cloud: a complete local Azure stand-in (sign-in, import jobs,
-          a simulated datacenter) where nothing leaves this machine.{' '}
+          Want to rehearse first? Use the <b>Local sandbox</b> cloud: a complete local Azure stand-in (sign-in, import
+          jobs, a simulated datacenter) where nothing leaves this machine.{' '}
           <Button size="small" data-testid="first-run-rehearse" onClick={() => navigate('signIn')}>
             Rehearse with the Local sandbox
           </Button>

@@ -27,8 +27,12 @@ const COLORS: Record<ConnectionState, 'success' | 'warning' | 'danger' | 'inform
 
 const useStyles = makeStyles({
   bar: {
-    display: 'flex', gap: tokens.spacingHorizontalXL, alignItems: 'center', flexWrap: 'wrap',
-    padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalL}`, borderTop: `1px solid ${tokens.colorNeutralStroke2}`,
+    display: 'flex',
+    gap: tokens.spacingHorizontalXL,
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalL}`,
+    borderTop: `1px solid ${tokens.colorNeutralStroke2}`,
     backgroundColor: tokens.colorNeutralBackground3,
   },
   item: { display: 'flex', gap: tokens.spacingHorizontalXS, alignItems: 'center', minWidth: 0 },
@@ -45,7 +49,9 @@ export function StatusBar() {
     <footer className={styles.bar} data-testid="status-bar">
       <span className={styles.item} role="status" aria-live="polite">
         <Badge data-testid="connection-status" data-state={conn.state} color={COLORS[conn.state]} appearance="tint">
-          {conn.state === 'unauthorized' && conn.reason === 'tokenMismatch' ? 'Address out of date' : CONNECTION_LABELS[conn.state]}
+          {conn.state === 'unauthorized' && conn.reason === 'tokenMismatch'
+            ? 'Address out of date'
+            : CONNECTION_LABELS[conn.state]}
         </Badge>
       </span>
       {(running > 0 || waiting > 0) && (
@@ -57,7 +63,13 @@ export function StatusBar() {
           )}
           {waiting > 0 && (
             // A job paused for the user (e.g. another disk): attention, not the red of a failure.
-            <Badge data-testid="status-tasks-waiting" appearance="tint" color="warning" icon={<PauseCircleRegular />} title={waitingMessage}>
+            <Badge
+              data-testid="status-tasks-waiting"
+              appearance="tint"
+              color="warning"
+              icon={<PauseCircleRegular />}
+              title={waitingMessage}
+            >
               {waiting} waiting for you
             </Badge>
           )}

@@ -32,20 +32,51 @@ beforeEach(() => {
   t = createFakeTransport();
   installTransport(() => t);
   resetAppStore();
-  t.handle('azure:subscriptions', () => ({ ok: true, value: [{ subscriptionId: SUB, displayName: 'Sub', state: 'Enabled' }] }));
-  t.handle('azure:locations', () => ({ ok: true, value: [{ id: '/providers/Microsoft.ImportExport/locations/westus', name: 'West US', supportedCarriers: ['FedEx', 'DHL'], alternateLocations: [] }] }));
+  t.handle('azure:subscriptions', () => ({
+    ok: true,
+    value: [{ subscriptionId: SUB, displayName: 'Sub', state: 'Enabled' }],
+  }));
+  t.handle('azure:locations', () => ({
+    ok: true,
+    value: [
+      {
+        id: '/providers/Microsoft.ImportExport/locations/westus',
+        name: 'West US',
+        supportedCarriers: ['FedEx', 'DHL'],
+        alternateLocations: [],
+      },
+    ],
+  }));
   t.handle('importVerify:lastReport', () => ({ ok: true, value: null }));
 });
 afterEach(cleanup);
 
-const renderScreen = () => render(<FluentProvider theme={webLightTheme}><ImportJobsScreen /></FluentProvider>);
+const renderScreen = () =>
+  render(
+    <FluentProvider theme={webLightTheme}>
+      <ImportJobsScreen />
+    </FluentProvider>,
+  );
 
 describe('Import Jobs', () => {
   it('lists jobs with the days left, warns from day 10, and explains disabled actions', async () => {
     const jobs = [
       job({ name: 'fresh' }),
       job({ name: 'late', createdAt: new Date(Date.now() - 11 * DAY).toISOString() }),
-      job({ name: 'moving', state: 'Transferring', deliveryPackage: { carrierName: 'FedEx', trackingNumber: 'ABC12345' }, drives: [{ driveId: 'D9', state: 'Transferring', percentComplete: 40, bytesSucceeded: 1024, copyStatus: 'ManifestCorrupted' }] }),
+      job({
+        name: 'moving',
+        state: 'Transferring',
+        deliveryPackage: { carrierName: 'FedEx', trackingNumber: 'ABC12345' },
+        drives: [
+          {
+            driveId: 'D9',
+            state: 'Transferring',
+            percentComplete: 40,
+            bytesSucceeded: 1024,
+            copyStatus: 'ManifestCorrupted',
+          },
+        ],
+      }),
     ];
     t.handle('jobs:list', () => ({ ok: true, value: jobs }));
     renderScreen();
@@ -62,10 +93,16 @@ describe('Import Jobs', () => {
   });
 
   it('refuses a tracking number another job already uses, then saves a fresh one', async () => {
-    const jobs = [job({ name: 'a', state: 'Shipping', deliveryPackage: { carrierName: 'FedEx', trackingNumber: 'TRACK11111' } }), job({ name: 'b' })];
+    const jobs = [
+      job({ name: 'a', state: 'Shipping', deliveryPackage: { carrierName: 'FedEx', trackingNumber: 'TRACK11111' } }),
+      job({ name: 'b' }),
+    ];
     t.handle('jobs:list', () => ({ ok: true, value: jobs }));
     // Azure keeps the change: the list read again after saving shows it too.
-    t.handle('jobs:updateShipping', (req) => ({ ok: true, value: (jobs[1] = job({ name: 'b', state: 'Shipping', deliveryPackage: { ...req.deliveryPackage } })) }));
+    t.handle('jobs:updateShipping', (req) => ({
+      ok: true,
+      value: (jobs[1] = job({ name: 'b', state: 'Shipping', deliveryPackage: { ...req.deliveryPackage } })),
+    }));
     renderScreen();
     fireEvent.click(await screen.findByTestId('ij-open-b'));
     fireEvent.click(screen.getByTestId('ij-action-tracking'));
@@ -75,7 +112,9 @@ describe('Import Jobs', () => {
     fireEvent.change(screen.getByTestId('ij-track-number'), { target: { value: 'NEW 22222' } });
     fireEvent.click(screen.getByTestId('ij-track-save'));
     await expect.poll(() => screen.getByTestId('ij-details').getAttribute('data-state')).toBe('Shipping');
-    const call = t.calls.find((c) => c.channel === 'jobs:updateShipping')?.req as { deliveryPackage: { trackingNumber: string; driveCount: number } };
+    const call = t.calls.find((c) => c.channel === 'jobs:updateShipping')?.req as {
+      deliveryPackage: { trackingNumber: string; driveCount: number };
+    };
     expect(call.deliveryPackage).toMatchObject({ trackingNumber: 'NEW22222', driveCount: 1 });
     // Saving reads the list again: the "Updated" time is the time of that read (issue 18: it stayed old).
     const lists = () => t.calls.filter((c) => c.channel === 'jobs:list').length;

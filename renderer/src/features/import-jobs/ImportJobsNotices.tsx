@@ -24,7 +24,15 @@ export function ImportJobsNotices({ openButton = false }: { openButton?: boolean
           <MessageBar key={n.id} intent={n.level} data-testid={`ij-notice-${i}`} data-job={n.jobName}>
             <MessageBarBody>{n.text}</MessageBarBody>
             <MessageBarActions
-              containerAction={<Button data-testid={`ij-notice-dismiss-${i}`} appearance="transparent" aria-label="Dismiss" icon={<DismissRegular />} onClick={() => dismiss(n.id)} />}
+              containerAction={
+                <Button
+                  data-testid={`ij-notice-dismiss-${i}`}
+                  appearance="transparent"
+                  aria-label="Dismiss"
+                  icon={<DismissRegular />}
+                  onClick={() => dismiss(n.id)}
+                />
+              }
             >
               {openButton && job && (
                 <Button

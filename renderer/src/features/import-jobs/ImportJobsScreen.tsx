@@ -59,12 +59,20 @@ export function ImportJobsScreen() {
   const multiSub = ij.subscriptions.length > 1;
   const subName = (id: string) => ij.subscriptions.find((s) => s.subscriptionId === id)?.displayName ?? id;
   return (
-    <section data-testid="import-jobs-screen" style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16 }}>
+    <section
+      data-testid="import-jobs-screen"
+      style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16 }}
+    >
       <div style={{ display: 'flex', gap: 12, alignItems: 'center' }}>
         <Text as="h2" size={600} weight="semibold">
           Import Jobs
         </Text>
-        <Button data-testid="ij-refresh" icon={<ArrowClockwiseRegular />} disabled={ij.loading} onClick={() => void refresh()}>
+        <Button
+          data-testid="ij-refresh"
+          icon={<ArrowClockwiseRegular />}
+          disabled={ij.loading}
+          onClick={() => void refresh()}
+        >
           Refresh
         </Button>
         {ij.loading && <Spinner size="tiny" label="Refreshing…" />}
@@ -76,7 +84,12 @@ export function ImportJobsScreen() {
         )}
       </div>
       <ImportJobsNotices />
-      <ErrorBar error={ij.error} title="Import jobs could not be listed" onRetry={() => void refresh()} testId="ij-error" />
+      <ErrorBar
+        error={ij.error}
+        title="Import jobs could not be listed"
+        onRetry={() => void refresh()}
+        testId="ij-error"
+      />
       {ij.loaded && ij.jobs.length === 0 && (
         <Text data-testid="ij-empty" italic>
           No import jobs in your subscriptions. Prepare disks to create one.
@@ -124,7 +137,14 @@ export function ImportJobsScreen() {
                     {multiSub && <Text size={200}> {subName(j.subscriptionId)}</Text>}
                   </TableCell>
                   <TableCell data-testid={`ij-type-${j.name}`}>{jobTypeLabel(j.backend)}</TableCell>
-                  <TableCell>{j.state}{!j.cancelRequested || j.state === 'Canceled' ? '' : j.state === 'Completed' ? ' (canceled)' : ' (cancel requested)'}</TableCell>
+                  <TableCell>
+                    {j.state}
+                    {!j.cancelRequested || j.state === 'Canceled'
+                      ? ''
+                      : j.state === 'Completed'
+                        ? ' (canceled)'
+                        : ' (cancel requested)'}
+                  </TableCell>
                   <TableCell>{formatDateTime(j.createdAt)}</TableCell>
                   <TableCell data-testid={`ij-deadline-${j.name}`}>
                     {d.level === 'warning' || d.level === 'overdue' ? (

@@ -5,7 +5,24 @@
  * ij-drive-copy-<id>, ij-log-<id>-<kind>, ij-log-summary, ij-delivery, ij-return-package, ij-action-<name>,
  * ij-action-<name>-reason, ij-action-error; in the Local sandbox cloud only, RehearsalPanel (ij-rehearsal)
  */
-import { Button, Field, Link, MessageBar, MessageBarBody, MessageBarGroup, ProgressBar, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Tooltip, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  Field,
+  Link,
+  MessageBar,
+  MessageBarBody,
+  MessageBarGroup,
+  ProgressBar,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Tooltip,
+  tokens,
+} from '@fluentui/react-components';
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ImportJobDrive, ImportJobInfo } from '../../../../shared/contract/azure.ts';
@@ -20,14 +37,30 @@ import { VerifyPanel } from './VerifyPanel.tsx';
 import { RehearsalPanel } from './RehearsalPanel.tsx';
 import { DriveLogView } from './DriveLogView.tsx';
 
-const STEP_COLOR = { done: tokens.colorPaletteGreenForeground1, current: tokens.colorBrandForeground1, future: tokens.colorNeutralForeground3, failed: tokens.colorPaletteRedForeground1, skipped: tokens.colorNeutralForeground3 };
+const STEP_COLOR = {
+  done: tokens.colorPaletteGreenForeground1,
+  current: tokens.colorBrandForeground1,
+  future: tokens.colorNeutralForeground3,
+  failed: tokens.colorPaletteRedForeground1,
+  skipped: tokens.colorNeutralForeground3,
+};
 const MARK = { done: '✓', current: '●', future: '○', failed: '✕', skipped: '–' };
 
 function Timeline({ job }: { job: ImportJobInfo }) {
   return (
-    <ol data-testid="ij-timeline" aria-label="Job state timeline" style={{ display: 'flex', gap: 4, listStyle: 'none', padding: 0, flexWrap: 'wrap' }}>
+    <ol
+      data-testid="ij-timeline"
+      aria-label="Job state timeline"
+      style={{ display: 'flex', gap: 4, listStyle: 'none', padding: 0, flexWrap: 'wrap' }}
+    >
       {jobTimeline(job.state, job.cancelRequested).map((s, i) => (
-        <li key={s.state} data-testid={`ij-step-${s.state}`} data-status={s.status} aria-current={s.status === 'current' ? 'step' : undefined} style={{ color: STEP_COLOR[s.status] }}>
+        <li
+          key={s.state}
+          data-testid={`ij-step-${s.state}`}
+          data-status={s.status}
+          aria-current={s.status === 'current' ? 'step' : undefined}
+          style={{ color: STEP_COLOR[s.status] }}
+        >
           {i > 0 && <span aria-hidden> → </span>}
           <span aria-hidden>{MARK[s.status]} </span>
           <span style={{ fontWeight: s.status === 'current' ? 700 : 400 }}>{s.state}</span>
@@ -50,7 +83,17 @@ function LogLink({ drive, kind, uri }: { drive: ImportJobDrive; kind: 'error' | 
   );
 }
 
-function ActionButton({ name, rule, onClick, children }: { name: string; rule: { allowed: boolean; reason?: string }; onClick: () => void; children: string }) {
+function ActionButton({
+  name,
+  rule,
+  onClick,
+  children,
+}: {
+  name: string;
+  rule: { allowed: boolean; reason?: string };
+  onClick: () => void;
+  children: string;
+}) {
   const btn = (
     <Button data-testid={`ij-action-${name}`} disabled={!rule.allowed} onClick={onClick}>
       {children}
@@ -58,7 +101,13 @@ function ActionButton({ name, rule, onClick, children }: { name: string; rule: {
   );
   return (
     <span style={{ display: 'inline-grid', gap: 2 }}>
-      {rule.allowed ? btn : <Tooltip content={rule.reason ?? ''} relationship="description">{btn}</Tooltip>}
+      {rule.allowed ? (
+        btn
+      ) : (
+        <Tooltip content={rule.reason ?? ''} relationship="description">
+          {btn}
+        </Tooltip>
+      )}
       {!rule.allowed && (
         <Text data-testid={`ij-action-${name}-reason`} size={100} style={{ maxWidth: 220 }}>
           {rule.reason}
@@ -69,7 +118,14 @@ function ActionButton({ name, rule, onClick, children }: { name: string; rule: {
 }
 
 export function JobDetails() {
-  const { selected, jobs, actionError, driveLogs } = useAppStore(useShallow((s) => ({ selected: s.importJobs.selected, jobs: s.importJobs.jobs, actionError: s.importJobs.actionError, driveLogs: s.importJobs.driveLogs })));
+  const { selected, jobs, actionError, driveLogs } = useAppStore(
+    useShallow((s) => ({
+      selected: s.importJobs.selected,
+      jobs: s.importJobs.jobs,
+      actionError: s.importJobs.actionError,
+      driveLogs: s.importJobs.driveLogs,
+    })),
+  );
   const cancelJob = useAppStore((s) => s.cancelImportJob);
   const deleteJob = useAppStore((s) => s.deleteImportJob);
   const [dialog, setDialog] = useState<null | 'tracking' | 'return' | 'cancel' | 'delete'>(null);
@@ -77,19 +133,40 @@ export function JobDetails() {
   if (!job) return null;
   const rules = jobActions(job);
   const d = trackingDeadline(job);
-  const logUris = Object.keys(driveLogs).filter((u) => job.drives.some((dr) => dr.errorLogUri === u || dr.verboseLogUri === u));
+  const logUris = Object.keys(driveLogs).filter((u) =>
+    job.drives.some((dr) => dr.errorLogUri === u || dr.verboseLogUri === u),
+  );
   return (
-    <section data-testid="ij-details" data-state={job.state} aria-label={`Import job ${job.name}`} style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 12, borderTop: `1px solid ${tokens.colorNeutralStroke2}`, paddingTop: 12 }}>
+    <section
+      data-testid="ij-details"
+      data-state={job.state}
+      aria-label={`Import job ${job.name}`}
+      style={{
+        display: 'grid',
+        gridTemplateColumns: 'minmax(0, 1fr)',
+        gap: 12,
+        borderTop: `1px solid ${tokens.colorNeutralStroke2}`,
+        paddingTop: 12,
+      }}
+    >
       <Text as="h3" size={500} weight="semibold">
         {job.name}
       </Text>
       <Text size={200}>
-        <span data-testid="ij-job-type">{JOB_TYPE_CHOICES.find((c) => c.backend === job.backend)?.label ?? 'Azure Import/Export job'}{job.stage ? ` (stage ${job.stage})` : ''}</span> · resource group {job.resourceGroup} · region {job.location} · storage account {job.storageAccountId?.split('/').pop() ?? '—'} · created {formatDateTime(job.createdAt)}
+        <span data-testid="ij-job-type">
+          {JOB_TYPE_CHOICES.find((c) => c.backend === job.backend)?.label ?? 'Azure Import/Export job'}
+          {job.stage ? ` (stage ${job.stage})` : ''}
+        </span>{' '}
+        · resource group {job.resourceGroup} · region {job.location} · storage account{' '}
+        {job.storageAccountId?.split('/').pop() ?? '—'} · created {formatDateTime(job.createdAt)}
       </Text>
       <Timeline job={job} />
       {(d.level === 'warning' || d.level === 'overdue' || d.level === 'ok') && (
         <MessageBarGroup>
-          <MessageBar intent={d.level === 'ok' ? 'info' : d.level === 'warning' ? 'warning' : 'error'} data-testid="ij-deadline-note">
+          <MessageBar
+            intent={d.level === 'ok' ? 'info' : d.level === 'warning' ? 'warning' : 'error'}
+            data-testid="ij-deadline-note"
+          >
             <MessageBarBody>
               Enter the carrier and tracking number by {formatDateTime(d.deadline)} ({d.text}).
             </MessageBarBody>
@@ -136,7 +213,12 @@ export function JobDetails() {
               const st = explainDriveState(dr.state);
               const cs = explainLogStatus(dr.copyStatus);
               return (
-                <TableRow key={dr.driveId} data-testid={`ij-drive-${dr.driveId}`} data-state={dr.state ?? ''} data-percent={dr.percentComplete ?? ''}>
+                <TableRow
+                  key={dr.driveId}
+                  data-testid={`ij-drive-${dr.driveId}`}
+                  data-state={dr.state ?? ''}
+                  data-percent={dr.percentComplete ?? ''}
+                >
                   <TableCell>{dr.driveId}</TableCell>
                   <TableCell data-testid={`ij-drive-state-${dr.driveId}`}>
                     <strong>{dr.state ?? '—'}</strong>
@@ -144,7 +226,11 @@ export function JobDetails() {
                     <Text size={200}>{st.text}</Text>
                   </TableCell>
                   <TableCell style={{ minWidth: 160 }}>
-                    <ProgressBar value={dr.percentComplete ?? 0} max={100} aria-label={`Drive ${dr.driveId} percent complete`} />
+                    <ProgressBar
+                      value={dr.percentComplete ?? 0}
+                      max={100}
+                      aria-label={`Drive ${dr.driveId} percent complete`}
+                    />
                     <Text size={200}>
                       {dr.percentComplete ?? 0}% · {formatBytes(dr.bytesSucceeded ?? 0)}
                     </Text>
@@ -152,12 +238,16 @@ export function JobDetails() {
                   <TableCell data-testid={`ij-drive-copy-${dr.driveId}`} data-severity={cs.severity}>
                     <strong>{dr.copyStatus ?? '—'}</strong>
                     <br />
-                    <Text size={200} style={{ color: cs.severity === 'error' ? tokens.colorPaletteRedForeground1 : undefined }}>
+                    <Text
+                      size={200}
+                      style={{ color: cs.severity === 'error' ? tokens.colorPaletteRedForeground1 : undefined }}
+                    >
                       {cs.text}
                     </Text>
                   </TableCell>
                   <TableCell>
-                    {dr.errorLogUri && <LogLink drive={dr} kind="error" uri={dr.errorLogUri} />} {dr.verboseLogUri && <LogLink drive={dr} kind="verbose" uri={dr.verboseLogUri} />}
+                    {dr.errorLogUri && <LogLink drive={dr} kind="error" uri={dr.errorLogUri} />}{' '}
+                    {dr.verboseLogUri && <LogLink drive={dr} kind="verbose" uri={dr.verboseLogUri} />}
                     {!dr.errorLogUri && !dr.verboseLogUri && '—'}
                   </TableCell>
                 </TableRow>
@@ -172,7 +262,8 @@ export function JobDetails() {
       {job.returnPackage && (
         <Field label="Return package">
           <Text data-testid="ij-return-package">
-            {job.returnPackage.carrierName} {job.returnPackage.trackingNumber} · {job.returnPackage.driveCount} drive(s) · shipped {formatDate(job.returnPackage.shipDate)}
+            {job.returnPackage.carrierName} {job.returnPackage.trackingNumber} · {job.returnPackage.driveCount} drive(s)
+            · shipped {formatDate(job.returnPackage.shipDate)}
           </Text>
         </Field>
       )}

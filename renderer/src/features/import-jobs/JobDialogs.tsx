@@ -4,7 +4,21 @@
  * data-testid: ij-tracking-dialog, ij-track-carrier, ij-track-number, ij-track-count, ij-track-date, ij-track-save,
  * ij-track-<field>-error, ij-return-dialog, ij-return-save, <testId>-confirm, <testId>-close
  */
-import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Dropdown, Field, Input, Option, Text, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Dropdown,
+  Field,
+  Input,
+  Option,
+  Text,
+  tokens,
+} from '@fluentui/react-components';
 import { FormDialog } from '../../components/FormDialog.tsx';
 import { useEffect, useState } from 'react';
 import type { ImportJobInfo } from '../../../../shared/contract/azure.ts';
@@ -16,7 +30,12 @@ import { useAppStore } from '../../store/index.ts';
 import { locationFor } from '../../store/slices/job-target.ts';
 import { localToday } from '../../store/slices/back-up-now.ts';
 import { ShippingForm } from '../shipping/ShippingForm.tsx';
-import { toReturnAddress, toReturnShipping, validateShipping, type ShippingDraft } from '../../../../shared/shipping-draft.ts';
+import {
+  toReturnAddress,
+  toReturnShipping,
+  validateShipping,
+  type ShippingDraft,
+} from '../../../../shared/shipping-draft.ts';
 
 /** The local calendar day (YYYY-MM-DD) of an ISO time: the day the job was created, as the user's calendar shows it. */
 const localDay = (iso: string) => localToday(new Date(iso));
@@ -44,11 +63,18 @@ export function TrackingDialog({ job, open, onClose }: { job: ImportJobInfo; ope
   const [count, setCountValue] = useState('');
   const [date, setDateValue] = useState('');
   // Azure's answer to the last Save is about the values then: it goes as soon as a field changes.
-  const edited = <T,>(set: (v: T) => void) => (v: T) => {
-    set(v);
-    clearError();
-  };
-  const [setCarrier, setNumber, setCount, setDate] = [edited(setCarrierValue), edited(setNumberValue), edited(setCountValue), edited(setDateValue)];
+  const edited =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      clearError();
+    };
+  const [setCarrier, setNumber, setCount, setDate] = [
+    edited(setCarrierValue),
+    edited(setNumberValue),
+    edited(setCountValue),
+    edited(setDateValue),
+  ];
   const [tried, setTried] = useState(false);
   // Filled from the job when the dialog opens; a refresh of the job list while it is open does not undo the typing.
   const [openedFor, setOpenedFor] = useState<string | null>(null);
@@ -64,16 +90,30 @@ export function TrackingDialog({ job, open, onClose }: { job: ImportJobInfo; ope
   const owner = trackingNumberOwner(number, jobs, job.name);
   const errors = {
     carrier: carrier ? null : 'Carrier is required.',
-    number: !number.trim() ? 'Tracking number is required.' : checkTrackingNumber(normalizeTrackingNumber(number)) ?? (owner ? `Tracking number already used by job ${owner}; each job needs its own package and tracking number.` : null),
+    number: !number.trim()
+      ? 'Tracking number is required.'
+      : (checkTrackingNumber(normalizeTrackingNumber(number)) ??
+        (owner
+          ? `Tracking number already used by job ${owner}; each job needs its own package and tracking number.`
+          : null)),
     count: !count.trim()
       ? 'Number of disks is required.'
-      : (checkDriveCount(Number(count)) ?? (Number(count) !== job.drives.length ? `This job has ${job.drives.length} drive(s); ship all of them in this one package.` : null)),
+      : (checkDriveCount(Number(count)) ??
+        (Number(count) !== job.drives.length
+          ? `This job has ${job.drives.length} drive(s); ship all of them in this one package.`
+          : null)),
     date: checkShipDate(date, new Date(), job.createdAt ? localDay(job.createdAt) : undefined),
   };
   const ok = Object.values(errors).every((e) => !e);
-  const LABELS = { carrier: 'carrier', number: 'tracking number', count: 'number of disks', date: 'ship date' } as const;
+  const LABELS = {
+    carrier: 'carrier',
+    number: 'tracking number',
+    count: 'number of disks',
+    date: 'ship date',
+  } as const;
   const missing = (Object.keys(errors) as (keyof typeof errors)[]).filter((k) => errors[k]).map((k) => LABELS[k]);
-  const msg = (k: keyof typeof errors, id: string) => (tried && errors[k] ? { validationMessage: <span data-testid={`ij-track-${id}-error`}>{errors[k]}</span> } : {});
+  const msg = (k: keyof typeof errors, id: string) =>
+    tried && errors[k] ? { validationMessage: <span data-testid={`ij-track-${id}-error`}>{errors[k]}</span> } : {};
   return (
     <FormDialog
       open={open}
@@ -84,7 +124,15 @@ export function TrackingDialog({ job, open, onClose }: { job: ImportJobInfo; ope
       onSubmit={async () => {
         setTried(true);
         if (!ok) return;
-        if (await submit({ carrierName: carrier, trackingNumber: normalizeTrackingNumber(number), driveCount: Number(count), shipDate: date })) onClose();
+        if (
+          await submit({
+            carrierName: carrier,
+            trackingNumber: normalizeTrackingNumber(number),
+            driveCount: Number(count),
+            shipDate: date,
+          })
+        )
+          onClose();
       }}
       actions={
         <>
@@ -95,9 +143,17 @@ export function TrackingDialog({ job, open, onClose }: { job: ImportJobInfo; ope
         </>
       }
     >
-      <Text>Saving sets the job to Shipping. All {job.drives.length} disk(s) go in one package with this tracking number.</Text>
+      <Text>
+        Saving sets the job to Shipping. All {job.drives.length} disk(s) go in one package with this tracking number.
+      </Text>
       <Field label="Carrier" required {...msg('carrier', 'carrier')}>
-        <Dropdown data-testid="ij-track-carrier" value={carrier} selectedOptions={carrier ? [carrier] : []} onOptionSelect={(_, d) => setCarrier(d.optionValue ?? '')} placeholder="Choose the carrier">
+        <Dropdown
+          data-testid="ij-track-carrier"
+          value={carrier}
+          selectedOptions={carrier ? [carrier] : []}
+          onOptionSelect={(_, d) => setCarrier(d.optionValue ?? '')}
+          placeholder="Choose the carrier"
+        >
           {carriers.map((c) => (
             <Option key={c} value={c}>
               {c}
@@ -106,7 +162,12 @@ export function TrackingDialog({ job, open, onClose }: { job: ImportJobInfo; ope
         </Dropdown>
       </Field>
       <Field label="Tracking number" required {...msg('number', 'number')}>
-        <Input data-testid="ij-track-number" value={number} onChange={(_, d) => setNumber(d.value)} autoComplete="off" />
+        <Input
+          data-testid="ij-track-number"
+          value={number}
+          onChange={(_, d) => setNumber(d.value)}
+          autoComplete="off"
+        />
       </Field>
       <Field label="Number of disks in the package" required {...msg('count', 'count')}>
         <Input data-testid="ij-track-count" type="number" value={count} onChange={(_, d) => setCount(d.value)} />
@@ -173,13 +234,27 @@ export function ReturnDialog({ job, open, onClose }: { job: ImportJobInfo; open:
         </>
       }
     >
-      <ShippingForm value={draft} onChange={(p) => setDraft((d) => ({ ...d, ...p }))} carriers={carriers} showAll={tried} disabled={busy} />
+      <ShippingForm
+        value={draft}
+        onChange={(p) => setDraft((d) => ({ ...d, ...p }))}
+        carriers={carriers}
+        showAll={tried}
+        disabled={busy}
+      />
       <ErrorBar error={tried ? error : null} title="The return details were not saved" testId="ij-return-error" />
     </FormDialog>
   );
 }
 
-export function ConfirmDialog(p: { open: boolean; testId: string; title: string; text: string; confirmLabel: string; onConfirm: () => Promise<boolean>; onClose: () => void }) {
+export function ConfirmDialog(p: {
+  open: boolean;
+  testId: string;
+  title: string;
+  text: string;
+  confirmLabel: string;
+  onConfirm: () => Promise<boolean>;
+  onClose: () => void;
+}) {
   const [busy, setBusy] = useState(false);
   return (
     <Dialog modalType="alert" open={p.open} onOpenChange={(_, d) => !d.open && p.onClose()}>

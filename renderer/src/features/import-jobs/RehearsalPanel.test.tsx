@@ -13,9 +13,26 @@ import { RehearsalPanel, isRehearsalJob } from './RehearsalPanel.tsx';
 const SUB = '11111111-2222-3333-4444-555555555555';
 const cloud = (name: string, rehearsal: boolean) => ({ name, displayName: name, rehearsal }) as CloudInfo;
 const CLOUDS = [cloud('AzurePublic', false), cloud('LocalSandbox', true)];
-const SANDBOX: SandboxStatusView = { running: true, dataDir: '/d/sandbox', cloudName: 'LocalSandbox', subscriptionId: SUB, users: [] };
+const SANDBOX: SandboxStatusView = {
+  running: true,
+  dataDir: '/d/sandbox',
+  cloudName: 'LocalSandbox',
+  subscriptionId: SUB,
+  users: [],
+};
 const job = (over: Partial<ImportJobInfo> = {}): ImportJobInfo =>
-  ({ backend: 'ImportExport', id: 'x', name: 'seed-job', subscriptionId: SUB, resourceGroup: 'backup-rg', location: 'westus', state: 'Shipping', cancelRequested: false, drives: [{ driveId: 'D1' }], ...over }) as ImportJobInfo;
+  ({
+    backend: 'ImportExport',
+    id: 'x',
+    name: 'seed-job',
+    subscriptionId: SUB,
+    resourceGroup: 'backup-rg',
+    location: 'westus',
+    state: 'Shipping',
+    cancelRequested: false,
+    drives: [{ driveId: 'D1' }],
+    ...over,
+  }) as ImportJobInfo;
 
 let t: FakeTransport;
 beforeEach(() => {
@@ -28,8 +45,17 @@ beforeEach(() => {
 afterEach(cleanup);
 
 const show = (j: ImportJobInfo, cloudName: string, sandbox: SandboxStatusView | null = SANDBOX) => {
-  useAppStore.setState({ auth: { cloud: cloudName } as never, clouds: CLOUDS, sandbox, settings: { ...DEFAULT_SETTINGS, lastStagingLocation: '/staging' } });
-  return render(<FluentProvider theme={webLightTheme}><RehearsalPanel job={j} /></FluentProvider>);
+  useAppStore.setState({
+    auth: { cloud: cloudName } as never,
+    clouds: CLOUDS,
+    sandbox,
+    settings: { ...DEFAULT_SETTINGS, lastStagingLocation: '/staging' },
+  });
+  return render(
+    <FluentProvider theme={webLightTheme}>
+      <RehearsalPanel job={j} />
+    </FluentProvider>,
+  );
 };
 
 describe('Rehearsal: play the datacenter', () => {
@@ -39,7 +65,14 @@ describe('Rehearsal: play the datacenter', () => {
     expect(isRehearsalJob(job(), null, CLOUDS, SANDBOX)).toBe(false);
     // A cloud that is not listed (or not marked rehearsal) is never treated as the sandbox.
     expect(isRehearsalJob(job(), { cloud: 'LocalSandbox' }, [cloud('LocalSandbox', false)], SANDBOX)).toBe(false);
-    expect(isRehearsalJob(job({ subscriptionId: '99999999-2222-3333-4444-555555555555' }), { cloud: 'LocalSandbox' }, CLOUDS, SANDBOX)).toBe(false);
+    expect(
+      isRehearsalJob(
+        job({ subscriptionId: '99999999-2222-3333-4444-555555555555' }),
+        { cloud: 'LocalSandbox' },
+        CLOUDS,
+        SANDBOX,
+      ),
+    ).toBe(false);
   });
 
   it('never renders for a real cloud', () => {
@@ -49,15 +82,50 @@ describe('Rehearsal: play the datacenter', () => {
   });
 
   it('in the sandbox: prefills the Disk Prep folder disks; disks arrive; the job list refreshes', async () => {
-    t.handle('diskprep:status', () => ({ ok: true, value: { jobName: 'seed-job', stateDir: '/s', started: true, complete: true, disks: [{ serial: 'D1', id: '/disks/d1', kind: 'folder' as const, files: 1, bytes: 1, committedFiles: 1, committedBytes: 1, verified: true }] } }));
-    t.handle('sandbox:receiveDisks', (req) => ({ ok: true, value: { jobName: req.jobName, resourceGroup: req.resourceGroup, state: 'Received', drives: [{ driveId: 'D1', state: 'Received' }] } }));
+    t.handle('diskprep:status', () => ({
+      ok: true,
+      value: {
+        jobName: 'seed-job',
+        stateDir: '/s',
+        started: true,
+        complete: true,
+        disks: [
+          {
+            serial: 'D1',
+            id: '/disks/d1',
+            kind: 'folder' as const,
+            files: 1,
+            bytes: 1,
+            committedFiles: 1,
+            committedBytes: 1,
+            verified: true,
+          },
+        ],
+      },
+    }));
+    t.handle('sandbox:receiveDisks', (req) => ({
+      ok: true,
+      value: {
+        jobName: req.jobName,
+        resourceGroup: req.resourceGroup,
+        state: 'Received',
+        drives: [{ driveId: 'D1', state: 'Received' }],
+      },
+    }));
     show(job(), 'LocalSandbox');
-    expect(screen.getByTestId('ij-rehearsal').textContent).toMatch(/Rehearsal: play the datacenter.*Local sandbox only/);
+    expect(screen.getByTestId('ij-rehearsal').textContent).toMatch(
+      /Rehearsal: play the datacenter.*Local sandbox only/,
+    );
     expect((await screen.findByTestId('ij-rehearsal-disk-0')).textContent).toContain('/disks/d1');
     expect((screen.getByTestId('ij-rehearsal-transfer') as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(screen.getByTestId('ij-rehearsal-receive'));
     expect((await screen.findByTestId('ij-rehearsal-result')).textContent).toMatch(/now Received/);
-    expect(t.calls.find((c) => c.channel === 'sandbox:receiveDisks')?.req).toEqual({ jobName: 'seed-job', resourceGroup: 'backup-rg', subscriptionId: SUB, disks: ['/disks/d1'] });
+    expect(t.calls.find((c) => c.channel === 'sandbox:receiveDisks')?.req).toEqual({
+      jobName: 'seed-job',
+      resourceGroup: 'backup-rg',
+      subscriptionId: SUB,
+      disks: ['/disks/d1'],
+    });
     await expect.poll(() => t.calls.some((c) => c.channel === 'azure:subscriptions')).toBe(true);
   });
 

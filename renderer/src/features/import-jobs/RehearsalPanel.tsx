@@ -16,15 +16,30 @@ import { pickFolder } from '../../components/pick-folder.ts';
 import { useAppStore } from '../../store/index.ts';
 
 /** The box is for jobs of the rehearsal cloud only: the current cloud must be a rehearsal one (and the sandbox's subscription). */
-export function isRehearsalJob(job: Pick<ImportJobInfo, 'subscriptionId'>, auth: Pick<AuthStatus, 'cloud'> | null, clouds: Pick<CloudInfo, 'name' | 'rehearsal'>[], sandbox: SandboxStatusView | null): boolean {
+export function isRehearsalJob(
+  job: Pick<ImportJobInfo, 'subscriptionId'>,
+  auth: Pick<AuthStatus, 'cloud'> | null,
+  clouds: Pick<CloudInfo, 'name' | 'rehearsal'>[],
+  sandbox: SandboxStatusView | null,
+): boolean {
   if (!auth || clouds.find((c) => c.name === auth.cloud)?.rehearsal !== true) return false;
-  if (sandbox?.subscriptionId && sandbox.subscriptionId.toLowerCase() !== job.subscriptionId.toLowerCase()) return false;
+  if (sandbox?.subscriptionId && sandbox.subscriptionId.toLowerCase() !== job.subscriptionId.toLowerCase())
+    return false;
   return true;
 }
 
 export function RehearsalPanel({ job }: { job: ImportJobInfo }) {
-  const { auth, clouds, sandbox, stagingLocation } = useAppStore(useShallow((s) => ({ auth: s.auth, clouds: s.clouds, sandbox: s.sandbox, stagingLocation: s.settings?.lastStagingLocation })));
-  const { loadSandbox, refresh, navigate } = useAppStore(useShallow((s) => ({ loadSandbox: s.loadSandbox, refresh: s.refreshImportJobs, navigate: s.navigate })));
+  const { auth, clouds, sandbox, stagingLocation } = useAppStore(
+    useShallow((s) => ({
+      auth: s.auth,
+      clouds: s.clouds,
+      sandbox: s.sandbox,
+      stagingLocation: s.settings?.lastStagingLocation,
+    })),
+  );
+  const { loadSandbox, refresh, navigate } = useAppStore(
+    useShallow((s) => ({ loadSandbox: s.loadSandbox, refresh: s.refreshImportJobs, navigate: s.navigate })),
+  );
   const visible = isRehearsalJob(job, auth, clouds, sandbox);
   const [disks, setDisks] = useState<string[]>([]);
   const [busy, setBusy] = useState<'receive' | 'transfer' | null>(null);
@@ -38,7 +53,8 @@ export function RehearsalPanel({ job }: { job: ImportJobInfo }) {
     if (!visible || !stagingLocation) return;
     let live = true;
     api.invoke('diskprep:status', { stagingLocation, job: job.name }).then(
-      (st) => live && setDisks((cur) => (cur.length ? cur : st.disks.filter((d) => d.kind === 'folder').map((d) => d.id))),
+      (st) =>
+        live && setDisks((cur) => (cur.length ? cur : st.disks.filter((d) => d.kind === 'folder').map((d) => d.id))),
       () => undefined,
     );
     return () => {
@@ -65,8 +81,13 @@ export function RehearsalPanel({ job }: { job: ImportJobInfo }) {
     setError(null);
     setResult(null);
     try {
-      const r = kind === 'receive' ? await api.invoke('sandbox:receiveDisks', { ...ref, disks }) : await api.invoke('sandbox:transfer', ref);
-      setResult(`Job ${r.jobName} is now ${r.state}${r.drives.length ? ` (${r.drives.map((d) => `${d.driveId}: ${d.state ?? '—'}${d.copyStatus ? `, ${d.copyStatus}` : ''}`).join('; ')})` : ''}.`);
+      const r =
+        kind === 'receive'
+          ? await api.invoke('sandbox:receiveDisks', { ...ref, disks })
+          : await api.invoke('sandbox:transfer', ref);
+      setResult(
+        `Job ${r.jobName} is now ${r.state}${r.drives.length ? ` (${r.drives.map((d) => `${d.driveId}: ${d.state ?? '—'}${d.copyStatus ? `, ${d.copyStatus}` : ''}`).join('; ')})` : ''}.`,
+      );
       await refresh();
     } catch (err) {
       setError(err);
@@ -75,12 +96,20 @@ export function RehearsalPanel({ job }: { job: ImportJobInfo }) {
     }
   };
   const add = async () => {
-    const p = await pickFolder({ title: 'Choose a prepared rehearsal disk folder', ...(disks[0] ? { defaultPath: disks[0] } : {}) });
+    const p = await pickFolder({
+      title: 'Choose a prepared rehearsal disk folder',
+      ...(disks[0] ? { defaultPath: disks[0] } : {}),
+    });
     if (p && !disks.includes(p)) setDisks([...disks, p]);
   };
 
   return (
-    <Card data-testid="ij-rehearsal" role="region" aria-labelledby="ij-rehearsal-title" style={{ border: `2px dashed ${tokens.colorPaletteMarigoldBorder2}` }}>
+    <Card
+      data-testid="ij-rehearsal"
+      role="region"
+      aria-labelledby="ij-rehearsal-title"
+      style={{ border: `2px dashed ${tokens.colorPaletteMarigoldBorder2}` }}
+    >
       <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
         <Text as="h4" id="ij-rehearsal-title" weight="semibold" style={{ margin: 0 }}>
           Rehearsal: play the datacenter
@@ -90,8 +119,9 @@ export function RehearsalPanel({ job }: { job: ImportJobInfo }) {
         </Badge>
       </div>
       <Text size={200}>
-        In a real cloud, Microsoft's datacenter receives your disks and copies them. In this rehearsal you do its part: say which prepared
-        disk folders arrived, then have the data copied into the storage account. The job page then shows the states as usual.
+        In a real cloud, Microsoft's datacenter receives your disks and copies them. In this rehearsal you do its part:
+        say which prepared disk folders arrived, then have the data copied into the storage account. The job page then
+        shows the states as usual.
       </Text>
       {!running && (
         <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
@@ -108,7 +138,12 @@ export function RehearsalPanel({ job }: { job: ImportJobInfo }) {
           {disks.map((d, i) => (
             <li key={d} data-testid={`ij-rehearsal-disk-${i}`}>
               <code>{d}</code>{' '}
-              <Button size="small" appearance="subtle" data-testid={`ij-rehearsal-remove-${i}`} onClick={() => setDisks(disks.filter((x) => x !== d))}>
+              <Button
+                size="small"
+                appearance="subtle"
+                data-testid={`ij-rehearsal-remove-${i}`}
+                onClick={() => setDisks(disks.filter((x) => x !== d))}
+              >
                 Remove
               </Button>
             </li>
@@ -119,10 +154,20 @@ export function RehearsalPanel({ job }: { job: ImportJobInfo }) {
         <Button data-testid="ij-rehearsal-add" disabled={busy !== null} onClick={() => void add()}>
           Add disk folder…
         </Button>
-        <Button data-testid="ij-rehearsal-receive" appearance="primary" disabled={busy !== null || !canReceive} onClick={() => void step('receive')}>
+        <Button
+          data-testid="ij-rehearsal-receive"
+          appearance="primary"
+          disabled={busy !== null || !canReceive}
+          onClick={() => void step('receive')}
+        >
           Disks arrive
         </Button>
-        <Button data-testid="ij-rehearsal-transfer" appearance="primary" disabled={busy !== null || !canTransfer} onClick={() => void step('transfer')}>
+        <Button
+          data-testid="ij-rehearsal-transfer"
+          appearance="primary"
+          disabled={busy !== null || !canTransfer}
+          onClick={() => void step('transfer')}
+        >
           Copy the data
         </Button>
       </div>

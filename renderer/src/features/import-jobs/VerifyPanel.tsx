@@ -4,7 +4,16 @@
  * data-testid: ij-verify, ij-verify-staging, ij-verify-browse, ij-verify-start, ij-verify-reason, ij-verify-report
  * (data-ok), ij-verify-missing, ij-verify-different, ij-verify-extra, ij-cleanup-confirm, ij-cleanup, ij-cleanup-done
  */
-import { Button, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, MessageBarTitle, Text } from '@fluentui/react-components';
+import {
+  Button,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  MessageBarGroup,
+  MessageBarTitle,
+  Text,
+} from '@fluentui/react-components';
 import { FolderOpenRegular, ShieldCheckmarkRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -19,7 +28,17 @@ import { formatBytes, formatCount, formatDateTime } from '../../components/forma
 import { pickFolder } from '../../components/pick-folder.ts';
 import { useAppStore } from '../../store/index.ts';
 
-function DiffList({ items, count, label, testId }: { items: VerifyDifference[]; count: number; label: string; testId: string }) {
+function DiffList({
+  items,
+  count,
+  label,
+  testId,
+}: {
+  items: VerifyDifference[];
+  count: number;
+  label: string;
+  testId: string;
+}) {
   if (!count) return null;
   return (
     <div data-testid={testId}>
@@ -41,7 +60,14 @@ function DiffList({ items, count, label, testId }: { items: VerifyDifference[]; 
 export function VerifyPanel({ job, allowed }: { job: ImportJobInfo; allowed: ActionRule }) {
   const paths = usePathWords();
   const v = useAppStore(
-    useShallow((s) => ({ stagingLocation: s.importJobs.verifyStagingLocation, taskId: s.importJobs.verifyTaskId, error: s.importJobs.verifyError, report: s.importJobs.report, cleanup: s.importJobs.cleanup, cleanupError: s.importJobs.cleanupError })),
+    useShallow((s) => ({
+      stagingLocation: s.importJobs.verifyStagingLocation,
+      taskId: s.importJobs.verifyTaskId,
+      error: s.importJobs.verifyError,
+      report: s.importJobs.report,
+      cleanup: s.importJobs.cleanup,
+      cleanupError: s.importJobs.cleanupError,
+    })),
   );
   const task = useAppStore((s) => (v.taskId ? s.tasks[v.taskId] : undefined));
   const setStaging = useAppStore((s) => s.setVerifyStaging);
@@ -57,27 +83,44 @@ export function VerifyPanel({ job, allowed }: { job: ImportJobInfo; allowed: Act
   }, [finished, loadReport]);
   const r = v.report;
   return (
-    <section data-testid="ij-verify" style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 10, maxWidth: 900 }}>
+    <section
+      data-testid="ij-verify"
+      style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 10, maxWidth: 900 }}
+    >
       <Text weight="semibold">Verify imported data</Text>
       <Text size={200}>
-        Compares every blob under {job.name}/ in the storage account with the staged backup (size and SHA-256), and reports anything missing or
-        different.
+        Compares every blob under {job.name}/ in the storage account with the staged backup (size and SHA-256), and
+        reports anything missing or different.
       </Text>
       <div style={{ display: 'flex', gap: 8, alignItems: 'flex-end' }}>
         <Field label="Staging location of this job" style={{ flex: 1, minWidth: 0 }}>
-          <Input data-testid="ij-verify-staging" value={v.stagingLocation} onChange={(_, d) => setStaging(d.value)} placeholder={paths.stagingExample} />
+          <Input
+            data-testid="ij-verify-staging"
+            value={v.stagingLocation}
+            onChange={(_, d) => setStaging(d.value)}
+            placeholder={paths.stagingExample}
+          />
         </Field>
         <Button
           data-testid="ij-verify-browse"
           icon={<FolderOpenRegular />}
           onClick={async () => {
-            const p = await pickFolder({ title: 'Staging location', ...(v.stagingLocation ? { defaultPath: v.stagingLocation } : {}) });
+            const p = await pickFolder({
+              title: 'Staging location',
+              ...(v.stagingLocation ? { defaultPath: v.stagingLocation } : {}),
+            });
             if (p) setStaging(p);
           }}
         >
           Browse…
         </Button>
-        <Button data-testid="ij-verify-start" appearance="primary" icon={<ShieldCheckmarkRegular />} disabled={!allowed.allowed || !v.stagingLocation.trim() || running} onClick={() => void start()}>
+        <Button
+          data-testid="ij-verify-start"
+          appearance="primary"
+          icon={<ShieldCheckmarkRegular />}
+          disabled={!allowed.allowed || !v.stagingLocation.trim() || running}
+          onClick={() => void start()}
+        >
           Verify imported data
         </Button>
       </div>
@@ -88,25 +131,55 @@ export function VerifyPanel({ job, allowed }: { job: ImportJobInfo; allowed: Act
       )}
       <ErrorBar error={v.error} title="Verification could not start" testId="ij-verify-error" />
       {task && running && (
-        <TaskProgress label={task.message ?? 'Checking blobs…'} progress={task.progress} status={task.status} onCancel={() => void cancelTask(task.id)} cancelLabel="Cancel verification" />
+        <TaskProgress
+          label={task.message ?? 'Checking blobs…'}
+          progress={task.progress}
+          status={task.status}
+          onCancel={() => void cancelTask(task.id)}
+          cancelLabel="Cancel verification"
+        />
       )}
-      {task?.status === 'failed' && !r && <ErrorBar error={task.error?.message} title="Verification failed" onRetry={() => void start()} testId="ij-verify-failed" />}
+      {task?.status === 'failed' && !r && (
+        <ErrorBar
+          error={task.error?.message}
+          title="Verification failed"
+          onRetry={() => void start()}
+          testId="ij-verify-failed"
+        />
+      )}
       {r && r.jobName === job.name && (
         <MessageBarGroup>
-          <MessageBar intent={r.ok ? (r.extraCount ? 'warning' : 'success') : 'error'} data-testid="ij-verify-report" data-ok={r.ok}>
+          <MessageBar
+            intent={r.ok ? (r.extraCount ? 'warning' : 'success') : 'error'}
+            data-testid="ij-verify-report"
+            data-ok={r.ok}
+          >
             <MessageBarBody>
-              <MessageBarTitle>{r.ok ? 'Imported data matches the staged backup' : 'Imported data does not match'}</MessageBarTitle>
-              {formatCount(r.matched)} of {formatCount(r.expectedFiles)} files ({formatBytes(r.expectedBytes)}) match in {r.location} · {formatCount(r.missingCount)} missing ·{' '}
-              {formatCount(r.differentCount)} different · {formatCount(r.extraCount)} extra · checked {formatDateTime(r.checkedAt)}
+              <MessageBarTitle>
+                {r.ok ? 'Imported data matches the staged backup' : 'Imported data does not match'}
+              </MessageBarTitle>
+              {formatCount(r.matched)} of {formatCount(r.expectedFiles)} files ({formatBytes(r.expectedBytes)}) match in{' '}
+              {r.location} · {formatCount(r.missingCount)} missing · {formatCount(r.differentCount)} different ·{' '}
+              {formatCount(r.extraCount)} extra · checked {formatDateTime(r.checkedAt)}
             </MessageBarBody>
           </MessageBar>
         </MessageBarGroup>
       )}
       {r && r.jobName === job.name && (
         <>
-          <DiffList items={r.missing} count={r.missingCount} label="Missing in the container" testId="ij-verify-missing" />
+          <DiffList
+            items={r.missing}
+            count={r.missingCount}
+            label="Missing in the container"
+            testId="ij-verify-missing"
+          />
           <DiffList items={r.different} count={r.differentCount} label="Different" testId="ij-verify-different" />
-          <DiffList items={r.extra} count={r.extraCount} label="In the container but not staged" testId="ij-verify-extra" />
+          <DiffList
+            items={r.extra}
+            count={r.extraCount}
+            label="In the container but not staged"
+            testId="ij-verify-extra"
+          />
         </>
       )}
       {r?.ok && r.jobName === job.name && !v.cleanup && (
@@ -117,8 +190,16 @@ export function VerifyPanel({ job, allowed }: { job: ImportJobInfo; allowed: Act
             void cleanup(confirm);
           }}
         >
-          <Field label={`Free the staging space: type "${job.name}" to delete ${paths.join(v.stagingLocation || 'the staging folder', job.name)}`} style={{ flex: 1 }}>
-            <Input data-testid="ij-cleanup-confirm" value={confirm} onChange={(_, d) => setConfirm(d.value)} autoComplete="off" />
+          <Field
+            label={`Free the staging space: type "${job.name}" to delete ${paths.join(v.stagingLocation || 'the staging folder', job.name)}`}
+            style={{ flex: 1 }}
+          >
+            <Input
+              data-testid="ij-cleanup-confirm"
+              value={confirm}
+              onChange={(_, d) => setConfirm(d.value)}
+              autoComplete="off"
+            />
           </Field>
           <Button data-testid="ij-cleanup" type="submit" disabled={confirm.trim() !== job.name}>
             Delete staging folder
@@ -130,8 +211,9 @@ export function VerifyPanel({ job, allowed }: { job: ImportJobInfo; allowed: Act
         <MessageBarGroup>
           <MessageBar intent="success" data-testid="ij-cleanup-done">
             <MessageBarBody>
-              Deleted {v.cleanup.folder}: {formatCount(v.cleanup.removedFiles)} files, {formatBytes(v.cleanup.removedBytes)} freed. seed.json was kept at{' '}
-              {v.cleanup.seedKeptAt} so the backup can still be restored from the container.
+              Deleted {v.cleanup.folder}: {formatCount(v.cleanup.removedFiles)} files,{' '}
+              {formatBytes(v.cleanup.removedBytes)} freed. seed.json was kept at {v.cleanup.seedKeptAt} so the backup
+              can still be restored from the container.
             </MessageBarBody>
           </MessageBar>
         </MessageBarGroup>

@@ -12,7 +12,8 @@ export function watchImportJobs(firstDelayMs = 5_000): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const tick = async () => {
     try {
-      if ((await api.invoke('auth:status', {})).signedIn && useAppStore.getState().screen !== 'importJobs') await useAppStore.getState().refreshImportJobs();
+      if ((await api.invoke('auth:status', {})).signedIn && useAppStore.getState().screen !== 'importJobs')
+        await useAppStore.getState().refreshImportJobs();
     } catch {
       /* not connected or not signed in: try again later */
     }

@@ -6,7 +6,20 @@
  * job-details-file-<n>, job-details-close
  */
 import {
-  Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
 } from '@fluentui/react-components';
 import type { TaskSnapshot } from '../../../../shared/task.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
@@ -49,16 +62,30 @@ export function JobDetailsDialog({ task, onClose }: { task: TaskSnapshot | null;
           <DialogContent style={{ display: 'grid', gap: 12, gridTemplateColumns: 'minmax(0, 1fr)' }}>
             <Text data-testid="job-details-status" data-status={task.status}>
               {STATUS_LABELS[task.status]} · started {formatDateTime(task.startedAt)}
-              {task.endedAt ? ` · ended ${formatDateTime(task.endedAt)} (${formatDuration(elapsedSeconds(task.startedAt, task.endedAt))})` : ''}
+              {task.endedAt
+                ? ` · ended ${formatDateTime(task.endedAt)} (${formatDuration(elapsedSeconds(task.startedAt, task.endedAt))})`
+                : ''}
             </Text>
-            {task.message && task.status !== 'failed' && <Text style={{ overflowWrap: 'anywhere' }}>{task.message}</Text>}
+            {task.message && task.status !== 'failed' && (
+              <Text style={{ overflowWrap: 'anywhere' }}>{task.message}</Text>
+            )}
             {task.error && <ErrorBar error={task.error.message} title="Why it failed" testId="job-details-error" />}
             {counters.length > 0 && (
-              <dl data-testid="job-details-counters" style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))', gap: 8, margin: 0 }}>
+              <dl
+                data-testid="job-details-counters"
+                style={{
+                  display: 'grid',
+                  gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))',
+                  gap: 8,
+                  margin: 0,
+                }}
+              >
                 {counters.map(([name, c]) => (
                   <div key={name}>
                     <dt style={{ fontSize: 12, opacity: 0.8 }}>{COUNTER_WORDS[name] ?? name}</dt>
-                    <dd style={{ margin: 0, fontWeight: 600 }}>{c.unit === 'bytes' ? formatBytes(c.value) : formatCount(c.value)}</dd>
+                    <dd style={{ margin: 0, fontWeight: 600 }}>
+                      {c.unit === 'bytes' ? formatBytes(c.value) : formatCount(c.value)}
+                    </dd>
                   </div>
                 ))}
               </dl>
@@ -66,7 +93,8 @@ export function JobDetailsDialog({ task, onClose }: { task: TaskSnapshot | null;
             {files.length > 0 ? (
               <section aria-label="Files not backed up or not restored">
                 <Text weight="semibold">
-                  {task.kind === 'verify' ? 'Damaged' : task.kind === 'restore' ? 'Not restored' : 'Not backed up'} ({formatCount(files.length)}
+                  {task.kind === 'verify' ? 'Damaged' : task.kind === 'restore' ? 'Not restored' : 'Not backed up'} (
+                  {formatCount(files.length)}
                   {task.warnings.length >= 200 && files.length === task.warnings.length ? ', the first 200' : ''})
                 </Text>
                 <div style={{ maxHeight: 320, overflowY: 'auto' }}>

@@ -42,7 +42,8 @@ function onlineCounters(task: TaskSnapshot): string | null {
 }
 
 // Failed: red. Waiting for the user: the neutral text in semibold (the badge carries the attention colour).
-const messageColor = (task: TaskSnapshot): string | undefined => (task.status === 'failed' ? tokens.colorPaletteRedForeground1 : undefined);
+const messageColor = (task: TaskSnapshot): string | undefined =>
+  task.status === 'failed' ? tokens.colorPaletteRedForeground1 : undefined;
 
 export function JobRow({ task, busy, onCancel, onDismiss, onOpenDiskPrep, onDetails }: JobRowProps) {
   const finished = isFinished(task.status);
@@ -56,7 +57,11 @@ export function JobRow({ task, busy, onCancel, onDismiss, onOpenDiskPrep, onDeta
         <Text size={200}>{formatDateTime(task.startedAt)}</Text>
       </TableCell>
       <TableCell data-testid="job-message" data-code={task.status === 'failed' ? task.error?.code : undefined}>
-        <Text size={200} weight={task.status === 'waiting' ? 'semibold' : 'regular'} style={{ color: messageColor(task), overflowWrap: 'anywhere' }}>
+        <Text
+          size={200}
+          weight={task.status === 'waiting' ? 'semibold' : 'regular'}
+          style={{ color: messageColor(task), overflowWrap: 'anywhere' }}
+        >
           {message}
         </Text>
       </TableCell>
@@ -65,8 +70,16 @@ export function JobRow({ task, busy, onCancel, onDismiss, onOpenDiskPrep, onDeta
           <span style={{ display: 'flex', gap: 8, alignItems: 'baseline', flexWrap: 'wrap' }}>
             <Text weight="semibold">{task.title}</Text>
             {onDetails && (
-              <Button data-testid="job-details" size="small" appearance="transparent" onClick={() => onDetails(task.id)} aria-label={`Details of ${task.title}`}>
-                {task.warnings.length ? `Details (${task.warnings.length} file${task.warnings.length === 1 ? '' : 's'})` : 'Details'}
+              <Button
+                data-testid="job-details"
+                size="small"
+                appearance="transparent"
+                onClick={() => onDetails(task.id)}
+                aria-label={`Details of ${task.title}`}
+              >
+                {task.warnings.length
+                  ? `Details (${task.warnings.length} file${task.warnings.length === 1 ? '' : 's'})`
+                  : 'Details'}
               </Button>
             )}
           </span>
@@ -88,7 +101,13 @@ export function JobRow({ task, busy, onCancel, onDismiss, onOpenDiskPrep, onDeta
           )}
           {task.status === 'waiting' && task.kind === 'diskprep' && onOpenDiskPrep && (
             <div>
-              <Button data-testid="job-open-diskprep" size="small" appearance="primary" icon={<HardDriveRegular />} onClick={() => onOpenDiskPrep(task.id)}>
+              <Button
+                data-testid="job-open-diskprep"
+                size="small"
+                appearance="primary"
+                icon={<HardDriveRegular />}
+                onClick={() => onOpenDiskPrep(task.id)}
+              >
                 Attach another disk
               </Button>
             </div>

@@ -16,7 +16,12 @@ beforeEach(() => {
 });
 afterEach(cleanup);
 
-const renderJobs = () => render(<FluentProvider theme={webLightTheme}><JobsView /></FluentProvider>);
+const renderJobs = () =>
+  render(
+    <FluentProvider theme={webLightTheme}>
+      <JobsView />
+    </FluentProvider>,
+  );
 
 describe('JobsView', () => {
   it('renders a running task with progress, rate and ETA, and cancels it', async () => {
@@ -27,7 +32,9 @@ describe('JobsView', () => {
     expect(row.getAttribute('data-status')).toBe('running');
     expect(within(row).getByTestId('job-status').textContent).toContain('Running');
     expect(within(row).getByTestId('job-message').textContent).toContain('Reading D:\\Data\\projects');
-    expect(within(row).getByTestId('task-progress-text').textContent).toBe('512 MiB of 2.00 GiB (25%) · 80.0 MiB/s · about 19 s left');
+    expect(within(row).getByTestId('task-progress-text').textContent).toBe(
+      '512 MiB of 2.00 GiB (25%) · 80.0 MiB/s · about 19 s left',
+    );
     const bar = within(row).getByRole('progressbar');
     expect(bar.getAttribute('aria-valuenow')).toBe(String(512 * 1024 * 1024));
     fireEvent.click(within(row).getByTestId('task-progress-cancel'));
@@ -49,7 +56,9 @@ describe('JobsView', () => {
     renderJobs();
     const row = screen.getByTestId('job-row-bad1');
     expect(within(row).getByTestId('job-status').textContent).toContain('Failed');
-    expect(within(row).getByTestId('job-message').textContent).toBe('Staging volume E:\\ has 2 GiB free; the backup needs 40 GiB.');
+    expect(within(row).getByTestId('job-message').textContent).toBe(
+      'Staging volume E:\\ has 2 GiB free; the backup needs 40 GiB.',
+    );
     expect(within(row).getByTestId('job-message').getAttribute('data-code')).toBe('NO_SPACE');
     expect(within(row).queryByTestId('task-progress')).toBeNull();
     expect(within(row).getByTestId('job-description').textContent).toContain('1 min 05 s');

@@ -4,7 +4,17 @@
  * first.
  * data-testid: jobs-view, jobs-table, jobs-empty, jobs-clear-finished, jobs-error (+ JobRow's and ScheduledRunRow's ids)
  */
-import { Button, Table, TableBody, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  Table,
+  TableBody,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { DeleteRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { errorMessage } from '../../api/client.ts';
@@ -55,7 +65,8 @@ export function JobsView() {
   // A Disk Prep task waiting for another disk names its staging location and job (service.ts, waiting.details).
   const openDiskPrep = (id: string) => {
     const d = tasks.find((t) => t.id === id)?.waiting?.details;
-    if (typeof d?.stagingLocation === 'string' && typeof d.job === 'string') void openWaitingDiskPrep(id, d.stagingLocation, d.job);
+    if (typeof d?.stagingLocation === 'string' && typeof d.job === 'string')
+      void openWaitingDiskPrep(id, d.stagingLocation, d.job);
   };
   return (
     <section className={styles.root} data-testid="jobs-view" aria-labelledby="jobs-heading">
@@ -63,7 +74,13 @@ export function JobsView() {
         <Text as="h2" id="jobs-heading" size={500} weight="semibold" style={{ margin: 0 }}>
           Jobs
         </Text>
-        <Button data-testid="jobs-clear-finished" size="small" icon={<DeleteRegular />} disabled={finished === 0} onClick={() => void dismissFinishedTasks()}>
+        <Button
+          data-testid="jobs-clear-finished"
+          size="small"
+          icon={<DeleteRegular />}
+          disabled={finished === 0}
+          onClick={() => void dismissFinishedTasks()}
+        >
           Clear finished ({finished})
         </Button>
       </div>
@@ -82,7 +99,9 @@ export function JobsView() {
               <TableHeaderCell style={{ width: '24%' }}>Message</TableHeaderCell>
               <TableHeaderCell>Description</TableHeaderCell>
               <TableHeaderCell style={{ width: 48 }}>
-                <span style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>Actions</span>
+                <span style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>
+                  Actions
+                </span>
               </TableHeaderCell>
             </TableRow>
           </TableHeader>

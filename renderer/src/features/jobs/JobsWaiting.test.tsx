@@ -11,7 +11,8 @@ import { StatusBar } from '../console/StatusBar.tsx';
 import { JobsView } from './JobsView.tsx';
 
 const MiB = 1024 * 1024;
-const MESSAGE = 'Waiting for another disk: at least 22.1 MiB more (1 file, 21.0 MiB left). Attach a disk and add it in Prepare Disks, or cancel; the prepared disks are kept.';
+const MESSAGE =
+  'Waiting for another disk: at least 22.1 MiB more (1 file, 21.0 MiB left). Attach a disk and add it in Prepare Disks, or cancel; the prepared disks are kept.';
 
 /** A Disk Prep task as the host sends it while it waits for another disk (service.ts). */
 const waitingTask = () =>
@@ -25,7 +26,13 @@ const waitingTask = () =>
     waiting: {
       reason: 'anotherDisk',
       since: '2026-11-22T04:02:00.000Z',
-      details: { neededBytes: 22.1 * MiB, remainingFiles: 1, remainingBytes: 21 * MiB, stagingLocation: '/data/staging', job: 'seed-e2e' },
+      details: {
+        neededBytes: 22.1 * MiB,
+        remainingFiles: 1,
+        remainingBytes: 21 * MiB,
+        stagingLocation: '/data/staging',
+        job: 'seed-e2e',
+      },
     },
   });
 
@@ -63,7 +70,14 @@ describe('a task waiting for the user', () => {
 
   it('"Attach another disk" opens Prepare Disks at the copy step of that job', async () => {
     getAppState().upsertTask(waitingTask());
-    const status: DiskPrepStatus = { jobName: 'seed-e2e', stateDir: '/data/staging/seed-e2e.diskprep', started: true, disks: [], complete: false, waitingTaskId: 'dp1' };
+    const status: DiskPrepStatus = {
+      jobName: 'seed-e2e',
+      stateDir: '/data/staging/seed-e2e.diskprep',
+      started: true,
+      disks: [],
+      complete: false,
+      waitingTaskId: 'dp1',
+    };
     t.handle('diskprep:status', () => ({ ok: true, value: status }));
     t.handle('diskprep:disks', () => ({ ok: true, value: { disks: [], windowsAvailable: false } }));
     t.handle('diskprep:jobs', () => ({ ok: true, value: { stagingLocation: '/data/staging', jobs: [], broken: [] } }));
@@ -71,8 +85,16 @@ describe('a task waiting for the user', () => {
     fireEvent.click(screen.getByTestId('job-open-diskprep'));
     await expect.poll(() => getAppState().diskPrep.status?.waitingTaskId).toBe('dp1');
     expect(getAppState().screen).toBe('prepareDisks');
-    expect(getAppState().diskPrep).toMatchObject({ taskId: 'dp1', step: 'copy', stagingLocation: '/data/staging', job: 'seed-e2e' });
-    expect(t.calls).toContainEqual({ channel: 'diskprep:status', req: { stagingLocation: '/data/staging', job: 'seed-e2e' } });
+    expect(getAppState().diskPrep).toMatchObject({
+      taskId: 'dp1',
+      step: 'copy',
+      stagingLocation: '/data/staging',
+      job: 'seed-e2e',
+    });
+    expect(t.calls).toContainEqual({
+      channel: 'diskprep:status',
+      req: { stagingLocation: '/data/staging', job: 'seed-e2e' },
+    });
   });
 
   it('counts in the status bar apart from running jobs, in the attention colour, with what it waits for', () => {

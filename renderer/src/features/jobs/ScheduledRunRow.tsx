@@ -23,11 +23,20 @@ const FACTS: Record<string, string> = {
 
 function factValue(k: string, v: string | number | boolean): string {
   if (k === 'checkedAt' && typeof v === 'string') return formatDateTime(v);
-  if (BYTE_FACTS.has(k) && typeof v === 'number') return k === 'bytesPerSecond' ? `${formatBytes(v)}/s` : formatBytes(v);
+  if (BYTE_FACTS.has(k) && typeof v === 'number')
+    return k === 'bytesPerSecond' ? `${formatBytes(v)}/s` : formatBytes(v);
   return String(v);
 }
 
-export function ScheduledRunRow({ run, busy, onDismiss }: { run: RunRecord; busy: boolean; onDismiss: (id: string) => void }) {
+export function ScheduledRunRow({
+  run,
+  busy,
+  onDismiss,
+}: {
+  run: RunRecord;
+  busy: boolean;
+  onDismiss: (id: string) => void;
+}) {
   const status = RUN_STATUS[run.outcome];
   const took = run.startedAt && run.endedAt ? formatDuration(elapsedSeconds(run.startedAt, run.endedAt)) : null;
   // Back Up Now after the seed runs as the scheduler's online run and is recorded the same way.
@@ -47,7 +56,13 @@ export function ScheduledRunRow({ run, busy, onDismiss }: { run: RunRecord; busy
         <Text size={200}>{formatDateTime(run.startedAt ?? run.at)}</Text>
       </TableCell>
       <TableCell data-testid="job-message">
-        <Text size={200} style={{ wordBreak: 'break-word', color: run.outcome === 'failed' ? tokens.colorPaletteRedForeground1 : undefined }}>
+        <Text
+          size={200}
+          style={{
+            wordBreak: 'break-word',
+            color: run.outcome === 'failed' ? tokens.colorPaletteRedForeground1 : undefined,
+          }}
+        >
           {run.message}
         </Text>
       </TableCell>
@@ -58,7 +73,14 @@ export function ScheduledRunRow({ run, busy, onDismiss }: { run: RunRecord; busy
             <summary>
               <Text size={200}>Details</Text>
             </summary>
-            <dl style={{ margin: '4px 0', display: 'grid', gridTemplateColumns: 'max-content minmax(0, 1fr)', columnGap: 8 }}>
+            <dl
+              style={{
+                margin: '4px 0',
+                display: 'grid',
+                gridTemplateColumns: 'max-content minmax(0, 1fr)',
+                columnGap: 8,
+              }}
+            >
               {facts.map(([k, v]) => (
                 <div key={k} style={{ display: 'contents' }}>
                   <dt>
@@ -80,7 +102,15 @@ export function ScheduledRunRow({ run, busy, onDismiss }: { run: RunRecord; busy
       </TableCell>
       <TableCell>
         {run.outcome !== 'running' && run.id && (
-          <Button data-testid="job-run-dismiss" size="small" appearance="subtle" icon={<DeleteRegular />} aria-label="Remove this scheduled run from the list" disabled={busy} onClick={() => onDismiss(run.id!)} />
+          <Button
+            data-testid="job-run-dismiss"
+            size="small"
+            appearance="subtle"
+            icon={<DeleteRegular />}
+            aria-label="Remove this scheduled run from the list"
+            disabled={busy}
+            onClick={() => onDismiss(run.id!)}
+          />
         )}
       </TableCell>
     </TableRow>

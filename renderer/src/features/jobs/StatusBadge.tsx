@@ -1,6 +1,13 @@
 /** Task status as a coloured badge with an icon (colour is never the only signal: the text says it). */
 import { Badge } from '@fluentui/react-components';
-import { CheckmarkCircleRegular, DismissCircleRegular, ErrorCircleRegular, HourglassRegular, PauseCircleRegular, WarningRegular } from '@fluentui/react-icons';
+import {
+  CheckmarkCircleRegular,
+  DismissCircleRegular,
+  ErrorCircleRegular,
+  HourglassRegular,
+  PauseCircleRegular,
+  WarningRegular,
+} from '@fluentui/react-icons';
 import type { TaskStatus } from '../../../../shared/task.ts';
 
 export const STATUS_LABELS: Record<TaskStatus, string> = {

@@ -23,7 +23,9 @@ export function jobsRows(tasks: readonly TaskSnapshot[], runs: readonly RunRecor
   const live = new Map(tasks.map((t) => [t.id, t]));
   const recorded = new Set(runs.map((r) => r.taskId).filter(Boolean));
   const rows: JobsRow[] = [];
-  for (const t of tasks) if (!(t.kind === 'scheduled' && isFinished(t.status) && recorded.has(t.id))) rows.push({ kind: 'task', at: t.startedAt, task: t });
+  for (const t of tasks)
+    if (!(t.kind === 'scheduled' && isFinished(t.status) && recorded.has(t.id)))
+      rows.push({ kind: 'task', at: t.startedAt, task: t });
   for (const r of runs) {
     if (r.hidden) continue;
     const t = r.taskId ? live.get(r.taskId) : undefined;

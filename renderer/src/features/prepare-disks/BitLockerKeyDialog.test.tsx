@@ -47,7 +47,9 @@ const message = () => screen.queryByTestId('dp-key-message')?.textContent ?? nul
 describe('recovery password rules', () => {
   it('says only what is already wrong while typing, everything on accept', () => {
     expect(recoveryPasswordProblem('238810-66', false)).toBeNull();
-    expect(recoveryPasswordProblem('238810-662377-', false)).toMatch(/^Group 2 \(662377\) is not part of a valid BitLocker recovery password/);
+    expect(recoveryPasswordProblem('238810-662377-', false)).toMatch(
+      /^Group 2 \(662377\) is not part of a valid BitLocker recovery password/,
+    );
     expect(recoveryPasswordProblem('238810-66x', false)).toMatch(/Only digits and dashes/);
     expect(recoveryPasswordProblem('2388100-', false)).toMatch(/Group 1 has 7 digits/);
     expect(recoveryPasswordProblem('238810-66', true)).toMatch(/Group 2 has 2 digits/);
@@ -65,9 +67,16 @@ describe('recovery password rules', () => {
   it('a disk with a key is sent with it and without confirmErase (a rehearsal disk holding files is still cleared)', () => {
     expect(diskRefFor('disk:1', disk('A'), KEY)).toEqual({ id: 'disk:1', existingBitLockerKey: KEY });
     expect(diskRefFor('disk:1', disk('A'), undefined)).toEqual({ id: 'disk:1', confirmErase: true });
-    expect(diskRefFor('/f', disk('F', { kind: 'folder', usedBytes: 10 }), KEY)).toEqual({ id: '/f', existingBitLockerKey: KEY, confirmErase: true });
+    expect(diskRefFor('/f', disk('F', { kind: 'folder', usedBytes: 10 }), KEY)).toEqual({
+      id: '/f',
+      existingBitLockerKey: KEY,
+      confirmErase: true,
+    });
     // …unless it was prepared for this job: the copy resumes on it (and the host checks the key against it).
-    expect(diskRefFor('/f', disk('F', { kind: 'folder', usedBytes: 10, jobName: 'j' }), KEY, 'j')).toEqual({ id: '/f', existingBitLockerKey: KEY });
+    expect(diskRefFor('/f', disk('F', { kind: 'folder', usedBytes: 10, jobName: 'j' }), KEY, 'j')).toEqual({
+      id: '/f',
+      existingBitLockerKey: KEY,
+    });
   });
 });
 
@@ -80,7 +89,9 @@ describe('BitLockerKeyDialog', () => {
     expect(dlg.textContent).toContain('recovery password');
     expect(dlg.textContent).toContain('manage-bde -protectors -get E:');
     type('238810-662377-');
-    expect(message()).toMatch(/Group 2 \(662377\) is not part of a valid BitLocker recovery password.*check it for a typo/);
+    expect(message()).toMatch(
+      /Group 2 \(662377\) is not part of a valid BitLocker recovery password.*check it for a typo/,
+    );
     type('238810-662376');
     expect(message()).toBeNull();
     fireEvent.click(screen.getByTestId('dp-key-accept'));
@@ -94,7 +105,15 @@ describe('BitLockerKeyDialog', () => {
   });
   it('a key already given shows masked, never in full; it can be removed', () => {
     const onRemove = vi.fn();
-    wrap(<BitLockerKeyDialog disk={disk('WD123')} currentKey={KEY} onAccept={vi.fn()} onRemove={onRemove} onClose={vi.fn()} />);
+    wrap(
+      <BitLockerKeyDialog
+        disk={disk('WD123')}
+        currentKey={KEY}
+        onAccept={vi.fn()}
+        onRemove={onRemove}
+        onClose={vi.fn()}
+      />,
+    );
     expect(screen.getByTestId('dp-key-current').textContent).toContain('••••••-…-483076');
     expect(document.body.textContent).not.toContain(KEY);
     expect((screen.getByTestId('dp-key-input') as HTMLInputElement).value).toBe('');
@@ -109,11 +128,31 @@ describe('Disks step with a disk that is already encrypted', () => {
     t = createFakeTransport();
     installTransport(() => t);
     resetAppStore();
-    t.handle('diskprep:plan', () => ({ ok: true, value: { fits: true, neededBytes: 0, totalBytes: 10 * MiB, disks: [], unassignedFiles: 0, tooManyDisks: false, split: [] } }));
+    t.handle('diskprep:plan', () => ({
+      ok: true,
+      value: {
+        fits: true,
+        neededBytes: 0,
+        totalBytes: 10 * MiB,
+        disks: [],
+        unassignedFiles: 0,
+        tooManyDisks: false,
+        split: [],
+      },
+    }));
     t.handle('auth:status', () => ({ ok: true, value: { signedIn: true } as never }));
     t.handle('diskprep:start', () => ({ ok: true, value: { taskId: 'dp9' } }));
     useAppStore.setState((s) => ({
-      diskPrep: { ...s.diskPrep, stagingLocation: STAGING, job: JOB, step: 'disks', reached: 1, passphrase: 'pp', selected: ['disk:WD1', 'disk:WD2'], disks: { disks: [disk('WD1'), disk('WD2', { volumes: [], usedBytes: 5 })], windowsAvailable: true } },
+      diskPrep: {
+        ...s.diskPrep,
+        stagingLocation: STAGING,
+        job: JOB,
+        step: 'disks',
+        reached: 1,
+        passphrase: 'pp',
+        selected: ['disk:WD1', 'disk:WD2'],
+        disks: { disks: [disk('WD1'), disk('WD2', { volumes: [], usedBytes: 5 })], windowsAvailable: true },
+      },
     }));
   });
 
@@ -131,7 +170,9 @@ describe('Disks step with a disk that is already encrypted', () => {
     fireEvent.click(screen.getByTestId('dp-key-accept'));
     await expect.poll(() => screen.queryByTestId('dp-key-dialog')).toBeNull();
     expect(getAppState().diskPrep.bitLockerKeys).toEqual({ 'disk:WD1': KEY });
-    expect(screen.getByTestId('disk-keeps-WD1').textContent).toBe('Keeps its BitLocker volume (key given)key ••••••-…-483076');
+    expect(screen.getByTestId('disk-keeps-WD1').textContent).toBe(
+      'Keeps its BitLocker volume (key given)key ••••••-…-483076',
+    );
     expect(screen.getByTestId('disk-key-WD1').textContent).toBe('Change key…');
     expect(document.body.textContent).not.toContain(KEY);
 
@@ -142,7 +183,10 @@ describe('Disks step with a disk that is already encrypted', () => {
     expect(screen.queryByTestId('dp-erase-disk-WD1')).toBeNull();
     await getAppState().confirmErase();
     const req = t.calls.find((c) => c.channel === 'diskprep:start')?.req as { disks: unknown[] };
-    expect(req.disks).toEqual([{ id: 'disk:WD1', existingBitLockerKey: KEY }, { id: 'disk:WD2', confirmErase: true }]);
+    expect(req.disks).toEqual([
+      { id: 'disk:WD1', existingBitLockerKey: KEY },
+      { id: 'disk:WD2', confirmErase: true },
+    ]);
   });
 
   it('no erase confirmation when every disk keeps its volume; deselecting a disk forgets its key', async () => {
@@ -151,7 +195,9 @@ describe('Disks step with a disk that is already encrypted', () => {
     getAppState().openErase('start', getAppState().diskPrep.selected);
     await expect.poll(() => t.calls.some((c) => c.channel === 'diskprep:start')).toBe(true);
     expect(getAppState().diskPrep.erase).toBeNull();
-    expect((t.calls.find((c) => c.channel === 'diskprep:start')?.req as { disks: unknown[] }).disks).toEqual([{ id: 'disk:WD1', existingBitLockerKey: KEY }]);
+    expect((t.calls.find((c) => c.channel === 'diskprep:start')?.req as { disks: unknown[] }).disks).toEqual([
+      { id: 'disk:WD1', existingBitLockerKey: KEY },
+    ]);
     getAppState().toggleDisk('disk:WD1');
     expect(getAppState().diskPrep.bitLockerKeys).toEqual({});
   });
@@ -162,12 +208,33 @@ describe('copy step: the host says the key is not the volume’s', () => {
     const t = createFakeTransport();
     installTransport(() => t);
     resetAppStore();
-    t.handle('diskprep:status', () => ({ ok: true, value: { jobName: JOB, stateDir: '/s', started: true, complete: false, disks: [] } }));
-    useAppStore.setState((s) => ({ diskPrep: { ...s.diskPrep, stagingLocation: STAGING, job: JOB, step: 'copy', reached: 3, taskId: 'dp9', bitLockerKeys: { 'disk:WD1': KEY } } }));
+    t.handle('diskprep:status', () => ({
+      ok: true,
+      value: { jobName: JOB, stateDir: '/s', started: true, complete: false, disks: [] },
+    }));
+    useAppStore.setState((s) => ({
+      diskPrep: {
+        ...s.diskPrep,
+        stagingLocation: STAGING,
+        job: JOB,
+        step: 'copy',
+        reached: 3,
+        taskId: 'dp9',
+        bitLockerKeys: { 'disk:WD1': KEY },
+      },
+    }));
   });
   it('shows a clear error that leads back to the Disks step, not a Resume that would fail again', () => {
     getAppState().upsertTask(
-      makeTask({ id: 'dp9', kind: 'diskprep', status: 'failed', error: { code: 'VALIDATION', message: "The BitLocker key given for disk WD1 does not match the volume's recovery password." } }),
+      makeTask({
+        id: 'dp9',
+        kind: 'diskprep',
+        status: 'failed',
+        error: {
+          code: 'VALIDATION',
+          message: "The BitLocker key given for disk WD1 does not match the volume's recovery password.",
+        },
+      }),
     );
     wrap(<CopyProgressPage />);
     const box = screen.getByTestId('dp-copy-error');

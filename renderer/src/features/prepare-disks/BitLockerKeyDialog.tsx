@@ -9,7 +9,12 @@ import { FormDialog } from '../../components/FormDialog.tsx';
 import { useState } from 'react';
 import type { DiskInfo } from '../../../../shared/contract/diskprep.ts';
 import { formatBytes } from '../../components/format.ts';
-import { keyedDiskIsCleared, maskRecoveryPassword, normalizeRecoveryPassword, recoveryPasswordProblem } from './disk-rules.ts';
+import {
+  keyedDiskIsCleared,
+  maskRecoveryPassword,
+  normalizeRecoveryPassword,
+  recoveryPasswordProblem,
+} from './disk-rules.ts';
 
 export interface BitLockerKeyDialogProps {
   /** The disk the key is for; null closes the dialog. */
@@ -33,7 +38,8 @@ export function BitLockerKeyDialog({ disk, job, currentKey, onAccept, onRemove, 
     setFinal(false);
     onClose();
   };
-  const where = disk?.kind === 'windows' ? (disk.volumes[0]?.mount ? `${disk.volumes[0].mount}:` : '<drive>:') : '<drive>:';
+  const where =
+    disk?.kind === 'windows' ? (disk.volumes[0]?.mount ? `${disk.volumes[0].mount}:` : '<drive>:') : '<drive>:';
   return (
     <FormDialog
       open={!!disk}
@@ -74,22 +80,28 @@ export function BitLockerKeyDialog({ disk, job, currentKey, onAccept, onRemove, 
       }
     >
       <Text id="dp-key-explain">
-        {disk?.serial} ({disk ? formatBytes(disk.sizeBytes) : ''}, {disk?.model}) keeps its BitLocker volume: it is <strong>not erased</strong> or
-        reformatted, and the data of this job is copied onto it. Enter the volume's <strong>recovery password</strong> — the 48-digit numerical
-        password (8 groups of 6 digits), not the unlock password. Disk Prep checks that it is this volume's before writing anything; the
-        import job uses it to unlock the disk at the datacenter.
+        {disk?.serial} ({disk ? formatBytes(disk.sizeBytes) : ''}, {disk?.model}) keeps its BitLocker volume: it is{' '}
+        <strong>not erased</strong> or reformatted, and the data of this job is copied onto it. Enter the volume's{' '}
+        <strong>recovery password</strong> — the 48-digit numerical password (8 groups of 6 digits), not the unlock
+        password. Disk Prep checks that it is this volume's before writing anything; the import job uses it to unlock
+        the disk at the datacenter.
       </Text>
       {disk?.kind === 'windows' && (
         <Text size={200}>
-          To see it on this computer: <code>manage-bde -protectors -get {where} -Type RecoveryPassword</code> (as administrator).
+          To see it on this computer: <code>manage-bde -protectors -get {where} -Type RecoveryPassword</code> (as
+          administrator).
         </Text>
       )}
       {keyedDiskIsCleared(disk ?? undefined, job) && (
-        <Text size={200}>Rehearsal disk: the key is recorded as its BitLocker key; the files it holds are cleared, as for any rehearsal disk.</Text>
+        <Text size={200}>
+          Rehearsal disk: the key is recorded as its BitLocker key; the files it holds are cleared, as for any rehearsal
+          disk.
+        </Text>
       )}
       {currentKey && (
         <Text data-testid="dp-key-current" size={200}>
-          A key is set for this disk ({maskRecoveryPassword(currentKey)}). Enter it again to replace it, or remove it to erase the disk instead.
+          A key is set for this disk ({maskRecoveryPassword(currentKey)}). Enter it again to replace it, or remove it to
+          erase the disk instead.
         </Text>
       )}
       <Field

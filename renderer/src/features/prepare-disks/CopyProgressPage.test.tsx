@@ -39,7 +39,18 @@ const status: DiskPrepStatus = {
   stateDir: `${STAGING}/${JOB}.diskprep`,
   started: true,
   complete: false,
-  disks: [{ serial: 'E2EDISK1', id: '/disks/E2EDISK1', kind: 'folder', files: 2, bytes: 60 * MiB, committedFiles: 2, committedBytes: 60 * MiB, verified: true }],
+  disks: [
+    {
+      serial: 'E2EDISK1',
+      id: '/disks/E2EDISK1',
+      kind: 'folder',
+      files: 2,
+      bytes: 60 * MiB,
+      committedFiles: 2,
+      committedBytes: 60 * MiB,
+      verified: true,
+    },
+  ],
   needsDisk: { neededBytes: 22 * MiB, remainingFiles: 1, remainingBytes: 21 * MiB },
   waitingTaskId: 'dp1',
 };
@@ -52,7 +63,17 @@ const waiting = (): TaskSnapshot =>
     status: 'waiting',
     message: 'Waiting for another disk: at least 22.0 MiB more (1 file, 21.0 MiB left).',
     progress: { done: 120 * MiB, total: 120 * MiB, unit: 'bytes' },
-    waiting: { reason: 'anotherDisk', since: '2026-11-22T04:02:00.000Z', details: { neededBytes: 22 * MiB, remainingFiles: 1, remainingBytes: 21 * MiB, stagingLocation: STAGING, job: JOB } },
+    waiting: {
+      reason: 'anotherDisk',
+      since: '2026-11-22T04:02:00.000Z',
+      details: {
+        neededBytes: 22 * MiB,
+        remainingFiles: 1,
+        remainingBytes: 21 * MiB,
+        stagingLocation: STAGING,
+        job: JOB,
+      },
+    },
   });
 
 const noWait = (): TaskSnapshot => {
@@ -67,12 +88,26 @@ beforeEach(() => {
   resetAppStore();
   t.handle('diskprep:status', () => ({ ok: true, value: status }));
   useAppStore.setState((s) => ({
-    diskPrep: { ...s.diskPrep, stagingLocation: STAGING, job: JOB, step: 'copy', reached: 3, taskId: 'dp1', passphrase: 'pp', disks: { disks: [disk('E2EDISK1'), disk('E2EDISK2')], windowsAvailable: false } },
+    diskPrep: {
+      ...s.diskPrep,
+      stagingLocation: STAGING,
+      job: JOB,
+      step: 'copy',
+      reached: 3,
+      taskId: 'dp1',
+      passphrase: 'pp',
+      disks: { disks: [disk('E2EDISK1'), disk('E2EDISK2')], windowsAvailable: false },
+    },
   }));
 });
 afterEach(cleanup);
 
-const renderPage = () => render(<FluentProvider theme={webLightTheme}><CopyProgressPage /></FluentProvider>);
+const renderPage = () =>
+  render(
+    <FluentProvider theme={webLightTheme}>
+      <CopyProgressPage />
+    </FluentProvider>,
+  );
 
 describe('CopyProgressPage while Disk Prep waits for another disk', () => {
   it('prompts to attach another disk with the numbers, keeps Cancel, shows no failure', async () => {
@@ -92,7 +127,14 @@ describe('CopyProgressPage while Disk Prep waits for another disk', () => {
 
   it('adding a disk continues the same task; a refused disk is named and the task keeps waiting', async () => {
     getAppState().upsertTask(waiting());
-    t.handle('diskprep:addDisk', () => ({ ok: false, error: { code: 'CONFLICT', message: 'Disk E2EDISK2 holds the staging location; the data would be erased while it is copied. Use another disk.' } }));
+    t.handle('diskprep:addDisk', () => ({
+      ok: false,
+      error: {
+        code: 'CONFLICT',
+        message:
+          'Disk E2EDISK2 holds the staging location; the data would be erased while it is copied. Use another disk.',
+      },
+    }));
     renderPage();
     getAppState().openErase('add', ['/disks/E2EDISK2']);
     await getAppState().confirmErase();
@@ -104,7 +146,12 @@ describe('CopyProgressPage while Disk Prep waits for another disk', () => {
     t.handle('diskprep:addDisk', () => ({ ok: true, value: { taskId: 'dp1' } }));
     getAppState().openErase('add', ['/disks/E2EDISK2']);
     await getAppState().confirmErase();
-    expect(t.calls.filter((c) => c.channel === 'diskprep:addDisk').at(-1)?.req).toEqual({ stagingLocation: STAGING, job: JOB, disk: { id: '/disks/E2EDISK2', confirmErase: true }, passphrase: 'pp' });
+    expect(t.calls.filter((c) => c.channel === 'diskprep:addDisk').at(-1)?.req).toEqual({
+      stagingLocation: STAGING,
+      job: JOB,
+      disk: { id: '/disks/E2EDISK2', confirmErase: true },
+      passphrase: 'pp',
+    });
     expect(getAppState().diskPrep.taskId).toBe('dp1');
     getAppState().upsertTask({ ...noWait(), status: 'running', message: 'copy · disk E2EDISK2' });
     await expect.poll(() => screen.queryByTestId('dp-needs-disk')).toBeNull();
@@ -113,34 +160,88 @@ describe('CopyProgressPage while Disk Prep waits for another disk', () => {
   });
 
   it('a real failure still shows as stopped with Resume, not as a wait', () => {
-    getAppState().upsertTask({ ...noWait(), status: 'failed', endedAt: '2026-11-22T04:03:00.000Z', error: { code: 'CORRUPT_DATA', message: 'Read-back of disk E2EDISK1 differs at bytes 0-4095.' } });
+    getAppState().upsertTask({
+      ...noWait(),
+      status: 'failed',
+      endedAt: '2026-11-22T04:03:00.000Z',
+      error: { code: 'CORRUPT_DATA', message: 'Read-back of disk E2EDISK1 differs at bytes 0-4095.' },
+    });
     renderPage();
     expect(screen.getByTestId('dp-copy').getAttribute('data-status')).toBe('failed');
     expect(screen.getByTestId('dp-copy-error').textContent).toContain('Read-back of disk E2EDISK1 differs');
     expect(screen.queryByTestId('dp-needs-disk')).toBeNull();
   });
 
-  it('a running copy shows every disk\'s live rate and ETA from the pushed task snapshot, without polling diskprep:status', async () => {
-    const disk = (serial: string, over: Partial<DiskProgress>): DiskProgress => ({ serial, id: `/disks/${serial}`, phase: 'copy', state: 'running', bytes: 60 * MiB, files: 2, copiedBytes: 0, copiedFiles: 0, verifiedBytes: 0, doneBytes: 0, totalBytes: 120 * MiB, ...over });
+  it("a running copy shows every disk's live rate and ETA from the pushed task snapshot, without polling diskprep:status", async () => {
+    const disk = (serial: string, over: Partial<DiskProgress>): DiskProgress => ({
+      serial,
+      id: `/disks/${serial}`,
+      phase: 'copy',
+      state: 'running',
+      bytes: 60 * MiB,
+      files: 2,
+      copiedBytes: 0,
+      copiedFiles: 0,
+      verifiedBytes: 0,
+      doneBytes: 0,
+      totalBytes: 120 * MiB,
+      ...over,
+    });
     const running = (disks: DiskProgress[]): TaskSnapshot => ({
       ...noWait(),
       status: 'running',
       message: 'copy · disk E2EDISK2',
       progress: { done: 0, total: 240 * MiB, unit: 'bytes' },
-      detail: { kind: 'diskprep', progress: { phase: 'copy', serial: 'E2EDISK2', doneBytes: disks.reduce((a, d) => a + d.doneBytes, 0), totalBytes: 240 * MiB, disks, neededBytes: 0 } },
+      detail: {
+        kind: 'diskprep',
+        progress: {
+          phase: 'copy',
+          serial: 'E2EDISK2',
+          doneBytes: disks.reduce((a, d) => a + d.doneBytes, 0),
+          totalBytes: 240 * MiB,
+          disks,
+          neededBytes: 0,
+        },
+      },
     });
-    getAppState().upsertTask(running([disk('E2EDISK1', { copiedBytes: 30 * MiB, doneBytes: 30 * MiB, rate: 10 * MiB, etaSeconds: 9 }), disk('E2EDISK2', { copiedBytes: 12 * MiB, doneBytes: 12 * MiB, rate: 4 * MiB, etaSeconds: 27 })]));
+    getAppState().upsertTask(
+      running([
+        disk('E2EDISK1', { copiedBytes: 30 * MiB, doneBytes: 30 * MiB, rate: 10 * MiB, etaSeconds: 9 }),
+        disk('E2EDISK2', { copiedBytes: 12 * MiB, doneBytes: 12 * MiB, rate: 4 * MiB, etaSeconds: 27 }),
+      ]),
+    );
     renderPage();
     expect(screen.getByTestId('dp-disk-rate-E2EDISK1').textContent).toBe('10.0 MiB/s · about 9 s left');
     expect(screen.getByTestId('dp-disk-rate-E2EDISK2').textContent).toBe('4.00 MiB/s · about 27 s left');
     expect(screen.getByTestId('dp-disk-progress-E2EDISK2').textContent).toContain('12.0 MiB of 60.0 MiB copied');
     await expect.poll(() => t.calls.filter((c) => c.channel === 'diskprep:status').length).toBe(1);
     // Later snapshots move the rows; one disk fails by name while the other goes on. No request is made for it.
-    getAppState().upsertTask(running([disk('E2EDISK1', { phase: 'readback', copiedBytes: 60 * MiB, verifiedBytes: 6 * MiB, doneBytes: 66 * MiB, rate: 20 * MiB, etaSeconds: 3 }), disk('E2EDISK2', { state: 'failed', copiedBytes: 24 * MiB, doneBytes: 24 * MiB, error: 'Disk E2EDISK2 (/disks/E2EDISK2) is full.' })]));
-    await expect.poll(() => screen.getByTestId('dp-disk-progress-E2EDISK1').getAttribute('data-phase')).toBe('readback');
+    getAppState().upsertTask(
+      running([
+        disk('E2EDISK1', {
+          phase: 'readback',
+          copiedBytes: 60 * MiB,
+          verifiedBytes: 6 * MiB,
+          doneBytes: 66 * MiB,
+          rate: 20 * MiB,
+          etaSeconds: 3,
+        }),
+        disk('E2EDISK2', {
+          state: 'failed',
+          copiedBytes: 24 * MiB,
+          doneBytes: 24 * MiB,
+          error: 'Disk E2EDISK2 (/disks/E2EDISK2) is full.',
+        }),
+      ]),
+    );
+    await expect
+      .poll(() => screen.getByTestId('dp-disk-progress-E2EDISK1').getAttribute('data-phase'))
+      .toBe('readback');
     expect(screen.getByTestId('dp-disk-rate-E2EDISK1').textContent).toBe('20.0 MiB/s · about 3 s left');
     expect(screen.getByTestId('dp-disk-progress-E2EDISK2').getAttribute('data-state')).toBe('failed');
-    expect(screen.getByTestId('dp-disk-error-E2EDISK2').textContent).toContain('Disk E2EDISK2 (/disks/E2EDISK2) is full.');
+    expect(screen.getByTestId('dp-disk-error-E2EDISK2').textContent).toContain(
+      'Disk E2EDISK2 (/disks/E2EDISK2) is full.',
+    );
     expect(screen.queryByTestId('dp-disk-rate-E2EDISK2')).toBeNull();
     expect(t.calls.filter((c) => c.channel === 'diskprep:status').length).toBe(1);
   });

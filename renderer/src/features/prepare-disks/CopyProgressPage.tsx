@@ -10,7 +10,24 @@
  * dp-needs-disk, dp-needs-disk-refresh, dp-add-error, dp-copy-done, dp-copy-error (data-wrong-key when the host says a
  * given BitLocker key is not the volume's), dp-copy-resume
  */
-import { Button, Field, MessageBar, MessageBarActions, MessageBarBody, MessageBarGroup, MessageBarTitle, ProgressBar, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from '@fluentui/react-components';
+import {
+  Button,
+  Field,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarGroup,
+  MessageBarTitle,
+  ProgressBar,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+} from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { DiskPhase, DiskProgress } from '../../../../shared/contract/diskprep.ts';
@@ -76,7 +93,8 @@ function DiskRowProgress({ d, live }: { d: DiskProgress; live: boolean }) {
         )}
       </TableCell>
       <TableCell>
-        {formatBytes(d.copiedBytes)} of {formatBytes(d.bytes)} copied · {d.copiedFiles}/{d.files} files · {formatBytes(d.verifiedBytes)} read back
+        {formatBytes(d.copiedBytes)} of {formatBytes(d.bytes)} copied · {d.copiedFiles}/{d.files} files ·{' '}
+        {formatBytes(d.verifiedBytes)} read back
         {live && d.state === 'running' && d.rate !== undefined && (
           <Text block data-testid={`dp-disk-rate-${d.serial}`}>
             {formatBytes(d.rate)}/s{d.etaSeconds !== undefined ? ` · about ${formatDuration(d.etaSeconds)} left` : ''}
@@ -84,7 +102,11 @@ function DiskRowProgress({ d, live }: { d: DiskProgress; live: boolean }) {
         )}
       </TableCell>
       <TableCell style={{ minWidth: 160 }}>
-        <ProgressBar value={Math.min(total, d.copiedBytes + d.verifiedBytes)} max={total} aria-label={`Disk ${d.serial}`} />
+        <ProgressBar
+          value={Math.min(total, d.copiedBytes + d.verifiedBytes)}
+          max={total}
+          aria-label={`Disk ${d.serial}`}
+        />
       </TableCell>
     </TableRow>
   );
@@ -92,7 +114,15 @@ function DiskRowProgress({ d, live }: { d: DiskProgress; live: boolean }) {
 
 export function CopyProgressPage() {
   const { taskId, stored, status, startError, disks, job, bitLockerKeys } = useAppStore(
-    useShallow((s) => ({ taskId: s.diskPrep.taskId, stored: s.diskPrep.progress, status: s.diskPrep.status, startError: s.diskPrep.startError, disks: s.diskPrep.disks, job: s.diskPrep.job, bitLockerKeys: s.diskPrep.bitLockerKeys })),
+    useShallow((s) => ({
+      taskId: s.diskPrep.taskId,
+      stored: s.diskPrep.progress,
+      status: s.diskPrep.status,
+      startError: s.diskPrep.startError,
+      disks: s.diskPrep.disks,
+      job: s.diskPrep.job,
+      bitLockerKeys: s.diskPrep.bitLockerKeys,
+    })),
   );
   const task = useAppStore((s) => (taskId ? s.tasks[taskId] : undefined));
   // Live from the task snapshot the host pushes; what diskprep:status kept is only for a task this window never saw.
@@ -118,7 +148,11 @@ export function CopyProgressPage() {
   const w = task?.waiting?.details;
   const need =
     typeof w?.neededBytes === 'number'
-      ? { neededBytes: w.neededBytes, remainingFiles: Number(w.remainingFiles ?? 0), remainingBytes: Number(w.remainingBytes ?? 0) }
+      ? {
+          neededBytes: w.neededBytes,
+          remainingFiles: Number(w.remainingFiles ?? 0),
+          remainingBytes: Number(w.remainingBytes ?? 0),
+        }
       : status?.needsDisk;
   const used = new Set(status?.disks.map((d) => d.id) ?? []);
   const candidates = (disks?.disks ?? []).filter((d) => !used.has(d.id) && d.refusals.length === 0);
@@ -133,11 +167,20 @@ export function CopyProgressPage() {
       }
     : task?.progress;
   return (
-    <div data-testid="dp-copy" data-status={task?.status ?? (startError ? 'error' : 'starting')} style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16 }}>
+    <div
+      data-testid="dp-copy"
+      data-status={task?.status ?? (startError ? 'error' : 'starting')}
+      style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16 }}
+    >
       {waiting ? (
         <ErrorBar error={startError} title="This disk cannot continue the job" testId="dp-add-error" />
       ) : (
-        <ErrorBar error={startError} title="Disk Prep could not start" onRetry={() => void resume(true)} testId="dp-start-error" />
+        <ErrorBar
+          error={startError}
+          title="Disk Prep could not start"
+          onRetry={() => void resume(true)}
+          testId="dp-start-error"
+        />
       )}
       {!task && !startError && <Spinner size="tiny" label="Starting…" />}
       {overall && (
@@ -145,7 +188,13 @@ export function CopyProgressPage() {
           label={`Preparing disks for ${job} (every byte is copied, then read back)`}
           progress={overall}
           status={task?.status}
-          {...(running && taskId ? { onCancel: () => void cancel(taskId), cancelLabel: `Stop preparing disks for ${job}`, cancelText: 'Stop copying' } : {})}
+          {...(running && taskId
+            ? {
+                onCancel: () => void cancel(taskId),
+                cancelLabel: `Stop preparing disks for ${job}`,
+                cancelText: 'Stop copying',
+              }
+            : {})}
         />
       )}
       {progress && (
@@ -187,7 +236,8 @@ export function CopyProgressPage() {
               {need
                 ? `At least ${formatBytes(need.neededBytes, true)} more capacity is needed for ${need.remainingFiles} remaining file${need.remainingFiles === 1 ? '' : 's'} (${formatBytes(need.remainingBytes)}).`
                 : task?.message}{' '}
-              Attach a disk, refresh, and choose it below; the copy continues where it stopped. Cancel keeps the prepared disks.
+              Attach a disk, refresh, and choose it below; the copy continues where it stopped. Cancel keeps the
+              prepared disks.
             </MessageBarBody>
             <MessageBarActions>
               <Button data-testid="dp-needs-disk-refresh" onClick={() => void loadDisks()}>
@@ -198,7 +248,14 @@ export function CopyProgressPage() {
         </MessageBarGroup>
       )}
       {needsDisk && (
-        <DisksTable disks={candidates} selected={[]} onToggle={(id) => openErase('add', [id])} bitLockerKeys={bitLockerKeys} onBitLockerKey={setKeyFor} keyActionOnAll />
+        <DisksTable
+          disks={candidates}
+          selected={[]}
+          onToggle={(id) => openErase('add', [id])}
+          bitLockerKeys={bitLockerKeys}
+          onBitLockerKey={setKeyFor}
+          keyActionOnAll
+        />
       )}
       {/* Another disk that is already encrypted: accepting its key continues the job on it (no erase). */}
       <BitLockerKeyDialog
@@ -227,12 +284,20 @@ export function CopyProgressPage() {
         </div>
       )}
       {task?.status === 'failed' && !needsDisk && !isWrongKeyError(task.error?.message) && (
-        <ErrorBar error={task.error?.message ?? 'Disk Prep failed.'} title="Disk Prep stopped" onRetry={() => void resume(true)} retryLabel="Resume" testId="dp-copy-error" />
+        <ErrorBar
+          error={task.error?.message ?? 'Disk Prep failed.'}
+          title="Disk Prep stopped"
+          onRetry={() => void resume(true)}
+          retryLabel="Resume"
+          testId="dp-copy-error"
+        />
       )}
       {task?.status === 'cancelled' && (
         <MessageBarGroup>
           <MessageBar intent="warning" data-testid="dp-copy-cancelled">
-            <MessageBarBody>Disk Prep was cancelled. Resume to continue where it stopped; copied files are kept.</MessageBarBody>
+            <MessageBarBody>
+              Disk Prep was cancelled. Resume to continue where it stopped; copied files are kept.
+            </MessageBarBody>
             <MessageBarActions>
               <Button data-testid="dp-copy-resume" onClick={() => void resume(true)}>
                 Resume

@@ -66,7 +66,8 @@ export function DiskPrepScreen() {
   const staged = dp.jobs?.jobs.find((j) => j.jobName === dp.job);
   const chosen = (dp.disks?.disks ?? []).filter((d) => dp.selected.includes(d.id));
   const cap = capacitySummary(chosen, dp.plan?.totalBytes ?? staged?.bytes ?? 0, dp.plan ? dp.plan.fits : undefined);
-  const copyDone = (task && (task.status === 'succeeded' || task.status === 'succeededWithWarnings')) || !!dp.status?.complete;
+  const copyDone =
+    (task && (task.status === 'succeeded' || task.status === 'succeededWithWarnings')) || !!dp.status?.complete;
   const valid: Record<DiskPrepStep, boolean> = {
     staging: !!staged && staged.state === 'complete',
     // Too little capacity is allowed: the copy fills these disks, then asks for another (one dock, disks in turn).

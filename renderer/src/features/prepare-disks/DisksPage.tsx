@@ -5,7 +5,18 @@
  * dp-rehearsal-capacity, dp-rehearsal-create, dp-passphrase, dp-disks-note, dp-plan-error; the BitLocker key dialog:
  * see BitLockerKeyDialog.tsx
  */
-import { Button, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, MessageBarTitle, ProgressBar, Spinner, Text } from '@fluentui/react-components';
+import {
+  Button,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  MessageBarGroup,
+  MessageBarTitle,
+  ProgressBar,
+  Spinner,
+  Text,
+} from '@fluentui/react-components';
 import { AddRegular, ArrowClockwiseRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -54,16 +65,30 @@ export function RehearsalDiskForm({ onCreated }: { onCreated?: (disk: DiskInfo) 
       }}
     >
       <Text size={200}>
-        A rehearsal disk is a folder with a declared serial and capacity. It works with the Local sandbox cloud; it cannot be shipped.
+        A rehearsal disk is a folder with a declared serial and capacity. It works with the Local sandbox cloud; it
+        cannot be shipped.
       </Text>
       <div style={{ display: 'flex', gap: 8, alignItems: 'flex-end' }}>
-        <Field label="Serial" validationMessage={serial && !serialOk ? 'Letters, digits, - and _ only (1–64).' : undefined}>
-          <Input data-testid="dp-rehearsal-serial" value={serial} onChange={(_, d) => setSerial(d.value)} placeholder="REHEARSAL-01" />
+        <Field
+          label="Serial"
+          validationMessage={serial && !serialOk ? 'Letters, digits, - and _ only (1–64).' : undefined}
+        >
+          <Input
+            data-testid="dp-rehearsal-serial"
+            value={serial}
+            onChange={(_, d) => setSerial(d.value)}
+            placeholder="REHEARSAL-01"
+          />
         </Field>
         <Field label="Capacity" hint="e.g. 256M, 2G">
           <Input data-testid="dp-rehearsal-capacity" value={capacity} onChange={(_, d) => setCapacity(d.value)} />
         </Field>
-        <Button data-testid="dp-rehearsal-create" type="submit" appearance="primary" disabled={!serialOk || !capacity.trim() || busy}>
+        <Button
+          data-testid="dp-rehearsal-create"
+          type="submit"
+          appearance="primary"
+          disabled={!serialOk || !capacity.trim() || busy}
+        >
           Create
         </Button>
         <Button onClick={() => setOpen(false)}>Close</Button>
@@ -74,7 +99,19 @@ export function RehearsalDiskForm({ onCreated }: { onCreated?: (disk: DiskInfo) 
 }
 
 export function DisksPage() {
-  const { disks, disksLoading, disksError, selected, plan, planError, passphrase, job, jobs, bitLockerKeys, passphraseError } = useAppStore(
+  const {
+    disks,
+    disksLoading,
+    disksError,
+    selected,
+    plan,
+    planError,
+    passphrase,
+    job,
+    jobs,
+    bitLockerKeys,
+    passphraseError,
+  } = useAppStore(
     useShallow((s) => ({
       disks: s.diskPrep.disks,
       disksLoading: s.diskPrep.disksLoading,
@@ -108,7 +145,13 @@ export function DisksPage() {
     <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16 }}>
       <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
         <Text weight="semibold">Disks for {job}</Text>
-        <Button data-testid="dp-disks-refresh" size="small" icon={<ArrowClockwiseRegular />} onClick={() => void load()} disabled={disksLoading}>
+        <Button
+          data-testid="dp-disks-refresh"
+          size="small"
+          icon={<ArrowClockwiseRegular />}
+          onClick={() => void load()}
+          disabled={disksLoading}
+        >
           Refresh
         </Button>
         {disksLoading && <Spinner size="tiny" label="Looking for disks…" />}
@@ -120,8 +163,21 @@ export function DisksPage() {
           </MessageBar>
         </MessageBarGroup>
       )}
-      <ErrorBar error={disksError} title="Disks could not be listed" onRetry={() => void load()} testId="dp-disks-error" />
-      {disks && <DisksTable disks={disks.disks} selected={selected} onToggle={toggle} bitLockerKeys={bitLockerKeys} onBitLockerKey={setKeyFor} />}
+      <ErrorBar
+        error={disksError}
+        title="Disks could not be listed"
+        onRetry={() => void load()}
+        testId="dp-disks-error"
+      />
+      {disks && (
+        <DisksTable
+          disks={disks.disks}
+          selected={selected}
+          onToggle={toggle}
+          bitLockerKeys={bitLockerKeys}
+          onBitLockerKey={setKeyFor}
+        />
+      )}
       <BitLockerKeyDialog
         job={job}
         disk={keyDisk}
@@ -142,25 +198,40 @@ export function DisksPage() {
         validationState={cap.fits ? 'success' : 'none'}
         validationMessage={<span data-testid="dp-capacity-text">{capText}</span>}
       >
-        <ProgressBar data-testid="dp-capacity" thickness="large" value={cap.percent} max={100} color={cap.fits ? 'success' : chosen.length ? 'warning' : 'brand'} aria-valuetext={capText} />
+        <ProgressBar
+          data-testid="dp-capacity"
+          thickness="large"
+          value={cap.percent}
+          max={100}
+          color={cap.fits ? 'success' : chosen.length ? 'warning' : 'brand'}
+          aria-valuetext={capText}
+        />
       </Field>
       {small.length > 0 && (
         <MessageBarGroup>
           <MessageBar intent="warning" layout="multiline" data-testid="dp-small-disk">
             <MessageBarBody>
-              <MessageBarTitle>{small.length === 1 ? 'A disk is smaller than one pack' : 'Disks smaller than one pack'}</MessageBarTitle>
+              <MessageBarTitle>
+                {small.length === 1 ? 'A disk is smaller than one pack' : 'Disks smaller than one pack'}
+              </MessageBarTitle>
               {`${small.map((d) => `${d.serial} (${formatBytes(d.capacityBytes)})`).join(', ')} ${small.length === 1 ? 'is' : 'are'} smaller than one pack of this backup (${formatBytes(plan?.largestFileBytes ?? 0)}): ${small.length === 1 ? 'it' : 'each'} would hold no pack, only the catalog or nothing. Choose disks of at least ${formatBytes((plan?.largestFileBytes ?? 0) + 1024 * 1024, true)}.`}
             </MessageBarBody>
           </MessageBar>
         </MessageBarGroup>
       )}
-      {cap.tooMany && <ErrorBar error={`One import job holds at most ${MAX_DISKS} disks; you chose ${chosen.length}.`} testId="dp-too-many" />}
+      {cap.tooMany && (
+        <ErrorBar
+          error={`One import job holds at most ${MAX_DISKS} disks; you chose ${chosen.length}.`}
+          testId="dp-too-many"
+        />
+      )}
       {plan?.tooManyDisks && (
         <MessageBarGroup>
           <MessageBar intent="warning" data-testid="dp-split">
             <MessageBarBody>
               <MessageBarTitle>More than {MAX_DISKS} disks would be needed</MessageBarTitle>
-              Split the staged data into {plan.split.length} import jobs: {plan.split.map((p) => `part ${p.part}: ${p.disks} disks, ${formatBytes(p.bytes)}`).join('; ')}.
+              Split the staged data into {plan.split.length} import jobs:{' '}
+              {plan.split.map((p) => `part ${p.part}: ${p.disks} disks, ${formatBytes(p.bytes)}`).join('; ')}.
             </MessageBarBody>
           </MessageBar>
         </MessageBarGroup>
@@ -170,10 +241,21 @@ export function DisksPage() {
         label="Backup passphrase"
         required
         {...(passphraseError
-          ? { validationMessage: <span data-testid="dp-passphrase-error">{errorMessage(passphraseError)}</span>, validationState: 'error' as const }
-          : { hint: "The passphrase of this backup, checked before any disk is erased. It seals the disks' BitLocker keys in drives.json next to the staging folder." })}
+          ? {
+              validationMessage: <span data-testid="dp-passphrase-error">{errorMessage(passphraseError)}</span>,
+              validationState: 'error' as const,
+            }
+          : {
+              hint: "The passphrase of this backup, checked before any disk is erased. It seals the disks' BitLocker keys in drives.json next to the staging folder.",
+            })}
       >
-        <Input data-testid="dp-passphrase" type="password" value={passphrase} onChange={(_, d) => setPassphrase(d.value)} autoComplete="off" />
+        <Input
+          data-testid="dp-passphrase"
+          type="password"
+          value={passphrase}
+          onChange={(_, d) => setPassphrase(d.value)}
+          autoComplete="off"
+        />
       </Field>
     </div>
   );

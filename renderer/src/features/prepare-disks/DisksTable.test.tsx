@@ -31,11 +31,23 @@ const disk = (over: Partial<DiskInfo>): DiskInfo => ({
 
 const DISKS: DiskInfo[] = [
   disk({ serial: 'SYS0', isSystem: true, refusals: [{ code: 'SYSTEM_DISK', message: 'Holds the system volume C:.' }] }),
-  disk({ serial: 'STG1', holdsStaging: true, refusals: [{ code: 'HOLDS_STAGING', message: 'Holds the staging location D:\\Staging.' }] }),
+  disk({
+    serial: 'STG1',
+    holdsStaging: true,
+    refusals: [{ code: 'HOLDS_STAGING', message: 'Holds the staging location D:\\Staging.' }],
+  }),
   disk({ serial: 'USB2', busType: 'USB' }),
   disk({ serial: 'BIG3', sizeBytes: 12 * TB }),
   disk({ serial: 'OK4' }),
-  disk({ serial: 'FD5', id: '/data/rehearsal-disks/FD5', kind: 'folder', rehearsal: true, busType: 'Folder', sizeBytes: 2 ** 30, model: 'Rehearsal folder disk' }),
+  disk({
+    serial: 'FD5',
+    id: '/data/rehearsal-disks/FD5',
+    kind: 'folder',
+    rehearsal: true,
+    busType: 'Folder',
+    sizeBytes: 2 ** 30,
+    model: 'Rehearsal folder disk',
+  }),
 ];
 
 const renderTable = (selected: string[] = [], onToggle = vi.fn()) => {
@@ -50,7 +62,10 @@ const renderTable = (selected: string[] = [], onToggle = vi.fn()) => {
 describe('DisksTable', () => {
   it('disables the system and staging disks with the reason', () => {
     renderTable();
-    for (const [serial, reason] of [['SYS0', /system volume C:/], ['STG1', /staging location D:\\Staging/]] as const) {
+    for (const [serial, reason] of [
+      ['SYS0', /system volume C:/],
+      ['STG1', /staging location D:\\Staging/],
+    ] as const) {
       const row = screen.getByTestId(`disk-row-${serial}`);
       expect(row.getAttribute('data-selectable')).toBe('false');
       expect((screen.getByTestId(`disk-select-${serial}`) as HTMLInputElement).disabled).toBe(true);
@@ -80,7 +95,9 @@ describe('DisksTable', () => {
 
 describe('disk rules', () => {
   it('keeps engine warnings and does not duplicate them', () => {
-    const r = diskRow(disk({ serial: 'U', busType: 'USB', warnings: [{ code: 'USB_BUS', message: 'engine says USB' }] }));
+    const r = diskRow(
+      disk({ serial: 'U', busType: 'USB', warnings: [{ code: 'USB_BUS', message: 'engine says USB' }] }),
+    );
     expect(r.warnings.map((w) => w.message)).toEqual(['engine says USB']);
     expect(diskRow(disk({ serial: 'X', isSystem: true })).reason).toMatch(/system volume/);
   });
@@ -90,7 +107,12 @@ describe('disk rules', () => {
     expect(capacitySummary(two.slice(0, 1), 1000)).toMatchObject({ percent: 60, fits: false });
     expect(capacitySummary(two, 1000, false).fits).toBe(false);
     expect(capacitySummary([], 1000)).toMatchObject({ percent: 0, fits: false });
-    expect(capacitySummary(Array.from({ length: 11 }, () => disk({})), 1).tooMany).toBe(true);
+    expect(
+      capacitySummary(
+        Array.from({ length: 11 }, () => disk({})),
+        1,
+      ).tooMany,
+    ).toBe(true);
   });
   it('confirms erasing only with the exact job name', () => {
     expect(eraseConfirmed(' seed-1 ', 'seed-1')).toBe(true);

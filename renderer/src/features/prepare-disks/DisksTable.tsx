@@ -6,7 +6,19 @@
  * disk-reason-<serial>, disk-warnings-<serial>, disk-rehearsal-<serial>, disk-key-<serial> (the "Already
  * BitLocker-encrypted…" action), disk-keeps-<serial> (the disk keeps its volume: key given, shown masked)
  */
-import { Badge, Button, Checkbox, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, tokens } from '@fluentui/react-components';
+import {
+  Badge,
+  Button,
+  Checkbox,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  tokens,
+} from '@fluentui/react-components';
 import { LockClosedRegular, WarningRegular } from '@fluentui/react-icons';
 import type { DiskInfo } from '../../../../shared/contract/diskprep.ts';
 import { formatBytes } from '../../components/format.ts';
@@ -24,7 +36,15 @@ export interface DisksTableProps {
   keyActionOnAll?: boolean;
 }
 
-export function DisksTable({ disks, selected, onToggle, disabled, bitLockerKeys, onBitLockerKey, keyActionOnAll }: DisksTableProps) {
+export function DisksTable({
+  disks,
+  selected,
+  onToggle,
+  disabled,
+  bitLockerKeys,
+  onBitLockerKey,
+  keyActionOnAll,
+}: DisksTableProps) {
   if (!disks.length)
     return (
       <Text data-testid="disks-empty" italic>
@@ -51,7 +71,13 @@ export function DisksTable({ disks, selected, onToggle, disabled, bitLockerKeys,
           const key = bitLockerKeys?.[d.id];
           const keyAction = !!onBitLockerKey && r.selectable && !disabled && (isSel || !!keyActionOnAll);
           return (
-            <TableRow key={d.id} data-testid={`disk-row-${d.serial}`} data-selectable={r.selectable} data-selected={isSel} aria-disabled={!r.selectable}>
+            <TableRow
+              key={d.id}
+              data-testid={`disk-row-${d.serial}`}
+              data-selectable={r.selectable}
+              data-selected={isSel}
+              aria-disabled={!r.selectable}
+            >
               <TableCell>
                 <Checkbox
                   data-testid={`disk-select-${d.serial}`}
@@ -77,12 +103,23 @@ export function DisksTable({ disks, selected, onToggle, disabled, bitLockerKeys,
                   <Text data-testid={`disk-keeps-${d.serial}`}>
                     <LockClosedRegular aria-hidden style={{ verticalAlign: 'middle', marginRight: 4 }} />
                     Keeps its BitLocker volume (key given)
-                    <Text as="span" size={200} style={{ display: 'block', fontFamily: tokens.fontFamilyMonospace }} aria-label="Recovery password, masked">
+                    <Text
+                      as="span"
+                      size={200}
+                      style={{ display: 'block', fontFamily: tokens.fontFamilyMonospace }}
+                      aria-label="Recovery password, masked"
+                    >
                       key {maskRecoveryPassword(key)}
                     </Text>
                   </Text>
                 ) : r.selectable ? (
-                  <Text>{d.jobName ? `Prepared for ${d.jobName}` : d.usedBytes > 0 ? `${formatBytes(d.usedBytes)} in use` : 'Available'}</Text>
+                  <Text>
+                    {d.jobName
+                      ? `Prepared for ${d.jobName}`
+                      : d.usedBytes > 0
+                        ? `${formatBytes(d.usedBytes)} in use`
+                        : 'Available'}
+                  </Text>
                 ) : (
                   <Text data-testid={`disk-reason-${d.serial}`} style={{ color: tokens.colorPaletteRedForeground1 }}>
                     Not available: {r.reason}
@@ -90,7 +127,13 @@ export function DisksTable({ disks, selected, onToggle, disabled, bitLockerKeys,
                 )}
                 {keyAction && (
                   <div>
-                    <Button data-testid={`disk-key-${d.serial}`} size="small" appearance="subtle" icon={<LockClosedRegular />} onClick={() => onBitLockerKey?.(d.id)}>
+                    <Button
+                      data-testid={`disk-key-${d.serial}`}
+                      size="small"
+                      appearance="subtle"
+                      icon={<LockClosedRegular />}
+                      onClick={() => onBitLockerKey?.(d.id)}
+                    >
                       {key ? 'Change key…' : 'Already BitLocker-encrypted…'}
                     </Button>
                   </div>
@@ -99,7 +142,10 @@ export function DisksTable({ disks, selected, onToggle, disabled, bitLockerKeys,
               <TableCell data-testid={`disk-warnings-${d.serial}`}>
                 {r.warnings.map((w) => (
                   <div key={w.code} style={{ display: 'flex', gap: 4, alignItems: 'flex-start' }}>
-                    <WarningRegular aria-hidden style={{ color: tokens.colorPaletteDarkOrangeForeground1, flexShrink: 0, marginTop: 2 }} />
+                    <WarningRegular
+                      aria-hidden
+                      style={{ color: tokens.colorPaletteDarkOrangeForeground1, flexShrink: 0, marginTop: 2 }}
+                    />
                     <Text size={200}>{w.message}</Text>
                   </div>
                 ))}

@@ -15,14 +15,23 @@ import { eraseConfirmed } from './disk-rules.ts';
 
 export function EraseDialog() {
   const { erase, disks, job, selected, keys } = useAppStore(
-    useShallow((s) => ({ erase: s.diskPrep.erase, disks: s.diskPrep.disks, job: s.diskPrep.job, selected: s.diskPrep.selected, keys: s.diskPrep.bitLockerKeys })),
+    useShallow((s) => ({
+      erase: s.diskPrep.erase,
+      disks: s.diskPrep.disks,
+      job: s.diskPrep.job,
+      selected: s.diskPrep.selected,
+      keys: s.diskPrep.bitLockerKeys,
+    })),
   );
   const close = useAppStore((s) => s.closeErase);
   const confirm = useAppStore((s) => s.confirmErase);
   const [typed, setTyped] = useState('');
   const [tried, setTried] = useState(false);
   const list = (disks?.disks ?? []).filter((d) => erase?.diskIds.includes(d.id));
-  const kept = erase?.mode === 'start' ? (disks?.disks ?? []).filter((d) => selected.includes(d.id) && keys[d.id] && !erase.diskIds.includes(d.id)) : [];
+  const kept =
+    erase?.mode === 'start'
+      ? (disks?.disks ?? []).filter((d) => selected.includes(d.id) && keys[d.id] && !erase.diskIds.includes(d.id))
+      : [];
   const ok = !!job && eraseConfirmed(typed, job);
   const onClose = () => {
     setTyped('');
@@ -55,18 +64,23 @@ export function EraseDialog() {
         </>
       }
     >
-      <Text>Everything on the following disks is erased; they are then encrypted with BitLocker and receive the data of {job}:</Text>
+      <Text>
+        Everything on the following disks is erased; they are then encrypted with BitLocker and receive the data of{' '}
+        {job}:
+      </Text>
       <ul style={{ margin: 0 }}>
         {list.map((d) => (
           <li key={d.id} data-testid={`dp-erase-disk-${d.serial}`}>
             <strong>{d.serial}</strong> — {formatBytes(d.sizeBytes)} ({d.model}
-            {d.rehearsal ? ', rehearsal disk' : ''}){d.usedBytes > 0 ? ` — holds ${formatBytes(d.usedBytes)} of data now` : ''}
+            {d.rehearsal ? ', rehearsal disk' : ''})
+            {d.usedBytes > 0 ? ` — holds ${formatBytes(d.usedBytes)} of data now` : ''}
           </li>
         ))}
       </ul>
       {kept.length > 0 && (
         <Text>
-          Not erased — {kept.length === 1 ? 'this disk keeps its' : 'these disks keep their'} BitLocker volume (key given):{' '}
+          Not erased — {kept.length === 1 ? 'this disk keeps its' : 'these disks keep their'} BitLocker volume (key
+          given):{' '}
           {kept.map((d, i) => (
             <span key={d.id} data-testid={`dp-erase-kept-${d.serial}`}>
               {i > 0 ? ', ' : ''}
@@ -81,7 +95,12 @@ export function EraseDialog() {
         required
         validationMessage={tried && !ok ? `Type exactly ${job}.` : undefined}
       >
-        <Input data-testid="dp-erase-confirm-input" value={typed} onChange={(_, d) => setTyped(d.value)} autoComplete="off" />
+        <Input
+          data-testid="dp-erase-confirm-input"
+          value={typed}
+          onChange={(_, d) => setTyped(d.value)}
+          autoComplete="off"
+        />
       </Field>
     </FormDialog>
   );

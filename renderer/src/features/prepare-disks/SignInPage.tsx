@@ -18,10 +18,18 @@ export function SignInPage() {
   }, [loadAuth]);
   return (
     <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16, maxWidth: 760 }}>
-      <Text>The import job is created in your Azure subscription once the disks are ready. Sign in now so nothing stops at the end.</Text>
+      <Text>
+        The import job is created in your Azure subscription once the disks are ready. Sign in now so nothing stops at
+        the end.
+      </Text>
       <SignInPanel prefix="dp" statusId="dp-auth-status">
         {!auth?.signedIn && (
-          <Button data-testid="dp-skip-signin" appearance="subtle" disabled={busy === 'signIn'} onClick={() => void start()}>
+          <Button
+            data-testid="dp-skip-signin"
+            appearance="subtle"
+            disabled={busy === 'signIn'}
+            onClick={() => void start()}
+          >
             Prepare the disks now, sign in later
           </Button>
         )}

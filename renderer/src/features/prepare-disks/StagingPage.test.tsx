@@ -15,7 +15,18 @@ const base: DiskPrepStatus = {
   stateDir: `/data/staging/${JOB}.diskprep`,
   started: true,
   complete: false,
-  disks: [{ serial: 'D1', id: '/disks/D1', kind: 'folder', files: 2, bytes: 60 * MiB, committedFiles: 2, committedBytes: 60 * MiB, verified: true }],
+  disks: [
+    {
+      serial: 'D1',
+      id: '/disks/D1',
+      kind: 'folder',
+      files: 2,
+      bytes: 60 * MiB,
+      committedFiles: 2,
+      committedBytes: 60 * MiB,
+      verified: true,
+    },
+  ],
   needsDisk: { neededBytes: 7.5649 * MiB, remainingFiles: 1, remainingBytes: 6.5 * MiB },
 };
 
@@ -26,8 +37,20 @@ beforeEach(() => {
 afterEach(cleanup);
 
 const show = (status: DiskPrepStatus) => {
-  useAppStore.setState((s) => ({ diskPrep: { ...s.diskPrep, stagingLocation: '/data/staging', job: JOB, status, jobs: { stagingLocation: '/data/staging', jobs: [], broken: [] } } }));
-  render(<FluentProvider theme={webLightTheme}><StagingPage /></FluentProvider>);
+  useAppStore.setState((s) => ({
+    diskPrep: {
+      ...s.diskPrep,
+      stagingLocation: '/data/staging',
+      job: JOB,
+      status,
+      jobs: { stagingLocation: '/data/staging', jobs: [], broken: [] },
+    },
+  }));
+  render(
+    <FluentProvider theme={webLightTheme}>
+      <StagingPage />
+    </FluentProvider>,
+  );
 };
 
 describe('StagingPage: a job paused for another disk', () => {

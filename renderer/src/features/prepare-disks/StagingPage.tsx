@@ -3,7 +3,20 @@
  * data-testid: dp-staging, dp-staging-browse, dp-find-jobs, dp-jobs, dp-job-<name>, dp-jobs-broken, dp-resume
  * (data-needs-disk), dp-running, dp-follow, dp-waiting, dp-follow-waiting
  */
-import { Button, Field, Input, MessageBar, MessageBarActions, MessageBarBody, MessageBarGroup, MessageBarTitle, Radio, RadioGroup, Spinner, Text } from '@fluentui/react-components';
+import {
+  Button,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarGroup,
+  MessageBarTitle,
+  Radio,
+  RadioGroup,
+  Spinner,
+  Text,
+} from '@fluentui/react-components';
 import { FolderOpenRegular, SearchRegular } from '@fluentui/react-icons';
 import { useShallow } from 'zustand/react/shallow';
 import { errorMessage } from '../../api/client.ts';
@@ -15,7 +28,14 @@ import { useAppStore } from '../../store/index.ts';
 
 export function StagingPage() {
   const { stagingLocation, jobs, jobsLoading, jobsError, job, status } = useAppStore(
-    useShallow((s) => ({ stagingLocation: s.diskPrep.stagingLocation, jobs: s.diskPrep.jobs, jobsLoading: s.diskPrep.jobsLoading, jobsError: s.diskPrep.jobsError, job: s.diskPrep.job, status: s.diskPrep.status })),
+    useShallow((s) => ({
+      stagingLocation: s.diskPrep.stagingLocation,
+      jobs: s.diskPrep.jobs,
+      jobsLoading: s.diskPrep.jobsLoading,
+      jobsError: s.diskPrep.jobsError,
+      job: s.diskPrep.job,
+      status: s.diskPrep.status,
+    })),
   );
   const setStaging = useAppStore((s) => s.setDiskPrepStaging);
   const load = useAppStore((s) => s.loadStagingJobs);
@@ -29,7 +49,10 @@ export function StagingPage() {
   const passphraseError = useAppStore((s) => s.diskPrep.passphraseError);
   const paths = usePathWords();
   const browse = async () => {
-    const p = await pickFolder({ title: 'Choose the staging location', ...(stagingLocation ? { defaultPath: stagingLocation } : {}) });
+    const p = await pickFolder({
+      title: 'Choose the staging location',
+      ...(stagingLocation ? { defaultPath: stagingLocation } : {}),
+    });
     if (p) {
       setStaging(p);
       await load();
@@ -41,8 +64,8 @@ export function StagingPage() {
   return (
     <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16, maxWidth: 860 }}>
       <Text>
-        Disk Prep copies a finished backup from its staging location onto your disks, writes a drive manifest for each disk, reads every byte
-        back, and then creates the Azure import job.
+        Disk Prep copies a finished backup from its staging location onto your disks, writes a drive manifest for each
+        disk, reads every byte back, and then creates the Azure import job.
       </Text>
       <form
         onSubmit={(e) => {
@@ -51,23 +74,44 @@ export function StagingPage() {
         }}
         style={{ display: 'flex', gap: 8, alignItems: 'flex-end' }}
       >
-        <Field label="Staging location" hint={`The folder or network share (${paths.stagingExample}) that Back Up Now wrote to.`} style={{ flex: 1 }}>
-          <Input data-testid="dp-staging" value={stagingLocation} onChange={(_, d) => setStaging(d.value)} placeholder={paths.stagingExample} />
+        <Field
+          label="Staging location"
+          hint={`The folder or network share (${paths.stagingExample}) that Back Up Now wrote to.`}
+          style={{ flex: 1 }}
+        >
+          <Input
+            data-testid="dp-staging"
+            value={stagingLocation}
+            onChange={(_, d) => setStaging(d.value)}
+            placeholder={paths.stagingExample}
+          />
         </Field>
         <Button data-testid="dp-staging-browse" icon={<FolderOpenRegular />} onClick={() => void browse()}>
           Browse…
         </Button>
-        <Button data-testid="dp-find-jobs" type="submit" appearance="primary" icon={<SearchRegular />} disabled={!stagingLocation.trim() || jobsLoading}>
+        <Button
+          data-testid="dp-find-jobs"
+          type="submit"
+          appearance="primary"
+          icon={<SearchRegular />}
+          disabled={!stagingLocation.trim() || jobsLoading}
+        >
           Find jobs
         </Button>
       </form>
       {jobsLoading && <Spinner size="tiny" label="Reading seed.json files…" />}
-      <ErrorBar error={jobsError} title="The staging location could not be read" onRetry={() => void load()} testId="dp-jobs-error" />
+      <ErrorBar
+        error={jobsError}
+        title="The staging location could not be read"
+        onRetry={() => void load()}
+        testId="dp-jobs-error"
+      />
       {jobs && (
         <Field label={`Import jobs in ${jobs.stagingLocation}`}>
           {jobs.jobs.length === 0 ? (
             <Text data-testid="dp-jobs-empty" italic>
-              No backup job found here (no {paths.join('<job>', 'seed.json')}). Run Back Up Now first, or pick another staging location.
+              No backup job found here (no {paths.join('<job>', 'seed.json')}). Run Back Up Now first, or pick another
+              staging location.
             </Text>
           ) : (
             <RadioGroup data-testid="dp-jobs" value={job ?? ''} onChange={(_, d) => void choose(d.value)}>
@@ -96,14 +140,23 @@ export function StagingPage() {
       )}
       {job && resumable && (
         <MessageBarGroup>
-          <MessageBar intent={pausedForDisk ? 'warning' : 'info'} data-testid="dp-resume" data-needs-disk={pausedForDisk ? 'true' : 'false'}>
+          <MessageBar
+            intent={pausedForDisk ? 'warning' : 'info'}
+            data-testid="dp-resume"
+            data-needs-disk={pausedForDisk ? 'true' : 'false'}
+          >
             <MessageBarBody>
-              <MessageBarTitle>{pausedForDisk ? 'Waiting for another disk' : 'A previous run was interrupted'}</MessageBarTitle>
-              {status.disks.length} disk(s) already hold {formatCount(status.disks.reduce((s, d) => s + d.committedFiles, 0))} copied files.{' '}
+              <MessageBarTitle>
+                {pausedForDisk ? 'Waiting for another disk' : 'A previous run was interrupted'}
+              </MessageBarTitle>
+              {status.disks.length} disk(s) already hold{' '}
+              {formatCount(status.disks.reduce((s, d) => s + d.committedFiles, 0))} copied files.{' '}
               {pausedForDisk
                 ? `They are prepared and read back; the job needs at least ${formatBytes(status.needsDisk!.neededBytes, true)} more capacity for ${status.needsDisk!.remainingFiles} remaining file${status.needsDisk!.remainingFiles === 1 ? '' : 's'} (${formatBytes(status.needsDisk!.remainingBytes)}). Resume, then attach another disk when asked.`
                 : 'Resume on the same disks to continue where it stopped (the last partial file is checked again).'}
-              {!pausedForDisk && status.needsDisk && ` Afterwards it needs another disk of at least ${formatBytes(status.needsDisk.neededBytes, true)}.`}
+              {!pausedForDisk &&
+                status.needsDisk &&
+                ` Afterwards it needs another disk of at least ${formatBytes(status.needsDisk.neededBytes, true)}.`}
             </MessageBarBody>
             <MessageBarActions>
               <Input
@@ -139,10 +192,17 @@ export function StagingPage() {
             <MessageBarBody>
               <MessageBarTitle>Waiting for another disk</MessageBarTitle>
               Disk Prep for {job} filled its disks and is paused
-              {status.needsDisk ? `: at least ${formatBytes(status.needsDisk.neededBytes, true)} more capacity is needed` : ''}.
+              {status.needsDisk
+                ? `: at least ${formatBytes(status.needsDisk.neededBytes, true)} more capacity is needed`
+                : ''}
+              .
             </MessageBarBody>
             <MessageBarActions>
-              <Button data-testid="dp-follow-waiting" appearance="primary" onClick={() => follow(status.waitingTaskId!)}>
+              <Button
+                data-testid="dp-follow-waiting"
+                appearance="primary"
+                onClick={() => follow(status.waitingTaskId!)}
+              >
                 Attach another disk
               </Button>
             </MessageBarActions>
@@ -153,8 +213,8 @@ export function StagingPage() {
         <MessageBarGroup>
           <MessageBar intent="success" data-testid="dp-already-prepared">
             <MessageBarBody>
-              All data of {job} is already on verified disks. Enter the backup passphrase (it opens the disks' keys for the import job) and go on
-              to the shipping details.
+              All data of {job} is already on verified disks. Enter the backup passphrase (it opens the disks' keys for
+              the import job) and go on to the shipping details.
               {passphraseError ? (
                 <span data-testid="dp-prepared-passphrase-error" style={{ display: 'block', fontWeight: 600 }}>
                   {errorMessage(passphraseError)}
@@ -170,7 +230,11 @@ export function StagingPage() {
                 value={passphrase}
                 onChange={(_, d) => setPassphrase(d.value)}
               />
-              <Button data-testid="dp-skip-to-shipping" disabled={!passphrase} onClick={() => void checkPassphrase().then((right) => (right ? openShipping() : undefined))}>
+              <Button
+                data-testid="dp-skip-to-shipping"
+                disabled={!passphrase}
+                onClick={() => void checkPassphrase().then((right) => (right ? openShipping() : undefined))}
+              >
                 Shipping details
               </Button>
             </MessageBarActions>

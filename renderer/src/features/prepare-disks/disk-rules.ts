@@ -22,7 +22,10 @@ export function diskRow(d: DiskInfo): DiskRow {
   const warnings = [...d.warnings];
   const has = (c: DiskIssue['code']) => warnings.some((w) => w.code === c) || d.refusals.some((r) => r.code === c);
   if (/usb/i.test(d.busType) && !has('USB_BUS'))
-    warnings.push({ code: 'USB_BUS', message: 'USB disk: only SATA disks or SSDs may be shipped (a USB adapter is fine while preparing).' });
+    warnings.push({
+      code: 'USB_BUS',
+      message: 'USB disk: only SATA disks or SSDs may be shipped (a USB adapter is fine while preparing).',
+    });
   if (d.sizeBytes > TEN_TB && !has('TOO_LARGE'))
     warnings.push({ code: 'TOO_LARGE', message: 'Over 10 TB: the Import/Export service may refuse disks this large.' });
   const reasons = [...d.refusals.map((r) => r.message)];
@@ -47,18 +50,35 @@ export interface CapacitySummary {
 }
 
 /** Needed (the job's data, or the planner's figure when known) vs the selected disks' sizes. */
-export function capacitySummary(selected: readonly DiskInfo[], neededBytes: number, plannerFits?: boolean): CapacitySummary {
+export function capacitySummary(
+  selected: readonly DiskInfo[],
+  neededBytes: number,
+  plannerFits?: boolean,
+): CapacitySummary {
   const selectedBytes = selected.reduce((s, d) => s + d.sizeBytes, 0);
   const fits = plannerFits ?? (selected.length > 0 && selectedBytes >= neededBytes);
-  const percent = neededBytes <= 0 ? (selected.length ? 100 : 0) : Math.min(100, Math.floor((selectedBytes / neededBytes) * 100));
-  return { neededBytes, selectedBytes, percent, fits: fits && selected.length > 0, tooMany: selected.length > MAX_DISKS };
+  const percent =
+    neededBytes <= 0 ? (selected.length ? 100 : 0) : Math.min(100, Math.floor((selectedBytes / neededBytes) * 100));
+  return {
+    neededBytes,
+    selectedBytes,
+    percent,
+    fits: fits && selected.length > 0,
+    tooMany: selected.length > MAX_DISKS,
+  };
 }
 
 /**
  * The capacity line under the Disks table, counted from the planner's figures: what the chosen disks take of the
  * job's data, what is left, and the size of the next disk Disk Prep will ask for (data plus room for its manifest).
  */
-export function capacityText(chosen: number, selectedBytes: number, plan: PlanView | null, neededData: number, fmt: (n: number, up?: boolean) => string): string {
+export function capacityText(
+  chosen: number,
+  selectedBytes: number,
+  plan: PlanView | null,
+  neededData: number,
+  fmt: (n: number, up?: boolean) => string,
+): string {
   if (!chosen) return `${fmt(neededData)} of data to copy; choose one or more disks`;
   const on = `${fmt(selectedBytes)} selected on ${chosen} disk${chosen > 1 ? 's' : ''} for ${fmt(plan?.totalBytes ?? neededData)} of data`;
   if (!plan) return on;
@@ -97,7 +117,8 @@ export function normalizeRecoveryPassword(typed: string): string {
 export function recoveryPasswordProblem(typed: string, final: boolean): string | null {
   const v = normalizeRecoveryPassword(typed);
   if (!v) return final ? 'Enter the 48-digit recovery password (8 groups of 6 digits).' : null;
-  if (/[^\d-]/.test(v)) return 'Only digits and dashes: the recovery password is 8 groups of 6 digits, like 123456-…-123456.';
+  if (/[^\d-]/.test(v))
+    return 'Only digits and dashes: the recovery password is 8 groups of 6 digits, like 123456-…-123456.';
   const groups = v.split('-');
   if (groups.length > 8) return 'Too many groups: the recovery password has 8 groups of 6 digits.';
   for (let i = 0; i < groups.length; i++) {
@@ -106,7 +127,8 @@ export function recoveryPasswordProblem(typed: string, final: boolean): string |
     const finished = g.length === 6 && (i < groups.length - 1 || groups.length === 8 || final);
     if (finished && (Number(g) % 11 !== 0 || Number(g) / 11 > 65535))
       return `Group ${i + 1} (${g}) is not part of a valid BitLocker recovery password (each group is a multiple of 11 below 720896); check it for a typo.`;
-    if (g.length < 6 && (i < groups.length - 1 || final)) return `Group ${i + 1} has ${g.length} digit${g.length === 1 ? '' : 's'}; every group has 6.`;
+    if (g.length < 6 && (i < groups.length - 1 || final))
+      return `Group ${i + 1} has ${g.length} digit${g.length === 1 ? '' : 's'}; every group has 6.`;
   }
   if (!final) return null;
   const p = checkRecoveryPasswordTypos(v);
@@ -117,14 +139,16 @@ export function recoveryPasswordProblem(typed: string, final: boolean): string |
 export const maskRecoveryPassword = (key: string): string => `••••••-…-${key.slice(-6)}`;
 
 /** The host's answer when a given key is not the volume's (windows-disk.ts / folder-disk.ts). */
-export const isWrongKeyError = (message: string | undefined): boolean => !!message && /does not match the volume's recovery password/.test(message);
+export const isWrongKeyError = (message: string | undefined): boolean =>
+  !!message && /does not match the volume's recovery password/.test(message);
 
 /**
  * A disk with a key keeps its volume: no erase confirmation, and diskprep:start / addDisk get the key instead of
  * confirmErase. A rehearsal (folder) disk that holds files is still cleared — the folder stands in for the volume — so
  * it stays in the erase confirmation, unless it was already prepared for this job (then the copy resumes on it).
  */
-export const keyedDiskIsCleared = (d: DiskInfo | undefined, job?: string | null): boolean => !!d && d.kind === 'folder' && d.usedBytes > 0 && !(job && d.jobName === job);
+export const keyedDiskIsCleared = (d: DiskInfo | undefined, job?: string | null): boolean =>
+  !!d && d.kind === 'folder' && d.usedBytes > 0 && !(job && d.jobName === job);
 
 export function needsEraseConfirm(d: DiskInfo | undefined, key: string | undefined, job?: string | null): boolean {
   return !key || keyedDiskIsCleared(d, job);
@@ -132,7 +156,12 @@ export function needsEraseConfirm(d: DiskInfo | undefined, key: string | undefin
 
 export type DiskRefOut = { id: string; confirmErase?: boolean; existingBitLockerKey?: string };
 
-export function diskRefFor(id: string, d: DiskInfo | undefined, key: string | undefined, job?: string | null): DiskRefOut {
+export function diskRefFor(
+  id: string,
+  d: DiskInfo | undefined,
+  key: string | undefined,
+  job?: string | null,
+): DiskRefOut {
   if (!key) return { id, confirmErase: true };
   return { id, existingBitLockerKey: key, ...(keyedDiskIsCleared(d, job) ? { confirmErase: true } : {}) };
 }

@@ -4,7 +4,13 @@
  *   rec-selection, rec-tree-error; CheckBackup (rec-check-*); RestorePointPicker (rec-point*)
  */
 import { Button, Checkbox, Spinner, Text, makeStyles, tokens } from '@fluentui/react-components';
-import { ChevronDownRegular, ChevronRightRegular, DocumentRegular, FolderRegular, LinkRegular } from '@fluentui/react-icons';
+import {
+  ChevronDownRegular,
+  ChevronRightRegular,
+  DocumentRegular,
+  FolderRegular,
+  LinkRegular,
+} from '@fluentui/react-icons';
 import type { ReactNode } from 'react';
 import type { CatalogChild } from '../../../../shared/contract/backup.ts';
 import type { FieldErrors } from '../../../../shared/backup-wizard.ts';
@@ -18,11 +24,22 @@ import { RestorePointPicker } from './RestorePointPicker.tsx';
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, minWidth: 0 },
   table: {
-    width: '100%', borderCollapse: 'collapse',
-    '& th': { textAlign: 'left', fontWeight: tokens.fontWeightSemibold, borderBottom: `1px solid ${tokens.colorNeutralStroke2}`, padding: '4px 8px' },
+    width: '100%',
+    borderCollapse: 'collapse',
+    '& th': {
+      textAlign: 'left',
+      fontWeight: tokens.fontWeightSemibold,
+      borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+      padding: '4px 8px',
+    },
     '& td': { padding: '2px 8px', verticalAlign: 'middle' },
   },
-  scroll: { maxHeight: '420px', overflow: 'auto', border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium },
+  scroll: {
+    maxHeight: '420px',
+    overflow: 'auto',
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+  },
   name: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS, overflowWrap: 'anywhere' },
   num: { textAlign: 'right', whiteSpace: 'nowrap' },
 });
@@ -63,7 +80,13 @@ export function BrowsePage({ errors }: { errors: FieldErrors }) {
                 onChange={() => select(c.path)}
                 aria-label={`Recover ${c.path}`}
               />
-              {c.type === 'dir' ? <FolderRegular aria-hidden /> : c.type === 'symlink' ? <LinkRegular aria-hidden /> : <DocumentRegular aria-hidden />}
+              {c.type === 'dir' ? (
+                <FolderRegular aria-hidden />
+              ) : c.type === 'symlink' ? (
+                <LinkRegular aria-hidden />
+              ) : (
+                <DocumentRegular aria-hidden />
+              )}
               <span>{c.name}</span>
               {c.type === 'symlink' && c.target !== undefined && <Text size={200}>→ {c.target}</Text>}
               {rec.loadingPaths.includes(c.path) && <Spinner size="extra-tiny" aria-label={`Loading ${c.name}`} />}

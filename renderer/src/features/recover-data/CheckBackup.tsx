@@ -17,7 +17,12 @@ export function CheckBackup() {
   const check = useAppStore((s) => s.checkRecoverBackup);
   const cancel = useAppStore((s) => s.cancelTask);
   const running = task !== undefined && !isFinished(task.status);
-  const where = source === 'blob' ? 'from the storage account container (it downloads the whole backup)' : source === 'disks' ? 'from the prepared disks' : 'in the staging folder';
+  const where =
+    source === 'blob'
+      ? 'from the storage account container (it downloads the whole backup)'
+      : source === 'disks'
+        ? 'from the prepared disks'
+        : 'in the staging folder';
   return (
     <div style={{ display: 'grid', gap: 6 }}>
       <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
@@ -31,10 +36,19 @@ export function CheckBackup() {
       {task && (
         <div data-testid="rec-check-status" data-status={task.status}>
           {running ? (
-            <TaskProgress progress={task.progress} status={task.status} onCancel={() => void cancel(task.id)} cancelLabel="Cancel the check" />
+            <TaskProgress
+              progress={task.progress}
+              status={task.status}
+              onCancel={() => void cancel(task.id)}
+              cancelLabel="Cancel the check"
+            />
           ) : (
             <Text size={200}>
-              {task.status === 'failed' ? (task.error?.message ?? 'The check failed.') : task.status === 'cancelled' ? 'The check was cancelled.' : (task.message ?? '')}
+              {task.status === 'failed'
+                ? (task.error?.message ?? 'The check failed.')
+                : task.status === 'cancelled'
+                  ? 'The check was cancelled.'
+                  : (task.message ?? '')}
               {task.warnings.length ? ` The files concerned are listed in Jobs.` : ''}
             </Text>
           )}

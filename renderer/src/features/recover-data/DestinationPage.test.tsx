@@ -17,7 +17,18 @@ beforeEach(() => {
   // The wizard at its destination page, with a job opened and a folder selected.
   const rec = getAppState().recoverData;
   useAppStore.setState({
-    recoverData: { ...rec, step: 'destination', reached: 3, draft: { ...rec.draft, stagingLocation: '/mnt/st', jobName: 'seed-one', passphrase: 'right', selected: ['home/ann'] } },
+    recoverData: {
+      ...rec,
+      step: 'destination',
+      reached: 3,
+      draft: {
+        ...rec.draft,
+        stagingLocation: '/mnt/st',
+        jobName: 'seed-one',
+        passphrase: 'right',
+        selected: ['home/ann'],
+      },
+    },
   });
 });
 afterEach(cleanup);
@@ -51,7 +62,9 @@ describe('Recover Data destination: original or another location', () => {
     fireEvent.click(radio('rec-location-original'));
     expect(radio('rec-location-original').checked).toBe(true);
     expect(screen.queryByTestId('rec-destination')).toBeNull();
-    expect(screen.getByTestId('rec-location-original-note').textContent).toMatch(/folders above the items must still exist/);
+    expect(screen.getByTestId('rec-location-original-note').textContent).toMatch(
+      /folders above the items must still exist/,
+    );
     fireEvent.click(screen.getByTestId('rec-conflict-skip'));
     expect(start().disabled).toBe(false);
     fireEvent.click(start());

@@ -36,31 +36,49 @@ export function DestinationPage({ errors, canStart }: { errors: FieldErrors; can
   return (
     <div className={styles.page}>
       <Field label="Recover to" required>
-        <RadioGroup data-testid="rec-location" value={original ? 'original' : 'another'} onChange={(_, d) => update({ location: d.value as RecoverLocation })}>
+        <RadioGroup
+          data-testid="rec-location"
+          value={original ? 'original' : 'another'}
+          onChange={(_, d) => update({ location: d.value as RecoverLocation })}
+        >
           <Radio value="original" label="Original location" data-testid="rec-location-original" />
           <Radio value="another" label="Another location" data-testid="rec-location-another" />
         </RadioGroup>
       </Field>
       {original ? (
         <Text data-testid="rec-location-original-note">
-          Recover {selectionSummary(draft.selected).toLowerCase()} of job "{draft.jobName}" to the paths they were backed up from. Missing folders are
-          created from each backed-up item down; the folders above the items must still exist and are left as they are.
+          Recover {selectionSummary(draft.selected).toLowerCase()} of job "{draft.jobName}" to the paths they were
+          backed up from. Missing folders are created from each backed-up item down; the folders above the items must
+          still exist and are left as they are.
         </Text>
       ) : (
         <>
           <Text>
-            Recover {selectionSummary(draft.selected).toLowerCase()} of job "{draft.jobName}" to another location. Folders are recreated below it with
-            their full path from the backup; nothing is written outside it.
+            Recover {selectionSummary(draft.selected).toLowerCase()} of job "{draft.jobName}" to another location.
+            Folders are recreated below it with their full path from the backup; nothing is written outside it.
           </Text>
           <div className={styles.inline}>
-            <Field className={styles.grow} label="Recover to (alternate location)" required validationMessage={touched || draft.destination ? errors.destination : undefined}>
-              <Input data-testid="rec-destination" value={draft.destination} onChange={(_, d) => update({ destination: d.value })} onBlur={() => setTouched(true)} />
+            <Field
+              className={styles.grow}
+              label="Recover to (alternate location)"
+              required
+              validationMessage={touched || draft.destination ? errors.destination : undefined}
+            >
+              <Input
+                data-testid="rec-destination"
+                value={draft.destination}
+                onChange={(_, d) => update({ destination: d.value })}
+                onBlur={() => setTouched(true)}
+              />
             </Field>
             <Button
               data-testid="rec-destination-browse"
               icon={<FolderOpenRegular />}
               onClick={async () => {
-                const p = await pickFolder({ title: 'Choose where to recover the data', ...(draft.destination ? { defaultPath: draft.destination } : {}) });
+                const p = await pickFolder({
+                  title: 'Choose where to recover the data',
+                  ...(draft.destination ? { defaultPath: draft.destination } : {}),
+                });
                 if (p) update({ destination: p });
               }}
             >
@@ -70,7 +88,11 @@ export function DestinationPage({ errors, canStart }: { errors: FieldErrors; can
         </>
       )}
       <Field label="When a file already exists" required validationMessage={errors.conflict}>
-        <RadioGroup data-testid="rec-conflict" value={draft.conflict} onChange={(_, d) => update({ conflict: d.value as ConflictChoice })}>
+        <RadioGroup
+          data-testid="rec-conflict"
+          value={draft.conflict}
+          onChange={(_, d) => update({ conflict: d.value as ConflictChoice })}
+        >
           {CHOICES.map(([v, label]) => (
             <Radio key={v} value={v} label={label} data-testid={`rec-conflict-${v}`} />
           ))}
@@ -78,7 +100,13 @@ export function DestinationPage({ errors, canStart }: { errors: FieldErrors; can
       </Field>
       <ErrorBar error={rec.startError} testId="rec-start-error" title="Recovery could not start" />
       <div>
-        <Button appearance="primary" icon={<ArrowDownloadRegular />} data-testid="rec-start" disabled={!canStart || rec.starting} onClick={() => void startRecover()}>
+        <Button
+          appearance="primary"
+          icon={<ArrowDownloadRegular />}
+          data-testid="rec-start"
+          disabled={!canStart || rec.starting}
+          onClick={() => void startRecover()}
+        >
           {rec.starting ? 'Starting…' : 'Recover'}
         </Button>
       </div>

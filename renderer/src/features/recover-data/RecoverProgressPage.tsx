@@ -3,7 +3,16 @@
  * data-testid: rec-progress, rec-status (data-status), rec-close-note, rec-message, rec-result, rec-failure, rec-skipped,
  *   rec-run-again
  */
-import { Button, MessageBar, MessageBarBody, MessageBarGroup, MessageBarTitle, Text, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  MessageBar,
+  MessageBarBody,
+  MessageBarGroup,
+  MessageBarTitle,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { AppError } from '../../../../shared/errors.ts';
 import { isFinished, type TaskSnapshot } from '../../../../shared/task.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
@@ -14,7 +23,13 @@ import { useAppStore } from '../../store/index.ts';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '820px' },
-  list: { maxHeight: '180px', overflowY: 'auto', margin: 0, paddingLeft: tokens.spacingHorizontalL, overflowWrap: 'anywhere' },
+  list: {
+    maxHeight: '180px',
+    overflowY: 'auto',
+    margin: 0,
+    paddingLeft: tokens.spacingHorizontalL,
+    overflowWrap: 'anywhere',
+  },
 });
 
 const STATUS_TEXT: Record<TaskSnapshot['status'], string> = {
@@ -45,12 +60,14 @@ export function RecoverProgressPage() {
         {STATUS_TEXT[task.status]}
       </Text>
       {(!done || task.progress.total !== undefined) && (
-      <TaskProgress
-        progress={task.progress}
-        status={task.status}
-        label={`Recover job ${rec.draft.jobName} to ${rec.draft.destination}`}
-        {...(!done ? { onCancel: () => void cancelTask(task.id), cancelLabel: `Cancel recovery of job ${rec.draft.jobName}` } : {})}
-      />
+        <TaskProgress
+          progress={task.progress}
+          status={task.status}
+          label={`Recover job ${rec.draft.jobName} to ${rec.draft.destination}`}
+          {...(!done
+            ? { onCancel: () => void cancelTask(task.id), cancelLabel: `Cancel recovery of job ${rec.draft.jobName}` }
+            : {})}
+        />
       )}
       {!done && (
         <Text size={200} data-testid="rec-close-note">
@@ -64,11 +81,18 @@ export function RecoverProgressPage() {
       )}
       {done && r && task.status !== 'failed' && (
         <MessageBarGroup>
-          <MessageBar layout="multiline" intent={skipped.length === 0 && task.status === 'succeeded' ? 'success' : 'warning'} data-testid="rec-result" data-status={task.status}>
+          <MessageBar
+            layout="multiline"
+            intent={skipped.length === 0 && task.status === 'succeeded' ? 'success' : 'warning'}
+            data-testid="rec-result"
+            data-status={task.status}
+          >
             <MessageBarBody>
-              <MessageBarTitle>{skipped.length ? `Recovered with ${skipped.length} item(s) not recovered` : 'Recovery completed'}</MessageBarTitle>
-              {formatCount(r.files)} files ({formatBytes(r.bytes)}), {formatCount(r.dirs)} folders and {formatCount(r.symlinks)} links recovered to{' '}
-              {rec.draft.destination}.
+              <MessageBarTitle>
+                {skipped.length ? `Recovered with ${skipped.length} item(s) not recovered` : 'Recovery completed'}
+              </MessageBarTitle>
+              {formatCount(r.files)} files ({formatBytes(r.bytes)}), {formatCount(r.dirs)} folders and{' '}
+              {formatCount(r.symlinks)} links recovered to {rec.draft.destination}.
             </MessageBarBody>
           </MessageBar>
         </MessageBarGroup>

@@ -18,14 +18,25 @@ beforeEach(() => {
 });
 afterEach(cleanup);
 
-const renderWizard = () => render(<FluentProvider theme={webLightTheme}><RecoverWizard /></FluentProvider>);
+const renderWizard = () =>
+  render(
+    <FluentProvider theme={webLightTheme}>
+      <RecoverWizard />
+    </FluentProvider>,
+  );
 const type = (id: string, value: string) => {
   const el = screen.getByTestId(id);
   fireEvent.change(el, { target: { value } });
   fireEvent.blur(el);
 };
 const next = () => screen.getByTestId('wizard-next') as HTMLButtonElement;
-const child = (path: string, type: 'file' | 'dir', size = 0) => ({ name: path.split('/').pop()!, path, type, size, mtimeMs: Date.UTC(2026, 10, 1) });
+const child = (path: string, type: 'file' | 'dir', size = 0) => ({
+  name: path.split('/').pop()!,
+  path,
+  type,
+  size,
+  mtimeMs: Date.UTC(2026, 10, 1),
+});
 
 describe('Recover Data wizard', () => {
   it('walks source → job → browse → destination with each page gating Next, and starts recover:start with the selection', async () => {
@@ -33,11 +44,24 @@ describe('Recover Data wizard', () => {
       ok: true,
       value: [
         { jobName: 'half-done', dir: '/mnt/st/half-done', state: 'inProgress' as const },
-        { jobName: 'seed-one', dir: '/mnt/st/seed-one', state: 'complete' as const, completedAt: '2026-11-20T10:00:00Z', totals: { files: 3, bytes: 300, storedBytes: 200, chunks: 3, skipped: 0 } },
+        {
+          jobName: 'seed-one',
+          dir: '/mnt/st/seed-one',
+          state: 'complete' as const,
+          completedAt: '2026-11-20T10:00:00Z',
+          totals: { files: 3, bytes: 300, storedBytes: 200, chunks: 3, skipped: 0 },
+        },
       ],
     }));
     t.handle('recover:list', (req) => {
-      if (req.passphrase !== 'right') return { ok: false, error: { code: 'WRONG_PASSPHRASE', message: 'The passphrase does not match the one used for backup job "seed-one".' } };
+      if (req.passphrase !== 'right')
+        return {
+          ok: false,
+          error: {
+            code: 'WRONG_PASSPHRASE',
+            message: 'The passphrase does not match the one used for backup job "seed-one".',
+          },
+        };
       const tree: Record<string, ReturnType<typeof child>[]> = {
         '': [child('srv', 'dir')],
         srv: [child('srv/a', 'dir'), child('srv/b.txt', 'file', 2048)],
@@ -97,7 +121,16 @@ describe('Recover Data wizard', () => {
       conflict: 'overwrite',
     });
 
-    act(() => getAppState().upsertTask(makeTask({ id: 'r1', kind: 'restore', status: 'succeeded', result: { files: 1, dirs: 1, symlinks: 0, bytes: 2048, skipped: [] } })));
+    act(() =>
+      getAppState().upsertTask(
+        makeTask({
+          id: 'r1',
+          kind: 'restore',
+          status: 'succeeded',
+          result: { files: 1, dirs: 1, symlinks: 0, bytes: 2048, skipped: [] },
+        }),
+      ),
+    );
     expect(screen.getByTestId('rec-status').getAttribute('data-status')).toBe('succeeded');
     expect(screen.getByTestId('rec-result').textContent).toMatch(/Recovery completed/);
     expect(next().textContent).toBe('Close');
@@ -125,7 +158,11 @@ describe('Recover Data wizard', () => {
     type('rec-passphrase', 'right');
     fireEvent.click(next());
     await screen.findByTestId('rec-tree');
-    expect(t.calls.find((c) => c.channel === 'recover:list')?.req).toEqual({ source: { kind: 'disks', disks: ['/media/disk1', '/media/disk2'], job: 'seed-one' }, passphrase: 'right', path: '' });
+    expect(t.calls.find((c) => c.channel === 'recover:list')?.req).toEqual({
+      source: { kind: 'disks', disks: ['/media/disk1', '/media/disk2'], job: 'seed-one' },
+      passphrase: 'right',
+      path: '',
+    });
     fireEvent.click(screen.getByTestId('rec-check-srv'));
     fireEvent.click(next());
     type('rec-destination', '/media/disk1/out');
@@ -134,7 +171,10 @@ describe('Recover Data wizard', () => {
     fireEvent.click(screen.getByTestId('rec-conflict-skip'));
     fireEvent.click(screen.getByTestId('rec-start'));
     await screen.findByTestId('rec-progress');
-    expect(t.calls.find((c) => c.channel === 'recover:start')?.req).toMatchObject({ source: { kind: 'disks', disks: ['/media/disk1', '/media/disk2'], job: 'seed-one' }, to: '/restore' });
+    expect(t.calls.find((c) => c.channel === 'recover:start')?.req).toMatchObject({
+      source: { kind: 'disks', disks: ['/media/disk1', '/media/disk2'], job: 'seed-one' },
+      to: '/restore',
+    });
   });
 
   it('blob container: fields prefilled from the policy, SIGNIN_REQUIRED shows a sign-in prompt that opens the backup after signing in', async () => {
@@ -143,7 +183,17 @@ describe('Recover Data wizard', () => {
       value: {
         policy: {
           items: [{ path: '/srv', kind: 'folder' }],
-          initialBackup: { type: 'ownDisks', ownDisk: { stagingLocation: '/mnt/st', importJobName: 'seed-one', subscriptionId: 'sub-1', jobResourceGroup: 'rg-1', storageAccount: 'acct1', container: 'seed' } },
+          initialBackup: {
+            type: 'ownDisks',
+            ownDisk: {
+              stagingLocation: '/mnt/st',
+              importJobName: 'seed-one',
+              subscriptionId: 'sub-1',
+              jobResourceGroup: 'rg-1',
+              storageAccount: 'acct1',
+              container: 'seed',
+            },
+          },
         },
       } as unknown as PolicyView,
     }));
@@ -151,10 +201,15 @@ describe('Recover Data wizard', () => {
     let signedIn = false;
     t.handle('auth:signIn', () => {
       signedIn = true;
-      return { ok: true, value: { cloud: 'sandbox', cloudDisplayName: 'Local sandbox', signedIn: true } as unknown as AuthStatus };
+      return {
+        ok: true,
+        value: { cloud: 'sandbox', cloudDisplayName: 'Local sandbox', signedIn: true } as unknown as AuthStatus,
+      };
     });
     t.handle('recover:list', (req) =>
-      signedIn ? { ok: true, value: { path: req.path ?? '', children: [child('srv', 'dir')] } } : { ok: false, error: { code: 'SIGNIN_REQUIRED', message: 'Sign in to read job "seed-one".' } },
+      signedIn
+        ? { ok: true, value: { path: req.path ?? '', children: [child('srv', 'dir')] } }
+        : { ok: false, error: { code: 'SIGNIN_REQUIRED', message: 'Sign in to read job "seed-one".' } },
     );
     renderWizard();
     fireEvent.click(screen.getByTestId('rec-source-blob'));
@@ -174,45 +229,90 @@ describe('Recover Data wizard', () => {
     await waitFor(() => expect(getAppState().recoverData.step).toBe('browse'));
     expect(getAppState().recoverData.tree['']).toBeTruthy();
     expect(t.calls.filter((c) => c.channel === 'recover:list').at(-1)?.req).toEqual({
-      source: { kind: 'container', job: 'seed-one', subscriptionId: 'sub-1', resourceGroup: 'rg-1', storageAccount: 'acct1', container: 'seed', stagingLocation: '/mnt/st' },
+      source: {
+        kind: 'container',
+        job: 'seed-one',
+        subscriptionId: 'sub-1',
+        resourceGroup: 'rg-1',
+        storageAccount: 'acct1',
+        container: 'seed',
+        stagingLocation: '/mnt/st',
+      },
       passphrase: 'right',
       path: '',
     });
 
     // Check this backup: verifies the same source in the container; progress, then the result.
     t.handle('backup:verify', () => ({ ok: true, value: { taskId: 'v1' } }));
-    expect(screen.getByTestId('rec-check-note').textContent).toMatch(/from the storage account container \(it downloads the whole backup\)/);
+    expect(screen.getByTestId('rec-check-note').textContent).toMatch(
+      /from the storage account container \(it downloads the whole backup\)/,
+    );
     fireEvent.click(screen.getByTestId('rec-check-backup'));
     await waitFor(() => expect(getAppState().recoverData.checkTaskId).toBe('v1'));
     expect(t.calls.find((c) => c.channel === 'backup:verify')?.req).toEqual({
-      source: { kind: 'container', job: 'seed-one', subscriptionId: 'sub-1', resourceGroup: 'rg-1', storageAccount: 'acct1', container: 'seed', stagingLocation: '/mnt/st' },
+      source: {
+        kind: 'container',
+        job: 'seed-one',
+        subscriptionId: 'sub-1',
+        resourceGroup: 'rg-1',
+        storageAccount: 'acct1',
+        container: 'seed',
+        stagingLocation: '/mnt/st',
+      },
       passphrase: 'right',
     });
     act(() => getAppState().upsertTask(makeTask({ id: 'v1', kind: 'verify', title: 'Verify backup: seed-one' })));
     expect((await screen.findByTestId('rec-check-status')).getAttribute('data-status')).toBe('running');
     expect((screen.getByTestId('rec-check-backup') as HTMLButtonElement).disabled).toBe(true);
-    act(() => getAppState().upsertTask(makeTask({ id: 'v1', kind: 'verify', status: 'succeeded', message: 'All 4 packs and 3 files are intact.', endedAt: '2026-11-22T04:01:00.000Z' })));
-    await waitFor(() => expect(screen.getByTestId('rec-check-status').textContent).toBe('All 4 packs and 3 files are intact.'));
+    act(() =>
+      getAppState().upsertTask(
+        makeTask({
+          id: 'v1',
+          kind: 'verify',
+          status: 'succeeded',
+          message: 'All 4 packs and 3 files are intact.',
+          endedAt: '2026-11-22T04:01:00.000Z',
+        }),
+      ),
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('rec-check-status').textContent).toBe('All 4 packs and 3 files are intact.'),
+    );
     expect((screen.getByTestId('rec-check-backup') as HTMLButtonElement).disabled).toBe(false);
   });
 
   it("the policy's saved passphrase: used by default (the host reads it), or typed after unticking", async () => {
     t.handle('policy:get', () => ({
       ok: true,
-      value: { passphraseSet: true, policy: { items: [], initialBackup: { type: 'ownDisks', ownDisk: { stagingLocation: '/mnt/st', importJobName: 'seed-one' } } } } as unknown as PolicyView,
+      value: {
+        passphraseSet: true,
+        policy: {
+          items: [],
+          initialBackup: { type: 'ownDisks', ownDisk: { stagingLocation: '/mnt/st', importJobName: 'seed-one' } },
+        },
+      } as unknown as PolicyView,
     }));
-    t.handle('backup:jobs', () => ({ ok: true, value: [{ jobName: 'seed-one', dir: '/mnt/st/seed-one', state: 'complete' as const }] }));
+    t.handle('backup:jobs', () => ({
+      ok: true,
+      value: [{ jobName: 'seed-one', dir: '/mnt/st/seed-one', state: 'complete' as const }],
+    }));
     t.handle('recover:list', (req) => ({ ok: true, value: { path: req.path ?? '', children: [child('srv', 'dir')] } }));
     renderWizard();
     await waitFor(() => expect((screen.getByTestId('rec-staging') as HTMLInputElement).value).toBe('/mnt/st'));
     fireEvent.click(next());
-    await waitFor(() => expect((screen.getByTestId('rec-use-policy-passphrase') as HTMLInputElement).checked).toBe(true));
+    await waitFor(() =>
+      expect((screen.getByTestId('rec-use-policy-passphrase') as HTMLInputElement).checked).toBe(true),
+    );
     expect(screen.queryByTestId('rec-passphrase')).toBeNull();
     fireEvent.click(screen.getByTestId('rec-use-policy-passphrase'));
     expect(next().disabled).toBe(true);
     fireEvent.click(screen.getByTestId('rec-use-policy-passphrase'));
     fireEvent.click(next());
     await screen.findByTestId('rec-tree');
-    expect(t.calls.find((c) => c.channel === 'recover:list')?.req).toEqual({ source: { kind: 'staging', stagingLocation: '/mnt/st', job: 'seed-one' }, usePolicyPassphrase: true, path: '' });
+    expect(t.calls.find((c) => c.channel === 'recover:list')?.req).toEqual({
+      source: { kind: 'staging', stagingLocation: '/mnt/st', job: 'seed-one' },
+      usePolicyPassphrase: true,
+      path: '',
+    });
   });
 });

@@ -35,7 +35,10 @@ export function RecoverWizard() {
   const running = !!task && !isFinished(task.status);
   const jobState = rec.jobs?.find((j) => j.jobName === rec.draft.jobName)?.state;
   const ctx = { supportedSources: SUPPORTED_RECOVER_SOURCES, ...(jobState ? { jobState } : {}) };
-  const errors = Object.fromEntries(RECOVER_STEPS.map((s) => [s, validateRecoverStep(s, rec.draft, ctx)])) as Record<RecoverStep, Record<string, string | undefined>>;
+  const errors = Object.fromEntries(RECOVER_STEPS.map((s) => [s, validateRecoverStep(s, rec.draft, ctx)])) as Record<
+    RecoverStep,
+    Record<string, string | undefined>
+  >;
   const ok = (s: RecoverStep) => Object.keys(errors[s]).length === 0;
   const canStart = ok('source') && ok('job') && ok('browse') && ok('destination') && !rec.taskId;
   const steps = RECOVER_STEPS.map((id) => ({
@@ -66,12 +69,20 @@ export function RecoverWizard() {
   };
 
   return (
-    <div data-testid="rec-wizard" style={{ height: '100%', minHeight: 560 }} onKeyDown={(e) => enterAdvances(e, !!steps[index]?.valid && !advancing && index < steps.length - 1, () => void next())}>
+    <div
+      data-testid="rec-wizard"
+      style={{ height: '100%', minHeight: 560 }}
+      onKeyDown={(e) =>
+        enterAdvances(e, !!steps[index]?.valid && !advancing && index < steps.length - 1, () => void next())
+      }
+    >
       <WizardFrame
         title="Recover Data"
         steps={steps}
         currentId={rec.step}
-        reachedIndex={rec.taskId ? RECOVER_STEPS.length - 1 : Math.min(rec.reached, RECOVER_STEPS.indexOf('destination'))}
+        reachedIndex={
+          rec.taskId ? RECOVER_STEPS.length - 1 : Math.min(rec.reached, RECOVER_STEPS.indexOf('destination'))
+        }
         onStepSelect={(id) => go(id as RecoverStep)}
         onBack={() => index > 0 && go(RECOVER_STEPS[index - 1])}
         onNext={() => void next()}

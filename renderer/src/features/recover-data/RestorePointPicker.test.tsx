@@ -16,7 +16,16 @@ beforeEach(() => {
 });
 afterEach(cleanup);
 
-const point = (id: string, kind: 'seed' | 'online', time: string, files: number): RestorePointInfo => ({ id, kind, time, completedAt: time, files, bytes: files * 1024, newBytes: 100, sourceMachine: 'srv-01' });
+const point = (id: string, kind: 'seed' | 'online', time: string, files: number): RestorePointInfo => ({
+  id,
+  kind,
+  time,
+  completedAt: time,
+  files,
+  bytes: files * 1024,
+  newBytes: 100,
+  sourceMachine: 'srv-01',
+});
 const SEED = point('seed', 'seed', '2026-11-20T10:00:00.000Z', 3);
 const P1 = point('20261205T210000Z-a1b2c3', 'online', '2026-12-05T21:00:00.000Z', 4);
 const file = (name: string) => ({ name, path: name, type: 'file' as const, size: 10, mtimeMs: 0 });
@@ -29,12 +38,26 @@ describe('Recover Data: restore points of the container', () => {
       listed.push(rp);
       return { ok: true, value: { path: '', children: [file(rp === 'seed' ? 'old.txt' : 'new.txt')] } };
     });
-    t.handle('recover:points', () => ({ ok: true, value: { points: [SEED, P1], damaged: [{ id: '20261206T210000Z-ffffff', reason: 'its header does not open' }] } }));
+    t.handle('recover:points', () => ({
+      ok: true,
+      value: { points: [SEED, P1], damaged: [{ id: '20261206T210000Z-ffffff', reason: 'its header does not open' }] },
+    }));
     t.handle('recover:start', () => ({ ok: true, value: { taskId: 'r1' } }));
     const s = getAppState();
-    s.updateRecoverDraft({ source: 'blob', subscriptionId: 'sub', storageAccount: 'acct1', container: 'seed', jobName: 'job-a', passphrase: 'pw' });
+    s.updateRecoverDraft({
+      source: 'blob',
+      subscriptionId: 'sub',
+      storageAccount: 'acct1',
+      container: 'seed',
+      jobName: 'job-a',
+      passphrase: 'pw',
+    });
     await act(async () => void (await getAppState().unlockRecoverJob()));
-    render(<FluentProvider theme={webLightTheme}><BrowsePage errors={{}} /></FluentProvider>);
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <BrowsePage errors={{}} />
+      </FluentProvider>,
+    );
 
     const radios = screen.getAllByRole('radio') as HTMLInputElement[];
     expect(radios.map((r) => r.value)).toEqual([P1.id, 'seed']);

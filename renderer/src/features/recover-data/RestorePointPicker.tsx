@@ -17,10 +17,19 @@ export function RestorePointPicker() {
   const current = rec.draft.restorePoint ?? newestFirst[0]?.id ?? '';
   return (
     <>
-      <ErrorBar error={rec.pointsError} testId="rec-points-error" title="The restore points could not be listed (the newest is open)" />
+      <ErrorBar
+        error={rec.pointsError}
+        testId="rec-points-error"
+        title="The restore points could not be listed (the newest is open)"
+      />
       {newestFirst.length > 0 && (
         <Field label="Restore point">
-          <RadioGroup data-testid="rec-points" value={current} disabled={rec.unlocking} onChange={(_, d) => void choose(d.value)}>
+          <RadioGroup
+            data-testid="rec-points"
+            value={current}
+            disabled={rec.unlocking}
+            onChange={(_, d) => void choose(d.value)}
+          >
             {newestFirst.map((p, i) => (
               <Radio
                 key={p.id}
@@ -33,7 +42,9 @@ export function RestorePointPicker() {
         </Field>
       )}
       {list && list.damaged.length > 0 && (
-        <Text data-testid="rec-points-damaged">Damaged restore points, not shown: {list.damaged.map((d) => `${d.id} (${d.reason})`).join('; ')}</Text>
+        <Text data-testid="rec-points-damaged">
+          Damaged restore points, not shown: {list.damaged.map((d) => `${d.id} (${d.reason})`).join('; ')}
+        </Text>
       )}
     </>
   );

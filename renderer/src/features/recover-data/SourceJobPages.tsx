@@ -7,7 +7,19 @@
  *   rec-jobs-refresh, rec-use-policy-passphrase, rec-passphrase, rec-unlock-error, rec-signin, rec-signin-button
  */
 import {
-  Button, Checkbox, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, Radio, RadioGroup, Spinner, Text, makeStyles, tokens,
+  Button,
+  Checkbox,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  MessageBarGroup,
+  Radio,
+  RadioGroup,
+  Spinner,
+  Text,
+  makeStyles,
+  tokens,
 } from '@fluentui/react-components';
 import { AddRegular, ArrowClockwiseRegular, DismissRegular, FolderOpenRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
@@ -46,19 +58,44 @@ export function SourcePage({ errors }: { errors: FieldErrors }) {
   return (
     <div className={styles.page}>
       <Field label="Recover from" validationMessage={errors.source}>
-        <RadioGroup data-testid="rec-source" value={draft.source} onChange={(_, d) => update({ source: d.value as RecoverSource })}>
+        <RadioGroup
+          data-testid="rec-source"
+          value={draft.source}
+          onChange={(_, d) => update({ source: d.value as RecoverSource })}
+        >
           {(['staging', 'disks', 'blob'] as const).map((s) => (
-            <Radio key={s} value={s} data-testid={`rec-source-${s}`} label={SOURCE_LABELS[s]} disabled={!SUPPORTED_RECOVER_SOURCES.includes(s)} />
+            <Radio
+              key={s}
+              value={s}
+              data-testid={`rec-source-${s}`}
+              label={SOURCE_LABELS[s]}
+              disabled={!SUPPORTED_RECOVER_SOURCES.includes(s)}
+            />
           ))}
         </RadioGroup>
       </Field>
       {draft.source === 'disks' && (
-        <Field label="Prepared disks" required validationMessage={touched || disks.length ? errors.disks : undefined} hint="The folder (drive root) of every disk of the job: each holds DriveManifest.xml and obc-bom.json.">
+        <Field
+          label="Prepared disks"
+          required
+          validationMessage={touched || disks.length ? errors.disks : undefined}
+          hint="The folder (drive root) of every disk of the job: each holds DriveManifest.xml and obc-bom.json."
+        >
           <div data-testid="rec-disks" style={{ display: 'grid', gap: tokens.spacingVerticalXS }}>
             {disks.map((d, i) => (
               <div key={i} className={styles.inline}>
-                <Input className={styles.grow} data-testid={`rec-disk-${i}`} value={d} onChange={(_, v) => update({ disks: disks.map((x, j) => (j === i ? v.value : x)) })} />
-                <Button data-testid={`rec-disk-remove-${i}`} icon={<DismissRegular />} aria-label={`Remove disk ${d}`} onClick={() => update({ disks: disks.filter((_, j) => j !== i) })} />
+                <Input
+                  className={styles.grow}
+                  data-testid={`rec-disk-${i}`}
+                  value={d}
+                  onChange={(_, v) => update({ disks: disks.map((x, j) => (j === i ? v.value : x)) })}
+                />
+                <Button
+                  data-testid={`rec-disk-remove-${i}`}
+                  icon={<DismissRegular />}
+                  aria-label={`Remove disk ${d}`}
+                  onClick={() => update({ disks: disks.filter((_, j) => j !== i) })}
+                />
               </div>
             ))}
             <div>
@@ -67,7 +104,10 @@ export function SourcePage({ errors }: { errors: FieldErrors }) {
                 icon={<AddRegular />}
                 onClick={async () => {
                   setTouched(true);
-                  const p = await pickFolder({ title: 'Choose a prepared disk (its drive root)', ...(disks.length ? { defaultPath: disks[disks.length - 1] } : {}) });
+                  const p = await pickFolder({
+                    title: 'Choose a prepared disk (its drive root)',
+                    ...(disks.length ? { defaultPath: disks[disks.length - 1] } : {}),
+                  });
                   if (p && !disks.includes(p)) update({ disks: [...disks, p] });
                 }}
               >
@@ -79,17 +119,48 @@ export function SourcePage({ errors }: { errors: FieldErrors }) {
       )}
       {draft.source === 'blob' && (
         <div className={styles.inline}>
-          <Field className={styles.grow} label="Subscription ID" required validationMessage={draft.subscriptionId !== undefined ? errors.subscriptionId : undefined}>
-            <Input data-testid="rec-subscription" value={draft.subscriptionId ?? ''} onChange={(_, d) => update({ subscriptionId: d.value.trim() })} />
+          <Field
+            className={styles.grow}
+            label="Subscription ID"
+            required
+            validationMessage={draft.subscriptionId !== undefined ? errors.subscriptionId : undefined}
+          >
+            <Input
+              data-testid="rec-subscription"
+              value={draft.subscriptionId ?? ''}
+              onChange={(_, d) => update({ subscriptionId: d.value.trim() })}
+            />
           </Field>
           <Field className={styles.grow} label="Resource group" hint="Looked up from the storage account when empty.">
-            <Input data-testid="rec-resource-group" value={draft.resourceGroup ?? ''} onChange={(_, d) => update({ resourceGroup: d.value.trim() })} />
+            <Input
+              data-testid="rec-resource-group"
+              value={draft.resourceGroup ?? ''}
+              onChange={(_, d) => update({ resourceGroup: d.value.trim() })}
+            />
           </Field>
-          <Field className={styles.grow} label="Storage account" required validationMessage={draft.storageAccount !== undefined ? errors.storageAccount : undefined}>
-            <Input data-testid="rec-storage-account" value={draft.storageAccount ?? ''} onChange={(_, d) => update({ storageAccount: d.value.trim() })} />
+          <Field
+            className={styles.grow}
+            label="Storage account"
+            required
+            validationMessage={draft.storageAccount !== undefined ? errors.storageAccount : undefined}
+          >
+            <Input
+              data-testid="rec-storage-account"
+              value={draft.storageAccount ?? ''}
+              onChange={(_, d) => update({ storageAccount: d.value.trim() })}
+            />
           </Field>
-          <Field className={styles.grow} label="Container" required validationMessage={draft.container !== undefined ? errors.container : undefined}>
-            <Input data-testid="rec-container" value={draft.container ?? ''} onChange={(_, d) => update({ container: d.value.trim() })} />
+          <Field
+            className={styles.grow}
+            label="Container"
+            required
+            validationMessage={draft.container !== undefined ? errors.container : undefined}
+          >
+            <Input
+              data-testid="rec-container"
+              value={draft.container ?? ''}
+              onChange={(_, d) => update({ container: d.value.trim() })}
+            />
           </Field>
         </div>
       )}
@@ -98,16 +169,28 @@ export function SourcePage({ errors }: { errors: FieldErrors }) {
           className={styles.grow}
           label={stagingOptional ? 'Staging location (optional)' : 'Staging location'}
           required={!stagingOptional}
-          hint={stagingOptional ? 'If the staging folder is still reachable, seed.json and the job list are read from it.' : undefined}
+          hint={
+            stagingOptional
+              ? 'If the staging folder is still reachable, seed.json and the job list are read from it.'
+              : undefined
+          }
           validationMessage={touched || draft.stagingLocation ? errors.stagingLocation : undefined}
         >
-          <Input data-testid="rec-staging" value={draft.stagingLocation} onChange={(_, d) => update({ stagingLocation: d.value })} onBlur={() => setTouched(true)} />
+          <Input
+            data-testid="rec-staging"
+            value={draft.stagingLocation}
+            onChange={(_, d) => update({ stagingLocation: d.value })}
+            onBlur={() => setTouched(true)}
+          />
         </Field>
         <Button
           data-testid="rec-staging-browse"
           icon={<FolderOpenRegular />}
           onClick={async () => {
-            const p = await pickFolder({ title: 'Choose the staging location', ...(draft.stagingLocation ? { defaultPath: draft.stagingLocation } : {}) });
+            const p = await pickFolder({
+              title: 'Choose the staging location',
+              ...(draft.stagingLocation ? { defaultPath: draft.stagingLocation } : {}),
+            });
             if (p) update({ stagingLocation: p });
           }}
         >
@@ -128,7 +211,11 @@ function SignInPrompt({ error }: { error: unknown }) {
       <MessageBar layout="multiline" intent="warning" data-testid="rec-signin">
         <MessageBarBody style={{ display: 'grid', gap: 8 }}>
           Reading the blob container needs an Azure sign-in. Sign in, then the backup is opened again.
-          <SignInPanel prefix="rec-container" statusId={null} onSignedIn={() => void unlock().then((ok) => (ok ? go('browse') : undefined))} />
+          <SignInPanel
+            prefix="rec-container"
+            statusId={null}
+            onSignedIn={() => void unlock().then((ok) => (ok ? go('browse') : undefined))}
+          />
         </MessageBarBody>
       </MessageBar>
     </MessageBarGroup>
@@ -158,25 +245,53 @@ export function JobPage({ errors }: { errors: FieldErrors }) {
     <div className={styles.page}>
       {draft.stagingLocation && <Text>Backups found in {draft.stagingLocation}:</Text>}
       {rec.jobsLoading && <Spinner size="tiny" label="Reading the staging location…" />}
-      <ErrorBar error={rec.jobsError} testId="rec-jobs-error" title="Could not read the staging location" onRetry={() => void loadJobs()} />
-      {jobs && jobs.length === 0 && draft.stagingLocation && <Text data-testid="rec-jobs-empty">No backup jobs were found in this staging location.</Text>}
+      <ErrorBar
+        error={rec.jobsError}
+        testId="rec-jobs-error"
+        title="Could not read the staging location"
+        onRetry={() => void loadJobs()}
+      />
+      {jobs && jobs.length === 0 && draft.stagingLocation && (
+        <Text data-testid="rec-jobs-empty">No backup jobs were found in this staging location.</Text>
+      )}
       {draft.source !== 'staging' && (
-        <Field label="Job name" required validationMessage={draft.jobName ? errors.jobName : undefined} hint="The import job the disks or the container belong to.">
-          <Input data-testid="rec-job-name" value={draft.jobName} onChange={(_, d) => update({ jobName: d.value.trim() })} />
+        <Field
+          label="Job name"
+          required
+          validationMessage={draft.jobName ? errors.jobName : undefined}
+          hint="The import job the disks or the container belong to."
+        >
+          <Input
+            data-testid="rec-job-name"
+            value={draft.jobName}
+            onChange={(_, d) => update({ jobName: d.value.trim() })}
+          />
         </Field>
       )}
       {jobs && jobs.length > 0 && (
         <Field label="Backup job" required validationMessage={draft.jobName ? errors.jobName : undefined}>
           <RadioGroup data-testid="rec-jobs" value={draft.jobName} onChange={(_, d) => update({ jobName: d.value })}>
             {jobs.map((j) => (
-              <Radio key={j.jobName} value={j.jobName} data-testid={`rec-job-${j.jobName}`} data-state={j.state} label={`${j.jobName} — ${describe(j)}`} />
+              <Radio
+                key={j.jobName}
+                value={j.jobName}
+                data-testid={`rec-job-${j.jobName}`}
+                data-state={j.state}
+                label={`${j.jobName} — ${describe(j)}`}
+              />
             ))}
           </RadioGroup>
         </Field>
       )}
       {draft.stagingLocation && (
         <div>
-          <Button size="small" appearance="subtle" icon={<ArrowClockwiseRegular />} data-testid="rec-jobs-refresh" onClick={() => void loadJobs()}>
+          <Button
+            size="small"
+            appearance="subtle"
+            icon={<ArrowClockwiseRegular />}
+            data-testid="rec-jobs-refresh"
+            onClick={() => void loadJobs()}
+          >
             Look again
           </Button>
         </div>
@@ -190,7 +305,12 @@ export function JobPage({ errors }: { errors: FieldErrors }) {
         />
       )}
       {!(draft.usePolicyPassphrase && rec.policy?.passphraseSet) && (
-        <Field label="Passphrase" required validationMessage={touched ? errors.passphrase : undefined} hint={touched && errors.passphrase ? undefined : 'The passphrase the backup was made with.'}>
+        <Field
+          label="Passphrase"
+          required
+          validationMessage={touched ? errors.passphrase : undefined}
+          hint={touched && errors.passphrase ? undefined : 'The passphrase the backup was made with.'}
+        >
           <Input
             data-testid="rec-passphrase"
             type="password"
@@ -203,7 +323,11 @@ export function JobPage({ errors }: { errors: FieldErrors }) {
       )}
       <SignInPrompt error={rec.unlockError} />
       {/* A needed sign-in is the prompt above, not an error. */}
-      <ErrorBar error={(rec.unlockError as { code?: string } | null)?.code === 'SIGNIN_REQUIRED' ? null : rec.unlockError} testId="rec-unlock-error" title="The backup could not be opened" />
+      <ErrorBar
+        error={(rec.unlockError as { code?: string } | null)?.code === 'SIGNIN_REQUIRED' ? null : rec.unlockError}
+        testId="rec-unlock-error"
+        title="The backup could not be opened"
+      />
     </div>
   );
 }

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { CatalogChild } from '../../../../shared/contract/backup.ts';
 import { ancestorsOf, checkState, normalise, toggle } from './selection.ts';
 
-const node = (path: string, type: CatalogChild['type'] = 'file'): CatalogChild => ({ name: path.split('/').pop()!, path, type, size: 1, mtimeMs: 0 });
+const node = (path: string, type: CatalogChild['type'] = 'file'): CatalogChild => ({
+  name: path.split('/').pop()!,
+  path,
+  type,
+  size: 1,
+  mtimeMs: 0,
+});
 const tree = {
   '': [node('srv', 'dir')],
   srv: [node('srv/a', 'dir'), node('srv/b.txt')],

@@ -45,7 +45,7 @@ export function toggle(path: string, selected: readonly string[], tree: Tree): s
 /** Folds fully selected folders into the folder itself, so the request names as few paths as possible. */
 export function normalise(selected: string[], tree: Tree): string[] {
   let out = [...new Set(selected)];
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const s of out) {
       if (s === '') continue;

@@ -22,7 +22,9 @@ const useStyles = makeStyles({
 
 export function ExclusionSettings() {
   const styles = useStyles();
-  const { items, exclusions } = useAppStore(useShallow((s) => ({ items: s.scheduleBackup.data.items, exclusions: s.scheduleBackup.data.exclusions })));
+  const { items, exclusions } = useAppStore(
+    useShallow((s) => ({ items: s.scheduleBackup.data.items, exclusions: s.scheduleBackup.data.exclusions })),
+  );
   const update = useAppStore((s) => s.updateWizardData);
   const touch = useAppStore((s) => s.touchField);
   const { errors, show } = usePageErrors('items');
@@ -37,14 +39,18 @@ export function ExclusionSettings() {
     setExPath('');
     touch(`folders.${exclusions.folders.length}`);
   };
-  const suggestions = suggestedExclusions(items).filter((s) => !exclusions.folders.some((f) => f.path.toLowerCase() === s.path.toLowerCase()));
+  const suggestions = suggestedExclusions(items).filter(
+    (s) => !exclusions.folders.some((f) => f.path.toLowerCase() === s.path.toLowerCase()),
+  );
 
   return (
     <>
       <Text as="h4" size={400} weight="semibold">
         Exclusion Settings
       </Text>
-      <Text size={200}>Prefer exclusions over removing items: removing a whole item and adding it again causes a new full backup.</Text>
+      <Text size={200}>
+        Prefer exclusions over removing items: removing a whole item and adding it again causes a new full backup.
+      </Text>
       <ul className={styles.list} aria-label="Excluded folders">
         {exclusions.folders.map((f, i) => (
           <li key={`${f.path}-${i}`} className={styles.row} data-testid={`sb-ex-folder-${i}`}>
@@ -55,12 +61,21 @@ export function ExclusionSettings() {
               data-testid={`sb-ex-subfolders-${i}`}
               label="Subfolders too"
               checked={f.subfolders}
-              onChange={(_, d) => update({ exclusions: { ...exclusions, folders: exclusions.folders.map((x, j) => (j === i ? { ...x, subfolders: !!d.checked } : x)) } })}
+              onChange={(_, d) =>
+                update({
+                  exclusions: {
+                    ...exclusions,
+                    folders: exclusions.folders.map((x, j) => (j === i ? { ...x, subfolders: !!d.checked } : x)),
+                  },
+                })
+              }
             />
             <Button
               data-testid={`sb-ex-folder-remove-${i}`}
               aria-label={`Remove exclusion ${f.path}`}
-              onClick={() => update({ exclusions: { ...exclusions, folders: exclusions.folders.filter((_, j) => j !== i) } })}
+              onClick={() =>
+                update({ exclusions: { ...exclusions, folders: exclusions.folders.filter((_, j) => j !== i) } })
+              }
             >
               Remove
             </Button>
@@ -69,7 +84,12 @@ export function ExclusionSettings() {
       </ul>
       <div className={styles.inline}>
         <Field label="Exclude a folder" className={styles.grow} {...fieldState(exPathError, 'sb-ex-folder-path')}>
-          <Input data-testid="sb-ex-folder-path" value={exPath} onChange={(_, d) => setExPath(d.value)} onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), addFolderRule(exPath))} />
+          <Input
+            data-testid="sb-ex-folder-path"
+            value={exPath}
+            onChange={(_, d) => setExPath(d.value)}
+            onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), addFolderRule(exPath))}
+          />
         </Field>
         <Button data-testid="sb-ex-folder-add" onClick={() => addFolderRule(exPath)}>
           Add exclusion

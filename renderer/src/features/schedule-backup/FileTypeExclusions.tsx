@@ -15,7 +15,13 @@ import { fieldState, usePageErrors } from './use-wizard.tsx';
 
 const useStyles = makeStyles({
   list: { listStyle: 'none', margin: 0, padding: 0, display: 'grid', gap: tokens.spacingVerticalXS },
-  row: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, wordBreak: 'break-word', flexWrap: 'wrap' },
+  row: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalS,
+    wordBreak: 'break-word',
+    flexWrap: 'wrap',
+  },
   inline: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-end', flexWrap: 'wrap' },
   grow: { flexGrow: 1, minWidth: '200px' },
 });
@@ -58,7 +64,11 @@ export function FileTypeExclusions() {
             <Field className={styles.grow} {...fieldState(show(`patterns.${i}`), `sb-ex-pattern-${i}`)}>
               <Text>{p} — in every item</Text>
             </Field>
-            <Button data-testid={`sb-ex-pattern-remove-${i}`} aria-label={`Remove file type ${p}`} onClick={() => set({ patterns: exclusions.patterns.filter((_, j) => j !== i) })}>
+            <Button
+              data-testid={`sb-ex-pattern-remove-${i}`}
+              aria-label={`Remove file type ${p}`}
+              onClick={() => set({ patterns: exclusions.patterns.filter((_, j) => j !== i) })}
+            >
               Remove
             </Button>
           </li>
@@ -74,7 +84,11 @@ export function FileTypeExclusions() {
               data-testid={`sb-ex-type-subfolders-${i}`}
               label="Subfolders too"
               checked={r.subfolders}
-              onChange={(_, d) => set({ fileTypes: exclusions.fileTypes.map((x, j) => (j === i ? { ...x, subfolders: !!d.checked } : x)) })}
+              onChange={(_, d) =>
+                set({
+                  fileTypes: exclusions.fileTypes.map((x, j) => (j === i ? { ...x, subfolders: !!d.checked } : x)),
+                })
+              }
             />
             <Button
               data-testid={`sb-ex-type-remove-${i}`}
@@ -88,10 +102,27 @@ export function FileTypeExclusions() {
       </ul>
       <div className={styles.inline}>
         <Field label="Exclude a file type" {...fieldState(patternError, 'sb-ex-pattern')}>
-          <Input data-testid="sb-ex-pattern" value={pattern} placeholder="*.mp3" style={{ width: 140 }} onChange={(_, d) => setPattern(d.value)} onKeyDown={enter} />
+          <Input
+            data-testid="sb-ex-pattern"
+            value={pattern}
+            placeholder="*.mp3"
+            style={{ width: 140 }}
+            onChange={(_, d) => setPattern(d.value)}
+            onKeyDown={enter}
+          />
         </Field>
-        <Field label="In folder (empty: every item)" className={styles.grow} {...fieldState(folderError, 'sb-ex-type-folder')}>
-          <Input data-testid="sb-ex-type-folder" value={folder} placeholder="D:\Data\Music or /srv/data/music" onChange={(_, d) => setFolder(d.value)} onKeyDown={enter} />
+        <Field
+          label="In folder (empty: every item)"
+          className={styles.grow}
+          {...fieldState(folderError, 'sb-ex-type-folder')}
+        >
+          <Input
+            data-testid="sb-ex-type-folder"
+            value={folder}
+            placeholder="D:\Data\Music or /srv/data/music"
+            onChange={(_, d) => setFolder(d.value)}
+            onKeyDown={enter}
+          />
         </Field>
         <Button
           data-testid="sb-ex-type-folder-browse"
@@ -102,7 +133,13 @@ export function FileTypeExclusions() {
         >
           Browse…
         </Button>
-        <Checkbox data-testid="sb-ex-type-subfolders" label="Subfolders too" checked={subfolders} disabled={!folder.trim()} onChange={(_, d) => setSubfolders(!!d.checked)} />
+        <Checkbox
+          data-testid="sb-ex-type-subfolders"
+          label="Subfolders too"
+          checked={subfolders}
+          disabled={!folder.trim()}
+          onChange={(_, d) => setSubfolders(!!d.checked)}
+        />
         <Button data-testid="sb-ex-pattern-add" onClick={add}>
           Add file type
         </Button>

@@ -28,7 +28,9 @@ import { useAppStore } from '../../store/index.ts';
 import { BACKUP_HOME, LATER_BACKUPS } from '../console/backup-home.ts';
 
 export function GettingStartedPage() {
-  const { view, actionMessage } = useAppStore(useShallow((s) => ({ view: s.scheduleBackup.view, actionMessage: s.scheduleBackup.actionMessage })));
+  const { view, actionMessage } = useAppStore(
+    useShallow((s) => ({ view: s.scheduleBackup.view, actionMessage: s.scheduleBackup.actionMessage })),
+  );
   const setState = useAppStore((s) => s.setPolicyState);
   const del = useAppStore((s) => s.deletePolicy);
   const [open, setOpen] = useState(false);
@@ -39,15 +41,18 @@ export function GettingStartedPage() {
   const confirmError = confirm === 'DELETE' ? undefined : 'Type DELETE (in capitals) to confirm.';
 
   return (
-    <div data-testid="sb-getting-started" style={{ display: 'grid', gap: 12, maxWidth: 720, gridTemplateColumns: 'minmax(0, 1fr)' }}>
+    <div
+      data-testid="sb-getting-started"
+      style={{ display: 'grid', gap: 12, maxWidth: 720, gridTemplateColumns: 'minmax(0, 1fr)' }}
+    >
       <Text as="h3" size={500} weight="semibold">
         Getting Started
       </Text>
       <Text>
-        This wizard schedules backups of files, folders and drives of this machine. You choose what to back up, when, how long
-        recovery points are kept and how the first (initial) backup reaches Azure. With <b>your own disks</b>, the first
-        backup is written to a staging location, copied onto disks you ship to an Azure datacenter, and imported into a
-        storage container. {BACKUP_HOME} {LATER_BACKUPS}
+        This wizard schedules backups of files, folders and drives of this machine. You choose what to back up, when,
+        how long recovery points are kept and how the first (initial) backup reaches Azure. With <b>your own disks</b>,
+        the first backup is written to a staging location, copied onto disks you ship to an Azure datacenter, and
+        imported into a storage container. {BACKUP_HOME} {LATER_BACKUPS}
       </Text>
       {view?.loadProblem && (
         <MessageBarGroup>
@@ -60,8 +65,10 @@ export function GettingStartedPage() {
         <>
           <Text data-testid="sb-policy-state" data-state={policy.state}>
             A backup schedule exists and is <b>{policy.state}</b>.
-            {view?.nextRuns[0] ? ` Next backup: ${formatDateTime(Date.parse(view.nextRuns[0]), policy.schedule.timeZone)}.` : ''} Press Next to change its
-            items or times, or choose:
+            {view?.nextRuns[0]
+              ? ` Next backup: ${formatDateTime(Date.parse(view.nextRuns[0]), policy.schedule.timeZone)}.`
+              : ''}{' '}
+            Press Next to change its items or times, or choose:
           </Text>
           <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
             {policy.state === 'active' ? (
@@ -102,8 +109,18 @@ export function GettingStartedPage() {
                         onChange={(_, d) => setWithStaging(!!d.checked)}
                         label="Also delete this policy's staging data (the job folder in the staging location)"
                       />
-                      <Field label="Type DELETE to confirm" required validationMessage={touched ? confirmError : undefined} validationState={touched && confirmError ? 'error' : 'none'}>
-                        <Input data-testid="sb-delete-confirm" value={confirm} onChange={(_, d) => setConfirm(d.value)} onBlur={() => setTouched(true)} />
+                      <Field
+                        label="Type DELETE to confirm"
+                        required
+                        validationMessage={touched ? confirmError : undefined}
+                        validationState={touched && confirmError ? 'error' : 'none'}
+                      >
+                        <Input
+                          data-testid="sb-delete-confirm"
+                          value={confirm}
+                          onChange={(_, d) => setConfirm(d.value)}
+                          onBlur={() => setTouched(true)}
+                        />
                       </Field>
                     </DialogContent>
                     <DialogActions>

@@ -27,7 +27,9 @@ const kindOf = (p: string): ItemKind => (/^[A-Za-z]:[\\/]?$/.test(p) || p === '/
 
 export function ItemsPage() {
   const styles = useStyles();
-  const { data, estimates } = useAppStore(useShallow((s) => ({ data: s.scheduleBackup.data, estimates: s.scheduleBackup.estimates })));
+  const { data, estimates } = useAppStore(
+    useShallow((s) => ({ data: s.scheduleBackup.data, estimates: s.scheduleBackup.estimates })),
+  );
   const update = useAppStore((s) => s.updateWizardData);
   const touch = useAppStore((s) => s.touchField);
   const estimate = useAppStore((s) => s.estimateItem);
@@ -51,7 +53,10 @@ export function ItemsPage() {
     return undefined;
   };
   const browse = async (kind: 'file' | 'folder') => {
-    const p = await pickFolder({ title: kind === 'file' ? 'Add a file to back up' : 'Add a folder or drive to back up', includeFiles: kind === 'file' });
+    const p = await pickFolder({
+      title: kind === 'file' ? 'Add a file to back up' : 'Add a folder or drive to back up',
+      includeFiles: kind === 'file',
+    });
     if (p) setTypedError(addItem(p, kind === 'file' ? 'file' : kindOf(p)));
   };
   const itemsError = show('items');
@@ -71,7 +76,11 @@ export function ItemsPage() {
                 <Text weight="semibold">{it.kind}</Text>
                 <Text className={styles.grow}>{it.path}</Text>
                 <Text data-testid={`sb-item-size-${i}`} data-state={e?.state ?? 'none'}>
-                  {!e || e.state === 'loading' ? 'Estimating…' : e.state === 'done' ? `${formatBytes(e.bytes)} · ${formatCount(e.files)} files` : `Size unknown: ${e.message}`}
+                  {!e || e.state === 'loading'
+                    ? 'Estimating…'
+                    : e.state === 'done'
+                      ? `${formatBytes(e.bytes)} · ${formatCount(e.files)} files`
+                      : `Size unknown: ${e.message}`}
                 </Text>
                 <Button
                   data-testid={`sb-item-remove-${i}`}
@@ -89,7 +98,11 @@ export function ItemsPage() {
         </ul>
       </Field>
       <div className={styles.inline}>
-        <Field label="Add a file, folder or drive by path" className={styles.grow} {...fieldState(typedError, 'sb-item-path')}>
+        <Field
+          label="Add a file, folder or drive by path"
+          className={styles.grow}
+          {...fieldState(typedError, 'sb-item-path')}
+        >
           <Input
             data-testid="sb-item-path"
             value={typed}

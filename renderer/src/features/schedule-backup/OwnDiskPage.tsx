@@ -7,7 +7,21 @@
  *   sb-job-rg, sb-job-type, sb-job-type-<DataBox|ImportExport>, sb-azure-signin, sb-azure-error, sb-reminder,
  *   sb-copy-reminder, sb-copy-result
  */
-import { Button, Dropdown, Field, Input, MessageBar, MessageBarBody, MessageBarGroup, Option, Radio, RadioGroup, Text, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  Dropdown,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  MessageBarGroup,
+  Option,
+  Radio,
+  RadioGroup,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { JobBackendName } from '../../../../shared/contract/azure.ts';
@@ -81,7 +95,8 @@ export function OwnDiskPage() {
   const containerExists = sb.containers.some((c) => c.name === own.container.trim());
   const backend = jobBackendOfPolicy(own);
   // Another job type needs its own resource provider: the sign-in page checks it again.
-  const setBackend = (b: JobBackendName) => update({ ownDisk: { ...own, jobBackend: b }, signIn: { ...sb.signInData, providerRegistered: false } });
+  const setBackend = (b: JobBackendName) =>
+    update({ ownDisk: { ...own, jobBackend: b }, signIn: { ...sb.signInData, providerRegistered: false } });
   const reminder = `Staging location: ${own.stagingLocation.trim()}\nAzure Import Job Name: ${own.importJobName.trim()}`;
 
   return (
@@ -94,7 +109,14 @@ export function OwnDiskPage() {
           className={styles.grow}
           label={`Staging Location (a local folder or ${paths.shareWords})`}
           required
-          {...(stagingMsg ? fieldState(stagingMsg, 'sb-staging') : stagingOk ? { validationState: 'success' as const, validationMessage: <span data-testid="sb-staging-result">{check.message}</span> } : {})}
+          {...(stagingMsg
+            ? fieldState(stagingMsg, 'sb-staging')
+            : stagingOk
+              ? {
+                  validationState: 'success' as const,
+                  validationMessage: <span data-testid="sb-staging-result">{check.message}</span>,
+                }
+              : {})}
         >
           <Input
             data-testid="sb-staging"
@@ -102,7 +124,8 @@ export function OwnDiskPage() {
             onChange={(_, d) => set('stagingLocation', d.value)}
             onBlur={() => {
               touch('stagingLocation');
-              if (!checkStagingLocation(own.stagingLocation) && check?.path !== own.stagingLocation.trim()) void checkStaging();
+              if (!checkStagingLocation(own.stagingLocation) && check?.path !== own.stagingLocation.trim())
+                void checkStaging();
             }}
           />
         </Field>
@@ -110,7 +133,10 @@ export function OwnDiskPage() {
           data-testid="sb-staging-browse"
           style={{ marginTop: 24 }}
           onClick={async () => {
-            const p = await pickFolder({ title: 'Choose the staging location', ...(own.stagingLocation ? { defaultPath: own.stagingLocation } : {}) });
+            const p = await pickFolder({
+              title: 'Choose the staging location',
+              ...(own.stagingLocation ? { defaultPath: own.stagingLocation } : {}),
+            });
             if (p) {
               update({ ownDisk: { ...own, stagingLocation: p } });
               touch('stagingLocation');
@@ -174,7 +200,11 @@ export function OwnDiskPage() {
       )}
 
       {signedIn && sb.accounts.length > 0 ? (
-        <Field label="Azure Resource Manager Storage Account" required {...fieldState(show('storageAccount'), 'sb-account')}>
+        <Field
+          label="Azure Resource Manager Storage Account"
+          required
+          {...fieldState(show('storageAccount'), 'sb-account')}
+        >
           <Dropdown
             data-testid="sb-account"
             placeholder="Choose a storage account"
@@ -185,7 +215,9 @@ export function OwnDiskPage() {
           >
             {sb.accounts.map((a) => (
               <Option key={a.id} value={a.name} text={a.name} disabled={!a.pageBlobEligible}>
-                {a.pageBlobEligible ? `${a.name} (${a.kind}, ${a.location})` : `${a.name} — not usable: ${a.ineligibleReason ?? 'cannot hold page blobs'}`}
+                {a.pageBlobEligible
+                  ? `${a.name} (${a.kind}, ${a.location})`
+                  : `${a.name} — not usable: ${a.ineligibleReason ?? 'cannot hold page blobs'}`}
               </Option>
             ))}
           </Dropdown>
@@ -194,23 +226,70 @@ export function OwnDiskPage() {
         text('storageAccount', 'Azure Resource Manager Storage Account', 'sb-account')
       )}
       {text('storageAccountResourceGroup', 'Resource group of the storage account', 'sb-account-rg')}
-      {text('container', 'Azure Storage Container', 'sb-container', signedIn && own.container.trim() ? (containerExists ? 'This container exists and will be used.' : 'This container will be created when you finish the wizard.') : 'Created when you finish the wizard if it does not exist.')}
-      <Field label="Import job type" hint={backend === 'DataBox' ? 'Microsoft.DataBox customer-disk job, as the MARS agent creates since 2.0.9250; job names of 3 to 24 characters.' : 'Microsoft.ImportExport job: the older API, kept for existing jobs.'}>
-        <RadioGroup data-testid="sb-job-type" layout="horizontal" value={backend} onChange={(_, d) => setBackend(d.value as JobBackendName)}>
+      {text(
+        'container',
+        'Azure Storage Container',
+        'sb-container',
+        signedIn && own.container.trim()
+          ? containerExists
+            ? 'This container exists and will be used.'
+            : 'This container will be created when you finish the wizard.'
+          : 'Created when you finish the wizard if it does not exist.',
+      )}
+      <Field
+        label="Import job type"
+        hint={
+          backend === 'DataBox'
+            ? 'Microsoft.DataBox customer-disk job, as the MARS agent creates since 2.0.9250; job names of 3 to 24 characters.'
+            : 'Microsoft.ImportExport job: the older API, kept for existing jobs.'
+        }
+      >
+        <RadioGroup
+          data-testid="sb-job-type"
+          layout="horizontal"
+          value={backend}
+          onChange={(_, d) => setBackend(d.value as JobBackendName)}
+        >
           {[...JOB_TYPE_CHOICES].reverse().map((c) => (
             <Radio key={c.backend} data-testid={`sb-job-type-${c.backend}`} value={c.backend} label={c.label} />
           ))}
         </RadioGroup>
       </Field>
-      {text('importJobName', 'Azure Import Job Name', 'sb-job-name', `${backend === 'DataBox' ? '3 to 24' : '2 to 64'} lowercase letters, digits and hyphens; starts with a letter.${signedIn ? ' Checked against the import jobs in this subscription.' : ''}`)}
+      {text(
+        'importJobName',
+        'Azure Import Job Name',
+        'sb-job-name',
+        `${backend === 'DataBox' ? '3 to 24' : '2 to 64'} lowercase letters, digits and hyphens; starts with a letter.${signedIn ? ' Checked against the import jobs in this subscription.' : ''}`,
+      )}
       {(() => {
         // Signed in: the resource group is looked up in the subscription when it is left (not a page later, as a 404).
         const name = own.jobResourceGroup.trim();
         const c = sb.rgCheck && sb.rgCheck.name === name ? sb.rgCheck : null;
         const msg = show('jobResourceGroup') ?? (c?.state === 'missing' ? c.message : undefined);
-        const hint = c?.state === 'checking' ? 'Checking the resource group…' : c && c.state !== 'missing' ? c.message : signedIn ? 'Checked in the subscription when you leave the field.' : undefined;
+        const hint =
+          c?.state === 'checking'
+            ? 'Checking the resource group…'
+            : c && c.state !== 'missing'
+              ? c.message
+              : signedIn
+                ? 'Checked in the subscription when you leave the field.'
+                : undefined;
         return (
-          <Field label="Resource group for the import job" required {...(msg ? fieldState(msg, 'sb-job-rg') : hint ? { hint: <span data-testid="sb-job-rg-check" data-state={c?.state ?? 'none'}>{hint}</span> } : {})}>
+          <Field
+            label="Resource group for the import job"
+            required
+            {...(msg
+              ? fieldState(msg, 'sb-job-rg')
+              : hint
+                ? {
+                    hint: (
+                      <span data-testid="sb-job-rg-check" data-state={c?.state ?? 'none'}>
+                        {hint}
+                      </span>
+                    ),
+                  }
+                : {})}
+          >
             <Input
               data-testid="sb-job-rg"
               value={own.jobResourceGroup}

@@ -12,7 +12,13 @@ import { useAppStore } from '../../store/index.ts';
 import { fieldState, usePageErrors } from './use-wizard.tsx';
 
 export function PassphrasePage() {
-  const d = useAppStore(useShallow((s) => ({ p: s.scheduleBackup.data.passphrase, c: s.scheduleBackup.data.passphraseConfirm, saved: s.scheduleBackup.data.passphraseSaved })));
+  const d = useAppStore(
+    useShallow((s) => ({
+      p: s.scheduleBackup.data.passphrase,
+      c: s.scheduleBackup.data.passphraseConfirm,
+      saved: s.scheduleBackup.data.passphraseSaved,
+    })),
+  );
   const update = useAppStore((s) => s.updateWizardData);
   const touch = useAppStore((s) => s.touchField);
   const { errors, show } = usePageErrors('passphrase');
@@ -46,25 +52,34 @@ export function PassphrasePage() {
 
   if (!required)
     return (
-      <div style={{ display: 'grid', gap: 12, maxWidth: 640, gridTemplateColumns: 'minmax(0, 1fr)' }} data-testid="sb-passphrase-page" data-kept="yes">
+      <div
+        style={{ display: 'grid', gap: 12, maxWidth: 640, gridTemplateColumns: 'minmax(0, 1fr)' }}
+        data-testid="sb-passphrase-page"
+        data-kept="yes"
+      >
         <Text as="h3" size={500} weight="semibold">
           Encryption passphrase
         </Text>
         <Text data-testid="sb-passphrase-kept">
-          This machine already has a backup passphrase: it was kept when the earlier schedule was stopped and deleted, because the backups
-          written with it can only be restored with it. The new schedule uses the same passphrase. Make sure you still have your saved copy;
-          to choose another one, change it under Change Properties → Encryption once this wizard is done.
+          This machine already has a backup passphrase: it was kept when the earlier schedule was stopped and deleted,
+          because the backups written with it can only be restored with it. The new schedule uses the same passphrase.
+          Make sure you still have your saved copy; to choose another one, change it under Change Properties →
+          Encryption once this wizard is done.
         </Text>
       </div>
     );
   return (
-    <div style={{ display: 'grid', gap: 12, maxWidth: 640, gridTemplateColumns: 'minmax(0, 1fr)' }} data-testid="sb-passphrase-page">
+    <div
+      style={{ display: 'grid', gap: 12, maxWidth: 640, gridTemplateColumns: 'minmax(0, 1fr)' }}
+      data-testid="sb-passphrase-page"
+    >
       <Text as="h3" size={500} weight="semibold">
         Encryption passphrase
       </Text>
       <Text>
-        Backups are encrypted with a key derived from this passphrase. Keep it safe and away from this machine: without it nothing
-        can be restored, and Microsoft cannot recover it. 16 to 256 characters, printable ASCII (letters, digits, spaces, punctuation).
+        Backups are encrypted with a key derived from this passphrase. Keep it safe and away from this machine: without
+        it nothing can be restored, and Microsoft cannot recover it. 16 to 256 characters, printable ASCII (letters,
+        digits, spaces, punctuation).
       </Text>
       <Field label="Passphrase" required {...fieldState(show('passphrase'), 'sb-passphrase')}>
         <Input
@@ -86,7 +101,12 @@ export function PassphrasePage() {
           onBlur={() => touch('passphraseConfirm')}
         />
       </Field>
-      <Checkbox data-testid="sb-passphrase-show" label="Show passphrase" checked={visible} onChange={(_, v) => setVisible(!!v.checked)} />
+      <Checkbox
+        data-testid="sb-passphrase-show"
+        label="Show passphrase"
+        checked={visible}
+        onChange={(_, v) => setVisible(!!v.checked)}
+      />
       <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
         <Button
           data-testid="sb-passphrase-generate"
@@ -107,7 +127,14 @@ export function PassphrasePage() {
           Copy
         </Button>
       </div>
-      <Field {...fieldState(canKeep && !d.saved && (show('passphrase') || show('passphraseConfirm') || d.p.length > 0) ? errors.passphraseSaved : undefined, 'sb-passphrase-saved')}>
+      <Field
+        {...fieldState(
+          canKeep && !d.saved && (show('passphrase') || show('passphraseConfirm') || d.p.length > 0)
+            ? errors.passphraseSaved
+            : undefined,
+          'sb-passphrase-saved',
+        )}
+      >
         <Text data-testid="sb-passphrase-saved" data-saved={d.saved ? 'yes' : 'no'}>
           {d.saved ? (note ?? 'The passphrase has been saved or copied.') : (note ?? 'Not saved yet.')}
         </Text>

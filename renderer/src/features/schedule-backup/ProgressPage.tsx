@@ -2,14 +2,34 @@
  * Page 10: Modify Backup Progress — per-step results (container, Entra application, policy), Retry on failure, Close.
  * data-testid: sb-progress, sb-run-<id> (data-status), sb-run-<id>-message, sb-progress-retry, sb-progress-close
  */
-import { Button, Field, MessageBar, MessageBarBody, MessageBarGroup, ProgressBar, Text } from '@fluentui/react-components';
+import {
+  Button,
+  Field,
+  MessageBar,
+  MessageBarBody,
+  MessageBarGroup,
+  ProgressBar,
+  Text,
+} from '@fluentui/react-components';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../store/index.ts';
 
-const WORD = { pending: 'Waiting', running: 'Working…', succeeded: 'Done', failed: 'Failed', skipped: 'Skipped' } as const;
+const WORD = {
+  pending: 'Waiting',
+  running: 'Working…',
+  succeeded: 'Done',
+  failed: 'Failed',
+  skipped: 'Skipped',
+} as const;
 
 export function ProgressPage() {
-  const { run, running, own } = useAppStore(useShallow((s) => ({ run: s.scheduleBackup.run, running: s.scheduleBackup.running, own: s.scheduleBackup.data.initialType === 'ownDisks' })));
+  const { run, running, own } = useAppStore(
+    useShallow((s) => ({
+      run: s.scheduleBackup.run,
+      running: s.scheduleBackup.running,
+      own: s.scheduleBackup.data.initialType === 'ownDisks',
+    })),
+  );
   const finish = useAppStore((s) => s.finishScheduleBackup);
   const reset = useAppStore((s) => s.resetScheduleBackup);
   const navigate = useAppStore((s) => s.navigate);
@@ -17,7 +37,11 @@ export function ProgressPage() {
   const failed = run.find((r) => r.status === 'failed');
   const allDone = done === run.length && run.length > 0;
   return (
-    <div data-testid="sb-progress" data-state={running ? 'running' : failed ? 'failed' : allDone ? 'done' : 'idle'} style={{ display: 'grid', gap: 12, maxWidth: 720, gridTemplateColumns: 'minmax(0, 1fr)' }}>
+    <div
+      data-testid="sb-progress"
+      data-state={running ? 'running' : failed ? 'failed' : allDone ? 'done' : 'idle'}
+      style={{ display: 'grid', gap: 12, maxWidth: 720, gridTemplateColumns: 'minmax(0, 1fr)' }}
+    >
       <Text as="h3" size={500} weight="semibold">
         Modify Backup Progress
       </Text>
@@ -51,7 +75,10 @@ export function ProgressPage() {
         <MessageBarGroup>
           <MessageBar layout="multiline" intent="success">
             <MessageBarBody>
-              The backup schedule is saved.{own ? ' Next: run Back Up Now to write the initial backup to the staging location, then Prepare Disks.' : ''}
+              The backup schedule is saved.
+              {own
+                ? ' Next: run Back Up Now to write the initial backup to the staging location, then Prepare Disks.'
+                : ''}
             </MessageBarBody>
           </MessageBar>
         </MessageBarGroup>

@@ -7,13 +7,32 @@
 import { Checkbox, Field, Radio, RadioGroup } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
 import { WEEKDAYS, type Weekday } from '../../../../shared/policy.ts';
-import { MAX_DAY_OF_MONTH, MONTHS, WEEKS_OF_MONTH, type DayOfMonth, type MonthDayRule, type Month, type WeekOfMonth } from '../../../../shared/retention-rules.ts';
+import {
+  MAX_DAY_OF_MONTH,
+  MONTHS,
+  WEEKS_OF_MONTH,
+  type DayOfMonth,
+  type MonthDayRule,
+  type Month,
+  type WeekOfMonth,
+} from '../../../../shared/retention-rules.ts';
 import { fieldState } from './use-wizard.tsx';
 
 const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
-const toggle = <T,>(order: readonly T[], list: readonly T[], x: T, on: boolean): T[] => order.filter((y) => (y === x ? on : list.includes(y)));
+const toggle = <T,>(order: readonly T[], list: readonly T[], x: T, on: boolean): T[] =>
+  order.filter((y) => (y === x ? on : list.includes(y)));
 
-function Group({ label, error, id, children }: { label: string; error?: string | undefined; id: string; children: ReactNode }) {
+function Group({
+  label,
+  error,
+  id,
+  children,
+}: {
+  label: string;
+  error?: string | undefined;
+  id: string;
+  children: ReactNode;
+}) {
   return (
     <Field label={label} {...fieldState(error, id)}>
       <div role="group" aria-label={label} style={{ display: 'flex', flexWrap: 'wrap', gap: 2 }}>
@@ -23,7 +42,14 @@ function Group({ label, error, id, children }: { label: string; error?: string |
   );
 }
 
-export function WeekdayChoice(p: { id: string; label: string; value: Weekday[]; allowed: readonly Weekday[]; error?: string | undefined; onChange: (v: Weekday[]) => void }) {
+export function WeekdayChoice(p: {
+  id: string;
+  label: string;
+  value: Weekday[];
+  allowed: readonly Weekday[];
+  error?: string | undefined;
+  onChange: (v: Weekday[]) => void;
+}) {
   return (
     <Group label={p.label} error={p.error} id={p.id}>
       {WEEKDAYS.map((d) => (
@@ -41,22 +67,46 @@ export function WeekdayChoice(p: { id: string; label: string; value: Weekday[]; 
   );
 }
 
-export function TimeChoice(p: { id: string; value: string[]; times: readonly string[]; error?: string | undefined; onChange: (v: string[]) => void }) {
+export function TimeChoice(p: {
+  id: string;
+  value: string[];
+  times: readonly string[];
+  error?: string | undefined;
+  onChange: (v: string[]) => void;
+}) {
   const all = [...new Set([...p.times, ...p.value])].sort();
   return (
     <Group label="At these backup times" error={p.error} id={`${p.id}-times`}>
       {all.map((t) => (
-        <Checkbox key={t} data-testid={`${p.id}-time-${t}`} label={t} checked={p.value.includes(t)} onChange={(_, v) => p.onChange(toggle(all, p.value, t, !!v.checked))} />
+        <Checkbox
+          key={t}
+          data-testid={`${p.id}-time-${t}`}
+          label={t}
+          checked={p.value.includes(t)}
+          onChange={(_, v) => p.onChange(toggle(all, p.value, t, !!v.checked))}
+        />
       ))}
     </Group>
   );
 }
 
-export function MonthChoice(p: { id: string; value: Month[]; error?: string | undefined; onChange: (v: Month[]) => void }) {
+export function MonthChoice(p: {
+  id: string;
+  value: Month[];
+  error?: string | undefined;
+  onChange: (v: Month[]) => void;
+}) {
   return (
     <Group label="In these months" error={p.error} id={`${p.id}-months`}>
       {MONTHS.map((m) => (
-        <Checkbox key={m} data-testid={`${p.id}-month-${m}`} label={cap(m).slice(0, 3)} aria-label={cap(m)} checked={p.value.includes(m)} onChange={(_, v) => p.onChange(toggle(MONTHS, p.value, m, !!v.checked))} />
+        <Checkbox
+          key={m}
+          data-testid={`${p.id}-month-${m}`}
+          label={cap(m).slice(0, 3)}
+          aria-label={cap(m)}
+          checked={p.value.includes(m)}
+          onChange={(_, v) => p.onChange(toggle(MONTHS, p.value, m, !!v.checked))}
+        />
       ))}
     </Group>
   );
@@ -78,7 +128,12 @@ export function MonthDayChoice(p: {
     <>
       <Field label="Keep the backup of" {...fieldState(p.errors.by, `${p.id}-by`)}>
         <RadioGroup layout="horizontal" value={v.by} onChange={(_, d) => p.onChange({ by: d.value as 'day' | 'week' })}>
-          <Radio data-testid={`${p.id}-by-day`} value="day" label="a day of the month" disabled={p.weeklySchedule && v.by !== 'day'} />
+          <Radio
+            data-testid={`${p.id}-by-day`}
+            value="day"
+            label="a day of the month"
+            disabled={p.weeklySchedule && v.by !== 'day'}
+          />
           <Radio data-testid={`${p.id}-by-week`} value="week" label="a week of the month" />
         </RadioGroup>
       </Field>
@@ -99,10 +154,25 @@ export function MonthDayChoice(p: {
         <>
           <Group label="Weeks of the month" error={p.errors.weeksOfMonth} id={`${p.id}-weeksOfMonth`}>
             {WEEKS_OF_MONTH.map((w) => (
-              <Checkbox key={w} data-testid={`${p.id}-week-${w}`} label={cap(w)} checked={v.weeksOfMonth.includes(w)} onChange={(_, c) => p.onChange({ weeksOfMonth: toggle<WeekOfMonth>(WEEKS_OF_MONTH, v.weeksOfMonth, w, !!c.checked) })} />
+              <Checkbox
+                key={w}
+                data-testid={`${p.id}-week-${w}`}
+                label={cap(w)}
+                checked={v.weeksOfMonth.includes(w)}
+                onChange={(_, c) =>
+                  p.onChange({ weeksOfMonth: toggle<WeekOfMonth>(WEEKS_OF_MONTH, v.weeksOfMonth, w, !!c.checked) })
+                }
+              />
             ))}
           </Group>
-          <WeekdayChoice id={`${p.id}-weekday`} label="Day of the week" value={v.weekdays} allowed={p.allowedWeekdays} error={p.errors.weekdays} onChange={(weekdays) => p.onChange({ weekdays })} />
+          <WeekdayChoice
+            id={`${p.id}-weekday`}
+            label="Day of the week"
+            value={v.weekdays}
+            allowed={p.allowedWeekdays}
+            error={p.errors.weekdays}
+            onChange={(weekdays) => p.onChange({ weekdays })}
+          />
         </>
       )}
     </>

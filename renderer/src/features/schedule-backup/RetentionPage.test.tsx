@@ -7,13 +7,21 @@ afterEach(cleanup);
 
 const click = (id: string) => fireEvent.click(screen.getByTestId(id));
 const msg = (id: string) => screen.queryByTestId(`${id}-error`)?.textContent ?? null;
-const checked = (id: string) => (screen.getByTestId(id).querySelector('input') ?? (screen.getByTestId(id) as HTMLInputElement)).checked;
-const disabled = (id: string) => (screen.getByTestId(id).querySelector('input') ?? (screen.getByTestId(id) as HTMLInputElement)).disabled;
+const checked = (id: string) =>
+  (screen.getByTestId(id).querySelector('input') ?? (screen.getByTestId(id) as HTMLInputElement)).checked;
+const disabled = (id: string) =>
+  (screen.getByTestId(id).querySelector('input') ?? (screen.getByTestId(id) as HTMLInputElement)).disabled;
 
 describe('Select Retention Policy: MARS’s choices', () => {
   it("builds MARS's example: weekly Saturday at both times, monthly last Saturday, yearly last Saturday of March", async () => {
     fakeHost();
-    const schedule = { frequency: 'daily' as const, times: ['00:00', '18:00'], days: [], everyWeeks: 1, timeZone: 'UTC' };
+    const schedule = {
+      frequency: 'daily' as const,
+      times: ['00:00', '18:00'],
+      days: [],
+      everyWeeks: 1,
+      timeZone: 'UTC',
+    };
     const get = await renderAt('retention', validData({ schedule, retention: defaultRetention(schedule) }));
     click('sb-ret-weekly-enabled');
     click('sb-ret-weekly-days-sunday');
@@ -35,14 +43,26 @@ describe('Select Retention Policy: MARS’s choices', () => {
     const r = get().scheduleBackup.data.retention;
     expect(r.weekly).toEqual({ enabled: true, count: 4, days: ['saturday'], times: ['00:00', '18:00'] });
     expect(r.monthly).toMatchObject({ enabled: true, by: 'week', weeksOfMonth: ['last'], weekdays: ['saturday'] });
-    expect(r.yearly).toMatchObject({ enabled: true, months: ['march'], by: 'week', weeksOfMonth: ['last'], weekdays: ['saturday'] });
+    expect(r.yearly).toMatchObject({
+      enabled: true,
+      months: ['march'],
+      by: 'week',
+      weeksOfMonth: ['last'],
+      weekdays: ['saturday'],
+    });
     // 30 days × 2 + 4 weeks × 1 day × 2 times + 12 × 2 + 10 × 1 × 2
     expect(screen.getByTestId('sb-ret-total').getAttribute('data-points')).toBe(String(60 + 8 + 24 + 20));
   });
 
   it('monthly by day of the month: 1–28 and the last day; a time can be left out but not all of them', async () => {
     fakeHost();
-    const schedule = { frequency: 'daily' as const, times: ['00:00', '18:00'], days: [], everyWeeks: 1, timeZone: 'UTC' };
+    const schedule = {
+      frequency: 'daily' as const,
+      times: ['00:00', '18:00'],
+      days: [],
+      everyWeeks: 1,
+      timeZone: 'UTC',
+    };
     const get = await renderAt('retention', validData({ schedule, retention: defaultRetention(schedule) }));
     click('sb-ret-monthly-enabled');
     click('sb-ret-monthly-by-day');
@@ -59,7 +79,13 @@ describe('Select Retention Policy: MARS’s choices', () => {
 
   it('with a weekly schedule only its backup days can be chosen and months go by week of the month', async () => {
     fakeHost();
-    const schedule = { frequency: 'weekly' as const, times: ['21:00'], days: ['wednesday' as const, 'saturday' as const], everyWeeks: 1, timeZone: 'UTC' };
+    const schedule = {
+      frequency: 'weekly' as const,
+      times: ['21:00'],
+      days: ['wednesday' as const, 'saturday' as const],
+      everyWeeks: 1,
+      timeZone: 'UTC',
+    };
     await renderAt('retention', validData({ schedule, retention: defaultRetention(schedule) }));
     click('sb-ret-weekly-enabled');
     expect(checked('sb-ret-weekly-days-wednesday')).toBe(true);
@@ -72,7 +98,13 @@ describe('Select Retention Policy: MARS’s choices', () => {
 
   it('follows the schedule: times removed on the schedule page are dropped from the rows when it is left', async () => {
     fakeHost();
-    const schedule = { frequency: 'daily' as const, times: ['00:00', '18:00'], days: [], everyWeeks: 1, timeZone: 'UTC' };
+    const schedule = {
+      frequency: 'daily' as const,
+      times: ['00:00', '18:00'],
+      days: [],
+      everyWeeks: 1,
+      timeZone: 'UTC',
+    };
     const r = defaultRetention(schedule);
     r.weekly.enabled = true;
     const get = await renderAt('schedule', validData({ schedule, retention: r }));

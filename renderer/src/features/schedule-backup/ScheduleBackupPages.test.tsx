@@ -18,7 +18,9 @@ describe('Select Items to Back up', () => {
     expect(nextEnabled()).toBe(false);
     type('sb-item-path', 'relative/dir');
     fireEvent.click(screen.getByTestId('sb-item-add'));
-    expect(msg('sb-item-path')).toBe('Item path "relative/dir" must be a full path (e.g. C:\\Data, \\\\server\\share or /srv/data).');
+    expect(msg('sb-item-path')).toBe(
+      'Item path "relative/dir" must be a full path (e.g. C:\\Data, \\\\server\\share or /srv/data).',
+    );
     type('sb-item-path', '/srv/data');
     fireEvent.click(screen.getByTestId('sb-item-add'));
     await waitFor(() => expect(screen.getByTestId('sb-item-size-0').textContent).toBe('3.00 MiB · 3 files'));
@@ -38,7 +40,9 @@ describe('Select Items to Back up', () => {
     await renderAt('items');
     type('sb-ex-pattern', 'music/*.mp3');
     fireEvent.click(screen.getByTestId('sb-ex-pattern-add'));
-    expect(msg('sb-ex-pattern')).toBe('File type pattern "music/*.mp3" may not contain "\\" or "/"; add a folder rule to exclude a folder.');
+    expect(msg('sb-ex-pattern')).toBe(
+      'File type pattern "music/*.mp3" may not contain "\\" or "/"; add a folder rule to exclude a folder.',
+    );
     type('sb-ex-pattern', '*.mp3');
     fireEvent.click(screen.getByTestId('sb-ex-pattern-add'));
     expect(screen.getByTestId('sb-ex-pattern-0').textContent).toContain('*.mp3');
@@ -49,7 +53,9 @@ describe('Select Items to Back up', () => {
     fireEvent.click(screen.getByTestId('sb-ex-pattern-remove-1'));
     type('sb-ex-folder-path', '/elsewhere');
     fireEvent.click(screen.getByTestId('sb-ex-folder-add'));
-    expect(msg('sb-ex-folder-0')).toBe('Excluded folder "/elsewhere" is not inside any selected item, so the rule would have no effect.');
+    expect(msg('sb-ex-folder-0')).toBe(
+      'Excluded folder "/elsewhere" is not inside any selected item, so the rule would have no effect.',
+    );
     fireEvent.click(screen.getByTestId('sb-ex-folder-remove-0'));
     type('sb-ex-folder-path', '/srv/data/cache');
     fireEvent.click(screen.getByTestId('sb-ex-folder-add'));
@@ -65,13 +71,17 @@ describe('Select Items to Back up', () => {
     type('sb-ex-pattern', '*.iso');
     type('sb-ex-type-folder', 'music');
     fireEvent.click(screen.getByTestId('sb-ex-pattern-add'));
-    expect(msg('sb-ex-type-folder')).toBe('Folder "music" must be a full path (e.g. C:\\Data, \\\\server\\share or /srv/data).');
+    expect(msg('sb-ex-type-folder')).toBe(
+      'Folder "music" must be a full path (e.g. C:\\Data, \\\\server\\share or /srv/data).',
+    );
     type('sb-ex-type-folder', '/srv/data/images');
     fireEvent.click(screen.getByTestId('sb-ex-type-subfolders'));
     fireEvent.click(screen.getByTestId('sb-ex-pattern-add'));
     expect(screen.getByTestId('sb-ex-type-0').textContent).toContain('*.iso — in /srv/data/images');
     expect((screen.getByTestId('sb-ex-type-subfolders-0') as HTMLInputElement).checked).toBe(false);
-    expect(get().scheduleBackup.data.exclusions.fileTypes).toEqual([{ folder: '/srv/data/images', pattern: '*.iso', subfolders: false }]);
+    expect(get().scheduleBackup.data.exclusions.fileTypes).toEqual([
+      { folder: '/srv/data/images', pattern: '*.iso', subfolders: false },
+    ]);
     fireEvent.click(screen.getByTestId('sb-ex-type-subfolders-0'));
     expect(get().scheduleBackup.data.exclusions.fileTypes[0].subfolders).toBe(true);
     // The same rule twice, and a folder outside every item, are refused with the rule's words.
@@ -83,7 +93,9 @@ describe('Select Items to Back up', () => {
     type('sb-ex-pattern', '*.tmp');
     type('sb-ex-type-folder', '/other');
     fireEvent.click(screen.getByTestId('sb-ex-pattern-add'));
-    expect(msg('sb-ex-type-1')).toBe('Folder "/other" of the rule *.tmp is not inside any selected item, so the rule would have no effect.');
+    expect(msg('sb-ex-type-1')).toBe(
+      'Folder "/other" of the rule *.tmp is not inside any selected item, so the rule would have no effect.',
+    );
     fireEvent.click(screen.getByTestId('sb-ex-type-remove-1'));
     // Without a folder, a file type applies in every item.
     type('sb-ex-type-folder', '');
@@ -155,12 +167,19 @@ describe('Select Retention Policy', () => {
 
   it('counts recovery points and refuses more than 9,999', async () => {
     fakeHost();
-    await renderAt('retention', validData({ schedule: { frequency: 'daily', times: ['01:00', '09:00', '17:00'], days: [], everyWeeks: 1, timeZone: 'UTC' } }));
+    await renderAt(
+      'retention',
+      validData({
+        schedule: { frequency: 'daily', times: ['01:00', '09:00', '17:00'], days: [], everyWeeks: 1, timeZone: 'UTC' },
+      }),
+    );
     type('sb-ret-daily', '3333');
     expect(screen.getByTestId('sb-ret-total').getAttribute('data-points')).toBe('9999');
     expect(nextEnabled()).toBe(true);
     type('sb-ret-daily', '3334');
-    expect(msg('sb-ret-total')).toBe('This retention keeps up to 10,002 recovery points; Azure Backup keeps at most 9,999. Shorten a row.');
+    expect(msg('sb-ret-total')).toBe(
+      'This retention keeps up to 10,002 recovery points; Azure Backup keeps at most 9,999. Shorten a row.',
+    );
     expect(nextEnabled()).toBe(false);
     fireEvent.click(screen.getByTestId('sb-ret-daily-enabled'));
     expect(msg('sb-ret-total')).toBe('Keep at least one kind of recovery point (daily, weekly, monthly or yearly).');

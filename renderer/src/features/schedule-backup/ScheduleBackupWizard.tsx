@@ -36,7 +36,16 @@ const PAGES: Record<WizardStep, () => React.JSX.Element> = {
 
 export function ScheduleBackupWizard() {
   const { view, loaded, loadError, step, reached, data, running, rgMissing } = useAppStore(
-    useShallow((s) => ({ view: s.scheduleBackup.view, loaded: s.scheduleBackup.loaded, loadError: s.scheduleBackup.loadError, step: s.scheduleBackup.step, reached: s.scheduleBackup.reached, data: s.scheduleBackup.data, running: s.scheduleBackup.running, rgMissing: jobResourceGroupMissing(s.scheduleBackup) })),
+    useShallow((s) => ({
+      view: s.scheduleBackup.view,
+      loaded: s.scheduleBackup.loaded,
+      loadError: s.scheduleBackup.loadError,
+      step: s.scheduleBackup.step,
+      reached: s.scheduleBackup.reached,
+      data: s.scheduleBackup.data,
+      running: s.scheduleBackup.running,
+      rgMissing: jobResourceGroupMissing(s.scheduleBackup),
+    })),
   );
   const open = useAppStore((s) => s.openScheduleBackup);
   const next = useAppStore((s) => s.nextWizardStep);
@@ -58,7 +67,14 @@ export function ScheduleBackupWizard() {
   if (!loaded) return <Spinner data-testid="sb-loading" label="Reading the backup policy…" />;
   const steps = wizardSteps({ data, view })
     .filter((id) => id !== 'progress' || step === 'progress')
-    .map((id) => ({ id, title: STEP_TITLES[id], valid: id === 'progress' ? false : Object.keys(validateStep(id, data)).length === 0 && !(id === 'ownDisk' && rgMissing) }));
+    .map((id) => ({
+      id,
+      title: STEP_TITLES[id],
+      valid:
+        id === 'progress'
+          ? false
+          : Object.keys(validateStep(id, data)).length === 0 && !(id === 'ownDisk' && rgMissing),
+    }));
   const Page = PAGES[step];
   const close = () => {
     reset();

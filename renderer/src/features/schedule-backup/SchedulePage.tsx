@@ -23,17 +23,28 @@ export function SchedulePage() {
   const runs = Object.keys(errors).length ? [] : nextRuns(schedule, Date.now(), 3);
 
   return (
-    <div style={{ display: 'grid', gap: 12, maxWidth: 720, gridTemplateColumns: 'minmax(0, 1fr)' }} data-testid="sb-schedule-page">
+    <div
+      style={{ display: 'grid', gap: 12, maxWidth: 720, gridTemplateColumns: 'minmax(0, 1fr)' }}
+      data-testid="sb-schedule-page"
+    >
       <Text as="h3" size={500} weight="semibold">
         Specify Backup Schedule
       </Text>
       <Field label="Schedule a backup every">
-        <RadioGroup data-testid="sb-frequency" value={schedule.frequency} layout="horizontal" onChange={(_, d) => set({ frequency: d.value as 'daily' | 'weekly' })}>
+        <RadioGroup
+          data-testid="sb-frequency"
+          value={schedule.frequency}
+          layout="horizontal"
+          onChange={(_, d) => set({ frequency: d.value as 'daily' | 'weekly' })}
+        >
           <Radio data-testid="sb-frequency-daily" value="daily" label="Day" />
           <Radio data-testid="sb-frequency-weekly" value="weekly" label="Week" />
         </RadioGroup>
       </Field>
-      <Field label={`At the following times (HH:MM, on the hour or half hour; at most ${MAX_TIMES_PER_DAY} a day)`} {...fieldState(show('times'), 'sb-times')}>
+      <Field
+        label={`At the following times (HH:MM, on the hour or half hour; at most ${MAX_TIMES_PER_DAY} a day)`}
+        {...fieldState(show('times'), 'sb-times')}
+      >
         <div style={{ display: 'grid', gap: 6 }}>
           {schedule.times.map((t, i) => (
             <div key={i} style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
@@ -85,7 +96,11 @@ export function SchedulePage() {
                   label={cap(d)}
                   checked={schedule.days.includes(d)}
                   onChange={(_, v) => {
-                    set({ days: v.checked ? WEEKDAYS.filter((x) => x === d || schedule.days.includes(x)) : schedule.days.filter((x) => x !== d) });
+                    set({
+                      days: v.checked
+                        ? WEEKDAYS.filter((x) => x === d || schedule.days.includes(x))
+                        : schedule.days.filter((x) => x !== d),
+                    });
                     touch('days');
                   }}
                 />

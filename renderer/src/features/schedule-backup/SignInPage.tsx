@@ -15,7 +15,15 @@ import { SignInPanel } from '../../components/SignInPanel.tsx';
 import { usePageErrors } from './use-wizard.tsx';
 
 export function SignInPage() {
-  const sb = useAppStore(useShallow((s) => ({ signIn: s.scheduleBackup.data.signIn, busy: s.scheduleBackup.azureBusy, error: s.scheduleBackup.azureError, app: s.scheduleBackup.entraApp, own: s.scheduleBackup.data.ownDisk })));
+  const sb = useAppStore(
+    useShallow((s) => ({
+      signIn: s.scheduleBackup.data.signIn,
+      busy: s.scheduleBackup.azureBusy,
+      error: s.scheduleBackup.azureError,
+      app: s.scheduleBackup.entraApp,
+      own: s.scheduleBackup.data.ownDisk,
+    })),
+  );
   const sync = useAppStore((s) => s.syncWizardSignIn);
   const register = useAppStore((s) => s.registerProvider);
   const checkProvider = useAppStore((s) => s.checkProvider);
@@ -26,18 +34,26 @@ export function SignInPage() {
     if (needsCheck) void checkProvider();
   }, [needsCheck, checkProvider]);
   return (
-    <div style={{ display: 'grid', gap: 12, maxWidth: 720, gridTemplateColumns: 'minmax(0, 1fr)' }} data-testid="sb-signin-page">
+    <div
+      style={{ display: 'grid', gap: 12, maxWidth: 720, gridTemplateColumns: 'minmax(0, 1fr)' }}
+      data-testid="sb-signin-page"
+    >
       <Text as="h3" size={500} weight="semibold">
         Azure sign-in
       </Text>
       <Text>
-        Signing in lets the console create the storage container, register the resource provider of the import job type and create the
-        Microsoft Entra application (AzureOfflineBackup_&lt;your object id&gt;) that later checks the import job and reads the imported data.
+        Signing in lets the console create the storage container, register the resource provider of the import job type
+        and create the Microsoft Entra application (AzureOfflineBackup_&lt;your object id&gt;) that later checks the
+        import job and reads the imported data.
       </Text>
       <SignInPanel
         prefix="sb"
         allowAnother
-        statusText={(auth) => (auth?.signedIn && auth.account ? `Signed in as ${auth.account.username} (${auth.cloudDisplayName}).` : (errors.signIn ?? 'Sign in to Azure to continue.'))}
+        statusText={(auth) =>
+          auth?.signedIn && auth.account
+            ? `Signed in as ${auth.account.username} (${auth.cloudDisplayName}).`
+            : (errors.signIn ?? 'Sign in to Azure to continue.')
+        }
         onSignedIn={() => sync()}
       />
       {sb.signIn.signedIn && (
@@ -49,7 +65,12 @@ export function SignInPage() {
           </Text>
           {!sb.signIn.providerRegistered && (
             <>
-              <Button data-testid="sb-provider-register" appearance="primary" disabled={sb.busy === 'provider'} onClick={() => void register()}>
+              <Button
+                data-testid="sb-provider-register"
+                appearance="primary"
+                disabled={sb.busy === 'provider'}
+                onClick={() => void register()}
+              >
                 {sb.busy === 'provider' ? 'Registering…' : 'Register'}
               </Button>
               <Button data-testid="sb-provider-check" onClick={() => void checkProvider()}>
@@ -63,7 +84,11 @@ export function SignInPage() {
         <div style={{ display: 'grid', gap: 6 }}>
           <div>
             <Button data-testid="sb-entra-create" disabled={sb.busy === 'app'} onClick={() => void ensureApp()}>
-              {sb.busy === 'app' ? 'Setting up the application…' : sb.app ? 'Check the Entra application again' : 'Set up the Entra application now'}
+              {sb.busy === 'app'
+                ? 'Setting up the application…'
+                : sb.app
+                  ? 'Check the Entra application again'
+                  : 'Set up the Entra application now'}
             </Button>
             <Text size={200}> (otherwise it is done when you finish the wizard)</Text>
           </div>
@@ -71,10 +96,15 @@ export function SignInPage() {
             <MessageBarGroup>
               <MessageBar layout="multiline" intent="success" data-testid="sb-entra-result">
                 <MessageBarBody>
-                  {sb.app.displayName} (app id {sb.app.appId}) {sb.app.createdApplication ? 'was created' : 'already existed'};{' '}
-                  {sb.app.addedCredential ? "this machine's certificate was added" : "this machine's certificate was already registered"}
-                  {sb.app.roleAssignments.length ? `; roles: ${sb.app.roleAssignments.map((r) => `${r.role}${r.created ? ' (granted)' : ''}`).join(', ')}` : ''}.
-                  {sb.app.notes.map((n) => ` ${n}`)}
+                  {sb.app.displayName} (app id {sb.app.appId}){' '}
+                  {sb.app.createdApplication ? 'was created' : 'already existed'};{' '}
+                  {sb.app.addedCredential
+                    ? "this machine's certificate was added"
+                    : "this machine's certificate was already registered"}
+                  {sb.app.roleAssignments.length
+                    ? `; roles: ${sb.app.roleAssignments.map((r) => `${r.role}${r.created ? ' (granted)' : ''}`).join(', ')}`
+                    : ''}
+                  .{sb.app.notes.map((n) => ` ${n}`)}
                 </MessageBarBody>
               </MessageBar>
             </MessageBarGroup>

@@ -25,7 +25,14 @@ export const validData = (over: Partial<WizardData> = {}): WizardData => ({
     importJobName: 'seed-1',
     jobResourceGroup: 'rg-seed',
   },
-  stagingCheck: { path: '/stage', ok: true, exists: true, writable: true, freeBytes: 1e12, message: '"/stage" is writable and has 931 GiB free.' },
+  stagingCheck: {
+    path: '/stage',
+    ok: true,
+    exists: true,
+    writable: true,
+    freeBytes: 1e12,
+    message: '"/stage" is writable and has 931 GiB free.',
+  },
   signIn: { signedIn: true, providerRegistered: true },
   passphrase: 'a'.repeat(20),
   passphraseConfirm: 'a'.repeat(20),
@@ -39,8 +46,33 @@ export const emptyView: PolicyView = { policy: null, loadProblem: null, nextRuns
 export function fakeHost(view: PolicyView = emptyView): FakeTransport {
   const t = createFakeTransport();
   t.handle('policy:get', () => ({ ok: true, value: view }));
-  t.handle('backup:estimate', () => ({ ok: true, value: { files: 3, dirs: 1, bytes: 3 * 1024 * 1024, requiredBytes: 4 * 1024 * 1024, freeBytes: 1e12, fits: true, skipped: [] } } as never));
-  t.handle('policy:checkStaging', (req) => ({ ok: true, value: { path: req.path, ok: true, exists: true, writable: true, freeBytes: 1e12, message: `"${req.path}" is writable.` } }));
+  t.handle(
+    'backup:estimate',
+    () =>
+      ({
+        ok: true,
+        value: {
+          files: 3,
+          dirs: 1,
+          bytes: 3 * 1024 * 1024,
+          requiredBytes: 4 * 1024 * 1024,
+          freeBytes: 1e12,
+          fits: true,
+          skipped: [],
+        },
+      }) as never,
+  );
+  t.handle('policy:checkStaging', (req) => ({
+    ok: true,
+    value: {
+      path: req.path,
+      ok: true,
+      exists: true,
+      writable: true,
+      freeBytes: 1e12,
+      message: `"${req.path}" is writable.`,
+    },
+  }));
   installTransport(() => t);
   resetAppStore();
   return t;
@@ -59,7 +91,9 @@ export async function renderAt(step: WizardStep, dataIn: WizardData | 'loaded' =
   });
   act(() => {
     const data = dataIn === 'loaded' ? getAppState().scheduleBackup.data : dataIn;
-    useAppStore.setState((s) => ({ scheduleBackup: { ...s.scheduleBackup, data, step, reached: Math.max(0, visibleSteps(data).indexOf(step)) } }));
+    useAppStore.setState((s) => ({
+      scheduleBackup: { ...s.scheduleBackup, data, step, reached: Math.max(0, visibleSteps(data).indexOf(step)) },
+    }));
   });
   return getAppState;
 }

@@ -4,7 +4,9 @@ import { useAppStore } from '../../store/index.ts';
 
 /** Errors of a page, and a `show(name)` that returns a field's message only once it was touched. */
 export function usePageErrors(step: WizardStep): { errors: StepErrors; show: (name: string) => string | undefined } {
-  const { data, touched } = useAppStore(useShallow((s) => ({ data: s.scheduleBackup.data, touched: s.scheduleBackup.touched })));
+  const { data, touched } = useAppStore(
+    useShallow((s) => ({ data: s.scheduleBackup.data, touched: s.scheduleBackup.touched })),
+  );
   const errors = validateStep(step, data);
   return { errors, show: (name) => (touched[name] ? errors[name] : undefined) };
 }
@@ -12,5 +14,8 @@ export function usePageErrors(step: WizardStep): { errors: StepErrors; show: (na
 /** Props for a Fluent Field showing an error message (with data-testid `<id>-error`) or nothing. */
 export const fieldState = (message: string | undefined, id?: string) =>
   message
-    ? ({ validationMessage: id ? <span data-testid={`${id}-error`}>{message}</span> : message, validationState: 'error' } as const)
+    ? ({
+        validationMessage: id ? <span data-testid={`${id}-error`}>{message}</span> : message,
+        validationState: 'error',
+      } as const)
     : ({ validationState: 'none' } as const);

@@ -40,7 +40,8 @@ export function PrintSummary({ data, formatSize }: { data: SummaryData; formatSi
     <div id="obc-print-summary" data-testid="print-summary">
       <h1>Shipping summary — import job {job.name}</h1>
       <p>
-        Storage account {data.storageAccount}, resource group {job.resourceGroup}, region {job.location}. State when printed: {job.state}.
+        Storage account {data.storageAccount}, resource group {job.resourceGroup}, region {job.location}. State when
+        printed: {job.state}.
       </p>
       <h2>Ship to (Azure datacenter)</h2>
       <p>

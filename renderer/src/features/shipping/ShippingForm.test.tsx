@@ -4,7 +4,13 @@ import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShippingForm } from './ShippingForm.tsx';
-import { emptyShippingDraft, toDefaults, toReturnAddress, validateShipping, type ShippingDraft } from '../../../../shared/shipping-draft.ts';
+import {
+  emptyShippingDraft,
+  toDefaults,
+  toReturnAddress,
+  validateShipping,
+  type ShippingDraft,
+} from '../../../../shared/shipping-draft.ts';
 
 afterEach(cleanup);
 
@@ -82,7 +88,9 @@ describe('ShippingForm', () => {
   });
 
   it('refuses a carrier the datacenter does not support (remembered from another job)', () => {
-    expect(validateShipping({ ...GOOD, carrierName: 'UPS' }, CARRIERS).carrierName).toMatch(/not supported at this datacenter; choose one of: FedEx, DHL/);
+    expect(validateShipping({ ...GOOD, carrierName: 'UPS' }, CARRIERS).carrierName).toMatch(
+      /not supported at this datacenter; choose one of: FedEx, DHL/,
+    );
   });
 
   it('maps to the contract: trims, drops an empty line 2', () => {

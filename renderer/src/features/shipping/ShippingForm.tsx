@@ -19,18 +19,39 @@ export interface ShippingFormProps {
 }
 
 const useStyles = makeStyles({
-  grid: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(220px, 1fr))', gap: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`, maxWidth: '860px', minWidth: 0, alignItems: 'start' },
+  grid: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(220px, 1fr))',
+    gap: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`,
+    maxWidth: '860px',
+    minWidth: 0,
+    alignItems: 'start',
+  },
   wide: { gridColumn: '1 / -1' },
   legend: { fontWeight: tokens.fontWeightSemibold, padding: 0, marginBottom: tokens.spacingVerticalS },
   fieldset: { border: 'none', padding: 0, margin: 0 },
 });
 
-const TEXT_FIELDS: Array<{ key: ShippingField; label: string; type?: string; autoComplete: string; required: boolean; wide?: boolean; hint?: string }> = [
+const TEXT_FIELDS: Array<{
+  key: ShippingField;
+  label: string;
+  type?: string;
+  autoComplete: string;
+  required: boolean;
+  wide?: boolean;
+  hint?: string;
+}> = [
   { key: 'contactName', label: 'Contact name', autoComplete: 'name', required: true },
   { key: 'phone', label: 'Phone', type: 'tel', autoComplete: 'tel', required: true },
   { key: 'email', label: 'Email', type: 'email', autoComplete: 'email', required: true },
   { key: 'streetAddress1', label: 'Street address', autoComplete: 'address-line1', required: true, wide: true },
-  { key: 'streetAddress2', label: 'Street address line 2 (optional)', autoComplete: 'address-line2', required: false, wide: true },
+  {
+    key: 'streetAddress2',
+    label: 'Street address line 2 (optional)',
+    autoComplete: 'address-line2',
+    required: false,
+    wide: true,
+  },
   { key: 'city', label: 'City', autoComplete: 'address-level2', required: true },
   { key: 'stateOrProvince', label: 'State or province', autoComplete: 'address-level1', required: true },
   { key: 'postalCode', label: 'Postal code', autoComplete: 'postal-code', required: true },
@@ -44,7 +65,9 @@ export function ShippingForm({ value, onChange, carriers, showAll, disabled }: S
   const msg = (k: ShippingField) => (showAll || touched.has(k) ? errors[k] : undefined);
   const fieldProps = (k: ShippingField) => {
     const m = msg(k);
-    return m ? { validationMessage: <span data-testid={`ship-${k}-error`}>{m}</span>, validationState: 'error' as const } : {};
+    return m
+      ? { validationMessage: <span data-testid={`ship-${k}-error`}>{m}</span>, validationState: 'error' as const }
+      : {};
   };
   return (
     <div data-testid="shipping-form" style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16 }}>
@@ -52,7 +75,13 @@ export function ShippingForm({ value, onChange, carriers, showAll, disabled }: S
         <legend className={styles.legend}>Return address (where the datacenter sends the disks back)</legend>
         <div className={styles.grid}>
           {TEXT_FIELDS.map((f) => (
-            <Field key={f.key} label={f.label} required={f.required} className={f.wide ? styles.wide : undefined} {...fieldProps(f.key)}>
+            <Field
+              key={f.key}
+              label={f.label}
+              required={f.required}
+              className={f.wide ? styles.wide : undefined}
+              {...fieldProps(f.key)}
+            >
               <Input
                 data-testid={`ship-${f.key}`}
                 type={(f.type ?? 'text') as 'text'}
@@ -86,9 +115,25 @@ export function ShippingForm({ value, onChange, carriers, showAll, disabled }: S
       <fieldset className={styles.fieldset}>
         <legend className={styles.legend}>Return shipping (your carrier account pays for the return)</legend>
         <div className={styles.grid}>
-          <Field label="Return carrier" required {...(msg('carrierName') ? fieldProps('carrierName') : { hint: carriers.length ? `Supported at this datacenter: ${carriers.join(', ')}` : 'The datacenter lists no carriers: type the carrier (FedEx or DHL for most datacenters).' })}>
+          <Field
+            label="Return carrier"
+            required
+            {...(msg('carrierName')
+              ? fieldProps('carrierName')
+              : {
+                  hint: carriers.length
+                    ? `Supported at this datacenter: ${carriers.join(', ')}`
+                    : 'The datacenter lists no carriers: type the carrier (FedEx or DHL for most datacenters).',
+                })}
+          >
             {carriers.length === 0 ? (
-              <Input data-testid="ship-carrierName" value={value.carrierName} disabled={disabled} onChange={(_, d) => onChange({ carrierName: d.value })} onBlur={() => touch('carrierName')} />
+              <Input
+                data-testid="ship-carrierName"
+                value={value.carrierName}
+                disabled={disabled}
+                onChange={(_, d) => onChange({ carrierName: d.value })}
+                onBlur={() => touch('carrierName')}
+              />
             ) : (
               <Dropdown
                 data-testid="ship-carrierName"

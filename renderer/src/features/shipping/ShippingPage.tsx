@@ -3,7 +3,18 @@
  * "Create import job" validates every field, creates the job with the prepared drives and remembers the details.
  * data-testid: dp-target, dp-job-type, dp-create-job, dp-create-error, dp-target-error
  */
-import { Button, Dropdown, Field, MessageBar, MessageBarActions, MessageBarBody, MessageBarGroup, Option, Spinner, Text } from '@fluentui/react-components';
+import {
+  Button,
+  Dropdown,
+  Field,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarGroup,
+  Option,
+  Spinner,
+  Text,
+} from '@fluentui/react-components';
 import { useShallow } from 'zustand/react/shallow';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { formatBytes } from '../../components/format.ts';
@@ -14,7 +25,19 @@ import { validateShipping } from '../../../../shared/shipping-draft.ts';
 import { JOB_TYPE_CHOICES } from '../../../../shared/import-jobs.ts';
 
 export function ShippingPage() {
-  const { shipping, showAll, target, targetError, targetLoading, creating, createError, drives, auth, registering, jobBackend } = useAppStore(
+  const {
+    shipping,
+    showAll,
+    target,
+    targetError,
+    targetLoading,
+    creating,
+    createError,
+    drives,
+    auth,
+    registering,
+    jobBackend,
+  } = useAppStore(
     useShallow((s) => ({
       shipping: s.diskPrep.shipping,
       showAll: s.diskPrep.shippingShowAll,
@@ -44,18 +67,35 @@ export function ShippingPage() {
       {needsSignIn && (
         <SignInPanel prefix="dp-shipping" statusId="dp-shipping-status" onSignedIn={() => void reload()} />
       )}
-      <ErrorBar error={targetError} title="Where should the job go?" onRetry={() => void reload()} testId="dp-target-error" />
+      <ErrorBar
+        error={targetError}
+        title="Where should the job go?"
+        onRetry={() => void reload()}
+        testId="dp-target-error"
+      />
       {target && (
         <Field label="Import job">
           <Text data-testid="dp-target">
-            Storage account <strong>{target.storageAccount}</strong> in resource group <strong>{target.resourceGroup}</strong> (subscription{' '}
-            {target.subscriptionName}), region <strong>{target.locationName}</strong>
-            {target.location ? `, datacenter ${target.location.name}` : ' — no Import/Export datacenter serves this region'}.
-            {drives && ` ${drives.drives.length} prepared disk(s), ${formatBytes(drives.drives.reduce((s, d) => s + d.bytes, 0))}.`}
+            Storage account <strong>{target.storageAccount}</strong> in resource group{' '}
+            <strong>{target.resourceGroup}</strong> (subscription {target.subscriptionName}), region{' '}
+            <strong>{target.locationName}</strong>
+            {target.location
+              ? `, datacenter ${target.location.name}`
+              : ' — no Import/Export datacenter serves this region'}
+            .
+            {drives &&
+              ` ${drives.drives.length} prepared disk(s), ${formatBytes(drives.drives.reduce((s, d) => s + d.bytes, 0))}.`}
           </Text>
         </Field>
       )}
-      <Field label="Job type" hint={jobBackend === 'DataBox' ? 'Microsoft.DataBox customer-disk job (job names of at most 24 characters).' : 'Microsoft.ImportExport job, the classic import of your own disks.'}>
+      <Field
+        label="Job type"
+        hint={
+          jobBackend === 'DataBox'
+            ? 'Microsoft.DataBox customer-disk job (job names of at most 24 characters).'
+            : 'Microsoft.ImportExport job, the classic import of your own disks.'
+        }
+      >
         <Dropdown
           data-testid="dp-job-type"
           value={jobType.label}
@@ -75,8 +115,8 @@ export function ShippingPage() {
         <MessageBarGroup>
           <MessageBar intent="warning" data-testid="dp-provider">
             <MessageBarBody>
-              The resource provider {target.providerNamespace} is {target.providerState} on subscription {target.subscriptionName}; {jobType.short} jobs cannot be
-              created until it is registered.
+              The resource provider {target.providerNamespace} is {target.providerState} on subscription{' '}
+              {target.subscriptionName}; {jobType.short} jobs cannot be created until it is registered.
             </MessageBarBody>
             <MessageBarActions>
               <Button data-testid="dp-provider-register" disabled={registering} onClick={() => void register()}>
@@ -96,9 +136,19 @@ export function ShippingPage() {
           </MessageBar>
         </MessageBarGroup>
       )}
-      <ErrorBar error={createError} title="The import job was not created" onRetry={() => void create()} testId="dp-create-error" />
+      <ErrorBar
+        error={createError}
+        title="The import job was not created"
+        onRetry={() => void create()}
+        testId="dp-create-error"
+      />
       <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
-        <Button data-testid="dp-create-job" appearance="primary" disabled={creating || !target || !target.providerRegistered} onClick={() => void create()}>
+        <Button
+          data-testid="dp-create-job"
+          appearance="primary"
+          disabled={creating || !target || !target.providerRegistered}
+          onClick={() => void create()}
+        >
           Create import job
         </Button>
         {creating && <Spinner size="tiny" label="Creating the import job…" />}

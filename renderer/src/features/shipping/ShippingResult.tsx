@@ -5,7 +5,21 @@
  * data-testid: dp-result, dp-result-job, dp-result-disk-<serial>, dp-show-keys, dp-keys-warning, dp-key-<serial>,
  * dp-shipto, dp-copy-address, dp-carriers, dp-rules, dp-print, dp-download-summary, dp-track-job, dp-start-over
  */
-import { Button, Field, MessageBar, MessageBarBody, MessageBarGroup, MessageBarTitle, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from '@fluentui/react-components';
+import {
+  Button,
+  Field,
+  MessageBar,
+  MessageBarBody,
+  MessageBarGroup,
+  MessageBarTitle,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+} from '@fluentui/react-components';
 import { CopyRegular, EyeRegular, PrintRegular, ArrowDownloadRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -17,7 +31,14 @@ import { addressLines } from '../../../../shared/import-jobs.ts';
 
 export function ShippingResult() {
   const { created, existing, drives, keys, target, shipping } = useAppStore(
-    useShallow((s) => ({ created: s.diskPrep.created, existing: s.diskPrep.createdExisting, drives: s.diskPrep.drives, keys: s.diskPrep.keys, target: s.diskPrep.target, shipping: s.diskPrep.shipping })),
+    useShallow((s) => ({
+      created: s.diskPrep.created,
+      existing: s.diskPrep.createdExisting,
+      drives: s.diskPrep.drives,
+      keys: s.diskPrep.keys,
+      target: s.diskPrep.target,
+      shipping: s.diskPrep.shipping,
+    })),
   );
   const revealKeys = useAppStore((s) => s.revealDiskPrepKeys);
   const [keysError, setKeysError] = useState<string | null>(null);
@@ -29,10 +50,25 @@ export function ShippingResult() {
   if (!created) return null;
   const loc = target?.location;
   const shipTo: ImportJobAddress | undefined =
-    created.shipTo ?? (loc ? { recipientName: loc.recipientName, streetAddress1: loc.streetAddress1, streetAddress2: loc.streetAddress2, city: loc.city, stateOrProvince: loc.stateOrProvince, postalCode: loc.postalCode, countryOrRegion: loc.countryOrRegion, phone: loc.phone } : undefined);
+    created.shipTo ??
+    (loc
+      ? {
+          recipientName: loc.recipientName,
+          streetAddress1: loc.streetAddress1,
+          streetAddress2: loc.streetAddress2,
+          city: loc.city,
+          stateOrProvince: loc.stateOrProvince,
+          postalCode: loc.postalCode,
+          countryOrRegion: loc.countryOrRegion,
+          phone: loc.phone,
+        }
+      : undefined);
   const lines = addressLines(shipTo);
   const carriers = loc?.supportedCarriers ?? [];
-  const diskRows = (drives?.drives ?? []).map((d) => ({ ...d, key: keys?.find((k) => k.driveId === d.driveId)?.bitLockerKey }));
+  const diskRows = (drives?.drives ?? []).map((d) => ({
+    ...d,
+    key: keys?.find((k) => k.driveId === d.driveId)?.bitLockerKey,
+  }));
   const copyAddress = async () => {
     try {
       await navigator.clipboard.writeText(lines.join('\n'));
@@ -51,13 +87,21 @@ export function ShippingResult() {
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   };
   return (
-    <div data-testid="dp-result" style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16, maxWidth: 980 }}>
+    <div
+      data-testid="dp-result"
+      style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16, maxWidth: 980 }}
+    >
       <style>{PRINT_CSS}</style>
       <MessageBarGroup>
         <MessageBar intent="success" data-testid="dp-result-job" data-state={created.state}>
           <MessageBarBody>
-            <MessageBarTitle>{existing ? `Import job ${created.name} already exists with these disks` : `Import job ${created.name} created`}</MessageBarTitle>
-            State {created.state}. Storage account {target?.storageAccount}, resource group {created.resourceGroup}, region {created.location}.
+            <MessageBarTitle>
+              {existing
+                ? `Import job ${created.name} already exists with these disks`
+                : `Import job ${created.name} created`}
+            </MessageBarTitle>
+            State {created.state}. Storage account {target?.storageAccount}, resource group {created.resourceGroup},
+            region {created.location}.
           </MessageBarBody>
         </MessageBar>
       </MessageBarGroup>
@@ -97,7 +141,8 @@ export function ShippingResult() {
             setKeysError(null);
             revealKeys().then(
               () => setShowKeys(true),
-              (err: unknown) => setKeysError(`The keys could not be opened: ${err instanceof Error ? err.message : String(err)}`),
+              (err: unknown) =>
+                setKeysError(`The keys could not be opened: ${err instanceof Error ? err.message : String(err)}`),
             );
           }}
         >
@@ -115,8 +160,8 @@ export function ShippingResult() {
         <MessageBarGroup>
           <MessageBar intent="warning" data-testid="dp-keys-warning">
             <MessageBarBody>
-              Anyone with these keys can read the disks. Do not print them, e-mail them or put them in the package; Azure already has them for this
-              job, and drives.json keeps them sealed with the backup passphrase.
+              Anyone with these keys can read the disks. Do not print them, e-mail them or put them in the package;
+              Azure already has them for this job, and drives.json keeps them sealed with the backup passphrase.
             </MessageBarBody>
           </MessageBar>
         </MessageBarGroup>
@@ -124,9 +169,17 @@ export function ShippingResult() {
       <Field label="Ship the disks to (Azure datacenter)">
         <div style={{ display: 'flex', gap: 12, alignItems: 'flex-start' }}>
           <address data-testid="dp-shipto" style={{ fontStyle: 'normal', whiteSpace: 'pre-line' }}>
-            {lines.length ? lines.join('\n') : 'The datacenter address is not available yet; see the job in Import Jobs.'}
+            {lines.length
+              ? lines.join('\n')
+              : 'The datacenter address is not available yet; see the job in Import Jobs.'}
           </address>
-          <Button data-testid="dp-copy-address" size="small" icon={<CopyRegular />} disabled={!lines.length} onClick={() => void copyAddress()}>
+          <Button
+            data-testid="dp-copy-address"
+            size="small"
+            icon={<CopyRegular />}
+            disabled={!lines.length}
+            onClick={() => void copyAddress()}
+          >
             Copy address
           </Button>
           {copied && <Text size={200}>{copied}</Text>}
@@ -153,7 +206,12 @@ export function ShippingResult() {
           data-testid="dp-track-job"
           appearance="primary"
           onClick={() => {
-            selectJob({ subscriptionId: created.subscriptionId, resourceGroup: created.resourceGroup, jobName: created.name, backend: created.backend });
+            selectJob({
+              subscriptionId: created.subscriptionId,
+              resourceGroup: created.resourceGroup,
+              jobName: created.name,
+              backend: created.backend,
+            });
             navigate('importJobs');
           }}
         >
@@ -171,7 +229,13 @@ export function ShippingResult() {
           shipTo,
           carriers,
           drives: drives?.drives ?? [],
-          returnAddress: created.returnAddress ?? { recipientName: shipping.contactName, streetAddress1: shipping.streetAddress1, city: shipping.city, postalCode: shipping.postalCode, countryOrRegion: shipping.countryOrRegion },
+          returnAddress: created.returnAddress ?? {
+            recipientName: shipping.contactName,
+            streetAddress1: shipping.streetAddress1,
+            city: shipping.city,
+            postalCode: shipping.postalCode,
+            countryOrRegion: shipping.countryOrRegion,
+          },
           returnCarrier: created.returnShipping?.carrierName ?? shipping.carrierName,
         }}
       />

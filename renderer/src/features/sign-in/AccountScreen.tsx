@@ -17,7 +17,9 @@ import { SandboxPanel } from './SandboxPanel.tsx';
 
 export function AccountScreen() {
   const { auth, clouds, busy } = useAppStore(useShallow((s) => ({ auth: s.auth, clouds: s.clouds, busy: s.authBusy })));
-  const { loadAuth, signOut, chooseCloud } = useAppStore(useShallow((s) => ({ loadAuth: s.loadAuth, signOut: s.signOut, chooseCloud: s.chooseCloud })));
+  const { loadAuth, signOut, chooseCloud } = useAppStore(
+    useShallow((s) => ({ loadAuth: s.loadAuth, signOut: s.signOut, chooseCloud: s.chooseCloud })),
+  );
   useEffect(() => {
     void loadAuth();
   }, [loadAuth]);
@@ -26,10 +28,17 @@ export function AccountScreen() {
   return (
     <section data-testid="account-screen" style={{ display: 'grid', gap: 16, maxWidth: 720 }}>
       <Title3 as="h2">Sign in / out</Title3>
-      <Field label="Cloud" hint="The Local sandbox is a complete local stand-in for Azure, for rehearsal and training; nothing leaves this machine.">
+      <Field
+        label="Cloud"
+        hint="The Local sandbox is a complete local stand-in for Azure, for rehearsal and training; nothing leaves this machine."
+      >
         <Dropdown
           data-testid="account-cloud"
-          value={current ? `${current.displayName}${current.rehearsal ? ' (rehearsal)' : ''}` : (auth?.cloudDisplayName ?? '')}
+          value={
+            current
+              ? `${current.displayName}${current.rehearsal ? ' (rehearsal)' : ''}`
+              : (auth?.cloudDisplayName ?? '')
+          }
           selectedOptions={auth ? [auth.cloud] : []}
           disabled={busy !== null || clouds.length === 0}
           onOptionSelect={(_, d) => d.optionValue && d.optionValue !== auth?.cloud && void chooseCloud(d.optionValue)}
@@ -44,11 +53,20 @@ export function AccountScreen() {
       <SandboxPanel />
       {auth && !auth.clientIdConfigured && <ClientIdPanel cloudName={auth.cloudDisplayName} />}
       <SignInPanel prefix="account" statusId="account-status" statusText={accountLine}>
-        <Button data-testid="account-signout" icon={<SignOutRegular />} disabled={busy !== null || !auth?.signedIn} onClick={() => void signOut()}>
+        <Button
+          data-testid="account-signout"
+          icon={<SignOutRegular />}
+          disabled={busy !== null || !auth?.signedIn}
+          onClick={() => void signOut()}
+        >
           Sign out
         </Button>
       </SignInPanel>
-      {auth && <Text size={200} data-testid="account-protection">{auth.protection}</Text>}
+      {auth && (
+        <Text size={200} data-testid="account-protection">
+          {auth.protection}
+        </Text>
+      )}
     </section>
   );
 }

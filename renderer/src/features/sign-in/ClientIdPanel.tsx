@@ -14,7 +14,9 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function clientIdProblem(v: string): string | null {
   const t = v.trim();
   if (!t) return 'Paste the Application (client) ID of your organisation’s app registration.';
-  return GUID.test(t) ? null : `"${t}" is not an Application (client) ID: it looks like 00000000-0000-0000-0000-000000000000.`;
+  return GUID.test(t)
+    ? null
+    : `"${t}" is not an Application (client) ID: it looks like 00000000-0000-0000-0000-000000000000.`;
 }
 
 export function ClientIdPanel({ cloudName }: { cloudName: string }) {
@@ -29,12 +31,18 @@ export function ClientIdPanel({ cloudName }: { cloudName: string }) {
         {cloudName} needs your organisation’s application (client) ID
       </Text>
       <Text>
-        The console signs in as an application registered in your own Microsoft Entra tenant; it does not borrow the ids of Microsoft’s tools. An
-        administrator registers it once: in the Microsoft Entra admin center, App registrations → New registration, platform “Mobile and desktop
-        applications” with the redirect URI http://localhost, and the delegated permissions Azure Service Management user_impersonation and
-        Microsoft Graph User.Read and Application.ReadWrite.All. Then paste its Application (client) ID here; it is saved on this machine (the
-        command line takes it with obc signin --client-id).{' '}
-        <Link data-testid="client-id-steps-link" href={REGISTER_APP_STEPS_URL} target="_blank" rel="noopener noreferrer">
+        The console signs in as an application registered in your own Microsoft Entra tenant; it does not borrow the ids
+        of Microsoft’s tools. An administrator registers it once: in the Microsoft Entra admin center, App registrations
+        → New registration, platform “Mobile and desktop applications” with the redirect URI http://localhost, and the
+        delegated permissions Azure Service Management user_impersonation and Microsoft Graph User.Read and
+        Application.ReadWrite.All. Then paste its Application (client) ID here; it is saved on this machine (the command
+        line takes it with obc signin --client-id).{' '}
+        <Link
+          data-testid="client-id-steps-link"
+          href={REGISTER_APP_STEPS_URL}
+          target="_blank"
+          rel="noopener noreferrer"
+        >
           Microsoft’s steps to register an application
         </Link>
         .
@@ -54,7 +62,13 @@ export function ClientIdPanel({ cloudName }: { cloudName: string }) {
           style={{ flex: '1 1 320px' }}
           validationMessage={tried && problem ? <span data-testid="client-id-error">{problem}</span> : undefined}
         >
-          <Input data-testid="client-id-input" value={value} onChange={(_, d) => setValue(d.value)} placeholder="00000000-0000-0000-0000-000000000000" autoComplete="off" />
+          <Input
+            data-testid="client-id-input"
+            value={value}
+            onChange={(_, d) => setValue(d.value)}
+            placeholder="00000000-0000-0000-0000-000000000000"
+            autoComplete="off"
+          />
         </Field>
         <Button data-testid="client-id-save" type="submit" appearance="primary" style={{ marginTop: 26 }}>
           Save

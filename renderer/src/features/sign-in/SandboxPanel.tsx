@@ -4,15 +4,36 @@
  * data-testid: sandbox-panel (data-running), sandbox-status, sandbox-start, sandbox-stop, sandbox-use, sandbox-users,
  * sandbox-user-<n>, sandbox-error
  */
-import { Badge, Button, Card, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from '@fluentui/react-components';
+import {
+  Badge,
+  Button,
+  Card,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+} from '@fluentui/react-components';
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { useAppStore } from '../../store/index.ts';
 
 export function SandboxPanel() {
-  const { sandbox, busy, error, cloud } = useAppStore(useShallow((s) => ({ sandbox: s.sandbox, busy: s.sandboxBusy, error: s.sandboxError, cloud: s.auth?.cloud })));
-  const { load, start, stop, chooseCloud } = useAppStore(useShallow((s) => ({ load: s.loadSandbox, start: s.startSandbox, stop: s.stopSandbox, chooseCloud: s.chooseCloud })));
+  const { sandbox, busy, error, cloud } = useAppStore(
+    useShallow((s) => ({ sandbox: s.sandbox, busy: s.sandboxBusy, error: s.sandboxError, cloud: s.auth?.cloud })),
+  );
+  const { load, start, stop, chooseCloud } = useAppStore(
+    useShallow((s) => ({
+      load: s.loadSandbox,
+      start: s.startSandbox,
+      stop: s.stopSandbox,
+      chooseCloud: s.chooseCloud,
+    })),
+  );
   useEffect(() => {
     void load();
   }, [load]);
@@ -37,12 +58,21 @@ export function SandboxPanel() {
       </Text>
       <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
         {!running && (
-          <Button data-testid="sandbox-start" appearance={chosen ? 'primary' : 'secondary'} disabled={busy !== null || !sandbox} onClick={() => void start()}>
+          <Button
+            data-testid="sandbox-start"
+            appearance={chosen ? 'primary' : 'secondary'}
+            disabled={busy !== null || !sandbox}
+            onClick={() => void start()}
+          >
             Start the Local sandbox
           </Button>
         )}
         {running && !chosen && (
-          <Button data-testid="sandbox-use" disabled={busy !== null} onClick={() => void chooseCloud(sandbox?.cloudName ?? 'LocalSandbox')}>
+          <Button
+            data-testid="sandbox-use"
+            disabled={busy !== null}
+            onClick={() => void chooseCloud(sandbox?.cloudName ?? 'LocalSandbox')}
+          >
             Use the Local sandbox cloud
           </Button>
         )}
@@ -51,12 +81,16 @@ export function SandboxPanel() {
             Stop the Local sandbox
           </Button>
         )}
-        {busy === 'start' && <Spinner size="tiny" label="Starting the Local sandbox (identity server, Resource Manager, storage)…" />}
+        {busy === 'start' && (
+          <Spinner size="tiny" label="Starting the Local sandbox (identity server, Resource Manager, storage)…" />
+        )}
         {busy === 'stop' && <Spinner size="tiny" label="Stopping…" />}
       </div>
       {running && sandbox && sandbox.users.length > 0 && (
         <>
-          <Text>On the sandbox's sign-in page, use one of these rehearsal accounts (they exist only in the sandbox):</Text>
+          <Text>
+            On the sandbox's sign-in page, use one of these rehearsal accounts (they exist only in the sandbox):
+          </Text>
           <Table size="small" aria-label="Local sandbox users" data-testid="sandbox-users">
             <TableHeader>
               <TableRow>

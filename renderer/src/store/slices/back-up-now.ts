@@ -48,14 +48,20 @@ export const initBackUpNowState: BackUpNowState = {
 
 export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => {
   const patch = (p: Partial<BackUpNowState['backUpNow']>) => set((s) => ({ backUpNow: { ...s.backUpNow, ...p } }));
-  const selectedItems = () => get().backUpNow.draft.items.filter((i) => i.selected).map((i) => i.path);
+  const selectedItems = () =>
+    get()
+      .backUpNow.draft.items.filter((i) => i.selected)
+      .map((i) => i.path);
   const exclusions = () => get().backUpNow.policy?.exclusions;
   /** Back Up Now after the seed: an online restore point (no staging folder, job folder or size estimate involved). */
-  const online = () => get().backUpNow.draft.source === 'policy' && backUpNowTarget(get().backUpNow.policy).kind === 'online';
+  const online = () =>
+    get().backUpNow.draft.source === 'policy' && backUpNowTarget(get().backUpNow.policy).kind === 'online';
   /** The passphrase typed, or the policy's (the host reads it; it never reaches the renderer). */
   const secret = (): { passphrase: string } | { usePolicyPassphrase: true } => {
     const d = get().backUpNow.draft;
-    return d.usePolicyPassphrase && get().backUpNow.policy?.passphraseSet ? { usePolicyPassphrase: true } : { passphrase: d.passphrase };
+    return d.usePolicyPassphrase && get().backUpNow.policy?.passphraseSet
+      ? { usePolicyPassphrase: true }
+      : { passphrase: d.passphrase };
   };
   return {
     ...initBackUpNowState,
@@ -71,7 +77,8 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       if (b.taskId || (b.step !== 'items' && b.policyLoad !== 'loading' && b.policyLoad !== 'idle')) return;
       if (r.kind === 'policy') {
         const p = r.policy;
-        if (b.draft.source === 'policy' && JSON.stringify(b.policy) === JSON.stringify(p) && b.policyLoad === 'loaded') return;
+        if (b.draft.source === 'policy' && JSON.stringify(b.policy) === JSON.stringify(p) && b.policyLoad === 'loaded')
+          return;
         patch({
           policyLoad: 'loaded',
           policy: p,
@@ -92,8 +99,11 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       } else {
         // No policy (any more): the items are typed here. What came from a deleted policy is not kept.
         const fromPolicy = b.draft.source === 'policy';
-        const stagingLocation = (fromPolicy ? '' : b.draft.stagingLocation) || get().settings?.lastStagingLocation || '';
-        const draft = fromPolicy ? { ...emptyDraft(), stagingLocation } : { ...b.draft, source: 'manual' as const, stagingLocation };
+        const stagingLocation =
+          (fromPolicy ? '' : b.draft.stagingLocation) || get().settings?.lastStagingLocation || '';
+        const draft = fromPolicy
+          ? { ...emptyDraft(), stagingLocation }
+          : { ...b.draft, source: 'manual' as const, stagingLocation };
         patch({ policyLoad: r.kind, policy: null, policyNote: r.note, draft });
       }
     },
@@ -121,7 +131,10 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
         ...(itemsChanged ? { stagingProblem: null } : {}),
         ...(itemsChanged ? { estimate: null, estimateError: null } : {}),
         // A new passphrase makes the last run's wrong-passphrase message stale.
-        ...((p.passphrase !== undefined && p.passphrase !== b.draft.passphrase) || (p.usePolicyPassphrase !== undefined && p.usePolicyPassphrase !== b.draft.usePolicyPassphrase) ? { startError: null } : {}),
+        ...((p.passphrase !== undefined && p.passphrase !== b.draft.passphrase) ||
+        (p.usePolicyPassphrase !== undefined && p.usePolicyPassphrase !== b.draft.usePolicyPassphrase)
+          ? { startError: null }
+          : {}),
       });
     },
     goBackupStep(step) {
@@ -133,7 +146,12 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       const { stagingLocation } = get().backUpNow.draft;
       try {
         const r = await api.invoke('policy:checkStaging', { path: stagingLocation, items: selectedItems() });
-        const refused = !r.ok && (r.problem === 'preparedDisk' || r.problem === 'insideItems' || r.problem === 'notFolder' || r.problem === 'notWritable');
+        const refused =
+          !r.ok &&
+          (r.problem === 'preparedDisk' ||
+            r.problem === 'insideItems' ||
+            r.problem === 'notFolder' ||
+            r.problem === 'notWritable');
         patch({ stagingProblem: refused ? { stagingLocation, message: r.message } : null });
         return !refused;
       } catch {
@@ -152,7 +170,11 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       } catch (err) {
         // A staging folder that does not exist yet simply has no jobs: the engine creates it.
         const code = (err as { code?: string }).code;
-        patch({ existing: code === 'NOT_FOUND' ? 'none' : 'unknown', existingJob: null, ...(code === 'NOT_FOUND' ? {} : { estimateError: errorMessage(err) }) });
+        patch({
+          existing: code === 'NOT_FOUND' ? 'none' : 'unknown',
+          existingJob: null,
+          ...(code === 'NOT_FOUND' ? {} : { estimateError: errorMessage(err) }),
+        });
       }
     },
     async checkBackupPassphrase() {
@@ -162,7 +184,8 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       // check (resume / replace); the policy's own is checked against an unfinished job. Nothing to check otherwise.
       const typed = !(d.usePolicyPassphrase && b.policy?.passphraseSet);
       if (online()) return true; // the run uses the policy's saved passphrase; the container's key check refuses another
-      if (b.existing !== 'inProgress' && !(typed && (b.existing === 'complete' || b.policy?.passphraseSet))) return true;
+      if (b.existing !== 'inProgress' && !(typed && (b.existing === 'complete' || b.policy?.passphraseSet)))
+        return true;
       try {
         await api.invoke('backup:checkPassphrase', { stagingLocation: d.stagingLocation, job: d.jobName, ...secret() });
         return true;
@@ -177,7 +200,11 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       patch({ estimating: true, estimateError: null });
       try {
         const ex = exclusions();
-        const estimate = await api.invoke('backup:estimate', { items: selectedItems(), stagingLocation, ...(ex ? { exclusions: ex } : {}) });
+        const estimate = await api.invoke('backup:estimate', {
+          items: selectedItems(),
+          stagingLocation,
+          ...(ex ? { exclusions: ex } : {}),
+        });
         patch({ estimate, estimating: false });
       } catch (err) {
         patch({ estimate: null, estimating: false, estimateError: err });
@@ -189,7 +216,10 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       patch({ starting: true, startError: null });
       if (online()) {
         try {
-          const { taskId } = await api.invoke('backup:startOnline', /^\d{4}-\d{2}-\d{2}$/.test(d.retainUntil) ? { retainUntil: d.retainUntil } : {});
+          const { taskId } = await api.invoke(
+            'backup:startOnline',
+            /^\d{4}-\d{2}-\d{2}$/.test(d.retainUntil) ? { retainUntil: d.retainUntil } : {},
+          );
           patch({ starting: false, taskId, step: 'progress', reached: BACKUP_STEPS.length - 1 });
         } catch (err) {
           patch({ starting: false, startError: err });
@@ -225,14 +255,26 @@ export const createBackUpNowSlice: SliceCreator<BackUpNowSlice> = (set, get) => 
       const d = get().backUpNow.draft;
       patch({ verifyError: null });
       try {
-        const { taskId } = await api.invoke('backup:verify', { stagingLocation: d.stagingLocation, job: d.jobName, ...secret() });
+        const { taskId } = await api.invoke('backup:verify', {
+          stagingLocation: d.stagingLocation,
+          job: d.jobName,
+          ...secret(),
+        });
         patch({ verifyTaskId: taskId });
       } catch (err) {
         patch({ verifyError: err });
       }
     },
     retryBackup(step, error) {
-      patch({ taskId: null, verifyTaskId: null, step, startError: error ?? null, estimate: null, existing: 'unknown', existingJob: null });
+      patch({
+        taskId: null,
+        verifyTaskId: null,
+        step,
+        startError: error ?? null,
+        estimate: null,
+        existing: 'unknown',
+        existingJob: null,
+      });
       void get().checkBackupJob();
     },
     resetBackUpNow() {

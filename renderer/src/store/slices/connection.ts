@@ -3,7 +3,11 @@ import { setDateLocale } from '../../components/format.ts';
 import type { SliceCreator } from '../types.ts';
 import type { ConnectionState, ConnectionSlice } from '../state/connection.ts';
 
-export const initConnectionState: ConnectionState = { connection: { state: 'connecting' }, appInfo: null, appInfoError: null };
+export const initConnectionState: ConnectionState = {
+  connection: { state: 'connecting' },
+  appInfo: null,
+  appInfoError: null,
+};
 
 export const createConnectionSlice: SliceCreator<ConnectionSlice> = (set) => ({
   ...initConnectionState,

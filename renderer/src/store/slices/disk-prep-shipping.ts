@@ -5,7 +5,13 @@ import { resolveJobTarget } from './job-target.ts';
 import type { AppStore } from '../types.ts';
 import type { DiskPrepActions, DiskPrepState, DiskPrepStep } from '../state/disk-prep.ts';
 
-type ShippingActionNames = 'openShipping' | 'setDiskPrepJobBackend' | 'updateShipping' | 'createImportJob' | 'revealDiskPrepKeys' | 'registerDiskPrepProvider';
+type ShippingActionNames =
+  | 'openShipping'
+  | 'setDiskPrepJobBackend'
+  | 'updateShipping'
+  | 'createImportJob'
+  | 'revealDiskPrepKeys'
+  | 'registerDiskPrepProvider';
 
 export function shippingActions(ctx: {
   get: () => AppStore;
@@ -30,7 +36,10 @@ export function shippingActions(ctx: {
       patch({ drives, ...(typed ? {} : { shipping: fromDefaults(defaults) }) });
       try {
         const stagedJob = dp().jobs?.jobs.find((j) => j.jobName === job);
-        const target = await resolveJobTarget({ storageAccount: drives?.storageAccount ?? stagedJob?.storageAccount, backend: dp().jobBackend });
+        const target = await resolveJobTarget({
+          storageAccount: drives?.storageAccount ?? stagedJob?.storageAccount,
+          backend: dp().jobBackend,
+        });
         patch({ target, targetLoading: false });
       } catch (err) {
         patch({ target: null, targetLoading: false, targetError: err });
@@ -57,9 +66,23 @@ export function shippingActions(ctx: {
       try {
         // The main process opens the BitLocker keys from drives.json and creates the job; the keys stay there.
         const pass = passphrase ? { passphrase } : {};
-        const res = await api.invoke('diskprep:createJob', { stagingLocation, job, ...pass, shipping: toDefaults(shipping), subscriptionId: target.subscriptionId, backend: target.backend });
+        const res = await api.invoke('diskprep:createJob', {
+          stagingLocation,
+          job,
+          ...pass,
+          shipping: toDefaults(shipping),
+          subscriptionId: target.subscriptionId,
+          backend: target.backend,
+        });
         const drives = await api.invoke('diskprep:drives', { stagingLocation, job, ...pass });
-        patch({ creating: false, created: res.job, createdExisting: !res.created, target: { ...target, ...res.target }, drives, keys: null });
+        patch({
+          creating: false,
+          created: res.job,
+          createdExisting: !res.created,
+          target: { ...target, ...res.target },
+          drives,
+          keys: null,
+        });
         go('result');
       } catch (err) {
         patch({ creating: false, createError: err });
@@ -68,7 +91,12 @@ export function shippingActions(ctx: {
     async revealDiskPrepKeys() {
       const { stagingLocation, job, passphrase } = dp();
       if (!job) return;
-      const drives = await api.invoke('diskprep:drives', { stagingLocation, job, revealKeys: true, ...(passphrase ? { passphrase } : {}) });
+      const drives = await api.invoke('diskprep:drives', {
+        stagingLocation,
+        job,
+        revealKeys: true,
+        ...(passphrase ? { passphrase } : {}),
+      });
       patch({ keys: drives.driveList ?? null });
     },
     async registerDiskPrepProvider() {
@@ -76,8 +104,14 @@ export function shippingActions(ctx: {
       if (!t) return;
       patch({ registering: true, createError: null });
       try {
-        const st = await api.invoke('azure:registerProvider', { subscriptionId: t.subscriptionId, namespace: t.providerNamespace });
-        patch({ registering: false, target: { ...t, providerRegistered: st.registered, providerState: st.registrationState } });
+        const st = await api.invoke('azure:registerProvider', {
+          subscriptionId: t.subscriptionId,
+          namespace: t.providerNamespace,
+        });
+        patch({
+          registering: false,
+          target: { ...t, providerRegistered: st.registered, providerState: st.registrationState },
+        });
       } catch (err) {
         patch({ registering: false, createError: err });
       }

@@ -82,7 +82,14 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       if (fromPolicy && fromPolicy !== d.policyStagingLocation && !d.taskId) {
         if (fromPolicy === d.stagingLocation) patch({ policyStagingLocation: fromPolicy });
         else {
-          set({ diskPrep: { ...initDiskPrepState.diskPrep, defaultsLoaded: true, stagingLocation: fromPolicy, policyStagingLocation: fromPolicy } });
+          set({
+            diskPrep: {
+              ...initDiskPrepState.diskPrep,
+              defaultsLoaded: true,
+              stagingLocation: fromPolicy,
+              policyStagingLocation: fromPolicy,
+            },
+          });
           return get().loadStagingJobs();
         }
       }
@@ -96,12 +103,25 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
     async refreshDiskPrep() {
       // Reopened: the jobs in the staging location, the chosen job's Disk Prep state and the import job as they are now.
       const { stagingLocation, job, created } = dp();
-      const jobs = stagingLocation.trim() ? api.invoke('diskprep:jobs', { stagingLocation: stagingLocation.trim() }).then((j) => patch({ jobs: j, jobsError: null }), () => undefined) : null;
+      const jobs = stagingLocation.trim()
+        ? api.invoke('diskprep:jobs', { stagingLocation: stagingLocation.trim() }).then(
+            (j) => patch({ jobs: j, jobsError: null }),
+            () => undefined,
+          )
+        : null;
       const status = job ? get().refreshDiskPrepStatus() : null;
       const imported = created
         ? api
-            .invoke('jobs:get', { subscriptionId: created.subscriptionId, resourceGroup: created.resourceGroup, jobName: created.name, ...(created.backend ? { backend: created.backend } : {}) })
-            .then((j) => dp().created?.name === j.name && patch({ created: j }), () => undefined)
+            .invoke('jobs:get', {
+              subscriptionId: created.subscriptionId,
+              resourceGroup: created.resourceGroup,
+              jobName: created.name,
+              ...(created.backend ? { backend: created.backend } : {}),
+            })
+            .then(
+              (j) => dp().created?.name === j.name && patch({ created: j }),
+              () => undefined,
+            )
         : null;
       await Promise.all([jobs, status, imported]);
     },
@@ -115,7 +135,8 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       try {
         const jobs = await api.invoke('diskprep:jobs', { stagingLocation });
         patch({ jobs, jobsLoading: false });
-        if (get().settings && get().settings?.lastStagingLocation !== stagingLocation) void get().updateSettings({ lastStagingLocation: stagingLocation });
+        if (get().settings && get().settings?.lastStagingLocation !== stagingLocation)
+          void get().updateSettings({ lastStagingLocation: stagingLocation });
         const complete = jobs.jobs.filter((j) => j.state === 'complete');
         // The one job is chosen for the user, with its Disk Prep state (resume offer, waiting for a disk, prepared).
         if (complete.length === 1 && !dp().job) await get().chooseStagedJob(complete[0].jobName);
@@ -126,7 +147,14 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
     async chooseStagedJob(name) {
       // The job type the policy recorded in seed.json (decision 1); older seeds: the new default, still changeable on Shipping.
       const recorded = dp().jobs?.jobs.find((j) => j.jobName === name)?.jobBackend;
-      patch({ job: name, status: null, selected: [], plan: null, bitLockerKeys: {}, jobBackend: recorded ?? 'DataBox' });
+      patch({
+        job: name,
+        status: null,
+        selected: [],
+        plan: null,
+        bitLockerKeys: {},
+        jobBackend: recorded ?? 'DataBox',
+      });
       try {
         patch({ status: await api.invoke('diskprep:status', { stagingLocation: dp().stagingLocation, job: name }) });
       } catch {
@@ -161,7 +189,11 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
         dataDir = get().appInfo?.dataDir;
       }
       if (!dataDir) throw new Error('The data directory of the console is unknown; cannot place a rehearsal disk.');
-      const disk = await api.invoke('diskprep:initFolderDisk', { path: joinPath(dataDir, 'rehearsal-disks', serial), serial, capacity });
+      const disk = await api.invoke('diskprep:initFolderDisk', {
+        path: joinPath(dataDir, 'rehearsal-disks', serial),
+        serial,
+        capacity,
+      });
       await get().loadDisks();
       if (select && disk.refusals.length === 0 && !dp().selected.includes(disk.id)) get().toggleDisk(disk.id);
       return disk;
@@ -208,8 +240,18 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
         patch({ startError: null, progress: null });
         try {
           const id = e.diskIds[0];
-          const disk = diskRefFor(id, dp().disks?.disks.find((d) => d.id === id), dp().bitLockerKeys[id], job);
-          const { taskId } = await api.invoke('diskprep:addDisk', { stagingLocation, job: job!, disk, ...(passphrase ? { passphrase } : {}) });
+          const disk = diskRefFor(
+            id,
+            dp().disks?.disks.find((d) => d.id === id),
+            dp().bitLockerKeys[id],
+            job,
+          );
+          const { taskId } = await api.invoke('diskprep:addDisk', {
+            stagingLocation,
+            job: job!,
+            disk,
+            ...(passphrase ? { passphrase } : {}),
+          });
           patch({ taskId, status: null });
         } catch (err) {
           patch({ startError: err });
@@ -233,7 +275,12 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
       patch({ startError: null, progress: null });
       go('copy');
       try {
-        const { taskId } = await api.invoke('diskprep:start', { stagingLocation, job, disks, ...(passphrase ? { passphrase } : {}) });
+        const { taskId } = await api.invoke('diskprep:start', {
+          stagingLocation,
+          job,
+          disks,
+          ...(passphrase ? { passphrase } : {}),
+        });
         patch({ taskId });
       } catch (err) {
         patch({ startError: err });
@@ -271,8 +318,9 @@ export const createDiskPrepSlice: SliceCreator<DiskPrepSlice> = (set, get) => {
     ...shippingActions({ get, dp, patch, go }),
     resetDiskPrep() {
       const { stagingLocation, policyStagingLocation, jobs } = dp();
-      set({ diskPrep: { ...initDiskPrepState.diskPrep, defaultsLoaded: true, stagingLocation, policyStagingLocation, jobs } });
+      set({
+        diskPrep: { ...initDiskPrepState.diskPrep, defaultsLoaded: true, stagingLocation, policyStagingLocation, jobs },
+      });
     },
   };
 };
-

@@ -36,14 +36,30 @@ export function refreshDelayMs(failures: number): number {
 }
 
 /** Identity of a job in the list; a Data Box job may share its name with an Import/Export job. */
-export const jobKey = (j: { subscriptionId: string; resourceGroup: string; name?: string; jobName?: string; backend?: JobBackendName | undefined }) =>
+export const jobKey = (j: {
+  subscriptionId: string;
+  resourceGroup: string;
+  name?: string;
+  jobName?: string;
+  backend?: JobBackendName | undefined;
+}) =>
   `${j.subscriptionId}/${j.resourceGroup.toLowerCase()}/${j.name ?? j.jobName}${j.backend && j.backend !== 'ImportExport' ? `@${j.backend}` : ''}`;
 
 /** The reference the job actions send (the backend travels with it). */
-export const jobRefOf = (j: ImportJobInfo): JobRefKey => ({ subscriptionId: j.subscriptionId, resourceGroup: j.resourceGroup, jobName: j.name, backend: j.backend });
+export const jobRefOf = (j: ImportJobInfo): JobRefKey => ({
+  subscriptionId: j.subscriptionId,
+  resourceGroup: j.resourceGroup,
+  jobName: j.name,
+  backend: j.backend,
+});
 
 /** New notifications for state changes (vs the previous list) and deadlines at warning/overdue. */
-export function jobNotifications(prev: readonly ImportJobInfo[] | null, next: readonly ImportJobInfo[], notified: ReadonlySet<string>, now = new Date()): JobNotification[] {
+export function jobNotifications(
+  prev: readonly ImportJobInfo[] | null,
+  next: readonly ImportJobInfo[],
+  notified: ReadonlySet<string>,
+  now = new Date(),
+): JobNotification[] {
   const out: JobNotification[] = [];
   const before = new Map((prev ?? []).map((j) => [jobKey(j), j]));
   for (const j of next) {
@@ -51,7 +67,13 @@ export function jobNotifications(prev: readonly ImportJobInfo[] | null, next: re
     const old = before.get(k);
     if (prev && old && normalizeState(old.state) !== normalizeState(j.state)) {
       const id = `${k}:state:${j.state}`;
-      if (!notified.has(id)) out.push({ id, jobName: j.name, level: j.state === 'Closed' ? 'error' : 'info', text: `Import job ${j.name} changed from ${old.state} to ${j.state}.` });
+      if (!notified.has(id))
+        out.push({
+          id,
+          jobName: j.name,
+          level: j.state === 'Closed' ? 'error' : 'info',
+          text: `Import job ${j.name} changed from ${old.state} to ${j.state}.`,
+        });
     }
     const d = trackingDeadline(j, now);
     if (d.level === 'warning' || d.level === 'overdue') {
@@ -61,7 +83,10 @@ export function jobNotifications(prev: readonly ImportJobInfo[] | null, next: re
           id,
           jobName: j.name,
           level: d.level === 'overdue' ? 'error' : 'warning',
-          text: d.level === 'overdue' ? `Import job ${j.name}: the tracking number is overdue; the job may be deleted.` : `Import job ${j.name}: enter the tracking number — ${d.text}.`,
+          text:
+            d.level === 'overdue'
+              ? `Import job ${j.name}: the tracking number is overdue; the job may be deleted.`
+              : `Import job ${j.name}: enter the tracking number — ${d.text}.`,
         });
     }
   }
@@ -77,7 +102,8 @@ export const createImportJobsSlice: SliceCreator<ImportJobsSlice> = (set, get) =
     return r;
   };
   let refreshAgain = false;
-  const replaceJob = (job: ImportJobInfo) => patch({ jobs: ij().jobs.map((j) => (jobKey(j) === jobKey(job) ? job : j)) });
+  const replaceJob = (job: ImportJobInfo) =>
+    patch({ jobs: ij().jobs.map((j) => (jobKey(j) === jobKey(job) ? job : j)) });
   const act = async (name: JobAction, fn: () => Promise<void>): Promise<boolean> => {
     patch({ busy: name, actionError: null });
     try {
@@ -102,11 +128,16 @@ export const createImportJobsSlice: SliceCreator<ImportJobsSlice> = (set, get) =
       patch({ loading: true });
       try {
         const subscriptions = await api.invoke('azure:subscriptions', {});
-        const settled = await Promise.allSettled(subscriptions.map((s) => api.invoke('jobs:list', { subscriptionId: s.subscriptionId })));
-        const failed = settled.flatMap((r, i) => (r.status === 'rejected' ? [`${subscriptions[i].displayName}: ${errorMessage(r.reason)}`] : []));
+        const settled = await Promise.allSettled(
+          subscriptions.map((s) => api.invoke('jobs:list', { subscriptionId: s.subscriptionId })),
+        );
+        const failed = settled.flatMap((r, i) =>
+          r.status === 'rejected' ? [`${subscriptions[i].displayName}: ${errorMessage(r.reason)}`] : [],
+        );
         if (failed.length && failed.length === settled.length) throw (settled[0] as PromiseRejectedResult).reason;
         const jobs = settled
-          .flatMap((r) => (r.status === 'fulfilled' ? r.value : [])).sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.name.localeCompare(b.name));
+          .flatMap((r) => (r.status === 'fulfilled' ? r.value : []))
+          .sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.name.localeCompare(b.name));
         const notified = new Set(ij().notified);
         const fresh = jobNotifications(ij().loaded ? ij().jobs : null, jobs, notified);
         for (const n of fresh) notified.add(n.id);
@@ -131,7 +162,15 @@ export const createImportJobsSlice: SliceCreator<ImportJobsSlice> = (set, get) =
       }
     },
     selectImportJob(r) {
-      patch({ selected: r, actionError: null, report: null, verifyTaskId: null, verifyError: null, cleanup: null, cleanupError: null });
+      patch({
+        selected: r,
+        actionError: null,
+        report: null,
+        verifyTaskId: null,
+        verifyError: null,
+        cleanup: null,
+        cleanupError: null,
+      });
       if (r) {
         void get().loadVerifyReport();
         if (!ij().verifyStagingLocation) patch({ verifyStagingLocation: get().settings?.lastStagingLocation ?? '' });
@@ -145,8 +184,12 @@ export const createImportJobsSlice: SliceCreator<ImportJobsSlice> = (set, get) =
         /* carriers then come from the job's own return shipping */
       }
     },
-    submitTracking: (pkg) => act('tracking', async () => replaceJob(await api.invoke('jobs:updateShipping', { ...ref(), deliveryPackage: pkg }))),
-    submitReturn: (u) => act('return', async () => replaceJob(await api.invoke('jobs:updateReturn', { ...ref(), ...u }))),
+    submitTracking: (pkg) =>
+      act('tracking', async () =>
+        replaceJob(await api.invoke('jobs:updateShipping', { ...ref(), deliveryPackage: pkg })),
+      ),
+    submitReturn: (u) =>
+      act('return', async () => replaceJob(await api.invoke('jobs:updateReturn', { ...ref(), ...u }))),
     cancelImportJob: () => act('cancel', async () => replaceJob(await api.invoke('jobs:cancel', ref()))),
     deleteImportJob: () =>
       act('delete', async () => {
@@ -195,7 +238,13 @@ export const createImportJobsSlice: SliceCreator<ImportJobsSlice> = (set, get) =
       const r = ref();
       patch({ cleanupError: null });
       try {
-        patch({ cleanup: await api.invoke('importVerify:cleanupStaging', { stagingLocation: ij().verifyStagingLocation.trim(), jobName: r.jobName, confirmJobName }) });
+        patch({
+          cleanup: await api.invoke('importVerify:cleanupStaging', {
+            stagingLocation: ij().verifyStagingLocation.trim(),
+            jobName: r.jobName,
+            confirmJobName,
+          }),
+        });
       } catch (err) {
         patch({ cleanupError: err });
       }
@@ -205,7 +254,12 @@ export const createImportJobsSlice: SliceCreator<ImportJobsSlice> = (set, get) =
       const job = ij().jobs.find((j) => jobKey(j) === jobKey(r));
       const idParts = job?.storageAccountId?.split('/') ?? [];
       try {
-        const log = await api.invoke('importVerify:driveLog', { subscriptionId: idParts[2] ?? r.subscriptionId, resourceGroup: idParts[4] ?? r.resourceGroup, storageAccount: idParts[8] ?? '', uri });
+        const log = await api.invoke('importVerify:driveLog', {
+          subscriptionId: idParts[2] ?? r.subscriptionId,
+          resourceGroup: idParts[4] ?? r.resourceGroup,
+          storageAccount: idParts[8] ?? '',
+          uri,
+        });
         patch({ driveLogs: { ...ij().driveLogs, [uri]: log } });
       } catch (err) {
         patch({ driveLogs: { ...ij().driveLogs, [uri]: { error: errorMessage(err) } } });

@@ -5,7 +5,11 @@ import { api } from '../../api/client.ts';
 export { locationFor, type JobTarget } from '../../../../shared/job-target.ts';
 
 /** The shared target resolution (shared/job-target.ts) over the console's IPC. */
-export function resolveJobTarget(o: { storageAccount?: string | undefined; subscriptionId?: string | undefined; backend?: JobBackendName | undefined }): Promise<JobTarget> {
+export function resolveJobTarget(o: {
+  storageAccount?: string | undefined;
+  subscriptionId?: string | undefined;
+  backend?: JobBackendName | undefined;
+}): Promise<JobTarget> {
   return resolveWith(
     {
       subscriptions: () => api.invoke('azure:subscriptions', {}),

@@ -5,7 +5,11 @@ import type { PolicyView } from '../../../../shared/contract/policies.ts';
 /** What Back Up Now takes from the backup policy (Schedule Backup): items, exclusions, staging, job identity. */
 export interface PolicyDefaults {
   items: Array<{ path: string; kind: 'file' | 'folder' | 'drive' }>;
-  exclusions?: { folders: Array<{ path: string; subfolders: boolean }>; patterns: string[]; fileTypes?: Array<{ folder: string; pattern: string; subfolders: boolean }> };
+  exclusions?: {
+    folders: Array<{ path: string; subfolders: boolean }>;
+    patterns: string[];
+    fileTypes?: Array<{ folder: string; pattern: string; subfolders: boolean }>;
+  };
   stagingLocation: string;
   jobName: string;
   subscriptionId?: string;
@@ -20,8 +24,7 @@ export interface PolicyDefaults {
 }
 
 export type PolicyFetch =
-  | { kind: 'policy'; policy: PolicyDefaults }
-  | { kind: 'none' | 'unavailable' | 'error'; note: string };
+  { kind: 'policy'; policy: PolicyDefaults } | { kind: 'none' | 'unavailable' | 'error'; note: string };
 
 /**
  * Reads the policy through `policy:get` (the Schedule Backup domain). Without a policy (or without the policy
@@ -33,8 +36,14 @@ export async function fetchPolicyDefaults(): Promise<PolicyFetch> {
     view = await api.invoke('policy:get', {});
   } catch (err) {
     if ((err as { code?: string }).code === 'UNKNOWN_CHANNEL')
-      return { kind: 'unavailable', note: 'Backup policies are not available in this build. Enter the items, staging location and job name here.' };
-    return { kind: 'error', note: `The backup policy could not be read (${errorMessage(err)}). Enter the items, staging location and job name here.` };
+      return {
+        kind: 'unavailable',
+        note: 'Backup policies are not available in this build. Enter the items, staging location and job name here.',
+      };
+    return {
+      kind: 'error',
+      note: `The backup policy could not be read (${errorMessage(err)}). Enter the items, staging location and job name here.`,
+    };
   }
   return policyDefaultsOf(view);
 }
@@ -44,10 +53,16 @@ export function policyDefaultsOf(view: PolicyView): PolicyFetch {
   const p = view?.policy;
   if (!p) {
     const why = view?.loadProblem ? ` (${view.loadProblem})` : '';
-    return { kind: 'none', note: `No backup policy is set up yet${why}. Enter the items, staging location and job name here, or create one with Schedule Backup.` };
+    return {
+      kind: 'none',
+      note: `No backup policy is set up yet${why}. Enter the items, staging location and job name here, or create one with Schedule Backup.`,
+    };
   }
   const own = p.initialBackup?.type === 'ownDisks' ? p.initialBackup.ownDisk : undefined;
-  const ex = p.exclusions && (p.exclusions.folders.length || p.exclusions.patterns.length || p.exclusions.fileTypes?.length) ? p.exclusions : undefined;
+  const ex =
+    p.exclusions && (p.exclusions.folders.length || p.exclusions.patterns.length || p.exclusions.fileTypes?.length)
+      ? p.exclusions
+      : undefined;
   return {
     kind: 'policy',
     policy: {
@@ -62,7 +77,13 @@ export function policyDefaultsOf(view: PolicyView): PolicyFetch {
       ...(own?.jobBackend ? { jobBackend: own.jobBackend } : {}),
       passphraseSet: !!view.passphraseSet,
       ...(own && p.seed
-        ? { seed: { completed: p.seed.completed, ...(p.seed.importJobState ? { importJobState: p.seed.importJobState } : {}), ...(p.seed.checkedAt ? { checkedAt: p.seed.checkedAt } : {}) } }
+        ? {
+            seed: {
+              completed: p.seed.completed,
+              ...(p.seed.importJobState ? { importJobState: p.seed.importJobState } : {}),
+              ...(p.seed.checkedAt ? { checkedAt: p.seed.checkedAt } : {}),
+            },
+          }
         : {}),
     },
   };

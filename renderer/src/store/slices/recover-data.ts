@@ -10,7 +10,13 @@ export const SUPPORTED_RECOVER_SOURCES: readonly RecoverSource[] = ['staging', '
 
 /** The contract's source for a draft. */
 export function recoverSourceOf(d: RecoverDraft): ContractSource {
-  if (d.source === 'disks') return { kind: 'disks', disks: d.disks ?? [], job: d.jobName, ...(d.stagingLocation ? { stagingLocation: d.stagingLocation } : {}) };
+  if (d.source === 'disks')
+    return {
+      kind: 'disks',
+      disks: d.disks ?? [],
+      job: d.jobName,
+      ...(d.stagingLocation ? { stagingLocation: d.stagingLocation } : {}),
+    };
   if (d.source === 'blob')
     return {
       kind: 'container',
@@ -25,7 +31,15 @@ export function recoverSourceOf(d: RecoverDraft): ContractSource {
   return { kind: 'staging', stagingLocation: d.stagingLocation, job: d.jobName };
 }
 
-const emptyDraft = (): RecoverDraft => ({ source: 'staging', stagingLocation: '', jobName: '', passphrase: '', selected: [], destination: '', conflict: DEFAULT_CONFLICT });
+const emptyDraft = (): RecoverDraft => ({
+  source: 'staging',
+  stagingLocation: '',
+  jobName: '',
+  passphrase: '',
+  selected: [],
+  destination: '',
+  conflict: DEFAULT_CONFLICT,
+});
 
 export const initRecoverState: RecoverState = {
   recoverData: {
@@ -56,7 +70,10 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
   const patch = (p: Partial<RecoverState['recoverData']>) => set((s) => ({ recoverData: { ...s.recoverData, ...p } }));
   const ref = () => {
     const d = get().recoverData.draft;
-    const secret = d.usePolicyPassphrase && get().recoverData.policy?.passphraseSet ? { usePolicyPassphrase: true as const } : { passphrase: d.passphrase };
+    const secret =
+      d.usePolicyPassphrase && get().recoverData.policy?.passphraseSet
+        ? { usePolicyPassphrase: true as const }
+        : { passphrase: d.passphrase };
     return { source: recoverSourceOf(d), ...secret };
   };
   return {
@@ -66,14 +83,33 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
       const draft = { ...r.draft, ...p };
       // Another staging folder, job or passphrase means another catalog: forget what was browsed.
       const newSource = p.stagingLocation !== undefined && p.stagingLocation !== r.draft.stagingLocation;
-      const where = (['source', 'disks', 'subscriptionId', 'resourceGroup', 'storageAccount', 'container'] as const).some((k) => p[k] !== undefined && JSON.stringify(p[k]) !== JSON.stringify(r.draft[k]));
-      const newJob = newSource || where || (p.jobName !== undefined && p.jobName !== r.draft.jobName) || (p.passphrase !== undefined && p.passphrase !== r.draft.passphrase) || (p.usePolicyPassphrase !== undefined && p.usePolicyPassphrase !== r.draft.usePolicyPassphrase);
+      const where = (
+        ['source', 'disks', 'subscriptionId', 'resourceGroup', 'storageAccount', 'container'] as const
+      ).some((k) => p[k] !== undefined && JSON.stringify(p[k]) !== JSON.stringify(r.draft[k]));
+      const newJob =
+        newSource ||
+        where ||
+        (p.jobName !== undefined && p.jobName !== r.draft.jobName) ||
+        (p.passphrase !== undefined && p.passphrase !== r.draft.passphrase) ||
+        (p.usePolicyPassphrase !== undefined && p.usePolicyPassphrase !== r.draft.usePolicyPassphrase);
       if (newSource) draft.jobName = p.jobName ?? '';
       if (newJob) draft.selected = p.selected ?? [];
       patch({
         draft,
         ...(newSource ? { jobs: null, jobsError: null } : {}),
-        ...(newJob ? { tree: {}, expanded: [], treeError: null, unlockError: null, points: null, pointsError: null, checkTaskId: null, checkError: null, reached: Math.min(r.reached, RECOVER_STEPS.indexOf('job')) } : {}),
+        ...(newJob
+          ? {
+              tree: {},
+              expanded: [],
+              treeError: null,
+              unlockError: null,
+              points: null,
+              pointsError: null,
+              checkTaskId: null,
+              checkError: null,
+              reached: Math.min(r.reached, RECOVER_STEPS.indexOf('job')),
+            }
+          : {}),
       });
     },
     goRecoverStep(step) {
@@ -87,15 +123,28 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
       const r = await fetchPolicyDefaults().catch(() => null);
       const fromPolicy = r?.kind === 'policy' ? r.policy.stagingLocation : '';
       const last = get().settings?.lastStagingLocation;
-      if (fromPolicy && fromPolicy !== (get().recoverData.policy?.stagingLocation ?? '')) get().updateRecoverDraft({ stagingLocation: fromPolicy });
-      else if (!fromPolicy && last && !get().recoverData.draft.stagingLocation) get().updateRecoverDraft({ stagingLocation: last });
+      if (fromPolicy && fromPolicy !== (get().recoverData.policy?.stagingLocation ?? ''))
+        get().updateRecoverDraft({ stagingLocation: fromPolicy });
+      else if (!fromPolicy && last && !get().recoverData.draft.stagingLocation)
+        get().updateRecoverDraft({ stagingLocation: last });
       if (r?.kind !== 'policy') return;
       const p = r.policy;
       const d = get().recoverData.draft;
-      const fill = <K extends 'subscriptionId' | 'resourceGroup' | 'storageAccount' | 'container'>(k: K, v: string | undefined) => (!d[k] && v ? { [k]: v } : {});
+      const fill = <K extends 'subscriptionId' | 'resourceGroup' | 'storageAccount' | 'container'>(
+        k: K,
+        v: string | undefined,
+      ) => (!d[k] && v ? { [k]: v } : {});
       patch({
         policy: p,
-        draft: { ...d, ...fill('subscriptionId', p.subscriptionId), ...fill('resourceGroup', p.resourceGroup), ...fill('storageAccount', p.storageAccount), ...fill('container', p.container), ...(!d.jobName && p.jobName ? { jobName: p.jobName } : {}), ...(p.passphraseSet && d.usePolicyPassphrase === undefined ? { usePolicyPassphrase: true } : {}) },
+        draft: {
+          ...d,
+          ...fill('subscriptionId', p.subscriptionId),
+          ...fill('resourceGroup', p.resourceGroup),
+          ...fill('storageAccount', p.storageAccount),
+          ...fill('container', p.container),
+          ...(!d.jobName && p.jobName ? { jobName: p.jobName } : {}),
+          ...(p.passphraseSet && d.usePolicyPassphrase === undefined ? { usePolicyPassphrase: true } : {}),
+        },
       });
     },
     async loadRecoverJobs() {
@@ -107,17 +156,23 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
         const d = get().recoverData.draft;
         const complete = jobs.filter((j) => j.state === 'complete');
         // One finished job: choose it for the user.
-        const jobName = d.jobName && (d.source !== 'staging' || jobs.some((j) => j.jobName === d.jobName)) ? d.jobName : complete.length === 1 ? complete[0].jobName : '';
+        const jobName =
+          d.jobName && (d.source !== 'staging' || jobs.some((j) => j.jobName === d.jobName))
+            ? d.jobName
+            : complete.length === 1
+              ? complete[0].jobName
+              : '';
         // The container fields from the job's seed.json when the policy did not give them.
         const j = jobs.find((x) => x.jobName === jobName);
-        const fromJob = d.source === 'blob' && j
-          ? {
-              ...(!d.subscriptionId && j.subscriptionId ? { subscriptionId: j.subscriptionId } : {}),
-              ...(!d.resourceGroup && j.resourceGroup ? { resourceGroup: j.resourceGroup } : {}),
-              ...(!d.storageAccount && j.storageAccount ? { storageAccount: j.storageAccount } : {}),
-              ...(!d.container && j.container ? { container: j.container } : {}),
-            }
-          : {};
+        const fromJob =
+          d.source === 'blob' && j
+            ? {
+                ...(!d.subscriptionId && j.subscriptionId ? { subscriptionId: j.subscriptionId } : {}),
+                ...(!d.resourceGroup && j.resourceGroup ? { resourceGroup: j.resourceGroup } : {}),
+                ...(!d.storageAccount && j.storageAccount ? { storageAccount: j.storageAccount } : {}),
+                ...(!d.container && j.container ? { container: j.container } : {}),
+              }
+            : {};
         patch({ jobs, jobsLoading: false, draft: { ...d, ...fromJob, jobName } });
       } catch (err) {
         patch({ jobs: null, jobsLoading: false, jobsError: err });
@@ -131,7 +186,9 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
         patch({ unlocking: false, tree: { '': top.children } });
         if (get().recoverData.draft.source === 'blob' && !get().recoverData.points) {
           // The points to choose from; the newest is open. Without the list the newest can still be recovered.
-          const points = await api.invoke('recover:points', ref()).catch((err: unknown) => (patch({ pointsError: err }), null));
+          const points = await api
+            .invoke('recover:points', ref())
+            .catch((err: unknown) => (patch({ pointsError: err }), null));
           if (points) patch({ points, pointsError: null });
         }
         return true;
@@ -142,24 +199,41 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
     },
     async chooseRecoverPoint(id) {
       const r = get().recoverData;
-      patch({ draft: { ...r.draft, restorePoint: id, selected: [] }, tree: {}, expanded: [], treeError: null, unlockError: null, checkTaskId: null, checkError: null });
+      patch({
+        draft: { ...r.draft, restorePoint: id, selected: [] },
+        tree: {},
+        expanded: [],
+        treeError: null,
+        unlockError: null,
+        checkTaskId: null,
+        checkError: null,
+      });
       return get().unlockRecoverJob();
     },
     async loadRecoverFolder(path) {
       if (get().recoverData.tree[path] || get().recoverData.loadingPaths.includes(path)) return;
-      set((s) => ({ recoverData: { ...s.recoverData, loadingPaths: [...s.recoverData.loadingPaths, path], treeError: null } }));
+      set((s) => ({
+        recoverData: { ...s.recoverData, loadingPaths: [...s.recoverData.loadingPaths, path], treeError: null },
+      }));
       try {
         const l = await api.invoke('recover:list', { ...ref(), path });
         set((s) => ({ recoverData: { ...s.recoverData, tree: { ...s.recoverData.tree, [path]: l.children } } }));
       } catch (err) {
         patch({ treeError: err });
       } finally {
-        set((s) => ({ recoverData: { ...s.recoverData, loadingPaths: s.recoverData.loadingPaths.filter((p) => p !== path) } }));
+        set((s) => ({
+          recoverData: { ...s.recoverData, loadingPaths: s.recoverData.loadingPaths.filter((p) => p !== path) },
+        }));
       }
     },
     async toggleRecoverFolder(path) {
       const open = get().recoverData.expanded.includes(path);
-      set((s) => ({ recoverData: { ...s.recoverData, expanded: open ? s.recoverData.expanded.filter((p) => p !== path) : [...s.recoverData.expanded, path] } }));
+      set((s) => ({
+        recoverData: {
+          ...s.recoverData,
+          expanded: open ? s.recoverData.expanded.filter((p) => p !== path) : [...s.recoverData.expanded, path],
+        },
+      }));
       if (!open) await get().loadRecoverFolder(path);
     },
     async startRecover() {
@@ -191,7 +265,9 @@ export const createRecoverSlice: SliceCreator<RecoverSlice> = (set, get) => {
       patch({ taskId: null, step: 'destination' });
     },
     resetRecover() {
-      set((s) => ({ recoverData: { ...initRecoverState.recoverData, draft: emptyDraft(), policy: s.recoverData.policy } }));
+      set((s) => ({
+        recoverData: { ...initRecoverState.recoverData, draft: emptyDraft(), policy: s.recoverData.policy },
+      }));
     },
   };
 };

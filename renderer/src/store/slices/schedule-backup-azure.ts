@@ -70,7 +70,11 @@ export function azureActions(
       } catch (err) {
         // Before the job type's provider is registered the subscription cannot have such jobs: nothing to clash with.
         const e = err as { message?: string; details?: { azureCode?: unknown } };
-        if (e.details?.azureCode === 'MissingSubscriptionRegistration' || /MissingSubscriptionRegistration/.test(e.message ?? '')) setData({ existingJobNames: [] });
+        if (
+          e.details?.azureCode === 'MissingSubscriptionRegistration' ||
+          /MissingSubscriptionRegistration/.test(e.message ?? '')
+        )
+          setData({ existingJobNames: [] });
         else azureFail(err);
       }
     },
@@ -88,7 +92,11 @@ export function azureActions(
       void get().checkJobResourceGroup();
       if (!acct) return;
       try {
-        const containers = await api.invoke('azure:containers', { subscriptionId: od.subscriptionId, resourceGroup: acct.resourceGroup, accountName: name });
+        const containers = await api.invoke('azure:containers', {
+          subscriptionId: od.subscriptionId,
+          resourceGroup: acct.resourceGroup,
+          accountName: name,
+        });
         patch({ containers });
       } catch (err) {
         azureFail(err);
@@ -107,7 +115,10 @@ export function azureActions(
     async registerProvider() {
       patch({ azureBusy: 'provider', azureError: null });
       try {
-        const st = await api.invoke('azure:registerProvider', { subscriptionId: data().ownDisk.subscriptionId, namespace: namespace() });
+        const st = await api.invoke('azure:registerProvider', {
+          subscriptionId: data().ownDisk.subscriptionId,
+          namespace: namespace(),
+        });
         setData({ signIn: { ...data().signIn, providerRegistered: st.registered } });
         patch({ azureBusy: null });
         if (st.registered) void get().loadExistingJobs();
@@ -118,20 +129,35 @@ export function azureActions(
     async checkJobResourceGroup() {
       const { subscriptionId, jobResourceGroup } = data().ownDisk;
       const name = jobResourceGroup.trim();
-      if (!get().auth?.signedIn || !subscriptionId || !name || checkResourceGroupName(name)) return patch({ jobResourceGroupCheck: null });
+      if (!get().auth?.signedIn || !subscriptionId || !name || checkResourceGroupName(name))
+        return patch({ jobResourceGroupCheck: null });
       patch({ jobResourceGroupCheck: { name, state: 'checking' } });
-      const still = () => data().ownDisk.jobResourceGroup.trim() === name && data().ownDisk.subscriptionId === subscriptionId;
+      const still = () =>
+        data().ownDisk.jobResourceGroup.trim() === name && data().ownDisk.subscriptionId === subscriptionId;
       try {
         const rg = await api.invoke('azure:resourceGroup', { subscriptionId, resourceGroup: name });
-        if (still()) patch({ jobResourceGroupCheck: { name, state: 'ok', message: `Resource group ${rg.name} exists (region ${rg.location}).` } });
+        if (still())
+          patch({
+            jobResourceGroupCheck: {
+              name,
+              state: 'ok',
+              message: `Resource group ${rg.name} exists (region ${rg.location}).`,
+            },
+          });
       } catch (err) {
         if (!still()) return;
-        const sub = get().scheduleBackup.subscriptions.find((s) => s.subscriptionId === subscriptionId)?.displayName ?? subscriptionId;
+        const sub =
+          get().scheduleBackup.subscriptions.find((s) => s.subscriptionId === subscriptionId)?.displayName ??
+          subscriptionId;
         const acctRg = data().ownDisk.storageAccountResourceGroup;
         patch({
           jobResourceGroupCheck:
             (err as { code?: string }).code === 'NOT_FOUND'
-              ? { name, state: 'missing', message: `Resource group "${name}" does not exist in subscription ${sub}. Create it in the Azure portal, or enter an existing one${acctRg ? ` (the storage account's is "${acctRg}")` : ''}.` }
+              ? {
+                  name,
+                  state: 'missing',
+                  message: `Resource group "${name}" does not exist in subscription ${sub}. Create it in the Azure portal, or enter an existing one${acctRg ? ` (the storage account's is "${acctRg}")` : ''}.`,
+                }
               : { name, state: 'unknown', message: `The resource group could not be checked: ${errorMessage(err)}` },
         });
       }

@@ -41,7 +41,8 @@ export const emptyWizardData = (): WizardData => ({
  */
 export function wizardSteps(sb: Pick<ScheduleBackupState['scheduleBackup'], 'data' | 'view'>): WizardStep[] {
   const steps = visibleSteps(sb.data);
-  if (!steps.includes('passphrase') && sb.view && !sb.view.policy && sb.view.passphraseSet) steps.splice(steps.indexOf('confirm'), 0, 'passphrase');
+  if (!steps.includes('passphrase') && sb.view && !sb.view.policy && sb.view.passphraseSet)
+    steps.splice(steps.indexOf('confirm'), 0, 'passphrase');
   return steps;
 }
 
@@ -71,6 +72,9 @@ export function policyInputOf(d: WizardData): PolicyInput {
     exclusions: d.exclusions,
     schedule: d.schedule,
     retention: d.retention,
-    initialBackup: d.initialType === 'ownDisks' ? { type: 'ownDisks', ownDisk: { ...d.ownDisk, stagingLocation: d.ownDisk.stagingLocation.trim() } } : { type: d.initialType },
+    initialBackup:
+      d.initialType === 'ownDisks'
+        ? { type: 'ownDisks', ownDisk: { ...d.ownDisk, stagingLocation: d.ownDisk.stagingLocation.trim() } }
+        : { type: d.initialType },
   };
 }

@@ -7,11 +7,30 @@ import { validateStep, type WizardData } from '../../../../shared/policy-steps.t
 import { api, errorMessage } from '../../api/client.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { azureActions } from './schedule-backup-azure.ts';
-import { dataFromPolicy, emptyWizardData, jobResourceGroupMissing, policyInputOf, wizardSteps } from './schedule-backup-data.ts';
+import {
+  dataFromPolicy,
+  emptyWizardData,
+  jobResourceGroupMissing,
+  policyInputOf,
+  wizardSteps,
+} from './schedule-backup-data.ts';
 import type { SliceCreator } from '../types.ts';
-import type { ItemEstimate, RunStepId, RunStep, ScheduleBackupState, ScheduleBackupSlice } from '../state/schedule-backup.ts';
+import type {
+  ItemEstimate,
+  RunStepId,
+  RunStep,
+  ScheduleBackupState,
+  ScheduleBackupSlice,
+} from '../state/schedule-backup.ts';
 
-export { dataFromPolicy, emptyWizardData, jobResourceGroupMissing, localTimeZone, policyInputOf, wizardSteps } from './schedule-backup-data.ts';
+export {
+  dataFromPolicy,
+  emptyWizardData,
+  jobResourceGroupMissing,
+  localTimeZone,
+  policyInputOf,
+  wizardSteps,
+} from './schedule-backup-data.ts';
 
 export const initScheduleBackupState: ScheduleBackupState = {
   scheduleBackup: {
@@ -38,7 +57,8 @@ export const initScheduleBackupState: ScheduleBackupState = {
 };
 
 export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set, get) => {
-  const patch = (p: Partial<ScheduleBackupState['scheduleBackup']>) => set((s) => ({ scheduleBackup: { ...s.scheduleBackup, ...p } }));
+  const patch = (p: Partial<ScheduleBackupState['scheduleBackup']>) =>
+    set((s) => ({ scheduleBackup: { ...s.scheduleBackup, ...p } }));
   const data = () => get().scheduleBackup.data;
   const setData = (p: Partial<WizardData>) => patch({ data: { ...data(), ...p } });
   const azureFail = (err: unknown) => patch({ azureError: errorMessage(err), azureBusy: null });
@@ -47,7 +67,8 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
   // Leaving a valid schedule page: retention rows keep only its backup times and days (they follow the schedule).
   const fitRetention = () => {
     const d = data();
-    if (get().scheduleBackup.step === 'schedule' && Object.keys(validateStep('schedule', d)).length === 0) setData({ retention: fitRetentionToSchedule(d.retention, d.schedule) });
+    if (get().scheduleBackup.step === 'schedule' && Object.keys(validateStep('schedule', d)).length === 0)
+      setData({ retention: fitRetentionToSchedule(d.retention, d.schedule) });
   };
 
   return {
@@ -127,14 +148,22 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
       let requiredBytes: number | undefined;
       try {
         if (d.items.length) {
-          const est = await api.invoke('backup:estimate', { items: d.items.map((i) => i.path), stagingLocation: path, exclusions: d.exclusions });
+          const est = await api.invoke('backup:estimate', {
+            items: d.items.map((i) => i.path),
+            stagingLocation: path,
+            exclusions: d.exclusions,
+          });
           requiredBytes = est.requiredBytes;
         }
       } catch {
         /* the staging check below names the problem (missing folder, no access) */
       }
       try {
-        const r = await api.invoke('policy:checkStaging', { path, items: d.items.map((i) => i.path), ...(requiredBytes !== undefined ? { requiredBytes } : {}) });
+        const r = await api.invoke('policy:checkStaging', {
+          path,
+          items: d.items.map((i) => i.path),
+          ...(requiredBytes !== undefined ? { requiredBytes } : {}),
+        });
         setData({ stagingCheck: r });
       } catch (err) {
         setData({ stagingCheck: { path, ok: false, exists: false, writable: false, message: errorMessage(err) } });
@@ -146,21 +175,40 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
       const d = data();
       const own = d.initialType === 'ownDisks';
       const prev = get().scheduleBackup.run;
-      const keep = (id: RunStepId) => prev.find((s) => s.id === id && (s.status === 'succeeded' || s.status === 'skipped'));
+      const keep = (id: RunStepId) =>
+        prev.find((s) => s.id === id && (s.status === 'succeeded' || s.status === 'skipped'));
       const run: RunStep[] = [
-        keep('container') ?? { id: 'container', title: 'Create the storage container', status: own ? 'pending' : 'skipped', ...(own ? {} : { message: 'Not needed: the initial backup does not use your own disks.' }) },
-        keep('app') ?? { id: 'app', title: 'Create the Microsoft Entra application', status: own ? 'pending' : 'skipped', ...(own ? {} : { message: 'Not needed.' }) },
+        keep('container') ?? {
+          id: 'container',
+          title: 'Create the storage container',
+          status: own ? 'pending' : 'skipped',
+          ...(own ? {} : { message: 'Not needed: the initial backup does not use your own disks.' }),
+        },
+        keep('app') ?? {
+          id: 'app',
+          title: 'Create the Microsoft Entra application',
+          status: own ? 'pending' : 'skipped',
+          ...(own ? {} : { message: 'Not needed.' }),
+        },
         { id: 'policy', title: 'Save the backup policy', status: 'pending' },
       ];
       patch({ step: 'progress', reached: wizardSteps(get().scheduleBackup).length - 1, run, running: true });
-      const update = (id: RunStepId, p: Partial<RunStep>) => patch({ run: get().scheduleBackup.run.map((s) => (s.id === id ? { ...s, ...p } : s)) });
+      const update = (id: RunStepId, p: Partial<RunStep>) =>
+        patch({ run: get().scheduleBackup.run.map((s) => (s.id === id ? { ...s, ...p } : s)) });
       const od = d.ownDisk;
       const steps: [RunStepId, () => Promise<string>][] = [
         [
           'container',
           async () => {
-            const c = await api.invoke('azure:createContainer', { subscriptionId: od.subscriptionId, resourceGroup: od.storageAccountResourceGroup, accountName: od.storageAccount, containerName: od.container });
-            return c.created ? `Container "${c.name}" created in ${od.storageAccount}.` : `Container "${c.name}" already exists in ${od.storageAccount}; it will be used.`;
+            const c = await api.invoke('azure:createContainer', {
+              subscriptionId: od.subscriptionId,
+              resourceGroup: od.storageAccountResourceGroup,
+              accountName: od.storageAccount,
+              containerName: od.container,
+            });
+            return c.created
+              ? `Container "${c.name}" created in ${od.storageAccount}.`
+              : `Container "${c.name}" already exists in ${od.storageAccount}; it will be used.`;
           },
         ],
         [
@@ -169,7 +217,12 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
             const existing = get().scheduleBackup.entraApp;
             const app =
               existing ??
-              (await api.invoke('azure:ensureEntraApp', { subscriptionId: od.subscriptionId, resourceGroup: od.storageAccountResourceGroup, accountName: od.storageAccount, jobResourceGroup: od.jobResourceGroup }));
+              (await api.invoke('azure:ensureEntraApp', {
+                subscriptionId: od.subscriptionId,
+                resourceGroup: od.storageAccountResourceGroup,
+                accountName: od.storageAccount,
+                jobResourceGroup: od.jobResourceGroup,
+              }));
             patch({ entraApp: app });
             return `${app.displayName} (app id ${app.appId}) ${app.createdApplication ? 'created' : 'already existed'}; ${app.addedCredential ? 'this machine’s certificate was added' : 'this machine’s certificate was already registered'}.`;
           },
@@ -177,10 +230,15 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
         [
           'policy',
           async () => {
-            const view = await api.invoke('policy:save', { policy: policyInputOf(d), ...(d.passphraseRequired ? { passphrase: d.passphrase } : {}) });
+            const view = await api.invoke('policy:save', {
+              policy: policyInputOf(d),
+              ...(d.passphraseRequired ? { passphrase: d.passphrase } : {}),
+            });
             patch({ view });
             setData({ passphraseRequired: false, passphrase: '', passphraseConfirm: '' });
-            return view.nextRuns.length ? `Policy saved. Next backup: ${formatDateTime(view.nextRuns[0], view.policy?.schedule.timeZone)}.` : 'Policy saved.';
+            return view.nextRuns.length
+              ? `Policy saved. Next backup: ${formatDateTime(view.nextRuns[0], view.policy?.schedule.timeZone)}.`
+              : 'Policy saved.';
           },
         ],
       ];
@@ -200,7 +258,11 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
     async setPolicyState(state) {
       try {
         const view = await api.invoke('policy:setState', { state });
-        const words = { active: 'The backup schedule is active again.', paused: 'Scheduled backups are paused.', stopped: 'The backup schedule is stopped; stored backups are kept.' };
+        const words = {
+          active: 'The backup schedule is active again.',
+          paused: 'Scheduled backups are paused.',
+          stopped: 'The backup schedule is stopped; stored backups are kept.',
+        };
         patch({ view, actionMessage: words[state] });
       } catch (err) {
         patch({ actionMessage: errorMessage(err) });
@@ -210,14 +272,24 @@ export const createScheduleBackupSlice: SliceCreator<ScheduleBackupSlice> = (set
       try {
         const r = await api.invoke('policy:delete', { confirm: 'DELETE', deleteStagingData });
         const view = await api.invoke('policy:get', {});
-        patch({ view, actionMessage: r.notes.join(' '), data: { ...emptyWizardData(), passphraseRequired: !view.passphraseSet } });
+        patch({
+          view,
+          actionMessage: r.notes.join(' '),
+          data: { ...emptyWizardData(), passphraseRequired: !view.passphraseSet },
+        });
       } catch (err) {
         patch({ actionMessage: errorMessage(err) });
       }
     },
     resetScheduleBackup() {
       // The saved policy stays known (the console shows its next run); everything typed is forgotten.
-      set({ scheduleBackup: { ...initScheduleBackupState.scheduleBackup, data: emptyWizardData(), view: get().scheduleBackup.view } });
+      set({
+        scheduleBackup: {
+          ...initScheduleBackupState.scheduleBackup,
+          data: emptyWizardData(),
+          view: get().scheduleBackup.view,
+        },
+      });
     },
     async loadPolicyView() {
       const seq = ++viewSeq;

@@ -2,7 +2,13 @@ import { api, errorMessage } from '../../api/client.ts';
 import type { SliceCreator } from '../types.ts';
 import type { AuthState, AuthSlice } from '../state/sign-in.ts';
 
-export const initAuthState: AuthState = { auth: null, clouds: [], authBusy: null, authError: null, authSignInUrl: null };
+export const initAuthState: AuthState = {
+  auth: null,
+  clouds: [],
+  authBusy: null,
+  authError: null,
+  authSignInUrl: null,
+};
 
 export const createAuthSlice: SliceCreator<AuthSlice> = (set, get) => ({
   ...initAuthState,

@@ -13,7 +13,13 @@ let t: FakeTransport;
 let policyStaging: string | null;
 const policyView = (): PolicyView =>
   ({
-    policy: policyStaging === null ? null : { items: [{ path: '/srv', kind: 'folder' }], initialBackup: { type: 'ownDisks', ownDisk: { stagingLocation: policyStaging, importJobName: 'seed-one' } } },
+    policy:
+      policyStaging === null
+        ? null
+        : {
+            items: [{ path: '/srv', kind: 'folder' }],
+            initialBackup: { type: 'ownDisks', ownDisk: { stagingLocation: policyStaging, importJobName: 'seed-one' } },
+          },
   }) as unknown as PolicyView;
 
 beforeEach(() => {
@@ -22,13 +28,19 @@ beforeEach(() => {
   resetAppStore();
   policyStaging = '/mnt/policy-a';
   t.handle('policy:get', () => ({ ok: true, value: policyView() }));
-  t.handle('diskprep:jobs', (req) => ({ ok: true, value: { stagingLocation: req.stagingLocation, jobs: [], broken: [] } }));
+  t.handle('diskprep:jobs', (req) => ({
+    ok: true,
+    value: { stagingLocation: req.stagingLocation, jobs: [], broken: [] },
+  }));
   t.handle('backup:jobs', () => ({ ok: true, value: [] }));
   t.handle('settings:set', (req) => ({ ok: true, value: { ...DEFAULT_SETTINGS, ...req } }));
   useAppStore.setState({ settings: { ...DEFAULT_SETTINGS, lastStagingLocation: '/mnt/last-typed' } });
 });
 
-const jobsAsked = () => t.calls.filter((c) => c.channel === 'diskprep:jobs').map((c) => (c.req as { stagingLocation: string }).stagingLocation);
+const jobsAsked = () =>
+  t.calls
+    .filter((c) => c.channel === 'diskprep:jobs')
+    .map((c) => (c.req as { stagingLocation: string }).stagingLocation);
 
 describe('Disk Prep takes the staging location from the policy at every opening', () => {
   it('the policy wins over the last folder used, and a later change of the policy is taken when the page opens again', async () => {

@@ -47,7 +47,9 @@ describe('tasks slice', () => {
     t.handle('task:dismiss', () => ({ ok: true, value: undefined }));
     await getAppState().dismissFinishedTasks();
     expect(Object.keys(getAppState().tasks)).toEqual(['run']);
-    expect(t.calls.filter((c) => c.channel === 'task:dismiss')).toEqual([{ channel: 'task:dismiss', req: { id: 'done' } }]);
+    expect(t.calls.filter((c) => c.channel === 'task:dismiss')).toEqual([
+      { channel: 'task:dismiss', req: { id: 'done' } },
+    ]);
   });
 
   it('follows host events and resyncs with task:list on every (re)connect', async () => {

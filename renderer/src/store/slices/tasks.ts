@@ -63,17 +63,28 @@ export const createTasksSlice: SliceCreator<TasksSlice> = (set, get) => {
   };
 };
 
-const byStartDesc = (a: TaskSnapshot, b: TaskSnapshot) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0);
+const byStartDesc = (a: TaskSnapshot, b: TaskSnapshot) =>
+  a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0;
 
 export const tasksSelectors = {
   /** Newest first. Use with useShallow (returns a fresh array of the same snapshot objects). */
   list: (s: AppStore): TaskSnapshot[] => Object.values(s.tasks).sort(byStartDesc),
-  byId: (id: string) => (s: AppStore): TaskSnapshot | undefined => s.tasks[id],
+  byId:
+    (id: string) =>
+    (s: AppStore): TaskSnapshot | undefined =>
+      s.tasks[id],
   /** Tasks at work (running or cancelling); a task waiting for the user counts in waitingCount instead. */
-  runningCount: (s: AppStore): number => Object.values(s.tasks).filter((t) => !isFinished(t.status) && t.status !== 'waiting').length,
+  runningCount: (s: AppStore): number =>
+    Object.values(s.tasks).filter((t) => !isFinished(t.status) && t.status !== 'waiting').length,
   waitingCount: (s: AppStore): number => Object.values(s.tasks).filter((t) => t.status === 'waiting').length,
   /** The message of the newest task waiting for the user (what it waits for), if any. */
-  firstWaiting: (s: AppStore): TaskSnapshot | undefined => Object.values(s.tasks).filter((t) => t.status === 'waiting').sort(byStartDesc)[0],
+  firstWaiting: (s: AppStore): TaskSnapshot | undefined =>
+    Object.values(s.tasks)
+      .filter((t) => t.status === 'waiting')
+      .sort(byStartDesc)[0],
   finishedCount: (s: AppStore): number => Object.values(s.tasks).filter((t) => isFinished(t.status)).length,
-  isBusy: (id: string) => (s: AppStore): boolean => s.taskBusyIds.includes(id),
+  isBusy:
+    (id: string) =>
+    (s: AppStore): boolean =>
+      s.taskBusyIds.includes(id),
 };

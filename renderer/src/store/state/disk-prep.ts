@@ -2,7 +2,16 @@
  * State and actions of the disk-prep slice (slices/disk-prep.ts). Types only, importing nothing from the store, so
  * store/types.ts composes them without an import cycle.
  */
-import type { DiskInfo, DiskPrepProgress, DiskPrepStatus, DisksView, DrivesView, DriveListItem, JobsView, PlanView } from '../../../../shared/contract/diskprep.ts';
+import type {
+  DiskInfo,
+  DiskPrepProgress,
+  DiskPrepStatus,
+  DisksView,
+  DrivesView,
+  DriveListItem,
+  JobsView,
+  PlanView,
+} from '../../../../shared/contract/diskprep.ts';
 import type { ImportJobInfo, JobBackendName } from '../../../../shared/contract/azure.ts';
 import type { JobTarget } from '../slices/job-target.ts';
 import type { ShippingDraft } from '../../../../shared/shipping-draft.ts';

@@ -2,9 +2,18 @@
  * State and actions of the import-jobs slice (slices/import-jobs.ts). Types only, importing nothing from the store, so
  * store/types.ts composes them without an import cycle.
  */
-import type { ImportJobInfo, ImportLocation, JobBackendName, SubscriptionInfo } from '../../../../shared/contract/azure.ts';
+import type {
+  ImportJobInfo,
+  ImportLocation,
+  JobBackendName,
+  SubscriptionInfo,
+} from '../../../../shared/contract/azure.ts';
 import type { CleanupResult, DriveLogSummary, ImportVerifyReport } from '../../../../shared/contract/import-verify.ts';
-import type { DeliveryPackageInput, ReturnShippingInput, ShippingContact } from '../../../../shared/validators/shipping.ts';
+import type {
+  DeliveryPackageInput,
+  ReturnShippingInput,
+  ShippingContact,
+} from '../../../../shared/validators/shipping.ts';
 
 export interface JobRefKey {
   subscriptionId: string;

@@ -5,12 +5,19 @@
 import type { PolicyView } from '../../../../shared/contract/policies.ts';
 import type { Policy } from '../../../../shared/policy-schema.ts';
 import type { WizardData, WizardStep } from '../../../../shared/policy-steps.ts';
-import type { ContainerInfo, EntraAppResult, StorageAccountInfo, SubscriptionInfo } from '../../../../shared/contract/azure.ts';
+import type {
+  ContainerInfo,
+  EntraAppResult,
+  StorageAccountInfo,
+  SubscriptionInfo,
+} from '../../../../shared/contract/azure.ts';
 
 /** The import job's resource group, looked up in the subscription once signed in (issue 18: checked on its page). */
-export type ResourceGroupCheck = { name: string; state: 'checking' } | { name: string; state: 'ok' | 'missing' | 'unknown'; message: string };
+export type ResourceGroupCheck =
+  { name: string; state: 'checking' } | { name: string; state: 'ok' | 'missing' | 'unknown'; message: string };
 
-export type ItemEstimate = { state: 'loading' } | { state: 'done'; bytes: number; files: number } | { state: 'error'; message: string };
+export type ItemEstimate =
+  { state: 'loading' } | { state: 'done'; bytes: number; files: number } | { state: 'error'; message: string };
 export type RunStepId = 'container' | 'app' | 'policy';
 export interface RunStep {
   id: RunStepId;
