@@ -20,6 +20,7 @@ const steps: Array<{ key: string; title: string; cmd: string; args: string[] }> 
   { key: 'types', title: 'Type-check (shared, electron, renderer, scripts, e2e)', cmd: bin('tsc'), args: ['-b'] },
   { key: 'lint', title: 'Lint (including import boundaries)', cmd: bin('eslint'), args: ['--max-warnings', '0', '.'] },
   {
+    key: 'format',
     title: 'Format (Prettier, code only)',
     cmd: bin('prettier'),
     args: ['--check', '--log-level', 'warn', '.'],
