@@ -23,26 +23,17 @@ import { restoreJob, type ConflictChoice } from './restore.ts';
 import { freeSpace, scanItems, type Exclusions } from './scan.ts';
 import { verifyJob } from './verify.ts';
 import type { DataSubset } from './data-subset.ts';
-import type { BackupOptions, BackupProgress, JobIdentity } from './types.ts';
+import type { ParsedReq } from '../../../shared/ipc.ts';
+import type { BackupOptions, BackupProgress } from './types.ts';
 
 /** The passphrase typed, or the one this machine's backup policy keeps (protected) for the job. */
 export interface Secret {
   passphrase?: string;
   usePolicyPassphrase?: true;
 }
-export interface BackupStartRequest extends Secret {
-  items: string[];
-  exclusions?: Exclusions;
-  stagingLocation: string;
-  job: JobIdentity;
-  overwrite?: boolean;
-  /** YYYY-MM-DD, stored in seed.json. */
-  retainUntil?: string;
-}
-export interface StagingRef extends Secret {
-  stagingLocation: string;
-  job: string;
-}
+/** Back Up Now's request as the contract parses it (the CLI builds the same shape). */
+export type BackupStartRequest = ParsedReq<'backup:start'>;
+export type StagingRef = ParsedReq<'backup:checkPassphrase'>;
 /** recover:list / recover:start: a source, or the older staging + job. */
 export interface JobRef extends Secret {
   stagingLocation?: string;
