@@ -12,6 +12,7 @@ import type {
   PlanView,
 } from '../../../shared/contract/diskprep.ts';
 import type { TaskManager } from '../tasks/task-manager.ts';
+import type { ParsedReq } from '../../../shared/ipc.ts';
 import { driveList, loadDrives, passphraseProtector, type SecretProtector } from './drives-file.ts';
 import { extendImportSas, type ManifestCredential, type ManifestCredentialRequest } from './manifest-credential.ts';
 import type { ImportSasPort } from '../azure/container-sas.ts';
@@ -191,17 +192,7 @@ export class DiskPrepService {
    * Starts the copy task. When the disks run out of room the task does not fail: it completes the disks it has,
    * then waits (status 'waiting', "Waiting for another disk: …") until addDisk continues it with one more disk.
    */
-  start(
-    req: {
-      stagingLocation: string;
-      job: string;
-      container?: string;
-      disks: DiskRef[];
-      passphrase?: string;
-      repair?: boolean;
-    },
-    hooks: DiskPrepRunHooks = {},
-  ): { taskId: string } {
+  start(req: ParsedReq<'diskprep:start'>, hooks: DiskPrepRunHooks = {}): { taskId: string } {
     const key = stateDirFor(req.stagingLocation, req.job);
     const active = this.activeTask(this.sessions.get(key));
     if (active?.status === 'waiting')
