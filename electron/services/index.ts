@@ -5,7 +5,7 @@ import { SettingsStore } from './settings/settings-store.ts';
 import { AzureService } from './azure/azure-service.ts';
 import type { Protector } from './azure/protector.ts';
 import { DiskPrepService } from './diskprep/service.ts';
-import { azureManifestCredential } from './diskprep/manifest-credential.ts';
+import { signedInManifestCredential } from './diskprep/manifest-credential.ts';
 import { BackupService } from './backup/service.ts';
 import { join } from 'node:path';
 import { PolicyService } from './policies/index.ts';
@@ -122,13 +122,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     diskprep: new DiskPrepService({
       tasks,
       dataDir: opts.dataDir,
-      // The manifests' container SAS through the signed-in Azure layer; a task whose sign-in expired waits for the next one.
-      credential: (req, task) =>
-        azure.withSignIn(() => azureManifestCredential(azure)(req), {
-          signal: task.signal,
-          onPause: (why) =>
-            task.message(`Sign in to Azure to continue (the drive manifests need the container SAS): ${why}`),
-        }),
+      // The manifests' container SAS through the signed-in Azure layer; without a sign-in the task waits for one.
+      credential: signedInManifestCredential(azure),
     }),
     backup: new BackupService(tasks, {}, recoverDeps({ azure, importVerify, policies })),
     policies,

@@ -203,6 +203,19 @@ export interface DiskStatusView {
   verified: boolean;
 }
 
+/** What a waiting Disk Prep task waits for (its TaskWaiting.reason). */
+export type DiskPrepWaitReason = 'anotherDisk' | 'signIn';
+
+/** The words every view (Jobs, Prepare Disks, the task's message) uses for a Disk Prep wait and what ends it. */
+export const DISK_PREP_WAITS: Record<DiskPrepWaitReason, { title: string; action: string }> = {
+  anotherDisk: { title: 'Waiting for another disk', action: 'Attach another disk' },
+  signIn: { title: 'Waiting for sign-in', action: 'Sign in to continue' },
+};
+
+/** The reason of a waiting Disk Prep task's snapshot, when it is one of DISK_PREP_WAITS. */
+export const diskPrepWaitReason = (waiting: { reason: string } | undefined): DiskPrepWaitReason | undefined =>
+  waiting?.reason === 'anotherDisk' || waiting?.reason === 'signIn' ? waiting.reason : undefined;
+
 export interface DiskPrepStatus {
   jobName: string;
   stateDir: string;
@@ -217,8 +230,12 @@ export interface DiskPrepStatus {
   needsDisk?: { neededBytes: number; remainingFiles: number; remainingBytes: number };
   /** The job's task while it copies (or is cancelling). */
   runningTaskId?: string;
-  /** The job's task while it waits for another disk (task status 'waiting'): diskprep:addDisk continues it. */
+  /**
+   * The job's task while it waits (task status 'waiting'): for another disk (diskprep:addDisk continues it) or for a
+   * sign-in (it continues by itself once the console is signed in); `waitingFor` says which.
+   */
   waitingTaskId?: string;
+  waitingFor?: DiskPrepWaitReason;
   lastProgress?: DiskPrepProgress;
 }
 

@@ -396,7 +396,10 @@ export class AzureService {
   /**
    * Runs an Azure operation; when the sign-in has expired or was revoked (SIGNIN_REQUIRED) it pauses — `onPause`
    * tells the user "Sign in again" — and continues once a sign-in completes (up to `maxPauses` times). Cancelling
-   * `signal` or waiting longer than `maxPauseMs` ends it with the original SIGNIN_REQUIRED error.
+   * `signal` or waiting longer than `maxPauseMs` (Infinity: no limit) ends it with the original SIGNIN_REQUIRED error.
+   * `wait` replaces the plain wait: it gets the reason and `signedIn` (true once a sign-in completes, false on
+   * cancel or the time limit) and says whether to try again (a task puts itself in 'waiting' there, and may also be
+   * continued by the user); what it throws ends the operation.
    */
   async withSignIn<T>(
     fn: () => Promise<T>,
@@ -404,6 +407,7 @@ export class AzureService {
       signal?: AbortSignal;
       onPause?: (reason: string) => void;
       onResume?: () => void;
+      wait?: (reason: string, signedIn: Promise<boolean>) => Promise<boolean>;
       maxPauseMs?: number;
       maxPauses?: number;
     } = {},
@@ -414,27 +418,38 @@ export class AzureService {
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'SIGNIN_REQUIRED' || pauses >= (o.maxPauses ?? 3)) throw err;
         o.onPause?.(err.message);
-        const resumed = await this.waitForSignIn(o.signal, o.maxPauseMs ?? 30 * 60_000);
+        // Ended by the wait's own end too, so a wait the user continued leaves no sign-in waiter behind.
+        const stop = new AbortController();
+        let resumed: boolean;
+        try {
+          const signedIn = this.waitForSignIn(
+            o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal,
+            o.maxPauseMs ?? 30 * 60_000,
+          );
+          resumed = o.wait ? await o.wait(err.message, signedIn) : await signedIn;
+        } finally {
+          stop.abort();
+        }
         if (!resumed) throw err;
         o.onResume?.();
       }
     }
   }
 
-  private waitForSignIn(signal: AbortSignal | undefined, maxMs: number): Promise<boolean> {
+  private waitForSignIn(signal: AbortSignal, maxMs: number): Promise<boolean> {
     return new Promise((resolve) => {
       const done = (v: boolean) => {
-        clearTimeout(t);
+        if (t) clearTimeout(t);
         this.signInWaiters.delete(onSignedIn);
-        signal?.removeEventListener('abort', onAbort);
+        signal.removeEventListener('abort', onAbort);
         resolve(v);
       };
       const onSignedIn = () => done(true);
       const onAbort = () => done(false);
-      const t = setTimeout(() => done(false), maxMs);
-      if (signal?.aborted) return done(false);
+      const t = Number.isFinite(maxMs) ? setTimeout(() => done(false), maxMs) : undefined;
+      if (signal.aborted) return done(false);
       this.signInWaiters.add(onSignedIn);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 

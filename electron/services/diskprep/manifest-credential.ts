@@ -18,6 +18,7 @@ import { AppError } from '../../../shared/errors.ts';
 import type { CloudInfo } from '../../../shared/contract/azure.ts';
 import { readJsonValidated, writeJsonAtomic } from '../store/atomic.ts';
 import { importSasThrough, type ImportSasPort } from '../azure/container-sas.ts';
+import type { AzureService } from '../azure/azure-service.ts';
 import { currentCloud, rehearsalRefusal } from './create-job.ts';
 
 /**
@@ -241,6 +242,35 @@ export function azureManifestCredential(
     });
     return { containerSas: sas.value, version: sas.version, policyId: sas.policyId, expiresOn: sas.expiresOn };
   };
+}
+
+/** What the manifests' credential may do with the Disk Prep task that asks for it (service.ts). */
+export interface CredentialTask {
+  signal: AbortSignal;
+  message(text: string): void;
+  /**
+   * No usable sign-in (`why`): the task waits for the user (status 'waiting', reason 'signIn') until `signedIn`
+   * settles — true: a sign-in completed, and the task runs again by itself — or the user continues it
+   * (TaskManager.resume: try again). Resolves whether to try again; rejects when the task is cancelled.
+   */
+  waitForSignIn(why: string, signedIn: Promise<boolean>): Promise<boolean>;
+}
+
+/**
+ * The console's source (services/index.ts): azureManifestCredential through the sign-in. Not signed in (never, or
+ * the sign-in expired or was revoked): the task waits for sign-in, with no time limit, like a wait for another disk,
+ * and goes on by itself once the console is signed in. (`obc diskprep` signs in before the task starts instead.)
+ */
+export function signedInManifestCredential(
+  azure: Parameters<typeof azureManifestCredential>[0] & Pick<AzureService, 'withSignIn'>,
+): (req: ManifestCredentialRequest, task: CredentialTask) => Promise<ManifestCredential> {
+  const source = azureManifestCredential(azure);
+  return (req, task) =>
+    azure.withSignIn(() => source(req), {
+      signal: task.signal,
+      maxPauseMs: Infinity,
+      wait: (why, signedIn) => task.waitForSignIn(why, signedIn),
+    });
 }
 
 /** What job creation calls once the job exists: the policy extended to sasExpiry() from now; the token is unchanged. */

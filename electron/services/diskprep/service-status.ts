@@ -1,6 +1,6 @@
 /** `diskprep:status`: the job's disks as their journal mirrors record them, and the job's task (service.ts). */
 import { readFile } from 'node:fs/promises';
-import type { DiskPrepProgress, DiskPrepStatus } from '../../../shared/contract/diskprep.ts';
+import { diskPrepWaitReason, type DiskPrepProgress, type DiskPrepStatus } from '../../../shared/contract/diskprep.ts';
 import type { TaskSnapshot } from '../../../shared/task.ts';
 import { identityOf } from '../backup/identity.ts';
 import { findJob } from './jobs.ts';
@@ -55,6 +55,9 @@ export async function statusOf(
     ...(needsDisk ? { needsDisk } : {}),
     ...(active && active.status !== 'waiting' ? { runningTaskId: active.id } : {}),
     ...(active?.status === 'waiting' ? { waitingTaskId: active.id } : {}),
+    ...(active?.status === 'waiting' && diskPrepWaitReason(active.waiting)
+      ? { waitingFor: diskPrepWaitReason(active.waiting)! }
+      : {}),
     ...(mem?.lastProgress ? { lastProgress: mem.lastProgress } : {}),
   };
 }

@@ -1,20 +1,28 @@
 import { join } from 'node:path';
 import { AppError, type Serializable } from '../../../shared/errors.ts';
-import type {
-  CreateImportJobRequest,
-  CreateImportJobResult,
-  DiskInfo,
-  DiskPrepProgress,
-  DiskPrepStatus,
-  DisksView,
-  DrivesView,
-  JobsView,
-  PlanView,
+import {
+  DISK_PREP_WAITS,
+  diskPrepWaitReason,
+  type CreateImportJobRequest,
+  type CreateImportJobResult,
+  type DiskInfo,
+  type DiskPrepProgress,
+  type DiskPrepStatus,
+  type DisksView,
+  type DrivesView,
+  type JobsView,
+  type PlanView,
+  type DiskPrepWaitReason,
 } from '../../../shared/contract/diskprep.ts';
-import type { TaskManager } from '../tasks/task-manager.ts';
+import type { TaskContext, TaskManager } from '../tasks/task-manager.ts';
 import type { ParsedReq } from '../../../shared/ipc.ts';
 import { driveList, loadDrives, passphraseProtector, type SecretProtector } from './drives-file.ts';
-import { extendImportSas, type ManifestCredential, type ManifestCredentialRequest } from './manifest-credential.ts';
+import {
+  extendImportSas,
+  type CredentialTask,
+  type ManifestCredential,
+  type ManifestCredentialRequest,
+} from './manifest-credential.ts';
 import type { ImportSasPort } from '../azure/container-sas.ts';
 import { createJobFromDisks, currentCloud, findJobTarget, type JobAzurePort } from './create-job.ts';
 import { fromDefaults } from '../../../shared/shipping-draft.ts';
@@ -44,14 +52,16 @@ export interface DiskPrepServiceOptions {
   folderRoots?: string[];
   windows?: DiskProvider & { available?: boolean };
   /**
-   * The manifests' container SAS (decision 14), through the signed-in Azure layer; `task` lets it say that it waits
-   * for a sign-in. Without it, Disk Prep cannot write a manifest the datacenter accepts and refuses to start.
+   * The manifests' container SAS (decision 14), through the signed-in Azure layer; `task` lets it wait for a sign-in
+   * (CredentialTask.waitForSignIn). Without it, Disk Prep cannot write a manifest the datacenter accepts and refuses
+   * to start.
    */
-  credential?: (
-    req: ManifestCredentialRequest,
-    task: { signal: AbortSignal; message(text: string): void },
-  ) => Promise<ManifestCredential>;
+  credential?: (req: ManifestCredentialRequest, task: CredentialTask) => Promise<ManifestCredential>;
 }
+
+/** A Disk Prep task's message while it waits for a sign-in (the words of the CLI's notice, electron/cli/commands/diskprep-job.ts). */
+export const signInWaitMessage = (why: string): string =>
+  `${DISK_PREP_WAITS.signIn.title}: every drive manifest carries a container SAS, signed through your Azure sign-in. Sign in and the copy continues by itself, or cancel; nothing more is written to the disks until then. (${why})`;
 
 interface Remembered {
   disks: DiskRef[];
@@ -189,6 +199,29 @@ export class DiskPrepService {
   }
 
   /**
+   * The task's side of the manifests' credential: its signal, its message, and a wait for a sign-in that names the
+   * staging location and job (as the wait for another disk does: the Jobs view opens Prepare Disks from them).
+   */
+  private credentialTask(t: TaskContext, job: { stagingLocation: string; job: string }): CredentialTask {
+    return {
+      signal: t.signal,
+      message: (text) => t.message(text),
+      waitForSignIn: async (why, signedIn) => {
+        const byUser = t.waitForUser(signInWaitMessage(why), {
+          reason: 'signIn' satisfies DiskPrepWaitReason,
+          details: job,
+        });
+        byUser.catch(() => undefined); // awaited below; cancelling rejects it
+        const again = await Promise.race([signedIn, byUser.then(() => true)]);
+        // Signed in (or the sign-in wait ended): the task runs again by itself, as if the user had continued it.
+        if (this.tasks.get(t.id).status === 'waiting') this.tasks.resume(t.id, null);
+        await byUser;
+        return again;
+      },
+    };
+  }
+
+  /**
    * Starts the copy task. When the disks run out of room the task does not fail: it completes the disks it has,
    * then waits (status 'waiting', "Waiting for another disk: …") until addDisk continues it with one more disk.
    */
@@ -198,7 +231,9 @@ export class DiskPrepService {
     if (active?.status === 'waiting')
       throw new AppError(
         'CONFLICT',
-        `Disk Prep for job ${req.job} is waiting for another disk (task ${active.id}); add a disk to continue it, or cancel it first.`,
+        diskPrepWaitReason(active.waiting) === 'signIn'
+          ? `Disk Prep for job ${req.job} is waiting for sign-in (task ${active.id}); sign in to continue it, or cancel it first.`
+          : `Disk Prep for job ${req.job} is waiting for another disk (task ${active.id}); add a disk to continue it, or cancel it first.`,
         { taskId: active.id },
       );
     if (active)
@@ -237,7 +272,8 @@ export class DiskPrepService {
             disks,
             providers: this.providers(),
             passphrase: passphrase ?? '',
-            credential: (r) => credential(r, t),
+            credential: (r) =>
+              credential(r, this.credentialTask(t, { stagingLocation: req.stagingLocation, job: req.job })),
             signal: t.signal,
             ...(req.repair ? { repair: true } : {}),
             ...(hooks.checkpoint ? { checkpoint: hooks.checkpoint } : {}),
@@ -280,7 +316,7 @@ export class DiskPrepService {
           t.progress({ done, total: done + 2 * need.remainingBytes, unit: 'bytes' });
           if (mem.lastProgress) t.detail({ kind: 'diskprep', progress: mem.lastProgress });
           const more = await t.waitForUser<MoreDisks>(needsDiskMessage(need), {
-            reason: 'anotherDisk',
+            reason: 'anotherDisk' satisfies DiskPrepWaitReason,
             details: { ...need, stagingLocation: req.stagingLocation, job: req.job },
           });
           delete mem.needsDisk;
@@ -317,6 +353,12 @@ export class DiskPrepService {
     if (!mem && !session)
       throw new AppError('CONFLICT', `Disk Prep has not started for job ${req.job}; start it first.`);
     const active = this.activeTask(mem);
+    if (active?.status === 'waiting' && diskPrepWaitReason(active.waiting) === 'signIn')
+      throw new AppError(
+        'CONFLICT',
+        `Disk Prep for job ${req.job} is waiting for sign-in (task ${active.id}), not for a disk; sign in to continue it.`,
+        { taskId: active.id },
+      );
     if (active && active.status !== 'waiting')
       throw new AppError(
         'CONFLICT',

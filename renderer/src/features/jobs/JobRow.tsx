@@ -2,11 +2,13 @@
  * One task in the Jobs table: Status | Time | Message | Description (title + progress or outcome) | actions.
  * data-testid: job-row-<id> (data-status), job-status, job-time, job-message, job-description, job-details, job-dismiss;
  *   a running or waiting task embeds TaskProgress (task-progress, task-progress-cancel); a Disk Prep task waiting
- *   for another disk has job-open-diskprep (opens Prepare Disks at its copy step); an online run's byte counters show as
+ *   for another disk or for sign-in has job-open-diskprep (data-waiting-for; opens Prepare Disks at its copy step,
+ *   which asks for the disk or offers the sign-in); an online run's byte counters show as
  *   job-online-counters (scanned, new, uploaded).
  */
 import { Button, TableCell, TableRow, Text, tokens } from '@fluentui/react-components';
-import { DeleteRegular, HardDriveRegular } from '@fluentui/react-icons';
+import { DeleteRegular, HardDriveRegular, PersonRegular } from '@fluentui/react-icons';
+import { DISK_PREP_WAITS, diskPrepWaitReason } from '../../../../shared/contract/diskprep.ts';
 import type { TaskSnapshot } from '../../../../shared/task.ts';
 import { isFinished } from '../../../../shared/task.ts';
 import { TaskProgress } from '../../components/TaskProgress.tsx';
@@ -19,7 +21,7 @@ export interface JobRowProps {
   busy: boolean;
   onCancel: (id: string) => void;
   onDismiss: (id: string) => void;
-  /** A waiting Disk Prep task: open Prepare Disks to attach the next disk. */
+  /** A waiting Disk Prep task: open Prepare Disks to attach the next disk, or to sign in. */
   onOpenDiskPrep?: (id: string) => void;
   /** Opens the job's details (its files and reasons). */
   onDetails?: (id: string) => void;
@@ -47,6 +49,7 @@ const messageColor = (task: TaskSnapshot): string | undefined =>
 
 export function JobRow({ task, busy, onCancel, onDismiss, onOpenDiskPrep, onDetails }: JobRowProps) {
   const finished = isFinished(task.status);
+  const waitingFor = task.status === 'waiting' ? (diskPrepWaitReason(task.waiting) ?? 'anotherDisk') : undefined;
   const message = task.status === 'failed' && task.error ? task.error.message : (task.message ?? '');
   return (
     <TableRow data-testid={`job-row-${task.id}`} data-status={task.status}>
@@ -103,12 +106,13 @@ export function JobRow({ task, busy, onCancel, onDismiss, onOpenDiskPrep, onDeta
             <div>
               <Button
                 data-testid="job-open-diskprep"
+                data-waiting-for={waitingFor}
                 size="small"
                 appearance="primary"
-                icon={<HardDriveRegular />}
+                icon={waitingFor === 'signIn' ? <PersonRegular /> : <HardDriveRegular />}
                 onClick={() => onOpenDiskPrep(task.id)}
               >
-                Attach another disk
+                {DISK_PREP_WAITS[waitingFor ?? 'anotherDisk'].action}
               </Button>
             </div>
           )}

@@ -62,7 +62,8 @@ export function JobsView() {
   );
   const [detailsId, setDetailsId] = useState<string | null>(null);
   const details = tasks.find((t) => t.id === detailsId) ?? null;
-  // A Disk Prep task waiting for another disk names its staging location and job (service.ts, waiting.details).
+  // A Disk Prep task waiting for another disk or for sign-in names its staging location and job (service.ts,
+  // waiting.details).
   const openDiskPrep = (id: string) => {
     const d = tasks.find((t) => t.id === id)?.waiting?.details;
     if (typeof d?.stagingLocation === 'string' && typeof d.job === 'string')

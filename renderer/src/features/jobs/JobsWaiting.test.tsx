@@ -97,6 +97,48 @@ describe('a task waiting for the user', () => {
     });
   });
 
+  it('a Disk Prep task waiting for sign-in says so, and "Sign in to continue" opens Prepare Disks at its copy step', async () => {
+    const message =
+      'Waiting for sign-in: every drive manifest carries a container SAS, signed through your Azure sign-in. Sign in and the copy continues by itself, or cancel; nothing more is written to the disks until then. (Not signed in.)';
+    getAppState().upsertTask(
+      makeTask({
+        id: 'dp2',
+        kind: 'diskprep',
+        title: 'Prepare disks for seed-e2e',
+        status: 'waiting',
+        message,
+        progress: { done: 0, unit: 'bytes' },
+        waiting: {
+          reason: 'signIn',
+          since: '2026-11-22T04:02:00.000Z',
+          details: { stagingLocation: '/data/staging', job: 'seed-e2e' },
+        },
+      }),
+    );
+    const status: DiskPrepStatus = {
+      jobName: 'seed-e2e',
+      stateDir: '/data/staging/seed-e2e.diskprep',
+      started: false,
+      disks: [],
+      complete: false,
+      waitingTaskId: 'dp2',
+      waitingFor: 'signIn',
+    };
+    t.handle('diskprep:status', () => ({ ok: true, value: status }));
+    t.handle('diskprep:disks', () => ({ ok: true, value: { disks: [], windowsAvailable: false } }));
+    t.handle('diskprep:jobs', () => ({ ok: true, value: { stagingLocation: '/data/staging', jobs: [], broken: [] } }));
+    wrap(<JobsView />);
+    const row = screen.getByTestId('job-row-dp2');
+    expect(within(row).getByTestId('job-status').textContent).toBe('Waiting for you');
+    expect(within(row).getByTestId('job-message').textContent).toBe(message);
+    const open = within(row).getByTestId('job-open-diskprep');
+    expect(open.textContent).toBe('Sign in to continue');
+    expect(open.getAttribute('data-waiting-for')).toBe('signIn');
+    fireEvent.click(open);
+    await expect.poll(() => getAppState().diskPrep.status?.waitingFor).toBe('signIn');
+    expect(getAppState().diskPrep).toMatchObject({ taskId: 'dp2', step: 'copy', job: 'seed-e2e' });
+  });
+
   it('counts in the status bar apart from running jobs, in the attention colour, with what it waits for', () => {
     wrap(<StatusBar />);
     expect(screen.queryByTestId('status-tasks')).toBeNull();

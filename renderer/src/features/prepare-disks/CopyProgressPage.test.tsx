@@ -159,6 +159,39 @@ describe('CopyProgressPage while Disk Prep waits for another disk', () => {
     expect(screen.queryByTestId('dp-add-error')).toBeNull();
   });
 
+  it('waiting for sign-in: says so, offers the sign-in (not a disk), keeps Cancel, and goes on once the task runs', async () => {
+    useAppStore.setState({
+      auth: {
+        cloud: 'LocalSandbox',
+        cloudDisplayName: 'Local sandbox',
+        signedIn: false,
+        signInInProgress: false,
+        clientIdConfigured: true,
+        clientIdSource: 'cloud',
+        protection: 'test',
+      },
+    });
+    getAppState().upsertTask({
+      ...noWait(),
+      progress: { done: 0, unit: 'bytes' },
+      message: 'Waiting for sign-in: every drive manifest carries a container SAS, signed through your Azure sign-in.',
+      waiting: { reason: 'signIn', since: '2026-11-22T04:02:00.000Z', details: { stagingLocation: STAGING, job: JOB } },
+    });
+    renderPage();
+    expect(screen.getByTestId('dp-copy').getAttribute('data-status')).toBe('waiting');
+    const prompt = screen.getByTestId('dp-needs-signin');
+    expect(prompt.textContent).toContain('Waiting for sign-in');
+    expect(prompt.textContent).toContain('Sign in below and the copy continues by itself');
+    expect(screen.getByTestId('dp-signin')).toBeTruthy();
+    expect(screen.getByTestId('dp-auth-status').textContent).toBe('Not signed in to Local sandbox.');
+    expect(screen.queryByTestId('dp-needs-disk')).toBeNull();
+    expect(screen.queryByTestId('dp-needs-disk-refresh')).toBeNull();
+    expect(screen.getByTestId('task-progress-cancel')).toBeTruthy();
+    getAppState().upsertTask({ ...noWait(), status: 'running', message: 'plan' });
+    await expect.poll(() => screen.queryByTestId('dp-needs-signin')).toBeNull();
+    expect(screen.queryByTestId('dp-signin')).toBeNull();
+  });
+
   it('a real failure still shows as stopped with Resume, not as a wait', () => {
     getAppState().upsertTask({
       ...noWait(),

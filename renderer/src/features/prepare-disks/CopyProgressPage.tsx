@@ -3,11 +3,13 @@
  * with its phase (copy → manifest → read-back → done), its own rate and ETA (the disks are filled at the same time),
  * all from the task snapshot the host pushes (task:updated, `detail.kind === 'diskprep'`): nothing is polled. When the disks run out of room the task completes them and
  * then waits (task status 'waiting', not a failure): the page asks for another disk and diskprep:addDisk continues
- * the same task. Cancel works while it waits (the prepared disks and journals stay); a stopped or failed run
- * resumes where it stopped.
+ * the same task. Started before sign-in (the manifests' container SAS is signed through it), the task waits for
+ * sign-in the same way: the page offers the console's sign-in and the task continues by itself once it completes.
+ * Cancel works while it waits (the prepared disks and journals stay); a stopped or failed run resumes where it
+ * stopped.
  * data-testid: dp-copy (data-status), dp-copy-phase, dp-copy-file, dp-disk-progress-<serial> (data-phase, data-state),
  * dp-disk-rate-<serial>, dp-disk-error-<serial>,
- * dp-needs-disk, dp-needs-disk-refresh, dp-add-error, dp-copy-done, dp-copy-error (data-wrong-key when the host says a
+ * dp-needs-disk, dp-needs-disk-refresh, dp-add-error, dp-needs-signin (+ the sign-in panel's dp-signin, …), dp-copy-done, dp-copy-error (data-wrong-key when the host says a
  * given BitLocker key is not the volume's), dp-copy-resume
  */
 import {
@@ -30,9 +32,15 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { DiskPhase, DiskProgress } from '../../../../shared/contract/diskprep.ts';
+import {
+  DISK_PREP_WAITS,
+  diskPrepWaitReason,
+  type DiskPhase,
+  type DiskProgress,
+} from '../../../../shared/contract/diskprep.ts';
 import { isFinished } from '../../../../shared/task.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
+import { SignInPanel } from '../../components/SignInPanel.tsx';
 import { TaskProgress } from '../../components/TaskProgress.tsx';
 import { formatBytes, formatDuration } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
@@ -54,7 +62,7 @@ const PHASE_TEXT: Record<string, string> = {
   manifest: 'Writing the drive manifest',
   readback: 'Reading every byte back',
   done: 'Done',
-  needsDisk: 'Waiting for another disk',
+  needsDisk: DISK_PREP_WAITS.anotherDisk.title,
 };
 
 function PhaseTrail({ phase }: { phase: DiskPhase }) {
@@ -143,8 +151,10 @@ export function CopyProgressPage() {
   useEffect(() => {
     if (taskId) void refresh();
   }, [taskId, taskStatus, refresh]);
-  // The task waits for another disk (it did not fail): the numbers come with the task, else from diskprep:status.
-  const needsDisk = waiting;
+  // The task waits (it did not fail) for another disk — the numbers come with the task, else from diskprep:status — or
+  // for sign-in (the manifests' container SAS), which continues it by itself.
+  const needsSignIn = waiting && diskPrepWaitReason(task.waiting) === 'signIn';
+  const needsDisk = waiting && !needsSignIn;
   const w = task?.waiting?.details;
   const need =
     typeof w?.neededBytes === 'number'
@@ -172,7 +182,7 @@ export function CopyProgressPage() {
       data-status={task?.status ?? (startError ? 'error' : 'starting')}
       style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 16 }}
     >
-      {waiting ? (
+      {needsDisk ? (
         <ErrorBar error={startError} title="This disk cannot continue the job" testId="dp-add-error" />
       ) : (
         <ErrorBar
@@ -227,11 +237,24 @@ export function CopyProgressPage() {
           </TableBody>
         </Table>
       )}
+      {needsSignIn && (
+        <MessageBarGroup>
+          <MessageBar intent="warning" data-testid="dp-needs-signin">
+            <MessageBarBody>
+              <MessageBarTitle>{DISK_PREP_WAITS.signIn.title}</MessageBarTitle>
+              Disk Prep is paused: every drive manifest carries a container SAS, signed through your Azure sign-in. Sign
+              in below and the copy continues by itself; nothing more is written to the disks until then. Cancel keeps
+              what is prepared.
+            </MessageBarBody>
+          </MessageBar>
+        </MessageBarGroup>
+      )}
+      {needsSignIn && <SignInPanel prefix="dp" statusId="dp-auth-status" />}
       {needsDisk && (
         <MessageBarGroup>
           <MessageBar intent="warning" data-testid="dp-needs-disk">
             <MessageBarBody>
-              <MessageBarTitle>Attach another disk</MessageBarTitle>
+              <MessageBarTitle>{DISK_PREP_WAITS.anotherDisk.action}</MessageBarTitle>
               Disk Prep is paused: the disks given are full, copied and read back.{' '}
               {need
                 ? `At least ${formatBytes(need.neededBytes, true)} more capacity is needed for ${need.remainingFiles} remaining file${need.remainingFiles === 1 ? '' : 's'} (${formatBytes(need.remainingBytes)}).`

@@ -4,6 +4,7 @@
  */
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { diskPrepWaitReason } from '../../../../shared/contract/diskprep.ts';
 import { isFinished } from '../../../../shared/task.ts';
 import { WizardFrame, type WizardStepDef } from '../../components/WizardFrame.tsx';
 import { useAppStore } from '../../store/index.ts';
@@ -127,9 +128,11 @@ export function DiskPrepScreen() {
         {dp.step === 'result' && <ShippingResult />}
         {running && dp.step !== 'copy' && (
           <p data-testid="dp-background" data-status={task?.status}>
-            {task?.status === 'waiting'
-              ? 'Disk Prep is paused and waits for another disk; open “Copy and verify” to attach one.'
-              : 'Disk Prep is running in the background; open “Copy and verify” to follow it.'}
+            {task?.status !== 'waiting'
+              ? 'Disk Prep is running in the background; open “Copy and verify” to follow it.'
+              : diskPrepWaitReason(task.waiting) === 'signIn'
+                ? 'Disk Prep is paused and waits for sign-in; sign in and it continues by itself.'
+                : 'Disk Prep is paused and waits for another disk; open “Copy and verify” to attach one.'}
           </p>
         )}
       </WizardFrame>

@@ -19,6 +19,7 @@ import {
 } from '@fluentui/react-components';
 import { FolderOpenRegular, SearchRegular } from '@fluentui/react-icons';
 import { useShallow } from 'zustand/react/shallow';
+import { DISK_PREP_WAITS } from '../../../../shared/contract/diskprep.ts';
 import { errorMessage } from '../../api/client.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { formatBytes, formatCount, formatDateTime } from '../../components/format.ts';
@@ -188,14 +189,16 @@ export function StagingPage() {
       )}
       {job && status?.waitingTaskId && (
         <MessageBarGroup>
-          <MessageBar intent="warning" data-testid="dp-waiting">
+          <MessageBar intent="warning" data-testid="dp-waiting" data-waiting-for={status.waitingFor ?? 'anotherDisk'}>
             <MessageBarBody>
-              <MessageBarTitle>Waiting for another disk</MessageBarTitle>
-              Disk Prep for {job} filled its disks and is paused
-              {status.needsDisk
-                ? `: at least ${formatBytes(status.needsDisk.neededBytes, true)} more capacity is needed`
-                : ''}
-              .
+              <MessageBarTitle>{DISK_PREP_WAITS[status.waitingFor ?? 'anotherDisk'].title}</MessageBarTitle>
+              {status.waitingFor === 'signIn'
+                ? `Disk Prep for ${job} is paused until you sign in: every drive manifest carries a container SAS, signed through your Azure sign-in. It continues by itself once you are signed in.`
+                : `Disk Prep for ${job} filled its disks and is paused${
+                    status.needsDisk
+                      ? `: at least ${formatBytes(status.needsDisk.neededBytes, true)} more capacity is needed`
+                      : ''
+                  }.`}
             </MessageBarBody>
             <MessageBarActions>
               <Button
@@ -203,7 +206,7 @@ export function StagingPage() {
                 appearance="primary"
                 onClick={() => follow(status.waitingTaskId!)}
               >
-                Attach another disk
+                {DISK_PREP_WAITS[status.waitingFor ?? 'anotherDisk'].action}
               </Button>
             </MessageBarActions>
           </MessageBar>
