@@ -133,6 +133,11 @@ export interface RestoreSummary {
   /** Files and links already in place with the backup's bytes (a rerun), left alone. */
   unchanged?: number;
   skipped: Array<{ path: string; reason: string }>;
+  /**
+   * Original location: `.obc-restore-*.tmp` files a killed earlier restore left beside the files, removed from the
+   * folders this run wrote into (absolute paths, the first 200; `leftoversRemoved` counter: all).
+   */
+  leftoversRemoved?: string[];
   /** The container's restore point restored (the newest when none was asked for). */
   restorePoint?: string;
 }

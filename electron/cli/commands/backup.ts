@@ -378,6 +378,9 @@ export function register(program: Command): void {
               ? [
                   `Restored ${r.files} files (${formatBytes(r.bytes)}) from ${from} to ${o.originalLocation ? 'the original location' : o.to}${already}.`,
                   ...r.skipped.map((x) => `not restored: ${x.path}: ${x.reason}`),
+                  ...(r.leftoversRemoved ?? []).map(
+                    (p) => `removed a temp file an interrupted earlier restore left: ${p}`,
+                  ),
                 ]
               : [],
           );

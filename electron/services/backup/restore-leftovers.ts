@@ -9,6 +9,38 @@ const TEMP_RE = /^\.obc-restore-[0-9a-f]{12}\.tmp$/;
 /** In the restore folder while a restore writes into it; left behind by a killed restore. */
 export const RESTORE_MARKER = '.obc-restore-unfinished';
 
+/** Temp files this process is writing now (hex of the path's bytes): a sweep leaves them to their restore. */
+const live = new Set<string>();
+const liveKey = (p: FsPath) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p).toString('hex');
+
+/** Records a temp file this process is writing; the returned function forgets it (renamed or removed). */
+export function writingTemp(p: FsPath): () => void {
+  const k = liveKey(p);
+  live.add(k);
+  return () => void live.delete(k);
+}
+
+/**
+ * Removes the restore temp files directly in `dir` — regular files named exactly `.obc-restore-<12 hex>.tmp`, as
+ * restore.ts names them; nothing below `dir`, no link, nothing a restore of this process is writing. The original
+ * location has no restore folder for a marker: each folder a restore there writes into is swept before it writes
+ * there, so what a killed run left beside the files goes. Returns the removed files' paths.
+ */
+export async function sweepRestoreTempsIn(dir: FsPath, sep = '/'): Promise<FsPath[]> {
+  const removed: FsPath[] = [];
+  const list = await readdir(dir, { withFileTypes: true, encoding: 'buffer' }).catch(() => []);
+  for (const ent of list) {
+    if (!ent.isFile() || !TEMP_RE.test(ent.name.toString('latin1'))) continue;
+    const p = joinFsPath(dir, ent.name, sep);
+    if (live.has(liveKey(p))) continue;
+    await unlink(p).then(
+      () => void removed.push(p),
+      () => undefined,
+    );
+  }
+  return removed;
+}
+
 /** Removes restore temp files below `dir` (links are not followed). Returns how many. */
 export async function sweepRestoreTemps(dir: FsPath): Promise<number> {
   let n = 0;

@@ -17,10 +17,10 @@ import { AppError } from '../../../shared/errors.ts';
 import type { CatalogEntry } from './catalog.ts';
 import type { JobReader } from './reader.ts';
 import { unsafeCatalogPath } from './safe-path.ts';
-import { catalogNames, joinFsPath, unescapeName, type FsPath } from './names.ts';
+import { catalogNames, displayPath, joinFsPath, unescapeName, type FsPath } from './names.ts';
 import { windowsCaseCollisions, windowsExtendedPath } from './windows-names.ts';
 import { NAME_ERRORS, RestoreDirs, cannotHold } from './restore-dirs.ts';
-import { beginRestore, TEMP_PREFIX } from './restore-leftovers.ts';
+import { beginRestore, sweepRestoreTempsIn, TEMP_PREFIX, writingTemp } from './restore-leftovers.ts';
 import { isAtOrBelowItem } from './original-location.ts';
 import { planOriginal } from './restore-original.ts';
 
@@ -45,6 +45,11 @@ export interface RestoreResult {
   /** Files and links already in place with the backup's bytes (a rerun): left alone, not reported. */
   unchanged: number;
   skipped: Array<{ path: string; reason: string }>;
+  /**
+   * Original location: the `.obc-restore-*.tmp` files an earlier, killed restore left in the folders this one wrote
+   * into, removed before writing there (absolute paths). A folder restore sweeps its own (beginRestore) and lists none.
+   */
+  leftoversRemoved: string[];
 }
 
 const ZERO = Buffer.alloc(8 << 20);
@@ -106,12 +111,28 @@ async function restoreInto(reader: JobReader, opts: RestoreOptions, roots: strin
   const selected = reader
     .entries()
     .filter((e) => wanted.length === 0 || wanted.some((w) => e.path === w || e.path.startsWith(w + '/')));
-  const result: RestoreResult = { files: 0, dirs: 0, symlinks: 0, bytes: 0, unchanged: 0, skipped: [] };
+  const result: RestoreResult = {
+    files: 0,
+    dirs: 0,
+    symlinks: 0,
+    bytes: 0,
+    unchanged: 0,
+    skipped: [],
+    leftoversRemoved: [],
+  };
   const skip = (path: string, reason: string) => void result.skipped.push({ path, reason });
   const totalBytes = selected.reduce((s, e) => s + (e.type === 'file' ? e.size : 0), 0);
   const caseTwins = win ? windowsCaseCollisions(selected.map((e) => e.path)) : new Map<string, string>();
-  // The original location has no one restore folder for the unfinished-restore marker (see README: leftovers).
+  // The original location has no one restore folder for the unfinished-restore marker: each folder a file is written
+  // into is swept of earlier temp files once, before the first file of this run goes there (sweptDirs).
   const finish = roots ? async () => undefined : await beginRestore(realTo);
+  const sweptDirs = new Set<string>();
+  const sweepOnce = async (parent: FsPath): Promise<void> => {
+    const key = (typeof parent === 'string' ? Buffer.from(parent, 'utf8') : parent).toString('hex');
+    if (sweptDirs.has(key)) return;
+    sweptDirs.add(key);
+    for (const p of await sweepRestoreTempsIn(parent, sep)) result.leftoversRemoved.push(displayPath(p));
+  };
   const dirs = new RestoreDirs(root, sep, inItem);
   const dirEntries: Array<{ e: CatalogEntry; dest: FsPath }> = [];
   const links: Array<{ e: CatalogEntry; name: string | Buffer; parent: FsPath }> = [];
@@ -183,7 +204,11 @@ async function restoreInto(reader: JobReader, opts: RestoreOptions, roots: strin
     const final = await resolveConflict(parent, name, e);
     if (!final) return;
     const tmp = joinFsPath(parent, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}.tmp`, sep);
-    const fh = await open(tmp, 'wx', 0o600);
+    const written = writingTemp(tmp);
+    const fh = await open(tmp, 'wx', 0o600).catch((err: unknown) => {
+      written();
+      throw err;
+    });
     try {
       let pos = 0;
       let end = 0;
@@ -205,9 +230,11 @@ async function restoreInto(reader: JobReader, opts: RestoreOptions, roots: strin
       await fh.utimes(e.mtimeMs / 1000, e.mtimeMs / 1000);
       await fh.close();
       await rename(tmp, final);
+      written();
     } catch (err) {
       await fh.close().catch(() => undefined);
       await unlink(tmp).catch(() => undefined);
+      written();
       if (err instanceof AppError && err.code === 'CORRUPT_DATA') return skip(e.path, err.message);
       const code = (err as NodeJS.ErrnoException).code ?? '';
       if (NAME_ERRORS.has(code)) return skip(e.path, cannotHold(err));
@@ -241,6 +268,7 @@ async function restoreInto(reader: JobReader, opts: RestoreOptions, roots: strin
     } else if (e.type === 'symlink') {
       links.push({ e, ...at });
     } else {
+      if (roots) await sweepOnce(at.parent);
       if (inflight.size >= limit) await Promise.race(inflight);
       if (failure) break;
       const p: Promise<void> = restoreFile(e, at.parent, at.name).catch((err: unknown) => {

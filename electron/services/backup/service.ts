@@ -321,7 +321,7 @@ export class BackupService {
     const snap = this.tasks.start('restore', `Recover data: ${src.job}`, async (t) => {
       t.message('Opening the backup…');
       const reader = await this.reader(req);
-      const r: RestoreSummary = await restoreJob(reader, {
+      const r = await restoreJob(reader, {
         ...(req.originalLocation ? { originalLocation: true } : { to: req.to }),
         ...(req.paths ? { paths: req.paths } : {}),
         conflict: req.conflict ?? DEFAULT_CONFLICT,
@@ -333,14 +333,21 @@ export class BackupService {
         },
       });
       for (const s of r.skipped) t.warn(`${s.path}: ${s.reason}`);
+      if (r.leftoversRemoved.length) t.counter('leftoversRemoved', r.leftoversRemoved.length, 'files');
+      const swept = r.leftoversRemoved.length
+        ? ` Removed ${r.leftoversRemoved.length} temp file(s) an interrupted earlier restore had left beside them.`
+        : '';
       t.message(
-        `Restored ${r.files} files (${r.bytes} bytes) to ${req.originalLocation ? 'their original location' : req.to}.`,
+        `Restored ${r.files} files (${r.bytes} bytes) to ${req.originalLocation ? 'their original location' : req.to}.${swept}`,
       );
-      return {
-        ...r,
+      const { leftoversRemoved, ...rest } = r;
+      const summary: RestoreSummary = {
+        ...rest,
+        ...(leftoversRemoved.length ? { leftoversRemoved: leftoversRemoved.slice(0, MAX_LISTED) } : {}),
         skipped: r.skipped.slice(0, MAX_LISTED),
         ...(reader.source.restorePoint ? { restorePoint: reader.source.restorePoint } : {}),
       };
+      return summary;
     });
     return { taskId: snap.id };
   }

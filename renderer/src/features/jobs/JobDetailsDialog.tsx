@@ -3,7 +3,8 @@
  * status, times, what it did (counters), the error in words, and every file it skipped or could not read with the
  * reason (the backup's own list when it has one, else the task's warnings).
  * data-testid: job-details-dialog, job-details-status, job-details-error, job-details-counters, job-details-files,
- * job-details-file-<n>, job-details-close
+ * job-details-file-<n>, job-details-leftovers (a restore to the original location: the temp files an interrupted
+ * earlier restore had left, which it removed), job-details-close
  */
 import {
   Button,
@@ -48,11 +49,13 @@ const COUNTER_WORDS: Record<string, string> = {
   dedupSavedBytes: 'Saved by deduplication',
   compressionSavedBytes: 'Saved by compression',
   warnings: 'Warnings',
+  leftoversRemoved: 'Leftover temp files removed',
 };
 
 export function JobDetailsDialog({ task, onClose }: { task: TaskSnapshot | null; onClose: () => void }) {
   if (!task) return null;
   const files = failedFiles(task);
+  const removed = taskResult(task, 'restore')?.leftoversRemoved ?? [];
   const counters = Object.entries(task.counters);
   return (
     <Dialog open onOpenChange={(_, d) => !d.open && onClose()}>
@@ -118,6 +121,21 @@ export function JobDetailsDialog({ task, onClose }: { task: TaskSnapshot | null;
               </section>
             ) : (
               task.status !== 'running' && <Text>No file was skipped.</Text>
+            )}
+            {removed.length > 0 && (
+              <section aria-label="Temp files removed">
+                <Text weight="semibold">
+                  Removed: temp files an interrupted earlier restore had left beside these files (
+                  {formatCount(task.counters.leftoversRemoved?.value ?? removed.length)})
+                </Text>
+                <ul data-testid="job-details-leftovers" style={{ margin: 0, maxHeight: 160, overflowY: 'auto' }}>
+                  {removed.map((p) => (
+                    <li key={p} style={{ overflowWrap: 'anywhere', fontFamily: 'monospace' }}>
+                      {p}
+                    </li>
+                  ))}
+                </ul>
+              </section>
             )}
           </DialogContent>
           <DialogActions>
