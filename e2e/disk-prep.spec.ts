@@ -4,11 +4,12 @@ import type { Page } from '@playwright/test';
 import type { SandboxHandle } from '../electron/services/sandbox/index.ts';
 import { completeSignInPage } from '../electron/services/sandbox/test-signin.ts';
 import { expect } from './fixtures.ts';
-import { invoke, waitTask } from './helpers/ipc.ts';
+import { invoke } from './helpers/ipc.ts';
 import { admin, sandboxTest as test } from './helpers/sandbox.ts';
 import { makeBackup as makeStagedBackup } from './helpers/staged-backup.ts';
 import { addRehearsalDisk, fillShipping } from './pages/disk-prep-page.ts';
 import { signInThroughApi } from './helpers/sign-in.ts';
+import { setUpImportJob } from './helpers/import-job-setup.ts';
 
 /**
  * Everything after Back Up Now, in browser mode against the Local sandbox cloud with rehearsal folder disks:
@@ -247,51 +248,14 @@ test('a byte flipped on a disk before shipping shows up as a drive error in the 
   test.setTimeout(180_000);
   const job = 'seed-flip';
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
-  const { stagingLocation } = await makeBackup(page, sandbox, work, job, [2, 1]);
-  const diskPath = join(work, 'disk-flip');
-  await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'FLIP1', capacity: '64M' });
-  // Signed in first: Disk Prep signs the manifests' container SAS through the Azure layer.
-  await signInThroughApi(page, sandbox);
-  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', {
-    stagingLocation,
+  const { diskPath, ref } = await setUpImportJob(page, {
+    subscriptionId: sandbox.subscriptionId,
+    work,
     job,
-    disks: [{ id: diskPath, confirmErase: true }],
     passphrase: PASSPHRASE,
-  });
-  await waitTask(page, taskId);
-  await invoke(page, 'azure:registerProvider', {
-    subscriptionId: sandbox.subscriptionId,
-    namespace: 'Microsoft.ImportExport',
-  });
-  const drives = await invoke<{
-    driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }>;
-  }>(page, 'diskprep:drives', { stagingLocation, job, revealKeys: true, passphrase: PASSPHRASE });
-  const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', {
-    subscriptionId: sandbox.subscriptionId,
-  });
-  const ref = { subscriptionId: sandbox.subscriptionId, resourceGroup: 'backup-rg', jobName: job };
-  await invoke(page, 'jobs:create', {
-    ...ref,
-    location: 'westus',
-    storageAccountId: accounts.find((a) => a.name === 'obcseedv2')!.id,
-    drives: drives.driveList.map(({ driveId, bitLockerKey, manifestFile, manifestHash }) => ({
-      driveId,
-      bitLockerKey,
-      manifestFile,
-      manifestHash,
-    })),
-    returnAddress: {
-      contactName: 'Dana Admin',
-      phone: '+1 425 555 0100',
-      email: 'dana@contoso.example',
-      streetAddress1: '1 Main Street',
-      city: 'Redmond',
-      stateOrProvince: 'WA',
-      postalCode: '98052',
-      countryOrRegion: 'United States',
-    },
-    returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123456789' },
-    diagnosticsPath: 'waimportexport',
+    serial: 'FLIP1',
+    mib: [2, 1],
+    signIn: () => signInThroughApi(page, sandbox),
   });
   // Flip one byte in the largest data file on the disk, after read-back and before "shipping".
   const files: Array<{ path: string; size: number }> = [];

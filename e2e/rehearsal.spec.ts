@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { completeSignInPage } from '../electron/services/sandbox/test-signin.ts';
 import type { SandboxStatusView } from '../shared/contract/sandbox.ts';
 import { expect, test } from './fixtures.ts';
-import { invoke, waitTask } from './helpers/ipc.ts';
+import { invoke } from './helpers/ipc.ts';
+import { setUpImportJob } from './helpers/import-job-setup.ts';
 import { withWorkDir } from './helpers/sandbox.ts';
 
 /**
@@ -71,70 +69,19 @@ test('play the datacenter from the job details: the prepared disk arrives, the d
     await expect(page.getByTestId('sandbox-panel')).toHaveAttribute('data-running', 'true', { timeout: 90_000 });
     const sb = await invoke<SandboxStatusView>(page, 'sandbox:status', {});
     await signIn(page, sb.users[0].username, sb.users[0].password);
+    const { subscriptionId } = sb;
+    if (!subscriptionId) throw new Error('sandbox:status names no subscription while the sandbox is running');
 
     // A small real backup, Disk Prep onto one folder disk, the import job created and shipped (as in disk-prep.spec).
-    const src = join(work, 'source');
-    await mkdir(src, { recursive: true });
-    await writeFile(join(src, 'random.bin'), randomBytes(2 * 1024 * 1024));
-    const stagingLocation = join(work, 'staging');
-    await mkdir(stagingLocation, { recursive: true });
-    const backup = await invoke<{ taskId: string }>(page, 'backup:start', {
-      items: [src],
-      stagingLocation,
-      job: {
-        name: job,
-        subscriptionId: sb.subscriptionId,
-        resourceGroup: 'backup-rg',
-        storageAccount: 'obcseedv2',
-        container: 'backups',
-      },
-      passphrase: PASSPHRASE,
-    });
-    await waitTask(page, backup.taskId);
-    const diskPath = join(work, 'disk-r1');
-    await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'REH1', capacity: '64M' });
-    const prep = await invoke<{ taskId: string }>(page, 'diskprep:start', {
-      stagingLocation,
+    const { stagingLocation, diskPath, ref } = await setUpImportJob(page, {
+      subscriptionId,
+      work,
       job,
-      disks: [{ id: diskPath, confirmErase: true }],
       passphrase: PASSPHRASE,
+      serial: 'REH1',
+      mib: [2, 1],
     });
-    await waitTask(page, prep.taskId);
     await invoke(page, 'settings:set', { lastStagingLocation: stagingLocation });
-    await invoke(page, 'azure:registerProvider', {
-      subscriptionId: sb.subscriptionId,
-      namespace: 'Microsoft.ImportExport',
-    });
-    const drives = await invoke<{
-      driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }>;
-    }>(page, 'diskprep:drives', { stagingLocation, job, revealKeys: true, passphrase: PASSPHRASE });
-    const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', {
-      subscriptionId: sb.subscriptionId,
-    });
-    const ref = { subscriptionId: sb.subscriptionId, resourceGroup: 'backup-rg', jobName: job };
-    await invoke(page, 'jobs:create', {
-      ...ref,
-      location: 'westus',
-      storageAccountId: accounts.find((a) => a.name === 'obcseedv2')!.id,
-      drives: drives.driveList.map(({ driveId, bitLockerKey, manifestFile, manifestHash }) => ({
-        driveId,
-        bitLockerKey,
-        manifestFile,
-        manifestHash,
-      })),
-      returnAddress: {
-        contactName: 'Dana Admin',
-        phone: '+1 425 555 0100',
-        email: 'dana@contoso.example',
-        streetAddress1: '1 Main Street',
-        city: 'Redmond',
-        stateOrProvince: 'WA',
-        postalCode: '98052',
-        countryOrRegion: 'United States',
-      },
-      returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123456789' },
-      diagnosticsPath: 'waimportexport',
-    });
     await invoke(page, 'jobs:updateShipping', {
       ...ref,
       deliveryPackage: {

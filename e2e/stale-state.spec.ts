@@ -2,10 +2,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_RETENTION } from '../shared/policy-schema.ts';
 import { expect, test as plain } from './fixtures.ts';
-import { invoke, waitTask } from './helpers/ipc.ts';
+import { invoke } from './helpers/ipc.ts';
 import { admin, sandboxTest as test, withWorkDir } from './helpers/sandbox.ts';
 import { signInThroughApi } from './helpers/sign-in.ts';
-import { makeBackup } from './helpers/staged-backup.ts';
+import { setUpImportJob } from './helpers/import-job-setup.ts';
 import { shotThemes } from './helpers/themes.ts';
 import { fillShipping } from './pages/disk-prep-page.ts';
 import { ScheduleBackupPage } from './pages/schedule-backup-page.ts';
@@ -82,21 +82,15 @@ test('a reopened Prepare Disks shows the import job as it is now; Import Jobs is
   test.setTimeout(240_000);
   const job = 'seed-stale';
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
-  const { stagingLocation } = await makeBackup(page, sandbox, work, job, PASSPHRASE, [2, 1]);
-  const diskPath = join(work, 'disk-stale');
-  await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'STALE1', capacity: '64M' });
-  // Signed in first: Disk Prep signs the manifests' container SAS through the Azure layer.
-  await signInThroughApi(page, sandbox);
-  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', {
-    stagingLocation,
-    job,
-    disks: [{ id: diskPath, confirmErase: true }],
-    passphrase: PASSPHRASE,
-  });
-  await waitTask(page, taskId);
-  await invoke(page, 'azure:registerProvider', {
+  const { stagingLocation, diskPath } = await setUpImportJob(page, {
     subscriptionId: sandbox.subscriptionId,
-    namespace: 'Microsoft.ImportExport',
+    work,
+    job,
+    passphrase: PASSPHRASE,
+    serial: 'STALE1',
+    mib: [2, 1],
+    signIn: () => signInThroughApi(page, sandbox),
+    createJob: false,
   });
 
   // Prepare Disks: the prepared job → shipping → the import job is created (Creating).

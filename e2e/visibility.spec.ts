@@ -1,10 +1,10 @@
 import { mkdir, open, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test as plain } from './fixtures.ts';
-import { invoke, waitTask } from './helpers/ipc.ts';
+import { invoke } from './helpers/ipc.ts';
 import { admin, sandboxTest as test, withWorkDir } from './helpers/sandbox.ts';
 import { signInThroughApi } from './helpers/sign-in.ts';
-import { makeBackup } from './helpers/staged-backup.ts';
+import { setUpImportJob } from './helpers/import-job-setup.ts';
 import { shotThemes } from './helpers/themes.ts';
 
 /**
@@ -56,51 +56,14 @@ test("a drive's verbose log lists its files with their status explained, the dam
   test.setTimeout(180_000);
   const job = 'seed-vis';
   await invoke(page, 'settings:set', { cloud: 'LocalSandbox' });
-  const { stagingLocation } = await makeBackup(page, sandbox, work, job, PASSPHRASE, [2, 1]);
-  const diskPath = join(work, 'disk-vis');
-  await invoke(page, 'diskprep:initFolderDisk', { path: diskPath, serial: 'VIS1', capacity: '64M' });
-  // Signed in first: Disk Prep signs the manifests' container SAS through the Azure layer.
-  await signInThroughApi(page, sandbox);
-  const { taskId } = await invoke<{ taskId: string }>(page, 'diskprep:start', {
-    stagingLocation,
+  const { diskPath, ref } = await setUpImportJob(page, {
+    subscriptionId: sandbox.subscriptionId,
+    work,
     job,
-    disks: [{ id: diskPath, confirmErase: true }],
     passphrase: PASSPHRASE,
-  });
-  await waitTask(page, taskId);
-  await invoke(page, 'azure:registerProvider', {
-    subscriptionId: sandbox.subscriptionId,
-    namespace: 'Microsoft.ImportExport',
-  });
-  const drives = await invoke<{
-    driveList: Array<{ driveId: string; bitLockerKey: string; manifestFile: string; manifestHash: string }>;
-  }>(page, 'diskprep:drives', { stagingLocation, job, revealKeys: true, passphrase: PASSPHRASE });
-  const accounts = await invoke<Array<{ name: string; id: string }>>(page, 'azure:storageAccounts', {
-    subscriptionId: sandbox.subscriptionId,
-  });
-  const ref = { subscriptionId: sandbox.subscriptionId, resourceGroup: 'backup-rg', jobName: job };
-  await invoke(page, 'jobs:create', {
-    ...ref,
-    location: 'westus',
-    storageAccountId: accounts.find((a) => a.name === 'obcseedv2')!.id,
-    drives: drives.driveList.map(({ driveId, bitLockerKey, manifestFile, manifestHash }) => ({
-      driveId,
-      bitLockerKey,
-      manifestFile,
-      manifestHash,
-    })),
-    returnAddress: {
-      contactName: 'Dana Admin',
-      phone: '+1 425 555 0100',
-      email: 'dana@contoso.example',
-      streetAddress1: '1 Main Street',
-      city: 'Redmond',
-      stateOrProvince: 'WA',
-      postalCode: '98052',
-      countryOrRegion: 'United States',
-    },
-    returnShipping: { carrierName: 'FedEx', carrierAccountNumber: '123456789' },
-    diagnosticsPath: 'waimportexport',
+    serial: 'VIS1',
+    mib: [2, 1],
+    signIn: () => signInThroughApi(page, sandbox),
   });
   // One byte flipped in the largest data file after read-back: that file fails the datacenter's check.
   const files: Array<{ path: string; size: number }> = [];

@@ -11,7 +11,7 @@ import { invoke, waitTask } from './ipc.ts';
  */
 export async function makeBackup(
   page: Page,
-  sb: SandboxHandle,
+  sb: Pick<SandboxHandle, 'subscriptionId'>,
   work: string,
   job: string,
   passphrase: string,
