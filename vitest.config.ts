@@ -25,8 +25,8 @@ export default defineConfig({
           name: 'renderer',
           environment: 'jsdom',
           include: ['renderer/**/*.test.{ts,tsx}'],
-          // findBy…/waitFor/expect.poll wait up to 10 s for a condition (renderer/src/test/wait-limits.ts says why).
-          setupFiles: ['renderer/src/test/wait-limits.ts'],
+          // findBy…/waitFor/expect.poll wait up to 10 s for a condition (renderer/src/test-wait-limits.ts says why).
+          setupFiles: ['renderer/src/test-wait-limits.ts'],
           expect: { poll: { timeout: 10_000 } },
           testTimeout: 20_000,
         },

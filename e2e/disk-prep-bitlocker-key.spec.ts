@@ -8,7 +8,7 @@ import { expect } from './fixtures.ts';
 import { invoke } from './helpers/ipc.ts';
 import { sandboxTest as test } from './helpers/sandbox.ts';
 import { makeBackup } from './helpers/staged-backup.ts';
-import { testCredential, writeSasFile } from '../electron/services/diskprep/test-helpers.ts';
+import { testCredential, writeSasFile } from '../electron/services/diskprep/test-staging.ts';
 import { addRehearsalDisk } from './pages/disk-prep-page.ts';
 
 /**

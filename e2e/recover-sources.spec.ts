@@ -7,7 +7,7 @@ import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
 import { expectSameTree } from './helpers/files.ts';
 import { invoke, waitTask } from './helpers/ipc.ts';
-import { testCredential, writeSasFile } from '../electron/services/diskprep/test-helpers.ts';
+import { testCredential, writeSasFile } from '../electron/services/diskprep/test-staging.ts';
 
 /**
  * Recover Data from prepared disks in browser mode: a real backup (backup:start in the host), prepared onto two

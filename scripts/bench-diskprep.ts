@@ -19,7 +19,7 @@ import { runDiskPrep } from '../electron/services/diskprep/engine.ts';
 import { FolderDiskProvider, initFolderDisk, parseSize } from '../electron/services/diskprep/folder-disk.ts';
 import { keyProtector } from '../electron/services/diskprep/drives-file.ts';
 import { planDisks } from '../electron/services/diskprep/planner.ts';
-import { finishStaging, testCredential } from '../electron/services/diskprep/test-helpers.ts';
+import { finishStaging, testCredential } from '../electron/services/diskprep/test-staging.ts';
 import type { DiskPrepBusy } from '../shared/contract/diskprep.ts';
 
 const args = process.argv.slice(2);

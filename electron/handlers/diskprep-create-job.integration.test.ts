@@ -18,7 +18,7 @@ import {
   makeDisks,
   makeStaging,
   testCredential,
-} from '../services/diskprep/test-helpers.ts';
+} from '../services/diskprep/test-staging.ts';
 import { dispatch } from './dispatch.ts';
 import { handlers } from './table.ts';
 import type { HandlerCtx } from './types.ts';

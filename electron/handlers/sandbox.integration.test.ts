@@ -7,7 +7,7 @@ import { FolderDiskProvider } from '../services/diskprep/folder-disk.ts';
 import { createJobFromDrives, passphraseProtector } from '../services/diskprep/drives-file.ts';
 import { stateDirFor } from '../services/diskprep/session.ts';
 import { findJob } from '../services/diskprep/jobs.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir } from '../services/diskprep/test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir } from '../services/diskprep/test-staging.ts';
 import { mintToken } from '../services/sandbox/test-tokens.ts';
 import { sbRequest } from '../services/sandbox/test-http.ts';
 import { sandboxCredential } from '../services/sandbox/test-sas.ts';

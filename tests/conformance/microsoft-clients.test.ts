@@ -8,7 +8,7 @@ import {
   startConformance,
   type Conformance,
   type StepRecord,
-} from './harness.ts';
+} from './test-harness.ts';
 import { sbRequest } from '../../electron/services/sandbox/test-http.ts';
 
 /**

@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watch, readdirSync, lstatSync, type FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { diffTrees } from '../../electron/services/backup/test-utils.ts';
+import { diffTrees } from '../../electron/services/backup/test-trees.ts';
 import { catalogPathOf } from '../../electron/services/backup/scan.ts';
 import { readSeed } from '../../electron/services/backup/job-files.ts';
 import { openStagingJob, StagingFolderSource } from '../../electron/services/backup/reader.ts';
 import { verifyJob } from '../../electron/services/backup/verify.ts';
 import { restoreJob } from '../../electron/services/backup/restore.ts';
-import { PASSPHRASE, SEED, cli, makeCorpus, resultOf, rng, tempDir, writePassFile } from './helpers.ts';
+import { PASSPHRASE, SEED, cli, makeCorpus, resultOf, rng, tempDir, writePassFile } from './test-cli.ts';
 
 const POINTS = Number(process.env.OBC_FAULT_BACKUP_POINTS ?? 12);
 

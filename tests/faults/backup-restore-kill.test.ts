@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { compareWalks, walkTrees } from '../roundtrip/walk.ts';
-import { SEED, cli, makeCorpus, resultOf, rng, tempDir, writePassFile } from './helpers.ts';
-import { bytesUnder, cliKilledAt, leftovers } from './backup-helpers.ts';
+import { compareWalks, walkTrees } from '../roundtrip/test-walk.ts';
+import { SEED, cli, makeCorpus, resultOf, rng, tempDir, writePassFile } from './test-cli.ts';
+import { bytesUnder, cliKilledAt, leftovers } from './test-cli-kill.ts';
 
 const POINTS = Number(process.env.OBC_FAULT_RESTORE_POINTS ?? 8);
 

@@ -14,10 +14,10 @@ import { openStagingJob, StagingFolderSource } from '../../electron/services/bac
 import { restoreJob } from '../../electron/services/backup/restore.ts';
 import { verifyJob } from '../../electron/services/backup/verify.ts';
 import { SCAN_RECORD } from '../../electron/services/backup/scan-record.ts';
-import { prng } from '../../electron/services/backup/test-utils.ts';
-import { compareWalks, walkTrees } from '../roundtrip/walk.ts';
-import { PASSPHRASE, SEED, cli, makeCorpus, resultOf, rng, tempDir, writePassFile } from './helpers.ts';
-import { bytesUnder, cliKilledAt } from './backup-helpers.ts';
+import { prng } from '../../electron/services/backup/test-trees.ts';
+import { compareWalks, walkTrees } from '../roundtrip/test-walk.ts';
+import { PASSPHRASE, SEED, cli, makeCorpus, resultOf, rng, tempDir, writePassFile } from './test-cli.ts';
+import { bytesUnder, cliKilledAt } from './test-cli-kill.ts';
 
 const POINTS = Number(process.env.OBC_FAULT_SOURCE_CHANGED_POINTS ?? 6);
 

@@ -10,7 +10,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { createJobSchema, type CreateJobInput } from '../../shared/contract/azure.ts';
 import { startSandbox, type SandboxHandle } from '../../electron/services/sandbox/index.ts';
 import { mintToken } from '../../electron/services/sandbox/test-tokens.ts';
-import { sandboxAdmin } from '../../electron/services/azure/test-support.ts';
+import { sandboxAdmin } from '../../electron/services/azure/test-azure-env.ts';
 import { CloudHttp, type RetryEvent } from '../../electron/services/azure/http.ts';
 import { AzureClients } from '../../electron/services/azure/clients.ts';
 import type { CloudAuth } from '../../electron/services/azure/signin.ts';

@@ -7,12 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cp, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runBackup } from '../../electron/services/backup/engine.ts';
-import { FAST_KDF, sameFile } from '../../electron/services/backup/test-utils.ts';
+import { FAST_KDF, sameFile } from '../../electron/services/backup/test-trees.ts';
 import { catalogPathOf } from '../../electron/services/backup/scan.ts';
 import { openStagingJob, StagingFolderSource } from '../../electron/services/backup/reader.ts';
 import { verifyJob } from '../../electron/services/backup/verify.ts';
 import { restoreJob } from '../../electron/services/backup/restore.ts';
-import { PASSPHRASE, SEED, cli, makeCorpus, rng, tempDir, writePassFile } from './helpers.ts';
+import { PASSPHRASE, SEED, cli, makeCorpus, rng, tempDir, writePassFile } from './test-cli.ts';
 
 const JOB = 'corrupt-job';
 let dir: string;

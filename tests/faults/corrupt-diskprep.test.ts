@@ -19,11 +19,11 @@ import {
   makeStaging,
   testCredential,
   writeSasFile,
-} from '../../electron/services/diskprep/test-helpers.ts';
+} from '../../electron/services/diskprep/test-staging.ts';
 import { startSandbox, type SandboxHandle } from '../../electron/services/sandbox/index.ts';
 import { mintToken } from '../../electron/services/sandbox/test-tokens.ts';
-import { SEED, cli, resultOf, rng, tempDir } from './helpers.ts';
-import { accountKey, importThroughDatacenter } from './sandbox-import.ts';
+import { SEED, cli, resultOf, rng, tempDir } from './test-cli.ts';
+import { accountKey, importThroughDatacenter } from './test-sandbox-import.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

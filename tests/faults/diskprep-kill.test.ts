@@ -18,10 +18,10 @@ import {
   makeDisks,
   makeStaging,
   writeSasFile,
-} from '../../electron/services/diskprep/test-helpers.ts';
+} from '../../electron/services/diskprep/test-staging.ts';
 import { sandboxCredential } from '../../electron/services/sandbox/test-sas.ts';
-import { SEED, cli, resultOf, rng, tempDir } from './helpers.ts';
-import { accountKey, importThroughDatacenter } from './sandbox-import.ts';
+import { SEED, cli, resultOf, rng, tempDir } from './test-cli.ts';
+import { accountKey, importThroughDatacenter } from './test-sandbox-import.ts';
 
 const POINTS = Number(process.env.OBC_FAULT_DISKPREP_POINTS ?? 12);
 /** Every DC_EVERY-th point also goes through the sandbox datacenter. */

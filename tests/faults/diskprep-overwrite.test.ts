@@ -12,11 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watch, readdirSync, lstatSync, type FSWatcher } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { diffTrees, prng } from '../../electron/services/backup/test-utils.ts';
+import { diffTrees, prng } from '../../electron/services/backup/test-trees.ts';
 import { catalogPathOf } from '../../electron/services/backup/scan.ts';
 import { initFolderDisk } from '../../electron/services/diskprep/folder-disk.ts';
-import { testCredential, writeSasFile } from '../../electron/services/diskprep/test-helpers.ts';
-import { SEED, cli, resultOf, rng, tempDir, writePassFile } from './helpers.ts';
+import { testCredential, writeSasFile } from '../../electron/services/diskprep/test-staging.ts';
+import { SEED, cli, resultOf, rng, tempDir, writePassFile } from './test-cli.ts';
 
 const POINTS = Number(process.env.OBC_FAULT_OVERWRITE_POINTS ?? 6);
 

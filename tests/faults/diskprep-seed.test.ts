@@ -11,10 +11,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { prng } from '../../electron/services/backup/test-utils.ts';
+import { prng } from '../../electron/services/backup/test-trees.ts';
 import { initFolderDisk } from '../../electron/services/diskprep/folder-disk.ts';
-import { testCredential, writeSasFile } from '../../electron/services/diskprep/test-helpers.ts';
-import { cli, resultOf, tempDir, writePassFile } from './helpers.ts';
+import { testCredential, writeSasFile } from '../../electron/services/diskprep/test-staging.ts';
+import { cli, resultOf, tempDir, writePassFile } from './test-cli.ts';
 
 const JOB = 'seed-trust';
 const MiB = 1 << 20;

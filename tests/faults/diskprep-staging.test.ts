@@ -13,8 +13,8 @@ import {
   makeDisks,
   makeStaging,
   testCredential,
-} from '../../electron/services/diskprep/test-helpers.ts';
-import { tempDir } from './helpers.ts';
+} from '../../electron/services/diskprep/test-staging.ts';
+import { tempDir } from './test-cli.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

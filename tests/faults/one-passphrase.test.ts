@@ -10,8 +10,8 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileKeyProtector } from '../../electron/services/azure/protector.ts';
 import { PolicyStore } from '../../electron/services/policies/policy-store.ts';
-import { samplePolicy } from '../../electron/services/policies/test-helpers.ts';
-import { PASSPHRASE, cli, resultOf, tempDir, writePassFile } from './helpers.ts';
+import { samplePolicy } from '../../electron/services/policies/test-policies.ts';
+import { PASSPHRASE, cli, resultOf, tempDir, writePassFile } from './test-cli.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -18,12 +18,12 @@ import { TaskManager } from '../../electron/services/tasks/task-manager.ts';
 import { BackupService } from '../../electron/services/backup/service.ts';
 import { recoverDeps } from '../../electron/services/backup/recover-deps.ts';
 import { catalogPathOf } from '../../electron/services/backup/scan.ts';
-import { diffTrees, prng } from '../../electron/services/backup/test-utils.ts';
+import { diffTrees, prng } from '../../electron/services/backup/test-trees.ts';
 import { initFolderDisk } from '../../electron/services/diskprep/folder-disk.ts';
-import { writeSasFile } from '../../electron/services/diskprep/test-helpers.ts';
+import { writeSasFile } from '../../electron/services/diskprep/test-staging.ts';
 import { sandboxCredential } from '../../electron/services/sandbox/test-sas.ts';
-import { PASSPHRASE, cli, tempDir, writePassFile } from './helpers.ts';
-import { ACCOUNT, accountKey, importThroughDatacenter } from './sandbox-import.ts';
+import { PASSPHRASE, cli, tempDir, writePassFile } from './test-cli.ts';
+import { ACCOUNT, accountKey, importThroughDatacenter } from './test-sandbox-import.ts';
 
 const JOB = 'cont-fresh';
 const MiB = 1 << 20;

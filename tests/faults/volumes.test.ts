@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, cp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { diffTrees } from '../../electron/services/backup/test-utils.ts';
+import { diffTrees } from '../../electron/services/backup/test-trees.ts';
 import { catalogPathOf } from '../../electron/services/backup/scan.ts';
 import { readState } from '../../electron/services/backup/job-files.ts';
 import { openStagingJob, StagingFolderSource } from '../../electron/services/backup/reader.ts';
@@ -25,8 +25,8 @@ import {
   makeStaging,
   testCredential,
   writeSasFile,
-} from '../../electron/services/diskprep/test-helpers.ts';
-import { PASSPHRASE, SEED, cli, makeCorpus, resultOf, tempDir, writePassFile } from './helpers.ts';
+} from '../../electron/services/diskprep/test-staging.ts';
+import { PASSPHRASE, SEED, cli, makeCorpus, resultOf, tempDir, writePassFile } from './test-cli.ts';
 
 const mounts: string[] = [];
 function mountTmpfs(dir: string, size: string): void {

@@ -15,11 +15,11 @@ import {
 } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackup } from '../../electron/services/backup/engine.ts';
-import { FAST_KDF, PASS, prng, tempDir } from '../../electron/services/backup/test-utils.ts';
+import { FAST_KDF, PASS, prng, tempDir } from '../../electron/services/backup/test-trees.ts';
 import { AzureService } from '../../electron/services/azure/azure-service.ts';
 import { connectScheduler } from '../../electron/services/policies/connect.ts';
 import { PolicyService } from '../../electron/services/policies/index.ts';
-import { samplePolicy, testProtector } from '../../electron/services/policies/test-helpers.ts';
+import { samplePolicy, testProtector } from '../../electron/services/policies/test-policies.ts';
 import { acquireContainerLock } from '../../electron/services/online/lock.ts';
 import { OnlineRepo } from '../../electron/services/online/repo.ts';
 import type { ContainerOpener } from '../../electron/services/online/types.ts';

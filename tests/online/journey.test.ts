@@ -19,20 +19,20 @@ import {
   type ContainerClient,
 } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAzureTestEnv, type AzureTestEnv } from '../../electron/services/azure/test-support.ts';
+import { startAzureTestEnv, type AzureTestEnv } from '../../electron/services/azure/test-azure-env.ts';
 import { mintToken } from '../../electron/services/sandbox/test-tokens.ts';
 import { caTrustingPipeline } from '../../electron/services/sandbox/blob-access.ts';
 import { SettingsStore } from '../../electron/services/settings/settings-store.ts';
 import { writeJsonAtomic } from '../../electron/services/store/atomic.ts';
 import { catalogPathOf } from '../../electron/services/backup/scan.ts';
-import { prng } from '../../electron/services/backup/test-utils.ts';
+import { prng } from '../../electron/services/backup/test-trees.ts';
 import { initFolderDisk } from '../../electron/services/diskprep/folder-disk.ts';
-import { writeSasFile } from '../../electron/services/diskprep/test-helpers.ts';
+import { writeSasFile } from '../../electron/services/diskprep/test-staging.ts';
 import { sandboxCredential } from '../../electron/services/sandbox/test-sas.ts';
 import { runOnlineBackup } from '../../electron/services/online/incremental.ts';
-import { compareWalks, walkTree, type Walk } from '../roundtrip/walk.ts';
-import { PASSPHRASE, cli, resultOf, writePassFile } from '../faults/helpers.ts';
-import { ACCOUNT, accountKey, importThroughDatacenter } from '../faults/sandbox-import.ts';
+import { compareWalks, walkTree, type Walk } from '../roundtrip/test-walk.ts';
+import { PASSPHRASE, cli, resultOf, writePassFile } from '../faults/test-cli.ts';
+import { ACCOUNT, accountKey, importThroughDatacenter } from '../faults/test-sandbox-import.ts';
 
 const JOB = 'online-journey';
 const MiB = 1 << 20;

@@ -11,12 +11,12 @@ import { BackupService } from '../../electron/services/backup/service.ts';
 import { recoverDeps } from '../../electron/services/backup/recover-deps.ts';
 import { CATALOG_PATH } from '../../electron/services/backup/catalog.ts';
 import { catalogPathOf } from '../../electron/services/backup/scan.ts';
-import { FAST_KDF, PASS, prng, tempDir } from '../../electron/services/backup/test-utils.ts';
+import { FAST_KDF, PASS, prng, tempDir } from '../../electron/services/backup/test-trees.ts';
 import { ContainerPackSource } from '../../electron/services/import-verify/container-pack-source.ts';
 import { runOnlineBackup } from '../../electron/services/online/incremental.ts';
 import { pointPath } from '../../electron/services/online/layout.ts';
 import { TaskManager } from '../../electron/services/tasks/task-manager.ts';
-import { compareWalks, walkTree } from '../roundtrip/walk.ts';
+import { compareWalks, walkTree } from '../roundtrip/test-walk.ts';
 import { importStagedJob, startTestStorage, type TestStorage } from './test-container.ts';
 
 const JOB = 'newest-pt';

@@ -12,13 +12,13 @@ import { defaultRetention } from '../../shared/retention-rules.ts';
 import { runBackup } from '../../electron/services/backup/engine.ts';
 import { restoreJob } from '../../electron/services/backup/restore.ts';
 import { catalogPathOf } from '../../electron/services/backup/scan.ts';
-import { FAST_KDF, PASS, prng, tempDir } from '../../electron/services/backup/test-utils.ts';
+import { FAST_KDF, PASS, prng, tempDir } from '../../electron/services/backup/test-trees.ts';
 import { runOnlineBackup } from '../../electron/services/online/incremental.ts';
 import { openRestorePoint } from '../../electron/services/online/point-source.ts';
 import { retentionFor } from '../../electron/services/online/prune.ts';
 import { OnlineRepo } from '../../electron/services/online/repo.ts';
 import type { OnlineBackupResult } from '../../electron/services/online/types.ts';
-import { compareWalks, walkTree, type Walk } from '../roundtrip/walk.ts';
+import { compareWalks, walkTree, type Walk } from '../roundtrip/test-walk.ts';
 import { importStagedJob, runChild, startTestStorage, type TestStorage } from './test-container.ts';
 
 let dir: string;

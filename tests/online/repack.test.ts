@@ -12,13 +12,13 @@ import { runBackup } from '../../electron/services/backup/engine.ts';
 import { restoreJob } from '../../electron/services/backup/restore.ts';
 import { catalogPathOf } from '../../electron/services/backup/scan.ts';
 import { verifyJob } from '../../electron/services/backup/verify.ts';
-import { FAST_KDF, PASS, prng, tempDir } from '../../electron/services/backup/test-utils.ts';
+import { FAST_KDF, PASS, prng, tempDir } from '../../electron/services/backup/test-trees.ts';
 import { runOnlineBackup } from '../../electron/services/online/incremental.ts';
 import { openRestorePoint, pointSourceOf } from '../../electron/services/online/point-source.ts';
 import { REPACK_BELOW, REPACK_MIN_UNUSED, repackCandidates } from '../../electron/services/online/repack.ts';
 import { OnlineRepo } from '../../electron/services/online/repo.ts';
 import type { OnlineBackupResult } from '../../electron/services/online/types.ts';
-import { compareWalks, walkTree, type Walk } from '../roundtrip/walk.ts';
+import { compareWalks, walkTree, type Walk } from '../roundtrip/test-walk.ts';
 import { importStagedJob, runChild, startTestStorage, type TestStorage } from './test-container.ts';
 
 let dir: string;

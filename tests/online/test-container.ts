@@ -67,7 +67,7 @@ export async function importStagedJob(cc: ContainerClient, jobDir: string, job: 
   }
 }
 
-const RUNNER = fileURLToPath(new URL('./run-online.ts', import.meta.url));
+const RUNNER = fileURLToPath(new URL('./test-run-online.ts', import.meta.url));
 
 /** One online backup in a child process (killed at `killAt`'s `killNth` match); its result, or null when killed. */
 export function runChild(args: Record<string, unknown>): Promise<{

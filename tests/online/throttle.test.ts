@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prng, tempDir } from '../../electron/services/backup/test-utils.ts';
+import { prng, tempDir } from '../../electron/services/backup/test-trees.ts';
 import { DEFAULT_THROTTLING, type Throttling } from '../../shared/policy-schema.ts';
 import { ThrottleLimiter } from '../../electron/services/policies/bandwidth.ts';
 import { uploadFileResumable } from '../../electron/services/online/uploader.ts';

@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeDisks, testCredential, writeSasFile } from '../../electron/services/diskprep/test-helpers.ts';
-import { PASSPHRASE, cli, tempDir, writePassFile } from '../faults/helpers.ts';
-import { compareWalks, walkTrees } from './walk.ts';
+import { makeDisks, testCredential, writeSasFile } from '../../electron/services/diskprep/test-staging.ts';
+import { PASSPHRASE, cli, tempDir, writePassFile } from '../faults/test-cli.ts';
+import { compareWalks, walkTrees } from './test-walk.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cli, tempDir, writePassFile } from '../faults/helpers.ts';
-import { compareWalks, walkTree } from './walk.ts';
+import { cli, tempDir, writePassFile } from '../faults/test-cli.ts';
+import { compareWalks, walkTree } from './test-walk.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

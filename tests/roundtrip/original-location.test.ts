@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import { runBackup } from '../../electron/services/backup/engine.ts';
 import { openStagingJob } from '../../electron/services/backup/reader.ts';
 import { restoreJob, type ConflictChoice } from '../../electron/services/backup/restore.ts';
-import { FAST_KDF, PASS, tempDir } from '../../electron/services/backup/test-utils.ts';
-import { compareWalks, walkTrees, type Walk } from './walk.ts';
+import { FAST_KDF, PASS, tempDir } from '../../electron/services/backup/test-trees.ts';
+import { compareWalks, walkTrees, type Walk } from './test-walk.ts';
 
 /**
  * Restore to the original location through the real path (engine-written backup of two items, JobReader,

@@ -1,5 +1,5 @@
 /**
- * The backup round-trip oracle (issue 13): fast-check generates hostile file trees (hostile-tree.ts); each goes
+ * The backup round-trip oracle (issue 13): fast-check generates hostile file trees (test-hostile-tree.ts); each goes
  * backup → verify → restore from the staging folder; every DISK_EVERY-th also through Disk Prep onto a folder disk
  * and back from the disk; every CONTAINER_EVERY-th also through the Local sandbox's datacenter into Azurite and back
  * from the container. Each restored tree is compared with its source by an independent walker (walk_tree.py:
@@ -19,15 +19,15 @@ import { openJob, StagingFolderSource, type PackSource } from '../../electron/se
 import { openDiskSource } from '../../electron/services/backup/disk-source.ts';
 import { restoreJob } from '../../electron/services/backup/restore.ts';
 import { verifyJob } from '../../electron/services/backup/verify.ts';
-import { FAST_KDF, PASS } from '../../electron/services/backup/test-utils.ts';
+import { FAST_KDF, PASS } from '../../electron/services/backup/test-trees.ts';
 import { runDiskPrep } from '../../electron/services/diskprep/engine.ts';
 import { FolderDiskProvider } from '../../electron/services/diskprep/folder-disk.ts';
 import { passphraseProtector } from '../../electron/services/diskprep/drives-file.ts';
-import { makeDisks, testCredential } from '../../electron/services/diskprep/test-helpers.ts';
-import { tempDir } from '../faults/helpers.ts';
-import { hostileTree, writeTree } from './hostile-tree.ts';
-import { compareWalks, walkTrees } from './walk.ts';
-import { openSandboxContainer, type SandboxContainer } from './sandbox-container.ts';
+import { makeDisks, testCredential } from '../../electron/services/diskprep/test-staging.ts';
+import { tempDir } from '../faults/test-cli.ts';
+import { hostileTree, writeTree } from './test-hostile-tree.ts';
+import { compareWalks, walkTrees } from './test-walk.ts';
+import { openSandboxContainer, type SandboxContainer } from './test-sandbox-container.ts';
 
 const SEED = Number(process.env.OBC_ROUNDTRIP_SEED ?? 20261204) >>> 0;
 const TREES = Number(process.env.OBC_ROUNDTRIP_TREES ?? 200);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { writeJsonAtomic } from '../../electron/services/store/atomic.ts';
 import { SettingsStore } from '../../electron/services/settings/settings-store.ts';
-import { startAzureTestEnv, type AzureTestEnv } from '../../electron/services/azure/test-support.ts';
+import { startAzureTestEnv, type AzureTestEnv } from '../../electron/services/azure/test-azure-env.ts';
 import { defaultProtector } from '../../electron/services/azure/azure-service.ts';
 import { tokenCachePath } from '../../electron/services/azure/token-cache.ts';
 import {
@@ -18,12 +18,12 @@ import { stateDirFor } from '../../electron/services/diskprep/session.ts';
 import { findJob } from '../../electron/services/diskprep/jobs.ts';
 import { mintToken } from '../../electron/services/sandbox/test-tokens.ts';
 import { sbRequest } from '../../electron/services/sandbox/test-http.ts';
-import { prng } from '../../electron/services/backup/test-utils.ts';
+import { prng } from '../../electron/services/backup/test-trees.ts';
 import { main } from '../../electron/cli/index.ts';
 import WebSocket from 'ws';
 import { createServices } from '../../electron/services/index.ts';
 import { startBrowserHost } from '../../electron/server/server.ts';
-import { samplePolicy } from '../../electron/services/policies/test-helpers.ts';
+import { samplePolicy } from '../../electron/services/policies/test-policies.ts';
 
 /**
  * Secrets never land in plain text: a realistic run with logging at its most verbose (settings logLevel 'debug',
@@ -31,7 +31,7 @@ import { samplePolicy } from '../../electron/services/policies/test-helpers.ts';
  * machine's certificate, Back Up Now, Disk Prep onto folder disks, import job creation, tracking — then every file
  * under the data dir, staging, disks and the temp dir, and everything written to stdout/stderr, is searched for the
  * passphrase, the access and refresh tokens, the BitLocker keys, the storage account keys and the certificate's
- * private key (PEM and base64 DER). The setup reuses the Azure layer's test environment (electron/services/azure/test-support.ts).
+ * private key (PEM and base64 DER). The setup reuses the Azure layer's test environment (electron/services/azure/test-azure-env.ts).
  */
 const PASSPHRASE = 'Secrets-Scan passphrase 4711 !#%';
 let env: AzureTestEnv;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeJsonAtomic } from '../../services/store/atomic.ts';
 import { SettingsStore } from '../../services/settings/settings-store.ts';
-import { startAzureTestEnv, type AzureTestEnv } from '../../services/azure/test-support.ts';
+import { startAzureTestEnv, type AzureTestEnv } from '../../services/azure/test-azure-env.ts';
 import { swaggerReview } from '../../services/sandbox/test-swagger.ts';
 import { main } from '../index.ts';
 

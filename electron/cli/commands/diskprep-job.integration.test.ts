@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caTrustingPipeline } from '../../services/sandbox/blob-access.ts';
 import { mintToken } from '../../services/sandbox/test-tokens.ts';
 import { sbRequest } from '../../services/sandbox/test-http.ts';
-import { startAzureTestEnv, sandboxAdmin, type AzureTestEnv } from '../../services/azure/test-support.ts';
+import { startAzureTestEnv, sandboxAdmin, type AzureTestEnv } from '../../services/azure/test-azure-env.ts';
 import { swaggerReview } from '../../services/sandbox/test-swagger.ts';
 import { writeJsonAtomic } from '../../services/store/atomic.ts';
 import { SettingsStore } from '../../services/settings/settings-store.ts';
-import { MiB, TEST_PASSPHRASE, TEST_SHIPPING, makeDisks, makeStaging } from '../../services/diskprep/test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, TEST_SHIPPING, makeDisks, makeStaging } from '../../services/diskprep/test-staging.ts';
 import { repoRoot } from '../../services/paths.ts';
 
 /**

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { defaultRetention } from '../../../shared/retention-rules.ts';
 import { FileKeyProtector } from '../../services/azure/protector.ts';
 import { PolicyService } from '../../services/policies/index.ts';
-import { samplePolicy } from '../../services/policies/test-helpers.ts';
+import { samplePolicy } from '../../services/policies/test-policies.ts';
 import { TaskManager } from '../../services/tasks/task-manager.ts';
 
 const cli = resolve(import.meta.dirname, '..', 'index.ts');

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAzureTestEnv, type AzureTestEnv } from './test-support.ts';
+import { startAzureTestEnv, type AzureTestEnv } from './test-azure-env.ts';
 import { swaggerReview } from '../sandbox/test-swagger.ts';
 import { collect } from './errors.ts';
 import { credentialRecordPath, ensureEntraApp, loadCredentialRecord, unprotectPrivateKey } from './entra-app.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAzureTestEnv, type AzureTestEnv } from './test-support.ts';
+import { startAzureTestEnv, type AzureTestEnv } from './test-azure-env.ts';
 import { swaggerReview } from '../sandbox/test-swagger.ts';
 import type { AzureService } from './azure-service.ts';
 

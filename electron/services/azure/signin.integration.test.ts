@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAzureTestEnv, type AzureTestEnv } from './test-support.ts';
+import { startAzureTestEnv, type AzureTestEnv } from './test-azure-env.ts';
 import { tokenCachePath } from './token-cache.ts';
 
 /** Interactive sign-in (Playwright on the sandbox login page), silent renewal, cancel/timeout, expiry, sign-out. */

@@ -9,7 +9,7 @@ import { seedSchema } from '../../../shared/staging.ts';
 import type { HandlerCtx } from '../../handlers/types.ts';
 import type { Services } from '../index.ts';
 import { BackupService } from './service.ts';
-import { FAST_KDF, PASS, tempDir } from './test-utils.ts';
+import { FAST_KDF, PASS, tempDir } from './test-trees.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

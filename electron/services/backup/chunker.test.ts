@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chunkAll, DEFAULT_CHUNK_PARAMS as P } from './chunker.ts';
-import { prng } from './test-utils.ts';
+import { prng } from './test-trees.ts';
 
 describe('content-defined chunker', () => {
   const data = prng(7)(40 << 20);

@@ -5,7 +5,7 @@ import { watch } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { diffTrees, PASS, prng, tempDir } from './test-utils.ts';
+import { diffTrees, PASS, prng, tempDir } from './test-trees.ts';
 import { readSeed } from './job-files.ts';
 import { catalogPathOf } from './scan.ts';
 

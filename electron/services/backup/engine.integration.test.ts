@@ -10,7 +10,7 @@ import { readSeed } from './job-files.ts';
 import { catalogPathOf } from './scan.ts';
 import { CATALOG_PATH, decodeCatalog, encodeCatalog } from './catalog.ts';
 import { unlockJob } from './crypto.ts';
-import { FAST_KDF, PASS, diffTrees, prng, tempDir } from './test-utils.ts';
+import { FAST_KDF, PASS, diffTrees, prng, tempDir } from './test-trees.ts';
 import type { BackupOptions } from './types.ts';
 
 let dir: string;

@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { acquireJobLock, processAlive, processStartTime } from './job-lock.ts';
-import { tempDir } from './test-utils.ts';
+import { tempDir } from './test-trees.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -14,11 +14,11 @@ import { deriveKeys, unlockJob } from './crypto.ts';
 import { DESCRIPTOR_PATH, decodeDescriptor } from './descriptor.ts';
 import { openDiskSource } from './disk-source.ts';
 import { openStagingJob } from './reader.ts';
-import { FAST_KDF, PASS, prng, tempDir } from './test-utils.ts';
+import { FAST_KDF, PASS, prng, tempDir } from './test-trees.ts';
 import { runDiskPrep } from '../diskprep/engine.ts';
 import { FolderDiskProvider } from '../diskprep/folder-disk.ts';
 import { discoverJobs } from '../diskprep/jobs.ts';
-import { makeDisks, testCredential } from '../diskprep/test-helpers.ts';
+import { makeDisks, testCredential } from '../diskprep/test-staging.ts';
 
 const JOB = 'kdf-job';
 const HUGE = 1 << 22;

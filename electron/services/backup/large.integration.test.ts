@@ -10,7 +10,7 @@ import { runBackup } from './engine.ts';
 import { openStagingJob } from './reader.ts';
 import { restoreJob } from './restore.ts';
 import { catalogPathOf } from './scan.ts';
-import { FAST_KDF, PASS, prng, tempDir } from './test-utils.ts';
+import { FAST_KDF, PASS, prng, tempDir } from './test-trees.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

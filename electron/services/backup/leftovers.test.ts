@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runBackup } from './engine.ts';
-import { FAST_KDF, PASS, prng, tempDir } from './test-utils.ts';
+import { FAST_KDF, PASS, prng, tempDir } from './test-trees.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -11,7 +11,7 @@ import { openStagingJob, StagingFolderSource } from './reader.ts';
 import { restoreJob } from './restore.ts';
 import { verifyJob } from './verify.ts';
 import { scanItems } from './scan.ts';
-import { FAST_KDF, PASS, tempDir } from './test-utils.ts';
+import { FAST_KDF, PASS, tempDir } from './test-trees.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -12,7 +12,7 @@ import { openStagingJob } from './reader.ts';
 import { catalogPathOf } from './scan.ts';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { BackupService } from './service.ts';
-import { FAST_KDF, PASS, prng, tempDir } from './test-utils.ts';
+import { FAST_KDF, PASS, prng, tempDir } from './test-trees.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

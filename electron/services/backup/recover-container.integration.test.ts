@@ -23,7 +23,7 @@ import type { Services } from '../index.ts';
 import { runBackup } from './engine.ts';
 import { BackupService } from './service.ts';
 import { recoverDeps } from './recover-deps.ts';
-import { FAST_KDF, PASS, diffTrees, prng, tempDir } from './test-utils.ts';
+import { FAST_KDF, PASS, diffTrees, prng, tempDir } from './test-trees.ts';
 
 const ACCOUNT = 'acct1';
 const KEY = randomBytes(64).toString('base64');

@@ -18,8 +18,8 @@ import { openDiskSource } from './disk-source.ts';
 import { DESCRIPTOR_PATH } from './descriptor.ts';
 import { runDiskPrep } from '../diskprep/engine.ts';
 import { FolderDiskProvider } from '../diskprep/folder-disk.ts';
-import { makeDisks, testCredential, testProtector } from '../diskprep/test-helpers.ts';
-import { FAST_KDF, PASS, diffTrees, prng, tempDir } from './test-utils.ts';
+import { makeDisks, testCredential, testProtector } from '../diskprep/test-staging.ts';
+import { FAST_KDF, PASS, diffTrees, prng, tempDir } from './test-trees.ts';
 
 const JOB = 'disk-rec';
 const MiB = 1 << 20;

@@ -8,7 +8,7 @@ import { lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/pro
 import { join, relative } from 'node:path';
 import { restoreJob } from './restore.ts';
 import { RESTORE_MARKER } from './restore-leftovers.ts';
-import { jobWithCatalogEntries, tempDir } from './test-utils.ts';
+import { jobWithCatalogEntries, tempDir } from './test-trees.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

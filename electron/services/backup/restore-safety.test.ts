@@ -8,7 +8,7 @@ import { restoreJob } from './restore.ts';
 import { readSeed } from './job-files.ts';
 import { CATALOG_PATH, decodeCatalog, encodeCatalog, type CatalogEntry } from './catalog.ts';
 import { unlockJob } from './crypto.ts';
-import { FAST_KDF, PASS, tempDir } from './test-utils.ts';
+import { FAST_KDF, PASS, tempDir } from './test-trees.ts';
 
 /**
  * Restore through the real path (engine-written job, catalog re-sealed with the job's own key, JobReader,

@@ -12,7 +12,7 @@ import { restoreJob } from './restore.ts';
 import { catalogPathOf } from './scan.ts';
 import { SCAN_RECORD } from './scan-record.ts';
 import { NO_VSS_NOTE } from './vss-run.ts';
-import { FAST_KDF, PASS, diffTrees, prng, tempDir } from './test-utils.ts';
+import { FAST_KDF, PASS, diffTrees, prng, tempDir } from './test-trees.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -8,7 +8,7 @@ import type { HandlerCtx } from '../../handlers/types.ts';
 import type { Services } from '../index.ts';
 import { BackupService } from './service.ts';
 import { catalogPathOf } from './scan.ts';
-import { FAST_KDF, PASS, tempDir } from './test-utils.ts';
+import { FAST_KDF, PASS, tempDir } from './test-trees.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -10,7 +10,7 @@ import { openStagingJob } from './reader.ts';
 import { catalogPathOf } from './scan.ts';
 import { itemHoldingStaging, neverBackedUp } from './staging-guard.ts';
 import { NO_VSS_NOTE } from './vss-run.ts';
-import { FAST_KDF, PASS, prng, tempDir } from './test-utils.ts';
+import { FAST_KDF, PASS, prng, tempDir } from './test-trees.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -19,7 +19,7 @@ import {
   testCredential,
   testProtector,
   writeSasFile,
-} from './test-helpers.ts';
+} from './test-staging.ts';
 
 const JOB = 'pkilljob';
 const CLI = join(repoRoot, 'electron', 'cli', 'index.ts');

@@ -14,7 +14,7 @@ import {
   testCredential,
   testProtector,
   writeSasFile,
-} from './test-helpers.ts';
+} from './test-staging.ts';
 
 const JOB = 'killjob';
 const CLI = join(repoRoot, 'electron', 'cli', 'index.ts');

@@ -4,7 +4,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { CONTAINER_NAME_RULE } from '../../../shared/validators/azure-names.ts';
 import { join } from 'node:path';
 import { repoRoot } from '../paths.ts';
-import { MiB, TEST_PASSPHRASE, makeStaging, tempDir, testCredential, writeSasFile } from './test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, makeStaging, tempDir, testCredential, writeSasFile } from './test-staging.ts';
 
 const CLI = join(repoRoot, 'electron', 'cli', 'index.ts');
 

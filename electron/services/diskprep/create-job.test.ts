@@ -5,7 +5,7 @@ import type { JobTarget } from '../../../shared/job-target.ts';
 import { fromDefaults } from '../../../shared/shipping-draft.ts';
 import { createJobFromDisks, type JobAzurePort } from './create-job.ts';
 import { upsertDrive } from './drives-file.ts';
-import { TEST_SHIPPING, tempDir, testProtector } from './test-helpers.ts';
+import { TEST_SHIPPING, tempDir, testProtector } from './test-staging.ts';
 
 /** Job creation is an entry point of the container name too (drives.json names it): refused before any Azure call. */
 describe('job creation from drives.json', () => {

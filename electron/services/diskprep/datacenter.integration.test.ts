@@ -12,7 +12,7 @@ import { FolderDiskProvider } from './folder-disk.ts';
 import { createJobFromDrives, passphraseProtector } from './drives-file.ts';
 import { stateDirFor } from './session.ts';
 import { findJob } from './jobs.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir } from './test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir } from './test-staging.ts';
 
 /** End to end: Disk Prep's folder disks go through the sandbox datacenter; the container then holds the staged packs. */
 let sb: SandboxHandle;

@@ -5,7 +5,7 @@ import { BITLOCKER_KEY_RE } from '../../../shared/disks.ts';
 import { assessDisk, generateRecoveryPassword } from './disk-checks.ts';
 import { FolderDiskProvider, initFolderDisk, parseSize, readFolderDisk } from './folder-disk.ts';
 import { discoverJobs, findJob } from './jobs.ts';
-import { makeStaging, tempDir } from './test-helpers.ts';
+import { makeStaging, tempDir } from './test-staging.ts';
 
 describe('folder disks', () => {
   it('parses sizes', () => {

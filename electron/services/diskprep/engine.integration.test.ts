@@ -16,7 +16,7 @@ import {
   tempDir,
   testCredential,
   testProtector,
-} from './test-helpers.ts';
+} from './test-staging.ts';
 import type { ManifestCredentialSource } from './manifest-credential.ts';
 
 const JOB = 'seedjob';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FolderDiskProvider, initFolderDisk } from './folder-disk.ts';
-import { MiB, tempDir } from './test-helpers.ts';
+import { MiB, tempDir } from './test-staging.ts';
 
 describe('folder disk: a disk that is already "encrypted"', () => {
   it('keeps the given recovery password, and refuses another one when the disk is resumed', async () => {

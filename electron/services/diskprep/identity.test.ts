@@ -13,7 +13,7 @@ import { driveList } from './drives-file.ts';
 import { stateDirFor } from './session.ts';
 import { sealSeed } from '../backup/job-files.ts';
 import { runBackup } from '../backup/engine.ts';
-import { FAST_KDF } from '../backup/test-utils.ts';
+import { FAST_KDF } from '../backup/test-trees.ts';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { DiskPrepService } from './service.ts';
 import { WindowsDiskProvider } from './windows-disk.ts';
@@ -26,7 +26,7 @@ import {
   tempDir,
   testCredential,
   testProtector,
-} from './test-helpers.ts';
+} from './test-staging.ts';
 
 const JOB = 'idjob';
 const opts = (stagingLocation: string, disks: string[], extra: Partial<DiskPrepOptions> = {}): DiskPrepOptions => ({

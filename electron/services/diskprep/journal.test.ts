@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeLine, encodeRecord, recordSum, splitJournal, type JournalRecord } from './journal-format.ts';
 import { Journal, mergeJournals, parseJournal, replay } from './journal.ts';
-import { tempDir } from './test-helpers.ts';
+import { tempDir } from './test-staging.ts';
 
 const H = (c: string) => c.repeat(32);
 const REC: JournalRecord[] = [

@@ -24,7 +24,7 @@ import {
   tempDir,
   testCredential,
   testProtector,
-} from './test-helpers.ts';
+} from './test-staging.ts';
 
 const JOB = 'parjob';
 

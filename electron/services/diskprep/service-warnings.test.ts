@@ -7,7 +7,7 @@ import { FolderDiskProvider } from './folder-disk.ts';
 import { DiskPrepService } from './service.ts';
 import { mirrorJournalPath, stateDirFor } from './session.ts';
 import { WindowsDiskProvider } from './windows-disk.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testCredential } from './test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testCredential } from './test-staging.ts';
 
 const JOB = 'warn-job';
 

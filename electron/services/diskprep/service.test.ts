@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { DiskPrepService } from './service.ts';
 import { WindowsDiskProvider } from './windows-disk.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testCredential } from './test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir, testCredential } from './test-staging.ts';
 
 const JOB = 'svc-job';
 

@@ -20,7 +20,7 @@ import { createCaTrustingHttpClient } from '../sandbox/ca-http-client.ts';
 import { runBackup } from '../backup/engine.ts';
 import { openJob } from '../backup/reader.ts';
 import { restoreJob } from '../backup/restore.ts';
-import { FAST_KDF, PASS, tempDir } from '../backup/test-utils.ts';
+import { FAST_KDF, PASS, tempDir } from '../backup/test-trees.ts';
 import { TaskManager } from '../tasks/task-manager.ts';
 import type { TaskSnapshot } from '../../../shared/task.ts';
 import { ImportVerifyService } from './service.ts';

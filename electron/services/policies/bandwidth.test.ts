@@ -6,7 +6,7 @@ import { ThrottleLimiter, limiterFor, type LimiterClock } from './bandwidth.ts';
 import type { BandwidthLimiter } from '../online/limiter.ts';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { PolicyService } from './index.ts';
-import { samplePolicy, tempDir, testProtector } from './test-helpers.ts';
+import { samplePolicy, tempDir, testProtector } from './test-policies.ts';
 
 /** A clock that jumps forward on sleep (no real waiting). */
 function fakeClock(start: number): LimiterClock & { t: number; sleeps: number } {

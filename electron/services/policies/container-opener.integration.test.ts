@@ -17,7 +17,7 @@ import { accountScope, createTestApp, type TestApp } from '../azure/test-app.ts'
 import { TaskManager } from '../tasks/task-manager.ts';
 import { policyContainerOpener, type PolicyContainerOpener } from './container-opener.ts';
 import { PolicyService } from './index.ts';
-import { samplePolicy, testProtector } from './test-helpers.ts';
+import { samplePolicy, testProtector } from './test-policies.ts';
 
 /**
  * The one opener of the job's container for online runs, against the Local sandbox: the Entra application of this

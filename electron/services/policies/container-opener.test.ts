@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors.ts';
 import { policyContainerOpener, jobContainerOf } from './container-opener.ts';
-import { samplePolicy } from './test-helpers.ts';
+import { samplePolicy } from './test-policies.ts';
 import type { Policy } from '../../../shared/policy-schema.ts';
 
 const policy = (over: Parameters<typeof samplePolicy>[0] = {}) =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFile, readdir, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PolicyStore, POLICY_FILE } from './policy-store.ts';
-import { samplePolicy, tempDir, testProtector } from './test-helpers.ts';
+import { samplePolicy, tempDir, testProtector } from './test-policies.ts';
 
 const PASS = 'correct horse battery staple';
 

@@ -3,7 +3,7 @@ import { mkdir, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { PolicyService } from './index.ts';
-import { samplePolicy, tempDir, testProtector } from './test-helpers.ts';
+import { samplePolicy, tempDir, testProtector } from './test-policies.ts';
 
 const OLD = 'old passphrase 0123456789';
 const NEW = 'new passphrase 9876543210';

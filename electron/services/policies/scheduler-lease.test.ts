@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { PolicyService } from './index.ts';
 import { LEASE_FILE, SchedulerLease } from './scheduler-lease.ts';
-import { FakeClock, samplePolicy, tempDir, testProtector } from './test-helpers.ts';
+import { FakeClock, samplePolicy, tempDir, testProtector } from './test-policies.ts';
 
 /**
  * Two consoles on one data dir (the desktop app and browser mode, or two browser-mode hosts): exactly one

@@ -8,7 +8,7 @@ import {
   type OnlineRun,
   type OnlineRunRequest,
 } from './index.ts';
-import { FakeClock, samplePolicy, tempDir, testProtector } from './test-helpers.ts';
+import { FakeClock, samplePolicy, tempDir, testProtector } from './test-policies.ts';
 
 const PASS = 'correct horse battery staple';
 const start = Date.parse('2026-11-22T20:00:00Z');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chmod, mkdir, writeFile, readdir, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkStaging } from './staging-check.ts';
-import { tempDir } from './test-helpers.ts';
+import { tempDir } from './test-policies.ts';
 
 const GiB = 1024 ** 3;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors.ts';
-import { createFakeTransport } from '../test/fake-transport.ts';
+import { createFakeTransport } from '../test-transport.ts';
 import { createApiClient } from './client.ts';
 
 describe('api client envelope handling', () => {

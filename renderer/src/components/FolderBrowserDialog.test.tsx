@@ -1,11 +1,11 @@
-import '../test/dom-shims.ts';
+import '../test-dom-shims.ts';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BrowseResult } from '../../../shared/contract/core.ts';
 import { installTransport } from '../api/client.ts';
 import { resetAppStore } from '../store/index.ts';
-import { createFakeTransport, type FakeTransport } from '../test/fake-transport.ts';
+import { createFakeTransport, type FakeTransport } from '../test-transport.ts';
 import { FolderBrowserHost } from './FolderBrowserHost.tsx';
 import { pickFolder } from './pick-folder.ts';
 

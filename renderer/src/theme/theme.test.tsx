@@ -1,11 +1,11 @@
-import '../test/dom-shims.ts';
+import '../test-dom-shims.ts';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/contract/core.ts';
 import { App } from '../App.tsx';
 import { installTransport } from '../api/client.ts';
 import { getAppState, resetAppStore } from '../store/index.ts';
-import { createFakeTransport, type FakeTransport } from '../test/fake-transport.ts';
+import { createFakeTransport, type FakeTransport } from '../test-transport.ts';
 import { resolveTheme } from './theme.ts';
 
 describe('resolveTheme', () => {

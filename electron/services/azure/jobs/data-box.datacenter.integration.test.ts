@@ -10,8 +10,8 @@ import { FolderDiskProvider } from '../../diskprep/folder-disk.ts';
 import { createJobFromDrives, passphraseProtector } from '../../diskprep/drives-file.ts';
 import { stateDirFor } from '../../diskprep/session.ts';
 import { findJob } from '../../diskprep/jobs.ts';
-import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir } from '../../diskprep/test-helpers.ts';
-import { sandboxAdmin, startAzureTestEnv, type AzureTestEnv } from '../test-support.ts';
+import { MiB, TEST_PASSPHRASE, makeDisks, makeStaging, tempDir } from '../../diskprep/test-staging.ts';
+import { sandboxAdmin, startAzureTestEnv, type AzureTestEnv } from '../test-azure-env.ts';
 import type { AzureService } from '../azure-service.ts';
 import { swaggerReview } from '../../sandbox/test-swagger.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobSchema, type CreateJobInput } from '../../../../shared/contract/azure.ts';
-import { sandboxAdmin, startAzureTestEnv, type AzureTestEnv } from '../test-support.ts';
+import { sandboxAdmin, startAzureTestEnv, type AzureTestEnv } from '../test-azure-env.ts';
 import type { AzureService } from '../azure-service.ts';
 import type { ImportJobBackend } from './backend.ts';
 import { swaggerReview } from '../../sandbox/test-swagger.ts';

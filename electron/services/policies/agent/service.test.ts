@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { TaskManager } from '../../tasks/task-manager.ts';
 import { PolicyService } from '../index.ts';
 import { SchedulerLease } from '../scheduler-lease.ts';
-import { samplePolicy, tempDir, testProtector } from '../test-helpers.ts';
+import { samplePolicy, tempDir, testProtector } from '../test-policies.ts';
 import type { AgentEnv } from './installer.ts';
 import { AgentService } from './service.ts';
 

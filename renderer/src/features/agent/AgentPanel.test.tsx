@@ -1,11 +1,11 @@
-import '../../test/dom-shims.ts';
+import '../../test-dom-shims.ts';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentStatus } from '../../../../shared/contract/policies.ts';
 import { installTransport } from '../../api/client.ts';
 import { getAppState, resetAppStore } from '../../store/index.ts';
-import { createFakeTransport, type FakeTransport } from '../../test/fake-transport.ts';
+import { createFakeTransport, type FakeTransport } from '../../test-transport.ts';
 import { AgentPanel } from './AgentPanel.tsx';
 
 const base: AgentStatus = {

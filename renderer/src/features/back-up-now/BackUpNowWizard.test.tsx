@@ -1,4 +1,4 @@
-import '../../test/dom-shims.ts';
+import '../../test-dom-shims.ts';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,8 +6,8 @@ import { installTransport } from '../../api/client.ts';
 import { getAppState, resetAppStore, useAppStore } from '../../store/index.ts';
 import { addYears } from '../../../../shared/backup-wizard.ts';
 import { localToday } from '../../store/slices/back-up-now.ts';
-import { createFakeTransport, type FakeTransport } from '../../test/fake-transport.ts';
-import { makeTask } from '../../test/fixtures.ts';
+import { createFakeTransport, type FakeTransport } from '../../test-transport.ts';
+import { makeTask } from '../../test-fixtures.ts';
 import { BackUpNowWizard } from './BackUpNowWizard.tsx';
 
 let t: FakeTransport;

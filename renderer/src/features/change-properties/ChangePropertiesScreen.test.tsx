@@ -1,11 +1,11 @@
-import '../../test/dom-shims.ts';
+import '../../test-dom-shims.ts';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_THROTTLING, type PropertiesView } from '../../../../shared/policy-schema.ts';
 import { installTransport } from '../../api/client.ts';
 import { resetAppStore } from '../../store/index.ts';
-import { createFakeTransport, type FakeTransport } from '../../test/fake-transport.ts';
+import { createFakeTransport, type FakeTransport } from '../../test-transport.ts';
 import { ChangePropertiesScreen } from './ChangePropertiesScreen.tsx';
 
 let t: FakeTransport;

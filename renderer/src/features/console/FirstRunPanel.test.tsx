@@ -1,11 +1,11 @@
-import '../../test/dom-shims.ts';
+import '../../test-dom-shims.ts';
 import { cleanup, render, screen } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../../shared/contract/core.ts';
 import { installTransport } from '../../api/client.ts';
 import { resetAppStore, useAppStore } from '../../store/index.ts';
-import { createFakeTransport } from '../../test/fake-transport.ts';
+import { createFakeTransport } from '../../test-transport.ts';
 import { FirstRunPanel } from './FirstRunPanel.tsx';
 
 beforeEach(() => {

@@ -1,11 +1,11 @@
-import '../../test/dom-shims.ts';
+import '../../test-dom-shims.ts';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImportJobInfo } from '../../../../shared/contract/azure.ts';
 import { installTransport } from '../../api/client.ts';
 import { resetAppStore } from '../../store/index.ts';
-import { createFakeTransport, type FakeTransport } from '../../test/fake-transport.ts';
+import { createFakeTransport, type FakeTransport } from '../../test-transport.ts';
 import { ImportJobsScreen } from './ImportJobsScreen.tsx';
 
 /** Import Jobs lists both backends' jobs, names the type, and sends every action to the job's own backend. */

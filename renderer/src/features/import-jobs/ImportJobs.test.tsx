@@ -1,4 +1,4 @@
-import '../../test/dom-shims.ts';
+import '../../test-dom-shims.ts';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import type { ImportJobInfo } from '../../../../shared/contract/azure.ts';
 import { installTransport } from '../../api/client.ts';
 import { getAppState, resetAppStore } from '../../store/index.ts';
 import { jobNotifications, refreshDelayMs } from '../../store/slices/import-jobs.ts';
-import { createFakeTransport, type FakeTransport } from '../../test/fake-transport.ts';
+import { createFakeTransport, type FakeTransport } from '../../test-transport.ts';
 import { ImportJobsScreen } from './ImportJobsScreen.tsx';
 
 const SUB = '11111111-2222-3333-4444-555555555555';

@@ -1,4 +1,4 @@
-import '../../test/dom-shims.ts';
+import '../../test-dom-shims.ts';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import type { SandboxStatusView } from '../../../../shared/contract/sandbox.ts';
 import { DEFAULT_SETTINGS } from '../../../../shared/contract/core.ts';
 import { installTransport } from '../../api/client.ts';
 import { resetAppStore, useAppStore } from '../../store/index.ts';
-import { createFakeTransport, type FakeTransport } from '../../test/fake-transport.ts';
+import { createFakeTransport, type FakeTransport } from '../../test-transport.ts';
 import { RehearsalPanel, isRehearsalJob } from './RehearsalPanel.tsx';
 
 const SUB = '11111111-2222-3333-4444-555555555555';

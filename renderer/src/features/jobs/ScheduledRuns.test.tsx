@@ -1,4 +1,4 @@
-import '../../test/dom-shims.ts';
+import '../../test-dom-shims.ts';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,8 +6,8 @@ import type { PolicyView } from '../../../../shared/contract/policies.ts';
 import type { RunRecord } from '../../../../shared/policy-schema.ts';
 import { installTransport } from '../../api/client.ts';
 import { getAppState, resetAppStore } from '../../store/index.ts';
-import { createFakeTransport, type FakeTransport } from '../../test/fake-transport.ts';
-import { makeTask } from '../../test/fixtures.ts';
+import { createFakeTransport, type FakeTransport } from '../../test-transport.ts';
+import { makeTask } from '../../test-fixtures.ts';
 import { JobsView } from './JobsView.tsx';
 import { jobsRows } from './scheduled-runs.ts';
 import { onlineRunMessage } from '../../../../shared/online-facts.ts';

@@ -1,12 +1,12 @@
-import '../../test/dom-shims.ts';
+import '../../test-dom-shims.ts';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DiskInfo } from '../../../../shared/contract/diskprep.ts';
 import { installTransport } from '../../api/client.ts';
 import { getAppState, resetAppStore, useAppStore } from '../../store/index.ts';
-import { createFakeTransport, type FakeTransport } from '../../test/fake-transport.ts';
-import { makeTask } from '../../test/fixtures.ts';
+import { createFakeTransport, type FakeTransport } from '../../test-transport.ts';
+import { makeTask } from '../../test-fixtures.ts';
 import { BitLockerKeyDialog } from './BitLockerKeyDialog.tsx';
 import { CopyProgressPage } from './CopyProgressPage.tsx';
 import { DisksPage } from './DisksPage.tsx';

@@ -1,4 +1,4 @@
-import '../../test/dom-shims.ts';
+import '../../test-dom-shims.ts';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,8 +6,8 @@ import type { DiskInfo, DiskPrepStatus, DiskProgress } from '../../../../shared/
 import type { TaskSnapshot } from '../../../../shared/task.ts';
 import { installTransport } from '../../api/client.ts';
 import { getAppState, resetAppStore, useAppStore } from '../../store/index.ts';
-import { createFakeTransport, type FakeTransport } from '../../test/fake-transport.ts';
-import { makeTask } from '../../test/fixtures.ts';
+import { createFakeTransport, type FakeTransport } from '../../test-transport.ts';
+import { makeTask } from '../../test-fixtures.ts';
 import { CopyProgressPage } from './CopyProgressPage.tsx';
 
 const MiB = 1024 * 1024;

@@ -1,11 +1,11 @@
-import '../../test/dom-shims.ts';
+import '../../test-dom-shims.ts';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DiskPrepStatus } from '../../../../shared/contract/diskprep.ts';
 import { installTransport } from '../../api/client.ts';
 import { getAppState, resetAppStore, useAppStore } from '../../store/index.ts';
-import { createFakeTransport } from '../../test/fake-transport.ts';
+import { createFakeTransport } from '../../test-transport.ts';
 import { StagingPage } from './StagingPage.tsx';
 
 const MiB = 1024 * 1024;

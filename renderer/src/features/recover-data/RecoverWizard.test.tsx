@@ -1,11 +1,11 @@
-import '../../test/dom-shims.ts';
+import '../../test-dom-shims.ts';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installTransport } from '../../api/client.ts';
 import { getAppState, resetAppStore } from '../../store/index.ts';
-import { createFakeTransport, type FakeTransport } from '../../test/fake-transport.ts';
-import { makeTask } from '../../test/fixtures.ts';
+import { createFakeTransport, type FakeTransport } from '../../test-transport.ts';
+import { makeTask } from '../../test-fixtures.ts';
 import { RecoverWizard } from './RecoverWizard.tsx';
 import type { PolicyView } from '../../../../shared/contract/policies.ts';
 import type { AuthStatus } from '../../../../shared/contract/azure.ts';

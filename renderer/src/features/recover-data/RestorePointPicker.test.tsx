@@ -1,10 +1,10 @@
-import '../../test/dom-shims.ts';
+import '../../test-dom-shims.ts';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installTransport } from '../../api/client.ts';
 import { getAppState, resetAppStore } from '../../store/index.ts';
-import { createFakeTransport, type FakeTransport } from '../../test/fake-transport.ts';
+import { createFakeTransport, type FakeTransport } from '../../test-transport.ts';
 import { BrowsePage } from './BrowsePage.tsx';
 import type { RestorePointInfo } from '../../../../shared/contract/backup.ts';
 

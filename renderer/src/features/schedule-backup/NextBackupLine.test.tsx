@@ -1,4 +1,4 @@
-import '../../test/dom-shims.ts';
+import '../../test-dom-shims.ts';
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { afterEach, describe, expect, it } from 'vitest';

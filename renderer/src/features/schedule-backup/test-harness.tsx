@@ -1,4 +1,4 @@
-import '../../test/dom-shims.ts';
+import '../../test-dom-shims.ts';
 import { act, render, screen } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import type { PolicyView } from '../../../../shared/contract/policies.ts';
@@ -7,7 +7,7 @@ import { visibleSteps } from '../../../../shared/policy-steps.ts';
 import { installTransport } from '../../api/client.ts';
 import { getAppState, resetAppStore, useAppStore } from '../../store/index.ts';
 import { emptyWizardData } from '../../store/slices/schedule-backup.ts';
-import { createFakeTransport, type FakeTransport } from '../../test/fake-transport.ts';
+import { createFakeTransport, type FakeTransport } from '../../test-transport.ts';
 import { ScheduleBackupWizard } from './ScheduleBackupWizard.tsx';
 
 export const SUB = '11111111-2222-3333-4444-555555555555';

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { installTransport } from '../../api/client.ts';
-import { createFakeTransport, type FakeTransport } from '../../test/fake-transport.ts';
+import { createFakeTransport, type FakeTransport } from '../../test-transport.ts';
 import { getAppState, resetAppStore, useAppStore } from '../index.ts';
 import { DEFAULT_SETTINGS } from '../../../../shared/contract/core.ts';
 import type { PolicyView } from '../../../../shared/contract/policies.ts';

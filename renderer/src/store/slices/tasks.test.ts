@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { installTransport } from '../../api/client.ts';
-import { createFakeTransport, type FakeTransport } from '../../test/fake-transport.ts';
-import { makeTask } from '../../test/fixtures.ts';
+import { createFakeTransport, type FakeTransport } from '../../test-transport.ts';
+import { makeTask } from '../../test-fixtures.ts';
 import { getAppState, resetAppStore } from '../index.ts';
 import { wireSubscriptions } from '../subscriptions.ts';
 import { tasksSelectors } from './tasks.ts';

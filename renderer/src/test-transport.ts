@@ -1,5 +1,5 @@
-import type { Channel, EventMap, EventName, IpcResult, Req, Res } from '../../../shared/ipc.ts';
-import type { ConnectionStatus, Transport } from '../api/types.ts';
+import type { Channel, EventMap, EventName, IpcResult, Req, Res } from '../../shared/ipc.ts';
+import type { ConnectionStatus, Transport } from './api/types.ts';
 
 type Handler = (req: unknown) => IpcResult<unknown> | Promise<IpcResult<unknown>>;
 

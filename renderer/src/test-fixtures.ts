@@ -1,4 +1,4 @@
-import type { TaskSnapshot } from '../../../shared/task.ts';
+import type { TaskSnapshot } from '../../shared/task.ts';
 
 export function makeTask(over: Partial<TaskSnapshot> = {}): TaskSnapshot {
   return {

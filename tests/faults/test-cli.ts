@@ -5,9 +5,9 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { prng } from '../../electron/services/backup/test-utils.ts';
+import { prng } from '../../electron/services/backup/test-trees.ts';
 
-export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(REPO, 'electron', 'cli', 'index.ts');
 export const PASSPHRASE = 'fault suite passphrase 0123456789';
 

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { chmod, link, lutimes, mkdir, open, symlink, utimes } from 'node:fs/promises';
-import { prng } from '../../electron/services/backup/test-utils.ts';
+import { prng } from '../../electron/services/backup/test-trees.ts';
 
 export type Content =
   | { kind: 'empty' }

@@ -2,7 +2,7 @@
 import { lstatSync, readdirSync, watch, type FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cli } from './helpers.ts';
+import { cli } from './test-cli.ts';
 
 /** Bytes of every file below `d` (what a run has written so far); files renamed meanwhile are skipped. */
 export function bytesUnder(d: string): number {

@@ -1,6 +1,6 @@
 /**
  * The Local sandbox as the round trip's cloud: prepared folder disks go through its datacenter (import job from
- * drives.json, ship, receive, transfer into Azurite, as tests/faults/sandbox-import.ts does), and the container is
+ * drives.json, ship, receive, transfer into Azurite, as tests/faults/test-sandbox-import.ts does), and the container is
  * then read through the same ImportVerifyService path Recover Data uses (blob endpoint and key through the Azure
  * layer's interface, the sandbox CA trusted for this cloud only).
  */
@@ -11,7 +11,7 @@ import type { PackSource } from '../../electron/services/backup/reader.ts';
 import { startSandbox, type SandboxHandle } from '../../electron/services/sandbox/index.ts';
 import { mintToken } from '../../electron/services/sandbox/test-tokens.ts';
 import { createCaTrustingHttpClient } from '../../electron/services/sandbox/ca-http-client.ts';
-import { ACCOUNT, accountKey, importThroughDatacenter } from '../faults/sandbox-import.ts';
+import { ACCOUNT, accountKey, importThroughDatacenter } from '../faults/test-sandbox-import.ts';
 import { sandboxCredential } from '../../electron/services/sandbox/test-sas.ts';
 import type { ManifestCredentialSource } from '../../electron/services/diskprep/manifest-credential.ts';
 
