@@ -3,7 +3,7 @@
  * with a stand-in for powershell.exe. Nothing here has run on Windows; the scripts are checked by their text.
  */
 import { describe, expect, it } from 'vitest';
-import { powershellArgs } from '../diskprep/windows-commands.ts';
+import { powershellArgs } from '../powershell.ts';
 import { NO_VSS_NOTE, openSnapshots } from './vss-run.ts';
 import { exposedRoot, parseVssCreate, snapshotReadPath, volumeOf, vssCreateScript, vssDeleteScript } from './vss.ts';
 

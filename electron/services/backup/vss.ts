@@ -8,7 +8,7 @@
  * needs an elevated process; its ReturnValue codes are those of the WMI class documentation.
  */
 import { AppError } from '../../../shared/errors.ts';
-import { psQuote } from '../diskprep/windows-commands.ts';
+import { psQuote } from '../powershell.ts';
 
 const HEADER = "$ErrorActionPreference = 'Stop'\n$ProgressPreference = 'SilentlyContinue'\n";
 const SHADOW_ID = /^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$/;

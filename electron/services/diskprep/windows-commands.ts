@@ -5,12 +5,7 @@
  */
 import { AppError } from '../../../shared/errors.ts';
 import { BITLOCKER_KEY_RE } from '../../../shared/disks.ts';
-
-/** Single-quoted PowerShell literal ('' escapes a quote; nothing inside is expanded). */
-export function psQuote(s: string): string {
-  if (/[\r\n\0]/.test(s)) throw new AppError('VALIDATION', 'PowerShell argument contains a line break or NUL.');
-  return `'${s.replace(/['\u2018\u2019\u201a\u201b]/g, "''")}'`;
-}
+import { psQuote } from '../powershell.ts';
 
 export function assertDiskNumber(n: number): number {
   if (!Number.isInteger(n) || n < 0 || n > 9999) throw new AppError('VALIDATION', `Invalid disk number: ${n}.`);
@@ -29,18 +24,6 @@ export function normalizeLetter(letter: string): string {
 }
 
 const HEADER = "$ErrorActionPreference = 'Stop'\n$ProgressPreference = 'SilentlyContinue'\n";
-
-/** Process arguments for powershell.exe: -EncodedCommand takes base64 of UTF-16LE, so no quoting issues. */
-export function powershellArgs(script: string): string[] {
-  return [
-    '-NoProfile',
-    '-NonInteractive',
-    '-ExecutionPolicy',
-    'Bypass',
-    '-EncodedCommand',
-    Buffer.from(script, 'utf16le').toString('base64'),
-  ];
-}
 
 export function elevationCheckScript(): string {
   return (

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { AppError } from '../../../shared/errors.ts';
+import { powershellArgs } from '../powershell.ts';
 import { assertPreparable, assessDisk } from './disk-checks.ts';
 import {
   elevationCheckScript,
@@ -8,7 +9,6 @@ import {
   normalizeLetter,
   parseBitLockerState,
   parseDiskList,
-  powershellArgs,
   prepareDiskScript,
   readBitLockerKeyScript,
   type RawDisk,

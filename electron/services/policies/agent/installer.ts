@@ -7,12 +7,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../../shared/errors.ts';
+import { powershellArgs } from '../../powershell.ts';
 import { writeFileAtomic } from '../../store/atomic.ts';
 import {
   AGENT_TASK_NAME,
   AGENT_TASK_PATH,
   AGENT_UNIT,
-  powershellArgs,
   systemdUnit,
   windowsInstallScript,
   windowsRemoveScript,

@@ -6,8 +6,6 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  powershellArgs,
-  psQuote,
   systemdQuote,
   systemdUnit,
   windowsArg,
@@ -127,7 +125,6 @@ describe('Windows scheduled task', () => {
     expect(windowsArg('C:\\Program Files\\x\\')).toBe('"C:\\Program Files\\x\\\\"');
     expect(windowsArg('say "hi"')).toBe('"say \\"hi\\""');
     expect(windowsArg('a\\"b')).toBe('"a\\\\\\"b"');
-    expect(psQuote("it's")).toBe("'it''s'");
     expect(() => windowsArg('a\r\nb')).toThrow(/control character/);
   });
 
@@ -149,10 +146,4 @@ describe('Windows scheduled task', () => {
       samples.forEach((a, i) => expect(a.map(windowsArg).join(' ')).toBe(theirs[i]));
     },
   );
-
-  it('runs through -EncodedCommand (UTF-16LE, base64), so the script needs no further quoting', () => {
-    const a = powershellArgs('\'é\' "x"');
-    expect(a.slice(0, 5)).toEqual(['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand']);
-    expect(Buffer.from(a[5], 'base64').toString('utf16le')).toBe('\'é\' "x"');
-  });
 });

@@ -5,6 +5,7 @@
  * Every quoting rule lives here and is unit-tested on its exact text.
  */
 import { AppError } from '../../../../shared/errors.ts';
+import { psQuote } from '../../powershell.ts';
 
 /** What the service manager starts: an executable and its arguments (absolute paths). */
 export interface AgentCommand {
@@ -100,12 +101,6 @@ export function windowsArg(arg: string): string {
   return `${out}${'\\'.repeat(slashes * 2)}"`;
 }
 
-/** A PowerShell single-quoted string literal (no expansion; a quote is doubled). */
-export function psQuote(s: string): string {
-  refuseControl('Value', s);
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
 const task = `-TaskName ${psQuote(AGENT_TASK_NAME)} -TaskPath ${psQuote(AGENT_TASK_PATH)}`;
 
 export interface WindowsTaskOptions {
@@ -150,16 +145,4 @@ export function windowsStatusScript(): string {
     "[pscustomobject]@{ state = [string]$t.State; lastRunTime = $i.LastRunTime.ToUniversalTime().ToString('o'); lastTaskResult = $i.LastTaskResult } | ConvertTo-Json -Compress",
     '',
   ].join('\r\n');
-}
-
-/** `powershell.exe` arguments running `script` with no quoting left to get wrong (-EncodedCommand: UTF-16LE, base64). */
-export function powershellArgs(script: string): string[] {
-  return [
-    '-NoProfile',
-    '-NonInteractive',
-    '-ExecutionPolicy',
-    'Bypass',
-    '-EncodedCommand',
-    Buffer.from(script, 'utf16le').toString('base64'),
-  ];
 }
