@@ -264,6 +264,23 @@ function checkSubscription(sb: SandboxContext, params: Record<string, string>): 
   }
 }
 
+/**
+ * A resource's ARM `systemData`: who created it and when (kept from `prev` on an update), who changed it last and
+ * when (now, the caller). Every resource provider of the sandbox stamps its resources with it.
+ */
+export function systemData(ctx: RouteCtx, prev?: Record<string, string>): Record<string, string> {
+  const now = new Date().toISOString();
+  const by = ctx.caller.upn || ctx.caller.objectId;
+  return {
+    createdBy: prev?.createdBy ?? by,
+    createdByType: prev?.createdByType ?? 'User',
+    createdAt: prev?.createdAt ?? now,
+    lastModifiedBy: by,
+    lastModifiedByType: 'User',
+    lastModifiedAt: now,
+  };
+}
+
 /** Builds `nextLink` paging over an array: `$skiptoken` is the offset, `$top` (or `topParam`) the page size. */
 export function page<T>(
   ctx: RouteCtx,

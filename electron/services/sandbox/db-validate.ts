@@ -1,5 +1,5 @@
 import { HttpError } from './http-util.ts';
-import { BITLOCKER_RE, MAX_DRIVES, isObj, str } from './ie-validate.ts';
+import { MAX_DRIVES, bitLockerKeyOf, isObj, str } from './ie-validate.ts';
 import type { SandboxContext } from './arm.ts';
 
 /**
@@ -166,13 +166,7 @@ export function checkImportDisks(v: unknown): Record<string, Obj> {
         `The manifest hash of disk '${serial}' must be the Base16 (hexadecimal) MD5 of the manifest file: 32 hex digits, got '${manifestHash}'.`,
         `${w}.manifestHash`,
       );
-    const bitLockerKey = str(d, 'bitLockerKey', w, true)!;
-    if (!BITLOCKER_RE.test(bitLockerKey))
-      throw bad(
-        'InvalidBitLockerKey',
-        `The BitLocker key of disk '${serial}' is not a recovery password (8 groups of 6 digits separated by '-').`,
-        `${w}.bitLockerKey`,
-      );
+    const bitLockerKey = bitLockerKeyOf(d, w, `disk '${serial}'`);
     out[serial] = { manifestFile, manifestHash, bitLockerKey };
   }
   return out;

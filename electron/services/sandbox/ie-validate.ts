@@ -1,3 +1,4 @@
+import { BITLOCKER_KEY_RE } from '../../../shared/disks.ts';
 import { HttpError } from './http-util.ts';
 
 /**
@@ -5,7 +6,6 @@ import { HttpError } from './http-util.ts';
  * exact code is not documented, the sandbox uses a descriptive one (listed in README.md).
  */
 export const JOB_NAME_RE = /^[A-Za-z][A-Za-z0-9-]{1,63}$/;
-export const BITLOCKER_RE = /^\d{6}(-\d{6}){7}$/;
 const HEX_RE = /^[0-9A-Fa-f]{32,128}$/;
 export const MAX_DRIVES = 10;
 
@@ -25,6 +25,21 @@ export function checkJobName(name: string): void {
       'jobName',
     );
   }
+}
+
+/**
+ * A disk's `bitLockerKey` property (both job services take the same recovery password): required, 8 groups of 6
+ * digits. `disk` names the disk in the refusal ("drive 'X'" for Import/Export, "disk 'X'" for Data Box).
+ */
+export function bitLockerKeyOf(d: Obj, where: string, disk: string): string {
+  const key = str(d, 'bitLockerKey', where, true)!;
+  if (!BITLOCKER_KEY_RE.test(key))
+    throw bad(
+      'InvalidBitLockerKey',
+      `The BitLocker key of ${disk} is not a recovery password (8 groups of 6 digits separated by '-').`,
+      `${where}.bitLockerKey`,
+    );
+  return key;
 }
 
 /** A string property of a request body: missing/empty → undefined (or 400 when required); wrong type → 400. */
@@ -110,13 +125,7 @@ export function checkDriveList(v: unknown): Obj[] {
     if (seen.has(driveId.toUpperCase()))
       throw bad('DuplicateDriveId', `The drive id '${driveId}' appears more than once in the job.`, `${where}.driveId`);
     seen.add(driveId.toUpperCase());
-    const key = str(d, 'bitLockerKey', where, true)!;
-    if (!BITLOCKER_RE.test(key))
-      throw bad(
-        'InvalidBitLockerKey',
-        `The BitLocker key of drive '${driveId}' is not a recovery password (8 groups of 6 digits separated by '-').`,
-        `${where}.bitLockerKey`,
-      );
+    const key = bitLockerKeyOf(d, where, `drive '${driveId}'`);
     const manifestFile = str(d, 'manifestFile', where, true)!;
     const manifestHash = str(d, 'manifestHash', where, true)!;
     if (!HEX_RE.test(manifestHash))

@@ -1,5 +1,5 @@
 import { HttpError } from './http-util.ts';
-import { page, type Route, type RouteCtx, type SandboxContext } from './arm.ts';
+import { page, systemData, type Route, type RouteCtx, type SandboxContext } from './arm.ts';
 import { requireRegistered } from './rp-resources.ts';
 import { findIeLocation, IE_LOCATIONS } from './ie-locations.ts';
 import { isObj } from './ie-validate.ts';
@@ -160,19 +160,6 @@ export function findDbJob(sb: SandboxContext, rg: string, name: string): JobRec 
   return j;
 }
 
-function stamp(ctx: RouteCtx, prev?: Record<string, string>): Record<string, string> {
-  const now = new Date().toISOString();
-  const by = ctx.caller.upn || ctx.caller.objectId;
-  return {
-    createdBy: prev?.createdBy ?? by,
-    createdByType: prev?.createdByType ?? 'User',
-    createdAt: prev?.createdAt ?? now,
-    lastModifiedBy: by,
-    lastModifiedByType: 'User',
-    lastModifiedAt: now,
-  };
-}
-
 function datacenterAddress(location: string): Obj {
   const l = findIeLocation(location);
   if (!l) return { datacenterAddressType: 'DatacenterAddressLocation', dataCenterAzureLocation: location };
@@ -278,7 +265,7 @@ async function createJob(ctx: RouteCtx) {
         copyLogDetails: [],
       },
     },
-    systemData: stamp(ctx),
+    systemData: systemData(ctx),
   };
   setStage(rec, 'DeviceOrdered');
   dbJobs(ctx.sb)[key] = rec;
@@ -330,7 +317,7 @@ async function updateJob(ctx: RouteCtx) {
   ] as const)
     if (d[k] !== undefined) det[k] = d[k];
   if (isObj(body.tags)) j.tags = body.tags as Record<string, string>;
-  j.systemData = stamp(ctx, j.systemData);
+  j.systemData = systemData(ctx, j.systemData);
   await ctx.sb.store.save();
   return { status: 200, body: dbJobBody(ctx.sb, j, { expand: false }) };
 }
@@ -373,7 +360,7 @@ async function markShipped(ctx: RouteCtx) {
   details(j).deliverToDcPackageDetails = pkg;
   details(j).deliveryPackage = { ...pkg };
   if (status === 'DeviceOrdered') setStage(j, 'ShippedToAzureDC');
-  j.systemData = stamp(ctx, j.systemData);
+  j.systemData = systemData(ctx, j.systemData);
   await ctx.sb.store.save();
   return { status: 204 };
 }
@@ -400,7 +387,7 @@ async function cancelJob(ctx: RouteCtx) {
   }
   j.properties.cancellationReason = reason;
   setStage(j, 'Cancelled');
-  j.systemData = stamp(ctx, j.systemData);
+  j.systemData = systemData(ctx, j.systemData);
   await ctx.sb.store.save();
   return { status: 204 };
 }

@@ -1,5 +1,5 @@
 import { HttpError } from './http-util.ts';
-import { page, type Route, type RouteCtx, type SandboxContext } from './arm.ts';
+import { page, systemData, type Route, type RouteCtx, type SandboxContext } from './arm.ts';
 import { requireRegistered } from './rp-resources.ts';
 import { IE_LOCATIONS, IE_OPERATIONS, findIeLocation } from './ie-locations.ts';
 import type { JobRec } from './state.ts';
@@ -85,19 +85,6 @@ function checkStorageAccount(ctx: RouteCtx, id: unknown): void {
       'properties.storageAccountId',
     );
   }
-}
-
-function systemData(ctx: RouteCtx, prev?: Record<string, string>): Record<string, string> {
-  const now = new Date().toISOString();
-  const by = ctx.caller.upn || ctx.caller.objectId;
-  return {
-    createdBy: prev?.createdBy ?? by,
-    createdByType: prev?.createdByType ?? 'User',
-    createdAt: prev?.createdAt ?? now,
-    lastModifiedBy: by,
-    lastModifiedByType: 'User',
-    lastModifiedAt: now,
-  };
 }
 
 async function createJob(ctx: RouteCtx) {
