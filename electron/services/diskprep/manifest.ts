@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { XML_AS_TEXT } from '../xml-options.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { DISK_LAYOUT } from '../../../shared/disks.ts';
 import { RANGE_SIZE } from './types.ts';
@@ -112,12 +113,7 @@ export function parseManifest(
   type XmlValue = string | XmlNode | XmlNode[] | undefined;
   let doc: XmlNode;
   try {
-    doc = new XMLParser({
-      ignoreAttributes: false,
-      attributeNamePrefix: '@_',
-      parseTagValue: false,
-      parseAttributeValue: false,
-    }).parse(xml, true) as XmlNode;
+    doc = new XMLParser(XML_AS_TEXT).parse(xml, true) as XmlNode;
   } catch (err) {
     throw new AppError('CORRUPT_DATA', `DriveManifest is not well-formed XML: ${(err as Error).message}`);
   }

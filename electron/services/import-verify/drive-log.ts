@@ -2,6 +2,7 @@
  * Parses a copy log (`DriveLog` XML, SPEC §4.7) into a short summary with every status explained in plain words.
  */
 import { XMLParser } from 'fast-xml-parser';
+import { XML_AS_TEXT } from '../xml-options.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { RANGE_LOG_STATUSES, explainBlobStatus, explainLogStatus } from '../../../shared/drive-log.ts';
 import type { DriveLogEntry, DriveLogSummary } from '../../../shared/contract/import-verify.ts';
@@ -37,12 +38,7 @@ const rangeText = (code: string | undefined): string =>
 export function parseDriveLog(xml: string, uri: string): DriveLogSummary {
   let doc: Record<string, unknown>;
   try {
-    doc = new XMLParser({
-      ignoreAttributes: false,
-      attributeNamePrefix: '@_',
-      parseAttributeValue: false,
-      parseTagValue: false,
-    }).parse(xml) as Record<string, unknown>;
+    doc = new XMLParser(XML_AS_TEXT).parse(xml) as Record<string, unknown>;
   } catch (err) {
     throw new AppError('CORRUPT_DATA', `The copy log ${uri} is not valid XML: ${(err as Error).message}`);
   }

@@ -1,4 +1,5 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { XML_AS_TEXT } from '../xml-options.ts';
 
 /**
  * The datacenter's own reading of a DriveManifest (SPEC §4.5) and writing of a DriveLog (SPEC §4.7). Written
@@ -51,12 +52,7 @@ export function parseDriveManifest(xml: string): DcManifest {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let doc: Record<string, any>;
   try {
-    doc = new XMLParser({
-      ignoreAttributes: false,
-      attributeNamePrefix: '@_',
-      parseTagValue: false,
-      parseAttributeValue: false,
-    }).parse(xml, true);
+    doc = new XMLParser(XML_AS_TEXT).parse(xml, true);
   } catch (err) {
     throw new ManifestProblem(
       'ManifestFormatInvalid',
