@@ -45,6 +45,15 @@ export const seedCryptoSchema = z
     for (const m of kdfProblems(c)) ctx.addIssue({ code: 'custom', message: `${m} (caps in shared/kdf-limits.ts)` });
   });
 
+/** A finished backup's counts, as seed.json and the job descriptor (obc-backup.json) both record them. */
+export const seedTotalsSchema = z.object({
+  files: z.number().int().nonnegative(),
+  bytes: z.number().nonnegative(),
+  storedBytes: z.number().nonnegative(),
+  chunks: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative(),
+});
+
 export const seedSchema = z.object({
   format: z.literal(SEED_FORMAT),
   formatVersion: z.literal(SEED_FORMAT_VERSION),
@@ -70,13 +79,7 @@ export const seedSchema = z.object({
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .optional(),
   crypto: seedCryptoSchema,
-  totals: z.object({
-    files: z.number().int().nonnegative(),
-    bytes: z.number().nonnegative(),
-    storedBytes: z.number().nonnegative(),
-    chunks: z.number().int().nonnegative(),
-    skipped: z.number().int().nonnegative(),
-  }),
+  totals: seedTotalsSchema,
   files: z.array(seedFileSchema),
   /**
    * The file's own checksum: SHA-256 (hex) of the canonical JSON (shared/canonical-json.ts) of everything else in

@@ -106,19 +106,22 @@ export interface DiskPrepProgress {
   neededBytes: number;
 }
 
+/** One prepared disk as drives.json records it: its manifest, what it holds, and whether it is a folder disk. */
+export interface PreparedDriveSummary {
+  driveId: string;
+  manifestFile: string;
+  manifestHash: string;
+  bytes: number;
+  files: number;
+  rehearsal: boolean;
+}
+
 /** What a finished Disk Prep task hands back (TaskSnapshot.detail.result). */
 export interface DiskPrepTaskResult {
   jobName: string;
   container: string;
   stateDir: string;
-  drives: Array<{
-    driveId: string;
-    manifestFile: string;
-    manifestHash: string;
-    bytes: number;
-    files: number;
-    rehearsal: boolean;
-  }>;
+  drives: PreparedDriveSummary[];
   readBackDirect: boolean;
   readBackNote: string;
   copiedBytes: number;
@@ -251,15 +254,7 @@ export interface DrivesView {
   jobName: string;
   container: string;
   storageAccount?: string;
-  drives: Array<{
-    driveId: string;
-    manifestFile: string;
-    manifestHash: string;
-    bytes: number;
-    files: number;
-    rehearsal: boolean;
-    verified: boolean;
-  }>;
+  drives: Array<PreparedDriveSummary & { verified: boolean }>;
   /** Present only with `revealKeys: true` (job creation); the keys are otherwise never sent. */
   driveList?: DriveListItem[];
 }

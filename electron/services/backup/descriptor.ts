@@ -18,6 +18,7 @@ import {
   SEED_FORMAT_VERSION,
   seedCryptoSchema,
   seedFileSchema,
+  seedTotalsSchema,
   type SeedDescriptor,
   type SeedFile,
 } from '../../../shared/staging.ts';
@@ -42,13 +43,7 @@ export const descriptorSchema = z.object({
   storageAccount: z.string().optional(),
   container: z.string().optional(),
   crypto: seedCryptoSchema,
-  totals: z.object({
-    files: z.number().int().nonnegative(),
-    bytes: z.number().nonnegative(),
-    storedBytes: z.number().nonnegative(),
-    chunks: z.number().int().nonnegative(),
-    skipped: z.number().int().nonnegative(),
-  }),
+  totals: seedTotalsSchema,
   catalog: seedFileSchema,
   packs: z.array(seedFileSchema),
   sum: z.string().regex(/^[0-9a-f]{64}$/),

@@ -54,7 +54,7 @@ export interface DiskPrepOptions {
 }
 
 /** One verified disk of a run (drives.json holds the same, with its sealed BitLocker key). */
-export type PreparedDriveSummary = DiskPrepTaskResult['drives'][number];
+export type { PreparedDriveSummary } from '../../../shared/contract/diskprep.ts';
 
 /** What a run returns: the Disk Prep task's typed result (shared/contract/diskprep.ts), one shape for both. */
 export type DiskPrepResult = DiskPrepTaskResult;
