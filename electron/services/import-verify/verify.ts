@@ -94,6 +94,12 @@ export async function verifyImport(o: VerifyOptions): Promise<ImportVerifyReport
     progress.currentFile = name;
     o.onProgress?.({ ...progress });
     const blob = blobs.get(name);
+    /** Counts the file as different; the report lists the first `limit` of them. */
+    const differs = (actualLength: number, reason: string) => {
+      differentCount++;
+      if (different.length < limit)
+        different.push({ path: f.path, blobName: name, expectedLength: f.length, actualLength, reason });
+    };
     if (!blob) {
       missingCount++;
       if (missing.length < limit)
@@ -104,15 +110,7 @@ export async function verifyImport(o: VerifyOptions): Promise<ImportVerifyReport
           reason: 'No blob of this name in the container.',
         });
     } else if (blob.length !== f.length) {
-      differentCount++;
-      if (different.length < limit)
-        different.push({
-          path: f.path,
-          blobName: name,
-          expectedLength: f.length,
-          actualLength: blob.length,
-          reason: `Length differs: the blob has ${blob.length} bytes, the staged file ${f.length}.`,
-        });
+      differs(blob.length, `Length differs: the blob has ${blob.length} bytes, the staged file ${f.length}.`);
     } else {
       const before = progress.doneBytes;
       const got = await sha256Of(source, name, signal, (n) => {
@@ -120,17 +118,9 @@ export async function verifyImport(o: VerifyOptions): Promise<ImportVerifyReport
         o.onProgress?.({ ...progress });
       });
       progress.doneBytes = before + f.length;
-      if (got.hex !== f.sha256) {
-        differentCount++;
-        if (different.length < limit)
-          different.push({
-            path: f.path,
-            blobName: name,
-            expectedLength: f.length,
-            actualLength: got.bytes,
-            reason: `Content differs: SHA-256 ${got.hex.slice(0, 16)}… instead of ${f.sha256.slice(0, 16)}….`,
-          });
-      } else matched++;
+      if (got.hex !== f.sha256)
+        differs(got.bytes, `Content differs: SHA-256 ${got.hex.slice(0, 16)}… instead of ${f.sha256.slice(0, 16)}….`);
+      else matched++;
     }
     if (blob?.length !== f.length || !blob) progress.doneBytes += f.length;
     progress.doneFiles++;
