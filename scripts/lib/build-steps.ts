@@ -35,17 +35,12 @@ export async function buildRenderer(): Promise<void> {
 /** Electron main (ESM) and the sandboxed preload (one CJS file) bundled with esbuild. */
 export async function buildElectron(): Promise<void> {
   const esbuild = await import('esbuild');
-  const { workerUrlPlugin } = await import('./worker-url-plugin.ts');
+  const { MAIN_BUNDLE, workerUrlPlugin } = await import('./worker-url-plugin.ts');
   await esbuild.build({
     entryPoints: { index: join(repoRoot, 'electron', 'main', 'index.ts') },
     outdir: join(repoRoot, 'out', 'main'),
     outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    packages: 'external',
-    external: ['electron'],
+    ...MAIN_BUNDLE,
     sourcemap: true,
     plugins: [workerUrlPlugin(join(repoRoot, 'out', 'main'))],
     logLevel: 'warning',

@@ -1,6 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, basename, resolve } from 'node:path';
-import type { Plugin } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
+
+/**
+ * How the Electron main process and each of its workers are bundled: one ESM file for Node 22, npm packages left
+ * as imports (they ship in node_modules), electron provided at run time.
+ */
+export const MAIN_BUNDLE: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  packages: 'external',
+  external: ['electron'],
+};
 
 /**
  * From source, services start workers with `new URL('./x-worker.ts', import.meta.url)` (Node 22 runs .ts).
@@ -25,12 +38,7 @@ export function workerUrlPlugin(outdir: string): Plugin {
               build.esbuild.build({
                 entryPoints: [abs],
                 outfile: resolve(outdir, 'workers', `${name}.mjs`),
-                bundle: true,
-                platform: 'node',
-                format: 'esm',
-                target: 'node22',
-                packages: 'external',
-                external: ['electron'],
+                ...MAIN_BUNDLE,
                 plugins: [workerUrlPlugin(outdir)],
                 logLevel: 'warning',
               }),
