@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** Seeded xorshift for choices; AES-CTR keystream for bulk random bytes. */
-function rng(seed: number) {
+/** Seeded xorshift for choices; AES-CTR keystream for bulk random bytes (every bench's corpus draws from it). */
+export function rng(seed: number) {
   let s = seed | 0 || 1;
   const next = () => {
     s ^= s << 13;

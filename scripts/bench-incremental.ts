@@ -12,7 +12,7 @@
  *    (target under 10 s).
  */
 import { spawnSync } from 'node:child_process';
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ import { runOnlineBackup } from '../electron/services/online/incremental.ts';
 import { startAzurite } from '../electron/services/sandbox/azurite.ts';
 import { caTrustingPipeline } from '../electron/services/sandbox/blob-access.ts';
 import { loadOrCreateTls } from '../electron/services/sandbox/ca.ts';
+import { rng } from './bench-corpus.ts';
 
 const PASS = 'benchmark passphrase, not a secret';
 const MiB = 1 << 20;
@@ -37,20 +38,24 @@ function parseSize(s: string): number {
 const log = (s: string) => process.stdout.write(`${s}\n`);
 const fmt = (b: number) => (b >= MiB ? `${(b / MiB).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
 
-/** Seeded choices and an AES-CTR keystream for incompressible bytes. */
-function rng(seed: number) {
-  let s = seed | 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-  const ctr = createCipheriv('aes-128-ctr', Buffer.alloc(16, seed & 0xff), Buffer.alloc(16));
-  return {
-    int: (a: number, b: number) => a + Math.floor(next() * (b - a + 1)),
-    bytes: (n: number) => ctr.update(Buffer.alloc(n)),
-  };
+/** One online incremental of `item` into the job's container (snapshots off: the bench's trees hold still). */
+function incremental(
+  container: ContainerClient,
+  job: string,
+  item: string,
+  workDir: string,
+  onProgress?: (p: { phase: string }) => void,
+) {
+  return runOnlineBackup({
+    container,
+    job,
+    passphrase: PASS,
+    items: [item],
+    time: new Date().toISOString(),
+    workDir,
+    snapshots: false,
+    ...(onProgress ? { onProgress } : {}),
+  });
 }
 
 async function timed<T>(f: () => Promise<T>): Promise<{ value: T; seconds: number }> {
@@ -137,15 +142,7 @@ try {
   } else log('restic: not installed (Debian package "restic"); its comparison is skipped.');
   const workDir = join(base, 'work');
   // A first incremental records change times (the seed's catalog has them too; this keeps the timed run pure).
-  await runOnlineBackup({
-    container: seed.cc,
-    job: 'incr-bench',
-    passphrase: PASS,
-    items: [src],
-    time: new Date().toISOString(),
-    workDir,
-    snapshots: false,
-  });
+  await incremental(seed.cc, 'incr-bench', src, workDir);
 
   // 2. 1% of the bytes across 5% of the files.
   const pick = Math.max(1, Math.round(files.length * 0.05));
@@ -163,21 +160,12 @@ try {
   const onProgress = (p: { phase: string }) => {
     if (phases.at(-1)?.phase !== p.phase) phases.push({ phase: p.phase, at: performance.now() });
   };
-  const inc = await timed(() =>
-    runOnlineBackup({
-      container: seed.cc,
-      job: 'incr-bench',
-      passphrase: PASS,
-      items: [src],
-      time: new Date().toISOString(),
-      workDir,
-      snapshots: false,
-      onProgress,
-    }),
-  );
-  log(
-    `  phases: ${phases.map((p, i) => `${p.phase} ${(((phases[i + 1]?.at ?? p.at) - p.at) / 1000).toFixed(2)} s`).join(', ')}`,
-  );
+  const logPhases = () =>
+    log(
+      `  phases: ${phases.map((p, i) => `${p.phase} ${(((phases[i + 1]?.at ?? p.at) - p.at) / 1000).toFixed(2)} s`).join(', ')}`,
+    );
+  const inc = await timed(() => incremental(seed.cc, 'incr-bench', src, workDir, onProgress));
+  logPhases();
   const ratio = inc.value.uploadedBytes / changed;
   log(
     `changed ${fmt(changed)} in ${pick} files; incremental: ${inc.seconds.toFixed(2)} s, read ${inc.value.filesRead} files, new ${fmt(inc.value.newBytes)}, uploaded ${fmt(inc.value.uploadedBytes)}`,
@@ -200,31 +188,10 @@ try {
   const manySeed = await seedJob('many-bench', many);
   log(`${smallFiles} small files: seed backup ${manySeed.seconds.toFixed(1)} s`);
   const manyWork = join(base, 'many-work');
-  await runOnlineBackup({
-    container: manySeed.cc,
-    job: 'many-bench',
-    passphrase: PASS,
-    items: [many],
-    time: new Date().toISOString(),
-    workDir: manyWork,
-    snapshots: false,
-  });
+  await incremental(manySeed.cc, 'many-bench', many, manyWork);
   phases.length = 0;
-  const idle = await timed(() =>
-    runOnlineBackup({
-      container: manySeed.cc,
-      job: 'many-bench',
-      passphrase: PASS,
-      items: [many],
-      time: new Date().toISOString(),
-      workDir: manyWork,
-      snapshots: false,
-      onProgress,
-    }),
-  );
-  log(
-    `  phases: ${phases.map((p, i) => `${p.phase} ${(((phases[i + 1]?.at ?? p.at) - p.at) / 1000).toFixed(2)} s`).join(', ')}`,
-  );
+  const idle = await timed(() => incremental(manySeed.cc, 'many-bench', many, manyWork, onProgress));
+  logPhases();
   log(
     `nothing changed, ${smallFiles} files: ${idle.seconds.toFixed(2)} s, read ${idle.value.filesRead} files, uploaded ${fmt(idle.value.uploadedBytes)} (target < 10 s: ${idle.seconds < 10 ? 'met' : 'NOT met'})`,
   );
