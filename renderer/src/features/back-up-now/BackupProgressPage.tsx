@@ -23,27 +23,13 @@ import { useAppStore } from '../../store/index.ts';
 import { AppError } from '../../../../shared/errors.ts';
 import { VerifyPanel } from './VerifyPanel.tsx';
 import { OnlineProgress } from './OnlineParts.tsx';
+import { figureGridStyle, figureStyle, scrollingListStyle } from '../../components/styles.ts';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '820px' },
-  grid: {
-    display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))',
-    gap: tokens.spacingVerticalS,
-    margin: 0,
-  },
-  cell: {
-    margin: 0,
-    '& dt': { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
-    '& dd': { margin: 0, fontWeight: tokens.fontWeightSemibold },
-  },
-  warnings: {
-    maxHeight: '180px',
-    overflowY: 'auto',
-    margin: 0,
-    paddingLeft: tokens.spacingHorizontalL,
-    overflowWrap: 'anywhere',
-  },
+  grid: figureGridStyle,
+  cell: figureStyle,
+  warnings: scrollingListStyle('180px'),
 });
 
 const STATUS_TEXT: Record<TaskSnapshot['status'], string> = {

@@ -26,20 +26,11 @@ import { formatBytes, formatCount, formatDate, formatDateTime } from '../../comp
 import { useAppStore } from '../../store/index.ts';
 import { backUpNowTarget } from '../../store/slices/back-up-now-target.ts';
 import { OnlineConfirm, TargetNote } from './OnlineParts.tsx';
+import { summaryTableStyle } from '../../components/styles.ts';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '760px' },
-  table: {
-    borderCollapse: 'collapse',
-    '& th': {
-      textAlign: 'left',
-      verticalAlign: 'top',
-      paddingRight: tokens.spacingHorizontalL,
-      fontWeight: tokens.fontWeightSemibold,
-      whiteSpace: 'nowrap',
-    },
-    '& td': { overflowWrap: 'anywhere', paddingBottom: tokens.spacingVerticalXS },
-  },
+  table: summaryTableStyle,
 });
 
 export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStart: boolean }) {

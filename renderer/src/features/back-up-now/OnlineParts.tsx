@@ -25,31 +25,13 @@ import { TaskProgress } from '../../components/TaskProgress.tsx';
 import { formatBytes, formatCount, formatDate, formatDuration } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 import type { BackUpNowTarget } from '../../store/slices/back-up-now-target.ts';
+import { summaryTableStyle, figureGridStyle, figureStyle } from '../../components/styles.ts';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '820px' },
-  table: {
-    borderCollapse: 'collapse',
-    '& th': {
-      textAlign: 'left',
-      verticalAlign: 'top',
-      paddingRight: tokens.spacingHorizontalL,
-      fontWeight: tokens.fontWeightSemibold,
-      whiteSpace: 'nowrap',
-    },
-    '& td': { overflowWrap: 'anywhere', paddingBottom: tokens.spacingVerticalXS },
-  },
-  grid: {
-    display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))',
-    gap: tokens.spacingVerticalS,
-    margin: 0,
-  },
-  cell: {
-    margin: 0,
-    '& dt': { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
-    '& dd': { margin: 0, fontWeight: tokens.fontWeightSemibold },
-  },
+  table: summaryTableStyle,
+  grid: figureGridStyle,
+  cell: figureStyle,
 });
 
 /**

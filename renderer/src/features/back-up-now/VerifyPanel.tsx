@@ -21,16 +21,11 @@ import { taskResult } from '../../components/task-results.ts';
 import { TaskProgress } from '../../components/TaskProgress.tsx';
 import { formatCount } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
+import { scrollingListStyle } from '../../components/styles.ts';
 
 const useStyles = makeStyles({
   root: { display: 'grid', gap: tokens.spacingVerticalS },
-  list: {
-    maxHeight: '160px',
-    overflowY: 'auto',
-    margin: 0,
-    paddingLeft: tokens.spacingHorizontalL,
-    overflowWrap: 'anywhere',
-  },
+  list: scrollingListStyle('160px'),
 });
 
 export function VerifyPanel() {

@@ -20,16 +20,11 @@ import { taskResult } from '../../components/task-results.ts';
 import { TaskProgress } from '../../components/TaskProgress.tsx';
 import { formatBytes, formatCount } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
+import { scrollingListStyle } from '../../components/styles.ts';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '820px' },
-  list: {
-    maxHeight: '180px',
-    overflowY: 'auto',
-    margin: 0,
-    paddingLeft: tokens.spacingHorizontalL,
-    overflowWrap: 'anywhere',
-  },
+  list: scrollingListStyle('180px'),
 });
 
 const STATUS_TEXT: Record<TaskSnapshot['status'], string> = {
