@@ -26,6 +26,7 @@ import { usePathWords } from '../../components/paths.ts';
 import { useAppStore } from '../../store/index.ts';
 import { backUpNowTarget } from '../../store/slices/back-up-now-target.ts';
 import { OnlineItems, TargetNote } from './OnlineParts.tsx';
+import { BrowseButton } from '../../components/BrowseButton.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '760px' },
@@ -236,22 +237,15 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
           />
         </Field>
         {!stagingLocked && (
-          <Button
-            data-testid="bun-staging-browse"
-            icon={<FolderOpenRegular />}
-            onClick={async () => {
-              const p = await pickFolder({
-                title: 'Choose the staging location',
-                ...(draft.stagingLocation ? { defaultPath: draft.stagingLocation } : {}),
-              });
-              if (p) {
-                update({ stagingLocation: p });
-                touch('stagingLocation');
-              }
+          <BrowseButton
+            testId="bun-staging-browse"
+            title="Choose the staging location"
+            from={draft.stagingLocation}
+            onPick={(p) => {
+              update({ stagingLocation: p });
+              touch('stagingLocation');
             }}
-          >
-            Browse…
-          </Button>
+          />
         )}
       </div>
       <Field

@@ -14,7 +14,7 @@ import {
   MessageBarTitle,
   Text,
 } from '@fluentui/react-components';
-import { FolderOpenRegular, ShieldCheckmarkRegular } from '@fluentui/react-icons';
+import { ShieldCheckmarkRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ImportJobInfo } from '../../../../shared/contract/azure.ts';
@@ -25,8 +25,8 @@ import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { TaskProgress } from '../../components/TaskProgress.tsx';
 import { usePathWords } from '../../components/paths.ts';
 import { formatBytes, formatCount, formatDateTime } from '../../components/format.ts';
-import { pickFolder } from '../../components/pick-folder.ts';
 import { useAppStore } from '../../store/index.ts';
+import { BrowseButton } from '../../components/BrowseButton.tsx';
 
 function DiffList({
   items,
@@ -101,19 +101,7 @@ export function VerifyPanel({ job, allowed }: { job: ImportJobInfo; allowed: Act
             placeholder={paths.stagingExample}
           />
         </Field>
-        <Button
-          data-testid="ij-verify-browse"
-          icon={<FolderOpenRegular />}
-          onClick={async () => {
-            const p = await pickFolder({
-              title: 'Staging location',
-              ...(v.stagingLocation ? { defaultPath: v.stagingLocation } : {}),
-            });
-            if (p) setStaging(p);
-          }}
-        >
-          Browse…
-        </Button>
+        <BrowseButton testId="ij-verify-browse" title="Staging location" from={v.stagingLocation} onPick={setStaging} />
         <Button
           data-testid="ij-verify-start"
           appearance="primary"

@@ -17,15 +17,15 @@ import {
   Spinner,
   Text,
 } from '@fluentui/react-components';
-import { FolderOpenRegular, SearchRegular } from '@fluentui/react-icons';
+import { SearchRegular } from '@fluentui/react-icons';
 import { useShallow } from 'zustand/react/shallow';
 import { DISK_PREP_WAITS } from '../../../../shared/contract/diskprep.ts';
 import { errorMessage } from '../../api/client.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { formatBytes, formatCount, formatDateTime } from '../../components/format.ts';
-import { pickFolder } from '../../components/pick-folder.ts';
 import { usePathWords } from '../../components/paths.ts';
 import { useAppStore } from '../../store/index.ts';
+import { BrowseButton } from '../../components/BrowseButton.tsx';
 
 export function StagingPage() {
   const { stagingLocation, jobs, jobsLoading, jobsError, job, status } = useAppStore(
@@ -49,15 +49,9 @@ export function StagingPage() {
   const checkPassphrase = useAppStore((s) => s.checkDiskPrepPassphrase);
   const passphraseError = useAppStore((s) => s.diskPrep.passphraseError);
   const paths = usePathWords();
-  const browse = async () => {
-    const p = await pickFolder({
-      title: 'Choose the staging location',
-      ...(stagingLocation ? { defaultPath: stagingLocation } : {}),
-    });
-    if (p) {
-      setStaging(p);
-      await load();
-    }
+  const picked = async (p: string) => {
+    setStaging(p);
+    await load();
   };
   const resumable = status && status.started && !status.complete && !status.runningTaskId && !status.waitingTaskId;
   // Every disk the job has is done and files are left: it paused for another disk (e.g. before a restart).
@@ -87,9 +81,12 @@ export function StagingPage() {
             placeholder={paths.stagingExample}
           />
         </Field>
-        <Button data-testid="dp-staging-browse" icon={<FolderOpenRegular />} onClick={() => void browse()}>
-          Browse…
-        </Button>
+        <BrowseButton
+          testId="dp-staging-browse"
+          title="Choose the staging location"
+          from={stagingLocation}
+          onPick={picked}
+        />
         <Button
           data-testid="dp-find-jobs"
           type="submit"

@@ -5,13 +5,13 @@
  * rec-conflict-<choice>, rec-start, rec-start-error
  */
 import { Button, Field, Input, Radio, RadioGroup, Text, makeStyles, tokens } from '@fluentui/react-components';
-import { ArrowDownloadRegular, FolderOpenRegular } from '@fluentui/react-icons';
+import { ArrowDownloadRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import type { ConflictChoice, FieldErrors, RecoverLocation } from '../../../../shared/backup-wizard.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
-import { pickFolder } from '../../components/pick-folder.ts';
 import { useAppStore } from '../../store/index.ts';
 import { selectionSummary } from './selection.ts';
+import { BrowseButton } from '../../components/BrowseButton.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '760px' },
@@ -71,19 +71,12 @@ export function DestinationPage({ errors, canStart }: { errors: FieldErrors; can
                 onBlur={() => setTouched(true)}
               />
             </Field>
-            <Button
-              data-testid="rec-destination-browse"
-              icon={<FolderOpenRegular />}
-              onClick={async () => {
-                const p = await pickFolder({
-                  title: 'Choose where to recover the data',
-                  ...(draft.destination ? { defaultPath: draft.destination } : {}),
-                });
-                if (p) update({ destination: p });
-              }}
-            >
-              Browse…
-            </Button>
+            <BrowseButton
+              testId="rec-destination-browse"
+              title="Choose where to recover the data"
+              from={draft.destination}
+              onPick={(p) => update({ destination: p })}
+            />
           </div>
         </>
       )}

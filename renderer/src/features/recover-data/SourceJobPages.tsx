@@ -21,7 +21,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { AddRegular, ArrowClockwiseRegular, DismissRegular, FolderOpenRegular } from '@fluentui/react-icons';
+import { AddRegular, ArrowClockwiseRegular, DismissRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import type { FieldErrors, RecoverSource } from '../../../../shared/backup-wizard.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
@@ -30,6 +30,7 @@ import { pickFolder } from '../../components/pick-folder.ts';
 import { useAppStore } from '../../store/index.ts';
 import { SUPPORTED_RECOVER_SOURCES } from '../../store/slices/recover-data.ts';
 import { SignInPanel } from '../../components/SignInPanel.tsx';
+import { BrowseButton } from '../../components/BrowseButton.tsx';
 
 const useStyles = makeStyles({
   // minmax(0, 1fr): a long error message wraps (the MessageBar goes multiline) instead of widening the page.
@@ -183,19 +184,12 @@ export function SourcePage({ errors }: { errors: FieldErrors }) {
             onBlur={() => setTouched(true)}
           />
         </Field>
-        <Button
-          data-testid="rec-staging-browse"
-          icon={<FolderOpenRegular />}
-          onClick={async () => {
-            const p = await pickFolder({
-              title: 'Choose the staging location',
-              ...(draft.stagingLocation ? { defaultPath: draft.stagingLocation } : {}),
-            });
-            if (p) update({ stagingLocation: p });
-          }}
-        >
-          Browse…
-        </Button>
+        <BrowseButton
+          testId="rec-staging-browse"
+          title="Choose the staging location"
+          from={draft.stagingLocation}
+          onPick={(p) => update({ stagingLocation: p })}
+        />
       </div>
     </div>
   );

@@ -8,10 +8,10 @@ import { Button, Checkbox, Field, Input, Text, makeStyles, tokens } from '@fluen
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { checkPath, suggestedExclusions } from '../../../../shared/policy.ts';
-import { pickFolder } from '../../components/pick-folder.ts';
 import { useAppStore } from '../../store/index.ts';
 import { FileTypeExclusions } from './FileTypeExclusions.tsx';
 import { fieldState, usePageErrors } from './use-wizard.tsx';
+import { BrowseButton } from '../../components/BrowseButton.tsx';
 
 const useStyles = makeStyles({
   list: { listStyle: 'none', margin: 0, padding: 0, display: 'grid', gap: tokens.spacingVerticalXS },
@@ -94,15 +94,7 @@ export function ExclusionSettings() {
         <Button data-testid="sb-ex-folder-add" onClick={() => addFolderRule(exPath)}>
           Add exclusion
         </Button>
-        <Button
-          data-testid="sb-ex-folder-browse"
-          onClick={async () => {
-            const p = await pickFolder({ title: 'Select a folder to exclude' });
-            if (p) addFolderRule(p);
-          }}
-        >
-          Browse…
-        </Button>
+        <BrowseButton testId="sb-ex-folder-browse" title="Select a folder to exclude" onPick={addFolderRule} />
       </div>
       {suggestions.length > 0 && (
         <div className={styles.inline} aria-label="Suggested exclusions">

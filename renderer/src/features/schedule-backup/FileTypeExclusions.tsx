@@ -9,9 +9,9 @@ import { Button, Checkbox, Field, Input, Text, makeStyles, tokens } from '@fluen
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { checkFilePattern, checkPath } from '../../../../shared/policy.ts';
-import { pickFolder } from '../../components/pick-folder.ts';
 import { useAppStore } from '../../store/index.ts';
 import { fieldState, usePageErrors } from './use-wizard.tsx';
+import { BrowseButton } from '../../components/BrowseButton.tsx';
 
 const useStyles = makeStyles({
   list: { listStyle: 'none', margin: 0, padding: 0, display: 'grid', gap: tokens.spacingVerticalXS },
@@ -124,15 +124,11 @@ export function FileTypeExclusions() {
             onKeyDown={enter}
           />
         </Field>
-        <Button
-          data-testid="sb-ex-type-folder-browse"
-          onClick={async () => {
-            const p = await pickFolder({ title: 'Folder the file type is excluded in' });
-            if (p) setFolder(p);
-          }}
-        >
-          Browse…
-        </Button>
+        <BrowseButton
+          testId="sb-ex-type-folder-browse"
+          title="Folder the file type is excluded in"
+          onPick={setFolder}
+        />
         <Checkbox
           data-testid="sb-ex-type-subfolders"
           label="Subfolders too"

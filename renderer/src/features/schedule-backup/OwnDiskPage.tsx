@@ -27,11 +27,11 @@ import { useShallow } from 'zustand/react/shallow';
 import type { JobBackendName } from '../../../../shared/contract/azure.ts';
 import { JOB_TYPE_CHOICES } from '../../../../shared/import-jobs.ts';
 import { checkStagingLocation, jobBackendOfPolicy, type OwnDiskField } from '../../../../shared/policy.ts';
-import { pickFolder } from '../../components/pick-folder.ts';
 import { usePathWords } from '../../components/paths.ts';
 import { useAppStore } from '../../store/index.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { fieldState, usePageErrors } from './use-wizard.tsx';
+import { BrowseButton } from '../../components/BrowseButton.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '760px', gridTemplateColumns: 'minmax(0, 1fr)' },
@@ -129,23 +129,17 @@ export function OwnDiskPage() {
             }}
           />
         </Field>
-        <Button
-          data-testid="sb-staging-browse"
+        <BrowseButton
+          testId="sb-staging-browse"
+          title="Choose the staging location"
+          from={own.stagingLocation}
           style={{ marginTop: 24 }}
-          onClick={async () => {
-            const p = await pickFolder({
-              title: 'Choose the staging location',
-              ...(own.stagingLocation ? { defaultPath: own.stagingLocation } : {}),
-            });
-            if (p) {
-              update({ ownDisk: { ...own, stagingLocation: p } });
-              touch('stagingLocation');
-              void checkStaging();
-            }
+          onPick={(p) => {
+            update({ ownDisk: { ...own, stagingLocation: p } });
+            touch('stagingLocation');
+            void checkStaging();
           }}
-        >
-          Browse…
-        </Button>
+        />
         <Button
           data-testid="sb-staging-check"
           style={{ marginTop: 24 }}
