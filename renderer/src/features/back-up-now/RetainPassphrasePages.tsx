@@ -21,6 +21,7 @@ import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { localToday } from '../../store/slices/back-up-now.ts';
 import { useAppStore } from '../../store/index.ts';
 import { backUpNowTarget } from '../../store/slices/back-up-now-target.ts';
+import { PassphraseField } from '../../components/PassphraseField.tsx';
 
 /** Back Up Now after the seed: an online restore point (backup-target). */
 const useOnline = () =>
@@ -117,36 +118,30 @@ export function PassphrasePage({ errors }: { errors: FieldErrors }) {
         />
       )}
       {!draft.usePolicyPassphrase && (
-        <Field
+        <PassphraseField
           label="Passphrase"
-          required
-          validationMessage={touched.passphrase || draft.passphrase ? errors.passphrase : undefined}
-        >
-          <Input
-            data-testid="bun-passphrase"
-            type={show ? 'text' : 'password'}
-            autoComplete="new-password"
-            value={draft.passphrase}
-            onChange={(_, d) => update({ passphrase: d.value })}
-            onBlur={() => setTouched((t) => ({ ...t, passphrase: true }))}
-          />
-        </Field>
+          testId="bun-passphrase"
+          visible={show}
+          newPassphrase
+          value={draft.passphrase}
+          onChange={(passphrase) => update({ passphrase })}
+          onBlur={() => setTouched((t) => ({ ...t, passphrase: true }))}
+          field={{ validationMessage: touched.passphrase || draft.passphrase ? errors.passphrase : undefined }}
+        />
       )}
       {newJob && !draft.usePolicyPassphrase && (
-        <Field
+        <PassphraseField
           label="Confirm passphrase"
-          required
-          validationMessage={touched.confirm || draft.passphraseConfirm ? errors.passphraseConfirm : undefined}
-        >
-          <Input
-            data-testid="bun-passphrase-confirm"
-            type={show ? 'text' : 'password'}
-            autoComplete="new-password"
-            value={draft.passphraseConfirm}
-            onChange={(_, d) => update({ passphraseConfirm: d.value })}
-            onBlur={() => setTouched((t) => ({ ...t, confirm: true }))}
-          />
-        </Field>
+          testId="bun-passphrase-confirm"
+          visible={show}
+          newPassphrase
+          value={draft.passphraseConfirm}
+          onChange={(passphraseConfirm) => update({ passphraseConfirm })}
+          onBlur={() => setTouched((t) => ({ ...t, confirm: true }))}
+          field={{
+            validationMessage: touched.confirm || draft.passphraseConfirm ? errors.passphraseConfirm : undefined,
+          }}
+        />
       )}
       {!draft.usePolicyPassphrase && (
         <Checkbox

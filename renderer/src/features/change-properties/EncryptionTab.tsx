@@ -3,13 +3,14 @@
  * data-testid: cp-pass-current, cp-pass-new, cp-pass-confirm, cp-pass-*-error, cp-pass-generate, cp-pass-save-file,
  *   cp-pass-copy, cp-pass-change, cp-pass-protection
  */
-import { Button, Field, Input, Text } from '@fluentui/react-components';
+import { Button, Text } from '@fluentui/react-components';
 import { useState } from 'react';
 import type { PropertiesView } from '../../../../shared/policy-schema.ts';
 import { checkPassphrase, generatePassphrase } from '../../../../shared/validators/passphrase.ts';
 import { useAppStore } from '../../store/index.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { fieldState } from '../schedule-backup/use-wizard.tsx';
+import { PassphraseField } from '../../components/PassphraseField.tsx';
 
 export function EncryptionTab({ view }: { view: PropertiesView }) {
   const [current, setCurrent] = useState('');
@@ -36,33 +37,30 @@ export function EncryptionTab({ view }: { view: PropertiesView }) {
         {view.passphraseSetAt ? `on ${formatDateTime(view.passphraseSetAt)}` : 'earlier'}. Scheduled backups read it
         from here, stored protected: {view.protection}
       </Text>
-      <Field label="Current passphrase" required {...fieldState(show('current'), 'cp-pass-current')}>
-        <Input
-          data-testid="cp-pass-current"
-          type="password"
-          value={current}
-          onChange={(_, d) => setCurrent(d.value)}
-          onBlur={() => touch('current')}
-        />
-      </Field>
-      <Field label="New passphrase (16–256 printable ASCII)" required {...fieldState(show('next'), 'cp-pass-new')}>
-        <Input
-          data-testid="cp-pass-new"
-          type="password"
-          value={next}
-          onChange={(_, d) => (setNext(d.value), setSaved(false))}
-          onBlur={() => touch('next')}
-        />
-      </Field>
-      <Field label="Confirm new passphrase" required {...fieldState(show('confirm'), 'cp-pass-confirm')}>
-        <Input
-          data-testid="cp-pass-confirm"
-          type="password"
-          value={confirm}
-          onChange={(_, d) => setConfirm(d.value)}
-          onBlur={() => touch('confirm')}
-        />
-      </Field>
+      <PassphraseField
+        label="Current passphrase"
+        testId="cp-pass-current"
+        value={current}
+        onChange={setCurrent}
+        onBlur={() => touch('current')}
+        field={fieldState(show('current'), 'cp-pass-current')}
+      />
+      <PassphraseField
+        label="New passphrase (16–256 printable ASCII)"
+        testId="cp-pass-new"
+        value={next}
+        onChange={(v) => (setNext(v), setSaved(false))}
+        onBlur={() => touch('next')}
+        field={fieldState(show('next'), 'cp-pass-new')}
+      />
+      <PassphraseField
+        label="Confirm new passphrase"
+        testId="cp-pass-confirm"
+        value={confirm}
+        onChange={setConfirm}
+        onBlur={() => touch('confirm')}
+        field={fieldState(show('confirm'), 'cp-pass-confirm')}
+      />
       <div style={{ display: 'flex', gap: 8 }}>
         <Button
           data-testid="cp-pass-generate"

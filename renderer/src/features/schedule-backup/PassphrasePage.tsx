@@ -4,12 +4,13 @@
  * data-testid: sb-passphrase, sb-passphrase-error, sb-passphrase-confirm, sb-passphrase-confirm-error, sb-passphrase-show,
  *   sb-passphrase-generate, sb-passphrase-save, sb-passphrase-copy, sb-passphrase-saved, sb-passphrase-saved-error
  */
-import { Button, Checkbox, Field, Input, Text } from '@fluentui/react-components';
+import { Button, Checkbox, Field, Text } from '@fluentui/react-components';
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { generatePassphrase } from '../../../../shared/validators/passphrase.ts';
 import { useAppStore } from '../../store/index.ts';
 import { fieldState, usePageErrors } from './use-wizard.tsx';
+import { PassphraseField } from '../../components/PassphraseField.tsx';
 
 export function PassphrasePage() {
   const d = useAppStore(
@@ -81,26 +82,26 @@ export function PassphrasePage() {
         it nothing can be restored, and Microsoft cannot recover it. 16 to 256 characters, printable ASCII (letters,
         digits, spaces, punctuation).
       </Text>
-      <Field label="Passphrase" required {...fieldState(show('passphrase'), 'sb-passphrase')}>
-        <Input
-          data-testid="sb-passphrase"
-          type={visible ? 'text' : 'password'}
-          value={d.p}
-          autoComplete="new-password"
-          onChange={(_, v) => update({ passphrase: v.value })}
-          onBlur={() => touch('passphrase')}
-        />
-      </Field>
-      <Field label="Confirm passphrase" required {...fieldState(show('passphraseConfirm'), 'sb-passphrase-confirm')}>
-        <Input
-          data-testid="sb-passphrase-confirm"
-          type={visible ? 'text' : 'password'}
-          value={d.c}
-          autoComplete="new-password"
-          onChange={(_, v) => update({ passphraseConfirm: v.value })}
-          onBlur={() => touch('passphraseConfirm')}
-        />
-      </Field>
+      <PassphraseField
+        label="Passphrase"
+        testId="sb-passphrase"
+        visible={visible}
+        newPassphrase
+        value={d.p}
+        onChange={(passphrase) => update({ passphrase })}
+        onBlur={() => touch('passphrase')}
+        field={fieldState(show('passphrase'), 'sb-passphrase')}
+      />
+      <PassphraseField
+        label="Confirm passphrase"
+        testId="sb-passphrase-confirm"
+        visible={visible}
+        newPassphrase
+        value={d.c}
+        onChange={(passphraseConfirm) => update({ passphraseConfirm })}
+        onBlur={() => touch('passphraseConfirm')}
+        field={fieldState(show('passphraseConfirm'), 'sb-passphrase-confirm')}
+      />
       <Checkbox
         data-testid="sb-passphrase-show"
         label="Show passphrase"
