@@ -264,6 +264,15 @@ function checkSubscription(sb: SandboxContext, params: Record<string, string>): 
   }
 }
 
+/** ARM's 404 for a resource (`<namespace>/<type>/<name>`) that is not in the resource group, in ARM's words. */
+export function resourceNotFound(resource: string, rg: string): HttpError {
+  return new HttpError(
+    404,
+    'ResourceNotFound',
+    `The Resource '${resource}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+  );
+}
+
 /**
  * A resource's ARM `systemData`: who created it and when (kept from `prev` on an update), who changed it last and
  * when (now, the caller). Every resource provider of the sandbox stamps its resources with it.

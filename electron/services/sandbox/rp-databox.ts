@@ -1,5 +1,5 @@
 import { HttpError } from './http-util.ts';
-import { page, systemData, type Route, type RouteCtx, type SandboxContext } from './arm.ts';
+import { page, resourceNotFound, systemData, type Route, type RouteCtx, type SandboxContext } from './arm.ts';
 import { requireRegistered } from './rp-resources.ts';
 import { findIeLocation, IE_LOCATIONS } from './ie-locations.ts';
 import { isObj } from './ie-validate.ts';
@@ -151,12 +151,7 @@ export function dbJobBody(sb: SandboxContext, j: JobRec, o: { expand?: boolean }
 
 export function findDbJob(sb: SandboxContext, rg: string, name: string): JobRec {
   const j = dbJobs(sb)[dbKey(rg, name)];
-  if (!j)
-    throw new HttpError(
-      404,
-      'ResourceNotFound',
-      `The Resource '${NS}/jobs/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
-    );
+  if (!j) throw resourceNotFound(`${NS}/jobs/${name}`, rg);
   return j;
 }
 

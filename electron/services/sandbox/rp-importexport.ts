@@ -1,5 +1,5 @@
 import { HttpError } from './http-util.ts';
-import { page, systemData, type Route, type RouteCtx, type SandboxContext } from './arm.ts';
+import { page, resourceNotFound, systemData, type Route, type RouteCtx, type SandboxContext } from './arm.ts';
 import { requireRegistered } from './rp-resources.ts';
 import { IE_LOCATIONS, IE_OPERATIONS, findIeLocation } from './ie-locations.ts';
 import type { JobRec } from './state.ts';
@@ -44,12 +44,7 @@ export function jobBody(sb: SandboxContext, j: JobRec) {
 
 export function findJob(sb: SandboxContext, rg: string, name: string): JobRec {
   const j = sb.store.state.jobs[jobKey(rg, name)];
-  if (!j)
-    throw new HttpError(
-      404,
-      'ResourceNotFound',
-      `The Resource '${NS}/jobs/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
-    );
+  if (!j) throw resourceNotFound(`${NS}/jobs/${name}`, rg);
   return j;
 }
 

@@ -1,5 +1,5 @@
 import { HttpError } from './http-util.ts';
-import { page, type Route, type RouteCtx } from './arm.ts';
+import { page, resourceNotFound, type Route, type RouteCtx } from './arm.ts';
 import type { StorageAccountRec } from './state.ts';
 
 /**
@@ -65,11 +65,7 @@ export function findAccount(
 ): StorageAccountRec {
   const a = ctx.sb.store.state.storageAccounts[name.toLowerCase()];
   if (!a || (rg && a.resourceGroup.toLowerCase() !== rg.toLowerCase())) {
-    throw new HttpError(
-      404,
-      'ResourceNotFound',
-      `The Resource 'Microsoft.Storage/storageAccounts/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
-    );
+    throw resourceNotFound(`Microsoft.Storage/storageAccounts/${name}`, rg);
   }
   return a;
 }
