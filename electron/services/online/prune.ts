@@ -13,12 +13,13 @@ import { AppError } from '../../../shared/errors.ts';
 import { evaluateRetention, type RetentionResult } from '../../../shared/retention.ts';
 import type { Policy } from '../../../shared/policy-schema.ts';
 import { CATALOG_PATH } from '../backup/catalog.ts';
-import { open as openSealed, seal } from '../backup/crypto.ts';
-import { onBlob, statusOf } from './blob-errors.ts';
+import { seal } from '../backup/crypto.ts';
+import { onBlob } from './blob-errors.ts';
 import { ONLINE_DIR, PRUNE_PLAN_PATH, SEED_POINT_ID, pointPath } from './layout.ts';
 import type { ContainerLock } from './lock.ts';
 import type { PointHeader } from './point-format.ts';
 import type { OnlineRepo } from './repo.ts';
+import { readSealedPlan } from './sealed-plan.ts';
 import type { PruneResult } from './types.ts';
 
 const planSchema = z
@@ -59,24 +60,8 @@ export function retentionFor(
   });
 }
 
-async function readPlan(repo: OnlineRepo): Promise<PrunePlan | null> {
-  let bytes: Buffer;
-  try {
-    bytes = await repo.cc.getBlobClient(repo.blobName(PRUNE_PLAN_PATH)).downloadToBuffer();
-  } catch (err) {
-    if (statusOf(err) === 404) return null;
-    return onBlob('reading the pruning plan', repo.where, () => Promise.reject(err));
-  }
-  const plain = openSealed(repo.keys.enc, bytes, aad(repo.job));
-  const parsed = plain ? planSchema.safeParse(JSON.parse(plain.toString('utf8'))) : null;
-  if (!parsed?.success)
-    throw new AppError(
-      'CORRUPT_DATA',
-      `The pruning plan ${repo.where}${PRUNE_PLAN_PATH} is damaged; nothing was deleted. Remove it only after \`obc verify --from-container\` of every restore point.`,
-      { path: PRUNE_PLAN_PATH },
-    );
-  return parsed.data;
-}
+const readPlan = (repo: OnlineRepo): Promise<PrunePlan | null> =>
+  readSealedPlan(repo, { path: PRUNE_PLAN_PATH, aad: aad(repo.job), schema: planSchema, what: 'pruning plan' });
 
 /** Packs named by the expiring points and by no other point, in `points` (all current points). */
 function unusedPacks(points: PointHeader[], expire: Set<string>): Map<string, number> {

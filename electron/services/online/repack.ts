@@ -14,15 +14,15 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { AppError } from '../../../shared/errors.ts';
 import { encodeCatalog, type ChunkRow } from '../backup/catalog.ts';
-import { open as openSealed, seal } from '../backup/crypto.ts';
+import { seal } from '../backup/crypto.ts';
 import { PACK_HEADER_LEN, packHeader, packTrailer, type PackEntry } from '../backup/pack-format.ts';
-import { onBlob, statusOf } from './blob-errors.ts';
+import { onBlob } from './blob-errors.ts';
 import { ONLINE_PACKS_DIR, REPACK_PLAN_PATH, SEED_POINT_ID, onlinePackPath, pointPath } from './layout.ts';
 import type { ContainerLock } from './lock.ts';
 import { encodePoint, type PointHeader, type PointPack } from './point-format.ts';
 import type { OnlineRepo } from './repo.ts';
+import { readSealedPlan } from './sealed-plan.ts';
 
 /** A pack whose bytes the kept points use less than this share of is rewritten. */
 export const REPACK_BELOW = 0.5;
@@ -80,24 +80,8 @@ export function repackCandidates(points: PointHeader[], below = REPACK_BELOW): P
     .map((u) => u.pack);
 }
 
-async function readPlan(repo: OnlineRepo): Promise<RepackPlan | null> {
-  let bytes: Buffer;
-  try {
-    bytes = await repo.cc.getBlobClient(repo.blobName(REPACK_PLAN_PATH)).downloadToBuffer();
-  } catch (err) {
-    if (statusOf(err) === 404) return null;
-    return onBlob('reading the repacking plan', repo.where, () => Promise.reject(err));
-  }
-  const plain = openSealed(repo.keys.enc, bytes, aad(repo.job));
-  const parsed = plain ? planSchema.safeParse(JSON.parse(plain.toString('utf8'))) : null;
-  if (!parsed?.success)
-    throw new AppError(
-      'CORRUPT_DATA',
-      `The repacking plan ${repo.where}${REPACK_PLAN_PATH} is damaged; nothing was deleted. Remove it only after \`obc verify --from-container\` of every restore point.`,
-      { path: REPACK_PLAN_PATH },
-    );
-  return parsed.data;
-}
+const readPlan = (repo: OnlineRepo): Promise<RepackPlan | null> =>
+  readSealedPlan(repo, { path: REPACK_PLAN_PATH, aad: aad(repo.job), schema: planSchema, what: 'repacking plan' });
 
 /** Deletes the packs of `paths` no point names (re-read now), under the lock. */
 async function deleteUnnamed(
