@@ -15,7 +15,7 @@ import {
   normalizeTrackingNumber,
 } from '../../../shared/validators/azure-names.ts';
 import { deliveryPackageSchema } from '../../../shared/validators/shipping.ts';
-import type { ImportJobInfo, JobBackendName } from '../../../shared/contract/azure.ts';
+import type { ImportJobInfo } from '../../../shared/contract/azure.ts';
 import { findStorageAccount } from '../../../shared/job-target.ts';
 import { importSasThrough, revokeImportSasThrough } from '../../services/azure/container-sas.ts';
 import { SAS_VALIDITY_TOTAL, sasExpiry } from '../../services/diskprep/manifest-credential.ts';
@@ -24,6 +24,7 @@ import { resolveDataDir } from '../../services/paths.ts';
 import { SettingsStore } from '../../services/settings/settings-store.ts';
 import { AzureService } from '../../services/azure/azure-service.ts';
 import { EXIT, jsonLine, printError } from '../output.ts';
+import { jobTypeOf } from '../job-type.ts';
 
 /** Prints the sign-in address and tries the platform's opener; never fails because no browser exists. */
 export async function cliOpenUrl(url: string): Promise<void> {
@@ -79,14 +80,6 @@ interface JobFlags {
   jobType?: string;
   staging?: string;
   json?: boolean;
-}
-
-/** `--job-type data-box|import-export` → the backend; undefined when not given. */
-function jobTypeOf(v: string | undefined): JobBackendName | undefined {
-  if (v === undefined) return undefined;
-  const b = ({ 'data-box': 'DataBox', 'import-export': 'ImportExport' } as const)[v as 'data-box' | 'import-export'];
-  if (!b) throw new AppError('VALIDATION', `--job-type "${v}" must be data-box or import-export.`);
-  return b;
 }
 
 function need(check: (v: string) => string | null, v: string | undefined, flag: string): string {

@@ -23,6 +23,7 @@ import { EXIT, exitCodeFor, formatBytes, humanLine, jsonLine, printError, taskRe
 import { readPassphraseFile } from '../passphrase-file.ts';
 import { itemHoldingStaging } from '../../services/backup/staging-guard.ts';
 import { engineTestHook } from '../test-hooks.ts';
+import { jobTypeOf } from '../job-type.ts';
 
 export { readPassphraseFile } from '../passphrase-file.ts';
 
@@ -151,14 +152,7 @@ export function register(program: Command): void {
         // Names first (decision 10): a bad container is refused with the rule before the passphrase file is read.
         const badContainer = o.container === undefined ? null : checkContainerName(o.container);
         if (badContainer) throw new AppError('VALIDATION', `--container: ${badContainer}`, { field: 'container' });
-        const jobBackend =
-          o.jobType === undefined
-            ? undefined
-            : ({ 'data-box': 'DataBox', 'import-export': 'ImportExport' } as const)[
-                o.jobType as 'data-box' | 'import-export'
-              ];
-        if (o.jobType !== undefined && !jobBackend)
-          throw new AppError('VALIDATION', `--job-type "${o.jobType}" must be data-box or import-export.`);
+        const jobBackend = jobTypeOf(o.jobType);
         const exclusions = exclusionsFromArgs(o.exclude, o.excludeNonrecursive);
         if (o.online) {
           if (o.staging || o.overwrite)

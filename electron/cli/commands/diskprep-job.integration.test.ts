@@ -396,7 +396,7 @@ describe('obc diskprep creates the import job', () => {
     expect(errorOf(long)?.message).toMatch(/cannot be a Data Box job: .*a Data Box job name is 3 to 24 characters/);
     await untouched(disk);
     expect((await cli(['diskprep', `s:${staging}`, '--disk', disk, '--job-type', 'pigeon'])).err).toMatch(
-      /--job-type "pigeon" must be import-export or data-box/,
+      /--job-type "pigeon" must be data-box or import-export/,
     );
 
     const r = await cli([

@@ -19,6 +19,7 @@ import { EXIT, formatBytes, jsonLine, printError } from '../output.ts';
 import { ask } from '../prompt.ts';
 import { readPassphraseFile } from './backup.ts';
 import type { JobPlan } from './diskprep-job.ts';
+import { jobTypeOf } from '../job-type.ts';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -219,14 +220,7 @@ export function register(program: Command): void {
           const signInTimeoutMs = Number(o.signinTimeout) * 1000;
           const say = (message: string) =>
             json ? jsonLine({ type: 'notice', message }) : process.stderr.write(`note: ${message}\n`);
-          const chosen =
-            o.jobType === undefined
-              ? undefined
-              : ({ 'import-export': 'ImportExport', 'data-box': 'DataBox' } as const)[
-                  o.jobType as 'import-export' | 'data-box'
-                ];
-          if (o.jobType !== undefined && !chosen)
-            throw new AppError('VALIDATION', `--job-type "${o.jobType}" must be import-export or data-box.`);
+          const chosen = jobTypeOf(o.jobType);
           if (!legacy.noJob) {
             // Sign-in, storage account, datacenter and shipping details are checked before any disk is touched.
             const staged = await findJob(stagingLocation, jobName);
