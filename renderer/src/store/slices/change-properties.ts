@@ -1,7 +1,8 @@
 /** Change Properties (SPEC §2.7): throttling, proxy, passphrase change and container access, through properties:* channels. */
 import { api, errorMessage } from '../../api/client.ts';
 import type { SliceCreator } from '../types.ts';
-import type { ChangePropertiesState, ChangePropertiesSlice } from '../state/change-properties.ts';
+import type { PropertiesView } from '../../../../shared/policy-schema.ts';
+import type { ChangePropertiesState, ChangePropertiesSlice, PropertiesTab } from '../state/change-properties.ts';
 
 export const initChangePropertiesState: ChangePropertiesState = {
   changeProperties: { view: null, loadError: null, saving: null, result: null },
@@ -10,6 +11,25 @@ export const initChangePropertiesState: ChangePropertiesState = {
 export const createChangePropertiesSlice: SliceCreator<ChangePropertiesSlice> = (set) => {
   const patch = (p: Partial<ChangePropertiesState['changeProperties']>) =>
     set((s) => ({ changeProperties: { ...s.changeProperties, ...p } }));
+  /**
+   * Saves one tab: marks it saving, runs `call`, then shows its message on that tab and the view it returned — or
+   * the host's message, and `failed` as the answer.
+   */
+  const saveTab = async <T>(
+    tab: PropertiesTab,
+    failed: T,
+    call: () => Promise<{ view: PropertiesView; message: string; value: T }>,
+  ): Promise<T> => {
+    patch({ saving: tab, result: null });
+    try {
+      const { view, message, value } = await call();
+      patch({ saving: null, view, result: { tab, ok: true, message } });
+      return value;
+    } catch (err) {
+      patch({ saving: null, result: { tab, ok: false, message: errorMessage(err) } });
+      return failed;
+    }
+  };
   return {
     ...initChangePropertiesState,
     async loadProperties() {
@@ -19,59 +39,31 @@ export const createChangePropertiesSlice: SliceCreator<ChangePropertiesSlice> = 
         patch({ loadError: errorMessage(err) });
       }
     },
-    async saveThrottling(throttling) {
-      patch({ saving: 'throttling', result: null });
-      try {
-        patch({
-          view: await api.invoke('properties:set', { throttling }),
-          result: { tab: 'throttling', ok: true, message: 'Throttling settings saved.' },
-        });
-      } catch (err) {
-        patch({ result: { tab: 'throttling', ok: false, message: errorMessage(err) } });
-      }
-      patch({ saving: null });
-    },
-    async saveProxy(proxy) {
-      patch({ saving: 'proxy', result: null });
-      try {
-        patch({
-          view: await api.invoke('properties:set', { proxy }),
-          result: { tab: 'proxy', ok: true, message: 'Proxy settings saved.' },
-        });
-      } catch (err) {
-        patch({ result: { tab: 'proxy', ok: false, message: errorMessage(err) } });
-      }
-      patch({ saving: null });
-    },
-    async saveContainerAccess(a) {
-      patch({ saving: 'containerAccess', result: null });
-      try {
-        const view = await api.invoke('properties:setContainerAccess', a);
-        const message =
+    saveThrottling: (throttling) =>
+      saveTab('throttling', undefined, async () => ({
+        view: await api.invoke('properties:set', { throttling }),
+        message: 'Throttling settings saved.',
+        value: undefined,
+      })),
+    saveProxy: (proxy) =>
+      saveTab('proxy', undefined, async () => ({
+        view: await api.invoke('properties:set', { proxy }),
+        message: 'Proxy settings saved.',
+        value: undefined,
+      })),
+    saveContainerAccess: (a) =>
+      saveTab('containerAccess', false, async () => ({
+        view: await api.invoke('properties:setContainerAccess', a),
+        message:
           a.mode === 'sas'
             ? 'The container SAS URL was checked and stored protected on this machine.'
-            : "Runs will use the Entra application with this machine's certificate; the stored SAS was removed.";
-        patch({ saving: null, view, result: { tab: 'containerAccess', ok: true, message } });
-        return true;
-      } catch (err) {
-        patch({ saving: null, result: { tab: 'containerAccess', ok: false, message: errorMessage(err) } });
-        return false;
-      }
-    },
-    async changePassphrase(current, next) {
-      patch({ saving: 'passphrase', result: null });
-      try {
+            : "Runs will use the Entra application with this machine's certificate; the stored SAS was removed.",
+        value: true,
+      })),
+    changePassphrase: (current, next) =>
+      saveTab('passphrase', null, async () => {
         const r = await api.invoke('properties:changePassphrase', { current, next });
-        patch({
-          saving: null,
-          result: { tab: 'passphrase', ok: true, message: r.notes.join(' ') },
-          view: await api.invoke('properties:get', {}),
-        });
-        return r;
-      } catch (err) {
-        patch({ saving: null, result: { tab: 'passphrase', ok: false, message: errorMessage(err) } });
-        return null;
-      }
-    },
+        return { view: await api.invoke('properties:get', {}), message: r.notes.join(' '), value: r };
+      }),
   };
 };
