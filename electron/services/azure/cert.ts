@@ -6,6 +6,7 @@
 import { createHash, webcrypto } from 'node:crypto';
 import '../sandbox/reflect-shim.ts';
 import * as x509 from '@peculiar/x509';
+import { derToPem } from '../pem.ts';
 
 export interface LocalCertificate {
   certPem: string;
@@ -27,14 +28,6 @@ const ALG = {
   publicExponent: new Uint8Array([1, 0, 1]),
   modulusLength: 2048,
 } as const;
-
-function pem(der: ArrayBuffer, label: string): string {
-  const b64 = Buffer.from(der)
-    .toString('base64')
-    .replace(/(.{64})/g, '$1\n')
-    .replace(/\n$/, '');
-  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
-}
 
 export async function createLocalCertificate(
   label: string,
@@ -68,7 +61,7 @@ export async function createLocalCertificate(
   return {
     certPem: cert.toString('pem') + '\n',
     certDerBase64: der.toString('base64'),
-    privateKeyPem: pem(pkcs8, 'PRIVATE KEY'),
+    privateKeyPem: derToPem(pkcs8, 'PRIVATE KEY'),
     thumbprint: createHash('sha1').update(der).digest('hex').toUpperCase(),
     thumbprintSha256: createHash('sha256').update(der).digest('hex').toUpperCase(),
     subject,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import './reflect-shim.ts';
 import * as x509 from '@peculiar/x509';
 import { writeFileAtomic } from '../store/atomic.ts';
+import { derToPem } from '../pem.ts';
 
 /**
  * The sandbox's own certificate authority and one server certificate for localhost / 127.0.0.1 / ::1.
@@ -17,14 +18,6 @@ export interface SandboxTls {
 }
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-
-function toPem(der: ArrayBuffer, label: string): string {
-  const b64 = Buffer.from(der)
-    .toString('base64')
-    .replace(/(.{64})/g, '$1\n')
-    .replace(/\n$/, '');
-  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
-}
 
 export async function createSandboxTls(now = new Date()): Promise<SandboxTls> {
   const crypto = webcrypto;
@@ -72,7 +65,7 @@ export async function createSandboxTls(now = new Date()): Promise<SandboxTls> {
   return {
     caCertPem: ca.toString('pem') + '\n',
     certPem: leaf.toString('pem') + '\n',
-    keyPem: toPem(keyDer, 'PRIVATE KEY'),
+    keyPem: derToPem(keyDer, 'PRIVATE KEY'),
   };
 }
 
