@@ -64,11 +64,7 @@ export class ImportVerifyService {
     storageAccount: string;
     container: string;
   }): Promise<ContainerPackSource> {
-    const svc = await openBlobService(await this.o.storageAccess(), {
-      subscriptionId: t.subscriptionId,
-      resourceGroup: t.resourceGroup,
-      accountName: t.storageAccount,
-    });
+    const svc = await this.blobService(t);
     const localSeed = async (): Promise<string | null> => {
       for (const p of [
         ...(t.stagingLocation ? [join(jobDirOf(t.stagingLocation, t.jobName), SEED_FILE)] : []),
@@ -82,6 +78,15 @@ export class ImportVerifyService {
     const seedText = await localSeed();
     const prefix = seedText ? blobPrefixOf(parseSeedText(seedText, `seed.json of job ${t.jobName}`)) : `${t.jobName}/`;
     return new ContainerPackSource(svc.getContainerClient(t.container), prefix, localSeed);
+  }
+
+  /** The Blob service of the job's storage account, through this machine's storage access (sign-in or SAS). */
+  private async blobService(t: { subscriptionId: string; resourceGroup: string; storageAccount: string }) {
+    return openBlobService(await this.o.storageAccess(), {
+      subscriptionId: t.subscriptionId,
+      resourceGroup: t.resourceGroup,
+      accountName: t.storageAccount,
+    });
   }
 
   private reportPath(jobName: string): string {
@@ -113,11 +118,7 @@ export class ImportVerifyService {
 
   private async source(r: ResolvedTarget): Promise<BlobSource> {
     if (this.o.sourceFor) return this.o.sourceFor(r);
-    const svc = await openBlobService(await this.o.storageAccess(), {
-      subscriptionId: r.subscriptionId,
-      resourceGroup: r.resourceGroup,
-      accountName: r.storageAccount,
-    });
+    const svc = await this.blobService(r);
     return containerBlobSource(svc.getContainerClient(r.container));
   }
 
@@ -213,11 +214,7 @@ export class ImportVerifyService {
     storageAccount: string;
     uri: string;
   }): Promise<DriveLogSummary> {
-    const svc = await openBlobService(await this.o.storageAccess(), {
-      subscriptionId: req.subscriptionId,
-      resourceGroup: req.resourceGroup,
-      accountName: req.storageAccount,
-    });
+    const svc = await this.blobService(req);
     const loc = blobOfUrl(svc, req.uri);
     if (!loc)
       throw new AppError(
