@@ -4,16 +4,7 @@
  * data-testid: bun-progress, bun-status (data-status), bun-resume-note, bun-close-note, bun-counters,
  *   bun-counter-<name>, bun-message, bun-warnings, bun-result, bun-failure, bun-fix-passphrase, bun-run-again (+ VerifyPanel)
  */
-import {
-  Button,
-  MessageBar,
-  MessageBarBody,
-  MessageBarGroup,
-  MessageBarTitle,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Button, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { isFinished, type TaskSnapshot } from '../../../../shared/task.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { taskResult } from '../../components/task-results.ts';
@@ -24,6 +15,7 @@ import { AppError } from '../../../../shared/errors.ts';
 import { VerifyPanel } from './VerifyPanel.tsx';
 import { OnlineProgress } from './OnlineParts.tsx';
 import { figureGridStyle, figureStyle, scrollingListStyle } from '../../components/styles.ts';
+import { TaskResultBar } from '../../components/TaskResultBar.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '820px' },
@@ -137,37 +129,27 @@ export function BackupProgressPage() {
       )}
 
       {done && task.status !== 'failed' && task.status !== 'cancelled' && summary && (
-        <MessageBarGroup>
-          <MessageBar
-            layout="multiline"
-            intent={task.status === 'succeeded' ? 'success' : 'warning'}
-            data-testid="bun-result"
-            data-status={task.status}
-          >
-            <MessageBarBody>
-              <MessageBarTitle>
-                {task.status === 'succeeded'
-                  ? 'Backup completed'
-                  : `Completed with warnings: ${summary.skippedCount} item(s) skipped`}
-              </MessageBarTitle>
-              {formatCount(summary.files)} files ({formatBytes(summary.bytes)}) stored as{' '}
-              {formatBytes(summary.storedBytes)} in {formatCount(summary.packs)} packs in{' '}
-              {formatDuration(summary.seconds)}. The staging location is ready for Prepare Disks.
-            </MessageBarBody>
-          </MessageBar>
-        </MessageBarGroup>
+        <TaskResultBar
+          testId="bun-result"
+          status={task.status}
+          ok={task.status === 'succeeded'}
+          title={
+            task.status === 'succeeded'
+              ? 'Backup completed'
+              : `Completed with warnings: ${summary.skippedCount} item(s) skipped`
+          }
+        >
+          {formatCount(summary.files)} files ({formatBytes(summary.bytes)}) stored as {formatBytes(summary.storedBytes)}{' '}
+          in {formatCount(summary.packs)} packs in {formatDuration(summary.seconds)}. The staging location is ready for
+          Prepare Disks.
+        </TaskResultBar>
       )}
       {done && (task.status === 'succeeded' || task.status === 'succeededWithWarnings') && <VerifyPanel />}
       {task.status === 'cancelled' && (
-        <MessageBarGroup>
-          <MessageBar layout="multiline" intent="warning" data-testid="bun-result" data-status={task.status}>
-            <MessageBarBody>
-              <MessageBarTitle>Backup cancelled</MessageBarTitle>
-              What was committed is kept. Run Back Up Now again for job "{bun.draft.jobName}" to resume from the last
-              committed pack.
-            </MessageBarBody>
-          </MessageBar>
-        </MessageBarGroup>
+        <TaskResultBar testId="bun-result" status={task.status} ok={false} title="Backup cancelled">
+          What was committed is kept. Run Back Up Now again for job "{bun.draft.jobName}" to resume from the last
+          committed pack.
+        </TaskResultBar>
       )}
       {task.status === 'failed' && <ErrorBar error={err} title="The backup failed" testId="bun-failure" />}
       {done && (task.status === 'failed' || task.status === 'cancelled') && (

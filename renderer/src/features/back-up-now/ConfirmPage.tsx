@@ -25,7 +25,7 @@ import { ErrorBar } from '../../components/ErrorBar.tsx';
 import { formatBytes, formatCount, formatDate, formatDateTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 import { backUpNowTarget } from '../../store/slices/back-up-now-target.ts';
-import { OnlineConfirm, TargetNote } from './OnlineParts.tsx';
+import { ExclusionsRow, OnlineConfirm, TargetNote } from './OnlineParts.tsx';
 import { summaryTableStyle } from '../../components/styles.ts';
 
 const useStyles = makeStyles({
@@ -97,16 +97,7 @@ export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStar
               ))}
             </td>
           </tr>
-          {policy?.exclusions && (
-            <tr>
-              <th scope="row">Exclusions</th>
-              <td>
-                {policy.exclusions.folders.length} folder rule(s),{' '}
-                {policy.exclusions.patterns.length + (policy.exclusions.fileTypes?.length ?? 0)} file type(s) from the
-                policy
-              </td>
-            </tr>
-          )}
+          {policy?.exclusions && <ExclusionsRow exclusions={policy.exclusions} />}
           <tr>
             <th scope="row">Staging location</th>
             <td data-testid="bun-summary-staging">{draft.stagingLocation}</td>

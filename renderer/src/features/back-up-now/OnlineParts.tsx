@@ -26,6 +26,7 @@ import { formatBytes, formatCount, formatDate, formatDuration } from '../../comp
 import { useAppStore } from '../../store/index.ts';
 import type { BackUpNowTarget } from '../../store/slices/back-up-now-target.ts';
 import { summaryTableStyle, figureGridStyle, figureStyle } from '../../components/styles.ts';
+import { TaskResultBar } from '../../components/TaskResultBar.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '820px' },
@@ -85,6 +86,23 @@ export function OnlineItems() {
   );
 }
 
+/** The summary row of the policy's exclusions: its folder rules, and its patterns and file types counted together. */
+export function ExclusionsRow({
+  exclusions,
+}: {
+  exclusions: { folders: readonly unknown[]; patterns: readonly unknown[]; fileTypes?: readonly unknown[] | undefined };
+}) {
+  return (
+    <tr>
+      <th scope="row">Exclusions</th>
+      <td>
+        {exclusions.folders.length} folder rule(s), {exclusions.patterns.length + (exclusions.fileTypes?.length ?? 0)}{' '}
+        file type(s) from the policy
+      </td>
+    </tr>
+  );
+}
+
 export function OnlineConfirm() {
   const styles = useStyles();
   const bun = useAppStore((s) => s.backUpNow);
@@ -101,16 +119,7 @@ export function OnlineConfirm() {
             ))}
           </td>
         </tr>
-        {policy.exclusions && (
-          <tr>
-            <th scope="row">Exclusions</th>
-            <td>
-              {policy.exclusions.folders.length} folder rule(s),{' '}
-              {policy.exclusions.patterns.length + (policy.exclusions.fileTypes?.length ?? 0)} file type(s) from the
-              policy
-            </td>
-          </tr>
-        )}
+        {policy.exclusions && <ExclusionsRow exclusions={policy.exclusions} />}
         <tr>
           <th scope="row">Container</th>
           <td data-testid="bun-online-container">
@@ -217,34 +226,24 @@ export function OnlineProgress({ task }: { task: TaskSnapshot }) {
         ))}
       </dl>
       {(task.status === 'succeeded' || task.status === 'succeededWithWarnings') && (
-        <MessageBarGroup>
-          <MessageBar
-            layout="multiline"
-            intent={task.status === 'succeeded' ? 'success' : 'warning'}
-            data-testid="bun-online-result"
-            data-status={task.status}
-          >
-            <MessageBarBody>
-              <MessageBarTitle>
-                {task.status === 'succeeded'
-                  ? 'Restore point created'
-                  : `Restore point created with ${task.warnings.length} warning(s)`}
-              </MessageBarTitle>
-              {String(task.result?.restorePoint ?? '')} is in {where}; Recover Data lists it.
-            </MessageBarBody>
-          </MessageBar>
-        </MessageBarGroup>
+        <TaskResultBar
+          testId="bun-online-result"
+          status={task.status}
+          ok={task.status === 'succeeded'}
+          title={
+            task.status === 'succeeded'
+              ? 'Restore point created'
+              : `Restore point created with ${task.warnings.length} warning(s)`
+          }
+        >
+          {String(task.result?.restorePoint ?? '')} is in {where}; Recover Data lists it.
+        </TaskResultBar>
       )}
       {task.status === 'cancelled' && (
-        <MessageBarGroup>
-          <MessageBar layout="multiline" intent="warning" data-testid="bun-online-result" data-status={task.status}>
-            <MessageBarBody>
-              <MessageBarTitle>Backup cancelled</MessageBarTitle>
-              No restore point was made. Restore points already in the container are untouched, and packs already sent
-              are kept: the next run does not send them again.
-            </MessageBarBody>
-          </MessageBar>
-        </MessageBarGroup>
+        <TaskResultBar testId="bun-online-result" status={task.status} ok={false} title="Backup cancelled">
+          No restore point was made. Restore points already in the container are untouched, and packs already sent are
+          kept: the next run does not send them again.
+        </TaskResultBar>
       )}
       {task.status === 'failed' && <ErrorBar error={err} title="The backup failed" testId="bun-online-failure" />}
       {done && (task.status === 'failed' || task.status === 'cancelled') && (

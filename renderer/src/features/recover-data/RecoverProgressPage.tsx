@@ -3,16 +3,7 @@
  * data-testid: rec-progress, rec-status (data-status), rec-close-note, rec-message, rec-result, rec-failure, rec-skipped,
  *   rec-run-again
  */
-import {
-  Button,
-  MessageBar,
-  MessageBarBody,
-  MessageBarGroup,
-  MessageBarTitle,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Button, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { AppError } from '../../../../shared/errors.ts';
 import { isFinished, type TaskSnapshot } from '../../../../shared/task.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
@@ -21,6 +12,7 @@ import { TaskProgress } from '../../components/TaskProgress.tsx';
 import { formatBytes, formatCount } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 import { scrollingListStyle } from '../../components/styles.ts';
+import { TaskResultBar } from '../../components/TaskResultBar.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'grid', gap: tokens.spacingVerticalM, maxWidth: '820px' },
@@ -75,29 +67,20 @@ export function RecoverProgressPage() {
         </Text>
       )}
       {done && r && task.status !== 'failed' && (
-        <MessageBarGroup>
-          <MessageBar
-            layout="multiline"
-            intent={skipped.length === 0 && task.status === 'succeeded' ? 'success' : 'warning'}
-            data-testid="rec-result"
-            data-status={task.status}
-          >
-            <MessageBarBody>
-              <MessageBarTitle>
-                {skipped.length ? `Recovered with ${skipped.length} item(s) not recovered` : 'Recovery completed'}
-              </MessageBarTitle>
-              {formatCount(r.files)} files ({formatBytes(r.bytes)}), {formatCount(r.dirs)} folders and{' '}
-              {formatCount(r.symlinks)} links recovered to {rec.draft.destination}.
-            </MessageBarBody>
-          </MessageBar>
-        </MessageBarGroup>
+        <TaskResultBar
+          testId="rec-result"
+          status={task.status}
+          ok={skipped.length === 0 && task.status === 'succeeded'}
+          title={skipped.length ? `Recovered with ${skipped.length} item(s) not recovered` : 'Recovery completed'}
+        >
+          {formatCount(r.files)} files ({formatBytes(r.bytes)}), {formatCount(r.dirs)} folders and{' '}
+          {formatCount(r.symlinks)} links recovered to {rec.draft.destination}.
+        </TaskResultBar>
       )}
       {task.status === 'cancelled' && (
-        <MessageBarGroup>
-          <MessageBar layout="multiline" intent="warning" data-testid="rec-result" data-status={task.status}>
-            <MessageBarBody>Recovery cancelled. Files already written stay at the destination.</MessageBarBody>
-          </MessageBar>
-        </MessageBarGroup>
+        <TaskResultBar testId="rec-result" status={task.status} ok={false}>
+          Recovery cancelled. Files already written stay at the destination.
+        </TaskResultBar>
       )}
       {task.status === 'failed' && <ErrorBar error={err} title="Recovery failed" testId="rec-failure" />}
       {done && task.status !== 'succeeded' && (
