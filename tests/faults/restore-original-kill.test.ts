@@ -10,9 +10,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lstat, mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compareWalks, walkTrees, type Walk } from '../roundtrip/walk.ts';
-import { SEED, cli, makeCorpus, resultOf, rng, tempDir, writePassFile } from './helpers.ts';
-import { cliKilledAt } from './backup-helpers.ts';
+import { compareWalks, walkTrees, type Walk } from '../roundtrip/test-walk.ts';
+import { SEED, cli, makeCorpus, resultOf, rng, tempDir, writePassFile } from './test-cli.ts';
+import { cliKilledAt } from './test-cli-kill.ts';
 
 const POINTS = Number(process.env.OBC_FAULT_ORIGINAL_POINTS ?? 4);
 const TEMP = /^\.obc-restore-[0-9a-f]{12}\.tmp$/;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startAzureTestEnv, type AzureTestEnv } from '../azure/test-support.ts';
+import { startAzureTestEnv, type AzureTestEnv } from '../azure/test-azure-env.ts';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { signedInManifestCredential } from './manifest-credential.ts';
 import { DiskPrepService } from './service.ts';
-import { MiB, TEST_PASSPHRASE, makeStaging, tempDir } from './test-helpers.ts';
+import { MiB, TEST_PASSPHRASE, makeStaging, tempDir } from './test-staging.ts';
 import { WindowsDiskProvider } from './windows-disk.ts';
 
 /**

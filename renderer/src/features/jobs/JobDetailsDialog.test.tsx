@@ -1,8 +1,8 @@
-import '../../test/dom-shims.ts';
+import '../../test-dom-shims.ts';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTask } from '../../test/fixtures.ts';
+import { makeTask } from '../../test-fixtures.ts';
 import { JobDetailsDialog } from './JobDetailsDialog.tsx';
 
 afterEach(cleanup);
