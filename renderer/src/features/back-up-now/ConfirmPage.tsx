@@ -22,10 +22,10 @@ import { ArrowClockwiseRegular, PlayRegular } from '@fluentui/react-icons';
 import { useEffect } from 'react';
 import type { FieldErrors } from '../../../../shared/backup-wizard.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
-import { formatBytes, formatCount, formatDate, formatDateTime } from '../../components/format.ts';
+import { formatBytes, formatCount, formatDateTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
 import { backUpNowTarget } from '../../store/slices/back-up-now-target.ts';
-import { ExclusionsRow, OnlineConfirm, TargetNote } from './OnlineParts.tsx';
+import { ExclusionsRow, OnlineConfirm, RetainUntilRow, TargetNote } from './OnlineParts.tsx';
 import { summaryTableStyle } from '../../components/styles.ts';
 
 const useStyles = makeStyles({
@@ -114,10 +114,7 @@ export function ConfirmPage({ errors, canStart }: { errors: FieldErrors; canStar
               </td>
             </tr>
           )}
-          <tr>
-            <th scope="row">Retain Backup Till</th>
-            <td data-testid="bun-summary-retain">{formatDate(draft.retainUntil)}</td>
-          </tr>
+          <RetainUntilRow retainUntil={draft.retainUntil} />
         </tbody>
       </table>
 

@@ -103,6 +103,16 @@ export function ExclusionsRow({
   );
 }
 
+/** The summary row of the Retain Backup Till date chosen for this backup. */
+export function RetainUntilRow({ retainUntil }: { retainUntil: string }) {
+  return (
+    <tr>
+      <th scope="row">Retain Backup Till</th>
+      <td data-testid="bun-summary-retain">{formatDate(retainUntil)}</td>
+    </tr>
+  );
+}
+
 export function OnlineConfirm() {
   const styles = useStyles();
   const bun = useAppStore((s) => s.backUpNow);
@@ -140,10 +150,7 @@ export function OnlineConfirm() {
             machine&apos;s Entra application certificate.
           </td>
         </tr>
-        <tr>
-          <th scope="row">Retain Backup Till</th>
-          <td data-testid="bun-summary-retain">{formatDate(draft.retainUntil)}</td>
-        </tr>
+        <RetainUntilRow retainUntil={draft.retainUntil} />
       </tbody>
     </table>
   );
