@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { throttlingSchema, type Throttling } from '../../../../shared/policy-schema.ts';
 import { WEEKDAYS } from '../../../../shared/policy.ts';
 import { useAppStore } from '../../store/index.ts';
-import { fieldState } from '../schedule-backup/use-wizard.tsx';
+import { fieldState, toggleInOrder } from '../schedule-backup/use-wizard.tsx';
 
 export function throttlingErrors(t: Throttling): Record<string, string> {
   const r = throttlingSchema.safeParse({
@@ -60,12 +60,7 @@ export function ThrottlingTab({ initial }: { initial: Throttling }) {
               label={d.slice(0, 3)}
               checked={t.workDays.includes(d)}
               onChange={(_, v) => {
-                setT({
-                  ...t,
-                  workDays: v.checked
-                    ? WEEKDAYS.filter((x) => x === d || t.workDays.includes(x))
-                    : t.workDays.filter((x) => x !== d),
-                });
+                setT({ ...t, workDays: toggleInOrder(WEEKDAYS, t.workDays, d, !!v.checked) });
                 touch('workDays');
               }}
             />

@@ -16,11 +16,9 @@ import {
   type Month,
   type WeekOfMonth,
 } from '../../../../shared/retention-rules.ts';
-import { fieldState } from './use-wizard.tsx';
+import { fieldState, toggleInOrder as toggle } from './use-wizard.tsx';
 
 const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
-const toggle = <T,>(order: readonly T[], list: readonly T[], x: T, on: boolean): T[] =>
-  order.filter((y) => (y === x ? on : list.includes(y)));
 
 function Group({
   label,

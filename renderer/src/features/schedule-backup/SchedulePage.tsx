@@ -10,7 +10,7 @@ import { MAX_TIMES_PER_DAY, WEEKDAYS } from '../../../../shared/policy.ts';
 import { nextRuns } from '../../../../shared/schedule.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { useAppStore } from '../../store/index.ts';
-import { fieldState, usePageErrors } from './use-wizard.tsx';
+import { fieldState, toggleInOrder, usePageErrors } from './use-wizard.tsx';
 
 const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
 
@@ -96,11 +96,7 @@ export function SchedulePage() {
                   label={cap(d)}
                   checked={schedule.days.includes(d)}
                   onChange={(_, v) => {
-                    set({
-                      days: v.checked
-                        ? WEEKDAYS.filter((x) => x === d || schedule.days.includes(x))
-                        : schedule.days.filter((x) => x !== d),
-                    });
+                    set({ days: toggleInOrder(WEEKDAYS, schedule.days, d, !!v.checked) });
                     touch('days');
                   }}
                 />

@@ -11,6 +11,13 @@ export function usePageErrors(step: WizardStep): { errors: StepErrors; show: (na
   return { errors, show: (name) => (touched[name] ? errors[name] : undefined) };
 }
 
+/**
+ * A checkbox group's new value after `x` is ticked (`on`) or unticked: always in `order` (weekdays Monday first,
+ * months from January), so a policy lists its days the same way whichever box was ticked first.
+ */
+export const toggleInOrder = <T,>(order: readonly T[], list: readonly T[], x: T, on: boolean): T[] =>
+  order.filter((y) => (y === x ? on : list.includes(y)));
+
 /** Props for a Fluent Field showing an error message (with data-testid `<id>-error`) or nothing. */
 export const fieldState = (message: string | undefined, id?: string) =>
   message
