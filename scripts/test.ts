@@ -17,7 +17,12 @@ const childPath = [join(repoRoot, 'node_modules', '.bin'), process.env.PATH].fil
 const reportFile = (key: string) => join(repoRoot, 'test-results', `vitest-${key}.json`);
 const vitestReport = (key: string) => ['--reporter=default', '--reporter=json', `--outputFile.json=${reportFile(key)}`];
 const steps: Array<{ key: string; title: string; cmd: string; args: string[] }> = [
-  { key: 'types', title: 'Type-check (shared, electron, renderer, scripts, e2e)', cmd: bin('tsc'), args: ['-b'] },
+  {
+    key: 'types',
+    title: 'Type-check (shared, electron, renderer, scripts, e2e, tests)',
+    cmd: bin('tsc'),
+    args: ['-b'],
+  },
   { key: 'lint', title: 'Lint (including import boundaries)', cmd: bin('eslint'), args: ['--max-warnings', '0', '.'] },
   {
     key: 'format',
