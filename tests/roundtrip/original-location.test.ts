@@ -102,7 +102,7 @@ describe('restore to the original location', () => {
 
   it('restores only the selected paths, to the same places', async () => {
     const t = await twoItems();
-    const bPath = (await t.reader.entries()).find((e) => e.path.endsWith('/itemB'))!.path;
+    const bPath = t.reader.entries().find((e) => e.path.endsWith('/itemB'))!.path;
     const r = await restoreJob(t.reader, { originalLocation: true, paths: [bPath] });
     expect(r.files).toBe(1);
     expect(await readFile(join(t.b, 'g.txt'), 'utf8')).toBe('gee');

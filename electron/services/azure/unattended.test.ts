@@ -35,10 +35,11 @@ beforeAll(async () => {
   server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
     let raw = '';
     req.on('data', (c) => (raw += c));
-    req.on('end', async () => {
+    const json = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    // A fault in the fake identity provider answers 500, so the test fails on it instead of losing it.
+    const answer = async () => {
       const url = req.url ?? '';
-      const json = (status: number, body: unknown) =>
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       if (url.startsWith(`/${tenant}/v2.0/.well-known/openid-configuration`)) {
         return json(200, {
           issuer: `${origin}/${tenant}/v2.0`,
@@ -68,6 +69,9 @@ beforeAll(async () => {
         }
       }
       json(404, { error: 'not_found' });
+    };
+    req.on('end', () => {
+      answer().catch((err: unknown) => json(500, { error: 'fake_idp_fault', error_description: String(err) }));
     });
   }) as unknown as Server;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
