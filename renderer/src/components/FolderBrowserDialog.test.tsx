@@ -1,7 +1,7 @@
 import '../test-dom-shims.ts';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BrowseResult } from '../../../shared/contract/core.ts';
 import { installTransport } from '../api/client.ts';
 import { resetAppStore } from '../store/index.ts';
@@ -37,6 +37,26 @@ describe('pickFolder', () => {
   it('returns the native dialog answer on the desktop', async () => {
     t.handle('dialog:pickFolder', () => ({ ok: true, value: { path: 'C:\\Staging', useBrowser: false } }));
     await expect(pickFolder({ title: 'Staging' })).resolves.toBe('C:\\Staging');
+  });
+
+  it('opens the in-app browser when the native dialog fails, instead of rejecting', async () => {
+    t.handle('dialog:pickFolder', () => ({ ok: false, error: { code: 'INTERNAL', message: 'no dialog' } }));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <FolderBrowserHost />
+      </FluentProvider>,
+    );
+    let picked: Promise<string | null> = Promise.resolve(null);
+    await act(async () => {
+      picked = pickFolder({ title: 'Choose the staging location' });
+    });
+    fireEvent.click(await screen.findByTestId('folder-browser-entry-srv'));
+    await expect.poll(() => screen.getByTestId('folder-browser-selected').textContent).toBe('Selected: /srv');
+    fireEvent.click(screen.getByTestId('folder-browser-select'));
+    await expect(picked).resolves.toBe('/srv');
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('no dialog'));
+    warn.mockRestore();
   });
 
   it('falls back to the server-side browser: navigate, see errors, select', async () => {
