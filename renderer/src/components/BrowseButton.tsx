@@ -21,15 +21,18 @@ export function BrowseButton({
   onPick: (path: string) => void | Promise<void>;
   style?: CSSProperties;
 }) {
+  // pickFolder never rejects (a failed native dialog opens the in-app browser), and the onPick callers are store
+  // actions that record their own errors: a click fires and forgets it.
+  const browse = async () => {
+    const p = await pickFolder({ title, ...(from ? { defaultPath: from } : {}) });
+    if (p) await onPick(p);
+  };
   return (
     <Button
       data-testid={testId}
       icon={<FolderOpenRegular />}
       {...(style ? { style } : {})}
-      onClick={async () => {
-        const p = await pickFolder({ title, ...(from ? { defaultPath: from } : {}) });
-        if (p) await onPick(p);
-      }}
+      onClick={() => void browse()}
     >
       Browse…
     </Button>

@@ -29,6 +29,25 @@ export function EncryptionTab({ view }: { view: PropertiesView }) {
   };
   const valid = !errors.current && !errors.next && !errors.confirm;
   const show = (f: string) => (touched[f] ? errors[f] : undefined);
+  // Neither rejects, so a click fires and forgets them: a failed copy leaves the save-to-file button, and
+  // changePassphrase shows its own failure in the tab's result bar.
+  const copyNext = async () => {
+    try {
+      await navigator.clipboard.writeText(next);
+      setSaved(true);
+    } catch {
+      /* the save-to-file button remains */
+    }
+  };
+  const changeIt = async () => {
+    const r = await change(current, next);
+    if (r) {
+      setCurrent('');
+      setNext('');
+      setConfirm('');
+      setTouched({});
+    }
+  };
   if (!view.passphraseSet) return <Text>No passphrase is set yet: it is chosen in the Schedule Backup wizard.</Text>;
   return (
     <div style={{ display: 'grid', gap: 10, maxWidth: 560, gridTemplateColumns: 'minmax(0, 1fr)' }}>
@@ -73,18 +92,7 @@ export function EncryptionTab({ view }: { view: PropertiesView }) {
         >
           Generate passphrase
         </Button>
-        <Button
-          data-testid="cp-pass-copy"
-          disabled={!valid}
-          onClick={async () => {
-            try {
-              await navigator.clipboard.writeText(next);
-              setSaved(true);
-            } catch {
-              /* the save-to-file button remains */
-            }
-          }}
-        >
+        <Button data-testid="cp-pass-copy" disabled={!valid} onClick={() => void copyNext()}>
           Copy new passphrase
         </Button>
         <Button
@@ -111,15 +119,7 @@ export function EncryptionTab({ view }: { view: PropertiesView }) {
           data-testid="cp-pass-change"
           appearance="primary"
           disabled={!valid || !saved || saving}
-          onClick={async () => {
-            const r = await change(current, next);
-            if (r) {
-              setCurrent('');
-              setNext('');
-              setConfirm('');
-              setTouched({});
-            }
-          }}
+          onClick={() => void changeIt()}
         >
           Change passphrase
         </Button>

@@ -252,10 +252,20 @@ export function ConfirmDialog(p: {
   title: string;
   text: string;
   confirmLabel: string;
+  /** Reports its own failure (the import-jobs slice records it as actionError) and never rejects. */
   onConfirm: () => Promise<boolean>;
   onClose: () => void;
 }) {
   const [busy, setBusy] = useState(false);
+  const confirm = async () => {
+    setBusy(true);
+    try {
+      await p.onConfirm();
+    } finally {
+      setBusy(false);
+    }
+    p.onClose();
+  };
   return (
     <Dialog modalType="alert" open={p.open} onOpenChange={(_, d) => !d.open && p.onClose()}>
       <DialogSurface data-testid={p.testId}>
@@ -267,12 +277,7 @@ export function ConfirmDialog(p: {
               data-testid={`${p.testId}-confirm`}
               appearance="primary"
               disabled={busy}
-              onClick={async () => {
-                setBusy(true);
-                await p.onConfirm();
-                setBusy(false);
-                p.onClose();
-              }}
+              onClick={() => void confirm()}
             >
               {p.confirmLabel}
             </Button>

@@ -18,7 +18,7 @@ import {
   Text,
 } from '@fluentui/react-components';
 import { AddRegular, ArrowClockwiseRegular } from '@fluentui/react-icons';
-import { useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { errorMessage } from '../../api/client.ts';
 import { ErrorBar } from '../../components/ErrorBar.tsx';
@@ -45,24 +45,26 @@ export function RehearsalDiskForm({ onCreated }: { onCreated?: (disk: DiskInfo) 
         </Button>
       </div>
     );
+  // Never rejects: a failure is shown in the form's error bar. The form's submit event fires and forgets it.
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const disk = await add(serial, capacity, !onCreated);
+      onCreated?.(disk);
+      setSerial('');
+      setOpen(false);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <form
       style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 8, maxWidth: 720 }}
-      onSubmit={async (e) => {
-        e.preventDefault();
-        setBusy(true);
-        setError(null);
-        try {
-          const disk = await add(serial, capacity, !onCreated);
-          onCreated?.(disk);
-          setSerial('');
-          setOpen(false);
-        } catch (err) {
-          setError(err);
-        } finally {
-          setBusy(false);
-        }
-      }}
+      onSubmit={(e) => void submit(e)}
     >
       <Text size={200}>
         A rehearsal disk is a folder with a declared serial and capacity. It works with the Local sandbox cloud; it

@@ -56,6 +56,15 @@ export function SourcePage({ errors }: { errors: FieldErrors }) {
   }, [loadDefaults]);
   const disks = draft.disks ?? [];
   const stagingOptional = draft.source !== 'staging';
+  // pickFolder never rejects (a failed native dialog opens the in-app browser): fire and forget from a click.
+  const addDisk = async () => {
+    setTouched(true);
+    const p = await pickFolder({
+      title: 'Choose a prepared disk (its drive root)',
+      ...(disks.length ? { defaultPath: disks[disks.length - 1] } : {}),
+    });
+    if (p && !disks.includes(p)) update({ disks: [...disks, p] });
+  };
   return (
     <div className={styles.page}>
       <Field label="Recover from" validationMessage={errors.source}>
@@ -100,18 +109,7 @@ export function SourcePage({ errors }: { errors: FieldErrors }) {
               </div>
             ))}
             <div>
-              <Button
-                data-testid="rec-disk-add"
-                icon={<AddRegular />}
-                onClick={async () => {
-                  setTouched(true);
-                  const p = await pickFolder({
-                    title: 'Choose a prepared disk (its drive root)',
-                    ...(disks.length ? { defaultPath: disks[disks.length - 1] } : {}),
-                  });
-                  if (p && !disks.includes(p)) update({ disks: [...disks, p] });
-                }}
-              >
+              <Button data-testid="rec-disk-add" icon={<AddRegular />} onClick={() => void addDisk()}>
                 Add disk…
               </Button>
             </div>

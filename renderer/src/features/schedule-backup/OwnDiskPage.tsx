@@ -99,6 +99,15 @@ export function OwnDiskPage() {
     update({ ownDisk: { ...own, jobBackend: b }, signIn: { ...sb.signInData, providerRegistered: false } });
   const reminder = `Staging location: ${own.stagingLocation.trim()}\nAzure Import Job Name: ${own.importJobName.trim()}`;
 
+  // Never rejects: a failed copy says so next to the button. Fired and forgotten from a click.
+  const copyReminder = async () => {
+    try {
+      await navigator.clipboard.writeText(reminder);
+      setCopied('Copied to the clipboard.');
+    } catch (err) {
+      setCopied(`Could not copy (${(err as Error).message}); write them down.`);
+    }
+  };
   return (
     <div className={styles.page} data-testid="sb-own-disk-page">
       <Text as="h3" size={500} weight="semibold">
@@ -306,14 +315,7 @@ export function OwnDiskPage() {
                 size="small"
                 data-testid="sb-copy-reminder"
                 disabled={!own.stagingLocation.trim() || !own.importJobName.trim()}
-                onClick={async () => {
-                  try {
-                    await navigator.clipboard.writeText(reminder);
-                    setCopied('Copied to the clipboard.');
-                  } catch (err) {
-                    setCopied(`Could not copy (${(err as Error).message}); write them down.`);
-                  }
-                }}
+                onClick={() => void copyReminder()}
               >
                 Copy staging location and job name
               </Button>

@@ -4,7 +4,7 @@
  * data-testid: client-id-panel, client-id-steps-link, client-id-input, client-id-error, client-id-save
  */
 import { Button, Card, Field, Input, Link, Text } from '@fluentui/react-components';
-import { useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useAppStore } from '../../store/index.ts';
 
 export const REGISTER_APP_STEPS_URL = 'https://learn.microsoft.com/entra/identity-platform/quickstart-register-app';
@@ -25,6 +25,15 @@ export function ClientIdPanel({ cloudName }: { cloudName: string }) {
   const [value, setValue] = useState('');
   const [tried, setTried] = useState(false);
   const problem = clientIdProblem(value);
+  // Never rejects: updateSettings and loadAuth show their own failures (settingsError, authError), so the form's
+  // submit event fires and forgets it.
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setTried(true);
+    if (problem) return;
+    await updateSettings({ clientId: value.trim() });
+    await loadAuth();
+  };
   return (
     <Card data-testid="client-id-panel" role="region" aria-labelledby="client-id-title">
       <Text as="h3" id="client-id-title" weight="semibold" style={{ margin: 0 }}>
@@ -49,13 +58,7 @@ export function ClientIdPanel({ cloudName }: { cloudName: string }) {
       </Text>
       <form
         style={{ display: 'flex', gap: 8, alignItems: 'flex-start', flexWrap: 'wrap' }}
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setTried(true);
-          if (problem) return;
-          await updateSettings({ clientId: value.trim() });
-          await loadAuth();
-        }}
+        onSubmit={(e) => void submit(e)}
       >
         <Field
           label="Application (client) ID"
