@@ -5,6 +5,7 @@ import { applySecurityRestrictions, isSignInUrl } from './security.ts';
 import { createMainWindow } from './window.ts';
 import { registerIpc, trustWebContents } from './ipc.ts';
 import { createSafeStorageProtector } from './safe-storage-protector.ts';
+import { reportStartupFailure } from './startup-failure.ts';
 
 /** Desktop host: lifecycle only; everything else is in services/ and handlers/. */
 if (!app.requestSingleInstanceLock()) {
@@ -28,26 +29,29 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.focus();
   });
 
-  app.whenReady().then(async () => {
-    const { shell, safeStorage } = await import('electron');
-    const dataDir = resolveDataDir(app.getPath('userData'));
-    services = await createServices({
-      dataDir,
-      // Secrets at rest (token cache, certificate key, passphrase wrap) go through the OS key store.
-      protector: createSafeStorageProtector(safeStorage, dataDir),
-      // Sign-in opens in the system browser: MSAL's loopback redirect returns there, and the page never gets Node.
-      openUrl: async (url) => {
-        if (!isSignInUrl(url))
-          throw new Error('Refusing to open a sign-in address that is neither https nor this machine (loopback).');
-        await shell.openExternal(url);
-      },
-    });
-    registerIpc(services);
-    openWindow();
-    app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) openWindow();
-    });
-  });
+  app
+    .whenReady()
+    .then(async () => {
+      const { shell, safeStorage } = await import('electron');
+      const dataDir = resolveDataDir(app.getPath('userData'));
+      services = await createServices({
+        dataDir,
+        // Secrets at rest (token cache, certificate key, passphrase wrap) go through the OS key store.
+        protector: createSafeStorageProtector(safeStorage, dataDir),
+        // Sign-in opens in the system browser: MSAL's loopback redirect returns there, and the page never gets Node.
+        openUrl: async (url) => {
+          if (!isSignInUrl(url))
+            throw new Error('Refusing to open a sign-in address that is neither https nor this machine (loopback).');
+          await shell.openExternal(url);
+        },
+      });
+      registerIpc(services);
+      openWindow();
+      app.on('activate', () => {
+        if (BrowserWindow.getAllWindows().length === 0) openWindow();
+      });
+    })
+    .catch((err: unknown) => reportStartupFailure('The services could not start', err, { quit: true }));
 
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
@@ -58,6 +62,10 @@ if (!app.requestSingleInstanceLock()) {
     if (quitting || !services) return;
     event.preventDefault();
     quitting = true;
-    void services.close().finally(() => app.quit());
+    // Fire and forget from an event handler that cannot wait; a failed close is logged and the app quits anyway.
+    void services
+      .close()
+      .catch((err: unknown) => console.error('Closing the services failed:', err))
+      .finally(() => app.quit());
   });
 }

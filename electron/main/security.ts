@@ -1,4 +1,5 @@
 import { app, session, shell, type WebContents } from 'electron';
+import { reportStartupFailure } from './startup-failure.ts';
 
 /** External links the console may open in the user's browser (documentation, portal). https only. */
 const EXTERNAL_ALLOW = [
@@ -35,12 +36,17 @@ export function applySecurityRestrictions(): void {
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      if (isAllowedExternal(url)) void shell.openExternal(url);
+      if (isAllowedExternal(url))
+        shell.openExternal(url).catch((err: unknown) => console.error(`Could not open ${url}:`, err));
       return { action: 'deny' };
     });
   });
-  app.whenReady().then(() => {
-    session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
-    session.defaultSession.setPermissionCheckHandler(() => false);
-  });
+  app
+    .whenReady()
+    .then(() => {
+      session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
+      session.defaultSession.setPermissionCheckHandler(() => false);
+    })
+    // Without these handlers the app must not run.
+    .catch((err: unknown) => reportStartupFailure('The permission handlers could not be set', err, { quit: true }));
 }

@@ -1,6 +1,7 @@
 import { BrowserWindow, nativeTheme } from 'electron';
 import { join } from 'node:path';
 import { repoRoot, rendererDist } from '../services/paths.ts';
+import { reportStartupFailure } from './startup-failure.ts';
 
 /** The ONE window factory: isolation, sandbox, no Node in the page, shown when ready. */
 export function createMainWindow(): BrowserWindow {
@@ -27,6 +28,9 @@ export function createMainWindow(): BrowserWindow {
   win.once('ready-to-show', () => {
     if (process.env.OBC_HIDE_WINDOW !== '1') win.show();
   });
-  void win.loadFile(join(rendererDist(), 'index.html'));
+  // A page that cannot load leaves an empty window: say why (the window stays, so the app can still be closed).
+  win
+    .loadFile(join(rendererDist(), 'index.html'))
+    .catch((err: unknown) => reportStartupFailure('The console page could not load', err, { quit: false }));
   return win;
 }

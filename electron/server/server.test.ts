@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createServices, type Services } from '../services/index.ts';
+import { handlers } from '../handlers/table.ts';
+import type { HandlerTable } from '../handlers/types.ts';
 import { startBrowserHost, type BrowserHost } from './server.ts';
 import type { ServerMessage } from '../../shared/ws-protocol.ts';
 
@@ -80,6 +82,19 @@ describe('browser-mode host', () => {
     expect(garbage).toMatchObject({ t: 'protocolError' });
     const again = await call(ws, 'settings:get', {}, 5);
     expect(again).toMatchObject({ result: { ok: true } });
+    ws.close();
+  });
+
+  it('answers a result it cannot send as an INTERNAL error, and keeps serving', async () => {
+    await host.close();
+    // A handler whose value JSON cannot carry: the reply used to throw inside a dropped promise (an unhandled
+    // rejection in the server process) and the page's call waited for ever.
+    const table = { ...handlers, 'app:info': async () => ({ big: 1n }) } as unknown as HandlerTable;
+    host = await startBrowserHost({ services, staticRoot: join(dir, 'static'), port: 0, table });
+    const ws = await connect();
+    const r = await call(ws, 'app:info', {});
+    expect(r).toMatchObject({ t: 'result', id: 1, result: { ok: false, error: { code: 'INTERNAL' } } });
+    expect(await call(ws, 'settings:get', {}, 2)).toMatchObject({ result: { ok: true } });
     ws.close();
   });
 

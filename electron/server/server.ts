@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientMessage, ServerMessage } from '../../shared/ws-protocol.ts';
 import { TOKEN_CHECK_PATH, WS_MAX_MESSAGE_BYTES, WS_PATH } from '../../shared/ws-protocol.ts';
 import type { Services } from '../services/index.ts';
+import { toIpcError } from '../../shared/errors.ts';
 import { dispatch } from '../handlers/dispatch.ts';
 import { handlers } from '../handlers/table.ts';
 import type { HandlerTable } from '../handlers/types.ts';
@@ -100,9 +101,11 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
         send(ws, { t: 'protocolError', message: msg });
         return;
       }
-      void dispatch(table, msg.channel, msg.payload, { services: opts.services, host: 'browser' }).then((result) =>
-        send(ws, { t: 'result', id: msg.id, result }),
-      );
+      // dispatch answers every failure as a result; a reply that cannot be sent (say, not serialisable) is answered
+      // as an INTERNAL error, so the page's call never waits for ever and the fault is not lost.
+      dispatch(table, msg.channel, msg.payload, { services: opts.services, host: 'browser' })
+        .then((result) => send(ws, { t: 'result', id: msg.id, result }))
+        .catch((err: unknown) => send(ws, { t: 'result', id: msg.id, result: { ok: false, error: toIpcError(err) } }));
     });
   });
 
