@@ -59,9 +59,16 @@ async function withService<T>(
   const svc = new AzureService({ dataDir, settings: () => settings.get(), openUrl: cliOpenUrl });
   // Ctrl+C cancels a pending sign-in (closing MSAL's loopback listener); otherwise it ends the command as usual.
   const onSig = () =>
-    void svc.cancelSignIn().then((cancelled) => {
-      if (!cancelled) process.exit(130);
-    });
+    void svc.cancelSignIn().then(
+      (cancelled) => {
+        if (!cancelled) process.exit(130);
+      },
+      // Cancelling failed: say so and end the command as Ctrl+C would, not with an unhandled rejection.
+      (err: unknown) => {
+        console.error(`Could not cancel the sign-in: ${(err as Error).message}`);
+        process.exit(130);
+      },
+    );
   process.on('SIGINT', onSig);
   try {
     await fn(svc, settings);

@@ -65,7 +65,9 @@ export function providerState(sb: SandboxContext, ns: string): RegistrationState
   if (rec.state === 'Registering' && Date.now() - Date.parse(rec.changedAt) >= sb.registrationDelayMs) {
     rec.state = 'Registered';
     rec.changedAt = new Date().toISOString();
-    void sb.store.save();
+    // Read paths cannot wait for the save; the state in memory is already right and the next save writes it, so a
+    // failure is logged rather than left as an unhandled rejection in the process that hosts the sandbox.
+    sb.store.save().catch((err: unknown) => console.error(`Sandbox: saving the registration of ${ns} failed:`, err));
   }
   return rec.state;
 }
