@@ -21,23 +21,23 @@ export interface CloudDefinition {
   /** Public client (native app) id used for interactive sign-in. */
   clientId: string;
   /** Passed to MSAL as knownAuthorities (hosts), needed for non-Microsoft authorities. */
-  knownAuthorities?: string[];
+  knownAuthorities?: string[] | undefined;
   /** MSAL protocolMode: 'AAD' (default) or 'OIDC'. */
-  protocolMode?: 'AAD' | 'OIDC';
+  protocolMode?: 'AAD' | 'OIDC' | undefined;
   /** PEM of a CA to trust for this cloud's authority, ARM and Graph endpoints only (the sandbox's). */
-  caCertPem?: string;
+  caCertPem?: string | undefined;
   /** Blob endpoint suffix, e.g. 'blob.core.windows.net'; the sandbox gives full per-account URLs through ARM. */
   storageEndpointSuffix: string;
   /**
    * Scope of Microsoft Entra tokens for blob data (unattended runs): `https://storage.azure.com/.default` in every Azure
    * cloud (Storage's one resource ID); the sandbox names its own. Absent: Azure's.
    */
-  storageScope?: string;
+  storageScope?: string | undefined;
   /**
    * A storage account's blob endpoint with `{account}` in it, when it is not `https://{account}.<storageEndpointSuffix>/`
    * (the sandbox serves its accounts path-style: `https://127.0.0.1:PORT/{account}/`).
    */
-  blobEndpointTemplate?: string;
+  blobEndpointTemplate?: string | undefined;
   /** Marks rehearsal clouds in the UI (labels only, never a code path). */
-  rehearsal?: boolean;
+  rehearsal?: boolean | undefined;
 }

@@ -231,8 +231,9 @@ export function trackingNumberOwner(
 
 /** Percent complete of a job: the reported value, else the mean of its drives. */
 export function jobPercent(job: {
-  percentComplete?: number;
-  drives?: { percentComplete?: number }[];
+  // Azure leaves the figures out (or null) while it has none.
+  percentComplete?: number | undefined;
+  drives?: { percentComplete?: number | undefined }[];
 }): number | undefined {
   if (typeof job.percentComplete === 'number') return job.percentComplete;
   const ds = (job.drives ?? []).map((d) => d.percentComplete).filter((p): p is number => typeof p === 'number');

@@ -292,9 +292,9 @@ export interface ContainerAccessView {
   sas?: {
     account: string;
     container: string;
-    expiresOn?: string;
-    storedPolicy?: string;
-    permissions?: string;
+    expiresOn?: string | undefined;
+    storedPolicy?: string | undefined;
+    permissions?: string | undefined;
     setAt: string;
   };
 }

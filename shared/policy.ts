@@ -202,7 +202,7 @@ export interface OwnDiskSettings {
    * Which service holds the import job (decision 1, revised): 'DataBox' (Microsoft.DataBox customer disk, the
    * wizard's default) or 'ImportExport'. Absent in policies saved before the choice existed: Import/Export.
    */
-  jobBackend?: JobBackendName;
+  jobBackend?: JobBackendName | undefined;
 }
 
 /** The job type of a policy's own-disk settings; policies saved before the choice existed used Import/Export. */
@@ -235,8 +235,8 @@ export function checkOwnDisk(
   const out: Partial<Record<OwnDiskField, string>> = {};
   const req = (f: OwnDiskField, label: string, check: (v: string) => string | null) => {
     const v = o[f].trim();
-    out[f] = v ? (check(v) ?? undefined) : `${label} is required.`;
-    if (!out[f]) delete out[f];
+    const problem = v ? check(v) : `${label} is required.`;
+    if (problem) out[f] = problem;
   };
   const stagingLocation = checkStagingLocation(o.stagingLocation);
   if (stagingLocation) out.stagingLocation = stagingLocation;

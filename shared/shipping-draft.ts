@@ -8,7 +8,7 @@ import {
 import type { ShippingDefaults } from './contract/shipping.ts';
 
 /** Every field of the shipping form (SPEC decision 5) as the user types it. */
-export type ShippingDraft = Required<ShippingDefaults>;
+export type ShippingDraft = { [K in keyof ShippingDefaults]-?: NonNullable<ShippingDefaults[K]> };
 export type ShippingField = keyof ShippingDraft;
 export type ShippingErrors = Partial<Record<ShippingField, string>>;
 

@@ -5,7 +5,7 @@ export interface HandlerCtx {
   services: Services;
   host: 'electron' | 'browser';
   /** Host-specific abilities (native dialogs); absent in browser mode. */
-  pickFolderNative?: (opts: { title?: string; defaultPath?: string }) => Promise<string | null>;
+  pickFolderNative?: (opts: { title?: string | undefined; defaultPath?: string | undefined }) => Promise<string | null>;
 }
 
 export type Handler<C extends Channel> = (req: ParsedReq<C>, ctx: HandlerCtx) => Promise<Res<C>>;

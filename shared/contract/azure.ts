@@ -85,15 +85,15 @@ export interface ProviderStatus {
 
 /** A postal address as the Azure job APIs give it (a datacenter, a job's return or ship-to address). */
 export interface ImportJobAddress {
-  recipientName?: string;
-  streetAddress1?: string;
-  streetAddress2?: string;
-  city?: string;
-  stateOrProvince?: string;
-  postalCode?: string;
-  countryOrRegion?: string;
-  phone?: string;
-  email?: string;
+  recipientName?: string | undefined;
+  streetAddress1?: string | undefined;
+  streetAddress2?: string | undefined;
+  city?: string | undefined;
+  stateOrProvince?: string | undefined;
+  postalCode?: string | undefined;
+  countryOrRegion?: string | undefined;
+  phone?: string | undefined;
+  email?: string | undefined;
 }
 
 export interface ImportLocation extends Omit<ImportJobAddress, 'email'> {

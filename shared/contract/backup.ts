@@ -234,12 +234,13 @@ const openRef = {
   passphrase: passphrase.optional(),
   usePolicyPassphrase: z.literal(true).optional(),
 };
+// Parsed requests: zod types an optional field as `T | undefined`.
 type OpenRefShape = {
-  stagingLocation?: string;
-  job?: string;
-  source?: RecoverSource;
-  passphrase?: string;
-  usePolicyPassphrase?: true;
+  stagingLocation?: string | undefined;
+  job?: string | undefined;
+  source?: RecoverSource | undefined;
+  passphrase?: string | undefined;
+  usePolicyPassphrase?: true | undefined;
 };
 function checkOpenRef(v: OpenRefShape, ctx: z.RefinementCtx): void {
   if (!v.source && (!v.stagingLocation || !v.job))
@@ -248,7 +249,10 @@ function checkOpenRef(v: OpenRefShape, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: 'custom', path: ['source'], message: 'give either source or stagingLocation/job, not both' });
   checkSecret(v, ctx);
 }
-function checkSecret(v: { passphrase?: string; usePolicyPassphrase?: true }, ctx: z.RefinementCtx): void {
+function checkSecret(
+  v: { passphrase?: string | undefined; usePolicyPassphrase?: true | undefined },
+  ctx: z.RefinementCtx,
+): void {
   if (!v.passphrase && !v.usePolicyPassphrase)
     ctx.addIssue({
       code: 'custom',

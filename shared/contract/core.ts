@@ -20,6 +20,8 @@ export const settingsSchema = z
   })
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;
+/** settings:set's request, as parsed: any of the settings (zod types a field it may omit as `T | undefined`). */
+export type SettingsPatch = { [K in keyof Settings]?: Settings[K] | undefined };
 
 export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',

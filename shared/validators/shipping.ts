@@ -13,7 +13,7 @@ export interface ShippingContact {
   phone: string;
   email: string;
   streetAddress1: string;
-  streetAddress2?: string;
+  streetAddress2?: string | undefined;
   city: string;
   stateOrProvince: string;
   postalCode: string;

@@ -85,7 +85,8 @@ export async function readShippingFile(path: string): Promise<Partial<ShippingDr
       { path },
     );
   }
-  return r.data;
+  // Only the fields the file gives (JSON has no undefined; the parsed type allows it), so none blanks a default.
+  return Object.fromEntries(Object.entries(r.data).filter(([, v]) => v !== undefined)) as Partial<ShippingDraft>;
 }
 
 async function signedIn(

@@ -11,12 +11,12 @@ import { POLICY_FILE, policyFileSchema } from '../../services/policies/policy-st
 import { readJsonValidated } from '../../services/store/atomic.ts';
 
 export interface JobDefaults {
-  subscriptionId?: string;
-  resourceGroup?: string;
-  backend?: JobBackendName;
-  storageAccount?: string;
-  container?: string;
-  stagingLocation?: string;
+  subscriptionId?: string | undefined;
+  resourceGroup?: string | undefined;
+  backend?: JobBackendName | undefined;
+  storageAccount?: string | undefined;
+  container?: string | undefined;
+  stagingLocation?: string | undefined;
   /** Where the values came from, for the user ("the backup policy", "<staging>/<job>/seed.json"). */
   from: string[];
 }

@@ -38,7 +38,7 @@ export interface PreparedDisk {
   driveId: string;
   /** seed path → length recorded in the BOM. */
   files: Map<string, number>;
-  backup?: { id: string; completedAt?: string };
+  backup?: { id: string; completedAt?: string | undefined };
 }
 
 const exists = (p: string) =>

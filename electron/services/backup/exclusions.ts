@@ -23,7 +23,7 @@ import {
 export type FolderRule = ExclusionFolderRule;
 export type { FileTypeRule };
 /** The policy's exclusions (shared/policy.ts), each list optional: a one-off backup may give none of them. */
-export type Exclusions = Partial<PolicyExclusions>;
+export type Exclusions = { [K in keyof PolicyExclusions]?: PolicyExclusions[K] | undefined };
 
 export interface ExclusionMatcher {
   /** Is this folder left out with everything below it? */
@@ -120,8 +120,8 @@ export function parseExcludeArg(
 export function exclusionsFromArgs(
   recursive: readonly string[],
   nonRecursive: readonly string[] = [],
-): Required<Exclusions> {
-  const out: Required<Exclusions> = { folders: [], patterns: [], fileTypes: [] };
+): PolicyExclusions {
+  const out: PolicyExclusions = { folders: [], patterns: [], fileTypes: [] };
   const take = (arg: string, rec: boolean) => {
     const r = parseExcludeArg(arg, rec);
     if ('folder' in r) out.folders.push(r.folder);

@@ -58,6 +58,6 @@ export function requireIdentity(
 }
 
 /** "backup 3f09c2a1b4d5e6f7 (completed 2026-12-04T10:00:00Z)" */
-export function describeBackup(b: { id: string; completedAt?: string }): string {
+export function describeBackup(b: { id: string; completedAt?: string | undefined }): string {
   return `backup ${b.id}${b.completedAt ? ` (completed ${b.completedAt})` : ''}`;
 }

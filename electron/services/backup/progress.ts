@@ -15,7 +15,7 @@ export class ProgressMeter {
   };
   private last = 0;
   private samples: Array<{ t: number; b: number }> = [];
-  private readonly cb?: (p: BackupProgress) => void;
+  private readonly cb: ((p: BackupProgress) => void) | undefined;
   private readonly intervalMs: number;
 
   constructor(cb?: (p: BackupProgress) => void, intervalMs = 250) {

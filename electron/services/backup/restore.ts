@@ -27,7 +27,7 @@ import { planOriginal } from './restore-original.ts';
 export type ConflictChoice = 'overwrite' | 'skip' | 'keepBoth';
 export interface RestoreOptions {
   /** The destination folder; absent with `originalLocation`. */
-  to?: string;
+  to?: string | undefined;
   /** Each file back to the absolute path it was backed up from (restore-original.ts); exclusive with `to`. */
   originalLocation?: boolean;
   /** Catalog paths to restore (folders include everything below); empty or absent = everything. */

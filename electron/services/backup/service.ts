@@ -26,19 +26,20 @@ import type { DataSubset } from './data-subset.ts';
 import type { ParsedReq } from '../../../shared/ipc.ts';
 import type { BackupOptions, BackupProgress } from './types.ts';
 
+// Requests as the contract parses them: zod types an optional field as `T | undefined`.
 /** The passphrase typed, or the one this machine's backup policy keeps (protected) for the job. */
 export interface Secret {
-  passphrase?: string;
-  usePolicyPassphrase?: true;
+  passphrase?: string | undefined;
+  usePolicyPassphrase?: true | undefined;
 }
 /** Back Up Now's request as the contract parses it (the CLI builds the same shape). */
 export type BackupStartRequest = ParsedReq<'backup:start'>;
 export type StagingRef = ParsedReq<'backup:checkPassphrase'>;
 /** recover:list / recover:start: a source, or the older staging + job. */
 export interface JobRef extends Secret {
-  stagingLocation?: string;
-  job?: string;
-  source?: RecoverSource;
+  stagingLocation?: string | undefined;
+  job?: string | undefined;
+  source?: RecoverSource | undefined;
 }
 export type ContainerSourceRequest = Extract<RecoverSource, { kind: 'container' }>;
 
@@ -186,7 +187,11 @@ export class BackupService {
     await assertOnePassphrase({ stagingLocation: resolve(stagingLocation), job, typed, overwrite, bound });
   }
 
-  async estimate(req: { items: string[]; exclusions?: Exclusions; stagingLocation: string }): Promise<BackupEstimate> {
+  async estimate(req: {
+    items: string[];
+    exclusions?: Exclusions | undefined;
+    stagingLocation: string;
+  }): Promise<BackupEstimate> {
     const scan = await scanItems(req.items, req.exclusions ?? {});
     const requiredBytes = requiredBytesFor(scan.bytes, scan.entries.length);
     const freeBytes = await freeSpace(req.stagingLocation);
@@ -202,7 +207,7 @@ export class BackupService {
   }
 
   /** Verify a backup in the staging folder, on prepared disks or in the container (a source, or staging + job). */
-  verify(req: JobRef & { subset?: DataSubset }): { taskId: string } {
+  verify(req: JobRef & { subset?: DataSubset | undefined }): { taskId: string } {
     const src = sourceOf(req);
     const snap = this.tasks.start('verify', `Verify backup: ${src.job}`, async (t) => {
       const passphrase = await this.passphraseFor(req, src.job);
@@ -310,11 +315,18 @@ export class BackupService {
     return this.deps.containerPoints(src, await this.passphraseFor(ref, src.job));
   }
 
-  async list(ref: JobRef & { path?: string }): Promise<CatalogListing> {
+  async list(ref: JobRef & { path?: string | undefined }): Promise<CatalogListing> {
     return (await this.reader(ref)).list(ref.path ?? '');
   }
 
-  recover(req: JobRef & { to?: string; originalLocation?: true; paths?: string[]; conflict?: ConflictChoice }): {
+  recover(
+    req: JobRef & {
+      to?: string | undefined;
+      originalLocation?: true | undefined;
+      paths?: string[] | undefined;
+      conflict?: ConflictChoice | undefined;
+    },
+  ): {
     taskId: string;
   } {
     const src = sourceOf(req);

@@ -5,12 +5,12 @@ import type { JobBackendName } from '../../../shared/contract/azure.ts';
 
 export interface JobIdentity {
   name: string;
-  subscriptionId?: string;
-  resourceGroup?: string;
-  storageAccount?: string;
-  container?: string;
+  subscriptionId?: string | undefined;
+  resourceGroup?: string | undefined;
+  storageAccount?: string | undefined;
+  container?: string | undefined;
   /** Which service will hold the import job (decision 1), recorded in seed.json. */
-  jobBackend?: JobBackendName;
+  jobBackend?: JobBackendName | undefined;
 }
 
 export interface BackupProgress {
@@ -34,14 +34,14 @@ export interface BackupProgress {
 
 export interface BackupOptions {
   items: string[];
-  exclusions?: Exclusions;
+  exclusions?: Exclusions | undefined;
   stagingLocation: string;
   job: JobIdentity;
   passphrase: string;
   /** Retain-till date (YYYY-MM-DD), recorded in seed.json. */
-  retainUntil?: string;
+  retainUntil?: string | undefined;
   /** Replace a completed backup of the same job (never done silently). */
-  overwrite?: boolean;
+  overwrite?: boolean | undefined;
   signal?: AbortSignal;
   onProgress?: (p: BackupProgress) => void;
   /** Called once per skipped file (permission denied, vanished, locked…). */

@@ -120,7 +120,7 @@ export class FolderDiskProvider implements DiskProvider {
       readOnly,
       holdsStaging,
       usedBytes,
-      jobName: desc.jobName,
+      ...(desc.jobName !== undefined ? { jobName: desc.jobName } : {}),
       rehearsal: true,
     };
     const { refusals, warnings } = assessDisk(facts, ctx.jobName);

@@ -40,7 +40,7 @@ export class IoPool {
   readonly busy: BusyTotals = { stagingRead: 0, diskWrite: 0, copyHash: 0, fsync: 0, readBackRead: 0, readBackHash: 0 };
   private nextId = 1;
   private closed = false;
-  private readonly signal?: AbortSignal;
+  private readonly signal: AbortSignal | undefined;
 
   constructor(size = Math.max(2, availableParallelism()), signal?: AbortSignal) {
     this.signal = signal;

@@ -26,12 +26,12 @@ export interface CommittedFile {
 export interface JournalState {
   begun: boolean;
   /** The backup named by the begin record (undefined: none named, an older build). */
-  backup?: string;
+  backup?: string | undefined;
   /** Only from records whose checksum holds. */
   committed: Map<string, CommittedFile>;
   /** A file that was started and never committed: partial on disk, copied again. */
-  partial?: string;
-  manifestMd5?: string;
+  partial?: string | undefined;
+  manifestMd5?: string | undefined;
   verified: boolean;
   /** Lines whose record could not be trusted (1-based); each one undoes `verified` until a later `verified`. */
   damagedLines: number[];

@@ -165,7 +165,7 @@ export function buildBom(
   driveId: string,
   job: string,
   files: BomEntry[],
-  backup?: { id: string; completedAt?: string },
+  backup?: { id: string; completedAt?: string | undefined },
 ): string {
   return (
     JSON.stringify(

@@ -29,7 +29,7 @@ export class ProgressTracker {
   private readonly total = new Rate();
   private readonly perDisk = new Map<string, Rate>();
   private lastEmit = 0;
-  private readonly emit?: (p: DiskPrepProgress) => void;
+  private readonly emit: ((p: DiskPrepProgress) => void) | undefined;
   private readonly intervalMs: number;
   private readonly now: () => number;
 

@@ -10,8 +10,8 @@ import type { DiskProvider } from './types.ts';
 export interface DiskRef {
   /** Folder path (folder disk), `disk:<n>` or a drive letter (Windows). */
   id: string;
-  confirmErase?: boolean;
-  existingBitLockerKey?: string;
+  confirmErase?: boolean | undefined;
+  existingBitLockerKey?: string | undefined;
 }
 
 export interface DiskPrepOptions {

@@ -135,7 +135,11 @@ export class DiskPrepService {
     };
   }
 
-  async disks(req: { stagingLocation?: string; job?: string; folderRoots?: string[] }): Promise<DisksView> {
+  async disks(req: {
+    stagingLocation?: string | undefined;
+    job?: string | undefined;
+    folderRoots?: string[] | undefined;
+  }): Promise<DisksView> {
     const ctx = {
       ...(req.stagingLocation ? { stagingLocation: req.stagingLocation } : {}),
       ...(req.job ? { jobName: req.job } : {}),
@@ -345,7 +349,7 @@ export class DiskPrepService {
     stagingLocation: string;
     job: string;
     disk: DiskRef;
-    passphrase?: string;
+    passphrase?: string | undefined;
   }): Promise<{ taskId: string }> {
     const key = stateDirFor(req.stagingLocation, req.job);
     const mem = this.sessions.get(key);
@@ -418,8 +422,8 @@ export class DiskPrepService {
   async drives(req: {
     stagingLocation: string;
     job: string;
-    passphrase?: string;
-    revealKeys?: boolean;
+    passphrase?: string | undefined;
+    revealKeys?: boolean | undefined;
   }): Promise<DrivesView> {
     const stateDir = stateDirFor(req.stagingLocation, req.job);
     const file = await loadDrives(stateDir);

@@ -62,9 +62,10 @@ export function parseDriveLog(xml: string, uri: string): DriveLogSummary {
     if (blobs.length < MAX_BLOBS && (bad || blobs.length < 50))
       blobs.push({ blobPath: text(b.BlobPath) ?? '', status: st, explanation: explainBlobStatus(st).text, problems });
   }
+  const driveId = text(root.DriveId);
   return {
     uri,
-    ...(text(root.DriveId) ? { driveId: text(root.DriveId) } : {}),
+    ...(driveId ? { driveId } : {}),
     ...(status ? { status } : {}),
     explanation: explainLogStatus(status).text,
     blobs: blobs.sort((a, b) => Number(b.status !== 'Completed') - Number(a.status !== 'Completed')),

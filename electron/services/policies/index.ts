@@ -88,9 +88,9 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
     this.scheduler = new PolicyScheduler({
       store: this.store,
       tasks: o.tasks,
-      clock: o.clock,
+      ...(o.clock ? { clock: o.clock } : {}),
       ...(o.online ? { online: o.online } : {}),
-      probe: o.probe,
+      ...(o.probe ? { probe: o.probe } : {}),
       ranBy: () => lease?.self ?? `${label} on ${hostname()} (pid ${process.pid})`,
       ...(lease ? { mayRun: () => lease.confirm() } : {}),
     });
@@ -289,7 +289,10 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
     return this.properties();
   }
 
-  async setProperties(p: { proxy?: ProxyInput; throttling?: Throttling }): Promise<PropertiesView> {
+  async setProperties(p: {
+    proxy?: ProxyInput | undefined;
+    throttling?: Throttling | undefined;
+  }): Promise<PropertiesView> {
     await this.store.setProperties(p);
     return this.properties();
   }

@@ -298,7 +298,7 @@ export class PolicyStore extends EventEmitter<{ changed: [Policy | null] }> {
     });
   }
 
-  async setProperties(p: { proxy?: ProxyInput; throttling?: Throttling }): Promise<void> {
+  async setProperties(p: { proxy?: ProxyInput | undefined; throttling?: Throttling | undefined }): Promise<void> {
     await this.mutate(async (d) => {
       if (p.throttling) d.properties.throttling = { ...p.throttling };
       if (p.proxy) {

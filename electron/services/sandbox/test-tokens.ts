@@ -24,7 +24,11 @@ export async function mintToken(
     scp: 'user_impersonation',
     client_id: sb.clientId,
   })
-    .setProtectedHeader({ alg: 'RS256', kid: state.signingJwk.kid, typ: 'at+jwt' })
+    .setProtectedHeader({
+      alg: 'RS256',
+      ...(state.signingJwk.kid ? { kid: state.signingJwk.kid } : {}),
+      typ: 'at+jwt',
+    })
     .setSubject(user.objectId)
     .setIssuer(opts.issuer ?? sb.issuer)
     .setAudience(opts.audience ?? sb.armUrl)

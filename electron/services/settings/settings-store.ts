@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
-import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../../shared/contract/core.ts';
+import { DEFAULT_SETTINGS, settingsSchema, type Settings, type SettingsPatch } from '../../../shared/contract/core.ts';
 import { readJsonValidated, writeJsonAtomic } from '../store/atomic.ts';
 
 /** settings.json in the data dir, written atomically; a corrupt file is kept aside and the defaults are used. */
@@ -17,7 +17,7 @@ export class SettingsStore extends EventEmitter<{ changed: [Settings] }> {
 
   async load(): Promise<Settings> {
     const r = await readJsonValidated(this.file, settingsSchema.partial());
-    if (r.status === 'ok') this.current = { ...DEFAULT_SETTINGS, ...r.value };
+    if (r.status === 'ok') this.current = settingsSchema.parse({ ...DEFAULT_SETTINGS, ...r.value });
     if (r.status === 'corrupt')
       this.loadProblem = `Settings file was damaged (${r.reason}); kept as ${r.keptAs} and defaults are used.`;
     return this.get();
@@ -27,7 +27,7 @@ export class SettingsStore extends EventEmitter<{ changed: [Settings] }> {
     return { ...this.current };
   }
 
-  async set(patch: Partial<Settings>): Promise<Settings> {
+  async set(patch: SettingsPatch): Promise<Settings> {
     const next = settingsSchema.parse({ ...this.current, ...patch });
     await writeJsonAtomic(this.file, next);
     this.current = next;

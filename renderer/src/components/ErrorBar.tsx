@@ -18,7 +18,7 @@ export interface ErrorBarProps {
   /** A message, an Error/AppError, or null (renders nothing). */
   error: unknown;
   title?: string;
-  onRetry?: () => void;
+  onRetry?: (() => void) | undefined;
   onDismiss?: () => void;
   retryLabel?: string;
   testId?: string;
@@ -52,14 +52,14 @@ export function ErrorBar({
                 aria-label="Dismiss"
                 onClick={onDismiss}
               />
-            ) : undefined
+            ) : null
           }
         >
-          {onRetry && (
+          {onRetry ? (
             <Button data-testid={`${testId}-retry`} onClick={onRetry}>
               {retryLabel}
             </Button>
-          )}
+          ) : null}
         </MessageBarActions>
       </MessageBar>
     </MessageBarGroup>

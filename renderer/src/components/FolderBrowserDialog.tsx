@@ -15,8 +15,8 @@ import { ErrorBar } from './ErrorBar.tsx';
 export interface FolderBrowserDialogProps {
   open: boolean;
   title: string;
-  initialPath?: string;
-  includeFiles?: boolean;
+  initialPath?: string | undefined;
+  includeFiles?: boolean | undefined;
   onSelect: (path: string) => void;
   onCancel: () => void;
 }

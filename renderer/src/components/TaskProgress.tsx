@@ -11,7 +11,7 @@ import { formatProgress } from './format.ts';
 export interface TaskProgressProps {
   progress: Progress;
   label?: string;
-  status?: TaskStatus;
+  status?: TaskStatus | undefined;
   onCancel?: () => void;
   cancelDisabled?: boolean;
   /** Accessible name for the cancel button, e.g. "Cancel Back up C:\Data". */
@@ -39,7 +39,7 @@ export function TaskProgress({
   return (
     <div data-testid="task-progress" style={{ display: 'flex', alignItems: 'flex-start', gap: 8 }}>
       <Field
-        label={label}
+        label={label ?? null}
         validationMessage={<span data-testid="task-progress-text">{text}</span>}
         validationState="none"
         style={{ flex: 1, minWidth: 0 }}
@@ -47,8 +47,10 @@ export function TaskProgress({
         <ProgressBar
           data-testid="task-progress-bar"
           thickness="large"
-          max={known ? progress.total : undefined}
-          value={known ? Math.min(progress.done, progress.total ?? 0) : undefined}
+          // Without max and value the bar is indeterminate.
+          {...(known && progress.total !== undefined
+            ? { max: progress.total, value: Math.min(progress.done, progress.total) }
+            : {})}
           aria-valuetext={text}
         />
       </Field>

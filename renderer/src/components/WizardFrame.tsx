@@ -81,8 +81,8 @@ export function WizardFrame(props: WizardFrameProps) {
     onCancel,
     finishLabel = 'Finish',
     cancelLabel = 'Cancel',
-    finished,
-    busy,
+    finished = false,
+    busy = false,
     children,
   } = props;
   const styles = useStyles();

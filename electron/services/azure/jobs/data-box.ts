@@ -35,6 +35,7 @@ import { collect, mapAzureError } from '../errors.ts';
 import { resourceGroupOf, subscriptionOf } from '../resources.ts';
 import type { DriveKey, ImportJobBackend, JobRef, ReturnUpdate } from './backend.ts';
 import { TRACKING_WINDOW_MS } from './import-export.ts';
+import { defined } from './defined.ts';
 
 export const DATA_BOX_SKU = 'DataBoxCustomerDisk';
 export const CANCEL_REASON = 'Cancelled from the Offline Backup Console before the disks shipped.';
@@ -126,9 +127,6 @@ function addressOf(c: ShippingContact): ShippingAddress {
     addressType: 'Commercial',
   };
 }
-
-const defined = <T extends object>(o: T): T =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 function returnAddress(d: DataBoxCustomerDiskJobDetails): ImportJobAddress | undefined {
   const a = d.shippingAddress;

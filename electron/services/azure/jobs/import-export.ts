@@ -14,6 +14,7 @@ import type { AzureClients } from '../clients.ts';
 import { collect, mapAzureError } from '../errors.ts';
 import { resourceGroupOf, subscriptionOf } from '../resources.ts';
 import type { DriveKey, ImportJobBackend, JobRef, ReturnUpdate } from './backend.ts';
+import { defined } from './defined.ts';
 
 export const DIAGNOSTICS_PATH = 'waimportexport';
 /** Decision 11 / IE-STATUS: a job left in Creating without tracking is deleted after two weeks. */
@@ -68,9 +69,6 @@ function address(a: object | undefined): ImportJobAddress | undefined {
   for (const [k, v] of Object.entries(a)) if (typeof v === 'string' && k !== 'additionalInformation') out[k] = v;
   return out as ImportJobAddress;
 }
-
-const defined = <T extends object>(o: T): T =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 export function toJobInfo(j: JobResponse): ImportJobInfo {
   const p = j.properties ?? {};

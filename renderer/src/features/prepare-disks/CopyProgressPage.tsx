@@ -170,7 +170,7 @@ export function CopyProgressPage() {
   const overall = progress
     ? {
         done: progress.doneBytes,
-        total: progress.totalBytes || undefined,
+        ...(progress.totalBytes ? { total: progress.totalBytes } : {}),
         unit: 'bytes' as const,
         ...(progress.rate && !waiting ? { rate: progress.rate } : {}),
         ...(progress.etaSeconds !== undefined && !waiting ? { etaSeconds: progress.etaSeconds } : {}),

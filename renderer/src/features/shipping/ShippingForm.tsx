@@ -14,7 +14,7 @@ export interface ShippingFormProps {
   /** The datacenter's supported carriers (azure:locations). */
   carriers: readonly string[];
   /** Show every message (after a submit attempt). */
-  showAll?: boolean;
+  showAll?: boolean | undefined;
   disabled?: boolean;
 }
 

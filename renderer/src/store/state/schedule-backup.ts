@@ -23,7 +23,7 @@ export interface RunStep {
   id: RunStepId;
   title: string;
   status: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
-  message?: string;
+  message?: string | undefined;
 }
 
 export interface ScheduleBackupState {

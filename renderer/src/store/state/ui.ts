@@ -16,8 +16,8 @@ export type ScreenId = (typeof SCREEN_IDS)[number];
 
 export interface FolderRequest {
   title: string;
-  defaultPath?: string;
-  includeFiles?: boolean;
+  defaultPath?: string | undefined;
+  includeFiles?: boolean | undefined;
   resolve: (path: string | null) => void;
 }
 
