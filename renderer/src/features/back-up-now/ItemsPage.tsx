@@ -141,7 +141,11 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
         </MessageBar>
       </MessageBarGroup>
 
-      <Field label="Items to back up" validationMessage={itemsError} validationState={itemsError ? 'error' : 'none'}>
+      <Field
+        label="Items to back up"
+        validationMessage={itemsError ?? null}
+        validationState={itemsError ? 'error' : 'none'}
+      >
         <ul className={styles.list} data-testid="bun-items" aria-label="Items to back up">
           {draft.items.length === 0 && (
             <li>
@@ -222,11 +226,11 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
           label={stagingLocked ? 'Staging location (from the backup policy)' : 'Staging location'}
           required
           hint={
-            staged
+            (staged
               ? undefined
-              : 'A local folder or network share with room for the whole backup; it is copied to disks later.'
+              : 'A local folder or network share with room for the whole backup; it is copied to disks later.') ?? null
           }
-          validationMessage={staged ? <span data-testid="bun-staging-error">{staged}</span> : undefined}
+          validationMessage={(staged ? <span data-testid="bun-staging-error">{staged}</span> : undefined) ?? null}
         >
           <Input
             data-testid="bun-staging"
@@ -252,11 +256,12 @@ export function ItemsPage({ errors }: { errors: FieldErrors }) {
         label={jobLocked ? 'Job name (from the backup policy)' : 'Job name'}
         required
         hint={
-          show('jobName')
+          (show('jobName')
             ? undefined
-            : `The import job this backup seeds: lowercase letters, digits and hyphens. The backup goes to ${paths.join('<staging>', '<job name>')}.`
+            : `The import job this backup seeds: lowercase letters, digits and hyphens. The backup goes to ${paths.join('<staging>', '<job name>')}.`) ??
+          null
         }
-        validationMessage={show('jobName')}
+        validationMessage={show('jobName') ?? null}
       >
         <Input
           data-testid="bun-job-name"

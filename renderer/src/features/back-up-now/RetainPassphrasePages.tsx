@@ -41,8 +41,8 @@ export function RetainPage({ errors }: { errors: FieldErrors }) {
       <Field
         label="Retain Backup Till"
         required
-        validationMessage={errors.retainUntil}
-        hint={errors.retainUntil ? undefined : `A date after today, at most ${MAX_RETAIN_YEARS} years ahead.`}
+        validationMessage={errors.retainUntil ?? null}
+        hint={(errors.retainUntil ? undefined : `A date after today, at most ${MAX_RETAIN_YEARS} years ahead.`) ?? null}
       >
         <Input
           type="date"
@@ -126,7 +126,9 @@ export function PassphrasePage({ errors }: { errors: FieldErrors }) {
           value={draft.passphrase}
           onChange={(passphrase) => update({ passphrase })}
           onBlur={() => setTouched((t) => ({ ...t, passphrase: true }))}
-          field={{ validationMessage: touched.passphrase || draft.passphrase ? errors.passphrase : undefined }}
+          field={{
+            validationMessage: (touched.passphrase || draft.passphrase ? errors.passphrase : undefined) ?? null,
+          }}
         />
       )}
       {newJob && !draft.usePolicyPassphrase && (
@@ -139,7 +141,8 @@ export function PassphrasePage({ errors }: { errors: FieldErrors }) {
           onChange={(passphraseConfirm) => update({ passphraseConfirm })}
           onBlur={() => setTouched((t) => ({ ...t, confirm: true }))}
           field={{
-            validationMessage: touched.confirm || draft.passphraseConfirm ? errors.passphraseConfirm : undefined,
+            validationMessage:
+              (touched.confirm || draft.passphraseConfirm ? errors.passphraseConfirm : undefined) ?? null,
           }}
         />
       )}

@@ -108,8 +108,8 @@ export function BitLockerKeyDialog({ disk, job, currentKey, onAccept, onRemove, 
         label="Recovery password"
         required
         validationState={problem ? 'error' : 'none'}
-        validationMessage={problem ? <span data-testid="dp-key-message">{problem}</span> : undefined}
-        hint={problem ? undefined : 'e.g. 123456-123456-…-123456; spaces or no dashes are fine when pasting.'}
+        validationMessage={(problem ? <span data-testid="dp-key-message">{problem}</span> : undefined) ?? null}
+        hint={(problem ? undefined : 'e.g. 123456-123456-…-123456; spaces or no dashes are fine when pasting.') ?? null}
       >
         <Input
           data-testid="dp-key-input"

@@ -73,7 +73,7 @@ export function RehearsalDiskForm({ onCreated }: { onCreated?: (disk: DiskInfo) 
       <div style={{ display: 'flex', gap: 8, alignItems: 'flex-end' }}>
         <Field
           label="Serial"
-          validationMessage={serial && !serialOk ? 'Letters, digits, - and _ only (1–64).' : undefined}
+          validationMessage={(serial && !serialOk ? 'Letters, digits, - and _ only (1–64).' : undefined) ?? null}
         >
           <Input
             data-testid="dp-rehearsal-serial"

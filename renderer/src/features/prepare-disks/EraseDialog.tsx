@@ -93,7 +93,7 @@ export function EraseDialog() {
       <Field
         label={`Type the job name "${job}" to confirm`}
         required
-        validationMessage={tried && !ok ? `Type exactly ${job}.` : undefined}
+        validationMessage={(tried && !ok ? `Type exactly ${job}.` : undefined) ?? null}
       >
         <Input
           data-testid="dp-erase-confirm-input"

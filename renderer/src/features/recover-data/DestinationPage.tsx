@@ -62,7 +62,7 @@ export function DestinationPage({ errors, canStart }: { errors: FieldErrors; can
               className={styles.grow}
               label="Recover to (alternate location)"
               required
-              validationMessage={touched || draft.destination ? errors.destination : undefined}
+              validationMessage={(touched || draft.destination ? errors.destination : undefined) ?? null}
             >
               <Input
                 data-testid="rec-destination"
@@ -80,7 +80,7 @@ export function DestinationPage({ errors, canStart }: { errors: FieldErrors; can
           </div>
         </>
       )}
-      <Field label="When a file already exists" required validationMessage={errors.conflict}>
+      <Field label="When a file already exists" required validationMessage={errors.conflict ?? null}>
         <RadioGroup
           data-testid="rec-conflict"
           value={draft.conflict}

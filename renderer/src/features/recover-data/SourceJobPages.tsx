@@ -67,7 +67,7 @@ export function SourcePage({ errors }: { errors: FieldErrors }) {
   };
   return (
     <div className={styles.page}>
-      <Field label="Recover from" validationMessage={errors.source}>
+      <Field label="Recover from" validationMessage={errors.source ?? null}>
         <RadioGroup
           data-testid="rec-source"
           value={draft.source}
@@ -88,7 +88,7 @@ export function SourcePage({ errors }: { errors: FieldErrors }) {
         <Field
           label="Prepared disks"
           required
-          validationMessage={touched || disks.length ? errors.disks : undefined}
+          validationMessage={(touched || disks.length ? errors.disks : undefined) ?? null}
           hint="The folder (drive root) of every disk of the job: each holds DriveManifest.xml and obc-bom.json."
         >
           <div data-testid="rec-disks" style={{ display: 'grid', gap: tokens.spacingVerticalXS }}>
@@ -122,7 +122,7 @@ export function SourcePage({ errors }: { errors: FieldErrors }) {
             className={styles.grow}
             label="Subscription ID"
             required
-            validationMessage={draft.subscriptionId !== undefined ? errors.subscriptionId : undefined}
+            validationMessage={(draft.subscriptionId !== undefined ? errors.subscriptionId : undefined) ?? null}
           >
             <Input
               data-testid="rec-subscription"
@@ -141,7 +141,7 @@ export function SourcePage({ errors }: { errors: FieldErrors }) {
             className={styles.grow}
             label="Storage account"
             required
-            validationMessage={draft.storageAccount !== undefined ? errors.storageAccount : undefined}
+            validationMessage={(draft.storageAccount !== undefined ? errors.storageAccount : undefined) ?? null}
           >
             <Input
               data-testid="rec-storage-account"
@@ -153,7 +153,7 @@ export function SourcePage({ errors }: { errors: FieldErrors }) {
             className={styles.grow}
             label="Container"
             required
-            validationMessage={draft.container !== undefined ? errors.container : undefined}
+            validationMessage={(draft.container !== undefined ? errors.container : undefined) ?? null}
           >
             <Input
               data-testid="rec-container"
@@ -169,11 +169,11 @@ export function SourcePage({ errors }: { errors: FieldErrors }) {
           label={stagingOptional ? 'Staging location (optional)' : 'Staging location'}
           required={!stagingOptional}
           hint={
-            stagingOptional
+            (stagingOptional
               ? 'If the staging folder is still reachable, seed.json and the job list are read from it.'
-              : undefined
+              : undefined) ?? null
           }
-          validationMessage={touched || draft.stagingLocation ? errors.stagingLocation : undefined}
+          validationMessage={(touched || draft.stagingLocation ? errors.stagingLocation : undefined) ?? null}
         >
           <Input
             data-testid="rec-staging"
@@ -250,7 +250,7 @@ export function JobPage({ errors }: { errors: FieldErrors }) {
         <Field
           label="Job name"
           required
-          validationMessage={draft.jobName ? errors.jobName : undefined}
+          validationMessage={(draft.jobName ? errors.jobName : undefined) ?? null}
           hint="The import job the disks or the container belong to."
         >
           <Input
@@ -261,7 +261,7 @@ export function JobPage({ errors }: { errors: FieldErrors }) {
         </Field>
       )}
       {jobs && jobs.length > 0 && (
-        <Field label="Backup job" required validationMessage={draft.jobName ? errors.jobName : undefined}>
+        <Field label="Backup job" required validationMessage={(draft.jobName ? errors.jobName : undefined) ?? null}>
           <RadioGroup data-testid="rec-jobs" value={draft.jobName} onChange={(_, d) => update({ jobName: d.value })}>
             {jobs.map((j) => (
               <Radio
@@ -300,8 +300,8 @@ export function JobPage({ errors }: { errors: FieldErrors }) {
         <Field
           label="Passphrase"
           required
-          validationMessage={touched ? errors.passphrase : undefined}
-          hint={touched && errors.passphrase ? undefined : 'The passphrase the backup was made with.'}
+          validationMessage={(touched ? errors.passphrase : undefined) ?? null}
+          hint={(touched && errors.passphrase ? undefined : 'The passphrase the backup was made with.') ?? null}
         >
           <Input
             data-testid="rec-passphrase"

@@ -112,7 +112,7 @@ export function GettingStartedPage() {
                       <Field
                         label="Type DELETE to confirm"
                         required
-                        validationMessage={touched ? confirmError : undefined}
+                        validationMessage={(touched ? confirmError : undefined) ?? null}
                         validationState={touched && confirmError ? 'error' : 'none'}
                       >
                         <Input

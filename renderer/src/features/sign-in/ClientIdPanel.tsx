@@ -63,7 +63,9 @@ export function ClientIdPanel({ cloudName }: { cloudName: string }) {
         <Field
           label="Application (client) ID"
           style={{ flex: '1 1 320px' }}
-          validationMessage={tried && problem ? <span data-testid="client-id-error">{problem}</span> : undefined}
+          validationMessage={
+            (tried && problem ? <span data-testid="client-id-error">{problem}</span> : undefined) ?? null
+          }
         >
           <Input
             data-testid="client-id-input"
