@@ -20,7 +20,7 @@ test.describe('desktop app (Electron)', () => {
     await buildElectron();
     const dataDir = await mkdtemp(join(tmpdir(), 'obc-electron-'));
     const app = await electron.launch({
-      executablePath: binary.path ?? undefined,
+      ...(binary.path ? { executablePath: binary.path } : {}),
       args: [repoRoot],
       env: { ...process.env, OBC_DATA_DIR: dataDir, OBC_TEST_HOOKS: '1' },
     });

@@ -27,7 +27,7 @@ test.describe('desktop app (Electron)', () => {
     test.setTimeout(600_000);
     await buildElectron();
     const app = await electron.launch({
-      executablePath: binary.path ?? undefined,
+      ...(binary.path ? { executablePath: binary.path } : {}),
       args: [repoRoot],
       env: {
         ...process.env,

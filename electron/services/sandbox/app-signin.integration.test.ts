@@ -43,7 +43,7 @@ describe('application sign-in (client credentials with a certificate)', () => {
         auth: {
           clientId: app.appId,
           authority: `${sb.cloud.authorityHost}/${sb.tenantId}`,
-          knownAuthorities: sb.cloud.knownAuthorities,
+          knownAuthorities: sb.cloud.knownAuthorities ?? [],
           clientCertificate: {
             thumbprintSha256: cert.thumbprintSha256,
             privateKey: cert.privateKeyPem,
@@ -113,7 +113,7 @@ describe('application sign-in (client credentials with a certificate)', () => {
       auth: {
         clientId: app.appId,
         authority: `${sb.cloud.authorityHost}/${sb.tenantId}`,
-        knownAuthorities: sb.cloud.knownAuthorities,
+        knownAuthorities: sb.cloud.knownAuthorities ?? [],
         clientCertificate: { thumbprintSha256: other.thumbprintSha256, privateKey: other.privateKeyPem },
       },
       system: { networkClient: createCaTrustingNetworkClient(sb.caCertPem) },

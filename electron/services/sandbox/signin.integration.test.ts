@@ -31,7 +31,7 @@ function msalApp(): PublicClientApplication {
     auth: {
       clientId: sb.cloud.clientId,
       authority: `${sb.cloud.authorityHost}/${sb.cloud.tenant}`,
-      knownAuthorities: sb.cloud.knownAuthorities,
+      knownAuthorities: sb.cloud.knownAuthorities ?? [],
     },
     system: { networkClient: createCaTrustingNetworkClient(sb.cloud.caCertPem!) },
   });

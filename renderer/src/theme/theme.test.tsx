@@ -1,7 +1,7 @@
 import '../test-dom-shims.ts';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, type Settings } from '../../../shared/contract/core.ts';
+import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../../shared/contract/core.ts';
 import { App } from '../App.tsx';
 import { installTransport } from '../api/client.ts';
 import { getAppState, resetAppStore } from '../store/index.ts';
@@ -35,7 +35,7 @@ describe('theme switch', () => {
     })) as unknown as typeof window.matchMedia;
     saved = { ...DEFAULT_SETTINGS };
     t = createFakeTransport();
-    t.handle('settings:set', (patch) => ({ ok: true, value: (saved = { ...saved, ...patch }) }));
+    t.handle('settings:set', (patch) => ({ ok: true, value: (saved = settingsSchema.parse({ ...saved, ...patch })) }));
     installTransport(() => t);
     resetAppStore();
     getAppState().applySettings(saved);

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { installTransport } from '../../api/client.ts';
 import { createFakeTransport, type FakeTransport } from '../../test-transport.ts';
 import { getAppState, resetAppStore, useAppStore } from '../index.ts';
-import { DEFAULT_SETTINGS } from '../../../../shared/contract/core.ts';
+import { DEFAULT_SETTINGS, settingsSchema } from '../../../../shared/contract/core.ts';
 import type { PolicyView } from '../../../../shared/contract/policies.ts';
 
 /**
@@ -33,7 +33,7 @@ beforeEach(() => {
     value: { stagingLocation: req.stagingLocation, jobs: [], broken: [] },
   }));
   t.handle('backup:jobs', () => ({ ok: true, value: [] }));
-  t.handle('settings:set', (req) => ({ ok: true, value: { ...DEFAULT_SETTINGS, ...req } }));
+  t.handle('settings:set', (req) => ({ ok: true, value: settingsSchema.parse({ ...DEFAULT_SETTINGS, ...req }) }));
   useAppStore.setState({ settings: { ...DEFAULT_SETTINGS, lastStagingLocation: '/mnt/last-typed' } });
 });
 
