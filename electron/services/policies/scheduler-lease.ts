@@ -176,7 +176,10 @@ export class SchedulerLease {
     try {
       await rename(this.file, aside);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return this.create();
+      // Gone: released, or another taker has it aside for a moment (to check it, or to put back the holder's
+      // newer file). Creating now could make a second holder next to one whose file is being put back, so this
+      // host only looks again at its next hold().
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw err;
     }
     const grabbed = await readFile(aside, 'utf8').catch(() => null);
