@@ -26,6 +26,11 @@ export interface CommittedPack {
 /**
  * Reads a pack file back from disk with one reusable buffer: checks header, footer and the authenticated index,
  * authenticates every chunk, and hashes every byte (sha256 for seed.json).
+ *
+ * After the index, the file is read once from start to end in reads as large as the buffer (5 MiB for the pack
+ * writer), each byte hashed as it arrives and each chunk authenticated where it lies in the buffer: a read per chunk
+ * cost a thread-pool round trip per chunk, which with 100 000 small files (one chunk each) was most of the
+ * process's futex and epoll calls and a sixth of the main thread's time.
  */
 export async function checkPackFile(
   enc: Buffer,
@@ -36,7 +41,7 @@ export async function checkPackFile(
   const fh = await open(path, 'r');
   try {
     const size = (await fh.stat()).size;
-    let buf = scratch ?? Buffer.allocUnsafe(1 << 20);
+    let buf = scratch ?? Buffer.allocUnsafe(4 << 20);
     const readAt = async (o: number, l: number): Promise<Buffer> => {
       if (buf.length < l) buf = Buffer.allocUnsafe(l);
       let got = 0;
@@ -50,25 +55,45 @@ export async function checkPackFile(
     const idx = await readPackIndex(enc, n, size, async (o, l) => Buffer.from(await readAt(o, l)));
     if (!idx.ok) return { error: idx.reason };
     const hash = createHash('sha256');
+    // The window: file bytes [winStart, winStart + winLen) are in buf[0, winLen), every one of them hashed already.
+    let winStart = 0;
+    let winLen = 0;
+    /** Reads on (hashing) until the window holds [from, to), or the file ends; bytes before `from` may be dropped. */
+    const ensure = async (from: number, to: number) => {
+      for (;;) {
+        const winEnd = winStart + winLen;
+        if (winEnd >= to || winEnd >= size) return;
+        if (winStart + buf.length < to || winLen === buf.length) {
+          const keep = Math.min(from, winEnd);
+          if (to - keep > buf.length) {
+            const bigger = Buffer.allocUnsafe(to - keep);
+            buf.copy(bigger, 0, keep - winStart, winLen);
+            buf = bigger;
+          } else buf.copy(buf, 0, keep - winStart, winLen);
+          winLen = winEnd - keep;
+          winStart = keep;
+        }
+        const want = Math.min(buf.length - winLen, size - (winStart + winLen));
+        const { bytesRead } = await fh.read(buf, winLen, want, winStart + winLen);
+        if (bytesRead === 0) return;
+        hash.update(buf.subarray(winLen, winLen + bytesRead));
+        winLen += bytesRead;
+      }
+    };
     const bad: PackEntry[] = [];
     const sorted = [...idx.entries].sort((a, b) => a.offset - b.offset);
     let pos = 0;
-    const hashTo = async (end: number) => {
-      while (pos < end) {
-        const l = Math.min(end - pos, 4 << 20);
-        hash.update(await readAt(pos, l));
-        pos += l;
-      }
-    };
     for (const e of sorted) {
-      await hashTo(e.offset);
-      if (pos !== e.offset) return { error: 'pack index entries overlap' };
-      const bytes = await readAt(e.offset, e.length);
-      hash.update(bytes);
-      pos += e.length;
+      if (e.offset < pos) return { error: 'pack index entries overlap' };
+      const end = e.offset + e.length;
+      await ensure(e.offset, end);
+      // A file cut short gives the chunk fewer bytes than its length: it fails authentication.
+      const from = Math.min(e.offset, winStart + winLen) - winStart;
+      const bytes = buf.subarray(from, Math.min(end, winStart + winLen) - winStart);
       if (!authenticates(enc, bytes, chunkAad(e.id, e.flag))) bad.push(e);
+      pos = end;
     }
-    await hashTo(size);
+    await ensure(size, size);
     return { entries: idx.entries, sha256: hash.digest('hex'), bad };
   } finally {
     await fh.close();

@@ -1,0 +1,78 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chunkId, sealInto, SEAL_OVERHEAD } from './crypto.ts';
+import { chunkAad, FLAG_RAW, packPath } from './pack-format.ts';
+import { checkPackFile, PackWriter, type CommittedPack } from './pack-writer.ts';
+import { prng, tempDir } from './test-trees.ts';
+
+const enc = randomBytes(32);
+const mac = randomBytes(32);
+
+/** One committed pack of chunks of the given sizes (sealed as the workers seal them). */
+async function packOf(jobDir: string, sizes: number[]): Promise<{ pack: CommittedPack; path: string }> {
+  const committed: CommittedPack[] = [];
+  const w = new PackWriter(jobDir, enc, 1, 1 << 30, async (p) => {
+    committed.push(p);
+  });
+  const bytes = prng(sizes.length);
+  for (const size of sizes) {
+    const data = bytes(size);
+    const id = chunkId(mac, data);
+    const sealed = sealInto(enc, data, chunkAad(id, FLAG_RAW), Buffer.alloc(size + SEAL_OVERHEAD));
+    expect(await w.add(id.toString('hex'), FLAG_RAW, size, sealed)).toBe(true);
+  }
+  await w.finish();
+  expect(committed).toHaveLength(1);
+  return { pack: committed[0], path: join(jobDir, packPath(1)) };
+}
+
+describe('checkPackFile', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => ({ dir, cleanup } = await tempDir('obc-packcheck-')));
+  afterEach(() => cleanup());
+
+  // Many small chunks and a few larger than the read buffer: the window slides, keeps a chunk cut at its end, and
+  // grows for a chunk longer than itself; every byte is hashed once, in order.
+  const sizes = [1, 700, 3000, 5000, 64, 12_000, 100, 2, 9000, 300, 40_000, 17, 4096, 4095, 4097];
+
+  for (const scratch of [undefined, 4096, 1000]) {
+    it(`hashes every byte and authenticates every chunk (scratch ${scratch ?? 'default'})`, async () => {
+      const { pack, path } = await packOf(dir, sizes);
+      const file = await readFile(path);
+      const c = await checkPackFile(enc, 1, path, scratch ? Buffer.alloc(scratch) : undefined);
+      if ('error' in c) throw new Error(c.error);
+      expect(c.bad).toEqual([]);
+      expect(c.entries).toHaveLength(sizes.length);
+      expect(c.sha256).toBe(createHash('sha256').update(file).digest('hex'));
+      expect(c.sha256).toBe(pack.sha256);
+    });
+  }
+
+  it('names each damaged chunk, and only those, wherever it lies in the read buffer', async () => {
+    const { path } = await packOf(dir, sizes);
+    const file = await readFile(path);
+    const first = await checkPackFile(enc, 1, path);
+    if ('error' in first) throw new Error(first.error);
+    const byOffset = [...first.entries].sort((a, b) => a.offset - b.offset);
+    const hit = [byOffset[0], byOffset[6], byOffset[10], byOffset[byOffset.length - 1]];
+    for (const e of hit) file[e.offset + Math.floor(e.length / 2)] ^= 0x40;
+    await writeFile(path, file);
+    for (const scratch of [undefined, 4096, 1000]) {
+      const c = await checkPackFile(enc, 1, path, scratch ? Buffer.alloc(scratch) : undefined);
+      if ('error' in c) throw new Error(c.error);
+      expect(c.bad.map((e) => e.offset).sort((a, b) => a - b)).toEqual(hit.map((e) => e.offset));
+      expect(c.sha256).toBe(createHash('sha256').update(file).digest('hex'));
+    }
+  });
+
+  it('refuses a pack cut short or of another number', async () => {
+    const { path } = await packOf(dir, sizes);
+    expect(await checkPackFile(enc, 2, path)).toMatchObject({ error: expect.stringMatching(/names pack 1/) });
+    const file = await readFile(path);
+    await writeFile(path, file.subarray(0, file.length - 512));
+    expect(await checkPackFile(enc, 1, path)).toHaveProperty('error');
+  });
+});
