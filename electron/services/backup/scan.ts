@@ -1,11 +1,21 @@
-import { lstat, readdir, readlink, realpath, statfs } from 'node:fs/promises';
+import { lstat, readlink, realpath, statfs } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import { compileExclusions, type Exclusions } from './exclusions.ts';
 import { releaseMemory } from './collect.ts';
 import { ScanTableBuilder, type ScanTable } from './scan-table.ts';
 import type { EntryType, ScanEntry } from './scan-entry.ts';
-import { catalogPathOf, decodeDirNames, displayPath, escapeName, joinFsPath, type FsPath } from './names.ts';
+import { catalogPathOf, displayPath, escapeName, joinFsPath, type FsPath } from './names.ts';
+import {
+  asFsName,
+  isDirMode,
+  isFileMode,
+  isLinkMode,
+  STAT_FIELDS,
+  type ListError,
+  type ScanStat,
+} from './scan-list.ts';
+import { FolderLister } from './scan-lister.ts';
 
 export type { Exclusions, FolderRule } from './exclusions.ts';
 export { catalogPathOf } from './names.ts';
@@ -19,11 +29,14 @@ export { catalogPathOf } from './names.ts';
 const GC_EVERY = 20_000;
 
 /**
- * File-system calls of the scan under way at once. Each folder visits its names 64 at a time and folders nest, so
- * without a bound tens of thousands of lstat calls were in flight (their promises, requests and stats alive at
- * once); the thread pool runs four at a time anyway.
+ * File-system calls (folder listings) of the scan under way at once. Each folder visits its names 64 at a time and
+ * folders nest, so without a bound tens of thousands of calls were in flight (their promises and results alive at
+ * once); the listing workers run two at a time anyway.
  */
 const IO_AT_ONCE = 64;
+
+/** A name's lstat as a folder listing gave it, with a link's target; or why its lstat failed. */
+type Found = { st: ScanStat; link?: Uint8Array | ListError | undefined } | { error: ListError };
 
 /** Runs at most `n` of the calls given to it at once, the others in the order they came. */
 function limiter(n: number): <T>(call: () => Promise<T>) => Promise<T> {
@@ -171,7 +184,7 @@ export async function scanTable(
   const skipped: SkippedItem[] = [];
   let files = 0;
   let bytes = 0;
-  const add = (abs: FsPath, path: string, st: Awaited<ReturnType<typeof lstat>>, type: EntryType, target?: string) => {
+  const add = (abs: FsPath, path: string, st: ScanStat, type: EntryType, target?: string) => {
     const e: ScanEntry = {
       path,
       abs,
@@ -195,50 +208,79 @@ export async function scanTable(
     }
     if (found.length % GC_EVERY === 0) releaseMemory?.();
   };
-  const visit = async (abs: FsPath, path: string, isItemRoot: boolean): Promise<void> => {
-    let st;
-    try {
-      st = await io(() => lstat(abs));
-    } catch (err) {
-      skipped.push({ path: displayPath(abs), ...errText(err) });
+  // Folders are listed in worker threads, each name lstat-ed there (scan-list.ts); only the items themselves and
+  // their ancestors are lstat-ed here.
+  const lister = new FolderLister();
+  const visit = async (abs: FsPath, path: string, isItemRoot: boolean, found?: Found): Promise<void> => {
+    let st: ScanStat;
+    if (found && 'error' in found) {
+      skipped.push({ path: displayPath(abs), ...errText(found.error) });
       return;
     }
-    if (st.isSymbolicLink()) {
+    if (found) st = found.st;
+    else {
+      try {
+        st = await io(() => lstat(abs));
+      } catch (err) {
+        skipped.push({ path: displayPath(abs), ...errText(err) });
+        return;
+      }
+    }
+    if (isLinkMode(st.mode)) {
       if (!isItemRoot && excluded.file(text(abs))) return;
       try {
-        add(abs, path, st, 'symlink', escapeName(await io(() => readlink(abs, { encoding: 'buffer' }))));
+        const link = found?.link ?? (await io(() => readlink(abs, { encoding: 'buffer' })));
+        if (!(link instanceof Uint8Array)) throw link;
+        add(abs, path, st, 'symlink', escapeName(link));
       } catch (err) {
         skipped.push({ path: displayPath(abs), ...errText(err) });
       }
-    } else if (st.isDirectory()) {
+    } else if (isDirMode(st.mode)) {
       if (excluded.dir(text(abs))) return;
       const n = never.length ? await neverHit(abs, path, st) : null;
       if (n) {
         leftOut.add(n.shown);
         return;
       }
-      let names: Array<string | Buffer>;
-      try {
-        names = await io<Array<string | Buffer>>(() =>
-          typeof abs === 'string' ? readdir(abs) : readdir(abs, { encoding: 'buffer' }),
-        );
-        // A name that is not valid UTF-8 comes back with U+FFFD in it: read this folder's names as bytes.
-        if (typeof abs === 'string' && names.some((x) => (x as string).includes('\uFFFD')))
-          names = decodeDirNames(await io(() => readdir(abs, { encoding: 'buffer' })));
-        else if (typeof abs !== 'string') names = decodeDirNames(names as Buffer[]);
-      } catch (err) {
-        skipped.push({ path: displayPath(abs), ...errText(err) });
+      const listing = await io(() => lister.list(abs, sep));
+      if ('error' in listing) {
+        skipped.push({ path: displayPath(abs), ...errText(listing.error) });
         return;
       }
       add(abs, path, st, 'dir');
+      const { stats, statErrors, links } = listing;
+      const names = listing.names.map(asFsName);
       const prefix = path === '' ? '' : path + '/';
+      const child = (i: number): Promise<void> => {
+        const name = names[i];
+        const error = statErrors.get(i);
+        const o = i * STAT_FIELDS;
+        return visit(
+          joinFsPath(abs, name, sep),
+          prefix + escapeName(name),
+          false,
+          error
+            ? { error }
+            : {
+                st: {
+                  mode: stats[o],
+                  size: stats[o + 1],
+                  mtimeMs: stats[o + 2],
+                  ctimeMs: stats[o + 3],
+                  ino: stats[o + 4],
+                  dev: stats[o + 5],
+                },
+                link: links.get(i),
+              },
+        );
+      };
       for (let i = 0; i < names.length; i += 64) {
         signal?.throwIfAborted();
-        await Promise.all(
-          names.slice(i, i + 64).map((n) => visit(joinFsPath(abs, n, sep), prefix + escapeName(n), false)),
-        );
+        const group: Promise<void>[] = [];
+        for (let j = i; j < Math.min(names.length, i + 64); j++) group.push(child(j));
+        await Promise.all(group);
       }
-    } else if (st.isFile()) {
+    } else if (isFileMode(st.mode)) {
       if (!isItemRoot && excluded.file(text(abs))) return;
       add(abs, path, st, 'file');
     } else {
@@ -249,27 +291,31 @@ export async function scanTable(
       });
     }
   };
-  for (const item of items) {
-    const abs = resolve(item);
-    const path = cat(abs);
-    // An item inside a folder that is never backed up (the job folder, the staging location) is left out whole.
-    const inside = never.find((n) =>
-      n.paths.some((p) => norm(path) === norm(p) || norm(path).startsWith(norm(p) + '/')),
-    );
-    if (inside) {
-      leftOut.add(inside.shown);
-      continue;
-    }
-    // Ancestors of each item become folders in the catalog so the tree can be browsed from its root.
-    for (let d = dirname(abs); ; d = dirname(d)) {
-      const dp = cat(d);
-      if (dp !== '') {
-        const st = await lstat(readPath(d)).catch(() => null);
-        if (st) add(readPath(d), dp, st, 'dir');
+  try {
+    for (const item of items) {
+      const abs = resolve(item);
+      const path = cat(abs);
+      // An item inside a folder that is never backed up (the job folder, the staging location) is left out whole.
+      const inside = never.find((n) =>
+        n.paths.some((p) => norm(path) === norm(p) || norm(path).startsWith(norm(p) + '/')),
+      );
+      if (inside) {
+        leftOut.add(inside.shown);
+        continue;
       }
-      if (dirname(d) === d) break;
+      // Ancestors of each item become folders in the catalog so the tree can be browsed from its root.
+      for (let d = dirname(abs); ; d = dirname(d)) {
+        const dp = cat(d);
+        if (dp !== '') {
+          const st = await lstat(readPath(d)).catch(() => null);
+          if (st) add(readPath(d), dp, st, 'dir');
+        }
+        if (dirname(d) === d) break;
+      }
+      await visit(readPath(abs), path, true);
     }
-    await visit(readPath(abs), path, true);
+  } finally {
+    await lister.close();
   }
   // The same source reached twice (items that overlap) is one entry; two sources on one path is an error.
   const table = found.build(false, (had, dup) => {
