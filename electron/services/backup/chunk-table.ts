@@ -58,10 +58,32 @@ export class ChunkTable {
     };
   }
 
+  /** The slot of the chunk whose id is `id` (32 bytes), -1 when it is not stored. */
+  slotOf(id: Uint8Array): number {
+    this.toProbe(id);
+    return this.findProbe();
+  }
+
   /** Records (or replaces) a chunk's location; returns its slot. */
   set(hex: string, loc: ChunkLoc): number {
-    let s = this.find(hex);
+    const s = this.find(hex);
     if (s === NOT_AN_ID) throw new RangeError(`Not a chunk id: ${hex.slice(0, 70)}`);
+    return this.setProbe(s, loc);
+  }
+
+  /** `set` with the id as its 32 bytes. */
+  setId(id: Uint8Array, loc: ChunkLoc): number {
+    this.toProbe(id);
+    return this.setProbe(this.findProbe(), loc);
+  }
+
+  private toProbe(id: Uint8Array): void {
+    if (id.length !== 32) throw new RangeError(`A chunk id is 32 bytes, not ${id.length}.`);
+    this.probe.set(id);
+  }
+
+  /** Stores `loc` in slot `s` (the probe's, found by `findProbe`), or in a new slot for the probe when `s` < 0. */
+  private setProbe(s: number, loc: ChunkLoc): number {
     if (s < 0) {
       s = this.n++;
       if (s === this.pack.length) this.grow();
@@ -91,6 +113,11 @@ export class ChunkTable {
   private find(hex: string): number {
     if (hex.length !== 64 || !HEX_ID.test(hex)) return NOT_AN_ID;
     this.probe.write(hex, 'hex');
+    return this.findProbe();
+  }
+
+  /** The slot of the id in `probe`, -1 when it is not stored. */
+  private findProbe(): number {
     const mask = this.index.length - 1;
     for (let b = this.probe.readUInt32LE(0) & mask; ; b = (b + 1) & mask) {
       const v = this.index[b];

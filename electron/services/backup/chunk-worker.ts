@@ -12,7 +12,18 @@ import { SEAL_OVERHEAD, chunkId, sealInto } from './crypto.ts';
 import { DEFAULT_CHUNK_PARAMS, nextCut } from './chunker.ts';
 import { FLAG_RAW, FLAG_ZSTD, chunkAad } from './pack-format.ts';
 import { syncFrameCompressor, type FrameCompressor } from './zstd-frames.ts';
-import type { FromWorker, OutItem, ToWorker, WorkPiece } from './worker-protocol.ts';
+import {
+  ID_BYTES,
+  ITEM_DONE,
+  ITEM_ERROR,
+  ITEM_KNOWN,
+  ITEM_NEW,
+  REC_FIELDS,
+  type FromWorker,
+  type OutBatch,
+  type ToWorker,
+  type WorkPiece,
+} from './worker-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('chunk-worker must run in a worker thread');
@@ -53,16 +64,49 @@ const collect: (() => void) | null = (() => {
 let sinceGc = 0;
 let gcs = 0;
 
-let batch: OutItem[] = [];
+/** The batch being filled (worker-protocol.ts): numbers per item in `rec`, chunk ids in `ids`. */
+let cap = 256;
+let rec = new Float64Array(cap * REC_FIELDS);
+let ids = new Uint8Array(cap * ID_BYTES);
+let count = 0;
+let errors: OutBatch['errors'] = [];
 let batchBytes = 0;
 let ring: Buffer = Buffer.alloc(0);
 let head = 0;
 
+function item(kind: number, piece: number, a: number, b = 0, at = 0, length = 0): number {
+  if (count === cap) {
+    cap *= 2;
+    const r = new Float64Array(cap * REC_FIELDS);
+    r.set(rec);
+    rec = r;
+    const i = new Uint8Array(cap * ID_BYTES);
+    i.set(ids);
+    ids = i;
+  }
+  const o = count * REC_FIELDS;
+  rec[o] = kind;
+  rec[o + 1] = piece;
+  rec[o + 2] = a;
+  rec[o + 3] = b;
+  rec[o + 4] = at;
+  rec[o + 5] = length;
+  return count++;
+}
+
+function itemError(piece: number, e: NodeJS.ErrnoException): void {
+  item(ITEM_ERROR, piece, errors.push({ code: e.code ?? 'EIO', message: e.message }) - 1);
+}
+
+/** Sends the batch, its arrays transferred (not copied), and starts a new one. */
 function flush(): void {
-  if (batch.length === 0) return;
-  const msg: FromWorker = { type: 'out', items: batch, bytes: batchBytes };
-  port!.postMessage(msg);
-  batch = [];
+  if (count === 0) return;
+  const msg: FromWorker = { type: 'out', count, rec, ids, errors, bytes: batchBytes };
+  port!.postMessage(msg, [rec.buffer, ids.buffer]);
+  rec = new Float64Array(cap * REC_FIELDS);
+  ids = new Uint8Array(cap * ID_BYTES);
+  count = 0;
+  errors = [];
   batchBytes = 0;
 }
 
@@ -120,10 +164,11 @@ async function compress(data: Buffer): Promise<Buffer | null> {
  * before the end of the ring starts again at 0, the skipped tail counted as used.
  */
 async function emitChunk(piece: number, data: Buffer, id: Buffer): Promise<void> {
-  const hex = id.toString('hex');
   const key = id.toString('latin1');
   if (known.has(key)) {
-    batch.push({ kind: 'chunk', piece, id: hex, rawLength: data.length });
+    // The index first: `item` may replace `ids` with a larger array.
+    const i = item(ITEM_KNOWN, piece, data.length);
+    ids.set(id, ID_BYTES * i);
     return;
   }
   const c = await compress(data);
@@ -136,7 +181,8 @@ async function emitChunk(piece: number, data: Buffer, id: Buffer): Promise<void>
   if (pad) head = 0;
   sealInto(enc, body, chunkAad(id, flag), ring.subarray(head, head + need));
   known.add(key);
-  batch.push({ kind: 'chunk', piece, id: hex, rawLength: data.length, flag, at: head, length: need });
+  const i = item(ITEM_NEW, piece, data.length, flag, head, need);
+  ids.set(id, ID_BYTES * i);
   head += need;
   if (head === ring.length) head = 0;
   batchBytes += pad + need;
@@ -163,8 +209,7 @@ async function processPiece(p: WorkPiece, buf: Buffer): Promise<void> {
       'r',
     );
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    batch.push({ kind: 'error', piece: p.piece, code: e.code ?? 'EIO', message: e.message });
+    itemError(p.piece, err as NodeJS.ErrnoException);
     return;
   }
   let total = 0;
@@ -230,17 +275,12 @@ async function processPiece(p: WorkPiece, buf: Buffer): Promise<void> {
     }
     if (!changed) changed = !same();
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    batch.push({ kind: 'error', piece: p.piece, code: e.code ?? 'EIO', message: e.message });
+    itemError(p.piece, err as NodeJS.ErrnoException);
     return;
   } finally {
     closeSync(fd);
   }
-  batch.push(
-    changed
-      ? { kind: 'done', piece: p.piece, bytes: total, changed: true }
-      : { kind: 'done', piece: p.piece, bytes: total },
-  );
+  item(ITEM_DONE, p.piece, total, changed ? 1 : 0);
 }
 
 async function run(): Promise<void> {

@@ -93,6 +93,26 @@ describe('backup engine round trip', () => {
     expect((await stat(join(restored, 'text.log'))).mtime.toISOString()).toBe('2001-02-03T04:05:06.789Z');
   });
 
+  it('round-trips work units of many small files, new and repeated (result batches larger than their first arrays)', async () => {
+    const src = join(dir, 'src');
+    await mkdir(join(src, 'many'), { recursive: true });
+    const rnd = prng(7);
+    const repeated = rnd(300);
+    // 700 files in one folder: units of 256 files, each a chunk and a "done" item, all in one batch per unit; every
+    // third file has the same bytes (a chunk the worker already knows).
+    for (let i = 0; i < 700; i++)
+      await writeFile(join(src, 'many', `f${String(i).padStart(4, '0')}`), i % 3 === 0 ? repeated : rnd(100 + i));
+    const r = await runBackup(opts({ items: [src], workers: 1 }));
+    expect(r.skipped).toEqual([]);
+    expect(r.files).toBe(700);
+    expect(r.chunks).toBe(700 - 234 + 1);
+    expect(r.dedupSavedBytes).toBe(233 * 300);
+    expect(await verifyJob(new StagingFolderSource(join(dir, 'staging', 'job-a')), PASS)).toMatchObject({ ok: true });
+    const reader = await openStagingJob(join(dir, 'staging'), 'job-a', PASS);
+    await restoreJob(reader, { to: join(dir, 'out') });
+    expect(await diffTrees(src, join(dir, 'out', catalogPathOf(src)))).toEqual([]);
+  });
+
   it('applies exclusions: folder with subfolders, folder without subfolders, file patterns', async () => {
     const src = join(dir, 'src');
     for (const d of ['keep/sub', 'skipall/sub', 'filesonly/sub']) await mkdir(join(src, d), { recursive: true });

@@ -21,7 +21,8 @@ async function packOf(jobDir: string, sizes: number[]): Promise<{ pack: Committe
     const data = bytes(size);
     const id = chunkId(mac, data);
     const sealed = sealInto(enc, data, chunkAad(id, FLAG_RAW), Buffer.alloc(size + SEAL_OVERHEAD));
-    expect(await w.add(id.toString('hex'), FLAG_RAW, size, sealed)).toBe(true);
+    expect(await w.add(id, FLAG_RAW, size, sealed)).toBe(true);
+    expect(await w.add(id, FLAG_RAW, size, sealed)).toBe(false);
   }
   await w.finish();
   expect(committed).toHaveLength(1);

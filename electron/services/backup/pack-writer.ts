@@ -143,8 +143,9 @@ export class PackWriter {
     return this.stored.has(hex);
   }
 
-  async add(hex: string, flag: number, rawLength: number, sealed: Uint8Array): Promise<boolean> {
-    if (this.stored.has(hex)) return false;
+  /** Appends a sealed chunk unless its id (32 bytes) is stored already; true when it was appended. */
+  async add(id: Uint8Array, flag: number, rawLength: number, sealed: Uint8Array): Promise<boolean> {
+    if (this.stored.slotOf(id) >= 0) return false;
     this.throwIfFailed();
     if (!this.fh) await this.openPack();
     const offset = this.pos;
@@ -154,8 +155,8 @@ export class PackWriter {
     this.stageLen += len;
     this.pendingBytes += len;
     this.pos += len;
-    this.entries.push({ id: Buffer.from(hex, 'hex'), offset, length: len, rawLength, flag });
-    this.stored.set(hex, { pack: this.n, offset, length: len, rawLength, flag });
+    this.entries.push({ id: Buffer.from(id), offset, length: len, rawLength, flag });
+    this.stored.setId(id, { pack: this.n, offset, length: len, rawLength, flag });
     if (this.pendingBytes >= 4 << 20) await this.flushPending();
     if (this.pos >= this.targetSize) await this.commit();
     return true;

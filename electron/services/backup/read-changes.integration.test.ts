@@ -13,6 +13,7 @@ import { catalogPathOf } from './scan.ts';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { BackupService } from './service.ts';
 import { FAST_KDF, PASS, prng, tempDir } from './test-trees.ts';
+import type { BackupProgress } from './types.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -26,6 +27,7 @@ describe('files that change while they are read', () => {
     await writeFile(join(src, 'moving.bin'), prng(1)(300_000));
     await writeFile(join(src, 'still.txt'), 'still');
     const warnings: string[] = [];
+    let last: BackupProgress | undefined;
     const r = await runBackup({
       items: [src],
       stagingLocation: join(dir, 'staging'),
@@ -33,6 +35,7 @@ describe('files that change while they are read', () => {
       passphrase: PASS,
       kdf: FAST_KDF,
       onWarning: (w) => warnings.push(w.path),
+      onProgress: (p) => (last = p),
       testHook: async (point) => {
         // Between the scan and the read: other bytes, another length.
         if (point === 'scanned') await writeFile(join(src, 'moving.bin'), prng(2)(700_000));
@@ -40,6 +43,8 @@ describe('files that change while they are read', () => {
     });
     expect(warnings).toEqual([]);
     expect(r.changedWhileRead).toEqual([]);
+    // A file read twice is one file processed.
+    expect(last).toMatchObject({ filesProcessed: 2, filesTotal: 2 });
     const reader = await openStagingJob(join(dir, 'staging'), 'chg-job', PASS);
     const e = reader.entry(`${catalogPathOf(src)}/moving.bin`)!;
     expect(e.size).toBe(700_000);

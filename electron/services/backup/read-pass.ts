@@ -13,6 +13,7 @@ import type { SkippedItem } from './scan.ts';
 import type { EntryList, Restat, ScanEntry } from './scan-entry.ts';
 import type { BackupOptions } from './types.ts';
 import { runPool } from './worker-pool.ts';
+import { ID_BYTES, ITEM_DONE, ITEM_ERROR, ITEM_KNOWN, ITEM_NEW, REC_FIELDS } from './worker-protocol.ts';
 
 /**
  * Pieces between collections that give the main isolate's free pages back (collect.ts): the per-chunk messages'
@@ -83,43 +84,52 @@ export async function readPass(o: PassInput): Promise<ReadPass> {
     units,
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.workerUrl ? { workerUrl: opts.workerUrl } : {}),
-    handle: async (items, ring) => {
+    handle: async ({ count, rec, ids, errors }, ring) => {
       let last = -1;
-      for (const it of items) {
-        const fileIdx = pieceFile[it.piece];
-        if (it.kind === 'chunk') {
-          const hex = it.id;
-          if (
-            it.length !== undefined &&
-            (await w.add(hex, it.flag ?? 0, it.rawLength, ring.subarray(it.at!, it.at! + it.length)))
-          ) {
-            meter.add({ compressionSavedBytes: it.rawLength - (it.length - 28) });
+      // Counters summed over the batch and added to the meter once (an object per chunk and call otherwise).
+      let compressionSavedBytes = 0;
+      let dedupSavedBytes = 0;
+      let bytesProcessed = 0;
+      let filesProcessed = 0;
+      for (let i = 0; i < count; i++) {
+        const r = i * REC_FIELDS;
+        const kind = rec[r];
+        const piece = rec[r + 1];
+        const fileIdx = pieceFile[piece];
+        if (kind === ITEM_NEW || kind === ITEM_KNOWN) {
+          const id = ids.subarray(ID_BYTES * i, ID_BYTES * (i + 1));
+          const rawLength = rec[r + 2];
+          const at = rec[r + 4];
+          const length = rec[r + 5];
+          if (kind === ITEM_NEW && (await w.add(id, rec[r + 3], rawLength, ring.subarray(at, at + length)))) {
+            compressionSavedBytes += rawLength - (length - 28);
           } else {
-            if (!w.has(hex))
-              throw new AppError('INTERNAL', `Chunk ${hex.slice(0, 12)}… was reported stored but is not in any pack.`);
-            meter.add({ dedupSavedBytes: it.rawLength });
+            if (w.stored.slotOf(id) < 0)
+              throw new AppError(
+                'INTERNAL',
+                `Chunk ${Buffer.from(id).toString('hex').slice(0, 12)}… was reported stored but is not in any pack.`,
+              );
+            dedupSavedBytes += rawLength;
           }
-          pieceChunks.push(it.piece, w.stored.slot(hex)!);
-          meter.add({ bytesProcessed: it.rawLength });
+          pieceChunks.push(piece, w.stored.slotOf(id));
+          bytesProcessed += rawLength;
           last = fileIdx;
         } else {
-          if (it.kind === 'error' && !failed.has(fileIdx)) {
-            const s = {
-              path: displayPath(entries.at(fileIdx)!.abs),
-              code: it.code,
-              reason: skipReason(it.code, it.message),
-            };
+          if (kind === ITEM_ERROR && !failed.has(fileIdx)) {
+            const { code, message } = errors[rec[r + 2]];
+            const s = { path: displayPath(entries.at(fileIdx)!.abs), code, reason: skipReason(code, message) };
             failed.set(fileIdx, s);
             opts.onSkip?.(s);
           }
-          if (it.kind === 'done') {
-            pieceBytes[it.piece] = it.bytes;
-            if (it.changed) changed.add(fileIdx);
+          if (kind === ITEM_DONE) {
+            pieceBytes[piece] = rec[r + 2];
+            if (rec[r + 3] === 1) changed.add(fileIdx);
             if (++done % RELEASE_EVERY === 0) releaseMemory?.();
           }
-          if (--piecesLeft[fileIdx] === 0 && !o.again) meter.add({ filesProcessed: 1 });
+          if (--piecesLeft[fileIdx] === 0 && !o.again) filesProcessed++;
         }
       }
+      meter.add({ compressionSavedBytes, dedupSavedBytes, bytesProcessed, filesProcessed });
       // One path per batch for the progress line, not one per chunk (each is a string made from the table).
       if (last >= 0) meter.set({ bytesWritten: w.written, currentFile: displayPath(entries.at(last)!.abs) });
     },

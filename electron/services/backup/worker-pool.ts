@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { JobKeys } from './crypto.ts';
 import type { UnitList } from './plan.ts';
-import type { FromWorker, ToWorker } from './worker-protocol.ts';
+import type { FromWorker, OutBatch, ToWorker } from './worker-protocol.ts';
 
 /** Shared ring per worker: must hold two of the largest sealed chunks (4 MiB max) plus slack. */
 const RING_BYTES = 10 << 20;
@@ -21,7 +21,7 @@ export async function runPool(opts: {
   units: UnitList;
   signal?: AbortSignal;
   /** Handles one batch; `ring` holds the sealed chunks it points at, valid until the handler returns. */
-  handle: (items: Extract<FromWorker, { type: 'out' }>['items'], ring: Buffer) => Promise<void>;
+  handle: (batch: OutBatch, ring: Buffer) => Promise<void>;
   ringBytes?: number;
   workerUrl?: URL;
 }): Promise<void> {
@@ -75,7 +75,7 @@ export async function runPool(opts: {
           if (m.type === 'out') {
             chain = chain.then(async () => {
               if (settled) return;
-              await opts.handle(m.items, ring);
+              await opts.handle(m, ring);
               w.postMessage({ type: 'credit', bytes: m.bytes } satisfies ToWorker);
             });
             chain.catch(fail);

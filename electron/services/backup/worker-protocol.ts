@@ -10,20 +10,31 @@ export interface WorkPiece {
   stat: [number, number, number, number];
 }
 
-export type OutItem =
-  /** `at`/`length`: where the sealed chunk sits in the worker's ring (absent when the worker knows it is stored). */
-  | {
-      kind: 'chunk';
-      piece: number;
-      /** hex */ id: string;
-      rawLength: number;
-      flag?: number;
-      at?: number;
-      length?: number;
-    }
-  /** `changed`: the file's stat before or after reading this piece differs from the scan's. */
-  | { kind: 'done'; piece: number; bytes: number; changed?: true }
-  | { kind: 'error'; piece: number; code: string; message: string };
+/**
+ * A batch of results as numbers, `REC_FIELDS` per item in `rec`, the item's kind first; a chunk's id is the item's
+ * 32 bytes in `ids`. One object per batch, not one per chunk with its id as hex: with 100 000 small files (a chunk
+ * and a "done" each) those objects and strings were most of the main thread's garbage.
+ *   ITEM_NEW    piece, rawLength, flag, at, length: sealed into the worker's ring at `at`
+ *   ITEM_KNOWN  piece, rawLength: the worker knows this chunk is stored
+ *   ITEM_DONE   piece, bytes, changed (1 when the file's stat before or after reading differed from the scan's)
+ *   ITEM_ERROR  piece, index of the error in `errors`
+ */
+export const REC_FIELDS = 6;
+export const ITEM_NEW = 1;
+export const ITEM_KNOWN = 2;
+export const ITEM_DONE = 3;
+export const ITEM_ERROR = 4;
+export const ID_BYTES = 32;
+
+export interface OutBatch {
+  type: 'out';
+  count: number;
+  rec: Float64Array;
+  ids: Uint8Array;
+  errors: Array<{ code: string; message: string }>;
+  /** Ring bytes this batch uses (returned as credit once handled). */
+  bytes: number;
+}
 
 export type ToWorker =
   | { type: 'init'; enc: Uint8Array; mac: Uint8Array; level: number; known: Uint8Array; ring: SharedArrayBuffer }
@@ -31,5 +42,4 @@ export type ToWorker =
   | { type: 'credit'; bytes: number }
   | { type: 'stop' };
 
-export type FromWorker =
-  { type: 'out'; items: OutItem[]; bytes: number } | { type: 'unitDone' } | { type: 'fatal'; message: string };
+export type FromWorker = OutBatch | { type: 'unitDone' } | { type: 'fatal'; message: string };
