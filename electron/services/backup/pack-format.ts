@@ -1,5 +1,6 @@
 import { open as openFile, stat } from 'node:fs/promises';
 import { open as openSealed, seal } from './crypto.ts';
+import { readFull } from '../read-full.ts';
 
 /**
  * Pack file layout (all lengths a multiple of 512 so the file can become a page blob):
@@ -126,13 +127,7 @@ export async function readPackFileIndex(
   try {
     return await readPackIndex(enc, n, size, async (offset, want) => {
       const b = Buffer.alloc(want);
-      let got = 0;
-      while (got < want) {
-        const { bytesRead } = await fh.read(b, got, want - got, offset + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      return b.subarray(0, got);
+      return b.subarray(0, await readFull(fh, b, 0, want, offset));
     });
   } finally {
     await fh.close();

@@ -14,6 +14,7 @@ import {
   readPackIndex,
   type PackEntry,
 } from './pack-format.ts';
+import { readFull } from '../read-full.ts';
 
 export interface CommittedPack {
   n: number;
@@ -44,13 +45,7 @@ export async function checkPackFile(
     let buf = scratch ?? Buffer.allocUnsafe(4 << 20);
     const readAt = async (o: number, l: number): Promise<Buffer> => {
       if (buf.length < l) buf = Buffer.allocUnsafe(l);
-      let got = 0;
-      while (got < l) {
-        const { bytesRead } = await fh.read(buf, got, l - got, o + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      return buf.subarray(0, got);
+      return buf.subarray(0, await readFull(fh, buf, 0, l, o));
     };
     const idx = await readPackIndex(enc, n, size, async (o, l) => Buffer.from(await readAt(o, l)));
     if (!idx.ok) return { error: idx.reason };

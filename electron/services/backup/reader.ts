@@ -8,6 +8,7 @@ import { CATALOG_PATH, decodeCatalog, type Catalog, type CatalogEntry } from './
 import { open as openSealed, unlockJob, type JobKeys } from './crypto.ts';
 import { FLAG_ZSTD, chunkAad, packPath } from './pack-format.ts';
 import { SEED_FILE, checkSeedText } from './job-files.ts';
+import { readFull } from '../read-full.ts';
 
 /**
  * Where a job's files come from: the staging folder now; later a prepared disk or the blob container.
@@ -55,12 +56,7 @@ export class StagingFolderSource implements PackSource {
   async read(path: string, offset: number, length: number): Promise<Buffer> {
     const fh = await this.handle(path);
     const b = Buffer.allocUnsafe(length);
-    let got = 0;
-    while (got < length) {
-      const { bytesRead } = await fh.read(b, got, length - got, offset + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
+    const got = await readFull(fh, b, 0, length, offset);
     return got === length ? b : b.subarray(0, got);
   }
   async close(): Promise<void> {

@@ -1,17 +1,8 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { AppError } from '../../../shared/errors.ts';
+import { readFull } from '../read-full.ts';
 
 /** Byte work runs in copy-worker.ts (io-pool.ts); this file keeps the repair path used after a failed read-back. */
-
-async function readFull(fh: FileHandle, buf: Buffer, off: number, len: number, pos: number): Promise<number> {
-  let done = 0;
-  while (done < len) {
-    const { bytesRead } = await fh.read(buf, off + done, len - done, pos + done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
-  }
-  return done;
-}
 
 async function writeFull(fh: FileHandle, buf: Buffer, off: number, len: number, pos: number): Promise<void> {
   let done = 0;

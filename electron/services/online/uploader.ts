@@ -11,6 +11,7 @@ import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { AppError } from '../../../shared/errors.ts';
 import { NO_LIMIT, type BandwidthLimiter } from './limiter.ts';
 import { blobError, statusOf, storageCode } from './blob-errors.ts';
+import { readFull } from '../read-full.ts';
 
 export const DEFAULT_BLOCK_SIZE = 4 << 20;
 
@@ -85,13 +86,8 @@ async function readExactly(
   at: number,
   file: string,
 ): Promise<Buffer> {
-  let got = 0;
-  while (got < len) {
-    const { bytesRead } = await fh.read(buf, got, len - got, at + got);
-    if (bytesRead === 0)
-      throw new AppError('IO', `${file} is shorter than expected (it changed while it was uploaded).`, { path: file });
-    got += bytesRead;
-  }
+  if ((await readFull(fh, buf, 0, len, at)) < len)
+    throw new AppError('IO', `${file} is shorter than expected (it changed while it was uploaded).`, { path: file });
   return buf.subarray(0, len);
 }
 
