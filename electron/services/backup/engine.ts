@@ -29,7 +29,7 @@ import { identityOf } from './identity.ts';
 import { retireDiskPrepState } from '../diskprep/retire.ts';
 import { neverBackedUp } from './staging-guard.ts';
 import { recordScan, removeScanRecord, sinceNote } from './scan-record.ts';
-import { openSnapshots, type Snapshots } from './vss-run.ts';
+import { withSnapshots, type Snapshots } from './vss-run.ts';
 import type { BackupOptions, BackupResult } from './types.ts';
 
 export const DEFAULT_PACK_SIZE = 64 << 20;
@@ -43,17 +43,7 @@ export const requiredBytesFor = (bytes: number, entries: number): number =>
  * the items are read from volume snapshots (VSS), deleted afterwards; elsewhere the run says it reads live files.
  */
 export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
-  const snaps =
-    opts.snapshots === false ? null : await openSnapshots(opts.items, opts.signal ? { signal: opts.signal } : {});
-  let result: BackupResult | undefined;
-  try {
-    result = await backUp(opts, snaps);
-    return result;
-  } finally {
-    const left = (await snaps?.close()) ?? [];
-    left.forEach((n) => opts.onNote?.(n));
-    if (result && left.length) result.notes = [...(result.notes ?? []), ...left];
-  }
+  return withSnapshots(opts, (snaps) => backUp(opts, snaps));
 }
 
 async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<BackupResult> {

@@ -71,3 +71,23 @@ export async function openSnapshots(
     },
   };
 }
+
+/**
+ * Runs one backup between openSnapshots and close (also on failure or cancel): `snapshots: false` runs it on the
+ * live files. What close leaves to tell (a snapshot left behind) goes to onNote and into the result's notes.
+ */
+export async function withSnapshots<R extends { notes?: string[] }>(
+  o: { items: readonly string[]; snapshots?: boolean; signal?: AbortSignal; onNote?: (note: string) => void },
+  run: (snaps: Snapshots | null) => Promise<R>,
+): Promise<R> {
+  const snaps = o.snapshots === false ? null : await openSnapshots(o.items, o.signal ? { signal: o.signal } : {});
+  let result: R | undefined;
+  try {
+    result = await run(snaps);
+    return result;
+  } finally {
+    const left = (await snaps?.close()) ?? [];
+    left.forEach((n) => o.onNote?.(n));
+    if (result && left.length) result.notes = [...(result.notes ?? []), ...left];
+  }
+}

@@ -15,7 +15,7 @@ import { ProgressMeter } from '../backup/progress.ts';
 import { changedWhileRead, readFiles, type ReadResult } from '../backup/read-pass.ts';
 import { scanItems, type SkippedItem } from '../backup/scan.ts';
 import type { BackupOptions } from '../backup/types.ts';
-import { openSnapshots, type Snapshots } from '../backup/vss-run.ts';
+import { withSnapshots, type Snapshots } from '../backup/vss-run.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
 import { assemble } from './assemble.ts';
 import { NOTHING_LOST, isAbort } from './blob-errors.ts';
@@ -35,16 +35,7 @@ export const ONLINE_PACK_SIZE = 16 << 20;
 
 /** Runs one online backup; retention (`o.expire`) prunes under the same lock once the point is committed. */
 export async function runOnlineBackup(o: OnlineBackupOptions): Promise<OnlineBackupResult> {
-  const snaps = o.snapshots === false ? null : await openSnapshots(o.items, o.signal ? { signal: o.signal } : {});
-  let result: OnlineBackupResult | undefined;
-  try {
-    result = await backUpOnline(o, snaps);
-    return result;
-  } finally {
-    const left = (await snaps?.close()) ?? [];
-    left.forEach((n) => o.onNote?.(n));
-    if (result && left.length) result.notes.push(...left);
-  }
+  return withSnapshots(o, (snaps) => backUpOnline(o, snaps));
 }
 
 class Meter {
