@@ -9,17 +9,14 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Schedule } from '../../shared/policy.ts';
 import { defaultRetention } from '../../shared/retention-rules.ts';
-import { runBackup } from '../../electron/services/backup/engine.ts';
 import { restoreJob } from '../../electron/services/backup/restore.ts';
 import { catalogPathOf } from '../../electron/services/backup/scan.ts';
-import { FAST_KDF, PASS, prng, tempDir } from '../../electron/services/backup/test-trees.ts';
-import { runOnlineBackup } from '../../electron/services/online/incremental.ts';
+import { PASS, prng, tempDir } from '../../electron/services/backup/test-trees.ts';
 import { openRestorePoint } from '../../electron/services/online/point-source.ts';
 import { retentionFor } from '../../electron/services/online/prune.ts';
 import { OnlineRepo } from '../../electron/services/online/repo.ts';
-import type { OnlineBackupResult } from '../../electron/services/online/types.ts';
 import { compareWalks, walkTree, type Walk } from '../roundtrip/test-walk.ts';
-import { importStagedJob, runChild, startTestStorage, type TestStorage } from './test-container.ts';
+import { day, runChild, seededJob, startTestStorage, type TestStorage } from './test-container.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -33,8 +30,6 @@ afterAll(async () => {
   await cleanup?.();
 });
 
-const day = (d: number) => `2026-12-${String(d).padStart(2, '0')}T21:00:00.000Z`;
-
 /** A seeded job in its own container; `run` makes a point of `src` at a day's 21:00 and snapshots the tree. */
 async function seeded(job: string) {
   const src = join(dir, `${job}-src`);
@@ -42,51 +37,7 @@ async function seeded(job: string) {
   await mkdir(src, { recursive: true });
   await writeFile(join(src, 'a.bin'), rnd(400_000));
   await writeFile(join(src, 'b.txt'), 'stays\n'.repeat(5000));
-  const stagingLocation = join(dir, `${job}-staging`);
-  await runBackup({
-    items: [src],
-    stagingLocation,
-    job: { name: job },
-    passphrase: PASS,
-    kdf: FAST_KDF,
-    packSize: 1 << 20,
-    snapshots: false,
-  });
-  const cc = await storage.container(job);
-  await importStagedJob(cc, join(stagingLocation, job), job);
-  const snaps = new Map<string, Walk>([['seed', await walkTree(src)]]);
-  const workDir = join(dir, `${job}-work`);
-  const run = async (
-    d: number,
-    more: Partial<Parameters<typeof runOnlineBackup>[0]> = {},
-  ): Promise<OnlineBackupResult> => {
-    const r = await runOnlineBackup({
-      container: cc,
-      job,
-      passphrase: PASS,
-      items: [src],
-      time: day(d),
-      workDir,
-      packSize: 1 << 20,
-      snapshots: false,
-      ...more,
-    });
-    snaps.set(r.point.id, await walkTree(src));
-    return r;
-  };
-  const childArgs = {
-    baseUrl: storage.baseUrl,
-    account: storage.account,
-    key: storage.key,
-    caCertPem: storage.caCertPem,
-    container: job,
-    job,
-    passphrase: PASS,
-    items: [src],
-    workDir,
-    packSize: 1 << 20,
-    blockSize: 4 << 20,
-  };
+  const { cc, snaps, run, childArgs } = await seededJob(storage, dir, job, src);
   return { src, rnd, cc, snaps, run, childArgs, repo: () => OnlineRepo.open(cc, job, PASS, {}) };
 }
 

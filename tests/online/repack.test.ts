@@ -8,18 +8,15 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBackup } from '../../electron/services/backup/engine.ts';
 import { restoreJob } from '../../electron/services/backup/restore.ts';
 import { catalogPathOf } from '../../electron/services/backup/scan.ts';
 import { verifyJob } from '../../electron/services/backup/verify.ts';
-import { FAST_KDF, PASS, prng, tempDir } from '../../electron/services/backup/test-trees.ts';
-import { runOnlineBackup } from '../../electron/services/online/incremental.ts';
+import { PASS, prng, tempDir } from '../../electron/services/backup/test-trees.ts';
 import { openRestorePoint, pointSourceOf } from '../../electron/services/online/point-source.ts';
 import { REPACK_BELOW, REPACK_MIN_UNUSED, repackCandidates } from '../../electron/services/online/repack.ts';
 import { OnlineRepo } from '../../electron/services/online/repo.ts';
-import type { OnlineBackupResult } from '../../electron/services/online/types.ts';
 import { compareWalks, walkTree, type Walk } from '../roundtrip/test-walk.ts';
-import { importStagedJob, runChild, startTestStorage, type TestStorage } from './test-container.ts';
+import { day, runChild, seededJob, startTestStorage, type TestStorage } from './test-container.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -32,8 +29,6 @@ afterAll(async () => {
   await storage?.stop();
   await cleanup?.();
 });
-
-const day = (d: number) => `2026-12-${String(d).padStart(2, '0')}T21:00:00.000Z`;
 
 async function blobNames(cc: ContainerClient, prefix: string): Promise<string[]> {
   const out: string[] = [];
@@ -50,38 +45,7 @@ async function mostlyUnused(job: string) {
   const rnd = prng(job.length * 104_729);
   await mkdir(src, { recursive: true });
   await writeFile(join(src, 'a.bin'), rnd(300_000));
-  const stagingLocation = join(dir, `${job}-staging`);
-  await runBackup({
-    items: [src],
-    stagingLocation,
-    job: { name: job },
-    passphrase: PASS,
-    kdf: FAST_KDF,
-    packSize: 1 << 20,
-    snapshots: false,
-  });
-  const cc = await storage.container(job);
-  await importStagedJob(cc, join(stagingLocation, job), job);
-  const snaps = new Map<string, Walk>([['seed', await walkTree(src)]]);
-  const workDir = join(dir, `${job}-work`);
-  const run = async (
-    d: number,
-    more: Partial<Parameters<typeof runOnlineBackup>[0]> = {},
-  ): Promise<OnlineBackupResult> => {
-    const r = await runOnlineBackup({
-      container: cc,
-      job,
-      passphrase: PASS,
-      items: [src],
-      time: day(d),
-      workDir,
-      packSize: 1 << 20,
-      snapshots: false,
-      ...more,
-    });
-    snaps.set(r.point.id, await walkTree(src));
-    return r;
-  };
+  const { cc, snaps, run, childArgs } = await seededJob(storage, dir, job, src);
   await writeFile(join(src, 'big.bin'), rnd(600_000));
   await writeFile(join(src, 'keep.bin'), rnd(100_000));
   const p5 = await run(5);
@@ -92,19 +56,6 @@ async function mostlyUnused(job: string) {
   const repo = await OnlineRepo.open(cc, job, PASS, {});
   const shared = (await repo.pointHeader(p6.point.id)).packs.filter((k) => k.path.startsWith('online/'));
   expect(shared).toHaveLength(1);
-  const childArgs = {
-    baseUrl: storage.baseUrl,
-    account: storage.account,
-    key: storage.key,
-    caCertPem: storage.caCertPem,
-    container: job,
-    job,
-    passphrase: PASS,
-    items: [src],
-    workDir,
-    packSize: 1 << 20,
-    blockSize: 4 << 20,
-  };
   return { src, cc, snaps, run, repo, p5, p6, oldPack: shared[0].path, childArgs };
 }
 

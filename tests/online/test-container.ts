@@ -12,6 +12,11 @@ import { BlobServiceClient, StorageSharedKeyCredential, type ContainerClient } f
 import { loadOrCreateTls } from '../../electron/services/sandbox/ca.ts';
 import { startAzurite, type AzuriteHandle } from '../../electron/services/sandbox/azurite.ts';
 import { caTrustingPipeline } from '../../electron/services/sandbox/blob-access.ts';
+import { runBackup } from '../../electron/services/backup/engine.ts';
+import { FAST_KDF, PASS } from '../../electron/services/backup/test-trees.ts';
+import { runOnlineBackup } from '../../electron/services/online/incremental.ts';
+import type { OnlineBackupResult } from '../../electron/services/online/types.ts';
+import { walkTree, type Walk } from '../roundtrip/test-walk.ts';
 
 export interface TestStorage {
   account: string;
@@ -92,4 +97,61 @@ export function runChild(args: Record<string, unknown>): Promise<{
       }),
     );
   });
+}
+
+/** A day of December 2026 at 21:00 UTC: when the online tests take their points. */
+export const day = (d: number) => `2026-12-${String(d).padStart(2, '0')}T21:00:00.000Z`;
+
+/**
+ * Backs `src` up to a staging folder and imports it into the job's own container; `run` makes an online point of
+ * `src` on a day (1 MiB packs, no snapshots) and keeps the tree as it was then, by point id, in `snaps`;
+ * `childArgs` are what runChild needs for the same job.
+ */
+export async function seededJob(storage: TestStorage, dir: string, job: string, src: string) {
+  const stagingLocation = join(dir, `${job}-staging`);
+  await runBackup({
+    items: [src],
+    stagingLocation,
+    job: { name: job },
+    passphrase: PASS,
+    kdf: FAST_KDF,
+    packSize: 1 << 20,
+    snapshots: false,
+  });
+  const cc = await storage.container(job);
+  await importStagedJob(cc, join(stagingLocation, job), job);
+  const snaps = new Map<string, Walk>([['seed', await walkTree(src)]]);
+  const workDir = join(dir, `${job}-work`);
+  const run = async (
+    d: number,
+    more: Partial<Parameters<typeof runOnlineBackup>[0]> = {},
+  ): Promise<OnlineBackupResult> => {
+    const r = await runOnlineBackup({
+      container: cc,
+      job,
+      passphrase: PASS,
+      items: [src],
+      time: day(d),
+      workDir,
+      packSize: 1 << 20,
+      snapshots: false,
+      ...more,
+    });
+    snaps.set(r.point.id, await walkTree(src));
+    return r;
+  };
+  const childArgs = {
+    baseUrl: storage.baseUrl,
+    account: storage.account,
+    key: storage.key,
+    caCertPem: storage.caCertPem,
+    container: job,
+    job,
+    passphrase: PASS,
+    items: [src],
+    workDir,
+    packSize: 1 << 20,
+    blockSize: 4 << 20,
+  };
+  return { cc, snaps, run, childArgs };
 }
