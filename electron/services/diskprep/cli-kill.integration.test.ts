@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { cp, readFile, readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { repoRoot } from '../paths.ts';
+import { cp, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { runDiskPrep } from './engine.ts';
 import { FolderDiskProvider } from './folder-disk.ts';
 import {
   MiB,
   TEST_PASSPHRASE,
   makeDisks,
+  listFiles,
   makeStaging,
+  runCliUntil,
   tempDir,
   testCredential,
   testProtector,
@@ -17,39 +17,6 @@ import {
 } from './test-staging.ts';
 
 const JOB = 'killjob';
-const CLI = join(repoRoot, 'electron', 'cli', 'index.ts');
-
-/** Runs the CLI; with haltAt, waits for the child to reach that checkpoint, then kill -9. */
-function runCli(args: string[], haltAt?: string): Promise<{ code: number | null; signal: string | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, OBC_PASSPHRASE: TEST_PASSPHRASE, OBC_TEST_HOOKS: '1' } as Record<string, string>;
-    if (haltAt) env.OBC_DISKPREP_HALT_AT = haltAt;
-    else delete env.OBC_DISKPREP_HALT_AT;
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (haltAt && out.includes(`"type":"halt","at":"${haltAt}"`)) child.kill('SIGKILL');
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, out: out + err }));
-  });
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (d: string) => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      if (e.isDirectory()) await walk(join(d, e.name));
-      else out.push(relative(dir, join(d, e.name)));
-    }
-  };
-  await walk(dir);
-  return out.sort();
-}
-
 describe('kill -9 of the CLI at several points, then resume', () => {
   it('ends with the same manifests, BOMs and data as an uninterrupted run', async () => {
     const root = await tempDir();
@@ -91,10 +58,10 @@ describe('kill -9 of the CLI at several points, then resume', () => {
       'committed:4',
     ];
     for (const p of points) {
-      const r = await runCli(args, p);
+      const r = await runCliUntil(args, p);
       expect(r.signal, `${p}: ${r.out.slice(-500)}`).toBe('SIGKILL');
     }
-    const final = await runCli(args);
+    const final = await runCliUntil(args);
     expect(final.code, final.out.slice(-800)).toBe(0);
 
     for (let i = 0; i < 3; i++) {

@@ -1,8 +1,10 @@
 /** Test-only helpers: fake staging jobs (seed.json per shared/staging.ts) and folder disks. */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { repoRoot } from '../paths.ts';
 import type { SeedDescriptor, SeedFile } from '../../../shared/staging.ts';
 import { initFolderDisk } from './folder-disk.ts';
 import { keyProtector } from './drives-file.ts';
@@ -145,4 +147,36 @@ export async function writeSasFile(
     mode: 0o600,
   });
   return path;
+}
+
+const CLI = join(repoRoot, 'electron', 'cli', 'index.ts');
+
+/** Runs `obc` with test hooks; with haltAt (one checkpoint, or several joined by +), kill -9 once it halts there. */
+export function runCliUntil(
+  args: string[],
+  haltAt?: string,
+): Promise<{ code: number | null; signal: string | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, OBC_PASSPHRASE: TEST_PASSPHRASE, OBC_TEST_HOOKS: '1' } as Record<string, string>;
+    if (haltAt) env.OBC_DISKPREP_HALT_AT = haltAt;
+    else delete env.OBC_DISKPREP_HALT_AT;
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (haltAt && out.includes(`"type":"halt","at":"${haltAt}"`)) child.kill('SIGKILL');
+    });
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, out: out + err }));
+  });
+}
+
+/** Every file under `dir`, relative and sorted. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) out.push(relative(dir, join(e.parentPath, e.name)));
+  return out.sort();
 }

@@ -4,17 +4,17 @@
  * resumed run ends with the same manifests, BOMs, data and drives.json as an uninterrupted run.
  */
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { cp, readFile, readdir, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { repoRoot } from '../paths.ts';
+import { cp, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { runDiskPrep } from './engine.ts';
 import { FolderDiskProvider } from './folder-disk.ts';
 import {
   MiB,
   TEST_PASSPHRASE,
   makeDisks,
+  listFiles,
   makeStaging,
+  runCliUntil,
   tempDir,
   testCredential,
   testProtector,
@@ -22,33 +22,6 @@ import {
 } from './test-staging.ts';
 
 const JOB = 'pkilljob';
-const CLI = join(repoRoot, 'electron', 'cli', 'index.ts');
-
-function runCli(args: string[], haltAt?: string): Promise<{ code: number | null; signal: string | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, OBC_PASSPHRASE: TEST_PASSPHRASE, OBC_TEST_HOOKS: '1' } as Record<string, string>;
-    if (haltAt) env.OBC_DISKPREP_HALT_AT = haltAt;
-    else delete env.OBC_DISKPREP_HALT_AT;
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (haltAt && out.includes(`"type":"halt","at":"${haltAt}"`)) child.kill('SIGKILL');
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, out: out + err }));
-  });
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true }))
-    if (e.isFile()) out.push(relative(dir, join(e.parentPath, e.name)));
-  return out.sort();
-}
-
 const exists = (p: string) =>
   stat(p).then(
     () => true,
@@ -88,7 +61,7 @@ describe('kill -9 of the CLI while every disk is being filled, then resume', () 
       ];
       // Plan: SER1 takes files 0, 3 and the catalog; SER2 files 1, 2; SER3 file 4.
       // 1) Every disk holds the first range of its first file, none has a manifest.
-      const first = await runCli(args, 'copy-partial:0+copy-partial:1+copy-partial:4');
+      const first = await runCliUntil(args, 'copy-partial:0+copy-partial:1+copy-partial:4');
       expect(first.signal, first.out.slice(-500)).toBe('SIGKILL');
       for (const [i, f] of [
         [0, '000001'],
@@ -102,9 +75,9 @@ describe('kill -9 of the CLI while every disk is being filled, then resume', () 
         expect(await exists(join(disksA[i], 'DriveManifest.xml')), `disk ${i + 1} has no manifest yet`).toBe(false);
       }
       // 2) SER1 has committed its first file, SER2 has its manifest and is in read-back; SER3 ran on to the end.
-      const second = await runCli(args, 'committed:0+manifest-written:SER2');
+      const second = await runCliUntil(args, 'committed:0+manifest-written:SER2');
       expect(second.signal, second.out.slice(-500)).toBe('SIGKILL');
-      const final = await runCli(args);
+      const final = await runCliUntil(args);
       expect(final.code, final.out.slice(-800)).toBe(0);
 
       for (let i = 0; i < 3; i++) {
