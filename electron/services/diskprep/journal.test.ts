@@ -1,9 +1,24 @@
-import { describe, expect, it } from 'vitest';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { describe, expect, it, vi } from 'vitest';
+import { mkdir, readdir, readFile, writeFile, type FileHandle } from 'node:fs/promises';
+import type * as FsPromises from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeLine, encodeRecord, recordSum, splitJournal, type JournalRecord } from './journal-format.ts';
 import { Journal, mergeJournals, parseJournal, replay } from './journal.ts';
 import { tempDir } from './test-staging.ts';
+
+/** Every FileHandle journal.ts opens, to check that none is left open (closed handles have fd -1). */
+const opened = vi.hoisted(() => [] as FileHandle[]);
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof FsPromises>();
+  return {
+    ...real,
+    open: async (...a: Parameters<typeof real.open>) => {
+      const fh = await real.open(...a);
+      opened.push(fh);
+      return fh;
+    },
+  };
+});
 
 const H = (c: string) => c.repeat(32);
 const REC: JournalRecord[] = [
@@ -163,6 +178,16 @@ describe('Journal.open', () => {
     if (mirrorText !== undefined) await writeFile(mp, mirrorText);
     return { root, dir, mp, diskPath: join(dir, 'obc-journal.json') };
   }
+
+  it('a failure after the disk journal was opened closes it (no handle left to the garbage collector)', async () => {
+    const s = await setup(text(REC.slice(0, 2)));
+    const notADir = join(s.root, 'not-a-folder');
+    await writeFile(notADir, 'x');
+    opened.length = 0;
+    await expect(Journal.open(vol(s.dir), join(notADir, 'journal-S.json'))).rejects.toThrow();
+    expect(opened.length).toBe(1);
+    expect(opened.map((fh) => fh.fd)).toEqual([-1]);
+  });
 
   it('drops a torn last line, truncates it away, appends with checksums and mirrors the disk journal', async () => {
     const s = await setup(text(REC.slice(0, 2)) + '{"t":"commit","path":"packs/a","len');

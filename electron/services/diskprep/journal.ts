@@ -214,23 +214,30 @@ export class Journal {
     const merged = mergeJournals(disk.lines, old ? splitJournal(old).lines : []);
     const j = new Journal(vol, mirrorPath, merged.records);
     j.fh = await open(diskPath, 'a+');
-    if (disk.tornTail) {
-      await j.fh.truncate(disk.validBytes);
-      await j.fh.sync();
+    try {
+      if (disk.tornTail) {
+        await j.fh.truncate(disk.validBytes);
+        await j.fh.sync();
+      }
+      j.size = disk.validBytes;
+      vol.ensureRoom(DISK_LAYOUT.journalFile, disk.validBytes);
+      await mkdir(dirname(mirrorPath), { recursive: true });
+      const next = Buffer.from(merged.lines.map((l) => `${l}\n`).join(''));
+      let keptAs: string | undefined;
+      if (old && old.length > 0 && !next.subarray(0, old.length).equals(old)) {
+        keptAs = `${mirrorPath}.replaced-${Date.now()}`;
+        await rename(mirrorPath, keptAs);
+      }
+      j.mirror = await open(mirrorPath, 'w');
+      await j.mirror.writeFile(next);
+      await j.mirror.sync();
+      j.warnings = describeIssues(vol.serial, diskPath, mirrorPath, merged.issues, keptAs);
+    } catch (err) {
+      // Nothing holds the journal yet: its handles are closed here, not left to the garbage collector.
+      await j.fh?.close().catch(() => undefined);
+      await j.mirror?.close().catch(() => undefined);
+      throw err;
     }
-    j.size = disk.validBytes;
-    vol.ensureRoom(DISK_LAYOUT.journalFile, disk.validBytes);
-    await mkdir(dirname(mirrorPath), { recursive: true });
-    const next = Buffer.from(merged.lines.map((l) => `${l}\n`).join(''));
-    let keptAs: string | undefined;
-    if (old && old.length > 0 && !next.subarray(0, old.length).equals(old)) {
-      keptAs = `${mirrorPath}.replaced-${Date.now()}`;
-      await rename(mirrorPath, keptAs);
-    }
-    j.mirror = await open(mirrorPath, 'w');
-    await j.mirror.writeFile(next);
-    await j.mirror.sync();
-    j.warnings = describeIssues(vol.serial, diskPath, mirrorPath, merged.issues, keptAs);
     return j;
   }
 
