@@ -15,6 +15,8 @@ interface Job {
   control: Int32Array;
   onBytes?: (n: number) => void;
   onFirstRange?: () => Promise<void>;
+  /** The first-range hook failed: the worker was told to stop, and the job fails with this instead. */
+  hookError?: AppError;
   resolve: (v: FromCopyWorker) => void;
   reject: (e: unknown) => void;
 }
@@ -90,10 +92,21 @@ export class IoPool {
     }
     if (m.type === 'bytes') job.onBytes?.(m.n);
     else if (m.type === 'firstRange') {
-      void (job.onFirstRange ?? (async () => undefined))().then(() => {
+      const release = () => {
         Atomics.store(job.control, 1, 1);
         Atomics.notify(job.control, 1);
-      });
+      };
+      // The worker waits until released: a hook that throws or rejects stops the copy (abort flag, then release) and
+      // fails the job naming the hook, rather than leaving the worker, and so the run, waiting for ever.
+      void Promise.resolve()
+        .then(() => job.onFirstRange?.())
+        .then(release, (err: unknown) => {
+          const msg = err instanceof Error ? err.message : String(err);
+          const dest = 'dest' in job.msg ? ` of ${String(job.msg.dest)}` : '';
+          job.hookError = new AppError('INTERNAL', `The checkpoint after the first range${dest} failed: ${msg}`);
+          Atomics.store(job.control, 0, 1);
+          release();
+        });
     } else if (m.type === 'error') {
       const code = isErrorCode(m.code)
         ? m.code
@@ -136,7 +149,10 @@ export class IoPool {
     const job = slot.job;
     slot.job = null;
     if (job) {
-      if (err) job.reject(err);
+      if (job.hookError) {
+        if (result?.type === 'copied') closeSync(result.fd); // a one-range file finished all the same
+        job.reject(job.hookError);
+      } else if (err) job.reject(err);
       else job.resolve(result!);
     }
     this.pump();
