@@ -111,6 +111,14 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     storageAccess: async () => (await azure.session_()).clients,
   });
   log.write('info', 'services:started', { dataDir: opts.dataDir });
+  const backup = new BackupService(
+    tasks,
+    {},
+    {
+      ...recoverDeps({ azure, importVerify, policies }),
+      log: (level, event, fields) => log.write(level, event, fields),
+    },
+  );
   return {
     log,
     events,
@@ -125,7 +133,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       // The manifests' container SAS through the signed-in Azure layer; without a sign-in the task waits for one.
       credential: signedInManifestCredential(azure),
     }),
-    backup: new BackupService(tasks, {}, recoverDeps({ azure, importVerify, policies })),
+    backup,
     policies,
     agent: new AgentService({ dataDir: opts.dataDir, policies }),
     importVerify,
@@ -135,6 +143,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       azure.close();
       policies.close();
       await tasks.shutdown();
+      await backup.close();
       await sandbox.stop();
       log.write('info', 'services:stopped');
       await log.flush();

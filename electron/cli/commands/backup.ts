@@ -342,8 +342,8 @@ export function register(program: Command): void {
         const passphrase = await readPassphraseFile(o.passphraseFile);
         const tasks = new TaskManager({ minIntervalMs: 200 });
         const azure = source.kind === 'container' ? await cliContainer(tasks, sasUrl) : null;
+        const svc = new BackupService(tasks, {}, azure?.deps ?? {});
         try {
-          const svc = new BackupService(tasks, {}, azure?.deps ?? {});
           const s = await runTask(
             tasks,
             () =>
@@ -379,6 +379,7 @@ export function register(program: Command): void {
               : [],
           );
         } finally {
+          await svc.close();
           azure?.close();
         }
       });

@@ -53,6 +53,24 @@ export interface BackupServiceDeps {
   policyPassphrase?: (job: string) => Promise<string | null>;
   /** The passphrase the policy keeps for a job it governs (one-passphrase.ts), or null: a typed one must equal it. */
   policyBoundPassphrase?: (job: string) => Promise<string | null>;
+  /** Where a failure nobody waits for goes (closing a cached source); the activity log in the app. */
+  log?: (level: 'warn', event: string, fields: Record<string, unknown>) => void;
+}
+
+type RecoverRequest = JobRef & {
+  to?: string | undefined;
+  originalLocation?: true | undefined;
+  paths?: string[] | undefined;
+  conflict?: ConflictChoice | undefined;
+};
+
+/** An opened job kept for browsing; `users` counts the calls still reading it (a restore may run for hours). */
+interface CachedReader {
+  key: string;
+  reader: JobReader;
+  at: number;
+  users: number;
+  retired: boolean;
 }
 
 export function sourceOf(ref: JobRef): RecoverSource {
@@ -95,7 +113,7 @@ export function reportBackupProgress(t: TaskContext, p: BackupProgress): void {
 export class BackupService {
   private readonly tasks: TaskManager;
   private readonly tuning: Partial<BackupOptions>;
-  private cached: { key: string; reader: JobReader; at: number } | null = null;
+  private cached: CachedReader | null = null;
   private readonly cacheSalt = randomBytes(16);
 
   private readonly deps: BackupServiceDeps;
@@ -274,8 +292,22 @@ export class BackupService {
     return this.deps.containerSource(src, passphrase);
   }
 
-  /** Opened catalogs are kept for a few minutes so browsing does not re-derive the key at every click. */
-  private async reader(ref: JobRef): Promise<JobReader> {
+  /**
+   * Opened catalogs are kept for a few minutes so browsing does not re-derive the key at every click. A replaced one
+   * is closed once the last call reading it (a restore) is done, never under it.
+   */
+  private async withReader<T>(ref: JobRef, use: (reader: JobReader) => Promise<T> | T): Promise<T> {
+    const entry = await this.cachedReader(ref);
+    entry.users++;
+    try {
+      return await use(entry.reader);
+    } finally {
+      entry.users--;
+      if (entry.retired && entry.users === 0) await this.closeCached(entry);
+    }
+  }
+
+  private async cachedReader(ref: JobRef): Promise<CachedReader> {
     const src = sourceOf(ref);
     const passphrase = await this.passphraseFor(ref, src.job);
     const where = src.kind === 'staging' ? { ...src, stagingLocation: resolve(src.stagingLocation) } : src;
@@ -285,7 +317,7 @@ export class BackupService {
       .update('\0')
       .update(passphrase)
       .digest('hex');
-    if (this.cached && this.cached.key === key && Date.now() - this.cached.at < 10 * 60_000) return this.cached.reader;
+    if (this.cached && this.cached.key === key && Date.now() - this.cached.at < 10 * 60_000) return this.cached;
     const source = await this.openSource(src, passphrase);
     let reader: JobReader;
     try {
@@ -296,9 +328,34 @@ export class BackupService {
       await source.close?.();
       throw err;
     }
-    if (this.cached && this.cached.reader.source !== source) void this.cached.reader.source.close?.();
-    this.cached = { key, reader, at: Date.now() };
-    return reader;
+    const old = this.cached;
+    this.cached = { key, reader, at: Date.now(), users: 0, retired: false };
+    if (old) {
+      old.retired = true;
+      if (old.users === 0) await this.closeCached(old);
+    }
+    return this.cached;
+  }
+
+  /** Closes a retired reader's source; a failure there is logged (the caller's own work succeeded). */
+  private async closeCached(entry: CachedReader): Promise<void> {
+    try {
+      await entry.reader.source.close?.();
+    } catch (err) {
+      this.deps.log?.('warn', 'recover:source-close-failed', {
+        source: entry.reader.source.description,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
+  /** Closes the cached reader (its open pack handles): when the host shuts down. */
+  async close(): Promise<void> {
+    const entry = this.cached;
+    this.cached = null;
+    if (!entry) return;
+    entry.retired = true;
+    if (entry.users === 0) await this.closeCached(entry);
   }
 
   /** recover:points: the restore points a container source holds (the passphrase opens its job descriptor). */
@@ -316,51 +373,47 @@ export class BackupService {
   }
 
   async list(ref: JobRef & { path?: string | undefined }): Promise<CatalogListing> {
-    return (await this.reader(ref)).list(ref.path ?? '');
+    return this.withReader(ref, (reader) => reader.list(ref.path ?? ''));
   }
 
-  recover(
-    req: JobRef & {
-      to?: string | undefined;
-      originalLocation?: true | undefined;
-      paths?: string[] | undefined;
-      conflict?: ConflictChoice | undefined;
-    },
-  ): {
+  recover(req: RecoverRequest): {
     taskId: string;
   } {
     const src = sourceOf(req);
     const snap = this.tasks.start('restore', `Recover data: ${src.job}`, async (t) => {
       t.message('Opening the backup…');
-      const reader = await this.reader(req);
-      const r = await restoreJob(reader, {
-        ...(req.originalLocation ? { originalLocation: true } : { to: req.to }),
-        ...(req.paths ? { paths: req.paths } : {}),
-        conflict: req.conflict ?? DEFAULT_CONFLICT,
-        signal: t.signal,
-        onProgress: (p) => {
-          t.progress({ done: p.bytes, total: p.totalBytes, unit: 'bytes' });
-          t.counter('filesRestored', p.files, 'files');
-          if (p.current) t.message(`Restoring ${p.current}`);
-        },
-      });
-      for (const s of r.skipped) t.warn(`${s.path}: ${s.reason}`);
-      if (r.leftoversRemoved.length) t.counter('leftoversRemoved', r.leftoversRemoved.length, 'files');
-      const swept = r.leftoversRemoved.length
-        ? ` Removed ${r.leftoversRemoved.length} temp file(s) an interrupted earlier restore had left beside them.`
-        : '';
-      t.message(
-        `Restored ${r.files} files (${r.bytes} bytes) to ${req.originalLocation ? 'their original location' : req.to}.${swept}`,
-      );
-      const { leftoversRemoved, ...rest } = r;
-      const summary: RestoreSummary = {
-        ...rest,
-        ...(leftoversRemoved.length ? { leftoversRemoved: leftoversRemoved.slice(0, MAX_LISTED) } : {}),
-        skipped: r.skipped.slice(0, MAX_LISTED),
-        ...(reader.source.restorePoint ? { restorePoint: reader.source.restorePoint } : {}),
-      };
-      return summary;
+      return this.withReader(req, (reader) => this.restoreWith(t, reader, req));
     });
     return { taskId: snap.id };
+  }
+
+  private async restoreWith(t: TaskContext, reader: JobReader, req: RecoverRequest): Promise<RestoreSummary> {
+    const r = await restoreJob(reader, {
+      ...(req.originalLocation ? { originalLocation: true } : { to: req.to }),
+      ...(req.paths ? { paths: req.paths } : {}),
+      conflict: req.conflict ?? DEFAULT_CONFLICT,
+      signal: t.signal,
+      onProgress: (p) => {
+        t.progress({ done: p.bytes, total: p.totalBytes, unit: 'bytes' });
+        t.counter('filesRestored', p.files, 'files');
+        if (p.current) t.message(`Restoring ${p.current}`);
+      },
+    });
+    for (const s of r.skipped) t.warn(`${s.path}: ${s.reason}`);
+    if (r.leftoversRemoved.length) t.counter('leftoversRemoved', r.leftoversRemoved.length, 'files');
+    const swept = r.leftoversRemoved.length
+      ? ` Removed ${r.leftoversRemoved.length} temp file(s) an interrupted earlier restore had left beside them.`
+      : '';
+    t.message(
+      `Restored ${r.files} files (${r.bytes} bytes) to ${req.originalLocation ? 'their original location' : req.to}.${swept}`,
+    );
+    const { leftoversRemoved, ...rest } = r;
+    const summary: RestoreSummary = {
+      ...rest,
+      ...(leftoversRemoved.length ? { leftoversRemoved: leftoversRemoved.slice(0, MAX_LISTED) } : {}),
+      skipped: r.skipped.slice(0, MAX_LISTED),
+      ...(reader.source.restorePoint ? { restorePoint: reader.source.restorePoint } : {}),
+    };
+    return summary;
   }
 }
