@@ -99,6 +99,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     dataDir: opts.dataDir,
     protector: opts.protector ?? new FileKeyProtector(join(opts.dataDir, 'policy-secrets.key')),
     tasks,
+    log: (level, event, fields) => log.write(level, event, fields),
   });
   await policies.load();
   policies.on('changed', (v) => events.publish('policy:changed', v));

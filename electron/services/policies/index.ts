@@ -25,7 +25,14 @@ import type { Protector } from '../azure/protector.ts';
 import { PolicyStore } from './policy-store.ts';
 import { hostname } from 'node:os';
 import type { OnlineRun } from './online-run.ts';
-import { PolicyScheduler, systemClock, type Clock, type ImportJobProbe, type TaskStarter } from './scheduler.ts';
+import {
+  PolicyScheduler,
+  systemClock,
+  type Clock,
+  type ImportJobProbe,
+  type SchedulerLog,
+  type TaskStarter,
+} from './scheduler.ts';
 import { SchedulerLease, type LeaseOptions } from './scheduler-lease.ts';
 import { checkStaging, type StagingCheckOptions } from './staging-check.ts';
 import { jobDirOf } from '../backup/job-files.ts';
@@ -52,6 +59,8 @@ export interface PolicyServiceOptions {
    * the scheduler unconditionally (a caller that knows it is alone).
    */
   lease?: LeaseOptions | false;
+  /** Where the scheduler's failures nobody waits for go (the activity log). */
+  log?: SchedulerLog;
 }
 
 /** What the UI calls the host this service runs in. */
@@ -93,6 +102,7 @@ export class PolicyService extends EventEmitter<{ changed: [PolicyView] }> {
       ...(o.probe ? { probe: o.probe } : {}),
       ranBy: () => lease?.self ?? `${label} on ${hostname()} (pid ${process.pid})`,
       ...(lease ? { mayRun: () => lease.confirm() } : {}),
+      ...(o.log ? { log: o.log } : {}),
     });
     this.clock = o.clock;
     this.freeSpace = o.freeSpace;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../../shared/errors.ts';
 import { TaskManager } from '../tasks/task-manager.ts';
 import {
@@ -7,14 +7,21 @@ import {
   WAITING_FOR_IMPORT,
   type OnlineRun,
   type OnlineRunRequest,
+  type PolicyServiceOptions,
 } from './index.ts';
+import { PolicyStore } from './policy-store.ts';
 import { FakeClock, samplePolicy, tempDir, testProtector } from './test-policies.ts';
 
 const PASS = 'correct horse battery staple';
 const start = Date.parse('2026-11-22T20:00:00Z');
 type Found = { state: string; backend?: 'ImportExport' | 'DataBox' };
 
-async function setup(probeStates: Array<string | Found> | Error, online?: OnlineRun, dataDir?: string) {
+async function setup(
+  probeStates: Array<string | Found> | Error,
+  online?: OnlineRun,
+  dataDir?: string,
+  extra: Partial<PolicyServiceOptions> = {},
+) {
   const clock = new FakeClock(start);
   const tasks = new TaskManager();
   const seen: string[] = [];
@@ -35,6 +42,7 @@ async function setup(probeStates: Array<string | Found> | Error, online?: Online
       },
     },
     ...(online ? { online } : {}),
+    ...extra,
   });
   await svc.load();
   return { clock, tasks, svc, seen };
@@ -220,6 +228,51 @@ describe('PolicyScheduler', () => {
     await expect(b.svc.hideRun('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     release();
     await pending;
+    b.svc.close();
+  });
+
+  it('closing a stopped program\'s "running" run fails: logged, kept, closed before the next run (none if it fails)', async () => {
+    const dir = await tempDir();
+    const a = await setup(['Completed'], { run: () => new Promise(() => undefined) }, dir);
+    await a.svc.save(samplePolicy(), PASS);
+    void a.svc.scheduler.runOnce();
+    await expect.poll(() => a.svc.store.policy?.lastRuns[0]?.outcome).toBe('running');
+    const id = a.svc.store.policy!.lastRuns[0].id!;
+    a.svc.close();
+    // The next program cannot write policies.json when its scheduler starts, nor at the first retry.
+    const closing = vi
+      .spyOn(PolicyStore.prototype, 'closeInterruptedRuns')
+      .mockRejectedValueOnce(new Error('EACCES: policies.json'))
+      .mockRejectedValueOnce(new Error('EACCES: policies.json'));
+    const log = vi.fn();
+    let runs = 0;
+    const b = await setup(
+      ['Completed'],
+      { run: async () => (runs++, { outcome: 'succeeded', message: 'done' }) },
+      dir,
+      { log },
+    );
+    await expect.poll(() => log.mock.calls.length).toBe(1);
+    expect(log).toHaveBeenCalledWith('error', 'scheduler:close-interrupted-failed', {
+      error: 'EACCES: policies.json',
+    });
+    expect(b.svc.store.policy!.lastRuns.map((r) => [r.id, r.outcome])).toEqual([[id, 'running']]);
+    // The next run tries again first; failing again, it does not start (its record would be closed with them later).
+    await expect(b.svc.scheduler.runOnce()).rejects.toMatchObject({
+      code: 'IO',
+      message: expect.stringMatching(/could not be closed as failed \(EACCES: policies\.json\), so no new run/),
+    });
+    expect(runs).toBe(0);
+    expect(b.svc.store.policy!.lastRuns.map((r) => [r.id, r.outcome])).toEqual([[id, 'running']]);
+    // Once it can write: the interrupted run is closed as failed, then the run goes ahead.
+    const rec = await b.svc.scheduler.runOnce();
+    expect(closing).toHaveBeenCalledTimes(3);
+    expect(rec).toMatchObject({ outcome: 'succeeded' });
+    expect(runs).toBe(1);
+    const interrupted = b.svc.store.policy!.lastRuns.find((r) => r.id === id)!;
+    expect(interrupted.outcome).toBe('failed');
+    expect(interrupted.message).toMatch(/^The run did not finish: /);
+    vi.restoreAllMocks();
     b.svc.close();
   });
 

@@ -94,7 +94,13 @@ export interface SchedulerOptions {
   maxSleepMs?: number;
   /** Asked right before each due run; false skips it (another console holds the data dir's scheduler lease). */
   mayRun?: () => Promise<boolean>;
+  /** Where failures nobody waits for go (the activity log); default: a line on stderr. */
+  log?: SchedulerLog;
 }
+
+export type SchedulerLog = (level: 'error', event: string, fields: Record<string, unknown>) => void;
+const stderrLog: SchedulerLog = (level, event, fields) =>
+  process.stderr.write(`obc scheduler ${level}: ${event} ${JSON.stringify(fields)}\n`);
 
 const HOUR = 3_600_000;
 
@@ -113,6 +119,12 @@ export class PolicyScheduler {
   private readonly ranBy: () => string;
   /** A Back Up Now run in progress (recorded when it settles). */
   private now: Promise<void> | null = null;
+  private readonly log: SchedulerLog;
+  /**
+   * Closing the runs a stopped program left "running" (at start): false when that failed. Retried before this
+   * scheduler records a run of its own, since a retry later would close that run too.
+   */
+  private interrupted: Promise<boolean> = Promise.resolve(true);
 
   constructor(o: SchedulerOptions) {
     this.store = o.store;
@@ -123,6 +135,7 @@ export class PolicyScheduler {
     this.ranBy = o.ranBy ?? (() => `console (pid ${process.pid})`);
     this.maxSleep = o.maxSleepMs ?? HOUR;
     this.mayRun = o.mayRun;
+    this.log = o.log ?? stderrLog;
   }
 
   /** Next runs of the saved policy (empty unless active). */
@@ -144,8 +157,34 @@ export class PolicyScheduler {
   start(): void {
     this.stopped = false;
     // Runs left "running" by a program that stopped mid-run (killed, power cut) are closed as failed.
-    void this.store.closeInterruptedRuns(new Date(this.clock.now()).toISOString()).catch(() => undefined);
+    this.interrupted = this.closeInterrupted();
     this.arm();
+  }
+
+  /** Closes the runs a stopped program left "running"; a failure is logged and leaves them as they are (false). */
+  private async closeInterrupted(): Promise<boolean> {
+    try {
+      await this.store.closeInterruptedRuns(new Date(this.clock.now()).toISOString());
+      return true;
+    } catch (err) {
+      this.interruptedError = err instanceof Error ? err.message : String(err);
+      this.log('error', 'scheduler:close-interrupted-failed', { error: this.interruptedError });
+      return false;
+    }
+  }
+  private interruptedError = '';
+
+  /**
+   * Before a run records itself: the runs a stopped program left "running" are closed first (tried again if that
+   * failed at start). If they still cannot be, the run is not started, so their record is not lost or mixed up.
+   */
+  private async closeInterruptedFirst(): Promise<void> {
+    if (await this.interrupted) return;
+    if (await (this.interrupted = this.closeInterrupted())) return;
+    throw new AppError(
+      'IO',
+      `Runs that a stopped program left "running" in this backup's history could not be closed as failed (${this.interruptedError}), so no new run was started. Check that the data folder can be written to; the next run tries again.`,
+    );
   }
 
   stop(): void {
@@ -193,7 +232,11 @@ export class PolicyScheduler {
     })()
       .then(
         () => undefined,
-        () => undefined,
+        (err: unknown) =>
+          this.log('error', 'scheduler:run-failed', {
+            due: new Date(due).toISOString(),
+            error: err instanceof Error ? err.message : String(err),
+          }),
       )
       .finally(() => {
         this.running = null;
@@ -203,6 +246,7 @@ export class PolicyScheduler {
 
   /** One due run: waits for the seed's job, or runs the online backup. Public for the CLI and tests. */
   async runOnce(dueMs: number = this.clock.now()): Promise<RunRecord | null> {
+    await this.closeInterruptedFirst();
     const policy = this.store.policy;
     if (!policy || policy.state !== 'active') return null;
     const at = new Date(dueMs).toISOString();
@@ -319,6 +363,7 @@ export class PolicyScheduler {
         'CONFLICT',
         'A backup of this policy is already running in this program: follow it in Jobs, wait for it to finish or cancel it there, then select Back Up Now again. Nothing was started.',
       );
+    await this.closeInterruptedFirst();
     const at = new Date(this.clock.now()).toISOString();
     const base = { id: randomUUID(), at, startedAt: at, ranBy: this.ranBy() };
     const started = await this.startOnline(policy, seedRef, undefined, base, 'Back Up Now (online restore point)', {

@@ -47,6 +47,7 @@ export async function runAgent(o: AgentRunOptions): Promise<void> {
     tasks,
     clock,
     hostLabel: AGENT_LABEL,
+    log: (level, event, fields) => log.write(level, event, fields),
   });
   let azure: AzureService | null = null;
   connectScheduler(policies, {
