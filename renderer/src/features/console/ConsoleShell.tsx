@@ -54,6 +54,8 @@ export function ConsoleShell() {
   const settingsError = useAppStore((s) => (s.connection.state === 'connected' ? s.settingsError : null));
   const clearSettingsError = useAppStore((s) => s.clearSettingsError);
   const loadSettings = useAppStore((s) => s.loadSettings);
+  const unexpectedError = useAppStore((s) => s.unexpectedError);
+  const dismissUnexpected = useAppStore((s) => s.dismissUnexpected);
   const def = screenById(screen);
   const mainRef = useRef<HTMLElement>(null);
   const first = useRef(true);
@@ -98,6 +100,12 @@ export function ConsoleShell() {
             testId="settings-error"
             onRetry={() => void loadSettings()}
             onDismiss={clearSettingsError}
+          />
+          <ErrorBar
+            error={unexpectedError}
+            title="Something went wrong"
+            testId="unexpected-error"
+            onDismiss={dismissUnexpected}
           />
           {screen !== 'importJobs' && <ImportJobsNotices openButton />}
           {Screen && def ? (

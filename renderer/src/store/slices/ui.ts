@@ -1,7 +1,8 @@
+import { errorMessage } from '../../api/client.ts';
 import type { SliceCreator } from '../types.ts';
 import type { UiState, UiSlice } from '../state/ui.ts';
 
-export const initUiState: UiState = { screen: 'console', folderRequest: null };
+export const initUiState: UiState = { screen: 'console', folderRequest: null, unexpectedError: null };
 
 export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
   ...initUiState,
@@ -16,5 +17,11 @@ export const createUiSlice: SliceCreator<UiSlice> = (set, get) => ({
     const req = get().folderRequest;
     set({ folderRequest: null });
     req?.resolve(path);
+  },
+  reportUnexpected(reason) {
+    set({ unexpectedError: errorMessage(reason) });
+  },
+  dismissUnexpected() {
+    set({ unexpectedError: null });
   },
 });

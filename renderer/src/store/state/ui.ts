@@ -25,12 +25,16 @@ export interface UiState {
   screen: ScreenId;
   /** The server-side folder browser, when a pickFolder() call is waiting for the user. */
   folderRequest: FolderRequest | null;
+  /** A failure nothing on screen handled (a rejected `void action()`, see store/unhandled.ts), until dismissed. */
+  unexpectedError: string | null;
 }
 
 export interface UiActions {
   navigate(screen: ScreenId): void;
   openFolderBrowser(req: FolderRequest): void;
   closeFolderBrowser(path: string | null): void;
+  reportUnexpected(reason: unknown): void;
+  dismissUnexpected(): void;
 }
 
 export type UiSlice = UiState & UiActions;
