@@ -14,8 +14,7 @@ import {
   type ContainerClient,
 } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBackup } from '../../electron/services/backup/engine.ts';
-import { FAST_KDF, PASS, prng, tempDir } from '../../electron/services/backup/test-trees.ts';
+import { PASS, prng, tempDir } from '../../electron/services/backup/test-trees.ts';
 import { AzureService } from '../../electron/services/azure/azure-service.ts';
 import { connectScheduler } from '../../electron/services/policies/connect.ts';
 import { PolicyService } from '../../electron/services/policies/index.ts';
@@ -24,7 +23,7 @@ import { acquireContainerLock } from '../../electron/services/online/lock.ts';
 import { OnlineRepo } from '../../electron/services/online/repo.ts';
 import type { ContainerOpener } from '../../electron/services/online/types.ts';
 import { TaskManager } from '../../electron/services/tasks/task-manager.ts';
-import { importStagedJob, startTestStorage, type TestStorage } from './test-container.ts';
+import { stageAndImport, startTestStorage, type TestStorage } from './test-container.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -43,18 +42,7 @@ async function setUp(job: string, opener: (cc: ContainerClient) => Partial<Param
   const src = join(dir, `${job}-src`);
   await mkdir(src, { recursive: true });
   await writeFile(join(src, 'base.bin'), prng(3)(200_000));
-  const stagingLocation = join(dir, `${job}-staging`);
-  await runBackup({
-    items: [src],
-    stagingLocation,
-    job: { name: job },
-    passphrase: PASS,
-    kdf: FAST_KDF,
-    packSize: 1 << 20,
-    snapshots: false,
-  });
-  const cc = await storage.container(job);
-  await importStagedJob(cc, join(stagingLocation, job), job);
+  const { stagingLocation, cc } = await stageAndImport(storage, dir, job, src);
   const dataDir = join(dir, `${job}-data`);
   await mkdir(dataDir);
   const tasks = new TaskManager();

@@ -16,10 +16,9 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Policy } from '../../shared/policy-schema.ts';
 import { AppError } from '../../shared/errors.ts';
-import { runBackup } from '../../electron/services/backup/engine.ts';
 import { restoreJob } from '../../electron/services/backup/restore.ts';
 import { catalogPathOf } from '../../electron/services/backup/scan.ts';
-import { FAST_KDF, PASS, prng, tempDir } from '../../electron/services/backup/test-trees.ts';
+import { PASS, prng, tempDir } from '../../electron/services/backup/test-trees.ts';
 import { FakeClock, samplePolicy, testProtector } from '../../electron/services/policies/test-policies.ts';
 import { PolicyService } from '../../electron/services/policies/index.ts';
 import { connectScheduler } from '../../electron/services/policies/connect.ts';
@@ -31,7 +30,7 @@ import { openRestorePoint } from '../../electron/services/online/point-source.ts
 import { createOnlineRun } from '../../electron/services/online/policy-run.ts';
 import { OnlineRepo } from '../../electron/services/online/repo.ts';
 import { compareWalks, walkTree } from '../roundtrip/test-walk.ts';
-import { importStagedJob, startTestStorage, type TestStorage } from './test-container.ts';
+import { stageAndImport, startTestStorage, type TestStorage } from './test-container.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -49,19 +48,7 @@ async function seeded(job: string) {
   const src = join(dir, `${job}-src`);
   await mkdir(src, { recursive: true });
   await writeFile(join(src, 'base.bin'), prng(7)(300_000));
-  const stagingLocation = join(dir, `${job}-staging`);
-  await runBackup({
-    items: [src],
-    stagingLocation: stagingLocation,
-    job: { name: job },
-    passphrase: PASS,
-    kdf: FAST_KDF,
-    packSize: 1 << 20,
-    snapshots: false,
-  });
-  const cc = await storage.container(job);
-  await importStagedJob(cc, join(stagingLocation, job), job);
-  return { src, stagingLocation, cc };
+  return { src, ...(await stageAndImport(storage, dir, job, src)) };
 }
 
 /** The container through a container SAS (read, add, create, write, delete, list) that expires at `expiresOn`. */

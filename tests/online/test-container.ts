@@ -103,11 +103,15 @@ export function runChild(args: Record<string, unknown>): Promise<{
 export const day = (d: number) => `2026-12-${String(d).padStart(2, '0')}T21:00:00.000Z`;
 
 /**
- * Backs `src` up to a staging folder and imports it into the job's own container; `run` makes an online point of
- * `src` on a day (1 MiB packs, no snapshots) and keeps the tree as it was then, by point id, in `snaps`;
- * `childArgs` are what runChild needs for the same job.
+ * The seed of `job`: `src` backed up to `<dir>/<job>-staging` (1 MiB packs, no snapshots, PASS) and imported into the
+ * job's own container.
  */
-export async function seededJob(storage: TestStorage, dir: string, job: string, src: string) {
+export async function stageAndImport(
+  storage: TestStorage,
+  dir: string,
+  job: string,
+  src: string,
+): Promise<{ stagingLocation: string; cc: ContainerClient }> {
   const stagingLocation = join(dir, `${job}-staging`);
   await runBackup({
     items: [src],
@@ -120,6 +124,15 @@ export async function seededJob(storage: TestStorage, dir: string, job: string, 
   });
   const cc = await storage.container(job);
   await importStagedJob(cc, join(stagingLocation, job), job);
+  return { stagingLocation, cc };
+}
+
+/**
+ * The seed of `job` (stageAndImport); `run` makes an online point of `src` on a day (1 MiB packs, no snapshots) and
+ * keeps the tree as it was then, by point id, in `snaps`; `childArgs` are what runChild needs for the same job.
+ */
+export async function seededJob(storage: TestStorage, dir: string, job: string, src: string) {
+  const { cc } = await stageAndImport(storage, dir, job, src);
   const snaps = new Map<string, Walk>([['seed', await walkTree(src)]]);
   const workDir = join(dir, `${job}-work`);
   const run = async (
