@@ -29,3 +29,30 @@ export const releaseMemory: (() => void) | null = collectGarbage
         flavor: 'last-resort',
       })
   : null;
+
+/** A young-generation collection (a scavenge: a fraction of a millisecond with the engine's small young heaps). */
+const collectYoung: (() => void) | null = collectGarbage
+  ? () =>
+      (collectGarbage as unknown as (o: { type: string; execution: string }) => void)({
+        type: 'minor',
+        execution: 'sync',
+      })
+  : null;
+
+/** Bytes of short-lived native buffers made since the last young collection. */
+let youngBytes = 0;
+
+/**
+ * Counts short-lived native buffers just made and dropped (each `update` of a cipher returns a new one, 64 KiB at a
+ * time); every 4 MiB a young collection frees them while their objects are still young. Left to V8, they piled up
+ * to tens of MiB per isolate before a full collection freed them, malloc gave those pages back, and the next
+ * buffers faulted them in again: on the 1 GiB corpus a fifth of the page faults and most of the V8 helper threads'
+ * marking time (README, 2026-12-05 speed15).
+ */
+export function droppedBuffers(bytes: number): void {
+  youngBytes += bytes;
+  if (youngBytes >= 4 << 20) {
+    youngBytes = 0;
+    collectYoung?.();
+  }
+}

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../../shared/errors.ts';
+import { droppedBuffers } from './collect.ts';
 import { checkPassphrase } from '../../../shared/validators/passphrase.ts';
 import { kdfCostProblems, kdfProblems } from '../../../shared/kdf-limits.ts';
 
@@ -82,6 +83,7 @@ export function sealInto(key: Buffer, plaintext: Uint8Array, aad: Uint8Array, in
   let o = NONCE_LEN;
   for (let i = 0; i < plaintext.length; i += SLICE) o += c.update(plaintext.subarray(i, i + SLICE)).copy(out, o);
   o += c.final().copy(out, o);
+  droppedBuffers(plaintext.length);
   c.getAuthTag().copy(out, o);
   return out;
 }
@@ -102,6 +104,7 @@ export function authenticates(key: Buffer, sealed: Uint8Array, aad: Uint8Array):
     const d = decipherOf(key, buf, aad);
     const end = buf.length - TAG_LEN;
     for (let i = NONCE_LEN; i < end; i += SLICE) d.update(buf.subarray(i, Math.min(end, i + SLICE)));
+    droppedBuffers(end - NONCE_LEN);
     d.final();
     return true;
   } catch {
