@@ -49,9 +49,9 @@ let running = false;
 let stopped = false;
 
 /**
- * Each chunk leaves a few MiB of short-lived buffers (compressed, encrypted) outside the JS heap; V8 only collects
- * them after tens of MiB of external growth per isolate, which shows up as RSS. A collection every ~32 MiB of
- * input keeps the worker's footprint near its working set (a few ms each with this tiny heap).
+ * The cipher's short-lived output buffers are freed by young collections as they are made (crypto.ts, collect.ts
+ * `droppedBuffers`); every 256 MiB of input V8's "last resort" collection also gives the isolate's free pages back.
+ * (A full collection every 16 MiB did both before: ~1.7 CPU-s of marking on the V8 helper threads per GiB.)
  */
 const collect: (() => void) | null = (() => {
   try {
@@ -62,7 +62,6 @@ const collect: (() => void) | null = (() => {
   }
 })();
 let sinceGc = 0;
-let gcs = 0;
 
 /** The batch being filled (worker-protocol.ts): numbers per item in `rec`, chunk ids in `ids`. */
 let cap = 256;
@@ -229,46 +228,54 @@ async function processPiece(p: WorkPiece, buf: Buffer): Promise<void> {
     let remaining = p.length;
     let eof = remaining === 0;
     for (;;) {
-      if (!eof && fill - cur < P.max) {
-        if (cur > 0) {
-          buf.copy(buf, 0, cur, fill);
-          fill -= cur;
-          cur = 0;
-        }
-        while (!eof && fill < buf.length) {
-          const want = Math.min(buf.length - fill, remaining);
-          const n = readSync(fd, buf, fill, want, filePos);
-          if (n === 0) {
-            eof = true;
-            break;
-          }
-          fill += n;
-          filePos += n;
-          remaining -= n;
-          if (remaining === 0) eof = true;
-        }
-      }
-      if (cur >= fill) break;
-      const avail = fill - cur;
-      const window = Math.min(avail, P.max);
-      let len: number;
+      let len = 0;
       let id: Buffer | null = null;
-      if (buf[cur] === 0 && buf.compare(ZERO, 0, window, cur, cur + window) === 0 && (eof || window === P.max)) {
-        const z = zeroCut(window, eof && avail <= P.max);
-        len = z.len;
-        id = z.id;
+      if (!eof && fill - cur < P.max) {
+        // Fewer than `max` bytes left in the buffer: a cut found before their end is the cut a full window gives
+        // (nextCut reads no byte past the cut it returns), so the buffer is used up before it is refilled and only
+        // the uncut tail is moved to the front. (Refilling whenever fewer than `max` bytes were left moved ~2 bytes
+        // per byte read.) A zero run needs the full window: it is read first.
+        const avail = fill - cur;
+        if (avail > P.min && buf[cur] !== 0) len = nextCut(buf, cur, fill, P);
+        if (len === 0 || len >= avail) {
+          len = 0;
+          if (cur > 0) {
+            buf.copy(buf, 0, cur, fill);
+            fill -= cur;
+            cur = 0;
+          }
+          while (!eof && fill < buf.length) {
+            const want = Math.min(buf.length - fill, remaining);
+            const n = readSync(fd, buf, fill, want, filePos);
+            if (n === 0) {
+              eof = true;
+              break;
+            }
+            fill += n;
+            filePos += n;
+            remaining -= n;
+            if (remaining === 0) eof = true;
+          }
+          continue;
+        }
       } else {
-        len = nextCut(buf, cur, eof ? fill : Math.min(fill, cur + P.max), P);
+        if (cur >= fill) break;
+        const avail = fill - cur;
+        const window = Math.min(avail, P.max);
+        if (buf[cur] === 0 && buf.compare(ZERO, 0, window, cur, cur + window) === 0 && (eof || window === P.max)) {
+          const z = zeroCut(window, eof && avail <= P.max);
+          len = z.len;
+          id = z.id;
+        } else {
+          len = nextCut(buf, cur, eof ? fill : Math.min(fill, cur + P.max), P);
+        }
       }
       const data = buf.subarray(cur, cur + len);
       await emitChunk(p.piece, data, id ?? chunkId(mac, data));
       sinceGc += len;
-      if (sinceGc >= 16 << 20 && collect) {
+      if (sinceGc >= 256 << 20 && collect) {
         sinceGc = 0;
-        // Every 16th time, V8's "last resort" collection, which also gives the isolate's free pages back.
-        if (++gcs % 16 === 0)
-          (collect as unknown as (o: object) => void)({ type: 'major', execution: 'sync', flavor: 'last-resort' });
-        else collect();
+        (collect as unknown as (o: object) => void)({ type: 'major', execution: 'sync', flavor: 'last-resort' });
       }
       cur += len;
       total += len;
