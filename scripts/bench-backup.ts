@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- backup [--tree <dir> | --size 1G | --files 10000[,200000]] [--rounds 1] [--tools obc,restic,borg] [--dir <tmp>] [--keep]
- *  [--load-tolerance 1] [--max-repeats 2] [--baseline <other checkout>/electron/cli/index.ts]`
+ *  [--load-tolerance 1] [--max-repeats 2] [--baseline <other checkout>/electron/cli/index.ts] [--recycle-pages]`
  *
  * Backs up one tree with this engine (the CLI, as a child process), `restic backup` and `borg create --compression
  * zstd,3`, in interleaved rounds (the order rotates each round), each run under GNU time: wall seconds, CPU seconds
@@ -9,11 +9,13 @@
  * whose runs saw load averages further apart than --load-tolerance is run again (at most --max-repeats times).
  * --tree takes any existing folder; without it a reproducible mixed corpus of --size is generated
  * (bench-corpus.ts); --files N generates N small files instead (a list: one bench per count, then obc's peak RSS at
- * each and the growth between them). --baseline adds another checkout's CLI as `obc-before`. Prints one line per run, the ratios per round, and one JSON summary line at the end.
+ * each and the growth between them). --baseline adds another checkout's CLI as `obc-before`. --recycle-pages writes
+ * and deletes as many bytes as the tree holds before each run, so every tool writes into just-freed pages (see
+ * `recyclePages`); each line also gives the run's minor page faults. Prints one line per run, the ratios per round, and one JSON summary line at the end.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +57,8 @@ interface Run {
   userS: number;
   sysS: number;
   peakRssKiB: number;
+  /** Minor page faults (GNU time %R). */
+  minorFaults: number;
   outBytes: number;
   /** 1-minute load average: mean of the samples taken during the run. */
   load: number;
@@ -75,13 +79,14 @@ function timed(
   userS: number;
   sysS: number;
   peakRssKiB: number;
+  minorFaults: number;
   load: number;
   stderr: string;
 }> {
   if (!existsSync('/usr/bin/time'))
     throw new Error('GNU time (/usr/bin/time, Debian package "time") is needed for CPU seconds and peak RSS.');
   const t0 = process.hrtime.bigint();
-  const child = spawn('/usr/bin/time', ['-f', 'OBC_TIME %U %S %M', cmd, ...args], {
+  const child = spawn('/usr/bin/time', ['-f', 'OBC_TIME %U %S %M %R', cmd, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -93,13 +98,14 @@ function timed(
     child.on('close', (code) => {
       clearInterval(poll);
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      const m = /OBC_TIME ([\d.]+) ([\d.]+) (\d+)/.exec(stderr);
+      const m = /OBC_TIME ([\d.]+) ([\d.]+) (\d+) (\d+)/.exec(stderr);
       done({
         code: code ?? 1,
         seconds,
         userS: m ? Number(m[1]) : NaN,
         sysS: m ? Number(m[2]) : NaN,
         peakRssKiB: m ? Number(m[3]) : NaN,
+        minorFaults: m ? Number(m[4]) : NaN,
         load: loads.reduce((s, x) => s + x, 0) / loads.length,
         stderr: stderr.replace(/OBC_TIME .*\n?/, ''),
       });
@@ -108,6 +114,25 @@ function timed(
 }
 
 const has = (bin: string) => spawnSync('which', [bin], { encoding: 'utf8' }).status === 0;
+
+/**
+ * Writes `bytes` to a scratch file next to the outputs and deletes it, so the run that follows writes its output
+ * into page-cache pages the kernel has just freed. On the VMs here, a page the guest has not used for a while costs
+ * several times more to fill (a fresh 545 MB `dd` took 2.0–2.7 s of system time, one right after deleting a file of
+ * that size 0.16–0.41 s), so without this the tool that runs after another one freed memory writes for less
+ * (README of electron/services/backup, 2026-12-05 speed15).
+ */
+async function recyclePages(dir: string, bytes: number): Promise<void> {
+  const path = join(dir, 'recycle-pages.tmp');
+  const fh = await open(path, 'w');
+  try {
+    const block = Buffer.alloc(8 << 20, 1);
+    for (let o = 0; o < bytes; o += block.length) await fh.write(block, 0, Math.min(block.length, bytes - o), o);
+  } finally {
+    await fh.close();
+  }
+  await rm(path, { force: true });
+}
 
 /** Reads every file of the tree once (through tar, as the tools would), so each run finds it in the page cache. */
 function warm(tree: string): void {
@@ -219,6 +244,7 @@ async function main(): Promise<void> {
   const base = arg('dir') ?? (await mkdtemp(join(tmpdir(), 'obc-bench-')));
   await mkdir(base, { recursive: true });
   const keep = process.argv.includes('--keep');
+  const recycle = process.argv.includes('--recycle-pages');
   const log = (s: string) => process.stdout.write(s + '\n');
   let tree: string;
   let info: { files: number; bytes: number };
@@ -268,6 +294,7 @@ async function main(): Promise<void> {
         for (const t of order) {
           await t.prepare();
           warm(tree);
+          if (recycle) await recyclePages(base, info.bytes);
           const r = await timed(t.cmd, t.args, t.env);
           const run: Run = {
             tool: t.name,
@@ -276,6 +303,7 @@ async function main(): Promise<void> {
             userS: r.userS,
             sysS: r.sysS,
             peakRssKiB: r.peakRssKiB,
+            minorFaults: r.minorFaults,
             outBytes: await du(t.out),
             load: r.load,
             ok: t.okCodes.includes(r.code),
@@ -283,7 +311,7 @@ async function main(): Promise<void> {
           if (!run.ok) run.note = r.stderr.trim().split('\n').slice(-3).join(' | ');
           runs.push(run);
           log(
-            `round ${round}${attempt ? ` (again ${attempt})` : ''} ${t.name.padEnd(6)} ${fmt(r.seconds).padStart(6)} s ${fmt(info.bytes / 1e6 / r.seconds).padStart(6)} MB/s  CPU ${fmt(r.userS)} user + ${fmt(r.sysS)} sys = ${fmt((r.userS + r.sysS) / gib, 2)} CPU-s/GiB  peak RSS ${fmt(r.peakRssKiB / 1024, 0)} MB  out ${fmt(run.outBytes / 1e6)} MB  load ${fmt(r.load, 2)}${run.ok ? '' : `  FAILED: ${run.note}`}`,
+            `round ${round}${attempt ? ` (again ${attempt})` : ''} ${t.name.padEnd(6)} ${fmt(r.seconds).padStart(6)} s ${fmt(info.bytes / 1e6 / r.seconds).padStart(6)} MB/s  CPU ${fmt(r.userS)} user + ${fmt(r.sysS)} sys = ${fmt((r.userS + r.sysS) / gib, 2)} CPU-s/GiB  peak RSS ${fmt(r.peakRssKiB / 1024, 0)} MB  faults ${fmt(r.minorFaults / 1000, 0)}k  out ${fmt(run.outBytes / 1e6)} MB  load ${fmt(r.load, 2)}${run.ok ? '' : `  FAILED: ${run.note}`}`,
           );
         }
         const loads = runs.map((r) => r.load);
