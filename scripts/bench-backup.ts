@@ -117,10 +117,10 @@ const has = (bin: string) => spawnSync('which', [bin], { encoding: 'utf8' }).sta
 
 /**
  * Writes `bytes` to a scratch file next to the outputs and deletes it, so the run that follows writes its output
- * into page-cache pages the kernel has just freed. On the VMs here, a page the guest has not used for a while costs
- * several times more to fill (a fresh 545 MB `dd` took 2.0–2.7 s of system time, one right after deleting a file of
- * that size 0.16–0.41 s), so without this the tool that runs after another one freed memory writes for less
- * (README of electron/services/backup, 2026-12-05 speed15).
+ * into page-cache pages the kernel has just freed. On the VMs here, a page the guest has not used for a while
+ * costs several times more to fill (a fresh 545 MB `dd` took 0.7–3.1 s of system time in seven runs, one right
+ * after deleting a file of that size 0.10–0.41 s), so without this the tool that runs after another one freed
+ * memory writes for less (README of electron/services/backup, 2026-12-05 speed15).
  */
 async function recyclePages(dir: string, bytes: number): Promise<void> {
   const path = join(dir, 'recycle-pages.tmp');
