@@ -11,7 +11,7 @@ import { runInNewContext } from 'node:vm';
 import { SEAL_OVERHEAD, chunkId, sealInto } from './crypto.ts';
 import { DEFAULT_CHUNK_PARAMS, nextCut } from './chunker.ts';
 import { FLAG_RAW, FLAG_ZSTD, chunkAad } from './pack-format.ts';
-import { syncFrameCompressor, type FrameCompressor } from './zstd-frames.ts';
+import { sizedFrameCompressor, type FrameCompressor } from './zstd-frames.ts';
 import {
   ID_BYTES,
   ITEM_DONE,
@@ -126,7 +126,7 @@ let zs: ZstdCompress | null = null;
 let zparts: Buffer[] = [];
 let zfail: ((err: Error) => void) | null = null;
 function zstdFrame(data: Buffer): Buffer | Promise<Buffer> {
-  if (sync === undefined) sync = syncFrameCompressor(level, P.max);
+  if (sync === undefined) sync = sizedFrameCompressor(level, P.max);
   if (sync) return sync(data);
   if (!zs) {
     zs = createZstdCompress({ params: { [zc.ZSTD_c_compressionLevel]: level }, chunkSize: 256 << 10 });

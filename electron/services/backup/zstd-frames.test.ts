@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants as zc, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { syncFrameCompressor } from './zstd-frames.ts';
+import { sizedFrameCompressor, syncFrameCompressor } from './zstd-frames.ts';
 
 describe('syncFrameCompressor', () => {
   it('is available on the Node the engine runs on', () => {
@@ -49,5 +49,42 @@ describe('syncFrameCompressor', () => {
     expect(c.length).toBeLessThanOrEqual(
       zstdCompressSync(text, { params: { [zc.ZSTD_c_compressionLevel]: 1 } }).length * 1.01,
     );
+  });
+});
+
+describe('sizedFrameCompressor', () => {
+  /** Text-like bytes (words from a small vocabulary, a seeded generator): level 3 packs them tighter than level 1. */
+  const text = (n: number) => {
+    const words = ['const', 'return', 'function', 'import', 'export', 'value', 'length', 'buffer', 'chunk', 'index'];
+    let x = 12345;
+    const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8;
+    let s = '';
+    while (s.length < n) s += words[next() % words.length] + (next() % 7 === 0 ? ';\n' : ' ');
+    return Buffer.from(s.slice(0, n));
+  };
+  const oneShot = (d: Buffer, level: number) =>
+    zstdCompressSync(d, { params: { [zc.ZSTD_c_compressionLevel]: level } }).length;
+
+  it('compresses chunks under the small size at the small level and the others at the base level', () => {
+    const frame = sizedFrameCompressor(1, 1 << 20, 64 << 10, 3)!;
+    const small = text(60_000);
+    const large = text(200_000);
+    // The inputs tell the levels apart: level 3 makes smaller frames of them than level 1.
+    expect(oneShot(small, 3)).toBeLessThan(oneShot(small, 1));
+    expect(oneShot(large, 3)).toBeLessThan(oneShot(large, 1));
+    const s = Buffer.from(frame(small));
+    const l = Buffer.from(frame(large));
+    expect(zstdDecompressSync(s).equals(small)).toBe(true);
+    expect(zstdDecompressSync(l).equals(large)).toBe(true);
+    expect(s.length).toBeLessThan(oneShot(small, 1));
+    expect(s.length).toBeLessThanOrEqual(oneShot(small, 3) * 1.01);
+    expect(l.length).toBeGreaterThan(oneShot(large, 3));
+    expect(l.length).toBeLessThanOrEqual(oneShot(large, 1) * 1.01);
+  });
+
+  it('uses one level for every size when the base level is already as high', () => {
+    const frame = sizedFrameCompressor(5, 1 << 20, 64 << 10, 3)!;
+    const small = text(60_000);
+    expect(Math.abs(frame(small).length - oneShot(small, 5))).toBeLessThanOrEqual(oneShot(small, 5) * 0.01);
   });
 });

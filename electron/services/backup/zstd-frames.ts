@@ -73,3 +73,27 @@ export function syncFrameCompressor(
   }
   return frame;
 }
+
+/** Chunks shorter than this (whole small files and files' last chunks: the chunker's minimum) get `smallLevel`. */
+export const SMALL_CHUNK_BYTES = 512 << 10;
+/** zstd's default level (restic's too): on small inputs it costs little more CPU than level 1. */
+export const SMALL_CHUNK_LEVEL = 3;
+
+/**
+ * Frames at `level` for large chunks and at least `smallLevel` for chunks under `smallBytes`, each size on its own
+ * reused context. On a tree of 114 000 files (91 000 of them under 4 KiB) level 3 instead of 1 for the chunks under
+ * 512 KiB made the backup ~1 % smaller for ~0.3 CPU-s; for the large chunks it would cost ~40 % more zstd time.
+ * Null when the synchronous path is not available (syncFrameCompressor).
+ */
+export function sizedFrameCompressor(
+  level: number,
+  maxInput: number,
+  smallBytes = SMALL_CHUNK_BYTES,
+  smallLevel = SMALL_CHUNK_LEVEL,
+): FrameCompressor | null {
+  const large = syncFrameCompressor(level, maxInput);
+  if (!large || smallLevel <= level || smallBytes <= 0) return large;
+  const small = syncFrameCompressor(smallLevel, Math.min(smallBytes, maxInput));
+  if (!small) return large;
+  return (data) => (data.length < smallBytes ? small(data) : large(data));
+}
