@@ -2,15 +2,24 @@ import { z } from 'zod';
 import { kdfProblems } from './kdf-limits.ts';
 import { JOB_BACKENDS } from './contract/azure.ts';
 import { zContainerName } from './validators/azure-names.ts';
+import { rangeCount } from './page-ranges.ts';
 
 /**
  * `<staging>/<job>/seed.json`: the plain descriptor that links a staging folder to its import job.
  * Written by the backup engine (atomically), read by Disk Prep, the datacenter check and recovery.
  * `files` lists every file that must reach the container, each a multiple of 512 bytes long (page blobs);
  * paths are relative to the job folder with forward slashes. Blob name = `<jobName>/<path>`.
+ *
+ * Format versions: 1 — each file has path, length, sha256. 2 (written since issue 15) — each file also has `md5`
+ * (whole-file MD5) and `ranges` (the MD5 of each 4 MiB page range, shared/page-ranges.ts), hashed by the backup when
+ * it read the file back after writing it, so Disk Prep copies with one MD5 pass (the range MD5s, compared with
+ * these) instead of three hashes. Readers take both versions; a version-1 seed keeps Disk Prep's SHA-256 path.
  */
 export const SEED_FORMAT = 'obc-seed';
-export const SEED_FORMAT_VERSION = 1;
+/** The version the backup writes. */
+export const SEED_FORMAT_VERSION = 2;
+
+const md5Hex = z.string().regex(/^[0-9a-f]{32}$/, 'lower-case hex MD5');
 
 export const seedFileSchema = z.object({
   path: z
@@ -25,6 +34,10 @@ export const seedFileSchema = z.object({
     .nonnegative()
     .refine((n) => n % 512 === 0, 'length must be a multiple of 512'),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Format 2: whole-file MD5 (lower-case hex), for the BOM and the journal. */
+  md5: md5Hex.optional(),
+  /** Format 2: MD5 of each 4 MiB page range in order (lower-case hex), for the manifest's PageRangeList. */
+  ranges: z.array(md5Hex).optional(),
 });
 
 /**
@@ -54,43 +67,71 @@ export const seedTotalsSchema = z.object({
   skipped: z.number().int().nonnegative(),
 });
 
-export const seedSchema = z.object({
-  format: z.literal(SEED_FORMAT),
-  formatVersion: z.literal(SEED_FORMAT_VERSION),
-  jobName: z.string().min(2).max(64),
-  subscriptionId: z.string().optional(),
-  resourceGroup: z.string().optional(),
-  storageAccount: z.string().optional(),
-  container: zContainerName.optional(),
-  /**
-   * Which service holds the import job (SPEC decision 1): Microsoft.DataBox customer-disk jobs or Microsoft.ImportExport.
-   * Written from the policy by Back Up Now; absent in seeds written before it was recorded (readers then look the
-   * job up in both services).
-   */
-  jobBackend: z.enum(JOB_BACKENDS).optional(),
-  blobPrefix: z.string(),
-  sourceMachine: z.string(),
-  createdAt: z.string(),
-  completedAt: z.string().optional(),
-  state: z.enum(['inProgress', 'complete']),
-  /** Retain-till date chosen in Back Up Now (YYYY-MM-DD); absent in older seeds. */
-  retainUntil: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .optional(),
-  crypto: seedCryptoSchema,
-  totals: seedTotalsSchema,
-  files: z.array(seedFileSchema),
-  /**
-   * The file's own checksum: SHA-256 (hex) of the canonical JSON (shared/canonical-json.ts) of everything else in
-   * the file as written. Absent in seeds written before it existed. A flipped byte in the salt or key check then
-   * reads as "seed.json is damaged", not as a wrong passphrase.
-   */
-  sum: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/)
-    .optional(),
-});
+export const seedSchema = z
+  .object({
+    format: z.literal(SEED_FORMAT),
+    formatVersion: z.union([z.literal(1), z.literal(2)]),
+    jobName: z.string().min(2).max(64),
+    subscriptionId: z.string().optional(),
+    resourceGroup: z.string().optional(),
+    storageAccount: z.string().optional(),
+    container: zContainerName.optional(),
+    /**
+     * Which service holds the import job (SPEC decision 1): Microsoft.DataBox customer-disk jobs or Microsoft.ImportExport.
+     * Written from the policy by Back Up Now; absent in seeds written before it was recorded (readers then look the
+     * job up in both services).
+     */
+    jobBackend: z.enum(JOB_BACKENDS).optional(),
+    blobPrefix: z.string(),
+    sourceMachine: z.string(),
+    createdAt: z.string(),
+    completedAt: z.string().optional(),
+    state: z.enum(['inProgress', 'complete']),
+    /** Retain-till date chosen in Back Up Now (YYYY-MM-DD); absent in older seeds. */
+    retainUntil: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+    crypto: seedCryptoSchema,
+    totals: seedTotalsSchema,
+    files: z.array(seedFileSchema),
+    /**
+     * The file's own checksum: SHA-256 (hex) of the canonical JSON (shared/canonical-json.ts) of everything else in
+     * the file as written. Absent in seeds written before it existed. A flipped byte in the salt or key check then
+     * reads as "seed.json is damaged", not as a wrong passphrase.
+     */
+    sum: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+  })
+  .superRefine((seed, ctx) => {
+    seed.files.forEach((f, i) => {
+      const why = seedFileMd5Problem(f, seed.formatVersion);
+      if (why) ctx.addIssue({ code: 'custom', path: ['files', i], message: `${f.path}: ${why}` });
+    });
+  });
+
+/**
+ * What is wrong with a file entry's MD5s for the seed's format version (null: nothing). Version 2 needs both, with
+ * one range MD5 per page range of its length; version 1 carries none.
+ */
+export function seedFileMd5Problem(f: SeedFile, formatVersion: number): string | null {
+  const has = f.md5 !== undefined || f.ranges !== undefined;
+  if (formatVersion < 2) return has ? `md5 and ranges belong to seed format 2, this seed is ${formatVersion}` : null;
+  if (f.md5 === undefined || f.ranges === undefined) return 'seed format 2 needs md5 and ranges for every file';
+  const want = rangeCount(f.length);
+  if (f.ranges.length !== want)
+    return `${f.ranges.length} range MD5(s) for ${f.length} bytes, which is ${want} page range(s)`;
+  return null;
+}
+
+/** True when a file entry carries the format-2 MD5s (whole file and every page range). */
+export const hasPageMd5s = (f: SeedFile): f is SeedFile & { md5: string; ranges: string[] } =>
+  f.md5 !== undefined && f.ranges !== undefined && f.ranges.length === rangeCount(f.length);
+
+/** The format version a seed listing these files has: 2 when every file carries its MD5s, else 1 (without them). */
+export const seedVersionFor = (files: SeedFile[]): 1 | 2 => (files.length > 0 && files.every(hasPageMd5s) ? 2 : 1);
 
 export type SeedDescriptor = z.infer<typeof seedSchema>;
 export type SeedFile = z.infer<typeof seedFileSchema>;

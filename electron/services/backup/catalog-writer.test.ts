@@ -1,3 +1,4 @@
+import { pageMd5Of } from '../page-md5.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,7 +78,11 @@ describe('the streamed catalog (catalog-writer.ts)', () => {
         const path = join(dir, `catalog-${n++}.bin`);
         const written = await writeCatalogFile(path, enc, c.jobName, textOf(c));
         const bytes = await readFile(path);
-        expect(written).toEqual({ length: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+        expect(written).toEqual({
+          length: bytes.length,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          ...pageMd5Of(bytes),
+        });
         expect(bytes.length % 512).toBe(0);
         expect(bytes.subarray(0, 8).toString('latin1')).toBe('OBCCAT01');
         expect(bytes.readUInt32BE(12)).toBe(0);

@@ -8,6 +8,7 @@ import { writeFileAtomicWith } from '../store/atomic.ts';
 import { CATALOG_MAGIC, catalogAad, type Catalog, type CatalogEntry, type ChunkRow } from './catalog.ts';
 import { NONCE_LEN } from './crypto.ts';
 import { padTo512 } from './pack-format.ts';
+import { PageMd5, type PageMd5s } from '../page-md5.ts';
 
 /** The catalog's head: everything but its four lists. */
 export type CatalogHead = Pick<Catalog, 'version' | 'jobName' | 'createdAt' | 'sourceMachine' | 'items'>;
@@ -66,7 +67,7 @@ export async function writeCatalogFile(
   enc: Buffer,
   job: string,
   text: Iterable<string>,
-): Promise<{ length: number; sha256: string }> {
+): Promise<{ length: number; sha256: string; md5: string; ranges: string[] }> {
   const header = Buffer.alloc(16);
   const body = createHash('sha256');
   let length = 0;
@@ -110,18 +111,24 @@ export async function writeCatalogFile(
   if (back.length !== length || !back.header.equals(header) || back.body !== body.digest('hex')) {
     throw new AppError('IO', `The catalog ${path} did not read back intact.`, { path });
   }
-  return { length, sha256: back.sha256 };
+  return { length, sha256: back.sha256, md5: back.md5, ranges: back.ranges };
 }
 
 async function writeAll(fh: FileHandle, b: Buffer, at: number): Promise<void> {
   for (let done = 0; done < b.length;) done += (await fh.write(b, done, b.length - done, at + done)).bytesWritten;
 }
 
-/** A file read back in 1 MiB pieces: its length, first 16 bytes, SHA-256 of the bytes after them and of all. */
-async function hashFile(path: string): Promise<{ length: number; header: Buffer; body: string; sha256: string }> {
+/**
+ * A file read back in 1 MiB pieces: its length, first 16 bytes, SHA-256 of the bytes after them and of all, and its
+ * whole-file and page-range MD5s (seed format 2).
+ */
+async function hashFile(
+  path: string,
+): Promise<{ length: number; header: Buffer; body: string; sha256: string } & PageMd5s> {
   const fh = await open(path, 'r');
   try {
     const all = createHash('sha256');
+    const md5s = new PageMd5();
     const body = createHash('sha256');
     const header = Buffer.alloc(16);
     const buf = Buffer.allocUnsafe(1 << 20);
@@ -131,11 +138,12 @@ async function hashFile(path: string): Promise<{ length: number; header: Buffer;
       if (bytesRead === 0) break;
       const got = buf.subarray(0, bytesRead);
       all.update(got);
+      md5s.update(got);
       if (pos < 16) got.copy(header, pos, 0, Math.min(bytesRead, 16 - pos));
       if (pos + bytesRead > 16) body.update(got.subarray(Math.max(0, 16 - pos)));
       pos += bytesRead;
     }
-    return { length: pos, header, body: body.digest('hex'), sha256: all.digest('hex') };
+    return { length: pos, header, body: body.digest('hex'), sha256: all.digest('hex'), ...md5s.digest() };
   } finally {
     await fh.close();
   }

@@ -15,12 +15,12 @@ import { AppError } from '../../../shared/errors.ts';
 import { canonicalJson } from '../../../shared/canonical-json.ts';
 import {
   SEED_FORMAT,
-  SEED_FORMAT_VERSION,
   seedCryptoSchema,
   seedFileSchema,
   seedTotalsSchema,
   type SeedDescriptor,
   type SeedFile,
+  seedVersionFor,
 } from '../../../shared/staging.ts';
 import { CATALOG_PATH } from './catalog.ts';
 import { backupIdOf } from './identity.ts';
@@ -55,8 +55,15 @@ const sumOf = (raw: object): string => {
   return createHash('sha256').update(canonicalJson(rest)).digest('hex');
 };
 
+/**
+ * A seed file entry as the descriptor lists it: path, length and SHA-256. The page-range MD5s of seed format 2 are
+ * Disk Prep's (staging) business and stay out of the shipped descriptor, whose format is unchanged.
+ */
+export const listedFile = (f: SeedFile): SeedFile => ({ path: f.path, length: f.length, sha256: f.sha256 });
+
 /** The descriptor of a complete seed whose files are the packs and the catalog (the descriptor not yet among them). */
-export function descriptorFor(seed: SeedDescriptor, files: SeedFile[]): JobDescriptor {
+export function descriptorFor(seed: SeedDescriptor, seedFiles: SeedFile[]): JobDescriptor {
+  const files = seedFiles.map(listedFile);
   const catalog = files.find((f) => f.path === CATALOG_PATH);
   if (!catalog)
     throw new AppError('INTERNAL', `The descriptor of job ${seed.jobName} needs ${CATALOG_PATH} among the files.`);
@@ -148,7 +155,7 @@ export function seedOfRun(
 ): SeedDescriptor {
   return {
     format: SEED_FORMAT,
-    formatVersion: SEED_FORMAT_VERSION,
+    formatVersion: seedVersionFor(run.files),
     jobName: d.jobName,
     ...(d.storageAccount ? { storageAccount: d.storageAccount } : {}),
     ...(d.container ? { container: d.container } : {}),
@@ -181,7 +188,7 @@ export function descriptorProblems(bytes: Buffer, entry: SeedFile, seed: SeedDes
   const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
   if (d.jobName !== seed.jobName) out.push(`names job "${d.jobName}", not "${seed.jobName}"`);
   if (!same(d.crypto, seed.crypto)) out.push('its key parameters differ from seed.json');
-  const listed = seed.files.filter((f) => f.path !== DESCRIPTOR_PATH);
+  const listed = seed.files.filter((f) => f.path !== DESCRIPTOR_PATH).map(listedFile);
   if (!same([...d.packs, d.catalog], listed)) out.push('its file list differs from seed.json');
   return out;
 }

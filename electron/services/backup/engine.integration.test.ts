@@ -6,7 +6,9 @@ import { runBackup } from './engine.ts';
 import { openStagingJob, StagingFolderSource } from './reader.ts';
 import { restoreJob } from './restore.ts';
 import { verifyJob } from './verify.ts';
-import { readSeed } from './job-files.ts';
+import { readSeed, STATE_FILE, type JobState } from './job-files.ts';
+import { DESCRIPTOR_PATH } from './descriptor.ts';
+import { pageMd5OfFile } from '../page-md5.ts';
 import { catalogPathOf } from './scan.ts';
 import { CATALOG_PATH, decodeCatalog, encodeCatalog } from './catalog.ts';
 import { unlockJob } from './crypto.ts';
@@ -52,6 +54,17 @@ async function hardCaseTree(root: string): Promise<void> {
   await utimes(join(root, 'text.log'), new Date('2001-02-03T04:05:06.789Z'), new Date('2001-02-03T04:05:06.789Z'));
 }
 
+/** seed.json is format 2: every file it lists carries the whole-file and page-range MD5s of its bytes. */
+async function expectSeedMd5s(jobDir: string): Promise<void> {
+  const seed = (await readSeed(jobDir))!;
+  expect(seed.formatVersion).toBe(2);
+  expect(seed.files.map((f) => f.path)).toEqual(expect.arrayContaining([CATALOG_PATH, DESCRIPTOR_PATH]));
+  for (const f of seed.files) {
+    const got = await pageMd5OfFile(join(jobDir, f.path));
+    expect({ path: f.path, md5: f.md5, ranges: f.ranges }).toEqual({ path: f.path, md5: got.md5, ranges: got.ranges });
+  }
+}
+
 describe('backup engine round trip', () => {
   it('restores the hard cases byte for byte with links, modes and mtimes, and verify passes', async () => {
     const src = join(dir, 'src');
@@ -72,6 +85,7 @@ describe('backup engine round trip', () => {
       expect((await stat(join(dir, 'staging', 'job-a', f.path))).size).toBe(f.length);
     }
     expect(seed.files.map((f) => f.path)).toContain(CATALOG_PATH);
+    await expectSeedMd5s(join(dir, 'staging', 'job-a'));
     // The catalog and the packs hold no plain text of the source.
     for (const f of seed.files)
       expect((await readFile(join(dir, 'staging', 'job-a', f.path))).includes('compressible log')).toBe(false);
@@ -330,9 +344,19 @@ describe('backup engine refusals and failures', () => {
     expect(seed.state).toBe('inProgress');
     const packs = await readdir(join(dir, 'staging', 'job-a', 'packs'));
     const first = await readFile(join(dir, 'staging', 'job-a', 'packs', 'pack-000001.bin'));
+    // The resume state keeps each committed pack's MD5s for seed.json; a pack committed by an older build (no MD5s
+    // in the state) is hashed again at the end.
+    const statePath = join(dir, 'staging', 'job-a', STATE_FILE);
+    const state = JSON.parse(await readFile(statePath, 'utf8')) as JobState;
+    expect(state.packs.length).toBeGreaterThanOrEqual(2);
+    for (const p of state.packs) expect(p).toMatchObject({ md5: expect.any(String), ranges: expect.any(Array) });
+    const { md5: _m, ranges: _r, ...older } = state.packs[0];
+    state.packs[0] = older;
+    await writeFile(statePath, JSON.stringify(state));
 
     const r = await runBackup(opts({ items: [src], packSize: 1 << 20 }));
     expect(r.resumed).toBe(true);
+    await expectSeedMd5s(join(dir, 'staging', 'job-a'));
     expect(packs.filter((p) => !p.startsWith('.')).length).toBeGreaterThanOrEqual(2);
     expect(await readFile(join(dir, 'staging', 'job-a', 'packs', 'pack-000001.bin'))).toEqual(first);
     expect(r.storedBytes).toBeLessThan(8 * (4 << 20) * 1.02);

@@ -30,6 +30,7 @@ import { retireDiskPrepState } from '../diskprep/retire.ts';
 import { neverBackedUp } from './staging-guard.ts';
 import { recordScan, removeScanRecord, sinceNote } from './scan-record.ts';
 import { withSnapshots, type Snapshots } from './vss-run.ts';
+import { pageMd5Of, pageMd5OfFile, type PageMd5s } from '../page-md5.ts';
 import type { BackupOptions, BackupResult } from './types.ts';
 
 export const DEFAULT_PACK_SIZE = 64 << 20;
@@ -242,6 +243,7 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
     const bytes = count.bytes;
     const done: SeedDescriptor = {
       ...seed,
+      formatVersion: SEED_FORMAT_VERSION, // a run resumed from an older build's seed writes the current format too
       state: 'complete',
       completedAt: new Date().toISOString(),
       ...(opts.retainUntil ? { retainUntil: opts.retainUntil } : {}),
@@ -252,11 +254,20 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
         chunks: rows.count,
         skipped: skipped.length,
       },
+      // Seed format 2: each file with its whole-file and page-range MD5s, hashed when it was read back after writing
+      // (a pack committed by a run from before they were recorded is hashed here).
       files: [
-        ...[...state.packs]
-          .sort((a, b) => a.n - b.n)
-          .map((p) => ({ path: p.path, length: p.length, sha256: p.sha256 })),
-        { path: CATALOG_PATH, length: cat.length, sha256: cat.sha256 },
+        ...(await Promise.all(
+          [...state.packs]
+            .sort((a, b) => a.n - b.n)
+            .map(async (p) => ({
+              path: p.path,
+              length: p.length,
+              sha256: p.sha256,
+              ...(p.md5 && p.ranges ? { md5: p.md5, ranges: p.ranges } : await packMd5s(jobDir, p)),
+            })),
+        )),
+        { path: CATALOG_PATH, length: cat.length, sha256: cat.sha256, md5: cat.md5, ranges: cat.ranges },
       ],
     };
     // The job descriptor (identity + key parameters + file list) ships with the packs: disks and container are then
@@ -308,7 +319,27 @@ async function writeDescriptor(jobDir: string, d: JobDescriptor): Promise<SeedFi
   await writeFileAtomic(join(jobDir, DESCRIPTOR_PATH), bytes);
   if (!(await readFile(join(jobDir, DESCRIPTOR_PATH))).equals(bytes))
     throw new AppError('IO', `The job descriptor ${join(jobDir, DESCRIPTOR_PATH)} did not read back intact.`);
-  return { path: DESCRIPTOR_PATH, length: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return {
+    path: DESCRIPTOR_PATH,
+    length: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    ...pageMd5Of(bytes),
+  };
+}
+
+/**
+ * The MD5s of a pack committed by a run that did not record them (a resume across an upgrade): read again and checked
+ * against the length and SHA-256 it was committed with, so they describe the bytes the backup read back then.
+ */
+async function packMd5s(jobDir: string, p: { path: string; length: number; sha256: string }): Promise<PageMd5s> {
+  const got = await pageMd5OfFile(join(jobDir, p.path));
+  if (got.length !== p.length || got.sha256 !== p.sha256)
+    throw new AppError(
+      'CORRUPT_DATA',
+      `Pack ${join(jobDir, p.path)} no longer matches what was committed (${got.length} bytes, ${p.length} recorded, or another SHA-256); the staging disk may be failing. Run Back Up Now with replace.`,
+      { path: join(jobDir, p.path) },
+    );
+  return { md5: got.md5, ranges: got.ranges };
 }
 
 /** A file-system error while writing the job folder, as a message an admin can act on (ENOSPC on a write names no path). */

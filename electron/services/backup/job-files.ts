@@ -27,6 +27,9 @@ export const stateSchema = z.object({
       path: z.string(),
       length: z.number().int(),
       sha256: z.string(),
+      /** Whole-file and page-range MD5s (seed format 2); absent in a state written before them (hashed at the end). */
+      md5: z.string().optional(),
+      ranges: z.array(z.string()).optional(),
       chunks: z.number().int(),
     }),
   ),

@@ -1,3 +1,4 @@
+import { pageMd5Of } from '../page-md5.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -49,8 +50,17 @@ describe('checkPackFile', () => {
       expect(c.entries).toHaveLength(sizes.length);
       expect(c.sha256).toBe(createHash('sha256').update(file).digest('hex'));
       expect(c.sha256).toBe(pack.sha256);
+      expect({ md5: c.md5, ranges: c.ranges }).toEqual(pageMd5Of(file));
+      expect({ md5: pack.md5, ranges: pack.ranges }).toEqual(pageMd5Of(file));
     });
   }
+
+  it('records the page-range MD5s of a pack over several 4 MiB ranges, as read back (seed format 2)', async () => {
+    const { pack, path } = await packOf(dir, [3 << 20, 5000, 3 << 20, 3 << 20]);
+    const file = await readFile(path);
+    expect(pageMd5Of(file).ranges).toHaveLength(3);
+    expect({ md5: pack.md5, ranges: pack.ranges }).toEqual(pageMd5Of(file));
+  });
 
   it('names each damaged chunk, and only those, wherever it lies in the read buffer', async () => {
     const { path } = await packOf(dir, sizes);

@@ -15,18 +15,23 @@ import {
   type PackEntry,
 } from './pack-format.ts';
 import { readFull } from '../read-full.ts';
+import { PageMd5 } from '../page-md5.ts';
 
 export interface CommittedPack {
   n: number;
   path: string;
   length: number;
   sha256: string;
+  /** Whole-file MD5 and the MD5 of each 4 MiB page range (seed format 2: Disk Prep copies with them). */
+  md5: string;
+  ranges: string[];
   chunks: number;
 }
 
 /**
  * Reads a pack file back from disk with one reusable buffer: checks header, footer and the authenticated index,
- * authenticates every chunk, and hashes every byte (sha256 for seed.json).
+ * authenticates every chunk, and hashes every byte: SHA-256, whole-file MD5 and the MD5 of each 4 MiB page range
+ * (for seed.json; the MD5s let Disk Prep copy with one hash pass instead of three, shared/staging.ts).
  *
  * After the index, the file is read once from start to end in reads as large as the buffer (5 MiB for the pack
  * writer), each byte hashed as it arrives and each chunk authenticated where it lies in the buffer: a read per chunk
@@ -38,7 +43,9 @@ export async function checkPackFile(
   n: number,
   path: string,
   scratch?: Buffer,
-): Promise<{ entries: PackEntry[]; sha256: string; bad: PackEntry[] } | { error: string }> {
+): Promise<
+  { entries: PackEntry[]; sha256: string; md5: string; ranges: string[]; bad: PackEntry[] } | { error: string }
+> {
   const fh = await open(path, 'r');
   try {
     const size = (await fh.stat()).size;
@@ -50,6 +57,7 @@ export async function checkPackFile(
     const idx = await readPackIndex(enc, n, size, async (o, l) => Buffer.from(await readAt(o, l)));
     if (!idx.ok) return { error: idx.reason };
     const hash = createHash('sha256');
+    const md5s = new PageMd5();
     // The window: file bytes [winStart, winStart + winLen) are in buf[0, winLen), every one of them hashed already.
     let winStart = 0;
     let winLen = 0;
@@ -71,7 +79,9 @@ export async function checkPackFile(
         const want = Math.min(buf.length - winLen, size - (winStart + winLen));
         const { bytesRead } = await fh.read(buf, winLen, want, winStart + winLen);
         if (bytesRead === 0) return;
-        hash.update(buf.subarray(winLen, winLen + bytesRead));
+        const got = buf.subarray(winLen, winLen + bytesRead);
+        hash.update(got);
+        md5s.update(got);
         winLen += bytesRead;
       }
     };
@@ -89,7 +99,7 @@ export async function checkPackFile(
       pos = end;
     }
     await ensure(size, size);
-    return { entries: idx.entries, sha256: hash.digest('hex'), bad };
+    return { entries: idx.entries, sha256: hash.digest('hex'), ...md5s.digest(), bad };
   } finally {
     await fh.close();
   }
@@ -250,7 +260,7 @@ export class PackWriter {
         { path: final },
       );
     }
-    await this.onCommit({ n, path: rel, length, sha256: check.sha256, chunks });
+    await this.onCommit({ n, path: rel, length, sha256: check.sha256, md5: check.md5, ranges: check.ranges, chunks });
   }
 
   private throwIfFailed(): void {

@@ -3,7 +3,6 @@ import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { XML_AS_TEXT } from '../xml-options.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { DISK_LAYOUT } from '../../../shared/disks.ts';
-import { RANGE_SIZE } from './types.ts';
 
 export const MANIFEST_VERSION = '2014-11-01';
 /**
@@ -54,13 +53,8 @@ export function blobPathFor(container: string, job: string, seedPath: string): s
   return `${container}/${job}/${seedPath}`;
 }
 
-/** The page ranges of a file of `length` bytes: consecutive 4 MiB pieces (the last shorter), all 512-aligned. */
-export function rangeLayout(length: number): Array<{ offset: number; length: number }> {
-  const out = [];
-  for (let off = 0; off < length; off += RANGE_SIZE)
-    out.push({ offset: off, length: Math.min(RANGE_SIZE, length - off) });
-  return out;
-}
+/** The page ranges of a file: the rule the backup's seed.json MD5s follow too (shared/page-ranges.ts). */
+export { rangeLayout } from '../../../shared/page-ranges.ts';
 
 /** DriveManifest XML built with fast-xml-parser's XMLBuilder (no string concatenation of values). */
 export function buildManifest(m: ManifestInput): string {

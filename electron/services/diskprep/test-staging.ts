@@ -5,7 +5,8 @@ import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { repoRoot } from '../paths.ts';
-import type { SeedDescriptor, SeedFile } from '../../../shared/staging.ts';
+import { hasPageMd5s, type SeedDescriptor, type SeedFile } from '../../../shared/staging.ts';
+import { pageMd5Of, pageMd5OfFile, type PageMd5s } from '../page-md5.ts';
 import { initFolderDisk } from './folder-disk.ts';
 import { keyProtector } from './drives-file.ts';
 import { newJobCrypto } from '../backup/crypto.ts';
@@ -44,7 +45,7 @@ export async function makeStaging(
   stagingLocation: string,
   job: string,
   lengths: number[],
-  opts: { container?: string; storageAccount?: string } = {},
+  opts: { container?: string; storageAccount?: string; seedFormat?: 1 | 2 } = {},
 ): Promise<SeedDescriptor> {
   const folder = join(stagingLocation, job);
   const files: SeedFile[] = [];
@@ -62,14 +63,20 @@ export async function makeStaging(
 /**
  * Completes a staging job folder whose pack files are written (`files`: path, length, sha256): a real encrypted
  * catalog listing them, the job descriptor and a sealed seed.json. Used by makeStaging and the Disk Prep bench.
+ * `seedFormat` 2 (the default, as Back Up Now writes it) records every file's whole-file and page-range MD5s
+ * (hashed here from the files); 1 writes a seed as backups before them did.
  */
 export async function finishStaging(
   folder: string,
   job: string,
   packs: SeedFile[],
-  opts: { container?: string; storageAccount?: string; passphrase: string },
+  opts: { container?: string; storageAccount?: string; passphrase: string; seedFormat?: 1 | 2 },
 ): Promise<SeedDescriptor> {
-  const files = [...packs];
+  const v2 = (opts.seedFormat ?? 2) === 2;
+  const pick = (m: PageMd5s): PageMd5s => ({ md5: m.md5, ranges: m.ranges });
+  const files: SeedFile[] = [];
+  for (const p of packs)
+    files.push(v2 && !hasPageMd5s(p) ? { ...p, ...pick(await pageMd5OfFile(join(folder, p.path))) } : p);
   const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
   const { keys, crypto } = await newJobCrypto(opts.passphrase, { N: 1024, r: 8, p: 1 });
   const base = { createdAt: '2026-11-22T00:00:00.000Z', sourceMachine: 'test-host' };
@@ -84,10 +91,10 @@ export async function finishStaging(
     skipped: [],
   });
   await writeFile(join(folder, CATALOG_PATH), cat);
-  files.push({ path: CATALOG_PATH, length: cat.length, sha256: sha(cat) });
+  files.push({ path: CATALOG_PATH, length: cat.length, sha256: sha(cat), ...(v2 ? pageMd5Of(cat) : {}) });
   const seed: SeedDescriptor = {
     format: 'obc-seed',
-    formatVersion: 1,
+    formatVersion: v2 ? 2 : 1,
     jobName: job,
     storageAccount: opts.storageAccount ?? 'obcsandbox01',
     container: opts.container ?? 'seed',
@@ -107,7 +114,7 @@ export async function finishStaging(
   };
   const desc = encodeDescriptor(descriptorFor(seed, files));
   await writeFile(join(folder, DESCRIPTOR_PATH), desc);
-  files.push({ path: DESCRIPTOR_PATH, length: desc.length, sha256: sha(desc) });
+  files.push({ path: DESCRIPTOR_PATH, length: desc.length, sha256: sha(desc), ...(v2 ? pageMd5Of(desc) : {}) });
   const sealed = sealSeed(seed);
   await writeFile(join(folder, 'seed.json'), JSON.stringify(sealed, null, 2));
   return sealed;

@@ -61,5 +61,5 @@ export interface PlanFile {
 
 export { MAX_DISKS_PER_JOB } from '../../../shared/disks.ts';
 export const TEN_TB = 10 * 1000 ** 4;
-/** Page range size: the maximum the manifest format allows. */
-export const RANGE_SIZE = 4 * 1024 * 1024;
+/** Page range size: the maximum the manifest format allows (shared/page-ranges.ts, where the backup takes it too). */
+export { PAGE_RANGE_SIZE as RANGE_SIZE } from '../../../shared/page-ranges.ts';

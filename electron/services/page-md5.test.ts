@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PageMd5, pageMd5Of, pageMd5OfFile } from './page-md5.ts';
+import { PAGE_RANGE_SIZE, rangeLayout } from '../../shared/page-ranges.ts';
+import { seedSchema, seedVersionFor, type SeedDescriptor } from '../../shared/staging.ts';
+import { checkSeedText, sealSeed, seedSum } from './backup/job-files.ts';
+
+const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
+const MiB = 1024 * 1024;
+
+describe('PageMd5: whole-file MD5 and the MD5 of each 4 MiB page range (seed format 2)', () => {
+  const data = randomBytes(9 * MiB + 512);
+  const want = {
+    md5: md5(data),
+    ranges: rangeLayout(data.length).map((r) => md5(data.subarray(r.offset, r.offset + r.length))),
+  };
+
+  it('gives the same digests however the bytes are fed: one piece, pieces across range ends, single bytes at the edges', () => {
+    expect(want.ranges).toHaveLength(3);
+    expect(pageMd5Of(data)).toEqual(want);
+    for (const cuts of [
+      [1, PAGE_RANGE_SIZE - 1, PAGE_RANGE_SIZE + 1],
+      [3 * MiB + 7, 5 * MiB - 7],
+      [PAGE_RANGE_SIZE, PAGE_RANGE_SIZE],
+      [5 * MiB, 1],
+    ]) {
+      const h = new PageMd5();
+      let at = 0;
+      for (const c of cuts) {
+        h.update(data.subarray(at, at + c));
+        at += c;
+      }
+      h.update(data.subarray(at));
+      expect(h.digest(), cuts.join(',')).toEqual(want);
+    }
+  });
+
+  it('an empty file has no page range; a file of exactly one range has one', () => {
+    expect(pageMd5Of(Buffer.alloc(0))).toEqual({ md5: md5(Buffer.alloc(0)), ranges: [] });
+    const one = data.subarray(0, PAGE_RANGE_SIZE);
+    expect(pageMd5Of(one)).toEqual({ md5: md5(one), ranges: [md5(one)] });
+  });
+
+  it('pageMd5OfFile reads a file into the same digests, with its length and SHA-256', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'obc-page-md5-')), 'f.bin');
+    await writeFile(path, data);
+    expect(await pageMd5OfFile(path)).toEqual({
+      ...want,
+      length: data.length,
+      sha256: createHash('sha256').update(data).digest('hex'),
+    });
+  });
+});
+
+describe('seed.json format versions', () => {
+  const crypto = {
+    kdf: 'scrypt' as const,
+    salt: Buffer.alloc(16, 1).toString('base64'),
+    N: 1024,
+    r: 8,
+    p: 1,
+    keyCheck: Buffer.alloc(44, 2).toString('base64'),
+  };
+  const file = (length: number, fill: number) => {
+    const b = Buffer.alloc(length, fill);
+    return {
+      path: `packs/00000${fill}.pack`,
+      length,
+      sha256: createHash('sha256').update(b).digest('hex'),
+      ...pageMd5Of(b),
+    };
+  };
+  const seed = (formatVersion: 1 | 2, files: SeedDescriptor['files']): SeedDescriptor => ({
+    format: 'obc-seed',
+    formatVersion,
+    jobName: 'job1',
+    blobPrefix: 'job1/',
+    sourceMachine: 'h',
+    createdAt: '2026-12-05T00:00:00.000Z',
+    state: 'complete',
+    crypto,
+    totals: { files: 1, bytes: 1, storedBytes: 1, chunks: 1, skipped: 0 },
+    files,
+  });
+  const issues = (v: unknown) => {
+    const r = seedSchema.safeParse(v);
+    return r.success ? [] : r.error.issues.map((i) => i.message);
+  };
+  const a = file(5 * MiB, 1);
+  const b = file(512, 2);
+  const old = ({ md5: _m, ranges: _r, ...f }: typeof a) => f;
+
+  it('format 2 carries the MD5s of every file; format 1 (older seeds) carries none and still reads', () => {
+    expect(issues(seed(2, [a, b]))).toEqual([]);
+    expect(issues(seed(1, [old(a), old(b)]))).toEqual([]);
+    expect(seedVersionFor([a, b])).toBe(2);
+    expect(seedVersionFor([a, old(b)])).toBe(1);
+    const text = JSON.stringify(sealSeed(seed(1, [old(a), old(b)])));
+    expect(checkSeedText(text)).toMatchObject({ ok: true, seed: { formatVersion: 1 } });
+  });
+
+  it('refuses, naming the file: a format-2 entry without MD5s, a range count that does not fit the length, MD5s in format 1', () => {
+    expect(issues(seed(2, [a, old(b)]))).toEqual([
+      expect.stringMatching(/^packs\/000002\.pack: seed format 2 needs md5 and ranges/),
+    ]);
+    expect(issues(seed(2, [{ ...a, ranges: a.ranges!.slice(1) }, b]))).toEqual([
+      expect.stringMatching(/^packs\/000001\.pack: 1 range MD5\(s\) for 5242880 bytes, which is 2 page range\(s\)/),
+    ]);
+    expect(issues(seed(1, [a, old(b)]))).toEqual([
+      expect.stringMatching(/^packs\/000001\.pack: md5 and ranges belong to seed format 2/),
+    ]);
+    expect(issues(seed(2, [{ ...a, md5: 'ABC' }, b])).length).toBeGreaterThan(0);
+    // The writer refuses to seal such a seed; a text edited into it is named as damaged by the one reader.
+    expect(() => sealSeed(seed(2, [a, old(b)]))).toThrow(/seed format 2 needs md5/);
+    const bad = seed(2, [a, old(b)]);
+    const r = checkSeedText(JSON.stringify({ ...bad, sum: seedSum(bad) }));
+    expect(r).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/files\.1: packs\/000002\.pack: seed format 2 needs md5/),
+    });
+  });
+});
