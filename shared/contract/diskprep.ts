@@ -143,6 +143,9 @@ export interface DiskPrepBusy {
   fsync: number;
   readBackRead: number;
   readBackHash: number;
+  /** CPU time (user + system) of the worker threads in the copy jobs and in the read-back jobs (bench: per phase). */
+  copyCpu?: number;
+  readBackCpu?: number;
 }
 
 /** The Disk Prep task's typed detail on its snapshot: live per-disk progress, and the result once it succeeded. */

@@ -13,7 +13,13 @@ export type ToCopyWorker =
       src: string;
       dest: string;
       length: number;
+      /** Seed format 1: the SHA-256 the staged bytes must have; the worker also makes the whole-file MD5. */
       expectSha256?: string;
+      /**
+       * Seed format 2: the MD5 of each 4 MiB page range (upper-case hex) as the backup recorded it; the worker hashes
+       * only the ranges and compares each (no SHA-256, no whole-file MD5: the seed gives that).
+       */
+      expectRanges?: string[];
       haltAfterFirstRange: boolean;
     }
   | { op: 'verify'; id: number; control: SharedArrayBuffer; path: string; ranges: ExpectedRange[] };
@@ -33,6 +39,8 @@ export interface WorkerBusy {
   writeMs: number;
   /** MD5 and SHA-256. */
   hashMs: number;
+  /** The worker thread's CPU time (user + system) in the job. */
+  cpuMs: number;
 }
 
 export type FromCopyWorker =
@@ -41,7 +49,8 @@ export type FromCopyWorker =
   | {
       id: number;
       type: 'copied';
-      md5: string;
+      /** Whole-file MD5; absent when the copy checked the seed's range MD5s (the seed holds it). */
+      md5?: string;
       ranges: string[];
       /** the written file, still open: the receiver fsyncs and closes it */ fd: number;
       busy: WorkerBusy;

@@ -1,7 +1,8 @@
 /**
  * Worker thread for Disk Prep's byte work: copies one staged file to a disk (sync I/O, so no thread-pool
- * hand-off per 4 MiB piece) hashing each range as it passes — page-range MD5, whole-file MD5, the seed's SHA-256 —
- * and reads files back (O_DIRECT on Linux) comparing range MD5s. Several workers run side by side (one file each).
+ * hand-off per 4 MiB piece) hashing each range as it passes — with a format-2 seed only the page-range MD5, each
+ * compared with the one the backup recorded; with a format-1 seed the page-range MD5, the whole-file MD5 and the
+ * seed's SHA-256 — and reads files back (O_DIRECT on Linux) comparing range MD5s. Several workers run side by side (one file each).
  * A copy does not fsync: it hands its still-open descriptor to the main thread, which fsyncs it on the libuv pool
  * (disk-run.ts, then group commit) while this worker hashes the next file.
  * `control` (Int32Array over a SharedArrayBuffer): [0] = 1 aborts, [1] = 1 releases a halt after the first range.
@@ -39,7 +40,17 @@ function readFull(fd: number, off: number, len: number, pos: number): number {
   return done;
 }
 
+/** This thread's CPU time (user + system, ms) since `from` (process.threadCpuUsage: Node ≥ 22.19). */
+function cpuMsSince(from: NodeJS.CpuUsage | null): number {
+  if (!from) return 0;
+  const d = process.threadCpuUsage(from);
+  return (d.user + d.system) / 1000;
+}
+const threadCpu = (): NodeJS.CpuUsage | null =>
+  typeof process.threadCpuUsage === 'function' ? process.threadCpuUsage() : null;
+
 function copy(m: Extract<ToCopyWorker, { op: 'copy' }>, ctl: Int32Array): void {
+  const cpu0 = threadCpu();
   const fin = openSync(m.src, 'r');
   let fout = -1;
   try {
@@ -50,11 +61,18 @@ function copy(m: Extract<ToCopyWorker, { op: 'copy' }>, ctl: Int32Array): void {
         `Staged file ${m.src} is ${size} bytes but seed.json says ${m.length}; the staging folder changed since the backup.`,
         { path: m.src },
       );
+    const expect = m.expectRanges;
+    if (expect && expect.length !== Math.ceil(m.length / RANGE))
+      throw new Stop(
+        'CORRUPT_DATA',
+        `seed.json lists ${expect.length} page-range MD5(s) for ${m.src}, which has ${Math.ceil(m.length / RANGE)} range(s).`,
+        { path: m.src },
+      );
     fout = openSync(m.dest, 'w');
-    const whole = createHash('md5');
-    const sha = m.expectSha256 ? createHash('sha256') : null;
+    const whole = expect ? null : createHash('md5');
+    const sha = !expect && m.expectSha256 ? createHash('sha256') : null;
     const ranges: string[] = [];
-    const busy = { readMs: 0, writeMs: 0, hashMs: 0 };
+    const busy = { readMs: 0, writeMs: 0, hashMs: 0, cpuMs: 0 };
     for (let off = 0; off < m.length; off += RANGE) {
       if (Atomics.load(ctl, 0) === 1) throw new Stop('CANCELLED', 'Cancelled by the user.');
       const len = Math.min(RANGE, m.length - off);
@@ -70,10 +88,17 @@ function copy(m: Extract<ToCopyWorker, { op: 'copy' }>, ctl: Int32Array): void {
       for (let w = 0; w < len;) w += writeSync(fout, view, w, len - w, off + w);
       busy.writeMs += performance.now() - t;
       t = performance.now();
-      whole.update(view);
+      whole?.update(view);
       sha?.update(view);
-      ranges.push(createHash('md5').update(view).digest('hex').toUpperCase());
+      const hex = createHash('md5').update(view).digest('hex').toUpperCase();
       busy.hashMs += performance.now() - t;
+      if (expect && hex !== expect[ranges.length])
+        throw new Stop(
+          'CORRUPT_DATA',
+          `Staged file ${m.src} bytes ${off}–${off + len - 1} (page range ${ranges.length + 1} of ${expect.length}) do not match their MD5 in seed.json (expected ${expect[ranges.length]}, read ${hex}); the staging copy is damaged. Run Verify on the backup before preparing disks.`,
+          { path: m.src, offset: String(off), length: String(len) },
+        );
+      ranges.push(hex);
       port!.postMessage({ id: m.id, type: 'bytes', n: len } satisfies FromCopyWorker);
       if (off === 0 && m.haltAfterFirstRange) {
         fdatasyncSync(fout);
@@ -91,10 +116,11 @@ function copy(m: Extract<ToCopyWorker, { op: 'copy' }>, ctl: Int32Array): void {
         );
     }
     // Descriptors belong to the process: the main thread fsyncs and closes this one (no fsync on the worker's time).
+    busy.cpuMs = cpuMsSince(cpu0);
     port!.postMessage({
       id: m.id,
       type: 'copied',
-      md5: whole.digest('hex').toUpperCase(),
+      ...(whole ? { md5: whole.digest('hex').toUpperCase() } : {}),
       ranges,
       fd: fout,
       busy,
@@ -137,10 +163,11 @@ function readDirect(fd: number, len: number, pos: number): { off: number; n: num
 }
 
 function verify(m: Extract<ToCopyWorker, { op: 'verify' }>, ctl: Int32Array): void {
+  const cpu0 = threadCpu();
   const { fd, direct } = openForRead(m.path);
   try {
     const mismatches = [];
-    const busy = { readMs: 0, writeMs: 0, hashMs: 0 };
+    const busy = { readMs: 0, writeMs: 0, hashMs: 0, cpuMs: 0 };
     for (const r of m.ranges) {
       if (Atomics.load(ctl, 0) === 1) throw new Stop('CANCELLED', 'Cancelled by the user.');
       let off = 0;
@@ -164,6 +191,7 @@ function verify(m: Extract<ToCopyWorker, { op: 'verify' }>, ctl: Int32Array): vo
         });
       port!.postMessage({ id: m.id, type: 'bytes', n: r.length } satisfies FromCopyWorker);
     }
+    busy.cpuMs = cpuMsSince(cpu0);
     port!.postMessage({ id: m.id, type: 'verified', mismatches, direct, busy } satisfies FromCopyWorker);
   } finally {
     closeSync(fd);

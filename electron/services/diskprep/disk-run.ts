@@ -25,6 +25,7 @@ import type { ProgressTracker } from './progress.ts';
 import { describeBackup, type BackupIdentity } from '../backup/identity.ts';
 import { mirrorJournalPath, type SessionDisk } from './session.ts';
 import type { PreparedVolume } from './types.ts';
+import { hasPageMd5s, type SeedFile } from '../../../shared/staging.ts';
 
 /** One disk's run: copy (workers) → manifest + BOM → read-back (→ repair) → verified. Called by engine.ts. */
 
@@ -41,7 +42,7 @@ export interface OneDisk {
   /** The manifests' ContainerSas (decision 14): in memory and in DriveManifest.xml only. */
   containerSas: string;
   stateDir: string;
-  byPath: Map<string, { path: string; length: number; sha256: string; index: number }>;
+  byPath: Map<string, SeedFile & { index: number }>;
   progress: ProgressTracker;
   io: IoPool;
   /** Files this disk copies at once (its share of the workers: the run's disks copy at the same time). */
@@ -97,8 +98,11 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
       for (const path of d.files) {
         const f = x.byPath.get(path)!;
         // A commit whose checksum holds counts only if the source it was checked against is still the one seed.json
-        // lists (SHA-256) and its size matches the plan; anything else is copied again.
+        // lists (the entry's SHA-256: computed with a format-1 seed; with a format-2 one, the entry whose range MD5s
+        // the copy compared) and its size matches the plan; anything else is copied again. Its MD5s are used as
+        // recorded: read-back compares the disk with them.
         const c = st.committed.get(path);
+        const md5s = hasPageMd5s(f) ? { md5: f.md5.toUpperCase(), ranges: f.ranges.map((r) => r.toUpperCase()) } : null;
         if (c && c.sha256 === f.sha256 && c.length === f.length && c.ranges.length === rangeLayout(f.length).length) {
           dp.copiedBytes += f.length;
           dp.copiedFiles++;
@@ -122,7 +126,8 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
             src: join(x.job.folder, path),
             dest,
             length: f.length,
-            ...(x.opts.verifySource !== false ? { expectSha256: f.sha256 } : {}),
+            // Format-2 seed: one MD5 pass, each range checked against the backup's; format 1: SHA-256 + two MD5s.
+            ...(md5s ? { expectRanges: md5s.ranges } : x.opts.verifySource !== false ? { expectSha256: f.sha256 } : {}),
           },
           {
             onBytes: (n) => {
@@ -142,14 +147,16 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
             await syncAndClose(res.fd, sync, dest, x.io.busy); // durable before the commit record is written
             await x.hook(`copy-written:${f.index}`);
             await started;
-            // sha256: the source was checked against it while copying (verifySource), so a resume can trust it.
+            // sha256: the seed entry the source was checked against while copying (its SHA-256 with a format-1 seed
+            // and verifySource, else every range MD5 of the format-2 entry), so a resume can trust it.
+            const checked = md5s !== null || x.opts.verifySource !== false;
             await commits.add({
               t: 'commit',
               path,
               length: f.length,
-              md5: res.md5,
+              md5: md5s ? md5s.md5 : res.md5!,
               ranges: res.ranges,
-              ...(x.opts.verifySource !== false ? { sha256: f.sha256 } : {}),
+              ...(checked ? { sha256: f.sha256 } : {}),
             });
             dp.copiedFiles++;
             await x.hook(`committed:${f.index}`);

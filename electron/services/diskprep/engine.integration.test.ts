@@ -214,16 +214,52 @@ describe('disk prep engine over folder disks', () => {
     await checkDisk(disk, stagingLocation);
   });
 
-  it('catches a damaged staged file against seed.json SHA-256 while copying', async () => {
+  it('catches a damaged staged range against the range MD5s of a format-2 seed.json while copying, naming file and range', async () => {
     const root = await tempDir();
     const stagingLocation = join(root, 'staging');
-    await makeStaging(stagingLocation, JOB, [MiB, 2048]);
+    const seed = await makeStaging(stagingLocation, JOB, [MiB, 9 * MiB]);
+    expect(seed.formatVersion).toBe(2);
     const pack = join(stagingLocation, JOB, 'packs', '000002.pack');
+    const data = await readFile(pack);
+    data[4 * MiB + 100] ^= 0x80; // the second page range
+    await writeFile(pack, data);
+    const [disk] = await makeDisks(root, [16 * MiB]);
+    const err = (await runDiskPrep(opts(stagingLocation, [disk])).catch((e: unknown) => e)) as AppError;
+    expect(err).toBeInstanceOf(AppError);
+    expect(err.code).toBe('CORRUPT_DATA');
+    expect(err.message).toMatch(
+      new RegExp(
+        `000002\\.pack bytes ${4 * MiB}–${8 * MiB - 1} \\(page range 2 of 3\\) do not match their MD5 in seed\\.json`,
+      ),
+    );
+    expect(err.message).toContain('the staging copy is damaged');
+    // Nothing of the damaged file was committed: a rerun after putting the bytes back copies it and ships it.
+    data[4 * MiB + 100] ^= 0x80;
+    await writeFile(pack, data);
+    const res = await runDiskPrep(opts(stagingLocation, [disk]));
+    expect(res.drives).toHaveLength(1);
+    await checkDisk(disk, stagingLocation);
+  });
+
+  it('an older seed.json (format 1, no MD5s) still preps, and its staged damage is caught by the SHA-256', async () => {
+    const root = await tempDir();
+    const stagingLocation = join(root, 'staging');
+    const seed = await makeStaging(stagingLocation, JOB, LENGTHS, { seedFormat: 1 });
+    expect(seed.formatVersion).toBe(1);
+    expect(seed.files.every((f) => f.md5 === undefined && f.ranges === undefined)).toBe(true);
+    const [disk] = await makeDisks(root, [64 * MiB]);
+    const res = await runDiskPrep(opts(stagingLocation, [disk]));
+    expect(res.drives).toHaveLength(1);
+    await checkDisk(disk, stagingLocation);
+
+    const other = join(root, 'staging2');
+    await makeStaging(other, JOB, [MiB, 2048], { seedFormat: 1 });
+    const pack = join(other, JOB, 'packs', '000002.pack');
     const data = await readFile(pack);
     data[100] ^= 0x80;
     await writeFile(pack, data);
-    const [disk] = await makeDisks(root, [8 * MiB]);
-    await expect(runDiskPrep(opts(stagingLocation, [disk]))).rejects.toMatchObject({
+    const [disk2] = await makeDisks(join(root, 'd2'), [8 * MiB]);
+    await expect(runDiskPrep(opts(other, [disk2]))).rejects.toMatchObject({
       code: 'CORRUPT_DATA',
       message: expect.stringContaining('000002.pack does not match its SHA-256'),
     });

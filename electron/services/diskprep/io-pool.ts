@@ -39,7 +39,16 @@ export class IoPool {
   private readonly queues = new Map<string, Job[]>();
   private turn: string[] = [];
   /** Where the workers' time went (the bench tells from it whether staging, the disks or the CPU limit a run). */
-  readonly busy: BusyTotals = { stagingRead: 0, diskWrite: 0, copyHash: 0, fsync: 0, readBackRead: 0, readBackHash: 0 };
+  readonly busy: Required<BusyTotals> = {
+    stagingRead: 0,
+    diskWrite: 0,
+    copyHash: 0,
+    fsync: 0,
+    readBackRead: 0,
+    readBackHash: 0,
+    copyCpu: 0,
+    readBackCpu: 0,
+  };
   private nextId = 1;
   private closed = false;
   private readonly signal: AbortSignal | undefined;
@@ -137,9 +146,11 @@ export class IoPool {
         this.busy.stagingRead += b.readMs;
         this.busy.diskWrite += b.writeMs;
         this.busy.copyHash += b.hashMs;
+        this.busy.copyCpu += b.cpuMs;
       } else {
         this.busy.readBackRead += b.readMs;
         this.busy.readBackHash += b.hashMs;
+        this.busy.readBackCpu += b.cpuMs;
       }
       this.finish(slot, m, null);
     }
@@ -211,17 +222,18 @@ export class IoPool {
   }
 
   /**
-   * Copies src → dest; resolves with the whole-file MD5, the MD5 of each 4 MiB range and the written file's open
-   * descriptor as soon as the worker is free — NOT yet durable: pass `fd` to `syncAndClose` before committing it.
+   * Copies src → dest; resolves with the whole-file MD5 (not with `expectRanges`: the seed has it), the MD5 of each
+   * 4 MiB range and the written file's open descriptor as soon as the worker is free — NOT yet durable: pass `fd` to
+   * `syncAndClose` before committing it.
    */
   async copy(
-    a: { src: string; dest: string; length: number; expectSha256?: string },
+    a: { src: string; dest: string; length: number; expectSha256?: string; expectRanges?: string[] },
     hooks: { onBytes?: (n: number) => void; onFirstRange?: () => Promise<void> } = {},
     owner = '',
-  ): Promise<{ md5: string; ranges: string[]; fd: number }> {
+  ): Promise<{ md5?: string; ranges: string[]; fd: number }> {
     const r = await this.run(owner, { op: 'copy', ...a, haltAfterFirstRange: hooks.onFirstRange !== undefined }, hooks);
     if (r.type !== 'copied') throw new AppError('INTERNAL', 'Unexpected worker reply.');
-    return { md5: r.md5, ranges: r.ranges, fd: r.fd };
+    return { ...(r.md5 ? { md5: r.md5 } : {}), ranges: r.ranges, fd: r.fd };
   }
 
   /** Reads ranges of a file back and compares their MD5s. */
