@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- diskprep [--size 1G] [--pack 64M] [--disks 1,2,3] [--rounds 1] [--dir <folder>]
- *   [--disk-dirs <a,b,c>] [--no-sync] [--no-verify-source]`
+ *   [--disk-dirs <a,b,c>] [--no-sync] [--no-verify-source] [--seed-format 2|1|1,2]`
  *
  * Disk Prep onto 1, 2 and 3 folder disks (each in its own folder: under --dir, or one per --disk-dirs entry to put
  * them on separate devices), all disks of a run filled at once, against the peer in the same run: `cp` of the same
@@ -8,6 +8,10 @@
  * Reports aggregate throughput (data bytes / wall time, copy + read-back for Disk Prep, cp + sync + md5sum for the
  * peer), CPU seconds per GiB (all threads; the peer's children through /usr/bin/time) and what limits each run: the
  * worker time per kind of work (staging read, disk write + fsync + read-back, hashing) and how busy the cores were.
+ * CPU per GiB is also given per phase: the worker threads' CPU in the copy jobs and in the read-back jobs (each with
+ * its system time: the read/write calls), and the rest (main thread: journal, manifest, the fsyncs on the libuv pool). `--seed-format`: the staging's seed.json is
+ * format 2 (the backup's page-range MD5s: the copy hashes each range once and compares) or 1 (a seed from before
+ * them: SHA-256 + whole-file MD5 + range MD5 while copying); `1,2` runs both on the same staging, side by side.
  * Prints one JSON summary line at the end.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -21,6 +25,8 @@ import { keyProtector } from '../electron/services/diskprep/drives-file.ts';
 import { planDisks } from '../electron/services/diskprep/planner.ts';
 import { finishStaging, testCredential } from '../electron/services/diskprep/test-staging.ts';
 import type { DiskPrepBusy } from '../shared/contract/diskprep.ts';
+import { sealSeed } from '../electron/services/backup/job-files.ts';
+import { listedFile } from '../electron/services/backup/descriptor.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => {
@@ -33,6 +39,12 @@ const counts = opt('disks', '1,2,3').split(',').map(Number);
 const rounds = Number(opt('rounds', '1'));
 const sync = !args.includes('--no-sync');
 const verifySource = !args.includes('--no-verify-source');
+const seedFormats = opt('seed-format', '2')
+  .split(',')
+  .map((v) => {
+    if (v !== '1' && v !== '2') throw new Error(`--seed-format takes 1, 2 or 1,2 (got ${v})`);
+    return Number(v) as 1 | 2;
+  });
 const base = await mkdtemp(join(opt('dir', tmpdir()), 'obc-bench-diskprep-'));
 const diskDirs = opt('disk-dirs', '').split(',').filter(Boolean);
 const JOB = 'benchjob';
@@ -114,7 +126,14 @@ try {
     await writeFile(join(folder, path), buf.subarray(0, len));
     files.push({ path, length: len, sha256: createHash('sha256').update(buf.subarray(0, len)).digest('hex') });
   }
+  // The format-2 seed.json (the packs' MD5s hashed here once, as the backup's read-back would); the format-1 one is
+  // the same seed without them (the same catalog and descriptor), as a backup from before them wrote it.
   const seed = await finishStaging(folder, JOB, files, { container: 'bench', passphrase: PASSPHRASE });
+  const seedText = {
+    2: JSON.stringify(seed),
+    1: JSON.stringify(sealSeed({ ...seed, formatVersion: 1, files: seed.files.map(listedFile) })),
+  };
+  const useSeed = (format: 1 | 2) => writeFile(join(folder, 'seed.json'), seedText[format]);
   execFileSync('sync');
   const bytes = seed.files.reduce((s, f) => s + f.length, 0);
   log(
@@ -137,70 +156,89 @@ try {
       throw new Error(
         `${n} disks: the data (${seed.files.length} files) does not spread over every disk; use a larger --size or a smaller --pack.`,
       );
-    for (let round = 0; round < rounds; round++) {
-      // Peer: cp + sync + md5sum per disk, all disks at once.
-      const dests = plan.disks.map((_, i) => folderFor(n, i, round, 'cp'));
-      for (const d of dests) await mkdir(d, { recursive: true });
-      execFileSync('sync');
-      const peer = await shells(
-        plan.disks.map((d, i) => {
-          const src = d.files.map((p) => q(join(folder, p))).join(' ');
-          const out = d.files.map((p) => q(join(dests[i], p.split('/').pop()!))).join(' ');
-          return `cp ${src} ${q(dests[i])} && sync ${out} && md5sum ${out}`;
-        }),
-      );
-      for (const d of dests) await rm(d, { recursive: true });
+    for (let round = 0; round < rounds; round++)
+      for (const seedFormat of seedFormats) {
+        await useSeed(seedFormat);
+        // Peer: cp + sync + md5sum per disk, all disks at once.
+        const dests = plan.disks.map((_, i) => folderFor(n, i, round, 'cp'));
+        for (const d of dests) await mkdir(d, { recursive: true });
+        execFileSync('sync');
+        const peer = await shells(
+          plan.disks.map((d, i) => {
+            const src = d.files.map((p) => q(join(folder, p))).join(' ');
+            const out = d.files.map((p) => q(join(dests[i], p.split('/').pop()!))).join(' ');
+            return `cp ${src} ${q(dests[i])} && sync ${out} && md5sum ${out}`;
+          }),
+        );
+        for (const d of dests) await rm(d, { recursive: true });
 
-      // Disk Prep onto n folder disks, filled at once.
-      const disks = [];
-      for (let i = 0; i < n; i++) {
-        const dir = folderFor(n, i, round, 'disk');
-        await initFolderDisk(dir, `B${n}R${round}D${i}`, capacity);
-        disks.push({ id: dir });
+        // Disk Prep onto n folder disks, filled at once.
+        const disks = [];
+        for (let i = 0; i < n; i++) {
+          const dir = folderFor(n, i, round, 'disk');
+          await initFolderDisk(dir, `B${n}R${round}D${i}`, capacity);
+          disks.push({ id: dir });
+        }
+        execFileSync('sync');
+        const load = loadavg()[0];
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        const res = await runDiskPrep({
+          stagingLocation: join(base, 'staging'),
+          job: JOB,
+          disks,
+          providers: { folder: new FolderDiskProvider() },
+          credential: testCredential,
+          passphrase: PASSPHRASE,
+          protector: keyProtector(Buffer.alloc(32, 1), { kind: 'bench' }),
+          sync,
+          verifySource,
+        });
+        const wallS = (performance.now() - t0) / 1000;
+        const c = process.cpuUsage(c0);
+        const cpuS = (c.user + c.system) / 1e6;
+        if (res.drives.length !== n) throw new Error(`Disk Prep used ${res.drives.length} of ${n} disks`);
+        await rm(join(base, 'staging', `${JOB}.diskprep`), { recursive: true, force: true });
+        for (const d of disks) await rm(d.id, { recursive: true });
+
+        const lim = limit(res.busyMs!, cpuS, wallS, Math.max(load, loadavg()[0]));
+        const perGiB = (ms: number | undefined) => (ms === undefined ? null : +(ms / 1000 / (bytes / GiB)).toFixed(2));
+        const copyCpu = perGiB(res.busyMs!.copyCpu);
+        const readBackCpu = perGiB(res.busyMs!.readBackCpu);
+        const copySys = perGiB(res.busyMs!.copyCpuSys);
+        const readBackSys = perGiB(res.busyMs!.readBackCpuSys);
+        const row = {
+          disks: n,
+          round: round + 1,
+          seedFormat,
+          loadAverage: +load.toFixed(2),
+          diskPrepMBps: +(bytes / wallS / 1e6).toFixed(1),
+          peerMBps: +(bytes / (peer.ms / 1000) / 1e6).toFixed(1),
+          ratioVsPeer: +(peer.ms / 1000 / wallS).toFixed(3),
+          diskPrepCpuSPerGiB: +(cpuS / (bytes / GiB)).toFixed(2),
+          /** Per phase: worker threads in the copy jobs, in the read-back jobs, and the rest of the process. */
+          cpuSPerGiB: {
+            copyWorkers: copyCpu,
+            copyWorkersSystem: copySys,
+            readBackWorkers: readBackCpu,
+            readBackWorkersSystem: readBackSys,
+            rest:
+              copyCpu === null || readBackCpu === null
+                ? null
+                : +(cpuS / (bytes / GiB) - copyCpu - readBackCpu).toFixed(2),
+          },
+          peerCpuSPerGiB: peer.cpuS === null ? null : +(peer.cpuS / (bytes / GiB)).toFixed(2),
+          busySeconds: Object.fromEntries(Object.entries(res.busyMs!).map(([k, v]) => [k, +(v / 1000).toFixed(2)])),
+          coreBusy: lim.coreBusy,
+          workShares: lim.shares,
+          limitedBy: lim.verdict,
+          readBackDirect: res.readBackDirect,
+        };
+        results.push(row);
+        log(
+          `${n} disk(s), round ${round + 1}, seed format ${seedFormat} (load ${row.loadAverage}): Disk Prep ${row.diskPrepMBps} MB/s, ${row.diskPrepCpuSPerGiB} CPU-s/GiB (copy workers ${copyCpu ?? '?'} of which system ${copySys ?? '?'}, read-back workers ${readBackCpu ?? '?'} of which system ${readBackSys ?? '?'}, rest ${row.cpuSPerGiB.rest ?? '?'}) · cp+sync+md5sum ${row.peerMBps} MB/s, ${row.peerCpuSPerGiB ?? '?'} CPU-s/GiB · ratio ${row.ratioVsPeer} · cores ${Math.round(100 * lim.coreBusy)} % busy, work: staging read ${Math.round(100 * lim.shares.stagingRead)} %, disks ${Math.round(100 * lim.shares.disks)} %, hashing ${Math.round(100 * lim.shares.hashing)} % → limited by ${lim.verdict}`,
+        );
       }
-      execFileSync('sync');
-      const load = loadavg()[0];
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      const res = await runDiskPrep({
-        stagingLocation: join(base, 'staging'),
-        job: JOB,
-        disks,
-        providers: { folder: new FolderDiskProvider() },
-        credential: testCredential,
-        passphrase: PASSPHRASE,
-        protector: keyProtector(Buffer.alloc(32, 1), { kind: 'bench' }),
-        sync,
-        verifySource,
-      });
-      const wallS = (performance.now() - t0) / 1000;
-      const c = process.cpuUsage(c0);
-      const cpuS = (c.user + c.system) / 1e6;
-      if (res.drives.length !== n) throw new Error(`Disk Prep used ${res.drives.length} of ${n} disks`);
-      await rm(join(base, 'staging', `${JOB}.diskprep`), { recursive: true, force: true });
-      for (const d of disks) await rm(d.id, { recursive: true });
-
-      const lim = limit(res.busyMs!, cpuS, wallS, Math.max(load, loadavg()[0]));
-      const row = {
-        disks: n,
-        round: round + 1,
-        loadAverage: +load.toFixed(2),
-        diskPrepMBps: +(bytes / wallS / 1e6).toFixed(1),
-        peerMBps: +(bytes / (peer.ms / 1000) / 1e6).toFixed(1),
-        ratioVsPeer: +(peer.ms / 1000 / wallS).toFixed(3),
-        diskPrepCpuSPerGiB: +(cpuS / (bytes / GiB)).toFixed(2),
-        peerCpuSPerGiB: peer.cpuS === null ? null : +(peer.cpuS / (bytes / GiB)).toFixed(2),
-        busySeconds: Object.fromEntries(Object.entries(res.busyMs!).map(([k, v]) => [k, +(v / 1000).toFixed(2)])),
-        coreBusy: lim.coreBusy,
-        workShares: lim.shares,
-        limitedBy: lim.verdict,
-        readBackDirect: res.readBackDirect,
-      };
-      results.push(row);
-      log(
-        `${n} disk(s), round ${round + 1} (load ${row.loadAverage}): Disk Prep ${row.diskPrepMBps} MB/s, ${row.diskPrepCpuSPerGiB} CPU-s/GiB · cp+sync+md5sum ${row.peerMBps} MB/s, ${row.peerCpuSPerGiB ?? '?'} CPU-s/GiB · ratio ${row.ratioVsPeer} · cores ${Math.round(100 * lim.coreBusy)} % busy, work: staging read ${Math.round(100 * lim.shares.stagingRead)} %, disks ${Math.round(100 * lim.shares.disks)} %, hashing ${Math.round(100 * lim.shares.hashing)} % → limited by ${lim.verdict}`,
-      );
-    }
   }
   const one = results.find((r) => r.disks === 1);
   process.stdout.write(
@@ -211,13 +249,14 @@ try {
       cores,
       fsyncPerFile: sync,
       verifySourceSha256: verifySource,
+      seedFormats,
       diskDirs: diskDirs.length ? diskDirs : 'one file system',
       results,
       /** Aggregate throughput with n disks over the same run's 1-disk figure (1.0 = no gain from more disks). */
       scaling: one
         ? Object.fromEntries(
             results
-              .filter((r) => r.round === 1)
+              .filter((r) => r.round === 1 && r.seedFormat === one.seedFormat)
               .map((r) => [`${r.disks}`, +(r.diskPrepMBps / one.diskPrepMBps).toFixed(3)]),
           )
         : null,

@@ -146,6 +146,9 @@ export interface DiskPrepBusy {
   /** CPU time (user + system) of the worker threads in the copy jobs and in the read-back jobs (bench: per phase). */
   copyCpu?: number;
   readBackCpu?: number;
+  /** Of which system time (read/write system calls), per phase. */
+  copyCpuSys?: number;
+  readBackCpuSys?: number;
 }
 
 /** The Disk Prep task's typed detail on its snapshot: live per-disk progress, and the result once it succeeded. */

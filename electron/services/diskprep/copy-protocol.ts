@@ -41,6 +41,8 @@ export interface WorkerBusy {
   hashMs: number;
   /** The worker thread's CPU time (user + system) in the job. */
   cpuMs: number;
+  /** Of which system time (the read and write system calls: page cache copies, reclaim). */
+  cpuSysMs: number;
 }
 
 export type FromCopyWorker =

@@ -41,10 +41,10 @@ function readFull(fd: number, off: number, len: number, pos: number): number {
 }
 
 /** This thread's CPU time (user + system, ms) since `from` (process.threadCpuUsage: Node ≥ 22.19). */
-function cpuMsSince(from: NodeJS.CpuUsage | null): number {
-  if (!from) return 0;
+function cpuMsSince(from: NodeJS.CpuUsage | null): { cpuMs: number; cpuSysMs: number } {
+  if (!from) return { cpuMs: 0, cpuSysMs: 0 };
   const d = process.threadCpuUsage(from);
-  return (d.user + d.system) / 1000;
+  return { cpuMs: (d.user + d.system) / 1000, cpuSysMs: d.system / 1000 };
 }
 const threadCpu = (): NodeJS.CpuUsage | null =>
   typeof process.threadCpuUsage === 'function' ? process.threadCpuUsage() : null;
@@ -72,7 +72,7 @@ function copy(m: Extract<ToCopyWorker, { op: 'copy' }>, ctl: Int32Array): void {
     const whole = expect ? null : createHash('md5');
     const sha = !expect && m.expectSha256 ? createHash('sha256') : null;
     const ranges: string[] = [];
-    const busy = { readMs: 0, writeMs: 0, hashMs: 0, cpuMs: 0 };
+    const busy = { readMs: 0, writeMs: 0, hashMs: 0, cpuMs: 0, cpuSysMs: 0 };
     for (let off = 0; off < m.length; off += RANGE) {
       if (Atomics.load(ctl, 0) === 1) throw new Stop('CANCELLED', 'Cancelled by the user.');
       const len = Math.min(RANGE, m.length - off);
@@ -116,7 +116,7 @@ function copy(m: Extract<ToCopyWorker, { op: 'copy' }>, ctl: Int32Array): void {
         );
     }
     // Descriptors belong to the process: the main thread fsyncs and closes this one (no fsync on the worker's time).
-    busy.cpuMs = cpuMsSince(cpu0);
+    Object.assign(busy, cpuMsSince(cpu0));
     port!.postMessage({
       id: m.id,
       type: 'copied',
@@ -167,7 +167,7 @@ function verify(m: Extract<ToCopyWorker, { op: 'verify' }>, ctl: Int32Array): vo
   const { fd, direct } = openForRead(m.path);
   try {
     const mismatches = [];
-    const busy = { readMs: 0, writeMs: 0, hashMs: 0, cpuMs: 0 };
+    const busy = { readMs: 0, writeMs: 0, hashMs: 0, cpuMs: 0, cpuSysMs: 0 };
     for (const r of m.ranges) {
       if (Atomics.load(ctl, 0) === 1) throw new Stop('CANCELLED', 'Cancelled by the user.');
       let off = 0;
@@ -191,7 +191,7 @@ function verify(m: Extract<ToCopyWorker, { op: 'verify' }>, ctl: Int32Array): vo
         });
       port!.postMessage({ id: m.id, type: 'bytes', n: r.length } satisfies FromCopyWorker);
     }
-    busy.cpuMs = cpuMsSince(cpu0);
+    Object.assign(busy, cpuMsSince(cpu0));
     port!.postMessage({ id: m.id, type: 'verified', mismatches, direct, busy } satisfies FromCopyWorker);
   } finally {
     closeSync(fd);

@@ -47,7 +47,9 @@ export class IoPool {
     readBackRead: 0,
     readBackHash: 0,
     copyCpu: 0,
+    copyCpuSys: 0,
     readBackCpu: 0,
+    readBackCpuSys: 0,
   };
   private nextId = 1;
   private closed = false;
@@ -147,10 +149,12 @@ export class IoPool {
         this.busy.diskWrite += b.writeMs;
         this.busy.copyHash += b.hashMs;
         this.busy.copyCpu += b.cpuMs;
+        this.busy.copyCpuSys += b.cpuSysMs;
       } else {
         this.busy.readBackRead += b.readMs;
         this.busy.readBackHash += b.hashMs;
         this.busy.readBackCpu += b.cpuMs;
+        this.busy.readBackCpuSys += b.cpuSysMs;
       }
       this.finish(slot, m, null);
     }
