@@ -11,11 +11,12 @@ import { parentPort } from 'node:worker_threads';
 import { closeSync, constants, fdatasyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { FromCopyWorker, ToCopyWorker } from './copy-protocol.ts';
+import { PAGE_RANGE_SIZE, rangeCount } from '../../../shared/page-ranges.ts';
 
 const port = parentPort;
 if (!port) throw new Error('copy-worker must run in a worker thread');
 
-const RANGE = 4 * 1024 * 1024;
+const RANGE = PAGE_RANGE_SIZE;
 /** One buffer for the worker's life, with room to slide to an O_DIRECT-aligned address. */
 const buf = Buffer.allocUnsafeSlow(RANGE + 8192);
 let directOffset = -1;
@@ -62,10 +63,10 @@ function copy(m: Extract<ToCopyWorker, { op: 'copy' }>, ctl: Int32Array): void {
         { path: m.src },
       );
     const expect = m.expectRanges;
-    if (expect && expect.length !== Math.ceil(m.length / RANGE))
+    if (expect && expect.length !== rangeCount(m.length))
       throw new Stop(
         'CORRUPT_DATA',
-        `seed.json lists ${expect.length} page-range MD5(s) for ${m.src}, which has ${Math.ceil(m.length / RANGE)} range(s).`,
+        `seed.json lists ${expect.length} page-range MD5(s) for ${m.src}, which has ${rangeCount(m.length)} range(s).`,
         { path: m.src },
       );
     fout = openSync(m.dest, 'w');
