@@ -1,6 +1,6 @@
 import { pageMd5Of } from '../page-md5.ts';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chunkId, sealInto, SEAL_OVERHEAD } from './crypto.ts';
@@ -85,5 +85,33 @@ describe('checkPackFile', () => {
     const file = await readFile(path);
     await writeFile(path, file.subarray(0, file.length - 512));
     expect(await checkPackFile(enc, 1, path)).toHaveProperty('error');
+  });
+});
+
+describe('PackWriter.abandon', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => ({ dir, cleanup } = await tempDir('obc-packabandon-')));
+  afterEach(() => cleanup());
+
+  const openFds = async () => (await readdir('/proc/self/fd')).length;
+
+  // A run that fails or is cancelled abandons the writer while the batch being handled still adds chunks: the
+  // pack being opened then must be closed and removed too, and later adds must not open another (a FileHandle
+  // left to the garbage collector, DEP0137, and a temp pack left behind).
+  it.runIf(process.platform === 'linux')('closes a pack opened while it abandons, and adds nothing after', async () => {
+    const before = await openFds();
+    const w = new PackWriter(dir, enc, 1, 1 << 30, async () => undefined);
+    const data = prng(7)(4096);
+    const id = chunkId(mac, data);
+    const sealed = sealInto(enc, data, chunkAad(id, FLAG_RAW), Buffer.alloc(data.length + SEAL_OVERHEAD));
+    const adding = w.add(id, FLAG_RAW, data.length, sealed).catch((e: unknown) => e);
+    await w.abandon();
+    const first = await adding;
+    if (first !== true) expect(first).toMatchObject({ code: 'CANCELLED' });
+    const id2 = chunkId(mac, Buffer.from('another'));
+    await expect(w.add(id2, FLAG_RAW, data.length, sealed)).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(await openFds()).toBe(before);
+    expect(await readdir(join(dir, 'packs')).catch(() => [])).toEqual([]);
   });
 });

@@ -113,6 +113,10 @@ export async function checkPackFile(
 export class PackWriter {
   readonly stored = new ChunkTable();
   private fh: FileHandle | null = null;
+  /** The pack being opened (add awaits it; abandon waits for it so the handle it makes is closed too). */
+  private opening: Promise<void> | null = null;
+  /** Set by abandon(): a batch still being handled when the run stopped adds nothing more. */
+  private abandoned = false;
   private n: number;
   private pos = 0;
   private entries: PackEntry[] = [];
@@ -152,7 +156,16 @@ export class PackWriter {
   async add(id: Uint8Array, flag: number, rawLength: number, sealed: Uint8Array): Promise<boolean> {
     if (this.stored.slotOf(id) >= 0) return false;
     this.throwIfFailed();
-    if (!this.fh) await this.openPack();
+    this.throwIfAbandoned();
+    if (!this.fh) {
+      this.opening = this.openPack();
+      try {
+        await this.opening;
+      } finally {
+        this.opening = null;
+      }
+      this.throwIfAbandoned();
+    }
     const offset = this.pos;
     const len = sealed.length;
     if (this.stageLen + len > this.stage.length) await this.flushPending();
@@ -176,6 +189,8 @@ export class PackWriter {
 
   /** Closes without committing (cancel/failure): the temp file is removed now or at the next resume. */
   async abandon(): Promise<void> {
+    this.abandoned = true;
+    await this.opening?.catch(() => undefined);
     const fh = this.fh;
     this.fh = null;
     await fh?.close().catch(() => undefined);
@@ -265,5 +280,10 @@ export class PackWriter {
 
   private throwIfFailed(): void {
     if (this.failure) throw this.failure;
+  }
+
+  private throwIfAbandoned(): void {
+    if (this.abandoned)
+      throw new AppError('CANCELLED', 'The backup stopped: no chunk is added to a pack after it was abandoned.');
   }
 }
