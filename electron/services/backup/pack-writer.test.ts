@@ -114,4 +114,28 @@ describe('PackWriter.abandon', () => {
     expect(await openFds()).toBe(before);
     expect(await readdir(join(dir, 'packs')).catch(() => [])).toEqual([]);
   });
+
+  // When a pack fails while being made durable, the next pack is already open: the commit that finds the failure
+  // owns that pack's handle (the writer has moved on to the pack after it), so it must close and remove it.
+  it.runIf(process.platform === 'linux')('closes the next pack when the one before it fails to commit', async () => {
+    const before = await openFds();
+    const w = new PackWriter(dir, enc, 1, 64 << 10, async (p) => {
+      if (p.n === 1) throw new Error('disk went away');
+    });
+    const bytes = prng(11);
+    let failure: unknown = null;
+    for (let i = 0; i < 16 && !failure; i++) {
+      const data = bytes(40 << 10);
+      const id = chunkId(mac, data);
+      const sealed = sealInto(enc, data, chunkAad(id, FLAG_RAW), Buffer.alloc(data.length + SEAL_OVERHEAD));
+      failure = await w.add(id, FLAG_RAW, data.length, sealed).then(
+        () => null,
+        (e: unknown) => e,
+      );
+    }
+    expect(failure).toMatchObject({ message: 'disk went away' });
+    await w.abandon();
+    expect(await openFds()).toBe(before);
+    expect((await readdir(join(dir, 'packs'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
 });

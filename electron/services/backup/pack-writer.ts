@@ -250,7 +250,13 @@ export class PackWriter {
     this.entries = [];
     this.n++;
     await this.background;
-    this.throwIfFailed();
+    if (this.failure) {
+      // The previous pack failed: this one is never made durable. Its handle is ours alone now (this.fh moved on),
+      // so close it and remove its temp file here; abandon() only sees the next pack's.
+      await fh.close().catch(() => undefined);
+      await unlink(tmp).catch(() => undefined);
+      this.throwIfFailed();
+    }
     this.background = this.makeDurable(n, fh, tmp, length, entries.length).catch((err: unknown) => {
       this.failure = err;
     });
