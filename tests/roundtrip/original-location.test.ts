@@ -14,9 +14,8 @@ import {
 } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runBackup } from '../../electron/services/backup/engine.ts';
-import { openStagingJob } from '../../electron/services/backup/reader.ts';
 import { restoreJob, type ConflictChoice } from '../../electron/services/backup/restore.ts';
-import { FAST_KDF, PASS, tempDir } from '../../electron/services/backup/test-trees.ts';
+import { FAST_KDF, PASS, tempDir, openStagingJob } from '../../electron/services/backup/test-trees.ts';
 import { compareWalks, walkTrees, type Walk } from './test-walk.ts';
 
 /**

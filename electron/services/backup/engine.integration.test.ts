@@ -3,7 +3,7 @@ import { chmod, lstat, mkdir, readdir, readFile, stat, symlink, unlink, utimes, 
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import { runBackup } from './engine.ts';
-import { openStagingJob, StagingFolderSource } from './reader.ts';
+import { StagingFolderSource } from './reader.ts';
 import { restoreJob } from './restore.ts';
 import { verifyJob } from './verify.ts';
 import { readSeed, STATE_FILE, type JobState } from './job-files.ts';
@@ -12,7 +12,7 @@ import { pageMd5OfFile } from '../page-md5.ts';
 import { catalogPathOf } from './scan.ts';
 import { CATALOG_PATH, decodeCatalog, encodeCatalog } from './catalog.ts';
 import { unlockJob } from './crypto.ts';
-import { FAST_KDF, PASS, diffTrees, prng, tempDir } from './test-trees.ts';
+import { FAST_KDF, PASS, diffTrees, prng, tempDir, openStagingJob } from './test-trees.ts';
 import type { BackupOptions } from './types.ts';
 
 let dir: string;

@@ -7,10 +7,9 @@ import { mkdir, open, stat } from 'node:fs/promises';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runBackup } from './engine.ts';
-import { openStagingJob } from './reader.ts';
 import { restoreJob } from './restore.ts';
 import { catalogPathOf } from './scan.ts';
-import { FAST_KDF, PASS, prng, tempDir } from './test-trees.ts';
+import { FAST_KDF, PASS, prng, tempDir, openStagingJob } from './test-trees.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -7,11 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runBackup } from './engine.ts';
-import { openStagingJob, StagingFolderSource } from './reader.ts';
+import { StagingFolderSource } from './reader.ts';
 import { restoreJob } from './restore.ts';
 import { verifyJob } from './verify.ts';
 import { scanItems } from './scan.ts';
-import { FAST_KDF, PASS, tempDir } from './test-trees.ts';
+import { FAST_KDF, PASS, tempDir, openStagingJob } from './test-trees.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

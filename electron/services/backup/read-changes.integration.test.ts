@@ -8,11 +8,10 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runBackup } from './engine.ts';
-import { openStagingJob } from './reader.ts';
 import { catalogPathOf } from './scan.ts';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { BackupService } from './service.ts';
-import { FAST_KDF, PASS, prng, tempDir } from './test-trees.ts';
+import { FAST_KDF, PASS, prng, tempDir, openStagingJob } from './test-trees.ts';
 import type { BackupProgress } from './types.ts';
 
 let dir: string;

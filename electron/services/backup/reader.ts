@@ -243,9 +243,6 @@ export async function openJob(source: PackSource, passphrase: string): Promise<J
   return new JobReader(seed, catalog, source, keys);
 }
 
-export const openStagingJob = (stagingLocation: string, job: string, passphrase: string): Promise<JobReader> =>
-  openJob(new StagingFolderSource(join(resolve(stagingLocation), job)), passphrase);
-
 /** For verify: unlock only (the catalog may be the damaged part). */
 export async function unlockSource(
   source: PackSource,

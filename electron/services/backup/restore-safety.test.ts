@@ -2,13 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { runBackup } from './engine.ts';
-import { openStagingJob } from './reader.ts';
 import { restoreJob } from './restore.ts';
-import { readSeed } from './job-files.ts';
-import { CATALOG_PATH, decodeCatalog, encodeCatalog, type CatalogEntry } from './catalog.ts';
-import { unlockJob } from './crypto.ts';
-import { FAST_KDF, PASS, tempDir } from './test-trees.ts';
+import { type CatalogEntry } from './catalog.ts';
+import { jobWithCatalogEntries, tempDir } from './test-trees.ts';
 
 /**
  * Restore through the real path (engine-written job, catalog re-sealed with the job's own key, JobReader,
@@ -37,28 +33,8 @@ async function snapshot(root: string, skip: string): Promise<Map<string, string>
   return out;
 }
 
-/** A real backup of one file, whose catalog the test then rewrites with the job's own key (as a tampered backup). */
-async function jobWithEntries(make: (file: CatalogEntry) => CatalogEntry[], job = 'job-a') {
-  const src = join(dir, 'src');
-  await mkdir(src, { recursive: true });
-  await writeFile(join(src, 'f.txt'), 'payload');
-  await runBackup({
-    stagingLocation: join(dir, 'staging'),
-    job: { name: job },
-    passphrase: PASS,
-    kdf: FAST_KDF,
-    packSize: 4 << 20,
-    items: [src],
-  });
-  const jobDir = join(dir, 'staging', job);
-  const seed = (await readSeed(jobDir))!;
-  const keys = await unlockJob(PASS, seed.crypto, job);
-  const cat = decodeCatalog(keys.enc, job, await readFile(join(jobDir, CATALOG_PATH)));
-  const file = cat.entries.find((e) => e.type === 'file')!;
-  cat.entries = make(file);
-  await writeFile(join(jobDir, CATALOG_PATH), encodeCatalog(keys.enc, cat));
-  return openStagingJob(join(dir, 'staging'), job, PASS);
-}
+const jobWithEntries = (make: (file: CatalogEntry) => CatalogEntry[], job = 'job-a') =>
+  jobWithCatalogEntries(dir, make, job);
 
 const HOSTILE = (abs: string): string[] => [
   '..',

@@ -7,12 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runBackup } from './engine.ts';
-import { openStagingJob } from './reader.ts';
 import { restoreJob } from './restore.ts';
 import { catalogPathOf } from './scan.ts';
 import { SCAN_RECORD } from './scan-record.ts';
 import { NO_VSS_NOTE } from './vss-run.ts';
-import { FAST_KDF, PASS, diffTrees, prng, tempDir } from './test-trees.ts';
+import { FAST_KDF, PASS, diffTrees, prng, tempDir, openStagingJob } from './test-trees.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -6,11 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runBackup } from './engine.ts';
-import { openStagingJob } from './reader.ts';
 import { catalogPathOf } from './scan.ts';
 import { itemHoldingStaging, neverBackedUp } from './staging-guard.ts';
 import { NO_VSS_NOTE } from './vss-run.ts';
-import { FAST_KDF, PASS, prng, tempDir } from './test-trees.ts';
+import { FAST_KDF, PASS, prng, tempDir, openStagingJob } from './test-trees.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -3,14 +3,25 @@ import { mkdir, mkdtemp, open, readdir, readFile, readlink, lstat, rm, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCipheriv } from 'node:crypto';
+import { onTestFinished } from 'vitest';
 import { CATALOG_PATH, decodeCatalog, encodeCatalog, type CatalogEntry } from './catalog.ts';
 import { unlockJob } from './crypto.ts';
 import { runBackup } from './engine.ts';
 import { readSeed } from './job-files.ts';
-import { openStagingJob, type JobReader } from './reader.ts';
+import { openJob, StagingFolderSource, type JobReader } from './reader.ts';
 
 export const PASS = 'correct horse battery staple';
 export const FAST_KDF = { N: 1 << 12, r: 8, p: 1 };
+
+/**
+ * Opens a staged job for a test and closes its pack handles when the test ends (a reader left open keeps them until
+ * the garbage collector closes them, which Node reports as DEP0137). Call it inside a test.
+ */
+export async function openStagingJob(stagingLocation: string, job: string, passphrase: string): Promise<JobReader> {
+  const reader = await openJob(new StagingFolderSource(join(stagingLocation, job)), passphrase);
+  onTestFinished(() => reader.source.close?.());
+  return reader;
+}
 
 export async function tempDir(prefix = 'obc-backup-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
