@@ -38,10 +38,17 @@ describe('PageMd5: whole-file MD5 and the MD5 of each 4 MiB page range (seed for
     }
   });
 
-  it('an empty file has no page range; a file of exactly one range has one', () => {
+  it('an empty file has no page range; a file of one range or a byte more has its MD5s', () => {
     expect(pageMd5Of(Buffer.alloc(0))).toEqual({ md5: md5(Buffer.alloc(0)), ranges: [] });
     const one = data.subarray(0, PAGE_RANGE_SIZE);
     expect(pageMd5Of(one)).toEqual({ md5: md5(one), ranges: [md5(one)] });
+    for (const n of [1, 511, PAGE_RANGE_SIZE - 1, PAGE_RANGE_SIZE + 1]) {
+      const part = data.subarray(0, n);
+      expect(pageMd5Of(part), String(n)).toEqual({
+        md5: md5(part),
+        ranges: rangeLayout(n).map((r) => md5(part.subarray(r.offset, r.offset + r.length))),
+      });
+    }
   });
 
   it('pageMd5OfFile reads a file into the same digests, with its length and SHA-256', async () => {

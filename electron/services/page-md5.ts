@@ -10,8 +10,9 @@ export interface PageMd5s {
 
 /**
  * Hashes a file's bytes, fed in order in pieces of any size, into its whole-file MD5 and the MD5 of each page range:
- * what seed.json records per file so Disk Prep copies with one MD5 pass (shared/staging.ts). Two MD5 passes per
- * byte; MD5 does not compose, so neither is derived from the other.
+ * what seed.json records per file so Disk Prep copies with one MD5 pass (shared/staging.ts). MD5 does not compose,
+ * so the ranges after the first take a second pass; the first range's MD5 is the whole-file hash's state at its end
+ * (`Hash.copy`), so a file of one range (a small pack, the catalog of a small backup) is hashed once.
  */
 export class PageMd5 {
   private readonly whole = createHash('md5');
@@ -20,15 +21,15 @@ export class PageMd5 {
   private readonly done: string[] = [];
 
   update(b: Uint8Array): void {
-    this.whole.update(b);
     for (let at = 0; at < b.length;) {
-      this.range ??= createHash('md5');
       const take = Math.min(PAGE_RANGE_SIZE - this.inRange, b.length - at);
-      this.range.update(at === 0 && take === b.length ? b : b.subarray(at, at + take));
+      const piece = at === 0 && take === b.length ? b : b.subarray(at, at + take);
+      this.whole.update(piece);
+      if (this.done.length > 0) (this.range ??= createHash('md5')).update(piece);
       this.inRange += take;
       at += take;
       if (this.inRange === PAGE_RANGE_SIZE) {
-        this.done.push(this.range.digest('hex'));
+        this.done.push(this.done.length === 0 ? this.whole.copy().digest('hex') : this.range!.digest('hex'));
         this.range = null;
         this.inRange = 0;
       }
@@ -36,9 +37,11 @@ export class PageMd5 {
   }
 
   digest(): PageMd5s {
-    if (this.range) this.done.push(this.range.digest('hex'));
+    const md5 = this.whole.digest('hex');
+    if (this.inRange > 0) this.done.push(this.done.length === 0 ? md5 : this.range!.digest('hex'));
     this.range = null;
-    return { md5: this.whole.digest('hex'), ranges: this.done };
+    this.inRange = 0;
+    return { md5, ranges: this.done };
   }
 }
 
