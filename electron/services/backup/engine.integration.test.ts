@@ -232,6 +232,35 @@ describe('backup engine refusals and failures', () => {
     ).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
   });
 
+  it('refuses a resume with a wrong passphrase (the keys are derived beside the scan) before anything is written', async () => {
+    const src = join(dir, 'src');
+    await mkdir(src);
+    await writeFile(join(src, 'f.txt'), 'x');
+    const killed = await runBackup(
+      opts({
+        items: [src],
+        testHook: (p) => {
+          if (p === 'seed') throw new Error('killed after seed.json');
+        },
+      }),
+    ).catch((e: Error) => e);
+    expect(killed).toMatchObject({ message: 'killed after seed.json' });
+    const jobDir = join(dir, 'staging', 'job-a');
+    const before = await readFile(join(jobDir, STATE_FILE), 'utf8');
+    const reached: string[] = [];
+    await expect(
+      runBackup(
+        opts({ items: [src], passphrase: 'this is the wrong passphrase', testHook: (p) => void reached.push(p) }),
+      ),
+    ).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    expect(reached).toEqual([]);
+    expect(await readFile(join(jobDir, STATE_FILE), 'utf8')).toBe(before);
+    expect((await readSeed(jobDir))!.state).toBe('inProgress');
+    // The right one resumes and completes.
+    await runBackup(opts({ items: [src] }));
+    expect((await readSeed(jobDir))!.state).toBe('complete');
+  });
+
   it('refuses a passphrase that breaks the rule and an invalid job name', async () => {
     await expect(runBackup(opts({ items: [dir], passphrase: 'short' }))).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(runBackup(opts({ items: [dir], job: { name: 'Bad_Name' } }))).rejects.toMatchObject({

@@ -63,26 +63,48 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
       );
     }
   }
-  // Keys first, a new job's too: scrypt's 128 MiB come and go before the scan's heap of entries is built, so the
-  // two never add up in the peak RSS (with 50 000 files they did, and set it).
-  let keys: JobKeys | null = null;
-  let fresh: Awaited<ReturnType<typeof newJobCrypto>> | null = null;
-  if (seed && seed.state === 'inProgress') keys = await unlockJob(opts.passphrase, seed.crypto, jobName);
-  else fresh = await newJobCrypto(opts.passphrase, opts.kdf ?? DEFAULT_KDF);
-  signal?.throwIfAborted();
+  // The keys (scrypt on the thread pool, 128 MiB for ~0.4 s) are derived while the scan lists the items in its
+  // worker: the scan no longer waits for them (issue 15). A wrong passphrase stops the scan at once.
+  const scanStop = new AbortController();
+  const stopScan = () => scanStop.abort(signal!.reason);
+  if (signal?.aborted) stopScan();
+  signal?.addEventListener('abort', stopScan, { once: true });
+  const derived: Promise<{ keys: JobKeys | null; fresh: Awaited<ReturnType<typeof newJobCrypto>> | null }> = (
+    seed && seed.state === 'inProgress'
+      ? unlockJob(opts.passphrase, seed.crypto, jobName).then((k) => ({ keys: k, fresh: null }))
+      : newJobCrypto(opts.passphrase, opts.kdf ?? DEFAULT_KDF).then((f) => ({ keys: null, fresh: f }))
+  ).catch((err: unknown) => {
+    scanStop.abort(err);
+    throw err;
+  });
+  // Awaited below in every case; this only keeps a failure before then from counting as unhandled.
+  derived.catch(() => undefined);
 
   const meter = new ProgressMeter(opts.onProgress);
   meter.set({ phase: 'scanning' });
-  const scan = await scanTable(
-    opts.items,
-    opts.exclusions ?? {},
-    signal,
-    (p) => meter.set({ filesScanned: p.files, bytesScanned: p.bytes, currentFile: p.current }),
-    {
-      neverInclude: neverBackedUp(opts.stagingLocation, jobDir, opts.items),
-      ...(snaps?.readPath ? { readPath: snaps.readPath } : {}),
-    },
-  );
+  let scan: Awaited<ReturnType<typeof scanTable>>;
+  try {
+    scan = await scanTable(
+      opts.items,
+      opts.exclusions ?? {},
+      scanStop.signal,
+      (p) => meter.set({ filesScanned: p.files, bytesScanned: p.bytes, currentFile: p.current }),
+      {
+        neverInclude: neverBackedUp(opts.stagingLocation, jobDir, opts.items),
+        ...(snaps?.readPath ? { readPath: snaps.readPath } : {}),
+      },
+    );
+  } catch (err) {
+    // The key derivation's own failure (a wrong passphrase) is the one to report, not the scan it stopped.
+    await derived;
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', stopScan);
+  }
+  const derivedKeys = await derived;
+  let keys: JobKeys | null = derivedKeys.keys;
+  const fresh = derivedKeys.fresh;
+  signal?.throwIfAborted();
   // The entries live in a compact table (scan-table.ts), not as one object per file.
   const entries = scan.table;
   const notes = [
