@@ -233,10 +233,12 @@ try {
           workShares: lim.shares,
           limitedBy: lim.verdict,
           readBackDirect: res.readBackDirect,
+          /** Whether the copy read the staging and wrote the disks with O_DIRECT (else through the page cache). */
+          copyDirect: res.copyDirect,
         };
         results.push(row);
         log(
-          `${n} disk(s), round ${round + 1}, seed format ${seedFormat} (load ${row.loadAverage}): Disk Prep ${row.diskPrepMBps} MB/s, ${row.diskPrepCpuSPerGiB} CPU-s/GiB (copy workers ${copyCpu ?? '?'} of which system ${copySys ?? '?'}, read-back workers ${readBackCpu ?? '?'} of which system ${readBackSys ?? '?'}, rest ${row.cpuSPerGiB.rest ?? '?'}) · cp+sync+md5sum ${row.peerMBps} MB/s, ${row.peerCpuSPerGiB ?? '?'} CPU-s/GiB · ratio ${row.ratioVsPeer} · cores ${Math.round(100 * lim.coreBusy)} % busy, work: staging read ${Math.round(100 * lim.shares.stagingRead)} %, disks ${Math.round(100 * lim.shares.disks)} %, hashing ${Math.round(100 * lim.shares.hashing)} % → limited by ${lim.verdict}`,
+          `${n} disk(s), round ${round + 1}, seed format ${seedFormat} (load ${row.loadAverage}): Disk Prep ${row.diskPrepMBps} MB/s, ${row.diskPrepCpuSPerGiB} CPU-s/GiB (copy workers ${copyCpu ?? '?'} of which system ${copySys ?? '?'}, read-back workers ${readBackCpu ?? '?'} of which system ${readBackSys ?? '?'}, rest ${row.cpuSPerGiB.rest ?? '?'}; copy read ${res.copyDirect.read ? 'O_DIRECT' : 'cached'}, write ${res.copyDirect.write ? 'O_DIRECT' : 'cached'}) · cp+sync+md5sum ${row.peerMBps} MB/s, ${row.peerCpuSPerGiB ?? '?'} CPU-s/GiB · ratio ${row.ratioVsPeer} · cores ${Math.round(100 * lim.coreBusy)} % busy, work: staging read ${Math.round(100 * lim.shares.stagingRead)} %, disks ${Math.round(100 * lim.shares.disks)} %, hashing ${Math.round(100 * lim.shares.hashing)} % → limited by ${lim.verdict}`,
         );
       }
   }

@@ -124,6 +124,9 @@ export interface DiskPrepTaskResult {
   drives: PreparedDriveSummary[];
   readBackDirect: boolean;
   readBackNote: string;
+  /** Whether every copy read the staging, and wrote the disks, with O_DIRECT (Linux; else through the OS cache). */
+  copyDirect: { read: boolean; write: boolean };
+  copyNote: string;
   copiedBytes: number;
   /** Copy and read-back time summed over the disks (they run at the same time: more than the run's wall time). */
   copyMs: number;

@@ -310,7 +310,7 @@ export function register(program: Command): void {
                 `  ${d.driveId}: ${d.files} files, ${formatBytes(d.bytes)}, manifest ${d.manifestFile} MD5 ${d.manifestHash}${d.rehearsal ? ' (rehearsal disk)' : ''}\n`,
               );
             process.stdout.write(
-              `Drive list (BitLocker keys sealed): ${res.stateDir}/drives.json\n${res.readBackNote}\n`,
+              `Drive list (BitLocker keys sealed): ${res.stateDir}/drives.json\n${res.copyNote}\n${res.readBackNote}\n`,
             );
           }
           preparedList = join(res.stateDir, 'drives.json');

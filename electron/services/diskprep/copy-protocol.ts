@@ -55,6 +55,8 @@ export type FromCopyWorker =
       md5?: string;
       ranges: string[];
       /** the written file, still open: the receiver fsyncs and closes it */ fd: number;
+      /** Whether the staged file was read, and the disk written, with O_DIRECT (else through the OS cache). */
+      direct: { read: boolean; write: boolean };
       busy: WorkerBusy;
     }
   | { id: number; type: 'verified'; mismatches: WorkerMismatch[]; direct: boolean; busy: WorkerBusy }

@@ -33,6 +33,17 @@ export const READBACK_NOTE_DIRECT = 'Read-back used O_DIRECT: bytes came from th
 export const READBACK_NOTE_CACHED =
   'Read-back went through the OS cache (O_DIRECT is unavailable here: not Linux, or the file system refuses it; Node has no posix_fadvise/F_NOCACHE). Recently written data may be served from memory, so a fault between cache and disk would not be seen.';
 
+/**
+ * What the copy's byte path was (result.copyNote). O_DIRECT skips the page cache on both sides: no kernel copy into
+ * fresh cache pages, which cost this VM more CPU than the MD5 did; a file system that refuses it (tmpfs, some FUSE)
+ * is read or written through the cache, which is as correct, only slower.
+ */
+export function copyNote(read: boolean, write: boolean): string {
+  if (read && write) return 'Copy read the staging and wrote the disks with O_DIRECT (no page-cache copy).';
+  const cached = [read ? '' : 'read the staging', write ? '' : 'wrote the disks'].filter(Boolean).join(' and ');
+  return `Copy ${cached} through the OS cache (O_DIRECT is unavailable there: not Linux, or the file system refuses it); the bytes are the same, the copy takes more CPU.`;
+}
+
 export interface OneDisk {
   opts: DiskPrepOptions;
   d: SessionDisk;
@@ -144,6 +155,12 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
         copying.add(worker);
         const p = copied
           .then(async (res) => {
+            if (!res.direct.read || !res.direct.write) {
+              const cd = x.result.copyDirect;
+              cd.read &&= res.direct.read;
+              cd.write &&= res.direct.write;
+              x.result.copyNote = copyNote(cd.read, cd.write);
+            }
             await syncAndClose(res.fd, sync, dest, x.io.busy); // durable before the commit record is written
             await x.hook(`copy-written:${f.index}`);
             await started;

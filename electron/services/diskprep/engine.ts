@@ -5,7 +5,7 @@ import { checkContainerName } from '../../../shared/validators/azure-names.ts';
 import { acquireJobLock } from '../backup/job-lock.ts';
 import { unlockJob } from '../backup/crypto.ts';
 import { describeBackup, requireIdentity, type BackupIdentity } from '../backup/identity.ts';
-import { prepareOneDisk, READBACK_NOTE_DIRECT } from './disk-run.ts';
+import { copyNote, prepareOneDisk, READBACK_NOTE_DIRECT } from './disk-run.ts';
 import { jobKeyProtector, upsertDrive } from './drives-file.ts';
 import { credentialForRun } from './manifest-credential.ts';
 import { IoPool } from './io-pool.ts';
@@ -214,6 +214,8 @@ async function runLocked(
     drives: [],
     readBackDirect: true,
     readBackNote: READBACK_NOTE_DIRECT,
+    copyDirect: { read: true, write: true },
+    copyNote: copyNote(true, true),
     copiedBytes: 0,
     copyMs: 0,
     verifiedBytes: 0,

@@ -227,17 +227,18 @@ export class IoPool {
 
   /**
    * Copies src → dest; resolves with the whole-file MD5 (not with `expectRanges`: the seed has it), the MD5 of each
-   * 4 MiB range and the written file's open descriptor as soon as the worker is free — NOT yet durable: pass `fd` to
-   * `syncAndClose` before committing it.
+   * 4 MiB range, whether the read and the write used O_DIRECT, and the written file's open descriptor as soon as the
+   * worker is free — NOT yet durable: pass `fd` to `syncAndClose` before committing it (O_DIRECT writes skip the
+   * page cache, not the device's cache nor the file's metadata: the fsync is still what makes them durable).
    */
   async copy(
     a: { src: string; dest: string; length: number; expectSha256?: string; expectRanges?: string[] },
     hooks: { onBytes?: (n: number) => void; onFirstRange?: () => Promise<void> } = {},
     owner = '',
-  ): Promise<{ md5?: string; ranges: string[]; fd: number }> {
+  ): Promise<{ md5?: string; ranges: string[]; fd: number; direct: { read: boolean; write: boolean } }> {
     const r = await this.run(owner, { op: 'copy', ...a, haltAfterFirstRange: hooks.onFirstRange !== undefined }, hooks);
     if (r.type !== 'copied') throw new AppError('INTERNAL', 'Unexpected worker reply.');
-    return { ...(r.md5 ? { md5: r.md5 } : {}), ranges: r.ranges, fd: r.fd };
+    return { ...(r.md5 ? { md5: r.md5 } : {}), ranges: r.ranges, fd: r.fd, direct: r.direct };
   }
 
   /** Reads ranges of a file back and compares their MD5s. */
