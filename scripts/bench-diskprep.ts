@@ -9,7 +9,9 @@
  * peer), CPU seconds per GiB (all threads; the peer's children through /usr/bin/time) and what limits each run: the
  * worker time per kind of work (staging read, disk write + fsync + read-back, hashing) and how busy the cores were.
  * CPU per GiB is also given per phase: the worker threads' CPU in the copy jobs and in the read-back jobs (each with
- * its system time: the read/write calls), and the rest (main thread: journal, manifest, the fsyncs on the libuv pool). `--seed-format`: the staging's seed.json is
+ * its system time: the read/write calls), and the rest (of which the main thread: journal, manifest, progress
+ * messages; the remainder is the fsyncs on the libuv pool, worker start-up and GC), and whether the copy read the
+ * staging and wrote the disks with O_DIRECT or through the page cache. `--seed-format`: the staging's seed.json is
  * format 2 (the backup's page-range MD5s: the copy hashes each range once and compares) or 1 (a seed from before
  * them: SHA-256 + whole-file MD5 + range MD5 while copying); `1,2` runs both on the same staging, side by side.
  * Prints one JSON summary line at the end.
@@ -182,6 +184,7 @@ try {
         execFileSync('sync');
         const load = loadavg()[0];
         const c0 = process.cpuUsage();
+        const m0 = process.threadCpuUsage();
         const t0 = performance.now();
         const res = await runDiskPrep({
           stagingLocation: join(base, 'staging'),
@@ -196,6 +199,7 @@ try {
         });
         const wallS = (performance.now() - t0) / 1000;
         const c = process.cpuUsage(c0);
+        const m = process.threadCpuUsage(m0);
         const cpuS = (c.user + c.system) / 1e6;
         if (res.drives.length !== n) throw new Error(`Disk Prep used ${res.drives.length} of ${n} disks`);
         await rm(join(base, 'staging', `${JOB}.diskprep`), { recursive: true, force: true });
@@ -222,6 +226,8 @@ try {
             copyWorkersSystem: copySys,
             readBackWorkers: readBackCpu,
             readBackWorkersSystem: readBackSys,
+            /** Of the rest: the main thread (journal, manifest, messages); the others are worker start-up, GC, fsyncs. */
+            mainThread: +((m.user + m.system) / 1e6 / (bytes / GiB)).toFixed(2),
             rest:
               copyCpu === null || readBackCpu === null
                 ? null
@@ -238,7 +244,7 @@ try {
         };
         results.push(row);
         log(
-          `${n} disk(s), round ${round + 1}, seed format ${seedFormat} (load ${row.loadAverage}): Disk Prep ${row.diskPrepMBps} MB/s, ${row.diskPrepCpuSPerGiB} CPU-s/GiB (copy workers ${copyCpu ?? '?'} of which system ${copySys ?? '?'}, read-back workers ${readBackCpu ?? '?'} of which system ${readBackSys ?? '?'}, rest ${row.cpuSPerGiB.rest ?? '?'}; copy read ${res.copyDirect.read ? 'O_DIRECT' : 'cached'}, write ${res.copyDirect.write ? 'O_DIRECT' : 'cached'}) · cp+sync+md5sum ${row.peerMBps} MB/s, ${row.peerCpuSPerGiB ?? '?'} CPU-s/GiB · ratio ${row.ratioVsPeer} · cores ${Math.round(100 * lim.coreBusy)} % busy, work: staging read ${Math.round(100 * lim.shares.stagingRead)} %, disks ${Math.round(100 * lim.shares.disks)} %, hashing ${Math.round(100 * lim.shares.hashing)} % → limited by ${lim.verdict}`,
+          `${n} disk(s), round ${round + 1}, seed format ${seedFormat} (load ${row.loadAverage}): Disk Prep ${row.diskPrepMBps} MB/s, ${row.diskPrepCpuSPerGiB} CPU-s/GiB (copy workers ${copyCpu ?? '?'} of which system ${copySys ?? '?'}, read-back workers ${readBackCpu ?? '?'} of which system ${readBackSys ?? '?'}, rest ${row.cpuSPerGiB.rest ?? '?'} of which main thread ${row.cpuSPerGiB.mainThread}; copy read ${res.copyDirect.read ? 'O_DIRECT' : 'cached'}, write ${res.copyDirect.write ? 'O_DIRECT' : 'cached'}) · cp+sync+md5sum ${row.peerMBps} MB/s, ${row.peerCpuSPerGiB ?? '?'} CPU-s/GiB · ratio ${row.ratioVsPeer} · cores ${Math.round(100 * lim.coreBusy)} % busy, work: staging read ${Math.round(100 * lim.shares.stagingRead)} %, disks ${Math.round(100 * lim.shares.disks)} %, hashing ${Math.round(100 * lim.shares.hashing)} % → limited by ${lim.verdict}`,
         );
       }
   }
