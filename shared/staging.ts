@@ -3,6 +3,7 @@ import { kdfProblems } from './kdf-limits.ts';
 import { JOB_BACKENDS } from './contract/azure.ts';
 import { zContainerName } from './validators/azure-names.ts';
 import { rangeCount } from './page-ranges.ts';
+import { seedRangesEntrySchema } from './seed-ranges.ts';
 
 /**
  * `<staging>/<job>/seed.json`: the plain descriptor that links a staging folder to its import job.
@@ -13,11 +14,15 @@ import { rangeCount } from './page-ranges.ts';
  * Format versions: 1 — each file has path, length, sha256. 2 (written since issue 15) — each file also has `md5`
  * (whole-file MD5) and `ranges` (the MD5 of each 4 MiB page range, shared/page-ranges.ts), hashed by the backup when
  * it read the file back after writing it, so Disk Prep copies with one MD5 pass (the range MD5s, compared with
- * these) instead of three hashes. Readers take both versions; a version-1 seed keeps Disk Prep's SHA-256 path.
+ * these) instead of three hashes. 3 (written since issue 15's seed-size work) — the same MD5s, but the range MD5s
+ * live as 16-byte binary digests in a side file of the job folder (shared/seed-ranges.ts, named by the seed's
+ * `rangeMd5s` entry with its SHA-256); each file entry keeps its `md5` and gives `firstRange`, the index of its first
+ * range in that file, so seed.json stays ~2 MB per TiB staged (format 2: ~11 MB per TiB, beyond one JS string's limit
+ * near 50 TB). Readers take all three versions; a version-1 seed keeps Disk Prep's SHA-256 path.
  */
 export const SEED_FORMAT = 'obc-seed';
 /** The version the backup writes. */
-export const SEED_FORMAT_VERSION = 2;
+export const SEED_FORMAT_VERSION = 3;
 
 const md5Hex = z.string().regex(/^[0-9a-f]{32}$/, 'lower-case hex MD5');
 
@@ -38,6 +43,11 @@ export const seedFileSchema = z.object({
   md5: md5Hex.optional(),
   /** Format 2: MD5 of each 4 MiB page range in order (lower-case hex), for the manifest's PageRangeList. */
   ranges: z.array(md5Hex).optional(),
+  /**
+   * Format 3: index of the file's first page-range MD5 in the seed's side file (shared/seed-ranges.ts); it has
+   * `rangeCount(length)` of them from there, and each file starts where the one before it ends.
+   */
+  firstRange: z.number().int().nonnegative().optional(),
 });
 
 /**
@@ -70,7 +80,7 @@ export const seedTotalsSchema = z.object({
 export const seedSchema = z
   .object({
     format: z.literal(SEED_FORMAT),
-    formatVersion: z.union([z.literal(1), z.literal(2)]),
+    formatVersion: z.union([z.literal(1), z.literal(2), z.literal(3)]),
     jobName: z.string().min(2).max(64),
     subscriptionId: z.string().optional(),
     resourceGroup: z.string().optional(),
@@ -95,6 +105,8 @@ export const seedSchema = z
     crypto: seedCryptoSchema,
     totals: seedTotalsSchema,
     files: z.array(seedFileSchema),
+    /** Format 3: the side file holding every page-range MD5 (shared/seed-ranges.ts), covered by `sum`. */
+    rangeMd5s: seedRangesEntrySchema.optional(),
     /**
      * The file's own checksum: SHA-256 (hex) of the canonical JSON (shared/canonical-json.ts) of everything else in
      * the file as written. Absent in seeds written before it existed. A flipped byte in the salt or key check then
@@ -106,19 +118,53 @@ export const seedSchema = z
       .optional(),
   })
   .superRefine((seed, ctx) => {
-    seed.files.forEach((f, i) => {
-      const why = seedFileMd5Problem(f, seed.formatVersion);
-      if (why) ctx.addIssue({ code: 'custom', path: ['files', i], message: `${f.path}: ${why}` });
-    });
+    let next = 0; // format 3: where the next file's ranges start in the side file
+    for (let i = 0; i < seed.files.length; i++) {
+      const f = seed.files[i];
+      const why = seedFileMd5Problem(f, seed.formatVersion, next);
+      if (why) {
+        ctx.addIssue({ code: 'custom', path: ['files', i], message: `${f.path}: ${why}` });
+        return;
+      }
+      next += rangeCount(f.length);
+    }
+    // A format-3 seed still in progress lists no files yet, and needs no side file.
+    if (seed.formatVersion === 3 && !seed.rangeMd5s) {
+      if (next > 0)
+        ctx.addIssue({ code: 'custom', path: ['rangeMd5s'], message: 'seed format 3 needs its rangeMd5s entry' });
+    } else if (seed.formatVersion === 3 && seed.rangeMd5s!.count !== next)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rangeMd5s', 'count'],
+        message: `${seed.rangeMd5s!.count} range MD5(s) recorded, the files have ${next} page range(s)`,
+      });
+    else if (seed.formatVersion < 3 && seed.rangeMd5s)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rangeMd5s'],
+        message: `rangeMd5s belongs to seed format 3, this seed is ${seed.formatVersion}`,
+      });
   });
 
 /**
  * What is wrong with a file entry's MD5s for the seed's format version (null: nothing). Version 2 needs both, with
- * one range MD5 per page range of its length; version 1 carries none.
+ * one range MD5 per page range of its length; version 3 the whole-file MD5 and `firstRange` = `next` (where the
+ * previous file's ranges end in the side file); version 1 carries none.
  */
-export function seedFileMd5Problem(f: SeedFile, formatVersion: number): string | null {
+export function seedFileMd5Problem(f: SeedFile, formatVersion: number, next = 0): string | null {
   const has = f.md5 !== undefined || f.ranges !== undefined;
-  if (formatVersion < 2) return has ? `md5 and ranges belong to seed format 2, this seed is ${formatVersion}` : null;
+  if (formatVersion < 2) {
+    if (has) return `md5 and ranges belong to seed format 2, this seed is ${formatVersion}`;
+    return f.firstRange !== undefined ? `firstRange belongs to seed format 3, this seed is ${formatVersion}` : null;
+  }
+  if (formatVersion === 3) {
+    if (f.ranges !== undefined) return 'seed format 3 keeps the range MD5s in its side file, not in the entry';
+    if (f.md5 === undefined || f.firstRange === undefined)
+      return 'seed format 3 needs md5 and firstRange for every file';
+    if (f.firstRange !== next) return `firstRange ${f.firstRange}, but the files before it end at range ${next}`;
+    return null;
+  }
+  if (f.firstRange !== undefined) return 'firstRange belongs to seed format 3, this seed is 2';
   if (f.md5 === undefined || f.ranges === undefined) return 'seed format 2 needs md5 and ranges for every file';
   const want = rangeCount(f.length);
   if (f.ranges.length !== want)
@@ -130,7 +176,14 @@ export function seedFileMd5Problem(f: SeedFile, formatVersion: number): string |
 export const hasPageMd5s = (f: SeedFile): f is SeedFile & { md5: string; ranges: string[] } =>
   f.md5 !== undefined && f.ranges !== undefined && f.ranges.length === rangeCount(f.length);
 
-/** The format version a seed listing these files has: 2 when every file carries its MD5s, else 1 (without them). */
+/** True when a file entry points at its range MD5s in a format-3 seed's side file. */
+export const hasRangeIndex = (f: SeedFile): f is SeedFile & { md5: string; firstRange: number } =>
+  f.md5 !== undefined && f.firstRange !== undefined;
+
+/**
+ * The format version a seed listing these files (with their range MD5s in the entries) has: 2 when every file
+ * carries its MD5s, else 1 (without them). A format-3 seed is written by the backup from such a list.
+ */
 export const seedVersionFor = (files: SeedFile[]): 1 | 2 => (files.length > 0 && files.every(hasPageMd5s) ? 2 : 1);
 
 export type SeedDescriptor = z.infer<typeof seedSchema>;

@@ -1,3 +1,4 @@
+import { SEED_RANGES_FILE } from '../../../shared/seed-ranges.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -101,6 +102,12 @@ describe('Back Up Now survives kill -9 (CLI child process)', () => {
 
     const k5 = await cli(args, { OBC_TEST_KILL_AT: 'catalog' });
     expect(k5.signal).toBe('SIGKILL');
+    expect((await readSeed(jobDir))?.state).toBe('inProgress');
+    // Killed with the side file of range MD5s written and synced, seed.json not yet: still in progress (seed.json
+    // never names a side file that is not complete), and the next run writes both again.
+    const k6 = await cli(args, { OBC_TEST_KILL_AT: 'seed-ranges' });
+    expect(k6.signal).toBe('SIGKILL');
+    expect(await readdir(jobDir)).toContain(SEED_RANGES_FILE);
     expect((await readSeed(jobDir))?.state).toBe('inProgress');
 
     const done = await cli(args);

@@ -1,3 +1,4 @@
+import { SeedRangesReader, checkSeedRanges } from '../seed-ranges-file.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chmod, lstat, mkdir, readdir, readFile, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -54,14 +55,29 @@ async function hardCaseTree(root: string): Promise<void> {
   await utimes(join(root, 'text.log'), new Date('2001-02-03T04:05:06.789Z'), new Date('2001-02-03T04:05:06.789Z'));
 }
 
-/** seed.json is format 2: every file it lists carries the whole-file and page-range MD5s of its bytes. */
+/**
+ * seed.json is format 3: every file it lists carries the whole-file MD5 of its bytes, and its page-range MD5s are in
+ * the side file seed.json names (checked whole, then read per file), not in seed.json.
+ */
 async function expectSeedMd5s(jobDir: string): Promise<void> {
   const seed = (await readSeed(jobDir))!;
-  expect(seed.formatVersion).toBe(2);
+  expect(seed.formatVersion).toBe(3);
   expect(seed.files.map((f) => f.path)).toEqual(expect.arrayContaining([CATALOG_PATH, DESCRIPTOR_PATH]));
-  for (const f of seed.files) {
-    const got = await pageMd5OfFile(join(jobDir, f.path));
-    expect({ path: f.path, md5: f.md5, ranges: f.ranges }).toEqual({ path: f.path, md5: got.md5, ranges: got.ranges });
+  await checkSeedRanges(jobDir, seed.jobName, seed.rangeMd5s!);
+  const side = await SeedRangesReader.open(jobDir, seed.jobName, seed.rangeMd5s!);
+  try {
+    for (const f of seed.files) {
+      const got = await pageMd5OfFile(join(jobDir, f.path));
+      const ranges = await side.read(f.firstRange!, got.ranges.length);
+      expect({ path: f.path, md5: f.md5, ranges, inEntry: f.ranges }).toEqual({
+        path: f.path,
+        md5: got.md5,
+        ranges: got.ranges,
+        inEntry: undefined,
+      });
+    }
+  } finally {
+    await side.close();
   }
 }
 

@@ -31,6 +31,7 @@ import { neverBackedUp } from './staging-guard.ts';
 import { recordScan, removeScanRecord, sinceNote } from './scan-record.ts';
 import { withSnapshots, type Snapshots } from './vss-run.ts';
 import { pageMd5Of, pageMd5OfFile, type PageMd5s } from '../page-md5.ts';
+import { writeSeedRanges } from '../seed-ranges-file.ts';
 import type { BackupOptions, BackupResult } from './types.ts';
 
 export const DEFAULT_PACK_SIZE = 64 << 20;
@@ -276,8 +277,8 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
         chunks: rows.count,
         skipped: skipped.length,
       },
-      // Seed format 2: each file with its whole-file and page-range MD5s, hashed when it was read back after writing
-      // (a pack committed by a run from before they were recorded is hashed here).
+      // Each file with its whole-file and page-range MD5s, hashed when it was read back after writing (a pack
+      // committed by a run from before they were recorded is hashed here); the range MD5s move to the side file below.
       files: [
         ...(await Promise.all(
           [...state.packs]
@@ -295,6 +296,12 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
     // The job descriptor (identity + key parameters + file list) ships with the packs: disks and container are then
     // a complete backup on their own (issue 13 §9).
     done.files.push(await writeDescriptor(jobDir, descriptorFor(done, done.files)));
+    // Seed format 3: the range MD5s go into the side file (shared/seed-ranges.ts), written and synced before seed.json
+    // names it, so a committed seed.json never points at an incomplete one; seed.json keeps an index per file.
+    const side = await writeSeedRanges(jobDir, done.files);
+    done.files = side.files;
+    done.rangeMd5s = side.entry;
+    await opts.testHook?.('seed-ranges');
     const storedBytes = done.totals.storedBytes;
     await writeSeed(jobDir, done);
     await unlink(join(jobDir, STATE_FILE)).catch(() => undefined);

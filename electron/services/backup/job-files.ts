@@ -4,9 +4,9 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
 import { checkJobName } from '../../../shared/validators/azure-names.ts';
-import { canonicalJson } from '../../../shared/canonical-json.ts';
+import { canonicalJsonTo } from '../../../shared/canonical-json.ts';
 import { seedSchema, type SeedDescriptor } from '../../../shared/staging.ts';
-import { readJsonValidated, writeJsonAtomic } from '../store/atomic.ts';
+import { readJsonValidated, writeFileAtomicWith, writeJsonAtomic } from '../store/atomic.ts';
 
 export const SEED_FILE = 'seed.json';
 /** Resume state: not shipped (not in seed.files). Lists the packs that were written, read back and committed. */
@@ -39,10 +39,22 @@ export type JobState = z.infer<typeof stateSchema>;
 
 export const jobDirOf = (stagingLocation: string, job: string): string => join(resolve(stagingLocation), job);
 
-/** seed.json's own checksum: SHA-256 of the canonical JSON of everything else in the file (see shared/staging.ts). */
+/**
+ * seed.json's own checksum: SHA-256 of the canonical JSON of everything else in the file (see shared/staging.ts),
+ * hashed in pieces: a seed of a 100 TB job lists ~1.5 million files, and its canonical text need not exist at once.
+ */
 export function seedSum(raw: object): string {
   const { sum: _sum, ...rest } = raw as Record<string, unknown>;
-  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+  const h = createHash('sha256');
+  let buf = '';
+  canonicalJsonTo(rest, (piece) => {
+    buf += piece;
+    if (buf.length >= 1 << 16) {
+      h.update(buf);
+      buf = '';
+    }
+  });
+  return h.update(buf).digest('hex');
 }
 
 export type SeedCheck = { ok: true; seed: SeedDescriptor } | { ok: false; reason: string };
@@ -110,8 +122,31 @@ export function sealSeed(seed: SeedDescriptor): SeedDescriptor {
   return { ...rest, sum: seedSum(rest) };
 }
 
+/**
+ * seed.json's text in pieces: indented JSON with one line per file entry (a 100 TB job lists ~1.5 million files: the
+ * text is written piece by piece and never held as one string; indenting each entry's members would add ~30 %).
+ */
+export function* seedJsonPieces(seed: SeedDescriptor): Generator<string> {
+  const { files, ...head } = seed;
+  const [before, after] = JSON.stringify({ ...head, files: [] }, null, 2).split('"files": []');
+  yield `${before}"files": [`;
+  for (let i = 0; i < files.length; i++) yield `${i ? ',' : ''}\n    ${JSON.stringify(files[i])}`;
+  yield `${files.length ? '\n  ' : ''}]${after}\n`;
+}
+
+/** Written atomically with its own checksum (over what the schema keeps), in 1 MiB writes. */
 export const writeSeed = (jobDir: string, seed: SeedDescriptor): Promise<void> =>
-  writeJsonAtomic(join(jobDir, SEED_FILE), sealSeed(seed));
+  writeFileAtomicWith(join(jobDir, SEED_FILE), async (fh) => {
+    let buf = '';
+    for (const piece of seedJsonPieces(sealSeed(seed))) {
+      buf += piece;
+      if (buf.length >= 1 << 20) {
+        await fh.writeFile(buf);
+        buf = '';
+      }
+    }
+    await fh.writeFile(buf);
+  });
 
 export async function readState(jobDir: string): Promise<JobState | null> {
   const r = await readJsonValidated(join(jobDir, STATE_FILE), stateSchema, { keepAside: false });

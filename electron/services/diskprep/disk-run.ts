@@ -25,7 +25,8 @@ import type { ProgressTracker } from './progress.ts';
 import { describeBackup, type BackupIdentity } from '../backup/identity.ts';
 import { mirrorJournalPath, type SessionDisk } from './session.ts';
 import type { PreparedVolume } from './types.ts';
-import { hasPageMd5s, type SeedFile } from '../../../shared/staging.ts';
+import { hasPageMd5s, hasRangeIndex, type SeedFile } from '../../../shared/staging.ts';
+import { SeedRangesReader } from '../seed-ranges-file.ts';
 
 /** One disk's run: copy (workers) → manifest + BOM → read-back (→ repair) → verified. Called by engine.ts. */
 
@@ -105,20 +106,30 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
     const commits = new GroupCommit(journal);
     const sync = x.opts.sync !== false;
     let failure: unknown = null;
+    // Format 3: the range MD5s are read from the seed's side file one file at a time, as it is copied.
+    const side = x.job.seed.rangeMd5s ? await SeedRangesReader.open(x.job.folder, jobName, x.job.seed.rangeMd5s) : null;
     try {
       for (const path of d.files) {
         const f = x.byPath.get(path)!;
         // A commit whose checksum holds counts only if the source it was checked against is still the one seed.json
-        // lists (the entry's SHA-256: computed with a format-1 seed; with a format-2 one, the entry whose range MD5s
-        // the copy compared) and its size matches the plan; anything else is copied again. Its MD5s are used as
+        // lists (the entry's SHA-256: computed with a format-1 seed; with a format-2 or 3 one, the entry whose range
+        // MD5s the copy compared) and its size matches the plan; anything else is copied again. Its MD5s are used as
         // recorded: read-back compares the disk with them.
         const c = st.committed.get(path);
-        const md5s = hasPageMd5s(f) ? { md5: f.md5.toUpperCase(), ranges: f.ranges.map((r) => r.toUpperCase()) } : null;
         if (c && c.sha256 === f.sha256 && c.length === f.length && c.ranges.length === rangeLayout(f.length).length) {
           dp.copiedBytes += f.length;
           dp.copiedFiles++;
           continue;
         }
+        const upper = (md5: string, ranges: string[]) => ({
+          md5: md5.toUpperCase(),
+          ranges: ranges.map((r) => r.toUpperCase()),
+        });
+        const md5s = hasPageMd5s(f)
+          ? upper(f.md5, f.ranges)
+          : side && hasRangeIndex(f)
+            ? upper(f.md5, await side.read(f.firstRange, rangeLayout(f.length).length))
+            : null;
         while (copying.size >= lanes || inflight.size >= depth) await Promise.race([...copying, ...inflight]);
         if (failure) break;
         if (x.opts.signal?.aborted) throw x.opts.signal.reason;
@@ -137,7 +148,7 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
             src: join(x.job.folder, path),
             dest,
             length: f.length,
-            // Format-2 seed: one MD5 pass, each range checked against the backup's; format 1: SHA-256 + two MD5s.
+            // Format-2/3 seed: one MD5 pass, each range checked against the backup's; format 1: SHA-256 + two MD5s.
             ...(md5s ? { expectRanges: md5s.ranges } : x.opts.verifySource !== false ? { expectSha256: f.sha256 } : {}),
           },
           {
@@ -186,6 +197,7 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
       }
     } finally {
       await Promise.allSettled(inflight); // a cancel still commits the files already copied
+      await side?.close();
     }
     if (failure) throw failure;
     x.result.copyMs += Date.now() - t0;

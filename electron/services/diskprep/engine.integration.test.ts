@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { readFile, writeFile, open, mkdir, readdir } from 'node:fs/promises';
+import { readFile, writeFile, open, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { AppError } from '../../../shared/errors.ts';
@@ -11,6 +11,7 @@ import { stateDirFor } from './session.ts';
 import {
   MiB,
   TEST_PASSPHRASE,
+  listFiles,
   makeDisks,
   makeStaging,
   tempDir,
@@ -18,6 +19,7 @@ import {
   testProtector,
 } from './test-staging.ts';
 import type { ManifestCredentialSource } from './manifest-credential.ts';
+import { SEED_RANGES_FILE } from '../../../shared/seed-ranges.ts';
 
 const JOB = 'seedjob';
 const LENGTHS = [9 * MiB + 512, 6 * MiB, 3 * MiB, 512, 2 * MiB + 1024];
@@ -214,28 +216,85 @@ describe('disk prep engine over folder disks', () => {
     await checkDisk(disk, stagingLocation);
   });
 
-  it('catches a damaged staged range against the range MD5s of a format-2 seed.json while copying, naming file and range', async () => {
+  // Format 3 (what Back Up Now writes) reads the range MD5s from seed-ranges.bin per file; format 2 has them in
+  // seed.json. Either way a damaged staged range is caught while copying.
+  for (const seedFormat of [2, 3] as const)
+    it(`catches a damaged staged range against the range MD5s of a format-${seedFormat} seed while copying, naming file and range`, async () => {
+      const root = await tempDir();
+      const stagingLocation = join(root, 'staging');
+      const seed = await makeStaging(stagingLocation, JOB, [MiB, 9 * MiB], { seedFormat });
+      expect(seed.formatVersion).toBe(seedFormat);
+      expect(seed.rangeMd5s !== undefined).toBe(seedFormat === 3);
+      const pack = join(stagingLocation, JOB, 'packs', '000002.pack');
+      const data = await readFile(pack);
+      data[4 * MiB + 100] ^= 0x80; // the second page range
+      await writeFile(pack, data);
+      const [disk] = await makeDisks(root, [16 * MiB]);
+      const err = (await runDiskPrep(opts(stagingLocation, [disk])).catch((e: unknown) => e)) as AppError;
+      expect(err).toBeInstanceOf(AppError);
+      expect(err.code).toBe('CORRUPT_DATA');
+      expect(err.message).toMatch(
+        new RegExp(
+          `000002\\.pack bytes ${4 * MiB}–${8 * MiB - 1} \\(page range 2 of 3\\) do not match their MD5 in seed\\.json`,
+        ),
+      );
+      expect(err.message).toContain('the staging copy is damaged');
+      // Nothing of the damaged file was committed: a rerun after putting the bytes back copies it and ships it.
+      data[4 * MiB + 100] ^= 0x80;
+      await writeFile(pack, data);
+      const res = await runDiskPrep(opts(stagingLocation, [disk]));
+      expect(res.drives).toHaveLength(1);
+      await checkDisk(disk, stagingLocation);
+    });
+
+  it("refuses a format-3 seed whose side file is damaged, truncated, missing or another seed's, naming it; nothing is copied", async () => {
     const root = await tempDir();
     const stagingLocation = join(root, 'staging');
-    const seed = await makeStaging(stagingLocation, JOB, [MiB, 9 * MiB]);
-    expect(seed.formatVersion).toBe(2);
-    const pack = join(stagingLocation, JOB, 'packs', '000002.pack');
-    const data = await readFile(pack);
-    data[4 * MiB + 100] ^= 0x80; // the second page range
-    await writeFile(pack, data);
+    await makeStaging(stagingLocation, JOB, [MiB, 9 * MiB]);
+    const side = join(stagingLocation, JOB, SEED_RANGES_FILE);
+    const good = await readFile(side);
+    const other = join(root, 'other');
+    await makeStaging(other, JOB, [MiB, 9 * MiB]); // the same shape: another backup's digests
     const [disk] = await makeDisks(root, [16 * MiB]);
-    const err = (await runDiskPrep(opts(stagingLocation, [disk])).catch((e: unknown) => e)) as AppError;
-    expect(err).toBeInstanceOf(AppError);
-    expect(err.code).toBe('CORRUPT_DATA');
-    expect(err.message).toMatch(
-      new RegExp(
-        `000002\\.pack bytes ${4 * MiB}–${8 * MiB - 1} \\(page range 2 of 3\\) do not match their MD5 in seed\\.json`,
-      ),
-    );
-    expect(err.message).toContain('the staging copy is damaged');
-    // Nothing of the damaged file was committed: a rerun after putting the bytes back copies it and ships it.
-    data[4 * MiB + 100] ^= 0x80;
-    await writeFile(pack, data);
+    const cases: Array<[string, () => Promise<void>, RegExp]> = [
+      [
+        'damaged',
+        async () => writeFile(side, Buffer.from(good).fill(0x5a, 40, 41)),
+        /fails the SHA-256 seed\.json records/,
+      ],
+      ['truncated', async () => writeFile(side, good.subarray(0, good.length - 16)), /it was truncated/],
+      ['missing', async () => rm(side), /is missing/],
+      [
+        'another seed',
+        async () => writeFile(side, await readFile(join(other, JOB, SEED_RANGES_FILE))),
+        /belongs to another seed/,
+      ],
+    ];
+    for (const [, damage, why] of cases) {
+      await damage();
+      const err = (await runDiskPrep(opts(stagingLocation, [disk])).catch((e: unknown) => e)) as AppError;
+      expect(err).toBeInstanceOf(AppError);
+      expect(err.code).toBe('CORRUPT_DATA');
+      expect(err.message).toContain(side);
+      expect(err.message).toMatch(why);
+      expect(err.message).toContain('Nothing was copied');
+      expect(await listFiles(disk)).toEqual(['obc-disk.json']); // checked before the disk is opened
+      await writeFile(side, good);
+    }
+    const res = await runDiskPrep(opts(stagingLocation, [disk]));
+    expect(res.drives).toHaveLength(1);
+    await checkDisk(disk, stagingLocation);
+    // The side file is staging-only: the disk ships the packs, catalog and descriptor (and seed.json's copy), not it.
+    expect((await listFiles(disk)).filter((f) => f.includes(SEED_RANGES_FILE))).toEqual([]);
+  });
+
+  it('a format-2 seed.json (range MD5s in its entries, no side file) still preps', async () => {
+    const root = await tempDir();
+    const stagingLocation = join(root, 'staging');
+    const seed = await makeStaging(stagingLocation, JOB, LENGTHS, { seedFormat: 2 });
+    expect(seed.formatVersion).toBe(2);
+    expect(await readdir(join(stagingLocation, JOB))).not.toContain(SEED_RANGES_FILE);
+    const [disk] = await makeDisks(root, [64 * MiB]);
     const res = await runDiskPrep(opts(stagingLocation, [disk]));
     expect(res.drives).toHaveLength(1);
     await checkDisk(disk, stagingLocation);

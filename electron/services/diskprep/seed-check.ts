@@ -11,6 +11,7 @@ import { CATALOG_PATH, decodeCatalog } from '../backup/catalog.ts';
 import type { JobKeys } from '../backup/crypto.ts';
 import { DESCRIPTOR_PATH, descriptorProblems } from '../backup/descriptor.ts';
 import type { StagedJob } from './jobs.ts';
+import { checkSeedRanges } from '../seed-ranges-file.ts';
 
 const MAX_LISTED = 20;
 const list = (xs: string[]) =>
@@ -71,6 +72,9 @@ export async function checkSeedAgainstCatalog(job: StagedJob, keys: JobKeys): Pr
     ...(extra.length ? [`it lists ${extra.length} file(s) the backup does not contain: ${list(extra)}`] : []),
   ];
   if (problems.length) refuse(problems.join('; '));
+
+  // Format 3: the side file of range MD5s, whole and as seed.json records it (streamed, never all in memory).
+  if (seed.rangeMd5s) await checkSeedRanges(folder, jobName, seed.rangeMd5s);
 
   const descEntry = listed.get(DESCRIPTOR_PATH);
   if (!descEntry)

@@ -13,6 +13,7 @@ import { newJobCrypto } from '../backup/crypto.ts';
 import { CATALOG_PATH, CATALOG_VERSION, encodeCatalog } from '../backup/catalog.ts';
 import { DESCRIPTOR_PATH, descriptorFor, encodeDescriptor } from '../backup/descriptor.ts';
 import { sealSeed } from '../backup/job-files.ts';
+import { writeSeedRanges } from '../seed-ranges-file.ts';
 import type { ManifestCredentialSource } from './manifest-credential.ts';
 
 export const MiB = 1024 * 1024;
@@ -45,7 +46,7 @@ export async function makeStaging(
   stagingLocation: string,
   job: string,
   lengths: number[],
-  opts: { container?: string; storageAccount?: string; seedFormat?: 1 | 2 } = {},
+  opts: { container?: string; storageAccount?: string; seedFormat?: 1 | 2 | 3 } = {},
 ): Promise<SeedDescriptor> {
   const folder = join(stagingLocation, job);
   const files: SeedFile[] = [];
@@ -63,16 +64,18 @@ export async function makeStaging(
 /**
  * Completes a staging job folder whose pack files are written (`files`: path, length, sha256): a real encrypted
  * catalog listing them, the job descriptor and a sealed seed.json. Used by makeStaging and the Disk Prep bench.
- * `seedFormat` 2 (the default, as Back Up Now writes it) records every file's whole-file and page-range MD5s
- * (hashed here from the files); 1 writes a seed as backups before them did.
+ * `seedFormat` 3 (the default, as Back Up Now writes it) records every file's whole-file MD5 and its page-range MD5s
+ * (hashed here from the files) in the side file `seed-ranges.bin`; 2 keeps the range MD5s in seed.json as backups
+ * before format 3 did; 1 writes a seed as backups before any MD5s did.
  */
 export async function finishStaging(
   folder: string,
   job: string,
   packs: SeedFile[],
-  opts: { container?: string; storageAccount?: string; passphrase: string; seedFormat?: 1 | 2 },
+  opts: { container?: string; storageAccount?: string; passphrase: string; seedFormat?: 1 | 2 | 3 },
 ): Promise<SeedDescriptor> {
-  const v2 = (opts.seedFormat ?? 2) === 2;
+  const format = opts.seedFormat ?? 3;
+  const v2 = format >= 2;
   const pick = (m: PageMd5s): PageMd5s => ({ md5: m.md5, ranges: m.ranges });
   const files: SeedFile[] = [];
   for (const p of packs)
@@ -94,7 +97,7 @@ export async function finishStaging(
   files.push({ path: CATALOG_PATH, length: cat.length, sha256: sha(cat), ...(v2 ? pageMd5Of(cat) : {}) });
   const seed: SeedDescriptor = {
     format: 'obc-seed',
-    formatVersion: v2 ? 2 : 1,
+    formatVersion: format,
     jobName: job,
     storageAccount: opts.storageAccount ?? 'obcsandbox01',
     container: opts.container ?? 'seed',
@@ -115,6 +118,11 @@ export async function finishStaging(
   const desc = encodeDescriptor(descriptorFor(seed, files));
   await writeFile(join(folder, DESCRIPTOR_PATH), desc);
   files.push({ path: DESCRIPTOR_PATH, length: desc.length, sha256: sha(desc), ...(v2 ? pageMd5Of(desc) : {}) });
+  if (format === 3) {
+    const side = await writeSeedRanges(folder, files);
+    seed.files = side.files;
+    seed.rangeMd5s = side.entry;
+  }
   const sealed = sealSeed(seed);
   await writeFile(join(folder, 'seed.json'), JSON.stringify(sealed, null, 2));
   return sealed;
