@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- diskprep [--size 1G] [--pack 64M] [--disks 1,2,3] [--rounds 1] [--dir <folder>]
- *   [--disk-dirs <a,b,c>] [--no-sync] [--no-verify-source] [--seed-format 2|1|1,2]`
+ *   [--disk-dirs <a,b,c>] [--no-sync] [--no-verify-source] [--seed-format 2|1|3|1,2,3]`
  *
  * Disk Prep onto 1, 2 and 3 folder disks (each in its own folder: under --dir, or one per --disk-dirs entry to put
  * them on separate devices), all disks of a run filled at once, against the peer in the same run: `cp` of the same
@@ -12,8 +12,9 @@
  * its system time: the read/write calls), and the rest (of which the main thread: journal, manifest, progress
  * messages; the remainder is the fsyncs on the libuv pool, worker start-up and GC), and whether the copy read the
  * staging and wrote the disks with O_DIRECT or through the page cache. `--seed-format`: the staging's seed.json is
- * format 2 (the backup's page-range MD5s: the copy hashes each range once and compares) or 1 (a seed from before
- * them: SHA-256 + whole-file MD5 + range MD5 while copying); `1,2` runs both on the same staging, side by side.
+ * format 2 (the backup's page-range MD5s: the copy hashes each range once and compares), 3 (the same, its range MD5s
+ * read from the side file seed-ranges.bin per file) or 1 (a seed from before them: SHA-256 + whole-file MD5 + range
+ * MD5 while copying); a list (`1,2,3`) runs them on the same staging, side by side.
  * Prints one JSON summary line at the end.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -29,6 +30,7 @@ import { finishStaging, testCredential } from '../electron/services/diskprep/tes
 import type { DiskPrepBusy } from '../shared/contract/diskprep.ts';
 import { sealSeed } from '../electron/services/backup/job-files.ts';
 import { listedFile } from '../electron/services/backup/descriptor.ts';
+import { writeSeedRanges } from '../electron/services/seed-ranges-file.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => {
@@ -41,11 +43,11 @@ const counts = opt('disks', '1,2,3').split(',').map(Number);
 const rounds = Number(opt('rounds', '1'));
 const sync = !args.includes('--no-sync');
 const verifySource = !args.includes('--no-verify-source');
-const seedFormats = opt('seed-format', '2')
+const seedFormats = opt('seed-format', '3')
   .split(',')
   .map((v) => {
-    if (v !== '1' && v !== '2') throw new Error(`--seed-format takes 1, 2 or 1,2 (got ${v})`);
-    return Number(v) as 1 | 2;
+    if (v !== '1' && v !== '2' && v !== '3') throw new Error(`--seed-format takes 1, 2, 3 or a list (got ${v})`);
+    return Number(v) as 1 | 2 | 3;
   });
 const base = await mkdtemp(join(opt('dir', tmpdir()), 'obc-bench-diskprep-'));
 const diskDirs = opt('disk-dirs', '').split(',').filter(Boolean);
@@ -130,12 +132,16 @@ try {
   }
   // The format-2 seed.json (the packs' MD5s hashed here once, as the backup's read-back would); the format-1 one is
   // the same seed without them (the same catalog and descriptor), as a backup from before them wrote it.
-  const seed = await finishStaging(folder, JOB, files, { container: 'bench', passphrase: PASSPHRASE });
+  // Format 3 is format 2 with the range MD5s moved into the side file seed-ranges.bin (written here once; the other
+  // two formats do not name it).
+  const seed = await finishStaging(folder, JOB, files, { container: 'bench', passphrase: PASSPHRASE, seedFormat: 2 });
+  const side = await writeSeedRanges(folder, seed.files);
   const seedText = {
+    3: JSON.stringify(sealSeed({ ...seed, formatVersion: 3, files: side.files, rangeMd5s: side.entry })),
     2: JSON.stringify(seed),
     1: JSON.stringify(sealSeed({ ...seed, formatVersion: 1, files: seed.files.map(listedFile) })),
   };
-  const useSeed = (format: 1 | 2) => writeFile(join(folder, 'seed.json'), seedText[format]);
+  const useSeed = (format: 1 | 2 | 3) => writeFile(join(folder, 'seed.json'), seedText[format]);
   execFileSync('sync');
   const bytes = seed.files.reduce((s, f) => s + f.length, 0);
   log(

@@ -1,4 +1,4 @@
-/** `npm run bench -- <backup|diskprep|incremental> [options]`: benchmarks that print ratios against peers measured in the same run. */
+/** `npm run bench -- <backup|diskprep|incremental|seed> [options]`: benchmarks that print ratios against peers measured in the same run. */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ const scripts: Record<string, string> = {
   backup: 'bench-backup.ts',
   diskprep: 'bench-diskprep.ts',
   incremental: 'bench-incremental.ts',
+  seed: 'bench-seed.ts',
 };
 if (!which || !scripts[which]) {
   process.stderr.write(`usage: npm run bench -- <${Object.keys(scripts).join('|')}> [--size 1G]\n`);
