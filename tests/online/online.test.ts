@@ -16,7 +16,7 @@ import { OnlineRepo, pointInfo } from '../../electron/services/online/repo.ts';
 import { PointPackSource, openRestorePoint } from '../../electron/services/online/point-source.ts';
 import { verifyJob } from '../../electron/services/backup/verify.ts';
 import { packPath as packPathOf } from '../../electron/services/backup/pack-format.ts';
-import { importStagedJob, runChild, startTestStorage, type TestStorage } from './test-container.ts';
+import { importStagedJob, runChild, stageAndImport, startTestStorage, type TestStorage } from './test-container.ts';
 
 const JOB = 'online-int';
 let dir: string;
@@ -132,18 +132,7 @@ describe('online restore points (Azurite)', () => {
     const rnd = prng(1602);
     await mkdir(src, { recursive: true });
     await writeFile(join(src, 'base.bin'), rnd(400_000));
-    const stagingLocation = join(dir, 'kill-staging');
-    await runBackup({
-      items: [src],
-      stagingLocation,
-      job: { name: job },
-      passphrase: PASS,
-      kdf: FAST_KDF,
-      packSize: 1 << 20,
-      snapshots: false,
-    });
-    const cc = await storage.container('killed');
-    await importStagedJob(cc, join(stagingLocation, job), job);
+    const { cc } = await stageAndImport(storage, dir, job, src); // the seed (1 MiB packs), imported into container `job`
     // Three new packs' worth of incompressible data, sent in 256 KiB blocks.
     for (let i = 0; i < 3; i++) await writeFile(join(src, `new-${i}.bin`), rnd(900_000));
     const workDir = join(dir, 'kill-work');
@@ -152,7 +141,7 @@ describe('online restore points (Azurite)', () => {
       account: storage.account,
       key: storage.key,
       caCertPem: storage.caCertPem,
-      container: 'killed',
+      container: job,
       job,
       passphrase: PASS,
       items: [src],

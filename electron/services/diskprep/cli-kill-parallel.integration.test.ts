@@ -4,22 +4,9 @@
  * resumed run ends with the same manifests, BOMs, data and drives.json as an uninterrupted run.
  */
 import { describe, expect, it } from 'vitest';
-import { cp, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runDiskPrep } from './engine.ts';
-import { FolderDiskProvider } from './folder-disk.ts';
-import {
-  MiB,
-  TEST_PASSPHRASE,
-  makeDisks,
-  listFiles,
-  makeStaging,
-  runCliUntil,
-  tempDir,
-  testCredential,
-  testProtector,
-  writeSasFile,
-} from './test-staging.ts';
+import { listFiles, referenceRun, runCliUntil, tempDir } from './test-staging.ts';
 
 const JOB = 'pkilljob';
 const exists = (p: string) =>
@@ -34,31 +21,7 @@ describe('kill -9 of the CLI while every disk is being filled, then resume', () 
     { timeout: 180_000 },
     async () => {
       const root = await tempDir();
-      await makeStaging(join(root, 'a', 'staging'), JOB, [9 * MiB + 512, 6 * MiB, 3 * MiB, 512, 2 * MiB + 1024]);
-      await cp(join(root, 'a', 'staging'), join(root, 'b', 'staging'), { recursive: true });
-      const disksA = await makeDisks(join(root, 'a'), [12 * MiB, 12 * MiB, 12 * MiB]);
-      const disksB = await makeDisks(join(root, 'b'), [12 * MiB, 12 * MiB, 12 * MiB]);
-      await runDiskPrep({
-        stagingLocation: join(root, 'b', 'staging'),
-        job: JOB,
-        disks: disksB.map((id) => ({ id })),
-        providers: { folder: new FolderDiskProvider() },
-        credential: testCredential,
-        passphrase: TEST_PASSPHRASE,
-        protector: testProtector(),
-        workers: 2,
-      });
-
-      const sas = await writeSasFile(root, testCredential, JOB);
-      const args = [
-        'diskprep',
-        `s:${join(root, 'a', 'staging')}`,
-        ...disksA.flatMap((d) => ['--disk', d]),
-        '--no-job',
-        '--container-sas',
-        sas,
-        '--json',
-      ];
+      const { disksA, disksB, args } = await referenceRun(root, JOB);
       // Plan: SER1 takes files 0, 3 and the catalog; SER2 files 1, 2; SER3 file 4.
       // 1) Every disk holds the first range of its first file, none has a manifest.
       const first = await runCliUntil(args, 'copy-partial:0+copy-partial:1+copy-partial:4');

@@ -1,53 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { cp, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runDiskPrep } from './engine.ts';
-import { FolderDiskProvider } from './folder-disk.ts';
-import {
-  MiB,
-  TEST_PASSPHRASE,
-  makeDisks,
-  listFiles,
-  makeStaging,
-  runCliUntil,
-  tempDir,
-  testCredential,
-  testProtector,
-  writeSasFile,
-} from './test-staging.ts';
+import { listFiles, referenceRun, runCliUntil, tempDir } from './test-staging.ts';
 
 const JOB = 'killjob';
 describe('kill -9 of the CLI at several points, then resume', () => {
   it('ends with the same manifests, BOMs and data as an uninterrupted run', async () => {
     const root = await tempDir();
-    await makeStaging(join(root, 'a', 'staging'), JOB, [9 * MiB + 512, 6 * MiB, 3 * MiB, 512, 2 * MiB + 1024]);
-    await cp(join(root, 'a', 'staging'), join(root, 'b', 'staging'), { recursive: true });
-    const disksA = await makeDisks(join(root, 'a'), [12 * MiB, 12 * MiB, 12 * MiB]);
-    const disksB = await makeDisks(join(root, 'b'), [12 * MiB, 12 * MiB, 12 * MiB]);
-
-    // Reference: one uninterrupted run (engine directly).
-    await runDiskPrep({
-      stagingLocation: join(root, 'b', 'staging'),
-      job: JOB,
-      disks: disksB.map((id) => ({ id })),
-      providers: { folder: new FolderDiskProvider() },
-      credential: testCredential,
-      passphrase: TEST_PASSPHRASE,
-      protector: testProtector(),
-      workers: 2,
-    });
-
-    // The same container SAS as the reference run: a resumed CLI run must write byte-identical manifests.
-    const sas = await writeSasFile(root, testCredential, JOB);
-    const args = [
-      'diskprep',
-      `s:${join(root, 'a', 'staging')}`,
-      ...disksA.flatMap((d) => ['--disk', d]),
-      '--no-job',
-      '--container-sas',
-      sas,
-      '--json',
-    ];
+    // Staging a + b, disks a + b, one uninterrupted run onto the b disks; the CLI arguments for the a side.
+    const { disksA, disksB, args } = await referenceRun(root, JOB);
     // Plan: SER1 takes files 0, 3 and the catalog (5); SER2 files 1, 2; SER3 file 4.
     const points = [
       'copy-partial:0',

@@ -1,13 +1,14 @@
 /** Test-only helpers: fake staging jobs (seed.json per shared/staging.ts) and folder disks. */
 import { createHash, randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { repoRoot } from '../paths.ts';
 import { hasPageMd5s, type SeedDescriptor, type SeedFile } from '../../../shared/staging.ts';
 import { pageMd5Of, pageMd5OfFile, type PageMd5s } from '../page-md5.ts';
-import { initFolderDisk } from './folder-disk.ts';
+import { FolderDiskProvider, initFolderDisk } from './folder-disk.ts';
+import { runDiskPrep } from './engine.ts';
 import { keyProtector } from './drives-file.ts';
 import { newJobCrypto } from '../backup/crypto.ts';
 import { CATALOG_PATH, CATALOG_VERSION, encodeCatalog } from '../backup/catalog.ts';
@@ -162,6 +163,48 @@ export async function writeSasFile(
     mode: 0o600,
   });
   return path;
+}
+
+/** The packs of the Disk Prep CLI kill -9 tests (referenceRun): with the catalog and descriptor, 7 files. */
+export const KILL_TEST_LENGTHS = [9 * MiB + 512, 6 * MiB, 3 * MiB, 512, 2 * MiB + 1024];
+
+/**
+ * What the Disk Prep CLI kill -9 tests share: the same staging twice (`<root>/a/staging` for the CLI runs that are
+ * killed and resumed, `<root>/b/staging` for the reference), three 12 MiB folder disks beside each, one uninterrupted
+ * engine run onto the b disks, and the `obc diskprep` arguments for the a side (the reference run's container SAS, so
+ * a resumed run's manifests can be compared byte for byte). Plan: SER1 takes files 0, 3 and the catalog (5); SER2
+ * files 1, 2; SER3 file 4.
+ */
+export async function referenceRun(
+  root: string,
+  job: string,
+): Promise<{ staging: string; disksA: string[]; disksB: string[]; args: string[] }> {
+  const staging = join(root, 'a', 'staging');
+  await makeStaging(staging, job, KILL_TEST_LENGTHS);
+  await cp(staging, join(root, 'b', 'staging'), { recursive: true });
+  const disksA = await makeDisks(join(root, 'a'), [12 * MiB, 12 * MiB, 12 * MiB]);
+  const disksB = await makeDisks(join(root, 'b'), [12 * MiB, 12 * MiB, 12 * MiB]);
+  await runDiskPrep({
+    stagingLocation: join(root, 'b', 'staging'),
+    job,
+    disks: disksB.map((id) => ({ id })),
+    providers: { folder: new FolderDiskProvider() },
+    credential: testCredential,
+    passphrase: TEST_PASSPHRASE,
+    protector: testProtector(),
+    workers: 2,
+  });
+  const sas = await writeSasFile(root, testCredential, job);
+  const args = [
+    'diskprep',
+    `s:${staging}`,
+    ...disksA.flatMap((d) => ['--disk', d]),
+    '--no-job',
+    '--container-sas',
+    sas,
+    '--json',
+  ];
+  return { staging, disksA, disksB, args };
 }
 
 const CLI = join(repoRoot, 'electron', 'cli', 'index.ts');
