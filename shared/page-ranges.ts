@@ -1,7 +1,8 @@
 /**
  * The page-range rule for shipped files (page blobs): consecutive 4 MiB ranges from the first byte, the last one
  * shorter — the most a DriveManifest PageRange may hold. One home for the rule: the backup records the MD5 of each
- * such range in seed.json (shared/staging.ts) and Disk Prep writes the same ranges into DriveManifest.xml.
+ * such range with the seed (shared/staging.ts; format 3: in its side file, shared/seed-ranges.ts) and Disk Prep
+ * writes the same ranges into DriveManifest.xml.
  */
 export const PAGE_RANGE_SIZE = 4 * 1024 * 1024;
 
