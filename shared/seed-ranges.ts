@@ -10,7 +10,8 @@ import { z } from 'zod';
  * - a 32-byte header: the 8 ASCII bytes `OBCRMD5\n`, u32 layout version (1), u32 digest size (16), u64 digest count,
  *   8 zero bytes;
  * - then `count` MD5 digests of 16 bytes each, in seed.files order: file i's ranges (shared/page-ranges.ts, in
- *   offset order) start at its `firstRange` and are `rangeCount(length)` long; files follow each other without gaps.
+ *   offset order) start at its `firstRange` and are `rangeCount(length)` long; the backup writes the files one after
+ *   the other without gaps (readers only need them in order, not overlapping, within `count`).
  *
  * seed.json's `rangeMd5s` entry names the file, the digest count and the SHA-256 of the whole file (header included),
  * and seed.json's own `sum` covers that entry: a side file damaged, truncated, missing or from another seed is

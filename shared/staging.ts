@@ -45,7 +45,7 @@ export const seedFileSchema = z.object({
   ranges: z.array(md5Hex).optional(),
   /**
    * Format 3: index of the file's first page-range MD5 in the seed's side file (shared/seed-ranges.ts); it has
-   * `rangeCount(length)` of them from there, and each file starts where the one before it ends.
+   * `rangeCount(length)` of them from there; the backup writes each file's right after the one before it.
    */
   firstRange: z.number().int().nonnegative().optional(),
 });
@@ -126,17 +126,17 @@ export const seedSchema = z
         ctx.addIssue({ code: 'custom', path: ['files', i], message: `${f.path}: ${why}` });
         return;
       }
-      next += rangeCount(f.length);
+      next = (seed.formatVersion === 3 ? f.firstRange! : next) + rangeCount(f.length);
     }
     // A format-3 seed still in progress lists no files yet, and needs no side file.
     if (seed.formatVersion === 3 && !seed.rangeMd5s) {
       if (next > 0)
         ctx.addIssue({ code: 'custom', path: ['rangeMd5s'], message: 'seed format 3 needs its rangeMd5s entry' });
-    } else if (seed.formatVersion === 3 && seed.rangeMd5s!.count !== next)
+    } else if (seed.formatVersion === 3 && seed.rangeMd5s!.count < next)
       ctx.addIssue({
         code: 'custom',
         path: ['rangeMd5s', 'count'],
-        message: `${seed.rangeMd5s!.count} range MD5(s) recorded, the files have ${next} page range(s)`,
+        message: `${seed.rangeMd5s!.count} range MD5(s) recorded, the files need ${next}`,
       });
     else if (seed.formatVersion < 3 && seed.rangeMd5s)
       ctx.addIssue({
@@ -148,8 +148,9 @@ export const seedSchema = z
 
 /**
  * What is wrong with a file entry's MD5s for the seed's format version (null: nothing). Version 2 needs both, with
- * one range MD5 per page range of its length; version 3 the whole-file MD5 and `firstRange` = `next` (where the
- * previous file's ranges end in the side file); version 1 carries none.
+ * one range MD5 per page range of its length; version 3 the whole-file MD5 and `firstRange` ≥ `next` (where the
+ * previous file's ranges end in the side file: the backup writes them without gaps, but an entry removed from `files`
+ * is left to Disk Prep's check against the catalog, which names it); version 1 carries none.
  */
 export function seedFileMd5Problem(f: SeedFile, formatVersion: number, next = 0): string | null {
   const has = f.md5 !== undefined || f.ranges !== undefined;
@@ -161,7 +162,8 @@ export function seedFileMd5Problem(f: SeedFile, formatVersion: number, next = 0)
     if (f.ranges !== undefined) return 'seed format 3 keeps the range MD5s in its side file, not in the entry';
     if (f.md5 === undefined || f.firstRange === undefined)
       return 'seed format 3 needs md5 and firstRange for every file';
-    if (f.firstRange !== next) return `firstRange ${f.firstRange}, but the files before it end at range ${next}`;
+    if (f.firstRange < next)
+      return `firstRange ${f.firstRange} overlaps the file before it (which ends at range ${next})`;
     return null;
   }
   if (f.firstRange !== undefined) return 'firstRange belongs to seed format 3, this seed is 2';
