@@ -11,7 +11,7 @@ import { mkdir, readdir, readFile, rm, cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { diffTrees, openStagingJob } from '../../electron/services/backup/test-trees.ts';
 import { catalogPathOf } from '../../electron/services/backup/scan.ts';
-import { readState } from '../../electron/services/backup/job-files.ts';
+import { readState } from '../../electron/services/backup/job-state.ts';
 import { StagingFolderSource } from '../../electron/services/backup/reader.ts';
 import { verifyJob } from '../../electron/services/backup/verify.ts';
 import { restoreJob } from '../../electron/services/backup/restore.ts';

@@ -7,7 +7,8 @@ import { runBackup } from './engine.ts';
 import { StagingFolderSource } from './reader.ts';
 import { restoreJob } from './restore.ts';
 import { verifyJob } from './verify.ts';
-import { readSeed, STATE_FILE, type JobState } from './job-files.ts';
+import { readSeed } from './job-files.ts';
+import { readState, STATE_FILE, STATE_LOG } from './job-state.ts';
 import { DESCRIPTOR_PATH } from './descriptor.ts';
 import { pageMd5OfFile } from '../page-md5.ts';
 import { catalogPathOf } from './scan.ts';
@@ -389,15 +390,20 @@ describe('backup engine refusals and failures', () => {
     expect(seed.state).toBe('inProgress');
     const packs = await readdir(join(dir, 'staging', 'job-a', 'packs'));
     const first = await readFile(join(dir, 'staging', 'job-a', 'packs', 'pack-000001.bin'));
-    // The resume state keeps each committed pack's MD5s for seed.json; a pack committed by an older build (no MD5s
-    // in the state) is hashed again at the end.
-    const statePath = join(dir, 'staging', 'job-a', STATE_FILE);
-    const state = JSON.parse(await readFile(statePath, 'utf8')) as JobState;
+    // The resume state keeps each committed pack's MD5s for seed.json, one line per pack in its log; a state written
+    // by an older build (version 1: every pack in .obc-state.json, no log, and a pack without MD5s) still resumes,
+    // and that pack is hashed again at the end.
+    const jobDir = join(dir, 'staging', 'job-a');
+    const state = (await readState(jobDir))!;
     expect(state.packs.length).toBeGreaterThanOrEqual(2);
     for (const p of state.packs) expect(p).toMatchObject({ md5: expect.any(String), ranges: expect.any(Array) });
+    const logged = (await readFile(join(jobDir, STATE_LOG), 'utf8')).split('\n');
+    expect(logged.pop()).toBe('');
+    expect(logged.map((l) => (JSON.parse(l) as { n: number }).n)).toEqual(state.packs.map((p) => p.n));
     const { md5: _m, ranges: _r, ...older } = state.packs[0];
     state.packs[0] = older;
-    await writeFile(statePath, JSON.stringify(state));
+    await writeFile(join(jobDir, STATE_FILE), JSON.stringify({ version: 1, ...state }));
+    await unlink(join(jobDir, STATE_LOG));
 
     const r = await runBackup(opts({ items: [src], packSize: 1 << 20 }));
     expect(r.resumed).toBe(true);

@@ -9,16 +9,8 @@ import { CATALOG_PATH, CATALOG_VERSION, type CatalogEntry } from './catalog.ts';
 import { catalogText, writeCatalogFile, type CatalogHead } from './catalog-writer.ts';
 import { DEFAULT_KDF, newJobCrypto, unlockJob, type JobKeys } from './crypto.ts';
 import { acquireJobLock } from './job-lock.ts';
-import {
-  assertJobName,
-  jobDirOf,
-  readSeed,
-  readState,
-  writeSeed,
-  writeState,
-  STATE_FILE,
-  type JobState,
-} from './job-files.ts';
+import { assertJobName, jobDirOf, readSeed, writeSeed } from './job-files.ts';
+import { readState, removeState, StateLog, writeState, type JobState } from './job-state.ts';
 import { readPackFileIndex } from './pack-format.ts';
 import { PackWriter } from './pack-writer.ts';
 import { freeSpace, scanTable, type SkippedItem } from './scan.ts';
@@ -156,6 +148,7 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
   // The job folder is ours now: temp files of atomic writes a killed run left (seed, state, catalog) go.
   await sweepAtomicTemps(jobDir);
   let writer: PackWriter | null = null;
+  const log = new StateLog(jobDir);
   try {
     let state: JobState;
     if (!seed || !keys) {
@@ -179,12 +172,12 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
         totals: { files: 0, bytes: 0, storedBytes: 0, chunks: 0, skipped: 0 },
         files: [],
       };
-      state = { version: 1, jobName, packs: [], runs: 1 };
+      state = { jobName, packs: [], runs: 1 };
       await writeState(jobDir, state);
       await writeSeed(jobDir, seed);
       await opts.testHook?.('seed');
     } else {
-      state = state0 ?? { version: 1, jobName, packs: [], runs: 0 };
+      state = state0 ?? { jobName, packs: [], runs: 0 };
       state.runs += 1;
     }
     const resumed = state.packs.length > 0;
@@ -200,7 +193,7 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
     const nextPack = state.packs.reduce((m, p) => Math.max(m, p.n), 0) + 1;
     const w = new PackWriter(jobDir, writerKeys.enc, nextPack, opts.packSize ?? DEFAULT_PACK_SIZE, async (p) => {
       state.packs.push(p);
-      await writeState(jobDir, state);
+      await log.append(p);
       await opts.testHook?.(`pack:${p.n}`);
     });
     writer = w;
@@ -304,7 +297,7 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
     await opts.testHook?.('seed-ranges');
     const storedBytes = done.totals.storedBytes;
     await writeSeed(jobDir, done);
-    await unlink(join(jobDir, STATE_FILE)).catch(() => undefined);
+    await removeState(jobDir);
     await removeScanRecord(jobDir);
     const m = meter.snapshot();
     meter.set({ bytesWritten: w.written + cat.length }, true);

@@ -1,41 +1,19 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
 import { checkJobName } from '../../../shared/validators/azure-names.ts';
 import { canonicalJsonTo } from '../../../shared/canonical-json.ts';
 import { seedSchema, type SeedDescriptor } from '../../../shared/staging.ts';
-import { readJsonValidated, writeFileAtomicWith, writeJsonAtomic } from '../store/atomic.ts';
+import { writeFileAtomicWith } from '../store/atomic.ts';
 
 export const SEED_FILE = 'seed.json';
-/** Resume state: not shipped (not in seed.files). Lists the packs that were written, read back and committed. */
-export const STATE_FILE = '.obc-state.json';
 
 /** The import job name rule (SPEC decision 10, shared/validators/azure-names.ts) at the engine's boundary. */
 export function assertJobName(name: string): void {
   const problem = checkJobName(name);
   if (problem) throw new AppError('VALIDATION', problem, { field: 'job' });
 }
-
-export const stateSchema = z.object({
-  version: z.literal(1),
-  jobName: z.string(),
-  packs: z.array(
-    z.object({
-      n: z.number().int().positive(),
-      path: z.string(),
-      length: z.number().int(),
-      sha256: z.string(),
-      /** Whole-file and page-range MD5s (seed format 2); absent in a state written before them (hashed at the end). */
-      md5: z.string().optional(),
-      ranges: z.array(z.string()).optional(),
-      chunks: z.number().int(),
-    }),
-  ),
-  runs: z.number().int(),
-});
-export type JobState = z.infer<typeof stateSchema>;
 
 export const jobDirOf = (stagingLocation: string, job: string): string => join(resolve(stagingLocation), job);
 
@@ -147,19 +125,6 @@ export const writeSeed = (jobDir: string, seed: SeedDescriptor): Promise<void> =
     }
     await fh.writeFile(buf);
   });
-
-export async function readState(jobDir: string): Promise<JobState | null> {
-  const r = await readJsonValidated(join(jobDir, STATE_FILE), stateSchema, { keepAside: false });
-  if (r.status === 'missing') return null;
-  if (r.status === 'corrupt')
-    throw new AppError('CORRUPT_DATA', `Resume state ${join(jobDir, STATE_FILE)} is damaged: ${r.reason}`, {
-      path: join(jobDir, STATE_FILE),
-    });
-  return r.value;
-}
-
-export const writeState = (jobDir: string, state: JobState): Promise<void> =>
-  writeJsonAtomic(join(jobDir, STATE_FILE), state);
 
 export interface StagingJobInfo {
   jobName: string;
