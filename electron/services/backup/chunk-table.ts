@@ -10,28 +10,122 @@ export interface ChunkLoc {
 const HEX_ID = /^[0-9a-f]{64}$/;
 const NOT_AN_ID = -2;
 
+/** Slots per page of the tables' columns (a power of two). */
+const PAGE_BITS = 13;
+const PAGE = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE - 1;
+
 /**
- * Where every stored chunk is (id → pack, offset, sealed length, raw length, flag), kept compactly: the ids as
- * bytes in slot order with an open-addressing index over them (Int32Array), the locations in typed arrays indexed
- * by slot. A Map keyed by hex id cost ~110 bytes of heap per chunk, and with many small files (one chunk each) it
- * grew with the file count; this is ~45 bytes per chunk outside the JS heap. Pack numbers, offsets and lengths are
- * u32 in the pack format, so Uint32Array holds them.
+ * A set of 32-byte chunk ids, each with a slot (0, 1, … in the order first added): the ids in pages of 8192 (256
+ * KiB each, added as needed, never copied) with an open-addressing index over them. 32 bytes per id plus 8-16 for
+ * the index, outside the JS heap. A chunk worker's Set of 32-character strings (its known ids) cost ~100 bytes of
+ * heap per chunk; growing whole arrays by doubling held the old and the new ones at once and left up to half unused.
  */
-export class ChunkTable {
+export class IdSet {
   private n = 0;
-  private ids = new Uint8Array(1024 * 32);
+  private readonly pages: Uint8Array[] = [];
   /** Slot + 1 per bucket (0 = empty); buckets are a power of two, at most half full. */
   private index = new Int32Array(2048);
-  private pack = new Uint32Array(1024);
-  private offset = new Uint32Array(1024);
-  private length = new Uint32Array(1024);
-  private rawLength = new Uint32Array(1024);
-  private flag = new Uint8Array(1024);
+
+  get size(): number {
+    return this.n;
+  }
+
+  has(id: Uint8Array): boolean {
+    return this.slotOf(id) >= 0;
+  }
+
+  /** The slot of `id` (its first 32 bytes), -1 when it is not in the set. */
+  slotOf(id: Uint8Array): number {
+    const mask = this.index.length - 1;
+    for (let b = (id[0] | (id[1] << 8) | (id[2] << 16) | (id[3] << 24)) & mask; ; b = (b + 1) & mask) {
+      const v = this.index[b];
+      if (v === 0) return -1;
+      if (this.same(v - 1, id)) return v - 1;
+    }
+  }
+
+  /** Adds `id` (32 bytes) unless it is in the set; returns its slot. */
+  add(id: Uint8Array): number {
+    if (id.length !== 32) throw new RangeError(`A chunk id is 32 bytes, not ${id.length}.`);
+    const had = this.slotOf(id);
+    if (had >= 0) return had;
+    const s = this.n++;
+    if (s >>> PAGE_BITS === this.pages.length) this.pages.push(new Uint8Array(32 * PAGE));
+    this.pages[s >>> PAGE_BITS].set(id, 32 * (s & PAGE_MASK));
+    if (2 * this.n > this.index.length) this.rehash(this.index.length * 2);
+    else this.insert(s);
+    return s;
+  }
+
+  /** The id in `slot`, as a view of the set's bytes (valid while the set is). */
+  idBytes(slot: number): Uint8Array {
+    const o = 32 * (slot & PAGE_MASK);
+    return this.pages[slot >>> PAGE_BITS].subarray(o, o + 32);
+  }
+
+  /** Every id in slot order, 32 bytes each, in one new buffer. */
+  allIds(): Buffer {
+    const out = Buffer.alloc(32 * this.n);
+    for (let s = 0; s < this.n; s += PAGE)
+      out.set(this.pages[s >>> PAGE_BITS].subarray(0, 32 * Math.min(PAGE, this.n - s)), 32 * s);
+    return out;
+  }
+
+  private same(slot: number, id: Uint8Array): boolean {
+    const ids = this.pages[slot >>> PAGE_BITS];
+    for (let i = 0, o = 32 * (slot & PAGE_MASK); i < 32; i++, o++) if (ids[o] !== id[i]) return false;
+    return true;
+  }
+
+  private insert(slot: number): void {
+    const mask = this.index.length - 1;
+    const ids = this.pages[slot >>> PAGE_BITS];
+    const o = 32 * (slot & PAGE_MASK);
+    let b = (ids[o] | (ids[o + 1] << 8) | (ids[o + 2] << 16) | (ids[o + 3] << 24)) & mask;
+    while (this.index[b] !== 0) b = (b + 1) & mask;
+    this.index[b] = slot + 1;
+  }
+
+  private rehash(buckets: number): void {
+    this.index = new Int32Array(buckets);
+    for (let s = 0; s < this.n; s++) this.insert(s);
+  }
+}
+
+/** One page of locations: the columns of 8192 slots in one allocation of 136 KiB. */
+class LocPage {
+  readonly pack: Uint32Array;
+  readonly offset: Uint32Array;
+  readonly length: Uint32Array;
+  readonly rawLength: Uint32Array;
+  readonly flag: Uint8Array;
+  constructor() {
+    const b = new ArrayBuffer(PAGE * 17);
+    this.pack = new Uint32Array(b, 0, PAGE);
+    this.offset = new Uint32Array(b, 4 * PAGE, PAGE);
+    this.length = new Uint32Array(b, 8 * PAGE, PAGE);
+    this.rawLength = new Uint32Array(b, 12 * PAGE, PAGE);
+    this.flag = new Uint8Array(b, 16 * PAGE, PAGE);
+  }
+}
+
+/**
+ * Where every stored chunk is (id → pack, offset, sealed length, raw length, flag), kept compactly: the ids in an
+ * IdSet (its slots are the table's), the locations in pages of typed arrays indexed by slot. A Map keyed by hex id
+ * cost ~110 bytes of heap per chunk, and with many small files (one chunk each) it grew with the file count; this is
+ * 49 bytes per chunk plus 8-16 for the index, outside the JS heap, in pages added as needed (doubling whole arrays
+ * held ~13 MiB twice for a moment on a 114 000-file tree). Pack numbers, offsets and lengths are u32 in the pack
+ * format, so Uint32Array holds them.
+ */
+export class ChunkTable {
+  private readonly ids = new IdSet();
+  private readonly locs: LocPage[] = [];
   /** The id being looked up, as bytes (written from hex without allocating). */
   private readonly probe = Buffer.alloc(32);
 
   get size(): number {
-    return this.n;
+    return this.ids.size;
   }
 
   has(hex: string): boolean {
@@ -49,133 +143,75 @@ export class ChunkTable {
   }
 
   at(slot: number): ChunkLoc {
-    return {
-      pack: this.pack[slot],
-      offset: this.offset[slot],
-      length: this.length[slot],
-      rawLength: this.rawLength[slot],
-      flag: this.flag[slot],
-    };
+    const p = this.locs[slot >>> PAGE_BITS];
+    const o = slot & PAGE_MASK;
+    return { pack: p.pack[o], offset: p.offset[o], length: p.length[o], rawLength: p.rawLength[o], flag: p.flag[o] };
   }
 
   /** The slot of the chunk whose id is `id` (32 bytes), -1 when it is not stored. */
   slotOf(id: Uint8Array): number {
-    this.toProbe(id);
-    return this.findProbe();
+    if (id.length !== 32) throw new RangeError(`A chunk id is 32 bytes, not ${id.length}.`);
+    return this.ids.slotOf(id);
   }
 
   /** Records (or replaces) a chunk's location; returns its slot. */
   set(hex: string, loc: ChunkLoc): number {
-    const s = this.find(hex);
-    if (s === NOT_AN_ID) throw new RangeError(`Not a chunk id: ${hex.slice(0, 70)}`);
-    return this.setProbe(s, loc);
+    if (this.find(hex) === NOT_AN_ID) throw new RangeError(`Not a chunk id: ${hex.slice(0, 70)}`);
+    return this.setId(this.probe, loc);
   }
 
   /** `set` with the id as its 32 bytes. */
   setId(id: Uint8Array, loc: ChunkLoc): number {
-    this.toProbe(id);
-    return this.setProbe(this.findProbe(), loc);
-  }
-
-  private toProbe(id: Uint8Array): void {
-    if (id.length !== 32) throw new RangeError(`A chunk id is 32 bytes, not ${id.length}.`);
-    this.probe.set(id);
-  }
-
-  /** Stores `loc` in slot `s` (the probe's, found by `findProbe`), or in a new slot for the probe when `s` < 0. */
-  private setProbe(s: number, loc: ChunkLoc): number {
-    if (s < 0) {
-      s = this.n++;
-      if (s === this.pack.length) this.grow();
-      this.ids.set(this.probe, 32 * s);
-      if (2 * this.n > this.index.length) this.rehash(this.index.length * 2);
-      else this.insert(s);
-    }
-    this.pack[s] = loc.pack;
-    this.offset[s] = loc.offset;
-    this.length[s] = loc.length;
-    this.rawLength[s] = loc.rawLength;
-    this.flag[s] = loc.flag;
+    const s = this.ids.add(id);
+    if (s >>> PAGE_BITS === this.locs.length) this.locs.push(new LocPage());
+    const p = this.locs[s >>> PAGE_BITS];
+    const o = s & PAGE_MASK;
+    p.pack[o] = loc.pack;
+    p.offset[o] = loc.offset;
+    p.length[o] = loc.length;
+    p.rawLength[o] = loc.rawLength;
+    p.flag[o] = loc.flag;
     return s;
   }
 
   /** The id (hex) in `slot`. */
   id(slot: number): string {
-    return Buffer.from(this.ids.buffer, this.ids.byteOffset + 32 * slot, 32).toString('hex');
+    return Buffer.from(this.ids.idBytes(slot)).toString('hex');
+  }
+
+  /** The id in `slot`, as a view of the table's bytes (valid while the table is). */
+  idBytes(slot: number): Uint8Array {
+    return this.ids.idBytes(slot);
   }
 
   /** Ids (hex) in slot order (the order they were first stored). */
   *keys(): IterableIterator<string> {
-    for (let s = 0; s < this.n; s++) yield this.id(s);
+    for (let s = 0; s < this.size; s++) yield this.id(s);
+  }
+
+  /** Every id in slot order, 32 bytes each, in one new buffer. */
+  allIds(): Buffer {
+    return this.ids.allIds();
   }
 
   /** The slot of `hex`, -1 when it is not stored, NOT_AN_ID; leaves its bytes in `probe`. */
   private find(hex: string): number {
     if (hex.length !== 64 || !HEX_ID.test(hex)) return NOT_AN_ID;
     this.probe.write(hex, 'hex');
-    return this.findProbe();
-  }
-
-  /** The slot of the id in `probe`, -1 when it is not stored. */
-  private findProbe(): number {
-    const mask = this.index.length - 1;
-    for (let b = this.probe.readUInt32LE(0) & mask; ; b = (b + 1) & mask) {
-      const v = this.index[b];
-      if (v === 0) return -1;
-      if (this.sameAsProbe(v - 1)) return v - 1;
-    }
-  }
-
-  private sameAsProbe(slot: number): boolean {
-    const ids = this.ids;
-    const p = this.probe;
-    for (let i = 0, o = 32 * slot; i < 32; i++, o++) if (ids[o] !== p[i]) return false;
-    return true;
-  }
-
-  private insert(slot: number): void {
-    const mask = this.index.length - 1;
-    const o = 32 * slot;
-    const ids = this.ids;
-    let b = (ids[o] | (ids[o + 1] << 8) | (ids[o + 2] << 16) | (ids[o + 3] << 24)) & mask;
-    while (this.index[b] !== 0) b = (b + 1) & mask;
-    this.index[b] = slot + 1;
-  }
-
-  private rehash(buckets: number): void {
-    this.index = new Int32Array(buckets);
-    for (let s = 0; s < this.n; s++) this.insert(s);
-  }
-
-  private grow(): void {
-    const n = this.pack.length * 2;
-    const up32 = (a: Uint32Array) => {
-      const b = new Uint32Array(n);
-      b.set(a);
-      return b;
-    };
-    this.pack = up32(this.pack);
-    this.offset = up32(this.offset);
-    this.length = up32(this.length);
-    this.rawLength = up32(this.rawLength);
-    const f = new Uint8Array(n);
-    f.set(this.flag);
-    this.flag = f;
-    const ids = new Uint8Array(n * 32);
-    ids.set(this.ids);
-    this.ids = ids;
+    return this.ids.slotOf(this.probe);
   }
 }
 
 /**
- * Each work piece's chunks, in order, as chunk-table slots: one linked list per piece in growable typed arrays
- * (an array per piece cost ~150 bytes each, and a small file is one piece). Items of one piece arrive in order.
+ * Each work piece's chunks, in order, as chunk-table slots: one linked list per piece (an array per piece cost ~150
+ * bytes each, and a small file is one piece), the list cells in pages of 8192 added as needed (never copied). Items
+ * of one piece arrive in order.
  */
 export class PieceChunks {
   private readonly head: Int32Array;
   private readonly tail: Int32Array;
-  private slot = new Int32Array(1024);
-  private next = new Int32Array(1024);
+  /** Per page: each cell's slot, then each cell's next cell (-1: the last of its piece). */
+  private readonly cells: Int32Array[] = [];
   private n = 0;
 
   constructor(pieces: number) {
@@ -184,24 +220,22 @@ export class PieceChunks {
   }
 
   push(piece: number, slot: number): void {
-    if (this.n === this.slot.length) {
-      const s = new Int32Array(this.n * 2);
-      s.set(this.slot);
-      this.slot = s;
-      const x = new Int32Array(this.n * 2);
-      x.set(this.next);
-      this.next = x;
-    }
     const i = this.n++;
-    this.slot[i] = slot;
-    this.next[i] = -1;
+    if (i >>> PAGE_BITS === this.cells.length) this.cells.push(new Int32Array(2 * PAGE));
+    const c = this.cells[i >>> PAGE_BITS];
+    c[i & PAGE_MASK] = slot;
+    c[PAGE + (i & PAGE_MASK)] = -1;
     const t = this.tail[piece];
     if (t < 0) this.head[piece] = i;
-    else this.next[t] = i;
+    else this.cells[t >>> PAGE_BITS][PAGE + (t & PAGE_MASK)] = i;
     this.tail[piece] = i;
   }
 
   forEach(piece: number, fn: (slot: number) => void): void {
-    for (let i = this.head[piece]; i >= 0; i = this.next[i]) fn(this.slot[i]);
+    for (let i = this.head[piece]; i >= 0;) {
+      const c = this.cells[i >>> PAGE_BITS];
+      fn(c[i & PAGE_MASK]);
+      i = c[PAGE + (i & PAGE_MASK)];
+    }
   }
 }

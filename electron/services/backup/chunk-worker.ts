@@ -10,6 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { SEAL_OVERHEAD, chunkId, sealInto } from './crypto.ts';
 import { DEFAULT_CHUNK_PARAMS, nextCut } from './chunker.ts';
+import { IdSet } from './chunk-table.ts';
 import { FLAG_RAW, FLAG_ZSTD, chunkAad } from './pack-format.ts';
 import { sizedFrameCompressor, type FrameCompressor } from './zstd-frames.ts';
 import {
@@ -39,8 +40,8 @@ const buf = Buffer.allocUnsafeSlow(BUF_SIZE);
 let enc: Buffer;
 let mac: Buffer;
 let level = 1;
-/** Ids of the chunks already stored, as 32-character binary strings (half the heap of their hex form). */
-const known = new Set<string>();
+/** Ids of the chunks already stored (chunk-table.ts: 40-50 bytes each outside the heap, not a Set of strings). */
+const known = new IdSet();
 const zeroCuts = new Map<number, { len: number; id: Buffer }>();
 const queue: WorkPiece[][] = [];
 let credit = 0;
@@ -163,8 +164,7 @@ async function compress(data: Buffer): Promise<Buffer | null> {
  * before the end of the ring starts again at 0, the skipped tail counted as used.
  */
 async function emitChunk(piece: number, data: Buffer, id: Buffer): Promise<void> {
-  const key = id.toString('latin1');
-  if (known.has(key)) {
+  if (known.has(id)) {
     // The index first: `item` may replace `ids` with a larger array.
     const i = item(ITEM_KNOWN, piece, data.length);
     ids.set(id, ID_BYTES * i);
@@ -179,7 +179,7 @@ async function emitChunk(piece: number, data: Buffer, id: Buffer): Promise<void>
   if (stopped) return;
   if (pad) head = 0;
   sealInto(enc, body, chunkAad(id, flag), ring.subarray(head, head + need));
-  known.add(key);
+  known.add(id);
   const i = item(ITEM_NEW, piece, data.length, flag, head, need);
   ids.set(id, ID_BYTES * i);
   head += need;
@@ -312,8 +312,7 @@ port.on('message', (m: ToWorker) => {
     level = m.level;
     ring = Buffer.from(m.ring);
     credit = ring.length;
-    for (let o = 0; o + 32 <= m.known.length; o += 32)
-      known.add(Buffer.from(m.known.subarray(o, o + 32)).toString('latin1'));
+    for (let o = 0; o + 32 <= m.known.length; o += 32) known.add(m.known.subarray(o, o + 32));
   } else if (m.type === 'unit') {
     queue.push(m.pieces);
     void run().catch((err: unknown) =>

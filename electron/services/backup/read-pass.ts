@@ -59,9 +59,7 @@ type PassInput = {
 /** Reads, chunks, compresses and seals the files' bytes in the chunk workers and stores new chunks in packs. */
 export async function readPass(o: PassInput): Promise<ReadPass> {
   const { entries, writer: w, meter, opts } = o;
-  const known = Buffer.alloc(w.stored.size * 32);
-  let k = 0;
-  for (const hex of w.stored.keys()) known.write(hex, 32 * k++, 'hex');
+  const known = w.stored.allIds();
 
   // Work: files in catalog order, small ones batched, big ones in segments both cores can share.
   const { units, pieceFile, fileCount } = planUnits(entries);
