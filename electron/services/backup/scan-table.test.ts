@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ScanEntry } from './scan-entry.ts';
-import { ScanTable } from './scan-table.ts';
+import { ScanTable, ScanTableBuilder } from './scan-table.ts';
 
 const num = fc.double({ min: 0, max: 2 ** 53, noNaN: true });
 const loneSurrogates = fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)) });
@@ -47,6 +47,34 @@ describe('ScanTable', () => {
           expect(t.at(i)).toEqual({ ...copy[i], ...st });
         }
       }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('gives back paths that share prefixes in any order of reading (front-coded in groups of 16)', () => {
+    const name = fc.constantFrom('a', 'ab', 'node_modules', 'é', '😀', 'lib', 'x'.repeat(300), 'file.js');
+    const path = fc.array(name, { minLength: 1, maxLength: 6 }).map((p) => p.join('/'));
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.oneof({ weight: 9, arbitrary: path }, { weight: 1, arbitrary: loneSurrogates }), {
+          maxLength: 120,
+        }),
+        fc.array(fc.nat(), { maxLength: 200 }),
+        (paths, reads) => {
+          const b = new ScanTableBuilder();
+          for (const p of paths)
+            b.add({ path: p, abs: '/' + p, type: 'file', size: 1, mtimeMs: 2, mode: 0o644, ctimeMs: 3, ino: 4 });
+          const t = b.build();
+          const sorted = [...paths].sort();
+          expect(t.length).toBe(sorted.length);
+          expect([...t].map((e) => e.path)).toEqual(sorted);
+          for (const r of reads) {
+            const i = sorted.length ? r % sorted.length : 0;
+            expect(t.at(i)?.path).toBe(sorted[i]);
+          }
+          for (let i = sorted.length - 1; i >= 0; i--) expect(t.at(i)!.path).toBe(sorted[i]);
+        },
+      ),
       { numRuns: 200 },
     );
   });
