@@ -215,7 +215,7 @@ function copy(m: Extract<ToCopyWorker, { op: 'copy' }>, ctl: Int32Array): void {
       if (expect && hex !== expect[ranges.length])
         throw new Stop(
           'CORRUPT_DATA',
-          `Staged file ${m.src} bytes ${off}–${off + len - 1} (page range ${ranges.length + 1} of ${expect.length}) do not match their MD5 in seed.json (expected ${expect[ranges.length]}, read ${hex}); the staging copy is damaged. Run Verify on the backup before preparing disks.`,
+          `Staged file ${m.src} bytes ${off}–${off + len - 1} (page range ${ranges.length + 1} of ${expect.length}) do not match the MD5 the backup recorded (expected ${expect[ranges.length]}, read ${hex}); the staging copy is damaged. Run Verify on the backup before preparing disks.`,
           { path: m.src, offset: String(off), length: String(len) },
         );
       ranges.push(hex);

@@ -235,7 +235,7 @@ describe('disk prep engine over folder disks', () => {
       expect(err.code).toBe('CORRUPT_DATA');
       expect(err.message).toMatch(
         new RegExp(
-          `000002\\.pack bytes ${4 * MiB}–${8 * MiB - 1} \\(page range 2 of 3\\) do not match their MD5 in seed\\.json`,
+          `000002\\.pack bytes ${4 * MiB}–${8 * MiB - 1} \\(page range 2 of 3\\) do not match the MD5 the backup recorded`,
         ),
       );
       expect(err.message).toContain('the staging copy is damaged');
