@@ -174,7 +174,9 @@ describe('verify and restore from a blob container (Azurite)', () => {
     );
 
     const cleaned = await svc.cleanupStaging({ stagingLocation, jobName: 'seed-az', confirmJobName: 'seed-az' });
-    expect(cleaned.removedFiles).toBe(seed.files.length + 1);
+    // Every shipped file, seed.json and (seed format 3) the side file of range MD5s.
+    expect(cleaned.removedFiles).toBe(seed.files.length + 1 + (seed.rangeMd5s ? 1 : 0));
+    expect(seed.rangeMd5s).toBeDefined();
     expect(await readdir(stagingLocation)).toEqual([]);
 
     // Restore from the container only (the staging folder is gone; the seed copy kept at clean-up is used).
