@@ -108,6 +108,7 @@ describe('verify and restore from a blob container (Azurite)', () => {
     });
     const seed = JSON.parse(await readFile(join(stagingLocation, 'seed-az', 'seed.json'), 'utf8')) as {
       files: Array<{ path: string; length: number }>;
+      rangeMd5s?: { path: string };
     };
     expect(seed.files.length).toBeGreaterThanOrEqual(2);
     // "Import": every staged file becomes a page blob <job>/<path>, as the datacenter writes them.
