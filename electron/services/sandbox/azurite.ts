@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { setTimeout as delay } from 'node:timers/promises';
 
 /**
  * Azurite (blob service only) as a child process: the storage accounts' blob endpoint.
@@ -41,22 +40,44 @@ export async function freePort(preferred = 0): Promise<number> {
   return tryListen(0);
 }
 
-async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Azurite exited with code ${child.exitCode} before listening`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await delay(50);
-  }
-  throw new Error(`Azurite did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
+/** Azurite's own line once its server listens (`blob/main.js`); the TCP port alone could be another process's. */
+const LISTENING = 'Azurite Blob service successfully listens on ';
+
+/**
+ * Wait until the child says it listens on our address. A bare TCP connect is not enough: the port was free when
+ * `freePort` looked, but another server (tests run in parallel) can take it before Azurite binds, and a connect
+ * would then reach that server. Rejects with `inUse` when the child exits because the address was taken.
+ */
+function waitForListening(child: ChildProcess, url: string, timeoutMs: number, stderr: () => string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let stdout = '';
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.off('close', onExit);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onData = (d: Buffer) => {
+      stdout = (stdout + d.toString('utf8')).slice(-4000);
+      if (stdout.includes(`${LISTENING}${url}`)) done();
+    };
+    const onExit = (code: number | null, signal: string | null) => {
+      const why = `${stderr()}\n${stdout}`.trim();
+      const err = new Error(
+        `Azurite exited (${signal ?? `code ${code}`}) before listening on ${url}${why ? `: ${why}` : ''}`,
+      ) as Error & { inUse?: boolean };
+      err.inUse = why.includes('EADDRINUSE');
+      done(err);
+    };
+    const timer = setTimeout(
+      () =>
+        done(new Error(`Azurite did not listen on ${url} within ${timeoutMs} ms${stderr() ? `: ${stderr()}` : ''}`)),
+      timeoutMs,
+    );
+    child.stdout?.on('data', onData);
+    child.once('close', onExit);
+  });
 }
 
 export async function startAzurite(opts: {
@@ -66,10 +87,25 @@ export async function startAzurite(opts: {
   keyPath: string;
   port?: number;
 }): Promise<AzuriteHandle> {
+  // A port chosen here can be taken before Azurite binds it: try another one then (a preferred port that is already
+  // taken falls back to any port in `freePort`, so `opts.port` is a preference, as before).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAzuriteOn(opts, await freePort(opts.port ?? 0));
+    } catch (err) {
+      if (!(err as { inUse?: boolean }).inUse || attempt >= 5) throw err;
+    }
+  }
+}
+
+/** Azurite on exactly this port; rejects (with `inUse` set) if the port is taken by the time Azurite binds it. */
+export async function startAzuriteOn(
+  opts: { location: string; accounts: Array<{ name: string; key: string }>; certPath: string; keyPath: string },
+  port: number,
+): Promise<AzuriteHandle> {
   await mkdir(opts.location, { recursive: true });
   const req = createRequire(import.meta.url);
   const main = join(dirname(req.resolve('azurite/package.json')), 'dist', 'src', 'blob', 'main.js');
-  const port = await freePort(opts.port ?? 0);
   const accounts = [{ name: DEVSTORE_ACCOUNT, key: DEVSTORE_KEY }, ...opts.accounts]
     .map((a) => `${a.name}:${a.key}`)
     .join(';');
@@ -92,7 +128,7 @@ export async function startAzurite(opts: {
   ];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, AZURITE_ACCOUNTS: accounts },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   // If this process dies without stop(), do not leave Azurite behind.
   const killOnExit = () => child.kill('SIGKILL');
@@ -102,12 +138,14 @@ export async function startAzurite(opts: {
     stderr = (stderr + d.toString('utf8')).slice(-4000);
   });
   try {
-    await waitForPort(port, child, 20_000);
+    await waitForListening(child, `https://127.0.0.1:${port}`, 20_000, () => stderr.trim());
   } catch (err) {
     process.removeListener('exit', killOnExit);
     child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}${stderr ? `: ${stderr.trim()}` : ''}`, { cause: err });
+    throw err;
   }
+  // Azurite logs one line per start and stop only (--silent): keep reading so a full pipe never blocks it.
+  child.stdout?.resume();
   return {
     port,
     baseUrl: `https://127.0.0.1:${port}`,
