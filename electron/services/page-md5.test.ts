@@ -7,6 +7,7 @@ import { PageMd5, pageMd5Of, pageMd5OfFile } from './page-md5.ts';
 import { PAGE_RANGE_SIZE, rangeLayout } from '../../shared/page-ranges.ts';
 import { seedSchema, seedVersionFor, type SeedDescriptor } from '../../shared/staging.ts';
 import { checkSeedText, sealSeed, seedSum } from './backup/job-files.ts';
+import { syntheticSeed } from './diskprep/test-staging.ts';
 
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 const MiB = 1024 * 1024;
@@ -63,14 +64,6 @@ describe('PageMd5: whole-file MD5 and the MD5 of each 4 MiB page range (seed for
 });
 
 describe('seed.json format versions', () => {
-  const crypto = {
-    kdf: 'scrypt' as const,
-    salt: Buffer.alloc(16, 1).toString('base64'),
-    N: 1024,
-    r: 8,
-    p: 1,
-    keyCheck: Buffer.alloc(44, 2).toString('base64'),
-  };
   const file = (length: number, fill: number) => {
     const b = Buffer.alloc(length, fill);
     return {
@@ -80,18 +73,7 @@ describe('seed.json format versions', () => {
       ...pageMd5Of(b),
     };
   };
-  const seed = (formatVersion: 1 | 2, files: SeedDescriptor['files']): SeedDescriptor => ({
-    format: 'obc-seed',
-    formatVersion,
-    jobName: 'job1',
-    blobPrefix: 'job1/',
-    sourceMachine: 'h',
-    createdAt: '2026-12-05T00:00:00.000Z',
-    state: 'complete',
-    crypto,
-    totals: { files: 1, bytes: 1, storedBytes: 1, chunks: 1, skipped: 0 },
-    files,
-  });
+  const seed = (formatVersion: 1 | 2, files: SeedDescriptor['files']) => syntheticSeed(files, { formatVersion });
   const issues = (v: unknown) => {
     const r = seedSchema.safeParse(v);
     return r.success ? [] : r.error.issues.map((i) => i.message);

@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors.ts';
 import { SEED_RANGES_FILE, rangesHeader, seedRangesBytes } from '../../shared/seed-ranges.ts';
-import { seedSchema, type SeedDescriptor, type SeedFile } from '../../shared/staging.ts';
+import { seedSchema, type SeedFile } from '../../shared/staging.ts';
 import { pageMd5Of } from './page-md5.ts';
 import { SeedRangesReader, checkSeedRanges, writeSeedRanges } from './seed-ranges-file.ts';
 import { checkSeedText, readSeed, sealSeed, seedSum, writeSeed } from './backup/job-files.ts';
 import { canonicalJson, canonicalJsonTo } from '../../shared/canonical-json.ts';
+import { syntheticSeed } from './diskprep/test-staging.ts';
 
 const MiB = 1024 * 1024;
 const file = (i: number, length: number): SeedFile => {
@@ -113,26 +114,8 @@ describe('seed format 3: the side file of page-range MD5s', () => {
 
   it('seed.json format 3: md5 + firstRange per file, in order, within the count, the entry under its checksum', async () => {
     const { dir, files, entry } = await written();
-    const seed: SeedDescriptor = {
-      format: 'obc-seed',
-      formatVersion: 3,
-      jobName: 'job1',
-      blobPrefix: 'job1/',
-      sourceMachine: 'h',
-      createdAt: '2026-12-05T00:00:00.000Z',
-      state: 'complete',
-      crypto: {
-        kdf: 'scrypt',
-        salt: Buffer.alloc(16, 1).toString('base64'),
-        N: 1024,
-        r: 8,
-        p: 1,
-        keyCheck: Buffer.alloc(44, 2).toString('base64'),
-      },
-      totals: { files: 4, bytes: 1, storedBytes: 1, chunks: 1, skipped: 0 },
-      files,
-      rangeMd5s: entry,
-    };
+    const seed = syntheticSeed(files, { rangeMd5s: entry });
+    expect(seed.formatVersion).toBe(3);
     const issues = (v: unknown) => {
       const r = seedSchema.safeParse(v);
       return r.success ? [] : r.error.issues.map((i) => i.message);

@@ -81,7 +81,6 @@ export async function finishStaging(
   const files: SeedFile[] = [];
   for (const p of packs)
     files.push(v2 && !hasPageMd5s(p) ? { ...p, ...pick(await pageMd5OfFile(join(folder, p.path))) } : p);
-  const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
   const { keys, crypto } = await newJobCrypto(opts.passphrase, { N: 1024, r: 8, p: 1 });
   const base = { createdAt: '2026-11-22T00:00:00.000Z', sourceMachine: 'test-host' };
   const cat = encodeCatalog(keys.enc, {
@@ -95,17 +94,14 @@ export async function finishStaging(
     skipped: [],
   });
   await writeFile(join(folder, CATALOG_PATH), cat);
-  files.push({ path: CATALOG_PATH, length: cat.length, sha256: sha(cat), ...(v2 ? pageMd5Of(cat) : {}) });
-  const seed: SeedDescriptor = {
-    format: 'obc-seed',
+  files.push({ path: CATALOG_PATH, length: cat.length, sha256: sha256Of(cat), ...(v2 ? pageMd5Of(cat) : {}) });
+  const seed = syntheticSeed(files, {
     formatVersion: format,
     jobName: job,
     storageAccount: opts.storageAccount ?? 'obcsandbox01',
     container: opts.container ?? 'seed',
-    blobPrefix: `${job}/`,
     ...base,
     completedAt: '2026-11-22T00:10:00.000Z',
-    state: 'complete',
     crypto,
     totals: {
       files: files.length,
@@ -114,19 +110,68 @@ export async function finishStaging(
       chunks: 0,
       skipped: 0,
     },
-    files,
-  };
+  });
+  return writeSeedFiles(folder, seed);
+}
+
+const sha256Of = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/**
+ * Writes the job descriptor, the side file of range MD5s (format 3) and the sealed seed.json of a staged job for
+ * `seed`, whose files (format-2 shape: with a format-2 or 3 seed every entry carries its MD5s and ranges) end before
+ * the descriptor: its own entry is added here. Returns the seed as written.
+ */
+async function writeSeedFiles(folder: string, seed: SeedDescriptor): Promise<SeedDescriptor> {
+  const files = [...seed.files];
   const desc = encodeDescriptor(descriptorFor(seed, files));
   await writeFile(join(folder, DESCRIPTOR_PATH), desc);
-  files.push({ path: DESCRIPTOR_PATH, length: desc.length, sha256: sha(desc), ...(v2 ? pageMd5Of(desc) : {}) });
-  if (format === 3) {
+  const v2 = seed.formatVersion >= 2;
+  files.push({ path: DESCRIPTOR_PATH, length: desc.length, sha256: sha256Of(desc), ...(v2 ? pageMd5Of(desc) : {}) });
+  const { rangeMd5s: _r, sum: _s, ...rest } = seed;
+  const next: SeedDescriptor = { ...rest, files };
+  if (seed.formatVersion === 3) {
     const side = await writeSeedRanges(folder, files);
-    seed.files = side.files;
-    seed.rangeMd5s = side.entry;
+    next.files = side.files;
+    next.rangeMd5s = side.entry;
   }
-  const sealed = sealSeed(seed);
+  const sealed = sealSeed(next);
   await writeFile(join(folder, 'seed.json'), JSON.stringify(sealed, null, 2));
   return sealed;
+}
+
+/** Key parameters of the right shape for a seed built in memory; no passphrase opens them (makeStaging's do). */
+const SYNTHETIC_CRYPTO: SeedDescriptor['crypto'] = {
+  kdf: 'scrypt',
+  salt: Buffer.alloc(16, 1).toString('base64'),
+  N: 1024,
+  r: 8,
+  p: 1,
+  keyCheck: Buffer.alloc(44, 2).toString('base64'),
+};
+
+/**
+ * A complete seed.json built in memory, for tests of what reads one (its schema and checksum, import verification)
+ * that need no staged backup, and the base of finishStaging's (which gives it real key parameters): job `job1` (blob
+ * prefix `job1/`), fixed times, key parameters no passphrase opens, `files` as given and totals counted from them. Its format is the one its entries are in unless `fields` says
+ * otherwise: 3 with a `rangeMd5s` entry, 2 when every file carries its MD5s and ranges, else 1. `fields` replaces
+ * anything else (`blobPrefix` follows `jobName`).
+ */
+export function syntheticSeed(files: SeedFile[], fields: Partial<SeedDescriptor> = {}): SeedDescriptor {
+  const jobName = fields.jobName ?? 'job1';
+  const bytes = files.reduce((s, f) => s + f.length, 0);
+  return {
+    format: 'obc-seed',
+    formatVersion: fields.rangeMd5s ? 3 : files.length > 0 && files.every(hasPageMd5s) ? 2 : 1,
+    jobName,
+    blobPrefix: `${jobName}/`,
+    sourceMachine: 'test-host',
+    createdAt: '2026-12-05T00:00:00.000Z',
+    state: 'complete',
+    crypto: SYNTHETIC_CRYPTO,
+    totals: { files: files.length, bytes, storedBytes: bytes, chunks: files.length, skipped: 0 },
+    files,
+    ...fields,
+  };
 }
 
 export async function makeDisks(root: string, capacities: number[], prefix = 'SER'): Promise<string[]> {

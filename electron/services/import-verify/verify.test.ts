@@ -8,35 +8,23 @@ import { TaskManager } from '../tasks/task-manager.ts';
 import { blobPrefixOf, verifyImport, type BlobSource } from './verify.ts';
 import { ImportVerifyService } from './service.ts';
 import { parseDriveLog } from './drive-log.ts';
+import { syntheticSeed } from '../diskprep/test-staging.ts';
 
 const bytes = (n: number, fill: number) => Buffer.alloc(n, fill);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-function makeSeed(files: Record<string, Buffer>): SeedDescriptor {
-  return {
-    format: 'obc-seed',
-    formatVersion: 1,
-    jobName: 'seed-1',
-    subscriptionId: '11111111-2222-3333-4444-555555555555',
-    resourceGroup: 'rg1',
-    storageAccount: 'acct1',
-    container: 'backups',
-    blobPrefix: 'seed-1/',
-    sourceMachine: 'host',
-    createdAt: '2026-11-22T00:00:00.000Z',
-    state: 'complete',
-    crypto: {
-      kdf: 'scrypt',
-      salt: Buffer.alloc(16, 1).toString('base64'),
-      N: 1024,
-      r: 8,
-      p: 1,
-      keyCheck: Buffer.alloc(44, 2).toString('base64'),
+/** A seed (format 1) of job seed-1 listing `files`, targeting container backups of storage account acct1. */
+const makeSeed = (files: Record<string, Buffer>): SeedDescriptor =>
+  syntheticSeed(
+    Object.entries(files).map(([path, b]) => ({ path, length: b.length, sha256: sha(b) })),
+    {
+      jobName: 'seed-1',
+      subscriptionId: '11111111-2222-3333-4444-555555555555',
+      resourceGroup: 'rg1',
+      storageAccount: 'acct1',
+      container: 'backups',
     },
-    totals: { files: 1, bytes: 1, storedBytes: 1, chunks: 1, skipped: 0 },
-    files: Object.entries(files).map(([path, b]) => ({ path, length: b.length, sha256: sha(b) })),
-  };
-}
+  );
 
 /** An in-memory container; reads come in 1000-byte chunks to exercise streaming. */
 function memorySource(blobs: Record<string, Buffer>): BlobSource {
