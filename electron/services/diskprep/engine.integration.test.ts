@@ -97,6 +97,21 @@ async function checkDisk(disk: string, stagingLocation: string): Promise<string[
   return paths;
 }
 
+/**
+ * A format-3 staging job of two packs (1 and 9 MiB) with one 16 MiB disk; its side file's path and bytes, and the side
+ * file of another backup of the same shape (other digests, same size and count).
+ */
+async function sideFileStaging() {
+  const root = await tempDir();
+  const stagingLocation = join(root, 'staging');
+  await makeStaging(stagingLocation, JOB, [MiB, 9 * MiB]);
+  const side = join(stagingLocation, JOB, SEED_RANGES_FILE);
+  await makeStaging(join(root, 'other'), JOB, [MiB, 9 * MiB]);
+  const other = await readFile(join(root, 'other', JOB, SEED_RANGES_FILE));
+  const [disk] = await makeDisks(root, [16 * MiB]);
+  return { stagingLocation, side, good: await readFile(side), other, disk };
+}
+
 describe('disk prep engine over folder disks', () => {
   it('spans the job over three disks; manifests, BOMs, drives.json agree with the data', async () => {
     const root = await tempDir();
@@ -248,14 +263,7 @@ describe('disk prep engine over folder disks', () => {
     });
 
   it("refuses a format-3 seed whose side file is damaged, truncated, missing or another seed's, naming it; nothing is copied", async () => {
-    const root = await tempDir();
-    const stagingLocation = join(root, 'staging');
-    await makeStaging(stagingLocation, JOB, [MiB, 9 * MiB]);
-    const side = join(stagingLocation, JOB, SEED_RANGES_FILE);
-    const good = await readFile(side);
-    const other = join(root, 'other');
-    await makeStaging(other, JOB, [MiB, 9 * MiB]); // the same shape: another backup's digests
-    const [disk] = await makeDisks(root, [16 * MiB]);
+    const { stagingLocation, side, good, other, disk } = await sideFileStaging();
     const cases: Array<[string, () => Promise<void>, RegExp]> = [
       [
         'damaged',
@@ -264,11 +272,7 @@ describe('disk prep engine over folder disks', () => {
       ],
       ['truncated', async () => writeFile(side, good.subarray(0, good.length - 16)), /it was truncated/],
       ['missing', async () => rm(side), /is missing/],
-      [
-        'another seed',
-        async () => writeFile(side, await readFile(join(other, JOB, SEED_RANGES_FILE))),
-        /belongs to another seed/,
-      ],
+      ['another seed', async () => writeFile(side, other), /belongs to another seed/],
     ];
     for (const [, damage, why] of cases) {
       await damage();
@@ -286,6 +290,45 @@ describe('disk prep engine over folder disks', () => {
     await checkDisk(disk, stagingLocation);
     // The side file is staging-only: the disk ships the packs, catalog and descriptor (and seed.json's copy), not it.
     expect((await listFiles(disk)).filter((f) => f.includes(SEED_RANGES_FILE))).toEqual([]);
+  });
+
+  it('a resumed format-3 run checks seed-ranges.bin again and compares each file it still copies with it', async () => {
+    const { stagingLocation, side, good, other, disk } = await sideFileStaging();
+    const halt = async (n: string) => {
+      if (n === 'committed:0') throw new Error('halt');
+    };
+    await expect(runDiskPrep(opts(stagingLocation, [disk], { checkpoint: halt }))).rejects.toThrow('halt');
+    const halted = await listFiles(disk);
+    expect(halted).toContain(`obc-session-1/${JOB}/packs/000001.pack`);
+    const refused = async (why: RegExp) => {
+      const err = (await runDiskPrep(opts(stagingLocation, [disk])).catch((e: unknown) => e)) as AppError;
+      expect(err).toBeInstanceOf(AppError);
+      expect(err.code).toBe('CORRUPT_DATA');
+      expect(err.message).toMatch(why);
+    };
+    // Another backup's side file put in its place between the runs: the resumed run refuses it before copying more.
+    await writeFile(side, other);
+    await refused(/seed-ranges\.bin that seed\.json of job seedjob names fails the SHA-256 .* belongs to another seed/);
+    expect(await listFiles(disk)).toEqual(halted);
+    // The side file put back, a staged range of the pack still to copy damaged: caught against the side file's MD5.
+    await writeFile(side, good);
+    const pack = join(stagingLocation, JOB, 'packs', '000002.pack');
+    const data = await readFile(pack);
+    data[4 * MiB + 100] ^= 0x80;
+    await writeFile(pack, data);
+    await refused(
+      new RegExp(
+        `000002\\.pack bytes ${4 * MiB}–${8 * MiB - 1} \\(page range 2 of 3\\) do not match the MD5 the backup recorded`,
+      ),
+    );
+    data[4 * MiB + 100] ^= 0x80;
+    await writeFile(pack, data);
+    const res = await runDiskPrep(opts(stagingLocation, [disk]));
+    expect(res.drives).toHaveLength(1);
+    // The first pack, committed before the halt, was never started again.
+    const journal = (await readFile(join(disk, 'obc-journal.json'), 'utf8')).trim().split('\n');
+    expect(journal.filter((l) => l.includes('"t":"start"') && l.includes('"packs/000001.pack"'))).toHaveLength(1);
+    await checkDisk(disk, stagingLocation);
   });
 
   it('a format-2 seed.json (range MD5s in its entries, no side file) still preps', async () => {

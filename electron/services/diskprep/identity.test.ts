@@ -3,27 +3,24 @@
  * (salt + catalog hash). Also issue 18 in this area: a disk smaller than any pack is refused with the numbers, and a
  * rerun with other disks says what it does with each.
  */
-import { pageMd5Of } from '../page-md5.ts';
 import { describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runDiskPrep, type DiskPrepOptions } from './engine.ts';
 import { FolderDiskProvider } from './folder-disk.ts';
 import { driveList } from './drives-file.ts';
 import { stateDirFor } from './session.ts';
-import { sealSeed } from '../backup/job-files.ts';
 import { runBackup } from '../backup/engine.ts';
 import { FAST_KDF } from '../backup/test-trees.ts';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { DiskPrepService } from './service.ts';
 import { WindowsDiskProvider } from './windows-disk.ts';
-import { DESCRIPTOR_PATH, descriptorFor, encodeDescriptor } from '../backup/descriptor.ts';
 import {
   MiB,
   TEST_PASSPHRASE,
   makeDisks,
   makeStaging,
+  relistStaging,
   tempDir,
   testCredential,
   testProtector,
@@ -75,44 +72,35 @@ describe('Disk Prep bound to the backup identity (issue 13 §2)', () => {
     expect(bom.entries).toHaveLength(5); // 3 packs, catalog, descriptor: none of the earlier backup's
   });
 
-  // Format 1: the copy computed that SHA-256; format 2: it compared the range MD5s of the entry that lists it.
-  for (const seedFormat of [1, 2] as const)
+  // Format 1: the copy computed that SHA-256; format 2: it compared the range MD5s of the entry that lists it; format 3
+  // (what Back Up Now writes): those of the entry's ranges in seed-ranges.bin.
+  for (const seedFormat of [1, 2, 3] as const)
     it(`a resumed commit counts only if seed.json still lists the SHA-256 it was copied with (seed format ${seedFormat})`, async () => {
       const root = await tempDir();
       const stagingLocation = join(root, 'staging');
       const seed = await makeStaging(stagingLocation, JOB, [1 * MiB, 1 * MiB], { seedFormat });
-      const md5s = (b: Buffer) => (seedFormat === 2 ? pageMd5Of(b) : {});
+      expect(seed.formatVersion).toBe(seedFormat);
       const disks = await makeDisks(root, [8 * MiB], 'IDB');
-      await errOf(
+      const halted = await errOf(
         runDiskPrep(
           opts(stagingLocation, disks, {
-            checkpoint: async (n) =>
-              void (
-                n === 'committed:0' &&
-                (() => {
-                  throw new Error('halt');
-                })()
-              ),
+            checkpoint: async (n) => {
+              if (n === 'committed:0') throw new Error('halt');
+            },
           }),
         ),
       );
-      // The first pack changes under the same name and length; seed.json and the descriptor are rewritten to match
-      // (same salt and catalog: the same backup identity). Only the SHA-256 in the commit can tell.
+      expect(halted?.message).toBe('halt');
+      // The first pack changes under the same name and length; seed.json, the descriptor and (format 3) the side file
+      // are written again to match (same salt and catalog: the same backup identity). Only the SHA-256 in the commit
+      // can tell.
       const fresh = Buffer.alloc(1 * MiB, 7);
-      const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
       await writeFile(join(stagingLocation, JOB, seed.files[0].path), fresh);
-      const files = seed.files
-        .filter((f) => f.path !== DESCRIPTOR_PATH)
-        .map((f, i) => (i === 0 ? { ...f, sha256: sha(fresh), ...md5s(fresh) } : f));
-      const desc = encodeDescriptor(descriptorFor({ ...seed, files }, files));
-      await writeFile(join(stagingLocation, JOB, DESCRIPTOR_PATH), desc);
-      const next = {
-        ...seed,
-        files: [...files, { path: DESCRIPTOR_PATH, length: desc.length, sha256: sha(desc), ...md5s(desc) }],
-      };
-      await writeFile(join(stagingLocation, JOB, 'seed.json'), JSON.stringify(sealSeed(next)));
+      const next = await relistStaging(join(stagingLocation, JOB), seed);
+      expect(next.files[0].sha256).not.toBe(seed.files[0].sha256);
+      expect(next.rangeMd5s?.sha256 !== seed.rangeMd5s?.sha256).toBe(seedFormat === 3);
       const r = await runDiskPrep(opts(stagingLocation, disks));
-      expect(r.copiedBytes).toBe(seed.files.reduce((s, f) => s + f.length, 0)); // the first pack copied again too
+      expect(r.copiedBytes).toBe(next.files.reduce((s, f) => s + f.length, 0)); // the first pack copied again too
       expect((await readFile(join(disks[0], 'obc-session-1', JOB, seed.files[0].path))).equals(fresh)).toBe(true);
     });
 

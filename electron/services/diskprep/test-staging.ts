@@ -139,6 +139,24 @@ async function writeSeedFiles(folder: string, seed: SeedDescriptor): Promise<See
   return sealed;
 }
 
+/**
+ * Lists a staged job's files again after a test changed some of their bytes (same names and lengths), as a backup
+ * writing those packs would have: every file seed.json lists is hashed again from staging (its SHA-256; with a format-2
+ * or 3 seed its MD5s too), and the job descriptor, the side file (format 3) and seed.json are written again in the
+ * seed's format. The salt and the catalog stay: the same backup identity, only the files' checksums differ.
+ */
+export async function relistStaging(folder: string, seed: SeedDescriptor): Promise<SeedDescriptor> {
+  const v2 = seed.formatVersion >= 2;
+  const files: SeedFile[] = [];
+  for (const f of seed.files.filter((x) => x.path !== DESCRIPTOR_PATH)) {
+    const h = await pageMd5OfFile(join(folder, f.path));
+    if (h.length !== f.length)
+      throw new Error(`relistStaging: ${f.path} is ${h.length} bytes, seed.json lists ${f.length}`);
+    files.push({ path: f.path, length: f.length, sha256: h.sha256, ...(v2 ? { md5: h.md5, ranges: h.ranges } : {}) });
+  }
+  return writeSeedFiles(folder, { ...seed, files });
+}
+
 /** Key parameters of the right shape for a seed built in memory; no passphrase opens them (makeStaging's do). */
 const SYNTHETIC_CRYPTO: SeedDescriptor['crypto'] = {
   kdf: 'scrypt',
