@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listFiles, referenceRun, runCliUntil, tempDir } from './test-staging.ts';
+import { killTestTimeout, listFiles, referenceRun, runCliUntil, tempDir } from './test-staging.ts';
 
 const JOB = 'pkilljob';
 const exists = (p: string) =>
@@ -18,7 +18,7 @@ const exists = (p: string) =>
 describe('kill -9 of the CLI while every disk is being filled, then resume', () => {
   it(
     'ends with the same manifests, BOMs, data and drives.json as an uninterrupted run',
-    { timeout: 180_000 },
+    { timeout: killTestTimeout(3) }, // two killed runs and the one that finishes
     async () => {
       const root = await tempDir();
       const { disksA, disksB, args } = await referenceRun(root, JOB);

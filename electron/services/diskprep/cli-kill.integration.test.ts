@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listFiles, referenceRun, runCliUntil, tempDir } from './test-staging.ts';
+import { killTestTimeout, listFiles, referenceRun, runCliUntil, tempDir } from './test-staging.ts';
 
 const JOB = 'killjob';
-describe('kill -9 of the CLI at several points, then resume', () => {
+// Seven CLI runs: six killed at the points below, one that finishes.
+describe('kill -9 of the CLI at several points, then resume', { timeout: killTestTimeout(7) }, () => {
   it('ends with the same manifests, BOMs and data as an uninterrupted run', async () => {
     const root = await tempDir();
     // Staging a + b, disks a + b, one uninterrupted run onto the b disks; the CLI arguments for the a side.

@@ -272,7 +272,24 @@ export async function referenceRun(
 
 const CLI = join(repoRoot, 'electron', 'cli', 'index.ts');
 
-/** Runs `obc` with test hooks; with haltAt (one checkpoint, or several joined by +), kill -9 once it halts there. */
+/**
+ * What one `obc diskprep` run of the kill tests may take. On an idle machine one costs about 1.1 CPU-s (0.8 of it
+ * loading the CLI's modules) and 2 s; the 2-core CI machine shared by four lanes has run at load 17-19, where a run
+ * gets a tenth of a core or less. A run past it is killed and named (runCliUntil).
+ */
+export const CLI_RUN_BUDGET_MS = 30_000;
+
+/**
+ * The timeout of a kill test of `cliRuns` CLI runs: each run's budget, and one more for the reference run and the
+ * comparisons. The time is in the runs (their work), not in any wait: a fixed 60 s for seven runs ran out under load.
+ */
+export const killTestTimeout = (cliRuns: number): number => (cliRuns + 1) * CLI_RUN_BUDGET_MS;
+
+/**
+ * Runs `obc` with test hooks; with haltAt (one checkpoint, or several joined by +), kill -9 once it halts there. A run
+ * that has neither halted nor ended within CLI_RUN_BUDGET_MS is killed and rejected, naming where it was to halt and
+ * its output so far.
+ */
 export function runCliUntil(
   args: string[],
   haltAt?: string,
@@ -281,16 +298,34 @@ export function runCliUntil(
     const env = { ...process.env, OBC_PASSPHRASE: TEST_PASSPHRASE, OBC_TEST_HOOKS: '1' } as Record<string, string>;
     if (haltAt) env.OBC_DISKPREP_HALT_AT = haltAt;
     else delete env.OBC_DISKPREP_HALT_AT;
+    const t0 = Date.now();
     const child = spawn(process.execPath, [CLI, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
+    let overBudget = false;
+    const budget = setTimeout(() => {
+      overBudget = true;
+      child.kill('SIGKILL');
+    }, CLI_RUN_BUDGET_MS);
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       if (haltAt && out.includes(`"type":"halt","at":"${haltAt}"`)) child.kill('SIGKILL');
     });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, out: out + err }));
+    child.on('error', (e) => {
+      clearTimeout(budget);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(budget);
+      if (overBudget)
+        reject(
+          new Error(
+            `obc ${args[0]} ${haltAt ? `did not halt at ${haltAt}` : 'did not end'} within ${CLI_RUN_BUDGET_MS} ms (killed after ${Date.now() - t0} ms); its output:\n${(out + err).slice(-2000)}`,
+          ),
+        );
+      else resolve({ code, signal, out: out + err });
+    });
   });
 }
 
