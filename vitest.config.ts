@@ -16,6 +16,7 @@ export default defineConfig({
           environment: 'node',
           include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: [...integration, '**/node_modules/**'],
+          setupFiles: ['tests/setup-temp.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
@@ -38,6 +39,7 @@ export default defineConfig({
           include: integration,
           // Microsoft's clients against the sandbox: their own step (tests/conformance/vitest.config.ts).
           exclude: ['tests/conformance/**', '**/node_modules/**'],
+          setupFiles: ['tests/setup-temp.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

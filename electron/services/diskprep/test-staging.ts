@@ -1,10 +1,10 @@
 /** Test-only helpers: fake staging jobs (seed.json per shared/staging.ts) and folder disks. */
 import { createHash, randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { repoRoot } from '../paths.ts';
+import { tempDir as testTempDir } from '../test-temp.ts';
 import { hasPageMd5s, type SeedDescriptor, type SeedFile } from '../../../shared/staging.ts';
 import { pageMd5Of, pageMd5OfFile, type PageMd5s } from '../page-md5.ts';
 import { FolderDiskProvider, initFolderDisk } from './folder-disk.ts';
@@ -34,8 +34,8 @@ export const TEST_SHIPPING = {
   carrierAccountNumber: '123456789',
 };
 
-export async function tempDir(prefix = 'obc-diskprep-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+export function tempDir(prefix = 'obc-diskprep-'): Promise<string> {
+  return testTempDir(prefix);
 }
 
 /**
