@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tempDir } from './test-temp.ts';
 import { PageMd5, pageMd5Of, pageMd5OfFile } from './page-md5.ts';
 import { PAGE_RANGE_SIZE, rangeLayout } from '../../shared/page-ranges.ts';
 import { seedSchema, seedVersionFor, type SeedDescriptor } from '../../shared/staging.ts';
@@ -53,7 +53,7 @@ describe('PageMd5: whole-file MD5 and the MD5 of each 4 MiB page range (seed for
   });
 
   it('pageMd5OfFile reads a file into the same digests, with its length and SHA-256', async () => {
-    const path = join(await mkdtemp(join(tmpdir(), 'obc-page-md5-')), 'f.bin');
+    const path = join(await tempDir('obc-page-md5-'), 'f.bin');
     await writeFile(path, data);
     expect(await pageMd5OfFile(path)).toEqual({
       ...want,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { tempDir } from '../../services/test-temp.ts';
 import { CONTAINER_NAME_RULE } from '../../../shared/validators/azure-names.ts';
 import { FileKeyProtector } from '../../services/azure/protector.ts';
 import { PolicyService } from '../../services/policies/index.ts';
@@ -40,7 +40,7 @@ async function withPolicy(dataDir: string, ownDisk: Record<string, unknown>): Pr
 
 describe('obc jobs: subscription, resource group and job type from the policy or seed.json (decision 1)', () => {
   it("the policy's job: its subscription, resource group, job type, storage account and container", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'obc-jobdef-'));
+    const dataDir = await tempDir('obc-jobdef-');
     await withPolicy(dataDir, { jobBackend: 'DataBox' });
     expect(await jobDefaults(dataDir, 'seed-2026')).toMatchObject({
       subscriptionId: '11111111-2222-3333-4444-555555555555',
@@ -55,7 +55,7 @@ describe('obc jobs: subscription, resource group and job type from the policy or
   });
 
   it('a policy saved before the job type existed: the type comes from seed.json, or stays unknown (both services asked)', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'obc-jobdef-'));
+    const dataDir = await tempDir('obc-jobdef-');
     await withPolicy(dataDir, {});
     expect((await jobDefaults(dataDir, 'seed-2026')).backend).toBeUndefined();
     const seed = await makeStaging(join(dataDir, 'staging'), 'seed-2026', [512], {
@@ -69,7 +69,7 @@ describe('obc jobs: subscription, resource group and job type from the policy or
   });
 
   it('without a policy or seed.json the flags are asked for, naming where it looked, before any sign-in', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'obc-jobdef-'));
+    const dataDir = await tempDir('obc-jobdef-');
     const r = await run(dataDir, ['jobs', 'show', 'lost-job']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
@@ -98,7 +98,7 @@ describe('obc jobs: subscription, resource group and job type from the policy or
 
 describe('obc backup / verify-import --container: decision 10 before anything is written', () => {
   it('Bad_Container, a--b and x are refused with the rule; the staging folder stays empty', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'obc-names-'));
+    const dataDir = await tempDir('obc-names-');
     const staging = join(dataDir, 'staging');
     await mkdir(join(dataDir, 'src'), { recursive: true });
     await mkdir(staging);

@@ -1,6 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { tempDir as testTempDir } from '../test-temp.ts';
 import type { Protector } from '../azure/protector.ts';
 import type { PolicyInput } from '../../../shared/policy-schema.ts';
 import { defaultRetention } from '../../../shared/retention-rules.ts';
@@ -13,7 +11,7 @@ export const testProtector: Protector = {
   unprotect: async (b) => Buffer.from(b.map((x) => x ^ 0x5a)),
 };
 
-export const tempDir = (p = 'obc-pol-') => mkdtemp(join(tmpdir(), p));
+export const tempDir = (p = 'obc-pol-') => testTempDir(p);
 
 export function samplePolicy(over: Partial<PolicyInput> = {}, stagingLocation = '/tmp/staging'): PolicyInput {
   return {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tempDir } from '../../test-temp.ts';
 import { agentInstallation, installAgent, removeAgent, type AgentEnv, type ExecResult } from './installer.ts';
 import { systemdUnit, windowsInstallScript, windowsRemoveScript } from './unit-text.ts';
 
@@ -12,7 +12,7 @@ const command = {
 };
 
 async function fakeEnv(over: Partial<AgentEnv> = {}, answers: Record<string, Partial<ExecResult>> = {}) {
-  const home = await mkdtemp(join(tmpdir(), 'obc-agent-home-'));
+  const home = await tempDir('obc-agent-home-');
   const ran: string[] = [];
   const env: AgentEnv = {
     platform: 'linux',
@@ -78,7 +78,7 @@ describe('installAgent on Linux', () => {
       code: 'PERMISSION_DENIED',
       message: expect.stringMatching(/^A system unit goes to \/etc\/systemd\/system, which needs root: /),
     });
-    const dir = await mkdtemp(join(tmpdir(), 'obc-agent-sys-'));
+    const dir = await tempDir('obc-agent-sys-');
     const root = await fakeEnv({ isRoot: true, user: 'backup-admin' });
     const r = await installAgent({ command, unitDir: dir }, root.env);
     expect(await readFile(join(dir, 'obc-agent.service'), 'utf8')).toContain('\nUser=backup-admin\n');
