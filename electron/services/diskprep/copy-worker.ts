@@ -19,26 +19,19 @@ import { closeSync, constants, fdatasyncSync, fstatSync, openSync, readSync, wri
 import { createHash } from 'node:crypto';
 import type { FromCopyWorker, ToCopyWorker } from './copy-protocol.ts';
 import { PAGE_RANGE_SIZE, rangeCount } from '../../../shared/page-ranges.ts';
+import { BLOCK, alignedBuffer, directPart, isEinval, openDirectSync, refusedDirect } from '../direct-io.ts';
 
 const port = parentPort;
 if (!port) throw new Error('copy-worker must run in a worker thread');
 
 const RANGE = PAGE_RANGE_SIZE;
-/** O_DIRECT offsets and lengths are multiples of this (every block size in use divides it). */
-const BLOCK = 4096;
 /**
- * One buffer for the worker's life, at a page-aligned address as O_DIRECT needs: WebAssembly memory is allocated in
- * whole pages (a Buffer's address is not aligned and Node cannot tell it). RANGE is a multiple of BLOCK, so a range
- * rounded up to whole blocks still fits.
+ * One buffer for the worker's life, page-aligned as O_DIRECT needs (direct-io.ts). RANGE is a multiple of BLOCK, so a
+ * range rounded up to whole blocks still fits.
  */
-const Wasm = (
-  globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number }) => { buffer: ArrayBuffer } } }
-).WebAssembly; // the electron tsconfig has no DOM lib, which declares it
-const buf = Buffer.from(new Wasm.Memory({ initial: Math.ceil(RANGE / 65536) }).buffer);
-const O_DIRECT = process.platform === 'linux' ? (constants as { O_DIRECT?: number }).O_DIRECT : undefined;
-const refused = new Set(
-  process.env.OBC_TEST_HOOKS === '1' ? (process.env.OBC_DISKPREP_REFUSE_DIRECT ?? '').split(',') : [],
-);
+const buf = alignedBuffer(RANGE);
+const REFUSE_ENV = 'OBC_DISKPREP_REFUSE_DIRECT';
+const refused = refusedDirect(REFUSE_ENV);
 
 class Stop extends Error {
   readonly code: string;
@@ -64,22 +57,9 @@ function writeFull(fd: number, off: number, len: number, pos: number): void {
   for (let w = 0; w < len;) w += writeSync(fd, buf, off + w, len - w, pos + w);
 }
 
-const isEinval = (err: unknown): boolean => (err as NodeJS.ErrnoException).code === 'EINVAL';
-
 /** Opens with O_DIRECT where Linux and the file system allow it, else as asked; `what` names it for the test hook. */
 function openDirect(path: string, flags: number, what: string): { fd: number; direct: boolean } {
-  if (O_DIRECT) {
-    try {
-      if (refused.has(what))
-        throw Object.assign(new Error(`EINVAL: O_DIRECT refused (OBC_DISKPREP_REFUSE_DIRECT), open '${path}'`), {
-          code: 'EINVAL',
-        });
-      return { fd: openSync(path, flags | O_DIRECT, 0o666), direct: true };
-    } catch (err) {
-      if (!isEinval(err)) throw err; // tmpfs and some FUSE file systems refuse O_DIRECT
-    }
-  }
-  return { fd: openSync(path, flags, 0o666), direct: false };
+  return openDirectSync(path, flags, { set: refused, what, envName: REFUSE_ENV });
 }
 
 /** A file read range by range into `buf` (from 0): O_DIRECT while the file system takes it, else through the cache. */
@@ -142,7 +122,7 @@ function openDest(path: string): Dest {
 
 /** Writes buf[0, len) at pos (a multiple of 4 MiB): whole blocks direct, the rest buffered. */
 function writeRange(d: Dest, len: number, pos: number): void {
-  let body = d.useDirect ? len - (len % BLOCK) : 0;
+  let body = d.useDirect ? directPart(len) : 0;
   if (body > 0)
     try {
       writeFull(d.fd, 0, body, pos);
