@@ -64,6 +64,8 @@ interface Run {
   load: number;
   ok: boolean;
   note?: string;
+  /** obc's "pack I/O:" line: whether its packs were written and read back with O_DIRECT or through the cache. */
+  packIo?: string;
 }
 
 const loadNow = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
@@ -82,15 +84,18 @@ function timed(
   minorFaults: number;
   load: number;
   stderr: string;
+  stdout: string;
 }> {
   if (!existsSync('/usr/bin/time'))
     throw new Error('GNU time (/usr/bin/time, Debian package "time") is needed for CPU seconds and peak RSS.');
   const t0 = process.hrtime.bigint();
   const child = spawn('/usr/bin/time', ['-f', 'OBC_TIME %U %S %M %R', cmd, ...args], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
   const loads = [loadNow()];
   const poll = setInterval(() => loads.push(loadNow()), 500);
   child.stderr.on('data', (d) => (stderr += d));
@@ -108,6 +113,7 @@ function timed(
         minorFaults: m ? Number(m[4]) : NaN,
         load: loads.reduce((s, x) => s + x, 0) / loads.length,
         stderr: stderr.replace(/OBC_TIME .*\n?/, ''),
+        stdout,
       });
     });
   });
@@ -309,10 +315,13 @@ async function main(): Promise<void> {
             ok: t.okCodes.includes(r.code),
           };
           if (!run.ok) run.note = r.stderr.trim().split('\n').slice(-3).join(' | ');
+          const packIo = /^pack I\/O: (.*)$/m.exec(r.stdout)?.[1];
+          if (packIo) run.packIo = packIo;
           runs.push(run);
           log(
             `round ${round}${attempt ? ` (again ${attempt})` : ''} ${t.name.padEnd(6)} ${fmt(r.seconds).padStart(6)} s ${fmt(info.bytes / 1e6 / r.seconds).padStart(6)} MB/s  CPU ${fmt(r.userS)} user + ${fmt(r.sysS)} sys = ${fmt((r.userS + r.sysS) / gib, 2)} CPU-s/GiB  peak RSS ${fmt(r.peakRssKiB / 1024, 0)} MB  faults ${fmt(r.minorFaults / 1000, 0)}k  out ${fmt(run.outBytes / 1e6)} MB  load ${fmt(r.load, 2)}${run.ok ? '' : `  FAILED: ${run.note}`}`,
           );
+          if (run.packIo) log(`          ${t.name} pack I/O: ${run.packIo}`);
         }
         const loads = runs.map((r) => r.load);
         const spread = Math.max(...loads) - Math.min(...loads);

@@ -79,6 +79,11 @@ export interface BackupSummary {
   changedSinceInterruptedRunCount?: number;
   resumed: boolean;
   seconds: number;
+  /**
+   * The packs' byte path in this run: how many were written, and read back, with O_DIRECT (Linux: no page-cache copy,
+   * the read-back reads the device) or through the OS cache (elsewhere, or a file system that refuses it); in words.
+   */
+  packIo?: { writtenDirect: number; writtenCached: number; readDirect: number; readCached: number; note: string };
 }
 
 /** Task result of backup:verify. */

@@ -222,6 +222,7 @@ export function register(program: Command): void {
           return [
             `Backed up ${r.files} files, ${formatBytes(r.bytes)} → ${formatBytes(r.storedBytes)} in ${r.packs} packs at ${r.jobDir} (${r.seconds.toFixed(1)} s).`,
             ...(r.notes ?? []).map((n) => `note: ${n}`),
+            ...(r.packIo ? [`pack I/O: ${r.packIo.note}`] : []),
             ...(r.changedSinceInterruptedRun ?? []).map((c) => `${c.change} since the interrupted run: ${c.path}`),
             ...((r.changedSinceInterruptedRunCount ?? 0) > (r.changedSinceInterruptedRun?.length ?? 0)
               ? [

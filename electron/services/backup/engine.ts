@@ -12,7 +12,7 @@ import { acquireJobLock } from './job-lock.ts';
 import { assertJobName, jobDirOf, readSeed, writeSeed } from './job-files.ts';
 import { readState, removeState, StateLog, writeState, type JobState } from './job-state.ts';
 import { readPackFileIndex } from './pack-format.ts';
-import { PackWriter } from './pack-writer.ts';
+import { PackWriter, packIoNote } from './pack-writer.ts';
 import { freeSpace, scanTable, type SkippedItem } from './scan.ts';
 import { ProgressMeter } from './progress.ts';
 import { CatalogRows, catalogEntryStream, changedWhileRead, readFiles } from './read-pass.ts';
@@ -321,6 +321,7 @@ async function backUp(opts: BackupOptions, snaps: Snapshots | null): Promise<Bac
       notes,
       resumed,
       seconds: (Date.now() - t0) / 1000,
+      packIo: { ...w.io, note: packIoNote(w.io) },
     };
   } catch (err) {
     await writer?.abandon();
