@@ -91,6 +91,12 @@ describe('backup engine round trip', () => {
     expect(r.skipped).toEqual([]);
     expect(r.symlinks).toBe(2);
     expect(r.packs).toBeGreaterThan(1);
+    // Every pack of the run is counted on the byte path it took (O_DIRECT on Linux's ext4/xfs, else the cache).
+    const io = r.packIo!;
+    expect(io.writtenDirect + io.writtenCached).toBe(r.packs);
+    expect(io.readDirect + io.readCached).toBe(r.packs);
+    expect(io.note).toMatch(/^Packs written/);
+    if (process.platform !== 'linux') expect(io.writtenDirect + io.readDirect).toBe(0);
     expect(r.dedupSavedBytes).toBeGreaterThanOrEqual(9 << 20);
     expect(r.compressionSavedBytes).toBeGreaterThan(1 << 20);
     expect(progress).toContain('backingUp');
