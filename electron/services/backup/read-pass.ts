@@ -13,7 +13,7 @@ import type { ProgressMeter } from './progress.ts';
 import type { SkippedItem } from './scan.ts';
 import type { EntryList, Restat, ScanEntry } from './scan-entry.ts';
 import type { BackupOptions } from './types.ts';
-import { runPool } from './worker-pool.ts';
+import { runPool, type StartedWorkers } from './worker-pool.ts';
 import { ID_BYTES, ITEM_DONE, ITEM_ERROR, ITEM_KNOWN, ITEM_NEW, REC_FIELDS } from './worker-protocol.ts';
 
 /**
@@ -53,8 +53,14 @@ type PassInput = {
   keys: JobKeys;
   meter: ProgressMeter;
   opts: BackupOptions;
+  /** Chunk workers started ahead of the pass (engine.ts): the first pass uses them, a second one starts its own. */
+  started?: StartedWorkers;
   again?: true;
 };
+
+/** How many chunk workers a pass uses. */
+export const chunkWorkerCount = (opts: Pick<BackupOptions, 'workers'>): number =>
+  opts.workers ?? Math.min(4, availableParallelism());
 
 /** Reads, chunks, compresses and seals the files' bytes in the chunk workers and stores new chunks in packs. */
 export async function readPass(o: PassInput): Promise<ReadPass> {
@@ -63,9 +69,6 @@ export async function readPass(o: PassInput): Promise<ReadPass> {
 
   // Work: files in catalog order, small ones batched, big ones in segments both cores can share.
   const { units, pieceFile, fileCount } = planUnits(entries);
-  // The scan left ~2 KiB of garbage per file (stats, path pieces, promises) in the old generation; collect it
-  // before the workers start rather than carry it (over 100 MiB with 50 000 files) through the run.
-  releaseMemory?.();
   meter.set({ phase: 'backingUp' }, true);
   // Per-piece and per-file state in typed arrays: with many small files (one piece and one chunk each) an object
   // or array per file was most of the engine's heap growth.
@@ -76,13 +79,14 @@ export async function readPass(o: PassInput): Promise<ReadPass> {
   if (!o.again) meter.add({ filesProcessed: o.files - fileCount });
   const piecesLeft = new Int32Array(entries.length);
   for (const f of pieceFile) piecesLeft[f]++;
-  let heapFloor = getHeapStatistics().total_heap_size;
-  await runPool({
+  let heapFloor = 0;
+  const pool = runPool({
     keys: o.keys,
     known,
     level: opts.compressionLevel ?? 1,
-    workers: opts.workers ?? Math.min(4, availableParallelism()),
+    workers: chunkWorkerCount(opts),
     units,
+    started: o.started?.take() ?? null,
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.workerUrl ? { workerUrl: opts.workerUrl } : {}),
     handle: async ({ count, rec, ids, errors }, ring) => {
@@ -138,6 +142,13 @@ export async function readPass(o: PassInput): Promise<ReadPass> {
       if (last >= 0) meter.set({ bytesWritten: w.written, currentFile: displayPath(entries.at(last)!.abs) });
     },
   });
+  // The scan left ~2 KiB of garbage per file (stats, path pieces, promises) in the old generation; it is collected
+  // here rather than carried (over 100 MiB with 50 000 files) through the run. The pool has handed the workers their
+  // first units by now (runPool feeds them before its first await), so they read while the main thread collects
+  // (issue 15: it ran before they had work, ~0.1 s with both cores idle but one).
+  releaseMemory?.();
+  heapFloor = getHeapStatistics().total_heap_size;
+  await pool;
   return { pieceFile, pieceChunks, pieceBytes, failed, changed };
 }
 

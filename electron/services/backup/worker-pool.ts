@@ -8,10 +8,90 @@ const RING_BYTES = 10 << 20;
 
 export const CHUNK_WORKER_URL = new URL('./chunk-worker.ts', import.meta.url);
 
+function spawnChunkWorker(url?: URL): Worker {
+  // A small young generation: the workers' JS objects are tiny and short-lived; the bytes live outside the heap.
+  return new Worker(url ?? CHUNK_WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+}
+
+/**
+ * Chunk workers started ahead of their pass, so that their start-up (a thread, an isolate and the worker's modules:
+ * ~0.1-0.15 CPU-s each from TypeScript source) runs beside the scan instead of between the scan and the first byte
+ * read (issue 15). They get no key and no work until the pass hands them to `runPool` (`take`). A worker that fails
+ * or stops before then is remembered and fails the pass that takes it. `close` ends the ones never taken (a run that
+ * stops before its read pass); a `start` after `close` starts nothing.
+ */
+export class StartedWorkers {
+  private workers: Worker[] | null = null;
+  private closed = false;
+  private failure: unknown = null;
+  private readonly detach: Array<() => void> = [];
+  private readonly want: number;
+  private readonly url: URL | undefined;
+  constructor(count: number, url?: URL) {
+    this.want = Math.max(1, count);
+    this.url = url;
+  }
+
+  /** Starts the workers (once; not after `close` or `take`). */
+  start(): void {
+    if (this.closed || this.workers) return;
+    const onError = (err: unknown) => {
+      this.failure ??= err;
+    };
+    const onExit = (code: number) => {
+      this.failure ??= new Error(`A backup worker stopped unexpectedly (exit code ${code}).`);
+    };
+    this.workers = Array.from({ length: this.want }, () => {
+      const w = spawnChunkWorker(this.url);
+      w.on('error', onError);
+      w.on('exit', onExit);
+      this.detach.push(() => w.off('error', onError).off('exit', onExit));
+      return w;
+    });
+  }
+
+  /** What made a worker fail or stop before a pass took it, if anything did. */
+  get failed(): unknown {
+    return this.failure;
+  }
+
+  get count(): number {
+    return this.workers?.length ?? 0;
+  }
+
+  /**
+   * The workers, once (a second pass starts its own), or null when they were not started; throws what made one of
+   * them fail meanwhile.
+   */
+  take(): Worker[] | null {
+    const ws = this.workers;
+    this.workers = null;
+    this.closed = true;
+    if (!ws) return null;
+    // From here the pool listens to them itself.
+    for (const d of this.detach) d();
+    if (this.failure) {
+      void Promise.all(ws.map((w) => w.terminate().catch(() => 0)));
+      throw this.failure;
+    }
+    return ws;
+  }
+
+  /** Ends the workers no pass took. */
+  async close(): Promise<void> {
+    const ws = this.workers;
+    this.workers = null;
+    this.closed = true;
+    await Promise.all((ws ?? []).map((w) => w.terminate().catch(() => 0)));
+  }
+}
+
 /**
  * Hands work units to N chunk workers (two queued per worker so none idles) and funnels their output batches
  * through one sequential handler. Resolves when every unit is done and handled; rejects on the first error.
- * Each unit is made (`units.take`) when it is handed to a worker.
+ * Each unit is made (`units.take`) when it is handed to a worker. The workers get their first units before this
+ * function first awaits, so the caller can do other work right after calling it (read-pass.ts collects the scan's
+ * garbage then).
  */
 export async function runPool(opts: {
   keys: JobKeys;
@@ -24,10 +104,16 @@ export async function runPool(opts: {
   handle: (batch: OutBatch, ring: Buffer) => Promise<void>;
   ringBytes?: number;
   workerUrl?: URL;
+  /** Workers started ahead (`StartedWorkers.take`): used instead of starting new ones, ended with the pool. */
+  started?: Worker[] | null;
 }): Promise<void> {
-  if (opts.units.length === 0) return;
-  opts.signal?.throwIfAborted();
   const workers: Worker[] = [];
+  const started = opts.started ?? [];
+  if (opts.units.length === 0 || opts.signal?.aborted) {
+    await Promise.all(started.map((w) => w.terminate().catch(() => 0)));
+    if (opts.units.length === 0) return;
+    opts.signal?.throwIfAborted();
+  }
   let onAbort: (() => void) | null = null;
   let next = 0;
   let outstanding = 0;
@@ -50,19 +136,32 @@ export async function runPool(opts: {
           }, fail);
         }
       };
+      const n = Math.max(1, Math.min(opts.workers, opts.units.length || 1));
+      /** Units handed to each worker and not yet done. */
+      const queued = new Map<Worker, number>();
       const feed = (w: Worker) => {
         if (next < opts.units.length) {
           outstanding++;
+          queued.set(w, (queued.get(w) ?? 0) + 1);
           const pieces = opts.units.take(next++);
           w.postMessage({ type: 'unit', pieces } satisfies ToWorker);
         }
       };
+      /**
+       * Two units per worker (one read, one waiting) while more units are left than there are workers, so none idles
+       * while the main thread is busy; then a unit goes only to a worker that has none left, so the last ones are
+       * shared out as workers finish instead of waiting behind another unit of a busy worker (issue 15: with units of
+       * up to 16 MiB of small files or a 64 MiB segment, one core could run alone for a second unit at the end).
+       */
+      const refill = (w: Worker) => {
+        if (opts.units.length - next > n || (queued.get(w) ?? 0) === 0) feed(w);
+      };
       onAbort = () => fail(opts.signal!.reason);
       opts.signal?.addEventListener('abort', onAbort, { once: true });
-      const n = Math.max(1, Math.min(opts.workers, opts.units.length || 1));
+      // Started workers beyond what this pass needs end now; missing ones start here.
+      for (const w of started.slice(n)) void w.terminate().catch(() => 0);
       for (let i = 0; i < n; i++) {
-        // A small young generation: the workers' JS objects are tiny and short-lived; the bytes live outside the heap.
-        const w = new Worker(opts.workerUrl ?? CHUNK_WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+        const w = started[i] ?? spawnChunkWorker(opts.workerUrl);
         const sab = new SharedArrayBuffer(opts.ringBytes ?? RING_BYTES);
         const ring = Buffer.from(sab);
         workers.push(w);
@@ -81,7 +180,8 @@ export async function runPool(opts: {
             chain.catch(fail);
           } else if (m.type === 'unitDone') {
             outstanding--;
-            feed(w);
+            queued.set(w, (queued.get(w) ?? 1) - 1);
+            refill(w);
             maybeDone();
           } else if (m.type === 'fatal') {
             fail(new Error(`A backup worker failed: ${m.message}`));
@@ -97,8 +197,8 @@ export async function runPool(opts: {
           ring: sab,
         } satisfies ToWorker);
         feed(w);
-        feed(w);
       }
+      for (const w of workers) refill(w);
       maybeDone();
     });
   } finally {
