@@ -3,7 +3,7 @@
  * wizard (shared/policy.ts) so a rule has one wording in the UI, the IPC boundary and the file loader.
  */
 import { z } from 'zod';
-import { JOB_BACKENDS } from './contract/azure.ts';
+import { JOB_BACKENDS } from './job-backends.ts';
 import {
   INITIAL_BACKUP_TYPES,
   ITEM_KINDS,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { kdfProblems } from './kdf-limits.ts';
-import { JOB_BACKENDS } from './contract/azure.ts';
+import { JOB_BACKENDS } from './job-backends.ts';
 import { zContainerName } from './validators/azure-names.ts';
 import { rangeCount } from './page-ranges.ts';
 import { seedRangesEntrySchema } from './seed-ranges.ts';

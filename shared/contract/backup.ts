@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from './define.ts';
 import { zContainerName, zJobName, zStorageAccountName } from '../validators/azure-names.ts';
-import { JOB_BACKENDS } from './azure.ts';
+import { JOB_BACKENDS } from '../job-backends.ts';
 import { zPath } from '../validators/path.ts';
 import { MAX_DISKS_PER_JOB } from '../disks.ts';
 
