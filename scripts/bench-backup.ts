@@ -11,12 +11,12 @@
  * (bench-corpus.ts); --files N generates N small files instead (a list: one bench per count, then obc's peak RSS at
  * each and the growth between them). --baseline adds another checkout's CLI as `obc-before`. --recycle-pages writes
  * and deletes as many bytes as the tree holds before each run, so every tool writes into just-freed pages (see
- * `recyclePages`); each line also gives the run's minor page faults. Prints one line per run, the ratios per round, and one JSON summary line at the end.
+ * `recyclePages`); each line also gives the run's minor page faults and the cores it kept busy (CPU-s / wall). Prints one line per run, the ratios per round, and one JSON summary line at the end.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { lstat, mkdir, mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeCorpus, makeFileTree } from './bench-corpus.ts';
@@ -24,6 +24,11 @@ import { makeCorpus, makeFileTree } from './bench-corpus.ts';
 const CLI = fileURLToPath(new URL('../electron/cli/index.ts', import.meta.url));
 const PASS = 'benchmark passphrase, not a secret';
 const GiB = 2 ** 30;
+/**
+ * Cores of this machine: each run line gives the cores it kept busy on average (CPU-s / wall). Both tools are
+ * CPU-bound here, so a tool's throughput is its CPU-s per GiB divided into how many cores it keeps busy.
+ */
+const cores = availableParallelism();
 
 function arg(name: string, def?: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -319,7 +324,7 @@ async function main(): Promise<void> {
           if (packIo) run.packIo = packIo;
           runs.push(run);
           log(
-            `round ${round}${attempt ? ` (again ${attempt})` : ''} ${t.name.padEnd(6)} ${fmt(r.seconds).padStart(6)} s ${fmt(info.bytes / 1e6 / r.seconds).padStart(6)} MB/s  CPU ${fmt(r.userS)} user + ${fmt(r.sysS)} sys = ${fmt((r.userS + r.sysS) / gib, 2)} CPU-s/GiB  peak RSS ${fmt(r.peakRssKiB / 1024, 0)} MB  faults ${fmt(r.minorFaults / 1000, 0)}k  out ${fmt(run.outBytes / 1e6)} MB  load ${fmt(r.load, 2)}${run.ok ? '' : `  FAILED: ${run.note}`}`,
+            `round ${round}${attempt ? ` (again ${attempt})` : ''} ${t.name.padEnd(6)} ${fmt(r.seconds).padStart(6)} s ${fmt(info.bytes / 1e6 / r.seconds).padStart(6)} MB/s  CPU ${fmt(r.userS)} user + ${fmt(r.sysS)} sys = ${fmt((r.userS + r.sysS) / gib, 2)} CPU-s/GiB  cores busy ${fmt((r.userS + r.sysS) / r.seconds, 2)}/${cores}  peak RSS ${fmt(r.peakRssKiB / 1024, 0)} MB  faults ${fmt(r.minorFaults / 1000, 0)}k  out ${fmt(run.outBytes / 1e6)} MB  load ${fmt(r.load, 2)}${run.ok ? '' : `  FAILED: ${run.note}`}`,
           );
           if (run.packIo) log(`          ${t.name} pack I/O: ${run.packIo}`);
         }
