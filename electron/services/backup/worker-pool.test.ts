@@ -7,7 +7,9 @@ import { ITEM_DONE, REC_FIELDS, type WorkPiece } from './worker-protocol.ts';
 
 /**
  * A stand-in chunk worker (worker-protocol.ts): each unit is answered with one "done" item per piece and `unitDone`.
- * A unit whose first path is "block" waits until the test posts on the broadcast channel named in its path list.
+ * A unit whose first path is "block" waits until the test has released it (`holdUnits`): the worker asks on a
+ * broadcast channel and is answered once the test releases, however late the worker loaded (a release posted before
+ * its channel existed would be lost, and the pool would wait for ever: seen under load).
  */
 const fakeWorker = (channel: string) =>
   new URL(
@@ -16,14 +18,18 @@ import { parentPort, BroadcastChannel } from 'node:worker_threads';
 const release = new BroadcastChannel(${JSON.stringify(channel)});
 let released = false;
 let wake = null;
-release.onmessage = () => { released = true; wake?.(); };
+release.onmessage = (e) => { if (e.data === 'go') { released = true; wake?.(); } };
 const queue = [];
 let running = false;
 async function run() {
   running = true;
   while (queue.length) {
     const unit = queue.shift();
-    if (unit[0].path === 'block' && !released) await new Promise((r) => (wake = r));
+    if (unit[0].path === 'block' && !released) {
+      const go = new Promise((r) => (wake = r));
+      release.postMessage('wait');
+      await go;
+    }
     const rec = new Float64Array(${REC_FIELDS} * unit.length);
     unit.forEach((p, i) => { rec[i * ${REC_FIELDS}] = ${ITEM_DONE}; rec[i * ${REC_FIELDS} + 1] = p.piece; rec[i * ${REC_FIELDS} + 2] = p.length; });
     parentPort.postMessage({ type: 'out', count: unit.length, rec, ids: new Uint8Array(0), errors: [], bytes: 0 });
@@ -38,6 +44,22 @@ parentPort.on('message', (m) => {
 });
 `)}`,
   );
+
+/** The test's end of the channel: `release()` lets a held unit go, now or when its worker asks later. */
+function holdUnits(channel: string) {
+  const port = new BroadcastChannel(channel);
+  let released = false;
+  port.onmessage = (e) => {
+    if ((e as MessageEvent).data === 'wait' && released) port.postMessage('go');
+  };
+  return {
+    release() {
+      released = true;
+      port.postMessage('go');
+    },
+    close: () => port.close(),
+  };
+}
 
 /** Units of one piece each; unit 0 is the one that blocks unless `block` is false. */
 const unitsOf = (count: number, block = true): UnitList => ({
@@ -56,6 +78,7 @@ describe('runPool', () => {
     // Two workers, four units: each gets one; the two left go to whichever worker runs out first. The worker with
     // unit 0 is held until the other has done units 1, 2 and 3 (with two queued per worker from the start, unit 2
     // would wait behind unit 0 and this never happens).
+    const hold = holdUnits(channel);
     const pool = runPool({
       keys,
       known: new Uint8Array(0),
@@ -67,14 +90,13 @@ describe('runPool', () => {
         for (let i = 0; i < b.count; i++) handled.push(b.rec[i * REC_FIELDS + 1]);
       },
     });
-    const release = new BroadcastChannel(channel);
     try {
       await vi.waitFor(() => expect([...handled].sort()).toEqual([1, 2, 3]), { timeout: 10_000, interval: 20 });
     } finally {
       // Released in any case, so that a failed check does not leave the pool waiting.
-      release.postMessage('go');
+      hold.release();
       await pool;
-      release.close();
+      hold.close();
     }
     expect([...handled].sort()).toEqual([0, 1, 2, 3]);
   });
@@ -84,6 +106,7 @@ describe('runPool', () => {
     const handled: number[] = [];
     // Unit 0 blocks its worker; with eight units that worker got unit 2 as well (the second of its two), so the
     // other worker does all the others but unit 2 while unit 0 is held.
+    const hold = holdUnits(channel);
     const pool = runPool({
       keys,
       known: new Uint8Array(0),
@@ -95,7 +118,6 @@ describe('runPool', () => {
         for (let i = 0; i < b.count; i++) handled.push(b.rec[i * REC_FIELDS + 1]);
       },
     });
-    const release = new BroadcastChannel(channel);
     try {
       await vi.waitFor(() => expect([...handled].sort()).toEqual([1, 3, 4, 5, 6, 7]), {
         timeout: 10_000,
@@ -103,9 +125,9 @@ describe('runPool', () => {
       });
     } finally {
       // Released in any case, so that a failed check does not leave the pool waiting.
-      release.postMessage('go');
+      hold.release();
       await pool;
-      release.close();
+      hold.close();
     }
     expect([...handled].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
