@@ -203,36 +203,48 @@ export class ChunkTable {
 }
 
 /**
- * Each work piece's chunks, in order, as chunk-table slots: one linked list per piece (an array per piece cost ~150
- * bytes each, and a small file is one piece), the list cells in pages of 8192 added as needed (never copied). Items
- * of one piece arrive in order.
+ * Each work piece's chunks, in order, as chunk-table slots. A small file is one piece of one chunk: its slot is kept
+ * in one Int32 per piece (4 bytes), and only the further chunks of a piece go into a linked list of cells in pages of
+ * 8192 (never copied), its first and last cell in a small map of the pieces that have more than one. A head, a tail
+ * and a cell for every piece cost 16 bytes per small file, and an array per piece ~150. Items of one piece arrive in
+ * order.
  */
 export class PieceChunks {
-  private readonly head: Int32Array;
-  private readonly tail: Int32Array;
+  /** Per piece: the slot of its first chunk, -1 while it has none. */
+  private readonly first: Int32Array;
+  /** Pieces with more than one chunk: [first, last] cell of the rest. */
+  private readonly rest = new Map<number, [number, number]>();
   /** Per page: each cell's slot, then each cell's next cell (-1: the last of its piece). */
   private readonly cells: Int32Array[] = [];
   private n = 0;
 
   constructor(pieces: number) {
-    this.head = new Int32Array(pieces).fill(-1);
-    this.tail = new Int32Array(pieces).fill(-1);
+    this.first = new Int32Array(pieces).fill(-1);
   }
 
   push(piece: number, slot: number): void {
+    if (slot < 0) throw new RangeError(`Not a chunk-table slot: ${slot}`);
+    if (this.first[piece] < 0) {
+      this.first[piece] = slot;
+      return;
+    }
     const i = this.n++;
     if (i >>> PAGE_BITS === this.cells.length) this.cells.push(new Int32Array(2 * PAGE));
     const c = this.cells[i >>> PAGE_BITS];
     c[i & PAGE_MASK] = slot;
     c[PAGE + (i & PAGE_MASK)] = -1;
-    const t = this.tail[piece];
-    if (t < 0) this.head[piece] = i;
-    else this.cells[t >>> PAGE_BITS][PAGE + (t & PAGE_MASK)] = i;
-    this.tail[piece] = i;
+    const r = this.rest.get(piece);
+    if (!r) this.rest.set(piece, [i, i]);
+    else {
+      this.cells[r[1] >>> PAGE_BITS][PAGE + (r[1] & PAGE_MASK)] = i;
+      r[1] = i;
+    }
   }
 
   forEach(piece: number, fn: (slot: number) => void): void {
-    for (let i = this.head[piece]; i >= 0;) {
+    if (this.first[piece] < 0) return;
+    fn(this.first[piece]);
+    for (let i = this.rest.get(piece)?.[0] ?? -1; i >= 0;) {
       const c = this.cells[i >>> PAGE_BITS];
       fn(c[i & PAGE_MASK]);
       i = c[PAGE + (i & PAGE_MASK)];

@@ -29,7 +29,8 @@ export interface ReadPass {
   /** Piece → index of its file in the pass's entries; a file's pieces are consecutive, files in entry order. */
   pieceFile: Int32Array;
   pieceChunks: PieceChunks;
-  pieceBytes: Float64Array;
+  /** Bytes read per piece (a piece is at most a segment, 64 MiB: u32). */
+  pieceBytes: Uint32Array;
   failed: Map<number, SkippedItem>;
   /** Files whose stat before or after a piece was read differed from the scan's. */
   changed: Set<number>;
@@ -70,15 +71,24 @@ export async function readPass(o: PassInput): Promise<ReadPass> {
   // Work: files in catalog order, small ones batched, big ones in segments both cores can share.
   const { units, pieceFile, fileCount } = planUnits(entries);
   meter.set({ phase: 'backingUp' }, true);
-  // Per-piece and per-file state in typed arrays: with many small files (one piece and one chunk each) an object
-  // or array per file was most of the engine's heap growth.
+  // Per-piece state in typed arrays, ~12 bytes per small file (one piece, one chunk): with many small files an
+  // object or array per file was most of the engine's heap growth, and every column held for the pass moves the peak.
   const pieceChunks = new PieceChunks(pieceFile.length);
-  const pieceBytes = new Float64Array(pieceFile.length);
+  const pieceBytes = new Uint32Array(pieceFile.length);
   const failed = new Map<number, SkippedItem>();
   const changed = new Set<number>();
   if (!o.again) meter.add({ filesProcessed: o.files - fileCount });
-  const piecesLeft = new Int32Array(entries.length);
-  for (const f of pieceFile) piecesLeft[f]++;
+  // Pieces still to finish of the files cut into several (a file of one piece is done with it): no column per entry.
+  const piecesLeft = new Map<number, number>();
+  for (let p = 1; p < pieceFile.length; p++)
+    if (pieceFile[p] === pieceFile[p - 1]) piecesLeft.set(pieceFile[p], (piecesLeft.get(pieceFile[p]) ?? 1) + 1);
+  const fileDone = (file: number): boolean => {
+    const left = piecesLeft.get(file);
+    if (left === undefined) return true;
+    if (left > 1) piecesLeft.set(file, left - 1);
+    else piecesLeft.delete(file);
+    return left === 1;
+  };
   let heapFloor = 0;
   const pool = runPool({
     keys: o.keys,
@@ -130,7 +140,7 @@ export async function readPass(o: PassInput): Promise<ReadPass> {
             pieceBytes[piece] = rec[r + 2];
             if (rec[r + 3] === 1) changed.add(fileIdx);
           }
-          if (--piecesLeft[fileIdx] === 0 && !o.again) filesProcessed++;
+          if (fileDone(fileIdx) && !o.again) filesProcessed++;
         }
       }
       meter.add({ compressionSavedBytes, dedupSavedBytes, bytesProcessed, filesProcessed });
