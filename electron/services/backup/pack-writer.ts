@@ -12,6 +12,7 @@ import {
   packHeader,
   packPath,
   packTrailer,
+  PackIndexBuilder,
   readPackIndex,
   type PackEntry,
 } from './pack-format.ts';
@@ -214,7 +215,8 @@ export class PackWriter {
   private abandoned = false;
   private n: number;
   private pos = 0;
-  private entries: PackEntry[] = [];
+  /** The open pack's index, in its on-disk form (not an object per chunk). */
+  private entries = new PackIndexBuilder();
   private readonly jobDir: string;
   private readonly enc: Buffer;
   private readonly targetSize: number;
@@ -269,7 +271,7 @@ export class PackWriter {
     const len = sealed.length;
     await this.append(sealed);
     this.pos += len;
-    this.entries.push({ id: Buffer.from(id), offset, length: len, rawLength, flag });
+    this.entries.add(id, offset, len, rawLength, flag);
     this.stored.setId(id, { pack: this.n, offset, length: len, rawLength, flag });
     if (this.stageLen >= 4 << 20) await this.flushStage(false);
     if (this.pos >= this.targetSize) await this.commit();
@@ -278,7 +280,7 @@ export class PackWriter {
 
   /** Commits the open pack, if any. */
   async finish(): Promise<void> {
-    if (this.fh && this.entries.length > 0) await this.commit();
+    if (this.fh && this.entries.count > 0) await this.commit();
     await this.background;
     this.throwIfFailed();
   }
@@ -313,7 +315,7 @@ export class PackWriter {
     this.stageStart = 0;
     this.stageLen = PACK_HEADER_LEN;
     this.pos = PACK_HEADER_LEN;
-    this.entries = [];
+    this.entries = new PackIndexBuilder();
   }
 
   /** Copies bytes into the stage, writing it out whenever it fills. */
@@ -387,7 +389,7 @@ export class PackWriter {
     const length = this.pos;
     const tmp = this.tmpPath();
     this.fh = null;
-    this.entries = [];
+    this.entries = new PackIndexBuilder();
     this.n++;
     await this.background;
     if (this.failure) {
@@ -397,7 +399,7 @@ export class PackWriter {
       await unlink(tmp).catch(() => undefined);
       this.throwIfFailed();
     }
-    this.background = this.makeDurable(n, fh, tmp, length, entries.length).catch((err: unknown) => {
+    this.background = this.makeDurable(n, fh, tmp, length, entries.count).catch((err: unknown) => {
       this.failure = err;
     });
   }
