@@ -45,25 +45,36 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * `obc backup` on Linux runs with at most two glibc malloc arenas. glibc gives threads that allocate their own arena
- * (up to 8 per core) and keeps what is freed in each: the backup's chunk workers, scan worker and libuv threads left
- * ~65 MiB in arenas on a 114 000-file tree, 20-45 MiB of it more than with two, for no measurable CPU
- * (services/backup/README.md, 2026-12-05 mem15). The variable is read when the process starts, so the CLI replaces
- * itself (execve: same pid, so signals, kill -9 and exit codes are as before) with the same command line and the
- * variable set; one the user set is kept, and where execve is missing (not Linux, an older Node) nothing changes.
+ * `obc backup` on Linux runs with two glibc malloc settings, both read only when the process starts:
+ * - at most two malloc arenas (`MALLOC_ARENA_MAX=2`). glibc gives threads that allocate their own arena (up to 8
+ *   per core) and keeps what is freed in each: the backup's chunk workers, scan worker and libuv threads left ~65 MiB
+ *   in arenas on a 114 000-file tree, 20-45 MiB of it more than with two, for no measurable CPU
+ *   (services/backup/README.md, 2026-12-05 mem15).
+ * - a fixed mmap threshold of 128 KiB (`MALLOC_MMAP_THRESHOLD_`). glibc's threshold otherwise rises to the size of
+ *   the largest block freed (up to 32 MiB), after which the engine's long-lived pages (chunk table, known ids, piece
+ *   lists: 64-256 KiB each, added through the run) land in the main heap between short-lived blocks, which then can
+ *   never be given back: the main thread's heap grew with the file count (20 → 73 MiB with 200 000 small files,
+ *   12-21 MiB with the fixed threshold; README 2026-12-05 rss16).
+ * The CLI replaces itself (execve: same pid, so signals, kill -9 and exit codes are as before) with the same command
+ * line and the variables set; a value the user set is kept, and where execve is missing (not Linux, an older Node)
+ * nothing changes.
  */
-function execWithFewerArenas(argv: readonly string[]): void {
-  if (process.platform !== 'linux' || process.env.MALLOC_ARENA_MAX !== undefined || !process.execve) return;
+const MALLOC_SETTINGS = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: String(128 << 10) } as const;
+
+function execWithMallocSettings(argv: readonly string[]): void {
+  if (process.platform !== 'linux' || !process.execve) return;
   if (argv.find((a) => !a.startsWith('-')) !== 'backup') return;
+  const missing = Object.entries(MALLOC_SETTINGS).filter(([k]) => process.env[k] === undefined);
+  if (missing.length === 0) return;
   process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
     ...process.env,
-    MALLOC_ARENA_MAX: '2',
+    ...Object.fromEntries(missing),
   });
 }
 
 const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isEntry) {
-  execWithFewerArenas(process.argv.slice(2));
+  execWithMallocSettings(process.argv.slice(2));
   // main() reports its own errors and resolves to an exit code; a rejection would be a bug in it, still reported.
   main(process.argv.slice(2)).then(
     (code) => {
