@@ -391,7 +391,9 @@ function ratios(
  */
 async function perFileCount(counts: number[]): Promise<void> {
   const rest = process.argv.slice(2).filter((a, i, all) => a !== '--files' && all[i - 1] !== '--files');
-  const peaks: Array<{ files: number; peakMB: number[] }> = [];
+  // obc, and obc-before with --baseline: each one's peaks and growth.
+  const tools = ['obc', ...(arg('baseline') ? ['obc-before'] : [])];
+  const peaks: Array<{ files: number; peakMB: number[]; beforeMB?: number[] }> = [];
   for (const n of counts) {
     const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...rest, '--files', String(n)], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -403,22 +405,28 @@ async function perFileCount(counts: number[]): Promise<void> {
       .filter((l) => l.startsWith('{"bench"'))
       .pop();
     const sum = json ? (JSON.parse(json) as { rounds: Run[][] }) : null;
-    peaks.push({
-      files: n,
-      peakMB: (sum?.rounds.flat() ?? []).filter((x) => x.tool === 'obc' && x.ok).map((x) => x.peakRssKiB / 1024),
-    });
+    const of = (tool: string) =>
+      (sum?.rounds.flat() ?? []).filter((x) => x.tool === tool && x.ok).map((x) => x.peakRssKiB / 1024);
+    peaks.push({ files: n, peakMB: of('obc'), ...(arg('baseline') ? { beforeMB: of('obc-before') } : {}) });
   }
-  for (const p of peaks)
-    process.stdout.write(
-      `obc peak RSS with ${p.files} files: ${p.peakMB.map((m) => fmt(m, 0)).join(', ') || 'no run'} MB\n`,
-    );
-  const first = peaks[0].peakMB;
-  const last = peaks[peaks.length - 1].peakMB;
-  if (first.length && last.length) {
-    const growth = Math.max(...last) - Math.min(...first);
-    process.stdout.write(
-      `obc peak RSS growth from ${peaks[0].files} to ${peaks[peaks.length - 1].files} files: ${fmt(growth, 0)} MB (${fmt((growth * 1024 * 1024) / (peaks[peaks.length - 1].files - peaks[0].files), 0)} bytes per file)\n`,
-    );
+  for (const tool of tools) {
+    const mb = (p: (typeof peaks)[number]) => (tool === 'obc' ? p.peakMB : (p.beforeMB ?? []));
+    for (const p of peaks)
+      process.stdout.write(
+        `${tool} peak RSS with ${p.files} files: ${
+          mb(p)
+            .map((m) => fmt(m, 0))
+            .join(', ') || 'no run'
+        } MB\n`,
+      );
+    const first = mb(peaks[0]);
+    const last = mb(peaks[peaks.length - 1]);
+    if (first.length && last.length) {
+      const growth = Math.max(...last) - Math.min(...first);
+      process.stdout.write(
+        `${tool} peak RSS growth from ${peaks[0].files} to ${peaks[peaks.length - 1].files} files: ${fmt(growth, 0)} MB (${fmt((growth * 1024 * 1024) / (peaks[peaks.length - 1].files - peaks[0].files), 0)} bytes per file)\n`,
+      );
+    }
   }
   process.stdout.write(JSON.stringify({ bench: 'backup-files', peaks }) + '\n');
 }
