@@ -29,6 +29,15 @@ import type { BackupOptions, BackupResult } from './types.ts';
 
 export const DEFAULT_PACK_SIZE = 64 << 20;
 
+/**
+ * Entries the scan finds while the keys are derived before it waits for them: scrypt holds 128 MiB for ~0.4 s on an
+ * idle machine (by then the scan has found ~20 000 entries) and for several seconds on a loaded one, where the
+ * scan's entries found meanwhile (~250 bytes of heap each until the table is built) made the start of a run of many
+ * files its peak (README 2026-12-05 rss16).
+ */
+const SCAN_AHEAD_OF_KEYS = 32_768;
+const noop = (): void => undefined;
+
 /** Staging bytes needed for a source of `bytes` in `entries` entries (no compression assumed). */
 export const requiredBytesFor = (bytes: number, entries: number): number =>
   Math.ceil(bytes * 1.01) + entries * 256 + (1 << 20);
@@ -104,6 +113,7 @@ async function backUpWith(
       (p) => meter.set({ filesScanned: p.files, bytesScanned: p.bytes, currentFile: p.current }),
       {
         neverInclude: neverBackedUp(opts.stagingLocation, jobDir, opts.items),
+        pauseAt: { entries: SCAN_AHEAD_OF_KEYS, until: derived.then(noop, noop) },
         ...(snaps?.readPath ? { readPath: snaps.readPath } : {}),
       },
     );

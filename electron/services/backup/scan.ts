@@ -75,6 +75,11 @@ export interface ScanOptions {
   /** Where an item is read from (a volume snapshot); catalog paths stay those of the item. */
   readPath?: (abs: string) => string;
   platform?: NodeJS.Platform;
+  /**
+   * Once this many entries are found, folders are listed further only after `until` settles (the key derivation's
+   * 128 MiB: the scan's entries found meanwhile add to it in the peak).
+   */
+  pauseAt?: { entries: number; until: Promise<unknown> };
 }
 
 const errText = (err: unknown): { code: string; reason: string } => {
@@ -180,6 +185,7 @@ export async function scanTable(
 
   // Entries go into columns as they are found (no object per entry); sorted, and duplicates resolved, at the end.
   const found = new ScanTableBuilder();
+  const foundSoFar = () => found.length;
   const io = limiter(IO_AT_ONCE);
   const skipped: SkippedItem[] = [];
   let files = 0;
@@ -241,6 +247,10 @@ export async function scanTable(
       if (n) {
         leftOut.add(n.shown);
         return;
+      }
+      if (more.pauseAt && foundSoFar() >= more.pauseAt.entries) {
+        await more.pauseAt.until;
+        signal?.throwIfAborted();
       }
       const listing = await io(() => lister.list(abs, sep));
       if ('error' in listing) {
