@@ -45,21 +45,18 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * `obc backup` on Linux runs with two glibc malloc settings, both read only when the process starts:
- * - at most two malloc arenas (`MALLOC_ARENA_MAX=2`). glibc gives threads that allocate their own arena (up to 8
- *   per core) and keeps what is freed in each: the backup's chunk workers, scan worker and libuv threads left ~65 MiB
- *   in arenas on a 114 000-file tree, 20-45 MiB of it more than with two, for no measurable CPU
- *   (services/backup/README.md, 2026-12-05 mem15).
- * - a fixed mmap threshold of 128 KiB (`MALLOC_MMAP_THRESHOLD_`). glibc's threshold otherwise rises to the size of
- *   the largest block freed (up to 32 MiB), after which the engine's long-lived pages (chunk table, known ids, piece
- *   lists: 64-256 KiB each, added through the run) land in the main heap between short-lived blocks, which then can
- *   never be given back: the main thread's heap grew with the file count (20 → 73 MiB with 200 000 small files,
- *   12-21 MiB with the fixed threshold; README 2026-12-05 rss16).
+ * `obc backup` on Linux runs with at most two glibc malloc arenas (`MALLOC_ARENA_MAX=2`, read only when the process
+ * starts). glibc gives threads that allocate their own arena (up to 8 per core) and keeps what is freed in each: the
+ * backup's chunk workers, scan worker and libuv threads left ~65 MiB in arenas on a 114 000-file tree, 20-45 MiB of
+ * it more than with two, for no measurable CPU (services/backup/README.md, 2026-12-05 mem15).
+ * A fixed mmap threshold (`MALLOC_MMAP_THRESHOLD_=131072`, rss16) kept the main heap from growing with the file
+ * count, but doubled the page faults and cost 5-6 % CPU and 4-7 % throughput on the 1 GiB corpus on the idle machine
+ * (README 2026-12-05, lead), where throughput is the target still missed: it is not set; a user may set it.
  * The CLI replaces itself (execve: same pid, so signals, kill -9 and exit codes are as before) with the same command
  * line and the variables set; a value the user set is kept, and where execve is missing (not Linux, an older Node)
  * nothing changes.
  */
-const MALLOC_SETTINGS = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: String(128 << 10) } as const;
+const MALLOC_SETTINGS = { MALLOC_ARENA_MAX: '2' } as const;
 
 /**
  * And the main isolate's young generation at most 2 × 4 MiB (`--max-semi-space-size=4`, unless a size is given): V8
