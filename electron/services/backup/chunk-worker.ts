@@ -330,3 +330,6 @@ port.on('message', (m: ToWorker) => {
     w?.();
   }
 });
+
+// Loaded: the pool may end this worker from now on without interrupting its start-up (worker-pool.ts `endWorker`).
+port.postMessage({ type: 'ready' } satisfies FromWorker);

@@ -38,6 +38,7 @@ async function run() {
   running = false;
   if (released) release.close();
 }
+parentPort.postMessage({ type: 'ready' });
 parentPort.on('message', (m) => {
   if (m.type === 'unit') { queue.push(m.pieces); if (!running) void run(); }
   if (m.type === 'init' && m.level === -1) release.close();

@@ -8,9 +8,49 @@ const RING_BYTES = 10 << 20;
 
 export const CHUNK_WORKER_URL = new URL('./chunk-worker.ts', import.meta.url);
 
+/** Settles when a chunk worker has loaded (its `ready`) or stopped: see `endWorker`. */
+const loaded = new WeakMap<Worker, Promise<void>>();
+/** How long `endWorker` waits for a worker to load before it ends it anyway. */
+const LOAD_WAIT_MS = 30_000;
+
 function spawnChunkWorker(url?: URL): Worker {
   // A small young generation: the workers' JS objects are tiny and short-lived; the bytes live outside the heap.
-  return new Worker(url ?? CHUNK_WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+  const w = new Worker(url ?? CHUNK_WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+  loaded.set(
+    w,
+    new Promise<void>((resolve) => {
+      const onMessage = (m: FromWorker) => {
+        if (m.type === 'ready') done();
+      };
+      const done = () => {
+        w.off('message', onMessage);
+        resolve();
+      };
+      w.on('message', onMessage);
+      w.once('exit', done);
+    }),
+  );
+  return w;
+}
+
+/**
+ * Ends a worker once it has loaded: a worker terminated while it is still loading (Node compiling its built-in
+ * modules, the chunk worker making its `gc` context) makes V8 print "Exception thrown during bootstrapping" and a page
+ * of Node's own source on stderr, which CI showed when a run that had started its workers ahead stopped before its
+ * read pass. Waiting costs at most the worker's start-up (~0.1-0.2 s), and never more than LOAD_WAIT_MS.
+ */
+function endWorker(w: Worker): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, LOAD_WAIT_MS);
+    timer.unref();
+  });
+  return Promise.race([loaded.get(w) ?? Promise.resolve(), limit])
+    .then(() => {
+      clearTimeout(timer);
+      return w.terminate();
+    })
+    .catch(() => 0);
 }
 
 /**
@@ -71,7 +111,7 @@ export class StartedWorkers {
     // From here the pool listens to them itself.
     for (const d of this.detach) d();
     if (this.failure) {
-      void Promise.all(ws.map((w) => w.terminate().catch(() => 0)));
+      void Promise.all(ws.map(endWorker));
       throw this.failure;
     }
     return ws;
@@ -82,7 +122,7 @@ export class StartedWorkers {
     const ws = this.workers;
     this.workers = null;
     this.closed = true;
-    await Promise.all((ws ?? []).map((w) => w.terminate().catch(() => 0)));
+    await Promise.all((ws ?? []).map(endWorker));
   }
 }
 
@@ -110,7 +150,7 @@ export async function runPool(opts: {
   const workers: Worker[] = [];
   const started = opts.started ?? [];
   if (opts.units.length === 0 || opts.signal?.aborted) {
-    await Promise.all(started.map((w) => w.terminate().catch(() => 0)));
+    await Promise.all(started.map(endWorker));
     if (opts.units.length === 0) return;
     opts.signal?.throwIfAborted();
   }
@@ -159,7 +199,7 @@ export async function runPool(opts: {
       onAbort = () => fail(opts.signal!.reason);
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       // Started workers beyond what this pass needs end now; missing ones start here.
-      for (const w of started.slice(n)) void w.terminate().catch(() => 0);
+      for (const w of started.slice(n)) void endWorker(w);
       for (let i = 0; i < n; i++) {
         const w = started[i] ?? spawnChunkWorker(opts.workerUrl);
         const sab = new SharedArrayBuffer(opts.ringBytes ?? RING_BYTES);
@@ -204,7 +244,7 @@ export async function runPool(opts: {
   } finally {
     settled = true;
     if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
-    await Promise.all(workers.map((w) => w.terminate().catch(() => 0)));
+    await Promise.all(workers.map(endWorker));
     // Let a pack commit that is under way finish before the caller cleans up.
     await chain.catch(() => undefined);
   }

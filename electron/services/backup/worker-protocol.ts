@@ -42,4 +42,5 @@ export type ToWorker =
   | { type: 'credit'; bytes: number }
   | { type: 'stop' };
 
-export type FromWorker = OutBatch | { type: 'unitDone' } | { type: 'fatal'; message: string };
+/** `ready`: the worker has loaded (sent once, before anything else; worker-pool.ts waits for it before ending one). */
+export type FromWorker = OutBatch | { type: 'ready' } | { type: 'unitDone' } | { type: 'fatal'; message: string };
