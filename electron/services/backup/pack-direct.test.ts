@@ -19,6 +19,7 @@ import { chunkAad, ENTRY_LEN, FLAG_RAW, PACK_FOOTER_LEN, PACK_HEADER_LEN, packPa
 import { checkPackFile, PACK_REFUSE_DIRECT_ENV, packIoNote, PackWriter, type CommittedPack } from './pack-writer.ts';
 import { prng, tempDir } from './test-trees.ts';
 import { alignedBuffer, BLOCK, O_DIRECT } from '../direct-io.ts';
+import { directWorks } from '../test-direct-io.ts';
 
 vi.mock('./crypto.ts', async (importOriginal) => {
   const real = await importOriginal<typeof CryptoModule>();
@@ -38,18 +39,6 @@ const enc = randomBytes(32);
 const mac = randomBytes(32);
 const MiB = 1 << 20;
 const TRAILER_FIXED = 12 + 16 + PACK_FOOTER_LEN; // the index's nonce and tag, the footer
-
-/** Whether this folder takes O_DIRECT at all (Linux, not tmpfs): what the writer must then have used. */
-function directWorks(dir: string): boolean {
-  if (!O_DIRECT) return false;
-  try {
-    closeSync(openSync(join(dir, 'probe'), constants.O_WRONLY | constants.O_CREAT | O_DIRECT));
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EINVAL') return false;
-    throw err;
-  }
-}
 
 /** Sealed chunks whose pack is `length` bytes long, `slack` of it the index's zero padding (< 512). */
 function chunksFor(length: number, slack: number, pieces: number): Array<{ id: Buffer; raw: number; sealed: Buffer }> {

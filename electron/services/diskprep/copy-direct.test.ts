@@ -6,7 +6,6 @@
  * through the cache, and the run says which path it took.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeSync, constants, openSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,6 +24,7 @@ import {
   testCredential,
   testProtector,
 } from './test-staging.ts';
+import { directWorks } from '../test-direct-io.ts';
 
 const LENGTHS = [0, 1, 511, 4095, 4096, 4097, 8192 + 513, 4 * MiB - 1, 4 * MiB, 4 * MiB + 1, 9 * MiB + 4096 + 7];
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex').toUpperCase();
@@ -34,19 +34,6 @@ const rangesOf = (b: Buffer) =>
     const length = Math.min(PAGE_RANGE_SIZE, b.length - offset);
     return { offset, length, hash: md5(b.subarray(offset, offset + length)) };
   });
-
-/** Whether this test's folder takes O_DIRECT at all (Linux, not tmpfs): what the copy must then have used. */
-function directWorks(dir: string): boolean {
-  const O_DIRECT = (constants as { O_DIRECT?: number }).O_DIRECT;
-  if (process.platform !== 'linux' || !O_DIRECT) return false;
-  try {
-    closeSync(openSync(join(dir, 'probe'), constants.O_WRONLY | constants.O_CREAT | O_DIRECT));
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EINVAL') return false;
-    throw err;
-  }
-}
 
 let pool: IoPool | null = null;
 let dir = '';
