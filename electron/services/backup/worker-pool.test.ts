@@ -72,65 +72,48 @@ const unitsOf = (count: number, block = true): UnitList => ({
 
 const keys: JobKeys = { enc: Buffer.alloc(32), mac: Buffer.alloc(32) };
 
+/**
+ * Runs a pool of two fake workers over `count` units with unit 0 held; waits until exactly `whileHeld` are handled,
+ * then releases unit 0 (in any case, so that a failed check does not leave the pool waiting) and returns every unit
+ * handled, sorted.
+ */
+async function withUnitZeroHeld(count: number, whileHeld: number[]): Promise<number[]> {
+  const channel = `worker-pool-test-${count}-${process.pid}-${Date.now()}`;
+  const handled: number[] = [];
+  const hold = holdUnits(channel);
+  const pool = runPool({
+    keys,
+    known: new Uint8Array(0),
+    level: 1,
+    workers: 2,
+    units: unitsOf(count),
+    workerUrl: fakeWorker(channel),
+    handle: async (b) => {
+      for (let i = 0; i < b.count; i++) handled.push(b.rec[i * REC_FIELDS + 1]);
+    },
+  });
+  try {
+    await vi.waitFor(() => expect([...handled].sort()).toEqual(whileHeld), { timeout: 10_000, interval: 20 });
+  } finally {
+    hold.release();
+    await pool;
+    hold.close();
+  }
+  return [...handled].sort();
+}
+
 describe('runPool', () => {
   it('hands the last units to the worker that has none left, not behind a busy worker’s unit', async () => {
-    const channel = `worker-pool-test-${process.pid}-${Date.now()}`;
-    const handled: number[] = [];
     // Two workers, four units: each gets one; the two left go to whichever worker runs out first. The worker with
     // unit 0 is held until the other has done units 1, 2 and 3 (with two queued per worker from the start, unit 2
     // would wait behind unit 0 and this never happens).
-    const hold = holdUnits(channel);
-    const pool = runPool({
-      keys,
-      known: new Uint8Array(0),
-      level: 1,
-      workers: 2,
-      units: unitsOf(4),
-      workerUrl: fakeWorker(channel),
-      handle: async (b) => {
-        for (let i = 0; i < b.count; i++) handled.push(b.rec[i * REC_FIELDS + 1]);
-      },
-    });
-    try {
-      await vi.waitFor(() => expect([...handled].sort()).toEqual([1, 2, 3]), { timeout: 10_000, interval: 20 });
-    } finally {
-      // Released in any case, so that a failed check does not leave the pool waiting.
-      hold.release();
-      await pool;
-      hold.close();
-    }
-    expect([...handled].sort()).toEqual([0, 1, 2, 3]);
+    expect(await withUnitZeroHeld(4, [1, 2, 3])).toEqual([0, 1, 2, 3]);
   });
 
   it('keeps two units per worker queued while more units are left than workers', async () => {
-    const channel = `worker-pool-test-q-${process.pid}-${Date.now()}`;
-    const handled: number[] = [];
     // Unit 0 blocks its worker; with eight units that worker got unit 2 as well (the second of its two), so the
     // other worker does all the others but unit 2 while unit 0 is held.
-    const hold = holdUnits(channel);
-    const pool = runPool({
-      keys,
-      known: new Uint8Array(0),
-      level: 1,
-      workers: 2,
-      units: unitsOf(8),
-      workerUrl: fakeWorker(channel),
-      handle: async (b) => {
-        for (let i = 0; i < b.count; i++) handled.push(b.rec[i * REC_FIELDS + 1]);
-      },
-    });
-    try {
-      await vi.waitFor(() => expect([...handled].sort()).toEqual([1, 3, 4, 5, 6, 7]), {
-        timeout: 10_000,
-        interval: 20,
-      });
-    } finally {
-      // Released in any case, so that a failed check does not leave the pool waiting.
-      hold.release();
-      await pool;
-      hold.close();
-    }
-    expect([...handled].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(await withUnitZeroHeld(8, [1, 3, 4, 5, 6, 7])).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 });
 
