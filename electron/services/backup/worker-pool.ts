@@ -108,12 +108,14 @@ export class StartedWorkers {
     this.workers = null;
     this.closed = true;
     if (!ws) return null;
-    // From here the pool listens to them itself.
-    for (const d of this.detach) d();
     if (this.failure) {
+      // Their listeners stay until they end: another worker failing to load meanwhile must not be an unhandled
+      // 'error' event (it crashed the test run once the end waited for the worker's load).
       void Promise.all(ws.map(endWorker));
       throw this.failure;
     }
+    // From here the pool listens to them itself.
+    for (const d of this.detach) d();
     return ws;
   }
 
