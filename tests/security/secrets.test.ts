@@ -19,7 +19,7 @@ import { findJob } from '../../electron/services/diskprep/jobs.ts';
 import { mintToken } from '../../electron/services/sandbox/test-tokens.ts';
 import { sbRequest } from '../../electron/services/sandbox/test-http.ts';
 import { prng } from '../../electron/services/backup/test-trees.ts';
-import { main } from '../../electron/cli/index.ts';
+import { main } from '../../electron/cli/program.ts';
 import WebSocket from 'ws';
 import { createServices } from '../../electron/services/index.ts';
 import { startBrowserHost } from '../../electron/server/server.ts';

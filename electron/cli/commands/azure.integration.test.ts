@@ -6,7 +6,7 @@ import { writeJsonAtomic } from '../../services/store/atomic.ts';
 import { SettingsStore } from '../../services/settings/settings-store.ts';
 import { startAzureTestEnv, type AzureTestEnv } from '../../services/azure/test-azure-env.ts';
 import { swaggerReview } from '../../services/sandbox/test-swagger.ts';
-import { main } from '../index.ts';
+import { main } from '../program.ts';
 
 /**
  * `obc subscriptions | storage-accounts | jobs …` against the sandbox. The interactive step is done once through the
