@@ -387,7 +387,8 @@ function ratios(
 
 /**
  * `--files 10000,200000`: one bench per count (each its own generated tree, the other options passed on), then the
- * peak RSS of obc at each count and the growth between the first and the last: flat means a few MB.
+ * peak RSS of obc at each count and the growth between consecutive counts and from the first to the last: flat means
+ * a few MB.
  */
 async function perFileCount(counts: number[]): Promise<void> {
   const rest = process.argv.slice(2).filter((a, i, all) => a !== '--files' && all[i - 1] !== '--files');
@@ -419,12 +420,17 @@ async function perFileCount(counts: number[]): Promise<void> {
             .join(', ') || 'no run'
         } MB\n`,
       );
-    const first = mb(peaks[0]);
-    const last = mb(peaks[peaks.length - 1]);
-    if (first.length && last.length) {
-      const growth = Math.max(...last) - Math.min(...first);
+    // Each step, then first to last: a step in the curve (something that happens only above some size) shows
+    // apart from a steady growth per file.
+    const pairs = peaks.slice(1).map((p, i) => [peaks[i], p] as const);
+    if (pairs.length > 1) pairs.push([peaks[0], peaks[peaks.length - 1]]);
+    for (const [a, b] of pairs) {
+      const from = mb(a);
+      const to = mb(b);
+      if (!from.length || !to.length) continue;
+      const growth = Math.max(...to) - Math.min(...from);
       process.stdout.write(
-        `${tool} peak RSS growth from ${peaks[0].files} to ${peaks[peaks.length - 1].files} files: ${fmt(growth, 0)} MB (${fmt((growth * 1024 * 1024) / (peaks[peaks.length - 1].files - peaks[0].files), 0)} bytes per file)\n`,
+        `${tool} peak RSS growth from ${a.files} to ${b.files} files: ${fmt(growth, 0)} MB (${fmt((growth * 1024 * 1024) / (b.files - a.files), 0)} bytes per file)\n`,
       );
     }
   }
