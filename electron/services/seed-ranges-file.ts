@@ -27,13 +27,18 @@ const BATCH = 65536;
 /**
  * Writes `<jobDir>/seed-ranges.bin` from file entries carrying their range MD5s (hex, seed format 2 shape), in order,
  * atomically (temp file, fsync, rename, directory fsync), and returns the entries as format 3 has them (`firstRange`
- * instead of `ranges`) with the seed's `rangeMd5s` entry.
+ * instead of `ranges`) with the seed's `rangeMd5s` entry. `digestsOf` may give a file's range MD5s instead, as the
+ * 16-byte digests the side file holds (the backup keeps its packs' that way, job-state.ts PackTable).
  */
 export async function writeSeedRanges(
   jobDir: string,
   files: SeedFile[],
+  digestsOf: (f: SeedFile, i: number) => string[] | Uint8Array | undefined = (f) => f.ranges,
 ): Promise<{ files: SeedFile[]; entry: SeedRangesEntry }> {
-  const count = files.reduce((s, f) => s + (f.ranges?.length ?? 0), 0);
+  const countOf = (d: string[] | Uint8Array | undefined) =>
+    d instanceof Uint8Array ? Math.ceil(d.length / RANGE_DIGEST_BYTES) : d?.length;
+  const counts = files.map((f, i) => countOf(digestsOf(f, i)));
+  const count = counts.reduce((s: number, k) => s + (k ?? 0), 0);
   const sha = createHash('sha256');
   let written = 0;
   await writeFileAtomicWith(join(jobDir, SEED_RANGES_FILE), async (fh) => {
@@ -45,25 +50,38 @@ export async function writeSeedRanges(
     await put(rangesHeader(count));
     const buf = Buffer.alloc(BATCH * RANGE_DIGEST_BYTES);
     let n = 0;
-    for (const f of files)
-      for (const r of f.ranges ?? []) {
-        if (buf.write(r, n * RANGE_DIGEST_BYTES, 'hex') !== RANGE_DIGEST_BYTES)
-          throw new AppError('INTERNAL', `${f.path}: range MD5 "${r}" is not 16 bytes of hex.`);
-        if (++n === BATCH) {
+    /** Copies one digest into the batch; true when the batch is full. */
+    const one = (f: SeedFile, r: string | Uint8Array): boolean => {
+      const at = n * RANGE_DIGEST_BYTES;
+      const took = typeof r === 'string' ? buf.write(r, at, 'hex') : (buf.set(r, at), r.length);
+      if (took !== RANGE_DIGEST_BYTES)
+        throw new AppError('INTERNAL', `${f.path}: range MD5 "${String(r)}" is not 16 bytes of hex.`);
+      return ++n === BATCH;
+    };
+    for (const [i, f] of files.entries()) {
+      const d = digestsOf(f, i);
+      const each =
+        d instanceof Uint8Array
+          ? Array.from({ length: Math.ceil(d.length / RANGE_DIGEST_BYTES) }, (_, k) =>
+              d.subarray(k * RANGE_DIGEST_BYTES, (k + 1) * RANGE_DIGEST_BYTES),
+            )
+          : (d ?? []);
+      for (const r of each)
+        if (one(f, r)) {
           await put(buf);
           n = 0;
         }
-      }
+    }
     if (n) await put(buf.subarray(0, n * RANGE_DIGEST_BYTES));
   });
   if (written !== seedRangesBytes(count))
     throw new AppError('INTERNAL', `${SEED_RANGES_FILE}: wrote ${written} bytes for ${count} digests.`);
   let next = 0;
-  const out = files.map((f) => {
-    const { ranges, ...rest } = f;
+  const out = files.map((f, i) => {
+    const { ranges: _ranges, ...rest } = f;
     const k = rangeCount(f.length);
-    if (ranges?.length !== k)
-      throw new AppError('INTERNAL', `${f.path}: ${ranges?.length ?? 0} range MD5(s) for ${k} page range(s).`);
+    if (counts[i] !== k)
+      throw new AppError('INTERNAL', `${f.path}: ${counts[i] ?? 0} range MD5(s) for ${k} page range(s).`);
     const e = { ...rest, firstRange: next };
     next += k;
     return e;

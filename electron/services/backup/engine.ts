@@ -10,7 +10,7 @@ import { catalogText, writeCatalogFile, type CatalogHead } from './catalog-write
 import { DEFAULT_KDF, newJobCrypto, unlockJob, type JobKeys } from './crypto.ts';
 import { acquireJobLock } from './job-lock.ts';
 import { assertJobName, jobDirOf, readSeed, writeSeed } from './job-files.ts';
-import { readState, removeState, StateLog, writeState, type JobState } from './job-state.ts';
+import { PackTable, readStateTable, removeState, StateLog, writeState } from './job-state.ts';
 import { readPackFileIndex } from './pack-format.ts';
 import { PackWriter, packIoNote } from './pack-writer.ts';
 import { freeSpace, scanTable, type SkippedItem } from './scan.ts';
@@ -154,8 +154,8 @@ async function backUpWith(
   signal?.throwIfAborted();
 
   // Space: what is already committed (resume) is on disk and will not be written again.
-  const state0 = seed?.state === 'inProgress' ? await readState(jobDir) : null;
-  const committedBytes = state0?.packs.reduce((s, p) => s + p.length, 0) ?? 0;
+  const state0 = seed?.state === 'inProgress' ? await readStateTable(jobDir) : null;
+  const committedBytes = state0?.packs.totalLength() ?? 0;
   const required = Math.max(1 << 20, requiredBytesFor(scan.bytes, entries.length) - committedBytes);
   const free = await (opts.freeSpace ?? freeSpace)(opts.stagingLocation);
   await opts.testHook?.('scanned');
@@ -180,7 +180,7 @@ async function backUpWith(
   let writer: PackWriter | null = null;
   const log = new StateLog(jobDir);
   try {
-    let state: JobState;
+    let state: { jobName: string; packs: PackTable; runs: number };
     if (!seed || !keys) {
       const made = fresh ?? (await newJobCrypto(opts.passphrase, opts.kdf ?? DEFAULT_KDF));
       keys = made.keys;
@@ -202,15 +202,15 @@ async function backUpWith(
         totals: { files: 0, bytes: 0, storedBytes: 0, chunks: 0, skipped: 0 },
         files: [],
       };
-      state = { jobName, packs: [], runs: 1 };
+      state = { jobName, packs: new PackTable(), runs: 1 };
       await writeState(jobDir, state);
       await writeSeed(jobDir, seed);
       await opts.testHook?.('seed');
     } else {
-      state = state0 ?? { jobName, packs: [], runs: 0 };
+      state = state0 ?? { jobName, packs: new PackTable(), runs: 0 };
       state.runs += 1;
     }
-    const resumed = state.packs.length > 0;
+    const resumed = state.packs.size > 0;
     const writerKeys: JobKeys = keys;
     // A rerun of a killed run: tell which files changed in between (the backup holds them as they are now).
     const since = await recordScan(jobDir, writerKeys.enc, jobName, entries, state.runs > 1);
@@ -220,30 +220,31 @@ async function backUpWith(
     }
 
     // Resume: keep committed packs that still read correctly; drop temp files and uncommitted packs.
-    const nextPack = state.packs.reduce((m, p) => Math.max(m, p.n), 0) + 1;
+    const nextPack = state.packs.maxN() + 1;
     const w = new PackWriter(jobDir, writerKeys.enc, nextPack, opts.packSize ?? DEFAULT_PACK_SIZE, async (p) => {
-      state.packs.push(p);
       await log.append(p);
+      state.packs.push(p);
       await opts.testHook?.(`pack:${p.n}`);
     });
     writer = w;
     const keep = new Set<string>();
-    for (const p of [...state.packs]) {
-      const idx = await readPackFileIndex(writerKeys.enc, p.n, join(jobDir, p.path), p.length);
-      if (!idx.ok) {
-        state.packs = state.packs.filter((q) => q !== p);
-        continue;
-      }
-      keep.add(p.path.slice('packs/'.length));
+    const reads = new Uint8Array(state.packs.size);
+    for (let i = 0; i < reads.length; i++) {
+      const [n, path] = [state.packs.numberAt(i), state.packs.pathAt(i)];
+      const idx = await readPackFileIndex(writerKeys.enc, n, join(jobDir, path), state.packs.lengthAt(i));
+      if (!idx.ok) continue;
+      reads[i] = 1;
+      keep.add(path.slice('packs/'.length));
       for (const e of idx.entries)
         w.stored.set(e.id.toString('hex'), {
-          pack: p.n,
+          pack: n,
           offset: e.offset,
           length: e.length,
           rawLength: e.rawLength,
           flag: e.flag,
         });
     }
+    state.packs.retain((_, i) => reads[i] === 1);
     for (const name of await readdir(join(jobDir, 'packs')).catch(() => [] as string[])) {
       if (!keep.has(name)) await unlink(join(jobDir, 'packs', name)).catch(() => undefined);
     }
@@ -276,7 +277,11 @@ async function backUpWith(
       sourceMachine: seed.sourceMachine,
       items: opts.items,
     };
-    const packs = state.packs.map((p) => ({ n: p.n, path: p.path, length: p.length }));
+    const packs = Array.from({ length: state.packs.size }, (_, i) => ({
+      n: state.packs.numberAt(i),
+      path: state.packs.pathAt(i),
+      length: state.packs.lengthAt(i),
+    }));
     const text = catalogText(
       head,
       counted(catalogEntryStream(entries, read, rows)),
@@ -287,6 +292,7 @@ async function backUpWith(
     const cat = await writeCatalogFile(join(jobDir, CATALOG_PATH), writerKeys.enc, jobName, text);
     await opts.testHook?.('catalog');
     const bytes = count.bytes;
+    const packFiles = await packSeedFiles(jobDir, state.packs);
     const done: SeedDescriptor = {
       ...seed,
       formatVersion: SEED_FORMAT_VERSION, // a run resumed from an older build's seed writes the current format too
@@ -296,23 +302,14 @@ async function backUpWith(
       totals: {
         files: count.files,
         bytes,
-        storedBytes: state.packs.reduce((s, p) => s + p.length, 0) + cat.length,
+        storedBytes: state.packs.totalLength() + cat.length,
         chunks: rows.count,
         skipped: skipped.length,
       },
-      // Each file with its whole-file and page-range MD5s, hashed when it was read back after writing (a pack
-      // committed by a run from before they were recorded is hashed here); the range MD5s move to the side file below.
+      // Each file with its whole-file and page-range MD5s, hashed when it was read back after writing; the range
+      // MD5s go to the side file below (the packs' from the table, the others' from their entries).
       files: [
-        ...(await Promise.all(
-          [...state.packs]
-            .sort((a, b) => a.n - b.n)
-            .map(async (p) => ({
-              path: p.path,
-              length: p.length,
-              sha256: p.sha256,
-              ...(p.md5 && p.ranges ? { md5: p.md5, ranges: p.ranges } : await packMd5s(jobDir, p)),
-            })),
-        )),
+        ...packFiles.files,
         { path: CATALOG_PATH, length: cat.length, sha256: cat.sha256, md5: cat.md5, ranges: cat.ranges },
       ],
     };
@@ -321,7 +318,9 @@ async function backUpWith(
     done.files.push(await writeDescriptor(jobDir, descriptorFor(done, done.files)));
     // Seed format 3: the range MD5s go into the side file (shared/seed-ranges.ts), written and synced before seed.json
     // names it, so a committed seed.json never points at an incomplete one; seed.json keeps an index per file.
-    const side = await writeSeedRanges(jobDir, done.files);
+    const side = await writeSeedRanges(jobDir, done.files, (f, i) =>
+      i < packFiles.files.length ? packFiles.rangesAt(i) : f.ranges,
+    );
     done.files = side.files;
     done.rangeMd5s = side.entry;
     await opts.testHook?.('seed-ranges');
@@ -339,7 +338,7 @@ async function backUpWith(
       symlinks: count.symlinks,
       bytes,
       storedBytes,
-      packs: state.packs.length,
+      packs: state.packs.size,
       chunks: rows.count,
       dedupSavedBytes: m.dedupSavedBytes,
       compressionSavedBytes: m.compressionSavedBytes,
@@ -364,6 +363,29 @@ async function backUpWith(
   } finally {
     await release();
   }
+}
+
+/**
+ * The packs' seed.json entries in pack order, each with its whole-file MD5, and their range MD5s by position for the
+ * side file (writeSeedRanges' `digestsOf`): the table's bytes, not hex strings per range (some 1.3 million of them
+ * for 10 TB). A pack committed by a run from before the MD5s were recorded is hashed here.
+ */
+export async function packSeedFiles(
+  jobDir: string,
+  packs: PackTable,
+): Promise<{ files: SeedFile[]; rangesAt: (i: number) => string[] | Uint8Array }> {
+  const order = packs.byNumber();
+  const files: SeedFile[] = [];
+  const hex = new Map<number, string[]>(); // by position: packs whose range MD5s are not in the table
+  for (const i of order) {
+    const bytes = packs.rangeBytesAt(i);
+    const p = packs.at(i, { ranges: !bytes }); // hex range MD5s only where the table has no bytes for them
+    const m =
+      p.md5 && (bytes || p.ranges) ? { md5: p.md5, ranges: bytes ? null : p.ranges! } : await packMd5s(jobDir, p);
+    if (m.ranges) hex.set(files.length, m.ranges);
+    files.push({ path: p.path, length: p.length, sha256: p.sha256, md5: m.md5 });
+  }
+  return { files, rangesAt: (k) => hex.get(k) ?? packs.rangeBytesAt(order[k])! };
 }
 
 /** Writes the job descriptor atomically, reads it back, and returns its seed.files entry. */
