@@ -1,6 +1,5 @@
 import { pageMd5Of } from '../page-md5.ts';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { zstdDecompressSync } from 'node:zlib';
@@ -9,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CATALOG_VERSION, decodeCatalog, encodeCatalog, type Catalog } from './catalog.ts';
 import { catalogText, writeCatalogFile } from './catalog-writer.ts';
 import { open as openSealed } from './crypto.ts';
+import { tempDir } from '../test-temp.ts';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -68,7 +68,7 @@ const textOf = (c: Catalog) => catalogText(c, c.entries, () => c.chunks, c.packs
 
 describe('the streamed catalog (catalog-writer.ts)', () => {
   it('is the text JSON.stringify makes, and a file decodeCatalog reads like encodeCatalog’s', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'obc-catw-'));
+    const dir = await tempDir('obc-catw-');
     dirs.push(dir);
     const enc = randomBytes(32);
     let n = 0;
@@ -96,7 +96,7 @@ describe('the streamed catalog (catalog-writer.ts)', () => {
   });
 
   it('streams a catalog of many entries in pieces, and refuses a wrong key', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'obc-catw-'));
+    const dir = await tempDir('obc-catw-');
     dirs.push(dir);
     const enc = randomBytes(32);
     const entries = Array.from({ length: 20_000 }, (_, i) => ({

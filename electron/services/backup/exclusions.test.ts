@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compileExclusions, exclusionsFromArgs, globToRegExp, parseExcludeArg, type Exclusions } from './exclusions.ts';
 import { scanItems } from './scan.ts';
+import { tempDir } from '../test-temp.ts';
 
 describe('globToRegExp', () => {
   it('* and ? over names, any case; a trailing .* also matches names without an extension (as on Windows)', () => {
@@ -137,7 +137,7 @@ describe('the scan with exclusions agrees with find(1)', () => {
           everywhere: fc.option(fc.constantFrom('thumbs.db', '*.txt')),
         }),
         async (files, rule) => {
-          const root = await mkdtemp(join(tmpdir(), 'obc-excl-'));
+          const root = await tempDir('obc-excl-');
           try {
             for (const d of DIRS) await mkdir(join(root, d), { recursive: true });
             for (const [d, n] of files) await writeFile(join(root, d, n), n);

@@ -1,6 +1,5 @@
 /** Helpers for the backup tests (temp folders, deterministic data, tree comparison). Not used at run time. */
-import { mkdir, mkdtemp, open, readdir, readFile, readlink, lstat, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, open, readdir, readFile, readlink, lstat, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createCipheriv } from 'node:crypto';
 import { onTestFinished } from 'vitest';
@@ -9,6 +8,7 @@ import { unlockJob } from './crypto.ts';
 import { runBackup } from './engine.ts';
 import { readSeed } from './job-files.ts';
 import { openJob, StagingFolderSource, type JobReader } from './reader.ts';
+import { tempDir as testTempDir } from '../test-temp.ts';
 
 export const PASS = 'correct horse battery staple';
 export const FAST_KDF = { N: 1 << 12, r: 8, p: 1 };
@@ -23,8 +23,12 @@ export async function openStagingJob(stagingLocation: string, job: string, passp
   return reader;
 }
 
+/**
+ * A temp folder for one test: `cleanup` removes it early (a test that writes hundreds of MB); tests/setup-temp.ts
+ * removes it when the test file ends in any case, so a test that fails before its cleanup leaves nothing in /tmp.
+ */
 export async function tempDir(prefix = 'obc-backup-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const dir = await testTempDir(prefix);
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
