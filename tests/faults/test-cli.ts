@@ -1,11 +1,11 @@
 /** Shared helpers for the fault suite (tests/faults): CLI child processes, seeded randomness, corpora, temp dirs. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prng } from '../../electron/services/backup/test-trees.ts';
+import { tempDir as testTempDir } from '../../electron/services/test-temp.ts';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(REPO, 'electron', 'cli', 'index.ts');
@@ -26,8 +26,9 @@ export function rng(seed: number): () => number {
   };
 }
 
+/** A temp folder: `cleanup` removes it early; tests/setup-temp.ts removes it when the test file ends in any case. */
 export async function tempDir(prefix: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const dir = await testTempDir(prefix);
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 

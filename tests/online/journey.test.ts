@@ -8,8 +8,7 @@
  * tests/roundtrip (Python's os.walk/lstat). A machine never signed in lists, restores (the newest point) and verifies
  * through a container SAS URL, whose signature appears in no output.
  */
-import { appendFile, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   BlobServiceClient,
@@ -33,6 +32,7 @@ import { runOnlineBackup } from '../../electron/services/online/incremental.ts';
 import { compareWalks, walkTree, type Walk } from '../roundtrip/test-walk.ts';
 import { PASSPHRASE, cli, resultOf, writePassFile } from '../faults/test-cli.ts';
 import { ACCOUNT, accountKey, importThroughDatacenter } from '../faults/test-sandbox-import.ts';
+import { tempDir } from '../../electron/services/test-temp.ts';
 
 const JOB = 'online-journey';
 const MiB = 1 << 20;
@@ -41,7 +41,7 @@ let dir: string;
 let newMachine: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'obc-online-journey-'));
+  dir = await tempDir('obc-online-journey-');
   env = await startAzureTestEnv({});
   // The new machine's data dir: signed in to the sandbox cloud once (as after `obc signin`), nothing else.
   newMachine = join(dir, 'new-machine');

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPrivateKey } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, lstat, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, lstat, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { writeJsonAtomic } from '../../electron/services/store/atomic.ts';
 import { SettingsStore } from '../../electron/services/settings/settings-store.ts';
@@ -24,6 +23,7 @@ import WebSocket from 'ws';
 import { createServices } from '../../electron/services/index.ts';
 import { startBrowserHost } from '../../electron/server/server.ts';
 import { samplePolicy } from '../../electron/services/policies/test-policies.ts';
+import { tempDir } from '../../electron/services/test-temp.ts';
 
 /**
  * Secrets never land in plain text: a realistic run with logging at its most verbose (settings logLevel 'debug',
@@ -82,7 +82,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'obc-secrets-'));
+  root = await tempDir('obc-secrets-');
   dataDir = join(root, 'data');
   tmp = join(root, 'tmp');
   await mkdir(dataDir);
