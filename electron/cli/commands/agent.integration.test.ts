@@ -1,14 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { FileKeyProtector } from '../../services/azure/protector.ts';
 import { PolicyService, WAITING_FOR_IMPORT } from '../../services/policies/index.ts';
 import { samplePolicy } from '../../services/policies/test-policies.ts';
 import { TaskManager } from '../../services/tasks/task-manager.ts';
+import { tempDir } from '../../services/test-temp.ts';
 
 const cli = resolve(import.meta.dirname, '..', 'index.ts');
 const obc = (dataDir: string, args: string[]) =>
@@ -68,7 +69,7 @@ function startAgent(dataDir: string, now?: string) {
 }
 
 async function policyDueAt21(dataDir: string) {
-  const staging = await mkdtemp(join(tmpdir(), 'obc-agent-stage-'));
+  const staging = await tempDir('obc-agent-stage-');
   const svc = new PolicyService({
     dataDir,
     protector: new FileKeyProtector(join(dataDir, 'policy-secrets.key')),
@@ -82,7 +83,7 @@ async function policyDueAt21(dataDir: string) {
 
 describe('obc agent (child process, its clock started just before a due run)', () => {
   it('runs the due backup with the console closed, records it, shows it, and stops cleanly on SIGTERM', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'obc-agent-'));
+    const dataDir = await tempDir('obc-agent-');
     await policyDueAt21(dataDir);
     const agent = startAgent(dataDir, '2026-12-05T20:59:58Z');
     await agent.line(/obc agent: started on data folder /);
@@ -127,7 +128,7 @@ describe('obc agent (child process, its clock started just before a due run)', (
   }, 60_000);
 
   it('waits while a console holds the data folder’s scheduler lease, and stops on SIGINT', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'obc-agent-'));
+    const dataDir = await tempDir('obc-agent-');
     await policyDueAt21(dataDir);
     const console_ = new PolicyService({
       dataDir,
@@ -151,8 +152,8 @@ describe('obc agent (child process, its clock started just before a due run)', (
   }, 60_000);
 
   it('install --unit-dir writes the unit for this installation; status sees it; remove removes it', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'obc-agent-'));
-    const unitDir = await mkdtemp(join(tmpdir(), 'obc-agent-units-'));
+    const dataDir = await tempDir('obc-agent-');
+    const unitDir = await tempDir('obc-agent-units-');
     const inst = await obc(dataDir, ['agent', 'install', '--user', '--unit-dir', unitDir]);
     expect(inst.code).toBe(0);
     const unit = await readFile(join(unitDir, 'obc-agent.service'), 'utf8');

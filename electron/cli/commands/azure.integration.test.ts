@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeJsonAtomic } from '../../services/store/atomic.ts';
@@ -7,6 +6,7 @@ import { SettingsStore } from '../../services/settings/settings-store.ts';
 import { startAzureTestEnv, type AzureTestEnv } from '../../services/azure/test-azure-env.ts';
 import { swaggerReview } from '../../services/sandbox/test-swagger.ts';
 import { main } from '../program.ts';
+import { tempDir } from '../../services/test-temp.ts';
 
 /**
  * `obc subscriptions | storage-accounts | jobs …` against the sandbox. The interactive step is done once through the
@@ -44,7 +44,7 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; line
 beforeAll(async () => {
   env = await startAzureTestEnv({ azurite: false });
   sub = env.sb.subscriptionId;
-  dataDir = await mkdtemp(join(tmpdir(), 'obc-azure-cli-'));
+  dataDir = await tempDir('obc-azure-cli-');
   await writeJsonAtomic(join(dataDir, 'sandbox-cloud.json'), env.sb.cloud);
   const settings = new SettingsStore(dataDir);
   await settings.load();

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BlobClient, ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { writeJsonAtomic } from '../../services/store/atomic.ts';
 import { SettingsStore } from '../../services/settings/settings-store.ts';
 import { MiB, TEST_PASSPHRASE, TEST_SHIPPING, makeDisks, makeStaging } from '../../services/diskprep/test-staging.ts';
 import { repoRoot } from '../../services/paths.ts';
+import { tempDir } from '../../services/test-temp.ts';
 
 /**
  * `obc diskprep` without --no-job against the sandbox cloud: the job is created from drives.json after the copy,
@@ -104,7 +104,7 @@ const untouched = async (disk: string) => expect(await readdir(disk)).toEqual(['
 
 beforeAll(async () => {
   env = await startAzureTestEnv();
-  work = await mkdtemp(join(tmpdir(), 'obc-diskprep-job-'));
+  work = await tempDir('obc-diskprep-job-');
   dataDir = join(work, 'data');
   await writeJsonAtomic(join(dataDir, 'sandbox-cloud.json'), env.sb.cloud);
   const settings = new SettingsStore(dataDir);

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { tempDir } from '../../services/test-temp.ts';
 
 const cli = resolve(import.meta.dirname, '..', 'index.ts');
 const run = (dataDir: string, args: string[]) =>
@@ -17,7 +16,7 @@ const run = (dataDir: string, args: string[]) =>
 
 describe('obc verify-import --container-url / --container-url-file', () => {
   it('takes one of them, and names a file it cannot read', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'obc-ivcli-'));
+    const dataDir = await tempDir('obc-ivcli-');
     const both = await run(dataDir, [
       'verify-import',
       '--staging',

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defaultRetention } from '../../../shared/retention-rules.ts';
 import { FileKeyProtector } from '../../services/azure/protector.ts';
 import { PolicyService } from '../../services/policies/index.ts';
 import { samplePolicy } from '../../services/policies/test-policies.ts';
 import { TaskManager } from '../../services/tasks/task-manager.ts';
+import { tempDir } from '../../services/test-temp.ts';
 
 const cli = resolve(import.meta.dirname, '..', 'index.ts');
 const run = (dataDir: string, args: string[]) =>
@@ -22,7 +23,7 @@ const run = (dataDir: string, args: string[]) =>
 
 describe('obc policy', () => {
   it('shows, pauses, resumes, refuses a delete without DELETE and checks staging', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'obc-polcli-'));
+    const dataDir = await tempDir('obc-polcli-');
     expect((await run(dataDir, ['show'])).stdout).toBe('No backup policy is set up on this machine.\n');
     const svc = new PolicyService({
       dataDir,
@@ -60,11 +61,11 @@ describe('obc policy', () => {
 
 describe('obc policy set --file / show --json (policy as data)', () => {
   it('round-trips a policy to another machine, checked like the wizard; every bad field is named and nothing is written', async () => {
-    const a = await mkdtemp(join(tmpdir(), 'obc-polset-a-'));
-    const b = await mkdtemp(join(tmpdir(), 'obc-polset-b-'));
+    const a = await tempDir('obc-polset-a-');
+    const b = await tempDir('obc-polset-b-');
     const pass = join(a, 'pass.txt');
     await writeFile(pass, 'a passphrase of 24 chars\n', { mode: 0o600 }); // the owner's alone, or obc warns
-    const staging = await mkdtemp(join(tmpdir(), 'obc-polset-stage-'));
+    const staging = await tempDir('obc-polset-stage-');
     const r = defaultRetention({ frequency: 'daily', days: [], times: ['21:00'] });
     r.weekly = { ...r.weekly, enabled: true, days: ['saturday'] };
     r.monthly = { ...r.monthly, enabled: true, by: 'day', daysOfMonth: [1, 'last'] };
@@ -135,7 +136,7 @@ describe('obc policy set --file / show --json (policy as data)', () => {
       /^error: Cannot read the policy file .*missing\.json: ENOENT/,
     );
     // A machine without a passphrase needs one; a different one is refused.
-    const c = await mkdtemp(join(tmpdir(), 'obc-polset-c-'));
+    const c = await tempDir('obc-polset-c-');
     expect((await run(c, ['set', '--file', exported])).stderr).toBe(
       'error: This machine has no encryption passphrase yet: give it with --passphrase-file (16–256 printable ASCII characters).\n',
     );
@@ -155,7 +156,7 @@ describe('obc policy set --file / show --json (policy as data)', () => {
 
 describe('obc policy container-access', () => {
   it('stores a container SAS URL sealed from a file, shows what it is for, refuses a wrong one, and goes back', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'obc-polsas-'));
+    const dataDir = await tempDir('obc-polsas-');
     const none = await run(dataDir, ['container-access', '--entra-app']);
     expect(none).toMatchObject({
       code: 1,

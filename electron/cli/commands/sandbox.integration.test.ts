@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { sbRequest } from '../../services/sandbox/test-http.ts';
+import { tempDir } from '../../services/test-temp.ts';
 
 /** `obc sandbox --data <dir> --json` starts everything, writes cloud.json, answers, and stops on SIGTERM. */
 describe('obc sandbox', () => {
   it('prints the cloud, serves ARM, keeps state across restarts and stops cleanly on SIGTERM', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'obc-sbcli-'));
+    const dir = await tempDir('obc-sbcli-');
     const cli = resolve(import.meta.dirname, '..', 'index.ts');
     const run = async () => {
       const child = spawn(process.execPath, [cli, 'sandbox', '--data', dir, '--json'], {
