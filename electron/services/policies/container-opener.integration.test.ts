@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ContainerSASPermissions,
@@ -18,6 +17,7 @@ import { TaskManager } from '../tasks/task-manager.ts';
 import { policyContainerOpener, type PolicyContainerOpener } from './container-opener.ts';
 import { PolicyService } from './index.ts';
 import { samplePolicy, testProtector } from './test-policies.ts';
+import { tempDir } from '../test-temp.ts';
 
 /**
  * The one opener of the job's container for online runs, against the Local sandbox: the Entra application of this
@@ -35,7 +35,7 @@ let open: PolicyContainerOpener;
 
 beforeAll(async () => {
   sb = await startSandbox({ registrationDelayMs: 0 });
-  dir = await mkdtemp(join(tmpdir(), 'obc-opener-'));
+  dir = await tempDir('obc-opener-');
   app = await createTestApp(sb, dir, { storageAccounts: [ACCOUNT] });
   const keys = await sbRequest(`${sb.armUrl}${accountScope(sb, ACCOUNT)}/listKeys?api-version=2026-09-01`, {
     method: 'POST',

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   systemdQuote,
@@ -13,6 +12,7 @@ import {
   windowsRemoveScript,
   windowsStatusScript,
 } from './unit-text.ts';
+import { tempDir } from '../../test-temp.ts';
 
 const cmd = {
   exec: '/opt/obc/node_modules/node/bin/node',
@@ -70,7 +70,7 @@ describe('systemd unit', () => {
   it.skipIf(analyze.status !== 0)(
     'systemd-analyze verify accepts the units (skipped where systemd-analyze is not installed)',
     async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'obc-unit-'));
+      const dir = await tempDir('obc-unit-');
       const odd = { exec: process.execPath, args: ['/srv/My "odd" dir\\x', '100%', '$HOME', 'agent', 'run'] };
       for (const [i, text] of [
         systemdUnit({ command: odd, scope: 'user' }),
