@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { launchSignInBrowser, openBrowserAs } from '../services/sandbox/test-sig
 import { dispatch } from './dispatch.ts';
 import { handlers } from './table.ts';
 import type { HandlerCtx } from './types.ts';
+import { tempDir } from '../services/test-temp.ts';
 
 /** The Azure channels end to end: contract validation → handler → Azure service → sandbox, with the auth events. */
 let sb: SandboxHandle;
@@ -29,7 +29,7 @@ beforeAll(async () => {
     startSandbox({ azurite: false, registrationDelayMs: 0, onArmExchange: (ex) => exchanges.push(ex) }),
     launchSignInBrowser(),
   ]);
-  dir = await mkdtemp(join(tmpdir(), 'obc-azure-ipc-'));
+  dir = await tempDir('obc-azure-ipc-');
   await writeJsonAtomic(join(dir, 'sandbox-cloud.json'), sb.cloud);
   services = await createServices({ dataDir: dir, openUrl: openBrowserAs(browser, sb.users[0]) });
   await services.settings.set({ cloud: 'LocalSandbox' });

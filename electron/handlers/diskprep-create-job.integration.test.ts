@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +21,7 @@ import {
 import { dispatch } from './dispatch.ts';
 import { handlers } from './table.ts';
 import type { HandlerCtx } from './types.ts';
+import { tempDir } from '../services/test-temp.ts';
 
 /** diskprep:createJob end to end: contract → handler → Disk Prep + Azure services → sandbox; keys never in the reply. */
 let sb: SandboxHandle;
@@ -39,7 +39,7 @@ beforeAll(async () => {
     startSandbox({ azurite: false, registrationDelayMs: 0, onArmExchange: (ex) => exchanges.push(ex) }),
     launchSignInBrowser(),
   ]);
-  dir = await mkdtemp(join(tmpdir(), 'obc-dp-createjob-'));
+  dir = await tempDir('obc-dp-createjob-');
   await writeJsonAtomic(join(dir, 'data', 'sandbox-cloud.json'), sb.cloud);
   services = await createServices({ dataDir: join(dir, 'data'), openUrl: openBrowserAs(browser, sb.users[0]) });
   await services.settings.set({ cloud: 'LocalSandbox' });

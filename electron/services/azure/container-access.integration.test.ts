@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ContainerSASPermissions,
@@ -16,6 +15,7 @@ import { openWithApp, openWithSas, type OpenedContainer } from './container-acce
 import { CloudHttp } from './http.ts';
 import { accountScope, createTestApp, type TestApp } from './test-app.ts';
 import { findAppRecord } from './unattended.ts';
+import { tempDir } from '../test-temp.ts';
 
 /**
  * Container access for runs nobody watches, against the Local sandbox (its identity server issues the storage token,
@@ -31,7 +31,7 @@ let key: string;
 
 beforeAll(async () => {
   sb = await startSandbox({ registrationDelayMs: 0 });
-  dir = await mkdtemp(join(tmpdir(), 'obc-container-access-'));
+  dir = await tempDir('obc-container-access-');
   http = new CloudHttp(sb.cloud, { retry: { maxRetries: 0 } });
   app = await createTestApp(sb, dir, { storageAccounts: [ACCOUNT] });
   const keys = await sbRequest(`${sb.armUrl}${accountScope(sb, ACCOUNT)}/listKeys?api-version=2026-09-01`, {

@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileKeyProtector } from './protector.ts';
+import { tempDir } from '../test-temp.ts';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -11,7 +11,7 @@ afterEach(async () => {
 
 describe('FileKeyProtector', () => {
   it('round-trips, keeps the key owner-only, and detects tampering', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'obc-prot-'));
+    const dir = await tempDir('obc-prot-');
     dirs.push(dir);
     const keyPath = join(dir, 'azure', 'secrets.key');
     const p = new FileKeyProtector(keyPath);

@@ -2,15 +2,14 @@
  * Test support for the Azure layer's integration tests: the real sandbox in-process (ephemeral ports), Chromium
  * driven by the sandbox's sign-in helper, and an AzureService pointed at the sandbox cloud. Not used by the product.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { Browser } from '@playwright/test';
 import type { AuthStatus } from '../../../shared/contract/azure.ts';
 import { startSandbox, type SandboxHandle, type StartSandboxOptions } from '../sandbox/index.ts';
 import type { Exchange } from '../sandbox/arm.ts';
 import { launchSignInBrowser, openBrowserAs, type SignInUser } from '../sandbox/test-signin.ts';
 import { AzureService, type AzureServiceOptions } from './azure-service.ts';
+import { tempDir } from '../test-temp.ts';
 
 export interface AzureTestEnv {
   sb: SandboxHandle;
@@ -46,7 +45,7 @@ export async function startAzureTestEnv(o: StartSandboxOptions = {}): Promise<Az
     as,
     exchanges,
     async service(opts = {}) {
-      const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'obc-azure-')));
+      const dataDir = opts.dataDir ?? (await tempDir('obc-azure-'));
       if (!opts.dataDir) dirs.push(dataDir);
       const events: AuthStatus[] = [];
       const svc = new AzureService({

@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeProtectedHeader, importX509, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import type { EntraCredentialRecord } from './entra-app.ts';
 import { CloudHttp } from './http.ts';
 import { FileKeyProtector } from './protector.ts';
 import { appCredential } from './unattended.ts';
+import { tempDir } from '../test-temp.ts';
 
 /**
  * The certificate credential against a minimal token endpoint that checks the client assertion the way Entra does
@@ -29,7 +29,7 @@ const appId = randomUUID();
 const seen: Array<{ header: Record<string, unknown>; claims: Record<string, unknown>; scope: string }> = [];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'obc-unattended-'));
+  dir = await tempDir('obc-unattended-');
   cert = await createLocalCertificate('test');
   const tls = await createSandboxTls();
   server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {

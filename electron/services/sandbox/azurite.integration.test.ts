@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { loadOrCreateTls } from './ca.ts';
 import { startAzurite, startAzuriteOn, type AzuriteHandle } from './azurite.ts';
+import { tempDir } from '../test-temp.ts';
 
 let dir = '';
 let other: Server | undefined;
@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 async function options() {
-  dir = await mkdtemp(join(tmpdir(), 'obc-azurite-'));
+  dir = await tempDir('obc-azurite-');
   await loadOrCreateTls(dir);
   return {
     location: join(dir, 'azurite'),

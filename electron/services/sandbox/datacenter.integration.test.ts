@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   BlobClient,
@@ -14,6 +13,7 @@ import { startSandbox, type SandboxHandle } from './index.ts';
 import { caTrustingPipeline } from './blob-access.ts';
 import { mintToken } from './test-tokens.ts';
 import { sbRequest } from './test-http.ts';
+import { tempDir } from '../test-temp.ts';
 
 /** The datacenter imports a folder disk prepared by hand, and rejects corrupted data in its DriveLog. */
 let sb: SandboxHandle;
@@ -175,7 +175,7 @@ async function download(url: string): Promise<Buffer> {
 }
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'obc-dc-'));
+  work = await tempDir('obc-dc-');
   sb = await startSandbox({ registrationDelayMs: 0 });
   token = await mintToken(sb, sb.users[0]);
   await arm(

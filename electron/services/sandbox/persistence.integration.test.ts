@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { startSandbox } from './index.ts';
 import { mintToken } from './test-tokens.ts';
 import { sbRequest } from './test-http.ts';
+import { tempDir } from '../test-temp.ts';
 
 /** State (providers, jobs, containers, Graph apps) lives under the data dir and survives a restart. */
 describe('sandbox persistence', () => {
   it('keeps registrations, jobs and containers across a restart with the same data dir', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'obc-sbpersist-'));
+    const dir = await tempDir('obc-sbpersist-');
     try {
       let sb = await startSandbox({ dataDir: dir, registrationDelayMs: 0 });
       let token = await mintToken(sb, sb.users[0]);

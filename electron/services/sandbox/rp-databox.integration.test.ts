@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { startSandbox, type SandboxHandle } from './index.ts';
 import { mintToken } from './test-tokens.ts';
 import { sbRequest } from './test-http.ts';
+import { tempDir } from '../test-temp.ts';
 
 /**
  * The Microsoft.DataBox table at the wire: rules the SDK-level tests cannot reach (the backend always sends a
@@ -47,7 +46,7 @@ function body(sb: SandboxHandle, over: Record<string, unknown> = {}, details: Re
 
 describe('sandbox Microsoft.DataBox jobs', () => {
   it('applies the customer-disk rules, hides the keys, and keeps jobs across a restart', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'obc-sbdbx-'));
+    const dir = await tempDir('obc-sbdbx-');
     let sb = await startSandbox({ dataDir: dir, registrationDelayMs: 0, azurite: false });
     try {
       let token = await mintToken(sb, sb.users[0]);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SandboxService } from './service.ts';
 import type { CloudDefinition } from '../../../shared/clouds.ts';
+import { tempDir } from '../test-temp.ts';
 
 describe('SandboxService', () => {
   it('starts once, hands the cloud over, maps datacenter refusals to AppErrors, stops', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'obc-sbsvc-'));
+    const dir = await tempDir('obc-sbsvc-');
     const handed: CloudDefinition[] = [];
     const svc = new SandboxService({
       dataDir: dir,
