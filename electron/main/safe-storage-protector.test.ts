@@ -1,9 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSafeStorageProtector, type SafeStorageLike } from './safe-storage-protector.ts';
+import { tempDir } from '../services/test-temp.ts';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -30,7 +29,7 @@ function fakeSafeStorage(available: boolean, backend = 'gnome_libsecret'): SafeS
 
 describe('safeStorage protector', () => {
   it('round-trips binary data through safeStorage', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'obc-ss-'));
+    const dir = await tempDir('obc-ss-');
     dirs.push(dir);
     const p = createSafeStorageProtector(fakeSafeStorage(true), dir);
     const data = randomBytes(100);
@@ -38,7 +37,7 @@ describe('safeStorage protector', () => {
     expect(p.description).toMatch(/key store|DPAPI|Keychain/);
   });
   it('falls back to the key file, and says so, when the OS has no real key store', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'obc-ss-'));
+    const dir = await tempDir('obc-ss-');
     dirs.push(dir);
     for (const ss of [fakeSafeStorage(false), fakeSafeStorage(true, 'basic_text')]) {
       const p = createSafeStorageProtector(ss, dir);

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, mkdir, writeFile } from 'node:fs/promises';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { rm, mkdir, writeFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createServices, type Services } from '../services/index.ts';
 import { startBrowserHost, type BrowserHost, type BrowserHostOptions } from './server.ts';
 import type { ServerMessage } from '../../shared/ws-protocol.ts';
+import { tempDir } from '../services/test-temp.ts';
 
 /**
  * Issue 9, browser-mode host, the points server.test.ts does not prove on the wire: loopback even when asked
@@ -18,7 +19,7 @@ let services: Services;
 let host: BrowserHost;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'obc-server-hard-'));
+  dir = await tempDir('obc-server-hard-');
   const staticRoot = join(dir, 'static');
   await mkdir(staticRoot);
   await writeFile(join(staticRoot, 'index.html'), '<!doctype html><title>t</title>');

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, mkdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createServices, type Services } from '../services/index.ts';
@@ -8,13 +7,14 @@ import { handlers } from '../handlers/table.ts';
 import type { HandlerTable } from '../handlers/types.ts';
 import { startBrowserHost, type BrowserHost } from './server.ts';
 import type { ServerMessage } from '../../shared/ws-protocol.ts';
+import { tempDir } from '../services/test-temp.ts';
 
 let dir: string;
 let services: Services;
 let host: BrowserHost;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'obc-server-'));
+  dir = await tempDir('obc-server-');
   const staticRoot = join(dir, 'static');
   await mkdir(staticRoot);
   await writeFile(join(staticRoot, 'index.html'), '<!doctype html><title>t</title>');

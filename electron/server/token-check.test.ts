@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, mkdir, writeFile } from 'node:fs/promises';
+import { rm, mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServices, type Services } from '../services/index.ts';
 import { startBrowserHost, type BrowserHost } from './server.ts';
 import { TOKEN_CHECK_PATH } from '../../shared/ws-protocol.ts';
+import { tempDir } from '../services/test-temp.ts';
 
 /**
  * POST /token-check: a page whose WebSocket handshake failed asks whether its token is the running host's, so it
@@ -17,7 +17,7 @@ let services: Services;
 let host: BrowserHost;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'obc-token-check-'));
+  dir = await tempDir('obc-token-check-');
   const staticRoot = join(dir, 'static');
   await mkdir(staticRoot);
   await writeFile(join(staticRoot, 'index.html'), '<!doctype html><title>t</title>');

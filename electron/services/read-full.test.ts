@@ -1,9 +1,9 @@
-import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { open, rm, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFull } from './read-full.ts';
+import { tempDir } from './test-temp.ts';
 
 /** A handle whose reads return at most `step` bytes, as a pipe, a network file system or a signal may. */
 function trickling(data: Buffer, step: number): FileHandle {
@@ -28,7 +28,7 @@ describe('readFull', () => {
   });
 
   it('stops at the end of the file and says how much it read', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'obc-readfull-'));
+    const dir = await tempDir('obc-readfull-');
     dirs.push(dir);
     await writeFile(join(dir, 'f'), Buffer.from('0123456789'));
     const fh = await open(join(dir, 'f'), 'r');

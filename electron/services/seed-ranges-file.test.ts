@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors.ts';
 import { SEED_RANGES_FILE, rangesHeader, seedRangesBytes } from '../../shared/seed-ranges.ts';
@@ -11,6 +10,7 @@ import { SeedRangesReader, checkSeedRanges, writeSeedRanges } from './seed-range
 import { checkSeedText, readSeed, sealSeed, seedSum, writeSeed } from './backup/job-files.ts';
 import { canonicalJson, canonicalJsonTo } from '../../shared/canonical-json.ts';
 import { syntheticSeed } from './diskprep/test-staging.ts';
+import { tempDir } from './test-temp.ts';
 
 const MiB = 1024 * 1024;
 const file = (i: number, length: number): SeedFile => {
@@ -35,7 +35,7 @@ const errOf = async (p: Promise<unknown>): Promise<AppError> => {
 };
 
 async function written() {
-  const dir = await mkdtemp(join(tmpdir(), 'obc-seed-ranges-'));
+  const dir = await tempDir('obc-seed-ranges-');
   const side = await writeSeedRanges(dir, FILES);
   return { dir, path: join(dir, SEED_RANGES_FILE), ...side };
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SeedDescriptor } from '../../../shared/staging.ts';
@@ -9,6 +8,7 @@ import { blobPrefixOf, verifyImport, type BlobSource } from './verify.ts';
 import { ImportVerifyService } from './service.ts';
 import { parseDriveLog } from './drive-log.ts';
 import { syntheticSeed } from '../diskprep/test-staging.ts';
+import { tempDir } from '../test-temp.ts';
 
 const bytes = (n: number, fill: number) => Buffer.alloc(n, fill);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -105,7 +105,7 @@ describe('verifyImport', () => {
 describe('ImportVerifyService', () => {
   let dir: string;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'obc-iv-'));
+    dir = await tempDir('obc-iv-');
   });
   afterEach(async () => rm(dir, { recursive: true, force: true }));
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ActivityLog, redact, type LogLevel } from './activity-log.ts';
+import { tempDir } from '../test-temp.ts';
 
 describe('ActivityLog', () => {
   it('writes JSON lines at or above the chosen level, redacting secret-looking fields', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'obc-log-'));
+    const dir = await tempDir('obc-log-');
     let level: LogLevel = 'info';
     const log = new ActivityLog(dir, () => level);
     log.write('debug', 'hidden');
@@ -36,7 +36,7 @@ describe('ActivityLog', () => {
   });
 
   it('removes logs older than 30 days', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'obc-log-'));
+    const dir = await tempDir('obc-log-');
     await mkdir(join(dir, 'logs'));
     await writeFile(join(dir, 'logs', 'obc-2001-01-01.log'), '{}\n');
     const log = new ActivityLog(dir, () => 'info');

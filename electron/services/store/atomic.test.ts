@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sweepAtomicTemps, writeFileAtomic } from './atomic.ts';
+import { tempDir } from '../test-temp.ts';
 
 let dir: string;
-beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'obc-atomic-'))));
+beforeEach(async () => (dir = await tempDir('obc-atomic-')));
 afterEach(async () => rm(dir, { recursive: true, force: true }));
 
 const old = async (p: string) => utimes(p, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
