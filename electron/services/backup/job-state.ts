@@ -8,12 +8,12 @@
  * run, when the run has checked which packs it keeps. A line cut short by a crash (no newline after it) is a commit
  * that did not happen; a damaged complete line is loud.
  */
-import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
 import { fsyncDir, readJsonValidated, writeFileAtomicWith, writeJsonAtomic } from '../store/atomic.ts';
+import { jsonLine, LineLog, readLineLog } from '../store/line-log.ts';
 import { packPath } from './pack-format.ts';
 
 export const STATE_FILE = '.obc-state.json';
@@ -268,48 +268,15 @@ export class PackTable implements Iterable<StatePack> {
   }
 }
 
-/** The log's complete lines, read line by line (it can be larger than one string may be). */
-async function readLog(path: string, each: (p: StatePack) => void): Promise<void> {
-  const fh = await open(path, 'r').catch((e: NodeJS.ErrnoException) =>
-    e.code === 'ENOENT' ? null : Promise.reject(e),
+/** The log's complete lines (line-log.ts); a damaged complete line is loud. */
+function readLog(path: string, each: (p: StatePack) => void): Promise<void> {
+  return readLineLog(
+    path,
+    jsonLine(packSchema),
+    each,
+    (no) =>
+      new AppError('CORRUPT_DATA', `Resume state ${path} is damaged: line ${no} is not a committed pack.`, { path }),
   );
-  if (!fh) return;
-  try {
-    const { size } = await fh.stat();
-    // The bytes after the last newline are a line a crash cut short: not a commit.
-    const tail = Buffer.alloc(Math.min(size, 1 << 16));
-    let complete = 0;
-    for (let end = size; end > 0;) {
-      const start = Math.max(0, end - tail.length);
-      const { bytesRead } = await fh.read(tail, 0, end - start, start);
-      const at = tail.subarray(0, bytesRead).lastIndexOf(0x0a);
-      if (at >= 0) {
-        complete = start + at + 1;
-        break;
-      }
-      end = start;
-    }
-    if (complete === 0) return;
-    const lines = createInterface({ input: fh.createReadStream({ start: 0, end: complete - 1, autoClose: false }) });
-    let no = 0;
-    for await (const line of lines) {
-      no++;
-      const p = (() => {
-        try {
-          return packSchema.safeParse(JSON.parse(line));
-        } catch {
-          return null;
-        }
-      })();
-      if (!p?.success)
-        throw new AppError('CORRUPT_DATA', `Resume state ${path} is damaged: line ${no} is not a committed pack.`, {
-          path,
-        });
-      each(p.data);
-    }
-  } finally {
-    await fh.close();
-  }
 }
 
 const line = (p: StatePack): string => JSON.stringify(p) + '\n';
@@ -338,30 +305,17 @@ export async function writeState(
 }
 
 /**
- * Appends committed packs to the log, each synced before `append` returns. The file is open only while a line is
- * written (a remount read-only or an eject between packs finds nothing of ours open). After a failed append it
- * refuses more: a line may be half written, and nothing may follow it (the next run rewrites the log).
+ * Appends committed packs to the log, each synced before `append` returns (line-log.ts LineLog: the file is open
+ * only while a line is written, and after a failed append it refuses more).
  */
 export class StateLog {
-  private broken: unknown = null;
-  private readonly path: string;
+  private readonly log: LineLog;
   constructor(jobDir: string) {
-    this.path = join(jobDir, STATE_LOG);
+    this.log = new LineLog(join(jobDir, STATE_LOG));
   }
 
-  async append(p: StatePack): Promise<void> {
-    if (this.broken) throw this.broken;
-    let fh: FileHandle | null = null;
-    try {
-      fh = await open(this.path, 'a');
-      await fh.writeFile(line(p));
-      await fh.datasync();
-      await fh.close();
-    } catch (err) {
-      this.broken = err;
-      await fh?.close().catch(() => undefined);
-      throw err;
-    }
+  append(p: StatePack): Promise<void> {
+    return this.log.append(line(p));
   }
 }
 
