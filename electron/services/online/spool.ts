@@ -4,11 +4,19 @@
  * naming every pack committed here and whether its blob is committed in the container, so the rerun sends the same
  * bytes (the blocks already staged are reused) and dedups against them. Removed once the restore point is committed.
  * Not needed to restore: losing it only costs sending those packs again.
+ *
+ * Two files, as the backup's resume state (store/line-log.ts): `state.json`, the header, holds the packs as the run
+ * found them when it opened the spool (rewritten once per run, at open); `state.log` holds one line per `add`,
+ * `markUploaded` and `drop` since, appended and synced before the call resolves, in call order. A rewrite per call
+ * of every pack grew with the square of the run's packs (about 1 GB written for 2 000 packs, 500 GB for 65 000).
+ * Reading is the header with the log replayed on it; a line cut short by a crash is a call that did not happen, a
+ * damaged complete line discards the spool as a damaged header does.
  */
-import { mkdir, readdir, rm, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readJsonValidated, writeJsonAtomic } from '../store/atomic.ts';
+import { fsyncDir, readJsonValidated, writeJsonAtomic } from '../store/atomic.ts';
+import { jsonLine, LineLog, readLineLog } from '../store/line-log.ts';
 import { packPath } from '../backup/pack-format.ts';
 
 const spoolPackSchema = z.object({
@@ -31,30 +39,82 @@ const spoolStateSchema = z.object({
 });
 type SpoolState = z.infer<typeof spoolStateSchema>;
 
+export const SPOOL_STATE = 'state.json';
+export const SPOOL_LOG = 'state.log';
+
+/** One line of the log: a pack committed in the spool, its blob committed in the container, or a pack dropped. */
+const spoolLineSchema = z.discriminatedUnion('op', [
+  spoolPackSchema.omit({ uploaded: true }).extend({ op: z.literal('add') }),
+  z.object({ op: z.literal('uploaded'), n: z.number().int().positive() }),
+  z.object({ op: z.literal('drop'), n: z.number().int().positive() }),
+]);
+type SpoolLine = z.infer<typeof spoolLineSchema>;
+
+/**
+ * Applies one log line to the packs. Replaying a log on a header already holding its effect gives the same packs
+ * (an `add` replaces the pack of its number), so a crash between the header's rewrite and the log's removal at open
+ * loses and doubles nothing.
+ */
+function apply(packs: SpoolPack[], l: SpoolLine): SpoolPack[] {
+  if (l.op === 'add') {
+    const { op: _, ...p } = l;
+    const i = packs.findIndex((q) => q.n === p.n);
+    if (i < 0) packs.push({ ...p, uploaded: false });
+    else packs[i] = { ...p, uploaded: false };
+    return packs;
+  }
+  if (l.op === 'uploaded') {
+    const p = packs.find((q) => q.n === l.n);
+    if (p) p.uploaded = true;
+    return packs;
+  }
+  return packs.filter((q) => q.n !== l.n);
+}
+
+class DamagedLog extends Error {}
+
 export class Spool {
   readonly dir: string;
   readonly state: SpoolState;
   /** Why an earlier spool was not resumed (another backup, a damaged state file), for the run's notes. */
   readonly discarded: string | null;
-  private saving: Promise<void> = Promise.resolve();
+  private readonly log: LineLog;
+  private logging: Promise<void> = Promise.resolve();
 
   private constructor(dir: string, state: SpoolState, discarded: string | null) {
     this.dir = dir;
     this.state = state;
     this.discarded = discarded;
+    this.log = new LineLog(join(dir, SPOOL_LOG));
   }
 
   static async open(workDir: string, jobName: string, backupId: string): Promise<Spool> {
     const dir = join(workDir, 'spool');
     await mkdir(join(dir, 'packs'), { recursive: true });
-    const loaded = await readJsonValidated(join(dir, 'state.json'), spoolStateSchema);
+    const loaded = await readJsonValidated(join(dir, SPOOL_STATE), spoolStateSchema);
     let discarded: string | null = null;
     if (loaded.status === 'ok' && loaded.value.jobName === jobName && loaded.value.backupId === backupId) {
-      const s = new Spool(dir, { ...loaded.value, runs: loaded.value.runs + 1 }, null);
-      await s.save();
-      return s;
+      const logPath = join(dir, SPOOL_LOG);
+      let packs = loaded.value.packs;
+      const replayed = await readLineLog(
+        logPath,
+        jsonLine(spoolLineSchema),
+        (l) => void (packs = apply(packs, l)),
+        (no) => new DamagedLog(`line ${no} of ${SPOOL_LOG} is not a spool record`),
+      ).then(
+        () => null,
+        (err: unknown) => (err instanceof DamagedLog ? err : Promise.reject(err)),
+      );
+      if (!replayed) {
+        const s = new Spool(dir, { ...loaded.value, runs: loaded.value.runs + 1, packs }, null);
+        await s.compact();
+        return s;
+      }
+      const keptAs = `${logPath}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      await rename(logPath, keptAs);
+      discarded = `The spool state of an interrupted run was damaged (${replayed.message}; kept as ${keptAs}); its packs will be sent again if needed.`;
     }
-    if (loaded.status === 'ok')
+    if (loaded.status === 'ok' && discarded === null)
       discarded = `The spool of an interrupted run belonged to another backup (${loaded.value.backupId}) and was discarded.`;
     if (loaded.status === 'corrupt')
       discarded = `The spool state of an interrupted run was damaged (${loaded.reason}; kept as ${loaded.keptAs}); its packs will be sent again if needed.`;
@@ -64,7 +124,7 @@ export class Spool {
       { version: 1, jobName, backupId, startedAt: new Date().toISOString(), runs: 1, packs: [] },
       discarded,
     );
-    await s.save();
+    await s.compact();
     return s;
   }
 
@@ -72,28 +132,39 @@ export class Spool {
     return join(this.dir, packPath(n));
   }
 
-  /** Writes the state (one write at a time, in call order). */
-  save(): Promise<void> {
-    const snapshot = JSON.parse(JSON.stringify(this.state)) as SpoolState;
-    this.saving = this.saving.then(() => writeJsonAtomic(join(this.dir, 'state.json'), snapshot, 0o600));
-    return this.saving;
+  /** Writes the whole state as the header, then removes the log it holds (at open, before any append). */
+  private async compact(): Promise<void> {
+    await writeJsonAtomic(join(this.dir, SPOOL_STATE), this.state, 0o600);
+    await unlink(join(this.dir, SPOOL_LOG)).catch((e: NodeJS.ErrnoException) =>
+      e.code === 'ENOENT' ? undefined : Promise.reject(e),
+    );
+    await fsyncDir(this.dir);
+  }
+
+  /** Appends one line to the log (one append at a time, in call order); resolves once it is synced. */
+  private append(l: SpoolLine): Promise<void> {
+    const text = JSON.stringify(l) + '\n';
+    this.logging = this.logging.then(() => this.log.append(text));
+    return this.logging;
   }
 
   async add(p: Omit<SpoolPack, 'uploaded'>): Promise<void> {
-    this.state.packs.push({ ...p, uploaded: false });
-    await this.save();
+    const l: SpoolLine = { op: 'add', ...p };
+    this.state.packs = apply(this.state.packs, l);
+    await this.append(l);
   }
 
   async markUploaded(n: number): Promise<void> {
-    const p = this.state.packs.find((q) => q.n === n);
-    if (p) p.uploaded = true;
-    await this.save();
+    const l: SpoolLine = { op: 'uploaded', n };
+    this.state.packs = apply(this.state.packs, l);
+    await this.append(l);
     await unlink(this.packFile(n)).catch(() => undefined);
   }
 
   async drop(n: number): Promise<void> {
-    this.state.packs = this.state.packs.filter((q) => q.n !== n);
-    await this.save();
+    const l: SpoolLine = { op: 'drop', n };
+    this.state.packs = apply(this.state.packs, l);
+    await this.append(l);
     await unlink(this.packFile(n)).catch(() => undefined);
   }
 
@@ -112,7 +183,7 @@ export class Spool {
 
   /** The run's point is committed: nothing here is needed any more. */
   async finish(): Promise<void> {
-    await this.saving;
+    await this.logging;
     await rm(this.dir, { recursive: true, force: true });
   }
 }
