@@ -34,6 +34,10 @@ export async function loadKnown(
   spool: Spool,
   writerFor: (nextPack: number) => PackWriter,
 ): Promise<{ known: Known; writer: PackWriter }> {
+  // A run killed after its point was committed, before it removed its spool, left the packs that point added: they
+  // are not this run's to add again (the point would name them twice and count their bytes as new once more).
+  const inPoints = new Set(points.flatMap((h) => h.addedPacks));
+  for (const sp of [...spool.state.packs]) if (inPoints.has(sp.n)) await spool.drop(sp.n);
   const listed: ListedPack[] = await repo.packs(true);
   const committed = new Map(listed.filter((p) => p.committed).map((p) => [p.n, p]));
   const packs = new Map<number, PackInfo>();
