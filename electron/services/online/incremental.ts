@@ -106,6 +106,8 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null): Pr
     const { known, writer: w } = await loadKnown(repo, points, spool, (next) => {
       const pw = new PackWriter(spool.dir, repo.keys.enc, next, o.packSize ?? ONLINE_PACK_SIZE, async (p) => {
         const sp = { n: p.n, length: p.length, sha256: p.sha256, chunks: p.chunks };
+        // Fault tests: the pack file is final in the spool, its log line not yet appended.
+        await o.testHook?.(`spool:${p.n}`);
         await spool.add(sp);
         known.packs.set(p.n, { path: onlinePackPath(p.n), length: p.length, sha256: p.sha256 });
         await o.testHook?.(`pack:${p.n}`);
@@ -146,6 +148,8 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null): Pr
                 `The spooled pack ${spool.packFile(sp.n)} changed after it was written and checked; it was not used.`,
                 { path: spool.packFile(sp.n) },
               );
+            // Fault tests: the blob is committed in the container, the spool's log does not say so yet.
+            await o.testHook?.(`committed:${sp.n}`);
             await spool.markUploaded(sp.n);
             await o.testHook?.(`uploaded:${sp.n}`);
           } catch (err) {
@@ -293,9 +297,14 @@ async function backUpOnline(o: OnlineBackupOptions, snaps: Snapshots | null): Pr
       nextPack: Math.max(known.nextPack, ...added.map((n) => n + 1)),
     };
     const packBytes = spool.state.packs.reduce((s, p) => s + p.length, 0);
-    // The point's own size counts in newBytes: encode once to learn it (the header's length does not depend on it).
-    const probe = encodePoint(repo.keys.enc, { ...headerBase, newBytes: 0 }, catBytes).length;
-    const pointBytes = encodePoint(repo.keys.enc, { ...headerBase, newBytes: packBytes + probe }, catBytes);
+    // The point's own size counts in newBytes, and the header's length grows with newBytes's digits: encode until the
+    // size it states is its own (twice, at most three times: the length only moves with the number of digits).
+    let probe = encodePoint(repo.keys.enc, { ...headerBase, newBytes: packBytes }, catBytes).length;
+    let pointBytes = encodePoint(repo.keys.enc, { ...headerBase, newBytes: packBytes + probe }, catBytes);
+    while (pointBytes.length !== probe) {
+      probe = pointBytes.length;
+      pointBytes = encodePoint(repo.keys.enc, { ...headerBase, newBytes: packBytes + probe }, catBytes);
+    }
     const pointFile = join(spool.dir, `point-${id}.bin`);
     await writeFileAtomic(pointFile, pointBytes, 0o600);
     await o.testHook?.('catalog');
