@@ -1,9 +1,11 @@
 /**
  * Fault tests only: one online backup in its own process, so a test can SIGKILL it at a named engine point
- * (`block:<blob>:<index>`, `pack:N`, `uploaded:N`, `catalog`, `point`, `prune:plan`, `prune:point:<id>`,
+ * (`block:<blob>:<index>`, `spool:N`, `pack:N`, `committed:N`, `uploaded:N`, `catalog`, `point`, `prune:plan`, `prune:point:<id>`,
  * `prune:pack:<path>`, `repack:plan`, `repack:pack:N`, `repack:point:<id>`, `repack:old:<path>`). Arguments: one JSON object (argv[2]);
- * `killAt` is a regular expression, `killNth` which match (1-based) kills. Prints the result as one JSON line.
+ * `killAt` is a regular expression, `killNth` which match (1-based) kills, `killedAtFile` (optional) receives the point
+ * killed at. Prints the result as one JSON line.
  */
+import { writeFileSync } from 'node:fs';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { caTrustingPipeline } from '../../electron/services/sandbox/blob-access.ts';
 import { runOnlineBackup } from '../../electron/services/online/incremental.ts';
@@ -23,6 +25,7 @@ interface Args {
   blockSize: number;
   killAt?: string;
   killNth?: number;
+  killedAtFile?: string;
   /** Restore point ids to remove after the point is committed. */
   expireIds?: string[];
 }
@@ -46,7 +49,10 @@ const r = await runOnlineBackup({
   snapshots: false,
   ...(a.expireIds ? { expire: () => a.expireIds! } : {}),
   testHook: (point) => {
-    if (re?.test(point) && ++seen === (a.killNth ?? 1)) process.kill(process.pid, 'SIGKILL');
+    if (re?.test(point) && ++seen === (a.killNth ?? 1)) {
+      if (a.killedAtFile) writeFileSync(a.killedAtFile, point);
+      process.kill(process.pid, 'SIGKILL');
+    }
   },
 });
 process.stdout.write(`${JSON.stringify(r)}\n`);
