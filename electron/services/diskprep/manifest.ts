@@ -56,8 +56,32 @@ export function blobPathFor(container: string, job: string, seedPath: string): s
 /** The page ranges of a file: the rule the backup's seed.json MD5s follow too (shared/page-ranges.ts). */
 export { rangeLayout } from '../../../shared/page-ranges.ts';
 
+/**
+ * The most a page blob may hold: "The value may be up to 200 GB for a block blob and up to 1 TB for a page blob"
+ * (Blob/Length in Microsoft's manifest file format; 1 TB read as 1 TiB, as its 4 MB is 4 MiB).
+ */
+export const PAGE_BLOB_MAX_LENGTH = 1024 ** 4;
+
+/**
+ * A file the format cannot describe as a page blob ("For a page blob, this value must be a multiple of 512", at most
+ * 1 TB) is refused, not written: the datacenter would fail the import. Seeds only ship such files (shared/staging.ts).
+ */
+function assertPageBlob(b: ManifestBlob): void {
+  const why =
+    !Number.isSafeInteger(b.length) || b.length < 0 || b.length % 512 !== 0
+      ? `its length ${b.length} is not a multiple of 512, as a page blob's must be`
+      : b.length > PAGE_BLOB_MAX_LENGTH
+        ? `its length ${b.length} is over 1 TB, the most a page blob may hold`
+        : null;
+  if (why)
+    throw new AppError('INTERNAL', `${b.blobPath} cannot be written into DriveManifest.xml: ${why}.`, {
+      path: b.filePath,
+    });
+}
+
 /** DriveManifest XML built with fast-xml-parser's XMLBuilder (no string concatenation of values). */
 export function buildManifest(m: ManifestInput): string {
+  m.blobs.forEach(assertPageBlob);
   const doc = {
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
     DriveManifest: {
