@@ -4,7 +4,8 @@
  * (`spool:N` pack file final, log line not written; `pack:N` log line synced; `block:…` a block staged;
  * `committed:N` blob committed, log not yet told; `uploaded:N`; `catalog`; `point`) is counted, and round k kills
  * at the k-th one, until a round's run ends without reaching its k-th (so every count is taken once). Each round adds
- * new incompressible files first (two 1 MiB packs' worth), so every round spools and uploads.
+ * new incompressible files first (two packs at 1 MiB packs), so every round spools and uploads. In odd rounds the
+ * rerun is killed as well, at its own k-th hook, before a third run completes.
  *
  * After each rerun: every point made in the round restores byte for byte to the tree as it was (the independent
  * walker of tests/roundtrip), no pack is added by two points, no chunk is stored in two committed packs (nothing
@@ -63,6 +64,7 @@ describe('online run killed while it spools (Azurite)', () => {
     const repo = await OnlineRepo.open(cc, JOB, PASS, {});
     const walks = new Map<string, Walk>();
     const killedAt: string[] = [];
+    const rounds: string[] = [];
     let day = 0;
     for (let k = 1; ; k++) {
       expect(k, 'a run passes fewer than 60 spooling hooks').toBeLessThan(60);
@@ -77,22 +79,35 @@ describe('online run killed while it spools (Azurite)', () => {
       const killed = await runChild({ ...args, time: at(++day), killAt: SPOOLING, killNth: k, killedAtFile });
       const wasKilled = killed.signal === 'SIGKILL';
       if (!wasKilled) expect(killed.code, killed.stderr).toBe(0);
-      const where = wasKilled ? (await readFile(killedAtFile, 'utf8')).replace(/\d+/g, 'N') : 'not killed';
+      const kills: string[] = [];
       if (wasKilled) {
-        killedAt.push(where);
+        kills.push((await readFile(killedAtFile, 'utf8')).replace(/\d+/g, 'N'));
+        killedAt.push(kills[0]);
         // A killed run leaves its spool (state.json at least) for the rerun.
-        expect(existsSync(join(workDir, 'spool', 'state.json')), where).toBe(true);
-        const rerun = await runChild({ ...args, time: at(++day) });
-        expect(rerun.code, `${where}: ${rerun.stderr}`).toBe(0);
+        expect(existsSync(join(workDir, 'spool', 'state.json')), kills[0]).toBe(true);
+        // In odd rounds the rerun is killed too, at its own k-th hook (when it has that many): it opens a spool it
+        // must replay and compact, drops, uploads and adds again, and is cut short there as well.
+        if (k % 2 === 1) {
+          await rm(killedAtFile, { force: true });
+          const again = await runChild({ ...args, time: at(++day), killAt: SPOOLING, killNth: k, killedAtFile });
+          if (again.signal === 'SIGKILL') kills.push((await readFile(killedAtFile, 'utf8')).replace(/\d+/g, 'N'));
+          else expect(again.code, `${kills[0]}: ${again.stderr}`).toBe(0);
+        }
+        if (kills.length === 2 || k % 2 === 0) {
+          const rerun = await runChild({ ...args, time: at(++day) });
+          expect(rerun.code, `${kills.join(', then ')}: ${rerun.stderr}`).toBe(0);
+        }
         // (resumed only when the killed run had logged a pack: `spool:N` of its first pack leaves none.)
       }
+      const where = kills.length ? kills.join(', then ') : 'not killed';
+      rounds.push(where);
       expect(existsSync(join(workDir, 'spool')), where).toBe(false);
 
       const { points, damaged } = await repo.points();
       expect(damaged, where).toEqual([]);
       const made = points.filter((p) => !before.has(p.id));
-      // One point per round, two when the kill came after the point was committed (`point`).
-      expect(made.length, where).toBe(where === 'point' ? 2 : 1);
+      // One point per round, one more for each kill after the point was committed (`point`).
+      expect(made.length, where).toBe(1 + kills.filter((w) => w === 'point').length);
       for (const p of made) {
         walks.set(p.id, walk);
         const to = join(dir, `restored-${p.id}`);
@@ -147,6 +162,7 @@ describe('online run killed while it spools (Azurite)', () => {
       }
       if (!wasKilled) break;
     }
+    console.info(`online-spool-kill: ${rounds.length} rounds; killed at: ${rounds.join('; ')}`);
     // Every kind of spooling hook was a kill point at least once.
     expect(new Set(killedAt)).toEqual(
       new Set([
