@@ -58,7 +58,6 @@ const committed = (n: number): CommittedPack => ({
   path: packPath(n),
   length: LENGTH,
   sha256: hex(n, 'pack', 'sha256'),
-  md5: hex(n, 'whole', 'md5'),
   ranges: Array.from({ length: rangeCount(LENGTH) }, (_, r) => hex(n, `range${r}-`, 'md5')),
   chunks: 900,
 });
@@ -100,7 +99,6 @@ try {
       path: p.path,
       length: p.length,
       sha256: p.sha256,
-      md5: p.md5,
       ranges: p.ranges,
     }));
     const side = await writeSeedRanges(dir, files);

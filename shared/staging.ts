@@ -18,11 +18,28 @@ import { seedRangesEntrySchema } from './seed-ranges.ts';
  * live as 16-byte binary digests in a side file of the job folder (shared/seed-ranges.ts, named by the seed's
  * `rangeMd5s` entry with its SHA-256); each file entry keeps its `md5` and gives `firstRange`, the index of its first
  * range in that file, so seed.json stays ~2 MB per TiB staged (format 2: ~11 MB per TiB, beyond one JS string's limit
- * near 50 TB). Readers take all three versions; a version-1 seed keeps Disk Prep's SHA-256 path.
+ * near 50 TB). 4 (written since session 10, issue 15's 1 GiB target) — format 3 without the whole-file `md5`: each
+ * file has `sha256` and `firstRange` (its range MD5s in the side file, as format 3). The backup's read-back hashes
+ * each staged byte with SHA-256 and one MD5 (its page range's) instead of two MD5s; the Azure import needs only the
+ * range MD5s (the drive manifest's PageRangeList), and Disk Prep's journal and BOM (formatVersion 2) record the
+ * file's SHA-256 — hashed by the backup from the very bytes whose range MD5s the copy matched — instead of an MD5.
+ * Readers take all four versions; a version-1 seed keeps Disk Prep's SHA-256 path; a version above 4 (a newer
+ * build's) is refused by name (`seedVersionProblem`).
  */
 export const SEED_FORMAT = 'obc-seed';
 /** The version the backup writes. */
-export const SEED_FORMAT_VERSION = 3;
+export const SEED_FORMAT_VERSION = 4;
+/** The versions this build reads. */
+export const SEED_FORMAT_VERSIONS = [1, 2, 3, 4] as const;
+export type SeedFormatVersion = (typeof SEED_FORMAT_VERSIONS)[number];
+
+/** Why this build cannot read a seed of this format version (null: it can). */
+export function seedVersionProblem(v: unknown): string | null {
+  if ((SEED_FORMAT_VERSIONS as readonly unknown[]).includes(v)) return null;
+  if (typeof v === 'number' && Number.isInteger(v) && v > SEED_FORMAT_VERSION)
+    return `seed format version ${v} is newer than this build reads (1–${SEED_FORMAT_VERSION}): a newer Offline Backup Console wrote it. Update Offline Backup Console on this machine (or use the build that made the backup), then try again.`;
+  return `seed format version ${JSON.stringify(v)} is not one any build writes (1–${SEED_FORMAT_VERSION}): the file was altered or damaged. Run Back Up Now again for this job (replacing it).`;
+}
 
 const md5Hex = z.string().regex(/^[0-9a-f]{32}$/, 'lower-case hex MD5');
 
@@ -39,12 +56,12 @@ export const seedFileSchema = z.object({
     .nonnegative()
     .refine((n) => n % 512 === 0, 'length must be a multiple of 512'),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  /** Format 2: whole-file MD5 (lower-case hex), for the BOM and the journal. */
+  /** Formats 2 and 3: whole-file MD5 (lower-case hex), for the BOM and the journal; format 4 has none. */
   md5: md5Hex.optional(),
   /** Format 2: MD5 of each 4 MiB page range in order (lower-case hex), for the manifest's PageRangeList. */
   ranges: z.array(md5Hex).optional(),
   /**
-   * Format 3: index of the file's first page-range MD5 in the seed's side file (shared/seed-ranges.ts); it has
+   * Formats 3 and 4: index of the file's first page-range MD5 in the seed's side file (shared/seed-ranges.ts); it has
    * `rangeCount(length)` of them from there; the backup writes each file's right after the one before it.
    */
   firstRange: z.number().int().nonnegative().optional(),
@@ -80,7 +97,9 @@ export const seedTotalsSchema = z.object({
 export const seedSchema = z
   .object({
     format: z.literal(SEED_FORMAT),
-    formatVersion: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+    formatVersion: z.custom<SeedFormatVersion>((v) => seedVersionProblem(v) === null, {
+      error: (iss) => seedVersionProblem(iss.input) ?? 'invalid seed format version',
+    }),
     jobName: z.string().min(2).max(64),
     subscriptionId: z.string().optional(),
     resourceGroup: z.string().optional(),
@@ -105,7 +124,7 @@ export const seedSchema = z
     crypto: seedCryptoSchema,
     totals: seedTotalsSchema,
     files: z.array(seedFileSchema),
-    /** Format 3: the side file holding every page-range MD5 (shared/seed-ranges.ts), covered by `sum`. */
+    /** Formats 3 and 4: the side file holding every page-range MD5 (shared/seed-ranges.ts), covered by `sum`. */
     rangeMd5s: seedRangesEntrySchema.optional(),
     /**
      * The file's own checksum: SHA-256 (hex) of the canonical JSON (shared/canonical-json.ts) of everything else in
@@ -118,7 +137,8 @@ export const seedSchema = z
       .optional(),
   })
   .superRefine((seed, ctx) => {
-    let next = 0; // format 3: where the next file's ranges start in the side file
+    const side = seed.formatVersion >= 3; // range MD5s in the side file
+    let next = 0; // format 3 and 4: where the next file's ranges start in the side file
     for (let i = 0; i < seed.files.length; i++) {
       const f = seed.files[i];
       const why = seedFileMd5Problem(f, seed.formatVersion, next);
@@ -126,13 +146,17 @@ export const seedSchema = z
         ctx.addIssue({ code: 'custom', path: ['files', i], message: `${f.path}: ${why}` });
         return;
       }
-      next = (seed.formatVersion === 3 ? f.firstRange! : next) + rangeCount(f.length);
+      next = (side ? f.firstRange! : next) + rangeCount(f.length);
     }
-    // A format-3 seed still in progress lists no files yet, and needs no side file.
-    if (seed.formatVersion === 3 && !seed.rangeMd5s) {
+    // A format-3 or 4 seed still in progress lists no files yet, and needs no side file.
+    if (side && !seed.rangeMd5s) {
       if (next > 0)
-        ctx.addIssue({ code: 'custom', path: ['rangeMd5s'], message: 'seed format 3 needs its rangeMd5s entry' });
-    } else if (seed.formatVersion === 3 && seed.rangeMd5s!.count < next)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rangeMd5s'],
+          message: `seed format ${seed.formatVersion} needs its rangeMd5s entry`,
+        });
+    } else if (side && seed.rangeMd5s!.count < next)
       ctx.addIssue({
         code: 'custom',
         path: ['rangeMd5s', 'count'],
@@ -150,7 +174,8 @@ export const seedSchema = z
  * What is wrong with a file entry's MD5s for the seed's format version (null: nothing). Version 2 needs both, with
  * one range MD5 per page range of its length; version 3 the whole-file MD5 and `firstRange` ≥ `next` (where the
  * previous file's ranges end in the side file: the backup writes them without gaps, but an entry removed from `files`
- * is left to Disk Prep's check against the catalog, which names it); version 1 carries none.
+ * is left to Disk Prep's check against the catalog, which names it); version 4 `firstRange` the same way and no
+ * whole-file MD5; version 1 carries none.
  */
 export function seedFileMd5Problem(f: SeedFile, formatVersion: number, next = 0): string | null {
   const has = f.md5 !== undefined || f.ranges !== undefined;
@@ -158,10 +183,14 @@ export function seedFileMd5Problem(f: SeedFile, formatVersion: number, next = 0)
     if (has) return `md5 and ranges belong to seed format 2, this seed is ${formatVersion}`;
     return f.firstRange !== undefined ? `firstRange belongs to seed format 3, this seed is ${formatVersion}` : null;
   }
-  if (formatVersion === 3) {
-    if (f.ranges !== undefined) return 'seed format 3 keeps the range MD5s in its side file, not in the entry';
-    if (f.md5 === undefined || f.firstRange === undefined)
+  if (formatVersion >= 3) {
+    const v = formatVersion;
+    if (f.ranges !== undefined) return `seed format ${v} keeps the range MD5s in its side file, not in the entry`;
+    if (v === 4 && f.md5 !== undefined)
+      return 'seed format 4 records no whole-file MD5 (the file has its SHA-256 and range MD5s)';
+    if (v === 3 && (f.md5 === undefined || f.firstRange === undefined))
       return 'seed format 3 needs md5 and firstRange for every file';
+    if (f.firstRange === undefined) return `seed format ${v} needs firstRange for every file`;
     if (f.firstRange < next)
       return `firstRange ${f.firstRange} overlaps the file before it (which ends at range ${next})`;
     return null;
@@ -178,9 +207,8 @@ export function seedFileMd5Problem(f: SeedFile, formatVersion: number, next = 0)
 export const hasPageMd5s = (f: SeedFile): f is SeedFile & { md5: string; ranges: string[] } =>
   f.md5 !== undefined && f.ranges !== undefined && f.ranges.length === rangeCount(f.length);
 
-/** True when a file entry points at its range MD5s in a format-3 seed's side file. */
-export const hasRangeIndex = (f: SeedFile): f is SeedFile & { md5: string; firstRange: number } =>
-  f.md5 !== undefined && f.firstRange !== undefined;
+/** True when a file entry points at its range MD5s in a format-3 or 4 seed's side file. */
+export const hasRangeIndex = (f: SeedFile): f is SeedFile & { firstRange: number } => f.firstRange !== undefined;
 
 /**
  * The format version a seed listing these files (with their range MD5s in the entries) has: 2 when every file

@@ -3,9 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir } from './test-temp.ts';
-import { PageMd5, pageMd5Of, pageMd5OfFile } from './page-md5.ts';
+import { PageMd5, pageMd5Of, pageMd5OfFile, rangeMd5Of } from './page-md5.ts';
 import { PAGE_RANGE_SIZE, rangeLayout } from '../../shared/page-ranges.ts';
-import { seedSchema, seedVersionFor, type SeedDescriptor } from '../../shared/staging.ts';
+import { SEED_FORMAT_VERSION, seedSchema, seedVersionFor, type SeedDescriptor } from '../../shared/staging.ts';
 import { checkSeedText, sealSeed, seedSum } from './backup/job-files.ts';
 import { syntheticSeed } from './diskprep/test-staging.ts';
 
@@ -63,6 +63,53 @@ describe('PageMd5: whole-file MD5 and the MD5 of each 4 MiB page range (seed for
   });
 });
 
+describe("PageMd5 without the whole-file MD5 (seed format 4): each byte through one MD5, its range's", () => {
+  const data = randomBytes(9 * MiB + 512);
+  const ranges = rangeLayout(data.length).map((r) => md5(data.subarray(r.offset, r.offset + r.length)));
+
+  it('gives the range MD5s of the whole-file mode, however the bytes are fed, and no whole-file MD5', () => {
+    expect(rangeMd5Of(data)).toEqual({ ranges });
+    expect(rangeMd5Of(data)).toEqual({ ranges: pageMd5Of(data).ranges });
+    for (const cuts of [
+      [1, PAGE_RANGE_SIZE - 1, PAGE_RANGE_SIZE + 1],
+      [3 * MiB + 7, 5 * MiB - 7],
+      [PAGE_RANGE_SIZE, PAGE_RANGE_SIZE],
+      [5 * MiB, 1],
+    ]) {
+      const h = new PageMd5({ whole: false });
+      let at = 0;
+      for (const c of cuts) {
+        h.update(data.subarray(at, at + c));
+        at += c;
+      }
+      h.update(data.subarray(at));
+      expect(h.digestRanges(), cuts.join(',')).toEqual({ ranges });
+    }
+    expect(() => new PageMd5({ whole: false }).digest()).toThrow(/without the whole-file MD5/);
+    // The whole-file mode still gives both, and its ranges alone on request.
+    const w = new PageMd5();
+    w.update(data);
+    expect(w.digestRanges()).toEqual({ ranges });
+  });
+
+  it('edges: empty, one range, one byte more; pageMd5OfFile({ whole: false }) reads the same', async () => {
+    expect(rangeMd5Of(Buffer.alloc(0))).toEqual({ ranges: [] });
+    for (const n of [1, 511, PAGE_RANGE_SIZE - 1, PAGE_RANGE_SIZE, PAGE_RANGE_SIZE + 1]) {
+      const part = data.subarray(0, n);
+      expect(rangeMd5Of(part), String(n)).toEqual({
+        ranges: rangeLayout(n).map((r) => md5(part.subarray(r.offset, r.offset + r.length))),
+      });
+    }
+    const path = join(await tempDir('obc-page-md5-'), 'f.bin');
+    await writeFile(path, data);
+    expect(await pageMd5OfFile(path, { whole: false })).toEqual({
+      ranges,
+      length: data.length,
+      sha256: createHash('sha256').update(data).digest('hex'),
+    });
+  });
+});
+
 describe('seed.json format versions', () => {
   const file = (length: number, fill: number) => {
     const b = Buffer.alloc(length, fill);
@@ -110,5 +157,26 @@ describe('seed.json format versions', () => {
       ok: false,
       reason: expect.stringMatching(/files\.1: packs\/000002\.pack: seed format 2 needs md5/),
     });
+  });
+
+  it("the backup writes format 4; a version above it (a newer build's) is refused naming the version and what to do", () => {
+    expect(SEED_FORMAT_VERSION).toBe(4);
+    const five = { ...seed(1, [old(a), old(b)]), formatVersion: 5 };
+    const why =
+      'seed format version 5 is newer than this build reads (1–4): a newer Offline Backup Console wrote it. Update Offline Backup Console on this machine (or use the build that made the backup), then try again.';
+    expect(issues(five)).toEqual([why]);
+    // The one reader names it before anything else (its checksum and fields may follow a newer build's rules).
+    expect(checkSeedText(JSON.stringify({ ...five, sum: seedSum(five) }))).toEqual({
+      ok: false,
+      reason: `cannot be read here: ${why}`,
+    });
+    expect(checkSeedText(JSON.stringify({ ...five, sum: 'f'.repeat(64) }))).toEqual({
+      ok: false,
+      reason: `cannot be read here: ${why}`,
+    });
+    for (const v of [0, 2.5, '4', null])
+      expect(issues({ ...five, formatVersion: v }), String(v)).toEqual([
+        expect.stringMatching(/is not one any build writes \(1–4\): the file was altered or damaged/),
+      ]);
   });
 });

@@ -148,6 +148,25 @@ describe('seed format 3: the side file of page-range MD5s', () => {
     const edited = text.replace(entry.sha256, 'a'.repeat(64));
     expect(checkSeedText(edited)).toMatchObject({ ok: false, reason: expect.stringMatching(/fails its own checksum/) });
 
+    // Format 4 (what the backup writes since session 10): the same without the whole-file MD5.
+    const noMd5 = files.map(({ md5: _m, ...f }) => f);
+    const four = { ...seed, formatVersion: 4 as const, files: noMd5 };
+    expect(issues(four)).toEqual([]);
+    expect(checkSeedText(JSON.stringify(sealSeed(four)))).toMatchObject({ ok: true, seed: { formatVersion: 4 } });
+    expect(issues({ ...four, rangeMd5s: undefined })).toEqual(['seed format 4 needs its rangeMd5s entry']);
+    expect(issues({ ...four, files })).toEqual([
+      'packs/000001.pack: seed format 4 records no whole-file MD5 (the file has its SHA-256 and range MD5s)',
+    ]);
+    expect(issues({ ...four, files: [{ ...noMd5[0], firstRange: undefined }, ...noMd5.slice(1)] })).toEqual([
+      'packs/000001.pack: seed format 4 needs firstRange for every file',
+    ]);
+    expect(issues({ ...four, files: noMd5.map((f, i) => (i === 1 ? { ...f, firstRange: 2 } : f)) })).toEqual([
+      'packs/000002.pack: firstRange 2 overlaps the file before it (which ends at range 3)',
+    ]);
+    expect(issues({ ...four, files: [FILES[0], ...noMd5.slice(1)] })).toEqual([
+      'packs/000001.pack: seed format 4 keeps the range MD5s in its side file, not in the entry',
+    ]);
+
     // Written in pieces, one line per file entry; the checksum hashed in pieces is the one over the whole text.
     await writeSeed(dir, seed);
     const lines = (await readFile(join(dir, 'seed.json'), 'utf8')).split('\n');

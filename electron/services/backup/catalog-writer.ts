@@ -8,7 +8,7 @@ import { writeFileAtomicWith } from '../store/atomic.ts';
 import { CATALOG_MAGIC, catalogAad, type Catalog, type CatalogEntry, type ChunkRow } from './catalog.ts';
 import { NONCE_LEN } from './crypto.ts';
 import { padTo512 } from './pack-format.ts';
-import { PageMd5, type PageMd5s } from '../page-md5.ts';
+import { PageMd5, type RangeMd5s } from '../page-md5.ts';
 
 /** The catalog's head: everything but its four lists. */
 export type CatalogHead = Pick<Catalog, 'version' | 'jobName' | 'createdAt' | 'sourceMachine' | 'items'>;
@@ -60,14 +60,14 @@ export function* catalogText(
  * AES-256-GCM, straight into a temp file renamed into place (writeFileAtomicWith) — the same layout as
  * `encodeCatalog` ('OBCCAT01' ‖ sealed length ‖ 0 ‖ nonce ‖ ciphertext ‖ tag ‖ zero padding to 512), so the
  * format is unchanged. The file is then read back: its header must be the one written and the bytes after it must
- * hash to what was written. Returns its length and SHA-256 (for seed.json).
+ * hash to what was written. Returns its length, SHA-256 and range MD5s (for seed.json, format 4: no whole-file MD5).
  */
 export async function writeCatalogFile(
   path: string,
   enc: Buffer,
   job: string,
   text: Iterable<string>,
-): Promise<{ length: number; sha256: string; md5: string; ranges: string[] }> {
+): Promise<{ length: number; sha256: string; ranges: string[] }> {
   const header = Buffer.alloc(16);
   const body = createHash('sha256');
   let length = 0;
@@ -111,7 +111,7 @@ export async function writeCatalogFile(
   if (back.length !== length || !back.header.equals(header) || back.body !== body.digest('hex')) {
     throw new AppError('IO', `The catalog ${path} did not read back intact.`, { path });
   }
-  return { length, sha256: back.sha256, md5: back.md5, ranges: back.ranges };
+  return { length, sha256: back.sha256, ranges: back.ranges };
 }
 
 async function writeAll(fh: FileHandle, b: Buffer, at: number): Promise<void> {
@@ -120,15 +120,15 @@ async function writeAll(fh: FileHandle, b: Buffer, at: number): Promise<void> {
 
 /**
  * A file read back in 1 MiB pieces: its length, first 16 bytes, SHA-256 of the bytes after them and of all, and its
- * whole-file and page-range MD5s (seed format 2).
+ * page-range MD5s (each byte through one MD5, seed format 4).
  */
 async function hashFile(
   path: string,
-): Promise<{ length: number; header: Buffer; body: string; sha256: string } & PageMd5s> {
+): Promise<{ length: number; header: Buffer; body: string; sha256: string } & RangeMd5s> {
   const fh = await open(path, 'r');
   try {
     const all = createHash('sha256');
-    const md5s = new PageMd5();
+    const md5s = new PageMd5({ whole: false });
     const body = createHash('sha256');
     const header = Buffer.alloc(16);
     const buf = Buffer.allocUnsafe(1 << 20);
@@ -143,7 +143,7 @@ async function hashFile(
       if (pos + bytesRead > 16) body.update(got.subarray(Math.max(0, 16 - pos)));
       pos += bytesRead;
     }
-    return { length: pos, header, body: body.digest('hex'), sha256: all.digest('hex'), ...md5s.digest() };
+    return { length: pos, header, body: body.digest('hex'), sha256: all.digest('hex'), ...md5s.digestRanges() };
   } finally {
     await fh.close();
   }

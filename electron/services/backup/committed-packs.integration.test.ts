@@ -12,7 +12,7 @@ import { pageMd5OfFile } from '../page-md5.ts';
 import { writeSeedRanges } from '../seed-ranges-file.ts';
 import { unlockJob } from './crypto.ts';
 import { runBackup } from './engine.ts';
-import { readSeed } from './job-files.ts';
+import { readSeed, writeSeed } from './job-files.ts';
 import { STATE_LOG } from './job-state.ts';
 import { packPath, readPackFileIndex } from './pack-format.ts';
 import { FAST_KDF, PASS, prng, tempDir } from './test-trees.ts';
@@ -23,7 +23,7 @@ let cleanup: () => Promise<void>;
 beforeEach(async () => ({ dir, cleanup } = await tempDir('obc-committed-')));
 afterEach(() => cleanup());
 
-/** A state log line as the pack writer's commit gives it, from the pack file on disk. */
+/** A state log line as the pack writer's commit gives it, from the pack file on disk (seed format 4: no whole-file MD5). */
 async function expectedLine(jobDir: string, enc: Buffer, n: number): Promise<string> {
   const got = await pageMd5OfFile(join(jobDir, packPath(n)));
   const idx = await readPackFileIndex(enc, n, join(jobDir, packPath(n)), got.length);
@@ -33,7 +33,6 @@ async function expectedLine(jobDir: string, enc: Buffer, n: number): Promise<str
     path: packPath(n),
     length: got.length,
     sha256: got.sha256,
-    md5: got.md5,
     ranges: got.ranges,
     chunks: idx.entries.length,
   };
@@ -106,13 +105,72 @@ it('writes the state log, its resume rewrite, seed.json and the side file byte f
   const format2: SeedFile[] = [];
   for (const f of seed.files) {
     const got = await pageMd5OfFile(join(jobDir, f.path));
-    format2.push({ path: f.path, length: got.length, sha256: got.sha256, md5: got.md5, ranges: got.ranges });
+    format2.push({ path: f.path, length: got.length, sha256: got.sha256, ranges: got.ranges });
   }
+  expect(seed.formatVersion).toBe(4);
   expect(seed.files.slice(0, names.length).map((f) => f.path)).toEqual(names.map((n) => `packs/${n}`));
   const elsewhere = join(dir, 'expected');
   await mkdir(elsewhere);
   const expected = await writeSeedRanges(elsewhere, format2);
   expect(JSON.stringify(seed.files)).toBe(JSON.stringify(expected.files));
   expect(seed.rangeMd5s).toEqual(expected.entry);
+  expect(await readFile(join(jobDir, SEED_RANGES_FILE))).toEqual(await readFile(join(elsewhere, SEED_RANGES_FILE)));
+});
+
+it("a job begun by a format-3 build resumes and finishes as format 4: its packs' recorded whole-file MD5s are not written", async () => {
+  const src = join(dir, 'src');
+  await mkdir(src, { recursive: true });
+  const rnd = prng(23);
+  for (let i = 0; i < 6; i++) await writeFile(join(src, `big-${i}.bin`), rnd((3 << 20) + i * 77_777));
+  const staging = join(dir, 'staging');
+  const jobDir = join(staging, 'job-b');
+  const opts = (o: Partial<BackupOptions>): BackupOptions => ({
+    stagingLocation: staging,
+    job: { name: 'job-b' },
+    passphrase: PASS,
+    kdf: FAST_KDF,
+    packSize: 9 << 20,
+    items: [src],
+    ...o,
+  });
+  const ac = new AbortController();
+  await expect(
+    runBackup(opts({ signal: ac.signal, testHook: async (p) => void (p === 'pack:1' && ac.abort()) })),
+  ).rejects.toMatchObject({ code: 'CANCELLED' });
+  // Make the stopped job what a format-3 build leaves: seed.json in progress at format 3, and log lines with md5.
+  const seed0 = (await readSeed(jobDir))!;
+  expect(seed0).toMatchObject({ formatVersion: 4, state: 'inProgress', files: [] });
+  const { sum: _sum, ...unsealed } = seed0;
+  await writeSeed(jobDir, { ...unsealed, formatVersion: 3 });
+  expect((await readSeed(jobDir))!.formatVersion).toBe(3);
+  const oldLines: string[] = [];
+  const md5Of = new Map<string, string>();
+  for (const line of (await readFile(join(jobDir, STATE_LOG), 'utf8')).split('\n').filter(Boolean)) {
+    const p = JSON.parse(line) as { n: number; path: string; length: number; sha256: string; ranges: string[] };
+    expect(p).not.toHaveProperty('md5');
+    const got = await pageMd5OfFile(join(jobDir, p.path));
+    md5Of.set(p.path, got.md5);
+    const { ranges, ...head } = p;
+    oldLines.push(JSON.stringify({ ...head, md5: got.md5, ranges }) + '\n');
+  }
+  expect(oldLines.length).toBeGreaterThanOrEqual(1);
+  await writeFile(join(jobDir, STATE_LOG), oldLines.join(''));
+
+  const r = await runBackup(opts({}));
+  expect(r.resumed).toBe(true);
+  const seed = (await readSeed(jobDir))!;
+  expect(seed).toMatchObject({ formatVersion: 4, state: 'complete' });
+  // Every file as format 4 has it: SHA-256 and firstRange, no md5; the old packs' range MD5s came from the log.
+  const format2: SeedFile[] = [];
+  for (const f of seed.files) {
+    expect(f, f.path).not.toHaveProperty('md5');
+    const got = await pageMd5OfFile(join(jobDir, f.path));
+    format2.push({ path: f.path, length: got.length, sha256: got.sha256, ranges: got.ranges });
+  }
+  for (const p of md5Of.keys()) expect(seed.files.map((f) => f.path)).toContain(p);
+  const elsewhere = join(dir, 'expected');
+  await mkdir(elsewhere);
+  const expected = await writeSeedRanges(elsewhere, format2);
+  expect(JSON.stringify(seed.files)).toBe(JSON.stringify(expected.files));
   expect(await readFile(join(jobDir, SEED_RANGES_FILE))).toEqual(await readFile(join(elsewhere, SEED_RANGES_FILE)));
 });

@@ -8,8 +8,14 @@
  * (`obc-backup.json`, one of the copied files), else from the copy of seed.json Disk Prep writes at the root of every
  * disk (`obc-seed.json`), else from the staging folder — whichever describes the backup the disks hold (their BOMs
  * name it): disks from different backups of the job are refused by name.
+ *
+ * Every file is checked against the hash its disk's BOM records before the first byte of it is used (read whole
+ * once, on first use): the SHA-256 (BOM formatVersion 2, written since seed format 4), else the MD5 (version 1, and
+ * version-2 entries without a SHA-256). A mismatch, or an entry with neither, fails loudly naming the file and the
+ * disk: chunk authentication would also catch a flipped pack byte, but not say which copy on which disk is damaged.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { open, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
@@ -23,21 +29,38 @@ import { StagingFolderSource, type PackSource } from './reader.ts';
 
 const bomSchema = z.object({
   format: z.literal('obc-bom'),
-  formatVersion: z.literal(1),
+  /** 1: entries with `md5`; 2 (since seed format 4): `sha256`, and `md5` when the seed gave one. */
+  formatVersion: z.union([z.literal(1), z.literal(2)]),
   driveId: z.string(),
   jobName: z.string(),
   /** The backup the disk's files belong to (absent on disks prepared before it was recorded). */
   backup: z.object({ id: z.string(), completedAt: z.string().optional() }).optional(),
   entries: z.array(
-    z.object({ filePath: z.string(), blobPath: z.string(), length: z.number().int().nonnegative(), md5: z.string() }),
+    z.object({
+      filePath: z.string(),
+      blobPath: z.string(),
+      length: z.number().int().nonnegative(),
+      /** Checked when used (an entry with neither hash is refused then, by name). */
+      sha256: z.string().optional(),
+      md5: z.string().optional(),
+    }),
   ),
 });
+
+/** The hash a BOM records for a file: the SHA-256 when it has one, else the MD5. */
+export interface BomHash {
+  kind: 'SHA-256' | 'MD5';
+  /** Lower-case hex. */
+  hex: string;
+}
 
 export interface PreparedDisk {
   root: string;
   driveId: string;
   /** seed path → length recorded in the BOM. */
   files: Map<string, number>;
+  /** seed path → the hash recorded in the BOM (null: it records neither SHA-256 nor MD5). */
+  hashes: Map<string, BomHash | null>;
   backup?: { id: string; completedAt?: string | undefined };
 }
 
@@ -76,6 +99,7 @@ export async function readPreparedDisk(given: string, job: string): Promise<Prep
     });
   const prefix = `\\${DISK_LAYOUT.sessionDir}\\${job}\\`;
   const files = new Map<string, number>();
+  const hashes = new Map<string, BomHash | null>();
   for (const e of bom.entries) {
     if (!e.filePath.startsWith(prefix))
       throw new AppError(
@@ -83,9 +107,18 @@ export async function readPreparedDisk(given: string, job: string): Promise<Prep
         `${DISK_LAYOUT.bomFile} on disk ${bom.driveId} (${root}) lists ${e.filePath}, outside ${prefix}.`,
         { path: root },
       );
-    files.set(e.filePath.slice(prefix.length).split('\\').join('/'), e.length);
+    const path = e.filePath.slice(prefix.length).split('\\').join('/');
+    files.set(path, e.length);
+    hashes.set(
+      path,
+      e.sha256
+        ? { kind: 'SHA-256', hex: e.sha256.toLowerCase() }
+        : e.md5
+          ? { kind: 'MD5', hex: e.md5.toLowerCase() }
+          : null,
+    );
   }
-  return { root, driveId: bom.driveId, files, ...(bom.backup ? { backup: bom.backup } : {}) };
+  return { root, driveId: bom.driveId, files, hashes, ...(bom.backup ? { backup: bom.backup } : {}) };
 }
 
 export class DiskPackSource implements PackSource {
@@ -93,16 +126,36 @@ export class DiskPackSource implements PackSource {
   readonly disks: PreparedDisk[];
   private readonly seedText: string;
   private readonly where = new Map<string, StagingFolderSource>();
+  private readonly holder = new Map<string, PreparedDisk>();
   private readonly perDisk: StagingFolderSource[];
+  private readonly job: string;
+  /** Files checked against their BOM hash (or being checked): each once. */
+  private readonly checked = new Map<string, Promise<void>>();
 
   constructor(disks: PreparedDisk[], job: string, seedText: string) {
     this.disks = disks;
     this.seedText = seedText;
+    this.job = job;
     this.description = `prepared disk(s) ${disks.map((d) => `${d.driveId} (${d.root})`).join(', ')}`;
     this.perDisk = disks.map((d) => new StagingFolderSource(join(d.root, DISK_LAYOUT.sessionDir, job)));
     disks.forEach((d, i) => {
-      for (const p of d.files.keys()) if (!this.where.has(p)) this.where.set(p, this.perDisk[i]);
+      for (const p of d.files.keys())
+        if (!this.where.has(p)) {
+          this.where.set(p, this.perDisk[i]);
+          this.holder.set(p, d);
+        }
     });
+  }
+
+  /** Resolves once the disk's copy of `path` hashes to what its BOM records; else throws CORRUPT_DATA naming it. */
+  private verified(path: string): Promise<void> {
+    let c = this.checked.get(path);
+    if (!c) {
+      const d = this.holder.get(path);
+      c = d ? verifyOnDisk(d, this.job, path) : Promise.resolve(); // not on a disk: on() names it
+      this.checked.set(path, c);
+    }
+    return c;
   }
 
   private on(path: string): StagingFolderSource {
@@ -110,11 +163,13 @@ export class DiskPackSource implements PackSource {
     if (!s) throw new AppError('NOT_FOUND', `${path} is on none of the ${this.description}.`, { path });
     return s;
   }
-  read(path: string, offset: number, length: number): Promise<Buffer> {
+  async read(path: string, offset: number, length: number): Promise<Buffer> {
+    await this.verified(path);
     return this.on(path).read(path, offset, length);
   }
   async readAll(path: string): Promise<Buffer> {
     if (path === SEED_FILE) return Buffer.from(this.seedText, 'utf8');
+    await this.verified(path);
     return this.on(path).readAll(path);
   }
   size(path: string): Promise<number> {
@@ -123,6 +178,39 @@ export class DiskPackSource implements PackSource {
   async close(): Promise<void> {
     await Promise.all(this.perDisk.map((s) => s.close()));
   }
+}
+
+/** Hashes a file on a disk (1 MiB reads) and compares it with the BOM's hash; throws CORRUPT_DATA naming it. */
+export async function verifyOnDisk(d: PreparedDisk, job: string, path: string): Promise<void> {
+  const want = d.hashes.get(path);
+  const full = join(d.root, DISK_LAYOUT.sessionDir, job, ...path.split('/'));
+  const where = `${path} on disk ${d.driveId} (${full})`;
+  if (!want)
+    throw new AppError(
+      'CORRUPT_DATA',
+      `${where}: the disk's ${DISK_LAYOUT.bomFile} records neither a SHA-256 nor an MD5 for it, so its bytes cannot be checked. The BOM was altered or damaged; recover from the staging folder or the container instead.`,
+      { path: full },
+    );
+  const h = createHash(want.kind === 'SHA-256' ? 'sha256' : 'md5');
+  const fh = await open(full, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let pos = 0; ;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) break;
+      h.update(buf.subarray(0, bytesRead));
+      pos += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+  const got = h.digest('hex');
+  if (got !== want.hex)
+    throw new AppError(
+      'CORRUPT_DATA',
+      `${where} is damaged: its ${want.kind} is ${got.slice(0, 16)}…, the disk's ${DISK_LAYOUT.bomFile} records ${want.hex.slice(0, 16)}…. Recover from another copy (the staging folder, the container, or Disk Prep's repair from staging).`,
+      { path: full, expected: want.hex, actual: got },
+    );
 }
 
 /**
@@ -217,6 +305,7 @@ export async function openDiskSource(o: {
   const src = new DiskPackSource(disks, o.job, text);
   const missing: string[] = [];
   const wrongSize: string[] = [];
+  const noHash: string[] = [];
   for (const f of seed.files) {
     const holder = disks.find((d) => d.files.has(f.path));
     if (!holder) {
@@ -227,6 +316,7 @@ export async function openDiskSource(o: {
       (s) => s.size,
       () => -1,
     );
+    if (!holder.hashes.get(f.path)) noHash.push(`${f.path} on disk ${holder.driveId}`);
     if (size < 0) missing.push(`${f.path} (listed on disk ${holder.driveId}, but absent)`);
     else if (size !== f.length || holder.files.get(f.path) !== f.length)
       wrongSize.push(`${f.path} on disk ${holder.driveId}: ${size} bytes, expected ${f.length}`);
@@ -244,6 +334,12 @@ export async function openDiskSource(o: {
       'CORRUPT_DATA',
       `${wrongSize.length} file(s) of job "${o.job}" have the wrong size: ${wrongSize.slice(0, 20).join('; ')}.`,
       { wrongSize: wrongSize.slice(0, 100) },
+    );
+  if (noHash.length)
+    throw new AppError(
+      'CORRUPT_DATA',
+      `${noHash.length} file(s) of job "${o.job}" have neither a SHA-256 nor an MD5 in their disk's ${DISK_LAYOUT.bomFile}, so their bytes cannot be checked: ${noHash.slice(0, 20).join('; ')}. The BOM was altered or damaged; recover from the staging folder or the container instead.`,
+      { noHash: noHash.slice(0, 100) },
     );
   return src;
 }

@@ -57,12 +57,12 @@ async function hardCaseTree(root: string): Promise<void> {
 }
 
 /**
- * seed.json is format 3: every file it lists carries the whole-file MD5 of its bytes, and its page-range MD5s are in
- * the side file seed.json names (checked whole, then read per file), not in seed.json.
+ * seed.json is format 4: every file it lists carries the SHA-256 of its bytes and no whole-file MD5, and its
+ * page-range MD5s are in the side file seed.json names (checked whole, then read per file), not in seed.json.
  */
 async function expectSeedMd5s(jobDir: string): Promise<void> {
   const seed = (await readSeed(jobDir))!;
-  expect(seed.formatVersion).toBe(3);
+  expect(seed.formatVersion).toBe(4);
   expect(seed.files.map((f) => f.path)).toEqual(expect.arrayContaining([CATALOG_PATH, DESCRIPTOR_PATH]));
   await checkSeedRanges(jobDir, seed.jobName, seed.rangeMd5s!);
   const side = await SeedRangesReader.open(jobDir, seed.jobName, seed.rangeMd5s!);
@@ -70,9 +70,10 @@ async function expectSeedMd5s(jobDir: string): Promise<void> {
     for (const f of seed.files) {
       const got = await pageMd5OfFile(join(jobDir, f.path));
       const ranges = await side.read(f.firstRange!, got.ranges.length);
-      expect({ path: f.path, md5: f.md5, ranges, inEntry: f.ranges }).toEqual({
+      expect({ path: f.path, sha256: f.sha256, md5: f.md5, ranges, inEntry: f.ranges }).toEqual({
         path: f.path,
-        md5: got.md5,
+        sha256: got.sha256,
+        md5: undefined,
         ranges: got.ranges,
         inEntry: undefined,
       });
@@ -396,13 +397,16 @@ describe('backup engine refusals and failures', () => {
     expect(seed.state).toBe('inProgress');
     const packs = await readdir(join(dir, 'staging', 'job-a', 'packs'));
     const first = await readFile(join(dir, 'staging', 'job-a', 'packs', 'pack-000001.bin'));
-    // The resume state keeps each committed pack's MD5s for seed.json, one line per pack in its log; a state written
-    // by an older build (version 1: every pack in .obc-state.json, no log, and a pack without MD5s) still resumes,
-    // and that pack is hashed again at the end.
+    // The resume state keeps each committed pack's range MD5s for seed.json (format 4: no whole-file MD5), one line
+    // per pack in its log; a state written by an older build (version 1: every pack in .obc-state.json, no log, and
+    // a pack without MD5s) still resumes, and that pack is hashed again at the end.
     const jobDir = join(dir, 'staging', 'job-a');
     const state = (await readState(jobDir))!;
     expect(state.packs.length).toBeGreaterThanOrEqual(2);
-    for (const p of state.packs) expect(p).toMatchObject({ md5: expect.any(String), ranges: expect.any(Array) });
+    for (const p of state.packs) {
+      expect(p).toMatchObject({ ranges: expect.any(Array) });
+      expect(p).not.toHaveProperty('md5');
+    }
     const logged = (await readFile(join(jobDir, STATE_LOG), 'utf8')).split('\n');
     expect(logged.pop()).toBe('');
     expect(logged.map((l) => (JSON.parse(l) as { n: number }).n)).toEqual(state.packs.map((p) => p.n));

@@ -23,7 +23,7 @@ import { retireDiskPrepState } from '../diskprep/retire.ts';
 import { neverBackedUp } from './staging-guard.ts';
 import { recordScan, removeScanRecord, sinceNote } from './scan-record.ts';
 import { withSnapshots, type Snapshots } from './vss-run.ts';
-import { pageMd5Of, pageMd5OfFile, type PageMd5s } from '../page-md5.ts';
+import { pageMd5OfFile, rangeMd5Of } from '../page-md5.ts';
 import { writeSeedRanges } from '../seed-ranges-file.ts';
 import type { BackupOptions, BackupResult } from './types.ts';
 
@@ -295,7 +295,9 @@ async function backUpWith(
     const packFiles = await packSeedFiles(jobDir, state.packs);
     const done: SeedDescriptor = {
       ...seed,
-      formatVersion: SEED_FORMAT_VERSION, // a run resumed from an older build's seed writes the current format too
+      // A run resumed from an older build's seed writes the current format too: resumed from a format-3 job, the
+      // whole-file MD5s its committed packs recorded (state log) are simply not written.
+      formatVersion: SEED_FORMAT_VERSION,
       state: 'complete',
       completedAt: new Date().toISOString(),
       ...(opts.retainUntil ? { retainUntil: opts.retainUntil } : {}),
@@ -306,17 +308,14 @@ async function backUpWith(
         chunks: rows.count,
         skipped: skipped.length,
       },
-      // Each file with its whole-file and page-range MD5s, hashed when it was read back after writing; the range
-      // MD5s go to the side file below (the packs' from the table, the others' from their entries).
-      files: [
-        ...packFiles.files,
-        { path: CATALOG_PATH, length: cat.length, sha256: cat.sha256, md5: cat.md5, ranges: cat.ranges },
-      ],
+      // Each file with its SHA-256 and page-range MD5s, hashed when it was read back after writing; the range MD5s
+      // go to the side file below (the packs' from the table, the others' from their entries).
+      files: [...packFiles.files, { path: CATALOG_PATH, length: cat.length, sha256: cat.sha256, ranges: cat.ranges }],
     };
     // The job descriptor (identity + key parameters + file list) ships with the packs: disks and container are then
     // a complete backup on their own (issue 13 §9).
     done.files.push(await writeDescriptor(jobDir, descriptorFor(done, done.files)));
-    // Seed format 3: the range MD5s go into the side file (shared/seed-ranges.ts), written and synced before seed.json
+    // Seed formats 3 and 4: the range MD5s go into the side file (shared/seed-ranges.ts), written and synced before seed.json
     // names it, so a committed seed.json never points at an incomplete one; seed.json keeps an index per file.
     const side = await writeSeedRanges(jobDir, done.files, (f, i) =>
       i < packFiles.files.length ? packFiles.rangesAt(i) : f.ranges,
@@ -366,9 +365,10 @@ async function backUpWith(
 }
 
 /**
- * The packs' seed.json entries in pack order, each with its whole-file MD5, and their range MD5s by position for the
- * side file (writeSeedRanges' `digestsOf`): the table's bytes, not hex strings per range (some 1.3 million of them
- * for 10 TB). A pack committed by a run from before the MD5s were recorded is hashed here.
+ * The packs' seed.json entries in pack order (path, length, SHA-256: seed format 4 has no whole-file MD5, and one a
+ * format-3 run recorded in the state log is left out), and their range MD5s by position for the side file
+ * (writeSeedRanges' `digestsOf`): the table's bytes, not hex strings per range (some 1.3 million of them for 10 TB).
+ * A pack committed by a run from before the MD5s were recorded is hashed here.
  */
 export async function packSeedFiles(
   jobDir: string,
@@ -380,10 +380,9 @@ export async function packSeedFiles(
   for (const i of order) {
     const bytes = packs.rangeBytesAt(i);
     const p = packs.at(i, { ranges: !bytes }); // hex range MD5s only where the table has no bytes for them
-    const m =
-      p.md5 && (bytes || p.ranges) ? { md5: p.md5, ranges: bytes ? null : p.ranges! } : await packMd5s(jobDir, p);
-    if (m.ranges) hex.set(files.length, m.ranges);
-    files.push({ path: p.path, length: p.length, sha256: p.sha256, md5: m.md5 });
+    const ranges = bytes ? null : (p.ranges ?? (await packRangeMd5s(jobDir, p)));
+    if (ranges) hex.set(files.length, ranges);
+    files.push({ path: p.path, length: p.length, sha256: p.sha256 });
   }
   return { files, rangesAt: (k) => hex.get(k) ?? packs.rangeBytesAt(order[k])! };
 }
@@ -398,23 +397,23 @@ async function writeDescriptor(jobDir: string, d: JobDescriptor): Promise<SeedFi
     path: DESCRIPTOR_PATH,
     length: bytes.length,
     sha256: createHash('sha256').update(bytes).digest('hex'),
-    ...pageMd5Of(bytes),
+    ...rangeMd5Of(bytes),
   };
 }
 
 /**
- * The MD5s of a pack committed by a run that did not record them (a resume across an upgrade): read again and checked
- * against the length and SHA-256 it was committed with, so they describe the bytes the backup read back then.
+ * The range MD5s of a pack committed by a run that did not record them (a resume across an upgrade): read again and
+ * checked against the length and SHA-256 it was committed with, so they describe the bytes the backup read back then.
  */
-async function packMd5s(jobDir: string, p: { path: string; length: number; sha256: string }): Promise<PageMd5s> {
-  const got = await pageMd5OfFile(join(jobDir, p.path));
+async function packRangeMd5s(jobDir: string, p: { path: string; length: number; sha256: string }): Promise<string[]> {
+  const got = await pageMd5OfFile(join(jobDir, p.path), { whole: false });
   if (got.length !== p.length || got.sha256 !== p.sha256)
     throw new AppError(
       'CORRUPT_DATA',
       `Pack ${join(jobDir, p.path)} no longer matches what was committed (${got.length} bytes, ${p.length} recorded, or another SHA-256); the staging disk may be failing. Run Back Up Now with replace.`,
       { path: join(jobDir, p.path) },
     );
-  return { md5: got.md5, ranges: got.ranges };
+  return got.ranges;
 }
 
 /** A file-system error while writing the job folder, as a message an admin can act on (ENOSPC on a write names no path). */

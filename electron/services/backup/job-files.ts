@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import { checkJobName } from '../../../shared/validators/azure-names.ts';
 import { canonicalJsonTo } from '../../../shared/canonical-json.ts';
-import { seedSchema, type SeedDescriptor } from '../../../shared/staging.ts';
+import { SEED_FORMAT_VERSION, seedSchema, seedVersionProblem, type SeedDescriptor } from '../../../shared/staging.ts';
 import { writeFileAtomicWith } from '../store/atomic.ts';
 
 export const SEED_FILE = 'seed.json';
@@ -51,6 +51,10 @@ export function checkSeedText(text: string): SeedCheck {
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
     return { ok: false, reason: 'is not a JSON object' };
+  // A newer build's seed is refused by its version first: its checksum or fields may follow rules this build lacks.
+  const version = (raw as { formatVersion?: unknown }).formatVersion;
+  if (typeof version === 'number' && version > SEED_FORMAT_VERSION)
+    return { ok: false, reason: `cannot be read here: ${seedVersionProblem(version)}` };
   const sum = (raw as { sum?: unknown }).sum;
   if (typeof sum === 'string') {
     const want = seedSum(raw);

@@ -24,7 +24,11 @@ const packSchema = z.object({
   path: z.string(),
   length: z.number().int(),
   sha256: z.string(),
-  /** Whole-file and page-range MD5s (seed format 2); absent in a state written before them (hashed at the end). */
+  /**
+   * Whole-file MD5: written by builds of seed formats 2 and 3 only; read (a format-3 job resumed) but no longer
+   * written to seed.json (format 4). Page-range MD5s (seed formats 2–4): absent in a state written before them
+   * (hashed at the end).
+   */
   md5: z.string().optional(),
   ranges: z.array(z.string()).optional(),
   chunks: z.number().int(),

@@ -112,17 +112,18 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
       for (const path of d.files) {
         const f = x.byPath.get(path)!;
         // A commit whose checksum holds counts only if the source it was checked against is still the one seed.json
-        // lists (the entry's SHA-256: computed with a format-1 seed; with a format-2 or 3 one, the entry whose range
-        // MD5s the copy compared) and its size matches the plan; anything else is copied again. Its MD5s are used as
-        // recorded: read-back compares the disk with them.
+        // lists (the entry's SHA-256: computed with a format-1 seed; with a format-2, 3 or 4 one, the entry whose
+        // range MD5s the copy compared) and its size matches the plan; anything else is copied again. Its MD5s are
+        // used as recorded: read-back compares the disk with them.
         const c = st.committed.get(path);
         if (c && c.sha256 === f.sha256 && c.length === f.length && c.ranges.length === rangeLayout(f.length).length) {
           dp.copiedBytes += f.length;
           dp.copiedFiles++;
           continue;
         }
-        const upper = (md5: string, ranges: string[]) => ({
-          md5: md5.toUpperCase(),
+        // The seed's MD5s (format 2, 3: whole file and ranges; format 4: ranges only), upper-case as the manifest has.
+        const upper = (md5: string | undefined, ranges: string[]) => ({
+          ...(md5 !== undefined ? { md5: md5.toUpperCase() } : {}),
           ranges: ranges.map((r) => r.toUpperCase()),
         });
         const md5s = hasPageMd5s(f)
@@ -148,7 +149,7 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
             src: join(x.job.folder, path),
             dest,
             length: f.length,
-            // Format-2/3 seed: one MD5 pass, each range checked against the backup's; format 1: SHA-256 + two MD5s.
+            // Format-2/3/4 seed: one MD5 pass, each range checked against the backup's; format 1: SHA-256 + two MD5s.
             ...(md5s ? { expectRanges: md5s.ranges } : x.opts.verifySource !== false ? { expectSha256: f.sha256 } : {}),
           },
           {
@@ -176,13 +177,16 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
             await x.hook(`copy-written:${f.index}`);
             await started;
             // sha256: the seed entry the source was checked against while copying (its SHA-256 with a format-1 seed
-            // and verifySource, else every range MD5 of the format-2 entry), so a resume can trust it.
+            // and verifySource, else every range MD5 of the format-2/3/4 entry), so a resume can trust it. md5: the
+            // whole-file MD5 the seed gave (formats 2, 3) or the copy made (format 1); a format-4 seed has none, and
+            // the file's SHA-256 (hashed by the backup from the bytes whose range MD5s the copy matched) stands in.
             const checked = md5s !== null || x.opts.verifySource !== false;
+            const md5 = md5s ? md5s.md5 : res.md5!;
             await commits.add({
               t: 'commit',
               path,
               length: f.length,
-              md5: md5s ? md5s.md5 : res.md5!,
+              ...(md5 !== undefined ? { md5 } : {}),
               ranges: res.ranges,
               ...(checked ? { sha256: f.sha256 } : {}),
             });
@@ -229,7 +233,10 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
         filePath: blobs[i].filePath,
         blobPath: blobs[i].blobPath,
         length: blobs[i].length,
-        md5: st.committed.get(path)!.md5,
+        // The seed's SHA-256 of the file: the copy matched its range MD5s (formats 2–4) or its SHA-256 (format 1
+        // with verifySource); a resumed commit counts only with the seed's (above).
+        sha256: x.byPath.get(path)!.sha256,
+        ...(st.committed.get(path)!.md5 ? { md5: st.committed.get(path)!.md5 } : {}),
       })),
       { id: x.backup.id, ...(x.backup.completedAt ? { completedAt: x.backup.completedAt } : {}) },
     );

@@ -13,8 +13,12 @@ export type JournalRecord =
   /** `backup`: the identity of the backup the disk is prepared for (backup/identity.ts); absent when written by an older build. */
   | { t: 'begin'; v: 1; job: string; serial: string; session: string; backup?: string }
   | { t: 'start'; path: string }
-  /** `sha256`: the source's SHA-256 checked while copying; a resumed commit counts only if seed.json still lists it. */
-  | { t: 'commit'; path: string; length: number; md5: string; ranges: string[]; sha256?: string }
+  /**
+   * `sha256`: the source's SHA-256 checked while copying; a resumed commit counts only if seed.json still lists it.
+   * `md5`: the whole-file MD5 (seed formats 1–3); a commit from a format-4 seed has none and `sha256` instead. Older
+   * builds' records have `md5` always; every record has one of the two.
+   */
+  | { t: 'commit'; path: string; length: number; md5?: string; ranges: string[]; sha256?: string }
   | { t: 'manifest'; md5: string; bytes: number }
   | { t: 'verified'; files: number; bytes: number }
   | { t: 'rewrite'; path: string; offset: number; length: number }
@@ -36,17 +40,19 @@ const RecordSchema = z.discriminatedUnion('t', [
       .optional(),
   }),
   z.strictObject({ t: z.literal('start'), path: z.string().min(1) }),
-  z.strictObject({
-    t: z.literal('commit'),
-    path: z.string().min(1),
-    length: count,
-    md5: hex,
-    ranges: z.array(hex),
-    sha256: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/)
-      .optional(),
-  }),
+  z
+    .strictObject({
+      t: z.literal('commit'),
+      path: z.string().min(1),
+      length: count,
+      md5: hex.optional(),
+      ranges: z.array(hex),
+      sha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .optional(),
+    })
+    .refine((r) => r.md5 !== undefined || r.sha256 !== undefined, 'a commit record needs md5 or sha256'),
   z.strictObject({ t: z.literal('manifest'), md5: hex, bytes: count }),
   z.strictObject({ t: z.literal('verified'), files: count, bytes: count }),
   z.strictObject({ t: z.literal('rewrite'), path: z.string().min(1), offset: count, length: count }),

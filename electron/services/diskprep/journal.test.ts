@@ -84,6 +84,26 @@ describe('journal record format', () => {
     });
   });
 
+  it('commit records: old (md5 only), with both, and new (seed format 4: sha256, no md5) read; neither is damaged', () => {
+    const sha = 'ab'.repeat(32);
+    const recs: Array<Extract<JournalRecord, { t: 'commit' }>> = [
+      { t: 'commit', path: 'packs/old', length: 512, md5: H('A'), ranges: [H('B')] },
+      { t: 'commit', path: 'packs/both', length: 512, md5: H('A'), ranges: [H('B')], sha256: sha },
+      { t: 'commit', path: 'packs/new', length: 512, ranges: [H('B')], sha256: sha },
+    ];
+    for (const r of recs) expect(decodeLine(encodeRecord(r).slice(0, -1)), r.path).toEqual({ ok: true, rec: r });
+    const st = replay(recs);
+    expect(st.committed.get('packs/old')).toEqual({ path: 'packs/old', length: 512, md5: H('A'), ranges: [H('B')] });
+    expect(st.committed.get('packs/new')).toEqual({ path: 'packs/new', length: 512, ranges: [H('B')], sha256: sha });
+    expect(st.committed.get('packs/new')).not.toHaveProperty('md5');
+    // A record with its sum but neither hash (only a bug writes that) is not trusted.
+    const neither = { t: 'commit', path: 'packs/x', length: 512, ranges: [H('B')] };
+    expect(decodeLine(JSON.stringify({ ...neither, sum: recordSum(neither) }))).toEqual({
+      ok: false,
+      reason: 'holds its checksum but is not a known record (a commit record needs md5 or sha256)',
+    });
+  });
+
   it('splitJournal leaves out a torn tail (in bytes, even with invalid UTF-8 before it)', () => {
     const good = text(REC.slice(0, 2));
     const buf = Buffer.concat([Buffer.from(good), Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from('{"t":"sta')]);

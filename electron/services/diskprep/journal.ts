@@ -16,7 +16,8 @@ export { encodeRecord, type JournalRecord } from './journal-format.ts';
 export interface CommittedFile {
   path: string;
   length: number;
-  md5: string;
+  /** Whole-file MD5 (seed formats 1–3); absent with a format-4 seed, whose `sha256` the file then has. */
+  md5?: string;
   /** MD5 of each consecutive 4 MiB range. */
   ranges: string[];
   /** The source's SHA-256 as checked while copying (absent: not checked, or an older build). */
@@ -52,7 +53,7 @@ export function replay(records: JournalRecord[]): JournalState {
       s.committed.set(r.path, {
         path: r.path,
         length: r.length,
-        md5: r.md5,
+        ...(r.md5 !== undefined ? { md5: r.md5 } : {}),
         ranges: r.ranges,
         ...(r.sha256 ? { sha256: r.sha256 } : {}),
       });

@@ -170,12 +170,20 @@ export function parseManifest(
   };
 }
 
+/**
+ * A file on the disk. BOM formatVersion 2 (since seed format 4): `sha256` always (the seed's, lower-case hex), `md5`
+ * (upper-case hex) only when the seed gave one (formats 2, 3) or the copy made one (format 1). Version 1 had `md5` only;
+ * recovery (backup/disk-source.ts) reads both.
+ */
 export interface BomEntry {
   filePath: string;
   blobPath: string;
   length: number;
-  md5: string;
+  sha256: string;
+  md5?: string;
 }
+
+export const BOM_FORMAT_VERSION = 2;
 
 /** The bill of materials (obc-bom.json): deterministic, no timestamps, so a resumed run writes the same bytes. */
 /** `backup`: the identity of the backup the files belong to (backup/identity.ts), so each disk names it. */
@@ -189,7 +197,7 @@ export function buildBom(
     JSON.stringify(
       {
         format: 'obc-bom',
-        formatVersion: 1,
+        formatVersion: BOM_FORMAT_VERSION,
         driveId,
         jobName: job,
         ...(backup ? { backup } : {}),

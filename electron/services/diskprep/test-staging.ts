@@ -6,7 +6,7 @@ import { dirname, join, relative } from 'node:path';
 import { repoRoot } from '../paths.ts';
 import { tempDir as testTempDir } from '../test-temp.ts';
 import { hasPageMd5s, type SeedDescriptor, type SeedFile } from '../../../shared/staging.ts';
-import { pageMd5Of, pageMd5OfFile, type PageMd5s } from '../page-md5.ts';
+import { pageMd5Of, pageMd5OfFile, rangeMd5Of, type PageMd5s } from '../page-md5.ts';
 import { FolderDiskProvider, initFolderDisk } from './folder-disk.ts';
 import { runDiskPrep } from './engine.ts';
 import { keyProtector } from './drives-file.ts';
@@ -47,7 +47,7 @@ export async function makeStaging(
   stagingLocation: string,
   job: string,
   lengths: number[],
-  opts: { container?: string; storageAccount?: string; seedFormat?: 1 | 2 | 3 } = {},
+  opts: { container?: string; storageAccount?: string; seedFormat?: 1 | 2 | 3 | 4 } = {},
 ): Promise<SeedDescriptor> {
   const folder = join(stagingLocation, job);
   const files: SeedFile[] = [];
@@ -65,19 +65,21 @@ export async function makeStaging(
 /**
  * Completes a staging job folder whose pack files are written (`files`: path, length, sha256): a real encrypted
  * catalog listing them, the job descriptor and a sealed seed.json. Used by makeStaging and the Disk Prep bench.
- * `seedFormat` 3 (the default, as Back Up Now writes it) records every file's whole-file MD5 and its page-range MD5s
- * (hashed here from the files) in the side file `seed-ranges.bin`; 2 keeps the range MD5s in seed.json as backups
- * before format 3 did; 1 writes a seed as backups before any MD5s did.
+ * `seedFormat` 4 (as Back Up Now writes it since session 10) records every file's page-range MD5s (hashed here from
+ * the files) in the side file `seed-ranges.bin` and no whole-file MD5; 3 (the default: what most Disk Prep tests and
+ * the fault suite were written against, whose BOM checks read the whole-file MD5) records the whole-file MD5 too;
+ * 2 keeps the range MD5s in seed.json as backups before format 3 did; 1 writes a seed as backups before any MD5s did.
  */
 export async function finishStaging(
   folder: string,
   job: string,
   packs: SeedFile[],
-  opts: { container?: string; storageAccount?: string; passphrase: string; seedFormat?: 1 | 2 | 3 },
+  opts: { container?: string; storageAccount?: string; passphrase: string; seedFormat?: 1 | 2 | 3 | 4 },
 ): Promise<SeedDescriptor> {
   const format = opts.seedFormat ?? 3;
   const v2 = format >= 2;
-  const pick = (m: PageMd5s): PageMd5s => ({ md5: m.md5, ranges: m.ranges });
+  const pick = (m: PageMd5s): Partial<PageMd5s> =>
+    format === 4 ? { ranges: m.ranges } : { md5: m.md5, ranges: m.ranges };
   const files: SeedFile[] = [];
   for (const p of packs)
     files.push(v2 && !hasPageMd5s(p) ? { ...p, ...pick(await pageMd5OfFile(join(folder, p.path))) } : p);
@@ -94,7 +96,7 @@ export async function finishStaging(
     skipped: [],
   });
   await writeFile(join(folder, CATALOG_PATH), cat);
-  files.push({ path: CATALOG_PATH, length: cat.length, sha256: sha256Of(cat), ...(v2 ? pageMd5Of(cat) : {}) });
+  files.push({ path: CATALOG_PATH, length: cat.length, sha256: sha256Of(cat), ...(v2 ? md5sOf(format, cat) : {}) });
   const seed = syntheticSeed(files, {
     formatVersion: format,
     jobName: job,
@@ -115,10 +117,13 @@ export async function finishStaging(
 }
 
 const sha256Of = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+/** The MD5s a seed of this format (2–4) records for bytes: format 4 the range MD5s only. */
+const md5sOf = (format: number, b: Uint8Array) => (format === 4 ? rangeMd5Of(b) : pageMd5Of(b));
 
 /**
- * Writes the job descriptor, the side file of range MD5s (format 3) and the sealed seed.json of a staged job for
- * `seed`, whose files (format-2 shape: with a format-2 or 3 seed every entry carries its MD5s and ranges) end before
+ * Writes the job descriptor, the side file of range MD5s (formats 3, 4) and the sealed seed.json of a staged job for
+ * `seed`, whose files (format-2 shape: with a format-2, 3 or 4 seed every entry carries its ranges, and but for 4
+ * its whole-file MD5) end before
  * the descriptor: its own entry is added here. Returns the seed as written.
  */
 async function writeSeedFiles(folder: string, seed: SeedDescriptor): Promise<SeedDescriptor> {
@@ -126,10 +131,15 @@ async function writeSeedFiles(folder: string, seed: SeedDescriptor): Promise<See
   const desc = encodeDescriptor(descriptorFor(seed, files));
   await writeFile(join(folder, DESCRIPTOR_PATH), desc);
   const v2 = seed.formatVersion >= 2;
-  files.push({ path: DESCRIPTOR_PATH, length: desc.length, sha256: sha256Of(desc), ...(v2 ? pageMd5Of(desc) : {}) });
+  files.push({
+    path: DESCRIPTOR_PATH,
+    length: desc.length,
+    sha256: sha256Of(desc),
+    ...(v2 ? md5sOf(seed.formatVersion, desc) : {}),
+  });
   const { rangeMd5s: _r, sum: _s, ...rest } = seed;
   const next: SeedDescriptor = { ...rest, files };
-  if (seed.formatVersion === 3) {
+  if (seed.formatVersion >= 3) {
     const side = await writeSeedRanges(folder, files);
     next.files = side.files;
     next.rangeMd5s = side.entry;
@@ -152,7 +162,8 @@ export async function relistStaging(folder: string, seed: SeedDescriptor): Promi
     const h = await pageMd5OfFile(join(folder, f.path));
     if (h.length !== f.length)
       throw new Error(`relistStaging: ${f.path} is ${h.length} bytes, seed.json lists ${f.length}`);
-    files.push({ path: f.path, length: f.length, sha256: h.sha256, ...(v2 ? { md5: h.md5, ranges: h.ranges } : {}) });
+    const md5s = seed.formatVersion === 4 ? { ranges: h.ranges } : { md5: h.md5, ranges: h.ranges };
+    files.push({ path: f.path, length: f.length, sha256: h.sha256, ...(v2 ? md5s : {}) });
   }
   return writeSeedFiles(folder, { ...seed, files });
 }
