@@ -20,6 +20,7 @@ import {
 } from './test-staging.ts';
 import type { ManifestCredentialSource } from './manifest-credential.ts';
 import { SEED_RANGES_FILE } from '../../../shared/seed-ranges.ts';
+import { seedSum } from '../backup/job-files.ts';
 
 const JOB = 'seedjob';
 const LENGTHS = [9 * MiB + 512, 6 * MiB, 3 * MiB, 512, 2 * MiB + 1024];
@@ -41,7 +42,7 @@ function opts(stagingLocation: string, disks: string[], extra: Partial<DiskPrepO
 }
 
 /** Checks a manifest independently of manifest.ts: XMLParser, range rules, hashes against the bytes on the disk. */
-async function checkDisk(disk: string, stagingLocation: string): Promise<string[]> {
+async function checkDisk(disk: string, stagingLocation: string, o = { md5: true }): Promise<string[]> {
   const xml = await readFile(join(disk, 'DriveManifest.xml'), 'utf8');
   const doc = new XMLParser({
     ignoreAttributes: false,
@@ -92,8 +93,15 @@ async function checkDisk(disk: string, stagingLocation: string): Promise<string[
   expect(bom.entries.map((e: { filePath: string }) => e.filePath)).toEqual(
     drive.BlobList[0].Blob.map((b: { FilePath: string }) => b.FilePath),
   );
-  for (const e of bom.entries)
-    expect(e.md5).toBe(md5(await readFile(join(disk, ...e.filePath.split('\\').filter(Boolean)))));
+  // BOM formatVersion 2: every entry has the file's SHA-256; the whole-file MD5 only when the seed gave one (formats
+  // 2, 3) or the copy made one (format 1), not with a format-4 seed.
+  expect(bom.formatVersion).toBe(2);
+  for (const e of bom.entries) {
+    const data = await readFile(join(disk, ...e.filePath.split('\\').filter(Boolean)));
+    expect(e.sha256, e.filePath).toBe(createHash('sha256').update(data).digest('hex'));
+    if (o.md5) expect(e.md5, e.filePath).toBe(md5(data));
+    else expect(e, e.filePath).not.toHaveProperty('md5');
+  }
   return paths;
 }
 
@@ -329,6 +337,56 @@ describe('disk prep engine over folder disks', () => {
     const journal = (await readFile(join(disk, 'obc-journal.json'), 'utf8')).trim().split('\n');
     expect(journal.filter((l) => l.includes('"t":"start"') && l.includes('"packs/000001.pack"'))).toHaveLength(1);
     await checkDisk(disk, stagingLocation);
+  });
+
+  it('a format-4 seed.json (no whole-file MD5) preps with its range MD5s; journal and BOM record its SHA-256', async () => {
+    const root = await tempDir();
+    const stagingLocation = join(root, 'staging');
+    const seed = await makeStaging(stagingLocation, JOB, LENGTHS, { seedFormat: 4 });
+    expect(seed.formatVersion).toBe(4);
+    expect(seed.files.every((f) => f.md5 === undefined && f.firstRange !== undefined)).toBe(true);
+    const [disk] = await makeDisks(root, [64 * MiB]);
+    const res = await runDiskPrep(opts(stagingLocation, [disk]));
+    expect(res.drives).toHaveLength(1);
+    await checkDisk(disk, stagingLocation, { md5: false });
+    const commits = (await readFile(join(disk, 'obc-journal.json'), 'utf8'))
+      .split('\n')
+      .filter((l) => l.includes('"t":"commit"'))
+      .map((l) => JSON.parse(l) as { path: string; sha256?: string });
+    expect(commits.map((c) => c.path).sort()).toEqual(seed.files.map((f) => f.path).sort());
+    for (const c of commits) {
+      expect(c, c.path).not.toHaveProperty('md5');
+      expect(c.sha256, c.path).toBe(seed.files.find((f) => f.path === c.path)!.sha256);
+    }
+
+    // Staged damage is caught by the range MD5s the copy compares, as with format 3.
+    const other = join(root, 'staging2');
+    await makeStaging(other, JOB, [MiB, 2048], { seedFormat: 4 });
+    const pack = join(other, JOB, 'packs', '000002.pack');
+    const data = await readFile(pack);
+    data[100] ^= 0x80;
+    await writeFile(pack, data);
+    const [disk2] = await makeDisks(join(root, 'd2'), [8 * MiB]);
+    await expect(runDiskPrep(opts(other, [disk2]))).rejects.toMatchObject({
+      code: 'CORRUPT_DATA',
+      message: expect.stringContaining('do not match the MD5 the backup recorded'),
+    });
+  });
+
+  it("a seed.json of format 5 (a newer build's) is refused before anything is copied, naming the version", async () => {
+    const root = await tempDir();
+    const stagingLocation = join(root, 'staging');
+    const seed = await makeStaging(stagingLocation, JOB, [MiB], { seedFormat: 4 });
+    const { sum: _sum, ...rest } = seed;
+    const five = { ...rest, formatVersion: 5 };
+    await writeFile(join(stagingLocation, JOB, 'seed.json'), JSON.stringify({ ...five, sum: seedSum(five) }));
+    const [disk] = await makeDisks(root, [8 * MiB]);
+    const err = (await runDiskPrep(opts(stagingLocation, [disk])).catch((e: unknown) => e)) as AppError;
+    expect(err).toBeInstanceOf(AppError);
+    expect(err.message).toContain(
+      'seed format version 5 is newer than this build reads (1–4): a newer Offline Backup Console wrote it. Update Offline Backup Console on this machine',
+    );
+    expect(await readdir(disk)).not.toContain('obc-session-1');
   });
 
   it('a format-2 seed.json (range MD5s in its entries, no side file) still preps', async () => {
