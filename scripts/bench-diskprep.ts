@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- diskprep [--size 1G] [--pack 64M] [--disks 1,2,3] [--rounds 1] [--dir <folder>]
- *   [--disk-dirs <a,b,c>] [--no-sync] [--no-verify-source] [--seed-format 2|1|3|1,2,3]`
+ *   [--disk-dirs <a,b,c>] [--no-sync] [--no-verify-source] [--seed-format 4|3|2|1|1,2,3,4]`
  *
  * Disk Prep onto 1, 2 and 3 folder disks (each in its own folder: under --dir, or one per --disk-dirs entry to put
  * them on separate devices), all disks of a run filled at once, against the peer in the same run: `cp` of the same
@@ -13,8 +13,9 @@
  * messages; the remainder is the fsyncs on the libuv pool, worker start-up and GC), and whether the copy read the
  * staging and wrote the disks with O_DIRECT or through the page cache. `--seed-format`: the staging's seed.json is
  * format 2 (the backup's page-range MD5s: the copy hashes each range once and compares), 3 (the same, its range MD5s
- * read from the side file seed-ranges.bin per file) or 1 (a seed from before them: SHA-256 + whole-file MD5 + range
- * MD5 while copying); a list (`1,2,3`) runs them on the same staging, side by side.
+ * read from the side file seed-ranges.bin per file), 4 (the default, what the backup writes since session 10: format 3
+ * without the whole-file MD5; the journal and BOM record the seed's SHA-256 instead) or 1 (a seed from before them:
+ * SHA-256 + whole-file MD5 + range MD5 while copying); a list (`1,2,3,4`) runs them on the same staging, side by side.
  * Prints one JSON summary line at the end.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -43,11 +44,11 @@ const counts = opt('disks', '1,2,3').split(',').map(Number);
 const rounds = Number(opt('rounds', '1'));
 const sync = !args.includes('--no-sync');
 const verifySource = !args.includes('--no-verify-source');
-const seedFormats = opt('seed-format', '3')
+const seedFormats = opt('seed-format', '4')
   .split(',')
   .map((v) => {
-    if (v !== '1' && v !== '2' && v !== '3') throw new Error(`--seed-format takes 1, 2, 3 or a list (got ${v})`);
-    return Number(v) as 1 | 2 | 3;
+    if (!['1', '2', '3', '4'].includes(v)) throw new Error(`--seed-format takes 1, 2, 3, 4 or a list (got ${v})`);
+    return Number(v) as 1 | 2 | 3 | 4;
   });
 const base = await mkdtemp(join(opt('dir', tmpdir()), 'obc-bench-diskprep-'));
 const diskDirs = opt('disk-dirs', '').split(',').filter(Boolean);
@@ -133,15 +134,23 @@ try {
   // The format-2 seed.json (the packs' MD5s hashed here once, as the backup's read-back would); the format-1 one is
   // the same seed without them (the same catalog and descriptor), as a backup from before them wrote it.
   // Format 3 is format 2 with the range MD5s moved into the side file seed-ranges.bin (written here once; the other
-  // two formats do not name it).
+  // two formats do not name it); format 4 is format 3 without the whole-file MD5s.
   const seed = await finishStaging(folder, JOB, files, { container: 'bench', passphrase: PASSPHRASE, seedFormat: 2 });
   const side = await writeSeedRanges(folder, seed.files);
   const seedText = {
+    4: JSON.stringify(
+      sealSeed({
+        ...seed,
+        formatVersion: 4,
+        files: side.files.map(({ md5: _md5, ...f }) => f),
+        rangeMd5s: side.entry,
+      }),
+    ),
     3: JSON.stringify(sealSeed({ ...seed, formatVersion: 3, files: side.files, rangeMd5s: side.entry })),
     2: JSON.stringify(seed),
     1: JSON.stringify(sealSeed({ ...seed, formatVersion: 1, files: seed.files.map(listedFile) })),
   };
-  const useSeed = (format: 1 | 2 | 3) => writeFile(join(folder, 'seed.json'), seedText[format]);
+  const useSeed = (format: 1 | 2 | 3 | 4) => writeFile(join(folder, 'seed.json'), seedText[format]);
   execFileSync('sync');
   const bytes = seed.files.reduce((s, f) => s + f.length, 0);
   log(
