@@ -106,7 +106,7 @@ export async function prepareOneDisk(x: OneDisk): Promise<PreparedDriveSummary> 
     const commits = new GroupCommit(journal);
     const sync = x.opts.sync !== false;
     let failure: unknown = null;
-    // Format 3: the range MD5s are read from the seed's side file one file at a time, as it is copied.
+    // Formats 3 and 4: the range MD5s are read from the seed's side file one file at a time, as it is copied.
     const side = x.job.seed.rangeMd5s ? await SeedRangesReader.open(x.job.folder, jobName, x.job.seed.rangeMd5s) : null;
     try {
       for (const path of d.files) {

@@ -73,7 +73,7 @@ export async function checkSeedAgainstCatalog(job: StagedJob, keys: JobKeys): Pr
   ];
   if (problems.length) refuse(problems.join('; '));
 
-  // Format 3: the side file of range MD5s, whole and as seed.json records it (streamed, never all in memory).
+  // Formats 3 and 4: the side file of range MD5s, whole and as seed.json records it (streamed, never all in memory).
   if (seed.rangeMd5s) await checkSeedRanges(folder, jobName, seed.rangeMd5s);
 
   const descEntry = listed.get(DESCRIPTOR_PATH);
