@@ -9,7 +9,7 @@ import { CATALOG_PATH, CATALOG_VERSION, type CatalogEntry } from './catalog.ts';
 import { catalogText, writeCatalogFile, type CatalogHead } from './catalog-writer.ts';
 import { DEFAULT_KDF, newJobCrypto, unlockJob, type JobKeys } from './crypto.ts';
 import { acquireJobLock } from './job-lock.ts';
-import { assertJobName, jobDirOf, readSeed, writeSeed } from './job-files.ts';
+import { SEED_FILE, assertJobName, cryptoToResume, jobDirOf, readSeed, writeSeed } from './job-files.ts';
 import { PackTable, readStateTable, removeState, StateLog, writeState } from './job-state.ts';
 import { readPackFileIndex } from './pack-format.ts';
 import { PackWriter, packIoNote } from './pack-writer.ts';
@@ -83,15 +83,21 @@ async function backUpWith(
     }
   }
   // The keys (scrypt on the thread pool, 128 MiB for ~0.4 s) are derived while the scan lists the items in its
-  // worker: the scan no longer waits for them (issue 15). A wrong passphrase stops the scan at once.
+  // worker: the scan no longer waits for them (issue 15). A wrong passphrase stops the scan at once. The service
+  // starts the derivation before its passphrase check, `obc backup` before it loads the engine (opts.startedKeys,
+  // job-files.ts startJobKeys); it is taken here when it derives these keys.
   const scanStop = new AbortController();
   const stopScan = () => scanStop.abort(signal!.reason);
   if (signal?.aborted) stopScan();
   signal?.addEventListener('abort', stopScan, { once: true });
+  const resumed = cryptoToResume(seed);
   const derived: Promise<{ keys: JobKeys | null; fresh: Awaited<ReturnType<typeof newJobCrypto>> | null }> = (
-    seed && seed.state === 'inProgress'
-      ? unlockJob(opts.passphrase, seed.crypto, jobName).then((k) => ({ keys: k, fresh: null }))
-      : newJobCrypto(opts.passphrase, opts.kdf ?? DEFAULT_KDF).then((f) => ({ keys: null, fresh: f }))
+    resumed
+      ? unlockJob(opts.passphrase, resumed, jobName, SEED_FILE, opts.startedKeys).then((k) => ({
+          keys: k,
+          fresh: null,
+        }))
+      : newJobCrypto(opts.passphrase, opts.kdf ?? DEFAULT_KDF, opts.startedKeys).then((f) => ({ keys: null, fresh: f }))
   ).catch((err: unknown) => {
     scanStop.abort(err);
     throw err;

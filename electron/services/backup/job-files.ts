@@ -6,6 +6,7 @@ import { checkJobName } from '../../../shared/validators/azure-names.ts';
 import { canonicalJsonTo } from '../../../shared/canonical-json.ts';
 import { SEED_FORMAT_VERSION, seedSchema, seedVersionProblem, type SeedDescriptor } from '../../../shared/staging.ts';
 import { writeFileAtomicWith } from '../store/atomic.ts';
+import { startDerivation, type KdfParams, type SeedCrypto, type StartedDerivation } from './crypto.ts';
 
 export const SEED_FILE = 'seed.json';
 
@@ -88,6 +89,29 @@ export async function readSeed(jobDir: string): Promise<SeedDescriptor | null> {
     e.code === 'ENOENT' ? null : Promise.reject(e),
   );
   return text === null ? null : parseSeedText(text, path);
+}
+
+/** The key parameters a run takes over from seed.json: an unfinished run's (it resumes); else none (a fresh salt). */
+export const cryptoToResume = (seed: SeedDescriptor | null): SeedCrypto | null =>
+  seed?.state === 'inProgress' ? seed.crypto : null;
+
+/**
+ * Starts deriving the keys a backup run of `job` will need (crypto.ts startDerivation), before the passphrase check
+ * and the engine need them: both take it when it derives their keys. Null when nothing is started: a bad job name, a
+ * passphrase or parameters that would be refused (whoever needs the keys reports that with its own message), or a
+ * completed backup to replace: the passphrase check first unlocks its seed.json with a scrypt of its own, and a fresh
+ * derivation beside it would hold a second 128 MiB at the same time.
+ */
+export async function startJobKeys(
+  stagingLocation: string,
+  job: string,
+  passphrase: string,
+  params?: KdfParams,
+): Promise<StartedDerivation | null> {
+  if (checkJobName(job)) return null;
+  const seed = await readSeed(jobDirOf(stagingLocation, job)).catch(() => null);
+  if (seed?.state === 'complete') return null;
+  return startDerivation(passphrase, cryptoToResume(seed), params);
 }
 
 /** seed.json of a job folder that must have one: NOT_FOUND naming `what` when it has none, CORRUPT_DATA when damaged. */

@@ -8,7 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import type { Policy } from '../../../shared/policy-schema.ts';
-import { unlockJob } from './crypto.ts';
+import { unlockJob, type StartedDerivation } from './crypto.ts';
 import { SEED_FILE, jobDirOf, readSeed } from './job-files.ts';
 
 /** What this needs from the policy store (services/policies/policy-store.ts). */
@@ -33,6 +33,8 @@ export async function assertOnePassphrase(o: {
   typed: string;
   overwrite?: boolean;
   bound: string | null;
+  /** A derivation of the keys started before (crypto.ts startDerivation), used when it is for this seed. */
+  started?: StartedDerivation;
 }): Promise<void> {
   if (o.bound !== null) {
     if (!same(o.bound, o.typed))
@@ -48,7 +50,7 @@ export async function assertOnePassphrase(o: {
   const seed = await readSeed(jobDir).catch(() => null);
   if (!seed || (seed.state === 'complete' && !o.overwrite)) return;
   try {
-    await unlockJob(o.typed, seed.crypto, o.job, join(jobDir, SEED_FILE));
+    await unlockJob(o.typed, seed.crypto, o.job, join(jobDir, SEED_FILE), o.started);
   } catch (err) {
     if (!(err instanceof AppError) || err.code !== 'WRONG_PASSPHRASE') throw err;
     const what =

@@ -15,7 +15,8 @@ import {
 import { AppError } from '../../../shared/errors.ts';
 import { checkContainerName } from '../../../shared/validators/azure-names.ts';
 import { requiredBytesFor, runBackup } from './engine.ts';
-import { listStagingJobs, readSeed } from './job-files.ts';
+import { listStagingJobs, readSeed, startJobKeys } from './job-files.ts';
+import type { StartedDerivation } from './crypto.ts';
 import { assertOnePassphrase } from './one-passphrase.ts';
 import { StagingFolderSource, openJob, readSeedFrom, unlockSource, type JobReader, type PackSource } from './reader.ts';
 import { openDiskSource } from './disk-source.ts';
@@ -170,11 +171,22 @@ export class BackupService {
     const { usePolicyPassphrase: _u, ...rest } = req;
     const snap = this.tasks.start('backup', `Back up now: ${req.job.name}`, async (t) => {
       const passphrase = await this.passphraseFor(req, req.job.name);
+      // One derivation for the passphrase check and the engine (a resumed run derived the keys twice, one after the
+      // other); `obc backup` started it before it loaded the engine.
+      const startedKeys =
+        this.tuning.startedKeys ?? (await startJobKeys(req.stagingLocation, req.job.name, passphrase, this.tuning.kdf));
       if (req.passphrase)
-        await this.assertOnePassphrase(req.stagingLocation, req.job.name, passphrase, req.overwrite === true);
+        await this.assertOnePassphrase(
+          req.stagingLocation,
+          req.job.name,
+          passphrase,
+          req.overwrite === true,
+          startedKeys,
+        );
       const r = await runBackup({
         ...this.tuning,
         ...rest,
+        ...(startedKeys ? { startedKeys } : {}),
         passphrase,
         signal: t.signal,
         onProgress: (p) => reportBackupProgress(t, p),
@@ -200,9 +212,17 @@ export class BackupService {
     job: string,
     typed: string,
     overwrite: boolean,
+    started?: StartedDerivation | null,
   ): Promise<void> {
     const bound = this.deps.policyBoundPassphrase ? await this.deps.policyBoundPassphrase(job) : null;
-    await assertOnePassphrase({ stagingLocation: resolve(stagingLocation), job, typed, overwrite, bound });
+    await assertOnePassphrase({
+      stagingLocation: resolve(stagingLocation),
+      job,
+      typed,
+      overwrite,
+      bound,
+      ...(started ? { started } : {}),
+    });
   }
 
   async estimate(req: {

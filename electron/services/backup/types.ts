@@ -1,4 +1,4 @@
-import type { KdfParams } from './crypto.ts';
+import type { KdfParams, StartedDerivation } from './crypto.ts';
 import type { Exclusions, SkippedItem } from './scan.ts';
 import type { BackupSummary } from '../../../shared/contract/backup.ts';
 import type { JobBackendName } from '../../../shared/contract/azure.ts';
@@ -56,6 +56,8 @@ export interface BackupOptions {
   packSize?: number;
   workers?: number;
   kdf?: KdfParams;
+  /** The key derivation the caller started before the engine was loaded (`obc backup`, crypto.ts startDerivation). */
+  startedKeys?: StartedDerivation;
   compressionLevel?: number;
   freeSpace?: (dir: string) => Promise<number>;
   /** Where the chunk worker lives when the code is bundled (default: ./chunk-worker.ts next to the engine). */
