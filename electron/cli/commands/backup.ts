@@ -200,6 +200,8 @@ export function register(program: Command): void {
           tasks,
           {
             ...(startedKeys ? { startedKeys } : {}),
+            // No scan worker's isolate beside scrypt's 128 MiB at the start (services/backup/README.md, start18).
+            scanHere: true,
             ...(o.packSize ? { packSize: o.packSize } : {}),
             // Fault tests only: a real SIGKILL, or a pause for an injected fault, at a named point of the engine.
             ...(testHook ? { testHook } : {}),

@@ -120,6 +120,7 @@ async function backUpWith(
       {
         neverInclude: neverBackedUp(opts.stagingLocation, jobDir, opts.items),
         pauseAt: { entries: SCAN_AHEAD_OF_KEYS, until: derived.then(noop, noop) },
+        ...(opts.scanHere ? { listHere: true } : {}),
         ...(snaps?.readPath ? { readPath: snaps.readPath } : {}),
       },
     );

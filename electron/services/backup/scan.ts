@@ -15,7 +15,7 @@ import {
   type ListError,
   type ScanStat,
 } from './scan-list.ts';
-import { FolderLister } from './scan-lister.ts';
+import { FolderLister, HereLister } from './scan-lister.ts';
 
 export type { Exclusions, FolderRule } from './exclusions.ts';
 export { catalogPathOf } from './names.ts';
@@ -80,6 +80,8 @@ export interface ScanOptions {
    * 128 MiB: the scan's entries found meanwhile add to it in the peak).
    */
   pauseAt?: { entries: number; until: Promise<unknown> };
+  /** List the folders on this thread rather than in a worker (scan-lister.ts HereLister). */
+  listHere?: boolean;
 }
 
 const errText = (err: unknown): { code: string; reason: string } => {
@@ -214,9 +216,9 @@ export async function scanTable(
     }
     if (found.length % GC_EVERY === 0) releaseMemory?.();
   };
-  // Folders are listed in worker threads, each name lstat-ed there (scan-list.ts); only the items themselves and
-  // their ancestors are lstat-ed here.
-  const lister = new FolderLister();
+  // Folders are listed in worker threads (or, with `listHere`, on this thread), each name lstat-ed there
+  // (scan-list.ts); only the items themselves and their ancestors are lstat-ed here.
+  const lister = more.listHere ? new HereLister() : new FolderLister();
   const visit = async (abs: FsPath, path: string, isItemRoot: boolean, found?: Found): Promise<void> => {
     let st: ScanStat;
     if (found && 'error' in found) {

@@ -58,6 +58,11 @@ export interface BackupOptions {
   kdf?: KdfParams;
   /** The key derivation the caller started before the engine was loaded (`obc backup`, crypto.ts startDerivation). */
   startedKeys?: StartedDerivation;
+  /**
+   * List the folders on the engine's thread, not in a scan worker (scan-lister.ts HereLister): `obc backup`, whose
+   * main thread has nothing else to do meanwhile. Default: a worker, so that the thread stays free.
+   */
+  scanHere?: boolean;
   compressionLevel?: number;
   freeSpace?: (dir: string) => Promise<number>;
   /** Where the chunk worker lives when the code is bundled (default: ./chunk-worker.ts next to the engine). */
