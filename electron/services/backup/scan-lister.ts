@@ -70,7 +70,17 @@ export class FolderLister {
  */
 export class HereLister {
   list(dir: FsPath, sep = pathSep): Promise<ListReply['listing']> {
-    return new Promise((resolve) => setImmediate(() => resolve(listFolder(dir, sep))));
+    // listFolder reports file-system errors in its result; anything else it throws rejects here, as the worker's
+    // 'error' does for FolderLister, instead of escaping from the callback as an uncaught exception.
+    return new Promise((resolve, reject) =>
+      setImmediate(() => {
+        try {
+          resolve(listFolder(dir, sep));
+        } catch (err) {
+          reject(err);
+        }
+      }),
+    );
   }
 
   async close(): Promise<void> {}
