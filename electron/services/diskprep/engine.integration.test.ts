@@ -120,6 +120,21 @@ async function sideFileStaging() {
   return { stagingLocation, side, good: await readFile(side), other, disk };
 }
 
+/** A staged pack with one flipped bit fails Disk Prep with CORRUPT_DATA saying `why` (seed `seedFormat`). */
+async function expectStagedDamageCaught(root: string, seedFormat: 1 | 4, why: string): Promise<void> {
+  const other = join(root, 'staging2');
+  await makeStaging(other, JOB, [MiB, 2048], { seedFormat });
+  const pack = join(other, JOB, 'packs', '000002.pack');
+  const data = await readFile(pack);
+  data[100] ^= 0x80;
+  await writeFile(pack, data);
+  const [disk2] = await makeDisks(join(root, 'd2'), [8 * MiB]);
+  await expect(runDiskPrep(opts(other, [disk2]))).rejects.toMatchObject({
+    code: 'CORRUPT_DATA',
+    message: expect.stringContaining(why),
+  });
+}
+
 describe('disk prep engine over folder disks', () => {
   it('spans the job over three disks; manifests, BOMs, drives.json agree with the data', async () => {
     const root = await tempDir();
@@ -360,17 +375,7 @@ describe('disk prep engine over folder disks', () => {
     }
 
     // Staged damage is caught by the range MD5s the copy compares, as with format 3.
-    const other = join(root, 'staging2');
-    await makeStaging(other, JOB, [MiB, 2048], { seedFormat: 4 });
-    const pack = join(other, JOB, 'packs', '000002.pack');
-    const data = await readFile(pack);
-    data[100] ^= 0x80;
-    await writeFile(pack, data);
-    const [disk2] = await makeDisks(join(root, 'd2'), [8 * MiB]);
-    await expect(runDiskPrep(opts(other, [disk2]))).rejects.toMatchObject({
-      code: 'CORRUPT_DATA',
-      message: expect.stringContaining('do not match the MD5 the backup recorded'),
-    });
+    await expectStagedDamageCaught(root, 4, 'do not match the MD5 the backup recorded');
   });
 
   it("a seed.json of format 5 (a newer build's) is refused before anything is copied, naming the version", async () => {
@@ -412,17 +417,7 @@ describe('disk prep engine over folder disks', () => {
     expect(res.drives).toHaveLength(1);
     await checkDisk(disk, stagingLocation);
 
-    const other = join(root, 'staging2');
-    await makeStaging(other, JOB, [MiB, 2048], { seedFormat: 1 });
-    const pack = join(other, JOB, 'packs', '000002.pack');
-    const data = await readFile(pack);
-    data[100] ^= 0x80;
-    await writeFile(pack, data);
-    const [disk2] = await makeDisks(join(root, 'd2'), [8 * MiB]);
-    await expect(runDiskPrep(opts(other, [disk2]))).rejects.toMatchObject({
-      code: 'CORRUPT_DATA',
-      message: expect.stringContaining('000002.pack does not match its SHA-256'),
-    });
+    await expectStagedDamageCaught(root, 1, '000002.pack does not match its SHA-256');
   });
 
   it('refuses a disk holding staging, a disk of another job, and a non-empty disk without confirmErase', async () => {
